@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Async DNS: libwebsockets' lws_async_dns_* API on c-ares, driven by the
+ * context's libuv loop.  Address lookups ask for A and AAAA together (A
+ * first in the result chain); answers are kept in a TTL cache (positive and
+ * RFC 2308 negative), concurrent lookups of one name share one query on the
+ * wire, and every UDP query leaves from a fresh random source port.
+ *
+ * Thread rule: every function here is loop-thread only ("Thread: loop.").
+ * Callbacks run on the loop thread, never inside the call that started the
+ * lookup (not even for cache hits, literals or the hosts file).
+ */
+#ifndef LWS_SYSTEM_ADNS_H
+#define LWS_SYSTEM_ADNS_H
+
+#include <stdint.h>
+
+#include <lws-system/system.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct addrinfo;
+
+/** Return codes of lws_async_dns_query() and status codes ("n") passed to
+ *  the callback. */
+typedef enum {
+    /** Callback status (lws-system addition): the name exists but has no
+     *  record of the asked type (NODATA). */
+    LADNS_RET_NODATA = -5,
+    /** Kept for libwebsockets source compatibility; never produced. */
+    LADNS_RET_FAILED_WSI_CLOSED = -4,
+    /** Callback status: the name does not exist (RCODE 3). */
+    LADNS_RET_NXDOMAIN = -3,
+    /** Callback status: no usable answer before the per-query deadline,
+     *  or every server stayed silent. */
+    LADNS_RET_TIMEDOUT = -2,
+    /** Query refused at once (callback never called), or callback status
+     *  for other failures (SERVFAIL/REFUSED from every server, a malformed
+     *  answer, no server known). */
+    LADNS_RET_FAILED = -1,
+    /** Callback status: the result chain is non-NULL.  Never returned by
+     *  lws_async_dns_query() (delivery is always deferred). */
+    LADNS_RET_FOUND = 0,
+    /** The lookup was accepted: the callback will run exactly once. */
+    LADNS_RET_CONTINUING = 1
+} lws_async_dns_retcode_t;
+
+/** Query types.  A and AAAA both ask for an address: A and AAAA records are
+ *  looked up together and returned in one chain, A records first. */
+typedef enum {
+    LWS_ADNS_RECORD_A = 0x01,
+    LWS_ADNS_RECORD_CNAME = 0x05,
+    LWS_ADNS_RECORD_AAAA = 0x1c
+} adns_query_type_t;
+
+/**
+ * The lookup callback (libwebsockets' shape).
+ *
+ * @param[in] wsi     the wsi given to lws_async_dns_query() (may be NULL)
+ * @param[in] ads     the name as given to lws_async_dns_query(), borrowed
+ * @param[in] result  getaddrinfo-style chain (ai_family AF_INET/AF_INET6,
+ *                    ai_addr filled, ai_canonname on the first record is the
+ *                    canonical name), or NULL.  For a CNAME query the chain
+ *                    holds one AF_UNSPEC record whose ai_canonname is the
+ *                    target.  A non-NULL chain is a reference the callee
+ *                    owns: release it with lws_async_dns_freeaddrinfo()
+ *                    (now or later, on the loop thread).
+ * @param[in] n       LADNS_RET_FOUND (result != NULL), LADNS_RET_NXDOMAIN,
+ *                    LADNS_RET_NODATA, LADNS_RET_TIMEDOUT, LADNS_RET_FAILED,
+ *                    or -ECANCELED (lws_adns_cancel() or context destroy)
+ * @param[in] opaque  the caller's pointer
+ * @return the wsi (or NULL if the callback closed it); the value is not
+ *         used by lws-system.
+ */
+typedef struct lws *(*lws_async_dns_cb_t)(struct lws *wsi, const char *ads,
+                                          const struct addrinfo *result,
+                                          int n, void *opaque);
+
+/**
+ * Resolver configuration, reached through lws_context_creation_info.adns
+ * (NULL = all defaults).  Zero-initialise, then set fields; zero means the
+ * default shown.  Explicit servers come from
+ * lws_context_creation_info.async_dns_servers.
+ */
+struct lws_adns_info {
+    /** Cache size limit in entries; 0 = 32. */
+    uint32_t cache_max_entries;
+    /** Cache size limit in bytes (entries and their results); 0 = 8192. */
+    uint32_t cache_max_bytes;
+    /** Lower clamp for positive TTLs in seconds; 0 = none. */
+    uint32_t ttl_min_s;
+    /** Upper clamp for positive TTLs in seconds; 0 = 3600. */
+    uint32_t ttl_max_s;
+    /** Cap for negative (NXDOMAIN/NODATA) TTLs in seconds; 0 = 300. */
+    uint32_t neg_ttl_max_s;
+    /** Overall deadline of one lookup in milliseconds; 0 = 5000. */
+    uint32_t query_deadline_ms;
+    /** Time to wait for one server before trying the next, ms; 0 = 1000. */
+    uint32_t try_timeout_ms;
+    /** Passes over the server list; 0 = 2. */
+    uint32_t tries;
+    /** Cap on lookups in flight on the network; 0 = 64. */
+    uint32_t max_outstanding;
+    /** Cap on callbacks not yet delivered; 0 = 1024. */
+    uint32_t max_waiters;
+    /** Hosts file; NULL = "/etc/hosts", "" = none. */
+    const char *hosts_path;
+    /** resolv.conf, used only while no explicit or DHCP-learned server is
+     *  known; NULL = "/etc/resolv.conf", "" = none. */
+    const char *resolv_conf_path;
+    /** Port of servers given without one; 0 = 53. */
+    uint16_t port;
+};
+
+/** Counters, see lws_adns_get_stats(). */
+struct lws_adns_stats {
+    uint64_t queries;       /**< lws_async_dns_query() calls accepted */
+    uint64_t cache_hits;    /**< answered from the cache */
+    uint64_t coalesced;     /**< joined a lookup already in flight */
+    uint64_t wire_queries;  /**< DNS questions handed to the network */
+    uint64_t local;         /**< answered from a literal, localhost, hosts */
+    uint32_t cache_entries; /**< entries in the cache now */
+    uint32_t cache_bytes;   /**< bytes the cache accounts for now */
+    uint32_t in_flight;     /**< lookups on the network now */
+    uint32_t servers;       /**< servers in use now */
+};
+
+/**
+ * lws_async_dns_query() - resolve @name.
+ *
+ * Numeric IPv4/IPv6 literals, "localhost" and names in the hosts file are
+ * answered without the network; other names from the cache or by one query
+ * per type on the wire, shared by every concurrent caller of that name and
+ * type.
+ *
+ * @param[in] context  the context
+ * @param[in] tsi      service thread index, must be 0
+ * @param[in] name     the name (copied; up to 253 characters)
+ * @param[in] qtype    LWS_ADNS_RECORD_A, _AAAA (both mean "addresses") or
+ *                     _CNAME
+ * @param[in] cb       callback, required
+ * @param[in] wsi      passed back to @cb, may be NULL
+ * @param[in] opaque   passed back to @cb
+ * @return LADNS_RET_CONTINUING: @cb will run exactly once, from the loop,
+ *         after this call returns.  LADNS_RET_FAILED (logged): bad
+ *         arguments, invalid name, out of memory, the caps on lookups or
+ *         waiters reached, context going down or the resolver compiled
+ *         out; @cb will never run.  LADNS_RET_FOUND and
+ *         LADNS_RET_FAILED_WSI_CLOSED are never returned.
+ * Thread: loop.
+ */
+LWS_API lws_async_dns_retcode_t
+lws_async_dns_query(struct lws_context *context, int tsi, const char *name,
+                    adns_query_type_t qtype, lws_async_dns_cb_t cb,
+                    struct lws *wsi, void *opaque);
+
+/**
+ * lws_async_dns_freeaddrinfo() - release a result chain given to a
+ * callback, and set *@ai to NULL.  The chain stays valid, even if its cache
+ * entry expires or is flushed, until its last holder releases it.  NULL
+ * and *@ai == NULL are no-ops.  Thread: loop.
+ */
+LWS_API void lws_async_dns_freeaddrinfo(const struct addrinfo **ai);
+
+/**
+ * lws_async_dns_server_add() - add a server at run time (kept until
+ * removed, like the creation-time list).
+ *
+ * @param[in] sa46  IPv4 or IPv6 address; a non-zero port in it is used,
+ *                  otherwise the configured port (53)
+ * @return 0 (also when already present), -EINVAL, -ENOMEM, -ENOSPC (16
+ *         explicit servers already), -ENOTSUP (compiled out).
+ * Thread: loop.
+ */
+LWS_API int lws_async_dns_server_add(struct lws_context *cx,
+                                     const lws_sockaddr46 *sa46);
+
+/**
+ * lws_async_dns_server_remove() - remove a server added at creation or at
+ * run time (address and port must match; port 0 matches the default).
+ * Lookups in flight finish on the servers they started with.
+ * Thread: loop.
+ */
+LWS_API void lws_async_dns_server_remove(struct lws_context *cx,
+                                         const lws_sockaddr46 *sa46);
+
+/**
+ * lws_adns_cancel() - cancel every pending lookup whose callback, wsi and
+ * opaque equal @cb, @wsi and @opaque (@cb NULL matches any callback).
+ * Each one's callback then runs once from the loop with n == -ECANCELED and
+ * a NULL result (never inside this call).
+ *
+ * @return the number of lookups cancelled (0 if none), or -EINVAL.
+ * Thread: loop.
+ */
+LWS_API int lws_adns_cancel(struct lws_context *context,
+                            lws_async_dns_cb_t cb, struct lws *wsi,
+                            void *opaque);
+
+/**
+ * lws_adns_cache_flush() - drop every cache entry.  Results held by
+ * callers stay valid until released.
+ * @return 0, -EINVAL or -ENOTSUP.  Thread: loop.
+ */
+LWS_API int lws_adns_cache_flush(struct lws_context *context);
+
+/**
+ * lws_adns_get_stats() - copy the resolver's counters into @st.
+ * @return 0, -EINVAL or -ENOTSUP.  Thread: loop.
+ */
+LWS_API int lws_adns_get_stats(struct lws_context *context,
+                               struct lws_adns_stats *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LWS_SYSTEM_ADNS_H */

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Captive-portal detection (CPD): lws's result API and op, plus a built-in
+ * probe that does an HTTP GET at CPD_PRE_TIME and an HTTPS GET (mbedTLS,
+ * verified against a CA bundle and the host name) at CPD_POST_TIME.
+ *
+ * Thread rule: every function here is loop-thread only ("Thread: loop."),
+ * except lws_cpd_result_name().
+ *
+ * How CPD holds the state ladder.  CPD takes part only when it is
+ * configured: an http_url holds CPD_PRE_TIME, an https_url holds
+ * CPD_POST_TIME, and an application captive_portal_detect_request op (which
+ * replaces the built-in probe) holds CPD_PRE_TIME.  Without any of these the
+ * two steps pass at once.  A held step is released as soon as a result is
+ * reported, whatever it is: INTERNET_OK, CAPTIVE_PORTAL and NO_INTERNET all
+ * let the ladder continue, and the application reads the result with
+ * lws_system_cpd_state_get() (and the reason with lws_system_cpd_reason()),
+ * for example in its OPERATIONAL notifier.  A check that gets no result
+ * within its deadline ends as NO_INTERNET, so the ladder never hangs on CPD.
+ * With LWS_CPD_F_HOLD_UNTIL_OK a non-OK result is still reported but keeps
+ * the step held, and the check is repeated every recheck_ms until it says
+ * INTERNET_OK.
+ */
+#ifndef LWS_SYSTEM_CPD_H
+#define LWS_SYSTEM_CPD_H
+
+#include <lws-system/system.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The outcome of a captive-portal check (lws's values and order). */
+typedef enum {
+    LWS_CPD_UNKNOWN = 0,    /**< no result yet (or a check is running) */
+    LWS_CPD_INTERNET_OK,    /**< the probe got exactly the expected reply */
+    LWS_CPD_CAPTIVE_PORTAL, /**< a redirect, unexpected content, or an
+                                 HTTPS peer that failed verification */
+    LWS_CPD_NO_INTERNET     /**< no reply: DNS, connect or timeout failure */
+} lws_cpd_result_t;
+
+/** With this flag a non-OK result keeps the step held; see above. */
+#define LWS_CPD_F_HOLD_UNTIL_OK (1u << 0)
+
+/**
+ * Configuration of the built-in probe, given through
+ * lws_context_creation_info.cpd.  Zero-initialise; zero means default.  The
+ * strings are copied at context creation.
+ */
+struct lws_cpd_info {
+    /** "http://host[:port]/path" probed at CPD_PRE_TIME, or NULL. */
+    const char *http_url;
+    /** "https://host[:port]/path" probed at CPD_POST_TIME, or NULL. */
+    const char *https_url;
+    /** HTTP status that means INTERNET_OK; 0 = 204. */
+    int expect_status;
+    /** If non-NULL the response body must equal this string exactly. */
+    const char *expect_body;
+    /** PEM CA bundle for the HTTPS probe; NULL = the system bundle,
+     *  /etc/ssl/certs/ca-certificates.crt. */
+    const char *ca_bundle;
+    /** Further attempts after a failed one; 0 = 2, negative = none. */
+    int retries;
+    /** One attempt (resolve, connect, TLS, reply), ms; 0 = 3000. */
+    unsigned int attempt_timeout_ms;
+    /** One whole check, all attempts included, ms; 0 = 10000. */
+    unsigned int deadline_ms;
+    /** With LWS_CPD_F_HOLD_UNTIL_OK: delay before checking again, ms;
+     *  0 = 30000. */
+    unsigned int recheck_ms;
+    /** LWS_CPD_F_* bits. */
+    unsigned int flags;
+};
+
+/**
+ * lws_system_cpd_start() - start a captive-portal check.
+ *
+ * With LWS_SERVER_OPTION_CPD_BYPASS the result is set to INTERNET_OK at
+ * once.  Otherwise the stored result is reset to LWS_CPD_UNKNOWN and the
+ * application's captive_portal_detect_request op is called, or, without an
+ * op, the built-in probe starts: the HTTPS URL once the system state is at
+ * least TIME_VALID, else the HTTP URL.  The result arrives later through
+ * lws_system_cpd_set(); a check that produces none within the deadline ends
+ * as NO_INTERNET.
+ *
+ * @return 0 (a check is running), the op's own return value, -EINVAL (NULL
+ *         context), -ENOENT (no op and no probe URL configured), -EAGAIN
+ *         (only an HTTPS URL is configured and the clock is not validated
+ *         yet: TLS is refused before TIME_VALID), -ENOTSUP (CPD compiled
+ *         out).
+ * Thread: loop.
+ */
+LWS_API int lws_system_cpd_start(struct lws_context *context);
+
+/**
+ * lws_system_cpd_start_defer() - call lws_system_cpd_start() from a timer
+ * after @defer_us microseconds (rescheduling any pending deferred start).
+ * Thread: loop.
+ */
+LWS_API void lws_system_cpd_start_defer(struct lws_context *cx,
+                                        lws_usec_t defer_us);
+
+/**
+ * lws_system_cpd_set() - report the result of a check.
+ *
+ * Accepted only while the stored result is LWS_CPD_UNKNOWN, so the first
+ * result of a check wins until the next lws_system_cpd_start().  Logs the
+ * result at NOTICE, stops the built-in probe if it is still running,
+ * releases the step CPD holds (see the header comment) and re-drives the
+ * state machine toward the context's target, unless the state is
+ * POLICY_INVALID or the context is being destroyed.  UNKNOWN is ignored.
+ * Thread: loop.
+ */
+LWS_API void lws_system_cpd_set(struct lws_context *context,
+                                lws_cpd_result_t result);
+
+/** The stored result (LWS_CPD_UNKNOWN while a check runs).  Thread: loop. */
+LWS_API lws_cpd_result_t lws_system_cpd_state_get(struct lws_context *context);
+
+/**
+ * lws_system_cpd_reason() - why the last check ended as it did, for logs and
+ * user interfaces, e.g. "http://cpd.example/gen_204: 302 redirect to
+ * http://portal/" or "https://cpd.example/: TLS refused: certificate has
+ * expired".
+ *
+ * @return a borrowed string valid until the next start or result, or "" when
+ *         there is none.
+ * Thread: loop.
+ */
+LWS_API const char *lws_system_cpd_reason(struct lws_context *context);
+
+/** "Unknown", "OK", "Captive" or "No internet" (lws's names).
+ *  Thread: any. */
+LWS_API const char *lws_cpd_result_name(lws_cpd_result_t result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LWS_SYSTEM_CPD_H */

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * DHCPv4 client (RFC 2131/2132): the whole life of a lease on any number of
+ * interfaces -- DISCOVER/OFFER/REQUEST/ACK (or Rapid Commit, RFC 4039),
+ * INIT-REBOOT from a remembered lease, RENEWING at T1 by unicast, REBINDING
+ * at T2 by broadcast, expiry, NAK, RELEASE -- applied to the interface
+ * (the application's dhcpc_apply system op, or the built-in Linux rtnetlink
+ * implementation), with an rtnetlink link monitor and optional RFC 5227
+ * address conflict detection.
+ *
+ * Thread rule: every function here is loop-thread only ("Thread: loop.");
+ * the per-interface callback always runs on the loop thread, never inside
+ * the call that started the work.
+ *
+ * Byte order: every address and number in struct lws_dhcpc_ifstate is in
+ * HOST byte order, except the members of the lws-compatible sa46[] array,
+ * which are real struct sockaddr_in (network byte order, usable with
+ * inet_ntop()).
+ */
+#ifndef LWS_SYSTEM_DHCPCLIENT_H
+#define LWS_SYSTEM_DHCPCLIENT_H
+
+#include <lws-system/system.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* lws-compatible indexes of lws_dhcpc_ifstate_t.nums[] (host byte order). */
+typedef enum {
+    LWSDH_IPV4_SUBNET_MASK, /**< e.g. 0xffffff00 */
+    LWSDH_IPV4_BROADCAST,   /**< broadcast address */
+    LWSDH_LEASE_SECS,       /**< lease time, s (0xffffffff: infinite) */
+    LWSDH_REBINDING_SECS,   /**< T2, s from the start of the lease */
+    LWSDH_RENEWAL_SECS,     /**< T1, s from the start of the lease */
+
+    LWSDH_COUNT
+} lws_dhcpc_nums_t;
+
+/* lws-compatible indexes of lws_dhcpc_ifstate_t.sa46[] (AF_INET sockaddrs,
+ * network byte order; sin_family is 0 for an absent value). */
+typedef enum {
+    LWSDH_SA46_IP,
+    LWSDH_SA46_DNS_SRV_1,
+    LWSDH_SA46_DNS_SRV_2,
+    LWSDH_SA46_DNS_SRV_3,
+    LWSDH_SA46_DNS_SRV_4,
+    LWSDH_SA46_IPV4_ROUTER,
+    LWSDH_SA46_NTP_SERVER, /**< first option 42 server (not option 4) */
+    LWSDH_SA46_DHCP_SERVER, /**< server identifier, option 54 */
+
+    LWSDH_SA46_COUNT
+} lws_dhcpc_sa46_t;
+
+/* Why the callback runs (lws_dhcpc_ifstate_t.event). */
+#define LWS_DHCPC_EVENT_LIST(X)                                              \
+    X(BOUND)     /* a new lease is in place (DORA or INIT-REBOOT) */         \
+    X(RENEWED)   /* RENEWING succeeded and something in the lease changed */ \
+    X(REBOUND)   /* REBINDING succeeded (maybe from another server) */       \
+    X(NAK)       /* the server refused: lease dropped, restarting */         \
+    X(EXPIRED)   /* the lease ran out: address removed, back to INIT */      \
+    X(RELEASED)  /* lws_dhcpc_remove(): RELEASE sent (if configured) */      \
+    X(LINK_DOWN) /* carrier lost: client paused, lease kept */               \
+    X(LINK_UP)   /* carrier back: re-verifying the lease */                  \
+    X(CONFLICT)  /* ACD found the address in use: DECLINE sent */            \
+    X(APPLY_FAILED) /* applying the lease failed: restarting */
+
+#define LWS__DHCPC_EVENT_ENUM(n) LWS_DHCPC_EVENT_##n,
+typedef enum {
+    LWS_DHCPC_EVENT_LIST(LWS__DHCPC_EVENT_ENUM) LWS_DHCPC_EVENT_COUNT
+} lws_dhcpc_event_t;
+#undef LWS__DHCPC_EVENT_ENUM
+
+/* RFC 2131 client states (lws_dhcpc_ifstate_t.state). */
+#define LWS_DHCPC_STATE_LIST(X)                                              \
+    X(STOPPED)                                                               \
+    X(INIT)                                                                  \
+    X(SELECTING)                                                             \
+    X(REQUESTING)                                                            \
+    X(INIT_REBOOT)                                                           \
+    X(CHECKING) /* RFC 5227 probing of the offered address */                \
+    X(BOUND)                                                                 \
+    X(RENEWING)                                                              \
+    X(REBINDING)                                                             \
+    X(LINK_DOWN)                                                             \
+    X(DECLINED) /* waiting before a new DISCOVER after a conflict */
+
+#define LWS__DHCPC_STATE_ENUM(n) LWS_DHCPC_STATE_##n,
+typedef enum {
+    LWS_DHCPC_STATE_LIST(LWS__DHCPC_STATE_ENUM) LWS_DHCPC_STATE_COUNT
+} lws_dhcpc_state_t;
+#undef LWS__DHCPC_STATE_ENUM
+
+#define LWS_DHCPC_MAX_DNS 4
+#define LWS_DHCPC_MAX_NTP 4
+#define LWS_DHCPC_MAX_ROUTES 8
+
+/** One route learned from option 121 (or the default route from option 3).
+ *  Host byte order. */
+struct lws_dhcpc_route {
+    uint32_t dest;   /**< destination network */
+    uint32_t gw;     /**< gateway, 0 for an on-link route */
+    uint8_t prefix;  /**< destination prefix length, 0..32 */
+};
+
+/* Operations of the dhcpc_apply system op. */
+#define LWS_DHCPC_APPLY_ADD 1    /**< put the lease on the interface */
+#define LWS_DHCPC_APPLY_REMOVE 2 /**< take it off (expiry, NAK, release) */
+
+/**
+ * What the client knows about one interface, given to the callback and to
+ * the dhcpc_apply op.  The first five members are lws's layout; the rest are
+ * lws-system additions, all in host byte order.
+ */
+typedef struct lws_dhcpc_ifstate {
+    char ifname[16];                      /**< interface name */
+    char domain[64];                      /**< option 15, NUL-terminated */
+    uint8_t mac[6];                       /**< our hardware address */
+    uint32_t nums[LWSDH_COUNT];           /**< host byte order, see above */
+    lws_sockaddr46 sa46[LWSDH_SA46_COUNT]; /**< network byte order */
+
+    /* lws-system additions */
+    int event;            /**< lws_dhcpc_event_t: why this call */
+    int state;            /**< lws_dhcpc_state_t after the event */
+    int ifindex;          /**< kernel interface index, 0 if unknown */
+    uint32_t ipv4;        /**< leased address, 0 = none */
+    uint32_t netmask;     /**< subnet mask */
+    uint8_t prefix_len;   /**< mask as a prefix length */
+    uint32_t broadcast;   /**< broadcast address */
+    uint32_t server;      /**< server identifier (option 54) */
+    uint32_t lease_secs;  /**< lease time, s; 0xffffffff = infinite */
+    uint32_t t1_secs;     /**< renewal time, s (validated) */
+    uint32_t t2_secs;     /**< rebinding time, s (validated) */
+    uint16_t mtu;         /**< option 26, 0 = not given */
+    uint8_t dns_count;    /**< entries used in dns[] */
+    uint8_t ntp_count;    /**< entries used in ntp[] */
+    uint8_t route_count;  /**< entries used in routes[] */
+    uint8_t rapid_commit; /**< 1 if the lease came by Rapid Commit */
+    uint32_t dns[LWS_DHCPC_MAX_DNS]; /**< option 6 */
+    uint32_t ntp[LWS_DHCPC_MAX_NTP]; /**< option 42 */
+    /** Option 121 routes if given (option 3 then ignored, RFC 3442),
+     *  else one default route via the first option 3 router. */
+    struct lws_dhcpc_route routes[LWS_DHCPC_MAX_ROUTES];
+    lws_usec_t lease_start; /**< monotonic time the lease was granted, us */
+} lws_dhcpc_ifstate_t;
+
+/**
+ * The per-interface callback (lws's shape).  @is is borrowed for the call.
+ * The return value is ignored.  Thread: loop.
+ */
+typedef int (*dhcpc_cb_t)(void *opaque, lws_dhcpc_ifstate_t *is);
+
+/* Client identifier (option 61) flavours. */
+#define LWS_DHCPC_CLIENTID_RFC4361 0 /**< default: IAID + DUID-LL */
+#define LWS_DHCPC_CLIENTID_MAC 1     /**< htype 1 + MAC (RFC 2132) */
+#define LWS_DHCPC_CLIENTID_NONE 2    /**< send no option 61 */
+
+/**
+ * A remembered lease for INIT-REBOOT, as given to / returned by the
+ * persistence callbacks.  Host byte order.
+ */
+struct lws_dhcpc_saved_lease {
+    uint32_t ipv4;   /**< the address to ask for again */
+    uint32_t server; /**< the server that granted it */
+    uint8_t mac[6];  /**< the hardware address it was granted to */
+};
+
+/**
+ * Optional configuration, pointed to by lws_context_creation_info.dhcpc.
+ * Zero everywhere means the default; the struct is copied at
+ * lws_create_context().
+ */
+struct lws_dhcpc_info {
+    /** 1: don't apply leases with the built-in rtnetlink code (report
+     *  only, or the dhcpc_apply system op when the application gives it;
+     *  the op always wins).  Default 0: apply. */
+    uint8_t no_builtin_apply;
+    /** 1: don't ask for Rapid Commit (RFC 4039).  Default 0: ask. */
+    uint8_t no_rapid_commit;
+    /** 1: probe the address with ARP before using it (RFC 5227) and
+     *  DECLINE it on conflict.  Default 0: off (it adds about
+     *  acd_probe_count * acd_probe_ms + acd_wait_ms to every new lease). */
+    uint8_t acd;
+    /** LWS_DHCPC_CLIENTID_*.  Default RFC 4361. */
+    uint8_t client_id_mode;
+    /** 1: don't RELEASE the lease on lws_dhcpc_remove().  Default 0. */
+    uint8_t no_release_on_remove;
+    /** 1: the DHCP system state waits for every requested interface to be
+     *  BOUND.  Default 0: any one. */
+    uint8_t wait_all;
+    /** 1: no rtnetlink link monitor (IFACE_COLDPLUG passes at once, link
+     *  changes are not seen).  Default 0: monitor. */
+    uint8_t no_link_monitor;
+    uint8_t reserved0;
+
+    /** Option 12 hostname to send, or NULL.  Copied. */
+    const char *hostname;
+    /** Directory for one lease file per interface ("dhcpc-<ifname>.lease")
+     *  used for INIT-REBOOT across restarts, or NULL.  Copied. */
+    const char *lease_dir;
+    /** Load a remembered lease for @ifname into @sl; return 0 if one was
+     *  found.  Optional; wins over lease_dir.  Thread: loop. */
+    int (*lease_load)(void *user, const char *ifname,
+                      struct lws_dhcpc_saved_lease *sl);
+    /** Save (@sl != NULL) or forget (@sl == NULL) the lease of @ifname.
+     *  Optional; wins over lease_dir.  Thread: loop. */
+    int (*lease_save)(void *user, const char *ifname,
+                      const struct lws_dhcpc_saved_lease *sl);
+    /** Opaque for lease_load / lease_save. */
+    void *lease_user;
+
+    /** Random delay before the first DISCOVER, 0..this ms.  Default 0
+     *  (RFC 2131 §4.4.1 suggests 1..10 s; devices want speed). */
+    uint32_t initial_delay_max_ms;
+    /** First retransmission interval, ms; doubles up to 16x (RFC 2131
+     *  §4.1: 4, 8, 16, 32, 64 s).  Default 4000.  Tests shorten it. */
+    uint32_t retx_base_ms;
+    /** Retransmission jitter, +/- ms.  Default 1000 (RFC 2131 §4.1). */
+    uint32_t retx_jitter_ms;
+    /** Minimum renew/rebind retransmission, ms.  Default 60000
+     *  (RFC 2131 §4.4.5).  Tests shorten it. */
+    uint32_t renew_min_ms;
+    /** Wait after a DECLINE before a new DISCOVER, ms.  Default 10000
+     *  (RFC 2131 §3.1.5). */
+    uint32_t decline_wait_ms;
+    /** ACD: number of ARP probes (default 3, RFC 5227 PROBE_NUM). */
+    uint32_t acd_probe_count;
+    /** ACD: interval between probes, ms (default 1000; RFC 5227 uses a
+     *  random 1..2 s). */
+    uint32_t acd_probe_ms;
+    /** ACD: wait after the last probe, ms (default 2000, ANNOUNCE_WAIT). */
+    uint32_t acd_wait_ms;
+    /** Route metric for routes the built-in apply adds.  Default 100. */
+    uint32_t route_metric;
+};
+
+/**
+ * lws_dhcpc_request() - start (or keep) a DHCP client on @iface.
+ *
+ * Creates a client in INIT (or INIT-REBOOT if a lease is remembered) which
+ * sends its first DISCOVER on the next loop iteration (after the configured
+ * initial delay), or as soon as the link monitor sees @iface up.  @cb is
+ * called on every change of the lease (see lws_dhcpc_event_t), never inside
+ * this call.  The interface need not exist yet.
+ *
+ * @param[in] context  the context
+ * @param[in] iface    interface name (copied), < 16 characters
+ * @param[in] af       AF_INET (0 is taken as AF_INET); AF_INET6 is not
+ *                     supported
+ * @param[in] cb       callback, or NULL
+ * @param[in] opaque   passed to @cb
+ * @return 0 on success, or if @iface is already managed (nothing changes);
+ *         1 on failure (lws compatibility): bad arguments, unsupported
+ *         family, out of memory, context being destroyed, or the helper
+ *         compiled out.  The reason is logged.
+ * Thread: loop.
+ */
+LWS_API int lws_dhcpc_request(struct lws_context *context, const char *iface,
+                              int af, dhcpc_cb_t cb, void *opaque);
+
+/**
+ * lws_dhcpc_remove() - stop the client on @iface (NULL: on all).
+ *
+ * Sends a RELEASE for a held lease (unless no_release_on_remove), removes
+ * the lease from the interface and forgets the DNS/NTP servers it gave.
+ * The callback of each removed client is called once more, with event
+ * RELEASED, before this returns -- the one exception to "never inside the
+ * starting call", since the client ceases to exist here.
+ *
+ * @return 0 if something was removed, 1 if nothing matched or the helper is
+ *         compiled out.
+ * Thread: loop.
+ */
+LWS_API int lws_dhcpc_remove(struct lws_context *context, const char *iface);
+
+/**
+ * lws_dhcpc_status() - is any managed interface bound?
+ *
+ * @param[out] sa46  if non-NULL and an interface is bound, receives that
+ *                   interface's first DNS server (AF_INET, network order;
+ *                   sin_family 0 if it got none)
+ * @return 1 if an interface is BOUND (or RENEWING/REBINDING with its
+ *         lease still valid), 0 otherwise (also when compiled out).
+ * Thread: loop.
+ */
+LWS_API int lws_dhcpc_status(struct lws_context *context,
+                             lws_sockaddr46 *sa46);
+
+/**
+ * lws_dhcpc_get_ifstate() - copy the current state of @iface.
+ *
+ * @param[out] is  receives the state (event set to the last event)
+ * @return 0, -ENOENT (not managed), -EINVAL, or -ENOTSUP when compiled out.
+ * Thread: loop.
+ */
+LWS_API int lws_dhcpc_get_ifstate(struct lws_context *context,
+                                  const char *iface, lws_dhcpc_ifstate_t *is);
+
+/** Name of a lws_dhcpc_state_t ("BOUND"), or "?".  Thread: any. */
+LWS_API const char *lws_dhcpc_state_name(int state);
+/** Name of a lws_dhcpc_event_t ("RENEWED"), or "?".  Thread: any. */
+LWS_API const char *lws_dhcpc_event_name(int event);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LWS_SYSTEM_DHCPCLIENT_H */

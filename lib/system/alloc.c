@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * The library's allocator.  Every allocation carries a small header with its
+ * size so the heap held by the library can be counted, and tests can make
+ * the Nth allocation fail to walk every out-of-memory path.
+ */
+#define LWS_LOGMOD "alloc"
+#include "private-system.h"
+
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+/* Header in front of each block, sized to keep max_align_t alignment. */
+typedef union {
+    size_t size;
+    max_align_t align;
+} alloc_hdr_t;
+
+/* Relaxed ordering is enough: these are statistics and a test trigger. */
+static atomic_size_t alloc_in_use;
+static atomic_long alloc_calls;
+static atomic_long alloc_fail_at; /* value of alloc_calls that fails; 0 off */
+
+void lws__alloc_fail_nth(long n)
+{
+    long now = atomic_load_explicit(&alloc_calls, memory_order_relaxed);
+
+    atomic_store_explicit(&alloc_fail_at, n > 0 ? now + n : 0,
+                          memory_order_relaxed);
+}
+
+long lws__alloc_count(void)
+{
+    return atomic_load_explicit(&alloc_calls, memory_order_relaxed);
+}
+
+size_t lws__heap_in_use(void)
+{
+    return atomic_load_explicit(&alloc_in_use, memory_order_relaxed);
+}
+
+static bool alloc_should_fail(void)
+{
+    long n = atomic_fetch_add_explicit(&alloc_calls, 1, memory_order_relaxed) +
+             1;
+    long at = atomic_load_explicit(&alloc_fail_at, memory_order_relaxed);
+
+    if (at && n == at) {
+        lwsl_debug("injected allocation failure #%ld", n);
+        return true;
+    }
+    return false;
+}
+
+void *lws__malloc(size_t size)
+{
+    alloc_hdr_t *h;
+
+    if (size > SIZE_MAX - sizeof(*h) || alloc_should_fail())
+        return NULL;
+    h = malloc(sizeof(*h) + size);
+    if (!h)
+        return NULL;
+    h->size = size;
+    atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
+    return h + 1;
+}
+
+void *lws__calloc(size_t n, size_t size)
+{
+    void *p;
+
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    p = lws__malloc(n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void *lws__realloc(void *p, size_t size)
+{
+    alloc_hdr_t *h, *nh;
+    size_t old;
+
+    if (!p)
+        return lws__malloc(size);
+    if (size > SIZE_MAX - sizeof(*h) || alloc_should_fail())
+        return NULL;
+    h = (alloc_hdr_t *)p - 1;
+    old = h->size;
+    nh = realloc(h, sizeof(*nh) + size);
+    if (!nh)
+        return NULL;
+    nh->size = size;
+    atomic_fetch_sub_explicit(&alloc_in_use, old, memory_order_relaxed);
+    atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
+    return nh + 1;
+}
+
+void lws__free(void *p)
+{
+    alloc_hdr_t *h;
+
+    if (!p)
+        return;
+    h = (alloc_hdr_t *)p - 1;
+    atomic_fetch_sub_explicit(&alloc_in_use, h->size, memory_order_relaxed);
+    free(h);
+}
+
+char *lws__strdup(const char *s)
+{
+    size_t n;
+    char *d;
+
+    if (!s)
+        return NULL;
+    n = strlen(s) + 1;
+    d = lws__malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}

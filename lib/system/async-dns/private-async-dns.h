@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Private header of the async DNS helper: the DNS message codec (query
+ * builder, answer parser), the refcounted result chain, the TTL/LRU cache,
+ * the hosts and resolv.conf parsers (all pure, no I/O) and the resolver
+ * instance that glues them to c-ares and the loop.
+ */
+#ifndef LWS_PRIVATE_ASYNC_DNS_H
+#define LWS_PRIVATE_ASYNC_DNS_H
+
+#include "private-system.h"
+
+#include <netdb.h>
+
+/* RFC 1035 §2.3.4: 255 octets on the wire, so at most 253 characters of
+ * dotted text without the trailing dot. */
+#define LWS__ADNS_NAME_MAX 253
+/* Addresses kept per answer (per family). */
+#define LWS__ADNS_MAX_ADDRS 8
+/* CNAME links followed inside one answer. */
+#define LWS__ADNS_CNAME_DEPTH 8
+/* RFC 6891 §6.2.5 / DNS Flag Day 2020: advertised EDNS0 UDP payload. */
+#define LWS__ADNS_EDNS_SIZE 1232
+
+#define LWS__ADNS_T_A 1
+#define LWS__ADNS_T_CNAME 5
+#define LWS__ADNS_T_SOA 6
+#define LWS__ADNS_T_AAAA 28
+#define LWS__ADNS_T_OPT 41
+#define LWS__ADNS_C_IN 1
+
+/* RFC 1035 §4.1.1 RCODEs we act on. */
+#define LWS__ADNS_RCODE_NOERROR 0
+#define LWS__ADNS_RCODE_NXDOMAIN 3
+
+/* Cache classes: one entry per name per class. */
+enum lws__adns_class {
+    LWS__ADNS_CLS_ADDR = 1, /* A + AAAA */
+    LWS__ADNS_CLS_CNAME = 2
+};
+
+/* ------------------------------------------------------------------------
+ * Codec (adns-codec.c)
+ */
+
+/* What the parser keeps from one answer to one question. */
+struct lws__adns_answer {
+    int rcode;              /* RFC 1035 §4.1.1 */
+    int naddr;              /* addresses in addr[] */
+    uint8_t addr[LWS__ADNS_MAX_ADDRS][16]; /* network order, 4 or 16 used */
+    uint32_t ttl;           /* seconds: min over the records used */
+    uint32_t neg_ttl;       /* seconds, RFC 2308 §5; valid if has_soa */
+    bool has_soa;
+    bool has_cname;         /* the chain had at least one CNAME */
+    char canon[LWS__ADNS_NAME_MAX + 1]; /* lower case, end of the chain */
+};
+
+/* Validates @name (RFC 1035 §2.3.4 lengths, printable, no empty label),
+ * drops one trailing dot and writes it lower-cased to @lc (at least
+ * LWS__ADNS_NAME_MAX + 1 bytes).  @return its length, or -EINVAL. */
+int lws__adns_name_lc(const char *name, char *lc);
+
+/* Writes a standard query (RD, one question, EDNS0 OPT with @edns_size if
+ * non-zero) for @name_lc into @buf.  ID 0 (c-ares sets it).
+ * @return length, -EINVAL or -ENOSPC. */
+int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
+                          uint16_t qtype, uint16_t edns_size);
+
+/* Parses a reply to (@name_lc, @qtype): follows CNAMEs from the question
+ * name, collects @qtype records (A/AAAA/CNAME), keeps the SOA minimum from
+ * the authority section for negative caching.
+ * @return 0, or -EBADMSG (logged at INFO) for any malformation. */
+int lws__adns_parse_answer(const uint8_t *buf, size_t len,
+                           const char *name_lc, uint16_t qtype,
+                           struct lws__adns_answer *ans);
+
+/* hosts(5): up to @max addresses listed for @name_lc, in file order.
+ * @return the count (0 if none). */
+int lws__adns_hosts_find(const char *buf, size_t len, const char *name_lc,
+                         lws_sockaddr46 *out, int max);
+
+/* resolv.conf(5): up to @max "nameserver" addresses (port 0).
+ * @return the count. */
+int lws__adns_resolv_parse(const char *buf, size_t len, lws_sockaddr46 *out,
+                           int max);
+
+/* ------------------------------------------------------------------------
+ * Result chain (adns-cache.c): one immutable block, refcounted.
+ */
+struct lws__adns_res {
+    uint32_t magic;    /* LWS__ADNS_RES_MAGIC while alive */
+    uint32_t refcount; /* holders: the cache and each callback */
+    uint32_t count;    /* records in ai[] */
+    uint32_t bytes;    /* size of this allocation */
+    struct addrinfo ai[];
+};
+#define LWS__ADNS_RES_MAGIC 0x61646e73u
+
+/* Builds a chain of @n addresses (IPv4 ones first, then IPv6, each in the
+ * given order), ai_canonname = @canon on the first record.  With @n == 0
+ * and @canon, one AF_UNSPEC record carries the name (CNAME answers).
+ * Returned with refcount 1.  @return NULL on OOM or nothing to hold. */
+struct lws__adns_res *lws__adns_res_create(const lws_sockaddr46 *sa, int n,
+                                           const char *canon);
+void lws__adns_res_ref(struct lws__adns_res *r);
+void lws__adns_res_unref(struct lws__adns_res *r);
+static inline const struct addrinfo *
+lws__adns_res_ai(const struct lws__adns_res *r)
+{
+    return r ? r->ai : NULL;
+}
+
+/* Converts one or two parsed answers (A then AAAA) into a chain. */
+struct lws__adns_res *
+lws__adns_res_from_answers(const struct lws__adns_answer *const *ans,
+                           const uint16_t *types, int count);
+
+/* ------------------------------------------------------------------------
+ * Cache (adns-cache.c): sans-I/O, the caller passes the time.
+ */
+struct lws__adns_centry {
+    struct lws__adns_centry *hnext; /* hash chain */
+    lws_dll2_t lru;                 /* head = most recently used */
+    lws_usec_t expires;             /* monotonic us */
+    struct lws__adns_res *res;      /* one reference, NULL if negative */
+    uint32_t hash;
+    uint32_t bytes;                 /* accounted: entry + result */
+    int status;                     /* LADNS_RET_FOUND/NXDOMAIN/NODATA */
+    uint8_t cls;                    /* enum lws__adns_class */
+    char name[];                    /* lower case */
+};
+
+struct lws__adns_cache {
+    struct lws__adns_centry **buckets;
+    uint32_t nbuckets; /* power of two */
+    lws_dll2_owner_t lru;
+    size_t bytes;
+    uint32_t max_entries;
+    size_t max_bytes;
+    uint64_t evictions;
+};
+
+uint32_t lws__adns_hash(const char *name_lc, uint8_t cls);
+int lws__adns_cache_setup(struct lws__adns_cache *c, uint32_t max_entries,
+                          size_t max_bytes) LWS__MUST_CHECK;
+void lws__adns_cache_destroy(struct lws__adns_cache *c);
+void lws__adns_cache_flush(struct lws__adns_cache *c);
+/* A live entry (moved to the LRU head), or NULL; expired ones are dropped. */
+struct lws__adns_centry *lws__adns_cache_get(struct lws__adns_cache *c,
+                                             const char *name_lc,
+                                             uint8_t cls, lws_usec_t now);
+/* Stores (replacing) an entry; takes its own reference on @res.  Evicts
+ * least recently used entries to stay within both limits.
+ * @return 0, -ENOMEM, or -ENOSPC (one entry larger than the byte cap). */
+int lws__adns_cache_put(struct lws__adns_cache *c, const char *name_lc,
+                        uint8_t cls, int status, struct lws__adns_res *res,
+                        lws_usec_t expires);
+static inline uint32_t lws__adns_cache_count(const struct lws__adns_cache *c)
+{
+    return c->lru.count;
+}
+
+/* ------------------------------------------------------------------------
+ * Resolver instance (async-dns.c)
+ */
+struct lws__adns;
+
+/* Test hook: replace the monotonic clock the cache uses (NULL restores). */
+void lws__adns_set_clock(struct lws_context *cx, lws_usec_t (*now)(void));
+
+#endif /* LWS_PRIVATE_ASYNC_DNS_H */

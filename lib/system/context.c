@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * The context: its libuv loop (own or foreign), the wakeup handle shared by
+ * the attach queue and lws_cancel_service(), the "system" state manager and
+ * vhost, and teardown that closes every handle and frees everything, also
+ * when called from inside a library callback.
+ */
+#define LWS_LOGMOD "context"
+#include "private-system.h"
+
+#include <stdio.h>
+
+#define LWS__SYSTATE_NAME(n, v) #n,
+static const char *context_state_names[] = {
+    LWS_SYSTATE_LIST(LWS__SYSTATE_NAME) NULL};
+#undef LWS__SYSTATE_NAME
+
+/* Registry of live contexts, so destroy/service on a stale pointer is
+ * reported instead of crashing in the common misuse cases. */
+static uv_once_t context_reg_once = UV_ONCE_INIT;
+static uv_mutex_t context_reg_lock;
+static lws_dll2_owner_t context_reg;
+
+struct context_reg_ent {
+    lws_dll2_t list;
+    const struct lws_context *cx;
+};
+
+static void context_reg_init(void)
+{
+    if (uv_mutex_init(&context_reg_lock))
+        abort();
+}
+
+static int context_reg_add(const struct lws_context *cx)
+{
+    struct context_reg_ent *e = lws__calloc(1, sizeof(*e));
+
+    if (!e)
+        return -ENOMEM;
+    e->cx = cx;
+    uv_once(&context_reg_once, context_reg_init);
+    uv_mutex_lock(&context_reg_lock);
+    lws_dll2_add_tail(&e->list, &context_reg);
+    uv_mutex_unlock(&context_reg_lock);
+    return 0;
+}
+
+static struct context_reg_ent *context_reg_find_locked(
+    const struct lws_context *cx)
+{
+    for (lws_dll2_t *d = context_reg.head; d; d = d->next) {
+        struct context_reg_ent *e =
+            lws_container_of(d, struct context_reg_ent, list);
+        if (e->cx == cx)
+            return e;
+    }
+    return NULL;
+}
+
+static void context_reg_del(const struct lws_context *cx)
+{
+    struct context_reg_ent *e;
+
+    uv_once(&context_reg_once, context_reg_init);
+    uv_mutex_lock(&context_reg_lock);
+    e = context_reg_find_locked(cx);
+    if (e)
+        lws_dll2_remove(&e->list);
+    uv_mutex_unlock(&context_reg_lock);
+    lws__free(e);
+}
+
+bool lws__context_is_live(const struct lws_context *cx)
+{
+    bool r;
+
+    uv_once(&context_reg_once, context_reg_init);
+    uv_mutex_lock(&context_reg_lock);
+    r = context_reg_find_locked(cx) != NULL;
+    uv_mutex_unlock(&context_reg_lock);
+    return r;
+}
+
+void lws__loop_only_fail(const char *fn)
+{
+    lwsl_err("%s() called off the loop thread: aborting", fn);
+    fprintf(stderr, "lws-system: %s() called off the loop thread\n", fn);
+    abort();
+}
+
+const char *lws_get_library_version(void)
+{
+    return LWS_SYSTEM_VERSION;
+}
+
+static void context_wake_cb(uv_async_t *a)
+{
+    struct lws_context *cx = a->data;
+
+    if (!cx->destroying && !cx->mgr_system.busy)
+        lws__attach_drain(cx);
+}
+
+static void context_boot_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws_context *cx =
+        lws_container_of(sul, struct lws_context, sul_boot);
+
+    lws_state_transition_steps(&cx->mgr_system, cx->target_state);
+}
+
+/* Frees what has no uv handle; the handles must all be closed. */
+static void context_free(struct lws_context *cx)
+{
+    lws__vhost_free(cx->vhost_system);
+    lws__blobs_destroy(cx);
+    lws__rng_destroy(cx);
+    uv_mutex_destroy(&cx->attach_lock);
+    uv_mutex_destroy(&cx->wake_lock);
+    context_reg_del(cx);
+    lws__free(cx);
+}
+
+void lws__handle_closed(struct lws_context *cx)
+{
+    cx->handles_open--;
+    if (cx->foreign && cx->finalised && !cx->handles_open)
+        context_free(cx);
+}
+
+static void context_handle_closed(uv_handle_t *h)
+{
+    lws__handle_closed(h->data);
+}
+
+/* Own loop: let the close callbacks run, close the loop, free. */
+static void context_finish_own(struct lws_context *cx)
+{
+    int r;
+
+    uv_run(cx->loop, UV_RUN_DEFAULT);
+    r = uv_loop_close(cx->loop);
+    if (r)
+        lwsl_err("own loop did not close cleanly: %s", uv_strerror(r));
+    context_free(cx);
+}
+
+void lws__context_unwind(struct lws_context *cx)
+{
+    if (cx->free_at_unwind && !cx->in_service && !cx->mgr_system.busy) {
+        cx->free_at_unwind = false;
+        context_finish_own(cx);
+    }
+}
+
+/* Everything but freeing: state, attach, protocols, wsi, timers, handles. */
+static void context_teardown(struct lws_context *cx)
+{
+    cx->destroying = true;
+    lws_sul_cancel(&cx->sul_boot);
+    if (cx->mgr_system.state >= LWS_SYSTATE_CONTEXT_CREATED) {
+        lws__state_force(&cx->mgr_system, LWS_SYSTATE_POLICY_INVALID);
+        lws__state_force(&cx->mgr_system, LWS_SYSTATE_CONTEXT_DESTROYING);
+    }
+    if (cx->ops.attach)
+        lws__attach_discard_all(cx);
+
+    uv_mutex_lock(&cx->wake_lock);
+    cx->wake_closed = true;
+    uv_mutex_unlock(&cx->wake_lock);
+
+    lws__vhost_destroy(cx->vhost_system);
+    lws__sul_destroy_all(cx);
+    if (cx->sul_timer.data)
+        uv_close((uv_handle_t *)&cx->sul_timer, context_handle_closed);
+    if (cx->wake.data)
+        uv_close((uv_handle_t *)&cx->wake, context_handle_closed);
+    cx->finalised = true;
+}
+
+static struct lws_context *
+context_setup_fail(struct lws_context *cx, bool loop_inited)
+{
+    context_teardown(cx);
+    if (cx->foreign) {
+        if (!cx->handles_open)
+            context_free(cx);
+        /* else: freed by the close callbacks when the application's loop
+         * runs them. */
+    } else if (loop_inited) {
+        context_finish_own(cx);
+    } else {
+        context_free(cx);
+    }
+    return NULL;
+}
+
+static int context_loop_setup(struct lws_context *cx,
+                              const struct lws_context_creation_info *info)
+{
+    if (info->foreign_loops) {
+        if (!info->foreign_loops[0]) {
+            lwsl_err("foreign_loops given without a loop");
+            return -EINVAL;
+        }
+        cx->loop = info->foreign_loops[0];
+        cx->foreign = true;
+        return 0;
+    }
+    if (uv_loop_init(&cx->own_loop)) {
+        lwsl_err("uv_loop_init failed");
+        return -EIO;
+    }
+    cx->loop = &cx->own_loop;
+    return 0;
+}
+
+static int context_handles_setup(struct lws_context *cx)
+{
+    if (lws__sul_init(cx))
+        return -EIO;
+    if (uv_async_init(cx->loop, &cx->wake, context_wake_cb))
+        return -EIO;
+    cx->wake.data = cx;
+    cx->handles_open++;
+    return 0;
+}
+
+static void context_state_setup(struct lws_context *cx,
+                                const struct lws_context_creation_info *info)
+{
+    lws_state_manager_t *mgr = &cx->mgr_system;
+
+    mgr->name = "system";
+    mgr->context = cx;
+    mgr->state_names = context_state_names;
+    mgr->state = LWS_SYSTATE_CONTEXT_CREATED;
+    mgr->blocked_step = -1;
+    mgr->redrive_target = -1;
+    cx->target_state = info->target_state > 0 &&
+                               info->target_state <= LWS_SYSTATE_OPERATIONAL
+                           ? info->target_state
+                           : LWS_SYSTATE_OPERATIONAL;
+    if (info->system_ops)
+        cx->ops = *info->system_ops;
+    if (!cx->ops.attach) {
+        cx->ops.attach = lws__attach_builtin;
+        cx->ops_attach_builtin = true;
+    }
+}
+
+struct lws_context *
+lws_create_context(const struct lws_context_creation_info *info)
+{
+    struct lws_context *cx;
+
+    if (!info || info->count_threads > 1) {
+        lwsl_err("lws_create_context: %s",
+                 info ? "only one service thread is supported" : "NULL info");
+        return NULL;
+    }
+    cx = lws__calloc(1, sizeof(*cx));
+    if (!cx) {
+        lwsl_err("lws_create_context: out of memory");
+        return NULL;
+    }
+    cx->loop_thread = uv_thread_self();
+    cx->options = info->options;
+    cx->user = info->user;
+    if (uv_mutex_init(&cx->attach_lock)) {
+        lws__free(cx);
+        return NULL;
+    }
+    if (uv_mutex_init(&cx->wake_lock)) {
+        uv_mutex_destroy(&cx->attach_lock);
+        lws__free(cx);
+        return NULL;
+    }
+    context_state_setup(cx, info);
+    if (context_reg_add(cx)) {
+        uv_mutex_destroy(&cx->attach_lock);
+        uv_mutex_destroy(&cx->wake_lock);
+        lws__free(cx);
+        return NULL;
+    }
+    if (context_loop_setup(cx, info))
+        return context_setup_fail(cx, false);
+    if (context_handles_setup(cx) || lws__rng_create(cx)) {
+        lwsl_err("lws_create_context: setup failed");
+        return context_setup_fail(cx, true);
+    }
+    if (lws__vhost_system_create(cx, info)) {
+        lwsl_err("lws_create_context: system vhost creation failed");
+        return context_setup_fail(cx, true);
+    }
+    lws_state_reg_notifier_list(&cx->mgr_system, info->register_notifier_list);
+    /* Step toward the target on the first loop iteration, after the caller
+     * has its context pointer. */
+    lws_sul_schedule(cx, 0, &cx->sul_boot, context_boot_cb, 0);
+    lwsl_info("context created (%s loop)", cx->foreign ? "foreign" : "own");
+    return cx;
+}
+
+void lws_context_destroy(struct lws_context *cx)
+{
+    if (!cx) {
+        lwsl_err("lws_context_destroy: NULL context");
+        return;
+    }
+    if (!lws__context_is_live(cx)) {
+        lwsl_err("lws_context_destroy: %p is not a live context "
+                 "(destroyed twice?)",
+                 (void *)cx);
+        return;
+    }
+    LWS__LOOP_ONLY(cx);
+    if (cx->destroying) {
+        lwsl_warn("lws_context_destroy: destroy already in progress");
+        return;
+    }
+    context_teardown(cx);
+    if (cx->foreign) {
+        /* Freed by the last close callback, on the application's loop. */
+        return;
+    }
+    if (cx->in_service || cx->mgr_system.busy) {
+        cx->free_at_unwind = true;
+        return;
+    }
+    context_finish_own(cx);
+}
+
+int lws_service(struct lws_context *cx, int timeout_ms)
+{
+    (void)timeout_ms;
+    if (!cx || !lws__context_is_live(cx)) {
+        lwsl_err("lws_service: not a live context");
+        return -1;
+    }
+    LWS__LOOP_ONLY(cx);
+    if (cx->foreign) {
+        lwsl_err("lws_service: the context runs on a foreign loop");
+        return -1;
+    }
+    if (cx->destroying)
+        return -1;
+    cx->in_service = true;
+    uv_run(cx->loop, UV_RUN_ONCE);
+    cx->in_service = false;
+    if (cx->free_at_unwind) {
+        lws__context_unwind(cx);
+        return -1;
+    }
+    return 0;
+}
+
+struct uv_loop_s *lws_uv_getloop(struct lws_context *cx, int tsi)
+{
+    if (!cx || tsi)
+        return NULL;
+    return cx->loop;
+}
+
+void lws_cancel_service(struct lws_context *cx)
+{
+    if (!cx)
+        return;
+    uv_mutex_lock(&cx->wake_lock);
+    if (!cx->wake_closed)
+        uv_async_send(&cx->wake);
+    uv_mutex_unlock(&cx->wake_lock);
+}
+
+void *lws_context_user(struct lws_context *cx)
+{
+    return cx ? cx->user : NULL;
+}
+
+const lws_system_ops_t *lws_system_get_ops(struct lws_context *cx)
+{
+    return cx ? &cx->ops : NULL;
+}
+
+lws_state_manager_t *lws_system_get_state_manager(struct lws_context *cx)
+{
+    return cx ? &cx->mgr_system : NULL;
+}

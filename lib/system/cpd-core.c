@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * The sans-I/O core of a captive-portal check: one check is a series of
+ * probe attempts, each with its own timeout, retried with capped exponential
+ * backoff while the failure may be transient, all within one deadline.  Also
+ * the classification of a probe reply and the ladder policy.  Time comes in
+ * as monotonic milliseconds from the caller, so tests drive it with a
+ * virtual clock.
+ */
+#define LWS_LOGMOD "cpd"
+#include "private-cpd.h"
+
+#include <stdio.h>
+
+void lws__cpd_core_cfg_from_info(struct lws__cpd_core_cfg *cfg,
+                                 const struct lws_cpd_info *info)
+{
+    cfg->attempt_ms = LWS__CPD_DEF_ATTEMPT_MS;
+    cfg->deadline_ms = LWS__CPD_DEF_DEADLINE_MS;
+    cfg->retries = LWS__CPD_DEF_RETRIES;
+    if (!info)
+        return;
+    if (info->attempt_timeout_ms)
+        cfg->attempt_ms = info->attempt_timeout_ms;
+    if (info->deadline_ms)
+        cfg->deadline_ms = info->deadline_ms;
+    if (info->retries)
+        cfg->retries = info->retries < 0 ? 0 : info->retries;
+}
+
+uint32_t lws__cpd_backoff_ms(int attempts)
+{
+    uint32_t ms = LWS__CPD_BACKOFF_BASE_MS;
+
+    for (int i = 1; i < attempts && ms < LWS__CPD_BACKOFF_CAP_MS; i++)
+        ms *= 2;
+    return ms < LWS__CPD_BACKOFF_CAP_MS ? ms : LWS__CPD_BACKOFF_CAP_MS;
+}
+
+static uint64_t cpd_min(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+static void cpd_core_begin_attempt(struct lws__cpd_core *c, uint64_t now,
+                                   struct lws__cpd_out *out)
+{
+    c->attempts++;
+    c->attempt_active = true;
+    c->attempt_end = cpd_min(now + c->cfg.attempt_ms, c->deadline_at);
+    out->start_attempt = true;
+    out->wake_at_ms = c->attempt_end;
+}
+
+static void cpd_core_finish(struct lws__cpd_core *c, lws_cpd_result_t result,
+                            struct lws__cpd_out *out)
+{
+    c->running = false;
+    c->attempt_active = false;
+    out->done = true;
+    out->result = result;
+    out->wake_at_ms = 0;
+}
+
+void lws__cpd_core_start(struct lws__cpd_core *c,
+                         const struct lws__cpd_core_cfg *cfg, uint64_t now,
+                         struct lws__cpd_out *out)
+{
+    memset(out, 0, sizeof(*out));
+    memset(c, 0, sizeof(*c));
+    c->cfg = *cfg;
+    c->running = true;
+    c->last = LWS_CPD_NO_INTERNET;
+    c->deadline_at = now + cfg->deadline_ms;
+    cpd_core_begin_attempt(c, now, out);
+}
+
+static void cpd_core_ended(struct lws__cpd_core *c, uint64_t now,
+                           lws_cpd_result_t result, bool retryable,
+                           uint32_t jitter_ms, struct lws__cpd_out *out)
+{
+    uint64_t next;
+
+    c->attempt_active = false;
+    c->last = result;
+    if (!retryable || c->attempts > c->cfg.retries) {
+        cpd_core_finish(c, result, out);
+        return;
+    }
+    next = now + lws__cpd_backoff_ms(c->attempts) + jitter_ms;
+    if (next >= c->deadline_at) {
+        /* No room for another attempt before the deadline. */
+        cpd_core_finish(c, result, out);
+        return;
+    }
+    c->next_attempt = next;
+    out->wake_at_ms = next;
+}
+
+void lws__cpd_core_attempt_done(struct lws__cpd_core *c, uint64_t now,
+                                lws_cpd_result_t result, bool retryable,
+                                uint32_t jitter_ms, struct lws__cpd_out *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!c->running || !c->attempt_active)
+        return; /* a late report from an aborted attempt */
+    cpd_core_ended(c, now, result, retryable, jitter_ms, out);
+}
+
+void lws__cpd_core_timer(struct lws__cpd_core *c, uint64_t now,
+                         struct lws__cpd_out *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!c->running)
+        return;
+    if (now >= c->deadline_at) {
+        out->abort_attempt = c->attempt_active;
+        cpd_core_finish(c, c->attempt_active ? LWS_CPD_NO_INTERNET : c->last,
+                        out);
+        return;
+    }
+    if (c->attempt_active) {
+        if (now < c->attempt_end) {
+            out->wake_at_ms = c->attempt_end;
+            return;
+        }
+        /* The attempt timed out: a transport failure, worth a retry. */
+        out->abort_attempt = true;
+        cpd_core_ended(c, now, LWS_CPD_NO_INTERNET, true, 0, out);
+        return;
+    }
+    if (now < c->next_attempt) {
+        out->wake_at_ms = c->next_attempt;
+        return;
+    }
+    cpd_core_begin_attempt(c, now, out);
+}
+
+void lws__cpd_core_stop(struct lws__cpd_core *c)
+{
+    c->running = false;
+    c->attempt_active = false;
+}
+
+lws_cpd_result_t lws__cpd_classify(const struct lws__cpd_expect *e,
+                                   const struct lws__http_resp *r,
+                                   const uint8_t *buf, const uint8_t *body,
+                                   size_t body_len, bool *retryable,
+                                   char *reason, size_t reason_len)
+{
+    int loc_len = r->location_len > 200 ? 200 : (int)r->location_len;
+
+    *retryable = false;
+    if (r->status == e->status) {
+        if (!e->body ||
+            (body && body_len == strlen(e->body) &&
+             !memcmp(body, e->body, body_len))) {
+            snprintf(reason, reason_len, "%d as expected", r->status);
+            return LWS_CPD_INTERNET_OK;
+        }
+        snprintf(reason, reason_len, "%d with unexpected content (%zu bytes)",
+                 r->status, body_len);
+        return LWS_CPD_CAPTIVE_PORTAL;
+    }
+    if (r->status >= 300 && r->status < 400) {
+        snprintf(reason, reason_len, "%d redirect to %.*s", r->status,
+                 loc_len, loc_len ? (const char *)buf + r->location_ofs : "");
+        return LWS_CPD_CAPTIVE_PORTAL;
+    }
+    if (r->status == 511) {
+        /* RFC 6585 §6: the network wants the user to log in. */
+        snprintf(reason, reason_len, "511 network authentication required");
+        return LWS_CPD_CAPTIVE_PORTAL;
+    }
+    *retryable = r->status >= 500;
+    snprintf(reason, reason_len, "unexpected status %d (expected %d)",
+             r->status, e->status);
+    return LWS_CPD_CAPTIVE_PORTAL;
+}
+
+bool lws__cpd_releases_step(lws_cpd_result_t result, unsigned int flags)
+{
+    if (result == LWS_CPD_UNKNOWN)
+        return false;
+    return result == LWS_CPD_INTERNET_OK || !(flags & LWS_CPD_F_HOLD_UNTIL_OK);
+}

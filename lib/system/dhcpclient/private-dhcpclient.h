@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * DHCPv4 client internals: the wire codec (BOOTP/DHCP messages, IPv4/UDP
+ * framing for the raw socket, ARP for conflict detection), the sans-I/O
+ * per-interface core (RFC 2131 state machine driven by on_rx / on_timer with
+ * a caller-supplied clock, returning actions) and the glue's platform ops.
+ */
+#ifndef LWS_PRIVATE_DHCPCLIENT_H
+#define LWS_PRIVATE_DHCPCLIENT_H
+
+#include "private-system.h"
+
+/* ------------------------------------------------------------------------
+ * Codec (dhcp4-packet.c)
+ */
+
+#define LWS__DHCP4_FIXED 236    /* BOOTP header up to the options */
+#define LWS__DHCP4_COOKIE 0x63825363u
+#define LWS__DHCP4_MAX 1500     /* largest message we build or accept */
+#define LWS__IP4UDP_HDR 28      /* IPv4 (no options) + UDP header */
+#define LWS__DHCP4_SERVER_PORT 67
+#define LWS__DHCP4_CLIENT_PORT 68
+
+/* RFC 2132 §9.6 message types */
+enum {
+    LWS__DHCP_DISCOVER = 1,
+    LWS__DHCP_OFFER = 2,
+    LWS__DHCP_REQUEST = 3,
+    LWS__DHCP_DECLINE = 4,
+    LWS__DHCP_ACK = 5,
+    LWS__DHCP_NAK = 6,
+    LWS__DHCP_RELEASE = 7,
+    LWS__DHCP_INFORM = 8
+};
+
+/* Options we send, parse or request */
+enum {
+    LWS__OPT_PAD = 0,
+    LWS__OPT_SUBNET_MASK = 1,
+    LWS__OPT_ROUTER = 3,
+    LWS__OPT_DNS = 6,
+    LWS__OPT_HOSTNAME = 12,
+    LWS__OPT_DOMAIN = 15,
+    LWS__OPT_MTU = 26,
+    LWS__OPT_BROADCAST = 28,
+    LWS__OPT_NTP = 42,
+    LWS__OPT_REQ_IP = 50,
+    LWS__OPT_LEASE = 51,
+    LWS__OPT_OVERLOAD = 52,
+    LWS__OPT_MSG_TYPE = 53,
+    LWS__OPT_SERVER_ID = 54,
+    LWS__OPT_PRL = 55,
+    LWS__OPT_MESSAGE = 56,
+    LWS__OPT_MAX_SIZE = 57,
+    LWS__OPT_T1 = 58,
+    LWS__OPT_T2 = 59,
+    LWS__OPT_CLIENT_ID = 61,
+    LWS__OPT_RAPID_COMMIT = 80,
+    LWS__OPT_DOMAIN_SEARCH = 119,
+    LWS__OPT_CLASSLESS_ROUTE = 121,
+    LWS__OPT_END = 255
+};
+
+/* Which options a parsed message carried (lws__dhcp4_msg.have). */
+#define LWS__HAVE_MASK (1u << 0)
+#define LWS__HAVE_LEASE (1u << 1)
+#define LWS__HAVE_SERVER_ID (1u << 2)
+#define LWS__HAVE_T1 (1u << 3)
+#define LWS__HAVE_T2 (1u << 4)
+#define LWS__HAVE_BROADCAST (1u << 5)
+#define LWS__HAVE_MTU (1u << 6)
+#define LWS__HAVE_RAPID (1u << 7)
+#define LWS__HAVE_ROUTES121 (1u << 8)
+
+/* A parsed server message.  Every value in host byte order. */
+struct lws__dhcp4_msg {
+    uint8_t op, htype, hlen;
+    uint8_t type;      /* option 53 */
+    uint32_t xid;
+    uint32_t ciaddr, yiaddr, siaddr, giaddr;
+    uint8_t chaddr[16];
+    uint32_t have;     /* LWS__HAVE_* */
+    uint32_t mask, broadcast, server_id;
+    uint32_t lease, t1, t2; /* seconds */
+    uint16_t mtu;
+    uint8_t router_count, dns_count, ntp_count, route_count;
+    uint32_t router[LWS_DHCPC_MAX_DNS];
+    uint32_t dns[LWS_DHCPC_MAX_DNS];
+    uint32_t ntp[LWS_DHCPC_MAX_NTP];
+    struct lws_dhcpc_route routes[LWS_DHCPC_MAX_ROUTES];
+    char domain[64];   /* option 15, NUL-terminated, printable only */
+    char message[64];  /* option 56, for logs */
+};
+
+/* What to put in a client message. */
+struct lws__dhcp4_tx {
+    uint8_t type;       /* LWS__DHCP_* */
+    uint32_t xid;
+    uint16_t secs;
+    uint32_t ciaddr;    /* host order; 0 unless RENEWING/REBINDING/RELEASE */
+    uint32_t req_ip;    /* option 50, 0 = absent */
+    uint32_t server_id; /* option 54, 0 = absent */
+    const uint8_t *mac; /* 6 bytes */
+    const uint8_t *client_id; /* option 61 bytes, or NULL */
+    size_t client_id_len;
+    const char *hostname;     /* option 12, or NULL */
+    bool rapid_commit;        /* option 80 (DISCOVER only) */
+    const char *message;      /* option 56 (DECLINE), or NULL */
+};
+
+/* Parses a BOOTREPLY.  @return 0, or -EBADMSG (reason logged at DEBUG). */
+int lws__dhcp4_parse(const void *buf, size_t len,
+                     struct lws__dhcp4_msg *m) LWS__MUST_CHECK;
+/* Builds a client message into @buf.  @return its length, or -ENOSPC. */
+int lws__dhcp4_build(void *buf, size_t len,
+                     const struct lws__dhcp4_tx *t) LWS__MUST_CHECK;
+
+/* Wraps @plen payload bytes already at @buf + LWS__IP4UDP_HDR in an IPv4 +
+ * UDP header (68 -> 67) with both checksums.  Host-order addresses.
+ * @return total length, or -EINVAL. */
+int lws__ip4udp_wrap(uint8_t *buf, size_t len, size_t plen, uint32_t src,
+                     uint32_t dst) LWS__MUST_CHECK;
+/* Checks an IPv4 datagram (header, lengths, checksums, UDP to port 68, not
+ * fragmented) and finds its UDP payload.  @return 0 or -EBADMSG. */
+int lws__ip4udp_unwrap(const uint8_t *pkt, size_t len, size_t *payload_ofs,
+                       size_t *payload_len, uint32_t *src) LWS__MUST_CHECK;
+
+/* ARP over Ethernet (RFC 826), for RFC 5227 probes and conflict checks. */
+#define LWS__ARP_LEN 28
+struct lws__arp {
+    uint16_t op;            /* 1 request, 2 reply */
+    uint8_t sha[6], tha[6]; /* sender / target hardware address */
+    uint32_t spa, tpa;      /* sender / target IPv4 address, host order */
+};
+int lws__arp_build(uint8_t *buf, size_t len, const struct lws__arp *a);
+int lws__arp_parse(const uint8_t *buf, size_t len,
+                   struct lws__arp *a) LWS__MUST_CHECK;
+
+/* Mask <-> prefix; -1 for a non-contiguous mask. */
+int lws__dhcp4_mask_to_prefix(uint32_t mask);
+
+/* ------------------------------------------------------------------------
+ * Core (dhcp4-core.c): sans-I/O RFC 2131 machine for one interface.
+ */
+
+struct lws__dhcpc_cfg {
+    uint32_t retx_base_ms;
+    uint32_t retx_jitter_ms;
+    uint32_t renew_min_ms;
+    uint32_t decline_wait_ms;
+    uint32_t initial_delay_max_ms;
+    uint32_t acd_probe_count;
+    uint32_t acd_probe_ms;
+    uint32_t acd_wait_ms;
+    bool rapid_commit;
+    bool acd;
+    uint8_t client_id_mode; /* LWS_DHCPC_CLIENTID_* */
+    char hostname[64];      /* "" = none */
+};
+
+/* A lease as held by the core.  Host byte order. */
+struct lws__dhcpc_lease {
+    uint32_t ip, mask, broadcast, server;
+    uint32_t lease, t1, t2; /* seconds, as granted (0xffffffff: infinite) */
+    uint64_t lease_ms, t1_ms, t2_ms; /* validated: 0 < t1 < t2 < lease */
+    uint16_t mtu;
+    uint8_t dns_count, ntp_count, route_count;
+    uint8_t rapid;
+    uint32_t dns[LWS_DHCPC_MAX_DNS];
+    uint32_t ntp[LWS_DHCPC_MAX_NTP];
+    struct lws_dhcpc_route routes[LWS_DHCPC_MAX_ROUTES];
+    char domain[64];
+};
+
+/* Transmission kinds an action can ask for. */
+enum {
+    LWS__DHCPC_TX_NONE,
+    LWS__DHCPC_TX_BCAST,   /* raw socket, IP/UDP built by us, to broadcast */
+    LWS__DHCPC_TX_UNICAST, /* UDP socket bound to the lease, to tx_dst:67 */
+};
+
+/* Sockets the current state needs (bits). */
+#define LWS__DHCPC_SOCK_RAW (1u << 0)
+#define LWS__DHCPC_SOCK_UDP (1u << 1)
+#define LWS__DHCPC_SOCK_ARP (1u << 2)
+
+/* What the glue must do after a core call, in this order: unapply,
+ * apply, save/forget, send, ARP, notify, re-arm the timer, sockets. */
+struct lws__dhcpc_out {
+    bool unapply;  /* remove the old lease (in the core's 'old') */
+    bool apply;    /* put the current lease on the interface */
+    bool save;     /* remember the lease for INIT-REBOOT */
+    bool forget;   /* forget the remembered lease */
+    int tx;        /* LWS__DHCPC_TX_* */
+    uint32_t tx_src, tx_dst; /* host order */
+    size_t tx_len;
+    uint8_t tx_buf[LWS__DHCP4_MAX]; /* the DHCP message (no IP/UDP) */
+    bool arp;      /* send arp_buf on the ARP socket */
+    uint8_t arp_buf[LWS__ARP_LEN];
+    int event;     /* lws_dhcpc_event_t, or -1 */
+    lws_usec_t wake; /* absolute time of the next on_timer, 0 = none */
+    unsigned int socks; /* LWS__DHCPC_SOCK_* wanted now */
+};
+
+typedef uint32_t (*lws__dhcpc_rand_t)(void *ctx);
+
+struct lws__dhcpc_core {
+    const struct lws__dhcpc_cfg *cfg;
+    lws__dhcpc_rand_t rand;
+    void *rand_ctx;
+    uint8_t mac[6];
+    uint8_t client_id[32];
+    size_t client_id_len;
+
+    int state;          /* lws_dhcpc_state_t */
+    uint32_t xid;
+    int attempt;        /* transmissions in this exchange */
+    int nak_count;      /* consecutive NAKs, for backoff */
+    lws_usec_t exch_start; /* start of this exchange (secs field) */
+    lws_usec_t last_tx;    /* last REQUEST sent (lease start, §4.4.1) */
+    lws_usec_t wake;       /* pending timer */
+
+    struct lws__dhcpc_lease offer; /* candidate in REQUESTING/CHECKING */
+    struct lws__dhcpc_lease lease; /* current (applied if have_lease) */
+    struct lws__dhcpc_lease old;   /* what 'unapply' must remove */
+    bool have_lease;
+    lws_usec_t lease_start;        /* monotonic */
+    uint32_t reboot_ip, reboot_server; /* remembered lease */
+    int acd_sent;
+    int last_event;
+};
+
+void lws__dhcpc_core_init(struct lws__dhcpc_core *c,
+                          const struct lws__dhcpc_cfg *cfg, const uint8_t *mac,
+                          uint32_t iaid, lws__dhcpc_rand_t rnd, void *rctx);
+/* Begin (or after link-up, resume): INIT-REBOOT with a known lease. */
+void lws__dhcpc_core_start(struct lws__dhcpc_core *c, lws_usec_t now,
+                           struct lws__dhcpc_out *o);
+/* A DHCP message (UDP payload) arrived. */
+void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
+                        const uint8_t *buf, size_t len,
+                        struct lws__dhcpc_out *o);
+/* An ARP packet arrived (only looked at while CHECKING or BOUND). */
+void lws__dhcpc_core_arp(struct lws__dhcpc_core *c, lws_usec_t now,
+                         const uint8_t *buf, size_t len,
+                         struct lws__dhcpc_out *o);
+void lws__dhcpc_core_timer(struct lws__dhcpc_core *c, lws_usec_t now,
+                           struct lws__dhcpc_out *o);
+void lws__dhcpc_core_link(struct lws__dhcpc_core *c, lws_usec_t now, bool up,
+                          struct lws__dhcpc_out *o);
+/* Stop: RELEASE if @release and bound; unapply. */
+void lws__dhcpc_core_stop(struct lws__dhcpc_core *c, lws_usec_t now,
+                          bool release, struct lws__dhcpc_out *o);
+/* Applying the lease failed: drop it and restart. */
+void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
+                                  struct lws__dhcpc_out *o);
+/* Fills the lease part of @is from the core (host order + sa46). */
+void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
+                             const struct lws__dhcpc_lease *l,
+                             lws_dhcpc_ifstate_t *is);
+bool lws__dhcpc_core_bound(const struct lws__dhcpc_core *c);
+const char *lws__dhcpc_state_name(int s);
+
+/* ------------------------------------------------------------------------
+ * Platform (dhcp4-sock-linux.c, dhcp4-netlink-linux.c)
+ */
+
+/* Raw AF_PACKET socket for IPv4 on @ifindex with a BPF filter for UDP to
+ * port 68.  @return fd or -errno. */
+int lws__dhcpc_raw_open(int ifindex);
+/* Sends an IPv4 datagram to the link broadcast address. */
+int lws__dhcpc_raw_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
+/* Reads one datagram; @return length, 0 if none, -errno. */
+int lws__dhcpc_raw_recv(int fd, uint8_t *buf, size_t len);
+/* UDP socket bound to @ip:68 on @ifname (host order).  fd or -errno. */
+int lws__dhcpc_udp_open(const char *ifname, uint32_t ip);
+int lws__dhcpc_udp_send(int fd, uint32_t dst, const uint8_t *buf,
+                        size_t len);
+/* ARP packet socket on @ifindex.  fd or -errno. */
+int lws__dhcpc_arp_open(int ifindex);
+int lws__dhcpc_arp_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
+/* Interface index and MAC.  0 or -errno. */
+int lws__dhcpc_if_info(const char *ifname, int *ifindex, uint8_t *mac);
+
+/* rtnetlink: apply / remove a lease (blocking request + ack). */
+int lws__dhcpc_nl_apply(const lws_dhcpc_ifstate_t *is, int op,
+                        uint32_t metric);
+/* Link monitor socket subscribed to link events; fd or -errno. */
+int lws__dhcpc_nl_monitor_open(void);
+/* Asks the kernel to dump all links on the monitor socket. */
+int lws__dhcpc_nl_dump_links(int fd, uint32_t seq);
+/* One parsed link event from the monitor. */
+struct lws__dhcpc_link {
+    int ifindex;
+    char ifname[16];
+    bool up;      /* IFF_UP and IFF_RUNNING (carrier) */
+    bool removed; /* RTM_DELLINK */
+};
+/* Reads what is queued; @cb per link, @done set when the dump ended.
+ * @return 0, or -errno. */
+int lws__dhcpc_nl_monitor_read(int fd,
+                               void (*cb)(void *ctx,
+                                          const struct lws__dhcpc_link *l),
+                               void *ctx, bool *done);
+
+#endif /* LWS_PRIVATE_DHCPCLIENT_H */

@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * The pure HTTP/1.1 client codec of the captive-portal probe: URL parsing,
+ * the request, and the response status line, header fields and body framing
+ * (RFC 9110, RFC 9112).  Every byte is read through the bounds-checked wire
+ * reader; nothing here allocates or does I/O.
+ */
+#define LWS_LOGMOD "cpd"
+#include "private-http-client.h"
+
+#include <stdio.h>
+
+static bool http_is_digit(uint8_t c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool http_is_alpha(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int http_hex_value(uint8_t c)
+{
+    if (http_is_digit(c))
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static uint8_t http_lower(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + ('a' - 'A')) : c;
+}
+
+/* RFC 9110 §5.6.2: token characters. */
+static bool http_is_tchar(uint8_t c)
+{
+    return http_is_digit(c) || http_is_alpha(c) ||
+           (c && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* RFC 9110 §5.5: field-vchar, SP or HTAB. */
+static bool http_is_field_char(uint8_t c)
+{
+    return c == ' ' || c == '\t' || (c >= 0x21 && c != 0x7f);
+}
+
+/* Case-insensitive comparison of @n bytes at @p with the string @s. */
+static bool http_ieq(const uint8_t *p, size_t n, const char *s)
+{
+    if (strlen(s) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (http_lower(p[i]) != http_lower((uint8_t)s[i]))
+            return false;
+    return true;
+}
+
+/* ------------------------------------------------------------------------
+ * URL
+ */
+
+/* Host name characters we accept in a URL: letters, digits, '-', '.', '_'
+ * (RFC 3986 §3.2.2 reg-name, without percent-encoding). */
+static bool url_is_host_char(uint8_t c)
+{
+    return http_is_digit(c) || http_is_alpha(c) || c == '-' || c == '.' ||
+           c == '_';
+}
+
+static bool url_is_v6_char(uint8_t c)
+{
+    return http_hex_value(c) >= 0 || c == ':' || c == '.';
+}
+
+static int url_copy(char *dst, size_t cap, const uint8_t *src, size_t n)
+{
+    if (n >= cap)
+        return -ENAMETOOLONG;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    return 0;
+}
+
+/* Parses "1..65535" from @n bytes at @p. */
+static int url_port(const uint8_t *p, size_t n, uint16_t *port)
+{
+    uint32_t v = 0;
+
+    if (!n || n > 5)
+        return -EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        if (!http_is_digit(p[i]))
+            return -EINVAL;
+        v = v * 10 + (uint32_t)(p[i] - '0');
+    }
+    if (!v || v > 65535)
+        return -EINVAL;
+    *port = (uint16_t)v;
+    return 0;
+}
+
+/* RFC 3986 §3.2: authority = host [ ":" port ], userinfo refused. */
+static int url_authority(const uint8_t *a, size_t n, struct lws__http_url *u)
+{
+    size_t hlen = 0, hofs = 0, i = 0;
+
+    if (!n)
+        return -EINVAL;
+    if (a[0] == '[') {
+        while (i < n && a[i] != ']')
+            i++;
+        if (i == n || i < 2)
+            return -EINVAL;
+        hofs = 1;
+        hlen = i - 1;
+        i++;
+        u->ipv6_literal = true;
+        for (size_t k = 0; k < hlen; k++)
+            if (!url_is_v6_char(a[hofs + k]))
+                return -EINVAL;
+    } else {
+        while (i < n && a[i] != ':')
+            i++;
+        hlen = i;
+        if (!hlen)
+            return -EINVAL;
+        for (size_t k = 0; k < hlen; k++)
+            if (!url_is_host_char(a[k]))
+                return -EINVAL;
+    }
+    if (i < n) {
+        if (a[i] != ':')
+            return -EINVAL;
+        if (url_port(a + i + 1, n - i - 1, &u->port))
+            return -EINVAL;
+    }
+    return url_copy(u->host, sizeof(u->host), a + hofs, hlen);
+}
+
+int lws__http_url_parse(const char *url, struct lws__http_url *u)
+{
+    const uint8_t *p = (const uint8_t *)url;
+    size_t n, skip, alen = 0;
+    int ret;
+
+    if (!url || !u)
+        return -EINVAL;
+    memset(u, 0, sizeof(*u));
+    n = strlen(url);
+    if (n >= 8 && http_ieq(p, 8, "https://")) {
+        u->https = true;
+        u->port = 443;
+        skip = 8;
+    } else if (n >= 7 && http_ieq(p, 7, "http://")) {
+        u->port = 80;
+        skip = 7;
+    } else {
+        return -EINVAL;
+    }
+    for (size_t i = skip; i < n; i++)
+        if (p[i] <= 0x20 || p[i] >= 0x7f || p[i] == '#')
+            return -EINVAL; /* no spaces, controls or fragments */
+    while (skip + alen < n && p[skip + alen] != '/' && p[skip + alen] != '?')
+        alen++;
+    for (size_t i = 0; i < alen; i++)
+        if (p[skip + i] == '@')
+            return -EINVAL; /* RFC 9110 §4.2.4: no userinfo */
+    ret = url_authority(p + skip, alen, u);
+    if (ret)
+        return ret;
+    skip += alen;
+    if (skip == n)
+        return url_copy(u->path, sizeof(u->path), (const uint8_t *)"/", 1);
+    if (p[skip] == '?') {
+        /* RFC 9112 §3.2.1: an empty path is sent as "/". */
+        u->path[0] = '/';
+        return url_copy(u->path + 1, sizeof(u->path) - 1, p + skip,
+                        n - skip);
+    }
+    return url_copy(u->path, sizeof(u->path), p + skip, n - skip);
+}
+
+int lws__http_request_write(const struct lws__http_url *u, char *buf,
+                            size_t len)
+{
+    char port[8] = "";
+    int n;
+
+    if ((u->https && u->port != 443) || (!u->https && u->port != 80))
+        snprintf(port, sizeof(port), ":%u", (unsigned int)u->port);
+    /* RFC 9112 §3.2: Host carries the authority, [] around IPv6. */
+    n = snprintf(buf, len,
+                 "GET %s HTTP/1.1\r\n"
+                 "Host: %s%s%s%s\r\n"
+                 "User-Agent: lws-system-cpd/" LWS_SYSTEM_VERSION "\r\n"
+                 "Accept: */*\r\n"
+                 "Cache-Control: no-cache\r\n"
+                 "Connection: close\r\n\r\n",
+                 u->path, u->ipv6_literal ? "[" : "", u->host,
+                 u->ipv6_literal ? "]" : "", port);
+    if (n < 0 || (size_t)n >= len)
+        return -ENOSPC;
+    return n;
+}
+
+/* ------------------------------------------------------------------------
+ * Response header
+ */
+
+/*
+ * Finds the next line from the reader's position: *@ofs and *@n delimit it
+ * without its line ending.  RFC 9112 §2.2: a bare LF also ends a line; a CR
+ * anywhere else is refused by the line validators.
+ */
+static int http_line(struct lws__wire *w, size_t *ofs, size_t *n)
+{
+    size_t start = w->pos;
+
+    while (lws__wire_left(w)) {
+        if (lws__wire_u8(w) != '\n')
+            continue;
+        size_t end = w->pos - 1;
+        if (end > start && w->p[end - 1] == '\r')
+            end--;
+        *ofs = start;
+        *n = end - start;
+        return 0;
+    }
+    return -EAGAIN;
+}
+
+/* RFC 9112 §4: status-line = HTTP-version SP status-code SP [reason]. */
+static int http_status_line(const uint8_t *p, size_t n,
+                            struct lws__http_resp *r)
+{
+    struct lws__wire w;
+    uint8_t d[3];
+
+    lws__wire_init(&w, p, n);
+    if (n < 12 || !http_ieq(lws__wire_ptr(&w, 5), 5, "HTTP/"))
+        return -EBADMSG;
+    if (lws__wire_u8(&w) != '1' || lws__wire_u8(&w) != '.')
+        return -EBADMSG;
+    d[0] = lws__wire_u8(&w);
+    if (!http_is_digit(d[0]) || lws__wire_u8(&w) != ' ')
+        return -EBADMSG;
+    r->minor = (uint8_t)(d[0] - '0');
+    lws__wire_bytes(&w, d, 3);
+    for (int i = 0; i < 3; i++)
+        if (!http_is_digit(d[i]))
+            return -EBADMSG;
+    r->status = (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0');
+    if (r->status < 100)
+        return -EBADMSG;
+    /* Tolerate a missing SP when the reason phrase is empty. */
+    if (lws__wire_left(&w) && lws__wire_u8(&w) != ' ')
+        return -EBADMSG;
+    while (lws__wire_left(&w)) {
+        uint8_t c = lws__wire_u8(&w);
+        if (!http_is_field_char(c))
+            return -EBADMSG;
+    }
+    return w.err ? -EBADMSG : 0;
+}
+
+/* RFC 9112 §6.3 item 5: only a single decimal value is accepted. */
+static int http_content_length(const uint8_t *v, size_t n, int64_t *cl)
+{
+    int64_t x = 0;
+
+    if (!n || n > 15)
+        return -EBADMSG;
+    for (size_t i = 0; i < n; i++) {
+        if (!http_is_digit(v[i]))
+            return -EBADMSG;
+        x = x * 10 + (v[i] - '0');
+    }
+    if (*cl >= 0 && *cl != x)
+        return -EBADMSG; /* conflicting duplicates: a smuggling sign */
+    *cl = x;
+    return 0;
+}
+
+/* RFC 9112 §6.1: the final transfer coding decides the framing. */
+static void http_transfer_encoding(const uint8_t *v, size_t n,
+                                   struct lws__http_resp *r)
+{
+    size_t s = n;
+
+    while (s && v[s - 1] != ',')
+        s--;
+    while (s < n && (v[s] == ' ' || v[s] == '\t'))
+        s++;
+    r->chunked = http_ieq(v + s, n - s, "chunked");
+    r->te_other = !r->chunked;
+}
+
+/* A field line: name ":" OWS value OWS (RFC 9112 §5). */
+static int http_field(const uint8_t *base, size_t ofs, size_t n,
+                      struct lws__http_resp *r)
+{
+    const uint8_t *p = base + ofs;
+    size_t name = 0, vs, ve;
+
+    while (name < n && http_is_tchar(p[name]))
+        name++;
+    /* §5.1: no whitespace between the name and the colon. */
+    if (!name || name == n || p[name] != ':')
+        return -EBADMSG;
+    vs = name + 1;
+    ve = n;
+    for (size_t i = vs; i < n; i++)
+        if (!http_is_field_char(p[i]))
+            return -EBADMSG;
+    while (vs < ve && (p[vs] == ' ' || p[vs] == '\t'))
+        vs++;
+    while (ve > vs && (p[ve - 1] == ' ' || p[ve - 1] == '\t'))
+        ve--;
+    if (http_ieq(p, name, "content-length"))
+        return http_content_length(p + vs, ve - vs, &r->content_length);
+    if (http_ieq(p, name, "transfer-encoding"))
+        http_transfer_encoding(p + vs, ve - vs, r);
+    else if (http_ieq(p, name, "location")) {
+        r->location_ofs = ofs + vs;
+        r->location_len = ve - vs;
+    }
+    return 0;
+}
+
+/* Parses one message header at the reader's position. */
+static int http_one_header(struct lws__wire *w, struct lws__http_resp *r)
+{
+    size_t ofs, n, start = w->pos;
+    bool first = true;
+
+    while (!http_line(w, &ofs, &n)) {
+        if (w->pos - start > LWS__HTTP_MAX_HDR_BYTES)
+            return -EMSGSIZE;
+        if (first) {
+            if (http_status_line(w->p + ofs, n, r))
+                return -EBADMSG;
+            first = false;
+            continue;
+        }
+        if (!n) {
+            r->hdr_len = w->pos;
+            return 0;
+        }
+        /* §5.2: obs-fold.  Refused: folding is a smuggling vector and
+         * no probe server needs it. */
+        if (w->p[ofs] == ' ' || w->p[ofs] == '\t')
+            return -EBADMSG;
+        if (++r->fields > LWS__HTTP_MAX_FIELDS)
+            return -EMSGSIZE;
+        if (http_field(w->p, ofs, n, r))
+            return -EBADMSG;
+    }
+    return w->len - start > LWS__HTTP_MAX_HDR_BYTES ? -EMSGSIZE : -EAGAIN;
+}
+
+int lws__http_resp_parse(const uint8_t *buf, size_t len,
+                         struct lws__http_resp *r)
+{
+    struct lws__wire w;
+    int ret;
+
+    if (!buf || !r)
+        return -EINVAL;
+    lws__wire_init(&w, buf, len);
+    do {
+        memset(r, 0, sizeof(*r));
+        r->content_length = -1;
+        ret = http_one_header(&w, r);
+        if (ret)
+            return ret;
+        /* RFC 9110 §15.2: skip interim responses (101 is final here). */
+    } while (r->status < 200 && r->status != 101);
+    if (r->chunked || r->te_other)
+        r->content_length = -1; /* RFC 9112 §6.3 item 3 */
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Body
+ */
+
+/* chunk-size [ chunk-ext ] (RFC 9112 §7.1). */
+static int http_chunk_size(const uint8_t *p, size_t n, size_t *size)
+{
+    size_t v = 0, i = 0;
+    int h;
+
+    while (i < n && (h = http_hex_value(p[i])) >= 0) {
+        if (i == 15)
+            return -EMSGSIZE;
+        v = v * 16 + (size_t)h;
+        i++;
+    }
+    if (!i)
+        return -EBADMSG;
+    for (; i < n; i++)
+        if (!http_is_field_char(p[i]))
+            return -EBADMSG;
+    *size = v;
+    return 0;
+}
+
+static int http_trailers(struct lws__wire *w, size_t *used)
+{
+    size_t ofs, n;
+
+    while (!http_line(w, &ofs, &n)) {
+        if (!n) {
+            *used = w->pos;
+            return 0;
+        }
+    }
+    return -EAGAIN;
+}
+
+int lws__http_dechunk(const uint8_t *buf, size_t len, uint8_t *out,
+                      size_t out_cap, size_t *out_len, size_t *used)
+{
+    struct lws__wire w;
+    size_t ofs, n, size, o = 0;
+    int ret;
+
+    lws__wire_init(&w, buf, len);
+    for (;;) {
+        if (http_line(&w, &ofs, &n))
+            return -EAGAIN;
+        ret = http_chunk_size(buf + ofs, n, &size);
+        if (ret)
+            return ret;
+        if (!size)
+            break;
+        if (size > out_cap - o)
+            return -EMSGSIZE;
+        if (lws__wire_left(&w) < size)
+            return -EAGAIN;
+        lws__wire_bytes(&w, out + o, size);
+        o += size;
+        if (http_line(&w, &ofs, &n))
+            return -EAGAIN;
+        if (n)
+            return -EBADMSG; /* data longer than its chunk-size */
+    }
+    ret = http_trailers(&w, used);
+    if (!ret)
+        *out_len = o;
+    return ret;
+}
+
+int lws__http_resp_body(const struct lws__http_resp *r, const uint8_t *buf,
+                        size_t len, bool eof, uint8_t *scratch,
+                        size_t scratch_len, const uint8_t **body,
+                        size_t *body_len)
+{
+    size_t have, used;
+    int ret;
+
+    if (!r || !buf || r->hdr_len > len)
+        return -EINVAL;
+    have = len - r->hdr_len;
+    *body = buf + r->hdr_len;
+    *body_len = 0;
+    /* RFC 9112 §6.3 item 1: these never carry content. */
+    if (r->status < 200 || r->status == 204 || r->status == 304)
+        return 0;
+    if (r->chunked) {
+        ret = lws__http_dechunk(buf + r->hdr_len, have, scratch, scratch_len,
+                                body_len, &used);
+        if (!ret)
+            *body = scratch;
+        else if (ret == -EAGAIN && eof)
+            ret = -EBADMSG;
+        return ret;
+    }
+    if (r->content_length >= 0) {
+        if (have >= (uint64_t)r->content_length) {
+            *body_len = (size_t)r->content_length;
+            return 0;
+        }
+        return eof ? -EBADMSG : -EAGAIN;
+    }
+    if (!eof)
+        return -EAGAIN;
+    *body_len = have;
+    return 0;
+}

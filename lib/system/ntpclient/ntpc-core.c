@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * The SNTP client's sans-I/O core.  It is fed the monotonic and wall time,
+ * datagrams and timer expiries, and answers with actions (send this request,
+ * wake me at T, here is a validated sample, give me the next server).  It
+ * runs rounds of exchanges: a burst on a first sync or a trigger, where the
+ * minimum-delay sample wins, and a single exchange on each periodic
+ * re-sync.  It adapts the poll interval, backs off with jitter and handles
+ * kiss-o'-death.  No sockets, no clock, no allocation.
+ */
+#define LWS_LOGMOD "ntpc"
+#include "private-ntpclient.h"
+
+#define MAX_BURST 16
+
+bool lws__ntpc_sa46_equal(const lws_sockaddr46 *a, const lws_sockaddr46 *b)
+{
+    if (a->sa4.sin_family != b->sa4.sin_family)
+        return false;
+    if (a->sa4.sin_family == AF_INET)
+        return a->sa4.sin_port == b->sa4.sin_port &&
+               a->sa4.sin_addr.s_addr == b->sa4.sin_addr.s_addr;
+    if (a->sa4.sin_family == AF_INET6)
+        return a->sa6.sin6_port == b->sa6.sin6_port &&
+               !memcmp(&a->sa6.sin6_addr, &b->sa6.sin6_addr,
+                       sizeof(a->sa6.sin6_addr));
+    return false;
+}
+
+void lws__ntpc_core_init(struct lws__ntpc_core *c,
+                         const struct lws__ntpc_cfg *cfg)
+{
+    struct lws__ntpc_cfg *k;
+
+    memset(c, 0, sizeof(*c));
+    c->cfg = *cfg;
+    k = &c->cfg;
+    /* RFC 4330 §10: never poll more often than every 15 s. */
+    if (!k->poll_min_s)
+        k->poll_min_s = 32;
+    if (k->poll_min_s < 15)
+        k->poll_min_s = 15;
+    if (!k->poll_max_s)
+        k->poll_max_s = 2048;
+    if (k->poll_max_s < k->poll_min_s)
+        k->poll_max_s = k->poll_min_s;
+    if (!k->root_dist_max_ms)
+        k->root_dist_max_ms = 5000;
+    if (!k->reply_timeout_ms)
+        k->reply_timeout_ms = 1000;
+    if (!k->retry_min_ms)
+        k->retry_min_ms = 2000;
+    if (!k->retry_max_ms)
+        k->retry_max_ms = 300000;
+    if (k->retry_max_ms < k->retry_min_ms)
+        k->retry_max_ms = k->retry_min_ms;
+    if (!k->accuracy_ms)
+        k->accuracy_ms = 50;
+    if (!k->burst)
+        k->burst = 4;
+    if (k->burst > MAX_BURST)
+        k->burst = MAX_BURST;
+    c->poll_s = k->poll_min_s;
+    c->phase = LWS__NTPC_IDLE;
+}
+
+static uint32_t core_rand(struct lws__ntpc_core *c)
+{
+    return c->cfg.rand32 ? c->cfg.rand32(c->cfg.rand_opaque) : 0x5eed5eedu;
+}
+
+static void wake(struct lws__ntpc_core *c, lws_usec_t at,
+                 struct lws__ntpc_act *a)
+{
+    c->deadline = at;
+    a->wake_at = at;
+    a->flags |= LWS__NTPC_ACT_WAKE;
+}
+
+static void send_req(struct lws__ntpc_core *c, lws_usec_t mono,
+                     lws_usec_t wall, struct lws__ntpc_act *a)
+{
+    int n;
+
+    /* A fresh 64-bit random cookie per exchange; never all zero, so a
+     * reply with a zero origin can never match it. */
+    c->cookie.sec = core_rand(c);
+    c->cookie.frac = core_rand(c) | 1u;
+    n = lws__ntp_pkt_write_request(a->pkt, sizeof(a->pkt), &c->cookie);
+    a->pkt_len = n > 0 ? (size_t)n : 0;
+    a->flags |= LWS__NTPC_ACT_SEND;
+    c->mono_tx_us = mono;
+    c->wall_tx_us = wall;
+    c->tries++;
+    c->phase = LWS__NTPC_WAIT_RX;
+    wake(c, mono + (lws_usec_t)c->cfg.reply_timeout_ms * LWS_US_PER_MS, a);
+}
+
+static void start_round(struct lws__ntpc_core *c, bool full, lws_usec_t mono,
+                        lws_usec_t wall, struct lws__ntpc_act *a)
+{
+    c->want_good = full ? c->cfg.burst : 1;
+    c->max_tries = full ? (uint8_t)(c->cfg.burst * 2) : 3;
+    c->tries = 0;
+    c->good = 0;
+    c->fails_in_row = 0;
+    memset(&c->best, 0, sizeof(c->best));
+    send_req(c, mono, wall, a);
+}
+
+static uint32_t next_backoff(struct lws__ntpc_core *c)
+{
+    uint64_t b = c->backoff_ms ? (uint64_t)c->backoff_ms * 2
+                               : c->cfg.retry_min_ms;
+
+    if (b > c->cfg.retry_max_ms)
+        b = c->cfg.retry_max_ms;
+    c->backoff_ms = (uint32_t)b;
+    /* Up to 25% jitter so a fleet that lost its server does not return in
+     * lock step. */
+    return (uint32_t)b + core_rand(c) % ((uint32_t)b / 4 + 1);
+}
+
+static int64_t abs64(int64_t v)
+{
+    return v < 0 ? -v : v;
+}
+
+static void synced(struct lws__ntpc_core *c, bool adapt, lws_usec_t mono,
+                   struct lws__ntpc_act *a)
+{
+    int64_t err;
+    uint32_t j;
+
+    a->flags |= LWS__NTPC_ACT_SYNCED;
+    a->sample = c->best;
+    if (adapt && c->synced) {
+        /* The error is the offset left after the previous correction: the
+         * offset itself when each sync sets the clock, else its change. */
+        err = c->cfg.clock_applied ? c->best.offset_ns
+                                   : c->best.offset_ns - c->prev_offset_ns;
+        if (abs64(err) < (int64_t)c->cfg.accuracy_ms * 1000000)
+            c->poll_s = c->poll_s > c->cfg.poll_max_s / 2 ? c->cfg.poll_max_s
+                                                          : c->poll_s * 2;
+        else
+            c->poll_s = c->poll_s / 2 < c->cfg.poll_min_s ? c->cfg.poll_min_s
+                                                          : c->poll_s / 2;
+    }
+    c->prev_offset_ns = c->best.offset_ns;
+    c->synced = true;
+    c->backoff_ms = 0;
+    c->phase = LWS__NTPC_POLL;
+    /* A little jitter (up to 1/16 of the interval) on the poll too. */
+    j = core_rand(c) % (c->poll_s * 1000u / 16u + 1u);
+    wake(c, mono + ((lws_usec_t)c->poll_s * 1000 + j) * LWS_US_PER_MS, a);
+}
+
+static void failed(struct lws__ntpc_core *c, bool drop, lws_usec_t mono,
+                   struct lws__ntpc_act *a)
+{
+    uint32_t w = next_backoff(c);
+
+    a->flags |= LWS__NTPC_ACT_NEXT_SERVER;
+    if (drop)
+        a->flags |= LWS__NTPC_ACT_DROP_SERVER;
+    c->have_server = false;
+    c->phase = LWS__NTPC_BACKOFF;
+    wake(c, mono + (lws_usec_t)w * LWS_US_PER_MS, a);
+}
+
+static void rate_limited(struct lws__ntpc_core *c, lws_usec_t mono,
+                         struct lws__ntpc_act *a)
+{
+    uint64_t w;
+
+    /* RFC 5905 §7.4: RATE asks us to slow down; keep the server, double
+     * the poll interval and wait at least that long (or the backoff). */
+    c->poll_s = c->poll_s > c->cfg.poll_max_s / 2 ? c->cfg.poll_max_s
+                                                  : c->poll_s * 2;
+    if (c->good) {
+        synced(c, false, mono, a);
+        return;
+    }
+    w = next_backoff(c);
+    if (w < (uint64_t)c->poll_s * 1000)
+        w = (uint64_t)c->poll_s * 1000;
+    c->phase = LWS__NTPC_BACKOFF;
+    wake(c, mono + (lws_usec_t)w * LWS_US_PER_MS, a);
+}
+
+static void after_exchange(struct lws__ntpc_core *c, lws_usec_t mono,
+                           lws_usec_t wall, struct lws__ntpc_act *a)
+{
+    if (c->good >= c->want_good || c->tries >= c->max_tries ||
+        (!c->good && c->fails_in_row >= 2)) {
+        if (c->good)
+            synced(c, true, mono, a);
+        else
+            failed(c, false, mono, a);
+        return;
+    }
+    if (c->cfg.burst_interval_ms) {
+        c->phase = LWS__NTPC_GAP;
+        wake(c, mono + (lws_usec_t)c->cfg.burst_interval_ms * LWS_US_PER_MS,
+             a);
+        return;
+    }
+    send_req(c, mono, wall, a);
+}
+
+void lws__ntpc_core_set_server(struct lws__ntpc_core *c,
+                               const lws_sockaddr46 *sa46, bool start,
+                               lws_usec_t mono, lws_usec_t wall,
+                               struct lws__ntpc_act *a)
+{
+    c->server = *sa46;
+    c->have_server = true;
+    if (start || c->phase == LWS__NTPC_IDLE || c->phase == LWS__NTPC_NEED_SRV)
+        start_round(c, !c->synced || start, mono, wall, a);
+}
+
+void lws__ntpc_core_clear_server(struct lws__ntpc_core *c)
+{
+    c->have_server = false;
+    if (c->phase == LWS__NTPC_WAIT_RX || c->phase == LWS__NTPC_GAP)
+        c->phase = LWS__NTPC_NEED_SRV;
+}
+
+void lws__ntpc_core_kick(struct lws__ntpc_core *c, lws_usec_t mono,
+                         lws_usec_t wall, struct lws__ntpc_act *a)
+{
+    c->backoff_ms = 0;
+    if (!c->have_server || c->phase == LWS__NTPC_WAIT_RX ||
+        c->phase == LWS__NTPC_GAP)
+        return;
+    start_round(c, true, mono, wall, a);
+}
+
+static void take_sample(struct lws__ntpc_core *c,
+                        const struct lws__ntpc_sample *s)
+{
+    /* RFC 4330 §5 / RFC 5905 §10: of a burst, the sample with the least
+     * round-trip delay carries the least error. */
+    if (!c->good || s->delay_ns < c->best.delay_ns)
+        c->best = *s;
+    c->good++;
+    c->fails_in_row = 0;
+}
+
+int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t mono,
+                         lws_usec_t wall, const lws_sockaddr46 *from,
+                         const uint8_t *buf, size_t len,
+                         struct lws__ntpc_act *a)
+{
+    struct lws__ntpc_sample s;
+    struct lws__ntp_pkt p;
+    int v;
+
+    if (c->phase != LWS__NTPC_WAIT_RX)
+        return c->last_verdict = LWS__NTP_V_NOT_WAITING;
+    /* RFC 4330 §5: only the address and port we asked may answer. */
+    if (!from || !c->have_server || !lws__ntpc_sa46_equal(from, &c->server))
+        return c->last_verdict = LWS__NTP_V_SOURCE;
+    if (lws__ntp_pkt_parse(&p, buf, len))
+        return c->last_verdict = LWS__NTP_V_SHORT;
+    v = lws__ntp_pkt_check(&p, &c->cookie,
+                           (int64_t)c->cfg.root_dist_max_ms * 1000);
+    if (!lws__ntp_verdict_is_answer(v))
+        return c->last_verdict = v; /* stray: keep waiting */
+    if (v == LWS__NTP_V_OK)
+        v = lws__ntp_sample(&p, c->wall_tx_us, c->mono_tx_us, mono,
+                            c->cfg.floor_ns, &s);
+    c->last_verdict = v;
+    /* This reply answered our request: the cookie is spent. */
+    memset(&c->cookie, 0, sizeof(c->cookie));
+
+    switch (v) {
+    case LWS__NTP_V_OK:
+        take_sample(c, &s);
+        break;
+    case LWS__NTP_V_KOD_RATE:
+        rate_limited(c, mono, a);
+        return v;
+    case LWS__NTP_V_KOD_DENY:
+    case LWS__NTP_V_KOD_RSTR:
+        /* RFC 5905 §7.4: stop talking to this server. */
+        failed(c, true, mono, a);
+        return v;
+    default:
+        c->fails_in_row++;
+        break;
+    }
+    after_exchange(c, mono, wall, a);
+
+    return v;
+}
+
+void lws__ntpc_core_on_timer(struct lws__ntpc_core *c, lws_usec_t mono,
+                             lws_usec_t wall, struct lws__ntpc_act *a)
+{
+    if (c->phase == LWS__NTPC_IDLE || c->phase == LWS__NTPC_NEED_SRV)
+        return;
+    if (mono < c->deadline) {
+        wake(c, c->deadline, a); /* early: re-arm */
+        return;
+    }
+    switch (c->phase) {
+    case LWS__NTPC_WAIT_RX:
+        /* No (acceptable) answer in time. */
+        memset(&c->cookie, 0, sizeof(c->cookie));
+        c->fails_in_row++;
+        after_exchange(c, mono, wall, a);
+        break;
+    case LWS__NTPC_GAP:
+        send_req(c, mono, wall, a);
+        break;
+    case LWS__NTPC_POLL:
+    case LWS__NTPC_BACKOFF:
+        if (!c->have_server) {
+            c->phase = LWS__NTPC_NEED_SRV;
+            a->flags |= LWS__NTPC_ACT_NEXT_SERVER;
+            break;
+        }
+        start_round(c, !c->synced, mono, wall, a);
+        break;
+    default:
+        break;
+    }
+}

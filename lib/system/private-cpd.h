@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Captive-portal detection internals: the sans-I/O check core (attempts,
+ * retries with backoff, per-attempt timeout, overall deadline) driven by a
+ * virtual clock, the classification of a probe reply, and the ladder policy.
+ * The glue in cpd.c owns the sockets, timers and TLS.
+ */
+#ifndef LWS_PRIVATE_CPD_H
+#define LWS_PRIVATE_CPD_H
+
+#include "private-system.h"
+#include "private-http-client.h"
+
+#define LWS__CPD_DEF_STATUS 204
+#define LWS__CPD_DEF_RETRIES 2
+#define LWS__CPD_DEF_ATTEMPT_MS 3000u
+#define LWS__CPD_DEF_DEADLINE_MS 10000u
+#define LWS__CPD_DEF_RECHECK_MS 30000u
+/* Retry backoff: base << (attempt - 1), capped; plus up to 25% jitter. */
+#define LWS__CPD_BACKOFF_BASE_MS 250u
+#define LWS__CPD_BACKOFF_CAP_MS 2000u
+
+/* The check core's configuration (milliseconds). */
+struct lws__cpd_core_cfg {
+    uint32_t attempt_ms;
+    uint32_t deadline_ms;
+    int retries; /* further attempts after the first; >= 0 */
+};
+
+/* What the glue must do after a core call. */
+struct lws__cpd_out {
+    bool start_attempt;  /* open a new probe attempt now */
+    bool abort_attempt;  /* close the running attempt (before any start) */
+    bool done;           /* the check ended with @result */
+    lws_cpd_result_t result;
+    uint64_t wake_at_ms; /* call lws__cpd_core_timer() then; 0 = never */
+};
+
+struct lws__cpd_core {
+    struct lws__cpd_core_cfg cfg;
+    uint64_t deadline_at;  /* whole check */
+    uint64_t attempt_end;  /* running attempt times out */
+    uint64_t next_attempt; /* next attempt due (between attempts) */
+    lws_cpd_result_t last; /* last attempt's classification */
+    int attempts;          /* attempts started in this check */
+    bool running;
+    bool attempt_active;
+};
+
+/* Resolves zero fields of @info (may be NULL) to the defaults. */
+void lws__cpd_core_cfg_from_info(struct lws__cpd_core_cfg *cfg,
+                                 const struct lws_cpd_info *info);
+
+/* Begins a check at @now: always asks for the first attempt. */
+void lws__cpd_core_start(struct lws__cpd_core *c,
+                         const struct lws__cpd_core_cfg *cfg, uint64_t now,
+                         struct lws__cpd_out *out);
+
+/*
+ * The running attempt ended with @result; @retryable says whether another
+ * attempt may change it (transport failures, 5xx).  @jitter_ms is added to
+ * the backoff (the glue draws it from the CSPRNG).
+ */
+void lws__cpd_core_attempt_done(struct lws__cpd_core *c, uint64_t now,
+                                lws_cpd_result_t result, bool retryable,
+                                uint32_t jitter_ms, struct lws__cpd_out *out);
+
+/* The wake time asked for has come. */
+void lws__cpd_core_timer(struct lws__cpd_core *c, uint64_t now,
+                         struct lws__cpd_out *out);
+
+/* Stops the check (a result came from elsewhere, or destroy). */
+void lws__cpd_core_stop(struct lws__cpd_core *c);
+
+/* Backoff before attempt number @attempts + 1 (without jitter). */
+uint32_t lws__cpd_backoff_ms(int attempts);
+
+/* What the probe expects. */
+struct lws__cpd_expect {
+    int status;
+    const char *body; /* NULL: any body */
+};
+
+/*
+ * Classifies a parsed reply: the expected status (and body, when one is
+ * expected) is INTERNET_OK; anything else is CAPTIVE_PORTAL (a 3xx with its
+ * Location, RFC 6585 511, unexpected status or content).  5xx other than
+ * 511 is marked retryable.  A short reason is written to @reason.
+ */
+lws_cpd_result_t lws__cpd_classify(const struct lws__cpd_expect *e,
+                                   const struct lws__http_resp *r,
+                                   const uint8_t *buf, const uint8_t *body,
+                                   size_t body_len, bool *retryable,
+                                   char *reason, size_t reason_len);
+
+/* Ladder policy: whether @result releases the held step. */
+bool lws__cpd_releases_step(lws_cpd_result_t result, unsigned int flags);
+
+#endif /* LWS_PRIVATE_CPD_H */

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Private core header, the first include of every library .c: the context,
+ * vhost and wsi structs, the allocator, module-prefixed logging, the loop
+ * thread check, the bounds-checked wire reader/writer, the CSPRNG and the
+ * hooks by which the helpers talk to each other (stubbed when a helper is
+ * compiled out).
+ */
+#ifndef LWS_PRIVATE_SYSTEM_H
+#define LWS_PRIVATE_SYSTEM_H
+
+#if !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include <lws-system.h>
+
+#if !LWS_WITH_SYS_ASYNC_DNS && LWS_WITH_SYS_CPD
+/* CPD resolves its probe hosts through the async resolver. */
+#error "LWS_WITH_SYS_CPD needs LWS_WITH_SYS_ASYNC_DNS"
+#endif
+
+#define LWS__MUST_CHECK __attribute__((warn_unused_result))
+
+#if defined(LWS_TESTING)
+#define LWS_TESTABLE
+#else
+#define LWS_TESTABLE static
+#endif
+
+/* ------------------------------------------------------------------------
+ * Logging: each .c may #define LWS_LOGMOD "name" before including this.
+ */
+#ifndef LWS_LOGMOD
+#define LWS_LOGMOD "core"
+#endif
+
+/* Levels compiled in; the rest compile to nothing. */
+#ifndef LWS_LOG_BUILD_MASK
+#define LWS_LOG_BUILD_MASK 0xffff
+#endif
+
+void lws__log(int level, const char *mod, const char *format, ...)
+    LWS_FORMAT(3);
+bool lws__log_enabled(int level);
+
+#undef lwsl_err
+#undef lwsl_warn
+#undef lwsl_notice
+#undef lwsl_info
+#undef lwsl_debug
+#define LWS__LOGX(lvl, ...)                                                  \
+    do {                                                                     \
+        if ((LWS_LOG_BUILD_MASK & (lvl)) && lws__log_enabled(lvl))           \
+            lws__log(lvl, LWS_LOGMOD, __VA_ARGS__);                          \
+    } while (0)
+#define lwsl_err(...) LWS__LOGX(LLL_ERR, __VA_ARGS__)
+#define lwsl_warn(...) LWS__LOGX(LLL_WARN, __VA_ARGS__)
+#define lwsl_notice(...) LWS__LOGX(LLL_NOTICE, __VA_ARGS__)
+#define lwsl_info(...) LWS__LOGX(LLL_INFO, __VA_ARGS__)
+#define lwsl_debug(...) LWS__LOGX(LLL_DEBUG, __VA_ARGS__)
+
+/* ------------------------------------------------------------------------
+ * Allocator: everything the library holds goes through these, so tests can
+ * fail the Nth allocation and benches can count the heap in use.
+ */
+void *lws__malloc(size_t size) LWS__MUST_CHECK;
+void *lws__calloc(size_t n, size_t size) LWS__MUST_CHECK;
+void *lws__realloc(void *p, size_t size) LWS__MUST_CHECK;
+void lws__free(void *p);
+char *lws__strdup(const char *s) LWS__MUST_CHECK;
+
+/* Test/bench hooks (thread-safe). */
+void lws__alloc_fail_nth(long n); /* fail the nth allocation from now; 0 off */
+long lws__alloc_count(void);      /* allocations made since process start */
+size_t lws__heap_in_use(void);    /* bytes currently held via lws__malloc */
+
+/* ------------------------------------------------------------------------
+ * Context, vhost, wsi
+ */
+
+struct lws_system_blob {
+    lws_dll2_owner_t heap; /* segments (heap mode) */
+    const uint8_t *direct; /* borrowed (direct mode) */
+    size_t direct_len;
+    bool is_direct;
+};
+
+struct lws_vhost {
+    struct lws_context *context;
+    const char *name;
+    struct lws_protocols *protocols; /* owned copy, count entries */
+    void **protocol_priv;            /* per protocol, lws__malloc'd */
+    int count_protocols; /* initialised (0 once destroyed) */
+    int n_builtin;       /* protocols [0, n_builtin) are the helpers' */
+    lws_dll2_owner_t wsi_owner; /* live wsi */
+};
+
+struct lws {
+    lws_dll2_t vh_list;
+    struct lws_vhost *vhost;
+    const struct lws_protocols *protocol;
+    void *user_space; /* per_session_data_size bytes, zeroed */
+    void *opaque;
+    uv_poll_t poll;
+    lws_sorted_usec_list_t sul_timer;
+    int fd;
+    int poll_events; /* UV_READABLE | UV_WRITABLE currently wanted */
+    struct sockaddr_storage udp_peer;
+    size_t udp_peer_len;
+    uint8_t udp : 1;
+    uint8_t rx_notify : 1; /* RAW_RX reports readiness; protocol reads */
+    uint8_t want_write : 1;
+    uint8_t closing : 1;
+    uint8_t poll_inited : 1;
+};
+
+/* lws__wsi_adopt() flags */
+#define LWS__WSI_UDP (1u << 0)
+#define LWS__WSI_RX_NOTIFY (1u << 1) /* RAW_RX with in == NULL: "readable" */
+
+struct lws_attach_item {
+    lws_dll2_t list;
+    lws_attach_cb_t cb;
+    void *opaque;
+    uint64_t seq; /* FIFO order across gate levels */
+    int state;
+};
+
+#define LWS__ATTACH_LEVELS (LWS_SYSTATE_OPERATIONAL + 1)
+
+struct lws__rng; /* random.c */
+
+struct lws_context {
+    uv_loop_t *loop;
+    uv_loop_t own_loop;
+    uv_thread_t loop_thread;
+    uv_timer_t sul_timer; /* drives sul_owner */
+    uv_async_t wake;
+    lws_dll2_owner_t sul_owner; /* sorted by due time */
+
+    struct lws_vhost *vhost_system;
+    lws_state_manager_t mgr_system;
+    lws_sorted_usec_list_t sul_boot;
+    int target_state;
+
+    lws_system_ops_t ops; /* copy; attach always set */
+    bool ops_attach_builtin;
+
+    /* attach queue: guarded by the attach op's lock */
+    uv_mutex_t attach_lock; /* the built-in op's lock */
+    lws_dll2_owner_t attach_level[LWS__ATTACH_LEVELS];
+    uint64_t attach_seq;
+    bool attach_closed;
+
+    /* wakeup guard: lws_cancel_service() vs destroy */
+    uv_mutex_t wake_lock;
+    bool wake_closed;
+
+    struct lws_system_blob blobs[LWS_SYSBLOB_TYPE_COUNT];
+    struct lws__rng *rng;
+
+    /* helper instances, owned by their modules */
+    void *adns;
+    void *ntpc;
+    void *dhcpc;
+    void *cpd;
+
+    uint64_t options;
+    void *user;
+
+    int handles_open; /* uv handles not yet closed */
+    bool foreign;
+    bool destroying;
+    bool in_service; /* inside lws_service()'s uv_run */
+    bool free_at_unwind;
+    bool finalised; /* handles closed, memory may be freed */
+};
+
+/* Loop-thread check for loop-only entry points. */
+void lws__loop_only_fail(const char *fn);
+#if LWS_THREAD_CHECKS
+#define LWS__LOOP_ONLY(cx)                                                   \
+    do {                                                                     \
+        uv_thread_t self__ = uv_thread_self();                               \
+        if ((cx) && !uv_thread_equal(&self__, &(cx)->loop_thread))           \
+            lws__loop_only_fail(__func__);                                   \
+    } while (0)
+#else
+#define LWS__LOOP_ONLY(cx)                                                   \
+    do {                                                                     \
+        (void)(cx);                                                          \
+    } while (0)
+#endif
+
+/* wsi internals (wsi.c) */
+struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name,
+                           int fd, unsigned int flags, void *opaque);
+int lws__wsi_poll(struct lws *wsi, int uv_events);
+void lws__vhost_close_all(struct lws_vhost *vh);
+
+/* context internals */
+void lws__handle_closed(struct lws_context *cx); /* a handle finished closing */
+void lws__attach_drain(struct lws_context *cx);
+void lws__attach_discard_all(struct lws_context *cx);
+void lws__sul_destroy_all(struct lws_context *cx);
+int lws__vhost_system_create(struct lws_context *cx,
+                             const struct lws_context_creation_info *info);
+void lws__vhost_destroy(struct lws_vhost *vh);
+void lws__vhost_free(struct lws_vhost *vh);
+int lws__sul_init(struct lws_context *cx);
+void lws__state_force(lws_state_manager_t *mgr, int target);
+int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
+                        lws_system_states_t state, void *opaque,
+                        struct lws_attach_item **get);
+void lws__blobs_destroy(struct lws_context *cx);
+bool lws__context_is_live(const struct lws_context *cx);
+/* After a walk outside lws_service(): finish a destroy requested inside it. */
+void lws__context_unwind(struct lws_context *cx);
+
+/* ------------------------------------------------------------------------
+ * CSPRNG (random.c): mbedTLS CTR-DRBG seeded from mbedTLS entropy.
+ */
+int lws__rng_create(struct lws_context *cx) LWS__MUST_CHECK;
+void lws__rng_destroy(struct lws_context *cx);
+uint32_t lws__random_u32(struct lws_context *cx);
+/* Uniform in [0, n) (n > 0). */
+uint32_t lws__random_below(struct lws_context *cx, uint32_t n);
+
+/* ------------------------------------------------------------------------
+ * Bounds-checked wire reader/writer (wire.c).  Every read past the end sets
+ * err and yields zeros; check err once at the end.
+ */
+struct lws__wire {
+    const uint8_t *p;
+    size_t len;
+    size_t pos;
+    bool err;
+};
+
+static inline void lws__wire_init(struct lws__wire *w, const void *p,
+                                  size_t len)
+{
+    w->p = (const uint8_t *)p;
+    w->len = len;
+    w->pos = 0;
+    w->err = false;
+}
+
+static inline size_t lws__wire_left(const struct lws__wire *w)
+{
+    return w->err ? 0 : w->len - w->pos;
+}
+
+uint8_t lws__wire_u8(struct lws__wire *w);
+uint16_t lws__wire_be16(struct lws__wire *w);
+uint32_t lws__wire_be32(struct lws__wire *w);
+/* Copies n bytes into dst (dst may be NULL to skip). */
+bool lws__wire_bytes(struct lws__wire *w, void *dst, size_t n);
+bool lws__wire_skip(struct lws__wire *w, size_t n);
+bool lws__wire_seek(struct lws__wire *w, size_t pos);
+/* Borrowed pointer to the next n bytes, advancing; NULL (err set) if short. */
+const uint8_t *lws__wire_ptr(struct lws__wire *w, size_t n);
+
+struct lws__wbuf {
+    uint8_t *p;
+    size_t len;
+    size_t pos;
+    bool err;
+};
+
+static inline void lws__wbuf_init(struct lws__wbuf *b, void *p, size_t len)
+{
+    b->p = (uint8_t *)p;
+    b->len = len;
+    b->pos = 0;
+    b->err = false;
+}
+
+void lws__wbuf_u8(struct lws__wbuf *b, uint8_t v);
+void lws__wbuf_be16(struct lws__wbuf *b, uint16_t v);
+void lws__wbuf_be32(struct lws__wbuf *b, uint32_t v);
+void lws__wbuf_bytes(struct lws__wbuf *b, const void *src, size_t n);
+void lws__wbuf_zero(struct lws__wbuf *b, size_t n);
+
+/* ------------------------------------------------------------------------
+ * Time
+ */
+/* Wall clock, microseconds since the Unix epoch (CLOCK_REALTIME). */
+lws_usec_t lws__wall_usecs(void);
+
+/* ------------------------------------------------------------------------
+ * Cross-helper hooks.  Addresses are IPv4 in host byte order.
+ */
+#if LWS_WITH_SYS_ASYNC_DNS
+/* Replace the DHCP-learned DNS servers of @iface with @addrs (n may be 0). */
+int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
+                           const uint32_t *addrs, size_t n);
+#else
+static inline int lws__adns_dhcp_servers(struct lws_context *cx,
+                                         const char *iface,
+                                         const uint32_t *addrs, size_t n)
+{
+    (void)cx, (void)iface, (void)addrs, (void)n;
+    return -ENOTSUP;
+}
+#endif
+
+#if LWS_WITH_SYS_NTPCLIENT
+/* Replace the DHCP-learned NTP servers of @iface with @addrs (n may be 0). */
+int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
+                           const uint32_t *addrs, size_t n);
+/* A link came back (or went away): re-sync soon if appropriate. */
+void lws__ntpc_link_changed(struct lws_context *cx, bool up);
+#else
+static inline int lws__ntpc_dhcp_servers(struct lws_context *cx,
+                                         const char *iface,
+                                         const uint32_t *addrs, size_t n)
+{
+    (void)cx, (void)iface, (void)addrs, (void)n;
+    return -ENOTSUP;
+}
+static inline void lws__ntpc_link_changed(struct lws_context *cx, bool up)
+{
+    (void)cx, (void)up;
+}
+#endif
+
+/* Built-in protocols of the system vhost, NULL-name terminated per module;
+ * each helper defines its own (protocol callbacks get PROTOCOL_INIT with
+ * in = the creation info). */
+extern const struct lws_protocols lws__protocols_adns[];
+extern const struct lws_protocols lws__protocols_ntpc[];
+extern const struct lws_protocols lws__protocols_dhcpc[];
+extern const struct lws_protocols lws__protocols_cpd[];
+
+#endif /* LWS_PRIVATE_SYSTEM_H */

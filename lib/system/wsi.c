@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * wsi: one socket of one protocol on a vhost, polled on the loop.  The
+ * protocol callback hears adopt, rx, writeable, timer and close.  Library
+ * helpers may ask for readiness-only rx (they read the fd themselves).
+ */
+#define LWS_LOGMOD "wsi"
+#include "private-system.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Datagrams and stream chunks are read into a stack buffer this big. */
+#define WSI_RX_BUF 4096
+
+static void wsi_poll_cb(uv_poll_t *h, int status, int events);
+
+static void wsi_update_poll(struct lws *wsi)
+{
+    int ev = wsi->poll_events | (wsi->want_write ? UV_WRITABLE : 0);
+
+    if (!wsi->poll_inited || wsi->closing)
+        return;
+    if (ev)
+        uv_poll_start(&wsi->poll, ev, wsi_poll_cb);
+    else
+        uv_poll_stop(&wsi->poll);
+}
+
+static int wsi_cb(struct lws *wsi, enum lws_callback_reasons r, void *in,
+                  size_t len)
+{
+    return wsi->protocol->callback(wsi, r, wsi->user_space, in, len);
+}
+
+static void wsi_read(struct lws *wsi)
+{
+    uint8_t buf[WSI_RX_BUF];
+    ssize_t n;
+
+    if (wsi->rx_notify) {
+        if (wsi_cb(wsi, LWS_CALLBACK_RAW_RX, NULL, 0))
+            lws_wsi_close(wsi);
+        return;
+    }
+    if (wsi->udp) {
+        socklen_t sl = sizeof(wsi->udp_peer);
+
+        n = recvfrom(wsi->fd, buf, sizeof(buf), MSG_TRUNC,
+                     (struct sockaddr *)&wsi->udp_peer, &sl);
+        wsi->udp_peer_len = n >= 0 ? sl : 0;
+        if (n > (ssize_t)sizeof(buf)) {
+            lwsl_warn("%s: %zd-byte datagram truncated to %d",
+                      wsi->protocol->name, n, WSI_RX_BUF);
+            n = sizeof(buf);
+        }
+    } else {
+        n = read(wsi->fd, buf, sizeof(buf));
+        if (!n) { /* orderly shutdown */
+            lws_wsi_close(wsi);
+            return;
+        }
+    }
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+            return;
+        lwsl_info("%s: read failed: %s", wsi->protocol->name,
+                  strerror(errno));
+        if (!wsi->udp)
+            lws_wsi_close(wsi);
+        return;
+    }
+    if (wsi_cb(wsi, LWS_CALLBACK_RAW_RX, buf, (size_t)n))
+        lws_wsi_close(wsi);
+}
+
+static void wsi_poll_cb(uv_poll_t *h, int status, int events)
+{
+    struct lws *wsi = h->data;
+
+    if (wsi->closing)
+        return;
+    if (status < 0) {
+        /* Let the owner see the error through a read attempt. */
+        lwsl_debug("%s: poll error %s", wsi->protocol->name,
+                   uv_strerror(status));
+        events = UV_READABLE;
+    }
+    if (events & UV_WRITABLE) {
+        wsi->want_write = 0;
+        wsi_update_poll(wsi);
+        if (wsi_cb(wsi, LWS_CALLBACK_RAW_WRITEABLE, NULL, 0)) {
+            lws_wsi_close(wsi);
+            return;
+        }
+    }
+    if ((events & UV_READABLE) && !wsi->closing)
+        wsi_read(wsi);
+}
+
+static void wsi_timer_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws *wsi = lws_container_of(sul, struct lws, sul_timer);
+
+    if (!wsi->closing && wsi_cb(wsi, LWS_CALLBACK_TIMER, NULL, 0))
+        lws_wsi_close(wsi);
+}
+
+static void wsi_handle_closed(uv_handle_t *h)
+{
+    struct lws *wsi = h->data;
+    struct lws_context *cx = wsi->vhost->context;
+
+    lws__free(wsi->user_space);
+    lws__free(wsi);
+    lws__handle_closed(cx);
+}
+
+struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name,
+                           int fd, unsigned int flags, void *opaque)
+{
+    const struct lws_protocols *p;
+    struct lws *wsi;
+
+    if (!vh || fd < 0 || vh->context->destroying) {
+        lwsl_err("adopt: bad vhost or fd, or context going down");
+        goto bail;
+    }
+    p = lws_vhost_name_to_protocol(vh, prot_name);
+    if (!p) {
+        lwsl_err("adopt: no protocol '%s' on vhost '%s'",
+                 prot_name ? prot_name : "(null)", vh->name);
+        goto bail;
+    }
+    wsi = lws__calloc(1, sizeof(*wsi));
+    if (!wsi)
+        goto bail;
+    if (p->per_session_data_size) {
+        wsi->user_space = lws__calloc(1, p->per_session_data_size);
+        if (!wsi->user_space) {
+            lws__free(wsi);
+            goto bail;
+        }
+    }
+    wsi->vhost = vh;
+    wsi->protocol = p;
+    wsi->fd = fd;
+    wsi->opaque = opaque;
+    wsi->udp = !!(flags & LWS__WSI_UDP);
+    wsi->rx_notify = !!(flags & LWS__WSI_RX_NOTIFY);
+    wsi->poll_events = UV_READABLE;
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    if (uv_poll_init(vh->context->loop, &wsi->poll, fd)) {
+        lwsl_err("adopt: fd %d cannot be polled", fd);
+        lws__free(wsi->user_space);
+        lws__free(wsi);
+        goto bail;
+    }
+    wsi->poll.data = wsi;
+    wsi->poll_inited = 1;
+    vh->context->handles_open++;
+    lws_dll2_add_tail(&wsi->vh_list, &vh->wsi_owner);
+    uv_poll_start(&wsi->poll, wsi->poll_events, wsi_poll_cb);
+    if (wsi_cb(wsi, LWS_CALLBACK_RAW_ADOPT, NULL, 0)) {
+        lws_wsi_close(wsi);
+        return NULL;
+    }
+    return wsi;
+
+bail:
+    if (fd >= 0)
+        close(fd);
+    return NULL;
+}
+
+int lws__wsi_poll(struct lws *wsi, int uv_events)
+{
+    if (!wsi || wsi->closing)
+        return -EINVAL;
+    wsi->poll_events = uv_events & (UV_READABLE | UV_WRITABLE);
+    wsi_update_poll(wsi);
+    return 0;
+}
+
+struct lws *lws_adopt_descriptor_vhost(struct lws_vhost *vh,
+                                       lws_adoption_type type,
+                                       lws_sock_file_fd_type fd,
+                                       const char *vh_prot_name,
+                                       struct lws *parent)
+{
+    (void)parent;
+    if (vh)
+        LWS__LOOP_ONLY(vh->context);
+    return lws__wsi_adopt(vh, vh_prot_name, fd.sockfd,
+                          (type & LWS_ADOPT_FLAG_UDP) ? LWS__WSI_UDP : 0,
+                          NULL);
+}
+
+static int wsi_udp_socket(const char *ads, int port, int flags,
+                          const char *ifname)
+{
+    lws_sockaddr46 sa;
+    socklen_t sl;
+    int fd, one = 1;
+
+    if (port < 0 || port > 65535)
+        return -EINVAL;
+    if (ads && lws_sa46_parse_numeric(&sa, ads))
+        return -EINVAL;
+    if (!ads) {
+        if (!(flags & LWS_CAUDP_BIND))
+            return -EINVAL; /* nothing to connect to */
+        memset(&sa, 0, sizeof(sa));
+        sa.sa4.sin_family = AF_INET;
+    }
+    if (sa.sa4.sin_family == AF_INET) {
+        sa.sa4.sin_port = htons((uint16_t)port);
+        sl = sizeof(sa.sa4);
+    } else {
+        sa.sa6.sin6_port = htons((uint16_t)port);
+        sl = sizeof(sa.sa6);
+    }
+    fd = socket(sa.sa4.sin_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                0);
+    if (fd < 0)
+        return -errno;
+    if ((flags & LWS_CAUDP_BROADCAST) &&
+        setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)))
+        goto fail;
+    if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+                             (socklen_t)strlen(ifname)))
+        goto fail;
+    if (flags & LWS_CAUDP_BIND) {
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, (struct sockaddr *)&sa, sl))
+            goto fail;
+    } else if (connect(fd, (struct sockaddr *)&sa, sl)) {
+        goto fail;
+    }
+    return fd;
+
+fail:
+    one = -errno;
+    close(fd);
+    return one;
+}
+
+static int wsi_packet_socket(const char *ifname)
+{
+    struct sockaddr_ll ll;
+    int fd;
+
+    if (!ifname)
+        return -EINVAL;
+    memset(&ll, 0, sizeof(ll));
+    ll.sll_family = AF_PACKET;
+    ll.sll_protocol = htons(ETH_P_IP);
+    ll.sll_ifindex = (int)if_nametoindex(ifname);
+    if (!ll.sll_ifindex)
+        return -ENODEV;
+    fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                htons(ETH_P_IP));
+    if (fd < 0)
+        return -errno;
+    if (bind(fd, (struct sockaddr *)&ll, sizeof(ll))) {
+        int e = -errno;
+        close(fd);
+        return e;
+    }
+    return fd;
+}
+
+struct lws *lws_create_adopt_udp(struct lws_vhost *vhost, const char *ads,
+                                 int port, int flags,
+                                 const char *protocol_name,
+                                 const char *ifname, struct lws *parent_wsi,
+                                 void *opaque, const void *retry_policy,
+                                 const char *fi_wsi_name)
+{
+    int fd;
+
+    (void)parent_wsi, (void)retry_policy, (void)fi_wsi_name;
+    if (!vhost) {
+        lwsl_err("create_adopt_udp: NULL vhost");
+        return NULL;
+    }
+    LWS__LOOP_ONLY(vhost->context);
+    fd = (flags & LWS_CAUDP_PF_PACKET) ? wsi_packet_socket(ifname)
+                                       : wsi_udp_socket(ads, port, flags,
+                                                        ifname);
+    if (fd < 0) {
+        lwsl_err("create_adopt_udp: %s:%d: %s", ads ? ads : "*", port,
+                 strerror(-fd));
+        return NULL;
+    }
+    return lws__wsi_adopt(vhost, protocol_name, fd, LWS__WSI_UDP, opaque);
+}
+
+int lws_callback_on_writable(struct lws *wsi)
+{
+    if (!wsi || wsi->closing)
+        return -1;
+    LWS__LOOP_ONLY(wsi->vhost->context);
+    if (!wsi->want_write) {
+        wsi->want_write = 1;
+        wsi_update_poll(wsi);
+    }
+    return 0;
+}
+
+void lws_set_timer_usecs(struct lws *wsi, lws_usec_t usecs)
+{
+    if (!wsi || wsi->closing)
+        return;
+    if (usecs == LWS_SET_TIMER_USEC_CANCEL) {
+        lws_sul_cancel(&wsi->sul_timer);
+        return;
+    }
+    lws_sul_schedule(wsi->vhost->context, 0, &wsi->sul_timer, wsi_timer_cb,
+                     usecs);
+}
+
+void lws_wsi_close(struct lws *wsi)
+{
+    if (!wsi || wsi->closing)
+        return;
+    wsi->closing = 1;
+    lws_sul_cancel(&wsi->sul_timer);
+    /* After protocol destroy, owners are gone: close silently. */
+    if (wsi->vhost->count_protocols)
+        wsi_cb(wsi, LWS_CALLBACK_RAW_CLOSE, NULL, 0);
+    lws_dll2_remove(&wsi->vh_list);
+    /* uv_close stops polling at once, so the fd can go now. */
+    uv_close((uv_handle_t *)&wsi->poll, wsi_handle_closed);
+    close(wsi->fd);
+    wsi->fd = -1;
+}
+
+void lws__vhost_close_all(struct lws_vhost *vh)
+{
+    while (vh->wsi_owner.head)
+        lws_wsi_close(lws_container_of(vh->wsi_owner.head, struct lws,
+                                       vh_list));
+}
+
+int lws_get_socket_fd(struct lws *wsi)
+{
+    return wsi ? wsi->fd : -1;
+}
+
+struct lws_vhost *lws_get_vhost(struct lws *wsi)
+{
+    return wsi ? wsi->vhost : NULL;
+}
+
+struct lws_context *lws_get_context(const struct lws *wsi)
+{
+    return wsi ? wsi->vhost->context : NULL;
+}
+
+const struct lws_protocols *lws_get_protocol(struct lws *wsi)
+{
+    return wsi ? wsi->protocol : NULL;
+}
+
+void *lws_wsi_user(struct lws *wsi)
+{
+    return wsi ? wsi->user_space : NULL;
+}
+
+void lws_set_opaque_user_data(struct lws *wsi, void *data)
+{
+    if (wsi)
+        wsi->opaque = data;
+}
+
+void *lws_get_opaque_user_data(const struct lws *wsi)
+{
+    return wsi ? wsi->opaque : NULL;
+}
+
+const void *lws_get_udp_peer(struct lws *wsi, size_t *salen)
+{
+    if (!wsi || !wsi->udp || !wsi->udp_peer_len)
+        return NULL;
+    if (salen)
+        *salen = wsi->udp_peer_len;
+    return &wsi->udp_peer;
+}
