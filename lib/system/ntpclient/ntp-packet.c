@@ -76,8 +76,8 @@ int lws__ntp_pkt_write(uint8_t *buf, size_t len, const struct lws__ntp_pkt *p)
     struct lws__wbuf b;
 
     lws__wbuf_init(&b, buf, len);
-    lws__wbuf_u8(&b, (uint8_t)(((p->li & 3) << 6) | ((p->vn & 7) << 3) |
-                               (p->mode & 7)));
+    lws__wbuf_u8(
+        &b, (uint8_t)(((p->li & 3) << 6) | ((p->vn & 7) << 3) | (p->mode & 7)));
     lws__wbuf_u8(&b, p->stratum);
     lws__wbuf_u8(&b, (uint8_t)p->poll);
     lws__wbuf_u8(&b, (uint8_t)p->precision);
@@ -204,9 +204,8 @@ int64_t lws__ntp_ts_to_unix_ns(const struct lws__ntp_ts *ts, int64_t pivot_ns)
      * choose the era that lands within +-2^31 s of the pivot. */
     era = div_floor(pivot_s - base + TWO_POW_31, TWO_POW_32);
     /* The fraction is in units of 2^-32 s: scale, round to nearest. */
-    frac_ns = ((uint64_t)ts->frac * (uint64_t)NS_PER_SEC +
-               ((uint64_t)1 << 31)) >>
-              32;
+    frac_ns =
+        ((uint64_t)ts->frac * (uint64_t)NS_PER_SEC + ((uint64_t)1 << 31)) >> 32;
 
     return (base + era * TWO_POW_32) * NS_PER_SEC + (int64_t)frac_ns;
 }
@@ -216,8 +215,8 @@ void lws__ntp_unix_ns_to_ts(int64_t ns, struct lws__ntp_ts *ts)
     int64_t s = div_floor(ns, NS_PER_SEC);
     int64_t rem = ns - s * NS_PER_SEC; /* 0 .. 10^9 - 1 */
 
-    ts->sec = (uint32_t)((uint64_t)(s + (int64_t)LWS__NTP_UNIX_DELTA) &
-                         0xffffffffu);
+    ts->sec =
+        (uint32_t)((uint64_t)(s + (int64_t)LWS__NTP_UNIX_DELTA) & 0xffffffffu);
     ts->frac = (uint32_t)(((uint64_t)rem << 32) / (uint64_t)NS_PER_SEC);
 }
 

@@ -78,8 +78,8 @@ static void wake(struct lws__ntpc_core *c, lws_usec_t at,
     a->flags |= LWS__NTPC_ACT_WAKE;
 }
 
-static void send_req(struct lws__ntpc_core *c, lws_usec_t mono,
-                     lws_usec_t wall, struct lws__ntpc_act *a)
+static void send_req(struct lws__ntpc_core *c, lws_usec_t mono, lws_usec_t wall,
+                     struct lws__ntpc_act *a)
 {
     int n;
 
@@ -111,8 +111,8 @@ static void start_round(struct lws__ntpc_core *c, bool full, lws_usec_t mono,
 
 static uint32_t next_backoff(struct lws__ntpc_core *c)
 {
-    uint64_t b = c->backoff_ms ? (uint64_t)c->backoff_ms * 2
-                               : c->cfg.retry_min_ms;
+    uint64_t b =
+        c->backoff_ms ? (uint64_t)c->backoff_ms * 2 : c->cfg.retry_min_ms;
 
     if (b > c->cfg.retry_max_ms)
         b = c->cfg.retry_max_ms;
@@ -176,8 +176,8 @@ static void rate_limited(struct lws__ntpc_core *c, lws_usec_t mono,
 
     /* RFC 5905 §7.4: RATE asks us to slow down; keep the server, double
      * the poll interval and wait at least that long (or the backoff). */
-    c->poll_s = c->poll_s > c->cfg.poll_max_s / 2 ? c->cfg.poll_max_s
-                                                  : c->poll_s * 2;
+    c->poll_s =
+        c->poll_s > c->cfg.poll_max_s / 2 ? c->cfg.poll_max_s : c->poll_s * 2;
     if (c->good) {
         synced(c, false, mono, a);
         return;
@@ -202,8 +202,7 @@ static void after_exchange(struct lws__ntpc_core *c, lws_usec_t mono,
     }
     if (c->cfg.burst_interval_ms) {
         c->phase = LWS__NTPC_GAP;
-        wake(c, mono + (lws_usec_t)c->cfg.burst_interval_ms * LWS_US_PER_MS,
-             a);
+        wake(c, mono + (lws_usec_t)c->cfg.burst_interval_ms * LWS_US_PER_MS, a);
         return;
     }
     send_req(c, mono, wall, a);
@@ -218,6 +217,16 @@ void lws__ntpc_core_set_server(struct lws__ntpc_core *c,
     c->have_server = true;
     if (start || c->phase == LWS__NTPC_IDLE || c->phase == LWS__NTPC_NEED_SRV)
         start_round(c, !c->synced || start, mono, wall, a);
+}
+
+void lws__ntpc_core_no_server(struct lws__ntpc_core *c, lws_usec_t mono,
+                              struct lws__ntpc_act *a)
+{
+    uint32_t w = next_backoff(c);
+
+    c->have_server = false;
+    c->phase = LWS__NTPC_BACKOFF;
+    wake(c, mono + (lws_usec_t)w * LWS_US_PER_MS, a);
 }
 
 void lws__ntpc_core_clear_server(struct lws__ntpc_core *c)

@@ -24,7 +24,7 @@
 
 #define LWS__NTP_MODE_CLIENT 3
 #define LWS__NTP_MODE_SERVER 4
-#define LWS__NTP_LI_UNSYNC 3
+#define LWS__NTP_LI_UNSYNC   3
 
 /* An NTP 64-bit timestamp: seconds and 2^-32 s fraction, host order. */
 struct lws__ntp_ts {
@@ -34,12 +34,12 @@ struct lws__ntp_ts {
 
 /* A parsed NTP header; every field in host byte order. */
 struct lws__ntp_pkt {
-    uint8_t li;         /* leap indicator, 0..3 */
-    uint8_t vn;         /* version, 0..7 */
-    uint8_t mode;       /* 0..7 */
-    uint8_t stratum;    /* 0 = kiss-o'-death / unspecified */
-    int8_t poll;        /* log2 seconds */
-    int8_t precision;   /* log2 seconds */
+    uint8_t li;          /* leap indicator, 0..3 */
+    uint8_t vn;          /* version, 0..7 */
+    uint8_t mode;        /* 0..7 */
+    uint8_t stratum;     /* 0 = kiss-o'-death / unspecified */
+    int8_t poll;         /* log2 seconds */
+    int8_t precision;    /* log2 seconds */
     uint32_t root_delay; /* NTP short format, 16.16 seconds */
     uint32_t root_disp;  /* NTP short format, 16.16 seconds */
     uint32_t refid;      /* kiss code (ASCII, big-endian packed) if stratum 0 */
@@ -50,28 +50,30 @@ struct lws__ntp_pkt {
 };
 
 /* Why a reply was refused (0 = good).  Names are in lws__ntp_verdict_name. */
-#define LWS__NTP_VERDICT_LIST(X)                                             \
-    X(OK)                                                                    \
-    X(SHORT)                                                                 \
-    X(MODE)                                                                  \
-    X(VERSION)                                                               \
-    X(ORIGIN)                                                                \
-    X(SOURCE)                                                                \
-    X(NOT_WAITING)                                                           \
-    X(KOD_RATE)                                                              \
-    X(KOD_DENY)                                                              \
-    X(KOD_RSTR)                                                              \
-    X(KOD_OTHER)                                                             \
-    X(LEAP)                                                                  \
-    X(STRATUM)                                                               \
-    X(ZERO_XMT)                                                              \
-    X(ZERO_REC)                                                              \
-    X(ROOT_DIST)                                                             \
-    X(BEFORE_FLOOR)                                                          \
+#define LWS__NTP_VERDICT_LIST(X)                                               \
+    X(OK)                                                                      \
+    X(SHORT)                                                                   \
+    X(MODE)                                                                    \
+    X(VERSION)                                                                 \
+    X(ORIGIN)                                                                  \
+    X(SOURCE)                                                                  \
+    X(NOT_WAITING)                                                             \
+    X(KOD_RATE)                                                                \
+    X(KOD_DENY)                                                                \
+    X(KOD_RSTR)                                                                \
+    X(KOD_OTHER)                                                               \
+    X(LEAP)                                                                    \
+    X(STRATUM)                                                                 \
+    X(ZERO_XMT)                                                                \
+    X(ZERO_REC)                                                                \
+    X(ROOT_DIST)                                                               \
+    X(BEFORE_FLOOR)                                                            \
     X(TIME_ORDER)
 
 #define LWS__NTP_V_ENUM(n) LWS__NTP_V_##n,
-enum lws__ntp_verdict { LWS__NTP_VERDICT_LIST(LWS__NTP_V_ENUM) };
+enum lws__ntp_verdict {
+    LWS__NTP_VERDICT_LIST(LWS__NTP_V_ENUM) LWS__NTP_V_COUNT
+};
 #undef LWS__NTP_V_ENUM
 
 const char *lws__ntp_verdict_name(int v);
@@ -172,9 +174,9 @@ enum lws__ntpc_phase {
 };
 
 /* Action flags returned to the glue. */
-#define LWS__NTPC_ACT_SEND (1u << 0)   /* send pkt[0..pkt_len) to the server */
-#define LWS__NTPC_ACT_WAKE (1u << 1)   /* call on_timer at wake_at (mono) */
-#define LWS__NTPC_ACT_SYNCED (1u << 2) /* sample is a validated result */
+#define LWS__NTPC_ACT_SEND        (1u << 0) /* send pkt[0..pkt_len) to the server */
+#define LWS__NTPC_ACT_WAKE        (1u << 1) /* call on_timer at wake_at (mono) */
+#define LWS__NTPC_ACT_SYNCED      (1u << 2) /* sample is a validated result */
 #define LWS__NTPC_ACT_NEXT_SERVER (1u << 3) /* give the next server */
 #define LWS__NTPC_ACT_DROP_SERVER (1u << 4) /* never use this one again */
 
@@ -191,7 +193,7 @@ struct lws__ntpc_core {
     enum lws__ntpc_phase phase;
     lws_sockaddr46 server; /* the address asked; replies must come from it */
     bool have_server;
-    bool synced;        /* at least one validated sync ever */
+    bool synced; /* at least one validated sync ever */
     /* the exchange in flight */
     struct lws__ntp_ts cookie;
     lws_usec_t mono_tx_us;
@@ -205,8 +207,8 @@ struct lws__ntpc_core {
     uint8_t fails_in_row; /* timeouts or refused answers */
     struct lws__ntpc_sample best;
     /* schedule */
-    uint32_t poll_s;      /* current poll interval */
-    uint32_t backoff_ms;  /* last backoff, 0 after a sync */
+    uint32_t poll_s;     /* current poll interval */
+    uint32_t backoff_ms; /* last backoff, 0 after a sync */
     int64_t prev_offset_ns;
     int last_verdict;
 };
@@ -224,6 +226,10 @@ void lws__ntpc_core_set_server(struct lws__ntpc_core *c,
                                const lws_sockaddr46 *sa46, bool start,
                                lws_usec_t mono, lws_usec_t wall,
                                struct lws__ntpc_act *a);
+
+/* The glue has no usable server now: back off, then ask again. */
+void lws__ntpc_core_no_server(struct lws__ntpc_core *c, lws_usec_t mono,
+                              struct lws__ntpc_act *a);
 
 /* Forget the server (the list changed); the glue must set one again. */
 void lws__ntpc_core_clear_server(struct lws__ntpc_core *c);
@@ -250,8 +256,36 @@ bool lws__ntpc_sa46_equal(const lws_sockaddr46 *a, const lws_sockaddr46 *b);
  * Glue (ntpclient.c) and platform clock (clock-linux.c)
  */
 
-/* Steps (or for |offset| < 0.5 s slews) the Linux clock to @wall_us. */
-int lws__ntpc_linux_set_clock(lws_usec_t wall_us, int64_t offset_us);
+/* Steps the Linux clock to @wall_us, or slews it (adjtime) when it is
+ * less than 0.5 s away.  0 or a negative errno. */
+int lws__ntpc_linux_set_clock(lws_usec_t wall_us);
+
+/* Counters for tests and diagnostics. */
+struct lws__ntpc_stats {
+    uint32_t sent;                       /* requests sent */
+    uint32_t rx;                         /* datagrams read */
+    uint32_t verdicts[LWS__NTP_V_COUNT]; /* per verdict, OK included */
+    uint32_t syncs;                      /* validated syncs */
+    uint32_t dns_lookups;                /* names given to async DNS */
+    uint32_t server_switches;            /* addresses handed to the core */
+};
+
+/* 0, -EINVAL, or -ENOTSUP when the client is not running in @cx. */
+int lws__ntpc_get_stats(struct lws_context *cx, struct lws__ntpc_stats *st);
+
+struct lws__ntpc;
+
+/* Async DNS glue (ntpclient-dns.c): start resolving @host for @n; the
+ * answer comes back through lws__ntpc_resolved() unless the lookup *@tok
+ * is orphaned first.  0, or a negative errno (-ENOTSUP without the
+ * resolver): nothing will be called back. */
+int lws__ntpc_resolve(struct lws__ntpc *n, struct lws_context *cx,
+                      const char *host, void **tok);
+/* Forget the lookup @tok in flight (at destroy); its answer is dropped. */
+void lws__ntpc_resolve_orphan(void *tok);
+/* The glue's side: @addrs (port 0) from the lookup, @count may be 0. */
+void lws__ntpc_resolved(struct lws__ntpc *n, const lws_sockaddr46 *addrs,
+                        size_t count);
 
 /* Default time floor: the build time of the library, Unix us. */
 lws_usec_t lws__ntpc_build_floor_us(void);

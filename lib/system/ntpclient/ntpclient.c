@@ -1,0 +1,930 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * SNTP client glue: the "lws-ntpclient" protocol on the system vhost.  It
+ * owns the UDP socket (a wsi), the core's timer, the ordered server list
+ * (application / NTP_SERVER blob, DHCP, pool.ntp.org) and its resolution,
+ * applies validated time to the clock, keeps the time floor and its stamp,
+ * and holds LWS_SYSTATE_TIME_VALID per policy.
+ */
+#define LWS_LOGMOD "ntpc"
+#include "private-ntpclient.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define NTPC_PROTO       "lws-ntpclient"
+#define NTPC_POOL        "pool.ntp.org"
+#define NTPC_HOST_MAX    256
+#define NTPC_MAX_SOURCES 12
+#define NTPC_MAX_ADDRS   8
+#define NTPC_MAX_DROPPED 16
+#define NTPC_MAX_DHCP    8
+#define NTPC_RX_BURST    16
+
+#ifndef LWS_NTPC_BUILD_EPOCH
+#define LWS_NTPC_BUILD_EPOCH 1767225600 /* 2026-01-01, if CMake gave none */
+#endif
+
+enum ntpc_origin { NTPC_SRC_APP, NTPC_SRC_BLOB, NTPC_SRC_DHCP, NTPC_SRC_POOL };
+
+static const char *const origin_names[] = {"app", "blob", "dhcp", "pool"};
+
+struct ntpc_source {
+    char *host;    /* name or numeric address, owned */
+    uint16_t port; /* host order */
+    uint8_t origin;
+};
+
+struct ntpc_dhcp {
+    char iface[16];
+    uint32_t addr; /* IPv4, host order */
+};
+
+struct lws__ntpc {
+    struct lws_context *cx;
+    struct lws_vhost *vh;
+    struct lws *wsi;
+    int wsi_family;
+    struct lws__ntpc_core core;
+    lws_sorted_usec_list_t sul_core;  /* the core's wake time */
+    lws_sorted_usec_list_t sul_kick;  /* deferred start / trigger */
+    lws_sorted_usec_list_t sul_stamp; /* periodic stamp save */
+    lws_state_notify_link_t nl;
+
+    /* configuration (copied) */
+    char **app_servers;
+    size_t n_app;
+    uint16_t port;
+    int policy;
+    unsigned int flags;
+    char *stamp_path;
+    uint32_t stamp_interval_s;
+    int (*stamp_load)(struct lws_context *cx, lws_usec_t *wall_us);
+    int (*stamp_save)(struct lws_context *cx, lws_usec_t wall_us);
+    lws_ntpc_sync_cb_t sync_cb;
+    void *sync_user;
+
+    /* the server list and where we are in it */
+    struct ntpc_source src[NTPC_MAX_SOURCES];
+    size_t n_src;
+    size_t cur_src; /* index of the source whose addresses are loaded */
+    lws_sockaddr46 addrs[NTPC_MAX_ADDRS];
+    size_t n_addrs;
+    size_t next_addr; /* next address of the source to hand out */
+    lws_sockaddr46 dropped[NTPC_MAX_DROPPED]; /* DENY / RSTR */
+    size_t n_dropped;
+    struct ntpc_dhcp dhcp[NTPC_MAX_DHCP];
+    size_t n_dhcp;
+    void *dns_tok; /* lookup in flight */
+
+    bool running;    /* has a server list and works it */
+    bool want_pool;  /* the gate or a trigger needs time at any cost */
+    bool kick;       /* a trigger / link-up asks for a burst */
+    bool list_dirty; /* DHCP servers changed */
+    bool held;       /* our notifier vetoes TIME_VALID */
+    bool synced;     /* a validated sync happened */
+
+    lws_usec_t floor_us;
+    struct lws_ntpc_status st;
+    struct lws__ntpc_stats stats;
+};
+
+lws_usec_t lws__ntpc_build_floor_us(void)
+{
+    return (lws_usec_t)LWS_NTPC_BUILD_EPOCH * LWS_US_PER_SEC;
+}
+
+static struct lws__ntpc *ntpc_get(struct lws_context *cx)
+{
+    return cx ? (struct lws__ntpc *)cx->ntpc : NULL;
+}
+
+static uint32_t ntpc_rand(void *opaque)
+{
+    return lws__random_u32((struct lws_context *)opaque);
+}
+
+static const char *sa46_str(const lws_sockaddr46 *sa, char *buf, size_t len)
+{
+    if (lws_sa46_write_numeric_address(sa, buf, len) < 0)
+        snprintf(buf, len, "?");
+    return buf;
+}
+
+static uint16_t sa46_port(const lws_sockaddr46 *sa)
+{
+    return ntohs(sa->sa4.sin_family == AF_INET6 ? sa->sa6.sin6_port
+                                                : sa->sa4.sin_port);
+}
+
+/* ------------------------------------------------------------------------
+ * Socket
+ */
+
+static int ntpc_socket(struct lws__ntpc *n, int family)
+{
+    int fd;
+
+    if (n->wsi && n->wsi_family == family)
+        return 0;
+    if (n->wsi) {
+        lws_wsi_close(n->wsi);
+        n->wsi = NULL;
+    }
+    /* Not connected: we check the source of each reply ourselves, and
+     * the kernel picks a random ephemeral source port. */
+    fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        lwsl_err("socket: %s", strerror(errno));
+        return -errno;
+    }
+    n->wsi = lws__wsi_adopt(n->vh, NTPC_PROTO, fd,
+                            LWS__WSI_UDP | LWS__WSI_RX_NOTIFY, n);
+    if (!n->wsi)
+        return -ENOMEM;
+    n->wsi_family = family;
+    return 0;
+}
+
+static void ntpc_send(struct lws__ntpc *n, const struct lws__ntpc_act *a)
+{
+    const lws_sockaddr46 *sa = &n->core.server;
+    socklen_t sl =
+        sa->sa4.sin_family == AF_INET6 ? sizeof(sa->sa6) : sizeof(sa->sa4);
+    char ab[64];
+
+    if (ntpc_socket(n, sa->sa4.sin_family))
+        return; /* the reply timeout will move on */
+    if (sendto(lws_get_socket_fd(n->wsi), a->pkt, a->pkt_len, 0,
+               (const struct sockaddr *)sa, sl) < 0) {
+        lwsl_info("send to %s: %s", sa46_str(sa, ab, sizeof(ab)),
+                  strerror(errno));
+        return;
+    }
+    n->stats.sent++;
+}
+
+/* ------------------------------------------------------------------------
+ * Server list
+ */
+
+static int parse_port(const char *p, uint16_t *port)
+{
+    uint32_t v = 0;
+
+    if (!*p)
+        return -EINVAL;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -EINVAL;
+        v = v * 10 + (uint32_t)(*p - '0');
+        if (v > 65535)
+            return -EINVAL;
+    }
+    if (!v)
+        return -EINVAL;
+    *port = (uint16_t)v;
+    return 0;
+}
+
+int lws__ntpc_split_hostport(const char *in, char *host, size_t host_len,
+                             uint16_t *port)
+{
+    const char *h = in, *e, *p = NULL;
+    size_t hl;
+
+    *port = 0;
+    if (!in || !*in)
+        return -EINVAL;
+    if (*in == '[') { /* "[v6]" or "[v6]:port" */
+        e = strchr(in, ']');
+        if (!e || (e[1] && e[1] != ':'))
+            return -EINVAL;
+        h = in + 1;
+        hl = (size_t)(e - h);
+        if (e[1])
+            p = e + 2;
+    } else {
+        e = strchr(in, ':');
+        /* One colon: host:port.  More: a bare IPv6 address. */
+        if (e && !strchr(e + 1, ':')) {
+            hl = (size_t)(e - in);
+            p = e + 1;
+        } else
+            hl = strlen(in);
+    }
+    if (!hl || hl >= host_len)
+        return -EINVAL;
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    return p ? parse_port(p, port) : 0;
+}
+
+static void sources_free(struct lws__ntpc *n)
+{
+    for (size_t i = 0; i < n->n_src; i++)
+        lws__free(n->src[i].host);
+    n->n_src = 0;
+    n->n_addrs = 0;
+    n->next_addr = 0;
+}
+
+static int source_add(struct lws__ntpc *n, const char *spec, uint8_t origin)
+{
+    struct ntpc_source *s;
+    char host[NTPC_HOST_MAX];
+    uint16_t port;
+
+    if (n->n_src >= NTPC_MAX_SOURCES) {
+        lwsl_warn("more than %d servers: '%s' ignored", NTPC_MAX_SOURCES, spec);
+        return -ENOSPC;
+    }
+    if (lws__ntpc_split_hostport(spec, host, sizeof(host), &port)) {
+        lwsl_warn("bad server '%s' ignored", spec);
+        return -EINVAL;
+    }
+    s = &n->src[n->n_src];
+    s->host = lws__strdup(host);
+    if (!s->host)
+        return -ENOMEM;
+    s->port = port ? port : n->port;
+    s->origin = origin;
+    n->n_src++;
+    return 0;
+}
+
+/* The NTP_SERVER blob, read each time the list is built. */
+static void sources_add_blob(struct lws__ntpc *n)
+{
+    lws_system_blob_t *b =
+        lws_system_get_blob(n->cx, LWS_SYSBLOB_TYPE_NTP_SERVER, 0);
+    uint8_t buf[NTPC_HOST_MAX];
+    size_t len = sizeof(buf) - 1, e = 0;
+
+    if (!b || !lws_system_blob_get_size(b) ||
+        lws_system_blob_get(b, buf, &len, 0) < 0)
+        return;
+    /* One server: up to the first NUL, space or line end. */
+    while (e < len && buf[e] && buf[e] != ' ' && buf[e] != '\n' &&
+           buf[e] != '\r' && buf[e] != '\t' && buf[e] != ',')
+        e++;
+    buf[e] = '\0';
+    if (e)
+        (void)source_add(n, (const char *)buf, NTPC_SRC_BLOB);
+}
+
+static void sources_build(struct lws__ntpc *n)
+{
+    char ab[24];
+
+    sources_free(n);
+    for (size_t i = 0; i < n->n_app; i++)
+        (void)source_add(n, n->app_servers[i], NTPC_SRC_APP);
+    if (!n->n_app)
+        sources_add_blob(n);
+    for (size_t i = 0; i < n->n_dhcp; i++) {
+        struct in_addr ia = {htonl(n->dhcp[i].addr)};
+
+        if (inet_ntop(AF_INET, &ia, ab, sizeof(ab)))
+            (void)source_add(n, ab, NTPC_SRC_DHCP);
+    }
+    if (!n->n_src && n->want_pool && !(n->flags & LWS_NTPC_FLAG_NO_POOL))
+        (void)source_add(n, NTPC_POOL, NTPC_SRC_POOL);
+    n->cur_src = n->n_src; /* so the next advance wraps to 0 */
+    lwsl_info("%zu server(s) known", n->n_src);
+}
+
+static bool addr_dropped(const struct lws__ntpc *n, const lws_sockaddr46 *sa)
+{
+    for (size_t i = 0; i < n->n_dropped; i++)
+        if (lws__ntpc_sa46_equal(&n->dropped[i], sa))
+            return true;
+    return false;
+}
+
+static void ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a);
+static void core_timer_cb(lws_sorted_usec_list_t *sul);
+
+/* Hands the next usable address of the loaded source to the core. */
+static bool give_addr(struct lws__ntpc *n, bool start)
+{
+    struct lws__ntpc_act a;
+    char ab[64];
+
+    while (n->next_addr < n->n_addrs) {
+        const lws_sockaddr46 *sa = &n->addrs[n->next_addr++];
+
+        if (addr_dropped(n, sa))
+            continue;
+        lwsl_info("server %s port %u (%s)", sa46_str(sa, ab, sizeof(ab)),
+                  sa46_port(sa), origin_names[n->src[n->cur_src].origin]);
+        n->stats.server_switches++;
+        memset(&a, 0, sizeof(a));
+        lws__ntpc_core_set_server(&n->core, sa, start, lws_now_usecs(),
+                                  lws__wall_usecs(), &a);
+        ntpc_act(n, &a);
+        return true;
+    }
+    return false;
+}
+
+static void set_port(lws_sockaddr46 *sa, uint16_t port)
+{
+    if (sa->sa4.sin_family == AF_INET6)
+        sa->sa6.sin6_port = htons(port);
+    else
+        sa->sa4.sin_port = htons(port);
+}
+
+/* Loads the source after the current one: numeric at once, names through
+ * async DNS (the answer continues in lws__ntpc_resolved()).  Returns true
+ * when an address was handed out or a lookup is under way. */
+static bool load_next_source(struct lws__ntpc *n, bool start)
+{
+    for (size_t tries = 0; tries < n->n_src; tries++) {
+        struct ntpc_source *s;
+
+        n->cur_src = n->cur_src + 1 >= n->n_src ? 0 : n->cur_src + 1;
+        s = &n->src[n->cur_src];
+        n->n_addrs = 0;
+        n->next_addr = 0;
+        if (!lws_sa46_parse_numeric(&n->addrs[0], s->host)) {
+            set_port(&n->addrs[0], s->port);
+            n->n_addrs = 1;
+            if (give_addr(n, start))
+                return true;
+            continue;
+        }
+        if (!lws__ntpc_resolve(n, n->cx, s->host, &n->dns_tok)) {
+            n->stats.dns_lookups++;
+            return true;
+        }
+        lwsl_warn("cannot resolve '%s' (no async DNS?)", s->host);
+    }
+    return false;
+}
+
+/* Nothing usable now: back off; the core asks for a server again. */
+static void no_server(struct lws__ntpc *n)
+{
+    struct lws__ntpc_act a;
+
+    lwsl_info("no usable NTP server: retrying later");
+    memset(&a, 0, sizeof(a));
+    lws__ntpc_core_no_server(&n->core, lws_now_usecs(), &a);
+    ntpc_act(n, &a);
+}
+
+/* The core asked for the next server (or the list is new). */
+static void next_server(struct lws__ntpc *n, bool start)
+{
+    if (n->dns_tok)
+        return; /* a lookup is already on its way */
+    if (give_addr(n, start) || load_next_source(n, start))
+        return;
+    no_server(n);
+}
+
+void lws__ntpc_resolved(struct lws__ntpc *n, const lws_sockaddr46 *addrs,
+                        size_t count)
+{
+    struct ntpc_source *s = &n->src[n->cur_src];
+
+    n->dns_tok = NULL;
+    if (count > NTPC_MAX_ADDRS)
+        count = NTPC_MAX_ADDRS;
+    for (size_t i = 0; i < count; i++) {
+        n->addrs[i] = addrs[i];
+        set_port(&n->addrs[i], s->port);
+    }
+    n->n_addrs = count;
+    n->next_addr = 0;
+    lwsl_info("'%s': %zu address(es)", s->host, count);
+    if (!give_addr(n, false))
+        no_server(n); /* the next name is tried after a backoff */
+}
+
+/* ------------------------------------------------------------------------
+ * Applying a validated sample
+ */
+
+static lws_usec_t true_now_us(const struct lws__ntpc *n)
+{
+    return n->st.last_sync_wall_us +
+           (lws_now_usecs() - n->st.last_sync_mono_us);
+}
+
+static void stamp_save(struct lws__ntpc *n)
+{
+    lws_usec_t now;
+    int r;
+
+    if (!n->synced)
+        return; /* only a validated time may raise the floor */
+    now = true_now_us(n);
+    if (n->stamp_path) {
+        r = lws__ntpc_stamp_file_save(n->stamp_path, now);
+        if (r)
+            lwsl_warn("saving clock stamp to %s: %s", n->stamp_path,
+                      strerror(-r));
+    }
+    if (n->stamp_save) {
+        r = n->stamp_save(n->cx, now);
+        if (r)
+            lwsl_warn("stamp_save op failed: %d", r);
+    }
+}
+
+static void stamp_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__ntpc *n = lws_container_of(sul, struct lws__ntpc, sul_stamp);
+
+    stamp_save(n);
+    lws_sul_schedule(n->cx, 0, &n->sul_stamp, stamp_cb,
+                     (lws_usec_t)n->stamp_interval_s * LWS_US_PER_SEC);
+}
+
+static int apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
+{
+    const lws_system_ops_t *ops = lws_system_get_ops(n->cx);
+    /* Project the server's time to now along the monotonic clock. */
+    lws_usec_t us = s->true_at_rx_ns / 1000 + (lws_now_usecs() - s->mono_rx_us);
+    int r;
+
+    if (ops && ops->set_clock) {
+        r = ops->set_clock(us);
+        return r < 0 ? r : (r ? -EIO : 0);
+    }
+    if (n->flags & LWS_NTPC_FLAG_SET_CLOCK_LINUX)
+        return lws__ntpc_linux_set_clock(us);
+    return 0; /* report only */
+}
+
+static void on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
+{
+    struct lws_ntpc_status st;
+    char ab[64];
+    int r;
+
+    n->st.last_sync_wall_us = s->true_at_rx_ns / 1000;
+    n->st.last_sync_mono_us = s->mono_rx_us;
+    n->st.offset_us = s->offset_ns / 1000;
+    n->st.delay_us = s->delay_ns / 1000;
+    n->st.server = n->core.server;
+    n->st.stratum = s->stratum;
+    n->st.poll_s = n->core.poll_s;
+    n->st.syncs++;
+    n->stats.syncs++;
+    n->synced = true;
+    r = apply_clock(n, s);
+    if (r)
+        lwsl_err("setting the clock failed: %d", r);
+    lwsl_notice("synced from %s: offset %lld us, delay %lld us, stratum %d, "
+                "next in %u s",
+                sa46_str(&n->core.server, ab, sizeof(ab)),
+                (long long)n->st.offset_us, (long long)n->st.delay_us,
+                s->stratum, n->core.poll_s);
+    stamp_save(n);
+    if (!n->sul_stamp.list.owner)
+        lws_sul_schedule(n->cx, 0, &n->sul_stamp, stamp_cb,
+                         (lws_usec_t)n->stamp_interval_s * LWS_US_PER_SEC);
+    if (n->held) {
+        n->held = false;
+        lwsl_info("time validated: releasing TIME_VALID");
+        lws_state_transition_steps(lws_system_get_state_manager(n->cx),
+                                   n->cx->target_state);
+    }
+    if (n->sync_cb) {
+        st = n->st;
+        n->sync_cb(n->cx, r, &st, n->sync_user);
+    }
+}
+
+static void ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a)
+{
+    if (a->flags & LWS__NTPC_ACT_DROP_SERVER) {
+        char ab[64];
+
+        lwsl_warn("server %s refused us: dropped",
+                  sa46_str(&n->core.server, ab, sizeof(ab)));
+        if (n->n_dropped < NTPC_MAX_DROPPED)
+            n->dropped[n->n_dropped++] = n->core.server;
+    }
+    if (a->flags & LWS__NTPC_ACT_SEND)
+        ntpc_send(n, a);
+    if (a->flags & LWS__NTPC_ACT_WAKE) {
+        lws_usec_t d = a->wake_at - lws_now_usecs();
+
+        lws_sul_schedule(n->cx, 0, &n->sul_core, core_timer_cb, d > 0 ? d : 0);
+    }
+    if (a->flags & LWS__NTPC_ACT_SYNCED)
+        on_synced(n, &a->sample);
+    if (a->flags & LWS__NTPC_ACT_NEXT_SERVER)
+        next_server(n, false);
+}
+
+/* ------------------------------------------------------------------------
+ * Events
+ */
+
+static void core_timer_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__ntpc *n = lws_container_of(sul, struct lws__ntpc, sul_core);
+    struct lws__ntpc_act a;
+
+    memset(&a, 0, sizeof(a));
+    lws__ntpc_core_on_timer(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
+    ntpc_act(n, &a);
+}
+
+static void log_refusal(int v, const lws_sockaddr46 *sa)
+{
+    char ab[64];
+
+    if (v == LWS__NTP_V_OK)
+        return;
+    /* Answers we refused are worth a warning; strays only a debug line. */
+    if (lws__ntp_verdict_is_answer(v))
+        lwsl_warn("reply from %s refused: %s", sa46_str(sa, ab, sizeof(ab)),
+                  lws__ntp_verdict_name(v));
+    else
+        lwsl_info("datagram from %s ignored: %s", sa46_str(sa, ab, sizeof(ab)),
+                  lws__ntp_verdict_name(v));
+}
+
+static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
+{
+    uint8_t buf[1024];
+    struct sockaddr_storage ss;
+    lws_sockaddr46 from;
+    struct lws__ntpc_act a;
+    socklen_t sl;
+    ssize_t r;
+    int v;
+
+    for (int i = 0; i < NTPC_RX_BURST && n->wsi == wsi; i++) {
+        sl = sizeof(ss);
+        r = recvfrom(lws_get_socket_fd(wsi), buf, sizeof(buf), 0,
+                     (struct sockaddr *)&ss, &sl);
+        if (r < 0)
+            return; /* EAGAIN, or an ICMP error: the timeout handles it */
+        n->stats.rx++;
+        memset(&from, 0, sizeof(from));
+        if (ss.ss_family == AF_INET6)
+            memcpy(&from.sa6, &ss, sizeof(from.sa6));
+        else if (ss.ss_family == AF_INET)
+            memcpy(&from.sa4, &ss, sizeof(from.sa4));
+        memset(&a, 0, sizeof(a));
+        v = lws__ntpc_core_on_rx(&n->core, lws_now_usecs(), lws__wall_usecs(),
+                                 &from, buf, (size_t)r, &a);
+        if (v >= 0 && v < LWS__NTP_V_COUNT)
+            n->stats.verdicts[v]++;
+        log_refusal(v, &from);
+        ntpc_act(n, &a);
+    }
+}
+
+/* Deferred work: start, trigger, list change. */
+static void kick_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__ntpc *n = lws_container_of(sul, struct lws__ntpc, sul_kick);
+    struct lws__ntpc_act a;
+
+    if (!n->running || n->list_dirty || (!n->n_src && n->want_pool)) {
+        n->list_dirty = false;
+        n->kick = false;
+        lws__ntpc_core_clear_server(&n->core);
+        sources_build(n);
+        n->running = n->n_src > 0;
+        if (n->running)
+            next_server(n, true);
+        return;
+    }
+    if (n->kick) {
+        n->kick = false;
+        memset(&a, 0, sizeof(a));
+        lws__ntpc_core_kick(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
+        ntpc_act(n, &a);
+    }
+}
+
+static void schedule_kick(struct lws__ntpc *n)
+{
+    lws_sul_schedule(n->cx, 0, &n->sul_kick, kick_cb, 0);
+}
+
+/* ------------------------------------------------------------------------
+ * The TIME_VALID gate
+ */
+
+static int ntpc_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
+                       int current, int target)
+{
+    struct lws__ntpc *n = lws_container_of(link, struct lws__ntpc, nl);
+
+    (void)mgr;
+    if (target != LWS_SYSTATE_TIME_VALID || current == target)
+        return 0;
+    if (n->synced || n->policy == LWS_NTPC_TIME_NEVER_HOLD)
+        return 0;
+    if (n->policy == LWS_NTPC_TIME_PLAUSIBLE &&
+        lws__wall_usecs() >= n->floor_us)
+        return 0;
+    if (!n->held)
+        lwsl_notice("holding TIME_VALID until a validated sync (%s)",
+                    n->policy == LWS_NTPC_TIME_PLAUSIBLE
+                        ? "clock before the time floor"
+                        : "policy");
+    n->held = true;
+    n->want_pool = true;
+    n->kick = true;
+    schedule_kick(n);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------
+ * Life cycle
+ */
+
+static int copy_servers(struct lws__ntpc *n, const char *const *servers)
+{
+    size_t c = 0;
+
+    while (servers && servers[c])
+        c++;
+    if (!c)
+        return 0;
+    n->app_servers = lws__calloc(c, sizeof(char *));
+    if (!n->app_servers)
+        return -ENOMEM;
+    for (size_t i = 0; i < c; i++) {
+        n->app_servers[i] = lws__strdup(servers[i]);
+        if (!n->app_servers[i])
+            return -ENOMEM;
+        n->n_app++;
+    }
+    return 0;
+}
+
+static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
+{
+    lws_usec_t t;
+
+    n->floor_us = ni && ni->time_floor_s
+                      ? (lws_usec_t)ni->time_floor_s * LWS_US_PER_SEC
+                      : lws__ntpc_build_floor_us();
+    if (n->stamp_path && !lws__ntpc_stamp_file_load(n->stamp_path, &t) &&
+        t > n->floor_us)
+        n->floor_us = t;
+    if (n->stamp_load && !n->stamp_load(n->cx, &t) && t > n->floor_us)
+        n->floor_us = t;
+    n->st.floor_us = n->floor_us;
+    lwsl_info("time floor %lld", (long long)(n->floor_us / LWS_US_PER_SEC));
+}
+
+static int copy_info(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
+{
+    n->port = ni && ni->port ? ni->port : 123;
+    n->stamp_interval_s =
+        ni && ni->stamp_interval_s ? ni->stamp_interval_s : 60;
+    if (!ni)
+        return 0;
+    n->policy = ni->time_policy;
+    if (n->policy < LWS_NTPC_TIME_PLAUSIBLE ||
+        n->policy > LWS_NTPC_TIME_NEVER_HOLD) {
+        lwsl_err("bad time_policy %d", ni->time_policy);
+        return -EINVAL;
+    }
+    n->flags = ni->flags;
+    n->stamp_load = ni->stamp_load;
+    n->stamp_save = ni->stamp_save;
+    n->sync_cb = ni->sync_cb;
+    n->sync_user = ni->sync_user;
+    if (ni->clock_stamp_path) {
+        n->stamp_path = lws__strdup(ni->clock_stamp_path);
+        if (!n->stamp_path)
+            return -ENOMEM;
+    }
+    return copy_servers(n, ni->servers);
+}
+
+static void core_setup(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
+{
+    const lws_system_ops_t *ops = lws_system_get_ops(n->cx);
+    struct lws__ntpc_cfg cfg;
+
+    memset(&cfg, 0, sizeof(cfg));
+    if (ni) {
+        cfg.poll_min_s = ni->poll_min_s;
+        cfg.poll_max_s = ni->poll_max_s;
+        cfg.root_dist_max_ms = ni->root_distance_max_ms;
+        cfg.reply_timeout_ms = ni->reply_timeout_ms;
+        cfg.retry_min_ms = ni->retry_min_ms;
+        cfg.retry_max_ms = ni->retry_max_ms;
+        cfg.burst_interval_ms = ni->burst_interval_ms;
+        cfg.burst = ni->burst;
+    }
+    cfg.clock_applied =
+        (ops && ops->set_clock) || (n->flags & LWS_NTPC_FLAG_SET_CLOCK_LINUX);
+    cfg.floor_ns = n->floor_us * 1000;
+    cfg.rand32 = ntpc_rand;
+    cfg.rand_opaque = n->cx;
+    lws__ntpc_core_init(&n->core, &cfg);
+    n->st.poll_s = n->core.poll_s;
+}
+
+static void ntpc_free(struct lws__ntpc *n)
+{
+    for (size_t i = 0; i < n->n_app; i++)
+        lws__free(n->app_servers[i]);
+    lws__free(n->app_servers);
+    lws__free(n->stamp_path);
+    sources_free(n);
+    lws__free(n);
+}
+
+static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
+{
+    struct lws_context *cx = lws_get_context(wsi);
+    const struct lws_ntpc_info *ni = i ? i->ntpc : NULL;
+    struct lws__ntpc *n;
+    int r;
+
+    n = lws__calloc(1, sizeof(*n));
+    if (!n)
+        return -ENOMEM;
+    n->cx = cx;
+    n->vh = lws_get_vhost(wsi);
+    r = copy_info(n, ni);
+    if (r) {
+        ntpc_free(n);
+        return r;
+    }
+    load_floor(n, ni);
+    core_setup(n, ni);
+    n->sul_core.cb = core_timer_cb;
+    n->nl.name = "ntpclient";
+    n->nl.notify_cb = ntpc_notify;
+    lws_state_reg_notifier(lws_system_get_state_manager(cx), &n->nl);
+    cx->ntpc = n;
+    /* Servers given by the application (or the blob, which may be set
+     * after creation) start the client on the first loop iteration. */
+    schedule_kick(n);
+    return 0;
+}
+
+static void ntpc_destroy(struct lws_context *cx)
+{
+    struct lws__ntpc *n = ntpc_get(cx);
+
+    if (!n)
+        return;
+    stamp_save(n);
+    lws_sul_cancel(&n->sul_core);
+    lws_sul_cancel(&n->sul_kick);
+    lws_sul_cancel(&n->sul_stamp);
+    lws_state_reg_deregister(&n->nl);
+    if (n->dns_tok)
+        lws__ntpc_resolve_orphan(n->dns_tok);
+    if (n->wsi)
+        lws_wsi_close(n->wsi);
+    cx->ntpc = NULL;
+    ntpc_free(n);
+}
+
+static int ntpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
+                         void *user, void *in, size_t len)
+{
+    struct lws__ntpc *n;
+
+    (void)user, (void)len;
+    switch (reason) {
+    case LWS_CALLBACK_PROTOCOL_INIT:
+        return ntpc_init(wsi, in) ? -1 : 0;
+    case LWS_CALLBACK_PROTOCOL_DESTROY:
+        ntpc_destroy(lws_get_context(wsi));
+        break;
+    case LWS_CALLBACK_RAW_RX:
+        n = lws_get_opaque_user_data(wsi);
+        if (n && n->wsi == wsi)
+            ntpc_rx(n, wsi);
+        break;
+    case LWS_CALLBACK_RAW_CLOSE:
+        n = lws_get_opaque_user_data(wsi);
+        if (n && n->wsi == wsi)
+            n->wsi = NULL;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+const struct lws_protocols lws__protocols_ntpc[] = {
+    {NTPC_PROTO, ntpc_callback, 0, 0, 0, NULL, 0}, LWS_PROTOCOL_LIST_TERM};
+
+/* ------------------------------------------------------------------------
+ * Public API and cross-helper hooks
+ */
+
+void lws_ntpc_trigger(struct lws_context *context)
+{
+    struct lws__ntpc *n;
+
+    LWS__LOOP_ONLY(context);
+    n = ntpc_get(context);
+    if (!n || context->destroying) {
+        lwsl_err("trigger: no NTP client in this context");
+        return;
+    }
+    lwsl_info("trigger");
+    n->want_pool = true;
+    n->kick = true;
+    schedule_kick(n);
+}
+
+int lws_ntpc_get_status(struct lws_context *context, struct lws_ntpc_status *st)
+{
+    struct lws__ntpc *n;
+
+    if (!context || !st)
+        return -EINVAL;
+    LWS__LOOP_ONLY(context);
+    memset(st, 0, sizeof(*st));
+    n = ntpc_get(context);
+    if (!n)
+        return -EINVAL;
+    *st = n->st;
+    st->poll_s = n->core.poll_s;
+    return n->synced ? 0 : -EAGAIN;
+}
+
+int lws__ntpc_get_stats(struct lws_context *cx, struct lws__ntpc_stats *st)
+{
+    struct lws__ntpc *n = ntpc_get(cx);
+
+    if (!st)
+        return -EINVAL;
+    if (!n)
+        return -ENOTSUP;
+    *st = n->stats;
+    return 0;
+}
+
+static bool dhcp_same(const struct lws__ntpc *n, const char *iface,
+                      const uint32_t *addrs, size_t c)
+{
+    size_t have = 0;
+
+    for (size_t i = 0; i < n->n_dhcp; i++) {
+        if (strcmp(n->dhcp[i].iface, iface))
+            continue;
+        if (have >= c || n->dhcp[i].addr != addrs[have])
+            return false;
+        have++;
+    }
+    return have == c;
+}
+
+int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
+                           const uint32_t *addrs, size_t count)
+{
+    struct lws__ntpc *n = ntpc_get(cx);
+    size_t w = 0;
+
+    if (!n || !iface || (count && !addrs))
+        return -EINVAL;
+    if (dhcp_same(n, iface, addrs, count))
+        return 0;
+    /* Drop this interface's old entries, then append the new ones. */
+    for (size_t i = 0; i < n->n_dhcp; i++)
+        if (strcmp(n->dhcp[i].iface, iface))
+            n->dhcp[w++] = n->dhcp[i];
+    n->n_dhcp = w;
+    for (size_t i = 0; i < count && n->n_dhcp < NTPC_MAX_DHCP; i++) {
+        if (!addrs[i])
+            continue;
+        snprintf(n->dhcp[n->n_dhcp].iface, sizeof(n->dhcp[0].iface), "%s",
+                 iface);
+        n->dhcp[n->n_dhcp++].addr = addrs[i];
+    }
+    lwsl_info("%s: %zu NTP server(s) from DHCP", iface, count);
+    /* RFC 2132 §8.3: a new server list means a fresh sync. */
+    n->list_dirty = true;
+    schedule_kick(n);
+    return 0;
+}
+
+void lws__ntpc_link_changed(struct lws_context *cx, bool up)
+{
+    struct lws__ntpc *n = ntpc_get(cx);
+
+    if (!n || !up || !n->running)
+        return;
+    lwsl_info("link up: re-sync");
+    n->kick = true;
+    schedule_kick(n);
+}

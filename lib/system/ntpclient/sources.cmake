@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The lws-system authors
+# SNTP client sources.  The build time (honouring SOURCE_DATE_EPOCH) is the
+# default time floor.
+if(LWS_WITH_SYS_NTPCLIENT)
+  target_sources(lws-system-obj PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/ntp-packet.c
+    ${CMAKE_CURRENT_LIST_DIR}/ntpc-core.c
+    ${CMAKE_CURRENT_LIST_DIR}/ntpclient.c
+    ${CMAKE_CURRENT_LIST_DIR}/ntpclient-dns.c
+    ${CMAKE_CURRENT_LIST_DIR}/clock-linux.c)
+  string(TIMESTAMP LWS_NTPC_BUILD_EPOCH "%s" UTC)
+  set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/ntpclient.c
+    PROPERTIES COMPILE_DEFINITIONS LWS_NTPC_BUILD_EPOCH=${LWS_NTPC_BUILD_EPOCH})
+else()
+  target_sources(lws-system-obj PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/ntpclient-stubs.c)
+endif()
