@@ -76,8 +76,8 @@ typedef enum {
  *         used by lws-system.
  */
 typedef struct lws *(*lws_async_dns_cb_t)(struct lws *wsi, const char *ads,
-                                          const struct addrinfo *result,
-                                          int n, void *opaque);
+                                          const struct addrinfo *result, int n,
+                                          void *opaque);
 
 /**
  * Resolver configuration, reached through lws_context_creation_info.adns
@@ -152,10 +152,12 @@ struct lws_adns_stats {
  *         LADNS_RET_FAILED_WSI_CLOSED are never returned.
  * Thread: loop.
  */
-LWS_API lws_async_dns_retcode_t
-lws_async_dns_query(struct lws_context *context, int tsi, const char *name,
-                    adns_query_type_t qtype, lws_async_dns_cb_t cb,
-                    struct lws *wsi, void *opaque);
+LWS_API lws_async_dns_retcode_t lws_async_dns_query(struct lws_context *context,
+                                                    int tsi, const char *name,
+                                                    adns_query_type_t qtype,
+                                                    lws_async_dns_cb_t cb,
+                                                    struct lws *wsi,
+                                                    void *opaque);
 
 /**
  * lws_async_dns_freeaddrinfo() - release a result chain given to a
@@ -196,9 +198,8 @@ LWS_API void lws_async_dns_server_remove(struct lws_context *cx,
  * @return the number of lookups cancelled (0 if none), or -EINVAL.
  * Thread: loop.
  */
-LWS_API int lws_adns_cancel(struct lws_context *context,
-                            lws_async_dns_cb_t cb, struct lws *wsi,
-                            void *opaque);
+LWS_API int lws_adns_cancel(struct lws_context *context, lws_async_dns_cb_t cb,
+                            struct lws *wsi, void *opaque);
 
 /**
  * lws_adns_cache_flush() - drop every cache entry.  Results held by

@@ -12,6 +12,7 @@
 #include "private-system.h"
 
 #include <netdb.h>
+#include <sys/stat.h>
 
 /* RFC 1035 §2.3.4: 255 octets on the wire, so at most 253 characters of
  * dotted text without the trailing dot. */
@@ -23,15 +24,15 @@
 /* RFC 6891 §6.2.5 / DNS Flag Day 2020: advertised EDNS0 UDP payload. */
 #define LWS__ADNS_EDNS_SIZE 1232
 
-#define LWS__ADNS_T_A 1
+#define LWS__ADNS_T_A     1
 #define LWS__ADNS_T_CNAME 5
-#define LWS__ADNS_T_SOA 6
-#define LWS__ADNS_T_AAAA 28
-#define LWS__ADNS_T_OPT 41
-#define LWS__ADNS_C_IN 1
+#define LWS__ADNS_T_SOA   6
+#define LWS__ADNS_T_AAAA  28
+#define LWS__ADNS_T_OPT   41
+#define LWS__ADNS_C_IN    1
 
 /* RFC 1035 §4.1.1 RCODEs we act on. */
-#define LWS__ADNS_RCODE_NOERROR 0
+#define LWS__ADNS_RCODE_NOERROR  0
 #define LWS__ADNS_RCODE_NXDOMAIN 3
 
 /* Cache classes: one entry per name per class. */
@@ -46,13 +47,13 @@ enum lws__adns_class {
 
 /* What the parser keeps from one answer to one question. */
 struct lws__adns_answer {
-    int rcode;              /* RFC 1035 §4.1.1 */
-    int naddr;              /* addresses in addr[] */
+    int rcode;                             /* RFC 1035 §4.1.1 */
+    int naddr;                             /* addresses in addr[] */
     uint8_t addr[LWS__ADNS_MAX_ADDRS][16]; /* network order, 4 or 16 used */
-    uint32_t ttl;           /* seconds: min over the records used */
-    uint32_t neg_ttl;       /* seconds, RFC 2308 §5; valid if has_soa */
+    uint32_t ttl;     /* seconds: min over the records used */
+    uint32_t neg_ttl; /* seconds, RFC 2308 §5; valid if has_soa */
     bool has_soa;
-    bool has_cname;         /* the chain had at least one CNAME */
+    bool has_cname;                     /* the chain had at least one CNAME */
     char canon[LWS__ADNS_NAME_MAX + 1]; /* lower case, end of the chain */
 };
 
@@ -71,9 +72,8 @@ int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
  * name, collects @qtype records (A/AAAA/CNAME), keeps the SOA minimum from
  * the authority section for negative caching.
  * @return 0, or -EBADMSG (logged at INFO) for any malformation. */
-int lws__adns_parse_answer(const uint8_t *buf, size_t len,
-                           const char *name_lc, uint16_t qtype,
-                           struct lws__adns_answer *ans);
+int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
+                           uint16_t qtype, struct lws__adns_answer *ans);
 
 /* hosts(5): up to @max addresses listed for @name_lc, in file order.
  * @return the count (0 if none). */
@@ -125,10 +125,10 @@ struct lws__adns_centry {
     lws_usec_t expires;             /* monotonic us */
     struct lws__adns_res *res;      /* one reference, NULL if negative */
     uint32_t hash;
-    uint32_t bytes;                 /* accounted: entry + result */
-    int status;                     /* LADNS_RET_FOUND/NXDOMAIN/NODATA */
-    uint8_t cls;                    /* enum lws__adns_class */
-    char name[];                    /* lower case */
+    uint32_t bytes; /* accounted: entry + result */
+    int status;     /* LADNS_RET_FOUND/NXDOMAIN/NODATA */
+    uint8_t cls;    /* enum lws__adns_class */
+    char name[];    /* lower case */
 };
 
 struct lws__adns_cache {
@@ -148,8 +148,8 @@ void lws__adns_cache_destroy(struct lws__adns_cache *c);
 void lws__adns_cache_flush(struct lws__adns_cache *c);
 /* A live entry (moved to the LRU head), or NULL; expired ones are dropped. */
 struct lws__adns_centry *lws__adns_cache_get(struct lws__adns_cache *c,
-                                             const char *name_lc,
-                                             uint8_t cls, lws_usec_t now);
+                                             const char *name_lc, uint8_t cls,
+                                             lws_usec_t now);
 /* Stores (replacing) an entry; takes its own reference on @res.  Evicts
  * least recently used entries to stay within both limits.
  * @return 0, -ENOMEM, or -ENOSPC (one entry larger than the byte cap). */
@@ -162,11 +162,119 @@ static inline uint32_t lws__adns_cache_count(const struct lws__adns_cache *c)
 }
 
 /* ------------------------------------------------------------------------
- * Resolver instance (async-dns.c)
+ * Resolver instance (async-dns.c: lookups, API; adns-ares.c: c-ares)
  */
-struct lws__adns;
+#define LWS__ADNS_MAX_SERVERS    16 /* explicit servers */
+#define LWS__ADNS_RESOLV_MAX     8  /* resolv.conf servers */
+#define LWS__ADNS_DHCP_IFACES    4  /* interfaces with DHCP-learned servers */
+#define LWS__ADNS_DHCP_PER_IFACE 4  /* servers kept per interface */
+
+struct adns_chan;
+struct adns_lookup;
+
+/* One question (name, type) on the wire, on its own c-ares channel. */
+struct adns_wq {
+    struct adns_lookup *lk;
+    struct adns_chan *chan; /* while in flight */
+    uint16_t qtype;         /* LWS__ADNS_T_* */
+    bool done;
+    int status; /* LADNS_RET_* outcome of this question */
+    struct lws__adns_answer ans;
+};
+
+/* One name + class being resolved, shared by every waiter. */
+struct adns_lookup {
+    lws_dll2_t list;          /* in lws__adns.lookups */
+    lws_dll2_owner_t waiters; /* struct adns_waiter */
+    lws_sorted_usec_list_t sul_deadline;
+    struct lws__adns *a;
+    struct adns_wq wq[2];
+    int nwq;
+    int pending;      /* questions not done yet */
+    int abort_status; /* status for questions cancelled */
+    uint32_t hash;
+    uint8_t cls;
+    char name[]; /* lower case */
+};
+
+/* One callback owed. */
+struct adns_waiter {
+    lws_dll2_t list; /* in a lookup, ready or delivering */
+    lws_async_dns_cb_t cb;
+    struct lws *wsi;
+    void *opaque;
+    struct lws__adns_res *res; /* reference handed to the callee */
+    int status;
+    char name[]; /* as the caller spelled it */
+};
+
+struct lws__adns_dhcp {
+    char iface[16];
+    lws_sockaddr46 sa[LWS__ADNS_DHCP_PER_IFACE];
+    int n;
+};
+
+struct lws__adns {
+    struct lws_context *cx;
+    struct lws_vhost *vh;
+    struct lws__adns_cache cache;
+    lws_dll2_owner_t lookups;    /* in flight */
+    lws_dll2_owner_t ready;      /* waiters to call back next round */
+    lws_dll2_owner_t delivering; /* waiters of the round running now */
+    lws_sorted_usec_list_t sul_deliver;
+    lws_dll2_owner_t idle_chans; /* c-ares channels without a question */
+    lws_dll2_owner_t busy_chans;
+    uint32_t nwaiters; /* callbacks owed, all lists */
+
+    /* configuration */
+    uint32_t ttl_min_s, ttl_max_s, neg_ttl_max_s;
+    lws_usec_t deadline_us;
+    int try_timeout_ms, tries;
+    uint32_t max_outstanding, max_waiters;
+    uint16_t port; /* host order: default server port */
+    char *hosts_path, *resolv_path;
+
+    /* servers; every change bumps server_gen */
+    lws_sockaddr46 explicit_srv[LWS__ADNS_MAX_SERVERS];
+    int nexplicit;
+    struct lws__adns_dhcp dhcp[LWS__ADNS_DHCP_IFACES];
+    int ndhcp_total;
+    lws_sockaddr46 resolv_srv[LWS__ADNS_RESOLV_MAX];
+    int nresolv;
+    struct stat resolv_st;
+    bool resolv_seen;
+    uint32_t server_gen;
+
+    /* hosts file, re-read when it changes */
+    char *hosts_buf;
+    size_t hosts_len;
+    struct stat hosts_st;
+    bool hosts_seen;
+
+    lws_usec_t (*now)(void); /* test hook; NULL = lws_now_usecs */
+    struct lws_adns_stats st;
+    bool destroying;
+    bool in_delivery;
+    bool dead; /* destroyed during delivery: freed when it unwinds */
+};
+
+/* async-dns.c */
+void lws__adns_lookup_complete(struct adns_lookup *lk);
+int lws__adns_servers_effective(struct lws__adns *a, lws_sockaddr46 *out,
+                                int max);
+
+/* adns-ares.c */
+void lws__adns_wq_start(struct adns_lookup *lk, int idx);
+void lws__adns_lookup_abort(struct adns_lookup *lk, int status);
+void lws__adns_sock_ready(void *sock, int uv_events);
+void lws__adns_sock_closed(void *sock);
+void lws__adns_channels_destroy(struct lws__adns *a);
 
 /* Test hook: replace the monotonic clock the cache uses (NULL restores). */
 void lws__adns_set_clock(struct lws_context *cx, lws_usec_t (*now)(void));
+
+/* Parses "a.b.c.d[:port]", "v6" or "[v6][:port]" (port 0 if none).
+ * @return 0 or -EINVAL. */
+int lws__adns_parse_server(const char *s, lws_sockaddr46 *sa);
 
 #endif /* LWS_PRIVATE_ASYNC_DNS_H */

@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * The c-ares transport of the async DNS helper.  Each question on the wire
+ * gets a c-ares channel of its own from a small pool; c-ares closes a
+ * channel's sockets when its last query ends, so every question opens a
+ * fresh UDP socket, which we bind to a random port (RFC 5452 §9.2; c-ares
+ * 1.18 reuses one port per server).  Sockets are created through
+ * ares_set_socket_functions() and live on the loop as wsi of protocol
+ * "lws-async-dns" (readiness only: c-ares reads them through arecvfrom,
+ * where zero-length datagrams are dropped, CVE-2023-32067).  The socket
+ * state callback sets each wsi's poll interest and one sorted timer per
+ * channel follows ares_timeout().
+ */
+#define LWS_LOGMOD "adns"
+#include "private-async-dns.h"
+
+#include <ares.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+struct adns_sock {
+    lws_dll2_t list; /* in adns_chan.socks */
+    struct adns_chan *chan;
+    struct lws *wsi; /* NULL once the wsi was closed under us */
+    int fd;
+    bool udp;
+};
+
+struct adns_chan {
+    lws_dll2_t list; /* in idle_chans or busy_chans */
+    struct lws__adns *a;
+    ares_channel ch;
+    lws_sorted_usec_list_t sul; /* the next c-ares timeout */
+    lws_dll2_owner_t socks;     /* struct adns_sock */
+    struct adns_wq *wq;         /* the question in flight, or NULL */
+    uint32_t server_gen;        /* server list generation applied */
+};
+
+static struct adns_sock *chan_sock(struct adns_chan *chan, int fd)
+{
+    for (lws_dll2_t *d = chan->socks.head; d; d = d->next) {
+        struct adns_sock *s = lws_container_of(d, struct adns_sock, list);
+
+        if (s->fd == fd)
+            return s;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Socket functions given to c-ares
+ */
+
+/* RFC 5452 §9.2: an unpredictable source port for each question. */
+static int adns_bind_random(struct lws__adns *a, int fd, int domain)
+{
+    lws_sockaddr46 sa;
+    socklen_t sl;
+
+    for (int i = 0; i < 16; i++) {
+        uint16_t port =
+            (uint16_t)(1024 + lws__random_below(a->cx, 65536 - 1024));
+
+        memset(&sa, 0, sizeof(sa));
+        if (domain == AF_INET) {
+            sa.sa4.sin_family = AF_INET;
+            sa.sa4.sin_port = htons(port);
+            sl = sizeof(sa.sa4);
+        } else {
+            sa.sa6.sin6_family = AF_INET6;
+            sa.sa6.sin6_port = htons(port);
+            sl = sizeof(sa.sa6);
+        }
+        if (!bind(fd, (struct sockaddr *)&sa, sl))
+            return 0;
+        if (errno != EADDRINUSE)
+            return -errno;
+    }
+    return -EADDRINUSE;
+}
+
+static ares_socket_t adns_asocket(int domain, int type, int protocol,
+                                  void *user)
+{
+    struct adns_chan *chan = user;
+    struct adns_sock *s;
+    int fd, r;
+
+    fd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+    if (fd < 0)
+        return ARES_SOCKET_BAD;
+    if (type == SOCK_DGRAM) {
+        r = adns_bind_random(chan->a, fd, domain);
+        if (r) {
+            lwsl_warn("no random source port: %s", strerror(-r));
+            close(fd);
+            errno = -r;
+            return ARES_SOCKET_BAD;
+        }
+    }
+    s = lws__calloc(1, sizeof(*s));
+    if (!s) {
+        close(fd);
+        errno = ENOMEM;
+        return ARES_SOCKET_BAD;
+    }
+    s->chan = chan;
+    s->fd = fd;
+    s->udp = type == SOCK_DGRAM;
+    /* The wsi owns the fd from here, also when adoption fails. */
+    s->wsi =
+        lws__wsi_adopt(chan->a->vh, "lws-async-dns", fd,
+                       (s->udp ? LWS__WSI_UDP : 0) | LWS__WSI_RX_NOTIFY, s);
+    if (!s->wsi) {
+        lws__free(s);
+        errno = ENOMEM;
+        return ARES_SOCKET_BAD;
+    }
+    lws__wsi_poll(s->wsi, 0); /* c-ares says what to wait for */
+    lws_dll2_add_tail(&s->list, &chan->socks);
+    return fd;
+}
+
+static int adns_aclose(ares_socket_t fd, void *user)
+{
+    struct adns_sock *s = chan_sock(user, fd);
+
+    if (!s)
+        return close(fd);
+    lws_dll2_remove(&s->list);
+    if (s->wsi) {
+        lws_set_opaque_user_data(s->wsi, NULL);
+        lws_wsi_close(s->wsi); /* closes the fd */
+    }
+    lws__free(s);
+    return 0;
+}
+
+static int adns_aconnect(ares_socket_t fd, const struct sockaddr *sa,
+                         ares_socklen_t len, void *user)
+{
+    (void)user;
+    return connect(fd, sa, len);
+}
+
+static ares_ssize_t adns_arecvfrom(ares_socket_t fd, void *buf, size_t len,
+                                   int flags, struct sockaddr *from,
+                                   ares_socklen_t *fromlen, void *user)
+{
+    struct adns_sock *s = chan_sock(user, fd);
+    socklen_t fl0 = fromlen ? *fromlen : 0;
+    ssize_t n;
+
+    for (;;) {
+        if (fromlen)
+            *fromlen = fl0;
+        n = recvfrom(fd, buf, len, flags, from, fromlen);
+        if (n || !s || !s->udp)
+            return n;
+        /* CVE-2023-32067: c-ares < 1.19.1 takes a zero-length datagram
+         * for a closed connection and fails every query on it. */
+        lwsl_info("zero-length datagram dropped");
+    }
+}
+
+static ares_ssize_t adns_asendv(ares_socket_t fd, const struct iovec *iov,
+                                int iovcnt, void *user)
+{
+    struct msghdr m;
+
+    (void)user;
+    memset(&m, 0, sizeof(m));
+    m.msg_iov = (struct iovec *)(uintptr_t)iov; /* sendmsg does not write */
+    m.msg_iovlen = (size_t)iovcnt;
+    return sendmsg(fd, &m, MSG_NOSIGNAL);
+}
+
+static const struct ares_socket_functions adns_sockfuncs = {
+    adns_asocket, adns_aclose, adns_aconnect, adns_arecvfrom, adns_asendv};
+
+static void adns_sock_state_cb(void *data, ares_socket_t fd, int readable,
+                               int writable)
+{
+    struct adns_sock *s = chan_sock(data, fd);
+
+    if (s && s->wsi)
+        lws__wsi_poll(s->wsi, (readable ? UV_READABLE : 0) |
+                                  (writable ? UV_WRITABLE : 0));
+}
+
+/* ------------------------------------------------------------------------
+ * Channels
+ */
+
+static void adns_chan_timer_cb(lws_sorted_usec_list_t *sul);
+
+static int adns_chan_servers(struct adns_chan *chan)
+{
+    struct lws__adns *a = chan->a;
+    lws_sockaddr46 sa[LWS__ADNS_MAX_SERVERS + LWS__ADNS_RESOLV_MAX +
+                      LWS__ADNS_DHCP_IFACES * LWS__ADNS_DHCP_PER_IFACE];
+    struct ares_addr_port_node nodes[sizeof(sa) / sizeof(sa[0])];
+    int n =
+        lws__adns_servers_effective(a, sa, (int)(sizeof(sa) / sizeof(sa[0])));
+    int r;
+
+    memset(nodes, 0, sizeof(nodes));
+    for (int i = 0; i < n; i++) {
+        uint16_t port;
+
+        nodes[i].next = i + 1 < n ? &nodes[i + 1] : NULL;
+        nodes[i].family = sa[i].sa4.sin_family;
+        if (sa[i].sa4.sin_family == AF_INET) {
+            nodes[i].addr.addr4 = sa[i].sa4.sin_addr;
+            port = ntohs(sa[i].sa4.sin_port);
+        } else {
+            memcpy(&nodes[i].addr.addr6, &sa[i].sa6.sin6_addr, 16);
+            port = ntohs(sa[i].sa6.sin6_port);
+        }
+        nodes[i].udp_port = nodes[i].tcp_port = port ? port : a->port;
+    }
+    r = ares_set_servers_ports(chan->ch, n ? nodes : NULL);
+    if (r != ARES_SUCCESS) {
+        lwsl_debug("ares_set_servers_ports: %s", ares_strerror(r));
+        return -EIO;
+    }
+    chan->server_gen = a->server_gen;
+    return 0;
+}
+
+static void adns_chan_free(struct adns_chan *chan)
+{
+    lws_sul_cancel(&chan->sul);
+    lws_dll2_remove(&chan->list);
+    ares_destroy(chan->ch); /* closes its sockets through adns_aclose */
+    while (chan->socks.head)
+        adns_aclose(
+            lws_container_of(chan->socks.head, struct adns_sock, list)->fd,
+            chan);
+    lws__free(chan);
+}
+
+static struct adns_chan *adns_chan_new(struct lws__adns *a)
+{
+    static char lookups[] = "b"; /* DNS only: we do hosts ourselves */
+    struct ares_options o;
+    struct adns_chan *chan = lws__calloc(1, sizeof(*chan));
+    int r;
+
+    if (!chan)
+        return NULL;
+    chan->a = a;
+    memset(&o, 0, sizeof(o));
+    /* Everything set explicitly, so c-ares reads no system files. */
+    o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+    o.timeout = a->try_timeout_ms;
+    o.tries = a->tries;
+    o.ndots = 1;
+    o.sock_state_cb = adns_sock_state_cb;
+    o.sock_state_cb_data = chan;
+    o.lookups = lookups;
+    r = ares_init_options(
+        &chan->ch, &o,
+        ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_NDOTS |
+            ARES_OPT_SOCK_STATE_CB | ARES_OPT_LOOKUPS | ARES_OPT_SERVERS |
+            ARES_OPT_DOMAINS | ARES_OPT_SORTLIST | ARES_OPT_NOROTATE);
+    if (r != ARES_SUCCESS) {
+        lwsl_err("ares_init_options: %s", ares_strerror(r));
+        lws__free(chan);
+        return NULL;
+    }
+    ares_set_socket_functions(chan->ch, &adns_sockfuncs, chan);
+    chan->server_gen = a->server_gen - 1; /* servers still to apply */
+    lws_dll2_add_tail(&chan->list, &a->idle_chans);
+    return chan;
+}
+
+static struct adns_chan *adns_chan_get(struct lws__adns *a)
+{
+    struct adns_chan *chan = NULL;
+
+    if (a->idle_chans.head)
+        chan = lws_container_of(a->idle_chans.head, struct adns_chan, list);
+    else
+        chan = adns_chan_new(a);
+    if (!chan)
+        return NULL;
+    if (chan->server_gen != a->server_gen && adns_chan_servers(chan)) {
+        adns_chan_free(chan);
+        return NULL;
+    }
+    lws_dll2_remove(&chan->list);
+    lws_dll2_add_tail(&chan->list, &a->busy_chans);
+    return chan;
+}
+
+/* After every c-ares call on @chan: follow its timeout, or retire it. */
+static void adns_chan_after(struct adns_chan *chan)
+{
+    struct lws__adns *a = chan->a;
+    struct timeval tv;
+
+    if (chan->wq) {
+        if (ares_timeout(chan->ch, NULL, &tv))
+            lws_sul_schedule(a->cx, 0, &chan->sul, adns_chan_timer_cb,
+                             (lws_usec_t)tv.tv_sec * LWS_US_PER_SEC +
+                                 tv.tv_usec);
+        else
+            lws_sul_cancel(&chan->sul);
+        return;
+    }
+    lws_sul_cancel(&chan->sul);
+    if (chan->list.owner == &a->idle_chans)
+        return;
+    if (a->destroying || a->idle_chans.count >= 2 * a->max_outstanding) {
+        adns_chan_free(chan);
+        return;
+    }
+    lws_dll2_remove(&chan->list);
+    lws_dll2_add_head(&chan->list, &a->idle_chans);
+}
+
+static void adns_chan_timer_cb(lws_sorted_usec_list_t *sul)
+{
+    struct adns_chan *chan = lws_container_of(sul, struct adns_chan, sul);
+
+    ares_process_fd(chan->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+    adns_chan_after(chan);
+}
+
+void lws__adns_sock_ready(void *sock, int uv_events)
+{
+    struct adns_sock *s = sock;
+    struct adns_chan *chan;
+    int fd;
+
+    if (!s)
+        return;
+    chan = s->chan;
+    fd = s->fd;
+    /* c-ares may close this socket (freeing s) in here. */
+    ares_process_fd(chan->ch, (uv_events & UV_READABLE) ? fd : ARES_SOCKET_BAD,
+                    (uv_events & UV_WRITABLE) ? fd : ARES_SOCKET_BAD);
+    adns_chan_after(chan);
+}
+
+void lws__adns_sock_closed(void *sock)
+{
+    struct adns_sock *s = sock;
+
+    if (s) /* closed by the core (context destroy): c-ares closes later */
+        s->wsi = NULL;
+}
+
+void lws__adns_channels_destroy(struct lws__adns *a)
+{
+    while (a->busy_chans.head)
+        adns_chan_free(
+            lws_container_of(a->busy_chans.head, struct adns_chan, list));
+    while (a->idle_chans.head)
+        adns_chan_free(
+            lws_container_of(a->idle_chans.head, struct adns_chan, list));
+}
+
+/* ------------------------------------------------------------------------
+ * Questions
+ */
+
+static void adns_wq_done(struct adns_wq *wq, int status)
+{
+    struct adns_lookup *lk = wq->lk;
+
+    wq->done = true;
+    wq->status = status;
+    if (!--lk->pending)
+        lws__adns_lookup_complete(lk); /* frees lk */
+}
+
+static int adns_answer_status(struct adns_wq *wq, const uint8_t *abuf, int alen)
+{
+    struct adns_lookup *lk = wq->lk;
+
+    if (alen < 0 || lws__adns_parse_answer(abuf, (size_t)alen, lk->name,
+                                           wq->qtype, &wq->ans))
+        return LADNS_RET_FAILED;
+    switch (wq->ans.rcode) {
+    case LWS__ADNS_RCODE_NOERROR:
+        if (wq->qtype == LWS__ADNS_T_CNAME ? wq->ans.has_cname
+                                           : wq->ans.naddr > 0)
+            return LADNS_RET_FOUND;
+        return LADNS_RET_NODATA;
+    case LWS__ADNS_RCODE_NXDOMAIN:
+        return LADNS_RET_NXDOMAIN;
+    default:
+        lwsl_info("%s: server answered RCODE %d", lk->name, wq->ans.rcode);
+        return LADNS_RET_FAILED;
+    }
+}
+
+/* c-ares codes never escape: this is the one conversion (STYLE §4). */
+static int adns_ares_status(const struct adns_lookup *lk, int st)
+{
+    lwsl_debug("%s: c-ares: %s", lk->name, ares_strerror(st));
+    switch (st) {
+    case ARES_ECANCELLED:
+    case ARES_EDESTRUCTION:
+        return lk->abort_status;
+    case ARES_ETIMEOUT:
+        return LADNS_RET_TIMEDOUT;
+    case ARES_ENOTFOUND:
+        return LADNS_RET_NXDOMAIN;
+    case ARES_ENODATA:
+        return LADNS_RET_NODATA;
+    default:
+        lwsl_info("%s: lookup failed: %s", lk->name, ares_strerror(st));
+        return LADNS_RET_FAILED;
+    }
+}
+
+static void adns_ares_cb(void *arg, int status, int timeouts,
+                         unsigned char *abuf, int alen)
+{
+    struct adns_wq *wq = arg;
+
+    (void)timeouts;
+    if (wq->chan) {
+        wq->chan->wq = NULL;
+        wq->chan = NULL;
+    }
+    adns_wq_done(wq, status == ARES_SUCCESS && abuf
+                         ? adns_answer_status(wq, abuf, alen)
+                         : adns_ares_status(wq->lk, status));
+}
+
+void lws__adns_wq_start(struct adns_lookup *lk, int idx)
+{
+    struct lws__adns *a = lk->a;
+    struct adns_wq *wq = &lk->wq[idx];
+    uint8_t q[LWS__ADNS_NAME_MAX + 32];
+    struct adns_chan *chan = NULL;
+    int len;
+
+    wq->lk = lk;
+    len = lws__adns_build_query(q, sizeof(q), lk->name, wq->qtype,
+                                LWS__ADNS_EDNS_SIZE);
+    if (len > 0)
+        chan = adns_chan_get(a);
+    if (!chan) {
+        lwsl_err("%s: cannot start a query", lk->name);
+        adns_wq_done(wq, LADNS_RET_FAILED);
+        return;
+    }
+    if (!lws__adns_servers_effective(a, NULL, 0))
+        lwsl_warn("%s: no DNS server known", lk->name);
+    chan->wq = wq;
+    wq->chan = chan;
+    a->st.wire_queries++;
+    /* May call adns_ares_cb (and free lk) before returning. */
+    ares_send(chan->ch, q, len, adns_ares_cb, wq);
+    adns_chan_after(chan);
+}
+
+void lws__adns_lookup_abort(struct adns_lookup *lk, int status)
+{
+    struct adns_chan *chans[2];
+    int n = 0;
+
+    lk->abort_status = status;
+    for (int i = 0; i < lk->nwq; i++)
+        if (!lk->wq[i].done && lk->wq[i].chan)
+            chans[n++] = lk->wq[i].chan;
+    if (!n) { /* nothing on the wire (cannot normally happen) */
+        lk->pending = 0;
+        lws__adns_lookup_complete(lk);
+        return;
+    }
+    /* The last cancel completes and frees lk: only chans are used after. */
+    for (int i = 0; i < n; i++) {
+        ares_cancel(chans[i]->ch);
+        adns_chan_after(chans[i]);
+    }
+}

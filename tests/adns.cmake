@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The lws-system authors
+# Async DNS tests: codec/cache/core unit tests, integration against a real
+# dnsmasq and a hostile in-process server, fuzz corpus replays.
+if(LWS_WITH_SYS_ASYNC_DNS)
+  lws_add_test(NAME integration/adns SOURCES integration/it-adns.c
+    LABELS integration adns TIMEOUT 60)
+endif()

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Integration tests of the async DNS resolver against a real dnsmasq that
+ * the test starts on a loopback port: A+AAAA, CNAME chains, NXDOMAIN,
+ * NODATA, an answer too big for UDP (TCP fallback), coalescing and the
+ * cache seen from the server's query log, a dead first server, run-time
+ * server changes and a resolv.conf change picked up.
+ */
+#include "async-dns/private-async-dns.h"
+
+#include "adns-util.h"
+#include "testutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static struct adns_t_dnsmasq dm, dm2;
+static char srv[64], srv2[64];
+
+/* 60 AAAA records: about 1.9 KB of answer, over the 1232-byte EDNS0 size. */
+static char big_args[60][64];
+
+static int group_setup(void **state)
+{
+    static const char *extra[80] = {
+        "--host-record=h1.test,10.0.0.1,fd00::1,300",
+        "--host-record=h2.test,10.0.0.2",
+        "--host-record=h2.test,10.0.0.3",
+        "--cname=c1.test,h1.test,120",
+        "--cname=c2.test,c1.test,60",
+        "--txt-record=txtonly.test,hello",
+        "--host-record=same.test,10.0.0.9",
+        "--host-record=cached.test,10.0.0.10,600",
+    };
+    static const char *extra2[] = {"--host-record=h1.test,10.0.0.201",
+                                   "--host-record=moved.test,10.0.0.202", NULL};
+    int n = 8;
+
+    (void)state;
+    if (!adns_t_can_run_dnsmasq())
+        exit(LT_SKIP);
+    for (int i = 0; i < 60; i++, n++) {
+        snprintf(big_args[i], sizeof(big_args[i]),
+                 "--host-record=big.test,fd00::%x", i + 1);
+        extra[n] = big_args[i];
+    }
+    extra[n] = NULL;
+    if (adns_t_dnsmasq_start(&dm, "127.0.0.1", 0, extra))
+        return -1;
+    /* A second server on another loopback address, same port. */
+    if (adns_t_dnsmasq_start(&dm2, "127.0.0.2", dm.port, extra2))
+        return -1;
+    snprintf(srv, sizeof(srv), "127.0.0.1:%d", dm.port);
+    snprintf(srv2, sizeof(srv2), "127.0.0.2:%d", dm.port);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    adns_t_dnsmasq_stop(&dm);
+    adns_t_dnsmasq_stop(&dm2);
+    return 0;
+}
+
+static struct lws_context *ctx_one(struct lws_adns_info *ai)
+{
+    static const char *servers[2];
+    struct lws_context *cx;
+
+    servers[0] = srv;
+    servers[1] = NULL;
+    cx = adns_t_context(ai, servers, NULL);
+    assert_non_null(cx);
+    return cx;
+}
+
+static void resolve(struct lws_context *cx, const char *name,
+                    adns_query_type_t t, struct adns_t_res *r)
+{
+    memset(r, 0, sizeof(*r));
+    assert_int_equal(lws_async_dns_query(cx, 0, name, t, adns_t_cb, NULL, r),
+                     LADNS_RET_CONTINUING);
+    assert_int_equal(r->calls, 0); /* never inside the call */
+    assert_true(adns_t_run_until(cx, &r->calls, 1, 5000));
+}
+
+static void test_adns_it_a_and_aaaa(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx = ctx_one(&ai);
+    struct adns_t_res r;
+
+    (void)state;
+    resolve(cx, "H1.Test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.ads, "H1.Test");
+    assert_int_equal(r.naddr, 2);
+    assert_int_equal(r.family[0], AF_INET); /* A first */
+    assert_string_equal(r.addr[0], "10.0.0.1");
+    assert_int_equal(r.family[1], AF_INET6);
+    assert_string_equal(r.addr[1], "fd00::1");
+    assert_string_equal(r.canon, "h1.test");
+
+    resolve(cx, "h2.test", LWS_ADNS_RECORD_AAAA, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_int_equal(r.naddr, 2);
+    assert_int_equal(r.family[0], AF_INET);
+    assert_int_equal(r.family[1], AF_INET);
+    lws_context_destroy(cx);
+}
+
+static void test_adns_it_cname_chain(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx = ctx_one(&ai);
+    struct adns_t_res r;
+
+    (void)state;
+    resolve(cx, "c2.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_int_equal(r.naddr, 2);
+    assert_string_equal(r.addr[0], "10.0.0.1");
+    assert_string_equal(r.canon, "h1.test");
+
+    resolve(cx, "c2.test", LWS_ADNS_RECORD_CNAME, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_int_equal(r.naddr, 1);
+    assert_int_equal(r.family[0], AF_UNSPEC);
+    assert_string_equal(r.canon, "c1.test");
+    lws_context_destroy(cx);
+}
+
+static void test_adns_it_nxdomain_nodata(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx = ctx_one(&ai);
+    struct adns_t_res r;
+
+    (void)state;
+    resolve(cx, "nope.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_NXDOMAIN);
+    assert_int_equal(r.naddr, 0);
+    resolve(cx, "txtonly.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_NODATA);
+    assert_int_equal(r.naddr, 0);
+    lws_context_destroy(cx);
+}
+
+static void test_adns_it_tcp_fallback(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx = ctx_one(&ai);
+    struct adns_t_res r;
+
+    (void)state;
+    resolve(cx, "big.test", LWS_ADNS_RECORD_AAAA, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_int_equal(r.naddr, LWS__ADNS_MAX_ADDRS);
+    for (int i = 0; i < r.naddr; i++)
+        assert_int_equal(r.family[i], AF_INET6);
+    lws_context_destroy(cx);
+}
+
+static void test_adns_it_coalesce_and_cache(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx = ctx_one(&ai);
+    static struct adns_t_res r[50];
+    struct lws_adns_stats st;
+    int before = adns_t_dnsmasq_count(&dm, "query[A] same.test");
+    int calls = 0;
+
+    (void)state;
+    memset(r, 0, sizeof(r));
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(lws_async_dns_query(cx, 0, "same.test",
+                                             LWS_ADNS_RECORD_A, adns_t_cb, NULL,
+                                             &r[i]),
+                         LADNS_RET_CONTINUING);
+    for (int t = 0; t < 500 && calls < 50; t++) {
+        lws_service(cx, 0);
+        calls = 0;
+        for (int i = 0; i < 50; i++)
+            calls += r[i].calls;
+    }
+    for (int i = 0; i < 50; i++) {
+        assert_int_equal(r[i].calls, 1);
+        assert_int_equal(r[i].n, LADNS_RET_FOUND);
+        assert_string_equal(r[i].addr[0], "10.0.0.9");
+    }
+    assert_int_equal(adns_t_dnsmasq_count(&dm, "query[A] same.test"),
+                     before + 1);
+    assert_int_equal(lws_adns_get_stats(cx, &st), 0);
+    assert_int_equal(st.coalesced, 49);
+
+    /* Cached now (TTL 600 s in dnsmasq's answer): no new query. */
+    before = adns_t_dnsmasq_count(&dm, "query[A] cached.test");
+    resolve(cx, "cached.test", LWS_ADNS_RECORD_A, &r[0]);
+    resolve(cx, "CACHED.test.", LWS_ADNS_RECORD_A, &r[1]);
+    assert_int_equal(r[1].n, LADNS_RET_FOUND);
+    assert_string_equal(r[1].addr[0], "10.0.0.10");
+    assert_int_equal(adns_t_dnsmasq_count(&dm, "query[A] cached.test"),
+                     before + 1);
+    assert_int_equal(lws_adns_cache_flush(cx), 0);
+    resolve(cx, "cached.test", LWS_ADNS_RECORD_A, &r[2]);
+    assert_int_equal(adns_t_dnsmasq_count(&dm, "query[A] cached.test"),
+                     before + 2);
+    lws_context_destroy(cx);
+}
+
+static void test_adns_it_dead_first_server(void **state)
+{
+    struct lws_adns_info ai = {0};
+    const char *servers[3];
+    char dead[64];
+    struct lws_context *cx;
+    struct adns_t_res r;
+    long long t0;
+
+    (void)state;
+    /* Nothing listens there: the kernel answers port unreachable. */
+    snprintf(dead, sizeof(dead), "127.0.0.1:%d", lt_free_port(true));
+    servers[0] = dead;
+    servers[1] = srv;
+    servers[2] = NULL;
+    ai.try_timeout_ms = 300;
+    cx = adns_t_context(&ai, servers, NULL);
+    assert_non_null(cx);
+    t0 = lt_now_ms();
+    resolve(cx, "h1.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.addr[0], "10.0.0.1");
+    assert_true(lt_now_ms() - t0 < 2000);
+    lws_context_destroy(cx);
+}
+
+static void test_adns_it_silent_server_timeout(void **state)
+{
+    struct lws_adns_info ai = {0};
+    const char *servers[2];
+    char silent[64];
+    struct lws_context *cx;
+    struct adns_t_res r;
+    int fd, port;
+    struct sockaddr_in sin;
+
+    (void)state;
+    /* A bound UDP socket nobody reads: queries vanish. */
+    fd = socket(AF_INET, SOCK_DGRAM, 0);
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+    {
+        socklen_t sl = sizeof(sin);
+        getsockname(fd, (struct sockaddr *)&sin, &sl);
+    }
+    port = ntohs(sin.sin_port);
+    snprintf(silent, sizeof(silent), "127.0.0.1:%d", port);
+    servers[0] = silent;
+    servers[1] = NULL;
+    ai.try_timeout_ms = 2000;
+    ai.query_deadline_ms = 300;
+    cx = adns_t_context(&ai, servers, NULL);
+    assert_non_null(cx);
+    resolve(cx, "h1.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_TIMEDOUT);
+    lws_context_destroy(cx);
+    close(fd);
+}
+
+static void test_adns_it_server_add_remove(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx = adns_t_context(&ai, NULL, NULL);
+    lws_sockaddr46 sa;
+    struct adns_t_res r;
+
+    (void)state;
+    assert_non_null(cx);
+    resolve(cx, "h1.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_FAILED); /* no server at all */
+    memset(&sa, 0, sizeof(sa));
+    assert_int_equal(lws__adns_parse_server(srv2, &sa), 0);
+    assert_int_equal(lws_async_dns_server_add(cx, &sa), 0);
+    resolve(cx, "moved.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.addr[0], "10.0.0.202");
+    lws_async_dns_server_remove(cx, &sa);
+    lws_adns_cache_flush(cx);
+    resolve(cx, "moved.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_FAILED);
+    lws_context_destroy(cx);
+}
+
+static void test_adns_it_resolv_conf_reload(void **state)
+{
+    struct lws_adns_info ai = {0};
+    char dir[200], path[260];
+    struct lws_context *cx;
+    struct adns_t_res r;
+
+    (void)state;
+    assert_int_equal(lt_mkdtemp(dir, sizeof(dir), "adns-resolv"), 0);
+    snprintf(path, sizeof(path), "%s/resolv.conf", dir);
+    assert_int_equal(lt_write_file(path, "# test\nnameserver 127.0.0.1\n"), 0);
+    ai.resolv_conf_path = path;
+    ai.port = (uint16_t)dm.port;
+    cx = adns_t_context(&ai, NULL, NULL);
+    assert_non_null(cx);
+    resolve(cx, "h1.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.addr[0], "10.0.0.1");
+
+    /* Point it at the other server; a new answer must come from there. */
+    assert_int_equal(lt_write_file(path, "nameserver 127.0.0.2 # moved\n"), 0);
+    lws_adns_cache_flush(cx);
+    resolve(cx, "h1.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.addr[0], "10.0.0.201");
+    lws_context_destroy(cx);
+    lt_rmtree(dir);
+}
+
+static void test_adns_it_dhcp_servers(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx = adns_t_context(&ai, NULL, NULL);
+    uint32_t a2 = 0x7f000002u, a1 = 0x7f000001u;
+    struct adns_t_res r;
+
+    (void)state;
+    ai.port = 0;
+    assert_non_null(cx);
+    /* DHCP gives addresses only: use the configured port through a
+     * context whose default port is dnsmasq's. */
+    lws_context_destroy(cx);
+    ai.port = (uint16_t)dm.port;
+    cx = adns_t_context(&ai, NULL, NULL);
+    assert_int_equal(lws__adns_dhcp_servers(cx, "eth9", &a2, 1), 0);
+    resolve(cx, "h1.test", LWS_ADNS_RECORD_A, &r);
+    assert_string_equal(r.addr[0], "10.0.0.201");
+    /* A new lease replaces the older servers of that interface. */
+    assert_int_equal(lws__adns_dhcp_servers(cx, "eth9", &a1, 1), 0);
+    lws_adns_cache_flush(cx);
+    resolve(cx, "h1.test", LWS_ADNS_RECORD_A, &r);
+    assert_string_equal(r.addr[0], "10.0.0.1");
+    lws_context_destroy(cx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_adns_it_a_and_aaaa),
+        cmocka_unit_test(test_adns_it_cname_chain),
+        cmocka_unit_test(test_adns_it_nxdomain_nodata),
+        cmocka_unit_test(test_adns_it_tcp_fallback),
+        cmocka_unit_test(test_adns_it_coalesce_and_cache),
+        cmocka_unit_test(test_adns_it_dead_first_server),
+        cmocka_unit_test(test_adns_it_silent_server_timeout),
+        cmocka_unit_test(test_adns_it_server_add_remove),
+        cmocka_unit_test(test_adns_it_resolv_conf_reload),
+        cmocka_unit_test(test_adns_it_dhcp_servers),
+    };
+
+    return cmocka_run_group_tests_name("adns-it", tests, group_setup,
+                                       group_teardown);
+}
