@@ -47,23 +47,23 @@ typedef enum {
     LWSDH_SA46_DNS_SRV_3,
     LWSDH_SA46_DNS_SRV_4,
     LWSDH_SA46_IPV4_ROUTER,
-    LWSDH_SA46_NTP_SERVER, /**< first option 42 server (not option 4) */
+    LWSDH_SA46_NTP_SERVER,  /**< first option 42 server (not option 4) */
     LWSDH_SA46_DHCP_SERVER, /**< server identifier, option 54 */
 
     LWSDH_SA46_COUNT
 } lws_dhcpc_sa46_t;
 
 /* Why the callback runs (lws_dhcpc_ifstate_t.event). */
-#define LWS_DHCPC_EVENT_LIST(X)                                              \
-    X(BOUND)     /* a new lease is in place (DORA or INIT-REBOOT) */         \
-    X(RENEWED)   /* RENEWING succeeded and something in the lease changed */ \
-    X(REBOUND)   /* REBINDING succeeded (maybe from another server) */       \
-    X(NAK)       /* the server refused: lease dropped, restarting */         \
-    X(EXPIRED)   /* the lease ran out: address removed, back to INIT */      \
-    X(RELEASED)  /* lws_dhcpc_remove(): RELEASE sent (if configured) */      \
-    X(LINK_DOWN) /* carrier lost: client paused, lease kept */               \
-    X(LINK_UP)   /* carrier back: re-verifying the lease */                  \
-    X(CONFLICT)  /* ACD found the address in use: DECLINE sent */            \
+#define LWS_DHCPC_EVENT_LIST(X)                                                \
+    X(BOUND)     /* a new lease is in place (DORA or INIT-REBOOT) */           \
+    X(RENEWED)   /* RENEWING succeeded and something in the lease changed */   \
+    X(REBOUND)   /* REBINDING succeeded (maybe from another server) */         \
+    X(NAK)       /* the server refused: lease dropped, restarting */           \
+    X(EXPIRED)   /* the lease ran out: address removed, back to INIT */        \
+    X(RELEASED)  /* lws_dhcpc_remove(): RELEASE sent (if configured) */        \
+    X(LINK_DOWN) /* carrier lost: client paused, lease kept */                 \
+    X(LINK_UP)   /* carrier back: re-verifying the lease */                    \
+    X(CONFLICT)  /* ACD found the address in use: DECLINE sent */              \
     X(APPLY_FAILED) /* applying the lease failed: restarting */
 
 #define LWS__DHCPC_EVENT_ENUM(n) LWS_DHCPC_EVENT_##n,
@@ -73,17 +73,17 @@ typedef enum {
 #undef LWS__DHCPC_EVENT_ENUM
 
 /* RFC 2131 client states (lws_dhcpc_ifstate_t.state). */
-#define LWS_DHCPC_STATE_LIST(X)                                              \
-    X(STOPPED)                                                               \
-    X(INIT)                                                                  \
-    X(SELECTING)                                                             \
-    X(REQUESTING)                                                            \
-    X(INIT_REBOOT)                                                           \
-    X(CHECKING) /* RFC 5227 probing of the offered address */                \
-    X(BOUND)                                                                 \
-    X(RENEWING)                                                              \
-    X(REBINDING)                                                             \
-    X(LINK_DOWN)                                                             \
+#define LWS_DHCPC_STATE_LIST(X)                                                \
+    X(STOPPED)                                                                 \
+    X(INIT)                                                                    \
+    X(SELECTING)                                                               \
+    X(REQUESTING)                                                              \
+    X(INIT_REBOOT)                                                             \
+    X(CHECKING) /* RFC 5227 probing of the offered address */                  \
+    X(BOUND)                                                                   \
+    X(RENEWING)                                                                \
+    X(REBINDING)                                                               \
+    X(LINK_DOWN)                                                               \
     X(DECLINED) /* waiting before a new DISCOVER after a conflict */
 
 #define LWS__DHCPC_STATE_ENUM(n) LWS_DHCPC_STATE_##n,
@@ -92,20 +92,20 @@ typedef enum {
 } lws_dhcpc_state_t;
 #undef LWS__DHCPC_STATE_ENUM
 
-#define LWS_DHCPC_MAX_DNS 4
-#define LWS_DHCPC_MAX_NTP 4
+#define LWS_DHCPC_MAX_DNS    4
+#define LWS_DHCPC_MAX_NTP    4
 #define LWS_DHCPC_MAX_ROUTES 8
 
 /** One route learned from option 121 (or the default route from option 3).
  *  Host byte order. */
 struct lws_dhcpc_route {
-    uint32_t dest;   /**< destination network */
-    uint32_t gw;     /**< gateway, 0 for an on-link route */
-    uint8_t prefix;  /**< destination prefix length, 0..32 */
+    uint32_t dest;  /**< destination network */
+    uint32_t gw;    /**< gateway, 0 for an on-link route */
+    uint8_t prefix; /**< destination prefix length, 0..32 */
 };
 
 /* Operations of the dhcpc_apply system op. */
-#define LWS_DHCPC_APPLY_ADD 1    /**< put the lease on the interface */
+#define LWS_DHCPC_APPLY_ADD    1 /**< put the lease on the interface */
 #define LWS_DHCPC_APPLY_REMOVE 2 /**< take it off (expiry, NAK, release) */
 
 /**
@@ -114,10 +114,10 @@ struct lws_dhcpc_route {
  * lws-system additions, all in host byte order.
  */
 typedef struct lws_dhcpc_ifstate {
-    char ifname[16];                      /**< interface name */
-    char domain[64];                      /**< option 15, NUL-terminated */
-    uint8_t mac[6];                       /**< our hardware address */
-    uint32_t nums[LWSDH_COUNT];           /**< host byte order, see above */
+    char ifname[16];                       /**< interface name */
+    char domain[64];                       /**< option 15, NUL-terminated */
+    uint8_t mac[6];                        /**< our hardware address */
+    uint32_t nums[LWSDH_COUNT];            /**< host byte order, see above */
     lws_sockaddr46 sa46[LWSDH_SA46_COUNT]; /**< network byte order */
 
     /* lws-system additions */
@@ -153,8 +153,8 @@ typedef int (*dhcpc_cb_t)(void *opaque, lws_dhcpc_ifstate_t *is);
 
 /* Client identifier (option 61) flavours. */
 #define LWS_DHCPC_CLIENTID_RFC4361 0 /**< default: IAID + DUID-LL */
-#define LWS_DHCPC_CLIENTID_MAC 1     /**< htype 1 + MAC (RFC 2132) */
-#define LWS_DHCPC_CLIENTID_NONE 2    /**< send no option 61 */
+#define LWS_DHCPC_CLIENTID_MAC     1 /**< htype 1 + MAC (RFC 2132) */
+#define LWS_DHCPC_CLIENTID_NONE    2 /**< send no option 61 */
 
 /**
  * A remembered lease for INIT-REBOOT, as given to / returned by the
@@ -284,8 +284,7 @@ LWS_API int lws_dhcpc_remove(struct lws_context *context, const char *iface);
  *         lease still valid), 0 otherwise (also when compiled out).
  * Thread: loop.
  */
-LWS_API int lws_dhcpc_status(struct lws_context *context,
-                             lws_sockaddr46 *sa46);
+LWS_API int lws_dhcpc_status(struct lws_context *context, lws_sockaddr46 *sa46);
 
 /**
  * lws_dhcpc_get_ifstate() - copy the current state of @iface.

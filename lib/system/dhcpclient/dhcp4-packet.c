@@ -13,8 +13,8 @@
 /* BOOTP field offsets (RFC 2131 §2, figure 1) */
 #define OFS_SNAME 44
 #define LEN_SNAME 64
-#define OFS_FILE 108
-#define LEN_FILE 128
+#define OFS_FILE  108
+#define LEN_FILE  128
 
 /* Up to three regions hold options: options, then file, then sname
  * (RFC 2131 §4.1, the order RFC 3396 §5 concatenates in). */
@@ -213,8 +213,7 @@ static int dhcp4_parse_header(struct lws__wire *w, struct lws__dhcp4_msg *m)
 }
 
 /* Finds the option regions, honouring option 52 (RFC 2131 §4.1). */
-static int dhcp4_regions(const uint8_t *pkt, size_t len,
-                         struct opt_regions *rg)
+static int dhcp4_regions(const uint8_t *pkt, size_t len, struct opt_regions *rg)
 {
     uint8_t ov;
     int n;
@@ -311,8 +310,8 @@ int lws__dhcp4_parse(const void *buf, size_t len, struct lws__dhcp4_msg *m)
     m->type = t;
     if (dhcp4_parse_scalars(&rg, m))
         return -EBADMSG;
-    m->router_count = dhcp4_opt_addrs(&rg, LWS__OPT_ROUTER, m->router,
-                                      LWS_DHCPC_MAX_DNS);
+    m->router_count =
+        dhcp4_opt_addrs(&rg, LWS__OPT_ROUTER, m->router, LWS_DHCPC_MAX_DNS);
     m->dns_count =
         dhcp4_opt_addrs(&rg, LWS__OPT_DNS, m->dns, LWS_DHCPC_MAX_DNS);
     m->ntp_count =
@@ -342,8 +341,8 @@ static void dhcp4_put_opt(struct lws__wbuf *b, uint8_t code, const void *v,
 
 static void dhcp4_put_u32(struct lws__wbuf *b, uint8_t code, uint32_t v)
 {
-    uint8_t x[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16),
-                    (uint8_t)(v >> 8), (uint8_t)v};
+    uint8_t x[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8),
+                    (uint8_t)v};
 
     dhcp4_put_opt(b, code, x, 4);
 }
@@ -368,12 +367,19 @@ int lws__dhcp4_build(void *buf, size_t len, const struct lws__dhcp4_tx *t)
 {
     /* RFC 2132 options we ask for; 121 before 3 does not matter, the
      * server decides, but we always ask for it (RFC 3442 §4). */
-    static const uint8_t prl[] = {
-        LWS__OPT_SUBNET_MASK, LWS__OPT_ROUTER,     LWS__OPT_DNS,
-        LWS__OPT_DOMAIN,      LWS__OPT_MTU,        LWS__OPT_BROADCAST,
-        LWS__OPT_NTP,         LWS__OPT_LEASE,      LWS__OPT_SERVER_ID,
-        LWS__OPT_T1,          LWS__OPT_T2,         LWS__OPT_DOMAIN_SEARCH,
-        LWS__OPT_CLASSLESS_ROUTE};
+    static const uint8_t prl[] = {LWS__OPT_SUBNET_MASK,
+                                  LWS__OPT_ROUTER,
+                                  LWS__OPT_DNS,
+                                  LWS__OPT_DOMAIN,
+                                  LWS__OPT_MTU,
+                                  LWS__OPT_BROADCAST,
+                                  LWS__OPT_NTP,
+                                  LWS__OPT_LEASE,
+                                  LWS__OPT_SERVER_ID,
+                                  LWS__OPT_T1,
+                                  LWS__OPT_T2,
+                                  LWS__OPT_DOMAIN_SEARCH,
+                                  LWS__OPT_CLASSLESS_ROUTE};
     bool full = t->type == LWS__DHCP_DISCOVER || t->type == LWS__DHCP_REQUEST;
     struct lws__wbuf b;
 
@@ -484,8 +490,8 @@ int lws__ip4udp_unwrap(const uint8_t *pkt, size_t len, size_t *payload_ofs,
     lws__wire_skip(&w, 2);
     frag = lws__wire_be16(&w);
     lws__wire_skip(&w, 1);
-    if (w.err || (vihl >> 4) != 4 || ihl < 20 || tot < ihl + 8 ||
-        tot > len || lws__wire_u8(&w) != 17 || (frag & 0x3fff) ||
+    if (w.err || (vihl >> 4) != 4 || ihl < 20 || tot < ihl + 8 || tot > len ||
+        lws__wire_u8(&w) != 17 || (frag & 0x3fff) ||
         csum_fold(csum_add(0, pkt, ihl)))
         return -EBADMSG;
     lws__wire_skip(&w, 2);

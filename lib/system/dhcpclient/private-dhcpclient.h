@@ -15,10 +15,10 @@
  * Codec (dhcp4-packet.c)
  */
 
-#define LWS__DHCP4_FIXED 236    /* BOOTP header up to the options */
-#define LWS__DHCP4_COOKIE 0x63825363u
-#define LWS__DHCP4_MAX 1500     /* largest message we build or accept */
-#define LWS__IP4UDP_HDR 28      /* IPv4 (no options) + UDP header */
+#define LWS__DHCP4_FIXED       236 /* BOOTP header up to the options */
+#define LWS__DHCP4_COOKIE      0x63825363u
+#define LWS__DHCP4_MAX         1500 /* largest message we build or accept */
+#define LWS__IP4UDP_HDR        28   /* IPv4 (no options) + UDP header */
 #define LWS__DHCP4_SERVER_PORT 67
 #define LWS__DHCP4_CLIENT_PORT 68
 
@@ -63,24 +63,24 @@ enum {
 };
 
 /* Which options a parsed message carried (lws__dhcp4_msg.have). */
-#define LWS__HAVE_MASK (1u << 0)
-#define LWS__HAVE_LEASE (1u << 1)
+#define LWS__HAVE_MASK      (1u << 0)
+#define LWS__HAVE_LEASE     (1u << 1)
 #define LWS__HAVE_SERVER_ID (1u << 2)
-#define LWS__HAVE_T1 (1u << 3)
-#define LWS__HAVE_T2 (1u << 4)
+#define LWS__HAVE_T1        (1u << 3)
+#define LWS__HAVE_T2        (1u << 4)
 #define LWS__HAVE_BROADCAST (1u << 5)
-#define LWS__HAVE_MTU (1u << 6)
-#define LWS__HAVE_RAPID (1u << 7)
+#define LWS__HAVE_MTU       (1u << 6)
+#define LWS__HAVE_RAPID     (1u << 7)
 #define LWS__HAVE_ROUTES121 (1u << 8)
 
 /* A parsed server message.  Every value in host byte order. */
 struct lws__dhcp4_msg {
     uint8_t op, htype, hlen;
-    uint8_t type;      /* option 53 */
+    uint8_t type; /* option 53 */
     uint32_t xid;
     uint32_t ciaddr, yiaddr, siaddr, giaddr;
     uint8_t chaddr[16];
-    uint32_t have;     /* LWS__HAVE_* */
+    uint32_t have; /* LWS__HAVE_* */
     uint32_t mask, broadcast, server_id;
     uint32_t lease, t1, t2; /* seconds */
     uint16_t mtu;
@@ -89,13 +89,13 @@ struct lws__dhcp4_msg {
     uint32_t dns[LWS_DHCPC_MAX_DNS];
     uint32_t ntp[LWS_DHCPC_MAX_NTP];
     struct lws_dhcpc_route routes[LWS_DHCPC_MAX_ROUTES];
-    char domain[64];   /* option 15, NUL-terminated, printable only */
-    char message[64];  /* option 56, for logs */
+    char domain[64];  /* option 15, NUL-terminated, printable only */
+    char message[64]; /* option 56, for logs */
 };
 
 /* What to put in a client message. */
 struct lws__dhcp4_tx {
-    uint8_t type;       /* LWS__DHCP_* */
+    uint8_t type; /* LWS__DHCP_* */
     uint32_t xid;
     uint16_t secs;
     uint32_t ciaddr;    /* host order; 0 unless RENEWING/REBINDING/RELEASE */
@@ -104,9 +104,9 @@ struct lws__dhcp4_tx {
     const uint8_t *mac; /* 6 bytes */
     const uint8_t *client_id; /* option 61 bytes, or NULL */
     size_t client_id_len;
-    const char *hostname;     /* option 12, or NULL */
-    bool rapid_commit;        /* option 80 (DISCOVER only) */
-    const char *message;      /* option 56 (DECLINE), or NULL */
+    const char *hostname; /* option 12, or NULL */
+    bool rapid_commit;    /* option 80 (DISCOVER only) */
+    const char *message;  /* option 56 (DECLINE), or NULL */
 };
 
 /* Parses a BOOTREPLY.  @return 0, or -EBADMSG (reason logged at DEBUG). */
@@ -188,18 +188,18 @@ enum {
 /* What the glue must do after a core call, in this order: unapply,
  * apply, save/forget, send, ARP, notify, re-arm the timer, sockets. */
 struct lws__dhcpc_out {
-    bool unapply;  /* remove the old lease (in the core's 'old') */
-    bool apply;    /* put the current lease on the interface */
-    bool save;     /* remember the lease for INIT-REBOOT */
-    bool forget;   /* forget the remembered lease */
-    int tx;        /* LWS__DHCPC_TX_* */
+    bool unapply;            /* remove the old lease (in the core's 'old') */
+    bool apply;              /* put the current lease on the interface */
+    bool save;               /* remember the lease for INIT-REBOOT */
+    bool forget;             /* forget the remembered lease */
+    int tx;                  /* LWS__DHCPC_TX_* */
     uint32_t tx_src, tx_dst; /* host order */
     size_t tx_len;
     uint8_t tx_buf[LWS__DHCP4_MAX]; /* the DHCP message (no IP/UDP) */
-    bool arp;      /* send arp_buf on the ARP socket */
+    bool arp;                       /* send arp_buf on the ARP socket */
     uint8_t arp_buf[LWS__ARP_LEN];
-    int event;     /* lws_dhcpc_event_t, or -1 */
-    lws_usec_t wake; /* absolute time of the next on_timer, 0 = none */
+    int event;          /* lws_dhcpc_event_t, or -1 */
+    lws_usec_t wake;    /* absolute time of the next on_timer, 0 = none */
     unsigned int socks; /* LWS__DHCPC_SOCK_* wanted now */
 };
 
@@ -213,10 +213,10 @@ struct lws__dhcpc_core {
     uint8_t client_id[32];
     size_t client_id_len;
 
-    int state;          /* lws_dhcpc_state_t */
+    int state; /* lws_dhcpc_state_t */
     uint32_t xid;
-    int attempt;        /* transmissions in this exchange */
-    int nak_count;      /* consecutive NAKs, for backoff */
+    int attempt;           /* transmissions in this exchange */
+    int nak_count;         /* consecutive NAKs, for backoff */
     lws_usec_t exch_start; /* start of this exchange (secs field) */
     lws_usec_t last_tx;    /* last REQUEST sent (lease start, §4.4.1) */
     lws_usec_t wake;       /* pending timer */
@@ -225,7 +225,7 @@ struct lws__dhcpc_core {
     struct lws__dhcpc_lease lease; /* current (applied if have_lease) */
     struct lws__dhcpc_lease old;   /* what 'unapply' must remove */
     bool have_lease;
-    lws_usec_t lease_start;        /* monotonic */
+    lws_usec_t lease_start;            /* monotonic */
     uint32_t reboot_ip, reboot_server; /* remembered lease */
     int acd_sent;
     int last_event;
@@ -275,17 +275,16 @@ int lws__dhcpc_raw_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
 int lws__dhcpc_raw_recv(int fd, uint8_t *buf, size_t len);
 /* UDP socket bound to @ip:68 on @ifname (host order).  fd or -errno. */
 int lws__dhcpc_udp_open(const char *ifname, uint32_t ip);
-int lws__dhcpc_udp_send(int fd, uint32_t dst, const uint8_t *buf,
-                        size_t len);
+int lws__dhcpc_udp_send(int fd, uint32_t dst, const uint8_t *buf, size_t len);
 /* ARP packet socket on @ifindex.  fd or -errno. */
 int lws__dhcpc_arp_open(int ifindex);
 int lws__dhcpc_arp_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
-/* Interface index and MAC.  0 or -errno. */
-int lws__dhcpc_if_info(const char *ifname, int *ifindex, uint8_t *mac);
+/* Interface index, MAC and whether it is up with carrier.  0 or -errno. */
+int lws__dhcpc_if_info(const char *ifname, int *ifindex, uint8_t *mac,
+                       bool *up);
 
 /* rtnetlink: apply / remove a lease (blocking request + ack). */
-int lws__dhcpc_nl_apply(const lws_dhcpc_ifstate_t *is, int op,
-                        uint32_t metric);
+int lws__dhcpc_nl_apply(const lws_dhcpc_ifstate_t *is, int op, uint32_t metric);
 /* Link monitor socket subscribed to link events; fd or -errno. */
 int lws__dhcpc_nl_monitor_open(void);
 /* Asks the kernel to dump all links on the monitor socket. */

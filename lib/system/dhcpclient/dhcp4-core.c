@@ -1,0 +1,860 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * The sans-I/O DHCPv4 client core for one interface: the RFC 2131 state
+ * machine (INIT, SELECTING, REQUESTING, INIT-REBOOT, BOUND, RENEWING,
+ * REBINDING) plus RFC 5227 probing (CHECKING) and DECLINE.  It is driven by
+ * start / rx / arp / timer / link / stop calls carrying the current
+ * monotonic time, and answers with actions (send this, apply that, notify,
+ * wake me at T) for the glue to carry out.  No sockets, no clocks, no heap.
+ */
+#define LWS_LOGMOD "dhcpc"
+#include "private-dhcpclient.h"
+
+#include <arpa/inet.h>
+
+#define US_PER_MS      ((lws_usec_t)1000)
+#define INFINITE_LEASE 0xffffffffu
+#define REQUEST_TRIES  4 /* REQUESTING retransmissions before INIT again */
+#define REBOOT_TRIES   2 /* INIT-REBOOT tries, at a quarter of the timeout */
+
+#define LWS__DHCPC_STATE_NAME(n) #n,
+static const char *const state_names[] = {
+    LWS_DHCPC_STATE_LIST(LWS__DHCPC_STATE_NAME)};
+
+const char *lws__dhcpc_state_name(int s)
+{
+    if (s < 0 || s >= LWS_DHCPC_STATE_COUNT)
+        return "?";
+    return state_names[s];
+}
+
+static void core_set_state(struct lws__dhcpc_core *c, int s)
+{
+    if (c->state != s)
+        lwsl_info("%s -> %s", lws__dhcpc_state_name(c->state),
+                  lws__dhcpc_state_name(s));
+    c->state = s;
+}
+
+static void out_reset(struct lws__dhcpc_out *o)
+{
+    o->unapply = o->apply = o->save = o->forget = false;
+    o->tx = LWS__DHCPC_TX_NONE;
+    o->tx_len = 0;
+    o->arp = false;
+    o->event = -1;
+    o->wake = 0;
+    o->socks = 0;
+}
+
+/* Sockets each state listens on. */
+static unsigned int core_socks(const struct lws__dhcpc_core *c)
+{
+    switch (c->state) {
+    case LWS_DHCPC_STATE_INIT:
+    case LWS_DHCPC_STATE_SELECTING:
+    case LWS_DHCPC_STATE_REQUESTING:
+    case LWS_DHCPC_STATE_INIT_REBOOT:
+    case LWS_DHCPC_STATE_REBINDING:
+        return LWS__DHCPC_SOCK_RAW;
+    case LWS_DHCPC_STATE_RENEWING:
+        return LWS__DHCPC_SOCK_UDP;
+    case LWS_DHCPC_STATE_CHECKING:
+        return LWS__DHCPC_SOCK_ARP;
+    default:
+        return 0;
+    }
+}
+
+static void out_finish(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o)
+{
+    o->wake = c->wake;
+    o->socks = core_socks(c);
+    if (o->event >= 0)
+        c->last_event = o->event;
+}
+
+static lws_usec_t jitter(struct lws__dhcpc_core *c, uint32_t ms)
+{
+    if (!ms)
+        return 0;
+    return ((lws_usec_t)(c->rand(c->rand_ctx) % (2 * ms + 1)) - ms) * US_PER_MS;
+}
+
+/* RFC 2131 §4.1: 4, 8, 16, 32, 64 s, each +/- 1 s. */
+static lws_usec_t retx_delay(struct lws__dhcpc_core *c, int attempt,
+                             int divisor)
+{
+    lws_usec_t d = (lws_usec_t)c->cfg->retx_base_ms * US_PER_MS
+                   << (attempt > 4 ? 4 : attempt);
+    lws_usec_t j = jitter(c, c->cfg->retx_jitter_ms / (uint32_t)divisor);
+
+    d /= divisor;
+    return d + j > US_PER_MS ? d + j : US_PER_MS;
+}
+
+static void new_exchange(struct lws__dhcpc_core *c, lws_usec_t now)
+{
+    c->xid = c->rand(c->rand_ctx);
+    c->attempt = 0;
+    c->exch_start = now;
+}
+
+static uint16_t secs_since(lws_usec_t start, lws_usec_t now)
+{
+    lws_usec_t s = (now - start) / LWS_US_PER_SEC;
+
+    return (uint16_t)(s > 0xffff ? 0xffff : (s < 0 ? 0 : s));
+}
+
+static void send_msg(struct lws__dhcpc_core *c, lws_usec_t now,
+                     struct lws__dhcp4_tx *t, struct lws__dhcpc_out *o,
+                     int mode, uint32_t src, uint32_t dst)
+{
+    int n;
+
+    t->xid = c->xid;
+    t->secs = secs_since(c->exch_start, now);
+    t->mac = c->mac;
+    t->client_id = c->client_id_len ? c->client_id : NULL;
+    t->client_id_len = c->client_id_len;
+    t->hostname = c->cfg->hostname[0] ? c->cfg->hostname : NULL;
+    n = lws__dhcp4_build(o->tx_buf, sizeof(o->tx_buf), t);
+    if (n < 0) {
+        lwsl_err("cannot build message type %u", t->type);
+        return;
+    }
+    o->tx = mode;
+    o->tx_len = (size_t)n;
+    o->tx_src = src;
+    o->tx_dst = dst;
+    c->last_tx = now;
+}
+
+static void send_discover(struct lws__dhcpc_core *c, lws_usec_t now,
+                          struct lws__dhcpc_out *o)
+{
+    struct lws__dhcp4_tx t = {.type = LWS__DHCP_DISCOVER};
+
+    t.rapid_commit = c->cfg->rapid_commit;
+    t.req_ip = c->reboot_ip; /* RFC 2131 §4.4.1: MAY suggest an address */
+    core_set_state(c, LWS_DHCPC_STATE_SELECTING);
+    send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
+    c->wake = now + retx_delay(c, c->attempt, 1);
+}
+
+static void start_init(struct lws__dhcpc_core *c, lws_usec_t now,
+                       lws_usec_t delay, struct lws__dhcpc_out *o)
+{
+    new_exchange(c, now);
+    if (delay) {
+        core_set_state(c, LWS_DHCPC_STATE_INIT);
+        c->wake = now + delay;
+        return;
+    }
+    send_discover(c, now, o);
+}
+
+static void send_request(struct lws__dhcpc_core *c, lws_usec_t now,
+                         struct lws__dhcpc_out *o)
+{
+    struct lws__dhcp4_tx t = {.type = LWS__DHCP_REQUEST};
+
+    switch (c->state) {
+    case LWS_DHCPC_STATE_REQUESTING: /* RFC 2131 §4.3.2 table 5 */
+        t.req_ip = c->offer.ip;
+        t.server_id = c->offer.server;
+        send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
+        c->wake = now + retx_delay(c, c->attempt, 1);
+        break;
+    case LWS_DHCPC_STATE_INIT_REBOOT:
+        t.req_ip = c->reboot_ip;
+        send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
+        c->wake = now + retx_delay(c, c->attempt, 4);
+        break;
+    default:
+        break;
+    }
+}
+
+static lws_usec_t lease_at(const struct lws__dhcpc_core *c, uint64_t ms)
+{
+    return c->lease_start + (lws_usec_t)ms * US_PER_MS;
+}
+
+/* RFC 2131 §4.4.5: retransmit at half the time remaining until @limit,
+ * at least renew_min, never past @limit. */
+static lws_usec_t renew_next(const struct lws__dhcpc_core *c, lws_usec_t now,
+                             lws_usec_t limit)
+{
+    lws_usec_t half = (limit - now) / 2,
+               min = (lws_usec_t)c->cfg->renew_min_ms * US_PER_MS;
+
+    if (half < min)
+        half = min;
+    return now + half < limit ? now + half : limit;
+}
+
+static void send_renew(struct lws__dhcpc_core *c, lws_usec_t now,
+                       struct lws__dhcpc_out *o)
+{
+    struct lws__dhcp4_tx t = {.type = LWS__DHCP_REQUEST};
+    bool renewing = c->state == LWS_DHCPC_STATE_RENEWING;
+
+    /* RFC 2131 §4.3.2: ciaddr set, no 50/54; unicast to the server while
+     * RENEWING, broadcast while REBINDING. */
+    t.ciaddr = c->lease.ip;
+    send_msg(c, now, &t, o,
+             renewing ? LWS__DHCPC_TX_UNICAST : LWS__DHCPC_TX_BCAST,
+             c->lease.ip, renewing ? c->lease.server : 0xffffffffu);
+    c->wake = renew_next(
+        c, now, lease_at(c, renewing ? c->lease.t2_ms : c->lease.lease_ms));
+}
+
+static void drop_lease(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o,
+                       bool forget)
+{
+    if (c->have_lease) {
+        c->old = c->lease;
+        o->unapply = true;
+        c->have_lease = false;
+    }
+    if (forget) {
+        c->reboot_ip = c->reboot_server = 0;
+        o->forget = true;
+    }
+}
+
+void lws__dhcpc_core_init(struct lws__dhcpc_core *c,
+                          const struct lws__dhcpc_cfg *cfg, const uint8_t *mac,
+                          uint32_t iaid, lws__dhcpc_rand_t rnd, void *rctx)
+{
+    memset(c, 0, sizeof(*c));
+    c->cfg = cfg;
+    c->rand = rnd;
+    c->rand_ctx = rctx;
+    c->last_event = -1;
+    memcpy(c->mac, mac, 6);
+    switch (cfg->client_id_mode) {
+    case LWS_DHCPC_CLIENTID_MAC: /* RFC 2132 §9.14: htype + MAC */
+        c->client_id[0] = 1;
+        memcpy(c->client_id + 1, mac, 6);
+        c->client_id_len = 7;
+        break;
+    case LWS_DHCPC_CLIENTID_RFC4361: {
+        /* RFC 4361 §6.1: 255, IAID, DUID; DUID-LL (RFC 3315 §9.4). */
+        uint8_t id[] = {255,
+                        (uint8_t)(iaid >> 24),
+                        (uint8_t)(iaid >> 16),
+                        (uint8_t)(iaid >> 8),
+                        (uint8_t)iaid,
+                        0,
+                        3,
+                        0,
+                        1};
+
+        memcpy(c->client_id, id, sizeof(id));
+        memcpy(c->client_id + sizeof(id), mac, 6);
+        c->client_id_len = sizeof(id) + 6;
+        break;
+    }
+    default:
+        break;
+    }
+    c->state = LWS_DHCPC_STATE_STOPPED;
+}
+
+void lws__dhcpc_core_start(struct lws__dhcpc_core *c, lws_usec_t now,
+                           struct lws__dhcpc_out *o)
+{
+    out_reset(o);
+    c->nak_count = 0;
+    if (c->have_lease)
+        c->reboot_ip = c->lease.ip, c->reboot_server = c->lease.server;
+    if (c->reboot_ip) {
+        /* RFC 2131 §3.2: verify the remembered address at once. */
+        new_exchange(c, now);
+        core_set_state(c, LWS_DHCPC_STATE_INIT_REBOOT);
+        send_request(c, now, o);
+    } else {
+        uint32_t max = c->cfg->initial_delay_max_ms;
+
+        start_init(c, now,
+                   max ? (lws_usec_t)(c->rand(c->rand_ctx) % (max + 1)) *
+                             US_PER_MS
+                       : 0,
+                   o);
+    }
+    out_finish(c, o);
+}
+
+static bool usable_ip(uint32_t ip)
+{
+    uint8_t a = (uint8_t)(ip >> 24);
+
+    /* 0/8, 127/8, multicast, class E and broadcast are never leases. */
+    return a != 0 && a != 127 && a < 224;
+}
+
+static uint32_t classful_mask(uint32_t ip)
+{
+    uint8_t a = (uint8_t)(ip >> 24);
+
+    return a < 128 ? 0xff000000u : (a < 192 ? 0xffff0000u : 0xffffff00u);
+}
+
+/* RFC 2131 §4.4.5: defaults 0.5 and 0.875 of the lease; inconsistent
+ * server values are replaced by the defaults. */
+static void lease_timers(struct lws__dhcpc_lease *l,
+                         const struct lws__dhcp4_msg *m)
+{
+    uint64_t lm = (uint64_t)l->lease * 1000, t1, t2;
+
+    l->lease_ms = lm;
+    if (l->lease == INFINITE_LEASE) {
+        l->t1 = l->t2 = INFINITE_LEASE;
+        l->t1_ms = l->t2_ms = lm;
+        return;
+    }
+    t1 = m->have & LWS__HAVE_T1 ? (uint64_t)m->t1 * 1000 : lm / 2;
+    t2 = m->have & LWS__HAVE_T2 ? (uint64_t)m->t2 * 1000 : lm * 7 / 8;
+    if (!t1 || t1 >= t2 || t2 >= lm) {
+        if (m->have & (LWS__HAVE_T1 | LWS__HAVE_T2))
+            lwsl_warn("T1 %u / T2 %u inconsistent with lease %u: defaults",
+                      m->t1, m->t2, l->lease);
+        t1 = lm / 2;
+        t2 = lm * 7 / 8;
+    }
+    l->t1_ms = t1;
+    l->t2_ms = t2;
+    l->t1 = (uint32_t)(t1 / 1000);
+    l->t2 = (uint32_t)(t2 / 1000);
+}
+
+static void lease_routes(struct lws__dhcpc_lease *l,
+                         const struct lws__dhcp4_msg *m)
+{
+    if (m->have & LWS__HAVE_ROUTES121) {
+        /* RFC 3442 §1: with 121, the client MUST ignore option 3. */
+        l->route_count = m->route_count;
+        memcpy(l->routes, m->routes, sizeof(l->routes));
+        return;
+    }
+    if (m->router_count && m->router[0]) {
+        l->routes[0].dest = 0;
+        l->routes[0].prefix = 0;
+        l->routes[0].gw = m->router[0];
+        l->route_count = 1;
+    }
+}
+
+/* Checks a server's OFFER or ACK and turns it into a lease.
+ * @return 0, or -EINVAL (logged). */
+static int lease_from_msg(struct lws__dhcpc_lease *l,
+                          const struct lws__dhcp4_msg *m)
+{
+    memset(l, 0, sizeof(*l));
+    if (!usable_ip(m->yiaddr) || m->yiaddr == 0xffffffffu) {
+        lwsl_warn("reply offers unusable address %08x", m->yiaddr);
+        return -EINVAL;
+    }
+    if (!(m->have & LWS__HAVE_LEASE) || !m->lease) {
+        lwsl_warn("reply has no or a zero lease time");
+        return -EINVAL;
+    }
+    l->ip = m->yiaddr;
+    l->server = m->server_id;
+    l->lease = m->lease;
+    l->mask = m->have & LWS__HAVE_MASK ? m->mask : classful_mask(l->ip);
+    if (lws__dhcp4_mask_to_prefix(l->mask) < 1 || (l->ip & ~l->mask) == 0 ||
+        (l->ip | l->mask) == 0xffffffffu) {
+        if (lws__dhcp4_mask_to_prefix(l->mask) != 32) {
+            lwsl_warn("address %08x unusable with mask %08x", l->ip, l->mask);
+            return -EINVAL;
+        }
+    }
+    l->broadcast =
+        m->have & LWS__HAVE_BROADCAST ? m->broadcast : (l->ip | ~l->mask);
+    lease_timers(l, m);
+    l->mtu = m->mtu;
+    l->dns_count = m->dns_count;
+    memcpy(l->dns, m->dns, sizeof(l->dns));
+    l->ntp_count = m->ntp_count;
+    memcpy(l->ntp, m->ntp, sizeof(l->ntp));
+    lease_routes(l, m);
+    memcpy(l->domain, m->domain, sizeof(l->domain));
+    l->rapid = (m->have & LWS__HAVE_RAPID) && m->type == LWS__DHCP_ACK;
+    return 0;
+}
+
+static bool lease_differs(const struct lws__dhcpc_lease *a,
+                          const struct lws__dhcpc_lease *b)
+{
+    return a->ip != b->ip || a->mask != b->mask ||
+           a->broadcast != b->broadcast || a->mtu != b->mtu ||
+           a->dns_count != b->dns_count || a->ntp_count != b->ntp_count ||
+           a->route_count != b->route_count ||
+           memcmp(a->dns, b->dns, sizeof(a->dns)) ||
+           memcmp(a->ntp, b->ntp, sizeof(a->ntp)) ||
+           memcmp(a->routes, b->routes, sizeof(a->routes)) ||
+           strcmp(a->domain, b->domain) || a->lease != b->lease ||
+           a->server != b->server;
+}
+
+static void commit(struct lws__dhcpc_core *c, lws_usec_t now,
+                   const struct lws__dhcpc_lease *l, struct lws__dhcpc_out *o)
+{
+    int from = c->state;
+
+    if (c->have_lease && (c->lease.ip != l->ip || c->lease.mask != l->mask)) {
+        c->old = c->lease;
+        o->unapply = true;
+    }
+    if (from == LWS_DHCPC_STATE_RENEWING)
+        o->event = !c->have_lease || lease_differs(&c->lease, l)
+                       ? LWS_DHCPC_EVENT_RENEWED
+                       : -1;
+    else if (from == LWS_DHCPC_STATE_REBINDING)
+        o->event = LWS_DHCPC_EVENT_REBOUND;
+    else
+        o->event = LWS_DHCPC_EVENT_BOUND;
+    c->lease = *l;
+    c->have_lease = true;
+    /* RFC 2131 §4.4.1: the lease runs from when the REQUEST was sent. */
+    c->lease_start = c->last_tx ? c->last_tx : now;
+    o->apply = true;
+    if (c->reboot_ip != l->ip || c->reboot_server != l->server)
+        o->save = true;
+    c->reboot_ip = l->ip;
+    c->reboot_server = l->server;
+    c->nak_count = 0;
+    core_set_state(c, LWS_DHCPC_STATE_BOUND);
+    c->wake = l->lease == INFINITE_LEASE ? 0 : lease_at(c, l->t1_ms);
+    lwsl_info("bound %u.%u.%u.%u/%d lease %us from %08x", l->ip >> 24,
+              (l->ip >> 16) & 255, (l->ip >> 8) & 255, l->ip & 255,
+              lws__dhcp4_mask_to_prefix(l->mask), l->lease, l->server);
+}
+
+static void send_arp(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o,
+                     uint32_t spa, uint32_t tpa)
+{
+    struct lws__arp a = {.op = 1, .spa = spa, .tpa = tpa};
+
+    memcpy(a.sha, c->mac, 6);
+    o->arp = lws__arp_build(o->arp_buf, sizeof(o->arp_buf), &a) == LWS__ARP_LEN;
+}
+
+static void got_ack(struct lws__dhcpc_core *c, lws_usec_t now,
+                    const struct lws__dhcpc_lease *l, struct lws__dhcpc_out *o)
+{
+    bool fresh = c->state == LWS_DHCPC_STATE_SELECTING ||
+                 c->state == LWS_DHCPC_STATE_REQUESTING ||
+                 c->state == LWS_DHCPC_STATE_INIT_REBOOT;
+
+    if (c->cfg->acd && fresh && !(c->have_lease && c->lease.ip == l->ip)) {
+        /* RFC 5227 §2.1.1: probe before using the address.  The first
+         * probe goes at once (PROBE_WAIT's random wait is 0 here). */
+        c->offer = *l;
+        c->offer.rapid = l->rapid;
+        c->acd_sent = 1;
+        core_set_state(c, LWS_DHCPC_STATE_CHECKING);
+        send_arp(c, o, 0, l->ip);
+        c->wake = now + (lws_usec_t)(c->acd_sent >= (int)c->cfg->acd_probe_count
+                                         ? c->cfg->acd_wait_ms
+                                         : c->cfg->acd_probe_ms) *
+                            US_PER_MS;
+        return;
+    }
+    commit(c, now, l, o);
+}
+
+static void got_nak(struct lws__dhcpc_core *c, lws_usec_t now,
+                    const struct lws__dhcp4_msg *m, struct lws__dhcpc_out *o)
+{
+    lws_usec_t delay = 0;
+
+    lwsl_notice("NAK from %08x: %s", m->server_id, m->message);
+    drop_lease(c, o, true);
+    o->event = LWS_DHCPC_EVENT_NAK;
+    /* Restart at once the first time, then back off (RFC 2131 §3.1 step
+     * 5 says restart; repeated NAKs must not make a packet storm). */
+    if (c->nak_count++)
+        delay = retx_delay(c, c->nak_count - 2, 4);
+    start_init(c, now, delay, o);
+}
+
+/* Is a NAK from @server one we should believe? */
+static bool nak_from_our_server(const struct lws__dhcpc_core *c,
+                                uint32_t server)
+{
+    switch (c->state) {
+    case LWS_DHCPC_STATE_REQUESTING:
+        return server == c->offer.server;
+    case LWS_DHCPC_STATE_RENEWING:
+        return server == c->lease.server;
+    case LWS_DHCPC_STATE_INIT_REBOOT:
+        return !c->reboot_server || server == c->reboot_server;
+    case LWS_DHCPC_STATE_REBINDING:
+        return true; /* RFC 2131 §4.4.5: any server may answer now */
+    default:
+        return false;
+    }
+}
+
+static int rx_check(const struct lws__dhcpc_core *c,
+                    const struct lws__dhcp4_msg *m)
+{
+    if (m->xid != c->xid || memcmp(m->chaddr, c->mac, 6)) {
+        lwsl_debug("reply not for us (xid %08x, ours %08x)", m->xid, c->xid);
+        return -1;
+    }
+    /* RFC 2131 table 3: OFFER, ACK and NAK MUST carry option 54. */
+    if (!(m->have & LWS__HAVE_SERVER_ID) || !m->server_id) {
+        lwsl_warn("reply type %u without server identifier", m->type);
+        return -1;
+    }
+    return 0;
+}
+
+static void rx_offer(struct lws__dhcpc_core *c, lws_usec_t now,
+                     const struct lws__dhcp4_msg *m, struct lws__dhcpc_out *o)
+{
+    struct lws__dhcpc_lease l;
+
+    if (lease_from_msg(&l, m))
+        return;
+    c->offer = l;
+    c->attempt = 0;
+    core_set_state(c, LWS_DHCPC_STATE_REQUESTING);
+    send_request(c, now, o);
+}
+
+static void rx_ack(struct lws__dhcpc_core *c, lws_usec_t now,
+                   const struct lws__dhcp4_msg *m, struct lws__dhcpc_out *o)
+{
+    struct lws__dhcpc_lease l;
+
+    if (c->state == LWS_DHCPC_STATE_SELECTING &&
+        !(c->cfg->rapid_commit && (m->have & LWS__HAVE_RAPID))) {
+        lwsl_debug("ACK while SELECTING without rapid commit: ignored");
+        return;
+    }
+    if ((c->state == LWS_DHCPC_STATE_REQUESTING &&
+         m->server_id != c->offer.server) ||
+        (c->state == LWS_DHCPC_STATE_RENEWING &&
+         m->server_id != c->lease.server)) {
+        lwsl_warn("ACK from %08x, not the server we asked", m->server_id);
+        return;
+    }
+    if (lease_from_msg(&l, m))
+        return; /* keep what we have; retransmission goes on */
+    got_ack(c, now, &l, o);
+}
+
+void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
+                        const uint8_t *buf, size_t len,
+                        struct lws__dhcpc_out *o)
+{
+    struct lws__dhcp4_msg m;
+
+    out_reset(o);
+    if (lws__dhcp4_parse(buf, len, &m)) {
+        lwsl_info("malformed DHCP message (%zu bytes) dropped", len);
+        goto done;
+    }
+    if (rx_check(c, &m))
+        goto done;
+    switch (m.type) {
+    case LWS__DHCP_OFFER:
+        if (c->state == LWS_DHCPC_STATE_SELECTING)
+            rx_offer(c, now, &m, o);
+        break;
+    case LWS__DHCP_ACK:
+        if (c->state == LWS_DHCPC_STATE_SELECTING ||
+            c->state == LWS_DHCPC_STATE_REQUESTING ||
+            c->state == LWS_DHCPC_STATE_INIT_REBOOT ||
+            c->state == LWS_DHCPC_STATE_RENEWING ||
+            c->state == LWS_DHCPC_STATE_REBINDING)
+            rx_ack(c, now, &m, o);
+        break;
+    case LWS__DHCP_NAK:
+        if (nak_from_our_server(c, m.server_id))
+            got_nak(c, now, &m, o);
+        else
+            lwsl_warn("NAK from %08x ignored in %s", m.server_id,
+                      lws__dhcpc_state_name(c->state));
+        break;
+    default:
+        break;
+    }
+done:
+    out_finish(c, o);
+}
+
+static void decline(struct lws__dhcpc_core *c, lws_usec_t now,
+                    struct lws__dhcpc_out *o)
+{
+    struct lws__dhcp4_tx t = {.type = LWS__DHCP_DECLINE};
+
+    /* RFC 2131 §4.4.1: DECLINE carries 50 and 54, then wait >= 10 s. */
+    t.req_ip = c->offer.ip;
+    t.server_id = c->offer.server;
+    t.message = "address in use";
+    send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
+    c->reboot_ip = c->reboot_server = 0;
+    o->forget = true;
+    o->event = LWS_DHCPC_EVENT_CONFLICT;
+    core_set_state(c, LWS_DHCPC_STATE_DECLINED);
+    c->wake = now + (lws_usec_t)c->cfg->decline_wait_ms * US_PER_MS;
+}
+
+void lws__dhcpc_core_arp(struct lws__dhcpc_core *c, lws_usec_t now,
+                         const uint8_t *buf, size_t len,
+                         struct lws__dhcpc_out *o)
+{
+    struct lws__arp a;
+    uint32_t ip = c->offer.ip;
+
+    out_reset(o);
+    if (c->state != LWS_DHCPC_STATE_CHECKING || lws__arp_parse(buf, len, &a) ||
+        !memcmp(a.sha, c->mac, 6))
+        goto done;
+    /* RFC 5227 §2.1.1: a conflict is any ARP from another host whose
+     * sender address is ours, or a probe (sender 0) for our target. */
+    if (a.spa == ip || (a.op == 1 && !a.spa && a.tpa == ip)) {
+        lwsl_warn("address conflict on %08x: declining", ip);
+        decline(c, now, o);
+    }
+done:
+    out_finish(c, o);
+}
+
+static void timer_checking(struct lws__dhcpc_core *c, lws_usec_t now,
+                           struct lws__dhcpc_out *o)
+{
+    struct lws__dhcpc_lease l;
+
+    if (c->acd_sent < (int)c->cfg->acd_probe_count) {
+        c->acd_sent++;
+        send_arp(c, o, 0, c->offer.ip);
+        c->wake = now + (lws_usec_t)(c->acd_sent >= (int)c->cfg->acd_probe_count
+                                         ? c->cfg->acd_wait_ms
+                                         : c->cfg->acd_probe_ms) *
+                            US_PER_MS;
+        return;
+    }
+    /* RFC 5227 §2.3: announce the address we now use. */
+    send_arp(c, o, c->offer.ip, c->offer.ip);
+    l = c->offer;
+    commit(c, now, &l, o);
+}
+
+static void expire(struct lws__dhcpc_core *c, lws_usec_t now,
+                   struct lws__dhcpc_out *o, bool restart)
+{
+    lwsl_notice("lease on %08x expired", c->lease.ip);
+    drop_lease(c, o, true);
+    o->event = LWS_DHCPC_EVENT_EXPIRED;
+    if (restart)
+        start_init(c, now, 0, o);
+    else
+        c->wake = 0;
+}
+
+static void timer_renewing(struct lws__dhcpc_core *c, lws_usec_t now,
+                           struct lws__dhcpc_out *o)
+{
+    if (c->state == LWS_DHCPC_STATE_BOUND) {
+        new_exchange(c, now);
+        core_set_state(c, LWS_DHCPC_STATE_RENEWING);
+    }
+    if (c->state == LWS_DHCPC_STATE_RENEWING &&
+        now >= lease_at(c, c->lease.t2_ms)) {
+        new_exchange(c, now);
+        core_set_state(c, LWS_DHCPC_STATE_REBINDING);
+    }
+    if (c->state == LWS_DHCPC_STATE_REBINDING &&
+        now >= lease_at(c, c->lease.lease_ms)) {
+        expire(c, now, o, true);
+        return;
+    }
+    send_renew(c, now, o);
+}
+
+static void timer_retx(struct lws__dhcpc_core *c, lws_usec_t now,
+                       struct lws__dhcpc_out *o)
+{
+    c->attempt++;
+    if (c->state == LWS_DHCPC_STATE_REQUESTING && c->attempt >= REQUEST_TRIES) {
+        lwsl_info("no ACK to REQUEST: back to INIT");
+        start_init(c, now, 0, o);
+        return;
+    }
+    if (c->state == LWS_DHCPC_STATE_INIT_REBOOT && c->attempt >= REBOOT_TRIES) {
+        if (c->have_lease && now < lease_at(c, c->lease.lease_ms)) {
+            /* RFC 2131 §3.2 step 4: no answer; keep using the lease. */
+            lwsl_info("INIT-REBOOT unanswered: keeping the lease");
+            core_set_state(c, LWS_DHCPC_STATE_BOUND);
+            c->wake = c->lease.lease == INFINITE_LEASE
+                          ? 0
+                          : lease_at(c, c->lease.t1_ms);
+            if (c->wake && c->wake <= now)
+                timer_renewing(c, now, o);
+            return;
+        }
+        start_init(c, now, 0, o);
+        return;
+    }
+    if (c->state == LWS_DHCPC_STATE_SELECTING)
+        send_discover(c, now, o);
+    else
+        send_request(c, now, o);
+}
+
+void lws__dhcpc_core_timer(struct lws__dhcpc_core *c, lws_usec_t now,
+                           struct lws__dhcpc_out *o)
+{
+    out_reset(o);
+    if (!c->wake || now < c->wake)
+        goto done; /* early or stale wake-up */
+    c->wake = 0;
+    switch (c->state) {
+    case LWS_DHCPC_STATE_INIT:
+    case LWS_DHCPC_STATE_DECLINED:
+        start_init(c, now, 0, o);
+        break;
+    case LWS_DHCPC_STATE_SELECTING:
+    case LWS_DHCPC_STATE_REQUESTING:
+    case LWS_DHCPC_STATE_INIT_REBOOT:
+        timer_retx(c, now, o);
+        break;
+    case LWS_DHCPC_STATE_CHECKING:
+        timer_checking(c, now, o);
+        break;
+    case LWS_DHCPC_STATE_BOUND:
+    case LWS_DHCPC_STATE_RENEWING:
+    case LWS_DHCPC_STATE_REBINDING:
+        timer_renewing(c, now, o);
+        break;
+    case LWS_DHCPC_STATE_LINK_DOWN:
+        if (c->have_lease)
+            expire(c, now, o, false);
+        break;
+    default:
+        break;
+    }
+done:
+    out_finish(c, o);
+}
+
+void lws__dhcpc_core_link(struct lws__dhcpc_core *c, lws_usec_t now, bool up,
+                          struct lws__dhcpc_out *o)
+{
+    out_reset(o);
+    if (c->state == LWS_DHCPC_STATE_STOPPED)
+        goto done;
+    if (!up && c->state != LWS_DHCPC_STATE_LINK_DOWN) {
+        core_set_state(c, LWS_DHCPC_STATE_LINK_DOWN);
+        o->event = LWS_DHCPC_EVENT_LINK_DOWN;
+        /* Paused: only the lease's own expiry still runs. */
+        c->wake = c->have_lease && c->lease.lease != INFINITE_LEASE
+                      ? lease_at(c, c->lease.lease_ms)
+                      : 0;
+    } else if (up && c->state == LWS_DHCPC_STATE_LINK_DOWN) {
+        lws__dhcpc_core_start(c, now, o);
+        o->event = LWS_DHCPC_EVENT_LINK_UP;
+        return;
+    }
+done:
+    out_finish(c, o);
+}
+
+void lws__dhcpc_core_stop(struct lws__dhcpc_core *c, lws_usec_t now,
+                          bool release, struct lws__dhcpc_out *o)
+{
+    out_reset(o);
+    if (c->have_lease && release) {
+        struct lws__dhcp4_tx t = {.type = LWS__DHCP_RELEASE};
+
+        /* RFC 2131 §4.4.6: unicast to the server, ciaddr and 54 set. */
+        new_exchange(c, now);
+        t.ciaddr = c->lease.ip;
+        t.server_id = c->lease.server;
+        send_msg(c, now, &t, o, LWS__DHCPC_TX_UNICAST, c->lease.ip,
+                 c->lease.server);
+        o->forget = true;
+        c->reboot_ip = c->reboot_server = 0;
+    }
+    drop_lease(c, o, false);
+    o->event = LWS_DHCPC_EVENT_RELEASED;
+    core_set_state(c, LWS_DHCPC_STATE_STOPPED);
+    c->wake = 0;
+    out_finish(c, o);
+}
+
+void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
+                                  struct lws__dhcpc_out *o)
+{
+    out_reset(o);
+    c->have_lease = false; /* the glue already cleaned up what it could */
+    c->reboot_ip = c->reboot_server = 0;
+    o->forget = true;
+    o->event = LWS_DHCPC_EVENT_APPLY_FAILED;
+    c->nak_count++;
+    start_init(c, now, retx_delay(c, 0, 1), o);
+    out_finish(c, o);
+}
+
+bool lws__dhcpc_core_bound(const struct lws__dhcpc_core *c)
+{
+    return c->have_lease && (c->state == LWS_DHCPC_STATE_BOUND ||
+                             c->state == LWS_DHCPC_STATE_RENEWING ||
+                             c->state == LWS_DHCPC_STATE_REBINDING);
+}
+
+static void sa4(lws_sockaddr46 *sa, uint32_t ip)
+{
+    memset(sa, 0, sizeof(*sa));
+    if (!ip)
+        return;
+    sa->sa4.sin_family = AF_INET;
+    sa->sa4.sin_addr.s_addr = htonl(ip);
+}
+
+void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
+                             const struct lws__dhcpc_lease *l,
+                             lws_dhcpc_ifstate_t *is)
+{
+    int p;
+
+    memcpy(is->mac, c->mac, 6);
+    is->state = c->state;
+    memcpy(is->domain, l->domain, sizeof(is->domain));
+    is->nums[LWSDH_IPV4_SUBNET_MASK] = is->netmask = l->mask;
+    is->nums[LWSDH_IPV4_BROADCAST] = is->broadcast = l->broadcast;
+    is->nums[LWSDH_LEASE_SECS] = is->lease_secs = l->lease;
+    is->nums[LWSDH_REBINDING_SECS] = is->t2_secs = l->t2;
+    is->nums[LWSDH_RENEWAL_SECS] = is->t1_secs = l->t1;
+    is->ipv4 = l->ip;
+    p = lws__dhcp4_mask_to_prefix(l->mask);
+    is->prefix_len = (uint8_t)(p < 0 ? 0 : p);
+    is->server = l->server;
+    is->mtu = l->mtu;
+    is->dns_count = l->dns_count;
+    memcpy(is->dns, l->dns, sizeof(is->dns));
+    is->ntp_count = l->ntp_count;
+    memcpy(is->ntp, l->ntp, sizeof(is->ntp));
+    is->route_count = l->route_count;
+    memcpy(is->routes, l->routes, sizeof(is->routes));
+    is->rapid_commit = l->rapid;
+    is->lease_start = c->lease_start;
+    sa4(&is->sa46[LWSDH_SA46_IP], l->ip);
+    for (int i = 0; i < 4; i++)
+        sa4(&is->sa46[LWSDH_SA46_DNS_SRV_1 + i],
+            i < l->dns_count ? l->dns[i] : 0);
+    sa4(&is->sa46[LWSDH_SA46_IPV4_ROUTER],
+        l->route_count ? l->routes[0].gw : 0);
+    sa4(&is->sa46[LWSDH_SA46_NTP_SERVER], l->ntp_count ? l->ntp[0] : 0);
+    sa4(&is->sa46[LWSDH_SA46_DHCP_SERVER], l->server);
+}

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Linux rtnetlink for the DHCPv4 client: the built-in lease apply (address
+ * with prefix, broadcast and lifetimes, MTU, default or classless static
+ * routes) and removal, each a short request/ack exchange on its own
+ * socket; and the link monitor (link dump at start, then RTMGRP_LINK
+ * events) that holds IFACE_COLDPLUG and pauses/resumes the clients.
+ */
+#define LWS_LOGMOD "dhcpc"
+#include "private-dhcpclient.h"
+
+#include <arpa/inet.h>
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define NL_BUF 8192
+
+struct nl_req {
+    struct nlmsghdr h;
+    uint8_t body[512];
+};
+
+static void *nl_tail(struct nl_req *r)
+{
+    return (uint8_t *)&r->h + NLMSG_ALIGN(r->h.nlmsg_len);
+}
+
+static int nl_attr(struct nl_req *r, uint16_t type, const void *v, size_t len)
+{
+    struct rtattr *a = nl_tail(r);
+    size_t al = RTA_LENGTH(len);
+
+    if (NLMSG_ALIGN(r->h.nlmsg_len) + RTA_ALIGN(al) > sizeof(*r))
+        return -ENOSPC;
+    a->rta_type = type;
+    a->rta_len = (unsigned short)al;
+    if (len)
+        memcpy(RTA_DATA(a), v, len);
+    r->h.nlmsg_len = (uint32_t)(NLMSG_ALIGN(r->h.nlmsg_len) + RTA_ALIGN(al));
+    return 0;
+}
+
+static int nl_attr32(struct nl_req *r, uint16_t type, uint32_t v)
+{
+    return nl_attr(r, type, &v, sizeof(v));
+}
+
+static int nl_attr_ip(struct nl_req *r, uint16_t type, uint32_t host_ip)
+{
+    uint32_t be = htonl(host_ip);
+
+    return nl_attr(r, type, &be, sizeof(be));
+}
+
+/* Sends one request and waits for its ack.  @return 0 or -errno. */
+static int nl_talk(int fd, struct nl_req *r)
+{
+    uint8_t buf[NL_BUF];
+    ssize_t n;
+
+    r->h.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+    r->h.nlmsg_seq = 1; /* one request per fresh socket */
+    if (send(fd, r, r->h.nlmsg_len, 0) < 0)
+        return -errno;
+    for (;;) {
+        struct nlmsghdr *h;
+
+        n = recv(fd, buf, sizeof(buf), 0);
+        if (n < 0)
+            return errno == EINTR ? -EINTR : -errno;
+        for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+             h = NLMSG_NEXT(h, n)) {
+            const struct nlmsgerr *e;
+
+            if (h->nlmsg_seq != r->h.nlmsg_seq || h->nlmsg_type != NLMSG_ERROR)
+                continue;
+            if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+                return -EBADMSG;
+            e = NLMSG_DATA(h);
+            return e->error;
+        }
+    }
+}
+
+static void nl_init(struct nl_req *r, uint16_t type, uint16_t flags,
+                    size_t body)
+{
+    memset(r, 0, sizeof(*r));
+    r->h.nlmsg_len = (uint32_t)NLMSG_LENGTH(body);
+    r->h.nlmsg_type = type;
+    r->h.nlmsg_flags = flags;
+}
+
+static int nl_addr(int fd, const lws_dhcpc_ifstate_t *is, bool add)
+{
+    struct ifa_cacheinfo ci;
+    struct ifaddrmsg *ifa;
+    struct nl_req r;
+    int e;
+
+    nl_init(&r, add ? RTM_NEWADDR : RTM_DELADDR,
+            add ? (NLM_F_CREATE | NLM_F_REPLACE) : 0, sizeof(*ifa));
+    ifa = NLMSG_DATA(&r.h);
+    ifa->ifa_family = AF_INET;
+    ifa->ifa_prefixlen = is->prefix_len;
+    ifa->ifa_index = (uint32_t)is->ifindex;
+    ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+    memset(&ci, 0, sizeof(ci));
+    /* The kernel drops the address itself if we die holding it. */
+    ci.ifa_prefered = ci.ifa_valid = is->lease_secs;
+    e = nl_attr_ip(&r, IFA_LOCAL, is->ipv4) ||
+        nl_attr_ip(&r, IFA_ADDRESS, is->ipv4) ||
+        (add && nl_attr_ip(&r, IFA_BROADCAST, is->broadcast)) ||
+        (add && nl_attr(&r, IFA_CACHEINFO, &ci, sizeof(ci)));
+    if (e)
+        return -ENOSPC;
+    e = nl_talk(fd, &r);
+    if (!add && e == -EADDRNOTAVAIL)
+        e = 0;
+    return e;
+}
+
+static int nl_route(int fd, const lws_dhcpc_ifstate_t *is,
+                    const struct lws_dhcpc_route *rt, bool add, uint32_t metric)
+{
+    struct rtmsg *rtm;
+    struct nl_req r;
+    int e;
+
+    nl_init(&r, add ? RTM_NEWROUTE : RTM_DELROUTE,
+            add ? (NLM_F_CREATE | NLM_F_REPLACE) : 0, sizeof(*rtm));
+    rtm = NLMSG_DATA(&r.h);
+    rtm->rtm_family = AF_INET;
+    rtm->rtm_dst_len = rt->prefix;
+    rtm->rtm_table = RT_TABLE_MAIN;
+    rtm->rtm_protocol = RTPROT_DHCP;
+    rtm->rtm_scope = rt->gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+    rtm->rtm_type = RTN_UNICAST;
+    e = (rt->prefix && nl_attr_ip(&r, RTA_DST, rt->dest)) ||
+        (rt->gw && nl_attr_ip(&r, RTA_GATEWAY, rt->gw)) ||
+        nl_attr32(&r, RTA_OIF, (uint32_t)is->ifindex) ||
+        nl_attr32(&r, RTA_PRIORITY, metric) ||
+        (add && nl_attr_ip(&r, RTA_PREFSRC, is->ipv4));
+    if (e)
+        return -ENOSPC;
+    e = nl_talk(fd, &r);
+    if (!add && (e == -ESRCH || e == -ENOENT))
+        e = 0;
+    return e;
+}
+
+static int nl_mtu(int fd, const lws_dhcpc_ifstate_t *is)
+{
+    struct ifinfomsg *ifi;
+    struct nl_req r;
+
+    nl_init(&r, RTM_NEWLINK, 0, sizeof(*ifi));
+    ifi = NLMSG_DATA(&r.h);
+    ifi->ifi_family = AF_UNSPEC;
+    ifi->ifi_index = is->ifindex;
+    if (nl_attr32(&r, IFLA_MTU, is->mtu))
+        return -ENOSPC;
+    return nl_talk(fd, &r);
+}
+
+static int nl_open(uint32_t groups)
+{
+    struct sockaddr_nl sa;
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), e;
+
+    if (fd < 0)
+        return -errno;
+    memset(&sa, 0, sizeof(sa));
+    sa.nl_family = AF_NETLINK;
+    sa.nl_groups = groups;
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+        e = -errno;
+        close(fd);
+        return e;
+    }
+    return fd;
+}
+
+int lws__dhcpc_nl_apply(const lws_dhcpc_ifstate_t *is, int op, uint32_t metric)
+{
+    bool add = op == LWS_DHCPC_APPLY_ADD;
+    int fd = nl_open(0), e = 0;
+
+    if (fd < 0)
+        return fd;
+    if (!is->ifindex || !is->ipv4) {
+        close(fd);
+        return -EINVAL;
+    }
+    if (add) {
+        e = nl_addr(fd, is, true);
+        if (!e && is->mtu)
+            e = nl_mtu(fd, is);
+        /* On-link routes first, so gateways behind them resolve. */
+        for (int pass = 0; pass < 2 && !e; pass++)
+            for (int i = 0; i < is->route_count && !e; i++)
+                if (!!is->routes[i].gw == !!pass)
+                    e = nl_route(fd, is, &is->routes[i], true, metric);
+    } else {
+        for (int i = 0; i < is->route_count; i++) {
+            int r = nl_route(fd, is, &is->routes[i], false, metric);
+            if (r && !e)
+                e = r;
+        }
+        if (e)
+            lwsl_debug("route removal: %s", strerror(-e));
+        e = nl_addr(fd, is, false);
+    }
+    close(fd);
+    if (e)
+        lwsl_err("%s: rtnetlink %s failed: %s", is->ifname,
+                 add ? "apply" : "remove", strerror(-e));
+    return e;
+}
+
+int lws__dhcpc_nl_monitor_open(void)
+{
+    return nl_open(RTMGRP_LINK);
+}
+
+int lws__dhcpc_nl_dump_links(int fd, uint32_t seq)
+{
+    struct nl_req r;
+    struct ifinfomsg *ifi;
+
+    nl_init(&r, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, sizeof(*ifi));
+    ifi = NLMSG_DATA(&r.h);
+    ifi->ifi_family = AF_UNSPEC;
+    r.h.nlmsg_seq = seq;
+    return send(fd, &r, r.h.nlmsg_len, 0) < 0 ? -errno : 0;
+}
+
+static void nl_link(const struct nlmsghdr *h,
+                    void (*cb)(void *ctx, const struct lws__dhcpc_link *l),
+                    void *ctx)
+{
+    const struct ifinfomsg *ifi = NLMSG_DATA(h);
+    struct lws__dhcpc_link l;
+    const struct rtattr *a;
+    size_t alen;
+
+    if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+        return;
+    memset(&l, 0, sizeof(l));
+    l.ifindex = ifi->ifi_index;
+    l.removed = h->nlmsg_type == RTM_DELLINK;
+    l.up = !l.removed && (ifi->ifi_flags & IFF_UP) &&
+           (ifi->ifi_flags & IFF_RUNNING);
+    alen = h->nlmsg_len - NLMSG_LENGTH(sizeof(*ifi));
+    for (a = IFLA_RTA(ifi); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+        size_t n = RTA_PAYLOAD(a);
+
+        if (a->rta_type != IFLA_IFNAME)
+            continue;
+        if (n >= sizeof(l.ifname))
+            n = sizeof(l.ifname) - 1;
+        memcpy(l.ifname, RTA_DATA(a), n);
+        l.ifname[n] = '\0';
+    }
+    if (l.ifname[0])
+        cb(ctx, &l);
+}
+
+int lws__dhcpc_nl_monitor_read(int fd,
+                               void (*cb)(void *ctx,
+                                          const struct lws__dhcpc_link *l),
+                               void *ctx, bool *done)
+{
+    uint8_t buf[NL_BUF];
+
+    for (;;) {
+        ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+        struct nlmsghdr *h;
+
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+                return 0;
+            /* ENOBUFS: events were lost; the caller re-dumps. */
+            return -errno;
+        }
+        for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+             h = NLMSG_NEXT(h, n)) {
+            if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+                *done = true;
+            else if (h->nlmsg_type == RTM_NEWLINK ||
+                     h->nlmsg_type == RTM_DELLINK)
+                nl_link(h, cb, ctx);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Linux sockets of the DHCPv4 client: the raw AF_PACKET socket (cooked,
+ * IPv4 ethertype) with a BPF filter that lets only UDP to port 68 through,
+ * used while the interface has no address; the UDP socket bound to the
+ * leased address and the interface for RENEWING and RELEASE; the ARP
+ * packet socket for RFC 5227 probes; and the interface index / MAC lookup.
+ */
+#define LWS_LOGMOD "dhcpc"
+#include "private-dhcpclient.h"
+
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int sock_packet_bind(int fd, int ifindex, uint16_t proto)
+{
+    struct sockaddr_ll ll;
+
+    memset(&ll, 0, sizeof(ll));
+    ll.sll_family = AF_PACKET;
+    ll.sll_protocol = htons(proto);
+    ll.sll_ifindex = ifindex;
+    return bind(fd, (struct sockaddr *)&ll, sizeof(ll)) ? -errno : 0;
+}
+
+int lws__dhcpc_raw_open(int ifindex)
+{
+    /* On a cooked socket the filter sees the IPv4 header at offset 0:
+     * UDP, not a fragment, destination port 68. */
+    static struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 17, 0, 6),
+        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),
+        BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+        BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LWS__DHCP4_CLIENT_PORT, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, 0xffff),
+        BPF_STMT(BPF_RET | BPF_K, 0),
+    };
+    struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]),
+                              .filter = code};
+    int fd, r;
+
+    /* Protocol 0 until the filter is on, so nothing unfiltered queues. */
+    fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog))) {
+        r = -errno;
+        goto fail;
+    }
+    r = sock_packet_bind(fd, ifindex, ETH_P_IP);
+    if (r)
+        goto fail;
+    return fd;
+fail:
+    close(fd);
+    return r;
+}
+
+static int sock_packet_send(int fd, int ifindex, uint16_t proto,
+                            const uint8_t *pkt, size_t len)
+{
+    struct sockaddr_ll ll;
+
+    memset(&ll, 0, sizeof(ll));
+    ll.sll_family = AF_PACKET;
+    ll.sll_protocol = htons(proto);
+    ll.sll_ifindex = ifindex;
+    ll.sll_halen = 6;
+    memset(ll.sll_addr, 0xff, 6);
+    if (sendto(fd, pkt, len, 0, (struct sockaddr *)&ll, sizeof(ll)) < 0)
+        return -errno;
+    return 0;
+}
+
+int lws__dhcpc_raw_send(int fd, int ifindex, const uint8_t *pkt, size_t len)
+{
+    return sock_packet_send(fd, ifindex, ETH_P_IP, pkt, len);
+}
+
+int lws__dhcpc_raw_recv(int fd, uint8_t *buf, size_t len)
+{
+    struct sockaddr_ll ll;
+    socklen_t sl = sizeof(ll);
+    ssize_t n;
+
+    for (;;) {
+        n = recvfrom(fd, buf, len, 0, (struct sockaddr *)&ll, &sl);
+        if (n < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+        if (ll.sll_pkttype != PACKET_OUTGOING)
+            return (int)n;
+        sl = sizeof(ll); /* our own transmission looped back: skip */
+    }
+}
+
+int lws__dhcpc_udp_open(const char *ifname, uint32_t ip)
+{
+    struct sockaddr_in sin;
+    int fd, one = 1, r;
+
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(LWS__DHCP4_CLIENT_PORT);
+    sin.sin_addr.s_addr = htonl(ip);
+    /* FREEBIND: the lease may be reported only, not on the interface. */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+        setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) ||
+        setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+                   (socklen_t)strlen(ifname)) ||
+        bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+        r = -errno;
+        close(fd);
+        return r;
+    }
+    return fd;
+}
+
+int lws__dhcpc_udp_send(int fd, uint32_t dst, const uint8_t *buf, size_t len)
+{
+    struct sockaddr_in sin;
+
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(LWS__DHCP4_SERVER_PORT);
+    sin.sin_addr.s_addr = htonl(dst);
+    if (sendto(fd, buf, len, 0, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+        return -errno;
+    return 0;
+}
+
+int lws__dhcpc_arp_open(int ifindex)
+{
+    int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                    htons(ETH_P_ARP)),
+        r;
+
+    if (fd < 0)
+        return -errno;
+    r = sock_packet_bind(fd, ifindex, ETH_P_ARP);
+    if (r) {
+        close(fd);
+        return r;
+    }
+    return fd;
+}
+
+int lws__dhcpc_arp_send(int fd, int ifindex, const uint8_t *pkt, size_t len)
+{
+    return sock_packet_send(fd, ifindex, ETH_P_ARP, pkt, len);
+}
+
+int lws__dhcpc_if_info(const char *ifname, int *ifindex, uint8_t *mac, bool *up)
+{
+    struct ifreq ifr;
+    int fd, r = 0;
+
+    if (strlen(ifname) >= sizeof(ifr.ifr_name))
+        return -EINVAL;
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    memset(&ifr, 0, sizeof(ifr));
+    memcpy(ifr.ifr_name, ifname, strlen(ifname));
+    if (ioctl(fd, SIOCGIFINDEX, &ifr)) {
+        r = -errno;
+        goto out;
+    }
+    *ifindex = ifr.ifr_ifindex;
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+        r = -errno;
+        goto out;
+    }
+    *up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+    if (ioctl(fd, SIOCGIFHWADDR, &ifr)) {
+        r = -errno;
+        goto out;
+    }
+    if (ifr.ifr_hwaddr.sa_family != 1 /* ARPHRD_ETHER */) {
+        r = -EPROTONOSUPPORT;
+        goto out;
+    }
+    memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+out:
+    close(fd);
+    return r;
+}

@@ -1,0 +1,934 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * DHCPv4 client glue: the "lws-dhcp4client" protocol on the system vhost,
+ * one core per requested interface driven by a sul timer and its sockets
+ * (raw, UDP, ARP, each a wsi), the rtnetlink link monitor, lease apply
+ * (system op, built-in rtnetlink, or report only), lease persistence,
+ * hand-over of DNS/NTP servers to the other helpers and the hold of the
+ * IFACE_COLDPLUG and DHCP system states.
+ */
+#define LWS_LOGMOD "dhcpc"
+#include "private-dhcpclient.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#define DHCPC_PROTOCOL "lws-dhcp4client"
+#define DHCPC_RX_BUF   2048
+#define LEASE_MAGIC    "LWSDHCP1"
+
+struct dhcpc;
+
+struct dhcpc_if {
+    lws_dll2_t list;
+    struct dhcpc *d;
+    char ifname[16];
+    int ifindex;
+    bool have_mac;
+    bool link_known; /* the monitor has told us about this interface */
+    bool link_up;
+    bool started; /* the core runs (not STOPPED) */
+    bool dead;    /* removed while its callback runs */
+    int busy;     /* inside the user callback */
+    struct lws__dhcpc_core core;
+    struct lws *wsi_raw, *wsi_udp, *wsi_arp;
+    lws_sorted_usec_list_t sul; /* core timer and deferred kick */
+    dhcpc_cb_t cb;
+    void *opaque;
+};
+
+struct dhcpc {
+    struct lws_context *cx;
+    struct lws_vhost *vh;
+    struct lws__dhcpc_cfg cfg;
+    struct lws_dhcpc_info info; /* copy; strings below */
+    char *lease_dir;
+    lws_dll2_owner_t ifs;
+    struct lws *wsi_nl;
+    uint32_t nl_seq;
+    bool coldplug_done;
+    lws_state_notify_link_t nl;
+    lws_sorted_usec_list_t sul_redrive;
+};
+
+static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul);
+static bool dhcpc_run(struct dhcpc_if *ifc, struct lws__dhcpc_out *o);
+
+#define LWS__DHCPC_EV_NAME(n) #n,
+static const char *const event_names[] = {
+    LWS_DHCPC_EVENT_LIST(LWS__DHCPC_EV_NAME)};
+
+const char *lws_dhcpc_state_name(int state)
+{
+    return lws__dhcpc_state_name(state);
+}
+
+const char *lws_dhcpc_event_name(int event)
+{
+    if (event < 0 || event >= LWS_DHCPC_EVENT_COUNT)
+        return "?";
+    return event_names[event];
+}
+
+static struct dhcpc *dhcpc_get(struct lws_context *cx)
+{
+    return cx ? (struct dhcpc *)cx->dhcpc : NULL;
+}
+
+static struct dhcpc_if *dhcpc_find(struct dhcpc *d, const char *ifname)
+{
+    for (lws_dll2_t *p = d->ifs.head; p; p = p->next) {
+        struct dhcpc_if *ifc = lws_container_of(p, struct dhcpc_if, list);
+
+        if (!ifc->dead && !strcmp(ifc->ifname, ifname))
+            return ifc;
+    }
+    return NULL;
+}
+
+static uint32_t dhcpc_rand(void *ctx)
+{
+    return lws__random_u32(((struct dhcpc *)ctx)->cx);
+}
+
+/* ------------------------------------------------------------------------
+ * System state: hold IFACE_COLDPLUG until the link dump ended and DHCP
+ * until the requested interfaces are bound.
+ */
+
+static bool dhcpc_bound_enough(struct dhcpc *d)
+{
+    int live = 0, bound = 0;
+
+    for (lws_dll2_t *p = d->ifs.head; p; p = p->next) {
+        struct dhcpc_if *ifc = lws_container_of(p, struct dhcpc_if, list);
+
+        if (ifc->dead)
+            continue;
+        live++;
+        bound += lws__dhcpc_core_bound(&ifc->core);
+    }
+    if (!live)
+        return true; /* nothing requested: never hang here */
+    return d->info.wait_all ? bound == live : bound > 0;
+}
+
+static int dhcpc_notify(struct lws_state_manager *mgr,
+                        struct lws_state_notify_link *link, int current,
+                        int target)
+{
+    struct dhcpc *d = lws_container_of(link, struct dhcpc, nl);
+
+    (void)mgr;
+    if (current == target || d->cx->destroying)
+        return 0;
+    if (target == LWS_SYSTATE_IFACE_COLDPLUG && !d->coldplug_done)
+        return 1;
+    if (target == LWS_SYSTATE_DHCP && !dhcpc_bound_enough(d))
+        return 1;
+    return 0;
+}
+
+static void dhcpc_redrive_cb(lws_sorted_usec_list_t *sul)
+{
+    struct dhcpc *d = lws_container_of(sul, struct dhcpc, sul_redrive);
+    lws_state_manager_t *mgr = lws_system_get_state_manager(d->cx);
+
+    if (mgr->state < d->cx->target_state)
+        lws_state_transition_steps(mgr, d->cx->target_state);
+}
+
+/* Re-drive the system state if it waits on a step we may now release. */
+static void dhcpc_maybe_redrive(struct dhcpc *d)
+{
+    int step = -1;
+    const char *who = lws_state_blocker(&d->cx->mgr_system, &step);
+
+    if (!who ||
+        (step != LWS_SYSTATE_IFACE_COLDPLUG && step != LWS_SYSTATE_DHCP))
+        return;
+    if ((step == LWS_SYSTATE_IFACE_COLDPLUG && d->coldplug_done) ||
+        (step == LWS_SYSTATE_DHCP && dhcpc_bound_enough(d)))
+        lws_sul_schedule(d->cx, 0, &d->sul_redrive, dhcpc_redrive_cb, 0);
+}
+
+/* ------------------------------------------------------------------------
+ * Lease persistence (for INIT-REBOOT across restarts)
+ */
+
+static int dhcpc_lease_path(struct dhcpc *d, const char *ifname, char *buf,
+                            size_t len, bool tmp)
+{
+    int n = snprintf(buf, len, "%s/dhcpc-%s.lease%s", d->lease_dir, ifname,
+                     tmp ? ".tmp" : "");
+
+    return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int dhcpc_lease_load(struct dhcpc *d, const char *ifname,
+                            struct lws_dhcpc_saved_lease *sl)
+{
+    uint8_t b[32];
+    char path[256];
+    struct lws__wire w;
+    ssize_t n;
+    int fd;
+
+    if (d->info.lease_load)
+        return d->info.lease_load(d->info.lease_user, ifname, sl);
+    if (!d->lease_dir || dhcpc_lease_path(d, ifname, path, sizeof(path), 0))
+        return -ENOENT;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    n = read(fd, b, sizeof(b));
+    close(fd);
+    lws__wire_init(&w, b, n > 0 ? (size_t)n : 0);
+    if (!lws__wire_ptr(&w, 8) || memcmp(b, LEASE_MAGIC, 8))
+        return -EINVAL;
+    sl->ipv4 = lws__wire_be32(&w);
+    sl->server = lws__wire_be32(&w);
+    lws__wire_bytes(&w, sl->mac, 6);
+    return w.err ? -EINVAL : 0;
+}
+
+static int dhcpc_lease_save(struct dhcpc *d, const char *ifname,
+                            const struct lws_dhcpc_saved_lease *sl)
+{
+    char path[256], tpath[256];
+    uint8_t b[32];
+    struct lws__wbuf wb;
+    int fd, r = 0;
+
+    if (d->info.lease_save)
+        return d->info.lease_save(d->info.lease_user, ifname, sl);
+    if (!d->lease_dir || dhcpc_lease_path(d, ifname, path, sizeof(path), 0) ||
+        dhcpc_lease_path(d, ifname, tpath, sizeof(tpath), 1))
+        return 0;
+    if (!sl)
+        return unlink(path) && errno != ENOENT ? -errno : 0;
+    lws__wbuf_init(&wb, b, sizeof(b));
+    lws__wbuf_bytes(&wb, LEASE_MAGIC, 8);
+    lws__wbuf_be32(&wb, sl->ipv4);
+    lws__wbuf_be32(&wb, sl->server);
+    lws__wbuf_bytes(&wb, sl->mac, 6);
+    fd = open(tpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -errno;
+    if (write(fd, b, wb.pos) != (ssize_t)wb.pos)
+        r = -EIO;
+    close(fd);
+    if (!r && rename(tpath, path))
+        r = -errno;
+    if (r)
+        lwsl_warn("%s: cannot save lease: %s", ifname, strerror(-r));
+    return r;
+}
+
+/* ------------------------------------------------------------------------
+ * Sockets
+ */
+
+static void dhcpc_close_wsi(struct lws **pw)
+{
+    struct lws *w = *pw;
+
+    *pw = NULL;
+    if (w) {
+        lws_set_opaque_user_data(w, NULL);
+        lws_wsi_close(w);
+    }
+}
+
+static struct lws *dhcpc_adopt(struct dhcpc_if *ifc, int fd, const char *what)
+{
+    struct lws *w;
+
+    if (fd < 0) {
+        lwsl_err("%s: cannot open %s socket: %s", ifc->ifname, what,
+                 strerror(-fd));
+        return NULL;
+    }
+    w = lws__wsi_adopt(ifc->d->vh, DHCPC_PROTOCOL, fd,
+                       LWS__WSI_UDP | LWS__WSI_RX_NOTIFY, ifc);
+    if (!w)
+        lwsl_err("%s: cannot adopt %s socket", ifc->ifname, what);
+    return w;
+}
+
+static void dhcpc_socks(struct dhcpc_if *ifc, unsigned int want)
+{
+    if ((want & LWS__DHCPC_SOCK_RAW) && !ifc->wsi_raw)
+        ifc->wsi_raw =
+            dhcpc_adopt(ifc, lws__dhcpc_raw_open(ifc->ifindex), "raw");
+    if ((want & LWS__DHCPC_SOCK_UDP) && !ifc->wsi_udp)
+        ifc->wsi_udp = dhcpc_adopt(
+            ifc, lws__dhcpc_udp_open(ifc->ifname, ifc->core.lease.ip), "udp");
+    if ((want & LWS__DHCPC_SOCK_ARP) && !ifc->wsi_arp)
+        ifc->wsi_arp =
+            dhcpc_adopt(ifc, lws__dhcpc_arp_open(ifc->ifindex), "arp");
+    if (!(want & LWS__DHCPC_SOCK_RAW))
+        dhcpc_close_wsi(&ifc->wsi_raw);
+    if (!(want & LWS__DHCPC_SOCK_UDP))
+        dhcpc_close_wsi(&ifc->wsi_udp);
+    if (!(want & LWS__DHCPC_SOCK_ARP))
+        dhcpc_close_wsi(&ifc->wsi_arp);
+}
+
+/* Broadcast (or, as a fallback, unicast IP in a broadcast frame) through
+ * the raw socket, or a short-lived one when none is open. */
+static int dhcpc_send_raw(struct dhcpc_if *ifc, const struct lws__dhcpc_out *o)
+{
+    uint8_t pkt[LWS__IP4UDP_HDR + LWS__DHCP4_MAX];
+    int n, fd, r;
+
+    memcpy(pkt + LWS__IP4UDP_HDR, o->tx_buf, o->tx_len);
+    n = lws__ip4udp_wrap(pkt, sizeof(pkt), o->tx_len, o->tx_src, o->tx_dst);
+    if (n < 0)
+        return n;
+    fd = ifc->wsi_raw ? lws_get_socket_fd(ifc->wsi_raw)
+                      : lws__dhcpc_raw_open(ifc->ifindex);
+    if (fd < 0)
+        return fd;
+    r = lws__dhcpc_raw_send(fd, ifc->ifindex, pkt, (size_t)n);
+    if (!ifc->wsi_raw)
+        close(fd);
+    return r;
+}
+
+static int dhcpc_send_unicast(struct dhcpc_if *ifc,
+                              const struct lws__dhcpc_out *o)
+{
+    int fd = ifc->wsi_udp ? lws_get_socket_fd(ifc->wsi_udp)
+                          : lws__dhcpc_udp_open(ifc->ifname, o->tx_src),
+        r;
+
+    if (fd < 0)
+        return fd;
+    r = lws__dhcpc_udp_send(fd, o->tx_dst, o->tx_buf, o->tx_len);
+    if (!ifc->wsi_udp)
+        close(fd);
+    return r;
+}
+
+static void dhcpc_send(struct dhcpc_if *ifc, const struct lws__dhcpc_out *o)
+{
+    int r = 0;
+
+    if (o->tx == LWS__DHCPC_TX_UNICAST) {
+        r = dhcpc_send_unicast(ifc, o);
+        if (r) {
+            /* No route yet (report-only mode): same datagram, by hand. */
+            lwsl_debug("%s: unicast send failed (%s), using raw", ifc->ifname,
+                       strerror(-r));
+            r = dhcpc_send_raw(ifc, o);
+        }
+    } else if (o->tx == LWS__DHCPC_TX_BCAST) {
+        r = dhcpc_send_raw(ifc, o);
+    }
+    if (r)
+        lwsl_warn("%s: send failed: %s", ifc->ifname, strerror(-r));
+    if (o->arp) {
+        int fd = ifc->wsi_arp ? lws_get_socket_fd(ifc->wsi_arp)
+                              : lws__dhcpc_arp_open(ifc->ifindex);
+
+        if (fd >= 0) {
+            lws__dhcpc_arp_send(fd, ifc->ifindex, o->arp_buf,
+                                sizeof(o->arp_buf));
+            if (!ifc->wsi_arp)
+                close(fd);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Applying leases, handing on servers, notifying
+ */
+
+static void dhcpc_fill(struct dhcpc_if *ifc, const struct lws__dhcpc_lease *l,
+                       lws_dhcpc_ifstate_t *is)
+{
+    memset(is, 0, sizeof(*is));
+    memcpy(is->ifname, ifc->ifname, sizeof(is->ifname));
+    is->ifindex = ifc->ifindex;
+    lws__dhcpc_core_ifstate(&ifc->core, l, is);
+}
+
+static int dhcpc_apply(struct dhcpc_if *ifc, const lws_dhcpc_ifstate_t *is,
+                       int op)
+{
+    struct dhcpc *d = ifc->d;
+
+    if (d->cx->ops.dhcpc_apply)
+        return d->cx->ops.dhcpc_apply(d->cx, is, op);
+    if (d->info.no_builtin_apply)
+        return 0;
+    return lws__dhcpc_nl_apply(is, op, d->info.route_metric);
+}
+
+static void dhcpc_servers(struct dhcpc_if *ifc, const lws_dhcpc_ifstate_t *is)
+{
+    struct lws_context *cx = ifc->d->cx;
+
+    lws__adns_dhcp_servers(cx, ifc->ifname, is ? is->dns : NULL,
+                           is ? is->dns_count : 0);
+    lws__ntpc_dhcp_servers(cx, ifc->ifname, is ? is->ntp : NULL,
+                           is ? is->ntp_count : 0);
+}
+
+static void dhcpc_persist(struct dhcpc_if *ifc, const struct lws__dhcpc_out *o)
+{
+    struct lws_dhcpc_saved_lease sl;
+
+    if (o->save) {
+        memset(&sl, 0, sizeof(sl));
+        sl.ipv4 = ifc->core.lease.ip;
+        sl.server = ifc->core.lease.server;
+        memcpy(sl.mac, ifc->core.mac, 6);
+        dhcpc_lease_save(ifc->d, ifc->ifname, &sl);
+    } else if (o->forget) {
+        dhcpc_lease_save(ifc->d, ifc->ifname, NULL);
+    }
+}
+
+/* Returns false if applying failed (the core then restarts). */
+static bool dhcpc_do_apply(struct dhcpc_if *ifc, const struct lws__dhcpc_out *o)
+{
+    lws_dhcpc_ifstate_t is;
+
+    if (o->unapply) {
+        dhcpc_fill(ifc, &ifc->core.old, &is);
+        dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_REMOVE);
+        if (!o->apply)
+            dhcpc_servers(ifc, NULL);
+    }
+    if (!o->apply)
+        return true;
+    dhcpc_fill(ifc, &ifc->core.lease, &is);
+    if (dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_ADD)) {
+        dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_REMOVE);
+        dhcpc_servers(ifc, NULL);
+        return false;
+    }
+    dhcpc_servers(ifc, &is);
+    return true;
+}
+
+static void dhcpc_free_if(struct dhcpc_if *ifc)
+{
+    lws_sul_cancel(&ifc->sul);
+    dhcpc_close_wsi(&ifc->wsi_raw);
+    dhcpc_close_wsi(&ifc->wsi_udp);
+    dhcpc_close_wsi(&ifc->wsi_arp);
+    lws_dll2_remove(&ifc->list);
+    lws__free(ifc);
+}
+
+static void dhcpc_notify_user(struct dhcpc_if *ifc, int event, bool dropped)
+{
+    lws_dhcpc_ifstate_t is;
+
+    dhcpc_fill(ifc, dropped ? &ifc->core.old : &ifc->core.lease, &is);
+    if (dropped || !ifc->core.have_lease) {
+        /* Nothing held any more: report the address as gone. */
+        is.ipv4 = 0;
+        memset(&is.sa46[LWSDH_SA46_IP], 0, sizeof(is.sa46[0]));
+    }
+    is.event = event;
+    lwsl_notice("%s: %s (%s)", ifc->ifname, lws_dhcpc_event_name(event),
+                lws_dhcpc_state_name(is.state));
+    if (!ifc->cb)
+        return;
+    ifc->busy++;
+    ifc->cb(ifc->opaque, &is);
+    ifc->busy--;
+}
+
+/* Carries out the core's actions.  @return true if @ifc was freed (it was
+ * removed, maybe by its own callback): the caller must not touch it. */
+static bool dhcpc_run(struct dhcpc_if *ifc, struct lws__dhcpc_out *o)
+{
+    struct dhcpc *d = ifc->d;
+
+    if (!dhcpc_do_apply(ifc, o)) {
+        struct lws__dhcpc_out *o2 = lws__malloc(sizeof(*o2));
+        bool gone;
+
+        lwsl_err("%s: applying the lease failed", ifc->ifname);
+        if (o2) {
+            lws__dhcpc_core_apply_failed(&ifc->core, lws_now_usecs(), o2);
+            gone = dhcpc_run(ifc, o2); /* applies nothing: one level */
+            lws__free(o2);
+            return gone;
+        }
+    }
+    dhcpc_persist(ifc, o);
+    dhcpc_socks(ifc, o->socks);
+    dhcpc_send(ifc, o);
+    if (o->wake)
+        lws_sul_schedule(d->cx, 0, &ifc->sul, dhcpc_if_sul_cb,
+                         o->wake > lws_now_usecs() ? o->wake - lws_now_usecs()
+                                                   : 0);
+    else
+        lws_sul_cancel(&ifc->sul);
+    if (o->event >= 0)
+        dhcpc_notify_user(ifc, o->event,
+                          o->unapply && !o->apply && !ifc->core.have_lease);
+    if (ifc->dead) {
+        if (ifc->busy)
+            return false;
+        dhcpc_free_if(ifc);
+        dhcpc_maybe_redrive(d);
+        return true;
+    }
+    dhcpc_maybe_redrive(d);
+    return false;
+}
+
+/* ------------------------------------------------------------------------
+ * Starting, link events, timers
+ */
+
+static int dhcpc_if_prepare(struct dhcpc_if *ifc)
+{
+    struct lws_dhcpc_saved_lease sl;
+    uint8_t mac[6];
+    uint32_t iaid = 2166136261u; /* FNV-1a of the name: a stable IAID */
+    int r, idx = 0;
+
+    bool up = false;
+
+    r = lws__dhcpc_if_info(ifc->ifname, &idx, mac, &up);
+    if (r)
+        return r;
+    if (!ifc->link_known) {
+        ifc->link_known = true;
+        ifc->link_up = up;
+    }
+    ifc->ifindex = idx;
+    if (ifc->have_mac && !memcmp(mac, ifc->core.mac, 6))
+        return 0;
+    for (const char *p = ifc->ifname; *p; p++)
+        iaid = (iaid ^ (uint8_t)*p) * 16777619u;
+    /* A new MAC is a new network identity: start from scratch. */
+    lws__dhcpc_core_init(&ifc->core, &ifc->d->cfg, mac, iaid, dhcpc_rand,
+                         ifc->d);
+    ifc->have_mac = true;
+    memset(&sl, 0, sizeof(sl));
+    if (!dhcpc_lease_load(ifc->d, ifc->ifname, &sl)) {
+        if (!memcmp(sl.mac, mac, 6) && sl.ipv4) {
+            ifc->core.reboot_ip = sl.ipv4;
+            ifc->core.reboot_server = sl.server;
+            lwsl_info("%s: remembered lease %08x", ifc->ifname, sl.ipv4);
+        } else {
+            dhcpc_lease_save(ifc->d, ifc->ifname, NULL);
+        }
+    }
+    return 0;
+}
+
+/* Start the core if the interface exists and its link is up. */
+static void dhcpc_if_kick(struct dhcpc_if *ifc)
+{
+    struct lws__dhcpc_out *o;
+    int r;
+
+    if (ifc->started || ifc->dead)
+        return;
+    r = dhcpc_if_prepare(ifc);
+    if (r) {
+        lwsl_info("%s: not usable yet: %s", ifc->ifname, strerror(-r));
+        if (!ifc->d->wsi_nl) /* no monitor: poll for it */
+            lws_sul_schedule(ifc->d->cx, 0, &ifc->sul, dhcpc_if_sul_cb,
+                             LWS_US_PER_SEC);
+        return;
+    }
+    if (ifc->d->wsi_nl && !ifc->link_up)
+        return; /* the monitor tells us when it comes up */
+    o = lws__malloc(sizeof(*o));
+    if (!o) {
+        lws_sul_schedule(ifc->d->cx, 0, &ifc->sul, dhcpc_if_sul_cb,
+                         LWS_US_PER_SEC);
+        return;
+    }
+    ifc->started = true;
+    lws__dhcpc_core_start(&ifc->core, lws_now_usecs(), o);
+    (void)dhcpc_run(ifc, o);
+    lws__free(o);
+}
+
+static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul)
+{
+    struct dhcpc_if *ifc = lws_container_of(sul, struct dhcpc_if, sul);
+    struct lws__dhcpc_out *o;
+
+    if (!ifc->started) {
+        dhcpc_if_kick(ifc);
+        return;
+    }
+    o = lws__malloc(sizeof(*o));
+    if (!o) {
+        lws_sul_schedule(ifc->d->cx, 0, &ifc->sul, dhcpc_if_sul_cb,
+                         LWS_US_PER_SEC / 10);
+        return;
+    }
+    lws__dhcpc_core_timer(&ifc->core, lws_now_usecs(), o);
+    (void)dhcpc_run(ifc, o);
+    lws__free(o);
+}
+
+static void dhcpc_on_link(void *ctx, const struct lws__dhcpc_link *l)
+{
+    struct dhcpc *d = ctx;
+    struct dhcpc_if *ifc = dhcpc_find(d, l->ifname);
+    struct lws__dhcpc_out *o;
+    bool was_up;
+
+    if (!ifc)
+        return;
+    was_up = ifc->link_known && ifc->link_up;
+    ifc->link_known = true;
+    ifc->link_up = l->up;
+    if (was_up == l->up)
+        return;
+    lwsl_info("%s: link %s", l->ifname, l->up ? "up" : "down");
+    lws__ntpc_link_changed(d->cx, l->up);
+    if (!ifc->started) {
+        if (l->up)
+            lws_sul_schedule(d->cx, 0, &ifc->sul, dhcpc_if_sul_cb, 0);
+        return;
+    }
+    if (l->up && dhcpc_if_prepare(ifc))
+        return;
+    if (l->up && ifc->core.state == LWS_DHCPC_STATE_STOPPED) {
+        /* A new MAC reset the core: a fresh start. */
+        ifc->started = false;
+        dhcpc_if_kick(ifc);
+        return;
+    }
+    o = lws__malloc(sizeof(*o));
+    if (!o)
+        return;
+    lws__dhcpc_core_link(&ifc->core, lws_now_usecs(), l->up, o);
+    (void)dhcpc_run(ifc, o);
+    lws__free(o);
+}
+
+static int dhcpc_nl_rx(struct dhcpc *d)
+{
+    bool done = false;
+    int r = lws__dhcpc_nl_monitor_read(lws_get_socket_fd(d->wsi_nl),
+                                       dhcpc_on_link, d, &done);
+
+    if (r == -ENOBUFS) {
+        lwsl_warn("link monitor overrun: listing links again");
+        lws__dhcpc_nl_dump_links(lws_get_socket_fd(d->wsi_nl), ++d->nl_seq);
+    }
+    if (done && !d->coldplug_done) {
+        d->coldplug_done = true;
+        lwsl_info("interfaces listed");
+        dhcpc_maybe_redrive(d);
+    }
+    return 0;
+}
+
+static void dhcpc_if_rx(struct dhcpc_if *ifc, struct lws *wsi)
+{
+    uint8_t *buf = lws__malloc(DHCPC_RX_BUF);
+    struct lws__dhcpc_out *o = lws__malloc(sizeof(*o));
+    int fd = lws_get_socket_fd(wsi);
+
+    /* Drain what is queued, feeding each packet to the core. */
+    while (buf && o) {
+        size_t ofs = 0, plen;
+        uint32_t src;
+        ssize_t n;
+
+        if (wsi == ifc->wsi_udp)
+            n = recv(fd, buf, DHCPC_RX_BUF, MSG_DONTWAIT);
+        else
+            n = lws__dhcpc_raw_recv(fd, buf, DHCPC_RX_BUF);
+        if (n <= 0)
+            break;
+        if (wsi == ifc->wsi_arp) {
+            lws__dhcpc_core_arp(&ifc->core, lws_now_usecs(), buf, (size_t)n, o);
+        } else {
+            plen = (size_t)n;
+            if (wsi == ifc->wsi_raw &&
+                lws__ip4udp_unwrap(buf, (size_t)n, &ofs, &plen, &src)) {
+                lwsl_debug("%s: bad IPv4/UDP frame dropped", ifc->ifname);
+                continue;
+            }
+            lws__dhcpc_core_rx(&ifc->core, lws_now_usecs(), buf + ofs, plen, o);
+        }
+        if (dhcpc_run(ifc, o))
+            break;
+        /* dhcpc_run may have closed this very socket */
+        if (wsi != ifc->wsi_raw && wsi != ifc->wsi_udp && wsi != ifc->wsi_arp)
+            break;
+    }
+    lws__free(buf);
+    lws__free(o);
+}
+
+/* ------------------------------------------------------------------------
+ * Protocol
+ */
+
+static void dhcpc_cfg(struct dhcpc *d, const struct lws_dhcpc_info *i)
+{
+    struct lws__dhcpc_cfg *c = &d->cfg;
+
+    if (i)
+        d->info = *i;
+    d->info.hostname = d->info.lease_dir = NULL;
+    c->retx_base_ms = d->info.retx_base_ms ? d->info.retx_base_ms : 4000;
+    c->retx_jitter_ms = d->info.retx_jitter_ms ? d->info.retx_jitter_ms : 1000;
+    if (d->info.retx_jitter_ms > c->retx_base_ms / 2)
+        c->retx_jitter_ms = c->retx_base_ms / 2;
+    c->renew_min_ms = d->info.renew_min_ms ? d->info.renew_min_ms : 60000;
+    c->decline_wait_ms =
+        d->info.decline_wait_ms ? d->info.decline_wait_ms : 10000;
+    c->initial_delay_max_ms = d->info.initial_delay_max_ms;
+    c->acd = d->info.acd;
+    c->acd_probe_count = d->info.acd_probe_count ? d->info.acd_probe_count : 3;
+    c->acd_probe_ms = d->info.acd_probe_ms ? d->info.acd_probe_ms : 1000;
+    c->acd_wait_ms = d->info.acd_wait_ms ? d->info.acd_wait_ms : 2000;
+    c->rapid_commit = !d->info.no_rapid_commit;
+    c->client_id_mode = d->info.client_id_mode;
+    if (!d->info.route_metric)
+        d->info.route_metric = 100;
+    if (i && i->hostname)
+        snprintf(c->hostname, sizeof(c->hostname), "%s", i->hostname);
+}
+
+static void dhcpc_monitor_start(struct dhcpc *d)
+{
+    int fd;
+
+    if (d->info.no_link_monitor) {
+        d->coldplug_done = true;
+        return;
+    }
+    fd = lws__dhcpc_nl_monitor_open();
+    if (fd >= 0)
+        d->wsi_nl =
+            lws__wsi_adopt(d->vh, DHCPC_PROTOCOL, fd, LWS__WSI_RX_NOTIFY, d);
+    if (!d->wsi_nl ||
+        lws__dhcpc_nl_dump_links(lws_get_socket_fd(d->wsi_nl), ++d->nl_seq)) {
+        lwsl_warn("no link monitor: interfaces assumed up");
+        dhcpc_close_wsi(&d->wsi_nl);
+        d->coldplug_done = true;
+    }
+}
+
+static int dhcpc_init(struct lws *wsi,
+                      const struct lws_context_creation_info *info)
+{
+    struct lws_context *cx = lws_get_context(wsi);
+    struct dhcpc *d = lws__calloc(1, sizeof(*d));
+
+    if (!d)
+        return -ENOMEM;
+    d->cx = cx;
+    d->vh = lws_get_vhost(wsi);
+    dhcpc_cfg(d, info ? info->dhcpc : NULL);
+    if (info && info->dhcpc && info->dhcpc->lease_dir) {
+        d->lease_dir = lws__strdup(info->dhcpc->lease_dir);
+        if (!d->lease_dir) {
+            lws__free(d);
+            return -ENOMEM;
+        }
+    }
+    cx->dhcpc = d;
+    d->nl.name = "dhcpc";
+    d->nl.notify_cb = dhcpc_notify;
+    lws_state_reg_notifier(lws_system_get_state_manager(cx), &d->nl);
+    dhcpc_monitor_start(d);
+    return 0;
+}
+
+static void dhcpc_destroy(struct lws_context *cx)
+{
+    struct dhcpc *d = dhcpc_get(cx);
+
+    if (!d)
+        return;
+    /* At destroy the lease stays on the interface (the kernel drops it at
+     * its lifetime) and is remembered for INIT-REBOOT: no RELEASE. */
+    while (d->ifs.head)
+        dhcpc_free_if(lws_container_of(d->ifs.head, struct dhcpc_if, list));
+    dhcpc_close_wsi(&d->wsi_nl);
+    lws_sul_cancel(&d->sul_redrive);
+    lws_state_reg_deregister(&d->nl);
+    lws__free(d->lease_dir);
+    lws__free(d);
+    cx->dhcpc = NULL;
+}
+
+static int dhcpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
+                          void *user, void *in, size_t len)
+{
+    struct dhcpc *d = dhcpc_get(lws_get_context(wsi));
+    void *op = lws_get_opaque_user_data(wsi);
+
+    (void)user, (void)len;
+    switch (reason) {
+    case LWS_CALLBACK_PROTOCOL_INIT:
+        return dhcpc_init(wsi, in) ? -1 : 0;
+    case LWS_CALLBACK_PROTOCOL_DESTROY:
+        dhcpc_destroy(lws_get_context(wsi));
+        break;
+    case LWS_CALLBACK_RAW_RX:
+        if (!d || !op)
+            break;
+        if (wsi == d->wsi_nl)
+            return dhcpc_nl_rx(d);
+        dhcpc_if_rx(op, wsi);
+        break;
+    case LWS_CALLBACK_RAW_CLOSE:
+        if (d && wsi == d->wsi_nl)
+            d->wsi_nl = NULL;
+        else if (op) {
+            struct dhcpc_if *ifc = op;
+
+            if (ifc->wsi_raw == wsi)
+                ifc->wsi_raw = NULL;
+            if (ifc->wsi_udp == wsi)
+                ifc->wsi_udp = NULL;
+            if (ifc->wsi_arp == wsi)
+                ifc->wsi_arp = NULL;
+        }
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+const struct lws_protocols lws__protocols_dhcpc[] = {
+    {DHCPC_PROTOCOL, dhcpc_callback, 0, 0, 0, NULL, 0}, LWS_PROTOCOL_LIST_TERM};
+
+/* ------------------------------------------------------------------------
+ * Public API
+ */
+
+int lws_dhcpc_request(struct lws_context *cx, const char *iface, int af,
+                      dhcpc_cb_t cb, void *opaque)
+{
+    struct dhcpc *d = dhcpc_get(cx);
+    struct dhcpc_if *ifc;
+
+    if (!d || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname) ||
+        (af && af != AF_INET) || cx->destroying) {
+        lwsl_err("lws_dhcpc_request: bad arguments, family or context");
+        return 1;
+    }
+    LWS__LOOP_ONLY(cx);
+    if (dhcpc_find(d, iface))
+        return 0;
+    ifc = lws__calloc(1, sizeof(*ifc));
+    if (!ifc) {
+        lwsl_err("lws_dhcpc_request: out of memory");
+        return 1;
+    }
+    ifc->d = d;
+    memcpy(ifc->ifname, iface, strlen(iface) + 1);
+    ifc->cb = cb;
+    ifc->opaque = opaque;
+    ifc->core.state = LWS_DHCPC_STATE_STOPPED;
+    lws_dll2_add_tail(&ifc->list, &d->ifs);
+    /* Never inside this call: the first step runs from the loop. */
+    lws_sul_schedule(cx, 0, &ifc->sul, dhcpc_if_sul_cb, 0);
+    lwsl_info("%s: requested", iface);
+    return 0;
+}
+
+static void dhcpc_remove_one(struct dhcpc_if *ifc)
+{
+    struct lws__dhcpc_out *o = lws__malloc(sizeof(*o));
+
+    ifc->dead = true;
+    lws_sul_cancel(&ifc->sul);
+    if (o && ifc->started) {
+        lws__dhcpc_core_stop(&ifc->core, lws_now_usecs(),
+                             !ifc->d->info.no_release_on_remove, o);
+        (void)dhcpc_run(ifc, o); /* frees ifc unless its cb is running */
+    } else if (!ifc->busy) {
+        dhcpc_free_if(ifc);
+    }
+    lws__free(o);
+}
+
+int lws_dhcpc_remove(struct lws_context *cx, const char *iface)
+{
+    struct dhcpc *d = dhcpc_get(cx);
+    int removed = 0;
+    lws_dll2_t *p, *next;
+
+    if (!d)
+        return 1;
+    LWS__LOOP_ONLY(cx);
+    for (p = d->ifs.head; p; p = next) {
+        struct dhcpc_if *ifc = lws_container_of(p, struct dhcpc_if, list);
+
+        next = p->next;
+        if (ifc->dead || (iface && strcmp(iface, ifc->ifname)))
+            continue;
+        dhcpc_remove_one(ifc);
+        removed++;
+    }
+    if (removed)
+        dhcpc_maybe_redrive(d);
+    return removed ? 0 : 1;
+}
+
+int lws_dhcpc_status(struct lws_context *cx, lws_sockaddr46 *sa46)
+{
+    struct dhcpc *d = dhcpc_get(cx);
+
+    if (!d)
+        return 0;
+    LWS__LOOP_ONLY(cx);
+    for (lws_dll2_t *p = d->ifs.head; p; p = p->next) {
+        struct dhcpc_if *ifc = lws_container_of(p, struct dhcpc_if, list);
+        lws_dhcpc_ifstate_t is;
+
+        if (ifc->dead || !lws__dhcpc_core_bound(&ifc->core))
+            continue;
+        if (sa46) {
+            dhcpc_fill(ifc, &ifc->core.lease, &is);
+            *sa46 = is.sa46[LWSDH_SA46_DNS_SRV_1];
+        }
+        return 1;
+    }
+    return 0;
+}
+
+int lws_dhcpc_get_ifstate(struct lws_context *cx, const char *iface,
+                          lws_dhcpc_ifstate_t *is)
+{
+    struct dhcpc *d = dhcpc_get(cx);
+    struct dhcpc_if *ifc;
+
+    if (!d || !iface || !is)
+        return -EINVAL;
+    LWS__LOOP_ONLY(cx);
+    ifc = dhcpc_find(d, iface);
+    if (!ifc)
+        return -ENOENT;
+    memset(is, 0, sizeof(*is));
+    if (ifc->have_mac)
+        dhcpc_fill(ifc, &ifc->core.lease, is);
+    else
+        memcpy(is->ifname, ifc->ifname, sizeof(is->ifname));
+    if (!ifc->core.have_lease) {
+        is->ipv4 = 0;
+        memset(&is->sa46[LWSDH_SA46_IP], 0, sizeof(is->sa46[0]));
+    }
+    is->state = ifc->core.state;
+    is->event = ifc->core.last_event;
+    return 0;
+}

@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The lws-system authors
+# DHCPv4 client sources (LWS_WITH_SYS_DHCP_CLIENT); stubs when it is off.
+if(LWS_WITH_SYS_DHCP_CLIENT)
+  target_sources(lws-system-obj PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/dhcp4-packet.c
+    ${CMAKE_CURRENT_LIST_DIR}/dhcp4-core.c
+    ${CMAKE_CURRENT_LIST_DIR}/dhcp4-sock-linux.c
+    ${CMAKE_CURRENT_LIST_DIR}/dhcp4-netlink-linux.c
+    ${CMAKE_CURRENT_LIST_DIR}/dhcpclient.c)
+else()
+  target_sources(lws-system-obj PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/dhcpclient-stubs.c)
+endif()
