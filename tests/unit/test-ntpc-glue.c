@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * The SNTP client in a real context against an in-process NTP server on
+ * loopback: the TIME_VALID policies and the time floor (build time, stamp
+ * file and ops), the server sources (creation info, NTP_SERVER blob, DHCP,
+ * names through async DNS), the status getter and sync callback, and
+ * allocation failures.  The clock is never set: a recording set_clock op
+ * stands in for it.
+ */
+#include "ntpclient/private-ntpclient.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "ntpc-server.h"
+#include "testutil.h"
+
+#define NS 1000000000ll
+/* A time floor ten years from now (the era maths resolves timestamps
+ * within 68 years of the floor, so today is "ten years before it"). */
+static int64_t future_floor_s(void)
+{
+    return lws__wall_usecs() / LWS_US_PER_SEC + 315576000ll;
+}
+
+static struct {
+    int calls;
+    lws_usec_t last_us;
+    lws_usec_t wall_at_call;
+    int syncs_cb;
+    int last_status;
+    struct lws_ntpc_status last;
+} rec;
+
+static int rec_set_clock(lws_usec_t us)
+{
+    rec.calls++;
+    rec.last_us = us;
+    rec.wall_at_call = lws__wall_usecs();
+    return 0;
+}
+
+static void rec_sync_cb(struct lws_context *cx, int status,
+                        const struct lws_ntpc_status *st, void *user)
+{
+    (void)cx;
+    rec.syncs_cb++;
+    rec.last_status = status;
+    rec.last = *st;
+    if (user)
+        (*(int *)user)++;
+}
+
+static const lws_system_ops_t rec_ops = {.set_clock = rec_set_clock};
+
+/* A 5 ms heartbeat keeps lws_service() returning while we wait. */
+static lws_sorted_usec_list_t beat;
+
+static void beat_cb(lws_sorted_usec_list_t *sul)
+{
+    lws_sul_schedule(sul->cx, 0, sul, beat_cb, 5 * LWS_US_PER_MS);
+}
+
+typedef bool (*cond_t)(struct lws_context *cx, void *arg);
+
+static bool run_until(struct lws_context *cx, cond_t cond, void *arg,
+                      int timeout_ms)
+{
+    long long end = lt_now_ms() + timeout_ms * lt_timeout_scale();
+
+    memset(&beat, 0, sizeof(beat));
+    lws_sul_schedule(cx, 0, &beat, beat_cb, 5 * LWS_US_PER_MS);
+    while (!cond(cx, arg) && lt_now_ms() < end)
+        lws_service(cx, 0);
+    lws_sul_cancel(&beat);
+    return cond(cx, arg);
+}
+
+static bool state_at_least(struct lws_context *cx, void *arg)
+{
+    return lws_system_get_state_manager(cx)->state >= *(int *)arg;
+}
+
+static bool syncs_at_least(struct lws_context *cx, void *arg)
+{
+    struct lws__ntpc_stats st;
+
+    return !lws__ntpc_get_stats(cx, &st) && st.syncs >= *(uint32_t *)arg;
+}
+
+static bool verdict_seen(struct lws_context *cx, void *arg)
+{
+    struct lws__ntpc_stats st;
+
+    return !lws__ntpc_get_stats(cx, &st) && st.verdicts[*(int *)arg] > 0;
+}
+
+struct reqs_arg {
+    struct ntps *srv;
+    uint32_t n;
+};
+
+static bool requests_at_least(struct lws_context *cx, void *arg)
+{
+    struct reqs_arg *ra = arg;
+
+    (void)cx;
+    return ntps_requests(ra->srv) >= ra->n;
+}
+
+static struct lws_context *mk(const struct lws_ntpc_info *ni,
+                              const lws_system_ops_t *ops)
+{
+    struct lws_context_creation_info info;
+
+    memset(&info, 0, sizeof(info));
+    info.ntpc = ni;
+    info.system_ops = ops;
+    return lws_create_context(&info);
+}
+
+static void base_info(struct lws_ntpc_info *ni, const char *const *servers)
+{
+    memset(ni, 0, sizeof(*ni));
+    ni->servers = servers;
+    ni->reply_timeout_ms = 100;
+    ni->retry_min_ms = 30;
+    ni->retry_max_ms = 200;
+    ni->sync_cb = rec_sync_cb;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&rec, 0, sizeof(rec));
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void test_ntpc_glue_plausible_clock_no_traffic(void **state)
+{
+    struct lws_context *cx = mk(NULL, NULL);
+    struct lws__ntpc_stats st;
+    struct lws_ntpc_status s;
+    int op = LWS_SYSTATE_OPERATIONAL;
+
+    (void)state;
+    assert_non_null(cx);
+    assert_true(run_until(cx, state_at_least, &op, 2000));
+    assert_int_equal(lws__ntpc_get_stats(cx, &st), 0);
+    assert_int_equal(st.sent, 0);
+    assert_int_equal(st.dns_lookups, 0);
+    assert_int_equal(lws_ntpc_get_status(cx, &s), -EAGAIN);
+    assert_int_equal(s.floor_us, lws__ntpc_build_floor_us());
+    assert_int_equal(s.poll_s, 32);
+    assert_int_equal(lws_ntpc_get_status(cx, NULL), -EINVAL);
+    assert_int_equal(lws_ntpc_get_status(NULL, &s), -EINVAL);
+    lws_context_destroy(cx);
+}
+
+static void test_ntpc_glue_always_hold_until_sync(void **state)
+{
+    struct ntps *srv = ntps_start(5 * NS);
+    struct lws_ntpc_info ni;
+    struct lws_ntpc_status s;
+    struct lws_context *cx;
+    char sv[64];
+    const char *servers[] = {sv, NULL};
+    int op = LWS_SYSTATE_OPERATIONAL, blk = -1, user_count = 0;
+    uint32_t two = 2;
+    const char *who;
+
+    (void)state;
+    assert_non_null(srv);
+    snprintf(sv, sizeof(sv), "127.0.0.1:%d", ntps_port(srv));
+    base_info(&ni, servers);
+    ni.time_policy = LWS_NTPC_TIME_ALWAYS_HOLD;
+    ni.sync_user = &user_count;
+    ntps_set_mode(srv, NTPS_SILENT);
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    /* Held at TIME_VALID while the server is silent. */
+    int tv = LWS_SYSTATE_TIME_VALID - 1;
+    assert_true(run_until(cx, state_at_least, &tv, 2000));
+    struct reqs_arg ra = {srv, ntps_requests(srv) + 3};
+    assert_true(run_until(cx, requests_at_least, &ra, 3000));
+    who = lws_state_blocker(lws_system_get_state_manager(cx), &blk);
+    assert_non_null(who);
+    assert_string_equal(who, "ntpclient");
+    assert_int_equal(blk, LWS_SYSTATE_TIME_VALID);
+    assert_int_equal(rec.calls, 0);
+
+    ntps_set_mode(srv, NTPS_GOOD);
+    assert_true(run_until(cx, state_at_least, &op, 3000));
+    assert_int_equal(rec.calls, 1);
+    /* set_clock got the server's time: wall + 5 s */
+    assert_true(llabs(rec.last_us - (rec.wall_at_call + 5000000)) < 20000);
+    assert_int_equal(lws_ntpc_get_status(cx, &s), 0);
+    assert_true(llabs(s.offset_us - 5000000) < 20000);
+    assert_true(s.delay_us >= 0 && s.delay_us < 20000);
+    assert_int_equal(s.stratum, 3);
+    assert_int_equal(s.syncs, 1);
+    assert_int_equal(ntohs(s.server.sa4.sin_port), ntps_port(srv));
+    assert_int_equal(rec.syncs_cb, 1);
+    assert_int_equal(user_count, 1);
+    assert_int_equal(rec.last_status, 0);
+
+    /* A trigger re-syncs at once. */
+    lws_ntpc_trigger(cx);
+    assert_int_equal(rec.calls, 1); /* never inside the call */
+    assert_true(run_until(cx, syncs_at_least, &two, 2000));
+    assert_int_equal(rec.calls, 2);
+    lws_context_destroy(cx);
+    ntps_stop(srv);
+}
+
+static void test_ntpc_glue_floor_refuses_then_syncs(void **state)
+{
+    struct ntps *srv = ntps_start(0);
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+    struct lws_ntpc_status s;
+    char sv[64];
+    const char *servers[] = {sv, NULL};
+    int op = LWS_SYSTATE_OPERATIONAL, v = LWS__NTP_V_BEFORE_FLOOR;
+
+    (void)state;
+    assert_non_null(srv);
+    snprintf(sv, sizeof(sv), "127.0.0.1:%d", ntps_port(srv));
+    base_info(&ni, servers);
+    /* Default policy with a floor ten years ahead: today's clock is not
+     * plausible, as on a device that booted at 1970. */
+    int64_t fl = future_floor_s();
+    ni.time_floor_s = fl;
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    /* The server says "now", which is before the floor: refused. */
+    assert_true(run_until(cx, verdict_seen, &v, 3000));
+    assert_int_equal(rec.calls, 0);
+    assert_true(lws_system_get_state_manager(cx)->state <
+                LWS_SYSTATE_TIME_VALID);
+    assert_int_equal(lws_ntpc_get_status(cx, &s), -EAGAIN);
+    assert_int_equal(s.floor_us, fl * LWS_US_PER_SEC);
+
+    /* A server past the floor is believed and releases the gate. */
+    ntps_set_base(srv, (fl + 86400) * NS);
+    lws_ntpc_trigger(cx);
+    assert_true(run_until(cx, state_at_least, &op, 3000));
+    assert_int_equal(rec.calls, 1);
+    assert_true(llabs(rec.last_us - (fl + 86400) * LWS_US_PER_SEC) <
+                2 * LWS_US_PER_SEC);
+    lws_context_destroy(cx);
+    ntps_stop(srv);
+}
+
+static void test_ntpc_glue_never_hold(void **state)
+{
+    struct lws_ntpc_info ni;
+    struct lws__ntpc_stats st;
+    struct lws_context *cx;
+    int op = LWS_SYSTATE_OPERATIONAL;
+
+    (void)state;
+    base_info(&ni, NULL);
+    ni.time_floor_s = future_floor_s();
+    ni.time_policy = LWS_NTPC_TIME_NEVER_HOLD;
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    assert_true(run_until(cx, state_at_least, &op, 2000));
+    assert_int_equal(lws__ntpc_get_stats(cx, &st), 0);
+    assert_int_equal(st.sent + st.dns_lookups, 0);
+    lws_context_destroy(cx);
+
+    ni.time_policy = 7;
+    assert_null(mk(&ni, &rec_ops));
+}
+
+static void test_ntpc_glue_blob_server(void **state)
+{
+    struct ntps *srv = ntps_start(-3 * NS);
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+    struct lws_ntpc_status s;
+    char sv[64];
+    uint32_t one = 1;
+
+    (void)state;
+    assert_non_null(srv);
+    snprintf(sv, sizeof(sv), "127.0.0.1:%d\n", ntps_port(srv));
+    base_info(&ni, NULL);
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    /* Set after creation, before the loop runs: still used. */
+    lws_system_blob_direct_set(
+        lws_system_get_blob(cx, LWS_SYSBLOB_TYPE_NTP_SERVER, 0),
+        (const uint8_t *)sv, strlen(sv));
+    assert_true(run_until(cx, syncs_at_least, &one, 3000));
+    assert_int_equal(lws_ntpc_get_status(cx, &s), 0);
+    assert_true(llabs(s.offset_us + 3000000) < 20000);
+    lws_context_destroy(cx);
+    ntps_stop(srv);
+}
+
+static void test_ntpc_glue_dhcp_and_link(void **state)
+{
+    struct ntps *srv = ntps_start(0);
+    struct lws_ntpc_info ni;
+    struct lws__ntpc_stats st;
+    struct lws_context *cx;
+    uint32_t lo = 0x7f000001, one = 1, two = 2, three = 3;
+    int op = LWS_SYSTATE_OPERATIONAL;
+
+    (void)state;
+    assert_non_null(srv);
+    base_info(&ni, NULL);
+    ni.port = (uint16_t)ntps_port(srv);
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    assert_true(run_until(cx, state_at_least, &op, 2000));
+    assert_int_equal(lws__ntpc_get_stats(cx, &st), 0);
+    assert_int_equal(st.sent, 0);
+    /* A link-up with no server does nothing. */
+    lws__ntpc_link_changed(cx, true);
+
+    assert_int_equal(lws__ntpc_dhcp_servers(cx, "eth9", &lo, 1), 0);
+    assert_true(run_until(cx, syncs_at_least, &one, 3000));
+    /* The same list again changes nothing; a link-up re-syncs. */
+    assert_int_equal(lws__ntpc_dhcp_servers(cx, "eth9", &lo, 1), 0);
+    lws__ntpc_link_changed(cx, false);
+    lws__ntpc_link_changed(cx, true);
+    assert_true(run_until(cx, syncs_at_least, &two, 3000));
+    /* A new list re-syncs. */
+    uint32_t two_addrs[2] = {0x7f000001, 0x7f000001};
+    assert_int_equal(lws__ntpc_dhcp_servers(cx, "eth9", two_addrs, 2), 0);
+    assert_true(run_until(cx, syncs_at_least, &three, 3000));
+    assert_int_equal(lws__ntpc_dhcp_servers(cx, NULL, &lo, 1), -EINVAL);
+    assert_int_equal(lws__ntpc_dhcp_servers(cx, "eth9", NULL, 1), -EINVAL);
+    assert_int_equal(lws__ntpc_dhcp_servers(cx, "eth9", NULL, 0), 0);
+    lws_context_destroy(cx);
+    ntps_stop(srv);
+}
+
+static lws_usec_t op_stamp;
+static int op_saves;
+
+static int stamp_load_op(struct lws_context *cx, lws_usec_t *us)
+{
+    (void)cx;
+    *us = op_stamp;
+    return 0;
+}
+
+static int stamp_save_op(struct lws_context *cx, lws_usec_t us)
+{
+    (void)cx;
+    op_stamp = us;
+    op_saves++;
+    return 0;
+}
+
+static void test_ntpc_glue_stamp_raises_floor(void **state)
+{
+    struct ntps *srv = ntps_start(0);
+    struct lws_ntpc_info ni;
+    struct lws_ntpc_status s;
+    struct lws_context *cx;
+    char dir[256], path[300], sv[64], buf[64];
+    const char *servers[] = {sv, NULL};
+    uint32_t one = 1;
+    int op = LWS_SYSTATE_OPERATIONAL, v = LWS__NTP_V_BEFORE_FLOOR;
+
+    (void)state;
+    assert_non_null(srv);
+    assert_int_equal(lt_mkdtemp(dir, sizeof(dir), "ntpc"), 0);
+    snprintf(path, sizeof(path), "%s/stamp", dir);
+    snprintf(sv, sizeof(sv), "127.0.0.1:%d", ntps_port(srv));
+
+    /* A stamp ten years ahead makes today implausible and today's server
+     * wrong. */
+    int64_t fl = future_floor_s();
+    snprintf(buf, sizeof(buf), "%lld\n", (long long)fl);
+    assert_int_equal(lt_write_file(path, buf), 0);
+    base_info(&ni, servers);
+    ni.clock_stamp_path = path;
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    assert_true(run_until(cx, verdict_seen, &v, 3000));
+    lws_ntpc_get_status(cx, &s);
+    assert_int_equal(s.floor_us, fl * LWS_US_PER_SEC);
+    ntps_set_base(srv, (fl + 1000) * NS);
+    lws_ntpc_trigger(cx);
+    assert_true(run_until(cx, state_at_least, &op, 3000));
+    lws_context_destroy(cx);
+    /* Saved after the sync and at destroy: the floor + 1000 s or later. */
+    assert_true(lt_read_file(path, buf, sizeof(buf)) > 0);
+    assert_true(strtoll(buf, NULL, 10) >= fl + 1000);
+
+    /* A garbage stamp is ignored: the build time stays the floor. */
+    assert_int_equal(lt_write_file(path, "12x4\n"), 0);
+    ntps_set_base(srv, 0);
+    memset(&rec, 0, sizeof(rec));
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    lws_ntpc_get_status(cx, &s);
+    assert_int_equal(s.floor_us, lws__ntpc_build_floor_us());
+    assert_true(run_until(cx, syncs_at_least, &one, 3000));
+    lws_context_destroy(cx);
+
+    /* The ops: load raises the floor, save is called after syncs. */
+    ni.clock_stamp_path = NULL;
+    ni.stamp_load = stamp_load_op;
+    ni.stamp_save = stamp_save_op;
+    op_stamp = lws__wall_usecs() - 2 * LWS_US_PER_SEC;
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    lws_ntpc_get_status(cx, &s);
+    assert_int_equal(s.floor_us, op_stamp > lws__ntpc_build_floor_us()
+                                     ? op_stamp
+                                     : lws__ntpc_build_floor_us());
+    assert_true(run_until(cx, syncs_at_least, &one, 3000));
+    assert_true(op_saves >= 1);
+    assert_true(llabs(op_stamp - lws__wall_usecs()) < LWS_US_PER_SEC);
+    lws_context_destroy(cx);
+    assert_true(op_saves >= 2);
+    lt_rmtree(dir);
+    ntps_stop(srv);
+}
+
+static void test_ntpc_glue_report_only(void **state)
+{
+    struct ntps *srv = ntps_start(2 * NS);
+    struct lws_ntpc_info ni;
+    struct lws_ntpc_status s;
+    struct lws_context *cx;
+    char sv[64];
+    const char *servers[] = {sv, NULL};
+    int op = LWS_SYSTATE_OPERATIONAL;
+
+    (void)state;
+    assert_non_null(srv);
+    snprintf(sv, sizeof(sv), "[::ffff:127.0.0.1]:%d", ntps_port(srv));
+    snprintf(sv, sizeof(sv), "127.0.0.1:%d", ntps_port(srv));
+    base_info(&ni, servers);
+    ni.time_policy = LWS_NTPC_TIME_ALWAYS_HOLD;
+    /* No set_clock op and no built-in setter: only reported, and a
+     * validated report still releases TIME_VALID. */
+    cx = mk(&ni, NULL);
+    assert_non_null(cx);
+    assert_true(run_until(cx, state_at_least, &op, 3000));
+    assert_int_equal(lws_ntpc_get_status(cx, &s), 0);
+    assert_true(llabs(s.offset_us - 2000000) < 20000);
+    assert_int_equal(rec.calls, 0);
+    lws_context_destroy(cx);
+    ntps_stop(srv);
+}
+
+#if LWS_WITH_SYS_ASYNC_DNS
+static void test_ntpc_glue_name_through_dns(void **state)
+{
+    struct ntps *srv = ntps_start(NS);
+    struct lws_ntpc_info ni;
+    struct lws__ntpc_stats st;
+    struct lws_context *cx;
+    char sv[64];
+    const char *servers[] = {sv, NULL};
+    uint32_t one = 1;
+
+    (void)state;
+    assert_non_null(srv);
+    /* "localhost" is answered by the resolver without the network. */
+    snprintf(sv, sizeof(sv), "localhost:%d", ntps_port(srv));
+    base_info(&ni, servers);
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    assert_true(run_until(cx, syncs_at_least, &one, 5000));
+    assert_int_equal(lws__ntpc_get_stats(cx, &st), 0);
+    assert_true(st.dns_lookups >= 1);
+    lws_context_destroy(cx);
+    ntps_stop(srv);
+}
+#endif
+
+static void test_ntpc_glue_split_hostport(void **state)
+{
+    char h[64];
+    uint16_t p;
+
+    (void)state;
+    assert_int_equal(lws__ntpc_split_hostport("a.b:123", h, sizeof(h), &p), 0);
+    assert_string_equal(h, "a.b");
+    assert_int_equal(p, 123);
+    assert_int_equal(lws__ntpc_split_hostport("1.2.3.4", h, sizeof(h), &p), 0);
+    assert_string_equal(h, "1.2.3.4");
+    assert_int_equal(p, 0);
+    assert_int_equal(lws__ntpc_split_hostport("::1", h, sizeof(h), &p), 0);
+    assert_string_equal(h, "::1");
+    assert_int_equal(
+        lws__ntpc_split_hostport("[fe80::1]:65535", h, sizeof(h), &p), 0);
+    assert_string_equal(h, "fe80::1");
+    assert_int_equal(p, 65535);
+    assert_int_equal(lws__ntpc_split_hostport("[::1]", h, sizeof(h), &p), 0);
+    assert_int_equal(p, 0);
+    assert_int_equal(lws__ntpc_split_hostport("h:65536", h, sizeof(h), &p),
+                     -EINVAL);
+    assert_int_equal(lws__ntpc_split_hostport("h:0", h, sizeof(h), &p),
+                     -EINVAL);
+    assert_int_equal(lws__ntpc_split_hostport("h:", h, sizeof(h), &p), -EINVAL);
+    assert_int_equal(lws__ntpc_split_hostport("h:1x", h, sizeof(h), &p),
+                     -EINVAL);
+    assert_int_equal(lws__ntpc_split_hostport("[::1", h, sizeof(h), &p),
+                     -EINVAL);
+    assert_int_equal(lws__ntpc_split_hostport("[::1]x", h, sizeof(h), &p),
+                     -EINVAL);
+    assert_int_equal(lws__ntpc_split_hostport("", h, sizeof(h), &p), -EINVAL);
+    assert_int_equal(lws__ntpc_split_hostport(":12", h, sizeof(h), &p),
+                     -EINVAL);
+    assert_int_equal(lws__ntpc_split_hostport("abcdef", h, 4, &p), -EINVAL);
+}
+
+static void test_ntpc_glue_oom(void **state)
+{
+    struct ntps *srv = ntps_start(0);
+    struct lws_ntpc_info ni;
+    struct lws_context *cx = NULL;
+    char sv[64], dir[256], path[300];
+    const char *servers[] = {sv, "127.0.0.2", NULL};
+    uint32_t one = 1;
+    long nth;
+
+    (void)state;
+    assert_non_null(srv);
+    assert_int_equal(lt_mkdtemp(dir, sizeof(dir), "ntpc"), 0);
+    snprintf(path, sizeof(path), "%s/stamp", dir);
+    snprintf(sv, sizeof(sv), "127.0.0.1:%d", ntps_port(srv));
+    base_info(&ni, servers);
+    ni.clock_stamp_path = path;
+    /* Fail allocation 1, 2, ... until creation succeeds: each failure is
+     * a clean NULL (ASan checks for leaks at exit). */
+    for (nth = 1; nth < 500; nth++) {
+        lws__alloc_fail_nth(nth);
+        cx = mk(&ni, &rec_ops);
+        lws__alloc_fail_nth(0);
+        if (cx)
+            break;
+    }
+    assert_non_null(cx);
+    assert_true(nth > 1);
+    assert_true(run_until(cx, syncs_at_least, &one, 3000));
+    lws_context_destroy(cx);
+
+    /* Failures while running (sockets, stamps): no crash, no leak. */
+    for (nth = 1; nth < 12; nth++) {
+        cx = mk(&ni, &rec_ops);
+        assert_non_null(cx);
+        lws__alloc_fail_nth(nth);
+        run_until(cx, syncs_at_least, &one, 300);
+        lws__alloc_fail_nth(0);
+        lws_context_destroy(cx);
+    }
+    lt_rmtree(dir);
+    ntps_stop(srv);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_ntpc_glue_plausible_clock_no_traffic,
+                               setup),
+        cmocka_unit_test_setup(test_ntpc_glue_always_hold_until_sync, setup),
+        cmocka_unit_test_setup(test_ntpc_glue_floor_refuses_then_syncs, setup),
+        cmocka_unit_test_setup(test_ntpc_glue_never_hold, setup),
+        cmocka_unit_test_setup(test_ntpc_glue_blob_server, setup),
+        cmocka_unit_test_setup(test_ntpc_glue_dhcp_and_link, setup),
+        cmocka_unit_test_setup(test_ntpc_glue_stamp_raises_floor, setup),
+        cmocka_unit_test_setup(test_ntpc_glue_report_only, setup),
+#if LWS_WITH_SYS_ASYNC_DNS
+        cmocka_unit_test_setup(test_ntpc_glue_name_through_dns, setup),
+#endif
+        cmocka_unit_test(test_ntpc_glue_split_hostport),
+        cmocka_unit_test_setup(test_ntpc_glue_oom, setup),
+    };
+
+    return cmocka_run_group_tests_name("ntpc-glue", tests, NULL, NULL);
+}
