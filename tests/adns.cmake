@@ -6,3 +6,7 @@ if(LWS_WITH_SYS_ASYNC_DNS)
   lws_add_test(NAME integration/adns SOURCES integration/it-adns.c
     LABELS integration adns TIMEOUT 60)
 endif()
+if(LWS_WITH_SYS_ASYNC_DNS)
+  lws_add_test(NAME integration/adns-hostile
+    SOURCES integration/it-adns-hostile.c LABELS integration adns TIMEOUT 60)
+endif()

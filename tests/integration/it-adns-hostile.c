@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * The resolver against a hostile DNS server living in the test's own loop
+ * (a UDP socket on loopback, a protocol of the test): forged IDs, a wrong
+ * question, a compression-pointer loop, a label running past the end,
+ * counts larger than the records, a zero-length datagram, an answer from
+ * another source port and silence.  Each is ignored or ends in a clear
+ * error, good queries keep working afterwards and nothing leaks.
+ */
+#define _GNU_SOURCE
+#include "async-dns/private-async-dns.h"
+
+#include "adns-util.h"
+#include "testutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+enum hmode {
+    H_GOOD,
+    H_WRONG_ID,
+    H_WRONG_QUESTION,
+    H_PTR_LOOP,
+    H_LABEL_PAST_END,
+    H_COUNTS_LARGER,
+    H_ZERO_LEN,
+    H_OTHER_PORT,
+    H_NEVER,
+};
+
+static enum hmode mode;
+static int other_fd = -1; /* a second socket, another source port */
+static int seen;          /* queries received */
+static struct lws *hwsi;
+
+static const uint8_t good_addr[4] = {10, 9, 9, 9};
+static const uint8_t evil_addr[4] = {6, 6, 6, 6};
+
+/* End of the (uncompressed) question of a query we received. */
+static size_t q_end(const uint8_t *q, size_t len)
+{
+    size_t p = 12;
+
+    while (p < len && q[p])
+        p += 1u + q[p];
+    return p + 5 <= len ? p + 5 : 0;
+}
+
+static size_t put_header(uint8_t *r, uint16_t id, uint16_t an)
+{
+    r[0] = (uint8_t)(id >> 8);
+    r[1] = (uint8_t)id;
+    r[2] = 0x81; /* QR, RD */
+    r[3] = 0x80; /* RA, NOERROR */
+    r[4] = 0;
+    r[5] = 1;
+    r[6] = (uint8_t)(an >> 8);
+    r[7] = (uint8_t)an;
+    memset(r + 8, 0, 4);
+    return 12;
+}
+
+static size_t put_a(uint8_t *r, size_t n, const uint8_t *addr)
+{
+    static const uint8_t rr[] = {0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4};
+
+    memcpy(r + n, rr, sizeof(rr));
+    memcpy(r + n + sizeof(rr), addr, 4);
+    return n + sizeof(rr) + 4;
+}
+
+/* A reply to query @q: @an records claimed, one A record of @addr present
+ * when @addr is set (only for A questions). */
+static size_t reply(uint8_t *r, const uint8_t *q, size_t qe, uint16_t id,
+                    uint16_t an, const uint8_t *addr)
+{
+    size_t n = put_header(r, id, an);
+
+    memcpy(r + n, q + 12, qe - 12);
+    n += qe - 12;
+    return addr ? put_a(r, n, addr) : n;
+}
+
+static void send_to_peer(int fd, const void *buf, size_t len)
+{
+    size_t sl;
+    const void *peer = lws_get_udp_peer(hwsi, &sl);
+
+    assert_non_null(peer);
+    sendto(fd, buf, len, 0, peer, (socklen_t)sl);
+}
+
+static void hostile_rx(const uint8_t *q, size_t len)
+{
+    uint8_t r[600];
+    size_t qe = q_end(q, len), n;
+    uint16_t id, qtype;
+    int fd = lws_get_socket_fd(hwsi);
+
+    if (!qe)
+        return;
+    seen++;
+    id = (uint16_t)((q[0] << 8) | q[1]);
+    qtype = (uint16_t)((q[qe - 4] << 8) | q[qe - 3]);
+    if (qtype != 1 || mode == H_GOOD) {
+        n = reply(r, q, qe, id, qtype == 1, qtype == 1 ? good_addr : NULL);
+        send_to_peer(fd, r, n);
+        return;
+    }
+    switch (mode) {
+    case H_WRONG_ID:
+        n = reply(r, q, qe, id ^ 0x5a5a, 1, evil_addr);
+        send_to_peer(fd, r, n);
+        break;
+    case H_WRONG_QUESTION: {
+        static const uint8_t evil_q[] = {4,   'e', 'v', 'i', 'l', 4, 't', 'e',
+                                         's', 't', 0,   0,   1,   0, 1};
+        n = put_header(r, id, 1);
+        memcpy(r + n, evil_q, sizeof(evil_q));
+        n = put_a(r, n + sizeof(evil_q), evil_addr);
+        send_to_peer(fd, r, n);
+        break;
+    }
+    case H_PTR_LOOP:
+        n = reply(r, q, qe, id, 1, NULL);
+        /* The owner name is a pointer to itself. */
+        r[n] = (uint8_t)(0xc0 | (n >> 8));
+        r[n + 1] = (uint8_t)n;
+        memcpy(r + n + 2, "\0\1\0\1\0\0\0\x3c\0\4", 10);
+        memcpy(r + n + 12, evil_addr, 4);
+        send_to_peer(fd, r, n + 16);
+        return;
+    case H_LABEL_PAST_END:
+        n = reply(r, q, qe, id, 1, NULL);
+        r[n] = 50; /* a 50-byte label, 2 bytes present */
+        r[n + 1] = 'a';
+        r[n + 2] = 'b';
+        send_to_peer(fd, r, n + 3);
+        return;
+    case H_COUNTS_LARGER:
+        n = reply(r, q, qe, id, 5, good_addr);
+        send_to_peer(fd, r, n);
+        return;
+    case H_ZERO_LEN:
+        send_to_peer(fd, r, 0);
+        break;
+    case H_OTHER_PORT:
+        n = reply(r, q, qe, id, 1, evil_addr);
+        send_to_peer(other_fd, r, n);
+        break;
+    case H_NEVER:
+        return;
+    default:
+        break;
+    }
+    /* Then the genuine answer, which must be the one used. */
+    n = reply(r, q, qe, id, 1, good_addr);
+    send_to_peer(fd, r, n);
+}
+
+static int hostile_cb(struct lws *wsi, enum lws_callback_reasons reason,
+                      void *user, void *in, size_t len)
+{
+    if (reason == LWS_CALLBACK_RAW_RX && in)
+        hostile_rx(in, len);
+    return 0;
+}
+
+static const struct lws_protocols prots[] = {
+    {"hostile", hostile_cb, 0, 0, 0, NULL, 0}, LWS_PROTOCOL_LIST_TERM};
+
+struct hctx {
+    struct lws_context *cx;
+    size_t heap0;
+};
+
+static int setup(void **state)
+{
+    static struct hctx h;
+    static char srv[64];
+    static const char *servers[2] = {srv, NULL};
+    struct lws_adns_info ai = {0};
+    struct sockaddr_in sin;
+    socklen_t sl = sizeof(sin);
+
+    h.heap0 = lws__heap_in_use();
+    ai.query_deadline_ms = 400;
+    ai.try_timeout_ms = 2000;
+    /* Bind the hostile socket first, then point the resolver at it. */
+    srv[0] = '\0';
+    h.cx = adns_t_context(&ai, NULL, prots);
+    assert_non_null(h.cx);
+    hwsi = lws_create_adopt_udp(lws_get_vhost_by_name(h.cx, "system"),
+                                "127.0.0.1", 0, LWS_CAUDP_BIND, "hostile", NULL,
+                                NULL, NULL, NULL, NULL);
+    assert_non_null(hwsi);
+    assert_int_equal(
+        getsockname(lws_get_socket_fd(hwsi), (struct sockaddr *)&sin, &sl), 0);
+    {
+        lws_sockaddr46 sa;
+
+        memset(&sa, 0, sizeof(sa));
+        sa.sa4.sin_family = AF_INET;
+        sa.sa4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sa.sa4.sin_port = sin.sin_port;
+        assert_int_equal(lws_async_dns_server_add(h.cx, &sa), 0);
+    }
+    (void)servers;
+    other_fd = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(other_fd >= 0);
+    mode = H_GOOD;
+    seen = 0;
+    *state = &h;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct hctx *h = *state;
+
+    lws_context_destroy(h->cx);
+    close(other_fd);
+    /* Everything the library held is back. */
+    assert_int_equal(lws__heap_in_use(), h->heap0);
+    return 0;
+}
+
+static void resolve(struct lws_context *cx, const char *name,
+                    struct adns_t_res *r)
+{
+    memset(r, 0, sizeof(*r));
+    assert_int_equal(
+        lws_async_dns_query(cx, 0, name, LWS_ADNS_RECORD_A, adns_t_cb, NULL, r),
+        LADNS_RET_CONTINUING);
+    assert_true(adns_t_run_until(cx, &r->calls, 1, 5000));
+    assert_int_equal(r->calls, 1);
+}
+
+/* The hostile reply is ignored: the genuine one wins. */
+static void expect_ignored(void **state, enum hmode m)
+{
+    struct hctx *h = *state;
+    struct adns_t_res r;
+
+    mode = m;
+    resolve(h->cx, "victim.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_int_equal(r.naddr, 1);
+    assert_string_equal(r.addr[0], "10.9.9.9");
+    mode = H_GOOD;
+    resolve(h->cx, "after.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+}
+
+/* The hostile reply ends the lookup with @status, nothing is cached and the
+ * resolver still answers good queries. */
+static void expect_error(void **state, enum hmode m, int status)
+{
+    struct hctx *h = *state;
+    struct adns_t_res r;
+    struct lws_adns_stats st;
+
+    mode = m;
+    resolve(h->cx, "victim.test", &r);
+    assert_int_equal(r.n, status);
+    assert_int_equal(r.naddr, 0);
+    assert_int_equal(lws_adns_get_stats(h->cx, &st), 0);
+    assert_int_equal(st.cache_entries, 0);
+    mode = H_GOOD;
+    resolve(h->cx, "victim.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.addr[0], "10.9.9.9");
+}
+
+static void test_adns_hostile_wrong_id(void **state)
+{
+    expect_ignored(state, H_WRONG_ID);
+}
+
+static void test_adns_hostile_wrong_question(void **state)
+{
+    expect_ignored(state, H_WRONG_QUESTION);
+}
+
+static void test_adns_hostile_zero_length(void **state)
+{
+    expect_ignored(state, H_ZERO_LEN);
+}
+
+static void test_adns_hostile_other_port(void **state)
+{
+    expect_ignored(state, H_OTHER_PORT);
+}
+
+static void test_adns_hostile_pointer_loop(void **state)
+{
+    expect_error(state, H_PTR_LOOP, LADNS_RET_FAILED);
+}
+
+static void test_adns_hostile_label_past_end(void **state)
+{
+    expect_error(state, H_LABEL_PAST_END, LADNS_RET_FAILED);
+}
+
+static void test_adns_hostile_counts_larger(void **state)
+{
+    expect_error(state, H_COUNTS_LARGER, LADNS_RET_FAILED);
+}
+
+static void test_adns_hostile_never(void **state)
+{
+    struct hctx *h = *state;
+    long long t0 = lt_now_ms();
+
+    expect_error(state, H_NEVER, LADNS_RET_TIMEDOUT);
+    (void)h;
+    assert_true(lt_now_ms() - t0 < 3000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_adns_hostile_wrong_id, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_wrong_question, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_zero_length, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_other_port, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_pointer_loop, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_label_past_end, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_counts_larger, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_never, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests_name("adns-hostile", tests, NULL, NULL);
+}
