@@ -8,4 +8,7 @@ if(LWS_WITH_SYS_NTPCLIENT)
     TIMEOUT 30)
   lws_add_test(NAME unit/ntpc-glue SOURCES unit/test-ntpc-glue.c
     LABELS unit ntpc TIMEOUT 90)
+  lws_add_test(NAME integration/ntpc-chronyd
+    SOURCES integration/it-ntpc-chronyd.c LABELS integration ntpc
+    TIMEOUT 120)
 endif()

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * The SNTP client against a real chronyd started by the test in a network
+ * namespace of its own: the first sync releases TIME_VALID (always-hold
+ * policy), the offset agrees with a reference client's (ntpdig, or chronyd
+ * -Q) against the same server, and with the server down the client backs
+ * off and retries until the server is back and it syncs again.  The clock
+ * is never set: a recording set_clock op stands in for it.
+ */
+#include "ntpclient/private-ntpclient.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ntpc-chrony.h"
+#include "testutil.h"
+
+#define CHECK(c)                                                               \
+    do {                                                                       \
+        if (!(c)) {                                                            \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
+                    #c);                                                       \
+            exit(1);                                                           \
+        }                                                                      \
+    } while (0)
+
+static int clock_calls;
+static lws_usec_t clock_last_us, clock_wall_at;
+
+static int rec_set_clock(lws_usec_t us)
+{
+    clock_calls++;
+    clock_last_us = us;
+    clock_wall_at = lws__wall_usecs();
+    return 0;
+}
+
+static lws_sorted_usec_list_t beat;
+
+static void beat_cb(lws_sorted_usec_list_t *sul)
+{
+    lws_sul_schedule(sul->cx, 0, sul, beat_cb, 5 * LWS_US_PER_MS);
+}
+
+typedef bool (*cond_t)(struct lws_context *cx, void *arg);
+
+static bool run_until(struct lws_context *cx, cond_t cond, void *arg,
+                      int timeout_ms)
+{
+    long long end = lt_now_ms() + timeout_ms * lt_timeout_scale();
+
+    memset(&beat, 0, sizeof(beat));
+    lws_sul_schedule(cx, 0, &beat, beat_cb, 5 * LWS_US_PER_MS);
+    while (!cond(cx, arg) && lt_now_ms() < end)
+        lws_service(cx, 0);
+    lws_sul_cancel(&beat);
+    return cond(cx, arg);
+}
+
+static struct lws__ntpc_stats stats(struct lws_context *cx)
+{
+    struct lws__ntpc_stats st;
+
+    CHECK(!lws__ntpc_get_stats(cx, &st));
+    return st;
+}
+
+static bool operational(struct lws_context *cx, void *arg)
+{
+    (void)arg;
+    return lws_system_get_state_manager(cx)->state >= LWS_SYSTATE_OPERATIONAL;
+}
+
+static bool syncs_at_least(struct lws_context *cx, void *arg)
+{
+    return stats(cx).syncs >= *(uint32_t *)arg;
+}
+
+static bool switches_at_least(struct lws_context *cx, void *arg)
+{
+    return stats(cx).server_switches >= *(uint32_t *)arg;
+}
+
+static int cmp64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+#define ROUNDS 7
+
+int main(void)
+{
+    static const lws_system_ops_t ops = {.set_clock = rec_set_clock};
+    static const char *const servers[] = {"127.0.0.1", NULL};
+    struct lws_context_creation_info info;
+    struct lws_ntpc_info ni;
+    struct lws_ntpc_status st;
+    struct ntpc_chrony ch;
+    struct lws_context *cx;
+    int64_t ours[ROUNDS], ref[ROUNDS], diff;
+    uint32_t want;
+    int r;
+
+    r = ntpc_chrony_setup(&ch);
+    if (r)
+        return r == LT_SKIP ? LT_SKIP : 1;
+    CHECK(!ntpc_chrony_start(&ch));
+
+    memset(&ni, 0, sizeof(ni));
+    ni.servers = servers;
+    ni.time_policy = LWS_NTPC_TIME_ALWAYS_HOLD;
+    ni.reply_timeout_ms = 200;
+    ni.retry_min_ms = 100;
+    ni.retry_max_ms = 800;
+    memset(&info, 0, sizeof(info));
+    info.ntpc = &ni;
+    info.system_ops = &ops;
+    cx = lws_create_context(&info);
+    CHECK(cx);
+
+    /* 1. First sync: a burst, then TIME_VALID passes. */
+    CHECK(run_until(cx, operational, NULL, 5000));
+    CHECK(clock_calls == 1);
+    CHECK(!lws_ntpc_get_status(cx, &st));
+    CHECK(st.stratum == 10);
+    CHECK(ntohs(st.server.sa4.sin_port) == 123);
+    /* chronyd serves this machine's own clock. */
+    CHECK(llabs(clock_last_us - clock_wall_at) < 5000);
+    CHECK(stats(cx).sent >= 4);
+    fprintf(stderr, "first sync: offset %lld us, delay %lld us\n",
+            (long long)st.offset_us, (long long)st.delay_us);
+
+    /* 2. Offset agreement with the reference client, medians. */
+    for (int i = 0; i < ROUNDS; i++) {
+        want = stats(cx).syncs + 1;
+        lws_ntpc_trigger(cx);
+        CHECK(run_until(cx, syncs_at_least, &want, 3000));
+        CHECK(!lws_ntpc_get_status(cx, &st));
+        ours[i] = st.offset_us;
+        CHECK(!ntpc_ref_offset_us(&ch, &ref[i]));
+    }
+    qsort(ours, ROUNDS, sizeof(ours[0]), cmp64);
+    qsort(ref, ROUNDS, sizeof(ref[0]), cmp64);
+    diff = ours[ROUNDS / 2] - ref[ROUNDS / 2];
+    fprintf(stderr, "median offset: ours %lld us, reference %lld us\n",
+            (long long)ours[ROUNDS / 2], (long long)ref[ROUNDS / 2]);
+    CHECK(llabs(diff) < 1000);
+
+    /* 3. Server down: the client times out, backs off, retries. */
+    ntpc_chrony_stop(&ch);
+    uint32_t syncs = stats(cx).syncs, sent = stats(cx).sent;
+    want = stats(cx).server_switches + 3;
+    lws_ntpc_trigger(cx);
+    CHECK(run_until(cx, switches_at_least, &want, 8000));
+    CHECK(stats(cx).syncs == syncs);
+    CHECK(stats(cx).sent >= sent + 6);
+    CHECK(lws_system_get_state_manager(cx)->state == LWS_SYSTATE_OPERATIONAL);
+
+    /* 4. Server back: the next retry syncs. */
+    CHECK(!ntpc_chrony_start(&ch));
+    want = syncs + 1;
+    CHECK(run_until(cx, syncs_at_least, &want, 5000));
+    CHECK(!lws_ntpc_get_status(cx, &st));
+    CHECK(llabs(st.offset_us) < 5000);
+
+    lws_context_destroy(cx);
+    fprintf(stderr, "ok\n");
+    return 0;
+}
