@@ -11,4 +11,7 @@ if(LWS_WITH_SYS_NTPCLIENT)
   lws_add_test(NAME integration/ntpc-chronyd
     SOURCES integration/it-ntpc-chronyd.c LABELS integration ntpc
     TIMEOUT 120)
+  lws_add_test(NAME integration/ntpc-hostile
+    SOURCES integration/it-ntpc-hostile.c LABELS integration ntpc
+    TIMEOUT 60)
 endif()
