@@ -14,4 +14,16 @@ if(LWS_WITH_SYS_NTPCLIENT)
   lws_add_test(NAME integration/ntpc-hostile
     SOURCES integration/it-ntpc-hostile.c LABELS integration ntpc
     TIMEOUT 60)
+  lws_add_test(NAME fuzz/ntp-packet SOURCES fuzz/fuzz-ntp-packet.c
+    fuzz/replay-main.c ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/ntp-packet
+    LABELS fuzz ntpc TIMEOUT 60)
+  # replay-main.c uses scandir(), which strict C11 hides.
+  target_compile_definitions(test-fuzz-ntp-packet PRIVATE _DEFAULT_SOURCE)
+  if(LWS_BUILD_FUZZERS)
+    add_executable(fuzzer-ntp-packet fuzz/fuzz-ntp-packet.c)
+    target_compile_options(fuzzer-ntp-packet PRIVATE
+      -fsanitize=fuzzer,address)
+    target_link_options(fuzzer-ntp-packet PRIVATE -fsanitize=fuzzer,address)
+    target_link_libraries(fuzzer-ntp-packet PRIVATE lws-test-support)
+  endif()
 endif()
