@@ -345,24 +345,26 @@ static void test_dhcpc_codec_ip4udp(void **state)
      * (a swap keeps the one's complement sum: the checksum still holds) */
     pkt[21] = 67;
     pkt[23] = 68;
-    assert_int_equal(lws__ip4udp_unwrap(pkt, (size_t)n, &ofs, &plen, &src), 0);
+    assert_int_equal(
+        lws__ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src), 0);
     pkt[100] ^= 0x40; /* a payload bit: UDP checksum now wrong */
-    assert_int_equal(lws__ip4udp_unwrap(pkt, (size_t)n, &ofs, &plen, &src),
-                     -EBADMSG);
+    assert_int_equal(
+        lws__ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src), -EBADMSG);
     pkt[26] = pkt[27] = 0; /* no checksum */
-    assert_int_equal(lws__ip4udp_unwrap(pkt, (size_t)n, &ofs, &plen, &src), 0);
+    assert_int_equal(
+        lws__ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src), 0);
     assert_int_equal(ofs, 28);
     assert_int_equal(plen, 400);
     assert_int_equal(src, dt_ip("10.0.0.9"));
     pkt[10] ^= 1; /* IP header checksum */
-    assert_int_equal(lws__ip4udp_unwrap(pkt, (size_t)n, &ofs, &plen, &src),
-                     -EBADMSG);
+    assert_int_equal(
+        lws__ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src), -EBADMSG);
     pkt[10] ^= 1;
-    assert_int_equal(lws__ip4udp_unwrap(pkt, 100, &ofs, &plen, &src),
+    assert_int_equal(lws__ip4udp_unwrap(pkt, 100, true, &ofs, &plen, &src),
                      -EBADMSG); /* total length beyond the buffer */
     pkt[23] = 69;
-    assert_int_equal(lws__ip4udp_unwrap(pkt, (size_t)n, &ofs, &plen, &src),
-                     -EBADMSG);
+    assert_int_equal(
+        lws__ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src), -EBADMSG);
     assert_int_equal(lws__ip4udp_wrap(pkt, 100, 400, 0, 0), -EINVAL);
 }
 

@@ -474,8 +474,8 @@ int lws__ip4udp_wrap(uint8_t *buf, size_t len, size_t plen, uint32_t src,
     return (int)total;
 }
 
-int lws__ip4udp_unwrap(const uint8_t *pkt, size_t len, size_t *payload_ofs,
-                       size_t *payload_len, uint32_t *src)
+int lws__ip4udp_unwrap(const uint8_t *pkt, size_t len, bool check_udp,
+                       size_t *payload_ofs, size_t *payload_len, uint32_t *src)
 {
     struct lws__wire w;
     uint8_t vihl;
@@ -505,7 +505,8 @@ int lws__ip4udp_unwrap(const uint8_t *pkt, size_t len, size_t *payload_ofs,
         ulen > tot - ihl)
         return -EBADMSG;
     /* A zero UDP checksum means "none" (RFC 768). */
-    if ((pkt[ihl + 6] || pkt[ihl + 7]) && udp_csum(pkt, pkt + ihl, ulen))
+    if (check_udp && (pkt[ihl + 6] || pkt[ihl + 7]) &&
+        udp_csum(pkt, pkt + ihl, ulen))
         return -EBADMSG;
     *payload_ofs = ihl + 8;
     *payload_len = ulen - 8;

@@ -48,13 +48,14 @@ int lws__dhcpc_raw_open(int ifindex)
     };
     struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]),
                               .filter = code};
-    int fd, r;
+    int fd, r, one = 1;
 
     /* Protocol 0 until the filter is on, so nothing unfiltered queues. */
     fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -errno;
-    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog))) {
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) ||
+        setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one))) {
         r = -errno;
         goto fail;
     }
@@ -88,19 +89,47 @@ int lws__dhcpc_raw_send(int fd, int ifindex, const uint8_t *pkt, size_t len)
     return sock_packet_send(fd, ifindex, ETH_P_IP, pkt, len);
 }
 
-int lws__dhcpc_raw_recv(int fd, uint8_t *buf, size_t len)
+int lws__dhcpc_raw_recv(int fd, uint8_t *buf, size_t len, bool *csum_ok)
 {
+    union {
+        struct cmsghdr h;
+        uint8_t b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+    } cb;
     struct sockaddr_ll ll;
-    socklen_t sl = sizeof(ll);
+    struct iovec iov = {.iov_base = buf, .iov_len = len};
+    struct msghdr mh;
     ssize_t n;
 
     for (;;) {
-        n = recvfrom(fd, buf, len, 0, (struct sockaddr *)&ll, &sl);
+        memset(&mh, 0, sizeof(mh));
+        mh.msg_name = &ll;
+        mh.msg_namelen = sizeof(ll);
+        mh.msg_iov = &iov;
+        mh.msg_iovlen = 1;
+        mh.msg_control = &cb;
+        mh.msg_controllen = sizeof(cb);
+        n = recvmsg(fd, &mh, MSG_DONTWAIT);
         if (n < 0)
             return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-        if (ll.sll_pkttype != PACKET_OUTGOING)
-            return (int)n;
-        sl = sizeof(ll); /* our own transmission looped back: skip */
+        if (ll.sll_pkttype == PACKET_OUTGOING)
+            continue; /* our own transmission looped back */
+        if (csum_ok) {
+            *csum_ok = true;
+            for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c;
+                 c = CMSG_NXTHDR(&mh, c)) {
+                struct tpacket_auxdata aux;
+
+                if (c->cmsg_level != SOL_PACKET ||
+                    c->cmsg_type != PACKET_AUXDATA ||
+                    c->cmsg_len < CMSG_LEN(sizeof(aux)))
+                    continue;
+                memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+                /* Checksum offload on a local path: not filled in. */
+                if (aux.tp_status & TP_STATUS_CSUMNOTREADY)
+                    *csum_ok = false;
+            }
+        }
+        return (int)n;
     }
 }
 

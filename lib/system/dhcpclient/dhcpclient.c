@@ -643,13 +643,14 @@ static void dhcpc_if_rx(struct dhcpc_if *ifc, struct lws *wsi)
     /* Drain what is queued, feeding each packet to the core. */
     while (buf && o) {
         size_t ofs = 0, plen;
+        bool csum_ok = true;
         uint32_t src;
         ssize_t n;
 
         if (wsi == ifc->wsi_udp)
             n = recv(fd, buf, DHCPC_RX_BUF, MSG_DONTWAIT);
         else
-            n = lws__dhcpc_raw_recv(fd, buf, DHCPC_RX_BUF);
+            n = lws__dhcpc_raw_recv(fd, buf, DHCPC_RX_BUF, &csum_ok);
         if (n <= 0)
             break;
         if (wsi == ifc->wsi_arp) {
@@ -657,7 +658,8 @@ static void dhcpc_if_rx(struct dhcpc_if *ifc, struct lws *wsi)
         } else {
             plen = (size_t)n;
             if (wsi == ifc->wsi_raw &&
-                lws__ip4udp_unwrap(buf, (size_t)n, &ofs, &plen, &src)) {
+                lws__ip4udp_unwrap(buf, (size_t)n, csum_ok, &ofs, &plen,
+                                   &src)) {
                 lwsl_debug("%s: bad IPv4/UDP frame dropped", ifc->ifname);
                 continue;
             }

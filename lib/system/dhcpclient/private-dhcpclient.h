@@ -122,9 +122,12 @@ int lws__dhcp4_build(void *buf, size_t len,
 int lws__ip4udp_wrap(uint8_t *buf, size_t len, size_t plen, uint32_t src,
                      uint32_t dst) LWS__MUST_CHECK;
 /* Checks an IPv4 datagram (header, lengths, checksums, UDP to port 68, not
- * fragmented) and finds its UDP payload.  @return 0 or -EBADMSG. */
-int lws__ip4udp_unwrap(const uint8_t *pkt, size_t len, size_t *payload_ofs,
-                       size_t *payload_len, uint32_t *src) LWS__MUST_CHECK;
+ * fragmented) and finds its UDP payload.  @udp_csum false skips the UDP
+ * checksum (the kernel says it was never computed: offload on a local
+ * link).  @return 0 or -EBADMSG. */
+int lws__ip4udp_unwrap(const uint8_t *pkt, size_t len, bool udp_csum,
+                       size_t *payload_ofs, size_t *payload_len,
+                       uint32_t *src) LWS__MUST_CHECK;
 
 /* ARP over Ethernet (RFC 826), for RFC 5227 probes and conflict checks. */
 #define LWS__ARP_LEN 28
@@ -271,8 +274,10 @@ const char *lws__dhcpc_state_name(int s);
 int lws__dhcpc_raw_open(int ifindex);
 /* Sends an IPv4 datagram to the link broadcast address. */
 int lws__dhcpc_raw_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
-/* Reads one datagram; @return length, 0 if none, -errno. */
-int lws__dhcpc_raw_recv(int fd, uint8_t *buf, size_t len);
+/* Reads one datagram; @return length, 0 if none, -errno.  *@csum_ok is
+ * false when the kernel says the checksum is not filled in yet (may be
+ * NULL). */
+int lws__dhcpc_raw_recv(int fd, uint8_t *buf, size_t len, bool *csum_ok);
 /* UDP socket bound to @ip:68 on @ifname (host order).  fd or -errno. */
 int lws__dhcpc_udp_open(const char *ifname, uint32_t ip);
 int lws__dhcpc_udp_send(int fd, uint32_t dst, const uint8_t *buf, size_t len);

@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * DHCPv4 client against a real dnsmasq, as root, in two network namespaces
+ * joined by a veth pair that this test creates and removes.  The test
+ * thread itself moves into the client namespace; dnsmasq runs in the
+ * server one.  Covered: DORA with the lease really on the interface
+ * (`ip addr`, `ip route`), the system state held at DHCP until BOUND, DNS
+ * servers handed to the resolver (a real lookup through dnsmasq), NTP
+ * servers reported, renewal at a short T1, RELEASE seen in dnsmasq's lease
+ * file, INIT-REBOOT after a restart from the lease file, link down/up, and
+ * Rapid Commit.
+ */
+#include "private-dhcpclient.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dhcpc-msg.h"
+#include "dhcpc-netns.h"
+#include "testutil.h"
+
+#define SRV_IP "10.77.0.1"
+
+static struct dt_netpair np;
+static char tmpdir[200], leasefile[256], logfile[256], statedir[256];
+static pid_t dm_pid = -1;
+static int saved_ns = -1;
+
+struct cli {
+    struct lws_context *cx;
+    struct lws_dhcpc_info di;
+    int events[64];
+    int n_events;
+    lws_dhcpc_ifstate_t last;
+    int bound_state_seen; /* core state at the last BOUND */
+};
+
+static void dm_stop(void)
+{
+    if (dm_pid > 0)
+        lt_kill(dm_pid, 2000);
+    dm_pid = -1;
+}
+
+static int dm_start(bool rapid)
+{
+    char a_if[64], a_lf[300], a_pid[300];
+    char *argv[] = {"dnsmasq",
+                    "-k",
+                    "--conf-file=/dev/null",
+                    "--no-resolv",
+                    "--no-hosts",
+                    "--address=/lws.test/10.9.8.7",
+                    "--bind-interfaces",
+                    a_if,
+                    "--dhcp-range=10.77.0.50,10.77.0.99,255.255.255.0,2m",
+                    a_lf,
+                    a_pid,
+                    "--dhcp-option=option:ntp-server,10.77.0.1",
+                    "--dhcp-option=option:T1,3",
+                    "--dhcp-option=option:T2,5",
+                    "--no-ping",
+                    "--log-dhcp",
+                    "--log-facility=-",
+                    "--user=root",
+                    rapid ? "--dhcp-rapid-commit" : NULL,
+                    NULL};
+
+    snprintf(a_if, sizeof(a_if), "--interface=%s", np.if_srv);
+    snprintf(a_lf, sizeof(a_lf), "--dhcp-leasefile=%s", leasefile);
+    snprintf(a_pid, sizeof(a_pid), "--pid-file=%s/dnsmasq.pid", tmpdir);
+    unlink(logfile);
+    dm_pid = lt_spawn(argv, logfile, np.ns_srv);
+    if (dm_pid < 0 ||
+        !lt_wait_file_contains(logfile, "DHCP, sockets bound", 5000)) {
+        fprintf(stderr, "dnsmasq did not start\n");
+        dm_stop();
+        return -1;
+    }
+    return 0;
+}
+
+static int count_in_file(const char *path, const char *needle)
+{
+    static char buf[1 << 18];
+    int n = 0;
+
+    if (lt_read_file(path, buf, sizeof(buf)) < 0)
+        return 0;
+    for (const char *p = buf; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
+static int cb(void *opaque, lws_dhcpc_ifstate_t *is)
+{
+    struct cli *c = opaque;
+
+    if (c->n_events < 64)
+        c->events[c->n_events++] = is->event;
+    c->last = *is;
+    return 0;
+}
+
+static void tick_cb(lws_sorted_usec_list_t *sul)
+{
+    (void)sul;
+}
+
+static bool run_until(struct cli *c, bool (*cond)(struct cli *c), int ms)
+{
+    static lws_sorted_usec_list_t tick;
+    long long end = lt_now_ms() + ms * lt_timeout_scale();
+
+    while (!cond(c)) {
+        if (lt_now_ms() > end)
+            return false;
+        lws_sul_schedule(c->cx, 0, &tick, tick_cb, 20 * LWS_US_PER_MS);
+        lws_service(c->cx, 0);
+    }
+    lws_sul_cancel(&tick);
+    return true;
+}
+
+static bool has_event(struct cli *c, int ev)
+{
+    for (int i = 0; i < c->n_events; i++)
+        if (c->events[i] == ev)
+            return true;
+    return false;
+}
+
+static bool is_bound(struct cli *c)
+{
+    return has_event(c, LWS_DHCPC_EVENT_BOUND);
+}
+
+static void cli_create(struct cli *c, const char *lease_dir)
+{
+    struct lws_context_creation_info info;
+
+    memset(c, 0, sizeof(*c));
+    memset(&info, 0, sizeof(info));
+    c->di.retx_base_ms = 1000;
+    c->di.retx_jitter_ms = 100;
+    c->di.renew_min_ms = 500;
+    c->di.hostname = "lwsdut";
+    c->di.lease_dir = lease_dir;
+    info.dhcpc = &c->di;
+    info.target_state = LWS_SYSTATE_DHCP;
+    c->cx = lws_create_context(&info);
+    assert_non_null(c->cx);
+}
+
+static void cli_request(struct cli *c)
+{
+    assert_int_equal(lws_dhcpc_request(c->cx, np.if_cli, AF_INET, cb, c), 0);
+}
+
+static void cli_destroy(struct cli *c)
+{
+    lws_context_destroy(c->cx);
+    c->cx = NULL;
+}
+
+static void sh_cli(char *out, size_t len, const char *what)
+{
+    dt_netns_sh(np.ns_cli, out, len, "ip -4 %s show dev %s", what, np.if_cli);
+}
+
+static void fresh_iface(void)
+{
+    dt_netns_sh(np.ns_cli, NULL, 0, "ip addr flush dev %s", np.if_cli);
+    dt_link_set(np.ns_cli, np.if_cli, true);
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static int dns_done;
+static char dns_result[64];
+
+static struct lws *dns_cb(struct lws *wsi, const char *ads,
+                          const struct addrinfo *result, int n, void *opaque)
+{
+    (void)wsi, (void)ads, (void)opaque;
+    dns_done = n < 0 ? n : 1;
+    if (result && result->ai_family == AF_INET)
+        inet_ntop(AF_INET,
+                  &((const struct sockaddr_in *)result->ai_addr)->sin_addr,
+                  dns_result, sizeof(dns_result));
+    lws_async_dns_freeaddrinfo(&result);
+    return NULL;
+}
+
+static bool dns_finished(struct cli *c)
+{
+    (void)c;
+    return dns_done != 0;
+}
+
+static void test_dhcpc_dnsmasq_dora_applies_lease(void **state)
+{
+    struct cli c;
+    char out[2048], mac[32];
+    lws_state_manager_t *mgr;
+
+    (void)state;
+    fresh_iface();
+    cli_create(&c, NULL);
+    cli_request(&c);
+    mgr = lws_system_get_state_manager(c.cx);
+    assert_true(run_until(&c, is_bound, 10000));
+    assert_int_equal(c.last.state, LWS_DHCPC_STATE_BOUND);
+    assert_true(c.last.ipv4 >= dt_ip("10.77.0.50") &&
+                c.last.ipv4 <= dt_ip("10.77.0.99"));
+    assert_int_equal(c.last.server, dt_ip(SRV_IP));
+    assert_int_equal(c.last.prefix_len, 24);
+    assert_int_equal(c.last.lease_secs, 120);
+    assert_int_equal(c.last.t1_secs, 3);
+    assert_int_equal(c.last.t2_secs, 5);
+    assert_int_equal(c.last.ntp_count, 1);
+    assert_int_equal(c.last.ntp[0], dt_ip(SRV_IP));
+    assert_int_equal(c.last.dns_count, 1);
+    assert_int_equal(c.last.dns[0], dt_ip(SRV_IP));
+    assert_int_equal(c.last.rapid_commit, 0);
+    assert_int_equal(lws_dhcpc_status(c.cx, NULL), 1);
+
+    /* really on the interface */
+    sh_cli(out, sizeof(out), "addr");
+    {
+        char want[64];
+        struct in_addr ia = {htonl(c.last.ipv4)};
+
+        snprintf(want, sizeof(want), "inet %s/24", inet_ntoa(ia));
+        assert_non_null(strstr(out, want));
+        assert_non_null(strstr(out, "brd 10.77.0.255"));
+    }
+    sh_cli(out, sizeof(out), "route");
+    assert_non_null(strstr(out, "default via " SRV_IP));
+    assert_non_null(strstr(out, "proto dhcp"));
+
+    /* the DHCP step passed once bound */
+    assert_true(mgr->state >= LWS_SYSTATE_DHCP);
+
+    /* dnsmasq recorded the lease with our hostname */
+    snprintf(mac, sizeof(mac), "%02x:%02x:%02x", c.last.mac[3], c.last.mac[4],
+             c.last.mac[5]);
+    assert_true(count_in_file(leasefile, mac) >= 1);
+    assert_true(count_in_file(leasefile, "lwsdut") >= 1);
+
+    /* DNS servers handed to the resolver: a real lookup via dnsmasq */
+    dns_done = 0;
+    dns_result[0] = '\0';
+    lws_async_dns_query(c.cx, 0, "host.lws.test", LWS_ADNS_RECORD_A, dns_cb,
+                        NULL, NULL);
+    assert_true(run_until(&c, dns_finished, 5000));
+    assert_int_equal(dns_done, 1);
+    assert_string_equal(dns_result, "10.9.8.7");
+    cli_destroy(&c);
+}
+
+static bool renewed(struct cli *c)
+{
+    lws_dhcpc_ifstate_t is;
+
+    return !lws_dhcpc_get_ifstate(c->cx, np.if_cli, &is) &&
+           is.state == LWS_DHCPC_STATE_BOUND &&
+           is.lease_start > c->last.lease_start;
+}
+
+static void test_dhcpc_dnsmasq_renews_at_t1(void **state)
+{
+    struct cli c;
+    int acks;
+
+    (void)state;
+    fresh_iface();
+    cli_create(&c, NULL);
+    cli_request(&c);
+    assert_true(run_until(&c, is_bound, 10000));
+    acks = count_in_file(logfile, "DHCPACK");
+    /* T1 = 3 s: a unicast REQUEST and dnsmasq's ACK restart the lease */
+    assert_true(run_until(&c, renewed, 8000));
+    assert_true(count_in_file(logfile, "DHCPACK") > acks);
+    assert_true(lws_dhcpc_status(c.cx, NULL));
+    cli_destroy(&c);
+}
+
+static bool released(struct cli *c)
+{
+    return has_event(c, LWS_DHCPC_EVENT_RELEASED);
+}
+
+static bool dnsmasq_saw_release(struct cli *c)
+{
+    (void)c;
+    return count_in_file(logfile, "DHCPRELEASE") > 0;
+}
+
+static bool lease_gone(void *ip)
+{
+    return count_in_file(leasefile, ip) == 0;
+}
+
+static void test_dhcpc_dnsmasq_release_on_remove(void **state)
+{
+    struct cli c;
+    char out[2048], ipbuf[32];
+    struct in_addr ia;
+
+    (void)state;
+    fresh_iface();
+    cli_create(&c, NULL);
+    cli_request(&c);
+    assert_true(run_until(&c, is_bound, 10000));
+    ia.s_addr = htonl(c.last.ipv4);
+    snprintf(ipbuf, sizeof(ipbuf), "%s ", inet_ntoa(ia));
+    assert_true(count_in_file(leasefile, ipbuf) == 1);
+    assert_int_equal(lws_dhcpc_remove(c.cx, np.if_cli), 0);
+    assert_true(released(&c));
+    assert_int_equal(lws_dhcpc_status(c.cx, NULL), 0);
+    /* dnsmasq drops the lease from its file */
+    assert_true(lt_wait_file_contains(logfile, "DHCPRELEASE", 3000));
+    assert_true(run_until(&c, dnsmasq_saw_release, 1000));
+    assert_true(lt_wait_for(lease_gone, ipbuf, 3000));
+    /* and the address is off the interface */
+    sh_cli(out, sizeof(out), "addr");
+    assert_null(strstr(out, ipbuf));
+    cli_destroy(&c);
+}
+
+static void test_dhcpc_dnsmasq_init_reboot_after_restart(void **state)
+{
+    struct cli c;
+    uint32_t ip;
+    int discovers;
+    char path[300];
+
+    (void)state;
+    fresh_iface();
+    cli_create(&c, statedir);
+    cli_request(&c);
+    assert_true(run_until(&c, is_bound, 10000));
+    ip = c.last.ipv4;
+    cli_destroy(&c); /* no RELEASE at destroy: the lease is remembered */
+    snprintf(path, sizeof(path), "%s/dhcpc-%s.lease", statedir, np.if_cli);
+    assert_int_equal(access(path, R_OK), 0);
+
+    discovers = count_in_file(logfile, "DHCPDISCOVER");
+    cli_create(&c, statedir);
+    cli_request(&c);
+    assert_true(run_until(&c, is_bound, 10000));
+    assert_int_equal(c.last.ipv4, ip);
+    /* INIT-REBOOT: straight to REQUEST, no DISCOVER */
+    assert_int_equal(count_in_file(logfile, "DHCPDISCOVER"), discovers);
+    cli_destroy(&c);
+}
+
+static bool link_down(struct cli *c)
+{
+    return has_event(c, LWS_DHCPC_EVENT_LINK_DOWN);
+}
+
+static bool rebound_after_up(struct cli *c)
+{
+    bool up = false;
+
+    for (int i = 0; i < c->n_events; i++) {
+        if (c->events[i] == LWS_DHCPC_EVENT_LINK_UP)
+            up = true;
+        if (up && c->events[i] == LWS_DHCPC_EVENT_BOUND)
+            return true;
+    }
+    return false;
+}
+
+static void test_dhcpc_dnsmasq_link_down_up(void **state)
+{
+    struct cli c;
+    char out[2048];
+    int discovers;
+
+    (void)state;
+    fresh_iface();
+    cli_create(&c, NULL);
+    cli_request(&c);
+    assert_true(run_until(&c, is_bound, 10000));
+    discovers = count_in_file(logfile, "DHCPDISCOVER");
+    dt_link_set(np.ns_cli, np.if_cli, false);
+    assert_true(run_until(&c, link_down, 3000));
+    assert_int_equal(c.last.state, LWS_DHCPC_STATE_LINK_DOWN);
+    dt_link_set(np.ns_cli, np.if_cli, true);
+    assert_true(run_until(&c, rebound_after_up, 10000));
+    /* re-verified by INIT-REBOOT, and the route is back */
+    assert_int_equal(count_in_file(logfile, "DHCPDISCOVER"), discovers);
+    sh_cli(out, sizeof(out), "route");
+    assert_non_null(strstr(out, "default via " SRV_IP));
+    cli_destroy(&c);
+}
+
+static void test_dhcpc_dnsmasq_rapid_commit(void **state)
+{
+    struct cli c;
+
+    (void)state;
+    dm_stop();
+    assert_int_equal(dm_start(true), 0);
+    fresh_iface();
+    cli_create(&c, NULL);
+    cli_request(&c);
+    assert_true(run_until(&c, is_bound, 10000));
+    assert_int_equal(c.last.rapid_commit, 1);
+    assert_int_equal(count_in_file(logfile, "DHCPOFFER"), 0);
+    assert_true(count_in_file(logfile, "DHCPACK") >= 1);
+    cli_destroy(&c);
+    dm_stop();
+    assert_int_equal(dm_start(false), 0);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    if (lt_mkdtemp(tmpdir, sizeof(tmpdir), "dhcpc-dm"))
+        return -1;
+    snprintf(leasefile, sizeof(leasefile), "%s/leases", tmpdir);
+    snprintf(logfile, sizeof(logfile), "%s/dnsmasq.log", tmpdir);
+    snprintf(statedir, sizeof(statedir), "%s", tmpdir);
+    if (dt_netpair_create(&np, "dm", SRV_IP "/24"))
+        return -1;
+    if (dm_start(false))
+        return -1;
+    return dt_netns_enter(np.ns_cli, &saved_ns);
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    dt_netns_leave(saved_ns);
+    saved_ns = -1;
+    dm_stop();
+    dt_netpair_destroy(&np);
+    if (!getenv("LWS_TEST_DEBUG"))
+        lt_rmtree(tmpdir);
+    return 0;
+}
+
+static void on_signal(int sig)
+{
+    dm_stop();
+    dt_netpair_destroy(&np);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dhcpc_dnsmasq_dora_applies_lease),
+        cmocka_unit_test(test_dhcpc_dnsmasq_renews_at_t1),
+        cmocka_unit_test(test_dhcpc_dnsmasq_release_on_remove),
+        cmocka_unit_test(test_dhcpc_dnsmasq_init_reboot_after_restart),
+        cmocka_unit_test(test_dhcpc_dnsmasq_link_down_up),
+        cmocka_unit_test(test_dhcpc_dnsmasq_rapid_commit),
+    };
+    char buf[256];
+
+    if (!lt_is_root() || !lt_which("dnsmasq", buf, sizeof(buf)) ||
+        !lt_which("ip", buf, sizeof(buf))) {
+        fprintf(stderr, "skipped: needs root, dnsmasq and ip\n");
+        return LT_SKIP;
+    }
+    if (getenv("LWS_TEST_DEBUG"))
+        lws_set_log_level(
+            LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO | LLL_DEBUG, NULL);
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    return cmocka_run_group_tests_name("dhcpc-dnsmasq", tests, group_setup,
+                                       group_teardown);
+}
