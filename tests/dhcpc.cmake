@@ -15,4 +15,7 @@ if(LWS_WITH_SYS_DHCP_CLIENT)
   lws_dhcpc_test(integration/dhcpc-dnsmasq
     SOURCES integration/it-dhcpc-dnsmasq.c LABELS integration dhcpc
     TIMEOUT 120)
+  lws_dhcpc_test(integration/dhcpc-hostile
+    SOURCES integration/it-dhcpc-hostile.c LABELS integration dhcpc
+    TIMEOUT 120)
 endif()

@@ -492,11 +492,14 @@ static bool nak_from_our_server(const struct lws__dhcpc_core *c,
     case LWS_DHCPC_STATE_REQUESTING:
         return server == c->offer.server;
     case LWS_DHCPC_STATE_RENEWING:
+    case LWS_DHCPC_STATE_REBINDING:
+        /* While REBINDING any server may ACK (RFC 2131 §4.4.5), but a NAK
+         * is believed only from the server that granted the lease: a
+         * forged NAK must not take the address away; if the network
+         * really changed, the lease runs out anyway. */
         return server == c->lease.server;
     case LWS_DHCPC_STATE_INIT_REBOOT:
         return !c->reboot_server || server == c->reboot_server;
-    case LWS_DHCPC_STATE_REBINDING:
-        return true; /* RFC 2131 §4.4.5: any server may answer now */
     default:
         return false;
     }
