@@ -153,9 +153,8 @@ lws_cpd_result_t lws__cpd_classify(const struct lws__cpd_expect *e,
 
     *retryable = false;
     if (r->status == e->status) {
-        if (!e->body ||
-            (body && body_len == strlen(e->body) &&
-             !memcmp(body, e->body, body_len))) {
+        if (!e->body || (body && body_len == strlen(e->body) &&
+                         !memcmp(body, e->body, body_len))) {
             snprintf(reason, reason_len, "%d as expected", r->status);
             return LWS_CPD_INTERNET_OK;
         }
@@ -164,8 +163,8 @@ lws_cpd_result_t lws__cpd_classify(const struct lws__cpd_expect *e,
         return LWS_CPD_CAPTIVE_PORTAL;
     }
     if (r->status >= 300 && r->status < 400) {
-        snprintf(reason, reason_len, "%d redirect to %.*s", r->status,
-                 loc_len, loc_len ? (const char *)buf + r->location_ofs : "");
+        snprintf(reason, reason_len, "%d redirect to %.*s", r->status, loc_len,
+                 loc_len ? (const char *)buf + r->location_ofs : "");
         return LWS_CPD_CAPTIVE_PORTAL;
     }
     if (r->status == 511) {

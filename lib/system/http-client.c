@@ -180,8 +180,7 @@ int lws__http_url_parse(const char *url, struct lws__http_url *u)
     if (p[skip] == '?') {
         /* RFC 9112 §3.2.1: an empty path is sent as "/". */
         u->path[0] = '/';
-        return url_copy(u->path + 1, sizeof(u->path) - 1, p + skip,
-                        n - skip);
+        return url_copy(u->path + 1, sizeof(u->path) - 1, p + skip, n - skip);
     }
     return url_copy(u->path, sizeof(u->path), p + skip, n - skip);
 }

@@ -12,14 +12,14 @@
 #include "private-system.h"
 #include "private-http-client.h"
 
-#define LWS__CPD_DEF_STATUS 204
-#define LWS__CPD_DEF_RETRIES 2
-#define LWS__CPD_DEF_ATTEMPT_MS 3000u
+#define LWS__CPD_DEF_STATUS      204
+#define LWS__CPD_DEF_RETRIES     2
+#define LWS__CPD_DEF_ATTEMPT_MS  3000u
 #define LWS__CPD_DEF_DEADLINE_MS 10000u
-#define LWS__CPD_DEF_RECHECK_MS 30000u
+#define LWS__CPD_DEF_RECHECK_MS  30000u
 /* Retry backoff: base << (attempt - 1), capped; plus up to 25% jitter. */
 #define LWS__CPD_BACKOFF_BASE_MS 250u
-#define LWS__CPD_BACKOFF_CAP_MS 2000u
+#define LWS__CPD_BACKOFF_CAP_MS  2000u
 
 /* The check core's configuration (milliseconds). */
 struct lws__cpd_core_cfg {
@@ -30,9 +30,9 @@ struct lws__cpd_core_cfg {
 
 /* What the glue must do after a core call. */
 struct lws__cpd_out {
-    bool start_attempt;  /* open a new probe attempt now */
-    bool abort_attempt;  /* close the running attempt (before any start) */
-    bool done;           /* the check ended with @result */
+    bool start_attempt; /* open a new probe attempt now */
+    bool abort_attempt; /* close the running attempt (before any start) */
+    bool done;          /* the check ended with @result */
     lws_cpd_result_t result;
     uint64_t wake_at_ms; /* call lws__cpd_core_timer() then; 0 = never */
 };

@@ -34,8 +34,8 @@ struct lws__http_url {
  * refused; an empty path becomes "/".
  * Returns 0, -EINVAL (malformed) or -ENAMETOOLONG.
  */
-int lws__http_url_parse(const char *url, struct lws__http_url *u)
-    LWS__MUST_CHECK;
+int lws__http_url_parse(const char *url,
+                        struct lws__http_url *u) LWS__MUST_CHECK;
 
 /*
  * Writes "GET path HTTP/1.1" with Host, User-Agent, Accept,
@@ -47,15 +47,15 @@ int lws__http_request_write(const struct lws__http_url *u, char *buf,
 
 /* What the header parser found.  Offsets index the parsed buffer. */
 struct lws__http_resp {
-    int status;            /* 100..999 (a final, non-1xx status) */
-    uint8_t minor;         /* HTTP/1.<minor> */
-    size_t hdr_len;        /* bytes up to and including the empty line */
+    int status;             /* 100..999 (a final, non-1xx status) */
+    uint8_t minor;          /* HTTP/1.<minor> */
+    size_t hdr_len;         /* bytes up to and including the empty line */
     int64_t content_length; /* -1 when absent */
-    bool chunked;          /* Transfer-Encoding ends in "chunked" */
-    bool te_other;         /* another transfer coding: read until close */
-    size_t location_ofs;   /* Location value, when location_len != 0 */
+    bool chunked;           /* Transfer-Encoding ends in "chunked" */
+    bool te_other;          /* another transfer coding: read until close */
+    size_t location_ofs;    /* Location value, when location_len != 0 */
     size_t location_len;
-    unsigned int fields;   /* number of header fields seen */
+    unsigned int fields; /* number of header fields seen */
 };
 
 /*
@@ -87,7 +87,7 @@ int lws__http_resp_body(const struct lws__http_resp *r, const uint8_t *buf,
  * Returns 0, -EAGAIN (incomplete), -EBADMSG or -EMSGSIZE.
  */
 int lws__http_dechunk(const uint8_t *buf, size_t len, uint8_t *out,
-                      size_t out_cap, size_t *out_len, size_t *used)
-    LWS__MUST_CHECK;
+                      size_t out_cap, size_t *out_len,
+                      size_t *used) LWS__MUST_CHECK;
 
 #endif /* LWS_PRIVATE_HTTP_CLIENT_H */

@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: MIT
+# Captive-portal detection: the CPD API, the built-in HTTP/HTTPS probe, the
+# HTTP client codec and the mbedTLS client.  Without LWS_WITH_SYS_CPD only
+# stubs are compiled (the public functions report -ENOTSUP / UNKNOWN).
+if(LWS_WITH_SYS_CPD)
+  target_sources(lws-system-obj PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/cpd.c
+    ${CMAKE_CURRENT_LIST_DIR}/cpd-core.c
+    ${CMAKE_CURRENT_LIST_DIR}/http-client.c
+    ${CMAKE_CURRENT_LIST_DIR}/tls.c)
+else()
+  target_sources(lws-system-obj PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/cpd-stubs.c)
+endif()

@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: MIT
+# Captive-portal detection: HTTP codec + check core + state logic (unit),
+# the HTTP codec's fuzz corpus, and the probe against a real nginx with
+# certificates made at run time (integration).
+if(LWS_WITH_SYS_CPD)
+  lws_add_test(NAME unit/cpd SOURCES unit/test-cpd.c LABELS unit TIMEOUT 60)
+  lws_add_test(NAME fuzz/http SOURCES fuzz/fuzz-http.c fuzz/replay-main.c
+    ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/http LABELS fuzz TIMEOUT 60)
+  # replay-main.c uses scandir(), which strict C11 hides.
+  target_compile_definitions(test-fuzz-http PRIVATE _DEFAULT_SOURCE)
+  lws_add_test(NAME integration/cpd SOURCES integration/it-cpd.c
+    LABELS integration TIMEOUT 120)
+  if(LWS_BUILD_FUZZERS)
+    add_executable(fuzzer-http fuzz/fuzz-http.c)
+    target_compile_options(fuzzer-http PRIVATE -fsanitize=fuzzer,address)
+    target_link_options(fuzzer-http PRIVATE -fsanitize=fuzzer,address)
+    target_link_libraries(fuzzer-http PRIVATE lws-test-support)
+  endif()
+else()
+  lws_add_test(NAME unit/cpd-stubs SOURCES unit/test-cpd-stubs.c LABELS unit
+    TIMEOUT 30)
+endif()

@@ -1,0 +1,519 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Integration test of captive-portal detection against a real nginx on
+ * loopback, started by the test with a CA and server certificates made at
+ * run time by openssl: 204 -> INTERNET_OK, 302 to a portal ->
+ * CAPTIVE_PORTAL, unexpected body -> CAPTIVE_PORTAL, nothing listening and a
+ * silent listener -> NO_INTERNET, HTTPS with a good certificate -> OK and
+ * with an expired certificate, a wrong host name and an unknown CA ->
+ * refused with the reason, TLS refused before TIME_VALID, and the whole
+ * ladder with both probes in order.  Skips (77) without nginx or openssl.
+ */
+#include "private-cpd.h"
+#include "private-tls.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include <arpa/inet.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum { P_HTTP, P_GOOD, P_EXPIRED, P_WRONGHOST, P_UNKNOWNCA, P_COUNT };
+
+static char g_dir[PATH_MAX];
+static char g_ca[PATH_MAX + 16];
+static int g_port[P_COUNT];
+static pid_t g_nginx = -1;
+
+/* ------------------------------------------------------------------------
+ * Fixture: certificates and nginx
+ */
+
+static const char ossl_cnf[] =
+    "[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = x\n"
+    "[v3_ca]\nbasicConstraints = critical,CA:TRUE\n"
+    "keyUsage = critical,keyCertSign,cRLSign\n"
+    "subjectKeyIdentifier = hash\n"
+    "[v3_leaf]\nbasicConstraints = CA:FALSE\n"
+    "keyUsage = critical,digitalSignature\n"
+    "extendedKeyUsage = serverAuth\n";
+
+static int make_ca(const char *name)
+{
+    return lt_sh("cd %s && openssl req -x509 -config o.cnf -extensions v3_ca "
+                 "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                 "-keyout %s.key -out %s.crt -days 2 -subj /CN=%s "
+                 ">>openssl.log 2>&1",
+                 g_dir, name, name, name);
+}
+
+/* A leaf for @cn signed by @ca, valid for @days (negative: expired). */
+static int make_leaf(const char *name, const char *cn, const char *ca, int days)
+{
+    return lt_sh("cd %s && openssl req -new -config o.cnf -newkey ec "
+                 "-pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "
+                 "%s.key -out %s.csr -subj /CN=%s >>openssl.log 2>&1 && "
+                 "openssl x509 -req -in %s.csr -CA %s.crt -CAkey %s.key "
+                 "-set_serial %d -days %d -extfile o.cnf -extensions v3_leaf "
+                 "-out %s.crt >>openssl.log 2>&1",
+                 g_dir, name, name, cn, name, ca, ca, 1000 + days, days, name);
+}
+
+static int write_nginx_conf(void)
+{
+    static const char *const leaf[] = {NULL, "good", "expired", "wronghost",
+                                       "rogue"};
+    char conf[8192], path[PATH_MAX + 32];
+    int o;
+
+    o = snprintf(conf, sizeof(conf),
+                 "worker_processes 1;\nerror_log %s/error.log;\n"
+                 "pid %s/nginx.pid;\nevents { worker_connections 64; }\n"
+                 "http {\n access_log off;\n"
+                 " server {\n  listen 127.0.0.1:%d;\n"
+                 "  location = /generate_204 { return 204; }\n"
+                 "  location = /portal { return 302 "
+                 "http://portal.example/login; }\n"
+                 "  location = /success { return 200 \"success\\n\"; }\n"
+                 "  location = /splash { return 200 \"<html>login</html>\"; }\n"
+                 "  location = /auth { return 511; }\n"
+                 " }\n",
+                 g_dir, g_dir, g_port[P_HTTP]);
+    for (int i = P_GOOD; i < P_COUNT; i++)
+        o += snprintf(conf + o, sizeof(conf) - (size_t)o,
+                      " server {\n  listen 127.0.0.1:%d ssl;\n"
+                      "  ssl_certificate %s/%s.crt;\n"
+                      "  ssl_certificate_key %s/%s.key;\n"
+                      "  location = /generate_204 { return 204; }\n }\n",
+                      g_port[i], g_dir, leaf[i], g_dir, leaf[i]);
+    snprintf(conf + o, sizeof(conf) - (size_t)o, "}\n");
+    snprintf(path, sizeof(path), "%s/nginx.conf", g_dir);
+    return lt_write_file(path, conf);
+}
+
+static bool nginx_ready(void *arg)
+{
+    char path[PATH_MAX + 16];
+
+    (void)arg;
+    snprintf(path, sizeof(path), "%s/nginx.pid", g_dir);
+    return access(path, R_OK) == 0;
+}
+
+static int group_setup(void **state)
+{
+    char nginx[256], openssl[256], conf[PATH_MAX + 16], log[PATH_MAX + 16],
+        cnf[PATH_MAX + 16];
+
+    (void)state;
+    if (!lt_which("nginx", nginx, sizeof(nginx)) ||
+        !lt_which("openssl", openssl, sizeof(openssl))) {
+        fprintf(stderr, "nginx or openssl missing: skipped\n");
+        exit(LT_SKIP);
+    }
+    if (lt_mkdtemp(g_dir, sizeof(g_dir), "cpd"))
+        return -1;
+    snprintf(cnf, sizeof(cnf), "%s/o.cnf", g_dir);
+    snprintf(g_ca, sizeof(g_ca), "%s/ca.crt", g_dir);
+    if (lt_write_file(cnf, ossl_cnf) || make_ca("ca") || make_ca("rogueca") ||
+        make_leaf("good", "127.0.0.1", "ca", 2) ||
+        make_leaf("expired", "127.0.0.1", "ca", -1) ||
+        make_leaf("wronghost", "wrong.example", "ca", 2) ||
+        make_leaf("rogue", "127.0.0.1", "rogueca", 2)) {
+        fprintf(stderr, "openssl failed, see %s/openssl.log\n", g_dir);
+        return -1;
+    }
+    for (int i = 0; i < P_COUNT; i++)
+        g_port[i] = lt_free_port(false);
+    if (write_nginx_conf())
+        return -1;
+    snprintf(conf, sizeof(conf), "%s/nginx.conf", g_dir);
+    snprintf(log, sizeof(log), "%s/nginx.out", g_dir);
+    char *argv[] = {nginx, "-p", g_dir, "-c", conf, "-g", "daemon off;", NULL};
+    g_nginx = lt_spawn(argv, log, NULL);
+    /* nginx writes its pid file once its listeners are bound. */
+    if (g_nginx < 0 || !lt_wait_for(nginx_ready, NULL, 10000)) {
+        fprintf(stderr, "nginx did not start, see %s\n", log);
+        return -1;
+    }
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    if (g_nginx > 0)
+        lt_kill(g_nginx, 3000);
+    if (g_dir[0])
+        lt_rmtree(g_dir);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Running a context
+ */
+
+struct run {
+    struct lws_context *cx;
+    lws_sorted_usec_list_t sul_guard;
+    lws_state_notify_link_t nl;
+    bool timed_out;
+    bool hold_time;                         /* veto TIME_VALID */
+    int order[LWS_SYSTATE_COUNT];           /* "done" passes in order */
+    lws_cpd_result_t at[LWS_SYSTATE_COUNT]; /* CPD result at each step */
+    int norder;
+};
+
+static void guard_cb(lws_sorted_usec_list_t *sul)
+{
+    lws_container_of(sul, struct run, sul_guard)->timed_out = true;
+}
+
+static int run_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *l,
+                      int current, int target)
+{
+    struct run *r = lws_container_of(l, struct run, nl);
+
+    (void)mgr;
+    /* Make lws_service() return so the test loop re-checks its condition. */
+    lws_cancel_service(r->cx);
+    if (current != target)
+        return r->hold_time && target == LWS_SYSTATE_TIME_VALID;
+    if (r->norder < LWS_SYSTATE_COUNT) {
+        r->at[r->norder] = lws_system_cpd_state_get(r->cx);
+        r->order[r->norder++] = current;
+    }
+    return 0;
+}
+
+static void run_start(struct run *r, struct lws_cpd_info *ci, int target)
+{
+    struct lws_context_creation_info info;
+    lws_state_notify_link_t *nls[] = {&r->nl, NULL};
+
+    memset(&info, 0, sizeof(info));
+    r->nl.name = "it-cpd";
+    r->nl.notify_cb = run_notify;
+    info.register_notifier_list = nls;
+    info.cpd = ci;
+    info.target_state = target;
+    if (!ci->attempt_timeout_ms)
+        ci->attempt_timeout_ms = 1000;
+    if (!ci->deadline_ms)
+        ci->deadline_ms = 3000;
+    if (!ci->retries)
+        ci->retries = 1;
+    r->cx = lws_create_context(&info);
+    assert_non_null(r->cx);
+}
+
+/* Runs until @target or @ms.  Returns the state reached. */
+static int run_until(struct run *r, int target, int ms)
+{
+    lws_state_manager_t *mgr = lws_system_get_state_manager(r->cx);
+
+    r->timed_out = false;
+    lws_sul_schedule(r->cx, 0, &r->sul_guard, guard_cb,
+                     (lws_usec_t)ms * lt_timeout_scale() * LWS_US_PER_MS);
+    while (mgr->state < target && !r->timed_out)
+        lws_service(r->cx, 0);
+    lws_sul_cancel(&r->sul_guard);
+    return mgr->state;
+}
+
+static void url(char *buf, size_t len, bool https, int port, const char *p)
+{
+    snprintf(buf, len, "%s://127.0.0.1:%d%s", https ? "https" : "http", port,
+             p);
+}
+
+/* One check at CPD_PRE_TIME (http) or CPD_POST_TIME (https). */
+static lws_cpd_result_t check(struct lws_cpd_info *ci, char *reason,
+                              size_t rlen)
+{
+    int target =
+        ci->https_url ? LWS_SYSTATE_CPD_POST_TIME : LWS_SYSTATE_CPD_PRE_TIME;
+    struct run r = {0};
+    lws_cpd_result_t res;
+
+    if (ci->https_url && !ci->ca_bundle)
+        ci->ca_bundle = g_ca;
+    run_start(&r, ci, target);
+    assert_int_equal(run_until(&r, target, 15000), target);
+    res = lws_system_cpd_state_get(r.cx);
+    snprintf(reason, rlen, "%s", lws_system_cpd_reason(r.cx));
+    fprintf(stderr, "  -> %s: %s\n", lws_cpd_result_name(res), reason);
+    lws_context_destroy(r.cx);
+    return res;
+}
+
+/* ------------------------------------------------------------------------
+ * Cases
+ */
+
+static void test_cpd_it_http_204_ok(void **state)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400];
+
+    (void)state;
+    url(u, sizeof(u), false, g_port[P_HTTP], "/generate_204");
+    ci.http_url = u;
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
+    assert_non_null(strstr(reason, "204 as expected"));
+}
+
+static void test_cpd_it_http_302_portal(void **state)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400];
+
+    (void)state;
+    url(u, sizeof(u), false, g_port[P_HTTP], "/portal");
+    ci.http_url = u;
+    assert_int_equal(check(&ci, reason, sizeof(reason)),
+                     LWS_CPD_CAPTIVE_PORTAL);
+    assert_non_null(strstr(reason, "302 redirect to "
+                                   "http://portal.example/login"));
+}
+
+static void test_cpd_it_http_body(void **state)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400];
+
+    (void)state;
+    url(u, sizeof(u), false, g_port[P_HTTP], "/success");
+    ci.http_url = u;
+    ci.expect_status = 200;
+    ci.expect_body = "success\n";
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
+    url(u, sizeof(u), false, g_port[P_HTTP], "/splash");
+    assert_int_equal(check(&ci, reason, sizeof(reason)),
+                     LWS_CPD_CAPTIVE_PORTAL);
+    assert_non_null(strstr(reason, "unexpected content"));
+    url(u, sizeof(u), false, g_port[P_HTTP], "/auth");
+    assert_int_equal(check(&ci, reason, sizeof(reason)),
+                     LWS_CPD_CAPTIVE_PORTAL);
+    assert_non_null(strstr(reason, "511"));
+}
+
+static void test_cpd_it_nothing_listening(void **state)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400];
+    long long t0 = lt_now_ms();
+
+    (void)state;
+    url(u, sizeof(u), false, lt_free_port(false), "/generate_204");
+    ci.http_url = u;
+    ci.retries = 2;
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_NO_INTERNET);
+    assert_non_null(strstr(reason, "refused"));
+    /* Three attempts with backoff (250 + 500 ms) in between. */
+    assert_true(lt_now_ms() - t0 >= 750);
+}
+
+static void test_cpd_it_silent_listener(void **state)
+{
+    struct lws_cpd_info ci = {0};
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    socklen_t sl = sizeof(sa);
+    char u[128], reason[400];
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    (void)state;
+    /* Accepts connections into its backlog and never answers. */
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(fd, 8), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+    url(u, sizeof(u), false, ntohs(sa.sin_port), "/generate_204");
+    ci.http_url = u;
+    ci.attempt_timeout_ms = 200;
+    ci.deadline_ms = 600;
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_NO_INTERNET);
+    assert_non_null(strstr(reason, "no reply within"));
+    close(fd);
+}
+
+static void test_cpd_it_https_good(void **state)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400];
+
+    (void)state;
+    url(u, sizeof(u), true, g_port[P_GOOD], "/generate_204");
+    ci.https_url = u;
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
+}
+
+static void https_refused(int port, const char *why)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400];
+
+    url(u, sizeof(u), true, port, "/generate_204");
+    ci.https_url = u;
+    assert_int_equal(check(&ci, reason, sizeof(reason)),
+                     LWS_CPD_CAPTIVE_PORTAL);
+    assert_non_null(strstr(reason, "TLS refused: certificate verification "
+                                   "failed"));
+    if (!strstr(reason, why))
+        fail_msg("reason '%s' lacks '%s'", reason, why);
+}
+
+static void test_cpd_it_https_expired(void **state)
+{
+    (void)state;
+    https_refused(g_port[P_EXPIRED], "expired");
+}
+
+static void test_cpd_it_https_wrong_host(void **state)
+{
+    (void)state;
+    https_refused(g_port[P_WRONGHOST], "Common Name (CN) does not match");
+}
+
+static void test_cpd_it_https_unknown_ca(void **state)
+{
+    (void)state;
+    https_refused(g_port[P_UNKNOWNCA], "not correctly signed by the trusted "
+                                       "CA");
+}
+
+static void test_cpd_it_tls_refused_before_time_valid(void **state)
+{
+    struct lws_cpd_info ci = {0};
+    struct lws__tls_conf *conf;
+    struct lws__tls *t = NULL;
+    struct run r = {.hold_time = true};
+    char u[128];
+    int fds[2];
+
+    (void)state;
+    url(u, sizeof(u), true, g_port[P_GOOD], "/generate_204");
+    ci.https_url = u;
+    ci.ca_bundle = g_ca;
+    run_start(&r, &ci, LWS_SYSTATE_OPERATIONAL);
+    /* Our notifier holds TIME_VALID: the ladder stops at CPD_PRE_TIME. */
+    while (!lws_state_blocker(lws_system_get_state_manager(r.cx), NULL) ||
+           strcmp(lws_state_blocker(lws_system_get_state_manager(r.cx), NULL),
+                  "it-cpd"))
+        lws_service(r.cx, 0);
+    assert_int_equal(lws_system_get_state_manager(r.cx)->state,
+                     LWS_SYSTATE_CPD_PRE_TIME);
+    assert_int_equal(lws_system_cpd_start(r.cx), -EAGAIN);
+    assert_int_equal(lws_system_cpd_state_get(r.cx), LWS_CPD_UNKNOWN);
+    /* The TLS client itself refuses too, whoever asks. */
+    assert_int_equal(lws__tls_conf_create(r.cx, g_ca, &conf), 0);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    assert_int_equal(
+        lws__tls_client_create(r.cx, conf, fds[0], "127.0.0.1", &t), -EAGAIN);
+    assert_null(t);
+    close(fds[0]);
+    close(fds[1]);
+    lws__tls_conf_destroy(conf);
+    lws_context_destroy(r.cx);
+}
+
+static void test_cpd_it_full_ladder(void **state)
+{
+    struct lws_cpd_info ci = {0};
+    struct run r = {0};
+    char hu[128], su[128];
+    int pre = -1, post = -1, tv = -1;
+
+    (void)state;
+    url(hu, sizeof(hu), false, g_port[P_HTTP], "/generate_204");
+    url(su, sizeof(su), true, g_port[P_GOOD], "/generate_204");
+    ci.http_url = hu;
+    ci.https_url = su;
+    ci.ca_bundle = g_ca;
+    run_start(&r, &ci, LWS_SYSTATE_OPERATIONAL);
+    assert_int_equal(run_until(&r, LWS_SYSTATE_OPERATIONAL, 15000),
+                     LWS_SYSTATE_OPERATIONAL);
+    for (int i = 0; i < r.norder; i++) {
+        if (r.order[i] == LWS_SYSTATE_CPD_PRE_TIME)
+            pre = i;
+        if (r.order[i] == LWS_SYSTATE_TIME_VALID)
+            tv = i;
+        if (r.order[i] == LWS_SYSTATE_CPD_POST_TIME)
+            post = i;
+        if (i)
+            assert_true(r.order[i] == r.order[i - 1] + 1);
+    }
+    assert_true(pre >= 0 && tv == pre + 1 && post == tv + 1);
+    /* Each CPD step was reached with its own probe's result. */
+    assert_int_equal(r.at[pre], LWS_CPD_INTERNET_OK);
+    assert_int_equal(r.at[post], LWS_CPD_INTERNET_OK);
+    assert_non_null(strstr(lws_system_cpd_reason(r.cx), "https://"));
+    /* A re-check after OPERATIONAL uses the HTTPS probe. */
+    assert_int_equal(lws_system_cpd_start(r.cx), 0);
+    r.timed_out = false;
+    lws_sul_schedule(r.cx, 0, &r.sul_guard, guard_cb, 15 * LWS_US_PER_SEC);
+    while (lws_system_cpd_state_get(r.cx) == LWS_CPD_UNKNOWN && !r.timed_out)
+        lws_service(r.cx, 0);
+    lws_sul_cancel(&r.sul_guard);
+    assert_int_equal(lws_system_cpd_state_get(r.cx), LWS_CPD_INTERNET_OK);
+    lws_context_destroy(r.cx);
+}
+
+static void test_cpd_it_destroy_mid_probe(void **state)
+{
+    struct lws_cpd_info ci = {0};
+    struct run r = {0};
+    char u[128];
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    socklen_t sl = sizeof(sa);
+
+    (void)state;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(fd, 8), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+    url(u, sizeof(u), false, ntohs(sa.sin_port), "/generate_204");
+    ci.http_url = u;
+    ci.attempt_timeout_ms = 5000;
+    ci.deadline_ms = 10000;
+    run_start(&r, &ci, LWS_SYSTATE_OPERATIONAL);
+    /* Run until the probe's wsi exists, then destroy with it in flight. */
+    while (!lws_get_vhost_by_name(r.cx, "system")->wsi_owner.count)
+        lws_service(r.cx, 0);
+    lws_context_destroy(r.cx);
+    close(fd);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cpd_it_http_204_ok),
+        cmocka_unit_test(test_cpd_it_http_302_portal),
+        cmocka_unit_test(test_cpd_it_http_body),
+        cmocka_unit_test(test_cpd_it_nothing_listening),
+        cmocka_unit_test(test_cpd_it_silent_listener),
+        cmocka_unit_test(test_cpd_it_https_good),
+        cmocka_unit_test(test_cpd_it_https_expired),
+        cmocka_unit_test(test_cpd_it_https_wrong_host),
+        cmocka_unit_test(test_cpd_it_https_unknown_ca),
+        cmocka_unit_test(test_cpd_it_tls_refused_before_time_valid),
+        cmocka_unit_test(test_cpd_it_full_ladder),
+        cmocka_unit_test(test_cpd_it_destroy_mid_probe),
+    };
+
+    signal(SIGPIPE, SIG_IGN);
+    lws_set_log_level(LLL_ERR | LLL_WARN | LLL_NOTICE, NULL);
+    return cmocka_run_group_tests_name("cpd-integration", tests, group_setup,
+                                       group_teardown);
+}
