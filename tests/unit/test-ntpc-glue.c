@@ -487,6 +487,43 @@ static void test_ntpc_glue_name_through_dns(void **state)
 }
 #endif
 
+static void destroy_in_cb(struct lws_context *cx, int status,
+                          const struct lws_ntpc_status *st, void *user)
+{
+    (void)status, (void)st;
+    (*(int *)user)++;
+    lws_context_destroy(cx);
+}
+
+static void test_ntpc_glue_destroy_from_sync_cb(void **state)
+{
+    struct ntps *srv = ntps_start(0);
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+    char sv[64];
+    const char *servers[] = {sv, NULL};
+    int called = 0;
+    long long end = lt_now_ms() + 3000;
+
+    (void)state;
+    assert_non_null(srv);
+    snprintf(sv, sizeof(sv), "127.0.0.1:%d", ntps_port(srv));
+    base_info(&ni, servers);
+    ni.time_policy = LWS_NTPC_TIME_ALWAYS_HOLD;
+    ni.sync_cb = destroy_in_cb;
+    ni.sync_user = &called;
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    /* The callback destroys the context mid-sync: the client must not
+     * touch itself afterwards (ASan would see it). */
+    while (!called && lt_now_ms() < end)
+        if (lws_service(cx, 0) < 0)
+            break;
+    assert_int_equal(called, 1);
+    assert_int_equal(rec.calls, 1);
+    ntps_stop(srv);
+}
+
 static void test_ntpc_glue_split_hostport(void **state)
 {
     char h[64];
@@ -583,6 +620,7 @@ int main(void)
 #if LWS_WITH_SYS_ASYNC_DNS
         cmocka_unit_test_setup(test_ntpc_glue_name_through_dns, setup),
 #endif
+        cmocka_unit_test_setup(test_ntpc_glue_destroy_from_sync_cb, setup),
         cmocka_unit_test(test_ntpc_glue_split_hostport),
         cmocka_unit_test_setup(test_ntpc_glue_oom, setup),
     };

@@ -305,7 +305,7 @@ static bool addr_dropped(const struct lws__ntpc *n, const lws_sockaddr46 *sa)
     return false;
 }
 
-static void ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a);
+static bool ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a);
 static void core_timer_cb(lws_sorted_usec_list_t *sul);
 
 /* Hands the next usable address of the loaded source to the core. */
@@ -325,7 +325,7 @@ static bool give_addr(struct lws__ntpc *n, bool start)
         memset(&a, 0, sizeof(a));
         lws__ntpc_core_set_server(&n->core, sa, start, lws_now_usecs(),
                                   lws__wall_usecs(), &a);
-        ntpc_act(n, &a);
+        (void)ntpc_act(n, &a); /* set_server never syncs */
         return true;
     }
     return false;
@@ -375,7 +375,7 @@ static void no_server(struct lws__ntpc *n)
     lwsl_info("no usable NTP server: retrying later");
     memset(&a, 0, sizeof(a));
     lws__ntpc_core_no_server(&n->core, lws_now_usecs(), &a);
-    ntpc_act(n, &a);
+    (void)ntpc_act(n, &a);
 }
 
 /* The core asked for the next server (or the list is new). */
@@ -463,12 +463,16 @@ static int apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     return 0; /* report only */
 }
 
-static void on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
+/* True when a callback we just made destroyed the context (or the client):
+ * @n must not be touched again.  The context memory itself stays valid
+ * until the loop unwinds. */
+static bool ntpc_gone(struct lws_context *cx, const struct lws__ntpc *n)
 {
-    struct lws_ntpc_status st;
-    char ab[64];
-    int r;
+    return cx->destroying || cx->ntpc != n;
+}
 
+static void update_status(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
+{
     n->st.last_sync_wall_us = s->true_at_rx_ns / 1000;
     n->st.last_sync_mono_us = s->mono_rx_us;
     n->st.offset_us = s->offset_ns / 1000;
@@ -479,6 +483,17 @@ static void on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     n->st.syncs++;
     n->stats.syncs++;
     n->synced = true;
+}
+
+/* Returns false when the application destroyed the context meanwhile. */
+static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
+{
+    struct lws_context *cx = n->cx;
+    struct lws_ntpc_status st;
+    char ab[64];
+    int r;
+
+    update_status(n, s);
     r = apply_clock(n, s);
     if (r)
         lwsl_err("setting the clock failed: %d", r);
@@ -489,21 +504,29 @@ static void on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
                 s->stratum, n->core.poll_s);
     stamp_save(n);
     if (!n->sul_stamp.list.owner)
-        lws_sul_schedule(n->cx, 0, &n->sul_stamp, stamp_cb,
+        lws_sul_schedule(cx, 0, &n->sul_stamp, stamp_cb,
                          (lws_usec_t)n->stamp_interval_s * LWS_US_PER_SEC);
+    /* Tell the application first, then release the gate. */
+    if (n->sync_cb) {
+        st = n->st;
+        n->sync_cb(cx, r, &st, n->sync_user);
+        if (ntpc_gone(cx, n))
+            return false;
+    }
     if (n->held) {
         n->held = false;
         lwsl_info("time validated: releasing TIME_VALID");
-        lws_state_transition_steps(lws_system_get_state_manager(n->cx),
-                                   n->cx->target_state);
+        lws_state_transition_steps(lws_system_get_state_manager(cx),
+                                   cx->target_state);
+        if (ntpc_gone(cx, n))
+            return false;
     }
-    if (n->sync_cb) {
-        st = n->st;
-        n->sync_cb(n->cx, r, &st, n->sync_user);
-    }
+    return true;
 }
 
-static void ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a)
+/* Carries out the core's actions.  Returns false if @n is gone (the
+ * application destroyed the context from a callback). */
+static bool ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a)
 {
     if (a->flags & LWS__NTPC_ACT_DROP_SERVER) {
         char ab[64];
@@ -520,10 +543,11 @@ static void ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a)
 
         lws_sul_schedule(n->cx, 0, &n->sul_core, core_timer_cb, d > 0 ? d : 0);
     }
-    if (a->flags & LWS__NTPC_ACT_SYNCED)
-        on_synced(n, &a->sample);
+    if ((a->flags & LWS__NTPC_ACT_SYNCED) && !on_synced(n, &a->sample))
+        return false;
     if (a->flags & LWS__NTPC_ACT_NEXT_SERVER)
         next_server(n, false);
+    return true;
 }
 
 /* ------------------------------------------------------------------------
@@ -537,7 +561,7 @@ static void core_timer_cb(lws_sorted_usec_list_t *sul)
 
     memset(&a, 0, sizeof(a));
     lws__ntpc_core_on_timer(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
-    ntpc_act(n, &a);
+    (void)ntpc_act(n, &a); /* nothing follows */
 }
 
 static void log_refusal(int v, const lws_sockaddr46 *sa)
@@ -583,7 +607,8 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
         if (v >= 0 && v < LWS__NTP_V_COUNT)
             n->stats.verdicts[v]++;
         log_refusal(v, &from);
-        ntpc_act(n, &a);
+        if (!ntpc_act(n, &a))
+            return;
     }
 }
 
@@ -607,7 +632,7 @@ static void kick_cb(lws_sorted_usec_list_t *sul)
         n->kick = false;
         memset(&a, 0, sizeof(a));
         lws__ntpc_core_kick(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
-        ntpc_act(n, &a);
+        (void)ntpc_act(n, &a);
     }
 }
 
