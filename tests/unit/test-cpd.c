@@ -537,9 +537,9 @@ struct op_fix {
     int step_at_call;
     const char *blocker_at_call;
     bool timed_out;
+    lws_state_notify_link_t wake_nl; /* one per context */
+    lws_state_notify_link_t *wake_nls[2];
 };
-
-static struct op_fix *g_fix;
 
 /* Wakes the loop on every state step, so lws_service() returns and the test
  * re-checks its condition. */
@@ -551,9 +551,16 @@ static int wake_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *l,
     return 0;
 }
 
-static lws_state_notify_link_t wake_nl = {.notify_cb = wake_notify,
-                                          .name = "test-wake"};
-static lws_state_notify_link_t *const wake_nls[] = {&wake_nl, NULL};
+static lws_state_notify_link_t *const *wake_list(struct op_fix *f)
+{
+    f->wake_nl.notify_cb = wake_notify;
+    f->wake_nl.name = "test-wake";
+    f->wake_nls[0] = &f->wake_nl;
+    f->wake_nls[1] = NULL;
+    return f->wake_nls;
+}
+
+static struct op_fix *g_fix;
 
 static void op_answer_cb(lws_sorted_usec_list_t *sul)
 {
@@ -595,7 +602,7 @@ static struct lws_context *op_context(struct op_fix *f,
 
     memset(&info, 0, sizeof(info));
     info.system_ops = &ops;
-    info.register_notifier_list = wake_nls;
+    info.register_notifier_list = wake_list(f);
     info.cpd = ci;
     info.options = options;
     info.target_state = target;
@@ -708,7 +715,7 @@ static void test_cpd_state_unconfigured_passes(void **state)
 
     (void)state;
     memset(&info, 0, sizeof(info));
-    info.register_notifier_list = wake_nls;
+    info.register_notifier_list = wake_list(&f);
     info.target_state = LWS_SYSTATE_CPD_POST_TIME;
     f.cx = lws_create_context(&info);
     assert_non_null(f.cx);
