@@ -26,4 +26,7 @@ if(LWS_WITH_SYS_NTPCLIENT)
     target_link_options(fuzzer-ntp-packet PRIVATE -fsanitize=fuzzer,address)
     target_link_libraries(fuzzer-ntp-packet PRIVATE lws-test-support)
   endif()
+else()
+  lws_add_test(NAME unit/ntpc-stubs SOURCES unit/test-ntpc-stubs.c
+    LABELS unit ntpc TIMEOUT 30)
 endif()
