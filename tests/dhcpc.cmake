@@ -18,4 +18,18 @@ if(LWS_WITH_SYS_DHCP_CLIENT)
   lws_dhcpc_test(integration/dhcpc-hostile
     SOURCES integration/it-dhcpc-hostile.c LABELS integration dhcpc
     TIMEOUT 120)
+  lws_dhcpc_test(fuzz/dhcp4-packet SOURCES fuzz/fuzz-dhcp4-packet.c
+    fuzz/replay-main.c
+    ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/dhcp4-packet
+    LABELS fuzz dhcpc TIMEOUT 60)
+  # replay-main.c uses scandir()/alphasort(), outside strict C11.
+  target_compile_definitions(test-fuzz-dhcp4-packet PRIVATE _DEFAULT_SOURCE)
+  if(LWS_BUILD_FUZZERS AND CMAKE_C_COMPILER_ID MATCHES "Clang")
+    add_executable(fuzz-dhcp4-packet fuzz/fuzz-dhcp4-packet.c)
+    target_compile_options(fuzz-dhcp4-packet PRIVATE -fsanitize=fuzzer)
+    target_link_options(fuzz-dhcp4-packet PRIVATE -fsanitize=fuzzer)
+    target_include_directories(fuzz-dhcp4-packet PRIVATE
+      ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient)
+    target_link_libraries(fuzz-dhcp4-packet PRIVATE lws-test-support)
+  endif()
 endif()
