@@ -20,7 +20,7 @@ lws_system_blob_t *lws_system_get_blob(struct lws_context *cx,
     long slot = (long)type + idx;
 
     if (!cx || (int)type < 0 || idx < 0 || slot >= LWS_SYSBLOB_TYPE_COUNT ||
-        (type != LWS_SYSBLOB_TYPE_AUTH && idx)) {
+        idx > (type == LWS_SYSBLOB_TYPE_AUTH ? 1 : 0)) {
         lwsl_err("blob: no slot type %d idx %d", (int)type, idx);
         return NULL;
     }

@@ -103,6 +103,11 @@ static void sul_timer_cb(uv_timer_t *t)
     }
     if (!cx->destroying)
         sul_arm(cx);
+    /* On our own loop, lws_service() returns once timers ran instead of
+     * blocking in the poll that follows (uv_stop zeroes its timeout).  A
+     * foreign loop is never stopped. */
+    if (!cx->foreign && cx->in_service)
+        uv_stop(cx->loop);
 }
 
 int lws__sul_init(struct lws_context *cx)
