@@ -18,6 +18,9 @@ if(LWS_WITH_SYS_DHCP_CLIENT)
   lws_dhcpc_test(integration/dhcpc-hostile
     SOURCES integration/it-dhcpc-hostile.c LABELS integration dhcpc
     TIMEOUT 120)
+  lws_dhcpc_test(integration/dhcpc-acd
+    SOURCES integration/it-dhcpc-acd.c LABELS integration dhcpc
+    TIMEOUT 120)
   lws_dhcpc_test(fuzz/dhcp4-packet SOURCES fuzz/fuzz-dhcp4-packet.c
     fuzz/replay-main.c
     ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/dhcp4-packet
