@@ -391,9 +391,12 @@ static void next_server(struct lws__ntpc *n, bool start)
 void lws__ntpc_resolved(struct lws__ntpc *n, const lws_sockaddr46 *addrs,
                         size_t count)
 {
-    struct ntpc_source *s = &n->src[n->cur_src];
+    struct ntpc_source *s;
 
     n->dns_tok = NULL;
+    if (n->cur_src >= n->n_src)
+        return;
+    s = &n->src[n->cur_src];
     if (count > NTPC_MAX_ADDRS)
         count = NTPC_MAX_ADDRS;
     for (size_t i = 0; i < count; i++) {
@@ -622,6 +625,11 @@ static void kick_cb(lws_sorted_usec_list_t *sul)
         n->list_dirty = false;
         n->kick = false;
         lws__ntpc_core_clear_server(&n->core);
+        if (n->dns_tok) {
+            /* The list it was resolving for is going away. */
+            lws__ntpc_resolve_orphan(n->dns_tok);
+            n->dns_tok = NULL;
+        }
         sources_build(n);
         n->running = n->n_src > 0;
         if (n->running)
