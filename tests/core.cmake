@@ -3,3 +3,15 @@
 lws_add_test(NAME unit/core SOURCES unit/test-core.c LABELS unit TIMEOUT 60)
 lws_add_test(NAME unit/attach SOURCES unit/test-attach.c LABELS unit
   TIMEOUT 240)
+if(LWS_INSTALL AND NOT LWS_SANITIZE)
+  add_test(NAME install/consumers COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/install/run.sh
+    ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR})
+  set_tests_properties(install/consumers PROPERTIES TIMEOUT 180 LABELS install)
+endif()
+find_program(LWS_VALGRIND valgrind)
+if(LWS_VALGRIND AND NOT LWS_SANITIZE)
+  add_test(NAME valgrind/core COMMAND ${LWS_VALGRIND} --leak-check=full
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=9
+    --show-leak-kinds=definite,indirect,possible $<TARGET_FILE:test-unit-core>)
+  set_tests_properties(valgrind/core PROPERTIES TIMEOUT 300 LABELS valgrind)
+endif()
