@@ -18,6 +18,12 @@
 
 #include <cmocka.h>
 
+#if LWS_WITH_SYS_ASYNC_DNS
+#include <lws-system/async-dns.h>
+#endif
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "ntpc-server.h"
 #include "testutil.h"
 
@@ -485,6 +491,73 @@ static void test_ntpc_glue_name_through_dns(void **state)
     lws_context_destroy(cx);
     ntps_stop(srv);
 }
+
+/* A name whose DNS server never answers: the lookup is still in flight when
+ * DHCP changes the list (the answer must be dropped safely), and once it
+ * times out the client moves on to the next server. */
+static void test_ntpc_glue_unresolvable_then_next(void **state)
+{
+    struct ntps *srv = ntps_start(0);
+    struct lws_context_creation_info info;
+    struct lws_adns_info ai;
+    struct lws_ntpc_info ni;
+    struct lws_ntpc_status st;
+    struct lws__ntpc_stats sts;
+    struct lws_context *cx;
+    const char *servers[] = {"ntp.silent.invalid", NULL};
+    char dns[64];
+    const char *dns_servers[] = {dns, NULL};
+    uint32_t lo = 0x7f000001, one = 1;
+    int dport, dfd;
+
+    (void)state;
+    assert_non_null(srv);
+    /* A DNS "server" that reads nothing and never answers. */
+    dfd = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(dfd >= 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof(sa);
+    assert_int_equal(bind(dfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(getsockname(dfd, (struct sockaddr *)&sa, &sl), 0);
+    dport = ntohs(sa.sin_port);
+    snprintf(dns, sizeof(dns), "127.0.0.1:%d", dport);
+
+    memset(&ai, 0, sizeof(ai));
+    ai.query_deadline_ms = 300;
+    ai.try_timeout_ms = 100;
+    ai.hosts_path = "";
+    ai.resolv_conf_path = "";
+    base_info(&ni, servers);
+    ni.port = (uint16_t)ntps_port(srv);
+    memset(&info, 0, sizeof(info));
+    info.ntpc = &ni;
+    info.adns = &ai;
+    info.async_dns_servers = dns_servers;
+    info.system_ops = &rec_ops;
+    cx = lws_create_context(&info);
+    assert_non_null(cx);
+    /* Let the first lookup start, then change the list under it. */
+    lws_service(cx, 0);
+    assert_int_equal(lws__ntpc_dhcp_servers(cx, "eth7", &lo, 1), 0);
+    assert_true(run_until(cx, syncs_at_least, &one, 5000));
+    assert_int_equal(lws_ntpc_get_status(cx, &st), 0);
+    assert_int_equal(ntohs(st.server.sa4.sin_port), ntps_port(srv));
+    assert_int_equal(lws__ntpc_get_stats(cx, &sts), 0);
+    assert_true(sts.dns_lookups >= 1);
+    lws_context_destroy(cx);
+
+    /* Destroyed with the lookup in flight: its token is freed by the
+     * cancelled callback, nothing leaks (ASan). */
+    cx = lws_create_context(&info);
+    assert_non_null(cx);
+    lws_service(cx, 0);
+    assert_int_equal(lws__ntpc_get_stats(cx, &sts), 0);
+    assert_int_equal(sts.dns_lookups, 1);
+    lws_context_destroy(cx);
+    close(dfd);
+    ntps_stop(srv);
+}
 #endif
 
 static void destroy_in_cb(struct lws_context *cx, int status,
@@ -619,6 +692,7 @@ int main(void)
         cmocka_unit_test_setup(test_ntpc_glue_report_only, setup),
 #if LWS_WITH_SYS_ASYNC_DNS
         cmocka_unit_test_setup(test_ntpc_glue_name_through_dns, setup),
+        cmocka_unit_test_setup(test_ntpc_glue_unresolvable_then_next, setup),
 #endif
         cmocka_unit_test_setup(test_ntpc_glue_destroy_from_sync_cb, setup),
         cmocka_unit_test(test_ntpc_glue_split_hostport),
