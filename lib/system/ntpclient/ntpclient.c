@@ -2,10 +2,10 @@
  * Copyright (c) 2026 The lws-system authors
  *
  * SNTP client glue: the "lws-ntpclient" protocol on the system vhost.  It
- * owns the UDP socket (a wsi), the core's timer, the ordered server list
- * (application / NTP_SERVER blob, DHCP, pool.ntp.org) and its resolution,
- * applies validated time to the clock, keeps the time floor and its stamp,
- * and holds LWS_SYSTATE_TIME_VALID per policy.
+ * owns the UDP socket (a wsi) and the core's timer, carries out the core's
+ * actions, applies validated time to the clock, keeps the time floor and
+ * its stamp, holds LWS_SYSTATE_TIME_VALID per policy, and takes the DHCP
+ * and link hooks.  The server list is in ntpc-servers.c.
  */
 #define LWS_LOGMOD "ntpc"
 #include "private-ntpclient.h"
@@ -15,82 +15,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define NTPC_PROTO       "lws-ntpclient"
-#define NTPC_POOL        "pool.ntp.org"
-#define NTPC_HOST_MAX    256
-#define NTPC_MAX_SOURCES 12
-#define NTPC_MAX_ADDRS   8
-#define NTPC_MAX_DROPPED 16
-#define NTPC_MAX_DHCP    8
-#define NTPC_RX_BURST    16
+#define NTPC_PROTO    "lws-ntpclient"
+#define NTPC_RX_BURST 16
 
 #ifndef LWS_NTPC_BUILD_EPOCH
 #define LWS_NTPC_BUILD_EPOCH 1767225600 /* 2026-01-01, if CMake gave none */
 #endif
 
-enum ntpc_origin { NTPC_SRC_APP, NTPC_SRC_BLOB, NTPC_SRC_DHCP, NTPC_SRC_POOL };
-
-static const char *const origin_names[] = {"app", "blob", "dhcp", "pool"};
-
-struct ntpc_source {
-    char *host;    /* name or numeric address, owned */
-    uint16_t port; /* host order */
-    uint8_t origin;
-};
-
-struct ntpc_dhcp {
-    char iface[16];
-    uint32_t addr; /* IPv4, host order */
-};
-
-struct lws__ntpc {
-    struct lws_context *cx;
-    struct lws_vhost *vh;
-    struct lws *wsi;
-    int wsi_family;
-    struct lws__ntpc_core core;
-    lws_sorted_usec_list_t sul_core;  /* the core's wake time */
-    lws_sorted_usec_list_t sul_kick;  /* deferred start / trigger */
-    lws_sorted_usec_list_t sul_stamp; /* periodic stamp save */
-    lws_state_notify_link_t nl;
-
-    /* configuration (copied) */
-    char **app_servers;
-    size_t n_app;
-    uint16_t port;
-    int policy;
-    unsigned int flags;
-    char *stamp_path;
-    uint32_t stamp_interval_s;
-    int (*stamp_load)(struct lws_context *cx, lws_usec_t *wall_us);
-    int (*stamp_save)(struct lws_context *cx, lws_usec_t wall_us);
-    lws_ntpc_sync_cb_t sync_cb;
-    void *sync_user;
-
-    /* the server list and where we are in it */
-    struct ntpc_source src[NTPC_MAX_SOURCES];
-    size_t n_src;
-    size_t cur_src; /* index of the source whose addresses are loaded */
-    lws_sockaddr46 addrs[NTPC_MAX_ADDRS];
-    size_t n_addrs;
-    size_t next_addr; /* next address of the source to hand out */
-    lws_sockaddr46 dropped[NTPC_MAX_DROPPED]; /* DENY / RSTR */
-    size_t n_dropped;
-    struct ntpc_dhcp dhcp[NTPC_MAX_DHCP];
-    size_t n_dhcp;
-    void *dns_tok; /* lookup in flight */
-
-    bool running;    /* has a server list and works it */
-    bool want_pool;  /* the gate or a trigger needs time at any cost */
-    bool kick;       /* a trigger / link-up asks for a burst */
-    bool list_dirty; /* DHCP servers changed */
-    bool held;       /* our notifier vetoes TIME_VALID */
-    bool synced;     /* a validated sync happened */
-
-    lws_usec_t floor_us;
-    struct lws_ntpc_status st;
-    struct lws__ntpc_stats stats;
-};
+static void core_timer_cb(lws_sorted_usec_list_t *sul);
 
 lws_usec_t lws__ntpc_build_floor_us(void)
 {
@@ -105,19 +37,6 @@ static struct lws__ntpc *ntpc_get(struct lws_context *cx)
 static uint32_t ntpc_rand(void *opaque)
 {
     return lws__random_u32((struct lws_context *)opaque);
-}
-
-static const char *sa46_str(const lws_sockaddr46 *sa, char *buf, size_t len)
-{
-    if (lws_sa46_write_numeric_address(sa, buf, len) < 0)
-        snprintf(buf, len, "?");
-    return buf;
-}
-
-static uint16_t sa46_port(const lws_sockaddr46 *sa)
-{
-    return ntohs(sa->sa4.sin_family == AF_INET6 ? sa->sa6.sin6_port
-                                                : sa->sa4.sin_port);
 }
 
 /* ------------------------------------------------------------------------
@@ -160,254 +79,11 @@ static void ntpc_send(struct lws__ntpc *n, const struct lws__ntpc_act *a)
         return; /* the reply timeout will move on */
     if (sendto(lws_get_socket_fd(n->wsi), a->pkt, a->pkt_len, 0,
                (const struct sockaddr *)sa, sl) < 0) {
-        lwsl_info("send to %s: %s", sa46_str(sa, ab, sizeof(ab)),
+        lwsl_info("send to %s: %s", lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
                   strerror(errno));
         return;
     }
     n->stats.sent++;
-}
-
-/* ------------------------------------------------------------------------
- * Server list
- */
-
-static int parse_port(const char *p, uint16_t *port)
-{
-    uint32_t v = 0;
-
-    if (!*p)
-        return -EINVAL;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -EINVAL;
-        v = v * 10 + (uint32_t)(*p - '0');
-        if (v > 65535)
-            return -EINVAL;
-    }
-    if (!v)
-        return -EINVAL;
-    *port = (uint16_t)v;
-    return 0;
-}
-
-int lws__ntpc_split_hostport(const char *in, char *host, size_t host_len,
-                             uint16_t *port)
-{
-    const char *h = in, *e, *p = NULL;
-    size_t hl;
-
-    *port = 0;
-    if (!in || !*in)
-        return -EINVAL;
-    if (*in == '[') { /* "[v6]" or "[v6]:port" */
-        e = strchr(in, ']');
-        if (!e || (e[1] && e[1] != ':'))
-            return -EINVAL;
-        h = in + 1;
-        hl = (size_t)(e - h);
-        if (e[1])
-            p = e + 2;
-    } else {
-        e = strchr(in, ':');
-        /* One colon: host:port.  More: a bare IPv6 address. */
-        if (e && !strchr(e + 1, ':')) {
-            hl = (size_t)(e - in);
-            p = e + 1;
-        } else
-            hl = strlen(in);
-    }
-    if (!hl || hl >= host_len)
-        return -EINVAL;
-    memcpy(host, h, hl);
-    host[hl] = '\0';
-    return p ? parse_port(p, port) : 0;
-}
-
-static void sources_free(struct lws__ntpc *n)
-{
-    for (size_t i = 0; i < n->n_src; i++)
-        lws__free(n->src[i].host);
-    n->n_src = 0;
-    n->n_addrs = 0;
-    n->next_addr = 0;
-}
-
-static int source_add(struct lws__ntpc *n, const char *spec, uint8_t origin)
-{
-    struct ntpc_source *s;
-    char host[NTPC_HOST_MAX];
-    uint16_t port;
-
-    if (n->n_src >= NTPC_MAX_SOURCES) {
-        lwsl_warn("more than %d servers: '%s' ignored", NTPC_MAX_SOURCES, spec);
-        return -ENOSPC;
-    }
-    if (lws__ntpc_split_hostport(spec, host, sizeof(host), &port)) {
-        lwsl_warn("bad server '%s' ignored", spec);
-        return -EINVAL;
-    }
-    s = &n->src[n->n_src];
-    s->host = lws__strdup(host);
-    if (!s->host)
-        return -ENOMEM;
-    s->port = port ? port : n->port;
-    s->origin = origin;
-    n->n_src++;
-    return 0;
-}
-
-/* The NTP_SERVER blob, read each time the list is built. */
-static void sources_add_blob(struct lws__ntpc *n)
-{
-    lws_system_blob_t *b =
-        lws_system_get_blob(n->cx, LWS_SYSBLOB_TYPE_NTP_SERVER, 0);
-    uint8_t buf[NTPC_HOST_MAX];
-    size_t len = sizeof(buf) - 1, e = 0;
-
-    if (!b || !lws_system_blob_get_size(b) ||
-        lws_system_blob_get(b, buf, &len, 0) < 0)
-        return;
-    /* One server: up to the first NUL, space or line end. */
-    while (e < len && buf[e] && buf[e] != ' ' && buf[e] != '\n' &&
-           buf[e] != '\r' && buf[e] != '\t' && buf[e] != ',')
-        e++;
-    buf[e] = '\0';
-    if (e)
-        (void)source_add(n, (const char *)buf, NTPC_SRC_BLOB);
-}
-
-static void sources_build(struct lws__ntpc *n)
-{
-    char ab[24];
-
-    sources_free(n);
-    for (size_t i = 0; i < n->n_app; i++)
-        (void)source_add(n, n->app_servers[i], NTPC_SRC_APP);
-    if (!n->n_app)
-        sources_add_blob(n);
-    for (size_t i = 0; i < n->n_dhcp; i++) {
-        struct in_addr ia = {htonl(n->dhcp[i].addr)};
-
-        if (inet_ntop(AF_INET, &ia, ab, sizeof(ab)))
-            (void)source_add(n, ab, NTPC_SRC_DHCP);
-    }
-    if (!n->n_src && n->want_pool && !(n->flags & LWS_NTPC_FLAG_NO_POOL))
-        (void)source_add(n, NTPC_POOL, NTPC_SRC_POOL);
-    n->cur_src = n->n_src; /* so the next advance wraps to 0 */
-    lwsl_info("%zu server(s) known", n->n_src);
-}
-
-static bool addr_dropped(const struct lws__ntpc *n, const lws_sockaddr46 *sa)
-{
-    for (size_t i = 0; i < n->n_dropped; i++)
-        if (lws__ntpc_sa46_equal(&n->dropped[i], sa))
-            return true;
-    return false;
-}
-
-static bool ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a);
-static void core_timer_cb(lws_sorted_usec_list_t *sul);
-
-/* Hands the next usable address of the loaded source to the core. */
-static bool give_addr(struct lws__ntpc *n, bool start)
-{
-    struct lws__ntpc_act a;
-    char ab[64];
-
-    while (n->next_addr < n->n_addrs) {
-        const lws_sockaddr46 *sa = &n->addrs[n->next_addr++];
-
-        if (addr_dropped(n, sa))
-            continue;
-        lwsl_info("server %s port %u (%s)", sa46_str(sa, ab, sizeof(ab)),
-                  sa46_port(sa), origin_names[n->src[n->cur_src].origin]);
-        n->stats.server_switches++;
-        memset(&a, 0, sizeof(a));
-        lws__ntpc_core_set_server(&n->core, sa, start, lws_now_usecs(),
-                                  lws__wall_usecs(), &a);
-        (void)ntpc_act(n, &a); /* set_server never syncs */
-        return true;
-    }
-    return false;
-}
-
-static void set_port(lws_sockaddr46 *sa, uint16_t port)
-{
-    if (sa->sa4.sin_family == AF_INET6)
-        sa->sa6.sin6_port = htons(port);
-    else
-        sa->sa4.sin_port = htons(port);
-}
-
-/* Loads the source after the current one: numeric at once, names through
- * async DNS (the answer continues in lws__ntpc_resolved()).  Returns true
- * when an address was handed out or a lookup is under way. */
-static bool load_next_source(struct lws__ntpc *n, bool start)
-{
-    for (size_t tries = 0; tries < n->n_src; tries++) {
-        struct ntpc_source *s;
-
-        n->cur_src = n->cur_src + 1 >= n->n_src ? 0 : n->cur_src + 1;
-        s = &n->src[n->cur_src];
-        n->n_addrs = 0;
-        n->next_addr = 0;
-        if (!lws_sa46_parse_numeric(&n->addrs[0], s->host)) {
-            set_port(&n->addrs[0], s->port);
-            n->n_addrs = 1;
-            if (give_addr(n, start))
-                return true;
-            continue;
-        }
-        if (!lws__ntpc_resolve(n, n->cx, s->host, &n->dns_tok)) {
-            n->stats.dns_lookups++;
-            return true;
-        }
-        lwsl_warn("cannot resolve '%s' (no async DNS?)", s->host);
-    }
-    return false;
-}
-
-/* Nothing usable now: back off; the core asks for a server again. */
-static void no_server(struct lws__ntpc *n)
-{
-    struct lws__ntpc_act a;
-
-    lwsl_info("no usable NTP server: retrying later");
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_no_server(&n->core, lws_now_usecs(), &a);
-    (void)ntpc_act(n, &a);
-}
-
-/* The core asked for the next server (or the list is new). */
-static void next_server(struct lws__ntpc *n, bool start)
-{
-    if (n->dns_tok)
-        return; /* a lookup is already on its way */
-    if (give_addr(n, start) || load_next_source(n, start))
-        return;
-    no_server(n);
-}
-
-void lws__ntpc_resolved(struct lws__ntpc *n, const lws_sockaddr46 *addrs,
-                        size_t count)
-{
-    struct ntpc_source *s;
-
-    n->dns_tok = NULL;
-    if (n->cur_src >= n->n_src)
-        return;
-    s = &n->src[n->cur_src];
-    if (count > NTPC_MAX_ADDRS)
-        count = NTPC_MAX_ADDRS;
-    for (size_t i = 0; i < count; i++) {
-        n->addrs[i] = addrs[i];
-        set_port(&n->addrs[i], s->port);
-    }
-    n->n_addrs = count;
-    n->next_addr = 0;
-    lwsl_info("'%s': %zu address(es)", s->host, count);
-    if (!give_addr(n, false))
-        no_server(n); /* the next name is tried after a backoff */
 }
 
 /* ------------------------------------------------------------------------
@@ -502,7 +178,7 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
         lwsl_err("setting the clock failed: %d", r);
     lwsl_notice("synced from %s: offset %lld us, delay %lld us, stratum %d, "
                 "next in %u s",
-                sa46_str(&n->core.server, ab, sizeof(ab)),
+                lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
                 (long long)n->st.offset_us, (long long)n->st.delay_us,
                 s->stratum, n->core.poll_s);
     stamp_save(n);
@@ -529,14 +205,18 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 
 /* Carries out the core's actions.  Returns false if @n is gone (the
  * application destroyed the context from a callback). */
-static bool ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a)
+bool lws__ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a)
 {
     if (a->flags & LWS__NTPC_ACT_DROP_SERVER) {
         char ab[64];
 
-        lwsl_warn("server %s refused us: dropped",
-                  sa46_str(&n->core.server, ab, sizeof(ab)));
-        if (n->n_dropped < NTPC_MAX_DROPPED)
+        lwsl_warn("server %s port %u refused us (%s): dropped",
+                  lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
+                  ntohs(n->core.server.sa4.sin_family == AF_INET6
+                            ? n->core.server.sa6.sin6_port
+                            : n->core.server.sa4.sin_port),
+                  lws__ntp_verdict_name(n->core.last_verdict));
+        if (n->n_dropped < LWS__NTPC_MAX_DROPPED)
             n->dropped[n->n_dropped++] = n->core.server;
     }
     if (a->flags & LWS__NTPC_ACT_SEND)
@@ -549,7 +229,7 @@ static bool ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a)
     if ((a->flags & LWS__NTPC_ACT_SYNCED) && !on_synced(n, &a->sample))
         return false;
     if (a->flags & LWS__NTPC_ACT_NEXT_SERVER)
-        next_server(n, false);
+        lws__ntpc_next_server(n, false);
     return true;
 }
 
@@ -564,7 +244,7 @@ static void core_timer_cb(lws_sorted_usec_list_t *sul)
 
     memset(&a, 0, sizeof(a));
     lws__ntpc_core_on_timer(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
-    (void)ntpc_act(n, &a); /* nothing follows */
+    (void)lws__ntpc_act(n, &a); /* nothing follows */
 }
 
 static void log_refusal(int v, const lws_sockaddr46 *sa)
@@ -575,10 +255,12 @@ static void log_refusal(int v, const lws_sockaddr46 *sa)
         return;
     /* Answers we refused are worth a warning; strays only a debug line. */
     if (lws__ntp_verdict_is_answer(v))
-        lwsl_warn("reply from %s refused: %s", sa46_str(sa, ab, sizeof(ab)),
+        lwsl_warn("reply from %s refused: %s",
+                  lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
                   lws__ntp_verdict_name(v));
     else
-        lwsl_info("datagram from %s ignored: %s", sa46_str(sa, ab, sizeof(ab)),
+        lwsl_info("datagram from %s ignored: %s",
+                  lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
                   lws__ntp_verdict_name(v));
 }
 
@@ -610,7 +292,7 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
         if (v >= 0 && v < LWS__NTP_V_COUNT)
             n->stats.verdicts[v]++;
         log_refusal(v, &from);
-        if (!ntpc_act(n, &a))
+        if (!lws__ntpc_act(n, &a))
             return;
     }
 }
@@ -630,17 +312,17 @@ static void kick_cb(lws_sorted_usec_list_t *sul)
             lws__ntpc_resolve_orphan(n->dns_tok);
             n->dns_tok = NULL;
         }
-        sources_build(n);
+        lws__ntpc_sources_build(n);
         n->running = n->n_src > 0;
         if (n->running)
-            next_server(n, true);
+            lws__ntpc_next_server(n, true);
         return;
     }
     if (n->kick) {
         n->kick = false;
         memset(&a, 0, sizeof(a));
         lws__ntpc_core_kick(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
-        (void)ntpc_act(n, &a);
+        (void)lws__ntpc_act(n, &a);
     }
 }
 
@@ -775,7 +457,7 @@ static void ntpc_free(struct lws__ntpc *n)
         lws__free(n->app_servers[i]);
     lws__free(n->app_servers);
     lws__free(n->stamp_path);
-    sources_free(n);
+    lws__ntpc_sources_free(n);
     lws__free(n);
 }
 
@@ -937,7 +619,7 @@ int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
         if (strcmp(n->dhcp[i].iface, iface))
             n->dhcp[w++] = n->dhcp[i];
     n->n_dhcp = w;
-    for (size_t i = 0; i < count && n->n_dhcp < NTPC_MAX_DHCP; i++) {
+    for (size_t i = 0; i < count && n->n_dhcp < LWS__NTPC_MAX_DHCP; i++) {
         if (!addrs[i])
             continue;
         snprintf(n->dhcp[n->n_dhcp].iface, sizeof(n->dhcp[0].iface), "%s",

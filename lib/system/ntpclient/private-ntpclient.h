@@ -273,7 +273,87 @@ struct lws__ntpc_stats {
 /* 0, -EINVAL, or -ENOTSUP when the client is not running in @cx. */
 int lws__ntpc_get_stats(struct lws_context *cx, struct lws__ntpc_stats *st);
 
-struct lws__ntpc;
+/* Limits of the server list, and the client instance (context slot
+ * "ntpc"). */
+#define LWS__NTPC_HOST_MAX    256
+#define LWS__NTPC_MAX_SOURCES 12
+#define LWS__NTPC_MAX_ADDRS   8
+#define LWS__NTPC_MAX_DROPPED 16
+#define LWS__NTPC_MAX_DHCP    8
+
+enum lws__ntpc_origin {
+    LWS__NTPC_SRC_APP,
+    LWS__NTPC_SRC_BLOB,
+    LWS__NTPC_SRC_DHCP,
+    LWS__NTPC_SRC_POOL
+};
+
+struct lws__ntpc_source {
+    char *host;    /* name or numeric address, owned */
+    uint16_t port; /* host order */
+    uint8_t origin;
+};
+
+struct lws__ntpc_dhcp {
+    char iface[16];
+    uint32_t addr; /* IPv4, host order */
+};
+
+struct lws__ntpc {
+    struct lws_context *cx;
+    struct lws_vhost *vh;
+    struct lws *wsi;
+    int wsi_family;
+    struct lws__ntpc_core core;
+    lws_sorted_usec_list_t sul_core;  /* the core's wake time */
+    lws_sorted_usec_list_t sul_kick;  /* deferred start / trigger */
+    lws_sorted_usec_list_t sul_stamp; /* periodic stamp save */
+    lws_state_notify_link_t nl;
+
+    /* configuration (copied) */
+    char **app_servers;
+    size_t n_app;
+    uint16_t port;
+    int policy;
+    unsigned int flags;
+    char *stamp_path;
+    uint32_t stamp_interval_s;
+    int (*stamp_load)(struct lws_context *cx, lws_usec_t *wall_us);
+    int (*stamp_save)(struct lws_context *cx, lws_usec_t wall_us);
+    lws_ntpc_sync_cb_t sync_cb;
+    void *sync_user;
+
+    /* the server list and where we are in it */
+    struct lws__ntpc_source src[LWS__NTPC_MAX_SOURCES];
+    size_t n_src;
+    size_t cur_src; /* index of the source whose addresses are loaded */
+    lws_sockaddr46 addrs[LWS__NTPC_MAX_ADDRS];
+    size_t n_addrs;
+    size_t next_addr; /* next address of the source to hand out */
+    lws_sockaddr46 dropped[LWS__NTPC_MAX_DROPPED]; /* DENY / RSTR */
+    size_t n_dropped;
+    struct lws__ntpc_dhcp dhcp[LWS__NTPC_MAX_DHCP];
+    size_t n_dhcp;
+    void *dns_tok; /* lookup in flight */
+
+    bool running;    /* has a server list and works it */
+    bool want_pool;  /* the gate or a trigger needs time at any cost */
+    bool kick;       /* a trigger / link-up asks for a burst */
+    bool list_dirty; /* DHCP servers changed */
+    bool held;       /* our notifier vetoes TIME_VALID */
+    bool synced;     /* a validated sync happened */
+
+    lws_usec_t floor_us;
+    struct lws_ntpc_status st;
+    struct lws__ntpc_stats stats;
+};
+
+/* Glue functions the server list calls, and vice versa. */
+bool lws__ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a);
+const char *lws__ntpc_sa46_str(const lws_sockaddr46 *sa, char *buf, size_t len);
+void lws__ntpc_sources_free(struct lws__ntpc *n);
+void lws__ntpc_sources_build(struct lws__ntpc *n);
+void lws__ntpc_next_server(struct lws__ntpc *n, bool start);
 
 /* Async DNS glue (ntpclient-dns.c): start resolving @host for @n; the
  * answer comes back through lws__ntpc_resolved() unless the lookup *@tok

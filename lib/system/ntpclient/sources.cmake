@@ -7,6 +7,7 @@ if(LWS_WITH_SYS_NTPCLIENT)
     ${CMAKE_CURRENT_LIST_DIR}/ntp-packet.c
     ${CMAKE_CURRENT_LIST_DIR}/ntpc-core.c
     ${CMAKE_CURRENT_LIST_DIR}/ntpclient.c
+    ${CMAKE_CURRENT_LIST_DIR}/ntpc-servers.c
     ${CMAKE_CURRENT_LIST_DIR}/ntpclient-dns.c
     ${CMAKE_CURRENT_LIST_DIR}/clock-linux.c)
   string(TIMESTAMP LWS_NTPC_BUILD_EPOCH "%s" UTC)
