@@ -14,14 +14,25 @@
 
 /* Header in front of each block, sized to keep max_align_t alignment. */
 typedef union {
-    size_t size;
+    struct {
+        size_t size;
+        size_t counted; /* allocated while tracking was on */
+    } h;
     max_align_t align;
 } alloc_hdr_t;
 
-/* Relaxed ordering is enough: these are statistics and a test trigger. */
+/* Relaxed ordering is enough: these are statistics and a test trigger.
+ * Counting costs shared-cache-line atomics on every call, so it is off
+ * unless a test or bench turns it on. */
+static atomic_bool alloc_track;
 static atomic_size_t alloc_in_use;
 static atomic_long alloc_calls;
 static atomic_long alloc_fail_at; /* value of alloc_calls that fails; 0 off */
+
+void lws__alloc_track(bool on)
+{
+    atomic_store_explicit(&alloc_track, on, memory_order_relaxed);
+}
 
 void lws__alloc_fail_nth(long n)
 {
@@ -43,10 +54,13 @@ size_t lws__heap_in_use(void)
 
 static bool alloc_should_fail(void)
 {
-    long n = atomic_fetch_add_explicit(&alloc_calls, 1, memory_order_relaxed) +
-             1;
-    long at = atomic_load_explicit(&alloc_fail_at, memory_order_relaxed);
+    long n, at;
 
+    if (!atomic_load_explicit(&alloc_track, memory_order_relaxed))
+        return false;
+    n = atomic_fetch_add_explicit(&alloc_calls, 1, memory_order_relaxed) +
+             1;
+    at = atomic_load_explicit(&alloc_fail_at, memory_order_relaxed);
     if (at && n == at) {
         lwsl_debug("injected allocation failure #%ld", n);
         return true;
@@ -63,8 +77,10 @@ void *lws__malloc(size_t size)
     h = malloc(sizeof(*h) + size);
     if (!h)
         return NULL;
-    h->size = size;
-    atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
+    h->h.size = size;
+    h->h.counted = atomic_load_explicit(&alloc_track, memory_order_relaxed);
+    if (h->h.counted)
+        atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
     return h + 1;
 }
 
@@ -90,13 +106,15 @@ void *lws__realloc(void *p, size_t size)
     if (size > SIZE_MAX - sizeof(*h) || alloc_should_fail())
         return NULL;
     h = (alloc_hdr_t *)p - 1;
-    old = h->size;
+    old = h->h.size;
     nh = realloc(h, sizeof(*nh) + size);
     if (!nh)
         return NULL;
-    nh->size = size;
-    atomic_fetch_sub_explicit(&alloc_in_use, old, memory_order_relaxed);
-    atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
+    nh->h.size = size;
+    if (nh->h.counted) {
+        atomic_fetch_sub_explicit(&alloc_in_use, old, memory_order_relaxed);
+        atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
+    }
     return nh + 1;
 }
 
@@ -107,7 +125,9 @@ void lws__free(void *p)
     if (!p)
         return;
     h = (alloc_hdr_t *)p - 1;
-    atomic_fetch_sub_explicit(&alloc_in_use, h->size, memory_order_relaxed);
+    if (h->h.counted)
+        atomic_fetch_sub_explicit(&alloc_in_use, h->h.size,
+                                  memory_order_relaxed);
     free(h);
 }
 

@@ -3,32 +3,91 @@
  *
  * The attach queue: other threads queue callbacks to run on the loop thread
  * once the system state reaches a gate.  Items are kept in one FIFO per gate
- * level with a global sequence number, so taking the oldest ready item is
- * O(levels) however many unready items wait.  The application may supply the
- * lock (its attach op wraps __lws_system_attach()); otherwise a built-in
- * mutex-guarded op is used.
+ * level with a global sequence number: taking the oldest ready item is
+ * O(levels) however many unready items wait, and the built-in op's drain
+ * splices every ready FIFO out under one short lock hold.  The application
+ * may supply the lock (its attach op wraps __lws_system_attach()); otherwise
+ * a built-in mutex-guarded op is used.
  */
 #define LWS_LOGMOD "attach"
 #include "private-system.h"
 
-static struct lws_attach_item *attach_take_locked(struct lws_context *cx,
-                                                  int ceiling)
+static void fifo_push(struct lws__attach_fifo *f, struct lws_attach_item *it)
 {
-    struct lws_attach_item *best = NULL;
+    it->next = NULL;
+    if (f->tail)
+        f->tail->next = it;
+    else
+        f->head = it;
+    f->tail = it;
+}
 
-    for (int lvl = 0; lvl <= ceiling && lvl < LWS__ATTACH_LEVELS; lvl++) {
-        lws_dll2_t *h = cx->attach_level[lvl].head;
-        struct lws_attach_item *it;
+static struct lws_attach_item *fifo_pop(struct lws__attach_fifo *f)
+{
+    struct lws_attach_item *it = f->head;
 
-        if (!h)
-            continue;
-        it = lws_container_of(h, struct lws_attach_item, list);
-        if (!best || it->seq < best->seq)
-            best = it;
+    if (it) {
+        f->head = it->next;
+        if (!f->head)
+            f->tail = NULL;
+        it->next = NULL;
     }
-    if (best)
-        lws_dll2_remove(&best->list);
+    return it;
+}
+
+/* Among fifos [0, n), the one whose head is oldest, or NULL. */
+static struct lws__attach_fifo *fifo_oldest(struct lws__attach_fifo *f, int n)
+{
+    struct lws__attach_fifo *best = NULL;
+
+    for (int lvl = 0; lvl < n; lvl++)
+        if (f[lvl].head && (!best || f[lvl].head->seq < best->head->seq))
+            best = &f[lvl];
     return best;
+}
+
+static int attach_ready_levels(struct lws_context *cx, bool all)
+{
+    int s = cx->mgr_system.state;
+
+    if (all)
+        return LWS__ATTACH_LEVELS;
+    /* Destroy's states compare higher than OPERATIONAL: nothing is ready. */
+    return s > LWS_SYSTATE_OPERATIONAL ? 0 : s + 1;
+}
+
+static struct lws_attach_item *attach_take_locked(struct lws_context *cx,
+                                                  bool all)
+{
+    struct lws__attach_fifo *f =
+        fifo_oldest(cx->attach_level, attach_ready_levels(cx, all));
+
+    return f ? fifo_pop(f) : NULL;
+}
+
+/* Links a new item and wakes the loop.  Under the attach lock, which also
+ * guards attach_closed: destroy closes the queue under that lock before it
+ * closes the wakeup handle, so the send cannot race the close. */
+static void attach_add_locked(struct lws_context *cx,
+                              struct lws_attach_item *it, lws_attach_cb_t cb,
+                              lws_system_states_t state, void *opaque)
+{
+    it->cb = cb;
+    it->opaque = opaque;
+    it->state = (int)state;
+    it->seq = cx->attach_seq++;
+    fifo_push(&cx->attach_level[state], it);
+    uv_async_send(&cx->wake);
+}
+
+static int attach_check_args(lws_attach_cb_t cb, lws_system_states_t state)
+{
+    if (!cb || (int)state < 0 || state > LWS_SYSTATE_OPERATIONAL) {
+        lwsl_err("attach: bad cb or state %d (gate must be <= OPERATIONAL)",
+                 (int)state);
+        return -EINVAL;
+    }
+    return 0;
 }
 
 int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
@@ -44,21 +103,13 @@ int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
     if (get) {
         /* Loop side.  Once destroy has begun, close the queue for good and
          * hand back every item, ready or not, to be discarded. */
-        if (cx->destroying) {
+        if (cx->destroying)
             cx->attach_closed = true;
-            *get = attach_take_locked(cx, LWS__ATTACH_LEVELS - 1);
-        } else {
-            int s = cx->mgr_system.state;
-            *get = s > LWS_SYSTATE_OPERATIONAL ? NULL
-                                               : attach_take_locked(cx, s);
-        }
+        *get = attach_take_locked(cx, cx->destroying);
         return 0;
     }
-    if (!cb || (int)state < 0 || state > LWS_SYSTATE_OPERATIONAL) {
-        lwsl_err("attach: bad cb or state %d (gate must be <= OPERATIONAL)",
-                 (int)state);
+    if (attach_check_args(cb, state))
         return -EINVAL;
-    }
     if (cx->attach_closed) {
         lwsl_err("attach: context is being destroyed; item refused");
         return -ECANCELED;
@@ -68,59 +119,95 @@ int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
         lwsl_err("attach: out of memory");
         return -ENOMEM;
     }
-    memset(&it->list, 0, sizeof(it->list));
-    it->cb = cb;
-    it->opaque = opaque;
-    it->state = (int)state;
-    it->seq = cx->attach_seq++;
-    lws_dll2_add_tail(&it->list, &cx->attach_level[state]);
-    lws_cancel_service(cx);
+    attach_add_locked(cx, it, cb, state, opaque);
     return 0;
 }
 
 int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
                         lws_system_states_t state, void *opaque,
-                        struct lws_attach_item **get);
-
-int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
-                        lws_system_states_t state, void *opaque,
                         struct lws_attach_item **get)
 {
+    struct lws_attach_item *it;
     int r;
 
-    if (!cx) {
-        lwsl_err("attach: NULL context");
+    if (!cx || tsi) {
+        lwsl_err("attach: bad context or tsi %d", tsi);
         return -EINVAL;
     }
+    if (get) {
+        uv_mutex_lock(&cx->attach_lock);
+        r = __lws_system_attach(cx, tsi, cb, state, opaque, get);
+        uv_mutex_unlock(&cx->attach_lock);
+        return r;
+    }
+    if (attach_check_args(cb, state))
+        return -EINVAL;
+    /* Allocate outside the lock so producers contend only for the link. */
+    it = lws__malloc(sizeof(*it));
+    if (!it) {
+        lwsl_err("attach: out of memory");
+        return -ENOMEM;
+    }
     uv_mutex_lock(&cx->attach_lock);
-    r = __lws_system_attach(cx, tsi, cb, state, opaque, get);
+    if (cx->attach_closed) {
+        uv_mutex_unlock(&cx->attach_lock);
+        lws__free(it);
+        lwsl_err("attach: context is being destroyed; item refused");
+        return -ECANCELED;
+    }
+    attach_add_locked(cx, it, cb, state, opaque);
     uv_mutex_unlock(&cx->attach_lock);
-    return r;
+    return 0;
 }
 
-/* Built-in op: take every ready item under one lock hold, run them outside
- * it.  Items attached by the callbacks wait for the next wakeup. */
-static void attach_drain_builtin(struct lws_context *cx)
+/* Runs (or, once destroy began, discards) and frees a chain of items. */
+static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it)
 {
-    lws_dll2_owner_t batch = {0};
-    struct lws_attach_item *it;
-    int s = cx->mgr_system.state;
+    while (it) {
+        struct lws_attach_item *next = it->next;
 
-    if (s > LWS_SYSTATE_OPERATIONAL)
-        return;
-    uv_mutex_lock(&cx->attach_lock);
-    while ((it = attach_take_locked(cx, s)))
-        lws_dll2_add_tail(&it->list, &batch);
-    uv_mutex_unlock(&cx->attach_lock);
-
-    while (batch.head) {
-        it = lws_container_of(batch.head, struct lws_attach_item, list);
-        lws_dll2_remove(&it->list);
         if (!cx->destroying)
             it->cb(cx, 0, it->opaque);
         else if (cx->ops.attach_discarded)
             cx->ops.attach_discarded(cx, it->cb, it->opaque);
         lws__free(it);
+        it = next;
+    }
+}
+
+/* Built-in op: splice every ready FIFO out under one short lock hold, then
+ * run the items oldest first outside it.  Items attached by the callbacks
+ * wait for the next wakeup. */
+static void attach_drain_builtin(struct lws_context *cx)
+{
+    struct lws__attach_fifo batch[LWS__ATTACH_LEVELS];
+    struct lws__attach_fifo *f;
+    int n;
+
+    memset(batch, 0, sizeof(batch));
+    uv_mutex_lock(&cx->attach_lock);
+    n = attach_ready_levels(cx, false);
+    for (int lvl = 0; lvl < n; lvl++) {
+        batch[lvl] = cx->attach_level[lvl];
+        cx->attach_level[lvl].head = cx->attach_level[lvl].tail = NULL;
+    }
+    uv_mutex_unlock(&cx->attach_lock);
+
+    /* Merge by sequence while several levels hold items; the last one left
+     * (the steady state: only one) is walked without comparisons. */
+    while ((f = fifo_oldest(batch, n))) {
+        struct lws_attach_item *it;
+        int nonempty = 0;
+
+        for (int lvl = 0; lvl < n; lvl++)
+            nonempty += !!batch[lvl].head;
+        if (nonempty == 1) {
+            attach_run_list(cx, f->head);
+            break;
+        }
+        it = fifo_pop(f);
+        it->next = NULL;
+        attach_run_list(cx, it);
     }
 }
 

@@ -79,7 +79,9 @@ void *lws__realloc(void *p, size_t size) LWS__MUST_CHECK;
 void lws__free(void *p);
 char *lws__strdup(const char *s) LWS__MUST_CHECK;
 
-/* Test/bench hooks (thread-safe). */
+/* Test/bench hooks (thread-safe).  Counting and failure injection work only
+ * while tracking is on (the test support library turns it on). */
+void lws__alloc_track(bool on);
 void lws__alloc_fail_nth(long n); /* fail the nth allocation from now; 0 off */
 long lws__alloc_count(void);      /* allocations made since process start */
 size_t lws__heap_in_use(void);    /* bytes currently held via lws__malloc */
@@ -129,7 +131,7 @@ struct lws {
 #define LWS__WSI_RX_NOTIFY (1u << 1) /* RAW_RX with in == NULL: "readable" */
 
 struct lws_attach_item {
-    lws_dll2_t list;
+    struct lws_attach_item *next;
     lws_attach_cb_t cb;
     void *opaque;
     uint64_t seq; /* FIFO order across gate levels */
@@ -137,6 +139,12 @@ struct lws_attach_item {
 };
 
 #define LWS__ATTACH_LEVELS (LWS_SYSTATE_OPERATIONAL + 1)
+
+/* One FIFO of attach items (singly linked, so a whole list splices in O(1)). */
+struct lws__attach_fifo {
+    struct lws_attach_item *head;
+    struct lws_attach_item *tail;
+};
 
 struct lws__rng; /* random.c */
 
@@ -158,7 +166,7 @@ struct lws_context {
 
     /* attach queue: guarded by the attach op's lock */
     uv_mutex_t attach_lock; /* the built-in op's lock */
-    lws_dll2_owner_t attach_level[LWS__ATTACH_LEVELS];
+    struct lws__attach_fifo attach_level[LWS__ATTACH_LEVELS];
     uint64_t attach_seq;
     bool attach_closed;
 

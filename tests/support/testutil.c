@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "testutil.h"
+#include "private-system.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -249,4 +250,10 @@ int lt_free_port(bool udp)
         port = ntohs(sa.sin_port);
     close(fd);
     return port;
+}
+
+/* Every test binary counts the library's heap and can fail allocations. */
+__attribute__((constructor)) static void lt_alloc_track_on(void)
+{
+    lws__alloc_track(true);
 }
