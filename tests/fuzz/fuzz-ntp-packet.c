@@ -8,7 +8,17 @@
  */
 #include "ntpclient/private-ntpclient.h"
 
-#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Not assert(): the checks must also run in Release (NDEBUG) builds. */
+#define FZ_CHECK(c)                                                            \
+    do {                                                                       \
+        if (!(c)) {                                                            \
+            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #c);            \
+            abort();                                                           \
+        }                                                                      \
+    } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -66,30 +76,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int v;
 
     if (!lws__ntp_pkt_parse(&p, data, size)) {
-        assert(lws__ntp_pkt_write(out, sizeof(out), &p) == LWS__NTP_PKT_LEN);
-        assert(!memcmp(out, data, LWS__NTP_PKT_LEN));
-        assert(!lws__ntp_pkt_parse(&q, out, sizeof(out)));
-        assert(!memcmp(&p, &q, sizeof(p)));
+        FZ_CHECK(lws__ntp_pkt_write(out, sizeof(out), &p) == LWS__NTP_PKT_LEN);
+        FZ_CHECK(!memcmp(out, data, LWS__NTP_PKT_LEN));
+        FZ_CHECK(!lws__ntp_pkt_parse(&q, out, sizeof(out)));
+        FZ_CHECK(!memcmp(&p, &q, sizeof(p)));
         v = lws__ntp_pkt_check(&p, &p.org, 5000000);
-        assert(v >= 0 && v < LWS__NTP_V_COUNT);
+        FZ_CHECK(v >= 0 && v < LWS__NTP_V_COUNT);
         (void)lws__ntp_verdict_name(v);
         if (v == LWS__NTP_V_OK) {
             v = lws__ntp_sample(&p, (lws_usec_t)p.ref.sec * 1000000, 0,
                                 (lws_usec_t)(p.ref.frac & 0xffffff), 0, &s);
-            assert(v == LWS__NTP_V_OK || v == LWS__NTP_V_BEFORE_FLOOR ||
-                   v == LWS__NTP_V_TIME_ORDER);
+            FZ_CHECK(v == LWS__NTP_V_OK || v == LWS__NTP_V_BEFORE_FLOOR ||
+                     v == LWS__NTP_V_TIME_ORDER);
             if (v == LWS__NTP_V_OK)
-                assert(s.delay_ns >= 0);
+                FZ_CHECK(s.delay_ns >= 0);
         }
         fuzz_core(&p, data, size);
     } else
-        assert(size < LWS__NTP_PKT_LEN);
+        FZ_CHECK(size < LWS__NTP_PKT_LEN);
 
     if (size < sizeof(str)) {
         memcpy(str, data, size);
         str[size] = '\0';
         if (!lws__ntpc_split_hostport(str, host, sizeof(host), &port))
-            assert(strlen(host) < sizeof(host) && strlen(host) > 0);
+            FZ_CHECK(strlen(host) < sizeof(host) && strlen(host) > 0);
     }
     return 0;
 }

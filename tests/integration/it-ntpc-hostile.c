@@ -166,7 +166,7 @@ static void hostile_then_good(void)
     CHECK(run_until(cx, syncs_at_least, &one, 3000));
     CHECK(clock_calls == 1);
     CHECK(!lws_ntpc_get_status(cx, &st));
-    CHECK(llabs(st.offset_us - 1500000) < 20000);
+    CHECK(llabs(st.offset_us - 1500000) < 50000);
     CHECK(lws_state_blocker(lws_system_get_state_manager(cx), NULL) == NULL ||
           lws_system_get_state_manager(cx)->state > LWS_SYSTATE_TIME_VALID);
     lws_context_destroy(cx);
@@ -193,7 +193,7 @@ static void kod_drops(enum ntps_mode mode)
     CHECK(run_until(cx, syncs_at_least, &one, 3000));
     CHECK(!lws_ntpc_get_status(cx, &st));
     CHECK(ntohs(st.server.sa4.sin_port) == ntps_port(good));
-    CHECK(llabs(st.offset_us - 700000) < 20000);
+    CHECK(llabs(st.offset_us - 700000) < 50000);
     CHECK(ntps_requests(bad) == 1);
     CHECK(stats(cx).verdicts[mode == NTPS_KOD_DENY ? LWS__NTP_V_KOD_DENY
                                                    : LWS__NTP_V_KOD_RSTR] == 1);

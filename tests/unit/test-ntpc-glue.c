@@ -207,10 +207,10 @@ static void test_ntpc_glue_always_hold_until_sync(void **state)
     assert_true(run_until(cx, state_at_least, &op, 3000));
     assert_int_equal(rec.calls, 1);
     /* set_clock got the server's time: wall + 5 s */
-    assert_true(llabs(rec.last_us - (rec.wall_at_call + 5000000)) < 20000);
+    assert_true(llabs(rec.last_us - (rec.wall_at_call + 5000000)) < 50000);
     assert_int_equal(lws_ntpc_get_status(cx, &s), 0);
-    assert_true(llabs(s.offset_us - 5000000) < 20000);
-    assert_true(s.delay_us >= 0 && s.delay_us < 20000);
+    assert_true(llabs(s.offset_us - 5000000) < 50000);
+    assert_true(s.delay_us >= 0 && s.delay_us < 50000);
     assert_int_equal(s.stratum, 3);
     assert_int_equal(s.syncs, 1);
     assert_int_equal(ntohs(s.server.sa4.sin_port), ntps_port(srv));
@@ -309,7 +309,7 @@ static void test_ntpc_glue_blob_server(void **state)
         (const uint8_t *)sv, strlen(sv));
     assert_true(run_until(cx, syncs_at_least, &one, 3000));
     assert_int_equal(lws_ntpc_get_status(cx, &s), 0);
-    assert_true(llabs(s.offset_us + 3000000) < 20000);
+    assert_true(llabs(s.offset_us + 3000000) < 50000);
     lws_context_destroy(cx);
     ntps_stop(srv);
 }
@@ -461,7 +461,7 @@ static void test_ntpc_glue_report_only(void **state)
     assert_non_null(cx);
     assert_true(run_until(cx, state_at_least, &op, 3000));
     assert_int_equal(lws_ntpc_get_status(cx, &s), 0);
-    assert_true(llabs(s.offset_us - 2000000) < 20000);
+    assert_true(llabs(s.offset_us - 2000000) < 50000);
     assert_int_equal(rec.calls, 0);
     lws_context_destroy(cx);
     ntps_stop(srv);
