@@ -57,8 +57,10 @@ static int ntpc_socket(struct lws__ntpc *n, int family)
      * the kernel picks a random ephemeral source port. */
     fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
-        lwsl_err("socket: %s", strerror(errno));
-        return -errno;
+        int e = errno;
+
+        lwsl_err("socket: %s", strerror(e));
+        return -e;
     }
     n->wsi = lws__wsi_adopt(n->vh, NTPC_PROTO, fd,
                             LWS__WSI_UDP | LWS__WSI_RX_NOTIFY, n);
@@ -316,6 +318,8 @@ static void kick_cb(lws_sorted_usec_list_t *sul)
         n->running = n->n_src > 0;
         if (n->running)
             lws__ntpc_next_server(n, true);
+        else if (n->held)
+            lwsl_warn("TIME_VALID is held and no NTP server is known");
         return;
     }
     if (n->kick) {
