@@ -17,6 +17,7 @@
 #include <lws-system/async-dns.h>
 
 #include <netdb.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -373,7 +374,7 @@ static void cpd_probe_connect(struct cpd_probe *p, lws_sockaddr46 *sa)
     socklen_t sl =
         sa->sa4.sin_family == AF_INET ? sizeof(sa->sa4) : sizeof(sa->sa6);
     char ads[64] = "?";
-    int fd;
+    int fd, one = 1;
 
     if (sa->sa4.sin_family == AF_INET)
         sa->sa4.sin_port = htons(p->url->port);
@@ -388,6 +389,9 @@ static void cpd_probe_connect(struct cpd_probe *p, lws_sockaddr46 *sa)
         cpd_fail(p, LWS_CPD_NO_INTERNET, true, "socket: %s", strerror(errno));
         return;
     }
+    /* The TLS handshake writes several small records in a row: without
+     * this, Nagle holds them for the peer's delayed ACK (~40 ms). */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     if (connect(fd, (struct sockaddr *)sa, sl) && errno != EINPROGRESS) {
         int e = errno;
         close(fd);
@@ -408,6 +412,22 @@ static void cpd_probe_connect(struct cpd_probe *p, lws_sockaddr46 *sa)
  * Name resolution
  */
 
+static const char *cpd_dns_status(int n)
+{
+    switch (n) {
+    case LADNS_RET_NXDOMAIN:
+        return "no such name";
+    case LADNS_RET_NODATA:
+        return "no address for that name";
+    case LADNS_RET_TIMEDOUT:
+        return "the resolver did not answer in time";
+    case -ECANCELED:
+        return "cancelled";
+    default:
+        return "resolver failure";
+    }
+}
+
 static void cpd_probe_resolved(struct cpd_probe *p, struct cpd_dns_ticket *t)
 {
     lws_sockaddr46 sa = t->sa;
@@ -417,8 +437,8 @@ static void cpd_probe_resolved(struct cpd_probe *p, struct cpd_dns_ticket *t)
     p->dns = NULL;
     lws__free(t);
     if (!have) {
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s (%d)",
-                 p->url->host, status);
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
+                 p->url->host, cpd_dns_status(status));
         return;
     }
     cpd_probe_connect(p, &sa);
@@ -485,8 +505,8 @@ static void cpd_probe_resolve(struct cpd_probe *p)
     if (rc < 0) {
         p->dns = NULL;
         lws__free(t);
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s (%d)",
-                 p->url->host, rc);
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
+                 p->url->host, "lookup refused");
     }
 }
 

@@ -28,7 +28,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { P_HTTP, P_GOOD, P_EXPIRED, P_WRONGHOST, P_UNKNOWNCA, P_COUNT };
+enum { P_HTTP, P_GOOD, P_EXPIRED, P_WRONGHOST, P_UNKNOWNCA, P_NAMED, P_COUNT };
 
 static char g_dir[PATH_MAX];
 static char g_ca[PATH_MAX + 16];
@@ -46,7 +46,11 @@ static const char ossl_cnf[] =
     "subjectKeyIdentifier = hash\n"
     "[v3_leaf]\nbasicConstraints = CA:FALSE\n"
     "keyUsage = critical,digitalSignature\n"
-    "extendedKeyUsage = serverAuth\n";
+    "extendedKeyUsage = serverAuth\n"
+    "[v3_named]\nbasicConstraints = CA:FALSE\n"
+    "keyUsage = critical,digitalSignature\n"
+    "extendedKeyUsage = serverAuth\n"
+    "subjectAltName = DNS:localhost\n";
 
 static int make_ca(const char *name)
 {
@@ -57,22 +61,30 @@ static int make_ca(const char *name)
                  g_dir, name, name, name);
 }
 
-/* A leaf for @cn signed by @ca, valid for @days (negative: expired). */
-static int make_leaf(const char *name, const char *cn, const char *ca, int days)
+/* A leaf for @cn signed by @ca, valid for @days (negative: expired), with
+ * the extensions of section @ext. */
+static int make_leaf_ext(const char *name, const char *cn, const char *ca,
+                         int days, const char *ext)
 {
     return lt_sh("cd %s && openssl req -new -config o.cnf -newkey ec "
                  "-pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "
                  "%s.key -out %s.csr -subj /CN=%s >>openssl.log 2>&1 && "
                  "openssl x509 -req -in %s.csr -CA %s.crt -CAkey %s.key "
-                 "-set_serial %d -days %d -extfile o.cnf -extensions v3_leaf "
+                 "-set_serial %d -days %d -extfile o.cnf -extensions %s "
                  "-out %s.crt >>openssl.log 2>&1",
-                 g_dir, name, name, cn, name, ca, ca, 1000 + days, days, name);
+                 g_dir, name, name, cn, name, ca, ca, 1000 + days, days, ext,
+                 name);
+}
+
+static int make_leaf(const char *name, const char *cn, const char *ca, int days)
+{
+    return make_leaf_ext(name, cn, ca, days, "v3_leaf");
 }
 
 static int write_nginx_conf(void)
 {
-    static const char *const leaf[] = {NULL, "good", "expired", "wronghost",
-                                       "rogue"};
+    static const char *const leaf[] = {NULL,        "good",  "expired",
+                                       "wronghost", "rogue", "named"};
     char conf[8192], path[PATH_MAX + 32];
     int o;
 
@@ -129,7 +141,8 @@ static int group_setup(void **state)
         make_leaf("good", "127.0.0.1", "ca", 2) ||
         make_leaf("expired", "127.0.0.1", "ca", -1) ||
         make_leaf("wronghost", "wrong.example", "ca", 2) ||
-        make_leaf("rogue", "127.0.0.1", "rogueca", 2)) {
+        make_leaf("rogue", "127.0.0.1", "rogueca", 2) ||
+        make_leaf_ext("named", "localhost", "ca", 2, "v3_named")) {
         fprintf(stderr, "openssl failed, see %s/openssl.log\n", g_dir);
         return -1;
     }
@@ -196,6 +209,10 @@ static int run_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *l,
     return 0;
 }
 
+/* Resolver settings for the next contexts (NULL: defaults). */
+static const struct lws_adns_info *g_adns;
+static const char **g_dns_servers;
+
 static void run_start(struct run *r, struct lws_cpd_info *ci, int target)
 {
     struct lws_context_creation_info info;
@@ -206,6 +223,8 @@ static void run_start(struct run *r, struct lws_cpd_info *ci, int target)
     r->nl.notify_cb = run_notify;
     info.register_notifier_list = nls;
     info.cpd = ci;
+    info.adns = g_adns;
+    info.async_dns_servers = g_dns_servers;
     info.target_state = target;
     if (!ci->attempt_timeout_ms)
         ci->attempt_timeout_ms = 1000;
@@ -392,6 +411,54 @@ static void test_cpd_it_https_unknown_ca(void **state)
                                        "CA");
 }
 
+static void test_cpd_it_names_via_dns(void **state)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400];
+
+    (void)state;
+    /* "localhost" goes through the async resolver (answered locally). */
+    snprintf(u, sizeof(u), "http://localhost:%d/generate_204", g_port[P_HTTP]);
+    ci.http_url = u;
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
+    /* The certificate names "localhost" in its subjectAltName. */
+    memset(&ci, 0, sizeof(ci));
+    snprintf(u, sizeof(u), "https://localhost:%d/generate_204",
+             g_port[P_NAMED]);
+    ci.https_url = u;
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
+    /* The same server reached by address: the name does not match. */
+    url(u, sizeof(u), true, g_port[P_NAMED], "/generate_204");
+    ci.ca_bundle = NULL;
+    assert_int_equal(check(&ci, reason, sizeof(reason)),
+                     LWS_CPD_CAPTIVE_PORTAL);
+    assert_non_null(strstr(reason, "TLS refused"));
+}
+
+static void test_cpd_it_dns_failure(void **state)
+{
+    /* A resolver on loopback that never answers, no hosts file. */
+    const struct lws_adns_info ai = {.hosts_path = "",
+                                     .resolv_conf_path = "",
+                                     .query_deadline_ms = 300,
+                                     .try_timeout_ms = 100};
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400], srv[64];
+    const char *servers[] = {srv, NULL};
+
+    (void)state;
+    snprintf(srv, sizeof(srv), "127.0.0.1:%d", lt_free_port(true));
+    g_adns = &ai;
+    g_dns_servers = servers;
+    snprintf(u, sizeof(u), "http://cpd.example:%d/generate_204",
+             g_port[P_HTTP]);
+    ci.http_url = u;
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_NO_INTERNET);
+    g_adns = NULL;
+    g_dns_servers = NULL;
+    assert_non_null(strstr(reason, "cannot resolve cpd.example"));
+}
+
 static void test_cpd_it_tls_refused_before_time_valid(void **state)
 {
     struct lws_cpd_info ci = {0};
@@ -507,6 +574,8 @@ int main(void)
         cmocka_unit_test(test_cpd_it_https_expired),
         cmocka_unit_test(test_cpd_it_https_wrong_host),
         cmocka_unit_test(test_cpd_it_https_unknown_ca),
+        cmocka_unit_test(test_cpd_it_names_via_dns),
+        cmocka_unit_test(test_cpd_it_dns_failure),
         cmocka_unit_test(test_cpd_it_tls_refused_before_time_valid),
         cmocka_unit_test(test_cpd_it_full_ladder),
         cmocka_unit_test(test_cpd_it_destroy_mid_probe),
