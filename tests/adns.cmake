@@ -10,3 +10,7 @@ if(LWS_WITH_SYS_ASYNC_DNS)
   lws_add_test(NAME integration/adns-hostile
     SOURCES integration/it-adns-hostile.c LABELS integration adns TIMEOUT 60)
 endif()
+if(LWS_WITH_SYS_ASYNC_DNS)
+  lws_add_test(NAME unit/adns SOURCES unit/test-adns.c LABELS unit adns
+    TIMEOUT 60)
+endif()

@@ -294,6 +294,7 @@ static int adns_file_refresh(const char *path, struct stat *st, bool *seen,
 {
     struct stat nst;
     ssize_t r;
+    size_t cap;
     char *nb;
     int fd;
 
@@ -306,12 +307,14 @@ static int adns_file_refresh(const char *path, struct stat *st, bool *seen,
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
-    nb = lws__malloc(ADNS_FILE_MAX);
+    cap = nst.st_size > 0 && nst.st_size < ADNS_FILE_MAX ? (size_t)nst.st_size
+                                                         : ADNS_FILE_MAX;
+    nb = lws__malloc(cap + 1);
     if (!nb) {
         close(fd);
         return -ENOMEM;
     }
-    r = read(fd, nb, ADNS_FILE_MAX);
+    r = read(fd, nb, cap);
     close(fd);
     if (r < 0) {
         lws__free(nb);
