@@ -130,12 +130,20 @@ static void cpd_reason(struct lws__cpd *cpd, const char *fmt, ...)
  * Probe lifetime
  */
 
+static struct lws *cpd_dns_cb(struct lws *wsi, const char *ads,
+                              const struct addrinfo *result, int n,
+                              void *opaque);
+
 static void cpd_probe_free(struct cpd_probe *p)
 {
     if (!p)
         return;
-    if (p->dns)
-        p->dns->probe = NULL; /* the resolver's callback frees it */
+    if (p->dns) {
+        /* Orphan the ticket (the resolver's callback frees it) and stop
+         * the lookup early. */
+        p->dns->probe = NULL;
+        lws_adns_cancel(p->cpd->cx, cpd_dns_cb, NULL, p->dns);
+    }
     lws__tls_destroy(p->tls);
     if (p->wsi) {
         lws_set_opaque_user_data(p->wsi, NULL);

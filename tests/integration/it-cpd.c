@@ -454,9 +454,69 @@ static void test_cpd_it_dns_failure(void **state)
              g_port[P_HTTP]);
     ci.http_url = u;
     assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_NO_INTERNET);
+    assert_non_null(strstr(reason, "cannot resolve cpd.example"));
+
     g_adns = NULL;
     g_dns_servers = NULL;
-    assert_non_null(strstr(reason, "cannot resolve cpd.example"));
+}
+
+static bool adns_in_flight(struct lws_context *cx)
+{
+    struct lws_adns_stats st;
+
+    return !lws_adns_get_stats(cx, &st) && st.in_flight > 0;
+}
+
+/* Destroy (and, before it, a finished check) while a lookup is in flight:
+ * the resolver's late callback must find an orphaned ticket, never the
+ * freed probe.  The resolver is a UDP socket that never answers. */
+static void test_cpd_it_destroy_mid_lookup(void **state)
+{
+    const struct lws_adns_info ai = {.hosts_path = "",
+                                     .resolv_conf_path = "",
+                                     .query_deadline_ms = 20000,
+                                     .try_timeout_ms = 10};
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    socklen_t sl = sizeof(sa);
+    struct lws_cpd_info ci = {0};
+    struct run r = {0};
+    char u[128], srv[64];
+    const char *servers[] = {srv, NULL};
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+    (void)state;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+    snprintf(srv, sizeof(srv), "127.0.0.1:%d", ntohs(sa.sin_port));
+    g_adns = &ai;
+    g_dns_servers = servers;
+    snprintf(u, sizeof(u), "http://cpd.example:%d/generate_204",
+             g_port[P_HTTP]);
+    ci.http_url = u;
+    ci.attempt_timeout_ms = 10000;
+    ci.deadline_ms = 15000;
+    run_start(&r, &ci, LWS_SYSTATE_OPERATIONAL);
+    r.timed_out = false;
+    lws_sul_schedule(r.cx, 0, &r.sul_guard, guard_cb, 10 * LWS_US_PER_SEC);
+    while (!adns_in_flight(r.cx) && !r.timed_out)
+        lws_service(r.cx, 0);
+    lws_sul_cancel(&r.sul_guard);
+    assert_true(adns_in_flight(r.cx));
+    /* A result from elsewhere ends the check: the probe goes away. */
+    lws_system_cpd_set(r.cx, LWS_CPD_INTERNET_OK);
+    assert_int_equal(lws_system_cpd_state_get(r.cx), LWS_CPD_INTERNET_OK);
+    /* A new check, then destroy with its lookup in flight. */
+    assert_int_equal(lws_system_cpd_start(r.cx), 0);
+    r.timed_out = false;
+    lws_sul_schedule(r.cx, 0, &r.sul_guard, guard_cb, 10 * LWS_US_PER_SEC);
+    while (!adns_in_flight(r.cx) && !r.timed_out)
+        lws_service(r.cx, 0);
+    lws_sul_cancel(&r.sul_guard);
+    lws_context_destroy(r.cx);
+    g_adns = NULL;
+    g_dns_servers = NULL;
+    close(fd);
 }
 
 static void test_cpd_it_tls_refused_before_time_valid(void **state)
@@ -576,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_cpd_it_https_unknown_ca),
         cmocka_unit_test(test_cpd_it_names_via_dns),
         cmocka_unit_test(test_cpd_it_dns_failure),
+        cmocka_unit_test(test_cpd_it_destroy_mid_lookup),
         cmocka_unit_test(test_cpd_it_tls_refused_before_time_valid),
         cmocka_unit_test(test_cpd_it_full_ladder),
         cmocka_unit_test(test_cpd_it_destroy_mid_probe),
