@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * lws-system-demo: a device bring-up from link up to OPERATIONAL.
+ *
+ * It requests DHCP on --iface (bringing the link up if it is down), learns
+ * DNS and NTP servers from the lease unless --dns / --ntp are given,
+ * validates the clock by SNTP (the time is reported, never set), checks for
+ * a captive portal over HTTP and HTTPS (--cpd-url, --ca), resolves the names
+ * it used, and prints the state ladder with millisecond timestamps.  Three
+ * threads attach callbacks gated on DHCP, TIME_VALID and OPERATIONAL to show
+ * the attach queue.  Exits 0 at OPERATIONAL (or keeps running with --stay),
+ * non-zero with the reason on timeout.  --json prints one JSON object per
+ * event instead of text.
+ */
+#define _GNU_SOURCE
+#include <lws-system.h>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <uv.h>
+
+#define MAX_LIST 8
+
+static struct demo {
+    const char *iface;
+    const char *dns[MAX_LIST + 1];
+    const char *ntp[MAX_LIST + 1];
+    const char *cpd_http, *cpd_https, *ca;
+    const char *resolve[MAX_LIST];
+    int nresolve, pending_resolves;
+    bool json, stay, acd;
+    int timeout_s;
+    uint64_t t0_ns; /* link up (or start) */
+    struct lws_context *cx;
+    uv_loop_t loop;
+    uv_signal_t sigint, sigterm;
+    uv_timer_t deadline;
+    int exit_code;
+    bool operational, done;
+    uint64_t operational_ms;
+} d;
+
+static double ms_since(void)
+{
+    return (double)(uv_hrtime() - d.t0_ns) / 1e6;
+}
+
+static void out(const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* One line per event: text, or a JSON object whose "msg" is the text. */
+static void out(const char *kind, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (d.json) {
+        printf("{\"t_ms\":%.1f,\"event\":\"%s\",\"msg\":\"", ms_since(), kind);
+        for (const char *p = msg; *p; p++)
+            if (*p == '"' || *p == '\\')
+                printf("\\%c", *p);
+            else
+                putchar(*p);
+        printf("\"}\n");
+    } else {
+        printf("[%9.1f ms] %-9s %s\n", ms_since(), kind, msg);
+    }
+    fflush(stdout);
+}
+
+static void ip4(uint32_t host, char *buf, size_t len)
+{
+    struct in_addr a = {.s_addr = htonl(host)};
+
+    inet_ntop(AF_INET, &a, buf, (socklen_t)len);
+}
+
+/* ---- the bring-up ------------------------------------------------------ */
+
+static void finish(int code)
+{
+    if (d.done)
+        return;
+    d.done = true;
+    d.exit_code = code;
+    uv_timer_stop(&d.deadline);
+    uv_close((uv_handle_t *)&d.deadline, NULL);
+    uv_close((uv_handle_t *)&d.sigint, NULL);
+    uv_close((uv_handle_t *)&d.sigterm, NULL);
+    lws_context_destroy(d.cx);
+}
+
+static void print_lease(void)
+{
+    lws_dhcpc_ifstate_t is;
+    char a[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+
+    if (!d.iface || lws_dhcpc_get_ifstate(d.cx, d.iface, &is))
+        return;
+    ip4(is.ipv4, a, sizeof(a));
+    ip4(is.route_count ? is.routes[0].gw : 0, r, sizeof(r));
+    ip4(is.server, s, sizeof(s));
+    out("lease", "%s %s/%u router %s server %s lease %us (T1 %us T2 %us)%s",
+        is.ifname, a, is.prefix_len, r, s, is.lease_secs, is.t1_secs,
+        is.t2_secs, is.rapid_commit ? " rapid-commit" : "");
+    for (int i = 0; i < is.dns_count; i++) {
+        ip4(is.dns[i], a, sizeof(a));
+        out("lease", "dns server %s", a);
+    }
+    for (int i = 0; i < is.ntp_count; i++) {
+        ip4(is.ntp[i], a, sizeof(a));
+        out("lease", "ntp server %s", a);
+    }
+}
+
+static void print_ntp(void)
+{
+    struct lws_ntpc_status st;
+    char a[INET6_ADDRSTRLEN] = "?";
+
+    if (lws_ntpc_get_status(d.cx, &st))
+        return;
+    lws_sa46_write_numeric_address(&st.server, a, sizeof(a));
+    out("ntp", "server %s stratum %d offset %+.3f ms delay %.3f ms", a,
+        st.stratum, (double)st.offset_us / 1000.0,
+        (double)st.delay_us / 1000.0);
+}
+
+static struct lws *resolved(struct lws *wsi, const char *ads,
+                            const struct addrinfo *res, int n, void *opaque)
+{
+    (void)opaque;
+    if (!res) {
+        out("dns", "%s: failed (%d)", ads ? ads : "?", n);
+    } else {
+        for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+            char a[INET6_ADDRSTRLEN] = "?";
+            const void *p =
+                ai->ai_family == AF_INET
+                    ? (const void *)&((struct sockaddr_in *)ai->ai_addr)
+                          ->sin_addr
+                    : (const void *)&((struct sockaddr_in6 *)ai->ai_addr)
+                          ->sin6_addr;
+            inet_ntop(ai->ai_family, p, a, sizeof(a));
+            out("dns", "%s -> %s", ads, a);
+        }
+        lws_async_dns_freeaddrinfo(&res);
+    }
+    if (--d.pending_resolves == 0 && !d.stay)
+        finish(0);
+    return wsi ? wsi : (struct lws *)1;
+}
+
+static void at_operational(void)
+{
+    d.operational_ms = (uint64_t)ms_since();
+    print_lease();
+    print_ntp();
+    out("cpd", "%s%s%s", lws_cpd_result_name(lws_system_cpd_state_get(d.cx)),
+        lws_system_cpd_reason(d.cx) ? ": " : "",
+        lws_system_cpd_reason(d.cx) ? lws_system_cpd_reason(d.cx) : "");
+    out("headline", "link up -> OPERATIONAL in %llu ms",
+        (unsigned long long)d.operational_ms);
+    for (int i = 0; i < d.nresolve; i++) {
+        d.pending_resolves++;
+        if (lws_async_dns_query(d.cx, 0, d.resolve[i], LWS_ADNS_RECORD_A,
+                                resolved, NULL, NULL) == LADNS_RET_FAILED) {
+            out("dns", "%s: query refused", d.resolve[i]);
+            d.pending_resolves--;
+        }
+    }
+    if (!d.pending_resolves && !d.stay)
+        finish(0);
+}
+
+static int notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
+                  int current, int target)
+{
+    (void)link;
+    if (current != target)
+        return 0;
+    out("state", "%s", lws_state_name(mgr, target));
+    if (target == LWS_SYSTATE_OPERATIONAL && !d.operational) {
+        d.operational = true;
+        at_operational();
+    }
+    return 0;
+}
+
+static int dhcp_cb(void *opaque, lws_dhcpc_ifstate_t *is)
+{
+    char a[INET_ADDRSTRLEN];
+
+    (void)opaque;
+    ip4(is->ipv4, a, sizeof(a));
+    out("dhcp", "%s: %s (%s) %s", is->ifname, lws_dhcpc_event_name(is->event),
+        lws_dhcpc_state_name(is->state), a);
+    return 0;
+}
+
+static void ntp_synced(struct lws_context *cx, int status,
+                       const struct lws_ntpc_status *st, void *user)
+{
+    (void)cx, (void)user;
+    out("ntp", "validated sync #%u: offset %+.3f ms, delay %.3f ms%s",
+        st->syncs, (double)st->offset_us / 1000.0,
+        (double)st->delay_us / 1000.0, status ? " (clock op failed)" : "");
+}
+
+/* The demo never sets this machine's clock: it records the request. */
+static int record_clock(lws_usec_t us)
+{
+    out("clock", "set_clock(%lld.%06lld) requested (recorded, not applied)",
+        (long long)(us / 1000000), (long long)(us % 1000000));
+    return 0;
+}
+
+/* ---- attach from other threads ---------------------------------------- */
+
+struct attacher {
+    uv_thread_t t;
+    lws_system_states_t gate;
+    const char *name;
+};
+
+static void attached_cb(struct lws_context *cx, int tsi, void *opaque)
+{
+    struct attacher *a = opaque;
+
+    (void)tsi;
+    out("attach", "thread '%s' callback ran on the loop at %s (gate %s)",
+        a->name, lws_state_name(lws_system_get_state_manager(cx),
+                                lws_system_get_state_manager(cx)->state),
+        lws_state_name(lws_system_get_state_manager(cx), (int)a->gate));
+}
+
+static void attacher_main(void *arg)
+{
+    struct attacher *a = arg;
+
+    /* Thread: any.  The library supplies the locked attach op. */
+    if (lws_system_get_ops(d.cx)->attach(d.cx, 0, attached_cb, a->gate, a,
+                                         NULL))
+        fprintf(stderr, "attach from thread '%s' failed\n", a->name);
+}
+
+/* ---- plumbing ---------------------------------------------------------- */
+
+static void on_deadline(uv_timer_t *t)
+{
+    lws_state_manager_t *m = lws_system_get_state_manager(d.cx);
+    int step = -1;
+    const char *who = lws_state_blocker(m, &step);
+
+    (void)t;
+    out("timeout", "no OPERATIONAL after %d s: at %s, %s%s%s", d.timeout_s,
+        lws_state_name(m, m->state), who ? "held by '" : "",
+        who ? who : "no notifier holds the machine",
+        who ? "'" : "");
+    if (who)
+        out("timeout", "'%s' holds %s", who, lws_state_name(m, step));
+    finish(2);
+}
+
+static void on_sigint(uv_signal_t *s, int signum)
+{
+    (void)s, (void)signum;
+    out("exit", "interrupted");
+    finish(d.operational ? 0 : 130);
+}
+
+/* Brings the interface up if it is down; t0 is that moment. */
+static void link_up(void)
+{
+    struct ifreq ifr;
+    int fd;
+
+    d.t0_ns = uv_hrtime();
+    if (!d.iface)
+        return;
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return;
+    memset(&ifr, 0, sizeof(ifr));
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", d.iface);
+    if (!ioctl(fd, SIOCGIFFLAGS, &ifr) && !(ifr.ifr_flags & IFF_UP)) {
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+            perror("SIOCSIFFLAGS");
+        d.t0_ns = uv_hrtime();
+        out("link", "%s set up", d.iface);
+    }
+    close(fd);
+}
+
+static int split_list(char *s, const char **v)
+{
+    int n = 0;
+
+    for (char *save = NULL, *t = strtok_r(s, ",", &save); t && n < MAX_LIST;
+         t = strtok_r(NULL, ",", &save))
+        v[n++] = t;
+    v[n] = NULL;
+    return n;
+}
+
+static void usage(const char *me)
+{
+    fprintf(stderr,
+            "usage: %s [--iface IF] [--dns A[,B]] [--ntp S[,S]] "
+            "[--cpd-url URL]... [--ca PEM] [--resolve NAME]... [--json] "
+            "[--stay] [--acd] [--timeout S]\n",
+            me);
+}
+
+static int parse_args(int argc, char **argv)
+{
+    d.timeout_s = 30;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+        if (!strcmp(a, "--json")) {
+            d.json = true;
+        } else if (!strcmp(a, "--stay")) {
+            d.stay = true;
+        } else if (!strcmp(a, "--acd")) {
+            d.acd = true;
+        } else if (!v) {
+            usage(argv[0]);
+            return -1;
+        } else if (!strcmp(a, "--iface")) {
+            d.iface = v, i++;
+        } else if (!strcmp(a, "--dns")) {
+            split_list(v, d.dns), i++;
+        } else if (!strcmp(a, "--ntp")) {
+            split_list(v, d.ntp), i++;
+        } else if (!strcmp(a, "--cpd-url")) {
+            if (!strncmp(v, "https://", 8))
+                d.cpd_https = v;
+            else
+                d.cpd_http = v;
+            i++;
+        } else if (!strcmp(a, "--ca")) {
+            d.ca = v, i++;
+        } else if (!strcmp(a, "--resolve") && d.nresolve < MAX_LIST) {
+            d.resolve[d.nresolve++] = v, i++;
+        } else if (!strcmp(a, "--timeout")) {
+            d.timeout_s = atoi(v), i++;
+        } else {
+            usage(argv[0]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Names the demo used: the NTP server and the CPD hosts, if not numeric. */
+static void add_resolve_from_url(const char *url)
+{
+    static char hosts[2][256];
+    static int nh;
+    const char *p = url ? strstr(url, "://") : NULL;
+    size_t n;
+    lws_sockaddr46 sa;
+
+    if (!p || nh >= 2 || d.nresolve >= MAX_LIST)
+        return;
+    p += 3;
+    n = strcspn(p, ":/");
+    if (!n || n >= sizeof(hosts[0]))
+        return;
+    memcpy(hosts[nh], p, n);
+    hosts[nh][n] = '\0';
+    if (!lws_sa46_parse_numeric(&sa, hosts[nh]))
+        return;
+    for (int i = 0; i < d.nresolve; i++)
+        if (!strcmp(d.resolve[i], hosts[nh]))
+            return;
+    d.resolve[d.nresolve++] = hosts[nh++];
+}
+
+int main(int argc, char **argv)
+{
+    static const lws_system_ops_t ops = {.set_clock = record_clock};
+    static struct attacher att[] = {
+        {.gate = LWS_SYSTATE_OPERATIONAL, .name = "app"},
+        {.gate = LWS_SYSTATE_TIME_VALID, .name = "tls-user"},
+        {.gate = LWS_SYSTATE_DHCP, .name = "net-user"},
+    };
+    lws_state_notify_link_t nl = {.notify_cb = notify, .name = "demo"};
+    lws_state_notify_link_t *nls[] = {&nl, NULL};
+    struct lws_context_creation_info info;
+    struct lws_ntpc_info ntpc;
+    struct lws_dhcpc_info dhcpc;
+    struct lws_cpd_info cpd;
+    void *fl[] = {&d.loop, NULL};
+
+    if (parse_args(argc, argv))
+        return 1;
+    add_resolve_from_url(d.cpd_http);
+    add_resolve_from_url(d.cpd_https);
+    lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
+    uv_loop_init(&d.loop);
+
+    memset(&ntpc, 0, sizeof(ntpc));
+    ntpc.servers = d.ntp[0] ? d.ntp : NULL;
+    ntpc.time_policy = LWS_NTPC_TIME_ALWAYS_HOLD; /* show a real sync */
+    ntpc.flags = LWS_NTPC_FLAG_NO_POOL;
+    ntpc.sync_cb = ntp_synced;
+    memset(&dhcpc, 0, sizeof(dhcpc));
+    dhcpc.acd = d.acd;
+    memset(&cpd, 0, sizeof(cpd));
+    cpd.http_url = d.cpd_http;
+    cpd.https_url = d.cpd_https;
+    cpd.ca_bundle = d.ca;
+
+    memset(&info, 0, sizeof(info));
+    info.foreign_loops = fl;
+    info.system_ops = &ops;
+    info.register_notifier_list = nls;
+    info.async_dns_servers = d.dns[0] ? d.dns : NULL;
+    info.ntpc = &ntpc;
+    info.dhcpc = &dhcpc;
+    info.cpd = &cpd;
+
+    link_up();
+    out("start", "lws-system %s demo on %s", lws_get_library_version(),
+        d.iface ? d.iface : "(no interface)");
+    d.cx = lws_create_context(&info);
+    if (!d.cx) {
+        out("exit", "context creation failed");
+        return 1;
+    }
+    if (d.iface && lws_dhcpc_request(d.cx, d.iface, AF_INET, dhcp_cb, NULL))
+        out("dhcp", "request on %s refused", d.iface);
+    for (size_t i = 0; i < sizeof(att) / sizeof(att[0]); i++)
+        uv_thread_create(&att[i].t, attacher_main, &att[i]);
+    for (size_t i = 0; i < sizeof(att) / sizeof(att[0]); i++)
+        uv_thread_join(&att[i].t);
+
+    uv_timer_init(&d.loop, &d.deadline);
+    uv_timer_start(&d.deadline, on_deadline, (uint64_t)d.timeout_s * 1000, 0);
+    uv_signal_init(&d.loop, &d.sigint);
+    uv_signal_start(&d.sigint, on_sigint, SIGINT);
+    uv_signal_init(&d.loop, &d.sigterm);
+    uv_signal_start(&d.sigterm, on_sigint, SIGTERM);
+
+    uv_run(&d.loop, UV_RUN_DEFAULT);
+    if (uv_loop_close(&d.loop))
+        fprintf(stderr, "loop did not close cleanly\n");
+    return d.exit_code;
+}

@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: MIT
+# Sourced by scripts/demo and bench/bringup: a device namespace and an
+# infrastructure namespace joined by a veth pair, with dnsmasq (DHCP + DNS),
+# chronyd (NTP) and nginx (HTTP/HTTPS captive-portal probes, certificate
+# from a CA made at run time) in the infrastructure namespace.  Nothing
+# outside the two namespaces is touched.
+
+TB_NET=10.77.0
+TB_ID=$$
+TB_DEV=lwsd-dev-$TB_ID
+TB_INF=lwsd-inf-$TB_ID
+TB_IF_DEV=vdev0
+TB_IF_INF=vinf0
+TB_DIR=
+TB_PIDS=()
+
+tb_log() { printf '%s\n' "$*" >&2; }
+
+tb_wait() { # seconds, command... : poll until the command succeeds
+  local deadline=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.05
+  done
+}
+
+tb_down() {
+  local p
+  for p in "${TB_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${TB_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  TB_PIDS=()
+  ip netns del "$TB_DEV" 2>/dev/null || true
+  ip netns del "$TB_INF" 2>/dev/null || true
+  [ -n "$TB_DIR" ] && rm -rf "$TB_DIR"
+  TB_DIR=
+}
+
+tb_certs() {
+  local d=$TB_DIR/pki
+  mkdir -p "$d"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=lws-demo CA" \
+    -keyout "$d/ca.key" -out "$d/ca.pem" >/dev/null 2>&1
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=portal.lws.test" \
+    -keyout "$d/srv.key" -out "$d/srv.csr" >/dev/null 2>&1
+  printf 'subjectAltName=DNS:portal.lws.test\n' > "$d/ext"
+  openssl x509 -req -in "$d/srv.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+    -CAcreateserial -days 1 -extfile "$d/ext" -out "$d/srv.pem" >/dev/null 2>&1
+}
+
+tb_up() {
+  TB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lwst-demo-XXXXXX")
+  ip netns add "$TB_DEV"
+  ip netns add "$TB_INF"
+  ip -n "$TB_DEV" link set lo up
+  ip -n "$TB_INF" link set lo up
+  ip link add "$TB_IF_DEV" netns "$TB_DEV" type veth peer name "$TB_IF_INF" \
+    netns "$TB_INF"
+  ip -n "$TB_INF" addr add "$TB_NET.1/24" dev "$TB_IF_INF"
+  ip -n "$TB_INF" link set "$TB_IF_INF" up
+  tb_certs
+
+  # DHCP with router, DNS and NTP options, and DNS for the demo's names.
+  ip netns exec "$TB_INF" dnsmasq -k --conf-file=/dev/null \
+    --interface="$TB_IF_INF" --bind-interfaces --except-interface=lo \
+    --no-resolv --no-hosts --log-facility="$TB_DIR/dnsmasq.log" \
+    --pid-file="$TB_DIR/dnsmasq.pid" --dhcp-leasefile="$TB_DIR/leases" \
+    --dhcp-range="$TB_NET.100,$TB_NET.150,255.255.255.0,1h" \
+    --dhcp-option=option:router,"$TB_NET.1" \
+    --dhcp-option=option:dns-server,"$TB_NET.1" \
+    --dhcp-option=option:ntp-server,"$TB_NET.1" \
+    --dhcp-rapid-commit --dhcp-authoritative \
+    --address=/portal.lws.test/"$TB_NET.1" \
+    --address=/time.lws.test/"$TB_NET.1" &
+  TB_PIDS+=($!)
+
+  # NTP: chronyd serving its local clock; -x: never touches the clock.
+  cat > "$TB_DIR/chrony.conf" <<CONF
+local stratum 8
+allow $TB_NET.0/24
+bindaddress $TB_NET.1
+port 123
+cmdport 0
+pidfile $TB_DIR/chronyd.pid
+driftfile $TB_DIR/chrony.drift
+CONF
+  ip netns exec "$TB_INF" chronyd -x -d -f "$TB_DIR/chrony.conf" \
+    >"$TB_DIR/chronyd.log" 2>&1 &
+  TB_PIDS+=($!)
+
+  # CPD endpoints: 204 over HTTP and HTTPS.
+  mkdir -p "$TB_DIR/nginx"
+  cat > "$TB_DIR/nginx.conf" <<CONF
+worker_processes 1;
+pid $TB_DIR/nginx.pid;
+error_log $TB_DIR/nginx-error.log;
+events { worker_connections 64; }
+http {
+  access_log $TB_DIR/nginx-access.log;
+  client_body_temp_path $TB_DIR/nginx;
+  proxy_temp_path $TB_DIR/nginx;
+  fastcgi_temp_path $TB_DIR/nginx;
+  uwsgi_temp_path $TB_DIR/nginx;
+  scgi_temp_path $TB_DIR/nginx;
+  server {
+    listen $TB_NET.1:80;
+    listen $TB_NET.1:443 ssl;
+    server_name portal.lws.test;
+    ssl_certificate $TB_DIR/pki/srv.pem;
+    ssl_certificate_key $TB_DIR/pki/srv.key;
+    location /generate_204 { return 204; }
+  }
+}
+CONF
+  ip netns exec "$TB_INF" nginx -p "$TB_DIR/nginx" -c "$TB_DIR/nginx.conf" \
+    -g 'daemon off;' >"$TB_DIR/nginx.log" 2>&1 &
+  TB_PIDS+=($!)
+
+  tb_wait 10 ip netns exec "$TB_INF" sh -c \
+    "ss -Hlun | grep -q '$TB_NET.1:123' && ss -Hlun | grep -q ':67 ' &&
+     ss -Hltn | grep -q '$TB_NET.1:443' && ss -Hlun | grep -q '$TB_NET.1:53'" ||
+    { tb_log "testbed: servers did not start"; cat "$TB_DIR"/*.log >&2; return 1; }
+}
+
+# Puts the device side back to "link down, no address" between runs.
+tb_reset_dev() {
+  ip -n "$TB_DEV" link set "$TB_IF_DEV" down
+  ip -n "$TB_DEV" addr flush dev "$TB_IF_DEV"
+  : > "$TB_DIR/leases"
+}
+
+tb_demo() { # demo binary, extra args...
+  local bin=$1; shift
+  ip netns exec "$TB_DEV" "$bin" --iface "$TB_IF_DEV" \
+    --cpd-url http://portal.lws.test/generate_204 \
+    --cpd-url https://portal.lws.test/generate_204 \
+    --ca "$TB_DIR/pki/ca.pem" --resolve time.lws.test "$@"
+}
