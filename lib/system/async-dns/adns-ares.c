@@ -446,6 +446,11 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx)
     wq->lk = lk;
     len = lws__adns_build_query(q, sizeof(q), lk->name, wq->qtype,
                                 LWS__ADNS_EDNS_SIZE);
+    if (!lws__adns_servers_effective(a, NULL, 0)) {
+        lwsl_warn("%s: no DNS server known", lk->name);
+        adns_wq_done(wq, LADNS_RET_FAILED);
+        return;
+    }
     if (len > 0)
         chan = adns_chan_get(a);
     if (!chan) {
@@ -453,8 +458,6 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx)
         adns_wq_done(wq, LADNS_RET_FAILED);
         return;
     }
-    if (!lws__adns_servers_effective(a, NULL, 0))
-        lwsl_warn("%s: no DNS server known", lk->name);
     chan->wq = wq;
     wq->chan = chan;
     a->st.wire_queries++;
