@@ -4,9 +4,10 @@
  * The SNTP client against a real chronyd started by the test in a network
  * namespace of its own: the first sync releases TIME_VALID (always-hold
  * policy), the offset agrees with a reference client's (ntpdig, or chronyd
- * -Q) against the same server, and with the server down the client backs
- * off and retries until the server is back and it syncs again.  The clock
- * is never set: a recording set_clock op stands in for it.
+ * -Q) against the same server, with the server down the client backs off
+ * and retries until the server is back and it syncs again, and (with
+ * libfaketime) a server whose clock is 2.5 s ahead is measured as such.  The
+ * clock is never set: a recording set_clock op stands in for it.
  */
 #include "ntpclient/private-ntpclient.h"
 
@@ -169,6 +170,26 @@ int main(void)
     CHECK(run_until(cx, syncs_at_least, &want, 5000));
     CHECK(!lws_ntpc_get_status(cx, &st));
     CHECK(llabs(st.offset_us) <= st.delay_us / 2 + 500);
+
+    /* 5. A server 2.5 s ahead (chronyd under libfaketime, when
+     * installed): both clients must see +2.5 s and agree. */
+    ntpc_chrony_stop(&ch);
+    r = ntpc_chrony_start_shifted(&ch, "+2.5");
+    if (r == LT_SKIP)
+        fprintf(stderr, "libfaketime not installed: shifted server check "
+                        "skipped\n");
+    else {
+        CHECK(!r);
+        want = stats(cx).syncs + 1;
+        lws_ntpc_trigger(cx);
+        CHECK(run_until(cx, syncs_at_least, &want, 5000));
+        CHECK(!lws_ntpc_get_status(cx, &st));
+        CHECK(llabs(st.offset_us - 2500000) <= st.delay_us / 2 + 500);
+        CHECK(!ntpc_ref_offset_us(&ch, &ref[0]));
+        fprintf(stderr, "shifted server: ours %lld us, reference %lld us\n",
+                (long long)st.offset_us, (long long)ref[0]);
+        CHECK(llabs(st.offset_us - ref[0]) < 5000);
+    }
 
     lws_context_destroy(cx);
     fprintf(stderr, "ok\n");

@@ -28,6 +28,9 @@ struct ntpc_chrony {
 int ntpc_chrony_setup(struct ntpc_chrony *c);
 /* Starts chronyd and waits until it answers as a synchronised server. */
 int ntpc_chrony_start(struct ntpc_chrony *c);
+/* The same, with chronyd's clock shifted by @shift (libfaketime syntax,
+ * e.g. "+2.5"): 0, 77 when libfaketime is not installed, or -1. */
+int ntpc_chrony_start_shifted(struct ntpc_chrony *c, const char *shift);
 void ntpc_chrony_stop(struct ntpc_chrony *c);
 /* One plain SNTP exchange with 127.0.0.1:@port: true if a synchronised
  * server answered within @timeout_ms. */
