@@ -15,3 +15,7 @@ if(LWS_VALGRIND AND NOT LWS_SANITIZE)
     --show-leak-kinds=definite,indirect,possible $<TARGET_FILE:test-unit-core>)
   set_tests_properties(valgrind/core PROPERTIES TIMEOUT 300 LABELS valgrind)
 endif()
+add_test(NAME docs/readme-snippets COMMAND
+  ${CMAKE_CURRENT_SOURCE_DIR}/install/readme-snippets.sh ${PROJECT_SOURCE_DIR}
+  ${PROJECT_BINARY_DIR})
+set_tests_properties(docs/readme-snippets PROPERTIES TIMEOUT 60 LABELS docs)
