@@ -1,15 +1,29 @@
 # SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The lws-system authors
 # Captive-portal detection: HTTP codec + check core + state logic (unit),
 # the HTTP codec's fuzz corpus, and the probe against a real nginx with
-# certificates made at run time (integration).
+# certificates made at run time (integration); both under valgrind too.
 if(LWS_WITH_SYS_CPD)
-  lws_add_test(NAME unit/cpd SOURCES unit/test-cpd.c LABELS unit TIMEOUT 60)
+  lws_add_test(NAME unit/cpd SOURCES unit/test-cpd.c LABELS unit cpd
+    TIMEOUT 60)
   lws_add_test(NAME fuzz/http SOURCES fuzz/fuzz-http.c fuzz/replay-main.c
-    ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/http LABELS fuzz TIMEOUT 60)
+    ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/http LABELS fuzz cpd
+    TIMEOUT 60)
   # replay-main.c uses scandir(), which strict C11 hides.
   target_compile_definitions(test-fuzz-http PRIVATE _DEFAULT_SOURCE)
   lws_add_test(NAME integration/cpd SOURCES integration/it-cpd.c
-    LABELS integration TIMEOUT 120)
+    LABELS integration cpd TIMEOUT 120)
+  find_program(LWS_VALGRIND valgrind)
+  if(LWS_VALGRIND AND NOT LWS_SANITIZE)
+    foreach(t unit/cpd integration/cpd)
+      string(REPLACE "/" "-" exe "test-${t}")
+      add_test(NAME valgrind/${t} COMMAND ${LWS_VALGRIND} --leak-check=full
+        --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=9
+        --show-leak-kinds=definite,indirect,possible $<TARGET_FILE:${exe}>)
+      set_tests_properties(valgrind/${t} PROPERTIES TIMEOUT 300
+        LABELS "valgrind;cpd" SKIP_RETURN_CODE 77)
+    endforeach()
+  endif()
   if(LWS_BUILD_FUZZERS)
     add_executable(fuzzer-http fuzz/fuzz-http.c)
     target_compile_options(fuzzer-http PRIVATE -fsanitize=fuzzer,address)
@@ -17,6 +31,6 @@ if(LWS_WITH_SYS_CPD)
     target_link_libraries(fuzzer-http PRIVATE lws-test-support)
   endif()
 else()
-  lws_add_test(NAME unit/cpd-stubs SOURCES unit/test-cpd-stubs.c LABELS unit
-    TIMEOUT 30)
+  lws_add_test(NAME unit/cpd-stubs SOURCES unit/test-cpd-stubs.c
+    LABELS unit cpd TIMEOUT 30)
 endif()
