@@ -18,7 +18,7 @@
 #define RUNS 5
 
 struct bench {
-    long items;       /* total per run */
+    long items; /* total per run */
     int threads;
     uint64_t *t_sent; /* per item, ns */
     uint64_t *lat;    /* per item, ns */
@@ -168,8 +168,7 @@ static struct result run_lws(struct bench *b)
     b->cx = lws_create_context(&info);
     if (!b->cx)
         abort();
-    while (lws_system_get_state_manager(b->cx)->state <
-           LWS_SYSTATE_OPERATIONAL)
+    while (lws_system_get_state_manager(b->cx)->state < LWS_SYSTATE_OPERATIONAL)
         lws_service(b->cx, 0);
     t0 = uv_hrtime();
     for (int i = 0; i < b->threads; i++)
@@ -243,9 +242,9 @@ int main(int argc, char **argv)
     lws_set_log_level(LLL_ERR, NULL);
     printf("bench/attach: %ld items per run, median of %d runs\n", b.items,
            RUNS);
-    printf("%-8s %14s %14s %7s %10s %10s %10s %10s\n", "threads",
-           "lws items/s", "base items/s", "ratio", "lws p50us", "lws p99us",
-           "base p50us", "base p99us");
+    printf("%-8s %14s %14s %7s %10s %10s %10s %10s\n", "threads", "lws items/s",
+           "base items/s", "ratio", "lws p50us", "lws p99us", "base p50us",
+           "base p99us");
     for (int ti = 0; ti < 4; ti++) {
         struct result l[RUNS], s[RUNS], ml, ms;
 

@@ -242,8 +242,9 @@ static void attached_cb(struct lws_context *cx, int tsi, void *opaque)
 
     (void)tsi;
     out("attach", "thread '%s' callback ran on the loop at %s (gate %s)",
-        a->name, lws_state_name(lws_system_get_state_manager(cx),
-                                lws_system_get_state_manager(cx)->state),
+        a->name,
+        lws_state_name(lws_system_get_state_manager(cx),
+                       lws_system_get_state_manager(cx)->state),
         lws_state_name(lws_system_get_state_manager(cx), (int)a->gate));
 }
 
@@ -268,8 +269,7 @@ static void on_deadline(uv_timer_t *t)
     (void)t;
     out("timeout", "no OPERATIONAL after %d s: at %s, %s%s%s", d.timeout_s,
         lws_state_name(m, m->state), who ? "held by '" : "",
-        who ? who : "no notifier holds the machine",
-        who ? "'" : "");
+        who ? who : "no notifier holds the machine", who ? "'" : "");
     if (who)
         out("timeout", "'%s' holds %s", who, lws_state_name(m, step));
     finish(2);

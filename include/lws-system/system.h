@@ -32,7 +32,8 @@ extern "C" {
 #define LWS_API
 #endif
 
-#define LWS_FORMAT(fmt_idx) __attribute__((format(printf, fmt_idx, fmt_idx + 1)))
+#define LWS_FORMAT(fmt_idx)                                                    \
+    __attribute__((format(printf, fmt_idx, fmt_idx + 1)))
 
 struct uv_loop_s;
 struct lws_context;
@@ -49,7 +50,7 @@ struct lws_cpd_info;
 typedef int64_t lws_usec_t;
 
 #define LWS_US_PER_SEC ((lws_usec_t)1000000)
-#define LWS_US_PER_MS ((lws_usec_t)1000)
+#define LWS_US_PER_MS  ((lws_usec_t)1000)
 
 /* ------------------------------------------------------------------------
  * Logging
@@ -94,12 +95,12 @@ LWS_API int lws_get_log_level(void);
  */
 LWS_API void lws_log_printf(int level, const char *format, ...) LWS_FORMAT(2);
 
-#define lwsl_err(...) lws_log_printf(LLL_ERR, __VA_ARGS__)
-#define lwsl_warn(...) lws_log_printf(LLL_WARN, __VA_ARGS__)
+#define lwsl_err(...)    lws_log_printf(LLL_ERR, __VA_ARGS__)
+#define lwsl_warn(...)   lws_log_printf(LLL_WARN, __VA_ARGS__)
 #define lwsl_notice(...) lws_log_printf(LLL_NOTICE, __VA_ARGS__)
-#define lwsl_info(...) lws_log_printf(LLL_INFO, __VA_ARGS__)
-#define lwsl_debug(...) lws_log_printf(LLL_DEBUG, __VA_ARGS__)
-#define lwsl_user(...) lws_log_printf(LLL_USER, __VA_ARGS__)
+#define lwsl_info(...)   lws_log_printf(LLL_INFO, __VA_ARGS__)
+#define lwsl_debug(...)  lws_log_printf(LLL_DEBUG, __VA_ARGS__)
+#define lwsl_user(...)   lws_log_printf(LLL_USER, __VA_ARGS__)
 
 /* ------------------------------------------------------------------------
  * Intrusive doubly-linked lists (lws's lws_dll2 shape)
@@ -119,7 +120,7 @@ typedef struct lws_dll2_owner {
     uint32_t count;
 } lws_dll2_owner_t;
 
-#define lws_container_of(P, T, M) ((T *)((char *)(P) - offsetof(T, M)))
+#define lws_container_of(P, T, M) ((T *)((char *)(P)-offsetof(T, M)))
 
 LWS_API void lws_dll2_add_tail(lws_dll2_t *d, lws_dll2_owner_t *owner);
 LWS_API void lws_dll2_add_head(lws_dll2_t *d, lws_dll2_owner_t *owner);
@@ -157,9 +158,9 @@ typedef struct lws_sorted_usec_list lws_sorted_usec_list_t;
 typedef void (*sul_cb_t)(lws_sorted_usec_list_t *sul);
 
 struct lws_sorted_usec_list {
-    lws_dll2_t list; /**< library-private */
-    lws_usec_t us;   /**< library-private: monotonic due time */
-    sul_cb_t cb;     /**< library-private */
+    lws_dll2_t list;        /**< library-private */
+    lws_usec_t us;          /**< library-private: monotonic due time */
+    sul_cb_t cb;            /**< library-private */
     struct lws_context *cx; /**< library-private */
 };
 
@@ -188,21 +189,21 @@ LWS_API lws_usec_t lws_now_usecs(void);
  */
 
 /* The system ladder: frozen numbers, libwebsockets v4.3 order. */
-#define LWS_SYSTATE_LIST(X)                                                  \
-    X(UNKNOWN, 0)                                                            \
-    X(CONTEXT_CREATED, 1)                                                    \
-    X(INITIALIZED, 2)                                                        \
-    X(IFACE_COLDPLUG, 3)                                                     \
-    X(DHCP, 4)                                                               \
-    X(CPD_PRE_TIME, 5)                                                       \
-    X(TIME_VALID, 6)                                                         \
-    X(CPD_POST_TIME, 7)                                                      \
-    X(POLICY_VALID, 8)                                                       \
-    X(REGISTERED, 9)                                                         \
-    X(AUTH1, 10)                                                             \
-    X(AUTH2, 11)                                                             \
-    X(OPERATIONAL, 12)                                                       \
-    X(POLICY_INVALID, 13)                                                    \
+#define LWS_SYSTATE_LIST(X)                                                    \
+    X(UNKNOWN, 0)                                                              \
+    X(CONTEXT_CREATED, 1)                                                      \
+    X(INITIALIZED, 2)                                                          \
+    X(IFACE_COLDPLUG, 3)                                                       \
+    X(DHCP, 4)                                                                 \
+    X(CPD_PRE_TIME, 5)                                                         \
+    X(TIME_VALID, 6)                                                           \
+    X(CPD_POST_TIME, 7)                                                        \
+    X(POLICY_VALID, 8)                                                         \
+    X(REGISTERED, 9)                                                           \
+    X(AUTH1, 10)                                                               \
+    X(AUTH2, 11)                                                               \
+    X(OPERATIONAL, 12)                                                         \
+    X(POLICY_INVALID, 13)                                                      \
     X(CONTEXT_DESTROYING, 14)
 
 #define LWS__SYSTATE_ENUM(n, v) LWS_SYSTATE_##n = v,
@@ -225,9 +226,9 @@ typedef int (*lws_state_notify_t)(struct lws_state_manager *mgr,
                                   int current, int target);
 
 typedef struct lws_state_notify_link {
-    lws_dll2_t list;          /**< library-private */
+    lws_dll2_t list;              /**< library-private */
     lws_state_notify_t notify_cb; /**< the callback */
-    const char *name;         /**< for logs and lws_state_blocker() */
+    const char *name;             /**< for logs and lws_state_blocker() */
 } lws_state_notify_link_t;
 
 typedef struct lws_state_manager {
@@ -239,10 +240,10 @@ typedef struct lws_state_manager {
     int state;                    /**< current state */
     /* library-private walk bookkeeping */
     lws_dll2_t *iter_next;
-    const char *blocker;  /**< name of the notifier holding a step */
-    int blocked_step;     /**< the step it holds, or -1 */
-    int redrive_target;   /**< re-drive requested during a walk, or -1 */
-    int busy;             /**< inside a walk */
+    const char *blocker; /**< name of the notifier holding a step */
+    int blocked_step;    /**< the step it holds, or -1 */
+    int redrive_target;  /**< re-drive requested during a walk, or -1 */
+    int busy;            /**< inside a walk */
 } lws_state_manager_t;
 
 /** Appends @nl to @mgr's notifiers (they run in registration order).
@@ -260,9 +261,10 @@ lws_state_reg_notifier_list(lws_state_manager_t *mgr,
                             lws_state_notify_link_t *const *notify_link_array);
 
 /* Return values of lws_state_transition_steps() / lws_state_transition(). */
-#define LWS_STATE_REACHED 0  /**< the target (or a later state) is reached */
-#define LWS_STATE_BLOCKED 1  /**< a notifier vetoed; see lws_state_blocker() */
-#define LWS_STATE_DEFERRED 2 /**< called inside a walk: it will be re-driven */
+#define LWS_STATE_REACHED  0 /**< the target (or a later state) is reached */
+#define LWS_STATE_BLOCKED  1 /**< a notifier vetoed; see lws_state_blocker() */
+#define LWS_STATE_DEFERRED 2 /**< called inside a walk: it will be re-driven   \
+                              */
 
 /**
  * lws_state_transition_steps() - step one state at a time up to @target.
@@ -422,8 +424,8 @@ LWS_API int lws_system_blob_get_single_ptr(lws_system_blob_t *b,
 /** Copies up to *@len bytes from offset @ofs into @buf, sets *@len to the
  *  count copied.  @return 0, 1 when @ofs is at or past the end, -1 on
  *  bad arguments. */
-LWS_API int lws_system_blob_get(lws_system_blob_t *b, uint8_t *buf,
-                                size_t *len, size_t ofs);
+LWS_API int lws_system_blob_get(lws_system_blob_t *b, uint8_t *buf, size_t *len,
+                                size_t ofs);
 /** Frees heap content; the slot stays usable. */
 LWS_API void lws_system_blob_destroy(lws_system_blob_t *b);
 
@@ -432,11 +434,11 @@ LWS_API void lws_system_blob_destroy(lws_system_blob_t *b);
  */
 
 enum lws_callback_reasons {
-    LWS_CALLBACK_PROTOCOL_INIT = 27,    /**< in: creation info (const) */
+    LWS_CALLBACK_PROTOCOL_INIT = 27, /**< in: creation info (const) */
     LWS_CALLBACK_PROTOCOL_DESTROY = 28,
     LWS_CALLBACK_WSI_CREATE = 29,
     LWS_CALLBACK_WSI_DESTROY = 30,
-    LWS_CALLBACK_RAW_RX = 59,       /**< in/len: data read */
+    LWS_CALLBACK_RAW_RX = 59, /**< in/len: data read */
     LWS_CALLBACK_RAW_CLOSE = 60,
     LWS_CALLBACK_RAW_WRITEABLE = 61,
     LWS_CALLBACK_RAW_ADOPT = 62,
@@ -453,18 +455,18 @@ typedef int (*lws_callback_function)(struct lws *wsi,
                                      void *user, void *in, size_t len);
 
 struct lws_protocols {
-    const char *name;              /**< NULL ends an array */
+    const char *name; /**< NULL ends an array */
     lws_callback_function callback;
-    size_t per_session_data_size;  /**< zeroed "user" area per wsi */
-    size_t rx_buffer_size;         /**< unused; kept for lws source compat */
+    size_t per_session_data_size; /**< zeroed "user" area per wsi */
+    size_t rx_buffer_size;        /**< unused; kept for lws source compat */
     unsigned int id;
-    void *user;                    /**< protocol-wide user pointer */
+    void *user; /**< protocol-wide user pointer */
     size_t tx_packet_size;
 };
 
-#define LWS_PROTOCOL_LIST_TERM                                               \
-    {                                                                        \
-        NULL, NULL, 0, 0, 0, NULL, 0                                         \
+#define LWS_PROTOCOL_LIST_TERM                                                 \
+    {                                                                          \
+        NULL, NULL, 0, 0, 0, NULL, 0                                           \
     }
 
 typedef enum {
@@ -496,7 +498,7 @@ LWS_API struct lws *lws_adopt_descriptor_vhost(struct lws_vhost *vh,
                                                const char *vh_prot_name,
                                                struct lws *parent);
 
-#define LWS_CAUDP_BIND (1 << 0)      /**< bind to @ads:@port, don't connect */
+#define LWS_CAUDP_BIND      (1 << 0) /**< bind to @ads:@port, don't connect */
 #define LWS_CAUDP_BROADCAST (1 << 1) /**< SO_BROADCAST */
 #define LWS_CAUDP_PF_PACKET (1 << 2) /**< raw AF_PACKET (IPv4 ethertype) */
 

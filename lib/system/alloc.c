@@ -58,8 +58,7 @@ static bool alloc_should_fail(void)
 
     if (!atomic_load_explicit(&alloc_track, memory_order_relaxed))
         return false;
-    n = atomic_fetch_add_explicit(&alloc_calls, 1, memory_order_relaxed) +
-             1;
+    n = atomic_fetch_add_explicit(&alloc_calls, 1, memory_order_relaxed) + 1;
     at = atomic_load_explicit(&alloc_fail_at, memory_order_relaxed);
     if (at && n == at) {
         lwsl_debug("injected allocation failure #%ld", n);

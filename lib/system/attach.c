@@ -240,8 +240,7 @@ void lws__attach_discard_all(struct lws_context *cx)
     for (;;) {
         it = NULL;
         /* Through the op, so the application's lock guards closing. */
-        if (cx->ops.attach(cx, 0, NULL, LWS_SYSTATE_UNKNOWN, NULL, &it) ||
-            !it)
+        if (cx->ops.attach(cx, 0, NULL, LWS_SYSTATE_UNKNOWN, NULL, &it) || !it)
             break;
         if (cx->ops.attach_discarded)
             cx->ops.attach_discarded(cx, it->cb, it->opaque);

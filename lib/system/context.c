@@ -12,8 +12,8 @@
 #include <stdio.h>
 
 #define LWS__SYSTATE_NAME(n, v) #n,
-static const char *context_state_names[] = {
-    LWS_SYSTATE_LIST(LWS__SYSTATE_NAME) NULL};
+static const char *context_state_names[] = {LWS_SYSTATE_LIST(LWS__SYSTATE_NAME)
+                                                NULL};
 #undef LWS__SYSTATE_NAME
 
 /* Registry of live contexts, so destroy/service on a stale pointer is
@@ -47,8 +47,8 @@ static int context_reg_add(const struct lws_context *cx)
     return 0;
 }
 
-static struct context_reg_ent *context_reg_find_locked(
-    const struct lws_context *cx)
+static struct context_reg_ent *
+context_reg_find_locked(const struct lws_context *cx)
 {
     for (lws_dll2_t *d = context_reg.head; d; d = d->next) {
         struct context_reg_ent *e =
@@ -180,8 +180,8 @@ static void context_teardown(struct lws_context *cx)
     cx->finalised = true;
 }
 
-static struct lws_context *
-context_setup_fail(struct lws_context *cx, bool loop_inited)
+static struct lws_context *context_setup_fail(struct lws_context *cx,
+                                              bool loop_inited)
 {
     context_teardown(cx);
     if (cx->foreign) {
@@ -239,10 +239,10 @@ static void context_state_setup(struct lws_context *cx,
     mgr->state = LWS_SYSTATE_CONTEXT_CREATED;
     mgr->blocked_step = -1;
     mgr->redrive_target = -1;
-    cx->target_state = info->target_state > 0 &&
-                               info->target_state <= LWS_SYSTATE_OPERATIONAL
-                           ? info->target_state
-                           : LWS_SYSTATE_OPERATIONAL;
+    cx->target_state =
+        info->target_state > 0 && info->target_state <= LWS_SYSTATE_OPERATIONAL
+            ? info->target_state
+            : LWS_SYSTATE_OPERATIONAL;
     if (info->system_ops)
         cx->ops = *info->system_ops;
     if (!cx->ops.attach) {

@@ -59,8 +59,7 @@ static char log_letter(int level)
 static void log_vemit(int level, const char *mod, const char *format,
                       va_list ap)
 {
-    lws_log_emit_t emit =
-        atomic_load_explicit(&log_emit, memory_order_relaxed);
+    lws_log_emit_t emit = atomic_load_explicit(&log_emit, memory_order_relaxed);
     char line[512];
     int n = 0;
 

@@ -58,16 +58,16 @@ bool lws__log_enabled(int level);
 #undef lwsl_notice
 #undef lwsl_info
 #undef lwsl_debug
-#define LWS__LOGX(lvl, ...)                                                  \
-    do {                                                                     \
-        if ((LWS_LOG_BUILD_MASK & (lvl)) && lws__log_enabled(lvl))           \
-            lws__log(lvl, LWS_LOGMOD, __VA_ARGS__);                          \
+#define LWS__LOGX(lvl, ...)                                                    \
+    do {                                                                       \
+        if ((LWS_LOG_BUILD_MASK & (lvl)) && lws__log_enabled(lvl))             \
+            lws__log(lvl, LWS_LOGMOD, __VA_ARGS__);                            \
     } while (0)
-#define lwsl_err(...) LWS__LOGX(LLL_ERR, __VA_ARGS__)
-#define lwsl_warn(...) LWS__LOGX(LLL_WARN, __VA_ARGS__)
+#define lwsl_err(...)    LWS__LOGX(LLL_ERR, __VA_ARGS__)
+#define lwsl_warn(...)   LWS__LOGX(LLL_WARN, __VA_ARGS__)
 #define lwsl_notice(...) LWS__LOGX(LLL_NOTICE, __VA_ARGS__)
-#define lwsl_info(...) LWS__LOGX(LLL_INFO, __VA_ARGS__)
-#define lwsl_debug(...) LWS__LOGX(LLL_DEBUG, __VA_ARGS__)
+#define lwsl_info(...)   LWS__LOGX(LLL_INFO, __VA_ARGS__)
+#define lwsl_debug(...)  LWS__LOGX(LLL_DEBUG, __VA_ARGS__)
 
 /* ------------------------------------------------------------------------
  * Allocator: everything the library holds goes through these, so tests can
@@ -102,8 +102,8 @@ struct lws_vhost {
     const char *name;
     struct lws_protocols *protocols; /* owned copy, count entries */
     void **protocol_priv;            /* per protocol, lws__malloc'd */
-    int count_protocols; /* initialised (0 once destroyed) */
-    int n_builtin;       /* protocols [0, n_builtin) are the helpers' */
+    int count_protocols;             /* initialised (0 once destroyed) */
+    int n_builtin;              /* protocols [0, n_builtin) are the helpers' */
     lws_dll2_owner_t wsi_owner; /* live wsi */
 };
 
@@ -127,7 +127,7 @@ struct lws {
 };
 
 /* lws__wsi_adopt() flags */
-#define LWS__WSI_UDP (1u << 0)
+#define LWS__WSI_UDP       (1u << 0)
 #define LWS__WSI_RX_NOTIFY (1u << 1) /* RAW_RX with in == NULL: "readable" */
 
 struct lws_attach_item {
@@ -197,22 +197,22 @@ struct lws_context {
 /* Loop-thread check for loop-only entry points. */
 void lws__loop_only_fail(const char *fn);
 #if LWS_THREAD_CHECKS
-#define LWS__LOOP_ONLY(cx)                                                   \
-    do {                                                                     \
-        uv_thread_t self__ = uv_thread_self();                               \
-        if ((cx) && !uv_thread_equal(&self__, &(cx)->loop_thread))           \
-            lws__loop_only_fail(__func__);                                   \
+#define LWS__LOOP_ONLY(cx)                                                     \
+    do {                                                                       \
+        uv_thread_t self__ = uv_thread_self();                                 \
+        if ((cx) && !uv_thread_equal(&self__, &(cx)->loop_thread))             \
+            lws__loop_only_fail(__func__);                                     \
     } while (0)
 #else
-#define LWS__LOOP_ONLY(cx)                                                   \
-    do {                                                                     \
-        (void)(cx);                                                          \
+#define LWS__LOOP_ONLY(cx)                                                     \
+    do {                                                                       \
+        (void)(cx);                                                            \
     } while (0)
 #endif
 
 /* wsi internals (wsi.c) */
-struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name,
-                           int fd, unsigned int flags, void *opaque);
+struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name, int fd,
+                           unsigned int flags, void *opaque);
 int lws__wsi_poll(struct lws *wsi, int uv_events);
 void lws__vhost_close_all(struct lws_vhost *vh);
 

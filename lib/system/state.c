@@ -162,8 +162,8 @@ static int state_walk(lws_state_manager_t *mgr, int target, bool steps)
             break;
         }
         if (mgr->redrive_target > target || !steps)
-            target = mgr->redrive_target > target ? mgr->redrive_target
-                                                  : target;
+            target =
+                mgr->redrive_target > target ? mgr->redrive_target : target;
         steps = true;
         mgr->redrive_target = -1;
     }
@@ -232,8 +232,7 @@ void lws__state_force(lws_state_manager_t *mgr, int target)
         return;
     if (mgr->busy) {
         lwsl_info("%s: %s -> %s (inside a walk, not notified)",
-                  mgr->name ? mgr->name : "?",
-                  lws_state_name(mgr, mgr->state),
+                  mgr->name ? mgr->name : "?", lws_state_name(mgr, mgr->state),
                   lws_state_name(mgr, target));
         mgr->state = target;
         return;

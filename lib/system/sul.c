@@ -94,8 +94,8 @@ static void sul_timer_cb(uv_timer_t *t)
 
     /* Run everything due; callbacks may schedule or cancel anything. */
     while (cx->sul_owner.head && !cx->destroying) {
-        lws_sorted_usec_list_t *s = lws_container_of(
-            cx->sul_owner.head, lws_sorted_usec_list_t, list);
+        lws_sorted_usec_list_t *s =
+            lws_container_of(cx->sul_owner.head, lws_sorted_usec_list_t, list);
         if (s->us > now)
             break;
         lws_dll2_remove(&s->list);
@@ -124,8 +124,8 @@ int lws__sul_init(struct lws_context *cx)
 void lws__sul_destroy_all(struct lws_context *cx)
 {
     while (cx->sul_owner.head) {
-        lws_sorted_usec_list_t *s = lws_container_of(
-            cx->sul_owner.head, lws_sorted_usec_list_t, list);
+        lws_sorted_usec_list_t *s =
+            lws_container_of(cx->sul_owner.head, lws_sorted_usec_list_t, list);
         lws_dll2_remove(&s->list);
     }
     uv_timer_stop(&cx->sul_timer);

@@ -150,8 +150,8 @@ static int vhost_proto_index(struct lws_vhost *vh,
                              const struct lws_protocols *prot)
 {
     for (int n = 0; vh->protocols[n].name; n++)
-        if (&vh->protocols[n] == prot || !strcmp(vh->protocols[n].name,
-                                                 prot->name))
+        if (&vh->protocols[n] == prot ||
+            !strcmp(vh->protocols[n].name, prot->name))
             return n;
     return -1;
 }
@@ -168,8 +168,7 @@ const struct lws_protocols *lws_vhost_name_to_protocol(struct lws_vhost *vh,
 }
 
 void *lws_protocol_vh_priv_zalloc(struct lws_vhost *vh,
-                                  const struct lws_protocols *prot,
-                                  size_t size)
+                                  const struct lws_protocols *prot, size_t size)
 {
     int n;
 

@@ -71,8 +71,7 @@ static void wsi_read(struct lws *wsi)
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
             return;
-        lwsl_info("%s: read failed: %s", wsi->protocol->name,
-                  strerror(errno));
+        lwsl_info("%s: read failed: %s", wsi->protocol->name, strerror(errno));
         if (!wsi->udp)
             lws_wsi_close(wsi);
         return;
@@ -123,8 +122,8 @@ static void wsi_handle_closed(uv_handle_t *h)
     lws__handle_closed(cx);
 }
 
-struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name,
-                           int fd, unsigned int flags, void *opaque)
+struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name, int fd,
+                           unsigned int flags, void *opaque)
 {
     const struct lws_protocols *p;
     struct lws *wsi;
@@ -199,8 +198,7 @@ struct lws *lws_adopt_descriptor_vhost(struct lws_vhost *vh,
     if (vh)
         LWS__LOOP_ONLY(vh->context);
     return lws__wsi_adopt(vh, vh_prot_name, fd.sockfd,
-                          (type & LWS_ADOPT_FLAG_UDP) ? LWS__WSI_UDP : 0,
-                          NULL);
+                          (type & LWS_ADOPT_FLAG_UDP) ? LWS__WSI_UDP : 0, NULL);
 }
 
 static int wsi_udp_socket(const char *ads, int port, int flags,
@@ -227,8 +225,8 @@ static int wsi_udp_socket(const char *ads, int port, int flags,
         sa.sa6.sin6_port = htons((uint16_t)port);
         sl = sizeof(sa.sa6);
     }
-    fd = socket(sa.sa4.sin_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                0);
+    fd =
+        socket(sa.sa4.sin_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -errno;
     if ((flags & LWS_CAUDP_BROADCAST) &&
@@ -278,8 +276,7 @@ static int wsi_packet_socket(const char *ifname)
 }
 
 struct lws *lws_create_adopt_udp(struct lws_vhost *vhost, const char *ads,
-                                 int port, int flags,
-                                 const char *protocol_name,
+                                 int port, int flags, const char *protocol_name,
                                  const char *ifname, struct lws *parent_wsi,
                                  void *opaque, const void *retry_policy,
                                  const char *fi_wsi_name)
@@ -292,9 +289,9 @@ struct lws *lws_create_adopt_udp(struct lws_vhost *vhost, const char *ads,
         return NULL;
     }
     LWS__LOOP_ONLY(vhost->context);
-    fd = (flags & LWS_CAUDP_PF_PACKET) ? wsi_packet_socket(ifname)
-                                       : wsi_udp_socket(ads, port, flags,
-                                                        ifname);
+    fd = (flags & LWS_CAUDP_PF_PACKET)
+             ? wsi_packet_socket(ifname)
+             : wsi_udp_socket(ads, port, flags, ifname);
     if (fd < 0) {
         lwsl_err("create_adopt_udp: %s:%d: %s", ads ? ads : "*", port,
                  strerror(-fd));
@@ -346,8 +343,8 @@ void lws_wsi_close(struct lws *wsi)
 void lws__vhost_close_all(struct lws_vhost *vh)
 {
     while (vh->wsi_owner.head)
-        lws_wsi_close(lws_container_of(vh->wsi_owner.head, struct lws,
-                                       vh_list));
+        lws_wsi_close(
+            lws_container_of(vh->wsi_owner.head, struct lws, vh_list));
 }
 
 int lws_get_socket_fd(struct lws *wsi)

@@ -226,8 +226,7 @@ static bool lt_file_contains(void *arg)
            strstr(buf, fc->needle);
 }
 
-bool lt_wait_file_contains(const char *path, const char *needle,
-                           int timeout_ms)
+bool lt_wait_file_contains(const char *path, const char *needle, int timeout_ms)
 {
     struct lt_fc fc = {path, needle};
 

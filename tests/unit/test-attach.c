@@ -87,8 +87,8 @@ static void producer_main(void *arg)
     for (int i = 0; i < r->per_producer; i++) {
         uintptr_t v = ((uintptr_t)pr->id << 24) | (uintptr_t)i;
         int e = ops->attach(r->cx, 0, item_cb,
-                            (lws_system_states_t)gates[i % NGATES],
-                            (void *)v, NULL);
+                            (lws_system_states_t)gates[i % NGATES], (void *)v,
+                            NULL);
         if (e == -ECANCELED && r->racing)
             return;
         if (e) {

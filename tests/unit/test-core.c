@@ -22,9 +22,9 @@
 struct rec {
     int seen[64]; /* done-pass states in order */
     int nseen;
-    int veto_at;      /* veto this step while > 0 */
-    int vetoes;       /* probes vetoed */
-    bool dereg_self;  /* deregister inside the done pass */
+    int veto_at;     /* veto this step while > 0 */
+    int vetoes;      /* probes vetoed */
+    bool dereg_self; /* deregister inside the done pass */
     bool redrive_in_cb;
     int redrive_ret;
     bool destroy_at_operational;
@@ -379,19 +379,17 @@ static void test_core_attach_fifo_gates_and_discard(void **state)
     o = lws_system_get_ops(cx);
     assert_non_null(o->attach);
     m = lws_system_get_state_manager(cx);
-    assert_int_equal(o->attach(cx, 0, att_cb, LWS_SYSTATE_OPERATIONAL,
-                               (void *)1, NULL),
-                     0);
+    assert_int_equal(
+        o->attach(cx, 0, att_cb, LWS_SYSTATE_OPERATIONAL, (void *)1, NULL), 0);
     assert_int_equal(
         o->attach(cx, 0, att_cb, LWS_SYSTATE_DHCP, (void *)2, NULL), 0);
-    assert_int_equal(o->attach(cx, 0, att_cb, LWS_SYSTATE_CONTEXT_CREATED,
-                               (void *)3, NULL),
-                     0);
+    assert_int_equal(
+        o->attach(cx, 0, att_cb, LWS_SYSTATE_CONTEXT_CREATED, (void *)3, NULL),
+        0);
     assert_int_equal(
         o->attach(cx, 0, att_cb, LWS_SYSTATE_DHCP, (void *)4, NULL), 0);
-    assert_int_equal(o->attach(cx, 0, att_cb, LWS_SYSTATE_AUTH1, (void *)5,
-                               NULL),
-                     0);
+    assert_int_equal(
+        o->attach(cx, 0, att_cb, LWS_SYSTATE_AUTH1, (void *)5, NULL), 0);
     assert_int_equal(a.n, 0); /* never inside the call */
     while (m->state < LWS_SYSTATE_DHCP)
         lws_service(cx, 0);
@@ -400,9 +398,9 @@ static void test_core_attach_fifo_gates_and_discard(void **state)
     assert_int_equal(a.order[1], 2);
     assert_int_equal(a.order[2], 4);
     /* bad use */
-    assert_int_equal(o->attach(cx, 0, att_cb, LWS_SYSTATE_POLICY_INVALID,
-                               NULL, NULL),
-                     -EINVAL);
+    assert_int_equal(
+        o->attach(cx, 0, att_cb, LWS_SYSTATE_POLICY_INVALID, NULL, NULL),
+        -EINVAL);
     assert_int_equal(o->attach(cx, 1, att_cb, LWS_SYSTATE_DHCP, NULL, NULL),
                      -EINVAL);
     assert_int_equal(o->attach(cx, 0, NULL, LWS_SYSTATE_DHCP, NULL, NULL),
@@ -507,7 +505,7 @@ static void test_core_blobs_bounds_and_modes(void **state)
     assert_int_equal(lws_system_blob_heap_append(b, (const uint8_t *)"x", 1),
                      -ENOMEM);
     assert_int_equal(lws_system_blob_get_size(b), 5); /* nothing lost */
-    lws_context_destroy(cx); /* frees heap segments */
+    lws_context_destroy(cx);                          /* frees heap segments */
     assert_int_equal(lws__heap_in_use(), 0);
 }
 
@@ -519,8 +517,8 @@ struct udp_t {
     int peer_port;
 };
 
-static int udp_cb(struct lws *wsi, enum lws_callback_reasons reason,
-                  void *user, void *in, size_t len)
+static int udp_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+                  void *in, size_t len)
 {
     struct udp_t *t;
     const struct sockaddr_in *peer;
@@ -584,24 +582,22 @@ static void test_core_wsi_udp_rx_writeable_timer_close(void **state)
     memset(&info, 0, sizeof(info));
     info.protocols = prots;
     cx = lws_create_context(&info);
-    wsi = lws_create_adopt_udp(lws_get_vhost_by_name(cx, "system"),
-                               "127.0.0.1", 0, LWS_CAUDP_BIND, "test-udp",
-                               NULL, NULL, &t, NULL, NULL);
+    wsi = lws_create_adopt_udp(lws_get_vhost_by_name(cx, "system"), "127.0.0.1",
+                               0, LWS_CAUDP_BIND, "test-udp", NULL, NULL, &t,
+                               NULL, NULL);
     assert_non_null(wsi);
     assert_int_equal(t.adopted, 1);
+    assert_null(lws_create_adopt_udp(
+        lws_get_vhost_by_name(cx, "system"), "127.0.0.1", 0, LWS_CAUDP_BIND,
+        "no-such-protocol", NULL, NULL, NULL, NULL, NULL));
     assert_null(lws_create_adopt_udp(lws_get_vhost_by_name(cx, "system"),
-                                     "127.0.0.1", 0, LWS_CAUDP_BIND,
-                                     "no-such-protocol", NULL, NULL, NULL,
-                                     NULL, NULL));
-    assert_null(lws_create_adopt_udp(lws_get_vhost_by_name(cx, "system"),
-                                     "not-an-ip", 53, 0, "test-udp", NULL,
-                                     NULL, NULL, NULL, NULL));
+                                     "not-an-ip", 53, 0, "test-udp", NULL, NULL,
+                                     NULL, NULL, NULL));
     lws_vhost_foreach_wsi(lws_get_vhost_by_name(cx, "system"), count_wsi, &n);
     assert_int_equal(n, 1);
     getsockname(lws_get_socket_fd(wsi), (struct sockaddr *)&sa, &sl);
     fd = socket(AF_INET, SOCK_DGRAM, 0);
-    assert_int_equal(sendto(fd, "hello", 5, 0, (struct sockaddr *)&sa, sl),
-                     5);
+    assert_int_equal(sendto(fd, "hello", 5, 0, (struct sockaddr *)&sa, sl), 5);
     while (!t.closed)
         lws_service(cx, 0);
     assert_int_equal(t.rx, 1);
