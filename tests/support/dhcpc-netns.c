@@ -129,6 +129,40 @@ int dt_netpair_create(struct dt_netpair *p, const char *tag,
     return 0;
 }
 
+int dt_netpair_create_macvlan(struct dt_netpair *p, const char *tag,
+                              const char *srv_cidr)
+{
+    int pid = (int)getpid();
+
+    memset(p, 0, sizeof(*p));
+    dt_netns_reap_stale();
+    snprintf(p->ns_srv, sizeof(p->ns_srv), DT_PREFIX "%d-%s-s", pid, tag);
+    snprintf(p->ns_cli, sizeof(p->ns_cli), DT_PREFIX "%d-%s-c", pid, tag);
+    snprintf(p->if_srv, sizeof(p->if_srv), "m%d%.3ss", pid % 10000000, tag);
+    snprintf(p->if_cli, sizeof(p->if_cli), "m%d%.3sc", pid % 10000000, tag);
+    p->created = true;
+    if (dt_sh("ip netns add %s && ip netns add %s", p->ns_srv, p->ns_cli) ||
+        /* the parent: a veth pair kept up inside the server namespace */
+        dt_sh("ip -n %s link add mvp0 type veth peer name mvp1 && "
+              "ip -n %s link set mvp1 up && ip -n %s link set mvp0 up && "
+              "ip -n %s link add %s link mvp0 type macvlan mode bridge && "
+              "ip -n %s link add %s link mvp0 type macvlan mode bridge && "
+              "ip -n %s link set %s netns %s",
+              p->ns_srv, p->ns_srv, p->ns_srv, p->ns_srv, p->if_srv, p->ns_srv,
+              p->if_cli, p->ns_srv, p->if_cli, p->ns_cli) ||
+        dt_sh("ip -n %s link set lo up && ip -n %s link set lo up && "
+              "ip -n %s link set %s up && ip -n %s link set %s up",
+              p->ns_srv, p->ns_cli, p->ns_srv, p->if_srv, p->ns_cli,
+              p->if_cli) ||
+        (srv_cidr && dt_sh("ip -n %s addr add %s dev %s", p->ns_srv, srv_cidr,
+                           p->if_srv))) {
+        fprintf(stderr, "dt_netpair_create_macvlan(%s) failed\n", tag);
+        dt_netpair_destroy(p);
+        return -1;
+    }
+    return 0;
+}
+
 void dt_netpair_destroy(struct dt_netpair *p)
 {
     if (!p->created)

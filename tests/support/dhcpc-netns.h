@@ -28,6 +28,13 @@ struct dt_netpair {
  * @return 0, or -1 (everything made so far is removed again). */
 int dt_netpair_create(struct dt_netpair *p, const char *tag,
                       const char *srv_cidr);
+/* Same, but the two ends are macvlans (bridge mode) on a veth kept up in
+ * the server namespace: taking the client end down does not take the
+ * server's carrier away (with veth it does, and the server's first
+ * packets after the flap can be lost), so link-up timings measure the
+ * client alone. */
+int dt_netpair_create_macvlan(struct dt_netpair *p, const char *tag,
+                              const char *srv_cidr);
 /* Removes both namespaces (and so the veth pair).  Safe to call twice. */
 void dt_netpair_destroy(struct dt_netpair *p);
 /* Removes lws test namespaces whose creating process no longer exists. */

@@ -20,6 +20,10 @@
 
 #define NL_BUF 8192
 
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000 /* linux/if.h; glibc's net/if.h lacks it */
+#endif
+
 struct nl_req {
     struct nlmsghdr h;
     uint8_t body[512];
@@ -27,7 +31,8 @@ struct nl_req {
 
 static void *nl_tail(struct nl_req *r)
 {
-    return (uint8_t *)&r->h + NLMSG_ALIGN(r->h.nlmsg_len);
+    /* From the whole request, not &r->h: the attributes live past it. */
+    return (uint8_t *)r + NLMSG_ALIGN(r->h.nlmsg_len);
 }
 
 static int nl_attr(struct nl_req *r, uint16_t type, const void *v, size_t len)
@@ -254,8 +259,10 @@ static void nl_link(const struct nlmsghdr *h,
     memset(&l, 0, sizeof(l));
     l.ifindex = ifi->ifi_index;
     l.removed = h->nlmsg_type == RTM_DELLINK;
+    /* Carrier (LOWER_UP) shows at once; RUNNING waits for the kernel's
+     * rate-limited link watcher, up to a second later. */
     l.up = !l.removed && (ifi->ifi_flags & IFF_UP) &&
-           (ifi->ifi_flags & IFF_RUNNING);
+           (ifi->ifi_flags & (IFF_LOWER_UP | IFF_RUNNING));
     alen = h->nlmsg_len - NLMSG_LENGTH(sizeof(*ifi));
     for (a = IFLA_RTA(ifi); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
         size_t n = RTA_PAYLOAD(a);

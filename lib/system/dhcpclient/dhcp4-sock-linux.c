@@ -31,23 +31,47 @@ static int sock_packet_bind(int fd, int ifindex, uint16_t proto)
     return bind(fd, (struct sockaddr *)&ll, sizeof(ll)) ? -errno : 0;
 }
 
+/* On a cooked socket the filter sees the IPv4 header at offset 0: UDP, not
+ * a fragment, destination port 68. */
+static struct sock_filter dhcp_code[] = {
+    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 17, 0, 6),
+    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),
+    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),
+    BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+    BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LWS__DHCP4_CLIENT_PORT, 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, 0xffff),
+    BPF_STMT(BPF_RET | BPF_K, 0),
+};
+static struct sock_filter drop_code[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+
+int lws__dhcpc_packet_park(int fd, bool park, bool arp)
+{
+    struct sock_fprog prog = {.len = 1, .filter = drop_code};
+    uint8_t junk[64];
+    int r = 0, dummy = 0;
+
+    if (!park) {
+        prog.len = sizeof(dhcp_code) / sizeof(dhcp_code[0]);
+        prog.filter = dhcp_code;
+    }
+    if (!park && arp)
+        r = setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &dummy, sizeof(dummy));
+    else
+        r = setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+    if (r)
+        return -errno;
+    /* What queued under the old filter is stale either way. */
+    while (recv(fd, junk, sizeof(junk), MSG_DONTWAIT | MSG_TRUNC) >= 0)
+        ;
+    return 0;
+}
+
 int lws__dhcpc_raw_open(int ifindex)
 {
-    /* On a cooked socket the filter sees the IPv4 header at offset 0:
-     * UDP, not a fragment, destination port 68. */
-    static struct sock_filter code[] = {
-        BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 17, 0, 6),
-        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),
-        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),
-        BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
-        BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LWS__DHCP4_CLIENT_PORT, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, 0xffff),
-        BPF_STMT(BPF_RET | BPF_K, 0),
-    };
-    struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]),
-                              .filter = code};
+    struct sock_fprog prog = {.len = sizeof(dhcp_code) / sizeof(dhcp_code[0]),
+                              .filter = dhcp_code};
     int fd, r, one = 1;
 
     /* Protocol 0 until the filter is on, so nothing unfiltered queues. */

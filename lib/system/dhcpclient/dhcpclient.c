@@ -34,7 +34,8 @@ struct dhcpc_if {
     int busy;     /* inside the user callback */
     struct lws__dhcpc_core core;
     struct lws *wsi_raw, *wsi_udp, *wsi_arp;
-    lws_sorted_usec_list_t sul; /* core timer and deferred kick */
+    bool raw_parked, arp_parked; /* kept open but deaf, see park() */
+    lws_sorted_usec_list_t sul;  /* core timer and deferred kick */
     dhcpc_cb_t cb;
     void *opaque;
 };
@@ -258,23 +259,41 @@ static struct lws *dhcpc_adopt(struct dhcpc_if *ifc, int fd, const char *what)
     return w;
 }
 
+/* Packet sockets are parked, not closed, when a state does not need them:
+ * closing one blocks for an RCU grace period.  They close with the
+ * interface's client. */
+static void dhcpc_packet_sock(struct dhcpc_if *ifc, struct lws **pw,
+                              bool *parked, bool want, bool arp)
+{
+    if (want && !*pw) {
+        *pw = dhcpc_adopt(ifc,
+                          arp ? lws__dhcpc_arp_open(ifc->ifindex)
+                              : lws__dhcpc_raw_open(ifc->ifindex),
+                          arp ? "arp" : "raw");
+        *parked = false;
+        return;
+    }
+    if (!*pw || want == !*parked)
+        return;
+    if (lws__dhcpc_packet_park(lws_get_socket_fd(*pw), !want, arp)) {
+        dhcpc_close_wsi(pw); /* reopened when next wanted */
+        return;
+    }
+    lws__wsi_poll(*pw, want ? UV_READABLE : 0);
+    *parked = !want;
+}
+
 static void dhcpc_socks(struct dhcpc_if *ifc, unsigned int want)
 {
-    if ((want & LWS__DHCPC_SOCK_RAW) && !ifc->wsi_raw)
-        ifc->wsi_raw =
-            dhcpc_adopt(ifc, lws__dhcpc_raw_open(ifc->ifindex), "raw");
+    dhcpc_packet_sock(ifc, &ifc->wsi_raw, &ifc->raw_parked,
+                      want & LWS__DHCPC_SOCK_RAW, false);
+    dhcpc_packet_sock(ifc, &ifc->wsi_arp, &ifc->arp_parked,
+                      want & LWS__DHCPC_SOCK_ARP, true);
     if ((want & LWS__DHCPC_SOCK_UDP) && !ifc->wsi_udp)
         ifc->wsi_udp = dhcpc_adopt(
             ifc, lws__dhcpc_udp_open(ifc->ifname, ifc->core.lease.ip), "udp");
-    if ((want & LWS__DHCPC_SOCK_ARP) && !ifc->wsi_arp)
-        ifc->wsi_arp =
-            dhcpc_adopt(ifc, lws__dhcpc_arp_open(ifc->ifindex), "arp");
-    if (!(want & LWS__DHCPC_SOCK_RAW))
-        dhcpc_close_wsi(&ifc->wsi_raw);
     if (!(want & LWS__DHCPC_SOCK_UDP))
         dhcpc_close_wsi(&ifc->wsi_udp);
-    if (!(want & LWS__DHCPC_SOCK_ARP))
-        dhcpc_close_wsi(&ifc->wsi_arp);
 }
 
 /* Broadcast (or, as a fallback, unicast IP in a broadcast frame) through
@@ -506,6 +525,12 @@ static int dhcpc_if_prepare(struct dhcpc_if *ifc)
     if (!ifc->link_known) {
         ifc->link_known = true;
         ifc->link_up = up;
+    }
+    if (ifc->ifindex && idx != ifc->ifindex) {
+        /* the interface was re-created: sockets bound to the old one */
+        dhcpc_close_wsi(&ifc->wsi_raw);
+        dhcpc_close_wsi(&ifc->wsi_arp);
+        dhcpc_close_wsi(&ifc->wsi_udp);
     }
     ifc->ifindex = idx;
     if (ifc->have_mac && !memcmp(mac, ifc->core.mac, 6))

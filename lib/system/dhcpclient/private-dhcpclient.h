@@ -272,6 +272,12 @@ const char *lws__dhcpc_state_name(int s);
 /* Raw AF_PACKET socket for IPv4 on @ifindex with a BPF filter for UDP to
  * port 68.  @return fd or -errno. */
 int lws__dhcpc_raw_open(int ifindex);
+/* Parks (@park: a drop-all filter, queue drained) or unparks (the socket's
+ * own filter again, queue drained) a packet socket.  Closing a packet
+ * socket waits for an RCU grace period (tens of ms on the loop thread), so
+ * sockets not needed for a while are parked instead.  @arp selects the
+ * ARP socket's filter (none) over the raw DHCP one.  0 or -errno. */
+int lws__dhcpc_packet_park(int fd, bool park, bool arp);
 /* Sends an IPv4 datagram to the link broadcast address. */
 int lws__dhcpc_raw_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
 /* Reads one datagram; @return length, 0 if none, -errno.  *@csum_ok is
