@@ -880,6 +880,33 @@ static void test_ntpc_core_burst_interval(void **state)
     assert_true(b.flags & LWS__NTPC_ACT_SYNCED);
 }
 
+static void test_ntpc_core_no_server_backs_off(void **state)
+{
+    struct vclock v = {5 * US, (FLOOR_S + 50) * US, 0};
+    lws_sockaddr46 s1 = sa_v4(0x7f000001, 123);
+    struct lws__ntpc_core c;
+    struct lws__ntpc_act a;
+
+    (void)state;
+    core_new(&c, true);
+    /* The glue found nothing usable (a name did not resolve): back off,
+     * doubling, then ask for a server again. */
+    for (uint32_t expect = 2000; expect <= 8000; expect *= 2) {
+        memset(&a, 0, sizeof(a));
+        lws__ntpc_core_no_server(&c, v.mono, &a);
+        assert_int_equal(a.flags, LWS__NTPC_ACT_WAKE);
+        assert_int_equal(c.backoff_ms, expect);
+        assert_true(a.wake_at >= v.mono + expect * MS);
+        v.mono = a.wake_at;
+        memset(&a, 0, sizeof(a));
+        lws__ntpc_core_on_timer(&c, v.mono, vwall(&v), &a);
+        assert_int_equal(a.flags, LWS__NTPC_ACT_NEXT_SERVER);
+    }
+    memset(&a, 0, sizeof(a));
+    lws__ntpc_core_set_server(&c, &s1, false, v.mono, vwall(&v), &a);
+    assert_int_equal(a.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
+}
+
 static void test_ntpc_sa46_equal(void **state)
 {
     lws_sockaddr46 a, b;
@@ -918,6 +945,7 @@ int main(void)
         cmocka_unit_test(test_ntpc_core_poll_adapts),
         cmocka_unit_test(test_ntpc_core_not_waiting_and_kick),
         cmocka_unit_test(test_ntpc_core_burst_interval),
+        cmocka_unit_test(test_ntpc_core_no_server_backs_off),
         cmocka_unit_test(test_ntpc_sa46_equal),
     };
 
