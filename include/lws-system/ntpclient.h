@@ -46,13 +46,14 @@ enum lws_ntpc_time_policy {
     LWS_NTPC_TIME_NEVER_HOLD = 2
 };
 
-/** lws_ntpc_info.flags */
-#define LWS_NTPC_FLAG_SET_CLOCK_LINUX                                                           \
-    (1u << 0)                           /**< built-in clock setter:                             \
-clock_settime() steps, adjtime() slews offsets under 0.5 s; used only \
-when no set_clock op is given; needs CAP_SYS_TIME */
-#define LWS_NTPC_FLAG_NO_POOL (1u << 1) /**< never fall back to pool.ntp.org   \
-                                         */
+/* lws_ntpc_info.flags */
+
+/** Use the built-in clock setter when no set_clock op is given:
+ *  clock_settime() steps, adjtime() slews offsets under 0.5 s.  Needs
+ *  CAP_SYS_TIME. */
+#define LWS_NTPC_FLAG_SET_CLOCK_LINUX (1u << 0)
+/** Never fall back to pool.ntp.org. */
+#define LWS_NTPC_FLAG_NO_POOL (1u << 1)
 
 /** The client's view of its last validated sync. */
 struct lws_ntpc_status {
