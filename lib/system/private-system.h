@@ -44,10 +44,8 @@
 #define LWS_LOGMOD "core"
 #endif
 
-/* Levels compiled in; the rest compile to nothing. */
-#ifndef LWS_LOG_BUILD_MASK
-#define LWS_LOG_BUILD_MASK 0xffff
-#endif
+/* Levels compiled in (LWS_LOG_BUILD_MASK from lws_config.h); the rest
+ * compile to nothing. */
 
 void lws__log(int level, const char *mod, const char *format, ...)
     LWS_FORMAT(3);
