@@ -6,6 +6,7 @@ if(LWS_WITH_SYS_CPD)
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/cpd.c
     ${CMAKE_CURRENT_LIST_DIR}/cpd-core.c
+    ${CMAKE_CURRENT_LIST_DIR}/cpd-probe.c
     ${CMAKE_CURRENT_LIST_DIR}/http-client.c
     ${CMAKE_CURRENT_LIST_DIR}/tls.c)
 else()

@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * The built-in captive-portal probe: one attempt resolves the URL's host
+ * through the async resolver (numeric hosts directly), connects a
+ * non-blocking TCP socket adopted as a wsi of protocol "lws-cpd" on the
+ * system vhost, runs TLS for https (tls.c), sends one GET and classifies the
+ * reply (http-client.c, cpd-core.c).  The attempt's end goes back to the
+ * check core through lws__cpd_apply() in cpd.c.
+ */
+#define LWS_LOGMOD "cpd"
+#include "private-cpd.h"
+#include "private-tls.h"
+
+#include <lws-system/async-dns.h>
+
+#include <netdb.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define CPD_RX_MAX   16384 /* reply bytes kept (header + body) */
+#define CPD_BODY_MAX 4096  /* decoded chunked body */
+
+enum cpd_stage {
+    CPD_ST_RESOLVING,
+    CPD_ST_CONNECTING,
+    CPD_ST_TLS,
+    CPD_ST_SENDING,
+    CPD_ST_RECEIVING
+};
+
+static const char *const cpd_stage_names[] = {"resolving", "connecting",
+                                              "TLS handshake", "sending",
+                                              "waiting for the reply"};
+
+/* Outlives the probe when the resolver still holds it (see cpd_dns_cb). */
+struct cpd_dns_ticket {
+    struct lws__cpd_probe *probe; /* NULL once the probe gave up on it */
+    lws_sockaddr46 sa;
+    int status;     /* the resolver's n */
+    bool have_addr; /* sa is valid */
+    bool done;      /* the callback ran */
+};
+
+struct lws__cpd_probe {
+    struct lws__cpd *cpd;
+    const struct lws__http_url *url;
+    struct lws *wsi;
+    struct lws__tls *tls;
+    struct cpd_dns_ticket *dns;
+    enum cpd_stage stage;
+    bool in_query; /* inside lws_async_dns_query() */
+    size_t tx_len, tx_sent, rx_len;
+    char tx[LWS__HTTP_PATH_MAX + LWS__HTTP_HOST_MAX + 256];
+    uint8_t rx[CPD_RX_MAX];
+    uint8_t body[CPD_BODY_MAX];
+};
+
+/* ------------------------------------------------------------------------
+ * Probe lifetime
+ */
+
+static struct lws *cpd_dns_cb(struct lws *wsi, const char *ads,
+                              const struct addrinfo *result, int n,
+                              void *opaque);
+
+void lws__cpd_probe_free(struct lws__cpd_probe *p)
+{
+    if (!p)
+        return;
+    if (p->dns) {
+        /* Orphan the ticket (the resolver's callback frees it) and stop
+         * the lookup early. */
+        p->dns->probe = NULL;
+        lws_adns_cancel(p->cpd->cx, cpd_dns_cb, NULL, p->dns);
+    }
+    lws__tls_destroy(p->tls);
+    if (p->wsi) {
+        lws_set_opaque_user_data(p->wsi, NULL);
+        lws_wsi_close(p->wsi);
+    }
+    if (p->cpd->probe == p)
+        p->cpd->probe = NULL;
+    lws__free(p);
+}
+
+/* The running attempt ended; the probe is freed here. */
+static void cpd_attempt_end(struct lws__cpd_probe *p, lws_cpd_result_t result,
+                            bool retryable)
+{
+    struct lws__cpd *cpd = p->cpd;
+    struct lws__cpd_out out;
+    uint32_t jitter;
+
+    lws__cpd_probe_free(p);
+    jitter = lws__random_below(cpd->cx,
+                               lws__cpd_backoff_ms(cpd->core.attempts) / 4 + 1);
+    lws__cpd_core_attempt_done(&cpd->core, lws__cpd_now_ms(), result, retryable,
+                               jitter, &out);
+    if (!out.done)
+        lwsl_info("attempt %d: %s (%s)%s", cpd->core.attempts,
+                  lws_cpd_result_name(result), cpd->reason,
+                  out.wake_at_ms ? ", will retry" : "");
+    lws__cpd_apply(cpd, &out);
+}
+
+static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
+                     bool retryable, const char *fmt, ...) LWS_FORMAT(4);
+
+static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
+                     bool retryable, const char *fmt, ...)
+{
+    char text[LWS__CPD_REASON_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    lws__cpd_reason(p->cpd, "%s", text);
+    cpd_attempt_end(p, result, retryable);
+}
+
+/* ------------------------------------------------------------------------
+ * Reply
+ */
+
+static void cpd_probe_classify(struct lws__cpd_probe *p,
+                               const struct lws__http_resp *r,
+                               const uint8_t *body, size_t body_len)
+{
+    char text[LWS__CPD_REASON_MAX];
+    bool retryable;
+    lws_cpd_result_t res;
+
+    res = lws__cpd_classify(&p->cpd->expect, r, p->rx, body, body_len,
+                            &retryable, text, sizeof(text));
+    lws__cpd_reason(p->cpd, "%s", text);
+    cpd_attempt_end(p, res, retryable);
+}
+
+/* Looks at what arrived so far; @eof: the peer closed (or the buffer is
+ * full).  Returns true when the attempt ended. */
+static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
+{
+    struct lws__http_resp r;
+    const uint8_t *body;
+    size_t blen;
+    int ret = lws__http_resp_parse(p->rx, p->rx_len, &r);
+
+    if (ret == -EAGAIN) {
+        if (!eof)
+            return false;
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true,
+                 "connection closed before a complete reply (%zu bytes)",
+                 p->rx_len);
+        return true;
+    }
+    if (ret) {
+        cpd_fail(p, LWS_CPD_CAPTIVE_PORTAL, false, "malformed HTTP reply (%s)",
+                 strerror(-ret));
+        return true;
+    }
+    if (!p->cpd->expect.body || r.status != p->cpd->expect.status) {
+        cpd_probe_classify(p, &r, NULL, 0);
+        return true;
+    }
+    ret = lws__http_resp_body(&r, p->rx, p->rx_len, eof, p->body,
+                              sizeof(p->body), &body, &blen);
+    if (ret == -EAGAIN && p->rx_len < sizeof(p->rx))
+        return false;
+    if (ret) {
+        body = NULL; /* truncated, malformed or too big: not the body */
+        blen = p->rx_len - r.hdr_len;
+    }
+    cpd_probe_classify(p, &r, body, blen);
+    return true;
+}
+
+static ssize_t cpd_probe_recv(struct lws__cpd_probe *p, uint8_t *buf,
+                              size_t len)
+{
+    ssize_t n;
+
+    if (p->tls)
+        return lws__tls_read(p->tls, buf, len);
+    n = recv(lws_get_socket_fd(p->wsi), buf, len, 0);
+    if (n >= 0)
+        return n;
+    return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? -EAGAIN
+                                                                       : -errno;
+}
+
+static void cpd_probe_readable(struct lws__cpd_probe *p)
+{
+    bool eof = false;
+
+    while (!eof && p->rx_len < sizeof(p->rx)) {
+        ssize_t n =
+            cpd_probe_recv(p, p->rx + p->rx_len, sizeof(p->rx) - p->rx_len);
+        if (n == -EAGAIN)
+            break;
+        if (n < 0 && !p->rx_len) {
+            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "receive failed: %s",
+                     p->tls ? lws__tls_error(p->tls) : strerror((int)-n));
+            return;
+        }
+        if (n <= 0)
+            eof = true;
+        else
+            p->rx_len += (size_t)n;
+    }
+    if (p->rx_len == sizeof(p->rx))
+        eof = true;
+    if (!cpd_probe_evaluate(p, eof) && p->tls && lws__tls_wants_write(p->tls))
+        lws__wsi_poll(p->wsi, UV_READABLE | UV_WRITABLE);
+}
+
+/* ------------------------------------------------------------------------
+ * Request, TLS, connect
+ */
+
+static void cpd_probe_send(struct lws__cpd_probe *p)
+{
+    while (p->tx_sent < p->tx_len) {
+        const char *b = p->tx + p->tx_sent;
+        size_t left = p->tx_len - p->tx_sent;
+        ssize_t n;
+
+        if (p->tls)
+            n = lws__tls_write(p->tls, b, left);
+        else {
+            n = send(lws_get_socket_fd(p->wsi), b, left, MSG_NOSIGNAL);
+            if (n < 0)
+                n = (errno == EAGAIN || errno == EWOULDBLOCK) ? -EAGAIN
+                                                              : -errno;
+        }
+        if (n == -EAGAIN) {
+            lws__wsi_poll(p->wsi, p->tls && !lws__tls_wants_write(p->tls)
+                                      ? UV_READABLE
+                                      : UV_WRITABLE);
+            return;
+        }
+        if (n < 0) {
+            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "send failed: %s",
+                     p->tls ? lws__tls_error(p->tls) : strerror((int)-n));
+            return;
+        }
+        p->tx_sent += (size_t)n;
+    }
+    p->stage = CPD_ST_RECEIVING;
+    lws__wsi_poll(p->wsi, UV_READABLE);
+}
+
+static void cpd_probe_tls_step(struct lws__cpd_probe *p)
+{
+    int ret = lws__tls_handshake(p->tls);
+
+    if (!ret) {
+        p->stage = CPD_ST_SENDING;
+        cpd_probe_send(p);
+        return;
+    }
+    if (ret == -EAGAIN) {
+        lws__wsi_poll(p->wsi,
+                      lws__tls_wants_write(p->tls) ? UV_WRITABLE : UV_READABLE);
+        return;
+    }
+    if (ret == -EKEYREJECTED) {
+        /* Someone answers for this name but cannot prove it is the probe
+         * server: an intercepting portal (or a misconfigured CA bundle). */
+        cpd_fail(p, LWS_CPD_CAPTIVE_PORTAL, false, "TLS refused: %s",
+                 lws__tls_error(p->tls));
+        return;
+    }
+    cpd_fail(p, LWS_CPD_NO_INTERNET, true, "TLS: %s", lws__tls_error(p->tls));
+}
+
+static void cpd_probe_connected(struct lws__cpd_probe *p)
+{
+    int err = 0, ret;
+    socklen_t sl = sizeof(err);
+
+    if (getsockopt(lws_get_socket_fd(p->wsi), SOL_SOCKET, SO_ERROR, &err,
+                   &sl) ||
+        err) {
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connect failed: %s",
+                 strerror(err ? err : errno));
+        return;
+    }
+    if (!p->url->https) {
+        p->stage = CPD_ST_SENDING;
+        cpd_probe_send(p);
+        return;
+    }
+    ret = lws__tls_client_create(p->cpd->cx, p->cpd->tls_conf,
+                                 lws_get_socket_fd(p->wsi), p->url->host,
+                                 &p->tls);
+    if (ret) {
+        cpd_fail(p, LWS_CPD_NO_INTERNET, ret != -EAGAIN, "TLS refused: %s",
+                 ret == -EAGAIN ? "the clock is not validated yet"
+                                : strerror(-ret));
+        return;
+    }
+    p->stage = CPD_ST_TLS;
+    cpd_probe_tls_step(p);
+}
+
+static void cpd_probe_connect(struct lws__cpd_probe *p, lws_sockaddr46 *sa)
+{
+    struct lws_vhost *vh = lws_get_vhost_by_name(p->cpd->cx, "system");
+    socklen_t sl =
+        sa->sa4.sin_family == AF_INET ? sizeof(sa->sa4) : sizeof(sa->sa6);
+    char ads[64] = "?";
+    int fd, one = 1;
+
+    if (sa->sa4.sin_family == AF_INET)
+        sa->sa4.sin_port = htons(p->url->port);
+    else
+        sa->sa6.sin6_port = htons(p->url->port);
+    lws_sa46_write_numeric_address(sa, ads, sizeof(ads));
+    lwsl_debug("attempt %d: connecting to %s port %u", p->cpd->core.attempts,
+               ads, (unsigned int)p->url->port);
+    fd = socket(sa->sa4.sin_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                0);
+    if (fd < 0) {
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "socket: %s", strerror(errno));
+        return;
+    }
+    /* The TLS handshake writes several small records in a row: without
+     * this, Nagle holds them for the peer's delayed ACK (~40 ms). */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (connect(fd, (struct sockaddr *)sa, sl) && errno != EINPROGRESS) {
+        int e = errno;
+        close(fd);
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connect to %s failed: %s", ads,
+                 strerror(e));
+        return;
+    }
+    p->stage = CPD_ST_CONNECTING;
+    p->wsi = lws__wsi_adopt(vh, LWS__CPD_PROTOCOL, fd, LWS__WSI_RX_NOTIFY, p);
+    if (!p->wsi) {
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot adopt the socket");
+        return;
+    }
+    lws__wsi_poll(p->wsi, UV_WRITABLE);
+}
+
+/* ------------------------------------------------------------------------
+ * Name resolution
+ */
+
+static const char *cpd_dns_status(int n)
+{
+    switch (n) {
+    case LADNS_RET_NXDOMAIN:
+        return "no such name";
+    case LADNS_RET_NODATA:
+        return "no address for that name";
+    case LADNS_RET_TIMEDOUT:
+        return "the resolver did not answer in time";
+    case -ECANCELED:
+        return "cancelled";
+    default:
+        return "resolver failure";
+    }
+}
+
+static void cpd_probe_resolved(struct lws__cpd_probe *p,
+                               struct cpd_dns_ticket *t)
+{
+    lws_sockaddr46 sa = t->sa;
+    bool have = t->have_addr;
+    int status = t->status;
+
+    p->dns = NULL;
+    lws__free(t);
+    if (!have) {
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
+                 p->url->host, cpd_dns_status(status));
+        return;
+    }
+    cpd_probe_connect(p, &sa);
+}
+
+/* Keeps the first IPv4 or IPv6 address of @ai. */
+static bool cpd_pick_addr(const struct addrinfo *ai, lws_sockaddr46 *sa)
+{
+    for (; ai; ai = ai->ai_next) {
+        if (ai->ai_family == AF_INET && ai->ai_addrlen >= sizeof(sa->sa4)) {
+            memset(sa, 0, sizeof(*sa));
+            memcpy(&sa->sa4, ai->ai_addr, sizeof(sa->sa4));
+            return true;
+        }
+        if (ai->ai_family == AF_INET6 && ai->ai_addrlen >= sizeof(sa->sa6)) {
+            memcpy(&sa->sa6, ai->ai_addr, sizeof(sa->sa6));
+            return true;
+        }
+    }
+    return false;
+}
+
+static struct lws *cpd_dns_cb(struct lws *wsi, const char *ads,
+                              const struct addrinfo *result, int n,
+                              void *opaque)
+{
+    struct cpd_dns_ticket *t = opaque;
+    struct lws__cpd_probe *p = t->probe;
+
+    (void)wsi, (void)ads;
+    t->have_addr = result && cpd_pick_addr(result, &t->sa);
+    t->status = n;
+    t->done = true;
+    lws_async_dns_freeaddrinfo(&result);
+    if (!p) {
+        lws__free(t); /* the probe is gone */
+        return NULL;
+    }
+    if (!p->in_query)
+        cpd_probe_resolved(p, t);
+    return NULL;
+}
+
+static void cpd_probe_resolve(struct lws__cpd_probe *p)
+{
+    struct cpd_dns_ticket *t = lws__calloc(1, sizeof(*t));
+    int rc;
+
+    if (!t) {
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "out of memory");
+        return;
+    }
+    t->probe = p;
+    p->dns = t;
+    p->stage = CPD_ST_RESOLVING;
+    p->in_query = true;
+    rc = (int)lws_async_dns_query(p->cpd->cx, 0, p->url->host,
+                                  LWS_ADNS_RECORD_A, cpd_dns_cb, NULL, t);
+    p->in_query = false;
+    if (t->done) {
+        cpd_probe_resolved(p, t);
+        return;
+    }
+    if (rc < 0) {
+        p->dns = NULL;
+        lws__free(t);
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
+                 p->url->host, "lookup refused");
+    }
+}
+
+void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__cpd *cpd = lws_container_of(sul, struct lws__cpd, sul_kick);
+    struct lws__cpd_probe *p;
+    lws_sockaddr46 sa;
+
+    if (!cpd->core.attempt_active || cpd->probe)
+        return;
+    p = lws__calloc(1, sizeof(*p));
+    if (!p) {
+        struct lws__cpd_out out;
+        lws__cpd_reason(cpd, "out of memory");
+        lws__cpd_core_attempt_done(&cpd->core, lws__cpd_now_ms(),
+                                   LWS_CPD_NO_INTERNET, true, 0, &out);
+        lws__cpd_apply(cpd, &out);
+        return;
+    }
+    p->cpd = cpd;
+    p->url = &cpd->url[cpd->cur];
+    cpd->probe = p;
+    p->tx_len = (size_t)lws__http_request_write(p->url, p->tx, sizeof(p->tx));
+    lwsl_info("attempt %d: GET %s", cpd->core.attempts,
+              cpd->url_text[cpd->cur]);
+    if (!lws_sa46_parse_numeric(&sa, p->url->host))
+        cpd_probe_connect(p, &sa);
+    else
+        cpd_probe_resolve(p);
+}
+
+const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p)
+{
+    return p ? cpd_stage_names[p->stage] : "idle";
+}
+
+int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason)
+{
+    struct lws__cpd_probe *p = lws_get_opaque_user_data(wsi);
+
+    switch (reason) {
+    case LWS_CALLBACK_RAW_WRITEABLE:
+        if (!p)
+            return -1;
+        if (p->stage == CPD_ST_CONNECTING)
+            cpd_probe_connected(p);
+        else if (p->stage == CPD_ST_TLS)
+            cpd_probe_tls_step(p);
+        else if (p->stage == CPD_ST_SENDING)
+            cpd_probe_send(p);
+        else if (p->stage == CPD_ST_RECEIVING)
+            cpd_probe_readable(p); /* TLS wanted to write while reading */
+        return 0;
+    case LWS_CALLBACK_RAW_RX:
+        if (!p)
+            return -1;
+        if (p->stage == CPD_ST_TLS)
+            cpd_probe_tls_step(p);
+        else if (p->stage == CPD_ST_SENDING)
+            cpd_probe_send(p);
+        else if (p->stage == CPD_ST_RECEIVING)
+            cpd_probe_readable(p);
+        else if (p->stage == CPD_ST_CONNECTING)
+            cpd_probe_connected(p); /* a refused connect shows as readable */
+        return 0;
+    case LWS_CALLBACK_RAW_CLOSE:
+        if (p && p->wsi == wsi) {
+            p->wsi = NULL;
+            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connection closed (%s)",
+                     cpd_stage_names[p->stage]);
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
