@@ -596,8 +596,18 @@ static void test_cpd_it_full_ladder(void **state)
     lws_context_destroy(r.cx);
 }
 
+static int find_cpd_wsi(struct lws *wsi, const char *protocol_name, void *user)
+{
+    (void)wsi;
+    if (strcmp(protocol_name, "lws-cpd"))
+        return 0;
+    *(bool *)user = true;
+    return 1;
+}
+
 static void test_cpd_it_destroy_mid_probe(void **state)
 {
+    bool found = false;
     struct lws_cpd_info ci = {0};
     struct run r = {0};
     char u[128];
@@ -616,8 +626,12 @@ static void test_cpd_it_destroy_mid_probe(void **state)
     ci.deadline_ms = 10000;
     run_start(&r, &ci, LWS_SYSTATE_OPERATIONAL);
     /* Run until the probe's wsi exists, then destroy with it in flight. */
-    while (!lws_get_vhost_by_name(r.cx, "system")->wsi_owner.count)
+    while (!lws_vhost_foreach_wsi(lws_get_vhost_by_name(r.cx, "system"),
+                                  find_cpd_wsi, &found) ||
+           !found)
         lws_service(r.cx, 0);
+    /* The probe's connection is a wsi of protocol "lws-cpd". */
+    assert_true(found);
     lws_context_destroy(r.cx);
     close(fd);
 }
