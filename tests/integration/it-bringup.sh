@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Integration: the whole device bring-up in network namespaces against
+# dnsmasq (DHCP + DNS), chronyd and nginx (scripts/testbed.sh).  Asserts
+# every step of the ladder in order, the lease, the NTP sync, the CPD
+# result, the names resolved and the attach callbacks, from the demo's JSON.
+set -euo pipefail
+demo=$1 top=$2
+[ "$(id -u)" -eq 0 ] || { echo "not root: skipped"; exit 77; }
+for b in dnsmasq chronyd nginx openssl ip; do
+  command -v "$b" >/dev/null || [ -x "/usr/sbin/$b" ] || { echo "no $b: skipped"; exit 77; }
+done
+. "$top/scripts/testbed.sh"
+trap tb_down EXIT
+tb_up
+out=$(tb_demo "$demo" --json --timeout 30) || { echo "$out"; echo "demo failed"; exit 1; }
+echo "$out"
+
+fail() { echo "FAIL: $*"; exit 1; }
+states=$(sed -n 's/.*"event":"state","msg":"\([A-Z_0-9]*\)".*/\1/p' <<<"$out" | tr '\n' ' ')
+want="INITIALIZED IFACE_COLDPLUG DHCP CPD_PRE_TIME TIME_VALID CPD_POST_TIME POLICY_VALID REGISTERED AUTH1 AUTH2 OPERATIONAL POLICY_INVALID CONTEXT_DESTROYING "
+[ "$states" = "$want" ] || fail "ladder was: $states"
+grep -q '"event":"dhcp","msg":"vdev0: BOUND' <<<"$out" || fail "no BOUND"
+grep -q '"event":"lease","msg":"vdev0 10.77.0.1[0-5][0-9]/24 router 10.77.0.1' <<<"$out" || fail "lease"
+grep -q '"event":"lease","msg":"ntp server 10.77.0.1"' <<<"$out" || fail "no NTP server from DHCP"
+grep -q '"event":"ntp","msg":"validated sync #1' <<<"$out" || fail "no NTP sync"
+grep -q '"event":"clock","msg":"set_clock(' <<<"$out" || fail "set_clock not requested"
+grep -q '"event":"cpd","msg":"OK' <<<"$out" || fail "CPD not OK"
+grep -q '"event":"dns","msg":"time.lws.test -> 10.77.0.1"' <<<"$out" || fail "time.lws.test"
+grep -q '"event":"dns","msg":"portal.lws.test -> 10.77.0.1"' <<<"$out" || fail "portal.lws.test"
+# The DHCP step came before the DHCP-gated attach callback, which came
+# before TIME_VALID; the OPERATIONAL-gated one came after OPERATIONAL.
+order=$(grep -n -E '"msg":"(DHCP|TIME_VALID|OPERATIONAL)"|thread ' <<<"$out" | cut -d: -f1 | tr '\n' ' ')
+n_dhcp=$(grep -n '"msg":"DHCP"' <<<"$out" | cut -d: -f1)
+n_net=$(grep -n "thread 'net-user'" <<<"$out" | cut -d: -f1)
+n_tv=$(grep -n '"msg":"TIME_VALID"' <<<"$out" | cut -d: -f1)
+n_tls=$(grep -n "thread 'tls-user'" <<<"$out" | cut -d: -f1)
+n_op=$(grep -n '"msg":"OPERATIONAL"' <<<"$out" | cut -d: -f1)
+n_app=$(grep -n "thread 'app'" <<<"$out" | cut -d: -f1)
+[ "$n_dhcp" -lt "$n_net" ] && [ "$n_net" -lt "$n_tv" ] && [ "$n_tv" -lt "$n_tls" ] &&
+  [ "$n_op" -lt "$n_app" ] || fail "attach order: $order"
+grep -q '"event":"headline","msg":"link up -> OPERATIONAL in [0-9]* ms"' <<<"$out" || fail "headline"
+echo "bring-up: every step in order"
