@@ -14,3 +14,21 @@ if(LWS_WITH_SYS_ASYNC_DNS)
   lws_add_test(NAME unit/adns SOURCES unit/test-adns.c LABELS unit adns
     TIMEOUT 60)
 endif()
+if(LWS_WITH_SYS_ASYNC_DNS)
+  lws_add_test(NAME fuzz/adns SOURCES fuzz/fuzz-adns.c fuzz/replay-main.c
+    ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/adns LABELS fuzz adns
+    TIMEOUT 60)
+  # replay-main.c uses scandir(), which strict C11 hides.
+  target_compile_definitions(test-fuzz-adns PRIVATE _DEFAULT_SOURCE)
+  if(LWS_BUILD_FUZZERS)
+    # The parsers are compiled in again so libFuzzer sees their coverage.
+    add_executable(fuzzer-adns fuzz/fuzz-adns.c
+      ${PROJECT_SOURCE_DIR}/lib/system/async-dns/adns-codec.c
+      ${PROJECT_SOURCE_DIR}/lib/system/async-dns/adns-cache.c)
+    target_include_directories(fuzzer-adns PRIVATE
+      ${PROJECT_SOURCE_DIR}/lib/system)
+    target_compile_options(fuzzer-adns PRIVATE -fsanitize=fuzzer,address)
+    target_link_options(fuzzer-adns PRIVATE -fsanitize=fuzzer,address)
+    target_link_libraries(fuzzer-adns PRIVATE lws-test-support)
+  endif()
+endif()
