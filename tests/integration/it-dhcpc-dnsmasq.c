@@ -428,6 +428,61 @@ static void test_dhcpc_dnsmasq_rapid_commit(void **state)
     assert_int_equal(dm_start(false), 0);
 }
 
+/* A callback may destroy the context or remove its own interface. */
+static int reentry_mode;
+static struct lws_context *reentry_cx;
+static int reentry_calls;
+
+static int reentry_cb(void *opaque, lws_dhcpc_ifstate_t *is)
+{
+    (void)opaque;
+    reentry_calls++;
+    if (is->event != LWS_DHCPC_EVENT_BOUND)
+        return 0;
+    if (reentry_mode == 1) {
+        lws_context_destroy(reentry_cx);
+        reentry_cx = NULL;
+    } else {
+        assert_int_equal(lws_dhcpc_remove(reentry_cx, is->ifname), 0);
+    }
+    return 0;
+}
+
+static void test_dhcpc_dnsmasq_callback_reentry(void **state)
+{
+    struct lws_context_creation_info info;
+    struct lws_dhcpc_info di;
+    long long end;
+
+    (void)state;
+    for (reentry_mode = 1; reentry_mode <= 2; reentry_mode++) {
+        fresh_iface();
+        memset(&info, 0, sizeof(info));
+        memset(&di, 0, sizeof(di));
+        info.dhcpc = &di;
+        reentry_calls = 0;
+        reentry_cx = lws_create_context(&info);
+        assert_non_null(reentry_cx);
+        assert_int_equal(
+            lws_dhcpc_request(reentry_cx, np.if_cli, AF_INET, reentry_cb, NULL),
+            0);
+        end = lt_now_ms() + 10000;
+        while (reentry_cx && lt_now_ms() < end && reentry_calls < 2) {
+            if (lws_service(reentry_cx, 0))
+                break;
+        }
+        if (reentry_mode == 1) {
+            assert_null(reentry_cx); /* destroyed from inside the callback */
+            assert_int_equal(reentry_calls, 1);
+        } else {
+            /* BOUND, then RELEASED from inside the same callback */
+            assert_int_equal(reentry_calls, 2);
+            assert_int_equal(lws_dhcpc_status(reentry_cx, NULL), 0);
+            lws_context_destroy(reentry_cx);
+        }
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -472,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_dnsmasq_init_reboot_after_restart),
         cmocka_unit_test(test_dhcpc_dnsmasq_link_down_up),
         cmocka_unit_test(test_dhcpc_dnsmasq_rapid_commit),
+        cmocka_unit_test(test_dhcpc_dnsmasq_callback_reentry),
     };
     char buf[256];
 

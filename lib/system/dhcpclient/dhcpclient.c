@@ -50,6 +50,11 @@ struct dhcpc {
     struct lws *wsi_nl;
     uint32_t nl_seq;
     bool coldplug_done;
+    /* Entries from the loop (timers, rx, API) in progress: a callback may
+     * destroy the context under us; the memory then goes when the last
+     * entry unwinds (dhcpc_leave()). */
+    int busy;
+    bool dying;
     lws_state_notify_link_t nl;
     lws_sorted_usec_list_t sul_redrive;
 };
@@ -87,6 +92,22 @@ static struct dhcpc_if *dhcpc_find(struct dhcpc *d, const char *ifname)
             return ifc;
     }
     return NULL;
+}
+
+static void dhcpc_free_all(struct dhcpc *d);
+
+static void dhcpc_enter(struct dhcpc *d)
+{
+    d->busy++;
+}
+
+/* @return true if @d was freed (the context went away meanwhile). */
+static bool dhcpc_leave(struct dhcpc *d)
+{
+    if (--d->busy || !d->dying)
+        return false;
+    dhcpc_free_all(d);
+    return true;
 }
 
 static uint32_t dhcpc_rand(void *ctx)
@@ -137,8 +158,10 @@ static void dhcpc_redrive_cb(lws_sorted_usec_list_t *sul)
     struct dhcpc *d = lws_container_of(sul, struct dhcpc, sul_redrive);
     lws_state_manager_t *mgr = lws_system_get_state_manager(d->cx);
 
+    dhcpc_enter(d); /* the notifiers it runs may destroy the context */
     if (mgr->state < d->cx->target_state)
         lws_state_transition_steps(mgr, d->cx->target_state);
+    dhcpc_leave(d);
 }
 
 /* Re-drive the system state if it waits on a step we may now release. */
@@ -495,9 +518,11 @@ static bool dhcpc_run(struct dhcpc_if *ifc, struct lws__dhcpc_out *o)
     if (o->event >= 0)
         dhcpc_notify_user(ifc, o->event,
                           o->unapply && !o->apply && !ifc->core.have_lease);
+    if (d->dying)
+        return true; /* freed by the outermost dhcpc_leave() */
     if (ifc->dead) {
         if (ifc->busy)
-            return false;
+            return true;
         dhcpc_free_if(ifc);
         dhcpc_maybe_redrive(d);
         return true;
@@ -584,9 +609,8 @@ static void dhcpc_if_kick(struct dhcpc_if *ifc)
     lws__free(o);
 }
 
-static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul)
+static void dhcpc_if_timer(struct dhcpc_if *ifc)
 {
-    struct dhcpc_if *ifc = lws_container_of(sul, struct dhcpc_if, sul);
     struct lws__dhcpc_out *o;
 
     if (!ifc->started) {
@@ -604,10 +628,20 @@ static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul)
     lws__free(o);
 }
 
+static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul)
+{
+    struct dhcpc_if *ifc = lws_container_of(sul, struct dhcpc_if, sul);
+    struct dhcpc *d = ifc->d;
+
+    dhcpc_enter(d);
+    dhcpc_if_timer(ifc);
+    dhcpc_leave(d);
+}
+
 static void dhcpc_on_link(void *ctx, const struct lws__dhcpc_link *l)
 {
     struct dhcpc *d = ctx;
-    struct dhcpc_if *ifc = dhcpc_find(d, l->ifname);
+    struct dhcpc_if *ifc = d->dying ? NULL : dhcpc_find(d, l->ifname);
     struct lws__dhcpc_out *o;
     bool was_up;
 
@@ -647,6 +681,8 @@ static int dhcpc_nl_rx(struct dhcpc *d)
     int r = lws__dhcpc_nl_monitor_read(lws_get_socket_fd(d->wsi_nl),
                                        dhcpc_on_link, d, &done);
 
+    if (d->dying)
+        return 0;
     if (r == -ENOBUFS) {
         lwsl_warn("link monitor overrun: listing links again");
         lws__dhcpc_nl_dump_links(lws_get_socket_fd(d->wsi_nl), ++d->nl_seq);
@@ -777,6 +813,14 @@ static int dhcpc_init(struct lws *wsi,
     return 0;
 }
 
+static void dhcpc_free_all(struct dhcpc *d)
+{
+    while (d->ifs.head)
+        dhcpc_free_if(lws_container_of(d->ifs.head, struct dhcpc_if, list));
+    lws__free(d->lease_dir);
+    lws__free(d);
+}
+
 static void dhcpc_destroy(struct lws_context *cx)
 {
     struct dhcpc *d = dhcpc_get(cx);
@@ -785,14 +829,22 @@ static void dhcpc_destroy(struct lws_context *cx)
         return;
     /* At destroy the lease stays on the interface (the kernel drops it at
      * its lifetime) and is remembered for INIT-REBOOT: no RELEASE. */
-    while (d->ifs.head)
-        dhcpc_free_if(lws_container_of(d->ifs.head, struct dhcpc_if, list));
+    d->dying = true;
+    for (lws_dll2_t *p = d->ifs.head; p; p = p->next) {
+        struct dhcpc_if *ifc = lws_container_of(p, struct dhcpc_if, list);
+
+        ifc->dead = true;
+        lws_sul_cancel(&ifc->sul);
+        dhcpc_close_wsi(&ifc->wsi_raw);
+        dhcpc_close_wsi(&ifc->wsi_udp);
+        dhcpc_close_wsi(&ifc->wsi_arp);
+    }
     dhcpc_close_wsi(&d->wsi_nl);
     lws_sul_cancel(&d->sul_redrive);
     lws_state_reg_deregister(&d->nl);
-    lws__free(d->lease_dir);
-    lws__free(d);
     cx->dhcpc = NULL;
+    if (!d->busy) /* else: inside one of our callbacks, freed at unwind */
+        dhcpc_free_all(d);
 }
 
 static int dhcpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
@@ -811,9 +863,12 @@ static int dhcpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
     case LWS_CALLBACK_RAW_RX:
         if (!d || !op)
             break;
+        dhcpc_enter(d);
         if (wsi == d->wsi_nl)
-            return dhcpc_nl_rx(d);
-        dhcpc_if_rx(op, wsi);
+            dhcpc_nl_rx(d);
+        else
+            dhcpc_if_rx(op, wsi);
+        dhcpc_leave(d);
         break;
     case LWS_CALLBACK_RAW_CLOSE:
         if (d && wsi == d->wsi_nl)
@@ -893,22 +948,30 @@ int lws_dhcpc_remove(struct lws_context *cx, const char *iface)
 {
     struct dhcpc *d = dhcpc_get(cx);
     int removed = 0;
-    lws_dll2_t *p, *next;
 
     if (!d)
         return 1;
     LWS__LOOP_ONLY(cx);
-    for (p = d->ifs.head; p; p = next) {
-        struct dhcpc_if *ifc = lws_container_of(p, struct dhcpc_if, list);
+    dhcpc_enter(d);
+    /* Rescan after each removal: its callback may remove others (they are
+     * marked dead) or destroy the context. */
+    while (!d->dying) {
+        struct dhcpc_if *victim = NULL;
 
-        next = p->next;
-        if (ifc->dead || (iface && strcmp(iface, ifc->ifname)))
-            continue;
-        dhcpc_remove_one(ifc);
+        for (lws_dll2_t *p = d->ifs.head; p && !victim; p = p->next) {
+            struct dhcpc_if *ifc = lws_container_of(p, struct dhcpc_if, list);
+
+            if (!ifc->dead && (!iface || !strcmp(iface, ifc->ifname)))
+                victim = ifc;
+        }
+        if (!victim)
+            break;
+        dhcpc_remove_one(victim);
         removed++;
     }
-    if (removed)
+    if (removed && !d->dying)
         dhcpc_maybe_redrive(d);
+    dhcpc_leave(d);
     return removed ? 0 : 1;
 }
 
