@@ -68,7 +68,7 @@ tb_up() {
     --dhcp-option=option:router,"$TB_NET.1" \
     --dhcp-option=option:dns-server,"$TB_NET.1" \
     --dhcp-option=option:ntp-server,"$TB_NET.1" \
-    --dhcp-rapid-commit --dhcp-authoritative \
+    --dhcp-rapid-commit --dhcp-authoritative --no-ping \
     --address=/portal.lws.test/"$TB_NET.1" \
     --address=/time.lws.test/"$TB_NET.1" &
   TB_PIDS+=($!)
