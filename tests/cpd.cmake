@@ -20,8 +20,10 @@ if(LWS_WITH_SYS_CPD)
       add_test(NAME valgrind/${t} COMMAND ${LWS_VALGRIND} --leak-check=full
         --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=9
         --show-leak-kinds=definite,indirect,possible $<TARGET_FILE:${exe}>)
+      # Everything runs tens of times slower under valgrind.
       set_tests_properties(valgrind/${t} PROPERTIES TIMEOUT 300
-        LABELS "valgrind;cpd" SKIP_RETURN_CODE 77)
+        LABELS "valgrind;cpd" SKIP_RETURN_CODE 77
+        ENVIRONMENT LWS_TEST_TIMEOUT_SCALE=4)
     endforeach()
   endif()
   if(LWS_BUILD_FUZZERS)
