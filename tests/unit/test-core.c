@@ -463,6 +463,98 @@ static void test_core_attach_app_op(void **state)
     uv_mutex_destroy(&app_lock);
 }
 
+/* ---- destroy from attach / wsi callbacks, cancel_service ----------------- */
+
+static void attach_destroy_cb(struct lws_context *cx, int tsi, void *opaque)
+{
+    (void)tsi;
+    *(int *)opaque = 1;
+    lws_context_destroy(cx);
+}
+
+static void test_core_destroy_inside_attach_cb(void **state)
+{
+    struct lws_context_creation_info info;
+    struct lws_context *cx;
+    int ran = 0, n = 0;
+
+    (void)state;
+    memset(&info, 0, sizeof(info));
+    cx = lws_create_context(&info);
+    assert_int_equal(lws_system_get_ops(cx)->attach(cx, 0, attach_destroy_cb,
+                                                    LWS_SYSTATE_OPERATIONAL,
+                                                    &ran, NULL),
+                     0);
+    /* a second item queued behind it is discarded, not run */
+    assert_int_equal(lws_system_get_ops(cx)->attach(
+                         cx, 0, att_cb, LWS_SYSTATE_OPERATIONAL, NULL, NULL),
+                     0);
+    while (n >= 0)
+        n = lws_service(cx, 0);
+    assert_int_equal(ran, 1);
+    assert_int_equal(lws__heap_in_use(), 0);
+}
+
+static int udp_destroy_cb(struct lws *wsi, enum lws_callback_reasons reason,
+                          void *user, void *in, size_t len)
+{
+    (void)user, (void)in, (void)len;
+    if (reason == LWS_CALLBACK_RAW_RX)
+        lws_context_destroy(lws_get_context(wsi));
+    return 0;
+}
+
+static void test_core_destroy_inside_wsi_rx(void **state)
+{
+    static const struct lws_protocols prots[] = {
+        {"test-udp-d", udp_destroy_cb, 0, 0, 0, NULL, 0},
+        LWS_PROTOCOL_LIST_TERM};
+    struct lws_context_creation_info info;
+    struct sockaddr_in sa;
+    socklen_t sl = sizeof(sa);
+    struct lws_context *cx;
+    struct lws *wsi;
+    int fd, n = 0;
+
+    (void)state;
+    memset(&info, 0, sizeof(info));
+    info.protocols = prots;
+    cx = lws_create_context(&info);
+    wsi = lws_create_adopt_udp(lws_get_vhost_by_name(cx, "system"), "127.0.0.1",
+                               0, LWS_CAUDP_BIND, "test-udp-d", NULL, NULL,
+                               NULL, NULL, NULL);
+    assert_non_null(wsi);
+    getsockname(lws_get_socket_fd(wsi), (struct sockaddr *)&sa, &sl);
+    fd = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_int_equal(sendto(fd, "x", 1, 0, (struct sockaddr *)&sa, sl), 1);
+    while (n >= 0)
+        n = lws_service(cx, 0);
+    close(fd);
+    assert_int_equal(lws__heap_in_use(), 0);
+}
+
+static void canceller(void *arg)
+{
+    lws_cancel_service(arg);
+}
+
+static void test_core_cancel_service_from_thread(void **state)
+{
+    struct lws_context_creation_info info;
+    struct lws_context *cx;
+    uv_thread_t t;
+
+    (void)state;
+    memset(&info, 0, sizeof(info));
+    cx = lws_create_context(&info);
+    lws_service(cx, 0); /* boot: reaches OPERATIONAL, nothing pending */
+    assert_int_equal(uv_thread_create(&t, canceller, cx), 0);
+    /* blocks until the other thread's wakeup arrives */
+    assert_int_equal(lws_service(cx, 0), 0);
+    uv_thread_join(&t);
+    lws_context_destroy(cx);
+}
+
 /* ---- blobs ------------------------------------------------------------ */
 
 static void test_core_blobs_bounds_and_modes(void **state)
@@ -712,6 +804,9 @@ int main(void)
         cmocka_unit_test(test_core_sul_order_and_cancel),
         cmocka_unit_test(test_core_attach_fifo_gates_and_discard),
         cmocka_unit_test(test_core_attach_app_op),
+        cmocka_unit_test(test_core_destroy_inside_attach_cb),
+        cmocka_unit_test(test_core_destroy_inside_wsi_rx),
+        cmocka_unit_test(test_core_cancel_service_from_thread),
         cmocka_unit_test(test_core_blobs_bounds_and_modes),
         cmocka_unit_test(test_core_wsi_udp_rx_writeable_timer_close),
         cmocka_unit_test(test_core_random),
