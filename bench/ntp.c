@@ -172,7 +172,7 @@ int main(void)
     static struct series s;
     struct lws_context_creation_info info;
     struct lws_ntpc_info ni;
-    struct ntpc_chrony ch;
+    static struct ntpc_chrony ch; /* its cleanup runs at exit */
     struct lws_context *cx;
     bool ok;
     int r;

@@ -99,7 +99,7 @@ int main(void)
     struct lws_context_creation_info info;
     struct lws_ntpc_info ni;
     struct lws_ntpc_status st;
-    struct ntpc_chrony ch;
+    static struct ntpc_chrony ch; /* its cleanup runs at exit */
     struct lws_context *cx;
     int64_t ours[ROUNDS], ref[ROUNDS], diff;
     uint32_t want;

@@ -49,6 +49,9 @@ int ntpc_chrony_setup(struct ntpc_chrony *c)
         return -1;
     cleanup_c = c;
     atexit(chrony_cleanup);
+    /* A namespace with our pid can only be a stale one from a process that
+     * was killed before its cleanup ran. */
+    lt_sh("ip netns del %s 2>/dev/null", c->netns);
     if (lt_sh("ip netns add %s && ip -n %s link set lo up", c->netns, c->netns))
         return -1;
     c->in_netns = true;

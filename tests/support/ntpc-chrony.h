@@ -24,7 +24,8 @@ struct ntpc_chrony {
 };
 
 /* 0, or 77 (skip: not root, chronyd missing) or -1 (failure, logged).
- * Registers cleanup at exit.  Call before creating any thread. */
+ * Registers cleanup at exit, so @c must outlive main() (make it static).
+ * Call before creating any thread. */
 int ntpc_chrony_setup(struct ntpc_chrony *c);
 /* Starts chronyd and waits until it answers as a synchronised server. */
 int ntpc_chrony_start(struct ntpc_chrony *c);
