@@ -428,6 +428,40 @@ static void test_dhcpc_dnsmasq_rapid_commit(void **state)
     assert_int_equal(dm_start(false), 0);
 }
 
+/* Out of memory at each allocation made between the request and BOUND:
+ * the client still gets its lease (by retransmission where a socket could
+ * not be opened) and nothing leaks. */
+static void test_dhcpc_dnsmasq_oom_during_dora(void **state)
+{
+    long allocs;
+    size_t base;
+    struct cli c;
+
+    (void)state;
+    fresh_iface();
+    base = lws__heap_in_use();
+    cli_create(&c, NULL);
+    cli_request(&c);
+    allocs = lws__alloc_count();
+    assert_true(run_until(&c, is_bound, 10000));
+    allocs = lws__alloc_count() - allocs;
+    cli_destroy(&c);
+    assert_int_equal(lws__heap_in_use(), base);
+    for (long n = 1; n <= allocs; n++) {
+        bool ok;
+
+        fresh_iface();
+        cli_create(&c, NULL);
+        cli_request(&c);
+        lws__alloc_fail_nth(n);
+        ok = run_until(&c, is_bound, 10000);
+        lws__alloc_fail_nth(0);
+        assert_true(ok);
+        cli_destroy(&c);
+        assert_int_equal(lws__heap_in_use(), base);
+    }
+}
+
 /* A callback may destroy the context or remove its own interface. */
 static int reentry_mode;
 static struct lws_context *reentry_cx;
@@ -528,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_dnsmasq_link_down_up),
         cmocka_unit_test(test_dhcpc_dnsmasq_rapid_commit),
         cmocka_unit_test(test_dhcpc_dnsmasq_callback_reentry),
+        cmocka_unit_test(test_dhcpc_dnsmasq_oom_during_dora),
     };
     char buf[256];
 

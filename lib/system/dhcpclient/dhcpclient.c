@@ -495,16 +495,11 @@ static bool dhcpc_run(struct dhcpc_if *ifc, struct lws__dhcpc_out *o)
     struct dhcpc *d = ifc->d;
 
     if (!dhcpc_do_apply(ifc, o)) {
-        struct lws__dhcpc_out *o2 = lws__malloc(sizeof(*o2));
-        bool gone;
+        struct lws__dhcpc_out o2;
 
         lwsl_err("%s: applying the lease failed", ifc->ifname);
-        if (o2) {
-            lws__dhcpc_core_apply_failed(&ifc->core, lws_now_usecs(), o2);
-            gone = dhcpc_run(ifc, o2); /* applies nothing: one level */
-            lws__free(o2);
-            return gone;
-        }
+        lws__dhcpc_core_apply_failed(&ifc->core, lws_now_usecs(), &o2);
+        return dhcpc_run(ifc, &o2); /* applies nothing: one level deep */
     }
     dhcpc_persist(ifc, o);
     dhcpc_socks(ifc, o->socks);
@@ -582,7 +577,7 @@ static int dhcpc_if_prepare(struct dhcpc_if *ifc)
 /* Start the core if the interface exists and its link is up. */
 static void dhcpc_if_kick(struct dhcpc_if *ifc)
 {
-    struct lws__dhcpc_out *o;
+    struct lws__dhcpc_out o;
     int r;
 
     if (ifc->started || ifc->dead)
@@ -597,35 +592,21 @@ static void dhcpc_if_kick(struct dhcpc_if *ifc)
     }
     if (ifc->d->wsi_nl && !ifc->link_up)
         return; /* the monitor tells us when it comes up */
-    o = lws__malloc(sizeof(*o));
-    if (!o) {
-        lws_sul_schedule(ifc->d->cx, 0, &ifc->sul, dhcpc_if_sul_cb,
-                         LWS_US_PER_SEC);
-        return;
-    }
     ifc->started = true;
-    lws__dhcpc_core_start(&ifc->core, lws_now_usecs(), o);
-    (void)dhcpc_run(ifc, o);
-    lws__free(o);
+    lws__dhcpc_core_start(&ifc->core, lws_now_usecs(), &o);
+    (void)dhcpc_run(ifc, &o);
 }
 
 static void dhcpc_if_timer(struct dhcpc_if *ifc)
 {
-    struct lws__dhcpc_out *o;
+    struct lws__dhcpc_out o;
 
     if (!ifc->started) {
         dhcpc_if_kick(ifc);
         return;
     }
-    o = lws__malloc(sizeof(*o));
-    if (!o) {
-        lws_sul_schedule(ifc->d->cx, 0, &ifc->sul, dhcpc_if_sul_cb,
-                         LWS_US_PER_SEC / 10);
-        return;
-    }
-    lws__dhcpc_core_timer(&ifc->core, lws_now_usecs(), o);
-    (void)dhcpc_run(ifc, o);
-    lws__free(o);
+    lws__dhcpc_core_timer(&ifc->core, lws_now_usecs(), &o);
+    (void)dhcpc_run(ifc, &o);
 }
 
 static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul)
@@ -642,7 +623,7 @@ static void dhcpc_on_link(void *ctx, const struct lws__dhcpc_link *l)
 {
     struct dhcpc *d = ctx;
     struct dhcpc_if *ifc = d->dying ? NULL : dhcpc_find(d, l->ifname);
-    struct lws__dhcpc_out *o;
+    struct lws__dhcpc_out o;
     bool was_up;
 
     if (!ifc)
@@ -667,12 +648,8 @@ static void dhcpc_on_link(void *ctx, const struct lws__dhcpc_link *l)
         dhcpc_if_kick(ifc);
         return;
     }
-    o = lws__malloc(sizeof(*o));
-    if (!o)
-        return;
-    lws__dhcpc_core_link(&ifc->core, lws_now_usecs(), l->up, o);
-    (void)dhcpc_run(ifc, o);
-    lws__free(o);
+    lws__dhcpc_core_link(&ifc->core, lws_now_usecs(), l->up, &o);
+    (void)dhcpc_run(ifc, &o);
 }
 
 static int dhcpc_nl_rx(struct dhcpc *d)
@@ -697,12 +674,12 @@ static int dhcpc_nl_rx(struct dhcpc *d)
 
 static void dhcpc_if_rx(struct dhcpc_if *ifc, struct lws *wsi)
 {
-    uint8_t *buf = lws__malloc(DHCPC_RX_BUF);
-    struct lws__dhcpc_out *o = lws__malloc(sizeof(*o));
+    uint8_t buf[DHCPC_RX_BUF];
+    struct lws__dhcpc_out o;
     int fd = lws_get_socket_fd(wsi);
 
     /* Drain what is queued, feeding each packet to the core. */
-    while (buf && o) {
+    for (;;) {
         size_t ofs = 0, plen;
         bool csum_ok = true;
         uint32_t src;
@@ -715,7 +692,8 @@ static void dhcpc_if_rx(struct dhcpc_if *ifc, struct lws *wsi)
         if (n <= 0)
             break;
         if (wsi == ifc->wsi_arp) {
-            lws__dhcpc_core_arp(&ifc->core, lws_now_usecs(), buf, (size_t)n, o);
+            lws__dhcpc_core_arp(&ifc->core, lws_now_usecs(), buf, (size_t)n,
+                                &o);
         } else {
             plen = (size_t)n;
             if (wsi == ifc->wsi_raw &&
@@ -724,16 +702,15 @@ static void dhcpc_if_rx(struct dhcpc_if *ifc, struct lws *wsi)
                 lwsl_debug("%s: bad IPv4/UDP frame dropped", ifc->ifname);
                 continue;
             }
-            lws__dhcpc_core_rx(&ifc->core, lws_now_usecs(), buf + ofs, plen, o);
+            lws__dhcpc_core_rx(&ifc->core, lws_now_usecs(), buf + ofs, plen,
+                               &o);
         }
-        if (dhcpc_run(ifc, o))
+        if (dhcpc_run(ifc, &o))
             break;
         /* dhcpc_run may have closed this very socket */
         if (wsi != ifc->wsi_raw && wsi != ifc->wsi_udp && wsi != ifc->wsi_arp)
             break;
     }
-    lws__free(buf);
-    lws__free(o);
 }
 
 /* ------------------------------------------------------------------------
@@ -930,18 +907,17 @@ int lws_dhcpc_request(struct lws_context *cx, const char *iface, int af,
 
 static void dhcpc_remove_one(struct dhcpc_if *ifc)
 {
-    struct lws__dhcpc_out *o = lws__malloc(sizeof(*o));
+    struct lws__dhcpc_out o;
 
     ifc->dead = true;
     lws_sul_cancel(&ifc->sul);
-    if (o && ifc->started) {
+    if (ifc->started) {
         lws__dhcpc_core_stop(&ifc->core, lws_now_usecs(),
-                             !ifc->d->info.no_release_on_remove, o);
-        (void)dhcpc_run(ifc, o); /* frees ifc unless its cb is running */
+                             !ifc->d->info.no_release_on_remove, &o);
+        (void)dhcpc_run(ifc, &o); /* frees ifc unless its cb is running */
     } else if (!ifc->busy) {
         dhcpc_free_if(ifc);
     }
-    lws__free(o);
 }
 
 int lws_dhcpc_remove(struct lws_context *cx, const char *iface)
