@@ -35,4 +35,7 @@ if(LWS_WITH_SYS_DHCP_CLIENT)
       ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient)
     target_link_libraries(fuzz-dhcp4-packet PRIVATE lws-test-support)
   endif()
+else()
+  lws_add_test(NAME unit/dhcpc-stubs SOURCES unit/test-dhcpc-stubs.c
+    LABELS unit dhcpc TIMEOUT 30)
 endif()
