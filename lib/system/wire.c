@@ -27,23 +27,28 @@ uint8_t lws__wire_u8(struct lws__wire *w)
 {
     const uint8_t *p = lws__wire_ptr(w, 1);
 
-    return p ? p[0] : 0;
+    if (!p)
+        return 0;
+    return p[0];
 }
 
 uint16_t lws__wire_be16(struct lws__wire *w)
 {
     const uint8_t *p = lws__wire_ptr(w, 2);
 
-    return p ? (uint16_t)((p[0] << 8) | p[1]) : 0;
+    if (!p)
+        return 0;
+    return (uint16_t)((unsigned int)p[0] << 8 | p[1]);
 }
 
 uint32_t lws__wire_be32(struct lws__wire *w)
 {
     const uint8_t *p = lws__wire_ptr(w, 4);
 
-    return p ? ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-                   ((uint32_t)p[2] << 8) | p[3]
-             : 0;
+    if (!p)
+        return 0;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
 }
 
 bool lws__wire_bytes(struct lws__wire *w, void *dst, size_t n)
