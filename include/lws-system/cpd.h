@@ -40,6 +40,15 @@ typedef enum {
     LWS_CPD_NO_INTERNET     /**< no reply: DNS, connect or timeout failure */
 } lws_cpd_result_t;
 
+/**
+ * Told of each result (lws-system addition), on the loop thread, from the
+ * loop: never inside the lws_system_cpd_set() that reported it.  @reason is
+ * borrowed for the call (see lws_system_cpd_reason()).
+ */
+typedef void (*lws_cpd_result_cb_t)(struct lws_context *context,
+                                    lws_cpd_result_t result, const char *reason,
+                                    void *user);
+
 /** With this flag a non-OK result keeps the step held; see above. */
 #define LWS_CPD_F_HOLD_UNTIL_OK (1u << 0)
 
@@ -71,6 +80,11 @@ struct lws_cpd_info {
     unsigned int recheck_ms;
     /** LWS_CPD_F_* bits. */
     unsigned int flags;
+    /** Optional: told of each result (also for checks the application
+     *  starts after OPERATIONAL, and results it reports itself). */
+    lws_cpd_result_cb_t result_cb;
+    /** Passed back to result_cb. */
+    void *result_user;
 };
 
 /**

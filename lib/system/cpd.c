@@ -223,6 +223,25 @@ static void cpd_release_or_hold(struct lws__cpd *cpd)
                      (lws_usec_t)cpd->recheck_ms * LWS_US_PER_MS);
 }
 
+static void cpd_notify_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__cpd *cpd = lws_container_of(sul, struct lws__cpd, sul_notify);
+
+    cpd->result_cb(cpd->cx, cpd->notify_result, cpd->notify_reason,
+                   cpd->result_user);
+}
+
+/* Hands a copy of the result to result_cb from the loop.  A result still
+ * waiting is replaced: the callback hears the latest one. */
+static void cpd_notify_result(struct lws__cpd *cpd)
+{
+    if (!cpd->result_cb)
+        return;
+    cpd->notify_result = cpd->result;
+    memcpy(cpd->notify_reason, cpd->reason, sizeof(cpd->reason));
+    lws_sul_schedule(cpd->cx, 0, &cpd->sul_notify, cpd_notify_cb, 0);
+}
+
 void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
 {
     struct lws__cpd *cpd;
@@ -248,6 +267,7 @@ void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
     cpd->result = result;
     lwsl_notice("result: %s%s%s", lws_cpd_result_name(result),
                 cpd->reason[0] ? " - " : "", cpd->reason);
+    cpd_notify_result(cpd);
     cpd_release_or_hold(cpd);
     mgr = lws_system_get_state_manager(cx);
     if (!cx->destroying && mgr->state != LWS_SYSTATE_POLICY_INVALID)
@@ -298,6 +318,7 @@ static int cpd_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
         cpd->result = LWS_CPD_INTERNET_OK;
         snprintf(cpd->reason, sizeof(cpd->reason),
                  "bypassed (LWS_SERVER_OPTION_CPD_BYPASS)");
+        cpd_notify_result(cpd);
         return 0;
     }
     if (cpd->held != ph) {
@@ -340,6 +361,8 @@ static int cpd_setup(struct lws__cpd *cpd, const struct lws_cpd_info *ci)
     if (!ci)
         return 0;
     cpd->flags = ci->flags;
+    cpd->result_cb = ci->result_cb;
+    cpd->result_user = ci->result_user;
     if (ci->recheck_ms)
         cpd->recheck_ms = ci->recheck_ms;
     if (ci->expect_status) {
@@ -371,6 +394,7 @@ static void cpd_destroy(struct lws_context *cx)
         return;
     cpd_stop(cpd);
     lws_sul_cancel(&cpd->sul_defer);
+    lws_sul_cancel(&cpd->sul_notify);
     if (cpd->nl_registered)
         lws_state_reg_deregister(&cpd->nl);
     lws__tls_conf_destroy(cpd->tls_conf);

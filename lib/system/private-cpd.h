@@ -139,6 +139,12 @@ struct lws__cpd {
     bool op_running;
     lws_cpd_result_t result;
     char reason[LWS__CPD_REASON_MAX];
+    /* result_cb delivery, from a sul (never inside lws_system_cpd_set()) */
+    lws_cpd_result_cb_t result_cb;
+    void *result_user;
+    lws_sorted_usec_list_t sul_notify;
+    lws_cpd_result_t notify_result;
+    char notify_reason[LWS__CPD_REASON_MAX];
 };
 
 /* Monotonic milliseconds. */

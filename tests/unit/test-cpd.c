@@ -537,6 +537,10 @@ struct op_fix {
     int step_at_call;
     const char *blocker_at_call;
     bool timed_out;
+    bool in_set;               /* inside our lws_system_cpd_set() */
+    lws_cpd_result_t heard[8]; /* results given to result_cb */
+    char heard_reason[8][128];
+    int nheard;
     lws_state_notify_link_t wake_nl; /* one per context */
     lws_state_notify_link_t *wake_nls[2];
 };
@@ -566,8 +570,25 @@ static void op_answer_cb(lws_sorted_usec_list_t *sul)
 {
     struct op_fix *f = lws_container_of(sul, struct op_fix, sul_answer);
 
+    f->in_set = true;
     lws_system_cpd_set(f->cx, f->answers[(f->calls - 1) & 3]);
+    f->in_set = false;
     lws_cancel_service(f->cx);
+}
+
+static void op_result_cb(struct lws_context *cx, lws_cpd_result_t result,
+                         const char *reason, void *user)
+{
+    struct op_fix *f = user;
+
+    assert_ptr_equal(cx, f->cx);
+    /* Never inside the lws_system_cpd_set() that reported it. */
+    assert_false(f->in_set);
+    if (f->nheard < 8) {
+        snprintf(f->heard_reason[f->nheard], sizeof(f->heard_reason[0]), "%s",
+                 reason);
+        f->heard[f->nheard++] = result;
+    }
 }
 
 static int op_cpd_request(struct lws_context *cx)
@@ -650,8 +671,9 @@ static void test_cpd_state_op_holds_pre_time(void **state)
 
 static void test_cpd_state_deadline_releases(void **state)
 {
-    const struct lws_cpd_info ci = {.deadline_ms = 50};
     struct op_fix f = {.answers = {LWS_CPD_UNKNOWN}};
+    const struct lws_cpd_info ci = {
+        .deadline_ms = 50, .result_cb = op_result_cb, .result_user = &f};
     long long t0 = (long long)(lws_now_usecs() / 1000);
 
     (void)state;
@@ -661,6 +683,10 @@ static void test_cpd_state_deadline_releases(void **state)
     assert_true((long long)(lws_now_usecs() / 1000) - t0 >= 50);
     assert_int_equal(lws_system_cpd_state_get(f.cx), LWS_CPD_NO_INTERNET);
     assert_non_null(strstr(lws_system_cpd_reason(f.cx), "no result within"));
+    while (!f.nheard)
+        lws_service(f.cx, 0);
+    assert_int_equal(f.heard[0], LWS_CPD_NO_INTERNET);
+    assert_non_null(strstr(f.heard_reason[0], "no result within"));
     /* A late answer does not overwrite the first result. */
     lws_system_cpd_set(f.cx, LWS_CPD_INTERNET_OK);
     assert_int_equal(lws_system_cpd_state_get(f.cx), LWS_CPD_NO_INTERNET);
@@ -678,10 +704,12 @@ static void test_cpd_state_deadline_releases(void **state)
 
 static void test_cpd_state_hold_until_ok(void **state)
 {
-    const struct lws_cpd_info ci = {.flags = LWS_CPD_F_HOLD_UNTIL_OK,
-                                    .recheck_ms = 20};
     struct op_fix f = {.answers = {LWS_CPD_CAPTIVE_PORTAL, LWS_CPD_NO_INTERNET,
                                    LWS_CPD_INTERNET_OK}};
+    const struct lws_cpd_info ci = {.flags = LWS_CPD_F_HOLD_UNTIL_OK,
+                                    .recheck_ms = 20,
+                                    .result_cb = op_result_cb,
+                                    .result_user = &f};
 
     (void)state;
     assert_non_null(op_context(&f, &ci, 0, LWS_SYSTATE_CPD_PRE_TIME));
@@ -689,6 +717,14 @@ static void test_cpd_state_hold_until_ok(void **state)
                      LWS_SYSTATE_CPD_PRE_TIME);
     assert_int_equal(f.calls, 3);
     assert_int_equal(lws_system_cpd_state_get(f.cx), LWS_CPD_INTERNET_OK);
+    /* The application heard every result, in order (the last one may still
+     * be on its way). */
+    while (f.nheard < 3)
+        lws_service(f.cx, 0);
+    assert_int_equal(f.nheard, 3);
+    assert_int_equal(f.heard[0], LWS_CPD_CAPTIVE_PORTAL);
+    assert_int_equal(f.heard[1], LWS_CPD_NO_INTERNET);
+    assert_int_equal(f.heard[2], LWS_CPD_INTERNET_OK);
     lws_context_destroy(f.cx);
 }
 
