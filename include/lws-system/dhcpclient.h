@@ -179,8 +179,9 @@ struct lws_dhcpc_info {
     /** 1: don't ask for Rapid Commit (RFC 4039).  Default 0: ask. */
     uint8_t no_rapid_commit;
     /** 1: probe the address with ARP before using it (RFC 5227) and
-     *  DECLINE it on conflict.  Default 0: off (it adds about
-     *  acd_probe_count * acd_probe_ms + acd_wait_ms to every new lease). */
+     *  DECLINE it on conflict.  Default 0: off (it adds
+     *  (acd_probe_count - 1) * acd_probe_ms + acd_wait_ms to every new
+     *  lease: 4 s at the defaults). */
     uint8_t acd;
     /** LWS_DHCPC_CLIENTID_*.  Default RFC 4361. */
     uint8_t client_id_mode;

@@ -462,6 +462,57 @@ static void test_dhcpc_dnsmasq_oom_during_dora(void **state)
     }
 }
 
+static int iterations;
+
+static bool some_iterations(struct cli *c)
+{
+    (void)c;
+    return ++iterations > 5;
+}
+
+static bool past_dhcp(struct cli *c)
+{
+    return lws_system_get_state_manager(c->cx)->state >= LWS_SYSTATE_DHCP;
+}
+
+/* Two interfaces, one with no server: with wait_all the DHCP step stays
+ * held after the first is bound, until the other is removed. */
+static void test_dhcpc_dnsmasq_wait_all(void **state)
+{
+    struct lws_context_creation_info info;
+    lws_state_manager_t *mgr;
+    struct cli c;
+    int step;
+
+    (void)state;
+    fresh_iface();
+    assert_int_equal(dt_netns_sh(np.ns_cli, NULL, 0,
+                                 "ip link add lwsw0 type veth peer name "
+                                 "lwsw1 && ip link set lwsw1 up && "
+                                 "ip link set lwsw0 up"),
+                     0);
+    memset(&c, 0, sizeof(c));
+    memset(&info, 0, sizeof(info));
+    c.di.wait_all = 1;
+    info.dhcpc = &c.di;
+    info.target_state = LWS_SYSTATE_DHCP;
+    c.cx = lws_create_context(&info);
+    assert_non_null(c.cx);
+    mgr = lws_system_get_state_manager(c.cx);
+    cli_request(&c);
+    assert_int_equal(lws_dhcpc_request(c.cx, "lwsw0", AF_INET, NULL, NULL), 0);
+    assert_true(run_until(&c, is_bound, 10000));
+    iterations = 0;
+    assert_true(run_until(&c, some_iterations, 5000));
+    assert_true(mgr->state < LWS_SYSTATE_DHCP);
+    assert_string_equal(lws_state_blocker(mgr, &step), "dhcpc");
+    assert_int_equal(step, LWS_SYSTATE_DHCP);
+    assert_int_equal(lws_dhcpc_remove(c.cx, "lwsw0"), 0);
+    assert_true(run_until(&c, past_dhcp, 3000));
+    cli_destroy(&c);
+    dt_netns_sh(np.ns_cli, NULL, 0, "ip link del lwsw0");
+}
+
 /* A callback may destroy the context or remove its own interface. */
 static int reentry_mode;
 static struct lws_context *reentry_cx;
@@ -562,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_dnsmasq_link_down_up),
         cmocka_unit_test(test_dhcpc_dnsmasq_rapid_commit),
         cmocka_unit_test(test_dhcpc_dnsmasq_callback_reentry),
+        cmocka_unit_test(test_dhcpc_dnsmasq_wait_all),
         cmocka_unit_test(test_dhcpc_dnsmasq_oom_during_dora),
     };
     char buf[256];

@@ -506,6 +506,20 @@ static void test_dhcpc_core_renew_ack(void **state)
     assert_true(h.o.apply);
     assert_int_equal(h.c.old.ip, h.ip);
     assert_int_equal(h.c.lease.ip, dt_ip("10.0.0.77"));
+    /* same address, another router: the old routes go too */
+    h_fire(&h);
+    h_req(&h, &r);
+    dt_msg_reply(&m, 5, r.xid, mac, dt_ip("10.0.0.77"));
+    dt_msg_opt32(&m, 54, h.srv);
+    dt_msg_opt32(&m, 51, 80);
+    dt_msg_opt32(&m, 1, 0xffffff00u);
+    dt_msg_opt32(&m, 3, dt_ip("10.0.0.254"));
+    dt_msg_end(&m);
+    h_rx(&h, &m);
+    assert_int_equal(h.o.event, LWS_DHCPC_EVENT_RENEWED);
+    assert_true(h.o.unapply);
+    assert_int_equal(h.c.old.routes[0].gw, h.srv);
+    assert_int_equal(h.c.lease.routes[0].gw, dt_ip("10.0.0.254"));
 }
 
 static void test_dhcpc_core_rebind_ack(void **state)

@@ -407,7 +407,12 @@ static void commit(struct lws__dhcpc_core *c, lws_usec_t now,
 {
     int from = c->state;
 
-    if (c->have_lease && (c->lease.ip != l->ip || c->lease.mask != l->mask)) {
+    /* A new address, mask or route set replaces the old one as a whole
+     * (the apply op adds and removes whole leases). */
+    if (c->have_lease &&
+        (c->lease.ip != l->ip || c->lease.mask != l->mask ||
+         c->lease.route_count != l->route_count ||
+         memcmp(c->lease.routes, l->routes, sizeof(l->routes)))) {
         c->old = c->lease;
         o->unapply = true;
     }
