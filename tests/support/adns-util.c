@@ -31,6 +31,12 @@ bool adns_t_can_run_dnsmasq(void)
 int adns_t_dnsmasq_start(struct adns_t_dnsmasq *d, const char *listen, int port,
                          const char *const *extra)
 {
+    return adns_t_dnsmasq_start2(d, listen, port, extra, true);
+}
+
+int adns_t_dnsmasq_start2(struct adns_t_dnsmasq *d, const char *listen,
+                          int port, const char *const *extra, bool log_queries)
+{
     char bin[256], a_port[32], a_listen[80], a_pid[300];
     const char *argv[200];
     int n = 0;
@@ -55,7 +61,8 @@ int adns_t_dnsmasq_start(struct adns_t_dnsmasq *d, const char *listen, int port,
     argv[n++] = "--no-resolv";
     argv[n++] = "--no-hosts";
     argv[n++] = "--user=root";
-    argv[n++] = "--log-queries=extra";
+    if (log_queries)
+        argv[n++] = "--log-queries=extra";
     argv[n++] = "--log-facility=-";
     argv[n++] = "--cache-size=0";
     argv[n++] = "--local=/test/";

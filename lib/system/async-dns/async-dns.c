@@ -425,16 +425,17 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
     struct adns_lookup *lk;
     int status;
 
-    if (cls == LWS__ADNS_CLS_ADDR && adns_local(a, name, lc, &status, &res)) {
-        a->st.local++;
-        adns_waiter_ready(a, w, status, res);
-        lws__adns_res_unref(res);
-        return 0;
-    }
+    /* Only network answers are cached, so the cache comes first. */
     e = lws__adns_cache_get(&a->cache, lc, cls, adns_now(a));
     if (e) {
         a->st.cache_hits++;
         adns_waiter_ready(a, w, e->status, e->res);
+        return 0;
+    }
+    if (cls == LWS__ADNS_CLS_ADDR && adns_local(a, name, lc, &status, &res)) {
+        a->st.local++;
+        adns_waiter_ready(a, w, status, res);
+        lws__adns_res_unref(res);
         return 0;
     }
     lk = adns_lookup_find(a, lc, cls);
@@ -875,6 +876,10 @@ static void adns_destroy(struct lws_context *cx)
         lws__adns_cache_destroy(&a->cache);
         lws__free(a->hosts_buf);
         a->hosts_buf = NULL;
+        lws__free(a->hosts_path);
+        a->hosts_path = NULL;
+        lws__free(a->resolv_path);
+        a->resolv_path = NULL;
         return;
     }
     adns_free(a);
