@@ -23,6 +23,7 @@
 
 #include <arpa/inet.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -34,6 +35,95 @@ static char g_dir[PATH_MAX];
 static char g_ca[PATH_MAX + 16];
 static int g_port[P_COUNT];
 static pid_t g_nginx = -1;
+
+/* ------------------------------------------------------------------------
+ * A hostile HTTP server of our own (a forked child): each listening port
+ * answers every connection with one canned misbehaviour.
+ */
+enum {
+    H_GARBAGE, /* not HTTP at all */
+    H_CLOSE,   /* accepts and closes at once */
+    H_HUGE,    /* a header block far over the limit */
+    H_TRICKLE, /* half a status line, then silence */
+    H_CHUNKED, /* a valid chunked 200 "success\n" */
+    H_COUNT
+};
+
+static int g_hport[H_COUNT];
+static pid_t g_hostile = -1;
+
+static void hostile_answer(int kind, int c)
+{
+    static const char chunked[] =
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "4\r\nsucc\r\n4;x=1\r\ness\n\r\n0\r\n\r\n";
+    char buf[2048];
+
+    if (kind == H_CLOSE)
+        return;
+    if (read(c, buf, sizeof(buf)) <= 0)
+        return;
+    if (kind == H_GARBAGE)
+        (void)!write(c, "SSH-2.0-OpenSSH_9.2\r\n", 21);
+    else if (kind == H_TRICKLE)
+        (void)!write(c, "HTTP/1.1 2", 10);
+    else if (kind == H_CHUNKED)
+        (void)!write(c, chunked, sizeof(chunked) - 1);
+    else {
+        (void)!write(c, "HTTP/1.1 204 No Content\r\n", 25);
+        memset(buf, 'a', sizeof(buf));
+        for (int i = 0; i < 8; i++)
+            (void)!write(c, buf, sizeof(buf));
+    }
+}
+
+/* The child: serves until killed.  A trickled connection stays open. */
+static void hostile_serve(const int *fds)
+{
+    struct pollfd pfd[H_COUNT];
+
+    for (int i = 0; i < H_COUNT; i++)
+        pfd[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+    for (;;) {
+        if (poll(pfd, H_COUNT, -1) < 0)
+            _exit(1);
+        for (int i = 0; i < H_COUNT; i++) {
+            if (!(pfd[i].revents & POLLIN))
+                continue;
+            int c = accept(fds[i], NULL, NULL);
+            if (c < 0)
+                continue;
+            hostile_answer(i, c);
+            if (i != H_TRICKLE)
+                close(c);
+        }
+    }
+}
+
+static int hostile_start(void)
+{
+    int fds[H_COUNT];
+
+    for (int i = 0; i < H_COUNT; i++) {
+        struct sockaddr_in sa = {.sin_family = AF_INET};
+        socklen_t sl = sizeof(sa);
+
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+        if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&sa, sizeof(sa)) ||
+            listen(fds[i], 16) ||
+            getsockname(fds[i], (struct sockaddr *)&sa, &sl))
+            return -1;
+        g_hport[i] = ntohs(sa.sin_port);
+    }
+    /* Listening before the fork: no wait for readiness is needed. */
+    g_hostile = fork();
+    if (!g_hostile)
+        hostile_serve(fds);
+    for (int i = 0; i < H_COUNT; i++)
+        close(fds[i]);
+    return g_hostile < 0 ? -1 : 0;
+}
 
 /* ------------------------------------------------------------------------
  * Fixture: certificates and nginx
@@ -137,6 +227,8 @@ static int group_setup(void **state)
         return -1;
     snprintf(cnf, sizeof(cnf), "%s/o.cnf", g_dir);
     snprintf(g_ca, sizeof(g_ca), "%s/ca.crt", g_dir);
+    if (hostile_start())
+        return -1;
     if (lt_write_file(cnf, ossl_cnf) || make_ca("ca") || make_ca("rogueca") ||
         make_leaf("good", "127.0.0.1", "ca", 2) ||
         make_leaf("expired", "127.0.0.1", "ca", -1) ||
@@ -167,6 +259,8 @@ static int group_teardown(void **state)
     (void)state;
     if (g_nginx > 0)
         lt_kill(g_nginx, 3000);
+    if (g_hostile > 0)
+        lt_kill(g_hostile, 3000);
     if (g_dir[0])
         lt_rmtree(g_dir);
     return 0;
@@ -366,6 +460,55 @@ static void test_cpd_it_silent_listener(void **state)
     assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_NO_INTERNET);
     assert_non_null(strstr(reason, "no reply within"));
     close(fd);
+}
+
+static lws_cpd_result_t hostile_check(int kind, const char *body, char *reason,
+                                      size_t rlen)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128];
+
+    url(u, sizeof(u), false, g_hport[kind], "/generate_204");
+    ci.http_url = u;
+    if (body) {
+        ci.expect_status = 200;
+        ci.expect_body = body;
+    }
+    ci.retries = -1;
+    if (kind == H_TRICKLE) {
+        ci.attempt_timeout_ms = 300;
+        ci.deadline_ms = 300;
+    }
+    return check(&ci, reason, rlen);
+}
+
+static void test_cpd_it_hostile_server(void **state)
+{
+    char reason[400];
+
+    (void)state;
+    assert_int_equal(hostile_check(H_GARBAGE, NULL, reason, sizeof(reason)),
+                     LWS_CPD_CAPTIVE_PORTAL);
+    assert_non_null(strstr(reason, "malformed HTTP reply"));
+    assert_int_equal(hostile_check(H_CLOSE, NULL, reason, sizeof(reason)),
+                     LWS_CPD_NO_INTERNET);
+    /* Closed with our request unread: the kernel resets the connection
+     * (or, racing it, we see the end of the stream). */
+    assert_true(strstr(reason, "reset by peer") ||
+                strstr(reason, "before a complete reply"));
+    assert_int_equal(hostile_check(H_HUGE, NULL, reason, sizeof(reason)),
+                     LWS_CPD_CAPTIVE_PORTAL);
+    assert_non_null(strstr(reason, "malformed HTTP reply"));
+    assert_int_equal(hostile_check(H_TRICKLE, NULL, reason, sizeof(reason)),
+                     LWS_CPD_NO_INTERNET);
+    assert_non_null(strstr(reason, "(waiting for the reply)"));
+    /* A chunked body is decoded before it is compared. */
+    assert_int_equal(
+        hostile_check(H_CHUNKED, "success\n", reason, sizeof(reason)),
+        LWS_CPD_INTERNET_OK);
+    assert_int_equal(
+        hostile_check(H_CHUNKED, "failure\n", reason, sizeof(reason)),
+        LWS_CPD_CAPTIVE_PORTAL);
 }
 
 static void test_cpd_it_https_good(void **state)
@@ -646,6 +789,7 @@ int main(void)
         cmocka_unit_test(test_cpd_it_http_body),
         cmocka_unit_test(test_cpd_it_nothing_listening),
         cmocka_unit_test(test_cpd_it_silent_listener),
+        cmocka_unit_test(test_cpd_it_hostile_server),
         cmocka_unit_test(test_cpd_it_https_good),
         cmocka_unit_test(test_cpd_it_https_expired),
         cmocka_unit_test(test_cpd_it_https_wrong_host),
