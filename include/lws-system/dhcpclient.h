@@ -63,7 +63,7 @@ typedef enum {
     X(RELEASED)  /* lws_dhcpc_remove(): RELEASE sent (if configured) */        \
     X(LINK_DOWN) /* carrier lost: client paused, lease kept */                 \
     X(LINK_UP)   /* carrier back: re-verifying the lease */                    \
-    X(CONFLICT)  /* ACD found the address in use: DECLINE sent */              \
+    X(CONFLICT)  /* ACD: address in use, DECLINE sent; ipv4 = that address */  \
     X(APPLY_FAILED) /* applying the lease failed: restarting */
 
 #define LWS__DHCPC_EVENT_ENUM(n) LWS_DHCPC_EVENT_##n,

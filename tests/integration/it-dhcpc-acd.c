@@ -169,6 +169,7 @@ static void test_dhcpc_acd_conflict_declines(void **state)
     cli_start(&c);
     assert_true(run_until(&c, conflict, 10000));
     assert_int_equal(c.last.state, LWS_DHCPC_STATE_DECLINED);
+    assert_int_equal(c.last.ipv4, dt_ip("10.79.0.60")); /* declined */
     assert_false(has(&c, LWS_DHCPC_EVENT_BOUND));
     assert_false(addr_on_iface("10.79.0.60"));
     assert_true(lt_wait_file_contains(logfile, "DHCPDECLINE", 3000));

@@ -472,12 +472,18 @@ static void dhcpc_notify_user(struct dhcpc_if *ifc, int event, bool dropped)
 {
     lws_dhcpc_ifstate_t is;
 
+    if (event == LWS_DHCPC_EVENT_CONFLICT) {
+        /* what was declined, for the application to see */
+        dhcpc_fill(ifc, &ifc->core.offer, &is);
+        goto call;
+    }
     dhcpc_fill(ifc, dropped ? &ifc->core.old : &ifc->core.lease, &is);
     if (dropped || !ifc->core.have_lease) {
         /* Nothing held any more: report the address as gone. */
         is.ipv4 = 0;
         memset(&is.sa46[LWSDH_SA46_IP], 0, sizeof(is.sa46[0]));
     }
+call:
     is.event = event;
     lwsl_notice("%s: %s (%s)", ifc->ifname, lws_dhcpc_event_name(event),
                 lws_dhcpc_state_name(is.state));
@@ -726,7 +732,7 @@ static void dhcpc_cfg(struct dhcpc *d, const struct lws_dhcpc_info *i)
     d->info.hostname = d->info.lease_dir = NULL;
     c->retx_base_ms = d->info.retx_base_ms ? d->info.retx_base_ms : 4000;
     c->retx_jitter_ms = d->info.retx_jitter_ms ? d->info.retx_jitter_ms : 1000;
-    if (d->info.retx_jitter_ms > c->retx_base_ms / 2)
+    if (c->retx_jitter_ms > c->retx_base_ms / 2)
         c->retx_jitter_ms = c->retx_base_ms / 2;
     c->renew_min_ms = d->info.renew_min_ms ? d->info.renew_min_ms : 60000;
     c->decline_wait_ms =
