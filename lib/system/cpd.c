@@ -109,7 +109,8 @@ static void cpd_defer_cb(lws_sorted_usec_list_t *sul)
 
     if (ret && cpd->held != LWS__CPD_PH_NONE) {
         /* Nothing can run the check: report it rather than hang. */
-        lws__cpd_reason(cpd, "cannot start the check (%s)", strerror(-ret));
+        lws__cpd_reason(cpd, "cannot start the check (%s)",
+                        ret < 0 ? strerror(-ret) : "the op refused");
         lws_system_cpd_set(cpd->cx, LWS_CPD_NO_INTERNET);
     }
 }
