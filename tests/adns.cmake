@@ -32,3 +32,7 @@ if(LWS_WITH_SYS_ASYNC_DNS)
     target_link_libraries(fuzzer-adns PRIVATE lws-test-support)
   endif()
 endif()
+if(NOT LWS_WITH_SYS_ASYNC_DNS)
+  lws_add_test(NAME unit/adns-stubs SOURCES unit/test-adns-stubs.c
+    LABELS unit adns TIMEOUT 30)
+endif()
