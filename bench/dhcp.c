@@ -9,6 +9,8 @@
  *  - busybox udhcpc started at link up, with a script that puts the
  *    address and default route on the interface (what a device does),
  *    and with a no-op script (its protocol time alone, for reference);
+ *  - dhcpcd (when installed) started at link up, one-shot, IPv4 only,
+ *    without ARP probing, applying the lease itself;
  *  - lws-system with Rapid Commit (dnsmasq --dhcp-rapid-commit);
  *  - lws-system on a link flap with a known lease (INIT-REBOOT);
  *  - the time RFC 5227 conflict detection adds at its default timing
@@ -241,17 +243,27 @@ static int bench_flap(long long *us, int n)
     return 0;
 }
 
-/* @sc: the script udhcpc runs ("/bin/true": the protocol alone). */
-static int bench_udhcpc(long long *us, int n, const char *sc)
+/* dhcpcd keeps its leases in the host's state directory: remove ours so
+ * each run is a fresh DORA and nothing is left behind. */
+static void dhcpcd_forget(void)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "/var/lib/dhcpcd/%s.lease", np.if_cli);
+    unlink(path);
+}
+
+/* Starts an external client (@argv) at link up, waits for it to exit
+ * after binding. */
+static int bench_external(long long *us, int n, char *const argv[])
 {
     for (int i = 0; i < n; i++) {
-        char *argv[] = {"busybox", "udhcpc", "-i", np.if_cli, "-f",       "-q",
-                        "-n",      "-t",     "5",  "-s",      (char *)sc, NULL};
         long long t0;
         int st;
         pid_t pid;
 
         iface_reset();
+        dhcpcd_forget();
         t0 = (long long)lws_now_usecs();
         link_set(true);
         pid = fork(); /* the child inherits this thread's namespace */
@@ -269,7 +281,28 @@ static int bench_udhcpc(long long *us, int n, const char *sc)
             return -1;
         us[i] = (long long)lws_now_usecs() - t0;
     }
+    dhcpcd_forget();
     return 0;
+}
+
+/* @sc: the script udhcpc runs ("/bin/true": the protocol alone). */
+static int bench_udhcpc(long long *us, int n, const char *sc)
+{
+    char *argv[] = {"busybox", "udhcpc", "-i", np.if_cli, "-f",       "-q",
+                    "-n",      "-t",     "5",  "-s",      (char *)sc, NULL};
+
+    return bench_external(us, n, argv);
+}
+
+/* dhcpcd as a one-shot IPv4 client, no config file, no hook scripts (they
+ * would edit the host's resolv.conf), no ARP probe (like the others). */
+static int bench_dhcpcd(long long *us, int n)
+{
+    char *argv[] = {"dhcpcd", "-1",        "-4", "-B",        "-A",
+                    "-f",     "/dev/null", "-c", "/bin/true", "-t",
+                    "10",     np.if_cli,   NULL};
+
+    return bench_external(us, n, argv);
 }
 
 static bool addr_present(void)
@@ -316,10 +349,11 @@ static void report(const char *what, long long *v, int n)
 
 int main(int argc, char **argv)
 {
-    long long ours[64], rapid[64], flap[64], udh[64], udh0[64], acd[8];
+    long long ours[64], rapid[64], flap[64], udh[64], udh0[64], dcd[64], acd[8];
     long long m_ours, m_rapid, m_udh, m_acd, m_plain5;
     char buf[256];
     int saved = -1, rc = 1, nacd = 3;
+    bool have_dhcpcd;
 
     if (argc > 1)
         runs = atoi(argv[1]);
@@ -334,6 +368,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench-dhcp: needs root, dnsmasq and busybox\n");
         return LT_SKIP;
     }
+    have_dhcpcd = lt_which("dhcpcd", buf, sizeof(buf)) != NULL;
     lws_set_log_level(getenv("LWS_BENCH_DEBUG") ? 0x1f : LLL_ERR, NULL);
     if (setup() || dt_netns_enter(np.ns_cli, &saved)) {
         fprintf(stderr, "bench-dhcp: setup failed\n");
@@ -346,8 +381,9 @@ int main(int argc, char **argv)
     }
     if (bench_fresh(ours, runs, 0) || !addr_present() ||
         bench_udhcpc(udh, runs, script) || !addr_present() ||
-        bench_udhcpc(udh0, runs, "/bin/true") || bench_flap(flap, runs) ||
-        bench_fresh(acd, nacd, 1)) {
+        bench_udhcpc(udh0, runs, "/bin/true") ||
+        (have_dhcpcd && (bench_dhcpcd(dcd, runs) || !addr_present())) ||
+        bench_flap(flap, runs) || bench_fresh(acd, nacd, 1)) {
         fprintf(stderr, "bench-dhcp: a run failed\n");
         goto out;
     }
@@ -365,6 +401,10 @@ int main(int argc, char **argv)
     report("lws-system (DORA)", ours, runs);
     report("busybox udhcpc (DORA + script)", udh, runs);
     report("busybox udhcpc (DORA, no-op script)", udh0, runs);
+    if (have_dhcpcd)
+        report("dhcpcd -1 -4 -A (DORA, applies itself)", dcd, runs);
+    else
+        printf("  dhcpcd: not installed, skipped\n");
     report("lws-system (Rapid Commit)", rapid, runs);
     report("lws-system (link flap, INIT-REBOOT)", flap, runs);
     report("lws-system (DORA + RFC 5227 ACD, defaults)", acd, nacd);
