@@ -53,7 +53,8 @@ static void dm_stop(void)
     dm_pid = -1;
 }
 
-static int dm_start(bool rapid)
+/* @x1, @x2: more options, or NULL. */
+static int dm_start_with(bool rapid, char *x1, char *x2)
 {
     char a_if[64], a_lf[300], a_pid[300];
     char *argv[] = {"dnsmasq",
@@ -74,7 +75,9 @@ static int dm_start(bool rapid)
                     "--log-dhcp",
                     "--log-facility=-",
                     "--user=root",
-                    rapid ? "--dhcp-rapid-commit" : NULL,
+                    rapid ? "--dhcp-rapid-commit" : "--log-dhcp",
+                    x1,
+                    x2,
                     NULL};
 
     snprintf(a_if, sizeof(a_if), "--interface=%s", np.if_srv);
@@ -89,6 +92,11 @@ static int dm_start(bool rapid)
         return -1;
     }
     return 0;
+}
+
+static int dm_start(bool rapid)
+{
+    return dm_start_with(rapid, NULL, NULL);
 }
 
 static int count_in_file(const char *path, const char *needle)
@@ -367,6 +375,38 @@ static void test_dhcpc_dnsmasq_init_reboot_after_restart(void **state)
     cli_destroy(&c);
 }
 
+/* Option 121 wins over option 3 (RFC 3442), and option 26 sets the MTU. */
+static void test_dhcpc_dnsmasq_classless_routes_and_mtu(void **state)
+{
+    struct cli c;
+    char out[4096];
+
+    (void)state;
+    dm_stop();
+    assert_int_equal(
+        dm_start_with(false,
+                      "--dhcp-option=121,192.168.99.0/24,10.77.0.1,"
+                      "0.0.0.0/0,10.77.0.254",
+                      "--dhcp-option=option:mtu,1400"),
+        0);
+    fresh_iface();
+    cli_create(&c, NULL);
+    cli_request(&c);
+    assert_true(run_until(&c, is_bound, 10000));
+    assert_int_equal(c.last.route_count, 2);
+    assert_int_equal(c.last.mtu, 1400);
+    sh_cli(out, sizeof(out), "route");
+    assert_non_null(strstr(out, "192.168.99.0/24 via 10.77.0.1"));
+    assert_non_null(strstr(out, "default via 10.77.0.254"));
+    assert_null(strstr(out, "default via 10.77.0.1 ")); /* 3 ignored */
+    dt_netns_sh(np.ns_cli, out, sizeof(out), "ip link show dev %s", np.if_cli);
+    assert_non_null(strstr(out, "mtu 1400"));
+    cli_destroy(&c);
+    dt_netns_sh(np.ns_cli, NULL, 0, "ip link set %s mtu 1500", np.if_cli);
+    dm_stop();
+    assert_int_equal(dm_start(false), 0);
+}
+
 static bool link_down(struct cli *c)
 {
     return has_event(c, LWS_DHCPC_EVENT_LINK_DOWN);
@@ -612,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_dnsmasq_init_reboot_after_restart),
         cmocka_unit_test(test_dhcpc_dnsmasq_link_down_up),
         cmocka_unit_test(test_dhcpc_dnsmasq_rapid_commit),
+        cmocka_unit_test(test_dhcpc_dnsmasq_classless_routes_and_mtu),
         cmocka_unit_test(test_dhcpc_dnsmasq_callback_reentry),
         cmocka_unit_test(test_dhcpc_dnsmasq_wait_all),
         cmocka_unit_test(test_dhcpc_dnsmasq_oom_during_dora),
