@@ -7,7 +7,8 @@
  * is always verified against the CA chain and the host name (there is no
  * option to skip either), and no connection starts before the system state
  * reaches TIME_VALID, because certificate validity periods mean nothing
- * without a validated clock.  mbedTLS types stay inside tls.c.
+ * without a validated clock; validity is then checked at the validated
+ * time, not the machine clock.  mbedTLS types stay inside tls.c.
  */
 #ifndef LWS_PRIVATE_TLS_H
 #define LWS_PRIVATE_TLS_H
@@ -36,6 +37,11 @@ void lws__tls_conf_destroy(struct lws__tls_conf *conf);
 
 /* True once the system state is at least TIME_VALID. */
 bool lws__tls_time_valid(struct lws_context *cx);
+
+/* The Unix time (us) certificate validity is checked at: the time the NTP
+ * client validated, carried forward on the monotonic clock, else (no sync:
+ * TIME_VALID by plausibility or policy) the wall clock. */
+lws_usec_t lws__tls_trusted_now(struct lws_context *cx);
 
 /*
  * Creates a client connection on the connected non-blocking socket @fd (the

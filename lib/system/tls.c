@@ -5,13 +5,16 @@
  * client connections over caller-owned non-blocking sockets, and the
  * translation of mbedTLS codes into negative errno values plus a readable
  * reason.  Verification is mandatory (MBEDTLS_SSL_VERIFY_REQUIRED and a host
- * name are always set) and refused before TIME_VALID.
+ * name are always set) and refused before TIME_VALID.  Validity periods are
+ * checked against the time the NTP client validated (not the machine clock,
+ * which the library only sets when told to).
  */
 #define LWS_LOGMOD "tls"
 #include "private-tls.h"
 
 #include <stdio.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mbedtls/error.h>
@@ -29,6 +32,7 @@ struct lws__tls {
     mbedtls_ssl_context ssl;
     int fd;
     bool want_write; /* the last WANT_* was a write */
+    struct tm now;   /* trusted UTC time the certificates are checked at */
     char host[256];
     char err[600];
 };
@@ -121,6 +125,52 @@ bool lws__tls_time_valid(struct lws_context *cx)
     return mgr && mgr->state >= LWS_SYSTATE_TIME_VALID;
 }
 
+lws_usec_t lws__tls_trusted_now(struct lws_context *cx)
+{
+    struct lws_ntpc_status st;
+
+    /* The server's time at the last validated sync, carried forward along
+     * the monotonic clock. */
+    if (!lws_ntpc_get_status(cx, &st) && st.last_sync_wall_us)
+        return st.last_sync_wall_us + (lws_now_usecs() - st.last_sync_mono_us);
+    /* No sync: TIME_VALID came from a plausible clock or from policy. */
+    return lws__wall_usecs();
+}
+
+/* Orders two UTC times field by field (mbedTLS keeps full years, months
+ * 1..12). */
+static int tls_time_cmp(const struct tm *now, const mbedtls_x509_time *t)
+{
+    const int a[] = {now->tm_year + 1900, now->tm_mon + 1, now->tm_mday,
+                     now->tm_hour,        now->tm_min,     now->tm_sec};
+    const int b[] = {t->year, t->mon, t->day, t->hour, t->min, t->sec};
+
+    for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+        if (a[i] != b[i])
+            return a[i] < b[i] ? -1 : 1;
+    return 0;
+}
+
+/*
+ * Called by mbedTLS for each certificate of the chain: replaces its
+ * machine-clock validity verdict with one at the trusted time.  Every other
+ * flag (signature, name, trust) stays as mbedTLS set it.
+ */
+static int tls_verify_cb(void *data, mbedtls_x509_crt *crt, int depth,
+                         uint32_t *flags)
+{
+    struct lws__tls *t = data;
+
+    (void)depth;
+    *flags &=
+        ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
+    if (tls_time_cmp(&t->now, &crt->valid_to) > 0)
+        *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
+    if (tls_time_cmp(&t->now, &crt->valid_from) < 0)
+        *flags |= MBEDTLS_X509_BADCERT_FUTURE;
+    return 0;
+}
+
 static int tls_send(void *ctx, const unsigned char *buf, size_t len)
 {
     struct lws__tls *t = ctx;
@@ -172,6 +222,10 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
     if (!t)
         return -ENOMEM;
     t->fd = fd;
+    {
+        time_t sec = (time_t)(lws__tls_trusted_now(cx) / LWS_US_PER_SEC);
+        gmtime_r(&sec, &t->now);
+    }
     memcpy(t->host, host, strlen(host) + 1);
     mbedtls_ssl_init(&t->ssl);
     if (mbedtls_ssl_setup(&t->ssl, &conf->conf) ||
@@ -180,6 +234,7 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
         return -ENOMEM;
     }
     mbedtls_ssl_set_bio(&t->ssl, t, tls_send, tls_recv, NULL);
+    mbedtls_ssl_set_verify(&t->ssl, tls_verify_cb, t);
     *out = t;
     return 0;
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "ntpc-server.h"
 #include "testutil.h"
 
 #include <arpa/inet.h>
@@ -27,9 +28,19 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
-enum { P_HTTP, P_GOOD, P_EXPIRED, P_WRONGHOST, P_UNKNOWNCA, P_NAMED, P_COUNT };
+enum {
+    P_HTTP,
+    P_GOOD,
+    P_EXPIRED,
+    P_WRONGHOST,
+    P_UNKNOWNCA,
+    P_NAMED,
+    P_FUTURE,
+    P_COUNT
+};
 
 static char g_dir[PATH_MAX];
 static char g_ca[PATH_MAX + 16];
@@ -140,13 +151,17 @@ static const char ossl_cnf[] =
     "[v3_named]\nbasicConstraints = CA:FALSE\n"
     "keyUsage = critical,digitalSignature\n"
     "extendedKeyUsage = serverAuth\n"
-    "subjectAltName = DNS:localhost\n";
+    "subjectAltName = DNS:localhost\n"
+    "[ca]\ndefault_ca = lwsca\n"
+    "[lwsca]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\n"
+    "default_md = sha256\npolicy = lwspol\nunique_subject = no\n"
+    "[lwspol]\ncommonName = supplied\n";
 
 static int make_ca(const char *name)
 {
     return lt_sh("cd %s && openssl req -x509 -config o.cnf -extensions v3_ca "
                  "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-                 "-keyout %s.key -out %s.crt -days 2 -subj /CN=%s "
+                 "-keyout %s.key -out %s.crt -days 60 -subj /CN=%s "
                  ">>openssl.log 2>&1",
                  g_dir, name, name, name);
 }
@@ -166,6 +181,27 @@ static int make_leaf_ext(const char *name, const char *cn, const char *ca,
                  name);
 }
 
+/* A leaf for 127.0.0.1 valid from 5 to 30 days from now (openssl ca is the
+ * one tool of openssl 3.0 that sets a start date). */
+static int make_future_leaf(void)
+{
+    char from[32], to[32];
+    time_t now = time(NULL), a = now + 5 * 86400, b = now + 30 * 86400;
+    struct tm tm;
+
+    strftime(from, sizeof(from), "%Y%m%d%H%M%SZ", gmtime_r(&a, &tm));
+    strftime(to, sizeof(to), "%Y%m%d%H%M%SZ", gmtime_r(&b, &tm));
+    return lt_sh("cd %s && : > index.txt && echo 01 > serial && "
+                 "openssl req -new -config o.cnf -newkey ec "
+                 "-pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "
+                 "future.key -out future.csr -subj /CN=127.0.0.1 "
+                 ">>openssl.log 2>&1 && openssl ca -batch -config o.cnf "
+                 "-cert ca.crt -keyfile ca.key -in future.csr -out future.crt "
+                 "-startdate %s -enddate %s -extfile o.cnf -extensions "
+                 "v3_leaf -notext >>openssl.log 2>&1",
+                 g_dir, from, to);
+}
+
 static int make_leaf(const char *name, const char *cn, const char *ca, int days)
 {
     return make_leaf_ext(name, cn, ca, days, "v3_leaf");
@@ -173,8 +209,8 @@ static int make_leaf(const char *name, const char *cn, const char *ca, int days)
 
 static int write_nginx_conf(void)
 {
-    static const char *const leaf[] = {NULL,        "good",  "expired",
-                                       "wronghost", "rogue", "named"};
+    static const char *const leaf[] = {NULL,    "good",  "expired", "wronghost",
+                                       "rogue", "named", "future"};
     char conf[8192], path[PATH_MAX + 32];
     int o;
 
@@ -234,7 +270,8 @@ static int group_setup(void **state)
         make_leaf("expired", "127.0.0.1", "ca", -1) ||
         make_leaf("wronghost", "wrong.example", "ca", 2) ||
         make_leaf("rogue", "127.0.0.1", "rogueca", 2) ||
-        make_leaf_ext("named", "localhost", "ca", 2, "v3_named")) {
+        make_leaf_ext("named", "localhost", "ca", 2, "v3_named") ||
+        make_future_leaf()) {
         fprintf(stderr, "openssl failed, see %s/openssl.log\n", g_dir);
         return -1;
     }
@@ -306,6 +343,7 @@ static int run_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *l,
 /* Resolver settings for the next contexts (NULL: defaults). */
 static const struct lws_adns_info *g_adns;
 static const char **g_dns_servers;
+static const struct lws_ntpc_info *g_ntpc;
 
 static void run_start(struct run *r, struct lws_cpd_info *ci, int target)
 {
@@ -319,6 +357,7 @@ static void run_start(struct run *r, struct lws_cpd_info *ci, int target)
     info.cpd = ci;
     info.adns = g_adns;
     info.async_dns_servers = g_dns_servers;
+    info.ntpc = g_ntpc;
     info.target_state = target;
     /* Generous unless a case sets its own: success ends a check at once,
      * and a TLS handshake under valgrind on a loaded machine is slow. */
@@ -554,6 +593,33 @@ static void test_cpd_it_https_unknown_ca(void **state)
     (void)state;
     https_refused(g_port[P_UNKNOWNCA], "not correctly signed by the trusted "
                                        "CA");
+}
+
+static void test_cpd_it_https_checked_at_ntp_time(void **state)
+{
+    struct lws_ntpc_info ni = {.time_policy = LWS_NTPC_TIME_ALWAYS_HOLD,
+                               .flags = LWS_NTPC_FLAG_NO_POOL};
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400], srv[64];
+    const char *servers[] = {srv, NULL};
+    struct ntps *ns;
+
+    (void)state;
+    /* By the machine clock this certificate is not valid for 5 days... */
+    https_refused(g_port[P_FUTURE], "validity starts in the future");
+    /* ...but the time NTP validated (a server 10 days ahead; the machine
+     * clock is left alone) is inside its validity period. */
+    ns = ntps_start((int64_t)10 * 86400 * 1000000000);
+    assert_non_null(ns);
+    snprintf(srv, sizeof(srv), "127.0.0.1:%d", ntps_port(ns));
+    ni.servers = servers;
+    g_ntpc = &ni;
+    url(u, sizeof(u), true, g_port[P_FUTURE], "/generate_204");
+    ci.https_url = u;
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
+    g_ntpc = NULL;
+    assert_true(ntps_requests(ns) > 0);
+    ntps_stop(ns);
 }
 
 static void test_cpd_it_names_via_dns(void **state)
@@ -794,6 +860,7 @@ int main(void)
         cmocka_unit_test(test_cpd_it_https_expired),
         cmocka_unit_test(test_cpd_it_https_wrong_host),
         cmocka_unit_test(test_cpd_it_https_unknown_ca),
+        cmocka_unit_test(test_cpd_it_https_checked_at_ntp_time),
         cmocka_unit_test(test_cpd_it_names_via_dns),
         cmocka_unit_test(test_cpd_it_dns_failure),
         cmocka_unit_test(test_cpd_it_destroy_mid_lookup),
