@@ -191,9 +191,11 @@ LWS_API void lws_async_dns_server_remove(struct lws_context *cx,
 
 /**
  * lws_adns_cancel() - cancel every pending lookup whose callback, wsi and
- * opaque equal @cb, @wsi and @opaque (@cb NULL matches any callback).
- * Each one's callback then runs once from the loop with n == -ECANCELED and
- * a NULL result (never inside this call).
+ * opaque equal @cb, @wsi and @opaque; with @cb NULL, every lookup of @wsi
+ * (whatever its callback and opaque).  Each one's callback then runs once
+ * from the loop with n == -ECANCELED and a NULL result (never inside this
+ * call).  lws-system does not see an application's wsi close: cancel its
+ * lookups with lws_adns_cancel(cx, NULL, wsi, NULL) before closing it.
  *
  * @return the number of lookups cancelled (0 if none), or -EINVAL.
  * Thread: loop.

@@ -34,6 +34,7 @@ enum hmode {
     H_ZERO_LEN,
     H_OTHER_PORT,
     H_NEVER,
+    H_NXDOMAIN_SOA, /* not hostile: NXDOMAIN with an SOA (TTL 900, min 60) */
 };
 
 static enum hmode mode;
@@ -110,6 +111,8 @@ static void hostile_rx(const uint8_t *q, size_t len)
     seen++;
     id = (uint16_t)((q[0] << 8) | q[1]);
     qtype = (uint16_t)((q[qe - 4] << 8) | q[qe - 3]);
+    if (mode == H_NXDOMAIN_SOA)
+        qtype = 1; /* both questions get the negative answer */
     if (qtype != 1 || mode == H_GOOD) {
         n = reply(r, q, qe, id, qtype == 1, qtype == 1 ? good_addr : NULL);
         send_to_peer(fd, r, n);
@@ -158,6 +161,21 @@ static void hostile_rx(const uint8_t *q, size_t len)
         break;
     case H_NEVER:
         return;
+    case H_NXDOMAIN_SOA: {
+        static const uint8_t soa[] = {
+            0xc0, 0x0c, /* owner: the question name */
+            0,    6,    0, 1,   0,   0, 0x03, 0x84, /* SOA IN TTL 900 */
+            0,    31,   2, 'n', 's', 0, 5,    'a',  'd', 'm', 'i',
+            'n',  0,    0, 0,   0,   1, 0,    0,    0,   2,   0,
+            0,    0,    3, 0,   0,   0, 4,    0,    0,   0,   60};
+
+        n = reply(r, q, qe, id, 0, NULL);
+        r[3] = 0x83; /* NXDOMAIN */
+        r[9] = 1;    /* one authority record */
+        memcpy(r + n, soa, sizeof(soa));
+        send_to_peer(fd, r, n + sizeof(soa));
+        return;
+    }
     default:
         break;
     }
@@ -325,6 +343,35 @@ static void test_adns_hostile_never(void **state)
     assert_true(lt_now_ms() - t0 < 3000);
 }
 
+static lws_usec_t clock_offset;
+
+static lws_usec_t fake_now(void)
+{
+    return lws_now_usecs() + clock_offset;
+}
+
+/* RFC 2308 §5: an NXDOMAIN with an SOA is cached for min(SOA TTL, SOA
+ * MINIMUM) = 60 s here, capped by neg_ttl_max_s. */
+static void test_adns_negative_cached_with_soa(void **state)
+{
+    struct hctx *h = *state;
+    struct adns_t_res r;
+
+    mode = H_NXDOMAIN_SOA;
+    clock_offset = 0;
+    lws__adns_set_clock(h->cx, fake_now);
+    resolve(h->cx, "gone.test", &r);
+    assert_int_equal(r.n, LADNS_RET_NXDOMAIN);
+    assert_int_equal(seen, 2); /* A and AAAA */
+    clock_offset = 59 * LWS_US_PER_SEC;
+    resolve(h->cx, "gone.test", &r);
+    assert_int_equal(r.n, LADNS_RET_NXDOMAIN);
+    assert_int_equal(seen, 2); /* from the cache */
+    clock_offset = 61 * LWS_US_PER_SEC;
+    resolve(h->cx, "gone.test", &r);
+    assert_int_equal(seen, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +391,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_never, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_adns_negative_cached_with_soa,
+                                        setup, teardown),
     };
 
     return cmocka_run_group_tests_name("adns-hostile", tests, NULL, NULL);

@@ -22,8 +22,9 @@
 
 #include <cmocka.h>
 
-static struct adns_t_dnsmasq dm, dm2;
-static char srv[64], srv2[64];
+static struct adns_t_dnsmasq dm, dm2, dm6;
+static char srv[64], srv2[64], srv6[64];
+static char big6_args[60][64];
 
 /* 60 AAAA records: about 1.9 KB of answer, over the 1232-byte EDNS0 size. */
 static char big_args[60][64];
@@ -58,6 +59,19 @@ static int group_setup(void **state)
     /* A second server on another loopback address, same port. */
     if (adns_t_dnsmasq_start(&dm2, "127.0.0.2", dm.port, extra2))
         return -1;
+    {
+        static const char *extra6[64] = {
+            "--host-record=six.test,10.0.0.66,fd00::66"};
+
+        for (int i = 0; i < 60; i++) {
+            snprintf(big6_args[i], sizeof(big6_args[i]),
+                     "--host-record=big6.test,fd00::%x", i + 1);
+            extra6[i + 1] = big6_args[i];
+        }
+        /* Optional: only where IPv6 loopback exists. */
+        if (!adns_t_dnsmasq_start(&dm6, "::1", 0, extra6))
+            snprintf(srv6, sizeof(srv6), "[::1]:%d", dm6.port);
+    }
     snprintf(srv, sizeof(srv), "127.0.0.1:%d", dm.port);
     snprintf(srv2, sizeof(srv2), "127.0.0.2:%d", dm.port);
     return 0;
@@ -68,6 +82,8 @@ static int group_teardown(void **state)
     (void)state;
     adns_t_dnsmasq_stop(&dm);
     adns_t_dnsmasq_stop(&dm2);
+    if (srv6[0])
+        adns_t_dnsmasq_stop(&dm6);
     return 0;
 }
 
@@ -357,6 +373,100 @@ static void test_adns_it_dhcp_servers(void **state)
     lws_context_destroy(cx);
 }
 
+static lws_usec_t clock_offset;
+
+static lws_usec_t fake_now(void)
+{
+    return lws_now_usecs() + clock_offset;
+}
+
+/* TTLs counted from now, with a clock the test moves: the entry lives for
+ * the answer's TTL (300 s for h1.test), then dnsmasq is asked again. */
+static void test_adns_it_ttl_expiry(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx = ctx_one(&ai);
+    struct adns_t_res r;
+    int c0 = adns_t_dnsmasq_count(&dm, "query[A] h1.test ");
+
+    (void)state;
+    clock_offset = 0;
+    lws__adns_set_clock(cx, fake_now);
+    resolve(cx, "h1.test", LWS_ADNS_RECORD_A, &r);
+    resolve(cx, "h1.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(adns_t_dnsmasq_count(&dm, "query[A] h1.test "), c0 + 1);
+    clock_offset = 299 * LWS_US_PER_SEC;
+    resolve(cx, "h1.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(adns_t_dnsmasq_count(&dm, "query[A] h1.test "), c0 + 1);
+    clock_offset = 301 * LWS_US_PER_SEC;
+    resolve(cx, "h1.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_int_equal(adns_t_dnsmasq_count(&dm, "query[A] h1.test "), c0 + 2);
+    lws_context_destroy(cx);
+
+    /* The upper clamp: cached.test says 600 s, the cap is 10 s. */
+    ai.ttl_max_s = 10;
+    cx = ctx_one(&ai);
+    clock_offset = 0;
+    lws__adns_set_clock(cx, fake_now);
+    c0 = adns_t_dnsmasq_count(&dm, "query[A] cached.test ");
+    resolve(cx, "cached.test", LWS_ADNS_RECORD_A, &r);
+    clock_offset = 9 * LWS_US_PER_SEC;
+    resolve(cx, "cached.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(adns_t_dnsmasq_count(&dm, "query[A] cached.test "),
+                     c0 + 1);
+    clock_offset = 11 * LWS_US_PER_SEC;
+    resolve(cx, "cached.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(adns_t_dnsmasq_count(&dm, "query[A] cached.test "),
+                     c0 + 2);
+    lws_context_destroy(cx);
+}
+
+/* RFC 2308 §5: dnsmasq's NXDOMAIN carries no SOA, so it is not cached:
+ * each lookup asks again.  (The in-process server of it-adns-hostile.c
+ * shows the cached case.) */
+static void test_adns_it_negative_not_cached_without_soa(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx = ctx_one(&ai);
+    struct adns_t_res r;
+    int c0 = adns_t_dnsmasq_count(&dm, "query[A] gone.test ");
+
+    (void)state;
+    resolve(cx, "gone.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_NXDOMAIN);
+    resolve(cx, "gone.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_NXDOMAIN);
+    assert_int_equal(adns_t_dnsmasq_count(&dm, "query[A] gone.test "), c0 + 2);
+    lws_context_destroy(cx);
+}
+
+static void test_adns_it_ipv6_server(void **state)
+{
+    const char *servers[2];
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx;
+    struct adns_t_res r;
+
+    (void)state;
+    if (!srv6[0]) {
+        print_message("no ::1 server, skipped\n");
+        return;
+    }
+    servers[0] = srv6;
+    servers[1] = NULL;
+    cx = adns_t_context(&ai, servers, NULL);
+    assert_non_null(cx);
+    resolve(cx, "six.test", LWS_ADNS_RECORD_AAAA, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_int_equal(r.naddr, 2);
+    assert_string_equal(r.addr[0], "10.0.0.66");
+    assert_string_equal(r.addr[1], "fd00::66");
+    resolve(cx, "big6.test", LWS_ADNS_RECORD_AAAA, &r); /* TCP over v6 */
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    lws_context_destroy(cx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +480,9 @@ int main(void)
         cmocka_unit_test(test_adns_it_server_add_remove),
         cmocka_unit_test(test_adns_it_resolv_conf_reload),
         cmocka_unit_test(test_adns_it_dhcp_servers),
+        cmocka_unit_test(test_adns_it_ttl_expiry),
+        cmocka_unit_test(test_adns_it_negative_not_cached_without_soa),
+        cmocka_unit_test(test_adns_it_ipv6_server),
     };
 
     return cmocka_run_group_tests_name("adns-it", tests, group_setup,

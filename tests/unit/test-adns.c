@@ -793,6 +793,76 @@ static void test_adns_destroy_cancels(void **state)
     close(fd);
 }
 
+static struct lws_context *destroy_cx;
+static int destroy_calls[2], destroy_n[2];
+
+static struct lws *destroy_cb(struct lws *wsi, const char *ads,
+                              const struct addrinfo *result, int n,
+                              void *opaque)
+{
+    int i = opaque ? 1 : 0;
+
+    destroy_calls[i]++;
+    destroy_n[i] = n;
+    lws_async_dns_freeaddrinfo(&result);
+    if (!i)
+        lws_context_destroy(destroy_cx); /* from inside its own callback */
+    return wsi;
+}
+
+static void test_adns_destroy_from_callback(void **state)
+{
+    struct fx *f = *state;
+
+    destroy_cx = f->cx;
+    memset(destroy_calls, 0, sizeof(destroy_calls));
+    assert_int_equal(
+        lws_async_dns_query(f->cx, 0, "10.0.0.1", 1, destroy_cb, NULL, NULL),
+        LADNS_RET_CONTINUING);
+    assert_int_equal(
+        lws_async_dns_query(f->cx, 0, "10.0.0.2", 1, destroy_cb, NULL, f),
+        LADNS_RET_CONTINUING);
+    for (int t = 0; t < 100 && !destroy_calls[0]; t++)
+        if (lws_service(f->cx, 0))
+            break;
+    assert_int_equal(destroy_calls[0], 1);
+    assert_int_equal(destroy_n[0], LADNS_RET_FOUND);
+    assert_int_equal(destroy_calls[1], 1);
+    assert_int_equal(destroy_n[1], -ECANCELED);
+    f->cx = adns_t_context(NULL, NULL, NULL); /* for the teardown */
+}
+
+static void test_adns_cancel_by_wsi(void **state)
+{
+    struct fx *f = *state;
+    static struct adns_t_res r[3];
+    struct lws *fake_wsi = (struct lws *)&r[2]; /* never dereferenced */
+    int fd;
+
+    add_silent_server(f, &fd);
+    memset(r, 0, sizeof(r));
+    assert_int_equal(
+        lws_async_dns_query(f->cx, 0, "w1.test", 1, adns_t_cb, fake_wsi, &r[0]),
+        LADNS_RET_CONTINUING);
+    assert_int_equal(lws_async_dns_query(f->cx, 0, "10.1.1.1", 1, adns_t_cb,
+                                         fake_wsi, &r[1]),
+                     LADNS_RET_CONTINUING);
+    assert_int_equal(
+        lws_async_dns_query(f->cx, 0, "w1.test", 1, adns_t_cb, NULL, &r[2]),
+        LADNS_RET_CONTINUING);
+    assert_int_equal(lws_adns_cancel(f->cx, NULL, fake_wsi, NULL), 2);
+    assert_true(adns_t_run_until(f->cx, &r[1].calls, 1, 1000));
+    assert_true(adns_t_run_until(f->cx, &r[0].calls, 1, 1000));
+    assert_int_equal(r[0].n, -ECANCELED);
+    assert_true(r[0].wsi == fake_wsi);
+    assert_int_equal(r[1].n, -ECANCELED);
+    assert_int_equal(r[1].naddr, 0);
+    assert_int_equal(r[2].calls, 0); /* still waiting for its answer */
+    assert_true(adns_t_run_until(f->cx, &r[2].calls, 1, 2000));
+    assert_int_equal(r[2].n, LADNS_RET_TIMEDOUT);
+    close(fd);
+}
+
 /* OOM at every allocation of the query path: each failure is a clean
  * LADNS_RET_FAILED (no callback) or a callback reporting failure, and the
  * heap returns to where it was. */
@@ -869,6 +939,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_adns_coalesce_cancel_and_caps,
                                         fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_adns_destroy_cancels, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_adns_destroy_from_callback,
+                                        fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_adns_cancel_by_wsi, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_adns_query_oom, fx_setup,
                                         fx_teardown),

@@ -34,6 +34,7 @@ static lws_usec_t adns_now(const struct lws__adns *a)
  */
 
 static void adns_deliver_cb(lws_sorted_usec_list_t *sul);
+static void adns_free(struct lws__adns *a);
 
 static void adns_schedule_delivery(struct lws__adns *a)
 {
@@ -85,7 +86,7 @@ static void adns_deliver_cb(lws_sorted_usec_list_t *sul)
         adns_call(
             a, lws_container_of(a->delivering.head, struct adns_waiter, list));
         if (a->dead) { /* the callback destroyed the context */
-            lws__free(a);
+            adns_free(a);
             return;
         }
     }
@@ -525,7 +526,8 @@ static int adns_cancel_list(struct lws__adns *a, lws_dll2_owner_t *o,
         struct adns_waiter *w = lws_container_of(d, struct adns_waiter, list);
 
         next = d->next;
-        if ((cb && w->cb != cb) || w->wsi != wsi || w->opaque != opaque ||
+        /* Without a callback, everything owed to @wsi matches. */
+        if ((cb && (w->cb != cb || w->opaque != opaque)) || w->wsi != wsi ||
             w->status == -ECANCELED)
             continue;
         if (o == &a->delivering) { /* keep its place in this round */
@@ -871,18 +873,10 @@ static void adns_destroy(struct lws_context *cx)
         w->status = -ECANCELED;
         adns_call(a, w);
     }
-    if (a->in_delivery) {
+    if (a->in_delivery)
         a->dead = true; /* the delivery loop frees it when it unwinds */
-        lws__adns_cache_destroy(&a->cache);
-        lws__free(a->hosts_buf);
-        a->hosts_buf = NULL;
-        lws__free(a->hosts_path);
-        a->hosts_path = NULL;
-        lws__free(a->resolv_path);
-        a->resolv_path = NULL;
-        return;
-    }
-    adns_free(a);
+    else
+        adns_free(a);
 }
 
 static int adns_callback(struct lws *wsi, enum lws_callback_reasons reason,
