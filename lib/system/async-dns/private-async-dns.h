@@ -263,6 +263,14 @@ void lws__adns_lookup_complete(struct adns_lookup *lk);
 int lws__adns_servers_effective(struct lws__adns *a, lws_sockaddr46 *out,
                                 int max);
 
+/* adns-servers.c */
+int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa);
+/* Re-reads resolv.conf if it changed (at each network lookup). */
+void lws__adns_resolv_check(struct lws__adns *a);
+/* Literals, the hosts file, localhost: true if answered (*status, *res). */
+bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
+                     int *status, struct lws__adns_res **res);
+
 /* adns-ares.c */
 void lws__adns_wq_start(struct adns_lookup *lk, int idx);
 void lws__adns_lookup_abort(struct adns_lookup *lk, int status);

@@ -6,6 +6,7 @@ if(LWS_WITH_SYS_ASYNC_DNS)
     ${CMAKE_CURRENT_LIST_DIR}/adns-codec.c
     ${CMAKE_CURRENT_LIST_DIR}/adns-cache.c
     ${CMAKE_CURRENT_LIST_DIR}/adns-ares.c
+    ${CMAKE_CURRENT_LIST_DIR}/adns-servers.c
     ${CMAKE_CURRENT_LIST_DIR}/async-dns.c)
 else()
   target_sources(lws-system-obj PRIVATE
