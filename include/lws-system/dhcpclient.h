@@ -174,7 +174,9 @@ struct lws_dhcpc_saved_lease {
 struct lws_dhcpc_info {
     /** 1: don't apply leases with the built-in rtnetlink code (report
      *  only, or the dhcpc_apply system op when the application gives it;
-     *  the op always wins).  Default 0: apply. */
+     *  the op always wins).  Default 0: apply.  Whoever applies it: a
+     *  server answers a renewal by unicast to the leased address, so the
+     *  address must really be on the interface for RENEWING to succeed. */
     uint8_t no_builtin_apply;
     /** 1: don't ask for Rapid Commit (RFC 4039).  Default 0: ask. */
     uint8_t no_rapid_commit;
