@@ -45,8 +45,9 @@ lws_usec_t lws__tls_trusted_now(struct lws_context *cx);
 
 /*
  * Creates a client connection on the connected non-blocking socket @fd (the
- * caller keeps owning it) that will verify @host (SNI and certificate name;
- * mbedTLS 2.28 matches names, not IP addresses).
+ * caller keeps owning it) that will verify @host: a name is sent as SNI and
+ * matched by mbedTLS (subjectAltName dNSName, else CN); a numeric IPv4/IPv6
+ * address is not sent and must equal an iPAddress subjectAltName.
  * Returns 0, -EINVAL (no host), -EAGAIN (the clock is not validated yet: the
  * connection is refused, and the reason is logged), -ENOMEM or -EPROTO.
  */

@@ -17,8 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mbedtls/asn1.h>
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
+#include <mbedtls/oid.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
 
@@ -33,6 +35,8 @@ struct lws__tls {
     int fd;
     bool want_write; /* the last WANT_* was a write */
     struct tm now;   /* trusted UTC time the certificates are checked at */
+    uint8_t ip[16];  /* the host as an address, when it is a literal */
+    size_t ip_len;   /* 4, 16, or 0 for a host name */
     char host[256];
     char err[600];
 };
@@ -151,6 +155,77 @@ static int tls_time_cmp(const struct tm *now, const mbedtls_x509_time *t)
     return 0;
 }
 
+/* Steps over one DER element at *@p whose tag is @tag; *@len gets its
+ * length.  Returns false when the element is not there or overruns @end. */
+static bool tls_der(unsigned char **p, const unsigned char *end, int tag,
+                    size_t *len)
+{
+    return !mbedtls_asn1_get_tag(p, end, len, tag);
+}
+
+/* Whether the GeneralNames in [@p, @end) hold iPAddress @ip (RFC 5280
+ * §4.2.1.6: [7] IMPLICIT OCTET STRING of 4 or 16 bytes). */
+static bool tls_names_have_ip(unsigned char *p, const unsigned char *end,
+                              const uint8_t *ip, size_t ip_len)
+{
+    size_t len;
+
+    if (!tls_der(&p, end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE,
+                 &len))
+        return false;
+    end = p + len;
+    while (p < end) {
+        int tag = *p++;
+
+        if (mbedtls_asn1_get_len(&p, end, &len))
+            return false;
+        if (tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) && len == ip_len &&
+            !memcmp(p, ip, ip_len))
+            return true;
+        p += len;
+    }
+    return false;
+}
+
+/*
+ * Whether @crt names the address @ip in its subjectAltName.  mbedTLS 2.28
+ * keeps only dNSName and otherName entries in subject_alt_names, so the
+ * extensions are walked here, with mbedTLS's bounds-checked ASN.1 reader.
+ */
+static bool tls_crt_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip,
+                           size_t ip_len)
+{
+    unsigned char *p = crt->v3_ext.p;
+    const unsigned char *end = p + crt->v3_ext.len;
+    size_t len;
+
+    if (!p || !tls_der(&p, end,
+                       MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE, &len))
+        return false;
+    end = p + len;
+    while (p < end) {
+        const unsigned char *ext_end;
+        mbedtls_x509_buf oid;
+        int critical;
+
+        if (!tls_der(&p, end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE,
+                     &len))
+            return false;
+        ext_end = p + len;
+        if (!tls_der(&p, ext_end, MBEDTLS_ASN1_OID, &oid.len))
+            return false;
+        oid.p = p;
+        p += oid.len;
+        (void)mbedtls_asn1_get_bool(&p, ext_end, &critical); /* optional */
+        if (!tls_der(&p, ext_end, MBEDTLS_ASN1_OCTET_STRING, &len))
+            return false;
+        if (!MBEDTLS_OID_CMP(MBEDTLS_OID_SUBJECT_ALT_NAME, &oid))
+            return tls_names_have_ip(p, p + len, ip, ip_len);
+        p = (unsigned char *)ext_end;
+    }
+    return false;
+}
+
 /*
  * Called by mbedTLS for each certificate of the chain: replaces its
  * machine-clock validity verdict with one at the trusted time.  Every other
@@ -161,9 +236,12 @@ static int tls_verify_cb(void *data, mbedtls_x509_crt *crt, int depth,
 {
     struct lws__tls *t = data;
 
-    (void)depth;
     *flags &=
         ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
+    /* RFC 6125 §6.2: an address is matched against iPAddress names only
+     * (mbedTLS had no name to check: see lws__tls_client_create()). */
+    if (!depth && t->ip_len && !tls_crt_has_ip(crt, t->ip, t->ip_len))
+        *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
     if (tls_time_cmp(&t->now, &crt->valid_to) > 0)
         *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
     if (tls_time_cmp(&t->now, &crt->valid_from) < 0)
@@ -207,6 +285,7 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
                            int fd, const char *host, struct lws__tls **out)
 {
     struct lws__tls *t;
+    lws_sockaddr46 sa;
 
     *out = NULL;
     if (!conf || !host || !*host || strlen(host) >= sizeof(t->host))
@@ -228,8 +307,19 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
     }
     memcpy(t->host, host, strlen(host) + 1);
     mbedtls_ssl_init(&t->ssl);
-    if (mbedtls_ssl_setup(&t->ssl, &conf->conf) ||
-        mbedtls_ssl_set_hostname(&t->ssl, t->host)) {
+    if (mbedtls_ssl_setup(&t->ssl, &conf->conf)) {
+        lws__tls_destroy(t);
+        return -ENOMEM;
+    }
+    if (!lws_sa46_parse_numeric(&sa, host)) {
+        /* An address: no SNI (RFC 6066 §3 forbids literals there), and the
+         * verify callback matches it against iPAddress names. */
+        t->ip_len = sa.sa4.sin_family == AF_INET ? 4 : 16;
+        memcpy(t->ip,
+               sa.sa4.sin_family == AF_INET ? (const void *)&sa.sa4.sin_addr
+                                            : (const void *)&sa.sa6.sin6_addr,
+               t->ip_len);
+    } else if (mbedtls_ssl_set_hostname(&t->ssl, t->host)) {
         lws__tls_destroy(t);
         return -ENOMEM;
     }
@@ -251,11 +341,19 @@ static void tls_verify_reason(struct lws__tls *t, uint32_t flags)
                  (unsigned int)flags);
         return;
     }
-    for (char *p = info; *p; p++)
-        if (*p == '\n')
-            *p = p[1] ? ';' : '\0';
-    snprintf(t->err, sizeof(t->err), "certificate verification failed: %s",
-             info);
+    /* One line per flag: join them as "a; b". */
+    int o =
+        snprintf(t->err, sizeof(t->err), "certificate verification failed: ");
+    for (const char *p = info; *p && o > 0 && (size_t)o < sizeof(t->err) - 3;
+         p++) {
+        if (*p != '\n')
+            t->err[o++] = *p;
+        else if (p[1]) {
+            t->err[o++] = ';';
+            t->err[o++] = ' ';
+        }
+    }
+    t->err[o > 0 && (size_t)o < sizeof(t->err) ? o : 0] = '\0';
 }
 
 static int tls_map(struct lws__tls *t, int code, const char *what)

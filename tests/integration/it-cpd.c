@@ -39,6 +39,7 @@ enum {
     P_UNKNOWNCA,
     P_NAMED,
     P_FUTURE,
+    P_CNONLY,
     P_COUNT
 };
 
@@ -148,6 +149,14 @@ static const char ossl_cnf[] =
     "[v3_leaf]\nbasicConstraints = CA:FALSE\n"
     "keyUsage = critical,digitalSignature\n"
     "extendedKeyUsage = serverAuth\n"
+    "subjectAltName = IP:127.0.0.1\n"
+    "[v3_wrong]\nbasicConstraints = CA:FALSE\n"
+    "keyUsage = critical,digitalSignature\n"
+    "extendedKeyUsage = serverAuth\n"
+    "subjectAltName = DNS:wrong.example, IP:127.0.0.2\n"
+    "[v3_cnonly]\nbasicConstraints = CA:FALSE\n"
+    "keyUsage = critical,digitalSignature\n"
+    "extendedKeyUsage = serverAuth\n"
     "[v3_named]\nbasicConstraints = CA:FALSE\n"
     "keyUsage = critical,digitalSignature\n"
     "extendedKeyUsage = serverAuth\n"
@@ -210,7 +219,7 @@ static int make_leaf(const char *name, const char *cn, const char *ca, int days)
 static int write_nginx_conf(void)
 {
     static const char *const leaf[] = {NULL,    "good",  "expired", "wronghost",
-                                       "rogue", "named", "future"};
+                                       "rogue", "named", "future",  "cnonly"};
     char conf[8192], path[PATH_MAX + 32];
     int o;
 
@@ -268,7 +277,8 @@ static int group_setup(void **state)
     if (lt_write_file(cnf, ossl_cnf) || make_ca("ca") || make_ca("rogueca") ||
         make_leaf("good", "127.0.0.1", "ca", 2) ||
         make_leaf("expired", "127.0.0.1", "ca", -1) ||
-        make_leaf("wronghost", "wrong.example", "ca", 2) ||
+        make_leaf_ext("wronghost", "wrong.example", "ca", 2, "v3_wrong") ||
+        make_leaf_ext("cnonly", "127.0.0.1", "ca", 2, "v3_cnonly") ||
         make_leaf("rogue", "127.0.0.1", "rogueca", 2) ||
         make_leaf_ext("named", "localhost", "ca", 2, "v3_named") ||
         make_future_leaf()) {
@@ -588,6 +598,14 @@ static void test_cpd_it_https_wrong_host(void **state)
     https_refused(g_port[P_WRONGHOST], "Common Name (CN) does not match");
 }
 
+static void test_cpd_it_https_address_needs_ip_san(void **state)
+{
+    /* RFC 6125 §6.2: an address in the URL is matched against iPAddress
+     * names only, not against a CN that happens to read "127.0.0.1". */
+    (void)state;
+    https_refused(g_port[P_CNONLY], "Common Name (CN) does not match");
+}
+
 static void test_cpd_it_https_unknown_ca(void **state)
 {
     (void)state;
@@ -640,6 +658,12 @@ static void test_cpd_it_names_via_dns(void **state)
              g_port[P_NAMED]);
     ci.https_url = u;
     assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
+    /* A certificate for another name, reached by name. */
+    snprintf(u, sizeof(u), "https://localhost:%d/generate_204",
+             g_port[P_WRONGHOST]);
+    assert_int_equal(check(&ci, reason, sizeof(reason)),
+                     LWS_CPD_CAPTIVE_PORTAL);
+    assert_non_null(strstr(reason, "Common Name (CN) does not match"));
     /* The same server reached by address: the name does not match. */
     url(u, sizeof(u), true, g_port[P_NAMED], "/generate_204");
     ci.ca_bundle = NULL;
@@ -862,6 +886,7 @@ int main(void)
         cmocka_unit_test(test_cpd_it_https_expired),
         cmocka_unit_test(test_cpd_it_https_wrong_host),
         cmocka_unit_test(test_cpd_it_https_unknown_ca),
+        cmocka_unit_test(test_cpd_it_https_address_needs_ip_san),
         cmocka_unit_test(test_cpd_it_https_checked_at_ntp_time),
         cmocka_unit_test(test_cpd_it_names_via_dns),
         cmocka_unit_test(test_cpd_it_dns_failure),
