@@ -72,6 +72,8 @@ void lws__adns_resolv_check(struct lws__adns *a)
     size_t len = 0;
     int r, n;
 
+    if (a->nexplicit || a->ndhcp_total)
+        return; /* not in use: read again once it would be */
     r = adns_file_refresh(a->resolv_path, &a->resolv_st, &a->resolv_seen, &buf,
                           &len);
     if (!r)
