@@ -40,6 +40,7 @@ enum {
     P_NAMED,
     P_FUTURE,
     P_CNONLY,
+    P_V6, /* on [::1], only when IPv6 loopback works */
     P_COUNT
 };
 
@@ -154,6 +155,10 @@ static const char ossl_cnf[] =
     "keyUsage = critical,digitalSignature\n"
     "extendedKeyUsage = serverAuth\n"
     "subjectAltName = DNS:wrong.example, IP:127.0.0.2\n"
+    "[v3_v6]\nbasicConstraints = CA:FALSE\n"
+    "keyUsage = critical,digitalSignature\n"
+    "extendedKeyUsage = serverAuth\n"
+    "subjectAltName = IP:::1\n"
     "[v3_cnonly]\nbasicConstraints = CA:FALSE\n"
     "keyUsage = critical,digitalSignature\n"
     "extendedKeyUsage = serverAuth\n"
@@ -216,10 +221,28 @@ static int make_leaf(const char *name, const char *cn, const char *ca, int days)
     return make_leaf_ext(name, cn, ca, days, "v3_leaf");
 }
 
+/* A free TCP port on [::1], or 0 when IPv6 loopback is unavailable. */
+static int free_port_v6(void)
+{
+    struct sockaddr_in6 sa = {.sin6_family = AF_INET6,
+                              .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    socklen_t sl = sizeof(sa);
+    int fd = socket(AF_INET6, SOCK_STREAM, 0), port = 0;
+
+    if (fd < 0)
+        return 0;
+    if (!bind(fd, (struct sockaddr *)&sa, sizeof(sa)) &&
+        !getsockname(fd, (struct sockaddr *)&sa, &sl))
+        port = ntohs(sa.sin6_port);
+    close(fd);
+    return port;
+}
+
 static int write_nginx_conf(void)
 {
-    static const char *const leaf[] = {NULL,    "good",  "expired", "wronghost",
-                                       "rogue", "named", "future",  "cnonly"};
+    static const char *const leaf[] = {NULL,        "good",   "expired",
+                                       "wronghost", "rogue",  "named",
+                                       "future",    "cnonly", "v6"};
     char conf[8192], path[PATH_MAX + 32];
     int o;
 
@@ -236,13 +259,17 @@ static int write_nginx_conf(void)
                  "  location = /auth { return 511; }\n"
                  " }\n",
                  g_dir, g_dir, g_port[P_HTTP]);
-    for (int i = P_GOOD; i < P_COUNT; i++)
+    for (int i = P_GOOD; i < P_COUNT; i++) {
+        if (i == P_V6 && !g_port[i])
+            continue;
         o += snprintf(conf + o, sizeof(conf) - (size_t)o,
-                      " server {\n  listen 127.0.0.1:%d ssl;\n"
+                      " server {\n  listen %s:%d ssl;\n"
                       "  ssl_certificate %s/%s.crt;\n"
                       "  ssl_certificate_key %s/%s.key;\n"
                       "  location = /generate_204 { return 204; }\n }\n",
-                      g_port[i], g_dir, leaf[i], g_dir, leaf[i]);
+                      i == P_V6 ? "[::1]" : "127.0.0.1", g_port[i], g_dir,
+                      leaf[i], g_dir, leaf[i]);
+    }
     snprintf(conf + o, sizeof(conf) - (size_t)o, "}\n");
     snprintf(path, sizeof(path), "%s/nginx.conf", g_dir);
     return lt_write_file(path, conf);
@@ -281,12 +308,13 @@ static int group_setup(void **state)
         make_leaf_ext("cnonly", "127.0.0.1", "ca", 2, "v3_cnonly") ||
         make_leaf("rogue", "127.0.0.1", "rogueca", 2) ||
         make_leaf_ext("named", "localhost", "ca", 2, "v3_named") ||
+        make_leaf_ext("v6", "ipv6-loopback", "ca", 2, "v3_v6") ||
         make_future_leaf()) {
         fprintf(stderr, "openssl failed, see %s/openssl.log\n", g_dir);
         return -1;
     }
     for (int i = 0; i < P_COUNT; i++)
-        g_port[i] = lt_free_port(false);
+        g_port[i] = i == P_V6 ? free_port_v6() : lt_free_port(false);
     if (write_nginx_conf())
         return -1;
     snprintf(conf, sizeof(conf), "%s/nginx.conf", g_dir);
@@ -606,6 +634,19 @@ static void test_cpd_it_https_address_needs_ip_san(void **state)
     https_refused(g_port[P_CNONLY], "Common Name (CN) does not match");
 }
 
+static void test_cpd_it_https_ipv6_literal(void **state)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400];
+
+    (void)state;
+    if (!g_port[P_V6])
+        skip(); /* no IPv6 loopback here */
+    snprintf(u, sizeof(u), "https://[::1]:%d/generate_204", g_port[P_V6]);
+    ci.https_url = u;
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
+}
+
 static void test_cpd_it_https_unknown_ca(void **state)
 {
     (void)state;
@@ -887,6 +928,7 @@ int main(void)
         cmocka_unit_test(test_cpd_it_https_wrong_host),
         cmocka_unit_test(test_cpd_it_https_unknown_ca),
         cmocka_unit_test(test_cpd_it_https_address_needs_ip_san),
+        cmocka_unit_test(test_cpd_it_https_ipv6_literal),
         cmocka_unit_test(test_cpd_it_https_checked_at_ntp_time),
         cmocka_unit_test(test_cpd_it_names_via_dns),
         cmocka_unit_test(test_cpd_it_dns_failure),
