@@ -35,15 +35,20 @@ enum hmode {
     H_OTHER_PORT,
     H_NEVER,
     H_NXDOMAIN_SOA, /* not hostile: NXDOMAIN with an SOA (TTL 900, min 60) */
+    H_SERVFAIL,
+    H_REFUSED,
 };
 
 static enum hmode mode;
-static int other_fd = -1; /* a second socket, another source port */
-static int seen;          /* queries received */
-static struct lws *hwsi;
+static int other_fd = -1;  /* a second socket, another source port */
+static int seen;           /* queries received */
+static struct lws *hwsi;   /* the scripted server */
+static struct lws *hwsi2;  /* a well-behaved second server (10.9.9.8) */
+static struct lws *rx_wsi; /* the one that received the query */
 
 static const uint8_t good_addr[4] = {10, 9, 9, 9};
 static const uint8_t evil_addr[4] = {6, 6, 6, 6};
+static const uint8_t second_addr[4] = {10, 9, 9, 8};
 
 /* End of the (uncompressed) question of a query we received. */
 static size_t q_end(const uint8_t *q, size_t len)
@@ -93,7 +98,7 @@ static size_t reply(uint8_t *r, const uint8_t *q, size_t qe, uint16_t id,
 static void send_to_peer(int fd, const void *buf, size_t len)
 {
     size_t sl;
-    const void *peer = lws_get_udp_peer(hwsi, &sl);
+    const void *peer = lws_get_udp_peer(rx_wsi, &sl);
 
     assert_non_null(peer);
     sendto(fd, buf, len, 0, peer, (socklen_t)sl);
@@ -104,13 +109,18 @@ static void hostile_rx(const uint8_t *q, size_t len)
     uint8_t r[600];
     size_t qe = q_end(q, len), n;
     uint16_t id, qtype;
-    int fd = lws_get_socket_fd(hwsi);
+    int fd = lws_get_socket_fd(rx_wsi);
 
     if (!qe)
         return;
-    seen++;
     id = (uint16_t)((q[0] << 8) | q[1]);
     qtype = (uint16_t)((q[qe - 4] << 8) | q[qe - 3]);
+    if (rx_wsi == hwsi2) {
+        n = reply(r, q, qe, id, qtype == 1, qtype == 1 ? second_addr : NULL);
+        send_to_peer(fd, r, n);
+        return;
+    }
+    seen++;
     if (mode == H_NXDOMAIN_SOA)
         qtype = 1; /* both questions get the negative answer */
     if (qtype != 1 || mode == H_GOOD) {
@@ -161,6 +171,12 @@ static void hostile_rx(const uint8_t *q, size_t len)
         break;
     case H_NEVER:
         return;
+    case H_SERVFAIL:
+    case H_REFUSED:
+        n = reply(r, q, qe, id, 0, NULL);
+        r[3] = mode == H_SERVFAIL ? 0x82 : 0x85;
+        send_to_peer(fd, r, n);
+        return;
     case H_NXDOMAIN_SOA: {
         static const uint8_t soa[] = {
             0xc0, 0x0c, /* owner: the question name */
@@ -187,8 +203,10 @@ static void hostile_rx(const uint8_t *q, size_t len)
 static int hostile_cb(struct lws *wsi, enum lws_callback_reasons reason,
                       void *user, void *in, size_t len)
 {
-    if (reason == LWS_CALLBACK_RAW_RX && in)
+    if (reason == LWS_CALLBACK_RAW_RX && in) {
+        rx_wsi = wsi;
         hostile_rx(in, len);
+    }
     return 0;
 }
 
@@ -200,44 +218,66 @@ struct hctx {
     size_t heap0;
 };
 
-static int setup(void **state)
+static struct lws *hostile_server(struct lws_context *cx, uint16_t *port)
 {
-    static struct hctx h;
-    static char srv[64];
-    static const char *servers[2] = {srv, NULL};
-    struct lws_adns_info ai = {0};
     struct sockaddr_in sin;
     socklen_t sl = sizeof(sin);
+    struct lws *wsi;
+
+    wsi = lws_create_adopt_udp(lws_get_vhost_by_name(cx, "system"), "127.0.0.1",
+                               0, LWS_CAUDP_BIND, "hostile", NULL, NULL, NULL,
+                               NULL, NULL);
+    assert_non_null(wsi);
+    assert_int_equal(
+        getsockname(lws_get_socket_fd(wsi), (struct sockaddr *)&sin, &sl), 0);
+    *port = sin.sin_port; /* network order */
+    return wsi;
+}
+
+static void add_server(struct lws_context *cx, uint16_t port)
+{
+    lws_sockaddr46 sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa4.sin_family = AF_INET;
+    sa.sa4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sa4.sin_port = port;
+    assert_int_equal(lws_async_dns_server_add(cx, &sa), 0);
+}
+
+static uint16_t port1, port2;
+
+static int hsetup(void **state, uint32_t deadline_ms, uint32_t try_ms)
+{
+    static struct hctx h;
+    struct lws_adns_info ai = {0};
 
     h.heap0 = lws__heap_in_use();
-    ai.query_deadline_ms = 400;
-    ai.try_timeout_ms = 2000;
-    /* Bind the hostile socket first, then point the resolver at it. */
-    srv[0] = '\0';
+    ai.query_deadline_ms = deadline_ms;
+    ai.try_timeout_ms = try_ms;
     h.cx = adns_t_context(&ai, NULL, prots);
     assert_non_null(h.cx);
-    hwsi = lws_create_adopt_udp(lws_get_vhost_by_name(h.cx, "system"),
-                                "127.0.0.1", 0, LWS_CAUDP_BIND, "hostile", NULL,
-                                NULL, NULL, NULL, NULL);
-    assert_non_null(hwsi);
-    assert_int_equal(
-        getsockname(lws_get_socket_fd(hwsi), (struct sockaddr *)&sin, &sl), 0);
-    {
-        lws_sockaddr46 sa;
-
-        memset(&sa, 0, sizeof(sa));
-        sa.sa4.sin_family = AF_INET;
-        sa.sa4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        sa.sa4.sin_port = sin.sin_port;
-        assert_int_equal(lws_async_dns_server_add(h.cx, &sa), 0);
-    }
-    (void)servers;
+    /* Bind the servers first, then point the resolver at the first. */
+    hwsi = hostile_server(h.cx, &port1);
+    hwsi2 = hostile_server(h.cx, &port2);
+    add_server(h.cx, port1);
     other_fd = socket(AF_INET, SOCK_DGRAM, 0);
     assert_true(other_fd >= 0);
     mode = H_GOOD;
     seen = 0;
     *state = &h;
     return 0;
+}
+
+static int setup(void **state)
+{
+    return hsetup(state, 400, 2000);
+}
+
+/* Failover: a long deadline, a short wait per server. */
+static int setup_failover(void **state)
+{
+    return hsetup(state, 3000, 200);
 }
 
 static int teardown(void **state)
@@ -372,6 +412,44 @@ static void test_adns_negative_cached_with_soa(void **state)
     assert_int_equal(seen, 4);
 }
 
+/* SERVFAIL, REFUSED or silence from the first server: the second answers. */
+static void expect_failover(void **state, enum hmode m)
+{
+    struct hctx *h = *state;
+    struct adns_t_res r;
+
+    add_server(h->cx, port2);
+    mode = m;
+    resolve(h->cx, "victim.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.addr[0], "10.9.9.8");
+    assert_true(seen >= 1); /* the first server was asked */
+}
+
+static void test_adns_failover_servfail(void **state)
+{
+    expect_failover(state, H_SERVFAIL);
+}
+
+static void test_adns_failover_refused(void **state)
+{
+    expect_failover(state, H_REFUSED);
+}
+
+static void test_adns_failover_silent(void **state)
+{
+    long long t0 = lt_now_ms();
+
+    expect_failover(state, H_NEVER);
+    assert_true(lt_now_ms() - t0 < 2000);
+}
+
+/* Alone, a server answering SERVFAIL ends the lookup with a failure. */
+static void test_adns_servfail_only(void **state)
+{
+    expect_error(state, H_SERVFAIL, LADNS_RET_FAILED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +471,14 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_negative_cached_with_soa,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_servfail_only, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_failover_servfail,
+                                        setup_failover, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_failover_refused,
+                                        setup_failover, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_failover_silent,
+                                        setup_failover, teardown),
     };
 
     return cmocka_run_group_tests_name("adns-hostile", tests, NULL, NULL);

@@ -2,10 +2,9 @@
  * Copyright (c) 2026 The lws-system authors
  *
  * The async DNS resolver: lookups, waiters and delivery, the cache policy,
- * server sources (explicit, run time, DHCP, resolv.conf), local answers
- * and the public lws_async_dns_* API.  Server sources, the hosts file and
- * resolv.conf are in adns-servers.c, the c-ares transport (channels,
- * sockets as wsi, timers) in adns-ares.c.
+ * the public lws_async_dns_* API and the life cycle.  Server sources, the
+ * hosts file and resolv.conf are in adns-servers.c, the c-ares transport
+ * (channels, sockets as wsi, timers) in adns-ares.c.
  *
  * Each lookup (name + class) asks one question per record type; concurrent
  * callers of the same name and class wait on the same lookup.  Callbacks
