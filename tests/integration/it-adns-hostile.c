@@ -37,6 +37,7 @@ enum hmode {
     H_NXDOMAIN_SOA, /* not hostile: NXDOMAIN with an SOA (TTL 900, min 60) */
     H_SERVFAIL,
     H_REFUSED,
+    H_NO_EDNS, /* an old server: FORMERR to any query with an OPT record */
 };
 
 static enum hmode mode;
@@ -123,6 +124,8 @@ static void hostile_rx(const uint8_t *q, size_t len)
     seen++;
     if (mode == H_NXDOMAIN_SOA)
         qtype = 1; /* both questions get the negative answer */
+    if (mode == H_NO_EDNS && q[11])
+        qtype = 1; /* both questions need the fallback */
     if (qtype != 1 || mode == H_GOOD) {
         n = reply(r, q, qe, id, qtype == 1, qtype == 1 ? good_addr : NULL);
         send_to_peer(fd, r, n);
@@ -171,6 +174,14 @@ static void hostile_rx(const uint8_t *q, size_t len)
         break;
     case H_NEVER:
         return;
+    case H_NO_EDNS:
+        if (q[11]) { /* ARCOUNT: the OPT record */
+            n = reply(r, q, qe, id, 0, NULL);
+            r[3] = 0x81; /* FORMERR */
+            send_to_peer(fd, r, n);
+            return;
+        }
+        break; /* then the genuine answer */
     case H_SERVFAIL:
     case H_REFUSED:
         n = reply(r, q, qe, id, 0, NULL);
@@ -450,6 +461,20 @@ static void test_adns_servfail_only(void **state)
     expect_error(state, H_SERVFAIL, LADNS_RET_FAILED);
 }
 
+/* RFC 6891 §7: a server without EDNS0 answers FORMERR; asked again without
+ * the OPT record, it answers. */
+static void test_adns_edns_formerr_fallback(void **state)
+{
+    struct hctx *h = *state;
+    struct adns_t_res r;
+
+    mode = H_NO_EDNS;
+    resolve(h->cx, "old.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.addr[0], "10.9.9.9");
+    assert_int_equal(seen, 4); /* A and AAAA, each twice */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +497,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_adns_negative_cached_with_soa,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_adns_servfail_only, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_edns_formerr_fallback, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_failover_servfail,
                                         setup_failover, teardown),

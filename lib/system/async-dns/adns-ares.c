@@ -421,14 +421,47 @@ static int adns_ares_status(const struct adns_lookup *lk, int st)
 }
 
 static void adns_ares_cb(void *arg, int status, int timeouts,
+                         unsigned char *abuf, int alen);
+
+/* Hands the question to c-ares on @chan (with EDNS0 unless wq->no_edns).
+ * @return 0, or -errno if it could not be built. */
+static int adns_wq_send(struct adns_wq *wq, struct adns_chan *chan)
+{
+    uint8_t q[LWS__ADNS_NAME_MAX + 32];
+    int len = lws__adns_build_query(q, sizeof(q), wq->lk->name, wq->qtype,
+                                    wq->no_edns ? 0 : LWS__ADNS_EDNS_SIZE);
+
+    if (len < 0)
+        return len;
+    chan->wq = wq;
+    wq->chan = chan;
+    chan->a->st.wire_queries++;
+    /* May call adns_ares_cb (and free the lookup) before returning. */
+    ares_send(chan->ch, q, len, adns_ares_cb, wq);
+    return 0;
+}
+
+static void adns_ares_cb(void *arg, int status, int timeouts,
                          unsigned char *abuf, int alen)
 {
     struct adns_wq *wq = arg;
+    struct adns_chan *chan = wq->chan;
 
     (void)timeouts;
-    if (wq->chan) {
-        wq->chan->wq = NULL;
+    if (chan) {
+        chan->wq = NULL;
         wq->chan = NULL;
+    }
+    /* RFC 6891 §7: a FORMERR to a query with an OPT record may come from a
+     * server without EDNS0: ask once more without it (on the same channel,
+     * which c-ares allows from its callback). */
+    if (status == ARES_SUCCESS && abuf && alen >= 4 && (abuf[3] & 0xf) == 1 &&
+        !wq->no_edns && chan && !chan->a->destroying) {
+        lwsl_info("%s: FORMERR to EDNS0, asking again without it",
+                  wq->lk->name);
+        wq->no_edns = true;
+        if (!adns_wq_send(wq, chan))
+            return;
     }
     adns_wq_done(wq, status == ARES_SUCCESS && abuf
                          ? adns_answer_status(wq, abuf, alen)
@@ -439,30 +472,22 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx)
 {
     struct lws__adns *a = lk->a;
     struct adns_wq *wq = &lk->wq[idx];
-    uint8_t q[LWS__ADNS_NAME_MAX + 32];
-    struct adns_chan *chan = NULL;
-    int len;
+    struct adns_chan *chan;
 
     wq->lk = lk;
-    len = lws__adns_build_query(q, sizeof(q), lk->name, wq->qtype,
-                                LWS__ADNS_EDNS_SIZE);
     if (!lws__adns_servers_effective(a, NULL, 0)) {
         lwsl_warn("%s: no DNS server known", lk->name);
         adns_wq_done(wq, LADNS_RET_FAILED);
         return;
     }
-    if (len > 0)
-        chan = adns_chan_get(a);
-    if (!chan) {
+    chan = adns_chan_get(a);
+    if (!chan || adns_wq_send(wq, chan)) {
         lwsl_err("%s: cannot start a query", lk->name);
+        if (chan)
+            adns_chan_after(chan); /* back to the pool */
         adns_wq_done(wq, LADNS_RET_FAILED);
         return;
     }
-    chan->wq = wq;
-    wq->chan = chan;
-    a->st.wire_queries++;
-    /* May call adns_ares_cb (and free lk) before returning. */
-    ares_send(chan->ch, q, len, adns_ares_cb, wq);
     adns_chan_after(chan);
 }
 

@@ -178,7 +178,8 @@ struct adns_wq {
     struct adns_chan *chan; /* while in flight */
     uint16_t qtype;         /* LWS__ADNS_T_* */
     bool done;
-    int status; /* LADNS_RET_* outcome of this question */
+    bool no_edns; /* asked again without EDNS0 after FORMERR */
+    int status;   /* LADNS_RET_* outcome of this question */
     struct lws__adns_answer ans;
 };
 
