@@ -169,12 +169,15 @@ LWS_API void lws_async_dns_freeaddrinfo(const struct addrinfo **ai);
 
 /**
  * lws_async_dns_server_add() - add a server at run time (kept until
- * removed, like the creation-time list).
+ * removed, like the creation-time list).  Explicit servers are tried in
+ * the order added, before servers learned by DHCP; resolv.conf is used only
+ * while there are neither.  Lookups already in flight keep their servers.
  *
- * @param[in] sa46  IPv4 or IPv6 address; a non-zero port in it is used,
- *                  otherwise the configured port (53)
- * @return 0 (also when already present), -EINVAL, -ENOMEM, -ENOSPC (16
- *         explicit servers already), -ENOTSUP (compiled out).
+ * @param[in] sa46  IPv4 or IPv6 address (copied); a non-zero port in it is
+ *                  used, otherwise lws_adns_info.port (53)
+ * @return 0 (also when already present), -EINVAL (NULL, another address
+ *         family, resolver not running), -ENOSPC (16 explicit servers
+ *         already), -ENOTSUP (compiled out).
  * Thread: loop.
  */
 LWS_API int lws_async_dns_server_add(struct lws_context *cx,
@@ -182,7 +185,10 @@ LWS_API int lws_async_dns_server_add(struct lws_context *cx,
 
 /**
  * lws_async_dns_server_remove() - remove a server added at creation or at
- * run time (address and port must match; port 0 matches the default).
+ * run time.
+ *
+ * @param[in] sa46  address and port to match (port 0 matches the default);
+ *                  unknown servers are ignored
  * Lookups in flight finish on the servers they started with.
  * Thread: loop.
  */
