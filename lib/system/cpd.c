@@ -115,6 +115,16 @@ static void cpd_defer_cb(lws_sorted_usec_list_t *sul)
     }
 }
 
+/* The application's deferred start: its own timer, so it never moves the
+ * start of a check the ladder is waiting for (or the other way round). */
+static void cpd_app_defer_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__cpd *cpd =
+        lws_container_of(sul, struct lws__cpd, sul_app_defer);
+
+    lws_system_cpd_start(cpd->cx);
+}
+
 static enum lws__cpd_phase cpd_pick(struct lws__cpd *cpd)
 {
     lws_state_manager_t *mgr = lws_system_get_state_manager(cpd->cx);
@@ -200,7 +210,7 @@ void lws_system_cpd_start_defer(struct lws_context *cx, lws_usec_t defer_us)
     LWS__LOOP_ONLY(cx);
     cpd = cx->cpd;
     if (cpd && !cx->destroying)
-        lws_sul_schedule(cx, 0, &cpd->sul_defer, cpd_defer_cb,
+        lws_sul_schedule(cx, 0, &cpd->sul_app_defer, cpd_app_defer_cb,
                          defer_us < 0 ? 0 : defer_us);
 }
 
@@ -395,6 +405,7 @@ static void cpd_destroy(struct lws_context *cx)
         return;
     cpd_stop(cpd);
     lws_sul_cancel(&cpd->sul_defer);
+    lws_sul_cancel(&cpd->sul_app_defer);
     lws_sul_cancel(&cpd->sul_notify);
     if (cpd->nl_registered)
         lws_state_reg_deregister(&cpd->nl);

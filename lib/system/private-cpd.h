@@ -129,9 +129,10 @@ struct lws__cpd {
     struct lws__cpd_core core;
     unsigned int flags;
     uint32_t recheck_ms;
-    lws_sorted_usec_list_t sul_core;  /* core wake-up / op deadline */
-    lws_sorted_usec_list_t sul_kick;  /* start an attempt */
-    lws_sorted_usec_list_t sul_defer; /* deferred lws_system_cpd_start() */
+    lws_sorted_usec_list_t sul_core;      /* core wake-up / op deadline */
+    lws_sorted_usec_list_t sul_kick;      /* start an attempt */
+    lws_sorted_usec_list_t sul_defer;     /* ladder start / recheck */
+    lws_sorted_usec_list_t sul_app_defer; /* lws_system_cpd_start_defer() */
     struct lws__cpd_probe *probe;
     enum lws__cpd_phase cur;  /* URL of the running check */
     enum lws__cpd_phase held; /* step we are holding, or NONE */

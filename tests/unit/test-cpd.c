@@ -667,6 +667,21 @@ static void test_cpd_state_op_holds_pre_time(void **state)
                      LWS_SYSTATE_CPD_PRE_TIME);
     assert_int_equal(lws_system_cpd_state_get(f.cx), LWS_CPD_INTERNET_OK);
     assert_int_equal(f.calls, 1);
+    /* A deferred start calls the op after the delay, from the loop. */
+    {
+        lws_usec_t t0 = lws_now_usecs();
+
+        f.answers[1] = LWS_CPD_CAPTIVE_PORTAL;
+        lws_system_cpd_start_defer(f.cx, 30 * LWS_US_PER_MS);
+        assert_int_equal(f.calls, 1);
+        while (f.calls < 2)
+            lws_service(f.cx, 0);
+        assert_true(lws_now_usecs() - t0 >= 30 * LWS_US_PER_MS);
+        while (lws_system_cpd_state_get(f.cx) == LWS_CPD_UNKNOWN)
+            lws_service(f.cx, 0);
+        assert_int_equal(lws_system_cpd_state_get(f.cx),
+                         LWS_CPD_CAPTIVE_PORTAL);
+    }
     lws_context_destroy(f.cx);
 }
 
