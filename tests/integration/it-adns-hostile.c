@@ -475,6 +475,41 @@ static void test_adns_edns_formerr_fallback(void **state)
     assert_int_equal(seen, 4); /* A and AAAA, each twice */
 }
 
+/* Out of memory at every allocation of a network lookup (waiter, lookup,
+ * channel, socket, wsi, result, cache entry): each failure is a refusal or
+ * one callback, and nothing leaks. */
+static void test_adns_network_oom(void **state)
+{
+    struct hctx *h = *state;
+    struct adns_t_res r;
+    int clean = 0;
+    size_t h0;
+
+    resolve(h->cx, "warm.test", &r); /* fills the channel pool */
+    lws_adns_cache_flush(h->cx);
+    h0 = lws__heap_in_use();
+    for (long n = 1; n < 400 && clean < 2; n++) {
+        long a0 = lws__alloc_count();
+
+        memset(&r, 0, sizeof(r));
+        lws__alloc_fail_nth(n);
+        if (lws_async_dns_query(h->cx, 0, "oom.test", LWS_ADNS_RECORD_A,
+                                adns_t_cb, NULL, &r) == LADNS_RET_CONTINUING) {
+            assert_true(adns_t_run_until(h->cx, &r.calls, 1, 3000));
+            assert_int_equal(r.calls, 1);
+        }
+        lws__alloc_fail_nth(0);
+        /* Done once a run makes fewer than n allocations (none failed). */
+        if (lws__alloc_count() - a0 < n) {
+            assert_int_equal(r.n, LADNS_RET_FOUND);
+            clean++;
+        }
+        lws_adns_cache_flush(h->cx);
+        assert_true(lws__heap_in_use() <= h0);
+    }
+    assert_int_equal(clean, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -506,6 +541,7 @@ int main(void)
                                         setup_failover, teardown),
         cmocka_unit_test_setup_teardown(test_adns_failover_silent,
                                         setup_failover, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_network_oom, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("adns-hostile", tests, NULL, NULL);

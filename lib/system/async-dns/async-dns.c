@@ -341,7 +341,7 @@ lws_async_dns_retcode_t lws_async_dns_query(struct lws_context *cx, int tsi,
     char lc[LWS__ADNS_NAME_MAX + 1];
     struct adns_waiter *w;
     struct lws__adns *a;
-    int cls;
+    int cls, r;
 
     if (!cx || tsi || !name || !cb) {
         lwsl_err("lws_async_dns_query: bad arguments");
@@ -369,7 +369,10 @@ lws_async_dns_retcode_t lws_async_dns_query(struct lws_context *cx, int tsi,
         lwsl_err("query %s: out of memory", lc);
         return LADNS_RET_FAILED;
     }
-    if (adns_dispatch(a, w, name, lc, (uint8_t)cls)) {
+    r = adns_dispatch(a, w, name, lc, (uint8_t)cls);
+    if (r) {
+        if (r == -ENOMEM)
+            lwsl_err("query %s: out of memory", lc);
         adns_waiter_drop(a, w);
         return LADNS_RET_FAILED;
     }
