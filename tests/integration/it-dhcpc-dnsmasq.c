@@ -34,7 +34,7 @@
 
 static struct dt_netpair np;
 static char tmpdir[200], leasefile[256], logfile[256], statedir[256];
-static pid_t dm_pid = -1;
+static pid_t dm_pid = -1, ch_pid = -1;
 static int saved_ns = -1;
 
 struct cli {
@@ -407,6 +407,64 @@ static void test_dhcpc_dnsmasq_classless_routes_and_mtu(void **state)
     assert_int_equal(dm_start(false), 0);
 }
 
+static bool ntp_synced(struct cli *c)
+{
+    struct lws_ntpc_status st;
+
+    return !lws_ntpc_get_status(c->cx, &st);
+}
+
+/* Option 42 reaches the SNTP client: a real chronyd next to dnsmasq is the
+ * only NTP server the client knows, and it syncs from it. */
+static void test_dhcpc_dnsmasq_ntp_server_handed_on(void **state)
+{
+    struct lws_context_creation_info info;
+    struct lws_ntpc_info ni;
+    struct lws_ntpc_status st;
+    char conf[300], clog[300], cfg[512], a_conf[320], buf[256];
+    char *argv[] = {"chronyd", "-d", "-x", "-f", a_conf, NULL};
+    struct cli c;
+
+    (void)state;
+    if (!LWS_WITH_SYS_NTPCLIENT || !lt_which("chronyd", buf, sizeof(buf)))
+        skip();
+    snprintf(conf, sizeof(conf), "%s/chrony.conf", tmpdir);
+    snprintf(clog, sizeof(clog), "%s/chrony.log", tmpdir);
+    snprintf(cfg, sizeof(cfg),
+             "bindaddress " SRV_IP "\nallow 10.77.0.0/24\nlocal stratum 10\n"
+             "cmdport 0\nport 123\npidfile %s/chrony.pid\n",
+             tmpdir);
+    snprintf(a_conf, sizeof(a_conf), "%s", conf);
+    assert_int_equal(lt_write_file(conf, cfg), 0);
+    ch_pid = lt_spawn(argv, clog, np.ns_srv);
+    assert_true(ch_pid > 0);
+    assert_true(lt_wait_file_contains(clog, "Disabled control", 5000));
+
+    fresh_iface();
+    memset(&c, 0, sizeof(c));
+    memset(&info, 0, sizeof(info));
+    memset(&ni, 0, sizeof(ni));
+    ni.flags = LWS_NTPC_FLAG_NO_POOL;
+    ni.burst = 1;
+    ni.reply_timeout_ms = 300;
+    ni.retry_min_ms = 200;
+    ni.retry_max_ms = 1000;
+    info.ntpc = &ni;
+    info.dhcpc = &c.di;
+    c.cx = lws_create_context(&info);
+    assert_non_null(c.cx);
+    cli_request(&c);
+    assert_true(run_until(&c, is_bound, 10000));
+    assert_true(run_until(&c, ntp_synced, 15000));
+    assert_int_equal(lws_ntpc_get_status(c.cx, &st), 0);
+    assert_int_equal(st.server.sa4.sin_family, AF_INET);
+    assert_int_equal(ntohl(st.server.sa4.sin_addr.s_addr), dt_ip(SRV_IP));
+    assert_int_equal(st.stratum, 10); /* chronyd's "local stratum 10" */
+    cli_destroy(&c);
+    lt_kill(ch_pid, 2000);
+    ch_pid = -1;
+}
+
 static bool link_down(struct cli *c)
 {
     return has_event(c, LWS_DHCPC_EVENT_LINK_DOWN);
@@ -629,6 +687,8 @@ static int group_teardown(void **state)
     dt_netns_leave(saved_ns);
     saved_ns = -1;
     dm_stop();
+    if (ch_pid > 0)
+        lt_kill(ch_pid, 2000);
     dt_netpair_destroy(&np);
     if (!getenv("LWS_TEST_DEBUG"))
         lt_rmtree(tmpdir);
@@ -638,6 +698,8 @@ static int group_teardown(void **state)
 static void on_signal(int sig)
 {
     dm_stop();
+    if (ch_pid > 0)
+        lt_kill(ch_pid, 500);
     dt_netpair_destroy(&np);
     signal(sig, SIG_DFL);
     raise(sig);
@@ -653,6 +715,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_dnsmasq_link_down_up),
         cmocka_unit_test(test_dhcpc_dnsmasq_rapid_commit),
         cmocka_unit_test(test_dhcpc_dnsmasq_classless_routes_and_mtu),
+        cmocka_unit_test(test_dhcpc_dnsmasq_ntp_server_handed_on),
         cmocka_unit_test(test_dhcpc_dnsmasq_callback_reentry),
         cmocka_unit_test(test_dhcpc_dnsmasq_wait_all),
         cmocka_unit_test(test_dhcpc_dnsmasq_oom_during_dora),
