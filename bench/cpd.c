@@ -11,6 +11,7 @@
  */
 #include "private-cpd.h"
 
+#include "cpd-spawn.h"
 #include "testutil.h"
 
 #include <arpa/inet.h>
@@ -72,7 +73,7 @@ static int setup(void)
         return 1;
     snprintf(log, sizeof(log), "%s/nginx.out", dir);
     char *argv[] = {nginx, "-p", dir, "-c", conf, "-g", "daemon off;", NULL};
-    pidn = lt_spawn(argv, log, NULL);
+    pidn = cpd_spawn_tied(argv, log);
     snprintf(pid, sizeof(pid), "%s/n.pid", dir);
     if (pidn < 0 || !lt_wait_file_contains(pid, "", 10000))
         return 1;

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "ntpc-server.h"
+#include "cpd-spawn.h"
 #include "testutil.h"
 
 #include <arpa/inet.h>
@@ -116,6 +117,7 @@ static void hostile_serve(const int *fds)
 static int hostile_start(void)
 {
     int fds[H_COUNT];
+    pid_t parent;
 
     for (int i = 0; i < H_COUNT; i++) {
         struct sockaddr_in sa = {.sin_family = AF_INET};
@@ -130,9 +132,13 @@ static int hostile_start(void)
         g_hport[i] = ntohs(sa.sin_port);
     }
     /* Listening before the fork: no wait for readiness is needed. */
+    parent = getpid();
     g_hostile = fork();
-    if (!g_hostile)
+    if (!g_hostile) {
+        if (cpd_tie_to_parent(parent))
+            _exit(1);
         hostile_serve(fds);
+    }
     for (int i = 0; i < H_COUNT; i++)
         close(fds[i]);
     return g_hostile < 0 ? -1 : 0;
@@ -320,7 +326,7 @@ static int group_setup(void **state)
     snprintf(conf, sizeof(conf), "%s/nginx.conf", g_dir);
     snprintf(log, sizeof(log), "%s/nginx.out", g_dir);
     char *argv[] = {nginx, "-p", g_dir, "-c", conf, "-g", "daemon off;", NULL};
-    g_nginx = lt_spawn(argv, log, NULL);
+    g_nginx = cpd_spawn_tied(argv, log);
     /* nginx writes its pid file once its listeners are bound. */
     if (g_nginx < 0 || !lt_wait_for(nginx_ready, NULL, 10000)) {
         fprintf(stderr, "nginx did not start, see %s\n", log);
