@@ -863,6 +863,46 @@ static void test_adns_cancel_by_wsi(void **state)
     close(fd);
 }
 
+/* A burst leaves idle c-ares channels behind; later only a few are kept. */
+static void test_adns_idle_channels_trimmed(void **state)
+{
+    struct lws_adns_info ai = {0};
+    static struct adns_t_res r[5];
+    struct lws_context *cx;
+    struct lws__adns *a;
+    lws_sockaddr46 sa;
+    char name[16];
+    int fd;
+
+    (void)state;
+    ai.query_deadline_ms = 200;
+    cx = adns_t_context(&ai, NULL, NULL);
+    assert_non_null(cx);
+    a = cx->adns;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa4.sin_family = AF_INET;
+    sa.sa4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sa4.sin_port = htons((uint16_t)silent_port(&fd));
+    assert_int_equal(lws_async_dns_server_add(cx, &sa), 0);
+    memset(r, 0, sizeof(r));
+    for (int i = 0; i < 5; i++) {
+        snprintf(name, sizeof(name), "n%d.test", i);
+        assert_int_equal(
+            lws_async_dns_query(cx, 0, name, 1, adns_t_cb, NULL, &r[i]),
+            LADNS_RET_CONTINUING);
+    }
+    assert_int_equal(a->busy_chans.count, 10); /* A and AAAA each */
+    for (int i = 0; i < 5; i++)
+        assert_true(adns_t_run_until(cx, &r[i].calls, 1, 2000));
+    assert_int_equal(a->busy_chans.count, 0);
+    assert_int_equal(a->idle_chans.count, 10);
+    assert_non_null(a->sul_trim.list.owner); /* due in 30 s */
+    lws__adns_channels_trim(a);
+    assert_int_equal(a->idle_chans.count, 4);
+    lws_context_destroy(cx);
+    close(fd);
+}
+
 /* OOM at every allocation of the query path: each failure is a clean
  * LADNS_RET_FAILED (no callback) or a callback reporting failure, and the
  * heap returns to where it was. */
@@ -946,6 +986,7 @@ int main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_adns_query_oom, fx_setup,
                                         fx_teardown),
+        cmocka_unit_test(test_adns_idle_channels_trimmed),
     };
 
     return cmocka_run_group_tests_name("adns", tests, NULL, NULL);

@@ -197,6 +197,26 @@ static void adns_sock_state_cb(void *data, ares_socket_t fd, int readable,
 
 static void adns_chan_timer_cb(lws_sorted_usec_list_t *sul);
 
+/* A burst leaves up to 2 x max_outstanding idle channels (creating one
+ * costs tens of microseconds, so they are reused); after a quiet spell
+ * only a few are kept. */
+#define ADNS_IDLE_KEEP    4
+#define ADNS_IDLE_TRIM_US (30 * LWS_US_PER_SEC)
+static void adns_chan_free(struct adns_chan *chan);
+
+void lws__adns_channels_trim(struct lws__adns *a)
+{
+    /* The tail is the least recently used. */
+    while (a->idle_chans.count > ADNS_IDLE_KEEP)
+        adns_chan_free(
+            lws_container_of(a->idle_chans.tail, struct adns_chan, list));
+}
+
+static void adns_chan_trim_cb(lws_sorted_usec_list_t *sul)
+{
+    lws__adns_channels_trim(lws_container_of(sul, struct lws__adns, sul_trim));
+}
+
 static int adns_chan_servers(struct adns_chan *chan)
 {
     struct lws__adns *a = chan->a;
@@ -321,6 +341,9 @@ static void adns_chan_after(struct adns_chan *chan)
     }
     lws_dll2_remove(&chan->list);
     lws_dll2_add_head(&chan->list, &a->idle_chans);
+    if (a->idle_chans.count > ADNS_IDLE_KEEP && !a->sul_trim.list.owner)
+        lws_sul_schedule(a->cx, 0, &a->sul_trim, adns_chan_trim_cb,
+                         ADNS_IDLE_TRIM_US);
 }
 
 static void adns_chan_timer_cb(lws_sorted_usec_list_t *sul)
@@ -357,6 +380,7 @@ void lws__adns_sock_closed(void *sock)
 
 void lws__adns_channels_destroy(struct lws__adns *a)
 {
+    lws_sul_cancel(&a->sul_trim);
     while (a->busy_chans.head)
         adns_chan_free(
             lws_container_of(a->busy_chans.head, struct adns_chan, list));

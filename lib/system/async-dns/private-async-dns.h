@@ -223,7 +223,8 @@ struct lws__adns {
     lws_dll2_owner_t ready;      /* waiters to call back next round */
     lws_dll2_owner_t delivering; /* waiters of the round running now */
     lws_sorted_usec_list_t sul_deliver;
-    lws_dll2_owner_t idle_chans; /* c-ares channels without a question */
+    lws_dll2_owner_t idle_chans;     /* c-ares channels without a question */
+    lws_sorted_usec_list_t sul_trim; /* frees idle channels after a burst */
     lws_dll2_owner_t busy_chans;
     uint32_t nwaiters; /* callbacks owed, all lists */
 
@@ -278,6 +279,8 @@ void lws__adns_lookup_abort(struct adns_lookup *lk, int status);
 void lws__adns_sock_ready(void *sock, int uv_events);
 void lws__adns_sock_closed(void *sock);
 void lws__adns_channels_destroy(struct lws__adns *a);
+/* Frees idle channels beyond a few (30 s after a burst, or by tests). */
+void lws__adns_channels_trim(struct lws__adns *a);
 
 /* Test hook: replace the monotonic clock the cache uses (NULL restores). */
 void lws__adns_set_clock(struct lws_context *cx, lws_usec_t (*now)(void));
