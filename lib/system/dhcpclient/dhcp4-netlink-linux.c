@@ -16,6 +16,7 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define NL_BUF 8192
@@ -194,10 +195,13 @@ static int nl_open(uint32_t groups)
 int lws__dhcpc_nl_apply(const lws_dhcpc_ifstate_t *is, int op, uint32_t metric)
 {
     bool add = op == LWS_DHCPC_APPLY_ADD;
+    /* The kernel acks at once; the bound only guards the loop thread. */
+    struct timeval tv = {.tv_sec = 1, .tv_usec = 0};
     int fd = nl_open(0), e = 0;
 
     if (fd < 0)
         return fd;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     if (!is->ifindex || !is->ipv4) {
         close(fd);
         return -EINVAL;
