@@ -169,9 +169,14 @@ static void at_operational(void)
     d.operational_ms = (uint64_t)ms_since();
     print_lease();
     print_ntp();
-    out("cpd", "%s%s%s", lws_cpd_result_name(lws_system_cpd_state_get(d.cx)),
-        lws_system_cpd_reason(d.cx) ? ": " : "",
-        lws_system_cpd_reason(d.cx) ? lws_system_cpd_reason(d.cx) : "");
+    {
+        const char *why = lws_system_cpd_reason(d.cx);
+        bool has = why && *why;
+
+        out("cpd", "%s%s%s",
+            lws_cpd_result_name(lws_system_cpd_state_get(d.cx)),
+            has ? ": " : "", has ? why : "");
+    }
     out("headline", "link up -> OPERATIONAL in %llu ms",
         (unsigned long long)d.operational_ms);
     for (int i = 0; i < d.nresolve; i++) {

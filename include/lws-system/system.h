@@ -120,7 +120,8 @@ typedef struct lws_dll2_owner {
     uint32_t count;
 } lws_dll2_owner_t;
 
-#define lws_container_of(P, T, M) ((T *)((char *)(P)-offsetof(T, M)))
+/* Through void * so -Wcast-align accepts it (the member is inside T). */
+#define lws_container_of(P, T, M) ((T *)(void *)((char *)(P)-offsetof(T, M)))
 
 LWS_API void lws_dll2_add_tail(lws_dll2_t *d, lws_dll2_owner_t *owner);
 LWS_API void lws_dll2_add_head(lws_dll2_t *d, lws_dll2_owner_t *owner);
@@ -261,10 +262,11 @@ lws_state_reg_notifier_list(lws_state_manager_t *mgr,
                             lws_state_notify_link_t *const *notify_link_array);
 
 /* Return values of lws_state_transition_steps() / lws_state_transition(). */
-#define LWS_STATE_REACHED  0 /**< the target (or a later state) is reached */
-#define LWS_STATE_BLOCKED  1 /**< a notifier vetoed; see lws_state_blocker() */
-#define LWS_STATE_DEFERRED 2 /**< called inside a walk: it will be re-driven   \
-                              */
+#define LWS_STATE_REACHED 0 /**< the target (or a later state) is reached */
+#define LWS_STATE_BLOCKED 1 /**< a notifier vetoed; see lws_state_blocker() */
+#define LWS_STATE_DEFERRED                                                     \
+    2 /**< called inside a walk: it will be re-driven                          \
+       */
 
 /**
  * lws_state_transition_steps() - step one state at a time up to @target.

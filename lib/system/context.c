@@ -164,6 +164,11 @@ static void context_teardown(struct lws_context *cx)
         lws__state_force(&cx->mgr_system, LWS_SYSTATE_POLICY_INVALID);
         lws__state_force(&cx->mgr_system, LWS_SYSTATE_CONTEXT_DESTROYING);
     }
+    /* As lws does: the notifiers leave with the context, so a static link
+     * can be registered again on a new one. */
+    while (cx->mgr_system.notify_list.head)
+        lws_state_reg_deregister(lws_container_of(
+            cx->mgr_system.notify_list.head, lws_state_notify_link_t, list));
     if (cx->ops.attach)
         lws__attach_discard_all(cx);
 
