@@ -2,65 +2,21 @@
  * Copyright (c) 2026 The lws-system authors
  *
  * DHCPv4 client glue: the "lws-dhcp4client" protocol on the system vhost,
- * one core per requested interface driven by a sul timer and its sockets
- * (raw, UDP, ARP, each a wsi), the rtnetlink link monitor, lease apply
- * (system op, built-in rtnetlink, or report only), lease persistence,
- * hand-over of DNS/NTP servers to the other helpers and the hold of the
- * IFACE_COLDPLUG and DHCP system states.
+ * one core per requested interface driven by a sul timer and by what its
+ * sockets receive, the rtnetlink link monitor, the hold of the
+ * IFACE_COLDPLUG and DHCP system states, user callbacks (which may destroy
+ * the context) and the public API.  The sockets, sending, applying and
+ * persistence are in dhcpclient-io.c.
  */
 #define LWS_LOGMOD "dhcpc"
 #include "private-dhcpclient.h"
 
-#include <fcntl.h>
 #include <stdio.h>
-#include <unistd.h>
 
-#define DHCPC_PROTOCOL "lws-dhcp4client"
-#define DHCPC_RX_BUF   2048
-#define LEASE_MAGIC    "LWSDHCP1"
-
-struct dhcpc;
-
-struct dhcpc_if {
-    lws_dll2_t list;
-    struct dhcpc *d;
-    char ifname[16];
-    int ifindex;
-    bool have_mac;
-    bool link_known; /* the monitor has told us about this interface */
-    bool link_up;
-    bool started; /* the core runs (not STOPPED) */
-    bool dead;    /* removed while its callback runs */
-    int busy;     /* inside the user callback */
-    struct lws__dhcpc_core core;
-    struct lws *wsi_raw, *wsi_udp, *wsi_arp;
-    bool raw_parked, arp_parked; /* kept open but deaf, see park() */
-    lws_sorted_usec_list_t sul;  /* core timer and deferred kick */
-    dhcpc_cb_t cb;
-    void *opaque;
-};
-
-struct dhcpc {
-    struct lws_context *cx;
-    struct lws_vhost *vh;
-    struct lws__dhcpc_cfg cfg;
-    struct lws_dhcpc_info info; /* copy; strings below */
-    char *lease_dir;
-    lws_dll2_owner_t ifs;
-    struct lws *wsi_nl;
-    uint32_t nl_seq;
-    bool coldplug_done;
-    /* Entries from the loop (timers, rx, API) in progress: a callback may
-     * destroy the context under us; the memory then goes when the last
-     * entry unwinds (dhcpc_leave()). */
-    int busy;
-    bool dying;
-    lws_state_notify_link_t nl;
-    lws_sorted_usec_list_t sul_redrive;
-};
+#define DHCPC_RX_BUF 2048
 
 static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul);
-static bool dhcpc_run(struct dhcpc_if *ifc, struct lws__dhcpc_out *o);
+static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o);
 
 #define LWS__DHCPC_EV_NAME(n) #n,
 static const char *const event_names[] = {
@@ -78,15 +34,17 @@ const char *lws_dhcpc_event_name(int event)
     return event_names[event];
 }
 
-static struct dhcpc *dhcpc_get(struct lws_context *cx)
+static struct lws__dhcpc *dhcpc_get(struct lws_context *cx)
 {
-    return cx ? (struct dhcpc *)cx->dhcpc : NULL;
+    return cx ? (struct lws__dhcpc *)cx->dhcpc : NULL;
 }
 
-static struct dhcpc_if *dhcpc_find(struct dhcpc *d, const char *ifname)
+static struct lws__dhcpc_if *dhcpc_find(struct lws__dhcpc *d,
+                                        const char *ifname)
 {
     for (lws_dll2_t *p = d->ifs.head; p; p = p->next) {
-        struct dhcpc_if *ifc = lws_container_of(p, struct dhcpc_if, list);
+        struct lws__dhcpc_if *ifc =
+            lws_container_of(p, struct lws__dhcpc_if, list);
 
         if (!ifc->dead && !strcmp(ifc->ifname, ifname))
             return ifc;
@@ -94,15 +52,15 @@ static struct dhcpc_if *dhcpc_find(struct dhcpc *d, const char *ifname)
     return NULL;
 }
 
-static void dhcpc_free_all(struct dhcpc *d);
+static void dhcpc_free_all(struct lws__dhcpc *d);
 
-static void dhcpc_enter(struct dhcpc *d)
+static void dhcpc_enter(struct lws__dhcpc *d)
 {
     d->busy++;
 }
 
 /* @return true if @d was freed (the context went away meanwhile). */
-static bool dhcpc_leave(struct dhcpc *d)
+static bool dhcpc_leave(struct lws__dhcpc *d)
 {
     if (--d->busy || !d->dying)
         return false;
@@ -112,7 +70,7 @@ static bool dhcpc_leave(struct dhcpc *d)
 
 static uint32_t dhcpc_rand(void *ctx)
 {
-    return lws__random_u32(((struct dhcpc *)ctx)->cx);
+    return lws__random_u32(((struct lws__dhcpc *)ctx)->cx);
 }
 
 /* ------------------------------------------------------------------------
@@ -120,12 +78,13 @@ static uint32_t dhcpc_rand(void *ctx)
  * until the requested interfaces are bound.
  */
 
-static bool dhcpc_bound_enough(struct dhcpc *d)
+static bool dhcpc_bound_enough(struct lws__dhcpc *d)
 {
     int live = 0, bound = 0;
 
     for (lws_dll2_t *p = d->ifs.head; p; p = p->next) {
-        struct dhcpc_if *ifc = lws_container_of(p, struct dhcpc_if, list);
+        struct lws__dhcpc_if *ifc =
+            lws_container_of(p, struct lws__dhcpc_if, list);
 
         if (ifc->dead)
             continue;
@@ -141,7 +100,7 @@ static int dhcpc_notify(struct lws_state_manager *mgr,
                         struct lws_state_notify_link *link, int current,
                         int target)
 {
-    struct dhcpc *d = lws_container_of(link, struct dhcpc, nl);
+    struct lws__dhcpc *d = lws_container_of(link, struct lws__dhcpc, nl);
 
     (void)mgr;
     if (current == target || d->cx->destroying)
@@ -155,7 +114,8 @@ static int dhcpc_notify(struct lws_state_manager *mgr,
 
 static void dhcpc_redrive_cb(lws_sorted_usec_list_t *sul)
 {
-    struct dhcpc *d = lws_container_of(sul, struct dhcpc, sul_redrive);
+    struct lws__dhcpc *d =
+        lws_container_of(sul, struct lws__dhcpc, sul_redrive);
     lws_state_manager_t *mgr = lws_system_get_state_manager(d->cx);
 
     dhcpc_enter(d); /* the notifiers it runs may destroy the context */
@@ -165,7 +125,7 @@ static void dhcpc_redrive_cb(lws_sorted_usec_list_t *sul)
 }
 
 /* Re-drive the system state if it waits on a step we may now release. */
-static void dhcpc_maybe_redrive(struct dhcpc *d)
+static void dhcpc_maybe_redrive(struct lws__dhcpc *d)
 {
     int step = -1;
     const char *who = lws_state_blocker(&d->cx->mgr_system, &step);
@@ -178,306 +138,27 @@ static void dhcpc_maybe_redrive(struct dhcpc *d)
         lws_sul_schedule(d->cx, 0, &d->sul_redrive, dhcpc_redrive_cb, 0);
 }
 
-/* ------------------------------------------------------------------------
- * Lease persistence (for INIT-REBOOT across restarts)
- */
-
-static int dhcpc_lease_path(struct dhcpc *d, const char *ifname, char *buf,
-                            size_t len, bool tmp)
-{
-    int n = snprintf(buf, len, "%s/dhcpc-%s.lease%s", d->lease_dir, ifname,
-                     tmp ? ".tmp" : "");
-
-    return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-static int dhcpc_lease_load(struct dhcpc *d, const char *ifname,
-                            struct lws_dhcpc_saved_lease *sl)
-{
-    uint8_t b[32];
-    char path[256];
-    struct lws__wire w;
-    ssize_t n;
-    int fd;
-
-    if (d->info.lease_load)
-        return d->info.lease_load(d->info.lease_user, ifname, sl);
-    if (!d->lease_dir || dhcpc_lease_path(d, ifname, path, sizeof(path), 0))
-        return -ENOENT;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    n = read(fd, b, sizeof(b));
-    close(fd);
-    lws__wire_init(&w, b, n > 0 ? (size_t)n : 0);
-    if (!lws__wire_ptr(&w, 8) || memcmp(b, LEASE_MAGIC, 8))
-        return -EINVAL;
-    sl->ipv4 = lws__wire_be32(&w);
-    sl->server = lws__wire_be32(&w);
-    lws__wire_bytes(&w, sl->mac, 6);
-    return w.err ? -EINVAL : 0;
-}
-
-static int dhcpc_lease_save(struct dhcpc *d, const char *ifname,
-                            const struct lws_dhcpc_saved_lease *sl)
-{
-    char path[256], tpath[256];
-    uint8_t b[32];
-    struct lws__wbuf wb;
-    int fd, r = 0;
-
-    if (d->info.lease_save)
-        return d->info.lease_save(d->info.lease_user, ifname, sl);
-    if (!d->lease_dir || dhcpc_lease_path(d, ifname, path, sizeof(path), 0) ||
-        dhcpc_lease_path(d, ifname, tpath, sizeof(tpath), 1))
-        return 0;
-    if (!sl)
-        return unlink(path) && errno != ENOENT ? -errno : 0;
-    lws__wbuf_init(&wb, b, sizeof(b));
-    lws__wbuf_bytes(&wb, LEASE_MAGIC, 8);
-    lws__wbuf_be32(&wb, sl->ipv4);
-    lws__wbuf_be32(&wb, sl->server);
-    lws__wbuf_bytes(&wb, sl->mac, 6);
-    fd = open(tpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -errno;
-    if (write(fd, b, wb.pos) != (ssize_t)wb.pos)
-        r = -EIO;
-    close(fd);
-    if (!r && rename(tpath, path))
-        r = -errno;
-    if (r)
-        lwsl_warn("%s: cannot save lease: %s", ifname, strerror(-r));
-    return r;
-}
-
-/* ------------------------------------------------------------------------
- * Sockets
- */
-
-static void dhcpc_close_wsi(struct lws **pw)
-{
-    struct lws *w = *pw;
-
-    *pw = NULL;
-    if (w) {
-        lws_set_opaque_user_data(w, NULL);
-        lws_wsi_close(w);
-    }
-}
-
-static struct lws *dhcpc_adopt(struct dhcpc_if *ifc, int fd, const char *what)
-{
-    struct lws *w;
-
-    if (fd < 0) {
-        lwsl_err("%s: cannot open %s socket: %s", ifc->ifname, what,
-                 strerror(-fd));
-        return NULL;
-    }
-    w = lws__wsi_adopt(ifc->d->vh, DHCPC_PROTOCOL, fd,
-                       LWS__WSI_UDP | LWS__WSI_RX_NOTIFY, ifc);
-    if (!w)
-        lwsl_err("%s: cannot adopt %s socket", ifc->ifname, what);
-    return w;
-}
-
-/* Packet sockets are parked, not closed, when a state does not need them:
- * closing one blocks for an RCU grace period.  They close with the
- * interface's client. */
-static void dhcpc_packet_sock(struct dhcpc_if *ifc, struct lws **pw,
-                              bool *parked, bool want, bool arp)
-{
-    if (want && !*pw) {
-        *pw = dhcpc_adopt(ifc,
-                          arp ? lws__dhcpc_arp_open(ifc->ifindex)
-                              : lws__dhcpc_raw_open(ifc->ifindex),
-                          arp ? "arp" : "raw");
-        *parked = false;
-        return;
-    }
-    if (!*pw || want == !*parked)
-        return;
-    if (lws__dhcpc_packet_park(lws_get_socket_fd(*pw), !want, arp)) {
-        dhcpc_close_wsi(pw); /* reopened when next wanted */
-        return;
-    }
-    lws__wsi_poll(*pw, want ? UV_READABLE : 0);
-    *parked = !want;
-}
-
-static void dhcpc_socks(struct dhcpc_if *ifc, unsigned int want)
-{
-    dhcpc_packet_sock(ifc, &ifc->wsi_raw, &ifc->raw_parked,
-                      want & LWS__DHCPC_SOCK_RAW, false);
-    dhcpc_packet_sock(ifc, &ifc->wsi_arp, &ifc->arp_parked,
-                      want & LWS__DHCPC_SOCK_ARP, true);
-    if ((want & LWS__DHCPC_SOCK_UDP) && !ifc->wsi_udp)
-        ifc->wsi_udp = dhcpc_adopt(
-            ifc, lws__dhcpc_udp_open(ifc->ifname, ifc->core.lease.ip), "udp");
-    if (!(want & LWS__DHCPC_SOCK_UDP))
-        dhcpc_close_wsi(&ifc->wsi_udp);
-}
-
-/* Broadcast (or, as a fallback, unicast IP in a broadcast frame) through
- * the raw socket, or a short-lived one when none is open. */
-static int dhcpc_send_raw(struct dhcpc_if *ifc, const struct lws__dhcpc_out *o)
-{
-    uint8_t pkt[LWS__IP4UDP_HDR + LWS__DHCP4_MAX];
-    int n, fd, r;
-
-    memcpy(pkt + LWS__IP4UDP_HDR, o->tx_buf, o->tx_len);
-    n = lws__ip4udp_wrap(pkt, sizeof(pkt), o->tx_len, o->tx_src, o->tx_dst);
-    if (n < 0)
-        return n;
-    fd = ifc->wsi_raw ? lws_get_socket_fd(ifc->wsi_raw)
-                      : lws__dhcpc_raw_open(ifc->ifindex);
-    if (fd < 0)
-        return fd;
-    r = lws__dhcpc_raw_send(fd, ifc->ifindex, pkt, (size_t)n);
-    if (!ifc->wsi_raw)
-        close(fd);
-    return r;
-}
-
-static int dhcpc_send_unicast(struct dhcpc_if *ifc,
-                              const struct lws__dhcpc_out *o)
-{
-    int fd = ifc->wsi_udp ? lws_get_socket_fd(ifc->wsi_udp)
-                          : lws__dhcpc_udp_open(ifc->ifname, o->tx_src),
-        r;
-
-    if (fd < 0)
-        return fd;
-    r = lws__dhcpc_udp_send(fd, o->tx_dst, o->tx_buf, o->tx_len);
-    if (!ifc->wsi_udp)
-        close(fd);
-    return r;
-}
-
-static void dhcpc_send(struct dhcpc_if *ifc, const struct lws__dhcpc_out *o)
-{
-    int r = 0;
-
-    if (o->tx == LWS__DHCPC_TX_UNICAST) {
-        r = dhcpc_send_unicast(ifc, o);
-        if (r) {
-            /* No route yet (report-only mode): same datagram, by hand. */
-            lwsl_debug("%s: unicast send failed (%s), using raw", ifc->ifname,
-                       strerror(-r));
-            r = dhcpc_send_raw(ifc, o);
-        }
-    } else if (o->tx == LWS__DHCPC_TX_BCAST) {
-        r = dhcpc_send_raw(ifc, o);
-    }
-    if (r)
-        lwsl_warn("%s: send failed: %s", ifc->ifname, strerror(-r));
-    if (o->arp) {
-        int fd = ifc->wsi_arp ? lws_get_socket_fd(ifc->wsi_arp)
-                              : lws__dhcpc_arp_open(ifc->ifindex);
-
-        if (fd >= 0) {
-            lws__dhcpc_arp_send(fd, ifc->ifindex, o->arp_buf,
-                                sizeof(o->arp_buf));
-            if (!ifc->wsi_arp)
-                close(fd);
-        }
-    }
-}
-
-/* ------------------------------------------------------------------------
- * Applying leases, handing on servers, notifying
- */
-
-static void dhcpc_fill(struct dhcpc_if *ifc, const struct lws__dhcpc_lease *l,
-                       lws_dhcpc_ifstate_t *is)
-{
-    memset(is, 0, sizeof(*is));
-    memcpy(is->ifname, ifc->ifname, sizeof(is->ifname));
-    is->ifindex = ifc->ifindex;
-    lws__dhcpc_core_ifstate(&ifc->core, l, is);
-}
-
-static int dhcpc_apply(struct dhcpc_if *ifc, const lws_dhcpc_ifstate_t *is,
-                       int op)
-{
-    struct dhcpc *d = ifc->d;
-
-    if (d->cx->ops.dhcpc_apply)
-        return d->cx->ops.dhcpc_apply(d->cx, is, op);
-    if (d->info.no_builtin_apply)
-        return 0;
-    return lws__dhcpc_nl_apply(is, op, d->info.route_metric);
-}
-
-static void dhcpc_servers(struct dhcpc_if *ifc, const lws_dhcpc_ifstate_t *is)
-{
-    struct lws_context *cx = ifc->d->cx;
-
-    lws__adns_dhcp_servers(cx, ifc->ifname, is ? is->dns : NULL,
-                           is ? is->dns_count : 0);
-    lws__ntpc_dhcp_servers(cx, ifc->ifname, is ? is->ntp : NULL,
-                           is ? is->ntp_count : 0);
-}
-
-static void dhcpc_persist(struct dhcpc_if *ifc, const struct lws__dhcpc_out *o)
-{
-    struct lws_dhcpc_saved_lease sl;
-
-    if (o->save) {
-        memset(&sl, 0, sizeof(sl));
-        sl.ipv4 = ifc->core.lease.ip;
-        sl.server = ifc->core.lease.server;
-        memcpy(sl.mac, ifc->core.mac, 6);
-        dhcpc_lease_save(ifc->d, ifc->ifname, &sl);
-    } else if (o->forget) {
-        dhcpc_lease_save(ifc->d, ifc->ifname, NULL);
-    }
-}
-
-/* Returns false if applying failed (the core then restarts). */
-static bool dhcpc_do_apply(struct dhcpc_if *ifc, const struct lws__dhcpc_out *o)
-{
-    lws_dhcpc_ifstate_t is;
-
-    if (o->unapply) {
-        dhcpc_fill(ifc, &ifc->core.old, &is);
-        dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_REMOVE);
-        if (!o->apply)
-            dhcpc_servers(ifc, NULL);
-    }
-    if (!o->apply)
-        return true;
-    dhcpc_fill(ifc, &ifc->core.lease, &is);
-    if (dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_ADD)) {
-        dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_REMOVE);
-        dhcpc_servers(ifc, NULL);
-        return false;
-    }
-    dhcpc_servers(ifc, &is);
-    return true;
-}
-
-static void dhcpc_free_if(struct dhcpc_if *ifc)
+static void dhcpc_free_if(struct lws__dhcpc_if *ifc)
 {
     lws_sul_cancel(&ifc->sul);
-    dhcpc_close_wsi(&ifc->wsi_raw);
-    dhcpc_close_wsi(&ifc->wsi_udp);
-    dhcpc_close_wsi(&ifc->wsi_arp);
+    lws__dhcpc_close_wsi(&ifc->wsi_raw);
+    lws__dhcpc_close_wsi(&ifc->wsi_udp);
+    lws__dhcpc_close_wsi(&ifc->wsi_arp);
     lws_dll2_remove(&ifc->list);
     lws__free(ifc);
 }
 
-static void dhcpc_notify_user(struct dhcpc_if *ifc, int event, bool dropped)
+static void dhcpc_notify_user(struct lws__dhcpc_if *ifc, int event,
+                              bool dropped)
 {
     lws_dhcpc_ifstate_t is;
 
     if (event == LWS_DHCPC_EVENT_CONFLICT) {
         /* what was declined, for the application to see */
-        dhcpc_fill(ifc, &ifc->core.offer, &is);
+        lws__dhcpc_fill(ifc, &ifc->core.offer, &is);
         goto call;
     }
-    dhcpc_fill(ifc, dropped ? &ifc->core.old : &ifc->core.lease, &is);
+    lws__dhcpc_fill(ifc, dropped ? &ifc->core.old : &ifc->core.lease, &is);
     if (dropped || !ifc->core.have_lease) {
         /* Nothing held any more: report the address as gone. */
         is.ipv4 = 0;
@@ -496,20 +177,20 @@ call:
 
 /* Carries out the core's actions.  @return true if @ifc was freed (it was
  * removed, maybe by its own callback): the caller must not touch it. */
-static bool dhcpc_run(struct dhcpc_if *ifc, struct lws__dhcpc_out *o)
+static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o)
 {
-    struct dhcpc *d = ifc->d;
+    struct lws__dhcpc *d = ifc->d;
 
-    if (!dhcpc_do_apply(ifc, o)) {
+    if (!lws__dhcpc_do_apply(ifc, o)) {
         struct lws__dhcpc_out o2;
 
         lwsl_err("%s: applying the lease failed", ifc->ifname);
         lws__dhcpc_core_apply_failed(&ifc->core, lws_now_usecs(), &o2);
         return dhcpc_run(ifc, &o2); /* applies nothing: one level deep */
     }
-    dhcpc_persist(ifc, o);
-    dhcpc_socks(ifc, o->socks);
-    dhcpc_send(ifc, o);
+    lws__dhcpc_persist(ifc, o);
+    lws__dhcpc_socks(ifc, o->socks);
+    lws__dhcpc_send(ifc, o);
     if (o->wake)
         lws_sul_schedule(d->cx, 0, &ifc->sul, dhcpc_if_sul_cb,
                          o->wake > lws_now_usecs() ? o->wake - lws_now_usecs()
@@ -536,7 +217,7 @@ static bool dhcpc_run(struct dhcpc_if *ifc, struct lws__dhcpc_out *o)
  * Starting, link events, timers
  */
 
-static int dhcpc_if_prepare(struct dhcpc_if *ifc)
+static int dhcpc_if_prepare(struct lws__dhcpc_if *ifc)
 {
     struct lws_dhcpc_saved_lease sl;
     uint8_t mac[6];
@@ -554,9 +235,9 @@ static int dhcpc_if_prepare(struct dhcpc_if *ifc)
     }
     if (ifc->ifindex && idx != ifc->ifindex) {
         /* the interface was re-created: sockets bound to the old one */
-        dhcpc_close_wsi(&ifc->wsi_raw);
-        dhcpc_close_wsi(&ifc->wsi_arp);
-        dhcpc_close_wsi(&ifc->wsi_udp);
+        lws__dhcpc_close_wsi(&ifc->wsi_raw);
+        lws__dhcpc_close_wsi(&ifc->wsi_arp);
+        lws__dhcpc_close_wsi(&ifc->wsi_udp);
     }
     ifc->ifindex = idx;
     if (ifc->have_mac && !memcmp(mac, ifc->core.mac, 6))
@@ -568,20 +249,20 @@ static int dhcpc_if_prepare(struct dhcpc_if *ifc)
                          ifc->d);
     ifc->have_mac = true;
     memset(&sl, 0, sizeof(sl));
-    if (!dhcpc_lease_load(ifc->d, ifc->ifname, &sl)) {
+    if (!lws__dhcpc_lease_load(ifc->d, ifc->ifname, &sl)) {
         if (!memcmp(sl.mac, mac, 6) && sl.ipv4) {
             ifc->core.reboot_ip = sl.ipv4;
             ifc->core.reboot_server = sl.server;
             lwsl_info("%s: remembered lease %08x", ifc->ifname, sl.ipv4);
         } else {
-            dhcpc_lease_save(ifc->d, ifc->ifname, NULL);
+            lws__dhcpc_lease_save(ifc->d, ifc->ifname, NULL);
         }
     }
     return 0;
 }
 
 /* Start the core if the interface exists and its link is up. */
-static void dhcpc_if_kick(struct dhcpc_if *ifc)
+static void dhcpc_if_kick(struct lws__dhcpc_if *ifc)
 {
     struct lws__dhcpc_out o;
     int r;
@@ -603,7 +284,7 @@ static void dhcpc_if_kick(struct dhcpc_if *ifc)
     (void)dhcpc_run(ifc, &o);
 }
 
-static void dhcpc_if_timer(struct dhcpc_if *ifc)
+static void dhcpc_if_timer(struct lws__dhcpc_if *ifc)
 {
     struct lws__dhcpc_out o;
 
@@ -617,8 +298,9 @@ static void dhcpc_if_timer(struct dhcpc_if *ifc)
 
 static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul)
 {
-    struct dhcpc_if *ifc = lws_container_of(sul, struct dhcpc_if, sul);
-    struct dhcpc *d = ifc->d;
+    struct lws__dhcpc_if *ifc =
+        lws_container_of(sul, struct lws__dhcpc_if, sul);
+    struct lws__dhcpc *d = ifc->d;
 
     dhcpc_enter(d);
     dhcpc_if_timer(ifc);
@@ -627,8 +309,8 @@ static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul)
 
 static void dhcpc_on_link(void *ctx, const struct lws__dhcpc_link *l)
 {
-    struct dhcpc *d = ctx;
-    struct dhcpc_if *ifc = d->dying ? NULL : dhcpc_find(d, l->ifname);
+    struct lws__dhcpc *d = ctx;
+    struct lws__dhcpc_if *ifc = d->dying ? NULL : dhcpc_find(d, l->ifname);
     struct lws__dhcpc_out o;
     bool was_up;
 
@@ -658,7 +340,7 @@ static void dhcpc_on_link(void *ctx, const struct lws__dhcpc_link *l)
     (void)dhcpc_run(ifc, &o);
 }
 
-static int dhcpc_nl_rx(struct dhcpc *d)
+static int dhcpc_nl_rx(struct lws__dhcpc *d)
 {
     bool done = false;
     int r = lws__dhcpc_nl_monitor_read(lws_get_socket_fd(d->wsi_nl),
@@ -678,7 +360,7 @@ static int dhcpc_nl_rx(struct dhcpc *d)
     return 0;
 }
 
-static void dhcpc_if_rx(struct dhcpc_if *ifc, struct lws *wsi)
+static void dhcpc_if_rx(struct lws__dhcpc_if *ifc, struct lws *wsi)
 {
     uint8_t buf[DHCPC_RX_BUF];
     struct lws__dhcpc_out o;
@@ -723,7 +405,7 @@ static void dhcpc_if_rx(struct dhcpc_if *ifc, struct lws *wsi)
  * Protocol
  */
 
-static void dhcpc_cfg(struct dhcpc *d, const struct lws_dhcpc_info *i)
+static void dhcpc_cfg(struct lws__dhcpc *d, const struct lws_dhcpc_info *i)
 {
     struct lws__dhcpc_cfg *c = &d->cfg;
 
@@ -750,7 +432,7 @@ static void dhcpc_cfg(struct dhcpc *d, const struct lws_dhcpc_info *i)
         snprintf(c->hostname, sizeof(c->hostname), "%s", i->hostname);
 }
 
-static void dhcpc_monitor_start(struct dhcpc *d)
+static void dhcpc_monitor_start(struct lws__dhcpc *d)
 {
     int fd;
 
@@ -760,12 +442,12 @@ static void dhcpc_monitor_start(struct dhcpc *d)
     }
     fd = lws__dhcpc_nl_monitor_open();
     if (fd >= 0)
-        d->wsi_nl =
-            lws__wsi_adopt(d->vh, DHCPC_PROTOCOL, fd, LWS__WSI_RX_NOTIFY, d);
+        d->wsi_nl = lws__wsi_adopt(d->vh, LWS__DHCPC_PROTOCOL, fd,
+                                   LWS__WSI_RX_NOTIFY, d);
     if (!d->wsi_nl ||
         lws__dhcpc_nl_dump_links(lws_get_socket_fd(d->wsi_nl), ++d->nl_seq)) {
         lwsl_warn("no link monitor: interfaces assumed up");
-        dhcpc_close_wsi(&d->wsi_nl);
+        lws__dhcpc_close_wsi(&d->wsi_nl);
         d->coldplug_done = true;
     }
 }
@@ -774,7 +456,7 @@ static int dhcpc_init(struct lws *wsi,
                       const struct lws_context_creation_info *info)
 {
     struct lws_context *cx = lws_get_context(wsi);
-    struct dhcpc *d = lws__calloc(1, sizeof(*d));
+    struct lws__dhcpc *d = lws__calloc(1, sizeof(*d));
 
     if (!d)
         return -ENOMEM;
@@ -796,17 +478,18 @@ static int dhcpc_init(struct lws *wsi,
     return 0;
 }
 
-static void dhcpc_free_all(struct dhcpc *d)
+static void dhcpc_free_all(struct lws__dhcpc *d)
 {
     while (d->ifs.head)
-        dhcpc_free_if(lws_container_of(d->ifs.head, struct dhcpc_if, list));
+        dhcpc_free_if(
+            lws_container_of(d->ifs.head, struct lws__dhcpc_if, list));
     lws__free(d->lease_dir);
     lws__free(d);
 }
 
 static void dhcpc_destroy(struct lws_context *cx)
 {
-    struct dhcpc *d = dhcpc_get(cx);
+    struct lws__dhcpc *d = dhcpc_get(cx);
 
     if (!d)
         return;
@@ -814,15 +497,16 @@ static void dhcpc_destroy(struct lws_context *cx)
      * its lifetime) and is remembered for INIT-REBOOT: no RELEASE. */
     d->dying = true;
     for (lws_dll2_t *p = d->ifs.head; p; p = p->next) {
-        struct dhcpc_if *ifc = lws_container_of(p, struct dhcpc_if, list);
+        struct lws__dhcpc_if *ifc =
+            lws_container_of(p, struct lws__dhcpc_if, list);
 
         ifc->dead = true;
         lws_sul_cancel(&ifc->sul);
-        dhcpc_close_wsi(&ifc->wsi_raw);
-        dhcpc_close_wsi(&ifc->wsi_udp);
-        dhcpc_close_wsi(&ifc->wsi_arp);
+        lws__dhcpc_close_wsi(&ifc->wsi_raw);
+        lws__dhcpc_close_wsi(&ifc->wsi_udp);
+        lws__dhcpc_close_wsi(&ifc->wsi_arp);
     }
-    dhcpc_close_wsi(&d->wsi_nl);
+    lws__dhcpc_close_wsi(&d->wsi_nl);
     lws_sul_cancel(&d->sul_redrive);
     lws_state_reg_deregister(&d->nl);
     cx->dhcpc = NULL;
@@ -833,7 +517,7 @@ static void dhcpc_destroy(struct lws_context *cx)
 static int dhcpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
                           void *user, void *in, size_t len)
 {
-    struct dhcpc *d = dhcpc_get(lws_get_context(wsi));
+    struct lws__dhcpc *d = dhcpc_get(lws_get_context(wsi));
     void *op = lws_get_opaque_user_data(wsi);
 
     (void)user, (void)len;
@@ -857,7 +541,7 @@ static int dhcpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
         if (d && wsi == d->wsi_nl)
             d->wsi_nl = NULL;
         else if (op) {
-            struct dhcpc_if *ifc = op;
+            struct lws__dhcpc_if *ifc = op;
 
             if (ifc->wsi_raw == wsi)
                 ifc->wsi_raw = NULL;
@@ -874,7 +558,8 @@ static int dhcpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
 }
 
 const struct lws_protocols lws__protocols_dhcpc[] = {
-    {DHCPC_PROTOCOL, dhcpc_callback, 0, 0, 0, NULL, 0}, LWS_PROTOCOL_LIST_TERM};
+    {LWS__DHCPC_PROTOCOL, dhcpc_callback, 0, 0, 0, NULL, 0},
+    LWS_PROTOCOL_LIST_TERM};
 
 /* ------------------------------------------------------------------------
  * Public API
@@ -883,8 +568,8 @@ const struct lws_protocols lws__protocols_dhcpc[] = {
 int lws_dhcpc_request(struct lws_context *cx, const char *iface, int af,
                       dhcpc_cb_t cb, void *opaque)
 {
-    struct dhcpc *d = dhcpc_get(cx);
-    struct dhcpc_if *ifc;
+    struct lws__dhcpc *d = dhcpc_get(cx);
+    struct lws__dhcpc_if *ifc;
 
     if (!d || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname) ||
         (af && af != AF_INET) || cx->destroying) {
@@ -911,7 +596,7 @@ int lws_dhcpc_request(struct lws_context *cx, const char *iface, int af,
     return 0;
 }
 
-static void dhcpc_remove_one(struct dhcpc_if *ifc)
+static void dhcpc_remove_one(struct lws__dhcpc_if *ifc)
 {
     struct lws__dhcpc_out o;
 
@@ -928,7 +613,7 @@ static void dhcpc_remove_one(struct dhcpc_if *ifc)
 
 int lws_dhcpc_remove(struct lws_context *cx, const char *iface)
 {
-    struct dhcpc *d = dhcpc_get(cx);
+    struct lws__dhcpc *d = dhcpc_get(cx);
     int removed = 0;
 
     if (!d)
@@ -938,10 +623,11 @@ int lws_dhcpc_remove(struct lws_context *cx, const char *iface)
     /* Rescan after each removal: its callback may remove others (they are
      * marked dead) or destroy the context. */
     while (!d->dying) {
-        struct dhcpc_if *victim = NULL;
+        struct lws__dhcpc_if *victim = NULL;
 
         for (lws_dll2_t *p = d->ifs.head; p && !victim; p = p->next) {
-            struct dhcpc_if *ifc = lws_container_of(p, struct dhcpc_if, list);
+            struct lws__dhcpc_if *ifc =
+                lws_container_of(p, struct lws__dhcpc_if, list);
 
             if (!ifc->dead && (!iface || !strcmp(iface, ifc->ifname)))
                 victim = ifc;
@@ -959,19 +645,20 @@ int lws_dhcpc_remove(struct lws_context *cx, const char *iface)
 
 int lws_dhcpc_status(struct lws_context *cx, lws_sockaddr46 *sa46)
 {
-    struct dhcpc *d = dhcpc_get(cx);
+    struct lws__dhcpc *d = dhcpc_get(cx);
 
     if (!d)
         return 0;
     LWS__LOOP_ONLY(cx);
     for (lws_dll2_t *p = d->ifs.head; p; p = p->next) {
-        struct dhcpc_if *ifc = lws_container_of(p, struct dhcpc_if, list);
+        struct lws__dhcpc_if *ifc =
+            lws_container_of(p, struct lws__dhcpc_if, list);
         lws_dhcpc_ifstate_t is;
 
         if (ifc->dead || !lws__dhcpc_core_bound(&ifc->core))
             continue;
         if (sa46) {
-            dhcpc_fill(ifc, &ifc->core.lease, &is);
+            lws__dhcpc_fill(ifc, &ifc->core.lease, &is);
             *sa46 = is.sa46[LWSDH_SA46_DNS_SRV_1];
         }
         return 1;
@@ -982,8 +669,8 @@ int lws_dhcpc_status(struct lws_context *cx, lws_sockaddr46 *sa46)
 int lws_dhcpc_get_ifstate(struct lws_context *cx, const char *iface,
                           lws_dhcpc_ifstate_t *is)
 {
-    struct dhcpc *d = dhcpc_get(cx);
-    struct dhcpc_if *ifc;
+    struct lws__dhcpc *d = dhcpc_get(cx);
+    struct lws__dhcpc_if *ifc;
 
     if (!d || !iface || !is)
         return -EINVAL;
@@ -993,7 +680,7 @@ int lws_dhcpc_get_ifstate(struct lws_context *cx, const char *iface,
         return -ENOENT;
     memset(is, 0, sizeof(*is));
     if (ifc->have_mac)
-        dhcpc_fill(ifc, &ifc->core.lease, is);
+        lws__dhcpc_fill(ifc, &ifc->core.lease, is);
     else
         memcpy(is->ifname, ifc->ifname, sizeof(is->ifname));
     if (!ifc->core.have_lease) {

@@ -7,7 +7,8 @@ if(LWS_WITH_SYS_DHCP_CLIENT)
     ${CMAKE_CURRENT_LIST_DIR}/dhcp4-core.c
     ${CMAKE_CURRENT_LIST_DIR}/dhcp4-sock-linux.c
     ${CMAKE_CURRENT_LIST_DIR}/dhcp4-netlink-linux.c
-    ${CMAKE_CURRENT_LIST_DIR}/dhcpclient.c)
+    ${CMAKE_CURRENT_LIST_DIR}/dhcpclient.c
+    ${CMAKE_CURRENT_LIST_DIR}/dhcpclient-io.c)
 else()
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/dhcpclient-stubs.c)
