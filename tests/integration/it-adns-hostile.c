@@ -449,10 +449,22 @@ static void test_adns_failover_refused(void **state)
 
 static void test_adns_failover_silent(void **state)
 {
+    struct hctx *h = *state;
+    struct adns_t_res r;
     long long t0 = lt_now_ms();
+    int asked;
 
     expect_failover(state, H_NEVER);
     assert_true(lt_now_ms() - t0 < 2000);
+    /* The silent server is now tried last: the next name does not wait
+     * for it. */
+    asked = seen;
+    t0 = lt_now_ms();
+    resolve(h->cx, "next.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.addr[0], "10.9.9.8");
+    assert_int_equal(seen, asked);
+    assert_true(lt_now_ms() - t0 < 150);
 }
 
 /* Alone, a server answering SERVFAIL ends the lookup with a failure. */

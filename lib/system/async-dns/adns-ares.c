@@ -37,6 +37,7 @@ struct adns_chan {
     lws_dll2_owner_t socks;     /* struct adns_sock */
     struct adns_wq *wq;         /* the question in flight, or NULL */
     uint32_t server_gen;        /* server list generation applied */
+    lws_sockaddr46 first_srv;   /* the server c-ares tries first */
 };
 
 static struct adns_sock *chan_sock(struct adns_chan *chan, int fd)
@@ -242,6 +243,8 @@ static int adns_chan_servers(struct adns_chan *chan)
         }
         nodes[i].udp_port = nodes[i].tcp_port = port ? port : a->port;
     }
+    if (n)
+        chan->first_srv = sa[0];
     r = ares_set_servers_ports(chan->ch, n ? nodes : NULL);
     if (r != ARES_SUCCESS) {
         lwsl_debug("ares_set_servers_ports: %s", ares_strerror(r));
@@ -308,6 +311,7 @@ static struct adns_chan *adns_chan_get(struct lws__adns *a)
         chan = adns_chan_new(a);
     if (!chan)
         return NULL;
+    lws__adns_demote_expire(a);
     if (chan->server_gen != a->server_gen && adns_chan_servers(chan)) {
         adns_chan_free(chan);
         return NULL;
@@ -471,10 +475,14 @@ static void adns_ares_cb(void *arg, int status, int timeouts,
     struct adns_wq *wq = arg;
     struct adns_chan *chan = wq->chan;
 
-    (void)timeouts;
     if (chan) {
         chan->wq = NULL;
         wq->chan = NULL;
+        /* c-ares 1.18 starts every question at its first server and
+         * forgets; we remember, so the next questions skip a dead one. */
+        if (timeouts > 0 && !chan->a->destroying &&
+            lws__adns_servers_effective(chan->a, NULL, 0) > 1)
+            lws__adns_demote(chan->a, &chan->first_srv);
     }
     /* RFC 6891 §7: a FORMERR to a query with an OPT record may come from a
      * server without EDNS0: ask once more without it (on the same channel,

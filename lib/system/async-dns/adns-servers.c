@@ -139,6 +139,33 @@ out:
  * Servers
  */
 
+static bool adns_sa_eq(const lws_sockaddr46 *x, const lws_sockaddr46 *y,
+                       uint16_t defport);
+
+static bool adns_is_demoted(const struct lws__adns *a, const lws_sockaddr46 *sa)
+{
+    for (int i = 0; i < LWS__ADNS_DEMOTED_MAX; i++)
+        if (a->demoted[i].until && adns_sa_eq(&a->demoted[i].sa, sa, a->port))
+            return true;
+    return false;
+}
+
+/* Stable partition: servers that timed out lately go to the end. */
+static void adns_demoted_last(const struct lws__adns *a, lws_sockaddr46 *sa,
+                              int n)
+{
+    lws_sockaddr46 tmp[LWS__ADNS_DEMOTED_MAX];
+    int k = 0, nd = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (adns_is_demoted(a, &sa[i]) && nd < LWS__ADNS_DEMOTED_MAX)
+            tmp[nd++] = sa[i];
+        else
+            sa[k++] = sa[i];
+    }
+    memcpy(&sa[k], tmp, sizeof(tmp[0]) * (size_t)nd);
+}
+
 int lws__adns_servers_effective(struct lws__adns *a, lws_sockaddr46 *out,
                                 int max)
 {
@@ -159,7 +186,42 @@ int lws__adns_servers_effective(struct lws__adns *a, lws_sockaddr46 *out,
         for (int i = 0; i < a->nresolv; i++)
             ADNS_ADD(a->resolv_srv[i]);
 #undef ADNS_ADD
+    if (out)
+        adns_demoted_last(a, out, n > max ? max : n);
     return out && n > max ? max : n;
+}
+
+void lws__adns_demote(struct lws__adns *a, const lws_sockaddr46 *sa)
+{
+    int slot = -1;
+    char txt[64];
+
+    for (int i = 0; i < LWS__ADNS_DEMOTED_MAX; i++) {
+        if (a->demoted[i].until && adns_sa_eq(&a->demoted[i].sa, sa, a->port))
+            return; /* already */
+        if (!a->demoted[i].until && slot < 0)
+            slot = i;
+    }
+    if (slot < 0)
+        return;
+    a->demoted[slot].sa = *sa;
+    a->demoted[slot].until = lws__adns_now(a) + LWS__ADNS_DEMOTE_US;
+    a->server_gen++;
+    if (lws_sa46_write_numeric_address(sa, txt, sizeof(txt)) < 0)
+        txt[0] = '\0';
+    lwsl_info("server %s timed out: tried last for %d s", txt,
+              (int)(LWS__ADNS_DEMOTE_US / LWS_US_PER_SEC));
+}
+
+void lws__adns_demote_expire(struct lws__adns *a)
+{
+    lws_usec_t now = lws__adns_now(a);
+
+    for (int i = 0; i < LWS__ADNS_DEMOTED_MAX; i++)
+        if (a->demoted[i].until && now >= a->demoted[i].until) {
+            a->demoted[i].until = 0;
+            a->server_gen++;
+        }
 }
 
 static uint16_t adns_sa_port(const lws_sockaddr46 *sa)

@@ -16,11 +16,6 @@
 
 #include <arpa/inet.h>
 
-static lws_usec_t adns_now(const struct lws__adns *a)
-{
-    return a->now ? a->now() : lws_now_usecs();
-}
-
 /* ------------------------------------------------------------------------
  * Delivery
  */
@@ -166,7 +161,8 @@ static void adns_lookup_cache(struct adns_lookup *lk, int status,
     if (!ttl)
         return; /* RFC 1035 §3.2.1: TTL 0 means use once */
     r = lws__adns_cache_put(&a->cache, lk->name, lk->cls, status, res,
-                            adns_now(a) + (lws_usec_t)ttl * LWS_US_PER_SEC);
+                            lws__adns_now(a) +
+                                (lws_usec_t)ttl * LWS_US_PER_SEC);
     if (r)
         lwsl_debug("%s not cached: %d", lk->name, r);
 }
@@ -304,7 +300,7 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
     int status;
 
     /* Only network answers are cached, so the cache comes first. */
-    e = lws__adns_cache_get(&a->cache, lc, cls, adns_now(a));
+    e = lws__adns_cache_get(&a->cache, lc, cls, lws__adns_now(a));
     if (e) {
         a->st.cache_hits++;
         adns_waiter_ready(a, w, e->status, e->res);

@@ -168,6 +168,8 @@ static inline uint32_t lws__adns_cache_count(const struct lws__adns_cache *c)
 #define LWS__ADNS_RESOLV_MAX     8  /* resolv.conf servers */
 #define LWS__ADNS_DHCP_IFACES    4  /* interfaces with DHCP-learned servers */
 #define LWS__ADNS_DHCP_PER_IFACE 4  /* servers kept per interface */
+#define LWS__ADNS_DEMOTED_MAX    4  /* servers remembered as slow */
+#define LWS__ADNS_DEMOTE_US      (30 * LWS_US_PER_SEC)
 
 struct adns_chan;
 struct adns_lookup;
@@ -246,6 +248,11 @@ struct lws__adns {
     struct stat resolv_st;
     bool resolv_seen;
     uint32_t server_gen;
+    /* servers that made a question time out: tried last until .until */
+    struct {
+        lws_sockaddr46 sa;
+        lws_usec_t until; /* monotonic us; 0 = free slot */
+    } demoted[LWS__ADNS_DEMOTED_MAX];
 
     /* hosts file, re-read when it changes */
     char *hosts_buf;
@@ -265,7 +272,16 @@ void lws__adns_lookup_complete(struct adns_lookup *lk);
 int lws__adns_servers_effective(struct lws__adns *a, lws_sockaddr46 *out,
                                 int max);
 
+static inline lws_usec_t lws__adns_now(const struct lws__adns *a)
+{
+    return a->now ? a->now() : lws_now_usecs();
+}
+
 /* adns-servers.c */
+/* A question timed out on @sa (the first server tried): try it last for a
+ * while.  Expired demotions are dropped by lws__adns_demote_expire(). */
+void lws__adns_demote(struct lws__adns *a, const lws_sockaddr46 *sa);
+void lws__adns_demote_expire(struct lws__adns *a);
 int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa);
 /* Re-reads resolv.conf if it changed (at each network lookup). */
 void lws__adns_resolv_check(struct lws__adns *a);
