@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,22 +234,41 @@ bool lt_wait_file_contains(const char *path, const char *needle, int timeout_ms)
     return lt_wait_for(lt_file_contains, &fc, timeout_ms);
 }
 
-int lt_free_port(bool udp)
+static bool lt_port_free(int type, int port)
 {
     struct sockaddr_in sa;
-    socklen_t sl = sizeof(sa);
-    int fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0), port = -1;
+    int fd = socket(AF_INET, type, 0);
+    bool ok;
 
     if (fd < 0)
-        return -1;
+        return false;
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (!bind(fd, (struct sockaddr *)&sa, sizeof(sa)) &&
-        !getsockname(fd, (struct sockaddr *)&sa, &sl))
-        port = ntohs(sa.sin_port);
+    sa.sin_port = htons((uint16_t)port);
+    ok = !bind(fd, (struct sockaddr *)&sa, sizeof(sa));
     close(fd);
-    return port;
+    return ok;
+}
+
+/* A random port below the kernel's ephemeral range (32768+), free for both
+ * UDP and TCP: tests running in parallel, each picking ports then starting
+ * a server on them, then rarely pick the same one (port 0 hands out
+ * neighbouring ports to neighbouring callers). */
+int lt_free_port(bool udp)
+{
+    static unsigned int seed;
+
+    (void)udp;
+    if (!seed)
+        seed = (unsigned int)getpid() ^ (unsigned int)lt_now_ms();
+    for (int tries = 0; tries < 200; tries++) {
+        int port = 20000 + (int)(rand_r(&seed) % 12000);
+
+        if (lt_port_free(SOCK_DGRAM, port) && lt_port_free(SOCK_STREAM, port))
+            return port;
+    }
+    return -1;
 }
 
 /* Every test binary counts the library's heap and can fail allocations. */

@@ -16,8 +16,8 @@
 #define LT_SKIP 77
 
 bool lt_is_root(void);
-/* Full path of an executable found in PATH (or /usr/sbin, /sbin), or NULL.
- * Returned string is static storage per call site: copy it if kept. */
+/* Full path (written to buf) of an executable in PATH or /usr/sbin, /sbin,
+ * or NULL. */
 const char *lt_which(const char *name, char *buf, size_t len);
 
 /* Creates a fresh directory under $TMPDIR (or /tmp); returns 0. */
@@ -45,7 +45,7 @@ bool lt_wait_for(bool (*cond)(void *arg), void *arg, int timeout_ms);
 /* True once the file contains needle (e.g. a server's "started" line). */
 bool lt_wait_file_contains(const char *path, const char *needle,
                            int timeout_ms);
-/* A currently free loopback UDP (udp=true) or TCP port. */
+/* A random loopback port in 20000..31999, free for UDP and TCP now. */
 int lt_free_port(bool udp);
 
 /* Monotonic milliseconds. */
