@@ -465,6 +465,72 @@ static void test_dhcpc_dnsmasq_ntp_server_handed_on(void **state)
     ch_pid = -1;
 }
 
+/* The application's dhcpc_apply op replaces the built-in rtnetlink code. */
+static int op_adds, op_removes, op_fail_first;
+static uint32_t op_ip;
+
+static int apply_op(struct lws_context *cx, const lws_dhcpc_ifstate_t *is,
+                    int op)
+{
+    (void)cx;
+    if (op == LWS_DHCPC_APPLY_ADD) {
+        op_adds++;
+        op_ip = is->ipv4;
+        if (op_fail_first && op_adds == 1)
+            return -EIO;
+    } else if (op == LWS_DHCPC_APPLY_REMOVE) {
+        op_removes++;
+    }
+    return 0;
+}
+
+static bool applied_twice(struct cli *c)
+{
+    return is_bound(c) && op_adds >= 2;
+}
+
+static void test_dhcpc_dnsmasq_apply_op(void **state)
+{
+    struct lws_context_creation_info info;
+    lws_system_ops_t ops;
+    struct cli c;
+    char out[2048];
+
+    (void)state;
+    for (op_fail_first = 0; op_fail_first < 2; op_fail_first++) {
+        fresh_iface();
+        op_adds = op_removes = 0;
+        op_ip = 0;
+        memset(&c, 0, sizeof(c));
+        memset(&info, 0, sizeof(info));
+        memset(&ops, 0, sizeof(ops));
+        ops.dhcpc_apply = apply_op;
+        c.di.retx_base_ms = 500;
+        c.di.no_release_on_remove = 1;
+        info.dhcpc = &c.di;
+        info.system_ops = &ops;
+        c.cx = lws_create_context(&info);
+        assert_non_null(c.cx);
+        cli_request(&c);
+        assert_true(
+            run_until(&c, op_fail_first ? applied_twice : is_bound, 10000));
+        if (op_fail_first) {
+            /* the failed apply was undone and reported, then retried */
+            assert_int_equal(c.events[0], LWS_DHCPC_EVENT_APPLY_FAILED);
+            assert_true(op_removes >= 1);
+        }
+        assert_int_equal(c.last.event, LWS_DHCPC_EVENT_BOUND);
+        assert_int_equal(op_ip, c.last.ipv4);
+        /* the op did the work: the built-in code stayed away */
+        sh_cli(out, sizeof(out), "addr");
+        assert_null(strstr(out, "inet 10.77.0."));
+        op_removes = 0;
+        assert_int_equal(lws_dhcpc_remove(c.cx, np.if_cli), 0);
+        assert_int_equal(op_removes, 1);
+        cli_destroy(&c);
+    }
+}
+
 static bool link_down(struct cli *c)
 {
     return has_event(c, LWS_DHCPC_EVENT_LINK_DOWN);
@@ -716,6 +782,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_dnsmasq_rapid_commit),
         cmocka_unit_test(test_dhcpc_dnsmasq_classless_routes_and_mtu),
         cmocka_unit_test(test_dhcpc_dnsmasq_ntp_server_handed_on),
+        cmocka_unit_test(test_dhcpc_dnsmasq_apply_op),
         cmocka_unit_test(test_dhcpc_dnsmasq_callback_reentry),
         cmocka_unit_test(test_dhcpc_dnsmasq_wait_all),
         cmocka_unit_test(test_dhcpc_dnsmasq_oom_during_dora),
