@@ -531,6 +531,66 @@ static void test_dhcpc_dnsmasq_apply_op(void **state)
     }
 }
 
+/* Persistence through the application's callbacks instead of a file. */
+static struct lws_dhcpc_saved_lease saved;
+static int saves, forgets;
+
+static int lease_load(void *user, const char *ifname,
+                      struct lws_dhcpc_saved_lease *sl)
+{
+    (void)user, (void)ifname;
+    if (!saved.ipv4)
+        return -ENOENT;
+    *sl = saved;
+    return 0;
+}
+
+static int lease_save(void *user, const char *ifname,
+                      const struct lws_dhcpc_saved_lease *sl)
+{
+    (void)user, (void)ifname;
+    if (sl) {
+        saved = *sl;
+        saves++;
+    } else {
+        memset(&saved, 0, sizeof(saved));
+        forgets++;
+    }
+    return 0;
+}
+
+static void test_dhcpc_dnsmasq_lease_callbacks(void **state)
+{
+    struct lws_context_creation_info info;
+    struct cli c;
+    int discovers;
+
+    (void)state;
+    memset(&saved, 0, sizeof(saved));
+    saves = forgets = 0;
+    for (int round = 0; round < 2; round++) {
+        fresh_iface();
+        memset(&c, 0, sizeof(c));
+        memset(&info, 0, sizeof(info));
+        c.di.lease_load = lease_load;
+        c.di.lease_save = lease_save;
+        info.dhcpc = &c.di;
+        c.cx = lws_create_context(&info);
+        assert_non_null(c.cx);
+        discovers = count_in_file(logfile, "DHCPDISCOVER");
+        cli_request(&c);
+        assert_true(run_until(&c, is_bound, 10000));
+        assert_int_equal(saved.ipv4, c.last.ipv4);
+        assert_int_equal(saved.server, dt_ip(SRV_IP));
+        assert_memory_equal(saved.mac, c.last.mac, 6);
+        if (round) /* INIT-REBOOT from what the callback gave back */
+            assert_int_equal(count_in_file(logfile, "DHCPDISCOVER"), discovers);
+        cli_destroy(&c);
+    }
+    assert_int_equal(saves, 1); /* the same lease is not saved again */
+    assert_int_equal(forgets, 0);
+}
+
 static bool link_down(struct cli *c)
 {
     return has_event(c, LWS_DHCPC_EVENT_LINK_DOWN);
@@ -783,6 +843,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_dnsmasq_classless_routes_and_mtu),
         cmocka_unit_test(test_dhcpc_dnsmasq_ntp_server_handed_on),
         cmocka_unit_test(test_dhcpc_dnsmasq_apply_op),
+        cmocka_unit_test(test_dhcpc_dnsmasq_lease_callbacks),
         cmocka_unit_test(test_dhcpc_dnsmasq_callback_reentry),
         cmocka_unit_test(test_dhcpc_dnsmasq_wait_all),
         cmocka_unit_test(test_dhcpc_dnsmasq_oom_during_dora),
