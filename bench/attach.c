@@ -10,6 +10,7 @@
 #include <lws-system.h>
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,20 @@ int main(int argc, char **argv)
     printf("%-8s %14s %14s %7s %10s %10s %10s %10s\n", "threads", "lws items/s",
            "base items/s", "ratio", "lws p50us", "lws p99us", "base p50us",
            "base p99us");
+    /* Profiling aid: LWS_BENCH_ONLY=lws|base runs just one side once, with
+     * LWS_BENCH_THREADS producers (default 1). */
+    if (getenv("LWS_BENCH_ONLY")) {
+        bool lws = !strcmp(getenv("LWS_BENCH_ONLY"), "lws");
+        struct result r;
+
+        b.threads = getenv("LWS_BENCH_THREADS")
+                        ? (int)strtol(getenv("LWS_BENCH_THREADS"), NULL, 10)
+                        : 1;
+        r = lws ? run_lws(&b) : run_base(&b);
+        printf("%s: %.0f items/s p50 %.1f us\n", lws ? "lws" : "base", r.rate,
+               r.p50_us);
+        return b.lost ? 1 : 0;
+    }
     for (int ti = 0; ti < 4; ti++) {
         struct result l[RUNS], s[RUNS], ml, ms;
 

@@ -142,13 +142,27 @@ int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
     }
     if (attach_check_args(cb, state))
         return -EINVAL;
-    /* Allocate outside the lock so producers contend only for the link. */
-    it = lws__malloc(sizeof(*it));
-    if (!it) {
-        lwsl_err("attach: out of memory");
-        return -ENOMEM;
-    }
+    /* Reuse a run item when the pool has one: no allocation and still one
+     * lock hold.  The relaxed count is only a hint; an empty pool found
+     * under the lock falls back to allocating. */
+    it = NULL;
+    if (atomic_load_explicit(&cx->attach_pool_n, memory_order_relaxed) <= 0)
+        it = lws__malloc(sizeof(*it));
     uv_mutex_lock(&cx->attach_lock);
+    if (!it && cx->attach_pool) {
+        it = cx->attach_pool;
+        cx->attach_pool = it->next;
+        atomic_fetch_sub_explicit(&cx->attach_pool_n, 1, memory_order_relaxed);
+    }
+    if (!it) {
+        uv_mutex_unlock(&cx->attach_lock);
+        it = lws__malloc(sizeof(*it));
+        if (!it) {
+            lwsl_err("attach: out of memory");
+            return -ENOMEM;
+        }
+        uv_mutex_lock(&cx->attach_lock);
+    }
     if (cx->attach_closed) {
         uv_mutex_unlock(&cx->attach_lock);
         lws__free(it);
@@ -160,8 +174,10 @@ int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
     return 0;
 }
 
-/* Runs (or, once destroy began, discards) and frees a chain of items. */
-static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it)
+/* Runs (or, once destroy began, discards) a chain of items, then frees
+ * them, or with @spent non-NULL hands them back there for reuse. */
+static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it,
+                            struct lws__attach_fifo *spent)
 {
     while (it) {
         struct lws_attach_item *next = it->next;
@@ -170,9 +186,57 @@ static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it)
             it->cb(cx, 0, it->opaque);
         else if (cx->ops.attach_discarded)
             cx->ops.attach_discarded(cx, it->cb, it->opaque);
-        lws__free(it);
+        if (spent)
+            fifo_push(spent, it);
+        else
+            lws__free(it);
         it = next;
     }
+}
+
+/* Keeps run items for the pool (joined at the next drain's lock hold), up to
+ * its cap; frees the rest.  Loop thread only. */
+static void attach_recycle(struct lws_context *cx, struct lws__attach_fifo *sp)
+{
+    struct lws_attach_item *it;
+
+    while ((it = fifo_pop(sp))) {
+        if (cx->attach_spent_n < LWS__ATTACH_POOL_MAX && !cx->destroying) {
+            fifo_push(&cx->attach_spent, it);
+            cx->attach_spent_n++;
+        } else {
+            lws__free(it);
+        }
+    }
+}
+
+/* Under the attach lock: move kept items into the pool, up to its cap. */
+static void attach_pool_fill_locked(struct lws_context *cx)
+{
+    struct lws_attach_item *it;
+
+    while (atomic_load_explicit(&cx->attach_pool_n, memory_order_relaxed) <
+               LWS__ATTACH_POOL_MAX &&
+           (it = fifo_pop(&cx->attach_spent))) {
+        cx->attach_spent_n--;
+        it->next = cx->attach_pool;
+        cx->attach_pool = it;
+        atomic_fetch_add_explicit(&cx->attach_pool_n, 1, memory_order_relaxed);
+    }
+}
+
+void lws__attach_pool_free(struct lws_context *cx)
+{
+    struct lws_attach_item *it;
+
+    while ((it = cx->attach_pool)) {
+        cx->attach_pool = it->next;
+        lws__free(it);
+    }
+    atomic_store_explicit(&cx->attach_pool_n, 0, memory_order_relaxed);
+    while ((it = fifo_pop(&cx->attach_spent)))
+        lws__free(it);
+    cx->attach_spent_n = 0;
 }
 
 /* Built-in op: splice every ready FIFO out under one short lock hold, then
@@ -180,12 +244,13 @@ static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it)
  * wait for the next wakeup. */
 static void attach_drain_builtin(struct lws_context *cx)
 {
-    struct lws__attach_fifo batch[LWS__ATTACH_LEVELS];
+    struct lws__attach_fifo batch[LWS__ATTACH_LEVELS], spent;
     struct lws__attach_fifo *f;
     int n;
 
     memset(batch, 0, sizeof(batch));
     uv_mutex_lock(&cx->attach_lock);
+    attach_pool_fill_locked(cx);
     n = attach_ready_levels(cx, false);
     for (int lvl = 0; lvl < n; lvl++) {
         batch[lvl] = cx->attach_level[lvl];
@@ -195,6 +260,7 @@ static void attach_drain_builtin(struct lws_context *cx)
 
     /* Merge by sequence while several levels hold items; the last one left
      * (the steady state: only one) is walked without comparisons. */
+    memset(&spent, 0, sizeof(spent));
     while ((f = fifo_oldest(batch, n))) {
         struct lws_attach_item *it;
         int nonempty = 0;
@@ -202,13 +268,13 @@ static void attach_drain_builtin(struct lws_context *cx)
         for (int lvl = 0; lvl < n; lvl++)
             nonempty += !!batch[lvl].head;
         if (nonempty == 1) {
-            attach_run_list(cx, f->head);
+            attach_run_list(cx, f->head, &spent);
             break;
         }
         it = fifo_pop(f);
-        it->next = NULL;
-        attach_run_list(cx, it);
+        attach_run_list(cx, it, &spent);
     }
+    attach_recycle(cx, &spent);
 }
 
 void lws__attach_drain(struct lws_context *cx)

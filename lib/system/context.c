@@ -114,6 +114,7 @@ static void context_boot_cb(lws_sorted_usec_list_t *sul)
 /* Frees what has no uv handle; the handles must all be closed. */
 static void context_free(struct lws_context *cx)
 {
+    lws__attach_pool_free(cx);
     lws__vhost_free(cx->vhost_system);
     lws__blobs_destroy(cx);
     lws__rng_destroy(cx);

@@ -15,6 +15,7 @@
 #endif
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -136,7 +137,8 @@ struct lws_attach_item {
     int state;
 };
 
-#define LWS__ATTACH_LEVELS (LWS_SYSTATE_OPERATIONAL + 1)
+#define LWS__ATTACH_LEVELS   (LWS_SYSTATE_OPERATIONAL + 1)
+#define LWS__ATTACH_POOL_MAX 32
 
 /* One FIFO of attach items (singly linked, so a whole list splices in O(1)). */
 struct lws__attach_fifo {
@@ -167,6 +169,15 @@ struct lws_context {
     struct lws__attach_fifo attach_level[LWS__ATTACH_LEVELS];
     uint64_t attach_seq;
     bool attach_closed;
+    /* built-in op only: run items kept for reuse (at most
+     * LWS__ATTACH_POOL_MAX), so a steady stream allocates nothing */
+    struct lws_attach_item *attach_pool;
+    atomic_int attach_pool_n; /* relaxed hint for producers; exact under
+                                 the lock */
+    /* loop thread only: run items waiting to join the pool at the next
+     * drain's lock hold (one lock hold per drain) */
+    struct lws__attach_fifo attach_spent;
+    int attach_spent_n;
 
     /* wakeup guard: lws_cancel_service() vs destroy */
     uv_mutex_t wake_lock;
@@ -218,6 +229,7 @@ void lws__vhost_close_all(struct lws_vhost *vh);
 void lws__handle_closed(struct lws_context *cx); /* a handle finished closing */
 void lws__attach_drain(struct lws_context *cx);
 void lws__attach_discard_all(struct lws_context *cx);
+void lws__attach_pool_free(struct lws_context *cx);
 void lws__sul_destroy_all(struct lws_context *cx);
 int lws__vhost_system_create(struct lws_context *cx,
                              const struct lws_context_creation_info *info);
