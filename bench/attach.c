@@ -25,7 +25,9 @@ struct bench {
     uint64_t *lat;    /* per item, ns */
     atomic_long next; /* producer slot counter */
     long done;
-    int lost; /* delivered twice / never */
+    int lost;               /* delivered twice / never */
+    bool foreign;           /* lws-system on the bench's own loop (uv_run) */
+    bool send_after_unlock; /* baseline wakes the loop after unlocking */
     uint8_t *seen;
     struct lws_context *cx;
     /* baseline */
@@ -52,8 +54,12 @@ static void record(struct bench *b, long idx)
 
 static void lws_item_cb(struct lws_context *cx, int tsi, void *opaque)
 {
+    struct bench *b = lws_context_user(cx);
+
     (void)tsi;
-    record(lws_context_user(cx), (long)(intptr_t)opaque);
+    record(b, (long)(intptr_t)opaque);
+    if (b->foreign && b->done == b->items)
+        uv_stop(&b->loop);
 }
 
 static void lws_producer(void *arg)
@@ -111,8 +117,11 @@ static void base_producer(void *arg)
         else
             b->head = it;
         b->tail = it;
-        uv_async_send(&b->async);
+        if (!b->send_after_unlock)
+            uv_async_send(&b->async);
         uv_mutex_unlock(&b->lock);
+        if (b->send_after_unlock)
+            uv_async_send(&b->async);
     }
 }
 
@@ -252,6 +261,8 @@ int main(int argc, char **argv)
         bool lws = !strcmp(getenv("LWS_BENCH_ONLY"), "lws");
         struct result r;
 
+        b.foreign = getenv("LWS_BENCH_FOREIGN") != NULL;
+        b.send_after_unlock = getenv("LWS_BENCH_SEND_AFTER_UNLOCK") != NULL;
         b.threads = getenv("LWS_BENCH_THREADS")
                         ? (int)strtol(getenv("LWS_BENCH_THREADS"), NULL, 10)
                         : 1;

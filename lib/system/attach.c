@@ -3,14 +3,18 @@
  *
  * The attach queue: other threads queue callbacks to run on the loop thread
  * once the system state reaches a gate.  Items are kept in one FIFO per gate
- * level with a global sequence number: taking the oldest ready item is
- * O(levels) however many unready items wait, and the built-in op's drain
- * splices every ready FIFO out under one short lock hold.  The application
- * may supply the lock (its attach op wraps __lws_system_attach()); otherwise
- * a built-in mutex-guarded op is used.
+ * level with a global sequence number and a bitmask of non-empty levels:
+ * taking the oldest ready item is O(levels) however many unready items wait,
+ * and the built-in op's drain splices every ready FIFO out under one short
+ * lock hold.  The built-in op also reuses run items and wakes the loop after
+ * unlocking, so producers and the loop rarely meet on the lock.  The
+ * application may supply the lock instead (its attach op wraps
+ * __lws_system_attach()).
  */
 #define LWS_LOGMOD "attach"
 #include "private-system.h"
+
+#include <sched.h>
 
 static void fifo_push(struct lws__attach_fifo *f, struct lws_attach_item *it)
 {
@@ -35,49 +39,73 @@ static struct lws_attach_item *fifo_pop(struct lws__attach_fifo *f)
     return it;
 }
 
-/* Among fifos [0, n), the one whose head is oldest, or NULL. */
-static struct lws__attach_fifo *fifo_oldest(struct lws__attach_fifo *f, int n)
+/* Appends all of @from to @to in O(1) and empties @from. */
+static void fifo_splice(struct lws__attach_fifo *to,
+                        struct lws__attach_fifo *from)
+{
+    if (!from->head)
+        return;
+    if (to->tail)
+        to->tail->next = from->head;
+    else
+        to->head = from->head;
+    to->tail = from->tail;
+    from->head = from->tail = NULL;
+}
+
+/* Among the levels in @mask, the fifo whose head is oldest, or NULL. */
+static struct lws__attach_fifo *fifo_oldest(struct lws__attach_fifo *f,
+                                            uint32_t mask)
 {
     struct lws__attach_fifo *best = NULL;
 
-    for (int lvl = 0; lvl < n; lvl++)
-        if (f[lvl].head && (!best || f[lvl].head->seq < best->head->seq))
+    for (int lvl = 0; mask; lvl++, mask >>= 1)
+        if ((mask & 1) && f[lvl].head &&
+            (!best || f[lvl].head->seq < best->head->seq))
             best = &f[lvl];
     return best;
 }
 
-static int attach_ready_levels(struct lws_context *cx, bool all)
+/* Levels whose items may run now.  Destroy's states compare higher than
+ * OPERATIONAL: nothing is ready then. */
+static uint32_t attach_ready_mask(struct lws_context *cx, bool all)
 {
     int s = cx->mgr_system.state;
 
     if (all)
-        return LWS__ATTACH_LEVELS;
-    /* Destroy's states compare higher than OPERATIONAL: nothing is ready. */
-    return s > LWS_SYSTATE_OPERATIONAL ? 0 : s + 1;
+        return (1u << LWS__ATTACH_LEVELS) - 1;
+    if (s < 0 || s > LWS_SYSTATE_OPERATIONAL)
+        return 0;
+    return (2u << s) - 1;
 }
 
 static struct lws_attach_item *attach_take_locked(struct lws_context *cx,
                                                   bool all)
 {
-    struct lws__attach_fifo *f =
-        fifo_oldest(cx->attach_level, attach_ready_levels(cx, all));
+    uint32_t mask = cx->attach_nonempty & attach_ready_mask(cx, all);
+    struct lws__attach_fifo *f = fifo_oldest(cx->attach_level, mask);
+    struct lws_attach_item *it;
 
-    return f ? fifo_pop(f) : NULL;
+    if (!f)
+        return NULL;
+    it = fifo_pop(f);
+    if (!f->head)
+        cx->attach_nonempty &= ~(1u << (f - cx->attach_level));
+    return it;
 }
 
-/* Links a new item and wakes the loop.  Under the attach lock, which also
- * guards attach_closed: destroy closes the queue under that lock before it
- * closes the wakeup handle, so the send cannot race the close. */
-static void attach_add_locked(struct lws_context *cx,
-                              struct lws_attach_item *it, lws_attach_cb_t cb,
-                              lws_system_states_t state, void *opaque)
+/* Links a new item.  Under the attach lock, which also guards
+ * attach_closed. */
+static void attach_link_locked(struct lws_context *cx,
+                               struct lws_attach_item *it, lws_attach_cb_t cb,
+                               lws_system_states_t state, void *opaque)
 {
     it->cb = cb;
     it->opaque = opaque;
     it->state = (int)state;
     it->seq = cx->attach_seq++;
     fifo_push(&cx->attach_level[state], it);
-    uv_async_send(&cx->wake);
+    cx->attach_nonempty |= 1u << state;
 }
 
 static int attach_check_args(lws_attach_cb_t cb, lws_system_states_t state)
@@ -119,15 +147,37 @@ int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
         lwsl_err("attach: out of memory");
         return -ENOMEM;
     }
-    attach_add_locked(cx, it, cb, state, opaque);
+    attach_link_locked(cx, it, cb, state, opaque);
+    /* Under the application's lock: destroy closes the queue through that
+     * lock before it closes the wakeup handle. */
+    uv_async_send(&cx->wake);
     return 0;
+}
+
+/* A pooled item, or one from the allocator.  Called and returns with the
+ * lock held (it may drop it to allocate). */
+static struct lws_attach_item *
+attach_item_get_locked(struct lws_context *cx, struct lws_attach_item *it)
+{
+    if (!it && cx->attach_pool.head) {
+        it = fifo_pop(&cx->attach_pool);
+        cx->attach_pool_n--;
+        atomic_store_explicit(&cx->attach_pool_hint, cx->attach_pool_n,
+                              memory_order_relaxed);
+    }
+    if (!it) {
+        uv_mutex_unlock(&cx->attach_lock);
+        it = lws__malloc(sizeof(*it));
+        uv_mutex_lock(&cx->attach_lock);
+    }
+    return it;
 }
 
 int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
                         lws_system_states_t state, void *opaque,
                         struct lws_attach_item **get)
 {
-    struct lws_attach_item *it;
+    struct lws_attach_item *it = NULL;
     int r;
 
     if (!cx || tsi) {
@@ -142,42 +192,37 @@ int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
     }
     if (attach_check_args(cb, state))
         return -EINVAL;
-    /* Reuse a run item when the pool has one: no allocation and still one
-     * lock hold.  The relaxed count is only a hint; an empty pool found
-     * under the lock falls back to allocating. */
-    it = NULL;
-    if (atomic_load_explicit(&cx->attach_pool_n, memory_order_relaxed) <= 0)
+    /* With the pool (probably) empty, allocate before taking the lock. */
+    if (atomic_load_explicit(&cx->attach_pool_hint, memory_order_relaxed) <= 0)
         it = lws__malloc(sizeof(*it));
     uv_mutex_lock(&cx->attach_lock);
-    if (!it && cx->attach_pool) {
-        it = cx->attach_pool;
-        cx->attach_pool = it->next;
-        atomic_fetch_sub_explicit(&cx->attach_pool_n, 1, memory_order_relaxed);
-    }
-    if (!it) {
-        uv_mutex_unlock(&cx->attach_lock);
-        it = lws__malloc(sizeof(*it));
-        if (!it) {
-            lwsl_err("attach: out of memory");
-            return -ENOMEM;
-        }
-        uv_mutex_lock(&cx->attach_lock);
-    }
-    if (cx->attach_closed) {
+    it = attach_item_get_locked(cx, it);
+    if (!it || cx->attach_closed) {
         uv_mutex_unlock(&cx->attach_lock);
         lws__free(it);
-        lwsl_err("attach: context is being destroyed; item refused");
-        return -ECANCELED;
+        lwsl_err("attach: %s",
+                 it ? "context is being destroyed; refused" : "out of memory");
+        return it ? -ECANCELED : -ENOMEM;
     }
-    attach_add_locked(cx, it, cb, state, opaque);
+    attach_link_locked(cx, it, cb, state, opaque);
+    /* Counted under the lock, so destroy (which closes the queue under it)
+     * waits for this send before it closes the wakeup handle. */
+    atomic_fetch_add_explicit(&cx->attach_senders, 1, memory_order_relaxed);
     uv_mutex_unlock(&cx->attach_lock);
+    uv_async_send(&cx->wake);
+    atomic_fetch_sub_explicit(&cx->attach_senders, 1, memory_order_release);
     return 0;
 }
 
-/* Runs (or, once destroy began, discards) a chain of items, then frees
- * them, or with @spent non-NULL hands them back there for reuse. */
-static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it,
-                            struct lws__attach_fifo *spent)
+void lws__attach_quiesce(struct lws_context *cx)
+{
+    while (atomic_load_explicit(&cx->attach_senders, memory_order_acquire))
+        sched_yield();
+}
+
+/* Runs (or, once destroy began, discards) a chain of items, keeping them
+ * for reuse while the pool has room, freeing the rest.  Loop thread. */
+static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it)
 {
     while (it) {
         struct lws_attach_item *next = it->next;
@@ -186,42 +231,14 @@ static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it,
             it->cb(cx, 0, it->opaque);
         else if (cx->ops.attach_discarded)
             cx->ops.attach_discarded(cx, it->cb, it->opaque);
-        if (spent)
-            fifo_push(spent, it);
-        else
-            lws__free(it);
-        it = next;
-    }
-}
-
-/* Keeps run items for the pool (joined at the next drain's lock hold), up to
- * its cap; frees the rest.  Loop thread only. */
-static void attach_recycle(struct lws_context *cx, struct lws__attach_fifo *sp)
-{
-    struct lws_attach_item *it;
-
-    while ((it = fifo_pop(sp))) {
-        if (cx->attach_spent_n < LWS__ATTACH_POOL_MAX && !cx->destroying) {
+        if (cx->ops_attach_builtin && !cx->destroying &&
+            cx->attach_spent_n < LWS__ATTACH_POOL_MAX) {
             fifo_push(&cx->attach_spent, it);
             cx->attach_spent_n++;
         } else {
             lws__free(it);
         }
-    }
-}
-
-/* Under the attach lock: move kept items into the pool, up to its cap. */
-static void attach_pool_fill_locked(struct lws_context *cx)
-{
-    struct lws_attach_item *it;
-
-    while (atomic_load_explicit(&cx->attach_pool_n, memory_order_relaxed) <
-               LWS__ATTACH_POOL_MAX &&
-           (it = fifo_pop(&cx->attach_spent))) {
-        cx->attach_spent_n--;
-        it->next = cx->attach_pool;
-        cx->attach_pool = it;
-        atomic_fetch_add_explicit(&cx->attach_pool_n, 1, memory_order_relaxed);
+        it = next;
     }
 }
 
@@ -229,52 +246,53 @@ void lws__attach_pool_free(struct lws_context *cx)
 {
     struct lws_attach_item *it;
 
-    while ((it = cx->attach_pool)) {
-        cx->attach_pool = it->next;
+    while ((it = fifo_pop(&cx->attach_pool)))
         lws__free(it);
-    }
-    atomic_store_explicit(&cx->attach_pool_n, 0, memory_order_relaxed);
     while ((it = fifo_pop(&cx->attach_spent)))
         lws__free(it);
-    cx->attach_spent_n = 0;
+    cx->attach_pool_n = cx->attach_spent_n = 0;
 }
 
-/* Built-in op: splice every ready FIFO out under one short lock hold, then
- * run the items oldest first outside it.  Items attached by the callbacks
- * wait for the next wakeup. */
+/* Built-in op: one short lock hold refills the pool and splices out every
+ * ready FIFO, then the items run oldest first outside it.  Items attached
+ * by the callbacks wait for the next wakeup. */
 static void attach_drain_builtin(struct lws_context *cx)
 {
-    struct lws__attach_fifo batch[LWS__ATTACH_LEVELS], spent;
+    struct lws__attach_fifo batch[LWS__ATTACH_LEVELS];
     struct lws__attach_fifo *f;
-    int n;
+    uint32_t ready;
 
-    memset(batch, 0, sizeof(batch));
     uv_mutex_lock(&cx->attach_lock);
-    attach_pool_fill_locked(cx);
-    n = attach_ready_levels(cx, false);
-    for (int lvl = 0; lvl < n; lvl++) {
+    if (cx->attach_spent.head &&
+        cx->attach_pool_n + cx->attach_spent_n <= LWS__ATTACH_POOL_MAX) {
+        fifo_splice(&cx->attach_pool, &cx->attach_spent);
+        cx->attach_pool_n += cx->attach_spent_n;
+        cx->attach_spent_n = 0;
+        atomic_store_explicit(&cx->attach_pool_hint, cx->attach_pool_n,
+                              memory_order_relaxed);
+    }
+    ready = cx->attach_nonempty & attach_ready_mask(cx, false);
+    for (uint32_t m = ready, lvl = 0; m; m >>= 1, lvl++) {
+        if (!(m & 1))
+            continue;
         batch[lvl] = cx->attach_level[lvl];
         cx->attach_level[lvl].head = cx->attach_level[lvl].tail = NULL;
     }
+    cx->attach_nonempty &= ~ready;
     uv_mutex_unlock(&cx->attach_lock);
 
     /* Merge by sequence while several levels hold items; the last one left
      * (the steady state: only one) is walked without comparisons. */
-    memset(&spent, 0, sizeof(spent));
-    while ((f = fifo_oldest(batch, n))) {
-        struct lws_attach_item *it;
-        int nonempty = 0;
-
-        for (int lvl = 0; lvl < n; lvl++)
-            nonempty += !!batch[lvl].head;
-        if (nonempty == 1) {
-            attach_run_list(cx, f->head, &spent);
-            break;
+    while (ready) {
+        if (!(ready & (ready - 1))) { /* one level left */
+            attach_run_list(cx, batch[__builtin_ctz(ready)].head);
+            return;
         }
-        it = fifo_pop(f);
-        attach_run_list(cx, it, &spent);
+        f = fifo_oldest(batch, ready);
+        attach_run_list(cx, fifo_pop(f));
+        if (!f->head)
+            ready &= ~(1u << (f - batch));
     }
-    attach_recycle(cx, &spent);
 }
 
 void lws__attach_drain(struct lws_context *cx)
@@ -313,6 +331,7 @@ void lws__attach_discard_all(struct lws_context *cx)
         lws__free(it);
         n++;
     }
+    lws__attach_quiesce(cx);
     if (n)
         lwsl_info("discarded %u attach items at destroy", n);
 }

@@ -9,6 +9,7 @@
 #define LWS_LOGMOD "context"
 #include "private-system.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 
 #define LWS__SYSTATE_NAME(n, v) #n,
@@ -21,6 +22,14 @@ static const char *context_state_names[] = {LWS_SYSTATE_LIST(LWS__SYSTATE_NAME)
 static uv_once_t context_reg_once = UV_ONCE_INIT;
 static uv_mutex_t context_reg_lock;
 static lws_dll2_owner_t context_reg;
+
+/* lws_service() checks liveness on every call: a per-thread memo of the
+ * last context found live, valid while no context has been freed since
+ * (the generation), keeps that off the registry lock.  Release/acquire: a
+ * thread that sees the new generation sees the registry change before it. */
+static atomic_uint context_reg_gen;
+static _Thread_local const struct lws_context *context_live_memo;
+static _Thread_local unsigned int context_live_memo_gen;
 
 struct context_reg_ent {
     lws_dll2_t list;
@@ -68,18 +77,27 @@ static void context_reg_del(const struct lws_context *cx)
     e = context_reg_find_locked(cx);
     if (e)
         lws_dll2_remove(&e->list);
+    atomic_fetch_add_explicit(&context_reg_gen, 1, memory_order_release);
     uv_mutex_unlock(&context_reg_lock);
     lws__free(e);
 }
 
 bool lws__context_is_live(const struct lws_context *cx)
 {
+    unsigned int gen =
+        atomic_load_explicit(&context_reg_gen, memory_order_acquire);
     bool r;
 
+    if (cx && cx == context_live_memo && gen == context_live_memo_gen)
+        return true;
     uv_once(&context_reg_once, context_reg_init);
     uv_mutex_lock(&context_reg_lock);
     r = context_reg_find_locked(cx) != NULL;
     uv_mutex_unlock(&context_reg_lock);
+    if (r) {
+        context_live_memo = cx;
+        context_live_memo_gen = gen;
+    }
     return r;
 }
 

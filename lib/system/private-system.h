@@ -167,17 +167,19 @@ struct lws_context {
     /* attach queue: guarded by the attach op's lock */
     uv_mutex_t attach_lock; /* the built-in op's lock */
     struct lws__attach_fifo attach_level[LWS__ATTACH_LEVELS];
+    uint32_t attach_nonempty; /* bit n: attach_level[n] has items */
     uint64_t attach_seq;
     bool attach_closed;
-    /* built-in op only: run items kept for reuse (at most
-     * LWS__ATTACH_POOL_MAX), so a steady stream allocates nothing */
-    struct lws_attach_item *attach_pool;
-    atomic_int attach_pool_n; /* relaxed hint for producers; exact under
-                                 the lock */
-    /* loop thread only: run items waiting to join the pool at the next
-     * drain's lock hold (one lock hold per drain) */
+    /* built-in op only: run items kept for reuse, so a steady stream
+     * allocates nothing (at most LWS__ATTACH_POOL_MAX) */
+    struct lws__attach_fifo attach_pool;
+    int attach_pool_n;
+    atomic_int attach_pool_hint; /* relaxed copy of attach_pool_n */
+    /* loop thread only: run items that join the pool at the next drain */
     struct lws__attach_fifo attach_spent;
     int attach_spent_n;
+    /* producers between unlocking and their uv_async_send() */
+    atomic_int attach_senders;
 
     /* wakeup guard: lws_cancel_service() vs destroy */
     uv_mutex_t wake_lock;
@@ -230,6 +232,8 @@ void lws__handle_closed(struct lws_context *cx); /* a handle finished closing */
 void lws__attach_drain(struct lws_context *cx);
 void lws__attach_discard_all(struct lws_context *cx);
 void lws__attach_pool_free(struct lws_context *cx);
+/* Waits until no producer is about to send a wakeup (before closing it). */
+void lws__attach_quiesce(struct lws_context *cx);
 void lws__sul_destroy_all(struct lws_context *cx);
 int lws__vhost_system_create(struct lws_context *cx,
                              const struct lws_context_creation_info *info);
