@@ -41,3 +41,14 @@ n_app=$(grep -n "thread 'app'" <<<"$out" | cut -d: -f1)
   [ "$n_op" -lt "$n_app" ] || fail "attach order: $order"
 grep -q '"event":"headline","msg":"link up -> OPERATIONAL in [0-9]* ms"' <<<"$out" || fail "headline"
 echo "bring-up: every step in order"
+
+# Without a DHCP server the demo must give up with the reason, not hang.
+kill "${TB_PIDS[0]}" && wait "${TB_PIDS[0]}" 2>/dev/null || true
+tb_reset_dev
+rc=0
+out=$(tb_demo "$demo" --timeout 2) || rc=$?
+echo "$out" | tail -3
+[ "$rc" -eq 2 ] || fail "timeout exit code $rc, want 2"
+grep -q "timeout .*held by 'dhcpc'" <<<"$out" || fail "timeout reason"
+grep -q "'dhcpc' holds DHCP" <<<"$out" || fail "held step"
+echo "bring-up without DHCP: exit 2 naming the holder"
