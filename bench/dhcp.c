@@ -24,6 +24,7 @@
 
 #include <fcntl.h>
 #include <net/if.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,6 +339,14 @@ static int setup(void)
     return dm_start(false);
 }
 
+static void on_signal(int sig)
+{
+    dm_stop();
+    dt_netpair_destroy(&np);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 static void report(const char *what, long long *v, int n)
 {
     long long m = median(v, n); /* sorts v */
@@ -369,6 +378,9 @@ int main(int argc, char **argv)
         return LT_SKIP;
     }
     have_dhcpcd = lt_which("dhcpcd", buf, sizeof(buf)) != NULL;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, on_signal);
     lws_set_log_level(getenv("LWS_BENCH_DEBUG") ? 0x1f : LLL_ERR, NULL);
     if (setup() || dt_netns_enter(np.ns_cli, &saved)) {
         fprintf(stderr, "bench-dhcp: setup failed\n");

@@ -95,8 +95,12 @@ void dt_netns_reap_stale(void)
         pid = strtol(de->d_name + strlen(DT_PREFIX), &end, 10);
         if (pid <= 0 || *end != '-' || pid == getpid())
             continue;
+        /* its creator is gone: end what it left running in there (a
+         * server it started), then the namespace */
         if (kill((pid_t)pid, 0) && errno == ESRCH)
-            dt_sh("ip netns del %s 2>/dev/null", de->d_name);
+            dt_sh("ip netns pids %s 2>/dev/null | xargs -r kill -9; "
+                  "ip netns del %s 2>/dev/null",
+                  de->d_name, de->d_name);
     }
     closedir(dir);
 }

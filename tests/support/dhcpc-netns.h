@@ -37,7 +37,8 @@ int dt_netpair_create_macvlan(struct dt_netpair *p, const char *tag,
                               const char *srv_cidr);
 /* Removes both namespaces (and so the veth pair).  Safe to call twice. */
 void dt_netpair_destroy(struct dt_netpair *p);
-/* Removes lws test namespaces whose creating process no longer exists. */
+/* Removes lws test namespaces whose creating process no longer exists,
+ * ending the processes still running inside them. */
 void dt_netns_reap_stale(void);
 
 /* Moves the calling thread into namespace @ns; *saved gets an fd for the
