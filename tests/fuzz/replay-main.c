@@ -4,6 +4,7 @@
  * Replays a fuzz corpus through a target's LLVMFuzzerTestOneInput() so every
  * build runs the corpus as a plain test.  Arguments: files or directories.
  */
+#define _DEFAULT_SOURCE /* scandir, alphasort */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
