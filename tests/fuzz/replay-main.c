@@ -4,7 +4,9 @@
  * Replays a fuzz corpus through a target's LLVMFuzzerTestOneInput() so every
  * build runs the corpus as a plain test.  Arguments: files or directories.
  */
+#ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE /* scandir, alphasort */
+#endif
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
