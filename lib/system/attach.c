@@ -79,14 +79,16 @@ static uint32_t attach_ready_mask(struct lws_context *cx, bool all)
     return (2u << s) - 1;
 }
 
+/* The oldest ready item (any item once destroy began), if older than
+ * @limit. */
 static struct lws_attach_item *attach_take_locked(struct lws_context *cx,
-                                                  bool all)
+                                                  bool all, uint64_t limit)
 {
     uint32_t mask = cx->attach_nonempty & attach_ready_mask(cx, all);
     struct lws__attach_fifo *f = fifo_oldest(cx->attach_level, mask);
     struct lws_attach_item *it;
 
-    if (!f)
+    if (!f || f->head->seq >= limit)
         return NULL;
     it = fifo_pop(f);
     if (!f->head)
@@ -130,15 +132,25 @@ int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
     }
     if (get) {
         /* Loop side.  Once destroy has begun, close the queue for good and
-         * hand back every item, ready or not, to be discarded. */
-        if (cx->destroying)
+         * hand back every item, ready or not, to be discarded.  A drain
+         * takes only items older than its first get, so a callback that
+         * attaches again cannot keep the drain going forever. */
+        if (cx->destroying) {
             cx->attach_closed = true;
-        *get = attach_take_locked(cx, cx->destroying);
+            *get = attach_take_locked(cx, true, UINT64_MAX);
+            return 0;
+        }
+        if (cx->attach_limit_pending) {
+            cx->attach_get_limit = cx->attach_seq;
+            cx->attach_limit_pending = false;
+        }
+        *get = attach_take_locked(cx, false, cx->attach_get_limit);
         return 0;
     }
     if (attach_check_args(cb, state))
         return -EINVAL;
-    if (cx->attach_closed) {
+    if (cx->attach_closed ||
+        atomic_load_explicit(&cx->wake_closing, memory_order_seq_cst)) {
         lwsl_err("attach: context is being destroyed; item refused");
         return -ECANCELED;
     }
@@ -192,6 +204,14 @@ int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
     }
     if (attach_check_args(cb, state))
         return -EINVAL;
+    /* Counted from here to the end, so destroy waits for this call before
+     * it frees anything; it sets wake_closing first (seq_cst both ways:
+     * either this call sees the flag, or destroy sees the count). */
+    atomic_fetch_add_explicit(&cx->wake_users, 1, memory_order_seq_cst);
+    if (atomic_load_explicit(&cx->wake_closing, memory_order_seq_cst)) {
+        r = -ECANCELED;
+        goto out;
+    }
     /* With the pool (probably) empty, allocate before taking the lock. */
     if (atomic_load_explicit(&cx->attach_pool_hint, memory_order_relaxed) <= 0)
         it = lws__malloc(sizeof(*it));
@@ -199,24 +219,26 @@ int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
     it = attach_item_get_locked(cx, it);
     if (!it || cx->attach_closed) {
         uv_mutex_unlock(&cx->attach_lock);
+        r = it ? -ECANCELED : -ENOMEM;
         lws__free(it);
-        lwsl_err("attach: %s",
-                 it ? "context is being destroyed; refused" : "out of memory");
-        return it ? -ECANCELED : -ENOMEM;
+        goto out;
     }
     attach_link_locked(cx, it, cb, state, opaque);
-    /* Counted under the lock, so destroy (which closes the queue under it)
-     * waits for this send before it closes the wakeup handle. */
-    atomic_fetch_add_explicit(&cx->attach_senders, 1, memory_order_relaxed);
     uv_mutex_unlock(&cx->attach_lock);
     uv_async_send(&cx->wake);
-    atomic_fetch_sub_explicit(&cx->attach_senders, 1, memory_order_release);
-    return 0;
+    r = 0;
+out:
+    atomic_fetch_sub_explicit(&cx->wake_users, 1, memory_order_release);
+    if (r == -ECANCELED)
+        lwsl_err("attach: context is being destroyed; item refused");
+    else if (r)
+        lwsl_err("attach: out of memory");
+    return r;
 }
 
-void lws__attach_quiesce(struct lws_context *cx)
+void lws__wake_quiesce(struct lws_context *cx)
 {
-    while (atomic_load_explicit(&cx->attach_senders, memory_order_acquire))
+    while (atomic_load_explicit(&cx->wake_users, memory_order_acquire))
         sched_yield();
 }
 
@@ -295,25 +317,44 @@ static void attach_drain_builtin(struct lws_context *cx)
     }
 }
 
-void lws__attach_drain(struct lws_context *cx)
+/* Application op: items one at a time through its get mode, only those
+ * older than the drain (the first get snapshots the limit). */
+static void attach_drain_app(struct lws_context *cx)
 {
     struct lws_attach_item *it;
 
-    if (cx->ops_attach_builtin) {
-        attach_drain_builtin(cx);
-        return;
-    }
+    cx->attach_limit_pending = true;
     while (!cx->destroying) {
         it = NULL;
         if (cx->ops.attach(cx, 0, NULL, LWS_SYSTATE_UNKNOWN, NULL, &it)) {
             lwsl_err("attach: application op failed in get mode");
-            return;
+            break;
         }
         if (!it)
-            return;
+            break;
         it->cb(cx, 0, it->opaque);
         lws__free(it);
     }
+    cx->attach_limit_pending = false;
+}
+
+/* A state change inside an attach callback asks for another drain; it runs
+ * after the current batch, so older ready items keep their turn. */
+void lws__attach_drain(struct lws_context *cx)
+{
+    if (cx->attach_draining) {
+        cx->attach_redrain = true;
+        return;
+    }
+    cx->attach_draining = true;
+    do {
+        cx->attach_redrain = false;
+        if (cx->ops_attach_builtin)
+            attach_drain_builtin(cx);
+        else
+            attach_drain_app(cx);
+    } while (cx->attach_redrain && !cx->destroying);
+    cx->attach_draining = false;
 }
 
 void lws__attach_discard_all(struct lws_context *cx)
@@ -331,7 +372,6 @@ void lws__attach_discard_all(struct lws_context *cx)
         lws__free(it);
         n++;
     }
-    lws__attach_quiesce(cx);
     if (n)
         lwsl_info("discarded %u attach items at destroy", n);
 }

@@ -137,7 +137,6 @@ static void context_free(struct lws_context *cx)
     lws__blobs_destroy(cx);
     lws__rng_destroy(cx);
     uv_mutex_destroy(&cx->attach_lock);
-    uv_mutex_destroy(&cx->wake_lock);
     context_reg_del(cx);
     lws__free(cx);
 }
@@ -166,9 +165,16 @@ static void context_finish_own(struct lws_context *cx)
     context_free(cx);
 }
 
+void lws__api_leave(struct lws_context *cx)
+{
+    if (!--cx->api_depth)
+        lws__context_unwind(cx);
+}
+
 void lws__context_unwind(struct lws_context *cx)
 {
-    if (cx->free_at_unwind && !cx->in_service && !cx->mgr_system.busy) {
+    if (cx->free_at_unwind && !cx->in_service && !cx->mgr_system.busy &&
+        !cx->api_depth) {
         cx->free_at_unwind = false;
         context_finish_own(cx);
     }
@@ -177,6 +183,7 @@ void lws__context_unwind(struct lws_context *cx)
 /* Everything but freeing: state, attach, protocols, wsi, timers, handles. */
 static void context_teardown(struct lws_context *cx)
 {
+    atomic_store_explicit(&cx->wake_closing, true, memory_order_seq_cst);
     cx->destroying = true;
     lws_sul_cancel(&cx->sul_boot);
     if (cx->mgr_system.state >= LWS_SYSTATE_CONTEXT_CREATED) {
@@ -191,14 +198,16 @@ static void context_teardown(struct lws_context *cx)
     if (cx->ops.attach)
         lws__attach_discard_all(cx);
 
-    uv_mutex_lock(&cx->wake_lock);
-    cx->wake_closed = true;
-    uv_mutex_unlock(&cx->wake_lock);
+    /* Every thread inside the attach op or lws_cancel_service() has left
+     * (later ones see wake_closing) before the handle may close. */
+    lws__wake_quiesce(cx);
 
     lws__vhost_destroy(cx->vhost_system);
     lws__sul_destroy_all(cx);
     if (cx->sul_timer.data)
         uv_close((uv_handle_t *)&cx->sul_timer, context_handle_closed);
+    if (cx->sul_idle.data)
+        uv_close((uv_handle_t *)&cx->sul_idle, context_handle_closed);
     if (cx->wake.data)
         uv_close((uv_handle_t *)&cx->wake, context_handle_closed);
     cx->finalised = true;
@@ -297,15 +306,9 @@ lws_create_context(const struct lws_context_creation_info *info)
         lws__free(cx);
         return NULL;
     }
-    if (uv_mutex_init(&cx->wake_lock)) {
-        uv_mutex_destroy(&cx->attach_lock);
-        lws__free(cx);
-        return NULL;
-    }
     context_state_setup(cx, info);
     if (context_reg_add(cx)) {
         uv_mutex_destroy(&cx->attach_lock);
-        uv_mutex_destroy(&cx->wake_lock);
         lws__free(cx);
         return NULL;
     }
@@ -349,7 +352,7 @@ void lws_context_destroy(struct lws_context *cx)
         /* Freed by the last close callback, on the application's loop. */
         return;
     }
-    if (cx->in_service || cx->mgr_system.busy) {
+    if (cx->in_service || cx->mgr_system.busy || cx->api_depth) {
         cx->free_at_unwind = true;
         return;
     }
@@ -391,10 +394,11 @@ void lws_cancel_service(struct lws_context *cx)
 {
     if (!cx)
         return;
-    uv_mutex_lock(&cx->wake_lock);
-    if (!cx->wake_closed)
+    /* Counted like the attach op: destroy waits for this call. */
+    atomic_fetch_add_explicit(&cx->wake_users, 1, memory_order_seq_cst);
+    if (!atomic_load_explicit(&cx->wake_closing, memory_order_seq_cst))
         uv_async_send(&cx->wake);
-    uv_mutex_unlock(&cx->wake_lock);
+    atomic_fetch_sub_explicit(&cx->wake_users, 1, memory_order_release);
 }
 
 void *lws_context_user(struct lws_context *cx)

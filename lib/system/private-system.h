@@ -153,6 +153,8 @@ struct lws_context {
     uv_loop_t own_loop;
     uv_thread_t loop_thread;
     uv_timer_t sul_timer; /* drives sul_owner */
+    uv_idle_t sul_idle;   /* 0-delay suls scheduled by sul callbacks */
+    bool sul_running;     /* inside a pass of sul callbacks */
     uv_async_t wake;
     lws_dll2_owner_t sul_owner; /* sorted by due time */
 
@@ -178,12 +180,18 @@ struct lws_context {
     /* loop thread only: run items that join the pool at the next drain */
     struct lws__attach_fifo attach_spent;
     int attach_spent_n;
-    /* producers between unlocking and their uv_async_send() */
-    atomic_int attach_senders;
+    /* loop thread only: a drain is running / was asked for again / the
+     * first get of an application-op drain must snapshot the limit */
+    bool attach_draining;
+    bool attach_redrain;
+    bool attach_limit_pending;
+    uint64_t attach_get_limit; /* items with seq >= this wait a drain */
 
-    /* wakeup guard: lws_cancel_service() vs destroy */
-    uv_mutex_t wake_lock;
-    bool wake_closed;
+    /* wakeup guard: threads inside the attach op or lws_cancel_service()
+     * are counted, and destroy closes the wakeup handle only once it has
+     * set wake_closing and seen the count at zero (both seq_cst). */
+    atomic_int wake_users;
+    atomic_bool wake_closing;
 
     struct lws_system_blob blobs[LWS_SYSBLOB_TYPE_COUNT];
     struct lws__rng *rng;
@@ -198,6 +206,7 @@ struct lws_context {
     void *user;
 
     int handles_open; /* uv handles not yet closed */
+    int api_depth;    /* library calls on the stack that may call back */
     bool foreign;
     bool destroying;
     bool in_service; /* inside lws_service()'s uv_run */
@@ -232,8 +241,8 @@ void lws__handle_closed(struct lws_context *cx); /* a handle finished closing */
 void lws__attach_drain(struct lws_context *cx);
 void lws__attach_discard_all(struct lws_context *cx);
 void lws__attach_pool_free(struct lws_context *cx);
-/* Waits until no producer is about to send a wakeup (before closing it). */
-void lws__attach_quiesce(struct lws_context *cx);
+/* Waits until no thread is inside the attach op or lws_cancel_service(). */
+void lws__wake_quiesce(struct lws_context *cx);
 void lws__sul_destroy_all(struct lws_context *cx);
 int lws__vhost_system_create(struct lws_context *cx,
                              const struct lws_context_creation_info *info);
@@ -248,6 +257,14 @@ void lws__blobs_destroy(struct lws_context *cx);
 bool lws__context_is_live(const struct lws_context *cx);
 /* After a walk outside lws_service(): finish a destroy requested inside it. */
 void lws__context_unwind(struct lws_context *cx);
+/* Bracket a library call that may run application callbacks outside
+ * lws_service(): a destroy inside them is finished at the outermost leave
+ * (which may free @cx: touch nothing of it afterwards). */
+static inline void lws__api_enter(struct lws_context *cx)
+{
+    cx->api_depth++;
+}
+void lws__api_leave(struct lws_context *cx);
 
 /* ------------------------------------------------------------------------
  * CSPRNG (random.c): mbedTLS CTR-DRBG seeded from mbedTLS entropy.

@@ -82,10 +82,11 @@ const char *lws_state_blocker(const lws_state_manager_t *mgr, int *step)
     return mgr->blocker;
 }
 
+/* Destroy's own jumps go through lws__state_force(), not a walk: a walk
+ * stops as soon as its context is going down. */
 static bool state_ctx_gone(const lws_state_manager_t *mgr)
 {
-    return mgr->context && mgr->context->destroying &&
-           mgr != &mgr->context->mgr_system;
+    return mgr->context && mgr->context->destroying;
 }
 
 /* Every notifier is probed, even after a veto, so all the helpers a step
@@ -136,23 +137,34 @@ static void state_done(lws_state_manager_t *mgr, int target)
         lws__attach_drain(cx);
 }
 
+/* Probe one step or jump, then, unless it was vetoed or the probe moved the
+ * state or destroyed the context, the done pass. */
+static bool state_step(lws_state_manager_t *mgr, int next)
+{
+    int from = mgr->state;
+
+    if (state_probe(mgr, next) || mgr->state != from || state_ctx_gone(mgr))
+        return false;
+    state_done(mgr, next);
+    return true;
+}
+
 static int state_walk(lws_state_manager_t *mgr, int target, bool steps)
 {
-    bool jump = !steps;
+    const int want = target; /* the caller's target, for the result */
+    const bool jump = !steps;
+    bool jumped = false;
     int redrives = 0;
 
     mgr->busy = 1;
     mgr->redrive_target = -1;
+    if (jump)
+        jumped = mgr->state == target ||
+                 (!state_ctx_gone(mgr) && state_step(mgr, target));
     for (;;) {
-        if (steps) {
-            while (mgr->state < target && !state_ctx_gone(mgr)) {
-                if (state_probe(mgr, mgr->state + 1))
-                    break;
-                state_done(mgr, mgr->state + 1);
-            }
-        } else if (mgr->state != target && !state_probe(mgr, target)) {
-            state_done(mgr, target);
-        }
+        while (steps && mgr->state < target && !state_ctx_gone(mgr) &&
+               state_step(mgr, mgr->state + 1))
+            ;
         if (mgr->redrive_target < 0 || state_ctx_gone(mgr))
             break;
         if (++redrives > STATE_MAX_REDRIVES) {
@@ -161,17 +173,19 @@ static int state_walk(lws_state_manager_t *mgr, int target, bool steps)
                       lws_state_name(mgr, mgr->state));
             break;
         }
-        if (mgr->redrive_target > target || !steps)
-            target =
-                mgr->redrive_target > target ? mgr->redrive_target : target;
+        /* A re-drive asks for steps up to its target. */
+        if (!steps || mgr->redrive_target > target)
+            target = mgr->redrive_target;
         steps = true;
         mgr->redrive_target = -1;
     }
     mgr->redrive_target = -1;
     mgr->busy = 0;
-    if (jump && !redrives)
-        return mgr->state == target ? LWS_STATE_REACHED : LWS_STATE_BLOCKED;
-    return mgr->state >= target ? LWS_STATE_REACHED : LWS_STATE_BLOCKED;
+    if (state_ctx_gone(mgr)) /* destroyed under the walk */
+        return LWS_STATE_BLOCKED;
+    if (jump)
+        return jumped ? LWS_STATE_REACHED : LWS_STATE_BLOCKED;
+    return mgr->state >= want ? LWS_STATE_REACHED : LWS_STATE_BLOCKED;
 }
 
 /* A destroy requested inside the walk may free the manager with its
@@ -179,10 +193,13 @@ static int state_walk(lws_state_manager_t *mgr, int target, bool steps)
 static int state_walk_unwind(lws_state_manager_t *mgr, int target, bool steps)
 {
     struct lws_context *cx = mgr->context;
-    int r = state_walk(mgr, target, steps);
+    int r;
 
-    if (cx && mgr == &cx->mgr_system)
-        lws__context_unwind(cx);
+    if (cx)
+        lws__api_enter(cx);
+    r = state_walk(mgr, target, steps);
+    if (cx)
+        lws__api_leave(cx);
     return r;
 }
 

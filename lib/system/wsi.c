@@ -92,6 +92,14 @@ static void wsi_poll_cb(uv_poll_t *h, int status, int events)
                    uv_strerror(status));
         events = UV_READABLE;
     }
+    if (status < 0 && !wsi->closing) {
+        /* libuv stopped the watcher on the error: after the owner has seen
+         * it through a read, listen again (a UDP socket that got an ICMP
+         * error must still hear later datagrams). */
+        wsi_read(wsi);
+        wsi_update_poll(wsi);
+        return;
+    }
     if (events & UV_WRITABLE) {
         wsi->want_write = 0;
         wsi_update_poll(wsi);
@@ -126,7 +134,9 @@ struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name, int fd,
                            unsigned int flags, void *opaque)
 {
     const struct lws_protocols *p;
+    struct lws_context *cx;
     struct lws *wsi;
+    int r;
 
     if (!vh || fd < 0 || vh->context->destroying) {
         lwsl_err("adopt: bad vhost or fd, or context going down");
@@ -167,10 +177,16 @@ struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name, int fd,
     vh->context->handles_open++;
     lws_dll2_add_tail(&wsi->vh_list, &vh->wsi_owner);
     uv_poll_start(&wsi->poll, wsi->poll_events, wsi_poll_cb);
-    if (wsi_cb(wsi, LWS_CALLBACK_RAW_ADOPT, NULL, 0)) {
+    cx = vh->context;
+    lws__api_enter(cx);
+    r = wsi_cb(wsi, LWS_CALLBACK_RAW_ADOPT, NULL, 0);
+    if (cx->destroying) /* the callback destroyed the context: wsi closed */
+        wsi = NULL;
+    else if (r) {
         lws_wsi_close(wsi);
-        return NULL;
+        wsi = NULL;
     }
+    lws__api_leave(cx);
     return wsi;
 
 bail:
@@ -326,18 +342,25 @@ void lws_set_timer_usecs(struct lws *wsi, lws_usec_t usecs)
 
 void lws_wsi_close(struct lws *wsi)
 {
+    struct lws_context *cx;
+
     if (!wsi || wsi->closing)
         return;
+    cx = wsi->vhost->context;
     wsi->closing = 1;
     lws_sul_cancel(&wsi->sul_timer);
+    /* Off the vhost first: a RAW_CLOSE handler that destroys the context
+     * must not meet this wsi again in destroy's scans. */
+    lws_dll2_remove(&wsi->vh_list);
+    lws__api_enter(cx);
     /* After protocol destroy, owners are gone: close silently. */
     if (wsi->vhost->count_protocols)
         wsi_cb(wsi, LWS_CALLBACK_RAW_CLOSE, NULL, 0);
-    lws_dll2_remove(&wsi->vh_list);
     /* uv_close stops polling at once, so the fd can go now. */
     uv_close((uv_handle_t *)&wsi->poll, wsi_handle_closed);
     close(wsi->fd);
     wsi->fd = -1;
+    lws__api_leave(cx);
 }
 
 void lws__vhost_close_all(struct lws_vhost *vh)

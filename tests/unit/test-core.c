@@ -7,6 +7,7 @@
  * the CSPRNG, wrong API use and out-of-memory at every allocation.
  */
 #include "private-system.h"
+#include "testutil.h"
 
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -575,6 +576,272 @@ static void test_core_cancel_service_from_thread(void **state)
     lws_context_destroy(cx);
 }
 
+/* ---- regressions from review: destroy in odd places, errors, limits ---- */
+
+static int close_destroy_cb(struct lws *wsi, enum lws_callback_reasons reason,
+                            void *user, void *in, size_t len)
+{
+    (void)user, (void)in, (void)len;
+    if (reason == LWS_CALLBACK_RAW_CLOSE)
+        lws_context_destroy(lws_get_context(wsi));
+    return 0;
+}
+
+static void test_core_destroy_inside_raw_close(void **state)
+{
+    static const struct lws_protocols prots[] = {
+        {"close-destroy", close_destroy_cb, 0, 0, 0, NULL, 0},
+        LWS_PROTOCOL_LIST_TERM};
+    struct lws_context_creation_info info;
+    lws_sock_file_fd_type fd;
+    struct lws_context *cx;
+    int sv[2], n = 0, i = 0;
+
+    (void)state;
+    memset(&info, 0, sizeof(info));
+    info.protocols = prots;
+    cx = lws_create_context(&info);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    fd.sockfd = sv[0];
+    assert_non_null(lws_adopt_descriptor_vhost(
+        lws_get_vhost_by_name(cx, "system"), LWS_ADOPT_SOCKET, fd,
+        "close-destroy", NULL));
+    close(sv[1]); /* EOF -> close -> RAW_CLOSE -> destroy */
+    while (n >= 0 && i++ < 100)
+        n = lws_service(cx, 0);
+    assert_int_equal(n, -1);
+    assert_int_equal(lws__heap_in_use(), 0);
+}
+
+static int adopt_destroy_cb(struct lws *wsi, enum lws_callback_reasons reason,
+                            void *user, void *in, size_t len)
+{
+    (void)user, (void)in, (void)len;
+    if (reason == LWS_CALLBACK_RAW_ADOPT) {
+        lws_context_destroy(lws_get_context(wsi));
+        return 1;
+    }
+    return 0;
+}
+
+/* Outside lws_service(): the destroy is finished when the call unwinds. */
+static void test_core_destroy_inside_raw_adopt(void **state)
+{
+    static const struct lws_protocols prots[] = {
+        {"adopt-destroy", adopt_destroy_cb, 0, 0, 0, NULL, 0},
+        LWS_PROTOCOL_LIST_TERM};
+    struct lws_context_creation_info info;
+    struct lws_context *cx;
+
+    (void)state;
+    memset(&info, 0, sizeof(info));
+    info.protocols = prots;
+    cx = lws_create_context(&info);
+    assert_null(lws_create_adopt_udp(
+        lws_get_vhost_by_name(cx, "system"), "127.0.0.1", 0, LWS_CAUDP_BIND,
+        "adopt-destroy", NULL, NULL, NULL, NULL, NULL));
+    assert_int_equal(lws__heap_in_use(), 0);
+}
+
+static int probe_destroy(lws_state_manager_t *mgr, lws_state_notify_link_t *l,
+                         int current, int target)
+{
+    (void)l;
+    if (current != target && target == LWS_SYSTATE_INITIALIZED)
+        lws_context_destroy(mgr->context);
+    return 0;
+}
+
+static void test_core_destroy_inside_probe_foreign(void **state)
+{
+    lws_state_notify_link_t nl = {.notify_cb = probe_destroy, .name = "pd"};
+    lws_state_notify_link_t *nls[] = {&nl, NULL};
+    struct lws_context_creation_info info;
+    struct lws_context *cx;
+    lws_state_manager_t *m;
+    uv_loop_t loop;
+    void *fl[] = {&loop, NULL};
+
+    (void)state;
+    uv_loop_init(&loop);
+    memset(&info, 0, sizeof(info));
+    info.foreign_loops = fl;
+    info.register_notifier_list = nls;
+    info.target_state = LWS_SYSTATE_CONTEXT_CREATED;
+    cx = lws_create_context(&info);
+    m = lws_system_get_state_manager(cx);
+    /* The walk stops at destroy: the state is destroy's, not past it. */
+    assert_int_equal(lws_state_transition_steps(m, LWS_SYSTATE_DHCP),
+                     LWS_STATE_BLOCKED);
+    assert_int_equal(m->state, LWS_SYSTATE_CONTEXT_DESTROYING);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    assert_int_equal(lws__heap_in_use(), 0);
+}
+
+static uv_mutex_t reatt_lock;
+static long reatt_runs;
+
+static int reatt_op(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
+                    lws_system_states_t st, void *opaque,
+                    struct lws_attach_item **get)
+{
+    int r;
+
+    uv_mutex_lock(&reatt_lock);
+    r = __lws_system_attach(cx, tsi, cb, st, opaque, get);
+    uv_mutex_unlock(&reatt_lock);
+    return r;
+}
+
+static void reatt_cb(struct lws_context *cx, int tsi, void *opaque)
+{
+    (void)tsi;
+    reatt_runs++;
+    lws_system_get_ops(cx)->attach(cx, 0, reatt_cb, LWS_SYSTATE_UNKNOWN, opaque,
+                                   NULL);
+}
+
+/* An item that attaches itself again runs once per wakeup, not forever. */
+static void test_core_attach_app_op_reattach_no_livelock(void **state)
+{
+    static const lws_system_ops_t ops = {.attach = reatt_op};
+    struct lws_context_creation_info info;
+    struct lws_context *cx;
+
+    (void)state;
+    uv_mutex_init(&reatt_lock);
+    memset(&info, 0, sizeof(info));
+    info.system_ops = &ops;
+    cx = lws_create_context(&info);
+    run_to(cx, LWS_SYSTATE_OPERATIONAL);
+    reatt_runs = 0;
+    reatt_op(cx, 0, reatt_cb, LWS_SYSTATE_UNKNOWN, NULL, NULL);
+    lws_service(cx, 0);
+    assert_int_equal(reatt_runs, 1);
+    lws_service(cx, 0);
+    assert_int_equal(reatt_runs, 2);
+    lws_context_destroy(cx);
+    uv_mutex_destroy(&reatt_lock);
+}
+
+static int icmp_cb(struct lws *wsi, enum lws_callback_reasons reason,
+                   void *user, void *in, size_t len)
+{
+    (void)user, (void)len;
+    if (reason == LWS_CALLBACK_RAW_RX && in)
+        (*(int *)lws_get_opaque_user_data(wsi))++;
+    return 0;
+}
+
+static void test_core_udp_wsi_hears_after_icmp_error(void **state)
+{
+    static const struct lws_protocols prots[] = {
+        {"icmp", icmp_cb, 0, 0, 0, NULL, 0}, LWS_PROTOCOL_LIST_TERM};
+    struct lws_context_creation_info info;
+    struct sockaddr_in me, peer;
+    socklen_t ml = sizeof(me);
+    struct lws_context *cx;
+    struct lws *w;
+    int rx = 0, port = lt_free_port(true), s, i;
+
+    (void)state;
+    memset(&info, 0, sizeof(info));
+    info.protocols = prots;
+    cx = lws_create_context(&info);
+    run_to(cx, LWS_SYSTATE_OPERATIONAL);
+    w = lws_create_adopt_udp(lws_get_vhost_by_name(cx, "system"), "127.0.0.1",
+                             port, 0, "icmp", NULL, NULL, &rx, NULL, NULL);
+    assert_non_null(w);
+    getsockname(lws_get_socket_fd(w), (struct sockaddr *)&me, &ml);
+    /* Nobody listens: the kernel answers with an ICMP error (POLLERR). */
+    assert_int_equal(send(lws_get_socket_fd(w), "x", 1, 0), 1);
+    lws_service(cx, 0);
+    /* Now the peer appears and replies. */
+    s = socket(AF_INET, SOCK_DGRAM, 0);
+    memset(&peer, 0, sizeof(peer));
+    peer.sin_family = AF_INET;
+    peer.sin_port = htons((uint16_t)port);
+    peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(s, (struct sockaddr *)&peer, sizeof(peer)), 0);
+    assert_int_equal(
+        sendto(s, "reply", 5, 0, (struct sockaddr *)&me, sizeof(me)), 5);
+    for (i = 0; i < 10 && !rx; i++)
+        lws_service(cx, 0);
+    assert_int_equal(rx, 1);
+    close(s);
+    lws_context_destroy(cx);
+}
+
+static int veto_jump_redrive(lws_state_manager_t *mgr,
+                             lws_state_notify_link_t *l, int current,
+                             int target)
+{
+    (void)l;
+    if (current != target && target == 2) {
+        lws_state_transition_steps(mgr, 9);
+        return 1;
+    }
+    return 0;
+}
+
+static void test_core_vetoed_jump_reports_blocked(void **state)
+{
+    lws_state_notify_link_t nl = {.notify_cb = veto_jump_redrive, .name = "v"};
+    lws_state_manager_t m;
+
+    (void)state;
+    memset(&m, 0, sizeof(m));
+    m.name = "m";
+    m.state = 5;
+    lws_state_reg_notifier(&m, &nl);
+    assert_int_equal(lws_state_transition(&m, 2), LWS_STATE_BLOCKED);
+    assert_int_equal(m.state, 9); /* the re-drive it asked for happened */
+}
+
+struct sul_pass {
+    lws_sorted_usec_list_t a, far;
+    int runs;
+};
+
+static void sul_again(lws_sorted_usec_list_t *sul)
+{
+    struct sul_pass *p = lws_container_of(sul, struct sul_pass, a);
+
+    if (++p->runs < 3)
+        lws_sul_schedule(sul->cx, 0, sul, sul_again, 0);
+}
+
+static void sul_never(lws_sorted_usec_list_t *sul)
+{
+    (void)sul;
+    fail_msg("far-future timer fired");
+}
+
+static void test_core_sul_zero_delay_next_pass_and_far_future(void **state)
+{
+    struct lws_context_creation_info info;
+    struct lws_context *cx;
+    struct sul_pass p;
+
+    (void)state;
+    memset(&p, 0, sizeof(p));
+    memset(&info, 0, sizeof(info));
+    cx = lws_create_context(&info);
+    run_to(cx, LWS_SYSTATE_OPERATIONAL);
+    /* No overflow (UBSan) and no starving of the timers behind it. */
+    lws_sul_schedule(cx, 0, &p.far, sul_never, INT64_MAX - 5);
+    lws_sul_schedule(cx, 0, &p.a, sul_again, 0);
+    lws_service(cx, 0);
+    /* Rescheduled with 0 inside its callback: a later pass (at most one
+     * more in the same loop iteration), never a spin in one phase. */
+    assert_true(p.runs >= 1 && p.runs <= 2);
+    while (p.runs < 3)
+        lws_service(cx, 0);
+    lws_sul_cancel(&p.far);
+    lws_context_destroy(cx);
+}
+
 /* ---- blobs ------------------------------------------------------------ */
 
 static void test_core_blobs_bounds_and_modes(void **state)
@@ -827,6 +1094,13 @@ int main(void)
         cmocka_unit_test(test_core_destroy_inside_attach_cb),
         cmocka_unit_test(test_core_destroy_inside_wsi_rx),
         cmocka_unit_test(test_core_cancel_service_from_thread),
+        cmocka_unit_test(test_core_destroy_inside_raw_close),
+        cmocka_unit_test(test_core_destroy_inside_raw_adopt),
+        cmocka_unit_test(test_core_destroy_inside_probe_foreign),
+        cmocka_unit_test(test_core_attach_app_op_reattach_no_livelock),
+        cmocka_unit_test(test_core_udp_wsi_hears_after_icmp_error),
+        cmocka_unit_test(test_core_vetoed_jump_reports_blocked),
+        cmocka_unit_test(test_core_sul_zero_delay_next_pass_and_far_future),
         cmocka_unit_test(test_core_blobs_bounds_and_modes),
         cmocka_unit_test(test_core_wsi_udp_rx_writeable_timer_close),
         cmocka_unit_test(test_core_random),
