@@ -366,6 +366,13 @@ LWS_API const lws_system_ops_t *lws_system_get_ops(struct lws_context *context);
  * The caller must hold the lock that guards this context's queue (the attach
  * op's lock).
  *
+ * Lifetime: attach (and lws_cancel_service()) may race lws_context_destroy()
+ * and then fail with -ECANCELED, but no thread may call them once the
+ * context is freed: after lws_context_destroy() has returned on the
+ * library's own loop, or after the foreign loop has run the close callbacks.
+ * The built-in op waits for calls already inside it; an application op must
+ * itself stop its producers before the context is freed.
+ *
  * @return 0, -EINVAL (NULL context or cb, tsi != 0, state out of range),
  *         -ENOMEM, -ECANCELED (destroy has begun: @cb will never run).
  * Thread: any, under the attach op's lock.
@@ -638,7 +645,10 @@ lws_create_context(const struct lws_context_creation_info *info);
  * items are freed without running (ops->attach_discarded is told).
  *
  * On the library's own loop, memory is freed before return (or, when called
- * from inside lws_service(), as soon as the loop unwinds).  On a foreign loop
+ * from inside lws_service() or from a callback of another library call, as
+ * soon as that call unwinds); the loop is run until every handle on it has
+ * closed, so an application must not leave handles of its own on the
+ * library's own loop (use a foreign loop for that).  On a foreign loop
  * the handles close asynchronously: keep running that loop until
  * uv_run() returns; uv_loop_close() then returns 0.  Thread: loop.
  */
