@@ -166,6 +166,12 @@ struct lws_context {
     lws_system_ops_t ops; /* copy; attach always set */
     bool ops_attach_builtin;
 
+    /* wakeup guard: threads inside the attach op or lws_cancel_service()
+     * are counted, and destroy closes the wakeup handle only once it has
+     * set wake_closing and seen the count at zero (both seq_cst).  Beside
+     * the lock: producers touch both, so they share one cache line. */
+    atomic_int wake_users;
+    atomic_bool wake_closing;
     /* attach queue: guarded by the attach op's lock */
     uv_mutex_t attach_lock; /* the built-in op's lock */
     struct lws__attach_fifo attach_level[LWS__ATTACH_LEVELS];
@@ -186,12 +192,6 @@ struct lws_context {
     bool attach_redrain;
     bool attach_limit_pending;
     uint64_t attach_get_limit; /* items with seq >= this wait a drain */
-
-    /* wakeup guard: threads inside the attach op or lws_cancel_service()
-     * are counted, and destroy closes the wakeup handle only once it has
-     * set wake_closing and seen the count at zero (both seq_cst). */
-    atomic_int wake_users;
-    atomic_bool wake_closing;
 
     struct lws_system_blob blobs[LWS_SYSBLOB_TYPE_COUNT];
     struct lws__rng *rng;
