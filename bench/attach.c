@@ -9,11 +9,15 @@
 #define _GNU_SOURCE
 #include <lws-system.h>
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #define RUNS 5
@@ -42,6 +46,25 @@ struct bitem {
     long idx;
 };
 
+/* With 2+ CPUs, the loop thread runs on CPU 0 and producers on the others,
+ * for both queues alike: scheduler placement otherwise dominates the
+ * spread between runs. */
+static void pin(int loop_side)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t set;
+
+    if (n < 2 || getenv("LWS_BENCH_NOPIN"))
+        return;
+    CPU_ZERO(&set);
+    if (loop_side)
+        CPU_SET(0, &set);
+    else
+        for (long c = 1; c < n; c++)
+            CPU_SET((int)c, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
 static void record(struct bench *b, long idx)
 {
     b->lat[idx] = uv_hrtime() - b->t_sent[idx];
@@ -65,6 +88,8 @@ static void lws_item_cb(struct lws_context *cx, int tsi, void *opaque)
 static void lws_producer(void *arg)
 {
     struct bench *b = arg;
+
+    pin(0);
     const lws_system_ops_t *ops = lws_system_get_ops(b->cx);
     long per = b->items / b->threads;
 
@@ -100,6 +125,8 @@ static void base_async_cb(uv_async_t *a)
 static void base_producer(void *arg)
 {
     struct bench *b = arg;
+
+    pin(0);
     long per = b->items / b->threads;
 
     for (long i = 0; i < per; i++) {
@@ -250,6 +277,7 @@ int main(int argc, char **argv)
     if (!b.t_sent || !b.lat || !b.seen)
         return 1;
     lws_set_log_level(LLL_ERR, NULL);
+    pin(1);
     printf("bench/attach: %ld items per run, median of %d runs\n", b.items,
            RUNS);
     printf("%-8s %14s %14s %7s %10s %10s %10s %10s\n", "threads", "lws items/s",
