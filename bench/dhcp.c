@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dhcpc-harness.h"
 #include "dhcpc-netns.h"
 #include "testutil.h"
 
@@ -62,41 +63,17 @@ static long long median(long long *v, int n)
 
 static void dm_stop(void)
 {
-    if (dm_pid > 0)
-        lt_kill(dm_pid, 2000);
-    dm_pid = -1;
+    dt_dnsmasq_stop(&dm_pid);
 }
 
 static int dm_start(bool rapid)
 {
-    char a_if[64], a_lf[300], a_pid[300];
-    char *argv[] = {"dnsmasq",
-                    "-k",
-                    "--conf-file=/dev/null",
-                    "--port=0",
-                    "--bind-interfaces",
-                    a_if,
-                    "--dhcp-range=10.80.0.50,10.80.0.199,255.255.255.0,1h",
-                    a_lf,
-                    a_pid,
-                    "--no-ping",
-                    "--log-facility=-",
-                    "--log-dhcp",
-                    "--user=root",
-                    rapid ? "--dhcp-rapid-commit" : NULL,
-                    NULL};
+    const char *extra[] = {
+        "--port=0", "--dhcp-range=10.80.0.50,10.80.0.199,255.255.255.0,1h",
+        rapid ? "--dhcp-rapid-commit" : NULL, NULL};
 
-    snprintf(a_if, sizeof(a_if), "--interface=%s", np.if_srv);
-    snprintf(a_lf, sizeof(a_lf), "--dhcp-leasefile=%s/leases", tmpdir);
-    snprintf(a_pid, sizeof(a_pid), "--pid-file=%s/dnsmasq.pid", tmpdir);
-    unlink(logfile);
-    dm_pid = lt_spawn(argv, logfile, np.ns_srv);
-    if (dm_pid < 0 ||
-        !lt_wait_file_contains(logfile, "DHCP, sockets bound", 5000)) {
-        dm_stop();
-        return -1;
-    }
-    return 0;
+    return dt_dnsmasq_start(&dm_pid, np.ns_srv, np.if_srv, tmpdir, logfile,
+                            extra);
 }
 
 /* Link up/down with one ioctl: no process start inside the measurement. */
@@ -132,28 +109,15 @@ static int cb(void *opaque, lws_dhcpc_ifstate_t *is)
     return 0;
 }
 
-static void tick_cb(lws_sorted_usec_list_t *sul)
+/* Not scaled by lt_timeout_scale(): a bench, not a test. */
+static bool run_until(struct cli *c, bool (*cond)(void *), int ms)
 {
-    (void)sul;
+    return dt_service_until(c->cx, cond, c, ms, 5);
 }
 
-static bool run_until(struct cli *c, bool (*cond)(struct cli *c), int ms)
+static bool waiting_for_link(void *arg)
 {
-    static lws_sorted_usec_list_t tick;
-    long long end = lt_now_ms() + ms;
-
-    while (!cond(c)) {
-        if (lt_now_ms() > end)
-            return false;
-        lws_sul_schedule(c->cx, 0, &tick, tick_cb, 5 * LWS_US_PER_MS);
-        lws_service(c->cx, 0);
-    }
-    lws_sul_cancel(&tick);
-    return true;
-}
-
-static bool waiting_for_link(struct cli *c)
-{
+    struct cli *c = arg;
     int step;
     const char *who =
         lws_state_blocker(lws_system_get_state_manager(c->cx), &step);
@@ -161,13 +125,17 @@ static bool waiting_for_link(struct cli *c)
     return who && step == LWS_SYSTATE_DHCP; /* coldplug done, link down */
 }
 
-static bool bound(struct cli *c)
+static bool bound(void *arg)
 {
+    const struct cli *c = arg;
+
     return c->n_bound > 0;
 }
 
-static bool down(struct cli *c)
+static bool down(void *arg)
 {
+    const struct cli *c = arg;
+
     return c->n_down > 0;
 }
 

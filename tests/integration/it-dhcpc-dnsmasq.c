@@ -26,6 +26,7 @@
 
 #include <cmocka.h>
 
+#include "dhcpc-harness.h"
 #include "dhcpc-msg.h"
 #include "dhcpc-netns.h"
 #include "testutil.h"
@@ -37,61 +38,24 @@ static char tmpdir[200], leasefile[256], logfile[256], statedir[256];
 static pid_t dm_pid = -1, ch_pid = -1;
 static int saved_ns = -1;
 
-struct cli {
-    struct lws_context *cx;
-    struct lws_dhcpc_info di;
-    int events[64];
-    int n_events;
-    lws_dhcpc_ifstate_t last;
-    int bound_state_seen; /* core state at the last BOUND */
-};
-
-static void dm_stop(void)
-{
-    if (dm_pid > 0)
-        lt_kill(dm_pid, 2000);
-    dm_pid = -1;
-}
-
 /* @x1, @x2: more options, or NULL. */
-static int dm_start_with(bool rapid, char *x1, char *x2)
+static int dm_start_with(bool rapid, const char *x1, const char *x2)
 {
-    char a_if[64], a_lf[300], a_pid[300];
-    char *argv[] = {"dnsmasq",
-                    "-k",
-                    "--conf-file=/dev/null",
-                    "--no-resolv",
-                    "--no-hosts",
-                    "--address=/lws.test/10.9.8.7",
-                    "--bind-interfaces",
-                    a_if,
-                    "--dhcp-range=10.77.0.50,10.77.0.99,255.255.255.0,2m",
-                    a_lf,
-                    a_pid,
-                    "--dhcp-option=option:ntp-server,10.77.0.1",
-                    "--dhcp-option=option:T1,3",
-                    "--dhcp-option=option:T2,5",
-                    "--no-ping",
-                    "--log-dhcp",
-                    "--log-facility=-",
-                    "--user=root",
-                    rapid ? "--dhcp-rapid-commit" : "--log-dhcp",
-                    x1,
-                    x2,
-                    NULL};
+    const char *extra[] = {
+        "--no-resolv",
+        "--no-hosts",
+        "--address=/lws.test/10.9.8.7",
+        "--dhcp-range=10.77.0.50,10.77.0.99,255.255.255.0,2m",
+        "--dhcp-option=option:ntp-server,10.77.0.1",
+        "--dhcp-option=option:T1,3",
+        "--dhcp-option=option:T2,5",
+        rapid ? "--dhcp-rapid-commit" : "--log-dhcp",
+        x1,
+        x2,
+        NULL};
 
-    snprintf(a_if, sizeof(a_if), "--interface=%s", np.if_srv);
-    snprintf(a_lf, sizeof(a_lf), "--dhcp-leasefile=%s", leasefile);
-    snprintf(a_pid, sizeof(a_pid), "--pid-file=%s/dnsmasq.pid", tmpdir);
-    unlink(logfile);
-    dm_pid = lt_spawn(argv, logfile, np.ns_srv);
-    if (dm_pid < 0 ||
-        !lt_wait_file_contains(logfile, "DHCP, sockets bound", 5000)) {
-        fprintf(stderr, "dnsmasq did not start\n");
-        dm_stop();
-        return -1;
-    }
-    return 0;
+    return dt_dnsmasq_start(&dm_pid, np.ns_srv, np.if_srv, tmpdir, logfile,
+                            extra);
 }
 
 static int dm_start(bool rapid)
@@ -111,72 +75,23 @@ static int count_in_file(const char *path, const char *needle)
     return n;
 }
 
-static int cb(void *opaque, lws_dhcpc_ifstate_t *is)
+static void cli_create(struct dt_cli *c, const char *lease_dir)
 {
-    struct cli *c = opaque;
-
-    if (c->n_events < 64)
-        c->events[c->n_events++] = is->event;
-    c->last = *is;
-    return 0;
-}
-
-static void tick_cb(lws_sorted_usec_list_t *sul)
-{
-    (void)sul;
-}
-
-static bool run_until(struct cli *c, bool (*cond)(struct cli *c), int ms)
-{
-    static lws_sorted_usec_list_t tick;
-    long long end = lt_now_ms() + ms * lt_timeout_scale();
-
-    while (!cond(c)) {
-        if (lt_now_ms() > end)
-            return false;
-        lws_sul_schedule(c->cx, 0, &tick, tick_cb, 20 * LWS_US_PER_MS);
-        lws_service(c->cx, 0);
-    }
-    lws_sul_cancel(&tick);
-    return true;
-}
-
-static bool has_event(struct cli *c, int ev)
-{
-    for (int i = 0; i < c->n_events; i++)
-        if (c->events[i] == ev)
-            return true;
-    return false;
-}
-
-static bool is_bound(struct cli *c)
-{
-    return has_event(c, LWS_DHCPC_EVENT_BOUND);
-}
-
-static void cli_create(struct cli *c, const char *lease_dir)
-{
-    struct lws_context_creation_info info;
-
     memset(c, 0, sizeof(*c));
-    memset(&info, 0, sizeof(info));
     c->di.retx_base_ms = 1000;
     c->di.retx_jitter_ms = 100;
     c->di.renew_min_ms = 500;
     c->di.hostname = "lwsdut";
     c->di.lease_dir = lease_dir;
-    info.dhcpc = &c->di;
-    info.target_state = LWS_SYSTATE_DHCP;
-    c->cx = lws_create_context(&info);
-    assert_non_null(c->cx);
+    assert_int_equal(dt_cli_create(c), 0);
 }
 
-static void cli_request(struct cli *c)
+static void cli_request(struct dt_cli *c)
 {
-    assert_int_equal(lws_dhcpc_request(c->cx, np.if_cli, AF_INET, cb, c), 0);
+    assert_int_equal(dt_cli_request(c, np.if_cli), 0);
 }
 
-static void cli_destroy(struct cli *c)
+static void cli_destroy(struct dt_cli *c)
 {
     lws_context_destroy(c->cx);
     c->cx = NULL;
@@ -211,7 +126,7 @@ static struct lws *dns_cb(struct lws *wsi, const char *ads,
     return NULL;
 }
 
-static bool dns_finished(struct cli *c)
+static bool dns_finished(struct dt_cli *c)
 {
     (void)c;
     return dns_done != 0;
@@ -219,7 +134,7 @@ static bool dns_finished(struct cli *c)
 
 static void test_dhcpc_dnsmasq_dora_applies_lease(void **state)
 {
-    struct cli c;
+    struct dt_cli c;
     char out[2048], mac[32];
     lws_state_manager_t *mgr;
 
@@ -228,7 +143,7 @@ static void test_dhcpc_dnsmasq_dora_applies_lease(void **state)
     cli_create(&c, NULL);
     cli_request(&c);
     mgr = lws_system_get_state_manager(c.cx);
-    assert_true(run_until(&c, is_bound, 10000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 10000));
     assert_int_equal(c.last.state, LWS_DHCPC_STATE_BOUND);
     assert_true(c.last.ipv4 >= dt_ip("10.77.0.50") &&
                 c.last.ipv4 <= dt_ip("10.77.0.99"));
@@ -272,13 +187,13 @@ static void test_dhcpc_dnsmasq_dora_applies_lease(void **state)
     dns_result[0] = '\0';
     lws_async_dns_query(c.cx, 0, "host.lws.test", LWS_ADNS_RECORD_A, dns_cb,
                         NULL, NULL);
-    assert_true(run_until(&c, dns_finished, 5000));
+    assert_true(dt_cli_run_until(&c, dns_finished, 5000));
     assert_int_equal(dns_done, 1);
     assert_string_equal(dns_result, "10.9.8.7");
     cli_destroy(&c);
 }
 
-static bool renewed(struct cli *c)
+static bool renewed(struct dt_cli *c)
 {
     lws_dhcpc_ifstate_t is;
 
@@ -289,28 +204,28 @@ static bool renewed(struct cli *c)
 
 static void test_dhcpc_dnsmasq_renews_at_t1(void **state)
 {
-    struct cli c;
+    struct dt_cli c;
     int acks;
 
     (void)state;
     fresh_iface();
     cli_create(&c, NULL);
     cli_request(&c);
-    assert_true(run_until(&c, is_bound, 10000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 10000));
     acks = count_in_file(logfile, "DHCPACK");
     /* T1 = 3 s: a unicast REQUEST and dnsmasq's ACK restart the lease */
-    assert_true(run_until(&c, renewed, 8000));
+    assert_true(dt_cli_run_until(&c, renewed, 8000));
     assert_true(count_in_file(logfile, "DHCPACK") > acks);
     assert_true(lws_dhcpc_status(c.cx, NULL));
     cli_destroy(&c);
 }
 
-static bool released(struct cli *c)
+static bool released(struct dt_cli *c)
 {
-    return has_event(c, LWS_DHCPC_EVENT_RELEASED);
+    return dt_cli_has(c, LWS_DHCPC_EVENT_RELEASED);
 }
 
-static bool dnsmasq_saw_release(struct cli *c)
+static bool dnsmasq_saw_release(struct dt_cli *c)
 {
     (void)c;
     return count_in_file(logfile, "DHCPRELEASE") > 0;
@@ -323,7 +238,7 @@ static bool lease_gone(void *ip)
 
 static void test_dhcpc_dnsmasq_release_on_remove(void **state)
 {
-    struct cli c;
+    struct dt_cli c;
     char out[2048], ipbuf[32];
     struct in_addr ia;
 
@@ -331,7 +246,7 @@ static void test_dhcpc_dnsmasq_release_on_remove(void **state)
     fresh_iface();
     cli_create(&c, NULL);
     cli_request(&c);
-    assert_true(run_until(&c, is_bound, 10000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 10000));
     ia.s_addr = htonl(c.last.ipv4);
     snprintf(ipbuf, sizeof(ipbuf), "%s ", inet_ntoa(ia));
     assert_true(count_in_file(leasefile, ipbuf) == 1);
@@ -340,7 +255,7 @@ static void test_dhcpc_dnsmasq_release_on_remove(void **state)
     assert_int_equal(lws_dhcpc_status(c.cx, NULL), 0);
     /* dnsmasq drops the lease from its file */
     assert_true(lt_wait_file_contains(logfile, "DHCPRELEASE", 3000));
-    assert_true(run_until(&c, dnsmasq_saw_release, 1000));
+    assert_true(dt_cli_run_until(&c, dnsmasq_saw_release, 1000));
     assert_true(lt_wait_for(lease_gone, ipbuf, 3000));
     /* and the address is off the interface */
     sh_cli(out, sizeof(out), "addr");
@@ -350,7 +265,7 @@ static void test_dhcpc_dnsmasq_release_on_remove(void **state)
 
 static void test_dhcpc_dnsmasq_init_reboot_after_restart(void **state)
 {
-    struct cli c;
+    struct dt_cli c;
     uint32_t ip;
     int discovers;
     char path[300];
@@ -359,7 +274,7 @@ static void test_dhcpc_dnsmasq_init_reboot_after_restart(void **state)
     fresh_iface();
     cli_create(&c, statedir);
     cli_request(&c);
-    assert_true(run_until(&c, is_bound, 10000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 10000));
     ip = c.last.ipv4;
     cli_destroy(&c); /* no RELEASE at destroy: the lease is remembered */
     snprintf(path, sizeof(path), "%s/dhcpc-%s.lease", statedir, np.if_cli);
@@ -368,7 +283,7 @@ static void test_dhcpc_dnsmasq_init_reboot_after_restart(void **state)
     discovers = count_in_file(logfile, "DHCPDISCOVER");
     cli_create(&c, statedir);
     cli_request(&c);
-    assert_true(run_until(&c, is_bound, 10000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 10000));
     assert_int_equal(c.last.ipv4, ip);
     /* INIT-REBOOT: straight to REQUEST, no DISCOVER */
     assert_int_equal(count_in_file(logfile, "DHCPDISCOVER"), discovers);
@@ -378,11 +293,11 @@ static void test_dhcpc_dnsmasq_init_reboot_after_restart(void **state)
 /* Option 121 wins over option 3 (RFC 3442), and option 26 sets the MTU. */
 static void test_dhcpc_dnsmasq_classless_routes_and_mtu(void **state)
 {
-    struct cli c;
+    struct dt_cli c;
     char out[4096];
 
     (void)state;
-    dm_stop();
+    dt_dnsmasq_stop(&dm_pid);
     assert_int_equal(
         dm_start_with(false,
                       "--dhcp-option=121,192.168.99.0/24,10.77.0.1,"
@@ -392,7 +307,7 @@ static void test_dhcpc_dnsmasq_classless_routes_and_mtu(void **state)
     fresh_iface();
     cli_create(&c, NULL);
     cli_request(&c);
-    assert_true(run_until(&c, is_bound, 10000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 10000));
     assert_int_equal(c.last.route_count, 2);
     assert_int_equal(c.last.mtu, 1400);
     sh_cli(out, sizeof(out), "route");
@@ -403,11 +318,11 @@ static void test_dhcpc_dnsmasq_classless_routes_and_mtu(void **state)
     assert_non_null(strstr(out, "mtu 1400"));
     cli_destroy(&c);
     dt_netns_sh(np.ns_cli, NULL, 0, "ip link set %s mtu 1500", np.if_cli);
-    dm_stop();
+    dt_dnsmasq_stop(&dm_pid);
     assert_int_equal(dm_start(false), 0);
 }
 
-static bool ntp_synced(struct cli *c)
+static bool ntp_synced(struct dt_cli *c)
 {
     struct lws_ntpc_status st;
 
@@ -423,7 +338,7 @@ static void test_dhcpc_dnsmasq_ntp_server_handed_on(void **state)
     struct lws_ntpc_status st;
     char conf[300], clog[300], cfg[512], a_conf[320], buf[256];
     char *argv[] = {"chronyd", "-d", "-x", "-f", a_conf, NULL};
-    struct cli c;
+    struct dt_cli c;
 
     (void)state;
     if (!LWS_WITH_SYS_NTPCLIENT || !lt_which("chronyd", buf, sizeof(buf)))
@@ -454,8 +369,8 @@ static void test_dhcpc_dnsmasq_ntp_server_handed_on(void **state)
     c.cx = lws_create_context(&info);
     assert_non_null(c.cx);
     cli_request(&c);
-    assert_true(run_until(&c, is_bound, 10000));
-    assert_true(run_until(&c, ntp_synced, 15000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 10000));
+    assert_true(dt_cli_run_until(&c, ntp_synced, 15000));
     assert_int_equal(lws_ntpc_get_status(c.cx, &st), 0);
     assert_int_equal(st.server.sa4.sin_family, AF_INET);
     assert_int_equal(ntohl(st.server.sa4.sin_addr.s_addr), dt_ip(SRV_IP));
@@ -484,16 +399,16 @@ static int apply_op(struct lws_context *cx, const lws_dhcpc_ifstate_t *is,
     return 0;
 }
 
-static bool applied_twice(struct cli *c)
+static bool applied_twice(struct dt_cli *c)
 {
-    return is_bound(c) && op_adds >= 2;
+    return dt_cli_bound(c) && op_adds >= 2;
 }
 
 static void test_dhcpc_dnsmasq_apply_op(void **state)
 {
     struct lws_context_creation_info info;
     lws_system_ops_t ops;
-    struct cli c;
+    struct dt_cli c;
     char out[2048];
 
     (void)state;
@@ -512,8 +427,8 @@ static void test_dhcpc_dnsmasq_apply_op(void **state)
         c.cx = lws_create_context(&info);
         assert_non_null(c.cx);
         cli_request(&c);
-        assert_true(
-            run_until(&c, op_fail_first ? applied_twice : is_bound, 10000));
+        assert_true(dt_cli_run_until(
+            &c, op_fail_first ? applied_twice : dt_cli_bound, 10000));
         if (op_fail_first) {
             /* the failed apply was undone and reported, then retried */
             assert_int_equal(c.events[0], LWS_DHCPC_EVENT_APPLY_FAILED);
@@ -562,7 +477,7 @@ static int lease_save(void *user, const char *ifname,
 static void test_dhcpc_dnsmasq_lease_callbacks(void **state)
 {
     struct lws_context_creation_info info;
-    struct cli c;
+    struct dt_cli c;
     int discovers;
 
     (void)state;
@@ -579,7 +494,7 @@ static void test_dhcpc_dnsmasq_lease_callbacks(void **state)
         assert_non_null(c.cx);
         discovers = count_in_file(logfile, "DHCPDISCOVER");
         cli_request(&c);
-        assert_true(run_until(&c, is_bound, 10000));
+        assert_true(dt_cli_run_until(&c, dt_cli_bound, 10000));
         assert_int_equal(saved.ipv4, c.last.ipv4);
         assert_int_equal(saved.server, dt_ip(SRV_IP));
         assert_memory_equal(saved.mac, c.last.mac, 6);
@@ -591,12 +506,12 @@ static void test_dhcpc_dnsmasq_lease_callbacks(void **state)
     assert_int_equal(forgets, 0);
 }
 
-static bool link_down(struct cli *c)
+static bool link_down(struct dt_cli *c)
 {
-    return has_event(c, LWS_DHCPC_EVENT_LINK_DOWN);
+    return dt_cli_has(c, LWS_DHCPC_EVENT_LINK_DOWN);
 }
 
-static bool rebound_after_up(struct cli *c)
+static bool rebound_after_up(struct dt_cli *c)
 {
     bool up = false;
 
@@ -611,7 +526,7 @@ static bool rebound_after_up(struct cli *c)
 
 static void test_dhcpc_dnsmasq_link_down_up(void **state)
 {
-    struct cli c;
+    struct dt_cli c;
     char out[2048];
     int discovers;
 
@@ -619,13 +534,13 @@ static void test_dhcpc_dnsmasq_link_down_up(void **state)
     fresh_iface();
     cli_create(&c, NULL);
     cli_request(&c);
-    assert_true(run_until(&c, is_bound, 10000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 10000));
     discovers = count_in_file(logfile, "DHCPDISCOVER");
     dt_link_set(np.ns_cli, np.if_cli, false);
-    assert_true(run_until(&c, link_down, 3000));
+    assert_true(dt_cli_run_until(&c, link_down, 3000));
     assert_int_equal(c.last.state, LWS_DHCPC_STATE_LINK_DOWN);
     dt_link_set(np.ns_cli, np.if_cli, true);
-    assert_true(run_until(&c, rebound_after_up, 10000));
+    assert_true(dt_cli_run_until(&c, rebound_after_up, 10000));
     /* re-verified by INIT-REBOOT, and the route is back */
     assert_int_equal(count_in_file(logfile, "DHCPDISCOVER"), discovers);
     sh_cli(out, sizeof(out), "route");
@@ -635,20 +550,20 @@ static void test_dhcpc_dnsmasq_link_down_up(void **state)
 
 static void test_dhcpc_dnsmasq_rapid_commit(void **state)
 {
-    struct cli c;
+    struct dt_cli c;
 
     (void)state;
-    dm_stop();
+    dt_dnsmasq_stop(&dm_pid);
     assert_int_equal(dm_start(true), 0);
     fresh_iface();
     cli_create(&c, NULL);
     cli_request(&c);
-    assert_true(run_until(&c, is_bound, 10000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 10000));
     assert_int_equal(c.last.rapid_commit, 1);
     assert_int_equal(count_in_file(logfile, "DHCPOFFER"), 0);
     assert_true(count_in_file(logfile, "DHCPACK") >= 1);
     cli_destroy(&c);
-    dm_stop();
+    dt_dnsmasq_stop(&dm_pid);
     assert_int_equal(dm_start(false), 0);
 }
 
@@ -659,7 +574,7 @@ static void test_dhcpc_dnsmasq_oom_during_dora(void **state)
 {
     long allocs;
     size_t base;
-    struct cli c;
+    struct dt_cli c;
 
     (void)state;
     fresh_iface();
@@ -667,7 +582,7 @@ static void test_dhcpc_dnsmasq_oom_during_dora(void **state)
     cli_create(&c, NULL);
     cli_request(&c);
     allocs = lws__alloc_count();
-    assert_true(run_until(&c, is_bound, 10000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 10000));
     allocs = lws__alloc_count() - allocs;
     cli_destroy(&c);
     assert_int_equal(lws__heap_in_use(), base);
@@ -678,7 +593,7 @@ static void test_dhcpc_dnsmasq_oom_during_dora(void **state)
         cli_create(&c, NULL);
         cli_request(&c);
         lws__alloc_fail_nth(n);
-        ok = run_until(&c, is_bound, 10000);
+        ok = dt_cli_run_until(&c, dt_cli_bound, 10000);
         lws__alloc_fail_nth(0);
         assert_true(ok);
         cli_destroy(&c);
@@ -688,13 +603,13 @@ static void test_dhcpc_dnsmasq_oom_during_dora(void **state)
 
 static int iterations;
 
-static bool some_iterations(struct cli *c)
+static bool some_iterations(struct dt_cli *c)
 {
     (void)c;
     return ++iterations > 5;
 }
 
-static bool past_dhcp(struct cli *c)
+static bool past_dhcp(struct dt_cli *c)
 {
     return lws_system_get_state_manager(c->cx)->state >= LWS_SYSTATE_DHCP;
 }
@@ -705,7 +620,7 @@ static void test_dhcpc_dnsmasq_wait_all(void **state)
 {
     struct lws_context_creation_info info;
     lws_state_manager_t *mgr;
-    struct cli c;
+    struct dt_cli c;
     int step;
 
     (void)state;
@@ -725,14 +640,14 @@ static void test_dhcpc_dnsmasq_wait_all(void **state)
     mgr = lws_system_get_state_manager(c.cx);
     cli_request(&c);
     assert_int_equal(lws_dhcpc_request(c.cx, "lwsw0", AF_INET, NULL, NULL), 0);
-    assert_true(run_until(&c, is_bound, 10000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 10000));
     iterations = 0;
-    assert_true(run_until(&c, some_iterations, 5000));
+    assert_true(dt_cli_run_until(&c, some_iterations, 5000));
     assert_true(mgr->state < LWS_SYSTATE_DHCP);
     assert_string_equal(lws_state_blocker(mgr, &step), "dhcpc");
     assert_int_equal(step, LWS_SYSTATE_DHCP);
     assert_int_equal(lws_dhcpc_remove(c.cx, "lwsw0"), 0);
-    assert_true(run_until(&c, past_dhcp, 3000));
+    assert_true(dt_cli_run_until(&c, past_dhcp, 3000));
     cli_destroy(&c);
     dt_netns_sh(np.ns_cli, NULL, 0, "ip link del lwsw0");
 }
@@ -812,7 +727,7 @@ static int group_teardown(void **state)
     (void)state;
     dt_netns_leave(saved_ns);
     saved_ns = -1;
-    dm_stop();
+    dt_dnsmasq_stop(&dm_pid);
     if (ch_pid > 0)
         lt_kill(ch_pid, 2000);
     dt_netpair_destroy(&np);
@@ -823,12 +738,11 @@ static int group_teardown(void **state)
 
 static void on_signal(int sig)
 {
-    dm_stop();
+    dt_dnsmasq_stop(&dm_pid);
     if (ch_pid > 0)
         lt_kill(ch_pid, 500);
     dt_netpair_destroy(&np);
-    signal(sig, SIG_DFL);
-    raise(sig);
+    dt_reraise(sig);
 }
 
 int main(void)
@@ -848,18 +762,10 @@ int main(void)
         cmocka_unit_test(test_dhcpc_dnsmasq_wait_all),
         cmocka_unit_test(test_dhcpc_dnsmasq_oom_during_dora),
     };
-    char buf[256];
+    int r = dt_main_begin(true, on_signal);
 
-    if (!lt_is_root() || !lt_which("dnsmasq", buf, sizeof(buf)) ||
-        !lt_which("ip", buf, sizeof(buf))) {
-        fprintf(stderr, "skipped: needs root, dnsmasq and ip\n");
-        return LT_SKIP;
-    }
-    if (getenv("LWS_TEST_DEBUG"))
-        lws_set_log_level(
-            LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO | LLL_DEBUG, NULL);
-    signal(SIGTERM, on_signal);
-    signal(SIGINT, on_signal);
+    if (r)
+        return r;
     return cmocka_run_group_tests_name("dhcpc-dnsmasq", tests, group_setup,
                                        group_teardown);
 }

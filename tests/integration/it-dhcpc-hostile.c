@@ -27,6 +27,7 @@
 
 #include <cmocka.h>
 
+#include "dhcpc-harness.h"
 #include "dhcpc-msg.h"
 #include "dhcpc-netns.h"
 #include "testutil.h"
@@ -250,74 +251,15 @@ static int srv_get(int *what)
 
 /* ------------------------------------------------------------ client */
 
-struct cli {
-    struct lws_context *cx;
-    struct lws_dhcpc_info di;
-    int events[64];
-    int n_events;
-    lws_dhcpc_ifstate_t last;
-};
-
-static int cli_cb(void *opaque, lws_dhcpc_ifstate_t *is)
+static void cli_start(struct dt_cli *c)
 {
-    struct cli *c = opaque;
-
-    if (c->n_events < 64)
-        c->events[c->n_events++] = is->event;
-    c->last = *is;
-    return 0;
-}
-
-static void tick_cb(lws_sorted_usec_list_t *sul)
-{
-    (void)sul;
-}
-
-static bool run_until(struct cli *c, bool (*cond)(struct cli *c), int ms)
-{
-    static lws_sorted_usec_list_t tick;
-    long long end = lt_now_ms() + ms * lt_timeout_scale();
-
-    while (!cond(c)) {
-        if (lt_now_ms() > end)
-            return false;
-        lws_sul_schedule(c->cx, 0, &tick, tick_cb, 20 * LWS_US_PER_MS);
-        lws_service(c->cx, 0);
-    }
-    lws_sul_cancel(&tick);
-    return true;
-}
-
-static int count_event(struct cli *c, int ev)
-{
-    int n = 0;
-
-    for (int i = 0; i < c->n_events; i++)
-        n += c->events[i] == ev;
-    return n;
-}
-
-static bool is_bound(struct cli *c)
-{
-    return count_event(c, LWS_DHCPC_EVENT_BOUND) > 0;
-}
-
-static void cli_start(struct cli *c)
-{
-    struct lws_context_creation_info info;
-
     dt_netns_sh(np.ns_cli, NULL, 0, "ip addr flush dev %s", np.if_cli);
     memset(c, 0, sizeof(*c));
-    memset(&info, 0, sizeof(info));
     c->di.retx_base_ms = 300;
     c->di.retx_jitter_ms = 50;
     c->di.renew_min_ms = 200;
-    info.dhcpc = &c->di;
-    info.target_state = LWS_SYSTATE_DHCP;
-    c->cx = lws_create_context(&info);
-    assert_non_null(c->cx);
-    assert_int_equal(lws_dhcpc_request(c->cx, np.if_cli, AF_INET, cli_cb, c),
-                     0);
+    assert_int_equal(dt_cli_create(c), 0);
+    assert_int_equal(dt_cli_request(c, np.if_cli), 0);
 }
 
 static bool addr_on_iface(void)
@@ -329,7 +271,7 @@ static bool addr_on_iface(void)
     return strstr(out, "inet " POOL_IP "/24") != NULL;
 }
 
-static int cur_state(struct cli *c)
+static int cur_state(struct dt_cli *c)
 {
     lws_dhcpc_ifstate_t is;
 
@@ -339,27 +281,27 @@ static int cur_state(struct cli *c)
 
 /* ------------------------------------------------------------- tests */
 
-static bool expired(struct cli *c)
+static bool expired(struct dt_cli *c)
 {
-    return count_event(c, LWS_DHCPC_EVENT_EXPIRED) > 0;
+    return dt_cli_count(c, LWS_DHCPC_EVENT_EXPIRED) > 0;
 }
 
 static void test_dhcpc_hostile_short_lease_runs_out(void **state)
 {
-    struct cli c;
+    struct dt_cli c;
     long long t0;
 
     (void)state;
     srv_set(M_GOOD, 6, 2, 4);
     cli_start(&c);
-    assert_true(run_until(&c, is_bound, 5000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 5000));
     assert_int_equal(c.last.t1_secs, 2);
     assert_true(addr_on_iface());
     t0 = lt_now_ms();
     /* from now on nobody answers: RENEWING (unicast) at T1, REBINDING
      * (broadcast) at T2, expiry at 6 s */
     srv_set(M_SILENT, 6, 2, 4);
-    assert_true(run_until(&c, expired, 10000));
+    assert_true(dt_cli_run_until(&c, expired, 10000));
     assert_true(lt_now_ms() - t0 >= 5000);
     assert_true(srv_get(&srv.renew_unicast) >= 1);
     assert_true(srv_get(&srv.rebind_bcast) >= 1);
@@ -370,7 +312,7 @@ static void test_dhcpc_hostile_short_lease_runs_out(void **state)
     lws_context_destroy(c.cx);
 }
 
-static bool saw_discovers(struct cli *c)
+static bool saw_discovers(struct dt_cli *c)
 {
     (void)c;
     return srv_get(&srv.discovers) >= 3;
@@ -378,12 +320,12 @@ static bool saw_discovers(struct cli *c)
 
 static void test_dhcpc_hostile_bad_offers_refused(void **state)
 {
-    struct cli c;
+    struct dt_cli c;
 
     (void)state;
     srv_set(M_BAD, 60, 0, 0);
     cli_start(&c);
-    assert_true(run_until(&c, saw_discovers, 8000));
+    assert_true(dt_cli_run_until(&c, saw_discovers, 8000));
     assert_int_equal(c.n_events, 0);
     assert_int_equal(cur_state(&c), LWS_DHCPC_STATE_SELECTING);
     assert_int_equal(srv_get(&srv.requests), 0);
@@ -391,33 +333,33 @@ static void test_dhcpc_hostile_bad_offers_refused(void **state)
     /* the system state is still held at DHCP */
     assert_true(lws_system_get_state_manager(c.cx)->state < LWS_SYSTATE_DHCP);
     srv_set(M_GOOD, 60, 0, 0);
-    assert_true(run_until(&c, is_bound, 8000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 8000));
     assert_true(addr_on_iface());
     lws_context_destroy(c.cx);
 }
 
-static bool saw_renewals(struct cli *c)
+static bool saw_renewals(struct dt_cli *c)
 {
     (void)c;
     return srv_get(&srv.requests) >= 4;
 }
 
-static bool naked(struct cli *c)
+static bool naked(struct dt_cli *c)
 {
-    return count_event(c, LWS_DHCPC_EVENT_NAK) > 0;
+    return dt_cli_count(c, LWS_DHCPC_EVENT_NAK) > 0;
 }
 
 static void test_dhcpc_hostile_bad_acks_keep_lease(void **state)
 {
-    struct cli c;
+    struct dt_cli c;
 
     (void)state;
     srv_set(M_GOOD, 30, 1, 3);
     cli_start(&c);
-    assert_true(run_until(&c, is_bound, 5000));
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 5000));
     srv_set(M_BAD, 30, 1, 3);
     /* renewals at 1 s and 2 s, rebinding from 3 s, all answered badly */
-    assert_true(run_until(&c, saw_renewals, 8000));
+    assert_true(dt_cli_run_until(&c, saw_renewals, 8000));
     /* nothing accepted, nothing lost */
     assert_int_equal(c.n_events, 1);
     assert_true(cur_state(&c) == LWS_DHCPC_STATE_RENEWING ||
@@ -426,7 +368,7 @@ static void test_dhcpc_hostile_bad_acks_keep_lease(void **state)
     assert_int_equal(lws_dhcpc_status(c.cx, NULL), 1);
     /* a NAK from our own server is honoured: address removed */
     srv_set(M_NAK, 30, 1, 3);
-    assert_true(run_until(&c, naked, 8000));
+    assert_true(dt_cli_run_until(&c, naked, 8000));
     assert_false(addr_on_iface());
     assert_int_equal(lws_dhcpc_status(c.cx, NULL), 0);
     lws_context_destroy(c.cx);
@@ -456,8 +398,7 @@ static int group_teardown(void **state)
 static void on_signal(int sig)
 {
     dt_netpair_destroy(&np);
-    signal(sig, SIG_DFL);
-    raise(sig);
+    dt_reraise(sig);
 }
 
 int main(void)
@@ -467,17 +408,10 @@ int main(void)
         cmocka_unit_test(test_dhcpc_hostile_bad_offers_refused),
         cmocka_unit_test(test_dhcpc_hostile_bad_acks_keep_lease),
     };
-    char buf[256];
+    int r = dt_main_begin(false, on_signal);
 
-    if (!lt_is_root() || !lt_which("ip", buf, sizeof(buf))) {
-        fprintf(stderr, "skipped: needs root and ip\n");
-        return LT_SKIP;
-    }
-    if (getenv("LWS_TEST_DEBUG"))
-        lws_set_log_level(
-            LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO | LLL_DEBUG, NULL);
-    signal(SIGTERM, on_signal);
-    signal(SIGINT, on_signal);
+    if (r)
+        return r;
     return cmocka_run_group_tests_name("dhcpc-hostile", tests, group_setup,
                                        group_teardown);
 }

@@ -15,16 +15,8 @@
 #include <stdlib.h>
 
 #include "ntpc-chrony.h"
+#include "ntpc-loop.h"
 #include "testutil.h"
-
-#define CHECK(c)                                                               \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #c);                                                       \
-            exit(1);                                                           \
-        }                                                                      \
-    } while (0)
 
 static int clock_calls;
 static lws_usec_t clock_last_us, clock_wall_at;
@@ -37,33 +29,11 @@ static int rec_set_clock(lws_usec_t us)
     return 0;
 }
 
-static lws_sorted_usec_list_t beat;
-
-static void beat_cb(lws_sorted_usec_list_t *sul)
-{
-    lws_sul_schedule(sul->cx, 0, sul, beat_cb, 5 * LWS_US_PER_MS);
-}
-
-typedef bool (*cond_t)(struct lws_context *cx, void *arg);
-
-static bool run_until(struct lws_context *cx, cond_t cond, void *arg,
-                      int timeout_ms)
-{
-    long long end = lt_now_ms() + timeout_ms * lt_timeout_scale();
-
-    memset(&beat, 0, sizeof(beat));
-    lws_sul_schedule(cx, 0, &beat, beat_cb, 5 * LWS_US_PER_MS);
-    while (!cond(cx, arg) && lt_now_ms() < end)
-        lws_service(cx, 0);
-    lws_sul_cancel(&beat);
-    return cond(cx, arg);
-}
-
 static struct lws__ntpc_stats stats(struct lws_context *cx)
 {
     struct lws__ntpc_stats st;
 
-    CHECK(!lws__ntpc_get_stats(cx, &st));
+    NTPC_CHECK(!lws__ntpc_get_stats(cx, &st));
     return st;
 }
 
@@ -108,7 +78,7 @@ int main(void)
     r = ntpc_chrony_setup(&ch);
     if (r)
         return r == LT_SKIP ? LT_SKIP : 1;
-    CHECK(!ntpc_chrony_start(&ch));
+    NTPC_CHECK(!ntpc_chrony_start(&ch));
 
     memset(&ni, 0, sizeof(ni));
     ni.servers = servers;
@@ -120,19 +90,19 @@ int main(void)
     info.ntpc = &ni;
     info.system_ops = &ops;
     cx = lws_create_context(&info);
-    CHECK(cx);
+    NTPC_CHECK(cx);
 
     /* 1. First sync: a burst, then TIME_VALID passes. */
-    CHECK(run_until(cx, operational, NULL, 5000));
-    CHECK(clock_calls == 1);
-    CHECK(!lws_ntpc_get_status(cx, &st));
-    CHECK(st.stratum == 10);
-    CHECK(ntohs(st.server.sa4.sin_port) == 123);
+    NTPC_CHECK(ntpc_run_until(cx, operational, NULL, 5000));
+    NTPC_CHECK(clock_calls == 1);
+    NTPC_CHECK(!lws_ntpc_get_status(cx, &st));
+    NTPC_CHECK(st.stratum == 10);
+    NTPC_CHECK(ntohs(st.server.sa4.sin_port) == 123);
     /* chronyd serves this machine's own clock, so the true offset is 0 and
      * the error of a sample is bounded by half its round trip. */
-    CHECK(llabs(st.offset_us) <= st.delay_us / 2 + 500);
-    CHECK(llabs(clock_last_us - clock_wall_at) < 20000);
-    CHECK(stats(cx).sent >= 4);
+    NTPC_CHECK(llabs(st.offset_us) <= st.delay_us / 2 + 500);
+    NTPC_CHECK(llabs(clock_last_us - clock_wall_at) < 20000);
+    NTPC_CHECK(stats(cx).sent >= 4);
     fprintf(stderr, "first sync: offset %lld us, delay %lld us\n",
             (long long)st.offset_us, (long long)st.delay_us);
 
@@ -140,10 +110,10 @@ int main(void)
     for (int i = 0; i < ROUNDS; i++) {
         want = stats(cx).syncs + 1;
         lws_ntpc_trigger(cx);
-        CHECK(run_until(cx, syncs_at_least, &want, 3000));
-        CHECK(!lws_ntpc_get_status(cx, &st));
+        NTPC_CHECK(ntpc_run_until(cx, syncs_at_least, &want, 3000));
+        NTPC_CHECK(!lws_ntpc_get_status(cx, &st));
         ours[i] = st.offset_us;
-        CHECK(!ntpc_ref_offset_us(&ch, &ref[i]));
+        NTPC_CHECK(!ntpc_ref_offset_us(&ch, &ref[i]));
     }
     qsort(ours, ROUNDS, sizeof(ours[0]), cmp64);
     qsort(ref, ROUNDS, sizeof(ref[0]), cmp64);
@@ -152,24 +122,25 @@ int main(void)
             (long long)ours[ROUNDS / 2], (long long)ref[ROUNDS / 2]);
     /* The bench holds the 200 us target; here, under sanitizers and a
      * loaded machine, 5 ms still catches any scaling or formula error. */
-    CHECK(llabs(diff) < 5000);
+    NTPC_CHECK(llabs(diff) < 5000);
 
     /* 3. Server down: the client times out, backs off, retries. */
     ntpc_chrony_stop(&ch);
     uint32_t syncs = stats(cx).syncs, sent = stats(cx).sent;
     want = stats(cx).server_switches + 3;
     lws_ntpc_trigger(cx);
-    CHECK(run_until(cx, switches_at_least, &want, 8000));
-    CHECK(stats(cx).syncs == syncs);
-    CHECK(stats(cx).sent >= sent + 6);
-    CHECK(lws_system_get_state_manager(cx)->state == LWS_SYSTATE_OPERATIONAL);
+    NTPC_CHECK(ntpc_run_until(cx, switches_at_least, &want, 8000));
+    NTPC_CHECK(stats(cx).syncs == syncs);
+    NTPC_CHECK(stats(cx).sent >= sent + 6);
+    NTPC_CHECK(lws_system_get_state_manager(cx)->state ==
+               LWS_SYSTATE_OPERATIONAL);
 
     /* 4. Server back: the next retry syncs. */
-    CHECK(!ntpc_chrony_start(&ch));
+    NTPC_CHECK(!ntpc_chrony_start(&ch));
     want = syncs + 1;
-    CHECK(run_until(cx, syncs_at_least, &want, 5000));
-    CHECK(!lws_ntpc_get_status(cx, &st));
-    CHECK(llabs(st.offset_us) <= st.delay_us / 2 + 500);
+    NTPC_CHECK(ntpc_run_until(cx, syncs_at_least, &want, 5000));
+    NTPC_CHECK(!lws_ntpc_get_status(cx, &st));
+    NTPC_CHECK(llabs(st.offset_us) <= st.delay_us / 2 + 500);
 
     /* 5. A server 2.5 s ahead (chronyd under libfaketime, when
      * installed): both clients must see +2.5 s and agree. */
@@ -179,16 +150,16 @@ int main(void)
         fprintf(stderr, "libfaketime not installed: shifted server check "
                         "skipped\n");
     else {
-        CHECK(!r);
+        NTPC_CHECK(!r);
         want = stats(cx).syncs + 1;
         lws_ntpc_trigger(cx);
-        CHECK(run_until(cx, syncs_at_least, &want, 5000));
-        CHECK(!lws_ntpc_get_status(cx, &st));
-        CHECK(llabs(st.offset_us - 2500000) <= st.delay_us / 2 + 500);
-        CHECK(!ntpc_ref_offset_us(&ch, &ref[0]));
+        NTPC_CHECK(ntpc_run_until(cx, syncs_at_least, &want, 5000));
+        NTPC_CHECK(!lws_ntpc_get_status(cx, &st));
+        NTPC_CHECK(llabs(st.offset_us - 2500000) <= st.delay_us / 2 + 500);
+        NTPC_CHECK(!ntpc_ref_offset_us(&ch, &ref[0]));
         fprintf(stderr, "shifted server: ours %lld us, reference %lld us\n",
                 (long long)st.offset_us, (long long)ref[0]);
-        CHECK(llabs(st.offset_us - ref[0]) < 5000);
+        NTPC_CHECK(llabs(st.offset_us - ref[0]) < 5000);
     }
 
     lws_context_destroy(cx);

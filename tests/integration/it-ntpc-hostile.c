@@ -13,17 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ntpc-loop.h"
 #include "ntpc-server.h"
 #include "testutil.h"
-
-#define CHECK(c)                                                               \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #c);                                                       \
-            exit(1);                                                           \
-        }                                                                      \
-    } while (0)
 
 #define NS 1000000000ll
 
@@ -38,33 +30,11 @@ static int rec_set_clock(lws_usec_t us)
 
 static const lws_system_ops_t ops = {.set_clock = rec_set_clock};
 
-static lws_sorted_usec_list_t beat;
-
-static void beat_cb(lws_sorted_usec_list_t *sul)
-{
-    lws_sul_schedule(sul->cx, 0, sul, beat_cb, 5 * LWS_US_PER_MS);
-}
-
-typedef bool (*cond_t)(struct lws_context *cx, void *arg);
-
-static bool run_until(struct lws_context *cx, cond_t cond, void *arg,
-                      int timeout_ms)
-{
-    long long end = lt_now_ms() + timeout_ms * lt_timeout_scale();
-
-    memset(&beat, 0, sizeof(beat));
-    lws_sul_schedule(cx, 0, &beat, beat_cb, 5 * LWS_US_PER_MS);
-    while (!cond(cx, arg) && lt_now_ms() < end)
-        lws_service(cx, 0);
-    lws_sul_cancel(&beat);
-    return cond(cx, arg);
-}
-
 static struct lws__ntpc_stats stats(struct lws_context *cx)
 {
     struct lws__ntpc_stats st;
 
-    CHECK(!lws__ntpc_get_stats(cx, &st));
+    NTPC_CHECK(!lws__ntpc_get_stats(cx, &st));
     return st;
 }
 
@@ -134,11 +104,11 @@ static void hostile_then_good(void)
     uint32_t one = 1;
     int step = -1;
 
-    CHECK(srv);
+    NTPC_CHECK(srv);
     snprintf(sv, sizeof(sv), "127.0.0.1:%d", ntps_port(srv));
     ntps_set_mode(srv, NTPS_SILENT);
     cx = mk(servers);
-    CHECK(cx);
+    NTPC_CHECK(cx);
     for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
         struct vwait w = {hostile[i].verdict,
                           stats(cx).verdicts[hostile[i].verdict] + 2};
@@ -148,27 +118,28 @@ static void hostile_then_good(void)
         /* Seen and refused twice (the RATE kiss ends its round: once). */
         if (hostile[i].mode == NTPS_KOD_RATE)
             w.at_least--;
-        CHECK(run_until(cx, verdict_count, &w, 4000));
+        NTPC_CHECK(ntpc_run_until(cx, verdict_count, &w, 4000));
         fprintf(stderr, "%-12s refused as %s\n",
                 ntps_mode_name(hostile[i].mode),
                 lws__ntp_verdict_name(hostile[i].verdict));
-        CHECK(clock_calls == 0);
-        CHECK(stats(cx).syncs == 0);
+        NTPC_CHECK(clock_calls == 0);
+        NTPC_CHECK(stats(cx).syncs == 0);
         who = lws_state_blocker(lws_system_get_state_manager(cx), &step);
-        CHECK(who && !strcmp(who, "ntpclient"));
-        CHECK(step == LWS_SYSTATE_TIME_VALID);
+        NTPC_CHECK(who && !strcmp(who, "ntpclient"));
+        NTPC_CHECK(step == LWS_SYSTATE_TIME_VALID);
     }
-    CHECK(lws_ntpc_get_status(cx, &st) == -EAGAIN);
+    NTPC_CHECK(lws_ntpc_get_status(cx, &st) == -EAGAIN);
 
     /* A good reply (with an extension field) still syncs. */
     ntps_set_mode(srv, NTPS_WITH_EXT);
     lws_ntpc_trigger(cx);
-    CHECK(run_until(cx, syncs_at_least, &one, 3000));
-    CHECK(clock_calls == 1);
-    CHECK(!lws_ntpc_get_status(cx, &st));
-    CHECK(llabs(st.offset_us - 1500000) < 50000);
-    CHECK(lws_state_blocker(lws_system_get_state_manager(cx), NULL) == NULL ||
-          lws_system_get_state_manager(cx)->state > LWS_SYSTATE_TIME_VALID);
+    NTPC_CHECK(ntpc_run_until(cx, syncs_at_least, &one, 3000));
+    NTPC_CHECK(clock_calls == 1);
+    NTPC_CHECK(!lws_ntpc_get_status(cx, &st));
+    NTPC_CHECK(llabs(st.offset_us - 1500000) < 50000);
+    NTPC_CHECK(
+        lws_state_blocker(lws_system_get_state_manager(cx), NULL) == NULL ||
+        lws_system_get_state_manager(cx)->state > LWS_SYSTATE_TIME_VALID);
     lws_context_destroy(cx);
     ntps_stop(srv);
 }
@@ -183,31 +154,32 @@ static void kod_drops(enum ntps_mode mode)
     const char *const servers[] = {s1, s2, NULL};
     uint32_t one = 1, two = 2, bad_reqs;
 
-    CHECK(bad && good);
+    NTPC_CHECK(bad && good);
     ntps_set_mode(bad, mode);
     snprintf(s1, sizeof(s1), "127.0.0.1:%d", ntps_port(bad));
     snprintf(s2, sizeof(s2), "127.0.0.1:%d", ntps_port(good));
     clock_calls = 0;
     cx = mk(servers);
-    CHECK(cx);
-    CHECK(run_until(cx, syncs_at_least, &one, 3000));
-    CHECK(!lws_ntpc_get_status(cx, &st));
-    CHECK(ntohs(st.server.sa4.sin_port) == ntps_port(good));
-    CHECK(llabs(st.offset_us - 700000) < 50000);
-    CHECK(ntps_requests(bad) == 1);
-    CHECK(stats(cx).verdicts[mode == NTPS_KOD_DENY ? LWS__NTP_V_KOD_DENY
-                                                   : LWS__NTP_V_KOD_RSTR] == 1);
+    NTPC_CHECK(cx);
+    NTPC_CHECK(ntpc_run_until(cx, syncs_at_least, &one, 3000));
+    NTPC_CHECK(!lws_ntpc_get_status(cx, &st));
+    NTPC_CHECK(ntohs(st.server.sa4.sin_port) == ntps_port(good));
+    NTPC_CHECK(llabs(st.offset_us - 700000) < 50000);
+    NTPC_CHECK(ntps_requests(bad) == 1);
+    NTPC_CHECK(
+        stats(cx).verdicts[mode == NTPS_KOD_DENY ? LWS__NTP_V_KOD_DENY
+                                                 : LWS__NTP_V_KOD_RSTR] == 1);
     /* Even when the good one fails and the list wraps, the dropped
      * server is never asked again. */
     ntps_set_mode(good, NTPS_SILENT);
     bad_reqs = ntps_requests(bad);
     lws_ntpc_trigger(cx);
     uint32_t sw = stats(cx).server_switches + 2;
-    CHECK(run_until(cx, switches_at_least, &sw, 3000));
-    CHECK(ntps_requests(bad) == bad_reqs);
+    NTPC_CHECK(ntpc_run_until(cx, switches_at_least, &sw, 3000));
+    NTPC_CHECK(ntps_requests(bad) == bad_reqs);
     ntps_set_mode(good, NTPS_GOOD);
-    CHECK(run_until(cx, syncs_at_least, &two, 3000));
-    CHECK(ntps_requests(bad) == bad_reqs);
+    NTPC_CHECK(ntpc_run_until(cx, syncs_at_least, &two, 3000));
+    NTPC_CHECK(ntps_requests(bad) == bad_reqs);
     fprintf(stderr, "%s: server dropped, next one used\n",
             ntps_mode_name(mode));
     lws_context_destroy(cx);
