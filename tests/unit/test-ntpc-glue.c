@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ntpc-loop.h"
 #include "ntpc-server.h"
 #include "testutil.h"
 
@@ -64,29 +65,6 @@ static void rec_sync_cb(struct lws_context *cx, int status,
 }
 
 static const lws_system_ops_t rec_ops = {.set_clock = rec_set_clock};
-
-/* A 5 ms heartbeat keeps lws_service() returning while we wait. */
-static lws_sorted_usec_list_t beat;
-
-static void beat_cb(lws_sorted_usec_list_t *sul)
-{
-    lws_sul_schedule(sul->cx, 0, sul, beat_cb, 5 * LWS_US_PER_MS);
-}
-
-typedef bool (*cond_t)(struct lws_context *cx, void *arg);
-
-static bool run_until(struct lws_context *cx, cond_t cond, void *arg,
-                      int timeout_ms)
-{
-    long long end = lt_now_ms() + timeout_ms * lt_timeout_scale();
-
-    memset(&beat, 0, sizeof(beat));
-    lws_sul_schedule(cx, 0, &beat, beat_cb, 5 * LWS_US_PER_MS);
-    while (!cond(cx, arg) && lt_now_ms() < end)
-        lws_service(cx, 0);
-    lws_sul_cancel(&beat);
-    return cond(cx, arg);
-}
 
 static bool state_at_least(struct lws_context *cx, void *arg)
 {
@@ -159,7 +137,7 @@ static void test_ntpc_glue_plausible_clock_no_traffic(void **state)
 
     (void)state;
     assert_non_null(cx);
-    assert_true(run_until(cx, state_at_least, &op, 2000));
+    assert_true(ntpc_run_until(cx, state_at_least, &op, 2000));
     assert_int_equal(lws__ntpc_get_stats(cx, &st), 0);
     assert_int_equal(st.sent, 0);
     assert_int_equal(st.dns_lookups, 0);
@@ -194,9 +172,9 @@ static void test_ntpc_glue_always_hold_until_sync(void **state)
     assert_non_null(cx);
     /* Held at TIME_VALID while the server is silent. */
     int tv = LWS_SYSTATE_TIME_VALID - 1;
-    assert_true(run_until(cx, state_at_least, &tv, 2000));
+    assert_true(ntpc_run_until(cx, state_at_least, &tv, 2000));
     struct reqs_arg ra = {srv, ntps_requests(srv) + 3};
-    assert_true(run_until(cx, requests_at_least, &ra, 3000));
+    assert_true(ntpc_run_until(cx, requests_at_least, &ra, 3000));
     who = lws_state_blocker(lws_system_get_state_manager(cx), &blk);
     assert_non_null(who);
     assert_string_equal(who, "ntpclient");
@@ -204,7 +182,7 @@ static void test_ntpc_glue_always_hold_until_sync(void **state)
     assert_int_equal(rec.calls, 0);
 
     ntps_set_mode(srv, NTPS_GOOD);
-    assert_true(run_until(cx, state_at_least, &op, 3000));
+    assert_true(ntpc_run_until(cx, state_at_least, &op, 3000));
     assert_int_equal(rec.calls, 1);
     /* set_clock got the server's time: wall + 5 s */
     assert_true(llabs(rec.last_us - (rec.wall_at_call + 5000000)) < 50000);
@@ -221,7 +199,7 @@ static void test_ntpc_glue_always_hold_until_sync(void **state)
     /* A trigger re-syncs at once. */
     lws_ntpc_trigger(cx);
     assert_int_equal(rec.calls, 1); /* never inside the call */
-    assert_true(run_until(cx, syncs_at_least, &two, 2000));
+    assert_true(ntpc_run_until(cx, syncs_at_least, &two, 2000));
     assert_int_equal(rec.calls, 2);
     lws_context_destroy(cx);
     ntps_stop(srv);
@@ -248,7 +226,7 @@ static void test_ntpc_glue_floor_refuses_then_syncs(void **state)
     cx = mk(&ni, &rec_ops);
     assert_non_null(cx);
     /* The server says "now", which is before the floor: refused. */
-    assert_true(run_until(cx, verdict_seen, &v, 3000));
+    assert_true(ntpc_run_until(cx, verdict_seen, &v, 3000));
     assert_int_equal(rec.calls, 0);
     assert_true(lws_system_get_state_manager(cx)->state <
                 LWS_SYSTATE_TIME_VALID);
@@ -258,7 +236,7 @@ static void test_ntpc_glue_floor_refuses_then_syncs(void **state)
     /* A server past the floor is believed and releases the gate. */
     ntps_set_base(srv, (fl + 86400) * NS);
     lws_ntpc_trigger(cx);
-    assert_true(run_until(cx, state_at_least, &op, 3000));
+    assert_true(ntpc_run_until(cx, state_at_least, &op, 3000));
     assert_int_equal(rec.calls, 1);
     assert_true(llabs(rec.last_us - (fl + 86400) * LWS_US_PER_SEC) <
                 2 * LWS_US_PER_SEC);
@@ -279,7 +257,7 @@ static void test_ntpc_glue_never_hold(void **state)
     ni.time_policy = LWS_NTPC_TIME_NEVER_HOLD;
     cx = mk(&ni, &rec_ops);
     assert_non_null(cx);
-    assert_true(run_until(cx, state_at_least, &op, 2000));
+    assert_true(ntpc_run_until(cx, state_at_least, &op, 2000));
     assert_int_equal(lws__ntpc_get_stats(cx, &st), 0);
     assert_int_equal(st.sent + st.dns_lookups, 0);
     lws_context_destroy(cx);
@@ -307,7 +285,7 @@ static void test_ntpc_glue_blob_server(void **state)
     lws_system_blob_direct_set(
         lws_system_get_blob(cx, LWS_SYSBLOB_TYPE_NTP_SERVER, 0),
         (const uint8_t *)sv, strlen(sv));
-    assert_true(run_until(cx, syncs_at_least, &one, 3000));
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 3000));
     assert_int_equal(lws_ntpc_get_status(cx, &s), 0);
     assert_true(llabs(s.offset_us + 3000000) < 50000);
     lws_context_destroy(cx);
@@ -329,23 +307,23 @@ static void test_ntpc_glue_dhcp_and_link(void **state)
     ni.port = (uint16_t)ntps_port(srv);
     cx = mk(&ni, &rec_ops);
     assert_non_null(cx);
-    assert_true(run_until(cx, state_at_least, &op, 2000));
+    assert_true(ntpc_run_until(cx, state_at_least, &op, 2000));
     assert_int_equal(lws__ntpc_get_stats(cx, &st), 0);
     assert_int_equal(st.sent, 0);
     /* A link-up with no server does nothing. */
     lws__ntpc_link_changed(cx, true);
 
     assert_int_equal(lws__ntpc_dhcp_servers(cx, "eth9", &lo, 1), 0);
-    assert_true(run_until(cx, syncs_at_least, &one, 3000));
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 3000));
     /* The same list again changes nothing; a link-up re-syncs. */
     assert_int_equal(lws__ntpc_dhcp_servers(cx, "eth9", &lo, 1), 0);
     lws__ntpc_link_changed(cx, false);
     lws__ntpc_link_changed(cx, true);
-    assert_true(run_until(cx, syncs_at_least, &two, 3000));
+    assert_true(ntpc_run_until(cx, syncs_at_least, &two, 3000));
     /* A new list re-syncs. */
     uint32_t two_addrs[2] = {0x7f000001, 0x7f000001};
     assert_int_equal(lws__ntpc_dhcp_servers(cx, "eth9", two_addrs, 2), 0);
-    assert_true(run_until(cx, syncs_at_least, &three, 3000));
+    assert_true(ntpc_run_until(cx, syncs_at_least, &three, 3000));
     assert_int_equal(lws__ntpc_dhcp_servers(cx, NULL, &lo, 1), -EINVAL);
     assert_int_equal(lws__ntpc_dhcp_servers(cx, "eth9", NULL, 1), -EINVAL);
     assert_int_equal(lws__ntpc_dhcp_servers(cx, "eth9", NULL, 0), 0);
@@ -397,12 +375,12 @@ static void test_ntpc_glue_stamp_raises_floor(void **state)
     ni.clock_stamp_path = path;
     cx = mk(&ni, &rec_ops);
     assert_non_null(cx);
-    assert_true(run_until(cx, verdict_seen, &v, 3000));
+    assert_true(ntpc_run_until(cx, verdict_seen, &v, 3000));
     lws_ntpc_get_status(cx, &s);
     assert_int_equal(s.floor_us, fl * LWS_US_PER_SEC);
     ntps_set_base(srv, (fl + 1000) * NS);
     lws_ntpc_trigger(cx);
-    assert_true(run_until(cx, state_at_least, &op, 3000));
+    assert_true(ntpc_run_until(cx, state_at_least, &op, 3000));
     lws_context_destroy(cx);
     /* Saved after the sync and at destroy: the floor + 1000 s or later. */
     assert_true(lt_read_file(path, buf, sizeof(buf)) > 0);
@@ -416,7 +394,7 @@ static void test_ntpc_glue_stamp_raises_floor(void **state)
     assert_non_null(cx);
     lws_ntpc_get_status(cx, &s);
     assert_int_equal(s.floor_us, lws__ntpc_build_floor_us());
-    assert_true(run_until(cx, syncs_at_least, &one, 3000));
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 3000));
     lws_context_destroy(cx);
 
     /* The ops: load raises the floor, save is called after syncs. */
@@ -430,7 +408,7 @@ static void test_ntpc_glue_stamp_raises_floor(void **state)
     assert_int_equal(s.floor_us, op_stamp > lws__ntpc_build_floor_us()
                                      ? op_stamp
                                      : lws__ntpc_build_floor_us());
-    assert_true(run_until(cx, syncs_at_least, &one, 3000));
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 3000));
     assert_true(op_saves >= 1);
     assert_true(llabs(op_stamp - lws__wall_usecs()) < LWS_US_PER_SEC);
     lws_context_destroy(cx);
@@ -460,7 +438,7 @@ static void test_ntpc_glue_report_only(void **state)
      * validated report still releases TIME_VALID. */
     cx = mk(&ni, NULL);
     assert_non_null(cx);
-    assert_true(run_until(cx, state_at_least, &op, 3000));
+    assert_true(ntpc_run_until(cx, state_at_least, &op, 3000));
     assert_int_equal(lws_ntpc_get_status(cx, &s), 0);
     assert_true(llabs(s.offset_us - 2000000) < 50000);
     assert_int_equal(s.server.sa6.sin6_family, AF_INET6);
@@ -488,7 +466,7 @@ static void test_ntpc_glue_name_through_dns(void **state)
     base_info(&ni, servers);
     cx = mk(&ni, &rec_ops);
     assert_non_null(cx);
-    assert_true(run_until(cx, syncs_at_least, &one, 5000));
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 5000));
     assert_int_equal(lws__ntpc_get_stats(cx, &st), 0);
     assert_true(st.dns_lookups >= 1);
     lws_context_destroy(cx);
@@ -543,7 +521,7 @@ static void test_ntpc_glue_unresolvable_then_next(void **state)
     /* Let the first lookup start, then change the list under it. */
     lws_service(cx, 0);
     assert_int_equal(lws__ntpc_dhcp_servers(cx, "eth7", &lo, 1), 0);
-    assert_true(run_until(cx, syncs_at_least, &one, 5000));
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 5000));
     assert_int_equal(lws_ntpc_get_status(cx, &st), 0);
     assert_int_equal(ntohs(st.server.sa4.sin_port), ntps_port(srv));
     assert_int_equal(lws__ntpc_get_stats(cx, &sts), 0);
@@ -665,7 +643,7 @@ static void test_ntpc_glue_oom(void **state)
     }
     assert_non_null(cx);
     assert_true(nth > 1);
-    assert_true(run_until(cx, syncs_at_least, &one, 3000));
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 3000));
     lws_context_destroy(cx);
 
     /* Failures while running (sockets, stamps): no crash, no leak. */
@@ -673,7 +651,7 @@ static void test_ntpc_glue_oom(void **state)
         cx = mk(&ni, &rec_ops);
         assert_non_null(cx);
         lws__alloc_fail_nth(nth);
-        run_until(cx, syncs_at_least, &one, 300);
+        ntpc_run_until(cx, syncs_at_least, &one, 300);
         lws__alloc_fail_nth(0);
         lws_context_destroy(cx);
     }
