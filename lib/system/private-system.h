@@ -218,12 +218,17 @@ struct lws_context {
 /* Loop-thread check for loop-only entry points. */
 void lws__loop_only_fail(const char *fn);
 #if LWS_THREAD_CHECKS
-#define LWS__LOOP_ONLY(cx)                                                     \
-    do {                                                                       \
-        uv_thread_t self__ = uv_thread_self();                                 \
-        if ((cx) && !uv_thread_equal(&self__, &(cx)->loop_thread))             \
-            lws__loop_only_fail(__func__);                                     \
-    } while (0)
+static inline void lws__loop_check(const struct lws_context *cx, const char *fn)
+{
+    uv_thread_t self;
+
+    if (!cx)
+        return;
+    self = uv_thread_self();
+    if (!uv_thread_equal(&self, &cx->loop_thread))
+        lws__loop_only_fail(fn);
+}
+#define LWS__LOOP_ONLY(cx) lws__loop_check((cx), __func__)
 #else
 #define LWS__LOOP_ONLY(cx)                                                     \
     do {                                                                       \

@@ -196,11 +196,14 @@ static bool tls_crt_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip,
                            size_t ip_len)
 {
     unsigned char *p = crt->v3_ext.p;
-    const unsigned char *end = p + crt->v3_ext.len;
+    const unsigned char *end;
     size_t len;
 
-    if (!p || !tls_der(&p, end,
-                       MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE, &len))
+    if (!p)
+        return false;
+    end = p + crt->v3_ext.len;
+    if (!tls_der(&p, end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE,
+                 &len))
         return false;
     end = p + len;
     while (p < end) {
