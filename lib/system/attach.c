@@ -2,14 +2,14 @@
  * Copyright (c) 2026 The lws-system authors
  *
  * The attach queue: other threads queue callbacks to run on the loop thread
- * once the system state reaches a gate.  Items are kept in one FIFO per gate
- * level with a global sequence number and a bitmask of non-empty levels:
- * taking the oldest ready item is O(levels) however many unready items wait,
- * and the built-in op's drain splices every ready FIFO out under one short
- * lock hold.  The built-in op also reuses run items and wakes the loop after
- * unlocking, so producers and the loop rarely meet on the lock.  The
- * application may supply the lock instead (its attach op wraps
- * __lws_system_attach()).
+ * once the system state reaches a gate.  The built-in op is lock-free for
+ * producers: one atomic exchange links an item into a multi-producer queue
+ * (Vyukov's intrusive MPSC design), and the loop thread alone pops it and
+ * sorts it, with a sequence number, into one FIFO per gate level.  A bitmask
+ * of non-empty levels makes taking the oldest ready item O(levels) however
+ * many unready items wait.  An application that supplies its own lock (its
+ * attach op wraps __lws_system_attach()) gets the same gate FIFOs under
+ * that lock instead.
  */
 #define LWS_LOGMOD "attach"
 #include "private-system.h"
@@ -37,20 +37,6 @@ static struct lws_attach_item *fifo_pop(struct lws__attach_fifo *f)
         it->next = NULL;
     }
     return it;
-}
-
-/* Appends all of @from to @to in O(1) and empties @from. */
-static void fifo_splice(struct lws__attach_fifo *to,
-                        struct lws__attach_fifo *from)
-{
-    if (!from->head)
-        return;
-    if (to->tail)
-        to->tail->next = from->head;
-    else
-        to->head = from->head;
-    to->tail = from->tail;
-    from->head = from->tail = NULL;
 }
 
 /* Among the levels in @mask, the fifo whose head is oldest, or NULL. */
@@ -166,41 +152,77 @@ int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
     return 0;
 }
 
-/* A pooled item, or one from the allocator.  Called and returns with the
- * lock held (it may drop it to allocate). */
-static struct lws_attach_item *
-attach_item_get_locked(struct lws_context *cx, struct lws_attach_item *it)
+/* Producer side of the built-in queue.  The release store publishes the
+ * item's fields to the loop thread's acquire load. */
+static void mpsc_push(struct lws_context *cx, struct lws_attach_item *it)
 {
-    if (!it && cx->attach_pool.head) {
-        it = fifo_pop(&cx->attach_pool);
-        cx->attach_pool_n--;
-        atomic_store_explicit(&cx->attach_pool_hint, cx->attach_pool_n,
-                              memory_order_relaxed);
+    struct lws_attach_item *prev;
+
+    atomic_store_explicit(&it->mpsc_next, NULL, memory_order_relaxed);
+    prev = atomic_exchange_explicit(&cx->mpsc_head, it, memory_order_acq_rel);
+    atomic_store_explicit(&prev->mpsc_next, it, memory_order_release);
+}
+
+/* Loop side: the oldest item, or NULL when empty or when the newest push is
+ * half done (that producer's wakeup follows its push). */
+static struct lws_attach_item *mpsc_pop(struct lws_context *cx)
+{
+    struct lws_attach_item *stub = &cx->mpsc_stub, *tail = cx->mpsc_tail;
+    struct lws_attach_item *next =
+        atomic_load_explicit(&tail->mpsc_next, memory_order_acquire);
+
+    if (tail == stub) {
+        if (!next)
+            return NULL;
+        cx->mpsc_tail = tail = next;
+        next = atomic_load_explicit(&tail->mpsc_next, memory_order_acquire);
     }
-    if (!it) {
-        uv_mutex_unlock(&cx->attach_lock);
-        it = lws__malloc(sizeof(*it));
-        uv_mutex_lock(&cx->attach_lock);
+    if (next) {
+        cx->mpsc_tail = next;
+        return tail;
     }
-    return it;
+    if (tail != atomic_load_explicit(&cx->mpsc_head, memory_order_acquire))
+        return NULL;
+    mpsc_push(cx, stub); /* let the last item go: the stub takes its place */
+    next = atomic_load_explicit(&tail->mpsc_next, memory_order_acquire);
+    if (!next)
+        return NULL;
+    cx->mpsc_tail = next;
+    return tail;
+}
+
+void lws__attach_init(struct lws_context *cx)
+{
+    atomic_store_explicit(&cx->mpsc_stub.mpsc_next, NULL, memory_order_relaxed);
+    atomic_store_explicit(&cx->mpsc_head, &cx->mpsc_stub, memory_order_relaxed);
+    cx->mpsc_tail = &cx->mpsc_stub;
+}
+
+/* Built-in op, loop thread: sort what producers queued into the gate FIFOs,
+ * in arrival order. */
+static void attach_pull(struct lws_context *cx)
+{
+    struct lws_attach_item *it;
+
+    while ((it = mpsc_pop(cx)))
+        attach_link_locked(cx, it, it->cb, (lws_system_states_t)it->state,
+                           it->opaque);
 }
 
 int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
                         lws_system_states_t state, void *opaque,
                         struct lws_attach_item **get)
 {
-    struct lws_attach_item *it = NULL;
+    struct lws_attach_item *it;
     int r;
 
     if (!cx || tsi) {
         lwsl_err("attach: bad context or tsi %d", tsi);
         return -EINVAL;
     }
-    if (get) {
-        uv_mutex_lock(&cx->attach_lock);
-        r = __lws_system_attach(cx, tsi, cb, state, opaque, get);
-        uv_mutex_unlock(&cx->attach_lock);
-        return r;
+    if (get) { /* loop thread: the gate FIFOs are its own */
+        attach_pull(cx);
+        return __lws_system_attach(cx, tsi, cb, state, opaque, get);
     }
     if (attach_check_args(cb, state))
         return -EINVAL;
@@ -212,19 +234,15 @@ int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
         r = -ECANCELED;
         goto out;
     }
-    /* With the pool (probably) empty, allocate before taking the lock. */
-    if (atomic_load_explicit(&cx->attach_pool_hint, memory_order_relaxed) <= 0)
-        it = lws__malloc(sizeof(*it));
-    uv_mutex_lock(&cx->attach_lock);
-    it = attach_item_get_locked(cx, it);
-    if (!it || cx->attach_closed) {
-        uv_mutex_unlock(&cx->attach_lock);
-        r = it ? -ECANCELED : -ENOMEM;
-        lws__free(it);
+    it = lws__malloc(sizeof(*it));
+    if (!it) {
+        r = -ENOMEM;
         goto out;
     }
-    attach_link_locked(cx, it, cb, state, opaque);
-    uv_mutex_unlock(&cx->attach_lock);
+    it->cb = cb;
+    it->opaque = opaque;
+    it->state = (int)state;
+    mpsc_push(cx, it);
     uv_async_send(&cx->wake);
     r = 0;
 out:
@@ -242,8 +260,8 @@ void lws__wake_quiesce(struct lws_context *cx)
         sched_yield();
 }
 
-/* Runs (or, once destroy began, discards) a chain of items, keeping them
- * for reuse while the pool has room, freeing the rest.  Loop thread. */
+/* Runs (or, once destroy began, discards) and frees a chain of items.
+ * Loop thread. */
 static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it)
 {
     while (it) {
@@ -253,46 +271,64 @@ static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it)
             it->cb(cx, 0, it->opaque);
         else if (cx->ops.attach_discarded)
             cx->ops.attach_discarded(cx, it->cb, it->opaque);
-        if (cx->ops_attach_builtin && !cx->destroying &&
-            cx->attach_spent_n < LWS__ATTACH_POOL_MAX) {
-            fifo_push(&cx->attach_spent, it);
-            cx->attach_spent_n++;
-        } else {
-            lws__free(it);
-        }
+        lws__free(it);
         it = next;
     }
 }
 
-void lws__attach_pool_free(struct lws_context *cx)
+void lws__attach_free_all(struct lws_context *cx)
 {
     struct lws_attach_item *it;
 
-    while ((it = fifo_pop(&cx->attach_pool)))
+    while ((it = mpsc_pop(cx)))
         lws__free(it);
-    while ((it = fifo_pop(&cx->attach_spent)))
-        lws__free(it);
-    cx->attach_pool_n = cx->attach_spent_n = 0;
+    for (int lvl = 0; lvl < LWS__ATTACH_LEVELS; lvl++)
+        while ((it = fifo_pop(&cx->attach_level[lvl])))
+            lws__free(it);
+    cx->attach_nonempty = 0;
 }
 
-/* Built-in op: one short lock hold refills the pool and splices out every
- * ready FIFO, then the items run oldest first outside it.  Items attached
- * by the callbacks wait for the next wakeup. */
+/* The steady state, no gated item waiting: run items straight off the
+ * queue while each is ready, without sorting them into FIFOs.  Only items
+ * queued before the drain began (up to the head seen now), so an item that
+ * attaches itself again waits for the next wakeup; the first item not yet
+ * ready goes to its FIFO and the sorted path takes over, keeping FIFO order
+ * among ready items. */
+static void attach_run_direct(struct lws_context *cx)
+{
+    struct lws_attach_item *last, *it;
+
+    if (cx->attach_nonempty)
+        return;
+    last = atomic_load_explicit(&cx->mpsc_head, memory_order_acquire);
+    if (last == &cx->mpsc_stub)
+        return;
+    while (!cx->destroying && (it = mpsc_pop(cx))) {
+        bool end = it == last;
+
+        if (!(attach_ready_mask(cx, false) & (1u << it->state))) {
+            attach_link_locked(cx, it, it->cb, (lws_system_states_t)it->state,
+                               it->opaque);
+            return;
+        }
+        it->next = NULL;
+        attach_run_list(cx, it);
+        if (end)
+            return;
+    }
+}
+
+/* Built-in op: pull what producers queued, take every ready FIFO, run the
+ * items oldest first.  Items attached by the callbacks wait for the next
+ * wakeup. */
 static void attach_drain_builtin(struct lws_context *cx)
 {
     struct lws__attach_fifo batch[LWS__ATTACH_LEVELS];
     struct lws__attach_fifo *f;
     uint32_t ready;
 
-    uv_mutex_lock(&cx->attach_lock);
-    if (cx->attach_spent.head &&
-        cx->attach_pool_n + cx->attach_spent_n <= LWS__ATTACH_POOL_MAX) {
-        fifo_splice(&cx->attach_pool, &cx->attach_spent);
-        cx->attach_pool_n += cx->attach_spent_n;
-        cx->attach_spent_n = 0;
-        atomic_store_explicit(&cx->attach_pool_hint, cx->attach_pool_n,
-                              memory_order_relaxed);
-    }
+    attach_run_direct(cx);
+    attach_pull(cx);
     ready = cx->attach_nonempty & attach_ready_mask(cx, false);
     for (uint32_t m = ready, lvl = 0; m; m >>= 1, lvl++) {
         if (!(m & 1))
@@ -301,7 +337,6 @@ static void attach_drain_builtin(struct lws_context *cx)
         cx->attach_level[lvl].head = cx->attach_level[lvl].tail = NULL;
     }
     cx->attach_nonempty &= ~ready;
-    uv_mutex_unlock(&cx->attach_lock);
 
     /* Merge by sequence while several levels hold items; the last one left
      * (the steady state: only one) is walked without comparisons. */

@@ -132,7 +132,7 @@ static void context_boot_cb(lws_sorted_usec_list_t *sul)
 /* Frees what has no uv handle; the handles must all be closed. */
 static void context_free(struct lws_context *cx)
 {
-    lws__attach_pool_free(cx);
+    lws__attach_free_all(cx);
     lws__vhost_free(cx->vhost_system);
     lws__blobs_destroy(cx);
     lws__rng_destroy(cx);
@@ -195,12 +195,12 @@ static void context_teardown(struct lws_context *cx)
     while (cx->mgr_system.notify_list.head)
         lws_state_reg_deregister(lws_container_of(
             cx->mgr_system.notify_list.head, lws_state_notify_link_t, list));
+    /* Every thread inside the attach op or lws_cancel_service() leaves
+     * (later ones see wake_closing) before the queue is emptied and the
+     * wakeup handle closes. */
+    lws__wake_quiesce(cx);
     if (cx->ops.attach)
         lws__attach_discard_all(cx);
-
-    /* Every thread inside the attach op or lws_cancel_service() has left
-     * (later ones see wake_closing) before the handle may close. */
-    lws__wake_quiesce(cx);
 
     lws__vhost_destroy(cx->vhost_system);
     lws__sul_destroy_all(cx);
@@ -282,6 +282,7 @@ static void context_state_setup(struct lws_context *cx,
         cx->ops.attach = lws__attach_builtin;
         cx->ops_attach_builtin = true;
     }
+    lws__attach_init(cx);
 }
 
 struct lws_context *

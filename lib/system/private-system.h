@@ -130,15 +130,16 @@ struct lws {
 #define LWS__WSI_RX_NOTIFY (1u << 1) /* RAW_RX with in == NULL: "readable" */
 
 struct lws_attach_item {
-    struct lws_attach_item *next;
+    struct lws_attach_item *next; /* in a gate FIFO */
+    /* built-in op: link in the lock-free queue from producers */
+    _Atomic(struct lws_attach_item *) mpsc_next;
     lws_attach_cb_t cb;
     void *opaque;
     uint64_t seq; /* FIFO order across gate levels */
     int state;
 };
 
-#define LWS__ATTACH_LEVELS   (LWS_SYSTATE_OPERATIONAL + 1)
-#define LWS__ATTACH_POOL_MAX 64
+#define LWS__ATTACH_LEVELS (LWS_SYSTATE_OPERATIONAL + 1)
 
 /* One FIFO of attach items (singly linked, so a whole list splices in O(1)). */
 struct lws__attach_fifo {
@@ -167,26 +168,23 @@ struct lws_context {
     bool ops_attach_builtin;
 
     /* wakeup guard: threads inside the attach op or lws_cancel_service()
-     * are counted, and destroy closes the wakeup handle only once it has
-     * set wake_closing and seen the count at zero (both seq_cst).  Beside
-     * the lock: producers touch both, so they share one cache line. */
+     * are counted, and destroy frees nothing they use until it has set
+     * wake_closing and seen the count at zero (both seq_cst). */
     atomic_int wake_users;
     atomic_bool wake_closing;
-    /* attach queue: guarded by the attach op's lock */
-    uv_mutex_t attach_lock; /* the built-in op's lock */
+    /* built-in op: a lock-free multi-producer queue (producers exchange
+     * the head; the loop thread alone pops at the tail and sorts items
+     * into the gate FIFOs below, which are then loop-private) */
+    _Atomic(struct lws_attach_item *) mpsc_head;
+    struct lws_attach_item *mpsc_tail;
+    struct lws_attach_item mpsc_stub;
+    /* gate FIFOs: under the application op's lock, or loop-private with
+     * the built-in op */
+    uv_mutex_t attach_lock; /* unused by the built-in op's fast path */
     struct lws__attach_fifo attach_level[LWS__ATTACH_LEVELS];
     uint32_t attach_nonempty; /* bit n: attach_level[n] has items */
     uint64_t attach_seq;
     bool attach_closed;
-    /* built-in op only: run items kept for reuse (up to 64, about 4.6 KiB
-     * after a burst), so a steady stream
-     * allocates nothing (at most LWS__ATTACH_POOL_MAX) */
-    struct lws__attach_fifo attach_pool;
-    int attach_pool_n;
-    atomic_int attach_pool_hint; /* relaxed copy of attach_pool_n */
-    /* loop thread only: run items that join the pool at the next drain */
-    struct lws__attach_fifo attach_spent;
-    int attach_spent_n;
     /* loop thread only: a drain is running / was asked for again / the
      * first get of an application-op drain must snapshot the limit */
     bool attach_draining;
@@ -246,7 +244,8 @@ void lws__vhost_close_all(struct lws_vhost *vh);
 void lws__handle_closed(struct lws_context *cx); /* a handle finished closing */
 void lws__attach_drain(struct lws_context *cx);
 void lws__attach_discard_all(struct lws_context *cx);
-void lws__attach_pool_free(struct lws_context *cx);
+void lws__attach_init(struct lws_context *cx);
+void lws__attach_free_all(struct lws_context *cx);
 /* Waits until no thread is inside the attach op or lws_cancel_service(). */
 void lws__wake_quiesce(struct lws_context *cx);
 void lws__sul_destroy_all(struct lws_context *cx);
