@@ -38,14 +38,8 @@ if(NOT LWS_WITH_SYS_ASYNC_DNS)
 endif()
 # The resolver's own tests once more under valgrind (leaks and invalid
 # accesses; c-ares included).
-find_program(LWS_VALGRIND valgrind)
-if(LWS_WITH_SYS_ASYNC_DNS AND LWS_VALGRIND AND NOT LWS_SANITIZE)
+if(LWS_WITH_SYS_ASYNC_DNS)
   foreach(t unit-adns integration-adns-hostile)
-    add_test(NAME valgrind/${t} COMMAND ${LWS_VALGRIND} --leak-check=full
-      --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=9
-      --show-leak-kinds=definite,indirect,possible
-      $<TARGET_FILE:test-${t}>)
-    set_tests_properties(valgrind/${t} PROPERTIES TIMEOUT 300
-      LABELS "valgrind;adns" SKIP_RETURN_CODE 77)
+    lws_add_valgrind_test(NAME valgrind/${t} TARGET test-${t} LABELS adns)
   endforeach()
 endif()

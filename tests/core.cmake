@@ -8,13 +8,7 @@ if(LWS_INSTALL AND NOT LWS_SANITIZE)
     ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR})
   set_tests_properties(install/consumers PROPERTIES TIMEOUT 180 LABELS install)
 endif()
-find_program(LWS_VALGRIND valgrind)
-if(LWS_VALGRIND AND NOT LWS_SANITIZE)
-  add_test(NAME valgrind/core COMMAND ${LWS_VALGRIND} --leak-check=full
-    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=9
-    --show-leak-kinds=definite,indirect,possible $<TARGET_FILE:test-unit-core>)
-  set_tests_properties(valgrind/core PROPERTIES TIMEOUT 300 LABELS valgrind)
-endif()
+lws_add_valgrind_test(NAME valgrind/core TARGET test-unit-core)
 add_test(NAME docs/readme-snippets COMMAND
   ${CMAKE_CURRENT_SOURCE_DIR}/install/readme-snippets.sh ${PROJECT_SOURCE_DIR}
   ${PROJECT_BINARY_DIR})

@@ -13,19 +13,12 @@ if(LWS_WITH_SYS_CPD)
   target_compile_definitions(test-fuzz-http PRIVATE _DEFAULT_SOURCE)
   lws_add_test(NAME integration/cpd SOURCES integration/it-cpd.c
     LABELS integration cpd TIMEOUT 120)
-  find_program(LWS_VALGRIND valgrind)
-  if(LWS_VALGRIND AND NOT LWS_SANITIZE)
-    foreach(t unit/cpd integration/cpd)
-      string(REPLACE "/" "-" exe "test-${t}")
-      add_test(NAME valgrind/${t} COMMAND ${LWS_VALGRIND} --leak-check=full
-        --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=9
-        --show-leak-kinds=definite,indirect,possible $<TARGET_FILE:${exe}>)
-      # Everything runs tens of times slower under valgrind.
-      set_tests_properties(valgrind/${t} PROPERTIES TIMEOUT 300
-        LABELS "valgrind;cpd" SKIP_RETURN_CODE 77
-        ENVIRONMENT LWS_TEST_TIMEOUT_SCALE=4)
-    endforeach()
-  endif()
+  # Everything runs tens of times slower under valgrind.
+  foreach(t unit/cpd integration/cpd)
+    string(REPLACE "/" "-" exe "test-${t}")
+    lws_add_valgrind_test(NAME valgrind/${t} TARGET ${exe} LABELS cpd
+      ENV LWS_TEST_TIMEOUT_SCALE=4)
+  endforeach()
   if(LWS_BUILD_FUZZERS)
     add_executable(fuzzer-http fuzz/fuzz-http.c)
     target_compile_options(fuzzer-http PRIVATE -fsanitize=fuzzer,address)

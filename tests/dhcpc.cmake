@@ -29,17 +29,9 @@ if(LWS_WITH_SYS_DHCP_CLIENT)
   target_compile_definitions(test-fuzz-dhcp4-packet PRIVATE _DEFAULT_SOURCE)
   # The client's own tests once more under valgrind (leaks, invalid
   # accesses), the dnsmasq one included (dnsmasq itself is not traced).
-  find_program(LWS_VALGRIND valgrind)
-  if(LWS_VALGRIND AND NOT LWS_SANITIZE)
-    foreach(t unit-dhcpc integration-dhcpc-dnsmasq)
-      add_test(NAME valgrind/${t} COMMAND ${LWS_VALGRIND} --leak-check=full
-        --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=9
-        --show-leak-kinds=definite,indirect,possible
-        $<TARGET_FILE:test-${t}>)
-      set_tests_properties(valgrind/${t} PROPERTIES TIMEOUT 300
-        LABELS "valgrind;dhcpc" SKIP_RETURN_CODE 77)
-    endforeach()
-  endif()
+  foreach(t unit-dhcpc integration-dhcpc-dnsmasq)
+    lws_add_valgrind_test(NAME valgrind/${t} TARGET test-${t} LABELS dhcpc)
+  endforeach()
   if(LWS_BUILD_FUZZERS AND CMAKE_C_COMPILER_ID MATCHES "Clang")
     add_executable(fuzz-dhcp4-packet fuzz/fuzz-dhcp4-packet.c)
     target_compile_options(fuzz-dhcp4-packet PRIVATE -fsanitize=fuzzer)

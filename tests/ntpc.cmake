@@ -8,15 +8,8 @@ if(LWS_WITH_SYS_NTPCLIENT)
     TIMEOUT 30)
   lws_add_test(NAME unit/ntpc-glue SOURCES unit/test-ntpc-glue.c
     LABELS unit ntpc TIMEOUT 90)
-  find_program(LWS_VALGRIND valgrind)
-  if(LWS_VALGRIND AND NOT LWS_SANITIZE)
-    add_test(NAME valgrind/ntpc-glue COMMAND ${LWS_VALGRIND} --leak-check=full
-      --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=9
-      --show-leak-kinds=definite,indirect,possible
-      $<TARGET_FILE:test-unit-ntpc-glue>)
-    set_tests_properties(valgrind/ntpc-glue PROPERTIES TIMEOUT 300
-      LABELS "valgrind;ntpc")
-  endif()
+  lws_add_valgrind_test(NAME valgrind/ntpc-glue TARGET test-unit-ntpc-glue
+    LABELS ntpc)
   lws_add_test(NAME integration/ntpc-chronyd
     SOURCES integration/it-ntpc-chronyd.c LABELS integration ntpc
     TIMEOUT 120)
