@@ -3,12 +3,12 @@
  *
  * The attach queue: other threads queue callbacks to run on the loop thread
  * once the system state reaches a gate.  The built-in op is lock-free for
- * producers: one atomic exchange links an item into a multi-producer queue
- * (Vyukov's intrusive MPSC design), and the loop thread alone pops it and
- * sorts it, with a sequence number, into one FIFO per gate level.  A bitmask
- * of non-empty levels makes taking the oldest ready item O(levels) however
- * many unready items wait.  An application that supplies its own lock (its
- * attach op wraps __lws_system_attach()) gets the same gate FIFOs under
+ * producers: one compare-and-swap pushes an item onto a stack, and the loop
+ * thread alone takes the whole stack at once, reverses it into arrival order
+ * and sorts it, with a sequence number, into one FIFO per gate level.  A
+ * bitmask of non-empty levels makes taking the oldest ready item O(levels)
+ * however many unready items wait.  An application that supplies its own lock
+ * (its attach op wraps __lws_system_attach()) gets the same gate FIFOs under
  * that lock instead.
  */
 #define LWS_LOGMOD "attach"
@@ -152,61 +152,51 @@ int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
     return 0;
 }
 
-/* Producer side of the built-in queue.  The release store publishes the
- * item's fields to the loop thread's acquire load. */
-static void mpsc_push(struct lws_context *cx, struct lws_attach_item *it)
+/* Producer side of the built-in queue: a lock-free stack.  The release
+ * CAS publishes the item's fields to the loop thread's acquire exchange. */
+static void push_item(struct lws_context *cx, struct lws_attach_item *it)
 {
-    struct lws_attach_item *prev;
-
-    atomic_store_explicit(&it->mpsc_next, NULL, memory_order_relaxed);
-    prev = atomic_exchange_explicit(&cx->mpsc_head, it, memory_order_acq_rel);
-    atomic_store_explicit(&prev->mpsc_next, it, memory_order_release);
+    it->push_next = atomic_load_explicit(&cx->push_head, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(
+        &cx->push_head, &it->push_next, it, memory_order_release,
+        memory_order_relaxed))
+        ;
 }
 
-/* Loop side: the oldest item, or NULL when empty or when the newest push is
- * half done (that producer's wakeup follows its push). */
-static struct lws_attach_item *mpsc_pop(struct lws_context *cx)
+/* Loop side: everything pushed so far, oldest first. */
+static struct lws_attach_item *take_pushed(struct lws_context *cx)
 {
-    struct lws_attach_item *stub = &cx->mpsc_stub, *tail = cx->mpsc_tail;
-    struct lws_attach_item *next =
-        atomic_load_explicit(&tail->mpsc_next, memory_order_acquire);
+    struct lws_attach_item *it, *fifo = NULL;
 
-    if (tail == stub) {
-        if (!next)
-            return NULL;
-        cx->mpsc_tail = tail = next;
-        next = atomic_load_explicit(&tail->mpsc_next, memory_order_acquire);
+    it = atomic_exchange_explicit(&cx->push_head, NULL, memory_order_acquire);
+    while (it) { /* the stack is newest first: reverse it */
+        struct lws_attach_item *next = it->push_next;
+
+        it->push_next = fifo;
+        fifo = it;
+        it = next;
     }
-    if (next) {
-        cx->mpsc_tail = next;
-        return tail;
-    }
-    if (tail != atomic_load_explicit(&cx->mpsc_head, memory_order_acquire))
-        return NULL;
-    mpsc_push(cx, stub); /* let the last item go: the stub takes its place */
-    next = atomic_load_explicit(&tail->mpsc_next, memory_order_acquire);
-    if (!next)
-        return NULL;
-    cx->mpsc_tail = next;
-    return tail;
+    return fifo;
 }
 
 void lws__attach_init(struct lws_context *cx)
 {
-    atomic_store_explicit(&cx->mpsc_stub.mpsc_next, NULL, memory_order_relaxed);
-    atomic_store_explicit(&cx->mpsc_head, &cx->mpsc_stub, memory_order_relaxed);
-    cx->mpsc_tail = &cx->mpsc_stub;
+    atomic_store_explicit(&cx->push_head, NULL, memory_order_relaxed);
 }
 
 /* Built-in op, loop thread: sort what producers queued into the gate FIFOs,
  * in arrival order. */
 static void attach_pull(struct lws_context *cx)
 {
-    struct lws_attach_item *it;
+    struct lws_attach_item *it = take_pushed(cx);
 
-    while ((it = mpsc_pop(cx)))
+    while (it) {
+        struct lws_attach_item *next = it->push_next;
+
         attach_link_locked(cx, it, it->cb, (lws_system_states_t)it->state,
                            it->opaque);
+        it = next;
+    }
 }
 
 int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
@@ -242,7 +232,7 @@ int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
     it->cb = cb;
     it->opaque = opaque;
     it->state = (int)state;
-    mpsc_push(cx, it);
+    push_item(cx, it);
     uv_async_send(&cx->wake);
     r = 0;
 out:
@@ -278,43 +268,46 @@ static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it)
 
 void lws__attach_free_all(struct lws_context *cx)
 {
-    struct lws_attach_item *it;
+    struct lws_attach_item *it = take_pushed(cx);
 
-    while ((it = mpsc_pop(cx)))
+    while (it) {
+        struct lws_attach_item *next = it->push_next;
+
         lws__free(it);
+        it = next;
+    }
     for (int lvl = 0; lvl < LWS__ATTACH_LEVELS; lvl++)
         while ((it = fifo_pop(&cx->attach_level[lvl])))
             lws__free(it);
     cx->attach_nonempty = 0;
 }
 
-/* The steady state, no gated item waiting: run items straight off the
- * queue while each is ready, without sorting them into FIFOs.  Only items
- * queued before the drain began (up to the head seen now), so an item that
- * attaches itself again waits for the next wakeup; the first item not yet
- * ready goes to its FIFO and the sorted path takes over, keeping FIFO order
- * among ready items. */
+/* The steady state, no gated item waiting: run what producers queued in
+ * arrival order without sorting it into FIFOs, while each item is ready.
+ * Only items taken now: one that attaches itself again waits for the next
+ * wakeup.  The first item not yet ready, and everything after it, goes to
+ * the FIFOs and the sorted path takes over, keeping FIFO order among ready
+ * items. */
 static void attach_run_direct(struct lws_context *cx)
 {
-    struct lws_attach_item *last, *it;
+    struct lws_attach_item *it;
 
     if (cx->attach_nonempty)
         return;
-    last = atomic_load_explicit(&cx->mpsc_head, memory_order_acquire);
-    if (last == &cx->mpsc_stub)
-        return;
-    while (!cx->destroying && (it = mpsc_pop(cx))) {
-        bool end = it == last;
+    it = take_pushed(cx);
+    while (it) {
+        struct lws_attach_item *next = it->push_next;
 
-        if (!(attach_ready_mask(cx, false) & (1u << it->state))) {
+        if (!cx->destroying &&
+            (cx->attach_nonempty ||
+             !(attach_ready_mask(cx, false) & (1u << it->state)))) {
             attach_link_locked(cx, it, it->cb, (lws_system_states_t)it->state,
                                it->opaque);
-            return;
+        } else { /* runs it, or discards it once destroy has begun */
+            it->next = NULL;
+            attach_run_list(cx, it);
         }
-        it->next = NULL;
-        attach_run_list(cx, it);
-        if (end)
-            return;
+        it = next;
     }
 }
 

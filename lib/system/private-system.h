@@ -131,8 +131,8 @@ struct lws {
 
 struct lws_attach_item {
     struct lws_attach_item *next; /* in a gate FIFO */
-    /* built-in op: link in the lock-free queue from producers */
-    _Atomic(struct lws_attach_item *) mpsc_next;
+    /* built-in op: link in the producers' lock-free stack */
+    struct lws_attach_item *push_next;
     lws_attach_cb_t cb;
     void *opaque;
     uint64_t seq; /* FIFO order across gate levels */
@@ -172,12 +172,13 @@ struct lws_context {
      * wake_closing and seen the count at zero (both seq_cst). */
     atomic_int wake_users;
     atomic_bool wake_closing;
-    /* built-in op: a lock-free multi-producer queue (producers exchange
-     * the head; the loop thread alone pops at the tail and sorts items
-     * into the gate FIFOs below, which are then loop-private) */
-    _Atomic(struct lws_attach_item *) mpsc_head;
-    struct lws_attach_item *mpsc_tail;
-    struct lws_attach_item mpsc_stub;
+    /* built-in op: producers push onto a lock-free stack (one CAS on its
+     * head); the loop thread takes the whole stack with one exchange,
+     * reverses it into arrival order and sorts it into the gate FIFOs
+     * below, which are then loop-private.  Producers only ever write their
+     * own new item, so a caught-up loop never contends for an item's
+     * cache line. */
+    _Atomic(struct lws_attach_item *) push_head;
     /* gate FIFOs: under the application op's lock, or loop-private with
      * the built-in op */
     uv_mutex_t attach_lock; /* unused by the built-in op's fast path */
