@@ -319,8 +319,8 @@ typedef struct lws_system_ops {
      * The thread-safe attach entry point.  An application that supplies it
      * takes its own lock, calls __lws_system_attach() with the same
      * arguments, unlocks and returns the result.  Without it the library
-     * supplies a built-in thread-safe one (lock-free for producers: an
-     * atomic multi-producer queue that only the loop thread consumes), so
+     * supplies a built-in thread-safe one (lock-free for producers: a
+     * stack that only the loop thread takes, in arrival order), so
      * lws_system_get_ops(cx)->attach is never NULL.  Thread: any.
      */
     int (*attach)(struct lws_context *context, int tsi, lws_attach_cb_t cb,
