@@ -12,16 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Not assert(): the checks must also run in Release (NDEBUG) builds. */
-#define FZ_CHECK(c)                                                            \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #c);            \
-            abort();                                                           \
-        }                                                                      \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static void fz_chain(const struct lws__adns_answer *ans, uint16_t qtype)
 {

@@ -9,6 +9,8 @@
  */
 #include "private-dhcpclient.h"
 
+#include "fuzz.h"
+
 static uint32_t fz_seed;
 static volatile int fz_sink; /* keeps the results alive */
 
@@ -57,7 +59,6 @@ static void fz_core(const uint8_t *d, size_t n, int state)
     lws__dhcpc_core_timer(&c, o.wake ? o.wake : 3000000, &o);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct lws__dhcp4_msg m;

@@ -11,16 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Checks that stay in release (NDEBUG) builds too. */
-#define FUZZ_CHECK(c)                                                          \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf(stderr, "fuzz-http: check failed: %s\n", #c);              \
-            abort();                                                           \
-        }                                                                      \
-    } while (0)
+#include "fuzz.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Checks that stay in release (NDEBUG) builds too. */
 
 static void fuzz_http_body(const struct lws__http_resp *r, const uint8_t *data,
                            size_t size)
@@ -36,9 +29,9 @@ static void fuzz_http_body(const struct lws__http_resp *r, const uint8_t *data,
             continue;
         /* The body lies inside the input or the scratch buffer. */
         if (body == scratch)
-            FUZZ_CHECK(blen <= sizeof(scratch));
+            FZ_CHECK(blen <= sizeof(scratch));
         else
-            FUZZ_CHECK(body >= data && blen <= size - (size_t)(body - data));
+            FZ_CHECK(body >= data && blen <= size - (size_t)(body - data));
     }
 }
 
@@ -51,21 +44,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char url[1024];
 
     if (!lws__http_resp_parse(data, size, &r)) {
-        FUZZ_CHECK(r.hdr_len <= size);
-        FUZZ_CHECK(r.status >= 101 && r.status <= 999);
-        FUZZ_CHECK(!r.location_len ||
-                   r.location_ofs + r.location_len <= r.hdr_len);
+        FZ_CHECK(r.hdr_len <= size);
+        FZ_CHECK(r.status >= 101 && r.status <= 999);
+        FZ_CHECK(!r.location_len ||
+                 r.location_ofs + r.location_len <= r.hdr_len);
         fuzz_http_body(&r, data, size);
     }
     if (!lws__http_dechunk(data, size, out, sizeof(out), &olen, &used))
-        FUZZ_CHECK(olen <= sizeof(out) && used <= size);
+        FZ_CHECK(olen <= sizeof(out) && used <= size);
     if (size < sizeof(url)) {
         memcpy(url, data, size);
         url[size] = '\0';
         if (!lws__http_url_parse(url, &u)) {
             char req[2048];
-            FUZZ_CHECK(u.port && u.path[0] == '/');
-            FUZZ_CHECK(lws__http_request_write(&u, req, sizeof(req)) > 0);
+            FZ_CHECK(u.port && u.path[0] == '/');
+            FZ_CHECK(lws__http_request_write(&u, req, sizeof(req)) > 0);
         }
     }
     return 0;

@@ -11,16 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Not assert(): the checks must also run in Release (NDEBUG) builds. */
-#define FZ_CHECK(c)                                                            \
-    do {                                                                       \
-        if (!(c)) {                                                            \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #c);            \
-            abort();                                                           \
-        }                                                                      \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static uint32_t fz_rand(void *opaque)
 {
