@@ -82,8 +82,8 @@ static struct lws_attach_item *attach_take_locked(struct lws_context *cx,
     return it;
 }
 
-/* Links a new item.  Under the attach lock, which also guards
- * attach_closed. */
+/* Links a new item into its gate FIFO: under the application op's lock, or
+ * on the loop thread with the built-in op. */
 static void attach_link_locked(struct lws_context *cx,
                                struct lws_attach_item *it, lws_attach_cb_t cb,
                                lws_system_states_t state, void *opaque)

@@ -117,7 +117,7 @@ static void context_wake_cb(uv_async_t *a)
 {
     struct lws_context *cx = a->data;
 
-    if (!cx->destroying && !cx->mgr_system.busy)
+    if (!cx->destroying)
         lws__attach_drain(cx);
 }
 
@@ -136,7 +136,6 @@ static void context_free(struct lws_context *cx)
     lws__vhost_free(cx->vhost_system);
     lws__blobs_destroy(cx);
     lws__rng_destroy(cx);
-    uv_mutex_destroy(&cx->attach_lock);
     context_reg_del(cx);
     lws__free(cx);
 }
@@ -173,8 +172,7 @@ void lws__api_leave(struct lws_context *cx)
 
 void lws__context_unwind(struct lws_context *cx)
 {
-    if (cx->free_at_unwind && !cx->in_service && !cx->mgr_system.busy &&
-        !cx->api_depth) {
+    if (cx->free_at_unwind && !cx->in_service && !cx->api_depth) {
         cx->free_at_unwind = false;
         context_finish_own(cx);
     }
@@ -303,13 +301,8 @@ lws_create_context(const struct lws_context_creation_info *info)
     cx->loop_thread = uv_thread_self();
     cx->options = info->options;
     cx->user = info->user;
-    if (uv_mutex_init(&cx->attach_lock)) {
-        lws__free(cx);
-        return NULL;
-    }
     context_state_setup(cx, info);
     if (context_reg_add(cx)) {
-        uv_mutex_destroy(&cx->attach_lock);
         lws__free(cx);
         return NULL;
     }
@@ -353,7 +346,8 @@ void lws_context_destroy(struct lws_context *cx)
         /* Freed by the last close callback, on the application's loop. */
         return;
     }
-    if (cx->in_service || cx->mgr_system.busy || cx->api_depth) {
+    /* Walks, adopts and closes hold api_depth while they call back. */
+    if (cx->in_service || cx->api_depth) {
         cx->free_at_unwind = true;
         return;
     }

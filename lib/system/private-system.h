@@ -181,7 +181,6 @@ struct lws_context {
     _Atomic(struct lws_attach_item *) push_head;
     /* gate FIFOs: under the application op's lock, or loop-private with
      * the built-in op */
-    uv_mutex_t attach_lock; /* unused by the built-in op's fast path */
     struct lws__attach_fifo attach_level[LWS__ATTACH_LEVELS];
     uint32_t attach_nonempty; /* bit n: attach_level[n] has items */
     uint64_t attach_seq;
