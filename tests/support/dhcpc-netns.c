@@ -105,8 +105,9 @@ void dt_netns_reap_stale(void)
     closedir(dir);
 }
 
-int dt_netpair_create(struct dt_netpair *p, const char *tag,
-                      const char *srv_cidr)
+/* Names of a pair's namespaces and links (pid-unique), after reaping the
+ * leftovers of dead test processes; @kind tells link types apart. */
+static void dt_netpair_names(struct dt_netpair *p, const char *tag, char kind)
 {
     int pid = (int)getpid();
 
@@ -114,9 +115,17 @@ int dt_netpair_create(struct dt_netpair *p, const char *tag,
     dt_netns_reap_stale();
     snprintf(p->ns_srv, sizeof(p->ns_srv), DT_PREFIX "%d-%s-s", pid, tag);
     snprintf(p->ns_cli, sizeof(p->ns_cli), DT_PREFIX "%d-%s-c", pid, tag);
-    snprintf(p->if_srv, sizeof(p->if_srv), "d%d%.3ss", pid % 10000000, tag);
-    snprintf(p->if_cli, sizeof(p->if_cli), "d%d%.3sc", pid % 10000000, tag);
+    snprintf(p->if_srv, sizeof(p->if_srv), "%c%d%.3ss", kind, pid % 10000000,
+             tag);
+    snprintf(p->if_cli, sizeof(p->if_cli), "%c%d%.3sc", kind, pid % 10000000,
+             tag);
     p->created = true;
+}
+
+int dt_netpair_create(struct dt_netpair *p, const char *tag,
+                      const char *srv_cidr)
+{
+    dt_netpair_names(p, tag, 'd');
     if (dt_sh("ip netns add %s && ip netns add %s", p->ns_srv, p->ns_cli) ||
         dt_sh("ip link add %s netns %s type veth peer name %s netns %s",
               p->if_srv, p->ns_srv, p->if_cli, p->ns_cli) ||
@@ -136,15 +145,7 @@ int dt_netpair_create(struct dt_netpair *p, const char *tag,
 int dt_netpair_create_macvlan(struct dt_netpair *p, const char *tag,
                               const char *srv_cidr)
 {
-    int pid = (int)getpid();
-
-    memset(p, 0, sizeof(*p));
-    dt_netns_reap_stale();
-    snprintf(p->ns_srv, sizeof(p->ns_srv), DT_PREFIX "%d-%s-s", pid, tag);
-    snprintf(p->ns_cli, sizeof(p->ns_cli), DT_PREFIX "%d-%s-c", pid, tag);
-    snprintf(p->if_srv, sizeof(p->if_srv), "m%d%.3ss", pid % 10000000, tag);
-    snprintf(p->if_cli, sizeof(p->if_cli), "m%d%.3sc", pid % 10000000, tag);
-    p->created = true;
+    dt_netpair_names(p, tag, 'm');
     if (dt_sh("ip netns add %s && ip netns add %s", p->ns_srv, p->ns_cli) ||
         /* the parent: a veth pair kept up inside the server namespace */
         dt_sh("ip -n %s link add mvp0 type veth peer name mvp1 && "
