@@ -25,8 +25,7 @@ if(LWS_WITH_SYS_ASYNC_DNS)
     add_executable(fuzzer-adns fuzz/fuzz-adns.c
       ${PROJECT_SOURCE_DIR}/lib/system/async-dns/adns-codec.c
       ${PROJECT_SOURCE_DIR}/lib/system/async-dns/adns-cache.c)
-    target_include_directories(fuzzer-adns PRIVATE
-      ${PROJECT_SOURCE_DIR}/lib/system)
+    target_include_directories(fuzzer-adns PRIVATE ${LWS_PRIV_INCLUDE_DIRS})
     target_compile_options(fuzzer-adns PRIVATE -fsanitize=fuzzer,address)
     target_link_options(fuzzer-adns PRIVATE -fsanitize=fuzzer,address)
     target_link_libraries(fuzzer-adns PRIVATE lws-test-support)

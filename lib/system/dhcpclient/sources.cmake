@@ -5,10 +5,11 @@ if(LWS_WITH_SYS_DHCP_CLIENT)
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/dhcp4-packet.c
     ${CMAKE_CURRENT_LIST_DIR}/dhcp4-core.c
-    ${CMAKE_CURRENT_LIST_DIR}/dhcp4-sock-linux.c
-    ${CMAKE_CURRENT_LIST_DIR}/dhcp4-netlink-linux.c
+    ${PROJECT_SOURCE_DIR}/lib/plat/linux/packet-sock.c
+    ${PROJECT_SOURCE_DIR}/lib/plat/linux/rtnetlink.c
     ${CMAKE_CURRENT_LIST_DIR}/dhcpclient.c
     ${CMAKE_CURRENT_LIST_DIR}/dhcpclient-io.c)
+  target_include_directories(lws-system-obj PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 else()
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/dhcpclient-stubs.c)
