@@ -4,7 +4,7 @@
  * Prints the heap an idle context holds at OPERATIONAL, counted through the
  * library's allocator (bench/footprint runs it).
  */
-#include "private-system.h"
+#include "private-core.h"
 
 #include <stdio.h>
 

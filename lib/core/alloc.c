@@ -6,7 +6,7 @@
  * the Nth allocation fail to walk every out-of-memory path.
  */
 #define LWS_LOGMOD "alloc"
-#include "private-system.h"
+#include "private-core.h"
 
 #include <stdalign.h>
 #include <stdatomic.h>

@@ -3,7 +3,7 @@
  *
  * Intrusive doubly-linked lists whose owner counts its members.
  */
-#include "private-system.h"
+#include "private-core.h"
 
 void lws_dll2_add_tail(lws_dll2_t *d, lws_dll2_owner_t *owner)
 {

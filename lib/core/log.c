@@ -5,7 +5,7 @@
  * writes one timestamped line per message to stderr.
  */
 #define LWS_LOGMOD "log"
-#include "private-system.h"
+#include "private-core.h"
 
 #include <stdatomic.h>
 #include <stdio.h>

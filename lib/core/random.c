@@ -8,7 +8,7 @@
  * transaction id and jitter in the library comes from here.
  */
 #define LWS_LOGMOD "random"
-#include "private-system.h"
+#include "private-core.h"
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy_poll.h>

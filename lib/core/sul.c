@@ -11,7 +11,7 @@
  * iteration, with a non-blocking poll in between.
  */
 #define LWS_LOGMOD "sul"
-#include "private-system.h"
+#include "private-core.h"
 
 static void sul_timer_cb(uv_timer_t *t);
 static void sul_idle_cb(uv_idle_t *i);

@@ -6,7 +6,7 @@
  * the list of live wsi.
  */
 #define LWS_LOGMOD "vhost"
-#include "private-system.h"
+#include "private-core.h"
 
 static const struct lws_protocols *const vhost_builtin[] = {
 #if LWS_WITH_SYS_ASYNC_DNS

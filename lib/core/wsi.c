@@ -6,7 +6,7 @@
  * helpers may ask for readiness-only rx (they read the fd themselves).
  */
 #define LWS_LOGMOD "wsi"
-#include "private-system.h"
+#include "private-core.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

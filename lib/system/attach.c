@@ -12,7 +12,7 @@
  * that lock instead.
  */
 #define LWS_LOGMOD "attach"
-#include "private-system.h"
+#include "private-core.h"
 
 #include <sched.h>
 

@@ -6,7 +6,7 @@
  * chain of copied heap segments (heap mode).
  */
 #define LWS_LOGMOD "blob"
-#include "private-system.h"
+#include "private-core.h"
 
 struct blob_seg {
     lws_dll2_t list;

@@ -7,7 +7,7 @@
  * when called from inside a library callback.
  */
 #define LWS_LOGMOD "context"
-#include "private-system.h"
+#include "private-core.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -140,13 +140,6 @@ static void context_free(struct lws_context *cx)
     lws__free(cx);
 }
 
-void lws__handle_closed(struct lws_context *cx)
-{
-    cx->handles_open--;
-    if (cx->foreign && cx->finalised && !cx->handles_open)
-        context_free(cx);
-}
-
 static void context_handle_closed(uv_handle_t *h)
 {
     lws__handle_closed(h->data);
@@ -162,20 +155,6 @@ static void context_finish_own(struct lws_context *cx)
     if (r)
         lwsl_err("own loop did not close cleanly: %s", uv_strerror(r));
     context_free(cx);
-}
-
-void lws__api_leave(struct lws_context *cx)
-{
-    if (!--cx->api_depth)
-        lws__context_unwind(cx);
-}
-
-void lws__context_unwind(struct lws_context *cx)
-{
-    if (cx->free_at_unwind && !cx->in_service && !cx->api_depth) {
-        cx->free_at_unwind = false;
-        context_finish_own(cx);
-    }
 }
 
 /* Everything but freeing: state, attach, protocols, wsi, timers, handles. */
@@ -299,6 +278,8 @@ lws_create_context(const struct lws_context_creation_info *info)
         return NULL;
     }
     cx->loop_thread = uv_thread_self();
+    cx->guard_free = context_free;
+    cx->guard_finish = context_finish_own;
     cx->options = info->options;
     cx->user = info->user;
     context_state_setup(cx, info);

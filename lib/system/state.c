@@ -8,7 +8,7 @@
  * step it completes.
  */
 #define LWS_LOGMOD "state"
-#include "private-system.h"
+#include "private-core.h"
 
 /* A notifier that vetoes and re-drives on every probe would spin forever;
  * bound the re-drives one walk serves. */

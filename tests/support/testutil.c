@@ -5,7 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "testutil.h"
-#include "private-system.h"
+#include "private-core.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -7,7 +7,7 @@
  * producers racing a destroy (every accepted item is either run or
  * discarded, nothing leaks).  LWS_TEST_ATTACH_ITEMS overrides the count.
  */
-#include "private-system.h"
+#include "private-core.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -6,7 +6,7 @@
  * callbacks, attach ordering and discard, blobs, wsi over loopback UDP,
  * the CSPRNG, wrong API use and out-of-memory at every allocation.
  */
-#include "private-system.h"
+#include "private-core.h"
 #include "testutil.h"
 
 #include <arpa/inet.h>

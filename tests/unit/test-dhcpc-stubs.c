@@ -4,7 +4,7 @@
  * With LWS_WITH_SYS_DHCP_CLIENT off, the DHCP API fails the documented way
  * (1, 0, -ENOTSUP) on a live context.
  */
-#include "private-system.h"
+#include "private-core.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

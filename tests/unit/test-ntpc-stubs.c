@@ -4,7 +4,7 @@
  * With the SNTP client compiled out, its public functions are harmless
  * stubs and nothing holds TIME_VALID.
  */
-#include "private-system.h"
+#include "private-core.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

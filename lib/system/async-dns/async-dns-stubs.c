@@ -6,7 +6,7 @@
  * no callback ever runs.
  */
 #define LWS_LOGMOD "adns"
-#include "private-system.h"
+#include "private-core.h"
 
 lws_async_dns_retcode_t lws_async_dns_query(struct lws_context *cx, int tsi,
                                             const char *name,

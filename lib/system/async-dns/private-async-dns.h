@@ -9,7 +9,7 @@
 #ifndef LWS_PRIVATE_ASYNC_DNS_H
 #define LWS_PRIVATE_ASYNC_DNS_H
 
-#include "private-system.h"
+#include "private-core.h"
 
 #include <netdb.h>
 #include <sys/stat.h>

@@ -6,7 +6,7 @@
  * ignored and the state is always LWS_CPD_UNKNOWN.
  */
 #define LWS_LOGMOD "cpd"
-#include "private-system.h"
+#include "private-core.h"
 
 int lws_system_cpd_start(struct lws_context *context)
 {

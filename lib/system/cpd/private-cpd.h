@@ -9,7 +9,7 @@
 #ifndef LWS_PRIVATE_CPD_H
 #define LWS_PRIVATE_CPD_H
 
-#include "private-system.h"
+#include "private-core.h"
 #include "private-http-client.h"
 
 #define LWS__CPD_DEF_STATUS      204

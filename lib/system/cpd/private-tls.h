@@ -13,7 +13,7 @@
 #ifndef LWS_PRIVATE_TLS_H
 #define LWS_PRIVATE_TLS_H
 
-#include "private-system.h"
+#include "private-core.h"
 
 #include <sys/types.h>
 

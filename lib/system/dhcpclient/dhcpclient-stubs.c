@@ -4,7 +4,7 @@
  * The DHCPv4 client's public API when LWS_WITH_SYS_DHCP_CLIENT is off:
  * every call fails the way its documentation says a disabled helper does.
  */
-#include "private-system.h"
+#include "private-core.h"
 
 int lws_dhcpc_request(struct lws_context *context, const char *iface, int af,
                       dhcpc_cb_t cb, void *opaque)

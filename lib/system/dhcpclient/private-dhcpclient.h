@@ -9,7 +9,7 @@
 #ifndef LWS_PRIVATE_DHCPCLIENT_H
 #define LWS_PRIVATE_DHCPCLIENT_H
 
-#include "private-system.h"
+#include "private-core.h"
 
 /* ------------------------------------------------------------------------
  * Codec (dhcp4-packet.c)

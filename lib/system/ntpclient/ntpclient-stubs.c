@@ -5,7 +5,7 @@
  * (LWS_WITH_SYS_NTPCLIENT=OFF): they do nothing and say so.
  */
 #define LWS_LOGMOD "ntpc"
-#include "private-system.h"
+#include "private-core.h"
 
 void lws_ntpc_trigger(struct lws_context *context)
 {

@@ -9,7 +9,7 @@
 #ifndef LWS_PRIVATE_NTPCLIENT_H
 #define LWS_PRIVATE_NTPCLIENT_H
 
-#include "private-system.h"
+#include "private-core.h"
 
 #include <lws-system/ntpclient.h>
 

@@ -7,8 +7,8 @@
  * hooks by which the helpers talk to each other (stubbed when a helper is
  * compiled out).
  */
-#ifndef LWS_PRIVATE_SYSTEM_H
-#define LWS_PRIVATE_SYSTEM_H
+#ifndef LWS_PRIVATE_CORE_H
+#define LWS_PRIVATE_CORE_H
 
 #if !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
@@ -211,6 +211,9 @@ struct lws_context {
     bool in_service; /* inside lws_service()'s uv_run */
     bool free_at_unwind;
     bool finalised; /* handles closed, memory may be freed */
+    /* Set by the context at creation; called by the guard (guard.c). */
+    void (*guard_free)(struct lws_context *cx);   /* last handle closed */
+    void (*guard_finish)(struct lws_context *cx); /* destroy at unwind */
 };
 
 /* Loop-thread check for loop-only entry points. */
@@ -240,8 +243,10 @@ struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name, int fd,
 int lws__wsi_poll(struct lws *wsi, int uv_events);
 void lws__vhost_close_all(struct lws_vhost *vh);
 
-/* context internals */
+/* guard (guard.c) */
 void lws__handle_closed(struct lws_context *cx); /* a handle finished closing */
+
+/* context internals */
 void lws__attach_drain(struct lws_context *cx);
 void lws__attach_discard_all(struct lws_context *cx);
 void lws__attach_init(struct lws_context *cx);
@@ -387,4 +392,4 @@ extern const struct lws_protocols lws__protocols_ntpc[];
 extern const struct lws_protocols lws__protocols_dhcpc[];
 extern const struct lws_protocols lws__protocols_cpd[];
 
-#endif /* LWS_PRIVATE_SYSTEM_H */
+#endif /* LWS_PRIVATE_CORE_H */

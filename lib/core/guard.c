@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Liveness and re-entrancy guard of a context, one for every layer: a
+ * library call that may run application callbacks outside lws_service() is
+ * bracketed by lws__api_enter() / lws__api_leave(), and a destroy requested
+ * inside such a call is finished at the outermost leave.  Closed uv handles
+ * are counted down here too.  What "finish" and "free" mean belongs to the
+ * context (lib/system/context.c), which hands them in as callbacks at
+ * creation: this file calls nothing above lib/core.
+ */
+#include "private-core.h"
+
+void lws__handle_closed(struct lws_context *cx)
+{
+    cx->handles_open--;
+    if (cx->foreign && cx->finalised && !cx->handles_open)
+        cx->guard_free(cx);
+}
+
+void lws__api_leave(struct lws_context *cx)
+{
+    if (!--cx->api_depth)
+        lws__context_unwind(cx);
+}
+
+void lws__context_unwind(struct lws_context *cx)
+{
+    if (cx->free_at_unwind && !cx->in_service && !cx->api_depth) {
+        cx->free_at_unwind = false;
+        cx->guard_finish(cx);
+    }
+}
