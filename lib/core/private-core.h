@@ -25,6 +25,8 @@
 
 #include <lws-system.h>
 
+#include "private-plat.h"
+
 #if !LWS_WITH_SYS_ASYNC_DNS && LWS_WITH_SYS_CPD
 /* CPD resolves its probe hosts through the async resolver. */
 #error "LWS_WITH_SYS_CPD needs LWS_WITH_SYS_ASYNC_DNS"
@@ -340,12 +342,6 @@ void lws__wbuf_be16(struct lws__wbuf *b, uint16_t v);
 void lws__wbuf_be32(struct lws__wbuf *b, uint32_t v);
 void lws__wbuf_bytes(struct lws__wbuf *b, const void *src, size_t n);
 void lws__wbuf_zero(struct lws__wbuf *b, size_t n);
-
-/* ------------------------------------------------------------------------
- * Time
- */
-/* Wall clock, microseconds since the Unix epoch (CLOCK_REALTIME). */
-lws_usec_t lws__wall_usecs(void);
 
 /* ------------------------------------------------------------------------
  * Cross-helper hooks.  Addresses are IPv4 in host byte order.

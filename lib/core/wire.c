@@ -141,14 +141,6 @@ lws_usec_t lws_now_usecs(void)
     return (lws_usec_t)(uv_hrtime() / 1000u);
 }
 
-lws_usec_t lws__wall_usecs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (lws_usec_t)ts.tv_sec * LWS_US_PER_SEC + ts.tv_nsec / 1000;
-}
-
 int lws_sa46_parse_numeric(lws_sockaddr46 *sa46, const char *buf)
 {
     if (!sa46 || !buf)

@@ -8,7 +8,10 @@
  * packet socket for RFC 5227 probes; and the interface index / MAC lookup.
  */
 #define LWS_LOGMOD "dhcpc"
-#include "private-dhcpclient.h"
+#include "private-plat.h"
+
+#include <errno.h>
+#include <string.h>
 
 #include <arpa/inet.h>
 #include <linux/filter.h>

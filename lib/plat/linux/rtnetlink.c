@@ -8,7 +8,10 @@
  * events) that holds IFACE_COLDPLUG and pauses/resumes the clients.
  */
 #define LWS_LOGMOD "dhcpc"
-#include "private-dhcpclient.h"
+#include "private-plat.h"
+
+#include <errno.h>
+#include <string.h>
 
 #include <arpa/inet.h>
 #include <linux/if_addr.h>

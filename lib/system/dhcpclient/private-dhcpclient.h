@@ -19,8 +19,6 @@
 #define LWS__DHCP4_COOKIE      0x63825363u
 #define LWS__DHCP4_MAX         1500 /* largest message we build or accept */
 #define LWS__IP4UDP_HDR        28   /* IPv4 (no options) + UDP header */
-#define LWS__DHCP4_SERVER_PORT 67
-#define LWS__DHCP4_CLIENT_PORT 68
 
 /* RFC 2132 §9.6 message types */
 enum {
@@ -264,55 +262,6 @@ void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
                              lws_dhcpc_ifstate_t *is);
 bool lws__dhcpc_core_bound(const struct lws__dhcpc_core *c);
 const char *lws__dhcpc_state_name(int s);
-
-/* ------------------------------------------------------------------------
- * Platform (dhcp4-sock-linux.c, dhcp4-netlink-linux.c)
- */
-
-/* Raw AF_PACKET socket for IPv4 on @ifindex with a BPF filter for UDP to
- * port 68.  @return fd or -errno. */
-int lws__dhcpc_raw_open(int ifindex);
-/* Parks (@park: a drop-all filter, queue drained) or unparks (the socket's
- * own filter again, queue drained) a packet socket.  Closing a packet
- * socket waits for an RCU grace period (tens of ms on the loop thread), so
- * sockets not needed for a while are parked instead.  @arp selects the
- * ARP socket's filter (none) over the raw DHCP one.  0 or -errno. */
-int lws__dhcpc_packet_park(int fd, bool park, bool arp);
-/* Sends an IPv4 datagram to the link broadcast address. */
-int lws__dhcpc_raw_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
-/* Reads one datagram; @return length, 0 if none, -errno.  *@csum_ok is
- * false when the kernel says the checksum is not filled in yet (may be
- * NULL). */
-int lws__dhcpc_raw_recv(int fd, uint8_t *buf, size_t len, bool *csum_ok);
-/* UDP socket bound to @ip:68 on @ifname (host order).  fd or -errno. */
-int lws__dhcpc_udp_open(const char *ifname, uint32_t ip);
-int lws__dhcpc_udp_send(int fd, uint32_t dst, const uint8_t *buf, size_t len);
-/* ARP packet socket on @ifindex.  fd or -errno. */
-int lws__dhcpc_arp_open(int ifindex);
-int lws__dhcpc_arp_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
-/* Interface index, MAC and whether it is up with carrier.  0 or -errno. */
-int lws__dhcpc_if_info(const char *ifname, int *ifindex, uint8_t *mac,
-                       bool *up);
-
-/* rtnetlink: apply / remove a lease (blocking request + ack). */
-int lws__dhcpc_nl_apply(const lws_dhcpc_ifstate_t *is, int op, uint32_t metric);
-/* Link monitor socket subscribed to link events; fd or -errno. */
-int lws__dhcpc_nl_monitor_open(void);
-/* Asks the kernel to dump all links on the monitor socket. */
-int lws__dhcpc_nl_dump_links(int fd, uint32_t seq);
-/* One parsed link event from the monitor. */
-struct lws__dhcpc_link {
-    int ifindex;
-    char ifname[16];
-    bool up;      /* IFF_UP and IFF_RUNNING (carrier) */
-    bool removed; /* RTM_DELLINK */
-};
-/* Reads what is queued; @cb per link, @done set when the dump ended.
- * @return 0, or -errno. */
-int lws__dhcpc_nl_monitor_read(int fd,
-                               void (*cb)(void *ctx,
-                                          const struct lws__dhcpc_link *l),
-                               void *ctx, bool *done);
 
 /* ------------------------------------------------------------------------
  * Glue (dhcpclient.c: protocol, state, link monitor, API;

@@ -9,7 +9,6 @@ if(LWS_WITH_SYS_DHCP_CLIENT)
     ${PROJECT_SOURCE_DIR}/lib/plat/linux/rtnetlink.c
     ${CMAKE_CURRENT_LIST_DIR}/dhcpclient.c
     ${CMAKE_CURRENT_LIST_DIR}/dhcpclient-io.c)
-  target_include_directories(lws-system-obj PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 else()
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/dhcpclient-stubs.c)

@@ -140,7 +140,7 @@ static int apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
         return r < 0 ? r : (r ? -EIO : 0);
     }
     if (n->flags & LWS_NTPC_FLAG_SET_CLOCK_LINUX)
-        return lws__ntpc_linux_set_clock(us);
+        return lws__plat_set_clock(us);
     return 0; /* report only */
 }
 

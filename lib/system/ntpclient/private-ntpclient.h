@@ -253,12 +253,8 @@ void lws__ntpc_core_on_timer(struct lws__ntpc_core *c, lws_usec_t mono,
 bool lws__ntpc_sa46_equal(const lws_sockaddr46 *a, const lws_sockaddr46 *b);
 
 /* ------------------------------------------------------------------------
- * Glue (ntpclient.c) and platform clock (clock-linux.c)
+ * Glue (ntpclient.c; the clock setter is lws__plat_set_clock())
  */
-
-/* Steps the Linux clock to @wall_us, or slews it (adjtime) when it is
- * less than 0.5 s away.  0 or a negative errno. */
-int lws__ntpc_linux_set_clock(lws_usec_t wall_us);
 
 /* Counters for tests and diagnostics. */
 struct lws__ntpc_stats {

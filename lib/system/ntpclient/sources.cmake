@@ -9,11 +9,11 @@ if(LWS_WITH_SYS_NTPCLIENT)
     ${CMAKE_CURRENT_LIST_DIR}/ntpclient.c
     ${CMAKE_CURRENT_LIST_DIR}/ntpc-servers.c
     ${CMAKE_CURRENT_LIST_DIR}/ntpclient-dns.c
-    ${PROJECT_SOURCE_DIR}/lib/plat/linux/clock.c)
+    ${CMAKE_CURRENT_LIST_DIR}/ntpc-stamp.c
+    ${PROJECT_SOURCE_DIR}/lib/plat/linux/clock-set.c)
   string(TIMESTAMP LWS_NTPC_BUILD_EPOCH "%s" UTC)
   set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/ntpclient.c
     PROPERTIES COMPILE_DEFINITIONS LWS_NTPC_BUILD_EPOCH=${LWS_NTPC_BUILD_EPOCH})
-  target_include_directories(lws-system-obj PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 else()
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/ntpclient-stubs.c)
