@@ -404,7 +404,7 @@ static void adns_wq_done(struct adns_wq *wq, int status)
     wq->done = true;
     wq->status = status;
     if (!--lk->pending)
-        lws__adns_lookup_complete(lk); /* frees lk */
+        lk->a->lookup_done(lk); /* frees lk */
 }
 
 static int adns_answer_status(struct adns_wq *wq, const uint8_t *abuf, int alen)
@@ -534,7 +534,7 @@ void lws__adns_lookup_abort(struct adns_lookup *lk, int status)
             chans[n++] = lk->wq[i].chan;
     if (!n) { /* nothing on the wire (cannot normally happen) */
         lk->pending = 0;
-        lws__adns_lookup_complete(lk);
+        lk->a->lookup_done(lk);
         return;
     }
     /* The last cancel completes and frees lk: only chans are used after. */

@@ -206,7 +206,7 @@ static int adns_lookup_outcome(struct adns_lookup *lk,
     return tmo ? LADNS_RET_TIMEDOUT : LADNS_RET_FAILED;
 }
 
-void lws__adns_lookup_complete(struct adns_lookup *lk)
+static void adns_lookup_complete(struct adns_lookup *lk)
 {
     struct lws__adns *a = lk->a;
     struct lws__adns_res *res;
@@ -530,6 +530,7 @@ static int adns_create(struct lws_context *cx, struct lws_vhost *vh,
     if (!a)
         return -ENOMEM;
     a->cx = cx;
+    a->lookup_done = adns_lookup_complete;
     a->vh = vh;
     if (adns_config(a, info)) {
         adns_free(a);

@@ -261,6 +261,9 @@ struct lws__adns {
     bool hosts_seen;
 
     lws_usec_t (*now)(void); /* test hook; NULL = lws_now_usecs */
+    /* Completion of a lookup's questions, handed to the transport
+     * (adns-ares.c) by async-dns.c; frees @lk. */
+    void (*lookup_done)(struct adns_lookup *lk);
     struct lws_adns_stats st;
     bool destroying;
     bool in_delivery;
@@ -268,7 +271,6 @@ struct lws__adns {
 };
 
 /* async-dns.c */
-void lws__adns_lookup_complete(struct adns_lookup *lk);
 int lws__adns_servers_effective(struct lws__adns *a, lws_sockaddr46 *out,
                                 int max);
 
