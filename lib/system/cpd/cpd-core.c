@@ -184,3 +184,14 @@ bool lws__cpd_releases_step(lws_cpd_result_t result, unsigned int flags)
         return false;
     return result == LWS_CPD_INTERNET_OK || !(flags & LWS_CPD_F_HOLD_UNTIL_OK);
 }
+
+static const char *const cpd_result_names[] = {"Unknown", "OK", "Captive",
+                                               "No internet"};
+
+const char *lws_cpd_result_name(lws_cpd_result_t result)
+{
+    if ((unsigned int)result >=
+        sizeof(cpd_result_names) / sizeof(cpd_result_names[0]))
+        return "?";
+    return cpd_result_names[result];
+}

@@ -5,8 +5,9 @@
  * through the async resolver (numeric hosts directly), connects a
  * non-blocking TCP socket adopted as a wsi of protocol "lws-cpd" on the
  * system vhost, runs TLS for https (tls.c), sends one GET and classifies the
- * reply (http-client.c, cpd-core.c).  The attempt's end goes back to the
- * check core through lws__cpd_apply() in cpd.c.
+ * reply (http-client.c, cpd-core.c).  The attempt's end goes to the check
+ * core (cpd-core.c), and what it decided to cpd.c through the callback
+ * cpd.c set (cpd->apply).
  */
 #define LWS_LOGMOD "cpd"
 #include "private-cpd.h"
@@ -87,6 +88,20 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p)
     lws__free(p);
 }
 
+void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(cpd->reason, sizeof(cpd->reason), "%s: ",
+                     cpd->url_text[cpd->cur] ? cpd->url_text[cpd->cur]
+                                             : "captive_portal_detect_request");
+
+    if (n < 0 || (size_t)n >= sizeof(cpd->reason))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(cpd->reason + n, sizeof(cpd->reason) - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
 /* The running attempt ended; the probe is freed here. */
 static void cpd_attempt_end(struct lws__cpd_probe *p, lws_cpd_result_t result,
                             bool retryable)
@@ -104,7 +119,7 @@ static void cpd_attempt_end(struct lws__cpd_probe *p, lws_cpd_result_t result,
         lwsl_info("attempt %d: %s (%s)%s", cpd->core.attempts,
                   lws_cpd_result_name(result), cpd->reason,
                   out.wake_at_ms ? ", will retry" : "");
-    lws__cpd_apply(cpd, &out);
+    cpd->apply(cpd, &out);
 }
 
 static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
@@ -465,7 +480,7 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
         lws__cpd_reason(cpd, "out of memory");
         lws__cpd_core_attempt_done(&cpd->core, lws__cpd_now_ms(),
                                    LWS_CPD_NO_INTERNET, true, 0, &out);
-        lws__cpd_apply(cpd, &out);
+        cpd->apply(cpd, &out);
         return;
     }
     p->cpd = cpd;

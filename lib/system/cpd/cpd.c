@@ -11,38 +11,7 @@
 #include "private-cpd.h"
 #include "private-tls.h"
 
-#include <stdarg.h>
 #include <stdio.h>
-
-static const char *const cpd_result_names[] = {"Unknown", "OK", "Captive",
-                                               "No internet"};
-
-const char *lws_cpd_result_name(lws_cpd_result_t result)
-{
-    if ((unsigned int)result >=
-        sizeof(cpd_result_names) / sizeof(cpd_result_names[0]))
-        return "?";
-    return cpd_result_names[result];
-}
-
-uint64_t lws__cpd_now_ms(void)
-{
-    return (uint64_t)(lws_now_usecs() / LWS_US_PER_MS);
-}
-
-void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...)
-{
-    va_list ap;
-    int n = snprintf(cpd->reason, sizeof(cpd->reason), "%s: ",
-                     cpd->url_text[cpd->cur] ? cpd->url_text[cpd->cur]
-                                             : "captive_portal_detect_request");
-
-    if (n < 0 || (size_t)n >= sizeof(cpd->reason))
-        return;
-    va_start(ap, fmt);
-    vsnprintf(cpd->reason + n, sizeof(cpd->reason) - (size_t)n, fmt, ap);
-    va_end(ap);
-}
 
 /* ------------------------------------------------------------------------
  * Check driving
@@ -50,7 +19,7 @@ void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...)
 
 static void cpd_core_cb(lws_sorted_usec_list_t *sul);
 
-void lws__cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
+static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
 {
     struct lws_context *cx = cpd->cx;
     uint64_t now = lws__cpd_now_ms();
@@ -89,7 +58,7 @@ static void cpd_core_cb(lws_sorted_usec_list_t *sul)
         return;
     }
     lws__cpd_core_timer(&cpd->core, lws__cpd_now_ms(), &out);
-    lws__cpd_apply(cpd, &out);
+    cpd_apply(cpd, &out);
 }
 
 /* Stops whatever check is running, without a result. */
@@ -159,7 +128,7 @@ static int cpd_start_probe(struct lws__cpd *cpd)
     lws__cpd_core_start(&cpd->core, &cpd->cfg, lws__cpd_now_ms(), &out);
     lwsl_info("check started: %s (up to %d attempts, deadline %u ms)",
               cpd->url_text[ph], cpd->cfg.retries + 1, cpd->cfg.deadline_ms);
-    lws__cpd_apply(cpd, &out);
+    cpd_apply(cpd, &out);
     return 0;
 }
 
@@ -427,6 +396,7 @@ static int cpd_init(struct lws_context *cx,
         return -1;
     }
     cpd->cx = cx;
+    cpd->apply = cpd_apply;
     cx->cpd = cpd;
     if (cpd_setup(cpd, info ? info->cpd : NULL)) {
         cpd_destroy(cx);

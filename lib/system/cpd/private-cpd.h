@@ -146,14 +146,18 @@ struct lws__cpd {
     lws_sorted_usec_list_t sul_notify;
     lws_cpd_result_t notify_result;
     char notify_reason[LWS__CPD_REASON_MAX];
+    /* Carries out what the check core asked for: set by cpd.c, called by
+     * the probe when an attempt ends. */
+    void (*apply)(struct lws__cpd *cpd, const struct lws__cpd_out *out);
 };
 
 /* Monotonic milliseconds. */
-uint64_t lws__cpd_now_ms(void);
-/* Sets cpd->reason to "<url>: <text>". */
+static inline uint64_t lws__cpd_now_ms(void)
+{
+    return (uint64_t)(lws_now_usecs() / LWS_US_PER_MS);
+}
+/* Sets cpd->reason to "<url>: <text>" (cpd-probe.c). */
 void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...) LWS_FORMAT(2);
-/* Carries out what the check core asked for (cpd.c). */
-void lws__cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out);
 /* Starts the attempt the core asked for (a sul callback, cpd-probe.c). */
 void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul);
 /* Abandons a probe: closes its wsi, cancels its lookup, frees it. */
