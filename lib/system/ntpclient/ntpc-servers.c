@@ -186,7 +186,7 @@ static bool give_addr(struct lws__ntpc *n, bool start)
         memset(&a, 0, sizeof(a));
         lws__ntpc_core_set_server(&n->core, sa, start, lws_now_usecs(),
                                   lws__wall_usecs(), &a);
-        (void)lws__ntpc_act(n, &a); /* set_server never syncs */
+        (void)n->act(n, &a); /* set_server never syncs */
         return true;
     }
     return false;
@@ -201,8 +201,11 @@ static void set_port(lws_sockaddr46 *sa, uint16_t port)
 }
 
 /* Loads the source after the current one: numeric at once, names through
- * async DNS (the answer continues in lws__ntpc_resolved()).  Returns true
+ * async DNS (the answer continues in ntpc_resolved()).  Returns true
  * when an address was handed out or a lookup is under way. */
+static void ntpc_resolved(struct lws__ntpc *n, const lws_sockaddr46 *addrs,
+                          size_t count);
+
 static bool load_next_source(struct lws__ntpc *n, bool start)
 {
     for (size_t tries = 0; tries < n->n_src; tries++) {
@@ -219,7 +222,7 @@ static bool load_next_source(struct lws__ntpc *n, bool start)
                 return true;
             continue;
         }
-        if (!lws__ntpc_resolve(n, n->cx, s->host, &n->dns_tok)) {
+        if (!lws__ntpc_resolve(n, n->cx, s->host, ntpc_resolved, &n->dns_tok)) {
             n->stats.dns_lookups++;
             return true;
         }
@@ -236,7 +239,7 @@ static void no_server(struct lws__ntpc *n)
     lwsl_info("no usable NTP server: retrying later");
     memset(&a, 0, sizeof(a));
     lws__ntpc_core_no_server(&n->core, lws_now_usecs(), &a);
-    (void)lws__ntpc_act(n, &a);
+    (void)n->act(n, &a);
 }
 
 /* The core asked for the next server (or the list is new). */
@@ -249,8 +252,8 @@ void lws__ntpc_next_server(struct lws__ntpc *n, bool start)
     no_server(n);
 }
 
-void lws__ntpc_resolved(struct lws__ntpc *n, const lws_sockaddr46 *addrs,
-                        size_t count)
+static void ntpc_resolved(struct lws__ntpc *n, const lws_sockaddr46 *addrs,
+                          size_t count)
 {
     struct lws__ntpc_source *s;
 

@@ -18,6 +18,7 @@
 
 struct ntpc_dns_tok {
     struct lws__ntpc *n; /* NULL once orphaned */
+    lws__ntpc_resolved_cb done;
 };
 
 static struct lws *ntpc_dns_cb(struct lws *wsi, const char *ads,
@@ -42,20 +43,21 @@ static struct lws *ntpc_dns_cb(struct lws *wsi, const char *ads,
     if (tok->n) {
         if (status != LADNS_RET_FOUND)
             lwsl_warn("resolving '%s' failed: %d", ads ? ads : "?", status);
-        lws__ntpc_resolved(tok->n, addrs, c);
+        tok->done(tok->n, addrs, c);
     }
     lws__free(tok);
     return wsi;
 }
 
 int lws__ntpc_resolve(struct lws__ntpc *n, struct lws_context *cx,
-                      const char *host, void **ptok)
+                      const char *host, lws__ntpc_resolved_cb done, void **ptok)
 {
     struct ntpc_dns_tok *tok = lws__calloc(1, sizeof(*tok));
 
     if (!tok)
         return -ENOMEM;
     tok->n = n;
+    tok->done = done;
     if (lws_async_dns_query(cx, 0, host, LWS_ADNS_RECORD_A, ntpc_dns_cb, NULL,
                             tok) != LADNS_RET_CONTINUING) {
         lws__free(tok);
@@ -76,9 +78,9 @@ void lws__ntpc_resolve_orphan(void *ptok)
 #else /* !LWS_WITH_SYS_ASYNC_DNS */
 
 int lws__ntpc_resolve(struct lws__ntpc *n, struct lws_context *cx,
-                      const char *host, void **ptok)
+                      const char *host, lws__ntpc_resolved_cb done, void **ptok)
 {
-    (void)n, (void)cx, (void)ptok;
+    (void)n, (void)cx, (void)done, (void)ptok;
     lwsl_warn("'%s' is a name and async DNS is compiled out", host);
     return -ENOTSUP;
 }

@@ -476,6 +476,7 @@ static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
     if (!n)
         return -ENOMEM;
     n->cx = cx;
+    n->act = lws__ntpc_act;
     n->vh = lws_get_vhost(wsi);
     r = copy_info(n, ni);
     if (r) {

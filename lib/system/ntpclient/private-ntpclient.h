@@ -342,26 +342,32 @@ struct lws__ntpc {
     lws_usec_t floor_us;
     struct lws_ntpc_status st;
     struct lws__ntpc_stats stats;
+    /* Carries out what the core decided; false when @n is gone.  Set by
+     * the glue (ntpclient.c), called by the server list too. */
+    bool (*act)(struct lws__ntpc *n, struct lws__ntpc_act *a);
 };
 
-/* Glue functions the server list calls, and vice versa. */
+/* Glue (ntpclient.c) */
 bool lws__ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a);
+
+/* Server list (ntpc-servers.c) */
 const char *lws__ntpc_sa46_str(const lws_sockaddr46 *sa, char *buf, size_t len);
 void lws__ntpc_sources_free(struct lws__ntpc *n);
 void lws__ntpc_sources_build(struct lws__ntpc *n);
 void lws__ntpc_next_server(struct lws__ntpc *n, bool start);
 
+/* The answer to a lookup: @addrs (port 0), @count may be 0. */
+typedef void (*lws__ntpc_resolved_cb)(struct lws__ntpc *n,
+                                      const lws_sockaddr46 *addrs,
+                                      size_t count);
 /* Async DNS glue (ntpclient-dns.c): start resolving @host for @n; the
- * answer comes back through lws__ntpc_resolved() unless the lookup *@tok
- * is orphaned first.  0, or a negative errno (-ENOTSUP without the
- * resolver): nothing will be called back. */
+ * answer comes back through @done unless the lookup *@tok is orphaned
+ * first.  0, or a negative errno (-ENOTSUP without the resolver): nothing
+ * will be called back. */
 int lws__ntpc_resolve(struct lws__ntpc *n, struct lws_context *cx,
-                      const char *host, void **tok);
+                      const char *host, lws__ntpc_resolved_cb done, void **tok);
 /* Forget the lookup @tok in flight (at destroy); its answer is dropped. */
 void lws__ntpc_resolve_orphan(void *tok);
-/* The glue's side: @addrs (port 0) from the lookup, @count may be 0. */
-void lws__ntpc_resolved(struct lws__ntpc *n, const lws_sockaddr46 *addrs,
-                        size_t count);
 
 /* Default time floor: the build time of the library, Unix us. */
 lws_usec_t lws__ntpc_build_floor_us(void);
