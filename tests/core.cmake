@@ -22,3 +22,14 @@ if(TARGET lws-system-demo AND LWS_WITH_SYS_DHCP_CLIENT AND LWS_WITH_SYS_NTPCLIEN
   set_tests_properties(integration/bringup PROPERTIES TIMEOUT ${to}
     LABELS integration SKIP_RETURN_CODE 77 RUN_SERIAL ON)
 endif()
+# Layering: no circle of files (but the vhost <-> wsi pair) and no call or
+# include from a lower layer into a higher one (plat < core < system <
+# helpers); the checker itself must see both in a small bad tree.
+add_test(NAME layout/callgraph COMMAND ${PROJECT_SOURCE_DIR}/scripts/callgraph
+  --check --allow-pair vhost.c:wsi.c ${PROJECT_SOURCE_DIR})
+add_test(NAME layout/callgraph-catches COMMAND
+  ${PROJECT_SOURCE_DIR}/scripts/callgraph ${CMAKE_CURRENT_SOURCE_DIR}/layout/bad)
+set_tests_properties(layout/callgraph layout/callgraph-catches PROPERTIES
+  TIMEOUT 60 LABELS "unit;layout")
+set_tests_properties(layout/callgraph-catches PROPERTIES
+  PASS_REGULAR_EXPRESSION "cycle: lib/system/a.c -> lib/system/b.c.*up-call: lib/core/low.c -> lib/system/a.c.*cycles >1 file: 1 .*up-calls: 1\n")
