@@ -206,6 +206,11 @@ struct lws_context {
     uint64_t options;
     void *user;
 
+    /* The last validated time sync: wall clock (Unix us) at a monotonic
+     * time, 0 when there is none.  Written by a time source (the SNTP
+     * client), read by TLS; see lws__time_sync_get(). */
+    lws_usec_t sync_wall_us, sync_mono_us;
+
     int handles_open; /* uv handles not yet closed */
     int api_depth;    /* library calls on the stack that may call back */
     bool foreign;
@@ -342,6 +347,26 @@ void lws__wbuf_be16(struct lws__wbuf *b, uint16_t v);
 void lws__wbuf_be32(struct lws__wbuf *b, uint32_t v);
 void lws__wbuf_bytes(struct lws__wbuf *b, const void *src, size_t n);
 void lws__wbuf_zero(struct lws__wbuf *b, size_t n);
+
+/* ------------------------------------------------------------------------
+ * Validated time: a time source records its last sync (0, 0 when it goes
+ * away); anyone may ask for it without knowing the source.
+ */
+static inline void lws__time_sync_set(struct lws_context *cx, lws_usec_t wall,
+                                      lws_usec_t mono)
+{
+    cx->sync_wall_us = wall;
+    cx->sync_mono_us = mono;
+}
+
+/* True with *@wall at *@mono when a source has synced. */
+static inline bool lws__time_sync_get(const struct lws_context *cx,
+                                      lws_usec_t *wall, lws_usec_t *mono)
+{
+    *wall = cx->sync_wall_us;
+    *mono = cx->sync_mono_us;
+    return cx->sync_wall_us != 0;
+}
 
 /* ------------------------------------------------------------------------
  * Cross-helper hooks.  Addresses are IPv4 in host byte order.

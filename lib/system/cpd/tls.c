@@ -6,8 +6,9 @@
  * translation of mbedTLS codes into negative errno values plus a readable
  * reason.  Verification is mandatory (MBEDTLS_SSL_VERIFY_REQUIRED and a host
  * name are always set) and refused before TIME_VALID.  Validity periods are
- * checked against the time the NTP client validated (not the machine clock,
- * which the library only sets when told to).
+ * checked against the time a time source (the NTP client) validated, as the
+ * context records it (not the machine clock, which the library only sets
+ * when told to).
  */
 #define LWS_LOGMOD "tls"
 #include "private-tls.h"
@@ -131,12 +132,12 @@ bool lws__tls_time_valid(struct lws_context *cx)
 
 lws_usec_t lws__tls_trusted_now(struct lws_context *cx)
 {
-    struct lws_ntpc_status st;
+    lws_usec_t wall, mono;
 
     /* The server's time at the last validated sync, carried forward along
      * the monotonic clock. */
-    if (!lws_ntpc_get_status(cx, &st) && st.last_sync_wall_us)
-        return st.last_sync_wall_us + (lws_now_usecs() - st.last_sync_mono_us);
+    if (lws__time_sync_get(cx, &wall, &mono))
+        return wall + (lws_now_usecs() - mono);
     /* No sync: TIME_VALID came from a plausible clock or from policy. */
     return lws__wall_usecs();
 }

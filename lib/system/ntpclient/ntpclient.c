@@ -164,6 +164,7 @@ static void update_status(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     n->st.syncs++;
     n->stats.syncs++;
     n->synced = true;
+    lws__time_sync_set(n->cx, n->st.last_sync_wall_us, n->st.last_sync_mono_us);
 }
 
 /* Returns false when the application destroyed the context meanwhile. */
@@ -511,6 +512,7 @@ static void ntpc_destroy(struct lws_context *cx)
         lws__ntpc_resolve_orphan(n->dns_tok);
     if (n->wsi)
         lws_wsi_close(n->wsi);
+    lws__time_sync_set(cx, 0, 0);
     cx->ntpc = NULL;
     ntpc_free(n);
 }
