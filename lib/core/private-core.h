@@ -210,6 +210,7 @@ struct lws_context {
      * time, 0 when there is none.  Written by a time source (the SNTP
      * client), read by TLS; see lws__time_sync_get(). */
     lws_usec_t sync_wall_us, sync_mono_us;
+    lws_dll2_owner_t news; /* observers of cross-helper news (news.c) */
 
     int handles_open; /* uv handles not yet closed */
     int api_depth;    /* library calls on the stack that may call back */
@@ -367,43 +368,6 @@ static inline bool lws__time_sync_get(const struct lws_context *cx,
     *mono = cx->sync_mono_us;
     return cx->sync_wall_us != 0;
 }
-
-/* ------------------------------------------------------------------------
- * Cross-helper hooks.  Addresses are IPv4 in host byte order.
- */
-#if LWS_WITH_SYS_ASYNC_DNS
-/* Replace the DHCP-learned DNS servers of @iface with @addrs (n may be 0). */
-int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
-                           const uint32_t *addrs, size_t n);
-#else
-static inline int lws__adns_dhcp_servers(struct lws_context *cx,
-                                         const char *iface,
-                                         const uint32_t *addrs, size_t n)
-{
-    (void)cx, (void)iface, (void)addrs, (void)n;
-    return -ENOTSUP;
-}
-#endif
-
-#if LWS_WITH_SYS_NTPCLIENT
-/* Replace the DHCP-learned NTP servers of @iface with @addrs (n may be 0). */
-int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
-                           const uint32_t *addrs, size_t n);
-/* A link came back (or went away): re-sync soon if appropriate. */
-void lws__ntpc_link_changed(struct lws_context *cx, bool up);
-#else
-static inline int lws__ntpc_dhcp_servers(struct lws_context *cx,
-                                         const char *iface,
-                                         const uint32_t *addrs, size_t n)
-{
-    (void)cx, (void)iface, (void)addrs, (void)n;
-    return -ENOTSUP;
-}
-static inline void lws__ntpc_link_changed(struct lws_context *cx, bool up)
-{
-    (void)cx, (void)up;
-}
-#endif
 
 /* Built-in protocols of the system vhost, NULL-name terminated per module;
  * each helper defines its own (protocol callbacks get PROTOCOL_INIT with

@@ -522,6 +522,14 @@ static void adns_free(struct lws__adns *a)
     lws__free(a);
 }
 
+static void adns_news(struct lws_context *cx, const struct lws__news *news,
+                      void *opaque)
+{
+    (void)opaque;
+    if (news->kind == LWS__NEWS_DNS_SERVERS)
+        lws__adns_dhcp_servers(cx, news->iface, news->addrs, news->n);
+}
+
 static int adns_create(struct lws_context *cx, struct lws_vhost *vh,
                        const struct lws_context_creation_info *info)
 {
@@ -537,6 +545,8 @@ static int adns_create(struct lws_context *cx, struct lws_vhost *vh,
         return -EINVAL;
     }
     cx->adns = a;
+    a->news.cb = adns_news;
+    lws__news_subscribe(cx, &a->news);
     lwsl_info("resolver ready: %d explicit server(s)", a->nexplicit);
     return 0;
 }
@@ -548,6 +558,7 @@ static void adns_destroy(struct lws_context *cx)
     if (!a)
         return;
     cx->adns = NULL; /* API calls from callbacks below see no resolver */
+    lws__news_unsubscribe(&a->news);
     a->destroying = true;
     lws_sul_cancel(&a->sul_deliver);
     /* Questions in flight end (their lookups complete into "ready"). */

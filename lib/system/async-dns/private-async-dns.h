@@ -9,7 +9,7 @@
 #ifndef LWS_PRIVATE_ASYNC_DNS_H
 #define LWS_PRIVATE_ASYNC_DNS_H
 
-#include "private-core.h"
+#include "private-news.h"
 
 #include <netdb.h>
 #include <sys/stat.h>
@@ -264,6 +264,7 @@ struct lws__adns {
     /* Completion of a lookup's questions, handed to the transport
      * (adns-ares.c) by async-dns.c; frees @lk. */
     void (*lookup_done)(struct adns_lookup *lk);
+    struct lws__news_observer news; /* DHCP-learned DNS servers */
     struct lws_adns_stats st;
     bool destroying;
     bool in_delivery;
@@ -280,6 +281,10 @@ static inline lws_usec_t lws__adns_now(const struct lws__adns *a)
 }
 
 /* adns-servers.c */
+/* Replace the DHCP-learned DNS servers of @iface with @addrs (IPv4, host
+ * order; n may be 0).  Fed by cross-helper news. */
+int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
+                           const uint32_t *addrs, size_t n);
 /* A question timed out on @sa (the first server tried): try it last for a
  * while.  Expired demotions are dropped by lws__adns_demote_expire(). */
 void lws__adns_demote(struct lws__adns *a, const lws_sockaddr46 *sa);

@@ -253,12 +253,17 @@ static int dhcpc_apply(struct lws__dhcpc_if *ifc, const lws_dhcpc_ifstate_t *is,
 static void dhcpc_servers(struct lws__dhcpc_if *ifc,
                           const lws_dhcpc_ifstate_t *is)
 {
-    struct lws_context *cx = ifc->d->cx;
+    struct lws__news dns = {.kind = LWS__NEWS_DNS_SERVERS,
+                            .iface = ifc->ifname,
+                            .addrs = is ? is->dns : NULL,
+                            .n = is ? is->dns_count : 0};
+    struct lws__news ntp = {.kind = LWS__NEWS_NTP_SERVERS,
+                            .iface = ifc->ifname,
+                            .addrs = is ? is->ntp : NULL,
+                            .n = is ? is->ntp_count : 0};
 
-    lws__adns_dhcp_servers(cx, ifc->ifname, is ? is->dns : NULL,
-                           is ? is->dns_count : 0);
-    lws__ntpc_dhcp_servers(cx, ifc->ifname, is ? is->ntp : NULL,
-                           is ? is->ntp_count : 0);
+    lws__news_publish(ifc->d->cx, &dns);
+    lws__news_publish(ifc->d->cx, &ntp);
 }
 
 void lws__dhcpc_persist(struct lws__dhcpc_if *ifc,

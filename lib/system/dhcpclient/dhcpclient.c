@@ -322,7 +322,9 @@ static void dhcpc_on_link(void *ctx, const struct lws__dhcpc_link *l)
     if (was_up == l->up)
         return;
     lwsl_info("%s: link %s", l->ifname, l->up ? "up" : "down");
-    lws__ntpc_link_changed(d->cx, l->up);
+    lws__news_publish(d->cx, &(struct lws__news){.kind = LWS__NEWS_LINK,
+                                                 .iface = l->ifname,
+                                                 .up = l->up});
     if (!ifc->started) {
         if (l->up)
             lws_sul_schedule(d->cx, 0, &ifc->sul, dhcpc_if_sul_cb, 0);

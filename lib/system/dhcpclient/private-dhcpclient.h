@@ -9,16 +9,16 @@
 #ifndef LWS_PRIVATE_DHCPCLIENT_H
 #define LWS_PRIVATE_DHCPCLIENT_H
 
-#include "private-core.h"
+#include "private-news.h"
 
 /* ------------------------------------------------------------------------
  * Codec (dhcp4-packet.c)
  */
 
-#define LWS__DHCP4_FIXED       236 /* BOOTP header up to the options */
-#define LWS__DHCP4_COOKIE      0x63825363u
-#define LWS__DHCP4_MAX         1500 /* largest message we build or accept */
-#define LWS__IP4UDP_HDR        28   /* IPv4 (no options) + UDP header */
+#define LWS__DHCP4_FIXED  236 /* BOOTP header up to the options */
+#define LWS__DHCP4_COOKIE 0x63825363u
+#define LWS__DHCP4_MAX    1500 /* largest message we build or accept */
+#define LWS__IP4UDP_HDR   28   /* IPv4 (no options) + UDP header */
 
 /* RFC 2132 §9.6 message types */
 enum {

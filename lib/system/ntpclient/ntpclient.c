@@ -466,6 +466,16 @@ static void ntpc_free(struct lws__ntpc *n)
     lws__free(n);
 }
 
+static void ntpc_news(struct lws_context *cx, const struct lws__news *news,
+                      void *opaque)
+{
+    (void)opaque;
+    if (news->kind == LWS__NEWS_NTP_SERVERS)
+        lws__ntpc_dhcp_servers(cx, news->iface, news->addrs, news->n);
+    else if (news->kind == LWS__NEWS_LINK)
+        lws__ntpc_link_changed(cx, news->up);
+}
+
 static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
 {
     struct lws_context *cx = lws_get_context(wsi);
@@ -491,6 +501,8 @@ static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
     n->nl.notify_cb = ntpc_notify;
     lws_state_reg_notifier(lws_system_get_state_manager(cx), &n->nl);
     cx->ntpc = n;
+    n->news.cb = ntpc_news;
+    lws__news_subscribe(cx, &n->news);
     /* Servers given by the application (or the blob, which may be set
      * after creation) start the client on the first loop iteration. */
     schedule_kick(n);
@@ -513,6 +525,7 @@ static void ntpc_destroy(struct lws_context *cx)
     if (n->wsi)
         lws_wsi_close(n->wsi);
     lws__time_sync_set(cx, 0, 0);
+    lws__news_unsubscribe(&n->news);
     cx->ntpc = NULL;
     ntpc_free(n);
 }

@@ -9,7 +9,7 @@
 #ifndef LWS_PRIVATE_NTPCLIENT_H
 #define LWS_PRIVATE_NTPCLIENT_H
 
-#include "private-core.h"
+#include "private-news.h"
 
 #include <lws-system/ntpclient.h>
 
@@ -345,10 +345,17 @@ struct lws__ntpc {
     /* Carries out what the core decided; false when @n is gone.  Set by
      * the glue (ntpclient.c), called by the server list too. */
     bool (*act)(struct lws__ntpc *n, struct lws__ntpc_act *a);
+    struct lws__news_observer news; /* DHCP-learned servers, links */
 };
 
 /* Glue (ntpclient.c) */
 bool lws__ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a);
+/* Replace the DHCP-learned NTP servers of @iface with @addrs (IPv4, host
+ * order; n may be 0).  Fed by cross-helper news. */
+int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
+                           const uint32_t *addrs, size_t n);
+/* A link came back (or went away): re-sync soon if appropriate. */
+void lws__ntpc_link_changed(struct lws_context *cx, bool up);
 
 /* Server list (ntpc-servers.c) */
 const char *lws__ntpc_sa46_str(const lws_sockaddr46 *sa, char *buf, size_t len);

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Cross-helper news (news.c): one observer list per context.  A helper that
+ * learns something others may use (the DHCP client: a lease's DNS and NTP
+ * servers, a link going up or down) publishes it; helpers that care (the
+ * resolver, the SNTP client) subscribe at creation and unsubscribe when
+ * they go.  Neither side knows the other, and either may be compiled out.
+ */
+#ifndef LWS_PRIVATE_NEWS_H
+#define LWS_PRIVATE_NEWS_H
+
+#include "private-core.h"
+
+enum lws__news_kind {
+    LWS__NEWS_DNS_SERVERS, /* @iface's lease: @addrs are DNS servers */
+    LWS__NEWS_NTP_SERVERS, /* @iface's lease: @addrs are NTP servers */
+    LWS__NEWS_LINK,        /* a link went @up (or down) */
+};
+
+struct lws__news {
+    enum lws__news_kind kind;
+    const char *iface;
+    const uint32_t *addrs; /* IPv4, host byte order; NULL when @n is 0 */
+    size_t n;
+    bool up;
+};
+
+struct lws__news_observer {
+    lws_dll2_t list;
+    void (*cb)(struct lws_context *cx, const struct lws__news *news,
+               void *opaque);
+    void *opaque;
+};
+
+/* Subscribers are told in the order they subscribed. */
+void lws__news_subscribe(struct lws_context *cx, struct lws__news_observer *o);
+/* Safe when not subscribed, and from inside a news callback. */
+void lws__news_unsubscribe(struct lws__news_observer *o);
+void lws__news_publish(struct lws_context *cx, const struct lws__news *news);
+
+#endif
