@@ -8,21 +8,6 @@
 #define LWS_LOGMOD "vhost"
 #include "private-core.h"
 
-static const struct lws_protocols *const vhost_builtin[] = {
-#if LWS_WITH_SYS_ASYNC_DNS
-    lws__protocols_adns,
-#endif
-#if LWS_WITH_SYS_NTPCLIENT
-    lws__protocols_ntpc,
-#endif
-#if LWS_WITH_SYS_DHCP_CLIENT
-    lws__protocols_dhcpc,
-#endif
-#if LWS_WITH_SYS_CPD
-    lws__protocols_cpd,
-#endif
-    NULL};
-
 static int vhost_count(const struct lws_protocols *p)
 {
     int n = 0;
@@ -53,8 +38,8 @@ int lws__vhost_system_create(struct lws_context *cx,
     struct lws_vhost *vh;
     int total = vhost_count(info->protocols), at = 0;
 
-    for (int b = 0; vhost_builtin[b]; b++)
-        total += vhost_count(vhost_builtin[b]);
+    for (int b = 0; lws__helper_protocols[b]; b++)
+        total += vhost_count(lws__helper_protocols[b]);
     vh = lws__calloc(1, sizeof(*vh));
     if (!vh)
         return -ENOMEM;
@@ -65,9 +50,9 @@ int lws__vhost_system_create(struct lws_context *cx,
     vh->protocol_priv = lws__calloc((size_t)total + 1, sizeof(void *));
     if (!vh->protocols || !vh->protocol_priv)
         return -ENOMEM;
-    for (int b = 0; vhost_builtin[b]; b++)
-        for (int n = 0; vhost_builtin[b][n].name; n++)
-            vh->protocols[at++] = vhost_builtin[b][n];
+    for (int b = 0; lws__helper_protocols[b]; b++)
+        for (int n = 0; lws__helper_protocols[b][n].name; n++)
+            vh->protocols[at++] = lws__helper_protocols[b][n];
     vh->n_builtin = at;
     for (int n = 0; info->protocols && info->protocols[n].name; n++) {
         if (!info->protocols[n].callback) {

@@ -8,6 +8,7 @@ if(LWS_WITH_SYS_ASYNC_DNS)
     ${CMAKE_CURRENT_LIST_DIR}/adns-ares.c
     ${CMAKE_CURRENT_LIST_DIR}/adns-servers.c
     ${CMAKE_CURRENT_LIST_DIR}/async-dns.c)
+  list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_adns)
 else()
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/async-dns-stubs.c)

@@ -12,6 +12,11 @@
 #include "private-core.h"
 #include "private-http-client.h"
 
+#if !LWS_WITH_SYS_ASYNC_DNS
+/* CPD resolves its probe hosts through the async resolver. */
+#error "LWS_WITH_SYS_CPD needs LWS_WITH_SYS_ASYNC_DNS"
+#endif
+
 #define LWS__CPD_DEF_STATUS      204
 #define LWS__CPD_DEF_RETRIES     2
 #define LWS__CPD_DEF_ATTEMPT_MS  3000u

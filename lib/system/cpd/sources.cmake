@@ -9,6 +9,7 @@ if(LWS_WITH_SYS_CPD)
     ${CMAKE_CURRENT_LIST_DIR}/cpd-probe.c
     ${CMAKE_CURRENT_LIST_DIR}/http-client.c
     ${CMAKE_CURRENT_LIST_DIR}/tls.c)
+  list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_cpd)
 else()
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/cpd-stubs.c)

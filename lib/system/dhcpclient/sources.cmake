@@ -9,6 +9,7 @@ if(LWS_WITH_SYS_DHCP_CLIENT)
     ${PROJECT_SOURCE_DIR}/lib/plat/linux/rtnetlink.c
     ${CMAKE_CURRENT_LIST_DIR}/dhcpclient.c
     ${CMAKE_CURRENT_LIST_DIR}/dhcpclient-io.c)
+  list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_dhcpc)
 else()
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/dhcpclient-stubs.c)

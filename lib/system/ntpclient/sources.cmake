@@ -14,6 +14,7 @@ if(LWS_WITH_SYS_NTPCLIENT)
   string(TIMESTAMP LWS_NTPC_BUILD_EPOCH "%s" UTC)
   set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/ntpclient.c
     PROPERTIES COMPILE_DEFINITIONS LWS_NTPC_BUILD_EPOCH=${LWS_NTPC_BUILD_EPOCH})
+  list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_ntpc)
 else()
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/ntpclient-stubs.c)
