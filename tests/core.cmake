@@ -33,3 +33,19 @@ set_tests_properties(layout/callgraph layout/callgraph-catches PROPERTIES
   TIMEOUT 60 LABELS "unit;layout")
 set_tests_properties(layout/callgraph-catches PROPERTIES
   PASS_REGULAR_EXPRESSION "cycle: lib/system/a.c -> lib/system/b.c.*up-call: lib/core/low.c -> lib/system/a.c.*cycles >1 file: 1 .*up-calls: 1\n")
+# Purity: the codecs and helper cores reference nothing outside the
+# allowlist (no libuv, wsi, sul or glue).
+add_test(NAME layout/pure-symbols COMMAND ${PROJECT_SOURCE_DIR}/scripts/pure-symbols
+  ${CMAKE_CURRENT_SOURCE_DIR}/pure-allow.txt
+  "$<JOIN:$<TARGET_OBJECTS:lws-system-pure>,;>" COMMAND_EXPAND_LISTS)
+set_tests_properties(layout/pure-symbols PROPERTIES TIMEOUT 60
+  LABELS "unit;layout")
+# ... and the check sees a loop call when there is one (the runtime's own
+# objects call libuv).
+add_test(NAME layout/pure-symbols-catches COMMAND
+  ${PROJECT_SOURCE_DIR}/scripts/pure-symbols
+  ${CMAKE_CURRENT_SOURCE_DIR}/pure-allow.txt
+  "$<JOIN:$<TARGET_OBJECTS:lws-system-obj>,;>" COMMAND_EXPAND_LISTS)
+set_tests_properties(layout/pure-symbols-catches PROPERTIES TIMEOUT 60
+  LABELS "unit;layout"
+  PASS_REGULAR_EXPRESSION "not allowed in a pure object: uv_[a-z_]+")

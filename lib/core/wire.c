@@ -8,7 +8,6 @@
 #include "private-core.h"
 
 #include <arpa/inet.h>
-#include <time.h>
 
 const uint8_t *lws__wire_ptr(struct lws__wire *w, size_t n)
 {
@@ -136,10 +135,6 @@ void lws__wbuf_zero(struct lws__wbuf *b, size_t n)
         memset(p, 0, n);
 }
 
-lws_usec_t lws_now_usecs(void)
-{
-    return (lws_usec_t)(uv_hrtime() / 1000u);
-}
 
 int lws_sa46_parse_numeric(lws_sockaddr46 *sa46, const char *buf)
 {

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 The lws-system authors
  *
- * The wall clock on Linux (the monotonic clock is libuv's, lws_now_usecs()
- * in lib/core/wire.c).
+ * Clocks on Linux: the monotonic clock (libuv's, lws_now_usecs() of the
+ * public API) and the wall clock.
  */
 #include "private-plat.h"
 
 #include <time.h>
+#include <uv.h>
+
+lws_usec_t lws_now_usecs(void)
+{
+    return (lws_usec_t)(uv_hrtime() / 1000u);
+}
 
 lws_usec_t lws__wall_usecs(void)
 {

@@ -2,9 +2,10 @@
 # Copyright (c) 2026 The lws-system authors
 # Async DNS helper: codec, cache and c-ares glue, or stubs when disabled.
 if(LWS_WITH_SYS_ASYNC_DNS)
-  target_sources(lws-system-obj PRIVATE
+  target_sources(lws-system-pure PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/adns-codec.c
-    ${CMAKE_CURRENT_LIST_DIR}/adns-cache.c
+    ${CMAKE_CURRENT_LIST_DIR}/adns-cache.c)
+  target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/adns-ares.c
     ${CMAKE_CURRENT_LIST_DIR}/adns-servers.c
     ${CMAKE_CURRENT_LIST_DIR}/async-dns.c)

@@ -3,11 +3,12 @@
 # HTTP client codec and the mbedTLS client.  Without LWS_WITH_SYS_CPD only
 # stubs are compiled (the public functions report -ENOTSUP / UNKNOWN).
 if(LWS_WITH_SYS_CPD)
+  target_sources(lws-system-pure PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/cpd-core.c
+    ${CMAKE_CURRENT_LIST_DIR}/http-client.c)
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/cpd.c
-    ${CMAKE_CURRENT_LIST_DIR}/cpd-core.c
     ${CMAKE_CURRENT_LIST_DIR}/cpd-probe.c
-    ${CMAKE_CURRENT_LIST_DIR}/http-client.c
     ${CMAKE_CURRENT_LIST_DIR}/tls.c)
   list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_cpd)
 else()

@@ -2,9 +2,10 @@
 # Copyright (c) 2026 The lws-system authors
 # DHCPv4 client sources (LWS_WITH_SYS_DHCP_CLIENT); stubs when it is off.
 if(LWS_WITH_SYS_DHCP_CLIENT)
-  target_sources(lws-system-obj PRIVATE
+  target_sources(lws-system-pure PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/dhcp4-packet.c
-    ${CMAKE_CURRENT_LIST_DIR}/dhcp4-core.c
+    ${CMAKE_CURRENT_LIST_DIR}/dhcp4-core.c)
+  target_sources(lws-system-obj PRIVATE
     ${PROJECT_SOURCE_DIR}/lib/plat/linux/packet-sock.c
     ${PROJECT_SOURCE_DIR}/lib/plat/linux/rtnetlink.c
     ${CMAKE_CURRENT_LIST_DIR}/dhcpclient.c

@@ -3,9 +3,10 @@
 # SNTP client sources.  The build time (honouring SOURCE_DATE_EPOCH) is the
 # default time floor.
 if(LWS_WITH_SYS_NTPCLIENT)
-  target_sources(lws-system-obj PRIVATE
+  target_sources(lws-system-pure PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/ntp-packet.c
-    ${CMAKE_CURRENT_LIST_DIR}/ntpc-core.c
+    ${CMAKE_CURRENT_LIST_DIR}/ntpc-core.c)
+  target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/ntpclient.c
     ${CMAKE_CURRENT_LIST_DIR}/ntpc-servers.c
     ${CMAKE_CURRENT_LIST_DIR}/ntpclient-dns.c
