@@ -224,16 +224,10 @@ void lws__adns_demote_expire(struct lws__adns *a)
         }
 }
 
-static uint16_t adns_sa_port(const lws_sockaddr46 *sa)
-{
-    return ntohs(sa->sa4.sin_family == AF_INET ? sa->sa4.sin_port
-                                               : sa->sa6.sin6_port);
-}
-
 static bool adns_sa_eq(const lws_sockaddr46 *x, const lws_sockaddr46 *y,
                        uint16_t defport)
 {
-    uint16_t px = adns_sa_port(x), py = adns_sa_port(y);
+    uint16_t px = lws__sa46_port(x), py = lws__sa46_port(y);
 
     if (x->sa4.sin_family != y->sa4.sin_family ||
         (px ? px : defport) != (py ? py : defport))
@@ -371,9 +365,6 @@ int lws__adns_parse_server(const char *s, lws_sockaddr46 *sa)
         if (*ep || ep == port || p <= 0 || p > 65535)
             return -EINVAL;
     }
-    if (sa->sa4.sin_family == AF_INET)
-        sa->sa4.sin_port = htons((uint16_t)p);
-    else
-        sa->sa6.sin6_port = htons((uint16_t)p);
+    lws__sa46_set_port(sa, (uint16_t)p);
     return 0;
 }

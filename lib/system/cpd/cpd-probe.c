@@ -331,10 +331,7 @@ static void cpd_probe_connect(struct lws__cpd_probe *p, lws_sockaddr46 *sa)
     char ads[64] = "?";
     int fd, one = 1;
 
-    if (sa->sa4.sin_family == AF_INET)
-        sa->sa4.sin_port = htons(p->url->port);
-    else
-        sa->sa6.sin6_port = htons(p->url->port);
+    lws__sa46_set_port(sa, p->url->port);
     lws_sa46_write_numeric_address(sa, ads, sizeof(ads));
     lwsl_debug("attempt %d: connecting to %s port %u", p->cpd->core.attempts,
                ads, (unsigned int)p->url->port);

@@ -14,20 +14,6 @@
 
 #define MAX_BURST 16
 
-bool lws__ntpc_sa46_equal(const lws_sockaddr46 *a, const lws_sockaddr46 *b)
-{
-    if (a->sa4.sin_family != b->sa4.sin_family)
-        return false;
-    if (a->sa4.sin_family == AF_INET)
-        return a->sa4.sin_port == b->sa4.sin_port &&
-               a->sa4.sin_addr.s_addr == b->sa4.sin_addr.s_addr;
-    if (a->sa4.sin_family == AF_INET6)
-        return a->sa6.sin6_port == b->sa6.sin6_port &&
-               !memcmp(&a->sa6.sin6_addr, &b->sa6.sin6_addr,
-                       sizeof(a->sa6.sin6_addr));
-    return false;
-}
-
 void lws__ntpc_core_init(struct lws__ntpc_core *c,
                          const struct lws__ntpc_cfg *cfg)
 {
@@ -269,7 +255,7 @@ int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t mono,
     if (c->phase != LWS__NTPC_WAIT_RX)
         return c->last_verdict = LWS__NTP_V_NOT_WAITING;
     /* RFC 4330 §5: only the address and port we asked may answer. */
-    if (!from || !c->have_server || !lws__ntpc_sa46_equal(from, &c->server))
+    if (!from || !c->have_server || !lws__sa46_equal(from, &c->server))
         return c->last_verdict = LWS__NTP_V_SOURCE;
     if (lws__ntp_pkt_parse(&p, buf, len))
         return c->last_verdict = LWS__NTP_V_SHORT;

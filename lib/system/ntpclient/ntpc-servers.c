@@ -23,12 +23,6 @@ const char *lws__ntpc_sa46_str(const lws_sockaddr46 *sa, char *buf, size_t len)
     return buf;
 }
 
-static uint16_t sa46_port(const lws_sockaddr46 *sa)
-{
-    return ntohs(sa->sa4.sin_family == AF_INET6 ? sa->sa6.sin6_port
-                                                : sa->sa4.sin_port);
-}
-
 /* ------------------------------------------------------------------------
  * Server list
  */
@@ -163,7 +157,7 @@ void lws__ntpc_sources_build(struct lws__ntpc *n)
 static bool addr_dropped(const struct lws__ntpc *n, const lws_sockaddr46 *sa)
 {
     for (size_t i = 0; i < n->n_dropped; i++)
-        if (lws__ntpc_sa46_equal(&n->dropped[i], sa))
+        if (lws__sa46_equal(&n->dropped[i], sa))
             return true;
     return false;
 }
@@ -180,7 +174,7 @@ static bool give_addr(struct lws__ntpc *n, bool start)
         if (addr_dropped(n, sa))
             continue;
         lwsl_info("server %s port %u (%s)",
-                  lws__ntpc_sa46_str(sa, ab, sizeof(ab)), sa46_port(sa),
+                  lws__ntpc_sa46_str(sa, ab, sizeof(ab)), lws__sa46_port(sa),
                   origin_names[n->src[n->cur_src].origin]);
         n->stats.server_switches++;
         memset(&a, 0, sizeof(a));
@@ -190,14 +184,6 @@ static bool give_addr(struct lws__ntpc *n, bool start)
         return true;
     }
     return false;
-}
-
-static void set_port(lws_sockaddr46 *sa, uint16_t port)
-{
-    if (sa->sa4.sin_family == AF_INET6)
-        sa->sa6.sin6_port = htons(port);
-    else
-        sa->sa4.sin_port = htons(port);
 }
 
 /* Loads the source after the current one: numeric at once, names through
@@ -216,7 +202,7 @@ static bool load_next_source(struct lws__ntpc *n, bool start)
         n->n_addrs = 0;
         n->next_addr = 0;
         if (!lws_sa46_parse_numeric(&n->addrs[0], s->host)) {
-            set_port(&n->addrs[0], s->port);
+            lws__sa46_set_port(&n->addrs[0], s->port);
             n->n_addrs = 1;
             if (give_addr(n, start))
                 return true;
@@ -265,7 +251,7 @@ static void ntpc_resolved(struct lws__ntpc *n, const lws_sockaddr46 *addrs,
         count = LWS__NTPC_MAX_ADDRS;
     for (size_t i = 0; i < count; i++) {
         n->addrs[i] = addrs[i];
-        set_port(&n->addrs[i], s->port);
+        lws__sa46_set_port(&n->addrs[i], s->port);
     }
     n->n_addrs = count;
     n->next_addr = 0;

@@ -215,9 +215,7 @@ bool lws__ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a)
 
         lwsl_warn("server %s port %u refused us (%s): dropped",
                   lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
-                  ntohs(n->core.server.sa4.sin_family == AF_INET6
-                            ? n->core.server.sa6.sin6_port
-                            : n->core.server.sa4.sin_port),
+                  lws__sa46_port(&n->core.server),
                   lws__ntp_verdict_name(n->core.last_verdict));
         if (n->n_dropped < LWS__NTPC_MAX_DROPPED)
             n->dropped[n->n_dropped++] = n->core.server;

@@ -249,9 +249,6 @@ int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t mono,
 void lws__ntpc_core_on_timer(struct lws__ntpc_core *c, lws_usec_t mono,
                              lws_usec_t wall, struct lws__ntpc_act *a);
 
-/* True when two addresses (family, address, port) are equal. */
-bool lws__ntpc_sa46_equal(const lws_sockaddr46 *a, const lws_sockaddr46 *b);
-
 /* ------------------------------------------------------------------------
  * Glue (ntpclient.c; the clock setter is lws__plat_set_clock())
  */
