@@ -344,7 +344,7 @@ void lws__wbuf_be32(struct lws__wbuf *b, uint32_t v);
 void lws__wbuf_bytes(struct lws__wbuf *b, const void *src, size_t n);
 void lws__wbuf_zero(struct lws__wbuf *b, size_t n);
 
-/* Addresses (wire.c).  Ports in host byte order; the family decides the
+/* Addresses (sa46.c, built with any helper).  Ports in host byte order; the family decides the
  * member (IPv6 for AF_INET6, IPv4 otherwise). */
 uint16_t lws__sa46_port(const lws_sockaddr46 *sa);
 void lws__sa46_set_port(lws_sockaddr46 *sa, uint16_t port);

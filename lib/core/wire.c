@@ -170,31 +170,3 @@ int lws_sa46_write_numeric_address(const lws_sockaddr46 *sa46, char *buf,
         return -ENOSPC;
     return (int)strlen(buf);
 }
-
-uint16_t lws__sa46_port(const lws_sockaddr46 *sa)
-{
-    return ntohs(sa->sa4.sin_family == AF_INET6 ? sa->sa6.sin6_port
-                                                : sa->sa4.sin_port);
-}
-
-void lws__sa46_set_port(lws_sockaddr46 *sa, uint16_t port)
-{
-    if (sa->sa4.sin_family == AF_INET6)
-        sa->sa6.sin6_port = htons(port);
-    else
-        sa->sa4.sin_port = htons(port);
-}
-
-bool lws__sa46_equal(const lws_sockaddr46 *a, const lws_sockaddr46 *b)
-{
-    if (a->sa4.sin_family != b->sa4.sin_family)
-        return false;
-    if (a->sa4.sin_family == AF_INET)
-        return a->sa4.sin_port == b->sa4.sin_port &&
-               a->sa4.sin_addr.s_addr == b->sa4.sin_addr.s_addr;
-    if (a->sa4.sin_family == AF_INET6)
-        return a->sa6.sin6_port == b->sa6.sin6_port &&
-               !memcmp(&a->sa6.sin6_addr, &b->sa6.sin6_addr,
-                       sizeof(a->sa6.sin6_addr));
-    return false;
-}
