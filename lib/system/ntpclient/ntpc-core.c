@@ -199,6 +199,7 @@ void lws__ntpc_core_set_server(struct lws__ntpc_core *c,
                                lws_usec_t mono, lws_usec_t wall,
                                struct lws__ntpc_act *a)
 {
+    memset(a, 0, sizeof(*a));
     c->server = *sa46;
     c->have_server = true;
     if (start || c->phase == LWS__NTPC_IDLE || c->phase == LWS__NTPC_NEED_SRV)
@@ -208,8 +209,10 @@ void lws__ntpc_core_set_server(struct lws__ntpc_core *c,
 void lws__ntpc_core_no_server(struct lws__ntpc_core *c, lws_usec_t mono,
                               struct lws__ntpc_act *a)
 {
-    uint32_t w = next_backoff(c);
+    uint32_t w;
 
+    memset(a, 0, sizeof(*a));
+    w = next_backoff(c);
     c->have_server = false;
     c->phase = LWS__NTPC_BACKOFF;
     wake(c, mono + (lws_usec_t)w * LWS_US_PER_MS, a);
@@ -225,6 +228,7 @@ void lws__ntpc_core_clear_server(struct lws__ntpc_core *c)
 void lws__ntpc_core_kick(struct lws__ntpc_core *c, lws_usec_t mono,
                          lws_usec_t wall, struct lws__ntpc_act *a)
 {
+    memset(a, 0, sizeof(*a));
     c->backoff_ms = 0;
     if (!c->have_server || c->phase == LWS__NTPC_WAIT_RX ||
         c->phase == LWS__NTPC_GAP)
@@ -252,6 +256,7 @@ int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t mono,
     struct lws__ntp_pkt p;
     int v;
 
+    memset(a, 0, sizeof(*a));
     if (c->phase != LWS__NTPC_WAIT_RX)
         return c->last_verdict = LWS__NTP_V_NOT_WAITING;
     /* RFC 4330 §5: only the address and port we asked may answer. */
@@ -294,6 +299,7 @@ int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t mono,
 void lws__ntpc_core_on_timer(struct lws__ntpc_core *c, lws_usec_t mono,
                              lws_usec_t wall, struct lws__ntpc_act *a)
 {
+    memset(a, 0, sizeof(*a));
     if (c->phase == LWS__NTPC_IDLE || c->phase == LWS__NTPC_NEED_SRV)
         return;
     if (mono < c->deadline) {

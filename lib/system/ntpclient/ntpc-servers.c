@@ -177,7 +177,6 @@ static bool give_addr(struct lws__ntpc *n, bool start)
                   lws__ntpc_sa46_str(sa, ab, sizeof(ab)), lws__sa46_port(sa),
                   origin_names[n->src[n->cur_src].origin]);
         n->stats.server_switches++;
-        memset(&a, 0, sizeof(a));
         lws__ntpc_core_set_server(&n->core, sa, start, lws_now_usecs(),
                                   lws__wall_usecs(), &a);
         (void)n->act(n, &a); /* set_server never syncs */
@@ -223,7 +222,6 @@ static void no_server(struct lws__ntpc *n)
     struct lws__ntpc_act a;
 
     lwsl_info("no usable NTP server: retrying later");
-    memset(&a, 0, sizeof(a));
     lws__ntpc_core_no_server(&n->core, lws_now_usecs(), &a);
     (void)n->act(n, &a);
 }

@@ -243,7 +243,6 @@ static void core_timer_cb(lws_sorted_usec_list_t *sul)
     struct lws__ntpc *n = lws_container_of(sul, struct lws__ntpc, sul_core);
     struct lws__ntpc_act a;
 
-    memset(&a, 0, sizeof(a));
     lws__ntpc_core_on_timer(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
     (void)lws__ntpc_act(n, &a); /* nothing follows */
 }
@@ -287,7 +286,6 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
             memcpy(&from.sa6, &ss, sizeof(from.sa6));
         else if (ss.ss_family == AF_INET)
             memcpy(&from.sa4, &ss, sizeof(from.sa4));
-        memset(&a, 0, sizeof(a));
         v = lws__ntpc_core_on_rx(&n->core, lws_now_usecs(), lws__wall_usecs(),
                                  &from, buf, (size_t)r, &a);
         if (v >= 0 && v < LWS__NTP_V_COUNT)
@@ -323,7 +321,6 @@ static void kick_cb(lws_sorted_usec_list_t *sul)
     }
     if (n->kick) {
         n->kick = false;
-        memset(&a, 0, sizeof(a));
         lws__ntpc_core_kick(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
         (void)lws__ntpc_act(n, &a);
     }

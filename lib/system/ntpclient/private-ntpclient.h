@@ -180,6 +180,8 @@ enum lws__ntpc_phase {
 #define LWS__NTPC_ACT_NEXT_SERVER (1u << 3) /* give the next server */
 #define LWS__NTPC_ACT_DROP_SERVER (1u << 4) /* never use this one again */
 
+/* What the core asks the glue to do.  Every core entry point that takes one
+ * resets it first (the caller need not). */
 struct lws__ntpc_act {
     unsigned int flags;
     uint8_t pkt[LWS__NTP_PKT_LEN];
