@@ -181,7 +181,11 @@ static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o)
 {
     struct lws__dhcpc *d = ifc->d;
 
-    if (!lws__dhcpc_do_apply(ifc, o)) {
+    bool applied = lws__dhcpc_do_apply(ifc, o);
+
+    if (d->dying)
+        return true; /* the apply op destroyed the context */
+    if (!applied) {
         struct lws__dhcpc_out o2;
 
         lwsl_err("%s: applying the lease failed", ifc->ifname);

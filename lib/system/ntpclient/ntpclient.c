@@ -98,13 +98,23 @@ static lws_usec_t true_now_us(const struct lws__ntpc *n)
            (lws_now_usecs() - n->st.last_sync_mono_us);
 }
 
-static void stamp_save(struct lws__ntpc *n)
+/* True when a callback we just made destroyed the context (or the client):
+ * @n must not be touched again.  The context memory itself stays valid
+ * until the loop unwinds. */
+static bool ntpc_gone(struct lws_context *cx, const struct lws__ntpc *n)
 {
+    return cx->destroying || cx->ntpc != n;
+}
+
+/* Returns false when the stamp_save op destroyed the context. */
+static bool stamp_save(struct lws__ntpc *n)
+{
+    struct lws_context *cx = n->cx;
     lws_usec_t now;
     int r;
 
     if (!n->synced)
-        return; /* only a validated time may raise the floor */
+        return true; /* only a validated time may raise the floor */
     now = true_now_us(n);
     if (n->stamp_path) {
         r = lws__ntpc_stamp_file_save(n->stamp_path, now);
@@ -113,17 +123,21 @@ static void stamp_save(struct lws__ntpc *n)
                       strerror(-r));
     }
     if (n->stamp_save) {
-        r = n->stamp_save(n->cx, now);
+        r = n->stamp_save(cx, now);
+        if (ntpc_gone(cx, n))
+            return false;
         if (r)
             lwsl_warn("stamp_save op failed: %d", r);
     }
+    return true;
 }
 
 static void stamp_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__ntpc *n = lws_container_of(sul, struct lws__ntpc, sul_stamp);
 
-    stamp_save(n);
+    if (!stamp_save(n))
+        return;
     lws_sul_schedule(n->cx, 0, &n->sul_stamp, stamp_cb,
                      (lws_usec_t)n->stamp_interval_s * LWS_US_PER_SEC);
 }
@@ -142,14 +156,6 @@ static int apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     if (n->flags & LWS_NTPC_FLAG_SET_CLOCK_LINUX)
         return lws__ntpc_linux_set_clock(us);
     return 0; /* report only */
-}
-
-/* True when a callback we just made destroyed the context (or the client):
- * @n must not be touched again.  The context memory itself stays valid
- * until the loop unwinds. */
-static bool ntpc_gone(struct lws_context *cx, const struct lws__ntpc *n)
-{
-    return cx->destroying || cx->ntpc != n;
 }
 
 static void update_status(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
@@ -248,6 +254,8 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     }
     update_status(n, s);
     r = apply_clock(n, s);
+    if (ntpc_gone(cx, n))
+        return false; /* the set_clock op destroyed the context */
     if (r)
         lwsl_err("setting the clock failed: %d", r);
     lwsl_notice("synced from %s: offset %lld us, delay %lld us, stratum %d, "
@@ -255,7 +263,8 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
                 lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
                 (long long)n->st.offset_us, (long long)n->st.delay_us,
                 s->stratum, n->core.poll_s);
-    stamp_save(n);
+    if (!stamp_save(n))
+        return false;
     if (!n->sul_stamp.list.owner)
         lws_sul_schedule(cx, 0, &n->sul_stamp, stamp_cb,
                          (lws_usec_t)n->stamp_interval_s * LWS_US_PER_SEC);
@@ -601,7 +610,7 @@ static void ntpc_destroy(struct lws_context *cx)
 
     if (!n)
         return;
-    stamp_save(n);
+    (void)stamp_save(n); /* destroy is under way: a second one is refused */
     lws_sul_cancel(&n->sul_core);
     lws_sul_cancel(&n->sul_kick);
     lws_sul_cancel(&n->sul_stamp);
