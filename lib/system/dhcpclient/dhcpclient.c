@@ -251,6 +251,7 @@ static int dhcpc_if_prepare(struct lws__dhcpc_if *ifc)
     /* A new MAC is a new network identity: start from scratch. */
     lws__dhcpc_core_init(&ifc->core, &ifc->d->cfg, mac, iaid, dhcpc_rand,
                          ifc->d);
+    ifc->core.ipv6 = lws__dhcpc_if_ipv6(ifc->ifname);
     ifc->have_mac = true;
     memset(&sl, 0, sizeof(sl));
     if (!lws__dhcpc_lease_load(ifc->d, ifc->ifname, &sl)) {

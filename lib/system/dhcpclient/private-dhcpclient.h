@@ -220,6 +220,8 @@ struct lws__dhcpc_core {
     uint32_t xid;
     int attempt;           /* transmissions in this exchange */
     int nak_count;         /* consecutive NAKs, for backoff */
+    bool ipv6;             /* IPv6 is enabled on the link (MTU >= 1280) */
+    int apply_fails;       /* leases in a row the glue could not apply */
     lws_usec_t exch_start; /* start of this exchange (secs field) */
     lws_usec_t last_tx;    /* last REQUEST sent (lease start, §4.4.1) */
     lws_usec_t wake;       /* pending timer */
@@ -293,6 +295,8 @@ int lws__dhcpc_arp_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
 /* Interface index, MAC and whether it is up with carrier.  0 or -errno. */
 int lws__dhcpc_if_info(const char *ifname, int *ifindex, uint8_t *mac,
                        bool *up);
+/* True unless IPv6 is off on @ifname (disable_ipv6, or no IPv6 at all). */
+bool lws__dhcpc_if_ipv6(const char *ifname);
 
 /* rtnetlink: apply / remove a lease (blocking request + ack). */
 int lws__dhcpc_nl_apply(const lws_dhcpc_ifstate_t *is, int op, uint32_t metric);
