@@ -193,6 +193,8 @@ static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o)
         return dhcpc_run(ifc, &o2); /* applies nothing: one level deep */
     }
     lws__dhcpc_persist(ifc, o);
+    if (d->dying)
+        return true; /* the lease_save op destroyed the context */
     lws__dhcpc_socks(ifc, o->socks);
     lws__dhcpc_send(ifc, o);
     if (o->wake)

@@ -247,7 +247,10 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     if (!step_trusted(n, s)) {
         /* Ask the next server now; once every source has disagreed, at
          * the poll interval (no tight loop between disagreeing servers). */
-        bool now = n->cand_tries++ <= n->n_src;
+        bool now = n->cand_tries <= n->n_src;
+
+        if (n->cand_tries < UINT8_MAX)
+            n->cand_tries++;
 
         lws__ntpc_next_server(n, now);
         return !ntpc_gone(cx, n);
