@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Core tests: context, state machine, attach queue, blobs, wsi, install.
 lws_add_test(NAME unit/core SOURCES unit/test-core.c LABELS unit TIMEOUT 60)
+lws_add_test(NAME unit/destroy-in-callback
+  SOURCES unit/test-destroy-in-callback.c LABELS unit TIMEOUT 60)
 lws_add_test(NAME unit/attach SOURCES unit/test-attach.c LABELS unit
   TIMEOUT 240)
 if(LWS_INSTALL AND NOT LWS_SANITIZE)

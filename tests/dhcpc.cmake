@@ -33,9 +33,13 @@ if(LWS_WITH_SYS_DHCP_CLIENT)
     lws_add_valgrind_test(NAME valgrind/${t} TARGET test-${t} LABELS dhcpc)
   endforeach()
   if(LWS_BUILD_FUZZERS AND CMAKE_C_COMPILER_ID MATCHES "Clang")
-    add_executable(fuzz-dhcp4-packet fuzz/fuzz-dhcp4-packet.c)
-    target_compile_options(fuzz-dhcp4-packet PRIVATE -fsanitize=fuzzer)
-    target_link_options(fuzz-dhcp4-packet PRIVATE -fsanitize=fuzzer)
+    # The codec and the core are compiled in again so libFuzzer sees their
+    # coverage (the library itself is not instrumented).
+    add_executable(fuzz-dhcp4-packet fuzz/fuzz-dhcp4-packet.c
+      ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient/dhcp4-packet.c
+      ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient/dhcp4-core.c)
+    target_compile_options(fuzz-dhcp4-packet PRIVATE -fsanitize=fuzzer,address)
+    target_link_options(fuzz-dhcp4-packet PRIVATE -fsanitize=fuzzer,address)
     target_include_directories(fuzz-dhcp4-packet PRIVATE
       ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient)
     target_link_libraries(fuzz-dhcp4-packet PRIVATE lws-test-support)

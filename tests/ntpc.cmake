@@ -22,7 +22,13 @@ if(LWS_WITH_SYS_NTPCLIENT)
   # replay-main.c uses scandir(), which strict C11 hides.
   target_compile_definitions(test-fuzz-ntp-packet PRIVATE _DEFAULT_SOURCE)
   if(LWS_BUILD_FUZZERS)
-    add_executable(fuzzer-ntp-packet fuzz/fuzz-ntp-packet.c)
+    # The codec and the core are compiled in again so libFuzzer sees their
+    # coverage (the library itself is not instrumented).
+    add_executable(fuzzer-ntp-packet fuzz/fuzz-ntp-packet.c
+      ${PROJECT_SOURCE_DIR}/lib/system/ntpclient/ntp-packet.c
+      ${PROJECT_SOURCE_DIR}/lib/system/ntpclient/ntpc-core.c)
+    target_include_directories(fuzzer-ntp-packet PRIVATE
+      ${PROJECT_SOURCE_DIR}/lib/system)
     target_compile_options(fuzzer-ntp-packet PRIVATE
       -fsanitize=fuzzer,address)
     target_link_options(fuzzer-ntp-packet PRIVATE -fsanitize=fuzzer,address)

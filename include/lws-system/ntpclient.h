@@ -138,6 +138,16 @@ struct lws_ntpc_info {
     /** Told of each validated sync; @sync_user is passed back. */
     lws_ntpc_sync_cb_t sync_cb;
     void *sync_user;
+    /** Latest time believed, as seconds after the build time (0 = 20
+     *  years): servers saying later are refused (BEYOND_HORIZON), stamps
+     *  later are ignored with a warning. */
+    uint32_t horizon_s;
+    /** Largest step from the last trusted time (the last sync, else a
+     *  plausible wall clock, else the floor) one source alone may make,
+     *  seconds (0 = 1000).  A larger step needs a second source to agree
+     *  when more than one address is known; with a single address only a
+     *  forward step (inside the horizon) is believed. */
+    uint32_t max_step_s;
 };
 
 /**

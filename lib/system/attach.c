@@ -244,9 +244,29 @@ out:
     return r;
 }
 
+/*
+ * The destroy guard (a store-buffering / Dekker pattern):
+ *
+ *   producer (attach, lws_cancel_service)   destroy (context_teardown)
+ *   P1 wake_users += 1          seq_cst     D1 wake_closing = true  seq_cst
+ *   P2 read wake_closing        seq_cst     D2 read wake_users      seq_cst
+ *      (if set: -= 1, refuse)                  (until 0, then close the
+ *   P3 push, uv_async_send                      wakeup handle, free)
+ *   P4 wake_users -= 1          release
+ *
+ * Safety needs "P2 reads false" and "D2 reads 0 before P1" never to happen
+ * together.  All four of P1, P2, D1, D2 being seq_cst puts them in one total
+ * order S: if D2 precedes P1 in S then D1 precedes P2 and P2 reads true.  D2
+ * must be seq_cst for that: an acquire load is outside S, and may be
+ * satisfied before D1's store is visible to other cores (ARMv8.3 LDAPR may
+ * pass an earlier STLR).  On x86-64 the seq_cst store D1 is an XCHG, a full
+ * barrier, which is why the acquire load never failed there.  P4 releases and
+ * D2, an acquire as well, reads it: everything the producer did to the
+ * handle and the stack happens before destroy closes and frees them.
+ */
 void lws__wake_quiesce(struct lws_context *cx)
 {
-    while (atomic_load_explicit(&cx->wake_users, memory_order_acquire))
+    while (atomic_load_explicit(&cx->wake_users, memory_order_seq_cst))
         sched_yield();
 }
 

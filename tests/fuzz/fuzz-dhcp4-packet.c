@@ -39,6 +39,7 @@ static void fz_core(const uint8_t *d, size_t n, int state)
     if (n >= 34)
         memcpy(mac, d + 28, 6);
     lws__dhcpc_core_init(&c, &cfg, mac, 1, fz_rand, NULL);
+    c.ipv6 = n & 1; /* both MTU rules */
     lws__dhcpc_core_start(&c, 1000000, &o);
     if (n >= 8)
         c.xid = ((uint32_t)d[4] << 24) | ((uint32_t)d[5] << 16) |

@@ -34,6 +34,7 @@ static void fuzz_core(const struct lws__ntp_pkt *p, const uint8_t *data,
     cfg.rand32 = fz_rand;
     cfg.rand_opaque = &seed;
     cfg.floor_ns = 1767225600ll * 1000000000ll;
+    cfg.ceil_ns = cfg.floor_ns + 631152000ll * 1000000000ll; /* 20 years */
     lws__ntpc_core_init(&c, &cfg);
     memset(&srv, 0, sizeof(srv));
     srv.sa4.sin_family = AF_INET;
@@ -47,6 +48,9 @@ static void fuzz_core(const struct lws__ntp_pkt *p, const uint8_t *data,
         memset(&a, 0, sizeof(a));
         lws__ntpc_core_on_rx(&c, 2000 + i, 1767225600001000ll, &srv, data, size,
                              &a);
+        /* Nothing beyond the horizon is ever handed out as time. */
+        FZ_CHECK(!(a.flags & LWS__NTPC_ACT_SYNCED) ||
+                 a.sample.true_at_rx_ns <= cfg.ceil_ns);
         if (a.flags & LWS__NTPC_ACT_SEND)
             c.cookie = p->org;
         memset(&a, 0, sizeof(a));

@@ -96,6 +96,9 @@ static size_t reply(uint8_t *r, const uint8_t *q, size_t qe, uint16_t id,
     return addr ? put_a(r, n, addr) : n;
 }
 
+/* Source ports of the queries with and without EDNS0 (H_NO_EDNS). */
+static int edns_ports[8], plain_ports[8], n_edns, n_plain;
+
 static void send_to_peer(int fd, const void *buf, size_t len)
 {
     size_t sl;
@@ -122,6 +125,15 @@ static void hostile_rx(const uint8_t *q, size_t len)
         return;
     }
     seen++;
+    if (mode == H_NO_EDNS) { /* note each query's source port */
+        size_t sl;
+        const struct sockaddr_in *peer = lws_get_udp_peer(rx_wsi, &sl);
+        int *ports = q[11] ? edns_ports : plain_ports;
+        int *np = q[11] ? &n_edns : &n_plain;
+
+        if (peer && *np < 8)
+            ports[(*np)++] = ntohs(peer->sin_port);
+    }
     if (mode == H_NXDOMAIN_SOA)
         qtype = 1; /* both questions get the negative answer */
     if (mode == H_NO_EDNS && q[11])
@@ -481,10 +493,18 @@ static void test_adns_edns_formerr_fallback(void **state)
     struct adns_t_res r;
 
     mode = H_NO_EDNS;
+    n_edns = n_plain = 0;
     resolve(h->cx, "old.test", &r);
     assert_int_equal(r.n, LADNS_RET_FOUND);
     assert_string_equal(r.addr[0], "10.9.9.9");
     assert_int_equal(seen, 4); /* A and AAAA, each twice */
+    /* Issue 10: the retry comes from a fresh source port, so an off-path
+     * attacker who forged the FORMERR learns nothing reusable about it. */
+    assert_int_equal(n_edns, 2);
+    assert_int_equal(n_plain, 2);
+    for (int i = 0; i < n_plain; i++)
+        for (int j = 0; j < n_edns; j++)
+            assert_int_not_equal(plain_ports[i], edns_ports[j]);
 }
 
 /* Out of memory at every allocation of a network lookup (waiter, lookup,

@@ -19,6 +19,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/ssl.h>
+
 #include "ntpc-server.h"
 #include "cpd-spawn.h"
 #include "testutil.h"
@@ -920,6 +925,131 @@ static void test_cpd_it_destroy_mid_probe(void **state)
     close(fd);
 }
 
+/* ------------------------------------------------------------------------
+ * Issue 10: a TLS server of our own (a forked child, mbedTLS) answering a
+ * 200 whose body runs to the close, then closing with or without
+ * close_notify.  Without it the body may be cut by an attacker: it must
+ * never be taken as complete.
+ */
+
+static int tls_fd_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    ssize_t n = send(*(int *)ctx, buf, len, MSG_NOSIGNAL);
+
+    return n < 0 ? MBEDTLS_ERR_NET_SEND_FAILED : (int)n;
+}
+
+static int tls_fd_recv(void *ctx, unsigned char *buf, size_t len)
+{
+    ssize_t n = recv(*(int *)ctx, buf, len, 0);
+
+    return n < 0 ? MBEDTLS_ERR_NET_RECV_FAILED : (int)n;
+}
+
+/* Serves one connection on @lfd: handshake, read the request, answer
+ * "success\n" up to the close, then close with close_notify or not. */
+static void tls_close_serve_one(int lfd, bool notify)
+{
+    static const char resp[] =
+        "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nsuccess\n";
+    char path[PATH_MAX + 16], req[2048];
+    mbedtls_entropy_context ent;
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_x509_crt crt;
+    mbedtls_pk_context pk;
+    mbedtls_ssl_config conf;
+    mbedtls_ssl_context ssl;
+    int c = accept(lfd, NULL, NULL), r;
+
+    if (c < 0)
+        return;
+    mbedtls_entropy_init(&ent);
+    mbedtls_ctr_drbg_init(&drbg);
+    mbedtls_x509_crt_init(&crt);
+    mbedtls_pk_init(&pk);
+    mbedtls_ssl_config_init(&conf);
+    mbedtls_ssl_init(&ssl);
+    snprintf(path, sizeof(path), "%s/good.crt", g_dir);
+    r = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &ent, NULL, 0) ||
+        mbedtls_x509_crt_parse_file(&crt, path);
+    snprintf(path, sizeof(path), "%s/good.key", g_dir);
+    r = r || mbedtls_pk_parse_keyfile(&pk, path, NULL) ||
+        mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_SERVER,
+                                    MBEDTLS_SSL_TRANSPORT_STREAM,
+                                    MBEDTLS_SSL_PRESET_DEFAULT);
+    if (!r) {
+        mbedtls_ssl_conf_rng(&conf, mbedtls_ctr_drbg_random, &drbg);
+        r = mbedtls_ssl_conf_own_cert(&conf, &crt, &pk) ||
+            mbedtls_ssl_setup(&ssl, &conf);
+    }
+    if (!r) {
+        mbedtls_ssl_set_bio(&ssl, &c, tls_fd_send, tls_fd_recv, NULL);
+        if (!mbedtls_ssl_handshake(&ssl) &&
+            mbedtls_ssl_read(&ssl, (unsigned char *)req, sizeof(req)) > 0 &&
+            mbedtls_ssl_write(&ssl, (const unsigned char *)resp,
+                              sizeof(resp) - 1) > 0 &&
+            notify)
+            mbedtls_ssl_close_notify(&ssl);
+    }
+    close(c); /* without notify: a bare FIN after the data */
+    mbedtls_ssl_free(&ssl);
+    mbedtls_ssl_config_free(&conf);
+    mbedtls_pk_free(&pk);
+    mbedtls_x509_crt_free(&crt);
+    mbedtls_ctr_drbg_free(&drbg);
+    mbedtls_entropy_free(&ent);
+}
+
+/* Check of https://127.0.0.1:port/ expecting 200 "success\n", against a
+ * child serving one connection. */
+static lws_cpd_result_t tls_close_check(bool notify, char *reason, size_t rlen)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    struct lws_cpd_info ci = {0};
+    socklen_t sl = sizeof(sa);
+    lws_cpd_result_t res;
+    pid_t parent = getpid(), child;
+    char u[128];
+    int lfd;
+
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    lfd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(lfd >= 0);
+    assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(lfd, 4), 0);
+    assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &sl), 0);
+    child = fork();
+    assert_true(child >= 0);
+    if (!child) {
+        if (cpd_tie_to_parent(parent))
+            _exit(1);
+        tls_close_serve_one(lfd, notify);
+        _exit(0);
+    }
+    close(lfd);
+    url(u, sizeof(u), true, ntohs(sa.sin_port), "/success");
+    ci.https_url = u;
+    ci.expect_status = 200;
+    ci.expect_body = "success\n";
+    ci.retries = -1;
+    res = check(&ci, reason, rlen);
+    lt_kill(child, 3000);
+    return res;
+}
+
+static void test_cpd_it_tls_close_without_notify_not_complete(void **state)
+{
+    char reason[400];
+
+    (void)state;
+    /* With close_notify the body that ran to the close is complete. */
+    assert_int_equal(tls_close_check(true, reason, sizeof(reason)),
+                     LWS_CPD_INTERNET_OK);
+    /* Without it the same bytes are not known to be the whole body. */
+    assert_int_not_equal(tls_close_check(false, reason, sizeof(reason)),
+                         LWS_CPD_INTERNET_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -942,6 +1072,7 @@ int main(void)
         cmocka_unit_test(test_cpd_it_tls_refused_before_time_valid),
         cmocka_unit_test(test_cpd_it_full_ladder),
         cmocka_unit_test(test_cpd_it_destroy_mid_probe),
+        cmocka_unit_test(test_cpd_it_tls_close_without_notify_not_complete),
     };
 
     signal(SIGPIPE, SIG_IGN);

@@ -446,6 +446,59 @@ static void test_dhcpc_dnsmasq_apply_op(void **state)
     }
 }
 
+/* Issue 10 item 2: the dhcpc_apply op destroys the context (accepting or
+ * refusing the lease): the client touches nothing of itself afterwards. */
+static int destroy_ret, destroy_calls, events_at_destroy;
+static struct dt_cli *destroy_cli;
+
+static int apply_op_destroy(struct lws_context *cx,
+                            const lws_dhcpc_ifstate_t *is, int op)
+{
+    (void)is;
+    if (op != LWS_DHCPC_APPLY_ADD)
+        return 0;
+    destroy_calls++;
+    events_at_destroy = destroy_cli->n_events;
+    lws_context_destroy(cx);
+    return destroy_ret;
+}
+
+static void test_dhcpc_dnsmasq_destroy_in_apply_op(void **state)
+{
+    static const int rets[] = {0, -EIO};
+    struct lws_context_creation_info info;
+    lws_system_ops_t ops;
+    struct dt_cli c;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rets) / sizeof(rets[0]); i++) {
+        long long end = lt_now_ms() + 10000 * lt_timeout_scale();
+
+        fresh_iface();
+        destroy_ret = rets[i];
+        destroy_calls = 0;
+        memset(&c, 0, sizeof(c));
+        memset(&info, 0, sizeof(info));
+        memset(&ops, 0, sizeof(ops));
+        ops.dhcpc_apply = apply_op_destroy;
+        c.di.retx_base_ms = 500;
+        info.dhcpc = &c.di;
+        info.system_ops = &ops;
+        destroy_cli = &c;
+        c.cx = lws_create_context(&info);
+        assert_non_null(c.cx);
+        cli_request(&c);
+        /* The client's own timers keep the loop turning until the op ran;
+         * then the context is gone and never touched again. */
+        while (!destroy_calls && lt_now_ms() < end)
+            lws_service(c.cx, 0);
+        assert_int_equal(destroy_calls, 1);
+        /* Nothing was reported (APPLY_FAILED...) from a destroyed context. */
+        assert_int_equal(c.n_events, events_at_destroy);
+        c.cx = NULL;
+    }
+}
+
 /* Persistence through the application's callbacks instead of a file. */
 static struct lws_dhcpc_saved_lease saved;
 static int saves, forgets;
@@ -757,6 +810,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_dnsmasq_classless_routes_and_mtu),
         cmocka_unit_test(test_dhcpc_dnsmasq_ntp_server_handed_on),
         cmocka_unit_test(test_dhcpc_dnsmasq_apply_op),
+        cmocka_unit_test(test_dhcpc_dnsmasq_destroy_in_apply_op),
         cmocka_unit_test(test_dhcpc_dnsmasq_lease_callbacks),
         cmocka_unit_test(test_dhcpc_dnsmasq_callback_reentry),
         cmocka_unit_test(test_dhcpc_dnsmasq_wait_all),

@@ -36,10 +36,11 @@
 #define POOL_IP "10.78.0.42"
 
 enum mode {
-    M_GOOD,   /* proper OFFER/ACK */
-    M_SILENT, /* answers nothing */
-    M_BAD,    /* every broken variant, nothing good */
-    M_NAK,    /* NAKs every REQUEST */
+    M_GOOD,    /* proper OFFER/ACK */
+    M_SILENT,  /* answers nothing */
+    M_BAD,     /* every broken variant, nothing good */
+    M_NAK,     /* NAKs every REQUEST */
+    M_SLASH32, /* a /32 address, its gateway off-subnet (a cloud's lease) */
 };
 
 static struct {
@@ -137,6 +138,15 @@ static void srv_handle(int fd, const struct dt_req *rq, uint32_t dst)
         break;
     case M_BAD:
         srv_send_bad(fd, rq, type, lease);
+        break;
+    case M_SLASH32:
+        dt_msg_reply(&m, type, rq->xid, rq->mac, dt_ip(POOL_IP));
+        dt_msg_opt32(&m, 54, dt_ip(SRV));
+        dt_msg_opt32(&m, 51, lease);
+        dt_msg_opt32(&m, 1, 0xffffffffu);
+        dt_msg_opt32(&m, 3, dt_ip("10.99.0.1"));
+        dt_msg_end(&m);
+        srv_send(fd, rq, &m);
         break;
     case M_NAK:
         if (rq->type == 3) {
@@ -374,6 +384,30 @@ static void test_dhcpc_hostile_bad_acks_keep_lease(void **state)
     lws_context_destroy(c.cx);
 }
 
+/* Issue 10 item 3: a /32 lease whose gateway is outside it (the common
+ * cloud pattern) is applied: address, then the default route marked on
+ * link.  It used to fail with ENETUNREACH, be dropped and retried every
+ * few seconds for ever. */
+static void test_dhcpc_hostile_slash32_gateway_off_subnet(void **state)
+{
+    struct dt_cli c;
+    char out[2048];
+
+    (void)state;
+    srv_set(M_SLASH32, 600, 0, 0);
+    cli_start(&c);
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 5000));
+    assert_int_equal(dt_cli_count(&c, LWS_DHCPC_EVENT_APPLY_FAILED), 0);
+    dt_netns_sh(np.ns_cli, out, sizeof(out), "ip -4 addr show dev %s",
+                np.if_cli);
+    assert_non_null(strstr(out, "inet " POOL_IP "/32"));
+    dt_netns_sh(np.ns_cli, out, sizeof(out), "ip -4 route show dev %s",
+                np.if_cli);
+    assert_non_null(strstr(out, "default via 10.99.0.1"));
+    assert_non_null(strstr(out, "onlink"));
+    lws_context_destroy(c.cx);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -407,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_hostile_short_lease_runs_out),
         cmocka_unit_test(test_dhcpc_hostile_bad_offers_refused),
         cmocka_unit_test(test_dhcpc_hostile_bad_acks_keep_lease),
+        cmocka_unit_test(test_dhcpc_hostile_slash32_gateway_off_subnet),
     };
     int r = dt_main_begin(false, on_signal);
 

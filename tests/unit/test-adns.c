@@ -331,6 +331,110 @@ static void test_adns_parse_caps_addresses(void **state)
     assert_int_equal(ans.naddr, LWS__ADNS_MAX_ADDRS);
 }
 
+/* Appends an unknown-type record whose RDATA is a chain of @n compression
+ * pointers, each to the one before, the first to the question name (RFC
+ * 9267 §2 attack shape).  @return the offset of the last pointer. */
+static size_t pk_chain(struct pk *p, unsigned n)
+{
+    size_t prev = 12, at;
+
+    pk_be16(p, 0xc00c);
+    pk_be16(p, 99);
+    pk_be16(p, 1);
+    pk_be32(p, 60);
+    pk_be16(p, 2 * n);
+    for (unsigned i = 0; i < n; i++) {
+        at = p->n;
+        pk_be16(p, 0xc000 | (unsigned)prev);
+        prev = at;
+    }
+    return prev;
+}
+
+/* Answer to "a.test" whose one A record is owned by a chain of @n + 1
+ * pointers: its own and the @n of pk_chain(). */
+static void pk_chained_a(struct pk *p, unsigned n)
+{
+    uint8_t owner[2];
+    size_t last;
+
+    pk_head(p, 0x8180, 2, 0, 0);
+    pk_q(p, "a.test", 1);
+    last = pk_chain(p, n);
+    owner[0] = (uint8_t)(0xc0 | (last >> 8));
+    owner[1] = (uint8_t)last;
+    memcpy(p->b + p->n, owner, 2);
+    p->n += 2;
+    pk_be16(p, 1);
+    pk_be16(p, 1);
+    pk_be32(p, 60);
+    pk_be16(p, 4);
+    memcpy(p->b + p->n, A1, 4);
+    p->n += 4;
+}
+
+/* Pointer chains are capped per name and the name reads of
+ * one message share a work budget linear in its size. */
+static void test_adns_parse_pointer_work_capped(void **state)
+{
+    static struct pk big; /* too large for the stack of a test */
+    struct lws__adns_answer ans;
+    struct pk p;
+    size_t last;
+
+    (void)state;
+    /* Within the per-name cap: an A record owned by a chain of exactly the cap
+     * ending at the question name is read normally. */
+    pk_chained_a(&p, LWS__ADNS_NAME_JUMPS - 1);
+    assert_int_equal(lws__adns_parse_answer(p.b, p.n, "a.test", 1, &ans), 0);
+    assert_int_equal(ans.naddr, 1);
+    /* Longer chains than the cap: refused. */
+    pk_chained_a(&p, LWS__ADNS_NAME_JUMPS);
+    assert_int_equal(lws__adns_parse_answer(p.b, p.n, "a.test", 1, &ans),
+                     -EBADMSG);
+    pk_chained_a(&p, LWS__ADNS_NAME_JUMPS + 40);
+    assert_int_equal(lws__adns_parse_answer(p.b, p.n, "a.test", 1, &ans),
+                     -EBADMSG);
+    /* Many records, each owned by a chain under the cap, read again on every
+     * pass of the CNAME walk (the links sit after them): each name is fine,
+     * the message as a whole costs more than its budget. */
+    pk_head(&big, 0x8180, 0, 0, 0);
+    pk_q(&big, "a.test", 1);
+    last = pk_chain(&big, LWS__ADNS_NAME_JUMPS - 1);
+    unsigned nrr = 1;
+    while (big.n + 64 < sizeof(big.b) - 200) {
+        pk_be16(&big, 0xc000 | (unsigned)last);
+        pk_be16(&big, 99);
+        pk_be16(&big, 1);
+        pk_be32(&big, 60);
+        pk_be16(&big, 0);
+        nrr++;
+    }
+    const char *links[] = {"a.test", "b.test", "c.test", "d.test",
+                           "e.test", "f.test", "g.test", "h.test"};
+    for (unsigned i = 0; i + 1 < sizeof(links) / sizeof(links[0]); i++, nrr++)
+        pk_cname(&big, links[i], 60, links[i + 1]);
+    big.b[6] = (uint8_t)(nrr >> 8);
+    big.b[7] = (uint8_t)nrr;
+    assert_int_equal(lws__adns_parse_answer(big.b, big.n, "a.test", 1, &ans),
+                     -EBADMSG);
+    /* The same message without the long chains is a normal answer. */
+    pk_head(&big, 0x8180, 0, 0, 0);
+    pk_q(&big, "a.test", 1);
+    nrr = 0;
+    for (unsigned i = 0; i < 20; i++, nrr++)
+        pk_rr(&big, NULL, 99, 60, "", 0);
+    for (unsigned i = 0; i + 1 < sizeof(links) / sizeof(links[0]); i++, nrr++)
+        pk_cname(&big, links[i], 60, links[i + 1]);
+    pk_rr(&big, "h.test", 1, 60, A1, 4);
+    nrr++;
+    big.b[7] = (uint8_t)nrr;
+    assert_int_equal(lws__adns_parse_answer(big.b, big.n, "a.test", 1, &ans),
+                     0);
+    assert_int_equal(ans.naddr, 1);
+    assert_string_equal(ans.canon, "h.test");
+}
+
 static void test_adns_hosts_and_resolv(void **state)
 {
     static const char hosts[] =
@@ -963,6 +1067,7 @@ int main(void)
         cmocka_unit_test(test_adns_parse_negative),
         cmocka_unit_test(test_adns_parse_rejects),
         cmocka_unit_test(test_adns_parse_caps_addresses),
+        cmocka_unit_test(test_adns_parse_pointer_work_capped),
         cmocka_unit_test(test_adns_hosts_and_resolv),
         cmocka_unit_test(test_adns_parse_server),
         cmocka_unit_test(test_adns_result_chain),

@@ -701,6 +701,180 @@ static void test_dhcpc_core_refuses_bad_replies(void **state)
     assert_int_equal(h.c.state, LWS_DHCPC_STATE_SELECTING);
 }
 
+/* ------------------------------------------------- lease contents (#10) */
+
+static size_t put_ips(uint8_t *p, const char *const *ips, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = dt_ip(ips[i]);
+
+        p[4 * i] = (uint8_t)(v >> 24);
+        p[4 * i + 1] = (uint8_t)(v >> 16);
+        p[4 * i + 2] = (uint8_t)(v >> 8);
+        p[4 * i + 3] = (uint8_t)v;
+    }
+    return 4 * n;
+}
+
+/* A reply for h->ip with server id, a 3600 s lease, @mask and the raw
+ * options @opts (code, len, data...). */
+static void lease_msg(struct h *h, struct dt_msg *m, uint8_t type, uint32_t xid,
+                      uint32_t mask, const uint8_t *opts, size_t olen)
+{
+    dt_msg_reply(m, type, xid, mac, h->ip);
+    dt_msg_opt32(m, 54, h->srv);
+    dt_msg_opt32(m, 51, 3600);
+    dt_msg_opt32(m, 1, mask);
+    dt_msg_raw(m, opts, olen);
+    dt_msg_end(m);
+}
+
+/* DISCOVER / OFFER / REQUEST / ACK with lease_msg(); true when bound. */
+static bool h_bind_opts(struct h *h, uint32_t mask, const uint8_t *opts,
+                        size_t olen)
+{
+    struct dt_msg m;
+    struct dt_req r;
+
+    lws__dhcpc_core_start(&h->c, h->now, &h->o);
+    h_req(h, &r);
+    lease_msg(h, &m, 2, r.xid, mask, opts, olen);
+    h_rx(h, &m);
+    if (h->c.state != LWS_DHCPC_STATE_REQUESTING)
+        return false;
+    h_req(h, &r);
+    lease_msg(h, &m, 5, r.xid, mask, opts, olen);
+    h_rx(h, &m);
+    return h->c.state == LWS_DHCPC_STATE_BOUND && h->o.apply;
+}
+
+/* Appends option @code carrying @n addresses. */
+static size_t opt_ips(uint8_t *p, uint8_t code, const char *const *ips,
+                      size_t n)
+{
+    p[0] = code;
+    p[1] = (uint8_t)(4 * n);
+    return 2 + put_ips(p + 2, ips, n);
+}
+
+static size_t opt_mtu(uint8_t *p, unsigned mtu)
+{
+    p[0] = 26;
+    p[1] = 2;
+    p[2] = (uint8_t)(mtu >> 8);
+    p[3] = (uint8_t)mtu;
+    return 4;
+}
+
+/* Issue 10 item 7: every field of a lease has a rule; what fails it is
+ * dropped and the rest still binds. */
+static void test_dhcpc_core_lease_contents_checked(void **state)
+{
+    static const char *const routers[] = {"10.9.9.1", "10.0.0.255", "224.0.0.1",
+                                          "10.0.0.1"};
+    static const char *const dns[] = {"0.0.0.0", "224.0.0.251", "10.0.0.53",
+                                      "240.0.0.1"};
+    static const char *const ntp[] = {"127.0.0.1", "255.255.255.255",
+                                      "10.0.0.123"};
+    static const char *const bcast[] = {"10.0.1.255"};
+    static const char *const outside[] = {"10.9.9.1"};
+    uint8_t o[256];
+    size_t n = 0;
+    struct h h;
+
+    (void)state;
+    h_init(&h);
+    n += opt_ips(o + n, 3, routers, 4);
+    n += opt_ips(o + n, 6, dns, 4);
+    n += opt_ips(o + n, 42, ntp, 3);
+    n += opt_ips(o + n, 28, bcast, 1);
+    n += opt_mtu(o + n, 500);
+    assert_true(h_bind_opts(&h, 0xffffff00u, o, n));
+    assert_int_equal(h.c.lease.ip, h.ip);
+    /* the first router in the subnet, not broadcast nor multicast */
+    assert_int_equal(h.c.lease.route_count, 1);
+    assert_int_equal(h.c.lease.routes[0].gw, dt_ip("10.0.0.1"));
+    assert_int_equal(h.c.lease.dns_count, 1);
+    assert_int_equal(h.c.lease.dns[0], dt_ip("10.0.0.53"));
+    assert_int_equal(h.c.lease.ntp_count, 1);
+    assert_int_equal(h.c.lease.ntp[0], dt_ip("10.0.0.123"));
+    assert_int_equal(h.c.lease.broadcast, dt_ip("10.0.0.255"));
+    assert_int_equal(h.c.lease.mtu, 0); /* < 576: the link keeps its own */
+
+    /* Below 1280 only while IPv6 is enabled on the interface. */
+    for (int v6 = 0; v6 < 2; v6++) {
+        h_init(&h);
+        h.c.ipv6 = v6;
+        assert_true(h_bind_opts(&h, 0xffffff00u, o, opt_mtu(o, 1000)));
+        assert_int_equal(h.c.lease.mtu, v6 ? 0 : 1000);
+    }
+    h_init(&h);
+    h.c.ipv6 = true;
+    assert_true(h_bind_opts(&h, 0xffffff00u, o, opt_mtu(o, 1280)));
+    assert_int_equal(h.c.lease.mtu, 1280);
+
+    /* Only a router outside the subnet: no default route, still bound. */
+    h_init(&h);
+    assert_true(h_bind_opts(&h, 0xffffff00u, o, opt_ips(o, 3, outside, 1)));
+    assert_int_equal(h.c.lease.route_count, 0);
+
+    /* Option 121: a gateway outside the subnet drops that route only. */
+    static const uint8_t r121[] = {121, 19, 16, 10, 1, 10, 9,
+                                   9,   9,                    /* via outside */
+                                   16,  10, 2,  0,  0, 0,  0, /* on link */
+                                   0,   10, 0,  0,  1};       /* default */
+    h_init(&h);
+    assert_true(h_bind_opts(&h, 0xffffff00u, r121, sizeof(r121)));
+    assert_int_equal(h.c.lease.route_count, 2);
+    assert_int_equal(h.c.lease.routes[0].dest, dt_ip("10.2.0.0"));
+    assert_int_equal(h.c.lease.routes[0].gw, 0);
+    assert_int_equal(h.c.lease.routes[1].gw, dt_ip("10.0.0.1"));
+}
+
+/* Issue 10 item 3: /32 leases with a gateway (clouds) and RFC 3021 /31
+ * leases bind; a lease that cannot be applied backs off exponentially. */
+static void test_dhcpc_core_slash32_slash31_and_apply_backoff(void **state)
+{
+    static const char *const gw[] = {"172.31.0.1"};
+    lws_usec_t prev = 0;
+    uint8_t o[16];
+    struct h h;
+
+    (void)state;
+    h_init(&h);
+    h.ip = dt_ip("172.31.5.9");
+    assert_true(h_bind_opts(&h, 0xffffffffu, o, opt_ips(o, 3, gw, 1)));
+    assert_int_equal(h.c.lease.route_count, 1);
+    assert_int_equal(h.c.lease.routes[0].gw, dt_ip("172.31.0.1"));
+    assert_int_equal(h.c.lease.broadcast, 0);
+    /* Both addresses of a /31 are hosts (the even one used to be refused
+     * as a "network address"). */
+    for (int odd = 0; odd < 2; odd++) {
+        static const char *const peer[2][1] = {{"10.0.0.51"}, {"10.0.0.50"}};
+
+        h_init(&h);
+        h.ip = dt_ip(odd ? "10.0.0.51" : "10.0.0.50");
+        assert_true(
+            h_bind_opts(&h, 0xfffffffeu, o, opt_ips(o, 3, peer[odd], 1)));
+        assert_int_equal(h.c.lease.broadcast, 0);
+        assert_int_equal(h.c.lease.route_count, 1);
+    }
+    /* Apply failures: 4, 8, 16 ... 256 s (+/- 1 s), not ~4 s for ever. */
+    for (int i = 0; i < 9; i++) {
+        lws_usec_t want = S(4) << (i > 6 ? 6 : i), d;
+
+        lws__dhcpc_core_apply_failed(&h.c, h.now, &h.o);
+        assert_int_equal(h.o.event, LWS_DHCPC_EVENT_APPLY_FAILED);
+        d = h.o.wake - h.now;
+        assert_true(d >= want - S(1) && d <= want + S(1));
+        assert_true(d >= prev || i > 6);
+        prev = d;
+        /* the next attempt binds the same lease again, and fails again */
+        h.now = h.o.wake;
+        lws__dhcpc_core_timer(&h.c, h.now, &h.o);
+    }
+}
+
 static void test_dhcpc_core_t1_t2_sanity(void **state)
 {
     struct h h;
@@ -1090,6 +1264,8 @@ int main(void)
         cmocka_unit_test(test_dhcpc_core_rapid_commit),
         cmocka_unit_test(test_dhcpc_core_refuses_bad_replies),
         cmocka_unit_test(test_dhcpc_core_t1_t2_sanity),
+        cmocka_unit_test(test_dhcpc_core_lease_contents_checked),
+        cmocka_unit_test(test_dhcpc_core_slash32_slash31_and_apply_backoff),
         cmocka_unit_test(test_dhcpc_core_nak),
         cmocka_unit_test(test_dhcpc_core_nak_while_renewing),
         cmocka_unit_test(test_dhcpc_core_init_reboot),

@@ -43,12 +43,15 @@ static struct {
     int syncs_cb;
     int last_status;
     struct lws_ntpc_status last;
+    lws_usec_t max_us; /* the latest time ever handed to the clock */
 } rec;
 
 static int rec_set_clock(lws_usec_t us)
 {
     rec.calls++;
     rec.last_us = us;
+    if (us > rec.max_us)
+        rec.max_us = us;
     rec.wall_at_call = lws__wall_usecs();
     return 0;
 }
@@ -659,6 +662,192 @@ static void test_ntpc_glue_oom(void **state)
     ntps_stop(srv);
 }
 
+/* ------------------------------------------------------------------------
+ * Hostile time (issue 10): one exchange per round, quick re-polls, the
+ * stamp through the ops.
+ */
+#define YEAR (365ll * 86400)
+
+static void harden_info(struct lws_ntpc_info *ni, const char *const *servers)
+{
+    base_info(ni, servers);
+    ni->sync_cb = NULL;
+    ni->burst = 1;
+    ni->stamp_load = stamp_load_op;
+    ni->stamp_save = stamp_save_op;
+    op_stamp = 0;
+}
+
+static lws_usec_t now_us(void)
+{
+    return lws__wall_usecs();
+}
+
+/* Issue 10 item 1: one server fifteen years ahead among three never moves
+ * the clock nor the stamp; the two honest ones agree and win. */
+static void test_ntpc_harden_hostile_ahead_outvoted(void **state)
+{
+    struct ntps *bad = ntps_start(15 * YEAR * NS), *g1 = ntps_start(0),
+                *g2 = ntps_start(0);
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+    char s0[64], s1[64], s2[64];
+    const char *servers[] = {s0, s1, s2, NULL};
+    uint32_t one = 1;
+
+    (void)state;
+    assert_non_null(bad);
+    assert_non_null(g1);
+    assert_non_null(g2);
+    snprintf(s0, sizeof(s0), "127.0.0.1:%d", ntps_port(bad));
+    snprintf(s1, sizeof(s1), "127.0.0.1:%d", ntps_port(g1));
+    snprintf(s2, sizeof(s2), "127.0.0.1:%d", ntps_port(g2));
+    harden_info(&ni, servers);
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 8000));
+    lws_context_destroy(cx);
+    /* The clock and the stamp only ever saw "now". */
+    assert_true(rec.calls >= 1);
+    assert_true(rec.max_us < now_us() + 60 * LWS_US_PER_SEC);
+    assert_true(op_stamp > 0);
+    assert_true(op_stamp < now_us() + 60 * LWS_US_PER_SEC);
+    ntps_stop(bad);
+    ntps_stop(g1);
+    ntps_stop(g2);
+}
+
+/* Issue 10 item 1: a server beyond the horizon is refused even when alone;
+ * a lone server ahead within the horizon (a shelved device) is believed. */
+static void test_ntpc_harden_horizon(void **state)
+{
+    struct ntps *srv = ntps_start(30 * YEAR * NS);
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+    char sv[64];
+    const char *servers[] = {sv, NULL};
+    int v = LWS__NTP_V_BEYOND_HORIZON;
+    uint32_t one = 1;
+
+    (void)state;
+    assert_non_null(srv);
+    snprintf(sv, sizeof(sv), "127.0.0.1:%d", ntps_port(srv));
+    harden_info(&ni, servers);
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    assert_true(ntpc_run_until(cx, verdict_seen, &v, 3000));
+    assert_int_equal(rec.calls, 0);
+    lws_context_destroy(cx);
+    assert_int_equal(op_stamp, 0);
+
+    /* Alone and three years ahead, inside the horizon: believed. */
+    ntps_set_base(srv, (now_us() / LWS_US_PER_SEC + 3 * YEAR) * NS);
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 3000));
+    assert_true(rec.last_us > now_us() + 2 * YEAR * LWS_US_PER_SEC);
+    lws_context_destroy(cx);
+    ntps_stop(srv);
+}
+
+/* Issue 10 items 1 and 4: stamps beyond the horizon (or so large the floor
+ * maths would overflow) and absurd configured floors are ignored. */
+static void test_ntpc_harden_stamp_ceiling(void **state)
+{
+    struct lws_ntpc_info ni;
+    struct lws_ntpc_status s;
+    struct lws_context *cx;
+    char dir[256], path[300];
+    const char *servers[] = {NULL};
+
+    (void)state;
+    assert_int_equal(lt_mkdtemp(dir, sizeof(dir), "ntpch"), 0);
+    snprintf(path, sizeof(path), "%s/stamp", dir);
+    harden_info(&ni, servers);
+    ni.stamp_load = NULL;
+    ni.stamp_save = NULL;
+    ni.clock_stamp_path = path;
+    /* 99999999999 s: accepted by the loader once, then 1e20 ns (UB). */
+    assert_int_equal(lt_write_file(path, "99999999999\n"), 0);
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    lws_ntpc_get_status(cx, &s);
+    assert_int_equal(s.floor_us, lws__ntpc_build_floor_us());
+    lws_context_destroy(cx);
+    /* Thirty years after the build: past the default 20-year horizon. */
+    char buf[64];
+    snprintf(
+        buf, sizeof(buf), "%lld\n",
+        (long long)(lws__ntpc_build_floor_us() / LWS_US_PER_SEC + 30 * YEAR));
+    assert_int_equal(lt_write_file(path, buf), 0);
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    lws_ntpc_get_status(cx, &s);
+    assert_int_equal(s.floor_us, lws__ntpc_build_floor_us());
+    lws_context_destroy(cx);
+    /* The same through the stamp_load op, and a huge configured floor. */
+    ni.clock_stamp_path = NULL;
+    ni.stamp_load = stamp_load_op;
+    op_stamp = INT64_MAX / 2;
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    lws_ntpc_get_status(cx, &s);
+    assert_int_equal(s.floor_us, lws__ntpc_build_floor_us());
+    lws_context_destroy(cx);
+    ni.stamp_load = NULL;
+    ni.time_floor_s = INT64_MAX / 1000;
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    lws_ntpc_get_status(cx, &s);
+    assert_int_equal(s.floor_us, lws__ntpc_build_floor_us());
+    lws_context_destroy(cx);
+    ni.time_floor_s = -5;
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    lws_ntpc_get_status(cx, &s);
+    assert_int_equal(s.floor_us, lws__ntpc_build_floor_us());
+    lws_context_destroy(cx);
+    lt_rmtree(dir);
+}
+
+/* Issue 10, decision: a kiss-o'-death DENY / RSTR (perhaps forged on path)
+ * leaves a server out for 1 h, doubling per refusal up to 24 h, not for
+ * the context's life. */
+static void test_ntpc_harden_kod_readmitted(void **state)
+{
+    static struct lws__ntpc n; /* only the drop list is used */
+    lws_sockaddr46 sa, other;
+    const lws_usec_t t0 = 1000 * LWS_US_PER_SEC;
+    lws_usec_t t = t0;
+    uint32_t want = 3600;
+
+    (void)state;
+    memset(&n, 0, sizeof(n));
+    assert_int_equal(lws_sa46_parse_numeric(&sa, "192.0.2.1"), 0);
+    assert_int_equal(lws_sa46_parse_numeric(&other, "192.0.2.2"), 0);
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(lws__ntpc_drop(&n, &sa, t), want);
+        assert_true(lws__ntpc_is_dropped(&n, &sa, t));
+        assert_true(lws__ntpc_is_dropped(
+            &n, &sa, t + (lws_usec_t)want * LWS_US_PER_SEC - 1));
+        assert_false(lws__ntpc_is_dropped(
+            &n, &sa, t + (lws_usec_t)want * LWS_US_PER_SEC));
+        assert_false(lws__ntpc_is_dropped(&n, &other, t));
+        t += (lws_usec_t)want * LWS_US_PER_SEC;
+        want = want * 2 > 24 * 3600 ? 24 * 3600 : want * 2;
+    }
+    assert_int_equal(want, 24 * 3600);
+    /* A full table still takes a new server (the soonest back is reused). */
+    for (int i = 0; i < LWS__NTPC_MAX_DROPPED + 4; i++) {
+        char ab[32];
+
+        snprintf(ab, sizeof(ab), "198.51.100.%d", i + 1);
+        assert_int_equal(lws_sa46_parse_numeric(&other, ab), 0);
+        assert_int_equal(lws__ntpc_drop(&n, &other, t0 + i), 3600);
+        assert_true(lws__ntpc_is_dropped(&n, &other, t0 + i));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -678,6 +867,10 @@ int main(void)
         cmocka_unit_test_setup(test_ntpc_glue_destroy_from_sync_cb, setup),
         cmocka_unit_test(test_ntpc_glue_split_hostport),
         cmocka_unit_test_setup(test_ntpc_glue_oom, setup),
+        cmocka_unit_test_setup(test_ntpc_harden_hostile_ahead_outvoted, setup),
+        cmocka_unit_test_setup(test_ntpc_harden_horizon, setup),
+        cmocka_unit_test_setup(test_ntpc_harden_stamp_ceiling, setup),
+        cmocka_unit_test(test_ntpc_harden_kod_readmitted),
     };
 
     return cmocka_run_group_tests_name("ntpc-glue", tests, NULL, NULL);

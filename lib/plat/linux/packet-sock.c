@@ -14,11 +14,13 @@
 #include <string.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -217,6 +219,23 @@ int lws__dhcpc_arp_open(int ifindex)
 int lws__dhcpc_arp_send(int fd, int ifindex, const uint8_t *pkt, size_t len)
 {
     return sock_packet_send(fd, ifindex, ETH_P_ARP, pkt, len);
+}
+
+bool lws__dhcpc_if_ipv6(const char *ifname)
+{
+    char path[96], c = '1';
+    int fd;
+
+    if (snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+                 ifname) >= (int)sizeof(path))
+        return true; /* cannot tell: assume the stricter MTU rule */
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno != ENOENT; /* no such file: no IPv6 in this kernel */
+    if (read(fd, &c, 1) != 1)
+        c = '0';
+    close(fd);
+    return c == '0';
 }
 
 int lws__dhcpc_if_info(const char *ifname, int *ifindex, uint8_t *mac, bool *up)

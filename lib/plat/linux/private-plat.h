@@ -61,6 +61,8 @@ int lws__dhcpc_arp_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
 /* Interface index, MAC and whether it is up with carrier.  0 or -errno. */
 int lws__dhcpc_if_info(const char *ifname, int *ifindex, uint8_t *mac,
                        bool *up);
+/* True unless IPv6 is off on @ifname (disable_ipv6, or no IPv6 at all). */
+bool lws__dhcpc_if_ipv6(const char *ifname);
 
 /* rtnetlink: apply / remove a lease (blocking request + ack). */
 int lws__dhcpc_nl_apply(const lws_dhcpc_ifstate_t *is, int op, uint32_t metric);

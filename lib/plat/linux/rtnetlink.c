@@ -124,7 +124,8 @@ static int nl_addr(int fd, const lws_dhcpc_ifstate_t *is, bool add)
     ci.ifa_prefered = ci.ifa_valid = is->lease_secs;
     e = nl_attr_ip(&r, IFA_LOCAL, is->ipv4) ||
         nl_attr_ip(&r, IFA_ADDRESS, is->ipv4) ||
-        (add && nl_attr_ip(&r, IFA_BROADCAST, is->broadcast)) ||
+        (add && is->broadcast &&
+         nl_attr_ip(&r, IFA_BROADCAST, is->broadcast)) ||
         (add && nl_attr(&r, IFA_CACHEINFO, &ci, sizeof(ci)));
     if (e)
         return -ENOSPC;
@@ -150,6 +151,11 @@ static int nl_route(int fd, const lws_dhcpc_ifstate_t *is,
     rtm->rtm_protocol = RTPROT_DHCP;
     rtm->rtm_scope = rt->gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
     rtm->rtm_type = RTN_UNICAST;
+    /* A gateway outside our subnet (a /32 or /31 lease: the core refuses it
+     * for any other) is on the link all the same: say so, or the kernel
+     * answers ENETUNREACH. */
+    if (rt->gw && (rt->gw & is->netmask) != (is->ipv4 & is->netmask))
+        rtm->rtm_flags |= RTNH_F_ONLINK;
     e = (rt->prefix && nl_attr_ip(&r, RTA_DST, rt->dest)) ||
         (rt->gw && nl_attr_ip(&r, RTA_GATEWAY, rt->gw)) ||
         nl_attr32(&r, RTA_OIF, (uint32_t)is->ifindex) ||

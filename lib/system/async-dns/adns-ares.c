@@ -321,6 +321,23 @@ static struct adns_chan *adns_chan_get(struct lws__adns *a)
     return chan;
 }
 
+/* A channel of its own, never used before (new sockets, so new source
+ * ports), servers applied and marked busy; NULL when out of memory. */
+static struct adns_chan *adns_chan_fresh(struct lws__adns *a)
+{
+    struct adns_chan *chan = adns_chan_new(a);
+
+    if (!chan)
+        return NULL;
+    if (adns_chan_servers(chan)) {
+        adns_chan_free(chan);
+        return NULL;
+    }
+    lws_dll2_remove(&chan->list);
+    lws_dll2_add_tail(&chan->list, &a->busy_chans);
+    return chan;
+}
+
 /* After every c-ares call on @chan: follow its timeout, or retire it. */
 static void adns_chan_after(struct adns_chan *chan)
 {
@@ -485,15 +502,23 @@ static void adns_ares_cb(void *arg, int status, int timeouts,
             lws__adns_demote(chan->a, &chan->first_srv);
     }
     /* RFC 6891 §7: a FORMERR to a query with an OPT record may come from a
-     * server without EDNS0: ask once more without it (on the same channel,
-     * which c-ares allows from its callback). */
+     * server without EDNS0: ask once more without it.  The FORMERR may as
+     * well be forged by someone who saw the query: the retry goes out on a
+     * new channel, so from a new socket and source port (and ID), not on
+     * the one they now know. */
     if (status == ARES_SUCCESS && abuf && alen >= 4 && (abuf[3] & 0xf) == 1 &&
         !wq->no_edns && chan && !chan->a->destroying) {
+        struct adns_chan *fresh = adns_chan_fresh(chan->a);
+
         lwsl_info("%s: FORMERR to EDNS0, asking again without it",
                   wq->lk->name);
         wq->no_edns = true;
-        if (!adns_wq_send(wq, chan))
+        if (fresh && !adns_wq_send(wq, fresh)) {
+            adns_chan_after(fresh);
             return;
+        }
+        if (fresh)
+            adns_chan_after(fresh);
     }
     adns_wq_done(wq, status == ARES_SUCCESS && abuf
                          ? adns_answer_status(wq, abuf, alen)

@@ -97,14 +97,18 @@ int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
  * Reads the (possibly compressed) name at *pos into @out, lower case, dotted,
  * no trailing dot ("" for the root).  RFC 1035 §4.1.4 pointers must point
  * below every position visited so far (so a walk always terminates, RFC 9267
- * §2) and never into the header.  *pos ends after the name as it sits at
- * *pos (after the first pointer, if any).
+ * §2) and never into the header; at most LWS__ADNS_NAME_JUMPS of them are
+ * followed, and every label or pointer spends one step of *work, the budget
+ * of the whole message (so many names sharing one long chain cannot add up
+ * to quadratic work either).  *pos ends after the name as it sits at *pos
+ * (after the first pointer, if any).
  */
 static int adns_read_name(const uint8_t *pkt, size_t len, size_t *pos,
-                          char *out)
+                          char *out, unsigned int *work)
 {
     struct lws__wire w;
     size_t olen = 0, floor_pos = *pos;
+    unsigned int jumps = 0;
     bool jumped = false;
 
     lws__wire_init(&w, pkt, len);
@@ -114,13 +118,16 @@ static int adns_read_name(const uint8_t *pkt, size_t len, size_t *pos,
         uint8_t l = lws__wire_u8(&w);
         const uint8_t *p;
 
-        if (w.err)
-            return -EBADMSG;
+        if (w.err || !*work)
+            return -EBADMSG; /* short, or the message's budget is spent */
+        (*work)--;
         if ((l & 0xc0) == 0xc0) {
             size_t tgt = ((size_t)(l & 0x3f) << 8) | lws__wire_u8(&w);
 
             if (w.err || tgt < 12 || tgt >= floor_pos)
                 return -EBADMSG; /* forward, looping or into the header */
+            if (++jumps > LWS__ADNS_NAME_JUMPS)
+                return -EBADMSG; /* RFC 9267 §2: a chain only to cost us */
             if (!jumped)
                 *pos = w.pos;
             jumped = true;
@@ -150,6 +157,7 @@ static int adns_read_name(const uint8_t *pkt, size_t len, size_t *pos,
 }
 
 struct adns_rr {
+    unsigned int work; /* name-read steps left for the whole message */
     char owner[LWS__ADNS_NAME_MAX + 1];
     uint16_t type;
     uint16_t cls;
@@ -164,7 +172,7 @@ static int adns_rr_read(const uint8_t *pkt, size_t len, size_t *pos,
 {
     struct lws__wire w;
 
-    if (adns_read_name(pkt, len, pos, rr->owner) < 0)
+    if (adns_read_name(pkt, len, pos, rr->owner, &rr->work) < 0)
         return -EBADMSG;
     lws__wire_init(&w, pkt, len);
     lws__wire_seek(&w, *pos);
@@ -184,10 +192,11 @@ static int adns_rr_read(const uint8_t *pkt, size_t len, size_t *pos,
 }
 
 /* Reads a name that must lie inside the RDATA of @rr. */
-static int adns_rdata_name(const uint8_t *pkt, size_t len,
-                           const struct adns_rr *rr, size_t *pos, char *out)
+static int adns_rdata_name(const uint8_t *pkt, size_t len, struct adns_rr *rr,
+                           size_t *pos, char *out)
 {
-    if (adns_read_name(pkt, len, pos, out) < 0 || *pos > rr->rdpos + rr->rdlen)
+    if (adns_read_name(pkt, len, pos, out, &rr->work) < 0 ||
+        *pos > rr->rdpos + rr->rdlen)
         return -EBADMSG;
     return 0;
 }
@@ -227,7 +236,7 @@ static int adns_parse_head(const uint8_t *pkt, size_t len, const char *name_lc,
         return -EBADMSG; /* short, not a response, not QUERY, not 1 qn */
     *rcode = flags & 0xf;
     pos = w.pos;
-    if (adns_read_name(pkt, len, &pos, rr->owner) < 0)
+    if (adns_read_name(pkt, len, &pos, rr->owner, &rr->work) < 0)
         return -EBADMSG;
     lws__wire_seek(&w, pos);
     if (lws__wire_be16(&w) != qtype || lws__wire_be16(&w) != LWS__ADNS_C_IN ||
@@ -337,6 +346,7 @@ int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
     int depth, r;
 
     memset(ans, 0, sizeof(*ans));
+    rr.work = LWS__ADNS_MSG_WORK(len);
     if (!buf || !name_lc ||
         adns_parse_head(buf, len, name_lc, qtype, &s, &rr, &ans->rcode))
         goto bad;

@@ -21,6 +21,15 @@
 #define LWS__ADNS_MAX_ADDRS 8
 /* CNAME links followed inside one answer. */
 #define LWS__ADNS_CNAME_DEPTH 8
+/* RFC 9267 §2: compression pointers followed while reading one name.  A
+ * name has at most 127 labels, but real compressors point once or twice;
+ * longer chains only serve to make the reader work. */
+#define LWS__ADNS_NAME_JUMPS 16
+/* Steps (labels read plus pointers followed) all name reads of one message
+ * may take together: linear in its size, so even a crafted 64 KiB message
+ * costs the loop thread a bounded, small amount of work (RFC 9267 §2). */
+#define LWS__ADNS_MSG_WORK(len)                                                \
+    (8u * (unsigned int)((len) < 65536u ? (len) : 65536u) + 1024u)
 /* RFC 6891 §6.2.5 / DNS Flag Day 2020: advertised EDNS0 UDP payload. */
 #define LWS__ADNS_EDNS_SIZE 1232
 

@@ -54,6 +54,7 @@ struct lws__cpd_probe {
     struct cpd_dns_ticket *dns;
     enum cpd_stage stage;
     bool in_query; /* inside lws_async_dns_query() */
+    bool truncated; /* TLS closed without close_notify */
     size_t tx_len, tx_sent, rx_len;
     char tx[LWS__HTTP_PATH_MAX + LWS__HTTP_HOST_MAX + 256];
     uint8_t rx[CPD_RX_MAX];
@@ -182,10 +183,21 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
         cpd_probe_classify(p, &r, NULL, 0);
         return true;
     }
-    ret = lws__http_resp_body(&r, p->rx, p->rx_len, eof, p->body,
-                              sizeof(p->body), &body, &blen);
-    if (ret == -EAGAIN && p->rx_len < sizeof(p->rx))
+    /* Only a clean end (TCP FIN without TLS, close_notify with it) can end
+     * a body that runs to the close; after a truncated one it is missing. */
+    ret = lws__http_resp_body(&r, p->rx, p->rx_len, eof && !p->truncated,
+                              p->body, sizeof(p->body), &body, &blen);
+    if (ret == -EAGAIN && !eof && p->rx_len < sizeof(p->rx))
         return false;
+    if (ret == -EAGAIN)
+        ret = -EBADMSG; /* closed (or full) before the body ended */
+    if (ret && p->truncated) {
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true,
+                 "TLS closed without close_notify before the body was known "
+                 "complete (%zu bytes)",
+                 p->rx_len - r.hdr_len);
+        return true;
+    }
     if (ret) {
         body = NULL; /* truncated, malformed or too big: not the body */
         blen = p->rx_len - r.hdr_len;
@@ -221,6 +233,12 @@ static void cpd_probe_readable(struct lws__cpd_probe *p)
             cpd_fail(p, LWS_CPD_NO_INTERNET, true, "receive failed: %s",
                      p->tls ? lws__tls_error(p->tls) : strerror((int)-n));
             return;
+        }
+        if (n == -EPIPE && p->tls) {
+            p->truncated = true; /* closed without close_notify */
+            lwsl_info("%s: closed without close_notify: a body running to "
+                      "the close is not complete",
+                      p->url->host);
         }
         if (n <= 0)
             eof = true;

@@ -74,8 +74,11 @@ static void cpd_stop(struct lws__cpd *cpd)
 static void cpd_defer_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__cpd *cpd = lws_container_of(sul, struct lws__cpd, sul_defer);
-    int ret = lws_system_cpd_start(cpd->cx);
+    struct lws_context *cx = cpd->cx; /* valid until lws_service() unwinds */
+    int ret = lws_system_cpd_start(cx);
 
+    if (cx->destroying)
+        return; /* the op destroyed the context: @cpd is freed */
     if (ret && cpd->held != LWS__CPD_PH_NONE) {
         /* Nothing can run the check: report it rather than hang. */
         lws__cpd_reason(cpd, "cannot start the check (%s)",
@@ -162,11 +165,15 @@ int lws_system_cpd_start(struct lws_context *cx)
     cpd->op_running = true;
     lws_sul_schedule(cx, 0, &cpd->sul_core, cpd_core_cb,
                      (lws_usec_t)cpd->cfg.deadline_ms * LWS_US_PER_MS);
+    /* The op may destroy the context: held open across the call, and
+     * nothing of @cpd is touched once it did. */
+    lws__api_enter(cx);
     ret = cx->ops.captive_portal_detect_request(cx);
-    if (ret && cpd->op_running) {
+    if (!cx->destroying && ret && cpd->op_running) {
         cpd->op_running = false;
         lws_sul_cancel(&cpd->sul_core);
     }
+    lws__api_leave(cx); /* may free @cx */
     return ret;
 }
 

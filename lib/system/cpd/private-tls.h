@@ -63,8 +63,10 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
  */
 int lws__tls_handshake(struct lws__tls *t) LWS__MUST_CHECK;
 
-/* Returns bytes read (> 0), 0 at the end of the stream, -EAGAIN, or
- * -ECONNRESET / -EPROTO. */
+/* Returns bytes read (> 0), 0 at the end of the stream (the peer's
+ * close_notify), -EPIPE when the connection closed without one (the data
+ * may be truncated: never take it as complete), -EAGAIN, or -ECONNRESET /
+ * -EPROTO. */
 ssize_t lws__tls_read(struct lws__tls *t, void *buf,
                       size_t len) LWS__MUST_CHECK;
 

@@ -411,9 +411,16 @@ ssize_t lws__tls_read(struct lws__tls *t, void *buf, size_t len)
 
     if (n > 0)
         return n;
-    if (!n || n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
-        n == MBEDTLS_ERR_SSL_CONN_EOF)
-        return 0;
+    if (n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+        return 0; /* the only end of the stream we believe */
+    if (!n || n == MBEDTLS_ERR_SSL_CONN_EOF) {
+        /* RFC 8446 §6.1: a close without close_notify may be an attacker
+         * cutting the stream; what arrived is not known to be complete. */
+        snprintf(t->err, sizeof(t->err),
+                 "connection closed without close_notify (truncated?)");
+        lwsl_info("%s: %s", t->host, t->err);
+        return -EPIPE;
+    }
     return tls_map(t, n, "read");
 }
 

@@ -270,6 +270,7 @@ void lws__dhcpc_core_start(struct lws__dhcpc_core *c, lws_usec_t now,
 {
     out_reset(o);
     c->nak_count = 0;
+    c->apply_fails = 0;
     if (c->have_lease)
         c->reboot_ip = c->lease.ip, c->reboot_server = c->lease.server;
     if (c->reboot_ip) {
@@ -332,27 +333,119 @@ static void lease_timers(struct lws__dhcpc_lease *l,
     l->t2 = (uint32_t)(t2 / 1000);
 }
 
+/* A unicast address a host may talk to: not 0/8, 127/8, multicast, class
+ * E or the limited broadcast. */
+static bool lease_unicast(uint32_t a)
+{
+    return usable_ip(a);
+}
+
+/* Each server address of a lease: unicast, or dropped with a log line. */
+static uint8_t lease_servers(uint32_t *out, const uint32_t *in, uint8_t n,
+                             const char *what)
+{
+    uint8_t k = 0;
+
+    for (uint8_t i = 0; i < n; i++) {
+        if (!lease_unicast(in[i])) {
+            lwsl_warn("%s server %u.%u.%u.%u is not a unicast address: "
+                      "dropped",
+                      what, in[i] >> 24, (in[i] >> 16) & 0xff,
+                      (in[i] >> 8) & 0xff, in[i] & 0xff);
+            continue;
+        }
+        out[k++] = in[i];
+    }
+    return k;
+}
+
+/* A gateway must be a unicast address other than ours, inside the subnet
+ * and not its network or broadcast address; a /31 or /32 lease has no room
+ * for one, so there it may be anywhere (reached over an on-link host route,
+ * as clouds hand out).  0 in option 121 means "on link". */
+static bool lease_gw_ok(const struct lws__dhcpc_lease *l, uint32_t gw)
+{
+    int p = lws__dhcp4_mask_to_prefix(l->mask);
+
+    if (!lease_unicast(gw) || gw == l->ip)
+        return false;
+    if (p >= 31)
+        return true;
+    return (gw & l->mask) == (l->ip & l->mask) && (gw & ~l->mask) &&
+           (gw | l->mask) != 0xffffffffu;
+}
+
+static void lease_route_add(struct lws__dhcpc_lease *l,
+                            const struct lws_dhcpc_route *r)
+{
+    if (r->gw && !lease_gw_ok(l, r->gw)) {
+        lwsl_warn("router %u.%u.%u.%u unusable with %u.%u.%u.%u/%d (outside "
+                  "the subnet, broadcast, multicast or ours): route to "
+                  "%08x/%u dropped",
+                  r->gw >> 24, (r->gw >> 16) & 0xff, (r->gw >> 8) & 0xff,
+                  r->gw & 0xff, l->ip >> 24, (l->ip >> 16) & 0xff,
+                  (l->ip >> 8) & 0xff, l->ip & 0xff,
+                  lws__dhcp4_mask_to_prefix(l->mask), r->dest, r->prefix);
+        return;
+    }
+    l->routes[l->route_count++] = *r;
+}
+
 static void lease_routes(struct lws__dhcpc_lease *l,
                          const struct lws__dhcp4_msg *m)
 {
     if (m->have & LWS__HAVE_ROUTES121) {
         /* RFC 3442 §1: with 121, the client MUST ignore option 3. */
-        l->route_count = m->route_count;
-        memcpy(l->routes, m->routes, sizeof(l->routes));
+        for (uint8_t i = 0; i < m->route_count && i < LWS_DHCPC_MAX_ROUTES; i++)
+            lease_route_add(l, &m->routes[i]);
         return;
     }
-    if (m->router_count && m->router[0]) {
-        l->routes[0].dest = 0;
-        l->routes[0].prefix = 0;
-        l->routes[0].gw = m->router[0];
-        l->route_count = 1;
+    /* RFC 2132 §3.5: routers in order of preference; the first usable one
+     * is the default route. */
+    for (uint8_t i = 0; i < m->router_count && !l->route_count; i++) {
+        struct lws_dhcpc_route r = {.gw = m->router[i]};
+
+        if (m->router[i])
+            lease_route_add(l, &r);
     }
+}
+
+/* Option 26 (RFC 2132 §5.1): below 576 no IPv4 host must cope; below 1280
+ * IPv6 stops working on the link (the kernel turns it off), so while it is
+ * enabled such an MTU is refused too.  The link keeps its own MTU. */
+static uint16_t lease_mtu(uint16_t mtu, bool ipv6)
+{
+    if (!mtu)
+        return 0;
+    if (mtu < 576 || (ipv6 && mtu < 1280)) {
+        lwsl_warn("interface MTU %u refused (below %u%s): the link keeps its "
+                  "own",
+                  mtu, mtu < 576 ? 576 : 1280,
+                  mtu < 576 ? "" : " while IPv6 is enabled");
+        return 0;
+    }
+    return mtu;
+}
+
+/* Option 28 (RFC 2132 §5.3): the broadcast address of our subnet or
+ * nothing; anything else is replaced by the computed one. */
+static uint32_t lease_broadcast(const struct lws__dhcpc_lease *l,
+                                const struct lws__dhcp4_msg *m)
+{
+    /* RFC 3021 §2.3: a /31 (and a /32) has no broadcast address. */
+    uint32_t bc =
+        lws__dhcp4_mask_to_prefix(l->mask) >= 31 ? 0 : l->ip | ~l->mask;
+
+    if ((m->have & LWS__HAVE_BROADCAST) && m->broadcast != bc)
+        lwsl_warn("broadcast address %08x is not that of %08x/%d: %08x used",
+                  m->broadcast, l->ip, lws__dhcp4_mask_to_prefix(l->mask), bc);
+    return bc;
 }
 
 /* Checks a server's OFFER or ACK and turns it into a lease.
  * @return 0, or -EINVAL (logged). */
 static int lease_from_msg(struct lws__dhcpc_lease *l,
-                          const struct lws__dhcp4_msg *m)
+                          const struct lws__dhcp4_msg *m, bool ipv6)
 {
     memset(l, 0, sizeof(*l));
     if (!usable_ip(m->yiaddr) || m->yiaddr == 0xffffffffu) {
@@ -367,21 +460,21 @@ static int lease_from_msg(struct lws__dhcpc_lease *l,
     l->server = m->server_id;
     l->lease = m->lease;
     l->mask = m->have & LWS__HAVE_MASK ? m->mask : classful_mask(l->ip);
-    if (lws__dhcp4_mask_to_prefix(l->mask) < 1 || (l->ip & ~l->mask) == 0 ||
-        (l->ip | l->mask) == 0xffffffffu) {
-        if (lws__dhcp4_mask_to_prefix(l->mask) != 32) {
-            lwsl_warn("address %08x unusable with mask %08x", l->ip, l->mask);
-            return -EINVAL;
-        }
+    /* RFC 3021: a /31 has no network or broadcast address; a /32 is the
+     * address alone.  Otherwise those two are never ours. */
+    if (lws__dhcp4_mask_to_prefix(l->mask) < 1 ||
+        (lws__dhcp4_mask_to_prefix(l->mask) < 31 &&
+         ((l->ip & ~l->mask) == 0 || (l->ip | l->mask) == 0xffffffffu))) {
+        lwsl_warn("address %08x unusable with mask %08x", l->ip, l->mask);
+        return -EINVAL;
     }
-    l->broadcast =
-        m->have & LWS__HAVE_BROADCAST ? m->broadcast : (l->ip | ~l->mask);
+    /* Each field below has its rule; what fails one is dropped (logged) and
+     * the rest of the lease still applies. */
+    l->broadcast = lease_broadcast(l, m);
     lease_timers(l, m);
-    l->mtu = m->mtu;
-    l->dns_count = m->dns_count;
-    memcpy(l->dns, m->dns, sizeof(l->dns));
-    l->ntp_count = m->ntp_count;
-    memcpy(l->ntp, m->ntp, sizeof(l->ntp));
+    l->mtu = lease_mtu(m->mtu, ipv6);
+    l->dns_count = lease_servers(l->dns, m->dns, m->dns_count, "DNS");
+    l->ntp_count = lease_servers(l->ntp, m->ntp, m->ntp_count, "NTP");
     lease_routes(l, m);
     memcpy(l->domain, m->domain, sizeof(l->domain));
     l->rapid = (m->have & LWS__HAVE_RAPID) && m->type == LWS__DHCP_ACK;
@@ -416,6 +509,8 @@ static void commit(struct lws__dhcpc_core *c, lws_usec_t now,
         c->old = c->lease;
         o->unapply = true;
     }
+    if (from == LWS_DHCPC_STATE_RENEWING || from == LWS_DHCPC_STATE_REBINDING)
+        c->apply_fails = 0; /* the lease we renew was applied */
     if (from == LWS_DHCPC_STATE_RENEWING)
         o->event = !c->have_lease || lease_differs(&c->lease, l)
                        ? LWS_DHCPC_EVENT_RENEWED
@@ -530,7 +625,7 @@ static void rx_offer(struct lws__dhcpc_core *c, lws_usec_t now,
 {
     struct lws__dhcpc_lease l;
 
-    if (lease_from_msg(&l, m))
+    if (lease_from_msg(&l, m, c->ipv6))
         return;
     c->offer = l;
     c->attempt = 0;
@@ -555,7 +650,7 @@ static void rx_ack(struct lws__dhcpc_core *c, lws_usec_t now,
         lwsl_warn("ACK from %08x, not the server we asked", m->server_id);
         return;
     }
-    if (lease_from_msg(&l, m))
+    if (lease_from_msg(&l, m, c->ipv6))
         return; /* keep what we have; retransmission goes on */
     got_ack(c, now, &l, o);
 }
@@ -804,13 +899,27 @@ void lws__dhcpc_core_stop(struct lws__dhcpc_core *c, lws_usec_t now,
 void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
                                   struct lws__dhcpc_out *o)
 {
+    lws_usec_t delay;
+
     out_reset(o);
     c->have_lease = false; /* the glue already cleaned up what it could */
     c->reboot_ip = c->reboot_server = 0;
     o->forget = true;
     o->event = LWS_DHCPC_EVENT_APPLY_FAILED;
-    c->nak_count++;
-    start_init(c, now, retx_delay(c, 0, 1), o);
+    /* The same lease would fail the same way: back off 4, 8, ... 256 s
+     * (retx_base_ms doubling, +/- jitter) rather than loop every few
+     * seconds for ever. */
+    delay = ((lws_usec_t)c->cfg->retx_base_ms * US_PER_MS
+             << (c->apply_fails > 6 ? 6 : c->apply_fails)) +
+            jitter(c, c->cfg->retx_jitter_ms);
+    if (delay < US_PER_MS)
+        delay = US_PER_MS;
+    if (c->apply_fails < 16)
+        c->apply_fails++;
+    lwsl_warn("lease could not be applied (%d in a row): new DISCOVER in "
+              "%lld s",
+              c->apply_fails, (long long)(delay / (1000 * US_PER_MS)));
+    start_init(c, now, delay, o);
     out_finish(c, o);
 }
 

@@ -287,17 +287,26 @@ bool lws__dhcpc_do_apply(struct lws__dhcpc_if *ifc,
                          const struct lws__dhcpc_out *o)
 {
     lws_dhcpc_ifstate_t is;
+    int r;
 
+    /* The dhcpc_apply op may destroy the context: then nothing more is
+     * done (the caller sees d->dying; the memory lives until the outermost
+     * dhcpc_leave()). */
     if (o->unapply) {
         lws__dhcpc_fill(ifc, &ifc->core.old, &is);
         dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_REMOVE);
+        if (ifc->d->dying)
+            return true;
         if (!o->apply)
             dhcpc_servers(ifc, NULL);
     }
     if (!o->apply)
         return true;
     lws__dhcpc_fill(ifc, &ifc->core.lease, &is);
-    if (dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_ADD)) {
+    r = dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_ADD);
+    if (ifc->d->dying)
+        return true;
+    if (r) {
         dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_REMOVE);
         dhcpc_servers(ifc, NULL);
         return false;

@@ -181,7 +181,11 @@ static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o)
 {
     struct lws__dhcpc *d = ifc->d;
 
-    if (!lws__dhcpc_do_apply(ifc, o)) {
+    bool applied = lws__dhcpc_do_apply(ifc, o);
+
+    if (d->dying)
+        return true; /* the apply op destroyed the context */
+    if (!applied) {
         struct lws__dhcpc_out o2;
 
         lwsl_err("%s: applying the lease failed", ifc->ifname);
@@ -189,6 +193,8 @@ static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o)
         return dhcpc_run(ifc, &o2); /* applies nothing: one level deep */
     }
     lws__dhcpc_persist(ifc, o);
+    if (d->dying)
+        return true; /* the lease_save op destroyed the context */
     lws__dhcpc_socks(ifc, o->socks);
     lws__dhcpc_send(ifc, o);
     if (o->wake)
@@ -247,6 +253,7 @@ static int dhcpc_if_prepare(struct lws__dhcpc_if *ifc)
     /* A new MAC is a new network identity: start from scratch. */
     lws__dhcpc_core_init(&ifc->core, &ifc->d->cfg, mac, iaid, dhcpc_rand,
                          ifc->d);
+    ifc->core.ipv6 = lws__dhcpc_if_ipv6(ifc->ifname);
     ifc->have_mac = true;
     memset(&sl, 0, sizeof(sl));
     if (!lws__dhcpc_lease_load(ifc->d, ifc->ifname, &sl)) {

@@ -218,6 +218,8 @@ struct lws__dhcpc_core {
     uint32_t xid;
     int attempt;           /* transmissions in this exchange */
     int nak_count;         /* consecutive NAKs, for backoff */
+    bool ipv6;             /* IPv6 is enabled on the link (MTU >= 1280) */
+    int apply_fails;       /* leases in a row the glue could not apply */
     lws_usec_t exch_start; /* start of this exchange (secs field) */
     lws_usec_t last_tx;    /* last REQUEST sent (lease start, §4.4.1) */
     lws_usec_t wake;       /* pending timer */

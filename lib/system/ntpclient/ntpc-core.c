@@ -271,6 +271,9 @@ int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t mono,
     if (v == LWS__NTP_V_OK)
         v = lws__ntp_sample(&p, c->wall_tx_us, c->mono_tx_us, mono,
                             c->cfg.floor_ns, &s);
+    if (v == LWS__NTP_V_OK && c->cfg.ceil_ns &&
+        s.true_at_rx_ns > c->cfg.ceil_ns)
+        v = LWS__NTP_V_BEYOND_HORIZON; /* no step that far is believed */
     c->last_verdict = v;
     /* This reply answered our request: the cookie is spent. */
     memset(&c->cookie, 0, sizeof(c->cookie));

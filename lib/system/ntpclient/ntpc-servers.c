@@ -154,12 +154,47 @@ void lws__ntpc_sources_build(struct lws__ntpc *n)
     lwsl_info("%zu server(s) known", n->n_src);
 }
 
-static bool addr_dropped(const struct lws__ntpc *n, const lws_sockaddr46 *sa)
+static struct lws__ntpc_drop *drop_find(const struct lws__ntpc *n,
+                                        const lws_sockaddr46 *sa)
 {
     for (size_t i = 0; i < n->n_dropped; i++)
-        if (lws__sa46_equal(&n->dropped[i], sa))
-            return true;
-    return false;
+        if (lws__sa46_equal(&n->dropped[i].sa, sa))
+            return (struct lws__ntpc_drop *)&n->dropped[i];
+    return NULL;
+}
+
+bool lws__ntpc_is_dropped(const struct lws__ntpc *n, const lws_sockaddr46 *sa,
+                          lws_usec_t mono)
+{
+    const struct lws__ntpc_drop *d = drop_find(n, sa);
+
+    return d && mono < d->until;
+}
+
+uint32_t lws__ntpc_drop(struct lws__ntpc *n, const lws_sockaddr46 *sa,
+                        lws_usec_t mono)
+{
+    struct lws__ntpc_drop *d = drop_find(n, sa);
+    uint32_t s = LWS__NTPC_DROP_MIN_S;
+
+    if (!d) {
+        if (n->n_dropped < LWS__NTPC_MAX_DROPPED)
+            d = &n->dropped[n->n_dropped++];
+        else /* full: reuse the entry whose backoff ends first */
+            for (size_t i = 0; i < n->n_dropped; i++)
+                if (!d || n->dropped[i].until < d->until)
+                    d = &n->dropped[i];
+        memset(d, 0, sizeof(*d));
+        d->sa = *sa;
+    }
+    for (uint8_t i = 0; i < d->count && s < LWS__NTPC_DROP_MAX_S; i++)
+        s *= 2;
+    if (s > LWS__NTPC_DROP_MAX_S)
+        s = LWS__NTPC_DROP_MAX_S;
+    if (d->count < UINT8_MAX)
+        d->count++;
+    d->until = mono + (lws_usec_t)s * LWS_US_PER_SEC;
+    return s;
 }
 
 /* Hands the next usable address of the loaded source to the core. */
@@ -171,7 +206,7 @@ static bool give_addr(struct lws__ntpc *n, bool start)
     while (n->next_addr < n->n_addrs) {
         const lws_sockaddr46 *sa = &n->addrs[n->next_addr++];
 
-        if (addr_dropped(n, sa))
+        if (lws__ntpc_is_dropped(n, sa, lws_now_usecs()))
             continue;
         lwsl_info("server %s port %u (%s)",
                   lws__ntpc_sa46_str(sa, ab, sizeof(ab)), lws__sa46_port(sa),

@@ -30,7 +30,7 @@ int lws__ntpc_stamp_file_load(const char *path, lws_usec_t *wall_us)
     /* Decimal Unix seconds, optionally followed by white space. */
     for (; i < (size_t)r && buf[i] >= '0' && buf[i] <= '9'; i++) {
         v = v * 10 + (buf[i] - '0');
-        if (v > 100000000000ll)
+        if (v > LWS__NTPC_TIME_MAX_S)
             return -EINVAL;
     }
     if (!i ||

@@ -98,13 +98,23 @@ static lws_usec_t true_now_us(const struct lws__ntpc *n)
            (lws_now_usecs() - n->st.last_sync_mono_us);
 }
 
-static void stamp_save(struct lws__ntpc *n)
+/* True when a callback we just made destroyed the context (or the client):
+ * @n must not be touched again.  The context memory itself stays valid
+ * until the loop unwinds. */
+static bool ntpc_gone(struct lws_context *cx, const struct lws__ntpc *n)
 {
+    return cx->destroying || cx->ntpc != n;
+}
+
+/* Returns false when the stamp_save op destroyed the context. */
+static bool stamp_save(struct lws__ntpc *n)
+{
+    struct lws_context *cx = n->cx;
     lws_usec_t now;
     int r;
 
     if (!n->synced)
-        return; /* only a validated time may raise the floor */
+        return true; /* only a validated time may raise the floor */
     now = true_now_us(n);
     if (n->stamp_path) {
         r = lws__ntpc_stamp_file_save(n->stamp_path, now);
@@ -113,17 +123,21 @@ static void stamp_save(struct lws__ntpc *n)
                       strerror(-r));
     }
     if (n->stamp_save) {
-        r = n->stamp_save(n->cx, now);
+        r = n->stamp_save(cx, now);
+        if (ntpc_gone(cx, n))
+            return false;
         if (r)
             lwsl_warn("stamp_save op failed: %d", r);
     }
+    return true;
 }
 
 static void stamp_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__ntpc *n = lws_container_of(sul, struct lws__ntpc, sul_stamp);
 
-    stamp_save(n);
+    if (!stamp_save(n))
+        return;
     lws_sul_schedule(n->cx, 0, &n->sul_stamp, stamp_cb,
                      (lws_usec_t)n->stamp_interval_s * LWS_US_PER_SEC);
 }
@@ -144,14 +158,6 @@ static int apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     return 0; /* report only */
 }
 
-/* True when a callback we just made destroyed the context (or the client):
- * @n must not be touched again.  The context memory itself stays valid
- * until the loop unwinds. */
-static bool ntpc_gone(struct lws_context *cx, const struct lws__ntpc *n)
-{
-    return cx->destroying || cx->ntpc != n;
-}
-
 static void update_status(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
     n->st.last_sync_wall_us = s->true_at_rx_ns / 1000;
@@ -167,6 +173,70 @@ static void update_status(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     lws__time_sync_set(n->cx, n->st.last_sync_wall_us, n->st.last_sync_mono_us);
 }
 
+static int64_t abs_us(int64_t v)
+{
+    return v < 0 ? -v : v;
+}
+
+/* More than one address could answer: a large step can be cross-checked. */
+static bool ntpc_several_sources(const struct lws__ntpc *n)
+{
+    return n->n_src > 1 || n->n_addrs > 1;
+}
+
+/*
+ * Decides whether a validated sample may be believed (issue: one hostile
+ * reply must not move the clock, nor through the stamp the next start's
+ * floor).  A step of at most max_step from the last trusted time is taken
+ * from one source.  A larger one needs a second server to agree within the
+ * two samples' error when more than one address is known, and must be
+ * forward when the server is the only one.  Until then the sample is kept
+ * as a candidate and the next server asked.  Returns true to apply it.
+ */
+static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
+{
+    lws_usec_t mono = lws_now_usecs(), wall = lws__wall_usecs(), ref;
+    int64_t at = s->true_at_rx_ns / 1000 + (mono - s->mono_rx_us);
+    int64_t tol =
+        s->root_dist_ns / 1000 + s->delay_ns / 1000 + LWS_US_PER_SEC / 2;
+    char ab[64];
+
+    if (n->synced)
+        ref = true_now_us(n);
+    else
+        ref = wall >= n->floor_us ? wall : n->floor_us;
+    if (abs_us(at - ref) <= n->max_step_us) {
+        n->have_cand = false;
+        n->cand_tries = 0;
+        return true;
+    }
+    lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab));
+    if (!ntpc_several_sources(n)) {
+        if (at > ref)
+            return true; /* the only source, forward, inside the horizon */
+        lwsl_warn("%s: step back by %lld s from the only server refused", ab,
+                  (long long)((ref - at) / LWS_US_PER_SEC));
+        return false;
+    }
+    if (n->have_cand &&
+        !lws__sa46_equal(&n->cand_server, &n->core.server) &&
+        abs_us(n->cand_base_us + mono - at) <= n->cand_tol_us + tol) {
+        lwsl_notice("%s agrees on a step of %lld s: believed", ab,
+                    (long long)((at - ref) / LWS_US_PER_SEC));
+        n->have_cand = false;
+        n->cand_tries = 0;
+        return true;
+    }
+    lwsl_warn("%s proposes a step of %lld s: waiting for another server to "
+              "agree",
+              ab, (long long)((at - ref) / LWS_US_PER_SEC));
+    n->cand_server = n->core.server;
+    n->cand_base_us = at - mono;
+    n->cand_tol_us = tol;
+    n->have_cand = true;
+    return false;
+}
+
 /* Returns false when the application destroyed the context meanwhile. */
 static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
@@ -175,8 +245,21 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     char ab[64];
     int r;
 
+    if (!step_trusted(n, s)) {
+        /* Ask the next server now; once every source has disagreed, at
+         * the poll interval (no tight loop between disagreeing servers). */
+        bool now = n->cand_tries <= n->n_src;
+
+        if (n->cand_tries < UINT8_MAX)
+            n->cand_tries++;
+
+        lws__ntpc_next_server(n, now);
+        return !ntpc_gone(cx, n);
+    }
     update_status(n, s);
     r = apply_clock(n, s);
+    if (ntpc_gone(cx, n))
+        return false; /* the set_clock op destroyed the context */
     if (r)
         lwsl_err("setting the clock failed: %d", r);
     lwsl_notice("synced from %s: offset %lld us, delay %lld us, stratum %d, "
@@ -184,7 +267,8 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
                 lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
                 (long long)n->st.offset_us, (long long)n->st.delay_us,
                 s->stratum, n->core.poll_s);
-    stamp_save(n);
+    if (!stamp_save(n))
+        return false;
     if (!n->sul_stamp.list.owner)
         lws_sul_schedule(cx, 0, &n->sul_stamp, stamp_cb,
                          (lws_usec_t)n->stamp_interval_s * LWS_US_PER_SEC);
@@ -211,14 +295,13 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 bool lws__ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a)
 {
     if (a->flags & LWS__NTPC_ACT_DROP_SERVER) {
+        uint32_t s = lws__ntpc_drop(n, &n->core.server, lws_now_usecs());
         char ab[64];
 
-        lwsl_warn("server %s port %u refused us (%s): dropped",
+        lwsl_warn("server %s port %u refused us (%s): left out for %u s",
                   lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
                   lws__sa46_port(&n->core.server),
-                  lws__ntp_verdict_name(n->core.last_verdict));
-        if (n->n_dropped < LWS__NTPC_MAX_DROPPED)
-            n->dropped[n->n_dropped++] = n->core.server;
+                  lws__ntp_verdict_name(n->core.last_verdict), s);
     }
     if (a->flags & LWS__NTPC_ACT_SEND)
         ntpc_send(n, a);
@@ -384,18 +467,46 @@ static int copy_servers(struct lws__ntpc *n, const char *const *servers)
     return 0;
 }
 
+static void load_stamp(struct lws__ntpc *n, lws_usec_t t, const char *from)
+{
+    if (t > n->ceil_us || t < 0) {
+        lwsl_warn("clock stamp %lld from %s is beyond the horizon: ignored",
+                  (long long)(t / LWS_US_PER_SEC), from);
+        return;
+    }
+    if (t > n->floor_us)
+        n->floor_us = t;
+}
+
 static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
 {
     lws_usec_t t;
 
-    n->floor_us = ni && ni->time_floor_s
-                      ? (lws_usec_t)ni->time_floor_s * LWS_US_PER_SEC
-                      : lws__ntpc_build_floor_us();
-    if (n->stamp_path && !lws__ntpc_stamp_file_load(n->stamp_path, &t) &&
-        t > n->floor_us)
-        n->floor_us = t;
-    if (n->stamp_load && !n->stamp_load(n->cx, &t) && t > n->floor_us)
-        n->floor_us = t;
+    n->floor_us = lws__ntpc_build_floor_us();
+    if (ni && ni->time_floor_s) {
+        if (ni->time_floor_s < 0 || ni->time_floor_s > LWS__NTPC_TIME_MAX_S)
+            lwsl_err("time_floor_s %lld out of range: build time used",
+                     (long long)ni->time_floor_s);
+        else
+            n->floor_us = (lws_usec_t)ni->time_floor_s * LWS_US_PER_SEC;
+    }
+    /* The horizon counts from the later of the build time and the floor
+     * the application configured. */
+    n->ceil_us =
+        n->floor_us + (lws_usec_t)(ni && ni->horizon_s ? ni->horizon_s
+                                                       : LWS__NTPC_HORIZON_S) *
+                          LWS_US_PER_SEC;
+    if (n->ceil_us > LWS__NTPC_TIME_MAX_S * LWS_US_PER_SEC)
+        n->ceil_us = LWS__NTPC_TIME_MAX_S * LWS_US_PER_SEC;
+    n->max_step_us = (lws_usec_t)(ni && ni->max_step_s ? ni->max_step_s
+                                                       : LWS__NTPC_MAX_STEP_S) *
+                     LWS_US_PER_SEC;
+    /* A stamp only raises the floor up to the horizon: one later than that
+     * came from a time nobody should have believed. */
+    if (n->stamp_path && !lws__ntpc_stamp_file_load(n->stamp_path, &t))
+        load_stamp(n, t, n->stamp_path);
+    if (n->stamp_load && !n->stamp_load(n->cx, &t))
+        load_stamp(n, t, "stamp_load op");
     n->st.floor_us = n->floor_us;
     lwsl_info("time floor %lld", (long long)(n->floor_us / LWS_US_PER_SEC));
 }
@@ -445,6 +556,7 @@ static void core_setup(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
     cfg.clock_applied =
         (ops && ops->set_clock) || (n->flags & LWS_NTPC_FLAG_SET_CLOCK_LINUX);
     cfg.floor_ns = n->floor_us * 1000;
+    cfg.ceil_ns = n->ceil_us * 1000;
     cfg.rand32 = ntpc_rand;
     cfg.rand_opaque = n->cx;
     lws__ntpc_core_init(&n->core, &cfg);
@@ -510,7 +622,7 @@ static void ntpc_destroy(struct lws_context *cx)
 
     if (!n)
         return;
-    stamp_save(n);
+    (void)stamp_save(n); /* destroy is under way: a second one is refused */
     lws_sul_cancel(&n->sul_core);
     lws_sul_cancel(&n->sul_kick);
     lws_sul_cancel(&n->sul_stamp);

@@ -68,7 +68,8 @@ struct lws__ntp_pkt {
     X(ZERO_REC)                                                                \
     X(ROOT_DIST)                                                               \
     X(BEFORE_FLOOR)                                                            \
-    X(TIME_ORDER)
+    X(TIME_ORDER)                                                              \
+    X(BEYOND_HORIZON)
 
 #define LWS__NTP_V_ENUM(n) LWS__NTP_V_##n,
 enum lws__ntp_verdict {
@@ -160,6 +161,7 @@ struct lws__ntpc_cfg {
     uint8_t burst;              /* 0 = 4 exchanges on first sync / trigger */
     bool clock_applied;         /* each sync is applied to the clock */
     int64_t floor_ns;           /* earliest acceptable server time, Unix ns */
+    int64_t ceil_ns;            /* latest acceptable (the horizon), 0 = none */
     uint32_t (*rand32)(void *opaque); /* cookies and jitter */
     void *rand_opaque;
 };
@@ -178,7 +180,7 @@ enum lws__ntpc_phase {
 #define LWS__NTPC_ACT_WAKE        (1u << 1) /* call on_timer at wake_at (mono) */
 #define LWS__NTPC_ACT_SYNCED      (1u << 2) /* sample is a validated result */
 #define LWS__NTPC_ACT_NEXT_SERVER (1u << 3) /* give the next server */
-#define LWS__NTPC_ACT_DROP_SERVER (1u << 4) /* never use this one again */
+#define LWS__NTPC_ACT_DROP_SERVER (1u << 4) /* leave it out for a backoff */
 
 /* What the core asks the glue to do.  Every core entry point that takes one
  * resets it first (the caller need not). */
@@ -289,6 +291,18 @@ struct lws__ntpc_source {
     uint8_t origin;
 };
 
+/* A server that sent a kiss-o'-death DENY or RSTR (RFC 5905 §7.4).  One
+ * such packet may be an on-path forgery, so the server is only left out for
+ * a backoff: 1 h, doubling with each new refusal up to 24 h. */
+struct lws__ntpc_drop {
+    lws_sockaddr46 sa;
+    lws_usec_t until; /* monotonic us: left out until then */
+    uint8_t count;    /* refusals so far */
+};
+
+#define LWS__NTPC_DROP_MIN_S (3600u)
+#define LWS__NTPC_DROP_MAX_S (24u * 3600u)
+
 struct lws__ntpc_dhcp {
     char iface[16];
     uint32_t addr; /* IPv4, host order */
@@ -325,7 +339,7 @@ struct lws__ntpc {
     lws_sockaddr46 addrs[LWS__NTPC_MAX_ADDRS];
     size_t n_addrs;
     size_t next_addr; /* next address of the source to hand out */
-    lws_sockaddr46 dropped[LWS__NTPC_MAX_DROPPED]; /* DENY / RSTR */
+    struct lws__ntpc_drop dropped[LWS__NTPC_MAX_DROPPED]; /* DENY / RSTR */
     size_t n_dropped;
     struct lws__ntpc_dhcp dhcp[LWS__NTPC_MAX_DHCP];
     size_t n_dhcp;
@@ -339,6 +353,15 @@ struct lws__ntpc {
     bool synced;     /* a validated sync happened */
 
     lws_usec_t floor_us;
+    lws_usec_t ceil_us;     /* build time + horizon: later is not believed */
+    lws_usec_t max_step_us; /* a larger step needs a second source */
+    /* A large step one source proposed, waiting for another to agree:
+     * its server and its time projected to the monotonic clock's zero. */
+    lws_sockaddr46 cand_server;
+    int64_t cand_base_us;
+    int64_t cand_tol_us;
+    bool have_cand;
+    uint8_t cand_tries; /* sources asked in a row without agreement */
     struct lws_ntpc_status st;
     struct lws__ntpc_stats stats;
     /* Carries out what the core decided; false when @n is gone.  Set by
@@ -361,6 +384,12 @@ const char *lws__ntpc_sa46_str(const lws_sockaddr46 *sa, char *buf, size_t len);
 void lws__ntpc_sources_free(struct lws__ntpc *n);
 void lws__ntpc_sources_build(struct lws__ntpc *n);
 void lws__ntpc_next_server(struct lws__ntpc *n, bool start);
+/* Leaves @sa out for its next backoff from @mono; returns that backoff in
+ * seconds.  True while @sa is left out at @mono. */
+uint32_t lws__ntpc_drop(struct lws__ntpc *n, const lws_sockaddr46 *sa,
+                        lws_usec_t mono);
+bool lws__ntpc_is_dropped(const struct lws__ntpc *n, const lws_sockaddr46 *sa,
+                          lws_usec_t mono);
 
 /* The answer to a lookup: @addrs (port 0), @count may be 0. */
 typedef void (*lws__ntpc_resolved_cb)(struct lws__ntpc *n,
@@ -377,6 +406,14 @@ void lws__ntpc_resolve_orphan(void *tok);
 
 /* Default time floor: the build time of the library, Unix us. */
 lws_usec_t lws__ntpc_build_floor_us(void);
+
+/* Latest Unix time (seconds) any stamp, floor or wall reading is taken as
+ * (2096): microseconds, and nanoseconds of it, stay far from overflow. */
+#define LWS__NTPC_TIME_MAX_S 4000000000ll
+/* Default horizon after the build time: 20 years. */
+#define LWS__NTPC_HORIZON_S (20u * 365u * 86400u)
+/* Default largest step one source alone may make. */
+#define LWS__NTPC_MAX_STEP_S 1000u
 
 /* Stamp file helpers: read/write decimal Unix seconds. */
 int lws__ntpc_stamp_file_load(const char *path, lws_usec_t *wall_us);
