@@ -982,7 +982,7 @@ static void test_adns_idle_channels_trimmed(void **state)
     ai.query_deadline_ms = 200;
     cx = adns_t_context(&ai, NULL, NULL);
     assert_non_null(cx);
-    a = cx->adns;
+    a = LWS__HELPER(cx, ADNS);
     memset(&sa, 0, sizeof(sa));
     sa.sa4.sin_family = AF_INET;
     sa.sa4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

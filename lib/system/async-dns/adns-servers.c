@@ -262,10 +262,10 @@ int lws_async_dns_server_add(struct lws_context *cx, const lws_sockaddr46 *sa46)
 {
     int r;
 
-    if (!cx || !sa46 || !cx->adns)
+    if (!cx || !sa46 || !LWS__HELPER(cx, ADNS))
         return -EINVAL;
     LWS__LOOP_ONLY(cx);
-    r = lws__adns_explicit_add(cx->adns, sa46);
+    r = lws__adns_explicit_add(LWS__HELPER(cx, ADNS), sa46);
     if (r)
         lwsl_err("server_add: %d", r);
     return r;
@@ -276,10 +276,10 @@ void lws_async_dns_server_remove(struct lws_context *cx,
 {
     struct lws__adns *a;
 
-    if (!cx || !sa46 || !cx->adns)
+    if (!cx || !sa46 || !LWS__HELPER(cx, ADNS))
         return;
     LWS__LOOP_ONLY(cx);
-    a = cx->adns;
+    a = LWS__HELPER(cx, ADNS);
     for (int i = 0; i < a->nexplicit; i++) {
         if (!adns_sa_eq(&a->explicit_srv[i], sa46, a->port))
             continue;
@@ -294,7 +294,7 @@ void lws_async_dns_server_remove(struct lws_context *cx,
 int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
                            const uint32_t *addrs, size_t n)
 {
-    struct lws__adns *a = cx ? cx->adns : NULL;
+    struct lws__adns *a = cx ? LWS__HELPER(cx, ADNS) : NULL;
     int slot = -1;
 
     if (!a || !iface || (n && !addrs))

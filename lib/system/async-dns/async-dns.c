@@ -344,7 +344,7 @@ lws_async_dns_retcode_t lws_async_dns_query(struct lws_context *cx, int tsi,
         return LADNS_RET_FAILED;
     }
     LWS__LOOP_ONLY(cx);
-    a = cx->adns;
+    a = LWS__HELPER(cx, ADNS);
     cls = adns_class_of(qtype);
     if (!a || a->destroying || cls < 0) {
         lwsl_err("query %.64s: %s", name,
@@ -427,7 +427,7 @@ int lws_adns_cancel(struct lws_context *cx, lws_async_dns_cb_t cb,
     if (!cx)
         return -EINVAL;
     LWS__LOOP_ONLY(cx);
-    a = cx->adns;
+    a = LWS__HELPER(cx, ADNS);
     if (!a)
         return -EINVAL;
     /* Lookups keep running without waiters: their answer still fills the
@@ -443,10 +443,10 @@ int lws_adns_cancel(struct lws_context *cx, lws_async_dns_cb_t cb,
 
 int lws_adns_cache_flush(struct lws_context *cx)
 {
-    if (!cx || !cx->adns)
+    if (!cx || !LWS__HELPER(cx, ADNS))
         return -EINVAL;
     LWS__LOOP_ONLY(cx);
-    lws__adns_cache_flush(&((struct lws__adns *)cx->adns)->cache);
+    lws__adns_cache_flush(&((struct lws__adns *)LWS__HELPER(cx, ADNS))->cache);
     return 0;
 }
 
@@ -454,10 +454,10 @@ int lws_adns_get_stats(struct lws_context *cx, struct lws_adns_stats *st)
 {
     struct lws__adns *a;
 
-    if (!cx || !st || !cx->adns)
+    if (!cx || !st || !LWS__HELPER(cx, ADNS))
         return -EINVAL;
     LWS__LOOP_ONLY(cx);
-    a = cx->adns;
+    a = LWS__HELPER(cx, ADNS);
     *st = a->st;
     st->cache_entries = lws__adns_cache_count(&a->cache);
     st->cache_bytes = (uint32_t)a->cache.bytes;
@@ -468,8 +468,8 @@ int lws_adns_get_stats(struct lws_context *cx, struct lws_adns_stats *st)
 
 void lws__adns_set_clock(struct lws_context *cx, lws_usec_t (*now)(void))
 {
-    if (cx && cx->adns)
-        ((struct lws__adns *)cx->adns)->now = now;
+    if (cx && LWS__HELPER(cx, ADNS))
+        ((struct lws__adns *)LWS__HELPER(cx, ADNS))->now = now;
 }
 
 /* ------------------------------------------------------------------------
@@ -544,7 +544,7 @@ static int adns_create(struct lws_context *cx, struct lws_vhost *vh,
         adns_free(a);
         return -EINVAL;
     }
-    cx->adns = a;
+    LWS__HELPER(cx, ADNS) = a;
     a->news.cb = adns_news;
     lws__news_subscribe(cx, &a->news);
     lwsl_info("resolver ready: %d explicit server(s)", a->nexplicit);
@@ -553,11 +553,12 @@ static int adns_create(struct lws_context *cx, struct lws_vhost *vh,
 
 static void adns_destroy(struct lws_context *cx)
 {
-    struct lws__adns *a = cx->adns;
+    struct lws__adns *a = LWS__HELPER(cx, ADNS);
 
     if (!a)
         return;
-    cx->adns = NULL; /* API calls from callbacks below see no resolver */
+    /* API calls from callbacks below see no resolver */
+    LWS__HELPER(cx, ADNS) = NULL;
     lws__news_unsubscribe(&a->news);
     a->destroying = true;
     lws_sul_cancel(&a->sul_deliver);

@@ -145,7 +145,7 @@ int lws_system_cpd_start(struct lws_context *cx)
         return -EINVAL;
     }
     LWS__LOOP_ONLY(cx);
-    cpd = cx->cpd;
+    cpd = LWS__HELPER(cx, CPD);
     if (!cpd || cx->destroying)
         return -EINVAL;
     if (cx->options & LWS_SERVER_OPTION_CPD_BYPASS) {
@@ -184,7 +184,7 @@ void lws_system_cpd_start_defer(struct lws_context *cx, lws_usec_t defer_us)
     if (!cx)
         return;
     LWS__LOOP_ONLY(cx);
-    cpd = cx->cpd;
+    cpd = LWS__HELPER(cx, CPD);
     if (cpd && !cx->destroying)
         lws_sul_schedule(cx, 0, &cpd->sul_app_defer, cpd_app_defer_cb,
                          defer_us < 0 ? 0 : defer_us);
@@ -237,7 +237,7 @@ void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
     if (!cx)
         return;
     LWS__LOOP_ONLY(cx);
-    cpd = cx->cpd;
+    cpd = LWS__HELPER(cx, CPD);
     if (!cpd || (unsigned int)result > LWS_CPD_NO_INTERNET)
         return;
     if (result == LWS_CPD_UNKNOWN) {
@@ -263,18 +263,18 @@ void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
 
 lws_cpd_result_t lws_system_cpd_state_get(struct lws_context *cx)
 {
-    if (!cx || !cx->cpd)
+    if (!cx || !LWS__HELPER(cx, CPD))
         return LWS_CPD_UNKNOWN;
     LWS__LOOP_ONLY(cx);
-    return ((struct lws__cpd *)cx->cpd)->result;
+    return ((struct lws__cpd *)LWS__HELPER(cx, CPD))->result;
 }
 
 const char *lws_system_cpd_reason(struct lws_context *cx)
 {
-    if (!cx || !cx->cpd)
+    if (!cx || !LWS__HELPER(cx, CPD))
         return "";
     LWS__LOOP_ONLY(cx);
-    return ((struct lws__cpd *)cx->cpd)->reason;
+    return ((struct lws__cpd *)LWS__HELPER(cx, CPD))->reason;
 }
 
 /* ------------------------------------------------------------------------
@@ -375,7 +375,7 @@ static int cpd_setup(struct lws__cpd *cpd, const struct lws_cpd_info *ci)
 
 static void cpd_destroy(struct lws_context *cx)
 {
-    struct lws__cpd *cpd = cx->cpd;
+    struct lws__cpd *cpd = LWS__HELPER(cx, CPD);
 
     if (!cpd)
         return;
@@ -390,7 +390,7 @@ static void cpd_destroy(struct lws_context *cx)
         lws__free(cpd->url_text[i]);
     lws__free(cpd->expect_body);
     lws__free(cpd);
-    cx->cpd = NULL;
+    LWS__HELPER(cx, CPD) = NULL;
 }
 
 static int cpd_init(struct lws_context *cx,
@@ -404,7 +404,7 @@ static int cpd_init(struct lws_context *cx,
     }
     cpd->cx = cx;
     cpd->apply = cpd_apply;
-    cx->cpd = cpd;
+    LWS__HELPER(cx, CPD) = cpd;
     if (cpd_setup(cpd, info ? info->cpd : NULL)) {
         cpd_destroy(cx);
         return -1;

@@ -120,7 +120,7 @@ enum lws__cpd_phase {
 struct lws__cpd_probe; /* cpd-probe.c */
 struct lws__tls_conf;  /* tls.c */
 
-/* The CPD instance of a context (cx->cpd). */
+/* The CPD instance of a context (LWS__HELPER(cx, CPD)). */
 struct lws__cpd {
     struct lws_context *cx;
     lws_state_notify_link_t nl;

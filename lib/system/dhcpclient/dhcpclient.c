@@ -36,7 +36,7 @@ const char *lws_dhcpc_event_name(int event)
 
 static struct lws__dhcpc *dhcpc_get(struct lws_context *cx)
 {
-    return cx ? (struct lws__dhcpc *)cx->dhcpc : NULL;
+    return cx ? (struct lws__dhcpc *)LWS__HELPER(cx, DHCPC) : NULL;
 }
 
 static struct lws__dhcpc_if *dhcpc_find(struct lws__dhcpc *d,
@@ -479,7 +479,7 @@ static int dhcpc_init(struct lws *wsi,
             return -ENOMEM;
         }
     }
-    cx->dhcpc = d;
+    LWS__HELPER(cx, DHCPC) = d;
     d->nl.name = "dhcpc";
     d->nl.notify_cb = dhcpc_notify;
     lws_state_reg_notifier(lws_system_get_state_manager(cx), &d->nl);
@@ -518,7 +518,7 @@ static void dhcpc_destroy(struct lws_context *cx)
     lws__dhcpc_close_wsi(&d->wsi_nl);
     lws_sul_cancel(&d->sul_redrive);
     lws_state_reg_deregister(&d->nl);
-    cx->dhcpc = NULL;
+    LWS__HELPER(cx, DHCPC) = NULL;
     if (!d->busy) /* else: inside one of our callbacks, freed at unwind */
         dhcpc_free_all(d);
 }

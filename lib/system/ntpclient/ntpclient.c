@@ -31,7 +31,7 @@ lws_usec_t lws__ntpc_build_floor_us(void)
 
 static struct lws__ntpc *ntpc_get(struct lws_context *cx)
 {
-    return cx ? (struct lws__ntpc *)cx->ntpc : NULL;
+    return cx ? (struct lws__ntpc *)LWS__HELPER(cx, NTPC) : NULL;
 }
 
 static uint32_t ntpc_rand(void *opaque)
@@ -103,7 +103,7 @@ static lws_usec_t true_now_us(const struct lws__ntpc *n)
  * until the loop unwinds. */
 static bool ntpc_gone(struct lws_context *cx, const struct lws__ntpc *n)
 {
-    return cx->destroying || cx->ntpc != n;
+    return cx->destroying || LWS__HELPER(cx, NTPC) != n;
 }
 
 /* Returns false when the stamp_save op destroyed the context. */
@@ -607,7 +607,7 @@ static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
     n->nl.name = "ntpclient";
     n->nl.notify_cb = ntpc_notify;
     lws_state_reg_notifier(lws_system_get_state_manager(cx), &n->nl);
-    cx->ntpc = n;
+    LWS__HELPER(cx, NTPC) = n;
     n->news.cb = ntpc_news;
     lws__news_subscribe(cx, &n->news);
     /* Servers given by the application (or the blob, which may be set
@@ -633,7 +633,7 @@ static void ntpc_destroy(struct lws_context *cx)
         lws_wsi_close(n->wsi);
     lws__time_sync_set(cx, 0, 0);
     lws__news_unsubscribe(&n->news);
-    cx->ntpc = NULL;
+    LWS__HELPER(cx, NTPC) = NULL;
     ntpc_free(n);
 }
 
