@@ -11,7 +11,7 @@
  * file, INIT-REBOOT after a restart from the lease file, link down/up, and
  * Rapid Commit.
  */
-#include "private-dhcpclient.h"
+#include "private-dhcpc-pure.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>

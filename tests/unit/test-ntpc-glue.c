@@ -8,7 +8,7 @@
  * allocation failures.  The clock is never set: a recording set_clock op
  * stands in for it.
  */
-#include "ntpclient/private-ntpclient.h"
+#include "ntpclient/private-ntpc-pure.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -13,7 +13,7 @@
  * channel follows ares_timeout().
  */
 #define LWS_LOGMOD "adns"
-#include "private-async-dns.h"
+#include "private-adns-pure.h"
 
 #include <ares.h>
 #include <arpa/inet.h>

@@ -9,7 +9,7 @@
  * it never reads a clock itself (the caller passes "now").
  */
 #define LWS_LOGMOD "adns"
-#include "private-async-dns.h"
+#include "private-adns-pure.h"
 
 #include <sys/socket.h>
 

@@ -7,7 +7,7 @@
  * Every read goes through the bounds-checked wire reader.
  */
 #define LWS_LOGMOD "adns"
-#include "private-async-dns.h"
+#include "private-adns-pure.h"
 
 /* Names are compared in lower case (RFC 4343: DNS names are ASCII
  * case-insensitive); ctype.h is locale-dependent, so fold by hand. */

@@ -8,7 +8,7 @@
  * generation that the c-ares channels pick up when next used.
  */
 #define LWS_LOGMOD "adns"
-#include "private-async-dns.h"
+#include "private-adns-pure.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
  * virtual clock.
  */
 #define LWS_LOGMOD "cpd"
-#include "private-cpd.h"
+#include "private-cpd-pure.h"
 
 #include <stdio.h>
 

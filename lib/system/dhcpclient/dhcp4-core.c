@@ -9,7 +9,7 @@
  * wake me at T) for the glue to carry out.  No sockets, no clocks, no heap.
  */
 #define LWS_LOGMOD "dhcpc"
-#include "private-dhcpclient.h"
+#include "private-dhcpc-pure.h"
 
 #include <arpa/inet.h>
 

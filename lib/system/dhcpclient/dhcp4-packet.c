@@ -8,7 +8,7 @@
  * bounds-checked wire reader.
  */
 #define LWS_LOGMOD "dhcpc"
-#include "private-dhcpclient.h"
+#include "private-dhcpc-pure.h"
 
 /* BOOTP field offsets (RFC 2131 §2, figure 1) */
 #define OFS_SNAME 44

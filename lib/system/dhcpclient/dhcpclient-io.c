@@ -8,7 +8,7 @@
  * and NTP servers to the other helpers.
  */
 #define LWS_LOGMOD "dhcpc"
-#include "private-dhcpclient.h"
+#include "private-dhcpc-pure.h"
 
 #include <fcntl.h>
 #include <stdio.h>

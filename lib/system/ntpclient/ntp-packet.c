@@ -7,7 +7,7 @@
  * and delay from the four timestamps).  Pure: no I/O, no clock, no state.
  */
 #define LWS_LOGMOD "ntpc"
-#include "private-ntpclient.h"
+#include "private-ntpc-pure.h"
 
 #define NS_PER_SEC 1000000000ll
 #define TWO_POW_31 ((int64_t)1 << 31)

@@ -10,7 +10,7 @@
  * kiss-o'-death.  No sockets, no clock, no allocation.
  */
 #define LWS_LOGMOD "ntpc"
-#include "private-ntpclient.h"
+#include "private-ntpc-pure.h"
 
 #define MAX_BURST 16
 

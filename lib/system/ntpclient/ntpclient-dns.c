@@ -7,7 +7,7 @@
  * Without the resolver only numeric servers work.
  */
 #define LWS_LOGMOD "ntpc"
-#include "private-ntpclient.h"
+#include "private-ntpc-pure.h"
 
 #if LWS_WITH_SYS_ASYNC_DNS
 
