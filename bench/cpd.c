@@ -9,7 +9,7 @@
  *
  *   bench-cpd [runs]      (default 20; needs nginx and openssl)
  */
-#include "private-cpd-pure.h"
+#include "private-cpd.h"
 
 #include "cpd-spawn.h"
 #include "testutil.h"

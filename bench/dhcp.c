@@ -20,7 +20,7 @@
  * it.  Exit 0 when met, 1 when not, 77 when it cannot run (not root,
  * dnsmasq or busybox missing).  Run as root: ./bench-dhcp [runs]
  */
-#include "private-dhcpc-pure.h"
+#include "private-dhcpc.h"
 
 #include <fcntl.h>
 #include <net/if.h>

@@ -12,7 +12,7 @@
  *   - memory: bytes per cached entry (name + 2 A + 2 AAAA)
  * Run as root (dnsmasq): ./bench-dns [names]
  */
-#include "async-dns/private-adns-pure.h"
+#include "async-dns/private-adns.h"
 
 #include "adns-util.h"
 #include "testutil.h"

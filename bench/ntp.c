@@ -15,7 +15,7 @@
  * Exit code 0 when both targets are met, 1 when one is missed, 77 when it
  * cannot run (not root, chronyd missing).
  */
-#include "ntpclient/private-ntpc-pure.h"
+#include "ntpclient/private-ntpc.h"
 
 #include <poll.h>
 #include <stdio.h>

@@ -1,34 +1,24 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 The lws-system authors
  *
- * Private core header, the first include of every library .c: the context,
- * vhost and wsi structs, the allocator, module-prefixed logging, the loop
- * thread check, the bounds-checked wire reader/writer, the CSPRNG and the
- * hooks by which the helpers talk to each other (stubbed when a helper is
- * compiled out).
+ * Private core header, the first include of every library .c outside the
+ * codecs and helper cores: the context, vhost and wsi structs, the loop
+ * thread check, the CSPRNG, the guard and the helper slots.  It includes
+ * the wire header (private-wire.h: logging, allocator, wire reader/writer),
+ * which is all a codec or a helper core may include.
  */
 #ifndef LWS_PRIVATE_CORE_H
 #define LWS_PRIVATE_CORE_H
 
-#if !defined(_GNU_SOURCE)
-#define _GNU_SOURCE
-#endif
+#include "private-wire.h"
 
-#include <errno.h>
 #include <stdatomic.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <uv.h>
 
-#include <lws-system.h>
-
 #include "lws-helper-ids.h"
 #include "private-plat.h"
-
-#define LWS__MUST_CHECK __attribute__((warn_unused_result))
 
 #if defined(LWS_TESTING)
 #define LWS_TESTABLE
@@ -36,47 +26,8 @@
 #define LWS_TESTABLE static
 #endif
 
-/* ------------------------------------------------------------------------
- * Logging: each .c may #define LWS_LOGMOD "name" before including this.
- */
-#ifndef LWS_LOGMOD
-#define LWS_LOGMOD "core"
-#endif
-
-/* Levels compiled in (LWS_LOG_BUILD_MASK from lws_config.h); the rest
- * compile to nothing. */
-
-void lws__log(int level, const char *mod, const char *format, ...)
-    LWS_FORMAT(3);
-bool lws__log_enabled(int level);
-
-#undef lwsl_err
-#undef lwsl_warn
-#undef lwsl_notice
-#undef lwsl_info
-#undef lwsl_debug
-#define LWS__LOGX(lvl, ...)                                                    \
-    do {                                                                       \
-        if ((LWS_LOG_BUILD_MASK & (lvl)) && lws__log_enabled(lvl))             \
-            lws__log(lvl, LWS_LOGMOD, __VA_ARGS__);                            \
-    } while (0)
-#define lwsl_err(...)    LWS__LOGX(LLL_ERR, __VA_ARGS__)
-#define lwsl_warn(...)   LWS__LOGX(LLL_WARN, __VA_ARGS__)
-#define lwsl_notice(...) LWS__LOGX(LLL_NOTICE, __VA_ARGS__)
-#define lwsl_info(...)   LWS__LOGX(LLL_INFO, __VA_ARGS__)
-#define lwsl_debug(...)  LWS__LOGX(LLL_DEBUG, __VA_ARGS__)
-
-/* ------------------------------------------------------------------------
- * Allocator: everything the library holds goes through these, so tests can
- * fail the Nth allocation and benches can count the heap in use.
- */
-void *lws__malloc(size_t size) LWS__MUST_CHECK;
-void *lws__calloc(size_t n, size_t size) LWS__MUST_CHECK;
-void *lws__realloc(void *p, size_t size) LWS__MUST_CHECK;
-void lws__free(void *p);
-char *lws__strdup(const char *s) LWS__MUST_CHECK;
-
-/* Test/bench hooks (thread-safe).  Counting and failure injection work only
+/* Allocator test/bench hooks (thread-safe; the allocator is in
+ * private-wire.h).  Counting and failure injection work only
  * while tracking is on (the test support library turns it on). */
 void lws__alloc_track(bool on);
 void lws__alloc_fail_nth(long n); /* fail the nth allocation from now; 0 off */
@@ -286,69 +237,6 @@ void lws__rng_destroy(struct lws_context *cx);
 uint32_t lws__random_u32(struct lws_context *cx);
 /* Uniform in [0, n) (n > 0). */
 uint32_t lws__random_below(struct lws_context *cx, uint32_t n);
-
-/* ------------------------------------------------------------------------
- * Bounds-checked wire reader/writer (wire.c).  Every read past the end sets
- * err and yields zeros; check err once at the end.
- */
-struct lws__wire {
-    const uint8_t *p;
-    size_t len;
-    size_t pos;
-    bool err;
-};
-
-static inline void lws__wire_init(struct lws__wire *w, const void *p,
-                                  size_t len)
-{
-    w->p = (const uint8_t *)p;
-    w->len = len;
-    w->pos = 0;
-    w->err = false;
-}
-
-static inline size_t lws__wire_left(const struct lws__wire *w)
-{
-    return w->err ? 0 : w->len - w->pos;
-}
-
-uint8_t lws__wire_u8(struct lws__wire *w);
-uint16_t lws__wire_be16(struct lws__wire *w);
-uint32_t lws__wire_be32(struct lws__wire *w);
-/* Copies n bytes into dst (dst may be NULL to skip). */
-bool lws__wire_bytes(struct lws__wire *w, void *dst, size_t n);
-bool lws__wire_skip(struct lws__wire *w, size_t n);
-bool lws__wire_seek(struct lws__wire *w, size_t pos);
-/* Borrowed pointer to the next n bytes, advancing; NULL (err set) if short. */
-const uint8_t *lws__wire_ptr(struct lws__wire *w, size_t n);
-
-struct lws__wbuf {
-    uint8_t *p;
-    size_t len;
-    size_t pos;
-    bool err;
-};
-
-static inline void lws__wbuf_init(struct lws__wbuf *b, void *p, size_t len)
-{
-    b->p = (uint8_t *)p;
-    b->len = len;
-    b->pos = 0;
-    b->err = false;
-}
-
-void lws__wbuf_u8(struct lws__wbuf *b, uint8_t v);
-void lws__wbuf_be16(struct lws__wbuf *b, uint16_t v);
-void lws__wbuf_be32(struct lws__wbuf *b, uint32_t v);
-void lws__wbuf_bytes(struct lws__wbuf *b, const void *src, size_t n);
-void lws__wbuf_zero(struct lws__wbuf *b, size_t n);
-
-/* Addresses (sa46.c, built with any helper).  Ports in host byte order; the family decides the
- * member (IPv6 for AF_INET6, IPv4 otherwise). */
-uint16_t lws__sa46_port(const lws_sockaddr46 *sa);
-void lws__sa46_set_port(lws_sockaddr46 *sa, uint16_t port);
-/* True when family, address and port are equal (false for other families). */
-bool lws__sa46_equal(const lws_sockaddr46 *a, const lws_sockaddr46 *b);
 
 /* ------------------------------------------------------------------------
  * Validated time: a time source records its last sync (0, 0 when it goes

@@ -5,7 +5,7 @@
  * when at least one helper is; the numeric parser and printer of the public
  * API are in wire.c).
  */
-#include "private-core.h"
+#include "private-wire.h"
 
 #include <arpa/inet.h>
 

@@ -5,7 +5,7 @@
  * address helpers.  A read or write past the end sets a sticky error and
  * yields zeros, so parsers check once at the end instead of at every step.
  */
-#include "private-core.h"
+#include "private-wire.h"
 
 #include <arpa/inet.h>
 

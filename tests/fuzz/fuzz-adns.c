@@ -7,7 +7,7 @@
  * answers a name length byte, the name and the packet; otherwise the text.
  */
 #define _GNU_SOURCE
-#include "async-dns/private-adns-pure.h"
+#include "async-dns/private-adns.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  * chaddr are taken from the input, so the fuzzer reaches past the
  * transaction checks into lease validation.
  */
-#include "private-dhcpc-pure.h"
+#include "private-dhcpc.h"
 
 #include "fuzz.h"
 

@@ -6,7 +6,7 @@
  * them to a core that waits for exactly that origin, and split them as a
  * "host:port" server string.
  */
-#include "ntpclient/private-ntpc-pure.h"
+#include "ntpclient/private-ntpc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

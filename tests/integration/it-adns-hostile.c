@@ -9,7 +9,7 @@
  * error, good queries keep working afterwards and nothing leaks.
  */
 #define _GNU_SOURCE
-#include "async-dns/private-adns-pure.h"
+#include "async-dns/private-adns.h"
 
 #include "adns-util.h"
 #include "testutil.h"

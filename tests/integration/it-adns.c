@@ -7,7 +7,7 @@
  * cache seen from the server's query log, a dead first server, run-time
  * server changes and a resolv.conf change picked up.
  */
-#include "async-dns/private-adns-pure.h"
+#include "async-dns/private-adns.h"
 
 #include "adns-util.h"
 #include "testutil.h"

@@ -10,7 +10,7 @@
  * refused with the reason, TLS refused before TIME_VALID, and the whole
  * ladder with both probes in order.  Skips (77) without nginx or openssl.
  */
-#include "private-cpd-pure.h"
+#include "private-cpd.h"
 #include "private-tls.h"
 
 #include <setjmp.h>

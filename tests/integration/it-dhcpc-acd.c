@@ -9,7 +9,7 @@
  * address on its interface.  Without a conflict, ACD binds after the
  * probes.
  */
-#include "private-dhcpc-pure.h"
+#include "private-dhcpc.h"
 
 #include <arpa/inet.h>
 #include <setjmp.h>

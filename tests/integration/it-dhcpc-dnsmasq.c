@@ -11,7 +11,7 @@
  * file, INIT-REBOOT after a restart from the lease file, link down/up, and
  * Rapid Commit.
  */
-#include "private-dhcpc-pure.h"
+#include "private-dhcpc.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>

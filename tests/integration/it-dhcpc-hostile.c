@@ -10,7 +10,7 @@
  * a held lease must survive them.  As root, in namespaces the test makes:
  * the server is a thread that moved into the server namespace.
  */
-#include "private-dhcpc-pure.h"
+#include "private-dhcpc.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -9,7 +9,7 @@
  * libfaketime) a server whose clock is 2.5 s ahead is measured as such.  The
  * clock is never set: a recording set_clock op stands in for it.
  */
-#include "ntpclient/private-ntpc-pure.h"
+#include "ntpclient/private-ntpc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
  * the always-hold policy, let TIME_VALID pass; a good reply afterwards
  * still syncs.  DENY and RSTR drop their server for the next one.
  */
-#include "ntpclient/private-ntpc-pure.h"
+#include "ntpclient/private-ntpc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,7 +10,7 @@
  * allocation.
  */
 #define _GNU_SOURCE
-#include "async-dns/private-adns-pure.h"
+#include "async-dns/private-adns.h"
 
 #include "adns-util.h"
 #include "testutil.h"

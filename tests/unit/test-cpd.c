@@ -8,7 +8,7 @@
  * (hold, release, deadline, first result wins, hold-until-OK, bypass,
  * configuration errors, OOM).
  */
-#include "private-cpd-pure.h"
+#include "private-cpd.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -9,7 +9,7 @@
  * release, and the replies it must refuse.  Plus the public API's
  * argument checks and out-of-memory at each allocation.
  */
-#include "private-dhcpc-pure.h"
+#include "private-dhcpc.h"
 #include "dhcpc-msg.h"
 
 #include <arpa/inet.h>

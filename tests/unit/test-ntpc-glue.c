@@ -8,7 +8,7 @@
  * allocation failures.  The clock is never set: a recording set_clock op
  * stands in for it.
  */
-#include "ntpclient/private-ntpc-pure.h"
+#include "ntpclient/private-ntpc.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

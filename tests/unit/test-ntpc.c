@@ -6,7 +6,7 @@
  * and the sans-I/O core with a virtual clock (burst selection, stray and
  * forged replies, backoff, kiss-o'-death, poll adaptation).
  */
-#include "ntpclient/private-ntpc-pure.h"
+#include "ntpclient/private-ntpc.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -13,7 +13,7 @@
  * channel follows ares_timeout().
  */
 #define LWS_LOGMOD "adns"
-#include "private-adns-pure.h"
+#include "private-adns.h"
 
 #include <ares.h>
 #include <arpa/inet.h>

@@ -8,7 +8,7 @@
  * generation that the c-ares channels pick up when next used.
  */
 #define LWS_LOGMOD "adns"
-#include "private-adns-pure.h"
+#include "private-adns.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

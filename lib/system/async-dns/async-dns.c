@@ -12,7 +12,7 @@
  * that started the lookup.
  */
 #define LWS_LOGMOD "adns"
-#include "private-adns-pure.h"
+#include "private-adns.h"
 
 #include <arpa/inet.h>
 

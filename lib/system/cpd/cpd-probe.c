@@ -10,7 +10,7 @@
  * cpd.c set (cpd->apply).
  */
 #define LWS_LOGMOD "cpd"
-#include "private-cpd-pure.h"
+#include "private-cpd.h"
 #include "private-tls.h"
 
 #include <lws-system/async-dns.h>

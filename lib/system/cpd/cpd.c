@@ -8,7 +8,7 @@
  * one attempt of the built-in probe is cpd-probe.c.
  */
 #define LWS_LOGMOD "cpd"
-#include "private-cpd-pure.h"
+#include "private-cpd.h"
 #include "private-tls.h"
 
 #include <stdio.h>

@@ -4,18 +4,13 @@
  * Captive-portal detection internals: the sans-I/O check core (attempts,
  * retries with backoff, per-attempt timeout, overall deadline) driven by a
  * virtual clock, the classification of a probe reply, and the ladder policy.
- * The glue in cpd.c owns the sockets, timers and TLS.
+ * Pure: only the wire header and the HTTP codec included.  The glue
+ * (private-cpd.h: cpd.c, cpd-probe.c) owns the sockets, timers and TLS.
  */
-#ifndef LWS_PRIVATE_CPD_H
-#define LWS_PRIVATE_CPD_H
+#ifndef LWS_PRIVATE_CPD_PURE_H
+#define LWS_PRIVATE_CPD_PURE_H
 
-#include "private-core.h"
 #include "private-http-client.h"
-
-#if !LWS_WITH_SYS_ASYNC_DNS
-/* CPD resolves its probe hosts through the async resolver. */
-#error "LWS_WITH_SYS_CPD needs LWS_WITH_SYS_ASYNC_DNS"
-#endif
 
 #define LWS__CPD_DEF_STATUS      204
 #define LWS__CPD_DEF_RETRIES     2
@@ -102,74 +97,4 @@ lws_cpd_result_t lws__cpd_classify(const struct lws__cpd_expect *e,
 /* Ladder policy: whether @result releases the held step. */
 bool lws__cpd_releases_step(lws_cpd_result_t result, unsigned int flags);
 
-/* ------------------------------------------------------------------------
- * Glue shared by cpd.c (API, notifier, check driving) and cpd-probe.c (one
- * probe attempt).
- */
-#define LWS__CPD_PROTOCOL   "lws-cpd"
-#define LWS__CPD_REASON_MAX 320
-
-/* Which URL / step: [PRE] http at CPD_PRE_TIME, [POST] https. */
-enum lws__cpd_phase {
-    LWS__CPD_PH_NONE,
-    LWS__CPD_PH_PRE,
-    LWS__CPD_PH_POST,
-    LWS__CPD_PH_COUNT
-};
-
-struct lws__cpd_probe; /* cpd-probe.c */
-struct lws__tls_conf;  /* tls.c */
-
-/* The CPD instance of a context (LWS__HELPER(cx, CPD)). */
-struct lws__cpd {
-    struct lws_context *cx;
-    lws_state_notify_link_t nl;
-    bool nl_registered;
-    struct lws__http_url url[LWS__CPD_PH_COUNT]; /* [PRE] http, [POST] https */
-    char *url_text[LWS__CPD_PH_COUNT];           /* for reasons */
-    struct lws__cpd_expect expect;
-    char *expect_body;
-    struct lws__tls_conf *tls_conf; /* loaded when an https_url is set */
-    struct lws__cpd_core_cfg cfg;
-    struct lws__cpd_core core;
-    unsigned int flags;
-    uint32_t recheck_ms;
-    lws_sorted_usec_list_t sul_core;      /* core wake-up / op deadline */
-    lws_sorted_usec_list_t sul_kick;      /* start an attempt */
-    lws_sorted_usec_list_t sul_defer;     /* ladder start / recheck */
-    lws_sorted_usec_list_t sul_app_defer; /* lws_system_cpd_start_defer() */
-    struct lws__cpd_probe *probe;
-    enum lws__cpd_phase cur;  /* URL of the running check */
-    enum lws__cpd_phase held; /* step we are holding, or NONE */
-    bool passed[LWS__CPD_PH_COUNT];
-    bool op_running;
-    lws_cpd_result_t result;
-    char reason[LWS__CPD_REASON_MAX];
-    /* result_cb delivery, from a sul (never inside lws_system_cpd_set()) */
-    lws_cpd_result_cb_t result_cb;
-    void *result_user;
-    lws_sorted_usec_list_t sul_notify;
-    lws_cpd_result_t notify_result;
-    char notify_reason[LWS__CPD_REASON_MAX];
-    /* Carries out what the check core asked for: set by cpd.c, called by
-     * the probe when an attempt ends. */
-    void (*apply)(struct lws__cpd *cpd, const struct lws__cpd_out *out);
-};
-
-/* Monotonic milliseconds. */
-static inline uint64_t lws__cpd_now_ms(void)
-{
-    return (uint64_t)(lws_now_usecs() / LWS_US_PER_MS);
-}
-/* Sets cpd->reason to "<url>: <text>" (cpd-probe.c). */
-void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...) LWS_FORMAT(2);
-/* Starts the attempt the core asked for (a sul callback, cpd-probe.c). */
-void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul);
-/* Abandons a probe: closes its wsi, cancels its lookup, frees it. */
-void lws__cpd_probe_free(struct lws__cpd_probe *p);
-/* What the probe is doing, for reasons ("TLS handshake"). */
-const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p);
-/* RAW_WRITEABLE / RAW_RX / RAW_CLOSE of a probe wsi. */
-int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason);
-
-#endif /* LWS_PRIVATE_CPD_H */
+#endif /* LWS_PRIVATE_CPD_PURE_H */

@@ -10,7 +10,7 @@
 #ifndef LWS_PRIVATE_HTTP_CLIENT_H
 #define LWS_PRIVATE_HTTP_CLIENT_H
 
-#include "private-core.h"
+#include "private-wire.h"
 
 /* A header block larger than this is refused (-EMSGSIZE). */
 #define LWS__HTTP_MAX_HDR_BYTES 8192

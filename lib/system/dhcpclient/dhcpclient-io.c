@@ -8,7 +8,7 @@
  * and NTP servers to the other helpers.
  */
 #define LWS_LOGMOD "dhcpc"
-#include "private-dhcpc-pure.h"
+#include "private-dhcpc.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
  * persistence are in dhcpclient-io.c.
  */
 #define LWS_LOGMOD "dhcpc"
-#include "private-dhcpc-pure.h"
+#include "private-dhcpc.h"
 
 #include <stdio.h>
 

@@ -4,16 +4,22 @@
  * DHCPv4 client internals: the wire codec (BOOTP/DHCP messages, IPv4/UDP
  * framing for the raw socket, ARP for conflict detection), the sans-I/O
  * per-interface core (RFC 2131 state machine driven by on_rx / on_timer with
- * a caller-supplied clock, returning actions) and the glue's platform ops.
+ * a caller-supplied clock, returning actions).  Pure: only the wire header
+ * included; the glue is in private-dhcpc.h.
  */
-#ifndef LWS_PRIVATE_DHCPCLIENT_H
-#define LWS_PRIVATE_DHCPCLIENT_H
+#ifndef LWS_PRIVATE_DHCPC_PURE_H
+#define LWS_PRIVATE_DHCPC_PURE_H
 
-#include "private-news.h"
+#include "private-wire.h"
 
 /* ------------------------------------------------------------------------
  * Codec (dhcp4-packet.c)
  */
+
+/* RFC 2131 §4.1 ports (the platform's filters use the same two, defined
+ * again in private-plat.h, which the codec cannot include). */
+#define LWS__DHCP4_SERVER_PORT 67
+#define LWS__DHCP4_CLIENT_PORT 68
 
 #define LWS__DHCP4_FIXED  236 /* BOOTP header up to the options */
 #define LWS__DHCP4_COOKIE 0x63825363u
@@ -265,75 +271,4 @@ void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
 bool lws__dhcpc_core_bound(const struct lws__dhcpc_core *c);
 const char *lws__dhcpc_state_name(int s);
 
-/* ------------------------------------------------------------------------
- * Glue (dhcpclient.c: protocol, state, link monitor, API;
- * dhcpclient-io.c: sockets, sending, applying, persistence)
- */
-
-#define LWS__DHCPC_PROTOCOL "lws-dhcp4client"
-
-struct lws__dhcpc;
-
-/* One requested interface. */
-struct lws__dhcpc_if {
-    lws_dll2_t list;
-    struct lws__dhcpc *d;
-    char ifname[16];
-    int ifindex;
-    bool have_mac;
-    bool link_known; /* the monitor has told us about this interface */
-    bool link_up;
-    bool started; /* the core runs (not STOPPED) */
-    bool dead;    /* removed while its callback runs */
-    int busy;     /* inside the user callback */
-    struct lws__dhcpc_core core;
-    struct lws *wsi_raw, *wsi_udp, *wsi_arp;
-    bool raw_parked, arp_parked; /* kept open but deaf, see park() */
-    lws_sorted_usec_list_t sul;  /* core timer and deferred kick */
-    dhcpc_cb_t cb;
-    void *opaque;
-};
-
-/* The helper instance (lws_context.dhcpc). */
-struct lws__dhcpc {
-    struct lws_context *cx;
-    struct lws_vhost *vh;
-    struct lws__dhcpc_cfg cfg;
-    struct lws_dhcpc_info info; /* copy; strings below */
-    char *lease_dir;
-    lws_dll2_owner_t ifs;
-    struct lws *wsi_nl;
-    uint32_t nl_seq;
-    bool coldplug_done;
-    /* Entries from the loop (timers, rx, API) in progress: a callback may
-     * destroy the context under us; the memory then goes when the last
-     * entry unwinds (dhcpc_leave()). */
-    int busy;
-    bool dying;
-    lws_state_notify_link_t nl;
-    lws_sorted_usec_list_t sul_redrive;
-};
-
-int lws__dhcpc_lease_load(struct lws__dhcpc *d, const char *ifname,
-                          struct lws_dhcpc_saved_lease *sl);
-/* @sl NULL: forget. */
-int lws__dhcpc_lease_save(struct lws__dhcpc *d, const char *ifname,
-                          const struct lws_dhcpc_saved_lease *sl);
-/* Closes *@pw (if any) without its RAW_CLOSE reaching the interface. */
-void lws__dhcpc_close_wsi(struct lws **pw);
-/* Opens, parks or closes the sockets so that exactly @want listen. */
-void lws__dhcpc_socks(struct lws__dhcpc_if *ifc, unsigned int want);
-/* Sends what the core put in @o (DHCP message and/or ARP). */
-void lws__dhcpc_send(struct lws__dhcpc_if *ifc, const struct lws__dhcpc_out *o);
-/* The state of @ifc as the user sees it, from lease @l. */
-void lws__dhcpc_fill(struct lws__dhcpc_if *ifc,
-                     const struct lws__dhcpc_lease *l, lws_dhcpc_ifstate_t *is);
-/* Saves or forgets the lease as @o says. */
-void lws__dhcpc_persist(struct lws__dhcpc_if *ifc,
-                        const struct lws__dhcpc_out *o);
-/* Removes / applies leases as @o says, handing DNS and NTP servers on.
- * @return false if applying failed (already undone). */
-bool lws__dhcpc_do_apply(struct lws__dhcpc_if *ifc,
-                         const struct lws__dhcpc_out *o);
-
-#endif /* LWS_PRIVATE_DHCPCLIENT_H */
+#endif /* LWS_PRIVATE_DHCPC_PURE_H */

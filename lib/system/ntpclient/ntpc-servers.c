@@ -7,7 +7,7 @@
  * async DNS) and skipping servers that sent DENY or RSTR.
  */
 #define LWS_LOGMOD "ntpc"
-#include "private-ntpc-pure.h"
+#include "private-ntpc.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
  * rename it over).
  */
 #define LWS_LOGMOD "ntpc"
-#include "private-ntpc-pure.h"
+#include "private-ntpc.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
  * Without the resolver only numeric servers work.
  */
 #define LWS_LOGMOD "ntpc"
-#include "private-ntpc-pure.h"
+#include "private-ntpc.h"
 
 #if LWS_WITH_SYS_ASYNC_DNS
 

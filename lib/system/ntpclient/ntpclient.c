@@ -8,7 +8,7 @@
  * and link hooks.  The server list is in ntpc-servers.c.
  */
 #define LWS_LOGMOD "ntpc"
-#include "private-ntpc-pure.h"
+#include "private-ntpc.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

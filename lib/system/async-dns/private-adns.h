@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Private header of the async DNS glue: the resolver instance, its lookups
+ * and waiters, the server list and the c-ares transport.  The codec, the
+ * result chain and the cache (pure) are in private-adns-pure.h.
+ */
+#ifndef LWS_PRIVATE_ADNS_H
+#define LWS_PRIVATE_ADNS_H
+
+#include "private-adns-pure.h"
+#include "private-news.h"
+
+#include <sys/stat.h>
+
+/* ------------------------------------------------------------------------
+ * Resolver instance (async-dns.c: lookups, API; adns-ares.c: c-ares)
+ */
+#define LWS__ADNS_MAX_SERVERS    16 /* explicit servers */
+#define LWS__ADNS_RESOLV_MAX     8  /* resolv.conf servers */
+#define LWS__ADNS_DHCP_IFACES    4  /* interfaces with DHCP-learned servers */
+#define LWS__ADNS_DHCP_PER_IFACE 4  /* servers kept per interface */
+#define LWS__ADNS_DEMOTED_MAX    4  /* servers remembered as slow */
+#define LWS__ADNS_DEMOTE_US      (30 * LWS_US_PER_SEC)
+
+struct adns_chan;
+struct adns_lookup;
+
+/* One question (name, type) on the wire, on its own c-ares channel. */
+struct adns_wq {
+    struct adns_lookup *lk;
+    struct adns_chan *chan; /* while in flight */
+    uint16_t qtype;         /* LWS__ADNS_T_* */
+    bool done;
+    bool no_edns; /* asked again without EDNS0 after FORMERR */
+    int status;   /* LADNS_RET_* outcome of this question */
+    struct lws__adns_answer ans;
+};
+
+/* One name + class being resolved, shared by every waiter. */
+struct adns_lookup {
+    lws_dll2_t list;          /* in lws__adns.lookups */
+    lws_dll2_owner_t waiters; /* struct adns_waiter */
+    lws_sorted_usec_list_t sul_deadline;
+    struct lws__adns *a;
+    struct adns_wq wq[2];
+    int nwq;
+    int pending;      /* questions not done yet */
+    int abort_status; /* status for questions cancelled */
+    uint32_t hash;
+    uint8_t cls;
+    char name[]; /* lower case */
+};
+
+/* One callback owed. */
+struct adns_waiter {
+    lws_dll2_t list; /* in a lookup, ready or delivering */
+    lws_async_dns_cb_t cb;
+    struct lws *wsi;
+    void *opaque;
+    struct lws__adns_res *res; /* reference handed to the callee */
+    int status;
+    char name[]; /* as the caller spelled it */
+};
+
+struct lws__adns_dhcp {
+    char iface[16];
+    lws_sockaddr46 sa[LWS__ADNS_DHCP_PER_IFACE];
+    int n;
+};
+
+struct lws__adns {
+    struct lws_context *cx;
+    struct lws_vhost *vh;
+    struct lws__adns_cache cache;
+    lws_dll2_owner_t lookups;    /* in flight */
+    lws_dll2_owner_t ready;      /* waiters to call back next round */
+    lws_dll2_owner_t delivering; /* waiters of the round running now */
+    lws_sorted_usec_list_t sul_deliver;
+    lws_dll2_owner_t idle_chans;     /* c-ares channels without a question */
+    lws_sorted_usec_list_t sul_trim; /* frees idle channels after a burst */
+    lws_dll2_owner_t busy_chans;
+    uint32_t nwaiters; /* callbacks owed, all lists */
+
+    /* configuration */
+    uint32_t ttl_min_s, ttl_max_s, neg_ttl_max_s;
+    lws_usec_t deadline_us;
+    int try_timeout_ms, tries;
+    uint32_t max_outstanding, max_waiters;
+    uint16_t port; /* host order: default server port */
+    char *hosts_path, *resolv_path;
+
+    /* servers; every change bumps server_gen */
+    lws_sockaddr46 explicit_srv[LWS__ADNS_MAX_SERVERS];
+    int nexplicit;
+    struct lws__adns_dhcp dhcp[LWS__ADNS_DHCP_IFACES];
+    int ndhcp_total;
+    lws_sockaddr46 resolv_srv[LWS__ADNS_RESOLV_MAX];
+    int nresolv;
+    struct stat resolv_st;
+    bool resolv_seen;
+    uint32_t server_gen;
+    /* servers that made a question time out: tried last until .until */
+    struct {
+        lws_sockaddr46 sa;
+        lws_usec_t until; /* monotonic us; 0 = free slot */
+    } demoted[LWS__ADNS_DEMOTED_MAX];
+
+    /* hosts file, re-read when it changes */
+    char *hosts_buf;
+    size_t hosts_len;
+    struct stat hosts_st;
+    bool hosts_seen;
+
+    lws_usec_t (*now)(void); /* test hook; NULL = lws_now_usecs */
+    /* Completion of a lookup's questions, handed to the transport
+     * (adns-ares.c) by async-dns.c; frees @lk. */
+    void (*lookup_done)(struct adns_lookup *lk);
+    struct lws__news_observer news; /* DHCP-learned DNS servers */
+    struct lws_adns_stats st;
+    bool destroying;
+    bool in_delivery;
+    bool dead; /* destroyed during delivery: freed when it unwinds */
+};
+
+/* async-dns.c */
+int lws__adns_servers_effective(struct lws__adns *a, lws_sockaddr46 *out,
+                                int max);
+
+static inline lws_usec_t lws__adns_now(const struct lws__adns *a)
+{
+    return a->now ? a->now() : lws_now_usecs();
+}
+
+/* adns-servers.c */
+/* Replace the DHCP-learned DNS servers of @iface with @addrs (IPv4, host
+ * order; n may be 0).  Fed by cross-helper news. */
+int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
+                           const uint32_t *addrs, size_t n);
+/* A question timed out on @sa (the first server tried): try it last for a
+ * while.  Expired demotions are dropped by lws__adns_demote_expire(). */
+void lws__adns_demote(struct lws__adns *a, const lws_sockaddr46 *sa);
+void lws__adns_demote_expire(struct lws__adns *a);
+int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa);
+/* Re-reads resolv.conf if it changed (at each network lookup). */
+void lws__adns_resolv_check(struct lws__adns *a);
+/* Literals, the hosts file, localhost: true if answered (*status, *res). */
+bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
+                     int *status, struct lws__adns_res **res);
+
+/* adns-ares.c */
+void lws__adns_wq_start(struct adns_lookup *lk, int idx);
+void lws__adns_lookup_abort(struct adns_lookup *lk, int status);
+void lws__adns_sock_ready(void *sock, int uv_events);
+void lws__adns_sock_closed(void *sock);
+void lws__adns_channels_destroy(struct lws__adns *a);
+/* Frees idle channels beyond a few (30 s after a burst, or by tests). */
+void lws__adns_channels_trim(struct lws__adns *a);
+
+/* Test hook: replace the monotonic clock the cache uses (NULL restores). */
+void lws__adns_set_clock(struct lws_context *cx, lws_usec_t (*now)(void));
+
+/* Parses "a.b.c.d[:port]", "v6" or "[v6][:port]" (port 0 if none).
+ * @return 0 or -EINVAL. */
+int lws__adns_parse_server(const char *s, lws_sockaddr46 *sa);
+
+#endif /* LWS_PRIVATE_ADNS_H */

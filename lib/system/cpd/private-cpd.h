@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Private header of the captive-portal glue shared by cpd.c (API, notifier,
+ * check driving) and cpd-probe.c (one probe attempt).  The check core and
+ * the HTTP codec (pure) are in private-cpd-pure.h and private-http-client.h.
+ */
+#ifndef LWS_PRIVATE_CPD_H
+#define LWS_PRIVATE_CPD_H
+
+#include "private-core.h"
+#include "private-cpd-pure.h"
+
+#if !LWS_WITH_SYS_ASYNC_DNS
+/* CPD resolves its probe hosts through the async resolver. */
+#error "LWS_WITH_SYS_CPD needs LWS_WITH_SYS_ASYNC_DNS"
+#endif
+
+/* ------------------------------------------------------------------------
+ * Glue shared by cpd.c (API, notifier, check driving) and cpd-probe.c (one
+ * probe attempt).
+ */
+#define LWS__CPD_PROTOCOL   "lws-cpd"
+#define LWS__CPD_REASON_MAX 320
+
+/* Which URL / step: [PRE] http at CPD_PRE_TIME, [POST] https. */
+enum lws__cpd_phase {
+    LWS__CPD_PH_NONE,
+    LWS__CPD_PH_PRE,
+    LWS__CPD_PH_POST,
+    LWS__CPD_PH_COUNT
+};
+
+struct lws__cpd_probe; /* cpd-probe.c */
+struct lws__tls_conf;  /* tls.c */
+
+/* The CPD instance of a context (LWS__HELPER(cx, CPD)). */
+struct lws__cpd {
+    struct lws_context *cx;
+    lws_state_notify_link_t nl;
+    bool nl_registered;
+    struct lws__http_url url[LWS__CPD_PH_COUNT]; /* [PRE] http, [POST] https */
+    char *url_text[LWS__CPD_PH_COUNT];           /* for reasons */
+    struct lws__cpd_expect expect;
+    char *expect_body;
+    struct lws__tls_conf *tls_conf; /* loaded when an https_url is set */
+    struct lws__cpd_core_cfg cfg;
+    struct lws__cpd_core core;
+    unsigned int flags;
+    uint32_t recheck_ms;
+    lws_sorted_usec_list_t sul_core;      /* core wake-up / op deadline */
+    lws_sorted_usec_list_t sul_kick;      /* start an attempt */
+    lws_sorted_usec_list_t sul_defer;     /* ladder start / recheck */
+    lws_sorted_usec_list_t sul_app_defer; /* lws_system_cpd_start_defer() */
+    struct lws__cpd_probe *probe;
+    enum lws__cpd_phase cur;  /* URL of the running check */
+    enum lws__cpd_phase held; /* step we are holding, or NONE */
+    bool passed[LWS__CPD_PH_COUNT];
+    bool op_running;
+    lws_cpd_result_t result;
+    char reason[LWS__CPD_REASON_MAX];
+    /* result_cb delivery, from a sul (never inside lws_system_cpd_set()) */
+    lws_cpd_result_cb_t result_cb;
+    void *result_user;
+    lws_sorted_usec_list_t sul_notify;
+    lws_cpd_result_t notify_result;
+    char notify_reason[LWS__CPD_REASON_MAX];
+    /* Carries out what the check core asked for: set by cpd.c, called by
+     * the probe when an attempt ends. */
+    void (*apply)(struct lws__cpd *cpd, const struct lws__cpd_out *out);
+};
+
+/* Monotonic milliseconds. */
+static inline uint64_t lws__cpd_now_ms(void)
+{
+    return (uint64_t)(lws_now_usecs() / LWS_US_PER_MS);
+}
+/* Sets cpd->reason to "<url>: <text>" (cpd-probe.c). */
+void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...) LWS_FORMAT(2);
+/* Starts the attempt the core asked for (a sul callback, cpd-probe.c). */
+void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul);
+/* Abandons a probe: closes its wsi, cancels its lookup, frees it. */
+void lws__cpd_probe_free(struct lws__cpd_probe *p);
+/* What the probe is doing, for reasons ("TLS handshake"). */
+const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p);
+/* RAW_WRITEABLE / RAW_RX / RAW_CLOSE of a probe wsi. */
+int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason);
+
+#endif /* LWS_PRIVATE_CPD_H */
