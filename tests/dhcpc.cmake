@@ -36,8 +36,8 @@ if(LWS_WITH_SYS_DHCP_CLIENT)
     # The codec and the core are compiled in again so libFuzzer sees their
     # coverage (the library itself is not instrumented).
     add_executable(fuzz-dhcp4-packet fuzz/fuzz-dhcp4-packet.c
-      ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient/dhcp4-packet.c
-      ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient/dhcp4-core.c)
+      ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient/dhcpc-codec.c
+      ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient/dhcpc-core.c)
     target_compile_options(fuzz-dhcp4-packet PRIVATE -fsanitize=fuzzer,address)
     target_link_options(fuzz-dhcp4-packet PRIVATE -fsanitize=fuzzer,address)
     target_include_directories(fuzz-dhcp4-packet PRIVATE

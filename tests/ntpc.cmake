@@ -25,7 +25,7 @@ if(LWS_WITH_SYS_NTPCLIENT)
     # The codec and the core are compiled in again so libFuzzer sees their
     # coverage (the library itself is not instrumented).
     add_executable(fuzzer-ntp-packet fuzz/fuzz-ntp-packet.c
-      ${PROJECT_SOURCE_DIR}/lib/system/ntpclient/ntp-packet.c
+      ${PROJECT_SOURCE_DIR}/lib/system/ntpclient/ntpc-codec.c
       ${PROJECT_SOURCE_DIR}/lib/system/ntpclient/ntpc-core.c)
     target_include_directories(fuzzer-ntp-packet PRIVATE
       ${PROJECT_SOURCE_DIR}/lib/system)

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 /* ------------------------------------------------------------------------
- * Resolver instance (async-dns.c: lookups, API; adns-ares.c: c-ares)
+ * Resolver instance (adns-glue.c: lookups, API; adns-ares.c: c-ares)
  */
 #define LWS__ADNS_MAX_SERVERS    16 /* explicit servers */
 #define LWS__ADNS_RESOLV_MAX     8  /* resolv.conf servers */
@@ -114,7 +114,7 @@ struct lws__adns {
 
     lws_usec_t (*now)(void); /* test hook; NULL = lws_now_usecs */
     /* Completion of a lookup's questions, handed to the transport
-     * (adns-ares.c) by async-dns.c; frees @lk. */
+     * (adns-ares.c) by adns-glue.c; frees @lk. */
     void (*lookup_done)(struct adns_lookup *lk);
     struct lws__news_observer news; /* DHCP-learned DNS servers */
     struct lws_adns_stats st;
@@ -123,7 +123,7 @@ struct lws__adns {
     bool dead; /* destroyed during delivery: freed when it unwinds */
 };
 
-/* async-dns.c */
+/* adns-glue.c */
 int lws__adns_servers_effective(struct lws__adns *a, lws_sockaddr46 *out,
                                 int max);
 

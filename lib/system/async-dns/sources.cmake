@@ -8,9 +8,9 @@ if(LWS_WITH_SYS_ASYNC_DNS)
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/adns-ares.c
     ${CMAKE_CURRENT_LIST_DIR}/adns-servers.c
-    ${CMAKE_CURRENT_LIST_DIR}/async-dns.c)
+    ${CMAKE_CURRENT_LIST_DIR}/adns-glue.c)
   list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_adns)
 else()
   target_sources(lws-system-obj PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/async-dns-stubs.c)
+    ${CMAKE_CURRENT_LIST_DIR}/adns-stubs.c)
 endif()

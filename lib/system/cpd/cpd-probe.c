@@ -6,8 +6,8 @@
  * non-blocking TCP socket adopted as a wsi of protocol "lws-cpd" on the
  * system vhost, runs TLS for https (tls.c), sends one GET and classifies the
  * reply (http-client.c, cpd-core.c).  The attempt's end goes to the check
- * core (cpd-core.c), and what it decided to cpd.c through the callback
- * cpd.c set (cpd->apply).
+ * core (cpd-core.c), and what it decided to cpd-glue.c through the callback
+ * cpd-glue.c set (cpd->apply).
  */
 #define LWS_LOGMOD "cpd"
 #include "private-cpd.h"

@@ -5,7 +5,7 @@
  * retries with backoff, per-attempt timeout, overall deadline) driven by a
  * virtual clock, the classification of a probe reply, and the ladder policy.
  * Pure: only the wire header and the HTTP codec included.  The glue
- * (private-cpd.h: cpd.c, cpd-probe.c) owns the sockets, timers and TLS.
+ * (private-cpd.h: cpd-glue.c, cpd-probe.c) owns the sockets, timers and TLS.
  */
 #ifndef LWS_PRIVATE_CPD_PURE_H
 #define LWS_PRIVATE_CPD_PURE_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 The lws-system authors
  *
- * Private header of the captive-portal glue shared by cpd.c (API, notifier,
+ * Private header of the captive-portal glue shared by cpd-glue.c (API, notifier,
  * check driving) and cpd-probe.c (one probe attempt).  The check core and
  * the HTTP codec (pure) are in private-cpd-pure.h and private-http-client.h.
  */
@@ -17,7 +17,7 @@
 #endif
 
 /* ------------------------------------------------------------------------
- * Glue shared by cpd.c (API, notifier, check driving) and cpd-probe.c (one
+ * Glue shared by cpd-glue.c (API, notifier, check driving) and cpd-probe.c (one
  * probe attempt).
  */
 #define LWS__CPD_PROTOCOL   "lws-cpd"
@@ -65,7 +65,7 @@ struct lws__cpd {
     lws_sorted_usec_list_t sul_notify;
     lws_cpd_result_t notify_result;
     char notify_reason[LWS__CPD_REASON_MAX];
-    /* Carries out what the check core asked for: set by cpd.c, called by
+    /* Carries out what the check core asked for: set by cpd-glue.c, called by
      * the probe when an attempt ends. */
     void (*apply)(struct lws__cpd *cpd, const struct lws__cpd_out *out);
 };

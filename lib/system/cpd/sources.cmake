@@ -7,7 +7,7 @@ if(LWS_WITH_SYS_CPD)
     ${CMAKE_CURRENT_LIST_DIR}/cpd-core.c
     ${CMAKE_CURRENT_LIST_DIR}/http-client.c)
   target_sources(lws-system-obj PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/cpd.c
+    ${CMAKE_CURRENT_LIST_DIR}/cpd-glue.c
     ${CMAKE_CURRENT_LIST_DIR}/cpd-probe.c
     ${CMAKE_CURRENT_LIST_DIR}/tls.c)
   list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_cpd)

@@ -13,7 +13,7 @@
 #include "private-wire.h"
 
 /* ------------------------------------------------------------------------
- * Codec (dhcp4-packet.c)
+ * Codec (dhcpc-codec.c)
  */
 
 /* RFC 2131 §4.1 ports (the platform's filters use the same two, defined
@@ -148,7 +148,7 @@ int lws__arp_parse(const uint8_t *buf, size_t len,
 int lws__dhcp4_mask_to_prefix(uint32_t mask);
 
 /* ------------------------------------------------------------------------
- * Core (dhcp4-core.c): sans-I/O RFC 2131 machine for one interface.
+ * Core (dhcpc-core.c): sans-I/O RFC 2131 machine for one interface.
  */
 
 struct lws__dhcpc_cfg {

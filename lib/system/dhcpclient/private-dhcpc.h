@@ -12,8 +12,8 @@
 #include "private-news.h"
 
 /* ------------------------------------------------------------------------
- * Glue (dhcpclient.c: protocol, state, link monitor, API;
- * dhcpclient-io.c: sockets, sending, applying, persistence)
+ * Glue (dhcpc-glue.c: protocol, state, link monitor, API;
+ * dhcpc-io.c: sockets, sending, applying, persistence)
  */
 
 #define LWS__DHCPC_PROTOCOL "lws-dhcp4client"

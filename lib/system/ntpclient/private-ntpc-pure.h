@@ -15,7 +15,7 @@
 #include <lws-system/ntpclient.h>
 
 /* ------------------------------------------------------------------------
- * Codec (ntp-packet.c)
+ * Codec (ntpc-codec.c)
  */
 
 /* RFC 5905 §6: the 48-byte header, before any extension field or MAC. */

@@ -12,7 +12,7 @@
 #include "private-news.h"
 
 /* ------------------------------------------------------------------------
- * Glue (ntpclient.c; the clock setter is lws__plat_set_clock())
+ * Glue (ntpc-glue.c; the clock setter is lws__plat_set_clock())
  */
 
 /* Counters for tests and diagnostics. */
@@ -123,12 +123,12 @@ struct lws__ntpc {
     struct lws_ntpc_status st;
     struct lws__ntpc_stats stats;
     /* Carries out what the core decided; false when @n is gone.  Set by
-     * the glue (ntpclient.c), called by the server list too. */
+     * the glue (ntpc-glue.c), called by the server list too. */
     bool (*act)(struct lws__ntpc *n, struct lws__ntpc_act *a);
     struct lws__news_observer news; /* DHCP-learned servers, links */
 };
 
-/* Glue (ntpclient.c) */
+/* Glue (ntpc-glue.c) */
 bool lws__ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a);
 /* Replace the DHCP-learned NTP servers of @iface with @addrs (IPv4, host
  * order; n may be 0).  Fed by cross-helper news. */
@@ -153,7 +153,7 @@ bool lws__ntpc_is_dropped(const struct lws__ntpc *n, const lws_sockaddr46 *sa,
 typedef void (*lws__ntpc_resolved_cb)(struct lws__ntpc *n,
                                       const lws_sockaddr46 *addrs,
                                       size_t count);
-/* Async DNS glue (ntpclient-dns.c): start resolving @host for @n; the
+/* Async DNS glue (ntpc-dns.c): start resolving @host for @n; the
  * answer comes back through @done unless the lookup *@tok is orphaned
  * first.  0, or a negative errno (-ENOTSUP without the resolver): nothing
  * will be called back. */

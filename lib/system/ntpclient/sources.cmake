@@ -4,19 +4,19 @@
 # default time floor.
 if(LWS_WITH_SYS_NTPCLIENT)
   target_sources(lws-system-pure PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/ntp-packet.c
+    ${CMAKE_CURRENT_LIST_DIR}/ntpc-codec.c
     ${CMAKE_CURRENT_LIST_DIR}/ntpc-core.c)
   target_sources(lws-system-obj PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/ntpclient.c
+    ${CMAKE_CURRENT_LIST_DIR}/ntpc-glue.c
     ${CMAKE_CURRENT_LIST_DIR}/ntpc-servers.c
-    ${CMAKE_CURRENT_LIST_DIR}/ntpclient-dns.c
+    ${CMAKE_CURRENT_LIST_DIR}/ntpc-dns.c
     ${CMAKE_CURRENT_LIST_DIR}/ntpc-stamp.c
     ${PROJECT_SOURCE_DIR}/lib/plat/linux/clock-set.c)
   string(TIMESTAMP LWS_NTPC_BUILD_EPOCH "%s" UTC)
-  set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/ntpclient.c
+  set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/ntpc-glue.c
     PROPERTIES COMPILE_DEFINITIONS LWS_NTPC_BUILD_EPOCH=${LWS_NTPC_BUILD_EPOCH})
   list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_ntpc)
 else()
   target_sources(lws-system-obj PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/ntpclient-stubs.c)
+    ${CMAKE_CURRENT_LIST_DIR}/ntpc-stubs.c)
 endif()
