@@ -20,12 +20,6 @@
 #include "lws-helper-ids.h"
 #include "private-plat.h"
 
-#if defined(LWS_TESTING)
-#define LWS_TESTABLE
-#else
-#define LWS_TESTABLE static
-#endif
-
 /* Allocator test/bench hooks (thread-safe; the allocator is in
  * private-wire.h).  Counting and failure injection work only
  * while tracking is on (the test support library turns it on). */

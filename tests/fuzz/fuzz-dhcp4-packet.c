@@ -62,18 +62,18 @@ static void fz_core(const uint8_t *d, size_t n, int state)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct lws__dhcp4_msg m;
-    struct lws__arp a;
+    struct lws__dhcpc_msg m;
+    struct lws__dhcpc_arp a;
     size_t ofs, plen;
     uint32_t src;
 
     int r;
 
-    r = lws__dhcp4_parse(data, size, &m);
-    r |= lws__arp_parse(data, size, &a);
-    if (!lws__ip4udp_unwrap(data, size, true, &ofs, &plen, &src))
-        r |= lws__dhcp4_parse(data + ofs, plen, &m);
-    r |= lws__ip4udp_unwrap(data, size, false, &ofs, &plen, &src);
+    r = lws__dhcpc_parse(data, size, &m);
+    r |= lws__dhcpc_arp_parse(data, size, &a);
+    if (!lws__dhcpc_ip4udp_unwrap(data, size, true, &ofs, &plen, &src))
+        r |= lws__dhcpc_parse(data + ofs, plen, &m);
+    r |= lws__dhcpc_ip4udp_unwrap(data, size, false, &ofs, &plen, &src);
     fz_sink = r;
     fz_core(data, size, LWS_DHCPC_STATE_SELECTING);
     fz_core(data, size, LWS_DHCPC_STATE_REQUESTING);

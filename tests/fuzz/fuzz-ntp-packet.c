@@ -21,7 +21,7 @@ static uint32_t fz_rand(void *opaque)
     return *s;
 }
 
-static void fuzz_core(const struct lws__ntp_pkt *p, const uint8_t *data,
+static void fuzz_core(const struct lws__ntpc_pkt *p, const uint8_t *data,
                       size_t size)
 {
     struct lws__ntpc_cfg cfg;
@@ -63,32 +63,34 @@ static void fuzz_core(const struct lws__ntp_pkt *p, const uint8_t *data,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct lws__ntp_pkt p, q;
+    struct lws__ntpc_pkt p, q;
     struct lws__ntpc_sample s;
-    uint8_t out[LWS__NTP_PKT_LEN];
+    uint8_t out[LWS__NTPC_PKT_LEN];
     char str[300], host[256];
     uint16_t port;
     int v;
 
-    if (!lws__ntp_pkt_parse(&p, data, size)) {
-        FZ_CHECK(lws__ntp_pkt_write(out, sizeof(out), &p) == LWS__NTP_PKT_LEN);
-        FZ_CHECK(!memcmp(out, data, LWS__NTP_PKT_LEN));
-        FZ_CHECK(!lws__ntp_pkt_parse(&q, out, sizeof(out)));
+    if (!lws__ntpc_pkt_parse(&p, data, size)) {
+        FZ_CHECK(lws__ntpc_pkt_write(out, sizeof(out), &p) ==
+                 LWS__NTPC_PKT_LEN);
+        FZ_CHECK(!memcmp(out, data, LWS__NTPC_PKT_LEN));
+        FZ_CHECK(!lws__ntpc_pkt_parse(&q, out, sizeof(out)));
         FZ_CHECK(!memcmp(&p, &q, sizeof(p)));
-        v = lws__ntp_pkt_check(&p, &p.org, 5000000);
-        FZ_CHECK(v >= 0 && v < LWS__NTP_V_COUNT);
-        (void)lws__ntp_verdict_name(v);
-        if (v == LWS__NTP_V_OK) {
-            v = lws__ntp_sample(&p, (lws_usec_t)p.ref.sec * 1000000, 0,
-                                (lws_usec_t)(p.ref.frac & 0xffffff), 0, &s);
-            FZ_CHECK(v == LWS__NTP_V_OK || v == LWS__NTP_V_BEFORE_FLOOR ||
-                     v == LWS__NTP_V_TIME_ORDER);
-            if (v == LWS__NTP_V_OK)
+        v = lws__ntpc_pkt_check(&p, &p.org, 5000000);
+        FZ_CHECK(v >= 0 && v < LWS__NTPC_V_COUNT);
+        (void)lws__ntpc_verdict_name(v);
+        if (v == LWS__NTPC_V_OK) {
+            v = lws__ntpc_sample_compute(&p, (lws_usec_t)p.ref.sec * 1000000, 0,
+                                         (lws_usec_t)(p.ref.frac & 0xffffff), 0,
+                                         &s);
+            FZ_CHECK(v == LWS__NTPC_V_OK || v == LWS__NTPC_V_BEFORE_FLOOR ||
+                     v == LWS__NTPC_V_TIME_ORDER);
+            if (v == LWS__NTPC_V_OK)
                 FZ_CHECK(s.delay_ns >= 0);
         }
         fuzz_core(&p, data, size);
     } else
-        FZ_CHECK(size < LWS__NTP_PKT_LEN);
+        FZ_CHECK(size < LWS__NTPC_PKT_LEN);
 
     if (size < sizeof(str)) {
         memcpy(str, data, size);

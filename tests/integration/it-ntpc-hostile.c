@@ -81,16 +81,16 @@ static const struct {
     enum ntps_mode mode;
     int verdict;
 } hostile[] = {
-    {NTPS_WRONG_ORIGIN, LWS__NTP_V_ORIGIN},
-    {NTPS_KOD_RATE, LWS__NTP_V_KOD_RATE},
-    {NTPS_LEAP3, LWS__NTP_V_LEAP},
-    {NTPS_STRATUM0, LWS__NTP_V_KOD_OTHER},
-    {NTPS_STRATUM16, LWS__NTP_V_STRATUM},
-    {NTPS_ZERO_XMT, LWS__NTP_V_ZERO_XMT},
-    {NTPS_SHORT, LWS__NTP_V_SHORT},
-    {NTPS_OTHER_PORT, LWS__NTP_V_SOURCE},
-    {NTPS_TEN_YEARS, LWS__NTP_V_ROOT_DIST},
-    {NTPS_MODE3, LWS__NTP_V_MODE},
+    {NTPS_WRONG_ORIGIN, LWS__NTPC_V_ORIGIN},
+    {NTPS_KOD_RATE, LWS__NTPC_V_KOD_RATE},
+    {NTPS_LEAP3, LWS__NTPC_V_LEAP},
+    {NTPS_STRATUM0, LWS__NTPC_V_KOD_OTHER},
+    {NTPS_STRATUM16, LWS__NTPC_V_STRATUM},
+    {NTPS_ZERO_XMT, LWS__NTPC_V_ZERO_XMT},
+    {NTPS_SHORT, LWS__NTPC_V_SHORT},
+    {NTPS_OTHER_PORT, LWS__NTPC_V_SOURCE},
+    {NTPS_TEN_YEARS, LWS__NTPC_V_ROOT_DIST},
+    {NTPS_MODE3, LWS__NTPC_V_MODE},
 };
 
 static void hostile_then_good(void)
@@ -121,7 +121,7 @@ static void hostile_then_good(void)
         NTPC_CHECK(ntpc_run_until(cx, verdict_count, &w, 4000));
         fprintf(stderr, "%-12s refused as %s\n",
                 ntps_mode_name(hostile[i].mode),
-                lws__ntp_verdict_name(hostile[i].verdict));
+                lws__ntpc_verdict_name(hostile[i].verdict));
         NTPC_CHECK(clock_calls == 0);
         NTPC_CHECK(stats(cx).syncs == 0);
         who = lws_state_blocker(lws_system_get_state_manager(cx), &step);
@@ -167,8 +167,8 @@ static void kod_drops(enum ntps_mode mode)
     NTPC_CHECK(llabs(st.offset_us - 700000) < 50000);
     NTPC_CHECK(ntps_requests(bad) == 1);
     NTPC_CHECK(
-        stats(cx).verdicts[mode == NTPS_KOD_DENY ? LWS__NTP_V_KOD_DENY
-                                                 : LWS__NTP_V_KOD_RSTR] == 1);
+        stats(cx).verdicts[mode == NTPS_KOD_DENY ? LWS__NTPC_V_KOD_DENY
+                                                 : LWS__NTPC_V_KOD_RSTR] == 1);
     /* Even when the good one fails and the list wraps, the dropped
      * server is never asked again. */
     ntps_set_mode(good, NTPS_SILENT);

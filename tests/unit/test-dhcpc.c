@@ -162,7 +162,7 @@ static void test_dhcpc_codec_client_id_mac(void **state)
 
 static void test_dhcpc_codec_parses_offer(void **state)
 {
-    struct lws__dhcp4_msg p;
+    struct lws__dhcpc_msg p;
     struct dt_msg m;
     uint8_t rt[] = {24, 192, 168, 5, 10, 0, 0, 1, 0, 10, 0, 0, 254};
     uint8_t mtu[2] = {0x05, 0xdc};
@@ -180,7 +180,7 @@ static void test_dhcpc_codec_parses_offer(void **state)
     dt_msg_opt(&m, 121, rt, sizeof(rt));
     dt_msg_opt32(&m, 3, dt_ip("10.0.0.2"));
     dt_msg_end(&m);
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), 0);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), 0);
     assert_int_equal(p.type, 2);
     assert_int_equal(p.xid, 0x1234);
     assert_int_equal(p.yiaddr, dt_ip("10.0.0.50"));
@@ -204,7 +204,7 @@ static void test_dhcpc_codec_parses_offer(void **state)
 
 static void test_dhcpc_codec_rejects_broken(void **state)
 {
-    struct lws__dhcp4_msg p;
+    struct lws__dhcpc_msg p;
     struct dt_msg m;
     uint8_t past[] = {6, 8, 1, 2, 3, 4}; /* says 8, has 4 */
     uint8_t ov = 3;
@@ -212,53 +212,53 @@ static void test_dhcpc_codec_rejects_broken(void **state)
     (void)state;
     /* too short for the header, no cookie */
     dt_msg_std(&m, 2, 1, mac, dt_ip("10.0.0.50"), 1, 60, 0, 0);
-    assert_int_equal(lws__dhcp4_parse(m.buf, 200, &p), -EBADMSG);
+    assert_int_equal(lws__dhcpc_parse(m.buf, 200, &p), -EBADMSG);
     m.buf[236] = 0;
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), -EBADMSG);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), -EBADMSG);
     /* op 1, hlen 5 */
     dt_msg_std(&m, 2, 1, mac, dt_ip("10.0.0.50"), 1, 60, 0, 0);
     m.buf[0] = 1;
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), -EBADMSG);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), -EBADMSG);
     m.buf[0] = 2;
     m.buf[2] = 5;
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), -EBADMSG);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), -EBADMSG);
     /* an option running past the end */
     dt_msg_reply(&m, 2, 1, mac, dt_ip("10.0.0.50"));
     dt_msg_raw(&m, past, sizeof(past));
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), -EBADMSG);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), -EBADMSG);
     /* the length byte itself missing */
     dt_msg_reply(&m, 2, 1, mac, dt_ip("10.0.0.50"));
     dt_msg_raw(&m, past, 1);
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), -EBADMSG);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), -EBADMSG);
     /* no message type */
     dt_msg_reply(&m, 2, 1, mac, dt_ip("10.0.0.50"));
     m.len -= 3;
     dt_msg_end(&m);
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), -EBADMSG);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), -EBADMSG);
     /* overload into a file field whose options run past its end */
     dt_msg_reply(&m, 2, 1, mac, dt_ip("10.0.0.50"));
     dt_msg_opt(&m, 52, &ov, 1);
     dt_msg_end(&m);
     m.buf[108 + 126] = 6;
     m.buf[108 + 127] = 4; /* 4 bytes of data would be past the field */
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), -EBADMSG);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), -EBADMSG);
     /* overload with a bad value */
     ov = 7;
     dt_msg_reply(&m, 2, 1, mac, dt_ip("10.0.0.50"));
     dt_msg_opt(&m, 52, &ov, 1);
     dt_msg_end(&m);
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), -EBADMSG);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), -EBADMSG);
     /* server id of the wrong length */
     dt_msg_reply(&m, 2, 1, mac, dt_ip("10.0.0.50"));
     dt_msg_opt(&m, 54, "abc", 3);
     dt_msg_end(&m);
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), -EBADMSG);
-    assert_int_equal(lws__dhcp4_parse(NULL, 0, &p), -EBADMSG);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), -EBADMSG);
+    assert_int_equal(lws__dhcpc_parse(NULL, 0, &p), -EBADMSG);
 }
 
 static void test_dhcpc_codec_overload(void **state)
 {
-    struct lws__dhcp4_msg p;
+    struct lws__dhcpc_msg p;
     struct dt_msg m;
     uint8_t ov = 3;
 
@@ -274,7 +274,7 @@ static void test_dhcpc_codec_overload(void **state)
         memcpy(m.buf + 108, file, sizeof(file));
         memcpy(m.buf + 44, sname, sizeof(sname));
     }
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), 0);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), 0);
     assert_int_equal(p.server_id, dt_ip("10.0.0.1"));
     assert_int_equal(p.lease, 60);
     assert_int_equal(p.dns_count, 1);
@@ -283,7 +283,7 @@ static void test_dhcpc_codec_overload(void **state)
 
 static void test_dhcpc_codec_rfc3396_split(void **state)
 {
-    struct lws__dhcp4_msg p;
+    struct lws__dhcpc_msg p;
     struct dt_msg m;
     /* a 121 route split across two instances mid-route */
     uint8_t r1[] = {16, 172, 16, 10};
@@ -298,7 +298,7 @@ static void test_dhcpc_codec_rfc3396_split(void **state)
     dt_msg_opt(&m, 121, r2, sizeof(r2));
     dt_msg_opt(&m, 6, d2, sizeof(d2));
     dt_msg_end(&m);
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), 0);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), 0);
     assert_int_equal(p.dns_count, 2);
     assert_int_equal(p.dns[1], dt_ip("10.0.0.54"));
     assert_int_equal(p.route_count, 2);
@@ -311,7 +311,7 @@ static void test_dhcpc_codec_rfc3396_split(void **state)
 
 static void test_dhcpc_codec_bad_121_ignored(void **state)
 {
-    struct lws__dhcp4_msg p;
+    struct lws__dhcpc_msg p;
     struct dt_msg m;
     uint8_t r[] = {33, 1, 2, 3, 4, 5, 6, 7, 8};
     uint8_t r2[] = {24, 10, 0, 0, 10}; /* gateway cut short */
@@ -320,72 +320,78 @@ static void test_dhcpc_codec_bad_121_ignored(void **state)
     dt_msg_reply(&m, 5, 9, mac, dt_ip("10.0.0.50"));
     dt_msg_opt(&m, 121, r, sizeof(r));
     dt_msg_end(&m);
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), 0);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), 0);
     assert_int_equal(p.have & LWS__HAVE_ROUTES121, 0);
     dt_msg_reply(&m, 5, 9, mac, dt_ip("10.0.0.50"));
     dt_msg_opt(&m, 121, r2, sizeof(r2));
     dt_msg_end(&m);
-    assert_int_equal(lws__dhcp4_parse(m.buf, m.len, &p), 0);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &p), 0);
     assert_int_equal(p.have & LWS__HAVE_ROUTES121, 0);
 }
 
 static void test_dhcpc_codec_ip4udp(void **state)
 {
-    uint8_t pkt[LWS__IP4UDP_HDR + 400];
+    uint8_t pkt[LWS__DHCPC_IP4UDP_HDR + 400];
     size_t ofs, plen;
     uint32_t src;
     int n;
 
     (void)state;
     for (int i = 0; i < 400; i++)
-        pkt[LWS__IP4UDP_HDR + i] = (uint8_t)(i * 7);
-    n = lws__ip4udp_wrap(pkt, sizeof(pkt), 400, dt_ip("10.0.0.9"), 0xffffffffu);
+        pkt[LWS__DHCPC_IP4UDP_HDR + i] = (uint8_t)(i * 7);
+    n = lws__dhcpc_ip4udp_wrap(pkt, sizeof(pkt), 400, dt_ip("10.0.0.9"),
+                               0xffffffffu);
     assert_int_equal(n, 428);
     /* our own packet goes 68 -> 67: swap the ports to read it as a reply
      * (a swap keeps the one's complement sum: the checksum still holds) */
     pkt[21] = 67;
     pkt[23] = 68;
     assert_int_equal(
-        lws__ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src), 0);
+        lws__dhcpc_ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src), 0);
     pkt[100] ^= 0x40; /* a payload bit: UDP checksum now wrong */
     assert_int_equal(
-        lws__ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src), -EBADMSG);
+        lws__dhcpc_ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src),
+        -EBADMSG);
     pkt[26] = pkt[27] = 0; /* no checksum */
     assert_int_equal(
-        lws__ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src), 0);
+        lws__dhcpc_ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src), 0);
     assert_int_equal(ofs, 28);
     assert_int_equal(plen, 400);
     assert_int_equal(src, dt_ip("10.0.0.9"));
     pkt[10] ^= 1; /* IP header checksum */
     assert_int_equal(
-        lws__ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src), -EBADMSG);
+        lws__dhcpc_ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src),
+        -EBADMSG);
     pkt[10] ^= 1;
-    assert_int_equal(lws__ip4udp_unwrap(pkt, 100, true, &ofs, &plen, &src),
-                     -EBADMSG); /* total length beyond the buffer */
+    assert_int_equal(
+        lws__dhcpc_ip4udp_unwrap(pkt, 100, true, &ofs, &plen, &src),
+        -EBADMSG); /* total length beyond the buffer */
     pkt[23] = 69;
     assert_int_equal(
-        lws__ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src), -EBADMSG);
-    assert_int_equal(lws__ip4udp_wrap(pkt, 100, 400, 0, 0), -EINVAL);
+        lws__dhcpc_ip4udp_unwrap(pkt, (size_t)n, true, &ofs, &plen, &src),
+        -EBADMSG);
+    assert_int_equal(lws__dhcpc_ip4udp_wrap(pkt, 100, 400, 0, 0), -EINVAL);
 }
 
 static void test_dhcpc_codec_arp(void **state)
 {
-    struct lws__arp a = {.op = 1, .spa = 0, .tpa = 0x0a000032}, b;
-    uint8_t buf[LWS__ARP_LEN];
+    struct lws__dhcpc_arp a = {.op = 1, .spa = 0, .tpa = 0x0a000032}, b;
+    uint8_t buf[LWS__DHCPC_ARP_LEN];
 
     (void)state;
     memcpy(a.sha, mac, 6);
-    assert_int_equal(lws__arp_build(buf, sizeof(buf), &a), LWS__ARP_LEN);
-    assert_int_equal(lws__arp_parse(buf, sizeof(buf), &b), 0);
+    assert_int_equal(lws__dhcpc_arp_build(buf, sizeof(buf), &a),
+                     LWS__DHCPC_ARP_LEN);
+    assert_int_equal(lws__dhcpc_arp_parse(buf, sizeof(buf), &b), 0);
     assert_int_equal(b.tpa, a.tpa);
     assert_memory_equal(b.sha, mac, 6);
-    assert_int_equal(lws__arp_parse(buf, 20, &b), -EBADMSG);
+    assert_int_equal(lws__dhcpc_arp_parse(buf, 20, &b), -EBADMSG);
     buf[1] = 6;
-    assert_int_equal(lws__arp_parse(buf, sizeof(buf), &b), -EBADMSG);
-    assert_int_equal(lws__dhcp4_mask_to_prefix(0xffffff00u), 24);
-    assert_int_equal(lws__dhcp4_mask_to_prefix(0), 0);
-    assert_int_equal(lws__dhcp4_mask_to_prefix(0xffffffffu), 32);
-    assert_int_equal(lws__dhcp4_mask_to_prefix(0xff00ff00u), -1);
+    assert_int_equal(lws__dhcpc_arp_parse(buf, sizeof(buf), &b), -EBADMSG);
+    assert_int_equal(lws__dhcpc_mask_to_prefix(0xffffff00u), 24);
+    assert_int_equal(lws__dhcpc_mask_to_prefix(0), 0);
+    assert_int_equal(lws__dhcpc_mask_to_prefix(0xffffffffu), 32);
+    assert_int_equal(lws__dhcpc_mask_to_prefix(0xff00ff00u), -1);
 }
 
 /* ----------------------------------------------------------------- core */
@@ -1065,8 +1071,8 @@ static void test_dhcpc_core_acd(void **state)
     struct h h;
     struct dt_msg m;
     struct dt_req r;
-    struct lws__arp a;
-    uint8_t buf[LWS__ARP_LEN];
+    struct lws__dhcpc_arp a;
+    uint8_t buf[LWS__DHCPC_ARP_LEN];
     lws_usec_t t0;
 
     (void)state;
@@ -1084,7 +1090,8 @@ static void test_dhcpc_core_acd(void **state)
     assert_false(h.o.apply);
     assert_true(h.o.arp);
     assert_int_equal(h.o.socks, LWS__DHCPC_SOCK_ARP);
-    assert_int_equal(lws__arp_parse(h.o.arp_buf, LWS__ARP_LEN, &a), 0);
+    assert_int_equal(lws__dhcpc_arp_parse(h.o.arp_buf, LWS__DHCPC_ARP_LEN, &a),
+                     0);
     assert_int_equal(a.spa, 0);
     assert_int_equal(a.tpa, h.ip);
     h_fire(&h);
@@ -1093,7 +1100,8 @@ static void test_dhcpc_core_acd(void **state)
     h_fire(&h); /* after the wait: announce and bind */
     assert_int_equal(h.o.event, LWS_DHCPC_EVENT_BOUND);
     assert_true(h.o.apply);
-    assert_int_equal(lws__arp_parse(h.o.arp_buf, LWS__ARP_LEN, &a), 0);
+    assert_int_equal(lws__dhcpc_arp_parse(h.o.arp_buf, LWS__DHCPC_ARP_LEN, &a),
+                     0);
     assert_int_equal(a.spa, h.ip);
     /* 3 probes 1 s apart + 2 s wait */
     assert_int_equal(h.now - t0, S(4));
@@ -1112,11 +1120,11 @@ static void test_dhcpc_core_acd(void **state)
     a.op = 2;
     memcpy(a.sha, mac, 6);
     a.spa = h.ip;
-    lws__arp_build(buf, sizeof(buf), &a);
+    lws__dhcpc_arp_build(buf, sizeof(buf), &a);
     lws__dhcpc_core_arp(&h.c, h.now, buf, sizeof(buf), &h.o);
     assert_int_equal(h.c.state, LWS_DHCPC_STATE_CHECKING); /* our own */
     memcpy(a.sha, other_mac, 6);
-    lws__arp_build(buf, sizeof(buf), &a);
+    lws__dhcpc_arp_build(buf, sizeof(buf), &a);
     lws__dhcpc_core_arp(&h.c, h.now, buf, sizeof(buf), &h.o);
     assert_int_equal(h.o.event, LWS_DHCPC_EVENT_CONFLICT);
     assert_int_equal(h.c.state, LWS_DHCPC_STATE_DECLINED);

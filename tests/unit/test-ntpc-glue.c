@@ -216,7 +216,7 @@ static void test_ntpc_glue_floor_refuses_then_syncs(void **state)
     struct lws_ntpc_status s;
     char sv[64];
     const char *servers[] = {sv, NULL};
-    int op = LWS_SYSTATE_OPERATIONAL, v = LWS__NTP_V_BEFORE_FLOOR;
+    int op = LWS_SYSTATE_OPERATIONAL, v = LWS__NTPC_V_BEFORE_FLOOR;
 
     (void)state;
     assert_non_null(srv);
@@ -361,7 +361,7 @@ static void test_ntpc_glue_stamp_raises_floor(void **state)
     char dir[256], path[300], sv[64], buf[64];
     const char *servers[] = {sv, NULL};
     uint32_t one = 1;
-    int op = LWS_SYSTATE_OPERATIONAL, v = LWS__NTP_V_BEFORE_FLOOR;
+    int op = LWS_SYSTATE_OPERATIONAL, v = LWS__NTPC_V_BEFORE_FLOOR;
 
     (void)state;
     assert_non_null(srv);
@@ -726,7 +726,7 @@ static void test_ntpc_harden_horizon(void **state)
     struct lws_context *cx;
     char sv[64];
     const char *servers[] = {sv, NULL};
-    int v = LWS__NTP_V_BEYOND_HORIZON;
+    int v = LWS__NTPC_V_BEYOND_HORIZON;
     uint32_t one = 1;
 
     (void)state;

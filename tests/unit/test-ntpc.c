@@ -37,7 +37,7 @@ static uint32_t test_rand(void *opaque)
     return xs_state;
 }
 
-static void good_reply(struct lws__ntp_pkt *r, const struct lws__ntp_ts *org,
+static void good_reply(struct lws__ntpc_pkt *r, const struct lws__ntpc_ts *org,
                        int64_t t2_ns, int64_t t3_ns)
 {
     memset(r, 0, sizeof(*r));
@@ -51,16 +51,16 @@ static void good_reply(struct lws__ntp_pkt *r, const struct lws__ntp_ts *org,
     r->root_disp = 0x00000400;  /* ~16 ms */
     r->refid = 0x7f000001;
     r->org = *org;
-    lws__ntp_unix_ns_to_ts(t2_ns - 1 * NS, &r->ref);
-    lws__ntp_unix_ns_to_ts(t2_ns, &r->rec);
-    lws__ntp_unix_ns_to_ts(t3_ns, &r->xmt);
+    lws__ntpc_unix_ns_to_ts(t2_ns - 1 * NS, &r->ref);
+    lws__ntpc_unix_ns_to_ts(t2_ns, &r->rec);
+    lws__ntpc_unix_ns_to_ts(t3_ns, &r->xmt);
 }
 
-static size_t enc(uint8_t *buf, const struct lws__ntp_pkt *r)
+static size_t enc(uint8_t *buf, const struct lws__ntpc_pkt *r)
 {
-    int n = lws__ntp_pkt_write(buf, LWS__NTP_PKT_LEN, r);
+    int n = lws__ntpc_pkt_write(buf, LWS__NTPC_PKT_LEN, r);
 
-    assert_int_equal(n, LWS__NTP_PKT_LEN);
+    assert_int_equal(n, LWS__NTPC_PKT_LEN);
     return (size_t)n;
 }
 
@@ -81,12 +81,12 @@ static lws_sockaddr46 sa_v4(uint32_t host_addr, uint16_t port)
 
 static void test_ntp_packet_request_layout(void **state)
 {
-    struct lws__ntp_ts ck = {0x01020304u, 0x05060708u};
-    uint8_t buf[LWS__NTP_PKT_LEN + 4];
+    struct lws__ntpc_ts ck = {0x01020304u, 0x05060708u};
+    uint8_t buf[LWS__NTPC_PKT_LEN + 4];
     uint8_t zero[40] = {0};
 
     (void)state;
-    assert_int_equal(lws__ntp_pkt_write_request(buf, sizeof(buf), &ck), 48);
+    assert_int_equal(lws__ntpc_pkt_write_request(buf, sizeof(buf), &ck), 48);
     /* LI 0, VN 4, mode 3 */
     assert_int_equal(buf[0], 0x23);
     assert_memory_equal(buf + 1, zero, 39);
@@ -94,126 +94,126 @@ static void test_ntp_packet_request_layout(void **state)
     assert_int_equal(buf[43], 4);
     assert_int_equal(buf[44], 5);
     assert_int_equal(buf[47], 8);
-    assert_int_equal(lws__ntp_pkt_write_request(buf, 47, &ck), -ENOSPC);
+    assert_int_equal(lws__ntpc_pkt_write_request(buf, 47, &ck), -ENOSPC);
 }
 
 static void test_ntp_packet_parse_lengths(void **state)
 {
-    struct lws__ntp_ts ck = {1, 2};
-    struct lws__ntp_pkt r, p;
+    struct lws__ntpc_ts ck = {1, 2};
+    struct lws__ntpc_pkt r, p;
     uint8_t buf[96];
 
     (void)state;
     good_reply(&r, &ck, FLOOR_S * NS + 5, FLOOR_S * NS + 9);
     enc(buf, &r);
     memset(buf + 48, 0xaa, sizeof(buf) - 48); /* an extension field */
-    assert_int_equal(lws__ntp_pkt_parse(&p, buf, 47), -EMSGSIZE);
-    assert_int_equal(lws__ntp_pkt_parse(&p, buf, 0), -EMSGSIZE);
-    assert_int_equal(lws__ntp_pkt_parse(&p, NULL, 48), -EMSGSIZE);
-    assert_int_equal(lws__ntp_pkt_parse(&p, buf, 48), 0);
+    assert_int_equal(lws__ntpc_pkt_parse(&p, buf, 47), -EMSGSIZE);
+    assert_int_equal(lws__ntpc_pkt_parse(&p, buf, 0), -EMSGSIZE);
+    assert_int_equal(lws__ntpc_pkt_parse(&p, NULL, 48), -EMSGSIZE);
+    assert_int_equal(lws__ntpc_pkt_parse(&p, buf, 48), 0);
     assert_memory_equal(&p, &r, sizeof(p));
-    assert_int_equal(lws__ntp_pkt_parse(&p, buf, sizeof(buf)), 0);
+    assert_int_equal(lws__ntpc_pkt_parse(&p, buf, sizeof(buf)), 0);
     assert_memory_equal(&p, &r, sizeof(p));
 }
 
 static void test_ntp_packet_check_good(void **state)
 {
-    struct lws__ntp_ts ck = {0xdeadbeefu, 0x12345679u};
-    struct lws__ntp_pkt r;
+    struct lws__ntpc_ts ck = {0xdeadbeefu, 0x12345679u};
+    struct lws__ntpc_pkt r;
 
     (void)state;
     good_reply(&r, &ck, FLOOR_S * NS, FLOOR_S * NS + 1000);
-    assert_int_equal(lws__ntp_pkt_check(&r, &ck, 5 * US), LWS__NTP_V_OK);
+    assert_int_equal(lws__ntpc_pkt_check(&r, &ck, 5 * US), LWS__NTPC_V_OK);
     r.vn = 3;
-    assert_int_equal(lws__ntp_pkt_check(&r, &ck, 5 * US), LWS__NTP_V_OK);
+    assert_int_equal(lws__ntpc_pkt_check(&r, &ck, 5 * US), LWS__NTPC_V_OK);
     r.li = 1; /* leap second insert pending is fine */
-    assert_int_equal(lws__ntp_pkt_check(&r, &ck, 5 * US), LWS__NTP_V_OK);
+    assert_int_equal(lws__ntpc_pkt_check(&r, &ck, 5 * US), LWS__NTPC_V_OK);
     r.stratum = 15;
-    assert_int_equal(lws__ntp_pkt_check(&r, &ck, 5 * US), LWS__NTP_V_OK);
+    assert_int_equal(lws__ntpc_pkt_check(&r, &ck, 5 * US), LWS__NTPC_V_OK);
 }
 
-static int check_mut(void (*mut)(struct lws__ntp_pkt *r))
+static int check_mut(void (*mut)(struct lws__ntpc_pkt *r))
 {
-    struct lws__ntp_ts ck = {0xdeadbeefu, 0x12345679u};
-    struct lws__ntp_pkt r;
+    struct lws__ntpc_ts ck = {0xdeadbeefu, 0x12345679u};
+    struct lws__ntpc_pkt r;
 
     good_reply(&r, &ck, FLOOR_S * NS, FLOOR_S * NS + 1000);
     mut(&r);
-    return lws__ntp_pkt_check(&r, &ck, 5 * US);
+    return lws__ntpc_pkt_check(&r, &ck, 5 * US);
 }
 
-static void m_mode3(struct lws__ntp_pkt *r)
+static void m_mode3(struct lws__ntpc_pkt *r)
 {
     r->mode = 3;
 }
-static void m_mode5(struct lws__ntp_pkt *r)
+static void m_mode5(struct lws__ntpc_pkt *r)
 {
     r->mode = 5;
 }
-static void m_vn2(struct lws__ntp_pkt *r)
+static void m_vn2(struct lws__ntpc_pkt *r)
 {
     r->vn = 2;
 }
-static void m_vn5(struct lws__ntp_pkt *r)
+static void m_vn5(struct lws__ntpc_pkt *r)
 {
     r->vn = 5;
 }
-static void m_org(struct lws__ntp_pkt *r)
+static void m_org(struct lws__ntpc_pkt *r)
 {
     r->org.frac ^= 0x100;
 }
-static void m_org0(struct lws__ntp_pkt *r)
+static void m_org0(struct lws__ntpc_pkt *r)
 {
     r->org.sec = r->org.frac = 0;
 }
-static void m_leap(struct lws__ntp_pkt *r)
+static void m_leap(struct lws__ntpc_pkt *r)
 {
     r->li = 3;
 }
-static void m_s0(struct lws__ntp_pkt *r)
+static void m_s0(struct lws__ntpc_pkt *r)
 {
     r->stratum = 0;
     r->refid = 0x494e4954;
 }
-static void m_rate(struct lws__ntp_pkt *r)
+static void m_rate(struct lws__ntpc_pkt *r)
 {
     r->stratum = 0;
     r->refid = 0x52415445;
 }
-static void m_deny(struct lws__ntp_pkt *r)
+static void m_deny(struct lws__ntpc_pkt *r)
 {
     r->stratum = 0;
     r->refid = 0x44454e59;
 }
-static void m_rstr(struct lws__ntp_pkt *r)
+static void m_rstr(struct lws__ntpc_pkt *r)
 {
     r->stratum = 0;
     r->refid = 0x52535452;
 }
-static void m_s16(struct lws__ntp_pkt *r)
+static void m_s16(struct lws__ntpc_pkt *r)
 {
     r->stratum = 16;
 }
-static void m_s200(struct lws__ntp_pkt *r)
+static void m_s200(struct lws__ntpc_pkt *r)
 {
     r->stratum = 200;
 }
-static void m_xmt0(struct lws__ntp_pkt *r)
+static void m_xmt0(struct lws__ntpc_pkt *r)
 {
     r->xmt.sec = r->xmt.frac = 0;
 }
-static void m_rec0(struct lws__ntp_pkt *r)
+static void m_rec0(struct lws__ntpc_pkt *r)
 {
     r->rec.sec = r->rec.frac = 0;
 }
 /* 4 s / 2 + 3.1 s = 5.1 s > 5 s */
-static void m_rd(struct lws__ntp_pkt *r)
+static void m_rd(struct lws__ntpc_pkt *r)
 {
     r->root_delay = 4 << 16;
     r->root_disp = (3 << 16) | 0x199a;
 }
 /* 4 s / 2 + 2.9 s = 4.9 s: accepted */
-static void m_rd_ok(struct lws__ntp_pkt *r)
+static void m_rd_ok(struct lws__ntpc_pkt *r)
 {
     r->root_delay = 4 << 16;
     r->root_disp = (2 << 16) | 0xe666;
@@ -222,67 +222,67 @@ static void m_rd_ok(struct lws__ntp_pkt *r)
 static void test_ntp_packet_check_rejections(void **state)
 {
     (void)state;
-    assert_int_equal(check_mut(m_mode3), LWS__NTP_V_MODE);
-    assert_int_equal(check_mut(m_mode5), LWS__NTP_V_MODE);
-    assert_int_equal(check_mut(m_vn2), LWS__NTP_V_VERSION);
-    assert_int_equal(check_mut(m_vn5), LWS__NTP_V_VERSION);
-    assert_int_equal(check_mut(m_org), LWS__NTP_V_ORIGIN);
-    assert_int_equal(check_mut(m_org0), LWS__NTP_V_ORIGIN);
-    assert_int_equal(check_mut(m_leap), LWS__NTP_V_LEAP);
-    assert_int_equal(check_mut(m_s0), LWS__NTP_V_KOD_OTHER);
-    assert_int_equal(check_mut(m_rate), LWS__NTP_V_KOD_RATE);
-    assert_int_equal(check_mut(m_deny), LWS__NTP_V_KOD_DENY);
-    assert_int_equal(check_mut(m_rstr), LWS__NTP_V_KOD_RSTR);
-    assert_int_equal(check_mut(m_s16), LWS__NTP_V_STRATUM);
-    assert_int_equal(check_mut(m_s200), LWS__NTP_V_STRATUM);
-    assert_int_equal(check_mut(m_xmt0), LWS__NTP_V_ZERO_XMT);
-    assert_int_equal(check_mut(m_rec0), LWS__NTP_V_ZERO_REC);
-    assert_int_equal(check_mut(m_rd), LWS__NTP_V_ROOT_DIST);
-    assert_int_equal(check_mut(m_rd_ok), LWS__NTP_V_OK);
+    assert_int_equal(check_mut(m_mode3), LWS__NTPC_V_MODE);
+    assert_int_equal(check_mut(m_mode5), LWS__NTPC_V_MODE);
+    assert_int_equal(check_mut(m_vn2), LWS__NTPC_V_VERSION);
+    assert_int_equal(check_mut(m_vn5), LWS__NTPC_V_VERSION);
+    assert_int_equal(check_mut(m_org), LWS__NTPC_V_ORIGIN);
+    assert_int_equal(check_mut(m_org0), LWS__NTPC_V_ORIGIN);
+    assert_int_equal(check_mut(m_leap), LWS__NTPC_V_LEAP);
+    assert_int_equal(check_mut(m_s0), LWS__NTPC_V_KOD_OTHER);
+    assert_int_equal(check_mut(m_rate), LWS__NTPC_V_KOD_RATE);
+    assert_int_equal(check_mut(m_deny), LWS__NTPC_V_KOD_DENY);
+    assert_int_equal(check_mut(m_rstr), LWS__NTPC_V_KOD_RSTR);
+    assert_int_equal(check_mut(m_s16), LWS__NTPC_V_STRATUM);
+    assert_int_equal(check_mut(m_s200), LWS__NTPC_V_STRATUM);
+    assert_int_equal(check_mut(m_xmt0), LWS__NTPC_V_ZERO_XMT);
+    assert_int_equal(check_mut(m_rec0), LWS__NTPC_V_ZERO_REC);
+    assert_int_equal(check_mut(m_rd), LWS__NTPC_V_ROOT_DIST);
+    assert_int_equal(check_mut(m_rd_ok), LWS__NTPC_V_OK);
 
     /* Refusals with a wrong cookie are strays, with a right one answers. */
-    assert_false(lws__ntp_verdict_is_answer(LWS__NTP_V_ORIGIN));
-    assert_false(lws__ntp_verdict_is_answer(LWS__NTP_V_MODE));
-    assert_false(lws__ntp_verdict_is_answer(LWS__NTP_V_SOURCE));
-    assert_true(lws__ntp_verdict_is_answer(LWS__NTP_V_LEAP));
-    assert_true(lws__ntp_verdict_is_answer(LWS__NTP_V_KOD_DENY));
-    assert_string_equal(lws__ntp_verdict_name(LWS__NTP_V_ROOT_DIST),
+    assert_false(lws__ntpc_verdict_is_answer(LWS__NTPC_V_ORIGIN));
+    assert_false(lws__ntpc_verdict_is_answer(LWS__NTPC_V_MODE));
+    assert_false(lws__ntpc_verdict_is_answer(LWS__NTPC_V_SOURCE));
+    assert_true(lws__ntpc_verdict_is_answer(LWS__NTPC_V_LEAP));
+    assert_true(lws__ntpc_verdict_is_answer(LWS__NTPC_V_KOD_DENY));
+    assert_string_equal(lws__ntpc_verdict_name(LWS__NTPC_V_ROOT_DIST),
                         "ROOT_DIST");
-    assert_string_equal(lws__ntp_verdict_name(-1), "?");
-    assert_string_equal(lws__ntp_verdict_name(1000), "?");
+    assert_string_equal(lws__ntpc_verdict_name(-1), "?");
+    assert_string_equal(lws__ntpc_verdict_name(1000), "?");
 }
 
 static void test_ntp_packet_fraction_scaling(void **state)
 {
-    struct lws__ntp_ts ts;
+    struct lws__ntpc_ts ts;
     int64_t piv = FLOOR_S * NS, base;
 
     (void)state;
-    ts.sec = (uint32_t)(FLOOR_S + LWS__NTP_UNIX_DELTA);
+    ts.sec = (uint32_t)(FLOOR_S + LWS__NTPC_UNIX_DELTA);
     ts.frac = 0;
-    base = lws__ntp_ts_to_unix_ns(&ts, piv);
+    base = lws__ntpc_ts_to_unix_ns(&ts, piv);
     assert_int_equal(base, FLOOR_S * NS);
     ts.frac = 0x80000000u;
-    assert_int_equal(lws__ntp_ts_to_unix_ns(&ts, piv) - base, 500000000);
+    assert_int_equal(lws__ntpc_ts_to_unix_ns(&ts, piv) - base, 500000000);
     ts.frac = 0x40000000u;
-    assert_int_equal(lws__ntp_ts_to_unix_ns(&ts, piv) - base, 250000000);
+    assert_int_equal(lws__ntpc_ts_to_unix_ns(&ts, piv) - base, 250000000);
     ts.frac = 0x10000000u;
-    assert_int_equal(lws__ntp_ts_to_unix_ns(&ts, piv) - base, 62500000);
+    assert_int_equal(lws__ntpc_ts_to_unix_ns(&ts, piv) - base, 62500000);
     /* lws treated the fraction as nanoseconds: 0xffffffff would have been
      * 4.29 s; it is 1 s minus 0.23 ns. */
     ts.frac = 0xffffffffu;
-    assert_int_equal(lws__ntp_ts_to_unix_ns(&ts, piv) - base, 1000000000);
+    assert_int_equal(lws__ntpc_ts_to_unix_ns(&ts, piv) - base, 1000000000);
     ts.frac = 4295u; /* ~1 us */
-    assert_int_equal(lws__ntp_ts_to_unix_ns(&ts, piv) - base, 1000);
+    assert_int_equal(lws__ntpc_ts_to_unix_ns(&ts, piv) - base, 1000);
     /* 16.16 short format */
-    assert_int_equal(lws__ntp_short_to_ns(0x00010000u), NS);
-    assert_int_equal(lws__ntp_short_to_ns(0x00008000u), NS / 2);
-    assert_int_equal(lws__ntp_short_to_ns(0), 0);
+    assert_int_equal(lws__ntpc_short_to_ns(0x00010000u), NS);
+    assert_int_equal(lws__ntpc_short_to_ns(0x00008000u), NS / 2);
+    assert_int_equal(lws__ntpc_short_to_ns(0), 0);
 }
 
 static void test_ntp_packet_era_edges(void **state)
 {
-    struct lws__ntp_ts ts;
+    struct lws__ntpc_ts ts;
     /* Era 1 starts at 2036-02-07T06:28:16Z. */
     const int64_t era1 = 2085978496ll;
     int64_t piv2026 = FLOOR_S * NS;
@@ -290,39 +290,39 @@ static void test_ntp_packet_era_edges(void **state)
     (void)state;
     ts.sec = 0xffffffffu;
     ts.frac = 0;
-    assert_int_equal(lws__ntp_ts_to_unix_ns(&ts, piv2026), (era1 - 1) * NS);
+    assert_int_equal(lws__ntpc_ts_to_unix_ns(&ts, piv2026), (era1 - 1) * NS);
     ts.sec = 0;
-    assert_int_equal(lws__ntp_ts_to_unix_ns(&ts, piv2026), era1 * NS);
+    assert_int_equal(lws__ntpc_ts_to_unix_ns(&ts, piv2026), era1 * NS);
     ts.sec = 1000;
-    assert_int_equal(lws__ntp_ts_to_unix_ns(&ts, piv2026), (era1 + 1000) * NS);
+    assert_int_equal(lws__ntpc_ts_to_unix_ns(&ts, piv2026), (era1 + 1000) * NS);
     /* A 1990 pivot still maps seconds 0 to 2036 (within 68 years). */
-    assert_int_equal(lws__ntp_ts_to_unix_ns(&ts, 631152000ll * NS),
+    assert_int_equal(lws__ntpc_ts_to_unix_ns(&ts, 631152000ll * NS),
                      (era1 + 1000) * NS);
     /* With a 1950 pivot, the same seconds are 1900 + 1000 s. */
-    assert_int_equal(lws__ntp_ts_to_unix_ns(&ts, -631152000ll * NS),
-                     (1000 - (int64_t)LWS__NTP_UNIX_DELTA) * NS);
+    assert_int_equal(lws__ntpc_ts_to_unix_ns(&ts, -631152000ll * NS),
+                     (1000 - (int64_t)LWS__NTPC_UNIX_DELTA) * NS);
     /* A 2100 pivot: 2036 + 1000 s still (inside +-68 years). */
-    assert_int_equal(lws__ntp_ts_to_unix_ns(&ts, 4102444800ll * NS),
+    assert_int_equal(lws__ntpc_ts_to_unix_ns(&ts, 4102444800ll * NS),
                      (era1 + 1000) * NS);
 
     /* Round trips across the rollover. */
     for (int64_t t = era1 - 3; t < era1 + 3; t++) {
-        lws__ntp_unix_ns_to_ts(t * NS + 123456789, &ts);
-        assert_int_equal(lws__ntp_ts_to_unix_ns(&ts, piv2026),
+        lws__ntpc_unix_ns_to_ts(t * NS + 123456789, &ts);
+        assert_int_equal(lws__ntpc_ts_to_unix_ns(&ts, piv2026),
                          t * NS + 123456789);
     }
-    lws__ntp_unix_ns_to_ts(0, &ts);
-    assert_int_equal(ts.sec, LWS__NTP_UNIX_DELTA);
+    lws__ntpc_unix_ns_to_ts(0, &ts);
+    assert_int_equal(ts.sec, LWS__NTPC_UNIX_DELTA);
     assert_int_equal(ts.frac, 0);
-    lws__ntp_unix_ns_to_ts(-1, &ts);
-    assert_int_equal(ts.sec, LWS__NTP_UNIX_DELTA - 1);
+    lws__ntpc_unix_ns_to_ts(-1, &ts);
+    assert_int_equal(ts.sec, LWS__NTPC_UNIX_DELTA - 1);
 }
 
 static void test_ntp_packet_offset_delay(void **state)
 {
-    struct lws__ntp_ts ck = {7, 9};
+    struct lws__ntpc_ts ck = {7, 9};
     struct lws__ntpc_sample s;
-    struct lws__ntp_pkt r;
+    struct lws__ntpc_pkt r;
     /* Local clock at send: 2026 + 100 s; the server is 10.5 s ahead;
      * 5 ms each way, 2 ms in the server. */
     int64_t t1 = (FLOOR_S + 100) * NS;
@@ -331,9 +331,10 @@ static void test_ntp_packet_offset_delay(void **state)
 
     (void)state;
     good_reply(&r, &ck, t2, t3);
-    assert_int_equal(lws__ntp_sample(&r, t1 / 1000, 777 * US,
-                                     777 * US + 12 * MS, FLOOR_S * NS, &s),
-                     LWS__NTP_V_OK);
+    assert_int_equal(lws__ntpc_sample_compute(&r, t1 / 1000, 777 * US,
+                                              777 * US + 12 * MS, FLOOR_S * NS,
+                                              &s),
+                     LWS__NTPC_V_OK);
     /* 1 ns of rounding from the 2^-32 fraction at most */
     assert_true(llabs(s.offset_ns - 10500 * 1000000ll) <= 2);
     assert_true(llabs(s.delay_ns - 10 * 1000000ll) <= 2);
@@ -342,24 +343,25 @@ static void test_ntp_packet_offset_delay(void **state)
     assert_int_equal(s.stratum, 2);
 
     /* A device at 1970 against a 2026 server: a huge positive offset. */
-    assert_int_equal(lws__ntp_sample(&r, 5 * US, 0, 12 * MS, FLOOR_S * NS, &s),
-                     LWS__NTP_V_OK);
+    assert_int_equal(
+        lws__ntpc_sample_compute(&r, 5 * US, 0, 12 * MS, FLOOR_S * NS, &s),
+        LWS__NTPC_V_OK);
     assert_true(s.offset_ns > (FLOOR_S + 100) * NS);
 
     /* Server times before the floor are refused. */
-    assert_int_equal(
-        lws__ntp_sample(&r, t1 / 1000, 0, 12 * MS, (FLOOR_S + 200) * NS, &s),
-        LWS__NTP_V_BEFORE_FLOOR);
+    assert_int_equal(lws__ntpc_sample_compute(&r, t1 / 1000, 0, 12 * MS,
+                                              (FLOOR_S + 200) * NS, &s),
+                     LWS__NTPC_V_BEFORE_FLOOR);
     /* T3 before T2 is refused. */
     good_reply(&r, &ck, t3, t2);
     assert_int_equal(
-        lws__ntp_sample(&r, t1 / 1000, 0, 12 * MS, FLOOR_S * NS, &s),
-        LWS__NTP_V_TIME_ORDER);
+        lws__ntpc_sample_compute(&r, t1 / 1000, 0, 12 * MS, FLOOR_S * NS, &s),
+        LWS__NTPC_V_TIME_ORDER);
     /* A negative delay (server slower than the round trip) clamps to 0. */
     good_reply(&r, &ck, t2, t2 + 50 * 1000000ll);
     assert_int_equal(
-        lws__ntp_sample(&r, t1 / 1000, 0, 12 * MS, FLOOR_S * NS, &s),
-        LWS__NTP_V_OK);
+        lws__ntpc_sample_compute(&r, t1 / 1000, 0, 12 * MS, FLOOR_S * NS, &s),
+        LWS__NTPC_V_OK);
     assert_int_equal(s.delay_ns, 0);
 }
 
@@ -394,11 +396,11 @@ static void core_new(struct lws__ntpc_core *c, bool applied)
 static size_t serve(const struct vclock *v, const struct lws__ntpc_act *req,
                     int owd_ms, uint8_t *out)
 {
-    struct lws__ntp_pkt q, r;
+    struct lws__ntpc_pkt q, r;
     int64_t t2;
 
     assert_true(req->flags & LWS__NTPC_ACT_SEND);
-    assert_int_equal(lws__ntp_pkt_parse(&q, req->pkt, req->pkt_len), 0);
+    assert_int_equal(lws__ntpc_pkt_parse(&q, req->pkt, req->pkt_len), 0);
     assert_int_equal(q.mode, 3);
     t2 = (vwall(v) + owd_ms * MS) * 1000 + v->server_ahead_ns;
     good_reply(&r, &q.xmt, t2, t2 + 1000000);
@@ -411,7 +413,7 @@ static int exchange(struct lws__ntpc_core *c, struct vclock *v,
                     const lws_sockaddr46 *from, struct lws__ntpc_act *req,
                     int owd_ms, struct lws__ntpc_act *a)
 {
-    uint8_t buf[LWS__NTP_PKT_LEN];
+    uint8_t buf[LWS__NTPC_PKT_LEN];
     size_t n = serve(v, req, owd_ms, buf);
 
     v->mono += 3 * owd_ms * MS + 1 * MS;
@@ -437,7 +439,8 @@ static void test_ntpc_core_burst_min_delay_wins(void **state)
     for (int i = 0; i < 4; i++) {
         /* The longer the path, the larger the asymmetry error: the
          * minimum-delay sample errs least. */
-        assert_int_equal(exchange(&c, &v, &srv, &a, owd[i], &b), LWS__NTP_V_OK);
+        assert_int_equal(exchange(&c, &v, &srv, &a, owd[i], &b),
+                         LWS__NTPC_V_OK);
         if (i < 3) {
             assert_int_equal(b.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
             a = b;
@@ -462,8 +465,8 @@ static void test_ntpc_core_ignores_strays(void **state)
     lws_sockaddr46 other_ip = sa_v4(0x7f000002, 12345);
     struct lws__ntpc_core c;
     struct lws__ntpc_act a, b;
-    struct lws__ntp_pkt r;
-    uint8_t buf[LWS__NTP_PKT_LEN];
+    struct lws__ntpc_pkt r;
+    uint8_t buf[LWS__NTPC_PKT_LEN];
     size_t n;
 
     (void)state;
@@ -474,29 +477,29 @@ static void test_ntpc_core_ignores_strays(void **state)
     memset(&b, 0, sizeof(b));
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &other_port, buf, n, &b),
-        LWS__NTP_V_SOURCE);
+        LWS__NTPC_V_SOURCE);
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &other_ip, buf, n, &b),
-        LWS__NTP_V_SOURCE);
+        LWS__NTPC_V_SOURCE);
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), NULL, buf, n, &b),
-        LWS__NTP_V_SOURCE);
+        LWS__NTPC_V_SOURCE);
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &srv, buf, 47, &b),
-        LWS__NTP_V_SHORT);
+        LWS__NTPC_V_SHORT);
     /* wrong origin, and a forged DENY with a wrong origin */
-    assert_int_equal(lws__ntp_pkt_parse(&r, buf, n), 0);
+    assert_int_equal(lws__ntpc_pkt_parse(&r, buf, n), 0);
     r.org.sec ^= 1;
     enc(buf, &r);
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &srv, buf, n, &b),
-        LWS__NTP_V_ORIGIN);
+        LWS__NTPC_V_ORIGIN);
     r.stratum = 0;
     r.refid = 0x44454e59;
     enc(buf, &r);
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &srv, buf, n, &b),
-        LWS__NTP_V_ORIGIN);
+        LWS__NTPC_V_ORIGIN);
     assert_int_equal(b.flags, 0);
     assert_int_equal(c.phase, LWS__NTPC_WAIT_RX);
     /* The genuine reply is still accepted, and a replay of it is not. */
@@ -504,11 +507,11 @@ static void test_ntpc_core_ignores_strays(void **state)
     v.mono += 3 * MS;
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &srv, buf, n, &b),
-        LWS__NTP_V_OK);
+        LWS__NTPC_V_OK);
     memset(&a, 0, sizeof(a));
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &srv, buf, n, &a),
-        LWS__NTP_V_ORIGIN);
+        LWS__NTPC_V_ORIGIN);
 }
 
 static void test_ntpc_core_wall_step_does_not_skew(void **state)
@@ -517,7 +520,7 @@ static void test_ntpc_core_wall_step_does_not_skew(void **state)
     lws_sockaddr46 srv = sa_v4(0x7f000001, 123);
     struct lws__ntpc_core c;
     struct lws__ntpc_act a, b;
-    uint8_t buf[LWS__NTP_PKT_LEN];
+    uint8_t buf[LWS__NTPC_PKT_LEN];
     size_t n;
 
     (void)state;
@@ -531,7 +534,7 @@ static void test_ntpc_core_wall_step_does_not_skew(void **state)
     memset(&b, 0, sizeof(b));
     assert_int_equal(lws__ntpc_core_on_rx(&c, v.mono, vwall(&v) + 3600 * US,
                                           &srv, buf, n, &b),
-                     LWS__NTP_V_OK);
+                     LWS__NTPC_V_OK);
     assert_true(llabs(c.best.offset_ns - 250 * 1000000ll) <= 2);
     assert_true(llabs(c.best.delay_ns - 8 * 1000000ll) <= 2);
 }
@@ -621,9 +624,9 @@ static void test_ntpc_core_backoff_timer_without_server(void **state)
 
 static size_t kod(const struct lws__ntpc_act *req, uint32_t code, uint8_t *buf)
 {
-    struct lws__ntp_pkt q, r;
+    struct lws__ntpc_pkt q, r;
 
-    assert_int_equal(lws__ntp_pkt_parse(&q, req->pkt, req->pkt_len), 0);
+    assert_int_equal(lws__ntpc_pkt_parse(&q, req->pkt, req->pkt_len), 0);
     memset(&r, 0, sizeof(r));
     r.vn = 4;
     r.mode = 4;
@@ -639,7 +642,7 @@ static void test_ntpc_core_kod(void **state)
     lws_sockaddr46 s1 = sa_v4(0x7f000001, 123);
     struct lws__ntpc_core c;
     struct lws__ntpc_act a, b;
-    uint8_t buf[LWS__NTP_PKT_LEN];
+    uint8_t buf[LWS__NTPC_PKT_LEN];
     size_t n;
 
     (void)state;
@@ -651,7 +654,7 @@ static void test_ntpc_core_kod(void **state)
     memset(&b, 0, sizeof(b));
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b),
-        LWS__NTP_V_KOD_RATE);
+        LWS__NTPC_V_KOD_RATE);
     assert_int_equal(b.flags, LWS__NTPC_ACT_WAKE);
     assert_int_equal(c.poll_s, 64);
     assert_true(b.wake_at >= v.mono + 64 * US);
@@ -662,12 +665,12 @@ static void test_ntpc_core_kod(void **state)
     assert_true(a.flags & LWS__NTPC_ACT_SEND);
 
     /* RATE after a good sample in the burst: sync with what we have. */
-    assert_int_equal(exchange(&c, &v, &s1, &a, 2, &b), LWS__NTP_V_OK);
+    assert_int_equal(exchange(&c, &v, &s1, &a, 2, &b), LWS__NTPC_V_OK);
     n = kod(&b, 0x52415445, buf);
     memset(&a, 0, sizeof(a));
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &a),
-        LWS__NTP_V_KOD_RATE);
+        LWS__NTPC_V_KOD_RATE);
     assert_true(a.flags & LWS__NTPC_ACT_SYNCED);
     assert_int_equal(c.poll_s, 128);
 
@@ -680,7 +683,7 @@ static void test_ntpc_core_kod(void **state)
         memset(&b, 0, sizeof(b));
         assert_int_equal(
             lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b),
-            i ? LWS__NTP_V_KOD_RSTR : LWS__NTP_V_KOD_DENY);
+            i ? LWS__NTPC_V_KOD_RSTR : LWS__NTPC_V_KOD_DENY);
         assert_int_equal(b.flags, LWS__NTPC_ACT_NEXT_SERVER |
                                       LWS__NTPC_ACT_DROP_SERVER |
                                       LWS__NTPC_ACT_WAKE);
@@ -695,7 +698,7 @@ static void test_ntpc_core_kod(void **state)
     memset(&b, 0, sizeof(b));
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b),
-        LWS__NTP_V_KOD_OTHER);
+        LWS__NTPC_V_KOD_OTHER);
     assert_int_equal(b.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
     n = kod(&b, 0x494e4954, buf);
     memset(&a, 0, sizeof(a));
@@ -709,8 +712,8 @@ static void test_ntpc_core_bad_answers_never_sync(void **state)
     lws_sockaddr46 s1 = sa_v4(0x7f000001, 123);
     struct lws__ntpc_core c;
     struct lws__ntpc_act a, b;
-    struct lws__ntp_pkt r;
-    uint8_t buf[LWS__NTP_PKT_LEN];
+    struct lws__ntpc_pkt r;
+    uint8_t buf[LWS__NTPC_PKT_LEN];
     size_t n;
 
     (void)state;
@@ -721,7 +724,7 @@ static void test_ntpc_core_bad_answers_never_sync(void **state)
      * years before the floor: none is a sample. */
     for (int i = 0; i < 8; i++) {
         n = serve(&v, &a, 1, buf);
-        assert_int_equal(lws__ntp_pkt_parse(&r, buf, n), 0);
+        assert_int_equal(lws__ntpc_pkt_parse(&r, buf, n), 0);
         switch (i % 4) {
         case 0:
             r.li = 3;
@@ -762,7 +765,7 @@ static void sync_once(struct lws__ntpc_core *c, struct vclock *v,
     memset(&b, 0, sizeof(b));
     lws__ntpc_core_on_timer(c, v->mono, vwall(v), &b);
     assert_int_equal(b.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
-    assert_int_equal(exchange(c, v, s, &b, 2, a), LWS__NTP_V_OK);
+    assert_int_equal(exchange(c, v, s, &b, 2, a), LWS__NTPC_V_OK);
     assert_true(a->flags & LWS__NTPC_ACT_SYNCED);
 }
 
@@ -779,7 +782,7 @@ static void test_ntpc_core_poll_adapts(void **state)
     memset(&a, 0, sizeof(a));
     lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &a);
     for (int i = 0; i < 4; i++) {
-        assert_int_equal(exchange(&c, &v, &s1, &a, 2, &b), LWS__NTP_V_OK);
+        assert_int_equal(exchange(&c, &v, &s1, &a, 2, &b), LWS__NTPC_V_OK);
         a = b;
     }
     assert_int_equal(c.poll_s, 32);
@@ -817,7 +820,7 @@ static void test_ntpc_core_not_waiting_and_kick(void **state)
     lws_sockaddr46 s1 = sa_v4(0x7f000001, 123);
     struct lws__ntpc_core c;
     struct lws__ntpc_act a, b;
-    uint8_t buf[LWS__NTP_PKT_LEN];
+    uint8_t buf[LWS__NTPC_PKT_LEN];
     size_t n;
 
     (void)state;
@@ -833,14 +836,14 @@ static void test_ntpc_core_not_waiting_and_kick(void **state)
         memset(&b, 0, sizeof(b));
         assert_int_equal(
             lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b),
-            LWS__NTP_V_OK);
+            LWS__NTPC_V_OK);
         a = b;
     }
     assert_int_equal(c.phase, LWS__NTPC_POLL);
     memset(&b, 0, sizeof(b));
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b),
-        LWS__NTP_V_NOT_WAITING);
+        LWS__NTPC_V_NOT_WAITING);
     /* a kick while polling starts a full burst now */
     lws__ntpc_core_kick(&c, v.mono, vwall(&v), &b);
     assert_int_equal(b.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
@@ -869,14 +872,14 @@ static void test_ntpc_core_burst_interval(void **state)
     assert_int_equal(c.cfg.poll_min_s, 15);
     memset(&a, 0, sizeof(a));
     lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &a);
-    assert_int_equal(exchange(&c, &v, &s1, &a, 1, &b), LWS__NTP_V_OK);
+    assert_int_equal(exchange(&c, &v, &s1, &a, 1, &b), LWS__NTPC_V_OK);
     assert_int_equal(b.flags, LWS__NTPC_ACT_WAKE);
     assert_int_equal(b.wake_at, v.mono + 500 * MS);
     v.mono = b.wake_at;
     memset(&a, 0, sizeof(a));
     lws__ntpc_core_on_timer(&c, v.mono, vwall(&v), &a);
     assert_int_equal(a.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
-    assert_int_equal(exchange(&c, &v, &s1, &a, 1, &b), LWS__NTP_V_OK);
+    assert_int_equal(exchange(&c, &v, &s1, &a, 1, &b), LWS__NTPC_V_OK);
     assert_true(b.flags & LWS__NTPC_ACT_SYNCED);
 }
 

@@ -45,7 +45,7 @@ static struct sock_filter dhcp_code[] = {
     BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),
     BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
     BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LWS__DHCP4_CLIENT_PORT, 0, 1),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LWS__DHCPC_CLIENT_PORT, 0, 1),
     BPF_STMT(BPF_RET | BPF_K, 0xffff),
     BPF_STMT(BPF_RET | BPF_K, 0),
 };
@@ -172,7 +172,7 @@ int lws__dhcpc_udp_open(const char *ifname, uint32_t ip)
         return -errno;
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
-    sin.sin_port = htons(LWS__DHCP4_CLIENT_PORT);
+    sin.sin_port = htons(LWS__DHCPC_CLIENT_PORT);
     sin.sin_addr.s_addr = htonl(ip);
     /* FREEBIND: the lease may be reported only, not on the interface. */
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
@@ -193,7 +193,7 @@ int lws__dhcpc_udp_send(int fd, uint32_t dst, const uint8_t *buf, size_t len)
 
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
-    sin.sin_port = htons(LWS__DHCP4_SERVER_PORT);
+    sin.sin_port = htons(LWS__DHCPC_SERVER_PORT);
     sin.sin_addr.s_addr = htonl(dst);
     if (sendto(fd, buf, len, 0, (struct sockaddr *)&sin, sizeof(sin)) < 0)
         return -errno;

@@ -29,8 +29,8 @@ lws_usec_t lws__wall_usecs(void);
  * 0.5 s away.  0 or a negative errno. */
 int lws__plat_set_clock(lws_usec_t wall_us);
 
-#define LWS__DHCP4_SERVER_PORT 67
-#define LWS__DHCP4_CLIENT_PORT 68
+#define LWS__DHCPC_SERVER_PORT 67
+#define LWS__DHCPC_CLIENT_PORT 68
 
 /* ------------------------------------------------------------------------
  * Packet sockets (packet-sock.c) and rtnetlink (rtnetlink.c), for the

@@ -132,7 +132,7 @@ static uint8_t dhcp4_opt_addrs(const struct opt_regions *rg, uint8_t code,
 /* RFC 3442: classless static routes.  A malformed option is ignored as a
  * whole (§5: "the client MUST ignore" routes it cannot parse). */
 static void dhcp4_opt_routes(const struct opt_regions *rg,
-                             struct lws__dhcp4_msg *m)
+                             struct lws__dhcpc_msg *m)
 {
     uint8_t b[255 * 3];
     int n = dhcp4_opt_get(rg, LWS__OPT_CLASSLESS_ROUTE, b, sizeof(b));
@@ -185,7 +185,7 @@ static void dhcp4_opt_text(const struct opt_regions *rg, uint8_t code,
     out[o] = '\0';
 }
 
-static int dhcp4_parse_header(struct lws__wire *w, struct lws__dhcp4_msg *m)
+static int dhcp4_parse_header(struct lws__wire *w, struct lws__dhcpc_msg *m)
 {
     m->op = lws__wire_u8(w);
     m->htype = lws__wire_u8(w);
@@ -199,7 +199,7 @@ static int dhcp4_parse_header(struct lws__wire *w, struct lws__dhcp4_msg *m)
     m->giaddr = lws__wire_be32(w);
     lws__wire_bytes(w, m->chaddr, sizeof(m->chaddr));
     lws__wire_skip(w, LEN_SNAME + LEN_FILE);
-    if (lws__wire_be32(w) != LWS__DHCP4_COOKIE || w->err) {
+    if (lws__wire_be32(w) != LWS__DHCPC_COOKIE || w->err) {
         lwsl_debug("short message or no magic cookie");
         return -EBADMSG;
     }
@@ -221,7 +221,7 @@ static int dhcp4_regions(const uint8_t *pkt, size_t len, struct opt_regions *rg)
     rg->pkt = pkt;
     rg->pkt_len = len;
     rg->count = 1;
-    rg->r[0].ofs = LWS__DHCP4_FIXED + 4;
+    rg->r[0].ofs = LWS__DHCPC_FIXED + 4;
     rg->r[0].len = len - rg->r[0].ofs;
     if (dhcp4_region_check(pkt, rg->r[0].ofs, rg->r[0].len))
         return -EBADMSG;
@@ -247,7 +247,7 @@ static int dhcp4_regions(const uint8_t *pkt, size_t len, struct opt_regions *rg)
 }
 
 static int dhcp4_parse_scalars(const struct opt_regions *rg,
-                               struct lws__dhcp4_msg *m)
+                               struct lws__dhcpc_msg *m)
 {
     static const struct {
         uint8_t code;
@@ -255,15 +255,15 @@ static int dhcp4_parse_scalars(const struct opt_regions *rg,
         size_t ofs;
     } u32s[] = {
         {LWS__OPT_SUBNET_MASK, LWS__HAVE_MASK,
-         offsetof(struct lws__dhcp4_msg, mask)},
+         offsetof(struct lws__dhcpc_msg, mask)},
         {LWS__OPT_LEASE, LWS__HAVE_LEASE,
-         offsetof(struct lws__dhcp4_msg, lease)},
+         offsetof(struct lws__dhcpc_msg, lease)},
         {LWS__OPT_SERVER_ID, LWS__HAVE_SERVER_ID,
-         offsetof(struct lws__dhcp4_msg, server_id)},
-        {LWS__OPT_T1, LWS__HAVE_T1, offsetof(struct lws__dhcp4_msg, t1)},
-        {LWS__OPT_T2, LWS__HAVE_T2, offsetof(struct lws__dhcp4_msg, t2)},
+         offsetof(struct lws__dhcpc_msg, server_id)},
+        {LWS__OPT_T1, LWS__HAVE_T1, offsetof(struct lws__dhcpc_msg, t1)},
+        {LWS__OPT_T2, LWS__HAVE_T2, offsetof(struct lws__dhcpc_msg, t2)},
         {LWS__OPT_BROADCAST, LWS__HAVE_BROADCAST,
-         offsetof(struct lws__dhcp4_msg, broadcast)},
+         offsetof(struct lws__dhcpc_msg, broadcast)},
     };
     uint8_t b[4];
     int n;
@@ -289,7 +289,7 @@ static int dhcp4_parse_scalars(const struct opt_regions *rg,
     return 0;
 }
 
-int lws__dhcp4_parse(const void *buf, size_t len, struct lws__dhcp4_msg *m)
+int lws__dhcpc_parse(const void *buf, size_t len, struct lws__dhcpc_msg *m)
 {
     struct opt_regions rg;
     struct lws__wire w;
@@ -303,7 +303,7 @@ int lws__dhcp4_parse(const void *buf, size_t len, struct lws__dhcp4_msg *m)
         dhcp4_regions((const uint8_t *)buf, len, &rg))
         return -EBADMSG;
     if (dhcp4_opt_get(&rg, LWS__OPT_MSG_TYPE, &t, 1) != 1 || !t ||
-        t > LWS__DHCP_INFORM) {
+        t > LWS__DHCPC_INFORM) {
         lwsl_debug("missing or bad message type");
         return -EBADMSG;
     }
@@ -347,7 +347,7 @@ static void dhcp4_put_u32(struct lws__wbuf *b, uint8_t code, uint32_t v)
     dhcp4_put_opt(b, code, x, 4);
 }
 
-static void dhcp4_put_header(struct lws__wbuf *b, const struct lws__dhcp4_tx *t)
+static void dhcp4_put_header(struct lws__wbuf *b, const struct lws__dhcpc_tx *t)
 {
     lws__wbuf_u8(b, 1); /* BOOTREQUEST */
     lws__wbuf_u8(b, 1); /* Ethernet */
@@ -360,10 +360,10 @@ static void dhcp4_put_header(struct lws__wbuf *b, const struct lws__dhcp4_tx *t)
     lws__wbuf_zero(b, 12); /* yiaddr, siaddr, giaddr */
     lws__wbuf_bytes(b, t->mac, 6);
     lws__wbuf_zero(b, 10 + LEN_SNAME + LEN_FILE);
-    lws__wbuf_be32(b, LWS__DHCP4_COOKIE);
+    lws__wbuf_be32(b, LWS__DHCPC_COOKIE);
 }
 
-int lws__dhcp4_build(void *buf, size_t len, const struct lws__dhcp4_tx *t)
+int lws__dhcpc_build(void *buf, size_t len, const struct lws__dhcpc_tx *t)
 {
     /* RFC 2132 options we ask for; 121 before 3 does not matter, the
      * server decides, but we always ask for it (RFC 3442 §4). */
@@ -380,7 +380,7 @@ int lws__dhcp4_build(void *buf, size_t len, const struct lws__dhcp4_tx *t)
                                   LWS__OPT_T2,
                                   LWS__OPT_DOMAIN_SEARCH,
                                   LWS__OPT_CLASSLESS_ROUTE};
-    bool full = t->type == LWS__DHCP_DISCOVER || t->type == LWS__DHCP_REQUEST;
+    bool full = t->type == LWS__DHCPC_DISCOVER || t->type == LWS__DHCPC_REQUEST;
     struct lws__wbuf b;
 
     lws__wbuf_init(&b, buf, len);
@@ -393,7 +393,7 @@ int lws__dhcp4_build(void *buf, size_t len, const struct lws__dhcp4_tx *t)
     if (t->server_id)
         dhcp4_put_u32(&b, LWS__OPT_SERVER_ID, t->server_id);
     if (full) {
-        uint8_t ms[2] = {LWS__DHCP4_MAX >> 8, LWS__DHCP4_MAX & 0xff};
+        uint8_t ms[2] = {LWS__DHCPC_MAX >> 8, LWS__DHCPC_MAX & 0xff};
 
         dhcp4_put_opt(&b, LWS__OPT_MAX_SIZE, ms, 2);
         dhcp4_put_opt(&b, LWS__OPT_PRL, prl, sizeof(prl));
@@ -401,7 +401,7 @@ int lws__dhcp4_build(void *buf, size_t len, const struct lws__dhcp4_tx *t)
             dhcp4_put_opt(&b, LWS__OPT_HOSTNAME, t->hostname,
                           strlen(t->hostname));
     }
-    if (t->rapid_commit && t->type == LWS__DHCP_DISCOVER)
+    if (t->rapid_commit && t->type == LWS__DHCPC_DISCOVER)
         dhcp4_put_opt(&b, LWS__OPT_RAPID_COMMIT, NULL, 0);
     if (t->message)
         dhcp4_put_opt(&b, LWS__OPT_MESSAGE, t->message, strlen(t->message));
@@ -439,16 +439,16 @@ static uint16_t udp_csum(const uint8_t *ip, const uint8_t *udp, size_t ulen)
     return csum_fold(csum_add(sum, udp, ulen));
 }
 
-int lws__ip4udp_wrap(uint8_t *buf, size_t len, size_t plen, uint32_t src,
-                     uint32_t dst)
+int lws__dhcpc_ip4udp_wrap(uint8_t *buf, size_t len, size_t plen, uint32_t src,
+                           uint32_t dst)
 {
-    size_t total = LWS__IP4UDP_HDR + plen;
+    size_t total = LWS__DHCPC_IP4UDP_HDR + plen;
     struct lws__wbuf b;
     uint16_t c;
 
     if (total > len || total > 0xffff)
         return -EINVAL;
-    lws__wbuf_init(&b, buf, LWS__IP4UDP_HDR);
+    lws__wbuf_init(&b, buf, LWS__DHCPC_IP4UDP_HDR);
     lws__wbuf_u8(&b, 0x45); /* v4, 20-byte header */
     lws__wbuf_u8(&b, 0x10); /* DSCP: low delay, as other clients do */
     lws__wbuf_be16(&b, (uint16_t)total);
@@ -459,8 +459,8 @@ int lws__ip4udp_wrap(uint8_t *buf, size_t len, size_t plen, uint32_t src,
     lws__wbuf_be16(&b, 0);      /* checksum, below */
     lws__wbuf_be32(&b, src);
     lws__wbuf_be32(&b, dst);
-    lws__wbuf_be16(&b, LWS__DHCP4_CLIENT_PORT);
-    lws__wbuf_be16(&b, LWS__DHCP4_SERVER_PORT);
+    lws__wbuf_be16(&b, LWS__DHCPC_CLIENT_PORT);
+    lws__wbuf_be16(&b, LWS__DHCPC_SERVER_PORT);
     lws__wbuf_be16(&b, (uint16_t)(8 + plen));
     lws__wbuf_be16(&b, 0);
     c = csum_fold(csum_add(0, buf, 20));
@@ -474,8 +474,9 @@ int lws__ip4udp_wrap(uint8_t *buf, size_t len, size_t plen, uint32_t src,
     return (int)total;
 }
 
-int lws__ip4udp_unwrap(const uint8_t *pkt, size_t len, bool check_udp,
-                       size_t *payload_ofs, size_t *payload_len, uint32_t *src)
+int lws__dhcpc_ip4udp_unwrap(const uint8_t *pkt, size_t len, bool check_udp,
+                             size_t *payload_ofs, size_t *payload_len,
+                             uint32_t *src)
 {
     struct lws__wire w;
     uint8_t vihl;
@@ -501,7 +502,7 @@ int lws__ip4udp_unwrap(const uint8_t *pkt, size_t len, bool check_udp,
     lws__wire_skip(&w, 2);
     dport = lws__wire_be16(&w);
     ulen = lws__wire_be16(&w);
-    if (w.err || dport != LWS__DHCP4_CLIENT_PORT || ulen < 8 ||
+    if (w.err || dport != LWS__DHCPC_CLIENT_PORT || ulen < 8 ||
         ulen > tot - ihl)
         return -EBADMSG;
     /* A zero UDP checksum means "none" (RFC 768). */
@@ -513,7 +514,8 @@ int lws__ip4udp_unwrap(const uint8_t *pkt, size_t len, bool check_udp,
     return 0;
 }
 
-int lws__arp_build(uint8_t *buf, size_t len, const struct lws__arp *a)
+int lws__dhcpc_arp_build(uint8_t *buf, size_t len,
+                         const struct lws__dhcpc_arp *a)
 {
     struct lws__wbuf b;
 
@@ -530,7 +532,8 @@ int lws__arp_build(uint8_t *buf, size_t len, const struct lws__arp *a)
     return b.err ? -ENOSPC : (int)b.pos;
 }
 
-int lws__arp_parse(const uint8_t *buf, size_t len, struct lws__arp *a)
+int lws__dhcpc_arp_parse(const uint8_t *buf, size_t len,
+                         struct lws__dhcpc_arp *a)
 {
     struct lws__wire w;
 
@@ -546,7 +549,7 @@ int lws__arp_parse(const uint8_t *buf, size_t len, struct lws__arp *a)
     return w.err ? -EBADMSG : 0;
 }
 
-int lws__dhcp4_mask_to_prefix(uint32_t mask)
+int lws__dhcpc_mask_to_prefix(uint32_t mask)
 {
     int n = 0;
 

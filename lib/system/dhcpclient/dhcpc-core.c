@@ -109,7 +109,7 @@ static uint16_t secs_since(lws_usec_t start, lws_usec_t now)
 }
 
 static void send_msg(struct lws__dhcpc_core *c, lws_usec_t now,
-                     struct lws__dhcp4_tx *t, struct lws__dhcpc_out *o,
+                     struct lws__dhcpc_tx *t, struct lws__dhcpc_out *o,
                      int mode, uint32_t src, uint32_t dst)
 {
     int n;
@@ -120,7 +120,7 @@ static void send_msg(struct lws__dhcpc_core *c, lws_usec_t now,
     t->client_id = c->client_id_len ? c->client_id : NULL;
     t->client_id_len = c->client_id_len;
     t->hostname = c->cfg->hostname[0] ? c->cfg->hostname : NULL;
-    n = lws__dhcp4_build(o->tx_buf, sizeof(o->tx_buf), t);
+    n = lws__dhcpc_build(o->tx_buf, sizeof(o->tx_buf), t);
     if (n < 0) {
         lwsl_err("cannot build message type %u", t->type);
         return;
@@ -135,7 +135,7 @@ static void send_msg(struct lws__dhcpc_core *c, lws_usec_t now,
 static void send_discover(struct lws__dhcpc_core *c, lws_usec_t now,
                           struct lws__dhcpc_out *o)
 {
-    struct lws__dhcp4_tx t = {.type = LWS__DHCP_DISCOVER};
+    struct lws__dhcpc_tx t = {.type = LWS__DHCPC_DISCOVER};
 
     t.rapid_commit = c->cfg->rapid_commit;
     t.req_ip = c->reboot_ip; /* RFC 2131 §4.4.1: MAY suggest an address */
@@ -159,7 +159,7 @@ static void start_init(struct lws__dhcpc_core *c, lws_usec_t now,
 static void send_request(struct lws__dhcpc_core *c, lws_usec_t now,
                          struct lws__dhcpc_out *o)
 {
-    struct lws__dhcp4_tx t = {.type = LWS__DHCP_REQUEST};
+    struct lws__dhcpc_tx t = {.type = LWS__DHCPC_REQUEST};
 
     switch (c->state) {
     case LWS_DHCPC_STATE_REQUESTING: /* RFC 2131 §4.3.2 table 5 */
@@ -199,7 +199,7 @@ static lws_usec_t renew_next(const struct lws__dhcpc_core *c, lws_usec_t now,
 static void send_renew(struct lws__dhcpc_core *c, lws_usec_t now,
                        struct lws__dhcpc_out *o)
 {
-    struct lws__dhcp4_tx t = {.type = LWS__DHCP_REQUEST};
+    struct lws__dhcpc_tx t = {.type = LWS__DHCPC_REQUEST};
     bool renewing = c->state == LWS_DHCPC_STATE_RENEWING;
 
     /* RFC 2131 §4.3.2: ciaddr set, no 50/54; unicast to the server while
@@ -308,7 +308,7 @@ static uint32_t classful_mask(uint32_t ip)
 /* RFC 2131 §4.4.5: defaults 0.5 and 0.875 of the lease; inconsistent
  * server values are replaced by the defaults. */
 static void lease_timers(struct lws__dhcpc_lease *l,
-                         const struct lws__dhcp4_msg *m)
+                         const struct lws__dhcpc_msg *m)
 {
     uint64_t lm = (uint64_t)l->lease * 1000, t1, t2;
 
@@ -365,7 +365,7 @@ static uint8_t lease_servers(uint32_t *out, const uint32_t *in, uint8_t n,
  * as clouds hand out).  0 in option 121 means "on link". */
 static bool lease_gw_ok(const struct lws__dhcpc_lease *l, uint32_t gw)
 {
-    int p = lws__dhcp4_mask_to_prefix(l->mask);
+    int p = lws__dhcpc_mask_to_prefix(l->mask);
 
     if (!lease_unicast(gw) || gw == l->ip)
         return false;
@@ -385,14 +385,14 @@ static void lease_route_add(struct lws__dhcpc_lease *l,
                   r->gw >> 24, (r->gw >> 16) & 0xff, (r->gw >> 8) & 0xff,
                   r->gw & 0xff, l->ip >> 24, (l->ip >> 16) & 0xff,
                   (l->ip >> 8) & 0xff, l->ip & 0xff,
-                  lws__dhcp4_mask_to_prefix(l->mask), r->dest, r->prefix);
+                  lws__dhcpc_mask_to_prefix(l->mask), r->dest, r->prefix);
         return;
     }
     l->routes[l->route_count++] = *r;
 }
 
 static void lease_routes(struct lws__dhcpc_lease *l,
-                         const struct lws__dhcp4_msg *m)
+                         const struct lws__dhcpc_msg *m)
 {
     if (m->have & LWS__HAVE_ROUTES121) {
         /* RFC 3442 §1: with 121, the client MUST ignore option 3. */
@@ -430,22 +430,22 @@ static uint16_t lease_mtu(uint16_t mtu, bool ipv6)
 /* Option 28 (RFC 2132 §5.3): the broadcast address of our subnet or
  * nothing; anything else is replaced by the computed one. */
 static uint32_t lease_broadcast(const struct lws__dhcpc_lease *l,
-                                const struct lws__dhcp4_msg *m)
+                                const struct lws__dhcpc_msg *m)
 {
     /* RFC 3021 §2.3: a /31 (and a /32) has no broadcast address. */
     uint32_t bc =
-        lws__dhcp4_mask_to_prefix(l->mask) >= 31 ? 0 : l->ip | ~l->mask;
+        lws__dhcpc_mask_to_prefix(l->mask) >= 31 ? 0 : l->ip | ~l->mask;
 
     if ((m->have & LWS__HAVE_BROADCAST) && m->broadcast != bc)
         lwsl_warn("broadcast address %08x is not that of %08x/%d: %08x used",
-                  m->broadcast, l->ip, lws__dhcp4_mask_to_prefix(l->mask), bc);
+                  m->broadcast, l->ip, lws__dhcpc_mask_to_prefix(l->mask), bc);
     return bc;
 }
 
 /* Checks a server's OFFER or ACK and turns it into a lease.
  * @return 0, or -EINVAL (logged). */
 static int lease_from_msg(struct lws__dhcpc_lease *l,
-                          const struct lws__dhcp4_msg *m, bool ipv6)
+                          const struct lws__dhcpc_msg *m, bool ipv6)
 {
     memset(l, 0, sizeof(*l));
     if (!usable_ip(m->yiaddr) || m->yiaddr == 0xffffffffu) {
@@ -462,8 +462,8 @@ static int lease_from_msg(struct lws__dhcpc_lease *l,
     l->mask = m->have & LWS__HAVE_MASK ? m->mask : classful_mask(l->ip);
     /* RFC 3021: a /31 has no network or broadcast address; a /32 is the
      * address alone.  Otherwise those two are never ours. */
-    if (lws__dhcp4_mask_to_prefix(l->mask) < 1 ||
-        (lws__dhcp4_mask_to_prefix(l->mask) < 31 &&
+    if (lws__dhcpc_mask_to_prefix(l->mask) < 1 ||
+        (lws__dhcpc_mask_to_prefix(l->mask) < 31 &&
          ((l->ip & ~l->mask) == 0 || (l->ip | l->mask) == 0xffffffffu))) {
         lwsl_warn("address %08x unusable with mask %08x", l->ip, l->mask);
         return -EINVAL;
@@ -477,7 +477,7 @@ static int lease_from_msg(struct lws__dhcpc_lease *l,
     l->ntp_count = lease_servers(l->ntp, m->ntp, m->ntp_count, "NTP");
     lease_routes(l, m);
     memcpy(l->domain, m->domain, sizeof(l->domain));
-    l->rapid = (m->have & LWS__HAVE_RAPID) && m->type == LWS__DHCP_ACK;
+    l->rapid = (m->have & LWS__HAVE_RAPID) && m->type == LWS__DHCPC_ACK;
     return 0;
 }
 
@@ -533,16 +533,17 @@ static void commit(struct lws__dhcpc_core *c, lws_usec_t now,
     c->wake = l->lease == INFINITE_LEASE ? 0 : lease_at(c, l->t1_ms);
     lwsl_info("bound %u.%u.%u.%u/%d lease %us from %08x", l->ip >> 24,
               (l->ip >> 16) & 255, (l->ip >> 8) & 255, l->ip & 255,
-              lws__dhcp4_mask_to_prefix(l->mask), l->lease, l->server);
+              lws__dhcpc_mask_to_prefix(l->mask), l->lease, l->server);
 }
 
 static void send_arp(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o,
                      uint32_t spa, uint32_t tpa)
 {
-    struct lws__arp a = {.op = 1, .spa = spa, .tpa = tpa};
+    struct lws__dhcpc_arp a = {.op = 1, .spa = spa, .tpa = tpa};
 
     memcpy(a.sha, c->mac, 6);
-    o->arp = lws__arp_build(o->arp_buf, sizeof(o->arp_buf), &a) == LWS__ARP_LEN;
+    o->arp = lws__dhcpc_arp_build(o->arp_buf, sizeof(o->arp_buf), &a) ==
+             LWS__DHCPC_ARP_LEN;
 }
 
 static void got_ack(struct lws__dhcpc_core *c, lws_usec_t now,
@@ -570,7 +571,7 @@ static void got_ack(struct lws__dhcpc_core *c, lws_usec_t now,
 }
 
 static void got_nak(struct lws__dhcpc_core *c, lws_usec_t now,
-                    const struct lws__dhcp4_msg *m, struct lws__dhcpc_out *o)
+                    const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
 {
     lws_usec_t delay = 0;
 
@@ -606,7 +607,7 @@ static bool nak_from_our_server(const struct lws__dhcpc_core *c,
 }
 
 static int rx_check(const struct lws__dhcpc_core *c,
-                    const struct lws__dhcp4_msg *m)
+                    const struct lws__dhcpc_msg *m)
 {
     if (m->xid != c->xid || memcmp(m->chaddr, c->mac, 6)) {
         lwsl_debug("reply not for us (xid %08x, ours %08x)", m->xid, c->xid);
@@ -621,7 +622,7 @@ static int rx_check(const struct lws__dhcpc_core *c,
 }
 
 static void rx_offer(struct lws__dhcpc_core *c, lws_usec_t now,
-                     const struct lws__dhcp4_msg *m, struct lws__dhcpc_out *o)
+                     const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
 {
     struct lws__dhcpc_lease l;
 
@@ -634,7 +635,7 @@ static void rx_offer(struct lws__dhcpc_core *c, lws_usec_t now,
 }
 
 static void rx_ack(struct lws__dhcpc_core *c, lws_usec_t now,
-                   const struct lws__dhcp4_msg *m, struct lws__dhcpc_out *o)
+                   const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
 {
     struct lws__dhcpc_lease l;
 
@@ -659,21 +660,21 @@ void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
                         const uint8_t *buf, size_t len,
                         struct lws__dhcpc_out *o)
 {
-    struct lws__dhcp4_msg m;
+    struct lws__dhcpc_msg m;
 
     out_reset(o);
-    if (lws__dhcp4_parse(buf, len, &m)) {
+    if (lws__dhcpc_parse(buf, len, &m)) {
         lwsl_info("malformed DHCP message (%zu bytes) dropped", len);
         goto done;
     }
     if (rx_check(c, &m))
         goto done;
     switch (m.type) {
-    case LWS__DHCP_OFFER:
+    case LWS__DHCPC_OFFER:
         if (c->state == LWS_DHCPC_STATE_SELECTING)
             rx_offer(c, now, &m, o);
         break;
-    case LWS__DHCP_ACK:
+    case LWS__DHCPC_ACK:
         if (c->state == LWS_DHCPC_STATE_SELECTING ||
             c->state == LWS_DHCPC_STATE_REQUESTING ||
             c->state == LWS_DHCPC_STATE_INIT_REBOOT ||
@@ -681,7 +682,7 @@ void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
             c->state == LWS_DHCPC_STATE_REBINDING)
             rx_ack(c, now, &m, o);
         break;
-    case LWS__DHCP_NAK:
+    case LWS__DHCPC_NAK:
         if (nak_from_our_server(c, m.server_id))
             got_nak(c, now, &m, o);
         else
@@ -698,7 +699,7 @@ done:
 static void decline(struct lws__dhcpc_core *c, lws_usec_t now,
                     struct lws__dhcpc_out *o)
 {
-    struct lws__dhcp4_tx t = {.type = LWS__DHCP_DECLINE};
+    struct lws__dhcpc_tx t = {.type = LWS__DHCPC_DECLINE};
 
     /* RFC 2131 §4.4.1: DECLINE carries 50 and 54, then wait >= 10 s. */
     t.req_ip = c->offer.ip;
@@ -716,12 +717,12 @@ void lws__dhcpc_core_arp(struct lws__dhcpc_core *c, lws_usec_t now,
                          const uint8_t *buf, size_t len,
                          struct lws__dhcpc_out *o)
 {
-    struct lws__arp a;
+    struct lws__dhcpc_arp a;
     uint32_t ip = c->offer.ip;
 
     out_reset(o);
-    if (c->state != LWS_DHCPC_STATE_CHECKING || lws__arp_parse(buf, len, &a) ||
-        !memcmp(a.sha, c->mac, 6))
+    if (c->state != LWS_DHCPC_STATE_CHECKING ||
+        lws__dhcpc_arp_parse(buf, len, &a) || !memcmp(a.sha, c->mac, 6))
         goto done;
     /* RFC 5227 §2.1.1: a conflict is any ARP from another host whose
      * sender address is ours, or a probe (sender 0) for our target. */
@@ -878,7 +879,7 @@ void lws__dhcpc_core_stop(struct lws__dhcpc_core *c, lws_usec_t now,
 {
     out_reset(o);
     if (c->have_lease && release) {
-        struct lws__dhcp4_tx t = {.type = LWS__DHCP_RELEASE};
+        struct lws__dhcpc_tx t = {.type = LWS__DHCPC_RELEASE};
 
         /* RFC 2131 §4.4.6: unicast to the server, ciaddr and 54 set. */
         new_exchange(c, now);
@@ -954,7 +955,7 @@ void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
     is->nums[LWSDH_REBINDING_SECS] = is->t2_secs = l->t2;
     is->nums[LWSDH_RENEWAL_SECS] = is->t1_secs = l->t1;
     is->ipv4 = l->ip;
-    p = lws__dhcp4_mask_to_prefix(l->mask);
+    p = lws__dhcpc_mask_to_prefix(l->mask);
     is->prefix_len = (uint8_t)(p < 0 ? 0 : p);
     is->server = l->server;
     is->mtu = l->mtu;

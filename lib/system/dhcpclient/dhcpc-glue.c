@@ -6,7 +6,7 @@
  * sockets receive, the rtnetlink link monitor, the hold of the
  * IFACE_COLDPLUG and DHCP system states, user callbacks (which may destroy
  * the context) and the public API.  The sockets, sending, applying and
- * persistence are in dhcpclient-io.c.
+ * persistence are in dhcpc-io.c.
  */
 #define LWS_LOGMOD "dhcpc"
 #include "private-dhcpc.h"
@@ -394,8 +394,8 @@ static void dhcpc_if_rx(struct lws__dhcpc_if *ifc, struct lws *wsi)
         } else {
             plen = (size_t)n;
             if (wsi == ifc->wsi_raw &&
-                lws__ip4udp_unwrap(buf, (size_t)n, csum_ok, &ofs, &plen,
-                                   &src)) {
+                lws__dhcpc_ip4udp_unwrap(buf, (size_t)n, csum_ok, &ofs, &plen,
+                                         &src)) {
                 lwsl_debug("%s: bad IPv4/UDP frame dropped", ifc->ifname);
                 continue;
             }

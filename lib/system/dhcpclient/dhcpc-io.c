@@ -163,11 +163,12 @@ void lws__dhcpc_socks(struct lws__dhcpc_if *ifc, unsigned int want)
 static int dhcpc_send_raw(struct lws__dhcpc_if *ifc,
                           const struct lws__dhcpc_out *o)
 {
-    uint8_t pkt[LWS__IP4UDP_HDR + LWS__DHCP4_MAX];
+    uint8_t pkt[LWS__DHCPC_IP4UDP_HDR + LWS__DHCPC_MAX];
     int n, fd, r;
 
-    memcpy(pkt + LWS__IP4UDP_HDR, o->tx_buf, o->tx_len);
-    n = lws__ip4udp_wrap(pkt, sizeof(pkt), o->tx_len, o->tx_src, o->tx_dst);
+    memcpy(pkt + LWS__DHCPC_IP4UDP_HDR, o->tx_buf, o->tx_len);
+    n = lws__dhcpc_ip4udp_wrap(pkt, sizeof(pkt), o->tx_len, o->tx_src,
+                               o->tx_dst);
     if (n < 0)
         return n;
     fd = ifc->wsi_raw ? lws_get_socket_fd(ifc->wsi_raw)

@@ -18,24 +18,24 @@
 
 /* RFC 2131 §4.1 ports (the platform's filters use the same two, defined
  * again in private-plat.h, which the codec cannot include). */
-#define LWS__DHCP4_SERVER_PORT 67
-#define LWS__DHCP4_CLIENT_PORT 68
+#define LWS__DHCPC_SERVER_PORT 67
+#define LWS__DHCPC_CLIENT_PORT 68
 
-#define LWS__DHCP4_FIXED  236 /* BOOTP header up to the options */
-#define LWS__DHCP4_COOKIE 0x63825363u
-#define LWS__DHCP4_MAX    1500 /* largest message we build or accept */
-#define LWS__IP4UDP_HDR   28   /* IPv4 (no options) + UDP header */
+#define LWS__DHCPC_FIXED      236 /* BOOTP header up to the options */
+#define LWS__DHCPC_COOKIE     0x63825363u
+#define LWS__DHCPC_MAX        1500 /* largest message we build or accept */
+#define LWS__DHCPC_IP4UDP_HDR 28   /* IPv4 (no options) + UDP header */
 
 /* RFC 2132 §9.6 message types */
 enum {
-    LWS__DHCP_DISCOVER = 1,
-    LWS__DHCP_OFFER = 2,
-    LWS__DHCP_REQUEST = 3,
-    LWS__DHCP_DECLINE = 4,
-    LWS__DHCP_ACK = 5,
-    LWS__DHCP_NAK = 6,
-    LWS__DHCP_RELEASE = 7,
-    LWS__DHCP_INFORM = 8
+    LWS__DHCPC_DISCOVER = 1,
+    LWS__DHCPC_OFFER = 2,
+    LWS__DHCPC_REQUEST = 3,
+    LWS__DHCPC_DECLINE = 4,
+    LWS__DHCPC_ACK = 5,
+    LWS__DHCPC_NAK = 6,
+    LWS__DHCPC_RELEASE = 7,
+    LWS__DHCPC_INFORM = 8
 };
 
 /* Options we send, parse or request */
@@ -66,7 +66,7 @@ enum {
     LWS__OPT_END = 255
 };
 
-/* Which options a parsed message carried (lws__dhcp4_msg.have). */
+/* Which options a parsed message carried (lws__dhcpc_msg.have). */
 #define LWS__HAVE_MASK      (1u << 0)
 #define LWS__HAVE_LEASE     (1u << 1)
 #define LWS__HAVE_SERVER_ID (1u << 2)
@@ -78,7 +78,7 @@ enum {
 #define LWS__HAVE_ROUTES121 (1u << 8)
 
 /* A parsed server message.  Every value in host byte order. */
-struct lws__dhcp4_msg {
+struct lws__dhcpc_msg {
     uint8_t op, htype, hlen;
     uint8_t type; /* option 53 */
     uint32_t xid;
@@ -98,8 +98,8 @@ struct lws__dhcp4_msg {
 };
 
 /* What to put in a client message. */
-struct lws__dhcp4_tx {
-    uint8_t type; /* LWS__DHCP_* */
+struct lws__dhcpc_tx {
+    uint8_t type; /* LWS__DHCPC_* */
     uint32_t xid;
     uint16_t secs;
     uint32_t ciaddr;    /* host order; 0 unless RENEWING/REBINDING/RELEASE */
@@ -114,38 +114,39 @@ struct lws__dhcp4_tx {
 };
 
 /* Parses a BOOTREPLY.  @return 0, or -EBADMSG (reason logged at DEBUG). */
-int lws__dhcp4_parse(const void *buf, size_t len,
-                     struct lws__dhcp4_msg *m) LWS__MUST_CHECK;
+int lws__dhcpc_parse(const void *buf, size_t len,
+                     struct lws__dhcpc_msg *m) LWS__MUST_CHECK;
 /* Builds a client message into @buf.  @return its length, or -ENOSPC. */
-int lws__dhcp4_build(void *buf, size_t len,
-                     const struct lws__dhcp4_tx *t) LWS__MUST_CHECK;
+int lws__dhcpc_build(void *buf, size_t len,
+                     const struct lws__dhcpc_tx *t) LWS__MUST_CHECK;
 
-/* Wraps @plen payload bytes already at @buf + LWS__IP4UDP_HDR in an IPv4 +
- * UDP header (68 -> 67) with both checksums.  Host-order addresses.
+/* Wraps @plen payload bytes already at @buf + LWS__DHCPC_IP4UDP_HDR in an IPv4
+ * + UDP header (68 -> 67) with both checksums.  Host-order addresses.
  * @return total length, or -EINVAL. */
-int lws__ip4udp_wrap(uint8_t *buf, size_t len, size_t plen, uint32_t src,
-                     uint32_t dst) LWS__MUST_CHECK;
+int lws__dhcpc_ip4udp_wrap(uint8_t *buf, size_t len, size_t plen, uint32_t src,
+                           uint32_t dst) LWS__MUST_CHECK;
 /* Checks an IPv4 datagram (header, lengths, checksums, UDP to port 68, not
  * fragmented) and finds its UDP payload.  @udp_csum false skips the UDP
  * checksum (the kernel says it was never computed: offload on a local
  * link).  @return 0 or -EBADMSG. */
-int lws__ip4udp_unwrap(const uint8_t *pkt, size_t len, bool udp_csum,
-                       size_t *payload_ofs, size_t *payload_len,
-                       uint32_t *src) LWS__MUST_CHECK;
+int lws__dhcpc_ip4udp_unwrap(const uint8_t *pkt, size_t len, bool udp_csum,
+                             size_t *payload_ofs, size_t *payload_len,
+                             uint32_t *src) LWS__MUST_CHECK;
 
 /* ARP over Ethernet (RFC 826), for RFC 5227 probes and conflict checks. */
-#define LWS__ARP_LEN 28
-struct lws__arp {
+#define LWS__DHCPC_ARP_LEN 28
+struct lws__dhcpc_arp {
     uint16_t op;            /* 1 request, 2 reply */
     uint8_t sha[6], tha[6]; /* sender / target hardware address */
     uint32_t spa, tpa;      /* sender / target IPv4 address, host order */
 };
-int lws__arp_build(uint8_t *buf, size_t len, const struct lws__arp *a);
-int lws__arp_parse(const uint8_t *buf, size_t len,
-                   struct lws__arp *a) LWS__MUST_CHECK;
+int lws__dhcpc_arp_build(uint8_t *buf, size_t len,
+                         const struct lws__dhcpc_arp *a);
+int lws__dhcpc_arp_parse(const uint8_t *buf, size_t len,
+                         struct lws__dhcpc_arp *a) LWS__MUST_CHECK;
 
 /* Mask <-> prefix; -1 for a non-contiguous mask. */
-int lws__dhcp4_mask_to_prefix(uint32_t mask);
+int lws__dhcpc_mask_to_prefix(uint32_t mask);
 
 /* ------------------------------------------------------------------------
  * Core (dhcpc-core.c): sans-I/O RFC 2131 machine for one interface.
@@ -202,9 +203,9 @@ struct lws__dhcpc_out {
     int tx;                  /* LWS__DHCPC_TX_* */
     uint32_t tx_src, tx_dst; /* host order */
     size_t tx_len;
-    uint8_t tx_buf[LWS__DHCP4_MAX]; /* the DHCP message (no IP/UDP) */
+    uint8_t tx_buf[LWS__DHCPC_MAX]; /* the DHCP message (no IP/UDP) */
     bool arp;                       /* send arp_buf on the ARP socket */
-    uint8_t arp_buf[LWS__ARP_LEN];
+    uint8_t arp_buf[LWS__DHCPC_ARP_LEN];
     int event;          /* lws_dhcpc_event_t, or -1 */
     lws_usec_t wake;    /* absolute time of the next on_timer, 0 = none */
     unsigned int socks; /* LWS__DHCPC_SOCK_* wanted now */

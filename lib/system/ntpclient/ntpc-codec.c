@@ -18,25 +18,25 @@
 #define KOD_DENY 0x44454e59u /* "DENY" */
 #define KOD_RSTR 0x52535452u /* "RSTR" */
 
-#define LWS__NTP_V_NAME(n) #n,
+#define LWS__NTPC_V_NAME(n) #n,
 static const char *const verdict_names[] = {
-    LWS__NTP_VERDICT_LIST(LWS__NTP_V_NAME)};
-#undef LWS__NTP_V_NAME
+    LWS__NTPC_VERDICT_LIST(LWS__NTPC_V_NAME)};
+#undef LWS__NTPC_V_NAME
 
-const char *lws__ntp_verdict_name(int v)
+const char *lws__ntpc_verdict_name(int v)
 {
     if (v < 0 || (size_t)v >= sizeof(verdict_names) / sizeof(verdict_names[0]))
         return "?";
     return verdict_names[v];
 }
 
-static void read_ts(struct lws__wire *w, struct lws__ntp_ts *ts)
+static void read_ts(struct lws__wire *w, struct lws__ntpc_ts *ts)
 {
     ts->sec = lws__wire_be32(w);
     ts->frac = lws__wire_be32(w);
 }
 
-int lws__ntp_pkt_parse(struct lws__ntp_pkt *p, const uint8_t *buf, size_t len)
+int lws__ntpc_pkt_parse(struct lws__ntpc_pkt *p, const uint8_t *buf, size_t len)
 {
     struct lws__wire w;
     uint8_t b0;
@@ -44,9 +44,9 @@ int lws__ntp_pkt_parse(struct lws__ntp_pkt *p, const uint8_t *buf, size_t len)
     memset(p, 0, sizeof(*p));
     /* RFC 5905 §7.3: the header is 48 bytes; extension fields and a MAC
      * may follow, we ignore them. */
-    if (!buf || len < LWS__NTP_PKT_LEN)
+    if (!buf || len < LWS__NTPC_PKT_LEN)
         return -EMSGSIZE;
-    lws__wire_init(&w, buf, LWS__NTP_PKT_LEN);
+    lws__wire_init(&w, buf, LWS__NTPC_PKT_LEN);
     b0 = lws__wire_u8(&w);
     p->li = (uint8_t)(b0 >> 6);
     p->vn = (uint8_t)((b0 >> 3) & 7);
@@ -65,13 +65,13 @@ int lws__ntp_pkt_parse(struct lws__ntp_pkt *p, const uint8_t *buf, size_t len)
     return w.err ? -EMSGSIZE : 0;
 }
 
-static void write_ts(struct lws__wbuf *b, const struct lws__ntp_ts *ts)
+static void write_ts(struct lws__wbuf *b, const struct lws__ntpc_ts *ts)
 {
     lws__wbuf_be32(b, ts->sec);
     lws__wbuf_be32(b, ts->frac);
 }
 
-int lws__ntp_pkt_write(uint8_t *buf, size_t len, const struct lws__ntp_pkt *p)
+int lws__ntpc_pkt_write(uint8_t *buf, size_t len, const struct lws__ntpc_pkt *p)
 {
     struct lws__wbuf b;
 
@@ -92,10 +92,10 @@ int lws__ntp_pkt_write(uint8_t *buf, size_t len, const struct lws__ntp_pkt *p)
     return b.err ? -ENOSPC : (int)b.pos;
 }
 
-int lws__ntp_pkt_write_request(uint8_t *buf, size_t len,
-                               const struct lws__ntp_ts *xmt)
+int lws__ntpc_pkt_write_request(uint8_t *buf, size_t len,
+                                const struct lws__ntpc_ts *xmt)
 {
-    struct lws__ntp_pkt p;
+    struct lws__ntpc_pkt p;
 
     /* RFC 4330 §5: a client request may leave every field zero except the
      * first byte and the transmit timestamp, which the server copies into
@@ -103,80 +103,80 @@ int lws__ntp_pkt_write_request(uint8_t *buf, size_t len,
      * clock (which may be wrong and need not leak). */
     memset(&p, 0, sizeof(p));
     p.vn = 4;
-    p.mode = LWS__NTP_MODE_CLIENT;
+    p.mode = LWS__NTPC_MODE_CLIENT;
     p.xmt = *xmt;
 
-    return lws__ntp_pkt_write(buf, len, &p);
+    return lws__ntpc_pkt_write(buf, len, &p);
 }
 
-int64_t lws__ntp_short_to_ns(uint32_t s)
+int64_t lws__ntpc_short_to_ns(uint32_t s)
 {
     /* 16.16 fixed point: scale by 10^9 before dropping the 16 fraction
      * bits (fits: s < 2^32, 10^9 < 2^30). */
     return (int64_t)(((uint64_t)s * (uint64_t)NS_PER_SEC) >> 16);
 }
 
-static int check_kod(const struct lws__ntp_pkt *p)
+static int check_kod(const struct lws__ntpc_pkt *p)
 {
     /* RFC 4330 §8 / RFC 5905 §7.4: stratum 0 is a kiss-o'-death. */
     switch (p->refid) {
     case KOD_RATE:
-        return LWS__NTP_V_KOD_RATE;
+        return LWS__NTPC_V_KOD_RATE;
     case KOD_DENY:
-        return LWS__NTP_V_KOD_DENY;
+        return LWS__NTPC_V_KOD_DENY;
     case KOD_RSTR:
-        return LWS__NTP_V_KOD_RSTR;
+        return LWS__NTPC_V_KOD_RSTR;
     default:
-        return LWS__NTP_V_KOD_OTHER;
+        return LWS__NTPC_V_KOD_OTHER;
     }
 }
 
-int lws__ntp_pkt_check(const struct lws__ntp_pkt *p,
-                       const struct lws__ntp_ts *cookie,
-                       int64_t root_dist_max_us)
+int lws__ntpc_pkt_check(const struct lws__ntpc_pkt *p,
+                        const struct lws__ntpc_ts *cookie,
+                        int64_t root_dist_max_us)
 {
     int64_t rd;
 
     /* RFC 4330 §5: a reply is mode 4 (server). */
-    if (p->mode != LWS__NTP_MODE_SERVER)
-        return LWS__NTP_V_MODE;
+    if (p->mode != LWS__NTPC_MODE_SERVER)
+        return LWS__NTPC_V_MODE;
     /* RFC 5905 §8: the origin must echo our transmit timestamp, else the
      * datagram is bogus or a replay.  Checked before anything that could
      * make us act on a forged kiss-o'-death. */
     if (p->org.sec != cookie->sec || p->org.frac != cookie->frac)
-        return LWS__NTP_V_ORIGIN;
+        return LWS__NTPC_V_ORIGIN;
     if (p->vn != 3 && p->vn != 4)
-        return LWS__NTP_V_VERSION;
+        return LWS__NTPC_V_VERSION;
     if (!p->stratum)
         return check_kod(p);
     /* RFC 4330 §5: LI 3 means the server clock is not synchronised. */
-    if (p->li == LWS__NTP_LI_UNSYNC)
-        return LWS__NTP_V_LEAP;
+    if (p->li == LWS__NTPC_LI_UNSYNC)
+        return LWS__NTPC_V_LEAP;
     /* RFC 5905 §7.3: 16 is unsynchronised, 17-255 reserved. */
     if (p->stratum > 15)
-        return LWS__NTP_V_STRATUM;
+        return LWS__NTPC_V_STRATUM;
     /* RFC 4330 §5: a zero transmit timestamp is an invalid reply. */
     if (!p->xmt.sec && !p->xmt.frac)
-        return LWS__NTP_V_ZERO_XMT;
+        return LWS__NTPC_V_ZERO_XMT;
     if (!p->rec.sec && !p->rec.frac)
-        return LWS__NTP_V_ZERO_REC;
+        return LWS__NTPC_V_ZERO_REC;
     /* RFC 5905 §11.2: root distance = root delay / 2 + root dispersion. */
-    rd = lws__ntp_short_to_ns(p->root_delay) / 2 +
-         lws__ntp_short_to_ns(p->root_disp);
+    rd = lws__ntpc_short_to_ns(p->root_delay) / 2 +
+         lws__ntpc_short_to_ns(p->root_disp);
     if (rd > root_dist_max_us * 1000)
-        return LWS__NTP_V_ROOT_DIST;
+        return LWS__NTPC_V_ROOT_DIST;
 
-    return LWS__NTP_V_OK;
+    return LWS__NTPC_V_OK;
 }
 
-bool lws__ntp_verdict_is_answer(int v)
+bool lws__ntpc_verdict_is_answer(int v)
 {
     switch (v) {
-    case LWS__NTP_V_SHORT:
-    case LWS__NTP_V_MODE:
-    case LWS__NTP_V_ORIGIN:
-    case LWS__NTP_V_SOURCE:
-    case LWS__NTP_V_NOT_WAITING:
+    case LWS__NTPC_V_SHORT:
+    case LWS__NTPC_V_MODE:
+    case LWS__NTPC_V_ORIGIN:
+    case LWS__NTPC_V_SOURCE:
+    case LWS__NTPC_V_NOT_WAITING:
         return false;
     default:
         return true;
@@ -193,9 +193,9 @@ static int64_t div_floor(int64_t a, int64_t b)
     return q;
 }
 
-int64_t lws__ntp_ts_to_unix_ns(const struct lws__ntp_ts *ts, int64_t pivot_ns)
+int64_t lws__ntpc_ts_to_unix_ns(const struct lws__ntpc_ts *ts, int64_t pivot_ns)
 {
-    int64_t base = (int64_t)ts->sec - (int64_t)LWS__NTP_UNIX_DELTA;
+    int64_t base = (int64_t)ts->sec - (int64_t)LWS__NTPC_UNIX_DELTA;
     int64_t pivot_s = div_floor(pivot_ns, NS_PER_SEC);
     int64_t era;
     uint64_t frac_ns;
@@ -210,13 +210,13 @@ int64_t lws__ntp_ts_to_unix_ns(const struct lws__ntp_ts *ts, int64_t pivot_ns)
     return (base + era * TWO_POW_32) * NS_PER_SEC + (int64_t)frac_ns;
 }
 
-void lws__ntp_unix_ns_to_ts(int64_t ns, struct lws__ntp_ts *ts)
+void lws__ntpc_unix_ns_to_ts(int64_t ns, struct lws__ntpc_ts *ts)
 {
     int64_t s = div_floor(ns, NS_PER_SEC);
     int64_t rem = ns - s * NS_PER_SEC; /* 0 .. 10^9 - 1 */
 
     ts->sec =
-        (uint32_t)((uint64_t)(s + (int64_t)LWS__NTP_UNIX_DELTA) & 0xffffffffu);
+        (uint32_t)((uint64_t)(s + (int64_t)LWS__NTPC_UNIX_DELTA) & 0xffffffffu);
     ts->frac = (uint32_t)(((uint64_t)rem << 32) / (uint64_t)NS_PER_SEC);
 }
 
@@ -224,9 +224,10 @@ void lws__ntp_unix_ns_to_ts(int64_t ns, struct lws__ntp_ts *ts)
  * overflow; such a clock is wrong anyway and the offset says by how much. */
 #define WALL_MAX_US ((lws_usec_t)4000000000ll * 1000000ll)
 
-int lws__ntp_sample(const struct lws__ntp_pkt *p, lws_usec_t wall_tx_us,
-                    lws_usec_t mono_tx_us, lws_usec_t mono_rx_us,
-                    int64_t floor_ns, struct lws__ntpc_sample *s)
+int lws__ntpc_sample_compute(const struct lws__ntpc_pkt *p,
+                             lws_usec_t wall_tx_us, lws_usec_t mono_tx_us,
+                             lws_usec_t mono_rx_us, int64_t floor_ns,
+                             struct lws__ntpc_sample *s)
 {
     int64_t t1, t2, t3, t4;
     lws_usec_t el = mono_rx_us - mono_tx_us;
@@ -239,18 +240,18 @@ int lws__ntp_sample(const struct lws__ntp_pkt *p, lws_usec_t wall_tx_us,
     if (el < 0)
         el = 0;
     if (el > 3600 * LWS_US_PER_SEC)
-        return LWS__NTP_V_TIME_ORDER;
+        return LWS__NTPC_V_TIME_ORDER;
 
     /* T1 and T4 are local: T4 is T1 plus monotonic time elapsed, so a wall
      * clock step while the request was out cannot skew the sample. */
     t1 = wall_tx_us * 1000;
     t4 = t1 + el * 1000;
-    t2 = lws__ntp_ts_to_unix_ns(&p->rec, floor_ns);
-    t3 = lws__ntp_ts_to_unix_ns(&p->xmt, floor_ns);
+    t2 = lws__ntpc_ts_to_unix_ns(&p->rec, floor_ns);
+    t3 = lws__ntpc_ts_to_unix_ns(&p->xmt, floor_ns);
     if (t2 < floor_ns || t3 < floor_ns)
-        return LWS__NTP_V_BEFORE_FLOOR;
+        return LWS__NTPC_V_BEFORE_FLOOR;
     if (t3 < t2)
-        return LWS__NTP_V_TIME_ORDER;
+        return LWS__NTPC_V_TIME_ORDER;
 
     /* RFC 5905 §8: offset = ((T2 - T1) + (T3 - T4)) / 2 and
      * delay = (T4 - T1) - (T3 - T2); halves taken first to stay in range. */
@@ -260,10 +261,10 @@ int lws__ntp_sample(const struct lws__ntp_pkt *p, lws_usec_t wall_tx_us,
         s->delay_ns = 0;
     s->true_at_rx_ns = t4 + s->offset_ns;
     s->mono_rx_us = mono_rx_us;
-    s->root_dist_ns = lws__ntp_short_to_ns(p->root_delay) / 2 +
-                      lws__ntp_short_to_ns(p->root_disp);
+    s->root_dist_ns = lws__ntpc_short_to_ns(p->root_delay) / 2 +
+                      lws__ntpc_short_to_ns(p->root_disp);
     s->stratum = p->stratum;
     s->leap = p->li;
 
-    return LWS__NTP_V_OK;
+    return LWS__NTPC_V_OK;
 }

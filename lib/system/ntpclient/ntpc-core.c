@@ -73,7 +73,7 @@ static void send_req(struct lws__ntpc_core *c, lws_usec_t mono, lws_usec_t wall,
      * reply with a zero origin can never match it. */
     c->cookie.sec = core_rand(c);
     c->cookie.frac = core_rand(c) | 1u;
-    n = lws__ntp_pkt_write_request(a->pkt, sizeof(a->pkt), &c->cookie);
+    n = lws__ntpc_pkt_write_request(a->pkt, sizeof(a->pkt), &c->cookie);
     a->pkt_len = n > 0 ? (size_t)n : 0;
     a->flags |= LWS__NTPC_ACT_SEND;
     c->mono_tx_us = mono;
@@ -253,40 +253,40 @@ int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t mono,
                          struct lws__ntpc_act *a)
 {
     struct lws__ntpc_sample s;
-    struct lws__ntp_pkt p;
+    struct lws__ntpc_pkt p;
     int v;
 
     memset(a, 0, sizeof(*a));
     if (c->phase != LWS__NTPC_WAIT_RX)
-        return c->last_verdict = LWS__NTP_V_NOT_WAITING;
+        return c->last_verdict = LWS__NTPC_V_NOT_WAITING;
     /* RFC 4330 §5: only the address and port we asked may answer. */
     if (!from || !c->have_server || !lws__sa46_equal(from, &c->server))
-        return c->last_verdict = LWS__NTP_V_SOURCE;
-    if (lws__ntp_pkt_parse(&p, buf, len))
-        return c->last_verdict = LWS__NTP_V_SHORT;
-    v = lws__ntp_pkt_check(&p, &c->cookie,
-                           (int64_t)c->cfg.root_dist_max_ms * 1000);
-    if (!lws__ntp_verdict_is_answer(v))
+        return c->last_verdict = LWS__NTPC_V_SOURCE;
+    if (lws__ntpc_pkt_parse(&p, buf, len))
+        return c->last_verdict = LWS__NTPC_V_SHORT;
+    v = lws__ntpc_pkt_check(&p, &c->cookie,
+                            (int64_t)c->cfg.root_dist_max_ms * 1000);
+    if (!lws__ntpc_verdict_is_answer(v))
         return c->last_verdict = v; /* stray: keep waiting */
-    if (v == LWS__NTP_V_OK)
-        v = lws__ntp_sample(&p, c->wall_tx_us, c->mono_tx_us, mono,
-                            c->cfg.floor_ns, &s);
-    if (v == LWS__NTP_V_OK && c->cfg.ceil_ns &&
+    if (v == LWS__NTPC_V_OK)
+        v = lws__ntpc_sample_compute(&p, c->wall_tx_us, c->mono_tx_us, mono,
+                                     c->cfg.floor_ns, &s);
+    if (v == LWS__NTPC_V_OK && c->cfg.ceil_ns &&
         s.true_at_rx_ns > c->cfg.ceil_ns)
-        v = LWS__NTP_V_BEYOND_HORIZON; /* no step that far is believed */
+        v = LWS__NTPC_V_BEYOND_HORIZON; /* no step that far is believed */
     c->last_verdict = v;
     /* This reply answered our request: the cookie is spent. */
     memset(&c->cookie, 0, sizeof(c->cookie));
 
     switch (v) {
-    case LWS__NTP_V_OK:
+    case LWS__NTPC_V_OK:
         take_sample(c, &s);
         break;
-    case LWS__NTP_V_KOD_RATE:
+    case LWS__NTPC_V_KOD_RATE:
         rate_limited(c, mono, a);
         return v;
-    case LWS__NTP_V_KOD_DENY:
-    case LWS__NTP_V_KOD_RSTR:
+    case LWS__NTPC_V_KOD_DENY:
+    case LWS__NTPC_V_KOD_RSTR:
         /* RFC 5905 §7.4: stop talking to this server. */
         failed(c, true, mono, a);
         return v;

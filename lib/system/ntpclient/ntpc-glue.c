@@ -218,8 +218,7 @@ static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
                   (long long)((ref - at) / LWS_US_PER_SEC));
         return false;
     }
-    if (n->have_cand &&
-        !lws__sa46_equal(&n->cand_server, &n->core.server) &&
+    if (n->have_cand && !lws__sa46_equal(&n->cand_server, &n->core.server) &&
         abs_us(n->cand_base_us + mono - at) <= n->cand_tol_us + tol) {
         lwsl_notice("%s agrees on a step of %lld s: believed", ab,
                     (long long)((at - ref) / LWS_US_PER_SEC));
@@ -292,7 +291,7 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 
 /* Carries out the core's actions.  Returns false if @n is gone (the
  * application destroyed the context from a callback). */
-bool lws__ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a)
+bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_act *a)
 {
     if (a->flags & LWS__NTPC_ACT_DROP_SERVER) {
         uint32_t s = lws__ntpc_drop(n, &n->core.server, lws_now_usecs());
@@ -301,7 +300,7 @@ bool lws__ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a)
         lwsl_warn("server %s port %u refused us (%s): left out for %u s",
                   lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
                   lws__sa46_port(&n->core.server),
-                  lws__ntp_verdict_name(n->core.last_verdict), s);
+                  lws__ntpc_verdict_name(n->core.last_verdict), s);
     }
     if (a->flags & LWS__NTPC_ACT_SEND)
         ntpc_send(n, a);
@@ -327,24 +326,24 @@ static void core_timer_cb(lws_sorted_usec_list_t *sul)
     struct lws__ntpc_act a;
 
     lws__ntpc_core_on_timer(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
-    (void)lws__ntpc_act(n, &a); /* nothing follows */
+    (void)lws__ntpc_perform(n, &a); /* nothing follows */
 }
 
 static void log_refusal(int v, const lws_sockaddr46 *sa)
 {
     char ab[64];
 
-    if (v == LWS__NTP_V_OK)
+    if (v == LWS__NTPC_V_OK)
         return;
     /* Answers we refused are worth a warning; strays only a debug line. */
-    if (lws__ntp_verdict_is_answer(v))
+    if (lws__ntpc_verdict_is_answer(v))
         lwsl_warn("reply from %s refused: %s",
                   lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
-                  lws__ntp_verdict_name(v));
+                  lws__ntpc_verdict_name(v));
     else
         lwsl_info("datagram from %s ignored: %s",
                   lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
-                  lws__ntp_verdict_name(v));
+                  lws__ntpc_verdict_name(v));
 }
 
 static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
@@ -371,10 +370,10 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
             memcpy(&from.sa4, &ss, sizeof(from.sa4));
         v = lws__ntpc_core_on_rx(&n->core, lws_now_usecs(), lws__wall_usecs(),
                                  &from, buf, (size_t)r, &a);
-        if (v >= 0 && v < LWS__NTP_V_COUNT)
+        if (v >= 0 && v < LWS__NTPC_V_COUNT)
             n->stats.verdicts[v]++;
         log_refusal(v, &from);
-        if (!lws__ntpc_act(n, &a))
+        if (!lws__ntpc_perform(n, &a))
             return;
     }
 }
@@ -405,7 +404,7 @@ static void kick_cb(lws_sorted_usec_list_t *sul)
     if (n->kick) {
         n->kick = false;
         lws__ntpc_core_kick(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
-        (void)lws__ntpc_act(n, &a);
+        (void)lws__ntpc_perform(n, &a);
     }
 }
 
@@ -594,7 +593,7 @@ static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
     if (!n)
         return -ENOMEM;
     n->cx = cx;
-    n->act = lws__ntpc_act;
+    n->act = lws__ntpc_perform;
     n->vh = lws_get_vhost(wsi);
     r = copy_info(n, ni);
     if (r) {

@@ -19,22 +19,22 @@
  */
 
 /* RFC 5905 §6: the 48-byte header, before any extension field or MAC. */
-#define LWS__NTP_PKT_LEN 48
+#define LWS__NTPC_PKT_LEN 48
 /* RFC 5905 §6: seconds between 1900-01-01 (NTP era 0) and 1970-01-01. */
-#define LWS__NTP_UNIX_DELTA 2208988800u
+#define LWS__NTPC_UNIX_DELTA 2208988800u
 
-#define LWS__NTP_MODE_CLIENT 3
-#define LWS__NTP_MODE_SERVER 4
-#define LWS__NTP_LI_UNSYNC   3
+#define LWS__NTPC_MODE_CLIENT 3
+#define LWS__NTPC_MODE_SERVER 4
+#define LWS__NTPC_LI_UNSYNC   3
 
 /* An NTP 64-bit timestamp: seconds and 2^-32 s fraction, host order. */
-struct lws__ntp_ts {
+struct lws__ntpc_ts {
     uint32_t sec;
     uint32_t frac;
 };
 
 /* A parsed NTP header; every field in host byte order. */
-struct lws__ntp_pkt {
+struct lws__ntpc_pkt {
     uint8_t li;          /* leap indicator, 0..3 */
     uint8_t vn;          /* version, 0..7 */
     uint8_t mode;        /* 0..7 */
@@ -44,14 +44,14 @@ struct lws__ntp_pkt {
     uint32_t root_delay; /* NTP short format, 16.16 seconds */
     uint32_t root_disp;  /* NTP short format, 16.16 seconds */
     uint32_t refid;      /* kiss code (ASCII, big-endian packed) if stratum 0 */
-    struct lws__ntp_ts ref;
-    struct lws__ntp_ts org; /* origin: echo of our transmit timestamp */
-    struct lws__ntp_ts rec; /* server receive time (T2) */
-    struct lws__ntp_ts xmt; /* server transmit time (T3) */
+    struct lws__ntpc_ts ref;
+    struct lws__ntpc_ts org; /* origin: echo of our transmit timestamp */
+    struct lws__ntpc_ts rec; /* server receive time (T2) */
+    struct lws__ntpc_ts xmt; /* server transmit time (T3) */
 };
 
-/* Why a reply was refused (0 = good).  Names are in lws__ntp_verdict_name. */
-#define LWS__NTP_VERDICT_LIST(X)                                               \
+/* Why a reply was refused (0 = good).  Names are in lws__ntpc_verdict_name. */
+#define LWS__NTPC_VERDICT_LIST(X)                                              \
     X(OK)                                                                      \
     X(SHORT)                                                                   \
     X(MODE)                                                                    \
@@ -72,56 +72,57 @@ struct lws__ntp_pkt {
     X(TIME_ORDER)                                                              \
     X(BEYOND_HORIZON)
 
-#define LWS__NTP_V_ENUM(n) LWS__NTP_V_##n,
-enum lws__ntp_verdict {
-    LWS__NTP_VERDICT_LIST(LWS__NTP_V_ENUM) LWS__NTP_V_COUNT
+#define LWS__NTPC_V_ENUM(n) LWS__NTPC_V_##n,
+enum lws__ntpc_verdict {
+    LWS__NTPC_VERDICT_LIST(LWS__NTPC_V_ENUM) LWS__NTPC_V_COUNT
 };
-#undef LWS__NTP_V_ENUM
+#undef LWS__NTPC_V_ENUM
 
-const char *lws__ntp_verdict_name(int v);
+const char *lws__ntpc_verdict_name(int v);
 
 /*
- * Parses at least LWS__NTP_PKT_LEN bytes of @buf; extension fields and MACs
+ * Parses at least LWS__NTPC_PKT_LEN bytes of @buf; extension fields and MACs
  * after the header are ignored.  Returns 0 or -EMSGSIZE.
  */
-int lws__ntp_pkt_parse(struct lws__ntp_pkt *p, const uint8_t *buf,
-                       size_t len) LWS__MUST_CHECK;
+int lws__ntpc_pkt_parse(struct lws__ntpc_pkt *p, const uint8_t *buf,
+                        size_t len) LWS__MUST_CHECK;
 
 /* Writes a 48-byte client request carrying @xmt as transmit timestamp (the
  * cookie).  Returns the length written or -ENOSPC. */
-int lws__ntp_pkt_write_request(uint8_t *buf, size_t len,
-                               const struct lws__ntp_ts *xmt) LWS__MUST_CHECK;
+int lws__ntpc_pkt_write_request(uint8_t *buf, size_t len,
+                                const struct lws__ntpc_ts *xmt) LWS__MUST_CHECK;
 
 /* Writes any header (servers in tests, the fuzzer).  Same returns. */
-int lws__ntp_pkt_write(uint8_t *buf, size_t len,
-                       const struct lws__ntp_pkt *p) LWS__MUST_CHECK;
+int lws__ntpc_pkt_write(uint8_t *buf, size_t len,
+                        const struct lws__ntpc_pkt *p) LWS__MUST_CHECK;
 
 /*
  * The reply checks of RFC 4330 §5 / RFC 5905 §8 that need only the packet:
  * mode, version, origin == @cookie, kiss-o'-death, leap, stratum, zero
  * timestamps and root distance <= @root_dist_max_us.
- * Returns an LWS__NTP_V_* verdict.
+ * Returns an LWS__NTPC_V_* verdict.
  */
-int lws__ntp_pkt_check(const struct lws__ntp_pkt *p,
-                       const struct lws__ntp_ts *cookie,
-                       int64_t root_dist_max_us);
+int lws__ntpc_pkt_check(const struct lws__ntpc_pkt *p,
+                        const struct lws__ntpc_ts *cookie,
+                        int64_t root_dist_max_us);
 
 /* True when a refusal means "this reply answered our request" (the cookie
  * matched), as opposed to a stray or forged datagram to be ignored. */
-bool lws__ntp_verdict_is_answer(int v);
+bool lws__ntpc_verdict_is_answer(int v);
 
 /* 16.16 short format to nanoseconds. */
-int64_t lws__ntp_short_to_ns(uint32_t s);
+int64_t lws__ntpc_short_to_ns(uint32_t s);
 
 /*
  * NTP timestamp to Unix nanoseconds, picking the era (RFC 5905 §6: 2^32 s
  * each; era 1 starts in 2036) that puts the result within +-2^31 s of
  * @pivot_ns (the time floor).
  */
-int64_t lws__ntp_ts_to_unix_ns(const struct lws__ntp_ts *ts, int64_t pivot_ns);
+int64_t lws__ntpc_ts_to_unix_ns(const struct lws__ntpc_ts *ts,
+                                int64_t pivot_ns);
 
 /* Unix nanoseconds to an NTP timestamp (any era; the era number is lost). */
-void lws__ntp_unix_ns_to_ts(int64_t ns, struct lws__ntp_ts *ts);
+void lws__ntpc_unix_ns_to_ts(int64_t ns, struct lws__ntpc_ts *ts);
 
 /* One exchange's result.  Local times come from the monotonic clock, so a
  * step of the wall clock between send and receive cannot corrupt it. */
@@ -139,12 +140,13 @@ struct lws__ntpc_sample {
  * Offset and delay from the four timestamps (RFC 5905 §8, RFC 4330 §5):
  * T1 = @wall_tx_us (local wall clock when sending, Unix us), T4 = T1 plus the
  * monotonic time elapsed, T2/T3 the server's receive/transmit times.
- * Returns LWS__NTP_V_OK, _BEFORE_FLOOR (T2 or T3 before @floor_ns) or
+ * Returns LWS__NTPC_V_OK, _BEFORE_FLOOR (T2 or T3 before @floor_ns) or
  * _TIME_ORDER (T3 before T2).
  */
-int lws__ntp_sample(const struct lws__ntp_pkt *p, lws_usec_t wall_tx_us,
-                    lws_usec_t mono_tx_us, lws_usec_t mono_rx_us,
-                    int64_t floor_ns, struct lws__ntpc_sample *s);
+int lws__ntpc_sample_compute(const struct lws__ntpc_pkt *p,
+                             lws_usec_t wall_tx_us, lws_usec_t mono_tx_us,
+                             lws_usec_t mono_rx_us, int64_t floor_ns,
+                             struct lws__ntpc_sample *s);
 
 /* ------------------------------------------------------------------------
  * Sans-I/O core (ntpc-core.c)
@@ -187,7 +189,7 @@ enum lws__ntpc_phase {
  * resets it first (the caller need not). */
 struct lws__ntpc_act {
     unsigned int flags;
-    uint8_t pkt[LWS__NTP_PKT_LEN];
+    uint8_t pkt[LWS__NTPC_PKT_LEN];
     size_t pkt_len;
     lws_usec_t wake_at; /* monotonic us */
     struct lws__ntpc_sample sample;
@@ -200,7 +202,7 @@ struct lws__ntpc_core {
     bool have_server;
     bool synced; /* at least one validated sync ever */
     /* the exchange in flight */
-    struct lws__ntp_ts cookie;
+    struct lws__ntpc_ts cookie;
     lws_usec_t mono_tx_us;
     lws_usec_t wall_tx_us;
     lws_usec_t deadline; /* monotonic */
@@ -244,7 +246,7 @@ void lws__ntpc_core_clear_server(struct lws__ntpc_core *c);
 void lws__ntpc_core_kick(struct lws__ntpc_core *c, lws_usec_t mono,
                          lws_usec_t wall, struct lws__ntpc_act *a);
 
-/* A datagram arrived from @from.  Returns the LWS__NTP_V_* verdict. */
+/* A datagram arrived from @from.  Returns the LWS__NTPC_V_* verdict. */
 int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t mono,
                          lws_usec_t wall, const lws_sockaddr46 *from,
                          const uint8_t *buf, size_t len,

@@ -17,12 +17,12 @@
 
 /* Counters for tests and diagnostics. */
 struct lws__ntpc_stats {
-    uint32_t sent;                       /* requests sent */
-    uint32_t rx;                         /* datagrams read */
-    uint32_t verdicts[LWS__NTP_V_COUNT]; /* per verdict, OK included */
-    uint32_t syncs;                      /* validated syncs */
-    uint32_t dns_lookups;                /* names given to async DNS */
-    uint32_t server_switches;            /* addresses handed to the core */
+    uint32_t sent;                        /* requests sent */
+    uint32_t rx;                          /* datagrams read */
+    uint32_t verdicts[LWS__NTPC_V_COUNT]; /* per verdict, OK included */
+    uint32_t syncs;                       /* validated syncs */
+    uint32_t dns_lookups;                 /* names given to async DNS */
+    uint32_t server_switches;             /* addresses handed to the core */
 };
 
 /* 0, -EINVAL, or -ENOTSUP when the client is not running in @cx. */
@@ -129,7 +129,7 @@ struct lws__ntpc {
 };
 
 /* Glue (ntpc-glue.c) */
-bool lws__ntpc_act(struct lws__ntpc *n, struct lws__ntpc_act *a);
+bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_act *a);
 /* Replace the DHCP-learned NTP servers of @iface with @addrs (IPv4, host
  * order; n may be 0).  Fed by cross-helper news. */
 int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
