@@ -8,12 +8,6 @@
 #define LWS_LOGMOD "wsi"
 #include "private-core.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <net/if.h>
-#include <netinet/in.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -217,12 +211,12 @@ struct lws *lws_adopt_descriptor_vhost(struct lws_vhost *vh,
                           (type & LWS_ADOPT_FLAG_UDP) ? LWS__WSI_UDP : 0, NULL);
 }
 
+/* Parses @ads (numeric; NULL: any IPv4 address, bind only) and opens the
+ * socket through the platform.  fd or -errno. */
 static int wsi_udp_socket(const char *ads, int port, int flags,
                           const char *ifname)
 {
     lws_sockaddr46 sa;
-    socklen_t sl;
-    int fd, one = 1;
 
     if (port < 0 || port > 65535)
         return -EINVAL;
@@ -234,61 +228,8 @@ static int wsi_udp_socket(const char *ads, int port, int flags,
         memset(&sa, 0, sizeof(sa));
         sa.sa4.sin_family = AF_INET;
     }
-    if (sa.sa4.sin_family == AF_INET) {
-        sa.sa4.sin_port = htons((uint16_t)port);
-        sl = sizeof(sa.sa4);
-    } else {
-        sa.sa6.sin6_port = htons((uint16_t)port);
-        sl = sizeof(sa.sa6);
-    }
-    fd =
-        socket(sa.sa4.sin_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    if ((flags & LWS_CAUDP_BROADCAST) &&
-        setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)))
-        goto fail;
-    if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
-                             (socklen_t)strlen(ifname)))
-        goto fail;
-    if (flags & LWS_CAUDP_BIND) {
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (bind(fd, (struct sockaddr *)&sa, sl))
-            goto fail;
-    } else if (connect(fd, (struct sockaddr *)&sa, sl)) {
-        goto fail;
-    }
-    return fd;
-
-fail:
-    one = -errno;
-    close(fd);
-    return one;
-}
-
-static int wsi_packet_socket(const char *ifname)
-{
-    struct sockaddr_ll ll;
-    int fd;
-
-    if (!ifname)
-        return -EINVAL;
-    memset(&ll, 0, sizeof(ll));
-    ll.sll_family = AF_PACKET;
-    ll.sll_protocol = htons(ETH_P_IP);
-    ll.sll_ifindex = (int)if_nametoindex(ifname);
-    if (!ll.sll_ifindex)
-        return -ENODEV;
-    fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                htons(ETH_P_IP));
-    if (fd < 0)
-        return -errno;
-    if (bind(fd, (struct sockaddr *)&ll, sizeof(ll))) {
-        int e = -errno;
-        close(fd);
-        return e;
-    }
-    return fd;
+    return lws__plat_udp_open(&sa, (uint16_t)port, flags & LWS_CAUDP_BIND,
+                              flags & LWS_CAUDP_BROADCAST, ifname);
 }
 
 struct lws *lws_create_adopt_udp(struct lws_vhost *vhost, const char *ads,
@@ -306,7 +247,7 @@ struct lws *lws_create_adopt_udp(struct lws_vhost *vhost, const char *ads,
     }
     LWS__LOOP_ONLY(vhost->context);
     fd = (flags & LWS_CAUDP_PF_PACKET)
-             ? wsi_packet_socket(ifname)
+             ? lws__plat_packet_ip_open(ifname)
              : wsi_udp_socket(ads, port, flags, ifname);
     if (fd < 0) {
         lwsl_err("create_adopt_udp: %s:%d: %s", ads ? ads : "*", port,
