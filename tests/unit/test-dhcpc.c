@@ -661,6 +661,23 @@ static void test_dhcpc_core_rapid_commit(void **state)
 
 static void test_dhcpc_core_refuses_bad_replies(void **state)
 {
+    /* Offers the client must not take, one per row: xid offset, hardware
+     * address, offered address and lease (s). */
+    static const struct {
+        const char *what;
+        uint32_t xid_off;
+        bool other_chaddr;
+        const char *yiaddr; /* NULL: 0.0.0.0; "": the expected address */
+        uint32_t lease;
+    } rows[] = {
+        {"wrong xid", 1, false, "", 60},
+        {"wrong chaddr", 0, true, "", 60},
+        {"lease 0", 0, false, "", 0},
+        {"address 0.0.0.0", 0, false, NULL, 60},
+        {"loopback address", 0, false, "127.0.0.5", 60},
+        {"multicast address", 0, false, "224.0.0.5", 60},
+        {"the /24's broadcast address", 0, false, "10.0.0.255", 60},
+    };
     struct h h;
     struct dt_msg m;
     struct dt_req r;
@@ -669,33 +686,23 @@ static void test_dhcpc_core_refuses_bad_replies(void **state)
     h_init(&h);
     lws__dhcpc_core_start(&h.c, h.now, &h.o);
     h_req(&h, &r);
-    /* wrong xid */
-    dt_msg_std(&m, 2, r.xid + 1, mac, h.ip, h.srv, 60, 0, 0);
-    h_rx(&h, &m);
-    assert_int_equal(h.c.state, LWS_DHCPC_STATE_SELECTING);
-    /* wrong chaddr */
-    dt_msg_std(&m, 2, r.xid, other_mac, h.ip, h.srv, 60, 0, 0);
-    h_rx(&h, &m);
-    assert_int_equal(h.c.state, LWS_DHCPC_STATE_SELECTING);
-    /* lease 0 */
-    dt_msg_std(&m, 2, r.xid, mac, h.ip, h.srv, 0, 0, 0);
-    h_rx(&h, &m);
-    assert_int_equal(h.c.state, LWS_DHCPC_STATE_SELECTING);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        uint32_t yi = !rows[i].yiaddr   ? 0
+                      : *rows[i].yiaddr ? dt_ip(rows[i].yiaddr)
+                                        : h.ip;
+
+        dt_msg_std(&m, 2, r.xid + rows[i].xid_off,
+                   rows[i].other_chaddr ? other_mac : mac, yi, h.srv,
+                   rows[i].lease, 0, 0);
+        h_rx(&h, &m);
+        if (h.c.state != LWS_DHCPC_STATE_SELECTING)
+            fail_msg("%s: state %d", rows[i].what, (int)h.c.state);
+    }
     /* no server id */
     dt_msg_reply(&m, 2, r.xid, mac, h.ip);
     dt_msg_opt32(&m, 51, 60);
     dt_msg_end(&m);
     h_rx(&h, &m);
-    assert_int_equal(h.c.state, LWS_DHCPC_STATE_SELECTING);
-    /* unusable addresses */
-    dt_msg_std(&m, 2, r.xid, mac, 0, h.srv, 60, 0, 0);
-    h_rx(&h, &m);
-    dt_msg_std(&m, 2, r.xid, mac, dt_ip("127.0.0.5"), h.srv, 60, 0, 0);
-    h_rx(&h, &m);
-    dt_msg_std(&m, 2, r.xid, mac, dt_ip("224.0.0.5"), h.srv, 60, 0, 0);
-    h_rx(&h, &m);
-    dt_msg_std(&m, 2, r.xid, mac, dt_ip("10.0.0.255"), h.srv, 60, 0, 0);
-    h_rx(&h, &m); /* the subnet's broadcast address with a /24 */
     assert_int_equal(h.c.state, LWS_DHCPC_STATE_SELECTING);
     /* a NAK while SELECTING means nothing */
     dt_msg_std(&m, 6, r.xid, mac, 0, h.srv, 0, 0, 0);
