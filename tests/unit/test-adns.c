@@ -874,6 +874,44 @@ static void test_adns_coalesce_cancel_and_caps(void **state)
     close(fd);
 }
 
+/* c-ares's retry timer comes from ares_timeout(), a struct timeval laid out
+ * as c-ares was built: every unanswered try is sent again after
+ * try_timeout_ms.  (With the layout wrong -- armhf, 64-bit time_t against a
+ * 32-bit libc-ares2 -- the timer landed decades away: no retry was sent and
+ * only the overall deadline ended the lookup.) */
+static void test_adns_retries_after_try_timeout(void **state)
+{
+    struct lws_adns_info ai = {0};
+    static struct adns_t_res r;
+    uint8_t buf[512];
+    struct fx f;
+    int fd, sent = 0;
+
+    (void)state;
+    memset(&f, 0, sizeof(f));
+    f.heap0 = lws__heap_in_use();
+    ai.try_timeout_ms = 50;
+    ai.tries = 3;
+    ai.query_deadline_ms = 10000;
+    f.cx = adns_t_context(&ai, NULL, NULL);
+    assert_non_null(f.cx);
+    add_silent_server(&f, &fd);
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(lws_async_dns_query(f.cx, 0, "retry.test",
+                                         LWS_ADNS_RECORD_A, adns_t_cb, NULL,
+                                         &r),
+                     LADNS_RET_CONTINUING);
+    assert_true(adns_t_run_until(f.cx, &r.calls, 1, 15000));
+    assert_true(r.n < 0);
+    while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+        sent++;
+    /* A and AAAA once per try: 3 tries, so 6 (at least one retry: 4). */
+    assert_true(sent >= 4);
+    close(fd);
+    lws_context_destroy(f.cx);
+    assert_int_equal(lws__heap_in_use(), f.heap0);
+}
+
 static void test_adns_destroy_cancels(void **state)
 {
     struct fx *f = *state;
@@ -1092,6 +1130,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_adns_query_oom, fx_setup,
                                         fx_teardown),
         cmocka_unit_test(test_adns_idle_channels_trimmed),
+        cmocka_unit_test(test_adns_retries_after_try_timeout),
     };
 
     return cmocka_run_group_tests_name("adns", tests, NULL, NULL);

@@ -11,6 +11,10 @@
 #include <sys/time.h>
 #include <time.h>
 
+/* The SNTP client sets the clock: a 32-bit time_t wraps in 2038 (32-bit
+ * glibc targets need _TIME_BITS=64, which the build sets). */
+_Static_assert(sizeof(time_t) >= 8, "time_t must be 64-bit (_TIME_BITS=64)");
+
 /* Offsets below this are slewed rather than stepped. */
 #define SLEW_MAX_US 500000
 

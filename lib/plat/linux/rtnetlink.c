@@ -24,6 +24,13 @@
 
 #define NL_BUF 8192
 
+/* A receive buffer aligned for the netlink headers walked in it (a byte
+ * array is only byte-aligned: 32-bit ARM needs 4 for struct nlmsghdr). */
+union nl_rxbuf {
+    struct nlmsghdr h;
+    uint8_t b[NL_BUF];
+};
+
 #ifndef IFF_LOWER_UP
 #define IFF_LOWER_UP 0x10000 /* linux/if.h; glibc's net/if.h lacks it */
 #endif
@@ -69,7 +76,7 @@ static int nl_attr_ip(struct nl_req *r, uint16_t type, uint32_t host_ip)
 /* Sends one request and waits for its ack.  @return 0 or -errno. */
 static int nl_talk(int fd, struct nl_req *r)
 {
-    uint8_t buf[NL_BUF];
+    union nl_rxbuf buf;
     ssize_t n;
 
     r->h.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
@@ -78,12 +85,13 @@ static int nl_talk(int fd, struct nl_req *r)
         return -errno;
     for (;;) {
         struct nlmsghdr *h;
+        size_t left; /* NLMSG_NEXT's count: unsigned, as nlmsg_len is */
 
-        n = recv(fd, buf, sizeof(buf), 0);
+        n = recv(fd, buf.b, sizeof(buf.b), 0);
         if (n < 0)
             return errno == EINTR ? -EINTR : -errno;
-        for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-             h = NLMSG_NEXT(h, n)) {
+        left = (size_t)n;
+        for (h = &buf.h; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
             const struct nlmsgerr *e;
 
             if (h->nlmsg_seq != r->h.nlmsg_seq || h->nlmsg_type != NLMSG_ERROR)
@@ -296,11 +304,12 @@ int lws__dhcpc_nl_monitor_read(int fd,
                                           const struct lws__dhcpc_link *l),
                                void *ctx, bool *done)
 {
-    uint8_t buf[NL_BUF];
+    union nl_rxbuf buf;
 
     for (;;) {
-        ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+        ssize_t n = recv(fd, buf.b, sizeof(buf.b), MSG_DONTWAIT);
         struct nlmsghdr *h;
+        size_t left;
 
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
@@ -308,8 +317,8 @@ int lws__dhcpc_nl_monitor_read(int fd,
             /* ENOBUFS: events were lost; the caller re-dumps. */
             return -errno;
         }
-        for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-             h = NLMSG_NEXT(h, n)) {
+        left = (size_t)n;
+        for (h = &buf.h; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
             if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
                 *done = true;
             else if (h->nlmsg_type == RTM_NEWLINK ||

@@ -338,17 +338,38 @@ static struct adns_chan *adns_chan_fresh(struct lws__adns *a)
     return chan;
 }
 
+/* ares_timeout() fills a struct timeval laid out with the time_t c-ares was
+ * built with, the C library's default.  Where the build widens time_t
+ * (32-bit targets, LWS_WIDENED_TIME_T from CMakeLists.txt) that default
+ * was two longs, not this build's struct timeval. */
+union adns_ares_tv {
+    struct timeval tv;
+#ifdef LWS_WIDENED_TIME_T
+    struct {
+        long tv_sec, tv_usec;
+    } ares;
+#endif
+};
+
+static lws_usec_t adns_ares_tv_us(const union adns_ares_tv *u)
+{
+#ifdef LWS_WIDENED_TIME_T
+    return (lws_usec_t)u->ares.tv_sec * LWS_US_PER_SEC + u->ares.tv_usec;
+#else
+    return (lws_usec_t)u->tv.tv_sec * LWS_US_PER_SEC + u->tv.tv_usec;
+#endif
+}
+
 /* After every c-ares call on @chan: follow its timeout, or retire it. */
 static void adns_chan_after(struct adns_chan *chan)
 {
     struct lws__adns *a = chan->a;
-    struct timeval tv;
+    union adns_ares_tv tv;
 
     if (chan->wq) {
-        if (ares_timeout(chan->ch, NULL, &tv))
+        if (ares_timeout(chan->ch, NULL, &tv.tv))
             lws_sul_schedule(a->cx, 0, &chan->sul, adns_chan_timer_cb,
-                             (lws_usec_t)tv.tv_sec * LWS_US_PER_SEC +
-                                 tv.tv_usec);
+                             adns_ares_tv_us(&tv));
         else
             lws_sul_cancel(&chan->sul);
         return;
