@@ -6,7 +6,7 @@
  * chunked decoder and the URL parser, on arbitrary bytes.  Checks the
  * parser's own invariants besides "no crash".
  */
-#include "private-http-client.h"
+#include "private-cpd-codec.h"
 
 #include <stdio.h>
 #include <stdlib.h>

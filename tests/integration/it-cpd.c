@@ -11,7 +11,7 @@
  * ladder with both probes in order.  Skips (77) without nginx or openssl.
  */
 #include "private-cpd.h"
-#include "private-tls.h"
+#include "private-cpd-tls.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -9,7 +9,7 @@
  */
 #define LWS_LOGMOD "cpd"
 #include "private-cpd.h"
-#include "private-tls.h"
+#include "private-cpd-tls.h"
 
 #include <stdio.h>
 

@@ -4,14 +4,14 @@
  * The built-in captive-portal probe: one attempt resolves the URL's host
  * through the async resolver (numeric hosts directly), connects a
  * non-blocking TCP socket adopted as a wsi of protocol "lws-cpd" on the
- * system vhost, runs TLS for https (tls.c), sends one GET and classifies the
- * reply (http-client.c, cpd-core.c).  The attempt's end goes to the check
+ * system vhost, runs TLS for https (cpd-tls.c), sends one GET and classifies the
+ * reply (cpd-codec.c, cpd-core.c).  The attempt's end goes to the check
  * core (cpd-core.c), and what it decided to cpd-glue.c through the callback
  * cpd-glue.c set (cpd->apply).
  */
 #define LWS_LOGMOD "cpd"
 #include "private-cpd.h"
-#include "private-tls.h"
+#include "private-cpd-tls.h"
 
 #include <lws-system/async-dns.h>
 

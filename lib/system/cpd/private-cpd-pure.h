@@ -10,7 +10,7 @@
 #ifndef LWS_PRIVATE_CPD_PURE_H
 #define LWS_PRIVATE_CPD_PURE_H
 
-#include "private-http-client.h"
+#include "private-cpd-codec.h"
 
 #define LWS__CPD_DEF_STATUS      204
 #define LWS__CPD_DEF_RETRIES     2

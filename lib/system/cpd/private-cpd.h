@@ -3,7 +3,7 @@
  *
  * Private header of the captive-portal glue shared by cpd-glue.c (API, notifier,
  * check driving) and cpd-probe.c (one probe attempt).  The check core and
- * the HTTP codec (pure) are in private-cpd-pure.h and private-http-client.h.
+ * the HTTP codec (pure) are in private-cpd-pure.h and private-cpd-codec.h.
  */
 #ifndef LWS_PRIVATE_CPD_H
 #define LWS_PRIVATE_CPD_H
@@ -32,7 +32,7 @@ enum lws__cpd_phase {
 };
 
 struct lws__cpd_probe; /* cpd-probe.c */
-struct lws__tls_conf;  /* tls.c */
+struct lws__tls_conf;  /* cpd-tls.c */
 
 /* The CPD instance of a context (LWS__HELPER(cx, CPD)). */
 struct lws__cpd {

@@ -7,7 +7,7 @@
  * reader; nothing here allocates or does I/O.
  */
 #define LWS_LOGMOD "cpd"
-#include "private-http-client.h"
+#include "private-cpd-codec.h"
 
 #include <stdio.h>
 

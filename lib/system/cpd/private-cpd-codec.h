@@ -7,8 +7,8 @@
  * close) of a response.  No I/O, no allocation: everything works on
  * caller-owned buffers, so it is unit-tested and fuzzed on its own.
  */
-#ifndef LWS_PRIVATE_HTTP_CLIENT_H
-#define LWS_PRIVATE_HTTP_CLIENT_H
+#ifndef LWS_PRIVATE_CPD_CODEC_H
+#define LWS_PRIVATE_CPD_CODEC_H
 
 #include "private-wire.h"
 
@@ -90,4 +90,4 @@ int lws__http_dechunk(const uint8_t *buf, size_t len, uint8_t *out,
                       size_t out_cap, size_t *out_len,
                       size_t *used) LWS__MUST_CHECK;
 
-#endif /* LWS_PRIVATE_HTTP_CLIENT_H */
+#endif /* LWS_PRIVATE_CPD_CODEC_H */

@@ -11,7 +11,7 @@
  * when told to).
  */
 #define LWS_LOGMOD "tls"
-#include "private-tls.h"
+#include "private-cpd-tls.h"
 
 #include <stdio.h>
 #include <sys/socket.h>

@@ -8,10 +8,10 @@
  * option to skip either), and no connection starts before the system state
  * reaches TIME_VALID, because certificate validity periods mean nothing
  * without a validated clock; validity is then checked at the validated
- * time, not the machine clock.  mbedTLS types stay inside tls.c.
+ * time, not the machine clock.  mbedTLS types stay inside cpd-tls.c.
  */
-#ifndef LWS_PRIVATE_TLS_H
-#define LWS_PRIVATE_TLS_H
+#ifndef LWS_PRIVATE_CPD_TLS_H
+#define LWS_PRIVATE_CPD_TLS_H
 
 #include "private-core.h"
 
@@ -83,4 +83,4 @@ const char *lws__tls_error(const struct lws__tls *t);
 /* Frees @t (NULL is fine) without closing the socket. */
 void lws__tls_destroy(struct lws__tls *t);
 
-#endif /* LWS_PRIVATE_TLS_H */
+#endif /* LWS_PRIVATE_CPD_TLS_H */
