@@ -8,6 +8,8 @@
 #define LWS_LOGMOD "wsi"
 #include "private-core.h"
 
+#include "plat-sock.h"
+
 #include <sys/socket.h>
 #include <unistd.h>
 

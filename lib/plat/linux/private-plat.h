@@ -29,17 +29,7 @@ lws_usec_t lws__wall_usecs(void);
  * 0.5 s away.  0 or a negative errno. */
 int lws__plat_set_clock(lws_usec_t wall_us);
 
-/* ------------------------------------------------------------------------
- * Datagram sockets for lws_create_adopt_udp() (sock.c)
- */
-/* UDP socket (non-blocking) for @sa at @port (host order; written into
- * @sa): bound when @bind_it, else connected; SO_BROADCAST when @broadcast,
- * tied to @ifname when not NULL.  fd or -errno. */
-int lws__plat_udp_open(lws_sockaddr46 *sa, uint16_t port, bool bind_it,
-                       bool broadcast, const char *ifname);
-/* AF_PACKET datagram socket receiving the IPv4 packets of @ifname.  fd or
- * -errno (-ENODEV: no such interface). */
-int lws__plat_packet_ip_open(const char *ifname);
+/* Datagram sockets for lws_create_adopt_udp(): plat-sock.h (inline). */
 
 #define LWS__DHCPC_SERVER_PORT 67
 #define LWS__DHCPC_CLIENT_PORT 68

@@ -4,8 +4,12 @@
  * Datagram sockets on Linux for lws_create_adopt_udp(): a UDP socket bound
  * or connected to an address, optionally tied to an interface
  * (SO_BINDTODEVICE), and an AF_PACKET socket that sees the IPv4 datagrams
- * of one interface.
+ * of one interface.  Part of the platform interface, inline: its only user
+ * is wsi.c, and out of line the two calls cost more text than they hold.
  */
+#ifndef LWS_PLAT_SOCK_H
+#define LWS_PLAT_SOCK_H
+
 #include "private-plat.h"
 
 #include <errno.h>
@@ -18,8 +22,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int lws__plat_udp_open(lws_sockaddr46 *sa, uint16_t port, bool bind_it,
-                       bool broadcast, const char *ifname)
+/* UDP socket (non-blocking) for @sa at @port (host order; written into
+ * @sa): bound when @bind_it, else connected; SO_BROADCAST when @broadcast,
+ * tied to @ifname when not NULL.  fd or -errno. */
+static inline int lws__plat_udp_open(lws_sockaddr46 *sa, uint16_t port,
+                                     bool bind_it, bool broadcast,
+                                     const char *ifname)
 {
     socklen_t sl;
     int fd, one = 1;
@@ -56,7 +64,9 @@ fail:
     return one;
 }
 
-int lws__plat_packet_ip_open(const char *ifname)
+/* AF_PACKET datagram socket receiving the IPv4 packets of @ifname.  fd or
+ * -errno (-ENODEV: no such interface). */
+static inline int lws__plat_packet_ip_open(const char *ifname)
 {
     struct sockaddr_ll ll;
     int fd;
@@ -80,3 +90,5 @@ int lws__plat_packet_ip_open(const char *ifname)
     }
     return fd;
 }
+
+#endif /* LWS_PLAT_SOCK_H */
