@@ -157,6 +157,7 @@ struct lws_context {
     uv_idle_t sul_idle;   /* 0-delay suls scheduled by sul callbacks */
     bool sul_running;     /* inside a pass of sul callbacks */
     uv_async_t wake;
+    uv_timer_t service_timer;   /* own loop: bounds lws_service(cx, ms > 0) */
     lws_dll2_owner_t sul_owner; /* sorted by due time */
 
     struct lws_vhost *vhost_system;
@@ -200,6 +201,7 @@ struct lws_context {
     void *ntpc;
     void *dhcpc;
     void *cpd;
+    struct lws__smd *smd; /* lib/system/smd/ */
 
     uint64_t options;
     void *user;
@@ -270,6 +272,15 @@ static inline void lws__api_enter(struct lws_context *cx)
     cx->api_depth++;
 }
 void lws__api_leave(struct lws_context *cx);
+
+/* lws_smd (lib/system/smd/, stubs when compiled out): created with the
+ * context (early_smd peer included), drained on each wakeup, destroyed after
+ * the senders have left (lws__wake_quiesce). */
+struct lws__smd;
+int lws__smd_create(struct lws_context *cx,
+                    const struct lws_context_creation_info *info);
+void lws__smd_drain(struct lws_context *cx);
+void lws__smd_destroy(struct lws_context *cx);
 
 /* ------------------------------------------------------------------------
  * CSPRNG (random.c): mbedTLS CTR-DRBG seeded from mbedTLS entropy.

@@ -115,7 +115,7 @@ static void test_core_reaches_operational_on_first_iteration(void **state)
                      LWS_SYSTATE_OPERATIONAL);
     assert_int_equal(r.nseen, LWS_SYSTATE_OPERATIONAL - 1);
     for (int i = 0; i < r.nseen; i++)
-        assert_int_equal(r.seen[i], LWS_SYSTATE_INITIALIZED + i);
+        assert_int_equal(r.seen[i], LWS_SYSTATE_PRE_PRIV_DROP + i);
     assert_non_null(lws_get_vhost_by_name(cx, "system"));
     assert_null(lws_get_vhost_by_name(cx, "nope"));
     assert_string_equal(

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * lws_smd, the system message bus.  A message is one allocation: a small
+ * header, then the payload the publisher writes.  Publishers on any thread
+ * append it to one FIFO under a mutex (held only for the link) and wake the
+ * loop with the context's uv_async handle; the loop thread takes the whole
+ * FIFO at once and, holding no lock, hands each message to every peer whose
+ * class filter matches and who registered before it was sent (a sequence
+ * number tells), then frees it.  One FIFO keeps each publisher's order.
+ *
+ * The queue is bounded: a send that finds smd_queue_depth messages not yet
+ * delivered fails at once instead of blocking.  A message older than
+ * smd_ttl_us when its turn comes is dropped.  Peers are loop-thread objects;
+ * one unregistered inside a delivery is only marked and is freed when the
+ * drain ends, so the walk never touches freed memory.  Senders are counted
+ * by the context's wakeup guard, so destroy frees nothing a sender uses.
+ */
+#define LWS_LOGMOD "smd"
+#include "private-system.h"
+
+#include <stdalign.h>
+#include <stdio.h>
+
+#define SMD_DEFAULT_TTL_US (5 * LWS_US_PER_SEC)
+#define SMD_DEFAULT_DEPTH  40
+#define SMD_MAGIC          0x534d4431u /* "SMD1": catches foreign pointers */
+
+struct smd_msg {
+    struct smd_msg *next;
+    lws_usec_t timestamp; /* lws_now_usecs() at send */
+    uint64_t seq;         /* send order, assigned under the queue lock */
+    lws_smd_class_t cls;
+    uint32_t magic;
+    uint16_t length; /* payload bytes */
+};
+
+/* The payload starts at this offset, keeping max_align_t alignment. */
+#define SMD_HDR                                                                \
+    ((sizeof(struct smd_msg) + alignof(max_align_t) - 1) &                     \
+     ~(alignof(max_align_t) - 1))
+
+struct lws_smd_peer {
+    lws_dll2_t list;
+    struct lws__smd *smd;
+    lws_smd_notification_cb_t cb;
+    void *opaque;
+    uint64_t seq_from; /* hears messages with seq >= this */
+    lws_smd_class_t filter;
+    bool dead; /* unregistered during a drain, freed after it */
+};
+
+struct lws__smd {
+    uv_mutex_t lock;
+    struct smd_msg *head; /* queued, under lock */
+    struct smd_msg *tail;
+    uint64_t seq_next;       /* under lock */
+    atomic_uint queued;      /* sent and not yet delivered or dropped */
+    atomic_uint class_union; /* OR of live peers' filters */
+    atomic_bool overflowed;  /* an overflow was logged; reset when drained */
+    unsigned int depth;
+    lws_usec_t ttl_us;
+
+    /* loop thread only */
+    lws_dll2_owner_t peers;
+    struct smd_msg *cur; /* the batch being delivered */
+    bool delivering;
+    bool destroy_pending; /* destroy asked for inside a delivery */
+    bool have_dead;
+};
+
+static struct smd_msg *smd_msg_of(void *payload)
+{
+    struct smd_msg *m =
+        (struct smd_msg *)(void *)((uint8_t *)payload - SMD_HDR);
+
+    return m->magic == SMD_MAGIC ? m : NULL;
+}
+
+void *lws_smd_msg_alloc(struct lws_context *ctx, lws_smd_class_t _class,
+                        size_t len)
+{
+    struct smd_msg *m;
+
+    if (!ctx || len > LWS_SMD_MAX_PAYLOAD) {
+        lwsl_err("lws_smd_msg_alloc: %s",
+                 ctx ? "payload over LWS_SMD_MAX_PAYLOAD" : "NULL context");
+        return NULL;
+    }
+    m = lws__malloc(SMD_HDR + len + 1);
+    if (!m) {
+        lwsl_err("lws_smd_msg_alloc: out of memory");
+        return NULL;
+    }
+    m->next = NULL;
+    m->cls = _class;
+    m->magic = SMD_MAGIC;
+    m->length = (uint16_t)len;
+    m->seq = 0;
+    m->timestamp = 0;
+    ((uint8_t *)m)[SMD_HDR + len] = 0; /* text payloads stay terminated */
+    return (uint8_t *)m + SMD_HDR;
+}
+
+static void smd_msg_destroy(struct smd_msg *m)
+{
+    m->magic = 0;
+    lws__free(m);
+}
+
+void lws_smd_msg_free(void **payload)
+{
+    struct smd_msg *m;
+
+    if (!payload || !*payload)
+        return;
+    m = smd_msg_of(*payload);
+    if (!m) {
+        lwsl_err("lws_smd_msg_free: not a message from lws_smd_msg_alloc");
+        return;
+    }
+    smd_msg_destroy(m);
+    *payload = NULL;
+}
+
+/* Links @m under the lock.  @return 0, or 1 if the queue is full. */
+static int smd_enqueue(struct lws__smd *smd, struct smd_msg *m)
+{
+    uv_mutex_lock(&smd->lock);
+    if (atomic_load_explicit(&smd->queued, memory_order_relaxed) >=
+        smd->depth) {
+        uv_mutex_unlock(&smd->lock);
+        return 1;
+    }
+    /* Relaxed: the count is only a bound; the lock orders the list. */
+    atomic_fetch_add_explicit(&smd->queued, 1, memory_order_relaxed);
+    m->seq = smd->seq_next++;
+    m->timestamp = lws_now_usecs();
+    m->next = NULL;
+    if (smd->tail)
+        smd->tail->next = m;
+    else
+        smd->head = m;
+    smd->tail = m;
+    uv_mutex_unlock(&smd->lock);
+    return 0;
+}
+
+static int smd_send_counted(struct lws_context *ctx, struct smd_msg *m)
+{
+    struct lws__smd *smd = ctx->smd;
+
+    if (atomic_load_explicit(&ctx->wake_closing, memory_order_seq_cst) || !smd)
+        return -ECANCELED;
+    /* Acquire pairs with the loop's release when it changes the filters. */
+    if (!(atomic_load_explicit(&smd->class_union, memory_order_acquire) &
+          m->cls)) {
+        smd_msg_destroy(m); /* nobody listens: done */
+        return 0;
+    }
+    if (smd_enqueue(smd, m)) {
+        if (!atomic_exchange_explicit(&smd->overflowed, true,
+                                      memory_order_relaxed))
+            lwsl_warn("queue full (%u messages): sends fail until it drains",
+                      smd->depth);
+        return 1;
+    }
+    uv_async_send(&ctx->wake);
+    return 0;
+}
+
+int lws_smd_msg_send(struct lws_context *ctx, void *payload)
+{
+    struct smd_msg *m;
+    int r;
+
+    if (!ctx || !payload || !(m = smd_msg_of(payload))) {
+        lwsl_err("lws_smd_msg_send: bad arguments");
+        return -EINVAL;
+    }
+    /* Counted like the attach op: destroy waits for senders inside. */
+    atomic_fetch_add_explicit(&ctx->wake_users, 1, memory_order_seq_cst);
+    r = smd_send_counted(ctx, m);
+    atomic_fetch_sub_explicit(&ctx->wake_users, 1, memory_order_release);
+    return r;
+}
+
+int lws_smd_msg_printf(struct lws_context *ctx, lws_smd_class_t _class,
+                       const char *format, ...)
+{
+    va_list ap;
+    void *p;
+    int n;
+
+    if (!ctx || !format)
+        return -EINVAL;
+    va_start(ap, format);
+    n = vsnprintf(NULL, 0, format, ap);
+    va_end(ap);
+    if (n < 0 || n > LWS_SMD_MAX_PAYLOAD) {
+        lwsl_err("lws_smd_msg_printf: message over LWS_SMD_MAX_PAYLOAD");
+        return -EMSGSIZE;
+    }
+    p = lws_smd_msg_alloc(ctx, _class, (size_t)n);
+    if (!p)
+        return -ENOMEM;
+    va_start(ap, format);
+    vsnprintf(p, (size_t)n + 1, format, ap);
+    va_end(ap);
+    if (lws_smd_msg_send(ctx, p)) {
+        lws_smd_msg_free(&p);
+        return 1;
+    }
+    return 0;
+}
+
+/* Loop thread: the OR of the live peers' filters, published to senders. */
+static void smd_update_union(struct lws__smd *smd)
+{
+    lws_smd_class_t u = 0;
+
+    for (lws_dll2_t *d = smd->peers.head; d; d = d->next) {
+        struct lws_smd_peer *pr =
+            lws_container_of(d, struct lws_smd_peer, list);
+
+        if (!pr->dead)
+            u |= pr->filter;
+    }
+    atomic_store_explicit(&smd->class_union, u, memory_order_release);
+}
+
+struct lws_smd_peer *lws_smd_register(struct lws_context *ctx, void *opaque,
+                                      int flags, lws_smd_class_t _class_filter,
+                                      lws_smd_notification_cb_t cb)
+{
+    struct lws_smd_peer *pr;
+
+    (void)flags;
+    if (!ctx || !cb || !ctx->smd || ctx->destroying) {
+        lwsl_err("lws_smd_register: bad arguments or context going down");
+        return NULL;
+    }
+    LWS__LOOP_ONLY(ctx);
+    pr = lws__calloc(1, sizeof(*pr));
+    if (!pr) {
+        lwsl_err("lws_smd_register: out of memory");
+        return NULL;
+    }
+    pr->smd = ctx->smd;
+    pr->cb = cb;
+    pr->opaque = opaque;
+    pr->filter = _class_filter;
+    /* Filter first, then the sequence point: a message sent after the
+     * point sees the filter and is queued, so the peer hears it. */
+    lws_dll2_add_tail(&pr->list, &ctx->smd->peers);
+    smd_update_union(ctx->smd);
+    uv_mutex_lock(&ctx->smd->lock);
+    pr->seq_from = ctx->smd->seq_next;
+    uv_mutex_unlock(&ctx->smd->lock);
+    return pr;
+}
+
+void lws_smd_unregister(struct lws_smd_peer *pr)
+{
+    struct lws__smd *smd;
+
+    if (!pr || pr->dead)
+        return;
+    smd = pr->smd;
+    pr->dead = true;
+    smd_update_union(smd);
+    if (smd->delivering) {
+        smd->have_dead = true; /* freed when the drain ends */
+        return;
+    }
+    lws_dll2_remove(&pr->list);
+    lws__free(pr);
+}
+
+static void smd_free_peers(struct lws__smd *smd, bool only_dead)
+{
+    lws_dll2_t *d = smd->peers.head;
+
+    while (d) {
+        struct lws_smd_peer *pr =
+            lws_container_of(d, struct lws_smd_peer, list);
+
+        d = d->next;
+        if (only_dead && !pr->dead)
+            continue;
+        lws_dll2_remove(&pr->list);
+        lws__free(pr);
+    }
+    smd->have_dead = false;
+}
+
+static void smd_free_chain(struct smd_msg *m)
+{
+    while (m) {
+        struct smd_msg *next = m->next;
+
+        smd_msg_destroy(m);
+        m = next;
+    }
+}
+
+static void smd_free_all(struct lws_context *cx)
+{
+    struct lws__smd *smd = cx->smd;
+
+    smd_free_chain(smd->cur);
+    smd_free_chain(smd->head);
+    smd_free_peers(smd, false);
+    uv_mutex_destroy(&smd->lock);
+    lws__free(smd);
+    cx->smd = NULL;
+}
+
+/* Hands @m to each matching peer.  @return false if destroy was asked for
+ * by a callback (then nothing of @smd may be touched but freeing it). */
+static bool smd_deliver(struct lws__smd *smd, struct smd_msg *m)
+{
+    uint8_t *payload = (uint8_t *)m + SMD_HDR;
+
+    for (lws_dll2_t *d = smd->peers.head; d; d = d->next) {
+        struct lws_smd_peer *pr =
+            lws_container_of(d, struct lws_smd_peer, list);
+
+        if (pr->dead || !(pr->filter & m->cls) || m->seq < pr->seq_from)
+            continue;
+        pr->cb(pr->opaque, m->cls, m->timestamp, payload, m->length);
+        if (smd->destroy_pending)
+            return false;
+    }
+    return true;
+}
+
+static bool smd_run_batch(struct lws_context *cx, struct lws__smd *smd)
+{
+    lws_usec_t now = lws_now_usecs();
+
+    while (smd->cur) {
+        struct smd_msg *m = smd->cur;
+
+        smd->cur = m->next;
+        if (smd->ttl_us && now - m->timestamp > smd->ttl_us)
+            lwsl_info("dropped a message of class 0x%x queued %lld us "
+                      "(over smd_ttl_us)",
+                      (unsigned int)m->cls, (long long)(now - m->timestamp));
+        else if (!smd_deliver(smd, m)) {
+            smd_msg_destroy(m);
+            return false;
+        }
+        smd_msg_destroy(m);
+        atomic_fetch_sub_explicit(&smd->queued, 1, memory_order_relaxed);
+        (void)cx;
+    }
+    return true;
+}
+
+void lws__smd_drain(struct lws_context *cx)
+{
+    struct lws__smd *smd = cx->smd;
+
+    if (!smd || smd->delivering)
+        return;
+    uv_mutex_lock(&smd->lock);
+    smd->cur = smd->head;
+    smd->head = smd->tail = NULL;
+    uv_mutex_unlock(&smd->lock);
+    if (!smd->cur)
+        return;
+    smd->delivering = true;
+    if (!smd_run_batch(cx, smd)) {
+        smd_free_all(cx);
+        return;
+    }
+    smd->delivering = false;
+    if (smd->have_dead)
+        smd_free_peers(smd, true);
+    if (!atomic_load_explicit(&smd->queued, memory_order_relaxed))
+        atomic_store_explicit(&smd->overflowed, false, memory_order_relaxed);
+}
+
+int lws__smd_create(struct lws_context *cx,
+                    const struct lws_context_creation_info *info)
+{
+    struct lws__smd *smd = lws__calloc(1, sizeof(*smd));
+
+    if (!smd)
+        return -ENOMEM;
+    if (uv_mutex_init(&smd->lock)) {
+        lws__free(smd);
+        return -EIO;
+    }
+    smd->depth =
+        info->smd_queue_depth ? info->smd_queue_depth : SMD_DEFAULT_DEPTH;
+    smd->ttl_us = info->smd_ttl_us > 0 ? info->smd_ttl_us : SMD_DEFAULT_TTL_US;
+    cx->smd = smd;
+    if (info->early_smd_cb &&
+        !lws_smd_register(cx, info->early_smd_opaque, 0,
+                          info->early_smd_class_filter, info->early_smd_cb)) {
+        smd_free_all(cx);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+void lws__smd_destroy(struct lws_context *cx)
+{
+    if (!cx->smd)
+        return;
+    if (cx->smd->delivering) {
+        cx->smd->destroy_pending = true; /* the drain frees it */
+        return;
+    }
+    smd_free_all(cx);
+}

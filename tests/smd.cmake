@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: MIT
+# lws_smd and the lws v4.4-v5.0 API surface: unit tests (threads, overflow,
+# TTL, unregister inside delivery) and lws_service() timeouts.
+if(LWS_WITH_SYS_SMD)
+  lws_add_test(NAME unit/smd SOURCES unit/test-smd.c LABELS "unit;smd"
+    TIMEOUT 120)
+  lws_add_valgrind_test(NAME valgrind/smd TARGET test-unit-smd LABELS smd)
+endif()
+lws_add_test(NAME unit/service SOURCES unit/test-service.c LABELS unit
+  TIMEOUT 60)
