@@ -24,6 +24,7 @@
 struct heard {
     int n;
     char last[LWS_SMD_MAX_PAYLOAD + 1];
+    char log[4096]; /* every payload, one per line */
     char states[32][40];
     int nstates;
     lws_smd_class_t classes;
@@ -48,6 +49,9 @@ static int heard_cb(void *opaque, lws_smd_class_t cls, lws_usec_t ts, void *buf,
     h->n++;
     h->classes |= cls;
     snprintf(h->last, sizeof(h->last), "%.*s", (int)len, (const char *)buf);
+    if (strlen(h->log) + len + 2 < sizeof(h->log))
+        snprintf(h->log + strlen(h->log), sizeof(h->log) - strlen(h->log),
+                 "%.*s\n", (int)len, (const char *)buf);
     if (cls == LWSSMDCL_SYSTEM_STATE && h->nstates < 32)
         snprintf(h->states[h->nstates++], 40, "%.*s", (int)len,
                  (const char *)buf);
@@ -361,6 +365,47 @@ static void test_smd_bad_args(void **state)
     lws_context_destroy(cx);
 }
 
+/* The library's own network messages: CPD (lws's format) and a DNS server
+ * list change. */
+static void test_smd_library_publishes_network_events(void **state)
+{
+    struct lws_context_creation_info info = {0};
+    struct heard h = {0};
+    struct lws_context *cx;
+    const uint32_t srv[2] = {0x0a000001, 0x0a000002};
+    struct lws_cpd_info cpdi = {.http_url = "http://127.0.0.1:9/gen204"};
+    bool cpd = false, dns = false;
+
+    (void)state;
+    h.loop = uv_thread_self();
+    info.early_smd_cb = heard_cb;
+    info.early_smd_opaque = &h;
+    info.early_smd_class_filter = LWSSMDCL_NETWORK;
+    info.options = LWS_SERVER_OPTION_CPD_BYPASS;
+    info.cpd = &cpdi;
+    cx = lws_create_context(&info);
+    assert_non_null(cx);
+    if (!LWS_WITH_SYS_ASYNC_DNS)
+        dns = true;
+    else
+        assert_int_equal(lws__adns_dhcp_servers(cx, "eth9", srv, 2), 0);
+    for (int i = 0; i < 200 && !(cpd && dns); i++) {
+        lws_service(cx, 10);
+        if (strstr(h.log, "{\"type\":\"cpd\",\"result\":\"OK\"}\n"))
+            cpd = true;
+        if (strstr(h.log, "{\"type\":\"dns\",\"src\":\"dhcp\","
+                          "\"if\":\"eth9\",\"servers\":2}\n"))
+            dns = true;
+        if (!LWS_WITH_SYS_CPD &&
+            lws_system_get_state_manager(cx)->state == LWS_SYSTATE_OPERATIONAL)
+            cpd = true;
+    }
+    assert_true(cpd);
+    assert_true(dns);
+    assert_int_equal(h.classes, LWSSMDCL_NETWORK);
+    lws_context_destroy(cx);
+}
+
 static void test_smd_oom(void **state)
 {
     struct heard h = {0};
@@ -395,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_smd_unregister_and_send_inside_delivery),
         cmocka_unit_test(test_smd_destroy_inside_delivery_and_with_queue),
         cmocka_unit_test(test_smd_bad_args),
+        cmocka_unit_test(test_smd_library_publishes_network_events),
         cmocka_unit_test(test_smd_oom),
     };
 

@@ -57,7 +57,8 @@ struct lws__smd {
     uint64_t seq_next;       /* under lock */
     atomic_uint queued;      /* sent and not yet delivered or dropped */
     atomic_uint class_union; /* OR of live peers' filters */
-    atomic_bool overflowed;  /* an overflow was logged; reset when drained */
+    atomic_uint full_fails;  /* sends refused since the last log line */
+    atomic_uint full_logged; /* monotonic second of that line, 0 = never */
     unsigned int depth;
     lws_usec_t ttl_us;
 
@@ -146,6 +147,25 @@ static int smd_enqueue(struct lws__smd *smd, struct smd_msg *m)
     return 0;
 }
 
+/* One line per second at most, however fast publishers hit a full queue.
+ * Relaxed: a statistic; the exchange picks the one thread that logs. */
+static void smd_log_full(struct lws__smd *smd)
+{
+    unsigned int now = (unsigned int)(lws_now_usecs() / LWS_US_PER_SEC) + 1,
+                 last = atomic_load_explicit(&smd->full_logged,
+                                             memory_order_relaxed),
+                 n;
+
+    atomic_fetch_add_explicit(&smd->full_fails, 1, memory_order_relaxed);
+    if (last == now || !atomic_compare_exchange_strong_explicit(
+                           &smd->full_logged, &last, now, memory_order_relaxed,
+                           memory_order_relaxed))
+        return;
+    n = atomic_exchange_explicit(&smd->full_fails, 0, memory_order_relaxed);
+    lwsl_warn("queue full (smd_queue_depth %u): %u send(s) refused", smd->depth,
+              n);
+}
+
 static int smd_send_counted(struct lws_context *ctx, struct smd_msg *m)
 {
     struct lws__smd *smd = ctx->smd;
@@ -159,10 +179,7 @@ static int smd_send_counted(struct lws_context *ctx, struct smd_msg *m)
         return 0;
     }
     if (smd_enqueue(smd, m)) {
-        if (!atomic_exchange_explicit(&smd->overflowed, true,
-                                      memory_order_relaxed))
-            lwsl_warn("queue full (%u messages): sends fail until it drains",
-                      smd->depth);
+        smd_log_full(smd);
         return 1;
     }
     uv_async_send(&ctx->wake);
@@ -378,8 +395,6 @@ void lws__smd_drain(struct lws_context *cx)
     smd->delivering = false;
     if (smd->have_dead)
         smd_free_peers(smd, true);
-    if (!atomic_load_explicit(&smd->queued, memory_order_relaxed))
-        atomic_store_explicit(&smd->overflowed, false, memory_order_relaxed);
 }
 
 int lws__smd_create(struct lws_context *cx,
