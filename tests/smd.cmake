@@ -8,3 +8,7 @@ if(LWS_WITH_SYS_SMD)
 endif()
 lws_add_test(NAME unit/service SOURCES unit/test-service.c LABELS unit
   TIMEOUT 60)
+if(LWS_WITH_SYS_ASYNC_DNS)
+  lws_add_test(NAME unit/adns-api44 SOURCES unit/test-adns-api44.c
+    LABELS "unit;adns" TIMEOUT 60)
+endif()
