@@ -12,3 +12,10 @@ if(LWS_WITH_SYS_ASYNC_DNS)
   lws_add_test(NAME unit/adns-api44 SOURCES unit/test-adns-api44.c
     LABELS "unit;adns" TIMEOUT 60)
 endif()
+if(LWS_INSTALL AND NOT LWS_SANITIZE AND LWS_WITH_SYS_SMD AND
+   LWS_WITH_SYS_ASYNC_DNS)
+  add_test(NAME install/compat COMMAND
+    ${CMAKE_CURRENT_SOURCE_DIR}/install/compat.sh ${PROJECT_BINARY_DIR}
+    ${PROJECT_SOURCE_DIR})
+  set_tests_properties(install/compat PROPERTIES TIMEOUT 120 LABELS install)
+endif()

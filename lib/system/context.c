@@ -325,8 +325,8 @@ lws_create_context(const struct lws_context_creation_info *info)
         return context_setup_fail(cx, true);
     }
     /* The early peer hears the first state before any helper speaks. */
-    lws_smd_msg_printf(cx, LWSSMDCL_SYSTEM_STATE, "{\"state\":\"%s\"}",
-                       lws_state_name(&cx->mgr_system, cx->mgr_system.state));
+    lws__smd_publish(cx, LWSSMDCL_SYSTEM_STATE, "{\"state\":\"%s\"}",
+                     lws_state_name(&cx->mgr_system, cx->mgr_system.state));
     if (lws__vhost_system_create(cx, info)) {
         lwsl_err("lws_create_context: system vhost creation failed");
         return context_setup_fail(cx, true);

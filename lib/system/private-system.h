@@ -281,6 +281,10 @@ int lws__smd_create(struct lws_context *cx,
                     const struct lws_context_creation_info *info);
 void lws__smd_drain(struct lws_context *cx);
 void lws__smd_destroy(struct lws_context *cx);
+/* The library's own messages (state changes, network events): as
+ * lws_smd_msg_printf(), but never refused for a full queue. */
+int lws__smd_publish(struct lws_context *cx, lws_smd_class_t cls,
+                     const char *format, ...) LWS_FORMAT(3);
 
 /* ------------------------------------------------------------------------
  * CSPRNG (random.c): mbedTLS CTR-DRBG seeded from mbedTLS entropy.

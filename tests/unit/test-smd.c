@@ -276,6 +276,29 @@ static void test_smd_full_queue_fails_at_once(void **state)
     lws_context_destroy(cx);
 }
 
+/* A flood of application messages does not hide a state change. */
+static void test_smd_state_messages_pass_a_full_queue(void **state)
+{
+    struct heard h = {0}, u = {0};
+    struct lws_context *cx = make_cx(&h, 4, 0);
+
+    (void)state;
+    u.loop = uv_thread_self();
+    assert_non_null(lws_smd_register(cx, &u, 0, USER_CL, heard_cb));
+    while (!lws_smd_msg_printf(cx, USER_CL, "{\"fill\":1}"))
+        ;
+    assert_int_equal(
+        lws_state_transition_steps(lws_system_get_state_manager(cx),
+                                   LWS_SYSTATE_COLLECTING_STDIN),
+        LWS_STATE_REACHED);
+    for (int i = 0;
+         i < 100 && strcmp(h.last, "{\"state\":\"COLLECTING_STDIN\"}"); i++)
+        lws_service(cx, 10);
+    assert_string_equal(h.last, "{\"state\":\"COLLECTING_STDIN\"}");
+    assert_string_equal(h.states[0], "{\"state\":\"CONTEXT_CREATED\"}");
+    lws_context_destroy(cx);
+}
+
 static void test_smd_ttl_drops_stale(void **state)
 {
     struct lws_context *cx = make_cx(NULL, 0, 1);
@@ -353,6 +376,7 @@ static void test_smd_bad_args(void **state)
     (void)state;
     memset(big, 'x', sizeof(big) - 1);
     big[sizeof(big) - 1] = 0;
+    assert_non_null(lws_smd_register(cx, big, 0, USER_CL, heard_cb));
     assert_null(lws_smd_msg_alloc(cx, USER_CL, LWS_SMD_MAX_PAYLOAD + 1));
     assert_null(lws_smd_msg_alloc(NULL, USER_CL, 1));
     assert_int_not_equal(lws_smd_msg_send(cx, NULL), 0);
@@ -436,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_smd_class_filter_and_late_register),
         cmocka_unit_test(test_smd_threads_publish_in_order),
         cmocka_unit_test(test_smd_full_queue_fails_at_once),
+        cmocka_unit_test(test_smd_state_messages_pass_a_full_queue),
         cmocka_unit_test(test_smd_ttl_drops_stale),
         cmocka_unit_test(test_smd_unregister_and_send_inside_delivery),
         cmocka_unit_test(test_smd_destroy_inside_delivery_and_with_queue),

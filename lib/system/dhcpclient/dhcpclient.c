@@ -166,12 +166,12 @@ static void dhcpc_notify_user(struct lws__dhcpc_if *ifc, int event,
     }
 call:
     is.event = event;
-    lws_smd_msg_printf(ifc->d->cx, LWSSMDCL_NETWORK,
-                       "{\"type\":\"dhcp\",\"if\":\"%s\",\"event\":\"%s\","
-                       "\"ipv4\":\"%u.%u.%u.%u\"}",
-                       ifc->ifname, lws_dhcpc_event_name(event), is.ipv4 >> 24,
-                       (is.ipv4 >> 16) & 255, (is.ipv4 >> 8) & 255,
-                       is.ipv4 & 255);
+    lws__smd_publish(ifc->d->cx, LWSSMDCL_NETWORK,
+                     "{\"type\":\"dhcp\",\"if\":\"%s\",\"event\":\"%s\","
+                     "\"ipv4\":\"%u.%u.%u.%u\"}",
+                     ifc->ifname, lws_dhcpc_event_name(event), is.ipv4 >> 24,
+                     (is.ipv4 >> 16) & 255, (is.ipv4 >> 8) & 255,
+                     is.ipv4 & 255);
     lwsl_notice("%s: %s (%s)", ifc->ifname, lws_dhcpc_event_name(event),
                 lws_dhcpc_state_name(is.state));
     if (!ifc->cb)
@@ -328,9 +328,9 @@ static void dhcpc_on_link(void *ctx, const struct lws__dhcpc_link *l)
     if (was_up == l->up)
         return;
     lwsl_info("%s: link %s", l->ifname, l->up ? "up" : "down");
-    lws_smd_msg_printf(d->cx, LWSSMDCL_NETWORK,
-                       "{\"type\":\"link\",\"if\":\"%s\",\"state\":\"%s\"}",
-                       l->ifname, l->up ? "up" : "down");
+    lws__smd_publish(d->cx, LWSSMDCL_NETWORK,
+                     "{\"type\":\"link\",\"if\":\"%s\",\"state\":\"%s\"}",
+                     l->ifname, l->up ? "up" : "down");
     lws__ntpc_link_changed(d->cx, l->up);
     if (!ifc->started) {
         if (l->up)

@@ -48,6 +48,13 @@ void lws_smd_unregister(struct lws_smd_peer *pr)
     (void)pr;
 }
 
+int lws__smd_publish(struct lws_context *cx, lws_smd_class_t cls,
+                     const char *format, ...)
+{
+    (void)cx, (void)cls, (void)format;
+    return -ENOTSUP;
+}
+
 int lws__smd_create(struct lws_context *cx,
                     const struct lws_context_creation_info *info)
 {

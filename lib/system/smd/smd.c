@@ -124,12 +124,15 @@ void lws_smd_msg_free(void **payload)
     *payload = NULL;
 }
 
-/* Links @m under the lock.  @return 0, or 1 if the queue is full. */
-static int smd_enqueue(struct lws__smd *smd, struct smd_msg *m)
+/* Links @m under the lock.  @return 0, or 1 if the queue is full.  The
+ * library's own messages (@sys) may go past the depth: they are few (one
+ * per state change or network event), and a flood of application messages
+ * must not hide a state change from the peers. */
+static int smd_enqueue(struct lws__smd *smd, struct smd_msg *m, bool sys)
 {
     uv_mutex_lock(&smd->lock);
-    if (atomic_load_explicit(&smd->queued, memory_order_relaxed) >=
-        smd->depth) {
+    if (!sys && atomic_load_explicit(&smd->queued, memory_order_relaxed) >=
+                    smd->depth) {
         uv_mutex_unlock(&smd->lock);
         return 1;
     }
@@ -166,7 +169,8 @@ static void smd_log_full(struct lws__smd *smd)
               n);
 }
 
-static int smd_send_counted(struct lws_context *ctx, struct smd_msg *m)
+static int smd_send_counted(struct lws_context *ctx, struct smd_msg *m,
+                            bool sys)
 {
     struct lws__smd *smd = ctx->smd;
 
@@ -178,7 +182,7 @@ static int smd_send_counted(struct lws_context *ctx, struct smd_msg *m)
         smd_msg_destroy(m); /* nobody listens: done */
         return 0;
     }
-    if (smd_enqueue(smd, m)) {
+    if (smd_enqueue(smd, m, sys)) {
         smd_log_full(smd);
         return 1;
     }
@@ -186,7 +190,7 @@ static int smd_send_counted(struct lws_context *ctx, struct smd_msg *m)
     return 0;
 }
 
-int lws_smd_msg_send(struct lws_context *ctx, void *payload)
+static int smd_send(struct lws_context *ctx, void *payload, bool sys)
 {
     struct smd_msg *m;
     int r;
@@ -197,38 +201,70 @@ int lws_smd_msg_send(struct lws_context *ctx, void *payload)
     }
     /* Counted like the attach op: destroy waits for senders inside. */
     atomic_fetch_add_explicit(&ctx->wake_users, 1, memory_order_seq_cst);
-    r = smd_send_counted(ctx, m);
+    r = smd_send_counted(ctx, m, sys);
     atomic_fetch_sub_explicit(&ctx->wake_users, 1, memory_order_release);
     return r;
+}
+
+int lws_smd_msg_send(struct lws_context *ctx, void *payload)
+{
+    return smd_send(ctx, payload, false);
+}
+
+static int smd_vprintf(struct lws_context *ctx, lws_smd_class_t cls, bool sys,
+                       const char *format, va_list ap)
+{
+    va_list ap2;
+    void *p;
+    int n;
+
+    if (!ctx || !format)
+        return -EINVAL;
+    /* Nobody listens: skip the formatting too. */
+    if (ctx->smd &&
+        !(atomic_load_explicit(&ctx->smd->class_union, memory_order_acquire) &
+          cls))
+        return 0;
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, format, ap2);
+    va_end(ap2);
+    if (n < 0 || n > LWS_SMD_MAX_PAYLOAD) {
+        lwsl_err("lws_smd_msg_printf: message over LWS_SMD_MAX_PAYLOAD");
+        return -EMSGSIZE;
+    }
+    p = lws_smd_msg_alloc(ctx, cls, (size_t)n);
+    if (!p)
+        return -ENOMEM;
+    vsnprintf(p, (size_t)n + 1, format, ap);
+    if (smd_send(ctx, p, sys)) {
+        lws_smd_msg_free(&p);
+        return 1;
+    }
+    return 0;
 }
 
 int lws_smd_msg_printf(struct lws_context *ctx, lws_smd_class_t _class,
                        const char *format, ...)
 {
     va_list ap;
-    void *p;
-    int n;
+    int r;
 
-    if (!ctx || !format)
-        return -EINVAL;
     va_start(ap, format);
-    n = vsnprintf(NULL, 0, format, ap);
+    r = smd_vprintf(ctx, _class, false, format, ap);
     va_end(ap);
-    if (n < 0 || n > LWS_SMD_MAX_PAYLOAD) {
-        lwsl_err("lws_smd_msg_printf: message over LWS_SMD_MAX_PAYLOAD");
-        return -EMSGSIZE;
-    }
-    p = lws_smd_msg_alloc(ctx, _class, (size_t)n);
-    if (!p)
-        return -ENOMEM;
+    return r;
+}
+
+int lws__smd_publish(struct lws_context *cx, lws_smd_class_t cls,
+                     const char *format, ...)
+{
+    va_list ap;
+    int r;
+
     va_start(ap, format);
-    vsnprintf(p, (size_t)n + 1, format, ap);
+    r = smd_vprintf(cx, cls, true, format, ap);
     va_end(ap);
-    if (lws_smd_msg_send(ctx, p)) {
-        lws_smd_msg_free(&p);
-        return 1;
-    }
-    return 0;
+    return r;
 }
 
 /* Loop thread: the OR of the live peers' filters, published to senders. */
