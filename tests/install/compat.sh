@@ -5,13 +5,8 @@
 # code), then runs it with the installed shared library.
 set -euo pipefail
 build=$1 src=$2
-stage=$(mktemp -d "${TMPDIR:-/tmp}/lwst-compat-XXXXXX")
-trap 'rm -rf "$stage"' EXIT
-prefix=/opt/lws-system-compat
-
-DESTDIR=$stage cmake --install "$build" --prefix "$prefix" >/dev/null
-root=$stage$prefix
-lib=$(ls -d "$root"/lib*/ | head -n1)
+# shellcheck source=stage.sh
+. "$src/tests/install/stage.sh" "$build" /opt/lws-system-compat
 sed "s|^prefix=.*|prefix=$root|" "$lib/pkgconfig/lws-system.pc" \
   > "$stage/lws-system.pc"
 export PKG_CONFIG_PATH=$stage

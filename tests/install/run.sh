@@ -4,13 +4,9 @@
 # with find_package (shared and static) and with pkg-config.
 set -euo pipefail
 build=$1 src=$2
-stage=$(mktemp -d "${TMPDIR:-/tmp}/lwst-install-XXXXXX")
-trap 'rm -rf "$stage"' EXIT
 prefix=/opt/lws-system-test
-
-DESTDIR=$stage cmake --install "$build" --prefix "$prefix" >/dev/null
-root=$stage$prefix
-lib=$(ls -d "$root"/lib*/ | head -n1)
+# shellcheck source=stage.sh
+. "$src/tests/install/stage.sh" "$build" "$prefix"
 
 cmake -S "$src/tests/install/consumer" -B "$stage/consumer" \
   -DCMAKE_PREFIX_PATH="$root" >/dev/null
