@@ -57,7 +57,8 @@ enum {
  *
  * @param opaque     the peer's opaque pointer
  * @param _class     the message's class
- * @param timestamp  when it was sent (lws_now_usecs() clock)
+ * @param timestamp  when it was sent (lws_now_usecs() clock, read at the
+ *                   kernel tick's resolution)
  * @param buf        the payload, borrowed for this call
  * @param len        payload length in bytes
  * @return 0; the value is ignored (lws's shape).  The callback may send,

@@ -21,6 +21,7 @@
 
 #include <stdalign.h>
 #include <stdio.h>
+#include <time.h>
 
 #define SMD_DEFAULT_TTL_US (5 * LWS_US_PER_SEC)
 #define SMD_DEFAULT_DEPTH  40
@@ -55,7 +56,7 @@ struct lws__smd {
     struct smd_msg *head; /* queued, under lock */
     struct smd_msg *tail;
     uint64_t seq_next;       /* under lock */
-    atomic_uint queued;      /* sent and not yet delivered or dropped */
+    unsigned int queued;     /* under lock: sent, not yet delivered/dropped */
     atomic_uint class_union; /* OR of live peers' filters */
     atomic_uint full_fails;  /* sends refused since the last log line */
     atomic_uint full_logged; /* monotonic second of that line, 0 = never */
@@ -124,23 +125,34 @@ void lws_smd_msg_free(void **payload)
     *payload = NULL;
 }
 
+/* The send stamp: lws_now_usecs()'s clock (CLOCK_MONOTONIC) read at the
+ * kernel tick's resolution, a few ns instead of a few tens per message; TTLs
+ * are milliseconds and more.  Taken outside the lock, so one publisher's
+ * stamps never decrease. */
+static lws_usec_t smd_stamp(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts))
+        return lws_now_usecs();
+    return (lws_usec_t)ts.tv_sec * LWS_US_PER_SEC + ts.tv_nsec / 1000;
+}
+
 /* Links @m under the lock.  @return 0, or 1 if the queue is full.  The
  * library's own messages (@sys) may go past the depth: they are few (one
  * per state change or network event), and a flood of application messages
  * must not hide a state change from the peers. */
 static int smd_enqueue(struct lws__smd *smd, struct smd_msg *m, bool sys)
 {
+    m->timestamp = smd_stamp();
+    m->next = NULL;
     uv_mutex_lock(&smd->lock);
-    if (!sys && atomic_load_explicit(&smd->queued, memory_order_relaxed) >=
-                    smd->depth) {
+    if (!sys && smd->queued >= smd->depth) {
         uv_mutex_unlock(&smd->lock);
         return 1;
     }
-    /* Relaxed: the count is only a bound; the lock orders the list. */
-    atomic_fetch_add_explicit(&smd->queued, 1, memory_order_relaxed);
+    smd->queued++;
     m->seq = smd->seq_next++;
-    m->timestamp = lws_now_usecs();
-    m->next = NULL;
     if (smd->tail)
         smd->tail->next = m;
     else
@@ -388,11 +400,15 @@ static bool smd_deliver(struct lws__smd *smd, struct smd_msg *m)
     return true;
 }
 
-static bool smd_run_batch(struct lws_context *cx, struct lws__smd *smd)
+/* The queue bound counts a batch until it is delivered; one locked
+ * subtraction per batch, not one per message. */
+static bool smd_run_batch(struct lws__smd *smd)
 {
-    lws_usec_t now = lws_now_usecs();
+    lws_usec_t now = smd_stamp();
+    unsigned int n = 0;
+    bool alive = true;
 
-    while (smd->cur) {
+    while (smd->cur && alive) {
         struct smd_msg *m = smd->cur;
 
         smd->cur = m->next;
@@ -400,15 +416,17 @@ static bool smd_run_batch(struct lws_context *cx, struct lws__smd *smd)
             lwsl_info("dropped a message of class 0x%x queued %lld us "
                       "(over smd_ttl_us)",
                       (unsigned int)m->cls, (long long)(now - m->timestamp));
-        else if (!smd_deliver(smd, m)) {
-            smd_msg_destroy(m);
-            return false;
-        }
+        else
+            alive = smd_deliver(smd, m);
         smd_msg_destroy(m);
-        atomic_fetch_sub_explicit(&smd->queued, 1, memory_order_relaxed);
-        (void)cx;
+        n++;
     }
-    return true;
+    if (alive) { /* else everything is about to be freed */
+        uv_mutex_lock(&smd->lock);
+        smd->queued -= n;
+        uv_mutex_unlock(&smd->lock);
+    }
+    return alive;
 }
 
 void lws__smd_drain(struct lws_context *cx)
@@ -424,7 +442,7 @@ void lws__smd_drain(struct lws_context *cx)
     if (!smd->cur)
         return;
     smd->delivering = true;
-    if (!smd_run_batch(cx, smd)) {
+    if (!smd_run_batch(smd)) {
         smd_free_all(cx);
         return;
     }
