@@ -8,7 +8,8 @@
  * callback, then free).  Both publish the same 32-byte payload and both
  * loops run on CPU 0 with publishers on the other CPUs.  Prints the median
  * of 5 runs of each, the spread (min-max) and the ratio of the medians.
- * Usage: bench-smd [messages-per-run]
+ * Usage: bench-smd [messages-per-run]; LWS_BENCH_ONLY=lws|base runs one
+ * side only (for profiling).
  */
 #define _GNU_SOURCE
 #include <lws-system.h>
@@ -222,6 +223,7 @@ static int cmp_dbl(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     static const int threads[] = {1, 2, 4}, peers[] = {1, 4, 8};
+    const char *only = getenv("LWS_BENCH_ONLY"); /* "lws" or "base" */
     struct bench b = {0};
 
     b.msgs = argc > 1 ? atol(argv[1]) : 200000;
@@ -241,7 +243,9 @@ int main(int argc, char **argv)
             b.threads = threads[ti];
             b.peers = peers[pi];
             for (int r = 0; r < RUNS; r++) { /* interleaved, order swapped */
-                if (r & 1) {
+                if (only) {                  /* one side, for profiling */
+                    l[r] = s[r] = only[0] == 'l' ? run_lws(&b) : run_base(&b);
+                } else if (r & 1) {
                     s[r] = run_base(&b);
                     l[r] = run_lws(&b);
                 } else {

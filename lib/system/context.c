@@ -135,6 +135,7 @@ static void context_boot_cb(lws_sorted_usec_list_t *sul)
 static void context_free(struct lws_context *cx)
 {
     lws__attach_free_all(cx);
+    lws__smd_free(cx);
     lws__vhost_free(cx->vhost_system);
     lws__blobs_destroy(cx);
     lws__rng_destroy(cx);

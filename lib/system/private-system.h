@@ -274,13 +274,14 @@ static inline void lws__api_enter(struct lws_context *cx)
 void lws__api_leave(struct lws_context *cx);
 
 /* lws_smd (lib/system/smd/, stubs when compiled out): created with the
- * context (early_smd peer included), drained on each wakeup, destroyed after
- * the senders have left (lws__wake_quiesce). */
+ * context (early_smd peer included), drained on each wakeup, closed at
+ * teardown before the wakeup handle closes, freed with the context. */
 struct lws__smd;
 int lws__smd_create(struct lws_context *cx,
                     const struct lws_context_creation_info *info);
 void lws__smd_drain(struct lws_context *cx);
-void lws__smd_destroy(struct lws_context *cx);
+void lws__smd_destroy(struct lws_context *cx); /* closes the bus */
+void lws__smd_free(struct lws_context *cx);    /* with the context memory */
 /* The library's own messages (state changes, network events): as
  * lws_smd_msg_printf(), but never refused for a full queue. */
 int lws__smd_publish(struct lws_context *cx, lws_smd_class_t cls,

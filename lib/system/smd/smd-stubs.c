@@ -73,3 +73,8 @@ void lws__smd_destroy(struct lws_context *cx)
 {
     (void)cx;
 }
+
+void lws__smd_free(struct lws_context *cx)
+{
+    (void)cx;
+}

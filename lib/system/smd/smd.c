@@ -13,8 +13,10 @@
  * delivered fails at once instead of blocking.  A message older than
  * smd_ttl_us when its turn comes is dropped.  Peers are loop-thread objects;
  * one unregistered inside a delivery is only marked and is freed when the
- * drain ends, so the walk never touches freed memory.  Senders are counted
- * by the context's wakeup guard, so destroy frees nothing a sender uses.
+ * drain ends, so the walk never touches freed memory.  Destroy marks the
+ * bus closed under the queue lock, and senders wake the loop before they
+ * unlock, so no sender touches the wakeup handle once it may close; the
+ * bus itself is freed with the context's memory.
  */
 #define LWS_LOGMOD "smd"
 #include "private-system.h"
@@ -68,6 +70,7 @@ struct lws__smd {
     struct smd_msg *cur; /* the batch being delivered */
     bool delivering;
     bool destroy_pending; /* destroy asked for inside a delivery */
+    bool closed;          /* under lock: destroy has begun, sends fail */
     bool have_dead;
 };
 
@@ -142,11 +145,16 @@ static lws_usec_t smd_stamp(void)
  * library's own messages (@sys) may go past the depth: they are few (one
  * per state change or network event), and a flood of application messages
  * must not hide a state change from the peers. */
-static int smd_enqueue(struct lws__smd *smd, struct smd_msg *m, bool sys)
+static int smd_enqueue(struct lws_context *ctx, struct lws__smd *smd,
+                       struct smd_msg *m, bool sys)
 {
     m->timestamp = smd_stamp();
     m->next = NULL;
     uv_mutex_lock(&smd->lock);
+    if (smd->closed) {
+        uv_mutex_unlock(&smd->lock);
+        return -ECANCELED;
+    }
     if (!sys && smd->queued >= smd->depth) {
         uv_mutex_unlock(&smd->lock);
         return 1;
@@ -158,6 +166,9 @@ static int smd_enqueue(struct lws__smd *smd, struct smd_msg *m, bool sys)
     else
         smd->head = m;
     smd->tail = m;
+    /* Inside the lock: destroy closes the handle only after it has seen
+     * the bus closed under this lock. */
+    uv_async_send(&ctx->wake);
     uv_mutex_unlock(&smd->lock);
     return 0;
 }
@@ -181,29 +192,9 @@ static void smd_log_full(struct lws__smd *smd)
               n);
 }
 
-static int smd_send_counted(struct lws_context *ctx, struct smd_msg *m,
-                            bool sys)
-{
-    struct lws__smd *smd = ctx->smd;
-
-    if (atomic_load_explicit(&ctx->wake_closing, memory_order_seq_cst) || !smd)
-        return -ECANCELED;
-    /* Acquire pairs with the loop's release when it changes the filters. */
-    if (!(atomic_load_explicit(&smd->class_union, memory_order_acquire) &
-          m->cls)) {
-        smd_msg_destroy(m); /* nobody listens: done */
-        return 0;
-    }
-    if (smd_enqueue(smd, m, sys)) {
-        smd_log_full(smd);
-        return 1;
-    }
-    uv_async_send(&ctx->wake);
-    return 0;
-}
-
 static int smd_send(struct lws_context *ctx, void *payload, bool sys)
 {
+    struct lws__smd *smd = ctx ? ctx->smd : NULL;
     struct smd_msg *m;
     int r;
 
@@ -211,10 +202,17 @@ static int smd_send(struct lws_context *ctx, void *payload, bool sys)
         lwsl_err("lws_smd_msg_send: bad arguments");
         return -EINVAL;
     }
-    /* Counted like the attach op: destroy waits for senders inside. */
-    atomic_fetch_add_explicit(&ctx->wake_users, 1, memory_order_seq_cst);
-    r = smd_send_counted(ctx, m, sys);
-    atomic_fetch_sub_explicit(&ctx->wake_users, 1, memory_order_release);
+    if (!smd)
+        return -ECANCELED;
+    /* Acquire pairs with the loop's release when it changes the filters. */
+    if (!(atomic_load_explicit(&smd->class_union, memory_order_acquire) &
+          m->cls)) {
+        smd_msg_destroy(m); /* nobody listens: done */
+        return 0;
+    }
+    r = smd_enqueue(ctx, smd, m, sys);
+    if (r == 1)
+        smd_log_full(smd);
     return r;
 }
 
@@ -369,16 +367,15 @@ static void smd_free_chain(struct smd_msg *m)
     }
 }
 
-static void smd_free_all(struct lws_context *cx)
+/* Messages and peers; the bus struct stays until lws__smd_free(). */
+static void smd_free_contents(struct lws__smd *smd)
 {
-    struct lws__smd *smd = cx->smd;
-
     smd_free_chain(smd->cur);
+    smd->cur = NULL;
     smd_free_chain(smd->head);
+    smd->head = smd->tail = NULL;
     smd_free_peers(smd, false);
-    uv_mutex_destroy(&smd->lock);
-    lws__free(smd);
-    cx->smd = NULL;
+    atomic_store_explicit(&smd->class_union, 0, memory_order_release);
 }
 
 /* Hands @m to each matching peer.  @return false if destroy was asked for
@@ -433,7 +430,7 @@ void lws__smd_drain(struct lws_context *cx)
 {
     struct lws__smd *smd = cx->smd;
 
-    if (!smd || smd->delivering)
+    if (!smd || smd->delivering || smd->destroy_pending)
         return;
     uv_mutex_lock(&smd->lock);
     smd->cur = smd->head;
@@ -443,7 +440,7 @@ void lws__smd_drain(struct lws_context *cx)
         return;
     smd->delivering = true;
     if (!smd_run_batch(smd)) {
-        smd_free_all(cx);
+        smd_free_contents(smd); /* destroy was asked for by a callback */
         return;
     }
     smd->delivering = false;
@@ -468,20 +465,35 @@ int lws__smd_create(struct lws_context *cx,
     cx->smd = smd;
     if (info->early_smd_cb &&
         !lws_smd_register(cx, info->early_smd_opaque, 0,
-                          info->early_smd_class_filter, info->early_smd_cb)) {
-        smd_free_all(cx);
-        return -ENOMEM;
-    }
+                          info->early_smd_class_filter, info->early_smd_cb))
+        return -ENOMEM; /* lws__smd_free() at the context's free */
     return 0;
 }
 
 void lws__smd_destroy(struct lws_context *cx)
 {
-    if (!cx->smd)
+    struct lws__smd *smd = cx->smd;
+
+    if (!smd)
         return;
-    if (cx->smd->delivering) {
-        cx->smd->destroy_pending = true; /* the drain frees it */
+    uv_mutex_lock(&smd->lock);
+    smd->closed = true; /* no sender wakes the loop after this */
+    uv_mutex_unlock(&smd->lock);
+    if (smd->delivering) {
+        smd->destroy_pending = true; /* the drain frees the contents */
         return;
     }
-    smd_free_all(cx);
+    smd_free_contents(smd);
+}
+
+void lws__smd_free(struct lws_context *cx)
+{
+    struct lws__smd *smd = cx->smd;
+
+    if (!smd)
+        return;
+    smd_free_contents(smd); /* nothing left unless destroy never ran */
+    uv_mutex_destroy(&smd->lock);
+    lws__free(smd);
+    cx->smd = NULL;
 }
