@@ -288,6 +288,8 @@ static void context_state_setup(struct lws_context *cx,
             : LWS_SYSTATE_OPERATIONAL;
     if (info->system_ops)
         cx->ops = *info->system_ops;
+    if (cx->ops.async_dns_dnssec_mode != LWS_ADNS_DNSSEC_OFF)
+        lwsl_warn("async_dns_dnssec_mode: no DNSSEC here, treated as OFF");
     if (!cx->ops.attach) {
         cx->ops.attach = lws__attach_builtin;
         cx->ops_attach_builtin = true;
