@@ -19,3 +19,11 @@ if(LWS_INSTALL AND NOT LWS_SANITIZE AND LWS_WITH_SYS_SMD AND
     ${PROJECT_SOURCE_DIR})
   set_tests_properties(install/compat PROPERTIES TIMEOUT 120 LABELS install)
 endif()
+if(LWS_WITH_SYS_SMD AND LWS_WITH_SYS_DHCP_CLIENT)
+  lws_add_test(NAME integration/smd-net SOURCES integration/it-smd-net.c
+    LABELS "integration;smd" TIMEOUT 120)
+endif()
+if(LWS_WITH_SYS_SMD AND LWS_WITH_SYS_NTPCLIENT)
+  lws_add_test(NAME integration/smd-ntp SOURCES integration/it-smd-ntp.c
+    LABELS "integration;smd" TIMEOUT 60)
+endif()
