@@ -225,6 +225,8 @@ void lws__adns_lookup_complete(struct adns_lookup *lk)
             status, res);
     lws__adns_res_unref(res);
     lws_dll2_remove(&lk->list);
+    for (int i = 0; i < lk->nwq; i++)
+        lws__adns_answer_clear(&lk->wq[i].ans);
     lws__free(lk);
 }
 
