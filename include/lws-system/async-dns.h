@@ -3,7 +3,8 @@
  *
  * Async DNS: libwebsockets' lws_async_dns_* API on c-ares, driven by the
  * context's libuv loop.  Address lookups ask for A and AAAA together (A
- * first in the result chain); answers are kept in a TTL cache (positive and
+ * first in the result chain, every address of each answer in server
+ * order); answers are kept in a TTL cache (positive and
  * RFC 2308 negative), concurrent lookups of one name share one query on the
  * wire, and every UDP query leaves from a fresh random source port.
  *
