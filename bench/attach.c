@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "bench-pin.h"
+
 #define RUNS 5
 
 struct bench {
@@ -45,25 +47,6 @@ struct bitem {
     struct bitem *next;
     long idx;
 };
-
-/* With 2+ CPUs, the loop thread runs on CPU 0 and producers on the others,
- * for both queues alike: scheduler placement otherwise dominates the
- * spread between runs. */
-static void pin(int loop_side)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    cpu_set_t set;
-
-    if (n < 2 || getenv("LWS_BENCH_NOPIN"))
-        return;
-    CPU_ZERO(&set);
-    if (loop_side)
-        CPU_SET(0, &set);
-    else
-        for (long c = 1; c < n; c++)
-            CPU_SET((int)c, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
 
 static void record(struct bench *b, long idx)
 {

@@ -15,5 +15,6 @@
 #include <lws-system/ntpclient.h>
 #include <lws-system/dhcpclient.h>
 #include <lws-system/cpd.h>
+#include <lws-system/smd.h>
 
 #endif /* LWS_SYSTEM_H */

@@ -3,7 +3,8 @@
  *
  * Async DNS: libwebsockets' lws_async_dns_* API on c-ares, driven by the
  * context's libuv loop.  Address lookups ask for A and AAAA together (A
- * first in the result chain); answers are kept in a TTL cache (positive and
+ * first in the result chain, every address of each answer in server
+ * order); answers are kept in a TTL cache (positive and
  * RFC 2308 negative), concurrent lookups of one name share one query on the
  * wire, and every UDP query leaves from a fresh random source port.
  *
@@ -48,13 +49,32 @@ typedef enum {
     LADNS_RET_CONTINUING = 1
 } lws_async_dns_retcode_t;
 
-/** Query types.  A and AAAA both ask for an address: A and AAAA records are
- *  looked up together and returned in one chain, A records first. */
+/** Query types, with lws v4.4's flags OR-ed in.  A and AAAA both ask for an
+ *  address: A and AAAA records are looked up together and returned in one
+ *  chain, A records first. */
 typedef enum {
     LWS_ADNS_RECORD_A = 0x01,
     LWS_ADNS_RECORD_CNAME = 0x05,
-    LWS_ADNS_RECORD_AAAA = 0x1c
+    LWS_ADNS_RECORD_AAAA = 0x1c,
+
+    /** Bits of the type; the flags below sit above them. */
+    LWS_ADNS_QTYPE_MASK = 0xffff,
+    /** Do not answer from the cache (the fresh answer is still cached). */
+    LWS_ADNS_NOCACHE = 1 << 16,
+    /** Skip the hosts file and "localhost" (numeric literals still answer
+     *  locally). */
+    LWS_ADNS_IGNORE_HOSTS_FILE = 1 << 17,
+    /** lws marks its own internal queries with it; accepted, no effect. */
+    LWS_ADNS_SYNTHETIC = 1 << 18,
+    /** Accepted, no effect: there is no DNSSEC here, so no answer is ever
+     *  marked as validated. */
+    LWS_ADNS_INDICATE_LACKS_DNSSEC = 1 << 19,
+    /** Accepted, no effect (no DNSSEC here; see the README). */
+    LWS_ADNS_WANT_DNSSEC = 1 << 20
 } adns_query_type_t;
+
+/** A pending lookup, as handed out through lws_async_dns_query()'s @pq. */
+struct lws_adns_q;
 
 /**
  * The lookup callback (libwebsockets' shape).
@@ -140,24 +160,62 @@ struct lws_adns_stats {
  * @param[in] tsi      service thread index, must be 0
  * @param[in] name     the name (copied; up to 253 characters)
  * @param[in] qtype    LWS_ADNS_RECORD_A, _AAAA (both mean "addresses") or
- *                     _CNAME
+ *                     _CNAME, OR-ed with LWS_ADNS_NOCACHE etc.
  * @param[in] cb       callback, required
  * @param[in] wsi      passed back to @cb, may be NULL
  * @param[in] opaque   passed back to @cb
+ * @param[out] pq      NULL, or where to store the pending lookup's handle
+ *                     (for lws_adns_q_cancel()) when LADNS_RET_CONTINUING
+ *                     is returned; the library sets *@pq back to NULL just
+ *                     before @cb runs, so *@pq must stay valid until then
  * @return LADNS_RET_CONTINUING: @cb will run exactly once, from the loop,
  *         after this call returns.  LADNS_RET_FAILED (logged): bad
  *         arguments, invalid name, out of memory, the caps on lookups or
  *         waiters reached, context going down or the resolver compiled
- *         out; @cb will never run.  LADNS_RET_FOUND and
- *         LADNS_RET_FAILED_WSI_CLOSED are never returned.
+ *         out; @cb will never run (*@pq is set to NULL).  LADNS_RET_FOUND
+ *         and LADNS_RET_FAILED_WSI_CLOSED are never returned.
+ *
+ * lws v4.4 added @pq; code written for the older 7-argument form still
+ * compiles: lws_async_dns_query is also a macro that supplies pq = NULL
+ * when given 7 arguments.  The function's address (e.g. for a pointer) is
+ * that of the 8-argument function.
  * Thread: loop.
  */
-LWS_API lws_async_dns_retcode_t lws_async_dns_query(struct lws_context *context,
-                                                    int tsi, const char *name,
-                                                    adns_query_type_t qtype,
-                                                    lws_async_dns_cb_t cb,
-                                                    struct lws *wsi,
-                                                    void *opaque);
+LWS_API lws_async_dns_retcode_t
+lws_async_dns_query(struct lws_context *context, int tsi, const char *name,
+                    adns_query_type_t qtype, lws_async_dns_cb_t cb,
+                    struct lws *wsi, void *opaque, struct lws_adns_q **pq);
+
+/* 7 or 8 arguments: the eighth (pq) defaults to NULL. */
+#define LWS__ADNS_QUERY8(cx, tsi, name, qtype, cb, wsi, opaque, pq, ...)       \
+    (lws_async_dns_query)(cx, tsi, name, qtype, cb, wsi, opaque, pq)
+#define lws_async_dns_query(...) LWS__ADNS_QUERY8(__VA_ARGS__, NULL, 0)
+
+/**
+ * lws_adns_q_cancel() - cancel the pending lookup @q (from @pq of
+ * lws_async_dns_query()).  Its callback then runs once from the loop with
+ * n == -ECANCELED and a NULL result (never inside this call).  A handle
+ * whose callback already ran is not dereferenced: the caller's *pq was set
+ * to NULL then, and a stale pointer is looked up, not followed.
+ *
+ * @return 1 cancelled, 0 not pending (already answered or cancelled),
+ *         -EINVAL (NULL context or resolver not running).
+ * Thread: loop.
+ */
+LWS_API int lws_adns_q_cancel(struct lws_context *context,
+                              struct lws_adns_q *q);
+
+/**
+ * lws_async_dns_server_reload() - read the system's server list
+ * (resolv.conf) again now, instead of on the next lookup that notices the
+ * file changed.  It is used while no explicit or DHCP-learned server is
+ * known.  Lookups in flight keep their servers.
+ *
+ * @return 0, -EINVAL (NULL context, resolver not running) or -ENOTSUP
+ *         (compiled out).
+ * Thread: loop.
+ */
+LWS_API int lws_async_dns_server_reload(struct lws_context *context);
 
 /**
  * lws_async_dns_freeaddrinfo() - release a result chain given to a

@@ -189,23 +189,30 @@ LWS_API lws_usec_t lws_now_usecs(void);
  * States
  */
 
-/* The system ladder: frozen numbers, libwebsockets v4.3 order. */
+/* The system ladder: lws v5.0's names in lws v5.0's order.  The numbers
+ * follow from the order and changed with it (lws inserts states mid-list
+ * between versions): compare and store states by name, never by number. */
 #define LWS_SYSTATE_LIST(X)                                                    \
     X(UNKNOWN, 0)                                                              \
     X(CONTEXT_CREATED, 1)                                                      \
-    X(INITIALIZED, 2)                                                          \
-    X(IFACE_COLDPLUG, 3)                                                       \
-    X(DHCP, 4)                                                                 \
-    X(CPD_PRE_TIME, 5)                                                         \
-    X(TIME_VALID, 6)                                                           \
-    X(CPD_POST_TIME, 7)                                                        \
-    X(POLICY_VALID, 8)                                                         \
-    X(REGISTERED, 9)                                                           \
-    X(AUTH1, 10)                                                               \
-    X(AUTH2, 11)                                                               \
-    X(OPERATIONAL, 12)                                                         \
-    X(POLICY_INVALID, 13)                                                      \
-    X(CONTEXT_DESTROYING, 14)
+    X(PRE_PRIV_DROP, 2)                                                        \
+    X(INITIALIZED, 3)                                                          \
+    X(COLLECTING_STDIN, 4)                                                     \
+    X(IFACE_COLDPLUG, 5)                                                       \
+    X(DHCP, 6)                                                                 \
+    X(CPD_PRE_TIME, 7)                                                         \
+    X(TIME_VALID, 8)                                                           \
+    X(CPD_POST_TIME, 9)                                                        \
+    X(POLICY_VALID, 10)                                                        \
+    X(REGISTERED, 11)                                                          \
+    X(AUTH1, 12)                                                               \
+    X(AUTH2, 13)                                                               \
+    X(ONE_TIME_UPDATES, 14)                                                    \
+    X(OPERATIONAL, 15)                                                         \
+    X(POLICY_INVALID, 16)                                                      \
+    X(CONTEXT_DESTROYING, 17)                                                  \
+    X(AWAITING_MODAL_UPDATING, 18)                                             \
+    X(MODAL_UPDATING, 19)
 
 #define LWS__SYSTATE_ENUM(n, v) LWS_SYSTATE_##n = v,
 typedef enum lws_system_states {
@@ -310,6 +317,18 @@ LWS_API const char *lws_state_blocker(const lws_state_manager_t *mgr,
 typedef void (*lws_attach_cb_t)(struct lws_context *context, int tsi,
                                 void *opaque);
 
+/* Types of lws subsystems this library does not have: opaque, so code
+ * that names them in lws_system_ops_t compiles (set them to NULL). */
+typedef struct lws_metric_pub lws_metric_pub_t;
+typedef struct lws_ota_ops lws_ota_ops_t;
+
+/** lws v5.0's async DNS DNSSEC modes (no DNSSEC here: only OFF works). */
+typedef enum {
+    LWS_ADNS_DNSSEC_OFF,      /**< no validation (the only mode here) */
+    LWS_ADNS_DNSSEC_TOLERATE, /**< validate where signed */
+    LWS_ADNS_DNSSEC_REQUIRE   /**< fail unsigned answers */
+} lws_adns_dnssec_mode_t;
+
 typedef struct lws_system_ops {
     /** Reboot the device. */
     int (*reboot)(void);
@@ -329,6 +348,27 @@ typedef struct lws_system_ops {
     /** Start an asynchronous captive-portal check; report the result with
      *  lws_system_cpd_set(). */
     int (*captive_portal_detect_request)(struct lws_context *context);
+    /** lws v4.2: receives lws_metrics reports.  Never called here (this
+     *  library has no metrics subsystem); accepted for source compat. */
+    int (*metric_report)(lws_metric_pub_t *mdata);
+    /** lws v4.3: asked for a trusted CA by subject key id during a TLS
+     *  handshake.  Never called here (CPD uses the system trust store). */
+    int (*jit_trust_query)(struct lws_context *cx, const uint8_t *skid,
+                           size_t skid_len, void *got_opaque);
+    /** lws v4.4: over-the-air update ops.  Unused here (no OTA). */
+    const lws_ota_ops_t *ota_ops;
+    /** lws v4.5: gets what is read from stdin while the state is
+     *  COLLECTING_STDIN.  Never called here (no stdin adoption). */
+    int (*stdin_rx)(struct lws_context *cx, const uint8_t *buf, size_t len);
+    /** Worst-case wakeup latency of the platform in us (lws uses it to
+     *  schedule early).  Unused here: libuv timers are not coalesced. */
+    uint32_t wake_latency_us;
+    /** lws v5.0: DNSSEC policy of the async resolver.  Only
+     *  LWS_ADNS_DNSSEC_OFF exists here; other values are logged and
+     *  treated as OFF. */
+    lws_adns_dnssec_mode_t async_dns_dnssec_mode;
+    /** lws v5.0: DNSSEC trust anchor (DS records as text).  Unused here. */
+    const char *async_dns_dnssec_trust_anchor;
 
     /* Members after this line are lws-system additions. */
 
@@ -596,6 +636,12 @@ LWS_API int lws_vhost_foreach_wsi(struct lws_vhost *vh,
  * Context
  */
 
+/* lws_smd types the creation info names (the API is in <lws-system/smd.h>). */
+typedef uint32_t lws_smd_class_t;
+typedef int (*lws_smd_notification_cb_t)(void *opaque, lws_smd_class_t _class,
+                                         lws_usec_t timestamp, void *buf,
+                                         size_t len);
+
 /** The loop runs on a loop the application owns (foreign_loops[0]). */
 #define LWS_SERVER_OPTION_LIBUV (1ull << 10)
 /** CPD reports INTERNET_OK without probing. */
@@ -625,6 +671,19 @@ struct lws_context_creation_info {
     const struct lws_cpd_info *cpd;
     /** Stop the state machine at this level (0 = OPERATIONAL). */
     int target_state;
+    /** lws_smd peer registered before anything is published, so it hears
+     *  {"state":"CONTEXT_CREATED"} onwards; NULL = none. */
+    lws_smd_notification_cb_t early_smd_cb;
+    /** Opaque pointer given to early_smd_cb. */
+    void *early_smd_opaque;
+    /** Class filter (LWSSMDCL_* bits) of the early peer. */
+    lws_smd_class_t early_smd_class_filter;
+    /** A queued smd message older than this is dropped, not delivered
+     *  (0 = 5 s). */
+    lws_usec_t smd_ttl_us;
+    /** Most smd messages queued and not yet delivered; a send beyond it
+     *  fails at once (0 = 40). */
+    uint16_t smd_queue_depth;
 };
 
 /**
@@ -656,9 +715,16 @@ lws_create_context(const struct lws_context_creation_info *info);
 LWS_API void lws_context_destroy(struct lws_context *context);
 
 /**
- * lws_service() - run the library's own loop once (@timeout_ms ignored: it
- * blocks until there is work).  @return 0, or -1 when the context is gone
- * or being destroyed, or on a foreign loop.  Thread: loop.
+ * lws_service() - run the library's own loop once.
+ *
+ * @param timeout_ms  < 0: run what is ready and return at once (lws);
+ *                    0: block until there is work, then run it (lws);
+ *                    > 0: as 0, but return after at most @timeout_ms ms
+ *                    even if nothing happened (an lws-system extension, so
+ *                    `while (!interrupted) lws_service(cx, 50);` sees a flag
+ *                    set by a signal handler within 50 ms).
+ * @return 0, or -1 when the context is gone or being destroyed, or on a
+ *         foreign loop.  Thread: loop.
  */
 LWS_API int lws_service(struct lws_context *context, int timeout_ms);
 
@@ -678,7 +744,7 @@ LWS_API void *lws_context_user(struct lws_context *context);
 LWS_API size_t lws_get_random(struct lws_context *context, void *buf,
                               size_t len);
 
-/** The library's version string, e.g. "1.0.0".  Thread: any. */
+/** The library's version string, e.g. "2.0.0".  Thread: any. */
 LWS_API const char *lws_get_library_version(void);
 
 #ifdef __cplusplus

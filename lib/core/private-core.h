@@ -100,6 +100,7 @@ struct lws_context {
     uv_idle_t sul_idle;   /* 0-delay suls scheduled by sul callbacks */
     bool sul_running;     /* inside a pass of sul callbacks */
     uv_async_t wake;
+    uv_timer_t service_timer;   /* own loop: bounds lws_service(cx, ms > 0) */
     lws_dll2_owner_t sul_owner; /* sorted by due time */
 
     struct lws_vhost *vhost_system;
@@ -141,6 +142,7 @@ struct lws_context {
     /* helper instances, owned by their modules: one slot per helper the
      * build registered (LWS__HELPER()) */
     void *helper[LWS__HELPER_COUNT ? LWS__HELPER_COUNT : 1];
+    struct lws__smd *smd; /* lib/system/smd/ */
 
     uint64_t options;
     void *user;
@@ -222,6 +224,20 @@ static inline void lws__api_enter(struct lws_context *cx)
     cx->api_depth++;
 }
 void lws__api_leave(struct lws_context *cx);
+
+/* lws_smd (lib/system/smd/, stubs when compiled out): created with the
+ * context (early_smd peer included), drained on each wakeup, closed at
+ * teardown before the wakeup handle closes, freed with the context. */
+struct lws__smd;
+int lws__smd_create(struct lws_context *cx,
+                    const struct lws_context_creation_info *info);
+void lws__smd_drain(struct lws_context *cx);
+void lws__smd_destroy(struct lws_context *cx); /* closes the bus */
+void lws__smd_free(struct lws_context *cx);    /* with the context memory */
+/* The library's own messages (state changes, network events): as
+ * lws_smd_msg_printf(), but never refused for a full queue. */
+int lws__smd_publish(struct lws_context *cx, lws_smd_class_t cls,
+                     const char *format, ...) LWS_FORMAT(3);
 
 /* ------------------------------------------------------------------------
  * CSPRNG (random.c): mbedTLS CTR-DRBG seeded from mbedTLS entropy.

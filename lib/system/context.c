@@ -119,6 +119,8 @@ static void context_wake_cb(uv_async_t *a)
 
     if (!cx->destroying)
         lws__attach_drain(cx);
+    if (!cx->destroying)
+        lws__smd_drain(cx);
 }
 
 static void context_boot_cb(lws_sorted_usec_list_t *sul)
@@ -133,6 +135,7 @@ static void context_boot_cb(lws_sorted_usec_list_t *sul)
 static void context_free(struct lws_context *cx)
 {
     lws__attach_free_all(cx);
+    lws__smd_free(cx);
     lws__vhost_free(cx->vhost_system);
     lws__blobs_destroy(cx);
     lws__rng_destroy(cx);
@@ -176,6 +179,7 @@ static void context_teardown(struct lws_context *cx)
      * (later ones see wake_closing) before the queue is emptied and the
      * wakeup handle closes. */
     lws__wake_quiesce(cx);
+    lws__smd_destroy(cx);
     if (cx->ops.attach)
         lws__attach_discard_all(cx);
 
@@ -187,6 +191,8 @@ static void context_teardown(struct lws_context *cx)
         uv_close((uv_handle_t *)&cx->sul_idle, context_handle_closed);
     if (cx->wake.data)
         uv_close((uv_handle_t *)&cx->wake, context_handle_closed);
+    if (cx->service_timer.data)
+        uv_close((uv_handle_t *)&cx->service_timer, context_handle_closed);
     cx->finalised = true;
 }
 
@@ -235,6 +241,12 @@ static int context_handles_setup(struct lws_context *cx)
         return -EIO;
     cx->wake.data = cx;
     cx->handles_open++;
+    if (cx->foreign)
+        return 0;
+    if (uv_timer_init(cx->loop, &cx->service_timer))
+        return -EIO;
+    cx->service_timer.data = cx;
+    cx->handles_open++;
     return 0;
 }
 
@@ -255,6 +267,8 @@ static void context_state_setup(struct lws_context *cx,
             : LWS_SYSTATE_OPERATIONAL;
     if (info->system_ops)
         cx->ops = *info->system_ops;
+    if (cx->ops.async_dns_dnssec_mode != LWS_ADNS_DNSSEC_OFF)
+        lwsl_warn("async_dns_dnssec_mode: no DNSSEC here, treated as OFF");
     if (!cx->ops.attach) {
         cx->ops.attach = lws__attach_builtin;
         cx->ops_attach_builtin = true;
@@ -289,10 +303,14 @@ lws_create_context(const struct lws_context_creation_info *info)
     }
     if (context_loop_setup(cx, info))
         return context_setup_fail(cx, false);
-    if (context_handles_setup(cx) || lws__rng_create(cx)) {
+    if (context_handles_setup(cx) || lws__rng_create(cx) ||
+        lws__smd_create(cx, info)) {
         lwsl_err("lws_create_context: setup failed");
         return context_setup_fail(cx, true);
     }
+    /* The early peer hears the first state before any helper speaks. */
+    lws__smd_publish(cx, LWSSMDCL_SYSTEM_STATE, "{\"state\":\"%s\"}",
+                     lws_state_name(&cx->mgr_system, cx->mgr_system.state));
     if (lws__vhost_system_create(cx, info)) {
         lwsl_err("lws_create_context: system vhost creation failed");
         return context_setup_fail(cx, true);
@@ -335,9 +353,29 @@ void lws_context_destroy(struct lws_context *cx)
     context_finish_own(cx);
 }
 
+/* Only wakes uv_run: lws_service()'s bound has passed. */
+static void context_service_timeout_cb(uv_timer_t *t)
+{
+    (void)t;
+}
+
+/* < 0: what is ready, no wait; 0: wait for work; > 0: wait at most that. */
+static void context_service_run(struct lws_context *cx, int timeout_ms)
+{
+    if (timeout_ms < 0) {
+        uv_run(cx->loop, UV_RUN_NOWAIT);
+        return;
+    }
+    if (timeout_ms > 0)
+        uv_timer_start(&cx->service_timer, context_service_timeout_cb,
+                       (uint64_t)timeout_ms, 0);
+    uv_run(cx->loop, UV_RUN_ONCE);
+    if (!cx->destroying)
+        uv_timer_stop(&cx->service_timer);
+}
+
 int lws_service(struct lws_context *cx, int timeout_ms)
 {
-    (void)timeout_ms;
     if (!cx || !lws__context_is_live(cx)) {
         lwsl_err("lws_service: not a live context");
         return -1;
@@ -350,7 +388,7 @@ int lws_service(struct lws_context *cx, int timeout_ms)
     if (cx->destroying)
         return -1;
     cx->in_service = true;
-    uv_run(cx->loop, UV_RUN_ONCE);
+    context_service_run(cx, timeout_ms);
     cx->in_service = false;
     if (cx->free_at_unwind) {
         lws__context_unwind(cx);

@@ -125,6 +125,9 @@ static void state_done(lws_state_manager_t *mgr, int target)
     lwsl_info("%s: %s -> %s", mgr->name ? mgr->name : "?",
               lws_state_name(mgr, mgr->state), lws_state_name(mgr, target));
     mgr->state = target;
+    if (cx && mgr == &cx->mgr_system) /* lws's format, class SYSTEM_STATE */
+        lws__smd_publish(cx, LWSSMDCL_SYSTEM_STATE, "{\"state\":\"%s\"}",
+                         lws_state_name(mgr, target));
     for (lws_dll2_t *d = mgr->notify_list.head; d; d = mgr->iter_next) {
         lws_state_notify_link_t *nl =
             lws_container_of(d, lws_state_notify_link_t, list);

@@ -27,7 +27,7 @@ static void fz_chain(const struct lws__adns_answer *ans, uint16_t qtype)
         if (ai->ai_family != AF_UNSPEC)
             FZ_CHECK(ai->ai_addr && ai->ai_addr->sa_family == ai->ai_family);
     }
-    FZ_CHECK(n <= LWS__ADNS_MAX_ADDRS || (n == 1 && !ans->naddr));
+    FZ_CHECK(n == ans->naddr || (n == 1 && !ans->naddr));
     if (r)
         FZ_CHECK(lws__adns_res_ai(r)->ai_canonname &&
                  strlen(lws__adns_res_ai(r)->ai_canonname) <=
@@ -58,9 +58,12 @@ static void fz_answer(const uint8_t *data, size_t size)
     data += 2 + nl;
     size -= 2 + nl;
     if (!lws__adns_parse_answer(data, size, lc, qtype, &ans)) {
-        FZ_CHECK(ans.naddr >= 0 && ans.naddr <= LWS__ADNS_MAX_ADDRS);
+        /* Every address, bounded by the message (an address record is at
+         * least 15 bytes). */
+        FZ_CHECK(ans.naddr >= 0 && (size_t)ans.naddr <= size / 15);
         FZ_CHECK(strlen(ans.canon) <= LWS__ADNS_NAME_MAX);
         fz_chain(&ans, qtype);
+        lws__adns_answer_clear(&ans);
     }
     /* Our own query is never taken for an answer. */
     int ql = lws__adns_build_query(q, sizeof(q), lc, qtype, 1232);

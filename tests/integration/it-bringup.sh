@@ -18,7 +18,7 @@ echo "$out"
 
 fail() { echo "FAIL: $*"; exit 1; }
 states=$(sed -n 's/.*"event":"state","msg":"\([A-Z_0-9]*\)".*/\1/p' <<<"$out" | tr '\n' ' ')
-want="INITIALIZED IFACE_COLDPLUG DHCP CPD_PRE_TIME TIME_VALID CPD_POST_TIME POLICY_VALID REGISTERED AUTH1 AUTH2 OPERATIONAL POLICY_INVALID CONTEXT_DESTROYING "
+want="PRE_PRIV_DROP INITIALIZED COLLECTING_STDIN IFACE_COLDPLUG DHCP CPD_PRE_TIME TIME_VALID CPD_POST_TIME POLICY_VALID REGISTERED AUTH1 AUTH2 ONE_TIME_UPDATES OPERATIONAL POLICY_INVALID CONTEXT_DESTROYING "
 [ "$states" = "$want" ] || fail "ladder was: $states"
 grep -q '"event":"dhcp","msg":"vdev0: BOUND' <<<"$out" || fail "no BOUND"
 grep -q '"event":"lease","msg":"vdev0 10.77.0.1[0-5][0-9]/24 router 10.77.0.1' <<<"$out" || fail "lease"

@@ -36,7 +36,7 @@ int adns_t_dnsmasq_count(const struct adns_t_dnsmasq *d, const char *needle);
 /* True when dnsmasq exists and we are root; else prints why. */
 bool adns_t_can_run_dnsmasq(void);
 
-#define ADNS_T_MAX 24
+#define ADNS_T_MAX 64
 /* What one callback saw. */
 struct adns_t_res {
     int calls;

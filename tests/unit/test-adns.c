@@ -323,12 +323,19 @@ static void test_adns_parse_caps_addresses(void **state)
     struct pk p;
 
     (void)state;
-    pk_head(&p, 0x8180, 20, 0, 0);
+    /* Every address of the answer, in order (no cap but the message). */
+    pk_head(&p, 0x8180, 40, 0, 0);
     pk_q(&p, "many.test", 1);
-    for (int i = 0; i < 20; i++)
-        pk_rr(&p, NULL, 1, 60, A1, 4);
+    for (int i = 0; i < 40; i++) {
+        const uint8_t a[4] = {10, 0, 0, (uint8_t)(i + 1)};
+
+        pk_rr(&p, NULL, 1, 60, a, 4);
+    }
     assert_int_equal(lws__adns_parse_answer(p.b, p.n, "many.test", 1, &ans), 0);
-    assert_int_equal(ans.naddr, LWS__ADNS_MAX_ADDRS);
+    assert_int_equal(ans.naddr, 40);
+    for (int i = 0; i < 40; i++)
+        assert_int_equal(lws__adns_answer_addr(&ans, i)[3], i + 1);
+    lws__adns_answer_clear(&ans);
 }
 
 /* Appends an unknown-type record whose RDATA is a chain of @n compression

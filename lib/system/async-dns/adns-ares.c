@@ -449,6 +449,7 @@ static int adns_answer_status(struct adns_wq *wq, const uint8_t *abuf, int alen)
 {
     struct adns_lookup *lk = wq->lk;
 
+    lws__adns_answer_clear(&wq->ans); /* an earlier try's answer */
     if (alen < 0 || lws__adns_parse_answer(abuf, (size_t)alen, lk->name,
                                            wq->qtype, &wq->ans))
         return LADNS_RET_FAILED;

@@ -83,11 +83,19 @@ struct lws__adns_res *
 lws__adns_res_from_answers(const struct lws__adns_answer *const *ans,
                            const uint16_t *types, int count)
 {
-    lws_sockaddr46 sa[2 * LWS__ADNS_MAX_ADDRS];
+    lws_sockaddr46 sa_inline[2 * LWS__ADNS_MAX_ADDRS], *sa = sa_inline;
+    struct lws__adns_res *r;
     const char *canon = NULL;
+    size_t total = 0;
     int n = 0;
 
-    memset(sa, 0, sizeof(sa));
+    for (int i = 0; i < count && i < 2; i++)
+        total += ans[i] ? (size_t)ans[i]->naddr : 0;
+    if (total > 2 * LWS__ADNS_MAX_ADDRS &&
+        !(sa = lws__calloc(total, sizeof(*sa))))
+        return NULL;
+    if (sa == sa_inline)
+        memset(sa_inline, 0, sizeof(sa_inline));
     for (int i = 0; i < count && i < 2; i++) {
         if (!ans[i])
             continue;
@@ -96,17 +104,22 @@ lws__adns_res_from_answers(const struct lws__adns_answer *const *ans,
         for (int j = 0; j < ans[i]->naddr; j++, n++) {
             if (types[i] == LWS__ADNS_T_A) {
                 sa[n].sa4.sin_family = AF_INET;
-                memcpy(&sa[n].sa4.sin_addr, ans[i]->addr[j], 4);
+                memcpy(&sa[n].sa4.sin_addr, lws__adns_answer_addr(ans[i], j),
+                       4);
             } else {
                 sa[n].sa6.sin6_family = AF_INET6;
-                memcpy(&sa[n].sa6.sin6_addr, ans[i]->addr[j], 16);
+                memcpy(&sa[n].sa6.sin6_addr, lws__adns_answer_addr(ans[i], j),
+                       16);
             }
         }
     }
     if (!n && count == 1 && types[0] == LWS__ADNS_T_CNAME && ans[0] &&
         ans[0]->has_cname)
         return lws__adns_res_create(NULL, 0, ans[0]->canon);
-    return n ? lws__adns_res_create(sa, n, canon) : NULL;
+    r = n ? lws__adns_res_create(sa, n, canon) : NULL;
+    if (sa != sa_inline)
+        lws__free(sa);
+    return r;
 }
 
 /* ------------------------------------------------------------------------

@@ -282,13 +282,20 @@ static int adns_follow_cname(const uint8_t *pkt, size_t len,
     return 0;
 }
 
-/* Collects @qtype records owned by @owner. */
-static int adns_collect_addrs(const uint8_t *pkt, size_t len,
-                              const struct adns_sections *s, uint16_t qtype,
-                              struct lws__adns_answer *ans, struct adns_rr *rr)
+void lws__adns_answer_clear(struct lws__adns_answer *ans)
+{
+    lws__free(ans->more);
+    memset(ans, 0, sizeof(*ans));
+}
+
+/* Walks the @qtype records owned by the canonical name; with @n NULL
+ * copies them (room for all is there), else counts them into *@n. */
+static int adns_walk_addrs(const uint8_t *pkt, size_t len,
+                           const struct adns_sections *s, uint16_t qtype,
+                           struct lws__adns_answer *ans, struct adns_rr *rr,
+                           int *n)
 {
     size_t pos = s->an, want = qtype == LWS__ADNS_T_A ? 4 : 16;
-    uint32_t ttl = ans->ttl;
 
     for (unsigned int i = 0; i < s->nan; i++) {
         if (adns_rr_read(pkt, len, &pos, rr))
@@ -298,13 +305,34 @@ static int adns_collect_addrs(const uint8_t *pkt, size_t len,
             continue;
         if (rr->rdlen != want)
             return -EBADMSG; /* RFC 1035 §3.4.1, RFC 3596 §2.2 */
-        if (ans->naddr == LWS__ADNS_MAX_ADDRS)
+        if (n) {
+            (*n)++;
             continue;
-        memcpy(ans->addr[ans->naddr++], pkt + rr->rdpos, want);
-        ttl = adns_min_u32(ttl, rr->ttl);
+        }
+        memcpy((uint8_t *)lws__adns_answer_addr(ans, ans->naddr++),
+               pkt + rr->rdpos, want);
+        ans->ttl = adns_min_u32(ans->ttl, rr->ttl);
     }
-    ans->ttl = ttl;
     return 0;
+}
+
+/* Collects every @qtype record owned by the canonical name, in answer
+ * order: as many as the message holds (no fixed cap). */
+static int adns_collect_addrs(const uint8_t *pkt, size_t len,
+                              const struct adns_sections *s, uint16_t qtype,
+                              struct lws__adns_answer *ans, struct adns_rr *rr)
+{
+    int n = 0;
+
+    if (adns_walk_addrs(pkt, len, s, qtype, ans, rr, &n))
+        return -EBADMSG;
+    if (n > LWS__ADNS_MAX_ADDRS) {
+        ans->more = lws__malloc((size_t)(n - LWS__ADNS_MAX_ADDRS) *
+                                sizeof(ans->more[0]));
+        if (!ans->more)
+            return -ENOMEM;
+    }
+    return adns_walk_addrs(pkt, len, s, qtype, ans, rr, NULL);
 }
 
 /* RFC 2308 §5: the negative TTL is the smaller of the SOA record's TTL and
@@ -375,7 +403,7 @@ int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
 bad:
     lwsl_info("malformed answer for %s (type %u, %zu bytes) dropped",
               name_lc ? name_lc : "?", qtype, len);
-    memset(ans, 0, sizeof(*ans));
+    lws__adns_answer_clear(ans);
     return -EBADMSG;
 }
 

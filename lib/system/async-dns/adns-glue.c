@@ -52,6 +52,8 @@ static void adns_call(struct lws__adns *a, struct adns_waiter *w)
         ai = w->res->ai; /* the reference passes to the callee */
     else
         lws__adns_res_unref(w->res);
+    if (w->pq)
+        *w->pq = NULL;
     w->cb(w->wsi, w->name, ai, w->status, w->opaque);
     lws__free(w);
 }
@@ -223,6 +225,8 @@ static void adns_lookup_complete(struct adns_lookup *lk)
             status, res);
     lws__adns_res_unref(res);
     lws_dll2_remove(&lk->list);
+    for (int i = 0; i < lk->nwq; i++)
+        lws__adns_answer_clear(&lk->wq[i].ans);
     lws__free(lk);
 }
 
@@ -278,7 +282,7 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
 
 static int adns_class_of(adns_query_type_t qtype)
 {
-    switch (qtype) {
+    switch ((int)qtype & LWS_ADNS_QTYPE_MASK) {
     case LWS_ADNS_RECORD_A:
     case LWS_ADNS_RECORD_AAAA:
         return LWS__ADNS_CLS_ADDR;
@@ -292,21 +296,26 @@ static int adns_class_of(adns_query_type_t qtype)
 /* After the waiter exists: answer it locally, from the cache, by joining a
  * lookup in flight, or by starting one.  @return 0 or -errno. */
 static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
-                         const char *name, const char *lc, uint8_t cls)
+                         const char *name, const char *lc, uint8_t cls,
+                         unsigned int flags)
 {
-    struct lws__adns_centry *e;
+    struct lws__adns_centry *e = NULL;
     struct lws__adns_res *res;
     struct adns_lookup *lk;
+    lws_sockaddr46 sa;
     int status;
 
     /* Only network answers are cached, so the cache comes first. */
-    e = lws__adns_cache_get(&a->cache, lc, cls, lws__adns_now(a));
+    if (!(flags & LWS_ADNS_NOCACHE))
+        e = lws__adns_cache_get(&a->cache, lc, cls, lws__adns_now(a));
     if (e) {
         a->st.cache_hits++;
         adns_waiter_ready(a, w, e->status, e->res);
         return 0;
     }
     if (cls == LWS__ADNS_CLS_ADDR &&
+        (!(flags & LWS_ADNS_IGNORE_HOSTS_FILE) ||
+         !lws_sa46_parse_numeric(&sa, name)) &&
         lws__adns_local(a, name, lc, &status, &res)) {
         a->st.local++;
         adns_waiter_ready(a, w, status, res);
@@ -328,17 +337,20 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
     return adns_lookup_start(a, lc, cls, w);
 }
 
-lws_async_dns_retcode_t lws_async_dns_query(struct lws_context *cx, int tsi,
-                                            const char *name,
-                                            adns_query_type_t qtype,
-                                            lws_async_dns_cb_t cb,
-                                            struct lws *wsi, void *opaque)
+lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
+                                             const char *name,
+                                             adns_query_type_t qtype,
+                                             lws_async_dns_cb_t cb,
+                                             struct lws *wsi, void *opaque,
+                                             struct lws_adns_q **pq)
 {
     char lc[LWS__ADNS_NAME_MAX + 1];
     struct adns_waiter *w;
     struct lws__adns *a;
     int cls, r;
 
+    if (pq)
+        *pq = NULL;
     if (!cx || tsi || !name || !cb) {
         lwsl_err("lws_async_dns_query: bad arguments");
         return LADNS_RET_FAILED;
@@ -365,7 +377,8 @@ lws_async_dns_retcode_t lws_async_dns_query(struct lws_context *cx, int tsi,
         lwsl_err("query %s: out of memory", lc);
         return LADNS_RET_FAILED;
     }
-    r = adns_dispatch(a, w, name, lc, (uint8_t)cls);
+    r = adns_dispatch(a, w, name, lc, (uint8_t)cls,
+                      (unsigned int)qtype & ~(unsigned int)LWS_ADNS_QTYPE_MASK);
     if (r) {
         if (r == -ENOMEM)
             lwsl_err("query %s: out of memory", lc);
@@ -373,6 +386,10 @@ lws_async_dns_retcode_t lws_async_dns_query(struct lws_context *cx, int tsi,
         return LADNS_RET_FAILED;
     }
     a->st.queries++;
+    if (pq) {
+        w->pq = pq;
+        *pq = (struct lws_adns_q *)(void *)w;
+    }
     return LADNS_RET_CONTINUING;
 }
 
@@ -439,6 +456,67 @@ int lws_adns_cancel(struct lws_context *cx, lws_async_dns_cb_t cb,
     n += adns_cancel_list(a, &a->ready, cb, wsi, opaque);
     n += adns_cancel_list(a, &a->delivering, cb, wsi, opaque);
     return n;
+}
+
+/* Cancels @q if it is still owed a callback.  @return 1 or 0. */
+static int adns_q_cancel_in(struct lws__adns *a, lws_dll2_owner_t *o,
+                            const struct lws_adns_q *q)
+{
+    for (lws_dll2_t *d = o->head; d; d = d->next) {
+        struct adns_waiter *w = lws_container_of(d, struct adns_waiter, list);
+
+        if ((const void *)w != (const void *)q)
+            continue;
+        if (w->status == -ECANCELED)
+            return 0;
+        if (o == &a->delivering) { /* keep its place in this round */
+            w->status = -ECANCELED;
+            lws__adns_res_unref(w->res);
+            w->res = NULL;
+        } else
+            adns_waiter_ready(a, w, -ECANCELED, NULL);
+        return 1;
+    }
+    return 0;
+}
+
+int lws_adns_q_cancel(struct lws_context *cx, struct lws_adns_q *q)
+{
+    struct lws__adns *a;
+    int n = 0;
+
+    if (!cx)
+        return -EINVAL;
+    LWS__LOOP_ONLY(cx);
+    a = LWS__HELPER(cx, ADNS);
+    if (!a)
+        return -EINVAL;
+    if (!q)
+        return 0;
+    /* Looked up, never dereferenced: a stale handle just matches nothing. */
+    for (lws_dll2_t *d = a->lookups.head; d && !n; d = d->next)
+        n = adns_q_cancel_in(
+            a, &lws_container_of(d, struct adns_lookup, list)->waiters, q);
+    if (!n)
+        n = adns_q_cancel_in(a, &a->ready, q);
+    if (!n)
+        n = adns_q_cancel_in(a, &a->delivering, q);
+    return n;
+}
+
+int lws_async_dns_server_reload(struct lws_context *cx)
+{
+    struct lws__adns *a;
+
+    if (!cx)
+        return -EINVAL;
+    LWS__LOOP_ONLY(cx);
+    a = LWS__HELPER(cx, ADNS);
+    if (!a)
+        return -EINVAL;
+    a->resolv_seen = false; /* read it again even if it looks unchanged */
+    lws__adns_resolv_check(a);
+    return 0;
 }
 
 int lws_adns_cache_flush(struct lws_context *cx)

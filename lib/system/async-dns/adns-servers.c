@@ -90,6 +90,8 @@ void lws__adns_resolv_check(struct lws__adns *a)
     if (!a->nexplicit && !a->ndhcp_total)
         a->server_gen++;
     lwsl_info("%s: %d server(s)", a->resolv_path, n);
+    lws__smd_publish(a->cx, LWSSMDCL_NETWORK,
+                     "{\"type\":\"dns\",\"src\":\"resolv\",\"servers\":%d}", n);
 }
 
 /* Answers names that need no network: literals, the hosts file and
@@ -324,6 +326,10 @@ int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
     a->ndhcp_total += a->dhcp[slot].n;
     a->server_gen++;
     lwsl_info("%s: %d DHCP-learned server(s)", iface, a->dhcp[slot].n);
+    lws__smd_publish(cx, LWSSMDCL_NETWORK,
+                     "{\"type\":\"dns\",\"src\":\"dhcp\",\"if\":\"%s\","
+                     "\"servers\":%d}",
+                     iface, a->dhcp[slot].n);
     return 0;
 }
 

@@ -8,16 +8,31 @@
 #define LWS_LOGMOD "adns"
 #include "private-core.h"
 
-lws_async_dns_retcode_t lws_async_dns_query(struct lws_context *cx, int tsi,
-                                            const char *name,
-                                            adns_query_type_t qtype,
-                                            lws_async_dns_cb_t cb,
-                                            struct lws *wsi, void *opaque)
+lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
+                                             const char *name,
+                                             adns_query_type_t qtype,
+                                             lws_async_dns_cb_t cb,
+                                             struct lws *wsi, void *opaque,
+                                             struct lws_adns_q **pq)
 {
     (void)cx, (void)tsi, (void)name, (void)qtype, (void)cb, (void)wsi;
     (void)opaque;
+    if (pq)
+        *pq = NULL;
     lwsl_err("async DNS is not built in");
     return LADNS_RET_FAILED;
+}
+
+int lws_adns_q_cancel(struct lws_context *cx, struct lws_adns_q *q)
+{
+    (void)cx, (void)q;
+    return -ENOTSUP;
+}
+
+int lws_async_dns_server_reload(struct lws_context *cx)
+{
+    (void)cx;
+    return -ENOTSUP;
 }
 
 void lws_async_dns_freeaddrinfo(const struct addrinfo **ai)

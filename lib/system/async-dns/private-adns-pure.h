@@ -54,17 +54,31 @@ enum lws__adns_class {
  * Codec (adns-codec.c)
  */
 
-/* What the parser keeps from one answer to one question. */
+/* What the parser keeps from one answer to one question: every address
+ * of the answer, the first LWS__ADNS_MAX_ADDRS inline, the rest in @more
+ * (read them with lws__adns_answer_addr(); release with
+ * lws__adns_answer_clear() before the struct is reused or freed). */
 struct lws__adns_answer {
     int rcode;                             /* RFC 1035 §4.1.1 */
-    int naddr;                             /* addresses in addr[] */
+    int naddr;                             /* addresses in the answer */
     uint8_t addr[LWS__ADNS_MAX_ADDRS][16]; /* network order, 4 or 16 used */
+    uint8_t (*more)[16]; /* lws__malloc'd: addresses LWS__ADNS_MAX_ADDRS.. */
     uint32_t ttl;     /* seconds: min over the records used */
     uint32_t neg_ttl; /* seconds, RFC 2308 §5; valid if has_soa */
     bool has_soa;
     bool has_cname;                     /* the chain had at least one CNAME */
     char canon[LWS__ADNS_NAME_MAX + 1]; /* lower case, end of the chain */
 };
+
+static inline const uint8_t *
+lws__adns_answer_addr(const struct lws__adns_answer *ans, int i)
+{
+    return i < LWS__ADNS_MAX_ADDRS ? ans->addr[i]
+                                   : ans->more[i - LWS__ADNS_MAX_ADDRS];
+}
+
+/* Frees the addresses past the inline ones and zeroes @ans. */
+void lws__adns_answer_clear(struct lws__adns_answer *ans);
 
 /* Validates @name (RFC 1035 §2.3.4 lengths, printable, no empty label),
  * drops one trailing dot and writes it lower-cased to @lc (at least

@@ -58,6 +58,7 @@ struct adns_waiter {
     lws_async_dns_cb_t cb;
     struct lws *wsi;
     void *opaque;
+    struct lws_adns_q **pq;    /* the caller's handle, cleared before cb */
     struct lws__adns_res *res; /* reference handed to the callee */
     int status;
     char name[]; /* as the caller spelled it */

@@ -222,6 +222,9 @@ static void cpd_notify_cb(lws_sorted_usec_list_t *sul)
  * waiting is replaced: the callback hears the latest one. */
 static void cpd_notify_result(struct lws__cpd *cpd)
 {
+    lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK, /* lws's format */
+                     "{\"type\":\"cpd\",\"result\":\"%s\"}",
+                     lws_cpd_result_name(cpd->result));
     if (!cpd->result_cb)
         return;
     cpd->notify_result = cpd->result;

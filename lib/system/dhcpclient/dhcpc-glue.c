@@ -166,6 +166,12 @@ static void dhcpc_notify_user(struct lws__dhcpc_if *ifc, int event,
     }
 call:
     is.event = event;
+    lws__smd_publish(ifc->d->cx, LWSSMDCL_NETWORK,
+                     "{\"type\":\"dhcp\",\"if\":\"%s\",\"event\":\"%s\","
+                     "\"ipv4\":\"%u.%u.%u.%u\"}",
+                     ifc->ifname, lws_dhcpc_event_name(event), is.ipv4 >> 24,
+                     (is.ipv4 >> 16) & 255, (is.ipv4 >> 8) & 255,
+                     is.ipv4 & 255);
     lwsl_notice("%s: %s (%s)", ifc->ifname, lws_dhcpc_event_name(event),
                 lws_dhcpc_state_name(is.state));
     if (!ifc->cb)
@@ -332,6 +338,9 @@ static void dhcpc_on_link(void *ctx, const struct lws__dhcpc_link *l)
     lws__news_publish(d->cx, &(struct lws__news){.kind = LWS__NEWS_LINK,
                                                  .iface = l->ifname,
                                                  .up = l->up});
+    lws__smd_publish(d->cx, LWSSMDCL_NETWORK,
+                     "{\"type\":\"link\",\"if\":\"%s\",\"state\":\"%s\"}",
+                     l->ifname, l->up ? "up" : "down");
     if (!ifc->started) {
         if (l->up)
             lws_sul_schedule(d->cx, 0, &ifc->sul, dhcpc_if_sul_cb, 0);

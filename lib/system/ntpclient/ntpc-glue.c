@@ -266,6 +266,10 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
                 lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
                 (long long)n->st.offset_us, (long long)n->st.delay_us,
                 s->stratum, n->core.poll_s);
+    lws__smd_publish(cx, LWSSMDCL_NETWORK,
+                     "{\"type\":\"ntp\",\"state\":\"synced\","
+                     "\"offset_us\":%lld}",
+                     (long long)n->st.offset_us);
     if (!stamp_save(n))
         return false;
     if (!n->sul_stamp.list.owner)
@@ -311,6 +315,9 @@ bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_act *a)
     }
     if ((a->flags & LWS__NTPC_ACT_SYNCED) && !on_synced(n, &a->sample))
         return false;
+    if ((a->flags & LWS__NTPC_ACT_NEXT_SERVER) && n->synced) /* it stopped */
+        lws__smd_publish(n->cx, LWSSMDCL_NETWORK,
+                         "{\"type\":\"ntp\",\"state\":\"lost\"}");
     if (a->flags & LWS__NTPC_ACT_NEXT_SERVER)
         lws__ntpc_next_server(n, false);
     return true;
