@@ -15,6 +15,10 @@ if(LWS_WITH_SYS_ASYNC_DNS)
     TIMEOUT 60)
 endif()
 if(LWS_WITH_SYS_ASYNC_DNS)
+  lws_add_test(NAME unit/adns-core SOURCES unit/test-adns-core.c
+    LABELS unit adns TIMEOUT 30)
+endif()
+if(LWS_WITH_SYS_ASYNC_DNS)
   lws_add_test(NAME fuzz/adns SOURCES fuzz/fuzz-adns.c fuzz/replay-main.c
     ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/adns LABELS fuzz adns
     TIMEOUT 60)

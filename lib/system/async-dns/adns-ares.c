@@ -241,7 +241,7 @@ static int adns_chan_servers(struct adns_chan *chan)
             memcpy(&nodes[i].addr.addr6, &sa[i].sa6.sin6_addr, 16);
             port = ntohs(sa[i].sa6.sin6_port);
         }
-        nodes[i].udp_port = nodes[i].tcp_port = port ? port : a->port;
+        nodes[i].udp_port = nodes[i].tcp_port = port ? port : a->srv.port;
     }
     if (n)
         chan->first_srv = sa[0];
@@ -250,7 +250,7 @@ static int adns_chan_servers(struct adns_chan *chan)
         lwsl_debug("ares_set_servers_ports: %s", ares_strerror(r));
         return -EIO;
     }
-    chan->server_gen = a->server_gen;
+    chan->server_gen = a->srv.server_gen;
     return 0;
 }
 
@@ -296,7 +296,7 @@ static struct adns_chan *adns_chan_new(struct lws__adns *a)
         return NULL;
     }
     ares_set_socket_functions(chan->ch, &adns_sockfuncs, chan);
-    chan->server_gen = a->server_gen - 1; /* servers still to apply */
+    chan->server_gen = a->srv.server_gen - 1; /* servers still to apply */
     lws_dll2_add_tail(&chan->list, &a->idle_chans);
     return chan;
 }
@@ -312,7 +312,7 @@ static struct adns_chan *adns_chan_get(struct lws__adns *a)
     if (!chan)
         return NULL;
     lws__adns_demote_expire(a);
-    if (chan->server_gen != a->server_gen && adns_chan_servers(chan)) {
+    if (chan->server_gen != a->srv.server_gen && adns_chan_servers(chan)) {
         adns_chan_free(chan);
         return NULL;
     }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 The lws-system authors
  *
- * The async DNS resolver: lookups, waiters and delivery, the cache policy,
- * the public lws_async_dns_* API and the life cycle.  Server sources, the
- * hosts file and resolv.conf are in adns-servers.c, the c-ares transport
- * (channels, sockets as wsi, timers) in adns-ares.c.
+ * The async DNS resolver: lookups, waiters and delivery, the public
+ * lws_async_dns_* API and the life cycle.  What a lookup amounts to, how
+ * long it is cached and the server order are decided by the pure core
+ * (adns-core.c).  Server sources, the hosts file and resolv.conf are in
+ * adns-servers.c, the c-ares transport (channels, sockets as wsi, timers)
+ * in adns-ares.c.
  *
  * Each lookup (name + class) asks one question per record type; concurrent
  * callers of the same name and class wait on the same lookup.  Callbacks
@@ -126,42 +128,30 @@ static struct adns_lookup *adns_lookup_find(struct lws__adns *a, const char *lc,
     return NULL;
 }
 
-static uint32_t adns_clamp(uint32_t v, uint32_t lo, uint32_t hi)
+/* The questions' ends, as the core takes them. */
+static int adns_lookup_qres(const struct adns_lookup *lk,
+                            struct lws__adns_qres *q)
 {
-    return v < lo ? lo : (v > hi ? hi : v);
+    for (int i = 0; i < lk->nwq; i++) {
+        q[i].qtype = lk->wq[i].qtype;
+        q[i].status = lk->wq[i].status;
+        q[i].ans = &lk->wq[i].ans;
+    }
+    return lk->nwq;
 }
 
-/* The cache policy: positive answers for their clamped minimum TTL,
- * negative ones (RFC 2308 §5) only with an SOA, capped. */
-static void adns_lookup_cache(struct adns_lookup *lk, int status,
+/* Caches the outcome for as long as the core's policy says. */
+static void adns_lookup_cache(struct adns_lookup *lk,
+                              const struct lws__adns_qres *q, int n, int status,
                               struct lws__adns_res *res)
 {
     struct lws__adns *a = lk->a;
-    uint32_t ttl = UINT32_MAX;
+    uint32_t ttl = lws__adns_core_cache_ttl(q, n, status, a->ttl_min_s,
+                                            a->ttl_max_s, a->neg_ttl_max_s);
     int r;
 
-    for (int i = 0; i < lk->nwq; i++) {
-        const struct adns_wq *q = &lk->wq[i];
-
-        if (q->status == LADNS_RET_FOUND)
-            ttl = q->ans.ttl < ttl ? q->ans.ttl : ttl;
-        else if (q->status == LADNS_RET_NXDOMAIN ||
-                 q->status == LADNS_RET_NODATA) {
-            /* RFC 2308 §5: without an SOA a negative answer is not
-             * cached (beside a positive one it just does not bound it). */
-            if (q->ans.has_soa)
-                ttl = q->ans.neg_ttl < ttl ? q->ans.neg_ttl : ttl;
-            else if (status != LADNS_RET_FOUND)
-                return;
-        } else
-            return; /* a family failed: do not remember half an answer */
-    }
-    if (status == LADNS_RET_FOUND)
-        ttl = adns_clamp(ttl, a->ttl_min_s, a->ttl_max_s);
-    else
-        ttl = ttl < a->neg_ttl_max_s ? ttl : a->neg_ttl_max_s;
     if (!ttl)
-        return; /* RFC 1035 §3.2.1: TTL 0 means use once */
+        return;
     r = lws__adns_cache_put(&a->cache, lk->name, lk->cls, status, res,
                             lws__adns_now(a) +
                                 (lws_usec_t)ttl * LWS_US_PER_SEC);
@@ -169,54 +159,17 @@ static void adns_lookup_cache(struct adns_lookup *lk, int status,
         lwsl_debug("%s not cached: %d", lk->name, r);
 }
 
-/* Combines the questions' outcomes into one status and result chain. */
-static int adns_lookup_outcome(struct adns_lookup *lk,
-                               struct lws__adns_res **res)
-{
-    const struct lws__adns_answer *ans[2] = {NULL, NULL};
-    uint16_t types[2] = {0, 0};
-    int nx = 0, nodata = 0, tmo = 0, found = 0;
-
-    for (int i = 0; i < lk->nwq; i++) {
-        switch (lk->wq[i].status) {
-        case LADNS_RET_FOUND:
-            ans[found] = &lk->wq[i].ans;
-            types[found++] = lk->wq[i].qtype;
-            break;
-        case LADNS_RET_NXDOMAIN:
-            nx++;
-            break;
-        case LADNS_RET_NODATA:
-            nodata++;
-            break;
-        case LADNS_RET_TIMEDOUT:
-            tmo++;
-            break;
-        default:
-            break;
-        }
-    }
-    *res = NULL;
-    if (found) {
-        *res = lws__adns_res_from_answers(ans, types, found);
-        return *res ? LADNS_RET_FOUND : LADNS_RET_FAILED;
-    }
-    if (nx)
-        return LADNS_RET_NXDOMAIN;
-    if (nodata == lk->nwq)
-        return LADNS_RET_NODATA;
-    return tmo ? LADNS_RET_TIMEDOUT : LADNS_RET_FAILED;
-}
-
 static void adns_lookup_complete(struct adns_lookup *lk)
 {
     struct lws__adns *a = lk->a;
+    struct lws__adns_qres q[2];
     struct lws__adns_res *res;
-    int status = adns_lookup_outcome(lk, &res);
+    int n = adns_lookup_qres(lk, q);
+    int status = lws__adns_core_outcome(q, n, &res);
 
     lws_sul_cancel(&lk->sul_deadline);
     if (!a->destroying)
-        adns_lookup_cache(lk, status, res);
+        adns_lookup_cache(lk, q, n, status, res);
     lwsl_debug("%s: status %d, %u waiter(s)", lk->name, status,
                lk->waiters.count);
     while (lk->waiters.head)
@@ -573,7 +526,7 @@ static int adns_config(struct lws__adns *a,
     a->tries = (int)ADNS_DEF(ai->tries, 2);
     a->max_outstanding = ADNS_DEF(ai->max_outstanding, 64);
     a->max_waiters = ADNS_DEF(ai->max_waiters, 1024);
-    a->port = ADNS_DEF(ai->port, 53);
+    a->srv.port = ADNS_DEF(ai->port, 53);
     a->hosts_path = lws__strdup(ai->hosts_path ? ai->hosts_path : "/etc/hosts");
     a->resolv_path = lws__strdup(ai->resolv_conf_path ? ai->resolv_conf_path
                                                       : "/etc/resolv.conf");
@@ -625,7 +578,7 @@ static int adns_create(struct lws_context *cx, struct lws_vhost *vh,
     LWS__HELPER(cx, ADNS) = a;
     a->news.cb = adns_news;
     lws__news_subscribe(cx, &a->news);
-    lwsl_info("resolver ready: %d explicit server(s)", a->nexplicit);
+    lwsl_info("resolver ready: %d explicit server(s)", a->srv.nexplicit);
     return 0;
 }
 

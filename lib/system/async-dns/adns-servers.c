@@ -72,7 +72,7 @@ void lws__adns_resolv_check(struct lws__adns *a)
     size_t len = 0;
     int r, n;
 
-    if (a->nexplicit || a->ndhcp_total)
+    if (a->srv.nexplicit || a->srv.ndhcp_total)
         return; /* not in use: read again once it would be */
     r = adns_file_refresh(a->resolv_path, &a->resolv_st, &a->resolv_seen, &buf,
                           &len);
@@ -82,13 +82,13 @@ void lws__adns_resolv_check(struct lws__adns *a)
     lws__free(buf);
     if (r < 0)
         a->resolv_seen = false;
-    if (n == a->nresolv &&
-        !memcmp(sa, a->resolv_srv, sizeof(sa[0]) * (size_t)n))
+    if (n == a->srv.nresolv &&
+        !memcmp(sa, a->srv.resolv_srv, sizeof(sa[0]) * (size_t)n))
         return;
-    memcpy(a->resolv_srv, sa, sizeof(sa[0]) * (size_t)n);
-    a->nresolv = n;
-    if (!a->nexplicit && !a->ndhcp_total)
-        a->server_gen++;
+    memcpy(a->srv.resolv_srv, sa, sizeof(sa[0]) * (size_t)n);
+    a->srv.nresolv = n;
+    if (!a->srv.nexplicit && !a->srv.ndhcp_total)
+        a->srv.server_gen++;
     lwsl_info("%s: %d server(s)", a->resolv_path, n);
     lws__smd_publish(a->cx, LWSSMDCL_NETWORK,
                      "{\"type\":\"dns\",\"src\":\"resolv\",\"servers\":%d}", n);
@@ -141,74 +141,18 @@ out:
  * Servers
  */
 
-static bool adns_sa_eq(const lws_sockaddr46 *x, const lws_sockaddr46 *y,
-                       uint16_t defport);
-
-static bool adns_is_demoted(const struct lws__adns *a, const lws_sockaddr46 *sa)
-{
-    for (int i = 0; i < LWS__ADNS_DEMOTED_MAX; i++)
-        if (a->demoted[i].until && adns_sa_eq(&a->demoted[i].sa, sa, a->port))
-            return true;
-    return false;
-}
-
-/* Stable partition: servers that timed out lately go to the end. */
-static void adns_demoted_last(const struct lws__adns *a, lws_sockaddr46 *sa,
-                              int n)
-{
-    lws_sockaddr46 tmp[LWS__ADNS_DEMOTED_MAX];
-    int k = 0, nd = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (adns_is_demoted(a, &sa[i]) && nd < LWS__ADNS_DEMOTED_MAX)
-            tmp[nd++] = sa[i];
-        else
-            sa[k++] = sa[i];
-    }
-    memcpy(&sa[k], tmp, sizeof(tmp[0]) * (size_t)nd);
-}
-
 int lws__adns_servers_effective(struct lws__adns *a, lws_sockaddr46 *out,
                                 int max)
 {
-    int n = 0;
-
-#define ADNS_ADD(s)                                                            \
-    do {                                                                       \
-        if (out && n < max)                                                    \
-            out[n] = (s);                                                      \
-        n++;                                                                   \
-    } while (0)
-    for (int i = 0; i < a->nexplicit; i++)
-        ADNS_ADD(a->explicit_srv[i]);
-    for (int i = 0; i < LWS__ADNS_DHCP_IFACES; i++)
-        for (int j = 0; j < a->dhcp[i].n; j++)
-            ADNS_ADD(a->dhcp[i].sa[j]);
-    if (!n)
-        for (int i = 0; i < a->nresolv; i++)
-            ADNS_ADD(a->resolv_srv[i]);
-#undef ADNS_ADD
-    if (out)
-        adns_demoted_last(a, out, n > max ? max : n);
-    return out && n > max ? max : n;
+    return lws__adns_core_servers(&a->srv, out, max);
 }
 
 void lws__adns_demote(struct lws__adns *a, const lws_sockaddr46 *sa)
 {
-    int slot = -1;
     char txt[64];
 
-    for (int i = 0; i < LWS__ADNS_DEMOTED_MAX; i++) {
-        if (a->demoted[i].until && adns_sa_eq(&a->demoted[i].sa, sa, a->port))
-            return; /* already */
-        if (!a->demoted[i].until && slot < 0)
-            slot = i;
-    }
-    if (slot < 0)
+    if (!lws__adns_core_demote(&a->srv, sa, lws__adns_now(a)))
         return;
-    a->demoted[slot].sa = *sa;
-    a->demoted[slot].until = lws__adns_now(a) + LWS__ADNS_DEMOTE_US;
-    a->server_gen++;
     if (lws_sa46_write_numeric_address(sa, txt, sizeof(txt)) < 0)
         txt[0] = '\0';
     lwsl_info("server %s timed out: tried last for %d s", txt,
@@ -217,26 +161,7 @@ void lws__adns_demote(struct lws__adns *a, const lws_sockaddr46 *sa)
 
 void lws__adns_demote_expire(struct lws__adns *a)
 {
-    lws_usec_t now = lws__adns_now(a);
-
-    for (int i = 0; i < LWS__ADNS_DEMOTED_MAX; i++)
-        if (a->demoted[i].until && now >= a->demoted[i].until) {
-            a->demoted[i].until = 0;
-            a->server_gen++;
-        }
-}
-
-static bool adns_sa_eq(const lws_sockaddr46 *x, const lws_sockaddr46 *y,
-                       uint16_t defport)
-{
-    uint16_t px = lws__sa46_port(x), py = lws__sa46_port(y);
-
-    if (x->sa4.sin_family != y->sa4.sin_family ||
-        (px ? px : defport) != (py ? py : defport))
-        return false;
-    if (x->sa4.sin_family == AF_INET)
-        return x->sa4.sin_addr.s_addr == y->sa4.sin_addr.s_addr;
-    return !memcmp(&x->sa6.sin6_addr, &y->sa6.sin6_addr, 16);
+    lws__adns_core_demote_expire(&a->srv, lws__adns_now(a));
 }
 
 int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)
@@ -245,18 +170,18 @@ int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)
 
     if (sa->sa4.sin_family != AF_INET && sa->sa4.sin_family != AF_INET6)
         return -EINVAL;
-    for (int i = 0; i < a->nexplicit; i++)
-        if (adns_sa_eq(&a->explicit_srv[i], sa, a->port))
+    for (int i = 0; i < a->srv.nexplicit; i++)
+        if (lws__adns_core_sa_eq(&a->srv.explicit_srv[i], sa, a->srv.port))
             return 0;
-    if (a->nexplicit == LWS__ADNS_MAX_SERVERS)
+    if (a->srv.nexplicit == LWS__ADNS_MAX_SERVERS)
         return -ENOSPC;
     memset(&c, 0, sizeof(c));
     if (sa->sa4.sin_family == AF_INET)
         c.sa4 = sa->sa4;
     else
         c.sa6 = sa->sa6;
-    a->explicit_srv[a->nexplicit++] = c;
-    a->server_gen++;
+    a->srv.explicit_srv[a->srv.nexplicit++] = c;
+    a->srv.server_gen++;
     return 0;
 }
 
@@ -282,13 +207,14 @@ void lws_async_dns_server_remove(struct lws_context *cx,
         return;
     LWS__LOOP_ONLY(cx);
     a = LWS__HELPER(cx, ADNS);
-    for (int i = 0; i < a->nexplicit; i++) {
-        if (!adns_sa_eq(&a->explicit_srv[i], sa46, a->port))
+    for (int i = 0; i < a->srv.nexplicit; i++) {
+        if (!lws__adns_core_sa_eq(&a->srv.explicit_srv[i], sa46, a->srv.port))
             continue;
-        memmove(&a->explicit_srv[i], &a->explicit_srv[i + 1],
-                sizeof(a->explicit_srv[0]) * (size_t)(a->nexplicit - i - 1));
-        a->nexplicit--;
-        a->server_gen++;
+        memmove(&a->srv.explicit_srv[i], &a->srv.explicit_srv[i + 1],
+                sizeof(a->srv.explicit_srv[0]) *
+                    (size_t)(a->srv.nexplicit - i - 1));
+        a->srv.nexplicit--;
+        a->srv.server_gen++;
         return;
     }
 }
@@ -302,34 +228,34 @@ int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
     if (!a || !iface || (n && !addrs))
         return -EINVAL;
     for (int i = 0; i < LWS__ADNS_DHCP_IFACES; i++) {
-        if (a->dhcp[i].n && !strcmp(a->dhcp[i].iface, iface)) {
+        if (a->srv.dhcp[i].n && !strcmp(a->srv.dhcp[i].iface, iface)) {
             slot = i;
             break;
         }
-        if (!a->dhcp[i].n && slot < 0)
+        if (!a->srv.dhcp[i].n && slot < 0)
             slot = i;
     }
     if (slot < 0)
         return -ENOSPC;
-    if (strlen(iface) >= sizeof(a->dhcp[slot].iface))
+    if (strlen(iface) >= sizeof(a->srv.dhcp[slot].iface))
         return -EINVAL;
-    a->ndhcp_total -= a->dhcp[slot].n;
-    memset(&a->dhcp[slot], 0, sizeof(a->dhcp[slot]));
+    a->srv.ndhcp_total -= a->srv.dhcp[slot].n;
+    memset(&a->srv.dhcp[slot], 0, sizeof(a->srv.dhcp[slot]));
     for (size_t i = 0; i < n && i < LWS__ADNS_DHCP_PER_IFACE; i++) {
-        lws_sockaddr46 *sa = &a->dhcp[slot].sa[a->dhcp[slot].n++];
+        lws_sockaddr46 *sa = &a->srv.dhcp[slot].sa[a->srv.dhcp[slot].n++];
 
         sa->sa4.sin_family = AF_INET;
         sa->sa4.sin_addr.s_addr = htonl(addrs[i]);
     }
-    if (a->dhcp[slot].n)
-        strcpy(a->dhcp[slot].iface, iface); /* length checked above */
-    a->ndhcp_total += a->dhcp[slot].n;
-    a->server_gen++;
-    lwsl_info("%s: %d DHCP-learned server(s)", iface, a->dhcp[slot].n);
+    if (a->srv.dhcp[slot].n)
+        strcpy(a->srv.dhcp[slot].iface, iface); /* length checked above */
+    a->srv.ndhcp_total += a->srv.dhcp[slot].n;
+    a->srv.server_gen++;
+    lwsl_info("%s: %d DHCP-learned server(s)", iface, a->srv.dhcp[slot].n);
     lws__smd_publish(cx, LWSSMDCL_NETWORK,
                      "{\"type\":\"dns\",\"src\":\"dhcp\",\"if\":\"%s\","
                      "\"servers\":%d}",
-                     iface, a->dhcp[slot].n);
+                     iface, a->srv.dhcp[slot].n);
     return 0;
 }
 

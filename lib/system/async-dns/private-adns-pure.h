@@ -184,4 +184,79 @@ static inline uint32_t lws__adns_cache_count(const struct lws__adns_cache *c)
     return c->lru.count;
 }
 
+/* ------------------------------------------------------------------------
+ * Core (adns-core.c): what a finished lookup amounts to, how long it is
+ * cached, and which servers are asked in which order.  No clock of its own:
+ * the caller passes the time.
+ */
+
+/* One question's end as the core sees it. */
+struct lws__adns_qres {
+    uint16_t qtype; /* LWS__ADNS_T_* */
+    int status;     /* LADNS_RET_* */
+    const struct lws__adns_answer *ans;
+};
+
+/* Combines @n question ends into one status (FOUND if any family found
+ * addresses, else NXDOMAIN, NODATA when all say so, TIMEDOUT, FAILED) and,
+ * for FOUND, a new result chain in *@res (else NULL; FAILED when it cannot
+ * be allocated). */
+int lws__adns_core_outcome(const struct lws__adns_qres *q, int n,
+                           struct lws__adns_res **res);
+
+/* The cache policy for an outcome @status of @q: positive answers for
+ * their minimum TTL clamped to [@ttl_min_s, @ttl_max_s]; negative ones
+ * (RFC 2308 §5) only with an SOA, for at most @neg_max_s; nothing when a
+ * family failed or the TTL is 0.  @return seconds, 0 = do not cache. */
+uint32_t lws__adns_core_cache_ttl(const struct lws__adns_qres *q, int n,
+                                  int status, uint32_t ttl_min_s,
+                                  uint32_t ttl_max_s, uint32_t neg_max_s);
+
+#define LWS__ADNS_MAX_SERVERS    16 /* explicit servers */
+#define LWS__ADNS_RESOLV_MAX     8  /* resolv.conf servers */
+#define LWS__ADNS_DHCP_IFACES    4  /* interfaces with DHCP-learned servers */
+#define LWS__ADNS_DHCP_PER_IFACE 4  /* servers kept per interface */
+#define LWS__ADNS_DEMOTED_MAX    4  /* servers remembered as slow */
+#define LWS__ADNS_DEMOTE_US      (30 * LWS_US_PER_SEC)
+
+struct lws__adns_dhcp {
+    char iface[16];
+    lws_sockaddr46 sa[LWS__ADNS_DHCP_PER_IFACE];
+    int n;
+};
+
+/* The resolver's servers; every change bumps @server_gen. */
+struct lws__adns_servers {
+    lws_sockaddr46 explicit_srv[LWS__ADNS_MAX_SERVERS];
+    int nexplicit;
+    struct lws__adns_dhcp dhcp[LWS__ADNS_DHCP_IFACES];
+    int ndhcp_total;
+    lws_sockaddr46 resolv_srv[LWS__ADNS_RESOLV_MAX];
+    int nresolv;
+    uint32_t server_gen;
+    uint16_t port; /* host order: default server port */
+    /* servers that made a question time out: tried last until .until */
+    struct {
+        lws_sockaddr46 sa;
+        lws_usec_t until; /* monotonic us; 0 = free slot */
+    } demoted[LWS__ADNS_DEMOTED_MAX];
+};
+
+/* Same family, address and port (port 0 standing for @defport). */
+bool lws__adns_core_sa_eq(const lws_sockaddr46 *x, const lws_sockaddr46 *y,
+                          uint16_t defport);
+/* The servers to ask, in order: the explicit ones and the DHCP-learned
+ * ones, or resolv.conf's when there are none; those demoted last.  Up to
+ * @max into @out (NULL: just count).  @return how many (at most @max with
+ * @out). */
+int lws__adns_core_servers(const struct lws__adns_servers *s,
+                           lws_sockaddr46 *out, int max);
+/* A question timed out on @sa at @now: try it last until @now +
+ * LWS__ADNS_DEMOTE_US.  @return true if newly demoted (false: already, or
+ * no free slot). */
+bool lws__adns_core_demote(struct lws__adns_servers *s,
+                           const lws_sockaddr46 *sa, lws_usec_t now);
+/* Ends the demotions due by @now. */
+void lws__adns_core_demote_expire(struct lws__adns_servers *s, lws_usec_t now);
+
 #endif /* LWS_PRIVATE_ADNS_PURE_H */

@@ -16,12 +16,6 @@
 /* ------------------------------------------------------------------------
  * Resolver instance (adns-glue.c: lookups, API; adns-ares.c: c-ares)
  */
-#define LWS__ADNS_MAX_SERVERS    16 /* explicit servers */
-#define LWS__ADNS_RESOLV_MAX     8  /* resolv.conf servers */
-#define LWS__ADNS_DHCP_IFACES    4  /* interfaces with DHCP-learned servers */
-#define LWS__ADNS_DHCP_PER_IFACE 4  /* servers kept per interface */
-#define LWS__ADNS_DEMOTED_MAX    4  /* servers remembered as slow */
-#define LWS__ADNS_DEMOTE_US      (30 * LWS_US_PER_SEC)
 
 struct adns_chan;
 struct adns_lookup;
@@ -64,12 +58,6 @@ struct adns_waiter {
     char name[]; /* as the caller spelled it */
 };
 
-struct lws__adns_dhcp {
-    char iface[16];
-    lws_sockaddr46 sa[LWS__ADNS_DHCP_PER_IFACE];
-    int n;
-};
-
 struct lws__adns {
     struct lws_context *cx;
     struct lws_vhost *vh;
@@ -88,24 +76,12 @@ struct lws__adns {
     lws_usec_t deadline_us;
     int try_timeout_ms, tries;
     uint32_t max_outstanding, max_waiters;
-    uint16_t port; /* host order: default server port */
     char *hosts_path, *resolv_path;
 
-    /* servers; every change bumps server_gen */
-    lws_sockaddr46 explicit_srv[LWS__ADNS_MAX_SERVERS];
-    int nexplicit;
-    struct lws__adns_dhcp dhcp[LWS__ADNS_DHCP_IFACES];
-    int ndhcp_total;
-    lws_sockaddr46 resolv_srv[LWS__ADNS_RESOLV_MAX];
-    int nresolv;
+    /* servers and their order (adns-core.c); the port is in there too */
+    struct lws__adns_servers srv;
     struct stat resolv_st;
     bool resolv_seen;
-    uint32_t server_gen;
-    /* servers that made a question time out: tried last until .until */
-    struct {
-        lws_sockaddr46 sa;
-        lws_usec_t until; /* monotonic us; 0 = free slot */
-    } demoted[LWS__ADNS_DEMOTED_MAX];
 
     /* hosts file, re-read when it changes */
     char *hosts_buf;

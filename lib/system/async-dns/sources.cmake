@@ -4,7 +4,8 @@
 if(LWS_WITH_SYS_ASYNC_DNS)
   target_sources(lws-system-pure PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/adns-codec.c
-    ${CMAKE_CURRENT_LIST_DIR}/adns-cache.c)
+    ${CMAKE_CURRENT_LIST_DIR}/adns-cache.c
+    ${CMAKE_CURRENT_LIST_DIR}/adns-core.c)
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/adns-ares.c
     ${CMAKE_CURRENT_LIST_DIR}/adns-servers.c
