@@ -225,7 +225,7 @@ static int adns_chan_servers(struct adns_chan *chan)
                       LWS__ADNS_DHCP_IFACES * LWS__ADNS_DHCP_PER_IFACE];
     struct ares_addr_port_node nodes[sizeof(sa) / sizeof(sa[0])];
     int n =
-        lws__adns_servers_effective(a, sa, (int)(sizeof(sa) / sizeof(sa[0])));
+        lws__adns_core_servers(&a->srv, sa, (int)(sizeof(sa) / sizeof(sa[0])));
     int r;
 
     memset(nodes, 0, sizeof(nodes));
@@ -311,7 +311,7 @@ static struct adns_chan *adns_chan_get(struct lws__adns *a)
         chan = adns_chan_new(a);
     if (!chan)
         return NULL;
-    lws__adns_demote_expire(a);
+    lws__adns_core_demote_expire(&a->srv, lws__adns_now(a));
     if (chan->server_gen != a->srv.server_gen && adns_chan_servers(chan)) {
         adns_chan_free(chan);
         return NULL;
@@ -520,7 +520,7 @@ static void adns_ares_cb(void *arg, int status, int timeouts,
         /* c-ares 1.18 starts every question at its first server and
          * forgets; we remember, so the next questions skip a dead one. */
         if (timeouts > 0 && !chan->a->destroying &&
-            lws__adns_servers_effective(chan->a, NULL, 0) > 1)
+            lws__adns_core_servers(&chan->a->srv, NULL, 0) > 1)
             lws__adns_demote(chan->a, &chan->first_srv);
     }
     /* RFC 6891 §7: a FORMERR to a query with an OPT record may come from a
@@ -554,7 +554,7 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx)
     struct adns_chan *chan;
 
     wq->lk = lk;
-    if (!lws__adns_servers_effective(a, NULL, 0)) {
+    if (!lws__adns_core_servers(&a->srv, NULL, 0)) {
         lwsl_warn("%s: no DNS server known", lk->name);
         adns_wq_done(wq, LADNS_RET_FAILED);
         return;

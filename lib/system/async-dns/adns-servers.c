@@ -141,12 +141,6 @@ out:
  * Servers
  */
 
-int lws__adns_servers_effective(struct lws__adns *a, lws_sockaddr46 *out,
-                                int max)
-{
-    return lws__adns_core_servers(&a->srv, out, max);
-}
-
 void lws__adns_demote(struct lws__adns *a, const lws_sockaddr46 *sa)
 {
     char txt[64];
@@ -157,11 +151,6 @@ void lws__adns_demote(struct lws__adns *a, const lws_sockaddr46 *sa)
         txt[0] = '\0';
     lwsl_info("server %s timed out: tried last for %d s", txt,
               (int)(LWS__ADNS_DEMOTE_US / LWS_US_PER_SEC));
-}
-
-void lws__adns_demote_expire(struct lws__adns *a)
-{
-    lws__adns_core_demote_expire(&a->srv, lws__adns_now(a));
 }
 
 int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)

@@ -101,9 +101,6 @@ struct lws__adns {
 };
 
 /* adns-glue.c */
-int lws__adns_servers_effective(struct lws__adns *a, lws_sockaddr46 *out,
-                                int max);
-
 static inline lws_usec_t lws__adns_now(const struct lws__adns *a)
 {
     return a->now ? a->now() : lws_now_usecs();
@@ -115,9 +112,9 @@ static inline lws_usec_t lws__adns_now(const struct lws__adns *a)
 int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
                            const uint32_t *addrs, size_t n);
 /* A question timed out on @sa (the first server tried): try it last for a
- * while.  Expired demotions are dropped by lws__adns_demote_expire(). */
+ * while (lws__adns_core_demote(), logged).  Expired demotions are dropped
+ * by lws__adns_core_demote_expire(). */
 void lws__adns_demote(struct lws__adns *a, const lws_sockaddr46 *sa);
-void lws__adns_demote_expire(struct lws__adns *a);
 int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa);
 /* Re-reads resolv.conf if it changed (at each network lookup). */
 void lws__adns_resolv_check(struct lws__adns *a);
