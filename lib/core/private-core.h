@@ -213,7 +213,9 @@ struct lws_context {
     bool destroying;
     bool in_service; /* inside lws_service()'s uv_run */
     bool free_at_unwind;
-    bool finalised; /* handles closed, memory may be freed */
+    bool creating;          /* inside lws_create_context() */
+    bool destroy_requested; /* destroyed by an op during creation */
+    bool finalised;         /* handles closed, memory may be freed */
     /* Set by the context at creation; called by the guard (guard.c). */
     void (*guard_free)(struct lws_context *cx);   /* last handle closed */
     void (*guard_finish)(struct lws_context *cx); /* destroy at unwind */
@@ -278,6 +280,13 @@ static inline void lws__api_enter(struct lws_context *cx)
     cx->api_depth++;
 }
 void lws__api_leave(struct lws_context *cx);
+/* The one "is it gone?" question of every layer, asked right after any call
+ * into application code (op, notifier, callback): true when that code
+ * destroyed the context (or asked to, during creation).  Then touch nothing
+ * of the context's helpers again and unwind; the context memory itself
+ * stays valid until the outermost lws__api_leave() or lws_service()
+ * returns. */
+bool lws__cx_gone(const struct lws_context *cx);
 
 /* ------------------------------------------------------------------------
  * CSPRNG (random.c): mbedTLS CTR-DRBG seeded from mbedTLS entropy.
@@ -344,8 +353,8 @@ void lws__wbuf_be32(struct lws__wbuf *b, uint32_t v);
 void lws__wbuf_bytes(struct lws__wbuf *b, const void *src, size_t n);
 void lws__wbuf_zero(struct lws__wbuf *b, size_t n);
 
-/* Addresses (sa46.c, built with any helper).  Ports in host byte order; the family decides the
- * member (IPv6 for AF_INET6, IPv4 otherwise). */
+/* Addresses (sa46.c, built with any helper).  Ports in host byte order; the
+ * family decides the member (IPv6 for AF_INET6, IPv4 otherwise). */
 uint16_t lws__sa46_port(const lws_sockaddr46 *sa);
 void lws__sa46_set_port(lws_sockaddr46 *sa, uint16_t port);
 /* True when family, address and port are equal (false for other families). */

@@ -103,7 +103,7 @@ static lws_usec_t true_now_us(const struct lws__ntpc *n)
  * until the loop unwinds. */
 static bool ntpc_gone(struct lws_context *cx, const struct lws__ntpc *n)
 {
-    return cx->destroying || cx->ntpc != n;
+    return lws__cx_gone(cx) || cx->ntpc != n;
 }
 
 /* Returns false when the stamp_save op destroyed the context. */
@@ -218,8 +218,7 @@ static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
                   (long long)((ref - at) / LWS_US_PER_SEC));
         return false;
     }
-    if (n->have_cand &&
-        !lws__sa46_equal(&n->cand_server, &n->core.server) &&
+    if (n->have_cand && !lws__sa46_equal(&n->cand_server, &n->core.server) &&
         abs_us(n->cand_base_us + mono - at) <= n->cand_tol_us + tol) {
         lwsl_notice("%s agrees on a step of %lld s: believed", ab,
                     (long long)((at - ref) / LWS_US_PER_SEC));
@@ -505,8 +504,14 @@ static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
      * came from a time nobody should have believed. */
     if (n->stamp_path && !lws__ntpc_stamp_file_load(n->stamp_path, &t))
         load_stamp(n, t, n->stamp_path);
-    if (n->stamp_load && !n->stamp_load(n->cx, &t))
-        load_stamp(n, t, "stamp_load op");
+    if (n->stamp_load) {
+        int r = n->stamp_load(n->cx, &t);
+
+        if (lws__cx_gone(n->cx))
+            return; /* the op destroyed the context: creation fails */
+        if (!r)
+            load_stamp(n, t, "stamp_load op");
+    }
     n->st.floor_us = n->floor_us;
     lwsl_info("time floor %lld", (long long)(n->floor_us / LWS_US_PER_SEC));
 }
