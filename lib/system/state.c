@@ -133,7 +133,7 @@ static void state_done(lws_state_manager_t *mgr, int target)
         nl->notify_cb(mgr, nl, target, target);
     }
     mgr->iter_next = NULL;
-    if (cx && mgr == &cx->mgr_system && !cx->destroying)
+    if (cx && mgr == &cx->mgr_system && !lws__cx_gone(cx))
         lws__attach_drain(cx);
 }
 

@@ -103,7 +103,7 @@ static int dhcpc_notify(struct lws_state_manager *mgr,
     struct lws__dhcpc *d = lws_container_of(link, struct lws__dhcpc, nl);
 
     (void)mgr;
-    if (current == target || d->cx->destroying)
+    if (current == target || lws__cx_gone(d->cx))
         return 0;
     if (target == LWS_SYSTATE_IFACE_COLDPLUG && !d->coldplug_done)
         return 1;
@@ -586,7 +586,7 @@ int lws_dhcpc_request(struct lws_context *cx, const char *iface, int af,
     struct lws__dhcpc_if *ifc;
 
     if (!d || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname) ||
-        (af && af != AF_INET) || cx->destroying) {
+        (af && af != AF_INET) || lws__cx_gone(cx)) {
         lwsl_err("lws_dhcpc_request: bad arguments, family or context");
         return 1;
     }
