@@ -132,7 +132,8 @@ struct lws_ntpc_info {
     uint32_t stamp_interval_s;
     /** Optional stamp storage instead of / besides the file: load returns
      *  0 and fills *wall_us, or a negative errno; save returns 0 or a
-     *  negative errno. */
+     *  negative errno.  Load runs inside lws_create_context(): destroying
+     *  the context there makes lws_create_context() return NULL. */
     int (*stamp_load)(struct lws_context *context, lws_usec_t *wall_us);
     int (*stamp_save)(struct lws_context *context, lws_usec_t wall_us);
     /** Told of each validated sync; @sync_user is passed back. */

@@ -5,9 +5,11 @@
  * library call that may run application callbacks outside lws_service() is
  * bracketed by lws__api_enter() / lws__api_leave(), and a destroy requested
  * inside such a call is finished at the outermost leave.  Closed uv handles
- * are counted down here too.  What "finish" and "free" mean belongs to the
- * context (lib/system/context.c), which hands them in as callbacks at
- * creation: this file calls nothing above lib/core.
+ * are counted down here too.  lws__cx_gone() is the one liveness check
+ * every layer makes after calling application code (true = gone).  What
+ * "finish" and "free" mean belongs to the context (lib/system/context.c), which
+ * hands them in as callbacks at creation: this file calls nothing above
+ * lib/core.
  */
 #include "private-core.h"
 
@@ -16,6 +18,11 @@ void lws__handle_closed(struct lws_context *cx)
     cx->handles_open--;
     if (cx->foreign && cx->finalised && !cx->handles_open)
         cx->guard_free(cx);
+}
+
+bool lws__cx_gone(const struct lws_context *cx)
+{
+    return cx->destroying || cx->destroy_requested;
 }
 
 void lws__api_leave(struct lws_context *cx)

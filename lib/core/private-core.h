@@ -159,7 +159,9 @@ struct lws_context {
     bool destroying;
     bool in_service; /* inside lws_service()'s uv_run */
     bool free_at_unwind;
-    bool finalised; /* handles closed, memory may be freed */
+    bool creating;          /* inside lws_create_context() */
+    bool destroy_requested; /* destroyed by an op during creation */
+    bool finalised;         /* handles closed, memory may be freed */
     /* Set by the context at creation; called by the guard (guard.c). */
     void (*guard_free)(struct lws_context *cx);   /* last handle closed */
     void (*guard_finish)(struct lws_context *cx); /* destroy at unwind */
@@ -224,6 +226,13 @@ static inline void lws__api_enter(struct lws_context *cx)
     cx->api_depth++;
 }
 void lws__api_leave(struct lws_context *cx);
+/* The one "is it gone?" question of every layer, asked right after any call
+ * into application code (op, notifier, callback): true when that code
+ * destroyed the context (or asked to, during creation).  Then touch nothing
+ * of the context's helpers again and unwind; the context memory itself
+ * stays valid until the outermost lws__api_leave() or lws_service()
+ * returns. */
+bool lws__cx_gone(const struct lws_context *cx);
 
 /* lws_smd (lib/system/smd/, stubs when compiled out): created with the
  * context (early_smd peer included), drained on each wakeup, closed at

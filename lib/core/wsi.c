@@ -176,7 +176,7 @@ struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name, int fd,
     cx = vh->context;
     lws__api_enter(cx);
     r = wsi_cb(wsi, LWS_CALLBACK_RAW_ADOPT, NULL, 0);
-    if (cx->destroying) /* the callback destroyed the context: wsi closed */
+    if (lws__cx_gone(cx)) /* the callback destroyed the context: wsi closed */
         wsi = NULL;
     else if (r) {
         lws_wsi_close(wsi);

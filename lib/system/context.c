@@ -311,9 +311,21 @@ lws_create_context(const struct lws_context_creation_info *info)
     /* The early peer hears the first state before any helper speaks. */
     lws__smd_publish(cx, LWSSMDCL_SYSTEM_STATE, "{\"state\":\"%s\"}",
                      lws_state_name(&cx->mgr_system, cx->mgr_system.state));
+    /* Helpers call ops while they are created (stamp_load): a destroy from
+     * one is only recorded here and carried out once creation is done. */
+    cx->creating = true;
     if (lws__vhost_system_create(cx, info)) {
+        cx->creating = false;
         lwsl_err("lws_create_context: system vhost creation failed");
         return context_setup_fail(cx, true);
+    }
+    cx->creating = false;
+    if (cx->destroy_requested) {
+        lwsl_warn("lws_create_context: an op destroyed the context during "
+                  "creation");
+        cx->destroy_requested = false;
+        lws_context_destroy(cx);
+        return NULL;
     }
     lws_state_reg_notifier_list(&cx->mgr_system, info->register_notifier_list);
     /* Step toward the target on the first loop iteration, after the caller
@@ -336,8 +348,12 @@ void lws_context_destroy(struct lws_context *cx)
         return;
     }
     LWS__LOOP_ONLY(cx);
-    if (cx->destroying) {
+    if (cx->destroying || cx->destroy_requested) {
         lwsl_warn("lws_context_destroy: destroy already in progress");
+        return;
+    }
+    if (cx->creating) {
+        cx->destroy_requested = true; /* lws_create_context() finishes it */
         return;
     }
     context_teardown(cx);

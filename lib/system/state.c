@@ -86,7 +86,7 @@ const char *lws_state_blocker(const lws_state_manager_t *mgr, int *step)
  * stops as soon as its context is going down. */
 static bool state_ctx_gone(const lws_state_manager_t *mgr)
 {
-    return mgr->context && mgr->context->destroying;
+    return mgr->context && lws__cx_gone(mgr->context);
 }
 
 /* Every notifier is probed, even after a veto, so all the helpers a step
@@ -136,7 +136,7 @@ static void state_done(lws_state_manager_t *mgr, int target)
         nl->notify_cb(mgr, nl, target, target);
     }
     mgr->iter_next = NULL;
-    if (cx && mgr == &cx->mgr_system && !cx->destroying)
+    if (cx && mgr == &cx->mgr_system && !lws__cx_gone(cx))
         lws__attach_drain(cx);
 }
 

@@ -446,24 +446,47 @@ static void test_dhcpc_dnsmasq_apply_op(void **state)
     }
 }
 
-/* Issue 10 item 2: the dhcpc_apply op destroys the context (accepting or
- * refusing the lease): the client touches nothing of itself afterwards. */
+/* Issue 10 item 2: an op destroys the context (accepting or refusing):
+ * dhcpc_apply, lease_load (the first step of the request) or lease_save
+ * (after the lease is applied).  The client touches nothing of itself
+ * afterwards and reports nothing more. */
+enum destroy_op { DO_APPLY, DO_LEASE_LOAD, DO_LEASE_SAVE };
 static int destroy_ret, destroy_calls, events_at_destroy;
+static enum destroy_op destroy_in;
 static struct dt_cli *destroy_cli;
+
+static int destroy_from(enum destroy_op op)
+{
+    if (op != destroy_in || destroy_calls)
+        return op == DO_LEASE_LOAD ? -ENOENT : 0;
+    destroy_calls++;
+    events_at_destroy = destroy_cli->n_events;
+    lws_context_destroy(destroy_cli->cx);
+    return destroy_ret;
+}
 
 static int apply_op_destroy(struct lws_context *cx,
                             const lws_dhcpc_ifstate_t *is, int op)
 {
-    (void)is;
-    if (op != LWS_DHCPC_APPLY_ADD)
-        return 0;
-    destroy_calls++;
-    events_at_destroy = destroy_cli->n_events;
-    lws_context_destroy(cx);
-    return destroy_ret;
+    (void)cx, (void)is;
+    return op == LWS_DHCPC_APPLY_ADD ? destroy_from(DO_APPLY) : 0;
 }
 
-static void test_dhcpc_dnsmasq_destroy_in_apply_op(void **state)
+static int lease_load_destroy(void *user, const char *ifname,
+                              struct lws_dhcpc_saved_lease *sl)
+{
+    (void)user, (void)ifname, (void)sl;
+    return destroy_from(DO_LEASE_LOAD);
+}
+
+static int lease_save_destroy(void *user, const char *ifname,
+                              const struct lws_dhcpc_saved_lease *sl)
+{
+    (void)user, (void)ifname, (void)sl;
+    return destroy_from(DO_LEASE_SAVE);
+}
+
+static void test_dhcpc_dnsmasq_destroy_in_ops(void **state)
 {
     static const int rets[] = {0, -EIO};
     struct lws_context_creation_info info;
@@ -471,17 +494,20 @@ static void test_dhcpc_dnsmasq_destroy_in_apply_op(void **state)
     struct dt_cli c;
 
     (void)state;
-    for (size_t i = 0; i < sizeof(rets) / sizeof(rets[0]); i++) {
+    for (size_t i = 0; i < 3 * sizeof(rets) / sizeof(rets[0]); i++) {
         long long end = lt_now_ms() + 10000 * lt_timeout_scale();
 
         fresh_iface();
-        destroy_ret = rets[i];
+        destroy_in = (enum destroy_op)(i / 2);
+        destroy_ret = rets[i % 2];
         destroy_calls = 0;
         memset(&c, 0, sizeof(c));
         memset(&info, 0, sizeof(info));
         memset(&ops, 0, sizeof(ops));
         ops.dhcpc_apply = apply_op_destroy;
         c.di.retx_base_ms = 500;
+        c.di.lease_load = lease_load_destroy;
+        c.di.lease_save = lease_save_destroy;
         info.dhcpc = &c.di;
         info.system_ops = &ops;
         destroy_cli = &c;
@@ -810,7 +836,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_dnsmasq_classless_routes_and_mtu),
         cmocka_unit_test(test_dhcpc_dnsmasq_ntp_server_handed_on),
         cmocka_unit_test(test_dhcpc_dnsmasq_apply_op),
-        cmocka_unit_test(test_dhcpc_dnsmasq_destroy_in_apply_op),
+        cmocka_unit_test(test_dhcpc_dnsmasq_destroy_in_ops),
         cmocka_unit_test(test_dhcpc_dnsmasq_lease_callbacks),
         cmocka_unit_test(test_dhcpc_dnsmasq_callback_reentry),
         cmocka_unit_test(test_dhcpc_dnsmasq_wait_all),

@@ -2,12 +2,22 @@
  * Copyright (c) 2026 The lws-system authors
  *
  * The header promises lws_context_destroy() is safe inside any library
- * callback.  Each case here destroys the context from one op or callback
- * the library calls (captive-portal op, set_clock, the stamp ops, the sync,
- * CPD result, state notifier and attach callbacks), returning each value
- * the caller acts on, from lws_service() and, where the application can
- * start the call itself, from outside it.  ASan / valgrind see any use of
- * the freed helper state; the callbacks count how often they ran.
+ * callback.  Each case destroys the context from one op or callback the
+ * library calls, returning each value the caller acts on, from
+ * lws_service() and, where the application can start the call itself, from
+ * outside it.  ASan / valgrind see any use of the freed helper state; the
+ * callbacks count how often they ran.  Every call into application code:
+ *
+ *   core:   state notifier (notify_cb), attach callback       - here
+ *   CPD:    captive_portal_detect_request op (from the loop and from
+ *           lws_system_cpd_start()), result_cb                 - here
+ *   SNTP:   set_clock op, stamp_load (inside lws_create_context(), which
+ *           then returns NULL), stamp_save, sync_cb            - here
+ *   DHCP:   lease_load, lease_save, dhcpc_apply and the dhcpc_cb need an
+ *           Ethernet link and a DHCP server: integration/dhcpc-dnsmasq
+ *           (destroy_in_ops, callback_reentry)
+ *   ADNS:   the lookup callback                                 - here
+ *           (a numeric name: answered without the network)
  */
 #include "private-core.h"
 
@@ -283,6 +293,41 @@ static void ntpc_case(enum ntpc_case which, int ret)
     ntps_stop(srv);
 }
 
+static int stamp_load_destroy(struct lws_context *cx, lws_usec_t *us)
+{
+    *us = 1700000000ll * LWS_US_PER_SEC;
+    g_calls++;
+    g_done = true;
+    lws_context_destroy(cx); /* done when lws_create_context() ends */
+    lws_context_destroy(cx); /* a second one is refused (logged) */
+    return g_ret;
+}
+
+/* stamp_load runs inside lws_create_context(): the destroy is carried out
+ * when creation ends, which then reports no context. */
+static void test_destroy_in_ntpc_stamp_load(void **state)
+{
+    static const int rets[] = {0, -ENOENT};
+    const char *servers[] = {"127.0.0.1", NULL};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rets) / sizeof(rets[0]); i++) {
+        struct lws_context_creation_info info;
+        struct lws_ntpc_info ni;
+
+        setup(NULL);
+        g_ret = rets[i];
+        memset(&ni, 0, sizeof(ni));
+        ni.servers = servers;
+        ni.stamp_load = stamp_load_destroy;
+        memset(&info, 0, sizeof(info));
+        info.ntpc = &ni;
+        g_cx = lws_create_context(&info);
+        assert_null(g_cx);
+        assert_int_equal(g_calls, 1);
+    }
+}
+
 static void test_destroy_in_ntpc_callbacks(void **state)
 {
     (void)state;
@@ -291,6 +336,37 @@ static void test_destroy_in_ntpc_callbacks(void **state)
     ntpc_case(NC_STAMP_SAVE, 0);
     ntpc_case(NC_STAMP_SAVE, -EIO);
     ntpc_case(NC_SYNC_CB, 0);
+}
+#endif
+
+/* ------------------------------------------------------------------------
+ * Async DNS: the lookup callback
+ */
+#if LWS_WITH_SYS_ASYNC_DNS
+
+static struct lws *adns_cb_destroy(struct lws *wsi, const char *ads,
+                                   const struct addrinfo *result, int n,
+                                   void *opaque)
+{
+    (void)wsi, (void)ads, (void)n, (void)opaque;
+    destroy_now();
+    lws_async_dns_freeaddrinfo(&result); /* ours, context or not */
+    return NULL;
+}
+
+static void test_destroy_in_adns_cb(void **state)
+{
+    struct lws_context_creation_info info;
+    struct lws_context *cx;
+
+    (void)state;
+    memset(&info, 0, sizeof(info));
+    cx = mk(&info);
+    (void)lws_async_dns_query(cx, 0, "127.0.0.1", LWS_ADNS_RECORD_A,
+                              adns_cb_destroy, NULL, NULL);
+    if (!g_done)
+        serve_until_destroyed(cx);
+    assert_int_equal(g_calls, 1);
 }
 #endif
 
@@ -306,6 +382,10 @@ int main(void)
 #endif
 #if LWS_WITH_SYS_NTPCLIENT
         cmocka_unit_test_setup(test_destroy_in_ntpc_callbacks, setup),
+        cmocka_unit_test_setup(test_destroy_in_ntpc_stamp_load, setup),
+#endif
+#if LWS_WITH_SYS_ASYNC_DNS
+        cmocka_unit_test_setup(test_destroy_in_adns_cb, setup),
 #endif
     };
 

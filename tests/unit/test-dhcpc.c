@@ -844,6 +844,46 @@ static void test_dhcpc_core_lease_contents_checked(void **state)
     assert_int_equal(h.c.lease.routes[1].gw, dt_ip("10.0.0.1"));
 }
 
+/* Option 54 is where renewals are unicast to: a server identifier that is
+ * not a unicast address of another host drops the reply (logged), both an
+ * OFFER and an ACK that any server may send (INIT-REBOOT). */
+static void test_dhcpc_core_server_id_unicast(void **state)
+{
+    static const char *const bad[] = {
+        "224.0.0.1", "255.255.255.255", "127.0.0.1",
+        "0.1.2.3",   "240.0.0.1",       "10.0.0.50" /* the offered address */};
+    struct dt_msg m;
+    struct dt_req r;
+    struct h h;
+
+    (void)state;
+    h_init(&h);
+    lws__dhcpc_core_start(&h.c, h.now, &h.o);
+    h_req(&h, &r);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        dt_msg_std(&m, 2, r.xid, mac, dt_ip("10.0.0.50"), dt_ip(bad[i]), 60, 0,
+                   0);
+        h_rx(&h, &m);
+        assert_int_equal(h.c.state, LWS_DHCPC_STATE_SELECTING);
+    }
+    dt_msg_std(&m, 2, r.xid, mac, dt_ip("10.0.0.50"), h.srv, 60, 0, 0);
+    h_rx(&h, &m);
+    assert_int_equal(h.c.state, LWS_DHCPC_STATE_REQUESTING);
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        h_init(&h);
+        h.c.reboot_ip = dt_ip("10.0.0.50");
+        lws__dhcpc_core_start(&h.c, h.now, &h.o);
+        assert_int_equal(h.c.state, LWS_DHCPC_STATE_INIT_REBOOT);
+        h_req(&h, &r);
+        dt_msg_std(&m, 5, r.xid, mac, dt_ip("10.0.0.50"), dt_ip(bad[i]), 60, 0,
+                   0);
+        h_rx(&h, &m);
+        assert_int_equal(h.c.state, LWS_DHCPC_STATE_INIT_REBOOT);
+        assert_false(h.o.apply);
+    }
+}
+
 /* Issue 10 item 3: /32 leases with a gateway (clouds) and RFC 3021 /31
  * leases bind; a lease that cannot be applied backs off exponentially. */
 static void test_dhcpc_core_slash32_slash31_and_apply_backoff(void **state)
@@ -1280,6 +1320,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_core_refuses_bad_replies),
         cmocka_unit_test(test_dhcpc_core_t1_t2_sanity),
         cmocka_unit_test(test_dhcpc_core_lease_contents_checked),
+        cmocka_unit_test(test_dhcpc_core_server_id_unicast),
         cmocka_unit_test(test_dhcpc_core_slash32_slash31_and_apply_backoff),
         cmocka_unit_test(test_dhcpc_core_nak),
         cmocka_unit_test(test_dhcpc_core_nak_while_renewing),

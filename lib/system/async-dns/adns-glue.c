@@ -76,7 +76,7 @@ static void adns_deliver_cb(lws_sorted_usec_list_t *sul)
     while (a->delivering.head) {
         adns_call(
             a, lws_container_of(a->delivering.head, struct adns_waiter, list));
-        if (a->dead) { /* the callback destroyed the context */
+        if (lws__cx_gone(a->cx)) { /* the callback destroyed the context */
             adns_free(a);
             return;
         }
@@ -613,9 +613,7 @@ static void adns_destroy(struct lws_context *cx)
         w->status = -ECANCELED;
         adns_call(a, w);
     }
-    if (a->in_delivery)
-        a->dead = true; /* the delivery loop frees it when it unwinds */
-    else
+    if (!a->in_delivery) /* else the delivery loop frees it at unwind */
         adns_free(a);
 }
 

@@ -97,7 +97,6 @@ struct lws__adns {
     struct lws_adns_stats st;
     bool destroying;
     bool in_delivery;
-    bool dead; /* destroyed during delivery: freed when it unwinds */
 };
 
 /* adns-glue.c */

@@ -77,7 +77,7 @@ static void cpd_defer_cb(lws_sorted_usec_list_t *sul)
     struct lws_context *cx = cpd->cx; /* valid until lws_service() unwinds */
     int ret = lws_system_cpd_start(cx);
 
-    if (cx->destroying)
+    if (lws__cx_gone(cx))
         return; /* the op destroyed the context: @cpd is freed */
     if (ret && cpd->held != LWS__CPD_PH_NONE) {
         /* Nothing can run the check: report it rather than hang. */
@@ -146,7 +146,7 @@ int lws_system_cpd_start(struct lws_context *cx)
     }
     LWS__LOOP_ONLY(cx);
     cpd = LWS__HELPER(cx, CPD);
-    if (!cpd || cx->destroying)
+    if (!cpd || lws__cx_gone(cx))
         return -EINVAL;
     if (cx->options & LWS_SERVER_OPTION_CPD_BYPASS) {
         cpd_stop(cpd);
@@ -169,7 +169,7 @@ int lws_system_cpd_start(struct lws_context *cx)
      * nothing of @cpd is touched once it did. */
     lws__api_enter(cx);
     ret = cx->ops.captive_portal_detect_request(cx);
-    if (!cx->destroying && ret && cpd->op_running) {
+    if (!lws__cx_gone(cx) && ret && cpd->op_running) {
         cpd->op_running = false;
         lws_sul_cancel(&cpd->sul_core);
     }
@@ -185,7 +185,7 @@ void lws_system_cpd_start_defer(struct lws_context *cx, lws_usec_t defer_us)
         return;
     LWS__LOOP_ONLY(cx);
     cpd = LWS__HELPER(cx, CPD);
-    if (cpd && !cx->destroying)
+    if (cpd && !lws__cx_gone(cx))
         lws_sul_schedule(cx, 0, &cpd->sul_app_defer, cpd_app_defer_cb,
                          defer_us < 0 ? 0 : defer_us);
 }
@@ -260,7 +260,7 @@ void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
     cpd_notify_result(cpd);
     cpd_release_or_hold(cpd);
     mgr = lws_system_get_state_manager(cx);
-    if (!cx->destroying && mgr->state != LWS_SYSTATE_POLICY_INVALID)
+    if (!lws__cx_gone(cx) && mgr->state != LWS_SYSTATE_POLICY_INVALID)
         lws_state_transition_steps(mgr, cx->target_state);
 }
 
@@ -301,7 +301,7 @@ static int cpd_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
                                               : LWS__CPD_PH_NONE;
 
     (void)mgr;
-    if (current == target || ph == LWS__CPD_PH_NONE || cpd->cx->destroying ||
+    if (current == target || ph == LWS__CPD_PH_NONE || lws__cx_gone(cpd->cx) ||
         !cpd_phase_configured(cpd, ph) || cpd->passed[ph])
         return 0;
     if (cpd->cx->options & LWS_SERVER_OPTION_CPD_BYPASS) {

@@ -456,6 +456,15 @@ static int lease_from_msg(struct lws__dhcpc_lease *l,
         lwsl_warn("reply has no or a zero lease time");
         return -EINVAL;
     }
+    /* Option 54 is where REQUESTs point and renewals are unicast to
+     * (RFC 2131 §4.4.5): it must be a host we may talk to, not us. */
+    if (!lease_unicast(m->server_id) || m->server_id == m->yiaddr) {
+        lwsl_warn("reply's server identifier %u.%u.%u.%u is not a unicast "
+                  "address of another host: reply dropped",
+                  m->server_id >> 24, (m->server_id >> 16) & 0xff,
+                  (m->server_id >> 8) & 0xff, m->server_id & 0xff);
+        return -EINVAL;
+    }
     l->ip = m->yiaddr;
     l->server = m->server_id;
     l->lease = m->lease;

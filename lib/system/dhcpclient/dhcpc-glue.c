@@ -62,7 +62,7 @@ static void dhcpc_enter(struct lws__dhcpc *d)
 /* @return true if @d was freed (the context went away meanwhile). */
 static bool dhcpc_leave(struct lws__dhcpc *d)
 {
-    if (--d->busy || !d->dying)
+    if (--d->busy || !lws__cx_gone(d->cx))
         return false;
     dhcpc_free_all(d);
     return true;
@@ -103,7 +103,7 @@ static int dhcpc_notify(struct lws_state_manager *mgr,
     struct lws__dhcpc *d = lws_container_of(link, struct lws__dhcpc, nl);
 
     (void)mgr;
-    if (current == target || d->cx->destroying)
+    if (current == target || lws__cx_gone(d->cx))
         return 0;
     if (target == LWS_SYSTATE_IFACE_COLDPLUG && !d->coldplug_done)
         return 1;
@@ -189,7 +189,7 @@ static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o)
 
     bool applied = lws__dhcpc_do_apply(ifc, o);
 
-    if (d->dying)
+    if (lws__cx_gone(d->cx))
         return true; /* the apply op destroyed the context */
     if (!applied) {
         struct lws__dhcpc_out o2;
@@ -199,7 +199,7 @@ static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o)
         return dhcpc_run(ifc, &o2); /* applies nothing: one level deep */
     }
     lws__dhcpc_persist(ifc, o);
-    if (d->dying)
+    if (lws__cx_gone(d->cx))
         return true; /* the lease_save op destroyed the context */
     lws__dhcpc_socks(ifc, o->socks);
     lws__dhcpc_send(ifc, o);
@@ -212,7 +212,7 @@ static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o)
     if (o->event >= 0)
         dhcpc_notify_user(ifc, o->event,
                           o->unapply && !o->apply && !ifc->core.have_lease);
-    if (d->dying)
+    if (lws__cx_gone(d->cx))
         return true; /* freed by the outermost dhcpc_leave() */
     if (ifc->dead) {
         if (ifc->busy)
@@ -262,7 +262,10 @@ static int dhcpc_if_prepare(struct lws__dhcpc_if *ifc)
     ifc->core.ipv6 = lws__dhcpc_if_ipv6(ifc->ifname);
     ifc->have_mac = true;
     memset(&sl, 0, sizeof(sl));
-    if (!lws__dhcpc_lease_load(ifc->d, ifc->ifname, &sl)) {
+    r = lws__dhcpc_lease_load(ifc->d, ifc->ifname, &sl);
+    if (lws__cx_gone(ifc->d->cx))
+        return -ECANCELED; /* the lease_load op destroyed the context */
+    if (!r) {
         if (!memcmp(sl.mac, mac, 6) && sl.ipv4) {
             ifc->core.reboot_ip = sl.ipv4;
             ifc->core.reboot_server = sl.server;
@@ -283,6 +286,8 @@ static void dhcpc_if_kick(struct lws__dhcpc_if *ifc)
     if (ifc->started || ifc->dead)
         return;
     r = dhcpc_if_prepare(ifc);
+    if (r && lws__cx_gone(ifc->d->cx))
+        return;
     if (r) {
         lwsl_info("%s: not usable yet: %s", ifc->ifname, strerror(-r));
         if (!ifc->d->wsi_nl) /* no monitor: poll for it */
@@ -323,7 +328,8 @@ static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul)
 static void dhcpc_on_link(void *ctx, const struct lws__dhcpc_link *l)
 {
     struct lws__dhcpc *d = ctx;
-    struct lws__dhcpc_if *ifc = d->dying ? NULL : dhcpc_find(d, l->ifname);
+    struct lws__dhcpc_if *ifc =
+        lws__cx_gone(d->cx) ? NULL : dhcpc_find(d, l->ifname);
     struct lws__dhcpc_out o;
     bool was_up;
 
@@ -364,7 +370,7 @@ static int dhcpc_nl_rx(struct lws__dhcpc *d)
     int r = lws__dhcpc_nl_monitor_read(lws_get_socket_fd(d->wsi_nl),
                                        dhcpc_on_link, d, &done);
 
-    if (d->dying)
+    if (lws__cx_gone(d->cx))
         return 0;
     if (r == -ENOBUFS) {
         lwsl_warn("link monitor overrun: listing links again");
@@ -513,7 +519,6 @@ static void dhcpc_destroy(struct lws_context *cx)
         return;
     /* At destroy the lease stays on the interface (the kernel drops it at
      * its lifetime) and is remembered for INIT-REBOOT: no RELEASE. */
-    d->dying = true;
     for (lws_dll2_t *p = d->ifs.head; p; p = p->next) {
         struct lws__dhcpc_if *ifc =
             lws_container_of(p, struct lws__dhcpc_if, list);
@@ -590,7 +595,7 @@ int lws_dhcpc_request(struct lws_context *cx, const char *iface, int af,
     struct lws__dhcpc_if *ifc;
 
     if (!d || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname) ||
-        (af && af != AF_INET) || cx->destroying) {
+        (af && af != AF_INET) || lws__cx_gone(cx)) {
         lwsl_err("lws_dhcpc_request: bad arguments, family or context");
         return 1;
     }
@@ -640,7 +645,7 @@ int lws_dhcpc_remove(struct lws_context *cx, const char *iface)
     dhcpc_enter(d);
     /* Rescan after each removal: its callback may remove others (they are
      * marked dead) or destroy the context. */
-    while (!d->dying) {
+    while (!lws__cx_gone(d->cx)) {
         struct lws__dhcpc_if *victim = NULL;
 
         for (lws_dll2_t *p = d->ifs.head; p && !victim; p = p->next) {
@@ -655,7 +660,7 @@ int lws_dhcpc_remove(struct lws_context *cx, const char *iface)
         dhcpc_remove_one(victim);
         removed++;
     }
-    if (removed && !d->dying)
+    if (removed && !lws__cx_gone(d->cx))
         dhcpc_maybe_redrive(d);
     dhcpc_leave(d);
     return removed ? 0 : 1;

@@ -291,12 +291,12 @@ bool lws__dhcpc_do_apply(struct lws__dhcpc_if *ifc,
     int r;
 
     /* The dhcpc_apply op may destroy the context: then nothing more is
-     * done (the caller sees d->dying; the memory lives until the outermost
-     * dhcpc_leave()). */
+     * done (the caller sees lws__cx_gone(); the memory lives until the
+     * outermost dhcpc_leave()). */
     if (o->unapply) {
         lws__dhcpc_fill(ifc, &ifc->core.old, &is);
         dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_REMOVE);
-        if (ifc->d->dying)
+        if (lws__cx_gone(ifc->d->cx))
             return true;
         if (!o->apply)
             dhcpc_servers(ifc, NULL);
@@ -305,7 +305,7 @@ bool lws__dhcpc_do_apply(struct lws__dhcpc_if *ifc,
         return true;
     lws__dhcpc_fill(ifc, &ifc->core.lease, &is);
     r = dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_ADD);
-    if (ifc->d->dying)
+    if (lws__cx_gone(ifc->d->cx))
         return true;
     if (r) {
         dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_REMOVE);

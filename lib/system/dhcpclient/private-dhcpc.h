@@ -55,7 +55,6 @@ struct lws__dhcpc {
      * destroy the context under us; the memory then goes when the last
      * entry unwinds (dhcpc_leave()). */
     int busy;
-    bool dying;
     lws_state_notify_link_t nl;
     lws_sorted_usec_list_t sul_redrive;
 };

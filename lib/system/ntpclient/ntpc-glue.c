@@ -98,14 +98,6 @@ static lws_usec_t true_now_us(const struct lws__ntpc *n)
            (lws_now_usecs() - n->st.last_sync_mono_us);
 }
 
-/* True when a callback we just made destroyed the context (or the client):
- * @n must not be touched again.  The context memory itself stays valid
- * until the loop unwinds. */
-static bool ntpc_gone(struct lws_context *cx, const struct lws__ntpc *n)
-{
-    return cx->destroying || LWS__HELPER(cx, NTPC) != n;
-}
-
 /* Returns false when the stamp_save op destroyed the context. */
 static bool stamp_save(struct lws__ntpc *n)
 {
@@ -124,7 +116,7 @@ static bool stamp_save(struct lws__ntpc *n)
     }
     if (n->stamp_save) {
         r = n->stamp_save(cx, now);
-        if (ntpc_gone(cx, n))
+        if (lws__cx_gone(cx))
             return false;
         if (r)
             lwsl_warn("stamp_save op failed: %d", r);
@@ -253,11 +245,11 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
             n->cand_tries++;
 
         lws__ntpc_next_server(n, now);
-        return !ntpc_gone(cx, n);
+        return !lws__cx_gone(cx);
     }
     update_status(n, s);
     r = apply_clock(n, s);
-    if (ntpc_gone(cx, n))
+    if (lws__cx_gone(cx))
         return false; /* the set_clock op destroyed the context */
     if (r)
         lwsl_err("setting the clock failed: %d", r);
@@ -279,7 +271,7 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     if (n->sync_cb) {
         st = n->st;
         n->sync_cb(cx, r, &st, n->sync_user);
-        if (ntpc_gone(cx, n))
+        if (lws__cx_gone(cx))
             return false;
     }
     if (n->held) {
@@ -287,7 +279,7 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
         lwsl_info("time validated: releasing TIME_VALID");
         lws_state_transition_steps(lws_system_get_state_manager(cx),
                                    cx->target_state);
-        if (ntpc_gone(cx, n))
+        if (lws__cx_gone(cx))
             return false;
     }
     return true;
@@ -511,8 +503,14 @@ static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
      * came from a time nobody should have believed. */
     if (n->stamp_path && !lws__ntpc_stamp_file_load(n->stamp_path, &t))
         load_stamp(n, t, n->stamp_path);
-    if (n->stamp_load && !n->stamp_load(n->cx, &t))
-        load_stamp(n, t, "stamp_load op");
+    if (n->stamp_load) {
+        int r = n->stamp_load(n->cx, &t);
+
+        if (lws__cx_gone(n->cx))
+            return; /* the op destroyed the context: creation fails */
+        if (!r)
+            load_stamp(n, t, "stamp_load op");
+    }
     n->st.floor_us = n->floor_us;
     lwsl_info("time floor %lld", (long long)(n->floor_us / LWS_US_PER_SEC));
 }
@@ -684,7 +682,7 @@ void lws_ntpc_trigger(struct lws_context *context)
 
     LWS__LOOP_ONLY(context);
     n = ntpc_get(context);
-    if (!n || context->destroying) {
+    if (!n || lws__cx_gone(context)) {
         lwsl_err("trigger: no NTP client in this context");
         return;
     }
