@@ -179,7 +179,7 @@ int lws__adns_servers_effective(struct lws__adns *a, lws_sockaddr46 *out,
     } while (0)
     for (int i = 0; i < a->nexplicit; i++)
         ADNS_ADD(a->explicit_srv[i]);
-    for (int i = 0; i < LWS__ADNS_DHCP_IFACES; i++)
+    for (int i = 0; a->dhcp && i < LWS__ADNS_DHCP_IFACES; i++)
         for (int j = 0; j < a->dhcp[i].n; j++)
             ADNS_ADD(a->dhcp[i].sa[j]);
     if (!n)
@@ -248,6 +248,12 @@ int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)
             return 0;
     if (a->nexplicit == LWS__ADNS_MAX_SERVERS)
         return -ENOSPC;
+    if (!a->explicit_srv) {
+        a->explicit_srv =
+            lws__calloc(LWS__ADNS_MAX_SERVERS, sizeof(*a->explicit_srv));
+        if (!a->explicit_srv)
+            return -ENOMEM;
+    }
     memset(&c, 0, sizeof(c));
     if (sa->sa4.sin_family == AF_INET)
         c.sa4 = sa->sa4;
@@ -299,6 +305,11 @@ int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
 
     if (!a || !iface || (n && !addrs))
         return -EINVAL;
+    if (!a->dhcp) {
+        a->dhcp = lws__calloc(LWS__ADNS_DHCP_IFACES, sizeof(*a->dhcp));
+        if (!a->dhcp)
+            return -ENOMEM;
+    }
     for (int i = 0; i < LWS__ADNS_DHCP_IFACES; i++) {
         if (a->dhcp[i].n && !strcmp(a->dhcp[i].iface, iface)) {
             slot = i;

@@ -519,6 +519,8 @@ static void adns_free(struct lws__adns *a)
     lws__free(a->hosts_buf);
     lws__free(a->hosts_path);
     lws__free(a->resolv_path);
+    lws__free(a->explicit_srv);
+    lws__free(a->dhcp);
     lws__free(a);
 }
 
