@@ -235,7 +235,7 @@ LWS_API void lws_async_dns_freeaddrinfo(const struct addrinfo **ai);
  *                  used, otherwise lws_adns_info.port (53)
  * @return 0 (also when already present), -EINVAL (NULL, another address
  *         family, resolver not running), -ENOSPC (16 explicit servers
- *         already), -ENOTSUP (compiled out).
+ *         already), -ENOMEM, -ENOTSUP (compiled out).
  * Thread: loop.
  */
 LWS_API int lws_async_dns_server_add(struct lws_context *cx,

@@ -265,16 +265,20 @@ static void test_adns_core_servers(void **state)
     static const char *const a_last[] = {"10.0.0.2", "10.0.1.1", "10.0.0.1"};
     static const char *const two_last[] = {"10.0.1.1", "10.0.0.1", "10.0.0.2"};
     struct lws__adns_servers s;
-    lws_sockaddr46 out[2], x;
+    lws_sockaddr46 out[2], x, explicit_srv[LWS__ADNS_MAX_SERVERS];
+    struct lws__adns_dhcp dhcp[LWS__ADNS_DHCP_IFACES];
     lws_usec_t now = S(1000); /* virtual clock */
     uint32_t gen;
 
     (void)state;
     memset(&s, 0, sizeof(s));
+    memset(dhcp, 0, sizeof(dhcp));
     s.port = 53;
     s.resolv_srv[s.nresolv++] = v4("10.0.0.9", 0);
     order_is(&s, resolv, 1); /* only resolv.conf */
 
+    s.explicit_srv = explicit_srv; /* the glue allocates these on first use */
+    s.dhcp = dhcp;
     s.explicit_srv[s.nexplicit++] = v4("10.0.0.1", 0);
     s.explicit_srv[s.nexplicit++] = v4("10.0.0.2", 53);
     s.dhcp[2].sa[s.dhcp[2].n++] = v4("10.0.1.1", 0);

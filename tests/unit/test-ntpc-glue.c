@@ -846,6 +846,7 @@ static void test_ntpc_harden_kod_readmitted(void **state)
         assert_int_equal(lws__ntpc_drop(&n, &other, t0 + i), 3600);
         assert_true(lws__ntpc_is_dropped(&n, &other, t0 + i));
     }
+    lws__free(n.dropped);
 }
 
 int main(void)

@@ -139,7 +139,7 @@ int lws__adns_core_servers(const struct lws__adns_servers *s,
     } while (0)
     for (int i = 0; i < s->nexplicit; i++)
         ADNS_ADD(s->explicit_srv[i]);
-    for (int i = 0; i < LWS__ADNS_DHCP_IFACES; i++)
+    for (int i = 0; s->dhcp && i < LWS__ADNS_DHCP_IFACES; i++)
         for (int j = 0; j < s->dhcp[i].n; j++)
             ADNS_ADD(s->dhcp[i].sa[j]);
     if (!n)

@@ -550,6 +550,8 @@ static void adns_free(struct lws__adns *a)
     lws__free(a->hosts_buf);
     lws__free(a->hosts_path);
     lws__free(a->resolv_path);
+    lws__free(a->srv.explicit_srv);
+    lws__free(a->srv.dhcp);
     lws__free(a);
 }
 

@@ -164,6 +164,12 @@ int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)
             return 0;
     if (a->srv.nexplicit == LWS__ADNS_MAX_SERVERS)
         return -ENOSPC;
+    if (!a->srv.explicit_srv) {
+        a->srv.explicit_srv =
+            lws__calloc(LWS__ADNS_MAX_SERVERS, sizeof(*a->srv.explicit_srv));
+        if (!a->srv.explicit_srv)
+            return -ENOMEM;
+    }
     memset(&c, 0, sizeof(c));
     if (sa->sa4.sin_family == AF_INET)
         c.sa4 = sa->sa4;
@@ -216,6 +222,11 @@ int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
 
     if (!a || !iface || (n && !addrs))
         return -EINVAL;
+    if (!a->srv.dhcp) {
+        a->srv.dhcp = lws__calloc(LWS__ADNS_DHCP_IFACES, sizeof(*a->srv.dhcp));
+        if (!a->srv.dhcp)
+            return -ENOMEM;
+    }
     for (int i = 0; i < LWS__ADNS_DHCP_IFACES; i++) {
         if (a->srv.dhcp[i].n && !strcmp(a->srv.dhcp[i].iface, iface)) {
             slot = i;

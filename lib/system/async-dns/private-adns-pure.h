@@ -227,9 +227,9 @@ struct lws__adns_dhcp {
 
 /* The resolver's servers; every change bumps @server_gen. */
 struct lws__adns_servers {
-    lws_sockaddr46 explicit_srv[LWS__ADNS_MAX_SERVERS];
+    lws_sockaddr46 *explicit_srv; /* [LWS__ADNS_MAX_SERVERS], on first add */
     int nexplicit;
-    struct lws__adns_dhcp dhcp[LWS__ADNS_DHCP_IFACES];
+    struct lws__adns_dhcp *dhcp; /* [LWS__ADNS_DHCP_IFACES], on first use */
     int ndhcp_total;
     lws_sockaddr46 resolv_srv[LWS__ADNS_RESOLV_MAX];
     int nresolv;

@@ -326,12 +326,13 @@ static int cpd_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
 static int cpd_url_setup(struct lws__cpd *cpd, enum lws__cpd_phase ph,
                          const char *url, bool https)
 {
+    struct lws__http_url u; /* validated here, parsed again per probe */
     int ret;
 
     if (!url)
         return 0;
-    ret = lws__http_url_parse(url, &cpd->url[ph]);
-    if (ret || cpd->url[ph].https != https) {
+    ret = lws__http_url_parse(url, &u);
+    if (ret || u.https != https) {
         lwsl_err("bad %s '%s': %s", https ? "https_url" : "http_url", url,
                  ret ? strerror(-ret)
                      : (https ? "must be https://" : "must be http://"));

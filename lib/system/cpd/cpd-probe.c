@@ -48,17 +48,18 @@ struct cpd_dns_ticket {
 
 struct lws__cpd_probe {
     struct lws__cpd *cpd;
-    const struct lws__http_url *url;
+    const struct lws__http_url *url; /* &url_parsed */
     struct lws *wsi;
     struct lws__tls *tls;
     struct cpd_dns_ticket *dns;
     enum cpd_stage stage;
-    bool in_query; /* inside lws_async_dns_query() */
+    bool in_query;  /* inside lws_async_dns_query() */
     bool truncated; /* TLS closed without close_notify */
     size_t tx_len, tx_sent, rx_len;
     char tx[LWS__HTTP_PATH_MAX + LWS__HTTP_HOST_MAX + 256];
     uint8_t rx[CPD_RX_MAX];
     uint8_t body[CPD_BODY_MAX];
+    struct lws__http_url url_parsed; /* parsed on use: idle CPD keeps text */
 };
 
 /* ------------------------------------------------------------------------
@@ -499,8 +500,11 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
         return;
     }
     p->cpd = cpd;
-    p->url = &cpd->url[cpd->cur];
+    p->url = &p->url_parsed;
     cpd->probe = p;
+    /* cpd_url_setup() accepted this text, so it parses again. */
+    if (lws__http_url_parse(cpd->url_text[cpd->cur], &p->url_parsed))
+        lwsl_err("url '%s' no longer parses", cpd->url_text[cpd->cur]);
     p->tx_len = (size_t)lws__http_request_write(p->url, p->tx, sizeof(p->tx));
     lwsl_info("attempt %d: GET %s", cpd->core.attempts,
               cpd->url_text[cpd->cur]);

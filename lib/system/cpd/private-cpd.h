@@ -39,8 +39,8 @@ struct lws__cpd {
     struct lws_context *cx;
     lws_state_notify_link_t nl;
     bool nl_registered;
-    struct lws__http_url url[LWS__CPD_PH_COUNT]; /* [PRE] http, [POST] https */
-    char *url_text[LWS__CPD_PH_COUNT];           /* for reasons */
+    char *url_text[LWS__CPD_PH_COUNT]; /* [PRE] http, [POST] https; parsed
+                                        * by each probe */
     struct lws__cpd_expect expect;
     char *expect_body;
     struct lws__tls_conf *tls_conf; /* loaded when an https_url is set */

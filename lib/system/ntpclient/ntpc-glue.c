@@ -573,6 +573,7 @@ static void ntpc_free(struct lws__ntpc *n)
         lws__free(n->app_servers[i]);
     lws__free(n->app_servers);
     lws__free(n->stamp_path);
+    lws__free(n->dropped);
     lws__ntpc_sources_free(n);
     lws__free(n);
 }

@@ -177,6 +177,13 @@ uint32_t lws__ntpc_drop(struct lws__ntpc *n, const lws_sockaddr46 *sa,
     struct lws__ntpc_drop *d = drop_find(n, sa);
     uint32_t s = LWS__NTPC_DROP_MIN_S;
 
+    if (!d && !n->dropped) {
+        n->dropped = lws__calloc(LWS__NTPC_MAX_DROPPED, sizeof(*n->dropped));
+        if (!n->dropped) {
+            lwsl_warn("out of memory: refusal not remembered");
+            return s;
+        }
+    }
     if (!d) {
         if (n->n_dropped < LWS__NTPC_MAX_DROPPED)
             d = &n->dropped[n->n_dropped++];

@@ -97,7 +97,9 @@ struct lws__ntpc {
     lws_sockaddr46 addrs[LWS__NTPC_MAX_ADDRS];
     size_t n_addrs;
     size_t next_addr; /* next address of the source to hand out */
-    struct lws__ntpc_drop dropped[LWS__NTPC_MAX_DROPPED]; /* DENY / RSTR */
+    /* DENY / RSTR: LWS__NTPC_MAX_DROPPED entries, allocated on the first
+     * refusal (most devices never see one) */
+    struct lws__ntpc_drop *dropped;
     size_t n_dropped;
     struct lws__ntpc_dhcp dhcp[LWS__NTPC_MAX_DHCP];
     size_t n_dhcp;
