@@ -148,6 +148,8 @@ int lws__dhcp4_mask_to_prefix(uint32_t mask);
 struct lws__dhcpc_cfg {
     uint32_t retx_base_ms;
     uint32_t retx_jitter_ms;
+    uint32_t retx_fast_ms;        /* 0: no fast phase */
+    uint32_t retx_fast_window_ms; /* fast phase length from acq_start */
     uint32_t renew_min_ms;
     uint32_t decline_wait_ms;
     uint32_t initial_delay_max_ms;
@@ -219,6 +221,7 @@ struct lws__dhcpc_core {
     int attempt;           /* transmissions in this exchange */
     int nak_count;         /* consecutive NAKs, for backoff */
     lws_usec_t exch_start; /* start of this exchange (secs field) */
+    lws_usec_t acq_start;  /* start of getting a lease (fast phase) */
     lws_usec_t last_tx;    /* last REQUEST sent (lease start, §4.4.1) */
     lws_usec_t wake;       /* pending timer */
 
