@@ -9,9 +9,10 @@
  * a captive portal over HTTP and HTTPS (--cpd-url, --ca), resolves the names
  * it used, and prints the state ladder with millisecond timestamps.  Three
  * threads attach callbacks gated on DHCP, TIME_VALID and OPERATIONAL to show
- * the attach queue.  Exits 0 at OPERATIONAL (or keeps running with --stay),
- * non-zero with the reason on timeout.  --json prints one JSON object per
- * event instead of text.
+ * the attach queue.  Exits 0 at OPERATIONAL (or keeps running with --stay
+ * until SIGINT / SIGTERM), non-zero with the reason if OPERATIONAL is not
+ * reached within --timeout (which stops applying once it is).  --json
+ * prints one JSON object per event instead of text.
  */
 #define _GNU_SOURCE
 #include <lws-system.h>
@@ -166,6 +167,9 @@ static struct lws *resolved(struct lws *wsi, const char *ads,
 
 static void at_operational(void)
 {
+    /* The timeout bounds the bring-up only: with --stay the demo keeps
+     * running at OPERATIONAL until a signal. */
+    uv_timer_stop(&d.deadline);
     d.operational_ms = (uint64_t)ms_since();
     print_lease();
     print_ntp();

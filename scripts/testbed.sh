@@ -47,6 +47,36 @@ tb_certs() {
     -CAcreateserial -days 1 -extfile "$d/ext" -out "$d/srv.pem" >/dev/null 2>&1
 }
 
+# DHCP (range .FIRST-.LAST, 1 h leases) with router, DNS and NTP options,
+# and DNS for the demo's names; its pid goes to TB_PIDS[0].
+tb_dnsmasq() { # first, last
+  ip netns exec "$TB_INF" dnsmasq -k --conf-file=/dev/null \
+    --interface="$TB_IF_INF" --bind-interfaces --except-interface=lo \
+    --no-resolv --no-hosts --log-facility="$TB_DIR/dnsmasq.log" \
+    --pid-file="$TB_DIR/dnsmasq.pid" --dhcp-leasefile="$TB_DIR/leases" \
+    --dhcp-range="$TB_NET.$1,$TB_NET.$2,255.255.255.0,1h" \
+    --dhcp-option=option:router,"$TB_NET.1" \
+    --dhcp-option=option:dns-server,"$TB_NET.1" \
+    --dhcp-option=option:ntp-server,"$TB_NET.1" \
+    --dhcp-rapid-commit --dhcp-authoritative --no-ping \
+    --address=/portal.lws.test/"$TB_NET.1" \
+    --address=/time.lws.test/"$TB_NET.1" &
+  TB_PIDS[0]=$!
+}
+
+# Drops PERCENT % of the packets at random in each direction on the server
+# side of the link (nftables in the server namespace); 0 removes the rule.
+tb_loss() { # percent
+  ip netns exec "$TB_INF" nft delete table inet lwsloss 2>/dev/null || true
+  [ "$1" -gt 0 ] || return 0
+  ip netns exec "$TB_INF" nft -f - <<NFT
+table inet lwsloss {
+  chain in { type filter hook input priority 0; iifname "$TB_IF_INF" numgen random mod 100 < $1 drop; }
+  chain out { type filter hook output priority 0; oifname "$TB_IF_INF" numgen random mod 100 < $1 drop; }
+}
+NFT
+}
+
 tb_up() {
   TB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lwst-demo-XXXXXX")
   ip netns add "$TB_DEV"
@@ -59,19 +89,7 @@ tb_up() {
   ip -n "$TB_INF" link set "$TB_IF_INF" up
   tb_certs
 
-  # DHCP with router, DNS and NTP options, and DNS for the demo's names.
-  ip netns exec "$TB_INF" dnsmasq -k --conf-file=/dev/null \
-    --interface="$TB_IF_INF" --bind-interfaces --except-interface=lo \
-    --no-resolv --no-hosts --log-facility="$TB_DIR/dnsmasq.log" \
-    --pid-file="$TB_DIR/dnsmasq.pid" --dhcp-leasefile="$TB_DIR/leases" \
-    --dhcp-range="$TB_NET.100,$TB_NET.150,255.255.255.0,1h" \
-    --dhcp-option=option:router,"$TB_NET.1" \
-    --dhcp-option=option:dns-server,"$TB_NET.1" \
-    --dhcp-option=option:ntp-server,"$TB_NET.1" \
-    --dhcp-rapid-commit --dhcp-authoritative --no-ping \
-    --address=/portal.lws.test/"$TB_NET.1" \
-    --address=/time.lws.test/"$TB_NET.1" &
-  TB_PIDS+=($!)
+  tb_dnsmasq 100 150
 
   # NTP: chronyd serving its local clock; -x: never touches the clock.
   cat > "$TB_DIR/chrony.conf" <<CONF

@@ -23,6 +23,16 @@ if(TARGET lws-system-demo AND LWS_WITH_SYS_DHCP_CLIENT AND LWS_WITH_SYS_NTPCLIEN
   math(EXPR to "90 * ${LWS_TEST_TIMEOUT_SCALE}")
   set_tests_properties(integration/bringup PROPERTIES TIMEOUT ${to}
     LABELS integration SKIP_RETURN_CODE 77 RUN_SERIAL ON)
+  # The fault suite (label faults): the release build runs it, the
+  # sanitizer builds do not (scripts/test).
+  math(EXPR to "240 * ${LWS_TEST_TIMEOUT_SCALE}")
+  foreach(f bringup servers)
+    add_test(NAME faults/${f} COMMAND
+      ${CMAKE_CURRENT_SOURCE_DIR}/faults/ft-${f}.sh
+      $<TARGET_FILE:lws-system-demo> ${PROJECT_SOURCE_DIR})
+    set_tests_properties(faults/${f} PROPERTIES TIMEOUT ${to}
+      LABELS faults SKIP_RETURN_CODE 77 RUN_SERIAL ON)
+  endforeach()
 endif()
 # Layering: no circle of files (but the vhost <-> wsi pair) and no call or
 # include from a lower layer into a higher one (plat < core < system <

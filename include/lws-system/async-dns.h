@@ -118,9 +118,12 @@ struct lws_adns_info {
     uint32_t neg_ttl_max_s;
     /** Overall deadline of one lookup in milliseconds; 0 = 5000. */
     uint32_t query_deadline_ms;
-    /** Time to wait for one server before trying the next, ms; 0 = 1000. */
+    /** Time to wait for one server before trying the next, ms; 0 = 500
+     *  (c-ares doubles it at each pass over the list). */
     uint32_t try_timeout_ms;
-    /** Passes over the server list; 0 = 2. */
+    /** Passes over the server list; 0 = 4: with one server a query goes
+     *  at 0, 0.5, 1.5 and 3.5 s, inside the 5 s deadline, so a lost
+     *  datagram costs half a second, not a second. */
     uint32_t tries;
     /** Cap on lookups in flight on the network; 0 = 64. */
     uint32_t max_outstanding;

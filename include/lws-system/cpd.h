@@ -69,9 +69,9 @@ struct lws_cpd_info {
     /** PEM CA bundle for the HTTPS probe; NULL = the system bundle,
      *  /etc/ssl/certs/ca-certificates.crt. */
     const char *ca_bundle;
-    /** Further attempts after a failed one; 0 = 2, negative = none. */
+    /** Further attempts after a failed one; 0 = 4, negative = none. */
     int retries;
-    /** One attempt (resolve, connect, TLS, reply), ms; 0 = 3000. */
+    /** One attempt (resolve, connect, TLS, reply), ms; 0 = 2000. */
     unsigned int attempt_timeout_ms;
     /** One whole check, all attempts included, ms; 0 = 10000. */
     unsigned int deadline_ms;

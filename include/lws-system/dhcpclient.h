@@ -216,8 +216,9 @@ struct lws_dhcpc_info {
     /** Random delay before the first DISCOVER, 0..this ms.  Default 0
      *  (RFC 2131 §4.4.1 suggests 1..10 s; devices want speed). */
     uint32_t initial_delay_max_ms;
-    /** First retransmission interval, ms; doubles up to 16x (RFC 2131
-     *  §4.1: 4, 8, 16, 32, 64 s).  Default 4000.  Tests shorten it. */
+    /** DISCOVER / REQUEST retransmission interval once the fast phase is
+     *  over, ms; doubles up to 16x (RFC 2131 §4.1: 4, 8, 16, 32, 64 s).
+     *  Default 4000.  Tests shorten it. */
     uint32_t retx_base_ms;
     /** Retransmission jitter, +/- ms.  Default 1000 (RFC 2131 §4.1). */
     uint32_t retx_jitter_ms;
@@ -236,6 +237,17 @@ struct lws_dhcpc_info {
     uint32_t acd_wait_ms;
     /** Route metric for routes the built-in apply adds.  Default 100. */
     uint32_t route_metric;
+    /** Fast phase: during the first retx_fast_window_ms of getting a lease
+     *  (from INIT or a failed INIT-REBOOT until BOUND), DISCOVER and
+     *  REQUEST are retransmitted every retx_fast_ms +/- a quarter of it,
+     *  not on the doubling schedule.  Default 2000 (at most retx_base_ms):
+     *  at most ~0.57 packets/s, on average 0.5, so a lost packet costs
+     *  ~2 s instead of 4..64 s.  RFC 2131 §4.1's 4 s doubled to 64 s is a
+     *  SHOULD; the rate stays under one packet per second and the jitter
+     *  keeps devices that boot together apart. */
+    uint32_t retx_fast_ms;
+    /** Length of the fast phase, ms.  Default 60000. */
+    uint32_t retx_fast_window_ms;
 };
 
 /**

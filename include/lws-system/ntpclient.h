@@ -114,7 +114,8 @@ struct lws_ntpc_info {
     /** Gap between the exchanges of a burst, ms (0 = none: the next request
      *  goes out when the previous reply arrives). */
     uint32_t burst_interval_ms;
-    /** Reply timeout per exchange, ms (0 = 1000). */
+    /** Wait for a reply, ms (0 = 1000); once the round has a sample, 8 of
+     *  its best round trips + 250 ms if that is shorter. */
     uint32_t reply_timeout_ms;
     /** Backoff after a failed round: starts at retry_min_ms (0 = 2000),
      *  doubles with up to 25% jitter, capped at retry_max_ms

@@ -175,6 +175,9 @@ static void context_teardown(struct lws_context *cx)
     while (cx->mgr_system.notify_list.head)
         lws_state_reg_deregister(lws_container_of(
             cx->mgr_system.notify_list.head, lws_state_notify_link_t, list));
+    /* A walk under this destroy ends with the empty list (the place it
+     * kept across the jumps' pass may be a link that pass removed). */
+    cx->mgr_system.iter_next = NULL;
     /* Every thread inside the attach op or lws_cancel_service() leaves
      * (later ones see wake_closing) before the queue is emptied and the
      * wakeup handle closes. */

@@ -245,16 +245,19 @@ int lws_state_transition(lws_state_manager_t *mgr, int target)
     return r;
 }
 
-/* Destroy's unvetoable jump; notifiers hear it unless a walk is running. */
+/* Destroy's unvetoable jump; notifiers hear it, inside a walk too. */
 void lws__state_force(lws_state_manager_t *mgr, int target)
 {
     if (mgr->state == target)
         return;
     if (mgr->busy) {
-        lwsl_info("%s: %s -> %s (inside a walk, not notified)",
-                  mgr->name ? mgr->name : "?", lws_state_name(mgr, mgr->state),
-                  lws_state_name(mgr, target));
-        mgr->state = target;
+        /* Destroy started inside a walk: the notifiers still hear the
+         * jump, in a pass of its own.  The walk's place in the list is
+         * kept across it; the walk then stops (the context is going). */
+        lws_dll2_t *walk_next = mgr->iter_next;
+
+        state_done(mgr, target);
+        mgr->iter_next = walk_next;
         return;
     }
     mgr->busy = 1;

@@ -42,6 +42,30 @@ n_app=$(grep -n "thread 'app'" <<<"$out" | cut -d: -f1)
 grep -q '"event":"headline","msg":"link up -> OPERATIONAL in [0-9]* ms"' <<<"$out" || fail "headline"
 echo "bring-up: every step in order"
 
+# --stay: the timeout bounds the bring-up only.  Run with a 2 s timeout,
+# wait for OPERATIONAL, then for twice the timeout more: the demo must still
+# be running (and print no timeout), and exit 0 on SIGTERM.
+tb_reset_dev
+stay_out=$TB_DIR/stay.out
+# exec: the signal must reach the demo, not a subshell running tb_demo.
+(exec ip netns exec "$TB_DEV" "$demo" --iface "$TB_IF_DEV" --stay --timeout 2 \
+  --ntp "$TB_NET.1" --dns "$TB_NET.1") >"$stay_out" 2>&1 &
+stay_pid=$!
+tb_wait 30 grep -q '"headline"\|link up -> OPERATIONAL' "$stay_out" ||
+  { cat "$stay_out"; kill "$stay_pid"; fail "--stay: no OPERATIONAL"; }
+t_op=$SECONDS
+# Not a wait for an event: the assertion is that nothing happens for 4 s
+# after OPERATIONAL, twice the timeout that used to end the run.
+sleep 4
+kill -0 "$stay_pid" 2>/dev/null || { cat "$stay_out"; fail "--stay: exited $((SECONDS - t_op)) s after OPERATIONAL"; }
+kill -TERM "$stay_pid"
+rc=0; wait "$stay_pid" || rc=$?
+tail -3 "$stay_out"
+[ "$rc" -eq 0 ] || { cat "$stay_out"; fail "--stay: exit code $rc after SIGTERM, want 0"; }
+! grep -q "timeout" "$stay_out" || { cat "$stay_out"; fail "--stay: timeout after OPERATIONAL"; }
+grep -q "interrupted" "$stay_out" || fail "--stay: no 'interrupted'"
+echo "bring-up --stay: still running 4 s after OPERATIONAL with a 2 s timeout, exit 0 on SIGTERM"
+
 # Without a DHCP server the demo must give up with the reason, not hang.
 kill "${TB_PIDS[0]}" && wait "${TB_PIDS[0]}" 2>/dev/null || true
 tb_reset_dev

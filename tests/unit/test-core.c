@@ -284,9 +284,12 @@ static void test_core_foreign_loop_closes_clean(void **state)
     assert_int_equal(lws_service(cx, 0), -1); /* not ours to run */
     /* The application runs its loop; destroy happens in a notifier. */
     uv_run(&loop, UV_RUN_DEFAULT);
-    /* Destroyed inside the walk: the jump to CONTEXT_DESTROYING is not
-     * notified (no re-entry), but everything is closed and freed. */
-    assert_int_equal(r.seen[r.nseen - 1], LWS_SYSTATE_OPERATIONAL);
+    /* Destroyed inside the walk: the notifier still hears the jumps,
+     * after OPERATIONAL, and everything is closed and freed. */
+    assert_true(r.nseen >= 3);
+    assert_int_equal(r.seen[r.nseen - 3], LWS_SYSTATE_OPERATIONAL);
+    assert_int_equal(r.seen[r.nseen - 2], LWS_SYSTATE_POLICY_INVALID);
+    assert_int_equal(r.seen[r.nseen - 1], LWS_SYSTATE_CONTEXT_DESTROYING);
     assert_int_equal(uv_loop_close(&loop), 0);
     assert_int_equal(lws__heap_in_use(), 0);
 }
@@ -654,31 +657,132 @@ static int probe_destroy(lws_state_manager_t *mgr, lws_state_notify_link_t *l,
     return 0;
 }
 
-static void test_core_destroy_inside_probe_foreign(void **state)
+/* Creates a context on a foreign loop with @nls, walks to DHCP, which a
+ * notifier's destroy stops at CONTEXT_DESTROYING, runs @check, then the
+ * loop until the context is freed. */
+static void walk_into_destroy(lws_state_notify_link_t **nls,
+                              void (*check)(void))
 {
-    lws_state_notify_link_t nl = {.notify_cb = probe_destroy, .name = "pd"};
-    lws_state_notify_link_t *nls[] = {&nl, NULL};
     struct lws_context_creation_info info;
     struct lws_context *cx;
     lws_state_manager_t *m;
     uv_loop_t loop;
     void *fl[] = {&loop, NULL};
 
-    (void)state;
     uv_loop_init(&loop);
     memset(&info, 0, sizeof(info));
     info.foreign_loops = fl;
     info.register_notifier_list = nls;
     info.target_state = LWS_SYSTATE_CONTEXT_CREATED;
     cx = lws_create_context(&info);
+    assert_non_null(cx);
     m = lws_system_get_state_manager(cx);
     /* The walk stops at destroy: the state is destroy's, not past it. */
     assert_int_equal(lws_state_transition_steps(m, LWS_SYSTATE_DHCP),
                      LWS_STATE_BLOCKED);
     assert_int_equal(m->state, LWS_SYSTATE_CONTEXT_DESTROYING);
+    if (check)
+        check();
     uv_run(&loop, UV_RUN_DEFAULT);
     assert_int_equal(uv_loop_close(&loop), 0);
     assert_int_equal(lws__heap_in_use(), 0);
+}
+
+static void test_core_destroy_inside_probe_foreign(void **state)
+{
+    lws_state_notify_link_t nl = {.notify_cb = probe_destroy, .name = "pd"};
+    lws_state_notify_link_t *nls[] = {&nl, NULL};
+
+    (void)state;
+    walk_into_destroy(nls, NULL);
+}
+
+/* Destroy from inside a walk (in the probe or the done pass of a step):
+ * every notifier still hears POLICY_INVALID then CONTEXT_DESTROYING, once,
+ * and nothing after; one that leaves while hearing them (the walk's next
+ * link) does not break the walk it interrupted. */
+static struct {
+    int destroy_on;  /* step whose probe (< 0: -step) or done destroys */
+    int heard[3][8]; /* done states per notifier: destroyer, leaver, rec */
+    int n[3];
+} dw;
+
+static int dw_note(int who, int current, int target)
+{
+    if (current == target && dw.n[who] < 8)
+        dw.heard[who][dw.n[who]++] = target;
+    return 0;
+}
+
+static int dw_destroyer(lws_state_manager_t *mgr, lws_state_notify_link_t *l,
+                        int current, int target)
+{
+    (void)l;
+    dw_note(0, current, target);
+    if ((dw.destroy_on < 0 && current != target && target == -dw.destroy_on) ||
+        (dw.destroy_on > 0 && current == target && target == dw.destroy_on))
+        lws_context_destroy(mgr->context);
+    return 0;
+}
+
+static int dw_leaver(lws_state_manager_t *mgr, lws_state_notify_link_t *l,
+                     int current, int target)
+{
+    (void)mgr;
+    dw_note(1, current, target);
+    if (current == target && target == LWS_SYSTATE_POLICY_INVALID)
+        lws_state_reg_deregister(l);
+    return 0;
+}
+
+static int dw_recorder(lws_state_manager_t *mgr, lws_state_notify_link_t *l,
+                       int current, int target)
+{
+    (void)mgr, (void)l;
+    return dw_note(2, current, target);
+}
+
+static void dw_check(void)
+{
+    int step = dw.destroy_on < 0 ? -dw.destroy_on : dw.destroy_on;
+
+    /* the destroyer and the recorder: (step,) POLICY_INVALID,
+     * CONTEXT_DESTROYING, then nothing; the leaver stops at POLICY_INVALID */
+    for (int w = 0; w < 3; w += 2) {
+        int i = dw.n[w] - 2;
+
+        assert_true(i >= 0);
+        assert_int_equal(dw.heard[w][i], LWS_SYSTATE_POLICY_INVALID);
+        assert_int_equal(dw.heard[w][i + 1], LWS_SYSTATE_CONTEXT_DESTROYING);
+        for (int k = 0; k < i; k++)
+            assert_true(dw.heard[w][k] <= step);
+    }
+    assert_int_equal(dw.heard[1][dw.n[1] - 1], LWS_SYSTATE_POLICY_INVALID);
+    /* the interrupted pass went no further: the recorder never heard the
+     * step done when destroy came in its probe */
+    if (dw.destroy_on < 0)
+        for (int k = 0; k < dw.n[2]; k++)
+            assert_true(dw.heard[2][k] != step);
+}
+
+static void dw_run(int destroy_on)
+{
+    lws_state_notify_link_t a = {.notify_cb = dw_destroyer, .name = "a"},
+                            b = {.notify_cb = dw_leaver, .name = "b"},
+                            c = {.notify_cb = dw_recorder, .name = "c"};
+    lws_state_notify_link_t *nls[] = {&a, &b, &c, NULL};
+
+    memset(&dw, 0, sizeof(dw));
+    dw.destroy_on = destroy_on;
+    walk_into_destroy(nls, dw_check);
+}
+
+static void test_core_destroy_inside_walk_notifies(void **state)
+{
+    (void)state;
+    dw_run(LWS_SYSTATE_INITIALIZED);  /* in the done pass */
+    dw_run(-LWS_SYSTATE_INITIALIZED); /* in the probe */
+    dw_run(-LWS_SYSTATE_IFACE_COLDPLUG);
 }
 
 static uv_mutex_t reatt_lock;
@@ -1099,6 +1203,7 @@ int main(void)
         cmocka_unit_test(test_core_destroy_inside_raw_close),
         cmocka_unit_test(test_core_destroy_inside_raw_adopt),
         cmocka_unit_test(test_core_destroy_inside_probe_foreign),
+        cmocka_unit_test(test_core_destroy_inside_walk_notifies),
         cmocka_unit_test(test_core_attach_app_op_reattach_no_livelock),
         cmocka_unit_test(test_core_udp_wsi_hears_after_icmp_error),
         cmocka_unit_test(test_core_vetoed_jump_reports_blocked),

@@ -444,8 +444,28 @@ static void test_cpd_core_backoff_and_cfg(void **state)
     (void)state;
     assert_int_equal(lws__cpd_backoff_ms(1), 250);
     assert_int_equal(lws__cpd_backoff_ms(2), 500);
-    assert_int_equal(lws__cpd_backoff_ms(4), 2000);
-    assert_int_equal(lws__cpd_backoff_ms(40), 2000);
+    assert_int_equal(lws__cpd_backoff_ms(3), 1000);
+    assert_int_equal(lws__cpd_backoff_ms(40), 1000);
+    /* the default check has four attempts within its deadline: a 2 s
+     * attempt holds the kernel's 1 s SYN retransmission */
+    {
+        struct lws__cpd_core c;
+        struct lws__cpd_out o;
+        uint64_t now = 1000;
+        int n = 1;
+
+        lws__cpd_core_cfg_from_info(&cfg, NULL);
+        lws__cpd_core_start(&c, &cfg, now, &o);
+        while (!o.done) {
+            assert_true(o.wake_at_ms > now);
+            now = o.wake_at_ms;
+            lws__cpd_core_timer(&c, now, &o);
+            if (o.start_attempt)
+                n++;
+        }
+        assert_int_equal(n, 4);
+        assert_true(now <= 1000 + cfg.deadline_ms);
+    }
     lws__cpd_core_cfg_from_info(&cfg, NULL);
     assert_int_equal(cfg.retries, LWS__CPD_DEF_RETRIES);
     assert_int_equal(cfg.attempt_ms, LWS__CPD_DEF_ATTEMPT_MS);

@@ -575,6 +575,58 @@ static void test_dhcpc_core_retransmit_backoff(void **state)
     assert_true(h.o.tx_buf[8] || h.o.tx_buf[9]);
 }
 
+/* The fast phase: every 2 s +/- 0.5 s for the first minute of getting a
+ * lease, never more than one packet a second on average over that minute
+ * (REQUESTs that go unanswered and the DISCOVERs after them included);
+ * then RFC 2131 §4.1's doubling. */
+static void test_dhcpc_core_retransmit_fast_phase(void **state)
+{
+    struct h h;
+    struct dt_msg m;
+    struct dt_req r;
+    lws_usec_t start, last;
+    int sent = 1, offers = 0;
+
+    (void)state;
+    h_init(&h);
+    h.cfg.retx_fast_ms = 2000;
+    h.cfg.retx_fast_window_ms = 60000;
+    start = h.now;
+    lws__dhcpc_core_start(&h.c, h.now, &h.o);
+    h_req(&h, &r);
+    last = h.now;
+    while (h.o.wake - start < S(60)) {
+        lws_usec_t d = h.o.wake - h.now;
+
+        assert_true(d >= MS(1500) && d <= MS(2500));
+        /* every third DISCOVER gets an OFFER whose REQUESTs are lost */
+        if (r.type == 1 && !(++offers % 3)) {
+            dt_msg_std(&m, 2, r.xid, mac, h.ip, h.srv, 60, 0, 0);
+            h_rx(&h, &m);
+            h_req(&h, &r);
+            assert_int_equal(r.type, 3);
+            sent++;
+            continue;
+        }
+        h_fire(&h);
+        h_req(&h, &r);
+        sent++;
+        last = h.now;
+    }
+    /* a REQUEST given up on does not restart the fast phase */
+    assert_true(sent >= 25 && sent <= 60);
+    assert_true(last - start < S(61));
+    /* after the minute: the RFC schedule from 4 s */
+    {
+        lws_usec_t d;
+
+        h_fire(&h);
+        h_req(&h, &r);
+        d = h.o.wake - h.now;
+        assert_true(d >= S(3));
+    }
+}
+
 static void test_dhcpc_core_request_gives_up(void **state)
 {
     struct h h;
@@ -1314,6 +1366,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_core_renew_ack),
         cmocka_unit_test(test_dhcpc_core_rebind_ack),
         cmocka_unit_test(test_dhcpc_core_retransmit_backoff),
+        cmocka_unit_test(test_dhcpc_core_retransmit_fast_phase),
         cmocka_unit_test(test_dhcpc_core_request_gives_up),
         cmocka_unit_test(test_dhcpc_core_initial_delay),
         cmocka_unit_test(test_dhcpc_core_rapid_commit),

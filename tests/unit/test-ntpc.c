@@ -458,7 +458,13 @@ static void test_ntpc_core_burst_min_delay_wins(void **state)
         assert_int_equal(exchange(&c, &v, &srv, &a, owd[i], &b),
                          LWS__NTPC_V_OK);
         if (i < 3) {
+            /* with a sample in the round the wait is 8 of its best round
+             * trips + 250 ms: 8 * 90 + 250, then 8 * 15 + 250 */
+            lws_usec_t want = (i ? 8 * 15 + 250 : 8 * 90 + 250) * MS;
+
             assert_int_equal(b.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
+            assert_true(b.wake_at >= v.mono + want - MS &&
+                        b.wake_at <= v.mono + want + MS);
             a = b;
         }
     }

@@ -522,8 +522,8 @@ static int adns_config(struct lws__adns *a,
     a->neg_ttl_max_s = ADNS_DEF(ai->neg_ttl_max_s, 300);
     a->deadline_us =
         (lws_usec_t)ADNS_DEF(ai->query_deadline_ms, 5000) * LWS_US_PER_MS;
-    a->try_timeout_ms = (int)ADNS_DEF(ai->try_timeout_ms, 1000);
-    a->tries = (int)ADNS_DEF(ai->tries, 2);
+    a->try_timeout_ms = (int)ADNS_DEF(ai->try_timeout_ms, 500);
+    a->tries = (int)ADNS_DEF(ai->tries, 4);
     a->max_outstanding = ADNS_DEF(ai->max_outstanding, 64);
     a->max_waiters = ADNS_DEF(ai->max_waiters, 1024);
     a->srv.port = ADNS_DEF(ai->port, 53);

@@ -13,13 +13,13 @@
 #include "private-cpd-codec.h"
 
 #define LWS__CPD_DEF_STATUS      204
-#define LWS__CPD_DEF_RETRIES     2
-#define LWS__CPD_DEF_ATTEMPT_MS  3000u
+#define LWS__CPD_DEF_RETRIES     4
+#define LWS__CPD_DEF_ATTEMPT_MS  2000u
 #define LWS__CPD_DEF_DEADLINE_MS 10000u
 #define LWS__CPD_DEF_RECHECK_MS  30000u
 /* Retry backoff: base << (attempt - 1), capped; plus up to 25% jitter. */
 #define LWS__CPD_BACKOFF_BASE_MS 250u
-#define LWS__CPD_BACKOFF_CAP_MS  2000u
+#define LWS__CPD_BACKOFF_CAP_MS  1000u
 
 /* The check core's configuration (milliseconds). */
 struct lws__cpd_core_cfg {

@@ -440,6 +440,11 @@ static void dhcpc_cfg(struct lws__dhcpc *d, const struct lws_dhcpc_info *i)
     c->retx_jitter_ms = d->info.retx_jitter_ms ? d->info.retx_jitter_ms : 1000;
     if (c->retx_jitter_ms > c->retx_base_ms / 2)
         c->retx_jitter_ms = c->retx_base_ms / 2;
+    c->retx_fast_ms = d->info.retx_fast_ms ? d->info.retx_fast_ms : 2000;
+    if (c->retx_fast_ms > c->retx_base_ms)
+        c->retx_fast_ms = c->retx_base_ms;
+    c->retx_fast_window_ms =
+        d->info.retx_fast_window_ms ? d->info.retx_fast_window_ms : 60000;
     c->renew_min_ms = d->info.renew_min_ms ? d->info.renew_min_ms : 60000;
     c->decline_wait_ms =
         d->info.decline_wait_ms ? d->info.decline_wait_ms : 10000;

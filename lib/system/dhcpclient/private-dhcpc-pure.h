@@ -155,6 +155,8 @@ int lws__dhcpc_mask_to_prefix(uint32_t mask);
 struct lws__dhcpc_cfg {
     uint32_t retx_base_ms;
     uint32_t retx_jitter_ms;
+    uint32_t retx_fast_ms;        /* 0: no fast phase */
+    uint32_t retx_fast_window_ms; /* fast phase length from acq_start */
     uint32_t renew_min_ms;
     uint32_t decline_wait_ms;
     uint32_t initial_delay_max_ms;
@@ -228,6 +230,7 @@ struct lws__dhcpc_core {
     bool ipv6;             /* IPv6 is enabled on the link (MTU >= 1280) */
     int apply_fails;       /* leases in a row the glue could not apply */
     lws_usec_t exch_start; /* start of this exchange (secs field) */
+    lws_usec_t acq_start;  /* start of getting a lease (fast phase) */
     lws_usec_t last_tx;    /* last REQUEST sent (lease start, §4.4.1) */
     lws_usec_t wake;       /* pending timer */
 

@@ -64,6 +64,19 @@ static void wake(struct lws__ntpc_core *c, lws_usec_t at,
     a->flags |= LWS__NTPC_ACT_WAKE;
 }
 
+/* The wait for a reply: reply_timeout_ms until this round has a sample;
+ * then 8 of its best round trips + 250 ms (at most reply_timeout_ms), so a
+ * datagram lost later in a burst costs a fraction of a second on a near
+ * server, not a whole second. */
+static lws_usec_t reply_wait_us(const struct lws__ntpc_core *c)
+{
+    lws_usec_t full = (lws_usec_t)c->cfg.reply_timeout_ms * LWS_US_PER_MS,
+               w = (lws_usec_t)(c->best.delay_ns / 1000) * 8 +
+                   250 * LWS_US_PER_MS;
+
+    return c->good && w < full ? w : full;
+}
+
 static void send_req(struct lws__ntpc_core *c, lws_usec_t mono, lws_usec_t wall,
                      struct lws__ntpc_act *a)
 {
@@ -80,7 +93,7 @@ static void send_req(struct lws__ntpc_core *c, lws_usec_t mono, lws_usec_t wall,
     c->wall_tx_us = wall;
     c->tries++;
     c->phase = LWS__NTPC_WAIT_RX;
-    wake(c, mono + (lws_usec_t)c->cfg.reply_timeout_ms * LWS_US_PER_MS, a);
+    wake(c, mono + reply_wait_us(c), a);
 }
 
 static void start_round(struct lws__ntpc_core *c, bool full, lws_usec_t mono,

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: MIT
+# Sourced by the fault suite's scenarios (tests/faults/ft-*.sh) with the
+# demo and the source tree as $1 and $2: skips (77) without root or a
+# server program, brings the testbed up (scripts/testbed.sh) and takes it
+# down on exit, with a demo left running in the background (bg_pid).
+set -euo pipefail
+demo=$1 top=$2
+[ "$(id -u)" -eq 0 ] || { echo "not root: skipped"; exit 77; }
+for b in dnsmasq chronyd nginx openssl ip nft; do
+  command -v "$b" >/dev/null || [ -x "/usr/sbin/$b" ] || { echo "no $b: skipped"; exit 77; }
+done
+. "$top/scripts/testbed.sh"
+bg_pid=
+ft_cleanup() {
+  if [ -n "$bg_pid" ]; then
+    kill "$bg_pid" 2>/dev/null || true
+    wait "$bg_pid" 2>/dev/null || true
+  fi
+  tb_down
+}
+trap ft_cleanup EXIT
+tb_up
+
+fail() { echo "FAIL: $*"; exit 1; }
+ms_now() { echo $(($(date +%s%N) / 1000000)); }
