@@ -130,7 +130,7 @@ static int measure(struct lws_context *cx, struct ntpc_chrony *ch,
         s->lat[i] = lws_now_usecs() - t0;
         lws_ntpc_get_status(cx, &st);
         s->ours[i] = st.offset_us;
-        if (ntpc_ref_offset_us(ch, &s->ref[i]))
+        if (ntpc_ref_offset_us(ch, &s->ref[i], NULL))
             return -1;
         s->pair[i] = s->ours[i] - s->ref[i];
         if (s->lat[i] > s->maxl)

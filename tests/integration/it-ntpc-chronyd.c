@@ -71,7 +71,7 @@ int main(void)
     struct lws_ntpc_status st;
     static struct ntpc_chrony ch; /* its cleanup runs at exit */
     struct lws_context *cx;
-    int64_t ours[ROUNDS], ref[ROUNDS], diff;
+    int64_t ours[ROUNDS], ref[ROUNDS], dly[ROUNDS], span[ROUNDS], diff, bound;
     uint32_t want;
     int r;
 
@@ -113,16 +113,24 @@ int main(void)
         NTPC_CHECK(ntpc_run_until(cx, syncs_at_least, &want, 3000));
         NTPC_CHECK(!lws_ntpc_get_status(cx, &st));
         ours[i] = st.offset_us;
-        NTPC_CHECK(!ntpc_ref_offset_us(&ch, &ref[i]));
+        dly[i] = st.delay_us;
+        NTPC_CHECK(!ntpc_ref_offset_us(&ch, &ref[i], &span[i]));
     }
     qsort(ours, ROUNDS, sizeof(ours[0]), cmp64);
     qsort(ref, ROUNDS, sizeof(ref[0]), cmp64);
+    qsort(dly, ROUNDS, sizeof(dly[0]), cmp64);
+    qsort(span, ROUNDS, sizeof(span[0]), cmp64);
     diff = ours[ROUNDS / 2] - ref[ROUNDS / 2];
-    fprintf(stderr, "median offset: ours %lld us, reference %lld us\n",
-            (long long)ours[ROUNDS / 2], (long long)ref[ROUNDS / 2]);
-    /* The bench holds the 200 us target; here, under sanitizers and a
-     * loaded machine, 5 ms still catches any scaling or formula error. */
-    NTPC_CHECK(llabs(diff) < 5000);
+    /* Each client is within half its round trip of the truth (for the
+     * reference, half the time it ran); the bench holds the 200 us target,
+     * here under sanitizers and a loaded machine 5 ms on top of the two
+     * error bars still catches any scaling or formula error. */
+    bound = 5000 + dly[ROUNDS - 1] / 2 + span[ROUNDS - 1] / 2;
+    fprintf(stderr,
+            "median offset: ours %lld us, reference %lld us (bound %lld)\n",
+            (long long)ours[ROUNDS / 2], (long long)ref[ROUNDS / 2],
+            (long long)bound);
+    NTPC_CHECK(llabs(diff) < bound);
 
     /* 3. Server down: the client times out, backs off, retries. */
     ntpc_chrony_stop(&ch);
@@ -156,10 +164,13 @@ int main(void)
         NTPC_CHECK(ntpc_run_until(cx, syncs_at_least, &want, 5000));
         NTPC_CHECK(!lws_ntpc_get_status(cx, &st));
         NTPC_CHECK(llabs(st.offset_us - 2500000) <= st.delay_us / 2 + 500);
-        NTPC_CHECK(!ntpc_ref_offset_us(&ch, &ref[0]));
-        fprintf(stderr, "shifted server: ours %lld us, reference %lld us\n",
-                (long long)st.offset_us, (long long)ref[0]);
-        NTPC_CHECK(llabs(st.offset_us - ref[0]) < 5000);
+        NTPC_CHECK(!ntpc_ref_offset_us(&ch, &ref[0], &span[0]));
+        bound = 5000 + st.delay_us / 2 + span[0] / 2;
+        fprintf(stderr,
+                "shifted server: ours %lld us, reference %lld us (bound "
+                "%lld)\n",
+                (long long)st.offset_us, (long long)ref[0], (long long)bound);
+        NTPC_CHECK(llabs(st.offset_us - ref[0]) < bound);
     }
 
     lws_context_destroy(cx);

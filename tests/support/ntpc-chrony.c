@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct ntpc_chrony *cleanup_c;
@@ -178,7 +179,15 @@ static int parse_offset(const char *buf, const char *key, int64_t *off_us)
     return 0;
 }
 
-int ntpc_ref_offset_us(struct ntpc_chrony *c, int64_t *off_us)
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int ref_run(struct ntpc_chrony *c, int64_t *off_us)
 {
     char bin[256], out[400], buf[2048];
 
@@ -197,4 +206,14 @@ int ntpc_ref_offset_us(struct ntpc_chrony *c, int64_t *off_us)
         lt_read_file(out, buf, sizeof(buf)) <= 0)
         return -1;
     return parse_offset(buf, "wrong by ", off_us);
+}
+
+int ntpc_ref_offset_us(struct ntpc_chrony *c, int64_t *off_us, int64_t *span_us)
+{
+    int64_t t0 = mono_us();
+    int r = ref_run(c, off_us);
+
+    if (span_us)
+        *span_us = mono_us() - t0;
+    return r;
 }

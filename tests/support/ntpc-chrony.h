@@ -37,7 +37,10 @@ void ntpc_chrony_stop(struct ntpc_chrony *c);
  * server answered within @timeout_ms. */
 bool ntpc_ntp_probe(int port, int timeout_ms);
 /* Offset (server - local, us) measured by the reference client: ntpdig if
- * installed, else "chronyd -Q".  0 or -1. */
-int ntpc_ref_offset_us(struct ntpc_chrony *c, int64_t *off_us);
+ * installed, else "chronyd -Q".  @span_us (may be NULL) gets how long the
+ * reference client ran: a bound on its round trip, so its offset is within
+ * @span_us / 2 of the truth however loaded the machine is.  0 or -1. */
+int ntpc_ref_offset_us(struct ntpc_chrony *c, int64_t *off_us,
+                       int64_t *span_us);
 
 #endif /* LWS_NTPC_CHRONY_H */
