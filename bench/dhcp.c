@@ -85,7 +85,7 @@ struct client {
     const char *name;
     char *argv[20];
     bool own_mounts; /* dhcpcd: fresh state directories */
-    long long start_us[MAX_RUNS], wire_us[MAX_RUNS];
+    long long start_us[MAX_RUNS], wire_us[MAX_RUNS], turn_us[MAX_RUNS];
 };
 
 static struct client clients[N_CLIENTS];
@@ -221,10 +221,11 @@ static int dhcp_type(const uint8_t *p, size_t len)
 }
 
 /* Reads the capture until the first ACK (or @ms): DISCOVER -> ACK in us,
- * -1 when either is missing. */
-static long long cap_wire(int fd, int ms)
+ * -1 when either is missing; *@turn: OFFER -> REQUEST, the client's own
+ * share of it (-1 without an OFFER: Rapid Commit). */
+static long long cap_wire(int fd, int ms, long long *turn)
 {
-    long long end = mono_us() + (long long)ms * 1000, t_disc = -1;
+    long long end = mono_us() + (long long)ms * 1000, t_disc = -1, t_offer = -1;
 
     for (;;) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -254,6 +255,10 @@ static long long cap_wire(int fd, int ms)
         type = dhcp_type(pkt, (size_t)n);
         if (type == 1 && t_disc < 0)
             t_disc = t;
+        if (type == 2 && t_disc >= 0 && t_offer < 0)
+            t_offer = t;
+        if (type == 3 && t_offer >= 0 && *turn < 0)
+            *turn = t - t_offer;
         if (type == 5 && t_disc >= 0 && t >= 0)
             return t - t_disc;
     }
@@ -319,7 +324,7 @@ static void iface_flush(void)
 }
 
 /* One run of @cl: fills start_us[i] and wire_us[i]; 0 or -1. */
-static int run_one(struct client *cl, int i, int nl, int cap)
+static int run_one(struct client *cl, int i, int nl, int cap, bool rapid)
 {
     long long t0, t1;
     int go, st;
@@ -336,18 +341,20 @@ static int run_one(struct client *cl, int i, int nl, int cap)
         t0 = -1;
     close(go);
     t1 = t0 < 0 ? -1 : nl_wait_addr(nl, 15000);
-    cl->wire_us[i] = cap_wire(cap, 2000);
+    cl->turn_us[i] = -1;
+    cl->wire_us[i] = cap_wire(cap, 2000, &cl->turn_us[i]);
     st = reap(pid, 10000);
-    if (t1 < 0 || cl->wire_us[i] < 0) {
-        fprintf(stderr, "bench-dhcp: %s run %d: %s (exit status %d)\n",
-                cl->name, i, t1 < 0 ? "no address" : "no DISCOVER/ACK seen",
-                st);
+    if (t1 < 0 || cl->wire_us[i] < 0 || (!rapid && cl->turn_us[i] < 0)) {
+        fprintf(
+            stderr, "bench-dhcp: %s run %d: %s (exit status %d)\n", cl->name, i,
+            t1 < 0 ? "no address" : "no DISCOVER/OFFER/REQUEST/ACK seen", st);
         return -1;
     }
     cl->start_us[i] = t1 - t0;
     if (getenv("LWS_BENCH_VERBOSE"))
-        fprintf(stderr, "  run %2d %-10s start %8lld us  wire %8lld us\n", i,
-                cl->name, cl->start_us[i], cl->wire_us[i]);
+        fprintf(stderr,
+                "  run %2d %-10s start %8lld us  wire %8lld us  turn %lld us\n",
+                i, cl->name, cl->start_us[i], cl->wire_us[i], cl->turn_us[i]);
     return 0;
 }
 
@@ -369,18 +376,18 @@ static void report(const char *what, long long *v, int n, long long ours)
  * when not, -1 on a failed run. */
 static int compare(bool rapid, int nl, int cap)
 {
-    long long m_start[N_CLIENTS], m_wire[N_CLIENTS];
+    long long m_start[N_CLIENTS], m_wire[N_CLIENTS], m_turn = 0;
     int best = 1;
 
     dm_stop();
     if (dm_start(rapid))
         return -1;
     for (int c = 0; c < N_CLIENTS; c++) /* warm-up: leases known */
-        if (run_one(&clients[c], 0, nl, cap))
+        if (run_one(&clients[c], 0, nl, cap, rapid))
             return -1;
     for (int i = 0; i < runs; i++)
         for (int k = 0; k < N_CLIENTS; k++)
-            if (run_one(&clients[(i + k) % N_CLIENTS], i, nl, cap))
+            if (run_one(&clients[(i + k) % N_CLIENTS], i, nl, cap, rapid))
                 return -1;
     for (int c = 0; c < N_CLIENTS; c++) {
         m_start[c] = median(clients[c].start_us, runs);
@@ -395,6 +402,16 @@ static int compare(bool rapid, int nl, int cap)
     printf("   (b) wire, DISCOVER -> ACK at the server\n");
     for (int c = 0; c < N_CLIENTS; c++)
         report(clients[c].name, clients[c].wire_us, runs, c ? m_wire[0] : 0);
+    if (rapid)
+        return best;
+    printf("   (b') of which OFFER -> REQUEST, the client's own turnaround\n");
+    for (int c = 0; c < N_CLIENTS; c++) {
+        long long m = median(clients[c].turn_us, runs);
+
+        report(clients[c].name, clients[c].turn_us, runs, c ? m_turn : 0);
+        if (!c)
+            m_turn = m;
+    }
     return best;
 }
 
