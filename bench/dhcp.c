@@ -85,7 +85,8 @@ struct client {
     const char *name;
     char *argv[20];
     bool own_mounts; /* dhcpcd: fresh state directories */
-    long long start_us[MAX_RUNS], wire_us[MAX_RUNS], turn_us[MAX_RUNS];
+    long long start_us[MAX_RUNS], first_us[MAX_RUNS], wire_us[MAX_RUNS],
+        turn_us[MAX_RUNS];
 };
 
 static struct client clients[N_CLIENTS];
@@ -108,6 +109,14 @@ static long long mono_us(void)
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static long long real_us(void) /* the clock of packet timestamps */
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
     return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
@@ -221,9 +230,10 @@ static int dhcp_type(const uint8_t *p, size_t len)
 }
 
 /* Reads the capture until the first ACK (or @ms): DISCOVER -> ACK in us,
- * -1 when either is missing; *@turn: OFFER -> REQUEST, the client's own
- * share of it (-1 without an OFFER: Rapid Commit). */
-static long long cap_wire(int fd, int ms, long long *turn)
+ * -1 when either is missing; *@disc: when the DISCOVER was seen; *@turn:
+ * OFFER -> REQUEST, the client's own share (-1 without an OFFER: Rapid
+ * Commit). */
+static long long cap_wire(int fd, int ms, long long *disc, long long *turn)
 {
     long long end = mono_us() + (long long)ms * 1000, t_disc = -1, t_offer = -1;
 
@@ -259,8 +269,10 @@ static long long cap_wire(int fd, int ms, long long *turn)
             t_offer = t;
         if (type == 3 && t_offer >= 0 && *turn < 0)
             *turn = t - t_offer;
-        if (type == 5 && t_disc >= 0 && t >= 0)
+        if (type == 5 && t_disc >= 0 && t >= 0) {
+            *disc = t_disc;
             return t - t_disc;
+        }
     }
 }
 
@@ -326,7 +338,7 @@ static void iface_flush(void)
 /* One run of @cl: fills start_us[i] and wire_us[i]; 0 or -1. */
 static int run_one(struct client *cl, int i, int nl, int cap, bool rapid)
 {
-    long long t0, t1;
+    long long t0, t0r, t1, disc = 0;
     int go, st;
     pid_t pid;
 
@@ -337,12 +349,14 @@ static int run_one(struct client *cl, int i, int nl, int cap, bool rapid)
     if (pid < 0)
         return -1;
     t0 = mono_us();
+    t0r = real_us();
     if (write(go, "g", 1) != 1)
         t0 = -1;
     close(go);
     t1 = t0 < 0 ? -1 : nl_wait_addr(nl, 15000);
     cl->turn_us[i] = -1;
-    cl->wire_us[i] = cap_wire(cap, 2000, &cl->turn_us[i]);
+    cl->wire_us[i] = cap_wire(cap, 2000, &disc, &cl->turn_us[i]);
+    cl->first_us[i] = disc - t0r;
     st = reap(pid, 10000);
     if (t1 < 0 || cl->wire_us[i] < 0 || (!rapid && cl->turn_us[i] < 0)) {
         fprintf(
@@ -353,8 +367,10 @@ static int run_one(struct client *cl, int i, int nl, int cap, bool rapid)
     cl->start_us[i] = t1 - t0;
     if (getenv("LWS_BENCH_VERBOSE"))
         fprintf(stderr,
-                "  run %2d %-10s start %8lld us  wire %8lld us  turn %lld us\n",
-                i, cl->name, cl->start_us[i], cl->wire_us[i], cl->turn_us[i]);
+                "  run %2d %-10s start %lld us (DISCOVER at %lld)  wire %lld us"
+                "  turn %lld us\n",
+                i, cl->name, cl->start_us[i], cl->first_us[i], cl->wire_us[i],
+                cl->turn_us[i]);
     return 0;
 }
 
@@ -376,7 +392,7 @@ static void report(const char *what, long long *v, int n, long long ours)
  * when not, -1 on a failed run. */
 static int compare(bool rapid, int nl, int cap)
 {
-    long long m_start[N_CLIENTS], m_wire[N_CLIENTS], m_turn = 0;
+    long long m_start[N_CLIENTS], m_wire[N_CLIENTS], m_first = 0, m_turn = 0;
     int best = 1;
 
     dm_stop();
@@ -399,6 +415,14 @@ static int compare(bool rapid, int nl, int cap)
     printf("   (a) process start -> address on the interface\n");
     for (int c = 0; c < N_CLIENTS; c++)
         report(clients[c].name, clients[c].start_us, runs, c ? m_start[0] : 0);
+    printf("   (a') of which start -> first DISCOVER on the wire\n");
+    for (int c = 0; c < N_CLIENTS; c++) {
+        long long m = median(clients[c].first_us, runs);
+
+        report(clients[c].name, clients[c].first_us, runs, c ? m_first : 0);
+        if (!c)
+            m_first = m;
+    }
     printf("   (b) wire, DISCOVER -> ACK at the server\n");
     for (int c = 0; c < N_CLIENTS; c++)
         report(clients[c].name, clients[c].wire_us, runs, c ? m_wire[0] : 0);
@@ -613,7 +637,7 @@ static void ref_report(const char *what, long long *v, int n)
 {
     long long m = median(v, n); /* sorts v */
 
-    printf("    %-44s median %8.2f ms  (min %.2f, max %.2f, n=%d)\n", what,
+    printf("    %-48s median %8.2f ms  (min %.2f, max %.2f, n=%d)\n", what,
            (double)m / 1000.0, (double)v[0] / 1000.0, (double)v[n - 1] / 1000.0,
            n);
 }
