@@ -61,6 +61,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -298,6 +299,7 @@ static pid_t launch(const struct client *cl, int *go)
         int fd = open("/dev/null", O_RDWR);
 
         close(sv[0]);
+        setpgid(0, 0); /* its group: see reap() */
         if (cl->own_mounts &&
             (unshare(CLONE_NEWNS) ||
              mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
@@ -323,19 +325,31 @@ static pid_t launch(const struct client *cl, int *go)
     return pid;
 }
 
-/* The clients exit once bound: waits up to @ms for that, then ends it. */
+/* The clients exit once bound: waits up to @ms for that (then ends it),
+ * and for whatever it started (dhcpcd's privilege-separation processes
+ * outlive it by milliseconds; this process is their subreaper), so that
+ * the next run starts on a quiet machine. */
 static int reap(pid_t pid, int ms)
 {
     long long end = mono_us() + (long long)ms * 1000;
-    struct timespec ts = {0, 2000000};
-    int st;
+    struct timespec ts = {0, 1000000};
+    int st, rc = -1;
 
-    while (mono_us() < end) {
+    while (rc < 0 && mono_us() < end) {
         if (waitpid(pid, &st, WNOHANG) == pid)
-            return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-        nanosleep(&ts, NULL);
+            rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+        else
+            nanosleep(&ts, NULL);
     }
-    return lt_kill(pid, 2000);
+    if (rc < 0)
+        rc = lt_kill(pid, 2000);
+    while (waitpid(-pid, &st, WNOHANG) >= 0 && mono_us() < end)
+        nanosleep(&ts, NULL);
+    if (mono_us() >= end)
+        kill(-pid, SIGKILL);
+    while (waitpid(-pid, &st, 0) > 0)
+        ;
+    return rc;
 }
 
 static void iface_flush(void)
@@ -696,6 +710,7 @@ int main(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, on_signal);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     lws_set_log_level(getenv("LWS_BENCH_DEBUG") ? 0x1f : LLL_ERR, NULL);
     if (setup() || (cap = cap_open()) < 0 ||
         dt_netns_enter(np.ns_cli, &saved) || (nl = nl_open()) < 0 ||
