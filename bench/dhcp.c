@@ -32,8 +32,10 @@
  *    resolv.conf is never touched) and /run/dhcpcd, /var/lib/dhcpcd are
  *    fresh tmpfs mounts in a mount namespace of the client's own.
  *
- * The link is up before each run and stays up.  Runs are interleaved (one
- * of each client per round, the order rotating), 20 rounds with the
+ * The link is up before each run and stays up; each run starts 20 ms after
+ * the one before has ended (every process it started reaped).  Runs are
+ * interleaved (one of each client per round, in an order shuffled each
+ * round), 20 rounds with the
  * server's Rapid Commit off, then 20 with it on.  Prints median, min, p90
  * and max per client and the ratio of each peer's median to ours.  Then,
  * for reference, lws-system alone in this process: link up -> BOUND on a
@@ -48,6 +50,7 @@
  */
 #include "private-dhcpc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_packet.h>
@@ -82,7 +85,8 @@
 static struct dt_netpair np;
 static char tmpdir[200], logfile[256], udhcpc_sh[256], dhcpcd_hook[256],
     dhcpcd_conf[256];
-static pid_t dm_pid = -1;
+static pid_t dm_pid = -1, mnt_holder = -1;
+static int mnt_fd = -1; /* dhcpcd's mount namespace */
 static int runs = 20, ifindex_cli;
 
 struct client {
@@ -285,6 +289,70 @@ static long long cap_wire(int fd, int ms, long long *disc, long long *turn)
     }
 }
 
+/* dhcpcd keeps state in /run/dhcpcd and /var/lib/dhcpcd: it gets tmpfs
+ * mounts there, in a mount namespace held by a process of ours for the
+ * whole bench (one made per run would be torn down, with an RCU grace
+ * period, while the next client runs). */
+static int mnt_open(void)
+{
+    char path[64], b = 0;
+    int p[2];
+
+    if (pipe2(p, O_CLOEXEC))
+        return -1;
+    mnt_holder = fork();
+    if (!mnt_holder) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (unshare(CLONE_NEWNS) ||
+            mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+            mount("tmpfs", "/run/dhcpcd", "tmpfs", 0, "mode=0755") ||
+            mount("tmpfs", "/var/lib/dhcpcd", "tmpfs", 0, "mode=0755") ||
+            write(p[1], &b, 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    close(p[1]);
+    if (mnt_holder > 0 && read(p[0], &b, 1) == 1) {
+        snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)mnt_holder);
+        mnt_fd = open(path, O_RDONLY | O_CLOEXEC);
+    }
+    close(p[0]);
+    return mnt_fd < 0 ? -1 : 0;
+}
+
+static void mnt_close(void)
+{
+    if (mnt_fd >= 0)
+        close(mnt_fd);
+    if (mnt_holder > 0) {
+        kill(mnt_holder, SIGKILL);
+        waitpid(mnt_holder, NULL, 0);
+    }
+    mnt_fd = mnt_holder = -1;
+}
+
+/* In the child: dhcpcd's directories emptied (no lease, no DUID). */
+static int mnt_enter_clean(void)
+{
+    static const char *const dirs[] = {"/run/dhcpcd", "/var/lib/dhcpcd"};
+
+    if (setns(mnt_fd, CLONE_NEWNS))
+        return -1;
+    for (size_t i = 0; i < 2; i++) {
+        DIR *d = opendir(dirs[i]);
+        struct dirent *e;
+
+        if (!d)
+            return -1;
+        while ((e = readdir(d)))
+            if (e->d_name[0] != '.')
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
+    }
+    return 0;
+}
+
 /* Forks the client and prepares it; it execs when @go gets a byte. */
 static pid_t launch(const struct client *cl, int *go)
 {
@@ -300,11 +368,7 @@ static pid_t launch(const struct client *cl, int *go)
 
         close(sv[0]);
         setpgid(0, 0); /* its group: see reap() */
-        if (cl->own_mounts &&
-            (unshare(CLONE_NEWNS) ||
-             mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-             mount("tmpfs", "/run/dhcpcd", "tmpfs", 0, "mode=0755") ||
-             mount("tmpfs", "/var/lib/dhcpcd", "tmpfs", 0, "mode=0755")))
+        if (cl->own_mounts && mnt_enter_clean())
             _exit(126);
         dup2(fd, 0);
         dup2(fd, 1);
@@ -352,19 +416,88 @@ static int reap(pid_t pid, int ms)
     return rc;
 }
 
+/* Removes the IPv4 addresses of the client interface over rtnetlink (no
+ * process started: nothing left to tear down when the next run starts). */
 static void iface_flush(void)
 {
-    dt_netns_sh(np.ns_cli, NULL, 0, "ip -4 addr flush dev %s", np.if_cli);
+    struct {
+        struct nlmsghdr h;
+        struct ifaddrmsg a;
+        struct rtattr ra;
+        uint32_t local;
+    } rq;
+    struct {
+        uint8_t plen;
+        uint32_t local;
+    } del[16];
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), n = 0;
+    char buf[8192];
+    bool done = false;
+
+    if (fd < 0)
+        return;
+    memset(&rq, 0, sizeof(rq));
+    rq.h.nlmsg_len = NLMSG_LENGTH(sizeof(rq.a));
+    rq.h.nlmsg_type = RTM_GETADDR;
+    rq.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    rq.a.ifa_family = AF_INET;
+    if (send(fd, &rq, rq.h.nlmsg_len, 0) < 0)
+        done = true;
+    while (!done) {
+        ssize_t len = recv(fd, buf, sizeof(buf), 0);
+
+        if (len <= 0)
+            break;
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buf;
+             NLMSG_OK(h, (unsigned int)len); h = NLMSG_NEXT(h, len)) {
+            const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+            size_t alen = IFA_PAYLOAD(h);
+
+            if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+                done = true;
+                break;
+            }
+            if (h->nlmsg_type != RTM_NEWADDR ||
+                (int)ifa->ifa_index != ifindex_cli || n == 16)
+                continue;
+            for (struct rtattr *a = IFA_RTA(ifa); RTA_OK(a, alen);
+                 a = RTA_NEXT(a, alen))
+                if (a->rta_type == IFA_LOCAL) {
+                    del[n].plen = ifa->ifa_prefixlen;
+                    memcpy(&del[n++].local, RTA_DATA(a), 4);
+                }
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        memset(&rq, 0, sizeof(rq));
+        rq.h.nlmsg_len = sizeof(rq);
+        rq.h.nlmsg_type = RTM_DELADDR;
+        rq.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+        rq.a.ifa_family = AF_INET;
+        rq.a.ifa_prefixlen = del[i].plen;
+        rq.a.ifa_index = (unsigned int)ifindex_cli;
+        rq.ra.rta_len = RTA_LENGTH(4);
+        rq.ra.rta_type = IFA_LOCAL;
+        rq.local = del[i].local;
+        if (send(fd, &rq, sizeof(rq), 0) < 0 ||
+            recv(fd, buf, sizeof(buf), 0) < 0)
+            break;
+    }
+    close(fd);
 }
 
 /* One run of @cl: fills start_us[i] and wire_us[i]; 0 or -1. */
 static int run_one(struct client *cl, int i, int nl, int cap, bool rapid)
 {
+    static const struct timespec settle = {0, 20000000};
     long long t0, t0r, t1, disc = 0;
     int go, st;
     pid_t pid;
 
     iface_flush();
+    /* Let the previous run's teardown (its sockets' RCU callbacks and the
+     * like) finish before the next client starts: not measured. */
+    nanosleep(&settle, NULL);
     drain(nl);
     drain(cap);
     pid = launch(cl, &go);
@@ -423,10 +556,19 @@ static int compare(bool rapid, int nl, int cap)
     for (int c = 0; c < N_CLIENTS; c++) /* warm-up: leases known */
         if (run_one(&clients[c], 0, nl, cap, rapid))
             return -1;
-    for (int i = 0; i < runs; i++)
+    for (int i = 0; i < runs; i++) {
+        int order[N_CLIENTS] = {0, 1, 2};
+
+        for (int k = N_CLIENTS - 1; k > 0; k--) { /* shuffled each round */
+            int j = rand() % (k + 1), t = order[k];
+
+            order[k] = order[j];
+            order[j] = t;
+        }
         for (int k = 0; k < N_CLIENTS; k++)
-            if (run_one(&clients[(i + k) % N_CLIENTS], i, nl, cap, rapid))
+            if (run_one(&clients[order[k]], i, nl, cap, rapid))
                 return -1;
+    }
     for (int c = 0; c < N_CLIENTS; c++) {
         m_start[c] = median(clients[c].start_us, runs);
         m_wire[c] = median(clients[c].wire_us, runs);
@@ -711,8 +853,9 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, on_signal);
     prctl(PR_SET_CHILD_SUBREAPER, 1);
+    srand((unsigned int)getpid());
     lws_set_log_level(getenv("LWS_BENCH_DEBUG") ? 0x1f : LLL_ERR, NULL);
-    if (setup() || (cap = cap_open()) < 0 ||
+    if (setup() || mnt_open() || (cap = cap_open()) < 0 ||
         dt_netns_enter(np.ns_cli, &saved) || (nl = nl_open()) < 0 ||
         !(ifindex_cli = (int)if_nametoindex(np.if_cli))) {
         fprintf(stderr, "bench-dhcp: setup failed\n");
@@ -755,6 +898,7 @@ out:
         close(cap);
     if (saved >= 0)
         dt_netns_leave(saved);
+    mnt_close();
     dm_stop();
     dt_netpair_destroy(&np);
     lt_rmtree(tmpdir);
