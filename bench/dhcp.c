@@ -31,14 +31,15 @@
  *    ours asks for (DNS, NTP, domain, search, MTU, classless routes);
  *    HOOK does nothing (dhcpcd applies the address itself; the host's
  *    resolv.conf is never touched) and /run/dhcpcd, /var/lib/dhcpcd are
- *    fresh tmpfs mounts in a mount namespace of the client's own.
+ *    tmpfs mounts in a mount namespace held by this bench, emptied before
+ *    each run.
  *
  * The link is up before each run and stays up; each run starts 20 ms after
  * the one before has ended (every process it started reaped).  Runs are
  * interleaved (one of each client per round, in an order shuffled each
- * round), 20 rounds with the
- * server's Rapid Commit off, then 20 with it on.  Prints median, min, p90
- * and max per client and the ratio of each peer's median to ours.  Then,
+ * round), 20 rounds with the server's Rapid Commit off, then 20 with it
+ * on.  Prints median, min, p90 and max per client and the ratio of each
+ * peer's median to ours.  Then,
  * for reference, lws-system alone in this process: link up -> BOUND on a
  * link flap with a known lease (INIT-REBOOT) and the time RFC 5227
  * conflict detection adds at its defaults.
