@@ -48,7 +48,8 @@
  * without Rapid Commit, 1 when not, 77 when it cannot run (not root;
  * dnsmasq, busybox, dhcpcd or minimal-dhcpc missing).
  * Run as root: ./bench-dhcp [rounds]   (LWS_BENCH_DHCPC=path overrides
- * the minimal-dhcpc binary; LWS_BENCH_ACD_RUNS=0 skips the ACD runs)
+ * the minimal-dhcpc binary; LWS_BENCH_ACD_RUNS=0 skips the ACD runs;
+ * LWS_BENCH_VERBOSE=1 prints every run)
  */
 #include "private-dhcpc.h"
 
@@ -522,7 +523,7 @@ static int run_one(struct client *cl, int i, int nl, int cap, bool rapid)
         return -1;
     }
     cl->start_us[i] = t1 - t0;
-    cl->srv_us[i] = cl->wire_us[i] - cl->turn_us[i];
+    cl->srv_us[i] = cl->turn_us[i] < 0 ? -1 : cl->wire_us[i] - cl->turn_us[i];
     if (getenv("LWS_BENCH_VERBOSE"))
         fprintf(stderr,
                 "  run %2d %-10s start %lld us (DISCOVER at %lld)  wire %lld us"
@@ -545,7 +546,7 @@ static void report(const char *what, long long *v, int n, long long ours)
     printf("\n");
 }
 
-/* Rounds of the three clients interleaved, the order rotating; prints
+/* Rounds of the three clients interleaved, the order shuffled; prints
  * both timings.  Returns 1 when ours has the lowest median of both, 0
  * when not, -1 on a failed run. */
 static int compare(bool rapid, int nl, int cap)
