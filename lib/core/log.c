@@ -77,6 +77,8 @@ void lws__log(int level, const char *mod, const char *format, ...)
 {
     va_list ap;
 
+    if (!lws__log_enabled(level))
+        return;
     va_start(ap, format);
     log_vemit(level, mod, format, ap);
     va_end(ap);
