@@ -360,8 +360,13 @@ static int parse_args(int argc, char **argv)
         } else if (!strcmp(a, "--cpd-url")) {
             if (!strncmp(v, "https://", 8))
                 d.cpd_https = v;
-            else
+            else if (LWS_WITH_SYS_CPD_HTTP)
                 d.cpd_http = v;
+            else /* the lean profile has no plain-HTTP probe */
+                fprintf(stderr,
+                        "%s: no plain-HTTP probe in this build: "
+                        "ignored\n",
+                        v);
             i++;
         } else if (!strcmp(a, "--ca")) {
             d.ca = v, i++;

@@ -129,7 +129,9 @@ struct lws_adns_info {
     uint32_t max_outstanding;
     /** Cap on callbacks not yet delivered; 0 = 1024. */
     uint32_t max_waiters;
-    /** Hosts file; NULL = "/etc/hosts", "" = none. */
+    /** Hosts file; NULL = "/etc/hosts", "" = none.  Neither file is read
+     *  in a build with LWS_WITH_SYS_ASYNC_DNS_FILES off (the lean profile):
+     *  there servers come from the API and DHCP only. */
     const char *hosts_path;
     /** resolv.conf, used only while no explicit or DHCP-learned server is
      *  known; NULL = "/etc/resolv.conf", "" = none. */

@@ -58,7 +58,9 @@ typedef void (*lws_cpd_result_cb_t)(struct lws_context *context,
  * strings are copied at context creation.
  */
 struct lws_cpd_info {
-    /** "http://host[:port]/path" probed at CPD_PRE_TIME, or NULL. */
+    /** "http://host[:port]/path" probed at CPD_PRE_TIME, or NULL.  A
+     *  build with LWS_WITH_SYS_CPD_HTTP off (the lean profile) has no
+     *  plain-HTTP probe: context creation fails (logged) if this is set. */
     const char *http_url;
     /** "https://host[:port]/path" probed at CPD_POST_TIME, or NULL. */
     const char *https_url;

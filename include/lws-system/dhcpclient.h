@@ -183,7 +183,8 @@ struct lws_dhcpc_info {
     /** 1: probe the address with ARP before using it (RFC 5227) and
      *  DECLINE it on conflict.  Default 0: off (it adds
      *  (acd_probe_count - 1) * acd_probe_ms + acd_wait_ms to every new
-     *  lease: 4 s at the defaults). */
+     *  lease: 4 s at the defaults).  Ignored, with a warning, in a build
+     *  with LWS_WITH_SYS_DHCP_ACD off (the lean profile). */
     uint8_t acd;
     /** LWS_DHCPC_CLIENTID_*.  Default RFC 4361. */
     uint8_t client_id_mode;

@@ -13,6 +13,9 @@
  */
 #include "private-core.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 void lws__handle_closed(struct lws_context *cx)
 {
     cx->handles_open--;
@@ -38,3 +41,21 @@ void lws__context_unwind(struct lws_context *cx)
         cx->guard_finish(cx);
     }
 }
+
+#if LWS_THREAD_CHECKS
+/* Out of line: inline at each of the loop-only entry points it costs
+ * several times the call. */
+void lws__loop_check(const struct lws_context *cx, const char *fn)
+{
+    uv_thread_t self;
+
+    if (!cx)
+        return;
+    self = uv_thread_self();
+    if (uv_thread_equal(&self, &cx->loop_thread))
+        return;
+    lwsl_err("%s() called off the loop thread: aborting", fn);
+    fprintf(stderr, "lws-system: %s() called off the loop thread\n", fn);
+    abort();
+}
+#endif

@@ -61,12 +61,12 @@ static void log_vemit(int level, const char *mod, const char *format,
 {
     lws_log_emit_t emit = atomic_load_explicit(&log_emit, memory_order_relaxed);
     char line[512];
-    int n = 0;
+    int n;
 
-    if (mod)
-        n = snprintf(line, sizeof(line), "%c: %s: ", log_letter(level), mod);
-    else
-        n = snprintf(line, sizeof(line), "%c: ", log_letter(level));
+    if (!lws__log_enabled(level))
+        return;
+    n = snprintf(line, sizeof(line), "%c: %s%s", log_letter(level),
+                 mod ? mod : "", mod ? ": " : "");
     if (n < 0)
         return;
     vsnprintf(line + n, sizeof(line) - (size_t)n, format, ap);
@@ -86,8 +86,6 @@ void lws_log_printf(int level, const char *format, ...)
 {
     va_list ap;
 
-    if (!lws__log_enabled(level))
-        return;
     va_start(ap, format);
     log_vemit(level, NULL, format, ap);
     va_end(ap);

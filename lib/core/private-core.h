@@ -167,19 +167,10 @@ struct lws_context {
     void (*guard_finish)(struct lws_context *cx); /* destroy at unwind */
 };
 
-/* Loop-thread check for loop-only entry points. */
-void lws__loop_only_fail(const char *fn);
+/* Loop-thread check for loop-only entry points (guard.c): aborts, logged,
+ * when called off the loop thread. */
 #if LWS_THREAD_CHECKS
-static inline void lws__loop_check(const struct lws_context *cx, const char *fn)
-{
-    uv_thread_t self;
-
-    if (!cx)
-        return;
-    self = uv_thread_self();
-    if (!uv_thread_equal(&self, &cx->loop_thread))
-        lws__loop_only_fail(fn);
-}
+void lws__loop_check(const struct lws_context *cx, const char *fn);
 #define LWS__LOOP_ONLY(cx) lws__loop_check((cx), __func__)
 #else
 #define LWS__LOOP_ONLY(cx)                                                     \

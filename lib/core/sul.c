@@ -61,7 +61,7 @@ void lws_sul_schedule(struct lws_context *cx, int tsi,
     lws_dll2_t *d;
 
     if (!cx || !sul || tsi) {
-        lwsl_err("lws_sul_schedule: bad args");
+        lwsl_err("%s: bad args", __func__);
         return;
     }
     LWS__LOOP_ONLY(cx);

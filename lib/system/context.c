@@ -101,13 +101,6 @@ bool lws__context_is_live(const struct lws_context *cx)
     return r;
 }
 
-void lws__loop_only_fail(const char *fn)
-{
-    lwsl_err("%s() called off the loop thread: aborting", fn);
-    fprintf(stderr, "lws-system: %s() called off the loop thread\n", fn);
-    abort();
-}
-
 const char *lws_get_library_version(void)
 {
     return LWS_SYSTEM_VERSION;
@@ -285,13 +278,13 @@ lws_create_context(const struct lws_context_creation_info *info)
     struct lws_context *cx;
 
     if (!info || info->count_threads > 1) {
-        lwsl_err("lws_create_context: %s",
+        lwsl_err("%s: %s", __func__,
                  info ? "only one service thread is supported" : "NULL info");
         return NULL;
     }
     cx = lws__calloc(1, sizeof(*cx));
     if (!cx) {
-        lwsl_err("lws_create_context: out of memory");
+        lwsl_err("%s: out of memory", __func__);
         return NULL;
     }
     cx->loop_thread = uv_thread_self();
@@ -308,7 +301,7 @@ lws_create_context(const struct lws_context_creation_info *info)
         return context_setup_fail(cx, false);
     if (context_handles_setup(cx) || lws__rng_create(cx) ||
         lws__smd_create(cx, info)) {
-        lwsl_err("lws_create_context: setup failed");
+        lwsl_err("%s: setup failed", __func__);
         return context_setup_fail(cx, true);
     }
     /* The early peer hears the first state before any helper speaks. */
@@ -319,13 +312,12 @@ lws_create_context(const struct lws_context_creation_info *info)
     cx->creating = true;
     if (lws__vhost_system_create(cx, info)) {
         cx->creating = false;
-        lwsl_err("lws_create_context: system vhost creation failed");
+        lwsl_err("%s: system vhost creation failed", __func__);
         return context_setup_fail(cx, true);
     }
     cx->creating = false;
     if (cx->destroy_requested) {
-        lwsl_warn("lws_create_context: an op destroyed the context during "
-                  "creation");
+        lwsl_warn("%s: an op destroyed the context during creation", __func__);
         cx->destroy_requested = false;
         lws_context_destroy(cx);
         return NULL;
@@ -341,18 +333,17 @@ lws_create_context(const struct lws_context_creation_info *info)
 void lws_context_destroy(struct lws_context *cx)
 {
     if (!cx) {
-        lwsl_err("lws_context_destroy: NULL context");
+        lwsl_err("%s: NULL context", __func__);
         return;
     }
     if (!lws__context_is_live(cx)) {
-        lwsl_err("lws_context_destroy: %p is not a live context "
-                 "(destroyed twice?)",
+        lwsl_err("%s: %p is not a live context (destroyed twice?)", __func__,
                  (void *)cx);
         return;
     }
     LWS__LOOP_ONLY(cx);
     if (cx->destroying || cx->destroy_requested) {
-        lwsl_warn("lws_context_destroy: destroy already in progress");
+        lwsl_warn("%s: destroy already in progress", __func__);
         return;
     }
     if (cx->creating) {
@@ -396,12 +387,12 @@ static void context_service_run(struct lws_context *cx, int timeout_ms)
 int lws_service(struct lws_context *cx, int timeout_ms)
 {
     if (!cx || !lws__context_is_live(cx)) {
-        lwsl_err("lws_service: not a live context");
+        lwsl_err("%s: not a live context", __func__);
         return -1;
     }
     LWS__LOOP_ONLY(cx);
     if (cx->foreign) {
-        lwsl_err("lws_service: the context runs on a foreign loop");
+        lwsl_err("%s: the context runs on a foreign loop", __func__);
         return -1;
     }
     if (cx->destroying)

@@ -25,7 +25,7 @@ void lws_state_reg_notifier(lws_state_manager_t *mgr,
                             lws_state_notify_link_t *nl)
 {
     if (!mgr || !nl || !nl->notify_cb) {
-        lwsl_err("lws_state_reg_notifier: bad args");
+        lwsl_err("%s: bad args", __func__);
         return;
     }
     if (nl->list.owner) {
@@ -209,7 +209,7 @@ static int state_walk_unwind(lws_state_manager_t *mgr, int target, bool steps)
 int lws_state_transition_steps(lws_state_manager_t *mgr, int target)
 {
     if (!mgr || target < 0) {
-        lwsl_err("lws_state_transition_steps: bad args");
+        lwsl_err("%s: bad args", __func__);
         return -EINVAL;
     }
     LWS__LOOP_ONLY(mgr->context);
@@ -228,7 +228,7 @@ int lws_state_transition(lws_state_manager_t *mgr, int target)
     int r;
 
     if (!mgr || target < 0) {
-        lwsl_err("lws_state_transition: bad args");
+        lwsl_err("%s: bad args", __func__);
         return -EINVAL;
     }
     LWS__LOOP_ONLY(mgr->context);

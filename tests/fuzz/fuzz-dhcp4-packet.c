@@ -56,21 +56,27 @@ static void fz_core(const uint8_t *d, size_t n, int state)
         c.state = state;
     }
     lws__dhcpc_core_rx(&c, 2000000, d, n, &o);
+#if LWS_WITH_SYS_DHCP_ACD
     lws__dhcpc_core_arp(&c, 2000000, d, n, &o);
+#endif
     lws__dhcpc_core_timer(&c, o.wake ? o.wake : 3000000, &o);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct lws__dhcpc_msg m;
+#if LWS_WITH_SYS_DHCP_ACD
     struct lws__dhcpc_arp a;
+#endif
     size_t ofs, plen;
     uint32_t src;
 
     int r;
 
     r = lws__dhcpc_parse(data, size, &m);
+#if LWS_WITH_SYS_DHCP_ACD
     r |= lws__dhcpc_arp_parse(data, size, &a);
+#endif
     if (!lws__dhcpc_ip4udp_unwrap(data, size, true, &ofs, &plen, &src))
         r |= lws__dhcpc_parse(data + ofs, plen, &m);
     r |= lws__dhcpc_ip4udp_unwrap(data, size, false, &ofs, &plen, &src);

@@ -466,6 +466,10 @@ static lws_cpd_result_t check(struct lws_cpd_info *ci, char *reason,
 
 static void test_cpd_it_http_204_ok(void **state)
 {
+#if !LWS_WITH_SYS_CPD_HTTP
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
+#else
     struct lws_cpd_info ci = {0};
     char u[128], reason[400];
 
@@ -474,10 +478,15 @@ static void test_cpd_it_http_204_ok(void **state)
     ci.http_url = u;
     assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
     assert_non_null(strstr(reason, "204 as expected"));
+#endif
 }
 
 static void test_cpd_it_http_302_portal(void **state)
 {
+#if !LWS_WITH_SYS_CPD_HTTP
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
+#else
     struct lws_cpd_info ci = {0};
     char u[128], reason[400];
 
@@ -488,10 +497,15 @@ static void test_cpd_it_http_302_portal(void **state)
                      LWS_CPD_CAPTIVE_PORTAL);
     assert_non_null(strstr(reason, "302 redirect to "
                                    "http://portal.example/login"));
+#endif
 }
 
 static void test_cpd_it_http_body(void **state)
 {
+#if !LWS_WITH_SYS_CPD_HTTP
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
+#else
     struct lws_cpd_info ci = {0};
     char u[128], reason[400];
 
@@ -509,10 +523,15 @@ static void test_cpd_it_http_body(void **state)
     assert_int_equal(check(&ci, reason, sizeof(reason)),
                      LWS_CPD_CAPTIVE_PORTAL);
     assert_non_null(strstr(reason, "511"));
+#endif
 }
 
 static void test_cpd_it_nothing_listening(void **state)
 {
+#if !LWS_WITH_SYS_CPD_HTTP
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
+#else
     struct lws_cpd_info ci = {0};
     char u[128], reason[400];
     long long t0 = lt_now_ms();
@@ -525,10 +544,15 @@ static void test_cpd_it_nothing_listening(void **state)
     assert_non_null(strstr(reason, "refused"));
     /* Three attempts with backoff (250 + 500 ms) in between. */
     assert_true(lt_now_ms() - t0 >= 750);
+#endif
 }
 
 static void test_cpd_it_silent_listener(void **state)
 {
+#if !LWS_WITH_SYS_CPD_HTTP
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
+#else
     struct lws_cpd_info ci = {0};
     struct sockaddr_in sa = {.sin_family = AF_INET};
     socklen_t sl = sizeof(sa);
@@ -548,8 +572,10 @@ static void test_cpd_it_silent_listener(void **state)
     assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_NO_INTERNET);
     assert_non_null(strstr(reason, "no reply within"));
     close(fd);
+#endif
 }
 
+#if LWS_WITH_SYS_CPD_HTTP
 static lws_cpd_result_t hostile_check(int kind, const char *body, char *reason,
                                       size_t rlen)
 {
@@ -569,9 +595,14 @@ static lws_cpd_result_t hostile_check(int kind, const char *body, char *reason,
     }
     return check(&ci, reason, rlen);
 }
+#endif
 
 static void test_cpd_it_hostile_server(void **state)
 {
+#if !LWS_WITH_SYS_CPD_HTTP
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
+#else
     char reason[400];
 
     (void)state;
@@ -597,6 +628,7 @@ static void test_cpd_it_hostile_server(void **state)
     assert_int_equal(
         hostile_check(H_CHUNKED, "failure\n", reason, sizeof(reason)),
         LWS_CPD_CAPTIVE_PORTAL);
+#endif
 }
 
 static void test_cpd_it_https_good(void **state)
@@ -696,6 +728,10 @@ static void test_cpd_it_https_checked_at_ntp_time(void **state)
 
 static void test_cpd_it_names_via_dns(void **state)
 {
+#if !LWS_WITH_SYS_CPD_HTTP
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
+#else
     struct lws_cpd_info ci = {0};
     char u[128], reason[400];
 
@@ -722,10 +758,15 @@ static void test_cpd_it_names_via_dns(void **state)
     assert_int_equal(check(&ci, reason, sizeof(reason)),
                      LWS_CPD_CAPTIVE_PORTAL);
     assert_non_null(strstr(reason, "TLS refused"));
+#endif
 }
 
 static void test_cpd_it_dns_failure(void **state)
 {
+#if !LWS_WITH_SYS_CPD_HTTP
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
+#else
     /* A resolver on loopback that never answers, no hosts file. */
     const struct lws_adns_info ai = {.hosts_path = "",
                                      .resolv_conf_path = "",
@@ -747,20 +788,27 @@ static void test_cpd_it_dns_failure(void **state)
 
     g_adns = NULL;
     g_dns_servers = NULL;
+#endif
 }
 
+#if LWS_WITH_SYS_CPD_HTTP
 static bool adns_in_flight(struct lws_context *cx)
 {
     struct lws_adns_stats st;
 
     return !lws_adns_get_stats(cx, &st) && st.in_flight > 0;
 }
+#endif
 
 /* Destroy (and, before it, a finished check) while a lookup is in flight:
  * the resolver's late callback must find an orphaned ticket, never the
  * freed probe.  The resolver is a UDP socket that never answers. */
 static void test_cpd_it_destroy_mid_lookup(void **state)
 {
+#if !LWS_WITH_SYS_CPD_HTTP
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
+#else
     const struct lws_adns_info ai = {.hosts_path = "",
                                      .resolv_conf_path = "",
                                      .query_deadline_ms = 20000,
@@ -806,6 +854,7 @@ static void test_cpd_it_destroy_mid_lookup(void **state)
     g_adns = NULL;
     g_dns_servers = NULL;
     close(fd);
+#endif
 }
 
 static void test_cpd_it_tls_refused_before_time_valid(void **state)
@@ -845,6 +894,10 @@ static void test_cpd_it_tls_refused_before_time_valid(void **state)
 
 static void test_cpd_it_full_ladder(void **state)
 {
+#if !LWS_WITH_SYS_CPD_HTTP
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
+#else
     struct lws_cpd_info ci = {0};
     struct run r = {0};
     char hu[128], su[128];
@@ -883,8 +936,10 @@ static void test_cpd_it_full_ladder(void **state)
     lws_sul_cancel(&r.sul_guard);
     assert_int_equal(lws_system_cpd_state_get(r.cx), LWS_CPD_INTERNET_OK);
     lws_context_destroy(r.cx);
+#endif
 }
 
+#if LWS_WITH_SYS_CPD_HTTP
 static int find_cpd_wsi(struct lws *wsi, const char *protocol_name, void *user)
 {
     (void)wsi;
@@ -893,9 +948,14 @@ static int find_cpd_wsi(struct lws *wsi, const char *protocol_name, void *user)
     *(bool *)user = true;
     return 1;
 }
+#endif
 
 static void test_cpd_it_destroy_mid_probe(void **state)
 {
+#if !LWS_WITH_SYS_CPD_HTTP
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
+#else
     bool found = false;
     struct lws_cpd_info ci = {0};
     struct run r = {0};
@@ -923,6 +983,7 @@ static void test_cpd_it_destroy_mid_probe(void **state)
     assert_true(found);
     lws_context_destroy(r.cx);
     close(fd);
+#endif
 }
 
 /* ------------------------------------------------------------------------

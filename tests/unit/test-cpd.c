@@ -811,6 +811,9 @@ static void test_cpd_state_bad_config_fails_creation(void **state)
         {.expect_status = 42, .http_url = "http://x/"},
         {.https_url = "https://x/", .ca_bundle = "/nonexistent/ca.pem"},
         {.https_url = "https://x/", .ca_bundle = "/dev/null"},
+#if !LWS_WITH_SYS_CPD_HTTP
+        {.http_url = "http://x/"}, /* no plain-HTTP probe in this build */
+#endif
     };
     struct lws_context_creation_info info;
 
@@ -828,8 +831,9 @@ static void test_cpd_state_bad_config_fails_creation(void **state)
 
 static void test_cpd_state_oom(void **state)
 {
-    struct lws_cpd_info ci = {.http_url = "http://127.0.0.1:9/x",
-                              .expect_body = "ok"};
+    struct lws_cpd_info ci = {
+        .http_url = LWS_WITH_SYS_CPD_HTTP ? "http://127.0.0.1:9/x" : NULL,
+        .expect_body = "ok"};
     struct lws_context_creation_info info;
     struct lws_context *cx;
     long total, before;

@@ -32,7 +32,10 @@
 #endif
 
 /* Levels compiled in (LWS_LOG_BUILD_MASK from lws_config.h); the rest
- * compile to nothing. */
+ * compile to nothing.  lws__log() itself drops a level not enabled at run
+ * time: one call per log site, not two (a test and a call), which is what
+ * a site costs in text.  Arguments are evaluated either way: keep them free
+ * of side effects and cheap. */
 
 void lws__log(int level, const char *mod, const char *format, ...)
     LWS_FORMAT(3);
@@ -45,7 +48,7 @@ bool lws__log_enabled(int level);
 #undef lwsl_debug
 #define LWS__LOGX(lvl, ...)                                                    \
     do {                                                                       \
-        if ((LWS_LOG_BUILD_MASK & (lvl)) && lws__log_enabled(lvl))             \
+        if (LWS_LOG_BUILD_MASK & (lvl))                                        \
             lws__log(lvl, LWS_LOGMOD, __VA_ARGS__);                            \
     } while (0)
 #define lwsl_err(...)    LWS__LOGX(LLL_ERR, __VA_ARGS__)

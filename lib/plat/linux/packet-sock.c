@@ -200,6 +200,7 @@ int lws__dhcpc_udp_send(int fd, uint32_t dst, const uint8_t *buf, size_t len)
     return 0;
 }
 
+#if LWS_WITH_SYS_DHCP_ACD
 int lws__dhcpc_arp_open(int ifindex)
 {
     int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -220,6 +221,7 @@ int lws__dhcpc_arp_send(int fd, int ifindex, const uint8_t *pkt, size_t len)
 {
     return sock_packet_send(fd, ifindex, ETH_P_ARP, pkt, len);
 }
+#endif
 
 bool lws__dhcpc_if_ipv6(const char *ifname)
 {

@@ -408,8 +408,9 @@ bad:
 }
 
 /* ------------------------------------------------------------------------
- * hosts(5) and resolv.conf(5)
+ * hosts(5) and resolv.conf(5) (LWS_WITH_SYS_ASYNC_DNS_FILES)
  */
+#if LWS_WITH_SYS_ASYNC_DNS_FILES
 
 struct adns_line {
     const char *p; /* rest of the line */
@@ -527,3 +528,4 @@ int lws__adns_resolv_parse(const char *buf, size_t len, lws_sockaddr46 *out,
     }
     return n;
 }
+#endif /* LWS_WITH_SYS_ASYNC_DNS_FILES */

@@ -19,8 +19,11 @@
 #define ADNS_FILE_MAX (64 * 1024)
 
 /* ------------------------------------------------------------------------
- * Files: hosts and resolv.conf, re-read when they change
+ * Files: hosts and resolv.conf, re-read when they change (not built with
+ * LWS_WITH_SYS_ASYNC_DNS_FILES off: servers then come from the API and
+ * DHCP only, and only literals and localhost answer locally)
  */
+#if LWS_WITH_SYS_ASYNC_DNS_FILES
 
 /* Reads @path if its identity or mtime changed since @st.  @return 1 read
  * (new content in *buf), 0 unchanged, -errno if missing/unreadable. */
@@ -65,8 +68,11 @@ static int adns_file_refresh(const char *path, struct stat *st, bool *seen,
     return 1;
 }
 
+#endif
+
 void lws__adns_resolv_check(struct lws__adns *a)
 {
+#if LWS_WITH_SYS_ASYNC_DNS_FILES
     lws_sockaddr46 sa[LWS__ADNS_RESOLV_MAX];
     char *buf = NULL;
     size_t len = 0;
@@ -92,6 +98,9 @@ void lws__adns_resolv_check(struct lws__adns *a)
     lwsl_info("%s: %d server(s)", a->resolv_path, n);
     lws__smd_publish(a->cx, LWSSMDCL_NETWORK,
                      "{\"type\":\"dns\",\"src\":\"resolv\",\"servers\":%d}", n);
+#else
+    (void)a;
+#endif
 }
 
 /* Answers names that need no network: literals, the hosts file and
@@ -108,6 +117,9 @@ bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
         n = 1;
         goto out;
     }
+#if !LWS_WITH_SYS_ASYNC_DNS_FILES
+    (void)a;
+#else
     if (adns_file_refresh(a->hosts_path, &a->hosts_st, &a->hosts_seen,
                           &a->hosts_buf, &a->hosts_len) < 0) {
         lws__free(a->hosts_buf);
@@ -119,6 +131,7 @@ bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
                              LWS__ADNS_MAX_ADDRS);
     if (n)
         goto out;
+#endif
     if (strcmp(lc, "localhost") &&
         (ll < 10 || strcmp(lc + ll - 10, ".localhost")))
         return false;

@@ -369,7 +369,14 @@ static int cpd_setup(struct lws__cpd *cpd, const struct lws_cpd_info *ci)
             return -ENOMEM;
         cpd->expect.body = cpd->expect_body;
     }
-    ret = cpd_url_setup(cpd, LWS__CPD_PH_PRE, ci->http_url, false);
+    ret = 0;
+    if (LWS_WITH_SYS_CPD_HTTP)
+        ret = cpd_url_setup(cpd, LWS__CPD_PH_PRE, ci->http_url, false);
+    else if (ci->http_url) {
+        lwsl_err("http_url: the plain-HTTP probe is not built in "
+                 "(LWS_WITH_SYS_CPD_HTTP); use https_url");
+        ret = -ENOTSUP;
+    }
     if (!ret)
         ret = cpd_url_setup(cpd, LWS__CPD_PH_POST, ci->https_url, true);
     if (!ret && ci->https_url)

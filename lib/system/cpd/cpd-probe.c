@@ -212,7 +212,7 @@ static ssize_t cpd_probe_recv(struct lws__cpd_probe *p, uint8_t *buf,
 {
     ssize_t n;
 
-    if (p->tls)
+    if (!LWS_WITH_SYS_CPD_HTTP || p->tls) /* without: always TLS */
         return lws__tls_read(p->tls, buf, len);
     n = recv(lws_get_socket_fd(p->wsi), buf, len, 0);
     if (n >= 0)
@@ -263,7 +263,7 @@ static void cpd_probe_send(struct lws__cpd_probe *p)
         size_t left = p->tx_len - p->tx_sent;
         ssize_t n;
 
-        if (p->tls)
+        if (!LWS_WITH_SYS_CPD_HTTP || p->tls)
             n = lws__tls_write(p->tls, b, left);
         else {
             n = send(lws_get_socket_fd(p->wsi), b, left, MSG_NOSIGNAL);
@@ -324,7 +324,7 @@ static void cpd_probe_connected(struct lws__cpd_probe *p)
                  strerror(err ? err : errno));
         return;
     }
-    if (!p->url->https) {
+    if (LWS_WITH_SYS_CPD_HTTP && !p->url->https) {
         p->stage = CPD_ST_SENDING;
         cpd_probe_send(p);
         return;

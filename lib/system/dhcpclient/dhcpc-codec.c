@@ -514,6 +514,7 @@ int lws__dhcpc_ip4udp_unwrap(const uint8_t *pkt, size_t len, bool check_udp,
     return 0;
 }
 
+#if LWS_WITH_SYS_DHCP_ACD
 int lws__dhcpc_arp_build(uint8_t *buf, size_t len,
                          const struct lws__dhcpc_arp *a)
 {
@@ -548,6 +549,7 @@ int lws__dhcpc_arp_parse(const uint8_t *buf, size_t len,
     a->tpa = lws__wire_be32(&w);
     return w.err ? -EBADMSG : 0;
 }
+#endif /* LWS_WITH_SYS_DHCP_ACD */
 
 int lws__dhcpc_mask_to_prefix(uint32_t mask)
 {

@@ -567,6 +567,7 @@ static void commit(struct lws__dhcpc_core *c, lws_usec_t now,
               lws__dhcpc_mask_to_prefix(l->mask), l->lease, l->server);
 }
 
+#if LWS_WITH_SYS_DHCP_ACD
 static void send_arp(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o,
                      uint32_t spa, uint32_t tpa)
 {
@@ -576,10 +577,12 @@ static void send_arp(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o,
     o->arp = lws__dhcpc_arp_build(o->arp_buf, sizeof(o->arp_buf), &a) ==
              LWS__DHCPC_ARP_LEN;
 }
+#endif
 
 static void got_ack(struct lws__dhcpc_core *c, lws_usec_t now,
                     const struct lws__dhcpc_lease *l, struct lws__dhcpc_out *o)
 {
+#if LWS_WITH_SYS_DHCP_ACD
     bool fresh = c->state == LWS_DHCPC_STATE_SELECTING ||
                  c->state == LWS_DHCPC_STATE_REQUESTING ||
                  c->state == LWS_DHCPC_STATE_INIT_REBOOT;
@@ -598,6 +601,7 @@ static void got_ack(struct lws__dhcpc_core *c, lws_usec_t now,
                             US_PER_MS;
         return;
     }
+#endif
     commit(c, now, l, o);
 }
 
@@ -727,6 +731,7 @@ done:
     out_finish(c, o);
 }
 
+#if LWS_WITH_SYS_DHCP_ACD
 static void decline(struct lws__dhcpc_core *c, lws_usec_t now,
                     struct lws__dhcpc_out *o)
 {
@@ -784,6 +789,7 @@ static void timer_checking(struct lws__dhcpc_core *c, lws_usec_t now,
     l = c->offer;
     commit(c, now, &l, o);
 }
+#endif /* LWS_WITH_SYS_DHCP_ACD */
 
 static void expire(struct lws__dhcpc_core *c, lws_usec_t now,
                    struct lws__dhcpc_out *o, bool restart)
@@ -864,9 +870,11 @@ void lws__dhcpc_core_timer(struct lws__dhcpc_core *c, lws_usec_t now,
     case LWS_DHCPC_STATE_INIT_REBOOT:
         timer_retx(c, now, o);
         break;
+#if LWS_WITH_SYS_DHCP_ACD
     case LWS_DHCPC_STATE_CHECKING:
         timer_checking(c, now, o);
         break;
+#endif
     case LWS_DHCPC_STATE_BOUND:
     case LWS_DHCPC_STATE_RENEWING:
     case LWS_DHCPC_STATE_REBINDING:

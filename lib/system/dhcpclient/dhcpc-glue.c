@@ -403,10 +403,13 @@ static void dhcpc_if_rx(struct lws__dhcpc_if *ifc, struct lws *wsi)
             n = lws__dhcpc_raw_recv(fd, buf, DHCPC_RX_BUF, &csum_ok);
         if (n <= 0)
             break;
+#if LWS_WITH_SYS_DHCP_ACD
         if (wsi == ifc->wsi_arp) {
             lws__dhcpc_core_arp(&ifc->core, lws_now_usecs(), buf, (size_t)n,
                                 &o);
-        } else {
+        } else
+#endif
+        {
             plen = (size_t)n;
             if (wsi == ifc->wsi_raw &&
                 lws__dhcpc_ip4udp_unwrap(buf, (size_t)n, csum_ok, &ofs, &plen,
@@ -449,7 +452,10 @@ static void dhcpc_cfg(struct lws__dhcpc *d, const struct lws_dhcpc_info *i)
     c->decline_wait_ms =
         d->info.decline_wait_ms ? d->info.decline_wait_ms : 10000;
     c->initial_delay_max_ms = d->info.initial_delay_max_ms;
-    c->acd = d->info.acd;
+    c->acd = LWS_WITH_SYS_DHCP_ACD && d->info.acd;
+    if (d->info.acd && !LWS_WITH_SYS_DHCP_ACD)
+        lwsl_warn("acd: conflict detection is not built in "
+                  "(LWS_WITH_SYS_DHCP_ACD): addresses are used unprobed");
     c->acd_probe_count = d->info.acd_probe_count ? d->info.acd_probe_count : 3;
     c->acd_probe_ms = d->info.acd_probe_ms ? d->info.acd_probe_ms : 1000;
     c->acd_wait_ms = d->info.acd_wait_ms ? d->info.acd_wait_ms : 2000;

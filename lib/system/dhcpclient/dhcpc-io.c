@@ -128,10 +128,14 @@ static void dhcpc_packet_sock(struct lws__dhcpc_if *ifc, struct lws **pw,
                               bool *parked, bool want, bool arp)
 {
     if (want && !*pw) {
+#if LWS_WITH_SYS_DHCP_ACD
         *pw = dhcpc_adopt(ifc,
                           arp ? lws__dhcpc_arp_open(ifc->ifindex)
                               : lws__dhcpc_raw_open(ifc->ifindex),
                           arp ? "arp" : "raw");
+#else
+        *pw = dhcpc_adopt(ifc, lws__dhcpc_raw_open(ifc->ifindex), "raw");
+#endif
         *parked = false;
         return;
     }
@@ -149,8 +153,10 @@ void lws__dhcpc_socks(struct lws__dhcpc_if *ifc, unsigned int want)
 {
     dhcpc_packet_sock(ifc, &ifc->wsi_raw, &ifc->raw_parked,
                       want & LWS__DHCPC_SOCK_RAW, false);
+#if LWS_WITH_SYS_DHCP_ACD
     dhcpc_packet_sock(ifc, &ifc->wsi_arp, &ifc->arp_parked,
                       want & LWS__DHCPC_SOCK_ARP, true);
+#endif
     if ((want & LWS__DHCPC_SOCK_UDP) && !ifc->wsi_udp)
         ifc->wsi_udp = dhcpc_adopt(
             ifc, lws__dhcpc_udp_open(ifc->ifname, ifc->core.lease.ip), "udp");
@@ -213,6 +219,7 @@ void lws__dhcpc_send(struct lws__dhcpc_if *ifc, const struct lws__dhcpc_out *o)
     }
     if (r)
         lwsl_warn("%s: send failed: %s", ifc->ifname, strerror(-r));
+#if LWS_WITH_SYS_DHCP_ACD
     if (o->arp) {
         int fd = ifc->wsi_arp ? lws_get_socket_fd(ifc->wsi_arp)
                               : lws__dhcpc_arp_open(ifc->ifindex);
@@ -224,6 +231,7 @@ void lws__dhcpc_send(struct lws__dhcpc_if *ifc, const struct lws__dhcpc_out *o)
                 close(fd);
         }
     }
+#endif
 }
 
 /* ------------------------------------------------------------------------

@@ -126,6 +126,25 @@ static int64_t abs64(int64_t v)
     return v < 0 ? -v : v;
 }
 
+/* Doubles the poll interval, up to poll_max_s. */
+static void poll_up(struct lws__ntpc_core *c)
+{
+    c->poll_s =
+        c->poll_s > c->cfg.poll_max_s / 2 ? c->cfg.poll_max_s : c->poll_s * 2;
+}
+
+/* Waits the next backoff (at least @min_ms) without a server. */
+static void backoff(struct lws__ntpc_core *c, uint64_t min_ms, lws_usec_t mono,
+                    struct lws__ntpc_act *a)
+{
+    uint64_t w = next_backoff(c);
+
+    if (w < min_ms)
+        w = min_ms;
+    c->phase = LWS__NTPC_BACKOFF;
+    wake(c, mono + (lws_usec_t)w * LWS_US_PER_MS, a);
+}
+
 static void synced(struct lws__ntpc_core *c, bool adapt, lws_usec_t mono,
                    struct lws__ntpc_act *a)
 {
@@ -140,8 +159,7 @@ static void synced(struct lws__ntpc_core *c, bool adapt, lws_usec_t mono,
         err = c->cfg.clock_applied ? c->best.offset_ns
                                    : c->best.offset_ns - c->prev_offset_ns;
         if (abs64(err) < (int64_t)c->cfg.accuracy_ms * 1000000)
-            c->poll_s = c->poll_s > c->cfg.poll_max_s / 2 ? c->cfg.poll_max_s
-                                                          : c->poll_s * 2;
+            poll_up(c);
         else
             c->poll_s = c->poll_s / 2 < c->cfg.poll_min_s ? c->cfg.poll_min_s
                                                           : c->poll_s / 2;
@@ -158,34 +176,24 @@ static void synced(struct lws__ntpc_core *c, bool adapt, lws_usec_t mono,
 static void failed(struct lws__ntpc_core *c, bool drop, lws_usec_t mono,
                    struct lws__ntpc_act *a)
 {
-    uint32_t w = next_backoff(c);
-
     a->flags |= LWS__NTPC_ACT_NEXT_SERVER;
     if (drop)
         a->flags |= LWS__NTPC_ACT_DROP_SERVER;
     c->have_server = false;
-    c->phase = LWS__NTPC_BACKOFF;
-    wake(c, mono + (lws_usec_t)w * LWS_US_PER_MS, a);
+    backoff(c, 0, mono, a);
 }
 
 static void rate_limited(struct lws__ntpc_core *c, lws_usec_t mono,
                          struct lws__ntpc_act *a)
 {
-    uint64_t w;
-
     /* RFC 5905 §7.4: RATE asks us to slow down; keep the server, double
      * the poll interval and wait at least that long (or the backoff). */
-    c->poll_s =
-        c->poll_s > c->cfg.poll_max_s / 2 ? c->cfg.poll_max_s : c->poll_s * 2;
+    poll_up(c);
     if (c->good) {
         synced(c, false, mono, a);
         return;
     }
-    w = next_backoff(c);
-    if (w < (uint64_t)c->poll_s * 1000)
-        w = (uint64_t)c->poll_s * 1000;
-    c->phase = LWS__NTPC_BACKOFF;
-    wake(c, mono + (lws_usec_t)w * LWS_US_PER_MS, a);
+    backoff(c, (uint64_t)c->poll_s * 1000, mono, a);
 }
 
 static void after_exchange(struct lws__ntpc_core *c, lws_usec_t mono,
@@ -222,13 +230,9 @@ void lws__ntpc_core_set_server(struct lws__ntpc_core *c,
 void lws__ntpc_core_no_server(struct lws__ntpc_core *c, lws_usec_t mono,
                               struct lws__ntpc_act *a)
 {
-    uint32_t w;
-
     memset(a, 0, sizeof(*a));
-    w = next_backoff(c);
     c->have_server = false;
-    c->phase = LWS__NTPC_BACKOFF;
-    wake(c, mono + (lws_usec_t)w * LWS_US_PER_MS, a);
+    backoff(c, 0, mono, a);
 }
 
 void lws__ntpc_core_clear_server(struct lws__ntpc_core *c)

@@ -191,6 +191,7 @@ static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     int64_t at = s->true_at_rx_ns / 1000 + (mono - s->mono_rx_us);
     int64_t tol =
         s->root_dist_ns / 1000 + s->delay_ns / 1000 + LWS_US_PER_SEC / 2;
+    long long step_s;
     char ab[64];
 
     if (n->synced)
@@ -203,24 +204,24 @@ static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
         return true;
     }
     lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab));
+    step_s = (long long)((at - ref) / LWS_US_PER_SEC);
     if (!ntpc_several_sources(n)) {
         if (at > ref)
             return true; /* the only source, forward, inside the horizon */
         lwsl_warn("%s: step back by %lld s from the only server refused", ab,
-                  (long long)((ref - at) / LWS_US_PER_SEC));
+                  -step_s);
         return false;
     }
     if (n->have_cand && !lws__sa46_equal(&n->cand_server, &n->core.server) &&
         abs_us(n->cand_base_us + mono - at) <= n->cand_tol_us + tol) {
-        lwsl_notice("%s agrees on a step of %lld s: believed", ab,
-                    (long long)((at - ref) / LWS_US_PER_SEC));
+        lwsl_notice("%s agrees on a step of %lld s: believed", ab, step_s);
         n->have_cand = false;
         n->cand_tries = 0;
         return true;
     }
     lwsl_warn("%s proposes a step of %lld s: waiting for another server to "
               "agree",
-              ab, (long long)((at - ref) / LWS_US_PER_SEC));
+              ab, step_s);
     n->cand_server = n->core.server;
     n->cand_base_us = at - mono;
     n->cand_tol_us = tol;
