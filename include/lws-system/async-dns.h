@@ -125,9 +125,12 @@ struct lws_adns_info {
      *  at 0, 0.5, 1.5 and 3.5 s, inside the 5 s deadline, so a lost
      *  datagram costs half a second, not a second. */
     uint32_t tries;
-    /** Cap on lookups in flight on the network; 0 = 64. */
+    /** Lookups in flight on the network at once; 0 = 64.  Past it, new
+     *  lookups wait in FIFO order (see max_queued). */
     uint32_t max_outstanding;
-    /** Cap on callbacks not yet delivered; 0 = 1024. */
+    /** Cap on callbacks not yet delivered (every caller, queued or not);
+     *  0 = max_outstanding + max_queued + 1024 (2112 with their defaults,
+     *  so the queue bound is what refuses first). */
     uint32_t max_waiters;
     /** Hosts file; NULL = "/etc/hosts", "" = none. */
     const char *hosts_path;
@@ -136,6 +139,14 @@ struct lws_adns_info {
     const char *resolv_conf_path;
     /** Port of servers given without one; 0 = 53. */
     uint16_t port;
+    /** Lookups that may wait for a place while max_outstanding are in
+     *  flight; 0 = 1024.  They start in FIFO order as places free up (a
+     *  name already in flight or cached is answered without waiting).
+     *  Past this bound lws_async_dns_query() refuses (LADNS_RET_FAILED,
+     *  logged "refused: ... waiting (max_queued)").  A lookup still
+     *  waiting after query_deadline_ms ends LADNS_RET_TIMEDOUT without
+     *  going on the wire. */
+    uint32_t max_queued;
 };
 
 /** Counters, see lws_adns_get_stats(). */
@@ -148,6 +159,7 @@ struct lws_adns_stats {
     uint32_t cache_entries; /**< entries in the cache now */
     uint32_t cache_bytes;   /**< bytes the cache accounts for now */
     uint32_t in_flight;     /**< lookups on the network now */
+    uint32_t queued;        /**< lookups waiting for a place (max_queued) */
     uint32_t servers;       /**< servers in use now */
 };
 
@@ -173,8 +185,10 @@ struct lws_adns_stats {
  *                     before @cb runs, so *@pq must stay valid until then
  * @return LADNS_RET_CONTINUING: @cb will run exactly once, from the loop,
  *         after this call returns.  LADNS_RET_FAILED (logged): bad
- *         arguments, invalid name, out of memory, the caps on lookups or
- *         waiters reached, context going down or the resolver compiled
+ *         arguments, invalid name, out of memory, the queue full
+ *         (max_queued lookups already waiting behind max_outstanding in
+ *         flight) or the cap on waiters reached, context going down or the
+ *         resolver compiled
  *         out; @cb will never run (*@pq is set to NULL).  LADNS_RET_FOUND
  *         and LADNS_RET_FAILED_WSI_CLOSED are never returned.
  *

@@ -40,10 +40,11 @@ static int group_setup(void **state)
         "--txt-record=txtonly.test,hello",
         "--host-record=same.test,10.0.0.9",
         "--host-record=cached.test,10.0.0.10,600",
+        "--address=/many.test/10.9.0.1",
     };
     static const char *extra2[] = {"--host-record=h1.test,10.0.0.201",
                                    "--host-record=moved.test,10.0.0.202", NULL};
-    int n = 8;
+    int n = 9;
 
     (void)state;
     if (!adns_t_can_run_dnsmasq())
@@ -230,6 +231,87 @@ static void test_adns_it_coalesce_and_cache(void **state)
     resolve(cx, "cached.test", LWS_ADNS_RECORD_A, &r[2]);
     assert_int_equal(adns_t_dnsmasq_count(&dm, "query[A] cached.test"),
                      before + 2);
+    lws_context_destroy(cx);
+}
+
+/* More distinct names at once than max_outstanding: the rest wait in the
+ * queue, start in FIFO order, and every one gets its answer. */
+static struct adns_t_res many[200];
+static int many_order[200], many_done;
+
+static struct lws *many_cb(struct lws *wsi, const char *ads,
+                           const struct addrinfo *result, int n, void *opaque)
+{
+    struct adns_t_res *r = opaque;
+
+    many_order[many_done++] = (int)(r - many);
+    return adns_t_cb(wsi, ads, result, n, opaque);
+}
+
+static void many_run(struct lws_context *cx, int count, const char *tag)
+{
+    char name[64];
+
+    memset(many, 0, sizeof(many));
+    many_done = 0;
+    for (int i = 0; i < count; i++) {
+        snprintf(name, sizeof(name), "n%d.%s.many.test", i, tag);
+        assert_int_equal(lws_async_dns_query(cx, 0, name, LWS_ADNS_RECORD_A,
+                                             many_cb, NULL, &many[i]),
+                         LADNS_RET_CONTINUING);
+    }
+    assert_true(adns_t_run_until(cx, &many_done, count, 20000));
+    for (int i = 0; i < count; i++) {
+        assert_int_equal(many[i].calls, 1);
+        assert_int_equal(many[i].n, LADNS_RET_FOUND);
+        assert_string_equal(many[i].addr[0], "10.9.0.1");
+    }
+}
+
+static void test_adns_it_queue_200(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx = ctx_one(&ai); /* defaults: 64 in flight */
+    struct lws_adns_stats st;
+    char name[64];
+
+    (void)state;
+    many_run(cx, 200, "q");
+    assert_int_equal(lws_adns_get_stats(cx, &st), 0);
+    assert_int_equal(st.queued, 0);
+    assert_int_equal(st.in_flight, 0);
+    assert_int_equal(st.wire_queries, 400); /* A + AAAA each */
+    lws_context_destroy(cx);
+
+    /* One at a time on the wire: answers come back in the callers' order. */
+    memset(&ai, 0, sizeof(ai));
+    ai.max_outstanding = 1;
+    cx = ctx_one(&ai);
+    many_run(cx, 30, "fifo");
+    for (int i = 0; i < 30; i++)
+        assert_int_equal(many_order[i], i);
+    lws_context_destroy(cx);
+
+    /* Past the queue's bound: refused, logged, no callback; the accepted
+     * ones all answered. */
+    memset(&ai, 0, sizeof(ai));
+    ai.max_outstanding = 4;
+    ai.max_queued = 6;
+    cx = ctx_one(&ai);
+    memset(many, 0, sizeof(many));
+    many_done = 0;
+    for (int i = 0; i < 12; i++) {
+        snprintf(name, sizeof(name), "n%d.cap.many.test", i);
+        assert_int_equal(lws_async_dns_query(cx, 0, name, LWS_ADNS_RECORD_A,
+                                             many_cb, NULL, &many[i]),
+                         i < 10 ? LADNS_RET_CONTINUING : LADNS_RET_FAILED);
+    }
+    assert_int_equal(lws_adns_get_stats(cx, &st), 0);
+    assert_int_equal(st.in_flight, 4);
+    assert_int_equal(st.queued, 6);
+    assert_true(adns_t_run_until(cx, &many_done, 10, 20000));
+    for (int i = 0; i < 12; i++)
+        assert_int_equal(many[i].calls, i < 10);
     lws_context_destroy(cx);
 }
 
@@ -475,6 +557,7 @@ int main(void)
         cmocka_unit_test(test_adns_it_nxdomain_nodata),
         cmocka_unit_test(test_adns_it_tcp_fallback),
         cmocka_unit_test(test_adns_it_coalesce_and_cache),
+        cmocka_unit_test(test_adns_it_queue_200),
         cmocka_unit_test(test_adns_it_dead_first_server),
         cmocka_unit_test(test_adns_it_silent_server_timeout),
         cmocka_unit_test(test_adns_it_server_add_remove),

@@ -159,6 +159,8 @@ static void adns_lookup_cache(struct adns_lookup *lk,
         lwsl_debug("%s not cached: %d", lk->name, r);
 }
 
+static void adns_queue_drain(struct lws__adns *a);
+
 static void adns_lookup_complete(struct adns_lookup *lk)
 {
     struct lws__adns *a = lk->a;
@@ -181,6 +183,7 @@ static void adns_lookup_complete(struct adns_lookup *lk)
     for (int i = 0; i < lk->nwq; i++)
         lws__adns_answer_clear(&lk->wq[i].ans);
     lws__free(lk);
+    adns_queue_drain(a); /* a place on the wire is free */
 }
 
 static void adns_deadline_cb(lws_sorted_usec_list_t *sul)
@@ -246,11 +249,15 @@ static int adns_class_of(adns_query_type_t qtype)
     }
 }
 
+static void adns_queue_cb(lws_sorted_usec_list_t *sul);
+
 /* After the waiter exists: answer it locally, from the cache, by joining a
- * lookup in flight, or by starting one.  @return 0 or -errno. */
+ * lookup in flight, by starting one, or queue it while max_outstanding
+ * lookups are in flight (@from_queue: it is the queue's head being
+ * started).  @return 0 or -errno. */
 static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
                          const char *name, const char *lc, uint8_t cls,
-                         unsigned int flags)
+                         unsigned int flags, bool from_queue)
 {
     struct lws__adns_centry *e = NULL;
     struct lws__adns_res *res;
@@ -281,13 +288,73 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
         lws_dll2_add_tail(&w->list, &lk->waiters);
         return 0;
     }
-    if (a->lookups.count >= a->max_outstanding) {
-        lwsl_err("query %s refused: %u lookups in flight (the cap)", lc,
-                 a->lookups.count);
-        return -EBUSY;
+    /* Past max_outstanding, and behind anyone already waiting: FIFO. */
+    if (!from_queue &&
+        (a->queued.count || a->lookups.count >= a->max_outstanding)) {
+        if (a->queued.count >= a->max_queued) {
+            lwsl_err("query %s refused: %u lookups in flight and %u "
+                     "waiting (max_queued)",
+                     lc, a->lookups.count, a->queued.count);
+            return -EBUSY;
+        }
+        w->cls = cls;
+        w->flags = flags;
+        w->queued_at = lws__adns_now(a);
+        lws_dll2_add_tail(&w->list, &a->queued);
+        if (!a->sul_queue.list.owner)
+            lws_sul_schedule(a->cx, 0, &a->sul_queue, adns_queue_cb,
+                             a->deadline_us);
+        return 0;
     }
     lws__adns_resolv_check(a);
     return adns_lookup_start(a, lc, cls, w);
+}
+
+/* Starts waiting lookups, oldest first, while there is room on the wire.
+ * A start may complete at once (and land here again): the flag keeps that
+ * from recursing, the loop below carries on. */
+static void adns_queue_drain(struct lws__adns *a)
+{
+    if (a->draining || a->destroying)
+        return;
+    a->draining = true;
+    while (a->queued.head && a->lookups.count < a->max_outstanding) {
+        struct adns_waiter *w =
+            lws_container_of(a->queued.head, struct adns_waiter, list);
+        char lc[LWS__ADNS_NAME_MAX + 1];
+
+        lws_dll2_remove(&w->list);
+        if (lws__adns_name_lc(w->name, lc) < 0 ||
+            adns_dispatch(a, w, w->name, lc, w->cls, w->flags, true)) {
+            lwsl_err("query %s: cannot start (out of memory)", lc);
+            adns_waiter_ready(a, w, LADNS_RET_FAILED, NULL);
+        }
+    }
+    a->draining = false;
+    if (!a->queued.head)
+        lws_sul_cancel(&a->sul_queue);
+}
+
+/* Lookups that waited in the queue for a whole deadline end TIMEDOUT
+ * without going on the wire: the queue never adds more than one deadline
+ * to a caller's wait. */
+static void adns_queue_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_queue);
+    lws_usec_t now = lws__adns_now(a);
+
+    while (a->queued.head) {
+        struct adns_waiter *w =
+            lws_container_of(a->queued.head, struct adns_waiter, list);
+
+        if (w->queued_at + a->deadline_us > now) {
+            lws_sul_schedule(a->cx, 0, &a->sul_queue, adns_queue_cb,
+                             w->queued_at + a->deadline_us - now);
+            return;
+        }
+        lwsl_info("%s: waited the whole deadline in the queue", w->name);
+        adns_waiter_ready(a, w, LADNS_RET_TIMEDOUT, NULL);
+    }
 }
 
 lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
@@ -331,7 +398,8 @@ lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
         return LADNS_RET_FAILED;
     }
     r = adns_dispatch(a, w, name, lc, (uint8_t)cls,
-                      (unsigned int)qtype & ~(unsigned int)LWS_ADNS_QTYPE_MASK);
+                      (unsigned int)qtype & ~(unsigned int)LWS_ADNS_QTYPE_MASK,
+                      false);
     if (r) {
         if (r == -ENOMEM)
             lwsl_err("query %s: out of memory", lc);
@@ -406,6 +474,7 @@ int lws_adns_cancel(struct lws_context *cx, lws_async_dns_cb_t cb,
         n += adns_cancel_list(
             a, &lws_container_of(d, struct adns_lookup, list)->waiters, cb, wsi,
             opaque);
+    n += adns_cancel_list(a, &a->queued, cb, wsi, opaque);
     n += adns_cancel_list(a, &a->ready, cb, wsi, opaque);
     n += adns_cancel_list(a, &a->delivering, cb, wsi, opaque);
     return n;
@@ -451,6 +520,8 @@ int lws_adns_q_cancel(struct lws_context *cx, struct lws_adns_q *q)
         n = adns_q_cancel_in(
             a, &lws_container_of(d, struct adns_lookup, list)->waiters, q);
     if (!n)
+        n = adns_q_cancel_in(a, &a->queued, q);
+    if (!n)
         n = adns_q_cancel_in(a, &a->ready, q);
     if (!n)
         n = adns_q_cancel_in(a, &a->delivering, q);
@@ -493,6 +564,7 @@ int lws_adns_get_stats(struct lws_context *cx, struct lws_adns_stats *st)
     st->cache_entries = lws__adns_cache_count(&a->cache);
     st->cache_bytes = (uint32_t)a->cache.bytes;
     st->in_flight = a->lookups.count;
+    st->queued = a->queued.count;
     st->servers = (uint32_t)lws__adns_core_servers(&a->srv, NULL, 0);
     return 0;
 }
@@ -525,7 +597,10 @@ static int adns_config(struct lws__adns *a,
     a->try_timeout_ms = (int)ADNS_DEF(ai->try_timeout_ms, 500);
     a->tries = (int)ADNS_DEF(ai->tries, 4);
     a->max_outstanding = ADNS_DEF(ai->max_outstanding, 64);
-    a->max_waiters = ADNS_DEF(ai->max_waiters, 1024);
+    a->max_queued = ADNS_DEF(ai->max_queued, 1024);
+    /* By default the queue bound, not this one, is what refuses. */
+    a->max_waiters =
+        ADNS_DEF(ai->max_waiters, a->max_outstanding + a->max_queued + 1024);
     a->srv.port = ADNS_DEF(ai->port, 53);
     a->hosts_path = lws__strdup(ai->hosts_path ? ai->hosts_path : "/etc/hosts");
     a->resolv_path = lws__strdup(ai->resolv_conf_path ? ai->resolv_conf_path
@@ -595,6 +670,11 @@ static void adns_destroy(struct lws_context *cx)
     lws__news_unsubscribe(&a->news);
     a->destroying = true;
     lws_sul_cancel(&a->sul_deliver);
+    lws_sul_cancel(&a->sul_queue);
+    while (a->queued.head)
+        adns_waiter_ready(
+            a, lws_container_of(a->queued.head, struct adns_waiter, list),
+            -ECANCELED, NULL);
     /* Questions in flight end (their lookups complete into "ready"). */
     while (a->lookups.head)
         lws__adns_lookup_abort(

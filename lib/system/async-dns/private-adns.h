@@ -54,7 +54,10 @@ struct adns_waiter {
     void *opaque;
     struct lws_adns_q **pq;    /* the caller's handle, cleared before cb */
     struct lws__adns_res *res; /* reference handed to the callee */
+    lws_usec_t queued_at;      /* monotonic us, while in lws__adns.queued */
+    unsigned int flags;        /* LWS_ADNS_NOCACHE etc. */
     int status;
+    uint8_t cls; /* enum lws__adns_class */
     char name[]; /* as the caller spelled it */
 };
 
@@ -62,9 +65,11 @@ struct lws__adns {
     struct lws_context *cx;
     struct lws_vhost *vh;
     struct lws__adns_cache cache;
-    lws_dll2_owner_t lookups;    /* in flight */
-    lws_dll2_owner_t ready;      /* waiters to call back next round */
-    lws_dll2_owner_t delivering; /* waiters of the round running now */
+    lws_dll2_owner_t lookups;         /* in flight */
+    lws_dll2_owner_t queued;          /* waiters past max_outstanding, FIFO */
+    lws_sorted_usec_list_t sul_queue; /* the queue head's deadline */
+    lws_dll2_owner_t ready;           /* waiters to call back next round */
+    lws_dll2_owner_t delivering;      /* waiters of the round running now */
     lws_sorted_usec_list_t sul_deliver;
     lws_dll2_owner_t idle_chans;     /* c-ares channels without a question */
     lws_sorted_usec_list_t sul_trim; /* frees idle channels after a burst */
@@ -75,7 +80,7 @@ struct lws__adns {
     uint32_t ttl_min_s, ttl_max_s, neg_ttl_max_s;
     lws_usec_t deadline_us;
     int try_timeout_ms, tries;
-    uint32_t max_outstanding, max_waiters;
+    uint32_t max_outstanding, max_waiters, max_queued;
     char *hosts_path, *resolv_path;
 
     /* servers and their order (adns-core.c); the port is in there too */
@@ -97,6 +102,7 @@ struct lws__adns {
     struct lws_adns_stats st;
     bool destroying;
     bool in_delivery;
+    bool draining; /* starting queued waiters (no recursion) */
 };
 
 /* adns-glue.c */
