@@ -8,5 +8,6 @@ if(LWS_WITH_SYS_ASYNC_DNS AND TARGET lws-test-support)
   add_executable(bench-dns ${CMAKE_CURRENT_SOURCE_DIR}/dns.c)
   target_compile_options(bench-dns PRIVATE ${LWS_TEST_WARN} ${LWS_SAN_FLAGS})
   target_compile_definitions(bench-dns PRIVATE _GNU_SOURCE)
-  target_link_libraries(bench-dns PRIVATE lws-test-support PkgConfig::CARES)
+  target_link_libraries(bench-dns PRIVATE lws-test-support PkgConfig::CARES
+    PkgConfig::LIBUV Threads::Threads)
 endif()

@@ -147,7 +147,19 @@ struct lws_adns_info {
      *  waiting after query_deadline_ms ends LADNS_RET_TIMEDOUT without
      *  going on the wire. */
     uint32_t max_queued;
+    /** Questions one UDP socket (and so one source port) may carry before
+     *  it is closed and a new one, bound to a new random port, takes
+     *  over; 0 = 1: every question gets a fresh unpredictable source port
+     *  (RFC 5452 §9.2), so a spoofer who learned one port cannot aim at
+     *  the next question, and must guess 16 bits of ID and ~16 of port.
+     *  Larger values trade that for speed (c-ares's own default is one
+     *  socket per server, reused until idle; later c-ares calls this
+     *  UDP_MAX_QUERIES); LWS_ADNS_REUSE_FREELY never retires a socket. */
+    uint32_t questions_per_socket;
 };
+
+/** lws_adns_info.questions_per_socket: reuse sockets without a limit. */
+#define LWS_ADNS_REUSE_FREELY 0xffffffffu
 
 /** Counters, see lws_adns_get_stats(). */
 struct lws_adns_stats {

@@ -602,6 +602,7 @@ static int adns_config(struct lws__adns *a,
     a->max_waiters =
         ADNS_DEF(ai->max_waiters, a->max_outstanding + a->max_queued + 1024);
     a->srv.port = ADNS_DEF(ai->port, 53);
+    a->qps = ADNS_DEF(ai->questions_per_socket, 1);
     a->hosts_path = lws__strdup(ai->hosts_path ? ai->hosts_path : "/etc/hosts");
     a->resolv_path = lws__strdup(ai->resolv_conf_path ? ai->resolv_conf_path
                                                       : "/etc/resolv.conf");

@@ -19,12 +19,14 @@
 
 struct adns_chan;
 struct adns_lookup;
+struct adns_qt;
 
-/* One question (name, type) on the wire, on its own c-ares channel. */
+/* One question (name, type) on the wire, on a c-ares channel shared with
+ * up to questions_per_socket others. */
 struct adns_wq {
     struct adns_lookup *lk;
-    struct adns_chan *chan; /* while in flight */
-    uint16_t qtype;         /* LWS__ADNS_T_* */
+    struct adns_qt *qt; /* c-ares's handle on it, while in flight */
+    uint16_t qtype;     /* LWS__ADNS_T_* */
     bool done;
     bool no_edns; /* asked again without EDNS0 after FORMERR */
     int status;   /* LADNS_RET_* outcome of this question */
@@ -73,8 +75,10 @@ struct lws__adns {
     lws_sorted_usec_list_t sul_deliver;
     lws_dll2_owner_t idle_chans;     /* c-ares channels without a question */
     lws_sorted_usec_list_t sul_trim; /* frees idle channels after a burst */
-    lws_dll2_owner_t busy_chans;
-    uint32_t nwaiters; /* callbacks owed, all lists */
+    lws_dll2_owner_t busy_chans;     /* taking or finishing questions */
+    struct adns_chan *cur;           /* the one taking new questions */
+    uint32_t qps;                    /* questions_per_socket */
+    uint32_t nwaiters;               /* callbacks owed, all lists */
 
     /* configuration */
     uint32_t ttl_min_s, ttl_max_s, neg_ttl_max_s;
