@@ -10,11 +10,12 @@
  * is bound to a random port (RFC 5452 §9.2; c-ares 1.18 reuses one port per
  * server); with the default of one question per socket, every question
  * goes out from a fresh unpredictable port.  Sockets are created through
- * ares_set_socket_functions() and live on the loop as wsi of protocol
- * "lws-async-dns" (readiness only: c-ares reads them through arecvfrom,
- * where zero-length datagrams are dropped, CVE-2023-32067).  The socket
- * state callback sets each wsi's poll interest and one sorted timer per
- * channel follows ares_timeout().  A question's end reaches the glue
+ * ares_set_socket_functions() and watched through one descriptor set of
+ * the loop (lib/core/fdset.c: a socket costs one registration, no loop
+ * handle); c-ares reads them through arecvfrom, where zero-length
+ * datagrams are dropped (CVE-2023-32067).  The socket state callback sets
+ * each socket's interest and one sorted timer per channel follows
+ * ares_timeout().  A question's end reaches the glue
  * through the lookup_done callback it handed us.
  */
 #define LWS_LOGMOD "adns"
@@ -27,11 +28,12 @@
 #include <unistd.h>
 
 struct adns_sock {
-    lws_dll2_t list; /* in adns_chan.socks */
+    lws_dll2_t list; /* in adns_chan.socks, or lws__adns.dead_socks */
     struct adns_chan *chan;
-    struct lws *wsi; /* NULL once the wsi was closed under us */
     int fd;
     bool udp;
+    bool watched; /* in the resolver's descriptor set */
+    bool dead;    /* closed, freed when the readiness batch ends */
 };
 
 struct adns_chan {
@@ -127,32 +129,25 @@ static ares_socket_t adns_asocket(int domain, int type, int protocol,
     s->chan = chan;
     s->fd = fd;
     s->udp = type == SOCK_DGRAM;
-    /* The wsi owns the fd from here, also when adoption fails. */
-    s->wsi =
-        lws__wsi_adopt(chan->a->vh, "lws-async-dns", fd,
-                       (s->udp ? LWS__WSI_UDP : 0) | LWS__WSI_RX_NOTIFY, s);
-    if (!s->wsi) {
-        lws__free(s);
-        errno = ENOMEM;
-        return ARES_SOCKET_BAD;
-    }
-    lws__wsi_poll(s->wsi, 0); /* c-ares says what to wait for */
+    /* Watched once c-ares says what to wait for (adns_sock_state_cb). */
     lws_dll2_add_tail(&s->list, &chan->socks);
     return fd;
 }
 
 static int adns_aclose(ares_socket_t fd, void *user)
 {
-    struct adns_sock *s = chan_sock(user, fd);
+    struct adns_chan *chan = user;
+    struct adns_sock *s = chan_sock(chan, fd);
 
     if (!s)
         return close(fd);
     lws_dll2_remove(&s->list);
-    if (s->wsi) {
-        lws_set_opaque_user_data(s->wsi, NULL);
-        lws_wsi_close(s->wsi); /* closes the fd */
-    }
-    lws__free(s);
+    close(fd);               /* also leaves the descriptor set */
+    if (chan->a->in_batch) { /* the batch may still name it */
+        s->dead = true;
+        lws_dll2_add_tail(&s->list, &chan->a->dead_socks);
+    } else
+        lws__free(s);
     return 0;
 }
 
@@ -198,14 +193,50 @@ static ares_ssize_t adns_asendv(ares_socket_t fd, const struct iovec *iov,
 static const struct ares_socket_functions adns_sockfuncs = {
     adns_asocket, adns_aclose, adns_aconnect, adns_arecvfrom, adns_asendv};
 
+static void adns_sock_ready(struct adns_sock *s, int uv_events);
+
+/* One batch of ready sockets from the descriptor set. */
+static void adns_fd_batch(void *opaque, void *const *tags, const int *uv_events,
+                          int n)
+{
+    struct lws__adns *a = opaque;
+
+    a->in_batch = true;
+    for (int i = 0; i < n; i++)
+        if (!((struct adns_sock *)tags[i])->dead)
+            adns_sock_ready(tags[i], uv_events[i]);
+    a->in_batch = false;
+    while (a->dead_socks.head) {
+        lws_dll2_t *d = a->dead_socks.head;
+
+        lws_dll2_remove(d);
+        lws__free(lws_container_of(d, struct adns_sock, list));
+    }
+}
+
 static void adns_sock_state_cb(void *data, ares_socket_t fd, int readable,
                                int writable)
 {
-    struct adns_sock *s = chan_sock(data, fd);
+    struct adns_chan *chan = data;
+    struct lws__adns *a = chan->a;
+    struct adns_sock *s = chan_sock(chan, fd);
+    int ev = (readable ? UV_READABLE : 0) | (writable ? UV_WRITABLE : 0);
+    int r;
 
-    if (s && s->wsi)
-        lws__wsi_poll(s->wsi, (readable ? UV_READABLE : 0) |
-                                  (writable ? UV_WRITABLE : 0));
+    /* Nothing to wait for comes just before c-ares closes the socket, and
+     * closing it leaves the set: no call for that. */
+    if (!s || !ev)
+        return;
+    if (!a->fdset) {
+        a->fdset = lws__fdset_new(a->cx, adns_fd_batch, a);
+        if (!a->fdset)
+            return; /* logged; its questions end at their deadline */
+    }
+    r = lws__fdset_watch(a->fdset, fd, ev, s->watched, s);
+    if (r)
+        lwsl_warn("cannot watch a DNS socket: %s", strerror(-r));
+    else
+        s->watched = true;
 }
 
 /* ------------------------------------------------------------------------
@@ -445,28 +476,15 @@ static void adns_chan_timer_cb(lws_sorted_usec_list_t *sul)
     adns_chan_after(chan);
 }
 
-void lws__adns_sock_ready(void *sock, int uv_events)
+static void adns_sock_ready(struct adns_sock *s, int uv_events)
 {
-    struct adns_sock *s = sock;
-    struct adns_chan *chan;
-    int fd;
+    struct adns_chan *chan = s->chan;
+    int fd = s->fd;
 
-    if (!s)
-        return;
-    chan = s->chan;
-    fd = s->fd;
-    /* c-ares may close this socket (freeing s) in here. */
+    /* c-ares may close this socket (s then dead) in here. */
     ares_process_fd(chan->ch, (uv_events & UV_READABLE) ? fd : ARES_SOCKET_BAD,
                     (uv_events & UV_WRITABLE) ? fd : ARES_SOCKET_BAD);
     adns_chan_after(chan);
-}
-
-void lws__adns_sock_closed(void *sock)
-{
-    struct adns_sock *s = sock;
-
-    if (s) /* closed by the core (context destroy): c-ares closes later */
-        s->wsi = NULL;
 }
 
 void lws__adns_channels_destroy(struct lws__adns *a)
@@ -479,6 +497,8 @@ void lws__adns_channels_destroy(struct lws__adns *a)
     while (a->idle_chans.head)
         adns_chan_free(
             lws_container_of(a->idle_chans.head, struct adns_chan, list));
+    lws__fdset_destroy(a->fdset);
+    a->fdset = NULL;
 }
 
 /* ------------------------------------------------------------------------

@@ -711,15 +711,6 @@ static int adns_callback(struct lws *wsi, enum lws_callback_reasons reason,
     case LWS_CALLBACK_PROTOCOL_DESTROY:
         adns_destroy(lws_get_context(wsi));
         return 0;
-    case LWS_CALLBACK_RAW_RX:
-        lws__adns_sock_ready(lws_get_opaque_user_data(wsi), UV_READABLE);
-        return 0;
-    case LWS_CALLBACK_RAW_WRITEABLE:
-        lws__adns_sock_ready(lws_get_opaque_user_data(wsi), UV_WRITABLE);
-        return 0;
-    case LWS_CALLBACK_RAW_CLOSE:
-        lws__adns_sock_closed(lws_get_opaque_user_data(wsi));
-        return 0;
     default:
         return 0;
     }

@@ -77,8 +77,11 @@ struct lws__adns {
     lws_sorted_usec_list_t sul_trim; /* frees idle channels after a burst */
     lws_dll2_owner_t busy_chans;     /* taking or finishing questions */
     struct adns_chan *cur;           /* the one taking new questions */
-    uint32_t qps;                    /* questions_per_socket */
-    uint32_t nwaiters;               /* callbacks owed, all lists */
+    struct lws__fdset *fdset;        /* every socket of every channel */
+    lws_dll2_owner_t dead_socks;     /* closed during a readiness batch */
+    bool in_batch;
+    uint32_t qps;      /* questions_per_socket */
+    uint32_t nwaiters; /* callbacks owed, all lists */
 
     /* configuration */
     uint32_t ttl_min_s, ttl_max_s, neg_ttl_max_s;
@@ -134,8 +137,6 @@ bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
 /* adns-ares.c */
 void lws__adns_wq_start(struct adns_lookup *lk, int idx);
 void lws__adns_lookup_abort(struct adns_lookup *lk, int status);
-void lws__adns_sock_ready(void *sock, int uv_events);
-void lws__adns_sock_closed(void *sock);
 void lws__adns_channels_destroy(struct lws__adns *a);
 /* Frees idle channels beyond a few (30 s after a burst, or by tests). */
 void lws__adns_channels_trim(struct lws__adns *a);
