@@ -73,6 +73,25 @@ static struct adns_sock *chan_sock(struct adns_chan *chan, int fd)
  * Socket functions given to c-ares
  */
 
+/* A uniform port in 1024..65535 from the context's CSPRNG, or 0. */
+static uint16_t adns_random_port(struct lws__adns *a)
+{
+    for (;;) {
+        uint16_t v;
+
+        if (!a->port_rnd_left) {
+            if (lws_get_random(a->cx, a->port_rnd, sizeof(a->port_rnd)) !=
+                sizeof(a->port_rnd))
+                return 0;
+            a->port_rnd_left = (int)(sizeof(a->port_rnd) / 2);
+        }
+        v = a->port_rnd[--a->port_rnd_left];
+        a->port_rnd[a->port_rnd_left] = 0; /* used bits do not linger */
+        if (v < 65536 - 1024)              /* reject the partial top range */
+            return (uint16_t)(1024 + v);
+    }
+}
+
 /* RFC 5452 §9.2: an unpredictable source port for each question. */
 static int adns_bind_random(struct lws__adns *a, int fd, int domain)
 {
@@ -80,8 +99,10 @@ static int adns_bind_random(struct lws__adns *a, int fd, int domain)
     socklen_t sl;
 
     for (int i = 0; i < 16; i++) {
-        uint16_t port =
-            (uint16_t)(1024 + lws__random_below(a->cx, 65536 - 1024));
+        uint16_t port = adns_random_port(a);
+
+        if (!port)
+            return -EIO;
 
         memset(&sa, 0, sizeof(sa));
         if (domain == AF_INET) {
@@ -445,10 +466,15 @@ static void adns_chan_after(struct adns_chan *chan)
     union adns_ares_tv tv;
 
     if (chan->nq) {
-        if (ares_timeout(chan->ch, NULL, &tv.tv))
-            lws_sul_schedule(a->cx, 0, &chan->sul, adns_chan_timer_cb,
-                             adns_ares_tv_us(&tv));
-        else
+        if (ares_timeout(chan->ch, NULL, &tv.tv)) {
+            lws_usec_t due = lws_now_usecs() + adns_ares_tv_us(&tv);
+
+            /* A timer due earlier is kept (rescheduling walks the sorted
+             * list): firing early only processes nothing and re-arms. */
+            if (!chan->sul.list.owner || due < chan->sul.us)
+                lws_sul_schedule(a->cx, 0, &chan->sul, adns_chan_timer_cb,
+                                 adns_ares_tv_us(&tv));
+        } else
             lws_sul_cancel(&chan->sul);
         return;
     }

@@ -80,6 +80,10 @@ struct lws__adns {
     struct lws__fdset *fdset;        /* every socket of every channel */
     lws_dll2_owner_t dead_socks;     /* closed during a readiness batch */
     bool in_batch;
+    /* random bits for source ports, drawn from the CSPRNG 64 bytes at a
+     * time (one DRBG call costs about what a socket does) */
+    uint16_t port_rnd[32];
+    int port_rnd_left;
     uint32_t qps;      /* questions_per_socket */
     uint32_t nwaiters; /* callbacks owed, all lists */
 
