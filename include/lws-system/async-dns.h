@@ -119,7 +119,11 @@ struct lws_adns_info {
     /** Overall deadline of one lookup in milliseconds; 0 = 5000. */
     uint32_t query_deadline_ms;
     /** Time to wait for one server before trying the next, ms; 0 = 500
-     *  (c-ares doubles it at each pass over the list). */
+     *  (c-ares doubles it at each pass over the list).  Once one family
+     *  (A or AAAA) of a lookup has addresses, the other gets 1.5 x this
+     *  more, not the rest of the deadline: then the lookup delivers the
+     *  family it has (and caches nothing), so a lost datagram costs
+     *  under a second. */
     uint32_t try_timeout_ms;
     /** Passes over the server list; 0 = 4: with one server a query goes
      *  at 0, 0.5, 1.5 and 3.5 s, inside the 5 s deadline, so a lost

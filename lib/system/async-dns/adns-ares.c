@@ -16,7 +16,7 @@
  * datagrams are dropped (CVE-2023-32067).  The socket state callback sets
  * each socket's interest and one sorted timer per channel follows
  * ares_timeout().  A question's end reaches the glue
- * through the lookup_done callback it handed us.
+ * through the question_done callback it handed us.
  */
 #define LWS_LOGMOD "adns"
 #include "private-adns.h"
@@ -537,8 +537,7 @@ static void adns_wq_done(struct adns_wq *wq, int status)
 
     wq->done = true;
     wq->status = status;
-    if (!--lk->pending)
-        lk->a->lookup_done(lk); /* frees lk */
+    lk->a->question_done(wq); /* the last one frees lk */
 }
 
 static int adns_answer_status(struct adns_wq *wq, const uint8_t *abuf, int alen)

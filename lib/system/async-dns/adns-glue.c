@@ -191,9 +191,38 @@ static void adns_deadline_cb(lws_sorted_usec_list_t *sul)
     struct adns_lookup *lk =
         lws_container_of(sul, struct adns_lookup, sul_deadline);
 
-    lwsl_info("%s: no answer within the deadline", lk->name);
+    if (lk->graced)
+        lwsl_info("%s: one family unanswered %d ms after the other: "
+                  "delivering what arrived",
+                  lk->name, lk->a->try_timeout_ms * 3 / 2);
+    else
+        lwsl_info("%s: no answer within the deadline", lk->name);
     /* The last question cancelled completes (and frees) the lookup. */
     lws__adns_lookup_abort(lk, LADNS_RET_TIMEDOUT);
+}
+
+/* A question ended.  The last one completes the lookup.  When one family
+ * has addresses and the other is still out (its datagram or the answer
+ * lost, most likely), the other gets 1.5 x try_timeout_ms more -- room for
+ * one retry and its answer -- instead of the rest of the deadline: a lossy
+ * link costs a lookup about a second, not the 5 s deadline.  The lookup
+ * then delivers the family it has, and is not cached. */
+static void adns_question_done(struct adns_wq *wq)
+{
+    struct adns_lookup *lk = wq->lk;
+    struct lws__adns *a = lk->a;
+    lws_usec_t grace = (lws_usec_t)a->try_timeout_ms * 3 / 2 * LWS_US_PER_MS;
+
+    if (!--lk->pending) {
+        adns_lookup_complete(lk);
+        return;
+    }
+    if (wq->status != LADNS_RET_FOUND || lk->graced || a->destroying)
+        return;
+    lk->graced = true;
+    if (lk->sul_deadline.list.owner &&
+        lk->sul_deadline.us - lws_now_usecs() > grace)
+        lws_sul_schedule(a->cx, 0, &lk->sul_deadline, adns_deadline_cb, grace);
 }
 
 static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
@@ -647,7 +676,7 @@ static int adns_create(struct lws_context *cx, struct lws_vhost *vh,
     if (!a)
         return -ENOMEM;
     a->cx = cx;
-    a->lookup_done = adns_lookup_complete;
+    a->question_done = adns_question_done;
     a->vh = vh;
     if (adns_config(a, info)) {
         adns_free(a);

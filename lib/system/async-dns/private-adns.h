@@ -43,6 +43,7 @@ struct adns_lookup {
     int nwq;
     int pending;      /* questions not done yet */
     int abort_status; /* status for questions cancelled */
+    bool graced;      /* one family answered: the other has a short while */
     uint32_t hash;
     uint8_t cls;
     char name[]; /* lower case */
@@ -106,9 +107,10 @@ struct lws__adns {
     bool hosts_seen;
 
     lws_usec_t (*now)(void); /* test hook; NULL = lws_now_usecs */
-    /* Completion of a lookup's questions, handed to the transport
-     * (adns-ares.c) by adns-glue.c; frees @lk. */
-    void (*lookup_done)(struct adns_lookup *lk);
+    /* The end of one question (wq->done and wq->status set), handed to
+     * the transport (adns-ares.c) by adns-glue.c; the last one of a
+     * lookup completes and frees it. */
+    void (*question_done)(struct adns_wq *wq);
     struct lws__news_observer news; /* DHCP-learned DNS servers */
     struct lws_adns_stats st;
     bool destroying;
