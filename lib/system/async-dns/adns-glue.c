@@ -169,7 +169,7 @@ static void adns_lookup_complete(struct adns_lookup *lk)
     int n = adns_lookup_qres(lk, q);
     int status = lws__adns_core_outcome(q, n, &res);
 
-    lws_sul_cancel(&lk->sul_deadline);
+    lws_sul_cancel(&lk->sul_grace);
     if (!a->destroying)
         adns_lookup_cache(lk, q, n, status, res);
     lwsl_debug("%s: status %d, %u waiter(s)", lk->name, status,
@@ -186,18 +186,39 @@ static void adns_lookup_complete(struct adns_lookup *lk)
     adns_queue_drain(a); /* a place on the wire is free */
 }
 
+/* Lookups start in the order of a->lookups and share one deadline length:
+ * one timer, for the oldest, ends them all in turn.  (Firing early, after
+ * the oldest completed, it only moves on to the next.) */
 static void adns_deadline_cb(lws_sorted_usec_list_t *sul)
 {
-    struct adns_lookup *lk =
-        lws_container_of(sul, struct adns_lookup, sul_deadline);
+    struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_deadline);
+    lws_usec_t now = lws_now_usecs();
 
-    if (lk->graced)
-        lwsl_info("%s: one family unanswered %d ms after the other: "
-                  "delivering what arrived",
-                  lk->name, lk->a->try_timeout_ms * 3 / 2);
-    else
+    while (a->lookups.head) {
+        struct adns_lookup *lk =
+            lws_container_of(a->lookups.head, struct adns_lookup, list);
+
+        if (lk->started + a->deadline_us > now) {
+            lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,
+                             lk->started + a->deadline_us - now);
+            return;
+        }
         lwsl_info("%s: no answer within the deadline", lk->name);
-    /* The last question cancelled completes (and frees) the lookup. */
+        /* The last question cancelled completes (and frees) the lookup. */
+        lws__adns_lookup_abort(lk, LADNS_RET_TIMEDOUT);
+        if (a->lookups.head == &lk->list)
+            return; /* cannot happen: an abort always completes */
+    }
+}
+
+static void adns_grace_cb(lws_sorted_usec_list_t *sul)
+{
+    struct adns_lookup *lk =
+        lws_container_of(sul, struct adns_lookup, sul_grace);
+
+    lwsl_info("%s: one family unanswered %d ms after the other: delivering "
+              "what arrived",
+              lk->name, lk->a->try_timeout_ms * 3 / 2);
     lws__adns_lookup_abort(lk, LADNS_RET_TIMEDOUT);
 }
 
@@ -220,9 +241,8 @@ static void adns_question_done(struct adns_wq *wq)
     if (wq->status != LADNS_RET_FOUND || lk->graced || a->destroying)
         return;
     lk->graced = true;
-    if (lk->sul_deadline.list.owner &&
-        lk->sul_deadline.us - lws_now_usecs() > grace)
-        lws_sul_schedule(a->cx, 0, &lk->sul_deadline, adns_deadline_cb, grace);
+    if (lk->started + a->deadline_us - lws_now_usecs() > grace)
+        lws_sul_schedule(a->cx, 0, &lk->sul_grace, adns_grace_cb, grace);
 }
 
 static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
@@ -249,8 +269,10 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
     }
     lws_dll2_add_tail(&w->list, &lk->waiters);
     lws_dll2_add_tail(&lk->list, &a->lookups);
-    lws_sul_schedule(a->cx, 0, &lk->sul_deadline, adns_deadline_cb,
-                     a->deadline_us);
+    lk->started = lws_now_usecs();
+    if (!a->sul_deadline.list.owner)
+        lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,
+                         a->deadline_us);
     /* Every question counts as pending before the first starts, so a
      * synchronous failure of one cannot complete the lookup early.  The
      * last start may complete (and free) it: do not touch lk after. */
@@ -701,6 +723,7 @@ static void adns_destroy(struct lws_context *cx)
     a->destroying = true;
     lws_sul_cancel(&a->sul_deliver);
     lws_sul_cancel(&a->sul_queue);
+    lws_sul_cancel(&a->sul_deadline);
     while (a->queued.head)
         adns_waiter_ready(
             a, lws_container_of(a->queued.head, struct adns_waiter, list),

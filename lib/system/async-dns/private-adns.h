@@ -35,9 +35,10 @@ struct adns_wq {
 
 /* One name + class being resolved, shared by every waiter. */
 struct adns_lookup {
-    lws_dll2_t list;          /* in lws__adns.lookups */
-    lws_dll2_owner_t waiters; /* struct adns_waiter */
-    lws_sorted_usec_list_t sul_deadline;
+    lws_dll2_t list;                  /* in lws__adns.lookups */
+    lws_dll2_owner_t waiters;         /* struct adns_waiter */
+    lws_sorted_usec_list_t sul_grace; /* one family in, the other late */
+    lws_usec_t started;               /* lws_now_usecs() at the start */
     struct lws__adns *a;
     struct adns_wq wq[2];
     int nwq;
@@ -68,7 +69,8 @@ struct lws__adns {
     struct lws_context *cx;
     struct lws_vhost *vh;
     struct lws__adns_cache cache;
-    lws_dll2_owner_t lookups;         /* in flight */
+    lws_dll2_owner_t lookups;            /* in flight, oldest first */
+    lws_sorted_usec_list_t sul_deadline; /* the oldest lookup's deadline */
     lws_dll2_owner_t queued;          /* waiters past max_outstanding, FIFO */
     lws_sorted_usec_list_t sul_queue; /* the queue head's deadline */
     lws_dll2_owner_t ready;           /* waiters to call back next round */
