@@ -673,6 +673,13 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx)
         adns_wq_done(wq, LADNS_RET_FAILED);
         return;
     }
+    /* A query's first try waits try_timeout_ms: when the channel's timer
+     * is due by then, it stands (ares_timeout() walks every query of the
+     * channel, so it is not asked again at each send). */
+    if (chan->nq > 1 && chan->sul.list.owner &&
+        chan->sul.us <=
+            lws_now_usecs() + (lws_usec_t)a->try_timeout_ms * LWS_US_PER_MS)
+        return;
     adns_chan_after(chan);
 }
 
