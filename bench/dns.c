@@ -1,16 +1,28 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 The lws-system authors
  *
- * bench/dns: the async DNS resolver against a real dnsmasq on loopback,
- * with bare c-ares 1.18 (select() loop, one channel) as the baseline in the
- * same run.  Prints medians and ratios:
+ * bench/dns: the async DNS resolver against a real dnsmasq on loopback.
+ * Prints medians, spreads and ratios:
  *   - cache hit: query -> callback cost and hits/s on one core
- *   - misses: 10 000 distinct names (A + AAAA), 100 in flight, names/s
- *     against bare c-ares doing the same questions
+ *   - misses: distinct names (A + AAAA each) at 1, 8, 32, 50, 64 and 200
+ *     lookups in flight, rounds interleaved in this one process against
+ *     the baselines at their best on the same dnsmasq and the same kind of
+ *     names: bare c-ares 1.18 on libuv (ares_getaddrinfo, AF_UNSPEC,
+ *     ARES_AI_NOSORT, lookups "b"), the floor of a fresh port per
+ *     question (a bare epoll loop: socket, bind to a random port,
+ *     connect, send, receive, close) and the same loop reusing its
+ *     sockets, and the glibc resolver (getaddrinfo from up to 8 threads).
+ *     lws-system runs with its defaults (64 lookups on the wire, the rest
+ *     queued; a fresh socket per question) and with sockets reused.
  *   - coalescing: 1 000 concurrent queries of one name, queries dnsmasq saw
  *   - source ports: distinct UDP source ports dnsmasq saw over 1 000 names
  *   - memory: bytes per cached entry (name + 2 A + 2 AAAA)
- * Run as root (dnsmasq): ./bench-dns [names]
+ * Run as root (dnsmasq, a network namespace of its own so that glibc's
+ * resolv.conf can name the bench's dnsmasq):
+ *   ./bench-dns [names per run, default 2000] [rounds, default 5]
+ * LWS_BENCH_DNS_POINTS="1,50" picks the points, LWS_BENCH_DNS_ONLY="03"
+ * the contenders (by number, as printed), LWS_BENCH_DNS_MISSES_ONLY=1
+ * skips the other measurements.
  */
 #include "async-dns/private-adns.h"
 
