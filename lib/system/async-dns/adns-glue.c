@@ -159,7 +159,7 @@ static void adns_lookup_cache(struct adns_lookup *lk,
         lwsl_debug("%s not cached: %d", lk->name, r);
 }
 
-static void adns_queue_drain(struct lws__adns *a);
+static void adns_drain_cb(lws_sorted_usec_list_t *sul);
 
 static void adns_lookup_complete(struct adns_lookup *lk)
 {
@@ -183,7 +183,11 @@ static void adns_lookup_complete(struct adns_lookup *lk)
     for (int i = 0; i < lk->nwq; i++)
         lws__adns_answer_clear(&lk->wq[i].ans);
     lws__free(lk);
-    adns_queue_drain(a); /* a place on the wire is free */
+    /* A place on the wire is free.  The queue moves on from the loop, not
+     * from in here: this may run inside a c-ares call on a channel that a
+     * new question must not retire under it. */
+    if (a->queued.head && !a->sul_drain.list.owner && !a->destroying)
+        lws_sul_schedule(a->cx, 0, &a->sul_drain, adns_drain_cb, 0);
 }
 
 /* Lookups start in the order of a->lookups and share one deadline length:
@@ -384,6 +388,11 @@ static void adns_queue_drain(struct lws__adns *a)
     a->draining = false;
     if (!a->queued.head)
         lws_sul_cancel(&a->sul_queue);
+}
+
+static void adns_drain_cb(lws_sorted_usec_list_t *sul)
+{
+    adns_queue_drain(lws_container_of(sul, struct lws__adns, sul_drain));
 }
 
 /* Lookups that waited in the queue for a whole deadline end TIMEDOUT
@@ -723,6 +732,7 @@ static void adns_destroy(struct lws_context *cx)
     a->destroying = true;
     lws_sul_cancel(&a->sul_deliver);
     lws_sul_cancel(&a->sul_queue);
+    lws_sul_cancel(&a->sul_drain);
     lws_sul_cancel(&a->sul_deadline);
     while (a->queued.head)
         adns_waiter_ready(

@@ -73,6 +73,7 @@ struct lws__adns {
     lws_sorted_usec_list_t sul_deadline; /* the oldest lookup's deadline */
     lws_dll2_owner_t queued;          /* waiters past max_outstanding, FIFO */
     lws_sorted_usec_list_t sul_queue; /* the queue head's deadline */
+    lws_sorted_usec_list_t sul_drain; /* start queued lookups, next turn */
     lws_dll2_owner_t ready;           /* waiters to call back next round */
     lws_dll2_owner_t delivering;      /* waiters of the round running now */
     lws_sorted_usec_list_t sul_deliver;
