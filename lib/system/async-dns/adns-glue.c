@@ -159,7 +159,7 @@ static void adns_lookup_cache(struct adns_lookup *lk,
         lwsl_debug("%s not cached: %d", lk->name, r);
 }
 
-static void adns_drain_cb(lws_sorted_usec_list_t *sul);
+static void adns_queue_cb(lws_sorted_usec_list_t *sul);
 
 static void adns_lookup_complete(struct adns_lookup *lk)
 {
@@ -186,8 +186,9 @@ static void adns_lookup_complete(struct adns_lookup *lk)
     /* A place on the wire is free.  The queue moves on from the loop, not
      * from in here: this may run inside a c-ares call on a channel that a
      * new question must not retire under it. */
-    if (a->queued.head && !a->sul_drain.list.owner && !a->destroying)
-        lws_sul_schedule(a->cx, 0, &a->sul_drain, adns_drain_cb, 0);
+    if (a->queued.head && !a->destroying &&
+        (!a->sul_queue.list.owner || a->sul_queue.us > lws_now_usecs()))
+        lws_sul_schedule(a->cx, 0, &a->sul_queue, adns_queue_cb, 0);
 }
 
 /* Lookups start in the order of a->lookups and share one deadline length:
@@ -304,8 +305,6 @@ static int adns_class_of(adns_query_type_t qtype)
     }
 }
 
-static void adns_queue_cb(lws_sorted_usec_list_t *sul);
-
 /* After the waiter exists: answer it locally, from the cache, by joining a
  * lookup in flight, by starting one, or queue it while max_outstanding
  * lookups are in flight (@from_queue: it is the queue's head being
@@ -390,19 +389,16 @@ static void adns_queue_drain(struct lws__adns *a)
         lws_sul_cancel(&a->sul_queue);
 }
 
-static void adns_drain_cb(lws_sorted_usec_list_t *sul)
-{
-    adns_queue_drain(lws_container_of(sul, struct lws__adns, sul_drain));
-}
-
-/* Lookups that waited in the queue for a whole deadline end TIMEDOUT
- * without going on the wire: the queue never adds more than one deadline
- * to a caller's wait. */
+/* The queue's timer: starts what there is room for, then ends the lookups
+ * that waited in the queue for a whole deadline (TIMEDOUT, without going
+ * on the wire: the queue never adds more than one deadline to a caller's
+ * wait), and is set for the next of those. */
 static void adns_queue_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_queue);
     lws_usec_t now = lws__adns_now(a);
 
+    adns_queue_drain(a);
     while (a->queued.head) {
         struct adns_waiter *w =
             lws_container_of(a->queued.head, struct adns_waiter, list);
@@ -732,7 +728,6 @@ static void adns_destroy(struct lws_context *cx)
     a->destroying = true;
     lws_sul_cancel(&a->sul_deliver);
     lws_sul_cancel(&a->sul_queue);
-    lws_sul_cancel(&a->sul_drain);
     lws_sul_cancel(&a->sul_deadline);
     while (a->queued.head)
         adns_waiter_ready(

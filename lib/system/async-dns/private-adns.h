@@ -72,8 +72,7 @@ struct lws__adns {
     lws_dll2_owner_t lookups;            /* in flight, oldest first */
     lws_sorted_usec_list_t sul_deadline; /* the oldest lookup's deadline */
     lws_dll2_owner_t queued;          /* waiters past max_outstanding, FIFO */
-    lws_sorted_usec_list_t sul_queue; /* the queue head's deadline */
-    lws_sorted_usec_list_t sul_drain; /* start queued lookups, next turn */
+    lws_sorted_usec_list_t sul_queue; /* start queued ones; their deadline */
     lws_dll2_owner_t ready;           /* waiters to call back next round */
     lws_dll2_owner_t delivering;      /* waiters of the round running now */
     lws_sorted_usec_list_t sul_deliver;
@@ -84,9 +83,9 @@ struct lws__adns {
     struct lws__fdset *fdset;        /* every socket of every channel */
     lws_dll2_owner_t dead_socks;     /* closed during a readiness batch */
     bool in_batch;
-    /* random bits for source ports, drawn from the CSPRNG 64 bytes at a
+    /* random bits for source ports, drawn from the CSPRNG 32 bytes at a
      * time (one DRBG call costs about what a socket does) */
-    uint16_t port_rnd[32];
+    uint16_t port_rnd[16];
     int port_rnd_left;
     uint32_t qps;      /* questions_per_socket */
     uint32_t nwaiters; /* callbacks owed, all lists */
