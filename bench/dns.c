@@ -22,7 +22,9 @@
  *   ./bench-dns [names per run, default 2000] [rounds, default 5]
  * LWS_BENCH_DNS_POINTS="1,50" picks the points, LWS_BENCH_DNS_ONLY="03"
  * the contenders (by number, as printed), LWS_BENCH_DNS_MISSES_ONLY=1
- * skips the other measurements.
+ * skips the other measurements; LWS_BENCH_DNS_LOSS=30 measures only
+ * lookups one at a time with 30 % of DNS datagrams dropped each way
+ * ([names] of them, at most 999; default 200), against glibc.
  */
 #include "async-dns/private-adns.h"
 
@@ -860,10 +862,89 @@ static int run_in_netns(char **argv)
     return status;
 }
 
+/* ------------------------------------------------------------------------
+ * Lookups under loss (LWS_BENCH_DNS_LOSS=N, in the namespace only): N % of
+ * the DNS datagrams dropped each way (nftables numgen on the namespace's
+ * loopback), names with both A and AAAA asked one at a time: time per
+ * lookup for lws-system (defaults) and glibc (resolv.conf: timeout:1
+ * attempts:2), interleaved name by name.
+ */
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static void loss_print(const char *who, int *ms, int n, int ok, int partial)
+{
+    qsort(ms, (size_t)n, sizeof(int), cmp_int);
+    printf("  %s: median %d ms, p90 %d ms, max %d ms; %d of %d answered "
+           "(%d with one family only)\n",
+           who, ms[n / 2], ms[n * 9 / 10], ms[n - 1], ok, n, partial);
+}
+
+static void bench_loss(int pct, int n)
+{
+    static int ours_ms[1000], gai_ms[1000];
+    static const char *servers[] = {srv_fast, NULL};
+    struct lws_adns_info ai = {0}; /* every default: deadline 5 s */
+    struct lws_context *cx = adns_t_context(&ai, servers, NULL);
+    int ok_ours = 0, ok_gai = 0, partial = 0;
+    char name[64];
+
+    if (n > 1000)
+        n = 1000;
+    if (lt_sh("nft add table inet lwsloss && nft add chain inet lwsloss out "
+              "'{ type filter hook output priority 0; }' && nft add rule "
+              "inet lwsloss out udp dport 53 numgen random mod 100 '<' %d "
+              "drop && nft add rule inet lwsloss out udp sport 53 numgen "
+              "random mod 100 '<' %d drop",
+              pct, pct)) {
+        fprintf(stderr, "no nftables: loss not measured\n");
+        lws_context_destroy(cx);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        struct adns_t_res r;
+        struct addrinfo h, *res;
+        int64_t t0;
+
+        memset(&r, 0, sizeof(r));
+        snprintf(name, sizeof(name), "n%d.l%d.both.test", i, pct);
+        t0 = now_ns();
+        if (lws_async_dns_query(cx, 0, name, LWS_ADNS_RECORD_A, adns_t_cb, NULL,
+                                &r) == LADNS_RET_CONTINUING)
+            adns_t_run_until(cx, &r.calls, 1, 20000);
+        ours_ms[i] = (int)((now_ns() - t0) / 1000000);
+        ok_ours += r.n == LADNS_RET_FOUND;
+        partial += r.n == LADNS_RET_FOUND && r.naddr == 1;
+        snprintf(name, sizeof(name), "g%d.l%d.both.test", i, pct);
+        memset(&h, 0, sizeof(h));
+        h.ai_family = AF_UNSPEC;
+        h.ai_socktype = SOCK_DGRAM;
+        t0 = now_ns();
+        if (!getaddrinfo(name, NULL, &h, &res)) {
+            ok_gai++;
+            freeaddrinfo(res);
+        }
+        gai_ms[i] = (int)((now_ns() - t0) / 1000000);
+    }
+    lt_sh("nft delete table inet lwsloss");
+    lws_context_destroy(cx);
+    printf("lookups under %d %% loss each way, %d names with A and AAAA, "
+           "one at a time:\n",
+           pct, n);
+    loss_print("lws-system", ours_ms, n, ok_ours, partial);
+    loss_print("glibc", gai_ms, n, ok_gai, 0);
+}
+
 int main(int argc, char **argv)
 {
-    const char *extra[] = {"--address=/bench.test/10.1.2.3", "--local-ttl=300",
-                           NULL};
+    const char *extra[] = {
+        "--address=/bench.test/10.1.2.3", "--address=/both.test/10.1.2.4",
+        "--address=/both.test/fd00::4", "--local-ttl=300", NULL};
     int names = argc > 1 ? atoi(argv[1]) : 2000;
     int rounds = argc > 2 ? atoi(argv[2]) : 5;
     bool in_ns = getenv("LWS_BENCH_DNS_NETNS") != NULL;
@@ -898,6 +979,13 @@ int main(int argc, char **argv)
     printf("bench/dns: c-ares %s, libuv %s, dnsmasq on loopback%s\n",
            ares_version(NULL), uv_version_string(),
            in_ns ? " in a namespace of its own" : "");
+    if (in_ns && getenv("LWS_BENCH_DNS_LOSS")) {
+        bench_loss(atoi(getenv("LWS_BENCH_DNS_LOSS")),
+                   names < 1000 ? names : 200);
+        adns_t_dnsmasq_stop(&dm_fast);
+        adns_t_dnsmasq_stop(&dm_log);
+        return 0;
+    }
     if (!getenv("LWS_BENCH_DNS_MISSES_ONLY"))
         bench_cache_hits();
     bench_misses(names, rounds, in_ns);
