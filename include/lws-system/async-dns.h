@@ -119,15 +119,22 @@ struct lws_adns_info {
     /** Overall deadline of one lookup in milliseconds; 0 = 5000. */
     uint32_t query_deadline_ms;
     /** Time to wait for one server before trying the next, ms; 0 = 500
-     *  (c-ares doubles it at each pass over the list). */
+     *  (c-ares doubles it at each pass over the list).  Once one family
+     *  (A or AAAA) of a lookup has addresses, the other gets 1.5 x this
+     *  more, not the rest of the deadline: then the lookup delivers the
+     *  family it has (and caches nothing), so a lost datagram costs
+     *  under a second. */
     uint32_t try_timeout_ms;
     /** Passes over the server list; 0 = 4: with one server a query goes
      *  at 0, 0.5, 1.5 and 3.5 s, inside the 5 s deadline, so a lost
      *  datagram costs half a second, not a second. */
     uint32_t tries;
-    /** Cap on lookups in flight on the network; 0 = 64. */
+    /** Lookups in flight on the network at once; 0 = 64.  Past it, new
+     *  lookups wait in FIFO order (see max_queued). */
     uint32_t max_outstanding;
-    /** Cap on callbacks not yet delivered; 0 = 1024. */
+    /** Cap on callbacks not yet delivered (every caller, queued or not);
+     *  0 = max_outstanding + max_queued + 1024 (2112 with their defaults,
+     *  so the queue bound is what refuses first). */
     uint32_t max_waiters;
     /** Hosts file; NULL = "/etc/hosts", "" = none.  Neither file is read
      *  in a build with LWS_WITH_SYS_ASYNC_DNS_FILES off (the lean profile):
@@ -138,7 +145,27 @@ struct lws_adns_info {
     const char *resolv_conf_path;
     /** Port of servers given without one; 0 = 53. */
     uint16_t port;
+    /** Lookups that may wait for a place while max_outstanding are in
+     *  flight; 0 = 1024.  They start in FIFO order as places free up (a
+     *  name already in flight or cached is answered without waiting).
+     *  Past this bound lws_async_dns_query() refuses (LADNS_RET_FAILED,
+     *  logged "refused: ... waiting (max_queued)").  A lookup still
+     *  waiting after query_deadline_ms ends LADNS_RET_TIMEDOUT without
+     *  going on the wire. */
+    uint32_t max_queued;
+    /** Questions one UDP socket (and so one source port) may carry before
+     *  it is closed and a new one, bound to a new random port, takes
+     *  over; 0 = 1: every question gets a fresh unpredictable source port
+     *  (RFC 5452 §9.2), so a spoofer who learned one port cannot aim at
+     *  the next question, and must guess 16 bits of ID and ~16 of port.
+     *  Larger values trade that for speed (c-ares's own default is one
+     *  socket per server, reused until idle; later c-ares calls this
+     *  UDP_MAX_QUERIES); LWS_ADNS_REUSE_FREELY never retires a socket. */
+    uint32_t questions_per_socket;
 };
+
+/** lws_adns_info.questions_per_socket: reuse sockets without a limit. */
+#define LWS_ADNS_REUSE_FREELY 0xffffffffu
 
 /** Counters, see lws_adns_get_stats(). */
 struct lws_adns_stats {
@@ -150,6 +177,7 @@ struct lws_adns_stats {
     uint32_t cache_entries; /**< entries in the cache now */
     uint32_t cache_bytes;   /**< bytes the cache accounts for now */
     uint32_t in_flight;     /**< lookups on the network now */
+    uint32_t queued;        /**< lookups waiting for a place (max_queued) */
     uint32_t servers;       /**< servers in use now */
 };
 
@@ -175,8 +203,10 @@ struct lws_adns_stats {
  *                     before @cb runs, so *@pq must stay valid until then
  * @return LADNS_RET_CONTINUING: @cb will run exactly once, from the loop,
  *         after this call returns.  LADNS_RET_FAILED (logged): bad
- *         arguments, invalid name, out of memory, the caps on lookups or
- *         waiters reached, context going down or the resolver compiled
+ *         arguments, invalid name, out of memory, the queue full
+ *         (max_queued lookups already waiting behind max_outstanding in
+ *         flight) or the cap on waiters reached, context going down or the
+ *         resolver compiled
  *         out; @cb will never run (*@pq is set to NULL).  LADNS_RET_FOUND
  *         and LADNS_RET_FAILED_WSI_CLOSED are never returned.
  *

@@ -185,6 +185,20 @@ struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name, int fd,
 int lws__wsi_poll(struct lws *wsi, int uv_events);
 void lws__vhost_close_all(struct lws_vhost *vh);
 
+/* descriptor sets (fdset.c): sockets watched through one loop handle.
+ * @cb gets each batch of ready sockets: their tags and UV_* events. */
+struct lws__fdset;
+typedef void (*lws__fdset_cb)(void *opaque, void *const *tags,
+                              const int *uv_events, int n);
+struct lws__fdset *lws__fdset_new(struct lws_context *cx, lws__fdset_cb cb,
+                                  void *opaque);
+/* Watches @fd for @uv_events (@added: already watched, change them);
+ * closing @fd ends the watch.  0 or a negative errno. */
+int lws__fdset_watch(struct lws__fdset *s, int fd, int uv_events, bool added,
+                     void *tag);
+/* Stops watching; freed once the loop has released the handle. */
+void lws__fdset_destroy(struct lws__fdset *s);
+
 /* guard (guard.c) */
 void lws__handle_closed(struct lws_context *cx); /* a handle finished closing */
 

@@ -80,8 +80,14 @@ void lws_sul_schedule(struct lws_context *cx, int tsi,
     /* Clamp: a huge delay must not wrap to the past and starve the rest. */
     sul->us = us > INT64_MAX - sul->us ? INT64_MAX : sul->us + us;
 
-    /* Insert after every entry due at or before us: FIFO among equals. */
-    for (d = cx->sul_owner.tail; d; d = d->prev) {
+    /* Insert after every entry due at or before us: FIFO among equals.
+     * Due before all of them (0-delay work): at the head, without a walk. */
+    d = cx->sul_owner.head;
+    if (d && lws_container_of(d, lws_sorted_usec_list_t, list)->us > sul->us)
+        d = NULL;
+    else
+        d = cx->sul_owner.tail;
+    for (; d; d = d->prev) {
         lws_sorted_usec_list_t *o =
             lws_container_of(d, lws_sorted_usec_list_t, list);
         if (o->us <= sul->us)

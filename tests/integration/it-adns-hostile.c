@@ -38,6 +38,7 @@ enum hmode {
     H_SERVFAIL,
     H_REFUSED,
     H_NO_EDNS, /* an old server: FORMERR to any query with an OPT record */
+    H_NO_AAAA, /* answers A, never AAAA (as when those datagrams are lost) */
 };
 
 static enum hmode mode;
@@ -134,6 +135,8 @@ static void hostile_rx(const uint8_t *q, size_t len)
         if (peer && *np < 8)
             ports[(*np)++] = ntohs(peer->sin_port);
     }
+    if (mode == H_NO_AAAA && qtype != 1)
+        return;
     if (mode == H_NXDOMAIN_SOA)
         qtype = 1; /* both questions get the negative answer */
     if (mode == H_NO_EDNS && q[11])
@@ -303,6 +306,13 @@ static int setup_failover(void **state)
     return hsetup(state, 3000, 200);
 }
 
+/* A deadline far beyond the test's own wait, and c-ares's own tries
+ * (1 + 2 + 4 + 8 s) too. */
+static int setup_long_deadline(void **state)
+{
+    return hsetup(state, 60000, 1000);
+}
+
 static int teardown(void **state)
 {
     struct hctx *h = *state;
@@ -454,6 +464,26 @@ static void test_adns_failover_servfail(void **state)
     expect_failover(state, H_SERVFAIL);
 }
 
+/* One family answered, the other never: the lookup delivers what it has
+ * 1.5 x try_timeout_ms later (not at the 60 s deadline, which resolve()
+ * does not wait for), and caches nothing. */
+static void test_adns_hostile_one_family_lost(void **state)
+{
+    struct hctx *h = *state;
+    struct lws_adns_stats st;
+    struct adns_t_res r;
+
+    mode = H_NO_AAAA;
+    resolve(h->cx, "victim.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_int_equal(r.naddr, 1);
+    assert_string_equal(r.addr[0], "10.9.9.9");
+    assert_int_equal(lws_adns_get_stats(h->cx, &st), 0);
+    assert_int_equal(st.cache_entries, 0);
+    assert_int_equal(st.in_flight, 0);
+    mode = H_GOOD;
+}
+
 static void test_adns_failover_refused(void **state)
 {
     expect_failover(state, H_REFUSED);
@@ -569,6 +599,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_failover_servfail,
                                         setup_failover, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_one_family_lost,
+                                        setup_long_deadline, teardown),
         cmocka_unit_test_setup_teardown(test_adns_failover_refused,
                                         setup_failover, teardown),
         cmocka_unit_test_setup_teardown(test_adns_failover_silent,

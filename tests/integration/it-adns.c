@@ -40,10 +40,11 @@ static int group_setup(void **state)
         "--txt-record=txtonly.test,hello",
         "--host-record=same.test,10.0.0.9",
         "--host-record=cached.test,10.0.0.10,600",
+        "--address=/many.test/10.9.0.1",
     };
     static const char *extra2[] = {"--host-record=h1.test,10.0.0.201",
                                    "--host-record=moved.test,10.0.0.202", NULL};
-    int n = 8;
+    int n = 9;
 
     (void)state;
     if (!adns_t_can_run_dnsmasq())
@@ -233,6 +234,207 @@ static void test_adns_it_coalesce_and_cache(void **state)
     lws_context_destroy(cx);
 }
 
+/* More distinct names at once than max_outstanding: the rest wait in the
+ * queue, start in FIFO order, and every one gets its answer. */
+static struct adns_t_res many[200];
+static int many_order[200], many_done;
+
+static struct lws *many_cb(struct lws *wsi, const char *ads,
+                           const struct addrinfo *result, int n, void *opaque)
+{
+    struct adns_t_res *r = opaque;
+
+    many_order[many_done++] = (int)(r - many);
+    return adns_t_cb(wsi, ads, result, n, opaque);
+}
+
+static void many_run(struct lws_context *cx, int count, const char *tag)
+{
+    char name[64];
+
+    memset(many, 0, sizeof(many));
+    many_done = 0;
+    for (int i = 0; i < count; i++) {
+        snprintf(name, sizeof(name), "n%d.%s.many.test", i, tag);
+        assert_int_equal(lws_async_dns_query(cx, 0, name, LWS_ADNS_RECORD_A,
+                                             many_cb, NULL, &many[i]),
+                         LADNS_RET_CONTINUING);
+    }
+    assert_true(adns_t_run_until(cx, &many_done, count, 20000));
+    for (int i = 0; i < count; i++) {
+        assert_int_equal(many[i].calls, 1);
+        assert_int_equal(many[i].n, LADNS_RET_FOUND);
+        assert_string_equal(many[i].addr[0], "10.9.0.1");
+    }
+}
+
+static void test_adns_it_queue_200(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx = ctx_one(&ai); /* defaults: 64 in flight */
+    struct lws_adns_stats st;
+    char name[64];
+
+    (void)state;
+    many_run(cx, 200, "q");
+    assert_int_equal(lws_adns_get_stats(cx, &st), 0);
+    assert_int_equal(st.queued, 0);
+    assert_int_equal(st.in_flight, 0);
+    assert_int_equal(st.wire_queries, 400); /* A + AAAA each */
+    lws_context_destroy(cx);
+
+    /* One at a time on the wire: answers come back in the callers' order. */
+    memset(&ai, 0, sizeof(ai));
+    ai.max_outstanding = 1;
+    cx = ctx_one(&ai);
+    many_run(cx, 30, "fifo");
+    for (int i = 0; i < 30; i++)
+        assert_int_equal(many_order[i], i);
+    lws_context_destroy(cx);
+
+    /* Past the queue's bound: refused, logged, no callback; the accepted
+     * ones all answered. */
+    memset(&ai, 0, sizeof(ai));
+    ai.max_outstanding = 4;
+    ai.max_queued = 6;
+    cx = ctx_one(&ai);
+    memset(many, 0, sizeof(many));
+    many_done = 0;
+    for (int i = 0; i < 12; i++) {
+        snprintf(name, sizeof(name), "n%d.cap.many.test", i);
+        assert_int_equal(lws_async_dns_query(cx, 0, name, LWS_ADNS_RECORD_A,
+                                             many_cb, NULL, &many[i]),
+                         i < 10 ? LADNS_RET_CONTINUING : LADNS_RET_FAILED);
+    }
+    assert_int_equal(lws_adns_get_stats(cx, &st), 0);
+    assert_int_equal(st.in_flight, 4);
+    assert_int_equal(st.queued, 6);
+    assert_true(adns_t_run_until(cx, &many_done, 10, 20000));
+    for (int i = 0; i < 12; i++)
+        assert_int_equal(many[i].calls, i < 10);
+    lws_context_destroy(cx);
+}
+
+/* A bound UDP socket nobody reads (queries to it vanish); its address in
+ * *@sin.  @return the fd. */
+static int silent_socket(struct sockaddr_in *sin)
+{
+    socklen_t sl = sizeof(*sin);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+    memset(sin, 0, sizeof(*sin));
+    sin->sin_family = AF_INET;
+    sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)sin, sizeof(*sin)), 0);
+    getsockname(fd, (struct sockaddr *)sin, &sl);
+    return fd;
+}
+
+/* Source ports dnsmasq saw for the A and AAAA questions of names holding
+ * @tag: how many distinct, and the most questions one port carried. */
+static int ports_of(const char *tag, int *max_per_port)
+{
+    static unsigned short count[65536];
+    char line[1024];
+    FILE *f = fopen(dm.log, "r");
+    int n = 0;
+
+    memset(count, 0, sizeof(count));
+    *max_per_port = 0;
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f)) {
+        char *slash = strstr(line, "127.0.0.1/");
+        long p;
+
+        if (!strstr(line, "query[") || !strstr(line, tag) || !slash)
+            continue;
+        p = strtol(slash + 10, NULL, 10);
+        if (p <= 0 || p > 65535)
+            continue;
+        n += !count[p]++;
+        if (count[p] > *max_per_port)
+            *max_per_port = count[p];
+    }
+    fclose(f);
+    return n;
+}
+
+/* questions_per_socket: by default every question gets a socket (and a
+ * random port) of its own; with K, no socket carries more than K. */
+static void test_adns_it_questions_per_socket(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx;
+    int ports, most;
+
+    (void)state;
+    cx = ctx_one(&ai);
+    many_run(cx, 40, "k1");
+    lws_context_destroy(cx);
+    ports = ports_of(".k1.many.test", &most);
+    /* 80 questions, 80 random ports: a few may coincide by chance. */
+    assert_true(ports >= 76);
+
+    memset(&ai, 0, sizeof(ai));
+    ai.questions_per_socket = 4;
+    cx = ctx_one(&ai);
+    many_run(cx, 40, "k4");
+    lws_context_destroy(cx);
+    ports = ports_of(".k4.many.test", &most);
+    assert_true(most <= 4);
+    assert_true(ports >= 19 && ports <= 20);
+
+    memset(&ai, 0, sizeof(ai));
+    ai.questions_per_socket = LWS_ADNS_REUSE_FREELY;
+    cx = ctx_one(&ai);
+    many_run(cx, 40, "kinf");
+    lws_context_destroy(cx);
+    ports = ports_of(".kinf.many.test", &most);
+    assert_int_equal(ports, 1);
+    assert_int_equal(most, 80);
+}
+
+/* A server list change while questions are outstanding on a shared
+ * channel (c-ares 1.18 refuses to change it then): new questions go out
+ * on a new channel at once, the old one finishes its own. */
+static void test_adns_it_server_change_while_busy(void **state)
+{
+    struct lws_adns_info ai = {0};
+    static struct adns_t_res slow;
+    struct lws_context *cx;
+    struct sockaddr_in sin;
+    lws_sockaddr46 silent, good;
+    struct adns_t_res r;
+    int fd;
+
+    (void)state;
+    fd = silent_socket(&sin);
+    memset(&silent, 0, sizeof(silent));
+    silent.sa4 = sin;
+    ai.questions_per_socket = LWS_ADNS_REUSE_FREELY;
+    ai.query_deadline_ms = 1500;
+    cx = adns_t_context(&ai, NULL, NULL);
+    assert_non_null(cx);
+    assert_int_equal(lws_async_dns_server_add(cx, &silent), 0);
+    memset(&slow, 0, sizeof(slow));
+    assert_int_equal(lws_async_dns_query(cx, 0, "slow.many.test",
+                                         LWS_ADNS_RECORD_A, adns_t_cb, NULL,
+                                         &slow),
+                     LADNS_RET_CONTINUING);
+    lws_service(cx, 0);
+    lws_async_dns_server_remove(cx, &silent);
+    assert_int_equal(lws__adns_parse_server(srv, &good), 0);
+    assert_int_equal(lws_async_dns_server_add(cx, &good), 0);
+    resolve(cx, "h1.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.addr[0], "10.0.0.1");
+    assert_int_equal(slow.calls, 0); /* still on the old channel */
+    assert_true(adns_t_run_until(cx, &slow.calls, 1, 5000));
+    assert_int_equal(slow.n, LADNS_RET_TIMEDOUT);
+    lws_context_destroy(cx);
+    close(fd);
+}
+
 static void test_adns_it_dead_first_server(void **state)
 {
     struct lws_adns_info ai = {0};
@@ -270,16 +472,7 @@ static void test_adns_it_silent_server_timeout(void **state)
     struct sockaddr_in sin;
 
     (void)state;
-    /* A bound UDP socket nobody reads: queries vanish. */
-    fd = socket(AF_INET, SOCK_DGRAM, 0);
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-    {
-        socklen_t sl = sizeof(sin);
-        getsockname(fd, (struct sockaddr *)&sin, &sl);
-    }
+    fd = silent_socket(&sin);
     port = ntohs(sin.sin_port);
     snprintf(silent, sizeof(silent), "127.0.0.1:%d", port);
     servers[0] = silent;
@@ -480,6 +673,9 @@ int main(void)
         cmocka_unit_test(test_adns_it_nxdomain_nodata),
         cmocka_unit_test(test_adns_it_tcp_fallback),
         cmocka_unit_test(test_adns_it_coalesce_and_cache),
+        cmocka_unit_test(test_adns_it_queue_200),
+        cmocka_unit_test(test_adns_it_questions_per_socket),
+        cmocka_unit_test(test_adns_it_server_change_while_busy),
         cmocka_unit_test(test_adns_it_dead_first_server),
         cmocka_unit_test(test_adns_it_silent_server_timeout),
         cmocka_unit_test(test_adns_it_server_add_remove),

@@ -715,6 +715,7 @@ static int fx_setup(void **state)
     ai.hosts_path = f.hosts;
     ai.max_waiters = 64;
     ai.max_outstanding = 2;
+    ai.max_queued = 2;
     ai.query_deadline_ms = 200;
     f.cx = adns_t_context(&ai, NULL, NULL);
     assert_non_null(f.cx);
@@ -843,7 +844,7 @@ static void add_silent_server(struct fx *f, int *fd)
 static void test_adns_coalesce_cancel_and_caps(void **state)
 {
     struct fx *f = *state;
-    static struct adns_t_res r[10], other[3];
+    static struct adns_t_res r[10], other[5];
     struct lws_adns_stats st;
     int fd, total = 0;
 
@@ -859,13 +860,8 @@ static void test_adns_coalesce_cancel_and_caps(void **state)
     assert_int_equal(st.in_flight, 1);
     assert_int_equal(st.coalesced, 9);
     assert_int_equal(st.wire_queries, 2); /* A and AAAA */
-    /* Cancel one waiter: it alone hears -ECANCELED, later, once. */
-    assert_int_equal(lws_adns_cancel(f->cx, adns_t_cb, NULL, &r[3]), 1);
-    assert_int_equal(r[3].calls, 0);
-    assert_true(adns_t_run_until(f->cx, &r[3].calls, 1, 1000));
-    assert_int_equal(r[3].n, -ECANCELED);
-    assert_int_equal(lws_adns_cancel(f->cx, adns_t_cb, NULL, &r[3]), 0);
-    /* The cap on lookups in flight (2 here) refuses a third name. */
+    /* Past the cap on lookups in flight (2 here) a third name waits in
+     * the queue (max_queued 2 here), and a fourth; a fifth is refused. */
     assert_int_equal(lws_async_dns_query(f->cx, 0, "slow2.test",
                                          LWS_ADNS_RECORD_A, adns_t_cb, NULL,
                                          &other[0]),
@@ -873,11 +869,43 @@ static void test_adns_coalesce_cancel_and_caps(void **state)
     assert_int_equal(lws_async_dns_query(f->cx, 0, "slow3.test",
                                          LWS_ADNS_RECORD_A, adns_t_cb, NULL,
                                          &other[1]),
+                     LADNS_RET_CONTINUING);
+    assert_int_equal(lws_async_dns_query(f->cx, 0, "slow4.test",
+                                         LWS_ADNS_RECORD_A, adns_t_cb, NULL,
+                                         &other[2]),
+                     LADNS_RET_CONTINUING);
+    assert_int_equal(lws_async_dns_query(f->cx, 0, "slow5.test",
+                                         LWS_ADNS_RECORD_A, adns_t_cb, NULL,
+                                         &other[3]),
                      LADNS_RET_FAILED);
-    /* The deadline ends the rest with TIMEDOUT, each exactly once. */
-    for (int t = 0; t < 1000 && total < 11; t++) {
+    /* A name in flight is joined at once, even with the queue full. */
+    assert_int_equal(lws_async_dns_query(f->cx, 0, "slow2.test",
+                                         LWS_ADNS_RECORD_A, adns_t_cb, NULL,
+                                         &other[4]),
+                     LADNS_RET_CONTINUING);
+    assert_int_equal(lws_adns_get_stats(f->cx, &st), 0);
+    assert_int_equal(st.in_flight, 2);
+    assert_int_equal(st.queued, 2);
+    assert_int_equal(st.wire_queries, 4); /* queued ones asked nothing */
+    /* A queued lookup can be cancelled like any other (all checked before
+     * the loop runs: a deadline may free a place then). */
+    assert_int_equal(lws_adns_cancel(f->cx, adns_t_cb, NULL, &other[2]), 1);
+    assert_int_equal(lws_adns_get_stats(f->cx, &st), 0);
+    assert_int_equal(st.queued, 1);
+    /* Cancel one waiter of the shared lookup: it alone hears -ECANCELED,
+     * later, once. */
+    assert_int_equal(lws_adns_cancel(f->cx, adns_t_cb, NULL, &r[3]), 1);
+    assert_int_equal(r[3].calls, 0);
+    assert_true(adns_t_run_until(f->cx, &r[3].calls, 1, 1000));
+    assert_true(adns_t_run_until(f->cx, &other[2].calls, 1, 1000));
+    assert_int_equal(r[3].n, -ECANCELED);
+    assert_int_equal(other[2].n, -ECANCELED);
+    assert_int_equal(lws_adns_cancel(f->cx, adns_t_cb, NULL, &r[3]), 0);
+    /* The deadline ends the rest with TIMEDOUT, each exactly once: the
+     * one still queued after a whole deadline without asking. */
+    for (int t = 0; t < 1000 && total < 13; t++) {
         lws_service(f->cx, 0);
-        total = other[0].calls;
+        total = other[0].calls + other[1].calls + other[4].calls;
         for (int i = 0; i < 10; i++)
             total += r[i].calls;
     }
@@ -887,7 +915,10 @@ static void test_adns_coalesce_cancel_and_caps(void **state)
             assert_int_equal(r[i].n, LADNS_RET_TIMEDOUT);
     }
     assert_int_equal(other[0].calls, 1);
-    assert_int_equal(other[1].calls, 0);
+    assert_int_equal(other[1].calls, 1);
+    assert_int_equal(other[1].n, LADNS_RET_TIMEDOUT);
+    assert_int_equal(other[3].calls, 0);
+    assert_int_equal(other[4].calls, 1);
     close(fd);
 }
 

@@ -21,6 +21,22 @@
 #include <lws-system.h>
 
 /* ------------------------------------------------------------------------
+ * Readiness sets (pollset.c): one kernel set of descriptors that a single
+ * loop watcher polls, so a short-lived socket costs one registration and
+ * no loop handle of its own.  Closing a descriptor removes it.
+ */
+#define LWS__PS_IN  1
+#define LWS__PS_OUT 2
+/* A new empty set: its descriptor, or a negative errno. */
+int lws__plat_pollset_new(void);
+/* Watches @fd for @events (LWS__PS_*); @added: it is in the set already.
+ * @tag comes back with its events.  0 or a negative errno. */
+int lws__plat_pollset_ctl(int ps, int fd, int events, bool added, void *tag);
+/* Without waiting: up to @max ready descriptors' tags and events.
+ * @return how many, or a negative errno. */
+int lws__plat_pollset_wait(int ps, void **tags, int *events, int max);
+
+/* ------------------------------------------------------------------------
  * Clocks (clock.c) and the clock setter (clock-set.c)
  */
 /* Wall clock, microseconds since the Unix epoch (CLOCK_REALTIME). */

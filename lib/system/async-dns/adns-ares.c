@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 The lws-system authors
  *
- * The c-ares transport of the async DNS helper.  Each question on the wire
- * gets a c-ares channel of its own from a small pool; c-ares closes a
- * channel's sockets when its last query ends, so every question opens a
- * fresh UDP socket, which we bind to a random port (RFC 5452 §9.2; c-ares
- * 1.18 reuses one port per server).  Sockets are created through
- * ares_set_socket_functions() and live on the loop as wsi of protocol
- * "lws-async-dns" (readiness only: c-ares reads them through arecvfrom,
- * where zero-length datagrams are dropped, CVE-2023-32067).  The socket
- * state callback sets each wsi's poll interest and one sorted timer per
- * channel follows ares_timeout().
+ * The c-ares transport of the async DNS helper.  Questions share c-ares
+ * channels: the current channel takes questions until it has carried
+ * questions_per_socket of them (or the server list changed), then it is
+ * retired, drains, and its sockets are closed before it serves again, so
+ * no UDP socket carries more questions than that (c-ares 1.18 has no such
+ * limit of its own: rotating channels is how it is imposed).  Every socket
+ * is bound to a random port (RFC 5452 §9.2; c-ares 1.18 reuses one port per
+ * server); with the default of one question per socket, every question
+ * goes out from a fresh unpredictable port.  Sockets are created through
+ * ares_set_socket_functions() and watched through one descriptor set of
+ * the loop (lib/core/fdset.c: a socket costs one registration, no loop
+ * handle); c-ares reads them through arecvfrom, where zero-length
+ * datagrams are dropped (CVE-2023-32067).  The socket state callback sets
+ * each socket's interest and one sorted timer per channel follows
+ * ares_timeout().  A question's end reaches the glue
+ * through the question_done callback it handed us.
  */
 #define LWS_LOGMOD "adns"
 #include "private-adns.h"
@@ -22,11 +28,12 @@
 #include <unistd.h>
 
 struct adns_sock {
-    lws_dll2_t list; /* in adns_chan.socks */
+    lws_dll2_t list; /* in adns_chan.socks, or lws__adns.dead_socks */
     struct adns_chan *chan;
-    struct lws *wsi; /* NULL once the wsi was closed under us */
     int fd;
     bool udp;
+    bool watched; /* in the resolver's descriptor set */
+    bool dead;    /* closed, freed when the readiness batch ends */
 };
 
 struct adns_chan {
@@ -35,9 +42,20 @@ struct adns_chan {
     ares_channel ch;
     lws_sorted_usec_list_t sul; /* the next c-ares timeout */
     lws_dll2_owner_t socks;     /* struct adns_sock */
-    struct adns_wq *wq;         /* the question in flight, or NULL */
+    uint32_t nq;                /* questions c-ares has not ended yet */
+    uint32_t nlive;             /* of those, the ones a lookup waits for */
+    uint32_t nsent;             /* questions taken since its sockets opened */
     uint32_t server_gen;        /* server list generation applied */
     lws_sockaddr46 first_srv;   /* the server c-ares tries first */
+    bool stayopen;              /* sockets outlive an empty channel */
+};
+
+/* c-ares's argument for one question: outlives the question when the
+ * lookup ends first (deadline, destroy), since c-ares 1.18 cannot cancel
+ * one query of a channel without the others. */
+struct adns_qt {
+    struct adns_wq *wq; /* NULL once abandoned */
+    struct adns_chan *chan;
 };
 
 static struct adns_sock *chan_sock(struct adns_chan *chan, int fd)
@@ -55,6 +73,25 @@ static struct adns_sock *chan_sock(struct adns_chan *chan, int fd)
  * Socket functions given to c-ares
  */
 
+/* A uniform port in 1024..65535 from the context's CSPRNG, or 0. */
+static uint16_t adns_random_port(struct lws__adns *a)
+{
+    for (;;) {
+        uint16_t v;
+
+        if (!a->port_rnd_left) {
+            if (lws_get_random(a->cx, a->port_rnd, sizeof(a->port_rnd)) !=
+                sizeof(a->port_rnd))
+                return 0;
+            a->port_rnd_left = (int)(sizeof(a->port_rnd) / 2);
+        }
+        v = a->port_rnd[--a->port_rnd_left];
+        a->port_rnd[a->port_rnd_left] = 0; /* used bits do not linger */
+        if (v < 65536 - 1024)              /* reject the partial top range */
+            return (uint16_t)(1024 + v);
+    }
+}
+
 /* RFC 5452 §9.2: an unpredictable source port for each question. */
 static int adns_bind_random(struct lws__adns *a, int fd, int domain)
 {
@@ -62,8 +99,10 @@ static int adns_bind_random(struct lws__adns *a, int fd, int domain)
     socklen_t sl;
 
     for (int i = 0; i < 16; i++) {
-        uint16_t port =
-            (uint16_t)(1024 + lws__random_below(a->cx, 65536 - 1024));
+        uint16_t port = adns_random_port(a);
+
+        if (!port)
+            return -EIO;
 
         memset(&sa, 0, sizeof(sa));
         if (domain == AF_INET) {
@@ -111,32 +150,25 @@ static ares_socket_t adns_asocket(int domain, int type, int protocol,
     s->chan = chan;
     s->fd = fd;
     s->udp = type == SOCK_DGRAM;
-    /* The wsi owns the fd from here, also when adoption fails. */
-    s->wsi =
-        lws__wsi_adopt(chan->a->vh, "lws-async-dns", fd,
-                       (s->udp ? LWS__WSI_UDP : 0) | LWS__WSI_RX_NOTIFY, s);
-    if (!s->wsi) {
-        lws__free(s);
-        errno = ENOMEM;
-        return ARES_SOCKET_BAD;
-    }
-    lws__wsi_poll(s->wsi, 0); /* c-ares says what to wait for */
+    /* Watched once c-ares says what to wait for (adns_sock_state_cb). */
     lws_dll2_add_tail(&s->list, &chan->socks);
     return fd;
 }
 
 static int adns_aclose(ares_socket_t fd, void *user)
 {
-    struct adns_sock *s = chan_sock(user, fd);
+    struct adns_chan *chan = user;
+    struct adns_sock *s = chan_sock(chan, fd);
 
     if (!s)
         return close(fd);
     lws_dll2_remove(&s->list);
-    if (s->wsi) {
-        lws_set_opaque_user_data(s->wsi, NULL);
-        lws_wsi_close(s->wsi); /* closes the fd */
-    }
-    lws__free(s);
+    close(fd);               /* also leaves the descriptor set */
+    if (chan->a->in_batch) { /* the batch may still name it */
+        s->dead = true;
+        lws_dll2_add_tail(&s->list, &chan->a->dead_socks);
+    } else
+        lws__free(s);
     return 0;
 }
 
@@ -182,14 +214,50 @@ static ares_ssize_t adns_asendv(ares_socket_t fd, const struct iovec *iov,
 static const struct ares_socket_functions adns_sockfuncs = {
     adns_asocket, adns_aclose, adns_aconnect, adns_arecvfrom, adns_asendv};
 
+static void adns_sock_ready(struct adns_sock *s, int uv_events);
+
+/* One batch of ready sockets from the descriptor set. */
+static void adns_fd_batch(void *opaque, void *const *tags, const int *uv_events,
+                          int n)
+{
+    struct lws__adns *a = opaque;
+
+    a->in_batch = true;
+    for (int i = 0; i < n; i++)
+        if (!((struct adns_sock *)tags[i])->dead)
+            adns_sock_ready(tags[i], uv_events[i]);
+    a->in_batch = false;
+    while (a->dead_socks.head) {
+        lws_dll2_t *d = a->dead_socks.head;
+
+        lws_dll2_remove(d);
+        lws__free(lws_container_of(d, struct adns_sock, list));
+    }
+}
+
 static void adns_sock_state_cb(void *data, ares_socket_t fd, int readable,
                                int writable)
 {
-    struct adns_sock *s = chan_sock(data, fd);
+    struct adns_chan *chan = data;
+    struct lws__adns *a = chan->a;
+    struct adns_sock *s = chan_sock(chan, fd);
+    int ev = (readable ? UV_READABLE : 0) | (writable ? UV_WRITABLE : 0);
+    int r;
 
-    if (s && s->wsi)
-        lws__wsi_poll(s->wsi, (readable ? UV_READABLE : 0) |
-                                  (writable ? UV_WRITABLE : 0));
+    /* Nothing to wait for comes just before c-ares closes the socket, and
+     * closing it leaves the set: no call for that. */
+    if (!s || !ev)
+        return;
+    if (!a->fdset) {
+        a->fdset = lws__fdset_new(a->cx, adns_fd_batch, a);
+        if (!a->fdset)
+            return; /* logged; its questions end at their deadline */
+    }
+    r = lws__fdset_watch(a->fdset, fd, ev, s->watched, s);
+    if (r)
+        lwsl_warn("cannot watch a DNS socket: %s", strerror(-r));
+    else
+        s->watched = true;
 }
 
 /* ------------------------------------------------------------------------
@@ -218,6 +286,8 @@ static void adns_chan_trim_cb(lws_sorted_usec_list_t *sul)
     lws__adns_channels_trim(lws_container_of(sul, struct lws__adns, sul_trim));
 }
 
+/* Applies the server list (only while no question is on @chan: c-ares
+ * 1.18 refuses otherwise); closes the channel's sockets. */
 static int adns_chan_servers(struct adns_chan *chan)
 {
     struct lws__adns *a = chan->a;
@@ -256,6 +326,10 @@ static int adns_chan_servers(struct adns_chan *chan)
 
 static void adns_chan_free(struct adns_chan *chan)
 {
+    struct lws__adns *a = chan->a;
+
+    if (a->cur == chan)
+        a->cur = NULL;
     lws_sul_cancel(&chan->sul);
     lws_dll2_remove(&chan->list);
     ares_destroy(chan->ch); /* closes its sockets through adns_aclose */
@@ -276,9 +350,14 @@ static struct adns_chan *adns_chan_new(struct lws__adns *a)
     if (!chan)
         return NULL;
     chan->a = a;
+    /* One question per socket: c-ares closes the sockets of an empty
+     * channel by itself.  More: keep them for the next question, until
+     * the channel is retired. */
+    chan->stayopen = a->qps != 1;
     memset(&o, 0, sizeof(o));
     /* Everything set explicitly, so c-ares reads no system files. */
-    o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+    o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES |
+              (chan->stayopen ? ARES_FLAG_STAYOPEN : 0);
     o.timeout = a->try_timeout_ms;
     o.tries = a->tries;
     o.ndots = 1;
@@ -301,41 +380,60 @@ static struct adns_chan *adns_chan_new(struct lws__adns *a)
     return chan;
 }
 
-static struct adns_chan *adns_chan_get(struct lws__adns *a)
+/* An idle channel (or a new one) with the current servers and no socket
+ * open, marked busy; NULL when out of memory. */
+static struct adns_chan *adns_chan_get(struct lws__adns *a, bool reuse)
 {
     struct adns_chan *chan = NULL;
 
-    if (a->idle_chans.head)
+    if (reuse && a->idle_chans.head)
         chan = lws_container_of(a->idle_chans.head, struct adns_chan, list);
     else
         chan = adns_chan_new(a);
     if (!chan)
         return NULL;
-    lws__adns_core_demote_expire(&a->srv, lws__adns_now(a));
     if (chan->server_gen != a->srv.server_gen && adns_chan_servers(chan)) {
         adns_chan_free(chan);
         return NULL;
     }
+    chan->nsent = 0;
     lws_dll2_remove(&chan->list);
     lws_dll2_add_tail(&chan->list, &a->busy_chans);
     return chan;
 }
 
+static void adns_chan_after(struct adns_chan *chan);
+
+/* The channel the next question goes out on.  The current one keeps
+ * taking questions until it carried questions_per_socket of them or the
+ * server list (or its order) changed; then it is retired, finishes the
+ * questions it has (c-ares 1.18 refuses a new server list while any is
+ * outstanding) and a fresh one takes over. */
+static struct adns_chan *adns_chan_take(struct lws__adns *a)
+{
+    struct adns_chan *chan = a->cur;
+
+    lws__adns_core_demote_expire(&a->srv, lws__adns_now(a));
+    if (chan && chan->server_gen != a->srv.server_gen) {
+        a->cur = NULL;
+        adns_chan_after(chan); /* to the idle pool once empty */
+        chan = NULL;
+    }
+    if (!chan) {
+        chan = adns_chan_get(a, true);
+        a->cur = chan;
+    }
+    if (chan && ++chan->nsent >= a->qps && a->qps != LWS_ADNS_REUSE_FREELY)
+        a->cur = NULL; /* full: retired after this question */
+    return chan;
+}
+
 /* A channel of its own, never used before (new sockets, so new source
- * ports), servers applied and marked busy; NULL when out of memory. */
+ * ports), servers applied, marked busy but not current; NULL when out of
+ * memory. */
 static struct adns_chan *adns_chan_fresh(struct lws__adns *a)
 {
-    struct adns_chan *chan = adns_chan_new(a);
-
-    if (!chan)
-        return NULL;
-    if (adns_chan_servers(chan)) {
-        adns_chan_free(chan);
-        return NULL;
-    }
-    lws_dll2_remove(&chan->list);
-    lws_dll2_add_tail(&chan->list, &a->busy_chans);
-    return chan;
+    return adns_chan_get(a, false);
 }
 
 /* ares_timeout() fills a struct timeval laid out with the time_t c-ares was
@@ -360,24 +458,32 @@ static lws_usec_t adns_ares_tv_us(const union adns_ares_tv *u)
 #endif
 }
 
-/* After every c-ares call on @chan: follow its timeout, or retire it. */
+/* After every c-ares call on @chan: follow its timeout; once a retired
+ * channel is empty, close its sockets and put it back in the pool. */
 static void adns_chan_after(struct adns_chan *chan)
 {
     struct lws__adns *a = chan->a;
     union adns_ares_tv tv;
 
-    if (chan->wq) {
-        if (ares_timeout(chan->ch, NULL, &tv.tv))
-            lws_sul_schedule(a->cx, 0, &chan->sul, adns_chan_timer_cb,
-                             adns_ares_tv_us(&tv));
-        else
+    if (chan->nq) {
+        if (ares_timeout(chan->ch, NULL, &tv.tv)) {
+            lws_usec_t due = lws_now_usecs() + adns_ares_tv_us(&tv);
+
+            /* A timer due earlier is kept (rescheduling walks the sorted
+             * list): firing early only processes nothing and re-arms. */
+            if (!chan->sul.list.owner || due < chan->sul.us)
+                lws_sul_schedule(a->cx, 0, &chan->sul, adns_chan_timer_cb,
+                                 adns_ares_tv_us(&tv));
+        } else
             lws_sul_cancel(&chan->sul);
         return;
     }
     lws_sul_cancel(&chan->sul);
-    if (chan->list.owner == &a->idle_chans)
+    if (chan == a->cur || chan->list.owner == &a->idle_chans)
         return;
-    if (a->destroying || a->idle_chans.count >= 2 * a->max_outstanding) {
+    if (a->destroying || a->idle_chans.count >= 2 * a->max_outstanding ||
+        (chan->stayopen && adns_chan_servers(chan))) {
+        /* (re-applying the servers is what closes kept-open sockets) */
         adns_chan_free(chan);
         return;
     }
@@ -396,39 +502,29 @@ static void adns_chan_timer_cb(lws_sorted_usec_list_t *sul)
     adns_chan_after(chan);
 }
 
-void lws__adns_sock_ready(void *sock, int uv_events)
+static void adns_sock_ready(struct adns_sock *s, int uv_events)
 {
-    struct adns_sock *s = sock;
-    struct adns_chan *chan;
-    int fd;
+    struct adns_chan *chan = s->chan;
+    int fd = s->fd;
 
-    if (!s)
-        return;
-    chan = s->chan;
-    fd = s->fd;
-    /* c-ares may close this socket (freeing s) in here. */
+    /* c-ares may close this socket (s then dead) in here. */
     ares_process_fd(chan->ch, (uv_events & UV_READABLE) ? fd : ARES_SOCKET_BAD,
                     (uv_events & UV_WRITABLE) ? fd : ARES_SOCKET_BAD);
     adns_chan_after(chan);
 }
 
-void lws__adns_sock_closed(void *sock)
-{
-    struct adns_sock *s = sock;
-
-    if (s) /* closed by the core (context destroy): c-ares closes later */
-        s->wsi = NULL;
-}
-
 void lws__adns_channels_destroy(struct lws__adns *a)
 {
     lws_sul_cancel(&a->sul_trim);
+    a->cur = NULL;
     while (a->busy_chans.head)
         adns_chan_free(
             lws_container_of(a->busy_chans.head, struct adns_chan, list));
     while (a->idle_chans.head)
         adns_chan_free(
             lws_container_of(a->idle_chans.head, struct adns_chan, list));
+    lws__fdset_destroy(a->fdset);
+    a->fdset = NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -441,8 +537,7 @@ static void adns_wq_done(struct adns_wq *wq, int status)
 
     wq->done = true;
     wq->status = status;
-    if (!--lk->pending)
-        lk->a->lookup_done(lk); /* frees lk */
+    lk->a->question_done(wq); /* the last one frees lk */
 }
 
 static int adns_answer_status(struct adns_wq *wq, const uint8_t *abuf, int alen)
@@ -497,40 +592,51 @@ static int adns_wq_send(struct adns_wq *wq, struct adns_chan *chan)
     uint8_t q[LWS__ADNS_NAME_MAX + 32];
     int len = lws__adns_build_query(q, sizeof(q), wq->lk->name, wq->qtype,
                                     wq->no_edns ? 0 : LWS__ADNS_EDNS_SIZE);
+    struct adns_qt *qt;
 
     if (len < 0)
         return len;
-    chan->wq = wq;
-    wq->chan = chan;
+    qt = lws__malloc(sizeof(*qt));
+    if (!qt)
+        return -ENOMEM;
+    qt->wq = wq;
+    qt->chan = chan;
+    wq->qt = qt;
+    chan->nq++;
+    chan->nlive++;
     chan->a->st.wire_queries++;
     /* May call adns_ares_cb (and free the lookup) before returning. */
-    ares_send(chan->ch, q, len, adns_ares_cb, wq);
+    ares_send(chan->ch, q, len, adns_ares_cb, qt);
     return 0;
 }
 
 static void adns_ares_cb(void *arg, int status, int timeouts,
                          unsigned char *abuf, int alen)
 {
-    struct adns_wq *wq = arg;
-    struct adns_chan *chan = wq->chan;
+    struct adns_qt *qt = arg;
+    struct adns_wq *wq = qt->wq;
+    struct adns_chan *chan = qt->chan;
+    struct lws__adns *a = chan->a;
 
-    if (chan) {
-        chan->wq = NULL;
-        wq->chan = NULL;
-        /* c-ares 1.18 starts every question at its first server and
-         * forgets; we remember, so the next questions skip a dead one. */
-        if (timeouts > 0 && !chan->a->destroying &&
-            lws__adns_core_servers(&chan->a->srv, NULL, 0) > 1)
-            lws__adns_demote(chan->a, &chan->first_srv);
-    }
+    chan->nq--;
+    lws__free(qt);
+    if (!wq) /* its lookup already ended */
+        return;
+    chan->nlive--;
+    wq->qt = NULL;
+    /* c-ares 1.18 starts every question at its first server and
+     * forgets; we remember, so the next questions skip a dead one. */
+    if (timeouts > 0 && !a->destroying &&
+        lws__adns_core_servers(&a->srv, NULL, 0) > 1)
+        lws__adns_demote(a, &chan->first_srv);
     /* RFC 6891 §7: a FORMERR to a query with an OPT record may come from a
      * server without EDNS0: ask once more without it.  The FORMERR may as
      * well be forged by someone who saw the query: the retry goes out on a
      * new channel, so from a new socket and source port (and ID), not on
      * the one they now know. */
     if (status == ARES_SUCCESS && abuf && alen >= 4 && (abuf[3] & 0xf) == 1 &&
-        !wq->no_edns && chan && !chan->a->destroying) {
-        struct adns_chan *fresh = adns_chan_fresh(chan->a);
+        !wq->no_edns && !a->destroying) {
+        struct adns_chan *fresh = adns_chan_fresh(a);
 
         lwsl_info("%s: FORMERR to EDNS0, asking again without it",
                   wq->lk->name);
@@ -559,34 +665,54 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx)
         adns_wq_done(wq, LADNS_RET_FAILED);
         return;
     }
-    chan = adns_chan_get(a);
+    chan = adns_chan_take(a);
     if (!chan || adns_wq_send(wq, chan)) {
         lwsl_err("%s: cannot start a query", lk->name);
         if (chan)
-            adns_chan_after(chan); /* back to the pool */
+            adns_chan_after(chan);
         adns_wq_done(wq, LADNS_RET_FAILED);
         return;
     }
+    /* A query's first try waits try_timeout_ms: when the channel's timer
+     * is due by then, it stands (ares_timeout() walks every query of the
+     * channel, so it is not asked again at each send). */
+    if (chan->nq > 1 && chan->sul.list.owner &&
+        chan->sul.us <=
+            lws_now_usecs() + (lws_usec_t)a->try_timeout_ms * LWS_US_PER_MS)
+        return;
     adns_chan_after(chan);
 }
 
 void lws__adns_lookup_abort(struct adns_lookup *lk, int status)
 {
-    struct adns_chan *chans[2];
-    int n = 0;
+    struct adns_chan *idle[2];
+    struct adns_wq *left[2];
+    int n = 0, ni = 0;
 
     lk->abort_status = status;
-    for (int i = 0; i < lk->nwq; i++)
-        if (!lk->wq[i].done && lk->wq[i].chan)
-            chans[n++] = lk->wq[i].chan;
-    if (!n) { /* nothing on the wire (cannot normally happen) */
-        lk->pending = 0;
-        lk->a->lookup_done(lk);
-        return;
+    /* A question still on the wire is left to c-ares while its channel
+     * carries others (c-ares 1.18 cancels only whole channels), its end
+     * ignored; a channel left with no one waiting is cancelled now. */
+    for (int i = 0; i < lk->nwq; i++) {
+        struct adns_qt *qt = lk->wq[i].qt;
+
+        if (lk->wq[i].done)
+            continue;
+        if (qt) {
+            qt->wq = NULL;
+            if (!--qt->chan->nlive)
+                idle[ni++] = qt->chan;
+        }
+        lk->wq[i].qt = NULL;
+        left[n++] = &lk->wq[i];
     }
-    /* The last cancel completes and frees lk: only chans are used after. */
-    for (int i = 0; i < n; i++) {
-        ares_cancel(chans[i]->ch);
-        adns_chan_after(chans[i]);
+    for (int i = 0; i < ni; i++) {
+        if (i && idle[i] == idle[0])
+            continue;
+        ares_cancel(idle[i]->ch); /* ends (and frees) the abandoned ones */
+        adns_chan_after(idle[i]);
     }
+    /* The last one completes and frees lk: only left[] is used. */
+    for (int i = 0; i < n; i++)
+        adns_wq_done(left[i], status);
 }

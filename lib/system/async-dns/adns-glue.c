@@ -159,6 +159,8 @@ static void adns_lookup_cache(struct adns_lookup *lk,
         lwsl_debug("%s not cached: %d", lk->name, r);
 }
 
+static void adns_queue_cb(lws_sorted_usec_list_t *sul);
+
 static void adns_lookup_complete(struct adns_lookup *lk)
 {
     struct lws__adns *a = lk->a;
@@ -167,7 +169,7 @@ static void adns_lookup_complete(struct adns_lookup *lk)
     int n = adns_lookup_qres(lk, q);
     int status = lws__adns_core_outcome(q, n, &res);
 
-    lws_sul_cancel(&lk->sul_deadline);
+    lws_sul_cancel(&lk->sul_grace);
     if (!a->destroying)
         adns_lookup_cache(lk, q, n, status, res);
     lwsl_debug("%s: status %d, %u waiter(s)", lk->name, status,
@@ -181,16 +183,71 @@ static void adns_lookup_complete(struct adns_lookup *lk)
     for (int i = 0; i < lk->nwq; i++)
         lws__adns_answer_clear(&lk->wq[i].ans);
     lws__free(lk);
+    /* A place on the wire is free.  The queue moves on from the loop, not
+     * from in here: this may run inside a c-ares call on a channel that a
+     * new question must not retire under it. */
+    if (a->queued.head && !a->destroying &&
+        (!a->sul_queue.list.owner || a->sul_queue.us > lws_now_usecs()))
+        lws_sul_schedule(a->cx, 0, &a->sul_queue, adns_queue_cb, 0);
 }
 
+/* Lookups start in the order of a->lookups and share one deadline length:
+ * one timer, for the oldest, ends them all in turn.  (Firing early, after
+ * the oldest completed, it only moves on to the next.) */
 static void adns_deadline_cb(lws_sorted_usec_list_t *sul)
 {
-    struct adns_lookup *lk =
-        lws_container_of(sul, struct adns_lookup, sul_deadline);
+    struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_deadline);
+    lws_usec_t now = lws_now_usecs();
 
-    lwsl_info("%s: no answer within the deadline", lk->name);
-    /* The last question cancelled completes (and frees) the lookup. */
+    while (a->lookups.head) {
+        struct adns_lookup *lk =
+            lws_container_of(a->lookups.head, struct adns_lookup, list);
+
+        if (lk->started + a->deadline_us > now) {
+            lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,
+                             lk->started + a->deadline_us - now);
+            return;
+        }
+        lwsl_info("%s: no answer within the deadline", lk->name);
+        /* The last question cancelled completes (and frees) the lookup. */
+        lws__adns_lookup_abort(lk, LADNS_RET_TIMEDOUT);
+        if (a->lookups.head == &lk->list)
+            return; /* cannot happen: an abort always completes */
+    }
+}
+
+static void adns_grace_cb(lws_sorted_usec_list_t *sul)
+{
+    struct adns_lookup *lk =
+        lws_container_of(sul, struct adns_lookup, sul_grace);
+
+    lwsl_info("%s: one family unanswered %d ms after the other: delivering "
+              "what arrived",
+              lk->name, lk->a->try_timeout_ms * 3 / 2);
     lws__adns_lookup_abort(lk, LADNS_RET_TIMEDOUT);
+}
+
+/* A question ended.  The last one completes the lookup.  When one family
+ * has addresses and the other is still out (its datagram or the answer
+ * lost, most likely), the other gets 1.5 x try_timeout_ms more -- room for
+ * one retry and its answer -- instead of the rest of the deadline: a lossy
+ * link costs a lookup about a second, not the 5 s deadline.  The lookup
+ * then delivers the family it has, and is not cached. */
+static void adns_question_done(struct adns_wq *wq)
+{
+    struct adns_lookup *lk = wq->lk;
+    struct lws__adns *a = lk->a;
+    lws_usec_t grace = (lws_usec_t)a->try_timeout_ms * 3 / 2 * LWS_US_PER_MS;
+
+    if (!--lk->pending) {
+        adns_lookup_complete(lk);
+        return;
+    }
+    if (wq->status != LADNS_RET_FOUND || lk->graced || a->destroying)
+        return;
+    lk->graced = true;
+    if (lk->started + a->deadline_us - lws_now_usecs() > grace)
+        lws_sul_schedule(a->cx, 0, &lk->sul_grace, adns_grace_cb, grace);
 }
 
 static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
@@ -217,8 +274,10 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
     }
     lws_dll2_add_tail(&w->list, &lk->waiters);
     lws_dll2_add_tail(&lk->list, &a->lookups);
-    lws_sul_schedule(a->cx, 0, &lk->sul_deadline, adns_deadline_cb,
-                     a->deadline_us);
+    lk->started = lws_now_usecs();
+    if (!a->sul_deadline.list.owner)
+        lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,
+                         a->deadline_us);
     /* Every question counts as pending before the first starts, so a
      * synchronous failure of one cannot complete the lookup early.  The
      * last start may complete (and free) it: do not touch lk after. */
@@ -247,10 +306,12 @@ static int adns_class_of(adns_query_type_t qtype)
 }
 
 /* After the waiter exists: answer it locally, from the cache, by joining a
- * lookup in flight, or by starting one.  @return 0 or -errno. */
+ * lookup in flight, by starting one, or queue it while max_outstanding
+ * lookups are in flight (@from_queue: it is the queue's head being
+ * started).  @return 0 or -errno. */
 static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
                          const char *name, const char *lc, uint8_t cls,
-                         unsigned int flags)
+                         unsigned int flags, bool from_queue)
 {
     struct lws__adns_centry *e = NULL;
     struct lws__adns_res *res;
@@ -281,13 +342,75 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
         lws_dll2_add_tail(&w->list, &lk->waiters);
         return 0;
     }
-    if (a->lookups.count >= a->max_outstanding) {
-        lwsl_err("query %s refused: %u lookups in flight (the cap)", lc,
-                 a->lookups.count);
-        return -EBUSY;
+    /* Past max_outstanding, and behind anyone already waiting: FIFO. */
+    if (!from_queue &&
+        (a->queued.count || a->lookups.count >= a->max_outstanding)) {
+        if (a->queued.count >= a->max_queued) {
+            lwsl_err("query %s refused: %u lookups in flight and %u "
+                     "waiting (max_queued)",
+                     lc, a->lookups.count, a->queued.count);
+            return -EBUSY;
+        }
+        w->cls = cls;
+        w->flags = flags;
+        w->queued_at = lws__adns_now(a);
+        lws_dll2_add_tail(&w->list, &a->queued);
+        if (!a->sul_queue.list.owner)
+            lws_sul_schedule(a->cx, 0, &a->sul_queue, adns_queue_cb,
+                             a->deadline_us);
+        return 0;
     }
     lws__adns_resolv_check(a);
     return adns_lookup_start(a, lc, cls, w);
+}
+
+/* Starts waiting lookups, oldest first, while there is room on the wire.
+ * A start may complete at once (and land here again): the flag keeps that
+ * from recursing, the loop below carries on. */
+static void adns_queue_drain(struct lws__adns *a)
+{
+    if (a->draining || a->destroying)
+        return;
+    a->draining = true;
+    while (a->queued.head && a->lookups.count < a->max_outstanding) {
+        struct adns_waiter *w =
+            lws_container_of(a->queued.head, struct adns_waiter, list);
+        char lc[LWS__ADNS_NAME_MAX + 1];
+
+        lws_dll2_remove(&w->list);
+        if (lws__adns_name_lc(w->name, lc) < 0 ||
+            adns_dispatch(a, w, w->name, lc, w->cls, w->flags, true)) {
+            lwsl_err("query %s: cannot start (out of memory)", lc);
+            adns_waiter_ready(a, w, LADNS_RET_FAILED, NULL);
+        }
+    }
+    a->draining = false;
+    if (!a->queued.head)
+        lws_sul_cancel(&a->sul_queue);
+}
+
+/* The queue's timer: starts what there is room for, then ends the lookups
+ * that waited in the queue for a whole deadline (TIMEDOUT, without going
+ * on the wire: the queue never adds more than one deadline to a caller's
+ * wait), and is set for the next of those. */
+static void adns_queue_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_queue);
+    lws_usec_t now = lws__adns_now(a);
+
+    adns_queue_drain(a);
+    while (a->queued.head) {
+        struct adns_waiter *w =
+            lws_container_of(a->queued.head, struct adns_waiter, list);
+
+        if (w->queued_at + a->deadline_us > now) {
+            lws_sul_schedule(a->cx, 0, &a->sul_queue, adns_queue_cb,
+                             w->queued_at + a->deadline_us - now);
+            return;
+        }
+        lwsl_info("%s: waited the whole deadline in the queue", w->name);
+        adns_waiter_ready(a, w, LADNS_RET_TIMEDOUT, NULL);
+    }
 }
 
 lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
@@ -331,7 +454,8 @@ lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
         return LADNS_RET_FAILED;
     }
     r = adns_dispatch(a, w, name, lc, (uint8_t)cls,
-                      (unsigned int)qtype & ~(unsigned int)LWS_ADNS_QTYPE_MASK);
+                      (unsigned int)qtype & ~(unsigned int)LWS_ADNS_QTYPE_MASK,
+                      false);
     if (r) {
         if (r == -ENOMEM)
             lwsl_err("query %s: out of memory", lc);
@@ -406,6 +530,7 @@ int lws_adns_cancel(struct lws_context *cx, lws_async_dns_cb_t cb,
         n += adns_cancel_list(
             a, &lws_container_of(d, struct adns_lookup, list)->waiters, cb, wsi,
             opaque);
+    n += adns_cancel_list(a, &a->queued, cb, wsi, opaque);
     n += adns_cancel_list(a, &a->ready, cb, wsi, opaque);
     n += adns_cancel_list(a, &a->delivering, cb, wsi, opaque);
     return n;
@@ -451,6 +576,8 @@ int lws_adns_q_cancel(struct lws_context *cx, struct lws_adns_q *q)
         n = adns_q_cancel_in(
             a, &lws_container_of(d, struct adns_lookup, list)->waiters, q);
     if (!n)
+        n = adns_q_cancel_in(a, &a->queued, q);
+    if (!n)
         n = adns_q_cancel_in(a, &a->ready, q);
     if (!n)
         n = adns_q_cancel_in(a, &a->delivering, q);
@@ -493,6 +620,7 @@ int lws_adns_get_stats(struct lws_context *cx, struct lws_adns_stats *st)
     st->cache_entries = lws__adns_cache_count(&a->cache);
     st->cache_bytes = (uint32_t)a->cache.bytes;
     st->in_flight = a->lookups.count;
+    st->queued = a->queued.count;
     st->servers = (uint32_t)lws__adns_core_servers(&a->srv, NULL, 0);
     return 0;
 }
@@ -525,8 +653,12 @@ static int adns_config(struct lws__adns *a,
     a->try_timeout_ms = (int)ADNS_DEF(ai->try_timeout_ms, 500);
     a->tries = (int)ADNS_DEF(ai->tries, 4);
     a->max_outstanding = ADNS_DEF(ai->max_outstanding, 64);
-    a->max_waiters = ADNS_DEF(ai->max_waiters, 1024);
+    a->max_queued = ADNS_DEF(ai->max_queued, 1024);
+    /* By default the queue bound, not this one, is what refuses. */
+    a->max_waiters =
+        ADNS_DEF(ai->max_waiters, a->max_outstanding + a->max_queued + 1024);
     a->srv.port = ADNS_DEF(ai->port, 53);
+    a->qps = ADNS_DEF(ai->questions_per_socket, 1);
     a->hosts_path = lws__strdup(ai->hosts_path ? ai->hosts_path : "/etc/hosts");
     a->resolv_path = lws__strdup(ai->resolv_conf_path ? ai->resolv_conf_path
                                                       : "/etc/resolv.conf");
@@ -571,7 +703,7 @@ static int adns_create(struct lws_context *cx, struct lws_vhost *vh,
     if (!a)
         return -ENOMEM;
     a->cx = cx;
-    a->lookup_done = adns_lookup_complete;
+    a->question_done = adns_question_done;
     a->vh = vh;
     if (adns_config(a, info)) {
         adns_free(a);
@@ -595,6 +727,12 @@ static void adns_destroy(struct lws_context *cx)
     lws__news_unsubscribe(&a->news);
     a->destroying = true;
     lws_sul_cancel(&a->sul_deliver);
+    lws_sul_cancel(&a->sul_queue);
+    lws_sul_cancel(&a->sul_deadline);
+    while (a->queued.head)
+        adns_waiter_ready(
+            a, lws_container_of(a->queued.head, struct adns_waiter, list),
+            -ECANCELED, NULL);
     /* Questions in flight end (their lookups complete into "ready"). */
     while (a->lookups.head)
         lws__adns_lookup_abort(
@@ -629,15 +767,6 @@ static int adns_callback(struct lws *wsi, enum lws_callback_reasons reason,
                                                                          : 0;
     case LWS_CALLBACK_PROTOCOL_DESTROY:
         adns_destroy(lws_get_context(wsi));
-        return 0;
-    case LWS_CALLBACK_RAW_RX:
-        lws__adns_sock_ready(lws_get_opaque_user_data(wsi), UV_READABLE);
-        return 0;
-    case LWS_CALLBACK_RAW_WRITEABLE:
-        lws__adns_sock_ready(lws_get_opaque_user_data(wsi), UV_WRITABLE);
-        return 0;
-    case LWS_CALLBACK_RAW_CLOSE:
-        lws__adns_sock_closed(lws_get_opaque_user_data(wsi));
         return 0;
     default:
         return 0;

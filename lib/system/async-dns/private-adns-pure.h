@@ -63,8 +63,8 @@ struct lws__adns_answer {
     int naddr;                             /* addresses in the answer */
     uint8_t addr[LWS__ADNS_MAX_ADDRS][16]; /* network order, 4 or 16 used */
     uint8_t (*more)[16]; /* lws__malloc'd: addresses LWS__ADNS_MAX_ADDRS.. */
-    uint32_t ttl;     /* seconds: min over the records used */
-    uint32_t neg_ttl; /* seconds, RFC 2308 §5; valid if has_soa */
+    uint32_t ttl;        /* seconds: min over the records used */
+    uint32_t neg_ttl;    /* seconds, RFC 2308 §5; valid if has_soa */
     bool has_soa;
     bool has_cname;                     /* the chain had at least one CNAME */
     char canon[LWS__ADNS_NAME_MAX + 1]; /* lower case, end of the chain */

@@ -19,12 +19,14 @@
 
 struct adns_chan;
 struct adns_lookup;
+struct adns_qt;
 
-/* One question (name, type) on the wire, on its own c-ares channel. */
+/* One question (name, type) on the wire, on a c-ares channel shared with
+ * up to questions_per_socket others. */
 struct adns_wq {
     struct adns_lookup *lk;
-    struct adns_chan *chan; /* while in flight */
-    uint16_t qtype;         /* LWS__ADNS_T_* */
+    struct adns_qt *qt; /* c-ares's handle on it, while in flight */
+    uint16_t qtype;     /* LWS__ADNS_T_* */
     bool done;
     bool no_edns; /* asked again without EDNS0 after FORMERR */
     int status;   /* LADNS_RET_* outcome of this question */
@@ -33,14 +35,16 @@ struct adns_wq {
 
 /* One name + class being resolved, shared by every waiter. */
 struct adns_lookup {
-    lws_dll2_t list;          /* in lws__adns.lookups */
-    lws_dll2_owner_t waiters; /* struct adns_waiter */
-    lws_sorted_usec_list_t sul_deadline;
+    lws_dll2_t list;                  /* in lws__adns.lookups */
+    lws_dll2_owner_t waiters;         /* struct adns_waiter */
+    lws_sorted_usec_list_t sul_grace; /* one family in, the other late */
+    lws_usec_t started;               /* lws_now_usecs() at the start */
     struct lws__adns *a;
     struct adns_wq wq[2];
     int nwq;
     int pending;      /* questions not done yet */
     int abort_status; /* status for questions cancelled */
+    bool graced;      /* one family answered: the other has a short while */
     uint32_t hash;
     uint8_t cls;
     char name[]; /* lower case */
@@ -54,7 +58,10 @@ struct adns_waiter {
     void *opaque;
     struct lws_adns_q **pq;    /* the caller's handle, cleared before cb */
     struct lws__adns_res *res; /* reference handed to the callee */
+    lws_usec_t queued_at;      /* monotonic us, while in lws__adns.queued */
+    unsigned int flags;        /* LWS_ADNS_NOCACHE etc. */
     int status;
+    uint8_t cls; /* enum lws__adns_class */
     char name[]; /* as the caller spelled it */
 };
 
@@ -62,20 +69,32 @@ struct lws__adns {
     struct lws_context *cx;
     struct lws_vhost *vh;
     struct lws__adns_cache cache;
-    lws_dll2_owner_t lookups;    /* in flight */
-    lws_dll2_owner_t ready;      /* waiters to call back next round */
-    lws_dll2_owner_t delivering; /* waiters of the round running now */
+    lws_dll2_owner_t lookups;            /* in flight, oldest first */
+    lws_sorted_usec_list_t sul_deadline; /* the oldest lookup's deadline */
+    lws_dll2_owner_t queued;          /* waiters past max_outstanding, FIFO */
+    lws_sorted_usec_list_t sul_queue; /* start queued ones; their deadline */
+    lws_dll2_owner_t ready;           /* waiters to call back next round */
+    lws_dll2_owner_t delivering;      /* waiters of the round running now */
     lws_sorted_usec_list_t sul_deliver;
     lws_dll2_owner_t idle_chans;     /* c-ares channels without a question */
     lws_sorted_usec_list_t sul_trim; /* frees idle channels after a burst */
-    lws_dll2_owner_t busy_chans;
+    lws_dll2_owner_t busy_chans;     /* taking or finishing questions */
+    struct adns_chan *cur;           /* the one taking new questions */
+    struct lws__fdset *fdset;        /* every socket of every channel */
+    lws_dll2_owner_t dead_socks;     /* closed during a readiness batch */
+    bool in_batch;
+    /* random bits for source ports, drawn from the CSPRNG 32 bytes at a
+     * time (one DRBG call costs about what a socket does) */
+    uint16_t port_rnd[16];
+    int port_rnd_left;
+    uint32_t qps;      /* questions_per_socket */
     uint32_t nwaiters; /* callbacks owed, all lists */
 
     /* configuration */
     uint32_t ttl_min_s, ttl_max_s, neg_ttl_max_s;
     lws_usec_t deadline_us;
     int try_timeout_ms, tries;
-    uint32_t max_outstanding, max_waiters;
+    uint32_t max_outstanding, max_waiters, max_queued;
     char *hosts_path, *resolv_path;
 
     /* servers and their order (adns-core.c); the port is in there too */
@@ -90,13 +109,15 @@ struct lws__adns {
     bool hosts_seen;
 
     lws_usec_t (*now)(void); /* test hook; NULL = lws_now_usecs */
-    /* Completion of a lookup's questions, handed to the transport
-     * (adns-ares.c) by adns-glue.c; frees @lk. */
-    void (*lookup_done)(struct adns_lookup *lk);
+    /* The end of one question (wq->done and wq->status set), handed to
+     * the transport (adns-ares.c) by adns-glue.c; the last one of a
+     * lookup completes and frees it. */
+    void (*question_done)(struct adns_wq *wq);
     struct lws__news_observer news; /* DHCP-learned DNS servers */
     struct lws_adns_stats st;
     bool destroying;
     bool in_delivery;
+    bool draining; /* starting queued waiters (no recursion) */
 };
 
 /* adns-glue.c */
@@ -124,8 +145,6 @@ bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
 /* adns-ares.c */
 void lws__adns_wq_start(struct adns_lookup *lk, int idx);
 void lws__adns_lookup_abort(struct adns_lookup *lk, int status);
-void lws__adns_sock_ready(void *sock, int uv_events);
-void lws__adns_sock_closed(void *sock);
 void lws__adns_channels_destroy(struct lws__adns *a);
 /* Frees idle channels beyond a few (30 s after a burst, or by tests). */
 void lws__adns_channels_trim(struct lws__adns *a);

@@ -9,7 +9,9 @@ if(LWS_WITH_SYS_ASYNC_DNS)
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/adns-ares.c
     ${CMAKE_CURRENT_LIST_DIR}/adns-servers.c
-    ${CMAKE_CURRENT_LIST_DIR}/adns-glue.c)
+    ${CMAKE_CURRENT_LIST_DIR}/adns-glue.c
+    ${PROJECT_SOURCE_DIR}/lib/core/fdset.c
+    ${PROJECT_SOURCE_DIR}/lib/plat/linux/pollset.c)
   list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_adns)
 else()
   target_sources(lws-system-obj PRIVATE
