@@ -15,6 +15,10 @@ if(LWS_WITH_SYS_DHCP6)
     ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/ra6
     LABELS fuzz dhcp6 TIMEOUT 60)
   target_compile_definitions(test-fuzz-ra6 PRIVATE _DEFAULT_SOURCE)
+  if(LWS_WITH_SYS_ASYNC_DNS)
+    lws_ra6_test(integration/ra6-radvd SOURCES integration/it-ra6-radvd.c
+      LABELS integration dhcp6 TIMEOUT 120)
+  endif()
   lws_add_valgrind_test(NAME valgrind/unit-ra6 TARGET test-unit-ra6
     LABELS dhcp6)
   if(LWS_BUILD_FUZZERS AND CMAKE_C_COMPILER_ID MATCHES "Clang")

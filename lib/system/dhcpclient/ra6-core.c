@@ -15,6 +15,7 @@
 #define LWS_LOGMOD "ra6"
 #include "private-ra6-pure.h"
 
+#include <arpa/inet.h>
 #include <strings.h>
 
 #define RA6_STATES(X) X(STOPPED) X(DELAY) X(SOLICITING) X(IDLE)
@@ -286,7 +287,11 @@ void lws__ra6_core_rx(struct lws__ra6_core *c, lws_usec_t now,
     /* RFC 4861 §6.1.2: hop limit 255 (nothing off-link forged it) and a
      * link-local source */
     if (hops != 255 || !lws__ra6_addr_linklocal(src)) {
-        lwsl_info("RA dropped: hop limit %d or source not link-local", hops);
+        char a[48];
+
+        inet_ntop(AF_INET6, src, a, sizeof(a));
+        lwsl_info("RA from %s dropped: hop limit %d or source not link-local",
+                  a, hops);
         goto out;
     }
     if (lws__ra6_parse(buf, len, &m)) {
@@ -302,8 +307,14 @@ void lws__ra6_core_rx(struct lws__ra6_core *c, lws_usec_t now,
         (c->state == LWS__RA6_ST_DELAY || c->state == LWS__RA6_ST_SOLICITING))
         c->state = LWS__RA6_ST_IDLE;
     o->changed |= ra6_take_options(c, now, &m);
-    lwsl_debug("RA: flags 0x%x life %us, %d prefix(es), %d DNS, %d domain(s)",
-               m.flags, m.router_life_s, m.nprefix, m.nrdnss, m.ndnssl);
+    if (lws__log_enabled(LLL_DEBUG)) {
+        char a[48];
+
+        inet_ntop(AF_INET6, src, a, sizeof(a));
+        lwsl_debug("RA from %s: flags 0x%x life %us, %d prefix(es), %d DNS, "
+                   "%d domain(s)",
+                   a, m.flags, m.router_life_s, m.nprefix, m.nrdnss, m.ndnssl);
+    }
 out:
     ra6_schedule(c, now, o);
 }
