@@ -10,8 +10,9 @@
  * lives in the client namespace, where the kernel does SLAAC.  Asserted:
  * everything the RAs said was learnt, the global address the kernel made
  * is reported, lws_dhcpc6_status() says usable, a DNS lookup then goes to
- * the RDNSS server (dnsmasq answers it and logs where it came from), and
- * a link flap forgets and learns everything again.
+ * the RDNSS server (dnsmasq answers it and logs where it came from), a
+ * link flap forgets and learns everything again, and RAs that arrive
+ * forwarded (hop limit 64) or name loopback as a DNS server are refused.
  */
 #include "private-ra6.h"
 
@@ -156,6 +157,65 @@ static void portal_send(void)
     inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
     (void)!sendto(portal_fd, ra, 16 + olen, 0, (struct sockaddr *)&to,
                   sizeof(to));
+}
+
+/* Hostile RAs from the same router: one forwarded from off-link (hop
+ * limit 64) naming another DNS server, one naming loopback as the DNS
+ * server.  Every 300 ms. */
+static long long hostile_last;
+
+static void hostile_send(void)
+{
+    static const uint8_t other[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x66, 0, 0,
+                                      0,    0,    0,    0,    0, 0,    0, 1};
+    static const uint8_t loop6[16] = {[15] = 1};
+    uint8_t ra[16 + 24];
+    struct sockaddr_in6 to;
+
+    if (lt_now_ms() - hostile_last < 300)
+        return;
+    hostile_last = lt_now_ms();
+    memset(&to, 0, sizeof(to));
+    to.sin6_family = AF_INET6;
+    inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
+    for (int i = 0; i < 2; i++) {
+        int hops = i ? 255 : 64;
+
+        memset(ra, 0, sizeof(ra));
+        ra[0] = ND_ROUTER_ADVERT;
+        ra[5] = 0x40;
+        ra[6] = 1800 >> 8;
+        ra[7] = 1800 & 0xff;
+        ra[16] = 25; /* RDNSS, 3 units, lifetime 600 */
+        ra[17] = 3;
+        ra[22] = 600 >> 8;
+        ra[23] = 600 & 0xff;
+        memcpy(ra + 24, i ? loop6 : other, 16);
+        setsockopt(portal_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+                   sizeof(hops));
+        (void)!sendto(portal_fd, ra, sizeof(ra), 0, (struct sockaddr *)&to,
+                      sizeof(to));
+    }
+}
+
+/* The library's log lines, counted: proof that the hostile RAs arrived and
+ * were refused for the right reason. */
+static int drops_hops, drops_loopback;
+
+static void count_emit(int level, const char *line)
+{
+    (void)level;
+    if (strstr(line, "hop limit 64"))
+        drops_hops++;
+    if (strstr(line, "RDNSS address that is not unicast"))
+        drops_loopback++;
+}
+
+static bool saw_hostile(void *arg)
+{
+    (void)arg;
+    hostile_send();
+    return drops_hops > 0 && drops_loopback > 0;
 }
 
 /* ---------------------------------------------------------------- client */
@@ -313,6 +373,29 @@ static void test_ra6_radvd_link_flap_forgets_and_relearns(void **state)
     lws_context_destroy(c.cx);
 }
 
+static void test_ra6_radvd_refuses_hostile_ras(void **state)
+{
+    char a[INET6_ADDRSTRLEN];
+    int level = lws_get_log_level();
+    struct cli c;
+    bool seen;
+
+    (void)state;
+    cli_create(&c);
+    assert_true(dt_service_until(c.cx, learnt_all, &c, scaled(30000), 20));
+    drops_hops = drops_loopback = 0;
+    lws_set_log_level(LLL_ERR | LLL_WARN | LLL_INFO, count_emit);
+    seen = dt_service_until(c.cx, saw_hostile, NULL, scaled(10000), 20);
+    lws_set_log_level(level, NULL);
+    assert_true(seen);
+    /* still only the real server */
+    assert_int_equal(lws_dhcpc6_get_ifstate(c.cx, np.if_cli, &c.is), 0);
+    assert_int_equal(c.is.dns_count, 1);
+    inet_ntop(AF_INET6, &c.is.dns[0].sa6.sin6_addr, a, sizeof(a));
+    assert_string_equal(a, SRV_IP6);
+    lws_context_destroy(c.cx);
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static int group_setup(void **state)
@@ -367,6 +450,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ra6_radvd_learns_and_resolves_over_rdnss),
         cmocka_unit_test(test_ra6_radvd_link_flap_forgets_and_relearns),
+        cmocka_unit_test(test_ra6_radvd_refuses_hostile_ras),
     };
     char buf[256];
     int r = dt_main_begin(true, on_signal);
