@@ -728,6 +728,42 @@ static void test_ra6_api_arguments(void **state)
     lws_context_destroy(cx); /* with one still requested */
 }
 
+/* Every allocation of context creation and lws_dhcpc6_request() failed
+ * in turn: each failure is clean and leaks nothing. */
+static void test_ra6_api_oom(void **state)
+{
+    size_t base = lws__heap_in_use();
+    int ok = 0;
+
+    (void)state;
+    for (long n = 1; n < 200 && !ok; n++) {
+        struct lws_context_creation_info info;
+        struct lws_context *cx;
+        int r;
+
+        memset(&info, 0, sizeof(info));
+        lws__alloc_fail_nth(n);
+        cx = lws_create_context(&info);
+        if (!cx) {
+            lws__alloc_fail_nth(0);
+            assert_int_equal(lws__heap_in_use(), base);
+            continue;
+        }
+        r = lws_dhcpc6_request(cx, "lwsnone0");
+        lws__alloc_fail_nth(0);
+        if (!r) {
+            lws_service(cx, 0);
+            ok = 1;
+        } else {
+            assert_int_equal(r, -ENOMEM);
+        }
+        lws_context_destroy(cx);
+        assert_int_equal(lws__heap_in_use(), base);
+    }
+    lws__alloc_fail_nth(0);
+    assert_true(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -746,6 +782,7 @@ int main(void)
         cmocka_unit_test(test_ra6_core_addresses_and_usable),
         cmocka_unit_test(test_ra6_core_link_down_forgets),
         cmocka_unit_test(test_ra6_api_arguments),
+        cmocka_unit_test(test_ra6_api_oom),
     };
 
     return cmocka_run_group_tests_name("ra6", tests, NULL, NULL);

@@ -131,18 +131,19 @@ struct lws__ra6_out {
 /* An address with a lifetime: a default router (the link-local source
  * of its RAs) or a DNS server. */
 struct lws__ra6_timed {
+    lws_usec_t expires; /* monotonic us; 0 = free slot, LWS__RA6_NEVER
+                           (first in each kept entry, see ra6-core.c) */
     uint8_t addr[16];
-    lws_usec_t expires; /* monotonic us; 0 = free slot, LWS__RA6_NEVER */
 };
 
 struct lws__ra6_domain {
-    char name[LWS__RA6_NAME_MAX];
     lws_usec_t expires; /* as above */
+    char name[LWS__RA6_NAME_MAX];
 };
 
 struct lws__ra6_pfx {
-    struct lws__ra6_prefix p; /* as last advertised */
     lws_usec_t expires;       /* end of the valid lifetime, as above */
+    struct lws__ra6_prefix p; /* as last advertised */
 };
 
 /* A global address on the interface (from rtnetlink). */

@@ -43,80 +43,109 @@ static lws_usec_t ra6_expiry(lws_usec_t now, uint32_t s)
     return s ? now + (lws_usec_t)s * LWS_US_PER_SEC : 0;
 }
 
-/* Sets the lifetime of @addr in @t[@n] (0 removes it).  A new entry takes
- * a free slot or, when full, the one that ends first (RFC 8106 §5.3.1).
- * @return true if the set of addresses changed. */
-static bool ra6_timed_set(struct lws__ra6_timed *t, int n, const uint8_t *addr,
-                          lws_usec_t exp)
+/* Each kept entry starts with its expiry (monotonic us; 0 = free slot). */
+_Static_assert(offsetof(struct lws__ra6_timed, expires) == 0, "expiry first");
+_Static_assert(offsetof(struct lws__ra6_domain, expires) == 0, "expiry first");
+_Static_assert(offsetof(struct lws__ra6_pfx, expires) == 0, "expiry first");
+
+static lws_usec_t ra6_exp(const void *base, size_t stride, int i)
+{
+    lws_usec_t e;
+
+    memcpy(&e, (const uint8_t *)base + stride * (size_t)i, sizeof(e));
+    return e;
+}
+
+typedef bool (*ra6_match_t)(const void *entry, const void *key);
+
+/* The slot of @key in @base[@n] (*@found), else the slot a new entry with
+ * lifetime end @exp takes: a free one or, when full, the one that ends
+ * first (RFC 8106 §5.3.1); -1 when @exp is 0 or everything held lives
+ * longer. */
+static int ra6_slot(const void *base, size_t stride, int n, ra6_match_t match,
+                    const void *key, lws_usec_t exp, bool *found)
 {
     int slot = 0;
 
+    *found = false;
     for (int i = 0; i < n; i++)
-        if (t[i].expires && !memcmp(t[i].addr, addr, 16)) {
-            t[i].expires = exp; /* 0 frees it */
-            return !exp;
+        if (ra6_exp(base, stride, i) &&
+            match((const uint8_t *)base + stride * (size_t)i, key)) {
+            *found = true;
+            return i;
         }
     if (!exp)
-        return false;
-    for (int i = 1; i < n; i++)
-        if (t[slot].expires &&
-            (!t[i].expires || t[i].expires < t[slot].expires))
+        return -1;
+    for (int i = 1; i < n; i++) {
+        lws_usec_t es = ra6_exp(base, stride, slot);
+        lws_usec_t ei = ra6_exp(base, stride, i);
+
+        if (es && (!ei || ei < es))
             slot = i;
-    if (t[slot].expires && t[slot].expires > exp)
-        return false; /* everything held lives longer */
-    memcpy(t[slot].addr, addr, 16);
-    t[slot].expires = exp;
-    return true;
+    }
+    return ra6_exp(base, stride, slot) > exp ? -1 : slot;
+}
+
+static bool ra6_match_addr(const void *entry, const void *key)
+{
+    return !memcmp(((const struct lws__ra6_timed *)entry)->addr, key, 16);
+}
+
+static bool ra6_match_name(const void *entry, const void *key)
+{
+    return !strcasecmp(((const struct lws__ra6_domain *)entry)->name, key);
+}
+
+static bool ra6_match_prefix(const void *entry, const void *key)
+{
+    const struct lws__ra6_prefix *a = &((const struct lws__ra6_pfx *)entry)->p;
+    const struct lws__ra6_prefix *b = key;
+
+    return a->len == b->len && !memcmp(a->prefix, b->prefix, 16);
+}
+
+/* Sets the lifetime of @addr in @t[@n] (0 removes it).  @return true if
+ * the set of addresses changed. */
+static bool ra6_timed_set(struct lws__ra6_timed *t, int n, const uint8_t *addr,
+                          lws_usec_t exp)
+{
+    bool found;
+    int i = ra6_slot(t, sizeof(*t), n, ra6_match_addr, addr, exp, &found);
+
+    if (i < 0)
+        return false;
+    memcpy(t[i].addr, addr, 16);
+    t[i].expires = exp; /* 0 frees it */
+    return !found || !exp;
 }
 
 static bool ra6_domain_set(struct lws__ra6_domain *d, const char *name,
                            lws_usec_t exp)
 {
-    int slot = 0;
+    bool found;
+    int i = ra6_slot(d, sizeof(*d), LWS__RA6_DNSSL, ra6_match_name, name, exp,
+                     &found);
 
-    for (int i = 0; i < LWS__RA6_DNSSL; i++)
-        if (d[i].expires && !strcasecmp(d[i].name, name)) {
-            d[i].expires = exp;
-            return !exp;
-        }
-    if (!exp)
+    if (i < 0)
         return false;
-    for (int i = 1; i < LWS__RA6_DNSSL; i++)
-        if (d[slot].expires &&
-            (!d[i].expires || d[i].expires < d[slot].expires))
-            slot = i;
-    if (d[slot].expires && d[slot].expires > exp)
-        return false;
-    memcpy(d[slot].name, name, LWS__RA6_NAME_MAX);
-    d[slot].expires = exp;
-    return true;
+    memcpy(d[i].name, name, LWS__RA6_NAME_MAX);
+    d[i].expires = exp;
+    return !found || !exp;
 }
 
 static bool ra6_prefix_set(struct lws__ra6_pfx *t,
                            const struct lws__ra6_prefix *p, lws_usec_t exp)
 {
-    int slot = 0;
+    bool found, ch;
+    int i = ra6_slot(t, sizeof(*t), LWS__RA6_PREFIXES, ra6_match_prefix, p, exp,
+                     &found);
 
-    for (int i = 0; i < LWS__RA6_PREFIXES; i++)
-        if (t[i].expires && t[i].p.len == p->len &&
-            !memcmp(t[i].p.prefix, p->prefix, 16)) {
-            bool ch = !exp || t[i].p.flags != p->flags;
-
-            t[i].p = *p;
-            t[i].expires = exp;
-            return ch;
-        }
-    if (!exp)
+    if (i < 0)
         return false;
-    for (int i = 1; i < LWS__RA6_PREFIXES; i++)
-        if (t[slot].expires &&
-            (!t[i].expires || t[i].expires < t[slot].expires))
-            slot = i;
-    if (t[slot].expires && t[slot].expires > exp)
-        return false;
-    t[slot].p = *p;
-    t[slot].expires = exp;
-    return true;
+    ch = !found || !exp || t[i].p.flags != p->flags;
+    t[i].p = *p;
+    t[i].expires = exp;
+    return ch;
 }
 
 /* Drops what ended by @now; the next timer call is due at *@next. */

@@ -193,8 +193,10 @@ static void ra6_link(struct lws__ra6_if *ifc, bool up)
         ra6_run(ifc, &o);
         return;
     }
-    if (ra6_open(ifc))
-        return; /* logged; tried again at the next link change */
+    if (ra6_open(ifc)) { /* logged; tried again in a second */
+        lws_sul_schedule(ifc->r->cx, 0, &ifc->sul, ra6_sul_cb, LWS_US_PER_SEC);
+        return;
+    }
     lws__ra6_core_start(&ifc->core, lws_now_usecs(), &o);
     ra6_run(ifc, &o);
 }
@@ -231,6 +233,11 @@ static void ra6_sul_cb(lws_sorted_usec_list_t *sul)
 
     if (!ifc->ifindex) {
         ra6_kick(ifc);
+        return;
+    }
+    if (ifc->core.state == LWS__RA6_ST_STOPPED) {
+        if (ifc->link_up) /* the socket could not be opened: again */
+            ra6_link(ifc, true);
         return;
     }
     lws__ra6_core_timer(&ifc->core, lws_now_usecs(), &o);
