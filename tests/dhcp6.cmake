@@ -15,7 +15,7 @@ if(LWS_WITH_SYS_DHCP6)
     ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/ra6
     LABELS fuzz dhcp6 TIMEOUT 60)
   target_compile_definitions(test-fuzz-ra6 PRIVATE _DEFAULT_SOURCE)
-  if(LWS_WITH_SYS_ASYNC_DNS)
+  if(LWS_WITH_SYS_ASYNC_DNS AND LWS_WITH_SYS_SMD)
     lws_ra6_test(integration/ra6-radvd SOURCES integration/it-ra6-radvd.c
       LABELS integration dhcp6 TIMEOUT 120)
   endif()

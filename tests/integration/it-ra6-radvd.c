@@ -9,7 +9,8 @@
  * more RA of its own carrying it, from the same router.  The test thread
  * lives in the client namespace, where the kernel does SLAAC.  Asserted:
  * everything the RAs said was learnt, the global address the kernel made
- * is reported, lws_dhcpc6_status() says usable, a DNS lookup then goes to
+ * is reported, lws_dhcpc6_status() says usable, lws_smd carries it (and
+ * the resolver's note that it took the server), a DNS lookup then goes to
  * the RDNSS server (dnsmasq answers it and logs where it came from), a
  * link flap forgets and learns everything again, and RAs that arrive
  * forwarded (hop limit 64) or name loopback as a DNS server are refused.
@@ -31,6 +32,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include <lws-system/smd.h>
 
 #include "dhcpc-harness.h"
 #include "dhcpc-netns.h"
@@ -280,6 +283,33 @@ static bool dns_finished(void *arg)
     return dns_done != 0;
 }
 
+/* What lws_smd carried: the RA summary, the portal URI, the resolver's
+ * note that it took the RDNSS server. */
+static bool smd_usable, smd_portal, smd_dns;
+
+static int smd_cb(void *opaque, lws_smd_class_t cls, lws_usec_t ts, void *buf,
+                  size_t len)
+{
+    char m[LWS_SMD_MAX_PAYLOAD + 1];
+
+    (void)opaque, (void)cls, (void)ts;
+    memcpy(m, buf, len < sizeof(m) - 1 ? len : sizeof(m) - 1);
+    m[len < sizeof(m) - 1 ? len : sizeof(m) - 1] = '\0';
+    if (strstr(m, "\"type\":\"ra6\"") && strstr(m, "\"usable\":1"))
+        smd_usable = true;
+    if (strstr(m, "\"portal\":\"" PORTAL "\""))
+        smd_portal = true;
+    if (strstr(m, "\"src\":\"ra6\"") && strstr(m, "\"servers\":1"))
+        smd_dns = true;
+    return 0;
+}
+
+static bool smd_all(void *arg)
+{
+    (void)arg;
+    return smd_usable && smd_portal && smd_dns;
+}
+
 static long long scaled(long long ms)
 {
     return ms * lt_timeout_scale();
@@ -324,8 +354,10 @@ static void test_ra6_radvd_learns_and_resolves_over_rdnss(void **state)
 
     (void)state;
     cli_create(&c);
+    assert_non_null(lws_smd_register(c.cx, NULL, 0, LWSSMDCL_NETWORK, smd_cb));
     assert_true(dt_service_until(c.cx, learnt_all, &c, scaled(30000), 20));
     assert_learnt(&c);
+    assert_true(dt_service_until(c.cx, smd_all, NULL, scaled(5000), 20));
     assert_true(c.is.ras >= 2);             /* radvd's and ours */
     assert_int_equal(c.is.router_count, 1); /* both from one router */
     assert_int_equal(lws_dhcpc6_status(c.cx, &sa), 1);
@@ -461,7 +493,6 @@ int main(void)
         fprintf(stderr, "skipped: needs radvd\n");
         return LT_SKIP;
     }
-    dt_netns_reap_stale();
     return cmocka_run_group_tests_name("ra6-radvd", tests, group_setup,
                                        group_teardown);
 }
