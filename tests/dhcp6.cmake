@@ -21,6 +21,10 @@ if(LWS_WITH_SYS_DHCP6)
   endif()
   lws_add_valgrind_test(NAME valgrind/unit-ra6 TARGET test-unit-ra6
     LABELS dhcp6)
+  if(TARGET test-integration-ra6-radvd)
+    lws_add_valgrind_test(NAME valgrind/integration-ra6-radvd
+      TARGET test-integration-ra6-radvd LABELS dhcp6)
+  endif()
   if(LWS_BUILD_FUZZERS AND CMAKE_C_COMPILER_ID MATCHES "Clang")
     # The codec and the core again, instrumented for libFuzzer.
     add_executable(fuzz-ra6 fuzz/fuzz-ra6.c
