@@ -81,6 +81,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             now = o.wake;
             lws__ra6_core_timer(&c, now, &o);
             fz_core_check(&c, &o, now);
+            if (o.send_rs && size > (size_t)i && (data[i] & 1)) {
+                lws__ra6_core_rs_failed(&c, now, &o); /* could not leave */
+                fz_core_check(&c, &o, now);
+            }
         }
         now += size > 6 ? (lws_usec_t)data[6] * LWS_US_PER_SEC : 1;
     }

@@ -251,6 +251,17 @@ static bool learnt_all(void *arg)
            c->is.mtu == 1400;
 }
 
+static bool learnt_late(void *arg)
+{
+    struct cli *c = arg;
+    char late[16];
+
+    portal_send();
+    snprintf(late, sizeof(late), "%.14sx", np.if_cli);
+    return !lws_dhcpc6_get_ifstate(c->cx, late, &c->is) && c->is.usable &&
+           c->is.dns_count == 1 && c->is.captive_portal[0];
+}
+
 static bool forgot_all(void *arg)
 {
     struct cli *c = arg;
@@ -428,6 +439,40 @@ static void test_ra6_radvd_refuses_hostile_ras(void **state)
     lws_context_destroy(c.cx);
 }
 
+static void rename_cli(const char *from, const char *to)
+{
+    assert_int_equal(dt_netns_sh(np.ns_cli, NULL, 0,
+                                 "ip link set %s down && "
+                                 "ip link set %s name %s && ip link set %s up",
+                                 from, from, to, to),
+                     0);
+}
+
+/* Requested before it exists: the link monitor starts it when it appears
+ * (here by a rename, which the monitor sees as a new link name). */
+static void test_ra6_radvd_interface_appears_later(void **state)
+{
+    char late[16];
+    struct cli c;
+    bool ok;
+
+    (void)state;
+    snprintf(late, sizeof(late), "%.14sx", np.if_cli);
+    memset(&c, 0, sizeof(c));
+    c.cx = lws_create_context(&(struct lws_context_creation_info){0});
+    assert_non_null(c.cx);
+    assert_int_equal(lws_dhcpc6_request(c.cx, late), 0);
+    lws_service(c.cx, 0);
+    assert_int_equal(lws_dhcpc6_get_ifstate(c.cx, late, &c.is), 0);
+    assert_int_equal(c.is.ifindex, 0);
+    rename_cli(np.if_cli, late);
+    ok = dt_service_until(c.cx, learnt_late, &c, scaled(30000), 20);
+    rename_cli(late, np.if_cli);
+    assert_true(ok);
+    assert_true(c.is.ifindex > 0);
+    lws_context_destroy(c.cx);
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static int group_setup(void **state)
@@ -483,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_ra6_radvd_learns_and_resolves_over_rdnss),
         cmocka_unit_test(test_ra6_radvd_link_flap_forgets_and_relearns),
         cmocka_unit_test(test_ra6_radvd_refuses_hostile_ras),
+        cmocka_unit_test(test_ra6_radvd_interface_appears_later),
     };
     char buf[256];
     int r = dt_main_begin(true, on_signal);

@@ -465,6 +465,35 @@ static void test_ra6_core_solicits_with_rfc4861_timing(void **state)
     }
 }
 
+/* An RS that could not leave (no source address during DAD) is retried
+ * after LWS__RA6_RS_RETRY_MS and not counted, a bounded number of times. */
+static void test_ra6_core_rs_not_sent_is_retried(void **state)
+{
+    lws_usec_t t = 0;
+    struct h h;
+    int tries = 0;
+
+    (void)state;
+    h_init(&h);
+    lws__ra6_core_start(&h.c, h.now, &h.o);
+    h_fire(&h);
+    assert_true(h.o.send_rs);
+    lws__ra6_core_rs_failed(&h.c, h.now, &h.o);
+    assert_int_equal(h.o.wake, h.now + MS(LWS__RA6_RS_RETRY_MS));
+    assert_int_equal(h.c.rs_sent, 0);
+    /* never able to send: every attempt fails */
+    for (tries = 1; h.o.wake; h_fire(&h))
+        if (h.o.send_rs) {
+            t = h.now;
+            lws__ra6_core_rs_failed(&h.c, h.now, &h.o);
+            tries++;
+        }
+    /* RETRIES of them uncounted, then the 3 of RFC 4861 that count */
+    assert_int_equal(tries, LWS__RA6_RS_RETRIES + 3);
+    assert_int_equal(h.now, t + S(4));
+    assert_int_equal(h.c.state, LWS__RA6_ST_IDLE);
+}
+
 static void test_ra6_core_ra_ends_soliciting_and_learns(void **state)
 {
     struct pkt p;
@@ -773,6 +802,7 @@ int main(void)
         cmocka_unit_test(test_ra6_codec_limits_and_unknown_options),
         cmocka_unit_test(test_ra6_codec_rs_and_address_classes),
         cmocka_unit_test(test_ra6_core_solicits_with_rfc4861_timing),
+        cmocka_unit_test(test_ra6_core_rs_not_sent_is_retried),
         cmocka_unit_test(test_ra6_core_ra_ends_soliciting_and_learns),
         cmocka_unit_test(test_ra6_core_rfc4861_checks),
         cmocka_unit_test(test_ra6_core_lifetimes_expire),

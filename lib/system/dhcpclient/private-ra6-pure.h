@@ -159,6 +159,7 @@ struct lws__ra6_core {
     void *rand_ctx;
     int state;        /* enum lws__ra6_state */
     uint32_t rs_sent; /* in this round of solicitation */
+    uint32_t rs_fail; /* RSs that could not leave, this round */
     lws_usec_t next_rs;
     uint32_t ras;  /* RAs accepted since start */
     uint8_t flags; /* LWS__RA6_F_* of the latest RA */
@@ -187,6 +188,13 @@ void lws__ra6_core_stop(struct lws__ra6_core *c, lws_usec_t now,
 void lws__ra6_core_rx(struct lws__ra6_core *c, lws_usec_t now,
                       const uint8_t *src, int hops, const uint8_t *buf,
                       size_t len, struct lws__ra6_out *o);
+/* The RS the core asked for could not leave (no usable source address
+ * while DAD runs): it does not count, and is tried again in
+ * LWS__RA6_RS_RETRY_MS, up to LWS__RA6_RS_RETRIES times per start. */
+#define LWS__RA6_RS_RETRY_MS 500
+#define LWS__RA6_RS_RETRIES  8
+void lws__ra6_core_rs_failed(struct lws__ra6_core *c, lws_usec_t now,
+                             struct lws__ra6_out *o);
 /* The timer set by a previous out.wake fired. */
 void lws__ra6_core_timer(struct lws__ra6_core *c, lws_usec_t now,
                          struct lws__ra6_out *o);

@@ -213,6 +213,7 @@ void lws__ra6_core_start(struct lws__ra6_core *c, lws_usec_t now,
      * TATION_DELAY, so that hosts coming up together do not collide */
     c->state = LWS__RA6_ST_DELAY;
     c->rs_sent = 0;
+    c->rs_fail = 0;
     c->next_rs = now + (lws_usec_t)delay_ms * 1000;
     lwsl_info("soliciting in %u ms", delay_ms);
     ra6_schedule(c, now, o);
@@ -261,6 +262,20 @@ void lws__ra6_core_timer(struct lws__ra6_core *c, lws_usec_t now,
             c->state = LWS__RA6_ST_SOLICITING;
             c->next_rs = now + (lws_usec_t)c->cfg->rs_interval_ms * 1000;
         }
+    }
+    ra6_schedule(c, now, o);
+}
+
+void lws__ra6_core_rs_failed(struct lws__ra6_core *c, lws_usec_t now,
+                             struct lws__ra6_out *o)
+{
+    ra6_out_reset(o);
+    if (c->state == LWS__RA6_ST_SOLICITING && c->rs_sent &&
+        c->rs_fail < LWS__RA6_RS_RETRIES) {
+        /* RFC 4861 §6.3.7 counts solicitations sent; this one was not */
+        c->rs_fail++;
+        c->rs_sent--;
+        c->next_rs = now + (lws_usec_t)LWS__RA6_RS_RETRY_MS * 1000;
     }
     ra6_schedule(c, now, o);
 }

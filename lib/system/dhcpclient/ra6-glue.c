@@ -131,6 +131,7 @@ static void ra6_changed(struct lws__ra6_if *ifc, unsigned ch)
 static void ra6_run(struct lws__ra6_if *ifc, const struct lws__ra6_out *o)
 {
     lws_usec_t now = lws_now_usecs();
+    struct lws__ra6_out o2;
 
     if (o->send_rs && ifc->wsi) {
         uint8_t rs[LWS__RA6_RS_LEN];
@@ -138,12 +139,16 @@ static void ra6_run(struct lws__ra6_if *ifc, const struct lws__ra6_out *o)
         int e = lws__ra6_icmp_send(lws_get_socket_fd(ifc->wsi), ifc->ifindex,
                                    rs, len);
 
-        /* before DAD ends there may be no source address yet: the next
-         * RS (or the router's own RAs) will do */
-        if (e)
+        if (e) {
+            /* before DAD ends there is no source address yet: soon again
+             * (the core's timer replaces the one in @o) */
             lwsl_info("%s: RS not sent: %s", ifc->ifname, strerror(-e));
-        else
+            lws__ra6_core_rs_failed(&ifc->core, now, &o2);
+            o2.changed |= o->changed;
+            o = &o2;
+        } else {
             lwsl_debug("%s: RS sent", ifc->ifname);
+        }
     }
     if (o->wake)
         lws_sul_schedule(ifc->r->cx, 0, &ifc->sul, ra6_sul_cb,
@@ -274,12 +279,13 @@ static void ra6_on_nl(void *ctx, const struct lws__ra6_nl_ev *e)
         ifc = ra6_find(r, e->ifname, 0);
         if (!ifc)
             return;
-        if (e->removed) {
-            /* sockets are tied to the old interface */
+        if (e->removed || (ifc->ifindex && ifc->ifindex != e->ifindex)) {
+            /* gone, or re-created: the socket is tied to the old one */
             ra6_link(ifc, false);
             ra6_close_wsi(&ifc->wsi);
             ifc->ifindex = 0;
-            return;
+            if (e->removed)
+                return;
         }
         ifc->ifindex = e->ifindex;
         ra6_link(ifc, e->up);
