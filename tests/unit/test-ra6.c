@@ -494,6 +494,24 @@ static void test_ra6_core_rs_not_sent_is_retried(void **state)
     assert_int_equal(h.c.state, LWS__RA6_ST_IDLE);
 }
 
+/* A caller whose clock went past a pending RS gets it due now, never a
+ * wake time in the past (found by the fuzzer). */
+static void test_ra6_core_overdue_rs_is_due_now(void **state)
+{
+    struct pkt p;
+    struct h h;
+
+    (void)state;
+    h_init(&h);
+    lws__ra6_core_start(&h.c, h.now, &h.o);
+    h.now += S(60);
+    ra_hdr(&p, 0, 0); /* no router: soliciting goes on */
+    h_rx(&h, &p);
+    assert_int_equal(h.o.wake, h.now);
+    h_fire(&h);
+    assert_true(h.o.send_rs);
+}
+
 static void test_ra6_core_ra_ends_soliciting_and_learns(void **state)
 {
     struct pkt p;
@@ -803,6 +821,7 @@ int main(void)
         cmocka_unit_test(test_ra6_codec_rs_and_address_classes),
         cmocka_unit_test(test_ra6_core_solicits_with_rfc4861_timing),
         cmocka_unit_test(test_ra6_core_rs_not_sent_is_retried),
+        cmocka_unit_test(test_ra6_core_overdue_rs_is_due_now),
         cmocka_unit_test(test_ra6_core_ra_ends_soliciting_and_learns),
         cmocka_unit_test(test_ra6_core_rfc4861_checks),
         cmocka_unit_test(test_ra6_core_lifetimes_expire),

@@ -191,7 +191,8 @@ static void ra6_schedule(struct lws__ra6_core *c, lws_usec_t now,
     if ((c->state == LWS__RA6_ST_DELAY || c->state == LWS__RA6_ST_SOLICITING) &&
         c->next_rs < next)
         next = c->next_rs;
-    o->wake = next == LWS__RA6_NEVER ? 0 : next;
+    /* an overdue RS (the caller's clock jumped past it) is due now */
+    o->wake = next == LWS__RA6_NEVER ? 0 : next < now ? now : next;
 }
 
 void lws__ra6_core_init(struct lws__ra6_core *c, const struct lws__ra6_cfg *cfg,
