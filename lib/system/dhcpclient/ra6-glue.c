@@ -221,11 +221,12 @@ static void ra6_kick(struct lws__ra6_if *ifc)
         return;
     }
     ifc->ifindex = idx;
-    /* the addresses already there: list them (again) */
+    /* the addresses already there: list them (again), unless the first
+     * listing is still to come */
     if (r->wsi_nl && r->dump == 2) {
         r->dump = 1;
         lws__ra6_nl_dump(lws_get_socket_fd(r->wsi_nl), ++r->nl_seq, true);
-    } else if (r->wsi_nl) {
+    } else if (r->wsi_nl && r->dump == 1) {
         r->redump = true;
     }
     ra6_link(ifc, up);
@@ -335,16 +336,21 @@ static void ra6_free_if(struct lws__ra6_if *ifc)
     lws__free(ifc);
 }
 
-static int ra6_init(struct lws *wsi)
+/* The instance, made at the first request: a context that never asks for
+ * IPv6 holds no memory and no socket for it (and its loop sees no
+ * rtnetlink traffic). */
+static struct lws__ra6 *ra6_instance(struct lws_context *cx)
 {
-    struct lws_context *cx = lws_get_context(wsi);
-    struct lws__ra6 *r = lws__calloc(1, sizeof(*r));
+    struct lws__ra6 *r = ra6_get(cx);
     int fd;
 
+    if (r)
+        return r;
+    r = lws__calloc(1, sizeof(*r));
     if (!r)
-        return -ENOMEM;
+        return NULL;
     r->cx = cx;
-    r->vh = lws_get_vhost(wsi);
+    r->vh = cx->vhost_system;
     /* RFC 4861 §10 */
     r->cfg.rs_count = 3;
     r->cfg.rs_interval_ms = 4000;
@@ -359,7 +365,7 @@ static int ra6_init(struct lws *wsi)
         lwsl_warn("no IPv6 monitor: links assumed up, addresses unknown");
         ra6_close_wsi(&r->wsi_nl);
     }
-    return 0;
+    return r;
 }
 
 static void ra6_destroy(struct lws_context *cx)
@@ -383,8 +389,6 @@ static int ra6_callback(struct lws *wsi, enum lws_callback_reasons reason,
 
     (void)user, (void)in, (void)len;
     switch (reason) {
-    case LWS_CALLBACK_PROTOCOL_INIT:
-        return ra6_init(wsi) ? -1 : 0;
     case LWS_CALLBACK_PROTOCOL_DESTROY:
         ra6_destroy(lws_get_context(wsi));
         break;
@@ -418,19 +422,20 @@ const struct lws_protocols lws__protocols_ra6[] = {
 
 int lws_dhcpc6_request(struct lws_context *cx, const char *iface)
 {
-    struct lws__ra6 *r = ra6_get(cx);
     struct lws__ra6_if *ifc;
+    struct lws__ra6 *r;
 
-    if (!r || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname)) {
+    if (!cx || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname)) {
         lwsl_err("lws_dhcpc6_request: bad arguments");
         return -EINVAL;
     }
     LWS__LOOP_ONLY(cx);
     if (lws__cx_gone(cx))
         return -ECANCELED;
-    if (ra6_find(r, iface, 0))
+    r = ra6_instance(cx);
+    if (r && ra6_find(r, iface, 0))
         return 0;
-    ifc = lws__calloc(1, sizeof(*ifc));
+    ifc = r ? lws__calloc(1, sizeof(*ifc)) : NULL;
     if (!ifc) {
         lwsl_err("lws_dhcpc6_request: out of memory");
         return -ENOMEM;
@@ -533,10 +538,10 @@ int lws_dhcpc6_get_ifstate(struct lws_context *cx, const char *iface,
     struct lws__ra6 *r = ra6_get(cx);
     struct lws__ra6_if *ifc;
 
-    if (!r || !iface || !is)
+    if (!cx || !iface || !is)
         return -EINVAL;
     LWS__LOOP_ONLY(cx);
-    ifc = ra6_find(r, iface, 0);
+    ifc = r ? ra6_find(r, iface, 0) : NULL;
     if (!ifc)
         return -ENOENT;
     ra6_fill(ifc, is);
