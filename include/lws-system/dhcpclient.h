@@ -317,6 +317,122 @@ LWS_API const char *lws_dhcpc_state_name(int state);
 /** Name of a lws_dhcpc_event_t ("RENEWED"), or "?".  Thread: any. */
 LWS_API const char *lws_dhcpc_event_name(int event);
 
+/* ------------------------------------------------------------------------
+ * IPv6 (LWS_WITH_SYS_DHCP6): router advertisements.  For each interface
+ * given to lws_dhcpc6_request() the library listens for Router
+ * Advertisements (RFC 4861) on an ICMPv6 socket, solicits them at link up,
+ * and keeps what they say: default routers, DNS servers and search domains
+ * (RDNSS/DNSSL, RFC 8106), prefixes, MTU, the M/O flags and the captive-
+ * portal URI (RFC 8910), each until its lifetime ends.  The kernel does
+ * stateless address autoconfiguration (SLAAC); the library only watches
+ * (rtnetlink) which global addresses it made, and never configures IPv6
+ * addresses or routes itself.  DNS servers go to the resolver (unless
+ * link-local: the resolver cannot use a scope) and every change is
+ * published on lws_smd (class LWSSMDCL_NETWORK, "type":"ra6").
+ * Every address here is AF_INET6 in network byte order; link-local ones
+ * carry the interface index in sin6_scope_id.
+ */
+
+#define LWS_DHCPC6_MAX_ROUTERS  4
+#define LWS_DHCPC6_MAX_DNS      4
+#define LWS_DHCPC6_MAX_DOMAINS  4
+#define LWS_DHCPC6_MAX_PREFIXES 4
+#define LWS_DHCPC6_MAX_ADDRS    4
+
+/* lws_dhcpc6_ifstate_t.ra_state */
+#define LWS_DHCPC6_RA_STOPPED    0 /**< link down or not started */
+#define LWS_DHCPC6_RA_DELAY      1 /**< random delay before the first RS */
+#define LWS_DHCPC6_RA_SOLICITING 2 /**< RS sent, no RA from a router yet */
+#define LWS_DHCPC6_RA_IDLE       3 /**< a router answered, or none did */
+
+/** A prefix from a Prefix Information option. */
+struct lws_dhcpc6_prefix {
+    uint8_t prefix[16];      /**< network byte order */
+    uint8_t len;             /**< prefix length, bits */
+    uint8_t onlink;          /**< L flag */
+    uint8_t autoconf;        /**< A flag: SLAAC may use it */
+    uint32_t valid_secs;     /**< remaining valid lifetime, s (0xffffffff:
+                                  infinite) */
+    uint32_t preferred_secs; /**< preferred lifetime as advertised, s */
+};
+
+/** What the IPv6 side knows about one interface (lws_dhcpc6_get_ifstate). */
+typedef struct lws_dhcpc6_ifstate {
+    char ifname[16];
+    int ifindex;       /**< kernel interface index, 0 if unknown */
+    int ra_state;      /**< LWS_DHCPC6_RA_* */
+    uint32_t ras;      /**< valid RAs taken since the link came up */
+    uint8_t managed;   /**< M flag of the latest RA (DHCPv6 addresses) */
+    uint8_t other;     /**< O flag of the latest RA (DHCPv6 other config) */
+    uint8_t hop_limit; /**< cur hop limit of the latest RA, 0 = none */
+    uint8_t usable;    /**< 1: a default router, a global address and a
+                            DNS server (the "v6" policy) */
+    uint32_t mtu;      /**< latest MTU option, 0 = none */
+    uint8_t router_count, dns_count, domain_count, prefix_count, addr_count;
+    /** Default routers (link-local, scope set). */
+    lws_sockaddr46 routers[LWS_DHCPC6_MAX_ROUTERS];
+    /** RDNSS servers, and their remaining lifetimes, s (0xffffffff:
+     *  infinite). */
+    lws_sockaddr46 dns[LWS_DHCPC6_MAX_DNS];
+    uint32_t dns_secs[LWS_DHCPC6_MAX_DNS];
+    /** DNSSL search domains, dotted, NUL-terminated. */
+    char domains[LWS_DHCPC6_MAX_DOMAINS][254];
+    struct lws_dhcpc6_prefix prefixes[LWS_DHCPC6_MAX_PREFIXES];
+    /** Global addresses the kernel put on the interface, with their prefix
+     *  lengths (rtnetlink; tentative ones are not counted). */
+    lws_sockaddr46 addrs[LWS_DHCPC6_MAX_ADDRS];
+    uint8_t addr_plen[LWS_DHCPC6_MAX_ADDRS];
+    /** RFC 8910 captive-portal URI from RA option 37, "" if none. */
+    char captive_portal[256];
+} lws_dhcpc6_ifstate_t;
+
+/**
+ * lws_dhcpc6_request() - watch router advertisements on @iface.
+ *
+ * Opens an ICMPv6 socket on @iface (filtered to RAs) and, once the link is
+ * up, solicits routers (RFC 4861 §6.3.7: up to 3 RS, 4 s apart, after a
+ * random delay of up to 1 s).  The interface need not exist yet.
+ *
+ * @return 0 (also when @iface is already watched), -EINVAL (bad
+ *         arguments), -ENOMEM, -ECANCELED (context being destroyed) or
+ *         -ENOTSUP (LWS_WITH_SYS_DHCP6 off).  Failures are logged.
+ * Thread: loop.
+ */
+LWS_API int lws_dhcpc6_request(struct lws_context *context, const char *iface);
+
+/**
+ * lws_dhcpc6_remove() - stop watching @iface (NULL: all).  Its DNS servers
+ * are taken back from the resolver.
+ *
+ * @return 0, -ENOENT (nothing matched) or -ENOTSUP.
+ * Thread: loop.
+ */
+LWS_API int lws_dhcpc6_remove(struct lws_context *context, const char *iface);
+
+/**
+ * lws_dhcpc6_get_ifstate() - copy what the IPv6 side knows about @iface.
+ *
+ * @param[out] is  receives it (lifetimes as remaining seconds now)
+ * @return 0, -ENOENT (not watched), -EINVAL, or -ENOTSUP.
+ * Thread: loop.
+ */
+LWS_API int lws_dhcpc6_get_ifstate(struct lws_context *context,
+                                   const char *iface, lws_dhcpc6_ifstate_t *is);
+
+/**
+ * lws_dhcpc6_status() - the IPv6 sibling of lws_dhcpc_status(): is IPv6
+ * usable on any watched interface (a default router, a global address and
+ * an RDNSS server, all within their lifetimes)?  lws_dhcpc_status() itself
+ * reports DHCPv4 only.
+ *
+ * @param[out] sa46  if non-NULL and one is usable, receives its first DNS
+ *                   server (AF_INET6)
+ * @return 1 if usable, 0 otherwise (also when compiled out).
+ * Thread: loop.
+ */
+LWS_API int lws_dhcpc6_status(struct lws_context *context,
+                              lws_sockaddr46 *sa46);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,7 +3,8 @@
  *
  * Cross-helper news (news.c): one observer list per context.  A helper that
  * learns something others may use (the DHCP client: a lease's DNS and NTP
- * servers, a link going up or down) publishes it; helpers that care (the
+ * servers, a link going up or down; the RA client: IPv6 DNS servers)
+ * publishes it; helpers that care (the
  * resolver, the SNTP client) subscribe at creation and unsubscribe when
  * they go.  Neither side knows the other, and either may be compiled out.
  */
@@ -13,15 +14,18 @@
 #include "private-core.h"
 
 enum lws__news_kind {
-    LWS__NEWS_DNS_SERVERS, /* @iface's lease: @addrs are DNS servers */
-    LWS__NEWS_NTP_SERVERS, /* @iface's lease: @addrs are NTP servers */
-    LWS__NEWS_LINK,        /* a link went @up (or down) */
+    LWS__NEWS_DNS_SERVERS,  /* @iface's lease: @addrs are DNS servers */
+    LWS__NEWS_NTP_SERVERS,  /* @iface's lease: @addrs are NTP servers */
+    LWS__NEWS_LINK,         /* a link went @up (or down) */
+    LWS__NEWS_DNS6_SERVERS, /* @iface's router advertisements: @sa46 are
+                               its IPv6 DNS servers (RDNSS) */
 };
 
 struct lws__news {
     enum lws__news_kind kind;
     const char *iface;
-    const uint32_t *addrs; /* IPv4, host byte order; NULL when @n is 0 */
+    const uint32_t *addrs;      /* IPv4, host byte order; NULL when @n is 0 */
+    const lws_sockaddr46 *sa46; /* DNS6_SERVERS: AF_INET6, n of them */
     size_t n;
     bool up;
 };

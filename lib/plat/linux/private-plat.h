@@ -102,4 +102,45 @@ int lws__dhcpc_nl_monitor_read(int fd,
                                           const struct lws__dhcpc_link *l),
                                void *ctx, bool *done);
 
+/* ------------------------------------------------------------------------
+ * ICMPv6 (icmp6-sock.c) and the IPv6 address monitor (rtnetlink6.c), for
+ * the router-advertisement client.  Addresses are 16 bytes, network order.
+ */
+
+/* Raw ICMPv6 socket on @ifname that receives only Router Advertisements
+ * (ICMP6_FILTER) with their hop limit, and sends with hop limit 255.
+ * fd or -errno. */
+int lws__ra6_icmp_open(const char *ifname);
+/* Sends @pkt (an ICMPv6 message, checksum left to the kernel) to all
+ * routers (ff02::2) on @ifindex.  0 or -errno. */
+int lws__ra6_icmp_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
+/* Reads one message: its source and IPv6 hop limit (-1 if not told).
+ * @return length, 0 if none is queued, -errno. */
+int lws__ra6_icmp_recv(int fd, uint8_t *buf, size_t len, uint8_t *src,
+                       int *hops);
+/* Interface index and whether it is up with carrier.  0 or -errno. */
+int lws__ra6_if_info(const char *ifname, int *ifindex, bool *up);
+
+/* rtnetlink socket subscribed to link and IPv6 address events; fd or
+ * -errno. */
+int lws__ra6_nl_open(void);
+/* Asks for a dump of all links (@addrs false) or IPv6 addresses. */
+int lws__ra6_nl_dump(int fd, uint32_t seq, bool addrs);
+/* One parsed event. */
+struct lws__ra6_nl_ev {
+    bool is_addr; /* an address event, else a link event */
+    bool removed; /* RTM_DELLINK / RTM_DELADDR */
+    bool up;      /* link: IFF_UP and carrier */
+    bool usable;  /* address: global scope, not tentative/dadfailed */
+    int ifindex;
+    char ifname[16]; /* link events */
+    uint8_t addr[16];
+    uint8_t plen;
+};
+/* Reads what is queued; @cb per event; *@done set when a dump ended.
+ * @return 0 or -errno (-ENOBUFS: events were lost, dump again). */
+int lws__ra6_nl_read(int fd,
+                     void (*cb)(void *ctx, const struct lws__ra6_nl_ev *e),
+                     void *ctx, bool *done);
+
 #endif

@@ -693,6 +693,8 @@ static void adns_news(struct lws_context *cx, const struct lws__news *news,
     (void)opaque;
     if (news->kind == LWS__NEWS_DNS_SERVERS)
         lws__adns_dhcp_servers(cx, news->iface, news->addrs, news->n);
+    else if (news->kind == LWS__NEWS_DNS6_SERVERS)
+        lws__adns_iface_servers(cx, news->iface, AF_INET6, news->sa46, news->n);
 }
 
 static int adns_create(struct lws_context *cx, struct lws_vhost *vh,

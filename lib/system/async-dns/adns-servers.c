@@ -227,49 +227,70 @@ void lws_async_dns_server_remove(struct lws_context *cx,
     }
 }
 
-int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
-                           const uint32_t *addrs, size_t n)
+int lws__adns_iface_servers(struct lws_context *cx, const char *iface,
+                            int family, const lws_sockaddr46 *sa, size_t n)
 {
     struct lws__adns *a = cx ? LWS__HELPER(cx, ADNS) : NULL;
+    struct lws__adns_dhcp *d;
     int slot = -1;
 
-    if (!a || !iface || (n && !addrs))
+    if (!a || !iface || (n && !sa))
         return -EINVAL;
     if (!a->srv.dhcp) {
         a->srv.dhcp = lws__calloc(LWS__ADNS_DHCP_IFACES, sizeof(*a->srv.dhcp));
         if (!a->srv.dhcp)
             return -ENOMEM;
     }
+    /* One slot per interface and family: DHCPv4 and IPv6 RAs (RDNSS)
+     * replace only their own servers. */
     for (int i = 0; i < LWS__ADNS_DHCP_IFACES; i++) {
-        if (a->srv.dhcp[i].n && !strcmp(a->srv.dhcp[i].iface, iface)) {
+        d = &a->srv.dhcp[i];
+        if (d->n && d->sa[0].sa4.sin_family == family &&
+            !strcmp(d->iface, iface)) {
             slot = i;
             break;
         }
-        if (!a->srv.dhcp[i].n && slot < 0)
+        if (!d->n && slot < 0)
             slot = i;
     }
     if (slot < 0)
         return -ENOSPC;
-    if (strlen(iface) >= sizeof(a->srv.dhcp[slot].iface))
+    d = &a->srv.dhcp[slot];
+    if (strlen(iface) >= sizeof(d->iface))
         return -EINVAL;
-    a->srv.ndhcp_total -= a->srv.dhcp[slot].n;
-    memset(&a->srv.dhcp[slot], 0, sizeof(a->srv.dhcp[slot]));
-    for (size_t i = 0; i < n && i < LWS__ADNS_DHCP_PER_IFACE; i++) {
-        lws_sockaddr46 *sa = &a->srv.dhcp[slot].sa[a->srv.dhcp[slot].n++];
-
-        sa->sa4.sin_family = AF_INET;
-        sa->sa4.sin_addr.s_addr = htonl(addrs[i]);
-    }
-    if (a->srv.dhcp[slot].n)
-        strcpy(a->srv.dhcp[slot].iface, iface); /* length checked above */
-    a->srv.ndhcp_total += a->srv.dhcp[slot].n;
+    a->srv.ndhcp_total -= d->n;
+    memset(d, 0, sizeof(*d));
+    for (size_t i = 0; i < n && d->n < LWS__ADNS_DHCP_PER_IFACE; i++)
+        if (sa[i].sa4.sin_family == family)
+            d->sa[d->n++] = sa[i];
+    if (d->n)
+        strcpy(d->iface, iface); /* length checked above */
+    a->srv.ndhcp_total += d->n;
     a->srv.server_gen++;
-    lwsl_info("%s: %d DHCP-learned server(s)", iface, a->srv.dhcp[slot].n);
+    lwsl_info("%s: %d %s server(s)", iface, d->n,
+              family == AF_INET6 ? "RA-learned" : "DHCP-learned");
     lws__smd_publish(cx, LWSSMDCL_NETWORK,
-                     "{\"type\":\"dns\",\"src\":\"dhcp\",\"if\":\"%s\","
+                     "{\"type\":\"dns\",\"src\":\"%s\",\"if\":\"%s\","
                      "\"servers\":%d}",
-                     iface, a->srv.dhcp[slot].n);
+                     family == AF_INET6 ? "ra6" : "dhcp", iface, d->n);
     return 0;
+}
+
+int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
+                           const uint32_t *addrs, size_t n)
+{
+    lws_sockaddr46 sa[LWS__ADNS_DHCP_PER_IFACE];
+
+    if (n && !addrs)
+        return -EINVAL;
+    if (n > LWS__ADNS_DHCP_PER_IFACE)
+        n = LWS__ADNS_DHCP_PER_IFACE;
+    memset(sa, 0, sizeof(sa));
+    for (size_t i = 0; i < n; i++) {
+        sa[i].sa4.sin_family = AF_INET;
+        sa[i].sa4.sin_addr.s_addr = htonl(addrs[i]);
+    }
+    return lws__adns_iface_servers(cx, iface, AF_INET, sa, n);
 }
 
 /* "a.b.c.d", "a.b.c.d:port", "::1", "[v6]", "[v6]:port". */

@@ -131,6 +131,10 @@ static inline lws_usec_t lws__adns_now(const struct lws__adns *a)
  * order; n may be 0).  Fed by cross-helper news. */
 int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
                            const uint32_t *addrs, size_t n);
+/* Replace the @family (AF_INET or AF_INET6) servers of @iface with those of
+ * @sa[@n] of that family (the others are skipped). */
+int lws__adns_iface_servers(struct lws_context *cx, const char *iface,
+                            int family, const lws_sockaddr46 *sa, size_t n);
 /* A question timed out on @sa (the first server tried): try it last for a
  * while (lws__adns_core_demote(), logged).  Expired demotions are dropped
  * by lws__adns_core_demote_expire(). */

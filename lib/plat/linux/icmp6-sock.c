@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Linux ICMPv6 socket for the router-advertisement client: a raw socket
+ * tied to one interface whose kernel filter passes only Router
+ * Advertisements (type 134), that reports each message's IPv6 hop limit
+ * (RFC 4861 §6.1.2 needs 255) and source, and sends Router Solicitations
+ * to all-routers with hop limit 255.  The kernel checks and fills the
+ * ICMPv6 checksum of a raw ICMPv6 socket.
+ */
+#define LWS_LOGMOD "ra6"
+#include "private-plat.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int lws__ra6_icmp_open(const char *ifname)
+{
+    struct icmp6_filter f;
+    int fd, on = 1, hops = 255;
+
+    fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                IPPROTO_ICMPV6);
+    if (fd < 0)
+        return -errno;
+    ICMP6_FILTER_SETBLOCKALL(&f);
+    ICMP6_FILTER_SETPASS(ND_ROUTER_ADVERT, &f);
+    if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) ||
+        setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+                   (socklen_t)strlen(ifname)) ||
+        setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)) ||
+        setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+                   sizeof(hops)) ||
+        setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops))) {
+        int e = -errno;
+
+        close(fd);
+        return e;
+    }
+    return fd;
+}
+
+int lws__ra6_icmp_send(int fd, int ifindex, const uint8_t *pkt, size_t len)
+{
+    struct sockaddr_in6 to;
+
+    memset(&to, 0, sizeof(to));
+    to.sin6_family = AF_INET6;
+    to.sin6_addr.s6_addr[0] = 0xff; /* ff02::2, all routers */
+    to.sin6_addr.s6_addr[1] = 0x02;
+    to.sin6_addr.s6_addr[15] = 0x02;
+    to.sin6_scope_id = (uint32_t)ifindex;
+    if (sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+        return -errno;
+    return 0;
+}
+
+int lws__ra6_icmp_recv(int fd, uint8_t *buf, size_t len, uint8_t *src,
+                       int *hops)
+{
+    union {
+        struct cmsghdr h;
+        uint8_t b[CMSG_SPACE(sizeof(int))];
+    } cbuf;
+    struct sockaddr_in6 from;
+    struct iovec iov = {buf, len};
+    struct msghdr mh = {.msg_name = &from,
+                        .msg_namelen = sizeof(from),
+                        .msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = cbuf.b,
+                        .msg_controllen = sizeof(cbuf.b)};
+    ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+
+    if (n < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR
+                   ? 0
+                   : -errno;
+    *hops = -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+        if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT &&
+            c->cmsg_len >= CMSG_LEN(sizeof(int)))
+            memcpy(hops, CMSG_DATA(c), sizeof(int));
+    memcpy(src, &from.sin6_addr, 16);
+    /* a zero-length read would look like "nothing queued" */
+    return n ? (int)n : -EAGAIN;
+}
+
+int lws__ra6_if_info(const char *ifname, int *ifindex, bool *up)
+{
+    struct ifreq ifr;
+    int fd, r = 0;
+
+    if (strlen(ifname) >= sizeof(ifr.ifr_name))
+        return -EINVAL;
+    fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    memset(&ifr, 0, sizeof(ifr));
+    memcpy(ifr.ifr_name, ifname, strlen(ifname));
+    if (ioctl(fd, SIOCGIFINDEX, &ifr) == 0) {
+        *ifindex = ifr.ifr_ifindex;
+        if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
+            *up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+        else
+            r = -errno;
+    } else {
+        r = -errno;
+    }
+    close(fd);
+    return r;
+}
