@@ -6,10 +6,12 @@
  * bracketed by lws__api_enter() / lws__api_leave(), and a destroy requested
  * inside such a call is finished at the outermost leave.  Closed uv handles
  * are counted down here too.  lws__cx_gone() is the one liveness check
- * every layer makes after calling application code (true = gone).  What
- * "finish" and "free" mean belongs to the context (lib/system/context.c), which
- * hands them in as callbacks at creation: this file calls nothing above
- * lib/core.
+ * every layer makes after calling application code (true = gone); a frame
+ * that sees it returns without touching helper state, and helpers free
+ * their instance at teardown (the two that keep one a little longer, and
+ * why, are in docs/map.md, "The helper contract").  What "finish" and
+ * "free" mean belongs to the context (lib/system/context.c), which hands
+ * them in as callbacks at creation: this file calls nothing above lib/core.
  */
 #include "private-core.h"
 

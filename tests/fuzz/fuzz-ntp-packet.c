@@ -26,7 +26,7 @@ static void fuzz_core(const struct lws__ntpc_pkt *p, const uint8_t *data,
 {
     struct lws__ntpc_cfg cfg;
     struct lws__ntpc_core c;
-    struct lws__ntpc_act a;
+    struct lws__ntpc_out a;
     lws_sockaddr46 srv;
     uint32_t seed = (uint32_t)size;
 
@@ -41,7 +41,7 @@ static void fuzz_core(const struct lws__ntpc_pkt *p, const uint8_t *data,
     srv.sa4.sin_port = htons(123);
     srv.sa4.sin_addr.s_addr = htonl(0x7f000001);
     memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &srv, true, 1000, 1767225600000000ll, &a);
+    lws__ntpc_core_set_server(&c, 1000, 1767225600000000ll, &srv, true, &a);
     /* Pretend we asked with the origin this packet carries. */
     c.cookie = p->org;
     for (int i = 0; i < 6; i++) {
@@ -56,7 +56,7 @@ static void fuzz_core(const struct lws__ntpc_pkt *p, const uint8_t *data,
         memset(&a, 0, sizeof(a));
         lws__ntpc_core_on_timer(&c, c.deadline, 1767225600001000ll, &a);
         if (a.flags & LWS__NTPC_ACT_NEXT_SERVER)
-            lws__ntpc_core_set_server(&c, &srv, false, c.deadline, 0, &a);
+            lws__ntpc_core_set_server(&c, c.deadline, 0, &srv, false, &a);
         c.cookie = p->org;
     }
 }

@@ -288,12 +288,12 @@ static void test_adns_core_servers(void **state)
     /* A timeout on 10.0.0.1 sends it last, once; port 0 is the default. */
     gen = s.server_gen;
     x = v4("10.0.0.1", 53);
-    assert_true(lws__adns_core_demote(&s, &x, now));
-    assert_false(lws__adns_core_demote(&s, &s.explicit_srv[0], now + S(1)));
+    assert_true(lws__adns_core_demote(&s, now, &x));
+    assert_false(lws__adns_core_demote(&s, now + S(1), &s.explicit_srv[0]));
     assert_int_equal(s.server_gen, gen + 1);
     order_is(&s, a_last, 3);
     now += S(5);
-    assert_true(lws__adns_core_demote(&s, &s.explicit_srv[1], now));
+    assert_true(lws__adns_core_demote(&s, now, &s.explicit_srv[1]));
     order_is(&s, two_last, 3); /* the demoted keep their own order */
 
     /* Output is cut at @max before the demoted go last (the glue asks
@@ -324,10 +324,10 @@ static void test_adns_core_servers(void **state)
 
         snprintf(a, sizeof(a), "10.9.0.%d", i + 1);
         x = v4(a, 0);
-        assert_true(lws__adns_core_demote(&s, &x, now));
+        assert_true(lws__adns_core_demote(&s, now, &x));
     }
     x = v4("10.9.1.1", 0);
-    assert_false(lws__adns_core_demote(&s, &x, now));
+    assert_false(lws__adns_core_demote(&s, now, &x));
 }
 
 static void test_adns_core_sa_eq(void **state)

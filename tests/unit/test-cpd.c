@@ -327,6 +327,9 @@ static void test_cpd_request_text(void **state)
  * Check core (virtual clock)
  */
 
+/* The core's clock is in us. */
+#define MS ((lws_usec_t)LWS_US_PER_MS)
+
 static const struct lws__cpd_core_cfg cfg3 = {
     .attempt_ms = 1000, .deadline_ms = 10000, .retries = 2};
 
@@ -336,16 +339,16 @@ static void test_cpd_core_ok_first_attempt(void **state)
     struct lws__cpd_out o;
 
     (void)state;
-    lws__cpd_core_start(&c, &cfg3, 100, &o);
+    lws__cpd_core_start(&c, 100 * MS, &cfg3, &o);
     assert_true(o.start_attempt);
     assert_false(o.done);
-    assert_int_equal(o.wake_at_ms, 1100);
-    lws__cpd_core_attempt_done(&c, 150, LWS_CPD_INTERNET_OK, false, 0, &o);
+    assert_int_equal(o.wake_at, 1100 * MS);
+    lws__cpd_core_attempt_done(&c, 150 * MS, LWS_CPD_INTERNET_OK, false, 0, &o);
     assert_true(o.done);
     assert_int_equal(o.result, LWS_CPD_INTERNET_OK);
     assert_false(c.running);
     /* A late report changes nothing. */
-    lws__cpd_core_attempt_done(&c, 160, LWS_CPD_NO_INTERNET, true, 0, &o);
+    lws__cpd_core_attempt_done(&c, 160 * MS, LWS_CPD_NO_INTERNET, true, 0, &o);
     assert_false(o.done);
     assert_false(o.start_attempt);
 }
@@ -356,8 +359,9 @@ static void test_cpd_core_portal_is_conclusive(void **state)
     struct lws__cpd_out o;
 
     (void)state;
-    lws__cpd_core_start(&c, &cfg3, 0, &o);
-    lws__cpd_core_attempt_done(&c, 10, LWS_CPD_CAPTIVE_PORTAL, false, 0, &o);
+    lws__cpd_core_start(&c, 0, &cfg3, &o);
+    lws__cpd_core_attempt_done(&c, 10 * MS, LWS_CPD_CAPTIVE_PORTAL, false, 0,
+                               &o);
     assert_true(o.done);
     assert_int_equal(o.result, LWS_CPD_CAPTIVE_PORTAL);
     assert_int_equal(c.attempts, 1);
@@ -367,23 +371,23 @@ static void test_cpd_core_retries_then_gives_up(void **state)
 {
     struct lws__cpd_core c;
     struct lws__cpd_out o;
-    uint64_t t = 0;
+    lws_usec_t t = 0;
 
     (void)state;
-    lws__cpd_core_start(&c, &cfg3, t, &o);
+    lws__cpd_core_start(&c, t, &cfg3, &o);
     for (int a = 1; a <= 3; a++) {
         assert_int_equal(c.attempts, a);
-        t += 5;
+        t += 5 * MS;
         lws__cpd_core_attempt_done(&c, t, LWS_CPD_NO_INTERNET, true, 7, &o);
         if (a == 3)
             break;
         assert_false(o.done);
         assert_false(o.start_attempt);
-        assert_int_equal(o.wake_at_ms, t + lws__cpd_backoff_ms(a) + 7);
+        assert_int_equal(o.wake_at, t + (lws__cpd_backoff_ms(a) + 7) * MS);
         /* Early wake: nothing to do yet. */
         lws__cpd_core_timer(&c, t + 1, &o);
         assert_false(o.start_attempt);
-        assert_int_equal(o.wake_at_ms, c.next_attempt);
+        assert_int_equal(o.wake_at, c.next_attempt);
         t = c.next_attempt;
         lws__cpd_core_timer(&c, t, &o);
         assert_true(o.start_attempt);
@@ -400,18 +404,18 @@ static void test_cpd_core_attempt_timeout_and_deadline(void **state)
     struct lws__cpd_out o;
 
     (void)state;
-    lws__cpd_core_start(&c, &cfg, 0, &o);
-    lws__cpd_core_timer(&c, 1000, &o); /* first attempt times out */
+    lws__cpd_core_start(&c, 0, &cfg, &o);
+    lws__cpd_core_timer(&c, 1000 * MS, &o); /* first attempt times out */
     assert_true(o.abort_attempt);
     assert_false(o.done);
-    assert_int_equal(o.wake_at_ms, 1000 + lws__cpd_backoff_ms(1));
-    lws__cpd_core_timer(&c, o.wake_at_ms, &o);
+    assert_int_equal(o.wake_at, (1000 + lws__cpd_backoff_ms(1)) * MS);
+    lws__cpd_core_timer(&c, o.wake_at, &o);
     assert_true(o.start_attempt);
     /* The second attempt's timeout is clipped to the deadline. */
-    assert_int_equal(o.wake_at_ms, 2250);
+    assert_int_equal(o.wake_at, 2250 * MS);
     /* It times out too, and a third attempt would start after the
      * deadline: the check ends now. */
-    lws__cpd_core_timer(&c, 2250, &o);
+    lws__cpd_core_timer(&c, 2250 * MS, &o);
     assert_true(o.abort_attempt);
     assert_true(o.done);
     assert_int_equal(o.result, LWS_CPD_NO_INTERNET);
@@ -425,14 +429,14 @@ static void test_cpd_core_deadline_during_attempt(void **state)
     struct lws__cpd_out o;
 
     (void)state;
-    lws__cpd_core_start(&c, &cfg, 0, &o);
-    assert_int_equal(o.wake_at_ms, 300);
-    lws__cpd_core_timer(&c, 300, &o);
+    lws__cpd_core_start(&c, 0, &cfg, &o);
+    assert_int_equal(o.wake_at, 300 * MS);
+    lws__cpd_core_timer(&c, 300 * MS, &o);
     assert_true(o.abort_attempt);
     assert_true(o.done);
     assert_int_equal(o.result, LWS_CPD_NO_INTERNET);
     /* After the end, timers do nothing. */
-    lws__cpd_core_timer(&c, 400, &o);
+    lws__cpd_core_timer(&c, 400 * MS, &o);
     assert_false(o.done || o.start_attempt || o.abort_attempt);
 }
 
@@ -451,20 +455,20 @@ static void test_cpd_core_backoff_and_cfg(void **state)
     {
         struct lws__cpd_core c;
         struct lws__cpd_out o;
-        uint64_t now = 1000;
+        lws_usec_t now = 1000 * MS;
         int n = 1;
 
         lws__cpd_core_cfg_from_info(&cfg, NULL);
-        lws__cpd_core_start(&c, &cfg, now, &o);
+        lws__cpd_core_start(&c, now, &cfg, &o);
         while (!o.done) {
-            assert_true(o.wake_at_ms > now);
-            now = o.wake_at_ms;
+            assert_true(o.wake_at > now);
+            now = o.wake_at;
             lws__cpd_core_timer(&c, now, &o);
             if (o.start_attempt)
                 n++;
         }
         assert_int_equal(n, 4);
-        assert_true(now <= 1000 + cfg.deadline_ms);
+        assert_true(now <= (1000 + (lws_usec_t)cfg.deadline_ms) * MS);
     }
     lws__cpd_core_cfg_from_info(&cfg, NULL);
     assert_int_equal(cfg.retries, LWS__CPD_DEF_RETRIES);

@@ -368,6 +368,44 @@ static void test_destroy_in_adns_cb(void **state)
         serve_until_destroyed(cx);
     assert_int_equal(g_calls, 1);
 }
+
+static int adns_after, adns_after_cancelled;
+
+static struct lws *adns_cb_count(struct lws *wsi, const char *ads,
+                                 const struct addrinfo *result, int n,
+                                 void *opaque)
+{
+    (void)wsi, (void)ads, (void)opaque;
+    adns_after++;
+    adns_after_cancelled += n == -ECANCELED;
+    lws_async_dns_freeaddrinfo(&result);
+    return NULL;
+}
+
+/* The destroying callback is the first of three in one delivery round: the
+ * destroy runs the two still owed (cancelled), frees the resolver at once,
+ * and the delivery loop returns without touching it. */
+static void test_destroy_in_adns_cb_mid_delivery(void **state)
+{
+    struct lws_context_creation_info info;
+    struct lws_context *cx;
+
+    (void)state;
+    adns_after = adns_after_cancelled = 0;
+    memset(&info, 0, sizeof(info));
+    cx = mk(&info);
+    (void)lws_async_dns_query(cx, 0, "127.0.0.1", LWS_ADNS_RECORD_A,
+                              adns_cb_destroy, NULL, NULL);
+    (void)lws_async_dns_query(cx, 0, "127.0.0.2", LWS_ADNS_RECORD_A,
+                              adns_cb_count, NULL, NULL);
+    (void)lws_async_dns_query(cx, 0, "127.0.0.3", LWS_ADNS_RECORD_A,
+                              adns_cb_count, NULL, NULL);
+    if (!g_done)
+        serve_until_destroyed(cx);
+    assert_int_equal(g_calls, 1);
+    assert_int_equal(adns_after, 2);
+    assert_int_equal(adns_after_cancelled, 2);
+}
 #endif
 
 int main(void)
@@ -386,6 +424,7 @@ int main(void)
 #endif
 #if LWS_WITH_SYS_ASYNC_DNS
         cmocka_unit_test_setup(test_destroy_in_adns_cb, setup),
+        cmocka_unit_test_setup(test_destroy_in_adns_cb_mid_delivery, setup),
 #endif
     };
 

@@ -22,6 +22,10 @@
 /* 2026-01-01T00:00:00Z, the floor used by these tests. */
 #define FLOOR_S 1767225600ll
 
+/* Filled with garbage before a core call: the core resets its out struct,
+ * so every assertion on it also checks that contract. */
+#define POISON(out) memset(&(out), 0xa5, sizeof(out))
+
 /* ------------------------------------------------------------------------
  * Helpers
  */
@@ -409,7 +413,7 @@ static void core_new(struct lws__ntpc_core *c, bool applied)
 
 /* Builds the server's reply to the request in @req: the request reached it
  * at local mono + @owd_ms, the reply leaves 1 ms later. */
-static size_t serve(const struct vclock *v, const struct lws__ntpc_act *req,
+static size_t serve(const struct vclock *v, const struct lws__ntpc_out *req,
                     int owd_ms, uint8_t *out)
 {
     struct lws__ntpc_pkt q, r;
@@ -426,8 +430,8 @@ static size_t serve(const struct vclock *v, const struct lws__ntpc_act *req,
 /* One exchange: @owd_ms out, 1 ms in the server, 2 * @owd_ms back (the
  * asymmetry makes a sample's offset err by -@owd_ms / 2). */
 static int exchange(struct lws__ntpc_core *c, struct vclock *v,
-                    const lws_sockaddr46 *from, struct lws__ntpc_act *req,
-                    int owd_ms, struct lws__ntpc_act *a)
+                    const lws_sockaddr46 *from, struct lws__ntpc_out *req,
+                    int owd_ms, struct lws__ntpc_out *a)
 {
     uint8_t buf[LWS__NTPC_PKT_LEN];
     size_t n = serve(v, req, owd_ms, buf);
@@ -442,13 +446,13 @@ static void test_ntpc_core_burst_min_delay_wins(void **state)
     struct vclock v = {1000 * US, (FLOOR_S + 50) * US, 3 * NS};
     lws_sockaddr46 srv = sa_v4(0x7f000001, 12345);
     struct lws__ntpc_core c;
-    struct lws__ntpc_act a, b;
+    struct lws__ntpc_out a, b;
     static const int owd[] = {30, 5, 20, 40};
 
     (void)state;
     core_new(&c, true);
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &srv, true, v.mono, vwall(&v), &a);
+    POISON(a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &srv, true, &a);
     assert_int_equal(a.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
     assert_int_equal(a.wake_at, v.mono + 1000 * MS);
 
@@ -486,17 +490,17 @@ static void test_ntpc_core_ignores_strays(void **state)
     lws_sockaddr46 other_port = sa_v4(0x7f000001, 12346);
     lws_sockaddr46 other_ip = sa_v4(0x7f000002, 12345);
     struct lws__ntpc_core c;
-    struct lws__ntpc_act a, b;
+    struct lws__ntpc_out a, b;
     struct lws__ntpc_pkt r;
     uint8_t buf[LWS__NTPC_PKT_LEN];
     size_t n;
 
     (void)state;
     core_new(&c, true);
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &srv, true, v.mono, vwall(&v), &a);
+    POISON(a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &srv, true, &a);
     n = serve(&v, &a, 1, buf);
-    memset(&b, 0, sizeof(b));
+    POISON(b);
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &other_port, buf, n, &b),
         LWS__NTPC_V_SOURCE);
@@ -530,7 +534,7 @@ static void test_ntpc_core_ignores_strays(void **state)
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &srv, buf, n, &b),
         LWS__NTPC_V_OK);
-    memset(&a, 0, sizeof(a));
+    POISON(a);
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &srv, buf, n, &a),
         LWS__NTPC_V_ORIGIN);
@@ -541,19 +545,19 @@ static void test_ntpc_core_wall_step_does_not_skew(void **state)
     struct vclock v = {5 * US, (FLOOR_S + 50) * US, 250 * 1000000ll};
     lws_sockaddr46 srv = sa_v4(0x7f000001, 123);
     struct lws__ntpc_core c;
-    struct lws__ntpc_act a, b;
+    struct lws__ntpc_out a, b;
     uint8_t buf[LWS__NTPC_PKT_LEN];
     size_t n;
 
     (void)state;
     core_new(&c, true);
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &srv, true, v.mono, vwall(&v), &a);
+    POISON(a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &srv, true, &a);
     n = serve(&v, &a, 4, buf);
     /* Someone steps the wall clock by an hour while we wait: the sample is
      * computed from the monotonic elapsed time, so it is unaffected. */
     v.mono += 9 * MS;
-    memset(&b, 0, sizeof(b));
+    POISON(b);
     assert_int_equal(lws__ntpc_core_on_rx(&c, v.mono, vwall(&v) + 3600 * US,
                                           &srv, buf, n, &b),
                      LWS__NTPC_V_OK);
@@ -566,19 +570,19 @@ static void test_ntpc_core_backoff_and_next_server(void **state)
     struct vclock v = {5 * US, (FLOOR_S + 50) * US, 0};
     lws_sockaddr46 s1 = sa_v4(0x7f000001, 123), s2 = sa_v4(0x7f000002, 123);
     struct lws__ntpc_core c;
-    struct lws__ntpc_act a;
+    struct lws__ntpc_out a;
     uint32_t expect = 2000;
 
     (void)state;
     core_new(&c, true);
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &a);
+    POISON(a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
     for (int round = 0; round < 10; round++) {
         /* Each round: two timeouts, then a backoff and the next server. */
         for (int t = 0; t < 2; t++) {
             assert_true(a.flags & LWS__NTPC_ACT_WAKE);
             v.mono = a.wake_at;
-            memset(&a, 0, sizeof(a));
+            POISON(a);
             lws__ntpc_core_on_timer(&c, v.mono, vwall(&v), &a);
             if (!t)
                 assert_int_equal(a.flags,
@@ -593,21 +597,21 @@ static void test_ntpc_core_backoff_and_next_server(void **state)
         /* The glue supplies the next server; the round waits for the
          * backoff, and an early timer just re-arms. */
         lws_usec_t due = a.wake_at;
-        memset(&a, 0, sizeof(a));
-        lws__ntpc_core_set_server(&c, (round & 1) ? &s1 : &s2, false, v.mono,
-                                  vwall(&v), &a);
+        POISON(a);
+        lws__ntpc_core_set_server(&c, v.mono, vwall(&v),
+                                  (round & 1) ? &s1 : &s2, false, &a);
         assert_int_equal(a.flags, 0);
         lws__ntpc_core_on_timer(&c, due - 1, vwall(&v), &a);
         assert_int_equal(a.flags, LWS__NTPC_ACT_WAKE);
         assert_int_equal(a.wake_at, due);
         v.mono = due;
-        memset(&a, 0, sizeof(a));
+        POISON(a);
         lws__ntpc_core_on_timer(&c, v.mono, vwall(&v), &a);
         assert_int_equal(a.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
     }
     assert_int_equal(c.backoff_ms, 300000);
     /* A trigger resets the backoff and, mid-round, changes nothing. */
-    memset(&a, 0, sizeof(a));
+    POISON(a);
     lws__ntpc_core_kick(&c, v.mono, vwall(&v), &a);
     assert_int_equal(a.flags, 0);
     assert_int_equal(c.backoff_ms, 0);
@@ -618,33 +622,33 @@ static void test_ntpc_core_backoff_timer_without_server(void **state)
     struct vclock v = {5 * US, (FLOOR_S + 50) * US, 0};
     lws_sockaddr46 s1 = sa_v4(0x7f000001, 123);
     struct lws__ntpc_core c;
-    struct lws__ntpc_act a;
+    struct lws__ntpc_out a;
 
     (void)state;
     core_new(&c, true);
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &a);
+    POISON(a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
     for (int t = 0; t < 2; t++) {
         v.mono = a.wake_at;
-        memset(&a, 0, sizeof(a));
+        POISON(a);
         lws__ntpc_core_on_timer(&c, v.mono, vwall(&v), &a);
     }
     assert_true(a.flags & LWS__NTPC_ACT_NEXT_SERVER);
     /* The glue is still resolving when the backoff ends: ask again, then
      * start as soon as a server arrives. */
     v.mono = a.wake_at;
-    memset(&a, 0, sizeof(a));
+    POISON(a);
     lws__ntpc_core_on_timer(&c, v.mono, vwall(&v), &a);
     assert_int_equal(a.flags, LWS__NTPC_ACT_NEXT_SERVER);
     assert_int_equal(c.phase, LWS__NTPC_NEED_SRV);
-    memset(&a, 0, sizeof(a));
+    POISON(a);
     lws__ntpc_core_on_timer(&c, v.mono + US, vwall(&v), &a);
     assert_int_equal(a.flags, 0);
-    lws__ntpc_core_set_server(&c, &s1, false, v.mono, vwall(&v), &a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, false, &a);
     assert_int_equal(a.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
 }
 
-static size_t kod(const struct lws__ntpc_act *req, uint32_t code, uint8_t *buf)
+static size_t kod(const struct lws__ntpc_out *req, uint32_t code, uint8_t *buf)
 {
     struct lws__ntpc_pkt q, r;
 
@@ -663,17 +667,17 @@ static void test_ntpc_core_kod(void **state)
     struct vclock v = {5 * US, (FLOOR_S + 50) * US, 0};
     lws_sockaddr46 s1 = sa_v4(0x7f000001, 123);
     struct lws__ntpc_core c;
-    struct lws__ntpc_act a, b;
+    struct lws__ntpc_out a, b;
     uint8_t buf[LWS__NTPC_PKT_LEN];
     size_t n;
 
     (void)state;
     /* RATE: same server, poll doubled, wait at least that long. */
     core_new(&c, true);
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &a);
+    POISON(a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
     n = kod(&a, 0x52415445, buf);
-    memset(&b, 0, sizeof(b));
+    POISON(b);
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b),
         LWS__NTPC_V_KOD_RATE);
@@ -682,14 +686,14 @@ static void test_ntpc_core_kod(void **state)
     assert_true(b.wake_at >= v.mono + 64 * US);
     assert_true(c.have_server);
     v.mono = b.wake_at;
-    memset(&a, 0, sizeof(a));
+    POISON(a);
     lws__ntpc_core_on_timer(&c, v.mono, vwall(&v), &a);
     assert_true(a.flags & LWS__NTPC_ACT_SEND);
 
     /* RATE after a good sample in the burst: sync with what we have. */
     assert_int_equal(exchange(&c, &v, &s1, &a, 2, &b), LWS__NTPC_V_OK);
     n = kod(&b, 0x52415445, buf);
-    memset(&a, 0, sizeof(a));
+    POISON(a);
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &a),
         LWS__NTPC_V_KOD_RATE);
@@ -699,10 +703,10 @@ static void test_ntpc_core_kod(void **state)
     /* DENY and RSTR: drop the server and move on. */
     for (int i = 0; i < 2; i++) {
         core_new(&c, true);
-        memset(&a, 0, sizeof(a));
-        lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &a);
+        POISON(a);
+        lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
         n = kod(&a, i ? 0x52535452 : 0x44454e59, buf);
-        memset(&b, 0, sizeof(b));
+        POISON(b);
         assert_int_equal(
             lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b),
             i ? LWS__NTPC_V_KOD_RSTR : LWS__NTPC_V_KOD_DENY);
@@ -714,16 +718,16 @@ static void test_ntpc_core_kod(void **state)
 
     /* Another kiss code is a bad answer: two of them end the round. */
     core_new(&c, true);
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &a);
+    POISON(a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
     n = kod(&a, 0x494e4954, buf);
-    memset(&b, 0, sizeof(b));
+    POISON(b);
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b),
         LWS__NTPC_V_KOD_OTHER);
     assert_int_equal(b.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
     n = kod(&b, 0x494e4954, buf);
-    memset(&a, 0, sizeof(a));
+    POISON(a);
     lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &a);
     assert_int_equal(a.flags, LWS__NTPC_ACT_NEXT_SERVER | LWS__NTPC_ACT_WAKE);
 }
@@ -733,15 +737,15 @@ static void test_ntpc_core_bad_answers_never_sync(void **state)
     struct vclock v = {5 * US, (FLOOR_S + 50) * US, 0};
     lws_sockaddr46 s1 = sa_v4(0x7f000001, 123);
     struct lws__ntpc_core c;
-    struct lws__ntpc_act a, b;
+    struct lws__ntpc_out a, b;
     struct lws__ntpc_pkt r;
     uint8_t buf[LWS__NTPC_PKT_LEN];
     size_t n;
 
     (void)state;
     core_new(&c, true);
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &a);
+    POISON(a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
     /* LI=3, stratum 16, ten years ahead with a bad root distance, and ten
      * years before the floor: none is a sample. */
     for (int i = 0; i < 8; i++) {
@@ -765,13 +769,13 @@ static void test_ntpc_core_bad_answers_never_sync(void **state)
             break;
         }
         enc(buf, &r);
-        memset(&b, 0, sizeof(b));
+        POISON(b);
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b);
         assert_false(b.flags & LWS__NTPC_ACT_SYNCED);
         if (i % 2) {
             /* two bad answers in a row: next server */
             assert_true(b.flags & LWS__NTPC_ACT_NEXT_SERVER);
-            lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &b);
+            lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &b);
         }
         a = b;
     }
@@ -779,12 +783,12 @@ static void test_ntpc_core_bad_answers_never_sync(void **state)
 }
 
 static void sync_once(struct lws__ntpc_core *c, struct vclock *v,
-                      const lws_sockaddr46 *s, struct lws__ntpc_act *a)
+                      const lws_sockaddr46 *s, struct lws__ntpc_out *a)
 {
-    struct lws__ntpc_act b;
+    struct lws__ntpc_out b;
 
     v->mono = a->wake_at;
-    memset(&b, 0, sizeof(b));
+    POISON(b);
     lws__ntpc_core_on_timer(c, v->mono, vwall(v), &b);
     assert_int_equal(b.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
     assert_int_equal(exchange(c, v, s, &b, 2, a), LWS__NTPC_V_OK);
@@ -796,13 +800,13 @@ static void test_ntpc_core_poll_adapts(void **state)
     struct vclock v = {5 * US, (FLOOR_S + 50) * US, 1 * 1000000ll};
     lws_sockaddr46 s1 = sa_v4(0x7f000001, 123);
     struct lws__ntpc_core c;
-    struct lws__ntpc_act a, b;
+    struct lws__ntpc_out a, b;
     uint32_t expect = 32;
 
     (void)state;
     core_new(&c, true);
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &a);
+    POISON(a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
     for (int i = 0; i < 4; i++) {
         assert_int_equal(exchange(&c, &v, &s1, &a, 2, &b), LWS__NTPC_V_OK);
         a = b;
@@ -826,8 +830,8 @@ static void test_ntpc_core_poll_adapts(void **state)
     /* Report-only: the error is the change in offset between syncs. */
     core_new(&c, false);
     v.server_ahead_ns = 40 * NS;
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &a);
+    POISON(a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
     for (int i = 0; i < 4; i++) {
         exchange(&c, &v, &s1, &a, 2, &b);
         a = b;
@@ -841,28 +845,28 @@ static void test_ntpc_core_not_waiting_and_kick(void **state)
     struct vclock v = {5 * US, (FLOOR_S + 50) * US, 0};
     lws_sockaddr46 s1 = sa_v4(0x7f000001, 123);
     struct lws__ntpc_core c;
-    struct lws__ntpc_act a, b;
+    struct lws__ntpc_out a, b;
     uint8_t buf[LWS__NTPC_PKT_LEN];
     size_t n;
 
     (void)state;
     core_new(&c, true);
-    memset(&a, 0, sizeof(a));
+    POISON(a);
     /* no server: a kick does nothing, a timer does nothing */
     lws__ntpc_core_kick(&c, v.mono, vwall(&v), &a);
     lws__ntpc_core_on_timer(&c, v.mono, vwall(&v), &a);
     assert_int_equal(a.flags, 0);
-    lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
     for (int i = 0; i < 4; i++) {
         n = serve(&v, &a, 1, buf);
-        memset(&b, 0, sizeof(b));
+        POISON(b);
         assert_int_equal(
             lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b),
             LWS__NTPC_V_OK);
         a = b;
     }
     assert_int_equal(c.phase, LWS__NTPC_POLL);
-    memset(&b, 0, sizeof(b));
+    POISON(b);
     assert_int_equal(
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b),
         LWS__NTPC_V_NOT_WAITING);
@@ -881,7 +885,7 @@ static void test_ntpc_core_burst_interval(void **state)
     lws_sockaddr46 s1 = sa_v4(0x7f000001, 123);
     struct lws__ntpc_cfg cfg;
     struct lws__ntpc_core c;
-    struct lws__ntpc_act a, b;
+    struct lws__ntpc_out a, b;
 
     (void)state;
     memset(&cfg, 0, sizeof(cfg));
@@ -892,13 +896,13 @@ static void test_ntpc_core_burst_interval(void **state)
     cfg.poll_min_s = 1; /* raised to the RFC 4330 minimum of 15 */
     lws__ntpc_core_init(&c, &cfg);
     assert_int_equal(c.cfg.poll_min_s, 15);
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &s1, true, v.mono, vwall(&v), &a);
+    POISON(a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
     assert_int_equal(exchange(&c, &v, &s1, &a, 1, &b), LWS__NTPC_V_OK);
     assert_int_equal(b.flags, LWS__NTPC_ACT_WAKE);
     assert_int_equal(b.wake_at, v.mono + 500 * MS);
     v.mono = b.wake_at;
-    memset(&a, 0, sizeof(a));
+    POISON(a);
     lws__ntpc_core_on_timer(&c, v.mono, vwall(&v), &a);
     assert_int_equal(a.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
     assert_int_equal(exchange(&c, &v, &s1, &a, 1, &b), LWS__NTPC_V_OK);
@@ -910,25 +914,25 @@ static void test_ntpc_core_no_server_backs_off(void **state)
     struct vclock v = {5 * US, (FLOOR_S + 50) * US, 0};
     lws_sockaddr46 s1 = sa_v4(0x7f000001, 123);
     struct lws__ntpc_core c;
-    struct lws__ntpc_act a;
+    struct lws__ntpc_out a;
 
     (void)state;
     core_new(&c, true);
     /* The glue found nothing usable (a name did not resolve): back off,
      * doubling, then ask for a server again. */
     for (uint32_t expect = 2000; expect <= 8000; expect *= 2) {
-        memset(&a, 0, sizeof(a));
+        POISON(a);
         lws__ntpc_core_no_server(&c, v.mono, &a);
         assert_int_equal(a.flags, LWS__NTPC_ACT_WAKE);
         assert_int_equal(c.backoff_ms, expect);
         assert_true(a.wake_at >= v.mono + expect * MS);
         v.mono = a.wake_at;
-        memset(&a, 0, sizeof(a));
+        POISON(a);
         lws__ntpc_core_on_timer(&c, v.mono, vwall(&v), &a);
         assert_int_equal(a.flags, LWS__NTPC_ACT_NEXT_SERVER);
     }
-    memset(&a, 0, sizeof(a));
-    lws__ntpc_core_set_server(&c, &s1, false, v.mono, vwall(&v), &a);
+    POISON(a);
+    lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, false, &a);
     assert_int_equal(a.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
 }
 
@@ -937,8 +941,8 @@ static void test_ntpc_sa46_equal(void **state)
     lws_sockaddr46 a, b;
 
     (void)state;
-    memset(&a, 0, sizeof(a));
-    memset(&b, 0, sizeof(b));
+    POISON(a);
+    POISON(b);
     assert_false(lws__sa46_equal(&a, &b)); /* AF_UNSPEC */
     a.sa6.sin6_family = b.sa6.sin6_family = AF_INET6;
     a.sa6.sin6_port = b.sa6.sin6_port = htons(123);

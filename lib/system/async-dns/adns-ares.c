@@ -105,15 +105,9 @@ static int adns_bind_random(struct lws__adns *a, int fd, int domain)
             return -EIO;
 
         memset(&sa, 0, sizeof(sa));
-        if (domain == AF_INET) {
-            sa.sa4.sin_family = AF_INET;
-            sa.sa4.sin_port = htons(port);
-            sl = sizeof(sa.sa4);
-        } else {
-            sa.sa6.sin6_family = AF_INET6;
-            sa.sa6.sin6_port = htons(port);
-            sl = sizeof(sa.sa6);
-        }
+        sa.sa4.sin_family = domain == AF_INET ? AF_INET : AF_INET6;
+        lws__sa46_set_port(&sa, port);
+        sl = domain == AF_INET ? sizeof(sa.sa4) : sizeof(sa.sa6);
         if (!bind(fd, (struct sockaddr *)&sa, sl))
             return 0;
         if (errno != EADDRINUSE)
@@ -300,17 +294,14 @@ static int adns_chan_servers(struct adns_chan *chan)
 
     memset(nodes, 0, sizeof(nodes));
     for (int i = 0; i < n; i++) {
-        uint16_t port;
+        uint16_t port = lws__sa46_port(&sa[i]);
 
         nodes[i].next = i + 1 < n ? &nodes[i + 1] : NULL;
         nodes[i].family = sa[i].sa4.sin_family;
-        if (sa[i].sa4.sin_family == AF_INET) {
+        if (sa[i].sa4.sin_family == AF_INET)
             nodes[i].addr.addr4 = sa[i].sa4.sin_addr;
-            port = ntohs(sa[i].sa4.sin_port);
-        } else {
+        else
             memcpy(&nodes[i].addr.addr6, &sa[i].sa6.sin6_addr, 16);
-            port = ntohs(sa[i].sa6.sin6_port);
-        }
         nodes[i].udp_port = nodes[i].tcp_port = port ? port : a->srv.port;
     }
     if (n)

@@ -90,14 +90,13 @@ uint32_t lws__adns_core_cache_ttl(const struct lws__adns_qres *q, int n,
 bool lws__adns_core_sa_eq(const lws_sockaddr46 *x, const lws_sockaddr46 *y,
                           uint16_t defport)
 {
-    uint16_t px = lws__sa46_port(x), py = lws__sa46_port(y);
+    lws_sockaddr46 a = *x, b = *y;
 
-    if (x->sa4.sin_family != y->sa4.sin_family ||
-        (px ? px : defport) != (py ? py : defport))
-        return false;
-    if (x->sa4.sin_family == AF_INET)
-        return x->sa4.sin_addr.s_addr == y->sa4.sin_addr.s_addr;
-    return !memcmp(&x->sa6.sin6_addr, &y->sa6.sin6_addr, 16);
+    if (!lws__sa46_port(&a))
+        lws__sa46_set_port(&a, defport);
+    if (!lws__sa46_port(&b))
+        lws__sa46_set_port(&b, defport);
+    return lws__sa46_equal(&a, &b);
 }
 
 static bool adns_is_demoted(const struct lws__adns_servers *s,
@@ -151,8 +150,8 @@ int lws__adns_core_servers(const struct lws__adns_servers *s,
     return out && n > max ? max : n;
 }
 
-bool lws__adns_core_demote(struct lws__adns_servers *s,
-                           const lws_sockaddr46 *sa, lws_usec_t now)
+bool lws__adns_core_demote(struct lws__adns_servers *s, lws_usec_t now,
+                           const lws_sockaddr46 *sa)
 {
     int slot = -1;
 

@@ -63,6 +63,7 @@ static void adns_call(struct lws__adns *a, struct adns_waiter *w)
 static void adns_deliver_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_deliver);
+    struct lws_context *cx = a->cx;
 
     /* Only what is ready now: callbacks that query again land in the next
      * round, so a callback loop cannot starve the event loop. */
@@ -72,16 +73,14 @@ static void adns_deliver_cb(lws_sorted_usec_list_t *sul)
         lws_dll2_remove(d);
         lws_dll2_add_tail(d, &a->delivering);
     }
-    a->in_delivery = true;
     while (a->delivering.head) {
         adns_call(
             a, lws_container_of(a->delivering.head, struct adns_waiter, list));
-        if (lws__cx_gone(a->cx)) { /* the callback destroyed the context */
-            adns_free(a);
+        /* The callback destroyed the context: the resolver went with it
+         * (adns_destroy() ran the callbacks still owed). */
+        if (lws__cx_gone(cx))
             return;
-        }
     }
-    a->in_delivery = false;
 }
 
 /* ------------------------------------------------------------------------
@@ -755,8 +754,7 @@ static void adns_destroy(struct lws_context *cx)
         w->status = -ECANCELED;
         adns_call(a, w);
     }
-    if (!a->in_delivery) /* else the delivery loop frees it at unwind */
-        adns_free(a);
+    adns_free(a); /* a delivery under way returns without touching it */
 }
 
 static int adns_callback(struct lws *wsi, enum lws_callback_reasons reason,

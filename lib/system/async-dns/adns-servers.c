@@ -143,8 +143,7 @@ bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
     n = 2;
 out:
     for (int i = 0; i < n; i++) /* ports are not part of an answer */
-        sa[i].sa4.sin_family == AF_INET ? (void)(sa[i].sa4.sin_port = 0)
-                                        : (void)(sa[i].sa6.sin6_port = 0);
+        lws__sa46_set_port(&sa[i], 0);
     *res = lws__adns_res_create(sa, n, lc);
     *status = *res ? LADNS_RET_FOUND : LADNS_RET_FAILED;
     return true;
@@ -158,7 +157,7 @@ void lws__adns_demote(struct lws__adns *a, const lws_sockaddr46 *sa)
 {
     char txt[64];
 
-    if (!lws__adns_core_demote(&a->srv, sa, lws__adns_now(a)))
+    if (!lws__adns_core_demote(&a->srv, lws__adns_now(a), sa))
         return;
     if (lws_sa46_write_numeric_address(sa, txt, sizeof(txt)) < 0)
         txt[0] = '\0';

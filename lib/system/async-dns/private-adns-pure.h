@@ -187,7 +187,11 @@ static inline uint32_t lws__adns_cache_count(const struct lws__adns_cache *c)
 /* ------------------------------------------------------------------------
  * Core (adns-core.c): what a finished lookup amounts to, how long it is
  * cached, and which servers are asked in which order.  No clock of its own:
- * the caller passes the time.
+ * the caller passes the time, as every helper core takes it (lws_usec_t now,
+ * monotonic, after the state it works on).  Unlike the other cores it keeps
+ * no protocol state between events (c-ares does, in the glue's transport),
+ * so its functions return what they decide instead of filling an out
+ * struct.
  */
 
 /* One question's end as the core sees it. */
@@ -254,8 +258,8 @@ int lws__adns_core_servers(const struct lws__adns_servers *s,
 /* A question timed out on @sa at @now: try it last until @now +
  * LWS__ADNS_DEMOTE_US.  @return true if newly demoted (false: already, or
  * no free slot). */
-bool lws__adns_core_demote(struct lws__adns_servers *s,
-                           const lws_sockaddr46 *sa, lws_usec_t now);
+bool lws__adns_core_demote(struct lws__adns_servers *s, lws_usec_t now,
+                           const lws_sockaddr46 *sa);
 /* Ends the demotions due by @now. */
 void lws__adns_core_demote_expire(struct lws__adns_servers *s, lws_usec_t now);
 

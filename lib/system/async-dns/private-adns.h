@@ -116,7 +116,6 @@ struct lws__adns {
     struct lws__news_observer news; /* DHCP-learned DNS servers */
     struct lws_adns_stats st;
     bool destroying;
-    bool in_delivery;
     bool draining; /* starting queued waiters (no recursion) */
 };
 

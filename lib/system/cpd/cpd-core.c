@@ -5,8 +5,8 @@
  * probe attempts, each with its own timeout, retried with capped exponential
  * backoff while the failure may be transient, all within one deadline.  Also
  * the classification of a probe reply and the ladder policy.  Time comes in
- * as monotonic milliseconds from the caller, so tests drive it with a
- * virtual clock.
+ * as the monotonic clock in us (now) from the caller, so tests drive it with
+ * a virtual clock.
  */
 #define LWS_LOGMOD "cpd"
 #include "private-cpd-pure.h"
@@ -38,19 +38,24 @@ uint32_t lws__cpd_backoff_ms(int attempts)
     return ms < LWS__CPD_BACKOFF_CAP_MS ? ms : LWS__CPD_BACKOFF_CAP_MS;
 }
 
-static uint64_t cpd_min(uint64_t a, uint64_t b)
+static lws_usec_t cpd_min(lws_usec_t a, lws_usec_t b)
 {
     return a < b ? a : b;
 }
 
-static void cpd_core_begin_attempt(struct lws__cpd_core *c, uint64_t now,
+static lws_usec_t cpd_us(uint32_t ms)
+{
+    return (lws_usec_t)ms * LWS_US_PER_MS;
+}
+
+static void cpd_core_begin_attempt(struct lws__cpd_core *c, lws_usec_t now,
                                    struct lws__cpd_out *out)
 {
     c->attempts++;
     c->attempt_active = true;
-    c->attempt_end = cpd_min(now + c->cfg.attempt_ms, c->deadline_at);
+    c->attempt_end = cpd_min(now + cpd_us(c->cfg.attempt_ms), c->deadline_at);
     out->start_attempt = true;
-    out->wake_at_ms = c->attempt_end;
+    out->wake_at = c->attempt_end;
 }
 
 static void cpd_core_finish(struct lws__cpd_core *c, lws_cpd_result_t result,
@@ -60,11 +65,11 @@ static void cpd_core_finish(struct lws__cpd_core *c, lws_cpd_result_t result,
     c->attempt_active = false;
     out->done = true;
     out->result = result;
-    out->wake_at_ms = 0;
+    out->wake_at = 0;
 }
 
-void lws__cpd_core_start(struct lws__cpd_core *c,
-                         const struct lws__cpd_core_cfg *cfg, uint64_t now,
+void lws__cpd_core_start(struct lws__cpd_core *c, lws_usec_t now,
+                         const struct lws__cpd_core_cfg *cfg,
                          struct lws__cpd_out *out)
 {
     memset(out, 0, sizeof(*out));
@@ -72,15 +77,15 @@ void lws__cpd_core_start(struct lws__cpd_core *c,
     c->cfg = *cfg;
     c->running = true;
     c->last = LWS_CPD_NO_INTERNET;
-    c->deadline_at = now + cfg->deadline_ms;
+    c->deadline_at = now + cpd_us(cfg->deadline_ms);
     cpd_core_begin_attempt(c, now, out);
 }
 
-static void cpd_core_ended(struct lws__cpd_core *c, uint64_t now,
+static void cpd_core_ended(struct lws__cpd_core *c, lws_usec_t now,
                            lws_cpd_result_t result, bool retryable,
                            uint32_t jitter_ms, struct lws__cpd_out *out)
 {
-    uint64_t next;
+    lws_usec_t next;
 
     c->attempt_active = false;
     c->last = result;
@@ -88,17 +93,17 @@ static void cpd_core_ended(struct lws__cpd_core *c, uint64_t now,
         cpd_core_finish(c, result, out);
         return;
     }
-    next = now + lws__cpd_backoff_ms(c->attempts) + jitter_ms;
+    next = now + cpd_us(lws__cpd_backoff_ms(c->attempts) + jitter_ms);
     if (next >= c->deadline_at) {
         /* No room for another attempt before the deadline. */
         cpd_core_finish(c, result, out);
         return;
     }
     c->next_attempt = next;
-    out->wake_at_ms = next;
+    out->wake_at = next;
 }
 
-void lws__cpd_core_attempt_done(struct lws__cpd_core *c, uint64_t now,
+void lws__cpd_core_attempt_done(struct lws__cpd_core *c, lws_usec_t now,
                                 lws_cpd_result_t result, bool retryable,
                                 uint32_t jitter_ms, struct lws__cpd_out *out)
 {
@@ -108,7 +113,7 @@ void lws__cpd_core_attempt_done(struct lws__cpd_core *c, uint64_t now,
     cpd_core_ended(c, now, result, retryable, jitter_ms, out);
 }
 
-void lws__cpd_core_timer(struct lws__cpd_core *c, uint64_t now,
+void lws__cpd_core_timer(struct lws__cpd_core *c, lws_usec_t now,
                          struct lws__cpd_out *out)
 {
     memset(out, 0, sizeof(*out));
@@ -122,7 +127,7 @@ void lws__cpd_core_timer(struct lws__cpd_core *c, uint64_t now,
     }
     if (c->attempt_active) {
         if (now < c->attempt_end) {
-            out->wake_at_ms = c->attempt_end;
+            out->wake_at = c->attempt_end;
             return;
         }
         /* The attempt timed out: a transport failure, worth a retry. */
@@ -131,7 +136,7 @@ void lws__cpd_core_timer(struct lws__cpd_core *c, uint64_t now,
         return;
     }
     if (now < c->next_attempt) {
-        out->wake_at_ms = c->next_attempt;
+        out->wake_at = c->next_attempt;
         return;
     }
     cpd_core_begin_attempt(c, now, out);

@@ -22,7 +22,7 @@ static void cpd_core_cb(lws_sorted_usec_list_t *sul);
 static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
 {
     struct lws_context *cx = cpd->cx;
-    uint64_t now = lws__cpd_now_ms();
+    lws_usec_t now = lws_now_usecs();
 
     if (out->abort_attempt && cpd->probe) {
         lws__cpd_reason(cpd, "no reply within the %s (%s)",
@@ -38,12 +38,9 @@ static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
     }
     if (out->start_attempt)
         lws_sul_schedule(cx, 0, &cpd->sul_kick, lws__cpd_kick_cb, 0);
-    if (out->wake_at_ms)
+    if (out->wake_at)
         lws_sul_schedule(cx, 0, &cpd->sul_core, cpd_core_cb,
-                         out->wake_at_ms > now
-                             ? (lws_usec_t)(out->wake_at_ms - now) *
-                                   LWS_US_PER_MS
-                             : 0);
+                         out->wake_at > now ? out->wake_at - now : 0);
 }
 
 static void cpd_core_cb(lws_sorted_usec_list_t *sul)
@@ -57,7 +54,7 @@ static void cpd_core_cb(lws_sorted_usec_list_t *sul)
         lws_system_cpd_set(cpd->cx, LWS_CPD_NO_INTERNET);
         return;
     }
-    lws__cpd_core_timer(&cpd->core, lws__cpd_now_ms(), &out);
+    lws__cpd_core_timer(&cpd->core, lws_now_usecs(), &out);
     cpd_apply(cpd, &out);
 }
 
@@ -128,7 +125,7 @@ static int cpd_start_probe(struct lws__cpd *cpd)
     cpd->result = LWS_CPD_UNKNOWN;
     cpd->reason[0] = '\0';
     cpd->cur = ph;
-    lws__cpd_core_start(&cpd->core, &cpd->cfg, lws__cpd_now_ms(), &out);
+    lws__cpd_core_start(&cpd->core, lws_now_usecs(), &cpd->cfg, &out);
     lwsl_info("check started: %s (up to %d attempts, deadline %u ms)",
               cpd->url_text[ph], cpd->cfg.retries + 1, cpd->cfg.deadline_ms);
     cpd_apply(cpd, &out);

@@ -115,12 +115,12 @@ static void cpd_attempt_end(struct lws__cpd_probe *p, lws_cpd_result_t result,
     lws__cpd_probe_free(p);
     jitter = lws__random_below(cpd->cx,
                                lws__cpd_backoff_ms(cpd->core.attempts) / 4 + 1);
-    lws__cpd_core_attempt_done(&cpd->core, lws__cpd_now_ms(), result, retryable,
+    lws__cpd_core_attempt_done(&cpd->core, lws_now_usecs(), result, retryable,
                                jitter, &out);
     if (!out.done)
         lwsl_info("attempt %d: %s (%s)%s", cpd->core.attempts,
                   lws_cpd_result_name(result), cpd->reason,
-                  out.wake_at_ms ? ", will retry" : "");
+                  out.wake_at ? ", will retry" : "");
     cpd->apply(cpd, &out);
 }
 
@@ -494,7 +494,7 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
     if (!p) {
         struct lws__cpd_out out;
         lws__cpd_reason(cpd, "out of memory");
-        lws__cpd_core_attempt_done(&cpd->core, lws__cpd_now_ms(),
+        lws__cpd_core_attempt_done(&cpd->core, lws_now_usecs(),
                                    LWS_CPD_NO_INTERNET, true, 0, &out);
         cpd->apply(cpd, &out);
         return;

@@ -34,14 +34,15 @@ struct lws__cpd_out {
     bool abort_attempt; /* close the running attempt (before any start) */
     bool done;          /* the check ended with @result */
     lws_cpd_result_t result;
-    uint64_t wake_at_ms; /* call lws__cpd_core_timer() then; 0 = never */
+    lws_usec_t wake_at; /* monotonic us: call lws__cpd_core_timer() then;
+                         * 0 = never */
 };
 
 struct lws__cpd_core {
     struct lws__cpd_core_cfg cfg;
-    uint64_t deadline_at;  /* whole check */
-    uint64_t attempt_end;  /* running attempt times out */
-    uint64_t next_attempt; /* next attempt due (between attempts) */
+    lws_usec_t deadline_at;  /* whole check (monotonic us, as below) */
+    lws_usec_t attempt_end;  /* running attempt times out */
+    lws_usec_t next_attempt; /* next attempt due (between attempts) */
     lws_cpd_result_t last; /* last attempt's classification */
     int attempts;          /* attempts started in this check */
     bool running;
@@ -52,9 +53,12 @@ struct lws__cpd_core {
 void lws__cpd_core_cfg_from_info(struct lws__cpd_core_cfg *cfg,
                                  const struct lws_cpd_info *info);
 
+/* The core's entry points have the helpers' shape (core, now, event...,
+ * out): @now is the monotonic clock in us, and each resets @out first. */
+
 /* Begins a check at @now: always asks for the first attempt. */
-void lws__cpd_core_start(struct lws__cpd_core *c,
-                         const struct lws__cpd_core_cfg *cfg, uint64_t now,
+void lws__cpd_core_start(struct lws__cpd_core *c, lws_usec_t now,
+                         const struct lws__cpd_core_cfg *cfg,
                          struct lws__cpd_out *out);
 
 /*
@@ -62,12 +66,12 @@ void lws__cpd_core_start(struct lws__cpd_core *c,
  * attempt may change it (transport failures, 5xx).  @jitter_ms is added to
  * the backoff (the glue draws it from the CSPRNG).
  */
-void lws__cpd_core_attempt_done(struct lws__cpd_core *c, uint64_t now,
+void lws__cpd_core_attempt_done(struct lws__cpd_core *c, lws_usec_t now,
                                 lws_cpd_result_t result, bool retryable,
                                 uint32_t jitter_ms, struct lws__cpd_out *out);
 
 /* The wake time asked for has come. */
-void lws__cpd_core_timer(struct lws__cpd_core *c, uint64_t now,
+void lws__cpd_core_timer(struct lws__cpd_core *c, lws_usec_t now,
                          struct lws__cpd_out *out);
 
 /* Stops the check (a result came from elsewhere, or destroy). */

@@ -70,11 +70,6 @@ struct lws__cpd {
     void (*apply)(struct lws__cpd *cpd, const struct lws__cpd_out *out);
 };
 
-/* Monotonic milliseconds. */
-static inline uint64_t lws__cpd_now_ms(void)
-{
-    return (uint64_t)(lws_now_usecs() / LWS_US_PER_MS);
-}
 /* Sets cpd->reason to "<url>: <text>" (cpd-probe.c). */
 void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...) LWS_FORMAT(2);
 /* Starts the attempt the core asked for (a sul callback, cpd-probe.c). */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 The lws-system authors
  *
- * The SNTP client's sans-I/O core.  It is fed the monotonic and wall time,
- * datagrams and timer expiries, and answers with actions (send this request,
- * wake me at T, here is a validated sample, give me the next server).  It
+ * The SNTP client's sans-I/O core.  It is fed the monotonic time (now; the
+ * wall time too where it may send: T1), datagrams and timer expiries, and
+ * answers in its out struct with actions (send this request, wake me at T,
+ * here is a validated sample, give me the next server).  It
  * runs rounds of exchanges: a burst on a first sync or a trigger, where the
  * minimum-delay sample wins, and a single exchange on each periodic
  * re-sync.  It adapts the poll interval, backs off with jitter and handles
@@ -57,7 +58,7 @@ static uint32_t core_rand(struct lws__ntpc_core *c)
 }
 
 static void wake(struct lws__ntpc_core *c, lws_usec_t at,
-                 struct lws__ntpc_act *a)
+                 struct lws__ntpc_out *a)
 {
     c->deadline = at;
     a->wake_at = at;
@@ -77,8 +78,8 @@ static lws_usec_t reply_wait_us(const struct lws__ntpc_core *c)
     return c->good && w < full ? w : full;
 }
 
-static void send_req(struct lws__ntpc_core *c, lws_usec_t mono, lws_usec_t wall,
-                     struct lws__ntpc_act *a)
+static void send_req(struct lws__ntpc_core *c, lws_usec_t now, lws_usec_t wall,
+                     struct lws__ntpc_out *a)
 {
     int n;
 
@@ -89,15 +90,15 @@ static void send_req(struct lws__ntpc_core *c, lws_usec_t mono, lws_usec_t wall,
     n = lws__ntpc_pkt_write_request(a->pkt, sizeof(a->pkt), &c->cookie);
     a->pkt_len = n > 0 ? (size_t)n : 0;
     a->flags |= LWS__NTPC_ACT_SEND;
-    c->mono_tx_us = mono;
+    c->mono_tx_us = now;
     c->wall_tx_us = wall;
     c->tries++;
     c->phase = LWS__NTPC_WAIT_RX;
-    wake(c, mono + reply_wait_us(c), a);
+    wake(c, now + reply_wait_us(c), a);
 }
 
-static void start_round(struct lws__ntpc_core *c, bool full, lws_usec_t mono,
-                        lws_usec_t wall, struct lws__ntpc_act *a)
+static void start_round(struct lws__ntpc_core *c, bool full, lws_usec_t now,
+                        lws_usec_t wall, struct lws__ntpc_out *a)
 {
     c->want_good = full ? c->cfg.burst : 1;
     c->max_tries = full ? (uint8_t)(c->cfg.burst * 2) : 3;
@@ -105,7 +106,7 @@ static void start_round(struct lws__ntpc_core *c, bool full, lws_usec_t mono,
     c->good = 0;
     c->fails_in_row = 0;
     memset(&c->best, 0, sizeof(c->best));
-    send_req(c, mono, wall, a);
+    send_req(c, now, wall, a);
 }
 
 static uint32_t next_backoff(struct lws__ntpc_core *c)
@@ -134,19 +135,19 @@ static void poll_up(struct lws__ntpc_core *c)
 }
 
 /* Waits the next backoff (at least @min_ms) without a server. */
-static void backoff(struct lws__ntpc_core *c, uint64_t min_ms, lws_usec_t mono,
-                    struct lws__ntpc_act *a)
+static void backoff(struct lws__ntpc_core *c, uint64_t min_ms, lws_usec_t now,
+                    struct lws__ntpc_out *a)
 {
     uint64_t w = next_backoff(c);
 
     if (w < min_ms)
         w = min_ms;
     c->phase = LWS__NTPC_BACKOFF;
-    wake(c, mono + (lws_usec_t)w * LWS_US_PER_MS, a);
+    wake(c, now + (lws_usec_t)w * LWS_US_PER_MS, a);
 }
 
-static void synced(struct lws__ntpc_core *c, bool adapt, lws_usec_t mono,
-                   struct lws__ntpc_act *a)
+static void synced(struct lws__ntpc_core *c, bool adapt, lws_usec_t now,
+                   struct lws__ntpc_out *a)
 {
     int64_t err;
     uint32_t j;
@@ -170,69 +171,68 @@ static void synced(struct lws__ntpc_core *c, bool adapt, lws_usec_t mono,
     c->phase = LWS__NTPC_POLL;
     /* A little jitter (up to 1/16 of the interval) on the poll too. */
     j = core_rand(c) % (c->poll_s * 1000u / 16u + 1u);
-    wake(c, mono + ((lws_usec_t)c->poll_s * 1000 + j) * LWS_US_PER_MS, a);
+    wake(c, now + ((lws_usec_t)c->poll_s * 1000 + j) * LWS_US_PER_MS, a);
 }
 
-static void failed(struct lws__ntpc_core *c, bool drop, lws_usec_t mono,
-                   struct lws__ntpc_act *a)
+static void failed(struct lws__ntpc_core *c, bool drop, lws_usec_t now,
+                   struct lws__ntpc_out *a)
 {
     a->flags |= LWS__NTPC_ACT_NEXT_SERVER;
     if (drop)
         a->flags |= LWS__NTPC_ACT_DROP_SERVER;
     c->have_server = false;
-    backoff(c, 0, mono, a);
+    backoff(c, 0, now, a);
 }
 
-static void rate_limited(struct lws__ntpc_core *c, lws_usec_t mono,
-                         struct lws__ntpc_act *a)
+static void rate_limited(struct lws__ntpc_core *c, lws_usec_t now,
+                         struct lws__ntpc_out *a)
 {
     /* RFC 5905 §7.4: RATE asks us to slow down; keep the server, double
      * the poll interval and wait at least that long (or the backoff). */
     poll_up(c);
     if (c->good) {
-        synced(c, false, mono, a);
+        synced(c, false, now, a);
         return;
     }
-    backoff(c, (uint64_t)c->poll_s * 1000, mono, a);
+    backoff(c, (uint64_t)c->poll_s * 1000, now, a);
 }
 
-static void after_exchange(struct lws__ntpc_core *c, lws_usec_t mono,
-                           lws_usec_t wall, struct lws__ntpc_act *a)
+static void after_exchange(struct lws__ntpc_core *c, lws_usec_t now,
+                           lws_usec_t wall, struct lws__ntpc_out *a)
 {
     if (c->good >= c->want_good || c->tries >= c->max_tries ||
         (!c->good && c->fails_in_row >= 2)) {
         if (c->good)
-            synced(c, true, mono, a);
+            synced(c, true, now, a);
         else
-            failed(c, false, mono, a);
+            failed(c, false, now, a);
         return;
     }
     if (c->cfg.burst_interval_ms) {
         c->phase = LWS__NTPC_GAP;
-        wake(c, mono + (lws_usec_t)c->cfg.burst_interval_ms * LWS_US_PER_MS, a);
+        wake(c, now + (lws_usec_t)c->cfg.burst_interval_ms * LWS_US_PER_MS, a);
         return;
     }
-    send_req(c, mono, wall, a);
+    send_req(c, now, wall, a);
 }
 
-void lws__ntpc_core_set_server(struct lws__ntpc_core *c,
-                               const lws_sockaddr46 *sa46, bool start,
-                               lws_usec_t mono, lws_usec_t wall,
-                               struct lws__ntpc_act *a)
+void lws__ntpc_core_set_server(struct lws__ntpc_core *c, lws_usec_t now,
+                               lws_usec_t wall, const lws_sockaddr46 *sa46,
+                               bool start, struct lws__ntpc_out *a)
 {
     memset(a, 0, sizeof(*a));
     c->server = *sa46;
     c->have_server = true;
     if (start || c->phase == LWS__NTPC_IDLE || c->phase == LWS__NTPC_NEED_SRV)
-        start_round(c, !c->synced || start, mono, wall, a);
+        start_round(c, !c->synced || start, now, wall, a);
 }
 
-void lws__ntpc_core_no_server(struct lws__ntpc_core *c, lws_usec_t mono,
-                              struct lws__ntpc_act *a)
+void lws__ntpc_core_no_server(struct lws__ntpc_core *c, lws_usec_t now,
+                              struct lws__ntpc_out *a)
 {
     memset(a, 0, sizeof(*a));
     c->have_server = false;
-    backoff(c, 0, mono, a);
+    backoff(c, 0, now, a);
 }
 
 void lws__ntpc_core_clear_server(struct lws__ntpc_core *c)
@@ -242,15 +242,15 @@ void lws__ntpc_core_clear_server(struct lws__ntpc_core *c)
         c->phase = LWS__NTPC_NEED_SRV;
 }
 
-void lws__ntpc_core_kick(struct lws__ntpc_core *c, lws_usec_t mono,
-                         lws_usec_t wall, struct lws__ntpc_act *a)
+void lws__ntpc_core_kick(struct lws__ntpc_core *c, lws_usec_t now,
+                         lws_usec_t wall, struct lws__ntpc_out *a)
 {
     memset(a, 0, sizeof(*a));
     c->backoff_ms = 0;
     if (!c->have_server || c->phase == LWS__NTPC_WAIT_RX ||
         c->phase == LWS__NTPC_GAP)
         return;
-    start_round(c, true, mono, wall, a);
+    start_round(c, true, now, wall, a);
 }
 
 static void take_sample(struct lws__ntpc_core *c,
@@ -264,10 +264,10 @@ static void take_sample(struct lws__ntpc_core *c,
     c->fails_in_row = 0;
 }
 
-int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t mono,
+int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t now,
                          lws_usec_t wall, const lws_sockaddr46 *from,
                          const uint8_t *buf, size_t len,
-                         struct lws__ntpc_act *a)
+                         struct lws__ntpc_out *a)
 {
     struct lws__ntpc_sample s;
     struct lws__ntpc_pkt p;
@@ -286,7 +286,7 @@ int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t mono,
     if (!lws__ntpc_verdict_is_answer(v))
         return c->last_verdict = v; /* stray: keep waiting */
     if (v == LWS__NTPC_V_OK)
-        v = lws__ntpc_sample_compute(&p, c->wall_tx_us, c->mono_tx_us, mono,
+        v = lws__ntpc_sample_compute(&p, c->wall_tx_us, c->mono_tx_us, now,
                                      c->cfg.floor_ns, &s);
     if (v == LWS__NTPC_V_OK && c->cfg.ceil_ns &&
         s.true_at_rx_ns > c->cfg.ceil_ns)
@@ -300,29 +300,29 @@ int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t mono,
         take_sample(c, &s);
         break;
     case LWS__NTPC_V_KOD_RATE:
-        rate_limited(c, mono, a);
+        rate_limited(c, now, a);
         return v;
     case LWS__NTPC_V_KOD_DENY:
     case LWS__NTPC_V_KOD_RSTR:
         /* RFC 5905 §7.4: stop talking to this server. */
-        failed(c, true, mono, a);
+        failed(c, true, now, a);
         return v;
     default:
         c->fails_in_row++;
         break;
     }
-    after_exchange(c, mono, wall, a);
+    after_exchange(c, now, wall, a);
 
     return v;
 }
 
-void lws__ntpc_core_on_timer(struct lws__ntpc_core *c, lws_usec_t mono,
-                             lws_usec_t wall, struct lws__ntpc_act *a)
+void lws__ntpc_core_on_timer(struct lws__ntpc_core *c, lws_usec_t now,
+                             lws_usec_t wall, struct lws__ntpc_out *a)
 {
     memset(a, 0, sizeof(*a));
     if (c->phase == LWS__NTPC_IDLE || c->phase == LWS__NTPC_NEED_SRV)
         return;
-    if (mono < c->deadline) {
+    if (now < c->deadline) {
         wake(c, c->deadline, a); /* early: re-arm */
         return;
     }
@@ -331,10 +331,10 @@ void lws__ntpc_core_on_timer(struct lws__ntpc_core *c, lws_usec_t mono,
         /* No (acceptable) answer in time. */
         memset(&c->cookie, 0, sizeof(c->cookie));
         c->fails_in_row++;
-        after_exchange(c, mono, wall, a);
+        after_exchange(c, now, wall, a);
         break;
     case LWS__NTPC_GAP:
-        send_req(c, mono, wall, a);
+        send_req(c, now, wall, a);
         break;
     case LWS__NTPC_POLL:
     case LWS__NTPC_BACKOFF:
@@ -343,7 +343,7 @@ void lws__ntpc_core_on_timer(struct lws__ntpc_core *c, lws_usec_t mono,
             a->flags |= LWS__NTPC_ACT_NEXT_SERVER;
             break;
         }
-        start_round(c, !c->synced, mono, wall, a);
+        start_round(c, !c->synced, now, wall, a);
         break;
     default:
         break;

@@ -70,7 +70,7 @@ static int ntpc_socket(struct lws__ntpc *n, int family)
     return 0;
 }
 
-static void ntpc_send(struct lws__ntpc *n, const struct lws__ntpc_act *a)
+static void ntpc_send(struct lws__ntpc *n, const struct lws__ntpc_out *a)
 {
     const lws_sockaddr46 *sa = &n->core.server;
     socklen_t sl =
@@ -288,7 +288,7 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 
 /* Carries out the core's actions.  Returns false if @n is gone (the
  * application destroyed the context from a callback). */
-bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_act *a)
+bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_out *a)
 {
     if (a->flags & LWS__NTPC_ACT_DROP_SERVER) {
         uint32_t s = lws__ntpc_drop(n, &n->core.server, lws_now_usecs());
@@ -323,7 +323,7 @@ bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_act *a)
 static void core_timer_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__ntpc *n = lws_container_of(sul, struct lws__ntpc, sul_core);
-    struct lws__ntpc_act a;
+    struct lws__ntpc_out a;
 
     lws__ntpc_core_on_timer(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
     (void)lws__ntpc_perform(n, &a); /* nothing follows */
@@ -351,7 +351,7 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
     uint8_t buf[1024];
     struct sockaddr_storage ss;
     lws_sockaddr46 from;
-    struct lws__ntpc_act a;
+    struct lws__ntpc_out a;
     socklen_t sl;
     ssize_t r;
     int v;
@@ -382,7 +382,7 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
 static void kick_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__ntpc *n = lws_container_of(sul, struct lws__ntpc, sul_kick);
-    struct lws__ntpc_act a;
+    struct lws__ntpc_out a;
 
     if (!n->running || n->list_dirty || (!n->n_src && n->want_pool)) {
         n->list_dirty = false;

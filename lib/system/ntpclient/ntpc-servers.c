@@ -207,7 +207,7 @@ uint32_t lws__ntpc_drop(struct lws__ntpc *n, const lws_sockaddr46 *sa,
 /* Hands the next usable address of the loaded source to the core. */
 static bool give_addr(struct lws__ntpc *n, bool start)
 {
-    struct lws__ntpc_act a;
+    struct lws__ntpc_out a;
     char ab[64];
 
     while (n->next_addr < n->n_addrs) {
@@ -219,8 +219,8 @@ static bool give_addr(struct lws__ntpc *n, bool start)
                   lws__ntpc_sa46_str(sa, ab, sizeof(ab)), lws__sa46_port(sa),
                   origin_names[n->src[n->cur_src].origin]);
         n->stats.server_switches++;
-        lws__ntpc_core_set_server(&n->core, sa, start, lws_now_usecs(),
-                                  lws__wall_usecs(), &a);
+        lws__ntpc_core_set_server(&n->core, lws_now_usecs(), lws__wall_usecs(),
+                                  sa, start, &a);
         (void)n->act(n, &a); /* set_server never syncs */
         return true;
     }
@@ -261,7 +261,7 @@ static bool load_next_source(struct lws__ntpc *n, bool start)
 /* Nothing usable now: back off; the core asks for a server again. */
 static void no_server(struct lws__ntpc *n)
 {
-    struct lws__ntpc_act a;
+    struct lws__ntpc_out a;
 
     lwsl_info("no usable NTP server: retrying later");
     lws__ntpc_core_no_server(&n->core, lws_now_usecs(), &a);

@@ -185,9 +185,9 @@ enum lws__ntpc_phase {
 #define LWS__NTPC_ACT_NEXT_SERVER (1u << 3) /* give the next server */
 #define LWS__NTPC_ACT_DROP_SERVER (1u << 4) /* leave it out for a backoff */
 
-/* What the core asks the glue to do.  Every core entry point that takes one
- * resets it first (the caller need not). */
-struct lws__ntpc_act {
+/* What the core asks the glue to do (its out struct).  Every core entry
+ * point that takes one resets it first (the caller need not). */
+struct lws__ntpc_out {
     unsigned int flags;
     uint8_t pkt[LWS__NTPC_PKT_LEN];
     size_t pkt_len;
@@ -220,6 +220,14 @@ struct lws__ntpc_core {
     int last_verdict;
 };
 
+/*
+ * Every entry point has the helpers' shape (core, now, event..., out): @now
+ * is the monotonic clock in us, and the core resets @out first.  Those that
+ * may send a request also take @wall, the wall clock (Unix us) at the same
+ * moment: it is T1 of the exchange (RFC 5905 §8), which the offset needs;
+ * all scheduling uses @now.
+ */
+
 /* Fills defaults; cannot fail. */
 void lws__ntpc_core_init(struct lws__ntpc_core *c,
                          const struct lws__ntpc_cfg *cfg);
@@ -229,31 +237,30 @@ void lws__ntpc_core_init(struct lws__ntpc_core *c,
  * Starts a round at once when @start, else waits for the backoff already
  * scheduled.
  */
-void lws__ntpc_core_set_server(struct lws__ntpc_core *c,
-                               const lws_sockaddr46 *sa46, bool start,
-                               lws_usec_t mono, lws_usec_t wall,
-                               struct lws__ntpc_act *a);
+void lws__ntpc_core_set_server(struct lws__ntpc_core *c, lws_usec_t now,
+                               lws_usec_t wall, const lws_sockaddr46 *sa46,
+                               bool start, struct lws__ntpc_out *out);
 
 /* The glue has no usable server now: back off, then ask again. */
-void lws__ntpc_core_no_server(struct lws__ntpc_core *c, lws_usec_t mono,
-                              struct lws__ntpc_act *a);
+void lws__ntpc_core_no_server(struct lws__ntpc_core *c, lws_usec_t now,
+                              struct lws__ntpc_out *out);
 
 /* Forget the server (the list changed); the glue must set one again. */
 void lws__ntpc_core_clear_server(struct lws__ntpc_core *c);
 
 /* Start a full burst now (trigger, new DHCP server, link up); resets the
  * backoff.  No-op while a round is running. */
-void lws__ntpc_core_kick(struct lws__ntpc_core *c, lws_usec_t mono,
-                         lws_usec_t wall, struct lws__ntpc_act *a);
+void lws__ntpc_core_kick(struct lws__ntpc_core *c, lws_usec_t now,
+                         lws_usec_t wall, struct lws__ntpc_out *out);
 
 /* A datagram arrived from @from.  Returns the LWS__NTPC_V_* verdict. */
-int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t mono,
+int lws__ntpc_core_on_rx(struct lws__ntpc_core *c, lws_usec_t now,
                          lws_usec_t wall, const lws_sockaddr46 *from,
                          const uint8_t *buf, size_t len,
-                         struct lws__ntpc_act *a);
+                         struct lws__ntpc_out *out);
 
 /* The wake time passed. */
-void lws__ntpc_core_on_timer(struct lws__ntpc_core *c, lws_usec_t mono,
-                             lws_usec_t wall, struct lws__ntpc_act *a);
+void lws__ntpc_core_on_timer(struct lws__ntpc_core *c, lws_usec_t now,
+                             lws_usec_t wall, struct lws__ntpc_out *out);
 
 #endif /* LWS_PRIVATE_NTPC_PURE_H */

@@ -126,12 +126,12 @@ struct lws__ntpc {
     struct lws__ntpc_stats stats;
     /* Carries out what the core decided; false when @n is gone.  Set by
      * the glue (ntpc-glue.c), called by the server list too. */
-    bool (*act)(struct lws__ntpc *n, struct lws__ntpc_act *a);
+    bool (*act)(struct lws__ntpc *n, struct lws__ntpc_out *a);
     struct lws__news_observer news; /* DHCP-learned servers, links */
 };
 
 /* Glue (ntpc-glue.c) */
-bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_act *a);
+bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_out *a);
 /* Replace the DHCP-learned NTP servers of @iface with @addrs (IPv4, host
  * order; n may be 0).  Fed by cross-helper news. */
 int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,

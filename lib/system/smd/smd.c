@@ -378,9 +378,11 @@ static void smd_free_contents(struct lws__smd *smd)
     atomic_store_explicit(&smd->class_union, 0, memory_order_release);
 }
 
-/* Hands @m to each matching peer.  @return false if destroy was asked for
- * by a callback (then nothing of @smd may be touched but freeing it). */
-static bool smd_deliver(struct lws__smd *smd, struct smd_msg *m)
+/* Hands @m to each matching peer.  @return true if a callback destroyed
+ * the context (lws__cx_gone(): then nothing of @smd may be touched but
+ * freeing it). */
+static bool smd_deliver(struct lws_context *cx, struct lws__smd *smd,
+                        struct smd_msg *m)
 {
     uint8_t *payload = (uint8_t *)m + SMD_HDR;
 
@@ -391,21 +393,22 @@ static bool smd_deliver(struct lws__smd *smd, struct smd_msg *m)
         if (pr->dead || !(pr->filter & m->cls) || m->seq < pr->seq_from)
             continue;
         pr->cb(pr->opaque, m->cls, m->timestamp, payload, m->length);
-        if (smd->destroy_pending)
-            return false;
+        if (lws__cx_gone(cx))
+            return true;
     }
-    return true;
+    return false;
 }
 
 /* The queue bound counts a batch until it is delivered; one locked
- * subtraction per batch, not one per message. */
-static bool smd_run_batch(struct lws__smd *smd)
+ * subtraction per batch, not one per message.  @return true if a callback
+ * destroyed the context. */
+static bool smd_run_batch(struct lws_context *cx, struct lws__smd *smd)
 {
     lws_usec_t now = smd_stamp();
     unsigned int n = 0;
-    bool alive = true;
+    bool gone = false;
 
-    while (smd->cur && alive) {
+    while (smd->cur && !gone) {
         struct smd_msg *m = smd->cur;
 
         smd->cur = m->next;
@@ -414,16 +417,16 @@ static bool smd_run_batch(struct lws__smd *smd)
                       "(over smd_ttl_us)",
                       (unsigned int)m->cls, (long long)(now - m->timestamp));
         else
-            alive = smd_deliver(smd, m);
+            gone = smd_deliver(cx, smd, m);
         smd_msg_destroy(m);
         n++;
     }
-    if (alive) { /* else everything is about to be freed */
+    if (!gone) { /* else everything is about to be freed */
         uv_mutex_lock(&smd->lock);
         smd->queued -= n;
         uv_mutex_unlock(&smd->lock);
     }
-    return alive;
+    return gone;
 }
 
 void lws__smd_drain(struct lws_context *cx)
@@ -439,7 +442,7 @@ void lws__smd_drain(struct lws_context *cx)
     if (!smd->cur)
         return;
     smd->delivering = true;
-    if (!smd_run_batch(smd)) {
+    if (smd_run_batch(cx, smd)) {
         smd_free_contents(smd); /* destroy was asked for by a callback */
         return;
     }
