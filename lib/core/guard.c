@@ -8,8 +8,9 @@
  * are counted down here too.  lws__cx_gone() is the one liveness check
  * every layer makes after calling application code (true = gone); a frame
  * that sees it returns without touching helper state, and helpers free
- * their instance at teardown (the two that keep one a little longer, and
- * why, are in docs/map.md, "The helper contract").  What "finish" and
+ * their instance at teardown, or hand it to lws__cx_free_later() when
+ * frames of their own still read it on the way out (freed with the
+ * context's memory, docs/map.md, "The helper contract").  What "finish" and
  * "free" mean belongs to the context (lib/system/context.c), which hands
  * them in as callbacks at creation: this file calls nothing above lib/core.
  */
@@ -28,6 +29,24 @@ void lws__handle_closed(struct lws_context *cx)
 bool lws__cx_gone(const struct lws_context *cx)
 {
     return cx->destroying || cx->destroy_requested;
+}
+
+void lws__cx_free_later(struct lws_context *cx, struct lws__later *l,
+                        void (*free_fn)(struct lws__later *l))
+{
+    l->free_fn = free_fn;
+    l->next = cx->later;
+    cx->later = l;
+}
+
+void lws__cx_free_held(struct lws_context *cx)
+{
+    while (cx->later) {
+        struct lws__later *l = cx->later;
+
+        cx->later = l->next;
+        l->free_fn(l);
+    }
 }
 
 void lws__api_leave(struct lws_context *cx)

@@ -153,8 +153,9 @@ struct lws_context {
     lws_usec_t sync_wall_us, sync_mono_us;
     lws_dll2_owner_t news; /* observers of cross-helper news (news.c) */
 
-    int handles_open; /* uv handles not yet closed */
-    int api_depth;    /* library calls on the stack that may call back */
+    struct lws__later *later; /* helper memory freed with the context's */
+    int handles_open;         /* uv handles not yet closed */
+    int api_depth; /* library calls on the stack that may call back */
     bool foreign;
     bool destroying;
     bool in_service; /* inside lws_service()'s uv_run */
@@ -238,6 +239,18 @@ void lws__api_leave(struct lws_context *cx);
  * stays valid until the outermost lws__api_leave() or lws_service()
  * returns. */
 bool lws__cx_gone(const struct lws_context *cx);
+/* A helper's instance memory outlives its teardown until the context's own
+ * memory goes (after the outermost frame unwinds), so a frame of the helper
+ * that sees lws__cx_gone() may still read its own state on the way out.
+ * The helper embeds the node and hands its free function in at teardown. */
+struct lws__later {
+    struct lws__later *next;
+    void (*free_fn)(struct lws__later *l);
+};
+void lws__cx_free_later(struct lws_context *cx, struct lws__later *l,
+                        void (*free_fn)(struct lws__later *l));
+/* Runs the free functions handed in (the context's free path). */
+void lws__cx_free_held(struct lws_context *cx);
 
 /* lws_smd (lib/system/smd/, stubs when compiled out): created with the
  * context (early_smd peer included), drained on each wakeup, closed at

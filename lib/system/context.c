@@ -127,6 +127,7 @@ static void context_boot_cb(lws_sorted_usec_list_t *sul)
 /* Frees what has no uv handle; the handles must all be closed. */
 static void context_free(struct lws_context *cx)
 {
+    lws__cx_free_held(cx); /* helper instances torn down earlier */
     lws__attach_free_all(cx);
     lws__smd_free(cx);
     lws__vhost_free(cx->vhost_system);

@@ -740,6 +740,15 @@ static int reentry_cb(void *opaque, lws_dhcpc_ifstate_t *is)
 {
     (void)opaque;
     reentry_calls++;
+    if (reentry_mode == 3) {
+        /* lws_dhcpc_remove() called from outside lws_service(): its
+         * RELEASED callback destroys the context inside that call. */
+        if (is->event == LWS_DHCPC_EVENT_RELEASED) {
+            lws_context_destroy(reentry_cx);
+            reentry_cx = NULL;
+        }
+        return 0;
+    }
     if (is->event != LWS_DHCPC_EVENT_BOUND)
         return 0;
     if (reentry_mode == 1) {
@@ -758,7 +767,7 @@ static void test_dhcpc_dnsmasq_callback_reentry(void **state)
     long long end;
 
     (void)state;
-    for (reentry_mode = 1; reentry_mode <= 2; reentry_mode++) {
+    for (reentry_mode = 1; reentry_mode <= 3; reentry_mode++) {
         fresh_iface();
         memset(&info, 0, sizeof(info));
         memset(&di, 0, sizeof(di));
@@ -770,11 +779,17 @@ static void test_dhcpc_dnsmasq_callback_reentry(void **state)
             lws_dhcpc_request(reentry_cx, np.if_cli, AF_INET, reentry_cb, NULL),
             0);
         end = lt_now_ms() + 10000;
-        while (reentry_cx && lt_now_ms() < end && reentry_calls < 2) {
+        while (reentry_cx && lt_now_ms() < end &&
+               reentry_calls < (reentry_mode == 3 ? 1 : 2)) {
             if (lws_service(reentry_cx, 0))
                 break;
         }
-        if (reentry_mode == 1) {
+        if (reentry_mode == 3) {
+            assert_int_equal(reentry_calls, 1); /* BOUND */
+            assert_int_equal(lws_dhcpc_remove(reentry_cx, np.if_cli), 0);
+            assert_null(reentry_cx); /* destroyed inside the call */
+            assert_int_equal(reentry_calls, 2);
+        } else if (reentry_mode == 1) {
             assert_null(reentry_cx); /* destroyed from inside the callback */
             assert_int_equal(reentry_calls, 1);
         } else {

@@ -52,22 +52,6 @@ static struct lws__dhcpc_if *dhcpc_find(struct lws__dhcpc *d,
     return NULL;
 }
 
-static void dhcpc_free_all(struct lws__dhcpc *d);
-
-static void dhcpc_enter(struct lws__dhcpc *d)
-{
-    d->busy++;
-}
-
-/* @return true if @d was freed (the context went away meanwhile). */
-static bool dhcpc_leave(struct lws__dhcpc *d)
-{
-    if (--d->busy || !lws__cx_gone(d->cx))
-        return false;
-    dhcpc_free_all(d);
-    return true;
-}
-
 static uint32_t dhcpc_rand(void *ctx)
 {
     return lws__random_u32(((struct lws__dhcpc *)ctx)->cx);
@@ -118,10 +102,8 @@ static void dhcpc_redrive_cb(lws_sorted_usec_list_t *sul)
         lws_container_of(sul, struct lws__dhcpc, sul_redrive);
     lws_state_manager_t *mgr = lws_system_get_state_manager(d->cx);
 
-    dhcpc_enter(d); /* the notifiers it runs may destroy the context */
     if (mgr->state < d->cx->target_state)
         lws_state_transition_steps(mgr, d->cx->target_state);
-    dhcpc_leave(d);
 }
 
 /* Re-drive the system state if it waits on a step we may now release. */
@@ -213,7 +195,7 @@ static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o)
         dhcpc_notify_user(ifc, o->event,
                           o->unapply && !o->apply && !ifc->core.have_lease);
     if (lws__cx_gone(d->cx))
-        return true; /* freed by the outermost dhcpc_leave() */
+        return true; /* torn down; the memory goes with the context's */
     if (ifc->dead) {
         if (ifc->busy)
             return true;
@@ -316,13 +298,7 @@ static void dhcpc_if_timer(struct lws__dhcpc_if *ifc)
 
 static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul)
 {
-    struct lws__dhcpc_if *ifc =
-        lws_container_of(sul, struct lws__dhcpc_if, sul);
-    struct lws__dhcpc *d = ifc->d;
-
-    dhcpc_enter(d);
-    dhcpc_if_timer(ifc);
-    dhcpc_leave(d);
+    dhcpc_if_timer(lws_container_of(sul, struct lws__dhcpc_if, sul));
 }
 
 static void dhcpc_on_link(void *ctx, const struct lws__dhcpc_link *l)
@@ -522,6 +498,11 @@ static void dhcpc_free_all(struct lws__dhcpc *d)
     lws__free(d);
 }
 
+static void dhcpc_free_later(struct lws__later *l)
+{
+    dhcpc_free_all(lws_container_of(l, struct lws__dhcpc, later));
+}
+
 static void dhcpc_destroy(struct lws_context *cx)
 {
     struct lws__dhcpc *d = dhcpc_get(cx);
@@ -544,8 +525,9 @@ static void dhcpc_destroy(struct lws_context *cx)
     lws_sul_cancel(&d->sul_redrive);
     lws_state_reg_deregister(&d->nl);
     LWS__HELPER(cx, DHCPC) = NULL;
-    if (!d->busy) /* else: inside one of our callbacks, freed at unwind */
-        dhcpc_free_all(d);
+    /* One of our frames may be below this (a callback destroyed the
+     * context): the memory goes with the context's. */
+    lws__cx_free_later(cx, &d->later, dhcpc_free_later);
 }
 
 static int dhcpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
@@ -564,12 +546,10 @@ static int dhcpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
     case LWS_CALLBACK_RAW_RX:
         if (!d || !op)
             break;
-        dhcpc_enter(d);
         if (wsi == d->wsi_nl)
             dhcpc_nl_rx(d);
         else
             dhcpc_if_rx(op, wsi);
-        dhcpc_leave(d);
         break;
     case LWS_CALLBACK_RAW_CLOSE:
         if (d && wsi == d->wsi_nl)
@@ -653,7 +633,9 @@ int lws_dhcpc_remove(struct lws_context *cx, const char *iface)
     if (!d)
         return 1;
     LWS__LOOP_ONLY(cx);
-    dhcpc_enter(d);
+    /* RELEASED callbacks run inside this call and may destroy the context:
+     * the guard keeps its memory until we leave. */
+    lws__api_enter(cx);
     /* Rescan after each removal: its callback may remove others (they are
      * marked dead) or destroy the context. */
     while (!lws__cx_gone(d->cx)) {
@@ -673,7 +655,7 @@ int lws_dhcpc_remove(struct lws_context *cx, const char *iface)
     }
     if (removed && !lws__cx_gone(d->cx))
         dhcpc_maybe_redrive(d);
-    dhcpc_leave(d);
+    lws__api_leave(cx); /* may free the context */
     return removed ? 0 : 1;
 }
 

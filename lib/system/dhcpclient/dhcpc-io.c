@@ -300,7 +300,7 @@ bool lws__dhcpc_do_apply(struct lws__dhcpc_if *ifc,
 
     /* The dhcpc_apply op may destroy the context: then nothing more is
      * done (the caller sees lws__cx_gone(); the memory lives until the
-     * outermost dhcpc_leave()). */
+     * context's goes). */
     if (o->unapply) {
         lws__dhcpc_fill(ifc, &ifc->core.old, &is);
         dhcpc_apply(ifc, &is, LWS_DHCPC_APPLY_REMOVE);

@@ -51,10 +51,9 @@ struct lws__dhcpc {
     struct lws *wsi_nl;
     uint32_t nl_seq;
     bool coldplug_done;
-    /* Entries from the loop (timers, rx, API) in progress: a callback may
-     * destroy the context under us; the memory then goes when the last
-     * entry unwinds (dhcpc_leave()). */
-    int busy;
+    /* Freed with the context's memory, not at teardown: a callback may
+     * destroy the context under one of our frames (lws__cx_gone()). */
+    struct lws__later later;
     lws_state_notify_link_t nl;
     lws_sorted_usec_list_t sul_redrive;
 };
