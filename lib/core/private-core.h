@@ -28,6 +28,26 @@ void lws__alloc_fail_nth(long n); /* fail the nth allocation from now; 0 off */
 long lws__alloc_count(void);      /* allocations made since process start */
 size_t lws__heap_in_use(void);    /* bytes currently held via lws__malloc */
 
+/* A recycler of same-size blocks between threads (pool.c): get on any
+ * thread never waits (it allocates when the pool is empty or busy), put on
+ * any thread is lock-free; at most @max blocks are kept.  A block's first
+ * word is the pool's link while it is free (a chain given back is linked
+ * through it). */
+struct lws__pool {
+    uv_mutex_t lock;       /* takers only, and only ever tried */
+    void *take;            /* under lock: blocks to hand out */
+    _Atomic(void *) given; /* lock-free stack of blocks given back */
+    atomic_uint held;      /* blocks in the pool */
+    unsigned int max;
+    size_t size;
+};
+int lws__pool_init(struct lws__pool *p, size_t size, unsigned int max);
+void *lws__pool_get(struct lws__pool *p) LWS__MUST_CHECK;
+void lws__pool_put(struct lws__pool *p, void *b);
+void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
+                         unsigned int n);
+void lws__pool_fini(struct lws__pool *p); /* no get/put may run */
+
 /* ------------------------------------------------------------------------
  * Context, vhost, wsi
  */
