@@ -23,9 +23,8 @@
  * What the baseline does not do and lws_smd does: class filters, the
  * registration sequence check, TTL, a send stamp, peers that may unregister
  * inside a delivery.
- * A refused publisher polls again, the same way on both sides (backoff()):
- * a pause instruction, and a sched_yield() every 64th time (yielding every
- * time hands the CPU to whatever else runs on a loaded machine).  Both loops
+ * A refused publisher polls again, the same way on both sides
+ * (bq_backoff() in bench-queue.h, which also holds the baseline).  Both loops
  * run on CPU 0 and publishers on the other CPUs (bench-pin.h).
  *
  * Prints, per point, the median of RUNS rounds of each, the spread
@@ -48,6 +47,7 @@
 #include <uv.h>
 
 #include "bench-pin.h"
+#include "bench-queue.h"
 
 #define RUNS     5
 #define PAYLOAD  32
@@ -56,7 +56,7 @@
 #define CL       (1u << LWSSMDCL_USER_BASE_BITNUM)
 
 struct bmsg {
-    struct bmsg *next;
+    struct bq_node node;
     size_t len;
     char payload[PAYLOAD];
 };
@@ -70,10 +70,7 @@ struct bench {
     struct lws_context *cx;
     /* baseline */
     uv_loop_t loop;
-    uv_async_t async;
-    uv_mutex_t lock;
-    struct bmsg *head, *tail;
-    atomic_uint queued;
+    struct bq q;
 };
 
 struct pub {
@@ -82,16 +79,6 @@ struct pub {
     long n;
     int id;
 };
-
-/* A refused publisher's wait before it tries again, the same for both. */
-static void backoff(unsigned int *spins)
-{
-    if (!(++*spins & 63))
-        sched_yield();
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
 
 /* The publisher's work on the payload, the same for both. */
 static void fill(char *p, int id, long i)
@@ -133,7 +120,7 @@ static void lws_pub(void *arg)
             abort();
         fill(m, p->id, i);
         while (lws_smd_msg_send(p->b->cx, m)) /* full: try again */
-            backoff(&spins);
+            bq_backoff(&spins);
     }
 }
 
@@ -142,52 +129,22 @@ static void lws_pub(void *arg)
 static void base_async_cb(uv_async_t *a)
 {
     struct bench *b = a->data;
-    struct bmsg *m;
+    struct bmsg *m = (struct bmsg *)bq_take(&b->q);
     unsigned int n = 0;
 
-    uv_mutex_lock(&b->lock);
-    m = b->head;
-    b->head = b->tail = NULL;
-    uv_mutex_unlock(&b->lock);
     while (m) {
-        struct bmsg *next = m->next;
+        struct bmsg *next = (struct bmsg *)m->node.next;
 
         for (int i = 0; i < b->peers; i++)
             consume(b, m->payload, m->len);
         free(m);
         m = next;
         if (++n == CHUNK) {
-            atomic_fetch_sub_explicit(&b->queued, n, memory_order_release);
+            bq_done(&b->q, n);
             n = 0;
         }
     }
-    atomic_fetch_sub_explicit(&b->queued, n, memory_order_release);
-}
-
-/* 0, or 1 if full (the caller still owns @m). */
-static int base_send(struct bench *b, struct bmsg *m)
-{
-    bool wake;
-
-    if (atomic_load_explicit(&b->queued, memory_order_relaxed) >= b->depth)
-        return 1;
-    m->next = NULL;
-    uv_mutex_lock(&b->lock);
-    if (atomic_load_explicit(&b->queued, memory_order_relaxed) >= b->depth) {
-        uv_mutex_unlock(&b->lock);
-        return 1;
-    }
-    atomic_fetch_add_explicit(&b->queued, 1, memory_order_relaxed);
-    wake = !b->tail;
-    if (b->tail)
-        b->tail->next = m;
-    else
-        b->head = m;
-    b->tail = m;
-    uv_mutex_unlock(&b->lock);
-    if (wake)
-        uv_async_send(&b->async);
-    return 0;
+    bq_done(&b->q, n);
 }
 
 static void base_pub(void *arg)
@@ -204,8 +161,8 @@ static void base_pub(void *arg)
             abort();
         m->len = PAYLOAD;
         fill(m->payload, p->id, i);
-        while (base_send(b, m)) /* full: try again */
-            backoff(&spins);
+        while (bq_push(&b->q, &m->node)) /* full: try again */
+            bq_backoff(&spins);
     }
 }
 
@@ -264,11 +221,7 @@ static double run_base(struct bench *b)
     uint64_t t0;
 
     uv_loop_init(&b->loop);
-    uv_mutex_init(&b->lock);
-    uv_async_init(&b->loop, &b->async, base_async_cb);
-    b->async.data = b;
-    b->head = b->tail = NULL;
-    atomic_store(&b->queued, 0);
+    bq_init(&b->q, &b->loop, base_async_cb, b, b->depth);
     b->delivered = 0;
     t0 = uv_hrtime();
     start_pubs(b, p, base_pub);
@@ -276,11 +229,11 @@ static double run_base(struct bench *b)
         uv_run(&b->loop, UV_RUN_ONCE);
     t0 = uv_hrtime() - t0;
     join_pubs(b, p);
-    base_async_cb(&b->async); /* nothing left, but be sure */
-    uv_close((uv_handle_t *)&b->async, NULL);
+    base_async_cb(&b->q.async); /* nothing left, but be sure */
+    uv_close((uv_handle_t *)&b->q.async, NULL);
     uv_run(&b->loop, UV_RUN_DEFAULT);
     uv_loop_close(&b->loop);
-    uv_mutex_destroy(&b->lock);
+    bq_fini(&b->q);
     return (double)(b->msgs / b->threads * b->threads) / ((double)t0 / 1e9);
 }
 

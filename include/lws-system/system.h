@@ -684,6 +684,12 @@ struct lws_context_creation_info {
     /** Most smd messages queued and not yet delivered; a send beyond it
      *  fails at once (0 = 40). */
     uint16_t smd_queue_depth;
+    /** lws-system addition.  Most attach items queued at once (attached and not
+     * yet run or discarded, waiting for their gate included): beyond it the
+     * attach op returns -EAGAIN at once, never blocking the producer, which may
+     *  try again later.  Bounds the memory a flood of attaches can hold.
+     *  0 = unbounded (as lws). */
+    unsigned int attach_max_queued;
 };
 
 /**

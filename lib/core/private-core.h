@@ -12,6 +12,7 @@
 
 #include "private-wire.h"
 
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -93,9 +94,11 @@ struct lws {
 #define LWS__WSI_RX_NOTIFY (1u << 1) /* RAW_RX with in == NULL: "readable" */
 
 struct lws_attach_item {
-    struct lws_attach_item *next; /* in a gate FIFO */
-    /* built-in op: link in the producers' lock-free stack */
-    struct lws_attach_item *push_next;
+    union { /* an item is in one list at a time; read before relinking */
+        struct lws_attach_item *next; /* in a gate FIFO, or the pool */
+        /* built-in op: link in the producers' lock-free stack */
+        struct lws_attach_item *push_next;
+    };
     lws_attach_cb_t cb;
     void *opaque;
     uint64_t seq; /* FIFO order across gate levels */
@@ -136,13 +139,23 @@ struct lws_context {
      * wake_closing and seen the count at zero (both seq_cst). */
     atomic_int wake_users;
     atomic_bool wake_closing;
+    /* attach items queued and not yet run or discarded, counted only with
+     * a cap (attach_max_queued; 0 = none) */
+    atomic_uint attach_queued;
+    unsigned int attach_max;
+    struct lws__pool attach_pool; /* recycled items */
+    /* loop thread: the taken stack's items, newest first (attach.c) */
+    struct lws_attach_item **attach_scratch;
+    unsigned int attach_scratch_cap;
     /* built-in op: producers push onto a lock-free stack (one CAS on its
      * head); the loop thread takes the whole stack with one exchange,
      * reverses it into arrival order and sorts it into the gate FIFOs
      * below, which are then loop-private.  Producers only ever write their
      * own new item, so a caught-up loop never contends for an item's
      * cache line. */
-    _Atomic(struct lws_attach_item *) push_head;
+    /* on a cache line of its own: the loop takes it, producers push, and
+     * the counters above stay with the producers */
+    alignas(64) _Atomic(struct lws_attach_item *) push_head;
     /* gate FIFOs: under the application op's lock, or loop-private with
      * the built-in op */
     struct lws__attach_fifo attach_level[LWS__ATTACH_LEVELS];
@@ -220,7 +233,8 @@ void lws__handle_closed(struct lws_context *cx); /* a handle finished closing */
 /* context internals */
 void lws__attach_drain(struct lws_context *cx);
 void lws__attach_discard_all(struct lws_context *cx);
-void lws__attach_init(struct lws_context *cx);
+int lws__attach_init(struct lws_context *cx,
+                     const struct lws_context_creation_info *info);
 void lws__attach_free_all(struct lws_context *cx);
 /* Waits until no thread is inside the attach op or lws_cancel_service(). */
 void lws__wake_quiesce(struct lws_context *cx);
