@@ -6,8 +6,9 @@
  * Handing blocks back and forth through malloc costs the allocator's
  * cross-thread path on every message; here blocks given back go onto a
  * lock-free stack (any thread, one compare-and-swap per block or per
- * chain), and takers pop under a mutex they only ever try: a taker that
- * finds it held, or the pool empty, allocates instead, so nobody waits.
+ * chain), and takers pop under a flag they only ever try to take (a lock
+ * that is never waited for: a taker that finds it taken, or the pool
+ * empty, allocates instead, so nobody waits or spins).
  * Takers refill their private list by taking the whole stack with one
  * exchange, which has no ABA problem (only whole-stack takes, never a pop
  * by compare-and-swap).  The pool keeps at most @max blocks; more given
@@ -16,29 +17,30 @@
 #define LWS_LOGMOD "pool"
 #include "private-core.h"
 
-int lws__pool_init(struct lws__pool *p, size_t size, unsigned int max)
+void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max)
 {
     p->take = NULL;
     atomic_store_explicit(&p->given, NULL, memory_order_relaxed);
     atomic_store_explicit(&p->held, 0, memory_order_relaxed);
-    p->size = size < sizeof(void *) ? sizeof(void *) : size;
+    atomic_store_explicit(&p->busy, false, memory_order_relaxed);
+    p->size = (uint32_t)(size < sizeof(void *) ? sizeof(void *) : size);
     p->max = max;
-    return uv_mutex_init(&p->lock) ? -EIO : 0;
 }
 
 void *lws__pool_get(struct lws__pool *p)
 {
     void *b = NULL;
 
+    /* Acquire / release: one taker at a time owns @take. */
     if (atomic_load_explicit(&p->held, memory_order_relaxed) &&
-        !uv_mutex_trylock(&p->lock)) {
+        !atomic_exchange_explicit(&p->busy, true, memory_order_acquire)) {
         if (!p->take) /* acquire: the givers' links and contents */
             p->take =
                 atomic_exchange_explicit(&p->given, NULL, memory_order_acquire);
         b = p->take;
         if (b)
             p->take = *(void **)b;
-        uv_mutex_unlock(&p->lock);
+        atomic_store_explicit(&p->busy, false, memory_order_release);
     }
     if (b) {
         atomic_fetch_sub_explicit(&p->held, 1, memory_order_relaxed);
@@ -91,5 +93,4 @@ void lws__pool_fini(struct lws__pool *p)
         p->take = NULL;
     }
     atomic_store_explicit(&p->held, 0, memory_order_relaxed);
-    uv_mutex_destroy(&p->lock);
 }

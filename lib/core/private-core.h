@@ -12,7 +12,6 @@
 
 #include "private-wire.h"
 
-#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -35,14 +34,14 @@ size_t lws__heap_in_use(void);    /* bytes currently held via lws__malloc */
  * word is the pool's link while it is free (a chain given back is linked
  * through it). */
 struct lws__pool {
-    uv_mutex_t lock;       /* takers only, and only ever tried */
-    void *take;            /* under lock: blocks to hand out */
+    void *take;            /* owned by the taker holding busy */
     _Atomic(void *) given; /* lock-free stack of blocks given back */
     atomic_uint held;      /* blocks in the pool */
+    atomic_bool busy;      /* a taker owns take (never waited for) */
     unsigned int max;
-    size_t size;
+    uint32_t size;
 };
-int lws__pool_init(struct lws__pool *p, size_t size, unsigned int max);
+void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max);
 void *lws__pool_get(struct lws__pool *p) LWS__MUST_CHECK;
 void lws__pool_put(struct lws__pool *p, void *b);
 void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
@@ -153,9 +152,7 @@ struct lws_context {
      * below, which are then loop-private.  Producers only ever write their
      * own new item, so a caught-up loop never contends for an item's
      * cache line. */
-    /* on a cache line of its own: the loop takes it, producers push, and
-     * the counters above stay with the producers */
-    alignas(64) _Atomic(struct lws_attach_item *) push_head;
+    _Atomic(struct lws_attach_item *) push_head;
     /* gate FIFOs: under the application op's lock, or loop-private with
      * the built-in op */
     struct lws__attach_fifo attach_level[LWS__ATTACH_LEVELS];
@@ -233,8 +230,8 @@ void lws__handle_closed(struct lws_context *cx); /* a handle finished closing */
 /* context internals */
 void lws__attach_drain(struct lws_context *cx);
 void lws__attach_discard_all(struct lws_context *cx);
-int lws__attach_init(struct lws_context *cx,
-                     const struct lws_context_creation_info *info);
+void lws__attach_init(struct lws_context *cx,
+                      const struct lws_context_creation_info *info);
 void lws__attach_free_all(struct lws_context *cx);
 /* Waits until no thread is inside the attach op or lws_cancel_service(). */
 void lws__wake_quiesce(struct lws_context *cx);

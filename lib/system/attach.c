@@ -222,12 +222,16 @@ int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
  * @return true if the stack was empty (the loop needs a wakeup). */
 static bool push_item(struct lws_context *cx, struct lws_attach_item *it)
 {
-    it->push_next = atomic_load_explicit(&cx->push_head, memory_order_relaxed);
+    struct lws_attach_item *top =
+        atomic_load_explicit(&cx->push_head, memory_order_relaxed);
+
+    /* Once pushed the item is the loop's: the old top is read from the
+     * CAS's expected value, never back from the item. */
+    do
+        it->push_next = top;
     while (!atomic_compare_exchange_weak_explicit(
-        &cx->push_head, &it->push_next, it, memory_order_release,
-        memory_order_relaxed))
-        ;
-    return !it->push_next;
+        &cx->push_head, &top, it, memory_order_release, memory_order_relaxed));
+    return !top;
 }
 
 /* Loop side: everything pushed so far, oldest first. */
@@ -245,14 +249,14 @@ static struct lws_attach_item *take_pushed(struct lws_context *cx)
     return fifo;
 }
 
-int lws__attach_init(struct lws_context *cx,
-                     const struct lws_context_creation_info *info)
+void lws__attach_init(struct lws_context *cx,
+                      const struct lws_context_creation_info *info)
 {
     atomic_store_explicit(&cx->push_head, NULL, memory_order_relaxed);
     atomic_store_explicit(&cx->attach_queued, 0, memory_order_relaxed);
     cx->attach_max = info->attach_max_queued;
-    return lws__pool_init(&cx->attach_pool, sizeof(struct lws_attach_item),
-                          cx->attach_max ? cx->attach_max : ATTACH_POOL_MAX);
+    lws__pool_init(&cx->attach_pool, sizeof(struct lws_attach_item),
+                   cx->attach_max ? cx->attach_max : ATTACH_POOL_MAX);
 }
 
 /* Built-in op, loop thread: sort what producers queued into the gate FIFOs,

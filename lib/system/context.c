@@ -299,11 +299,7 @@ lws_create_context(const struct lws_context_creation_info *info)
     cx->options = info->options;
     cx->user = info->user;
     context_state_setup(cx, info);
-    if (lws__attach_init(cx, info)) {
-        lwsl_err("lws_create_context: attach queue setup failed");
-        lws__free(cx);
-        return NULL;
-    }
+    lws__attach_init(cx, info);
     if (context_reg_add(cx)) {
         lws__attach_free_all(cx);
         lws__free(cx);
