@@ -423,10 +423,11 @@ static long take_pushed_array(struct lws_context *cx,
     for (; it; it = it->push_next) {
         if (n == cx->attach_scratch_cap) {
             unsigned int cap = n ? n * 2 : 64;
+            size_t bytes = (size_t)cap * sizeof(it);
             void *p = NULL;
 
-            if (cap > n)
-                p = lws__realloc(cx->attach_scratch, cap * sizeof(it));
+            if (cap > n && bytes / sizeof(it) == cap) /* no wrap */
+                p = lws__realloc(cx->attach_scratch, bytes);
             if (!p)
                 return -1;
             cx->attach_scratch = p;
@@ -434,7 +435,7 @@ static long take_pushed_array(struct lws_context *cx,
         }
         cx->attach_scratch[n++] = it;
     }
-    return n;
+    return (long)n;
 }
 
 /* The steady state, no gated item waiting: run what producers queued in
