@@ -2,9 +2,32 @@
  * Copyright (c) 2026 The lws-system authors
  *
  * bench/attach: attach-queue throughput and attach->callback latency with
- * 1, 2, 4 and 8 producer threads, against a baseline run in the same
- * process: a bare uv_mutex + list + uv_async_send queue.  Medians of 5 runs.
- * Usage: bench-attach [items-per-run]
+ * 1, 2, 4 and 8 producer threads, against a baseline in the same process:
+ * a bare uv_mutex + list + uv_async_send queue, run round by round
+ * interleaved with lws-system (which goes first alternates).
+ *
+ * The baseline (bench-queue.h) is what a competent user would write for the
+ * job: a malloc'd item (a callback and its argument, as an attach item)
+ * linked under the mutex, uv_async_send() after unlocking only when the
+ * list was empty (the loop takes the whole list per wakeup), the loop
+ * running each item with no lock held, then free().  Both are measured
+ * twice, under the same contract each time:
+ *  - capped: at most CAP items queued (attached, not yet run), a producer
+ *    beyond it refused at once, before allocating (lws-system:
+ *    attach_max_queued, -EAGAIN; the baseline: a count checked without the
+ *    lock, raised under it and lowered by the loop every 32 items run, as
+ *    lws-system does); a refused producer polls again with a pause and a
+ *    sched_yield() every 64th time, the same for both;
+ *  - unbounded (the default of both): producers never wait, so when they
+ *    outrun the loop the queue grows and latency is the backlog's length.
+ * Latency runs from the accepted attach to the callback.
+ *
+ * A run is RUNS interleaved rounds per producer count (medians); the bench
+ * makes three consecutive runs and prints each, then per producer count the
+ * median of the three runs' throughput ratios and p99 ratios.
+ * Usage: bench-attach [items-per-round [cap]] (defaults 400000, 1024);
+ * LWS_BENCH_ONLY=lws|base runs one side once (LWS_BENCH_THREADS producers,
+ * LWS_BENCH_CAP=n to cap), for profiling.
  */
 #define _GNU_SOURCE
 #include <lws-system.h>
@@ -12,6 +35,7 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,31 +45,33 @@
 #include <uv.h>
 
 #include "bench-pin.h"
+#include "bench-queue.h"
 
-#define RUNS 5
+#define RUNS  5 /* rounds per run */
+#define NRUNS 3 /* consecutive runs */
+#define NTHR  4
 
 struct bench {
     long items; /* total per run */
     int threads;
+    unsigned int cap; /* 0 = unbounded */
     uint64_t *t_sent; /* per item, ns */
     uint64_t *lat;    /* per item, ns */
     atomic_long next; /* producer slot counter */
     long done;
-    int lost;               /* delivered twice / never */
-    bool foreign;           /* lws-system on the bench's own loop (uv_run) */
-    bool send_after_unlock; /* baseline wakes the loop after unlocking */
+    int lost; /* delivered twice / never */
     uint8_t *seen;
     struct lws_context *cx;
     /* baseline */
     uv_loop_t loop;
-    uv_async_t async;
-    uv_mutex_t lock;
-    struct bitem *head, *tail;
+    struct bq q;
 };
 
+/* What an attach item carries: a callback and its argument. */
 struct bitem {
-    struct bitem *next;
-    long idx;
+    struct bq_node node;
+    void (*cb)(struct bench *b, void *opaque);
+    void *opaque;
 };
 
 static void record(struct bench *b, long idx)
@@ -64,8 +90,6 @@ static void lws_item_cb(struct lws_context *cx, int tsi, void *opaque)
 
     (void)tsi;
     record(b, (long)(intptr_t)opaque);
-    if (b->foreign && b->done == b->items)
-        uv_stop(&b->loop);
 }
 
 static void lws_producer(void *arg)
@@ -78,31 +102,65 @@ static void lws_producer(void *arg)
 
     for (long i = 0; i < per; i++) {
         long idx = atomic_fetch_add(&b->next, 1);
-        b->t_sent[idx] = uv_hrtime();
-        if (ops->attach(b->cx, 0, lws_item_cb, LWS_SYSTATE_OPERATIONAL,
-                        (void *)(intptr_t)idx, NULL))
-            abort();
+        unsigned int spins = 0;
+        int r;
+
+        do {
+            b->t_sent[idx] = uv_hrtime();
+            r = ops->attach(b->cx, 0, lws_item_cb, LWS_SYSTATE_OPERATIONAL,
+                            (void *)(intptr_t)idx, NULL);
+            if (r == -EAGAIN)
+                bq_backoff(&spins);
+            else if (r)
+                abort();
+        } while (r);
     }
 }
 
 /* --- baseline: mutex + list + uv_async_send ----------------------------- */
 
+static void base_item_cb(struct bench *b, void *opaque)
+{
+    record(b, (long)(intptr_t)opaque);
+}
+
 static void base_async_cb(uv_async_t *a)
 {
     struct bench *b = a->data;
-    struct bitem *it, *next;
+    struct bitem *it = (struct bitem *)bq_take(&b->q), *next;
+    unsigned int n = 0;
 
-    uv_mutex_lock(&b->lock);
-    it = b->head;
-    b->head = b->tail = NULL;
-    uv_mutex_unlock(&b->lock);
     for (; it; it = next) {
-        next = it->next;
-        record(b, it->idx);
+        next = (struct bitem *)it->node.next;
+        it->cb(b, it->opaque);
         free(it);
+        if (++n == 32) { /* room back as lws-system gives it */
+            bq_done(&b->q, n);
+            n = 0;
+        }
     }
+    bq_done(&b->q, n);
     if (b->done == b->items)
-        uv_close((uv_handle_t *)&b->async, NULL);
+        uv_close((uv_handle_t *)&b->q.async, NULL);
+}
+
+/* 0, or -EAGAIN at the cap. */
+static int base_attach(struct bench *b, long idx)
+{
+    struct bitem *it;
+
+    if (bq_full(&b->q)) /* before allocating, as lws-system */
+        return -EAGAIN;
+    it = malloc(sizeof(*it));
+    if (!it)
+        abort();
+    it->cb = base_item_cb;
+    it->opaque = (void *)(intptr_t)idx;
+    if (bq_push(&b->q, &it->node)) {
+        free(it);
+        return -EAGAIN;
+    }
+    return 0;
 }
 
 static void base_producer(void *arg)
@@ -114,26 +172,18 @@ static void base_producer(void *arg)
 
     for (long i = 0; i < per; i++) {
         long idx = atomic_fetch_add(&b->next, 1);
-        struct bitem *it = malloc(sizeof(*it));
+        unsigned int spins = 0;
 
-        if (!it)
-            abort();
-        b->t_sent[idx] = uv_hrtime();
-        it->next = NULL;
-        it->idx = idx;
-        uv_mutex_lock(&b->lock);
-        if (b->tail)
-            b->tail->next = it;
-        else
-            b->head = it;
-        b->tail = it;
-        if (!b->send_after_unlock)
-            uv_async_send(&b->async);
-        uv_mutex_unlock(&b->lock);
-        if (b->send_after_unlock)
-            uv_async_send(&b->async);
+        for (;;) {
+            b->t_sent[idx] = uv_hrtime();
+            if (!base_attach(b, idx))
+                break;
+            bq_backoff(&spins);
+        }
     }
 }
+
+/* --- runs ---------------------------------------------------------------- */
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -185,6 +235,7 @@ static struct result run_lws(struct bench *b)
     bench_reset(b);
     memset(&info, 0, sizeof(info));
     info.user = b;
+    info.attach_max_queued = b->cap;
     b->cx = lws_create_context(&info);
     if (!b->cx)
         abort();
@@ -210,10 +261,7 @@ static struct result run_base(struct bench *b)
 
     bench_reset(b);
     uv_loop_init(&b->loop);
-    uv_mutex_init(&b->lock);
-    uv_async_init(&b->loop, &b->async, base_async_cb);
-    b->async.data = b;
-    b->head = b->tail = NULL;
+    bq_init(&b->q, &b->loop, base_async_cb, b, b->cap);
     t0 = uv_hrtime();
     for (int i = 0; i < b->threads; i++)
         uv_thread_create(&t[i], base_producer, b);
@@ -222,8 +270,14 @@ static struct result run_base(struct bench *b)
     for (int i = 0; i < b->threads; i++)
         uv_thread_join(&t[i]);
     uv_loop_close(&b->loop);
-    uv_mutex_destroy(&b->lock);
+    bq_fini(&b->q);
     return r;
+}
+
+static double median_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(double), cmp_dbl);
+    return v[n / 2];
 }
 
 static struct result median(struct result *v)
@@ -236,24 +290,79 @@ static struct result median(struct result *v)
         p[i] = v[i].p50_us;
         q[i] = v[i].p99_us;
     }
-    qsort(a, RUNS, sizeof(double), cmp_dbl);
-    qsort(p, RUNS, sizeof(double), cmp_dbl);
-    qsort(q, RUNS, sizeof(double), cmp_dbl);
-    m.rate = a[RUNS / 2];
-    m.p50_us = p[RUNS / 2];
-    m.p99_us = q[RUNS / 2];
+    m.rate = median_of(a, RUNS);
+    m.p50_us = median_of(p, RUNS);
+    m.p99_us = median_of(q, RUNS);
     return m;
+}
+
+/* Three runs of every producer count; @return non-zero if an item was lost
+ * or delivered twice. */
+static int sweep(struct bench *b, unsigned int cap)
+{
+    static const int threads[NTHR] = {1, 2, 4, 8};
+    double ratio[NTHR][NRUNS], p99r[NTHR][NRUNS];
+    int bad = 0;
+
+    b->cap = cap;
+    if (cap)
+        printf("\ncapped: at most %u items queued for both, refused "
+               "producers poll again\n",
+               cap);
+    else
+        printf("\nunbounded (the default of both): producers never wait\n");
+    printf("%-4s %-8s %12s %12s %7s %9s %9s %9s %9s\n", "run", "threads",
+           "lws items/s", "base items/s", "ratio", "lws p50us", "lws p99us",
+           "base p50us", "base p99us");
+    for (int run = 0; run < NRUNS; run++)
+        for (int ti = 0; ti < NTHR; ti++) {
+            struct result l[RUNS], s[RUNS], ml, ms;
+
+            b->threads = threads[ti];
+            for (int i = 0; i < RUNS; i++) {
+                if (i & 1) {
+                    s[i] = run_base(b);
+                    bad |= b->lost;
+                }
+                l[i] = run_lws(b);
+                bad |= b->lost;
+                if (!(i & 1)) {
+                    s[i] = run_base(b);
+                    bad |= b->lost;
+                }
+            }
+            ml = median(l);
+            ms = median(s);
+            ratio[ti][run] = ml.rate / ms.rate;
+            p99r[ti][run] = ml.p99_us / ms.p99_us;
+            printf("%-4d %-8d %12.0f %12.0f %6.2fx %9.1f %9.1f %9.1f "
+                   "%9.1f\n",
+                   run + 1, b->threads, ml.rate, ms.rate, ratio[ti][run],
+                   ml.p50_us, ml.p99_us, ms.p50_us, ms.p99_us);
+            fflush(stdout);
+        }
+    printf("median of the %d runs (%s):\n", NRUNS,
+           cap ? "capped" : "unbounded");
+    for (int ti = 0; ti < NTHR; ti++)
+        printf("  %d producer(s): throughput %.2fx the baseline's, "
+               "p99 latency %.2fx the baseline's\n",
+               threads[ti], median_of(ratio[ti], NRUNS),
+               median_of(p99r[ti], NRUNS));
+    return bad;
 }
 
 int main(int argc, char **argv)
 {
-    static const int threads[] = {1, 2, 4, 8};
     struct bench b;
+    unsigned int cap;
     int bad = 0;
 
     memset(&b, 0, sizeof(b));
     b.items = argc > 1 ? strtol(argv[1], NULL, 10) : 400000;
     b.items -= b.items % 8;
+    if (b.items < 8000)
+        b.items = 8000;
+    cap = argc > 2 ? (unsigned int)strtoul(argv[2], NULL, 10) : 1024;
     b.t_sent = calloc((size_t)b.items, sizeof(uint64_t));
     b.lat = calloc((size_t)b.items, sizeof(uint64_t));
     b.seen = calloc((size_t)b.items, 1);
@@ -261,51 +370,29 @@ int main(int argc, char **argv)
         return 1;
     lws_set_log_level(LLL_ERR, NULL);
     pin(1);
-    printf("bench/attach: %ld items per run, median of %d runs\n", b.items,
-           RUNS);
-    printf("%-8s %14s %14s %7s %10s %10s %10s %10s\n", "threads", "lws items/s",
-           "base items/s", "ratio", "lws p50us", "lws p99us", "base p50us",
-           "base p99us");
-    /* Profiling aid: LWS_BENCH_ONLY=lws|base runs just one side once, with
-     * LWS_BENCH_THREADS producers (default 1). */
-    if (getenv("LWS_BENCH_ONLY")) {
+    if (getenv("LWS_BENCH_ONLY")) { /* one side once, for profiling */
         bool lws = !strcmp(getenv("LWS_BENCH_ONLY"), "lws");
         struct result r;
 
-        b.foreign = getenv("LWS_BENCH_FOREIGN") != NULL;
-        b.send_after_unlock = getenv("LWS_BENCH_SEND_AFTER_UNLOCK") != NULL;
         b.threads = getenv("LWS_BENCH_THREADS")
                         ? (int)strtol(getenv("LWS_BENCH_THREADS"), NULL, 10)
                         : 1;
+        if (b.threads < 1 || b.threads > 8)
+            b.threads = 1;
+        b.cap = getenv("LWS_BENCH_CAP")
+                    ? (unsigned int)strtoul(getenv("LWS_BENCH_CAP"), NULL, 10)
+                    : 0;
         r = lws ? run_lws(&b) : run_base(&b);
-        printf("%s: %.0f items/s p50 %.1f us\n", lws ? "lws" : "base", r.rate,
-               r.p50_us);
+        printf("%s: %.0f items/s p50 %.1f us p99 %.1f us\n",
+               lws ? "lws" : "base", r.rate, r.p50_us, r.p99_us);
         return b.lost ? 1 : 0;
     }
-    for (int ti = 0; ti < 4; ti++) {
-        struct result l[RUNS], s[RUNS], ml, ms;
-
-        b.threads = threads[ti];
-        for (int i = 0; i < RUNS; i++) {
-            /* interleave, alternating which goes first, so drift and
-             * allocator warm-up affect both alike */
-            if (i & 1) {
-                s[i] = run_base(&b);
-                bad |= b.lost;
-            }
-            l[i] = run_lws(&b);
-            bad |= b.lost;
-            if (!(i & 1)) {
-                s[i] = run_base(&b);
-                bad |= b.lost;
-            }
-        }
-        ml = median(l);
-        ms = median(s);
-        printf("%-8d %14.0f %14.0f %6.2fx %10.1f %10.1f %10.1f %10.1f\n",
-               b.threads, ml.rate, ms.rate, ml.rate / ms.rate, ml.p50_us,
-               ml.p99_us, ms.p50_us, ms.p99_us);
-    }
+    printf("bench/attach: %ld items per round, %d interleaved rounds per "
+           "run (medians), %d consecutive runs\n",
+           b.items, RUNS, NRUNS);
+    if (cap)
+        bad |= sweep(&b, cap);
+    bad |= sweep(&b, 0);
     printf("every item delivered exactly once: %s\n", bad ? "NO" : "yes");
     free(b.t_sent);
     free(b.lat);

@@ -340,7 +340,9 @@ typedef struct lws_system_ops {
      * arguments, unlocks and returns the result.  Without it the library
      * supplies a built-in thread-safe one (lock-free for producers: a
      * stack that only the loop thread takes, in arrival order), so
-     * lws_system_get_ops(cx)->attach is never NULL.  Thread: any.
+     * lws_system_get_ops(cx)->attach is never NULL.  With
+     * attach_max_queued set in the creation info, both return -EAGAIN at
+     * once when that many items are queued.  Thread: any.
      */
     int (*attach)(struct lws_context *context, int tsi, lws_attach_cb_t cb,
                   lws_system_states_t state, void *opaque,
@@ -415,7 +417,9 @@ LWS_API const lws_system_ops_t *lws_system_get_ops(struct lws_context *context);
  * itself stop its producers before the context is freed.
  *
  * @return 0, -EINVAL (NULL context or cb, tsi != 0, state out of range),
- *         -ENOMEM, -ECANCELED (destroy has begun: @cb will never run).
+ *         -ENOMEM, -ECANCELED (destroy has begun: @cb will never run),
+ *         -EAGAIN (attach_max_queued items are queued: not queued, try
+ *         again later; no log line).
  * Thread: any, under the attach op's lock.
  */
 LWS_API int __lws_system_attach(struct lws_context *context, int tsi,
@@ -684,6 +688,14 @@ struct lws_context_creation_info {
     /** Most smd messages queued and not yet delivered; a send beyond it
      *  fails at once (0 = 40). */
     uint16_t smd_queue_depth;
+    /** lws-system addition: most attach items queued at once (attached,
+     *  not yet run or discarded, those waiting for their gate included).
+     *  Beyond it the attach op (built in, or __lws_system_attach() under an
+     *  application's lock) returns -EAGAIN at once, never blocking the
+     *  producer, which may try again later; places come back as items run.
+     *  Bounds the memory a flood of attaches can hold (about 64 bytes an
+     *  item on 64-bit).  0 = unbounded (as lws). */
+    unsigned int attach_max_queued;
 };
 
 /**

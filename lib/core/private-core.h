@@ -28,6 +28,26 @@ void lws__alloc_fail_nth(long n); /* fail the nth allocation from now; 0 off */
 long lws__alloc_count(void);      /* allocations made since process start */
 size_t lws__heap_in_use(void);    /* bytes currently held via lws__malloc */
 
+/* A recycler of same-size blocks between threads (pool.c): get on any
+ * thread never waits (it allocates when the pool is empty or busy), put on
+ * any thread is lock-free; at most @max blocks are kept.  A block's first
+ * word is the pool's link while it is free (a chain given back is linked
+ * through it). */
+struct lws__pool {
+    void *take;            /* owned by the taker holding busy */
+    _Atomic(void *) given; /* lock-free stack of blocks given back */
+    atomic_uint held;      /* blocks in the pool */
+    atomic_bool busy;      /* a taker owns take (never waited for) */
+    unsigned int max;
+    uint32_t size;
+};
+void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max);
+void *lws__pool_get(struct lws__pool *p) LWS__MUST_CHECK;
+void lws__pool_put(struct lws__pool *p, void *b);
+void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
+                         unsigned int n);
+void lws__pool_fini(struct lws__pool *p); /* no get/put may run */
+
 /* ------------------------------------------------------------------------
  * Context, vhost, wsi
  */
@@ -73,9 +93,11 @@ struct lws {
 #define LWS__WSI_RX_NOTIFY (1u << 1) /* RAW_RX with in == NULL: "readable" */
 
 struct lws_attach_item {
-    struct lws_attach_item *next; /* in a gate FIFO */
-    /* built-in op: link in the producers' lock-free stack */
-    struct lws_attach_item *push_next;
+    union { /* an item is in one list at a time; read before relinking */
+        struct lws_attach_item *next; /* in a gate FIFO, or the pool */
+        /* built-in op: link in the producers' lock-free stack */
+        struct lws_attach_item *push_next;
+    };
     lws_attach_cb_t cb;
     void *opaque;
     uint64_t seq; /* FIFO order across gate levels */
@@ -116,6 +138,14 @@ struct lws_context {
      * wake_closing and seen the count at zero (both seq_cst). */
     atomic_int wake_users;
     atomic_bool wake_closing;
+    /* attach items queued and not yet run or discarded, counted only with
+     * a cap (attach_max_queued; 0 = none) */
+    atomic_uint attach_queued;
+    unsigned int attach_max;
+    struct lws__pool attach_pool; /* recycled items */
+    /* loop thread: the taken stack's items, newest first (attach.c) */
+    struct lws_attach_item **attach_scratch;
+    unsigned int attach_scratch_cap;
     /* built-in op: producers push onto a lock-free stack (one CAS on its
      * head); the loop thread takes the whole stack with one exchange,
      * reverses it into arrival order and sorts it into the gate FIFOs
@@ -206,7 +236,8 @@ void lws__handle_closed(struct lws_context *cx); /* a handle finished closing */
 /* context internals */
 void lws__attach_drain(struct lws_context *cx);
 void lws__attach_discard_all(struct lws_context *cx);
-void lws__attach_init(struct lws_context *cx);
+void lws__attach_init(struct lws_context *cx,
+                      const struct lws_context_creation_info *info);
 void lws__attach_free_all(struct lws_context *cx);
 /* Waits until no thread is inside the attach op or lws_cancel_service(). */
 void lws__wake_quiesce(struct lws_context *cx);

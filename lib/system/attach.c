@@ -10,11 +10,71 @@
  * however many unready items wait.  An application that supplies its own lock
  * (its attach op wraps __lws_system_attach()) gets the same gate FIFOs under
  * that lock instead.
+ *
+ * Items are recycled through a pool (lib/core/pool.c) instead of going
+ * through malloc on the producer and free on the loop thread, and a
+ * producer wakes the loop only when it finds the stack empty: the loop
+ * takes the whole stack on every drain, so one wakeup per batch is enough.
+ * With attach_max_queued set, producers reserve a place before they push
+ * (a compare-and-swap that never goes past the cap) and get -EAGAIN at
+ * once when there is none; the loop gives places back as items run.
  */
 #define LWS_LOGMOD "attach"
 #include "private-core.h"
 
 #include <sched.h>
+
+/* Items kept for reuse without a cap (with one, the cap). */
+#define ATTACH_POOL_MAX 1024
+
+/* Items run (or discarded) and not yet given back: one chain for the pool
+ * and one subtraction from the cap's count per drain, not one per item. */
+struct attach_done {
+    struct lws_attach_item *head, *tail;
+    unsigned int n;
+};
+
+/* A place under the cap, or -EAGAIN at once.  Never goes past the cap, so
+ * a refused producer never makes another one fail. */
+static int attach_reserve(struct lws_context *cx)
+{
+    unsigned int q;
+
+    if (!cx->attach_max)
+        return 0;
+    q = atomic_load_explicit(&cx->attach_queued, memory_order_relaxed);
+    do
+        if (q >= cx->attach_max)
+            return -EAGAIN;
+    while (!atomic_compare_exchange_weak_explicit(&cx->attach_queued, &q, q + 1,
+                                                  memory_order_relaxed,
+                                                  memory_order_relaxed));
+    return 0;
+}
+
+static void attach_done_flush(struct lws_context *cx, struct attach_done *d)
+{
+    lws__pool_put_chain(&cx->attach_pool, d->head, d->tail, d->n);
+    if (cx->attach_max && d->n)
+        atomic_fetch_sub_explicit(&cx->attach_queued, d->n,
+                                  memory_order_relaxed);
+    d->head = d->tail = NULL;
+    d->n = 0;
+}
+
+/* Given back every ATTACH_DONE_CHUNK items, while they are still in the
+ * cache (a backlog can be far larger than the pool). */
+#define ATTACH_DONE_CHUNK 32
+static void attach_done_add(struct lws_context *cx, struct attach_done *d,
+                            struct lws_attach_item *it)
+{
+    it->next = d->head;
+    d->head = it;
+    if (!d->tail)
+        d->tail = it;
+    if (++d->n == ATTACH_DONE_CHUNK)
+        attach_done_flush(cx, d);
+}
 
 static void fifo_push(struct lws__attach_fifo *f, struct lws_attach_item *it)
 {
@@ -140,8 +200,13 @@ int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
         lwsl_err("attach: context is being destroyed; item refused");
         return -ECANCELED;
     }
-    it = lws__malloc(sizeof(*it));
+    if (attach_reserve(cx))
+        return -EAGAIN; /* the producer retries: no log line per refusal */
+    it = lws__pool_get(&cx->attach_pool);
     if (!it) {
+        if (cx->attach_max)
+            atomic_fetch_sub_explicit(&cx->attach_queued, 1,
+                                      memory_order_relaxed);
         lwsl_err("attach: out of memory");
         return -ENOMEM;
     }
@@ -153,21 +218,26 @@ int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
 }
 
 /* Producer side of the built-in queue: a lock-free stack.  The release
- * CAS publishes the item's fields to the loop thread's acquire exchange. */
-static void push_item(struct lws_context *cx, struct lws_attach_item *it)
+ * CAS publishes the item's fields to the loop thread's acquire exchange.
+ * @return true if the stack was empty (the loop needs a wakeup). */
+static bool push_item(struct lws_context *cx, struct lws_attach_item *it)
 {
-    it->push_next = atomic_load_explicit(&cx->push_head, memory_order_relaxed);
+    struct lws_attach_item *top =
+        atomic_load_explicit(&cx->push_head, memory_order_relaxed);
+
+    /* Once pushed the item is the loop's: the old top is read from the
+     * CAS's expected value, never back from the item. */
+    do
+        it->push_next = top;
     while (!atomic_compare_exchange_weak_explicit(
-        &cx->push_head, &it->push_next, it, memory_order_release,
-        memory_order_relaxed))
-        ;
+        &cx->push_head, &top, it, memory_order_release, memory_order_relaxed));
+    return !top;
 }
 
 /* Loop side: everything pushed so far, oldest first. */
 static struct lws_attach_item *take_pushed(struct lws_context *cx)
 {
     struct lws_attach_item *it, *fifo = NULL;
-
     it = atomic_exchange_explicit(&cx->push_head, NULL, memory_order_acquire);
     while (it) { /* the stack is newest first: reverse it */
         struct lws_attach_item *next = it->push_next;
@@ -179,9 +249,14 @@ static struct lws_attach_item *take_pushed(struct lws_context *cx)
     return fifo;
 }
 
-void lws__attach_init(struct lws_context *cx)
+void lws__attach_init(struct lws_context *cx,
+                      const struct lws_context_creation_info *info)
 {
     atomic_store_explicit(&cx->push_head, NULL, memory_order_relaxed);
+    atomic_store_explicit(&cx->attach_queued, 0, memory_order_relaxed);
+    cx->attach_max = info->attach_max_queued;
+    lws__pool_init(&cx->attach_pool, sizeof(struct lws_attach_item),
+                   cx->attach_max ? cx->attach_max : ATTACH_POOL_MAX);
 }
 
 /* Built-in op, loop thread: sort what producers queued into the gate FIFOs,
@@ -224,22 +299,27 @@ int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
         r = -ECANCELED;
         goto out;
     }
-    it = lws__malloc(sizeof(*it));
+    r = attach_reserve(cx);
+    if (r) /* -EAGAIN: the producer retries, so no log line per refusal */
+        goto out;
+    it = lws__pool_get(&cx->attach_pool);
     if (!it) {
+        if (cx->attach_max)
+            atomic_fetch_sub_explicit(&cx->attach_queued, 1,
+                                      memory_order_relaxed);
         r = -ENOMEM;
         goto out;
     }
     it->cb = cb;
     it->opaque = opaque;
     it->state = (int)state;
-    push_item(cx, it);
-    uv_async_send(&cx->wake);
-    r = 0;
+    if (push_item(cx, it))
+        uv_async_send(&cx->wake);
 out:
     atomic_fetch_sub_explicit(&cx->wake_users, 1, memory_order_release);
     if (r == -ECANCELED)
         lwsl_err("attach: context is being destroyed; item refused");
-    else if (r)
+    else if (r == -ENOMEM)
         lwsl_err("attach: out of memory");
     return r;
 }
@@ -270,9 +350,10 @@ void lws__wake_quiesce(struct lws_context *cx)
         sched_yield();
 }
 
-/* Runs (or, once destroy began, discards) and frees a chain of items.
+/* Runs (or, once destroy began, discards) a chain of items into @d.
  * Loop thread. */
-static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it)
+static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it,
+                            struct attach_done *d)
 {
     while (it) {
         struct lws_attach_item *next = it->next;
@@ -281,11 +362,12 @@ static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it)
             it->cb(cx, 0, it->opaque);
         else if (cx->ops.attach_discarded)
             cx->ops.attach_discarded(cx, it->cb, it->opaque);
-        lws__free(it);
+        attach_done_add(cx, d, it);
         it = next;
     }
 }
 
+/* With the context's memory: nothing runs or attaches any more. */
 void lws__attach_free_all(struct lws_context *cx)
 {
     struct lws_attach_item *it = take_pushed(cx);
@@ -300,6 +382,60 @@ void lws__attach_free_all(struct lws_context *cx)
         while ((it = fifo_pop(&cx->attach_level[lvl])))
             lws__free(it);
     cx->attach_nonempty = 0;
+    lws__free(cx->attach_scratch);
+    cx->attach_scratch = NULL;
+    cx->attach_scratch_cap = 0;
+    lws__pool_fini(&cx->attach_pool);
+}
+
+/* One item taken from the stack, in arrival order: run now, or into the
+ * gate FIFOs once one item has had to wait (FIFO among ready items). */
+static void attach_direct_one(struct lws_context *cx,
+                              struct lws_attach_item *it, struct attach_done *d)
+{
+    if (!cx->destroying &&
+        (cx->attach_nonempty ||
+         !(attach_ready_mask(cx, false) & (1u << it->state)))) {
+        attach_link_locked(cx, it, it->cb, (lws_system_states_t)it->state,
+                           it->opaque);
+    } else { /* runs it, or discards it once destroy has begun */
+        it->next = NULL;
+        attach_run_list(cx, it, d);
+    }
+}
+
+/* Items looked up ahead of the one running: a large batch (a backlog) is
+ * far from the cache, and addresses known in advance let the loads of
+ * several items overlap instead of each waiting for the last. */
+#define ATTACH_PREFETCH 8
+
+/* The whole stack, its items' addresses into cx->attach_scratch, newest
+ * first, without touching their links.  @return how many, or -1 if the
+ * array could not grow (*@chain still holds the stack). */
+static long take_pushed_array(struct lws_context *cx,
+                              struct lws_attach_item **chain)
+{
+    struct lws_attach_item *it;
+    unsigned int n = 0;
+
+    it = atomic_exchange_explicit(&cx->push_head, NULL, memory_order_acquire);
+    *chain = it;
+    for (; it; it = it->push_next) {
+        if (n == cx->attach_scratch_cap) {
+            unsigned int cap = n ? n * 2 : 64;
+            size_t bytes = (size_t)cap * sizeof(it);
+            void *p = NULL;
+
+            if (cap > n && bytes / sizeof(it) == cap) /* no wrap */
+                p = lws__realloc(cx->attach_scratch, bytes);
+            if (!p)
+                return -1;
+            cx->attach_scratch = p;
+            cx->attach_scratch_cap = cap;
+        }
+        cx->attach_scratch[n++] = it;
+    }
+    return (long)n;
 }
 
 /* The steady state, no gated item waiting: run what producers queued in
@@ -308,39 +444,57 @@ void lws__attach_free_all(struct lws_context *cx)
  * wakeup.  The first item not yet ready, and everything after it, goes to
  * the FIFOs and the sorted path takes over, keeping FIFO order among ready
  * items. */
-static void attach_run_direct(struct lws_context *cx)
+static void attach_run_direct(struct lws_context *cx, struct attach_done *d)
 {
-    struct lws_attach_item *it;
+    struct lws_attach_item *it, *fifo = NULL;
+    long n;
 
     if (cx->attach_nonempty)
         return;
-    it = take_pushed(cx);
-    while (it) {
-        struct lws_attach_item *next = it->push_next;
+    n = take_pushed_array(cx, &it);
+    if (n < 0) { /* no array: reverse the stack's links instead */
+        while (it) {
+            struct lws_attach_item *next = it->push_next;
 
-        if (!cx->destroying &&
-            (cx->attach_nonempty ||
-             !(attach_ready_mask(cx, false) & (1u << it->state)))) {
-            attach_link_locked(cx, it, it->cb, (lws_system_states_t)it->state,
-                               it->opaque);
-        } else { /* runs it, or discards it once destroy has begun */
-            it->next = NULL;
-            attach_run_list(cx, it);
+            it->push_next = fifo;
+            fifo = it;
+            it = next;
         }
-        it = next;
+        for (it = fifo; it; it = fifo) {
+            fifo = it->push_next;
+            attach_direct_one(cx, it, d);
+        }
+        return;
+    }
+    for (long i = n - 1; i >= 0; i--) {
+        if (i >= ATTACH_PREFETCH)
+            __builtin_prefetch(cx->attach_scratch[i - ATTACH_PREFETCH], 1);
+        attach_direct_one(cx, cx->attach_scratch[i], d);
+    }
+    /* A backlog's array goes once batches are small again. */
+    if (cx->attach_scratch_cap > 1024 &&
+        (unsigned long)n < cx->attach_scratch_cap / 8) {
+        lws__free(cx->attach_scratch);
+        cx->attach_scratch = NULL;
+        cx->attach_scratch_cap = 0;
     }
 }
 
 /* Built-in op: pull what producers queued, take every ready FIFO, run the
  * items oldest first.  Items attached by the callbacks wait for the next
  * wakeup. */
-static void attach_drain_builtin(struct lws_context *cx)
+static void attach_drain_builtin(struct lws_context *cx, struct attach_done *d)
 {
     struct lws__attach_fifo batch[LWS__ATTACH_LEVELS];
     struct lws__attach_fifo *f;
     uint32_t ready;
 
-    attach_run_direct(cx);
+    attach_run_direct(cx, d);
+    /* Nothing waits at a gate: what producers pushed meanwhile waits for
+     * the wakeup its push sent (the direct path then runs it without the
+     * sorting below). */
+    if (!cx->attach_nonempty)
+        return;
     attach_pull(cx);
     ready = cx->attach_nonempty & attach_ready_mask(cx, false);
     for (uint32_t m = ready, lvl = 0; m; m >>= 1, lvl++) {
@@ -355,11 +509,11 @@ static void attach_drain_builtin(struct lws_context *cx)
      * (the steady state: only one) is walked without comparisons. */
     while (ready) {
         if (!(ready & (ready - 1))) { /* one level left */
-            attach_run_list(cx, batch[__builtin_ctz(ready)].head);
+            attach_run_list(cx, batch[__builtin_ctz(ready)].head, d);
             return;
         }
         f = fifo_oldest(batch, ready);
-        attach_run_list(cx, fifo_pop(f));
+        attach_run_list(cx, fifo_pop(f), d);
         if (!f->head)
             ready &= ~(1u << (f - batch));
     }
@@ -367,7 +521,7 @@ static void attach_drain_builtin(struct lws_context *cx)
 
 /* Application op: items one at a time through its get mode, only those
  * older than the drain (the first get snapshots the limit). */
-static void attach_drain_app(struct lws_context *cx)
+static void attach_drain_app(struct lws_context *cx, struct attach_done *d)
 {
     struct lws_attach_item *it;
 
@@ -381,7 +535,7 @@ static void attach_drain_app(struct lws_context *cx)
         if (!it)
             break;
         it->cb(cx, 0, it->opaque);
-        lws__free(it);
+        attach_done_add(cx, d, it);
     }
     cx->attach_limit_pending = false;
 }
@@ -390,6 +544,8 @@ static void attach_drain_app(struct lws_context *cx)
  * after the current batch, so older ready items keep their turn. */
 void lws__attach_drain(struct lws_context *cx)
 {
+    struct attach_done d = {0};
+
     if (cx->attach_draining) {
         cx->attach_redrain = true;
         return;
@@ -398,15 +554,17 @@ void lws__attach_drain(struct lws_context *cx)
     do {
         cx->attach_redrain = false;
         if (cx->ops_attach_builtin)
-            attach_drain_builtin(cx);
+            attach_drain_builtin(cx, &d);
         else
-            attach_drain_app(cx);
+            attach_drain_app(cx, &d);
+        attach_done_flush(cx, &d);
     } while (cx->attach_redrain && !cx->destroying);
     cx->attach_draining = false;
 }
 
 void lws__attach_discard_all(struct lws_context *cx)
 {
+    struct attach_done d = {0};
     struct lws_attach_item *it;
     unsigned int n = 0;
 
@@ -417,9 +575,10 @@ void lws__attach_discard_all(struct lws_context *cx)
             break;
         if (cx->ops.attach_discarded)
             cx->ops.attach_discarded(cx, it->cb, it->opaque);
-        lws__free(it);
+        attach_done_add(cx, &d, it);
         n++;
     }
+    attach_done_flush(cx, &d);
     if (n)
         lwsl_info("discarded %u attach items at destroy", n);
 }

@@ -270,7 +270,6 @@ static void context_state_setup(struct lws_context *cx,
         cx->ops.attach = lws__attach_builtin;
         cx->ops_attach_builtin = true;
     }
-    lws__attach_init(cx);
 }
 
 struct lws_context *
@@ -294,7 +293,9 @@ lws_create_context(const struct lws_context_creation_info *info)
     cx->options = info->options;
     cx->user = info->user;
     context_state_setup(cx, info);
+    lws__attach_init(cx, info);
     if (context_reg_add(cx)) {
+        lws__attach_free_all(cx);
         lws__free(cx);
         return NULL;
     }

@@ -5,7 +5,10 @@
  * while the state ladder advances (each item runs exactly once, on the loop
  * thread, after its gate, FIFO per producer among items of one gate), and
  * producers racing a destroy (every accepted item is either run or
- * discarded, nothing leaks).  LWS_TEST_ATTACH_ITEMS overrides the count.
+ * discarded, nothing leaks); the attach_max_queued cap (producers racing for
+ * the last places get exactly the cap between them and -EAGAIN at once
+ * after it, places come back as items run; the same through an
+ * application op).  LWS_TEST_ATTACH_ITEMS overrides the count.
  */
 #include "private-core.h"
 
@@ -118,7 +121,8 @@ static int items_per_producer(void)
     return s ? (int)strtol(s, NULL, 10) : 100000;
 }
 
-static void run_setup(struct run *r, uv_loop_t *foreign)
+static void run_setup_cap(struct run *r, uv_loop_t *foreign, unsigned int cap,
+                          const lws_system_ops_t *app_ops)
 {
     static const lws_system_ops_t ops = {.attach_discarded = item_discarded};
     struct lws_context_creation_info info;
@@ -134,11 +138,17 @@ static void run_setup(struct run *r, uv_loop_t *foreign)
     r->loop_thread = uv_thread_self();
     memset(&info, 0, sizeof(info));
     info.user = r;
-    info.system_ops = &ops;
+    info.system_ops = app_ops ? app_ops : &ops;
     info.target_state = LWS_SYSTATE_INITIALIZED;
     info.foreign_loops = foreign ? fl : NULL;
+    info.attach_max_queued = cap;
     r->cx = lws_create_context(&info);
     assert_non_null(r->cx);
+}
+
+static void run_setup(struct run *r, uv_loop_t *foreign)
+{
+    run_setup_cap(r, foreign, 0, NULL);
 }
 
 static void test_attach_8_producers_exactly_once_fifo(void **state)
@@ -258,12 +268,120 @@ static void test_attach_destroy_guard_stress(void **state)
     }
 }
 
+/* Ready at once; counts and checks the thread and exactly-once. */
+static void cap_item_cb(struct lws_context *cx, int tsi, void *opaque)
+{
+    struct run *r = run_of(cx);
+    uintptr_t v = (uintptr_t)opaque;
+    int p = (int)(v >> 24), seq = (int)(v & 0xffffff);
+    uv_thread_t self = uv_thread_self();
+
+    (void)tsi;
+    if (!uv_thread_equal(&self, &r->loop_thread))
+        r->errors++;
+    if (r->seen[p * r->per_producer + seq]++)
+        r->errors++;
+    r->delivered++;
+}
+
+/* Attaches until refused; the loop does not run meanwhile, so nothing
+ * frees a place and the producers race for the last ones. */
+static void cap_producer_main(void *arg)
+{
+    struct producer *pr = arg;
+    struct run *r = pr->r;
+    const lws_system_ops_t *ops = lws_system_get_ops(r->cx);
+
+    for (int i = 0; i < r->per_producer; i++) {
+        uintptr_t v = ((uintptr_t)pr->id << 24) | (uintptr_t)i;
+        int e = ops->attach(r->cx, 0, cap_item_cb, LWS_SYSTATE_CONTEXT_CREATED,
+                            (void *)v, NULL);
+        if (e == -EAGAIN)
+            return;
+        if (e) {
+            atomic_fetch_add(&r->perrors, 1);
+            return;
+        }
+        atomic_fetch_add_explicit(&r->accepted, 1, memory_order_relaxed);
+    }
+    atomic_fetch_add(&r->perrors, 1); /* never refused */
+}
+
+static void test_attach_cap_refuses_at_once(void **state)
+{
+    const unsigned int cap = 500;
+    struct producer pr[PRODUCERS];
+    struct run r;
+
+    (void)state;
+    run_setup_cap(&r, NULL, cap, NULL);
+    assert_true(r.per_producer > (int)cap); /* each would pass the cap */
+    for (int round = 0; round < 3; round++) {
+        long before = atomic_load(&r.accepted);
+
+        for (int p = 0; p < PRODUCERS; p++) {
+            pr[p].r = &r;
+            pr[p].id = p;
+            assert_int_equal(
+                uv_thread_create(&pr[p].t, cap_producer_main, &pr[p]), 0);
+        }
+        for (int p = 0; p < PRODUCERS; p++)
+            uv_thread_join(&pr[p].t);
+        assert_int_equal(atomic_load(&r.perrors), 0);
+        assert_int_equal(atomic_load(&r.accepted) - before, cap);
+        /* Places come back as the items run. */
+        for (int i = 0; i < 1000 && r.delivered < atomic_load(&r.accepted); i++)
+            lws_service(r.cx, 10);
+        assert_int_equal(r.errors, 0);
+        assert_int_equal(r.delivered, atomic_load(&r.accepted));
+        memset(r.seen, 0, (size_t)PRODUCERS * (size_t)r.per_producer);
+    }
+    lws_context_destroy(r.cx);
+    assert_int_equal(r.discarded, 0);
+    assert_int_equal(lws__heap_in_use(), 0);
+    free(r.seen);
+}
+
+/* An application op (single-threaded here, so no lock of its own): the
+ * cap applies to __lws_system_attach() too. */
+static int app_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
+                      lws_system_states_t state, void *opaque,
+                      struct lws_attach_item **get)
+{
+    return __lws_system_attach(cx, tsi, cb, state, opaque, get);
+}
+
+static void test_attach_cap_app_op(void **state)
+{
+    static const lws_system_ops_t ops = {.attach = app_attach,
+                                         .attach_discarded = item_discarded};
+    struct run r;
+
+    (void)state;
+    run_setup_cap(&r, NULL, 3, &ops);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(app_attach(r.cx, 0, item_cb, LWS_SYSTATE_OPERATIONAL,
+                                    (void *)(uintptr_t)(i * NGATES + 4), NULL),
+                         0);
+    assert_int_equal(app_attach(r.cx, 0, item_cb, LWS_SYSTATE_OPERATIONAL,
+                                (void *)(uintptr_t)(3 * NGATES + 4), NULL),
+                     -EAGAIN);
+    /* Waiting at their gate, they hold their places; discarded at destroy,
+     * nothing leaks. */
+    lws_context_destroy(r.cx);
+    assert_int_equal(r.discarded, 3);
+    assert_int_equal(lws__heap_in_use(), 0);
+    free(r.seen);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_attach_8_producers_exactly_once_fifo),
         cmocka_unit_test(test_attach_producers_racing_destroy),
         cmocka_unit_test(test_attach_destroy_guard_stress),
+        cmocka_unit_test(test_attach_cap_refuses_at_once),
+        cmocka_unit_test(test_attach_cap_app_op),
     };
 
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);

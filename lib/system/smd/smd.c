@@ -4,13 +4,24 @@
  * lws_smd, the system message bus.  A message is one allocation: a small
  * header, then the payload the publisher writes.  Publishers on any thread
  * append it to one FIFO under a mutex (held only for the link) and wake the
- * loop with the context's uv_async handle; the loop thread takes the whole
- * FIFO at once and, holding no lock, hands each message to every peer whose
- * class filter matches and who registered before it was sent (a sequence
- * number tells), then frees it.  One FIFO keeps each publisher's order.
+ * loop with the context's uv_async handle when the FIFO was empty (the loop
+ * takes everything queued on each wakeup, so one wakeup per batch is
+ * enough); the loop thread takes the whole FIFO at once and, holding no
+ * lock, hands each message to every peer whose class filter matches and who
+ * registered before it was sent (a sequence number tells), then gives it
+ * back.  One FIFO keeps each publisher's order.
+ *
+ * Messages of up to SMD_POOL_CAP payload bytes come from a pool of blocks
+ * of that size which the loop refills as it delivers (lib/core/pool.c): a
+ * message still costs one allocation as the user sees it, but steady
+ * traffic stops going through malloc on one thread and free on another.
+ * The pool keeps at most smd_queue_depth blocks.
  *
  * The queue is bounded: a send that finds smd_queue_depth messages not yet
- * delivered fails at once instead of blocking.  A message older than
+ * delivered fails at once instead of blocking; a full queue is seen without
+ * taking the lock.  The loop gives room back every SMD_ROOM_CHUNK messages
+ * it has delivered, so publishers refill the queue while it delivers
+ * instead of waiting for a whole batch.  A message older than
  * smd_ttl_us when its turn comes is dropped.  Peers are loop-thread objects;
  * one unregistered inside a delivery is only marked and is freed when the
  * drain ends, so the walk never touches freed memory.  Destroy marks the
@@ -28,14 +39,17 @@
 #define SMD_DEFAULT_TTL_US (5 * LWS_US_PER_SEC)
 #define SMD_DEFAULT_DEPTH  40
 #define SMD_MAGIC          0x534d4431u /* "SMD1": catches foreign pointers */
+#define SMD_POOL_CAP       128         /* payload bytes of a pooled block */
+#define SMD_ROOM_CHUNK     16 /* messages delivered per room given back */
 
 struct smd_msg {
-    struct smd_msg *next;
+    struct smd_msg *next; /* first: the pool's link once given back */
     lws_usec_t timestamp; /* lws_now_usecs() at send */
     uint64_t seq;         /* send order, assigned under the queue lock */
     lws_smd_class_t cls;
     uint32_t magic;
     uint16_t length; /* payload bytes */
+    bool pooled;     /* a block of the pool's size */
 };
 
 /* The payload starts at this offset, keeping max_align_t alignment. */
@@ -57,8 +71,11 @@ struct lws__smd {
     uv_mutex_t lock;
     struct smd_msg *head; /* queued, under lock */
     struct smd_msg *tail;
-    uint64_t seq_next;       /* under lock */
-    unsigned int queued;     /* under lock: sent, not yet delivered/dropped */
+    uint64_t seq_next; /* under lock */
+    /* sent, not yet delivered or dropped: raised under lock, lowered by
+     * the loop without it (room only grows behind a publisher's check) */
+    atomic_uint queued;
+    struct lws__pool pool;   /* blocks of SMD_POOL_CAP payload bytes */
     atomic_uint class_union; /* OR of live peers' filters */
     atomic_uint full_fails;  /* sends refused since the last log line */
     atomic_uint full_logged; /* monotonic second of that line, 0 = never */
@@ -72,6 +89,7 @@ struct lws__smd {
     bool destroy_pending; /* destroy asked for inside a delivery */
     bool closed;          /* under lock: destroy has begun, sends fail */
     bool have_dead;
+    bool rewake; /* a drain was skipped: wake again when this one ends */
 };
 
 static struct smd_msg *smd_msg_of(void *payload)
@@ -92,11 +110,15 @@ void *lws_smd_msg_alloc(struct lws_context *ctx, lws_smd_class_t _class,
                  ctx ? "payload over LWS_SMD_MAX_PAYLOAD" : "NULL context");
         return NULL;
     }
-    m = lws__malloc(SMD_HDR + len + 1);
+    if (len <= SMD_POOL_CAP && ctx->smd)
+        m = lws__pool_get(&ctx->smd->pool);
+    else
+        m = lws__malloc(SMD_HDR + len + 1);
     if (!m) {
         lwsl_err("lws_smd_msg_alloc: out of memory");
         return NULL;
     }
+    m->pooled = len <= SMD_POOL_CAP && ctx->smd;
     m->next = NULL;
     m->cls = _class;
     m->magic = SMD_MAGIC;
@@ -107,10 +129,22 @@ void *lws_smd_msg_alloc(struct lws_context *ctx, lws_smd_class_t _class,
     return (uint8_t *)m + SMD_HDR;
 }
 
+/* Frees @m to the allocator (a pooled block too: lws_smd_msg_free() has
+ * no context, and the pool goes with the context). */
 static void smd_msg_destroy(struct smd_msg *m)
 {
     m->magic = 0;
     lws__free(m);
+}
+
+/* Gives @m back to @smd's pool if it came from there. */
+static void smd_msg_recycle(struct lws__smd *smd, struct smd_msg *m)
+{
+    m->magic = 0;
+    if (m->pooled)
+        lws__pool_put(&smd->pool, m);
+    else
+        lws__free(m);
 }
 
 void lws_smd_msg_free(void **payload)
@@ -148,6 +182,11 @@ static lws_usec_t smd_stamp(void)
 static int smd_enqueue(struct lws_context *ctx, struct lws__smd *smd,
                        struct smd_msg *m, bool sys)
 {
+    /* Full, seen without the lock: a refused publisher polling the queue
+     * does not contend with the loop for it. */
+    if (!sys &&
+        atomic_load_explicit(&smd->queued, memory_order_relaxed) >= smd->depth)
+        return 1;
     m->timestamp = smd_stamp();
     m->next = NULL;
     uv_mutex_lock(&smd->lock);
@@ -155,20 +194,26 @@ static int smd_enqueue(struct lws_context *ctx, struct lws__smd *smd,
         uv_mutex_unlock(&smd->lock);
         return -ECANCELED;
     }
-    if (!sys && smd->queued >= smd->depth) {
+    /* Publishers raise it only under the lock and the loop only lowers
+     * it, so the check holds until the add. */
+    if (!sys && atomic_load_explicit(&smd->queued, memory_order_relaxed) >=
+                    smd->depth) {
         uv_mutex_unlock(&smd->lock);
         return 1;
     }
-    smd->queued++;
+    atomic_fetch_add_explicit(&smd->queued, 1, memory_order_relaxed);
     m->seq = smd->seq_next++;
-    if (smd->tail)
+    if (smd->tail) {
         smd->tail->next = m;
-    else
-        smd->head = m;
-    smd->tail = m;
-    /* Inside the lock: destroy closes the handle only after it has seen
-     * the bus closed under this lock. */
-    uv_async_send(&ctx->wake);
+        smd->tail = m;
+    } else {
+        smd->head = smd->tail = m;
+        /* The FIFO was empty: the loop has taken everything before this,
+         * and takes this with whatever follows on the wakeup.  Inside the
+         * lock: destroy closes the handle only after it has seen the bus
+         * closed under this lock. */
+        uv_async_send(&ctx->wake);
+    }
     uv_mutex_unlock(&smd->lock);
     return 0;
 }
@@ -177,7 +222,7 @@ static int smd_enqueue(struct lws_context *ctx, struct lws__smd *smd,
  * Relaxed: a statistic; the exchange picks the one thread that logs. */
 static void smd_log_full(struct lws__smd *smd)
 {
-    unsigned int now = (unsigned int)(lws_now_usecs() / LWS_US_PER_SEC) + 1,
+    unsigned int now = (unsigned int)(smd_stamp() / LWS_US_PER_SEC) + 1,
                  last = atomic_load_explicit(&smd->full_logged,
                                              memory_order_relaxed),
                  n;
@@ -207,7 +252,7 @@ static int smd_send(struct lws_context *ctx, void *payload, bool sys)
     /* Acquire pairs with the loop's release when it changes the filters. */
     if (!(atomic_load_explicit(&smd->class_union, memory_order_acquire) &
           m->cls)) {
-        smd_msg_destroy(m); /* nobody listens: done */
+        smd_msg_recycle(smd, m); /* nobody listens: done */
         return 0;
     }
     r = smd_enqueue(ctx, smd, m, sys);
@@ -399,13 +444,29 @@ static bool smd_deliver(struct lws_context *cx, struct lws__smd *smd,
     return false;
 }
 
-/* The queue bound counts a batch until it is delivered; one locked
- * subtraction per batch, not one per message.  @return true if a callback
- * destroyed the context. */
+/* Every SMD_ROOM_CHUNK messages delivered (and at the end), their blocks
+ * go back to the pool as one chain and their room back to the queue. */
+struct smd_done {
+    struct smd_msg *head, *tail; /* pooled blocks, linked through next */
+    unsigned int np;             /* pooled blocks */
+    unsigned int n;              /* messages, pooled or not */
+};
+
+static void smd_give_back(struct lws__smd *smd, struct smd_done *d)
+{
+    lws__pool_put_chain(&smd->pool, d->head, d->tail, d->np);
+    /* Release: the blocks are back before publishers see the room. */
+    atomic_fetch_sub_explicit(&smd->queued, d->n, memory_order_release);
+    d->head = d->tail = NULL;
+    d->n = d->np = 0;
+}
+
+/* The queue bound counts a message until it is delivered.  @return true
+ * if a callback destroyed the context. */
 static bool smd_run_batch(struct lws_context *cx, struct lws__smd *smd)
 {
     lws_usec_t now = smd_stamp();
-    unsigned int n = 0;
+    struct smd_done d = {0};
     bool gone = false;
 
     while (smd->cur && !gone) {
@@ -418,13 +479,30 @@ static bool smd_run_batch(struct lws_context *cx, struct lws__smd *smd)
                       (unsigned int)m->cls, (long long)(now - m->timestamp));
         else
             gone = smd_deliver(cx, smd, m);
-        smd_msg_destroy(m);
-        n++;
+        m->magic = 0;
+        if (m->pooled) {
+            m->next = NULL;
+            if (d.tail)
+                d.tail->next = m;
+            else
+                d.head = m;
+            d.tail = m;
+            d.np++;
+        } else {
+            lws__free(m);
+        }
+        if (++d.n == SMD_ROOM_CHUNK && !gone)
+            smd_give_back(smd, &d);
     }
-    if (!gone) { /* else everything is about to be freed */
-        uv_mutex_lock(&smd->lock);
-        smd->queued -= n;
-        uv_mutex_unlock(&smd->lock);
+    if (!gone) {
+        smd_give_back(smd, &d);
+    } else { /* everything else is about to be freed */
+        while (d.head) {
+            struct smd_msg *next = d.head->next;
+
+            lws__free(d.head);
+            d.head = next;
+        }
     }
     return gone;
 }
@@ -433,8 +511,12 @@ void lws__smd_drain(struct lws_context *cx)
 {
     struct lws__smd *smd = cx->smd;
 
-    if (!smd || smd->delivering || smd->destroy_pending)
+    if (!smd || smd->destroy_pending)
         return;
+    if (smd->delivering) { /* the FIFO stays: publishers will not wake */
+        smd->rewake = true;
+        return;
+    }
     uv_mutex_lock(&smd->lock);
     smd->cur = smd->head;
     smd->head = smd->tail = NULL;
@@ -449,6 +531,10 @@ void lws__smd_drain(struct lws_context *cx)
     smd->delivering = false;
     if (smd->have_dead)
         smd_free_peers(smd, true);
+    if (smd->rewake) {
+        smd->rewake = false;
+        uv_async_send(&cx->wake);
+    }
 }
 
 int lws__smd_create(struct lws_context *cx,
@@ -458,12 +544,13 @@ int lws__smd_create(struct lws_context *cx,
 
     if (!smd)
         return -ENOMEM;
+    smd->depth =
+        info->smd_queue_depth ? info->smd_queue_depth : SMD_DEFAULT_DEPTH;
     if (uv_mutex_init(&smd->lock)) {
         lws__free(smd);
         return -EIO;
     }
-    smd->depth =
-        info->smd_queue_depth ? info->smd_queue_depth : SMD_DEFAULT_DEPTH;
+    lws__pool_init(&smd->pool, SMD_HDR + SMD_POOL_CAP + 1, smd->depth);
     smd->ttl_us = info->smd_ttl_us > 0 ? info->smd_ttl_us : SMD_DEFAULT_TTL_US;
     cx->smd = smd;
     if (info->early_smd_cb &&
@@ -496,6 +583,7 @@ void lws__smd_free(struct lws_context *cx)
     if (!smd)
         return;
     smd_free_contents(smd); /* nothing left unless destroy never ran */
+    lws__pool_fini(&smd->pool);
     uv_mutex_destroy(&smd->lock);
     lws__free(smd);
     cx->smd = NULL;

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * A recycler of same-size blocks for queues whose producers allocate on one
+ * thread and whose loop frees on another (attach items, smd messages).
+ * Handing blocks back and forth through malloc costs the allocator's
+ * cross-thread path on every message; here blocks given back go onto a
+ * lock-free stack (any thread, one compare-and-swap per block or per
+ * chain), and takers pop under a flag they only ever try to take (a lock
+ * that is never waited for: a taker that finds it taken, or the pool
+ * empty, allocates instead, so nobody waits or spins).
+ * Takers refill their private list by taking the whole stack with one
+ * exchange, which has no ABA problem (only whole-stack takes, never a pop
+ * by compare-and-swap).  The pool keeps at most @max blocks; more given
+ * back are freed.  A free block's first word is its link.
+ */
+#define LWS_LOGMOD "pool"
+#include "private-core.h"
+
+void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max)
+{
+    p->take = NULL;
+    atomic_store_explicit(&p->given, NULL, memory_order_relaxed);
+    atomic_store_explicit(&p->held, 0, memory_order_relaxed);
+    atomic_store_explicit(&p->busy, false, memory_order_relaxed);
+    p->size = (uint32_t)(size < sizeof(void *) ? sizeof(void *) : size);
+    p->max = max;
+}
+
+void *lws__pool_get(struct lws__pool *p)
+{
+    void *b = NULL;
+
+    /* Acquire / release: one taker at a time owns @take. */
+    if (atomic_load_explicit(&p->held, memory_order_relaxed) &&
+        !atomic_exchange_explicit(&p->busy, true, memory_order_acquire)) {
+        if (!p->take) /* acquire: the givers' links and contents */
+            p->take =
+                atomic_exchange_explicit(&p->given, NULL, memory_order_acquire);
+        b = p->take;
+        if (b)
+            p->take = *(void **)b;
+        atomic_store_explicit(&p->busy, false, memory_order_release);
+    }
+    if (b) {
+        atomic_fetch_sub_explicit(&p->held, 1, memory_order_relaxed);
+        return b;
+    }
+    return lws__malloc(p->size);
+}
+
+void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
+                         unsigned int n)
+{
+    void *top;
+
+    if (!head)
+        return;
+    if (atomic_load_explicit(&p->held, memory_order_relaxed) + n > p->max) {
+        while (head) { /* full: back to the allocator */
+            void *next = head == tail ? NULL : *(void **)head;
+
+            lws__free(head);
+            head = next;
+        }
+        return;
+    }
+    atomic_fetch_add_explicit(&p->held, n, memory_order_relaxed);
+    top = atomic_load_explicit(&p->given, memory_order_relaxed);
+    do
+        *(void **)tail = top;
+    while (!atomic_compare_exchange_weak_explicit(
+        &p->given, &top, head, memory_order_release, memory_order_relaxed));
+}
+
+void lws__pool_put(struct lws__pool *p, void *b)
+{
+    lws__pool_put_chain(p, b, b, 1);
+}
+
+void lws__pool_fini(struct lws__pool *p)
+{
+    void *b = atomic_exchange_explicit(&p->given, NULL, memory_order_acquire);
+
+    for (int i = 0; i < 2; i++) {
+        while (b) {
+            void *next = *(void **)b;
+
+            lws__free(b);
+            b = next;
+        }
+        b = p->take;
+        p->take = NULL;
+    }
+    atomic_store_explicit(&p->held, 0, memory_order_relaxed);
+}
