@@ -331,25 +331,21 @@ static void core_timer_cb(lws_sorted_usec_list_t *sul)
 
 static void log_refusal(int v, const lws_sockaddr46 *sa)
 {
+    bool ans = lws__ntpc_verdict_is_answer(v);
     char ab[64];
 
     if (v == LWS__NTPC_V_OK)
         return;
-    /* Answers we refused are worth a warning; strays only a debug line. */
-    if (lws__ntpc_verdict_is_answer(v))
-        lwsl_warn("reply from %s refused: %s",
-                  lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
-                  lws__ntpc_verdict_name(v));
-    else
-        lwsl_info("datagram from %s ignored: %s",
-                  lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
-                  lws__ntpc_verdict_name(v));
+    /* Answers we refused are worth a warning; strays only an info line. */
+    LWS__LOGX(ans ? LLL_WARN : LLL_INFO, "%s from %s %s: %s",
+              ans ? "reply" : "datagram",
+              lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
+              ans ? "refused" : "ignored", lws__ntpc_verdict_name(v));
 }
 
 static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
 {
     uint8_t buf[1024];
-    struct sockaddr_storage ss;
     lws_sockaddr46 from;
     struct lws__ntpc_act a;
     socklen_t sl;
@@ -357,17 +353,14 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
     int v;
 
     for (int i = 0; i < NTPC_RX_BURST && n->wsi == wsi; i++) {
-        sl = sizeof(ss);
+        /* The socket is AF_INET or AF_INET6: its peers fit. */
+        sl = sizeof(from);
+        memset(&from, 0, sizeof(from));
         r = recvfrom(lws_get_socket_fd(wsi), buf, sizeof(buf), 0,
-                     (struct sockaddr *)&ss, &sl);
+                     (struct sockaddr *)&from, &sl);
         if (r < 0)
             return; /* EAGAIN, or an ICMP error: the timeout handles it */
         n->stats.rx++;
-        memset(&from, 0, sizeof(from));
-        if (ss.ss_family == AF_INET6)
-            memcpy(&from.sa6, &ss, sizeof(from.sa6));
-        else if (ss.ss_family == AF_INET)
-            memcpy(&from.sa4, &ss, sizeof(from.sa4));
         v = lws__ntpc_core_on_rx(&n->core, lws_now_usecs(), lws__wall_usecs(),
                                  &from, buf, (size_t)r, &a);
         if (v >= 0 && v < LWS__NTPC_V_COUNT)
@@ -575,6 +568,7 @@ static void ntpc_free(struct lws__ntpc *n)
     lws__free(n->app_servers);
     lws__free(n->stamp_path);
     lws__free(n->dropped);
+    lws__free(n->dhcp);
     lws__ntpc_sources_free(n);
     lws__free(n);
 }
@@ -747,6 +741,13 @@ int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
         return -EINVAL;
     if (dhcp_same(n, iface, addrs, count))
         return 0;
+    if (!n->dhcp) {
+        n->dhcp = lws__calloc(LWS__NTPC_MAX_DHCP, sizeof(*n->dhcp));
+        if (!n->dhcp) {
+            lwsl_err("%s: out of memory for DHCP NTP servers", iface);
+            return -ENOMEM;
+        }
+    }
     /* Drop this interface's old entries, then append the new ones. */
     for (size_t i = 0; i < n->n_dhcp; i++)
         if (strcmp(n->dhcp[i].iface, iface))
