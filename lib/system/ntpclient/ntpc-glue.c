@@ -716,50 +716,38 @@ int lws__ntpc_get_stats(struct lws_context *cx, struct lws__ntpc_stats *st)
     return 0;
 }
 
-static bool dhcp_same(const struct lws__ntpc *n, const char *iface,
-                      const uint32_t *addrs, size_t c)
-{
-    size_t have = 0;
-
-    for (size_t i = 0; i < n->n_dhcp; i++) {
-        if (strcmp(n->dhcp[i].iface, iface))
-            continue;
-        if (have >= c || n->dhcp[i].addr != addrs[have])
-            return false;
-        have++;
-    }
-    return have == c;
-}
-
 int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
                            const uint32_t *addrs, size_t count)
 {
     struct lws__ntpc *n = ntpc_get(cx);
+    struct lws__ntpc_dhcp nd[LWS__NTPC_MAX_DHCP];
     size_t w = 0;
 
     if (!n || !iface || (count && !addrs))
         return -EINVAL;
-    if (dhcp_same(n, iface, addrs, count))
-        return 0;
+    /* The other interfaces' entries, then this one's new ones. */
+    memset(nd, 0, sizeof(nd));
+    for (size_t i = 0; i < n->n_dhcp; i++)
+        if (strcmp(n->dhcp[i].iface, iface))
+            nd[w++] = n->dhcp[i];
+    for (size_t i = 0; i < count && w < LWS__NTPC_MAX_DHCP; i++) {
+        if (!addrs[i])
+            continue;
+        snprintf(nd[w].iface, sizeof(nd[0].iface), "%s", iface);
+        nd[w++].addr = addrs[i];
+    }
+    if (w == n->n_dhcp &&
+        !memcmp(nd, n->dhcp ? n->dhcp : nd, w * sizeof(nd[0])))
+        return 0; /* the same list again (a renewal) */
     if (!n->dhcp) {
-        n->dhcp = lws__calloc(LWS__NTPC_MAX_DHCP, sizeof(*n->dhcp));
+        n->dhcp = lws__malloc(sizeof(nd));
         if (!n->dhcp) {
             lwsl_err("%s: out of memory for DHCP NTP servers", iface);
             return -ENOMEM;
         }
     }
-    /* Drop this interface's old entries, then append the new ones. */
-    for (size_t i = 0; i < n->n_dhcp; i++)
-        if (strcmp(n->dhcp[i].iface, iface))
-            n->dhcp[w++] = n->dhcp[i];
+    memcpy(n->dhcp, nd, sizeof(nd));
     n->n_dhcp = w;
-    for (size_t i = 0; i < count && n->n_dhcp < LWS__NTPC_MAX_DHCP; i++) {
-        if (!addrs[i])
-            continue;
-        snprintf(n->dhcp[n->n_dhcp].iface, sizeof(n->dhcp[0].iface), "%s",
-                 iface);
-        n->dhcp[n->n_dhcp++].addr = addrs[i];
-    }
     lwsl_info("%s: %zu NTP server(s) from DHCP", iface, count);
     /* RFC 2132 §8.3: a new server list means a fresh sync. */
     n->list_dirty = true;
