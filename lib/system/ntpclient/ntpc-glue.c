@@ -475,7 +475,7 @@ static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
     lws_usec_t t;
 
     n->floor_us = lws__ntpc_build_floor_us();
-    if (ni && ni->time_floor_s) {
+    if (ni->time_floor_s) {
         if (ni->time_floor_s < 0 || ni->time_floor_s > LWS__NTPC_TIME_MAX_S)
             lwsl_err("time_floor_s %lld out of range: build time used",
                      (long long)ni->time_floor_s);
@@ -485,14 +485,14 @@ static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
     /* The horizon counts from the later of the build time and the floor
      * the application configured. */
     n->ceil_us =
-        n->floor_us + (lws_usec_t)(ni && ni->horizon_s ? ni->horizon_s
-                                                       : LWS__NTPC_HORIZON_S) *
-                          LWS_US_PER_SEC;
+        n->floor_us +
+        (lws_usec_t)(ni->horizon_s ? ni->horizon_s : LWS__NTPC_HORIZON_S) *
+            LWS_US_PER_SEC;
     if (n->ceil_us > LWS__NTPC_TIME_MAX_S * LWS_US_PER_SEC)
         n->ceil_us = LWS__NTPC_TIME_MAX_S * LWS_US_PER_SEC;
-    n->max_step_us = (lws_usec_t)(ni && ni->max_step_s ? ni->max_step_s
-                                                       : LWS__NTPC_MAX_STEP_S) *
-                     LWS_US_PER_SEC;
+    n->max_step_us =
+        (lws_usec_t)(ni->max_step_s ? ni->max_step_s : LWS__NTPC_MAX_STEP_S) *
+        LWS_US_PER_SEC;
     /* A stamp only raises the floor up to the horizon: one later than that
      * came from a time nobody should have believed. */
     if (n->stamp_path && !lws__ntpc_stamp_file_load(n->stamp_path, &t))
@@ -511,11 +511,8 @@ static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
 
 static int copy_info(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
 {
-    n->port = ni && ni->port ? ni->port : 123;
-    n->stamp_interval_s =
-        ni && ni->stamp_interval_s ? ni->stamp_interval_s : 60;
-    if (!ni)
-        return 0;
+    n->port = ni->port ? ni->port : 123;
+    n->stamp_interval_s = ni->stamp_interval_s ? ni->stamp_interval_s : 60;
     n->policy = ni->time_policy;
     if (n->policy < LWS_NTPC_TIME_PLAUSIBLE ||
         n->policy > LWS_NTPC_TIME_NEVER_HOLD) {
@@ -541,16 +538,14 @@ static void core_setup(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
     struct lws__ntpc_cfg cfg;
 
     memset(&cfg, 0, sizeof(cfg));
-    if (ni) {
-        cfg.poll_min_s = ni->poll_min_s;
-        cfg.poll_max_s = ni->poll_max_s;
-        cfg.root_dist_max_ms = ni->root_distance_max_ms;
-        cfg.reply_timeout_ms = ni->reply_timeout_ms;
-        cfg.retry_min_ms = ni->retry_min_ms;
-        cfg.retry_max_ms = ni->retry_max_ms;
-        cfg.burst_interval_ms = ni->burst_interval_ms;
-        cfg.burst = ni->burst;
-    }
+    cfg.poll_min_s = ni->poll_min_s;
+    cfg.poll_max_s = ni->poll_max_s;
+    cfg.root_dist_max_ms = ni->root_distance_max_ms;
+    cfg.reply_timeout_ms = ni->reply_timeout_ms;
+    cfg.retry_min_ms = ni->retry_min_ms;
+    cfg.retry_max_ms = ni->retry_max_ms;
+    cfg.burst_interval_ms = ni->burst_interval_ms;
+    cfg.burst = ni->burst;
     cfg.clock_applied =
         (ops && ops->set_clock) || (n->flags & LWS_NTPC_FLAG_SET_CLOCK_LINUX);
     cfg.floor_ns = n->floor_us * 1000;
@@ -587,9 +582,14 @@ static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
 {
     struct lws_context *cx = lws_get_context(wsi);
     const struct lws_ntpc_info *ni = i ? i->ntpc : NULL;
+    struct lws_ntpc_info none; /* no info: every default */
     struct lws__ntpc *n;
     int r;
 
+    if (!ni) {
+        memset(&none, 0, sizeof(none));
+        ni = &none;
+    }
     n = lws__calloc(1, sizeof(*n));
     if (!n)
         return -ENOMEM;
