@@ -627,8 +627,7 @@ static void ntpc_destroy(struct lws_context *cx)
     lws_sul_cancel(&n->sul_kick);
     lws_sul_cancel(&n->sul_stamp);
     lws_state_reg_deregister(&n->nl);
-    if (n->dns_tok)
-        lws__ntpc_resolve_orphan(n->dns_tok);
+    lws__ntpc_resolve_orphan(n->dns_tok); /* NULL: none */
     if (n->wsi)
         lws_wsi_close(n->wsi);
     lws__time_sync_set(cx, 0, 0);
@@ -650,13 +649,13 @@ static int ntpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
         ntpc_destroy(lws_get_context(wsi));
         break;
     case LWS_CALLBACK_RAW_RX:
-        n = lws_get_opaque_user_data(wsi);
-        if (n && n->wsi == wsi)
-            ntpc_rx(n, wsi);
-        break;
     case LWS_CALLBACK_RAW_CLOSE:
         n = lws_get_opaque_user_data(wsi);
-        if (n && n->wsi == wsi)
+        if (!n || n->wsi != wsi)
+            break;
+        if (reason == LWS_CALLBACK_RAW_RX)
+            ntpc_rx(n, wsi);
+        else
             n->wsi = NULL;
         break;
     default:
