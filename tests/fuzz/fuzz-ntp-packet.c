@@ -7,6 +7,7 @@
  * "host:port" server string.
  */
 #include "ntpclient/private-ntpc.h"
+#include "ntpc-pkt.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,7 @@
  * forged replies, backoff, kiss-o'-death, poll adaptation).
  */
 #include "ntpclient/private-ntpc.h"
+#include "ntpc-pkt.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -485,9 +485,12 @@ void lws_async_dns_freeaddrinfo(const struct addrinfo **ai)
     lws__adns_res_unref(r);
 }
 
+/* Cancels the waiters of @o still owed a callback that match: @q itself
+ * when given, else @cb + @opaque (any callback when @cb is NULL) for @wsi.
+ * @return how many. */
 static int adns_cancel_list(struct lws__adns *a, lws_dll2_owner_t *o,
-                            lws_async_dns_cb_t cb, struct lws *wsi,
-                            void *opaque)
+                            const struct lws_adns_q *q, lws_async_dns_cb_t cb,
+                            struct lws *wsi, void *opaque)
 {
     lws_dll2_t *d, *next;
     int n = 0;
@@ -496,8 +499,9 @@ static int adns_cancel_list(struct lws__adns *a, lws_dll2_owner_t *o,
         struct adns_waiter *w = lws_container_of(d, struct adns_waiter, list);
 
         next = d->next;
-        /* Without a callback, everything owed to @wsi matches. */
-        if ((cb && (w->cb != cb || w->opaque != opaque)) || w->wsi != wsi ||
+        if ((q ? (const void *)w != (const void *)q
+               : (cb && (w->cb != cb || w->opaque != opaque)) ||
+                     w->wsi != wsi) ||
             w->status == -ECANCELED)
             continue;
         if (o == &a->delivering) { /* keep its place in this round */
@@ -511,86 +515,61 @@ static int adns_cancel_list(struct lws__adns *a, lws_dll2_owner_t *o,
     return n;
 }
 
+/* The resolver of @cx for API call @fn (checked to be on the loop), or
+ * NULL. */
+static struct lws__adns *adns_api(struct lws_context *cx, const char *fn)
+{
+    if (!cx)
+        return NULL;
+#if LWS_THREAD_CHECKS
+    lws__loop_check(cx, fn);
+#else
+    (void)fn;
+#endif
+    return LWS__HELPER(cx, ADNS);
+}
+
+/* Every list a waiter can be on, for one cancel call.  A lookup's waiters
+ * first: lookups keep running without waiters (their answer still fills
+ * the cache). */
+static int adns_cancel(struct lws__adns *a, const struct lws_adns_q *q,
+                       lws_async_dns_cb_t cb, struct lws *wsi, void *opaque)
+{
+    lws_dll2_owner_t *lists[] = {&a->queued, &a->ready, &a->delivering};
+    int n = 0;
+
+    for (lws_dll2_t *d = a->lookups.head; d; d = d->next)
+        n += adns_cancel_list(
+            a, &lws_container_of(d, struct adns_lookup, list)->waiters, q, cb,
+            wsi, opaque);
+    for (int i = 0; i < 3; i++)
+        n += adns_cancel_list(a, lists[i], q, cb, wsi, opaque);
+    return n;
+}
+
 int lws_adns_cancel(struct lws_context *cx, lws_async_dns_cb_t cb,
                     struct lws *wsi, void *opaque)
 {
-    struct lws__adns *a;
-    int n = 0;
+    struct lws__adns *a = adns_api(cx, __func__);
 
-    if (!cx)
-        return -EINVAL;
-    LWS__LOOP_ONLY(cx);
-    a = LWS__HELPER(cx, ADNS);
-    if (!a)
-        return -EINVAL;
-    /* Lookups keep running without waiters: their answer still fills the
-     * cache. */
-    for (lws_dll2_t *d = a->lookups.head; d; d = d->next)
-        n += adns_cancel_list(
-            a, &lws_container_of(d, struct adns_lookup, list)->waiters, cb, wsi,
-            opaque);
-    n += adns_cancel_list(a, &a->queued, cb, wsi, opaque);
-    n += adns_cancel_list(a, &a->ready, cb, wsi, opaque);
-    n += adns_cancel_list(a, &a->delivering, cb, wsi, opaque);
-    return n;
+    return a ? adns_cancel(a, NULL, cb, wsi, opaque) : -EINVAL;
 }
 
-/* Cancels @q if it is still owed a callback.  @return 1 or 0. */
-static int adns_q_cancel_in(struct lws__adns *a, lws_dll2_owner_t *o,
-                            const struct lws_adns_q *q)
-{
-    for (lws_dll2_t *d = o->head; d; d = d->next) {
-        struct adns_waiter *w = lws_container_of(d, struct adns_waiter, list);
-
-        if ((const void *)w != (const void *)q)
-            continue;
-        if (w->status == -ECANCELED)
-            return 0;
-        if (o == &a->delivering) { /* keep its place in this round */
-            w->status = -ECANCELED;
-            lws__adns_res_unref(w->res);
-            w->res = NULL;
-        } else
-            adns_waiter_ready(a, w, -ECANCELED, NULL);
-        return 1;
-    }
-    return 0;
-}
-
+/* Cancels @q if it is still owed a callback.  @return 1 or 0.  Looked up,
+ * never dereferenced: a stale handle just matches nothing. */
 int lws_adns_q_cancel(struct lws_context *cx, struct lws_adns_q *q)
 {
-    struct lws__adns *a;
-    int n = 0;
+    struct lws__adns *a = adns_api(cx, __func__);
 
-    if (!cx)
-        return -EINVAL;
-    LWS__LOOP_ONLY(cx);
-    a = LWS__HELPER(cx, ADNS);
     if (!a)
         return -EINVAL;
-    if (!q)
-        return 0;
-    /* Looked up, never dereferenced: a stale handle just matches nothing. */
-    for (lws_dll2_t *d = a->lookups.head; d && !n; d = d->next)
-        n = adns_q_cancel_in(
-            a, &lws_container_of(d, struct adns_lookup, list)->waiters, q);
-    if (!n)
-        n = adns_q_cancel_in(a, &a->queued, q);
-    if (!n)
-        n = adns_q_cancel_in(a, &a->ready, q);
-    if (!n)
-        n = adns_q_cancel_in(a, &a->delivering, q);
-    return n;
+    return q ? adns_cancel(a, q, NULL, NULL, NULL) : 0;
 }
 
 int lws_async_dns_server_reload(struct lws_context *cx)
 {
-    struct lws__adns *a;
+    struct lws__adns *a = adns_api(cx, __func__);
 
-    if (!cx)
-        return -EINVAL;
-    LWS__LOOP_ONLY(cx);
-    a = LWS__HELPER(cx, ADNS);
     if (!a)
         return -EINVAL;
     a->resolv_seen = false; /* read it again even if it looks unchanged */
@@ -600,21 +579,20 @@ int lws_async_dns_server_reload(struct lws_context *cx)
 
 int lws_adns_cache_flush(struct lws_context *cx)
 {
-    if (!cx || !LWS__HELPER(cx, ADNS))
+    struct lws__adns *a = adns_api(cx, __func__);
+
+    if (!a)
         return -EINVAL;
-    LWS__LOOP_ONLY(cx);
-    lws__adns_cache_flush(&((struct lws__adns *)LWS__HELPER(cx, ADNS))->cache);
+    lws__adns_cache_flush(&a->cache);
     return 0;
 }
 
 int lws_adns_get_stats(struct lws_context *cx, struct lws_adns_stats *st)
 {
-    struct lws__adns *a;
+    struct lws__adns *a = adns_api(cx, __func__);
 
-    if (!cx || !st || !LWS__HELPER(cx, ADNS))
+    if (!a || !st)
         return -EINVAL;
-    LWS__LOOP_ONLY(cx);
-    a = LWS__HELPER(cx, ADNS);
     *st = a->st;
     st->cache_entries = lws__adns_cache_count(&a->cache);
     st->cache_bytes = (uint32_t)a->cache.bytes;

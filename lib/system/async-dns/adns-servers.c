@@ -27,8 +27,8 @@
 
 /* Reads @path if its identity or mtime changed since @st.  @return 1 read
  * (new content in *buf), 0 unchanged, -errno if missing/unreadable. */
-static int adns_file_refresh(const char *path, struct stat *st, bool *seen,
-                             char **buf, size_t *len)
+static int adns_file_refresh(const char *path, struct lws__adns_fid *st,
+                             bool *seen, char **buf, size_t *len)
 {
     struct stat nst;
     ssize_t r;
@@ -38,9 +38,9 @@ static int adns_file_refresh(const char *path, struct stat *st, bool *seen,
 
     if (!path || !*path || stat(path, &nst))
         return -ENOENT;
-    if (*seen && nst.st_ino == st->st_ino && nst.st_size == st->st_size &&
-        nst.st_mtim.tv_sec == st->st_mtim.tv_sec &&
-        nst.st_mtim.tv_nsec == st->st_mtim.tv_nsec)
+    if (*seen && nst.st_ino == st->ino && nst.st_size == st->size &&
+        nst.st_mtim.tv_sec == st->mtim.tv_sec &&
+        nst.st_mtim.tv_nsec == st->mtim.tv_nsec)
         return 0;
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -63,7 +63,9 @@ static int adns_file_refresh(const char *path, struct stat *st, bool *seen,
     lws__free(*buf);
     *buf = nb;
     *len = (size_t)r;
-    *st = nst;
+    st->ino = nst.st_ino;
+    st->size = nst.st_size;
+    st->mtim = nst.st_mtim;
     *seen = true;
     return 1;
 }

@@ -65,6 +65,14 @@ struct adns_waiter {
     char name[]; /* as the caller spelled it */
 };
 
+/* What tells a changed file from the one read before (adns-servers.c):
+ * the part of struct stat compared, not all of it. */
+struct lws__adns_fid {
+    ino_t ino;
+    off_t size;
+    struct timespec mtim;
+};
+
 struct lws__adns {
     struct lws_context *cx;
     struct lws_vhost *vh;
@@ -99,13 +107,13 @@ struct lws__adns {
 
     /* servers and their order (adns-core.c); the port is in there too */
     struct lws__adns_servers srv;
-    struct stat resolv_st;
+    struct lws__adns_fid resolv_st;
     bool resolv_seen;
 
     /* hosts file, re-read when it changes */
     char *hosts_buf;
     size_t hosts_len;
-    struct stat hosts_st;
+    struct lws__adns_fid hosts_st;
     bool hosts_seen;
 
     lws_usec_t (*now)(void); /* test hook; NULL = lws_now_usecs */

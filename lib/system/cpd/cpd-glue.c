@@ -211,7 +211,8 @@ static void cpd_notify_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__cpd *cpd = lws_container_of(sul, struct lws__cpd, sul_notify);
 
-    cpd->result_cb(cpd->cx, cpd->notify_result, cpd->notify_reason,
+    cpd->result_cb(cpd->cx, cpd->notify_result,
+                   cpd->notify_reason ? cpd->notify_reason : "",
                    cpd->result_user);
 }
 
@@ -225,7 +226,12 @@ static void cpd_notify_result(struct lws__cpd *cpd)
     if (!cpd->result_cb)
         return;
     cpd->notify_result = cpd->result;
-    memcpy(cpd->notify_reason, cpd->reason, sizeof(cpd->reason));
+    if (!cpd->notify_reason)
+        cpd->notify_reason = lws__malloc(sizeof(cpd->reason));
+    if (cpd->notify_reason)
+        memcpy(cpd->notify_reason, cpd->reason, sizeof(cpd->reason));
+    else
+        lwsl_err("out of memory: result_cb gets no reason");
     lws_sul_schedule(cpd->cx, 0, &cpd->sul_notify, cpd_notify_cb, 0);
 }
 
@@ -397,6 +403,7 @@ static void cpd_destroy(struct lws_context *cx)
     for (int i = 0; i < LWS__CPD_PH_COUNT; i++)
         lws__free(cpd->url_text[i]);
     lws__free(cpd->expect_body);
+    lws__free(cpd->notify_reason);
     lws__free(cpd);
     LWS__HELPER(cx, CPD) = NULL;
 }

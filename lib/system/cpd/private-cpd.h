@@ -64,7 +64,7 @@ struct lws__cpd {
     void *result_user;
     lws_sorted_usec_list_t sul_notify;
     lws_cpd_result_t notify_result;
-    char notify_reason[LWS__CPD_REASON_MAX];
+    char *notify_reason; /* LWS__CPD_REASON_MAX, allocated on first use */
     /* Carries out what the check core asked for: set by cpd-glue.c, called by
      * the probe when an attempt ends. */
     void (*apply)(struct lws__cpd *cpd, const struct lws__cpd_out *out);

@@ -65,48 +65,23 @@ int lws__ntpc_pkt_parse(struct lws__ntpc_pkt *p, const uint8_t *buf, size_t len)
     return w.err ? -EMSGSIZE : 0;
 }
 
-static void write_ts(struct lws__wbuf *b, const struct lws__ntpc_ts *ts)
-{
-    lws__wbuf_be32(b, ts->sec);
-    lws__wbuf_be32(b, ts->frac);
-}
-
-int lws__ntpc_pkt_write(uint8_t *buf, size_t len, const struct lws__ntpc_pkt *p)
-{
-    struct lws__wbuf b;
-
-    lws__wbuf_init(&b, buf, len);
-    lws__wbuf_u8(
-        &b, (uint8_t)(((p->li & 3) << 6) | ((p->vn & 7) << 3) | (p->mode & 7)));
-    lws__wbuf_u8(&b, p->stratum);
-    lws__wbuf_u8(&b, (uint8_t)p->poll);
-    lws__wbuf_u8(&b, (uint8_t)p->precision);
-    lws__wbuf_be32(&b, p->root_delay);
-    lws__wbuf_be32(&b, p->root_disp);
-    lws__wbuf_be32(&b, p->refid);
-    write_ts(&b, &p->ref);
-    write_ts(&b, &p->org);
-    write_ts(&b, &p->rec);
-    write_ts(&b, &p->xmt);
-
-    return b.err ? -ENOSPC : (int)b.pos;
-}
-
 int lws__ntpc_pkt_write_request(uint8_t *buf, size_t len,
                                 const struct lws__ntpc_ts *xmt)
 {
-    struct lws__ntpc_pkt p;
+    struct lws__wbuf b;
 
     /* RFC 4330 §5: a client request may leave every field zero except the
      * first byte and the transmit timestamp, which the server copies into
      * the origin of its reply.  We put a random cookie there instead of our
      * clock (which may be wrong and need not leak). */
-    memset(&p, 0, sizeof(p));
-    p.vn = 4;
-    p.mode = LWS__NTPC_MODE_CLIENT;
-    p.xmt = *xmt;
-
-    return lws__ntpc_pkt_write(buf, len, &p);
+    if (!buf || len < LWS__NTPC_PKT_LEN)
+        return -ENOSPC;
+    memset(buf, 0, LWS__NTPC_PKT_LEN);
+    buf[0] = (4 << 3) | LWS__NTPC_MODE_CLIENT; /* LI 0, version 4 */
+    lws__wbuf_init(&b, buf + LWS__NTPC_PKT_LEN - 8, 8);
+    lws__wbuf_be32(&b, xmt->sec);
+    lws__wbuf_be32(&b, xmt->frac);
+    return LWS__NTPC_PKT_LEN;
 }
 
 int64_t lws__ntpc_short_to_ns(uint32_t s)

@@ -31,13 +31,14 @@ static struct lws *ntpc_dns_cb(struct lws *wsi, const char *ads,
     size_t c = 0;
 
     for (ai = result; ai && c < DNS_MAX_ADDRS; ai = ai->ai_next) {
+        size_t sl = ai->ai_family == AF_INET    ? sizeof(struct sockaddr_in)
+                    : ai->ai_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                : 0;
+
+        if (!sl || ai->ai_addrlen < sl)
+            continue;
         memset(&addrs[c], 0, sizeof(addrs[c]));
-        if (ai->ai_family == AF_INET &&
-            ai->ai_addrlen >= sizeof(struct sockaddr_in))
-            memcpy(&addrs[c++].sa4, ai->ai_addr, sizeof(struct sockaddr_in));
-        else if (ai->ai_family == AF_INET6 &&
-                 ai->ai_addrlen >= sizeof(struct sockaddr_in6))
-            memcpy(&addrs[c++].sa6, ai->ai_addr, sizeof(struct sockaddr_in6));
+        memcpy(&addrs[c++], ai->ai_addr, sl);
     }
     lws_async_dns_freeaddrinfo(&result);
     if (tok->n) {

@@ -331,25 +331,21 @@ static void core_timer_cb(lws_sorted_usec_list_t *sul)
 
 static void log_refusal(int v, const lws_sockaddr46 *sa)
 {
+    bool ans = lws__ntpc_verdict_is_answer(v);
     char ab[64];
 
     if (v == LWS__NTPC_V_OK)
         return;
-    /* Answers we refused are worth a warning; strays only a debug line. */
-    if (lws__ntpc_verdict_is_answer(v))
-        lwsl_warn("reply from %s refused: %s",
-                  lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
-                  lws__ntpc_verdict_name(v));
-    else
-        lwsl_info("datagram from %s ignored: %s",
-                  lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
-                  lws__ntpc_verdict_name(v));
+    /* Answers we refused are worth a warning; strays only an info line. */
+    LWS__LOGX(ans ? LLL_WARN : LLL_INFO, "%s from %s %s: %s",
+              ans ? "reply" : "datagram",
+              lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
+              ans ? "refused" : "ignored", lws__ntpc_verdict_name(v));
 }
 
 static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
 {
     uint8_t buf[1024];
-    struct sockaddr_storage ss;
     lws_sockaddr46 from;
     struct lws__ntpc_out a;
     socklen_t sl;
@@ -357,17 +353,14 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
     int v;
 
     for (int i = 0; i < NTPC_RX_BURST && n->wsi == wsi; i++) {
-        sl = sizeof(ss);
+        /* The socket is AF_INET or AF_INET6: its peers fit. */
+        sl = sizeof(from);
+        memset(&from, 0, sizeof(from));
         r = recvfrom(lws_get_socket_fd(wsi), buf, sizeof(buf), 0,
-                     (struct sockaddr *)&ss, &sl);
+                     (struct sockaddr *)&from, &sl);
         if (r < 0)
             return; /* EAGAIN, or an ICMP error: the timeout handles it */
         n->stats.rx++;
-        memset(&from, 0, sizeof(from));
-        if (ss.ss_family == AF_INET6)
-            memcpy(&from.sa6, &ss, sizeof(from.sa6));
-        else if (ss.ss_family == AF_INET)
-            memcpy(&from.sa4, &ss, sizeof(from.sa4));
         v = lws__ntpc_core_on_rx(&n->core, lws_now_usecs(), lws__wall_usecs(),
                                  &from, buf, (size_t)r, &a);
         if (v >= 0 && v < LWS__NTPC_V_COUNT)
@@ -482,7 +475,7 @@ static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
     lws_usec_t t;
 
     n->floor_us = lws__ntpc_build_floor_us();
-    if (ni && ni->time_floor_s) {
+    if (ni->time_floor_s) {
         if (ni->time_floor_s < 0 || ni->time_floor_s > LWS__NTPC_TIME_MAX_S)
             lwsl_err("time_floor_s %lld out of range: build time used",
                      (long long)ni->time_floor_s);
@@ -492,14 +485,14 @@ static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
     /* The horizon counts from the later of the build time and the floor
      * the application configured. */
     n->ceil_us =
-        n->floor_us + (lws_usec_t)(ni && ni->horizon_s ? ni->horizon_s
-                                                       : LWS__NTPC_HORIZON_S) *
-                          LWS_US_PER_SEC;
+        n->floor_us +
+        (lws_usec_t)(ni->horizon_s ? ni->horizon_s : LWS__NTPC_HORIZON_S) *
+            LWS_US_PER_SEC;
     if (n->ceil_us > LWS__NTPC_TIME_MAX_S * LWS_US_PER_SEC)
         n->ceil_us = LWS__NTPC_TIME_MAX_S * LWS_US_PER_SEC;
-    n->max_step_us = (lws_usec_t)(ni && ni->max_step_s ? ni->max_step_s
-                                                       : LWS__NTPC_MAX_STEP_S) *
-                     LWS_US_PER_SEC;
+    n->max_step_us =
+        (lws_usec_t)(ni->max_step_s ? ni->max_step_s : LWS__NTPC_MAX_STEP_S) *
+        LWS_US_PER_SEC;
     /* A stamp only raises the floor up to the horizon: one later than that
      * came from a time nobody should have believed. */
     if (n->stamp_path && !lws__ntpc_stamp_file_load(n->stamp_path, &t))
@@ -518,11 +511,8 @@ static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
 
 static int copy_info(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
 {
-    n->port = ni && ni->port ? ni->port : 123;
-    n->stamp_interval_s =
-        ni && ni->stamp_interval_s ? ni->stamp_interval_s : 60;
-    if (!ni)
-        return 0;
+    n->port = ni->port ? ni->port : 123;
+    n->stamp_interval_s = ni->stamp_interval_s ? ni->stamp_interval_s : 60;
     n->policy = ni->time_policy;
     if (n->policy < LWS_NTPC_TIME_PLAUSIBLE ||
         n->policy > LWS_NTPC_TIME_NEVER_HOLD) {
@@ -548,16 +538,14 @@ static void core_setup(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
     struct lws__ntpc_cfg cfg;
 
     memset(&cfg, 0, sizeof(cfg));
-    if (ni) {
-        cfg.poll_min_s = ni->poll_min_s;
-        cfg.poll_max_s = ni->poll_max_s;
-        cfg.root_dist_max_ms = ni->root_distance_max_ms;
-        cfg.reply_timeout_ms = ni->reply_timeout_ms;
-        cfg.retry_min_ms = ni->retry_min_ms;
-        cfg.retry_max_ms = ni->retry_max_ms;
-        cfg.burst_interval_ms = ni->burst_interval_ms;
-        cfg.burst = ni->burst;
-    }
+    cfg.poll_min_s = ni->poll_min_s;
+    cfg.poll_max_s = ni->poll_max_s;
+    cfg.root_dist_max_ms = ni->root_distance_max_ms;
+    cfg.reply_timeout_ms = ni->reply_timeout_ms;
+    cfg.retry_min_ms = ni->retry_min_ms;
+    cfg.retry_max_ms = ni->retry_max_ms;
+    cfg.burst_interval_ms = ni->burst_interval_ms;
+    cfg.burst = ni->burst;
     cfg.clock_applied =
         (ops && ops->set_clock) || (n->flags & LWS_NTPC_FLAG_SET_CLOCK_LINUX);
     cfg.floor_ns = n->floor_us * 1000;
@@ -575,6 +563,7 @@ static void ntpc_free(struct lws__ntpc *n)
     lws__free(n->app_servers);
     lws__free(n->stamp_path);
     lws__free(n->dropped);
+    lws__free(n->dhcp);
     lws__ntpc_sources_free(n);
     lws__free(n);
 }
@@ -593,9 +582,14 @@ static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
 {
     struct lws_context *cx = lws_get_context(wsi);
     const struct lws_ntpc_info *ni = i ? i->ntpc : NULL;
+    struct lws_ntpc_info none; /* no info: every default */
     struct lws__ntpc *n;
     int r;
 
+    if (!ni) {
+        memset(&none, 0, sizeof(none));
+        ni = &none;
+    }
     n = lws__calloc(1, sizeof(*n));
     if (!n)
         return -ENOMEM;
@@ -633,8 +627,7 @@ static void ntpc_destroy(struct lws_context *cx)
     lws_sul_cancel(&n->sul_kick);
     lws_sul_cancel(&n->sul_stamp);
     lws_state_reg_deregister(&n->nl);
-    if (n->dns_tok)
-        lws__ntpc_resolve_orphan(n->dns_tok);
+    lws__ntpc_resolve_orphan(n->dns_tok); /* NULL: none */
     if (n->wsi)
         lws_wsi_close(n->wsi);
     lws__time_sync_set(cx, 0, 0);
@@ -656,13 +649,13 @@ static int ntpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
         ntpc_destroy(lws_get_context(wsi));
         break;
     case LWS_CALLBACK_RAW_RX:
-        n = lws_get_opaque_user_data(wsi);
-        if (n && n->wsi == wsi)
-            ntpc_rx(n, wsi);
-        break;
     case LWS_CALLBACK_RAW_CLOSE:
         n = lws_get_opaque_user_data(wsi);
-        if (n && n->wsi == wsi)
+        if (!n || n->wsi != wsi)
+            break;
+        if (reason == LWS_CALLBACK_RAW_RX)
+            ntpc_rx(n, wsi);
+        else
             n->wsi = NULL;
         break;
     default:
@@ -722,43 +715,38 @@ int lws__ntpc_get_stats(struct lws_context *cx, struct lws__ntpc_stats *st)
     return 0;
 }
 
-static bool dhcp_same(const struct lws__ntpc *n, const char *iface,
-                      const uint32_t *addrs, size_t c)
-{
-    size_t have = 0;
-
-    for (size_t i = 0; i < n->n_dhcp; i++) {
-        if (strcmp(n->dhcp[i].iface, iface))
-            continue;
-        if (have >= c || n->dhcp[i].addr != addrs[have])
-            return false;
-        have++;
-    }
-    return have == c;
-}
-
 int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
                            const uint32_t *addrs, size_t count)
 {
     struct lws__ntpc *n = ntpc_get(cx);
+    struct lws__ntpc_dhcp nd[LWS__NTPC_MAX_DHCP];
     size_t w = 0;
 
     if (!n || !iface || (count && !addrs))
         return -EINVAL;
-    if (dhcp_same(n, iface, addrs, count))
-        return 0;
-    /* Drop this interface's old entries, then append the new ones. */
+    /* The other interfaces' entries, then this one's new ones. */
+    memset(nd, 0, sizeof(nd));
     for (size_t i = 0; i < n->n_dhcp; i++)
         if (strcmp(n->dhcp[i].iface, iface))
-            n->dhcp[w++] = n->dhcp[i];
-    n->n_dhcp = w;
-    for (size_t i = 0; i < count && n->n_dhcp < LWS__NTPC_MAX_DHCP; i++) {
+            nd[w++] = n->dhcp[i];
+    for (size_t i = 0; i < count && w < LWS__NTPC_MAX_DHCP; i++) {
         if (!addrs[i])
             continue;
-        snprintf(n->dhcp[n->n_dhcp].iface, sizeof(n->dhcp[0].iface), "%s",
-                 iface);
-        n->dhcp[n->n_dhcp++].addr = addrs[i];
+        snprintf(nd[w].iface, sizeof(nd[0].iface), "%s", iface);
+        nd[w++].addr = addrs[i];
     }
+    if (w == n->n_dhcp &&
+        !memcmp(nd, n->dhcp ? n->dhcp : nd, w * sizeof(nd[0])))
+        return 0; /* the same list again (a renewal) */
+    if (!n->dhcp) {
+        n->dhcp = lws__malloc(sizeof(nd));
+        if (!n->dhcp) {
+            lwsl_err("%s: out of memory for DHCP NTP servers", iface);
+            return -ENOMEM;
+        }
+    }
+    memcpy(n->dhcp, nd, sizeof(nd));
+    n->n_dhcp = w;
     lwsl_info("%s: %zu NTP server(s) from DHCP", iface, count);
     /* RFC 2132 §8.3: a new server list means a fresh sync. */
     n->list_dirty = true;

@@ -18,8 +18,8 @@ static const char *const origin_names[] = {"app", "blob", "dhcp", "pool"};
 
 const char *lws__ntpc_sa46_str(const lws_sockaddr46 *sa, char *buf, size_t len)
 {
-    if (lws_sa46_write_numeric_address(sa, buf, len) < 0)
-        snprintf(buf, len, "?");
+    if (lws_sa46_write_numeric_address(sa, buf, len) < 0 && len > 1)
+        memcpy(buf, "?", 2);
     return buf;
 }
 
@@ -118,19 +118,17 @@ static void sources_add_blob(struct lws__ntpc *n)
 {
     lws_system_blob_t *b =
         lws_system_get_blob(n->cx, LWS_SYSBLOB_TYPE_NTP_SERVER, 0);
-    uint8_t buf[LWS__NTPC_HOST_MAX];
-    size_t len = sizeof(buf) - 1, e = 0;
+    char buf[LWS__NTPC_HOST_MAX];
+    size_t len = sizeof(buf) - 1;
 
     if (!b || !lws_system_blob_get_size(b) ||
-        lws_system_blob_get(b, buf, &len, 0) < 0)
+        lws_system_blob_get(b, (uint8_t *)buf, &len, 0) < 0)
         return;
-    /* One server: up to the first NUL, space or line end. */
-    while (e < len && buf[e] && buf[e] != ' ' && buf[e] != '\n' &&
-           buf[e] != '\r' && buf[e] != '\t' && buf[e] != ',')
-        e++;
-    buf[e] = '\0';
-    if (e)
-        (void)source_add(n, (const char *)buf, LWS__NTPC_SRC_BLOB);
+    /* One server: up to the first NUL, space, comma or line end. */
+    buf[len] = '\0';
+    buf[strcspn(buf, " \n\r\t,")] = '\0';
+    if (*buf)
+        (void)source_add(n, buf, LWS__NTPC_SRC_BLOB);
 }
 
 void lws__ntpc_sources_build(struct lws__ntpc *n)
@@ -194,8 +192,8 @@ uint32_t lws__ntpc_drop(struct lws__ntpc *n, const lws_sockaddr46 *sa,
         memset(d, 0, sizeof(*d));
         d->sa = *sa;
     }
-    for (uint8_t i = 0; i < d->count && s < LWS__NTPC_DROP_MAX_S; i++)
-        s *= 2;
+    /* Doubles with each refusal, up to the maximum (2^5 x min is past it) */
+    s = d->count < 5 ? s << d->count : LWS__NTPC_DROP_MAX_S;
     if (s > LWS__NTPC_DROP_MAX_S)
         s = LWS__NTPC_DROP_MAX_S;
     if (d->count < UINT8_MAX)

@@ -92,10 +92,6 @@ int lws__ntpc_pkt_parse(struct lws__ntpc_pkt *p, const uint8_t *buf,
 int lws__ntpc_pkt_write_request(uint8_t *buf, size_t len,
                                 const struct lws__ntpc_ts *xmt) LWS__MUST_CHECK;
 
-/* Writes any header (servers in tests, the fuzzer).  Same returns. */
-int lws__ntpc_pkt_write(uint8_t *buf, size_t len,
-                        const struct lws__ntpc_pkt *p) LWS__MUST_CHECK;
-
 /*
  * The reply checks of RFC 4330 §5 / RFC 5905 §8 that need only the packet:
  * mode, version, origin == @cookie, kiss-o'-death, leap, stratum, zero

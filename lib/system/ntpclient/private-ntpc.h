@@ -101,7 +101,7 @@ struct lws__ntpc {
      * refusal (most devices never see one) */
     struct lws__ntpc_drop *dropped;
     size_t n_dropped;
-    struct lws__ntpc_dhcp dhcp[LWS__NTPC_MAX_DHCP];
+    struct lws__ntpc_dhcp *dhcp; /* LWS__NTPC_MAX_DHCP, on first use */
     size_t n_dhcp;
     void *dns_tok; /* lookup in flight */
 
