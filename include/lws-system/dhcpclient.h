@@ -384,6 +384,11 @@ typedef struct lws_dhcpc6_ifstate {
     uint8_t addr_plen[LWS_DHCPC6_MAX_ADDRS];
     /** RFC 8910 captive-portal URI from RA option 37, "" if none. */
     char captive_portal[256];
+    uint32_t ras_dropped;  /**< RAs refused whole since the link came up:
+                            *   hop limit not 255, source not link-local,
+                            *   broken option framing */
+    uint32_t opts_refused; /**< options refused alone (an RDNSS address that
+                            *   is not unicast) */
 } lws_dhcpc6_ifstate_t;
 
 /**

@@ -161,9 +161,11 @@ struct lws__ra6_core {
     uint32_t rs_sent; /* in this round of solicitation */
     uint32_t rs_fail; /* RSs that could not leave, this round */
     lws_usec_t next_rs;
-    uint32_t ras;  /* RAs accepted since start */
-    uint8_t flags; /* LWS__RA6_F_* of the latest RA */
-    uint32_t mtu;  /* latest MTU option, 0 = none */
+    uint32_t ras;          /* RAs accepted since start */
+    uint32_t ras_dropped;  /* RAs refused whole (hop limit, source, framing) */
+    uint32_t opts_refused; /* options refused alone (non-unicast RDNSS) */
+    uint8_t flags;         /* LWS__RA6_F_* of the latest RA */
+    uint32_t mtu;          /* latest MTU option, 0 = none */
     uint8_t hop_limit;
     char captive[LWS__RA6_URI_MAX]; /* latest RFC 8910 URI, "" none */
     struct lws__ra6_timed routers[LWS__RA6_ROUTERS];

@@ -290,6 +290,7 @@ static unsigned ra6_take_options(struct lws__ra6_core *c, lws_usec_t now,
         if (!lws__ra6_addr_unicast(m->rdnss[i])) {
             /* loopback, multicast, unspecified: never a server for us */
             lwsl_warn("RA: RDNSS address that is not unicast ignored");
+            c->opts_refused++;
             continue;
         }
         if (ra6_timed_set(c->rdnss, LWS__RA6_RDNSS, m->rdnss[i],
@@ -337,10 +338,12 @@ void lws__ra6_core_rx(struct lws__ra6_core *c, lws_usec_t now,
         inet_ntop(AF_INET6, src, a, sizeof(a));
         lwsl_info("RA from %s dropped: hop limit %d or source not link-local",
                   a, hops);
+        c->ras_dropped++;
         goto out;
     }
     if (lws__ra6_parse(buf, len, &m)) {
         lwsl_info("RA dropped: malformed");
+        c->ras_dropped++;
         goto out;
     }
     c->ras++;

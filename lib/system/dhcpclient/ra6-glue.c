@@ -492,6 +492,8 @@ static void ra6_fill(const struct lws__ra6_if *ifc, lws_dhcpc6_ifstate_t *is)
     is->ifindex = ifc->ifindex;
     is->ra_state = c->state;
     is->ras = c->ras;
+    is->ras_dropped = c->ras_dropped;
+    is->opts_refused = c->opts_refused;
     is->managed = !!(c->flags & LWS__RA6_F_MANAGED);
     is->other = !!(c->flags & LWS__RA6_F_OTHER);
     is->hop_limit = c->hop_limit;
