@@ -3,8 +3,8 @@
  *
  * Cross-helper news (news.c): one observer list per context.  A helper that
  * learns something others may use (the DHCP client: a lease's DNS and NTP
- * servers, a link going up or down) publishes it; helpers that care (the
- * resolver, the SNTP client) subscribe at creation and unsubscribe when
+ * servers, a lease, a link going up or down) publishes it; helpers that care
+ * (the resolver, the SNTP client) subscribe at creation and unsubscribe when
  * they go.  Neither side knows the other, and either may be compiled out.
  */
 #ifndef LWS_PRIVATE_NEWS_H
@@ -16,6 +16,8 @@ enum lws__news_kind {
     LWS__NEWS_DNS_SERVERS, /* @iface's lease: @addrs are DNS servers */
     LWS__NEWS_NTP_SERVERS, /* @iface's lease: @addrs are NTP servers */
     LWS__NEWS_LINK,        /* a link went @up (or down) */
+    LWS__NEWS_LEASE,       /* @iface's lease applied: @addrs are its address
+                            * and server; @n 0: the lease is gone */
 };
 
 struct lws__news {
