@@ -23,3 +23,25 @@ tb_up
 
 fail() { echo "FAIL: $*"; exit 1; }
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
+
+# Lines of the background demo's log ($log) matching a pattern; waiting for
+# at least n of them while the demo ($bg_pid) runs.
+count() { grep -c "$1" "$log" || true; }
+wait_count() { # seconds, pattern, at least n
+  local deadline=$((SECONDS + $1))
+  until [ "$(count "$2")" -ge "$3" ]; do
+    [ $SECONDS -lt $deadline ] || return 1
+    kill -0 "$bg_pid" 2>/dev/null || return 1
+    sleep 0.05
+  done
+}
+
+# The --stay demo never timed out after OPERATIONAL and exits 0 on SIGTERM.
+ft_stay_ends() {
+  local rc=0
+  grep -q '"event":"timeout"' "$log" && fail "timeout after OPERATIONAL"
+  kill -TERM "$bg_pid"
+  wait "$bg_pid" || rc=$?
+  bg_pid=
+  [ "$rc" -eq 0 ] || { tail -5 "$log"; fail "exit $rc after SIGTERM"; }
+}
