@@ -29,12 +29,7 @@ tb_loss 0
 
 # 2.-4. Steady state with --stay.
 tb_reset_dev
-log=$TB_DIR/stay.json
-: >"$log"
-(exec ip netns exec "$TB_DEV" "$demo" --iface "$TB_IF_DEV" --json --stay \
-  --timeout 20 --ntp "$TB_NET.1" --dns "$TB_NET.1") >>"$log" 2>&1 &
-bg_pid=$!
-addrs() { ip -n "$TB_DEV" -4 -o addr show dev "$TB_IF_DEV" | awk '{print $4}'; }
+ft_demo_bg stay --timeout 20 --ntp "$TB_NET.1" --dns "$TB_NET.1"
 
 wait_count 30 '"headline"' 1 || { cat "$log"; fail "--stay: no OPERATIONAL"; }
 first=$(addrs)

@@ -12,6 +12,8 @@ import struct
 import sys
 import time
 
+from ftmode import mode
+
 iface, net, first, last, lease_s, mode_path = sys.argv[1:7]
 first, last, lease_s = int(first), int(last), int(lease_s)
 me = socket.inet_aton(net + ".1")
@@ -21,14 +23,6 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, iface.encode())
 s.bind(("", 67))
 leases = {}  # chaddr -> address (bytes)
-
-
-def mode():
-    try:
-        with open(mode_path) as f:
-            return f.read().strip()
-    except OSError:
-        return "ok"
 
 
 def options(p):
@@ -79,7 +73,7 @@ while True:
     q, peer = s.recvfrom(1500)
     if len(q) < 240 or q[0] != 1 or q[236:240] != b"\x63\x82\x53\x63":
         continue
-    if mode() == "silent":
+    if mode(mode_path) == "silent":
         continue
     o = options(q)
     t = o.get(53, b"\0")[0]

@@ -8,17 +8,11 @@ import socket
 import struct
 import sys
 
+from ftmode import mode
+
 addr, mode_path = sys.argv[1], sys.argv[2]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((addr, 53))
-
-
-def mode():
-    try:
-        with open(mode_path) as f:
-            return f.read().strip()
-    except OSError:
-        return "ok"
 
 
 def question_end(q):
@@ -32,7 +26,7 @@ while True:
     q, peer = s.recvfrom(2048)
     if len(q) < 17:
         continue
-    m = mode()
+    m = mode(mode_path)
     if m == "silent":
         continue
     end = question_end(q)

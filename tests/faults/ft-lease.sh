@@ -25,12 +25,7 @@ tb_wait 10 ip netns exec "$TB_INF" sh -c "ss -Hlun | grep -q ':67 '" ||
   fail "our DHCP server did not start"
 
 tb_reset_dev
-log=$TB_DIR/lease.json
-: >"$log"
-(exec ip netns exec "$TB_DEV" "$demo" --iface "$TB_IF_DEV" --json --stay \
-  --timeout 30 --ntp "$TB_NET.1" --dns "$TB_NET.1") >>"$log" 2>&1 &
-bg_pid=$!
-addrs() { ip -n "$TB_DEV" -4 -o addr show dev "$TB_IF_DEV" | awk '{print $4}'; }
+ft_demo_bg lease --timeout 30 --ntp "$TB_NET.1" --dns "$TB_NET.1"
 acks() { grep -c ' ACK ' "$srv" || true; }
 wait_acks() { # seconds, at least n
   local deadline=$((SECONDS + $1))

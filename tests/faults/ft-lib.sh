@@ -45,3 +45,15 @@ ft_stay_ends() {
   bg_pid=
   [ "$rc" -eq 0 ] || { tail -5 "$log"; fail "exit $rc after SIGTERM"; }
 }
+
+# Starts the demo on the device side in the background, --json and --stay,
+# logging to $TB_DIR/NAME.json ($log); bg_pid is its pid.  addrs lists the
+# device interface's IPv4 addresses.
+ft_demo_bg() { # name, extra demo args...
+  log=$TB_DIR/$1.json; shift
+  : >"$log"
+  (exec ip netns exec "$TB_DEV" "$demo" --iface "$TB_IF_DEV" --json --stay \
+    "$@") >>"$log" 2>&1 &
+  bg_pid=$!
+}
+addrs() { ip -n "$TB_DEV" -4 -o addr show dev "$TB_IF_DEV" | awk '{print $4}'; }

@@ -32,14 +32,11 @@ start_dns() {
 start_dns
 
 tb_reset_dev
-log=$TB_DIR/recovery.json
-: >"$log"
-(exec ip netns exec "$TB_DEV" "$demo" --iface "$TB_IF_DEV" --json --stay \
-  --timeout 40 --ntp "$TB_NET.1" --dns "$TB_NET.2,$TB_NET.1" --ntp-poll 15 \
+ft_demo_bg recovery --timeout 40 --ntp "$TB_NET.1" \
+  --dns "$TB_NET.2,$TB_NET.1" --ntp-poll 15 \
   --cpd-url http://portal.lws.test/generate_204 \
   --cpd-url https://portal.lws.test/generate_204 --ca "$TB_DIR/pki/ca.pem" \
-  --lookup-every 250 time.lws.test) >>"$log" 2>&1 &
-bg_pid=$!
+  --lookup-every 250 time.lws.test
 wait_count 40 '"headline"' 1 || { tail -20 "$log"; fail "no OPERATIONAL"; }
 grep -q '"event":"cpd","msg":"OK' "$log" || { grep cpd "$log"; fail "CPD not OK at OPERATIONAL"; }
 states=$(count '"event":"state"')
