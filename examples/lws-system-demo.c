@@ -294,7 +294,7 @@ static void cpd_result(struct lws_context *cx, lws_cpd_result_t result,
     (void)user;
     if (lws_system_cpd_get_status(cx, &st))
         return;
-    out("cpd-result", "%s%s%s (state %s, %s, losses %u)",
+    out("cpd-check", "%s%s%s (state %s, %s, losses %u)",
         lws_cpd_result_name(result), *reason ? ": " : "", reason,
         lws_state_name(lws_system_get_state_manager(cx),
                        lws_system_get_state_manager(cx)->state),

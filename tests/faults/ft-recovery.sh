@@ -49,14 +49,14 @@ wait_count 5 'vdev0: LINK_DOWN' 1 || fail "cpd: no LINK_DOWN"
 sleep 1 # the fault itself: the link stays down for 1 s
 ip -n "$TB_DEV" link set "$TB_IF_DEV" up
 t_up=$(ms_now)
-wait_count 30 '"cpd-result","msg":"Captive.*state OPERATIONAL, lost' 1 ||
+wait_count 30 '"cpd-check","msg":"Captive.*state OPERATIONAL, lost' 1 ||
   { grep -v lookup "$log" | tail -30; fail "cpd: no Captive reported after the link came up"; }
 echo "cpd: portal seen $(($(ms_now) - t_up)) ms after link up (a loss; state OPERATIONAL)"
 grep -o '"msg":"Captive[^"]*' "$log" | head -1
 rm -f "$TB_DIR/flags/portal"
 t_gone=$(ms_now)
-oks=$(count '"cpd-result","msg":"OK')
-wait_count 40 '"cpd-result","msg":"OK.*not lost' $((oks + 1)) ||
+oks=$(count '"cpd-check","msg":"OK')
+wait_count 40 '"cpd-check","msg":"OK.*not lost' $((oks + 1)) ||
   { grep cpd "$log"; fail "cpd: OK not reported after the portal went"; }
 echo "cpd: OK again $(($(ms_now) - t_gone)) ms after the portal went (timed re-check)"
 
