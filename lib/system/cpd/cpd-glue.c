@@ -268,7 +268,8 @@ static void cpd_news(struct lws_context *cx, const struct lws__news *news,
     enum lws__cpd_change ch;
     uint32_t fp = 0;
 
-    (void)cx;
+    if (lws__cx_gone(cx))
+        return; /* leases dropped during destroy: nothing to check */
     switch (news->kind) {
     case LWS__NEWS_LINK:
         ch = news->up ? LWS__CPD_CH_LINK_UP : LWS__CPD_CH_LINK_DOWN;
