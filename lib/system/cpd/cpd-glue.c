@@ -128,7 +128,7 @@ static int cpd_start_probe(struct lws__cpd *cpd)
     cpd->result = LWS_CPD_UNKNOWN;
     cpd->reason[0] = '\0';
     cpd->cur = ph;
-    cpd->checks++;
+    cpd->rec->checks++; /* a probe URL: configured */
     lws__cpd_core_start(&cpd->core, &cpd->cfg, lws__cpd_now_ms(), &out);
     lwsl_info("check started: %s (up to %d attempts, deadline %u ms)",
               cpd->url_text[ph], cpd->cfg.retries + 1, cpd->cfg.deadline_ms);
@@ -164,7 +164,7 @@ int lws_system_cpd_start(struct lws_context *cx)
     cpd->reason[0] = '\0';
     cpd->cur = LWS__CPD_PH_NONE;
     cpd->op_running = true;
-    cpd->checks++;
+    cpd->rec->checks++; /* an op: configured */
     lws_sul_schedule(cx, 0, &cpd->sul_core, cpd_core_cb,
                      (lws_usec_t)cpd->cfg.deadline_ms * LWS_US_PER_MS);
     /* The op may destroy the context: held open across the call, and
@@ -201,37 +201,40 @@ static void cpd_watch_cb(lws_sorted_usec_list_t *sul);
 
 static void cpd_watch_sched(struct lws__cpd *cpd)
 {
-    uint64_t now = lws__cpd_now_ms(), due = cpd->watch.due_at;
+    struct lws__cpd_rec *rec = cpd->rec;
+    uint64_t now = lws__cpd_now_ms(), due = rec->watch.due_at;
 
     if (!due) {
-        lws_sul_cancel(&cpd->sul_watch);
+        lws_sul_cancel(&rec->sul_watch);
         return;
     }
-    lws_sul_schedule(cpd->cx, 0, &cpd->sul_watch, cpd_watch_cb,
+    lws_sul_schedule(cpd->cx, 0, &rec->sul_watch, cpd_watch_cb,
                      due > now ? (lws_usec_t)(due - now) * LWS_US_PER_MS : 0);
 }
 
 static void cpd_watch_cb(lws_sorted_usec_list_t *sul)
 {
-    struct lws__cpd *cpd = lws_container_of(sul, struct lws__cpd, sul_watch);
+    struct lws__cpd_rec *rec =
+        lws_container_of(sul, struct lws__cpd_rec, sul_watch);
+    struct lws__cpd *cpd = rec->cpd;
     struct lws_context *cx = cpd->cx;
     uint64_t now = lws__cpd_now_ms();
     int ret;
 
-    if (!lws__cpd_watch_fire(&cpd->watch, now)) {
+    if (!lws__cpd_watch_fire(&rec->watch, now)) {
         cpd_watch_sched(cpd);
         return;
     }
     if (cpd->core.running || cpd->op_running || cpd->held != LWS__CPD_PH_NONE)
         return; /* the running check's result decides what comes next */
     lwsl_info("re-check (last result %s)",
-              cpd->watch.have ? lws_cpd_result_name(cpd->last_result) : "none");
+              rec->watch.have ? lws_cpd_result_name(rec->last_result) : "none");
     ret = lws_system_cpd_start(cx);
     if (lws__cx_gone(cx) || !ret)
         return; /* the op destroyed the context, or the check runs */
     /* Nothing could start it: try again later. */
-    cpd->watch.due_at =
-        now + lws__cpd_recheck_ms(&cpd->watch, cpd->watch.fails + 1);
+    rec->watch.due_at =
+        now + lws__cpd_recheck_ms(&rec->watch, rec->watch.fails + 1);
     cpd_watch_sched(cpd);
 }
 
@@ -241,11 +244,15 @@ static void cpd_watch_result(struct lws__cpd *cpd)
     struct lws__cpd_watch_out wo;
     uint64_t now = lws__cpd_now_ms();
 
-    lws__cpd_watch_result(&cpd->watch, now, cpd->result, &wo);
+    if (!cpd->rec)
+        return; /* not configured: the application reports by itself */
+    cpd->rec->last_result = cpd->result;
+    lws__cpd_watch_result(&cpd->rec->watch, now, cpd->result, &wo);
     if (wo.lost) {
         lwsl_warn("internet lost after OPERATIONAL (%s): the state stays, "
                   "re-checking in %llu ms",
-                  cpd->reason, (unsigned long long)(cpd->watch.due_at - now));
+                  cpd->reason,
+                  (unsigned long long)(cpd->rec->watch.due_at - now));
         lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
                          "{\"type\":\"cpd\",\"state\":\"lost\","
                          "\"result\":\"%s\"}",
@@ -283,8 +290,8 @@ static void cpd_news(struct lws_context *cx, const struct lws__news *news,
     default:
         return;
     }
-    if (lws__cpd_watch_change(&cpd->watch, lws__cpd_now_ms(), ch, news->iface,
-                              fp)) {
+    if (lws__cpd_watch_change(&cpd->rec->watch, lws__cpd_now_ms(), ch,
+                              news->iface, fp)) {
         lwsl_info("%s: %s changed: re-check soon", news->iface,
                   ch == LWS__CPD_CH_LINK_UP ? "link"
                   : ch == LWS__CPD_CH_LEASE ? "lease"
@@ -304,17 +311,17 @@ int lws_system_cpd_get_status(struct lws_context *cx, struct lws_cpd_status *st)
         return -EINVAL;
     LWS__LOOP_ONLY(cx);
     cpd = LWS__HELPER(cx, CPD);
-    if (!cpd)
+    if (!cpd || !cpd->rec)
         return -EINVAL;
-    st->result = cpd->last_result;
+    st->result = cpd->rec->last_result;
     st->checking = cpd->core.running || cpd->op_running;
-    st->lost = cpd->watch.lost;
-    st->losses = cpd->watch.losses;
-    st->checks = cpd->checks;
-    if (cpd->watch.lost)
-        st->lost_since_us = (lws_usec_t)cpd->watch.lost_at * LWS_US_PER_MS;
-    if (cpd->watch.due_at)
-        st->next_check_us = (lws_usec_t)cpd->watch.due_at * LWS_US_PER_MS;
+    st->lost = cpd->rec->watch.lost;
+    st->losses = cpd->rec->watch.losses;
+    st->checks = cpd->rec->checks;
+    if (cpd->rec->watch.lost)
+        st->lost_since_us = (lws_usec_t)cpd->rec->watch.lost_at * LWS_US_PER_MS;
+    if (cpd->rec->watch.due_at)
+        st->next_check_us = (lws_usec_t)cpd->rec->watch.due_at * LWS_US_PER_MS;
     return 0;
 }
 
@@ -383,7 +390,6 @@ void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
     }
     cpd_stop(cpd);
     cpd->result = result;
-    cpd->last_result = result;
     lwsl_notice("result: %s%s%s", lws_cpd_result_name(result),
                 cpd->reason[0] ? " - " : "", cpd->reason);
     cpd_notify_result(cpd);
@@ -432,8 +438,8 @@ static int cpd_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
 
     (void)mgr;
     if (target == LWS_SYSTATE_OPERATIONAL && current == target &&
-        !lws__cx_gone(cpd->cx) && !cpd->watch.armed) {
-        lws__cpd_watch_arm(&cpd->watch, lws__cpd_now_ms());
+        !lws__cx_gone(cpd->cx) && !cpd->rec->watch.armed) {
+        lws__cpd_watch_arm(&cpd->rec->watch, lws__cpd_now_ms());
         cpd_watch_sched(cpd);
         return 0;
     }
@@ -485,19 +491,13 @@ static int cpd_setup(struct lws__cpd *cpd, const struct lws_cpd_info *ci)
     lws__cpd_core_cfg_from_info(&cpd->cfg, ci);
     cpd->expect.status = LWS__CPD_DEF_STATUS;
     cpd->recheck_ms = LWS__CPD_DEF_RECHECK_MS;
-    cpd->connect_ms = LWS__CPD_DEF_CONNECT_MS;
-    lws__cpd_watch_init(&cpd->watch, cpd->recheck_ms);
     if (!ci)
         return 0;
-    if (ci->connect_timeout_ms)
-        cpd->connect_ms = ci->connect_timeout_ms;
     cpd->flags = ci->flags;
     cpd->result_cb = ci->result_cb;
     cpd->result_user = ci->result_user;
-    if (ci->recheck_ms) {
+    if (ci->recheck_ms)
         cpd->recheck_ms = ci->recheck_ms;
-        lws__cpd_watch_init(&cpd->watch, cpd->recheck_ms);
-    }
     if (ci->expect_status) {
         if (ci->expect_status < 100 || ci->expect_status > 999) {
             lwsl_err("bad expect_status %d", ci->expect_status);
@@ -526,8 +526,11 @@ static void cpd_destroy(struct lws_context *cx)
     if (!cpd)
         return;
     cpd_stop(cpd);
-    lws__news_unsubscribe(&cpd->news);
-    lws_sul_cancel(&cpd->sul_watch);
+    if (cpd->rec) {
+        lws__news_unsubscribe(&cpd->rec->news);
+        lws_sul_cancel(&cpd->rec->sul_watch);
+        lws__free(cpd->rec);
+    }
     lws_sul_cancel(&cpd->sul_defer);
     lws_sul_cancel(&cpd->sul_app_defer);
     lws_sul_cancel(&cpd->sul_notify);
@@ -563,13 +566,26 @@ static int cpd_init(struct lws_context *cx,
                   "replaces the built-in probe");
     if (cx->ops.captive_portal_detect_request ||
         cpd->url_text[LWS__CPD_PH_PRE] || cpd->url_text[LWS__CPD_PH_POST]) {
+        const struct lws_cpd_info *ci = info ? info->cpd : NULL;
+
+        cpd->rec = lws__calloc(1, sizeof(*cpd->rec));
+        if (!cpd->rec) {
+            lwsl_err("out of memory");
+            cpd_destroy(cx);
+            return -1;
+        }
+        cpd->rec->cpd = cpd;
+        cpd->rec->connect_ms = ci && ci->connect_timeout_ms
+                                   ? ci->connect_timeout_ms
+                                   : LWS__CPD_DEF_CONNECT_MS;
+        lws__cpd_watch_init(&cpd->rec->watch, cpd->recheck_ms);
         cpd->nl.name = "cpd";
         cpd->nl.notify_cb = cpd_notify;
         lws_state_reg_notifier(lws_system_get_state_manager(cx), &cpd->nl);
         cpd->nl_registered = true;
-        cpd->news.cb = cpd_news;
-        cpd->news.opaque = cpd;
-        lws__news_subscribe(cx, &cpd->news);
+        cpd->rec->news.cb = cpd_news;
+        cpd->rec->news.opaque = cpd;
+        lws__news_subscribe(cx, &cpd->rec->news);
     }
     return 0;
 }

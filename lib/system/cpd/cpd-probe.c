@@ -357,7 +357,7 @@ static void cpd_conn_timeout_cb(lws_sorted_usec_list_t *sul)
 
     if (p->stage == CPD_ST_CONNECTING)
         cpd_probe_next(p, "no answer to the connect within %u ms",
-                       p->cpd->connect_ms);
+                       p->cpd->rec->connect_ms);
 }
 
 /* Connects a fresh socket to address p->cur. */
@@ -400,7 +400,7 @@ static void cpd_probe_try(struct lws__cpd_probe *p)
      * could answer: each but the last has its own connect timeout. */
     if (p->cur + 1 < p->naddr)
         lws_sul_schedule(p->cpd->cx, 0, &p->sul_conn, cpd_conn_timeout_cb,
-                         (lws_usec_t)p->cpd->connect_ms * LWS_US_PER_MS);
+                         (lws_usec_t)p->cpd->rec->connect_ms * LWS_US_PER_MS);
     lws__wsi_poll(p->wsi, UV_WRITABLE);
 }
 

@@ -35,6 +35,18 @@ enum lws__cpd_phase {
 struct lws__cpd_probe; /* cpd-probe.c */
 struct lws__tls_conf;  /* cpd-tls.c */
 
+/* What a configured CPD adds: recovery after OPERATIONAL and the status
+ * (allocated only then: an idle, unconfigured CPD stays small). */
+struct lws__cpd_rec {
+    struct lws__cpd *cpd;
+    struct lws__cpd_watch watch;      /* recovery after OPERATIONAL */
+    struct lws__news_observer news;   /* links, leases, DNS servers */
+    lws_sorted_usec_list_t sul_watch; /* the watch's next re-check */
+    uint32_t connect_ms;              /* per address while another waits */
+    unsigned int checks;              /* checks started */
+    lws_cpd_result_t last_result;     /* of the last finished check */
+};
+
 /* The CPD instance of a context (LWS__HELPER(cx, CPD)). */
 struct lws__cpd {
     struct lws_context *cx;
@@ -49,15 +61,10 @@ struct lws__cpd {
     struct lws__cpd_core core;
     unsigned int flags;
     uint32_t recheck_ms;
-    uint32_t connect_ms;              /* per address while another one waits */
-    struct lws__cpd_watch watch;      /* recovery after OPERATIONAL */
-    struct lws__news_observer news;   /* links, leases, DNS servers */
-    lws_sorted_usec_list_t sul_watch; /* the watch's next re-check */
-    unsigned int checks;              /* checks started */
-    lws_cpd_result_t last_result;     /* of the last finished check */
-    lws_sorted_usec_list_t sul_core;  /* core wake-up / op deadline */
-    lws_sorted_usec_list_t sul_kick;  /* start an attempt */
-    lws_sorted_usec_list_t sul_defer; /* ladder start / recheck */
+    struct lws__cpd_rec *rec;             /* NULL while CPD is not configured */
+    lws_sorted_usec_list_t sul_core;      /* core wake-up / op deadline */
+    lws_sorted_usec_list_t sul_kick;      /* start an attempt */
+    lws_sorted_usec_list_t sul_defer;     /* ladder start / recheck */
     lws_sorted_usec_list_t sul_app_defer; /* lws_system_cpd_start_defer() */
     struct lws__cpd_probe *probe;
     enum lws__cpd_phase cur;  /* URL of the running check */
