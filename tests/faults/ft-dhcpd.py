@@ -12,7 +12,8 @@ import struct
 import sys
 import time
 
-from ftmode import mode
+sys.dont_write_bytecode = True  # nothing written into the source tree
+from ftmode import mode  # noqa: E402
 
 iface, net, first, last, lease_s, mode_path = sys.argv[1:7]
 first, last, lease_s = int(first), int(last), int(lease_s)
@@ -64,7 +65,10 @@ def reply(q, kind, yiaddr):
     p += bytes(192) + q[236:240] + o + bytes([255])
     ciaddr = q[12:16]
     dst = socket.inet_ntoa(ciaddr) if ciaddr != bytes(4) else "255.255.255.255"
-    s.sendto(p, (dst, 68))
+    try:
+        s.sendto(p, (dst, 68))
+    except OSError:  # dropped on the way out (nftables: EPERM): lost
+        return
     print("%d %s %s" % (time.time() * 1000, {2: "OFFER", 5: "ACK", 6: "NAK"}[kind],
                         socket.inet_ntoa(yiaddr) if yiaddr else "-"), flush=True)
 

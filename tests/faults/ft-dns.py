@@ -8,7 +8,8 @@ import socket
 import struct
 import sys
 
-from ftmode import mode
+sys.dont_write_bytecode = True  # nothing written into the source tree
+from ftmode import mode  # noqa: E402
 
 addr, mode_path = sys.argv[1], sys.argv[2]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -38,4 +39,7 @@ while True:
     r = q[:2] + struct.pack("!HHHHH", flags, 1, an, 0, 0) + q[12:end]
     if an:
         r += struct.pack("!HHHIH", 0xC00C, 1, 1, 1, 4) + socket.inet_aton("10.77.0.1")
-    s.sendto(r, peer)
+    try:
+        s.sendto(r, peer)
+    except OSError:  # dropped on the way out (nftables: EPERM): lost
+        pass
