@@ -12,7 +12,10 @@
  * the attach queue.  Exits 0 at OPERATIONAL (or keeps running with --stay
  * until SIGINT / SIGTERM), non-zero with the reason if OPERATIONAL is not
  * reached within --timeout (which stops applying once it is).  --json
- * prints one JSON object per event instead of text.
+ * prints one JSON object per event instead of text.  --lookup-every MS
+ * SUFFIX resolves a fresh name "n<seq>.SUFFIX" every MS ms after
+ * OPERATIONAL and prints each outcome and its time (the fault suite's
+ * measure of DNS recovery); --ntp-poll S fixes the SNTP poll interval.
  */
 #define _GNU_SOURCE
 #include <lws-system.h>
@@ -39,8 +42,13 @@ static struct demo {
     const char *cpd_http, *cpd_https, *ca;
     const char *resolve[MAX_LIST];
     int nresolve, pending_resolves;
+    const char *lookup_suffix; /* --lookup-every: "<n>.<suffix>" */
+    int lookup_ms;
+    unsigned int lookup_seq;
+    uv_timer_t lookup_timer;
     bool json, stay, acd;
     int timeout_s;
+    int ntp_poll_s; /* --ntp-poll: fixed poll interval (0: the default) */
     uint64_t t0_ns; /* link up (or start) */
     struct lws_context *cx;
     uv_loop_t loop;
@@ -99,6 +107,10 @@ static void finish(int code)
     d.exit_code = code;
     uv_timer_stop(&d.deadline);
     uv_close((uv_handle_t *)&d.deadline, NULL);
+    if (d.lookup_ms) {
+        uv_timer_stop(&d.lookup_timer);
+        uv_close((uv_handle_t *)&d.lookup_timer, NULL);
+    }
     uv_close((uv_handle_t *)&d.sigint, NULL);
     uv_close((uv_handle_t *)&d.sigterm, NULL);
     lws_context_destroy(d.cx);
@@ -165,6 +177,46 @@ static struct lws *resolved(struct lws *wsi, const char *ads,
     return wsi ? wsi : (struct lws *)1;
 }
 
+/* --lookup-every: one fresh name per tick (never cached), its outcome and
+ * how long it took. */
+struct lookup {
+    uint64_t t0_ns;
+    unsigned int seq;
+};
+
+static struct lws *looked_up(struct lws *wsi, const char *ads,
+                             const struct addrinfo *res, int n, void *opaque)
+{
+    struct lookup *l = opaque;
+
+    out("lookup", "#%u %s: %s in %.1f ms", l->seq, ads ? ads : "?",
+        res ? "ok" : "failed", (double)(uv_hrtime() - l->t0_ns) / 1e6);
+    (void)n;
+    free(l);
+    lws_async_dns_freeaddrinfo(&res);
+    return wsi ? wsi : (struct lws *)1;
+}
+
+static void on_lookup_tick(uv_timer_t *t)
+{
+    struct lookup *l = malloc(sizeof(*l));
+    char name[256];
+
+    (void)t;
+    if (!l || d.done) {
+        free(l);
+        return;
+    }
+    l->seq = ++d.lookup_seq;
+    l->t0_ns = uv_hrtime();
+    snprintf(name, sizeof(name), "n%u.%s", l->seq, d.lookup_suffix);
+    if (lws_async_dns_query(d.cx, 0, name, LWS_ADNS_RECORD_A, looked_up, NULL,
+                            l) == LADNS_RET_FAILED) {
+        out("lookup", "#%u %s: refused", l->seq, name);
+        free(l);
+    }
+}
+
 static void at_operational(void)
 {
     /* The timeout bounds the bring-up only: with --stay the demo keeps
@@ -191,6 +243,9 @@ static void at_operational(void)
             d.pending_resolves--;
         }
     }
+    if (d.lookup_ms)
+        uv_timer_start(&d.lookup_timer, on_lookup_tick, 0,
+                       (uint64_t)d.lookup_ms);
     if (!d.pending_resolves && !d.stay)
         finish(0);
 }
@@ -227,6 +282,23 @@ static void ntp_synced(struct lws_context *cx, int status,
     out("ntp", "validated sync #%u: offset %+.3f ms, delay %.3f ms%s",
         st->syncs, (double)st->offset_us / 1000.0,
         (double)st->delay_us / 1000.0, status ? " (clock op failed)" : "");
+}
+
+/* Every CPD result, re-checks after OPERATIONAL included (the state never
+ * moves back: a portal found later is reported as a loss). */
+static void cpd_result(struct lws_context *cx, lws_cpd_result_t result,
+                       const char *reason, void *user)
+{
+    struct lws_cpd_status st;
+
+    (void)user;
+    if (lws_system_cpd_get_status(cx, &st))
+        return;
+    out("cpd-check", "%s%s%s (state %s, %s, losses %u)",
+        lws_cpd_result_name(result), *reason ? ": " : "", reason,
+        lws_state_name(lws_system_get_state_manager(cx),
+                       lws_system_get_state_manager(cx)->state),
+        st.lost ? "lost" : "not lost", st.losses);
 }
 
 /* The demo never sets this machine's clock: it records the request. */
@@ -331,7 +403,8 @@ static void usage(const char *me)
     fprintf(stderr,
             "usage: %s [--iface IF] [--dns A[,B]] [--ntp S[,S]] "
             "[--cpd-url URL]... [--ca PEM] [--resolve NAME]... [--json] "
-            "[--stay] [--acd] [--timeout S]\n",
+            "[--stay] [--acd] [--timeout S] [--lookup-every MS SUFFIX] "
+            "[--ntp-poll S]\n",
             me);
 }
 
@@ -372,6 +445,11 @@ static int parse_args(int argc, char **argv)
             d.ca = v, i++;
         } else if (!strcmp(a, "--resolve") && d.nresolve < MAX_LIST) {
             d.resolve[d.nresolve++] = v, i++;
+        } else if (!strcmp(a, "--lookup-every") && i + 2 < argc) {
+            d.lookup_ms = atoi(v), i++;
+            d.lookup_suffix = argv[++i];
+        } else if (!strcmp(a, "--ntp-poll")) {
+            d.ntp_poll_s = atoi(v), i++;
         } else if (!strcmp(a, "--timeout")) {
             d.timeout_s = atoi(v), i++;
         } else {
@@ -435,12 +513,15 @@ int main(int argc, char **argv)
     ntpc.time_policy = LWS_NTPC_TIME_ALWAYS_HOLD; /* show a real sync */
     ntpc.flags = LWS_NTPC_FLAG_NO_POOL;
     ntpc.sync_cb = ntp_synced;
+    if (d.ntp_poll_s > 0)
+        ntpc.poll_min_s = ntpc.poll_max_s = (uint32_t)d.ntp_poll_s;
     memset(&dhcpc, 0, sizeof(dhcpc));
     dhcpc.acd = d.acd;
     memset(&cpd, 0, sizeof(cpd));
     cpd.http_url = d.cpd_http;
     cpd.https_url = d.cpd_https;
     cpd.ca_bundle = d.ca;
+    cpd.result_cb = cpd_result;
 
     memset(&info, 0, sizeof(info));
     info.foreign_loops = fl;
@@ -466,6 +547,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof(att) / sizeof(att[0]); i++)
         uv_thread_join(&att[i].t);
 
+    if (d.lookup_ms > 0)
+        uv_timer_init(&d.loop, &d.lookup_timer);
+    else
+        d.lookup_ms = 0;
     uv_timer_init(&d.loop, &d.deadline);
     uv_timer_start(&d.deadline, on_deadline, (uint64_t)d.timeout_s * 1000, 0);
     uv_signal_init(&d.loop, &d.sigint);

@@ -105,8 +105,11 @@ CONF
     >"$TB_DIR/chronyd.log" 2>&1 &
   TB_PIDS+=($!)
 
-  # CPD endpoints: 204 over HTTP and HTTPS.
-  mkdir -p "$TB_DIR/nginx"
+  # CPD endpoints: 204 over HTTP and HTTPS; a portal (302) while the file
+  # $TB_DIR/flags/portal exists (nginx's workers, not root, must reach it).
+  mkdir -p "$TB_DIR/nginx" "$TB_DIR/flags"
+  chmod 711 "$TB_DIR"
+  chmod 755 "$TB_DIR/flags"
   cat > "$TB_DIR/nginx.conf" <<CONF
 worker_processes 1;
 pid $TB_DIR/nginx.pid;
@@ -125,7 +128,10 @@ http {
     server_name portal.lws.test;
     ssl_certificate $TB_DIR/pki/srv.pem;
     ssl_certificate_key $TB_DIR/pki/srv.key;
-    location /generate_204 { return 204; }
+    location /generate_204 {
+      if (-f $TB_DIR/flags/portal) { return 302 http://portal.lws.test/login; }
+      return 204;
+    }
   }
 }
 CONF

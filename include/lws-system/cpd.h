@@ -21,6 +21,20 @@
  * With LWS_CPD_F_HOLD_UNTIL_OK a non-OK result is still reported but keeps
  * the step held, and the check is repeated every recheck_ms until it says
  * INTERNET_OK.
+ *
+ * After OPERATIONAL (recovery).  The check runs again, without the
+ * application asking, when a link comes up, when an interface's lease or
+ * its DNS servers change (news from the DHCP client; a renewal of the same
+ * lease is no change), and on a timer while the last result is not
+ * INTERNET_OK (2 s after the first failure, doubling up to recheck_ms).  The
+ * system state never moves backwards (attach gates rely on it): a check
+ * that loses the internet after it was OK is reported instead — a warning
+ * in the log, lws_system_cpd_get_status() (lost, losses, the next re-check),
+ * result_cb and an smd NETWORK message {"type":"cpd","state":"lost",...} —
+ * and re-checked until it says OK again ({"type":"cpd","state":"back",
+ * "lost_ms":N}).  The built-in probe tries every address the host resolves
+ * to, each with a fresh socket and its own connect timeout while another
+ * address waits, before an attempt gives up.
  */
 #ifndef LWS_SYSTEM_CPD_H
 #define LWS_SYSTEM_CPD_H
@@ -78,7 +92,8 @@ struct lws_cpd_info {
     /** One whole check, all attempts included, ms; 0 = 10000. */
     unsigned int deadline_ms;
     /** With LWS_CPD_F_HOLD_UNTIL_OK: delay before checking again, ms;
-     *  0 = 30000. */
+     *  after OPERATIONAL: the longest delay between re-checks of a non-OK
+     *  result (at least 2000); 0 = 30000. */
     unsigned int recheck_ms;
     /** LWS_CPD_F_* bits. */
     unsigned int flags;
@@ -87,6 +102,29 @@ struct lws_cpd_info {
     lws_cpd_result_cb_t result_cb;
     /** Passed back to result_cb. */
     void *result_user;
+    /** One address's connect when another address of the host waits
+     *  behind it, ms; 0 = 1000 (lws-system addition).  The last address
+     *  has the rest of the attempt. */
+    unsigned int connect_timeout_ms;
+};
+
+/** What the CPD helper knows (lws-system addition). */
+struct lws_cpd_status {
+    /** The last result of a finished check (kept while a re-check runs;
+     *  LWS_CPD_UNKNOWN before the first). */
+    lws_cpd_result_t result;
+    /** Non-zero while a check runs. */
+    int checking;
+    /** Non-zero: the result was OK after OPERATIONAL and is not now. */
+    int lost;
+    /** Times it was lost since OPERATIONAL. */
+    unsigned int losses;
+    /** Checks started since creation. */
+    unsigned int checks;
+    /** Monotonic time (lws_now_usecs()) of the loss, while @lost. */
+    lws_usec_t lost_since_us;
+    /** Monotonic time of the next automatic re-check; 0 = none due. */
+    lws_usec_t next_check_us;
 };
 
 /**
@@ -145,6 +183,17 @@ LWS_API lws_cpd_result_t lws_system_cpd_state_get(struct lws_context *context);
  * Thread: loop.
  */
 LWS_API const char *lws_system_cpd_reason(struct lws_context *context);
+
+/**
+ * lws_system_cpd_get_status() - copy the CPD helper's status into @st
+ * (zeroed first).
+ *
+ * @return 0, -EINVAL (NULL argument, or CPD not configured in this
+ *         context), -ENOTSUP (CPD compiled out).
+ * Thread: loop.
+ */
+LWS_API int lws_system_cpd_get_status(struct lws_context *context,
+                                      struct lws_cpd_status *st);
 
 /** "Unknown", "OK", "Captive" or "No internet" (lws's names).
  *  Thread: any. */

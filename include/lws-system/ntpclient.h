@@ -77,6 +77,15 @@ struct lws_ntpc_status {
      *  refused, and under the default policy a clock before it is not
      *  plausible. */
     lws_usec_t floor_us;
+    /** Non-zero while the time source is lost: after a validated sync, a
+     *  round got no usable answer and none has since (lws-system
+     *  addition).  TIME_VALID stays (the state never moves backwards);
+     *  the client keeps retrying with its backoff. */
+    int lost;
+    /** Monotonic time (lws_now_usecs()) the loss was seen, while @lost. */
+    lws_usec_t lost_since_us;
+    /** Times the source was lost since creation. */
+    uint32_t losses;
 };
 
 /**

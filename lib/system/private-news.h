@@ -3,9 +3,9 @@
  *
  * Cross-helper news (news.c): one observer list per context.  A helper that
  * learns something others may use (the DHCP client: a lease's DNS and NTP
- * servers, a link going up or down; the RA client: IPv6 DNS servers)
- * publishes it; helpers that care (the
- * resolver, the SNTP client) subscribe at creation and unsubscribe when
+ * servers, a lease, a link going up or down; the RA client: IPv6 DNS
+ * servers) publishes it; helpers that care (the resolver, the SNTP client,
+ * CPD) subscribe at creation and unsubscribe when
  * they go.  Neither side knows the other, and either may be compiled out.
  */
 #ifndef LWS_PRIVATE_NEWS_H
@@ -19,6 +19,8 @@ enum lws__news_kind {
     LWS__NEWS_LINK,         /* a link went @up (or down) */
     LWS__NEWS_DNS6_SERVERS, /* @iface's router advertisements: @sa46 are
                                its IPv6 DNS servers (RDNSS) */
+    LWS__NEWS_LEASE,        /* @iface's lease applied: @addrs are its address
+                             * and server; @n 0: the lease is gone */
 };
 
 struct lws__news {

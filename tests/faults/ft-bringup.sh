@@ -29,21 +29,7 @@ tb_loss 0
 
 # 2.-4. Steady state with --stay.
 tb_reset_dev
-log=$TB_DIR/stay.json
-: >"$log"
-(exec ip netns exec "$TB_DEV" "$demo" --iface "$TB_IF_DEV" --json --stay \
-  --timeout 20 --ntp "$TB_NET.1" --dns "$TB_NET.1") >>"$log" 2>&1 &
-bg_pid=$!
-count() { grep -c "$1" "$log" || true; }
-wait_count() { # seconds, pattern, at least n
-  local deadline=$((SECONDS + $1))
-  until [ "$(count "$2")" -ge "$3" ]; do
-    [ $SECONDS -lt $deadline ] || return 1
-    kill -0 "$bg_pid" 2>/dev/null || return 1
-    sleep 0.05
-  done
-}
-addrs() { ip -n "$TB_DEV" -4 -o addr show dev "$TB_IF_DEV" | awk '{print $4}'; }
+ft_demo_bg stay --timeout 20 --ntp "$TB_NET.1" --dns "$TB_NET.1"
 
 wait_count 30 '"headline"' 1 || { cat "$log"; fail "--stay: no OPERATIONAL"; }
 first=$(addrs)
@@ -81,9 +67,5 @@ echo "renumbering: NAK, new lease $now $(($(ms_now) - t_up)) ms after link up"
 [[ "$now" =~ ^$TB_NET\.2[0-5][0-9]/24$ ]] || fail "renumber: addresses '$now' (want one in .200-.250)"
 
 # 4. Still running, no timeout; exits 0 on SIGTERM.
-grep -q '"event":"timeout"' "$log" && fail "timeout after OPERATIONAL"
-kill -TERM "$bg_pid"
-rc=0; wait "$bg_pid" || rc=$?
-bg_pid=
-[ "$rc" -eq 0 ] || { tail -5 "$log"; fail "exit $rc after SIGTERM"; }
+ft_stay_ends
 echo "faults/bringup: all scenarios passed"

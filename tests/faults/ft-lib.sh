@@ -23,3 +23,37 @@ tb_up
 
 fail() { echo "FAIL: $*"; exit 1; }
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
+
+# Lines of the background demo's log ($log) matching a pattern; waiting for
+# at least n of them while the demo ($bg_pid) runs.
+count() { grep -c "$1" "$log" || true; }
+wait_count() { # seconds, pattern, at least n
+  local deadline=$((SECONDS + $1))
+  until [ "$(count "$2")" -ge "$3" ]; do
+    [ $SECONDS -lt $deadline ] || return 1
+    kill -0 "$bg_pid" 2>/dev/null || return 1
+    sleep 0.05
+  done
+}
+
+# The --stay demo never timed out after OPERATIONAL and exits 0 on SIGTERM.
+ft_stay_ends() {
+  local rc=0
+  grep -q '"event":"timeout"' "$log" && fail "timeout after OPERATIONAL"
+  kill -TERM "$bg_pid"
+  wait "$bg_pid" || rc=$?
+  bg_pid=
+  [ "$rc" -eq 0 ] || { tail -5 "$log"; fail "exit $rc after SIGTERM"; }
+}
+
+# Starts the demo on the device side in the background, --json and --stay,
+# logging to $TB_DIR/NAME.json ($log); bg_pid is its pid.  addrs lists the
+# device interface's IPv4 addresses.
+ft_demo_bg() { # name, extra demo args...
+  log=$TB_DIR/$1.json; shift
+  : >"$log"
+  (exec ip netns exec "$TB_DEV" "$demo" --iface "$TB_IF_DEV" --json --stay \
+    "$@") >>"$log" 2>&1 &
+  bg_pid=$!
+}
+addrs() { ip -n "$TB_DEV" -4 -o addr show dev "$TB_IF_DEV" | awk '{print $4}'; }

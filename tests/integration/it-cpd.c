@@ -5,10 +5,12 @@
  * loopback, started by the test with a CA and server certificates made at
  * run time by openssl: 204 -> INTERNET_OK, 302 to a portal ->
  * CAPTIVE_PORTAL, unexpected body -> CAPTIVE_PORTAL, nothing listening and a
- * silent listener -> NO_INTERNET, HTTPS with a good certificate -> OK and
- * with an expired certificate, a wrong host name and an unknown CA ->
- * refused with the reason, TLS refused before TIME_VALID, and the whole
- * ladder with both probes in order.  Skips (77) without nginx or openssl.
+ * silent listener -> NO_INTERNET, a name whose first addresses are silent
+ * and refused -> each tried with its own socket until the server answers, HTTPS
+ * with a good certificate -> OK and with an expired certificate, a wrong host
+ * name and an unknown CA -> refused with the reason, TLS refused before
+ * TIME_VALID, and the whole ladder with both probes in order.  Skips (77)
+ * without nginx or openssl.
  */
 #include "private-cpd.h"
 #include "private-cpd-tls.h"
@@ -576,6 +578,75 @@ static void test_cpd_it_silent_listener(void **state)
 }
 
 #if LWS_WITH_SYS_CPD_HTTP
+/* A listener on @addr:@port whose backlog is full: further SYNs are dropped,
+ * so a connect to it hangs.  @filler receives the client that fills it. */
+static int full_listener(const char *addr, int port, int *filler)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)port)};
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    struct pollfd pfd;
+
+    inet_pton(AF_INET, addr, &sa.sin_addr);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(fd, 0), 0);
+    *filler = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    (void)!connect(*filler, (struct sockaddr *)&sa, sizeof(sa));
+    pfd = (struct pollfd){.fd = *filler, .events = POLLOUT};
+    assert_int_equal(poll(&pfd, 1, 5000), 1);
+    return fd;
+}
+
+/* A name with several addresses: a silent one (its SYN dropped), a refused
+ * one, then the server.  Each gets a fresh socket; the silent one its
+ * connect timeout, so one attempt reaches the server. */
+static void test_cpd_it_every_address(void **state)
+{
+    char hosts[PATH_MAX + 16], u[128], reason[400];
+    struct lws_adns_info ai = {.resolv_conf_path = ""};
+    struct lws_cpd_info ci = {0};
+    int lfd, filler;
+    long long t0, ms;
+    FILE *f;
+
+    (void)state;
+    snprintf(hosts, sizeof(hosts), "%s/hosts-multi", g_dir);
+    f = fopen(hosts, "w");
+    assert_non_null(f);
+    fprintf(f, "127.0.0.2 multi.test\n127.0.0.3 multi.test\n"
+               "127.0.0.1 multi.test\n");
+    fclose(f);
+    ai.hosts_path = hosts;
+    g_adns = &ai;
+    lfd = full_listener("127.0.0.2", g_port[P_HTTP], &filler);
+    snprintf(u, sizeof(u), "http://multi.test:%d/generate_204", g_port[P_HTTP]);
+    ci.http_url = u;
+    ci.connect_timeout_ms = 300;
+    ci.retries = -1; /* one attempt */
+    t0 = lt_now_ms();
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
+    ms = lt_now_ms() - t0;
+    assert_true(ms >= 300);
+    assert_non_null(strstr(reason, "204 as expected"));
+
+    /* Only the two bad ones: the attempt fails once both were tried. */
+    f = fopen(hosts, "w");
+    assert_non_null(f);
+    fprintf(f, "127.0.0.2 multi.test\n127.0.0.3 multi.test\n");
+    fclose(f);
+    memset(&ci, 0, sizeof(ci));
+    ci.http_url = u;
+    ci.connect_timeout_ms = 300;
+    ci.retries = -1;
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_NO_INTERNET);
+    assert_non_null(strstr(reason, "refused (2 addresses tried)"));
+    g_adns = NULL;
+    close(filler);
+    close(lfd);
+    unlink(hosts);
+}
+
 static lws_cpd_result_t hostile_check(int kind, const char *body, char *reason,
                                       size_t rlen)
 {
@@ -1120,6 +1191,7 @@ int main(void)
         cmocka_unit_test(test_cpd_it_nothing_listening),
         cmocka_unit_test(test_cpd_it_silent_listener),
         cmocka_unit_test(test_cpd_it_hostile_server),
+        cmocka_unit_test(test_cpd_it_every_address),
         cmocka_unit_test(test_cpd_it_https_good),
         cmocka_unit_test(test_cpd_it_https_expired),
         cmocka_unit_test(test_cpd_it_https_wrong_host),

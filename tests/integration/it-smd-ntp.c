@@ -3,8 +3,9 @@
  *
  * The SNTP client's lws_smd messages, heard by a NETWORK peer: a validated
  * sync from an in-process NTP server on loopback, then the loss of sync
- * once that server falls silent.  The clock is never set (a recording
- * set_clock op).
+ * once that server falls silent (once, however many rounds fail; the
+ * status says lost, the state stays), and its return when the server
+ * answers again.  The clock is never set (a recording set_clock op).
  */
 #include <lws-system.h>
 
@@ -76,6 +77,25 @@ int main(void)
     lws_ntpc_trigger(cx);
     NTPC_CHECK(ntpc_run_until(cx, heard_it,
                               "{\"type\":\"ntp\",\"state\":\"lost\"}", 10000));
+    {
+        struct lws_ntpc_status st;
+        const char *first;
+
+        NTPC_CHECK(!lws_ntpc_get_status(cx, &st));
+        NTPC_CHECK(st.lost && st.losses == 1 && st.lost_since_us > 0);
+        NTPC_CHECK(lws_system_get_state_manager(cx)->state ==
+                   LWS_SYSTATE_OPERATIONAL);
+        ntps_set_mode(srv, NTPS_GOOD);
+        NTPC_CHECK(ntpc_run_until(cx, heard_it,
+                                  "{\"type\":\"ntp\",\"state\":\"back\","
+                                  "\"lost_ms\":",
+                                  10000));
+        NTPC_CHECK(!lws_ntpc_get_status(cx, &st));
+        NTPC_CHECK(!st.lost && st.losses == 1 && st.lost_since_us == 0);
+        /* One "lost" for the whole outage, however many rounds failed. */
+        first = strstr(heard, "\"lost\"}");
+        NTPC_CHECK(first && !strstr(first + 1, "\"lost\"}"));
+    }
     lws_context_destroy(cx);
     ntps_stop(srv);
     fprintf(stderr, "heard:\n%s", heard);

@@ -6,7 +6,10 @@
  * sans-I/O check core on a virtual clock, the reply classification, and the
  * CPD state logic on a real context driven through the application op
  * (hold, release, deadline, first result wins, hold-until-OK, bypass,
- * configuration errors, OOM).
+ * configuration errors, OOM), and recovery after OPERATIONAL: the watch on
+ * a virtual clock, and on a real context a link-up re-check that finds a
+ * portal (reported as a loss, the state stays) and the timed re-check that
+ * finds the internet back.
  */
 #include "private-cpd.h"
 
@@ -482,6 +485,163 @@ static void test_cpd_core_backoff_and_cfg(void **state)
     assert_int_equal(cfg.deadline_ms, 5);
 }
 
+static void test_cpd_core_attempt_renew(void **state)
+{
+    const struct lws__cpd_core_cfg cfg = {
+        .attempt_ms = 1000, .deadline_ms = 2500, .retries = 0};
+    struct lws__cpd_core c;
+    struct lws__cpd_out o;
+
+    (void)state;
+    lws__cpd_core_start(&c, 0, &cfg, &o);
+    assert_int_equal(o.wake_at, 1000 * MS);
+    /* Another address at 800 ms: its own full attempt time. */
+    lws__cpd_core_attempt_renew(&c, 800 * MS, &o);
+    assert_int_equal(o.wake_at, 1800 * MS);
+    lws__cpd_core_timer(&c, 1000 * MS, &o);
+    assert_false(o.abort_attempt);
+    assert_int_equal(o.wake_at, 1800 * MS);
+    /* ... clipped to the deadline. */
+    lws__cpd_core_attempt_renew(&c, 2000 * MS, &o);
+    assert_int_equal(o.wake_at, 2500 * MS);
+    lws__cpd_core_timer(&c, 2500 * MS, &o);
+    assert_true(o.abort_attempt);
+    assert_true(o.done);
+    /* After the end a renewal does nothing. */
+    lws__cpd_core_attempt_renew(&c, 2600 * MS, &o);
+    assert_int_equal(o.wake_at, 0);
+}
+
+/* ------------------------------------------------------------------------
+ * Recovery after OPERATIONAL (the watch, virtual clock)
+ */
+
+static void test_cpd_watch_changes(void **state)
+{
+    struct lws__cpd_watch w;
+    uint32_t a = lws__cpd_fp(0, "A", 1), b = lws__cpd_fp(0, "B", 1);
+
+    (void)state;
+    lws__cpd_watch_init(&w, 30000);
+    /* Before OPERATIONAL nothing re-checks, but the fingerprints are
+     * kept: the lease of the bring-up is no change afterwards. */
+    assert_int_equal(
+        lws__cpd_watch_change(&w, 10 * MS, LWS__CPD_CH_LEASE, "eth0", a), 0);
+    assert_int_equal(lws__cpd_watch_arm(&w, 100 * MS), 0);
+    assert_int_equal(
+        lws__cpd_watch_change(&w, 200 * MS, LWS__CPD_CH_LEASE, "eth0", a), 0);
+    /* A new lease: a re-check once the rest of the news landed. */
+    assert_int_equal(
+        lws__cpd_watch_change(&w, 200 * MS, LWS__CPD_CH_LEASE, "eth0", b),
+        700 * MS);
+    assert_false(lws__cpd_watch_fire(&w, 699 * MS));
+    assert_true(lws__cpd_watch_fire(&w, 700 * MS));
+    assert_false(lws__cpd_watch_fire(&w, 701 * MS));
+    /* New DNS servers; another interface's lease is its own. */
+    assert_int_equal(
+        lws__cpd_watch_change(&w, 1000 * MS, LWS__CPD_CH_DNS, "eth0", a),
+        1500 * MS);
+    /* An earlier due time stays. */
+    assert_int_equal(
+        lws__cpd_watch_change(&w, 1200 * MS, LWS__CPD_CH_LEASE, "wlan0", a),
+        1500 * MS);
+    assert_true(lws__cpd_watch_fire(&w, 1500 * MS));
+    assert_int_equal(
+        lws__cpd_watch_change(&w, 1600 * MS, LWS__CPD_CH_LEASE, "wlan0", a), 0);
+    /* Link down forgets: the same lease re-verified after it counts. */
+    assert_int_equal(
+        lws__cpd_watch_change(&w, 2000 * MS, LWS__CPD_CH_LINK_DOWN, "eth0", 0),
+        0);
+    assert_int_equal(
+        lws__cpd_watch_change(&w, 2100 * MS, LWS__CPD_CH_LINK_UP, "eth0", 0),
+        2600 * MS);
+    assert_true(lws__cpd_watch_fire(&w, 2600 * MS));
+    assert_int_equal(
+        lws__cpd_watch_change(&w, 3000 * MS, LWS__CPD_CH_LEASE, "eth0", b),
+        3500 * MS);
+    assert_true(lws__cpd_watch_fire(&w, 3500 * MS));
+    /* More interfaces than slots: still answers, never overruns. */
+    for (int i = 0; i < 3 * LWS__CPD_WATCH_IFACES; i++) {
+        char n[8];
+
+        snprintf(n, sizeof(n), "if%d", i);
+        assert_int_equal(
+            lws__cpd_watch_change(&w, 4000 * MS, LWS__CPD_CH_LEASE, n, a),
+            4500 * MS);
+    }
+    assert_int_not_equal(lws__cpd_fp(0, NULL, 0), 0);
+}
+
+static void test_cpd_watch_loss_and_recheck(void **state)
+{
+    struct lws__cpd_watch w;
+    struct lws__cpd_watch_out o;
+    lws_usec_t t = 1000 * MS;
+
+    (void)state;
+    lws__cpd_watch_init(&w, 20000);
+    lws__cpd_watch_result(&w, t, LWS_CPD_INTERNET_OK, &o);
+    assert_false(o.lost || o.back);
+    assert_int_equal(lws__cpd_watch_arm(&w, t), 0);
+    /* OK -> portal after OPERATIONAL: a loss, re-checked with backoff
+     * 2, 4, 8, 16, 20, 20 s. */
+    t = 5000 * MS;
+    lws__cpd_watch_result(&w, t, LWS_CPD_CAPTIVE_PORTAL, &o);
+    assert_true(o.lost);
+    assert_true(w.lost);
+    assert_int_equal(w.losses, 1);
+    assert_int_equal(w.due_at, t + 2000 * MS);
+    {
+        const uint32_t want[] = {4000, 8000, 16000, 20000, 20000};
+
+        for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+            t = w.due_at;
+            assert_true(lws__cpd_watch_fire(&w, t));
+            lws__cpd_watch_result(&w, t + 10 * MS, LWS_CPD_NO_INTERNET, &o);
+            assert_false(o.lost); /* one loss, not one per check */
+            assert_int_equal(w.due_at, t + (10 + want[i]) * MS);
+        }
+    }
+    assert_int_equal(w.losses, 1);
+    /* Back: how long it was gone, and no more re-checks. */
+    t = w.due_at;
+    assert_true(lws__cpd_watch_fire(&w, t));
+    lws__cpd_watch_result(&w, t + 5 * MS, LWS_CPD_INTERNET_OK, &o);
+    assert_true(o.back);
+    assert_int_equal(o.lost_ms, (t + 5 * MS - 5000 * MS) / MS);
+    assert_false(w.lost);
+    assert_int_equal(w.due_at, 0);
+    lws__cpd_watch_result(&w, t + 6 * MS, LWS_CPD_UNKNOWN, &o); /* ignored */
+    assert_true(w.ok);
+    /* A second loss is counted. */
+    lws__cpd_watch_result(&w, t + 100 * MS, LWS_CPD_NO_INTERNET, &o);
+    assert_true(o.lost);
+    assert_int_equal(w.losses, 2);
+}
+
+static void test_cpd_watch_arm_after_failure(void **state)
+{
+    struct lws__cpd_watch w;
+    struct lws__cpd_watch_out o;
+
+    (void)state;
+    /* recheck_ms below the first step is raised to it. */
+    lws__cpd_watch_init(&w, 20);
+    assert_int_equal(lws__cpd_recheck_ms(&w, 1), LWS__CPD_RECHECK_MIN_MS);
+    assert_int_equal(lws__cpd_recheck_ms(&w, 5), LWS__CPD_RECHECK_MIN_MS);
+    /* Not OK at bring-up (the ladder went on): no loss, but OPERATIONAL
+     * re-checks it. */
+    lws__cpd_watch_result(&w, 100 * MS, LWS_CPD_NO_INTERNET, &o);
+    assert_false(o.lost);
+    assert_int_equal(w.due_at, 0);
+    assert_int_equal(lws__cpd_watch_arm(&w, 300 * MS), (300 + 2000) * MS);
+    /* Arming twice changes nothing. */
+    assert_int_equal(lws__cpd_watch_arm(&w, 900 * MS), (300 + 2000) * MS);
+    /* OK for the first time: neither lost nor back. */
+    lws__cpd_watch_result(&w, 2400 * MS, LWS_CPD_INTERNET_OK, &o);
+    assert_false(o.lost || o.back);
+}
+
 static lws_cpd_result_t classify(const char *s, const struct lws__cpd_expect *e,
                                  bool *retry, char *reason)
 {
@@ -768,6 +928,90 @@ static void test_cpd_state_hold_until_ok(void **state)
     lws_context_destroy(f.cx);
 }
 
+/* After OPERATIONAL: a link coming up re-checks; a portal found then is a
+ * loss (status, result_cb) while the state stays OPERATIONAL, and the timed
+ * re-check finds the internet back. */
+static void test_cpd_state_recovery(void **state)
+{
+    struct op_fix f = {.answers = {LWS_CPD_INTERNET_OK, LWS_CPD_CAPTIVE_PORTAL,
+                                   LWS_CPD_INTERNET_OK}};
+    const struct lws_cpd_info ci = {.result_cb = op_result_cb,
+                                    .result_user = &f};
+    lws_state_manager_t *mgr;
+    struct lws_cpd_status st;
+    lws_usec_t t0;
+
+    (void)state;
+    assert_int_equal(lws_system_cpd_get_status(NULL, &st), -EINVAL);
+    assert_non_null(op_context(&f, &ci, 0, LWS_SYSTATE_OPERATIONAL));
+    mgr = lws_system_get_state_manager(f.cx);
+    assert_int_equal(run_until(&f, LWS_SYSTATE_OPERATIONAL, 5000),
+                     LWS_SYSTATE_OPERATIONAL);
+    assert_int_equal(lws_system_cpd_get_status(f.cx, &st), 0);
+    assert_int_equal(st.result, LWS_CPD_INTERNET_OK);
+    assert_int_equal(st.checks, 1);
+    assert_false(st.lost || st.checking);
+    assert_int_equal(st.next_check_us, 0);
+    /* A renewal of the same lease is no change; a link up is. */
+    {
+        const uint32_t la[2] = {0x0a000005, 0x0a000001};
+        struct lws__news n = {
+            .kind = LWS__NEWS_LEASE, .iface = "eth0", .addrs = la, .n = 2};
+
+        lws__news_publish(f.cx, &n);
+        assert_int_equal(lws_system_cpd_get_status(f.cx, &st), 0);
+        assert_int_not_equal(st.next_check_us, 0); /* first one seen */
+        while (f.calls < 2)
+            lws_service(f.cx, 0);
+        while (lws_system_cpd_state_get(f.cx) == LWS_CPD_UNKNOWN)
+            lws_service(f.cx, 0);
+        assert_int_equal(lws_system_cpd_state_get(f.cx),
+                         LWS_CPD_CAPTIVE_PORTAL);
+        lws__news_publish(f.cx, &n);
+        assert_int_equal(lws_system_cpd_get_status(f.cx, &st), 0);
+        /* only the timed re-check of the portal result is due */
+        assert_true(st.next_check_us > lws_now_usecs() + 1000 * LWS_US_PER_MS);
+    }
+    /* The portal was a loss: reported, the state did not move. */
+    assert_int_equal(mgr->state, LWS_SYSTATE_OPERATIONAL);
+    assert_int_equal(lws_system_cpd_get_status(f.cx, &st), 0);
+    assert_int_equal(st.result, LWS_CPD_CAPTIVE_PORTAL);
+    assert_true(st.lost);
+    assert_int_equal(st.losses, 1);
+    assert_int_equal(st.checks, 2);
+    assert_true(st.lost_since_us > 0 && st.lost_since_us <= lws_now_usecs());
+    /* The timed re-check (2 s) finds it back. */
+    t0 = lws_now_usecs();
+    while (f.calls < 3)
+        lws_service(f.cx, 0);
+    assert_true(lws_now_usecs() - t0 >= 1500 * LWS_US_PER_MS);
+    assert_int_equal(lws_system_cpd_get_status(f.cx, &st), 0);
+    assert_true(st.checking);
+    assert_int_equal(st.result, LWS_CPD_CAPTIVE_PORTAL); /* kept meanwhile */
+    while (lws_system_cpd_state_get(f.cx) == LWS_CPD_UNKNOWN)
+        lws_service(f.cx, 0);
+    assert_int_equal(lws_system_cpd_get_status(f.cx, &st), 0);
+    assert_int_equal(st.result, LWS_CPD_INTERNET_OK);
+    assert_false(st.lost || st.checking);
+    assert_int_equal(st.losses, 1);
+    assert_int_equal(st.next_check_us, 0);
+    assert_int_equal(mgr->state, LWS_SYSTATE_OPERATIONAL);
+    while (f.nheard < 3)
+        lws_service(f.cx, 0);
+    assert_int_equal(f.heard[1], LWS_CPD_CAPTIVE_PORTAL);
+    assert_int_equal(f.heard[2], LWS_CPD_INTERNET_OK);
+    /* Link down, then up: a re-check after the settle time. */
+    f.answers[3] = LWS_CPD_INTERNET_OK;
+    lws__news_publish(
+        f.cx, &(struct lws__news){.kind = LWS__NEWS_LINK, .iface = "eth0"});
+    lws__news_publish(f.cx, &(struct lws__news){.kind = LWS__NEWS_LINK,
+                                                .iface = "eth0",
+                                                .up = true});
+    while (f.calls < 4)
+        lws_service(f.cx, 0);
+    lws_context_destroy(f.cx);
+}
+
 static void test_cpd_state_bypass(void **state)
 {
     struct op_fix f = {.answers = {LWS_CPD_CAPTIVE_PORTAL}};
@@ -892,10 +1136,15 @@ int main(void)
         cmocka_unit_test(test_cpd_core_attempt_timeout_and_deadline),
         cmocka_unit_test(test_cpd_core_deadline_during_attempt),
         cmocka_unit_test(test_cpd_core_backoff_and_cfg),
+        cmocka_unit_test(test_cpd_core_attempt_renew),
+        cmocka_unit_test(test_cpd_watch_changes),
+        cmocka_unit_test(test_cpd_watch_loss_and_recheck),
+        cmocka_unit_test(test_cpd_watch_arm_after_failure),
         cmocka_unit_test(test_cpd_classify),
         cmocka_unit_test(test_cpd_state_op_holds_pre_time),
         cmocka_unit_test(test_cpd_state_deadline_releases),
         cmocka_unit_test(test_cpd_state_hold_until_ok),
+        cmocka_unit_test(test_cpd_state_recovery),
         cmocka_unit_test(test_cpd_state_bypass),
         cmocka_unit_test(test_cpd_state_unconfigured_passes),
         cmocka_unit_test(test_cpd_state_bad_config_fails_creation),

@@ -142,6 +142,16 @@ void lws__cpd_core_timer(struct lws__cpd_core *c, lws_usec_t now,
     cpd_core_begin_attempt(c, now, out);
 }
 
+void lws__cpd_core_attempt_renew(struct lws__cpd_core *c, lws_usec_t now,
+                                 struct lws__cpd_out *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!c->running || !c->attempt_active)
+        return;
+    c->attempt_end = cpd_min(now + cpd_us(c->cfg.attempt_ms), c->deadline_at);
+    out->wake_at = c->attempt_end;
+}
+
 void lws__cpd_core_stop(struct lws__cpd_core *c)
 {
     c->running = false;
@@ -181,6 +191,144 @@ lws_cpd_result_t lws__cpd_classify(const struct lws__cpd_expect *e,
     snprintf(reason, reason_len, "unexpected status %d (expected %d)",
              r->status, e->status);
     return LWS_CPD_CAPTIVE_PORTAL;
+}
+
+/* ------------------------------------------------------------------------
+ * Recovery after OPERATIONAL
+ */
+
+uint32_t lws__cpd_fp(uint32_t h, const void *p, size_t len)
+{
+    const uint8_t *b = p;
+
+    if (!h)
+        h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ b[i]) * 16777619u;
+    return h ? h : 1;
+}
+
+void lws__cpd_watch_init(struct lws__cpd_watch *w, uint32_t recheck_max_ms)
+{
+    memset(w, 0, sizeof(*w));
+    w->recheck_max_ms = recheck_max_ms < LWS__CPD_RECHECK_MIN_MS
+                            ? LWS__CPD_RECHECK_MIN_MS
+                            : recheck_max_ms;
+}
+
+uint32_t lws__cpd_recheck_ms(const struct lws__cpd_watch *w, int fails)
+{
+    uint32_t ms = LWS__CPD_RECHECK_MIN_MS;
+
+    for (int i = 1; i < fails && ms < w->recheck_max_ms; i++)
+        ms *= 2;
+    return ms < w->recheck_max_ms ? ms : w->recheck_max_ms;
+}
+
+static void cpd_watch_due(struct lws__cpd_watch *w, lws_usec_t at)
+{
+    if (!w->due_at || at < w->due_at)
+        w->due_at = at;
+}
+
+lws_usec_t lws__cpd_watch_arm(struct lws__cpd_watch *w, lws_usec_t now)
+{
+    if (w->armed)
+        return w->due_at;
+    w->armed = true;
+    if (w->have && !w->ok) {
+        w->fails = 1;
+        cpd_watch_due(w, now + cpd_us(lws__cpd_recheck_ms(w, 1)));
+    }
+    return w->due_at;
+}
+
+static struct lws__cpd_watch_if *cpd_watch_if(struct lws__cpd_watch *w,
+                                              uint32_t name)
+{
+    struct lws__cpd_watch_if *free_slot = NULL;
+
+    for (int i = 0; i < LWS__CPD_WATCH_IFACES; i++) {
+        if (w->ifs[i].name == name)
+            return &w->ifs[i];
+        if (!w->ifs[i].name && !free_slot)
+            free_slot = &w->ifs[i];
+    }
+    if (!free_slot) /* more interfaces than slots: reuse the last */
+        free_slot = &w->ifs[LWS__CPD_WATCH_IFACES - 1];
+    memset(free_slot, 0, sizeof(*free_slot));
+    free_slot->name = name;
+    return free_slot;
+}
+
+lws_usec_t lws__cpd_watch_change(struct lws__cpd_watch *w, lws_usec_t now,
+                                 enum lws__cpd_change ch, const char *ifname,
+                                 uint32_t fp)
+{
+    struct lws__cpd_watch_if *f = cpd_watch_if(
+        w, lws__cpd_fp(0, ifname ? ifname : "", ifname ? strlen(ifname) : 0));
+    bool changed = false;
+
+    switch (ch) {
+    case LWS__CPD_CH_LINK_DOWN:
+        f->lease = f->dns = 0;
+        return 0;
+    case LWS__CPD_CH_LINK_UP:
+        changed = true;
+        break;
+    case LWS__CPD_CH_LEASE:
+        changed = f->lease != fp;
+        f->lease = fp;
+        break;
+    case LWS__CPD_CH_DNS:
+        changed = f->dns != fp;
+        f->dns = fp;
+        break;
+    }
+    if (!changed || !w->armed)
+        return 0;
+    cpd_watch_due(w, now + cpd_us(LWS__CPD_SETTLE_MS));
+    return w->due_at;
+}
+
+void lws__cpd_watch_result(struct lws__cpd_watch *w, lws_usec_t now,
+                           lws_cpd_result_t result,
+                           struct lws__cpd_watch_out *out)
+{
+    bool ok = result == LWS_CPD_INTERNET_OK;
+
+    memset(out, 0, sizeof(*out));
+    if (result == LWS_CPD_UNKNOWN)
+        return;
+    if (w->armed && ok && w->lost) {
+        out->back = true;
+        out->lost_ms = (uint64_t)((now - w->lost_at) / LWS_US_PER_MS);
+        w->lost = false;
+    }
+    if (w->armed && !ok && w->have && w->ok) {
+        out->lost = true;
+        w->lost = true;
+        w->lost_at = now;
+        w->losses++;
+    }
+    w->have = true;
+    w->ok = ok;
+    if (ok) {
+        /* A change seen while this check ran still re-checks. */
+        w->fails = 0;
+        return;
+    }
+    w->fails++;
+    if (w->armed)
+        cpd_watch_due(w, now + cpd_us(lws__cpd_recheck_ms(w, w->fails)));
+}
+
+bool lws__cpd_watch_fire(struct lws__cpd_watch *w, lws_usec_t now)
+{
+    if (!w->due_at || now < w->due_at)
+        return false;
+    w->due_at = 0;
+    return true;
 }
 
 bool lws__cpd_releases_step(lws_cpd_result_t result, unsigned int flags)

@@ -125,6 +125,7 @@ static int cpd_start_probe(struct lws__cpd *cpd)
     cpd->result = LWS_CPD_UNKNOWN;
     cpd->reason[0] = '\0';
     cpd->cur = ph;
+    cpd->rec->checks++; /* a probe URL: configured */
     lws__cpd_core_start(&cpd->core, lws_now_usecs(), &cpd->cfg, &out);
     lwsl_info("check started: %s (up to %d attempts, deadline %u ms)",
               cpd->url_text[ph], cpd->cfg.retries + 1, cpd->cfg.deadline_ms);
@@ -160,6 +161,7 @@ int lws_system_cpd_start(struct lws_context *cx)
     cpd->reason[0] = '\0';
     cpd->cur = LWS__CPD_PH_NONE;
     cpd->op_running = true;
+    cpd->rec->checks++; /* an op: configured */
     lws_sul_schedule(cx, 0, &cpd->sul_core, cpd_core_cb,
                      (lws_usec_t)cpd->cfg.deadline_ms * LWS_US_PER_MS);
     /* The op may destroy the context: held open across the call, and
@@ -185,6 +187,141 @@ void lws_system_cpd_start_defer(struct lws_context *cx, lws_usec_t defer_us)
     if (cpd && !lws__cx_gone(cx))
         lws_sul_schedule(cx, 0, &cpd->sul_app_defer, cpd_app_defer_cb,
                          defer_us < 0 ? 0 : defer_us);
+}
+
+/* ------------------------------------------------------------------------
+ * Recovery after OPERATIONAL: the watch (cpd-core.c) says when to check
+ * again; the state never moves backwards, a loss is only reported.
+ */
+
+static void cpd_watch_cb(lws_sorted_usec_list_t *sul);
+
+static void cpd_watch_sched(struct lws__cpd *cpd)
+{
+    struct lws__cpd_rec *rec = cpd->rec;
+    lws_usec_t now = lws_now_usecs(), due = rec->watch.due_at;
+
+    if (!due) {
+        lws_sul_cancel(&rec->sul_watch);
+        return;
+    }
+    lws_sul_schedule(cpd->cx, 0, &rec->sul_watch, cpd_watch_cb,
+                     due > now ? due - now : 0);
+}
+
+static void cpd_watch_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__cpd_rec *rec =
+        lws_container_of(sul, struct lws__cpd_rec, sul_watch);
+    struct lws__cpd *cpd = rec->cpd;
+    struct lws_context *cx = cpd->cx;
+    lws_usec_t now = lws_now_usecs();
+    int ret;
+
+    if (!lws__cpd_watch_fire(&rec->watch, now)) {
+        cpd_watch_sched(cpd);
+        return;
+    }
+    if (cpd->core.running || cpd->op_running || cpd->held != LWS__CPD_PH_NONE)
+        return; /* the running check's result decides what comes next */
+    lwsl_info("re-check (last result %s)",
+              rec->watch.have ? lws_cpd_result_name(rec->last_result) : "none");
+    ret = lws_system_cpd_start(cx);
+    if (lws__cx_gone(cx) || !ret)
+        return; /* the op destroyed the context, or the check runs */
+    /* Nothing could start it: try again later. */
+    rec->watch.due_at = now + (lws_usec_t)lws__cpd_recheck_ms(
+                                  &rec->watch, rec->watch.fails + 1) *
+                                  LWS_US_PER_MS;
+    cpd_watch_sched(cpd);
+}
+
+/* The result of a finished check, as the watch sees it. */
+static void cpd_watch_result(struct lws__cpd *cpd)
+{
+    struct lws__cpd_watch_out wo;
+    lws_usec_t now = lws_now_usecs();
+
+    if (!cpd->rec)
+        return; /* not configured: the application reports by itself */
+    cpd->rec->last_result = cpd->result;
+    lws__cpd_watch_result(&cpd->rec->watch, now, cpd->result, &wo);
+    if (wo.lost) {
+        lwsl_warn("internet lost after OPERATIONAL (%s): the state stays, "
+                  "re-checking in %llu ms",
+                  cpd->reason,
+                  (unsigned long long)((cpd->rec->watch.due_at - now) /
+                                       LWS_US_PER_MS));
+        lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
+                         "{\"type\":\"cpd\",\"state\":\"lost\","
+                         "\"result\":\"%s\"}",
+                         lws_cpd_result_name(cpd->result));
+    } else if (wo.back) {
+        lwsl_notice("internet back after %llu ms",
+                    (unsigned long long)wo.lost_ms);
+        lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
+                         "{\"type\":\"cpd\",\"state\":\"back\","
+                         "\"lost_ms\":%llu}",
+                         (unsigned long long)wo.lost_ms);
+    }
+    cpd_watch_sched(cpd);
+}
+
+static void cpd_news(struct lws_context *cx, const struct lws__news *news,
+                     void *opaque)
+{
+    struct lws__cpd *cpd = opaque;
+    enum lws__cpd_change ch;
+    uint32_t fp = 0;
+
+    if (lws__cx_gone(cx))
+        return; /* leases dropped during destroy: nothing to check */
+    switch (news->kind) {
+    case LWS__NEWS_LINK:
+        ch = news->up ? LWS__CPD_CH_LINK_UP : LWS__CPD_CH_LINK_DOWN;
+        break;
+    case LWS__NEWS_LEASE:
+    case LWS__NEWS_DNS_SERVERS:
+        ch =
+            news->kind == LWS__NEWS_LEASE ? LWS__CPD_CH_LEASE : LWS__CPD_CH_DNS;
+        fp = lws__cpd_fp(0, news->addrs, news->n * sizeof(news->addrs[0]));
+        break;
+    default:
+        return;
+    }
+    if (lws__cpd_watch_change(&cpd->rec->watch, lws_now_usecs(), ch,
+                              news->iface, fp)) {
+        lwsl_info("%s: %s changed: re-check soon", news->iface,
+                  ch == LWS__CPD_CH_LINK_UP ? "link"
+                  : ch == LWS__CPD_CH_LEASE ? "lease"
+                                            : "DNS servers");
+        cpd_watch_sched(cpd);
+    }
+}
+
+int lws_system_cpd_get_status(struct lws_context *cx, struct lws_cpd_status *st)
+{
+    struct lws__cpd *cpd;
+
+    if (!st)
+        return -EINVAL;
+    memset(st, 0, sizeof(*st));
+    if (!cx)
+        return -EINVAL;
+    LWS__LOOP_ONLY(cx);
+    cpd = LWS__HELPER(cx, CPD);
+    if (!cpd || !cpd->rec)
+        return -EINVAL;
+    st->result = cpd->rec->last_result;
+    st->checking = cpd->core.running || cpd->op_running;
+    st->lost = cpd->rec->watch.lost;
+    st->losses = cpd->rec->watch.losses;
+    st->checks = cpd->rec->checks;
+    if (cpd->rec->watch.lost)
+        st->lost_since_us = cpd->rec->watch.lost_at;
+    if (cpd->rec->watch.due_at)
+        st->next_check_us = cpd->rec->watch.due_at;
+    return 0;
 }
 
 /* Applies the ladder policy to a fresh result. */
@@ -261,6 +398,7 @@ void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
     lwsl_notice("result: %s%s%s", lws_cpd_result_name(result),
                 cpd->reason[0] ? " - " : "", cpd->reason);
     cpd_notify_result(cpd);
+    cpd_watch_result(cpd);
     cpd_release_or_hold(cpd);
     mgr = lws_system_get_state_manager(cx);
     if (!lws__cx_gone(cx) && mgr->state != LWS_SYSTATE_POLICY_INVALID)
@@ -304,6 +442,12 @@ static int cpd_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
                                               : LWS__CPD_PH_NONE;
 
     (void)mgr;
+    if (target == LWS_SYSTATE_OPERATIONAL && current == target &&
+        !lws__cx_gone(cpd->cx) && !cpd->rec->watch.armed) {
+        lws__cpd_watch_arm(&cpd->rec->watch, lws_now_usecs());
+        cpd_watch_sched(cpd);
+        return 0;
+    }
     if (current == target || ph == LWS__CPD_PH_NONE || lws__cx_gone(cpd->cx) ||
         !cpd_phase_configured(cpd, ph) || cpd->passed[ph])
         return 0;
@@ -394,6 +538,11 @@ static void cpd_destroy(struct lws_context *cx)
     if (!cpd)
         return;
     cpd_stop(cpd);
+    if (cpd->rec) {
+        lws__news_unsubscribe(&cpd->rec->news);
+        lws_sul_cancel(&cpd->rec->sul_watch);
+        lws__free(cpd->rec);
+    }
     lws_sul_cancel(&cpd->sul_defer);
     lws_sul_cancel(&cpd->sul_app_defer);
     lws_sul_cancel(&cpd->sul_notify);
@@ -430,10 +579,26 @@ static int cpd_init(struct lws_context *cx,
                   "replaces the built-in probe");
     if (cx->ops.captive_portal_detect_request ||
         cpd->url_text[LWS__CPD_PH_PRE] || cpd->url_text[LWS__CPD_PH_POST]) {
+        const struct lws_cpd_info *ci = info ? info->cpd : NULL;
+
+        cpd->rec = lws__calloc(1, sizeof(*cpd->rec));
+        if (!cpd->rec) {
+            lwsl_err("out of memory");
+            cpd_destroy(cx);
+            return -1;
+        }
+        cpd->rec->cpd = cpd;
+        cpd->rec->connect_ms = ci && ci->connect_timeout_ms
+                                   ? ci->connect_timeout_ms
+                                   : LWS__CPD_DEF_CONNECT_MS;
+        lws__cpd_watch_init(&cpd->rec->watch, cpd->recheck_ms);
         cpd->nl.name = "cpd";
         cpd->nl.notify_cb = cpd_notify;
         lws_state_reg_notifier(lws_system_get_state_manager(cx), &cpd->nl);
         cpd->nl_registered = true;
+        cpd->rec->news.cb = cpd_news;
+        cpd->rec->news.opaque = cpd;
+        lws__news_subscribe(cx, &cpd->rec->news);
     }
     return 0;
 }

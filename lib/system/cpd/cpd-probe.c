@@ -4,8 +4,8 @@
  * The built-in captive-portal probe: one attempt resolves the URL's host
  * through the async resolver (numeric hosts directly), connects a
  * non-blocking TCP socket adopted as a wsi of protocol "lws-cpd" on the
- * system vhost, runs TLS for https (cpd-tls.c), sends one GET and classifies the
- * reply (cpd-codec.c, cpd-core.c).  The attempt's end goes to the check
+ * system vhost, runs TLS for https (cpd-tls.c), sends one GET and classifies
+ * the reply (cpd-codec.c, cpd-core.c).  The attempt's end goes to the check
  * core (cpd-core.c), and what it decided to cpd-glue.c through the callback
  * cpd-glue.c set (cpd->apply).
  */
@@ -24,6 +24,7 @@
 
 #define CPD_RX_MAX   16384 /* reply bytes kept (header + body) */
 #define CPD_BODY_MAX 4096  /* decoded chunked body */
+#define CPD_ADDRS    8     /* addresses of the host tried per attempt */
 
 enum cpd_stage {
     CPD_ST_RESOLVING,
@@ -40,10 +41,10 @@ static const char *const cpd_stage_names[] = {"resolving", "connecting",
 /* Outlives the probe when the resolver still holds it (see cpd_dns_cb). */
 struct cpd_dns_ticket {
     struct lws__cpd_probe *probe; /* NULL once the probe gave up on it */
-    lws_sockaddr46 sa;
-    int status;     /* the resolver's n */
-    bool have_addr; /* sa is valid */
-    bool done;      /* the callback ran */
+    lws_sockaddr46 sa[CPD_ADDRS];
+    int naddr;  /* valid entries of sa */
+    int status; /* the resolver's n */
+    bool done;  /* the callback ran */
 };
 
 struct lws__cpd_probe {
@@ -52,6 +53,9 @@ struct lws__cpd_probe {
     struct lws *wsi;
     struct lws__tls *tls;
     struct cpd_dns_ticket *dns;
+    lws_sorted_usec_list_t sul_conn; /* connect timeout, more addresses */
+    lws_sockaddr46 addr[CPD_ADDRS];  /* to try, in order */
+    int naddr, cur;
     enum cpd_stage stage;
     bool in_query;  /* inside lws_async_dns_query() */
     bool truncated; /* TLS closed without close_notify */
@@ -80,6 +84,7 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p)
         p->dns->probe = NULL;
         lws_adns_cancel(p->cpd->cx, cpd_dns_cb, NULL, p->dns);
     }
+    lws_sul_cancel(&p->sul_conn);
     lws__tls_destroy(p->tls);
     if (p->wsi) {
         lws_set_opaque_user_data(p->wsi, NULL);
@@ -312,6 +317,9 @@ static void cpd_probe_tls_step(struct lws__cpd_probe *p)
     cpd_fail(p, LWS_CPD_NO_INTERNET, true, "TLS: %s", lws__tls_error(p->tls));
 }
 
+static void cpd_probe_next(struct lws__cpd_probe *p, const char *fmt, ...)
+    LWS_FORMAT(2);
+
 static void cpd_probe_connected(struct lws__cpd_probe *p)
 {
     int err = 0, ret;
@@ -320,10 +328,10 @@ static void cpd_probe_connected(struct lws__cpd_probe *p)
     if (getsockopt(lws_get_socket_fd(p->wsi), SOL_SOCKET, SO_ERROR, &err,
                    &sl) ||
         err) {
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connect failed: %s",
-                 strerror(err ? err : errno));
+        cpd_probe_next(p, "connect failed: %s", strerror(err ? err : errno));
         return;
     }
+    lws_sul_cancel(&p->sul_conn);
     if (LWS_WITH_SYS_CPD_HTTP && !p->url->https) {
         p->stage = CPD_ST_SENDING;
         cpd_probe_send(p);
@@ -342,9 +350,21 @@ static void cpd_probe_connected(struct lws__cpd_probe *p)
     cpd_probe_tls_step(p);
 }
 
-static void cpd_probe_connect(struct lws__cpd_probe *p, lws_sockaddr46 *sa)
+static void cpd_conn_timeout_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__cpd_probe *p =
+        lws_container_of(sul, struct lws__cpd_probe, sul_conn);
+
+    if (p->stage == CPD_ST_CONNECTING)
+        cpd_probe_next(p, "no answer to the connect within %u ms",
+                       p->cpd->rec->connect_ms);
+}
+
+/* Connects a fresh socket to address p->cur. */
+static void cpd_probe_try(struct lws__cpd_probe *p)
 {
     struct lws_vhost *vh = lws_get_vhost_by_name(p->cpd->cx, "system");
+    lws_sockaddr46 *sa = &p->addr[p->cur];
     socklen_t sl =
         sa->sa4.sin_family == AF_INET ? sizeof(sa->sa4) : sizeof(sa->sa6);
     char ads[64] = "?";
@@ -352,8 +372,10 @@ static void cpd_probe_connect(struct lws__cpd_probe *p, lws_sockaddr46 *sa)
 
     lws__sa46_set_port(sa, p->url->port);
     lws_sa46_write_numeric_address(sa, ads, sizeof(ads));
-    lwsl_debug("attempt %d: connecting to %s port %u", p->cpd->core.attempts,
-               ads, (unsigned int)p->url->port);
+    lwsl_debug("attempt %d: connecting to %s port %u (address %d of %d)",
+               p->cpd->core.attempts, ads, (unsigned int)p->url->port,
+               p->cur + 1, p->naddr);
+    p->stage = CPD_ST_CONNECTING;
     fd = socket(sa->sa4.sin_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                 0);
     if (fd < 0) {
@@ -366,17 +388,54 @@ static void cpd_probe_connect(struct lws__cpd_probe *p, lws_sockaddr46 *sa)
     if (connect(fd, (struct sockaddr *)sa, sl) && errno != EINPROGRESS) {
         int e = errno;
         close(fd);
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connect to %s failed: %s", ads,
-                 strerror(e));
+        cpd_probe_next(p, "connect to %s failed: %s", ads, strerror(e));
         return;
     }
-    p->stage = CPD_ST_CONNECTING;
     p->wsi = lws__wsi_adopt(vh, LWS__CPD_PROTOCOL, fd, LWS__WSI_RX_NOTIFY, p);
     if (!p->wsi) {
         cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot adopt the socket");
         return;
     }
+    /* A lost SYN must not cost the kernel's backoff while another address
+     * could answer: each but the last has its own connect timeout. */
+    if (p->cur + 1 < p->naddr)
+        lws_sul_schedule(p->cpd->cx, 0, &p->sul_conn, cpd_conn_timeout_cb,
+                         (lws_usec_t)p->cpd->rec->connect_ms * LWS_US_PER_MS);
     lws__wsi_poll(p->wsi, UV_WRITABLE);
+}
+
+/* This address failed to connect: the next one, with a fresh socket and a
+ * renewed attempt timeout, or the attempt fails when none is left. */
+static void cpd_probe_next(struct lws__cpd_probe *p, const char *fmt, ...)
+{
+    struct lws__cpd *cpd = p->cpd;
+    struct lws__cpd_out out;
+    char text[LWS__CPD_REASON_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    lws_sul_cancel(&p->sul_conn);
+    if (p->cur + 1 >= p->naddr) {
+        if (p->naddr > 1)
+            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "%s (%d addresses tried)",
+                     text, p->naddr);
+        else
+            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "%s", text);
+        return;
+    }
+    lwsl_info("attempt %d: address %d of %d: %s; trying the next",
+              cpd->core.attempts, p->cur + 1, p->naddr, text);
+    if (p->wsi) {
+        lws_set_opaque_user_data(p->wsi, NULL);
+        lws_wsi_close(p->wsi);
+        p->wsi = NULL;
+    }
+    p->cur++;
+    lws__cpd_core_attempt_renew(&cpd->core, lws_now_usecs(), &out);
+    cpd->apply(cpd, &out);
+    cpd_probe_try(p);
 }
 
 /* ------------------------------------------------------------------------
@@ -402,35 +461,35 @@ static const char *cpd_dns_status(int n)
 static void cpd_probe_resolved(struct lws__cpd_probe *p,
                                struct cpd_dns_ticket *t)
 {
-    lws_sockaddr46 sa = t->sa;
-    bool have = t->have_addr;
     int status = t->status;
 
+    p->naddr = t->naddr;
+    memcpy(p->addr, t->sa, sizeof(p->addr[0]) * (size_t)t->naddr);
     p->dns = NULL;
     lws__free(t);
-    if (!have) {
+    if (!p->naddr) {
         cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
                  p->url->host, cpd_dns_status(status));
         return;
     }
-    cpd_probe_connect(p, &sa);
+    p->cur = 0;
+    cpd_probe_try(p);
 }
 
-/* Keeps the first IPv4 or IPv6 address of @ai. */
-static bool cpd_pick_addr(const struct addrinfo *ai, lws_sockaddr46 *sa)
+/* Keeps the IPv4 and IPv6 addresses of @ai, in order, up to @max. */
+static int cpd_pick_addrs(const struct addrinfo *ai, lws_sockaddr46 *sa,
+                          int max)
 {
-    for (; ai; ai = ai->ai_next) {
-        if (ai->ai_family == AF_INET && ai->ai_addrlen >= sizeof(sa->sa4)) {
-            memset(sa, 0, sizeof(*sa));
-            memcpy(&sa->sa4, ai->ai_addr, sizeof(sa->sa4));
-            return true;
-        }
-        if (ai->ai_family == AF_INET6 && ai->ai_addrlen >= sizeof(sa->sa6)) {
-            memcpy(&sa->sa6, ai->ai_addr, sizeof(sa->sa6));
-            return true;
-        }
+    int n = 0;
+
+    for (; ai && n < max; ai = ai->ai_next) {
+        memset(&sa[n], 0, sizeof(sa[n]));
+        if (ai->ai_family == AF_INET && ai->ai_addrlen >= sizeof(sa->sa4))
+            memcpy(&sa[n++].sa4, ai->ai_addr, sizeof(sa->sa4));
+        else if (ai->ai_family == AF_INET6 && ai->ai_addrlen >= sizeof(sa->sa6))
+            memcpy(&sa[n++].sa6, ai->ai_addr, sizeof(sa->sa6));
     }
-    return false;
+    return n;
 }
 
 static struct lws *cpd_dns_cb(struct lws *wsi, const char *ads,
@@ -441,7 +500,7 @@ static struct lws *cpd_dns_cb(struct lws *wsi, const char *ads,
     struct lws__cpd_probe *p = t->probe;
 
     (void)wsi, (void)ads;
-    t->have_addr = result && cpd_pick_addr(result, &t->sa);
+    t->naddr = result ? cpd_pick_addrs(result, t->sa, CPD_ADDRS) : 0;
     t->status = n;
     t->done = true;
     lws_async_dns_freeaddrinfo(&result);
@@ -486,7 +545,6 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__cpd *cpd = lws_container_of(sul, struct lws__cpd, sul_kick);
     struct lws__cpd_probe *p;
-    lws_sockaddr46 sa;
 
     if (!cpd->core.attempt_active || cpd->probe)
         return;
@@ -508,10 +566,12 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
     p->tx_len = (size_t)lws__http_request_write(p->url, p->tx, sizeof(p->tx));
     lwsl_info("attempt %d: GET %s", cpd->core.attempts,
               cpd->url_text[cpd->cur]);
-    if (!lws_sa46_parse_numeric(&sa, p->url->host))
-        cpd_probe_connect(p, &sa);
-    else
+    if (!lws_sa46_parse_numeric(&p->addr[0], p->url->host)) {
+        p->naddr = 1;
+        cpd_probe_try(p);
+    } else {
         cpd_probe_resolve(p);
+    }
 }
 
 const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p)
@@ -549,7 +609,10 @@ int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason)
             cpd_probe_connected(p); /* a refused connect shows as readable */
         return 0;
     case LWS_CALLBACK_RAW_CLOSE:
-        if (p && p->wsi == wsi) {
+        if (p && p->wsi == wsi && p->stage == CPD_ST_CONNECTING) {
+            p->wsi = NULL;
+            cpd_probe_next(p, "connection closed while connecting");
+        } else if (p && p->wsi == wsi) {
             p->wsi = NULL;
             cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connection closed (%s)",
                      cpd_stage_names[p->stage]);

@@ -39,6 +39,15 @@ const char *lws_system_cpd_reason(struct lws_context *context)
     return "";
 }
 
+int lws_system_cpd_get_status(struct lws_context *context,
+                              struct lws_cpd_status *st)
+{
+    (void)context;
+    if (st)
+        memset(st, 0, sizeof(*st));
+    return -ENOTSUP;
+}
+
 const char *lws_cpd_result_name(lws_cpd_result_t result)
 {
     static const char *const names[] = {"Unknown", "OK", "Captive",

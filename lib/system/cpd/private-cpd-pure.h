@@ -17,6 +17,15 @@
 #define LWS__CPD_DEF_ATTEMPT_MS  2000u
 #define LWS__CPD_DEF_DEADLINE_MS 10000u
 #define LWS__CPD_DEF_RECHECK_MS  30000u
+/* One address's connect, when another address waits behind it. */
+#define LWS__CPD_DEF_CONNECT_MS 1000u
+/* Recovery after OPERATIONAL: the first re-check of a non-OK result comes
+ * after RECHECK_MIN, doubling up to recheck_ms; a network change (link up,
+ * new lease, new DNS servers) re-checks after SETTLE, so that the rest of
+ * the news (the resolver's new servers) lands first. */
+#define LWS__CPD_RECHECK_MIN_MS 2000u
+#define LWS__CPD_SETTLE_MS      500u
+#define LWS__CPD_WATCH_IFACES   4
 /* Retry backoff: base << (attempt - 1), capped; plus up to 25% jitter. */
 #define LWS__CPD_BACKOFF_BASE_MS 250u
 #define LWS__CPD_BACKOFF_CAP_MS  1000u
@@ -43,8 +52,8 @@ struct lws__cpd_core {
     lws_usec_t deadline_at;  /* whole check (monotonic us, as below) */
     lws_usec_t attempt_end;  /* running attempt times out */
     lws_usec_t next_attempt; /* next attempt due (between attempts) */
-    lws_cpd_result_t last; /* last attempt's classification */
-    int attempts;          /* attempts started in this check */
+    lws_cpd_result_t last;   /* last attempt's classification */
+    int attempts;            /* attempts started in this check */
     bool running;
     bool attempt_active;
 };
@@ -74,6 +83,11 @@ void lws__cpd_core_attempt_done(struct lws__cpd_core *c, lws_usec_t now,
 void lws__cpd_core_timer(struct lws__cpd_core *c, lws_usec_t now,
                          struct lws__cpd_out *out);
 
+/* The running attempt moves on to another address: its timeout restarts
+ * (clipped to the deadline). */
+void lws__cpd_core_attempt_renew(struct lws__cpd_core *c, lws_usec_t now,
+                                 struct lws__cpd_out *out);
+
 /* Stops the check (a result came from elsewhere, or destroy). */
 void lws__cpd_core_stop(struct lws__cpd_core *c);
 
@@ -97,6 +111,78 @@ lws_cpd_result_t lws__cpd_classify(const struct lws__cpd_expect *e,
                                    const uint8_t *buf, const uint8_t *body,
                                    size_t body_len, bool *retryable,
                                    char *reason, size_t reason_len);
+
+/* ------------------------------------------------------------------------
+ * Recovery after OPERATIONAL (the watch): when to check again, and whether a
+ * result is a loss of the internet or its return.  Times are the monotonic
+ * clock in us, as in the check core.  The state never moves
+ * backwards: the glue only reports and re-checks.
+ */
+
+/* What the network news said, as the watch sees it. */
+enum lws__cpd_change {
+    LWS__CPD_CH_LINK_UP,
+    LWS__CPD_CH_LINK_DOWN,
+    LWS__CPD_CH_LEASE, /* the lease of an interface (fingerprint @fp) */
+    LWS__CPD_CH_DNS,   /* the DNS servers of an interface (@fp) */
+};
+
+struct lws__cpd_watch_if {
+    uint32_t name; /* fingerprint of the interface name; 0 = free slot */
+    uint32_t lease, dns;
+};
+
+struct lws__cpd_watch {
+    uint32_t recheck_max_ms;
+    bool armed; /* OPERATIONAL was reached: recovery is on */
+    bool have;  /* a result was seen */
+    bool ok;    /* the last result was INTERNET_OK */
+    bool lost;  /* OK, then not OK, and not back yet */
+    int fails;  /* non-OK results in a row */
+    unsigned int losses;
+    lws_usec_t due_at;  /* next re-check (monotonic us); 0 = none */
+    lws_usec_t lost_at; /* when the loss was seen */
+    struct lws__cpd_watch_if ifs[LWS__CPD_WATCH_IFACES];
+};
+
+struct lws__cpd_watch_out {
+    bool lost;        /* this result lost the internet */
+    bool back;        /* this result brought it back */
+    uint64_t lost_ms; /* with @back: how long it was lost */
+};
+
+/* FNV-1a of @len bytes, never 0 (0 marks "nothing seen"). */
+uint32_t lws__cpd_fp(uint32_t h, const void *p, size_t len);
+
+void lws__cpd_watch_init(struct lws__cpd_watch *w, uint32_t recheck_max_ms);
+
+/* OPERATIONAL reached: from now on changes and results re-check.  A non-OK
+ * result already in hand is re-checked.  @return the due time (0: none). */
+lws_usec_t lws__cpd_watch_arm(struct lws__cpd_watch *w, lws_usec_t now);
+
+/*
+ * The network changed on interface @ifname.  LEASE and DNS count only when
+ * their fingerprint differs from the last one for that interface (a renewal
+ * of the same lease is no change); LINK_DOWN forgets them, so the lease
+ * re-verified after the link returns counts.  @return the due time (0: no
+ * re-check).
+ */
+lws_usec_t lws__cpd_watch_change(struct lws__cpd_watch *w, lws_usec_t now,
+                                 enum lws__cpd_change ch, const char *ifname,
+                                 uint32_t fp);
+
+/* A check ended with @result (UNKNOWN is ignored).  A non-OK result is
+ * re-checked (backoff from RECHECK_MIN to recheck_max_ms) once armed. */
+void lws__cpd_watch_result(struct lws__cpd_watch *w, lws_usec_t now,
+                           lws_cpd_result_t result,
+                           struct lws__cpd_watch_out *out);
+
+/* The due time came: @return true (and forgets it) if a check should
+ * start now. */
+bool lws__cpd_watch_fire(struct lws__cpd_watch *w, lws_usec_t now);
+
+/* Delay before re-check number @fails (1 = first) of a non-OK result. */
+uint32_t lws__cpd_recheck_ms(const struct lws__cpd_watch *w, int fails);
 
 /* Ladder policy: whether @result releases the held step. */
 bool lws__cpd_releases_step(lws_cpd_result_t result, unsigned int flags);

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 The lws-system authors
  *
- * Private header of the captive-portal glue shared by cpd-glue.c (API, notifier,
- * check driving) and cpd-probe.c (one probe attempt).  The check core and
- * the HTTP codec (pure) are in private-cpd-pure.h and private-cpd-codec.h.
+ * Private header of the captive-portal glue shared by cpd-glue.c (API,
+ * notifier, check driving) and cpd-probe.c (one probe attempt).  The check core
+ * and the HTTP codec (pure) are in private-cpd-pure.h and private-cpd-codec.h.
  */
 #ifndef LWS_PRIVATE_CPD_H
 #define LWS_PRIVATE_CPD_H
 
 #include "private-core.h"
 #include "private-cpd-pure.h"
+#include "private-news.h"
 
 #if !LWS_WITH_SYS_ASYNC_DNS
 /* CPD resolves its probe hosts through the async resolver. */
@@ -34,6 +35,18 @@ enum lws__cpd_phase {
 struct lws__cpd_probe; /* cpd-probe.c */
 struct lws__tls_conf;  /* cpd-tls.c */
 
+/* What a configured CPD adds: recovery after OPERATIONAL and the status
+ * (allocated only then: an idle, unconfigured CPD stays small). */
+struct lws__cpd_rec {
+    struct lws__cpd *cpd;
+    struct lws__cpd_watch watch;      /* recovery after OPERATIONAL */
+    struct lws__news_observer news;   /* links, leases, DNS servers */
+    lws_sorted_usec_list_t sul_watch; /* the watch's next re-check */
+    uint32_t connect_ms;              /* per address while another waits */
+    unsigned int checks;              /* checks started */
+    lws_cpd_result_t last_result;     /* of the last finished check */
+};
+
 /* The CPD instance of a context (LWS__HELPER(cx, CPD)). */
 struct lws__cpd {
     struct lws_context *cx;
@@ -48,6 +61,7 @@ struct lws__cpd {
     struct lws__cpd_core core;
     unsigned int flags;
     uint32_t recheck_ms;
+    struct lws__cpd_rec *rec;             /* NULL while CPD is not configured */
     lws_sorted_usec_list_t sul_core;      /* core wake-up / op deadline */
     lws_sorted_usec_list_t sul_kick;      /* start an attempt */
     lws_sorted_usec_list_t sul_defer;     /* ladder start / recheck */

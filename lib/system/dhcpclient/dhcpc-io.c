@@ -270,7 +270,13 @@ static void dhcpc_servers(struct lws__dhcpc_if *ifc,
                             .iface = ifc->ifname,
                             .addrs = is ? is->ntp : NULL,
                             .n = is ? is->ntp_count : 0};
+    uint32_t la[2] = {is ? is->ipv4 : 0, is ? is->server : 0};
+    struct lws__news lease = {.kind = LWS__NEWS_LEASE,
+                              .iface = ifc->ifname,
+                              .addrs = is ? la : NULL,
+                              .n = is ? 2 : 0};
 
+    lws__news_publish(ifc->d->cx, &lease);
     lws__news_publish(ifc->d->cx, &dns);
     lws__news_publish(ifc->d->cx, &ntp);
 }

@@ -162,6 +162,18 @@ static void update_status(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     n->st.syncs++;
     n->stats.syncs++;
     n->synced = true;
+    if (n->st.lost) {
+        lws_usec_t gone = lws_now_usecs() - n->st.lost_since_us;
+
+        lwsl_notice("time source back after %lld ms",
+                    (long long)(gone / LWS_US_PER_MS));
+        lws__smd_publish(n->cx, LWSSMDCL_NETWORK,
+                         "{\"type\":\"ntp\",\"state\":\"back\","
+                         "\"lost_ms\":%lld}",
+                         (long long)(gone / LWS_US_PER_MS));
+        n->st.lost = 0;
+        n->st.lost_since_us = 0;
+    }
     lws__time_sync_set(n->cx, n->st.last_sync_wall_us, n->st.last_sync_mono_us);
 }
 
@@ -308,9 +320,19 @@ bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_out *a)
     }
     if ((a->flags & LWS__NTPC_ACT_SYNCED) && !on_synced(n, &a->sample))
         return false;
-    if ((a->flags & LWS__NTPC_ACT_NEXT_SERVER) && n->synced) /* it stopped */
+    if ((a->flags & LWS__NTPC_ACT_NEXT_SERVER) && n->synced &&
+        !n->st.lost) { /* it stopped: reported once per loss */
+        char ab[64];
+
+        n->st.lost = 1;
+        n->st.lost_since_us = lws_now_usecs();
+        n->st.losses++;
+        lwsl_warn("time source lost (no answer from %s): TIME_VALID stays, "
+                  "retrying",
+                  lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)));
         lws__smd_publish(n->cx, LWSSMDCL_NETWORK,
                          "{\"type\":\"ntp\",\"state\":\"lost\"}");
+    }
     if (a->flags & LWS__NTPC_ACT_NEXT_SERVER)
         lws__ntpc_next_server(n, false);
     return true;
