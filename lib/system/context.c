@@ -295,6 +295,7 @@ lws_create_context(const struct lws_context_creation_info *info)
     context_state_setup(cx, info);
     lws__attach_init(cx, info);
     if (context_reg_add(cx)) {
+        lwsl_err("%s: out of memory", __func__);
         lws__attach_free_all(cx);
         lws__free(cx);
         return NULL;
