@@ -40,6 +40,9 @@ struct lws__tls {
     size_t ip_len;   /* 4, 16, or 0 for a host name */
     char host[256];
     char err[600];
+#if LWS_WITH_FI
+    struct lws_context *cx; /* for the fault points */
+#endif
 };
 
 /* mbedTLS's RNG callback: the context's CSPRNG. */
@@ -305,13 +308,17 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
     if (!t)
         return -ENOMEM;
     t->fd = fd;
+#if LWS_WITH_FI
+    t->cx = cx;
+#endif
     {
         time_t sec = (time_t)(lws__tls_trusted_now(cx) / LWS_US_PER_SEC);
         gmtime_r(&sec, &t->now);
     }
     memcpy(t->host, host, strlen(host) + 1);
     mbedtls_ssl_init(&t->ssl);
-    if (mbedtls_ssl_setup(&t->ssl, &conf->conf)) {
+    if (LWS__FI_OR(cx, "tls.setup", MBEDTLS_ERR_SSL_ALLOC_FAILED,
+                   mbedtls_ssl_setup(&t->ssl, &conf->conf))) {
         lws__tls_destroy(t);
         return -ENOMEM;
     }
@@ -386,7 +393,9 @@ static int tls_map(struct lws__tls *t, int code, const char *what)
 
 int lws__tls_handshake(struct lws__tls *t)
 {
-    int n = mbedtls_ssl_handshake(&t->ssl);
+    int n =
+        LWS__FI_OR(t->cx, "tls.handshake", MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO,
+                   mbedtls_ssl_handshake(&t->ssl));
 
     if (!n) {
         /* VERIFY_REQUIRED already failed the handshake on any flag; this

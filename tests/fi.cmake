@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: MIT
+# Fault injection (LWS_WITH_FI, label fi): the rules and the core's points
+# (unit/fi), and each helper's points against real servers on loopback or
+# in namespaces (integration/fi-*).  Without the option there are no
+# fault points, and nothing here is built.
+if(LWS_WITH_FI)
+  lws_add_test(NAME unit/fi SOURCES unit/test-fi.c LABELS "unit;fi" TIMEOUT 60)
+endif()
+if(LWS_WITH_FI AND LWS_WITH_SYS_NTPCLIENT)
+  lws_add_test(NAME integration/fi-ntpc SOURCES integration/it-fi-ntpc.c
+    LABELS "integration;fi" TIMEOUT 60)
+endif()
