@@ -10,3 +10,7 @@ if(LWS_WITH_FI AND LWS_WITH_SYS_NTPCLIENT)
   lws_add_test(NAME integration/fi-ntpc SOURCES integration/it-fi-ntpc.c
     LABELS "integration;fi" TIMEOUT 60)
 endif()
+if(LWS_WITH_FI AND LWS_WITH_SYS_ASYNC_DNS)
+  lws_add_test(NAME integration/fi-adns SOURCES integration/it-fi-adns.c
+    LABELS "integration;fi" TIMEOUT 60)
+endif()
