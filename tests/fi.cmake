@@ -14,3 +14,7 @@ if(LWS_WITH_FI AND LWS_WITH_SYS_ASYNC_DNS)
   lws_add_test(NAME integration/fi-adns SOURCES integration/it-fi-adns.c
     LABELS "integration;fi" TIMEOUT 60)
 endif()
+if(LWS_WITH_FI AND LWS_WITH_SYS_DHCP_CLIENT)
+  lws_add_test(NAME integration/fi-dhcpc SOURCES integration/it-fi-dhcpc.c
+    LABELS "integration;fi" TIMEOUT 120)
+endif()
