@@ -720,6 +720,41 @@ static void test_cpd_it_https_good(void **state)
     assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
 }
 
+#if LWS_WITH_FI
+/* Fault points tls.setup and tls.handshake (LWS_FI, read at context
+ * creation): the probe fails with the reason, nothing leaks, and the same
+ * check passes once the rule is gone. */
+static void fi_tls(const char *rule, const char *why)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400];
+    lws_cpd_result_t res;
+
+    url(u, sizeof(u), true, g_port[P_GOOD], "/generate_204");
+    ci.https_url = u;
+    setenv("LWS_FI", rule, 1);
+    res = check(&ci, reason, sizeof(reason));
+    unsetenv("LWS_FI");
+    assert_int_not_equal(res, LWS_CPD_INTERNET_OK);
+    if (!strstr(reason, why))
+        fail_msg("reason '%s' lacks '%s'", reason, why);
+    assert_int_equal(lws__heap_in_use(), 0);
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
+}
+
+static void test_cpd_it_fi_tls_setup(void **state)
+{
+    (void)state;
+    fi_tls("tls.setup", "TLS refused: Cannot allocate memory");
+}
+
+static void test_cpd_it_fi_tls_handshake(void **state)
+{
+    (void)state;
+    fi_tls("tls.handshake", "handshake failed");
+}
+#endif
+
 static void https_refused(int port, const char *why)
 {
     struct lws_cpd_info ci = {0};
@@ -1200,6 +1235,10 @@ int main(void)
         cmocka_unit_test(test_cpd_it_hostile_server),
         cmocka_unit_test(test_cpd_it_every_address),
         cmocka_unit_test(test_cpd_it_https_good),
+#if LWS_WITH_FI
+        cmocka_unit_test(test_cpd_it_fi_tls_setup),
+        cmocka_unit_test(test_cpd_it_fi_tls_handshake),
+#endif
         cmocka_unit_test(test_cpd_it_https_expired),
         cmocka_unit_test(test_cpd_it_https_wrong_host),
         cmocka_unit_test(test_cpd_it_https_unknown_ca),
