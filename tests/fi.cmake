@@ -18,3 +18,8 @@ if(LWS_WITH_FI AND LWS_WITH_SYS_DHCP_CLIENT)
   lws_add_test(NAME integration/fi-dhcpc SOURCES integration/it-fi-dhcpc.c
     LABELS "integration;fi" TIMEOUT 120)
 endif()
+# Every point has a call site, its documentation and a test.
+add_test(NAME layout/fi-points COMMAND ${PROJECT_SOURCE_DIR}/scripts/fi-points
+  ${PROJECT_SOURCE_DIR})
+set_tests_properties(layout/fi-points PROPERTIES TIMEOUT 60
+  LABELS "unit;layout;fi")
