@@ -33,6 +33,9 @@
  *                      (the allocator has no context) while the context
  *                      that enabled it lives.  The call that needed the
  *                      memory fails with -ENOMEM / NULL, logged.
+ *   core.timer         registering the context's timer with the loop
+ *                      (uv_timer_init) fails: lws_create_context() returns
+ *                      NULL, logged.
  *   core.random        the CSPRNG fails: lws_get_random() returns 0, logged.
  *   core.poll          registering a descriptor with the loop (uv_poll_init)
  *                      fails: the adopt returns NULL, the fd is closed.

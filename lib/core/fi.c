@@ -30,13 +30,17 @@ enum { FI_OFF, FI_ALWAYS, FI_NTH, FI_RANGE, FI_PROB };
 
 /* Every point the library has (lws-system/fi.h documents each). */
 static const char *const fi_points[] = {
-    "core.alloc",        "core.random",      "core.poll",
-    "core.fdset",        "plat.sock.create", "plat.sock.bind",
-    "plat.sock.connect", "core.wsi.rx",      "core.wsi.rx.garble",
-    "adns.channel",      "adns.rx.garble",   "ntpc.tx",
-    "ntpc.rx.garble",    "ntpc.clock.set",   "dhcpc.pkt.open",
-    "dhcpc.nl.open",     "dhcpc.nl.apply",   "dhcpc.rx.garble",
-    "tls.setup",         "tls.handshake",
+    "core.alloc",      "core.timer",
+    "core.random",     "core.poll",
+    "core.fdset",      "plat.sock.create",
+    "plat.sock.bind",  "plat.sock.connect",
+    "core.wsi.rx",     "core.wsi.rx.garble",
+    "adns.channel",    "adns.rx.garble",
+    "ntpc.tx",         "ntpc.rx.garble",
+    "ntpc.clock.set",  "dhcpc.pkt.open",
+    "dhcpc.nl.open",   "dhcpc.nl.apply",
+    "dhcpc.rx.garble", "tls.setup",
+    "tls.handshake",
 };
 
 static const char fi_alloc_name[] = "core.alloc";

@@ -97,6 +97,12 @@ static void test_fi_bad_rules(void **state)
                     fi_logged("unknown fault point"));
         assert_int_equal(lws__heap_in_use(), 0);
     }
+    /* A point that fails creation: core.timer. */
+    fi_log_reset();
+    assert_null(cx_new("core.timer", 1, NULL));
+    assert_true(fi_logged("inject core.timer"));
+    assert_true(fi_logged("setup failed"));
+    assert_int_equal(lws__heap_in_use(), 0);
     /* The same through lws_fi_enable(): nothing is added. */
     cx = cx_new(NULL, 1, NULL);
     assert_non_null(cx);
