@@ -78,6 +78,10 @@
  *   tls.setup          setting up a TLS session fails: the probe fails,
  *                      logged.
  *   tls.handshake      the TLS handshake fails: the probe fails, logged.
+ *   tls.tx.short       a TLS record is written in halves (a short write):
+ *                      the probe still completes.
+ *   cpd.tx.short       the plain-HTTP probe's request is written a half at
+ *                      a time: the probe still completes.
  */
 #ifndef LWS_SYSTEM_FI_H
 #define LWS_SYSTEM_FI_H

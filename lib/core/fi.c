@@ -40,7 +40,8 @@ static const char *const fi_points[] = {
     "ntpc.clock.set",  "dhcpc.pkt.open",
     "dhcpc.nl.open",   "dhcpc.nl.apply",
     "dhcpc.rx.garble", "tls.setup",
-    "tls.handshake",
+    "tls.handshake",   "tls.tx.short",
+    "cpd.tx.short",
 };
 
 static const char fi_alloc_name[] = "core.alloc";

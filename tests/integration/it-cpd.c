@@ -28,6 +28,7 @@
 
 #include "ntpc-server.h"
 #include "cpd-spawn.h"
+#include "fi-log.h"
 #include "testutil.h"
 
 #include <arpa/inet.h>
@@ -753,6 +754,43 @@ static void test_cpd_it_fi_tls_handshake(void **state)
     (void)state;
     fi_tls("tls.handshake", "handshake failed");
 }
+
+/* Short writes (tls.tx.short, cpd.tx.short: every send takes half of what
+ * is left): the probe still completes, with the request sent in pieces. */
+static void fi_short(const char *rule, bool https)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400], inject[64];
+    lws_cpd_result_t res;
+
+    url(u, sizeof(u), https, https ? g_port[P_GOOD] : g_port[P_HTTP],
+        "/generate_204");
+    if (https)
+        ci.https_url = u;
+    else
+        ci.http_url = u;
+    fi_log_start(LLL_ERR | LLL_WARN | LLL_NOTICE);
+    fi_log_reset();
+    setenv("LWS_FI", rule, 1);
+    res = check(&ci, reason, sizeof(reason));
+    unsetenv("LWS_FI");
+    lws_set_log_level(LLL_ERR | LLL_WARN | LLL_NOTICE, NULL);
+    assert_int_equal(res, LWS_CPD_INTERNET_OK);
+    assert_non_null(strstr(reason, "204 as expected"));
+    snprintf(inject, sizeof(inject), "inject %s (time 3)", rule);
+    if (!fi_logged(inject))
+        fail_msg("'%s' not logged:\n%s", inject, fi_log_text());
+    assert_int_equal(lws__heap_in_use(), 0);
+}
+
+static void test_cpd_it_fi_short_writes(void **state)
+{
+    (void)state;
+    fi_short("tls.tx.short", true);
+#if LWS_WITH_SYS_CPD_HTTP
+    fi_short("cpd.tx.short", false);
+#endif
+}
 #endif
 
 static void https_refused(int port, const char *why)
@@ -1238,6 +1276,7 @@ int main(void)
 #if LWS_WITH_FI
         cmocka_unit_test(test_cpd_it_fi_tls_setup),
         cmocka_unit_test(test_cpd_it_fi_tls_handshake),
+        cmocka_unit_test(test_cpd_it_fi_short_writes),
 #endif
         cmocka_unit_test(test_cpd_it_https_expired),
         cmocka_unit_test(test_cpd_it_https_wrong_host),
