@@ -10,7 +10,10 @@
  *                   in failure, logged, nothing false is cached, and the
  *                   same name resolves once the rule is removed;
  *   core.fdset      no readiness set for the DNS sockets: logged, the
- *                   lookup ends at its deadline, the next one works.
+ *                   lookup ends at its deadline, the next one works;
+ *   core.alloc      10 % of allocations failing during lookups: right
+ *                   answers or errors, never a wrong one; all resolve once
+ *                   the rule is gone.
  * The heap is back to 0 after each context.
  */
 #include "private-core.h"
@@ -166,12 +169,58 @@ static void test_fi_core_fdset(void **state)
     end(cx);
 }
 
+/* Allocations failing at random (core.alloc(10%), seed printed) during
+ * lookups: each ends with an answer that is right or with an error, never
+ * a wrong address or a crash; once the rule is gone every name resolves,
+ * and the heap is back to 0 after destroy. */
+static void test_fi_adns_alloc_random(void **state)
+{
+    static const char *const names[] = {"a.test", "b.test", "c.test", "d.test"};
+    static const char *const addrs[] = {"10.0.0.1", "10.0.0.2", "10.0.0.3",
+                                        "10.0.0.4"};
+    struct lws_context *cx = ctx();
+    int ok = 0, failed = 0;
+    struct adns_t_res r;
+
+    (void)state;
+    assert_non_null(cx);
+    assert_int_equal(lws_fi_enable(cx, "core.alloc(10%)"), 0);
+    for (int i = 0; i < 40; i++) {
+        memset(&r, 0, sizeof(r));
+        if (lws_async_dns_query(cx, 0, names[i % 4], LWS_ADNS_RECORD_A,
+                                adns_t_cb, NULL, &r) != LADNS_RET_CONTINUING) {
+            failed++; /* refused at once (logged) */
+            continue;
+        }
+        assert_true(adns_t_run_until(cx, &r.calls, 1, 5000));
+        if (r.n == LADNS_RET_FOUND && r.naddr) {
+            assert_string_equal(r.addr[0], addrs[i % 4]);
+            ok++;
+        } else {
+            failed++;
+        }
+        if (i % 8 == 7)
+            lws_adns_cache_flush(cx); /* the network path again */
+    }
+    print_message("core.alloc(10%%), seed %llu: %u allocations failed, "
+                  "%d lookups answered, %d failed\n",
+                  (unsigned long long)lws_fi_seed(cx),
+                  lws_fi_fired(cx, "core.alloc"), ok, failed);
+    assert_true(lws_fi_fired(cx, "core.alloc") > 0);
+    assert_int_equal(lws_fi_disable(cx, NULL), 1);
+    lws_adns_cache_flush(cx);
+    for (int i = 0; i < 4; i++)
+        found(cx, names[i], addrs[i]);
+    end(cx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fi_adns_channel),
         cmocka_unit_test(test_fi_adns_rx_garble),
         cmocka_unit_test(test_fi_core_fdset),
+        cmocka_unit_test(test_fi_adns_alloc_random),
     };
 
     return cmocka_run_group_tests_name("fi-adns", tests, group_setup,
