@@ -10,7 +10,9 @@
  *                    client restarts and binds;
  *   dhcpc.rx.garble  with a lease held, every reply garbled: the lease and
  *                    the address stay; once the rule is removed the lease
- *                    is renewed.
+ *                    is renewed;
+ *   core.alloc       30 % of allocations failing from the request on: no
+ *                    crash, bound once the rule is gone.
  * The heap is back to 0 after each context.
  */
 #include "private-core.h"
@@ -169,6 +171,41 @@ static void test_fi_dhcpc_rx_garble_keeps_lease(void **state)
     cli_end(&c);
 }
 
+static bool alloc_fired_some(struct dt_cli *c)
+{
+    return dt_cli_bound(c) || lws_fi_fired(c->cx, "core.alloc") >= 5;
+}
+
+/* 30 % of allocations failing (seed printed) from the request on, until
+ * bound or 5 failed: no crash; once the rule is gone the client binds, and
+ * the heap is back to 0 after destroy.  (Each single allocation of DORA is
+ * failed in turn by integration/dhcpc-dnsmasq.) */
+static void test_fi_dhcpc_alloc_random(void **state)
+{
+    struct dt_cli c;
+
+    (void)state;
+    fresh_iface();
+    memset(&c, 0, sizeof(c));
+    c.di.retx_base_ms = 500;
+    c.di.retx_jitter_ms = 100;
+    c.di.renew_min_ms = 500;
+    assert_int_equal(dt_cli_create(&c), 0);
+    assert_int_equal(lws_fi_enable(c.cx, "core.alloc(30%)"), 0);
+    if (dt_cli_request(&c, np.if_cli))
+        print_message("request refused (allocation failed)\n");
+    dt_cli_run_until(&c, alloc_fired_some, 5000);
+    print_message("core.alloc(30%%), seed %llu: %u allocations failed, "
+                  "%d events\n",
+                  (unsigned long long)lws_fi_seed(c.cx),
+                  lws_fi_fired(c.cx, "core.alloc"), c.n_events);
+    assert_int_equal(lws_fi_disable(c.cx, NULL), 1);
+    dt_cli_request(&c, np.if_cli); /* 0: already managed, or a new one */
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 15000));
+    assert_true(has_addr(c.last.ipv4));
+    cli_end(&c);
+}
+
 static int group_setup(void **state)
 {
     static const char *const extra[] = {
@@ -217,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_fi_dhcpc_nl_open),
         cmocka_unit_test(test_fi_dhcpc_nl_apply),
         cmocka_unit_test(test_fi_dhcpc_rx_garble_keeps_lease),
+        cmocka_unit_test(test_fi_dhcpc_alloc_random),
     };
     int r = dt_main_begin(true, on_signal);
 

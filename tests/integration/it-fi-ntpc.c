@@ -10,6 +10,8 @@
  *                   reaches the server;
  *   ntpc.clock.set  a failing setter is logged and handed to the sync
  *                   callback; the next sync sets the clock;
+ *   core.alloc      every allocation failing: a running client still
+ *                   syncs (its exchanges allocate nothing);
  * each recovering once the rule is removed, with the heap back to 0.
  */
 #include "ntpclient/private-ntpc.h"
@@ -180,6 +182,34 @@ static void clock_set(const char *addr)
     NTPC_CHECK(lws__heap_in_use() == 0);
 }
 
+/* With every allocation failing (core.alloc), a running client still
+ * syncs from a numeric server: its exchanges allocate nothing. */
+static void alloc_none(const char *addr)
+{
+    struct lws_context *cx;
+    uint32_t one = 1, more;
+
+    clock_calls = 0;
+    cx = mk(addr, NULL);
+    NTPC_CHECK(cx);
+    NTPC_CHECK(ntpc_run_until(cx, syncs_at_least, &one, 4000));
+    NTPC_CHECK(!lws_fi_enable(cx, "core.alloc"));
+    more = stats(cx).syncs + 3;
+    for (int i = 0; i < 30 && stats(cx).syncs < more; i++) {
+        lws_ntpc_trigger(cx);
+        ntpc_run_until(cx, syncs_at_least, &more, 300);
+    }
+    NTPC_CHECK(stats(cx).syncs >= more);
+    NTPC_CHECK(lws_fi_fired(cx, "core.alloc") == 0);
+    fprintf(stderr,
+            "core.alloc: %u syncs with every allocation failing, "
+            "none attempted\n",
+            stats(cx).syncs);
+    NTPC_CHECK(lws_fi_disable(cx, NULL) == 1);
+    lws_context_destroy(cx);
+    NTPC_CHECK(lws__heap_in_use() == 0);
+}
+
 int main(void)
 {
     struct ntps *srv = ntps_start(1500 * 1000000ll);
@@ -191,6 +221,7 @@ int main(void)
     garble(addr);
     tx(srv, addr);
     clock_set(addr);
+    alloc_none(addr);
     ntps_stop(srv);
     fprintf(stderr, "ok\n");
     return 0;
