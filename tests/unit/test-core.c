@@ -1182,6 +1182,46 @@ static void test_core_idle_context_heap(void **state)
     lws_context_destroy(cx);
 }
 
+/* ---- log lines carry their module's name ------------------------------ */
+
+static char log_seen[256];
+static int log_seen_level;
+
+static void log_capture(int level, const char *line)
+{
+    log_seen_level = level;
+    snprintf(log_seen, sizeof(log_seen), "%s", line);
+}
+
+static void test_core_log_module_names(void **state)
+{
+#define LOG_NAME(n) #n,
+    static const char *const names[] = {LWS__LOG_MODULES(LOG_NAME)};
+#undef LOG_NAME
+    char want[64];
+
+    (void)state;
+    assert_int_equal(sizeof(names) / sizeof(names[0]), LWS__LOGMOD_COUNT);
+    lws_set_log_level(LLL_ERR | LLL_WARN, log_capture);
+    for (int m = 0; m < LWS__LOGMOD_COUNT; m++) {
+        log_seen[0] = '\0';
+        lws__log(LLL_WARN | m << 8, "line %d", m);
+        snprintf(want, sizeof(want), "W: %s: line %d", names[m], m);
+        assert_string_equal(log_seen, want);
+        assert_int_equal(log_seen_level, LLL_WARN);
+    }
+    /* A site's own module, through the macro (this file: "core"). */
+    lwsl_err("via %s", "macro");
+    assert_string_equal(log_seen, "E: core: via macro");
+    /* A level not enabled emits nothing; a module out of range says so. */
+    log_seen[0] = '\0';
+    lws__log(LLL_INFO | LWS__LOGMOD_dhcpc << 8, "quiet");
+    assert_string_equal(log_seen, "");
+    lws__log(LLL_ERR | LWS__LOGMOD_COUNT << 8, "odd");
+    assert_string_equal(log_seen, "E: ?: odd");
+    lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1214,6 +1254,7 @@ int main(void)
         cmocka_unit_test(test_core_bad_api_use),
         cmocka_unit_test(test_core_oom_every_allocation_in_create),
         cmocka_unit_test(test_core_idle_context_heap),
+        cmocka_unit_test(test_core_log_module_names),
     };
 
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);

@@ -25,20 +25,34 @@
 #define LWS__MUST_CHECK __attribute__((warn_unused_result))
 
 /* ------------------------------------------------------------------------
- * Logging: each .c may #define LWS_LOGMOD "name" before including this.
+ * Logging: each .c may #define LWS_LOGMOD to one of the module names below
+ * (a bare name, e.g. "#define LWS_LOGMOD dhcpc") before including this.
+ * The name is passed as a number in the level argument, so a log site
+ * loads one constant rather than the address of a name string.
  */
+/* clang-format off */
+#define LWS__LOG_MODULES(X)                                                    \
+    X(core) X(log) X(alloc) X(pool) X(random) X(sul) X(wsi) X(vhost)          \
+    X(context) X(state) X(attach) X(blob) X(smd) X(adns) X(ntpc) X(dhcpc)      \
+    X(ra6) X(cpd)
+/* clang-format on */
+#define LWS__LOG_MOD_ENUM(n) LWS__LOGMOD_##n,
+enum lws__log_module { LWS__LOG_MODULES(LWS__LOG_MOD_ENUM) LWS__LOGMOD_COUNT };
+#undef LWS__LOG_MOD_ENUM
 #ifndef LWS_LOGMOD
-#define LWS_LOGMOD "core"
+#define LWS_LOGMOD core
 #endif
+#define LWS__LOGMOD_ID_(n) LWS__LOGMOD_##n
+#define LWS__LOGMOD_ID(n)  LWS__LOGMOD_ID_(n)
 
 /* Levels compiled in (LWS_LOG_BUILD_MASK from lws_config.h); the rest
  * compile to nothing.  lws__log() itself drops a level not enabled at run
  * time: one call per log site, not two (a test and a call), which is what
  * a site costs in text.  Arguments are evaluated either way: keep them free
- * of side effects and cheap. */
+ * of side effects and cheap.  @level_mod is the LLL_* level (ERR to EXT:
+ * the low 8 bits) | the module << 8. */
 
-void lws__log(int level, const char *mod, const char *format, ...)
-    LWS_FORMAT(3);
+void lws__log(int level_mod, const char *format, ...) LWS_FORMAT(2);
 bool lws__log_enabled(int level);
 
 #undef lwsl_err
@@ -49,7 +63,7 @@ bool lws__log_enabled(int level);
 #define LWS__LOGX(lvl, ...)                                                    \
     do {                                                                       \
         if (LWS_LOG_BUILD_MASK & (lvl))                                        \
-            lws__log(lvl, LWS_LOGMOD, __VA_ARGS__);                            \
+            lws__log((lvl) | LWS__LOGMOD_ID(LWS_LOGMOD) << 8, __VA_ARGS__);    \
     } while (0)
 #define lwsl_err(...)    LWS__LOGX(LLL_ERR, __VA_ARGS__)
 #define lwsl_warn(...)   LWS__LOGX(LLL_WARN, __VA_ARGS__)

@@ -6,7 +6,7 @@
  * (RFC 9110, RFC 9112).  Every byte is read through the bounds-checked wire
  * reader; nothing here allocates or does I/O.
  */
-#define LWS_LOGMOD "cpd"
+#define LWS_LOGMOD cpd
 #include "private-cpd-codec.h"
 
 #include <stdio.h>

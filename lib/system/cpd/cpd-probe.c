@@ -9,7 +9,7 @@
  * core (cpd-core.c), and what it decided to cpd-glue.c through the callback
  * cpd-glue.c set (cpd->apply).
  */
-#define LWS_LOGMOD "cpd"
+#define LWS_LOGMOD cpd
 #include "private-cpd.h"
 #include "private-cpd-tls.h"
 

@@ -6,7 +6,7 @@
  * and the timestamp maths (2^-32 s fractions, the 2036 era rollover, offset
  * and delay from the four timestamps).  Pure: no I/O, no clock, no state.
  */
-#define LWS_LOGMOD "ntpc"
+#define LWS_LOGMOD ntpc
 #include "private-ntpc-pure.h"
 
 #define NS_PER_SEC 1000000000ll

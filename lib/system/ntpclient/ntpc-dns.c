@@ -6,7 +6,7 @@
  * that an answer arriving after the client is gone is dropped safely.
  * Without the resolver only numeric servers work.
  */
-#define LWS_LOGMOD "ntpc"
+#define LWS_LOGMOD ntpc
 #include "private-ntpc.h"
 
 #if LWS_WITH_SYS_ASYNC_DNS

@@ -7,7 +7,7 @@
  * its stamp, holds LWS_SYSTATE_TIME_VALID per policy, and takes the DHCP
  * and link hooks.  The server list is in ntpc-servers.c.
  */
-#define LWS_LOGMOD "ntpc"
+#define LWS_LOGMOD ntpc
 #include "private-ntpc.h"
 
 #include <arpa/inet.h>

@@ -6,7 +6,7 @@
  * walking the list address by address (numeric at once, names through
  * async DNS) and skipping servers that sent DENY or RSTR.
  */
-#define LWS_LOGMOD "ntpc"
+#define LWS_LOGMOD ntpc
 #include "private-ntpc.h"
 
 #include <arpa/inet.h>
