@@ -185,16 +185,6 @@ int64_t lws__ntpc_ts_to_unix_ns(const struct lws__ntpc_ts *ts, int64_t pivot_ns)
     return (base + era * TWO_POW_32) * NS_PER_SEC + (int64_t)frac_ns;
 }
 
-void lws__ntpc_unix_ns_to_ts(int64_t ns, struct lws__ntpc_ts *ts)
-{
-    int64_t s = div_floor(ns, NS_PER_SEC);
-    int64_t rem = ns - s * NS_PER_SEC; /* 0 .. 10^9 - 1 */
-
-    ts->sec =
-        (uint32_t)((uint64_t)(s + (int64_t)LWS__NTPC_UNIX_DELTA) & 0xffffffffu);
-    ts->frac = (uint32_t)(((uint64_t)rem << 32) / (uint64_t)NS_PER_SEC);
-}
-
 /* Wall clock readings outside 1970..2096 are clamped so the maths cannot
  * overflow; such a clock is wrong anyway and the offset says by how much. */
 #define WALL_MAX_US ((lws_usec_t)4000000000ll * 1000000ll)

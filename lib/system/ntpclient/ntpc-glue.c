@@ -29,6 +29,18 @@ lws_usec_t lws__ntpc_build_floor_us(void)
     return (lws_usec_t)LWS_NTPC_BUILD_EPOCH * LWS_US_PER_SEC;
 }
 
+/* Thousandths (ns to us, us to ms) and seconds of a 64-bit count: one
+ * 64-bit division each, out of line (on 32-bit targets a library call). */
+static __attribute__((noinline)) int64_t div1000(int64_t v)
+{
+    return v / 1000;
+}
+
+static __attribute__((noinline)) long long secs_of(lws_usec_t us)
+{
+    return (long long)(us / LWS_US_PER_SEC);
+}
+
 static struct lws__ntpc *ntpc_get(struct lws_context *cx)
 {
     return cx ? (struct lws__ntpc *)LWS__HELPER(cx, NTPC) : NULL;
@@ -138,7 +150,8 @@ static int apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
     const lws_system_ops_t *ops = lws_system_get_ops(n->cx);
     /* Project the server's time to now along the monotonic clock. */
-    lws_usec_t us = s->true_at_rx_ns / 1000 + (lws_now_usecs() - s->mono_rx_us);
+    lws_usec_t us =
+        div1000(s->true_at_rx_ns) + (lws_now_usecs() - s->mono_rx_us);
     int r;
 
     if (ops && ops->set_clock) {
@@ -152,10 +165,10 @@ static int apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 
 static void update_status(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
-    n->st.last_sync_wall_us = s->true_at_rx_ns / 1000;
+    n->st.last_sync_wall_us = div1000(s->true_at_rx_ns);
     n->st.last_sync_mono_us = s->mono_rx_us;
-    n->st.offset_us = s->offset_ns / 1000;
-    n->st.delay_us = s->delay_ns / 1000;
+    n->st.offset_us = div1000(s->offset_ns);
+    n->st.delay_us = div1000(s->delay_ns);
     n->st.server = n->core.server;
     n->st.stratum = s->stratum;
     n->st.poll_s = n->core.poll_s;
@@ -165,12 +178,11 @@ static void update_status(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     if (n->st.lost) {
         lws_usec_t gone = lws_now_usecs() - n->st.lost_since_us;
 
-        lwsl_notice("time source back after %lld ms",
-                    (long long)(gone / LWS_US_PER_MS));
+        lwsl_notice("time source back after %lld ms", (long long)div1000(gone));
         lws__smd_publish(n->cx, LWSSMDCL_NETWORK,
                          "{\"type\":\"ntp\",\"state\":\"back\","
                          "\"lost_ms\":%lld}",
-                         (long long)(gone / LWS_US_PER_MS));
+                         (long long)div1000(gone));
         n->st.lost = 0;
         n->st.lost_since_us = 0;
     }
@@ -200,9 +212,9 @@ static bool ntpc_several_sources(const struct lws__ntpc *n)
 static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
     lws_usec_t mono = lws_now_usecs(), wall = lws__wall_usecs(), ref;
-    int64_t at = s->true_at_rx_ns / 1000 + (mono - s->mono_rx_us);
+    int64_t at = div1000(s->true_at_rx_ns) + (mono - s->mono_rx_us);
     int64_t tol =
-        s->root_dist_ns / 1000 + s->delay_ns / 1000 + LWS_US_PER_SEC / 2;
+        div1000(s->root_dist_ns) + div1000(s->delay_ns) + LWS_US_PER_SEC / 2;
     long long step_s;
     char ab[64];
 
@@ -216,7 +228,7 @@ static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
         return true;
     }
     lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab));
-    step_s = (long long)((at - ref) / LWS_US_PER_SEC);
+    step_s = secs_of(at - ref);
     if (!ntpc_several_sources(n)) {
         if (at > ref)
             return true; /* the only source, forward, inside the horizon */
@@ -485,7 +497,7 @@ static void load_stamp(struct lws__ntpc *n, lws_usec_t t, const char *from)
 {
     if (t > n->ceil_us || t < 0) {
         lwsl_warn("clock stamp %lld from %s is beyond the horizon: ignored",
-                  (long long)(t / LWS_US_PER_SEC), from);
+                  secs_of(t), from);
         return;
     }
     if (t > n->floor_us)
@@ -528,7 +540,7 @@ static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
             load_stamp(n, t, "stamp_load op");
     }
     n->st.floor_us = n->floor_us;
-    lwsl_info("time floor %lld", (long long)(n->floor_us / LWS_US_PER_SEC));
+    lwsl_info("time floor %lld", secs_of(n->floor_us));
 }
 
 static int copy_info(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
