@@ -215,42 +215,41 @@ static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     int64_t at = div1000(s->true_at_rx_ns) + (mono - s->mono_rx_us);
     int64_t tol =
         div1000(s->root_dist_ns) + div1000(s->delay_ns) + LWS_US_PER_SEC / 2;
-    long long step_s;
+    const char *verdict;
+    bool ok = false;
     char ab[64];
 
     if (n->synced)
         ref = true_now_us(n);
     else
         ref = wall >= n->floor_us ? wall : n->floor_us;
-    if (abs_us(at - ref) <= n->max_step_us) {
-        n->have_cand = false;
-        n->cand_tries = 0;
-        return true;
-    }
-    lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab));
-    step_s = secs_of(at - ref);
+    if (abs_us(at - ref) <= n->max_step_us)
+        goto trusted;
     if (!ntpc_several_sources(n)) {
         if (at > ref)
             return true; /* the only source, forward, inside the horizon */
-        lwsl_warn("%s: step back by %lld s from the only server refused", ab,
-                  -step_s);
+        verdict = "back, from the only server: refused";
+    } else if (n->have_cand &&
+               !lws__sa46_equal(&n->cand_server, &n->core.server) &&
+               abs_us(n->cand_base_us + mono - at) <= n->cand_tol_us + tol) {
+        verdict = "agreed by a second server: believed";
+        ok = true;
+    } else {
+        verdict = "from one server: waiting for another to agree";
+        n->cand_server = n->core.server;
+        n->cand_base_us = at - mono;
+        n->cand_tol_us = tol;
+        n->have_cand = true;
+    }
+    LWS__LOGX(ok ? LLL_NOTICE : LLL_WARN, "%s: step of %lld s %s",
+              lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
+              secs_of(at - ref), verdict);
+    if (!ok)
         return false;
-    }
-    if (n->have_cand && !lws__sa46_equal(&n->cand_server, &n->core.server) &&
-        abs_us(n->cand_base_us + mono - at) <= n->cand_tol_us + tol) {
-        lwsl_notice("%s agrees on a step of %lld s: believed", ab, step_s);
-        n->have_cand = false;
-        n->cand_tries = 0;
-        return true;
-    }
-    lwsl_warn("%s proposes a step of %lld s: waiting for another server to "
-              "agree",
-              ab, step_s);
-    n->cand_server = n->core.server;
-    n->cand_base_us = at - mono;
-    n->cand_tol_us = tol;
-    n->have_cand = true;
-    return false;
+trusted:
+    n->have_cand = false;
+    n->cand_tries = 0;
+    return true;
 }
 
 /* Returns false when the application destroyed the context meanwhile. */
