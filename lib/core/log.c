@@ -21,6 +21,7 @@ static const char log_letters[] = "EWNIDPHXCLUT";
 /* The module names of lws__log()'s sites, NUL-separated in enum order. */
 #define LWS__LOG_MOD_NAME(n) #n "\0"
 static const char log_modules[] = LWS__LOG_MODULES(LWS__LOG_MOD_NAME);
+_Static_assert(LWS__LOGMOD_COUNT <= 32, "LWS__LOG_LM() has 5 module bits");
 
 static const char *log_module(int mod)
 {
@@ -88,14 +89,15 @@ static void log_vemit(int level, const char *mod, const char *format,
     (emit ? emit : log_emit_stderr)(level, line);
 }
 
-void lws__log(int level_mod, const char *format, ...)
+void lws__log(int lm, const char *format, ...)
 {
+    int level = 1 << (lm & 7);
     va_list ap;
 
-    if (!lws__log_enabled(level_mod & 0xff))
+    if (!lws__log_enabled(level))
         return; /* before the name is looked up */
     va_start(ap, format);
-    log_vemit(level_mod & 0xff, log_module(level_mod >> 8), format, ap);
+    log_vemit(level, log_module(lm >> 3), format, ap);
     va_end(ap);
 }
 

@@ -1205,7 +1205,7 @@ static void test_core_log_module_names(void **state)
     lws_set_log_level(LLL_ERR | LLL_WARN, log_capture);
     for (int m = 0; m < LWS__LOGMOD_COUNT; m++) {
         log_seen[0] = '\0';
-        lws__log(LLL_WARN | m << 8, "line %d", m);
+        lws__log(LWS__LOG_LM(m, LLL_WARN), "line %d", m);
         snprintf(want, sizeof(want), "W: %s: line %d", names[m], m);
         assert_string_equal(log_seen, want);
         assert_int_equal(log_seen_level, LLL_WARN);
@@ -1215,9 +1215,9 @@ static void test_core_log_module_names(void **state)
     assert_string_equal(log_seen, "E: core: via macro");
     /* A level not enabled emits nothing; a module out of range says so. */
     log_seen[0] = '\0';
-    lws__log(LLL_INFO | LWS__LOGMOD_dhcpc << 8, "quiet");
+    lws__log(LWS__LOG_LM(LWS__LOGMOD_dhcpc, LLL_INFO), "quiet");
     assert_string_equal(log_seen, "");
-    lws__log(LLL_ERR | LWS__LOGMOD_COUNT << 8, "odd");
+    lws__log(LWS__LOG_LM(LWS__LOGMOD_COUNT, LLL_ERR), "odd");
     assert_string_equal(log_seen, "E: ?: odd");
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 }

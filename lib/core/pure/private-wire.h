@@ -49,10 +49,12 @@ enum lws__log_module { LWS__LOG_MODULES(LWS__LOG_MOD_ENUM) LWS__LOGMOD_COUNT };
  * compile to nothing.  lws__log() itself drops a level not enabled at run
  * time: one call per log site, not two (a test and a call), which is what
  * a site costs in text.  Arguments are evaluated either way: keep them free
- * of side effects and cheap.  @level_mod is the LLL_* level (ERR to EXT:
- * the low 8 bits) | the module << 8. */
+ * of side effects and cheap.  @lm is LWS__LOG_LM(): the module << 3 | the
+ * level's bit number (LLL_ERR 0 .. LLL_EXT 7), below 256 for up to 32
+ * modules, so one short immediate on every target. */
+#define LWS__LOG_LM(mod, lvl) ((int)(mod) << 3 | __builtin_ctz((unsigned)(lvl)))
 
-void lws__log(int level_mod, const char *format, ...) LWS_FORMAT(2);
+void lws__log(int lm, const char *format, ...) LWS_FORMAT(2);
 bool lws__log_enabled(int level);
 
 #undef lwsl_err
@@ -63,7 +65,8 @@ bool lws__log_enabled(int level);
 #define LWS__LOGX(lvl, ...)                                                    \
     do {                                                                       \
         if (LWS_LOG_BUILD_MASK & (lvl))                                        \
-            lws__log((lvl) | LWS__LOGMOD_ID(LWS_LOGMOD) << 8, __VA_ARGS__);    \
+            lws__log(LWS__LOG_LM(LWS__LOGMOD_ID(LWS_LOGMOD), lvl),             \
+                     __VA_ARGS__);                                             \
     } while (0)
 #define lwsl_err(...)    LWS__LOGX(LLL_ERR, __VA_ARGS__)
 #define lwsl_warn(...)   LWS__LOGX(LLL_WARN, __VA_ARGS__)
