@@ -146,5 +146,13 @@ uint16_t lws__sa46_port(const lws_sockaddr46 *sa);
 void lws__sa46_set_port(lws_sockaddr46 *sa, uint16_t port);
 /* True when family, address and port are equal (false for other families). */
 bool lws__sa46_equal(const lws_sockaddr46 *a, const lws_sockaddr46 *b);
+/* The IPv4 and IPv6 addresses of a getaddrinfo()-style list, in order, up
+ * to @max (entries zeroed first); returns how many were kept. */
+struct addrinfo;
+size_t lws__sa46_from_addrinfo(const struct addrinfo *ai, lws_sockaddr46 *sa,
+                               size_t max);
+/* A port number "1".."65535" (decimal digits only, leading zeros allowed)
+ * from the @n bytes at @p.  Returns 0 or -EINVAL. */
+int lws__port_parse(const char *p, size_t n, uint16_t *port);
 
 #endif /* LWS_PRIVATE_WIRE_H */
