@@ -5,7 +5,7 @@
  * size so the heap held by the library can be counted, and tests can make
  * the Nth allocation fail to walk every out-of-memory path.
  */
-#define LWS_LOGMOD "alloc"
+#define LWS_LOGMOD alloc
 #include "private-core.h"
 
 #include <stdalign.h>

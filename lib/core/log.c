@@ -4,7 +4,7 @@
  * Logging: a level mask, a replaceable sink, and the default sink that
  * writes one timestamped line per message to stderr.
  */
-#define LWS_LOGMOD "log"
+#define LWS_LOGMOD log
 #include "private-core.h"
 
 #include <stdatomic.h>
@@ -17,6 +17,22 @@ static atomic_int log_level = LLL_ERR | LLL_WARN | LLL_NOTICE;
 static _Atomic(lws_log_emit_t) log_emit;
 
 static const char log_letters[] = "EWNIDPHXCLUT";
+
+/* The module names of lws__log()'s sites, NUL-separated in enum order. */
+#define LWS__LOG_MOD_NAME(n) #n "\0"
+static const char log_modules[] = LWS__LOG_MODULES(LWS__LOG_MOD_NAME);
+_Static_assert(LWS__LOGMOD_COUNT <= 32, "LWS__LOG_LM() has 5 module bits");
+
+static const char *log_module(int mod)
+{
+    const char *p = log_modules;
+
+    if (mod >= LWS__LOGMOD_COUNT)
+        return "?";
+    while (mod--)
+        p += strlen(p) + 1;
+    return p;
+}
 
 static void log_emit_stderr(int level, const char *line)
 {
@@ -73,12 +89,15 @@ static void log_vemit(int level, const char *mod, const char *format,
     (emit ? emit : log_emit_stderr)(level, line);
 }
 
-void lws__log(int level, const char *mod, const char *format, ...)
+void lws__log(int lm, const char *format, ...)
 {
+    int level = 1 << (lm & 7);
     va_list ap;
 
+    if (!lws__log_enabled(level))
+        return; /* before the name is looked up */
     va_start(ap, format);
-    log_vemit(level, mod, format, ap);
+    log_vemit(level, log_module(lm >> 3), format, ap);
     va_end(ap);
 }
 

@@ -14,7 +14,7 @@
  * by compare-and-swap).  The pool keeps at most @max blocks; more given
  * back are freed.  A free block's first word is its link.
  */
-#define LWS_LOGMOD "pool"
+#define LWS_LOGMOD pool
 #include "private-core.h"
 
 void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max)

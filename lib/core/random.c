@@ -7,7 +7,7 @@
  * costs tens of KiB per context with Debian's configuration.  Every nonce,
  * transaction id and jitter in the library comes from here.
  */
-#define LWS_LOGMOD "random"
+#define LWS_LOGMOD random
 #include "private-core.h"
 
 #include <mbedtls/ctr_drbg.h>

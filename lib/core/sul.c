@@ -10,7 +10,7 @@
  * rescheduling itself would starve the loop; the idle phase runs once per
  * iteration, with a non-blocking poll in between.
  */
-#define LWS_LOGMOD "sul"
+#define LWS_LOGMOD sul
 #include "private-core.h"
 
 static void sul_timer_cb(uv_timer_t *t);

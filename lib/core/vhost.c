@@ -5,7 +5,7 @@
  * application adds, their per-vhost private data, protocol init/destroy and
  * the list of live wsi.
  */
-#define LWS_LOGMOD "vhost"
+#define LWS_LOGMOD vhost
 #include "private-core.h"
 
 static int vhost_count(const struct lws_protocols *p)

@@ -5,7 +5,7 @@
  * protocol callback hears adopt, rx, writeable, timer and close.  Library
  * helpers may ask for readiness-only rx (they read the fd themselves).
  */
-#define LWS_LOGMOD "wsi"
+#define LWS_LOGMOD wsi
 #include "private-core.h"
 
 #include "plat-sock.h"

@@ -19,7 +19,7 @@
  * (a compare-and-swap that never goes past the cap) and get -EAGAIN at
  * once when there is none; the loop gives places back as items run.
  */
-#define LWS_LOGMOD "attach"
+#define LWS_LOGMOD attach
 #include "private-core.h"
 
 #include <sched.h>

@@ -5,7 +5,7 @@
  * the NTP server) held either as a borrowed pointer (direct mode) or as a
  * chain of copied heap segments (heap mode).
  */
-#define LWS_LOGMOD "blob"
+#define LWS_LOGMOD blob
 #include "private-core.h"
 
 struct blob_seg {

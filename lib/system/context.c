@@ -6,7 +6,7 @@
  * vhost, and teardown that closes every handle and frees everything, also
  * when called from inside a library callback.
  */
-#define LWS_LOGMOD "context"
+#define LWS_LOGMOD context
 #include "private-core.h"
 
 #include <stdatomic.h>

@@ -7,7 +7,7 @@
  * recursing.  The system manager also drains the attach queue after each
  * step it completes.
  */
-#define LWS_LOGMOD "state"
+#define LWS_LOGMOD state
 #include "private-core.h"
 
 /* A notifier that vetoes and re-drives on every probe would spin forever;

@@ -31,3 +31,16 @@ int lws__ntpc_pkt_write(uint8_t *buf, size_t len, const struct lws__ntpc_pkt *p)
 
     return b.err ? -ENOSPC : (int)b.pos;
 }
+
+void lws__ntpc_unix_ns_to_ts(int64_t ns, struct lws__ntpc_ts *ts)
+{
+    const int64_t ns_per_s = 1000000000ll;
+    int64_t s = ns / ns_per_s;
+
+    if (ns % ns_per_s < 0)
+        s--; /* floor */
+    ts->sec =
+        (uint32_t)((uint64_t)(s + (int64_t)LWS__NTPC_UNIX_DELTA) & 0xffffffffu);
+    ts->frac =
+        (uint32_t)(((uint64_t)(ns - s * ns_per_s) << 32) / (uint64_t)ns_per_s);
+}

@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1182,6 +1183,103 @@ static void test_core_idle_context_heap(void **state)
     lws_context_destroy(cx);
 }
 
+/* ---- shared address helpers of the helpers --------------------------- */
+
+#if HAVE_HELPERS /* sa46.c is built with any helper */
+static void test_core_port_parse_and_addrinfo(void **state)
+{
+    struct sockaddr_in s4 = {.sin_family = AF_INET, .sin_port = htons(1)};
+    struct sockaddr_in6 s6 = {.sin6_family = AF_INET6};
+    struct addrinfo ai[4];
+    lws_sockaddr46 sa[4];
+    uint16_t port = 7;
+
+    (void)state;
+    assert_int_equal(lws__port_parse("65535", 5, &port), 0);
+    assert_int_equal(port, 65535);
+    assert_int_equal(lws__port_parse("000080", 6, &port), 0);
+    assert_int_equal(port, 80);
+    assert_int_equal(lws__port_parse("1234", 2, &port), 0); /* @n bytes */
+    assert_int_equal(port, 12);
+    assert_int_equal(lws__port_parse("65536", 5, &port), -EINVAL);
+    assert_int_equal(lws__port_parse("99999999999", 11, &port), -EINVAL);
+    assert_int_equal(lws__port_parse("0", 1, &port), -EINVAL);
+    assert_int_equal(lws__port_parse("", 0, &port), -EINVAL);
+    assert_int_equal(lws__port_parse("8a", 2, &port), -EINVAL);
+    assert_int_equal(lws__port_parse("-1", 2, &port), -EINVAL);
+    assert_int_equal(port, 12); /* untouched on failure */
+
+    /* IPv4, a short IPv6 entry, another family, IPv6: two kept, in order. */
+    memset(ai, 0, sizeof(ai));
+    s4.sin_addr.s_addr = htonl(0x7f000001);
+    s6.sin6_addr.s6_addr[15] = 1;
+    ai[0] = (struct addrinfo){.ai_family = AF_INET,
+                              .ai_addrlen = sizeof(s4),
+                              .ai_addr = (struct sockaddr *)&s4,
+                              .ai_next = &ai[1]};
+    ai[1] = (struct addrinfo){.ai_family = AF_INET6,
+                              .ai_addrlen = sizeof(s4),
+                              .ai_addr = (struct sockaddr *)&s6,
+                              .ai_next = &ai[2]};
+    ai[2] = (struct addrinfo){.ai_family = AF_UNIX,
+                              .ai_addrlen = sizeof(s6),
+                              .ai_addr = (struct sockaddr *)&s6,
+                              .ai_next = &ai[3]};
+    ai[3] = (struct addrinfo){.ai_family = AF_INET6,
+                              .ai_addrlen = sizeof(s6),
+                              .ai_addr = (struct sockaddr *)&s6};
+    memset(sa, 0xa5, sizeof(sa));
+    assert_int_equal(lws__sa46_from_addrinfo(ai, sa, 4), 2);
+    assert_int_equal(sa[0].sa4.sin_family, AF_INET);
+    assert_int_equal(ntohl(sa[0].sa4.sin_addr.s_addr), 0x7f000001);
+    assert_int_equal(lws__sa46_port(&sa[0]), 1);
+    assert_int_equal(sa[1].sa6.sin6_family, AF_INET6);
+    assert_memory_equal(&sa[1].sa6, &s6, sizeof(s6));
+    assert_int_equal(lws__sa46_from_addrinfo(ai, sa, 1), 1); /* the cap */
+    assert_int_equal(lws__sa46_from_addrinfo(NULL, sa, 4), 0);
+}
+#endif
+
+/* ---- log lines carry their module's name ------------------------------ */
+
+static char log_seen[256];
+static int log_seen_level;
+
+static void log_capture(int level, const char *line)
+{
+    log_seen_level = level;
+    snprintf(log_seen, sizeof(log_seen), "%s", line);
+}
+
+static void test_core_log_module_names(void **state)
+{
+#define LOG_NAME(n) #n,
+    static const char *const names[] = {LWS__LOG_MODULES(LOG_NAME)};
+#undef LOG_NAME
+    char want[64];
+
+    (void)state;
+    assert_int_equal(sizeof(names) / sizeof(names[0]), LWS__LOGMOD_COUNT);
+    lws_set_log_level(LLL_ERR | LLL_WARN, log_capture);
+    for (int m = 0; m < LWS__LOGMOD_COUNT; m++) {
+        log_seen[0] = '\0';
+        lws__log(LWS__LOG_LM(m, LLL_WARN), "line %d", m);
+        snprintf(want, sizeof(want), "W: %s: line %d", names[m], m);
+        assert_string_equal(log_seen, want);
+        assert_int_equal(log_seen_level, LLL_WARN);
+    }
+    /* A site's own module, through the macro (this file: "core"). */
+    lwsl_err("via %s", "macro");
+    assert_string_equal(log_seen, "E: core: via macro");
+    /* A level not enabled emits nothing; a module out of range says so. */
+    log_seen[0] = '\0';
+    lws__log(LWS__LOG_LM(LWS__LOGMOD_dhcpc, LLL_INFO), "quiet");
+    assert_string_equal(log_seen, "");
+    lws__log(LWS__LOG_LM(LWS__LOGMOD_COUNT, LLL_ERR), "odd");
+    assert_string_equal(log_seen, "E: ?: odd");
+    lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1214,6 +1312,10 @@ int main(void)
         cmocka_unit_test(test_core_bad_api_use),
         cmocka_unit_test(test_core_oom_every_allocation_in_create),
         cmocka_unit_test(test_core_idle_context_heap),
+        cmocka_unit_test(test_core_log_module_names),
+#if HAVE_HELPERS
+        cmocka_unit_test(test_core_port_parse_and_addrinfo),
+#endif
     };
 
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);

@@ -25,20 +25,36 @@
 #define LWS__MUST_CHECK __attribute__((warn_unused_result))
 
 /* ------------------------------------------------------------------------
- * Logging: each .c may #define LWS_LOGMOD "name" before including this.
+ * Logging: each .c may #define LWS_LOGMOD to one of the module names below
+ * (a bare name, e.g. "#define LWS_LOGMOD dhcpc") before including this.
+ * The name is passed as a number in the level argument, so a log site
+ * loads one constant rather than the address of a name string.
  */
+/* clang-format off */
+#define LWS__LOG_MODULES(X)                                                    \
+    X(core) X(log) X(alloc) X(pool) X(random) X(sul) X(wsi) X(vhost)          \
+    X(context) X(state) X(attach) X(blob) X(smd) X(adns) X(ntpc) X(dhcpc)      \
+    X(ra6) X(cpd)
+/* clang-format on */
+#define LWS__LOG_MOD_ENUM(n) LWS__LOGMOD_##n,
+enum lws__log_module { LWS__LOG_MODULES(LWS__LOG_MOD_ENUM) LWS__LOGMOD_COUNT };
+#undef LWS__LOG_MOD_ENUM
 #ifndef LWS_LOGMOD
-#define LWS_LOGMOD "core"
+#define LWS_LOGMOD core
 #endif
+#define LWS__LOGMOD_ID_(n) LWS__LOGMOD_##n
+#define LWS__LOGMOD_ID(n)  LWS__LOGMOD_ID_(n)
 
 /* Levels compiled in (LWS_LOG_BUILD_MASK from lws_config.h); the rest
  * compile to nothing.  lws__log() itself drops a level not enabled at run
  * time: one call per log site, not two (a test and a call), which is what
  * a site costs in text.  Arguments are evaluated either way: keep them free
- * of side effects and cheap. */
+ * of side effects and cheap.  @lm is LWS__LOG_LM(): the module << 3 | the
+ * level's bit number (LLL_ERR 0 .. LLL_EXT 7), below 256 for up to 32
+ * modules, so one short immediate on every target. */
+#define LWS__LOG_LM(mod, lvl) ((int)(mod) << 3 | __builtin_ctz((unsigned)(lvl)))
 
-void lws__log(int level, const char *mod, const char *format, ...)
-    LWS_FORMAT(3);
+void lws__log(int lm, const char *format, ...) LWS_FORMAT(2);
 bool lws__log_enabled(int level);
 
 #undef lwsl_err
@@ -49,7 +65,8 @@ bool lws__log_enabled(int level);
 #define LWS__LOGX(lvl, ...)                                                    \
     do {                                                                       \
         if (LWS_LOG_BUILD_MASK & (lvl))                                        \
-            lws__log(lvl, LWS_LOGMOD, __VA_ARGS__);                            \
+            lws__log(LWS__LOG_LM(LWS__LOGMOD_ID(LWS_LOGMOD), lvl),             \
+                     __VA_ARGS__);                                             \
     } while (0)
 #define lwsl_err(...)    LWS__LOGX(LLL_ERR, __VA_ARGS__)
 #define lwsl_warn(...)   LWS__LOGX(LLL_WARN, __VA_ARGS__)
@@ -129,5 +146,13 @@ uint16_t lws__sa46_port(const lws_sockaddr46 *sa);
 void lws__sa46_set_port(lws_sockaddr46 *sa, uint16_t port);
 /* True when family, address and port are equal (false for other families). */
 bool lws__sa46_equal(const lws_sockaddr46 *a, const lws_sockaddr46 *b);
+/* The IPv4 and IPv6 addresses of a getaddrinfo()-style list, in order, up
+ * to @max (entries zeroed first); returns how many were kept. */
+struct addrinfo;
+size_t lws__sa46_from_addrinfo(const struct addrinfo *ai, lws_sockaddr46 *sa,
+                               size_t max);
+/* A port number "1".."65535" (decimal digits only, leading zeros allowed)
+ * from the @n bytes at @p.  Returns 0 or -EINVAL. */
+int lws__port_parse(const char *p, size_t n, uint16_t *port);
 
 #endif /* LWS_PRIVATE_WIRE_H */

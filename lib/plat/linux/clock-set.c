@@ -4,7 +4,7 @@
  * The SNTP client's optional built-in clock setter on Linux: step with
  * clock_settime(), slew small offsets with adjtime().
  */
-#define LWS_LOGMOD "ntpc"
+#define LWS_LOGMOD ntpc
 #include "private-plat.h"
 
 #include <errno.h>

@@ -8,7 +8,7 @@
  * to all-routers with hop limit 255.  The kernel checks and fills the
  * ICMPv6 checksum of a raw ICMPv6 socket.
  */
-#define LWS_LOGMOD "ra6"
+#define LWS_LOGMOD ra6
 #include "private-plat.h"
 
 #include <errno.h>

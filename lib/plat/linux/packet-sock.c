@@ -7,7 +7,7 @@
  * leased address and the interface for RENEWING and RELEASE; the ARP
  * packet socket for RFC 5227 probes; and the interface index / MAC lookup.
  */
-#define LWS_LOGMOD "dhcpc"
+#define LWS_LOGMOD dhcpc
 #include "private-plat.h"
 
 #include <errno.h>

@@ -7,7 +7,7 @@
  * socket; and the link monitor (link dump at start, then RTMGRP_LINK
  * events) that holds IFACE_COLDPLUG and pauses/resumes the clients.
  */
-#define LWS_LOGMOD "dhcpc"
+#define LWS_LOGMOD dhcpc
 #include "private-plat.h"
 
 #include <errno.h>

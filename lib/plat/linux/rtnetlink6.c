@@ -7,7 +7,7 @@
  * (a link up or down, a global address usable or gone).  It only watches:
  * SLAAC is the kernel's, nothing is configured from here.
  */
-#define LWS_LOGMOD "ra6"
+#define LWS_LOGMOD ra6
 #include "private-plat.h"
 
 #include <errno.h>

@@ -18,7 +18,7 @@
  * ares_timeout().  A question's end reaches the glue
  * through the question_done callback it handed us.
  */
-#define LWS_LOGMOD "adns"
+#define LWS_LOGMOD adns
 #include "private-adns.h"
 
 #include <ares.h>

@@ -8,7 +8,7 @@
  * cache is a hash table with an LRU list, bounded by entries and by bytes;
  * it never reads a clock itself (the caller passes "now").
  */
-#define LWS_LOGMOD "adns"
+#define LWS_LOGMOD adns
 #include "private-adns-pure.h"
 
 #include <sys/socket.h>

@@ -6,7 +6,7 @@
  * minimum for negative caching) and the hosts(5) / resolv.conf(5) parsers.
  * Every read goes through the bounds-checked wire reader.
  */
-#define LWS_LOGMOD "adns"
+#define LWS_LOGMOD adns
 #include "private-adns-pure.h"
 
 /* Names are compared in lower case (RFC 4343: DNS names are ASCII

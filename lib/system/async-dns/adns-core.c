@@ -7,7 +7,7 @@
  * own: the glue (adns-glue.c, adns-servers.c, adns-ares.c) passes the
  * time, and the unit tests drive it with a virtual one.
  */
-#define LWS_LOGMOD "adns"
+#define LWS_LOGMOD adns
 #include "private-adns-pure.h"
 
 #include <sys/socket.h>

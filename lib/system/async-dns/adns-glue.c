@@ -13,7 +13,7 @@
  * are queued and delivered from a 0-delay timer, never from inside the call
  * that started the lookup.
  */
-#define LWS_LOGMOD "adns"
+#define LWS_LOGMOD adns
 #include "private-adns.h"
 
 #include <arpa/inet.h>

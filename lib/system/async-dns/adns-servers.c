@@ -7,7 +7,7 @@
  * literals and localhost.  Every change of the server list bumps a
  * generation that the c-ares channels pick up when next used.
  */
-#define LWS_LOGMOD "adns"
+#define LWS_LOGMOD adns
 #include "private-adns.h"
 
 #include <arpa/inet.h>

@@ -5,7 +5,7 @@
  * (LWS_WITH_SYS_ASYNC_DNS=OFF): every call fails without side effects and
  * no callback ever runs.
  */
-#define LWS_LOGMOD "adns"
+#define LWS_LOGMOD adns
 #include "private-core.h"
 
 lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,

@@ -6,7 +6,7 @@
  * (RFC 9110, RFC 9112).  Every byte is read through the bounds-checked wire
  * reader; nothing here allocates or does I/O.
  */
-#define LWS_LOGMOD "cpd"
+#define LWS_LOGMOD cpd
 #include "private-cpd-codec.h"
 
 #include <stdio.h>
@@ -87,24 +87,6 @@ static int url_copy(char *dst, size_t cap, const uint8_t *src, size_t n)
     return 0;
 }
 
-/* Parses "1..65535" from @n bytes at @p. */
-static int url_port(const uint8_t *p, size_t n, uint16_t *port)
-{
-    uint32_t v = 0;
-
-    if (!n || n > 5)
-        return -EINVAL;
-    for (size_t i = 0; i < n; i++) {
-        if (!http_is_digit(p[i]))
-            return -EINVAL;
-        v = v * 10 + (uint32_t)(p[i] - '0');
-    }
-    if (!v || v > 65535)
-        return -EINVAL;
-    *port = (uint16_t)v;
-    return 0;
-}
-
 /* RFC 3986 §3.2: authority = host [ ":" port ], userinfo refused. */
 static int url_authority(const uint8_t *a, size_t n, struct lws__http_url *u)
 {
@@ -137,7 +119,7 @@ static int url_authority(const uint8_t *a, size_t n, struct lws__http_url *u)
     if (i < n) {
         if (a[i] != ':')
             return -EINVAL;
-        if (url_port(a + i + 1, n - i - 1, &u->port))
+        if (lws__port_parse((const char *)a + i + 1, n - i - 1, &u->port))
             return -EINVAL;
     }
     return url_copy(u->host, sizeof(u->host), a + hofs, hlen);

@@ -8,7 +8,7 @@
  * as the monotonic clock in us (now) from the caller, so tests drive it with
  * a virtual clock.
  */
-#define LWS_LOGMOD "cpd"
+#define LWS_LOGMOD cpd
 #include "private-cpd-pure.h"
 
 #include <stdio.h>

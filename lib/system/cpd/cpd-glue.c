@@ -7,7 +7,7 @@
  * sans-I/O core (cpd-core.c) decides when attempts start, time out and end;
  * one attempt of the built-in probe is cpd-probe.c.
  */
-#define LWS_LOGMOD "cpd"
+#define LWS_LOGMOD cpd
 #include "private-cpd.h"
 #include "private-cpd-tls.h"
 

@@ -9,7 +9,7 @@
  * core (cpd-core.c), and what it decided to cpd-glue.c through the callback
  * cpd-glue.c set (cpd->apply).
  */
-#define LWS_LOGMOD "cpd"
+#define LWS_LOGMOD cpd
 #include "private-cpd.h"
 #include "private-cpd-tls.h"
 
@@ -479,22 +479,6 @@ static void cpd_probe_resolved(struct lws__cpd_probe *p,
     cpd_probe_try(p);
 }
 
-/* Keeps the IPv4 and IPv6 addresses of @ai, in order, up to @max. */
-static int cpd_pick_addrs(const struct addrinfo *ai, lws_sockaddr46 *sa,
-                          int max)
-{
-    int n = 0;
-
-    for (; ai && n < max; ai = ai->ai_next) {
-        memset(&sa[n], 0, sizeof(sa[n]));
-        if (ai->ai_family == AF_INET && ai->ai_addrlen >= sizeof(sa->sa4))
-            memcpy(&sa[n++].sa4, ai->ai_addr, sizeof(sa->sa4));
-        else if (ai->ai_family == AF_INET6 && ai->ai_addrlen >= sizeof(sa->sa6))
-            memcpy(&sa[n++].sa6, ai->ai_addr, sizeof(sa->sa6));
-    }
-    return n;
-}
-
 static struct lws *cpd_dns_cb(struct lws *wsi, const char *ads,
                               const struct addrinfo *result, int n,
                               void *opaque)
@@ -503,7 +487,7 @@ static struct lws *cpd_dns_cb(struct lws *wsi, const char *ads,
     struct lws__cpd_probe *p = t->probe;
 
     (void)wsi, (void)ads;
-    t->naddr = result ? cpd_pick_addrs(result, t->sa, CPD_ADDRS) : 0;
+    t->naddr = (int)lws__sa46_from_addrinfo(result, t->sa, CPD_ADDRS);
     t->status = n;
     t->done = true;
     lws_async_dns_freeaddrinfo(&result);

@@ -5,7 +5,7 @@
  * (LWS_WITH_SYS_CPD=OFF): starting a check reports -ENOTSUP, results are
  * ignored and the state is always LWS_CPD_UNKNOWN.
  */
-#define LWS_LOGMOD "cpd"
+#define LWS_LOGMOD cpd
 #include "private-core.h"
 
 int lws_system_cpd_start(struct lws_context *context)

@@ -10,7 +10,7 @@
  * context records it (not the machine clock, which the library only sets
  * when told to).
  */
-#define LWS_LOGMOD "cpd"
+#define LWS_LOGMOD cpd
 #include "private-cpd-tls.h"
 
 #include <stdio.h>

@@ -7,7 +7,7 @@
  * builds/parses ARP for conflict detection.  Every read goes through the
  * bounds-checked wire reader.
  */
-#define LWS_LOGMOD "dhcpc"
+#define LWS_LOGMOD dhcpc
 #include "private-dhcpc-pure.h"
 
 /* BOOTP field offsets (RFC 2131 §2, figure 1) */

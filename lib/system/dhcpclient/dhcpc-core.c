@@ -8,7 +8,7 @@
  * monotonic time, and answers with actions (send this, apply that, notify,
  * wake me at T) for the glue to carry out.  No sockets, no clocks, no heap.
  */
-#define LWS_LOGMOD "dhcpc"
+#define LWS_LOGMOD dhcpc
 #include "private-dhcpc-pure.h"
 
 #include <arpa/inet.h>

@@ -8,7 +8,7 @@
  * the context) and the public API.  The sockets, sending, applying and
  * persistence are in dhcpc-io.c.
  */
-#define LWS_LOGMOD "dhcpc"
+#define LWS_LOGMOD dhcpc
 #include "private-dhcpc.h"
 
 #include <stdio.h>

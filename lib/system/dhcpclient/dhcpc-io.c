@@ -7,7 +7,7 @@
  * (system op, built-in rtnetlink, report only) with the hand-over of DNS
  * and NTP servers to the other helpers.
  */
-#define LWS_LOGMOD "dhcpc"
+#define LWS_LOGMOD dhcpc
 #include "private-dhcpc.h"
 
 #include <fcntl.h>

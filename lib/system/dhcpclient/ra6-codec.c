@@ -9,7 +9,7 @@
  * is wrong is dropped alone.  Plus the 8-byte Router Solicitation and the
  * address classes the core checks.  Pure: no loop, no sockets.
  */
-#define LWS_LOGMOD "ra6"
+#define LWS_LOGMOD ra6
 #include "private-ra6-pure.h"
 
 #define RA6_FIXED 16 /* type .. retrans timer */

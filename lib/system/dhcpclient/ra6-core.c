@@ -12,7 +12,7 @@
  * resets the out struct and says what to send, when to be called again and
  * what changed.
  */
-#define LWS_LOGMOD "ra6"
+#define LWS_LOGMOD ra6
 #include "private-ra6-pure.h"
 
 #include <arpa/inet.h>

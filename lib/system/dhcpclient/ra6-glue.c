@@ -9,7 +9,7 @@
  * status calls.  No application callback runs from here, so nothing here
  * can be destroyed from under a call.
  */
-#define LWS_LOGMOD "ra6"
+#define LWS_LOGMOD ra6
 #include "private-ra6.h"
 
 #include <arpa/inet.h>

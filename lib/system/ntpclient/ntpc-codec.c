@@ -6,7 +6,7 @@
  * and the timestamp maths (2^-32 s fractions, the 2036 era rollover, offset
  * and delay from the four timestamps).  Pure: no I/O, no clock, no state.
  */
-#define LWS_LOGMOD "ntpc"
+#define LWS_LOGMOD ntpc
 #include "private-ntpc-pure.h"
 
 #define NS_PER_SEC 1000000000ll
@@ -183,16 +183,6 @@ int64_t lws__ntpc_ts_to_unix_ns(const struct lws__ntpc_ts *ts, int64_t pivot_ns)
         ((uint64_t)ts->frac * (uint64_t)NS_PER_SEC + ((uint64_t)1 << 31)) >> 32;
 
     return (base + era * TWO_POW_32) * NS_PER_SEC + (int64_t)frac_ns;
-}
-
-void lws__ntpc_unix_ns_to_ts(int64_t ns, struct lws__ntpc_ts *ts)
-{
-    int64_t s = div_floor(ns, NS_PER_SEC);
-    int64_t rem = ns - s * NS_PER_SEC; /* 0 .. 10^9 - 1 */
-
-    ts->sec =
-        (uint32_t)((uint64_t)(s + (int64_t)LWS__NTPC_UNIX_DELTA) & 0xffffffffu);
-    ts->frac = (uint32_t)(((uint64_t)rem << 32) / (uint64_t)NS_PER_SEC);
 }
 
 /* Wall clock readings outside 1970..2096 are clamped so the maths cannot

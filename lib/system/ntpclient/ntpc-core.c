@@ -10,7 +10,7 @@
  * re-sync.  It adapts the poll interval, backs off with jitter and handles
  * kiss-o'-death.  No sockets, no clock, no allocation.
  */
-#define LWS_LOGMOD "ntpc"
+#define LWS_LOGMOD ntpc
 #include "private-ntpc-pure.h"
 
 #define MAX_BURST 16

@@ -6,7 +6,7 @@
  * that an answer arriving after the client is gone is dropped safely.
  * Without the resolver only numeric servers work.
  */
-#define LWS_LOGMOD "ntpc"
+#define LWS_LOGMOD ntpc
 #include "private-ntpc.h"
 
 #if LWS_WITH_SYS_ASYNC_DNS
@@ -27,19 +27,8 @@ static struct lws *ntpc_dns_cb(struct lws *wsi, const char *ads,
 {
     struct ntpc_dns_tok *tok = opaque;
     lws_sockaddr46 addrs[DNS_MAX_ADDRS];
-    const struct addrinfo *ai;
-    size_t c = 0;
+    size_t c = lws__sa46_from_addrinfo(result, addrs, DNS_MAX_ADDRS);
 
-    for (ai = result; ai && c < DNS_MAX_ADDRS; ai = ai->ai_next) {
-        size_t sl = ai->ai_family == AF_INET    ? sizeof(struct sockaddr_in)
-                    : ai->ai_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                : 0;
-
-        if (!sl || ai->ai_addrlen < sl)
-            continue;
-        memset(&addrs[c], 0, sizeof(addrs[c]));
-        memcpy(&addrs[c++], ai->ai_addr, sl);
-    }
     lws_async_dns_freeaddrinfo(&result);
     if (tok->n) {
         if (status != LADNS_RET_FOUND)

@@ -7,7 +7,7 @@
  * its stamp, holds LWS_SYSTATE_TIME_VALID per policy, and takes the DHCP
  * and link hooks.  The server list is in ntpc-servers.c.
  */
-#define LWS_LOGMOD "ntpc"
+#define LWS_LOGMOD ntpc
 #include "private-ntpc.h"
 
 #include <arpa/inet.h>
@@ -27,6 +27,18 @@ static void core_timer_cb(lws_sorted_usec_list_t *sul);
 lws_usec_t lws__ntpc_build_floor_us(void)
 {
     return (lws_usec_t)LWS_NTPC_BUILD_EPOCH * LWS_US_PER_SEC;
+}
+
+/* Thousandths (ns to us, us to ms) and seconds of a 64-bit count: one
+ * 64-bit division each, out of line (on 32-bit targets a library call). */
+static __attribute__((noinline)) int64_t div1000(int64_t v)
+{
+    return v / 1000;
+}
+
+static __attribute__((noinline)) long long secs_of(lws_usec_t us)
+{
+    return (long long)(us / LWS_US_PER_SEC);
 }
 
 static struct lws__ntpc *ntpc_get(struct lws_context *cx)
@@ -139,7 +151,8 @@ static int apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
     const lws_system_ops_t *ops = lws_system_get_ops(n->cx);
     /* Project the server's time to now along the monotonic clock. */
-    lws_usec_t us = s->true_at_rx_ns / 1000 + (lws_now_usecs() - s->mono_rx_us);
+    lws_usec_t us =
+        div1000(s->true_at_rx_ns) + (lws_now_usecs() - s->mono_rx_us);
     int r;
 
     if (LWS__FI(n->cx, "ntpc.clock.set"))
@@ -155,10 +168,10 @@ static int apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 
 static void update_status(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
-    n->st.last_sync_wall_us = s->true_at_rx_ns / 1000;
+    n->st.last_sync_wall_us = div1000(s->true_at_rx_ns);
     n->st.last_sync_mono_us = s->mono_rx_us;
-    n->st.offset_us = s->offset_ns / 1000;
-    n->st.delay_us = s->delay_ns / 1000;
+    n->st.offset_us = div1000(s->offset_ns);
+    n->st.delay_us = div1000(s->delay_ns);
     n->st.server = n->core.server;
     n->st.stratum = s->stratum;
     n->st.poll_s = n->core.poll_s;
@@ -168,12 +181,11 @@ static void update_status(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     if (n->st.lost) {
         lws_usec_t gone = lws_now_usecs() - n->st.lost_since_us;
 
-        lwsl_notice("time source back after %lld ms",
-                    (long long)(gone / LWS_US_PER_MS));
+        lwsl_notice("time source back after %lld ms", (long long)div1000(gone));
         lws__smd_publish(n->cx, LWSSMDCL_NETWORK,
                          "{\"type\":\"ntp\",\"state\":\"back\","
                          "\"lost_ms\":%lld}",
-                         (long long)(gone / LWS_US_PER_MS));
+                         (long long)div1000(gone));
         n->st.lost = 0;
         n->st.lost_since_us = 0;
     }
@@ -203,45 +215,44 @@ static bool ntpc_several_sources(const struct lws__ntpc *n)
 static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
     lws_usec_t mono = lws_now_usecs(), wall = lws__wall_usecs(), ref;
-    int64_t at = s->true_at_rx_ns / 1000 + (mono - s->mono_rx_us);
+    int64_t at = div1000(s->true_at_rx_ns) + (mono - s->mono_rx_us);
     int64_t tol =
-        s->root_dist_ns / 1000 + s->delay_ns / 1000 + LWS_US_PER_SEC / 2;
-    long long step_s;
+        div1000(s->root_dist_ns) + div1000(s->delay_ns) + LWS_US_PER_SEC / 2;
+    const char *verdict;
+    bool ok = false;
     char ab[64];
 
     if (n->synced)
         ref = true_now_us(n);
     else
         ref = wall >= n->floor_us ? wall : n->floor_us;
-    if (abs_us(at - ref) <= n->max_step_us) {
-        n->have_cand = false;
-        n->cand_tries = 0;
-        return true;
-    }
-    lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab));
-    step_s = (long long)((at - ref) / LWS_US_PER_SEC);
+    if (abs_us(at - ref) <= n->max_step_us)
+        goto trusted;
     if (!ntpc_several_sources(n)) {
         if (at > ref)
             return true; /* the only source, forward, inside the horizon */
-        lwsl_warn("%s: step back by %lld s from the only server refused", ab,
-                  -step_s);
+        verdict = "back, from the only server: refused";
+    } else if (n->have_cand &&
+               !lws__sa46_equal(&n->cand_server, &n->core.server) &&
+               abs_us(n->cand_base_us + mono - at) <= n->cand_tol_us + tol) {
+        verdict = "agreed by a second server: believed";
+        ok = true;
+    } else {
+        verdict = "from one server: waiting for another to agree";
+        n->cand_server = n->core.server;
+        n->cand_base_us = at - mono;
+        n->cand_tol_us = tol;
+        n->have_cand = true;
+    }
+    LWS__LOGX(ok ? LLL_NOTICE : LLL_WARN, "%s: step of %lld s %s",
+              lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
+              secs_of(at - ref), verdict);
+    if (!ok)
         return false;
-    }
-    if (n->have_cand && !lws__sa46_equal(&n->cand_server, &n->core.server) &&
-        abs_us(n->cand_base_us + mono - at) <= n->cand_tol_us + tol) {
-        lwsl_notice("%s agrees on a step of %lld s: believed", ab, step_s);
-        n->have_cand = false;
-        n->cand_tries = 0;
-        return true;
-    }
-    lwsl_warn("%s proposes a step of %lld s: waiting for another server to "
-              "agree",
-              ab, step_s);
-    n->cand_server = n->core.server;
-    n->cand_base_us = at - mono;
-    n->cand_tol_us = tol;
-    n->have_cand = true;
-    return false;
+trusted:
+    n->have_cand = false;
+    n->cand_tries = 0;
+    return true;
 }
 
 /* Returns false when the application destroyed the context meanwhile. */
@@ -489,7 +500,7 @@ static void load_stamp(struct lws__ntpc *n, lws_usec_t t, const char *from)
 {
     if (t > n->ceil_us || t < 0) {
         lwsl_warn("clock stamp %lld from %s is beyond the horizon: ignored",
-                  (long long)(t / LWS_US_PER_SEC), from);
+                  secs_of(t), from);
         return;
     }
     if (t > n->floor_us)
@@ -532,7 +543,7 @@ static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
             load_stamp(n, t, "stamp_load op");
     }
     n->st.floor_us = n->floor_us;
-    lwsl_info("time floor %lld", (long long)(n->floor_us / LWS_US_PER_SEC));
+    lwsl_info("time floor %lld", secs_of(n->floor_us));
 }
 
 static int copy_info(struct lws__ntpc *n, const struct lws_ntpc_info *ni)

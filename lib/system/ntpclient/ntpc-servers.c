@@ -6,7 +6,7 @@
  * walking the list address by address (numeric at once, names through
  * async DNS) and skipping servers that sent DENY or RSTR.
  */
-#define LWS_LOGMOD "ntpc"
+#define LWS_LOGMOD ntpc
 #include "private-ntpc.h"
 
 #include <arpa/inet.h>
@@ -26,25 +26,6 @@ const char *lws__ntpc_sa46_str(const lws_sockaddr46 *sa, char *buf, size_t len)
 /* ------------------------------------------------------------------------
  * Server list
  */
-
-static int parse_port(const char *p, uint16_t *port)
-{
-    uint32_t v = 0;
-
-    if (!*p)
-        return -EINVAL;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -EINVAL;
-        v = v * 10 + (uint32_t)(*p - '0');
-        if (v > 65535)
-            return -EINVAL;
-    }
-    if (!v)
-        return -EINVAL;
-    *port = (uint16_t)v;
-    return 0;
-}
 
 int lws__ntpc_split_hostport(const char *in, char *host, size_t host_len,
                              uint16_t *port)
@@ -76,7 +57,7 @@ int lws__ntpc_split_hostport(const char *in, char *host, size_t host_len,
         return -EINVAL;
     memcpy(host, h, hl);
     host[hl] = '\0';
-    return p ? parse_port(p, port) : 0;
+    return p ? lws__port_parse(p, strlen(p), port) : 0;
 }
 
 void lws__ntpc_sources_free(struct lws__ntpc *n)

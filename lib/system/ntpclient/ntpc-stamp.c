@@ -5,7 +5,7 @@
  * reboots: decimal Unix seconds, replaced atomically (write a sibling,
  * rename it over).
  */
-#define LWS_LOGMOD "ntpc"
+#define LWS_LOGMOD ntpc
 #include "private-ntpc.h"
 
 #include <fcntl.h>

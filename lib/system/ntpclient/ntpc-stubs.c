@@ -4,7 +4,7 @@
  * The SNTP client's public functions when it is compiled out
  * (LWS_WITH_SYS_NTPCLIENT=OFF): they do nothing and say so.
  */
-#define LWS_LOGMOD "ntpc"
+#define LWS_LOGMOD ntpc
 #include "private-core.h"
 
 void lws_ntpc_trigger(struct lws_context *context)

@@ -117,9 +117,6 @@ int64_t lws__ntpc_short_to_ns(uint32_t s);
 int64_t lws__ntpc_ts_to_unix_ns(const struct lws__ntpc_ts *ts,
                                 int64_t pivot_ns);
 
-/* Unix nanoseconds to an NTP timestamp (any era; the era number is lost). */
-void lws__ntpc_unix_ns_to_ts(int64_t ns, struct lws__ntpc_ts *ts);
-
 /* One exchange's result.  Local times come from the monotonic clock, so a
  * step of the wall clock between send and receive cannot corrupt it. */
 struct lws__ntpc_sample {

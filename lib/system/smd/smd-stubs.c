@@ -5,7 +5,7 @@
  * nothing can be allocated, sent or registered, and the library's own
  * publishing hooks cost one failed call each.
  */
-#define LWS_LOGMOD "smd"
+#define LWS_LOGMOD smd
 #include "private-core.h"
 
 void *lws_smd_msg_alloc(struct lws_context *ctx, lws_smd_class_t _class,

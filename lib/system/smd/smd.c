@@ -29,7 +29,7 @@
  * unlock, so no sender touches the wakeup handle once it may close; the
  * bus itself is freed with the context's memory.
  */
-#define LWS_LOGMOD "smd"
+#define LWS_LOGMOD smd
 #include "private-core.h"
 
 #include <stdalign.h>
