@@ -14,7 +14,7 @@
  * are append-only (a name keeps its slot), so a reader never sees a name
  * change under it.
  */
-#define LWS_LOGMOD "fi"
+#define LWS_LOGMOD fi
 #include "private-core.h"
 
 #include <stdatomic.h>
