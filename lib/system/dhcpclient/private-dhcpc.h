@@ -38,6 +38,9 @@ struct lws__dhcpc_if {
     lws_sorted_usec_list_t sul;  /* core timer and deferred kick */
     dhcpc_cb_t cb;
     void *opaque;
+    uint8_t policy; /* LWS_DHCPC_POLICY_* */
+    uint8_t v6_ra;  /* LWS_DHCPC_V6_ROUTER / _ADDR, from IP6 news */
+    bool dns6;      /* IPv6 DNS servers known (DNS6_SERVERS news) */
 };
 
 /* The helper instance (lws_context.dhcpc). */
@@ -56,7 +59,12 @@ struct lws__dhcpc {
     struct lws__later later;
     lws_state_notify_link_t nl;
     lws_sorted_usec_list_t sul_redrive;
+    struct lws__news_observer news; /* IPv6 state of our interfaces */
 };
+
+/* LWS_DHCPC_V6_* of @ifc, and whether it is usable by its policy. */
+unsigned lws__dhcpc_v6(const struct lws__dhcpc_if *ifc);
+bool lws__dhcpc_usable(const struct lws__dhcpc_if *ifc);
 
 int lws__dhcpc_lease_load(struct lws__dhcpc *d, const char *ifname,
                           struct lws_dhcpc_saved_lease *sl);
