@@ -598,6 +598,53 @@ static void test_ntpc_glue_unresolvable_then_next(void **state)
     close(dfd);
     ntps_stop(srv);
 }
+/* A name that cannot be resolved yet (no DNS server known) is looked up
+ * again as soon as DNS servers arrive on the news list, not after the
+ * backoff; the news is ignored while a lookup is under way or once
+ * synced. */
+static void test_ntpc_glue_dns_news_resolves_again(void **state)
+{
+    static const lws_sockaddr46 dns6 = {
+        .sa6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT}};
+    const char *servers[] = {"time.lws.invalid", NULL};
+    struct lws_context_creation_info info;
+    struct lws__ntpc_stats sts;
+    struct lws_adns_info ai;
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+
+    (void)state;
+    memset(&ai, 0, sizeof(ai));
+    ai.hosts_path = "";
+    ai.resolv_conf_path = "";
+    base_info(&ni, servers);
+    memset(&info, 0, sizeof(info));
+    info.ntpc = &ni;
+    info.adns = &ai;
+    info.system_ops = &rec_ops;
+    cx = lws_create_context(&info);
+    assert_non_null(cx);
+    for (int k = 0; k < 20; k++)
+        lws_service(cx, -1);
+    assert_int_equal(lws__ntpc_get_stats(cx, &sts), 0);
+    assert_int_equal(sts.dns_lookups, 1); /* failed: no server */
+    /* no servers in the news: nothing */
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
+                                              .iface = "eth9"});
+    for (int k = 0; k < 20; k++)
+        lws_service(cx, -1);
+    assert_int_equal(lws__ntpc_get_stats(cx, &sts), 0);
+    assert_int_equal(sts.dns_lookups, 1);
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
+                                              .iface = "eth9",
+                                              .sa46 = &dns6,
+                                              .n = 1});
+    for (int k = 0; k < 20; k++)
+        lws_service(cx, -1);
+    assert_int_equal(lws__ntpc_get_stats(cx, &sts), 0);
+    assert_int_equal(sts.dns_lookups, 2);
+    lws_context_destroy(cx);
+}
 #endif
 
 static void destroy_in_cb(struct lws_context *cx, int status,
@@ -921,6 +968,7 @@ int main(void)
 #if LWS_WITH_SYS_ASYNC_DNS
         cmocka_unit_test_setup(test_ntpc_glue_name_through_dns, setup),
         cmocka_unit_test_setup(test_ntpc_glue_unresolvable_then_next, setup),
+        cmocka_unit_test_setup(test_ntpc_glue_dns_news_resolves_again, setup),
 #endif
         cmocka_unit_test_setup(test_ntpc_glue_destroy_from_sync_cb, setup),
         cmocka_unit_test(test_ntpc_glue_split_hostport),

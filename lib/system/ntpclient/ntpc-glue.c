@@ -590,6 +590,21 @@ static void ntpc_free(struct lws__ntpc *n)
     lws__free(n);
 }
 
+/* DNS servers arrived: a name that could not be resolved may be now.
+ * Before the first sync, with no address and no lookup under way, the
+ * list starts again at once instead of after the backoff (on an IPv6-only
+ * link the RDNSS servers come after the first try). */
+static void ntpc_dns_news(struct lws_context *cx)
+{
+    struct lws__ntpc *n = ntpc_get(cx);
+
+    if (!n || n->synced || !n->running || n->dns_tok || n->n_addrs)
+        return;
+    lwsl_info("DNS servers known: resolving again");
+    n->list_dirty = true;
+    schedule_kick(n);
+}
+
 static void ntpc_news(struct lws_context *cx, const struct lws__news *news,
                       void *opaque)
 {
@@ -600,6 +615,10 @@ static void ntpc_news(struct lws_context *cx, const struct lws__news *news,
         lws__ntpc_dhcp6_servers(cx, news->iface, news->sa46, news->n);
     else if (news->kind == LWS__NEWS_LINK)
         lws__ntpc_link_changed(cx, news->up);
+    else if ((news->kind == LWS__NEWS_DNS_SERVERS ||
+              news->kind == LWS__NEWS_DNS6_SERVERS) &&
+             news->n)
+        ntpc_dns_news(cx);
 }
 
 static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
