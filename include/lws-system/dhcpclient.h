@@ -388,8 +388,10 @@ LWS_API const char *lws_dhcpc_event_name(int event);
  * stateless address autoconfiguration (SLAAC); the library only watches
  * (rtnetlink) which global addresses it made, and never configures IPv6
  * addresses or routes itself.  DNS servers go to the resolver (unless
- * link-local: the resolver cannot use a scope) and every change is
- * published on lws_smd (class LWSSMDCL_NETWORK, "type":"ra6").
+ * link-local: the resolver cannot use a scope), whether the interface has
+ * a default router and a global address goes to the DHCPv4 client (the
+ * DHCP step's policy, RFC 8925), and every change is published on lws_smd
+ * (class LWSSMDCL_NETWORK, "type":"ra6").
  * Every address here is AF_INET6 in network byte order; link-local ones
  * carry the interface index in sin6_scope_id.
  */
