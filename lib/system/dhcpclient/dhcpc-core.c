@@ -698,16 +698,12 @@ static void rx_ack(struct lws__dhcpc_core *c, lws_usec_t now,
 static bool v6only(struct lws__dhcpc_core *c, lws_usec_t now,
                    const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
 {
-    if (!c->cfg->v6only || !(m->have & LWS__HAVE_V6ONLY) ||
+    /* without working IPv6 the offer is taken as usual */
+    if (!c->cfg->v6only || !c->v6_ok || !(m->have & LWS__HAVE_V6ONLY) ||
         m->type == LWS__DHCPC_NAK || c->state != LWS_DHCPC_STATE_SELECTING)
         return false;
-    if (!c->v6_ok) {
-        lwsl_info("IPv6-only preferred, but no IPv6 router and address: "
-                  "taking IPv4");
-        return false;
-    }
     c->v6only_secs = m->v6only < 300 ? 300 : m->v6only;
-    lwsl_notice("IPv6-only preferred: IPv4 off for %u s", c->v6only_secs);
+    lwsl_notice("option 108: IPv4 off for %u s", c->v6only_secs);
     core_set_state(c, LWS_DHCPC_STATE_V6ONLY_WAIT);
     o->event = LWS_DHCPC_EVENT_V6ONLY;
     c->wake = now + (lws_usec_t)c->v6only_secs * LWS_US_PER_SEC;

@@ -242,7 +242,7 @@ static int dhcpc_if_prepare(struct lws__dhcpc_if *ifc)
     lws__dhcpc_core_init(&ifc->core, &ifc->d->cfg, mac, iaid, dhcpc_rand,
                          ifc->d);
     ifc->core.ipv6 = lws__dhcpc_if_ipv6(ifc->ifname);
-    ifc->core.v6_ok = ifc->v6_ra == (LWS_DHCPC_V6_ROUTER | LWS_DHCPC_V6_ADDR);
+    ifc->core.v6_ok = LWS__DHCPC_V6_OK(ifc->v6);
     ifc->have_mac = true;
     memset(&sl, 0, sizeof(sl));
     r = lws__dhcpc_lease_load(ifc->d, ifc->ifname, &sl);
@@ -418,10 +418,11 @@ static void dhcpc_news(struct lws_context *cx, const struct lws__news *nw,
         !nw->iface || !(ifc = dhcpc_find(d, nw->iface)))
         return;
     if (nw->kind == LWS__NEWS_IP6)
-        ifc->v6_ra = nw->v6;
+        ifc->v6 = (uint8_t)((ifc->v6 & LWS_DHCPC_V6_DNS) | nw->v6);
     else
-        ifc->dns6 = nw->n > 0;
-    ifc->core.v6_ok = ifc->v6_ra == (LWS_DHCPC_V6_ROUTER | LWS_DHCPC_V6_ADDR);
+        ifc->v6 = (uint8_t)((ifc->v6 & ~LWS_DHCPC_V6_DNS) |
+                            (nw->n ? LWS_DHCPC_V6_DNS : 0));
+    ifc->core.v6_ok = LWS__DHCPC_V6_OK(ifc->v6);
     dhcpc_maybe_redrive(d);
 }
 
@@ -614,8 +615,7 @@ int lws_dhcpc_request_ex(struct lws_context *cx, const lws_dhcpc_req_t *r)
     if (!d || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname) ||
         (r->af && r->af != AF_INET) || r->policy > LWS_DHCPC_POLICY_BOTH ||
         lws__cx_gone(cx)) {
-        lwsl_err("lws_dhcpc_request: bad arguments, family, policy or "
-                 "context");
+        lwsl_err("lws_dhcpc_request: bad arguments, family or context");
         return 1;
     }
     LWS__LOOP_ONLY(cx);
@@ -735,19 +735,12 @@ int lws_dhcpc_get_ifstate(struct lws_context *cx, const char *iface,
     ifc = dhcpc_find(d, iface);
     if (!ifc)
         return -ENOENT;
-    memset(is, 0, sizeof(*is));
-    if (ifc->have_mac)
-        lws__dhcpc_fill(ifc, &ifc->core.lease, is);
-    else
-        memcpy(is->ifname, ifc->ifname, sizeof(is->ifname));
+    lws__dhcpc_fill(ifc, &ifc->core.lease, is); /* zeros before a start */
     if (!ifc->core.have_lease) {
         is->ipv4 = 0;
         memset(&is->sa46[LWSDH_SA46_IP], 0, sizeof(is->sa46[0]));
     }
     is->state = ifc->core.state;
     is->event = ifc->core.last_event;
-    is->policy = ifc->policy;
-    is->v6 = (uint8_t)lws__dhcpc_v6(ifc);
-    is->usable = lws__dhcpc_usable(ifc);
     return 0;
 }

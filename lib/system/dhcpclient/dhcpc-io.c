@@ -238,15 +238,10 @@ void lws__dhcpc_send(struct lws__dhcpc_if *ifc, const struct lws__dhcpc_out *o)
  * Applying leases, handing on servers, notifying
  */
 
-unsigned lws__dhcpc_v6(const struct lws__dhcpc_if *ifc)
-{
-    return ifc->v6_ra | (ifc->dns6 ? LWS_DHCPC_V6_DNS : 0u);
-}
-
 bool lws__dhcpc_usable(const struct lws__dhcpc_if *ifc)
 {
     return lws__dhcpc_policy_ok(ifc->policy, lws__dhcpc_core_bound(&ifc->core),
-                                lws__dhcpc_v6(ifc));
+                                ifc->v6);
 }
 
 void lws__dhcpc_fill(struct lws__dhcpc_if *ifc,
@@ -257,7 +252,7 @@ void lws__dhcpc_fill(struct lws__dhcpc_if *ifc,
     is->ifindex = ifc->ifindex;
     lws__dhcpc_core_ifstate(&ifc->core, l, is);
     is->policy = ifc->policy;
-    is->v6 = (uint8_t)lws__dhcpc_v6(ifc);
+    is->v6 = ifc->v6;
     is->usable = lws__dhcpc_usable(ifc);
 }
 

@@ -39,8 +39,7 @@ struct lws__dhcpc_if {
     dhcpc_cb_t cb;
     void *opaque;
     uint8_t policy; /* LWS_DHCPC_POLICY_* */
-    uint8_t v6_ra;  /* LWS_DHCPC_V6_ROUTER / _ADDR, from IP6 news */
-    bool dns6;      /* IPv6 DNS servers known (DNS6_SERVERS news) */
+    uint8_t v6;     /* LWS_DHCPC_V6_*: IP6 and DNS6_SERVERS news */
 };
 
 /* The helper instance (lws_context.dhcpc). */
@@ -62,8 +61,11 @@ struct lws__dhcpc {
     struct lws__news_observer news; /* IPv6 state of our interfaces */
 };
 
-/* LWS_DHCPC_V6_* of @ifc, and whether it is usable by its policy. */
-unsigned lws__dhcpc_v6(const struct lws__dhcpc_if *ifc);
+/* RFC 8925's "IPv6 works": a default router and a global address. */
+#define LWS__DHCPC_V6_OK(v6)                                                   \
+    (((v6) & (LWS_DHCPC_V6_ROUTER | LWS_DHCPC_V6_ADDR)) ==                     \
+     (LWS_DHCPC_V6_ROUTER | LWS_DHCPC_V6_ADDR))
+/* Whether @ifc is usable by its policy. */
 bool lws__dhcpc_usable(const struct lws__dhcpc_if *ifc);
 
 int lws__dhcpc_lease_load(struct lws__dhcpc *d, const char *ifname,
