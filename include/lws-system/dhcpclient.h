@@ -223,7 +223,8 @@ struct lws_dhcpc_info {
      *  changes are not seen).  Default 0: monitor. */
     uint8_t no_link_monitor;
     /** 1: not IPv6-only capable: don't ask for option 108 (RFC 8925) and
-     *  ignore it.  Default 0: ask; when an OFFER carries it and the
+     *  ignore it.  Default 0: ask; when an OFFER (or the ACK to an
+     *  INIT-REBOOT, dropping the remembered lease) carries it and the
      *  interface has a default router and a global IPv6 address (seen by
      *  lws_dhcpc6_request() on it), the address is not requested and
      *  IPv4 stays off for the option's time (V6ONLY_WAIT, at least

@@ -1435,6 +1435,39 @@ static void test_dhcpc_core_v6only_link_down(void **state)
     assert_int_equal(r.type, 1);
 }
 
+/* RFC 8925 §3.2 in INIT-REBOOT: an ACK carrying option 108 is not taken,
+ * the remembered lease (here one still held across a link flap) is
+ * dropped and forgotten. */
+static void test_dhcpc_core_v6only_init_reboot(void **state)
+{
+    struct dt_msg m;
+    struct dt_req r;
+    struct h h;
+
+    (void)state;
+    h_init(&h);
+    h.cfg.v6only = true;
+    h_bind(&h, 3600, 0, 0);
+    lws__dhcpc_core_link(&h.c, h.now, false, &h.o);
+    h.c.v6_ok = true;
+    lws__dhcpc_core_link(&h.c, h.now, true, &h.o);
+    assert_int_equal(h.c.state, LWS_DHCPC_STATE_INIT_REBOOT);
+    h_req(&h, &r);
+    assert_true(dt_req_prl_has(&r, 108));
+    dt_msg_std(&m, 5, r.xid, mac, h.ip, h.srv, 3600, 0, 0);
+    m.len--; /* END off: 108 after the standard options */
+    dt_msg_opt32(&m, 108, 900);
+    dt_msg_end(&m);
+    h_rx(&h, &m);
+    assert_int_equal(h.c.state, LWS_DHCPC_STATE_V6ONLY_WAIT);
+    assert_int_equal(h.o.event, LWS_DHCPC_EVENT_V6ONLY);
+    assert_true(h.o.unapply);
+    assert_true(h.o.forget);
+    assert_false(h.c.have_lease);
+    assert_int_equal(h.c.reboot_ip, 0);
+    assert_int_equal(h.o.wake - h.now, S(900));
+}
+
 static void test_dhcpc_policy_table(void **state)
 {
     enum {
@@ -1624,6 +1657,7 @@ int main(void)
         cmocka_unit_test(test_dhcpc_codec_v6only),
         cmocka_unit_test(test_dhcpc_core_v6only_wait),
         cmocka_unit_test(test_dhcpc_core_v6only_link_down),
+        cmocka_unit_test(test_dhcpc_core_v6only_init_reboot),
         cmocka_unit_test(test_dhcpc_policy_table),
         cmocka_unit_test(test_dhcpc_api_policy),
         cmocka_unit_test(test_dhcpc_core_dora_and_timers),

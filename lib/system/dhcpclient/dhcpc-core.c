@@ -692,16 +692,21 @@ static void rx_ack(struct lws__dhcpc_core *c, lws_usec_t now,
     got_ack(c, now, &l, o);
 }
 
-/* RFC 8925 §3.2: an offer (or a rapid-commit ACK) saying "IPv6-only
- * preferred" on a link whose IPv6 works: no REQUEST, IPv4 off for the
- * option's time but at least MIN_V6ONLY_WAIT (300 s, §3.4), then INIT. */
+/* RFC 8925 §3.2: an offer (or a rapid-commit ACK, or the ACK to an
+ * INIT-REBOOT) saying "IPv6-only preferred" on a link whose IPv6 works:
+ * no REQUEST, no address (a remembered one is dropped and forgotten),
+ * IPv4 off for the option's time but at least MIN_V6ONLY_WAIT (300 s,
+ * §3.4), then INIT. */
 static bool v6only(struct lws__dhcpc_core *c, lws_usec_t now,
                    const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
 {
     /* without working IPv6 the offer is taken as usual */
     if (!c->cfg->v6only || !c->v6_ok || !(m->have & LWS__HAVE_V6ONLY) ||
-        m->type == LWS__DHCPC_NAK || c->state != LWS_DHCPC_STATE_SELECTING)
+        m->type == LWS__DHCPC_NAK ||
+        (c->state != LWS_DHCPC_STATE_SELECTING &&
+         c->state != LWS_DHCPC_STATE_INIT_REBOOT))
         return false;
+    drop_lease(c, o, true);
     c->v6only_secs = m->v6only < 300 ? 300 : m->v6only;
     lwsl_notice("option 108: IPv4 off for %u s", c->v6only_secs);
     core_set_state(c, LWS_DHCPC_STATE_V6ONLY_WAIT);
