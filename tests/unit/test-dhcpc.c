@@ -1323,7 +1323,7 @@ static void test_dhcpc_codec_v6only(void **state)
 
 /* An OFFER with option 108 of @secs (-1: none) to a client in SELECTING;
  * rapid: a rapid-commit ACK instead. */
-static void h_offer_v6only(struct h *h, long secs, bool rapid)
+static void h_offer_v6only(struct h *h, int64_t secs, bool rapid)
 {
     struct dt_msg m;
     struct dt_req r;
@@ -1346,7 +1346,8 @@ static void test_dhcpc_core_v6only_wait(void **state)
 {
     static const struct {
         bool ask, v6_ok, rapid;
-        long secs;       /* option 108, -1: absent */
+        int64_t secs;    /* option 108, -1: absent (64 bits: 0xffffffff
+                          * fits on 32-bit targets too) */
         int want_state;  /* after the OFFER / ACK */
         uint32_t wait_s; /* V6ONLY_WAIT's length */
     } rows[] = {
@@ -1356,7 +1357,7 @@ static void test_dhcpc_core_v6only_wait(void **state)
         {true, true, false, 0, LWS_DHCPC_STATE_V6ONLY_WAIT, 300},
         {true, true, false, 299, LWS_DHCPC_STATE_V6ONLY_WAIT, 300},
         {true, true, false, 300, LWS_DHCPC_STATE_V6ONLY_WAIT, 300},
-        {true, true, false, 0xffffffffl, LWS_DHCPC_STATE_V6ONLY_WAIT,
+        {true, true, false, 0xffffffffll, LWS_DHCPC_STATE_V6ONLY_WAIT,
          0xffffffffu},
         /* a rapid-commit ACK saying it is not taken either */
         {true, true, true, 600, LWS_DHCPC_STATE_V6ONLY_WAIT, 600},
