@@ -3,8 +3,11 @@
  *
  * lws-system-demo: a device bring-up from link up to OPERATIONAL.
  *
- * It requests DHCP on --iface (bringing the link up if it is down), learns
- * DNS and NTP servers from the lease unless --dns / --ntp are given,
+ * It requests DHCP on --iface (bringing the link up if it is down) and
+ * watches its IPv6 router advertisements, passes the DHCP step by --policy
+ * (v4, v6, both or either, the default), prints what each family gave,
+ * learns DNS and NTP servers from the lease (DNS also from RA RDNSS)
+ * unless --dns / --ntp are given,
  * validates the clock by SNTP (the time is reported, never set), checks for
  * a captive portal over HTTP and HTTPS (--cpd-url, --ca), resolves the names
  * it used, and prints the state ladder with millisecond timestamps.  Three
@@ -49,6 +52,7 @@ static struct demo {
     bool json, stay, acd;
     int timeout_s;
     int ntp_poll_s; /* --ntp-poll: fixed poll interval (0: the default) */
+    int policy;     /* --policy: LWS_DHCPC_POLICY_* */
     uint64_t t0_ns; /* link up (or start) */
     struct lws_context *cx;
     uv_loop_t loop;
@@ -90,6 +94,8 @@ static void out(const char *kind, const char *fmt, ...)
     fflush(stdout);
 }
 
+static const char *const policy_names[] = {"either", "v4", "v6", "both"};
+
 static void ip4(uint32_t host, char *buf, size_t len)
 {
     struct in_addr a = {.s_addr = htonl(host)};
@@ -123,6 +129,15 @@ static void print_lease(void)
 
     if (!d.iface || lws_dhcpc_get_ifstate(d.cx, d.iface, &is))
         return;
+    out("policy", "%s: %s, usable: %s (v4 %s, v6 router %d address %d dns %d)",
+        is.ifname, policy_names[is.policy], is.usable ? "yes" : "no",
+        lws_dhcpc_state_name(is.state), !!(is.v6 & LWS_DHCPC_V6_ROUTER),
+        !!(is.v6 & LWS_DHCPC_V6_ADDR), !!(is.v6 & LWS_DHCPC_V6_DNS));
+    if (is.state == LWS_DHCPC_STATE_V6ONLY_WAIT)
+        out("lease", "%s: IPv4 off for %us (IPv6-only preferred, RFC 8925)",
+            is.ifname, is.v6only_secs);
+    if (!is.ipv4)
+        return;
     ip4(is.ipv4, a, sizeof(a));
     ip4(is.route_count ? is.routes[0].gw : 0, r, sizeof(r));
     ip4(is.server, s, sizeof(s));
@@ -136,6 +151,30 @@ static void print_lease(void)
     for (int i = 0; i < is.ntp_count; i++) {
         ip4(is.ntp[i], a, sizeof(a));
         out("lease", "ntp server %s", a);
+    }
+}
+
+/* What IPv6 gave: routers, global addresses, DNS servers. */
+static void print_ipv6(void)
+{
+    lws_dhcpc6_ifstate_t is;
+    char a[INET6_ADDRSTRLEN];
+
+    if (!d.iface || lws_dhcpc6_get_ifstate(d.cx, d.iface, &is))
+        return;
+    out("ipv6", "%s: %u RA(s), M%u O%u, mtu %u", is.ifname, is.ras, is.managed,
+        is.other, is.mtu);
+    for (int i = 0; i < is.router_count; i++) {
+        lws_sa46_write_numeric_address(&is.routers[i], a, sizeof(a));
+        out("ipv6", "router %s", a);
+    }
+    for (int i = 0; i < is.addr_count; i++) {
+        lws_sa46_write_numeric_address(&is.addrs[i], a, sizeof(a));
+        out("ipv6", "address %s/%u", a, is.addr_plen[i]);
+    }
+    for (int i = 0; i < is.dns_count; i++) {
+        lws_sa46_write_numeric_address(&is.dns[i], a, sizeof(a));
+        out("ipv6", "dns server %s (%us)", a, is.dns_secs[i]);
     }
 }
 
@@ -224,6 +263,7 @@ static void at_operational(void)
     uv_timer_stop(&d.deadline);
     d.operational_ms = (uint64_t)ms_since();
     print_lease();
+    print_ipv6();
     print_ntp();
     {
         const char *why = lws_system_cpd_reason(d.cx);
@@ -353,6 +393,8 @@ static void on_deadline(uv_timer_t *t)
         who ? who : "no notifier holds the machine", who ? "'" : "");
     if (who)
         out("timeout", "'%s' holds %s", who, lws_state_name(m, step));
+    print_lease(); /* what each family has so far */
+    print_ipv6();
     finish(2);
 }
 
@@ -404,7 +446,7 @@ static void usage(const char *me)
             "usage: %s [--iface IF] [--dns A[,B]] [--ntp S[,S]] "
             "[--cpd-url URL]... [--ca PEM] [--resolve NAME]... [--json] "
             "[--stay] [--acd] [--timeout S] [--lookup-every MS SUFFIX] "
-            "[--ntp-poll S]\n",
+            "[--ntp-poll S] [--policy v4|v6|both|either]\n",
             me);
 }
 
@@ -450,6 +492,16 @@ static int parse_args(int argc, char **argv)
             d.lookup_suffix = argv[++i];
         } else if (!strcmp(a, "--ntp-poll")) {
             d.ntp_poll_s = atoi(v), i++;
+        } else if (!strcmp(a, "--policy")) {
+            d.policy = -1;
+            for (int k = 0; k < 4; k++)
+                if (!strcmp(v, policy_names[k]))
+                    d.policy = k;
+            if (d.policy < 0) {
+                usage(argv[0]);
+                return -1;
+            }
+            i++;
         } else if (!strcmp(a, "--timeout")) {
             d.timeout_s = atoi(v), i++;
         } else {
@@ -540,8 +592,15 @@ int main(int argc, char **argv)
         out("exit", "context creation failed");
         return 1;
     }
-    if (d.iface && lws_dhcpc_request(d.cx, d.iface, AF_INET, dhcp_cb, NULL))
+    if (d.iface && lws_dhcpc_request_ex(
+                       d.cx, &(lws_dhcpc_req_t){.iface = d.iface,
+                                                .cb = dhcp_cb,
+                                                .policy = (uint8_t)d.policy}))
         out("dhcp", "request on %s refused", d.iface);
+    /* IPv6 too: router advertisements (not built: only IPv4) */
+    if (d.iface && lws_dhcpc6_request(d.cx, d.iface) &&
+        d.policy != LWS_DHCPC_POLICY_V4)
+        out("ipv6", "%s: no IPv6 (router advertisements not built)", d.iface);
     for (size_t i = 0; i < sizeof(att) / sizeof(att[0]); i++)
         uv_thread_create(&att[i].t, attacher_main, &att[i]);
     for (size_t i = 0; i < sizeof(att) / sizeof(att[0]); i++)

@@ -2,10 +2,13 @@
 # Sourced by scripts/demo and bench/bringup: a device namespace and an
 # infrastructure namespace joined by a veth pair, with dnsmasq (DHCP + DNS),
 # chronyd (NTP) and nginx (HTTP/HTTPS captive-portal probes, certificate
-# from a CA made at run time) in the infrastructure namespace.  Nothing
+# from a CA made at run time) in the infrastructure namespace.  tb_up6
+# makes the same bed with IPv6 only: radvd (prefix + RDNSS) instead of
+# DHCP, and every server on the infrastructure's IPv6 address.  Nothing
 # outside the two namespaces is touched.
 
 TB_NET=10.77.0
+TB_NET6=2001:db8:77:1 # /64 of the IPv6-only bed
 TB_ID=$$
 TB_DEV=lwsd-dev-$TB_ID
 TB_INF=lwsd-inf-$TB_ID
@@ -77,7 +80,8 @@ table inet lwsloss {
 NFT
 }
 
-tb_up() {
+# The two namespaces and the veth pair, links up, no address; the CA.
+tb_ns_up() {
   TB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lwst-demo-XXXXXX")
   ip netns add "$TB_DEV"
   ip netns add "$TB_INF"
@@ -85,17 +89,17 @@ tb_up() {
   ip -n "$TB_INF" link set lo up
   ip link add "$TB_IF_DEV" netns "$TB_DEV" type veth peer name "$TB_IF_INF" \
     netns "$TB_INF"
-  ip -n "$TB_INF" addr add "$TB_NET.1/24" dev "$TB_IF_INF"
   ip -n "$TB_INF" link set "$TB_IF_INF" up
   tb_certs
+}
 
-  tb_dnsmasq 100 150
-
-  # NTP: chronyd serving its local clock; -x: never touches the clock.
+# NTP: chronyd serving its local clock on ADDRESS to NETWORK; -x: never
+# touches the clock.
+tb_chronyd() { # address, network
   cat > "$TB_DIR/chrony.conf" <<CONF
 local stratum 8
-allow $TB_NET.0/24
-bindaddress $TB_NET.1
+allow $2
+bindaddress $1
 port 123
 cmdport 0
 pidfile $TB_DIR/chronyd.pid
@@ -104,9 +108,12 @@ CONF
   ip netns exec "$TB_INF" chronyd -x -d -f "$TB_DIR/chrony.conf" \
     >"$TB_DIR/chronyd.log" 2>&1 &
   TB_PIDS+=($!)
+}
 
-  # CPD endpoints: 204 over HTTP and HTTPS; a portal (302) while the file
-  # $TB_DIR/flags/portal exists (nginx's workers, not root, must reach it).
+# CPD endpoints on LISTEN (nginx's form: 10.0.0.1 or [2001:db8::1]): 204
+# over HTTP and HTTPS; a portal (302) while the file $TB_DIR/flags/portal
+# exists (nginx's workers, not root, must reach it).
+tb_nginx() { # listen address
   mkdir -p "$TB_DIR/nginx" "$TB_DIR/flags"
   chmod 711 "$TB_DIR"
   chmod 755 "$TB_DIR/flags"
@@ -123,8 +130,8 @@ http {
   uwsgi_temp_path $TB_DIR/nginx;
   scgi_temp_path $TB_DIR/nginx;
   server {
-    listen $TB_NET.1:80;
-    listen $TB_NET.1:443 ssl;
+    listen $1:80;
+    listen $1:443 ssl;
     server_name portal.lws.test;
     ssl_certificate $TB_DIR/pki/srv.pem;
     ssl_certificate_key $TB_DIR/pki/srv.key;
@@ -138,11 +145,57 @@ CONF
   ip netns exec "$TB_INF" nginx -p "$TB_DIR/nginx" -c "$TB_DIR/nginx.conf" \
     -g 'daemon off;' >"$TB_DIR/nginx.log" 2>&1 &
   TB_PIDS+=($!)
+}
 
+# Waits until NTP, DNS and HTTPS listen on ADDRESS (ss's form) and, when
+# given, something listens on UDP port EXTRA (DHCP's 67).
+tb_ready() { # address, [extra udp port]
+  local extra=${2:+"&& ss -Hlun | grep -q ':$2 '"}
   tb_wait 10 ip netns exec "$TB_INF" sh -c \
-    "ss -Hlun | grep -q '$TB_NET.1:123' && ss -Hlun | grep -q ':67 ' &&
-     ss -Hltn | grep -q '$TB_NET.1:443' && ss -Hlun | grep -q '$TB_NET.1:53'" ||
+    "ss -Hlun | grep -qF '$1:123' && ss -Hltn | grep -qF '$1:443' &&
+     ss -Hlun | grep -qF '$1:53' $extra" ||
     { tb_log "testbed: servers did not start"; cat "$TB_DIR"/*.log >&2; return 1; }
+}
+
+tb_up() {
+  tb_ns_up
+  ip -n "$TB_INF" addr add "$TB_NET.1/24" dev "$TB_IF_INF"
+  tb_dnsmasq 100 150
+  tb_chronyd "$TB_NET.1" "$TB_NET.0/24"
+  tb_nginx "$TB_NET.1"
+  tb_ready "$TB_NET.1" 67
+}
+
+# The IPv6-only bed: no IPv4 address on either side.  radvd advertises the
+# /64 (SLAAC) with the infrastructure as RDNSS; dnsmasq is the DNS server
+# only (its pid is TB_PIDS[0], as with tb_up), chronyd and nginx listen on
+# the same IPv6 address.
+tb_up6() {
+  tb_ns_up
+  ip netns exec "$TB_INF" sysctl -qw net.ipv6.conf.all.forwarding=1
+  ip -n "$TB_INF" -6 addr add "$TB_NET6::1/64" dev "$TB_IF_INF" nodad
+  ip netns exec "$TB_INF" dnsmasq -k --conf-file=/dev/null \
+    --listen-address="$TB_NET6::1" --bind-interfaces \
+    --no-resolv --no-hosts --log-facility="$TB_DIR/dnsmasq.log" \
+    --pid-file="$TB_DIR/dnsmasq.pid" \
+    --address=/portal.lws.test/"$TB_NET6::1" \
+    --address=/time.lws.test/"$TB_NET6::1" &
+  TB_PIDS[0]=$!
+  cat > "$TB_DIR/radvd.conf" <<CONF
+interface $TB_IF_INF {
+  AdvSendAdvert on;
+  MinRtrAdvInterval 3;
+  MaxRtrAdvInterval 10;
+  prefix $TB_NET6::/64 { AdvOnLink on; AdvAutonomous on; };
+  RDNSS $TB_NET6::1 { AdvRDNSSLifetime 600; };
+};
+CONF
+  ip netns exec "$TB_INF" radvd -n -m stderr -C "$TB_DIR/radvd.conf" \
+    -p "$TB_DIR/radvd.pid" >"$TB_DIR/radvd.log" 2>&1 &
+  TB_PIDS+=($!)
+  tb_chronyd "$TB_NET6::1" "$TB_NET6::/64"
+  tb_nginx "[$TB_NET6::1]"
+  tb_ready "[$TB_NET6::1]"
 }
 
 # Puts the device side back to "link down, no address" between runs.

@@ -23,6 +23,15 @@ if(TARGET lws-system-demo AND LWS_WITH_SYS_DHCP_CLIENT AND LWS_WITH_SYS_NTPCLIEN
   math(EXPR to "90 * ${LWS_TEST_TIMEOUT_SCALE}")
   set_tests_properties(integration/bringup PROPERTIES TIMEOUT ${to}
     LABELS integration SKIP_RETURN_CODE 77 RUN_SERIAL ON)
+  if(LWS_WITH_SYS_DHCP6)
+    # the same on an IPv6-only bed (scripts/demo --ipv6-only)
+    add_test(NAME integration/bringup6 COMMAND
+      ${CMAKE_CURRENT_SOURCE_DIR}/integration/it-bringup6.sh
+      $<TARGET_FILE:lws-system-demo> ${PROJECT_SOURCE_DIR})
+    math(EXPR to "150 * ${LWS_TEST_TIMEOUT_SCALE}")
+    set_tests_properties(integration/bringup6 PROPERTIES TIMEOUT ${to}
+      LABELS integration SKIP_RETURN_CODE 77 RUN_SERIAL ON)
+  endif()
   # The fault suite (label faults): the release build runs it, the
   # sanitizer builds do not (scripts/test).
   math(EXPR to "240 * ${LWS_TEST_TIMEOUT_SCALE}")

@@ -19,6 +19,13 @@ if(LWS_WITH_SYS_DHCP6)
     lws_ra6_test(integration/ra6-radvd SOURCES integration/it-ra6-radvd.c
       LABELS integration dhcp6 TIMEOUT 120)
   endif()
+  if(LWS_WITH_SYS_DHCP_CLIENT)
+    # RFC 8925 and the DHCP step's policy: both clients against dnsmasq
+    # (DHCPv4 with option 108) and radvd
+    lws_ra6_test(integration/dhcp-v6policy
+      SOURCES integration/it-dhcp-v6policy.c
+      LABELS integration dhcp6 dhcpc TIMEOUT 180)
+  endif()
   lws_add_valgrind_test(NAME valgrind/unit-ra6 TARGET test-unit-ra6
     LABELS dhcp6)
   if(TARGET test-integration-ra6-radvd)

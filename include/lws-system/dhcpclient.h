@@ -64,7 +64,8 @@ typedef enum {
     X(LINK_DOWN) /* carrier lost: client paused, lease kept */                 \
     X(LINK_UP)   /* carrier back: re-verifying the lease */                    \
     X(CONFLICT)  /* ACD: address in use, DECLINE sent; ipv4 = that address */  \
-    X(APPLY_FAILED) /* applying the lease failed: restarting */
+    X(APPLY_FAILED) /* applying the lease failed: restarting */                \
+    X(V6ONLY)       /* RFC 8925: IPv6-only preferred, IPv4 off for a while */
 
 #define LWS__DHCPC_EVENT_ENUM(n) LWS_DHCPC_EVENT_##n,
 typedef enum {
@@ -84,7 +85,8 @@ typedef enum {
     X(RENEWING)                                                                \
     X(REBINDING)                                                               \
     X(LINK_DOWN)                                                               \
-    X(DECLINED) /* waiting before a new DISCOVER after a conflict */
+    X(DECLINED)    /* waiting before a new DISCOVER after a conflict */        \
+    X(V6ONLY_WAIT) /* RFC 8925: IPv4 off for v6only_secs, then DISCOVER */
 
 #define LWS__DHCPC_STATE_ENUM(n) LWS_DHCPC_STATE_##n,
 typedef enum {
@@ -143,7 +145,31 @@ typedef struct lws_dhcpc_ifstate {
      *  else one default route via the first option 3 router. */
     struct lws_dhcpc_route routes[LWS_DHCPC_MAX_ROUTES];
     lws_usec_t lease_start; /**< monotonic time the lease was granted, us */
+    /** V6ONLY_WAIT: how long IPv4 stays off, s (option 108, at least 300,
+     *  RFC 8925 §3.4); 0 otherwise. */
+    uint32_t v6only_secs;
+    uint8_t policy; /**< LWS_DHCPC_POLICY_* of the interface */
+    /** What the interface has on IPv6 (LWS_DHCPC_V6_* bits), as the RA
+     *  client (lws_dhcpc6_request()) and DHCPv6 report it; details in
+     *  lws_dhcpc6_get_ifstate(). */
+    uint8_t v6;
+    /** 1: usable by its policy (what the DHCP system state waits for). */
+    uint8_t usable;
 } lws_dhcpc_ifstate_t;
+
+/* lws_dhcpc_ifstate_t.v6 */
+#define LWS_DHCPC_V6_ROUTER 1 /**< a default router (RA) */
+#define LWS_DHCPC_V6_ADDR   2 /**< a global address on the interface */
+#define LWS_DHCPC_V6_DNS    4 /**< DNS servers (RA RDNSS or DHCPv6) */
+
+/* When an interface counts as usable for the DHCP system state (the
+ * per-interface policy, lws_dhcpc_req.policy).  IPv6 usable means a
+ * default router, a global address and DNS servers, which needs
+ * lws_dhcpc6_request() on the interface too. */
+#define LWS_DHCPC_POLICY_EITHER 0 /**< default: IPv4 bound or IPv6 usable */
+#define LWS_DHCPC_POLICY_V4     1 /**< IPv4 bound */
+#define LWS_DHCPC_POLICY_V6     2 /**< IPv6 usable */
+#define LWS_DHCPC_POLICY_BOTH   3 /**< IPv4 bound and IPv6 usable */
 
 /**
  * The per-interface callback (lws's shape).  @is is borrowed for the call.
@@ -196,7 +222,14 @@ struct lws_dhcpc_info {
     /** 1: no rtnetlink link monitor (IFACE_COLDPLUG passes at once, link
      *  changes are not seen).  Default 0: monitor. */
     uint8_t no_link_monitor;
-    uint8_t reserved0;
+    /** 1: not IPv6-only capable: don't ask for option 108 (RFC 8925) and
+     *  ignore it.  Default 0: ask; when an OFFER (or the ACK to an
+     *  INIT-REBOOT, dropping the remembered lease) carries it and the
+     *  interface has a default router and a global IPv6 address (seen by
+     *  lws_dhcpc6_request() on it), the address is not requested and
+     *  IPv4 stays off for the option's time (V6ONLY_WAIT, at least
+     *  300 s), then DISCOVER again. */
+    uint8_t no_ipv6_only;
 
     /** Option 12 hostname to send, or NULL.  Copied. */
     const char *hostname;
@@ -275,6 +308,31 @@ struct lws_dhcpc_info {
 LWS_API int lws_dhcpc_request(struct lws_context *context, const char *iface,
                               int af, dhcpc_cb_t cb, void *opaque);
 
+/** lws_dhcpc_request_ex()'s arguments: lws_dhcpc_request()'s, plus the
+ *  interface's policy.  Zero everywhere but iface is the default. */
+typedef struct lws_dhcpc_req {
+    const char *iface; /**< interface name (copied), < 16 characters */
+    int af;            /**< AF_INET or 0 */
+    dhcpc_cb_t cb;     /**< callback, or NULL */
+    void *opaque;      /**< passed to @cb */
+    /** LWS_DHCPC_POLICY_*: when the interface lets the DHCP system state
+     *  pass.  With lws_dhcpc_info.wait_all, every interface must be usable
+     *  by its own policy, else any one. */
+    uint8_t policy;
+} lws_dhcpc_req_t;
+
+/**
+ * lws_dhcpc_request_ex() - lws_dhcpc_request() with a policy.
+ *
+ * As lws_dhcpc_request(), which is this with LWS_DHCPC_POLICY_EITHER; on
+ * an interface already managed, only the policy changes.
+ *
+ * @return 0, or 1 on failure (as lws_dhcpc_request(); also a bad policy).
+ * Thread: loop.
+ */
+LWS_API int lws_dhcpc_request_ex(struct lws_context *context,
+                                 const lws_dhcpc_req_t *req);
+
 /**
  * lws_dhcpc_remove() - stop the client on @iface (NULL: on all).
  *
@@ -305,6 +363,10 @@ LWS_API int lws_dhcpc_status(struct lws_context *context, lws_sockaddr46 *sa46);
 /**
  * lws_dhcpc_get_ifstate() - copy the current state of @iface.
  *
+ * Both families: the IPv4 lease and state, the policy, a summary of
+ * IPv6 (v6) and whether the interface is usable by its policy; the IPv6
+ * details (routers, addresses, DNS servers) are in
+ * lws_dhcpc6_get_ifstate().
  * @param[out] is  receives the state (event set to the last event)
  * @return 0, -ENOENT (not managed), -EINVAL, or -ENOTSUP when compiled out.
  * Thread: loop.
@@ -327,8 +389,10 @@ LWS_API const char *lws_dhcpc_event_name(int event);
  * stateless address autoconfiguration (SLAAC); the library only watches
  * (rtnetlink) which global addresses it made, and never configures IPv6
  * addresses or routes itself.  DNS servers go to the resolver (unless
- * link-local: the resolver cannot use a scope) and every change is
- * published on lws_smd (class LWSSMDCL_NETWORK, "type":"ra6").
+ * link-local: the resolver cannot use a scope), whether the interface has
+ * a default router and a global address goes to the DHCPv4 client (the
+ * DHCP step's policy, RFC 8925), and every change is published on lws_smd
+ * (class LWSSMDCL_NETWORK, "type":"ra6").
  * Every address here is AF_INET6 in network byte order; link-local ones
  * carry the interface index in sin6_scope_id.
  */

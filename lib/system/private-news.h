@@ -4,6 +4,7 @@
  * Cross-helper news (news.c): one observer list per context.  A helper that
  * learns something others may use (the DHCP client: a lease's DNS and NTP
  * servers, a lease, a link going up or down; the RA client: IPv6 DNS
+ * servers, default router and global address; DHCPv6: IPv6 DNS and NTP
  * servers) publishes it; helpers that care (the resolver, the SNTP client,
  * CPD) subscribe at creation and unsubscribe when
  * they go.  Neither side knows the other, and either may be compiled out.
@@ -21,6 +22,11 @@ enum lws__news_kind {
                                its IPv6 DNS servers (RDNSS) */
     LWS__NEWS_LEASE,        /* @iface's lease applied: @addrs are its address
                              * and server; @n 0: the lease is gone */
+    LWS__NEWS_IP6,          /* @iface's IPv6 (the RA client): @v6 has
+                               LWS_DHCPC_V6_ROUTER / _ADDR when it has a
+                               default router / a global address */
+    LWS__NEWS_NTP6_SERVERS, /* @iface's IPv6 NTP servers (DHCPv6): @sa46,
+                               AF_INET6, n of them */
 };
 
 struct lws__news {
@@ -30,6 +36,7 @@ struct lws__news {
     const lws_sockaddr46 *sa46; /* DNS6_SERVERS: AF_INET6, n of them */
     size_t n;
     bool up;
+    uint8_t v6; /* IP6 */
 };
 
 struct lws__news_observer {

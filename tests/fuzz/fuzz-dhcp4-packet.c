@@ -32,6 +32,7 @@ static void fz_core(const uint8_t *d, size_t n, int state)
                                  .acd_probe_ms = 1000,
                                  .acd_wait_ms = 2000,
                                  .rapid_commit = true,
+                                 .v6only = true,
                                  .acd = state == LWS_DHCPC_STATE_CHECKING};
     uint8_t mac[6] = {2, 0, 0, 0, 0, 1};
     struct lws__dhcpc_core c;
@@ -39,7 +40,8 @@ static void fz_core(const uint8_t *d, size_t n, int state)
     if (n >= 34)
         memcpy(mac, d + 28, 6);
     lws__dhcpc_core_init(&c, &cfg, mac, 1, fz_rand, NULL);
-    c.ipv6 = n & 1; /* both MTU rules */
+    c.ipv6 = n & 1;         /* both MTU rules */
+    c.v6_ok = (n & 2) != 0; /* RFC 8925: with and without IPv6 */
     lws__dhcpc_core_start(&c, 1000000, &o);
     if (n >= 8)
         c.xid = ((uint32_t)d[4] << 24) | ((uint32_t)d[5] << 16) |

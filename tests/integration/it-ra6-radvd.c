@@ -52,66 +52,28 @@ static long long portal_last;
 
 static int radvd_start(void)
 {
-    char conf[300], pidf[300], body[1024], bin[256];
-    char *argv[] = {bin,  "-n", "-d", "1",  "-m", "stderr",
-                    "-C", conf, "-p", pidf, NULL};
-
-    snprintf(conf, sizeof(conf), "%s/radvd.conf", tmpdir);
-    snprintf(pidf, sizeof(pidf), "%s/radvd.pid", tmpdir);
-    snprintf(body, sizeof(body),
-             "interface %s {\n"
-             "  AdvSendAdvert on;\n"
-             "  MinRtrAdvInterval 3;\n"
-             "  MaxRtrAdvInterval 10;\n"
-             "  AdvDefaultLifetime 1800;\n"
-             "  AdvOtherConfigFlag on;\n"
-             "  AdvLinkMTU 1400;\n"
-             "  prefix 2001:db8:77::/64 {\n"
-             "    AdvOnLink on;\n"
-             "    AdvAutonomous on;\n"
-             "    AdvValidLifetime 3600;\n"
-             "    AdvPreferredLifetime 1800;\n"
-             "  };\n"
-             "  RDNSS " SRV_IP6 " { AdvRDNSSLifetime 600; };\n"
-             "  DNSSL lws.test example.lan { AdvDNSSLLifetime 600; };\n"
-             "};\n",
-             np.if_srv);
-    if (!lt_which("radvd", bin, sizeof(bin)) || lt_write_file(conf, body))
-        return -1;
-    unlink(radvd_log);
-    radvd_pid = lt_spawn(argv, radvd_log, np.ns_srv);
-    return radvd_pid < 0 ? -1 : 0;
+    return dt_radvd_start(&radvd_pid, np.ns_srv, np.if_srv, tmpdir, radvd_log,
+                          "  AdvSendAdvert on;\n"
+                          "  MinRtrAdvInterval 3;\n"
+                          "  MaxRtrAdvInterval 10;\n"
+                          "  AdvDefaultLifetime 1800;\n"
+                          "  AdvOtherConfigFlag on;\n"
+                          "  AdvLinkMTU 1400;\n"
+                          "  prefix 2001:db8:77::/64 {\n"
+                          "    AdvOnLink on;\n"
+                          "    AdvAutonomous on;\n"
+                          "    AdvValidLifetime 3600;\n"
+                          "    AdvPreferredLifetime 1800;\n"
+                          "  };\n"
+                          "  RDNSS " SRV_IP6 " { AdvRDNSSLifetime 600; };\n"
+                          "  DNSSL lws.test example.lan { AdvDNSSLLifetime "
+                          "600; };\n");
 }
 
 /* dnsmasq as a DNS server on the IPv6 address only, logging queries. */
 static int dns_start(void)
 {
-    char bin[256], a_pid[300];
-    char *argv[] = {bin,
-                    "-k",
-                    "--conf-file=/dev/null",
-                    "--bind-interfaces",
-                    "--listen-address=" SRV_IP6,
-                    "--no-resolv",
-                    "--no-hosts",
-                    "--log-queries",
-                    "--log-facility=-",
-                    "--user=root",
-                    "--address=/host.lws.test/2001:db8:99::7",
-                    "--address=/host.lws.test/10.9.8.7",
-                    a_pid,
-                    NULL};
-
-    snprintf(a_pid, sizeof(a_pid), "--pid-file=%s/dnsmasq.pid", tmpdir);
-    if (!lt_which("dnsmasq", bin, sizeof(bin)))
-        return -1;
-    unlink(dns_log);
-    dns_pid = lt_spawn(argv, dns_log, np.ns_srv);
-    if (dns_pid < 0 || !lt_wait_file_contains(dns_log, "started", 5000)) {
-        fprintf(stderr, "dnsmasq did not start\n");
-        return -1;
-    }
-    return 0;
+    return dt_dns_start(&dns_pid, np.ns_srv, SRV_IP6, tmpdir, dns_log);
 }
 
 /* A raw ICMPv6 socket in the server namespace for our own RA.  It leaves

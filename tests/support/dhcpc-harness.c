@@ -62,6 +62,57 @@ void dt_dnsmasq_stop(pid_t *pid)
     *pid = -1;
 }
 
+int dt_radvd_start(pid_t *pid, const char *ns, const char *ifname,
+                   const char *dir, const char *logfile, const char *body)
+{
+    char conf[300], pidf[300], text[2048], bin[256];
+    char *argv[] = {bin,  "-n", "-d", "1",  "-m", "stderr",
+                    "-C", conf, "-p", pidf, NULL};
+
+    *pid = -1;
+    snprintf(conf, sizeof(conf), "%s/radvd.conf", dir);
+    snprintf(pidf, sizeof(pidf), "%s/radvd.pid", dir);
+    snprintf(text, sizeof(text), "interface %s {\n%s};\n", ifname, body);
+    if (!lt_which("radvd", bin, sizeof(bin)) || lt_write_file(conf, text))
+        return -1;
+    unlink(logfile);
+    *pid = lt_spawn(argv, logfile, ns);
+    return *pid < 0 ? -1 : 0;
+}
+
+int dt_dns_start(pid_t *pid, const char *ns, const char *listen,
+                 const char *dir, const char *logfile)
+{
+    char bin[256], a_pid[300], a_listen[80];
+    char *argv[] = {bin,
+                    "-k",
+                    "--conf-file=/dev/null",
+                    "--bind-interfaces",
+                    a_listen,
+                    "--no-resolv",
+                    "--no-hosts",
+                    "--log-queries",
+                    "--log-facility=-",
+                    "--user=root",
+                    "--address=/host.lws.test/2001:db8:99::7",
+                    "--address=/host.lws.test/10.9.8.7",
+                    a_pid,
+                    NULL};
+
+    *pid = -1;
+    snprintf(a_pid, sizeof(a_pid), "--pid-file=%s/dns.pid", dir);
+    snprintf(a_listen, sizeof(a_listen), "--listen-address=%s", listen);
+    if (!lt_which("dnsmasq", bin, sizeof(bin)))
+        return -1;
+    unlink(logfile);
+    *pid = lt_spawn(argv, logfile, ns);
+    if (*pid < 0 || !lt_wait_file_contains(logfile, "started", 5000)) {
+        fprintf(stderr, "dnsmasq (DNS) did not start\n");
+        return -1;
+    }
+    return 0;
+}
+
 static void tick_cb(lws_sorted_usec_list_t *sul)
 {
     (void)sul;

@@ -26,6 +26,18 @@ int dt_dnsmasq_start(pid_t *pid, const char *ns, const char *ifname,
 /* Stops it (SIGTERM, then SIGKILL after 2 s) when *@pid > 0; *@pid = -1. */
 void dt_dnsmasq_stop(pid_t *pid);
 
+/* Starts radvd in namespace @ns with "interface @ifname { @body };" as its
+ * configuration (@dir/radvd.conf, pid file @dir/radvd.pid), output to
+ * @logfile.  @return 0, or -1 (*@pid is -1). */
+int dt_radvd_start(pid_t *pid, const char *ns, const char *ifname,
+                   const char *dir, const char *logfile, const char *body);
+/* Starts dnsmasq as a DNS server only, on address @listen in @ns, logging
+ * queries to @logfile, answering host.lws.test with 2001:db8:99::7 and
+ * 10.9.8.7; pid file @dir/dns.pid.  Waits until it runs.  @return 0 or -1
+ * (*@pid is -1 when it did not start). */
+int dt_dns_start(pid_t *pid, const char *ns, const char *listen,
+                 const char *dir, const char *logfile);
+
 /* Services @cx until @cond(@arg) is true (true) or @ms passed (false),
  * waking at least every @tick_ms. */
 bool dt_service_until(struct lws_context *cx, bool (*cond)(void *arg),

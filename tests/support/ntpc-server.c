@@ -167,27 +167,34 @@ static void *ntps_thread(void *arg)
     return NULL;
 }
 
-static int bind_lo(int *port)
+static int bind_lo(int *port, int af)
 {
-    struct sockaddr_in sa;
-    socklen_t sl = sizeof(sa);
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_storage ss;
+    struct sockaddr_in *sa = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *sa6 = (struct sockaddr_in6 *)&ss;
+    socklen_t sl = af == AF_INET6 ? sizeof(*sa6) : sizeof(*sa);
+    int fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
     if (fd < 0)
         return -1;
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-        getsockname(fd, (struct sockaddr *)&sa, &sl)) {
+    memset(&ss, 0, sizeof(ss));
+    if (af == AF_INET6) {
+        sa6->sin6_family = AF_INET6;
+        sa6->sin6_addr = in6addr_loopback;
+    } else {
+        sa->sin_family = AF_INET;
+        sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    }
+    if (bind(fd, (struct sockaddr *)&ss, sl) ||
+        getsockname(fd, (struct sockaddr *)&ss, &sl)) {
         close(fd);
         return -1;
     }
-    *port = ntohs(sa.sin_port);
+    *port = ntohs(af == AF_INET6 ? sa6->sin6_port : sa->sin_port);
     return fd;
 }
 
-struct ntps *ntps_start(int64_t ahead_ns)
+struct ntps *ntps_start_af(int64_t ahead_ns, int af)
 {
     struct ntps *s = calloc(1, sizeof(*s));
     int other;
@@ -195,8 +202,8 @@ struct ntps *ntps_start(int64_t ahead_ns)
     if (!s)
         return NULL;
     s->ahead_ns = ahead_ns;
-    s->fd = bind_lo(&s->port);
-    s->fd_other = bind_lo(&other);
+    s->fd = bind_lo(&s->port, af);
+    s->fd_other = bind_lo(&other, af);
     if (s->fd < 0 || s->fd_other < 0 ||
         pthread_create(&s->thr, NULL, ntps_thread, s)) {
         if (s->fd >= 0)
@@ -207,6 +214,11 @@ struct ntps *ntps_start(int64_t ahead_ns)
         return NULL;
     }
     return s;
+}
+
+struct ntps *ntps_start(int64_t ahead_ns)
+{
+    return ntps_start_af(ahead_ns, AF_INET);
 }
 
 void ntps_stop(struct ntps *s)

@@ -35,6 +35,8 @@ struct ntps;
 /* Starts a server on 127.0.0.1, port chosen by the kernel.  Its clock is
  * the wall clock plus @ahead_ns.  NULL on failure. */
 struct ntps *ntps_start(int64_t ahead_ns);
+/* The same on @af's loopback (AF_INET: 127.0.0.1, AF_INET6: ::1). */
+struct ntps *ntps_start_af(int64_t ahead_ns, int af);
 void ntps_stop(struct ntps *s);
 int ntps_port(const struct ntps *s);
 void ntps_set_mode(struct ntps *s, enum ntps_mode m);

@@ -1284,6 +1284,229 @@ static void test_dhcpc_core_names(void **state)
     assert_string_equal(lws_dhcpc_event_name(-1), "?");
 }
 
+/* ------------------------------------------------ RFC 8925, the policy */
+
+static void test_dhcpc_codec_v6only(void **state)
+{
+    static const uint8_t three[] = {0, 0, 3};
+    struct lws__dhcpc_msg pm;
+    struct dt_msg m;
+    struct dt_req r;
+    struct h h;
+
+    (void)state;
+    /* asked for only when IPv6-only capable */
+    for (int ask = 0; ask < 2; ask++) {
+        h_init(&h);
+        h.cfg.v6only = ask;
+        lws__dhcpc_core_start(&h.c, h.now, &h.o);
+        h_req(&h, &r);
+        assert_int_equal(dt_req_prl_has(&r, 108), ask);
+        assert_true(dt_req_prl_has(&r, 121));
+    }
+    /* four bytes: taken; any other length: ignored, message kept */
+    dt_msg_reply(&m, 2, 1, mac, h.ip);
+    dt_msg_opt32(&m, 54, h.srv);
+    dt_msg_opt32(&m, 108, 1800);
+    dt_msg_end(&m);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &pm), 0);
+    assert_true(pm.have & LWS__HAVE_V6ONLY);
+    assert_int_equal(pm.v6only, 1800);
+    dt_msg_reply(&m, 2, 1, mac, h.ip);
+    dt_msg_opt32(&m, 54, h.srv);
+    dt_msg_opt(&m, 108, three, sizeof(three));
+    dt_msg_end(&m);
+    assert_int_equal(lws__dhcpc_parse(m.buf, m.len, &pm), 0);
+    assert_false(pm.have & LWS__HAVE_V6ONLY);
+    assert_int_equal(pm.server_id, h.srv);
+}
+
+/* An OFFER with option 108 of @secs (-1: none) to a client in SELECTING;
+ * rapid: a rapid-commit ACK instead. */
+static void h_offer_v6only(struct h *h, int64_t secs, bool rapid)
+{
+    struct dt_msg m;
+    struct dt_req r;
+
+    lws__dhcpc_core_start(&h->c, h->now, &h->o);
+    h_req(h, &r);
+    dt_msg_reply(&m, rapid ? 5 : 2, r.xid, mac, h->ip);
+    dt_msg_opt32(&m, 54, h->srv);
+    dt_msg_opt32(&m, 51, 3600);
+    if (rapid)
+        dt_msg_opt(&m, 80, NULL, 0);
+    if (secs >= 0)
+        dt_msg_opt32(&m, 108, (uint32_t)secs);
+    dt_msg_end(&m);
+    h->now += MS(3);
+    h_rx(h, &m);
+}
+
+static void test_dhcpc_core_v6only_wait(void **state)
+{
+    static const struct {
+        bool ask, v6_ok, rapid;
+        int64_t secs;    /* option 108, -1: absent (64 bits: 0xffffffff
+                          * fits on 32-bit targets too) */
+        int want_state;  /* after the OFFER / ACK */
+        uint32_t wait_s; /* V6ONLY_WAIT's length */
+    } rows[] = {
+        /* RFC 8925 §3.2: not requested, wait for the option's time */
+        {true, true, false, 1800, LWS_DHCPC_STATE_V6ONLY_WAIT, 1800},
+        /* §3.4: at least MIN_V6ONLY_WAIT, 300 s (0 included) */
+        {true, true, false, 0, LWS_DHCPC_STATE_V6ONLY_WAIT, 300},
+        {true, true, false, 299, LWS_DHCPC_STATE_V6ONLY_WAIT, 300},
+        {true, true, false, 300, LWS_DHCPC_STATE_V6ONLY_WAIT, 300},
+        {true, true, false, 0xffffffffll, LWS_DHCPC_STATE_V6ONLY_WAIT,
+         0xffffffffu},
+        /* a rapid-commit ACK saying it is not taken either */
+        {true, true, true, 600, LWS_DHCPC_STATE_V6ONLY_WAIT, 600},
+        /* no working IPv6 on the link: IPv4 as usual */
+        {true, false, false, 1800, LWS_DHCPC_STATE_REQUESTING, 0},
+        {true, false, true, 1800, LWS_DHCPC_STATE_BOUND, 0},
+        /* not IPv6-only capable (configured off): option ignored */
+        {false, true, false, 1800, LWS_DHCPC_STATE_REQUESTING, 0},
+        /* no option */
+        {true, true, false, -1, LWS_DHCPC_STATE_REQUESTING, 0},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        lws_dhcpc_ifstate_t is;
+        struct dt_req r;
+        lws_usec_t at;
+        struct h h;
+
+        h_init(&h);
+        h.cfg.v6only = rows[i].ask;
+        h.c.v6_ok = rows[i].v6_ok;
+        h_offer_v6only(&h, rows[i].secs, rows[i].rapid);
+        assert_int_equal(h.c.state, rows[i].want_state);
+        if (rows[i].want_state != LWS_DHCPC_STATE_V6ONLY_WAIT)
+            continue;
+        /* nothing sent, no address, no socket, reported */
+        assert_int_equal(h.o.tx, LWS__DHCPC_TX_NONE);
+        assert_false(h.o.apply);
+        assert_false(h.c.have_lease);
+        assert_false(lws__dhcpc_core_bound(&h.c));
+        assert_int_equal(h.o.socks, 0);
+        assert_int_equal(h.o.event, LWS_DHCPC_EVENT_V6ONLY);
+        assert_int_equal(h.o.wake - h.now, S(rows[i].wait_s));
+        memset(&is, 0, sizeof(is));
+        lws__dhcpc_core_ifstate(&h.c, &h.c.lease, &is);
+        assert_int_equal(is.v6only_secs, rows[i].wait_s);
+        assert_int_equal(is.ipv4, 0);
+        /* a stray OFFER while waiting changes nothing */
+        at = h.o.wake;
+        h_offer_v6only(&h, 1800, false);
+        h.c.state = LWS_DHCPC_STATE_V6ONLY_WAIT; /* start() restarted */
+        h.c.wake = at;
+        h.o.wake = at;
+        /* early wake-ups are ignored; at the end: DISCOVER again */
+        lws__dhcpc_core_timer(&h.c, at - 1, &h.o);
+        assert_int_equal(h.c.state, LWS_DHCPC_STATE_V6ONLY_WAIT);
+        assert_int_equal(h.o.tx, LWS__DHCPC_TX_NONE);
+        h.now = at;
+        lws__dhcpc_core_timer(&h.c, h.now, &h.o);
+        assert_int_equal(h.c.state, LWS_DHCPC_STATE_SELECTING);
+        h_req(&h, &r);
+        assert_int_equal(r.type, 1);
+        assert_true(dt_req_prl_has(&r, 108));
+    }
+}
+
+static void test_dhcpc_core_v6only_link_down(void **state)
+{
+    struct dt_req r;
+    struct h h;
+
+    (void)state;
+    h_init(&h);
+    h.cfg.v6only = true;
+    h.c.v6_ok = true;
+    h_offer_v6only(&h, 1800, false);
+    assert_int_equal(h.c.state, LWS_DHCPC_STATE_V6ONLY_WAIT);
+    /* a new attachment (link down, up) starts over at once */
+    lws__dhcpc_core_link(&h.c, h.now, false, &h.o);
+    assert_int_equal(h.c.state, LWS_DHCPC_STATE_LINK_DOWN);
+    assert_int_equal(h.o.wake, 0);
+    lws__dhcpc_core_link(&h.c, h.now, true, &h.o);
+    assert_int_equal(h.c.state, LWS_DHCPC_STATE_SELECTING);
+    h_req(&h, &r);
+    assert_int_equal(r.type, 1);
+}
+
+/* RFC 8925 §3.2 in INIT-REBOOT: an ACK carrying option 108 is not taken,
+ * the remembered lease (here one still held across a link flap) is
+ * dropped and forgotten. */
+static void test_dhcpc_core_v6only_init_reboot(void **state)
+{
+    struct dt_msg m;
+    struct dt_req r;
+    struct h h;
+
+    (void)state;
+    h_init(&h);
+    h.cfg.v6only = true;
+    h_bind(&h, 3600, 0, 0);
+    lws__dhcpc_core_link(&h.c, h.now, false, &h.o);
+    h.c.v6_ok = true;
+    lws__dhcpc_core_link(&h.c, h.now, true, &h.o);
+    assert_int_equal(h.c.state, LWS_DHCPC_STATE_INIT_REBOOT);
+    h_req(&h, &r);
+    assert_true(dt_req_prl_has(&r, 108));
+    dt_msg_std(&m, 5, r.xid, mac, h.ip, h.srv, 3600, 0, 0);
+    m.len--; /* END off: 108 after the standard options */
+    dt_msg_opt32(&m, 108, 900);
+    dt_msg_end(&m);
+    h_rx(&h, &m);
+    assert_int_equal(h.c.state, LWS_DHCPC_STATE_V6ONLY_WAIT);
+    assert_int_equal(h.o.event, LWS_DHCPC_EVENT_V6ONLY);
+    assert_true(h.o.unapply);
+    assert_true(h.o.forget);
+    assert_false(h.c.have_lease);
+    assert_int_equal(h.c.reboot_ip, 0);
+    assert_int_equal(h.o.wake - h.now, S(900));
+}
+
+static void test_dhcpc_policy_table(void **state)
+{
+    enum {
+        R = LWS_DHCPC_V6_ROUTER,
+        A = LWS_DHCPC_V6_ADDR,
+        D = LWS_DHCPC_V6_DNS
+    };
+    static const struct {
+        int policy;
+        bool v4;
+        unsigned v6;
+        bool ok;
+    } rows[] = {
+        {LWS_DHCPC_POLICY_EITHER, false, 0, false},
+        {LWS_DHCPC_POLICY_EITHER, true, 0, true},
+        {LWS_DHCPC_POLICY_EITHER, false, R | A | D, true},
+        {LWS_DHCPC_POLICY_EITHER, false, R | A, false}, /* no DNS */
+        {LWS_DHCPC_POLICY_EITHER, false, A | D, false}, /* no router */
+        {LWS_DHCPC_POLICY_EITHER, false, R | D, false}, /* no address */
+        {LWS_DHCPC_POLICY_EITHER, true, R | A | D, true},
+        {LWS_DHCPC_POLICY_V4, false, R | A | D, false},
+        {LWS_DHCPC_POLICY_V4, true, 0, true},
+        {LWS_DHCPC_POLICY_V6, true, R | A, false},
+        {LWS_DHCPC_POLICY_V6, false, R | A | D, true},
+        {LWS_DHCPC_POLICY_V6, true, R | A | D, true},
+        {LWS_DHCPC_POLICY_BOTH, true, R | A, false},
+        {LWS_DHCPC_POLICY_BOTH, false, R | A | D, false},
+        {LWS_DHCPC_POLICY_BOTH, true, R | A | D, true},
+        {LWS_DHCPC_POLICY_BOTH, true, 0xff, true}, /* unknown bits */
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        assert_int_equal(
+            lws__dhcpc_policy_ok(rows[i].policy, rows[i].v4, rows[i].v6),
+            rows[i].ok);
+}
+
 /* ------------------------------------------------------------ API / OOM */
 
 static struct lws_context *api_context(void)
@@ -1325,6 +1548,69 @@ static void test_dhcpc_api_args(void **state)
     assert_int_equal(lws_dhcpc_remove(cx, NULL), 1);
     assert_int_equal(lws_dhcpc_request(cx, "lwsnone1", AF_INET, NULL, NULL), 0);
     lws_context_destroy(cx); /* frees the pending request */
+}
+
+/* The policy through the API: IPv6 news of the interface (what the RA
+ * client and DHCPv6 publish) decides "usable" as the policy says. */
+static void test_dhcpc_api_policy(void **state)
+{
+    static const lws_sockaddr46 dns6 = {.sa6 = {.sin6_family = AF_INET6}};
+    struct lws_context *cx;
+    lws_dhcpc_ifstate_t is;
+
+    (void)state;
+    cx = api_context();
+    assert_non_null(cx);
+    assert_int_equal(
+        lws_dhcpc_request_ex(
+            cx, &(lws_dhcpc_req_t){.iface = "lwsnone0", .policy = 4}),
+        1);
+    assert_int_equal(lws_dhcpc_request_ex(cx, NULL), 1);
+    assert_int_equal(lws_dhcpc_request_ex(
+                         cx, &(lws_dhcpc_req_t){.iface = "lwsnone0",
+                                                .policy = LWS_DHCPC_POLICY_V6}),
+                     0);
+    assert_int_equal(lws_dhcpc_get_ifstate(cx, "lwsnone0", &is), 0);
+    assert_int_equal(is.policy, LWS_DHCPC_POLICY_V6);
+    assert_int_equal(is.v6, 0);
+    assert_int_equal(is.usable, 0);
+    lws__news_publish(
+        cx, &(struct lws__news){.kind = LWS__NEWS_IP6,
+                                .iface = "lwsnone0",
+                                .v6 = LWS_DHCPC_V6_ROUTER | LWS_DHCPC_V6_ADDR});
+    lws__news_publish(
+        cx,
+        &(struct lws__news){.kind = LWS__NEWS_IP6, .iface = "other0", .v6 = 0});
+    assert_int_equal(lws_dhcpc_get_ifstate(cx, "lwsnone0", &is), 0);
+    assert_int_equal(is.v6, LWS_DHCPC_V6_ROUTER | LWS_DHCPC_V6_ADDR);
+    assert_int_equal(is.usable, 0); /* no DNS yet */
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
+                                              .iface = "lwsnone0",
+                                              .sa46 = &dns6,
+                                              .n = 1});
+    assert_int_equal(lws_dhcpc_get_ifstate(cx, "lwsnone0", &is), 0);
+    assert_int_equal(is.v6, 7);
+    assert_int_equal(is.usable, 1);
+    /* the same interface again: only the policy changes */
+    assert_int_equal(lws_dhcpc_request_ex(
+                         cx, &(lws_dhcpc_req_t){.iface = "lwsnone0",
+                                                .policy = LWS_DHCPC_POLICY_V4}),
+                     0);
+    assert_int_equal(lws_dhcpc_get_ifstate(cx, "lwsnone0", &is), 0);
+    assert_int_equal(is.usable, 0);
+    assert_int_equal(is.v6, 7);
+    /* the servers go away: not usable by v6 any more */
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
+                                              .iface = "lwsnone0"});
+    assert_int_equal(
+        lws_dhcpc_request_ex(
+            cx, &(lws_dhcpc_req_t){.iface = "lwsnone0",
+                                   .policy = LWS_DHCPC_POLICY_EITHER}),
+        0);
+    assert_int_equal(lws_dhcpc_get_ifstate(cx, "lwsnone0", &is), 0);
+    assert_int_equal(is.v6, 3);
+    assert_int_equal(is.usable, 0);
+    lws_context_destroy(cx);
 }
 
 static void test_dhcpc_api_oom(void **state)
@@ -1369,6 +1655,12 @@ int main(void)
         cmocka_unit_test(test_dhcpc_codec_bad_121_ignored),
         cmocka_unit_test(test_dhcpc_codec_ip4udp),
         cmocka_unit_test(test_dhcpc_codec_arp),
+        cmocka_unit_test(test_dhcpc_codec_v6only),
+        cmocka_unit_test(test_dhcpc_core_v6only_wait),
+        cmocka_unit_test(test_dhcpc_core_v6only_link_down),
+        cmocka_unit_test(test_dhcpc_core_v6only_init_reboot),
+        cmocka_unit_test(test_dhcpc_policy_table),
+        cmocka_unit_test(test_dhcpc_api_policy),
         cmocka_unit_test(test_dhcpc_core_dora_and_timers),
         cmocka_unit_test(test_dhcpc_core_renew_ack),
         cmocka_unit_test(test_dhcpc_core_rebind_ack),

@@ -334,6 +334,62 @@ static void test_ntpc_glue_dhcp_and_link(void **state)
     ntps_stop(srv);
 }
 
+/* IPv6 NTP servers from the news list (DHCPv6) are used over IPv6; an
+ * interface's IPv4 list does not replace its IPv6 one; link-local and
+ * non-IPv6 entries are left out. */
+static void test_ntpc_glue_ntp6_news(void **state)
+{
+    struct ntps *srv = ntps_start_af(0, AF_INET6);
+    lws_sockaddr46 sa[3];
+    struct lws_ntpc_status st;
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+    uint32_t none = 0;
+    int op = LWS_SYSTATE_OPERATIONAL, one = 1, two = 2;
+
+    (void)state;
+    if (!srv) {
+        print_message("no IPv6 loopback here: skipped\n");
+        skip();
+    }
+    base_info(&ni, NULL);
+    ni.port = (uint16_t)ntps_port(srv);
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    assert_true(ntpc_run_until(cx, state_at_least, &op, 2000));
+    memset(sa, 0, sizeof(sa));
+    sa[0].sa6.sin6_family = AF_INET6; /* fe80::1: left out */
+    sa[0].sa6.sin6_addr.s6_addr[0] = 0xfe;
+    sa[0].sa6.sin6_addr.s6_addr[1] = 0x80;
+    sa[0].sa6.sin6_addr.s6_addr[15] = 1;
+    sa[1].sa4.sin_family = AF_INET; /* not IPv6: left out */
+    sa[1].sa4.sin_addr.s_addr = htonl(0x7f000001);
+    sa[2].sa6.sin6_family = AF_INET6;
+    sa[2].sa6.sin6_addr = in6addr_loopback;
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_NTP6_SERVERS,
+                                              .iface = "eth9",
+                                              .sa46 = sa,
+                                              .n = 3});
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 3000));
+    assert_int_equal(lws_ntpc_get_status(cx, &st), 0);
+    assert_int_equal(st.server.sa6.sin6_family, AF_INET6);
+    assert_memory_equal(&st.server.sa6.sin6_addr, &in6addr_loopback, 16);
+    assert_int_equal(ntohs(st.server.sa6.sin6_port), ntps_port(srv));
+    /* the interface's (empty) IPv4 list leaves its IPv6 one alone */
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_NTP_SERVERS,
+                                              .iface = "eth9",
+                                              .addrs = &none,
+                                              .n = 0});
+    lws__ntpc_link_changed(cx, true);
+    assert_true(ntpc_run_until(cx, syncs_at_least, &two, 3000));
+    assert_int_equal(lws_ntpc_get_status(cx, &st), 0);
+    assert_int_equal(st.server.sa6.sin6_family, AF_INET6);
+    assert_int_equal(lws__ntpc_dhcp6_servers(cx, "eth9", NULL, 1), -EINVAL);
+    assert_int_equal(lws__ntpc_dhcp6_servers(cx, NULL, sa, 1), -EINVAL);
+    lws_context_destroy(cx);
+    ntps_stop(srv);
+}
+
 static lws_usec_t op_stamp;
 static int op_saves;
 
@@ -541,6 +597,53 @@ static void test_ntpc_glue_unresolvable_then_next(void **state)
     lws_context_destroy(cx);
     close(dfd);
     ntps_stop(srv);
+}
+/* A name that cannot be resolved yet (no DNS server known) is looked up
+ * again as soon as DNS servers arrive on the news list, not after the
+ * backoff; the news is ignored while a lookup is under way or once
+ * synced. */
+static void test_ntpc_glue_dns_news_resolves_again(void **state)
+{
+    static const lws_sockaddr46 dns6 = {
+        .sa6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT}};
+    const char *servers[] = {"time.lws.invalid", NULL};
+    struct lws_context_creation_info info;
+    struct lws__ntpc_stats sts;
+    struct lws_adns_info ai;
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+
+    (void)state;
+    memset(&ai, 0, sizeof(ai));
+    ai.hosts_path = "";
+    ai.resolv_conf_path = "";
+    base_info(&ni, servers);
+    memset(&info, 0, sizeof(info));
+    info.ntpc = &ni;
+    info.adns = &ai;
+    info.system_ops = &rec_ops;
+    cx = lws_create_context(&info);
+    assert_non_null(cx);
+    for (int k = 0; k < 20; k++)
+        lws_service(cx, -1);
+    assert_int_equal(lws__ntpc_get_stats(cx, &sts), 0);
+    assert_int_equal(sts.dns_lookups, 1); /* failed: no server */
+    /* no servers in the news: nothing */
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
+                                              .iface = "eth9"});
+    for (int k = 0; k < 20; k++)
+        lws_service(cx, -1);
+    assert_int_equal(lws__ntpc_get_stats(cx, &sts), 0);
+    assert_int_equal(sts.dns_lookups, 1);
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
+                                              .iface = "eth9",
+                                              .sa46 = &dns6,
+                                              .n = 1});
+    for (int k = 0; k < 20; k++)
+        lws_service(cx, -1);
+    assert_int_equal(lws__ntpc_get_stats(cx, &sts), 0);
+    assert_int_equal(sts.dns_lookups, 2);
+    lws_context_destroy(cx);
 }
 #endif
 
@@ -859,11 +962,13 @@ int main(void)
         cmocka_unit_test_setup(test_ntpc_glue_never_hold, setup),
         cmocka_unit_test_setup(test_ntpc_glue_blob_server, setup),
         cmocka_unit_test_setup(test_ntpc_glue_dhcp_and_link, setup),
+        cmocka_unit_test_setup(test_ntpc_glue_ntp6_news, setup),
         cmocka_unit_test_setup(test_ntpc_glue_stamp_raises_floor, setup),
         cmocka_unit_test_setup(test_ntpc_glue_report_only, setup),
 #if LWS_WITH_SYS_ASYNC_DNS
         cmocka_unit_test_setup(test_ntpc_glue_name_through_dns, setup),
         cmocka_unit_test_setup(test_ntpc_glue_unresolvable_then_next, setup),
+        cmocka_unit_test_setup(test_ntpc_glue_dns_news_resolves_again, setup),
 #endif
         cmocka_unit_test_setup(test_ntpc_glue_destroy_from_sync_cb, setup),
         cmocka_unit_test(test_ntpc_glue_split_hostport),

@@ -286,6 +286,11 @@ static int dhcp4_parse_scalars(const struct opt_regions *rg,
     }
     if (dhcp4_opt_get(rg, LWS__OPT_RAPID_COMMIT, b, sizeof(b)) == 0)
         m->have |= LWS__HAVE_RAPID;
+    /* RFC 8925 §3.1: any length but 4 means the option is ignored */
+    if (dhcp4_opt_get(rg, LWS__OPT_V6ONLY, b, sizeof(b)) == 4) {
+        m->v6only = be32_at(b);
+        m->have |= LWS__HAVE_V6ONLY;
+    }
     return 0;
 }
 
@@ -379,7 +384,8 @@ int lws__dhcpc_build(void *buf, size_t len, const struct lws__dhcpc_tx *t)
                                   LWS__OPT_T1,
                                   LWS__OPT_T2,
                                   LWS__OPT_DOMAIN_SEARCH,
-                                  LWS__OPT_CLASSLESS_ROUTE};
+                                  LWS__OPT_CLASSLESS_ROUTE,
+                                  LWS__OPT_V6ONLY};
     bool full = t->type == LWS__DHCPC_DISCOVER || t->type == LWS__DHCPC_REQUEST;
     struct lws__wbuf b;
 
@@ -396,7 +402,8 @@ int lws__dhcpc_build(void *buf, size_t len, const struct lws__dhcpc_tx *t)
         uint8_t ms[2] = {LWS__DHCPC_MAX >> 8, LWS__DHCPC_MAX & 0xff};
 
         dhcp4_put_opt(&b, LWS__OPT_MAX_SIZE, ms, 2);
-        dhcp4_put_opt(&b, LWS__OPT_PRL, prl, sizeof(prl));
+        /* 108 last: left out unless IPv6-only capable (RFC 8925 §3.2) */
+        dhcp4_put_opt(&b, LWS__OPT_PRL, prl, sizeof(prl) - !t->v6only);
         if (t->hostname && t->hostname[0])
             dhcp4_put_opt(&b, LWS__OPT_HOSTNAME, t->hostname,
                           strlen(t->hostname));

@@ -137,6 +137,7 @@ static void send_msg(struct lws__dhcpc_core *c, lws_usec_t now,
     t->client_id = c->client_id_len ? c->client_id : NULL;
     t->client_id_len = c->client_id_len;
     t->hostname = c->cfg->hostname[0] ? c->cfg->hostname : NULL;
+    t->v6only = c->cfg->v6only;
     n = lws__dhcpc_build(o->tx_buf, sizeof(o->tx_buf), t);
     if (n < 0) {
         lwsl_err("cannot build message type %u", t->type);
@@ -691,6 +692,29 @@ static void rx_ack(struct lws__dhcpc_core *c, lws_usec_t now,
     got_ack(c, now, &l, o);
 }
 
+/* RFC 8925 §3.2: an offer (or a rapid-commit ACK, or the ACK to an
+ * INIT-REBOOT) saying "IPv6-only preferred" on a link whose IPv6 works:
+ * no REQUEST, no address (a remembered one is dropped and forgotten),
+ * IPv4 off for the option's time but at least MIN_V6ONLY_WAIT (300 s,
+ * §3.4), then INIT. */
+static bool v6only(struct lws__dhcpc_core *c, lws_usec_t now,
+                   const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
+{
+    /* without working IPv6 the offer is taken as usual */
+    if (!c->cfg->v6only || !c->v6_ok || !(m->have & LWS__HAVE_V6ONLY) ||
+        m->type == LWS__DHCPC_NAK ||
+        (c->state != LWS_DHCPC_STATE_SELECTING &&
+         c->state != LWS_DHCPC_STATE_INIT_REBOOT))
+        return false;
+    drop_lease(c, o, true);
+    c->v6only_secs = m->v6only < 300 ? 300 : m->v6only;
+    lwsl_notice("option 108: IPv4 off for %u s", c->v6only_secs);
+    core_set_state(c, LWS_DHCPC_STATE_V6ONLY_WAIT);
+    o->event = LWS_DHCPC_EVENT_V6ONLY;
+    c->wake = now + (lws_usec_t)c->v6only_secs * LWS_US_PER_SEC;
+    return true;
+}
+
 void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
                         const uint8_t *buf, size_t len,
                         struct lws__dhcpc_out *o)
@@ -702,7 +726,7 @@ void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
         lwsl_info("malformed DHCP message (%zu bytes) dropped", len);
         goto done;
     }
-    if (rx_check(c, &m))
+    if (rx_check(c, &m) || v6only(c, now, &m, o))
         goto done;
     switch (m.type) {
     case LWS__DHCPC_OFFER:
@@ -863,6 +887,7 @@ void lws__dhcpc_core_timer(struct lws__dhcpc_core *c, lws_usec_t now,
     switch (c->state) {
     case LWS_DHCPC_STATE_INIT:
     case LWS_DHCPC_STATE_DECLINED:
+    case LWS_DHCPC_STATE_V6ONLY_WAIT:
         start_init(c, now, 0, o);
         break;
     case LWS_DHCPC_STATE_SELECTING:
@@ -970,6 +995,24 @@ bool lws__dhcpc_core_bound(const struct lws__dhcpc_core *c)
                              c->state == LWS_DHCPC_STATE_REBINDING);
 }
 
+bool lws__dhcpc_policy_ok(int policy, bool v4, unsigned v6)
+{
+    const unsigned all =
+        LWS_DHCPC_V6_ROUTER | LWS_DHCPC_V6_ADDR | LWS_DHCPC_V6_DNS;
+    bool six = (v6 & all) == all;
+
+    switch (policy) {
+    case LWS_DHCPC_POLICY_V4:
+        return v4;
+    case LWS_DHCPC_POLICY_V6:
+        return six;
+    case LWS_DHCPC_POLICY_BOTH:
+        return v4 && six;
+    default:
+        return v4 || six;
+    }
+}
+
 static void sa4(lws_sockaddr46 *sa, uint32_t ip)
 {
     memset(sa, 0, sizeof(*sa));
@@ -1006,6 +1049,8 @@ void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
     memcpy(is->routes, l->routes, sizeof(is->routes));
     is->rapid_commit = l->rapid;
     is->lease_start = c->lease_start;
+    is->v6only_secs =
+        c->state == LWS_DHCPC_STATE_V6ONLY_WAIT ? c->v6only_secs : 0;
     sa4(&is->sa46[LWSDH_SA46_IP], l->ip);
     for (int i = 0; i < 4; i++)
         sa4(&is->sa46[LWSDH_SA46_DNS_SRV_1 + i],

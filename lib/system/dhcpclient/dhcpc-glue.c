@@ -73,7 +73,7 @@ static bool dhcpc_bound_enough(struct lws__dhcpc *d)
         if (ifc->dead)
             continue;
         live++;
-        bound += lws__dhcpc_core_bound(&ifc->core);
+        bound += lws__dhcpc_usable(ifc);
     }
     if (!live)
         return true; /* nothing requested: never hang here */
@@ -242,6 +242,7 @@ static int dhcpc_if_prepare(struct lws__dhcpc_if *ifc)
     lws__dhcpc_core_init(&ifc->core, &ifc->d->cfg, mac, iaid, dhcpc_rand,
                          ifc->d);
     ifc->core.ipv6 = lws__dhcpc_if_ipv6(ifc->ifname);
+    ifc->core.v6_ok = LWS__DHCPC_V6_OK(ifc->v6);
     ifc->have_mac = true;
     memset(&sl, 0, sizeof(sl));
     r = lws__dhcpc_lease_load(ifc->d, ifc->ifname, &sl);
@@ -405,6 +406,27 @@ static void dhcpc_if_rx(struct lws__dhcpc_if *ifc, struct lws *wsi)
     }
 }
 
+/* IPv6 news of a requested interface: RFC 8925's "IPv6 works" and the
+ * DHCP step's policy. */
+static void dhcpc_news(struct lws_context *cx, const struct lws__news *nw,
+                       void *opaque)
+{
+    struct lws__dhcpc *d = opaque;
+    struct lws__dhcpc_if *ifc;
+
+    (void)cx;
+    if ((nw->kind != LWS__NEWS_IP6 && nw->kind != LWS__NEWS_DNS6_SERVERS) ||
+        !nw->iface || !(ifc = dhcpc_find(d, nw->iface)))
+        return;
+    if (nw->kind == LWS__NEWS_IP6)
+        ifc->v6 = (uint8_t)((ifc->v6 & LWS_DHCPC_V6_DNS) | nw->v6);
+    else
+        ifc->v6 = (uint8_t)((ifc->v6 & ~LWS_DHCPC_V6_DNS) |
+                            (nw->n ? LWS_DHCPC_V6_DNS : 0));
+    ifc->core.v6_ok = LWS__DHCPC_V6_OK(ifc->v6);
+    dhcpc_maybe_redrive(d);
+}
+
 /* ------------------------------------------------------------------------
  * Protocol
  */
@@ -437,6 +459,7 @@ static void dhcpc_cfg(struct lws__dhcpc *d, const struct lws_dhcpc_info *i)
     c->acd_probe_ms = d->info.acd_probe_ms ? d->info.acd_probe_ms : 1000;
     c->acd_wait_ms = d->info.acd_wait_ms ? d->info.acd_wait_ms : 2000;
     c->rapid_commit = !d->info.no_rapid_commit;
+    c->v6only = !d->info.no_ipv6_only;
     c->client_id_mode = d->info.client_id_mode;
     if (!d->info.route_metric)
         d->info.route_metric = 100;
@@ -487,6 +510,9 @@ static int dhcpc_init(struct lws *wsi,
     d->nl.name = "dhcpc";
     d->nl.notify_cb = dhcpc_notify;
     lws_state_reg_notifier(lws_system_get_state_manager(cx), &d->nl);
+    d->news.cb = dhcpc_news;
+    d->news.opaque = d;
+    lws__news_subscribe(cx, &d->news);
     dhcpc_monitor_start(d);
     return 0;
 }
@@ -526,6 +552,7 @@ static void dhcpc_destroy(struct lws_context *cx)
     lws__dhcpc_close_wsi(&d->wsi_nl);
     lws_sul_cancel(&d->sul_redrive);
     lws_state_reg_deregister(&d->nl);
+    lws__news_unsubscribe(&d->news);
     LWS__HELPER(cx, DHCPC) = NULL;
     /* One of our frames may be below this (a callback destroyed the
      * context): the memory goes with the context's. */
@@ -581,20 +608,25 @@ const struct lws_protocols lws__protocols_dhcpc[] = {
  * Public API
  */
 
-int lws_dhcpc_request(struct lws_context *cx, const char *iface, int af,
-                      dhcpc_cb_t cb, void *opaque)
+int lws_dhcpc_request_ex(struct lws_context *cx, const lws_dhcpc_req_t *r)
 {
     struct lws__dhcpc *d = dhcpc_get(cx);
+    const char *iface = r ? r->iface : NULL;
     struct lws__dhcpc_if *ifc;
 
     if (!d || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname) ||
-        (af && af != AF_INET) || lws__cx_gone(cx)) {
+        (r->af && r->af != AF_INET) || r->policy > LWS_DHCPC_POLICY_BOTH ||
+        lws__cx_gone(cx)) {
         lwsl_err("lws_dhcpc_request: bad arguments, family or context");
         return 1;
     }
     LWS__LOOP_ONLY(cx);
-    if (dhcpc_find(d, iface))
+    ifc = dhcpc_find(d, iface);
+    if (ifc) {
+        ifc->policy = r->policy;
+        dhcpc_maybe_redrive(d);
         return 0;
+    }
     ifc = lws__calloc(1, sizeof(*ifc));
     if (!ifc) {
         lwsl_err("lws_dhcpc_request: out of memory");
@@ -602,14 +634,23 @@ int lws_dhcpc_request(struct lws_context *cx, const char *iface, int af,
     }
     ifc->d = d;
     memcpy(ifc->ifname, iface, strlen(iface) + 1);
-    ifc->cb = cb;
-    ifc->opaque = opaque;
+    ifc->cb = r->cb;
+    ifc->opaque = r->opaque;
+    ifc->policy = r->policy;
     ifc->core.state = LWS_DHCPC_STATE_STOPPED;
     lws_dll2_add_tail(&ifc->list, &d->ifs);
     /* Never inside this call: the first step runs from the loop. */
     lws_sul_schedule(cx, 0, &ifc->sul, dhcpc_if_sul_cb, 0);
     lwsl_info("%s: requested", iface);
     return 0;
+}
+
+int lws_dhcpc_request(struct lws_context *cx, const char *iface, int af,
+                      dhcpc_cb_t cb, void *opaque)
+{
+    return lws_dhcpc_request_ex(
+        cx, &(lws_dhcpc_req_t){
+                .iface = iface, .af = af, .cb = cb, .opaque = opaque});
 }
 
 static void dhcpc_remove_one(struct lws__dhcpc_if *ifc)
@@ -696,11 +737,7 @@ int lws_dhcpc_get_ifstate(struct lws_context *cx, const char *iface,
     ifc = dhcpc_find(d, iface);
     if (!ifc)
         return -ENOENT;
-    memset(is, 0, sizeof(*is));
-    if (ifc->have_mac)
-        lws__dhcpc_fill(ifc, &ifc->core.lease, is);
-    else
-        memcpy(is->ifname, ifc->ifname, sizeof(is->ifname));
+    lws__dhcpc_fill(ifc, &ifc->core.lease, is); /* zeros before a start */
     if (!ifc->core.have_lease) {
         is->ipv4 = 0;
         memset(&is->sa46[LWSDH_SA46_IP], 0, sizeof(is->sa46[0]));

@@ -243,6 +243,12 @@ void lws__dhcpc_send(struct lws__dhcpc_if *ifc, const struct lws__dhcpc_out *o)
  * Applying leases, handing on servers, notifying
  */
 
+bool lws__dhcpc_usable(const struct lws__dhcpc_if *ifc)
+{
+    return lws__dhcpc_policy_ok(ifc->policy, lws__dhcpc_core_bound(&ifc->core),
+                                ifc->v6);
+}
+
 void lws__dhcpc_fill(struct lws__dhcpc_if *ifc,
                      const struct lws__dhcpc_lease *l, lws_dhcpc_ifstate_t *is)
 {
@@ -250,6 +256,9 @@ void lws__dhcpc_fill(struct lws__dhcpc_if *ifc,
     memcpy(is->ifname, ifc->ifname, sizeof(is->ifname));
     is->ifindex = ifc->ifindex;
     lws__dhcpc_core_ifstate(&ifc->core, l, is);
+    is->policy = ifc->policy;
+    is->v6 = ifc->v6;
+    is->usable = lws__dhcpc_usable(ifc);
 }
 
 static int dhcpc_apply(struct lws__dhcpc_if *ifc, const lws_dhcpc_ifstate_t *is,

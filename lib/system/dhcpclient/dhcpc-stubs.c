@@ -13,6 +13,13 @@ int lws_dhcpc_request(struct lws_context *context, const char *iface, int af,
     return 1;
 }
 
+int lws_dhcpc_request_ex(struct lws_context *context,
+                         const lws_dhcpc_req_t *req)
+{
+    (void)context, (void)req;
+    return 1;
+}
+
 int lws_dhcpc_remove(struct lws_context *context, const char *iface)
 {
     (void)context, (void)iface;

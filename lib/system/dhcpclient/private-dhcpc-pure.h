@@ -61,6 +61,7 @@ enum {
     LWS__OPT_T2 = 59,
     LWS__OPT_CLIENT_ID = 61,
     LWS__OPT_RAPID_COMMIT = 80,
+    LWS__OPT_V6ONLY = 108, /* RFC 8925 IPv6-only preferred */
     LWS__OPT_DOMAIN_SEARCH = 119,
     LWS__OPT_CLASSLESS_ROUTE = 121,
     LWS__OPT_END = 255
@@ -76,6 +77,7 @@ enum {
 #define LWS__HAVE_MTU       (1u << 6)
 #define LWS__HAVE_RAPID     (1u << 7)
 #define LWS__HAVE_ROUTES121 (1u << 8)
+#define LWS__HAVE_V6ONLY    (1u << 9)
 
 /* A parsed server message.  Every value in host byte order. */
 struct lws__dhcpc_msg {
@@ -87,6 +89,7 @@ struct lws__dhcpc_msg {
     uint32_t have; /* LWS__HAVE_* */
     uint32_t mask, broadcast, server_id;
     uint32_t lease, t1, t2; /* seconds */
+    uint32_t v6only;        /* option 108, seconds */
     uint16_t mtu;
     uint8_t router_count, dns_count, ntp_count, route_count;
     uint32_t router[LWS_DHCPC_MAX_DNS];
@@ -110,6 +113,7 @@ struct lws__dhcpc_tx {
     size_t client_id_len;
     const char *hostname; /* option 12, or NULL */
     bool rapid_commit;    /* option 80 (DISCOVER only) */
+    bool v6only;          /* ask for option 108 (RFC 8925) */
     const char *message;  /* option 56 (DECLINE), or NULL */
 };
 
@@ -165,6 +169,7 @@ struct lws__dhcpc_cfg {
     uint32_t acd_wait_ms;
     bool rapid_commit;
     bool acd;
+    bool v6only;            /* ask for option 108 and honour it (RFC 8925) */
     uint8_t client_id_mode; /* LWS_DHCPC_CLIENTID_* */
     char hostname[64];      /* "" = none */
 };
@@ -228,6 +233,9 @@ struct lws__dhcpc_core {
     int attempt;           /* transmissions in this exchange */
     int nak_count;         /* consecutive NAKs, for backoff */
     bool ipv6;             /* IPv6 is enabled on the link (MTU >= 1280) */
+    bool v6_ok;            /* set by the glue: a default router and a
+                            * global IPv6 address (RFC 8925 §3.2) */
+    uint32_t v6only_secs;  /* V6ONLY_WAIT: the wait, s */
     int apply_fails;       /* leases in a row the glue could not apply */
     lws_usec_t exch_start; /* start of this exchange (secs field) */
     lws_usec_t acq_start;  /* start of getting a lease (fast phase) */
@@ -273,6 +281,9 @@ void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
                              const struct lws__dhcpc_lease *l,
                              lws_dhcpc_ifstate_t *is);
 bool lws__dhcpc_core_bound(const struct lws__dhcpc_core *c);
+/* The DHCP step's policy (LWS_DHCPC_POLICY_*) for one interface: is it
+ * usable with IPv4 @v4 bound and IPv6 @v6 (LWS_DHCPC_V6_* bits)? */
+bool lws__dhcpc_policy_ok(int policy, bool v4, unsigned v6);
 const char *lws__dhcpc_state_name(int s);
 
 #endif /* LWS_PRIVATE_DHCPC_PURE_H */

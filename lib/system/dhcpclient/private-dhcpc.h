@@ -38,6 +38,8 @@ struct lws__dhcpc_if {
     lws_sorted_usec_list_t sul;  /* core timer and deferred kick */
     dhcpc_cb_t cb;
     void *opaque;
+    uint8_t policy; /* LWS_DHCPC_POLICY_* */
+    uint8_t v6;     /* LWS_DHCPC_V6_*: IP6 and DNS6_SERVERS news */
 };
 
 /* The helper instance (lws_context.dhcpc). */
@@ -56,7 +58,15 @@ struct lws__dhcpc {
     struct lws__later later;
     lws_state_notify_link_t nl;
     lws_sorted_usec_list_t sul_redrive;
+    struct lws__news_observer news; /* IPv6 state of our interfaces */
 };
+
+/* RFC 8925's "IPv6 works": a default router and a global address. */
+#define LWS__DHCPC_V6_OK(v6)                                                   \
+    (((v6) & (LWS_DHCPC_V6_ROUTER | LWS_DHCPC_V6_ADDR)) ==                     \
+     (LWS_DHCPC_V6_ROUTER | LWS_DHCPC_V6_ADDR))
+/* Whether @ifc is usable by its policy. */
+bool lws__dhcpc_usable(const struct lws__dhcpc_if *ifc);
 
 int lws__dhcpc_lease_load(struct lws__dhcpc *d, const char *ifname,
                           struct lws_dhcpc_saved_lease *sl);

@@ -27,7 +27,8 @@ struct lws__ra6_if {
     struct lws__ra6_core core;
     struct lws *wsi; /* the ICMPv6 socket */
     lws_sorted_usec_list_t sul;
-    int ndns_pub; /* DNS servers last handed to the resolver */
+    int ndns_pub;   /* DNS servers last handed to the resolver */
+    uint8_t v6_pub; /* LWS_DHCPC_V6_ROUTER / _ADDR last published */
 };
 
 /* The helper instance (LWS__HELPER(cx, RA6)). */

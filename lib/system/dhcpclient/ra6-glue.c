@@ -94,6 +94,18 @@ static void ra6_publish_dns(struct lws__ra6_if *ifc)
                                           .n = n});
 }
 
+/* A default router and a global address, for the DHCP step's policy and
+ * RFC 8925 (the DHCPv4 client), when they change. */
+static void ra6_publish_v6(struct lws__ra6_if *ifc, unsigned v6)
+{
+    if (v6 == ifc->v6_pub)
+        return;
+    ifc->v6_pub = (uint8_t)v6;
+    lws__news_publish(ifc->r->cx, &(struct lws__news){.kind = LWS__NEWS_IP6,
+                                                      .iface = ifc->ifname,
+                                                      .v6 = (uint8_t)v6});
+}
+
 static void ra6_changed(struct lws__ra6_if *ifc, unsigned ch)
 {
     static const unsigned kinds[] = {LWS__RA6_CH_ROUTERS, LWS__RA6_CH_RDNSS,
@@ -106,6 +118,8 @@ static void ra6_changed(struct lws__ra6_if *ifc, unsigned ch)
         ra6_publish_dns(ifc);
     for (int i = 0; i < 5; i++)
         k[i] = lws__ra6_core_count(c, kinds[i]);
+    ra6_publish_v6(ifc, (k[0] ? LWS_DHCPC_V6_ROUTER : 0) |
+                            (k[4] ? LWS_DHCPC_V6_ADDR : 0));
     lwsl_notice("%s: %d router(s), %d DNS, %d domain(s), %d prefix(es), "
                 "%d address(es), M%d O%d",
                 ifc->ifname, k[0], k[1], k[2], k[3], k[4],
@@ -468,6 +482,7 @@ int lws_dhcpc6_remove(struct lws_context *cx, const char *iface)
             lws__news_publish(
                 cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
                                         .iface = ifc->ifname});
+        ra6_publish_v6(ifc, 0);
         ra6_free_if(ifc);
         removed++;
     }

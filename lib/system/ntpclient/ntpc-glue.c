@@ -605,14 +605,35 @@ static void ntpc_free(struct lws__ntpc *n)
     lws__free(n);
 }
 
+/* DNS servers arrived: a name that could not be resolved may be now.
+ * Before the first sync, with no address and no lookup under way, the
+ * list starts again at once instead of after the backoff (on an IPv6-only
+ * link the RDNSS servers come after the first try). */
+static void ntpc_dns_news(struct lws_context *cx)
+{
+    struct lws__ntpc *n = ntpc_get(cx);
+
+    if (!n || n->synced || !n->running || n->dns_tok || n->n_addrs)
+        return;
+    lwsl_info("DNS servers known: resolving again");
+    n->list_dirty = true;
+    schedule_kick(n);
+}
+
 static void ntpc_news(struct lws_context *cx, const struct lws__news *news,
                       void *opaque)
 {
     (void)opaque;
     if (news->kind == LWS__NEWS_NTP_SERVERS)
         lws__ntpc_dhcp_servers(cx, news->iface, news->addrs, news->n);
+    else if (news->kind == LWS__NEWS_NTP6_SERVERS)
+        lws__ntpc_dhcp6_servers(cx, news->iface, news->sa46, news->n);
     else if (news->kind == LWS__NEWS_LINK)
         lws__ntpc_link_changed(cx, news->up);
+    else if ((news->kind == LWS__NEWS_DNS_SERVERS ||
+              news->kind == LWS__NEWS_DNS6_SERVERS) &&
+             news->n)
+        ntpc_dns_news(cx);
 }
 
 static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
@@ -752,25 +773,33 @@ int lws__ntpc_get_stats(struct lws_context *cx, struct lws__ntpc_stats *st)
     return 0;
 }
 
-int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
-                           const uint32_t *addrs, size_t count)
+/* Replaces the @family servers of @iface with the @count in @sa. */
+static int ntpc_iface_servers(struct lws_context *cx, const char *iface,
+                              int family, const lws_sockaddr46 *sa,
+                              size_t count)
 {
     struct lws__ntpc *n = ntpc_get(cx);
     struct lws__ntpc_dhcp nd[LWS__NTPC_MAX_DHCP];
     size_t w = 0;
 
-    if (!n || !iface || (count && !addrs))
+    if (!n || !iface || (count && !sa))
         return -EINVAL;
-    /* The other interfaces' entries, then this one's new ones. */
+    /* The other interfaces' and family's entries, then the new ones. */
     memset(nd, 0, sizeof(nd));
     for (size_t i = 0; i < n->n_dhcp; i++)
-        if (strcmp(n->dhcp[i].iface, iface))
+        if (strcmp(n->dhcp[i].iface, iface) ||
+            n->dhcp[i].sa.sa4.sin_family != family)
             nd[w++] = n->dhcp[i];
     for (size_t i = 0; i < count && w < LWS__NTPC_MAX_DHCP; i++) {
-        if (!addrs[i])
+        if (sa[i].sa4.sin_family != family ||
+            (family == AF_INET6 &&
+             (IN6_IS_ADDR_LINKLOCAL(&sa[i].sa6.sin6_addr) ||
+              IN6_IS_ADDR_UNSPECIFIED(&sa[i].sa6.sin6_addr)))) {
+            lwsl_warn("%s: NTP server %zu not usable: left out", iface, i);
             continue;
+        }
         snprintf(nd[w].iface, sizeof(nd[0].iface), "%s", iface);
-        nd[w++].addr = addrs[i];
+        nd[w++].sa = sa[i];
     }
     if (w == n->n_dhcp &&
         !memcmp(nd, n->dhcp ? n->dhcp : nd, w * sizeof(nd[0])))
@@ -784,11 +813,35 @@ int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
     }
     memcpy(n->dhcp, nd, sizeof(nd));
     n->n_dhcp = w;
-    lwsl_info("%s: %zu NTP server(s) from DHCP", iface, count);
+    lwsl_info("%s: %zu %s NTP server(s) from DHCP", iface, count,
+              family == AF_INET6 ? "IPv6" : "IPv4");
     /* RFC 2132 §8.3: a new server list means a fresh sync. */
     n->list_dirty = true;
     schedule_kick(n);
     return 0;
+}
+
+int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
+                           const uint32_t *addrs, size_t count)
+{
+    lws_sockaddr46 sa[LWS__NTPC_MAX_DHCP];
+    size_t k = 0;
+
+    if (count && !addrs)
+        return -EINVAL;
+    memset(sa, 0, sizeof(sa));
+    for (size_t i = 0; i < count && k < LWS__NTPC_MAX_DHCP; i++)
+        if (addrs[i]) {
+            sa[k].sa4.sin_family = AF_INET;
+            sa[k++].sa4.sin_addr.s_addr = htonl(addrs[i]);
+        }
+    return ntpc_iface_servers(cx, iface, AF_INET, sa, k);
+}
+
+int lws__ntpc_dhcp6_servers(struct lws_context *cx, const char *iface,
+                            const lws_sockaddr46 *sa, size_t count)
+{
+    return ntpc_iface_servers(cx, iface, AF_INET6, sa, count);
 }
 
 void lws__ntpc_link_changed(struct lws_context *cx, bool up)

@@ -114,19 +114,16 @@ static void sources_add_blob(struct lws__ntpc *n)
 
 void lws__ntpc_sources_build(struct lws__ntpc *n)
 {
-    char ab[24];
+    char ab[INET6_ADDRSTRLEN];
 
     lws__ntpc_sources_free(n);
     for (size_t i = 0; i < n->n_app; i++)
         (void)source_add(n, n->app_servers[i], LWS__NTPC_SRC_APP);
     if (!n->n_app)
         sources_add_blob(n);
-    for (size_t i = 0; i < n->n_dhcp; i++) {
-        struct in_addr ia = {htonl(n->dhcp[i].addr)};
-
-        if (inet_ntop(AF_INET, &ia, ab, sizeof(ab)))
+    for (size_t i = 0; i < n->n_dhcp; i++)
+        if (lws_sa46_write_numeric_address(&n->dhcp[i].sa, ab, sizeof(ab)) > 0)
             (void)source_add(n, ab, LWS__NTPC_SRC_DHCP);
-    }
     if (!n->n_src && n->want_pool && !(n->flags & LWS_NTPC_FLAG_NO_POOL))
         (void)source_add(n, NTPC_POOL, LWS__NTPC_SRC_POOL);
     n->cur_src = n->n_src; /* so the next advance wraps to 0 */

@@ -63,7 +63,7 @@ struct lws__ntpc_drop {
 
 struct lws__ntpc_dhcp {
     char iface[16];
-    uint32_t addr; /* IPv4, host order */
+    lws_sockaddr46 sa; /* AF_INET (DHCPv4) or AF_INET6 (DHCPv6) */
 };
 
 struct lws__ntpc {
@@ -136,6 +136,11 @@ bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_out *a);
  * order; n may be 0).  Fed by cross-helper news. */
 int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
                            const uint32_t *addrs, size_t n);
+/* The same for the IPv6 NTP servers of @iface (@sa: AF_INET6, used over
+ * IPv6; link-local ones are left out: the list keeps no scope).  The
+ * IPv4 and IPv6 lists of an interface replace only themselves. */
+int lws__ntpc_dhcp6_servers(struct lws_context *cx, const char *iface,
+                            const lws_sockaddr46 *sa, size_t n);
 /* A link came back (or went away): re-sync soon if appropriate. */
 void lws__ntpc_link_changed(struct lws_context *cx, bool up);
 
