@@ -6,6 +6,8 @@
 if(LWS_WITH_SYS_CPD)
   lws_add_test(NAME unit/cpd SOURCES unit/test-cpd.c LABELS unit cpd
     TIMEOUT 60)
+  lws_add_test(NAME unit/cpd-he SOURCES unit/test-cpd-he.c LABELS unit cpd
+    TIMEOUT 30)
   lws_add_test(NAME fuzz/http SOURCES fuzz/fuzz-http.c fuzz/replay-main.c
     ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/http LABELS fuzz cpd
     TIMEOUT 60)

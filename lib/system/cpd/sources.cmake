@@ -5,6 +5,7 @@
 if(LWS_WITH_SYS_CPD)
   target_sources(lws-system-pure PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/cpd-core.c
+    ${CMAKE_CURRENT_LIST_DIR}/cpd-he.c
     ${CMAKE_CURRENT_LIST_DIR}/cpd-codec.c)
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/cpd-glue.c
