@@ -15,6 +15,8 @@ if(LWS_WITH_SYS_CPD)
   target_compile_definitions(test-fuzz-http PRIVATE _DEFAULT_SOURCE)
   lws_add_test(NAME integration/cpd SOURCES integration/it-cpd.c
     LABELS integration cpd TIMEOUT 120)
+  lws_add_test(NAME integration/cpd-he SOURCES integration/it-cpd-he.c
+    LABELS integration cpd TIMEOUT 120)
   # Everything runs tens of times slower under valgrind.
   foreach(t unit/cpd integration/cpd)
     string(REPLACE "/" "-" exe "test-${t}")

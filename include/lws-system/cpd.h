@@ -33,8 +33,15 @@
  * result_cb and an smd NETWORK message {"type":"cpd","state":"lost",...} —
  * and re-checked until it says OK again ({"type":"cpd","state":"back",
  * "lost_ms":N}).  The built-in probe tries every address the host resolves
- * to, each with a fresh socket and its own connect timeout while another
- * address waits, before an attempt gives up.
+ * to (A and AAAA are asked together), with Happy Eyeballs v2 (RFC 8305):
+ * the addresses are ordered by RFC 6724 destination address selection
+ * (rules 1, 2, 5, 6, 8 and 9, default policy table, each address with the
+ * source the kernel would use for it), families alternate, the first
+ * address has a head start (he_head_start_ms), each further one starts
+ * he_attempt_delay_ms later or at once when a connect fails, the first
+ * connection to complete carries the request (and the TLS handshake for
+ * HTTPS), and the others are closed.  Each address but the last gives up
+ * after connect_timeout_ms.
  */
 #ifndef LWS_SYSTEM_CPD_H
 #define LWS_SYSTEM_CPD_H
@@ -106,6 +113,16 @@ struct lws_cpd_info {
      *  behind it, ms; 0 = 1000 (lws-system addition).  The last address
      *  has the rest of the attempt. */
     unsigned int connect_timeout_ms;
+    /** Happy Eyeballs v2 (RFC 8305; lws-system addition): the first
+     *  address (IPv6 when the host has a usable IPv6 route, RFC 6724
+     *  order) connects alone for this long before the next address
+     *  (the other family) starts racing it, ms; 0 = 250. */
+    unsigned int he_head_start_ms;
+    /** Happy Eyeballs: the Connection Attempt Delay between each further
+     *  address (families alternating), ms; 0 = 250.  A failed connect
+     *  starts the next address at once; the first to connect wins and
+     *  the others are closed. */
+    unsigned int he_attempt_delay_ms;
 };
 
 /** What the CPD helper knows (lws-system addition). */

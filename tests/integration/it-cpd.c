@@ -600,8 +600,9 @@ static int full_listener(const char *addr, int port, int *filler)
 #endif
 
 /* A name with several addresses: a silent one (its SYN dropped), a refused
- * one, then the server.  Each gets a fresh socket; the silent one its
- * connect timeout, so one attempt reaches the server. */
+ * one, then the server.  Each gets a fresh socket (Happy Eyeballs: the
+ * second starts when the first's head start ends, the refusal starts the
+ * third at once), so one attempt reaches the server. */
 static void test_cpd_it_every_address(void **state)
 {
 #if !LWS_WITH_SYS_CPD_HTTP
@@ -632,7 +633,7 @@ static void test_cpd_it_every_address(void **state)
     t0 = lt_now_ms();
     assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
     ms = lt_now_ms() - t0;
-    assert_true(ms >= 300);
+    assert_true(ms >= 250); /* the silent address's head start */
     assert_non_null(strstr(reason, "204 as expected"));
 
     /* Only the two bad ones: the attempt fails once both were tried. */
@@ -645,7 +646,9 @@ static void test_cpd_it_every_address(void **state)
     ci.connect_timeout_ms = 300;
     ci.retries = -1;
     assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_NO_INTERNET);
-    assert_non_null(strstr(reason, "refused (2 addresses tried)"));
+    assert_non_null(
+        strstr(reason, "no answer to the connect within 300 ms (2 addresses "
+                       "tried)"));
     g_adns = NULL;
     close(filler);
     close(lfd);

@@ -145,7 +145,7 @@ static void test_he_race_head_start_and_alternation(void **state)
     lws_usec_t t0 = MS(1000);
     (void)state;
 
-    lws__cpd_he_start(&he, t0, 4, 250, 100, &o);
+    lws__cpd_he_start(&he, t0, 4, 250, 100, 0, &o);
     assert_int_equal(o.start, 0);
     assert_int_equal(o.wake_at, t0 + MS(250)); /* the head start */
     /* an early timer does nothing */
@@ -178,7 +178,7 @@ static void test_he_race_fast_failure(void **state)
     struct lws__cpd_he_out o;
     (void)state;
 
-    lws__cpd_he_start(&he, MS(0), 3, 250, 250, &o);
+    lws__cpd_he_start(&he, MS(0), 3, 250, 250, 0, &o);
     assert_int_equal(o.start, 0);
     lws__cpd_he_failed(&he, MS(3), 0, &o);
     assert_int_equal(o.start, 1);
@@ -199,7 +199,7 @@ static void test_he_race_all_fail(void **state)
     struct lws__cpd_he_out o;
     (void)state;
 
-    lws__cpd_he_start(&he, MS(0), 2, 250, 250, &o);
+    lws__cpd_he_start(&he, MS(0), 2, 250, 250, 0, &o);
     lws__cpd_he_timer(&he, MS(250), &o);
     assert_int_equal(o.start, 1);
     assert_int_equal(o.wake_at, 0); /* nothing more to start */
@@ -209,7 +209,7 @@ static void test_he_race_all_fail(void **state)
     lws__cpd_he_failed(&he, MS(900), 0, &o);
     assert_true(o.failed);
     /* no addresses at all */
-    lws__cpd_he_start(&he, MS(0), 0, 250, 250, &o);
+    lws__cpd_he_start(&he, MS(0), 0, 250, 250, 0, &o);
     assert_true(o.failed);
     assert_int_equal(o.start, -1);
 }
@@ -231,7 +231,7 @@ static void test_he_race_v6_blackholed(void **state)
     assert_int_equal(lws__cpd_he_interleave(c, 2, a), 2);
     assert_int_equal(a[0].sa4.sin_family, AF_INET6);
     lws__cpd_he_start(&he, t0, 2, LWS__CPD_DEF_HE_HEAD_MS,
-                      LWS__CPD_DEF_HE_STEP_MS, &o);
+                      LWS__CPD_DEF_HE_STEP_MS, 0, &o);
     assert_int_equal(o.start, 0);
     assert_int_equal(o.wake_at, t0 + MS(250));
     lws__cpd_he_timer(&he, o.wake_at, &o);
@@ -240,6 +240,43 @@ static void test_he_race_v6_blackholed(void **state)
     lws__cpd_he_connected(&he, t0 + MS(251), 1, &o);
     assert_int_equal(o.won, 1);
     assert_int_equal(o.close, 1u << 0); /* the IPv6 attempt is closed */
+}
+
+/* Each attempt but the last address gives up after its connect timeout;
+ * that starts the next at once. */
+static void test_he_race_connect_timeout(void **state)
+{
+    struct lws__cpd_he he;
+    struct lws__cpd_he_out o;
+    (void)state;
+
+    lws__cpd_he_start(&he, MS(0), 3, 250, 250, 100, &o);
+    assert_int_equal(o.start, 0);
+    assert_int_equal(o.wake_at, MS(100)); /* before the head start ends */
+    lws__cpd_he_timer(&he, MS(100), &o);
+    assert_true(o.timed_out);
+    assert_int_equal(o.close, 1u << 0);
+    assert_int_equal(o.start, 1);
+    assert_false(o.failed);
+    assert_int_equal(o.wake_at, MS(200));
+    lws__cpd_he_timer(&he, MS(200), &o);
+    assert_int_equal(o.close, 1u << 1);
+    assert_int_equal(o.start, 2);
+    /* the last address keeps trying: only the attempt's timeout ends it */
+    assert_int_equal(o.wake_at, 0);
+    lws__cpd_he_failed(&he, MS(900), 2, &o);
+    assert_true(o.failed);
+
+    /* the last address fails first; the silent one before it times out */
+    lws__cpd_he_start(&he, MS(0), 2, 250, 250, 300, &o);
+    lws__cpd_he_timer(&he, MS(250), &o);
+    assert_int_equal(o.start, 1);
+    lws__cpd_he_failed(&he, MS(251), 1, &o);
+    assert_false(o.failed);
+    assert_int_equal(o.wake_at, MS(300));
+    lws__cpd_he_timer(&he, MS(300), &o);
+    assert_int_equal(o.close, 1u << 0);
+    assert_true(o.failed);
 }
 
 int main(void)
@@ -251,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_he_race_fast_failure),
         cmocka_unit_test(test_he_race_all_fail),
         cmocka_unit_test(test_he_race_v6_blackholed),
+        cmocka_unit_test(test_he_race_connect_timeout),
     };
 
     return cmocka_run_group_tests_name("cpd-he", tests, NULL, NULL);

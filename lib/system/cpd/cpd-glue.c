@@ -591,6 +591,12 @@ static int cpd_init(struct lws_context *cx,
         cpd->rec->connect_ms = ci && ci->connect_timeout_ms
                                    ? ci->connect_timeout_ms
                                    : LWS__CPD_DEF_CONNECT_MS;
+        cpd->rec->he_head_ms = ci && ci->he_head_start_ms
+                                   ? ci->he_head_start_ms
+                                   : LWS__CPD_DEF_HE_HEAD_MS;
+        cpd->rec->he_step_ms = ci && ci->he_attempt_delay_ms
+                                   ? ci->he_attempt_delay_ms
+                                   : LWS__CPD_DEF_HE_STEP_MS;
         lws__cpd_watch_init(&cpd->rec->watch, cpd->recheck_ms);
         cpd->nl.name = "cpd";
         cpd->nl.notify_cb = cpd_notify;

@@ -173,9 +173,25 @@ int lws__cpd_he_interleave(const struct lws__cpd_he_cand *c, int n,
  * The race
  */
 
+/* The attempt @k's connect timeout (0: none). */
+static lws_usec_t he_conn_end(const struct lws__cpd_he *he, int k)
+{
+    if (!he->conn_ms || k == he->n - 1 || he->st[k] != LWS__HE_RUNNING)
+        return 0;
+    return he->started[k] + (lws_usec_t)he->conn_ms * LWS_US_PER_MS;
+}
+
 static void he_out(struct lws__cpd_he *he, struct lws__cpd_he_out *out)
 {
-    out->wake_at = he->next < he->n ? he->next_at : 0;
+    lws_usec_t w = he->next < he->n ? he->next_at : 0;
+
+    for (int k = 0; k < he->n && k < LWS__CPD_HE_MAX; k++) {
+        lws_usec_t e = he_conn_end(he, k);
+
+        if (e && (!w || e < w))
+            w = e;
+    }
+    out->wake_at = w;
 }
 
 /* Starts the next attempt now, the one after it @ms later. */
@@ -183,6 +199,7 @@ static void he_next(struct lws__cpd_he *he, lws_usec_t now, uint32_t ms,
                     struct lws__cpd_he_out *out)
 {
     out->start = he->next;
+    he->started[he->next] = now;
     he->st[he->next++] = LWS__HE_RUNNING;
     he->running++;
     he->next_at = now + (lws_usec_t)ms * LWS_US_PER_MS;
@@ -195,7 +212,7 @@ static void he_reset(struct lws__cpd_he_out *out)
 }
 
 void lws__cpd_he_start(struct lws__cpd_he *he, lws_usec_t now, int n,
-                       uint32_t head_ms, uint32_t step_ms,
+                       uint32_t head_ms, uint32_t step_ms, uint32_t conn_ms,
                        struct lws__cpd_he_out *out)
 {
     he_reset(out);
@@ -203,6 +220,7 @@ void lws__cpd_he_start(struct lws__cpd_he *he, lws_usec_t now, int n,
     he->n = n < 0 ? 0 : n > LWS__CPD_HE_MAX ? LWS__CPD_HE_MAX : n;
     he->head_ms = head_ms;
     he->step_ms = step_ms;
+    he->conn_ms = conn_ms;
     if (!he->n) {
         out->failed = true;
         return;
@@ -215,8 +233,20 @@ void lws__cpd_he_timer(struct lws__cpd_he *he, lws_usec_t now,
                        struct lws__cpd_he_out *out)
 {
     he_reset(out);
-    if (he->next < he->n && he->next_at && now >= he->next_at)
+    for (int k = 0; k < he->n && k < LWS__CPD_HE_MAX; k++) {
+        lws_usec_t e = he_conn_end(he, k);
+
+        if (e && now >= e) {
+            he->st[k] = LWS__HE_FAILED;
+            he->running--;
+            out->close |= 1u << k;
+            out->timed_out = true;
+        }
+    }
+    if (he->next < he->n && (out->close || (he->next_at && now >= he->next_at)))
         he_next(he, now, he->step_ms, out);
+    else if (out->close && !he->running && he->next >= he->n)
+        out->failed = true;
     he_out(he, out);
 }
 

@@ -48,7 +48,8 @@ int lws__cpd_he_interleave(const struct lws__cpd_he_cand *c, int n,
 enum { LWS__HE_IDLE, LWS__HE_RUNNING, LWS__HE_FAILED, LWS__HE_WON };
 
 struct lws__cpd_he {
-    uint32_t head_ms, step_ms;
+    uint32_t head_ms, step_ms, conn_ms;
+    lws_usec_t started[LWS__CPD_HE_MAX];
     lws_usec_t next_at; /* the next attempt is due (0: none) */
     int n, next, running;
     uint8_t st[LWS__CPD_HE_MAX];
@@ -59,14 +60,17 @@ struct lws__cpd_he_out {
     int won;            /* the attempt that connected first, or -1 */
     unsigned int close; /* bit i: close attempt i now (the losers) */
     bool failed;        /* every attempt failed */
+    bool timed_out;     /* @close holds attempts whose connect timed out */
     lws_usec_t wake_at; /* call lws__cpd_he_timer() then; 0: never */
 };
 
 /* Starts the race over @n (1..LWS__CPD_HE_MAX) addresses: attempt 0 now,
  * attempt 1 after @head_ms, each further one @step_ms after the one before
- * or as soon as a running attempt fails. */
+ * or as soon as a running attempt fails.  Each attempt but the last address
+ * fails when not connected within @conn_ms (0: never), so that a silent
+ * address does not hold a socket for the whole attempt. */
 void lws__cpd_he_start(struct lws__cpd_he *he, lws_usec_t now, int n,
-                       uint32_t head_ms, uint32_t step_ms,
+                       uint32_t head_ms, uint32_t step_ms, uint32_t conn_ms,
                        struct lws__cpd_he_out *out);
 void lws__cpd_he_timer(struct lws__cpd_he *he, lws_usec_t now,
                        struct lws__cpd_he_out *out);

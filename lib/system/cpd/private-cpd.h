@@ -9,6 +9,7 @@
 #define LWS_PRIVATE_CPD_H
 
 #include "private-core.h"
+#include "private-cpd-he.h"
 #include "private-cpd-pure.h"
 #include "private-news.h"
 
@@ -43,6 +44,7 @@ struct lws__cpd_rec {
     struct lws__news_observer news;   /* links, leases, DNS servers */
     lws_sorted_usec_list_t sul_watch; /* the watch's next re-check */
     uint32_t connect_ms;              /* per address while another waits */
+    uint32_t he_head_ms, he_step_ms;  /* Happy Eyeballs (cpd-race.c) */
     unsigned int checks;              /* checks started */
     lws_cpd_result_t last_result;     /* of the last finished check */
 };

@@ -10,6 +10,7 @@ if(LWS_WITH_SYS_CPD)
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/cpd-glue.c
     ${CMAKE_CURRENT_LIST_DIR}/cpd-probe.c
+    ${CMAKE_CURRENT_LIST_DIR}/cpd-race.c
     ${CMAKE_CURRENT_LIST_DIR}/cpd-tls.c)
   list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_cpd)
 else()
