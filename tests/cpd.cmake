@@ -17,6 +17,21 @@ if(LWS_WITH_SYS_CPD)
     LABELS integration cpd TIMEOUT 120)
   lws_add_test(NAME integration/cpd-he SOURCES integration/it-cpd-he.c
     LABELS integration cpd TIMEOUT 120)
+  if(LWS_WITH_SYS_CPD_CAPPORT_API)
+    lws_add_test(NAME unit/cpd-capport SOURCES unit/test-cpd-capport.c
+      LABELS unit cpd TIMEOUT 30)
+    lws_add_test(NAME fuzz/capport SOURCES fuzz/fuzz-capport.c
+      fuzz/replay-main.c
+      ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/capport LABELS fuzz cpd
+      TIMEOUT 60)
+    target_compile_definitions(test-fuzz-capport PRIVATE _DEFAULT_SOURCE)
+    if(LWS_BUILD_FUZZERS)
+      add_executable(fuzzer-capport fuzz/fuzz-capport.c)
+      target_compile_options(fuzzer-capport PRIVATE -fsanitize=fuzzer,address)
+      target_link_options(fuzzer-capport PRIVATE -fsanitize=fuzzer,address)
+      target_link_libraries(fuzzer-capport PRIVATE lws-test-support)
+    endif()
+  endif()
   # Everything runs tens of times slower under valgrind.
   foreach(t unit/cpd integration/cpd)
     string(REPLACE "/" "-" exe "test-${t}")

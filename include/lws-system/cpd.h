@@ -42,6 +42,24 @@
  * connection to complete carries the request (and the TLS handshake for
  * HTTPS), and the others are closed.  Each address but the last gives up
  * after connect_timeout_ms.
+ *
+ * Captive-portal URIs from the network (RFC 8910).  A URI that DHCPv4
+ * option 114, DHCPv6 option 103 or an RA's option 37 names is kept (the
+ * latest one; a network that stops naming it clears it), logged, published
+ * as an smd NETWORK message {"type":"cpd","portal":"<uri>","if":"<if>"}
+ * and reported by lws_system_cpd_get_status() (portal_uri).  With
+ * LWS_WITH_SYS_CPD_CAPPORT_API (default ON) and an https_url configured,
+ * the first attempt of each check at CPD_POST_TIME (the clock is valid
+ * then: TLS needs it) fetches that URI as an RFC 8908 Captive Portal API
+ * over HTTPS (Accept: application/captive+json; the same CA bundle as the
+ * probe): "captive": true ends the check as CAPTIVE_PORTAL, its reason and
+ * the status carrying "user-portal-url" and "seconds-remaining";
+ * "captive": false ends it as INTERNET_OK without the probe.  Either is
+ * published as {"type":"cpd","capport":{"captive":...}}.  Any other answer
+ * (not 200, not application/captive+json, malformed JSON, no connection)
+ * costs that attempt; the check's further attempts probe https_url as
+ * usual.  The check at CPD_PRE_TIME is never decided by the API (it would
+ * need a valid clock that comes later), so the ladder cannot deadlock.
  */
 #ifndef LWS_SYSTEM_CPD_H
 #define LWS_SYSTEM_CPD_H
@@ -142,6 +160,21 @@ struct lws_cpd_status {
     lws_usec_t lost_since_us;
     /** Monotonic time of the next automatic re-check; 0 = none due. */
     lws_usec_t next_check_us;
+    /** The captive-portal URI the network named (RFC 8910: DHCPv4 option
+     *  114, DHCPv6 option 103 or RA option 37), "" when none did. */
+    char portal_uri[256];
+    /** Interface whose network named @portal_uri. */
+    char portal_if[16];
+    /** Non-zero once the RFC 8908 Captive Portal API at @portal_uri
+     *  answered (LWS_WITH_SYS_CPD_CAPPORT_API); the three below are its
+     *  answer.  A new URI forgets it. */
+    int api;
+    /** The API's "captive": non-zero while the network holds us back. */
+    int captive;
+    /** The API's "seconds-remaining" when it was fetched, -1 absent. */
+    long long seconds_remaining;
+    /** The API's "user-portal-url" (where a user logs in), "" absent. */
+    char user_portal_url[256];
 };
 
 /**

@@ -60,6 +60,7 @@ struct lws__cpd_probe {
     enum cpd_stage stage;
     bool in_query;  /* inside lws_async_dns_query() */
     bool truncated; /* TLS closed without close_notify */
+    bool api;       /* fetching the RFC 8908 API (cpd-portal.c) */
     size_t tx_len, tx_sent, rx_len;
     char tx[LWS__HTTP_PATH_MAX + LWS__HTTP_HOST_MAX + 256];
     uint8_t rx[CPD_RX_MAX];
@@ -186,6 +187,24 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
                  strerror(-ret));
         return true;
     }
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+    if (p->api) {
+        char why[LWS__CPD_REASON_MAX];
+        bool retryable;
+        lws_cpd_result_t res;
+
+        ret = lws__http_resp_body(&r, p->rx, p->rx_len, eof && !p->truncated,
+                                  p->body, sizeof(p->body), &body, &blen);
+        if (ret == -EAGAIN && !eof && p->rx_len < sizeof(p->rx))
+            return false;
+        res = lws__cpd_portal_api_reply(p->cpd, &r, p->rx, ret ? NULL : body,
+                                        ret ? 0 : blen, &retryable, why,
+                                        sizeof(why));
+        lws__cpd_reason(p->cpd, "%s", why);
+        cpd_attempt_end(p, res, retryable);
+        return true;
+    }
+#endif
     if (!p->cpd->expect.body || r.status != p->cpd->expect.status) {
         cpd_probe_classify(p, &r, NULL, 0);
         return true;
@@ -491,8 +510,24 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
     if (lws__http_url_parse(cpd->url_text[cpd->cur], &p->url_parsed))
         lwsl_err("url '%s' no longer parses", cpd->url_text[cpd->cur]);
     p->tx_len = (size_t)lws__http_request_write(p->url, p->tx, sizeof(p->tx));
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+    {
+        const char *api = lws__cpd_portal_api_url(cpd);
+        struct lws__http_url *u = &p->url_parsed;
+        int n;
+
+        if (api && !lws__http_url_parse(api, u) &&
+            (n = lws__cpd_portal_request(u, p->tx, sizeof(p->tx))) > 0) {
+            p->api = true;
+            p->tx_len = (size_t)n;
+            lwsl_info("attempt %d: GET %s (captive portal API)",
+                      cpd->core.attempts, api);
+        } else if (api && lws__http_url_parse(cpd->url_text[cpd->cur], u))
+            lwsl_err("url '%s' no longer parses", cpd->url_text[cpd->cur]);
+    }
+#endif
     lwsl_info("attempt %d: GET %s", cpd->core.attempts,
-              cpd->url_text[cpd->cur]);
+              p->api ? "the API" : cpd->url_text[cpd->cur]);
     if (!lws_sa46_parse_numeric(&p->addr[0], p->url->host)) {
         p->naddr = 1;
         cpd_probe_try(p);

@@ -124,6 +124,10 @@ static void ra6_changed(struct lws__ra6_if *ifc, unsigned ch)
         lws__smd_publish(ifc->r->cx, LWSSMDCL_NETWORK,
                          "{\"type\":\"ra6\",\"if\":\"%s\",\"portal\":\"%s\"}",
                          ifc->ifname, c->captive);
+        lws__news_publish(ifc->r->cx,
+                          &(struct lws__news){.kind = LWS__NEWS_CAPPORT_URI,
+                                              .iface = ifc->ifname,
+                                              .uri = c->captive});
     }
 }
 
