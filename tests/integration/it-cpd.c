@@ -256,7 +256,17 @@ static int write_nginx_conf(void)
     static const char *const leaf[] = {NULL,        "good",   "expired",
                                        "wronghost", "rogue",  "named",
                                        "future",    "cnonly", "v6"};
-    char conf[8192], path[PATH_MAX + 32];
+    /* RFC 8908 Captive Portal API answers (P_GOOD only) */
+    static const char capport[] =
+        "  location = /capport-captive { default_type "
+        "application/captive+json; return 200 '{\"captive\": true, "
+        "\"user-portal-url\": \"https://127.0.0.1/login\", "
+        "\"seconds-remaining\": 0, \"x\": [1, {\"y\": null}]}'; }\n"
+        "  location = /capport-open { default_type "
+        "application/captive+json; return 200 '{\"captive\":false,"
+        "\"seconds-remaining\":326,\"can-extend-session\":true}'; }\n"
+        "  location = /capport-html { return 200 '<html>hi</html>'; }\n";
+    char conf[16384], path[PATH_MAX + 32];
     int o;
 
     o = snprintf(conf, sizeof(conf),
@@ -279,9 +289,9 @@ static int write_nginx_conf(void)
                       " server {\n  listen %s:%d ssl;\n"
                       "  ssl_certificate %s/%s.crt;\n"
                       "  ssl_certificate_key %s/%s.key;\n"
-                      "  location = /generate_204 { return 204; }\n }\n",
+                      "  location = /generate_204 { return 204; }\n%s }\n",
                       i == P_V6 ? "[::1]" : "127.0.0.1", g_port[i], g_dir,
-                      leaf[i], g_dir, leaf[i]);
+                      leaf[i], g_dir, leaf[i], i == P_GOOD ? capport : "");
     }
     snprintf(conf + o, sizeof(conf) - (size_t)o, "}\n");
     snprintf(path, sizeof(path), "%s/nginx.conf", g_dir);
@@ -721,6 +731,81 @@ static void test_cpd_it_https_good(void **state)
     url(u, sizeof(u), true, g_port[P_GOOD], "/generate_204");
     ci.https_url = u;
     assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
+}
+
+/* RFC 8908: the network named https://127.0.0.1:<good>@api (the news a
+ * DHCP or RA client publishes); the check at CPD_POST_TIME probes @probe. */
+static lws_cpd_result_t capport_check(const char *api, const char *probe,
+                                      struct lws_cpd_status *st, char *reason,
+                                      size_t rlen)
+{
+    struct lws_cpd_info ci = {0};
+    struct run r = {0};
+    char u[128], a[128];
+    lws_cpd_result_t res;
+
+    url(u, sizeof(u), true, g_port[P_GOOD], probe);
+    url(a, sizeof(a), true, g_port[P_GOOD], api);
+    ci.https_url = u;
+    ci.ca_bundle = g_ca;
+    run_start(&r, &ci, LWS_SYSTATE_CPD_POST_TIME);
+    lws__news_publish(r.cx, &(struct lws__news){.kind = LWS__NEWS_CAPPORT_URI,
+                                                .iface = "it0",
+                                                .uri = a});
+    assert_int_equal(run_until(&r, LWS_SYSTATE_CPD_POST_TIME, 60000),
+                     LWS_SYSTATE_CPD_POST_TIME);
+    res = lws_system_cpd_state_get(r.cx);
+    snprintf(reason, rlen, "%s", lws_system_cpd_reason(r.cx));
+    fprintf(stderr, "  -> %s: %s\n", lws_cpd_result_name(res), reason);
+    assert_int_equal(lws_system_cpd_get_status(r.cx, st), 0);
+    assert_string_equal(st->portal_uri, a);
+    lws_context_destroy(r.cx);
+    return res;
+}
+
+static void test_cpd_it_capport_api(void **state)
+{
+#if !LWS_WITH_SYS_CPD_CAPPORT_API
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_CAPPORT_API is off in this build */
+#else
+    struct lws_cpd_status st;
+    char reason[400];
+
+    (void)state;
+    /* captive: the API decides, the probe (a 204) is not asked */
+    assert_int_equal(capport_check("/capport-captive", "/generate_204", &st,
+                                   reason, sizeof(reason)),
+                     LWS_CPD_CAPTIVE_PORTAL);
+    assert_non_null(strstr(reason, "captive, user-portal-url "
+                                   "https://127.0.0.1/login, "
+                                   "seconds-remaining 0"));
+    assert_int_equal(st.api, 1);
+    assert_int_equal(st.captive, 1);
+    assert_int_equal(st.seconds_remaining, 0);
+    assert_string_equal(st.user_portal_url, "https://127.0.0.1/login");
+    /* not captive: OK without the probe (no /portal on this server: the
+     * probe would say portal) */
+    assert_int_equal(
+        capport_check("/capport-open", "/portal", &st, reason, sizeof(reason)),
+        LWS_CPD_INTERNET_OK);
+    assert_non_null(strstr(reason, "not captive"));
+    assert_int_equal(st.api, 1);
+    assert_int_equal(st.captive, 0);
+    assert_int_equal(st.seconds_remaining, 326);
+    /* not the API's media type: the next attempt probes */
+    assert_int_equal(capport_check("/capport-html", "/generate_204", &st,
+                                   reason, sizeof(reason)),
+                     LWS_CPD_INTERNET_OK);
+    assert_non_null(strstr(reason, "204 as expected"));
+    assert_int_equal(st.api, 0);
+    /* nothing there (404): the same */
+    assert_int_equal(
+        capport_check("/capport-none", "/portal", &st, reason, sizeof(reason)),
+        LWS_CPD_CAPTIVE_PORTAL);
+    assert_non_null(strstr(reason, "unexpected status"));
+    assert_int_equal(st.api, 0);
+#endif
 }
 
 static void https_refused(int port, const char *why)
@@ -1203,6 +1288,7 @@ int main(void)
         cmocka_unit_test(test_cpd_it_hostile_server),
         cmocka_unit_test(test_cpd_it_every_address),
         cmocka_unit_test(test_cpd_it_https_good),
+        cmocka_unit_test(test_cpd_it_capport_api),
         cmocka_unit_test(test_cpd_it_https_expired),
         cmocka_unit_test(test_cpd_it_https_wrong_host),
         cmocka_unit_test(test_cpd_it_https_unknown_ca),
