@@ -32,6 +32,10 @@ if(LWS_WITH_SYS_CPD)
       target_link_libraries(fuzzer-capport PRIVATE lws-test-support)
     endif()
   endif()
+  if(LWS_WITH_SYS_DHCP_CLIENT)
+    lws_add_test(NAME integration/cpd-uri SOURCES integration/it-cpd-uri.c
+      LABELS integration cpd TIMEOUT 120)
+  endif()
   # Everything runs tens of times slower under valgrind.
   foreach(t unit/cpd integration/cpd)
     string(REPLACE "/" "-" exe "test-${t}")

@@ -202,7 +202,7 @@ static void dhcp4_opt_uri(const struct opt_regions *rg, char *out, size_t cap)
     }
     for (int i = 0; i < n; i++)
         if (b[i] <= ' ' || b[i] >= 0x7f || strchr("\"\\<>", b[i])) {
-            lwsl_info("captive-portal URI with bad characters ignored");
+            lwsl_info("captive-portal URI ignored: byte %d is 0x%02x", i, b[i]);
             return;
         }
     memcpy(out, b, (size_t)n);
