@@ -45,19 +45,20 @@ static int he_scope(const uint8_t a[16])
     return 14;
 }
 
-/* The default policy table (section 2.1), longest prefix first. */
+/* The default policy table (section 2.1): precedence and label; ::1/128,
+ * ::ffff:0:0/96 and ::/96 are found by he_pol() itself. */
 static const struct {
-    uint8_t pfx[4], bits, prec, label;
+    uint8_t pfx[2], bits, prec, label; /* bits: of pfx that must match */
 } he_policy[] = {
-    {{0}, 128, 50, 0},              /* ::1/128 (checked whole below) */
-    {{0}, 96, 35, 4},               /* ::ffff:0:0/96 (mapped) */
-    {{0}, 95, 1, 3},                /* ::/96 (marker: whole zero) */
-    {{0x20, 0x01, 0, 0}, 32, 5, 5}, /* 2001::/32 (Teredo) */
-    {{0x20, 0x02}, 16, 30, 2},      /* 2002::/16 (6to4) */
-    {{0x3f, 0xfe}, 16, 1, 12},      /* 3ffe::/16 */
-    {{0xfe, 0xc0}, 10, 1, 11},      /* fec0::/10 */
-    {{0xfc}, 7, 3, 13},             /* fc00::/7 (ULA) */
-    {{0}, 0, 40, 1},                /* ::/0 */
+    {{0}, 0, 50, 0},           /* ::1/128 */
+    {{0}, 0, 35, 4},           /* ::ffff:0:0/96 (IPv4) */
+    {{0}, 0, 1, 3},            /* ::/96 */
+    {{0x20, 0x01}, 16, 5, 5},  /* 2001::/32 (Teredo: the next 16 bits 0) */
+    {{0x20, 0x02}, 16, 30, 2}, /* 2002::/16 (6to4) */
+    {{0x3f, 0xfe}, 16, 1, 12}, /* 3ffe::/16 */
+    {{0xfe, 0xc0}, 10, 1, 11}, /* fec0::/10 */
+    {{0xfc, 0x00}, 7, 3, 13},  /* fc00::/7 (ULA) */
+    {{0x00, 0x00}, 0, 40, 1},  /* ::/0 */
 };
 
 #define HE_NPOL ((int)(sizeof(he_policy) / sizeof(he_policy[0])))
@@ -73,72 +74,71 @@ static unsigned he_cpl(const uint8_t *a, const uint8_t *b, unsigned max)
 
 static int he_pol(const uint8_t a[16])
 {
-    static const uint8_t z[12];
+    static const uint8_t z[16];
+    int i = 3;
 
-    if (!memcmp(a, z, 12)) {
-        if (!a[12] && !a[13] && !a[14] && a[15] == 1)
-            return 0; /* ::1 */
-        return 2;     /* ::/96 */
-    }
+    if (!memcmp(a, z, 12)) /* ::1, else ::/96 */
+        return memcmp(a, z, 15) || a[15] != 1 ? 2 : 0;
     if (he_mapped(a))
         return 1;
-    for (int i = 3; i < HE_NPOL - 1; i++)
-        if (he_cpl(a, he_policy[i].pfx, he_policy[i].bits) == he_policy[i].bits)
-            return i;
-    return HE_NPOL - 1;
+    if (a[0] == 0x20 && a[1] == 0x01 && (a[2] || a[3]))
+        i = 4; /* 2001:xxxx:: with xxxx != 0 is not Teredo */
+    while (i < HE_NPOL - 1 &&
+           he_cpl(a, he_policy[i].pfx, he_policy[i].bits) < he_policy[i].bits)
+        i++;
+    return i;
 }
 
-/* < 0: @a goes before @b. */
-static int he_cmp(const struct lws__cpd_he_cand *ca,
-                  const struct lws__cpd_he_cand *cb)
+/*
+ * One candidate's place as a number, larger first: the rules compare each
+ * destination with its own source only, so they fold into one key (rule 1,
+ * 2, 5, 6, 8, then 9).  Equal precedence means the same family (no IPv6
+ * class shares IPv4's 35), so rule 9 never compares across families.
+ */
+static uint32_t he_key(const struct lws__cpd_he_cand *c)
 {
-    uint8_t da[16], db[16], sa[16], sb[16];
-    bool ua = ca->src.sa4.sin_family, ub = cb->src.sa4.sin_family;
-    int pa, pb, x;
+    uint8_t d[16], s[16];
+    int pd, sd, ss;
+    uint32_t k;
 
-    if (ua != ub) /* rule 1 */
-        return ua ? -1 : 1;
-    he_a16(&ca->dst, da);
-    he_a16(&cb->dst, db);
-    if (!ua)
-        goto rule6;
-    he_a16(&ca->src, sa);
-    he_a16(&cb->src, sb);
-    /* rule 2: matching scope */
-    x = (he_scope(da) == he_scope(sa)) - (he_scope(db) == he_scope(sb));
-    if (x)
-        return -x;
-    /* rule 5: matching label */
-    x = (he_policy[he_pol(da)].label == he_policy[he_pol(sa)].label) -
-        (he_policy[he_pol(db)].label == he_policy[he_pol(sb)].label);
-    if (x)
-        return -x;
-rule6:
-    pa = he_policy[he_pol(da)].prec;
-    pb = he_policy[he_pol(db)].prec;
-    if (pa != pb) /* rule 6 */
-        return pb - pa;
-    x = he_scope(da) - he_scope(db); /* rule 8: smaller scope */
-    if (x)
-        return x;
-    if (ua && !he_mapped(da) && !he_mapped(db) && !he_mapped(sa) &&
-        !he_mapped(sb)) /* rule 9 */
-        return (int)he_cpl(db, sb, 64) - (int)he_cpl(da, sa, 64);
-    return 0; /* rule 10 */
+    he_a16(&c->dst, d);
+    pd = he_pol(d);
+    sd = he_scope(d);
+    k = (uint32_t)he_policy[pd].prec << 16 | (uint32_t)(15 - sd) << 8;
+    if (!c->src.sa4.sin_family)
+        return k; /* rule 1: no source, unusable */
+    he_a16(&c->src, s);
+    ss = he_scope(s);
+    k |= 1u << 31;                   /* rule 1 */
+    k |= (uint32_t)(sd == ss) << 30; /* rule 2 */
+    k |= (uint32_t)(he_policy[he_pol(s)].label == he_policy[pd].label)
+         << 29; /* rule 5 */
+    if (!he_mapped(d) && !he_mapped(s))
+        k |= he_cpl(d, s, 64); /* rule 9 */
+    return k;
 }
 
 void lws__cpd_rfc6724_sort(struct lws__cpd_he_cand *c, int n)
 {
-    /* insertion sort: stable, n is small */
+    uint32_t key[LWS__CPD_HE_MAX];
+
+    if (n > LWS__CPD_HE_MAX)
+        n = LWS__CPD_HE_MAX;
+    for (int i = 0; i < n; i++)
+        key[i] = he_key(&c[i]);
+    /* insertion sort: stable (rule 10), n is small */
     for (int i = 1; i < n; i++) {
         struct lws__cpd_he_cand t = c[i];
+        uint32_t kt = key[i];
         int j = i;
 
-        while (j > 0 && he_cmp(&t, &c[j - 1]) < 0) {
+        while (j > 0 && kt > key[j - 1]) {
             c[j] = c[j - 1];
+            key[j] = key[j - 1];
             j--;
         }
         c[j] = t;
+        key[j] = kt;
     }
 }
 
