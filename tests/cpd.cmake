@@ -37,7 +37,11 @@ if(LWS_WITH_SYS_CPD)
       LABELS integration cpd TIMEOUT 120)
   endif()
   # Everything runs tens of times slower under valgrind.
-  foreach(t unit/cpd integration/cpd)
+  set(vg unit/cpd unit/cpd-he integration/cpd integration/cpd-he)
+  if(LWS_WITH_SYS_CPD_CAPPORT_API)
+    list(APPEND vg unit/cpd-capport)
+  endif()
+  foreach(t ${vg})
     string(REPLACE "/" "-" exe "test-${t}")
     lws_add_valgrind_test(NAME valgrind/${t} TARGET ${exe} LABELS cpd
       ENV LWS_TEST_TIMEOUT_SCALE=4)
