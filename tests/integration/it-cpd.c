@@ -733,6 +733,7 @@ static void test_cpd_it_https_good(void **state)
     assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
 }
 
+#if LWS_WITH_SYS_CPD_CAPPORT_API
 /* RFC 8908: the network named https://127.0.0.1:<good>@api (the news a
  * DHCP or RA client publishes); the check at CPD_POST_TIME probes @probe. */
 static lws_cpd_result_t capport_check(const char *api, const char *probe,
@@ -762,6 +763,8 @@ static lws_cpd_result_t capport_check(const char *api, const char *probe,
     lws_context_destroy(r.cx);
     return res;
 }
+
+#endif
 
 static void test_cpd_it_capport_api(void **state)
 {
