@@ -10,7 +10,6 @@
 #include "private-cpd.h"
 
 #include <netinet/tcp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -45,22 +44,17 @@ static void race_close(struct lws__cpd_race *r, int i)
     r->wsi[i] = NULL;
 }
 
-static void race_why(struct lws__cpd_race *r, int i, const char *fmt, ...)
-    LWS_FORMAT(3);
-
-static void race_why(struct lws__cpd_race *r, int i, const char *fmt, ...)
+/* Notes why attempt @i failed: errno @err, or 0: its connect timed out. */
+static void race_why(struct lws__cpd_race *r, int i, int err)
 {
     char ads[64] = "?";
-    va_list ap;
-    int n;
 
     lws_sa46_write_numeric_address(&r->addr[i], ads, sizeof(ads));
-    n = snprintf(r->why, sizeof(r->why), "%s: ", ads);
-    if (n < 0 || (size_t)n >= sizeof(r->why))
-        return;
-    va_start(ap, fmt);
-    vsnprintf(r->why + n, sizeof(r->why) - (size_t)n, fmt, ap);
-    va_end(ap);
+    if (err)
+        snprintf(r->why, sizeof(r->why), "%s: %s", ads, strerror(err));
+    else
+        snprintf(r->why, sizeof(r->why),
+                 "%s: no answer to the connect within %u ms", ads, r->conn_ms);
     lwsl_info("connect to %s", r->why);
 }
 
@@ -77,7 +71,7 @@ static int race_open(struct lws__cpd_race *r, int i)
     fd = socket(sa->sa4.sin_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                 0);
     if (fd < 0) {
-        race_why(r, i, "socket: %s", strerror(errno));
+        race_why(r, i, errno);
         return -1;
     }
     /* The TLS handshake writes several small records in a row: without
@@ -85,14 +79,14 @@ static int race_open(struct lws__cpd_race *r, int i)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     if (connect(fd, (const struct sockaddr *)sa, race_sl(sa)) &&
         errno != EINPROGRESS) {
-        race_why(r, i, "%s", strerror(errno));
+        race_why(r, i, errno);
         close(fd);
         return -1;
     }
     r->wsi[i] = lws__wsi_adopt(vh, LWS__CPD_PROTOCOL, fd, LWS__WSI_RX_NOTIFY,
                                r->opaque);
     if (!r->wsi[i]) {
-        race_why(r, i, "cannot adopt the socket");
+        race_why(r, i, ENOMEM); /* cannot adopt the socket */
         return -1;
     }
     lws__wsi_poll(r->wsi[i], UV_WRITABLE);
@@ -106,8 +100,7 @@ static void race_apply(struct lws__cpd_race *r, struct lws__cpd_he_out *o)
         for (int k = 0; k < LWS__CPD_HE_MAX; k++)
             if (o->close & (1u << k)) {
                 if (o->timed_out && o->won < 0)
-                    race_why(r, k, "no answer to the connect within %u ms",
-                             r->conn_ms);
+                    race_why(r, k, 0);
                 race_close(r, k);
             }
         if (o->start < 0 || !race_open(r, o->start))
@@ -174,12 +167,12 @@ bool lws__cpd_race_event(struct lws__cpd_race *r, struct lws *wsi, bool closed)
     if (i == LWS__CPD_HE_MAX || !wsi)
         return false;
     if (closed) {
-        r->wsi[i] = NULL; /* the wsi goes by itself */
-        race_why(r, i, "connection closed while connecting");
+        r->wsi[i] = NULL;           /* the wsi goes by itself */
+        race_why(r, i, ECONNRESET); /* closed while connecting */
     } else if (getsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_ERROR, &err,
                           &sl) ||
                err) {
-        race_why(r, i, "%s", strerror(err ? err : errno));
+        race_why(r, i, err ? err : errno);
         race_close(r, i);
     } else {
         lws__cpd_he_connected(&r->he, lws_now_usecs(), i, &o);
