@@ -734,6 +734,23 @@ static void test_cpd_it_https_good(void **state)
 }
 
 #if LWS_WITH_SYS_CPD_CAPPORT_API
+/* The smd NETWORK messages about the portal URI and the API's answer. */
+static char g_smd_portal[256], g_smd_capport[256];
+
+static int capport_smd_cb(void *opaque, lws_smd_class_t cls, lws_usec_t ts,
+                          void *buf, size_t len)
+{
+    char m[LWS_SMD_MAX_PAYLOAD + 1];
+
+    (void)opaque, (void)cls, (void)ts;
+    snprintf(m, sizeof(m), "%.*s", (int)len, (const char *)buf);
+    if (strstr(m, "\"portal\":"))
+        snprintf(g_smd_portal, sizeof(g_smd_portal), "%.255s", m);
+    if (strstr(m, "\"capport\":"))
+        snprintf(g_smd_capport, sizeof(g_smd_capport), "%.255s", m);
+    return 0;
+}
+
 /* RFC 8908: the network named https://127.0.0.1:<good>@api (the news a
  * DHCP or RA client publishes); the check at CPD_POST_TIME probes @probe. */
 static lws_cpd_result_t capport_check(const char *api, const char *probe,
@@ -750,6 +767,10 @@ static lws_cpd_result_t capport_check(const char *api, const char *probe,
     ci.https_url = u;
     ci.ca_bundle = g_ca;
     run_start(&r, &ci, LWS_SYSTATE_CPD_POST_TIME);
+    g_smd_portal[0] = g_smd_capport[0] = '\0';
+    assert_true(
+        !LWS_WITH_SYS_SMD ||
+        lws_smd_register(r.cx, NULL, 0, LWSSMDCL_NETWORK, capport_smd_cb));
     lws__news_publish(r.cx, &(struct lws__news){.kind = LWS__NEWS_CAPPORT_URI,
                                                 .iface = "it0",
                                                 .uri = a});
@@ -760,6 +781,19 @@ static lws_cpd_result_t capport_check(const char *api, const char *probe,
     fprintf(stderr, "  -> %s: %s\n", lws_cpd_result_name(res), reason);
     assert_int_equal(lws_system_cpd_get_status(r.cx, st), 0);
     assert_string_equal(st->portal_uri, a);
+    /* smd delivers from the loop: let it run until both arrived (the API's
+     * answer only when the API answered) */
+    lws_sul_schedule(r.cx, 0, &r.sul_guard, guard_cb,
+                     (lws_usec_t)5000 * lt_timeout_scale() * LWS_US_PER_MS);
+    r.timed_out = !LWS_WITH_SYS_SMD;
+    while ((!g_smd_portal[0] || (st->api && !g_smd_capport[0])) && !r.timed_out)
+        lws_service(r.cx, 0);
+    lws_sul_cancel(&r.sul_guard);
+    assert_true(!LWS_WITH_SYS_SMD || strstr(g_smd_portal, a));
+    if (LWS_WITH_SYS_SMD && st->api)
+        assert_non_null(strstr(g_smd_capport, st->captive
+                                                  ? "\"captive\":true"
+                                                  : "\"captive\":false"));
     lws_context_destroy(r.cx);
     return res;
 }
