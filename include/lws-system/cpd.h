@@ -45,7 +45,8 @@
  *
  * Captive-portal URIs from the network (RFC 8910).  A URI that DHCPv4
  * option 114, DHCPv6 option 103 or an RA's option 37 names is kept (the
- * latest one; a network that stops naming it clears it), logged, published
+ * latest one; a network that stops naming it, or names
+ * urn:ietf:params:capport:unrestricted, clears it), logged, published
  * as an smd NETWORK message {"type":"cpd","portal":"<uri>","if":"<if>"}
  * and reported by lws_system_cpd_get_status() (portal_uri).  With
  * LWS_WITH_SYS_CPD_CAPPORT_API (default ON) and an https_url configured,

@@ -31,6 +31,9 @@ void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n)
     struct lws__cpd_portal *pt = cpd->rec->portal;
     const char *uri = n->uri ? n->uri : "";
 
+    /* RFC 8910 section 2: this URN says there is no captive portal */
+    if (!strcmp(uri, "urn:ietf:params:capport:unrestricted"))
+        uri = "";
     if (!uri[0]) { /* this interface's network names none (any more) */
         if (pt && pt->uri[0] && !strcmp(pt->iface, n->iface)) {
             lwsl_notice("%s: no captive-portal URI any more", n->iface);
