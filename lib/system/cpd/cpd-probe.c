@@ -2,10 +2,11 @@
  * Copyright (c) 2026 The lws-system authors
  *
  * The built-in captive-portal probe: one attempt resolves the URL's host
- * through the async resolver (numeric hosts directly), connects a
- * non-blocking TCP socket adopted as a wsi of protocol "lws-cpd" on the
- * system vhost, runs TLS for https (cpd-tls.c), sends one GET and classifies
- * the reply (cpd-codec.c, cpd-core.c).  The attempt's end goes to the check
+ * through the async resolver (numeric hosts directly), races its addresses
+ * (Happy Eyeballs, cpd-race.c: non-blocking TCP sockets adopted as wsis of
+ * protocol "lws-cpd" on the system vhost), runs TLS for https (cpd-tls.c)
+ * over the winner, sends one GET and classifies the reply (cpd-codec.c,
+ * cpd-core.c), or, for the RFC 8908 API, reads it (cpd-portal.c).  The attempt's end goes to the check
  * core (cpd-core.c), and what it decided to cpd-glue.c through the callback
  * cpd-glue.c set (cpd->apply).
  */
