@@ -16,5 +16,6 @@
 #include <lws-system/dhcpclient.h>
 #include <lws-system/cpd.h>
 #include <lws-system/smd.h>
+#include <lws-system/fi.h>
 
 #endif /* LWS_SYSTEM_H */

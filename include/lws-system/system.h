@@ -696,6 +696,13 @@ struct lws_context_creation_info {
      *  Bounds the memory a flood of attaches can hold (about 64 bytes an
      *  item on 64-bit).  0 = unbounded (as lws). */
     unsigned int attach_max_queued;
+    /** lws-system addition: faults to inject, "name[(selector)],..." (see
+     *  lws-system/fi.h); NULL = none.  Ignored unless built with
+     *  LWS_WITH_FI. */
+    const char *fi;
+    /** Seed of the fault PRNG (0: LWS_FI_SEED from the environment, else
+     *  the clock; the seed used is logged).  Ignored without LWS_WITH_FI. */
+    uint64_t fi_seed;
 };
 
 /**

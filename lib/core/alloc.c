@@ -56,6 +56,10 @@ static bool alloc_should_fail(void)
 {
     long n, at;
 
+#if LWS_WITH_FI
+    if (lws__fi_alloc_fails()) /* "core.alloc" (fi.c) */
+        return true;
+#endif
     if (!atomic_load_explicit(&alloc_track, memory_order_relaxed))
         return false;
     n = atomic_fetch_add_explicit(&alloc_calls, 1, memory_order_relaxed) + 1;

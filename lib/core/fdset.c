@@ -50,7 +50,7 @@ struct lws__fdset *lws__fdset_new(struct lws_context *cx, lws__fdset_cb cb,
     s->cx = cx;
     s->cb = cb;
     s->opaque = opaque;
-    s->ps = lws__plat_pollset_new();
+    s->ps = LWS__FI_OR(cx, "core.fdset", -EMFILE, lws__plat_pollset_new());
     if (s->ps < 0 || uv_poll_init(cx->loop, &s->poll, s->ps)) {
         lwsl_err("fdset: no readiness set: %s",
                  strerror(s->ps < 0 ? -s->ps : EIO));

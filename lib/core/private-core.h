@@ -28,6 +28,47 @@ void lws__alloc_fail_nth(long n); /* fail the nth allocation from now; 0 off */
 long lws__alloc_count(void);      /* allocations made since process start */
 size_t lws__heap_in_use(void);    /* bytes currently held via lws__malloc */
 
+/* Fault points (fi.c, built with LWS_WITH_FI; lws-system/fi.h lists them).
+ * Each is one macro at its call site and compiles to nothing without the
+ * option:
+ *   if (LWS__FI(cx, "name")) ...            true when the fault fires
+ *   r = LWS__FI_OR(cx, "name", -EIO, f());  -EIO instead of calling f()
+ *   n = LWS__FI_GARBLE(cx, "name", buf, n); a datagram of n > 0 bytes cut
+ *                                           short and garbled (long) */
+#if LWS_WITH_FI
+struct lws__fi_rule {
+    char name[24];
+    atomic_int kind;
+    atomic_uint a, b; /* nth / range bounds / percent */
+    atomic_uint evals, fired;
+};
+struct lws__fi { /* in the context: no allocation of its own */
+    struct lws__fi_rule rule[LWS_FI_MAX_RULES];
+    atomic_uint used; /* slots with a name */
+    atomic_uint_fast64_t prng;
+    uint64_t seed;
+    bool on; /* set up */
+};
+int lws__fi_create(struct lws_context *cx,
+                   const struct lws_context_creation_info *info);
+void lws__fi_destroy(struct lws_context *cx);
+bool lws__fi(struct lws_context *cx, const char *name);
+bool lws__fi_alloc_fails(void); /* core.alloc, any thread */
+long lws__fi_garble(struct lws_context *cx, const char *name, void *buf,
+                    long n);
+#define LWS__FI(cx, name)                lws__fi(cx, name)
+#define LWS__FI_OR(cx, name, err, expr)  (lws__fi(cx, name) ? (err) : (expr))
+#define LWS__FI_GARBLE(cx, name, buf, n) lws__fi_garble(cx, name, buf, n)
+#define LWS__FI_CREATE(cx, info)         lws__fi_create(cx, info)
+#define LWS__FI_DESTROY(cx)              lws__fi_destroy(cx)
+#else
+#define LWS__FI(cx, name)                ((void)(cx), false)
+#define LWS__FI_OR(cx, name, err, expr)  (expr)
+#define LWS__FI_GARBLE(cx, name, buf, n) ((void)(cx), (void)(buf), (n))
+#define LWS__FI_CREATE(cx, info)         0
+#define LWS__FI_DESTROY(cx)              ((void)0)
+#endif
+
 /* A recycler of same-size blocks between threads (pool.c): get on any
  * thread never waits (it allocates when the pool is empty or busy), put on
  * any thread is lock-free; at most @max blocks are kept.  A block's first
@@ -183,6 +224,9 @@ struct lws_context {
     lws_usec_t sync_wall_us, sync_mono_us;
     lws_dll2_owner_t news; /* observers of cross-helper news (news.c) */
 
+#if LWS_WITH_FI
+    struct lws__fi fi; /* fault rules (fi.c) */
+#endif
     struct lws__later *later; /* helper memory freed with the context's */
     int handles_open;         /* uv handles not yet closed */
     int api_depth; /* library calls on the stack that may call back */

@@ -82,7 +82,9 @@ size_t lws_get_random(struct lws_context *cx, void *buf, size_t len)
 
         if (n > MBEDTLS_CTR_DRBG_MAX_REQUEST)
             n = MBEDTLS_CTR_DRBG_MAX_REQUEST;
-        e = mbedtls_ctr_drbg_random(&cx->rng->drbg, p + done, n);
+        e = LWS__FI_OR(cx, "core.random",
+                       MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED,
+                       mbedtls_ctr_drbg_random(&cx->rng->drbg, p + done, n));
         if (e) {
             lwsl_err("CTR-DRBG failed (mbedtls -0x%04x)", (unsigned)-e);
             return 0;

@@ -161,7 +161,8 @@ static void sul_idle_cb(uv_idle_t *i)
 
 int lws__sul_init(struct lws_context *cx)
 {
-    if (uv_timer_init(cx->loop, &cx->sul_timer))
+    if (LWS__FI_OR(cx, "core.timer", UV_ENOMEM,
+                   uv_timer_init(cx->loop, &cx->sul_timer)))
         return -EIO;
     cx->sul_timer.data = cx;
     cx->handles_open++;

@@ -64,6 +64,11 @@ static void wsi_read(struct lws *wsi)
             return;
         }
     }
+    if (n >= 0 && LWS__FI(wsi->vhost->context, "core.wsi.rx"))
+        n = -1, errno = EIO; /* read, then lost */
+    if (wsi->udp)
+        n = (ssize_t)LWS__FI_GARBLE(wsi->vhost->context, "core.wsi.rx.garble",
+                                    buf, n);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
             return;
@@ -162,7 +167,8 @@ struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name, int fd,
     wsi->rx_notify = !!(flags & LWS__WSI_RX_NOTIFY);
     wsi->poll_events = UV_READABLE;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    if (uv_poll_init(vh->context->loop, &wsi->poll, fd)) {
+    if (LWS__FI_OR(vh->context, "core.poll", UV_EMFILE,
+                   uv_poll_init(vh->context->loop, &wsi->poll, fd))) {
         lwsl_err("adopt: fd %d cannot be polled", fd);
         lws__free(wsi->user_space);
         lws__free(wsi);
@@ -215,8 +221,8 @@ struct lws *lws_adopt_descriptor_vhost(struct lws_vhost *vh,
 
 /* Parses @ads (numeric; NULL: any IPv4 address, bind only) and opens the
  * socket through the platform.  fd or -errno. */
-static int wsi_udp_socket(const char *ads, int port, int flags,
-                          const char *ifname)
+static int wsi_udp_socket(struct lws_context *cx, const char *ads, int port,
+                          int flags, const char *ifname)
 {
     lws_sockaddr46 sa;
 
@@ -230,6 +236,9 @@ static int wsi_udp_socket(const char *ads, int port, int flags,
         memset(&sa, 0, sizeof(sa));
         sa.sa4.sin_family = AF_INET;
     }
+    if (LWS__FI(cx, flags & LWS_CAUDP_BIND ? "plat.sock.bind"
+                                           : "plat.sock.connect"))
+        return flags & LWS_CAUDP_BIND ? -EADDRINUSE : -ENETUNREACH;
     return lws__plat_udp_open(&sa, (uint16_t)port, flags & LWS_CAUDP_BIND,
                               flags & LWS_CAUDP_BROADCAST, ifname);
 }
@@ -248,9 +257,11 @@ struct lws *lws_create_adopt_udp(struct lws_vhost *vhost, const char *ads,
         return NULL;
     }
     LWS__LOOP_ONLY(vhost->context);
-    fd = (flags & LWS_CAUDP_PF_PACKET)
-             ? lws__plat_packet_ip_open(ifname)
-             : wsi_udp_socket(ads, port, flags, ifname);
+    fd = LWS__FI_OR(
+        vhost->context, "plat.sock.create", -EMFILE,
+        (flags & LWS_CAUDP_PF_PACKET)
+            ? lws__plat_packet_ip_open(ifname)
+            : wsi_udp_socket(vhost->context, ads, port, flags, ifname));
     if (fd < 0) {
         lwsl_err("create_adopt_udp: %s:%d: %s", ads ? ads : "*", port,
                  strerror(-fd));

@@ -134,6 +134,7 @@ static void context_free(struct lws_context *cx)
     lws__blobs_destroy(cx);
     lws__rng_destroy(cx);
     context_reg_del(cx);
+    LWS__FI_DESTROY(cx);
     lws__free(cx);
 }
 
@@ -288,6 +289,10 @@ lws_create_context(const struct lws_context_creation_info *info)
         return NULL;
     }
     cx->loop_thread = uv_thread_self();
+    if (LWS__FI_CREATE(cx, info)) {
+        lws__free(cx);
+        return NULL;
+    }
     cx->guard_free = context_free;
     cx->guard_finish = context_finish_own;
     cx->options = info->options;
@@ -295,7 +300,9 @@ lws_create_context(const struct lws_context_creation_info *info)
     context_state_setup(cx, info);
     lws__attach_init(cx, info);
     if (context_reg_add(cx)) {
+        lwsl_err("%s: out of memory", __func__);
         lws__attach_free_all(cx);
+        LWS__FI_DESTROY(cx);
         lws__free(cx);
         return NULL;
     }

@@ -28,6 +28,7 @@
 
 #include "ntpc-server.h"
 #include "cpd-spawn.h"
+#include "fi-log.h"
 #include "testutil.h"
 
 #include <arpa/inet.h>
@@ -845,6 +846,78 @@ static void test_cpd_it_capport_api(void **state)
 #endif
 }
 
+#if LWS_WITH_FI
+/* Fault points tls.setup and tls.handshake (LWS_FI, read at context
+ * creation): the probe fails with the reason, nothing leaks, and the same
+ * check passes once the rule is gone. */
+static void fi_tls(const char *rule, const char *why)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400];
+    lws_cpd_result_t res;
+
+    url(u, sizeof(u), true, g_port[P_GOOD], "/generate_204");
+    ci.https_url = u;
+    setenv("LWS_FI", rule, 1);
+    res = check(&ci, reason, sizeof(reason));
+    unsetenv("LWS_FI");
+    assert_int_not_equal(res, LWS_CPD_INTERNET_OK);
+    if (!strstr(reason, why))
+        fail_msg("reason '%s' lacks '%s'", reason, why);
+    assert_int_equal(lws__heap_in_use(), 0);
+    assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_INTERNET_OK);
+}
+
+static void test_cpd_it_fi_tls_setup(void **state)
+{
+    (void)state;
+    fi_tls("tls.setup", "TLS refused: Cannot allocate memory");
+}
+
+static void test_cpd_it_fi_tls_handshake(void **state)
+{
+    (void)state;
+    fi_tls("tls.handshake", "handshake failed");
+}
+
+/* Short writes (tls.tx.short, cpd.tx.short: every send takes half of what
+ * is left): the probe still completes, with the request sent in pieces. */
+static void fi_short(const char *rule, bool https)
+{
+    struct lws_cpd_info ci = {0};
+    char u[128], reason[400], inject[64];
+    lws_cpd_result_t res;
+
+    url(u, sizeof(u), https, https ? g_port[P_GOOD] : g_port[P_HTTP],
+        "/generate_204");
+    if (https)
+        ci.https_url = u;
+    else
+        ci.http_url = u;
+    fi_log_start(LLL_ERR | LLL_WARN | LLL_NOTICE);
+    fi_log_reset();
+    setenv("LWS_FI", rule, 1);
+    res = check(&ci, reason, sizeof(reason));
+    unsetenv("LWS_FI");
+    lws_set_log_level(LLL_ERR | LLL_WARN | LLL_NOTICE, NULL);
+    assert_int_equal(res, LWS_CPD_INTERNET_OK);
+    assert_non_null(strstr(reason, "204 as expected"));
+    snprintf(inject, sizeof(inject), "inject %s (time 3)", rule);
+    if (!fi_logged(inject))
+        fail_msg("'%s' not logged:\n%s", inject, fi_log_text());
+    assert_int_equal(lws__heap_in_use(), 0);
+}
+
+static void test_cpd_it_fi_short_writes(void **state)
+{
+    (void)state;
+    fi_short("tls.tx.short", true);
+#if LWS_WITH_SYS_CPD_HTTP
+    fi_short("cpd.tx.short", false);
+#endif
+}
+#endif
+
 static void https_refused(int port, const char *why)
 {
     struct lws_cpd_info ci = {0};
@@ -1326,6 +1399,11 @@ int main(void)
         cmocka_unit_test(test_cpd_it_every_address),
         cmocka_unit_test(test_cpd_it_https_good),
         cmocka_unit_test(test_cpd_it_capport_api),
+#if LWS_WITH_FI
+        cmocka_unit_test(test_cpd_it_fi_tls_setup),
+        cmocka_unit_test(test_cpd_it_fi_tls_handshake),
+        cmocka_unit_test(test_cpd_it_fi_short_writes),
+#endif
         cmocka_unit_test(test_cpd_it_https_expired),
         cmocka_unit_test(test_cpd_it_https_wrong_host),
         cmocka_unit_test(test_cpd_it_https_unknown_ca),

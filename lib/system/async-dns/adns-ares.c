@@ -185,6 +185,8 @@ static ares_ssize_t adns_arecvfrom(ares_socket_t fd, void *buf, size_t len,
         if (fromlen)
             *fromlen = fl0;
         n = recvfrom(fd, buf, len, flags, from, fromlen);
+        n = (ssize_t)LWS__FI_GARBLE(((struct adns_chan *)user)->a->cx,
+                                    "adns.rx.garble", buf, n);
         if (n || !s || !s->udp)
             return n;
         /* CVE-2023-32067: c-ares < 1.19.1 takes a zero-length datagram
@@ -360,6 +362,8 @@ static struct adns_chan *adns_chan_new(struct lws__adns *a)
         ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_NDOTS |
             ARES_OPT_SOCK_STATE_CB | ARES_OPT_LOOKUPS | ARES_OPT_SERVERS |
             ARES_OPT_DOMAINS | ARES_OPT_SORTLIST | ARES_OPT_NOROTATE);
+    if (!r && LWS__FI(a->cx, "adns.channel"))
+        ares_destroy(chan->ch), r = ARES_ENOMEM;
     if (r != ARES_SUCCESS) {
         lwsl_err("ares_init_options: %s", ares_strerror(r));
         lws__free(chan);

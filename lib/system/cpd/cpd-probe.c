@@ -292,7 +292,10 @@ static void cpd_probe_send(struct lws__cpd_probe *p)
         if (!LWS_WITH_SYS_CPD_HTTP || p->tls)
             n = lws__tls_write(p->tls, b, left);
         else {
-            n = send(lws_get_socket_fd(p->wsi), b, left, MSG_NOSIGNAL);
+            n = send(
+                lws_get_socket_fd(p->wsi), b,
+                LWS__FI_OR(p->cpd->cx, "cpd.tx.short", (left + 1) / 2, left),
+                MSG_NOSIGNAL);
             if (n < 0)
                 n = (errno == EAGAIN || errno == EWOULDBLOCK) ? -EAGAIN
                                                               : -errno;

@@ -40,6 +40,9 @@ struct lws__tls {
     size_t ip_len;   /* 4, 16, or 0 for a host name */
     char host[256];
     char err[600];
+#if LWS_WITH_FI
+    struct lws_context *cx; /* for the fault points */
+#endif
 };
 
 /* mbedTLS's RNG callback: the context's CSPRNG. */
@@ -256,7 +259,9 @@ static int tls_verify_cb(void *data, mbedtls_x509_crt *crt, int depth,
 static int tls_send(void *ctx, const unsigned char *buf, size_t len)
 {
     struct lws__tls *t = ctx;
-    ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
+    ssize_t n =
+        send(t->fd, buf, LWS__FI_OR(t->cx, "tls.tx.short", (len + 1) / 2, len),
+             MSG_NOSIGNAL);
 
     if (n >= 0)
         return (int)n;
@@ -305,13 +310,17 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
     if (!t)
         return -ENOMEM;
     t->fd = fd;
+#if LWS_WITH_FI
+    t->cx = cx;
+#endif
     {
         time_t sec = (time_t)(lws__tls_trusted_now(cx) / LWS_US_PER_SEC);
         gmtime_r(&sec, &t->now);
     }
     memcpy(t->host, host, strlen(host) + 1);
     mbedtls_ssl_init(&t->ssl);
-    if (mbedtls_ssl_setup(&t->ssl, &conf->conf)) {
+    if (LWS__FI_OR(cx, "tls.setup", MBEDTLS_ERR_SSL_ALLOC_FAILED,
+                   mbedtls_ssl_setup(&t->ssl, &conf->conf))) {
         lws__tls_destroy(t);
         return -ENOMEM;
     }
@@ -386,7 +395,9 @@ static int tls_map(struct lws__tls *t, int code, const char *what)
 
 int lws__tls_handshake(struct lws__tls *t)
 {
-    int n = mbedtls_ssl_handshake(&t->ssl);
+    int n =
+        LWS__FI_OR(t->cx, "tls.handshake", MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO,
+                   mbedtls_ssl_handshake(&t->ssl));
 
     if (!n) {
         /* VERIFY_REQUIRED already failed the handshake on any flag; this

@@ -379,6 +379,7 @@ static void dhcpc_if_rx(struct lws__dhcpc_if *ifc, struct lws *wsi)
             n = lws__dhcpc_raw_recv(fd, buf, DHCPC_RX_BUF, &csum_ok);
         if (n <= 0)
             break;
+        n = (ssize_t)LWS__FI_GARBLE(ifc->d->cx, "dhcpc.rx.garble", buf, n);
 #if LWS_WITH_SYS_DHCP_ACD
         if (wsi == ifc->wsi_arp) {
             lws__dhcpc_core_arp(&ifc->core, lws_now_usecs(), buf, (size_t)n,
@@ -451,7 +452,8 @@ static void dhcpc_monitor_start(struct lws__dhcpc *d)
         d->coldplug_done = true;
         return;
     }
-    fd = lws__dhcpc_nl_monitor_open();
+    fd = LWS__FI_OR(d->cx, "dhcpc.nl.open", -ENOBUFS,
+                    lws__dhcpc_nl_monitor_open());
     if (fd >= 0)
         d->wsi_nl = lws__wsi_adopt(d->vh, LWS__DHCPC_PROTOCOL, fd,
                                    LWS__WSI_RX_NOTIFY, d);

@@ -131,10 +131,14 @@ static void dhcpc_packet_sock(struct lws__dhcpc_if *ifc, struct lws **pw,
 #if LWS_WITH_SYS_DHCP_ACD
         *pw = dhcpc_adopt(ifc,
                           arp ? lws__dhcpc_arp_open(ifc->ifindex)
-                              : lws__dhcpc_raw_open(ifc->ifindex),
+                              : LWS__FI_OR(ifc->d->cx, "dhcpc.pkt.open", -EPERM,
+                                           lws__dhcpc_raw_open(ifc->ifindex)),
                           arp ? "arp" : "raw");
 #else
-        *pw = dhcpc_adopt(ifc, lws__dhcpc_raw_open(ifc->ifindex), "raw");
+        *pw = dhcpc_adopt(ifc,
+                          LWS__FI_OR(ifc->d->cx, "dhcpc.pkt.open", -EPERM,
+                                     lws__dhcpc_raw_open(ifc->ifindex)),
+                          "raw");
 #endif
         *parked = false;
         return;
@@ -178,7 +182,8 @@ static int dhcpc_send_raw(struct lws__dhcpc_if *ifc,
     if (n < 0)
         return n;
     fd = ifc->wsi_raw ? lws_get_socket_fd(ifc->wsi_raw)
-                      : lws__dhcpc_raw_open(ifc->ifindex);
+                      : LWS__FI_OR(ifc->d->cx, "dhcpc.pkt.open", -EPERM,
+                                   lws__dhcpc_raw_open(ifc->ifindex));
     if (fd < 0)
         return fd;
     r = lws__dhcpc_raw_send(fd, ifc->ifindex, pkt, (size_t)n);
@@ -252,6 +257,8 @@ static int dhcpc_apply(struct lws__dhcpc_if *ifc, const lws_dhcpc_ifstate_t *is,
 {
     struct lws__dhcpc *d = ifc->d;
 
+    if (LWS__FI(d->cx, "dhcpc.nl.apply"))
+        return -ENOBUFS;
     if (d->cx->ops.dhcpc_apply)
         return d->cx->ops.dhcpc_apply(d->cx, is, op);
     if (d->info.no_builtin_apply)

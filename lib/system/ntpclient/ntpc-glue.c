@@ -79,8 +79,9 @@ static void ntpc_send(struct lws__ntpc *n, const struct lws__ntpc_out *a)
 
     if (ntpc_socket(n, sa->sa4.sin_family))
         return; /* the reply timeout will move on */
-    if (sendto(lws_get_socket_fd(n->wsi), a->pkt, a->pkt_len, 0,
-               (const struct sockaddr *)sa, sl) < 0) {
+    if (LWS__FI_OR(n->cx, "ntpc.tx", (errno = ENETUNREACH, -1),
+                   sendto(lws_get_socket_fd(n->wsi), a->pkt, a->pkt_len, 0,
+                          (const struct sockaddr *)sa, sl)) < 0) {
         lwsl_info("send to %s: %s", lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
                   strerror(errno));
         return;
@@ -141,6 +142,8 @@ static int apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     lws_usec_t us = s->true_at_rx_ns / 1000 + (lws_now_usecs() - s->mono_rx_us);
     int r;
 
+    if (LWS__FI(n->cx, "ntpc.clock.set"))
+        return -EPERM;
     if (ops && ops->set_clock) {
         r = ops->set_clock(us);
         return r < 0 ? r : (r ? -EIO : 0);
@@ -382,6 +385,7 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
                      (struct sockaddr *)&from, &sl);
         if (r < 0)
             return; /* EAGAIN, or an ICMP error: the timeout handles it */
+        r = (ssize_t)LWS__FI_GARBLE(n->cx, "ntpc.rx.garble", buf, r);
         n->stats.rx++;
         v = lws__ntpc_core_on_rx(&n->core, lws_now_usecs(), lws__wall_usecs(),
                                  &from, buf, (size_t)r, &a);
