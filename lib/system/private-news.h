@@ -21,7 +21,7 @@ enum lws__news_kind {
                                its IPv6 DNS servers (RDNSS) */
     LWS__NEWS_LEASE,        /* @iface's lease applied: @addrs are its address
                              * and server; @n 0: the lease is gone */
-    LWS__NEWS_CAPPORT_URI,  /* @iface's network named a captive-portal URI
+    LWS__NEWS_CAPTIVE_URI,  /* @iface's network named a captive-portal URI
                              * (RFC 8910: DHCPv4 option 114, DHCPv6 option
                              * 103, RA option 37): @uri, printable ASCII
                              * without '"', '\\', '<', '>' or space; NULL
@@ -33,7 +33,7 @@ struct lws__news {
     const char *iface;
     const uint32_t *addrs;      /* IPv4, host byte order; NULL when @n is 0 */
     const lws_sockaddr46 *sa46; /* DNS6_SERVERS: AF_INET6, n of them */
-    const char *uri;            /* CAPPORT_URI */
+    const char *uri;            /* CAPTIVE_URI */
     size_t n;
     bool up;
 };

@@ -772,7 +772,7 @@ static lws_cpd_result_t capport_check(const char *api, const char *probe,
     assert_true(
         !LWS_WITH_SYS_SMD ||
         lws_smd_register(r.cx, NULL, 0, LWSSMDCL_NETWORK, capport_smd_cb));
-    lws__news_publish(r.cx, &(struct lws__news){.kind = LWS__NEWS_CAPPORT_URI,
+    lws__news_publish(r.cx, &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
                                                 .iface = "it0",
                                                 .uri = a});
     assert_int_equal(run_until(&r, LWS_SYSTATE_CPD_POST_TIME, 60000),

@@ -228,7 +228,7 @@ static void test_capport_news_uri(void **state)
     assert_int_equal(st.api, 0);
     assert_int_equal(st.seconds_remaining, -1);
 
-    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_CAPPORT_URI,
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
                                               .iface = "eth0",
                                               .uri = "https://cp.example/api"});
     assert_int_equal(lws_system_cpd_get_status(cx, &st), 0);
@@ -237,33 +237,33 @@ static void test_capport_news_uri(void **state)
     /* RFC 8910's "no captive portal here" from another interface changes
      * nothing; from this one it clears the URI (restored below) */
     lws__news_publish(
-        cx, &(struct lws__news){.kind = LWS__NEWS_CAPPORT_URI,
+        cx, &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
                                 .iface = "wlan0",
                                 .uri = "urn:ietf:params:capport:unrestricted"});
     assert_int_equal(lws_system_cpd_get_status(cx, &st), 0);
     assert_string_equal(st.portal_uri, "https://cp.example/api");
     lws__news_publish(
-        cx, &(struct lws__news){.kind = LWS__NEWS_CAPPORT_URI,
+        cx, &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
                                 .iface = "eth0",
                                 .uri = "urn:ietf:params:capport:unrestricted"});
     assert_int_equal(lws_system_cpd_get_status(cx, &st), 0);
     assert_string_equal(st.portal_uri, "");
-    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_CAPPORT_URI,
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
                                               .iface = "eth0",
                                               .uri = "https://cp.example/api"});
     /* another interface's network clears nothing it did not name */
-    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_CAPPORT_URI,
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
                                               .iface = "wlan0"});
     assert_int_equal(lws_system_cpd_get_status(cx, &st), 0);
     assert_string_equal(st.portal_uri, "https://cp.example/api");
     /* a newer URI replaces it; its network stops naming one: gone */
-    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_CAPPORT_URI,
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
                                               .iface = "wlan0",
                                               .uri = "https://w.example/"});
     assert_int_equal(lws_system_cpd_get_status(cx, &st), 0);
     assert_string_equal(st.portal_uri, "https://w.example/");
     assert_string_equal(st.portal_if, "wlan0");
-    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_CAPPORT_URI,
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
                                               .iface = "wlan0",
                                               .uri = ""});
     assert_int_equal(lws_system_cpd_get_status(cx, &st), 0);

@@ -280,7 +280,7 @@ static void cpd_news(struct lws_context *cx, const struct lws__news *news,
     case LWS__NEWS_LINK:
         ch = news->up ? LWS__CPD_CH_LINK_UP : LWS__CPD_CH_LINK_DOWN;
         break;
-    case LWS__NEWS_CAPPORT_URI:
+    case LWS__NEWS_CAPTIVE_URI:
         lws__cpd_portal_news(cpd, news);
         return;
     case LWS__NEWS_LEASE:

@@ -6,9 +6,9 @@
  * (Happy Eyeballs, cpd-race.c: non-blocking TCP sockets adopted as wsis of
  * protocol "lws-cpd" on the system vhost), runs TLS for https (cpd-tls.c)
  * over the winner, sends one GET and classifies the reply (cpd-codec.c,
- * cpd-core.c), or, for the RFC 8908 API, reads it (cpd-portal.c).  The attempt's end goes to the check
- * core (cpd-core.c), and what it decided to cpd-glue.c through the callback
- * cpd-glue.c set (cpd->apply).
+ * cpd-core.c), or, for the RFC 8908 API, reads it (cpd-portal.c).  The
+ * attempt's end goes to the check core (cpd-core.c), and what it decided to
+ * cpd-glue.c through the callback cpd-glue.c set (cpd->apply).
  */
 #define LWS_LOGMOD "cpd"
 #include "private-cpd.h"

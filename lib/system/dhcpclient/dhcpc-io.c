@@ -282,7 +282,7 @@ static void dhcpc_servers(struct lws__dhcpc_if *ifc,
                               .iface = ifc->ifname,
                               .addrs = is ? la : NULL,
                               .n = is ? 2 : 0};
-    struct lws__news uri = {.kind = LWS__NEWS_CAPPORT_URI,
+    struct lws__news uri = {.kind = LWS__NEWS_CAPTIVE_URI,
                             .iface = ifc->ifname,
                             .uri = is ? ifc->core.lease.captive : NULL};
 
