@@ -15,6 +15,7 @@
  * start plus one round trip.
  */
 #define _GNU_SOURCE
+#include "cpd-spawn.h"
 #include "dhcpc-netns.h"
 #include "testutil.h"
 
@@ -36,15 +37,6 @@ static struct dt_netpair g_np;
 static char g_dir[PATH_MAX], g_hosts[PATH_MAX + 16], g_alog[PATH_MAX + 16];
 static pid_t g_nginx = -1;
 static int g_port, g_tport; /* HTTP, HTTPS */
-
-static bool nginx_ready(void *arg)
-{
-    char path[PATH_MAX + 16];
-
-    (void)arg;
-    snprintf(path, sizeof(path), "%s/nginx.pid", g_dir);
-    return access(path, R_OK) == 0;
-}
 
 static int group_setup(void **state)
 {
@@ -103,7 +95,7 @@ static int group_setup(void **state)
         return -1;
     char *argv[] = {nginx, "-p", g_dir, "-c", conf, "-g", "daemon off;", NULL};
     g_nginx = lt_spawn(argv, log, g_np.ns_srv);
-    if (g_nginx < 0 || !lt_wait_for(nginx_ready, NULL, 10000)) {
+    if (g_nginx < 0 || !lt_wait_for(cpd_nginx_ready, g_dir, 10000)) {
         fprintf(stderr, "nginx did not start, see %s\n", log);
         return -1;
     }

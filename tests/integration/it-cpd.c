@@ -299,15 +299,6 @@ static int write_nginx_conf(void)
     return lt_write_file(path, conf);
 }
 
-static bool nginx_ready(void *arg)
-{
-    char path[PATH_MAX + 16];
-
-    (void)arg;
-    snprintf(path, sizeof(path), "%s/nginx.pid", g_dir);
-    return access(path, R_OK) == 0;
-}
-
 static int group_setup(void **state)
 {
     char nginx[256], openssl[256], conf[PATH_MAX + 16], log[PATH_MAX + 16],
@@ -346,7 +337,7 @@ static int group_setup(void **state)
     char *argv[] = {nginx, "-p", g_dir, "-c", conf, "-g", "daemon off;", NULL};
     g_nginx = cpd_spawn_tied(argv, log);
     /* nginx writes its pid file once its listeners are bound. */
-    if (g_nginx < 0 || !lt_wait_for(nginx_ready, NULL, 10000)) {
+    if (g_nginx < 0 || !lt_wait_for(cpd_nginx_ready, g_dir, 10000)) {
         fprintf(stderr, "nginx did not start, see %s\n", log);
         return -1;
     }
