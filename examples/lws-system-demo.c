@@ -339,6 +339,13 @@ static void cpd_result(struct lws_context *cx, lws_cpd_result_t result,
         lws_state_name(lws_system_get_state_manager(cx),
                        lws_system_get_state_manager(cx)->state),
         st.lost ? "lost" : "not lost", st.losses);
+    /* RFC 8910: the network named its captive portal; RFC 8908: its API */
+    if (st.portal_uri[0])
+        out("cpd-portal", "%s names %s%s%s%s", st.portal_if, st.portal_uri,
+            st.api ? (st.captive ? ": captive, log in at " : ": not captive")
+                   : "",
+            st.api && st.captive ? st.user_portal_url : "",
+            st.api && st.captive && !st.user_portal_url[0] ? "?" : "");
 }
 
 /* The demo never sets this machine's clock: it records the request. */

@@ -12,6 +12,8 @@ if(LWS_WITH_SYS_DHCP_CLIENT)
   endfunction()
   lws_dhcpc_test(unit/dhcpc SOURCES unit/test-dhcpc.c LABELS unit dhcpc
     TIMEOUT 60)
+  lws_dhcpc_test(unit/dhcpc-uri SOURCES unit/test-dhcpc-uri.c LABELS unit dhcpc
+    TIMEOUT 30)
   lws_dhcpc_test(integration/dhcpc-dnsmasq
     SOURCES integration/it-dhcpc-dnsmasq.c LABELS integration dhcpc
     TIMEOUT 120)

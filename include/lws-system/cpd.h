@@ -33,8 +33,34 @@
  * result_cb and an smd NETWORK message {"type":"cpd","state":"lost",...} —
  * and re-checked until it says OK again ({"type":"cpd","state":"back",
  * "lost_ms":N}).  The built-in probe tries every address the host resolves
- * to, each with a fresh socket and its own connect timeout while another
- * address waits, before an attempt gives up.
+ * to (A and AAAA are asked together), with Happy Eyeballs v2 (RFC 8305):
+ * the addresses are ordered by RFC 6724 destination address selection
+ * (rules 1, 2, 5, 6, 8 and 9, default policy table, each address with the
+ * source the kernel would use for it), families alternate, the first
+ * address has a head start (he_head_start_ms), each further one starts
+ * he_attempt_delay_ms later or at once when a connect fails, the first
+ * connection to complete carries the request (and the TLS handshake for
+ * HTTPS), and the others are closed.  Each address but the last gives up
+ * after connect_timeout_ms.
+ *
+ * Captive-portal URIs from the network (RFC 8910).  A URI that DHCPv4
+ * option 114, DHCPv6 option 103 or an RA's option 37 names is kept (the
+ * latest one; a network that stops naming it, or names
+ * urn:ietf:params:capport:unrestricted, clears it), logged, published
+ * as an smd NETWORK message {"type":"cpd","portal":"<uri>","if":"<if>"}
+ * and reported by lws_system_cpd_get_status() (portal_uri).  With
+ * LWS_WITH_SYS_CPD_CAPPORT_API (default ON) and an https_url configured,
+ * the first attempt of each check at CPD_POST_TIME (the clock is valid
+ * then: TLS needs it) fetches that URI as an RFC 8908 Captive Portal API
+ * over HTTPS (Accept: application/captive+json; the same CA bundle as the
+ * probe): "captive": true ends the check as CAPTIVE_PORTAL, its reason and
+ * the status carrying "user-portal-url" and "seconds-remaining";
+ * "captive": false ends it as INTERNET_OK without the probe.  Either is
+ * published as {"type":"cpd","capport":{"captive":...}}.  Any other answer
+ * (not 200, not application/captive+json, malformed JSON, no connection)
+ * costs that attempt; the check's further attempts probe https_url as
+ * usual.  The check at CPD_PRE_TIME is never decided by the API (it would
+ * need a valid clock that comes later), so the ladder cannot deadlock.
  */
 #ifndef LWS_SYSTEM_CPD_H
 #define LWS_SYSTEM_CPD_H
@@ -106,6 +132,16 @@ struct lws_cpd_info {
      *  behind it, ms; 0 = 1000 (lws-system addition).  The last address
      *  has the rest of the attempt. */
     unsigned int connect_timeout_ms;
+    /** Happy Eyeballs v2 (RFC 8305; lws-system addition): the first
+     *  address (IPv6 when the host has a usable IPv6 route, RFC 6724
+     *  order) connects alone for this long before the next address
+     *  (the other family) starts racing it, ms; 0 = 250. */
+    unsigned int he_head_start_ms;
+    /** Happy Eyeballs: the Connection Attempt Delay between each further
+     *  address (families alternating), ms; 0 = 250.  A failed connect
+     *  starts the next address at once; the first to connect wins and
+     *  the others are closed. */
+    unsigned int he_attempt_delay_ms;
 };
 
 /** What the CPD helper knows (lws-system addition). */
@@ -125,6 +161,21 @@ struct lws_cpd_status {
     lws_usec_t lost_since_us;
     /** Monotonic time of the next automatic re-check; 0 = none due. */
     lws_usec_t next_check_us;
+    /** The captive-portal URI the network named (RFC 8910: DHCPv4 option
+     *  114, DHCPv6 option 103 or RA option 37), "" when none did. */
+    char portal_uri[256];
+    /** Interface whose network named @portal_uri. */
+    char portal_if[16];
+    /** Non-zero once the RFC 8908 Captive Portal API at @portal_uri
+     *  answered (LWS_WITH_SYS_CPD_CAPPORT_API); the three below are its
+     *  answer.  A new URI forgets it. */
+    int api;
+    /** The API's "captive": non-zero while the network holds us back. */
+    int captive;
+    /** The API's "seconds-remaining" when it was fetched, -1 absent. */
+    long long seconds_remaining;
+    /** The API's "user-portal-url" (where a user logs in), "" absent. */
+    char user_portal_url[256];
 };
 
 /**

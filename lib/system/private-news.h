@@ -27,6 +27,11 @@ enum lws__news_kind {
                                default router / a global address */
     LWS__NEWS_NTP6_SERVERS, /* @iface's IPv6 NTP servers (DHCPv6): @sa46,
                                AF_INET6, n of them */
+    LWS__NEWS_CAPTIVE_URI,  /* @iface's network named a captive-portal URI
+                             * (RFC 8910: DHCPv4 option 114, DHCPv6 option
+                             * 103, RA option 37): @uri, printable ASCII
+                             * without '"', '\\', '<', '>' or space; NULL
+                             * or "": it has none (any more) */
 };
 
 struct lws__news {
@@ -34,6 +39,7 @@ struct lws__news {
     const char *iface;
     const uint32_t *addrs;      /* IPv4, host byte order; NULL when @n is 0 */
     const lws_sockaddr46 *sa46; /* DNS6_SERVERS: AF_INET6, n of them */
+    const char *uri;            /* CAPTIVE_URI */
     size_t n;
     bool up;
     uint8_t v6; /* IP6 */

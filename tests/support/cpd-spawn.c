@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <unistd.h>
 
 int cpd_tie_to_parent(pid_t parent)
@@ -40,4 +42,12 @@ pid_t cpd_spawn_tied(char *const argv[], const char *log)
     }
     execv(argv[0], argv);
     _exit(127);
+}
+
+bool cpd_nginx_ready(void *dir)
+{
+    char path[PATH_MAX + 16];
+
+    snprintf(path, sizeof(path), "%s/nginx.pid", (const char *)dir);
+    return access(path, R_OK) == 0;
 }

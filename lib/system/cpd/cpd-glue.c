@@ -280,6 +280,9 @@ static void cpd_news(struct lws_context *cx, const struct lws__news *news,
     case LWS__NEWS_LINK:
         ch = news->up ? LWS__CPD_CH_LINK_UP : LWS__CPD_CH_LINK_DOWN;
         break;
+    case LWS__NEWS_CAPTIVE_URI:
+        lws__cpd_portal_news(cpd, news);
+        return;
     case LWS__NEWS_LEASE:
     case LWS__NEWS_DNS_SERVERS:
         ch =
@@ -321,6 +324,7 @@ int lws_system_cpd_get_status(struct lws_context *cx, struct lws_cpd_status *st)
         st->lost_since_us = cpd->rec->watch.lost_at;
     if (cpd->rec->watch.due_at)
         st->next_check_us = cpd->rec->watch.due_at;
+    lws__cpd_portal_status(cpd, st);
     return 0;
 }
 
@@ -541,6 +545,7 @@ static void cpd_destroy(struct lws_context *cx)
     if (cpd->rec) {
         lws__news_unsubscribe(&cpd->rec->news);
         lws_sul_cancel(&cpd->rec->sul_watch);
+        lws__free(cpd->rec->portal);
         lws__free(cpd->rec);
     }
     lws_sul_cancel(&cpd->sul_defer);
@@ -591,6 +596,12 @@ static int cpd_init(struct lws_context *cx,
         cpd->rec->connect_ms = ci && ci->connect_timeout_ms
                                    ? ci->connect_timeout_ms
                                    : LWS__CPD_DEF_CONNECT_MS;
+        cpd->rec->he_head_ms = ci && ci->he_head_start_ms
+                                   ? ci->he_head_start_ms
+                                   : LWS__CPD_DEF_HE_HEAD_MS;
+        cpd->rec->he_step_ms = ci && ci->he_attempt_delay_ms
+                                   ? ci->he_attempt_delay_ms
+                                   : LWS__CPD_DEF_HE_STEP_MS;
         lws__cpd_watch_init(&cpd->rec->watch, cpd->recheck_ms);
         cpd->nl.name = "cpd";
         cpd->nl.notify_cb = cpd_notify;

@@ -2,15 +2,17 @@
  * Copyright (c) 2026 The lws-system authors
  *
  * The built-in captive-portal probe: one attempt resolves the URL's host
- * through the async resolver (numeric hosts directly), connects a
- * non-blocking TCP socket adopted as a wsi of protocol "lws-cpd" on the
- * system vhost, runs TLS for https (cpd-tls.c), sends one GET and classifies
- * the reply (cpd-codec.c, cpd-core.c).  The attempt's end goes to the check
- * core (cpd-core.c), and what it decided to cpd-glue.c through the callback
- * cpd-glue.c set (cpd->apply).
+ * through the async resolver (numeric hosts directly), races its addresses
+ * (Happy Eyeballs, cpd-race.c: non-blocking TCP sockets adopted as wsis of
+ * protocol "lws-cpd" on the system vhost), runs TLS for https (cpd-tls.c)
+ * over the winner, sends one GET and classifies the reply (cpd-codec.c,
+ * cpd-core.c), or, for the RFC 8908 API, reads it (cpd-portal.c).  The
+ * attempt's end goes to the check core (cpd-core.c), and what it decided to
+ * cpd-glue.c through the callback cpd-glue.c set (cpd->apply).
  */
 #define LWS_LOGMOD cpd
 #include "private-cpd.h"
+#include "private-cpd-race.h"
 #include "private-cpd-tls.h"
 
 #include <lws-system/async-dns.h>
@@ -53,12 +55,13 @@ struct lws__cpd_probe {
     struct lws *wsi;
     struct lws__tls *tls;
     struct cpd_dns_ticket *dns;
-    lws_sorted_usec_list_t sul_conn; /* connect timeout, more addresses */
-    lws_sockaddr46 addr[CPD_ADDRS];  /* to try, in order */
-    int naddr, cur;
+    struct lws__cpd_race race;      /* connecting (Happy Eyeballs) */
+    lws_sockaddr46 addr[CPD_ADDRS]; /* resolved */
+    int naddr;
     enum cpd_stage stage;
     bool in_query;  /* inside lws_async_dns_query() */
     bool truncated; /* TLS closed without close_notify */
+    bool api;       /* fetching the RFC 8908 API (cpd-portal.c) */
     size_t tx_len, tx_sent, rx_len;
     char tx[LWS__HTTP_PATH_MAX + LWS__HTTP_HOST_MAX + 256];
     uint8_t rx[CPD_RX_MAX];
@@ -84,7 +87,7 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p)
         p->dns->probe = NULL;
         lws_adns_cancel(p->cpd->cx, cpd_dns_cb, NULL, p->dns);
     }
-    lws_sul_cancel(&p->sul_conn);
+    lws__cpd_race_stop(&p->race);
     lws__tls_destroy(p->tls);
     if (p->wsi) {
         lws_set_opaque_user_data(p->wsi, NULL);
@@ -185,6 +188,24 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
                  strerror(-ret));
         return true;
     }
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+    if (p->api) {
+        char why[LWS__CPD_REASON_MAX];
+        bool retryable;
+        lws_cpd_result_t res;
+
+        ret = lws__http_resp_body(&r, p->rx, p->rx_len, eof && !p->truncated,
+                                  p->body, sizeof(p->body), &body, &blen);
+        if (ret == -EAGAIN && !eof && p->rx_len < sizeof(p->rx))
+            return false;
+        res = lws__cpd_portal_api_reply(p->cpd, &r, p->rx, ret ? NULL : body,
+                                        ret ? 0 : blen, &retryable, why,
+                                        sizeof(why));
+        lws__cpd_reason(p->cpd, "%s", why);
+        cpd_attempt_end(p, res, retryable);
+        return true;
+    }
+#endif
     if (!p->cpd->expect.body || r.status != p->cpd->expect.status) {
         cpd_probe_classify(p, &r, NULL, 0);
         return true;
@@ -320,21 +341,22 @@ static void cpd_probe_tls_step(struct lws__cpd_probe *p)
     cpd_fail(p, LWS_CPD_NO_INTERNET, true, "TLS: %s", lws__tls_error(p->tls));
 }
 
-static void cpd_probe_next(struct lws__cpd_probe *p, const char *fmt, ...)
-    LWS_FORMAT(2);
-
-static void cpd_probe_connected(struct lws__cpd_probe *p)
+/* The race ended: the first address that connected, or none. */
+static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
+                                const char *why)
 {
-    int err = 0, ret;
-    socklen_t sl = sizeof(err);
+    struct lws__cpd_probe *p = lws_container_of(r, struct lws__cpd_probe, race);
+    int ret, n = lws__cpd_race_tried(r);
 
-    if (getsockopt(lws_get_socket_fd(p->wsi), SOL_SOCKET, SO_ERROR, &err,
-                   &sl) ||
-        err) {
-        cpd_probe_next(p, "connect failed: %s", strerror(err ? err : errno));
+    if (!winner) {
+        if (n > 1)
+            cpd_fail(p, LWS_CPD_NO_INTERNET, true,
+                     "connect to %s (%d addresses tried)", why, n);
+        else
+            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connect to %s", why);
         return;
     }
-    lws_sul_cancel(&p->sul_conn);
+    p->wsi = winner;
     if (LWS_WITH_SYS_CPD_HTTP && !p->url->https) {
         p->stage = CPD_ST_SENDING;
         cpd_probe_send(p);
@@ -353,92 +375,18 @@ static void cpd_probe_connected(struct lws__cpd_probe *p)
     cpd_probe_tls_step(p);
 }
 
-static void cpd_conn_timeout_cb(lws_sorted_usec_list_t *sul)
-{
-    struct lws__cpd_probe *p =
-        lws_container_of(sul, struct lws__cpd_probe, sul_conn);
-
-    if (p->stage == CPD_ST_CONNECTING)
-        cpd_probe_next(p, "no answer to the connect within %u ms",
-                       p->cpd->rec->connect_ms);
-}
-
-/* Connects a fresh socket to address p->cur. */
+/* Races the resolved addresses (Happy Eyeballs); may end the attempt. */
 static void cpd_probe_try(struct lws__cpd_probe *p)
 {
-    struct lws_vhost *vh = lws_get_vhost_by_name(p->cpd->cx, "system");
-    lws_sockaddr46 *sa = &p->addr[p->cur];
-    socklen_t sl =
-        sa->sa4.sin_family == AF_INET ? sizeof(sa->sa4) : sizeof(sa->sa6);
-    char ads[64] = "?";
-    int fd, one = 1;
+    const struct lws__cpd_rec *rec = p->cpd->rec;
 
-    lws__sa46_set_port(sa, p->url->port);
-    lws_sa46_write_numeric_address(sa, ads, sizeof(ads));
-    lwsl_debug("attempt %d: connecting to %s port %u (address %d of %d)",
-               p->cpd->core.attempts, ads, (unsigned int)p->url->port,
-               p->cur + 1, p->naddr);
+    lwsl_debug("attempt %d: connecting to %d address(es) of %s port %u",
+               p->cpd->core.attempts, p->naddr, p->url->host,
+               (unsigned int)p->url->port);
     p->stage = CPD_ST_CONNECTING;
-    fd = socket(sa->sa4.sin_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                0);
-    if (fd < 0) {
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "socket: %s", strerror(errno));
-        return;
-    }
-    /* The TLS handshake writes several small records in a row: without
-     * this, Nagle holds them for the peer's delayed ACK (~40 ms). */
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    if (connect(fd, (struct sockaddr *)sa, sl) && errno != EINPROGRESS) {
-        int e = errno;
-        close(fd);
-        cpd_probe_next(p, "connect to %s failed: %s", ads, strerror(e));
-        return;
-    }
-    p->wsi = lws__wsi_adopt(vh, LWS__CPD_PROTOCOL, fd, LWS__WSI_RX_NOTIFY, p);
-    if (!p->wsi) {
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot adopt the socket");
-        return;
-    }
-    /* A lost SYN must not cost the kernel's backoff while another address
-     * could answer: each but the last has its own connect timeout. */
-    if (p->cur + 1 < p->naddr)
-        lws_sul_schedule(p->cpd->cx, 0, &p->sul_conn, cpd_conn_timeout_cb,
-                         (lws_usec_t)p->cpd->rec->connect_ms * LWS_US_PER_MS);
-    lws__wsi_poll(p->wsi, UV_WRITABLE);
-}
-
-/* This address failed to connect: the next one, with a fresh socket and a
- * renewed attempt timeout, or the attempt fails when none is left. */
-static void cpd_probe_next(struct lws__cpd_probe *p, const char *fmt, ...)
-{
-    struct lws__cpd *cpd = p->cpd;
-    struct lws__cpd_out out;
-    char text[LWS__CPD_REASON_MAX];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    lws_sul_cancel(&p->sul_conn);
-    if (p->cur + 1 >= p->naddr) {
-        if (p->naddr > 1)
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "%s (%d addresses tried)",
-                     text, p->naddr);
-        else
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "%s", text);
-        return;
-    }
-    lwsl_info("attempt %d: address %d of %d: %s; trying the next",
-              cpd->core.attempts, p->cur + 1, p->naddr, text);
-    if (p->wsi) {
-        lws_set_opaque_user_data(p->wsi, NULL);
-        lws_wsi_close(p->wsi);
-        p->wsi = NULL;
-    }
-    p->cur++;
-    lws__cpd_core_attempt_renew(&cpd->core, lws_now_usecs(), &out);
-    cpd->apply(cpd, &out);
-    cpd_probe_try(p);
+    lws__cpd_race_start(&p->race, p->cpd->cx, p->addr, p->naddr, p->url->port,
+                        rec->he_head_ms, rec->he_step_ms, rec->connect_ms, p,
+                        cpd_probe_connected);
 }
 
 /* ------------------------------------------------------------------------
@@ -475,7 +423,6 @@ static void cpd_probe_resolved(struct lws__cpd_probe *p,
                  p->url->host, cpd_dns_status(status));
         return;
     }
-    p->cur = 0;
     cpd_probe_try(p);
 }
 
@@ -551,8 +498,24 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
     if (lws__http_url_parse(cpd->url_text[cpd->cur], &p->url_parsed))
         lwsl_err("url '%s' no longer parses", cpd->url_text[cpd->cur]);
     p->tx_len = (size_t)lws__http_request_write(p->url, p->tx, sizeof(p->tx));
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+    {
+        const char *api = lws__cpd_portal_api_url(cpd);
+        struct lws__http_url *u = &p->url_parsed;
+        int n;
+
+        if (api && !lws__http_url_parse(api, u) &&
+            (n = lws__cpd_portal_request(u, p->tx, sizeof(p->tx))) > 0) {
+            p->api = true;
+            p->tx_len = (size_t)n;
+            lwsl_info("attempt %d: GET %s (captive portal API)",
+                      cpd->core.attempts, api);
+        } else if (api && lws__http_url_parse(cpd->url_text[cpd->cur], u))
+            lwsl_err("url '%s' no longer parses", cpd->url_text[cpd->cur]);
+    }
+#endif
     lwsl_info("attempt %d: GET %s", cpd->core.attempts,
-              cpd->url_text[cpd->cur]);
+              p->api ? "the API" : cpd->url_text[cpd->cur]);
     if (!lws_sa46_parse_numeric(&p->addr[0], p->url->host)) {
         p->naddr = 1;
         cpd_probe_try(p);
@@ -575,7 +538,7 @@ int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason)
         if (!p)
             return -1;
         if (p->stage == CPD_ST_CONNECTING)
-            cpd_probe_connected(p);
+            lws__cpd_race_event(&p->race, wsi, false);
         else if (p->stage == CPD_ST_TLS)
             cpd_probe_tls_step(p);
         else if (p->stage == CPD_ST_SENDING)
@@ -593,13 +556,13 @@ int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason)
         else if (p->stage == CPD_ST_RECEIVING)
             cpd_probe_readable(p);
         else if (p->stage == CPD_ST_CONNECTING)
-            cpd_probe_connected(p); /* a refused connect shows as readable */
+            /* a refused connect shows as readable */
+            lws__cpd_race_event(&p->race, wsi, false);
         return 0;
     case LWS_CALLBACK_RAW_CLOSE:
-        if (p && p->wsi == wsi && p->stage == CPD_ST_CONNECTING) {
-            p->wsi = NULL;
-            cpd_probe_next(p, "connection closed while connecting");
-        } else if (p && p->wsi == wsi) {
+        if (p && p->stage == CPD_ST_CONNECTING)
+            lws__cpd_race_event(&p->race, wsi, true);
+        else if (p && p->wsi == wsi) {
             p->wsi = NULL;
             cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connection closed (%s)",
                      cpd_stage_names[p->stage]);

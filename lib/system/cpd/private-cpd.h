@@ -9,6 +9,7 @@
 #define LWS_PRIVATE_CPD_H
 
 #include "private-core.h"
+#include "private-cpd-he.h"
 #include "private-cpd-pure.h"
 #include "private-news.h"
 
@@ -32,8 +33,9 @@ enum lws__cpd_phase {
     LWS__CPD_PH_COUNT
 };
 
-struct lws__cpd_probe; /* cpd-probe.c */
-struct lws__tls_conf;  /* cpd-tls.c */
+struct lws__cpd_probe;  /* cpd-probe.c */
+struct lws__cpd_portal; /* cpd-portal.c */
+struct lws__tls_conf;   /* cpd-tls.c */
 
 /* What a configured CPD adds: recovery after OPERATIONAL and the status
  * (allocated only then: an idle, unconfigured CPD stays small). */
@@ -43,6 +45,8 @@ struct lws__cpd_rec {
     struct lws__news_observer news;   /* links, leases, DNS servers */
     lws_sorted_usec_list_t sul_watch; /* the watch's next re-check */
     uint32_t connect_ms;              /* per address while another waits */
+    uint32_t he_head_ms, he_step_ms;  /* Happy Eyeballs (cpd-race.c) */
+    struct lws__cpd_portal *portal;   /* the network's URI (cpd-portal.c) */
     unsigned int checks;              /* checks started */
     lws_cpd_result_t last_result;     /* of the last finished check */
 };
@@ -94,5 +98,24 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p);
 const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p);
 /* RAW_WRITEABLE / RAW_RX / RAW_CLOSE of a probe wsi. */
 int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason);
+
+/* Captive-portal URIs from the network and the RFC 8908 API
+ * (cpd-portal.c). */
+void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n);
+void lws__cpd_portal_status(const struct lws__cpd *cpd,
+                            struct lws_cpd_status *st);
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+/* The API URI to fetch in this attempt instead of the probe URL, or NULL. */
+const char *lws__cpd_portal_api_url(const struct lws__cpd *cpd);
+/* The request for the API (Accept: application/captive+json). */
+int lws__cpd_portal_request(const struct lws__http_url *u, char *buf,
+                            size_t len);
+/* The API's reply (status, header, complete body or NULL) as a result,
+ * and why in @why. */
+lws_cpd_result_t
+lws__cpd_portal_api_reply(struct lws__cpd *cpd, const struct lws__http_resp *r,
+                          const uint8_t *rx, const uint8_t *body, size_t blen,
+                          bool *retryable, char *why, size_t wlen);
+#endif
 
 #endif /* LWS_PRIVATE_CPD_H */

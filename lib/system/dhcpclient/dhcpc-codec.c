@@ -185,6 +185,30 @@ static void dhcp4_opt_text(const struct opt_regions *rg, uint8_t code,
     out[o] = '\0';
 }
 
+/* RFC 8910 section 2.1: the URI, kept only when every byte may be in one
+ * (RFC 3986 section 2: printable ASCII, never '"', '\\', '<', '>'), so
+ * that it can go into logs and JSON as it is. */
+static void dhcp4_opt_uri(const struct opt_regions *rg, char *out, size_t cap)
+{
+    uint8_t b[255 * 3];
+    int n = dhcp4_opt_get(rg, LWS__OPT_CAPTIVE_PORTAL, b, sizeof(b));
+
+    out[0] = '\0';
+    if (n <= 0)
+        return;
+    if ((size_t)n >= cap) {
+        lwsl_info("captive-portal URI of %d bytes ignored", n);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        if (b[i] <= ' ' || b[i] >= 0x7f || strchr("\"\\<>", b[i])) {
+            lwsl_info("captive-portal URI ignored: byte %d is 0x%02x", i, b[i]);
+            return;
+        }
+    memcpy(out, b, (size_t)n);
+    out[n] = '\0';
+}
+
 static int dhcp4_parse_header(struct lws__wire *w, struct lws__dhcpc_msg *m)
 {
     m->op = lws__wire_u8(w);
@@ -324,6 +348,7 @@ int lws__dhcpc_parse(const void *buf, size_t len, struct lws__dhcpc_msg *m)
     dhcp4_opt_routes(&rg, m);
     dhcp4_opt_text(&rg, LWS__OPT_DOMAIN, m->domain, sizeof(m->domain));
     dhcp4_opt_text(&rg, LWS__OPT_MESSAGE, m->message, sizeof(m->message));
+    dhcp4_opt_uri(&rg, m->captive, sizeof(m->captive));
     return 0;
 }
 
@@ -384,6 +409,7 @@ int lws__dhcpc_build(void *buf, size_t len, const struct lws__dhcpc_tx *t)
                                   LWS__OPT_T1,
                                   LWS__OPT_T2,
                                   LWS__OPT_DOMAIN_SEARCH,
+                                  LWS__OPT_CAPTIVE_PORTAL,
                                   LWS__OPT_CLASSLESS_ROUTE,
                                   LWS__OPT_V6ONLY};
     bool full = t->type == LWS__DHCPC_DISCOVER || t->type == LWS__DHCPC_REQUEST;

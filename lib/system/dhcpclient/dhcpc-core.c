@@ -509,6 +509,7 @@ static int lease_from_msg(struct lws__dhcpc_lease *l,
     l->ntp_count = lease_servers(l->ntp, m->ntp, m->ntp_count, "NTP");
     lease_routes(l, m);
     memcpy(l->domain, m->domain, sizeof(l->domain));
+    memcpy(l->captive, m->captive, sizeof(l->captive));
     l->rapid = (m->have & LWS__HAVE_RAPID) && m->type == LWS__DHCPC_ACK;
     return 0;
 }
@@ -523,8 +524,8 @@ static bool lease_differs(const struct lws__dhcpc_lease *a,
            memcmp(a->dns, b->dns, sizeof(a->dns)) ||
            memcmp(a->ntp, b->ntp, sizeof(a->ntp)) ||
            memcmp(a->routes, b->routes, sizeof(a->routes)) ||
-           strcmp(a->domain, b->domain) || a->lease != b->lease ||
-           a->server != b->server;
+           strcmp(a->domain, b->domain) || strcmp(a->captive, b->captive) ||
+           a->lease != b->lease || a->server != b->server;
 }
 
 static void commit(struct lws__dhcpc_core *c, lws_usec_t now,

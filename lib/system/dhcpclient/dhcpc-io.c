@@ -291,10 +291,14 @@ static void dhcpc_servers(struct lws__dhcpc_if *ifc,
                               .iface = ifc->ifname,
                               .addrs = is ? la : NULL,
                               .n = is ? 2 : 0};
+    struct lws__news uri = {.kind = LWS__NEWS_CAPTIVE_URI,
+                            .iface = ifc->ifname,
+                            .uri = is ? ifc->core.lease.captive : NULL};
 
     lws__news_publish(ifc->d->cx, &lease);
     lws__news_publish(ifc->d->cx, &dns);
     lws__news_publish(ifc->d->cx, &ntp);
+    lws__news_publish(ifc->d->cx, &uri);
 }
 
 void lws__dhcpc_persist(struct lws__dhcpc_if *ifc,

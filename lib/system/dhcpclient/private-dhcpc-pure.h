@@ -62,6 +62,7 @@ enum {
     LWS__OPT_CLIENT_ID = 61,
     LWS__OPT_RAPID_COMMIT = 80,
     LWS__OPT_V6ONLY = 108, /* RFC 8925 IPv6-only preferred */
+    LWS__OPT_CAPTIVE_PORTAL = 114, /* RFC 8910 section 2.1 */
     LWS__OPT_DOMAIN_SEARCH = 119,
     LWS__OPT_CLASSLESS_ROUTE = 121,
     LWS__OPT_END = 255
@@ -78,6 +79,9 @@ enum {
 #define LWS__HAVE_RAPID     (1u << 7)
 #define LWS__HAVE_ROUTES121 (1u << 8)
 #define LWS__HAVE_V6ONLY    (1u << 9)
+
+/* Captive-portal URI (option 114), NUL included. */
+#define LWS__DHCPC_URI_MAX 256
 
 /* A parsed server message.  Every value in host byte order. */
 struct lws__dhcpc_msg {
@@ -98,6 +102,7 @@ struct lws__dhcpc_msg {
     struct lws_dhcpc_route routes[LWS_DHCPC_MAX_ROUTES];
     char domain[64];  /* option 15, NUL-terminated, printable only */
     char message[64]; /* option 56, for logs */
+    char captive[LWS__DHCPC_URI_MAX]; /* option 114 (see the codec) */
 };
 
 /* What to put in a client message. */
@@ -186,6 +191,7 @@ struct lws__dhcpc_lease {
     uint32_t ntp[LWS_DHCPC_MAX_NTP];
     struct lws_dhcpc_route routes[LWS_DHCPC_MAX_ROUTES];
     char domain[64];
+    char captive[LWS__DHCPC_URI_MAX];
 };
 
 /* Transmission kinds an action can ask for. */

@@ -133,6 +133,10 @@ static void ra6_changed(struct lws__ra6_if *ifc, unsigned ch)
                      !!(c->flags & LWS__RA6_F_MANAGED),
                      !!(c->flags & LWS__RA6_F_OTHER), lws__ra6_core_usable(c));
     if (ch & LWS__RA6_CH_CAPTIVE) {
+        lws__news_publish(ifc->r->cx,
+                          &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
+                                              .iface = ifc->ifname,
+                                              .uri = c->captive});
         /* the codec let only URI characters through: no JSON escaping */
         lwsl_notice("%s: captive-portal URI '%s'", ifc->ifname, c->captive);
         lws__smd_publish(ifc->r->cx, LWSSMDCL_NETWORK,

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Happy Eyeballs v2 (RFC 8305), pure: RFC 6724 destination ordering, the
+ * family interleaving of RFC 8305 section 4 and the race of connection
+ * attempts on a virtual clock (the glue is cpd-race.c).
+ */
+#define LWS_LOGMOD "cpd"
+#include "private-cpd-he.h"
+
+/* ------------------------------------------------------------------------
+ * RFC 6724: addresses as 16 bytes, IPv4 mapped (::ffff:a.b.c.d)
+ */
+
+static void he_a16(const lws_sockaddr46 *sa, uint8_t a[16])
+{
+    memset(a, 0, 16);
+    if (sa->sa4.sin_family == AF_INET) {
+        a[10] = a[11] = 0xff;
+        memcpy(a + 12, &sa->sa4.sin_addr, 4);
+    } else
+        memcpy(a, &sa->sa6.sin6_addr, 16);
+}
+
+static bool he_mapped(const uint8_t a[16])
+{
+    static const uint8_t pfx[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+    return !memcmp(a, pfx, 12);
+}
+
+/* Section 3.1 (IPv4: 3.2). */
+static int he_scope(const uint8_t a[16])
+{
+    static const uint8_t lo[16] = {[15] = 1};
+
+    if (he_mapped(a))
+        return (a[12] == 127 || (a[12] == 169 && a[13] == 254)) ? 2 : 14;
+    if (a[0] == 0xff)
+        return a[1] & 0x0f;
+    if (!memcmp(a, lo, 16) || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
+        return 2;
+    if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0)
+        return 5;
+    return 14;
+}
+
+/* The default policy table (section 2.1): precedence and label; ::1/128,
+ * ::ffff:0:0/96 and ::/96 are found by he_pol() itself. */
+static const struct {
+    uint8_t pfx[2], bits, prec, label; /* bits: of pfx that must match */
+} he_policy[] = {
+    {{0}, 0, 50, 0},           /* ::1/128 */
+    {{0}, 0, 35, 4},           /* ::ffff:0:0/96 (IPv4) */
+    {{0}, 0, 1, 3},            /* ::/96 */
+    {{0x20, 0x01}, 16, 5, 5},  /* 2001::/32 (Teredo: the next 16 bits 0) */
+    {{0x20, 0x02}, 16, 30, 2}, /* 2002::/16 (6to4) */
+    {{0x3f, 0xfe}, 16, 1, 12}, /* 3ffe::/16 */
+    {{0xfe, 0xc0}, 10, 1, 11}, /* fec0::/10 */
+    {{0xfc, 0x00}, 7, 3, 13},  /* fc00::/7 (ULA) */
+    {{0x00, 0x00}, 0, 40, 1},  /* ::/0 */
+};
+
+#define HE_NPOL ((int)(sizeof(he_policy) / sizeof(he_policy[0])))
+
+static unsigned he_cpl(const uint8_t *a, const uint8_t *b, unsigned max)
+{
+    unsigned n = 0;
+
+    while (n < max && !((a[n / 8] ^ b[n / 8]) & (0x80 >> (n % 8))))
+        n++;
+    return n;
+}
+
+static int he_pol(const uint8_t a[16])
+{
+    static const uint8_t z[16];
+    int i = 3;
+
+    if (!memcmp(a, z, 12)) /* ::1, else ::/96 */
+        return memcmp(a, z, 15) || a[15] != 1 ? 2 : 0;
+    if (he_mapped(a))
+        return 1;
+    if (a[0] == 0x20 && a[1] == 0x01 && (a[2] || a[3]))
+        i = 4; /* 2001:xxxx:: with xxxx != 0 is not Teredo */
+    while (i < HE_NPOL - 1 &&
+           he_cpl(a, he_policy[i].pfx, he_policy[i].bits) < he_policy[i].bits)
+        i++;
+    return i;
+}
+
+/*
+ * One candidate's place as a number, larger first: the rules compare each
+ * destination with its own source only, so they fold into one key (rule 1,
+ * 2, 5, 6, 8, then 9).  Equal precedence means the same family (no IPv6
+ * class shares IPv4's 35), so rule 9 never compares across families.
+ */
+static uint32_t he_key(const struct lws__cpd_he_cand *c)
+{
+    uint8_t d[16], s[16];
+    int pd, sd, ss;
+    uint32_t k;
+
+    he_a16(&c->dst, d);
+    pd = he_pol(d);
+    sd = he_scope(d);
+    k = (uint32_t)he_policy[pd].prec << 16 | (uint32_t)(15 - sd) << 8;
+    if (!c->src.sa4.sin_family)
+        return k; /* rule 1: no source, unusable */
+    he_a16(&c->src, s);
+    ss = he_scope(s);
+    k |= 1u << 31;                   /* rule 1 */
+    k |= (uint32_t)(sd == ss) << 30; /* rule 2 */
+    k |= (uint32_t)(he_policy[he_pol(s)].label == he_policy[pd].label)
+         << 29; /* rule 5 */
+    if (!he_mapped(d) && !he_mapped(s))
+        k |= he_cpl(d, s, 64); /* rule 9 */
+    return k;
+}
+
+void lws__cpd_rfc6724_sort(struct lws__cpd_he_cand *c, int n)
+{
+    uint32_t key[LWS__CPD_HE_MAX];
+
+    if (n > LWS__CPD_HE_MAX)
+        n = LWS__CPD_HE_MAX;
+    for (int i = 0; i < n; i++)
+        key[i] = he_key(&c[i]);
+    /* insertion sort: stable (rule 10), n is small */
+    for (int i = 1; i < n; i++) {
+        struct lws__cpd_he_cand t = c[i];
+        uint32_t kt = key[i];
+        int j = i;
+
+        while (j > 0 && kt > key[j - 1]) {
+            c[j] = c[j - 1];
+            key[j] = key[j - 1];
+            j--;
+        }
+        c[j] = t;
+        key[j] = kt;
+    }
+}
+
+int lws__cpd_he_interleave(const struct lws__cpd_he_cand *c, int n,
+                           lws_sockaddr46 *out)
+{
+    int fam[2] = {0, 0}, pos[2] = {0, 0}, k = 0;
+
+    for (int i = 0; i < n; i++)
+        if (!fam[0] && c[i].src.sa4.sin_family)
+            fam[0] = c[i].dst.sa4.sin_family;
+    fam[1] = fam[0] == AF_INET ? AF_INET6 : AF_INET;
+    for (int f = 0; k < n; f ^= 1) {
+        int p = pos[f];
+
+        while (p < n &&
+               (!c[p].src.sa4.sin_family || c[p].dst.sa4.sin_family != fam[f]))
+            p++;
+        if (p < n) {
+            out[k++] = c[p].dst;
+            pos[f] = p + 1;
+        } else {
+            pos[f] = n;
+            if (pos[f ^ 1] >= n)
+                break;
+        }
+    }
+    return k;
+}
+
+/* ------------------------------------------------------------------------
+ * The race
+ */
+
+/* The attempt @k's connect timeout (0: none). */
+static lws_usec_t he_conn_end(const struct lws__cpd_he *he, int k)
+{
+    if (!he->conn_ms || k == he->n - 1 || he->st[k] != LWS__HE_RUNNING)
+        return 0;
+    return he->started[k] + (lws_usec_t)he->conn_ms * LWS_US_PER_MS;
+}
+
+static void he_out(struct lws__cpd_he *he, struct lws__cpd_he_out *out)
+{
+    lws_usec_t w = he->next < he->n ? he->next_at : 0;
+
+    for (int k = 0; k < he->n && k < LWS__CPD_HE_MAX; k++) {
+        lws_usec_t e = he_conn_end(he, k);
+
+        if (e && (!w || e < w))
+            w = e;
+    }
+    out->wake_at = w;
+}
+
+/* Starts the next attempt now, the one after it @ms later. */
+static void he_next(struct lws__cpd_he *he, lws_usec_t now, uint32_t ms,
+                    struct lws__cpd_he_out *out)
+{
+    out->start = he->next;
+    he->started[he->next] = now;
+    he->st[he->next++] = LWS__HE_RUNNING;
+    he->running++;
+    he->next_at = now + (lws_usec_t)ms * LWS_US_PER_MS;
+}
+
+static void he_reset(struct lws__cpd_he_out *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->start = out->won = -1;
+}
+
+void lws__cpd_he_start(struct lws__cpd_he *he, lws_usec_t now, int n,
+                       uint32_t head_ms, uint32_t step_ms, uint32_t conn_ms,
+                       struct lws__cpd_he_out *out)
+{
+    he_reset(out);
+    memset(he, 0, sizeof(*he));
+    he->n = n < 0 ? 0 : n > LWS__CPD_HE_MAX ? LWS__CPD_HE_MAX : n;
+    he->head_ms = head_ms;
+    he->step_ms = step_ms;
+    he->conn_ms = conn_ms;
+    if (!he->n) {
+        out->failed = true;
+        return;
+    }
+    he_next(he, now, head_ms, out);
+    he_out(he, out);
+}
+
+void lws__cpd_he_timer(struct lws__cpd_he *he, lws_usec_t now,
+                       struct lws__cpd_he_out *out)
+{
+    he_reset(out);
+    for (int k = 0; k < he->n && k < LWS__CPD_HE_MAX; k++) {
+        lws_usec_t e = he_conn_end(he, k);
+
+        if (e && now >= e) {
+            he->st[k] = LWS__HE_FAILED;
+            he->running--;
+            out->close |= 1u << k;
+            out->timed_out = true;
+        }
+    }
+    if (he->next < he->n && (out->close || (he->next_at && now >= he->next_at)))
+        he_next(he, now, he->step_ms, out);
+    else if (out->close && !he->running && he->next >= he->n)
+        out->failed = true;
+    he_out(he, out);
+}
+
+void lws__cpd_he_failed(struct lws__cpd_he *he, lws_usec_t now, int i,
+                        struct lws__cpd_he_out *out)
+{
+    he_reset(out);
+    if (i < 0 || i >= he->n || he->st[i] != LWS__HE_RUNNING) {
+        he_out(he, out);
+        return;
+    }
+    he->st[i] = LWS__HE_FAILED;
+    he->running--;
+    if (he->next < he->n)
+        /* a failure does not wait for the delay (RFC 8305 section 5) */
+        he_next(he, now, he->step_ms, out);
+    else if (!he->running)
+        out->failed = true;
+    he_out(he, out);
+}
+
+void lws__cpd_he_connected(struct lws__cpd_he *he, lws_usec_t now, int i,
+                           struct lws__cpd_he_out *out)
+{
+    (void)now;
+    he_reset(out);
+    if (i < 0 || i >= he->n || he->st[i] != LWS__HE_RUNNING)
+        return;
+    he->st[i] = LWS__HE_WON;
+    out->won = i;
+    for (int k = 0; k < he->n && k < LWS__CPD_HE_MAX; k++)
+        if (he->st[k] == LWS__HE_RUNNING) {
+            he->st[k] = LWS__HE_FAILED;
+            out->close |= 1u << k;
+        }
+    he->running = 0;
+    he->next = he->n; /* no more attempts */
+    he->next_at = 0;
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Captive-portal URIs from the network (RFC 8910): the URI the news carries
+ * (DHCPv4 option 114, DHCPv6 option 103, RA option 37, whoever published
+ * it) kept and reported; with LWS_WITH_SYS_CPD_CAPPORT_API, the RFC 8908
+ * Captive Portal API at that URI fetched by the probe (cpd-probe.c) on the
+ * first attempt of a check at CPD_POST_TIME, and its answer turned into
+ * the check's result.
+ */
+#define LWS_LOGMOD "cpd"
+#include "private-cpd.h"
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+#include "private-cpd-capport.h"
+#endif
+
+#include <stdio.h>
+
+/* What the network said (allocated on the first URI). */
+struct lws__cpd_portal {
+    char uri[256];
+    char iface[16];
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+    struct lws__capport api;
+    bool api_have;
+#endif
+};
+
+void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n)
+{
+    struct lws__cpd_portal *pt = cpd->rec->portal;
+    const char *uri = n->uri ? n->uri : "";
+
+    /* RFC 8910 section 2: this URN says there is no captive portal */
+    if (!strcmp(uri, "urn:ietf:params:capport:unrestricted"))
+        uri = "";
+    if (!uri[0]) { /* this interface's network names none (any more) */
+        if (pt && pt->uri[0] && !strcmp(pt->iface, n->iface)) {
+            lwsl_notice("%s: no captive-portal URI any more", n->iface);
+            pt->uri[0] = '\0';
+        }
+        return;
+    }
+    if (pt && !strcmp(pt->uri, uri))
+        return; /* the same again (a renewal) */
+    if (strlen(uri) >= sizeof(pt->uri)) {
+        lwsl_warn("%s: captive-portal URI too long: ignored", n->iface);
+        return;
+    }
+    if (!pt) {
+        pt = lws__calloc(1, sizeof(*pt));
+        if (!pt) {
+            lwsl_err("out of memory");
+            return;
+        }
+        cpd->rec->portal = pt;
+    }
+    memset(pt, 0, sizeof(*pt));
+    snprintf(pt->uri, sizeof(pt->uri), "%s", uri);
+    snprintf(pt->iface, sizeof(pt->iface), "%s", n->iface);
+    lwsl_notice("%s: the network names a captive portal: %s", n->iface, uri);
+    /* the news' URIs carry no character that needs escaping in JSON */
+    lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
+                     "{\"type\":\"cpd\",\"portal\":\"%s\",\"if\":\"%s\"}", uri,
+                     n->iface);
+}
+
+void lws__cpd_portal_status(const struct lws__cpd *cpd,
+                            struct lws_cpd_status *st)
+{
+    const struct lws__cpd_portal *pt = cpd->rec->portal;
+
+    st->seconds_remaining = -1;
+    if (!pt || !pt->uri[0])
+        return;
+    snprintf(st->portal_uri, sizeof(st->portal_uri), "%s", pt->uri);
+    snprintf(st->portal_if, sizeof(st->portal_if), "%s", pt->iface);
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+    if (!pt->api_have)
+        return;
+    st->api = 1;
+    st->captive = pt->api.captive;
+    st->seconds_remaining = pt->api.seconds_remaining;
+    snprintf(st->user_portal_url, sizeof(st->user_portal_url), "%s",
+             pt->api.user_portal_url);
+#endif
+}
+
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+const char *lws__cpd_portal_api_url(const struct lws__cpd *cpd)
+{
+    const struct lws__cpd_portal *pt = cpd->rec ? cpd->rec->portal : NULL;
+
+    if (!pt || !pt->uri[0] || cpd->cur != LWS__CPD_PH_POST ||
+        cpd->core.attempts != 1)
+        return NULL;
+    if (strncmp(pt->uri, "https://", 8)) {
+        /* RFC 8908 section 2: the API is only ever reached over TLS */
+        lwsl_info("captive-portal URI %s is not https: not fetched", pt->uri);
+        return NULL;
+    }
+    return pt->uri;
+}
+
+int lws__cpd_portal_request(const struct lws__http_url *u, char *buf,
+                            size_t len)
+{
+    static const char any[] = "Accept: */*\r\n",
+                      api[] = "Accept: application/captive+json\r\n";
+    int n = lws__http_request_write(u, buf, len);
+    char *a = n > 0 ? strstr(buf, any) : NULL;
+    size_t grow = sizeof(api) - sizeof(any);
+
+    if (!a || (size_t)n + grow >= len)
+        return -ENOSPC;
+    memmove(a + sizeof(api) - 1, a + sizeof(any) - 1,
+            (size_t)n - (size_t)(a - buf) - (sizeof(any) - 1) + 1);
+    memcpy(a, api, sizeof(api) - 1);
+    return n + (int)grow;
+}
+
+lws_cpd_result_t
+lws__cpd_portal_api_reply(struct lws__cpd *cpd, const struct lws__http_resp *r,
+                          const uint8_t *rx, const uint8_t *body, size_t blen,
+                          bool *retryable, char *why, size_t wlen)
+{
+    struct lws__cpd_portal *pt = cpd->rec->portal;
+    struct lws__capport c;
+    int ret;
+
+    *retryable = true; /* the probe follows on the next attempt */
+    if (r->status != 200) {
+        snprintf(why, wlen, "captive portal API %s answered %d", pt->uri,
+                 r->status);
+        return LWS_CPD_NO_INTERNET;
+    }
+    if (!lws__capport_ctype_ok(rx, r->hdr_len)) {
+        snprintf(why, wlen,
+                 "captive portal API %s: not application/captive+json",
+                 pt->uri);
+        return LWS_CPD_NO_INTERNET;
+    }
+    ret = body ? lws__capport_parse(body, blen, &c) : -EBADMSG;
+    if (ret) {
+        snprintf(why, wlen, "captive portal API %s: %s", pt->uri,
+                 ret == -EMSGSIZE ? "object too big"
+                                  : "malformed or without \"captive\"");
+        return LWS_CPD_NO_INTERNET;
+    }
+    *retryable = false;
+    pt->api = c;
+    pt->api_have = true;
+    lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
+                     "{\"type\":\"cpd\",\"capport\":{\"captive\":%s,"
+                     "\"user-portal-url\":\"%s\",\"seconds-remaining\":%lld}}",
+                     c.captive ? "true" : "false", c.user_portal_url,
+                     (long long)c.seconds_remaining);
+    if (!c.captive) {
+        snprintf(why, wlen, "captive portal API %s: not captive", pt->uri);
+        return LWS_CPD_INTERNET_OK;
+    }
+    snprintf(why, wlen,
+             "captive portal API %s: captive, user-portal-url %s, "
+             "seconds-remaining %lld",
+             pt->uri, c.user_portal_url[0] ? c.user_portal_url : "-",
+             (long long)c.seconds_remaining);
+    return LWS_CPD_CAPTIVE_PORTAL;
+}
+#endif

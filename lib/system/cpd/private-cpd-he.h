@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Happy Eyeballs v2 (RFC 8305) for the CPD HTTP/HTTPS client, the pure part
+ * (cpd-he.c): destination address ordering (RFC 6724 section 6) and the
+ * connection race's decisions on a virtual clock.  The glue (cpd-race.c)
+ * finds each destination's source address, opens the sockets and carries
+ * out what the race core says.
+ */
+#ifndef LWS_PRIVATE_CPD_HE_H
+#define LWS_PRIVATE_CPD_HE_H
+
+#include "private-wire.h"
+
+#define LWS__CPD_HE_MAX         8    /* addresses raced per attempt */
+#define LWS__CPD_DEF_HE_HEAD_MS 250u /* first family's head start */
+#define LWS__CPD_DEF_HE_STEP_MS 250u /* Connection Attempt Delay */
+
+/* A destination and the source the host would use to reach it (the glue
+ * asks the kernel); src.sa4.sin_family == 0: no route, unusable. */
+struct lws__cpd_he_cand {
+    lws_sockaddr46 dst;
+    lws_sockaddr46 src;
+};
+
+/*
+ * Sorts @c (stable) by RFC 6724 destination address selection: rule 1
+ * (avoid unusable destinations), 2 (prefer matching scope), 5 (prefer
+ * matching label), 6 (prefer higher precedence), 8 (prefer smaller scope),
+ * 9 (longest matching prefix, IPv6 only, at most 64 bits), 10 (otherwise
+ * keep the resolver's order), with the default policy table of section
+ * 2.1.  Rules 3, 4 and 7 need what the kernel does not tell (deprecated
+ * and home addresses, tunnels) and are not applied.
+ */
+void lws__cpd_rfc6724_sort(struct lws__cpd_he_cand *c, int n);
+
+/*
+ * RFC 8305 section 4: the sorted list reordered so that families alternate,
+ * starting with the family of the first.  Writes the destinations to @out
+ * (room for @n) and returns how many are usable (rule 1: those without a
+ * source are left out).
+ */
+int lws__cpd_he_interleave(const struct lws__cpd_he_cand *c, int n,
+                           lws_sockaddr46 *out);
+
+/* The race core: one per connection; attempt i connects to address i of
+ * the interleaved list. */
+enum { LWS__HE_IDLE, LWS__HE_RUNNING, LWS__HE_FAILED, LWS__HE_WON };
+
+struct lws__cpd_he {
+    uint32_t head_ms, step_ms, conn_ms;
+    lws_usec_t started[LWS__CPD_HE_MAX];
+    lws_usec_t next_at; /* the next attempt is due (0: none) */
+    int n, next, running;
+    uint8_t st[LWS__CPD_HE_MAX];
+};
+
+struct lws__cpd_he_out {
+    int start;          /* index of an attempt to start now, or -1 */
+    int won;            /* the attempt that connected first, or -1 */
+    unsigned int close; /* bit i: close attempt i now (the losers) */
+    bool failed;        /* every attempt failed */
+    bool timed_out;     /* @close holds attempts whose connect timed out */
+    lws_usec_t wake_at; /* call lws__cpd_he_timer() then; 0: never */
+};
+
+/* Starts the race over @n (1..LWS__CPD_HE_MAX) addresses: attempt 0 now,
+ * attempt 1 after @head_ms, each further one @step_ms after the one before
+ * or as soon as a running attempt fails.  Each attempt but the last address
+ * fails when not connected within @conn_ms (0: never), so that a silent
+ * address does not hold a socket for the whole attempt. */
+void lws__cpd_he_start(struct lws__cpd_he *he, lws_usec_t now, int n,
+                       uint32_t head_ms, uint32_t step_ms, uint32_t conn_ms,
+                       struct lws__cpd_he_out *out);
+void lws__cpd_he_timer(struct lws__cpd_he *he, lws_usec_t now,
+                       struct lws__cpd_he_out *out);
+/* Attempt @i failed (refused, unreachable, socket error). */
+void lws__cpd_he_failed(struct lws__cpd_he *he, lws_usec_t now, int i,
+                        struct lws__cpd_he_out *out);
+/* Attempt @i connected: it wins if none won before (out->won), the other
+ * running attempts are to be closed. */
+void lws__cpd_he_connected(struct lws__cpd_he *he, lws_usec_t now, int i,
+                           struct lws__cpd_he_out *out);
+
+#endif /* LWS_PRIVATE_CPD_HE_H */
