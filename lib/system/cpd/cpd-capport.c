@@ -6,7 +6,7 @@
  * skipped) and the reply's media type.  Pure: no allocation, no recursion
  * (nesting is counted), every read bounded by the input length.
  */
-#define LWS_LOGMOD "cpd"
+#define LWS_LOGMOD cpd
 #include "private-cpd-capport.h"
 
 struct cj {

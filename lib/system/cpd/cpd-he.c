@@ -5,7 +5,7 @@
  * family interleaving of RFC 8305 section 4 and the race of connection
  * attempts on a virtual clock (the glue is cpd-race.c).
  */
-#define LWS_LOGMOD "cpd"
+#define LWS_LOGMOD cpd
 #include "private-cpd-he.h"
 
 /* ------------------------------------------------------------------------

@@ -8,7 +8,7 @@
  * first attempt of a check at CPD_POST_TIME, and its answer turned into
  * the check's result.
  */
-#define LWS_LOGMOD "cpd"
+#define LWS_LOGMOD cpd
 #include "private-cpd.h"
 #if LWS_WITH_SYS_CPD_CAPPORT_API
 #include "private-cpd-capport.h"

@@ -5,7 +5,7 @@
  * of the connection race.  The decisions (order, head start, delays,
  * winner) are the pure core's (cpd-he.c).
  */
-#define LWS_LOGMOD "cpd"
+#define LWS_LOGMOD cpd
 #include "private-cpd-race.h"
 #include "private-cpd.h"
 
