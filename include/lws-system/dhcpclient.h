@@ -345,6 +345,16 @@ LWS_API const char *lws_dhcpc_event_name(int event);
 #define LWS_DHCPC6_RA_SOLICITING 2 /**< RS sent, no RA from a router yet */
 #define LWS_DHCPC6_RA_IDLE       3 /**< a router answered, or none did */
 
+/* lws_dhcpc6_ifstate_t.dhcp6_state */
+#define LWS_DHCPC6_D6_STOPPED   0 /**< no M/O flag seen, or link down */
+#define LWS_DHCPC6_D6_INFO      1 /**< Information-request sent */
+#define LWS_DHCPC6_D6_STATELESS 2 /**< information held until refresh */
+#define LWS_DHCPC6_D6_SOLICIT   3 /**< Solicit sent */
+#define LWS_DHCPC6_D6_REQUEST   4 /**< Request sent */
+#define LWS_DHCPC6_D6_BOUND     5 /**< IA_NA address held */
+#define LWS_DHCPC6_D6_RENEW     6 /**< Renew sent (after T1) */
+#define LWS_DHCPC6_D6_REBIND    7 /**< Rebind sent (after T2) */
+
 /** A prefix from a Prefix Information option. */
 struct lws_dhcpc6_prefix {
     uint8_t prefix[16];      /**< network byte order */
@@ -389,6 +399,34 @@ typedef struct lws_dhcpc6_ifstate {
                             *   broken option framing */
     uint32_t opts_refused; /**< options refused alone (an RDNSS address that
                             *   is not unicast) */
+
+    /* DHCPv6 (RFC 8415), run when an RA sets M (stateful) or O alone
+     * (stateless).  Lifetimes are as the server granted them. */
+    int dhcp6_state; /**< LWS_DHCPC6_D6_* */
+    /** IA_NA address (a /128 the library put on the interface), family 0
+     *  if none */
+    lws_sockaddr46 dhcp6_addr;
+    uint32_t dhcp6_preferred_secs; /**< 0xffffffff: infinite */
+    uint32_t dhcp6_valid_secs;     /**< 0xffffffff: infinite */
+    uint32_t dhcp6_valid_left;     /**< remaining valid lifetime now, s */
+    uint32_t dhcp6_t1_secs, dhcp6_t2_secs; /**< renew / rebind times */
+    uint8_t dhcp6_rapid_commit;     /**< the lease came by Rapid Commit */
+    uint8_t dhcp6_server_duid_len;  /**< 0: no server yet */
+    uint8_t dhcp6_server_duid[130]; /**< the server's DUID (option 2) */
+    uint32_t dhcp6_replies; /**< valid Advertise / Reply messages taken */
+    uint32_t dhcp6_dropped; /**< dropped: framing, transaction id, client
+                             *   id, server id, unexpected type */
+    uint32_t dhcp6_refused; /**< valid but refused: a failure status
+                             *   (NoAddrsAvail, NoBinding, UseMulticast,
+                             *   UnspecFail, ...) or no usable address */
+    uint8_t dhcp6_dns_count, dhcp6_domain_count, dhcp6_ntp_count,
+        dhcp6_ntp_fqdn_count;
+    lws_sockaddr46 dhcp6_dns[LWS_DHCPC6_MAX_DNS];    /**< option 23 */
+    char dhcp6_domains[LWS_DHCPC6_MAX_DOMAINS][254]; /**< option 24 */
+    /** option 56 server and multicast addresses, then option 31 */
+    lws_sockaddr46 dhcp6_ntp[LWS_DHCPC6_MAX_DNS];
+    char dhcp6_ntp_fqdn[2][254];    /**< option 56 FQDNs */
+    char dhcp6_captive_portal[256]; /**< option 103, "" if none */
 } lws_dhcpc6_ifstate_t;
 
 /**

@@ -21,6 +21,22 @@ enum lws__news_kind {
                                its IPv6 DNS servers (RDNSS) */
     LWS__NEWS_LEASE,        /* @iface's lease applied: @addrs are its address
                              * and server; @n 0: the lease is gone */
+    /* IPv6 (LWS_WITH_SYS_DHCP6).  DNS6_SERVERS above carries the union of
+     * the RA's RDNSS and DHCPv6 option 23 servers of @iface. */
+    LWS__NEWS_DHCP6_INFO,   /* @iface's DHCPv6 information changed: @sa46
+                             * (n) its DNS servers (option 23), @names
+                             * (nnames) its search domains (option 24) */
+    LWS__NEWS_NTP6_SERVERS, /* @iface's DHCPv6 NTP servers: @sa46 (n) the
+                             * addresses (option 56 sub-options 1 and 2,
+                             * then option 31), @names (nnames) the FQDNs
+                             * (option 56 sub-option 3); n and nnames 0:
+                             * none any more */
+    LWS__NEWS_CAPTIVE_URI,  /* @iface's network gave a captive-portal URI
+                             * (RFC 8910: DHCPv6 option 103, RA option
+                             * 37): @uri, "" when it went away */
+    LWS__NEWS_LEASE6,       /* @iface's DHCPv6 IA_NA address applied: @sa46
+                             * (n 1) with @preferred_s / @valid_s (s,
+                             * 0xffffffff forever); n 0: it is gone */
 };
 
 struct lws__news {
@@ -30,6 +46,10 @@ struct lws__news {
     const lws_sockaddr46 *sa46; /* DNS6_SERVERS: AF_INET6, n of them */
     size_t n;
     bool up;
+    const char *const *names; /* DHCP6_INFO, NTP6_SERVERS: dotted names */
+    size_t nnames;
+    const char *uri;               /* CAPTIVE_URI */
+    uint32_t preferred_s, valid_s; /* LEASE6 */
 };
 
 struct lws__news_observer {

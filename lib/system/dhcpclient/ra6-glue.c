@@ -65,9 +65,22 @@ static void ra6_sa6(lws_sockaddr46 *sa, const uint8_t *a, int ifindex)
  * What changed: the resolver, lws_smd, the log
  */
 
+/* IPv6 is usable: a default router, a global address and a DNS server
+ * (RDNSS or DHCPv6). */
+static bool ra6_usable(const struct lws__ra6_if *ifc)
+{
+    const struct lws__ra6_core *c = &ifc->core;
+
+    return lws__ra6_core_usable(c) ||
+           (lws__ra6_core_count(c, LWS__RA6_CH_ROUTERS) &&
+            lws__ra6_core_count(c, LWS__RA6_CH_ADDRS) &&
+            lws__dhcp6_if_dns(ifc->d6, NULL, 1));
+}
+
+/* The RDNSS servers, then DHCPv6's, as one set for the interface. */
 static void ra6_publish_dns(struct lws__ra6_if *ifc)
 {
-    lws_sockaddr46 sa[LWS__RA6_RDNSS];
+    lws_sockaddr46 sa[LWS__RA6_RDNSS + LWS__D6_MAX_DNS];
     size_t n = 0;
 
     for (int i = 0; i < LWS__RA6_RDNSS; i++) {
@@ -84,6 +97,7 @@ static void ra6_publish_dns(struct lws__ra6_if *ifc)
         }
         ra6_sa6(&sa[n++], t->addr, ifc->ifindex);
     }
+    n += lws__dhcp6_if_dns(ifc->d6, sa + n, LWS__D6_MAX_DNS);
     if (!n && !ifc->ndns_pub)
         return;
     ifc->ndns_pub = (int)n;
@@ -117,8 +131,12 @@ static void ra6_changed(struct lws__ra6_if *ifc, unsigned ch)
                      "\"addrs\":%d,\"m\":%d,\"o\":%d,\"usable\":%d}",
                      ifc->ifname, k[0], k[1], k[2], k[3], k[4],
                      !!(c->flags & LWS__RA6_F_MANAGED),
-                     !!(c->flags & LWS__RA6_F_OTHER), lws__ra6_core_usable(c));
+                     !!(c->flags & LWS__RA6_F_OTHER), ra6_usable(ifc));
     if (ch & LWS__RA6_CH_CAPTIVE) {
+        lws__news_publish(ifc->r->cx,
+                          &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
+                                              .iface = ifc->ifname,
+                                              .uri = c->captive});
         /* the codec let only URI characters through: no JSON escaping */
         lwsl_notice("%s: captive-portal URI '%s'", ifc->ifname, c->captive);
         lws__smd_publish(ifc->r->cx, LWSSMDCL_NETWORK,
@@ -157,6 +175,11 @@ static void ra6_run(struct lws__ra6_if *ifc, const struct lws__ra6_out *o)
         lws_sul_cancel(&ifc->sul);
     if (o->changed)
         ra6_changed(ifc, o->changed);
+    /* DHCPv6 follows the link and the M/O flags (RFC 8415 §18.2) */
+    if ((o->changed & LWS__RA6_CH_FLAGS) || !ifc->link_up)
+        lws__dhcp6_if_ra(ifc->d6, ifc->ifindex,
+                         ifc->link_up && ifc->core.state != LWS__RA6_ST_STOPPED,
+                         ifc->core.flags);
 }
 
 /* ------------------------------------------------------------------------
@@ -214,7 +237,7 @@ static void ra6_kick(struct lws__ra6_if *ifc)
     bool up = false;
     int idx = 0;
 
-    if (lws__ra6_if_info(ifc->ifname, &idx, &up)) {
+    if (lws__ra6_if_info(ifc->ifname, &idx, &up, NULL)) {
         lwsl_info("%s: not there yet", ifc->ifname);
         if (!r->wsi_nl) /* no monitor: poll for it */
             lws_sul_schedule(r->cx, 0, &ifc->sul, ra6_sul_cb, LWS_US_PER_SEC);
@@ -328,12 +351,29 @@ static void ra6_nl_rx(struct lws__ra6 *r)
  * Protocol
  */
 
-static void ra6_free_if(struct lws__ra6_if *ifc)
+static void ra6_free_if(struct lws__ra6_if *ifc, bool release)
 {
+    lws__dhcp6_if_free(ifc->d6, release);
+    ifc->d6 = NULL;
     lws_sul_cancel(&ifc->sul);
     ra6_close_wsi(&ifc->wsi);
     lws_dll2_remove(&ifc->list);
     lws__free(ifc);
+}
+
+/* DHCPv6 information changed on one of ours: its DNS servers join the
+ * RA's for the resolver. */
+static void ra6_news(struct lws_context *cx, const struct lws__news *news,
+                     void *opaque)
+{
+    struct lws__ra6_if *ifc;
+
+    (void)cx;
+    if (news->kind != LWS__NEWS_DHCP6_INFO)
+        return;
+    ifc = ra6_find(opaque, news->iface, 0);
+    if (ifc)
+        ra6_publish_dns(ifc);
 }
 
 /* The instance, made at the first request: a context that never asks for
@@ -356,6 +396,9 @@ static struct lws__ra6 *ra6_instance(struct lws_context *cx)
     r->cfg.rs_interval_ms = 4000;
     r->cfg.rs_delay_max_ms = 1000;
     LWS__HELPER(cx, RA6) = r;
+    r->news.cb = ra6_news;
+    r->news.opaque = r;
+    lws__news_subscribe(cx, &r->news);
     fd = lws__ra6_nl_open();
     if (fd >= 0)
         r->wsi_nl =
@@ -375,7 +418,9 @@ static void ra6_destroy(struct lws_context *cx)
     if (!r)
         return;
     while (r->ifs.head)
-        ra6_free_if(lws_container_of(r->ifs.head, struct lws__ra6_if, list));
+        ra6_free_if(lws_container_of(r->ifs.head, struct lws__ra6_if, list),
+                    false);
+    lws__news_unsubscribe(&r->news);
     ra6_close_wsi(&r->wsi_nl);
     LWS__HELPER(cx, RA6) = NULL;
     lws__free(r);
@@ -441,6 +486,12 @@ int lws_dhcpc6_request(struct lws_context *cx, const char *iface)
         return -ENOMEM;
     }
     ifc->r = r;
+    ifc->d6 = lws__dhcp6_if_new(cx, r->vh, iface);
+    if (!ifc->d6) {
+        lws__free(ifc);
+        lwsl_err("lws_dhcpc6_request: out of memory");
+        return -ENOMEM;
+    }
     memcpy(ifc->ifname, iface, strlen(iface) + 1);
     lws__ra6_core_init(&ifc->core, &r->cfg, ra6_rand, r);
     lws_dll2_add_tail(&ifc->list, &r->ifs);
@@ -468,7 +519,7 @@ int lws_dhcpc6_remove(struct lws_context *cx, const char *iface)
             lws__news_publish(
                 cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
                                         .iface = ifc->ifname});
-        ra6_free_if(ifc);
+        ra6_free_if(ifc, true);
         removed++;
     }
     return removed ? 0 : -ENOENT;
@@ -497,7 +548,7 @@ static void ra6_fill(const struct lws__ra6_if *ifc, lws_dhcpc6_ifstate_t *is)
     is->managed = !!(c->flags & LWS__RA6_F_MANAGED);
     is->other = !!(c->flags & LWS__RA6_F_OTHER);
     is->hop_limit = c->hop_limit;
-    is->usable = lws__ra6_core_usable(c);
+    is->usable = ra6_usable(ifc);
     is->mtu = c->mtu;
     for (int i = 0; i < LWS__RA6_ROUTERS; i++)
         if (c->routers[i].expires)
@@ -532,6 +583,7 @@ static void ra6_fill(const struct lws__ra6_if *ifc, lws_dhcpc6_ifstate_t *is)
                     ifc->ifindex);
         }
     memcpy(is->captive_portal, c->captive, sizeof(is->captive_portal));
+    lws__dhcp6_if_fill(ifc->d6, is);
 }
 
 int lws_dhcpc6_get_ifstate(struct lws_context *cx, const char *iface,
@@ -560,13 +612,16 @@ int lws_dhcpc6_status(struct lws_context *cx, lws_sockaddr46 *sa46)
     for (lws_dll2_t *p = r->ifs.head; p; p = p->next) {
         struct lws__ra6_if *ifc = lws_container_of(p, struct lws__ra6_if, list);
 
-        if (!lws__ra6_core_usable(&ifc->core))
+        if (!ra6_usable(ifc))
             continue;
         for (int i = 0; sa46 && i < LWS__RA6_RDNSS; i++)
             if (ifc->core.rdnss[i].expires) {
                 ra6_sa6(sa46, ifc->core.rdnss[i].addr, ifc->ifindex);
+                sa46 = NULL;
                 break;
             }
+        if (sa46)
+            lws__dhcp6_if_dns(ifc->d6, sa46, 1);
         return 1;
     }
     return 0;
