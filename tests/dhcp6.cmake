@@ -15,8 +15,18 @@ if(LWS_WITH_SYS_DHCP6)
     ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/ra6
     LABELS fuzz dhcp6 TIMEOUT 60)
   target_compile_definitions(test-fuzz-ra6 PRIVATE _DEFAULT_SOURCE)
+  lws_ra6_test(unit/dhcp6 SOURCES unit/test-dhcp6.c LABELS unit dhcp6
+    TIMEOUT 60)
+  lws_ra6_test(fuzz/dhcp6 SOURCES fuzz/fuzz-dhcp6.c fuzz/replay-main.c
+    ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/dhcp6
+    LABELS fuzz dhcp6 TIMEOUT 60)
   if(LWS_WITH_SYS_ASYNC_DNS AND LWS_WITH_SYS_SMD)
     lws_ra6_test(integration/ra6-radvd SOURCES integration/it-ra6-radvd.c
+      LABELS integration dhcp6 TIMEOUT 120)
+  endif()
+  if(LWS_WITH_SYS_SMD)
+    lws_ra6_test(integration/dhcp6-dnsmasq
+      SOURCES integration/it-dhcp6-dnsmasq.c
       LABELS integration dhcp6 TIMEOUT 120)
   endif()
   lws_add_valgrind_test(NAME valgrind/unit-ra6 TARGET test-unit-ra6

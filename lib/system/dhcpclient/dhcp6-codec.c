@@ -141,7 +141,10 @@ static void d6_domains(struct lws__wire *w, struct lws__d6_info *in)
     char name[LWS__RA6_NAME_MAX];
 
     while (lws__wire_left(w)) {
-        int r = lws__ra6_name(w, name);
+        int r;
+
+        memset(name, 0, sizeof(name)); /* compared whole by the core */
+        r = lws__ra6_name(w, name);
 
         if (r < 0) {
             lwsl_debug("domain list: bad name, rest ignored");
@@ -166,6 +169,7 @@ static void d6_ntp(struct lws__wire *w, struct lws__d6_info *in)
             return;
         }
         lws__wire_init(&s, p, len);
+        memset(name, 0, sizeof(name));
         if ((code == D6_NTP_ADDR || code == D6_NTP_MCAST) && len == 16) {
             d6_addrs(&s, 16, in->ntp, &in->nntp, LWS__D6_MAX_NTP);
         } else if (code == D6_NTP_FQDN && lws__ra6_name(&s, name) > 0 &&

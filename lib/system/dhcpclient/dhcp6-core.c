@@ -397,6 +397,8 @@ void lws__d6_core_rx(struct lws__d6_core *c, lws_usec_t now, const uint8_t *buf,
         if (r < D6_REFRESH_MIN)
             r = D6_REFRESH_MIN;
         c->refresh_at = d6_expiry(now, r);
+        memcpy(c->sid, m.sid, m.sid_len);
+        c->sid_len = m.sid_len;
         d6_take_info(c, &m.info, o);
         d6_state(c, LWS__D6_S_STATELESS, o);
         lwsl_notice("information: %u DNS, %u domain(s), %u NTP; refresh in "
