@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The lws-system authors
-# IPv6 router-advertisement client tests: codec + core on a virtual clock
-# (unit), the glue against a real radvd and dnsmasq in network namespaces
-# the test creates (integration, root), the codec fuzzer's corpus replay.
+# IPv6 router-advertisement and DHCPv6 client tests: codecs + cores on a
+# virtual clock (unit), the glue against a real radvd and dnsmasq in network
+# namespaces the test creates (integration, root), the codec fuzzers'
+# corpus replay.
 if(LWS_WITH_SYS_DHCP6)
   function(lws_ra6_test name)
     lws_add_test(NAME ${name} ${ARGN})
@@ -31,6 +32,8 @@ if(LWS_WITH_SYS_DHCP6)
   endif()
   lws_add_valgrind_test(NAME valgrind/unit-ra6 TARGET test-unit-ra6
     LABELS dhcp6)
+  lws_add_valgrind_test(NAME valgrind/unit-dhcp6 TARGET test-unit-dhcp6
+    LABELS dhcp6)
   if(TARGET test-integration-ra6-radvd)
     lws_add_valgrind_test(NAME valgrind/integration-ra6-radvd
       TARGET test-integration-ra6-radvd LABELS dhcp6)
@@ -45,6 +48,16 @@ if(LWS_WITH_SYS_DHCP6)
     target_include_directories(fuzz-ra6 PRIVATE
       ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient)
     target_link_libraries(fuzz-ra6 PRIVATE lws-test-support)
+    add_executable(fuzz-dhcp6 fuzz/fuzz-dhcp6.c
+      ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient/ra6-codec.c
+      ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient/dhcp6-codec.c
+      ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient/dhcp6-core.c)
+    target_compile_options(fuzz-dhcp6 PRIVATE
+      -fsanitize=fuzzer,address,undefined)
+    target_link_options(fuzz-dhcp6 PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_include_directories(fuzz-dhcp6 PRIVATE
+      ${PROJECT_SOURCE_DIR}/lib/system/dhcpclient)
+    target_link_libraries(fuzz-dhcp6 PRIVATE lws-test-support)
   endif()
 else()
   lws_add_test(NAME unit/ra6-stubs SOURCES unit/test-ra6-stubs.c

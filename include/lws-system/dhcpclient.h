@@ -325,10 +325,21 @@ LWS_API const char *lws_dhcpc_event_name(int event);
  * (RDNSS/DNSSL, RFC 8106), prefixes, MTU, the M/O flags and the captive-
  * portal URI (RFC 8910), each until its lifetime ends.  The kernel does
  * stateless address autoconfiguration (SLAAC); the library only watches
- * (rtnetlink) which global addresses it made, and never configures IPv6
- * addresses or routes itself.  DNS servers go to the resolver (unless
- * link-local: the resolver cannot use a scope) and every change is
- * published on lws_smd (class LWSSMDCL_NETWORK, "type":"ra6").
+ * (rtnetlink) which global addresses it made, and configures no route and
+ * no IPv6 address but the one a DHCPv6 IA_NA gave.  DNS servers go to the
+ * resolver (unless link-local: the resolver cannot use a scope) and every
+ * change is published on lws_smd (class LWSSMDCL_NETWORK, "type":"ra6").
+ *
+ * DHCPv6 (RFC 8415) runs on the same interfaces when the RAs ask: O alone
+ * (stateless): Information-request for DNS servers (option 23), domains
+ * (24), SNTP (31) and NTP servers (56) and the captive-portal URI (103),
+ * asked again at the refresh time (32, else a day); M (stateful): Solicit
+ * (with Rapid Commit) / Advertise / Request / Reply for one IA_NA, Renew
+ * at T1, Rebind at T2, expiry; the address goes on the interface as a /128
+ * with its lifetimes (rtnetlink) and is released and removed by
+ * lws_dhcpc6_remove().  Its DNS servers join the RA's for the resolver;
+ * its state changes are on lws_smd ("type":"dhcp6").  What it holds is in
+ * the dhcp6_* members of lws_dhcpc6_ifstate_t.
  * Every address here is AF_INET6 in network byte order; link-local ones
  * carry the interface index in sin6_scope_id.
  */
@@ -376,7 +387,7 @@ typedef struct lws_dhcpc6_ifstate {
     uint8_t other;     /**< O flag of the latest RA (DHCPv6 other config) */
     uint8_t hop_limit; /**< cur hop limit of the latest RA, 0 = none */
     uint8_t usable;    /**< 1: a default router, a global address and a
-                            DNS server (the "v6" policy) */
+                            DNS server, RDNSS or DHCPv6 (the "v6" policy) */
     uint32_t mtu;      /**< latest MTU option, 0 = none */
     uint8_t router_count, dns_count, domain_count, prefix_count, addr_count;
     /** Default routers (link-local, scope set). */
@@ -445,7 +456,8 @@ LWS_API int lws_dhcpc6_request(struct lws_context *context, const char *iface);
 
 /**
  * lws_dhcpc6_remove() - stop watching @iface (NULL: all).  Its DNS servers
- * are taken back from the resolver.
+ * are taken back from the resolver; a DHCPv6 lease is released (one
+ * Release) and its address removed from the interface.
  *
  * @return 0, -ENOENT (nothing matched) or -ENOTSUP.
  * Thread: loop.
@@ -465,7 +477,7 @@ LWS_API int lws_dhcpc6_get_ifstate(struct lws_context *context,
 /**
  * lws_dhcpc6_status() - the IPv6 sibling of lws_dhcpc_status(): is IPv6
  * usable on any watched interface (a default router, a global address and
- * an RDNSS server, all within their lifetimes)?  lws_dhcpc_status() itself
+ * an RDNSS or DHCPv6 DNS server, all within their lifetimes)?  lws_dhcpc_status() itself
  * reports DHCPv4 only.
  *
  * @param[out] sa46  if non-NULL and one is usable, receives its first DNS

@@ -43,7 +43,8 @@ struct pkt {
 static void put(struct pkt *p, const void *d, size_t n)
 {
     assert_true(p->len + n <= sizeof(p->b));
-    memcpy(p->b + p->len, d, n);
+    if (n) /* an empty option passes NULL */
+        memcpy(p->b + p->len, d, n);
     p->len += n;
 }
 

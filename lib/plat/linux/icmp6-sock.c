@@ -124,35 +124,8 @@ int lws__ra6_if_info(const char *ifname, int *ifindex, bool *up, uint8_t *mac)
     return r;
 }
 
-/* ------------------------------------------------------------------------
- * The DHCPv6 client's UDP socket (RFC 8415 §7.2: from port 546 to
- * All_DHCP_Relay_Agents_and_Servers, ff02::1:2, port 547)
- */
-
-int lws__dhcp6_sock_open(const char *ifname)
-{
-    struct sockaddr_in6 sa;
-    int fd, on = 1;
-
-    fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    memset(&sa, 0, sizeof(sa));
-    sa.sin6_family = AF_INET6;
-    sa.sin6_port = htons(546);
-    /* one socket per interface on the same port: SO_REUSEADDR */
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
-        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) ||
-        setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
-                   (socklen_t)strlen(ifname)) ||
-        bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-        int e = -errno;
-
-        close(fd);
-        return e;
-    }
-    return fd;
-}
+/* The DHCPv6 client's messages (RFC 8415 §7.2: from port 546 to
+ * All_DHCP_Relay_Agents_and_Servers, ff02::1:2, port 547). */
 
 int lws__dhcp6_sock_send(int fd, int ifindex, const uint8_t *pkt, size_t len)
 {

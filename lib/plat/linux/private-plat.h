@@ -144,10 +144,8 @@ int lws__ra6_nl_read(int fd,
                      void (*cb)(void *ctx, const struct lws__ra6_nl_ev *e),
                      void *ctx, bool *done);
 
-/* The DHCPv6 client (icmp6-sock.c, rtnetlink6.c).  UDP socket on port 546
- * tied to @ifname; fd or -errno. */
-int lws__dhcp6_sock_open(const char *ifname);
-/* Sends @pkt to ff02::1:2 port 547 on @ifindex.  0 or -errno. */
+/* The DHCPv6 client (icmp6-sock.c, rtnetlink6.c).  Sends @pkt to ff02::1:2 port
+ * 547 on @ifindex.  0 or -errno. */
 int lws__dhcp6_sock_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
 /* Adds (or updates) / removes an IPv6 address /128 on @ifindex with its
  * preferred and valid lifetimes, s (0xffffffff: forever).  0 or -errno. */

@@ -163,8 +163,9 @@ int lws__ra6_nl_read(int fd,
 static void nl6_attr(struct nlmsghdr *h, uint16_t type, const void *v,
                      size_t len)
 {
+    /* h is aligned, and so is every attribute after it */
     struct rtattr *a =
-        (struct rtattr *)((uint8_t *)h + NLMSG_ALIGN(h->nlmsg_len));
+        (struct rtattr *)(void *)((uint8_t *)h + NLMSG_ALIGN(h->nlmsg_len));
 
     a->rta_type = type;
     a->rta_len = (unsigned short)RTA_LENGTH(len);

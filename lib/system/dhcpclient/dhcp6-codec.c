@@ -104,10 +104,8 @@ static uint16_t d6_status(struct lws__wire *w, size_t olen)
 {
     uint16_t code;
 
-    if (olen < 2) {
-        lwsl_debug("status code option too short: ignored");
+    if (olen < 2)
         return LWS__D6_ST_NONE;
-    }
     code = lws__wire_be16(w);
     lwsl_debug("status %u: '%.*s'", code, (int)(olen - 2),
                (const char *)lws__wire_ptr(w, olen - 2));
@@ -165,8 +163,7 @@ static void d6_ntp(struct lws__wire *w, struct lws__d6_info *in)
         char name[LWS__RA6_NAME_MAX];
 
         if (!p) {
-            lwsl_debug("NTP sub-option past the option's end: rest ignored");
-            return;
+            return; /* past the option's end: the rest is ignored */
         }
         lws__wire_init(&s, p, len);
         memset(name, 0, sizeof(name));
@@ -177,7 +174,7 @@ static void d6_ntp(struct lws__wire *w, struct lws__d6_info *in)
             if (in->nntp_fqdn < LWS__D6_MAX_NTPFQ)
                 memcpy(in->ntp_fqdn[in->nntp_fqdn++], name, sizeof(name));
         } else {
-            lwsl_debug("NTP sub-option %u (%u bytes) ignored", code, len);
+            lwsl_debug("NTP sub-option %u ignored", code);
         }
     }
 }
@@ -189,13 +186,9 @@ static void d6_ia_na(struct lws__wire *w, size_t olen, uint32_t iaid,
     size_t end = w->pos + olen;
     uint32_t id;
 
-    if (olen < 12) {
-        lwsl_debug("IA_NA too short: ignored");
-        return;
-    }
-    id = lws__wire_be32(w);
+    id = olen >= 12 ? lws__wire_be32(w) : ~iaid;
     if (id != iaid || m->have_ia) {
-        lwsl_debug("IA_NA %u not ours: ignored", (unsigned)id);
+        lwsl_debug("IA_NA ignored");
         return;
     }
     m->have_ia = true;
@@ -216,14 +209,13 @@ static void d6_ia_na(struct lws__wire *w, size_t olen, uint32_t iaid,
             a.preferred_s = lws__wire_be32(w);
             a.valid_s = lws__wire_be32(w);
             /* an IAADDR's own status: anything but success drops it */
-            if (len >= 30 && lws__wire_be16(w) == D6_OPT_STATUS &&
-                lws__wire_be16(w) >= 2 && lws__wire_be16(w)) {
-                lwsl_info("IAADDR with a failure status: ignored");
-            } else if (a.preferred_s > a.valid_s ||
-                       !lws__ra6_addr_unicast(a.addr) ||
-                       lws__ra6_addr_linklocal(a.addr)) {
-                /* §21.6: preferred > valid is discarded */
-                lwsl_info("IAADDR with bad lifetimes or address: ignored");
+            /* its own failure status, preferred > valid (§21.6), an
+             * address that is no global unicast: ignored */
+            if ((len >= 30 && lws__wire_be16(w) == D6_OPT_STATUS &&
+                 lws__wire_be16(w) >= 2 && lws__wire_be16(w)) ||
+                a.preferred_s > a.valid_s || !lws__ra6_addr_unicast(a.addr) ||
+                lws__ra6_addr_linklocal(a.addr)) {
+                lwsl_info("IAADDR ignored");
             } else if (m->naddr < LWS__D6_MSG_ADDRS) {
                 m->addr[m->naddr++] = a;
             }
@@ -330,14 +322,14 @@ int lws__d6_parse(const uint8_t *buf, size_t len, uint32_t iaid,
     lws__wire_init(&w, buf, len);
     h = lws__wire_be32(&w);
     if (w.err || d6_framing(w, len - 4, 0)) {
-        lwsl_debug("message of %u bytes: bad framing", (unsigned)len);
+        lwsl_debug("bad framing");
         return -EINVAL;
     }
     m->type = (uint8_t)(h >> 24);
     m->xid = h & 0xffffff;
     if (m->type != LWS__D6_ADVERTISE && m->type != LWS__D6_REPLY &&
         m->type != LWS__D6_RECONFIGURE) {
-        lwsl_debug("message type %u is not for a client", m->type);
+        lwsl_debug("type %u is not for a client", m->type);
         return -EINVAL;
     }
     while (lws__wire_left(&w)) {
@@ -345,7 +337,7 @@ int lws__d6_parse(const uint8_t *buf, size_t len, uint32_t iaid,
         size_t next = w.pos + olen;
 
         if (d6_option(&w, code, olen, iaid, m)) {
-            lwsl_debug("option %u of %u bytes out of bounds", code, olen);
+            lwsl_debug("option %u out of bounds", code);
             return -EPROTO;
         }
         lws__wire_seek(&w, next);

@@ -155,8 +155,6 @@ static void d6_transmit(struct lws__d6_core *c, lws_usec_t now,
     d6_build(c, now, p->type, o);
     c->tx_count++;
     c->next_tx = now + c->rt;
-    lwsl_debug("%s #%u, next in %d ms", lws__d6_state_name(c->state),
-               c->tx_count, (int)(c->rt / 1000));
 }
 
 static void d6_unbind(struct lws__d6_core *c, struct lws__d6_out *o)
@@ -221,8 +219,6 @@ void lws__d6_core_ra(struct lws__d6_core *c, lws_usec_t now, uint8_t flags,
 void lws__d6_core_stop(struct lws__d6_core *c, lws_usec_t now, bool release,
                        struct lws__d6_out *o)
 {
-    static const struct lws__d6_info none;
-
     d6_out_reset(o);
     if (release && c->have_addr) {
         c->xid = c->rand(c->rand_ctx) & 0xffffff;
@@ -231,7 +227,10 @@ void lws__d6_core_stop(struct lws__d6_core *c, lws_usec_t now, bool release,
         lwsl_info("releasing the lease");
     }
     d6_unbind(c, o);
-    d6_take_info(c, &none, o);
+    if (c->info.ndns || c->info.ndomain || c->info.nntp || c->info.nntp_fqdn ||
+        c->info.captive[0])
+        o->changed |= LWS__D6_CH_INFO;
+    memset(&c->info, 0, sizeof(c->info));
     d6_state(c, LWS__D6_S_STOPPED, o);
 }
 
@@ -331,55 +330,41 @@ static void d6_advertise(struct lws__d6_core *c, lws_usec_t now,
         d6_begin(c, now, LWS__D6_S_REQUEST, 0, o);
 }
 
-static bool d6_check(struct lws__d6_core *c, const struct lws__d6_msg *m)
+/* Why @m is not for us, or NULL. */
+static const char *d6_check(struct lws__d6_core *c, const struct lws__d6_msg *m)
 {
-    if (m->type == LWS__D6_RECONFIGURE) {
-        lwsl_info("Reconfigure ignored (no reconfigure key)");
-        return false;
-    }
-    if (m->xid != c->xid) {
-        lwsl_info("transaction id 0x%06x is not ours", (unsigned)m->xid);
-        return false;
-    }
+    if (m->type == LWS__D6_RECONFIGURE)
+        return "Reconfigure (no reconfigure key)";
+    if (m->xid != c->xid)
+        return "transaction id";
     if (m->cid_len != c->cfg->duid_len ||
-        memcmp(m->cid, c->cfg->duid, m->cid_len)) {
-        lwsl_info("client id missing or not ours");
-        return false;
-    }
-    if (!m->sid_len) {
-        lwsl_info("no server id");
-        return false;
-    }
-    if ((c->state == LWS__D6_S_REQUEST &&
+        memcmp(m->cid, c->cfg->duid, m->cid_len))
+        return "client id";
+    if (!m->sid_len ||
+        (c->state == LWS__D6_S_REQUEST &&
          (m->sid_len != c->adv_sid_len ||
           memcmp(m->sid, c->adv_sid, m->sid_len))) ||
         (c->state == LWS__D6_S_RENEW &&
-         (m->sid_len != c->sid_len || memcmp(m->sid, c->sid, m->sid_len)))) {
-        lwsl_info("server id is not the one asked");
-        return false;
-    }
+         (m->sid_len != c->sid_len || memcmp(m->sid, c->sid, m->sid_len))))
+        return "server id";
     if (m->type == LWS__D6_ADVERTISE
             ? c->state != LWS__D6_S_SOLICIT
-            : (c->state == LWS__D6_S_SOLICIT && !m->rapid_commit)) {
-        lwsl_info("message type %u unexpected in %s", m->type,
-                  lws__d6_state_name(c->state));
-        return false;
-    }
-    return true;
+            : (c->state == LWS__D6_S_SOLICIT && !m->rapid_commit))
+        return "type";
+    return NULL;
 }
 
 void lws__d6_core_rx(struct lws__d6_core *c, lws_usec_t now, const uint8_t *buf,
                      size_t len, struct lws__d6_out *o)
 {
+    const char *why = "nothing asked";
     struct lws__d6_msg m;
 
     d6_out_reset(o);
-    if (!d6_sending(c->state)) {
-        c->dropped++; /* nothing asked */
-        goto out;
-    }
-    if (lws__d6_parse(buf, len, c->cfg->iaid, &m) || !d6_check(c, &m)) {
-        lwsl_info("message of %u bytes dropped", (unsigned)len);
+    if (!d6_sending(c->state) ||
+        (why = lws__d6_parse(buf, len, c->cfg->iaid, &m) ? "malformed"
+                                                         : d6_check(c, &m))) {
+        lwsl_info("message dropped: %s", why);
         c->dropped++;
         goto out;
     }
@@ -401,9 +386,6 @@ void lws__d6_core_rx(struct lws__d6_core *c, lws_usec_t now, const uint8_t *buf,
         c->sid_len = m.sid_len;
         d6_take_info(c, &m.info, o);
         d6_state(c, LWS__D6_S_STATELESS, o);
-        lwsl_notice("information: %u DNS, %u domain(s), %u NTP; refresh in "
-                    "%us",
-                    m.info.ndns, m.info.ndomain, m.info.nntp, r);
     }
 out:
     if (d6_sending(c->state) && !c->tx_count && c->next_tx <= now)

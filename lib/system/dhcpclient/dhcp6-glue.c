@@ -15,8 +15,6 @@
 
 #include <arpa/inet.h>
 
-#define D6_RX_BUF 1500
-
 _Static_assert(LWS__D6_S_REBIND == LWS_DHCPC6_D6_REBIND &&
                    LWS__D6_S_BOUND == LWS_DHCPC6_D6_BOUND &&
                    LWS__D6_S_INFO == LWS_DHCPC6_D6_INFO,
@@ -150,22 +148,6 @@ static void d6_sul_cb(lws_sorted_usec_list_t *sul)
     d6_run(d, &o);
 }
 
-static void d6_rx(struct lws__dhcp6_if *d)
-{
-    uint8_t buf[D6_RX_BUF];
-    struct lws__d6_out o;
-
-    while (d->wsi) {
-        ssize_t n =
-            recv(lws_get_socket_fd(d->wsi), buf, sizeof(buf), MSG_DONTWAIT);
-
-        if (n <= 0)
-            return;
-        lws__d6_core_rx(&d->core, lws_now_usecs(), buf, (size_t)n, &o);
-        d6_run(d, &o);
-    }
-}
-
 static void d6_close(struct lws__dhcp6_if *d)
 {
     struct lws *w = d->wsi;
@@ -181,7 +163,7 @@ static int d6_open(struct lws__dhcp6_if *d)
 {
     uint8_t mac[6];
     bool up;
-    int fd, idx;
+    int idx;
 
     if (d->wsi)
         return 0;
@@ -193,19 +175,11 @@ static int d6_open(struct lws__dhcp6_if *d)
     d->cfg.duid_len = (uint8_t)lws__d6_duid(d->cfg.duid, mac, 0);
     d->cfg.iaid = (uint32_t)mac[2] << 24 | (uint32_t)mac[3] << 16 |
                   (uint32_t)mac[4] << 8 | mac[5];
-    fd = lws__dhcp6_sock_open(d->ifname);
-    if (fd < 0) {
-        lwsl_err("%s: cannot open the DHCPv6 socket: %s", d->ifname,
-                 strerror(-fd));
-        return fd;
-    }
-    d->wsi =
-        lws__wsi_adopt(d->vh, LWS__DHCP6_PROTOCOL, fd, LWS__WSI_RX_NOTIFY, d);
-    if (!d->wsi) {
-        lwsl_err("%s: cannot adopt the DHCPv6 socket", d->ifname);
-        return -ENOMEM;
-    }
-    return 0;
+    /* [::]:546 tied to the interface (SO_BINDTODEVICE, SO_REUSEADDR) */
+    d->wsi = lws_create_adopt_udp(d->vh, "::", 546, LWS_CAUDP_BIND,
+                                  LWS__DHCP6_PROTOCOL, d->ifname, NULL, d, NULL,
+                                  NULL);
+    return d->wsi ? 0 : -EIO; /* logged */
 }
 
 struct lws__dhcp6_if *lws__dhcp6_if_new(struct lws_context *cx,
@@ -316,12 +290,15 @@ static int d6_callback(struct lws *wsi, enum lws_callback_reasons reason,
 {
     struct lws__dhcp6_if *d = lws_get_opaque_user_data(wsi);
 
-    (void)user, (void)in, (void)len;
+    (void)user;
     if (!d)
         return 0;
-    if (reason == LWS_CALLBACK_RAW_RX)
-        d6_rx(d);
-    else if (reason == LWS_CALLBACK_RAW_CLOSE)
+    if (reason == LWS_CALLBACK_RAW_RX) {
+        struct lws__d6_out o;
+
+        lws__d6_core_rx(&d->core, lws_now_usecs(), in, len, &o);
+        d6_run(d, &o);
+    } else if (reason == LWS_CALLBACK_RAW_CLOSE)
         d->wsi = NULL;
     return 0;
 }
