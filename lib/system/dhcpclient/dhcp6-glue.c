@@ -139,11 +139,17 @@ static void d6_run(struct lws__dhcp6_if *d, const struct lws__d6_out *o)
         lws_sul_cancel(&d->sul);
 }
 
+static void d6_start(struct lws__dhcp6_if *d);
+
 static void d6_sul_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__dhcp6_if *d = lws_container_of(sul, struct lws__dhcp6_if, sul);
     struct lws__d6_out o;
 
+    if (!d->wsi) { /* the socket could not be opened: again */
+        d6_start(d);
+        return;
+    }
     lws__d6_core_timer(&d->core, lws_now_usecs(), &o);
     d6_run(d, &o);
 }
@@ -205,16 +211,27 @@ static void d6_stop(struct lws__dhcp6_if *d, bool release)
     d6_run(d, &o); /* the information is forgotten: published empty */
 }
 
-void lws__dhcp6_if_ra(struct lws__dhcp6_if *d, int ifindex, bool up,
-                      uint8_t flags)
+static void d6_start(struct lws__dhcp6_if *d)
 {
     struct lws__d6_out o;
 
+    if (d6_open(d)) { /* logged; again in 5 s */
+        lws_sul_schedule(d->cx, 0, &d->sul, d6_sul_cb, 5 * LWS_US_PER_SEC);
+        return;
+    }
+    lws__d6_core_ra(&d->core, lws_now_usecs(), d->flags, &o);
+    d6_run(d, &o);
+}
+
+void lws__dhcp6_if_ra(struct lws__dhcp6_if *d, int ifindex, bool up,
+                      uint8_t flags)
+{
     flags &= LWS__RA6_F_MANAGED | LWS__RA6_F_OTHER;
     if (!up || (d->ifindex && d->ifindex != ifindex)) {
         if (d->core.state != LWS__D6_S_STOPPED)
             d6_stop(d, false);
         d6_close(d);
+        lws_sul_cancel(&d->sul);
         d->flags = 0;
         if (!up)
             return;
@@ -223,10 +240,7 @@ void lws__dhcp6_if_ra(struct lws__dhcp6_if *d, int ifindex, bool up,
     if (!flags || (flags == d->flags && d->core.state != LWS__D6_S_STOPPED))
         return;
     d->flags = flags;
-    if (d6_open(d))
-        return; /* logged; tried again at the next RA */
-    lws__d6_core_ra(&d->core, lws_now_usecs(), flags, &o);
-    d6_run(d, &o);
+    d6_start(d);
 }
 
 void lws__dhcp6_if_free(struct lws__dhcp6_if *d, bool release)
