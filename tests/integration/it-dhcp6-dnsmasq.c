@@ -8,9 +8,13 @@
  * DNS server, the search domain, an SNTP server and the captive-portal
  * URI.  Stateful: the RA sets M, the client solicits (dnsmasq answers
  * with Rapid Commit), gets an IA_NA address, which is then on the
- * interface (`ip -6 addr`, in the client namespace), and the DNS server; removing the client releases the lease
- * (dnsmasq logs the Release) and takes the address off.  Every wait polls
- * for its condition with a deadline.
+ * interface (`ip -6 addr`, in the client namespace), and the DNS server;
+ * removing the client releases the lease (dnsmasq logs the Release) and takes
+ * the address off.  Hostile: a DHCPv6 server and RA sender of the test's own
+ * answer the Solicit with a wrong transaction id, broken option framing and no
+ * client id before the real Advertise, and the Request with UseMulticast before
+ * the real Reply (infinite lifetimes): each is dropped or refused, counted, and
+ * the lease still comes.  Every wait polls for its condition with a deadline.
  */
 #include "private-ra6.h"
 
@@ -23,6 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -155,6 +164,172 @@ static int smd_cb(void *opaque, lws_smd_class_t cls, lws_usec_t ts, void *buf,
     return 0;
 }
 
+/* ------------------------------------------------------- a hostile server */
+
+static int hs_fd = -1, hs_ra = -1;
+static long long hs_ra_last;
+static int hs_solicits, hs_requests;
+
+static int hs_open(void)
+{
+    struct ipv6_mreq mr;
+    struct sockaddr_in6 sa;
+    int saved, one = 1, hops = 255;
+
+    if (dt_netns_enter(np.ns_srv, &saved))
+        return -1;
+    hs_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    hs_ra = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+    dt_netns_leave(saved);
+    if (hs_fd < 0 || hs_ra < 0)
+        return -1;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin6_family = AF_INET6;
+    sa.sin6_port = htons(547);
+    memset(&mr, 0, sizeof(mr));
+    inet_pton(AF_INET6, "ff02::1:2", &mr.ipv6mr_multiaddr);
+    mr.ipv6mr_interface = if_nametoindex(np.if_srv);
+    if (setsockopt(hs_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+        setsockopt(hs_fd, SOL_SOCKET, SO_BINDTODEVICE, np.if_srv,
+                   (socklen_t)strlen(np.if_srv)) ||
+        bind(hs_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+        setsockopt(hs_fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) ||
+        setsockopt(hs_ra, SOL_SOCKET, SO_BINDTODEVICE, np.if_srv,
+                   (socklen_t)strlen(np.if_srv)) ||
+        setsockopt(hs_ra, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+                   sizeof(hops)))
+        return -1;
+    return 0;
+}
+
+static void hs_close(void)
+{
+    if (hs_fd >= 0)
+        close(hs_fd);
+    if (hs_ra >= 0)
+        close(hs_ra);
+    hs_fd = hs_ra = -1;
+}
+
+static size_t hs_opt(uint8_t *b, size_t n, uint16_t code, const void *d,
+                     size_t len)
+{
+    b[n] = (uint8_t)(code >> 8);
+    b[n + 1] = (uint8_t)code;
+    b[n + 2] = (uint8_t)(len >> 8);
+    b[n + 3] = (uint8_t)len;
+    memcpy(b + n + 4, d, len);
+    return n + 4 + len;
+}
+
+/* Finds option @code in a client message; its length in *@len. */
+static const uint8_t *hs_find(const uint8_t *b, size_t n, uint16_t code,
+                              size_t *len)
+{
+    for (size_t i = 4; i + 4 <= n;) {
+        size_t l = (size_t)(b[i + 2] << 8 | b[i + 3]);
+
+        if (i + 4 + l > n)
+            return NULL;
+        if ((b[i] << 8 | b[i + 1]) == code) {
+            *len = l;
+            return b + i + 4;
+        }
+        i += 4 + l;
+    }
+    return NULL;
+}
+
+enum { HS_OK, HS_XID, HS_FRAMING, HS_NO_CID, HS_MCAST };
+
+/* An Advertise (@type 2) or Reply (7) to @req, broken as @how says. */
+static size_t hs_build(uint8_t *b, const uint8_t *req, size_t rlen,
+                       uint8_t type, int how)
+{
+    static const uint8_t sid[] = {0, 3, 0, 1, 0x02, 0x55, 0, 0, 0, 1};
+    const uint8_t *cid, *ia;
+    size_t clen = 0, ilen = 0, n = 4;
+    uint8_t iabuf[12 + 28];
+
+    cid = hs_find(req, rlen, 1, &clen);
+    ia = hs_find(req, rlen, 3, &ilen);
+    if (!cid || !ia || ilen < 4)
+        return 0;
+    b[0] = type;
+    memcpy(b + 1, req + 1, 3);
+    if (how == HS_XID)
+        b[3] ^= 0x5a;
+    if (how != HS_NO_CID)
+        n = hs_opt(b, n, 1, cid, clen);
+    n = hs_opt(b, n, 2, sid, sizeof(sid));
+    memcpy(iabuf, ia, 4);    /* the client's IAID */
+    memset(iabuf + 4, 0, 8); /* T1, T2: the client's to choose */
+    iabuf[12] = 0;
+    iabuf[13] = 5;
+    iabuf[14] = 0;
+    iabuf[15] = 24;
+    inet_pton(AF_INET6, "2001:db8:66::77", iabuf + 16);
+    memset(iabuf + 32, 0xff, 8); /* preferred and valid: infinite */
+    n = hs_opt(b, n, 3, iabuf, sizeof(iabuf));
+    n = hs_opt(b, n, 7, "\xff", 1); /* preference 255 */
+    if (how == HS_MCAST)
+        n = hs_opt(b, n, 13, "\0\5", 2);
+    if (how == HS_FRAMING) {
+        b[n++] = 0;
+        b[n++] = 23;
+        b[n++] = 0;
+        b[n++] = 64; /* 64 bytes announced, none there */
+    }
+    return n;
+}
+
+/* Answers what the client sent; an RA with M every half second. */
+static void hs_serve(void)
+{
+    static const int sol[] = {HS_XID, HS_FRAMING, HS_NO_CID, HS_OK};
+    static const int req[] = {HS_MCAST, HS_OK};
+    uint8_t in[1500], out[300];
+    struct sockaddr_in6 from;
+    socklen_t fl = sizeof(from);
+    ssize_t n;
+
+    if (lt_now_ms() - hs_ra_last >= 500) {
+        uint8_t ra[16] = {ND_ROUTER_ADVERT, 0, 0, 0, 64, 0x80, 0x07, 0x08};
+        struct sockaddr_in6 to = {.sin6_family = AF_INET6};
+
+        hs_ra_last = lt_now_ms();
+        inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
+        (void)!sendto(hs_ra, ra, sizeof(ra), 0, (struct sockaddr *)&to,
+                      sizeof(to));
+    }
+    while ((n = recvfrom(hs_fd, in, sizeof(in), 0, (struct sockaddr *)&from,
+                         &fl)) >= 4) {
+        const int *seq = in[0] == 1 ? sol : in[0] == 3 ? req : NULL;
+        size_t cnt = in[0] == 1 ? 4 : 2;
+
+        if (!seq)
+            continue;
+        *(in[0] == 1 ? &hs_solicits : &hs_requests) += 1;
+        for (size_t i = 0; i < cnt; i++) {
+            size_t len =
+                hs_build(out, in, (size_t)n, in[0] == 1 ? 2 : 7, seq[i]);
+
+            if (len)
+                (void)!sendto(hs_fd, out, len, 0, (struct sockaddr *)&from, fl);
+        }
+        fl = sizeof(from);
+    }
+}
+
+static bool hs_state_bound(void *arg)
+{
+    struct cli *c = arg;
+
+    hs_serve();
+    return !lws_dhcpc6_get_ifstate(c->cx, np.if_cli, &c->is) &&
+           c->is.dhcp6_state == LWS_DHCPC6_D6_BOUND;
+}
+
 static bool smd_bound(void *arg)
 {
     (void)arg;
@@ -233,6 +408,30 @@ static void test_dhcp6_stateful_address_applied_and_released(void **state)
     dnsmasq_stop();
 }
 
+static void test_dhcp6_hostile_server_refused_then_bound(void **state)
+{
+    char a[INET6_ADDRSTRLEN];
+    struct cli c;
+
+    (void)state;
+    dnsmasq_stop();
+    assert_int_equal(hs_open(), 0);
+    cli_create(&c);
+    assert_true(dt_service_until(c.cx, hs_state_bound, &c, scaled(30000), 20));
+    assert_true(c.is.dhcp6_dropped >= 3); /* xid, framing, no client id */
+    assert_true(c.is.dhcp6_refused >= 1); /* UseMulticast */
+    assert_int_equal(c.is.dhcp6_valid_secs, 0xffffffffu);
+    assert_int_equal(c.is.dhcp6_valid_left, 0xffffffffu);
+    inet_ntop(AF_INET6, &c.is.dhcp6_addr.sa6.sin6_addr, a, sizeof(a));
+    assert_string_equal(a, "2001:db8:66::77");
+    snprintf(want_addr, sizeof(want_addr), "inet6 %s/128", a);
+    assert_true(lt_wait_for(addr_shown, (void *)1, (int)scaled(5000)));
+    lws_context_destroy(c.cx);
+    /* destroying the context takes the address off too */
+    assert_true(lt_wait_for(addr_shown, NULL, (int)scaled(5000)));
+    hs_close();
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static int group_setup(void **state)
@@ -252,6 +451,7 @@ static int group_setup(void **state)
 
 static void stop_all(void)
 {
+    hs_close();
     dnsmasq_stop();
     dt_netpair_destroy(&np);
 }
@@ -278,6 +478,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dhcp6_stateless_gets_dns_and_domain),
         cmocka_unit_test(test_dhcp6_stateful_address_applied_and_released),
+        cmocka_unit_test(test_dhcp6_hostile_server_refused_then_bound),
     };
     int r = dt_main_begin(true, on_signal);
 
