@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 The lws-system authors
  *
- * DHCPv6 client glue: the "lws-dhcp6" protocol on the system vhost, one
- * core per interface driven by a sul timer and its UDP socket (port 546,
- * tied to the interface), started and stopped by the router-advertisement
- * glue with the link state and the RA's M/O flags.  It sends what the core
- * built to ff02::1:2, puts the IA_NA address on the interface and takes it
- * off (rtnetlink, with the lease's lifetimes, so the kernel also drops it
- * if we cannot), and publishes what it learnt on the news list and
- * lws_smd.  No application callback runs from here.
+ * DHCPv6 client glue: one core per interface driven by a sul timer and
+ * its UDP socket (port 546, tied to the interface, adopted on the caller's
+ * protocol: no protocol, and no per-vhost memory, of its own), started and
+ * stopped by the router-advertisement glue with the link state and the
+ * RA's M/O flags, which also hands it its socket's datagrams.  It sends what
+ * the core built to ff02::1:2, puts the IA_NA address on the interface and
+ * takes it off (rtnetlink, with the lease's lifetimes, so the kernel also drops
+ * it if we cannot), and publishes what it learnt on the news list and lws_smd.
+ * No application callback runs from here.
  */
 #define LWS_LOGMOD "dhcp6"
 #include "private-dhcp6.h"
@@ -49,8 +50,6 @@ static void d6_publish(struct lws__dhcp6_if *d)
     const char *names[LWS__D6_MAX_DOMAIN];
     struct lws__news n = {.iface = d->ifname, .sa46 = sa, .names = names};
 
-    d->published =
-        in->ndns || in->ndomain || in->nntp || in->nntp_fqdn || in->captive[0];
     n.kind = LWS__NEWS_DHCP6_INFO;
     n.n = d6_sa6s(sa, in->dns, in->ndns);
     for (n.nnames = 0; n.nnames < in->ndomain; n.nnames++)
@@ -182,15 +181,15 @@ static int d6_open(struct lws__dhcp6_if *d)
     d->cfg.iaid = (uint32_t)mac[2] << 24 | (uint32_t)mac[3] << 16 |
                   (uint32_t)mac[4] << 8 | mac[5];
     /* [::]:546 tied to the interface (SO_BINDTODEVICE, SO_REUSEADDR) */
-    d->wsi = lws_create_adopt_udp(d->vh, "::", 546, LWS_CAUDP_BIND,
-                                  LWS__DHCP6_PROTOCOL, d->ifname, NULL, d, NULL,
-                                  NULL);
+    d->wsi = lws_create_adopt_udp(d->vh, "::", 546, LWS_CAUDP_BIND, d->proto,
+                                  d->ifname, NULL, d->opaque, NULL, NULL);
     return d->wsi ? 0 : -EIO; /* logged */
 }
 
 struct lws__dhcp6_if *lws__dhcp6_if_new(struct lws_context *cx,
                                         struct lws_vhost *vh,
-                                        const char *ifname)
+                                        const char *ifname, const char *proto,
+                                        void *opaque)
 {
     struct lws__dhcp6_if *d = lws__calloc(1, sizeof(*d));
 
@@ -198,6 +197,8 @@ struct lws__dhcp6_if *lws__dhcp6_if_new(struct lws_context *cx,
         return NULL;
     d->cx = cx;
     d->vh = vh;
+    d->proto = proto;
+    d->opaque = opaque;
     memcpy(d->ifname, ifname, strnlen(ifname, sizeof(d->ifname) - 1));
     lws__d6_core_init(&d->core, &d->cfg, d6_rand, d);
     return d;
@@ -299,24 +300,15 @@ void lws__dhcp6_if_fill(const struct lws__dhcp6_if *d, lws_dhcpc6_ifstate_t *is)
            sizeof(is->dhcp6_captive_portal));
 }
 
-static int d6_callback(struct lws *wsi, enum lws_callback_reasons reason,
-                       void *user, void *in, size_t len)
+void lws__dhcp6_if_rx(struct lws__dhcp6_if *d, const void *in, size_t len)
 {
-    struct lws__dhcp6_if *d = lws_get_opaque_user_data(wsi);
+    struct lws__d6_out o;
 
-    (void)user;
-    if (!d)
-        return 0;
-    if (reason == LWS_CALLBACK_RAW_RX) {
-        struct lws__d6_out o;
-
-        lws__d6_core_rx(&d->core, lws_now_usecs(), in, len, &o);
-        d6_run(d, &o);
-    } else if (reason == LWS_CALLBACK_RAW_CLOSE)
-        d->wsi = NULL;
-    return 0;
+    lws__d6_core_rx(&d->core, lws_now_usecs(), in, len, &o);
+    d6_run(d, &o);
 }
 
-const struct lws_protocols lws__protocols_dhcp6[] = {
-    {LWS__DHCP6_PROTOCOL, d6_callback, 0, 0, 0, NULL, 0},
-    LWS_PROTOCOL_LIST_TERM};
+void lws__dhcp6_if_closed(struct lws__dhcp6_if *d)
+{
+    d->wsi = NULL;
+}

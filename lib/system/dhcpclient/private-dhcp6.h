@@ -15,11 +15,11 @@
 #include "private-dhcp6-pure.h"
 #include "private-news.h"
 
-#define LWS__DHCP6_PROTOCOL "lws-dhcp6"
-
 struct lws__dhcp6_if {
     struct lws_context *cx;
     struct lws_vhost *vh;
+    const char *proto; /* the caller's protocol, for the socket */
+    void *opaque;      /* its wsi's opaque */
     char ifname[16];
     int ifindex;
     uint8_t flags; /* the RA's M/O as last told */
@@ -27,13 +27,18 @@ struct lws__dhcp6_if {
     struct lws__d6_core core;
     struct lws *wsi; /* UDP port 546 */
     lws_sorted_usec_list_t sul;
-    bool applied;   /* the IA_NA address is on the interface */
-    bool published; /* information is out on the news list */
+    bool applied; /* the IA_NA address is on the interface */
 };
 
+/* The socket is made on protocol @proto of @vh with opaque @opaque: the
+ * caller's callback hands its datagrams to lws__dhcp6_if_rx() and its
+ * close to lws__dhcp6_if_closed(). */
 struct lws__dhcp6_if *lws__dhcp6_if_new(struct lws_context *cx,
                                         struct lws_vhost *vh,
-                                        const char *ifname);
+                                        const char *ifname, const char *proto,
+                                        void *opaque);
+void lws__dhcp6_if_rx(struct lws__dhcp6_if *d, const void *in, size_t len);
+void lws__dhcp6_if_closed(struct lws__dhcp6_if *d);
 /* The link on @ifindex is @up (or not) with the RA's @flags: starts,
  * restarts or stops the client (down: no Release, the lease is dropped). */
 void lws__dhcp6_if_ra(struct lws__dhcp6_if *d, int ifindex, bool up,

@@ -432,7 +432,7 @@ static int ra6_callback(struct lws *wsi, enum lws_callback_reasons reason,
     struct lws__ra6 *r = ra6_get(lws_get_context(wsi));
     void *op = lws_get_opaque_user_data(wsi);
 
-    (void)user, (void)in, (void)len;
+    (void)user;
     switch (reason) {
     case LWS_CALLBACK_PROTOCOL_DESTROY:
         ra6_destroy(lws_get_context(wsi));
@@ -442,14 +442,18 @@ static int ra6_callback(struct lws *wsi, enum lws_callback_reasons reason,
             break;
         if (op == r)
             ra6_nl_rx(r);
+        else if (in) /* the DHCPv6 socket (UDP: the datagram comes in) */
+            lws__dhcp6_if_rx(((struct lws__ra6_if *)op)->d6, in, len);
         else
             ra6_rx(op);
         break;
     case LWS_CALLBACK_RAW_CLOSE:
         if (r && op == r)
             r->wsi_nl = NULL;
-        else if (op)
+        else if (op && ((struct lws__ra6_if *)op)->wsi == wsi)
             ((struct lws__ra6_if *)op)->wsi = NULL;
+        else if (op)
+            lws__dhcp6_if_closed(((struct lws__ra6_if *)op)->d6);
         break;
     default:
         break;
@@ -486,7 +490,7 @@ int lws_dhcpc6_request(struct lws_context *cx, const char *iface)
         return -ENOMEM;
     }
     ifc->r = r;
-    ifc->d6 = lws__dhcp6_if_new(cx, r->vh, iface);
+    ifc->d6 = lws__dhcp6_if_new(cx, r->vh, iface, LWS__RA6_PROTOCOL, ifc);
     if (!ifc->d6) {
         lws__free(ifc);
         lwsl_err("lws_dhcpc6_request: out of memory");

@@ -13,7 +13,7 @@ if(LWS_WITH_SYS_DHCP6)
     ${PROJECT_SOURCE_DIR}/lib/plat/linux/rtnetlink6.c
     ${CMAKE_CURRENT_LIST_DIR}/ra6-glue.c
     ${CMAKE_CURRENT_LIST_DIR}/dhcp6-glue.c)
-  list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_ra6 lws__protocols_dhcp6)
+  list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_ra6)
 else()
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/ra6-stubs.c)
