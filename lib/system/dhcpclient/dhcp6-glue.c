@@ -20,6 +20,15 @@ _Static_assert(LWS__D6_S_REBIND == LWS_DHCPC6_D6_REBIND &&
                    LWS__D6_S_BOUND == LWS_DHCPC6_D6_BOUND &&
                    LWS__D6_S_INFO == LWS_DHCPC6_D6_INFO,
                "public DHCPv6 states are the core's");
+_Static_assert(sizeof(((lws_dhcpc6_ifstate_t *)0)->dhcp6_domains) ==
+                       sizeof(((struct lws__d6_info *)0)->domain) &&
+                   sizeof(((lws_dhcpc6_ifstate_t *)0)->dhcp6_ntp_fqdn) ==
+                       sizeof(((struct lws__d6_info *)0)->ntp_fqdn) &&
+                   sizeof(((lws_dhcpc6_ifstate_t *)0)->dhcp6_captive_portal) ==
+                       sizeof(((struct lws__d6_info *)0)->captive) &&
+                   LWS__D6_MAX_DNS <= LWS_DHCPC6_MAX_DNS &&
+                   LWS__D6_MAX_NTP <= LWS_DHCPC6_MAX_DNS,
+               "public DHCPv6 arrays hold the core's");
 
 static void d6_sul_cb(lws_sorted_usec_list_t *sul);
 
