@@ -179,9 +179,10 @@ static void d6_ntp(struct lws__wire *w, struct lws__d6_info *in)
     }
 }
 
-/* IA_NA (§21.4) with its IAADDRs (§21.6) and status. */
-static void d6_ia_na(struct lws__wire *w, size_t olen, uint32_t iaid,
-                     struct lws__d6_msg *m)
+/* IA_NA (§21.4) with its IAADDRs (§21.6) and status.  @return -EINVAL if
+ * an option inside ours runs past its end, else 0. */
+static int d6_ia_na(struct lws__wire *w, size_t olen, uint32_t iaid,
+                    struct lws__d6_msg *m)
 {
     size_t end = w->pos + olen;
     uint32_t id;
@@ -189,7 +190,7 @@ static void d6_ia_na(struct lws__wire *w, size_t olen, uint32_t iaid,
     id = olen >= 12 ? lws__wire_be32(w) : ~iaid;
     if (id != iaid || m->have_ia) {
         lwsl_debug("IA_NA ignored");
-        return;
+        return 0;
     }
     m->have_ia = true;
     m->iaid = id;
@@ -201,14 +202,13 @@ static void d6_ia_na(struct lws__wire *w, size_t olen, uint32_t iaid,
         struct lws__d6_iaaddr a;
 
         if (next > end)
-            return; /* the framing was checked: cannot happen */
+            return -EINVAL;
         if (code == D6_OPT_STATUS) {
             m->ia_status = d6_status(w, len);
         } else if (code == D6_OPT_IAADDR && len >= 24) {
             lws__wire_bytes(w, a.addr, 16);
             a.preferred_s = lws__wire_be32(w);
             a.valid_s = lws__wire_be32(w);
-            /* an IAADDR's own status: anything but success drops it */
             /* its own failure status, preferred > valid (§21.6), an
              * address that is no global unicast: ignored */
             if ((len >= 30 && lws__wire_be16(w) == D6_OPT_STATUS &&
@@ -222,40 +222,14 @@ static void d6_ia_na(struct lws__wire *w, size_t olen, uint32_t iaid,
         }
         lws__wire_seek(w, next);
     }
-}
-
-/* Checks that the options of @len bytes from @w's position tile exactly
- * (and those inside an IA_NA and NTP option, nested). */
-static int d6_framing(struct lws__wire w, size_t len, int depth)
-{
-    size_t end = w.pos + len;
-
-    while (w.pos < end) {
-        uint16_t code, olen;
-
-        if (end - w.pos < 4)
-            return -1;
-        code = lws__wire_be16(&w);
-        olen = lws__wire_be16(&w);
-        if (olen > end - w.pos)
-            return -1;
-        if (depth == 0 && code == D6_OPT_IA_NA && olen >= 12) {
-            struct lws__wire in = w;
-
-            lws__wire_skip(&in, 12);
-            if (d6_framing(in, olen - 12u, 1))
-                return -1;
-        }
-        lws__wire_skip(&w, olen);
-    }
-    return w.err ? -1 : 0;
+    return 0;
 }
 
 static int d6_duid(struct lws__wire *w, size_t olen, uint8_t *dst,
                    uint8_t *dlen)
 {
     if (olen < 2 || olen > LWS__D6_DUID_MAX)
-        return -1;
+        return -EPROTO;
     *dlen = (uint8_t)olen;
     lws__wire_bytes(w, dst, olen);
     return 0;
@@ -274,8 +248,7 @@ static int d6_option(struct lws__wire *w, uint16_t code, size_t olen,
     case D6_OPT_SERVERID:
         return d6_duid(w, olen, m->sid, &m->sid_len);
     case D6_OPT_IA_NA:
-        d6_ia_na(w, olen, iaid, m);
-        return 0;
+        return d6_ia_na(w, olen, iaid, m);
     case D6_OPT_PREFERENCE:
         if (olen == 1)
             m->pref = lws__wire_u8(w);
@@ -321,24 +294,23 @@ int lws__d6_parse(const uint8_t *buf, size_t len, uint32_t iaid,
     m->status = m->ia_status = LWS__D6_ST_NONE;
     lws__wire_init(&w, buf, len);
     h = lws__wire_be32(&w);
-    if (w.err || d6_framing(w, len - 4, 0)) {
-        lwsl_debug("bad framing");
-        return -EINVAL;
-    }
     m->type = (uint8_t)(h >> 24);
     m->xid = h & 0xffffff;
-    if (m->type != LWS__D6_ADVERTISE && m->type != LWS__D6_REPLY &&
-        m->type != LWS__D6_RECONFIGURE) {
+    if (w.err || (m->type != LWS__D6_ADVERTISE && m->type != LWS__D6_REPLY &&
+                  m->type != LWS__D6_RECONFIGURE)) {
         lwsl_debug("type %u is not for a client", m->type);
         return -EINVAL;
     }
     while (lws__wire_left(&w)) {
         uint16_t code = lws__wire_be16(&w), olen = lws__wire_be16(&w);
         size_t next = w.pos + olen;
+        int r = w.err || olen > lws__wire_left(&w)
+                    ? -EINVAL /* an option past the end: all dropped */
+                    : d6_option(&w, code, olen, iaid, m);
 
-        if (d6_option(&w, code, olen, iaid, m)) {
+        if (r) {
             lwsl_debug("option %u out of bounds", code);
-            return -EPROTO;
+            return r;
         }
         lws__wire_seek(&w, next);
     }

@@ -86,10 +86,10 @@ struct lws__d6_msg {
 };
 
 /* Parses a server message, keeping the IA_NA whose IAID is @iaid.
- * Checks the framing of every option (one past the end discards the whole
- * message); an option whose length or content its RFC forbids is ignored
- * alone.  @return 0, -EINVAL (framing, short, a client message type) or
- * -EPROTO (a DUID or a status message out of bounds). */
+ * Checks the framing of every option, and of those in our IA_NA (one past
+ * its end discards the whole message); an option whose length or content
+ * its RFC forbids is ignored alone.  @return 0, -EINVAL (framing, short, a
+ * client message type) or -EPROTO (a DUID out of bounds). */
 int lws__d6_parse(const uint8_t *buf, size_t len, uint32_t iaid,
                   struct lws__d6_msg *m);
 
