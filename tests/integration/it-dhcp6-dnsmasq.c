@@ -153,6 +153,7 @@ static bool addr_shown(void *arg)
 }
 
 static bool smd_lease6;
+static int smd_dns6 = -1; /* IPv6 servers the resolver last said it took */
 
 static int smd_cb(void *opaque, lws_smd_class_t cls, lws_usec_t ts, void *buf,
                   size_t len)
@@ -161,6 +162,12 @@ static int smd_cb(void *opaque, lws_smd_class_t cls, lws_usec_t ts, void *buf,
     if (memmem(buf, len, "\"type\":\"dhcp6\"", 14) &&
         memmem(buf, len, "\"state\":\"BOUND\"", 15))
         smd_lease6 = true;
+    if (memmem(buf, len, "\"src\":\"ra6\"", 11)) {
+        const char *p = memmem(buf, len, "\"servers\":", 10);
+
+        if (p)
+            smd_dns6 = atoi(p + 10);
+    }
     return 0;
 }
 
@@ -336,6 +343,12 @@ static bool smd_bound(void *arg)
     return smd_lease6;
 }
 
+static bool smd_dns_gone(void *arg)
+{
+    (void)arg;
+    return smd_dns6 == 0;
+}
+
 /* ---------------------------------------------------------------- tests */
 
 static void test_dhcp6_stateless_gets_dns_and_domain(void **state)
@@ -401,7 +414,16 @@ static void test_dhcp6_stateful_address_applied_and_released(void **state)
     /* the RA (router) and the DHCPv6 address and DNS server: usable */
     assert_int_equal(lws_dhcpc6_status(c.cx, NULL), 1);
     /* release on stop: dnsmasq sees it, the address goes */
+#if defined(LWS_WITH_SYS_ASYNC_DNS)
+    assert_int_equal(smd_dns6, 1); /* dnsmasq's, from DHCPv6 */
+    smd_dns6 = -1;
+#endif
     assert_int_equal(lws_dhcpc6_remove(c.cx, np.if_cli), 0);
+#if defined(LWS_WITH_SYS_ASYNC_DNS)
+    /* the resolver was told (lws_smd) that the interface's IPv6 servers
+     * are gone, after the DHCPv6 and RA ones were withdrawn */
+    assert_true(dt_service_until(c.cx, smd_dns_gone, NULL, scaled(5000), 20));
+#endif
     assert_true(lt_wait_file_contains(dns_log, "DHCPRELEASE", 5000));
     assert_true(lt_wait_for(addr_shown, NULL, (int)scaled(5000)));
     lws_context_destroy(c.cx);

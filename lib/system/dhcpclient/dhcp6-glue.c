@@ -267,10 +267,11 @@ void lws__dhcp6_if_free(struct lws__dhcp6_if *d, bool release)
 size_t lws__dhcp6_if_dns(const struct lws__dhcp6_if *d, lws_sockaddr46 *sa,
                          size_t max)
 {
-    size_t n = d ? d->core.info.ndns : 0;
+    size_t n;
 
-    if (n > max)
-        n = max;
+    if (!d)
+        return 0;
+    n = d->core.info.ndns < max ? d->core.info.ndns : max;
     return sa ? d6_sa6s(sa, d->core.info.dns, n) : n;
 }
 

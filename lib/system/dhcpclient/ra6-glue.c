@@ -519,11 +519,16 @@ int lws_dhcpc6_remove(struct lws_context *cx, const char *iface)
         next = p->next;
         if (iface && strcmp(iface, ifc->ifname))
             continue;
-        if (ifc->ndns_pub) /* take its servers back from the resolver */
+        /* DHCPv6 first (its Release, and the news of its information
+         * gone, which republishes the RA's servers), then the servers are
+         * taken back from the resolver */
+        lws__dhcp6_if_free(ifc->d6, true);
+        ifc->d6 = NULL;
+        if (ifc->ndns_pub)
             lws__news_publish(
                 cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
                                         .iface = ifc->ifname});
-        ra6_free_if(ifc, true);
+        ra6_free_if(ifc, false);
         removed++;
     }
     return removed ? 0 : -ENOENT;
