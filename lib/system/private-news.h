@@ -27,7 +27,7 @@ enum lws__news_kind {
                              * (n) its DNS servers (option 23), @names
                              * (nnames) its search domains (option 24) */
     LWS__NEWS_NTP6_SERVERS, /* @iface's DHCPv6 NTP servers: @sa46 (n) the
-                             * addresses (option 56 sub-options 1 and 2,
+                             * unicast addresses (option 56 sub-option 1,
                              * then option 31), @names (nnames) the FQDNs
                              * (option 56 sub-option 3); n and nnames 0:
                              * none any more */

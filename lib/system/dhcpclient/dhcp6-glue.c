@@ -65,7 +65,10 @@ static void d6_publish(struct lws__dhcp6_if *d)
         names[n.nnames] = in->domain[n.nnames];
     lws__news_publish(d->cx, &n);
     n.kind = LWS__NEWS_NTP6_SERVERS;
-    n.n = d6_sa6s(sa, in->ntp, in->nntp);
+    n.n = 0;
+    for (int i = 0; i < in->nntp; i++)
+        if (in->ntp[i][0] != 0xff) /* RFC 5908 multicast: not to ask */
+            d6_sa6(&sa[n.n++], in->ntp[i]);
     for (n.nnames = 0; n.nnames < in->nntp_fqdn; n.nnames++)
         names[n.nnames] = in->ntp_fqdn[n.nnames];
     lws__news_publish(d->cx, &n);
