@@ -237,6 +237,9 @@ static void b_dns_hostile(struct pkt *p)
     put_ip(p, "::1");
     put_ip(p, "::");
     put_ip(p, "2001:db8::53");
+    put16(p, 31);
+    put16(p, 16);
+    put_ip(p, "ff02::1"); /* an SNTP server that is multicast */
 }
 static void b_domain_ptr(struct pkt *p)
 {
@@ -280,7 +283,7 @@ static void b_ntp_bad(struct pkt *p)
 {
     hdr(p, LWS__D6_REPLY, 1);
     put16(p, 56);
-    put16(p, 4 + 8 + 4 + 16);
+    put16(p, 4 + 8 + 4 + 16 + 4 + 16);
     put16(p, 1);
     put16(p, 8); /* an address of 8 bytes: sub-option ignored */
     put32(p, 0);
@@ -288,6 +291,9 @@ static void b_ntp_bad(struct pkt *p)
     put16(p, 2);
     put16(p, 16);
     put_ip(p, "ff05::101"); /* multicast sub-option: kept */
+    put16(p, 2);
+    put16(p, 16);
+    put_ip(p, "2001:db8::1"); /* "multicast" that is not: ignored */
 }
 static void b_uri_bad(struct pkt *p)
 {
@@ -301,7 +307,8 @@ static const struct parse_case parse_cases[] = {
     {"half an option header", b_half_hdr, -EINVAL, 0, 0, 0, 0, false},
     {"a client's message type", b_client_type, -EINVAL, 0, 0, 0, 0, false},
     {"DNS list not 16n: ignored alone", b_dns_len, 0, 0, 1, 0, 0, false},
-    {"loopback, unspecified DNS: dropped", b_dns_hostile, 0, 1, 0, 0, 0, false},
+    {"loopback, unspecified DNS, multicast SNTP: dropped", b_dns_hostile, 0, 1,
+     0, 0, 0, false},
     {"compressed domain name", b_domain_ptr, 0, 0, 1, 0, 0, false},
     {"DUID of 131 bytes", b_duid_long, -EPROTO, 0, 0, 0, 0, false},
     {"IA_NA of another IAID", b_ia_other, 0, 0, 0, 0, 0, false},

@@ -113,9 +113,10 @@ static uint16_t d6_status(struct lws__wire *w, size_t olen)
 }
 
 /* Addresses (a multiple of 16 bytes) into @dst (up to @max, counted in
- * *@n). */
+ * *@n): unicast ones, or multicast ones if @mcast (RFC 5908 sub-option
+ * 2). */
 static void d6_addrs(struct lws__wire *w, size_t olen, uint8_t (*dst)[16],
-                     uint8_t *n, int max)
+                     uint8_t *n, int max, bool mcast)
 {
     if (olen % 16) {
         lwsl_debug("address list of %u bytes: ignored", (unsigned)olen);
@@ -126,7 +127,7 @@ static void d6_addrs(struct lws__wire *w, size_t olen, uint8_t (*dst)[16],
 
         if (!a || *n >= max)
             return;
-        if (lws__ra6_addr_unicast(a) || a[0] == 0xff) /* RFC 5908 mcast */
+        if (mcast ? a[0] == 0xff : lws__ra6_addr_unicast(a))
             memcpy(dst[(*n)++], a, 16);
         else
             lwsl_info("server address that is not usable: ignored");
@@ -162,13 +163,13 @@ static void d6_ntp(struct lws__wire *w, struct lws__d6_info *in)
         const uint8_t *p = lws__wire_ptr(w, len);
         char name[LWS__RA6_NAME_MAX];
 
-        if (!p) {
+        if (!p)
             return; /* past the option's end: the rest is ignored */
-        }
         lws__wire_init(&s, p, len);
         memset(name, 0, sizeof(name));
         if ((code == D6_NTP_ADDR || code == D6_NTP_MCAST) && len == 16) {
-            d6_addrs(&s, 16, in->ntp, &in->nntp, LWS__D6_MAX_NTP);
+            d6_addrs(&s, 16, in->ntp, &in->nntp, LWS__D6_MAX_NTP,
+                     code == D6_NTP_MCAST);
         } else if (code == D6_NTP_FQDN && lws__ra6_name(&s, name) > 0 &&
                    !lws__wire_left(&s)) {
             if (in->nntp_fqdn < LWS__D6_MAX_NTPFQ)
@@ -266,10 +267,10 @@ static int d6_option(struct lws__wire *w, uint16_t code, size_t olen,
         }
         return 0;
     case D6_OPT_DNS:
-        d6_addrs(w, olen, in->dns, &in->ndns, LWS__D6_MAX_DNS);
+        d6_addrs(w, olen, in->dns, &in->ndns, LWS__D6_MAX_DNS, false);
         return 0;
     case D6_OPT_SNTP:
-        d6_addrs(w, olen, in->ntp, &in->nntp, LWS__D6_MAX_NTP);
+        d6_addrs(w, olen, in->ntp, &in->nntp, LWS__D6_MAX_NTP, false);
         return 0;
     }
     p = lws__wire_ptr(w, olen);
