@@ -387,12 +387,23 @@ LWS_API const char *lws_dhcpc_event_name(int event);
  * (RDNSS/DNSSL, RFC 8106), prefixes, MTU, the M/O flags and the captive-
  * portal URI (RFC 8910), each until its lifetime ends.  The kernel does
  * stateless address autoconfiguration (SLAAC); the library only watches
- * (rtnetlink) which global addresses it made, and never configures IPv6
- * addresses or routes itself.  DNS servers go to the resolver (unless
- * link-local: the resolver cannot use a scope), whether the interface has
- * a default router and a global address goes to the DHCPv4 client (the
- * DHCP step's policy, RFC 8925), and every change is published on lws_smd
- * (class LWSSMDCL_NETWORK, "type":"ra6").
+ * (rtnetlink) which global addresses it made, and configures no route and
+ * no IPv6 address but the one a DHCPv6 IA_NA gave.  DNS servers go to the
+ * resolver (unless link-local: the resolver cannot use a scope), whether
+ * the interface has a default router and a global address goes to the
+ * DHCPv4 client (the DHCP step's policy, RFC 8925), and every change is
+ * published on lws_smd (class LWSSMDCL_NETWORK, "type":"ra6").
+ *
+ * DHCPv6 (RFC 8415) runs on the same interfaces when the RAs ask: O alone
+ * (stateless): Information-request for DNS servers (option 23), domains
+ * (24), SNTP (31) and NTP servers (56) and the captive-portal URI (103),
+ * asked again at the refresh time (32, else a day); M (stateful): Solicit
+ * (with Rapid Commit) / Advertise / Request / Reply for one IA_NA, Renew
+ * at T1, Rebind at T2, expiry; the address goes on the interface as a /128
+ * with its lifetimes (rtnetlink) and is released and removed by
+ * lws_dhcpc6_remove().  Its DNS servers join the RA's for the resolver;
+ * its state changes are on lws_smd ("type":"dhcp6").  What it holds is in
+ * the dhcp6_* members of lws_dhcpc6_ifstate_t.
  * Every address here is AF_INET6 in network byte order; link-local ones
  * carry the interface index in sin6_scope_id.
  */
@@ -408,6 +419,16 @@ LWS_API const char *lws_dhcpc_event_name(int event);
 #define LWS_DHCPC6_RA_DELAY      1 /**< random delay before the first RS */
 #define LWS_DHCPC6_RA_SOLICITING 2 /**< RS sent, no RA from a router yet */
 #define LWS_DHCPC6_RA_IDLE       3 /**< a router answered, or none did */
+
+/* lws_dhcpc6_ifstate_t.dhcp6_state */
+#define LWS_DHCPC6_D6_STOPPED   0 /**< no M/O flag seen, or link down */
+#define LWS_DHCPC6_D6_INFO      1 /**< Information-request sent */
+#define LWS_DHCPC6_D6_STATELESS 2 /**< information held until refresh */
+#define LWS_DHCPC6_D6_SOLICIT   3 /**< Solicit sent */
+#define LWS_DHCPC6_D6_REQUEST   4 /**< Request sent */
+#define LWS_DHCPC6_D6_BOUND     5 /**< IA_NA address held */
+#define LWS_DHCPC6_D6_RENEW     6 /**< Renew sent (after T1) */
+#define LWS_DHCPC6_D6_REBIND    7 /**< Rebind sent (after T2) */
 
 /** A prefix from a Prefix Information option. */
 struct lws_dhcpc6_prefix {
@@ -430,7 +451,7 @@ typedef struct lws_dhcpc6_ifstate {
     uint8_t other;     /**< O flag of the latest RA (DHCPv6 other config) */
     uint8_t hop_limit; /**< cur hop limit of the latest RA, 0 = none */
     uint8_t usable;    /**< 1: a default router, a global address and a
-                            DNS server (the "v6" policy) */
+                            DNS server, RDNSS or DHCPv6 (the "v6" policy) */
     uint32_t mtu;      /**< latest MTU option, 0 = none */
     uint8_t router_count, dns_count, domain_count, prefix_count, addr_count;
     /** Default routers (link-local, scope set). */
@@ -453,6 +474,34 @@ typedef struct lws_dhcpc6_ifstate {
                             *   broken option framing */
     uint32_t opts_refused; /**< options refused alone (an RDNSS address that
                             *   is not unicast) */
+
+    /* DHCPv6 (RFC 8415), run when an RA sets M (stateful) or O alone
+     * (stateless).  Lifetimes are as the server granted them. */
+    int dhcp6_state; /**< LWS_DHCPC6_D6_* */
+    /** IA_NA address (a /128 the library put on the interface), family 0
+     *  if none */
+    lws_sockaddr46 dhcp6_addr;
+    uint32_t dhcp6_preferred_secs; /**< 0xffffffff: infinite */
+    uint32_t dhcp6_valid_secs;     /**< 0xffffffff: infinite */
+    uint32_t dhcp6_valid_left;     /**< remaining valid lifetime now, s */
+    uint32_t dhcp6_t1_secs, dhcp6_t2_secs; /**< renew / rebind times */
+    uint8_t dhcp6_rapid_commit;     /**< the lease came by Rapid Commit */
+    uint8_t dhcp6_server_duid_len;  /**< 0: no server yet */
+    uint8_t dhcp6_server_duid[130]; /**< the server's DUID (option 2) */
+    uint32_t dhcp6_replies; /**< valid Advertise / Reply messages taken */
+    uint32_t dhcp6_dropped; /**< dropped: framing, transaction id, client
+                             *   id, server id, unexpected type */
+    uint32_t dhcp6_refused; /**< valid but refused: a failure status
+                             *   (NoAddrsAvail, NoBinding, UseMulticast,
+                             *   UnspecFail, ...) or no usable address */
+    uint8_t dhcp6_dns_count, dhcp6_domain_count, dhcp6_ntp_count,
+        dhcp6_ntp_fqdn_count;
+    lws_sockaddr46 dhcp6_dns[LWS_DHCPC6_MAX_DNS];    /**< option 23 */
+    char dhcp6_domains[LWS_DHCPC6_MAX_DOMAINS][254]; /**< option 24 */
+    /** option 56 server and multicast addresses, then option 31 */
+    lws_sockaddr46 dhcp6_ntp[LWS_DHCPC6_MAX_DNS];
+    char dhcp6_ntp_fqdn[2][254];    /**< option 56 FQDNs */
+    char dhcp6_captive_portal[256]; /**< option 103, "" if none */
 } lws_dhcpc6_ifstate_t;
 
 /**
@@ -471,7 +520,8 @@ LWS_API int lws_dhcpc6_request(struct lws_context *context, const char *iface);
 
 /**
  * lws_dhcpc6_remove() - stop watching @iface (NULL: all).  Its DNS servers
- * are taken back from the resolver.
+ * are taken back from the resolver; a DHCPv6 lease is released (one
+ * Release) and its address removed from the interface.
  *
  * @return 0, -ENOENT (nothing matched) or -ENOTSUP.
  * Thread: loop.
@@ -491,7 +541,7 @@ LWS_API int lws_dhcpc6_get_ifstate(struct lws_context *context,
 /**
  * lws_dhcpc6_status() - the IPv6 sibling of lws_dhcpc_status(): is IPv6
  * usable on any watched interface (a default router, a global address and
- * an RDNSS server, all within their lifetimes)?  lws_dhcpc_status() itself
+ * an RDNSS or DHCPv6 DNS server, all within their lifetimes)?  lws_dhcpc_status() itself
  * reports DHCPv4 only.
  *
  * @param[out] sa46  if non-NULL and one is usable, receives its first DNS

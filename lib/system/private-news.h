@@ -25,13 +25,23 @@ enum lws__news_kind {
     LWS__NEWS_IP6,          /* @iface's IPv6 (the RA client): @v6 has
                                LWS_DHCPC_V6_ROUTER / _ADDR when it has a
                                default router / a global address */
-    LWS__NEWS_NTP6_SERVERS, /* @iface's IPv6 NTP servers (DHCPv6): @sa46,
-                               AF_INET6, n of them */
-    LWS__NEWS_CAPTIVE_URI,  /* @iface's network named a captive-portal URI
-                             * (RFC 8910: DHCPv4 option 114, DHCPv6 option
-                             * 103, RA option 37): @uri, printable ASCII
-                             * without '"', '\\', '<', '>' or space; NULL
-                             * or "": it has none (any more) */
+    /* IPv6 (LWS_WITH_SYS_DHCP6).  DNS6_SERVERS above carries the union of
+     * the RA's RDNSS and DHCPv6 option 23 servers of @iface. */
+    LWS__NEWS_DHCP6_INFO,   /* @iface's DHCPv6 information changed: @sa46
+                             * (n) its DNS servers (option 23), @names
+                             * (nnames) its search domains (option 24) */
+    LWS__NEWS_NTP6_SERVERS, /* @iface's DHCPv6 NTP servers: @sa46 (n) the
+                             * unicast addresses (option 56 sub-option 1,
+                             * then option 31), @names (nnames) the FQDNs
+                             * (option 56 sub-option 3); n and nnames 0:
+                             * none any more */
+    LWS__NEWS_CAPTIVE_URI,  /* @iface's network gave a captive-portal URI
+                             * (RFC 8910: DHCPv4 option 114, DHCPv6
+                             * option 103, RA option 37): @uri, printable
+                             * ASCII; NULL or "": none (any more) */
+    LWS__NEWS_LEASE6,       /* @iface's DHCPv6 IA_NA address applied: @sa46
+                             * (n 1) with @preferred_s / @valid_s (s,
+                             * 0xffffffff forever); n 0: it is gone */
 };
 
 struct lws__news {
@@ -43,6 +53,9 @@ struct lws__news {
     size_t n;
     bool up;
     uint8_t v6; /* IP6 */
+    const char *const *names; /* DHCP6_INFO, NTP6_SERVERS: dotted names */
+    size_t nnames;
+    uint32_t preferred_s, valid_s; /* LEASE6 */
 };
 
 struct lws__news_observer {

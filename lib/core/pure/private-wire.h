@@ -34,7 +34,7 @@
 #define LWS__LOG_MODULES(X)                                                    \
     X(core) X(log) X(alloc) X(pool) X(random) X(sul) X(wsi) X(vhost)          \
     X(context) X(state) X(attach) X(blob) X(smd) X(adns) X(ntpc) X(dhcpc)      \
-    X(ra6) X(cpd) X(fi)
+    X(ra6) X(cpd) X(fi) X(dhcp6)
 /* clang-format on */
 #define LWS__LOG_MOD_ENUM(n) LWS__LOGMOD_##n,
 enum lws__log_module { LWS__LOG_MODULES(LWS__LOG_MOD_ENUM) LWS__LOGMOD_COUNT };

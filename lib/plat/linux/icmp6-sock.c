@@ -93,7 +93,7 @@ int lws__ra6_icmp_recv(int fd, uint8_t *buf, size_t len, uint8_t *src,
     return n ? (int)n : -EAGAIN;
 }
 
-int lws__ra6_if_info(const char *ifname, int *ifindex, bool *up)
+int lws__ra6_if_info(const char *ifname, int *ifindex, bool *up, uint8_t *mac)
 {
     struct ifreq ifr;
     int fd, r = 0;
@@ -111,9 +111,35 @@ int lws__ra6_if_info(const char *ifname, int *ifindex, bool *up)
             *up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
         else
             r = -errno;
+        if (!r && mac) {
+            if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+                r = -errno;
+            else
+                memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+        }
     } else {
         r = -errno;
     }
     close(fd);
     return r;
+}
+
+/* The DHCPv6 client's messages (RFC 8415 §7.2: from port 546 to
+ * All_DHCP_Relay_Agents_and_Servers, ff02::1:2, port 547). */
+
+int lws__dhcp6_sock_send(int fd, int ifindex, const uint8_t *pkt, size_t len)
+{
+    struct sockaddr_in6 to;
+
+    memset(&to, 0, sizeof(to));
+    to.sin6_family = AF_INET6;
+    to.sin6_port = htons(547);
+    to.sin6_addr.s6_addr[0] = 0xff;
+    to.sin6_addr.s6_addr[1] = 0x02;
+    to.sin6_addr.s6_addr[13] = 1;
+    to.sin6_addr.s6_addr[15] = 2;
+    to.sin6_scope_id = (uint32_t)ifindex;
+    return sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0
+               ? -errno
+               : 0;
 }

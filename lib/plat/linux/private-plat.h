@@ -118,8 +118,9 @@ int lws__ra6_icmp_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
  * @return length, 0 if none is queued, -errno. */
 int lws__ra6_icmp_recv(int fd, uint8_t *buf, size_t len, uint8_t *src,
                        int *hops);
-/* Interface index and whether it is up with carrier.  0 or -errno. */
-int lws__ra6_if_info(const char *ifname, int *ifindex, bool *up);
+/* Interface index, whether it is up with carrier, and (@mac not NULL)
+ * its 6-byte hardware address.  0 or -errno. */
+int lws__ra6_if_info(const char *ifname, int *ifindex, bool *up, uint8_t *mac);
 
 /* rtnetlink socket subscribed to link and IPv6 address events; fd or
  * -errno. */
@@ -142,5 +143,13 @@ struct lws__ra6_nl_ev {
 int lws__ra6_nl_read(int fd,
                      void (*cb)(void *ctx, const struct lws__ra6_nl_ev *e),
                      void *ctx, bool *done);
+
+/* The DHCPv6 client (icmp6-sock.c, rtnetlink6.c).  Sends @pkt to ff02::1:2 port
+ * 547 on @ifindex.  0 or -errno. */
+int lws__dhcp6_sock_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
+/* Adds (or updates) / removes an IPv6 address /128 on @ifindex with its
+ * preferred and valid lifetimes, s (0xffffffff: forever).  0 or -errno. */
+int lws__dhcp6_nl_addr(int ifindex, const uint8_t *addr, uint32_t preferred_s,
+                       uint32_t valid_s, bool add);
 
 #endif

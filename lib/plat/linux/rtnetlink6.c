@@ -155,3 +155,67 @@ int lws__ra6_nl_read(int fd,
         }
     }
 }
+
+/* ------------------------------------------------------------------------
+ * The one thing configured from here: the address a DHCPv6 IA_NA gave.
+ */
+
+static void nl6_attr(struct nlmsghdr *h, uint16_t type, const void *v,
+                     size_t len)
+{
+    /* h is aligned, and so is every attribute after it */
+    struct rtattr *a =
+        (struct rtattr *)(void *)((uint8_t *)h + NLMSG_ALIGN(h->nlmsg_len));
+
+    a->rta_type = type;
+    a->rta_len = (unsigned short)RTA_LENGTH(len);
+    memcpy(RTA_DATA(a), v, len);
+    h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+int lws__dhcp6_nl_addr(int ifindex, const uint8_t *addr, uint32_t preferred_s,
+                       uint32_t valid_s, bool add)
+{
+    struct {
+        struct nlmsghdr h;
+        struct ifaddrmsg m;
+        uint8_t attrs[64];
+    } r;
+    struct ifa_cacheinfo ci;
+    union nl6_buf buf;
+    ssize_t n;
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), e;
+
+    if (fd < 0)
+        return -errno;
+    memset(&r, 0, sizeof(r));
+    r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.m));
+    r.h.nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR;
+    r.h.nlmsg_flags =
+        NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_REPLACE : 0);
+    r.h.nlmsg_seq = 1;
+    r.m.ifa_family = AF_INET6;
+    r.m.ifa_prefixlen = 128; /* RFC 8415 §18.2.10.1: no prefix length */
+    r.m.ifa_scope = RT_SCOPE_UNIVERSE;
+    r.m.ifa_index = (unsigned)ifindex;
+    nl6_attr(&r.h, IFA_LOCAL, addr, 16);
+    nl6_attr(&r.h, IFA_ADDRESS, addr, 16);
+    if (add) {
+        memset(&ci, 0, sizeof(ci));
+        ci.ifa_prefered = preferred_s;
+        ci.ifa_valid = valid_s;
+        nl6_attr(&r.h, IFA_CACHEINFO, &ci, sizeof(ci));
+    }
+    e = send(fd, &r, r.h.nlmsg_len, 0) < 0 ? -errno : -ETIMEDOUT;
+    while (e == -ETIMEDOUT && (n = recv(fd, buf.b, sizeof(buf.b), 0)) > 0) {
+        size_t left = (size_t)n;
+
+        for (struct nlmsghdr *h = &buf.h; NLMSG_OK(h, left);
+             h = NLMSG_NEXT(h, left))
+            if (h->nlmsg_type == NLMSG_ERROR &&
+                h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct nlmsgerr)))
+                e = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+    }
+    close(fd);
+    return e;
+}

@@ -78,6 +78,15 @@ int lws__ra6_parse(const uint8_t *buf, size_t len, struct lws__ra6_msg *m);
  * §4.1) into @buf.  @return its length, or 0 if @len is too small. */
 size_t lws__ra6_rs_build(uint8_t *buf, size_t len);
 
+/* Reads one RFC 1035 name (uncompressed; letters, digits, '-', '_')
+ * into @out (LWS__RA6_NAME_MAX), dotted.  @return 1, 0 for the root (the
+ * end of a list), -1 if malformed.  Shared with the DHCPv6 codec. */
+int lws__ra6_name(struct lws__wire *w, char *out);
+/* Copies a captive-portal URI of at most @len bytes (up to a NUL) into
+ * @out (LWS__RA6_URI_MAX) if it fits and has only URI characters.
+ * @return 0, or -1 (logged). */
+int lws__ra6_uri(const uint8_t *p, size_t len, char *out);
+
 /* Address classes (RFC 4291 §2.4). */
 bool lws__ra6_addr_linklocal(const uint8_t *a);
 /* Usable as a DNS server: not unspecified, loopback, multicast or

@@ -9,8 +9,7 @@
 #ifndef LWS_PRIVATE_RA6_H
 #define LWS_PRIVATE_RA6_H
 
-#include "private-news.h"
-#include "private-ra6-pure.h"
+#include "private-dhcp6.h"
 
 #define LWS__RA6_PROTOCOL "lws-ra6"
 
@@ -27,8 +26,9 @@ struct lws__ra6_if {
     struct lws__ra6_core core;
     struct lws *wsi; /* the ICMPv6 socket */
     lws_sorted_usec_list_t sul;
-    int ndns_pub;   /* DNS servers last handed to the resolver */
-    uint8_t v6_pub; /* LWS_DHCPC_V6_ROUTER / _ADDR last published */
+    int ndns_pub;             /* DNS servers last handed to the resolver */
+    uint8_t v6_pub;           /* LWS_DHCPC_V6_ROUTER / _ADDR last published */
+    struct lws__dhcp6_if *d6; /* the DHCPv6 client, run on M/O */
 };
 
 /* The helper instance (LWS__HELPER(cx, RA6)). */
@@ -41,6 +41,7 @@ struct lws__ra6 {
     uint32_t nl_seq;
     int dump;    /* 0: links being listed, 1: addresses, 2: done */
     bool redump; /* list the addresses again when this dump ends */
+    struct lws__news_observer news; /* DHCPv6 DNS servers to merge */
 };
 
 #endif /* LWS_PRIVATE_RA6_H */

@@ -124,7 +124,7 @@ static void ra6_opt_rdnss(struct lws__wire *w, size_t olen,
 
 /* One uncompressed name (RFC 1035 §3.1) in dotted form into @out.
  * @return 1 a name, 0 the zero padding after the last one, -1 broken. */
-static int ra6_name(struct lws__wire *w, char *out)
+int lws__ra6_name(struct lws__wire *w, char *out)
 {
     size_t o = 0;
     uint8_t l = lws__wire_u8(w);
@@ -175,7 +175,7 @@ static void ra6_opt_dnssl(struct lws__wire *w, size_t olen,
     for (;;) {
         char name[LWS__RA6_NAME_MAX];
 
-        r = lws__wire_left(&nw) ? ra6_name(&nw, name) : 0;
+        r = lws__wire_left(&nw) ? lws__ra6_name(&nw, name) : 0;
         if (!r)
             break;
         if (r < 0) {
@@ -199,31 +199,36 @@ static void ra6_opt_dnssl(struct lws__wire *w, size_t olen,
     }
 }
 
-/* RFC 8910 §2.3: the URI, NUL-padded to the option's length. */
-static void ra6_opt_captive(struct lws__wire *w, size_t olen,
-                            struct lws__ra6_msg *m)
+int lws__ra6_uri(const uint8_t *p, size_t len, char *out)
 {
-    const uint8_t *p = lws__wire_ptr(w, olen - 2);
     size_t n = 0;
 
-    if (!p)
-        return;
-    while (n < olen - 2 && p[n])
+    while (n < len && p[n])
         n++;
     if (n >= LWS__RA6_URI_MAX) {
-        lwsl_info("RA: captive-portal URI of %u bytes ignored", (unsigned)n);
-        return;
+        lwsl_info("captive-portal URI of %u bytes ignored", (unsigned)n);
+        return -1;
     }
     for (size_t i = 0; i < n; i++)
         /* RFC 3986 §2: printable ASCII; never '"', '\\', '<', '>' */
         if (p[i] <= 0x20 || p[i] >= 0x7f || p[i] == '"' || p[i] == '\\' ||
             p[i] == '<' || p[i] == '>') {
-            lwsl_debug("RA: captive-portal URI with bad characters ignored");
-            return;
+            lwsl_debug("captive-portal URI with bad characters ignored");
+            return -1;
         }
-    memcpy(m->captive, p, n);
-    m->captive[n] = '\0';
-    m->have_captive = true;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 0;
+}
+
+/* RFC 8910 §2.3: the URI, NUL-padded to the option's length. */
+static void ra6_opt_captive(struct lws__wire *w, size_t olen,
+                            struct lws__ra6_msg *m)
+{
+    const uint8_t *p = lws__wire_ptr(w, olen - 2);
+
+    if (p && !lws__ra6_uri(p, olen - 2, m->captive))
+        m->have_captive = true;
 }
 
 int lws__ra6_parse(const uint8_t *buf, size_t len, struct lws__ra6_msg *m)

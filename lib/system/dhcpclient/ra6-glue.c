@@ -65,9 +65,22 @@ static void ra6_sa6(lws_sockaddr46 *sa, const uint8_t *a, int ifindex)
  * What changed: the resolver, lws_smd, the log
  */
 
+/* IPv6 is usable: a default router, a global address and a DNS server
+ * (RDNSS or DHCPv6). */
+static bool ra6_usable(const struct lws__ra6_if *ifc)
+{
+    const struct lws__ra6_core *c = &ifc->core;
+
+    return lws__ra6_core_usable(c) ||
+           (lws__ra6_core_count(c, LWS__RA6_CH_ROUTERS) &&
+            lws__ra6_core_count(c, LWS__RA6_CH_ADDRS) &&
+            lws__dhcp6_if_dns(ifc->d6, NULL, 1));
+}
+
+/* The RDNSS servers, then DHCPv6's, as one set for the interface. */
 static void ra6_publish_dns(struct lws__ra6_if *ifc)
 {
-    lws_sockaddr46 sa[LWS__RA6_RDNSS];
+    lws_sockaddr46 sa[LWS__RA6_RDNSS + LWS__D6_MAX_DNS];
     size_t n = 0;
 
     for (int i = 0; i < LWS__RA6_RDNSS; i++) {
@@ -84,6 +97,7 @@ static void ra6_publish_dns(struct lws__ra6_if *ifc)
         }
         ra6_sa6(&sa[n++], t->addr, ifc->ifindex);
     }
+    n += lws__dhcp6_if_dns(ifc->d6, sa + n, LWS__D6_MAX_DNS);
     if (!n && !ifc->ndns_pub)
         return;
     ifc->ndns_pub = (int)n;
@@ -131,7 +145,7 @@ static void ra6_changed(struct lws__ra6_if *ifc, unsigned ch)
                      "\"addrs\":%d,\"m\":%d,\"o\":%d,\"usable\":%d}",
                      ifc->ifname, k[0], k[1], k[2], k[3], k[4],
                      !!(c->flags & LWS__RA6_F_MANAGED),
-                     !!(c->flags & LWS__RA6_F_OTHER), lws__ra6_core_usable(c));
+                     !!(c->flags & LWS__RA6_F_OTHER), ra6_usable(ifc));
     if (ch & LWS__RA6_CH_CAPTIVE) {
         lws__news_publish(ifc->r->cx,
                           &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
@@ -175,6 +189,11 @@ static void ra6_run(struct lws__ra6_if *ifc, const struct lws__ra6_out *o)
         lws_sul_cancel(&ifc->sul);
     if (o->changed)
         ra6_changed(ifc, o->changed);
+    /* DHCPv6 follows the link and the M/O flags (RFC 8415 §18.2) */
+    if ((o->changed & LWS__RA6_CH_FLAGS) || !ifc->link_up)
+        lws__dhcp6_if_ra(ifc->d6, ifc->ifindex,
+                         ifc->link_up && ifc->core.state != LWS__RA6_ST_STOPPED,
+                         ifc->core.flags);
 }
 
 /* ------------------------------------------------------------------------
@@ -232,7 +251,7 @@ static void ra6_kick(struct lws__ra6_if *ifc)
     bool up = false;
     int idx = 0;
 
-    if (lws__ra6_if_info(ifc->ifname, &idx, &up)) {
+    if (lws__ra6_if_info(ifc->ifname, &idx, &up, NULL)) {
         lwsl_info("%s: not there yet", ifc->ifname);
         if (!r->wsi_nl) /* no monitor: poll for it */
             lws_sul_schedule(r->cx, 0, &ifc->sul, ra6_sul_cb, LWS_US_PER_SEC);
@@ -346,12 +365,29 @@ static void ra6_nl_rx(struct lws__ra6 *r)
  * Protocol
  */
 
-static void ra6_free_if(struct lws__ra6_if *ifc)
+static void ra6_free_if(struct lws__ra6_if *ifc, bool release)
 {
+    lws__dhcp6_if_free(ifc->d6, release);
+    ifc->d6 = NULL;
     lws_sul_cancel(&ifc->sul);
     ra6_close_wsi(&ifc->wsi);
     lws_dll2_remove(&ifc->list);
     lws__free(ifc);
+}
+
+/* DHCPv6 information changed on one of ours: its DNS servers join the
+ * RA's for the resolver. */
+static void ra6_news(struct lws_context *cx, const struct lws__news *news,
+                     void *opaque)
+{
+    struct lws__ra6_if *ifc;
+
+    (void)cx;
+    if (news->kind != LWS__NEWS_DHCP6_INFO)
+        return;
+    ifc = ra6_find(opaque, news->iface, 0);
+    if (ifc)
+        ra6_publish_dns(ifc);
 }
 
 /* The instance, made at the first request: a context that never asks for
@@ -374,6 +410,9 @@ static struct lws__ra6 *ra6_instance(struct lws_context *cx)
     r->cfg.rs_interval_ms = 4000;
     r->cfg.rs_delay_max_ms = 1000;
     LWS__HELPER(cx, RA6) = r;
+    r->news.cb = ra6_news;
+    r->news.opaque = r;
+    lws__news_subscribe(cx, &r->news);
     fd = lws__ra6_nl_open();
     if (fd >= 0)
         r->wsi_nl =
@@ -393,7 +432,9 @@ static void ra6_destroy(struct lws_context *cx)
     if (!r)
         return;
     while (r->ifs.head)
-        ra6_free_if(lws_container_of(r->ifs.head, struct lws__ra6_if, list));
+        ra6_free_if(lws_container_of(r->ifs.head, struct lws__ra6_if, list),
+                    false);
+    lws__news_unsubscribe(&r->news);
     ra6_close_wsi(&r->wsi_nl);
     LWS__HELPER(cx, RA6) = NULL;
     lws__free(r);
@@ -405,7 +446,7 @@ static int ra6_callback(struct lws *wsi, enum lws_callback_reasons reason,
     struct lws__ra6 *r = ra6_get(lws_get_context(wsi));
     void *op = lws_get_opaque_user_data(wsi);
 
-    (void)user, (void)in, (void)len;
+    (void)user;
     switch (reason) {
     case LWS_CALLBACK_PROTOCOL_DESTROY:
         ra6_destroy(lws_get_context(wsi));
@@ -415,14 +456,18 @@ static int ra6_callback(struct lws *wsi, enum lws_callback_reasons reason,
             break;
         if (op == r)
             ra6_nl_rx(r);
+        else if (in) /* the DHCPv6 socket (UDP: the datagram comes in) */
+            lws__dhcp6_if_rx(((struct lws__ra6_if *)op)->d6, in, len);
         else
             ra6_rx(op);
         break;
     case LWS_CALLBACK_RAW_CLOSE:
         if (r && op == r)
             r->wsi_nl = NULL;
-        else if (op)
+        else if (op && ((struct lws__ra6_if *)op)->wsi == wsi)
             ((struct lws__ra6_if *)op)->wsi = NULL;
+        else if (op)
+            lws__dhcp6_if_closed(((struct lws__ra6_if *)op)->d6);
         break;
     default:
         break;
@@ -459,6 +504,12 @@ int lws_dhcpc6_request(struct lws_context *cx, const char *iface)
         return -ENOMEM;
     }
     ifc->r = r;
+    ifc->d6 = lws__dhcp6_if_new(cx, r->vh, iface, LWS__RA6_PROTOCOL, ifc);
+    if (!ifc->d6) {
+        lws__free(ifc);
+        lwsl_err("lws_dhcpc6_request: out of memory");
+        return -ENOMEM;
+    }
     memcpy(ifc->ifname, iface, strlen(iface) + 1);
     lws__ra6_core_init(&ifc->core, &r->cfg, ra6_rand, r);
     lws_dll2_add_tail(&ifc->list, &r->ifs);
@@ -482,12 +533,17 @@ int lws_dhcpc6_remove(struct lws_context *cx, const char *iface)
         next = p->next;
         if (iface && strcmp(iface, ifc->ifname))
             continue;
-        if (ifc->ndns_pub) /* take its servers back from the resolver */
+        /* DHCPv6 first (its Release, and the news of its information
+         * gone, which republishes the RA's servers), then the servers are
+         * taken back from the resolver */
+        lws__dhcp6_if_free(ifc->d6, true);
+        ifc->d6 = NULL;
+        if (ifc->ndns_pub)
             lws__news_publish(
                 cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
                                         .iface = ifc->ifname});
         ra6_publish_v6(ifc, 0);
-        ra6_free_if(ifc);
+        ra6_free_if(ifc, false);
         removed++;
     }
     return removed ? 0 : -ENOENT;
@@ -516,7 +572,7 @@ static void ra6_fill(const struct lws__ra6_if *ifc, lws_dhcpc6_ifstate_t *is)
     is->managed = !!(c->flags & LWS__RA6_F_MANAGED);
     is->other = !!(c->flags & LWS__RA6_F_OTHER);
     is->hop_limit = c->hop_limit;
-    is->usable = lws__ra6_core_usable(c);
+    is->usable = ra6_usable(ifc);
     is->mtu = c->mtu;
     for (int i = 0; i < LWS__RA6_ROUTERS; i++)
         if (c->routers[i].expires)
@@ -551,6 +607,7 @@ static void ra6_fill(const struct lws__ra6_if *ifc, lws_dhcpc6_ifstate_t *is)
                     ifc->ifindex);
         }
     memcpy(is->captive_portal, c->captive, sizeof(is->captive_portal));
+    lws__dhcp6_if_fill(ifc->d6, is);
 }
 
 int lws_dhcpc6_get_ifstate(struct lws_context *cx, const char *iface,
@@ -579,13 +636,16 @@ int lws_dhcpc6_status(struct lws_context *cx, lws_sockaddr46 *sa46)
     for (lws_dll2_t *p = r->ifs.head; p; p = p->next) {
         struct lws__ra6_if *ifc = lws_container_of(p, struct lws__ra6_if, list);
 
-        if (!lws__ra6_core_usable(&ifc->core))
+        if (!ra6_usable(ifc))
             continue;
         for (int i = 0; sa46 && i < LWS__RA6_RDNSS; i++)
             if (ifc->core.rdnss[i].expires) {
                 ra6_sa6(sa46, ifc->core.rdnss[i].addr, ifc->ifindex);
+                sa46 = NULL;
                 break;
             }
+        if (sa46)
+            lws__dhcp6_if_dns(ifc->d6, sa46, 1);
         return 1;
     }
     return 0;

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * DHCPv6 client glue: one core per interface driven by a sul timer and
+ * its UDP socket (port 546, tied to the interface, adopted on the caller's
+ * protocol: no protocol, and no per-vhost memory, of its own), started and
+ * stopped by the router-advertisement glue with the link state and the
+ * RA's M/O flags, which also hands it its socket's datagrams.  It sends what
+ * the core built to ff02::1:2, puts the IA_NA address on the interface and
+ * takes it off (rtnetlink, with the lease's lifetimes, so the kernel also drops
+ * it if we cannot), and publishes what it learnt on the news list and lws_smd.
+ * No application callback runs from here.
+ */
+#define LWS_LOGMOD dhcp6
+#include "private-dhcp6.h"
+
+#include <arpa/inet.h>
+
+_Static_assert(LWS__D6_S_REBIND == LWS_DHCPC6_D6_REBIND &&
+                   LWS__D6_S_BOUND == LWS_DHCPC6_D6_BOUND &&
+                   LWS__D6_S_INFO == LWS_DHCPC6_D6_INFO,
+               "public DHCPv6 states are the core's");
+_Static_assert(sizeof(((lws_dhcpc6_ifstate_t *)0)->dhcp6_domains) ==
+                       sizeof(((struct lws__d6_info *)0)->domain) &&
+                   sizeof(((lws_dhcpc6_ifstate_t *)0)->dhcp6_ntp_fqdn) ==
+                       sizeof(((struct lws__d6_info *)0)->ntp_fqdn) &&
+                   sizeof(((lws_dhcpc6_ifstate_t *)0)->dhcp6_captive_portal) ==
+                       sizeof(((struct lws__d6_info *)0)->captive) &&
+                   LWS__D6_MAX_DNS <= LWS_DHCPC6_MAX_DNS &&
+                   LWS__D6_MAX_NTP <= LWS_DHCPC6_MAX_DNS,
+               "public DHCPv6 arrays hold the core's");
+
+static void d6_sul_cb(lws_sorted_usec_list_t *sul);
+
+static uint32_t d6_rand(void *ctx)
+{
+    return lws__random_u32(((struct lws__dhcp6_if *)ctx)->cx);
+}
+
+static void d6_sa6(lws_sockaddr46 *sa, const uint8_t *a)
+{
+    memset(sa, 0, sizeof(*sa));
+    sa->sa6.sin6_family = AF_INET6;
+    memcpy(&sa->sa6.sin6_addr, a, 16);
+}
+
+/* The addresses @a[@n] as sockaddr46 (@sa has room for @n). */
+static size_t d6_sa6s(lws_sockaddr46 *sa, const uint8_t (*a)[16], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d6_sa6(&sa[i], a[i]);
+    return n;
+}
+
+static void d6_publish(struct lws__dhcp6_if *d)
+{
+    const struct lws__d6_info *in = &d->core.info;
+    lws_sockaddr46 sa[LWS__D6_MAX_NTP];
+    const char *names[LWS__D6_MAX_DOMAIN];
+    struct lws__news n = {.iface = d->ifname, .sa46 = sa, .names = names};
+
+    n.kind = LWS__NEWS_DHCP6_INFO;
+    n.n = d6_sa6s(sa, in->dns, in->ndns);
+    for (n.nnames = 0; n.nnames < in->ndomain; n.nnames++)
+        names[n.nnames] = in->domain[n.nnames];
+    lws__news_publish(d->cx, &n);
+    n.kind = LWS__NEWS_NTP6_SERVERS;
+    n.n = 0;
+    for (int i = 0; i < in->nntp; i++)
+        if (in->ntp[i][0] != 0xff) /* RFC 5908 multicast: not to ask */
+            d6_sa6(&sa[n.n++], in->ntp[i]);
+    for (n.nnames = 0; n.nnames < in->nntp_fqdn; n.nnames++)
+        names[n.nnames] = in->ntp_fqdn[n.nnames];
+    lws__news_publish(d->cx, &n);
+    lws__news_publish(d->cx, &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
+                                                 .iface = d->ifname,
+                                                 .uri = in->captive});
+    lwsl_notice("%s: DHCPv6 gave %u DNS, %u domain(s), %u+%u NTP%s%s",
+                d->ifname, in->ndns, in->ndomain, in->nntp, in->nntp_fqdn,
+                in->captive[0] ? ", portal " : "", in->captive);
+}
+
+static void d6_address(struct lws__dhcp6_if *d, const struct lws__d6_out *o)
+{
+    const struct lws__d6_core *c = &d->core;
+    char a[48];
+    int e;
+
+    if (o->unapply && d->applied) {
+        e = lws__dhcp6_nl_addr(d->ifindex, o->old_addr, 0, 0, false);
+        if (e && e != -EADDRNOTAVAIL)
+            lwsl_warn("%s: removing the DHCPv6 address: %s", d->ifname,
+                      strerror(-e));
+        d->applied = false;
+        lws__news_publish(d->cx, &(struct lws__news){.kind = LWS__NEWS_LEASE6,
+                                                     .iface = d->ifname});
+    }
+    if (!(o->changed & LWS__D6_CH_ADDR) || !c->have_addr)
+        return;
+    inet_ntop(AF_INET6, c->addr, a, sizeof(a));
+    e = lws__dhcp6_nl_addr(d->ifindex, c->addr, c->preferred_s, c->valid_s,
+                           true);
+    if (e) {
+        lwsl_err("%s: cannot add %s/128: %s", d->ifname, a, strerror(-e));
+        return;
+    }
+    d->applied = true;
+    lwsl_notice("%s: %s/128 applied (preferred %us, valid %us)", d->ifname, a,
+                c->preferred_s, c->valid_s);
+    {
+        lws_sockaddr46 sa;
+
+        d6_sa6(&sa, c->addr);
+        lws__news_publish(d->cx,
+                          &(struct lws__news){.kind = LWS__NEWS_LEASE6,
+                                              .iface = d->ifname,
+                                              .sa46 = &sa,
+                                              .n = 1,
+                                              .preferred_s = c->preferred_s,
+                                              .valid_s = c->valid_s});
+    }
+}
+
+/* Carries out what the core asked for. */
+static void d6_run(struct lws__dhcp6_if *d, const struct lws__d6_out *o)
+{
+    lws_usec_t now = lws_now_usecs();
+
+    if (o->len && d->wsi) {
+        int e = lws__dhcp6_sock_send(lws_get_socket_fd(d->wsi), d->ifindex,
+                                     o->pkt, o->len);
+
+        /* lost like a datagram: the core retransmits */
+        if (e)
+            lwsl_info("%s: send: %s", d->ifname, strerror(-e));
+    }
+    d6_address(d, o);
+    if (o->changed & LWS__D6_CH_INFO)
+        d6_publish(d);
+    if (o->changed & LWS__D6_CH_STATE)
+        lws__smd_publish(d->cx, LWSSMDCL_NETWORK,
+                         "{\"type\":\"dhcp6\",\"if\":\"%s\",\"state\":\"%s\","
+                         "\"addr\":%d}",
+                         d->ifname, lws__d6_state_name(d->core.state),
+                         d->core.have_addr);
+    if (o->wake)
+        lws_sul_schedule(d->cx, 0, &d->sul, d6_sul_cb,
+                         o->wake > now ? o->wake - now : 0);
+    else
+        lws_sul_cancel(&d->sul);
+}
+
+static void d6_start(struct lws__dhcp6_if *d);
+
+static void d6_sul_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__dhcp6_if *d = lws_container_of(sul, struct lws__dhcp6_if, sul);
+    struct lws__d6_out o;
+
+    if (!d->wsi) { /* the socket could not be opened: again */
+        d6_start(d);
+        return;
+    }
+    lws__d6_core_timer(&d->core, lws_now_usecs(), &o);
+    d6_run(d, &o);
+}
+
+static void d6_close(struct lws__dhcp6_if *d)
+{
+    struct lws *w = d->wsi;
+
+    d->wsi = NULL;
+    if (w) {
+        lws_set_opaque_user_data(w, NULL);
+        lws_wsi_close(w);
+    }
+}
+
+static int d6_open(struct lws__dhcp6_if *d)
+{
+    uint8_t mac[6];
+    bool up;
+    int idx;
+
+    if (d->wsi)
+        return 0;
+    if (lws__ra6_if_info(d->ifname, &idx, &up, mac)) {
+        lwsl_err("%s: no hardware address for a DUID", d->ifname);
+        return -ENODEV;
+    }
+    /* DUID-LL (RFC 8415 §11.4): stable without storage */
+    d->cfg.duid_len = (uint8_t)lws__d6_duid(d->cfg.duid, mac, 0);
+    d->cfg.iaid = (uint32_t)mac[2] << 24 | (uint32_t)mac[3] << 16 |
+                  (uint32_t)mac[4] << 8 | mac[5];
+    /* [::]:546 tied to the interface (SO_BINDTODEVICE, SO_REUSEADDR) */
+    d->wsi = lws_create_adopt_udp(d->vh, "::", 546, LWS_CAUDP_BIND, d->proto,
+                                  d->ifname, NULL, d->opaque, NULL, NULL);
+    return d->wsi ? 0 : -EIO; /* logged */
+}
+
+struct lws__dhcp6_if *lws__dhcp6_if_new(struct lws_context *cx,
+                                        struct lws_vhost *vh,
+                                        const char *ifname, const char *proto,
+                                        void *opaque)
+{
+    struct lws__dhcp6_if *d = lws__calloc(1, sizeof(*d));
+
+    if (!d)
+        return NULL;
+    d->cx = cx;
+    d->vh = vh;
+    d->proto = proto;
+    d->opaque = opaque;
+    memcpy(d->ifname, ifname, strnlen(ifname, sizeof(d->ifname) - 1));
+    lws__d6_core_init(&d->core, &d->cfg, d6_rand, d);
+    return d;
+}
+
+static void d6_stop(struct lws__dhcp6_if *d, bool release)
+{
+    struct lws__d6_out o;
+
+    lws__d6_core_stop(&d->core, lws_now_usecs(), release, &o);
+    d6_run(d, &o); /* the information is forgotten: published empty */
+}
+
+static void d6_start(struct lws__dhcp6_if *d)
+{
+    struct lws__d6_out o;
+
+    if (d6_open(d)) { /* logged; again in 5 s */
+        lws_sul_schedule(d->cx, 0, &d->sul, d6_sul_cb, 5 * LWS_US_PER_SEC);
+        return;
+    }
+    lws__d6_core_ra(&d->core, lws_now_usecs(), d->flags, &o);
+    d6_run(d, &o);
+}
+
+void lws__dhcp6_if_ra(struct lws__dhcp6_if *d, int ifindex, bool up,
+                      uint8_t flags)
+{
+    flags &= LWS__RA6_F_MANAGED | LWS__RA6_F_OTHER;
+    if (!up || (d->ifindex && d->ifindex != ifindex)) {
+        if (d->core.state != LWS__D6_S_STOPPED)
+            d6_stop(d, false);
+        d6_close(d);
+        lws_sul_cancel(&d->sul);
+        d->flags = 0;
+        if (!up)
+            return;
+    }
+    d->ifindex = ifindex;
+    if (!flags || (flags == d->flags && d->core.state != LWS__D6_S_STOPPED))
+        return;
+    d->flags = flags;
+    d6_start(d);
+}
+
+void lws__dhcp6_if_free(struct lws__dhcp6_if *d, bool release)
+{
+    if (!d)
+        return;
+    if (d->core.state != LWS__D6_S_STOPPED)
+        d6_stop(d, release);
+    lws_sul_cancel(&d->sul);
+    d6_close(d);
+    lws__free(d);
+}
+
+size_t lws__dhcp6_if_dns(const struct lws__dhcp6_if *d, lws_sockaddr46 *sa,
+                         size_t max)
+{
+    size_t n;
+
+    if (!d)
+        return 0;
+    n = d->core.info.ndns < max ? d->core.info.ndns : max;
+    return sa ? d6_sa6s(sa, d->core.info.dns, n) : n;
+}
+
+void lws__dhcp6_if_fill(const struct lws__dhcp6_if *d, lws_dhcpc6_ifstate_t *is)
+{
+    const struct lws__d6_core *c = &d->core;
+    const struct lws__d6_info *in = &c->info;
+    lws_usec_t now = lws_now_usecs();
+
+    is->dhcp6_state = c->state;
+    if (c->have_addr) {
+        d6_sa6(&is->dhcp6_addr, c->addr);
+        is->dhcp6_preferred_secs = c->preferred_s;
+        is->dhcp6_valid_secs = c->valid_s;
+        is->dhcp6_valid_left =
+            c->valid_s == LWS__D6_INFINITE ? c->valid_s
+            : c->valid_at > now
+                ? (uint32_t)((c->valid_at - now) / LWS_US_PER_SEC)
+                : 0;
+        is->dhcp6_t1_secs = c->t1_s;
+        is->dhcp6_t2_secs = c->t2_s;
+        is->dhcp6_rapid_commit = c->rapid;
+    }
+    is->dhcp6_server_duid_len = c->sid_len;
+    memcpy(is->dhcp6_server_duid, c->sid, c->sid_len);
+    is->dhcp6_replies = c->replies;
+    is->dhcp6_dropped = c->dropped;
+    is->dhcp6_refused = c->refused;
+    is->dhcp6_dns_count = (uint8_t)d6_sa6s(is->dhcp6_dns, in->dns, in->ndns);
+    is->dhcp6_ntp_count = (uint8_t)d6_sa6s(is->dhcp6_ntp, in->ntp, in->nntp);
+    is->dhcp6_domain_count = in->ndomain;
+    memcpy(is->dhcp6_domains, in->domain, sizeof(is->dhcp6_domains));
+    is->dhcp6_ntp_fqdn_count = in->nntp_fqdn;
+    memcpy(is->dhcp6_ntp_fqdn, in->ntp_fqdn, sizeof(is->dhcp6_ntp_fqdn));
+    memcpy(is->dhcp6_captive_portal, in->captive,
+           sizeof(is->dhcp6_captive_portal));
+}
+
+void lws__dhcp6_if_rx(struct lws__dhcp6_if *d, const void *in, size_t len)
+{
+    struct lws__d6_out o;
+
+    lws__d6_core_rx(&d->core, lws_now_usecs(), in, len, &o);
+    d6_run(d, &o);
+}
+
+void lws__dhcp6_if_closed(struct lws__dhcp6_if *d)
+{
+    d->wsi = NULL;
+}

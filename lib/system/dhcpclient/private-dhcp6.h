@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 The lws-system authors
+ *
+ * Private header of the DHCPv6 client's glue (dhcp6-glue.c): one entry
+ * per interface the router-advertisement glue (its only caller) watches,
+ * with its core, UDP socket and timer.  The RA glue tells it the link
+ * state and the RA's M/O flags; what it learns goes out on the news list
+ * (LWS__NEWS_DHCP6_INFO, NTP6_SERVERS, CAPTIVE_URI, LEASE6) and to
+ * lws_smd, and the IA_NA address onto the interface (rtnetlink).  The
+ * codec and the core (pure) are in private-dhcp6-pure.h.
+ */
+#ifndef LWS_PRIVATE_DHCP6_H
+#define LWS_PRIVATE_DHCP6_H
+
+#include "private-dhcp6-pure.h"
+#include "private-news.h"
+
+struct lws__dhcp6_if {
+    struct lws_context *cx;
+    struct lws_vhost *vh;
+    const char *proto; /* the caller's protocol, for the socket */
+    void *opaque;      /* its wsi's opaque */
+    char ifname[16];
+    int ifindex;
+    uint8_t flags; /* the RA's M/O as last told */
+    struct lws__d6_cfg cfg;
+    struct lws__d6_core core;
+    struct lws *wsi; /* UDP port 546 */
+    lws_sorted_usec_list_t sul;
+    bool applied; /* the IA_NA address is on the interface */
+};
+
+/* The socket is made on protocol @proto of @vh with opaque @opaque: the
+ * caller's callback hands its datagrams to lws__dhcp6_if_rx() and its
+ * close to lws__dhcp6_if_closed(). */
+struct lws__dhcp6_if *lws__dhcp6_if_new(struct lws_context *cx,
+                                        struct lws_vhost *vh,
+                                        const char *ifname, const char *proto,
+                                        void *opaque);
+void lws__dhcp6_if_rx(struct lws__dhcp6_if *d, const void *in, size_t len);
+void lws__dhcp6_if_closed(struct lws__dhcp6_if *d);
+/* The link on @ifindex is @up (or not) with the RA's @flags: starts,
+ * restarts or stops the client (down: no Release, the lease is dropped). */
+void lws__dhcp6_if_ra(struct lws__dhcp6_if *d, int ifindex, bool up,
+                      uint8_t flags);
+/* Stops (with a Release when @release and a lease is held) and frees. */
+void lws__dhcp6_if_free(struct lws__dhcp6_if *d, bool release);
+/* The DHCPv6 DNS servers (option 23) into @sa (up to @max).  @return how
+ * many. */
+size_t lws__dhcp6_if_dns(const struct lws__dhcp6_if *d, lws_sockaddr46 *sa,
+                         size_t max);
+/* Fills the dhcp6_* members of @is. */
+void lws__dhcp6_if_fill(const struct lws__dhcp6_if *d,
+                        lws_dhcpc6_ifstate_t *is);
+
+#endif /* LWS_PRIVATE_DHCP6_H */
