@@ -30,6 +30,8 @@
 struct adns_sock {
     lws_dll2_t list; /* in adns_chan.socks, or lws__adns.dead_socks */
     struct adns_chan *chan;
+    lws_sockaddr46 peer; /* the server it is connected to */
+    lws_usec_t sent;     /* when a question last went out on it */
     int fd;
     bool udp;
     bool watched; /* in the resolver's descriptor set */
@@ -46,6 +48,7 @@ struct adns_chan {
     uint32_t nlive;             /* of those, the ones a lookup waits for */
     uint32_t nsent;             /* questions taken since its sockets opened */
     uint32_t server_gen;        /* server list generation applied */
+    int tmo_ms;                 /* c-ares's try timeout (0: no ares yet) */
     lws_sockaddr46 first_srv;   /* the server c-ares tries first */
     bool stayopen;              /* sockets outlive an empty channel */
 };
@@ -169,7 +172,10 @@ static int adns_aclose(ares_socket_t fd, void *user)
 static int adns_aconnect(ares_socket_t fd, const struct sockaddr *sa,
                          ares_socklen_t len, void *user)
 {
-    (void)user;
+    struct adns_sock *s = chan_sock(user, fd);
+
+    if (s && len <= sizeof(s->peer))
+        memcpy(&s->peer, sa, len);
     return connect(fd, sa, len);
 }
 
@@ -185,7 +191,22 @@ static ares_ssize_t adns_arecvfrom(ares_socket_t fd, void *buf, size_t len,
         if (fromlen)
             *fromlen = fl0;
         n = recvfrom(fd, buf, len, flags, from, fromlen);
-        if (n || !s || !s->udp)
+        if (!s || !s->udp)
+            return n;
+        if (n < 0 && errno == ECONNREFUSED) /* nothing listens there */
+            lws__adns_health_event(s->chan->a, &s->peer, false, -1);
+        if (n >= 12 && (((uint8_t *)buf)[2] & 0x80)) {
+            /* A reply (the socket is connected: from that server): its
+             * health, the RTT from the last question sent on it.
+             * SERVFAIL and REFUSED send the next questions elsewhere. */
+            int rc = ((uint8_t *)buf)[3] & 0xf;
+
+            lws__adns_health_event(
+                s->chan->a, &s->peer, rc != 2 && rc != 5,
+                s->sent ? (int32_t)(lws_now_usecs() - s->sent) : -1);
+            s->sent = 0;
+        }
+        if (n)
             return n;
         /* CVE-2023-32067: c-ares < 1.19.1 takes a zero-length datagram
          * for a closed connection and fails every query on it. */
@@ -196,9 +217,11 @@ static ares_ssize_t adns_arecvfrom(ares_socket_t fd, void *buf, size_t len,
 static ares_ssize_t adns_asendv(ares_socket_t fd, const struct iovec *iov,
                                 int iovcnt, void *user)
 {
+    struct adns_sock *s = chan_sock(user, fd);
     struct msghdr m;
 
-    (void)user;
+    if (s && s->udp)
+        s->sent = lws_now_usecs();
     memset(&m, 0, sizeof(m));
     m.msg_iov = (struct iovec *)(uintptr_t)iov; /* sendmsg does not write */
     m.msg_iovlen = (size_t)iovcnt;
@@ -266,6 +289,7 @@ static void adns_chan_timer_cb(lws_sorted_usec_list_t *sul);
 #define ADNS_IDLE_KEEP    4
 #define ADNS_IDLE_TRIM_US (30 * LWS_US_PER_SEC)
 static void adns_chan_free(struct adns_chan *chan);
+static int adns_chan_init(struct adns_chan *chan, int tmo_ms);
 
 void lws__adns_channels_trim(struct lws__adns *a)
 {
@@ -288,9 +312,11 @@ static int adns_chan_servers(struct adns_chan *chan)
     lws_sockaddr46 sa[LWS__ADNS_MAX_SERVERS + LWS__ADNS_RESOLV_MAX +
                       LWS__ADNS_DHCP_IFACES * LWS__ADNS_DHCP_PER_IFACE];
     struct ares_addr_port_node nodes[sizeof(sa) / sizeof(sa[0])];
-    int n =
-        lws__adns_core_servers(&a->srv, sa, (int)(sizeof(sa) / sizeof(sa[0])));
-    int r;
+    bool probe;
+    int n = lws__adns_core_servers(&a->srv, lws__adns_now(a), sa,
+                                   (int)(sizeof(sa) / sizeof(sa[0])), &probe);
+    int r, tmo = n ? lws__adns_core_rto_ms(&a->srv, &sa[0], a->try_timeout_ms)
+                   : a->try_timeout_ms;
 
     memset(nodes, 0, sizeof(nodes));
     for (int i = 0; i < n; i++) {
@@ -306,12 +332,23 @@ static int adns_chan_servers(struct adns_chan *chan)
     }
     if (n)
         chan->first_srv = sa[0];
+    /* The try timeout follows the first server's RTT: a channel is
+     * initialised again when it changes (rarely: it is mostly the floor). */
+    if (chan->tmo_ms != tmo) {
+        if (chan->ch)
+            ares_destroy(chan->ch);
+        chan->ch = NULL;
+        if (adns_chan_init(chan, tmo))
+            return -EIO;
+    }
     r = ares_set_servers_ports(chan->ch, n ? nodes : NULL);
     if (r != ARES_SUCCESS) {
         lwsl_debug("ares_set_servers_ports: %s", ares_strerror(r));
         return -EIO;
     }
     chan->server_gen = a->srv.server_gen;
+    if (probe) /* this channel only: the next ones ask it last again */
+        a->srv.server_gen++;
     return 0;
 }
 
@@ -323,7 +360,8 @@ static void adns_chan_free(struct adns_chan *chan)
         a->cur = NULL;
     lws_sul_cancel(&chan->sul);
     lws_dll2_remove(&chan->list);
-    ares_destroy(chan->ch); /* closes its sockets through adns_aclose */
+    if (chan->ch)
+        ares_destroy(chan->ch); /* closes its sockets through adns_aclose */
     while (chan->socks.head)
         adns_aclose(
             lws_container_of(chan->socks.head, struct adns_sock, list)->fd,
@@ -331,25 +369,18 @@ static void adns_chan_free(struct adns_chan *chan)
     lws__free(chan);
 }
 
-static struct adns_chan *adns_chan_new(struct lws__adns *a)
+static int adns_chan_init(struct adns_chan *chan, int tmo_ms)
 {
     static char lookups[] = "b"; /* DNS only: we do hosts ourselves */
+    struct lws__adns *a = chan->a;
     struct ares_options o;
-    struct adns_chan *chan = lws__calloc(1, sizeof(*chan));
     int r;
 
-    if (!chan)
-        return NULL;
-    chan->a = a;
-    /* One question per socket: c-ares closes the sockets of an empty
-     * channel by itself.  More: keep them for the next question, until
-     * the channel is retired. */
-    chan->stayopen = a->qps != 1;
     memset(&o, 0, sizeof(o));
     /* Everything set explicitly, so c-ares reads no system files. */
     o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES |
               (chan->stayopen ? ARES_FLAG_STAYOPEN : 0);
-    o.timeout = a->try_timeout_ms;
+    o.timeout = tmo_ms;
     o.tries = a->tries;
     o.ndots = 1;
     o.sock_state_cb = adns_sock_state_cb;
@@ -362,10 +393,28 @@ static struct adns_chan *adns_chan_new(struct lws__adns *a)
             ARES_OPT_DOMAINS | ARES_OPT_SORTLIST | ARES_OPT_NOROTATE);
     if (r != ARES_SUCCESS) {
         lwsl_err("ares_init_options: %s", ares_strerror(r));
-        lws__free(chan);
-        return NULL;
+        chan->ch = NULL;
+        chan->tmo_ms = 0;
+        return -EIO;
     }
     ares_set_socket_functions(chan->ch, &adns_sockfuncs, chan);
+    chan->tmo_ms = tmo_ms;
+    return 0;
+}
+
+/* A new channel in the idle pool; c-ares is initialised when its servers
+ * are applied (adns_chan_servers: the try timeout depends on them). */
+static struct adns_chan *adns_chan_new(struct lws__adns *a)
+{
+    struct adns_chan *chan = lws__calloc(1, sizeof(*chan));
+
+    if (!chan)
+        return NULL;
+    chan->a = a;
+    /* One question per socket: c-ares closes the sockets of an empty
+     * channel by itself.  More: keep them for the next question, until
+     * the channel is retired. */
+    chan->stayopen = a->qps != 1;
     chan->server_gen = a->srv.server_gen - 1; /* servers still to apply */
     lws_dll2_add_tail(&chan->list, &a->idle_chans);
     return chan;
@@ -404,7 +453,7 @@ static struct adns_chan *adns_chan_take(struct lws__adns *a)
 {
     struct adns_chan *chan = a->cur;
 
-    lws__adns_core_demote_expire(&a->srv, lws__adns_now(a));
+    lws__adns_core_health_tick(&a->srv, lws__adns_now(a));
     if (chan && chan->server_gen != a->srv.server_gen) {
         a->cur = NULL;
         adns_chan_after(chan); /* to the idle pool once empty */
@@ -616,10 +665,11 @@ static void adns_ares_cb(void *arg, int status, int timeouts,
     chan->nlive--;
     wq->qt = NULL;
     /* c-ares 1.18 starts every question at its first server and
-     * forgets; we remember, so the next questions skip a dead one. */
+     * forgets; we remember, so the next questions skip a dead one (even
+     * one that answers other questions: it failed this one). */
     if (timeouts > 0 && !a->destroying &&
-        lws__adns_core_servers(&a->srv, NULL, 0) > 1)
-        lws__adns_demote(a, &chan->first_srv);
+        lws__adns_core_servers(&a->srv, 0, NULL, 0, NULL) > 1)
+        lws__adns_health_event(a, &chan->first_srv, false, -1);
     /* RFC 6891 §7: a FORMERR to a query with an OPT record may come from a
      * server without EDNS0: ask once more without it.  The FORMERR may as
      * well be forged by someone who saw the query: the retry goes out on a
@@ -651,7 +701,7 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx)
     struct adns_chan *chan;
 
     wq->lk = lk;
-    if (!lws__adns_core_servers(&a->srv, NULL, 0)) {
+    if (!lws__adns_core_servers(&a->srv, 0, NULL, 0, NULL)) {
         lwsl_warn("%s: no DNS server known", lk->name);
         adns_wq_done(wq, LADNS_RET_FAILED);
         return;
@@ -669,7 +719,7 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx)
      * channel, so it is not asked again at each send). */
     if (chan->nq > 1 && chan->sul.list.owner &&
         chan->sul.us <=
-            lws_now_usecs() + (lws_usec_t)a->try_timeout_ms * LWS_US_PER_MS)
+            lws_now_usecs() + (lws_usec_t)chan->tmo_ms * LWS_US_PER_MS)
         return;
     adns_chan_after(chan);
 }

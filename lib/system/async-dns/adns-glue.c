@@ -598,7 +598,7 @@ int lws_adns_get_stats(struct lws_context *cx, struct lws_adns_stats *st)
     st->cache_bytes = (uint32_t)a->cache.bytes;
     st->in_flight = a->lookups.count;
     st->queued = a->queued.count;
-    st->servers = (uint32_t)lws__adns_core_servers(&a->srv, NULL, 0);
+    st->servers = (uint32_t)lws__adns_core_servers(&a->srv, 0, NULL, 0, NULL);
     return 0;
 }
 
