@@ -172,8 +172,8 @@ void lws__adns_health_event(struct lws__adns *a, const lws_sockaddr46 *sa,
         lwsl_notice("server %s answers again (rtt %d us)", txt,
                     (int)(h ? h->srtt : 0));
     else
-        lwsl_notice("server %s failed: asked last, probed again in %d ms", txt,
-                    h ? (int)((h->probe_at - now) / LWS_US_PER_MS) : 0);
+        lwsl_warn("server %s failed: asked last, probed again in %d ms", txt,
+                  h ? (int)((h->probe_at - now) / LWS_US_PER_MS) : 0);
 }
 
 int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)
