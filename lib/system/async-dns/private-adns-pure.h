@@ -19,6 +19,9 @@
 #define LWS__ADNS_NAME_MAX 253
 /* Addresses kept per answer (per family). */
 #define LWS__ADNS_MAX_ADDRS 8
+/* Of an answer's addresses, those held inline (the rest are allocated):
+ * few, so that a lookup with its two answers stays a small allocation. */
+#define LWS__ADNS_INLINE_ADDRS 4
 /* CNAME links followed inside one answer. */
 #define LWS__ADNS_CNAME_DEPTH 8
 /* RFC 9267 §2: compression pointers followed while reading one name.  A
@@ -55,14 +58,14 @@ enum lws__adns_class {
  */
 
 /* What the parser keeps from one answer to one question: every address
- * of the answer, the first LWS__ADNS_MAX_ADDRS inline, the rest in @more
+ * of the answer, the first LWS__ADNS_INLINE_ADDRS inline, the rest in @more
  * (read them with lws__adns_answer_addr(); release with
  * lws__adns_answer_clear() before the struct is reused or freed). */
 struct lws__adns_answer {
-    int rcode;                             /* RFC 1035 §4.1.1 */
-    int naddr;                             /* addresses in the answer */
-    uint8_t addr[LWS__ADNS_MAX_ADDRS][16]; /* network order, 4 or 16 used */
-    uint8_t (*more)[16]; /* lws__malloc'd: addresses LWS__ADNS_MAX_ADDRS.. */
+    int rcode;                                /* RFC 1035 §4.1.1 */
+    int naddr;                                /* addresses in the answer */
+    uint8_t addr[LWS__ADNS_INLINE_ADDRS][16]; /* network order, 4/16 used */
+    uint8_t (*more)[16]; /* lws__malloc'd: addresses LWS__ADNS_INLINE_ADDRS.. */
     uint32_t ttl;        /* seconds: min over the records used */
     uint32_t neg_ttl;    /* seconds, RFC 2308 §5; valid if has_soa */
     bool has_soa;
@@ -73,8 +76,8 @@ struct lws__adns_answer {
 static inline const uint8_t *
 lws__adns_answer_addr(const struct lws__adns_answer *ans, int i)
 {
-    return i < LWS__ADNS_MAX_ADDRS ? ans->addr[i]
-                                   : ans->more[i - LWS__ADNS_MAX_ADDRS];
+    return i < LWS__ADNS_INLINE_ADDRS ? ans->addr[i]
+                                      : ans->more[i - LWS__ADNS_INLINE_ADDRS];
 }
 
 /* Frees the addresses past the inline ones and zeroes @ans. */
