@@ -343,11 +343,12 @@ static void test_adns_core_health(void **state)
         /* unknown: the configured maximum, A first */
         {0, H_ORDER, 0, 0, false, "A", false, 500},
         /* first sample 10 ms: srtt 10, rttvar 5 -> 30 ms, floored */
-        {1, H_OK, 0, 10000, false, NULL, false, 200},
+        {1, H_OK, 0, 10000, false, NULL, false, 250},
         /* samples near 100 ms move SRTT by 1/8 each time */
-        {2, H_OK, 0, 100000, false, NULL, false, 200},
-        {3, H_OK, 0, 100000, false, NULL, false, 200},
-        {4, H_OK, 0, 100000, false, NULL, false, 227},
+        {2, H_OK, 0, 100000, false, NULL, false, 250},
+        {3, H_OK, 0, 100000, false, NULL, false, 250},
+        {4, H_OK, 0, 100000, false, NULL, false, 250},
+        {5, H_OK, 0, 200000, false, NULL, false, 361},
         /* A silent: a timeout sends it down, B goes first */
         {100, H_FAIL, 0, 0, true, NULL, false, 500},
         {200, H_ORDER, 0, 0, false, "B", false, 500},
@@ -375,8 +376,8 @@ static void test_adns_core_health(void **state)
         {63700, H_ORDER, 0, 0, false, "A", true, 500},
         /* the probe is answered: A is up and first again, its old
          * estimate kept */
-        {63701, H_OK, 0, 90000, true, NULL, false, 237},
-        {63800, H_ORDER, 0, 0, false, "A", false, 237},
+        {63701, H_OK, 0, 90000, true, NULL, false, 320},
+        {63800, H_ORDER, 0, 0, false, "A", false, 320},
         /* both down: configured order, the first due probe first */
         {70000, H_FAIL, 0, 0, true, NULL, false, 500},
         {70001, H_FAIL, 1, 0, true, NULL, false, 500},

@@ -31,7 +31,7 @@ struct adns_sock {
     lws_dll2_t list; /* in adns_chan.socks, or lws__adns.dead_socks */
     struct adns_chan *chan;
     lws_sockaddr46 peer; /* the server it is connected to */
-    lws_usec_t sent;     /* when a question last went out on it */
+    lws_usec_t sent;     /* when a question last went out on it (loop) */
     int fd;
     bool udp;
     bool watched; /* in the resolver's descriptor set */
@@ -75,6 +75,13 @@ static struct adns_sock *chan_sock(struct adns_chan *chan, int fd)
 /* ------------------------------------------------------------------------
  * Socket functions given to c-ares
  */
+
+/* The loop's time (ms steps; + 1, never 0): enough for an RTT estimate
+ * whose timeout floor is LWS__ADNS_RTO_MIN_MS, and no clock read. */
+static lws_usec_t adns_loop_us(const struct adns_sock *s)
+{
+    return (lws_usec_t)(uv_now(s->chan->a->cx->loop) + 1) * LWS_US_PER_MS;
+}
 
 /* A uniform port in 1024..65535 from the context's CSPRNG, or 0. */
 static uint16_t adns_random_port(struct lws__adns *a)
@@ -203,7 +210,7 @@ static ares_ssize_t adns_arecvfrom(ares_socket_t fd, void *buf, size_t len,
 
             lws__adns_health_event(
                 s->chan->a, &s->peer, rc != 2 && rc != 5,
-                s->sent ? (int32_t)(lws_now_usecs() - s->sent) : -1);
+                s->sent ? (int32_t)(adns_loop_us(s) - s->sent) : -1);
             s->sent = 0;
         }
         if (n)
@@ -221,7 +228,7 @@ static ares_ssize_t adns_asendv(ares_socket_t fd, const struct iovec *iov,
     struct msghdr m;
 
     if (s && s->udp)
-        s->sent = lws_now_usecs();
+        s->sent = adns_loop_us(s);
     memset(&m, 0, sizeof(m));
     m.msg_iov = (struct iovec *)(uintptr_t)iov; /* sendmsg does not write */
     m.msg_iovlen = (size_t)iovcnt;

@@ -228,7 +228,7 @@ uint32_t lws__adns_core_cache_ttl(const struct lws__adns_qres *q, int n,
 #define LWS__ADNS_HEALTH_MAX   8
 #define LWS__ADNS_PROBE_MIN_US (1 * LWS_US_PER_SEC)
 #define LWS__ADNS_PROBE_MAX_US (30 * LWS_US_PER_SEC)
-#define LWS__ADNS_RTO_MIN_MS   200
+#define LWS__ADNS_RTO_MIN_MS   250
 
 struct lws__adns_dhcp {
     char iface[16];
