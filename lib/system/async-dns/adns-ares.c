@@ -204,12 +204,12 @@ static ares_ssize_t adns_arecvfrom(ares_socket_t fd, void *buf, size_t len,
             lws__adns_health_event(s->chan->a, &s->peer, false, -1);
         if (n >= 12 && (((uint8_t *)buf)[2] & 0x80)) {
             /* A reply (the socket is connected: from that server): its
-             * health, the RTT from the last question sent on it.
-             * SERVFAIL and REFUSED send the next questions elsewhere. */
-            int rc = ((uint8_t *)buf)[3] & 0xf;
-
+             * health, the RTT from the last question sent on it.  SERVFAIL
+             * sends the next questions elsewhere; REFUSED is the server's
+             * policy for that name (dnsmasq without upstreams refuses what
+             * it does not serve), not a sign of its health. */
             lws__adns_health_event(
-                s->chan->a, &s->peer, rc != 2 && rc != 5,
+                s->chan->a, &s->peer, (((uint8_t *)buf)[3] & 0xf) != 2,
                 s->sent ? (int32_t)(adns_loop_us(s) - s->sent) : -1);
             s->sent = 0;
         }

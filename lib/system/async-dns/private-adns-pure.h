@@ -275,7 +275,7 @@ int lws__adns_core_servers(struct lws__adns_servers *s, lws_usec_t now,
  * @return true if it was down (the order changed). */
 bool lws__adns_core_server_ok(struct lws__adns_servers *s, lws_usec_t now,
                               const lws_sockaddr46 *sa, int32_t rtt_us);
-/* @sa failed a question (no answer in time, refused, SERVFAIL): one more
+/* @sa failed a question (no answer in time, unreachable, SERVFAIL): one more
  * consecutive failure; it is down, probed again after a back-off doubling
  * from LWS__ADNS_PROBE_MIN_US up to LWS__ADNS_PROBE_MAX_US.  @return true
  * if it was up (the order changed). */

@@ -143,7 +143,7 @@ int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
 int lws__adns_iface_servers(struct lws_context *cx, const char *iface,
                             int family, const lws_sockaddr46 *sa, size_t n);
 /* Server health news: @sa answered (@ok, after @rtt_us, < 0 unknown) or
- * failed a question (timed out, refused, SERVFAIL).  Kept by the core
+ * failed a question (timed out, unreachable, SERVFAIL).  Kept by the core
  * (lws__adns_core_server_ok/_fail); a server going down or coming back is
  * logged. */
 void lws__adns_health_event(struct lws__adns *a, const lws_sockaddr46 *sa,
