@@ -339,9 +339,12 @@ static int adns_chan_servers(struct adns_chan *chan)
     }
     if (n)
         chan->first_srv = sa[0];
-    /* The try timeout follows the first server's RTT: a channel is
-     * initialised again when it changes (rarely: it is mostly the floor). */
-    if (chan->tmo_ms != tmo) {
+    /* The try timeout follows the first server's RTT.  c-ares 1.18 sets it
+     * only at init (tens of microseconds, /dev/urandom read included), so
+     * a channel is initialised again only when its timeout is off by more
+     * than a factor of two: a probe or a first server known fast behind a
+     * long try_timeout_ms, not every RTT estimate. */
+    if (!chan->ch || tmo * 2 < chan->tmo_ms || tmo > chan->tmo_ms * 2) {
         if (chan->ch)
             ares_destroy(chan->ch);
         chan->ch = NULL;
