@@ -130,61 +130,63 @@ lws__adns_core_health(const struct lws__adns_servers *s,
     return adns_health((struct lws__adns_servers *)(uintptr_t)s, sa, 0, false);
 }
 
+/* 0: dead with its probe due (when one may be taken), 1: up, 2: dead. */
+static int adns_rank(struct lws__adns_servers *s, const lws_sockaddr46 *sa,
+                     lws_usec_t now, bool probe_ok)
+{
+    struct lws__adns_health *h = adns_health(s, sa, now, false);
+
+    if (!h || !h->down_at)
+        return 1;
+    return probe_ok && now >= h->probe_at ? 0 : 2;
+}
+
+static int adns_add(lws_sockaddr46 *out, int n, int max,
+                    const lws_sockaddr46 *sa)
+{
+    if (out && n < max)
+        out[n] = *sa;
+    return n + 1;
+}
+
 int lws__adns_core_servers(struct lws__adns_servers *s, lws_usec_t now,
                            lws_sockaddr46 *out, int max, bool *probe)
 {
-    lws_sockaddr46 down[LWS__ADNS_HEALTH_MAX];
-    int n = 0, k = 0, nd = 0, pi = -1;
+    int n = 0, k = 0;
 
-#define ADNS_ADD(x)                                                            \
-    do {                                                                       \
-        if (out && n < max)                                                    \
-            out[n] = (x);                                                      \
-        n++;                                                                   \
-    } while (0)
     for (int i = 0; i < s->nexplicit; i++)
-        ADNS_ADD(s->explicit_srv[i]);
+        n = adns_add(out, n, max, &s->explicit_srv[i]);
     for (int i = 0; s->dhcp && i < LWS__ADNS_DHCP_IFACES; i++)
         for (int j = 0; j < s->dhcp[i].n; j++)
-            ADNS_ADD(s->dhcp[i].sa[j]);
+            n = adns_add(out, n, max, &s->dhcp[i].sa[j]);
     if (!n)
         for (int i = 0; i < s->nresolv; i++)
-            ADNS_ADD(s->resolv_srv[i]);
-#undef ADNS_ADD
+            n = adns_add(out, n, max, &s->resolv_srv[i]);
     if (probe)
         *probe = false;
     if (!out)
         return n;
     if (n > max)
         n = max;
-    /* Stable partition: up servers keep their order, the dead ones go
-     * last in theirs; the first dead one whose probe is due goes first. */
-    for (int i = 0; i < n; i++) {
-        struct lws__adns_health *h = adns_health(s, &out[i], now, false);
+    /* A stable selection by rank: a dead server whose probe is due first
+     * (one), then the up ones, then the dead ones, each in list order. */
+    for (int r = 0; r < 3; r++)
+        for (int i = k; i < n; i++) {
+            lws_sockaddr46 t = out[i];
 
-        if (!h || !h->down_at || nd == LWS__ADNS_HEALTH_MAX)
-            out[k++] = out[i];
-        else {
-            if (pi < 0 && now && probe && now >= h->probe_at) {
-                pi = nd;
+            if (adns_rank(s, &t, now, now && probe && !*probe) != r)
+                continue;
+            memmove(&out[k + 1], &out[k], sizeof(t) * (size_t)(i - k));
+            out[k++] = t;
+            if (!r) { /* the probe: its next one only after a back-off */
+                struct lws__adns_health *h = adns_health(s, &t, now, false);
+
                 h->due = false;
-                /* the next probe only after another back-off */
                 h->probe_at = now + (h->probe_at - h->down_at);
                 h->down_at = now;
                 *probe = true;
             }
-            down[nd++] = out[i];
         }
-    }
-    if (pi >= 0) {
-        memmove(&out[1], out, sizeof(out[0]) * (size_t)k);
-        out[0] = down[pi];
-        memmove(&down[pi], &down[pi + 1],
-                sizeof(down[0]) * (size_t)(nd - pi - 1));
-        k++;
-        nd--;
-    }
-    memcpy(&out[k], down, sizeof(down[0]) * (size_t)nd);
     return n;
 }
 

@@ -168,12 +168,12 @@ void lws__adns_health_event(struct lws__adns *a, const lws_sockaddr46 *sa,
     h = lws__adns_core_health(&a->srv, sa);
     if (lws_sa46_write_numeric_address(sa, txt, sizeof(txt)) < 0)
         txt[0] = '\0';
-    if (ok)
-        lwsl_notice("server %s answers again (rtt %d us)", txt,
-                    (int)(h ? h->srtt : 0));
-    else
-        lwsl_warn("server %s failed: asked last, probed again in %d ms", txt,
-                  h ? (int)((h->probe_at - now) / LWS_US_PER_MS) : 0);
+    LWS__LOGX(ok ? LLL_NOTICE : LLL_WARN, "server %s %s %d %s", txt,
+              ok ? "answers again: rtt" : "failed: asked last, probed in",
+              !h   ? 0
+              : ok ? (int)h->srtt
+                   : (int)((h->probe_at - now) / LWS_US_PER_MS),
+              ok ? "us" : "ms");
 }
 
 int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)
