@@ -321,6 +321,7 @@ static void test_adns_core_servers(void **state)
     }
     assert_null(lws__adns_core_health(&s, &s.explicit_srv[1]));
     order_is(&s, all, 3);
+    lws__free(s.health);
 }
 
 /* Server health on a virtual clock: one table of events against two
@@ -436,6 +437,7 @@ static void test_adns_core_health(void **state)
     }
     /* the maximum below the floor wins */
     assert_int_equal(lws__adns_core_rto_ms(&s, &sv[0], 100), 100);
+    lws__free(s.health);
 }
 
 static void test_adns_core_sa_eq(void **state)

@@ -106,6 +106,14 @@ static struct lws__adns_health *adns_health(struct lws__adns_servers *s,
 {
     struct lws__adns_health *h = s->health, *old = s->health;
 
+    if (!h) {
+        if (!create)
+            return NULL;
+        h = old = s->health =
+            lws__calloc(LWS__ADNS_HEALTH_MAX, sizeof(*s->health));
+        if (!h)
+            return NULL; /* out of memory: no health kept */
+    }
     for (int i = 0; i < LWS__ADNS_HEALTH_MAX; i++, h++) {
         if (h->sa.sa4.sin_family && lws__adns_core_sa_eq(&h->sa, sa, s->port))
             return h;
@@ -194,7 +202,11 @@ bool lws__adns_core_server_ok(struct lws__adns_servers *s, lws_usec_t now,
                               const lws_sockaddr46 *sa, int32_t rtt_us)
 {
     struct lws__adns_health *h = adns_health(s, sa, now, true);
-    bool was_down = h->down_at != 0;
+    bool was_down;
+
+    if (!h)
+        return false;
+    was_down = h->down_at != 0;
 
     h->last = now;
     if (rtt_us >= 0) {
@@ -223,8 +235,12 @@ bool lws__adns_core_server_fail(struct lws__adns_servers *s, lws_usec_t now,
                                 const lws_sockaddr46 *sa)
 {
     struct lws__adns_health *h = adns_health(s, sa, now, true);
-    bool was_up = !h->down_at;
     lws_usec_t b = LWS__ADNS_PROBE_MIN_US;
+    bool was_up;
+
+    if (!h)
+        return false;
+    was_up = !h->down_at;
 
     h->last = now;
     if (h->fails < UINT16_MAX)
@@ -242,7 +258,7 @@ bool lws__adns_core_server_fail(struct lws__adns_servers *s, lws_usec_t now,
 
 void lws__adns_core_health_tick(struct lws__adns_servers *s, lws_usec_t now)
 {
-    for (int i = 0; i < LWS__ADNS_HEALTH_MAX; i++) {
+    for (int i = 0; s->health && i < LWS__ADNS_HEALTH_MAX; i++) {
         struct lws__adns_health *h = &s->health[i];
 
         if (h->down_at && !h->due && now >= h->probe_at) {

@@ -661,6 +661,7 @@ static void adns_free(struct lws__adns *a)
     lws__free(a->resolv_path);
     lws__free(a->srv.explicit_srv);
     lws__free(a->srv.dhcp);
+    lws__free(a->srv.health);
     lws__free(a);
 }
 

@@ -236,6 +236,17 @@ struct lws__adns_dhcp {
     int n;
 };
 
+/* What the core remembers of one server. */
+struct lws__adns_health {
+    lws_sockaddr46 sa;    /* family 0: free slot */
+    lws_usec_t down_at;   /* 0 = up; else when it was found dead */
+    lws_usec_t probe_at;  /* down: when one question may test it */
+    lws_usec_t last;      /* last event, to reuse the oldest slot */
+    int32_t srtt, rttvar; /* us; srtt 0 = no sample yet */
+    uint16_t fails;       /* consecutive failures */
+    bool due;             /* down, probe due, order changed for it */
+};
+
 /* The resolver's servers; every change bumps @server_gen. */
 struct lws__adns_servers {
     lws_sockaddr46 *explicit_srv; /* [LWS__ADNS_MAX_SERVERS], on first add */
@@ -246,16 +257,10 @@ struct lws__adns_servers {
     int nresolv;
     uint32_t server_gen;
     uint16_t port; /* host order: default server port */
-    /* health of the servers asked lately (RFC 6298 style estimates) */
-    struct lws__adns_health {
-        lws_sockaddr46 sa;    /* family 0: free slot */
-        lws_usec_t down_at;   /* 0 = up; else when it was found dead */
-        lws_usec_t probe_at;  /* down: when one question may test it */
-        lws_usec_t last;      /* last event, to reuse the oldest slot */
-        int32_t srtt, rttvar; /* us; srtt 0 = no sample yet */
-        uint16_t fails;       /* consecutive failures */
-        bool due;             /* down, probe due, order changed for it */
-    } health[LWS__ADNS_HEALTH_MAX];
+    /* health of the servers asked lately (RFC 6298 style estimates):
+     * [LWS__ADNS_HEALTH_MAX], allocated at the first event (an idle
+     * resolver holds none) */
+    struct lws__adns_health *health;
 };
 
 /* Same family, address and port (port 0 standing for @defport). */
