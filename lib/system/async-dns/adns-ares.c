@@ -724,9 +724,16 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx)
         adns_wq_done(wq, LADNS_RET_FAILED);
         return;
     }
-    /* A query's first try waits try_timeout_ms: when the channel's timer
-     * is due by then, it stands (ares_timeout() walks every query of the
-     * channel, so it is not asked again at each send). */
+    /* A query's first try waits the channel's try timeout: when the
+     * channel's timer is due by then, it stands (ares_timeout() walks every
+     * query of the channel, so it is not asked again at each send); alone
+     * on its channel (one question per socket), the timer is set to that
+     * without asking c-ares (firing no earlier than c-ares's own). */
+    if (chan->nq == 1 && !chan->sul.list.owner) {
+        lws_sul_schedule(a->cx, 0, &chan->sul, adns_chan_timer_cb,
+                         (lws_usec_t)chan->tmo_ms * LWS_US_PER_MS);
+        return;
+    }
     if (chan->nq > 1 && chan->sul.list.owner &&
         chan->sul.us <=
             lws_now_usecs() + (lws_usec_t)chan->tmo_ms * LWS_US_PER_MS)
