@@ -352,6 +352,8 @@ static void test_adns_core_health(void **state)
         {5, H_OK, 0, 200000, false, NULL, false, 361},
         /* A silent: a timeout sends it down, B goes first */
         {100, H_FAIL, 0, 0, true, NULL, false, 500},
+        /* the other questions already out on it fail too: counted once */
+        {150, H_FAIL, 0, 0, false, NULL, false, 500},
         {200, H_ORDER, 0, 0, false, "B", false, 500},
         /* its probe is due 1 s after: the tick bumps the generation once */
         {1099, H_TICK, 0, 0, false, NULL, false, 500},

@@ -190,6 +190,7 @@ int lws__adns_core_servers(struct lws__adns_servers *s, lws_usec_t now,
                 struct lws__adns_health *h = adns_health(s, &t, now, false);
 
                 h->due = false;
+                h->probing = true;
                 h->probe_at = now + (h->probe_at - h->down_at);
                 h->down_at = now;
                 *probe = true;
@@ -225,7 +226,7 @@ bool lws__adns_core_server_ok(struct lws__adns_servers *s, lws_usec_t now,
     }
     h->fails = 0;
     h->down_at = 0;
-    h->due = false;
+    h->due = h->probing = false;
     if (was_down)
         s->server_gen++;
     return was_down;
@@ -241,6 +242,9 @@ bool lws__adns_core_server_fail(struct lws__adns_servers *s, lws_usec_t now,
     if (!h)
         return false;
     was_up = !h->down_at;
+    if (!was_up && !h->probing)
+        return false; /* already known dead */
+    h->probing = false;
 
     h->last = now;
     if (h->fails < UINT16_MAX)

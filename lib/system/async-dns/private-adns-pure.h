@@ -245,6 +245,7 @@ struct lws__adns_health {
     int32_t srtt, rttvar; /* us; srtt 0 = no sample yet */
     uint16_t fails;       /* consecutive failures */
     bool due;             /* down, probe due, order changed for it */
+    bool probing;         /* a probe went out, its outcome not yet in */
 };
 
 /* The resolver's servers; every change bumps @server_gen. */
@@ -282,8 +283,10 @@ bool lws__adns_core_server_ok(struct lws__adns_servers *s, lws_usec_t now,
                               const lws_sockaddr46 *sa, int32_t rtt_us);
 /* @sa failed a question (no answer in time, unreachable, SERVFAIL): one more
  * consecutive failure; it is down, probed again after a back-off doubling
- * from LWS__ADNS_PROBE_MIN_US up to LWS__ADNS_PROBE_MAX_US.  @return true
- * if it was up (the order changed). */
+ * from LWS__ADNS_PROBE_MIN_US up to LWS__ADNS_PROBE_MAX_US.  Once down, only
+ * a failed probe counts again (the questions already out when it died do
+ * not each double the back-off).  @return true if it was up (the order
+ * changed). */
 bool lws__adns_core_server_fail(struct lws__adns_servers *s, lws_usec_t now,
                                 const lws_sockaddr46 *sa);
 /* Bumps @server_gen once when a dead server's probe comes due by @now, so
