@@ -312,16 +312,18 @@ static void adns_chan_trim_cb(lws_sorted_usec_list_t *sul)
 }
 
 /* Applies the server list (only while no question is on @chan: c-ares
- * 1.18 refuses otherwise); closes the channel's sockets. */
-static int adns_chan_servers(struct adns_chan *chan)
+ * 1.18 refuses otherwise); closes the channel's sockets.  With @take, the
+ * channel is about to carry a question and may carry a due probe. */
+static int adns_chan_servers(struct adns_chan *chan, bool take)
 {
     struct lws__adns *a = chan->a;
     lws_sockaddr46 sa[LWS__ADNS_MAX_SERVERS + LWS__ADNS_RESOLV_MAX +
                       LWS__ADNS_DHCP_IFACES * LWS__ADNS_DHCP_PER_IFACE];
     struct ares_addr_port_node nodes[sizeof(sa) / sizeof(sa[0])];
-    bool probe;
+    bool probe = false;
     int n = lws__adns_core_servers(&a->srv, lws__adns_now(a), sa,
-                                   (int)(sizeof(sa) / sizeof(sa[0])), &probe);
+                                   (int)(sizeof(sa) / sizeof(sa[0])),
+                                   take ? &probe : NULL);
     int r, tmo = n ? lws__adns_core_rto_ms(&a->srv, &sa[0], a->try_timeout_ms)
                    : a->try_timeout_ms;
 
@@ -356,7 +358,8 @@ static int adns_chan_servers(struct adns_chan *chan)
         lwsl_debug("ares_set_servers_ports: %s", ares_strerror(r));
         return -EIO;
     }
-    chan->server_gen = a->srv.server_gen;
+    /* Without @take: applied again when taken (a probe may be due). */
+    chan->server_gen = a->srv.server_gen - (take ? 0u : 1u);
     if (probe) /* this channel only: the next ones ask it last again */
         a->srv.server_gen++;
     return 0;
@@ -442,7 +445,8 @@ static struct adns_chan *adns_chan_get(struct lws__adns *a, bool reuse)
         chan = adns_chan_new(a);
     if (!chan)
         return NULL;
-    if (chan->server_gen != a->srv.server_gen && adns_chan_servers(chan)) {
+    if (chan->server_gen != a->srv.server_gen &&
+        adns_chan_servers(chan, true)) {
         adns_chan_free(chan);
         return NULL;
     }
@@ -532,7 +536,7 @@ static void adns_chan_after(struct adns_chan *chan)
     if (chan == a->cur || chan->list.owner == &a->idle_chans)
         return;
     if (a->destroying || a->idle_chans.count >= 2 * a->max_outstanding ||
-        (chan->stayopen && adns_chan_servers(chan))) {
+        (chan->stayopen && adns_chan_servers(chan, false))) {
         /* (re-applying the servers is what closes kept-open sockets) */
         adns_chan_free(chan);
         return;
