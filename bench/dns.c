@@ -11,7 +11,9 @@
  *     ARES_AI_NOSORT, lookups "b"), the floor of a fresh port per
  *     question (a bare epoll loop: socket, bind to a random port,
  *     connect, send, receive, close) and the same loop reusing its
- *     sockets, and the glibc resolver (getaddrinfo from up to 8 threads).
+ *     sockets, and the glibc resolver (getaddrinfo from up to 8 threads);
+ *     beside names/s, this process's CPU time per name (user + system,
+ *     context set-up included), which a loaded machine moves far less.
  *     lws-system runs with its defaults (64 lookups on the wire, the rest
  *     queued; a fresh socket per question) and with sockets reused.
  *   - coalescing: 1 000 concurrent queries of one name, queries dnsmasq saw
@@ -38,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -639,6 +642,16 @@ static double run_one(int c, const char *fmt, int names, int inflight)
     }
 }
 
+/* CPU time of this process (every thread), us. */
+static double cpu_us(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -652,7 +665,8 @@ static void bench_misses(int names, int rounds, bool with_glibc)
 {
     static const int all[] = {1, 8, 32, 50, 64, 200};
     int conc[16], npts = 0;
-    double v[C_COUNT][ROUNDS_MAX], med[C_COUNT];
+    double v[C_COUNT][ROUNDS_MAX], med[C_COUNT], cpu[C_COUNT][ROUNDS_MAX],
+        cmed[C_COUNT];
     long drops[C_COUNT];
     char fmt[64], *e = getenv("LWS_BENCH_DNS_POINTS"), *end;
 
@@ -683,14 +697,16 @@ static void bench_misses(int names, int rounds, bool with_glibc)
 
                 /* LWS_BENCH_DNS_ONLY="03": only contenders 0 and 3. */
                 if (only && !strchr(only, '0' + c)) {
-                    v[c][k] = 1;
+                    v[c][k] = cpu[c][k] = 1;
                     continue;
                 }
                 /* Fresh names every run: nothing cached anywhere. */
                 snprintf(fmt, sizeof(fmt), "n%%d.c%dr%dk%d.bench.test", conc[p],
                          k, c);
                 drops[c] -= udp_rcvbuf_errors();
+                cpu[c][k] = -cpu_us();
                 v[c][k] = run_one(c, fmt, names, conc[p]);
+                cpu[c][k] = (cpu[c][k] + cpu_us()) / names;
                 drops[c] += udp_rcvbuf_errors();
             }
         printf("  %3d in flight:", conc[p]);
@@ -700,6 +716,17 @@ static void bench_misses(int names, int rounds, bool with_glibc)
             printf(" %s %.0f [%.0f-%.0f]%s", c_name[c], med[c], v[c][0],
                    v[c][rounds - 1], c + 1 < nc ? "," : "\n");
         }
+        /* CPU per name is steadier than names/s on a loaded machine (the
+         * server's share and waiting are not in it). */
+        printf("      this process's CPU us per name, median [min-max]:");
+        for (int c = 0; c < nc; c++) {
+            qsort(cpu[c], (size_t)rounds, sizeof(double), cmp_dbl);
+            cmed[c] = cpu[c][rounds / 2];
+            printf(" %.1f [%.1f-%.1f]", cmed[c], cpu[c][0], cpu[c][rounds - 1]);
+        }
+        printf("\n      CPU ratios: floor/default %.2f, c-ares/reuse %.2f\n",
+               cmed[C_FLOOR] / cmed[C_OURS],
+               cmed[C_CARES] / cmed[C_OURS_REUSE]);
         printf("      datagrams dropped at full receive buffers:");
         for (int c = 0; c < nc; c++)
             printf(" %ld", drops[c]);

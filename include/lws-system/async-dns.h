@@ -118,8 +118,10 @@ struct lws_adns_info {
     uint32_t neg_ttl_max_s;
     /** Overall deadline of one lookup in milliseconds; 0 = 5000. */
     uint32_t query_deadline_ms;
-    /** Time to wait for one server before trying the next, ms; 0 = 500
-     *  (c-ares doubles it at each pass over the list).  Once one family
+    /** Longest wait for one server before trying the next, ms; 0 = 500
+     *  (c-ares doubles it at each pass over the list).  A server with a
+     *  known round-trip time gets SRTT + 4 RTTVAR of it instead, at least
+     *  250 ms (RFC 6298 style, per server).  Once one family
      *  (A or AAAA) of a lookup has addresses, the other gets 1.5 x this
      *  more, not the rest of the deadline: then the lookup delivers the
      *  family it has (and caches nothing), so a lost datagram costs

@@ -3,7 +3,8 @@
 # A DNS server for the fault suite: on ADDR:53/udp it answers every A
 # question with 10.77.0.1 (TTL 1 s), or with SERVFAIL while the file MODE
 # holds "servfail", or not at all while it holds "silent".  Runs until
-# killed.  Usage: ft-dns.py ADDR MODE
+# killed; with LOG, one line per question received is appended to it.
+# Usage: ft-dns.py ADDR MODE [LOG]
 import socket
 import struct
 import sys
@@ -12,6 +13,7 @@ sys.dont_write_bytecode = True  # nothing written into the source tree
 from ftmode import mode  # noqa: E402
 
 addr, mode_path = sys.argv[1], sys.argv[2]
+log = open(sys.argv[3], "a", buffering=1) if len(sys.argv) > 3 else None
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((addr, 53))
 
@@ -27,6 +29,8 @@ while True:
     q, peer = s.recvfrom(2048)
     if len(q) < 17:
         continue
+    if log:
+        log.write("q\n")
     m = mode(mode_path)
     if m == "silent":
         continue

@@ -273,6 +273,8 @@ static void add_server(struct lws_context *cx, uint16_t port)
 
 static uint16_t port1, port2;
 
+static uint32_t hsetup_qps; /* questions_per_socket of the next setup */
+
 static int hsetup(void **state, uint32_t deadline_ms, uint32_t try_ms)
 {
     static struct hctx h;
@@ -281,6 +283,8 @@ static int hsetup(void **state, uint32_t deadline_ms, uint32_t try_ms)
     h.heap0 = lws__heap_in_use();
     ai.query_deadline_ms = deadline_ms;
     ai.try_timeout_ms = try_ms;
+    ai.questions_per_socket = hsetup_qps;
+    hsetup_qps = 0;
     h.cx = adns_t_context(&ai, NULL, prots);
     assert_non_null(h.cx);
     /* Bind the servers first, then point the resolver at the first. */
@@ -303,6 +307,12 @@ static int setup(void **state)
 /* Failover: a long deadline, a short wait per server. */
 static int setup_failover(void **state)
 {
+    return hsetup(state, 3000, 200);
+}
+
+static int setup_failover_reuse(void **state)
+{
+    hsetup_qps = LWS_ADNS_REUSE_FREELY;
     return hsetup(state, 3000, 200);
 }
 
@@ -496,6 +506,8 @@ static void test_adns_failover_silent(void **state)
     long long t0 = lt_now_ms();
     int asked;
 
+    clock_offset = 0;
+    lws__adns_set_clock(h->cx, fake_now);
     expect_failover(state, H_NEVER);
     assert_true(lt_now_ms() - t0 < 2000);
     /* The silent server is now tried last: the next name does not wait
@@ -507,6 +519,18 @@ static void test_adns_failover_silent(void **state)
     assert_string_equal(r.addr[0], "10.9.9.8");
     assert_int_equal(seen, asked);
     assert_true(lt_now_ms() - t0 < 150);
+    /* Its back-off over (the resolver's clock moved on), one question
+     * probes it; it answers: it is asked first again. */
+    clock_offset = 3 * LWS_US_PER_SEC;
+    mode = H_GOOD;
+    resolve(h->cx, "probe.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_true(seen > asked);
+    asked = seen;
+    resolve(h->cx, "back.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.addr[0], "10.9.9.9");
+    assert_int_equal(seen, asked + 2); /* A and AAAA */
 }
 
 /* Alone, a server answering SERVFAIL ends the lookup with a failure. */
@@ -605,6 +629,8 @@ int main(void)
                                         setup_failover, teardown),
         cmocka_unit_test_setup_teardown(test_adns_failover_silent,
                                         setup_failover, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_failover_silent,
+                                        setup_failover_reuse, teardown),
         cmocka_unit_test_setup_teardown(test_adns_network_oom, setup, teardown),
     };
 

@@ -243,14 +243,14 @@ static lws_sockaddr46 v4(const char *a, uint16_t port)
 }
 
 /* @out[0..n) are, in order, @want (dotted quads). */
-static void order_is(const struct lws__adns_servers *s, const char *const *want,
+static void order_is(struct lws__adns_servers *s, const char *const *want,
                      int n)
 {
     lws_sockaddr46 out[8];
     char txt[64];
 
-    assert_int_equal(lws__adns_core_servers(s, NULL, 0), n);
-    assert_int_equal(lws__adns_core_servers(s, out, 8), n);
+    assert_int_equal(lws__adns_core_servers(s, 0, NULL, 0, NULL), n);
+    assert_int_equal(lws__adns_core_servers(s, 0, out, 8, NULL), n);
     for (int i = 0; i < n; i++) {
         inet_ntop(AF_INET, &out[i].sa4.sin_addr, txt, sizeof(txt));
         if (strcmp(txt, want[i]))
@@ -285,49 +285,161 @@ static void test_adns_core_servers(void **state)
     s.ndhcp_total = 1;
     order_is(&s, all, 3); /* resolv.conf only when nothing else */
 
-    /* A timeout on 10.0.0.1 sends it last, once; port 0 is the default. */
+    /* A failure of 10.0.0.1 sends it last; port 0 is the default. */
     gen = s.server_gen;
     x = v4("10.0.0.1", 53);
-    assert_true(lws__adns_core_demote(&s, now, &x));
-    assert_false(lws__adns_core_demote(&s, now + S(1), &s.explicit_srv[0]));
+    assert_true(lws__adns_core_server_fail(&s, now, &x));
+    assert_false(lws__adns_core_server_fail(&s, now, &s.explicit_srv[0]));
     assert_int_equal(s.server_gen, gen + 1);
     order_is(&s, a_last, 3);
-    now += S(5);
-    assert_true(lws__adns_core_demote(&s, now, &s.explicit_srv[1]));
-    order_is(&s, two_last, 3); /* the demoted keep their own order */
+    assert_true(lws__adns_core_server_fail(&s, now, &s.explicit_srv[1]));
+    order_is(&s, two_last, 3); /* the dead keep their own order */
 
-    /* Output is cut at @max before the demoted go last (the glue asks
-     * with room for every server). */
-    assert_int_equal(lws__adns_core_servers(&s, out, 2), 2);
+    /* Output is cut at @max before the dead go last (the glue asks with
+     * room for every server). */
+    assert_int_equal(lws__adns_core_servers(&s, 0, out, 2, NULL), 2);
     assert_true(lws__adns_core_sa_eq(&out[0], &s.explicit_srv[0], 53));
     assert_true(lws__adns_core_sa_eq(&out[1], &s.explicit_srv[1], 53));
 
-    /* Each demotion lasts LWS__ADNS_DEMOTE_US from its own start. */
-    gen = s.server_gen;
-    lws__adns_core_demote_expire(&s, S(1000) + LWS__ADNS_DEMOTE_US - 1);
-    assert_int_equal(s.server_gen, gen);
-    order_is(&s, two_last, 3);
-    lws__adns_core_demote_expire(&s, S(1000) + LWS__ADNS_DEMOTE_US);
-    assert_int_equal(s.server_gen, gen + 1);
+    /* An answer brings a server back at once. */
+    assert_true(lws__adns_core_server_ok(&s, now, &x, 1000));
+    assert_false(lws__adns_core_server_ok(&s, now, &x, 1000));
     {
         static const char *const b_last[] = {"10.0.0.1", "10.0.1.1",
                                              "10.0.0.2"};
 
         order_is(&s, b_last, 3);
     }
-    lws__adns_core_demote_expire(&s, now + LWS__ADNS_DEMOTE_US);
-    order_is(&s, all, 3);
 
-    /* Slots are bounded: a fifth concurrent demotion is refused. */
-    for (int i = 0; i < LWS__ADNS_DEMOTED_MAX; i++) {
+    /* Slots are bounded: the least recently heard of is forgotten. */
+    for (int i = 0; i < LWS__ADNS_HEALTH_MAX; i++) {
         char a[16];
 
         snprintf(a, sizeof(a), "10.9.0.%d", i + 1);
         x = v4(a, 0);
-        assert_true(lws__adns_core_demote(&s, now, &x));
+        assert_true(lws__adns_core_server_fail(&s, now + i + 1, &x));
     }
-    x = v4("10.9.1.1", 0);
-    assert_false(lws__adns_core_demote(&s, now, &x));
+    assert_null(lws__adns_core_health(&s, &s.explicit_srv[1]));
+    order_is(&s, all, 3);
+    lws__free(s.health);
+}
+
+/* Server health on a virtual clock: one table of events against two
+ * servers A (10.0.0.1) and B (10.0.0.2), each row checked after it. */
+enum { H_OK, H_FAIL, H_TICK, H_ORDER };
+struct hstep {
+    int t_ms;          /* virtual time */
+    int op;            /* H_* */
+    int srv;           /* 0 = A, 1 = B */
+    int rtt_us;        /* H_OK: the sample (-1 unknown) */
+    bool changed;      /* H_OK/H_FAIL: order changed; H_TICK: gen bumped */
+    const char *first; /* H_ORDER: "A" or "B" first */
+    bool probe;        /* H_ORDER: the list carries a probe */
+    int rto_a;         /* A's try timeout after the row (ms, max 500) */
+};
+
+static void test_adns_core_health(void **state)
+{
+    static const struct hstep steps[] = {
+        /* unknown: the configured maximum, A first */
+        {0, H_ORDER, 0, 0, false, "A", false, 500},
+        /* first sample 10 ms: srtt 10, rttvar 5 -> 30 ms, floored */
+        {1, H_OK, 0, 10000, false, NULL, false, 250},
+        /* samples near 100 ms move SRTT by 1/8 each time */
+        {2, H_OK, 0, 100000, false, NULL, false, 250},
+        {3, H_OK, 0, 100000, false, NULL, false, 250},
+        {4, H_OK, 0, 100000, false, NULL, false, 250},
+        {5, H_OK, 0, 200000, false, NULL, false, 361},
+        /* A silent: a timeout sends it down, B goes first */
+        {100, H_FAIL, 0, 0, true, NULL, false, 500},
+        /* the other questions already out on it fail too: counted once */
+        {150, H_FAIL, 0, 0, false, NULL, false, 500},
+        {200, H_ORDER, 0, 0, false, "B", false, 500},
+        /* its probe is due 1 s after: the tick bumps the generation once */
+        {1099, H_TICK, 0, 0, false, NULL, false, 500},
+        {1100, H_TICK, 0, 0, true, NULL, false, 500},
+        {1150, H_TICK, 0, 0, false, NULL, false, 500},
+        /* one list carries the probe (A first), the next ones do not */
+        {1200, H_ORDER, 0, 0, false, "A", true, 500},
+        {1210, H_ORDER, 0, 0, false, "B", false, 500},
+        /* the probe times out: back-off 2 s */
+        {1700, H_FAIL, 0, 0, false, NULL, false, 500},
+        {3600, H_ORDER, 0, 0, false, "B", false, 500},
+        {3700, H_ORDER, 0, 0, false, "A", true, 500},
+        /* and again: 4 s, 8 s, 16 s, then capped at 30 s */
+        {4200, H_FAIL, 0, 0, false, NULL, false, 500},
+        {8100, H_ORDER, 0, 0, false, "B", false, 500},
+        {8200, H_ORDER, 0, 0, false, "A", true, 500},
+        {8700, H_FAIL, 0, 0, false, NULL, false, 500},
+        {16700, H_ORDER, 0, 0, false, "A", true, 500},
+        {17200, H_FAIL, 0, 0, false, NULL, false, 500},
+        {33200, H_ORDER, 0, 0, false, "A", true, 500},
+        {33700, H_FAIL, 0, 0, false, NULL, false, 500},
+        {63600, H_ORDER, 0, 0, false, "B", false, 500},
+        {63700, H_ORDER, 0, 0, false, "A", true, 500},
+        /* the probe is answered: A is up and first again, its old
+         * estimate kept */
+        {63701, H_OK, 0, 90000, true, NULL, false, 320},
+        {63800, H_ORDER, 0, 0, false, "A", false, 320},
+        /* both down: configured order, the first due probe first */
+        {70000, H_FAIL, 0, 0, true, NULL, false, 500},
+        {70001, H_FAIL, 1, 0, true, NULL, false, 500},
+        {70500, H_ORDER, 0, 0, false, "A", false, 500},
+        {71001, H_ORDER, 0, 0, false, "A", true, 500},
+        {71002, H_ORDER, 0, 0, false, "B", true, 500},
+        {71003, H_ORDER, 0, 0, false, "A", false, 500},
+        /* SERVFAIL-style failure and an answer without a sample */
+        {71500, H_OK, 1, -1, true, NULL, false, 500},
+        {71501, H_ORDER, 0, 0, false, "B", false, 500},
+    };
+    struct lws__adns_servers s;
+    lws_sockaddr46 explicit_srv[LWS__ADNS_MAX_SERVERS], out[2], sv[2];
+    uint32_t gen;
+    bool probe, r;
+
+    (void)state;
+    memset(&s, 0, sizeof(s));
+    s.port = 53;
+    s.explicit_srv = explicit_srv;
+    sv[0] = s.explicit_srv[s.nexplicit++] = v4("10.0.0.1", 0);
+    sv[1] = s.explicit_srv[s.nexplicit++] = v4("10.0.0.2", 0);
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        const struct hstep *st = &steps[i];
+        lws_usec_t now = S(1000) + (lws_usec_t)st->t_ms * 1000;
+
+        gen = s.server_gen;
+        switch (st->op) {
+        case H_OK:
+            r = lws__adns_core_server_ok(&s, now, &sv[st->srv], st->rtt_us);
+            if (r != st->changed)
+                fail_msg("row %zu: ok changed %d", i, r);
+            break;
+        case H_FAIL:
+            r = lws__adns_core_server_fail(&s, now, &sv[st->srv]);
+            if (r != st->changed)
+                fail_msg("row %zu: fail changed %d", i, r);
+            break;
+        case H_TICK:
+            lws__adns_core_health_tick(&s, now);
+            if ((s.server_gen != gen) != st->changed)
+                fail_msg("row %zu: tick gen %u -> %u", i, gen, s.server_gen);
+            break;
+        default:
+            assert_int_equal(lws__adns_core_servers(&s, now, out, 2, &probe),
+                             2);
+            if (probe != st->probe ||
+                !lws__adns_core_sa_eq(&out[0], &sv[*st->first == 'B'], 53) ||
+                !lws__adns_core_sa_eq(&out[1], &sv[*st->first != 'B'], 53))
+                fail_msg("row %zu: order/probe wrong (probe %d)", i, probe);
+            break;
+        }
+        if (lws__adns_core_rto_ms(&s, &sv[0], 500) != st->rto_a)
+            fail_msg("row %zu: rto %d, expected %d", i,
+                     lws__adns_core_rto_ms(&s, &sv[0], 500), st->rto_a);
+    }
+    /* the maximum below the floor wins */
+    assert_int_equal(lws__adns_core_rto_ms(&s, &sv[0], 100), 100);
+    lws__free(s.health);
 }
 
 static void test_adns_core_sa_eq(void **state)
@@ -351,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_adns_core_outcome),
         cmocka_unit_test(test_adns_core_cache_ttl),
         cmocka_unit_test(test_adns_core_servers),
+        cmocka_unit_test(test_adns_core_health),
         cmocka_unit_test(test_adns_core_sa_eq),
     };
 

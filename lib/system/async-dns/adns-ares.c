@@ -30,6 +30,8 @@
 struct adns_sock {
     lws_dll2_t list; /* in adns_chan.socks, or lws__adns.dead_socks */
     struct adns_chan *chan;
+    lws_sockaddr46 peer; /* the server it is connected to */
+    lws_usec_t sent;     /* when a question last went out on it (loop) */
     int fd;
     bool udp;
     bool watched; /* in the resolver's descriptor set */
@@ -46,6 +48,7 @@ struct adns_chan {
     uint32_t nlive;             /* of those, the ones a lookup waits for */
     uint32_t nsent;             /* questions taken since its sockets opened */
     uint32_t server_gen;        /* server list generation applied */
+    int tmo_ms;                 /* c-ares's try timeout (0: no ares yet) */
     lws_sockaddr46 first_srv;   /* the server c-ares tries first */
     bool stayopen;              /* sockets outlive an empty channel */
 };
@@ -72,6 +75,13 @@ static struct adns_sock *chan_sock(struct adns_chan *chan, int fd)
 /* ------------------------------------------------------------------------
  * Socket functions given to c-ares
  */
+
+/* The loop's time (ms steps; + 1, never 0): enough for an RTT estimate
+ * whose timeout floor is LWS__ADNS_RTO_MIN_MS, and no clock read. */
+static lws_usec_t adns_loop_us(const struct adns_sock *s)
+{
+    return (lws_usec_t)(uv_now(s->chan->a->cx->loop) + 1) * LWS_US_PER_MS;
+}
 
 /* A uniform port in 1024..65535 from the context's CSPRNG, or 0. */
 static uint16_t adns_random_port(struct lws__adns *a)
@@ -169,7 +179,10 @@ static int adns_aclose(ares_socket_t fd, void *user)
 static int adns_aconnect(ares_socket_t fd, const struct sockaddr *sa,
                          ares_socklen_t len, void *user)
 {
-    (void)user;
+    struct adns_sock *s = chan_sock(user, fd);
+
+    if (s && len <= sizeof(s->peer))
+        memcpy(&s->peer, sa, len);
     return connect(fd, sa, len);
 }
 
@@ -187,7 +200,22 @@ static ares_ssize_t adns_arecvfrom(ares_socket_t fd, void *buf, size_t len,
         n = recvfrom(fd, buf, len, flags, from, fromlen);
         n = (ssize_t)LWS__FI_GARBLE(((struct adns_chan *)user)->a->cx,
                                     "adns.rx.garble", buf, n);
-        if (n || !s || !s->udp)
+        if (!s || !s->udp)
+            return n;
+        if (n < 0 && errno == ECONNREFUSED) /* nothing listens there */
+            lws__adns_health_event(s->chan->a, &s->peer, false, -1);
+        if (n >= 12 && (((uint8_t *)buf)[2] & 0x80)) {
+            /* A reply (the socket is connected: from that server): its
+             * health, the RTT from the last question sent on it.  SERVFAIL
+             * sends the next questions elsewhere; REFUSED is the server's
+             * policy for that name (dnsmasq without upstreams refuses what
+             * it does not serve), not a sign of its health. */
+            lws__adns_health_event(
+                s->chan->a, &s->peer, (((uint8_t *)buf)[3] & 0xf) != 2,
+                s->sent ? (int32_t)(adns_loop_us(s) - s->sent) : -1);
+            s->sent = 0;
+        }
+        if (n)
             return n;
         /* CVE-2023-32067: c-ares < 1.19.1 takes a zero-length datagram
          * for a closed connection and fails every query on it. */
@@ -198,9 +226,11 @@ static ares_ssize_t adns_arecvfrom(ares_socket_t fd, void *buf, size_t len,
 static ares_ssize_t adns_asendv(ares_socket_t fd, const struct iovec *iov,
                                 int iovcnt, void *user)
 {
+    struct adns_sock *s = chan_sock(user, fd);
     struct msghdr m;
 
-    (void)user;
+    if (s && s->udp)
+        s->sent = adns_loop_us(s);
     memset(&m, 0, sizeof(m));
     m.msg_iov = (struct iovec *)(uintptr_t)iov; /* sendmsg does not write */
     m.msg_iovlen = (size_t)iovcnt;
@@ -268,6 +298,7 @@ static void adns_chan_timer_cb(lws_sorted_usec_list_t *sul);
 #define ADNS_IDLE_KEEP    4
 #define ADNS_IDLE_TRIM_US (30 * LWS_US_PER_SEC)
 static void adns_chan_free(struct adns_chan *chan);
+static int adns_chan_init(struct adns_chan *chan, int tmo_ms);
 
 void lws__adns_channels_trim(struct lws__adns *a)
 {
@@ -283,16 +314,20 @@ static void adns_chan_trim_cb(lws_sorted_usec_list_t *sul)
 }
 
 /* Applies the server list (only while no question is on @chan: c-ares
- * 1.18 refuses otherwise); closes the channel's sockets. */
-static int adns_chan_servers(struct adns_chan *chan)
+ * 1.18 refuses otherwise); closes the channel's sockets.  With @take, the
+ * channel is about to carry a question and may carry a due probe. */
+static int adns_chan_servers(struct adns_chan *chan, bool take)
 {
     struct lws__adns *a = chan->a;
     lws_sockaddr46 sa[LWS__ADNS_MAX_SERVERS + LWS__ADNS_RESOLV_MAX +
                       LWS__ADNS_DHCP_IFACES * LWS__ADNS_DHCP_PER_IFACE];
     struct ares_addr_port_node nodes[sizeof(sa) / sizeof(sa[0])];
-    int n =
-        lws__adns_core_servers(&a->srv, sa, (int)(sizeof(sa) / sizeof(sa[0])));
-    int r;
+    bool probe = false;
+    int n = lws__adns_core_servers(&a->srv, lws__adns_now(a), sa,
+                                   (int)(sizeof(sa) / sizeof(sa[0])),
+                                   take ? &probe : NULL);
+    int r, tmo = n ? lws__adns_core_rto_ms(&a->srv, &sa[0], a->try_timeout_ms)
+                   : a->try_timeout_ms;
 
     memset(nodes, 0, sizeof(nodes));
     for (int i = 0; i < n; i++) {
@@ -308,12 +343,27 @@ static int adns_chan_servers(struct adns_chan *chan)
     }
     if (n)
         chan->first_srv = sa[0];
+    /* The try timeout follows the first server's RTT.  c-ares 1.18 sets it
+     * only at init (tens of microseconds, /dev/urandom read included), so
+     * a channel is initialised again only when its timeout is off by more
+     * than a factor of two: a probe or a first server known fast behind a
+     * long try_timeout_ms, not every RTT estimate. */
+    if (!chan->ch || tmo * 2 < chan->tmo_ms || tmo > chan->tmo_ms * 2) {
+        if (chan->ch)
+            ares_destroy(chan->ch);
+        chan->ch = NULL;
+        if (adns_chan_init(chan, tmo))
+            return -EIO;
+    }
     r = ares_set_servers_ports(chan->ch, n ? nodes : NULL);
     if (r != ARES_SUCCESS) {
         lwsl_debug("ares_set_servers_ports: %s", ares_strerror(r));
         return -EIO;
     }
-    chan->server_gen = a->srv.server_gen;
+    /* Without @take: applied again when taken (a probe may be due). */
+    chan->server_gen = a->srv.server_gen - (take ? 0u : 1u);
+    if (probe) /* this channel only: the next ones ask it last again */
+        a->srv.server_gen++;
     return 0;
 }
 
@@ -325,7 +375,8 @@ static void adns_chan_free(struct adns_chan *chan)
         a->cur = NULL;
     lws_sul_cancel(&chan->sul);
     lws_dll2_remove(&chan->list);
-    ares_destroy(chan->ch); /* closes its sockets through adns_aclose */
+    if (chan->ch)
+        ares_destroy(chan->ch); /* closes its sockets through adns_aclose */
     while (chan->socks.head)
         adns_aclose(
             lws_container_of(chan->socks.head, struct adns_sock, list)->fd,
@@ -333,25 +384,18 @@ static void adns_chan_free(struct adns_chan *chan)
     lws__free(chan);
 }
 
-static struct adns_chan *adns_chan_new(struct lws__adns *a)
+static int adns_chan_init(struct adns_chan *chan, int tmo_ms)
 {
     static char lookups[] = "b"; /* DNS only: we do hosts ourselves */
+    struct lws__adns *a = chan->a;
     struct ares_options o;
-    struct adns_chan *chan = lws__calloc(1, sizeof(*chan));
     int r;
 
-    if (!chan)
-        return NULL;
-    chan->a = a;
-    /* One question per socket: c-ares closes the sockets of an empty
-     * channel by itself.  More: keep them for the next question, until
-     * the channel is retired. */
-    chan->stayopen = a->qps != 1;
     memset(&o, 0, sizeof(o));
     /* Everything set explicitly, so c-ares reads no system files. */
     o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES |
               (chan->stayopen ? ARES_FLAG_STAYOPEN : 0);
-    o.timeout = a->try_timeout_ms;
+    o.timeout = tmo_ms;
     o.tries = a->tries;
     o.ndots = 1;
     o.sock_state_cb = adns_sock_state_cb;
@@ -366,10 +410,28 @@ static struct adns_chan *adns_chan_new(struct lws__adns *a)
         ares_destroy(chan->ch), r = ARES_ENOMEM;
     if (r != ARES_SUCCESS) {
         lwsl_err("ares_init_options: %s", ares_strerror(r));
-        lws__free(chan);
-        return NULL;
+        chan->ch = NULL;
+        chan->tmo_ms = 0;
+        return -EIO;
     }
     ares_set_socket_functions(chan->ch, &adns_sockfuncs, chan);
+    chan->tmo_ms = tmo_ms;
+    return 0;
+}
+
+/* A new channel in the idle pool; c-ares is initialised when its servers
+ * are applied (adns_chan_servers: the try timeout depends on them). */
+static struct adns_chan *adns_chan_new(struct lws__adns *a)
+{
+    struct adns_chan *chan = lws__calloc(1, sizeof(*chan));
+
+    if (!chan)
+        return NULL;
+    chan->a = a;
+    /* One question per socket: c-ares closes the sockets of an empty
+     * channel by itself.  More: keep them for the next question, until
+     * the channel is retired. */
+    chan->stayopen = a->qps != 1;
     chan->server_gen = a->srv.server_gen - 1; /* servers still to apply */
     lws_dll2_add_tail(&chan->list, &a->idle_chans);
     return chan;
@@ -387,7 +449,8 @@ static struct adns_chan *adns_chan_get(struct lws__adns *a, bool reuse)
         chan = adns_chan_new(a);
     if (!chan)
         return NULL;
-    if (chan->server_gen != a->srv.server_gen && adns_chan_servers(chan)) {
+    if (chan->server_gen != a->srv.server_gen &&
+        adns_chan_servers(chan, true)) {
         adns_chan_free(chan);
         return NULL;
     }
@@ -408,7 +471,7 @@ static struct adns_chan *adns_chan_take(struct lws__adns *a)
 {
     struct adns_chan *chan = a->cur;
 
-    lws__adns_core_demote_expire(&a->srv, lws__adns_now(a));
+    lws__adns_core_health_tick(&a->srv, lws__adns_now(a));
     if (chan && chan->server_gen != a->srv.server_gen) {
         a->cur = NULL;
         adns_chan_after(chan); /* to the idle pool once empty */
@@ -477,7 +540,7 @@ static void adns_chan_after(struct adns_chan *chan)
     if (chan == a->cur || chan->list.owner == &a->idle_chans)
         return;
     if (a->destroying || a->idle_chans.count >= 2 * a->max_outstanding ||
-        (chan->stayopen && adns_chan_servers(chan))) {
+        (chan->stayopen && adns_chan_servers(chan, false))) {
         /* (re-applying the servers is what closes kept-open sockets) */
         adns_chan_free(chan);
         return;
@@ -620,10 +683,11 @@ static void adns_ares_cb(void *arg, int status, int timeouts,
     chan->nlive--;
     wq->qt = NULL;
     /* c-ares 1.18 starts every question at its first server and
-     * forgets; we remember, so the next questions skip a dead one. */
+     * forgets; we remember, so the next questions skip a dead one (even
+     * one that answers other questions: it failed this one). */
     if (timeouts > 0 && !a->destroying &&
-        lws__adns_core_servers(&a->srv, NULL, 0) > 1)
-        lws__adns_demote(a, &chan->first_srv);
+        lws__adns_core_servers(&a->srv, 0, NULL, 0, NULL) > 1)
+        lws__adns_health_event(a, &chan->first_srv, false, -1);
     /* RFC 6891 §7: a FORMERR to a query with an OPT record may come from a
      * server without EDNS0: ask once more without it.  The FORMERR may as
      * well be forged by someone who saw the query: the retry goes out on a
@@ -655,7 +719,7 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx)
     struct adns_chan *chan;
 
     wq->lk = lk;
-    if (!lws__adns_core_servers(&a->srv, NULL, 0)) {
+    if (!lws__adns_core_servers(&a->srv, 0, NULL, 0, NULL)) {
         lwsl_warn("%s: no DNS server known", lk->name);
         adns_wq_done(wq, LADNS_RET_FAILED);
         return;
@@ -668,12 +732,19 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx)
         adns_wq_done(wq, LADNS_RET_FAILED);
         return;
     }
-    /* A query's first try waits try_timeout_ms: when the channel's timer
-     * is due by then, it stands (ares_timeout() walks every query of the
-     * channel, so it is not asked again at each send). */
+    /* A query's first try waits the channel's try timeout: when the
+     * channel's timer is due by then, it stands (ares_timeout() walks every
+     * query of the channel, so it is not asked again at each send); alone
+     * on its channel (one question per socket), the timer is set to that
+     * without asking c-ares (firing no earlier than c-ares's own). */
+    if (chan->nq == 1 && !chan->sul.list.owner) {
+        lws_sul_schedule(a->cx, 0, &chan->sul, adns_chan_timer_cb,
+                         (lws_usec_t)chan->tmo_ms * LWS_US_PER_MS);
+        return;
+    }
     if (chan->nq > 1 && chan->sul.list.owner &&
         chan->sul.us <=
-            lws_now_usecs() + (lws_usec_t)a->try_timeout_ms * LWS_US_PER_MS)
+            lws_now_usecs() + (lws_usec_t)chan->tmo_ms * LWS_US_PER_MS)
         return;
     adns_chan_after(chan);
 }

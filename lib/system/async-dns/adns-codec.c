@@ -326,8 +326,8 @@ static int adns_collect_addrs(const uint8_t *pkt, size_t len,
 
     if (adns_walk_addrs(pkt, len, s, qtype, ans, rr, &n))
         return -EBADMSG;
-    if (n > LWS__ADNS_MAX_ADDRS) {
-        ans->more = lws__malloc((size_t)(n - LWS__ADNS_MAX_ADDRS) *
+    if (n > LWS__ADNS_INLINE_ADDRS) {
+        ans->more = lws__malloc((size_t)(n - LWS__ADNS_INLINE_ADDRS) *
                                 sizeof(ans->more[0]));
         if (!ans->more)
             return -ENOMEM;

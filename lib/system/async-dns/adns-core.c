@@ -2,10 +2,11 @@
  * Copyright (c) 2026 The lws-system authors
  *
  * The resolver's pure core: what the questions of a lookup amount to, how
- * long that is cached, and the order servers are asked in (with the ones
- * that timed out lately tried last).  No loop, no c-ares, no clock of its
- * own: the glue (adns-glue.c, adns-servers.c, adns-ares.c) passes the
- * time, and the unit tests drive it with a virtual one.
+ * long that is cached, and the health of each server: an RTT estimate,
+ * consecutive failures, a dead server's back-off and probes, the order
+ * servers are asked in and the try timeout that follows from it.  No loop, no
+ * c-ares, no clock of its own: the glue (adns-glue.c, adns-servers.c,
+ * adns-ares.c) passes the time, and the unit tests drive it with a virtual one.
  */
 #define LWS_LOGMOD adns
 #include "private-adns-pure.h"
@@ -99,82 +100,188 @@ bool lws__adns_core_sa_eq(const lws_sockaddr46 *x, const lws_sockaddr46 *y,
     return lws__sa46_equal(&a, &b);
 }
 
-static bool adns_is_demoted(const struct lws__adns_servers *s,
-                            const lws_sockaddr46 *sa)
+static struct lws__adns_health *adns_health(struct lws__adns_servers *s,
+                                            const lws_sockaddr46 *sa,
+                                            lws_usec_t now, bool create)
 {
-    for (int i = 0; i < LWS__ADNS_DEMOTED_MAX; i++)
-        if (s->demoted[i].until &&
-            lws__adns_core_sa_eq(&s->demoted[i].sa, sa, s->port))
-            return true;
-    return false;
-}
+    struct lws__adns_health *h = s->health, *old = s->health;
 
-/* Stable partition: servers that timed out lately go to the end. */
-static void adns_demoted_last(const struct lws__adns_servers *s,
-                              lws_sockaddr46 *sa, int n)
-{
-    lws_sockaddr46 tmp[LWS__ADNS_DEMOTED_MAX];
-    int k = 0, nd = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (adns_is_demoted(s, &sa[i]) && nd < LWS__ADNS_DEMOTED_MAX)
-            tmp[nd++] = sa[i];
-        else
-            sa[k++] = sa[i];
+    if (!h) {
+        if (!create)
+            return NULL;
+        h = old = s->health =
+            lws__calloc(LWS__ADNS_HEALTH_MAX, sizeof(*s->health));
+        if (!h)
+            return NULL; /* out of memory: no health kept */
     }
-    memcpy(&sa[k], tmp, sizeof(tmp[0]) * (size_t)nd);
+    for (int i = 0; i < LWS__ADNS_HEALTH_MAX; i++, h++) {
+        if (h->sa.sa4.sin_family && lws__adns_core_sa_eq(&h->sa, sa, s->port))
+            return h;
+        if (!h->sa.sa4.sin_family ||
+            (old->sa.sa4.sin_family && h->last < old->last))
+            old = h; /* a free slot, else the least recently heard of */
+    }
+    if (!create)
+        return NULL;
+    memset(old, 0, sizeof(*old));
+    old->sa = *sa;
+    if (!lws__sa46_port(&old->sa))
+        lws__sa46_set_port(&old->sa, s->port);
+    old->last = now;
+    return old;
 }
 
-int lws__adns_core_servers(const struct lws__adns_servers *s,
-                           lws_sockaddr46 *out, int max)
+const struct lws__adns_health *
+lws__adns_core_health(const struct lws__adns_servers *s,
+                      const lws_sockaddr46 *sa)
 {
-    int n = 0;
+    return adns_health((struct lws__adns_servers *)(uintptr_t)s, sa, 0, false);
+}
 
-#define ADNS_ADD(x)                                                            \
-    do {                                                                       \
-        if (out && n < max)                                                    \
-            out[n] = (x);                                                      \
-        n++;                                                                   \
-    } while (0)
+/* 0: dead with its probe due (when one may be taken), 1: up, 2: dead. */
+static int adns_rank(struct lws__adns_servers *s, const lws_sockaddr46 *sa,
+                     lws_usec_t now, bool probe_ok)
+{
+    struct lws__adns_health *h = adns_health(s, sa, now, false);
+
+    if (!h || !h->down_at)
+        return 1;
+    return probe_ok && now >= h->probe_at ? 0 : 2;
+}
+
+static int adns_add(lws_sockaddr46 *out, int n, int max,
+                    const lws_sockaddr46 *sa)
+{
+    if (out && n < max)
+        out[n] = *sa;
+    return n + 1;
+}
+
+int lws__adns_core_servers(struct lws__adns_servers *s, lws_usec_t now,
+                           lws_sockaddr46 *out, int max, bool *probe)
+{
+    int n = 0, k = 0;
+
     for (int i = 0; i < s->nexplicit; i++)
-        ADNS_ADD(s->explicit_srv[i]);
+        n = adns_add(out, n, max, &s->explicit_srv[i]);
     for (int i = 0; s->dhcp && i < LWS__ADNS_DHCP_IFACES; i++)
         for (int j = 0; j < s->dhcp[i].n; j++)
-            ADNS_ADD(s->dhcp[i].sa[j]);
+            n = adns_add(out, n, max, &s->dhcp[i].sa[j]);
     if (!n)
         for (int i = 0; i < s->nresolv; i++)
-            ADNS_ADD(s->resolv_srv[i]);
-#undef ADNS_ADD
-    if (out)
-        adns_demoted_last(s, out, n > max ? max : n);
-    return out && n > max ? max : n;
+            n = adns_add(out, n, max, &s->resolv_srv[i]);
+    if (probe)
+        *probe = false;
+    if (!out)
+        return n;
+    if (n > max)
+        n = max;
+    /* A stable selection by rank: a dead server whose probe is due first
+     * (one), then the up ones, then the dead ones, each in list order. */
+    for (int r = 0; r < 3; r++)
+        for (int i = k; i < n; i++) {
+            lws_sockaddr46 t = out[i];
+
+            if (adns_rank(s, &t, now, now && probe && !*probe) != r)
+                continue;
+            memmove(&out[k + 1], &out[k], sizeof(t) * (size_t)(i - k));
+            out[k++] = t;
+            if (!r) { /* the probe: its next one only after a back-off */
+                struct lws__adns_health *h = adns_health(s, &t, now, false);
+
+                h->due = false;
+                h->probing = true;
+                h->probe_at = now + (h->probe_at - h->down_at);
+                h->down_at = now;
+                *probe = true;
+            }
+        }
+    return n;
 }
 
-bool lws__adns_core_demote(struct lws__adns_servers *s, lws_usec_t now,
-                           const lws_sockaddr46 *sa)
+bool lws__adns_core_server_ok(struct lws__adns_servers *s, lws_usec_t now,
+                              const lws_sockaddr46 *sa, int32_t rtt_us)
 {
-    int slot = -1;
+    struct lws__adns_health *h = adns_health(s, sa, now, true);
+    bool was_down;
 
-    for (int i = 0; i < LWS__ADNS_DEMOTED_MAX; i++) {
-        if (s->demoted[i].until &&
-            lws__adns_core_sa_eq(&s->demoted[i].sa, sa, s->port))
-            return false; /* already */
-        if (!s->demoted[i].until && slot < 0)
-            slot = i;
-    }
-    if (slot < 0)
+    if (!h)
         return false;
-    s->demoted[slot].sa = *sa;
-    s->demoted[slot].until = now + LWS__ADNS_DEMOTE_US;
-    s->server_gen++;
-    return true;
+    was_down = h->down_at != 0;
+
+    h->last = now;
+    if (rtt_us >= 0) {
+        if (rtt_us < 1)
+            rtt_us = 1;
+        if (!h->srtt) { /* RFC 6298 §2.2: the first measurement */
+            h->srtt = rtt_us;
+            h->rttvar = rtt_us / 2;
+            s->server_gen++; /* its try timeout is known now */
+        } else {             /* §2.3, alpha 1/8, beta 1/4 */
+            int32_t d = h->srtt - rtt_us;
+
+            h->rttvar += ((d < 0 ? -d : d) - h->rttvar) / 4;
+            h->srtt += (rtt_us - h->srtt) / 8;
+        }
+    }
+    h->fails = 0;
+    h->down_at = 0;
+    h->due = h->probing = false;
+    if (was_down)
+        s->server_gen++;
+    return was_down;
 }
 
-void lws__adns_core_demote_expire(struct lws__adns_servers *s, lws_usec_t now)
+bool lws__adns_core_server_fail(struct lws__adns_servers *s, lws_usec_t now,
+                                const lws_sockaddr46 *sa)
 {
-    for (int i = 0; i < LWS__ADNS_DEMOTED_MAX; i++)
-        if (s->demoted[i].until && now >= s->demoted[i].until) {
-            s->demoted[i].until = 0;
+    struct lws__adns_health *h = adns_health(s, sa, now, true);
+    lws_usec_t b = LWS__ADNS_PROBE_MIN_US;
+    bool was_up;
+
+    if (!h)
+        return false;
+    was_up = !h->down_at;
+    if (!was_up && !h->probing)
+        return false; /* already known dead */
+    h->probing = false;
+
+    h->last = now;
+    if (h->fails < UINT16_MAX)
+        h->fails++;
+    for (int i = 1; i < h->fails && b < LWS__ADNS_PROBE_MAX_US; i++)
+        b *= 2; /* RFC 6298 §5.5: back off */
+    h->down_at = now;
+    h->probe_at =
+        now + (b < LWS__ADNS_PROBE_MAX_US ? b : LWS__ADNS_PROBE_MAX_US);
+    h->due = false;
+    if (was_up)
+        s->server_gen++;
+    return was_up;
+}
+
+void lws__adns_core_health_tick(struct lws__adns_servers *s, lws_usec_t now)
+{
+    for (int i = 0; s->health && i < LWS__ADNS_HEALTH_MAX; i++) {
+        struct lws__adns_health *h = &s->health[i];
+
+        if (h->down_at && !h->due && now >= h->probe_at) {
+            h->due = true;
             s->server_gen++;
         }
+    }
+}
+
+int lws__adns_core_rto_ms(const struct lws__adns_servers *s,
+                          const lws_sockaddr46 *sa, int max_ms)
+{
+    const struct lws__adns_health *h = lws__adns_core_health(s, sa);
+    int64_t ms;
+
+    if (!h || !h->srtt || h->down_at)
+        return max_ms;
+    ms = ((int64_t)h->srtt + 4 * (int64_t)h->rttvar + 999) / 1000;
+    if (ms < LWS__ADNS_RTO_MIN_MS)
+        ms = LWS__ADNS_RTO_MIN_MS;
+    return ms < max_ms ? (int)ms : max_ms;
 }

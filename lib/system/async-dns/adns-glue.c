@@ -598,7 +598,7 @@ int lws_adns_get_stats(struct lws_context *cx, struct lws_adns_stats *st)
     st->cache_bytes = (uint32_t)a->cache.bytes;
     st->in_flight = a->lookups.count;
     st->queued = a->queued.count;
-    st->servers = (uint32_t)lws__adns_core_servers(&a->srv, NULL, 0);
+    st->servers = (uint32_t)lws__adns_core_servers(&a->srv, 0, NULL, 0, NULL);
     return 0;
 }
 
@@ -661,6 +661,7 @@ static void adns_free(struct lws__adns *a)
     lws__free(a->resolv_path);
     lws__free(a->srv.explicit_srv);
     lws__free(a->srv.dhcp);
+    lws__free(a->srv.health);
     lws__free(a);
 }
 

@@ -155,16 +155,25 @@ out:
  * Servers
  */
 
-void lws__adns_demote(struct lws__adns *a, const lws_sockaddr46 *sa)
+void lws__adns_health_event(struct lws__adns *a, const lws_sockaddr46 *sa,
+                            bool ok, int32_t rtt_us)
 {
+    lws_usec_t now = lws__adns_now(a);
+    const struct lws__adns_health *h;
     char txt[64];
 
-    if (!lws__adns_core_demote(&a->srv, lws__adns_now(a), sa))
-        return;
+    if (!(ok ? lws__adns_core_server_ok(&a->srv, now, sa, rtt_us)
+             : lws__adns_core_server_fail(&a->srv, now, sa)))
+        return; /* no change of state: nothing to say */
+    h = lws__adns_core_health(&a->srv, sa);
     if (lws_sa46_write_numeric_address(sa, txt, sizeof(txt)) < 0)
         txt[0] = '\0';
-    lwsl_info("server %s timed out: tried last for %d s", txt,
-              (int)(LWS__ADNS_DEMOTE_US / LWS_US_PER_SEC));
+    LWS__LOGX(ok ? LLL_NOTICE : LLL_WARN, "server %s %s %d %s", txt,
+              ok ? "answers again: rtt" : "failed: asked last, probed in",
+              !h   ? 0
+              : ok ? (int)h->srtt
+                   : (int)((h->probe_at - now) / LWS_US_PER_MS),
+              ok ? "us" : "ms");
 }
 
 int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)

@@ -19,6 +19,9 @@
 #define LWS__ADNS_NAME_MAX 253
 /* Addresses kept per answer (per family). */
 #define LWS__ADNS_MAX_ADDRS 8
+/* Of an answer's addresses, those held inline (the rest are allocated):
+ * few, so that a lookup with its two answers stays a small allocation. */
+#define LWS__ADNS_INLINE_ADDRS 4
 /* CNAME links followed inside one answer. */
 #define LWS__ADNS_CNAME_DEPTH 8
 /* RFC 9267 §2: compression pointers followed while reading one name.  A
@@ -55,14 +58,14 @@ enum lws__adns_class {
  */
 
 /* What the parser keeps from one answer to one question: every address
- * of the answer, the first LWS__ADNS_MAX_ADDRS inline, the rest in @more
+ * of the answer, the first LWS__ADNS_INLINE_ADDRS inline, the rest in @more
  * (read them with lws__adns_answer_addr(); release with
  * lws__adns_answer_clear() before the struct is reused or freed). */
 struct lws__adns_answer {
-    int rcode;                             /* RFC 1035 §4.1.1 */
-    int naddr;                             /* addresses in the answer */
-    uint8_t addr[LWS__ADNS_MAX_ADDRS][16]; /* network order, 4 or 16 used */
-    uint8_t (*more)[16]; /* lws__malloc'd: addresses LWS__ADNS_MAX_ADDRS.. */
+    int rcode;                                /* RFC 1035 §4.1.1 */
+    int naddr;                                /* addresses in the answer */
+    uint8_t addr[LWS__ADNS_INLINE_ADDRS][16]; /* network order, 4/16 used */
+    uint8_t (*more)[16]; /* lws__malloc'd: addresses LWS__ADNS_INLINE_ADDRS.. */
     uint32_t ttl;        /* seconds: min over the records used */
     uint32_t neg_ttl;    /* seconds, RFC 2308 §5; valid if has_soa */
     bool has_soa;
@@ -73,8 +76,8 @@ struct lws__adns_answer {
 static inline const uint8_t *
 lws__adns_answer_addr(const struct lws__adns_answer *ans, int i)
 {
-    return i < LWS__ADNS_MAX_ADDRS ? ans->addr[i]
-                                   : ans->more[i - LWS__ADNS_MAX_ADDRS];
+    return i < LWS__ADNS_INLINE_ADDRS ? ans->addr[i]
+                                      : ans->more[i - LWS__ADNS_INLINE_ADDRS];
 }
 
 /* Frees the addresses past the inline ones and zeroes @ans. */
@@ -220,13 +223,29 @@ uint32_t lws__adns_core_cache_ttl(const struct lws__adns_qres *q, int n,
 #define LWS__ADNS_RESOLV_MAX     8  /* resolv.conf servers */
 #define LWS__ADNS_DHCP_IFACES    4  /* interfaces with DHCP-learned servers */
 #define LWS__ADNS_DHCP_PER_IFACE 4  /* servers kept per interface */
-#define LWS__ADNS_DEMOTED_MAX    4  /* servers remembered as slow */
-#define LWS__ADNS_DEMOTE_US      (30 * LWS_US_PER_SEC)
+/* Server health: how many servers are remembered, the back-off of a dead
+ * one between probes, and the bounds of the adaptive try timeout. */
+#define LWS__ADNS_HEALTH_MAX   8
+#define LWS__ADNS_PROBE_MIN_US (1 * LWS_US_PER_SEC)
+#define LWS__ADNS_PROBE_MAX_US (30 * LWS_US_PER_SEC)
+#define LWS__ADNS_RTO_MIN_MS   250
 
 struct lws__adns_dhcp {
     char iface[16];
     lws_sockaddr46 sa[LWS__ADNS_DHCP_PER_IFACE];
     int n;
+};
+
+/* What the core remembers of one server. */
+struct lws__adns_health {
+    lws_sockaddr46 sa;    /* family 0: free slot */
+    lws_usec_t down_at;   /* 0 = up; else when it was found dead */
+    lws_usec_t probe_at;  /* down: when one question may test it */
+    lws_usec_t last;      /* last event, to reuse the oldest slot */
+    int32_t srtt, rttvar; /* us; srtt 0 = no sample yet */
+    uint16_t fails;       /* consecutive failures */
+    bool due;             /* down, probe due, order changed for it */
+    bool probing;         /* a probe went out, its outcome not yet in */
 };
 
 /* The resolver's servers; every change bumps @server_gen. */
@@ -239,28 +258,48 @@ struct lws__adns_servers {
     int nresolv;
     uint32_t server_gen;
     uint16_t port; /* host order: default server port */
-    /* servers that made a question time out: tried last until .until */
-    struct {
-        lws_sockaddr46 sa;
-        lws_usec_t until; /* monotonic us; 0 = free slot */
-    } demoted[LWS__ADNS_DEMOTED_MAX];
+    /* health of the servers asked lately (RFC 6298 style estimates):
+     * [LWS__ADNS_HEALTH_MAX], allocated at the first event (an idle
+     * resolver holds none) */
+    struct lws__adns_health *health;
 };
 
 /* Same family, address and port (port 0 standing for @defport). */
 bool lws__adns_core_sa_eq(const lws_sockaddr46 *x, const lws_sockaddr46 *y,
                           uint16_t defport);
 /* The servers to ask, in order: the explicit ones and the DHCP-learned
- * ones, or resolv.conf's when there are none; those demoted last.  Up to
- * @max into @out (NULL: just count).  @return how many (at most @max with
- * @out). */
-int lws__adns_core_servers(const struct lws__adns_servers *s,
-                           lws_sockaddr46 *out, int max);
-/* A question timed out on @sa at @now: try it last until @now +
- * LWS__ADNS_DEMOTE_US.  @return true if newly demoted (false: already, or
- * no free slot). */
-bool lws__adns_core_demote(struct lws__adns_servers *s, lws_usec_t now,
-                           const lws_sockaddr46 *sa);
-/* Ends the demotions due by @now. */
-void lws__adns_core_demote_expire(struct lws__adns_servers *s, lws_usec_t now);
+ * ones, or resolv.conf's when there are none; up servers first (in that
+ * order), then the dead ones.  With @now non-zero and @out, a dead server
+ * whose probe is due goes first for this one list (*@probe set true; the
+ * caller applies it to one channel only) and its next probe is pushed a
+ * back-off further.  Up to @max into @out (NULL: just count).  @return how
+ * many (at most @max with @out). */
+int lws__adns_core_servers(struct lws__adns_servers *s, lws_usec_t now,
+                           lws_sockaddr46 *out, int max, bool *probe);
+/* An answer came from @sa @rtt_us after the question went out (< 0:
+ * unknown): its RTT estimate (RFC 6298 §2) is updated and it is up again.
+ * @return true if it was down (the order changed). */
+bool lws__adns_core_server_ok(struct lws__adns_servers *s, lws_usec_t now,
+                              const lws_sockaddr46 *sa, int32_t rtt_us);
+/* @sa failed a question (no answer in time, unreachable, SERVFAIL): one more
+ * consecutive failure; it is down, probed again after a back-off doubling
+ * from LWS__ADNS_PROBE_MIN_US up to LWS__ADNS_PROBE_MAX_US.  Once down, only
+ * a failed probe counts again (the questions already out when it died do
+ * not each double the back-off).  @return true if it was up (the order
+ * changed). */
+bool lws__adns_core_server_fail(struct lws__adns_servers *s, lws_usec_t now,
+                                const lws_sockaddr46 *sa);
+/* Bumps @server_gen once when a dead server's probe comes due by @now, so
+ * that the next channel asks it first. */
+void lws__adns_core_health_tick(struct lws__adns_servers *s, lws_usec_t now);
+/* The try timeout for questions that go to @sa first: its SRTT + 4 RTTVAR
+ * (RFC 6298 §2.3) in ms, at least LWS__ADNS_RTO_MIN_MS, at most @max_ms,
+ * which is also the answer for a server without a sample or a dead one. */
+int lws__adns_core_rto_ms(const struct lws__adns_servers *s,
+                          const lws_sockaddr46 *sa, int max_ms);
+/* The health record of @sa, or NULL. */
+const struct lws__adns_health *
+lws__adns_core_health(const struct lws__adns_servers *s,
+                      const lws_sockaddr46 *sa);
 
 #endif /* LWS_PRIVATE_ADNS_PURE_H */

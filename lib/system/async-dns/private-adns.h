@@ -142,10 +142,12 @@ int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
  * @sa[@n] of that family (the others are skipped). */
 int lws__adns_iface_servers(struct lws_context *cx, const char *iface,
                             int family, const lws_sockaddr46 *sa, size_t n);
-/* A question timed out on @sa (the first server tried): try it last for a
- * while (lws__adns_core_demote(), logged).  Expired demotions are dropped
- * by lws__adns_core_demote_expire(). */
-void lws__adns_demote(struct lws__adns *a, const lws_sockaddr46 *sa);
+/* Server health news: @sa answered (@ok, after @rtt_us, < 0 unknown) or
+ * failed a question (timed out, unreachable, SERVFAIL).  Kept by the core
+ * (lws__adns_core_server_ok/_fail); a server going down or coming back is
+ * logged. */
+void lws__adns_health_event(struct lws__adns *a, const lws_sockaddr46 *sa,
+                            bool ok, int32_t rtt_us);
 int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa);
 /* Re-reads resolv.conf if it changed (at each network lookup). */
 void lws__adns_resolv_check(struct lws__adns *a);
