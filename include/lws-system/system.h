@@ -696,6 +696,13 @@ struct lws_context_creation_info {
      *  Bounds the memory a flood of attaches can hold (about 64 bytes an
      *  item on 64-bit).  0 = unbounded (as lws). */
     unsigned int attach_max_queued;
+    /** lws-system addition, for tests: the wall clock (microseconds since
+     *  the Unix epoch) the library reads where it needs wall time (the
+     *  SNTP client's transmit time and time floor, the TLS time check
+     *  before a sync), so a test can step it without touching the host's
+     *  clock.  Timers never read it: they run on the monotonic clock.
+     *  NULL = CLOCK_REALTIME.  Thread: called on the loop thread. */
+    lws_usec_t (*wall_clock)(void);
 };
 
 /**

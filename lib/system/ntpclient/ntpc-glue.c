@@ -199,7 +199,7 @@ static bool ntpc_several_sources(const struct lws__ntpc *n)
  */
 static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
-    lws_usec_t mono = lws_now_usecs(), wall = lws__wall_usecs(), ref;
+    lws_usec_t mono = lws_now_usecs(), wall = lws__cx_wall_usecs(n->cx), ref;
     int64_t at = s->true_at_rx_ns / 1000 + (mono - s->mono_rx_us);
     int64_t tol =
         s->root_dist_ns / 1000 + s->delay_ns / 1000 + LWS_US_PER_SEC / 2;
@@ -347,7 +347,8 @@ static void core_timer_cb(lws_sorted_usec_list_t *sul)
     struct lws__ntpc *n = lws_container_of(sul, struct lws__ntpc, sul_core);
     struct lws__ntpc_out a;
 
-    lws__ntpc_core_on_timer(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
+    lws__ntpc_core_on_timer(&n->core, lws_now_usecs(),
+                            lws__cx_wall_usecs(n->cx), &a);
     (void)lws__ntpc_perform(n, &a); /* nothing follows */
 }
 
@@ -383,8 +384,9 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
         if (r < 0)
             return; /* EAGAIN, or an ICMP error: the timeout handles it */
         n->stats.rx++;
-        v = lws__ntpc_core_on_rx(&n->core, lws_now_usecs(), lws__wall_usecs(),
-                                 &from, buf, (size_t)r, &a);
+        v = lws__ntpc_core_on_rx(&n->core, lws_now_usecs(),
+                                 lws__cx_wall_usecs(n->cx), &from, buf,
+                                 (size_t)r, &a);
         if (v >= 0 && v < LWS__NTPC_V_COUNT)
             n->stats.verdicts[v]++;
         log_refusal(v, &from);
@@ -418,7 +420,8 @@ static void kick_cb(lws_sorted_usec_list_t *sul)
     }
     if (n->kick) {
         n->kick = false;
-        lws__ntpc_core_kick(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
+        lws__ntpc_core_kick(&n->core, lws_now_usecs(),
+                            lws__cx_wall_usecs(n->cx), &a);
         (void)lws__ntpc_perform(n, &a);
     }
 }
@@ -443,7 +446,7 @@ static int ntpc_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
     if (n->synced || n->policy == LWS_NTPC_TIME_NEVER_HOLD)
         return 0;
     if (n->policy == LWS_NTPC_TIME_PLAUSIBLE &&
-        lws__wall_usecs() >= n->floor_us)
+        lws__cx_wall_usecs(n->cx) >= n->floor_us)
         return 0;
     if (!n->held)
         lwsl_notice("holding TIME_VALID until a validated sync (%s)",
