@@ -5,7 +5,8 @@
 # leases (T1 half, T2 7/8), router/DNS/NTP NET.1, answers DISCOVER with
 # OFFER and REQUEST with ACK (NAK for an address that is not the client's),
 # unless the file MODE holds "silent" (then it answers nothing) or "noack"
-# (then it answers DISCOVER only).  Each reply is logged to stdout as
+# (then it answers DISCOVER only) or "dup" (then it sends each reply
+# twice, logging the copy as "DUP").  Each reply is logged to stdout as
 # "<unix ms> <ACK|OFFER|NAK> <address>", each DISCOVER and REQUEST received
 # as "<unix ms> RX-DISCOVER|RX-REQUEST <client MAC>".
 # Runs until killed.  Usage: ft-dhcpd.py IFACE NET FIRST LAST LEASE_S MODE
@@ -67,12 +68,14 @@ def reply(q, kind, yiaddr):
     p += bytes(192) + q[236:240] + o + bytes([255])
     ciaddr = q[12:16]
     dst = socket.inet_ntoa(ciaddr) if ciaddr != bytes(4) else "255.255.255.255"
-    try:
-        s.sendto(p, (dst, 68))
-    except OSError:  # dropped on the way out (nftables: EPERM): lost
-        return
-    print("%d %s %s" % (time.time() * 1000, {2: "OFFER", 5: "ACK", 6: "NAK"}[kind],
-                        socket.inet_ntoa(yiaddr) if yiaddr else "-"), flush=True)
+    name = {2: "OFFER", 5: "ACK", 6: "NAK"}[kind]
+    for copy in range(2 if mode(mode_path) == "dup" else 1):
+        try:
+            s.sendto(p, (dst, 68))
+        except OSError:  # dropped on the way out (nftables: EPERM): lost
+            return
+        print("%d %s %s" % (time.time() * 1000, "DUP" if copy else name,
+                            socket.inet_ntoa(yiaddr) if yiaddr else "-"), flush=True)
 
 
 while True:
