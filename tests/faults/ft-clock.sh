@@ -18,20 +18,13 @@
 . "$(dirname "$0")/ft-lib.sh"
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
 
-kill "${TB_PIDS[0]}"; wait "${TB_PIDS[0]}" 2>/dev/null || true
-srv=$TB_DIR/dhcpd.log
-: >"$srv"
-ip netns exec "$TB_INF" python3 "$top/tests/faults/ft-dhcpd.py" "$TB_IF_INF" \
-  "$TB_NET" 100 150 10 "$TB_DIR/dhcp-mode" >>"$srv" 2>&1 &
-TB_PIDS[0]=$!
+ft_own_dhcpd 10
 ip -n "$TB_INF" addr add "$TB_NET.2/24" dev "$TB_IF_INF"
 qlog=$TB_DIR/dns-queries.log
 : >"$qlog"
 ip netns exec "$TB_INF" python3 "$top/tests/faults/ft-dns.py" "$TB_NET.2" \
   "$TB_DIR/dns-mode" 3 "$qlog" 2>>"$TB_DIR/ft-dns.log" &
 TB_PIDS[10]=$!
-tb_wait 10 ip netns exec "$TB_INF" sh -c "ss -Hlun | grep -q ':67 '" ||
-  fail "our DHCP server did not start"
 tb_wait 10 ip netns exec "$TB_INF" sh -c "ss -Hlun | grep -q '$TB_NET.2:53 '" ||
   fail "our DNS server did not start"
 

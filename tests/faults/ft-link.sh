@@ -18,17 +18,6 @@
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
 
 mode=$TB_DIR/dhcp-mode
-srv=$TB_DIR/dhcpd.log
-: >"$srv"
-start_dhcpd() {
-  kill "${TB_PIDS[0]}" 2>/dev/null || true
-  wait "${TB_PIDS[0]}" 2>/dev/null || true
-  ip netns exec "$TB_INF" python3 "$top/tests/faults/ft-dhcpd.py" "$TB_IF_INF" \
-    "$TB_NET" 100 150 10 "$mode" >>"$srv" 2>&1 &
-  TB_PIDS[0]=$!
-  tb_wait 10 ip netns exec "$TB_INF" sh -c "ss -Hlun | grep -q ':67 '" ||
-    fail "our DHCP server did not start"
-}
 srv_count() { grep -c "$1" "$srv" || true; }
 wait_srv() { # seconds, pattern, at least n
   local deadline=$((SECONDS + $1))
@@ -40,7 +29,7 @@ wait_srv() { # seconds, pattern, at least n
 fds() { ls "/proc/$bg_pid/fd" | wc -l; }
 
 echo silent >"$mode"
-start_dhcpd
+ft_own_dhcpd 10
 tb_reset_dev
 ft_demo_bg link --timeout 60 --ntp "$TB_NET.1" --dns "$TB_NET.1"
 
@@ -94,7 +83,7 @@ for i in 1 2 3; do
     netns "$TB_INF"
   ip -n "$TB_INF" addr add "$TB_NET.1/24" dev "$TB_IF_INF"
   ip -n "$TB_INF" link set "$TB_IF_INF" up
-  start_dhcpd # its socket was bound to the old interface
+  ft_own_dhcpd 10 # its socket was bound to the old interface
   mac=$(ip -n "$TB_DEV" -o link show "$TB_IF_DEV" | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
   [ "$mac" != "$mac_old" ] || fail "removal $i: the new veth has the old MAC"
   ip -n "$TB_DEV" link set "$TB_IF_DEV" up
