@@ -4,9 +4,9 @@
 # --stay --wall-clock FILE: the library reads a wall clock of the test's,
 # this machine's plus FILE's offset, and its set_clock requests are applied
 # to that clock; the host clock is only read) with 10 s leases from
-# ft-dhcpd.py, chronyd for NTP (learned from the lease, polled every 15 s,
-# the shortest poll) and ft-dns.py (TTL 3 s) for a name looked up every
-# 250 ms:
+# ft-dhcpd.py, chronyd for NTP (given and learned from the lease, polled
+# every 15 s, the shortest poll) and ft-dns.py (TTL 3 s) for a name looked
+# up every 250 ms:
 #  1. the device starts 3 years behind: the first validated sync steps the
 #     wall clock forward by years through set_clock;
 #  2. the test steps the wall clock 5 hours forward, then 2 years back: the
@@ -36,11 +36,11 @@ near_zero() { awk -v o="$(off_now)" 'BEGIN { exit !(o < 1 && o > -1) }'; }
 echo -94608000 >"$wall" # 3 years (of 365 days) behind
 
 tb_reset_dev
-# NTP from the lease only (option 42: chronyd): with a second source naming
-# the same address (--ntp), a first step larger than max_step (1000 s) from
-# the time floor (this build's time, when the clock is behind it) waits for
-# "another server to agree", which that source never is.
-ft_demo_bg clock --timeout 30 --dns "$TB_NET.2" \
+# chronyd named twice: --ntp and the lease's option 42.  The first step is
+# from the time floor (the build's time, the clock being behind it), over
+# max_step (1000 s) once the build is older: one server named twice is
+# believed as a lone one (it once waited for "another server" forever).
+ft_demo_bg clock --timeout 30 --ntp "$TB_NET.1" --dns "$TB_NET.2" \
   --ntp-poll 15 --wall-clock "$wall" --lookup-cached 250 cached.lws.test
 t_start=$(ms_now)
 wait_count 30 '"headline"' 1 || { tail -20 "$log"; fail "no OPERATIONAL"; }

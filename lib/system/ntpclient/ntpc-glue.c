@@ -231,6 +231,23 @@ static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
         n->cand_tries = 0;
         return true;
     }
+    /* Every source, each of one address, answered from this same address
+     * (an application's server that DHCP announces too): it is a lone
+     * server, believed forward as above.  A name with several addresses
+     * still needs a second one to agree. */
+    if (n->have_cand && n->cand_alone && n->n_src > 1 && n->n_addrs <= 1 &&
+        n->cand_tries >= n->n_src &&
+        lws__sa46_equal(&n->cand_server, &n->core.server) && at > ref) {
+        lwsl_notice("%s: every source is this server: a step of %lld s "
+                    "believed",
+                    ab, step_s);
+        n->have_cand = false;
+        n->cand_tries = 0;
+        return true;
+    }
+    n->cand_alone =
+        !n->have_cand ||
+        (n->cand_alone && lws__sa46_equal(&n->cand_server, &n->core.server));
     lwsl_warn("%s proposes a step of %lld s: waiting for another server to "
               "agree",
               ab, step_s);
