@@ -18,7 +18,12 @@
  * prints one JSON object per event instead of text.  --lookup-every MS
  * SUFFIX resolves a fresh name "n<seq>.SUFFIX" every MS ms after
  * OPERATIONAL and prints each outcome and its time (the fault suite's
- * measure of DNS recovery); --ntp-poll S fixes the SNTP poll interval.
+ * measure of DNS recovery); --lookup-cached MS NAME looks NAME itself up
+ * every MS ms (answered from the cache within its TTL); --ntp-poll S fixes
+ * the SNTP poll interval.  --wall-clock FILE gives the library a wall clock
+ * of its own for tests: this machine's plus the seconds FILE holds (a test
+ * steps it by rewriting FILE), and set_clock requests are applied to it
+ * (FILE rewritten) instead of only being recorded.
  */
 #define _GNU_SOURCE
 #include <lws-system.h>
@@ -33,6 +38,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -46,6 +52,8 @@ static struct demo {
     const char *resolve[MAX_LIST];
     int nresolve, pending_resolves;
     const char *lookup_suffix; /* --lookup-every: "<n>.<suffix>" */
+    bool lookup_same;          /* --lookup-cached: the suffix itself */
+    const char *wall_file;     /* --wall-clock: offset in seconds */
     int lookup_ms;
     unsigned int lookup_seq;
     uv_timer_t lookup_timer;
@@ -248,7 +256,10 @@ static void on_lookup_tick(uv_timer_t *t)
     }
     l->seq = ++d.lookup_seq;
     l->t0_ns = uv_hrtime();
-    snprintf(name, sizeof(name), "n%u.%s", l->seq, d.lookup_suffix);
+    if (d.lookup_same)
+        snprintf(name, sizeof(name), "%s", d.lookup_suffix);
+    else
+        snprintf(name, sizeof(name), "n%u.%s", l->seq, d.lookup_suffix);
     if (lws_async_dns_query(d.cx, 0, name, LWS_ADNS_RECORD_A, looked_up, NULL,
                             l) == LADNS_RET_FAILED) {
         out("lookup", "#%u %s: refused", l->seq, name);
@@ -348,12 +359,47 @@ static void cpd_result(struct lws_context *cx, lws_cpd_result_t result,
             st.api && st.captive && !st.user_portal_url[0] ? "?" : "");
 }
 
-/* The demo never sets this machine's clock: it records the request. */
+/* --wall-clock: this machine's clock plus FILE's offset in seconds. */
+static int64_t realtime_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static lws_usec_t test_wall_clock(void)
+{
+    FILE *f = fopen(d.wall_file, "r");
+    double off = 0;
+
+    if (f) {
+        if (fscanf(f, "%lf", &off) != 1)
+            off = 0;
+        fclose(f);
+    }
+    return (lws_usec_t)(realtime_us() + (int64_t)(off * 1e6));
+}
+
+/* The demo never sets this machine's clock: it records the request, and
+ * with --wall-clock applies it to the test's clock. */
 static int record_clock(lws_usec_t us)
 {
-    out("clock", "set_clock(%lld.%06lld) requested (recorded, not applied)",
-        (long long)(us / 1000000), (long long)(us % 1000000));
-    return 0;
+    FILE *f;
+
+    if (!d.wall_file) {
+        out("clock", "set_clock(%lld.%06lld) requested (recorded, not applied)",
+            (long long)(us / 1000000), (long long)(us % 1000000));
+        return 0;
+    }
+    out("clock", "set_clock(%lld.%06lld): test wall clock stepped %+.3f s",
+        (long long)(us / 1000000), (long long)(us % 1000000),
+        (double)(us - test_wall_clock()) / 1e6);
+    f = fopen(d.wall_file, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "%.6f\n", (double)(us - realtime_us()) / 1e6);
+    return fclose(f) ? -1 : 0;
 }
 
 /* ---- attach from other threads ---------------------------------------- */
@@ -453,7 +499,8 @@ static void usage(const char *me)
             "usage: %s [--iface IF] [--dns A[,B]] [--ntp S[,S]] "
             "[--cpd-url URL]... [--ca PEM] [--resolve NAME]... [--json] "
             "[--stay] [--acd] [--timeout S] [--lookup-every MS SUFFIX] "
-            "[--ntp-poll S] [--policy v4|v6|both|either]\n",
+            "[--lookup-cached MS NAME] [--ntp-poll S] [--wall-clock FILE]\n"
+            "[--policy v4|v6|both|either]\n",
             me);
 }
 
@@ -497,6 +544,12 @@ static int parse_args(int argc, char **argv)
         } else if (!strcmp(a, "--lookup-every") && i + 2 < argc) {
             d.lookup_ms = atoi(v), i++;
             d.lookup_suffix = argv[++i];
+        } else if (!strcmp(a, "--lookup-cached") && i + 2 < argc) {
+            d.lookup_ms = atoi(v), i++;
+            d.lookup_suffix = argv[++i];
+            d.lookup_same = true;
+        } else if (!strcmp(a, "--wall-clock")) {
+            d.wall_file = v, i++;
         } else if (!strcmp(a, "--ntp-poll")) {
             d.ntp_poll_s = atoi(v), i++;
         } else if (!strcmp(a, "--policy")) {
@@ -590,6 +643,8 @@ int main(int argc, char **argv)
     info.ntpc = &ntpc;
     info.dhcpc = &dhcpc;
     info.cpd = &cpd;
+    if (d.wall_file)
+        info.wall_clock = test_wall_clock;
 
     link_up();
     out("start", "lws-system %s demo on %s", lws_get_library_version(),

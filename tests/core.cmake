@@ -35,7 +35,7 @@ if(TARGET lws-system-demo AND LWS_WITH_SYS_DHCP_CLIENT AND LWS_WITH_SYS_NTPCLIEN
   # The fault suite (label faults): the release build runs it, the
   # sanitizer builds do not (scripts/test).
   math(EXPR to "240 * ${LWS_TEST_TIMEOUT_SCALE}")
-  foreach(f bringup servers recovery lease dnshealth)
+  foreach(f bringup servers recovery lease dnshealth clock link relay)
     add_test(NAME faults/${f} COMMAND
       ${CMAKE_CURRENT_SOURCE_DIR}/faults/ft-${f}.sh
       $<TARGET_FILE:lws-system-demo> ${PROJECT_SOURCE_DIR})

@@ -113,7 +113,10 @@ struct lws_cpd_info {
     const char *ca_bundle;
     /** Further attempts after a failed one; 0 = 4, negative = none. */
     int retries;
-    /** One attempt (resolve, connect, TLS, reply), ms; 0 = 2000. */
+    /** The first attempt (resolve, connect, TLS, reply), ms; 0 = 2000.
+     *  The second has twice this, later ones four times (a handshake slowed
+     *  by a lossy link finishes instead of starting over), all within
+     *  deadline_ms. */
     unsigned int attempt_timeout_ms;
     /** One whole check, all attempts included, ms; 0 = 10000. */
     unsigned int deadline_ms;

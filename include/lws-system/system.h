@@ -703,6 +703,13 @@ struct lws_context_creation_info {
     /** Seed of the fault PRNG (0: LWS_FI_SEED from the environment, else
      *  the clock; the seed used is logged).  Ignored without LWS_WITH_FI. */
     uint64_t fi_seed;
+    /** lws-system addition, for tests: the wall clock (microseconds since
+     *  the Unix epoch) the library reads where it needs wall time (the
+     *  SNTP client's transmit time and time floor, the TLS time check
+     *  before a sync), so a test can step it without touching the host's
+     *  clock.  Timers never read it: they run on the monotonic clock.
+     *  NULL = CLOCK_REALTIME.  Thread: called on the loop thread. */
+    lws_usec_t (*wall_clock)(void);
 };
 
 /**

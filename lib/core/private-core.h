@@ -222,6 +222,7 @@ struct lws_context {
      * time, 0 when there is none.  Written by a time source (the SNTP
      * client), read by TLS; see lws__time_sync_get(). */
     lws_usec_t sync_wall_us, sync_mono_us;
+    lws_usec_t (*wall_clock)(void); /* creation info; NULL = the plat's */
     lws_dll2_owner_t news; /* observers of cross-helper news (news.c) */
 
 #if LWS_WITH_FI
@@ -359,6 +360,13 @@ static inline void lws__time_sync_set(struct lws_context *cx, lws_usec_t wall,
 {
     cx->sync_wall_us = wall;
     cx->sync_mono_us = mono;
+}
+
+/* The wall clock as @cx reads it: the creation info's wall_clock (tests
+ * step it), else CLOCK_REALTIME.  Never for timers (monotonic). */
+static inline lws_usec_t lws__cx_wall_usecs(const struct lws_context *cx)
+{
+    return cx->wall_clock ? cx->wall_clock() : lws__wall_usecs();
 }
 
 /* True with *@wall at *@mono when a source has synced. */

@@ -296,6 +296,7 @@ lws_create_context(const struct lws_context_creation_info *info)
     cx->guard_free = context_free;
     cx->guard_finish = context_finish_own;
     cx->options = info->options;
+    cx->wall_clock = info->wall_clock;
     cx->user = info->user;
     context_state_setup(cx, info);
     lws__attach_init(cx, info);

@@ -4,8 +4,11 @@
 # 2 min): on IFACE it hands out FIRST..LAST of NET.0/24 with LEASE_S-second
 # leases (T1 half, T2 7/8), router/DNS/NTP NET.1, answers DISCOVER with
 # OFFER and REQUEST with ACK (NAK for an address that is not the client's),
-# unless the file MODE holds "silent" (then it answers nothing).  Each
-# reply is logged to stdout as "<unix ms> <ACK|OFFER|NAK> <kind> <address>".
+# unless the file MODE holds "silent" (then it answers nothing) or "noack"
+# (then it answers DISCOVER only) or "dup" (then it sends each reply
+# twice, logging the copy as "DUP").  Each reply is logged to stdout as
+# "<unix ms> <ACK|OFFER|NAK> <address>", each DISCOVER and REQUEST received
+# as "<unix ms> RX-DISCOVER|RX-REQUEST <client MAC>".
 # Runs until killed.  Usage: ft-dhcpd.py IFACE NET FIRST LAST LEASE_S MODE
 import socket
 import struct
@@ -65,23 +68,29 @@ def reply(q, kind, yiaddr):
     p += bytes(192) + q[236:240] + o + bytes([255])
     ciaddr = q[12:16]
     dst = socket.inet_ntoa(ciaddr) if ciaddr != bytes(4) else "255.255.255.255"
-    try:
-        s.sendto(p, (dst, 68))
-    except OSError:  # dropped on the way out (nftables: EPERM): lost
-        return
-    print("%d %s %s" % (time.time() * 1000, {2: "OFFER", 5: "ACK", 6: "NAK"}[kind],
-                        socket.inet_ntoa(yiaddr) if yiaddr else "-"), flush=True)
+    name = {2: "OFFER", 5: "ACK", 6: "NAK"}[kind]
+    for copy in range(2 if mode(mode_path) == "dup" else 1):
+        try:
+            s.sendto(p, (dst, 68))
+        except OSError:  # dropped on the way out (nftables: EPERM): lost
+            return
+        print("%d %s %s" % (time.time() * 1000, "DUP" if copy else name,
+                            socket.inet_ntoa(yiaddr) if yiaddr else "-"), flush=True)
 
 
 while True:
     q, peer = s.recvfrom(1500)
     if len(q) < 240 or q[0] != 1 or q[236:240] != b"\x63\x82\x53\x63":
         continue
-    if mode(mode_path) == "silent":
-        continue
     o = options(q)
     t = o.get(53, b"\0")[0]
     mac = q[28:34]
+    if t in (1, 3):
+        print("%d RX-%s %s" % (time.time() * 1000, "DISCOVER" if t == 1 else "REQUEST",
+                               mac.hex(":")), flush=True)
+    m = mode(mode_path)
+    if m == "silent" or (m == "noack" and t == 3):
+        continue
     if t == 1:  # DISCOVER
         a = address_for(mac)
         if a:

@@ -16,7 +16,7 @@ for x in 2 3; do
   echo ok >"$TB_DIR/mode$x"
   : >"$TB_DIR/q$x"
   ip netns exec "$TB_INF" python3 "$top/tests/faults/ft-dns.py" "$TB_NET.$x" \
-    "$TB_DIR/mode$x" "$TB_DIR/q$x" 2>>"$TB_DIR/ft-dns.log" &
+    "$TB_DIR/mode$x" 1 "$TB_DIR/q$x" 2>>"$TB_DIR/ft-dns.log" &
   TB_PIDS[$((10 + x))]=$!
   tb_wait 10 ip netns exec "$TB_INF" sh -c "ss -Hlun | grep -q '$TB_NET.$x:53 '" ||
     fail "DNS server on .$x did not start"

@@ -13,16 +13,9 @@
 . "$(dirname "$0")/ft-lib.sh"
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
 
-kill "${TB_PIDS[0]}"; wait "${TB_PIDS[0]}" 2>/dev/null || true
 mode=$TB_DIR/dhcp-mode
-srv=$TB_DIR/dhcpd.log
 echo ok >"$mode"
-: >"$srv"
-ip netns exec "$TB_INF" python3 "$top/tests/faults/ft-dhcpd.py" "$TB_IF_INF" \
-  "$TB_NET" 100 150 10 "$mode" >>"$srv" 2>&1 &
-TB_PIDS[0]=$!
-tb_wait 10 ip netns exec "$TB_INF" sh -c "ss -Hlun | grep -q ':67 '" ||
-  fail "our DHCP server did not start"
+ft_own_dhcpd 10
 
 tb_reset_dev
 ft_demo_bg lease --timeout 30 --ntp "$TB_NET.1" --dns "$TB_NET.1"

@@ -57,3 +57,17 @@ ft_demo_bg() { # name, extra demo args...
   bg_pid=$!
 }
 addrs() { ip -n "$TB_DEV" -4 -o addr show dev "$TB_IF_DEV" | awk '{print $4}'; }
+
+# Replaces dnsmasq (DHCP and DNS) with our DHCP server (ft-dhcpd.py, leases
+# of the given seconds, .100-.150), or restarts ours; its log is $srv, its
+# mode file $TB_DIR/dhcp-mode.
+srv=$TB_DIR/dhcpd.log
+ft_own_dhcpd() { # lease seconds
+  kill "${TB_PIDS[0]}" 2>/dev/null || true
+  wait "${TB_PIDS[0]}" 2>/dev/null || true
+  ip netns exec "$TB_INF" python3 "$top/tests/faults/ft-dhcpd.py" "$TB_IF_INF" \
+    "$TB_NET" 100 150 "$1" "$TB_DIR/dhcp-mode" >>"$srv" 2>&1 &
+  TB_PIDS[0]=$!
+  tb_wait 10 ip netns exec "$TB_INF" sh -c "ss -Hlun | grep -q ':67 '" ||
+    fail "our DHCP server did not start"
+}

@@ -853,6 +853,33 @@ static void test_ntpc_harden_horizon(void **state)
     ntps_stop(srv);
 }
 
+/* Two sources naming one address (say an application's server that DHCP
+ * also announces) are one server: a forward step beyond max_step from it
+ * is believed as from a lone server, not held forever waiting for
+ * "another server" to agree. */
+static void test_ntpc_harden_same_address_twice(void **state)
+{
+    struct ntps *srv = ntps_start(0);
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+    char sv[64];
+    const char *servers[] = {sv, sv, NULL};
+    uint32_t one = 1;
+
+    (void)state;
+    assert_non_null(srv);
+    snprintf(sv, sizeof(sv), "127.0.0.1:%d", ntps_port(srv));
+    /* Two hours ahead of this machine's clock (max_step is 1000 s). */
+    ntps_set_base(srv, (now_us() / LWS_US_PER_SEC + 7200) * NS);
+    harden_info(&ni, servers);
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 3000));
+    assert_true(rec.last_us > now_us() + 7000 * LWS_US_PER_SEC);
+    lws_context_destroy(cx);
+    ntps_stop(srv);
+}
+
 /* Issue 10 items 1 and 4: stamps beyond the horizon (or so large the floor
  * maths would overflow) and absurd configured floors are ignored. */
 static void test_ntpc_harden_stamp_ceiling(void **state)
@@ -975,6 +1002,7 @@ int main(void)
         cmocka_unit_test_setup(test_ntpc_glue_oom, setup),
         cmocka_unit_test_setup(test_ntpc_harden_hostile_ahead_outvoted, setup),
         cmocka_unit_test_setup(test_ntpc_harden_horizon, setup),
+        cmocka_unit_test_setup(test_ntpc_harden_same_address_twice, setup),
         cmocka_unit_test_setup(test_ntpc_harden_stamp_ceiling, setup),
         cmocka_unit_test(test_ntpc_harden_kod_readmitted),
     };

@@ -579,13 +579,14 @@ static void test_ntpc_core_backoff_and_next_server(void **state)
     POISON(a);
     lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
     for (int round = 0; round < 10; round++) {
-        /* Each round: two timeouts, then a backoff and the next server. */
-        for (int t = 0; t < 2; t++) {
+        /* Each round before a sync: three timeouts, then a backoff and
+         * the next server. */
+        for (int t = 0; t < 3; t++) {
             assert_true(a.flags & LWS__NTPC_ACT_WAKE);
             v.mono = a.wake_at;
             POISON(a);
             lws__ntpc_core_on_timer(&c, v.mono, vwall(&v), &a);
-            if (!t)
+            if (t < 2)
                 assert_int_equal(a.flags,
                                  LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
         }
@@ -629,7 +630,7 @@ static void test_ntpc_core_backoff_timer_without_server(void **state)
     core_new(&c, true);
     POISON(a);
     lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
-    for (int t = 0; t < 2; t++) {
+    for (int t = 0; t < 3; t++) { /* three timeouts before a sync */
         v.mono = a.wake_at;
         POISON(a);
         lws__ntpc_core_on_timer(&c, v.mono, vwall(&v), &a);
@@ -717,7 +718,8 @@ static void test_ntpc_core_kod(void **state)
         assert_false(c.have_server);
     }
 
-    /* Another kiss code is a bad answer: two of them end the round. */
+    /* Another kiss code is a bad answer: three of them end the round
+     * before a sync. */
     core_new(&c, true);
     POISON(a);
     lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
@@ -730,7 +732,11 @@ static void test_ntpc_core_kod(void **state)
     n = kod(&b, 0x494e4954, buf);
     POISON(a);
     lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &a);
-    assert_int_equal(a.flags, LWS__NTPC_ACT_NEXT_SERVER | LWS__NTPC_ACT_WAKE);
+    assert_int_equal(a.flags, LWS__NTPC_ACT_SEND | LWS__NTPC_ACT_WAKE);
+    n = kod(&a, 0x494e4954, buf);
+    POISON(b);
+    lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b);
+    assert_int_equal(b.flags, LWS__NTPC_ACT_NEXT_SERVER | LWS__NTPC_ACT_WAKE);
 }
 
 static void test_ntpc_core_bad_answers_never_sync(void **state)
@@ -749,7 +755,7 @@ static void test_ntpc_core_bad_answers_never_sync(void **state)
     lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &a);
     /* LI=3, stratum 16, ten years ahead with a bad root distance, and ten
      * years before the floor: none is a sample. */
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 9; i++) {
         n = serve(&v, &a, 1, buf);
         assert_int_equal(lws__ntpc_pkt_parse(&r, buf, n), 0);
         switch (i % 4) {
@@ -773,8 +779,8 @@ static void test_ntpc_core_bad_answers_never_sync(void **state)
         POISON(b);
         lws__ntpc_core_on_rx(&c, v.mono, vwall(&v), &s1, buf, n, &b);
         assert_false(b.flags & LWS__NTPC_ACT_SYNCED);
-        if (i % 2) {
-            /* two bad answers in a row: next server */
+        if (i % 3 == 2) {
+            /* three bad answers in a row (before a sync): next server */
             assert_true(b.flags & LWS__NTPC_ACT_NEXT_SERVER);
             lws__ntpc_core_set_server(&c, v.mono, vwall(&v), &s1, true, &b);
         }

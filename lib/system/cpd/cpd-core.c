@@ -48,12 +48,18 @@ static lws_usec_t cpd_us(uint32_t ms)
     return (lws_usec_t)ms * LWS_US_PER_MS;
 }
 
+/* The first attempt has attempt_ms, the second twice that, the rest four
+ * times: on a lossy link a handshake slowed by TCP retransmissions finishes
+ * within a later attempt instead of being cut and started again. */
 static void cpd_core_begin_attempt(struct lws__cpd_core *c, lws_usec_t now,
                                    struct lws__cpd_out *out)
 {
+    lws_usec_t d = cpd_us(c->cfg.attempt_ms)
+                   << (c->attempts < 2 ? c->attempts : 2);
+
     c->attempts++;
     c->attempt_active = true;
-    c->attempt_end = cpd_min(now + cpd_us(c->cfg.attempt_ms), c->deadline_at);
+    c->attempt_end = cpd_min(now + d, c->deadline_at);
     out->start_attempt = true;
     out->wake_at = c->attempt_end;
 }

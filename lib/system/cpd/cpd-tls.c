@@ -142,7 +142,7 @@ lws_usec_t lws__tls_trusted_now(struct lws_context *cx)
     if (lws__time_sync_get(cx, &wall, &mono))
         return wall + (lws_now_usecs() - mono);
     /* No sync: TIME_VALID came from a plausible clock or from policy. */
-    return lws__wall_usecs();
+    return lws__cx_wall_usecs(cx);
 }
 
 /* Orders two UTC times field by field (mbedTLS keeps full years, months

@@ -197,11 +197,15 @@ static void rate_limited(struct lws__ntpc_core *c, lws_usec_t now,
     backoff(c, (uint64_t)c->poll_s * 1000, now, a);
 }
 
+/* A round without a sample gives up after two timeouts or bad answers in a
+ * row, three before the first sync: on a lossy link (30 % each way, half
+ * the exchanges lost) a third try makes a failed round and its backoff half
+ * as likely, and the first sync is what holds TIME_VALID. */
 static void after_exchange(struct lws__ntpc_core *c, lws_usec_t now,
                            lws_usec_t wall, struct lws__ntpc_out *a)
 {
     if (c->good >= c->want_good || c->tries >= c->max_tries ||
-        (!c->good && c->fails_in_row >= 2)) {
+        (!c->good && c->fails_in_row >= (c->synced ? 2 : 3))) {
         if (c->good)
             synced(c, true, now, a);
         else

@@ -214,7 +214,7 @@ static bool ntpc_several_sources(const struct lws__ntpc *n)
  */
 static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
-    lws_usec_t mono = lws_now_usecs(), wall = lws__wall_usecs(), ref;
+    lws_usec_t mono = lws_now_usecs(), wall = lws__cx_wall_usecs(n->cx), ref;
     int64_t at = div1000(s->true_at_rx_ns) + (mono - s->mono_rx_us);
     int64_t tol =
         div1000(s->root_dist_ns) + div1000(s->delay_ns) + LWS_US_PER_SEC / 2;
@@ -237,7 +237,19 @@ static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
                abs_us(n->cand_base_us + mono - at) <= n->cand_tol_us + tol) {
         verdict = "agreed by a second server: believed";
         ok = true;
+    } else if (n->have_cand && n->cand_alone && n->n_src > 1 &&
+               n->n_addrs <= 1 && n->cand_tries >= n->n_src &&
+               lws__sa46_equal(&n->cand_server, &n->core.server) && at > ref) {
+        /* Every source, each of one address, answered from this same
+         * address (an application's server that DHCP announces too): a
+         * lone server, believed forward as above.  A name with several
+         * addresses still needs a second one to agree. */
+        verdict = "forward, every source is this server: believed";
+        ok = true;
     } else {
+        n->cand_alone = !n->have_cand ||
+                        (n->cand_alone &&
+                         lws__sa46_equal(&n->cand_server, &n->core.server));
         verdict = "from one server: waiting for another to agree";
         n->cand_server = n->core.server;
         n->cand_base_us = at - mono;
@@ -361,7 +373,8 @@ static void core_timer_cb(lws_sorted_usec_list_t *sul)
     struct lws__ntpc *n = lws_container_of(sul, struct lws__ntpc, sul_core);
     struct lws__ntpc_out a;
 
-    lws__ntpc_core_on_timer(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
+    lws__ntpc_core_on_timer(&n->core, lws_now_usecs(),
+                            lws__cx_wall_usecs(n->cx), &a);
     (void)lws__ntpc_perform(n, &a); /* nothing follows */
 }
 
@@ -398,8 +411,9 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
             return; /* EAGAIN, or an ICMP error: the timeout handles it */
         r = (ssize_t)LWS__FI_GARBLE(n->cx, "ntpc.rx.garble", buf, r);
         n->stats.rx++;
-        v = lws__ntpc_core_on_rx(&n->core, lws_now_usecs(), lws__wall_usecs(),
-                                 &from, buf, (size_t)r, &a);
+        v = lws__ntpc_core_on_rx(&n->core, lws_now_usecs(),
+                                 lws__cx_wall_usecs(n->cx), &from, buf,
+                                 (size_t)r, &a);
         if (v >= 0 && v < LWS__NTPC_V_COUNT)
             n->stats.verdicts[v]++;
         log_refusal(v, &from);
@@ -433,7 +447,8 @@ static void kick_cb(lws_sorted_usec_list_t *sul)
     }
     if (n->kick) {
         n->kick = false;
-        lws__ntpc_core_kick(&n->core, lws_now_usecs(), lws__wall_usecs(), &a);
+        lws__ntpc_core_kick(&n->core, lws_now_usecs(),
+                            lws__cx_wall_usecs(n->cx), &a);
         (void)lws__ntpc_perform(n, &a);
     }
 }
@@ -458,7 +473,7 @@ static int ntpc_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
     if (n->synced || n->policy == LWS_NTPC_TIME_NEVER_HOLD)
         return 0;
     if (n->policy == LWS_NTPC_TIME_PLAUSIBLE &&
-        lws__wall_usecs() >= n->floor_us)
+        lws__cx_wall_usecs(n->cx) >= n->floor_us)
         return 0;
     if (!n->held)
         lwsl_notice("holding TIME_VALID until a validated sync (%s)",

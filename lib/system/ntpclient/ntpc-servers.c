@@ -195,8 +195,8 @@ static bool give_addr(struct lws__ntpc *n, bool start)
                   lws__ntpc_sa46_str(sa, ab, sizeof(ab)), lws__sa46_port(sa),
                   origin_names[n->src[n->cur_src].origin]);
         n->stats.server_switches++;
-        lws__ntpc_core_set_server(&n->core, lws_now_usecs(), lws__wall_usecs(),
-                                  sa, start, &a);
+        lws__ntpc_core_set_server(&n->core, lws_now_usecs(),
+                                  lws__cx_wall_usecs(n->cx), sa, start, &a);
         (void)n->act(n, &a); /* set_server never syncs */
         return true;
     }

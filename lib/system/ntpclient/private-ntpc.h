@@ -121,6 +121,7 @@ struct lws__ntpc {
     int64_t cand_base_us;
     int64_t cand_tol_us;
     bool have_cand;
+    bool cand_alone;    /* every source asked since answered from cand_server */
     uint8_t cand_tries; /* sources asked in a row without agreement */
     struct lws_ntpc_status st;
     struct lws__ntpc_stats stats;
