@@ -83,6 +83,32 @@ void *lws__malloc(size_t size)
     return h + 1;
 }
 
+bool lws__alloc_tracking(void)
+{
+    return atomic_load_explicit(&alloc_track, memory_order_relaxed);
+}
+
+/* Without the header: the caller knows the size, and whether the block was
+ * counted (a pool decides once, at init, for all its blocks). */
+void *lws__malloc_bare(size_t size, bool counted)
+{
+    void *p;
+
+    if (alloc_should_fail())
+        return NULL;
+    p = malloc(size);
+    if (p && counted)
+        atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
+    return p;
+}
+
+void lws__free_bare(void *p, size_t size, bool counted)
+{
+    if (p && counted)
+        atomic_fetch_sub_explicit(&alloc_in_use, size, memory_order_relaxed);
+    free(p);
+}
+
 void *lws__calloc(size_t n, size_t size)
 {
     void *p;

@@ -27,6 +27,11 @@ void lws__alloc_track(bool on);
 void lws__alloc_fail_nth(long n); /* fail the nth allocation from now; 0 off */
 long lws__alloc_count(void);      /* allocations made since process start */
 size_t lws__heap_in_use(void);    /* bytes currently held via lws__malloc */
+bool lws__alloc_tracking(void);   /* is counting on now */
+/* Blocks without the size header, for pools (counted or not for good);
+ * allocation failures are injected as for lws__malloc(). */
+void *lws__malloc_bare(size_t size, bool counted) LWS__MUST_CHECK;
+void lws__free_bare(void *p, size_t size, bool counted);
 
 /* A recycler of same-size blocks between threads (pool.c): get on any
  * thread never waits (it allocates when the pool is empty or busy), put on
@@ -40,13 +45,19 @@ struct lws__pool {
     atomic_bool busy;      /* a taker owns take (never waited for) */
     unsigned int max;
     uint32_t size;
+    bool bare;    /* blocks without the allocator's header */
+    bool counted; /* bare blocks count in lws__heap_in_use() */
 };
-void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max);
+/* @bare: blocks without the allocator's size header (freed only through
+ * the pool); otherwise lws__free() frees a block as well. */
+void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max,
+                    bool bare);
 void *lws__pool_get(struct lws__pool *p) LWS__MUST_CHECK;
 void lws__pool_put(struct lws__pool *p, void *b);
 void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
                          unsigned int n);
-void lws__pool_fini(struct lws__pool *p); /* no get/put may run */
+void lws__pool_free(struct lws__pool *p, void *b); /* to the allocator */
+void lws__pool_fini(struct lws__pool *p);          /* no get/put may run */
 
 /* ------------------------------------------------------------------------
  * Context, vhost, wsi
@@ -95,8 +106,9 @@ struct lws {
 struct lws_attach_item {
     union { /* an item is in one list at a time; read before relinking */
         struct lws_attach_item *next; /* in a gate FIFO, or the pool */
-        /* built-in op: link in the producers' lock-free stack */
-        struct lws_attach_item *push_next;
+        /* built-in op: link in the producers' queue, written once by the
+         * producer that pushes the next item */
+        _Atomic(struct lws_attach_item *) push_next;
     };
     lws_attach_cb_t cb;
     void *opaque;
@@ -143,16 +155,17 @@ struct lws_context {
     atomic_uint attach_queued;
     unsigned int attach_max;
     struct lws__pool attach_pool; /* recycled items */
-    /* loop thread: the taken stack's items, newest first (attach.c) */
-    struct lws_attach_item **attach_scratch;
-    unsigned int attach_scratch_cap;
-    /* built-in op: producers push onto a lock-free stack (one CAS on its
-     * head); the loop thread takes the whole stack with one exchange,
-     * reverses it into arrival order and sorts it into the gate FIFOs
-     * below, which are then loop-private.  Producers only ever write their
-     * own new item, so a caught-up loop never contends for an item's
-     * cache line. */
-    _Atomic(struct lws_attach_item *) push_head;
+    /* built-in op: an intrusive multi-producer, single-consumer FIFO.  A
+     * producer swaps its item in as push_tail, then links it from the
+     * item it replaced (or, if that was NULL, the queue was empty: it
+     * publishes it as push_first and wakes the loop).  The loop thread
+     * alone pops from pop_head in arrival order and swaps push_tail back
+     * to NULL when it pops the last item.  attach_stalled: the loop found
+     * an item whose successor's producer was between its two steps, and
+     * waits for that producer to wake it (seq_cst both ways). */
+    _Atomic(struct lws_attach_item *) push_tail;
+    _Atomic(struct lws_attach_item *) push_first;
+    atomic_bool attach_stalled;
     /* gate FIFOs: under the application op's lock, or loop-private with
      * the built-in op */
     struct lws__attach_fifo attach_level[LWS__ATTACH_LEVELS];
@@ -165,6 +178,9 @@ struct lws_context {
     bool attach_redrain;
     bool attach_limit_pending;
     uint64_t attach_get_limit; /* items with seq >= this wait a drain */
+    /* built-in op, loop thread: the next item to pop (kept away from the
+     * producers' fields above, which they write on every push) */
+    struct lws_attach_item *pop_head;
 
     struct lws_system_blob blobs[LWS_SYSBLOB_TYPE_COUNT];
     struct lws__rng *rng;

@@ -3,18 +3,20 @@
  *
  * The attach queue: other threads queue callbacks to run on the loop thread
  * once the system state reaches a gate.  The built-in op is lock-free for
- * producers: one compare-and-swap pushes an item onto a stack, and the loop
- * thread alone takes the whole stack at once, reverses it into arrival order
- * and sorts it, with a sequence number, into one FIFO per gate level.  A
- * bitmask of non-empty levels makes taking the oldest ready item O(levels)
- * however many unready items wait.  An application that supplies its own lock
- * (its attach op wraps __lws_system_attach()) gets the same gate FIFOs under
- * that lock instead.
+ * producers: an intrusive multi-producer, single-consumer FIFO (one atomic
+ * exchange of the tail and one store linking the item from its predecessor),
+ * which the loop thread alone pops in arrival order, one pass, no reversal.
+ * While nothing waits for its gate, items popped run at once; once one has
+ * to wait, items are sorted, with a sequence number, into one FIFO per gate
+ * level.  A bitmask of non-empty levels makes taking the oldest ready item
+ * O(levels) however many unready items wait.  An application that supplies
+ * its own lock (its attach op wraps __lws_system_attach()) gets the same
+ * gate FIFOs under that lock instead.
  *
  * Items are recycled through a pool (lib/core/pool.c) instead of going
  * through malloc on the producer and free on the loop thread, and a
- * producer wakes the loop only when it finds the stack empty: the loop
- * takes the whole stack on every drain, so one wakeup per batch is enough.
+ * producer wakes the loop only when it finds the queue empty (the loop
+ * empties it, or wakes itself when a drain stops with items left).
  * With attach_max_queued set, producers reserve a place before they push
  * (a compare-and-swap that never goes past the cap) and get -EAGAIN at
  * once when there is none; the loop gives places back as items run.
@@ -217,60 +219,122 @@ int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
     return 0;
 }
 
-/* Producer side of the built-in queue: a lock-free stack.  The release
- * CAS publishes the item's fields to the loop thread's acquire exchange.
- * @return true if the stack was empty (the loop needs a wakeup). */
+/* Producer side of the built-in queue.  The tail exchange (acq_rel) orders
+ * the item's fields and its NULL link before the next producer's link into
+ * it; the link (or push_first) publishes the item to the loop thread.
+ * @return true if the loop needs a wakeup: the queue was empty, or the loop
+ * stalled on this item's link (the link and the flag are seq_cst, as are
+ * the loop's flag and link reads: one side sees the other). */
 static bool push_item(struct lws_context *cx, struct lws_attach_item *it)
 {
-    struct lws_attach_item *top =
-        atomic_load_explicit(&cx->push_head, memory_order_relaxed);
+    struct lws_attach_item *prev;
 
-    /* Once pushed the item is the loop's: the old top is read from the
-     * CAS's expected value, never back from the item. */
-    do
-        it->push_next = top;
-    while (!atomic_compare_exchange_weak_explicit(
-        &cx->push_head, &top, it, memory_order_release, memory_order_relaxed));
-    return !top;
+    atomic_store_explicit(&it->push_next, NULL, memory_order_relaxed);
+    prev = atomic_exchange_explicit(&cx->push_tail, it, memory_order_acq_rel);
+    if (!prev) {
+        atomic_store_explicit(&cx->push_first, it, memory_order_release);
+        return true;
+    }
+    atomic_store_explicit(&prev->push_next, it, memory_order_seq_cst);
+    return atomic_load_explicit(&cx->attach_stalled, memory_order_seq_cst) &&
+           atomic_exchange_explicit(&cx->attach_stalled, false,
+                                    memory_order_relaxed);
 }
 
-/* Loop side: everything pushed so far, oldest first. */
-static struct lws_attach_item *take_pushed(struct lws_context *cx)
+/* Loop side: the link out of @it, which is not the tail any more.  Its
+ * producer is between its exchange and its link for a few instructions,
+ * unless it was descheduled there: then the loop stops and that producer
+ * wakes it once it links. */
+static struct lws_attach_item *wait_link(struct lws_context *cx,
+                                         struct lws_attach_item *it)
 {
-    struct lws_attach_item *it, *fifo = NULL;
-    it = atomic_exchange_explicit(&cx->push_head, NULL, memory_order_acquire);
-    while (it) { /* the stack is newest first: reverse it */
-        struct lws_attach_item *next = it->push_next;
+    struct lws_attach_item *next;
 
-        it->push_next = fifo;
-        fifo = it;
-        it = next;
+    for (int i = 0; i < 256; i++) {
+        next = atomic_load_explicit(&it->push_next, memory_order_acquire);
+        if (next)
+            return next;
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
     }
-    return fifo;
+    atomic_store_explicit(&cx->attach_stalled, true, memory_order_seq_cst);
+    return atomic_load_explicit(&it->push_next, memory_order_seq_cst);
+}
+
+/* Loop side: the oldest pushed item, unlinked, or NULL (none, or stalled
+ * as above). */
+static struct lws_attach_item *pop_pushed(struct lws_context *cx)
+{
+    struct lws_attach_item *it = cx->pop_head, *next, *expect;
+
+    if (!it) {
+        it = atomic_exchange_explicit(&cx->push_first, NULL,
+                                      memory_order_acquire);
+        if (!it)
+            return NULL;
+    }
+    next = atomic_load_explicit(&it->push_next, memory_order_acquire);
+    if (!next) {
+        expect = it;
+        if (atomic_compare_exchange_strong_explicit(&cx->push_tail, &expect,
+                                                    NULL, memory_order_acq_rel,
+                                                    memory_order_acquire)) {
+            cx->pop_head = NULL; /* empty: the next push wakes the loop */
+            return it;
+        }
+        next = wait_link(cx, it);
+        if (!next) {
+            cx->pop_head = it;
+            return NULL;
+        }
+    }
+    cx->pop_head = next;
+    return it;
+}
+
+/* The last item pushed so far (a drain stops after it), or NULL. */
+static struct lws_attach_item *pushed_last(struct lws_context *cx)
+{
+    return atomic_load_explicit(&cx->push_tail, memory_order_acquire);
 }
 
 void lws__attach_init(struct lws_context *cx,
                       const struct lws_context_creation_info *info)
 {
-    atomic_store_explicit(&cx->push_head, NULL, memory_order_relaxed);
+    atomic_store_explicit(&cx->push_tail, NULL, memory_order_relaxed);
+    atomic_store_explicit(&cx->push_first, NULL, memory_order_relaxed);
+    atomic_store_explicit(&cx->attach_stalled, false, memory_order_relaxed);
+    cx->pop_head = NULL;
     atomic_store_explicit(&cx->attach_queued, 0, memory_order_relaxed);
     cx->attach_max = info->attach_max_queued;
     lws__pool_init(&cx->attach_pool, sizeof(struct lws_attach_item),
-                   cx->attach_max ? cx->attach_max : ATTACH_POOL_MAX);
+                   cx->attach_max ? cx->attach_max : ATTACH_POOL_MAX, true);
+}
+
+/* Loop side, after popping @it: true if it was the drain's @last item.
+ * Items pushed behind it woke nobody: the loop wakes itself for them. */
+static bool pop_end(struct lws_context *cx, struct lws_attach_item *it,
+                    struct lws_attach_item *last)
+{
+    if (it != last)
+        return false;
+    if (cx->pop_head && !cx->destroying)
+        uv_async_send(&cx->wake);
+    return true;
 }
 
 /* Built-in op, loop thread: sort what producers queued into the gate FIFOs,
- * in arrival order. */
+ * in arrival order, up to the last item pushed when it starts. */
 static void attach_pull(struct lws_context *cx)
 {
-    struct lws_attach_item *it = take_pushed(cx);
+    struct lws_attach_item *last = pushed_last(cx), *it;
 
-    while (it) {
-        struct lws_attach_item *next = it->push_next;
-
+    while (last && (it = pop_pushed(cx))) {
         attach_link_locked(cx, it, it->cb, (lws_system_states_t)it->state,
                            it->opaque);
-        it = next;
+        if (pop_end(cx, it, last))
+            break;
     }
 }
 
@@ -370,25 +434,18 @@ static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it,
 /* With the context's memory: nothing runs or attaches any more. */
 void lws__attach_free_all(struct lws_context *cx)
 {
-    struct lws_attach_item *it = take_pushed(cx);
+    struct lws_attach_item *it;
 
-    while (it) {
-        struct lws_attach_item *next = it->push_next;
-
-        lws__free(it);
-        it = next;
-    }
+    while ((it = pop_pushed(cx)))
+        lws__pool_free(&cx->attach_pool, it);
     for (int lvl = 0; lvl < LWS__ATTACH_LEVELS; lvl++)
         while ((it = fifo_pop(&cx->attach_level[lvl])))
-            lws__free(it);
+            lws__pool_free(&cx->attach_pool, it);
     cx->attach_nonempty = 0;
-    lws__free(cx->attach_scratch);
-    cx->attach_scratch = NULL;
-    cx->attach_scratch_cap = 0;
     lws__pool_fini(&cx->attach_pool);
 }
 
-/* One item taken from the stack, in arrival order: run now, or into the
+/* One item popped, in arrival order: run now, or into the
  * gate FIFOs once one item has had to wait (FIFO among ready items). */
 static void attach_direct_one(struct lws_context *cx,
                               struct lws_attach_item *it, struct attach_done *d)
@@ -404,79 +461,24 @@ static void attach_direct_one(struct lws_context *cx,
     }
 }
 
-/* Items looked up ahead of the one running: a large batch (a backlog) is
- * far from the cache, and addresses known in advance let the loads of
- * several items overlap instead of each waiting for the last. */
-#define ATTACH_PREFETCH 8
-
-/* The whole stack, its items' addresses into cx->attach_scratch, newest
- * first, without touching their links.  @return how many, or -1 if the
- * array could not grow (*@chain still holds the stack). */
-static long take_pushed_array(struct lws_context *cx,
-                              struct lws_attach_item **chain)
-{
-    struct lws_attach_item *it;
-    unsigned int n = 0;
-
-    it = atomic_exchange_explicit(&cx->push_head, NULL, memory_order_acquire);
-    *chain = it;
-    for (; it; it = it->push_next) {
-        if (n == cx->attach_scratch_cap) {
-            unsigned int cap = n ? n * 2 : 64;
-            size_t bytes = (size_t)cap * sizeof(it);
-            void *p = NULL;
-
-            if (cap > n && bytes / sizeof(it) == cap) /* no wrap */
-                p = lws__realloc(cx->attach_scratch, bytes);
-            if (!p)
-                return -1;
-            cx->attach_scratch = p;
-            cx->attach_scratch_cap = cap;
-        }
-        cx->attach_scratch[n++] = it;
-    }
-    return (long)n;
-}
-
 /* The steady state, no gated item waiting: run what producers queued in
- * arrival order without sorting it into FIFOs, while each item is ready.
- * Only items taken now: one that attaches itself again waits for the next
- * wakeup.  The first item not yet ready, and everything after it, goes to
- * the FIFOs and the sorted path takes over, keeping FIFO order among ready
- * items. */
+ * arrival order without sorting it into FIFOs, while each item is ready,
+ * up to the last item pushed when the drain starts: one that attaches
+ * itself again waits for the next wakeup (the loop wakes itself when it
+ * stops with items left).  The first item not yet ready, and everything
+ * after it, goes to the FIFOs and the sorted path takes over, keeping FIFO
+ * order among ready items. */
 static void attach_run_direct(struct lws_context *cx, struct attach_done *d)
 {
-    struct lws_attach_item *it, *fifo = NULL;
-    long n;
+    struct lws_attach_item *last, *it;
 
     if (cx->attach_nonempty)
         return;
-    n = take_pushed_array(cx, &it);
-    if (n < 0) { /* no array: reverse the stack's links instead */
-        while (it) {
-            struct lws_attach_item *next = it->push_next;
-
-            it->push_next = fifo;
-            fifo = it;
-            it = next;
-        }
-        for (it = fifo; it; it = fifo) {
-            fifo = it->push_next;
-            attach_direct_one(cx, it, d);
-        }
-        return;
-    }
-    for (long i = n - 1; i >= 0; i--) {
-        if (i >= ATTACH_PREFETCH)
-            __builtin_prefetch(cx->attach_scratch[i - ATTACH_PREFETCH], 1);
-        attach_direct_one(cx, cx->attach_scratch[i], d);
-    }
-    /* A backlog's array goes once batches are small again. */
-    if (cx->attach_scratch_cap > 1024 &&
-        (unsigned long)n < cx->attach_scratch_cap / 8) {
-        lws__free(cx->attach_scratch);
-        cx->attach_scratch = NULL;
-        cx->attach_scratch_cap = 0;
+    last = pushed_last(cx);
+    while (last && (it = pop_pushed(cx))) {
+        attach_direct_one(cx, it, d);
+        if (pop_end(cx, it, last))
+            break;
     }
 }
 
