@@ -5,7 +5,8 @@
  * size so the heap held by the library can be counted, and tests can make
  * the Nth allocation fail to walk every out-of-memory path.
  */
-#define LWS_LOGMOD "alloc"
+#define _POSIX_C_SOURCE 200809L /* posix_memalign */
+#define LWS_LOGMOD      "alloc"
 #include "private-core.h"
 
 #include <stdalign.h>
@@ -89,15 +90,17 @@ bool lws__alloc_tracking(void)
 }
 
 /* Without the header: the caller knows the size, and whether the block was
- * counted (a pool decides once, at init, for all its blocks). */
+ * counted (a pool decides once, at init, for all its blocks).  Aligned for
+ * max_align_t whatever the allocator does for small sizes (the attach queue
+ * keeps an item's gate in the low bits of its address). */
 void *lws__malloc_bare(size_t size, bool counted)
 {
     void *p;
 
-    if (alloc_should_fail())
+    if (alloc_should_fail() ||
+        posix_memalign(&p, alignof(max_align_t), size ? size : 1))
         return NULL;
-    p = malloc(size);
-    if (p && counted)
+    if (counted)
         atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
     return p;
 }

@@ -103,26 +103,26 @@ struct lws {
 #define LWS__WSI_UDP       (1u << 0)
 #define LWS__WSI_RX_NOTIFY (1u << 1) /* RAW_RX with in == NULL: "readable" */
 
+/* Three words (four on 32-bit targets, where items are only 8-byte
+ * aligned): an item's gate travels in the low bits of the reference that
+ * leads to it, the item's address | its gate (attach.c). */
+#define LWS__ATTACH_TAGGED (UINTPTR_MAX > 0xffffffffu)
 struct lws_attach_item {
     union { /* an item is in one list at a time; read before relinking */
-        struct lws_attach_item *next; /* in a gate FIFO, or the pool */
-        /* built-in op: link in the producers' queue, written once by the
-         * producer that pushes the next item */
-        _Atomic(struct lws_attach_item *) push_next;
+        /* built-in op: the producers' queue, written once by the producer
+         * that pushes the next item (a reference to it) */
+        _Atomic(uintptr_t) push_next;
+        uintptr_t next;                    /* the waiting list */
+        struct lws_attach_item *done_next; /* run, on the way to the pool */
     };
     lws_attach_cb_t cb;
     void *opaque;
-    uint64_t seq; /* FIFO order across gate levels */
+#if !LWS__ATTACH_TAGGED
     int state;
+#endif
 };
 
 #define LWS__ATTACH_LEVELS (LWS_SYSTATE_OPERATIONAL + 1)
-
-/* One FIFO of attach items (singly linked, so a whole list splices in O(1)). */
-struct lws__attach_fifo {
-    struct lws_attach_item *head;
-    struct lws_attach_item *tail;
-};
 
 struct lws__rng; /* random.c */
 
@@ -164,23 +164,33 @@ struct lws_context {
      * an item whose successor's producer was between its two steps, and
      * waits for that producer to wake it (seq_cst both ways). */
     _Atomic(struct lws_attach_item *) push_tail;
-    _Atomic(struct lws_attach_item *) push_first;
+    _Atomic(uintptr_t) push_first; /* a reference */
     atomic_bool attach_stalled;
-    /* gate FIFOs: under the application op's lock, or loop-private with
-     * the built-in op */
-    struct lws__attach_fifo attach_level[LWS__ATTACH_LEVELS];
-    uint32_t attach_nonempty; /* bit n: attach_level[n] has items */
-    uint64_t attach_seq;
+    /* the waiting list (items whose gate was not open, and those behind
+     * them once it opens), in arrival order, with a count per gate level:
+     * under the application op's lock, or loop-private with the built-in
+     * op */
+    uintptr_t wait_head; /* a reference: the item | its gate */
+    struct lws_attach_item *wait_tail;
+    unsigned int wait_count[LWS__ATTACH_LEVELS];
+    uint32_t attach_nonempty; /* bit n: wait_count[n] is not 0 */
     bool attach_closed;
     /* loop thread only: a drain is running / was asked for again / the
-     * first get of an application-op drain must snapshot the limit */
+     * first get of an application-op drain must take the limit, the
+     * newest waiting item then (items after it wait a drain) */
     bool attach_draining;
     bool attach_redrain;
     bool attach_limit_pending;
-    uint64_t attach_get_limit; /* items with seq >= this wait a drain */
+    bool attach_limit_hit;
+    struct lws_attach_item *attach_limit;
+    /* where the drain's last take unlinked an item (the link, the item
+     * holding it, the state then), NULL outside a drain */
+    uintptr_t *wait_cur;
+    struct lws_attach_item *wait_cur_prev;
+    int wait_cur_state;
     /* built-in op, loop thread: the next item to pop (kept away from the
      * producers' fields above, which they write on every push) */
-    struct lws_attach_item *pop_head;
+    uintptr_t pop_head;
 
     struct lws_system_blob blobs[LWS_SYSBLOB_TYPE_COUNT];
     struct lws__rng *rng;
