@@ -190,71 +190,6 @@ static struct lws_attach_item *wait_take(struct lws_context *cx, uint32_t ready,
     return NULL;
 }
 
-static int attach_check_args(lws_attach_cb_t cb, lws_system_states_t state)
-{
-    if (!cb || (int)state < 0 || state > LWS_SYSTATE_OPERATIONAL) {
-        lwsl_err("attach: bad cb or state %d (gate must be <= OPERATIONAL)",
-                 (int)state);
-        return -EINVAL;
-    }
-    return 0;
-}
-
-int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
-                        lws_system_states_t state, void *opaque,
-                        struct lws_attach_item **get)
-{
-    struct lws_attach_item *it;
-
-    if (!cx || tsi) {
-        lwsl_err("__lws_system_attach: bad context or tsi %d", tsi);
-        return -EINVAL;
-    }
-    if (get) {
-        /* Loop side.  Once destroy has begun, close the queue for good and
-         * hand back every item, ready or not, to be discarded.  A drain
-         * takes only items older than its first get, so a callback that
-         * attaches again cannot keep the drain going forever. */
-        if (cx->destroying) {
-            cx->attach_closed = true;
-            *get = wait_take(cx, attach_ready_mask(cx, true), false);
-            return 0;
-        }
-        if (cx->attach_limit_pending) {
-            cx->attach_limit = cx->wait_tail;
-            cx->attach_limit_hit = !cx->wait_tail;
-            cx->attach_limit_pending = false;
-            cx->wait_cur = NULL;
-        }
-        *get = wait_take(cx, attach_ready_mask(cx, false), true);
-        return 0;
-    }
-    if (attach_check_args(cb, state))
-        return -EINVAL;
-    if (cx->attach_closed ||
-        atomic_load_explicit(&cx->wake_closing, memory_order_seq_cst)) {
-        lwsl_err("attach: context is being destroyed; item refused");
-        return -ECANCELED;
-    }
-    if (attach_reserve(cx))
-        return -EAGAIN; /* the producer retries: no log line per refusal */
-    it = lws__pool_get(&cx->attach_pool);
-    if (!it) {
-        if (cx->attach_max)
-            atomic_fetch_sub_explicit(&cx->attach_queued, 1,
-                                      memory_order_relaxed);
-        lwsl_err("attach: out of memory");
-        return -ENOMEM;
-    }
-    it->cb = cb;
-    it->opaque = opaque;
-    wait_append(cx, ref_make(it, (int)state));
-    /* Under the application's lock: destroy closes the queue through that
-     * lock before it closes the wakeup handle. */
-    uv_async_send(&cx->wake);
-    return 0;
-}
-
 /* Producer side of the built-in queue.  The tail exchange (acq_rel) orders
  * the item's fields and its empty link before the next producer's link into
  * it; the link (or push_first) publishes the item to the loop thread.
@@ -375,9 +310,12 @@ static void attach_pull(struct lws_context *cx)
     }
 }
 
-int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
-                        lws_system_states_t state, void *opaque,
-                        struct lws_attach_item **get)
+/* Both ops.  @builtin: the lock-free queue (producers counted against
+ * destroy, see below); otherwise the application's lock is held and items
+ * join the waiting list at once. */
+static int attach_op(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
+                     lws_system_states_t state, void *opaque,
+                     struct lws_attach_item **get, bool builtin)
 {
     struct lws_attach_item *it;
     int r;
@@ -386,42 +324,83 @@ int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
         lwsl_err("attach: bad context or tsi %d", tsi);
         return -EINVAL;
     }
-    if (get) { /* loop thread: the waiting list is its own */
-        attach_pull(cx);
-        return __lws_system_attach(cx, tsi, cb, state, opaque, get);
+    if (get) {
+        /* Loop side.  Once destroy has begun, close the queue for good and
+         * hand back every item, ready or not, to be discarded.  A drain
+         * takes only items older than its first get, so a callback that
+         * attaches again cannot keep the drain going forever. */
+        if (builtin) /* loop thread: the waiting list is its own */
+            attach_pull(cx);
+        if (cx->destroying) {
+            cx->attach_closed = true;
+            *get = wait_take(cx, attach_ready_mask(cx, true), false);
+            return 0;
+        }
+        if (cx->attach_limit_pending) {
+            cx->attach_limit = cx->wait_tail;
+            cx->attach_limit_hit = !cx->wait_tail;
+            cx->attach_limit_pending = false;
+            cx->wait_cur = NULL;
+        }
+        *get = wait_take(cx, attach_ready_mask(cx, false), true);
+        return 0;
     }
-    if (attach_check_args(cb, state))
+    if (!cb || (int)state < 0 || state > LWS_SYSTATE_OPERATIONAL) {
+        lwsl_err("attach: bad cb or state %d (gate must be <= OPERATIONAL)",
+                 (int)state);
         return -EINVAL;
-    /* Counted from here to the end, so destroy waits for this call before
-     * it frees anything; it sets wake_closing first (seq_cst both ways:
-     * either this call sees the flag, or destroy sees the count). */
-    atomic_fetch_add_explicit(&cx->wake_users, 1, memory_order_seq_cst);
-    if (atomic_load_explicit(&cx->wake_closing, memory_order_seq_cst)) {
-        r = -ECANCELED;
-        goto out;
     }
+    /* Built-in op: counted from here to the end, so destroy waits for this
+     * call before it frees anything; it sets wake_closing first (seq_cst
+     * both ways: either this call sees the flag, or destroy sees the
+     * count).  Under an application's lock, destroy closes the queue
+     * through that lock before it closes the wakeup handle. */
+    if (builtin)
+        atomic_fetch_add_explicit(&cx->wake_users, 1, memory_order_seq_cst);
+    r = -ECANCELED;
+    if ((!builtin && cx->attach_closed) ||
+        atomic_load_explicit(&cx->wake_closing, memory_order_seq_cst))
+        goto out;
     r = attach_reserve(cx);
     if (r) /* -EAGAIN: the producer retries, so no log line per refusal */
         goto out;
     it = lws__pool_get(&cx->attach_pool);
+    r = -ENOMEM;
     if (!it) {
         if (cx->attach_max)
             atomic_fetch_sub_explicit(&cx->attach_queued, 1,
                                       memory_order_relaxed);
-        r = -ENOMEM;
         goto out;
     }
     it->cb = cb;
     it->opaque = opaque;
-    if (push_item(cx, ref_make(it, (int)state)))
+    r = 0;
+    if (!builtin)
+        wait_append(cx, ref_make(it, (int)state));
+    if (!builtin || push_item(cx, ref_make(it, (int)state)))
         uv_async_send(&cx->wake);
 out:
-    atomic_fetch_sub_explicit(&cx->wake_users, 1, memory_order_release);
+    if (builtin)
+        atomic_fetch_sub_explicit(&cx->wake_users, 1, memory_order_release);
     if (r == -ECANCELED)
         lwsl_err("attach: context is being destroyed; item refused");
     else if (r == -ENOMEM)
         lwsl_err("attach: out of memory");
     return r;
+}
+
+int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
+                        lws_system_states_t state, void *opaque,
+                        struct lws_attach_item **get)
+{
+    return attach_op(cx, tsi, cb, state, opaque, get, false);
+}
+
+int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
+                        lws_system_states_t state, void *opaque,
+                        struct lws_attach_item **get)
+{
+    return attach_op(cx, tsi, cb, state, opaque, get, true);
 }
 
 /*
