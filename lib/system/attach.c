@@ -528,8 +528,7 @@ static void attach_drain_app(struct lws_context *cx, struct attach_done *d)
         }
         if (!it)
             break;
-        it->cb(cx, 0, it->opaque);
-        attach_done_add(cx, d, it);
+        attach_run_one(cx, it, d);
     }
     cx->attach_limit_pending = false;
     cx->attach_limit = NULL;
@@ -569,9 +568,7 @@ void lws__attach_discard_all(struct lws_context *cx)
         /* Through the op, so the application's lock guards closing. */
         if (cx->ops.attach(cx, 0, NULL, LWS_SYSTATE_UNKNOWN, NULL, &it) || !it)
             break;
-        if (cx->ops.attach_discarded)
-            cx->ops.attach_discarded(cx, it->cb, it->opaque);
-        attach_done_add(cx, &d, it);
+        attach_run_one(cx, it, &d); /* discards it: destroy has begun */
         n++;
     }
     attach_done_flush(cx, &d);
