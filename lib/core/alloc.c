@@ -5,6 +5,7 @@
  * size so the heap held by the library can be counted, and tests can make
  * the Nth allocation fail to walk every out-of-memory path.
  */
+#define _POSIX_C_SOURCE 200809L /* posix_memalign */
 #define LWS_LOGMOD alloc
 #include "private-core.h"
 
@@ -85,6 +86,34 @@ void *lws__malloc(size_t size)
     if (h->h.counted)
         atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
     return h + 1;
+}
+
+bool lws__alloc_tracking(void)
+{
+    return atomic_load_explicit(&alloc_track, memory_order_relaxed);
+}
+
+/* Without the header: the caller knows the size, and whether the block was
+ * counted (a pool decides once, at init, for all its blocks).  Aligned for
+ * max_align_t whatever the allocator does for small sizes (the attach queue
+ * keeps an item's gate in the low bits of its address). */
+void *lws__malloc_bare(size_t size, bool counted)
+{
+    void *p;
+
+    if (alloc_should_fail() ||
+        posix_memalign(&p, alignof(max_align_t), size ? size : 1))
+        return NULL;
+    if (counted)
+        atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
+    return p;
+}
+
+void lws__free_bare(void *p, size_t size, bool counted)
+{
+    if (p && counted)
+        atomic_fetch_sub_explicit(&alloc_in_use, size, memory_order_relaxed);
+    free(p);
 }
 
 void *lws__calloc(size_t n, size_t size)

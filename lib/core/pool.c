@@ -12,12 +12,15 @@
  * Takers refill their private list by taking the whole stack with one
  * exchange, which has no ABA problem (only whole-stack takes, never a pop
  * by compare-and-swap).  The pool keeps at most @max blocks; more given
- * back are freed.  A free block's first word is its link.
+ * back are freed.  A free block's first word is its link.  A bare pool's
+ * blocks carry no allocator header (the pool knows their size): a queue's
+ * backlog costs its items' bytes, not a header each on top.
  */
 #define LWS_LOGMOD pool
 #include "private-core.h"
 
-void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max)
+void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max,
+                    bool bare)
 {
     p->take = NULL;
     atomic_store_explicit(&p->given, NULL, memory_order_relaxed);
@@ -25,6 +28,16 @@ void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max)
     atomic_store_explicit(&p->busy, false, memory_order_relaxed);
     p->size = (uint32_t)(size < sizeof(void *) ? sizeof(void *) : size);
     p->max = max;
+    p->bare = bare;
+    p->counted = lws__alloc_tracking();
+}
+
+void lws__pool_free(struct lws__pool *p, void *b)
+{
+    if (p->bare)
+        lws__free_bare(b, p->size, p->counted);
+    else
+        lws__free(b);
 }
 
 void *lws__pool_get(struct lws__pool *p)
@@ -46,7 +59,8 @@ void *lws__pool_get(struct lws__pool *p)
         atomic_fetch_sub_explicit(&p->held, 1, memory_order_relaxed);
         return b;
     }
-    return lws__malloc(p->size);
+    return p->bare ? lws__malloc_bare(p->size, p->counted)
+                   : lws__malloc(p->size);
 }
 
 void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
@@ -60,7 +74,7 @@ void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
         while (head) { /* full: back to the allocator */
             void *next = head == tail ? NULL : *(void **)head;
 
-            lws__free(head);
+            lws__pool_free(p, head);
             head = next;
         }
         return;
@@ -86,7 +100,7 @@ void lws__pool_fini(struct lws__pool *p)
         while (b) {
             void *next = *(void **)b;
 
-            lws__free(b);
+            lws__pool_free(p, b);
             b = next;
         }
         b = p->take;

@@ -27,6 +27,11 @@ void lws__alloc_track(bool on);
 void lws__alloc_fail_nth(long n); /* fail the nth allocation from now; 0 off */
 long lws__alloc_count(void);      /* allocations made since process start */
 size_t lws__heap_in_use(void);    /* bytes currently held via lws__malloc */
+bool lws__alloc_tracking(void);   /* is counting on now */
+/* Blocks without the size header, for pools (counted or not for good);
+ * allocation failures are injected as for lws__malloc(). */
+void *lws__malloc_bare(size_t size, bool counted) LWS__MUST_CHECK;
+void lws__free_bare(void *p, size_t size, bool counted);
 
 /* Fault points (fi.c, built with LWS_WITH_FI; lws-system/fi.h lists them).
  * Each is one macro at its call site and compiles to nothing without the
@@ -81,13 +86,19 @@ struct lws__pool {
     atomic_bool busy;      /* a taker owns take (never waited for) */
     unsigned int max;
     uint32_t size;
+    bool bare;    /* blocks without the allocator's header */
+    bool counted; /* bare blocks count in lws__heap_in_use() */
 };
-void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max);
+/* @bare: blocks without the allocator's size header (freed only through
+ * the pool); otherwise lws__free() frees a block as well. */
+void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max,
+                    bool bare);
 void *lws__pool_get(struct lws__pool *p) LWS__MUST_CHECK;
 void lws__pool_put(struct lws__pool *p, void *b);
 void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
                          unsigned int n);
-void lws__pool_fini(struct lws__pool *p); /* no get/put may run */
+void lws__pool_free(struct lws__pool *p, void *b); /* to the allocator */
+void lws__pool_fini(struct lws__pool *p);          /* no get/put may run */
 
 /* ------------------------------------------------------------------------
  * Context, vhost, wsi
@@ -133,25 +144,26 @@ struct lws {
 #define LWS__WSI_UDP       (1u << 0)
 #define LWS__WSI_RX_NOTIFY (1u << 1) /* RAW_RX with in == NULL: "readable" */
 
+/* Three words (four on 32-bit targets, where items are only 8-byte
+ * aligned): an item's gate travels in the low bits of the reference that
+ * leads to it, the item's address | its gate (attach.c). */
+#define LWS__ATTACH_TAGGED (UINTPTR_MAX > 0xffffffffu)
 struct lws_attach_item {
     union { /* an item is in one list at a time; read before relinking */
-        struct lws_attach_item *next; /* in a gate FIFO, or the pool */
-        /* built-in op: link in the producers' lock-free stack */
-        struct lws_attach_item *push_next;
+        /* built-in op: the producers' queue, written once by the producer
+         * that pushes the next item (a reference to it) */
+        _Atomic(uintptr_t) push_next;
+        uintptr_t next;                    /* the waiting list */
+        struct lws_attach_item *done_next; /* run, on the way to the pool */
     };
     lws_attach_cb_t cb;
     void *opaque;
-    uint64_t seq; /* FIFO order across gate levels */
+#if !LWS__ATTACH_TAGGED
     int state;
+#endif
 };
 
 #define LWS__ATTACH_LEVELS (LWS_SYSTATE_OPERATIONAL + 1)
-
-/* One FIFO of attach items (singly linked, so a whole list splices in O(1)). */
-struct lws__attach_fifo {
-    struct lws_attach_item *head;
-    struct lws_attach_item *tail;
-};
 
 struct lws__rng; /* random.c */
 
@@ -184,28 +196,42 @@ struct lws_context {
     atomic_uint attach_queued;
     unsigned int attach_max;
     struct lws__pool attach_pool; /* recycled items */
-    /* loop thread: the taken stack's items, newest first (attach.c) */
-    struct lws_attach_item **attach_scratch;
-    unsigned int attach_scratch_cap;
-    /* built-in op: producers push onto a lock-free stack (one CAS on its
-     * head); the loop thread takes the whole stack with one exchange,
-     * reverses it into arrival order and sorts it into the gate FIFOs
-     * below, which are then loop-private.  Producers only ever write their
-     * own new item, so a caught-up loop never contends for an item's
-     * cache line. */
-    _Atomic(struct lws_attach_item *) push_head;
-    /* gate FIFOs: under the application op's lock, or loop-private with
-     * the built-in op */
-    struct lws__attach_fifo attach_level[LWS__ATTACH_LEVELS];
-    uint32_t attach_nonempty; /* bit n: attach_level[n] has items */
-    uint64_t attach_seq;
+    /* built-in op: an intrusive multi-producer, single-consumer FIFO.  A
+     * producer swaps its item in as push_tail, then links it from the
+     * item it replaced (or, if that was NULL, the queue was empty: it
+     * publishes it as push_first and wakes the loop).  The loop thread
+     * alone pops from pop_head in arrival order and swaps push_tail back
+     * to NULL when it pops the last item.  attach_stalled: the loop found
+     * an item whose successor's producer was between its two steps, and
+     * waits for that producer to wake it (seq_cst both ways). */
+    _Atomic(struct lws_attach_item *) push_tail;
+    _Atomic(uintptr_t) push_first; /* a reference */
+    atomic_bool attach_stalled;
+    /* the waiting list (items whose gate was not open, and those behind
+     * them once it opens), in arrival order, with a count per gate level:
+     * under the application op's lock, or loop-private with the built-in
+     * op */
+    uintptr_t wait_head; /* a reference: the item | its gate */
+    struct lws_attach_item *wait_tail;
+    unsigned int wait_count[LWS__ATTACH_LEVELS];
+    uint32_t attach_nonempty; /* bit n: wait_count[n] is not 0 */
     bool attach_closed;
     /* loop thread only: a drain is running / was asked for again / the
-     * first get of an application-op drain must snapshot the limit */
+     * first get of an application-op drain must take the limit, the
+     * newest waiting item then (items after it wait a drain) */
     bool attach_draining;
     bool attach_redrain;
     bool attach_limit_pending;
-    uint64_t attach_get_limit; /* items with seq >= this wait a drain */
+    bool attach_limit_hit;
+    struct lws_attach_item *attach_limit;
+    /* where the drain's last take unlinked an item (the link, the item
+     * holding it, the state then), NULL outside a drain */
+    uintptr_t *wait_cur;
+    struct lws_attach_item *wait_cur_prev;
+    int wait_cur_state;
+    /* built-in op, loop thread: the next item to pop (kept away from the
+     * producers' fields above, which they write on every push) */
+    uintptr_t pop_head;
 
     struct lws_system_blob blobs[LWS_SYSBLOB_TYPE_COUNT];
     struct lws__rng *rng;

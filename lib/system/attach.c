@@ -3,18 +3,24 @@
  *
  * The attach queue: other threads queue callbacks to run on the loop thread
  * once the system state reaches a gate.  The built-in op is lock-free for
- * producers: one compare-and-swap pushes an item onto a stack, and the loop
- * thread alone takes the whole stack at once, reverses it into arrival order
- * and sorts it, with a sequence number, into one FIFO per gate level.  A
- * bitmask of non-empty levels makes taking the oldest ready item O(levels)
- * however many unready items wait.  An application that supplies its own lock
- * (its attach op wraps __lws_system_attach()) gets the same gate FIFOs under
- * that lock instead.
+ * producers: an intrusive multi-producer, single-consumer FIFO (one atomic
+ * exchange of the tail and one store linking the item from its predecessor),
+ * which the loop thread alone pops in arrival order, one pass, no reversal.
+ * An item popped runs at once when it is ready and no older ready item
+ * waits; otherwise it joins the waiting list, in arrival order, which a
+ * drain walks once the state has opened some waiting item's gate (a count
+ * of waiting items per gate level tells, in O(levels), whether any waiting
+ * item is ready).  An application that supplies its own lock (its attach op
+ * wraps __lws_system_attach()) gets the same waiting list under that lock.
  *
- * Items are recycled through a pool (lib/core/pool.c) instead of going
+ * An item is three words: its gate travels in the low bits of the reference
+ * that leads to it (items are 16-byte aligned on 64-bit targets; 32-bit
+ * ones keep it in a fourth word), so a backlog costs what the bare
+ * mutex + list queue's items cost.  Items are recycled through a pool
+ * (lib/core/pool.c, blocks without the allocator's header) instead of going
  * through malloc on the producer and free on the loop thread, and a
- * producer wakes the loop only when it finds the stack empty: the loop
- * takes the whole stack on every drain, so one wakeup per batch is enough.
+ * producer wakes the loop only when it finds the queue empty (the loop
+ * empties it, or wakes itself when a drain stops with items left).
  * With attach_max_queued set, producers reserve a place before they push
  * (a compare-and-swap that never goes past the cap) and get -EAGAIN at
  * once when there is none; the loop gives places back as items run.
@@ -23,9 +29,34 @@
 #include "private-core.h"
 
 #include <sched.h>
+#include <stdalign.h>
+#include <stddef.h>
 
 /* Items kept for reuse without a cap (with one, the cap). */
 #define ATTACH_POOL_MAX 1024
+
+/* A reference to an item: its address, with its gate in the low bits where
+ * items are aligned enough. */
+#if LWS__ATTACH_TAGGED
+#define REF_MASK ((uintptr_t)15)
+_Static_assert(LWS__ATTACH_LEVELS <= 16 && alignof(max_align_t) >= 16,
+               "the gate fits the low bits of an item's address (pool blocks "
+               "are aligned for max_align_t)");
+static uintptr_t ref_make(struct lws_attach_item *it, int state)
+{
+    return (uintptr_t)it | (uintptr_t)state;
+}
+#define ref_gate(r) ((int)((r)&REF_MASK))
+#else
+#define REF_MASK    ((uintptr_t)0)
+static uintptr_t ref_make(struct lws_attach_item *it, int state)
+{
+    it->state = state;
+    return (uintptr_t)it;
+}
+#define ref_gate(r) (((struct lws_attach_item *)(r))->state)
+#endif
+#define ref_item(r) ((struct lws_attach_item *)((r) & ~REF_MASK))
 
 /* Items run (or discarded) and not yet given back: one chain for the pool
  * and one subtraction from the cap's count per drain, not one per item. */
@@ -68,48 +99,12 @@ static void attach_done_flush(struct lws_context *cx, struct attach_done *d)
 static void attach_done_add(struct lws_context *cx, struct attach_done *d,
                             struct lws_attach_item *it)
 {
-    it->next = d->head;
+    it->done_next = d->head;
     d->head = it;
     if (!d->tail)
         d->tail = it;
     if (++d->n == ATTACH_DONE_CHUNK)
         attach_done_flush(cx, d);
-}
-
-static void fifo_push(struct lws__attach_fifo *f, struct lws_attach_item *it)
-{
-    it->next = NULL;
-    if (f->tail)
-        f->tail->next = it;
-    else
-        f->head = it;
-    f->tail = it;
-}
-
-static struct lws_attach_item *fifo_pop(struct lws__attach_fifo *f)
-{
-    struct lws_attach_item *it = f->head;
-
-    if (it) {
-        f->head = it->next;
-        if (!f->head)
-            f->tail = NULL;
-        it->next = NULL;
-    }
-    return it;
-}
-
-/* Among the levels in @mask, the fifo whose head is oldest, or NULL. */
-static struct lws__attach_fifo *fifo_oldest(struct lws__attach_fifo *f,
-                                            uint32_t mask)
-{
-    struct lws__attach_fifo *best = NULL;
-
-    for (int lvl = 0; mask; lvl++, mask >>= 1)
-        if ((mask & 1) && f[lvl].head &&
-            (!best || f[lvl].head->seq < best->head->seq))
-            best = &f[lvl];
-    return best;
 }
 
 /* Levels whose items may run now.  Destroy's states compare higher than
@@ -125,158 +120,202 @@ static uint32_t attach_ready_mask(struct lws_context *cx, bool all)
     return (2u << s) - 1;
 }
 
-/* The oldest ready item (any item once destroy began), if older than
- * @limit. */
-static struct lws_attach_item *attach_take_locked(struct lws_context *cx,
-                                                  bool all, uint64_t limit)
+/* Appends @r's item to the waiting list: under the application op's lock,
+ * or on the loop thread with the built-in op. */
+static void wait_append(struct lws_context *cx, uintptr_t r)
 {
-    uint32_t mask = cx->attach_nonempty & attach_ready_mask(cx, all);
-    struct lws__attach_fifo *f = fifo_oldest(cx->attach_level, mask);
-    struct lws_attach_item *it;
+    int g = ref_gate(r);
 
-    if (!f || f->head->seq >= limit)
-        return NULL;
-    it = fifo_pop(f);
-    if (!f->head)
-        cx->attach_nonempty &= ~(1u << (f - cx->attach_level));
+    ref_item(r)->next = 0;
+    if (cx->wait_tail)
+        cx->wait_tail->next = r;
+    else
+        cx->wait_head = r;
+    cx->wait_tail = ref_item(r);
+    if (!cx->wait_count[g]++)
+        cx->attach_nonempty |= 1u << g;
+}
+
+/* Unlinks the item *@link refers to (@prev: the item holding @link, or NULL
+ * for the head); @return it. */
+static struct lws_attach_item *wait_unlink(struct lws_context *cx,
+                                           uintptr_t *link,
+                                           struct lws_attach_item *prev)
+{
+    struct lws_attach_item *it = ref_item(*link);
+    int g = ref_gate(*link);
+
+    *link = it->next;
+    if (cx->wait_tail == it)
+        cx->wait_tail = prev;
+    if (!--cx->wait_count[g])
+        cx->attach_nonempty &= ~(1u << g);
     return it;
 }
 
-/* Links a new item into its gate FIFO: under the application op's lock, or
- * on the loop thread with the built-in op. */
-static void attach_link_locked(struct lws_context *cx,
-                               struct lws_attach_item *it, lws_attach_cb_t cb,
-                               lws_system_states_t state, void *opaque)
+/* The oldest waiting item of a level in @ready, unlinked, or NULL.
+ * @limited (an application op's drain): none past cx->attach_limit, the
+ * newest item when the drain began, and the walk resumes where the last
+ * one took an item (the unready items it passed stay unready while the
+ * state does not move), so a drain walks past them once. */
+static struct lws_attach_item *wait_take(struct lws_context *cx, uint32_t ready,
+                                         bool limited)
 {
-    it->cb = cb;
-    it->opaque = opaque;
-    it->state = (int)state;
-    it->seq = cx->attach_seq++;
-    fifo_push(&cx->attach_level[state], it);
-    cx->attach_nonempty |= 1u << state;
+    struct lws_attach_item *prev = NULL, *it;
+    uintptr_t *link = &cx->wait_head;
+
+    if (limited && cx->attach_limit_hit)
+        return NULL;
+    if (!(cx->attach_nonempty & ready))
+        return NULL;
+    if (limited && cx->wait_cur && cx->wait_cur_state == cx->mgr_system.state) {
+        link = cx->wait_cur;
+        prev = cx->wait_cur_prev;
+    }
+    for (; *link; prev = it, link = &it->next) {
+        it = ref_item(*link);
+        if (limited && it == cx->attach_limit)
+            cx->attach_limit_hit = true;
+        if (ready & (1u << ref_gate(*link))) {
+            if (limited) {
+                cx->wait_cur = link;
+                cx->wait_cur_prev = prev;
+                cx->wait_cur_state = cx->mgr_system.state;
+            }
+            return wait_unlink(cx, link, prev);
+        }
+        if (limited && cx->attach_limit_hit)
+            break;
+    }
+    return NULL;
 }
 
-static int attach_check_args(lws_attach_cb_t cb, lws_system_states_t state)
+/* Producer side of the built-in queue.  The tail exchange (acq_rel) orders
+ * the item's fields and its empty link before the next producer's link into
+ * it; the link (or push_first) publishes the item to the loop thread.
+ * @return true if the loop needs a wakeup: the queue was empty, or the loop
+ * stalled on this item's link (the link and the flag are seq_cst, as are
+ * the loop's flag and link reads: one side sees the other). */
+static bool push_item(struct lws_context *cx, uintptr_t r)
 {
-    if (!cb || (int)state < 0 || state > LWS_SYSTATE_OPERATIONAL) {
-        lwsl_err("attach: bad cb or state %d (gate must be <= OPERATIONAL)",
-                 (int)state);
-        return -EINVAL;
+    struct lws_attach_item *it = ref_item(r), *prev;
+
+    atomic_store_explicit(&it->push_next, 0, memory_order_relaxed);
+    prev = atomic_exchange_explicit(&cx->push_tail, it, memory_order_acq_rel);
+    if (!prev) {
+        atomic_store_explicit(&cx->push_first, r, memory_order_release);
+        return true;
     }
-    return 0;
+    atomic_store_explicit(&prev->push_next, r, memory_order_seq_cst);
+    return atomic_load_explicit(&cx->attach_stalled, memory_order_seq_cst) &&
+           atomic_exchange_explicit(&cx->attach_stalled, false,
+                                    memory_order_relaxed);
 }
 
-int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
-                        lws_system_states_t state, void *opaque,
-                        struct lws_attach_item **get)
+/* Loop side: the link out of @it, which is not the tail any more.  Its
+ * producer is between its exchange and its link for a few instructions,
+ * unless it was descheduled there: then the loop stops and that producer
+ * wakes it once it links. */
+static uintptr_t wait_link(struct lws_context *cx, struct lws_attach_item *it)
 {
-    struct lws_attach_item *it;
+    uintptr_t next;
 
-    if (!cx || tsi) {
-        lwsl_err("__lws_system_attach: bad context or tsi %d", tsi);
-        return -EINVAL;
+    for (int i = 0; i < 256; i++) {
+        next = atomic_load_explicit(&it->push_next, memory_order_acquire);
+        if (next)
+            return next;
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
     }
-    if (get) {
-        /* Loop side.  Once destroy has begun, close the queue for good and
-         * hand back every item, ready or not, to be discarded.  A drain
-         * takes only items older than its first get, so a callback that
-         * attaches again cannot keep the drain going forever. */
-        if (cx->destroying) {
-            cx->attach_closed = true;
-            *get = attach_take_locked(cx, true, UINT64_MAX);
+    atomic_store_explicit(&cx->attach_stalled, true, memory_order_seq_cst);
+    return atomic_load_explicit(&it->push_next, memory_order_seq_cst);
+}
+
+/* Loop side: a reference to the oldest pushed item, unlinked, or 0 (none,
+ * or stalled as above). */
+static uintptr_t pop_pushed(struct lws_context *cx)
+{
+    uintptr_t r = cx->pop_head, next;
+    struct lws_attach_item *it, *expect;
+
+    if (!r) {
+        r = atomic_exchange_explicit(&cx->push_first, 0, memory_order_acquire);
+        if (!r)
+            return 0;
+    }
+    it = ref_item(r);
+    next = atomic_load_explicit(&it->push_next, memory_order_acquire);
+    if (!next) {
+        expect = it;
+        if (atomic_compare_exchange_strong_explicit(&cx->push_tail, &expect,
+                                                    NULL, memory_order_acq_rel,
+                                                    memory_order_acquire)) {
+            cx->pop_head = 0; /* empty: the next push wakes the loop */
+            return r;
+        }
+        next = wait_link(cx, it);
+        if (!next) {
+            cx->pop_head = r;
             return 0;
         }
-        if (cx->attach_limit_pending) {
-            cx->attach_get_limit = cx->attach_seq;
-            cx->attach_limit_pending = false;
-        }
-        *get = attach_take_locked(cx, false, cx->attach_get_limit);
-        return 0;
     }
-    if (attach_check_args(cb, state))
-        return -EINVAL;
-    if (cx->attach_closed ||
-        atomic_load_explicit(&cx->wake_closing, memory_order_seq_cst)) {
-        lwsl_err("attach: context is being destroyed; item refused");
-        return -ECANCELED;
-    }
-    if (attach_reserve(cx))
-        return -EAGAIN; /* the producer retries: no log line per refusal */
-    it = lws__pool_get(&cx->attach_pool);
-    if (!it) {
-        if (cx->attach_max)
-            atomic_fetch_sub_explicit(&cx->attach_queued, 1,
-                                      memory_order_relaxed);
-        lwsl_err("attach: out of memory");
-        return -ENOMEM;
-    }
-    attach_link_locked(cx, it, cb, state, opaque);
-    /* Under the application's lock: destroy closes the queue through that
-     * lock before it closes the wakeup handle. */
-    uv_async_send(&cx->wake);
-    return 0;
+    cx->pop_head = next;
+    return r;
 }
 
-/* Producer side of the built-in queue: a lock-free stack.  The release
- * CAS publishes the item's fields to the loop thread's acquire exchange.
- * @return true if the stack was empty (the loop needs a wakeup). */
-static bool push_item(struct lws_context *cx, struct lws_attach_item *it)
+/* The last item pushed so far (a drain stops after it), or NULL. */
+static struct lws_attach_item *pushed_last(struct lws_context *cx)
 {
-    struct lws_attach_item *top =
-        atomic_load_explicit(&cx->push_head, memory_order_relaxed);
-
-    /* Once pushed the item is the loop's: the old top is read from the
-     * CAS's expected value, never back from the item. */
-    do
-        it->push_next = top;
-    while (!atomic_compare_exchange_weak_explicit(
-        &cx->push_head, &top, it, memory_order_release, memory_order_relaxed));
-    return !top;
+    return atomic_load_explicit(&cx->push_tail, memory_order_acquire);
 }
 
-/* Loop side: everything pushed so far, oldest first. */
-static struct lws_attach_item *take_pushed(struct lws_context *cx)
+/* Loop side, after popping @it: true if it was the drain's @last item.
+ * Items pushed behind it woke nobody: the loop wakes itself for them. */
+static bool pop_end(struct lws_context *cx, struct lws_attach_item *it,
+                    struct lws_attach_item *last)
 {
-    struct lws_attach_item *it, *fifo = NULL;
-    it = atomic_exchange_explicit(&cx->push_head, NULL, memory_order_acquire);
-    while (it) { /* the stack is newest first: reverse it */
-        struct lws_attach_item *next = it->push_next;
-
-        it->push_next = fifo;
-        fifo = it;
-        it = next;
-    }
-    return fifo;
+    if (it != last)
+        return false;
+    if (cx->pop_head && !cx->destroying)
+        uv_async_send(&cx->wake);
+    return true;
 }
 
 void lws__attach_init(struct lws_context *cx,
                       const struct lws_context_creation_info *info)
 {
-    atomic_store_explicit(&cx->push_head, NULL, memory_order_relaxed);
+    atomic_store_explicit(&cx->push_tail, NULL, memory_order_relaxed);
+    atomic_store_explicit(&cx->push_first, 0, memory_order_relaxed);
+    atomic_store_explicit(&cx->attach_stalled, false, memory_order_relaxed);
     atomic_store_explicit(&cx->attach_queued, 0, memory_order_relaxed);
+    cx->pop_head = 0;
     cx->attach_max = info->attach_max_queued;
     lws__pool_init(&cx->attach_pool, sizeof(struct lws_attach_item),
-                   cx->attach_max ? cx->attach_max : ATTACH_POOL_MAX);
+                   cx->attach_max ? cx->attach_max : ATTACH_POOL_MAX, true);
 }
 
-/* Built-in op, loop thread: sort what producers queued into the gate FIFOs,
- * in arrival order. */
+/* Built-in op, loop thread: what producers queued into the waiting list, in
+ * arrival order, up to the last item pushed when it starts. */
 static void attach_pull(struct lws_context *cx)
 {
-    struct lws_attach_item *it = take_pushed(cx);
+    struct lws_attach_item *last = pushed_last(cx), *it;
+    uintptr_t r;
 
-    while (it) {
-        struct lws_attach_item *next = it->push_next;
-
-        attach_link_locked(cx, it, it->cb, (lws_system_states_t)it->state,
-                           it->opaque);
-        it = next;
+    while (last && (r = pop_pushed(cx))) {
+        it = ref_item(r);
+        wait_append(cx, r);
+        if (pop_end(cx, it, last))
+            break;
     }
 }
 
-int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
-                        lws_system_states_t state, void *opaque,
-                        struct lws_attach_item **get)
+/* Both ops.  @builtin: the lock-free queue (producers counted against
+ * destroy, see below); otherwise the application's lock is held and items
+ * join the waiting list at once. */
+static int attach_op(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
+                     lws_system_states_t state, void *opaque,
+                     struct lws_attach_item **get, bool builtin)
 {
     struct lws_attach_item *it;
     int r;
@@ -285,43 +324,83 @@ int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
         lwsl_err("attach: bad context or tsi %d", tsi);
         return -EINVAL;
     }
-    if (get) { /* loop thread: the gate FIFOs are its own */
-        attach_pull(cx);
-        return __lws_system_attach(cx, tsi, cb, state, opaque, get);
+    if (get) {
+        /* Loop side.  Once destroy has begun, close the queue for good and
+         * hand back every item, ready or not, to be discarded.  A drain
+         * takes only items older than its first get, so a callback that
+         * attaches again cannot keep the drain going forever. */
+        if (builtin) /* loop thread: the waiting list is its own */
+            attach_pull(cx);
+        if (cx->destroying) {
+            cx->attach_closed = true;
+            *get = wait_take(cx, attach_ready_mask(cx, true), false);
+            return 0;
+        }
+        if (cx->attach_limit_pending) {
+            cx->attach_limit = cx->wait_tail;
+            cx->attach_limit_hit = !cx->wait_tail;
+            cx->attach_limit_pending = false;
+            cx->wait_cur = NULL;
+        }
+        *get = wait_take(cx, attach_ready_mask(cx, false), true);
+        return 0;
     }
-    if (attach_check_args(cb, state))
+    if (!cb || (int)state < 0 || state > LWS_SYSTATE_OPERATIONAL) {
+        lwsl_err("attach: bad cb or state %d (gate must be <= OPERATIONAL)",
+                 (int)state);
         return -EINVAL;
-    /* Counted from here to the end, so destroy waits for this call before
-     * it frees anything; it sets wake_closing first (seq_cst both ways:
-     * either this call sees the flag, or destroy sees the count). */
-    atomic_fetch_add_explicit(&cx->wake_users, 1, memory_order_seq_cst);
-    if (atomic_load_explicit(&cx->wake_closing, memory_order_seq_cst)) {
-        r = -ECANCELED;
-        goto out;
     }
+    /* Built-in op: counted from here to the end, so destroy waits for this
+     * call before it frees anything; it sets wake_closing first (seq_cst
+     * both ways: either this call sees the flag, or destroy sees the
+     * count).  Under an application's lock, destroy closes the queue
+     * through that lock before it closes the wakeup handle. */
+    if (builtin)
+        atomic_fetch_add_explicit(&cx->wake_users, 1, memory_order_seq_cst);
+    r = -ECANCELED;
+    if ((!builtin && cx->attach_closed) ||
+        atomic_load_explicit(&cx->wake_closing, memory_order_seq_cst))
+        goto out;
     r = attach_reserve(cx);
     if (r) /* -EAGAIN: the producer retries, so no log line per refusal */
         goto out;
     it = lws__pool_get(&cx->attach_pool);
+    r = -ENOMEM;
     if (!it) {
         if (cx->attach_max)
             atomic_fetch_sub_explicit(&cx->attach_queued, 1,
                                       memory_order_relaxed);
-        r = -ENOMEM;
         goto out;
     }
     it->cb = cb;
     it->opaque = opaque;
-    it->state = (int)state;
-    if (push_item(cx, it))
+    r = 0;
+    if (!builtin)
+        wait_append(cx, ref_make(it, (int)state));
+    if (!builtin || push_item(cx, ref_make(it, (int)state)))
         uv_async_send(&cx->wake);
 out:
-    atomic_fetch_sub_explicit(&cx->wake_users, 1, memory_order_release);
+    if (builtin)
+        atomic_fetch_sub_explicit(&cx->wake_users, 1, memory_order_release);
     if (r == -ECANCELED)
         lwsl_err("attach: context is being destroyed; item refused");
     else if (r == -ENOMEM)
         lwsl_err("attach: out of memory");
     return r;
+}
+
+int __lws_system_attach(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
+                        lws_system_states_t state, void *opaque,
+                        struct lws_attach_item **get)
+{
+    return attach_op(cx, tsi, cb, state, opaque, get, false);
+}
+
+int lws__attach_builtin(struct lws_context *cx, int tsi, lws_attach_cb_t cb,
+                        lws_system_states_t state, void *opaque,
+                        struct lws_attach_item **get)
+{
+    return attach_op(cx, tsi, cb, state, opaque, get, true);
 }
 
 /*
@@ -350,173 +429,88 @@ void lws__wake_quiesce(struct lws_context *cx)
         sched_yield();
 }
 
-/* Runs (or, once destroy began, discards) a chain of items into @d.
- * Loop thread. */
-static void attach_run_list(struct lws_context *cx, struct lws_attach_item *it,
-                            struct attach_done *d)
+/* Runs (or, once destroy began, discards) one item into @d.  Loop thread. */
+static void attach_run_one(struct lws_context *cx, struct lws_attach_item *it,
+                           struct attach_done *d)
 {
-    while (it) {
-        struct lws_attach_item *next = it->next;
-
-        if (!cx->destroying)
-            it->cb(cx, 0, it->opaque);
-        else if (cx->ops.attach_discarded)
-            cx->ops.attach_discarded(cx, it->cb, it->opaque);
-        attach_done_add(cx, d, it);
-        it = next;
-    }
+    if (!cx->destroying)
+        it->cb(cx, 0, it->opaque);
+    else if (cx->ops.attach_discarded)
+        cx->ops.attach_discarded(cx, it->cb, it->opaque);
+    attach_done_add(cx, d, it);
 }
 
 /* With the context's memory: nothing runs or attaches any more. */
 void lws__attach_free_all(struct lws_context *cx)
 {
-    struct lws_attach_item *it = take_pushed(cx);
+    uintptr_t r;
 
-    while (it) {
-        struct lws_attach_item *next = it->push_next;
-
-        lws__free(it);
-        it = next;
-    }
-    for (int lvl = 0; lvl < LWS__ATTACH_LEVELS; lvl++)
-        while ((it = fifo_pop(&cx->attach_level[lvl])))
-            lws__free(it);
-    cx->attach_nonempty = 0;
-    lws__free(cx->attach_scratch);
-    cx->attach_scratch = NULL;
-    cx->attach_scratch_cap = 0;
+    while ((r = pop_pushed(cx)))
+        lws__pool_free(&cx->attach_pool, ref_item(r));
+    while (cx->wait_head)
+        lws__pool_free(&cx->attach_pool, wait_unlink(cx, &cx->wait_head, NULL));
     lws__pool_fini(&cx->attach_pool);
 }
 
-/* One item taken from the stack, in arrival order: run now, or into the
- * gate FIFOs once one item has had to wait (FIFO among ready items). */
-static void attach_direct_one(struct lws_context *cx,
-                              struct lws_attach_item *it, struct attach_done *d)
-{
-    if (!cx->destroying &&
-        (cx->attach_nonempty ||
-         !(attach_ready_mask(cx, false) & (1u << it->state)))) {
-        attach_link_locked(cx, it, it->cb, (lws_system_states_t)it->state,
-                           it->opaque);
-    } else { /* runs it, or discards it once destroy has begun */
-        it->next = NULL;
-        attach_run_list(cx, it, d);
-    }
-}
-
-/* Items looked up ahead of the one running: a large batch (a backlog) is
- * far from the cache, and addresses known in advance let the loads of
- * several items overlap instead of each waiting for the last. */
-#define ATTACH_PREFETCH 8
-
-/* The whole stack, its items' addresses into cx->attach_scratch, newest
- * first, without touching their links.  @return how many, or -1 if the
- * array could not grow (*@chain still holds the stack). */
-static long take_pushed_array(struct lws_context *cx,
-                              struct lws_attach_item **chain)
-{
-    struct lws_attach_item *it;
-    unsigned int n = 0;
-
-    it = atomic_exchange_explicit(&cx->push_head, NULL, memory_order_acquire);
-    *chain = it;
-    for (; it; it = it->push_next) {
-        if (n == cx->attach_scratch_cap) {
-            unsigned int cap = n ? n * 2 : 64;
-            size_t bytes = (size_t)cap * sizeof(it);
-            void *p = NULL;
-
-            if (cap > n && bytes / sizeof(it) == cap) /* no wrap */
-                p = lws__realloc(cx->attach_scratch, bytes);
-            if (!p)
-                return -1;
-            cx->attach_scratch = p;
-            cx->attach_scratch_cap = cap;
-        }
-        cx->attach_scratch[n++] = it;
-    }
-    return (long)n;
-}
-
-/* The steady state, no gated item waiting: run what producers queued in
- * arrival order without sorting it into FIFOs, while each item is ready.
- * Only items taken now: one that attaches itself again waits for the next
- * wakeup.  The first item not yet ready, and everything after it, goes to
- * the FIFOs and the sorted path takes over, keeping FIFO order among ready
- * items. */
+/* The steady state: run what producers queued in arrival order, each item
+ * at once while it is ready and no older ready item waits, up to the last
+ * item pushed when the drain starts: one that attaches itself again waits
+ * for the next wakeup (the loop wakes itself when it stops with items
+ * left).  An item not ready, or behind a waiting ready one, waits in the
+ * list, in order. */
 static void attach_run_direct(struct lws_context *cx, struct attach_done *d)
 {
-    struct lws_attach_item *it, *fifo = NULL;
-    long n;
+    struct lws_attach_item *last = pushed_last(cx), *it;
+    uintptr_t r;
 
-    if (cx->attach_nonempty)
-        return;
-    n = take_pushed_array(cx, &it);
-    if (n < 0) { /* no array: reverse the stack's links instead */
-        while (it) {
-            struct lws_attach_item *next = it->push_next;
-
-            it->push_next = fifo;
-            fifo = it;
-            it = next;
-        }
-        for (it = fifo; it; it = fifo) {
-            fifo = it->push_next;
-            attach_direct_one(cx, it, d);
-        }
-        return;
-    }
-    for (long i = n - 1; i >= 0; i--) {
-        if (i >= ATTACH_PREFETCH)
-            __builtin_prefetch(cx->attach_scratch[i - ATTACH_PREFETCH], 1);
-        attach_direct_one(cx, cx->attach_scratch[i], d);
-    }
-    /* A backlog's array goes once batches are small again. */
-    if (cx->attach_scratch_cap > 1024 &&
-        (unsigned long)n < cx->attach_scratch_cap / 8) {
-        lws__free(cx->attach_scratch);
-        cx->attach_scratch = NULL;
-        cx->attach_scratch_cap = 0;
+    while (last && (r = pop_pushed(cx))) {
+        it = ref_item(r);
+        if (!cx->destroying &&
+            ((cx->attach_nonempty & attach_ready_mask(cx, false)) ||
+             !(attach_ready_mask(cx, false) & (1u << ref_gate(r)))))
+            wait_append(cx, r);
+        else /* runs it, or discards it once destroy has begun */
+            attach_run_one(cx, it, d);
+        if (pop_end(cx, it, last))
+            break;
     }
 }
 
-/* Built-in op: pull what producers queued, take every ready FIFO, run the
- * items oldest first.  Items attached by the callbacks wait for the next
- * wakeup. */
+/* Built-in op: the waiting items now ready, oldest first, then what
+ * producers queued, then what that made ready.  Each pass takes the ready
+ * items off the list before running them (a destroy from a callback then
+ * finds them gone, and they are discarded here); items attached by the
+ * callbacks wait for the next wakeup. */
+static void attach_run_waiting(struct lws_context *cx, struct attach_done *d)
+{
+    struct lws_attach_item *prev = NULL, *it, *head = NULL, **tail = &head;
+    uint32_t ready = attach_ready_mask(cx, false);
+    uintptr_t *link = &cx->wait_head;
+
+    if (!(cx->attach_nonempty & ready))
+        return;
+    while (*link) { /* one walk: the ready ones out, in order */
+        it = ref_item(*link);
+        if (ready & (1u << ref_gate(*link))) {
+            *tail = wait_unlink(cx, link, prev);
+            tail = &it->done_next;
+        } else {
+            prev = it;
+            link = &it->next;
+        }
+    }
+    *tail = NULL;
+    while ((it = head)) {
+        head = it->done_next;
+        attach_run_one(cx, it, d);
+    }
+}
+
 static void attach_drain_builtin(struct lws_context *cx, struct attach_done *d)
 {
-    struct lws__attach_fifo batch[LWS__ATTACH_LEVELS];
-    struct lws__attach_fifo *f;
-    uint32_t ready;
-
+    attach_run_waiting(cx, d);
     attach_run_direct(cx, d);
-    /* Nothing waits at a gate: what producers pushed meanwhile waits for
-     * the wakeup its push sent (the direct path then runs it without the
-     * sorting below). */
-    if (!cx->attach_nonempty)
-        return;
-    attach_pull(cx);
-    ready = cx->attach_nonempty & attach_ready_mask(cx, false);
-    for (uint32_t m = ready, lvl = 0; m; m >>= 1, lvl++) {
-        if (!(m & 1))
-            continue;
-        batch[lvl] = cx->attach_level[lvl];
-        cx->attach_level[lvl].head = cx->attach_level[lvl].tail = NULL;
-    }
-    cx->attach_nonempty &= ~ready;
-
-    /* Merge by sequence while several levels hold items; the last one left
-     * (the steady state: only one) is walked without comparisons. */
-    while (ready) {
-        if (!(ready & (ready - 1))) { /* one level left */
-            attach_run_list(cx, batch[__builtin_ctz(ready)].head, d);
-            return;
-        }
-        f = fifo_oldest(batch, ready);
-        attach_run_list(cx, fifo_pop(f), d);
-        if (!f->head)
-            ready &= ~(1u << (f - batch));
-    }
+    attach_run_waiting(cx, d);
 }
 
 /* Application op: items one at a time through its get mode, only those
@@ -534,10 +528,11 @@ static void attach_drain_app(struct lws_context *cx, struct attach_done *d)
         }
         if (!it)
             break;
-        it->cb(cx, 0, it->opaque);
-        attach_done_add(cx, d, it);
+        attach_run_one(cx, it, d);
     }
     cx->attach_limit_pending = false;
+    cx->attach_limit = NULL;
+    cx->wait_cur = NULL;
 }
 
 /* A state change inside an attach callback asks for another drain; it runs
@@ -573,9 +568,7 @@ void lws__attach_discard_all(struct lws_context *cx)
         /* Through the op, so the application's lock guards closing. */
         if (cx->ops.attach(cx, 0, NULL, LWS_SYSTATE_UNKNOWN, NULL, &it) || !it)
             break;
-        if (cx->ops.attach_discarded)
-            cx->ops.attach_discarded(cx, it->cb, it->opaque);
-        attach_done_add(cx, &d, it);
+        attach_run_one(cx, it, &d); /* discards it: destroy has begun */
         n++;
     }
     attach_done_flush(cx, &d);

@@ -550,7 +550,7 @@ int lws__smd_create(struct lws_context *cx,
         lws__free(smd);
         return -EIO;
     }
-    lws__pool_init(&smd->pool, SMD_HDR + SMD_POOL_CAP + 1, smd->depth);
+    lws__pool_init(&smd->pool, SMD_HDR + SMD_POOL_CAP + 1, smd->depth, false);
     smd->ttl_us = info->smd_ttl_us > 0 ? info->smd_ttl_us : SMD_DEFAULT_TTL_US;
     cx->smd = smd;
     if (info->early_smd_cb &&
