@@ -16,7 +16,7 @@ count=0
 for f in "$work"/snippet-*.c; do
   [ -e "$f" ] || continue
   if ! grep -q '#include' "$f"; then
-    { printf '#include <lws-system.h>\n#include <string.h>\n'
+    { printf '#include <lws-system.h>\n#include <string.h>\n#include <arpa/inet.h>\n'
       printf 'void snippet(struct lws_context *cx);\n'
       printf 'void snippet(struct lws_context *cx)\n{\n'
       printf 'struct lws_context_creation_info info;\n'
