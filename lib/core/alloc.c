@@ -6,7 +6,7 @@
  * the Nth allocation fail to walk every out-of-memory path.
  */
 #define _POSIX_C_SOURCE 200809L /* posix_memalign */
-#define LWS_LOGMOD alloc
+#define LWS_LOGMOD      alloc
 #include "private-core.h"
 
 #include <stdalign.h>
@@ -95,14 +95,15 @@ bool lws__alloc_tracking(void)
 
 /* Without the header: the caller knows the size, and whether the block was
  * counted (a pool decides once, at init, for all its blocks).  Aligned for
- * max_align_t whatever the allocator does for small sizes (the attach queue
- * keeps an item's gate in the low bits of its address). */
+ * LWS__BARE_ALIGN (at least max_align_t and 16) whatever the allocator does
+ * for small sizes (the attach queue keeps an item's gate in the low bits of
+ * its address). */
 void *lws__malloc_bare(size_t size, bool counted)
 {
     void *p;
 
     if (alloc_should_fail() ||
-        posix_memalign(&p, alignof(max_align_t), size ? size : 1))
+        posix_memalign(&p, LWS__BARE_ALIGN, size ? size : 1))
         return NULL;
     if (counted)
         atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);

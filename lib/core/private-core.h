@@ -148,6 +148,11 @@ struct lws {
  * aligned): an item's gate travels in the low bits of the reference that
  * leads to it, the item's address | its gate (attach.c). */
 #define LWS__ATTACH_TAGGED (UINTPTR_MAX > 0xffffffffu)
+/* Alignment of lws__malloc_bare() blocks: at least 16, so that on 64-bit
+ * targets whose max_align_t is only 8-byte aligned (s390x) the gate still
+ * fits an item's low bits. */
+#define LWS__BARE_ALIGN                                                        \
+    (alignof(max_align_t) > 16 ? alignof(max_align_t) : (size_t)16)
 struct lws_attach_item {
     union { /* an item is in one list at a time; read before relinking */
         /* built-in op: the producers' queue, written once by the producer

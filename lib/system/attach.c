@@ -39,9 +39,9 @@
  * items are aligned enough. */
 #if LWS__ATTACH_TAGGED
 #define REF_MASK ((uintptr_t)15)
-_Static_assert(LWS__ATTACH_LEVELS <= 16 && alignof(max_align_t) >= 16,
+_Static_assert(LWS__ATTACH_LEVELS <= 16 && LWS__BARE_ALIGN >= 16,
                "the gate fits the low bits of an item's address (pool blocks "
-               "are aligned for max_align_t)");
+               "are aligned to LWS__BARE_ALIGN)");
 static uintptr_t ref_make(struct lws_attach_item *it, int state)
 {
     return (uintptr_t)it | (uintptr_t)state;
