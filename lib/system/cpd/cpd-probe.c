@@ -424,7 +424,8 @@ static void cpd_probe_resolved(struct lws__cpd_probe *p,
         return;
     }
     if (!p->api) {
-        memcpy(p->cpd->rec->known, p->addr, sizeof(p->addr));
+        memcpy(p->cpd->rec->known, p->addr,
+               sizeof(p->addr[0]) * (size_t)p->naddr);
         p->cpd->rec->nknown = (uint8_t)p->naddr;
     }
     cpd_probe_try(p);
@@ -522,15 +523,15 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
               p->api ? "the API" : cpd->url_text[cpd->cur]);
     if (!lws_sa46_parse_numeric(&p->addr[0], p->url->host)) {
         p->naddr = 1;
-        cpd_probe_try(p);
     } else if (cpd->rec->nknown && !p->api) {
         /* A later attempt of this check: the addresses it resolved. */
-        memcpy(p->addr, cpd->rec->known, sizeof(p->addr));
         p->naddr = cpd->rec->nknown;
-        cpd_probe_try(p);
+        memcpy(p->addr, cpd->rec->known, sizeof(p->addr[0]) * (size_t)p->naddr);
     } else {
         cpd_probe_resolve(p);
+        return;
     }
+    cpd_probe_try(p);
 }
 
 const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p)
