@@ -121,11 +121,11 @@ struct lws_adns_info {
     /** Longest wait for one server before trying the next, ms; 0 = 500
      *  (c-ares doubles it at each pass over the list).  A server with a
      *  known round-trip time gets SRTT + 4 RTTVAR of it instead, at least
-     *  250 ms (RFC 6298 style, per server).  Once one family
-     *  (A or AAAA) of a lookup has addresses, the other gets 1.5 x this
-     *  more, not the rest of the deadline: then the lookup delivers the
-     *  family it has (and caches nothing), so a lost datagram costs
-     *  under a second. */
+     *  250 ms (RFC 6298 style, per server).  Once A has addresses,
+     *  AAAA gets 50 ms more (RFC 8305's resolution delay); once AAAA
+     *  has, A gets 1.5 x this (one retry): not the rest of the deadline.
+     *  Then the lookup delivers the family it has (and caches nothing),
+     *  so a lost datagram costs little. */
     uint32_t try_timeout_ms;
     /** Passes over the server list; 0 = 4: with one server a query goes
      *  at 0, 0.5, 1.5 and 3.5 s, inside the 5 s deadline, so a lost

@@ -41,7 +41,9 @@
  * he_attempt_delay_ms later or at once when a connect fails, the first
  * connection to complete carries the request (and the TLS handshake for
  * HTTPS), and the others are closed.  Each address but the last gives up
- * after connect_timeout_ms.
+ * after connect_timeout_ms.  A check resolves the name in its first
+ * attempt; its later attempts race the same addresses (the next check
+ * asks again).
  *
  * Captive-portal URIs from the network (RFC 8910).  A URI that DHCPv4
  * option 114, DHCPv6 option 103 or an RA's option 37 names is kept (the

@@ -551,6 +551,47 @@ static void test_cpd_it_nothing_listening(void **state)
 #endif
 }
 
+/* A name, nothing listening: three attempts, one lookup -- the later
+ * attempts of a check race the addresses its first resolved.  The next
+ * check resolves afresh. */
+static void test_cpd_it_reuses_addresses(void **state)
+{
+#if !LWS_WITH_SYS_CPD_HTTP
+    (void)state;
+    skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
+#else
+    struct lws_adns_info ai = {.resolv_conf_path = ""};
+    struct lws_cpd_info ci = {0};
+    char hosts[PATH_MAX + 16], u[128];
+    struct lws_adns_stats st;
+    struct run r = {0};
+    FILE *f;
+
+    (void)state;
+    snprintf(hosts, sizeof(hosts), "%s/hosts-reuse", g_dir);
+    f = fopen(hosts, "w");
+    assert_non_null(f);
+    fprintf(f, "127.0.0.1 reuse.test\n");
+    fclose(f);
+    ai.hosts_path = hosts;
+    g_adns = &ai;
+    snprintf(u, sizeof(u), "http://reuse.test:%d/generate_204",
+             lt_free_port(false));
+    ci.http_url = u;
+    ci.retries = 2;
+    run_start(&r, &ci, LWS_SYSTATE_CPD_PRE_TIME);
+    assert_int_equal(run_until(&r, LWS_SYSTATE_CPD_PRE_TIME, 60000),
+                     LWS_SYSTATE_CPD_PRE_TIME);
+    assert_int_equal(lws_system_cpd_state_get(r.cx), LWS_CPD_NO_INTERNET);
+    assert_non_null(strstr(lws_system_cpd_reason(r.cx), "refused"));
+    assert_int_equal(lws_adns_get_stats(r.cx, &st), 0);
+    assert_int_equal(st.queries, 1);
+    lws_context_destroy(r.cx);
+    g_adns = NULL;
+    unlink(hosts);
+#endif
+}
+
 static void test_cpd_it_silent_listener(void **state)
 {
 #if !LWS_WITH_SYS_CPD_HTTP
@@ -1385,6 +1426,7 @@ int main(void)
         cmocka_unit_test(test_cpd_it_http_302_portal),
         cmocka_unit_test(test_cpd_it_http_body),
         cmocka_unit_test(test_cpd_it_nothing_listening),
+        cmocka_unit_test(test_cpd_it_reuses_addresses),
         cmocka_unit_test(test_cpd_it_silent_listener),
         cmocka_unit_test(test_cpd_it_hostile_server),
         cmocka_unit_test(test_cpd_it_every_address),

@@ -18,6 +18,9 @@
 
 #include <arpa/inet.h>
 
+/* How long AAAA may follow an A answer (RFC 8305 section 3). */
+#define ADNS_AAAA_GRACE_MS 50
+
 /* ------------------------------------------------------------------------
  * Delivery
  */
@@ -220,23 +223,28 @@ static void adns_grace_cb(lws_sorted_usec_list_t *sul)
     struct adns_lookup *lk =
         lws_container_of(sul, struct adns_lookup, sul_grace);
 
-    lwsl_info("%s: one family unanswered %d ms after the other: delivering "
-              "what arrived",
-              lk->name, lk->a->try_timeout_ms * 3 / 2);
+    lwsl_info("%s: one family unanswered after the other's grace: "
+              "delivering what arrived",
+              lk->name);
     lws__adns_lookup_abort(lk, LADNS_RET_TIMEDOUT);
 }
 
 /* A question ended.  The last one completes the lookup.  When one family
  * has addresses and the other is still out (its datagram or the answer
- * lost, most likely), the other gets 1.5 x try_timeout_ms more -- room for
- * one retry and its answer -- instead of the rest of the deadline: a lossy
- * link costs a lookup about a second, not the 5 s deadline.  The lookup
- * then delivers the family it has, and is not cached. */
+ * lost, most likely), the other gets a grace instead of the rest of the
+ * deadline, then the lookup delivers the family it has, uncached.  AAAA
+ * after A gets RFC 8305 section 3's resolution delay, 50 ms: IPv4
+ * addresses in hand are enough to connect (and an answer sent with the A
+ * one is in by then).  A after AAAA gets 1.5 x try_timeout_ms, room for
+ * one retry: on an IPv4-only network IPv6 addresses alone are no use. */
 static void adns_question_done(struct adns_wq *wq)
 {
     struct adns_lookup *lk = wq->lk;
     struct lws__adns *a = lk->a;
-    lws_usec_t grace = (lws_usec_t)a->try_timeout_ms * 3 / 2 * LWS_US_PER_MS;
+    lws_usec_t grace =
+        wq->qtype == LWS__ADNS_T_A
+            ? ADNS_AAAA_GRACE_MS * LWS_US_PER_MS
+            : (lws_usec_t)a->try_timeout_ms * 3 / 2 * LWS_US_PER_MS;
 
     if (!--lk->pending) {
         adns_lookup_complete(lk);

@@ -125,7 +125,8 @@ static int cpd_start_probe(struct lws__cpd *cpd)
     cpd->result = LWS_CPD_UNKNOWN;
     cpd->reason[0] = '\0';
     cpd->cur = ph;
-    cpd->rec->checks++; /* a probe URL: configured */
+    cpd->rec->checks++;   /* a probe URL: configured */
+    cpd->rec->nknown = 0; /* each check resolves afresh */
     lws__cpd_core_start(&cpd->core, lws_now_usecs(), &cpd->cfg, &out);
     lwsl_info("check started: %s (up to %d attempts, deadline %u ms)",
               cpd->url_text[ph], cpd->cfg.retries + 1, cpd->cfg.deadline_ms);

@@ -26,7 +26,7 @@
 
 #define CPD_RX_MAX   16384 /* reply bytes kept (header + body) */
 #define CPD_BODY_MAX 4096  /* decoded chunked body */
-#define CPD_ADDRS    8     /* addresses of the host tried per attempt */
+#define CPD_ADDRS    LWS__CPD_ADDRS
 
 enum cpd_stage {
     CPD_ST_RESOLVING,
@@ -423,6 +423,11 @@ static void cpd_probe_resolved(struct lws__cpd_probe *p,
                  p->url->host, cpd_dns_status(status));
         return;
     }
+    if (!p->api) {
+        memcpy(p->cpd->rec->known, p->addr,
+               sizeof(p->addr[0]) * (size_t)p->naddr);
+        p->cpd->rec->nknown = (uint8_t)p->naddr;
+    }
     cpd_probe_try(p);
 }
 
@@ -518,10 +523,15 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
               p->api ? "the API" : cpd->url_text[cpd->cur]);
     if (!lws_sa46_parse_numeric(&p->addr[0], p->url->host)) {
         p->naddr = 1;
-        cpd_probe_try(p);
+    } else if (cpd->rec->nknown && !p->api) {
+        /* A later attempt of this check: the addresses it resolved. */
+        p->naddr = cpd->rec->nknown;
+        memcpy(p->addr, cpd->rec->known, sizeof(p->addr[0]) * (size_t)p->naddr);
     } else {
         cpd_probe_resolve(p);
+        return;
     }
+    cpd_probe_try(p);
 }
 
 const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p)

@@ -39,6 +39,8 @@ struct lws__tls_conf;   /* cpd-tls.c */
 
 /* What a configured CPD adds: recovery after OPERATIONAL and the status
  * (allocated only then: an idle, unconfigured CPD stays small). */
+#define LWS__CPD_ADDRS 8 /* addresses of the host tried per attempt */
+
 struct lws__cpd_rec {
     struct lws__cpd *cpd;
     struct lws__cpd_watch watch;      /* recovery after OPERATIONAL */
@@ -49,6 +51,10 @@ struct lws__cpd_rec {
     struct lws__cpd_portal *portal;   /* the network's URI (cpd-portal.c) */
     unsigned int checks;              /* checks started */
     lws_cpd_result_t last_result;     /* of the last finished check */
+    /* The addresses the running check resolved: its later attempts race
+     * them again instead of asking DNS (a lossy lookup costs seconds). */
+    lws_sockaddr46 known[LWS__CPD_ADDRS];
+    uint8_t nknown;
 };
 
 /* The CPD instance of a context (LWS__HELPER(cx, CPD)). */
