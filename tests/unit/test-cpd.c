@@ -486,33 +486,6 @@ static void test_cpd_core_backoff_and_cfg(void **state)
     assert_int_equal(cfg.deadline_ms, 5);
 }
 
-static void test_cpd_core_attempt_renew(void **state)
-{
-    const struct lws__cpd_core_cfg cfg = {
-        .attempt_ms = 1000, .deadline_ms = 2500, .retries = 0};
-    struct lws__cpd_core c;
-    struct lws__cpd_out o;
-
-    (void)state;
-    lws__cpd_core_start(&c, 0, &cfg, &o);
-    assert_int_equal(o.wake_at, 1000 * MS);
-    /* Another address at 800 ms: its own full attempt time. */
-    lws__cpd_core_attempt_renew(&c, 800 * MS, &o);
-    assert_int_equal(o.wake_at, 1800 * MS);
-    lws__cpd_core_timer(&c, 1000 * MS, &o);
-    assert_false(o.abort_attempt);
-    assert_int_equal(o.wake_at, 1800 * MS);
-    /* ... clipped to the deadline. */
-    lws__cpd_core_attempt_renew(&c, 2000 * MS, &o);
-    assert_int_equal(o.wake_at, 2500 * MS);
-    lws__cpd_core_timer(&c, 2500 * MS, &o);
-    assert_true(o.abort_attempt);
-    assert_true(o.done);
-    /* After the end a renewal does nothing. */
-    lws__cpd_core_attempt_renew(&c, 2600 * MS, &o);
-    assert_int_equal(o.wake_at, 0);
-}
-
 /* ------------------------------------------------------------------------
  * Recovery after OPERATIONAL (the watch, virtual clock)
  */
@@ -1137,7 +1110,6 @@ int main(void)
         cmocka_unit_test(test_cpd_core_attempt_timeout_and_deadline),
         cmocka_unit_test(test_cpd_core_deadline_during_attempt),
         cmocka_unit_test(test_cpd_core_backoff_and_cfg),
-        cmocka_unit_test(test_cpd_core_attempt_renew),
         cmocka_unit_test(test_cpd_watch_changes),
         cmocka_unit_test(test_cpd_watch_loss_and_recheck),
         cmocka_unit_test(test_cpd_watch_arm_after_failure),

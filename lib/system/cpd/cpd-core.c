@@ -148,16 +148,6 @@ void lws__cpd_core_timer(struct lws__cpd_core *c, lws_usec_t now,
     cpd_core_begin_attempt(c, now, out);
 }
 
-void lws__cpd_core_attempt_renew(struct lws__cpd_core *c, lws_usec_t now,
-                                 struct lws__cpd_out *out)
-{
-    memset(out, 0, sizeof(*out));
-    if (!c->running || !c->attempt_active)
-        return;
-    c->attempt_end = cpd_min(now + cpd_us(c->cfg.attempt_ms), c->deadline_at);
-    out->wake_at = c->attempt_end;
-}
-
 void lws__cpd_core_stop(struct lws__cpd_core *c)
 {
     c->running = false;

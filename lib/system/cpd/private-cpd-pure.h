@@ -83,11 +83,6 @@ void lws__cpd_core_attempt_done(struct lws__cpd_core *c, lws_usec_t now,
 void lws__cpd_core_timer(struct lws__cpd_core *c, lws_usec_t now,
                          struct lws__cpd_out *out);
 
-/* The running attempt moves on to another address: its timeout restarts
- * (clipped to the deadline). */
-void lws__cpd_core_attempt_renew(struct lws__cpd_core *c, lws_usec_t now,
-                                 struct lws__cpd_out *out);
-
 /* Stops the check (a result came from elsewhere, or destroy). */
 void lws__cpd_core_stop(struct lws__cpd_core *c);
 
