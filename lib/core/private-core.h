@@ -152,7 +152,7 @@ struct lws {
  * targets whose max_align_t is only 8-byte aligned (s390x) the gate still
  * fits an item's low bits. */
 #define LWS__BARE_ALIGN                                                        \
-    (alignof(max_align_t) > 16 ? alignof(max_align_t) : (size_t)16)
+    (_Alignof(max_align_t) > 16 ? _Alignof(max_align_t) : (size_t)16)
 struct lws_attach_item {
     union { /* an item is in one list at a time; read before relinking */
         /* built-in op: the producers' queue, written once by the producer
