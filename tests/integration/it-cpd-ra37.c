@@ -55,23 +55,6 @@ static long long scaled(long long ms)
 
 /* --------------------------------------------------- the RA sender */
 
-static int ra_open(void)
-{
-    int saved, hops = 255;
-
-    if (dt_netns_enter(np.ns_srv, &saved))
-        return -1;
-    ra_fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-    dt_netns_leave(saved);
-    if (ra_fd < 0 ||
-        setsockopt(ra_fd, SOL_SOCKET, SO_BINDTODEVICE, np.if_srv,
-                   (socklen_t)strlen(np.if_srv)) ||
-        setsockopt(ra_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
-                   sizeof(hops)))
-        return -1;
-    return 0;
-}
-
 /* An RA to all nodes every 300 ms: a router (lifetime 1800 s), option 37
  * and, once ra_rdnss is set, an RDNSS option naming the server. */
 static void ra_send(void)
@@ -232,7 +215,8 @@ static int group_setup(void **state)
     char *argv[] = {bin, "-p", dir, "-c", conf, "-g", "daemon off;", NULL};
     nginx_pid = lt_spawn(argv, out, np.ns_srv);
     if (nginx_pid < 0 || !lt_wait_for(cpd_nginx_ready, dir, 10000) ||
-        !lt_wait_for(srv_ll_ready, NULL, (int)scaled(10000)) || ra_open()) {
+        !lt_wait_for(srv_ll_ready, NULL, (int)scaled(10000)) ||
+        (ra_fd = dt_ra_sock(np.ns_srv, np.if_srv)) < 0) {
         fprintf(stderr, "nginx, the link or the RA socket not ready\n");
         return -1;
     }

@@ -186,13 +186,13 @@ static int hs_open(void)
 {
     struct ipv6_mreq mr;
     struct sockaddr_in6 sa;
-    int saved, one = 1, hops = 255;
+    int saved, one = 1;
 
     if (dt_netns_enter(np.ns_srv, &saved))
         return -1;
     hs_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    hs_ra = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
     dt_netns_leave(saved);
+    hs_ra = dt_ra_sock(np.ns_srv, np.if_srv);
     if (hs_fd < 0 || hs_ra < 0)
         return -1;
     memset(&sa, 0, sizeof(sa));
@@ -205,11 +205,7 @@ static int hs_open(void)
         setsockopt(hs_fd, SOL_SOCKET, SO_BINDTODEVICE, np.if_srv,
                    (socklen_t)strlen(np.if_srv)) ||
         bind(hs_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-        setsockopt(hs_fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) ||
-        setsockopt(hs_ra, SOL_SOCKET, SO_BINDTODEVICE, np.if_srv,
-                   (socklen_t)strlen(np.if_srv)) ||
-        setsockopt(hs_ra, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
-                   sizeof(hops)))
+        setsockopt(hs_fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)))
         return -1;
     return 0;
 }
