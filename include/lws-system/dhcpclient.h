@@ -557,7 +557,8 @@ LWS_API int lws_dhcpc6_request(struct lws_context *context, const char *iface);
 /**
  * lws_dhcpc6_remove() - stop watching @iface (NULL: all).  Its DNS servers
  * are taken back from the resolver; a DHCPv6 lease is released (one
- * Release) and its address removed from the interface.
+ * Release) and its address removed from the interface (the dhcpc6_apply
+ * op's REMOVE runs inside this call; it may destroy the context).
  *
  * @return 0, -ENOENT (nothing matched) or -ENOTSUP.
  * Thread: loop.
