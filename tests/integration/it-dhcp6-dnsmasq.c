@@ -19,7 +19,8 @@
  * the interface, and of its removal at destroy and after the Release of
  * lws_dhcpc6_remove(); a new client gets the same address without stored
  * state; the op removing its interface or destroying the context from
- * inside its ADD.  Every wait polls for its condition with a deadline.
+ * inside its ADD; an ADD again at each renewal (the test's own server, T1
+ * 2 s).  Every wait polls for its condition with a deadline.
  */
 #include "private-ra6.h"
 
@@ -180,7 +181,18 @@ static int smd_cb(void *opaque, lws_smd_class_t cls, lws_usec_t ts, void *buf,
 
 static int hs_fd = -1, hs_ra = -1;
 static long long hs_ra_last;
-static int hs_solicits, hs_requests;
+static int hs_solicits, hs_requests, hs_renews;
+/* the lease: T1 2 s, T2 3 s, preferred 4 s, valid 8 s (else T1 and T2 the
+ * client's to choose, lifetimes infinite) */
+static bool hs_short;
+
+static void hs_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
 
 static int hs_open(void)
 {
@@ -278,6 +290,12 @@ static size_t hs_build(uint8_t *b, const uint8_t *req, size_t rlen,
     iabuf[15] = 24;
     inet_pton(AF_INET6, "2001:db8:66::77", iabuf + 16);
     memset(iabuf + 32, 0xff, 8); /* preferred and valid: infinite */
+    if (hs_short) {
+        hs_be32(iabuf + 4, 2);
+        hs_be32(iabuf + 8, 3);
+        hs_be32(iabuf + 32, 4);
+        hs_be32(iabuf + 36, 8);
+    }
     n = hs_opt(b, n, 3, iabuf, sizeof(iabuf));
     n = hs_opt(b, n, 7, "\xff", 1); /* preference 255 */
     if (how == HS_MCAST)
@@ -295,7 +313,7 @@ static size_t hs_build(uint8_t *b, const uint8_t *req, size_t rlen,
 static void hs_serve(void)
 {
     static const int sol[] = {HS_XID, HS_FRAMING, HS_NO_CID, HS_OK};
-    static const int req[] = {HS_MCAST, HS_OK};
+    static const int req[] = {HS_MCAST, HS_OK}, ren[] = {HS_OK};
     uint8_t in[1500], out[300];
     struct sockaddr_in6 from;
     socklen_t fl = sizeof(from);
@@ -312,12 +330,18 @@ static void hs_serve(void)
     }
     while ((n = recvfrom(hs_fd, in, sizeof(in), 0, (struct sockaddr *)&from,
                          &fl)) >= 4) {
-        const int *seq = in[0] == 1 ? sol : in[0] == 3 ? req : NULL;
-        size_t cnt = in[0] == 1 ? 4 : 2;
+        const int *seq = in[0] == 1   ? sol
+                         : in[0] == 3 ? req
+                         : in[0] == 5 ? ren
+                                      : NULL;
+        size_t cnt = in[0] == 1 ? 4 : in[0] == 3 ? 2 : 1;
 
+        fl = sizeof(from);
         if (!seq)
             continue;
-        *(in[0] == 1 ? &hs_solicits : &hs_requests) += 1;
+        *(in[0] == 1   ? &hs_solicits
+          : in[0] == 3 ? &hs_requests
+                       : &hs_renews) += 1;
         for (size_t i = 0; i < cnt; i++) {
             size_t len =
                 hs_build(out, in, (size_t)n, in[0] == 1 ? 2 : 7, seq[i]);
@@ -620,6 +644,49 @@ static void test_dhcp6_apply_op_replaces_rtnetlink(void **state)
     dnsmasq_stop();
 }
 
+static bool hs_renewed_twice(void *arg)
+{
+    (void)arg;
+    hs_serve();
+    return rec_count(LWS_DHCPC_APPLY_ADD) >= 3;
+}
+
+/* The op at renewal: a lease of the test's own server with T1 2 s and
+ * lifetimes 4 / 8 s is renewed (Renew / Reply): each Reply is an ADD of the
+ * same address with its lifetimes again, and no REMOVE until destroy. */
+static void test_dhcp6_apply_op_at_renewal(void **state)
+{
+    struct cli c;
+    char a[INET6_ADDRSTRLEN];
+
+    (void)state;
+    dnsmasq_stop();
+    hs_short = true;
+    hs_renews = 0;
+    assert_int_equal(hs_open(), 0);
+    rec_then = 0;
+    cli_create_op(&c);
+    assert_true(
+        dt_service_until(c.cx, hs_renewed_twice, NULL, scaled(30000), 20));
+    assert_true(hs_renews >= 2);
+    assert_int_equal(rec_count(LWS_DHCPC_APPLY_REMOVE), 0);
+    for (int i = 0; i < nrec; i++) {
+        inet_ntop(AF_INET6, &rec[i].l.addr.sa6.sin6_addr, a, sizeof(a));
+        assert_string_equal(a, "2001:db8:66::77");
+        assert_int_equal(rec[i].l.preferred_secs, 4);
+        assert_int_equal(rec[i].l.valid_secs, 8);
+        assert_int_equal(rec[i].l.t1_secs, 2);
+        assert_int_equal(rec[i].l.t2_secs, 3);
+    }
+    snprintf(want_addr, sizeof(want_addr), "inet6 %s/128", a);
+    assert_true(addr_shown(NULL)); /* the op applies, not the library */
+    lws_context_destroy(c.cx);
+    assert_int_equal(rec_count(LWS_DHCPC_APPLY_REMOVE), 1);
+    assert_int_equal(rec[nrec - 1].op, LWS_DHCPC_APPLY_REMOVE);
+    hs_close();
+    hs_short = false;
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static int group_setup(void **state)
@@ -668,6 +735,7 @@ int main(void)
         cmocka_unit_test(test_dhcp6_stateful_address_applied_and_released),
         cmocka_unit_test(test_dhcp6_hostile_server_refused_then_bound),
         cmocka_unit_test(test_dhcp6_apply_op_replaces_rtnetlink),
+        cmocka_unit_test(test_dhcp6_apply_op_at_renewal),
     };
     int r = dt_main_begin(true, on_signal);
 
