@@ -32,6 +32,12 @@ if(LWS_WITH_SYS_DHCP6)
       SOURCES integration/it-dhcp-v6policy.c
       LABELS integration dhcp6 dhcpc TIMEOUT 180)
   endif()
+  if(LWS_WITH_SYS_CPD AND LWS_WITH_SYS_DHCP_CLIENT AND LWS_WITH_SYS_SMD)
+    # RA option 37 (an RA sender of the test's own) to CPD's portal result,
+    # then the probe (nginx over IPv6) says OK
+    lws_ra6_test(integration/cpd-ra37 SOURCES integration/it-cpd-ra37.c
+      LABELS integration dhcp6 cpd TIMEOUT 120)
+  endif()
   if(LWS_WITH_SYS_SMD)
     lws_ra6_test(integration/dhcp6-dnsmasq
       SOURCES integration/it-dhcp6-dnsmasq.c

@@ -50,7 +50,18 @@
  * latest one; a network that stops naming it, or names
  * urn:ietf:params:capport:unrestricted, clears it), logged, published
  * as an smd NETWORK message {"type":"cpd","portal":"<uri>","if":"<if>"}
- * and reported by lws_system_cpd_get_status() (portal_uri).  With
+ * and reported by lws_system_cpd_get_status() (portal_uri).  A new URI
+ * also moves the result to CAPTIVE_PORTAL, its reason naming the URI,
+ * reported like any result (the log, {"type":"cpd","result":"Captive"},
+ * result_cb, after OPERATIONAL a loss if it was OK), from the loop once the
+ * news is in, unless a check is running or holds its step (that check
+ * decides) or LWS_SERVER_OPTION_CPD_BYPASS is set.  Nothing is held for
+ * it: the portal result never holds CPD_PRE_TIME or CPD_POST_TIME, and the
+ * system state never moves back.  The re-check decides: the ladder's next
+ * CPD step before OPERATIONAL, the timed re-check of a non-OK result after
+ * it (2 s, then doubling up to recheck_ms); INTERNET_OK when the network
+ * lets the probe (or the RFC 8908 API below) through.  The same URI again
+ * (a renewal) changes nothing.  With
  * LWS_WITH_SYS_CPD_CAPPORT_API (default ON) and an https_url configured,
  * the first attempt of each check at CPD_POST_TIME (the clock is valid
  * then: TLS needs it) fetches that URI as an RFC 8908 Captive Portal API

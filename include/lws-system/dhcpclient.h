@@ -400,12 +400,13 @@ LWS_API const char *lws_dhcpc_event_name(int event);
  * asked again at the refresh time (32, else a day); M (stateful): Solicit
  * (with Rapid Commit) / Advertise / Request / Reply for one IA_NA, Renew
  * at T1, Rebind at T2, expiry; the address goes on the interface as a /128
- * with its lifetimes (rtnetlink) and is released and removed by
- * lws_dhcpc6_remove().  Its DNS servers join the RA's for the resolver;
- * its state changes are on lws_smd ("type":"dhcp6").  What it holds is in
- * the dhcp6_* members of lws_dhcpc6_ifstate_t.
- * Every address here is AF_INET6 in network byte order; link-local ones
- * carry the interface index in sin6_scope_id.
+ * with its lifetimes (the application's dhcpc6_apply system op, or the
+ * built-in rtnetlink code; see lws_dhcpc6_lease_t) and is released and
+ * removed by lws_dhcpc6_remove().  Its DNS servers join the RA's for the
+ * resolver; its state changes are on lws_smd ("type":"dhcp6").  What it holds
+ * is in the dhcp6_* members of lws_dhcpc6_ifstate_t. Every address here is
+ * AF_INET6 in network byte order; link-local ones carry the interface index in
+ * sin6_scope_id.
  */
 
 #define LWS_DHCPC6_MAX_ROUTERS  4
@@ -478,8 +479,8 @@ typedef struct lws_dhcpc6_ifstate {
     /* DHCPv6 (RFC 8415), run when an RA sets M (stateful) or O alone
      * (stateless).  Lifetimes are as the server granted them. */
     int dhcp6_state; /**< LWS_DHCPC6_D6_* */
-    /** IA_NA address (a /128 the library put on the interface), family 0
-     *  if none */
+    /** IA_NA address (a /128 put on the interface by the dhcpc6_apply
+     *  op or the library), family 0 if none */
     lws_sockaddr46 dhcp6_addr;
     uint32_t dhcp6_preferred_secs; /**< 0xffffffff: infinite */
     uint32_t dhcp6_valid_secs;     /**< 0xffffffff: infinite */
@@ -505,6 +506,41 @@ typedef struct lws_dhcpc6_ifstate {
 } lws_dhcpc6_ifstate_t;
 
 /**
+ * The DHCPv6 IA_NA address, as given to the dhcpc6_apply system op
+ * (lws_system_ops_t), the IPv6 sibling of dhcpc_apply:
+ * op(cx, l, LWS_DHCPC_APPLY_ADD) when the address is bound and again at
+ * each renewal or rebinding (new lifetimes), LWS_DHCPC_APPLY_REMOVE when
+ * it goes (expiry, a new address, link down, lws_dhcpc6_remove() after its
+ * Release, lws_context_destroy()); a REMOVE always names what the last
+ * successful ADD put there.  With the op the library puts nothing on the
+ * interface itself; without it the built-in rtnetlink code adds the /128
+ * with these lifetimes (so the kernel drops it at valid_secs if nothing
+ * else does).  A failed ADD (a negative return) is logged, not retried
+ * until the next renewal; the client keeps its lease (unlike DHCPv4, it
+ * does not restart: a DHCPv6 server answers on multicast, not at the
+ * address).  The op runs on the loop thread, from a timer of its own,
+ * never inside a library call other than lws_dhcpc6_remove() and
+ * lws_context_destroy(); it may call lws_dhcpc6_remove() or destroy the
+ * context (then a REMOVE for the address it holds follows, and nothing
+ * more).  There is no persistence op: the server keys the binding on our
+ * DUID-LL and IAID, both derived from the MAC, so it hands the same
+ * address again after a restart without us storing anything, and with
+ * Rapid Commit that takes one exchange, as DHCPv4's INIT-REBOOT does.
+ */
+typedef struct lws_dhcpc6_lease {
+    char ifname[16]; /**< interface name */
+    int ifindex;     /**< kernel interface index */
+    /** The address (AF_INET6, network byte order). */
+    lws_sockaddr46 addr;
+    /** 128: an IA_NA address carries no prefix (RFC 8415 §21.6); the
+     *  on-link prefix is the RA's. */
+    uint8_t prefix_len;
+    uint32_t preferred_secs; /**< as granted, from now; 0xffffffff: infinite */
+    uint32_t valid_secs;     /**< as granted, from now; 0xffffffff: infinite */
+    uint32_t t1_secs, t2_secs; /**< renew / rebind times, s */
+} lws_dhcpc6_lease_t;
+
+/**
  * lws_dhcpc6_request() - watch router advertisements on @iface.
  *
  * Opens an ICMPv6 socket on @iface (filtered to RAs) and, once the link is
@@ -521,7 +557,8 @@ LWS_API int lws_dhcpc6_request(struct lws_context *context, const char *iface);
 /**
  * lws_dhcpc6_remove() - stop watching @iface (NULL: all).  Its DNS servers
  * are taken back from the resolver; a DHCPv6 lease is released (one
- * Release) and its address removed from the interface.
+ * Release) and its address removed from the interface (the dhcpc6_apply
+ * op's REMOVE runs inside this call; it may destroy the context).
  *
  * @return 0, -ENOENT (nothing matched) or -ENOTSUP.
  * Thread: loop.
@@ -541,8 +578,8 @@ LWS_API int lws_dhcpc6_get_ifstate(struct lws_context *context,
 /**
  * lws_dhcpc6_status() - the IPv6 sibling of lws_dhcpc_status(): is IPv6
  * usable on any watched interface (a default router, a global address and
- * an RDNSS or DHCPv6 DNS server, all within their lifetimes)?  lws_dhcpc_status() itself
- * reports DHCPv4 only.
+ * an RDNSS or DHCPv6 DNS server, all within their lifetimes)?
+ * lws_dhcpc_status() itself reports DHCPv4 only.
  *
  * @param[out] sa46  if non-NULL and one is usable, receives its first DNS
  *                   server (AF_INET6)

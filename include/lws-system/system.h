@@ -41,6 +41,7 @@ struct lws_vhost;
 struct lws;
 struct lws_attach_item;
 struct lws_dhcpc_ifstate;
+struct lws_dhcpc6_lease;
 struct lws_adns_info;
 struct lws_ntpc_info;
 struct lws_dhcpc_info;
@@ -390,6 +391,16 @@ typedef struct lws_system_ops {
      */
     int (*dhcpc_apply)(struct lws_context *context,
                        const struct lws_dhcpc_ifstate *is, int op);
+    /**
+     * Apply (@op = LWS_DHCPC_APPLY_ADD, also again with new lifetimes at
+     * each renewal) or remove (LWS_DHCPC_APPLY_REMOVE) the DHCPv6 IA_NA
+     * address on its interface; see lws_dhcpc6_lease_t in
+     * <lws-system/dhcpclient.h>.  Return 0 on success, a negative errno
+     * otherwise.  Optional: without it the built-in rtnetlink code applies
+     * the address.
+     */
+    int (*dhcpc6_apply)(struct lws_context *context,
+                        const struct lws_dhcpc6_lease *l, int op);
 } lws_system_ops_t;
 
 /**

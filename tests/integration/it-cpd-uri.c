@@ -5,8 +5,9 @@
  * real dnsmasq in a network namespace of our own hands out option 114; the
  * DHCP client under test (in the other namespace) asks for it, and the CPD
  * helper of the same context reports it through lws_system_cpd_get_status()
- * once the lease is bound.  A lease without the option, or with one that
- * holds a character no URI can, reports none.
+ * once the lease is bound, with the result CAPTIVE_PORTAL carrying it.  A
+ * lease without the option, or with one that holds a character no URI can,
+ * reports none and leaves the result alone.
  */
 #include "dhcpc-harness.h"
 #include "dhcpc-netns.h"
@@ -63,6 +64,14 @@ static bool cli_bound(void *arg)
     return ((struct cli *)arg)->bound;
 }
 
+static bool cpd_captive(void *arg)
+{
+    struct lws_cpd_status st;
+
+    return !lws_system_cpd_get_status(arg, &st) &&
+           st.result == LWS_CPD_CAPTIVE_PORTAL;
+}
+
 /* A DHCP client and CPD (configured, but the ladder stops before it
  * checks): @uri is what CPD reports once bound. */
 static void bound_then_status(char *uri, size_t len)
@@ -90,8 +99,16 @@ static void bound_then_status(char *uri, size_t len)
     snprintf(uri, len, "%s", st.portal_uri);
     fprintf(stderr, "  bound; CPD's portal URI: '%s' (%s)\n", st.portal_uri,
             st.portal_if);
-    if (st.portal_uri[0])
+    if (st.portal_uri[0]) {
         assert_string_equal(st.portal_if, np.if_cli);
+        /* the URI is a "portal" result until a check says otherwise (the
+         * ladder stops before CPD here: nothing re-checks) */
+        assert_true(dt_service_until(c.cx, cpd_captive, c.cx,
+                                     5000LL * lt_timeout_scale(), 20));
+        assert_non_null(strstr(lws_system_cpd_reason(c.cx), st.portal_uri));
+    } else {
+        assert_int_equal(st.result, LWS_CPD_UNKNOWN);
+    }
     lws_context_destroy(c.cx);
 }
 

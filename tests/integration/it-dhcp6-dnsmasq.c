@@ -14,7 +14,13 @@
  * answer the Solicit with a wrong transaction id, broken option framing and no
  * client id before the real Advertise, and the Request with UseMulticast before
  * the real Reply (infinite lifetimes): each is dropped or refused, counted, and
- * the lease still comes.  Every wait polls for its condition with a deadline.
+ * the lease still comes.  The application's dhcpc6_apply op: it is told of
+ * the address (ADD, /128, lifetimes) instead of the library putting it on
+ * the interface, and of its removal at destroy and after the Release of
+ * lws_dhcpc6_remove(); a new client gets the same address without stored
+ * state; the op removing its interface or destroying the context from
+ * inside its ADD; an ADD again at each renewal (the test's own server, T1
+ * 2 s).  Every wait polls for its condition with a deadline.
  */
 #include "private-ra6.h"
 
@@ -175,19 +181,30 @@ static int smd_cb(void *opaque, lws_smd_class_t cls, lws_usec_t ts, void *buf,
 
 static int hs_fd = -1, hs_ra = -1;
 static long long hs_ra_last;
-static int hs_solicits, hs_requests;
+static int hs_solicits, hs_requests, hs_renews;
+/* the lease: T1 2 s, T2 3 s, preferred 4 s, valid 8 s (else T1 and T2 the
+ * client's to choose, lifetimes infinite) */
+static bool hs_short;
+
+static void hs_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
 
 static int hs_open(void)
 {
     struct ipv6_mreq mr;
     struct sockaddr_in6 sa;
-    int saved, one = 1, hops = 255;
+    int saved, one = 1;
 
     if (dt_netns_enter(np.ns_srv, &saved))
         return -1;
     hs_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    hs_ra = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
     dt_netns_leave(saved);
+    hs_ra = dt_ra_sock(np.ns_srv, np.if_srv);
     if (hs_fd < 0 || hs_ra < 0)
         return -1;
     memset(&sa, 0, sizeof(sa));
@@ -200,11 +217,7 @@ static int hs_open(void)
         setsockopt(hs_fd, SOL_SOCKET, SO_BINDTODEVICE, np.if_srv,
                    (socklen_t)strlen(np.if_srv)) ||
         bind(hs_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-        setsockopt(hs_fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) ||
-        setsockopt(hs_ra, SOL_SOCKET, SO_BINDTODEVICE, np.if_srv,
-                   (socklen_t)strlen(np.if_srv)) ||
-        setsockopt(hs_ra, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
-                   sizeof(hops)))
+        setsockopt(hs_fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)))
         return -1;
     return 0;
 }
@@ -277,6 +290,12 @@ static size_t hs_build(uint8_t *b, const uint8_t *req, size_t rlen,
     iabuf[15] = 24;
     inet_pton(AF_INET6, "2001:db8:66::77", iabuf + 16);
     memset(iabuf + 32, 0xff, 8); /* preferred and valid: infinite */
+    if (hs_short) {
+        hs_be32(iabuf + 4, 2);
+        hs_be32(iabuf + 8, 3);
+        hs_be32(iabuf + 32, 4);
+        hs_be32(iabuf + 36, 8);
+    }
     n = hs_opt(b, n, 3, iabuf, sizeof(iabuf));
     n = hs_opt(b, n, 7, "\xff", 1); /* preference 255 */
     if (how == HS_MCAST)
@@ -294,7 +313,7 @@ static size_t hs_build(uint8_t *b, const uint8_t *req, size_t rlen,
 static void hs_serve(void)
 {
     static const int sol[] = {HS_XID, HS_FRAMING, HS_NO_CID, HS_OK};
-    static const int req[] = {HS_MCAST, HS_OK};
+    static const int req[] = {HS_MCAST, HS_OK}, ren[] = {HS_OK};
     uint8_t in[1500], out[300];
     struct sockaddr_in6 from;
     socklen_t fl = sizeof(from);
@@ -311,12 +330,18 @@ static void hs_serve(void)
     }
     while ((n = recvfrom(hs_fd, in, sizeof(in), 0, (struct sockaddr *)&from,
                          &fl)) >= 4) {
-        const int *seq = in[0] == 1 ? sol : in[0] == 3 ? req : NULL;
-        size_t cnt = in[0] == 1 ? 4 : 2;
+        const int *seq = in[0] == 1   ? sol
+                         : in[0] == 3 ? req
+                         : in[0] == 5 ? ren
+                                      : NULL;
+        size_t cnt = in[0] == 1 ? 4 : in[0] == 3 ? 2 : 1;
 
+        fl = sizeof(from);
         if (!seq)
             continue;
-        *(in[0] == 1 ? &hs_solicits : &hs_requests) += 1;
+        *(in[0] == 1   ? &hs_solicits
+          : in[0] == 3 ? &hs_requests
+                       : &hs_renews) += 1;
         for (size_t i = 0; i < cnt; i++) {
             size_t len =
                 hs_build(out, in, (size_t)n, in[0] == 1 ? 2 : 7, seq[i]);
@@ -454,6 +479,214 @@ static void test_dhcp6_hostile_server_refused_then_bound(void **state)
     hs_close();
 }
 
+/* ------------------------------------------- the application's apply op */
+
+/* What the dhcpc6_apply op was told, in order. */
+static struct {
+    int op;
+    lws_dhcpc6_lease_t l;
+} rec[16];
+static int nrec;
+/* What the op does on its first ADD: 0 nothing, 1 lws_dhcpc6_remove(),
+ * 2 lws_context_destroy() */
+static int rec_then;
+static struct cli *rec_cli;
+
+static int rec_op(struct lws_context *cx, const lws_dhcpc6_lease_t *l, int op)
+{
+    bool first_add = op == LWS_DHCPC_APPLY_ADD &&
+                     !(nrec && rec[nrec - 1].op == LWS_DHCPC_APPLY_ADD);
+
+    if (nrec < (int)(sizeof(rec) / sizeof(rec[0]))) {
+        rec[nrec].op = op;
+        rec[nrec++].l = *l;
+    }
+    if (first_add && rec_then == 1)
+        assert_int_equal(lws_dhcpc6_remove(cx, np.if_cli), 0);
+    if (first_add && rec_then == 2) {
+        rec_then = 0;
+        lws_context_destroy(cx);
+        rec_cli->cx = NULL;
+    }
+    return 0;
+}
+
+static int rec_count(int op)
+{
+    int n = 0;
+
+    for (int i = 0; i < nrec; i++)
+        n += rec[i].op == op;
+    return n;
+}
+
+static bool rec_added(void *arg)
+{
+    (void)arg;
+    return rec_count(LWS_DHCPC_APPLY_ADD) > 0;
+}
+
+static void cli_create_op(struct cli *c)
+{
+    static lws_system_ops_t ops = {.dhcpc6_apply = rec_op};
+
+    memset(c, 0, sizeof(*c));
+    nrec = 0;
+    rec_cli = c;
+    c->cx = lws_create_context(
+        &(struct lws_context_creation_info){.system_ops = &ops});
+    assert_non_null(c->cx);
+    assert_int_equal(lws_dhcpc6_request(c->cx, np.if_cli), 0);
+}
+
+/* The op's first ADD: the lease the client reports, as a /128 with its
+ * lifetimes, and nothing on the interface from the library. */
+static void check_add(struct cli *c, char *a, size_t alen)
+{
+    const lws_dhcpc6_lease_t *l = &rec[0].l;
+
+    assert_int_equal(rec[0].op, LWS_DHCPC_APPLY_ADD);
+    assert_string_equal(l->ifname, np.if_cli);
+    assert_int_equal(l->ifindex, (int)if_nametoindex(np.if_cli));
+    assert_int_equal(l->addr.sa6.sin6_family, AF_INET6);
+    assert_int_equal(l->prefix_len, 128);
+    assert_true(l->valid_secs > 0 && l->valid_secs <= 600);
+    assert_true(l->preferred_secs <= l->valid_secs);
+    assert_true(l->t1_secs <= l->t2_secs);
+    inet_ntop(AF_INET6, &l->addr.sa6.sin6_addr, a, alen);
+    assert_int_equal(strncmp(a, "2001:db8:66::1", 14), 0); /* ::100-::1ff */
+    snprintf(want_addr, sizeof(want_addr), "inet6 %s/128", a);
+    assert_true(addr_shown(NULL)); /* not there: the op is the applier */
+    if (c) {
+        assert_true(bound(c));
+        assert_memory_equal(&c->is.dhcp6_addr.sa6.sin6_addr,
+                            &l->addr.sa6.sin6_addr, 16);
+        assert_int_equal(c->is.dhcp6_valid_secs, l->valid_secs);
+    }
+}
+
+/* The last REMOVE names the address of the first ADD. */
+static void check_removed(void)
+{
+    assert_int_equal(rec[nrec - 1].op, LWS_DHCPC_APPLY_REMOVE);
+    assert_memory_equal(&rec[nrec - 1].l.addr.sa6.sin6_addr,
+                        &rec[0].l.addr.sa6.sin6_addr, 16);
+    assert_int_equal(rec[nrec - 1].l.prefix_len, 128);
+    assert_int_equal(rec_count(LWS_DHCPC_APPLY_REMOVE), 1);
+}
+
+static void tick_noop(lws_sorted_usec_list_t *sul)
+{
+    (void)sul;
+}
+
+static void test_dhcp6_apply_op_replaces_rtnetlink(void **state)
+{
+    char a[INET6_ADDRSTRLEN], first[INET6_ADDRSTRLEN];
+    long long end;
+    struct cli c;
+
+    (void)state;
+    assert_int_equal(dnsmasq_start("2001:db8:66::100,2001:db8:66::1ff,64,600"),
+                     0);
+    /* ADD at bind; REMOVE at destroy (no Release: dnsmasq keeps the
+     * binding) */
+    rec_then = 0;
+    cli_create_op(&c);
+    assert_true(dt_service_until(c.cx, bound, &c, scaled(30000), 20));
+    assert_true(dt_service_until(c.cx, rec_added, NULL, scaled(5000), 20));
+    check_add(&c, first, sizeof(first));
+    lws_context_destroy(c.cx);
+    check_removed();
+    assert_true(addr_shown(NULL));
+    /* a new client (no stored lease) gets the same address: the server
+     * keys the binding on our DUID-LL and IAID; REMOVE after the Release
+     * of lws_dhcpc6_remove() */
+    cli_create_op(&c);
+    assert_true(dt_service_until(c.cx, rec_added, NULL, scaled(30000), 20));
+    check_add(&c, a, sizeof(a));
+    assert_string_equal(a, first);
+    assert_int_equal(lws_dhcpc6_remove(c.cx, np.if_cli), 0);
+    check_removed();
+    assert_true(lt_wait_file_contains(dns_log, "DHCPRELEASE", 5000));
+    lws_context_destroy(c.cx);
+    assert_int_equal(rec_count(LWS_DHCPC_APPLY_REMOVE), 1);
+
+    /* the op removes its own interface from inside its ADD: the client
+     * goes (Release) after it returns, and the REMOVE follows */
+    rec_then = 1;
+    cli_create_op(&c);
+    assert_true(dt_service_until(c.cx, rec_added, NULL, scaled(30000), 20));
+    check_add(NULL, a, sizeof(a));
+    check_removed();
+    assert_int_equal(lws_dhcpc6_get_ifstate(c.cx, np.if_cli, &c.is), -ENOENT);
+    lws_context_destroy(c.cx);
+    assert_int_equal(nrec, 2);
+
+    /* the op destroys the context from inside its ADD: a REMOVE follows,
+     * then nothing (ASan sees no use after free) */
+    rec_then = 2;
+    cli_create_op(&c);
+    end = lt_now_ms() + scaled(30000);
+    while (c.cx && lt_now_ms() < end) {
+        lws_sorted_usec_list_t tick;
+
+        memset(&tick, 0, sizeof(tick));
+        lws_sul_schedule(c.cx, 0, &tick, tick_noop, 20 * LWS_US_PER_MS);
+        lws_service(c.cx, 0);
+        if (c.cx)
+            lws_sul_cancel(&tick);
+    }
+    assert_null(c.cx);
+    check_add(NULL, a, sizeof(a));
+    check_removed();
+    assert_int_equal(nrec, 2);
+    dnsmasq_stop();
+}
+
+static bool hs_renewed_twice(void *arg)
+{
+    (void)arg;
+    hs_serve();
+    return rec_count(LWS_DHCPC_APPLY_ADD) >= 3;
+}
+
+/* The op at renewal: a lease of the test's own server with T1 2 s and
+ * lifetimes 4 / 8 s is renewed (Renew / Reply): each Reply is an ADD of the
+ * same address with its lifetimes again, and no REMOVE until destroy. */
+static void test_dhcp6_apply_op_at_renewal(void **state)
+{
+    struct cli c;
+    char a[INET6_ADDRSTRLEN];
+
+    (void)state;
+    dnsmasq_stop();
+    hs_short = true;
+    hs_renews = 0;
+    assert_int_equal(hs_open(), 0);
+    rec_then = 0;
+    cli_create_op(&c);
+    assert_true(
+        dt_service_until(c.cx, hs_renewed_twice, NULL, scaled(30000), 20));
+    assert_true(hs_renews >= 2);
+    assert_int_equal(rec_count(LWS_DHCPC_APPLY_REMOVE), 0);
+    for (int i = 0; i < nrec; i++) {
+        inet_ntop(AF_INET6, &rec[i].l.addr.sa6.sin6_addr, a, sizeof(a));
+        assert_string_equal(a, "2001:db8:66::77");
+        assert_int_equal(rec[i].l.preferred_secs, 4);
+        assert_int_equal(rec[i].l.valid_secs, 8);
+        assert_int_equal(rec[i].l.t1_secs, 2);
+        assert_int_equal(rec[i].l.t2_secs, 3);
+    }
+    snprintf(want_addr, sizeof(want_addr), "inet6 %s/128", a);
+    assert_true(addr_shown(NULL)); /* the op applies, not the library */
+    lws_context_destroy(c.cx);
+    assert_int_equal(rec_count(LWS_DHCPC_APPLY_REMOVE), 1);
+    assert_int_equal(rec[nrec - 1].op, LWS_DHCPC_APPLY_REMOVE);
+    hs_close();
+    hs_short = false;
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static int group_setup(void **state)
@@ -501,6 +734,8 @@ int main(void)
         cmocka_unit_test(test_dhcp6_stateless_gets_dns_and_domain),
         cmocka_unit_test(test_dhcp6_stateful_address_applied_and_released),
         cmocka_unit_test(test_dhcp6_hostile_server_refused_then_bound),
+        cmocka_unit_test(test_dhcp6_apply_op_replaces_rtnetlink),
+        cmocka_unit_test(test_dhcp6_apply_op_at_renewal),
     };
     int r = dt_main_begin(true, on_signal);
 

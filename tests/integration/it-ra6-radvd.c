@@ -81,19 +81,8 @@ static int dns_start(void)
  * options over two RAs, as RFC 4861 §6.2.3 allows. */
 static int portal_open(void)
 {
-    int saved, hops = 255;
-
-    if (dt_netns_enter(np.ns_srv, &saved))
-        return -1;
-    portal_fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-    dt_netns_leave(saved);
-    if (portal_fd < 0 ||
-        setsockopt(portal_fd, SOL_SOCKET, SO_BINDTODEVICE, np.if_srv,
-                   (socklen_t)strlen(np.if_srv)) ||
-        setsockopt(portal_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
-                   sizeof(hops)))
-        return -1;
-    return 0;
+    portal_fd = dt_ra_sock(np.ns_srv, np.if_srv);
+    return portal_fd < 0 ? -1 : 0;
 }
 
 /* RFC 8910 §2.3 in an RA with radvd's flags and router lifetime, to all

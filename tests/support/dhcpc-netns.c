@@ -20,6 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #define DT_PREFIX "lwsdt-"
 
 static int dt_vsh(const char *ns, char *out, size_t outlen, const char *fmt,
@@ -212,4 +215,22 @@ int dt_netns_leave(int saved)
 int dt_link_set(const char *ns, const char *ifname, bool up)
 {
     return dt_sh("ip -n %s link set %s %s", ns, ifname, up ? "up" : "down");
+}
+
+int dt_ra_sock(const char *ns, const char *ifname)
+{
+    int saved, hops = 255, fd;
+
+    if (dt_netns_enter(ns, &saved))
+        return -1;
+    fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+    dt_netns_leave(saved);
+    if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+                               (socklen_t)strlen(ifname)) ||
+                    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+                               sizeof(hops)))) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
 }

@@ -53,5 +53,9 @@ int dt_netns_sh(const char *ns, char *out, size_t outlen, const char *fmt, ...)
 
 /* Sets a veth end up or down. */
 int dt_link_set(const char *ns, const char *ifname, bool up);
+/* A raw ICMPv6 socket made in @ns, tied to @ifname, multicasting with hop
+ * limit 255: what a router's RAs need (RFC 4861 §6.1.2), for RA senders
+ * of the tests' own.  @return the fd, or -1. */
+int dt_ra_sock(const char *ns, const char *ifname);
 
 #endif /* LWS_DHCPC_NETNS_H */

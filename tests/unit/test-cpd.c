@@ -986,6 +986,78 @@ static void test_cpd_state_recovery(void **state)
     lws_context_destroy(f.cx);
 }
 
+/* A captive-portal URI from the network (RFC 8910): the result becomes
+ * CAPTIVE_PORTAL carrying it (from the loop, not inside the news), the
+ * state stays, and the re-check decides; one arriving while the ladder's
+ * check runs leaves that check to decide, and the ladder does not stall. */
+static void test_cpd_state_portal_uri(void **state)
+{
+    static const char uri[] = "https://cp.example/api";
+    struct op_fix f = {.answers = {LWS_CPD_INTERNET_OK, LWS_CPD_INTERNET_OK,
+                                   LWS_CPD_INTERNET_OK}};
+    const struct lws_cpd_info ci = {.result_cb = op_result_cb,
+                                    .result_user = &f};
+    struct lws__news n = {
+        .kind = LWS__NEWS_CAPTIVE_URI, .iface = "wlan0", .uri = uri};
+    struct lws_cpd_status st;
+
+    (void)state;
+    assert_non_null(op_context(&f, &ci, 0, LWS_SYSTATE_OPERATIONAL));
+    assert_int_equal(run_until(&f, LWS_SYSTATE_OPERATIONAL, 5000),
+                     LWS_SYSTATE_OPERATIONAL);
+    assert_int_equal(lws_system_cpd_state_get(f.cx), LWS_CPD_INTERNET_OK);
+    lws__news_publish(f.cx, &n);
+    assert_int_equal(lws_system_cpd_state_get(f.cx), LWS_CPD_INTERNET_OK);
+    while (lws_system_cpd_state_get(f.cx) == LWS_CPD_INTERNET_OK)
+        lws_service(f.cx, 0);
+    assert_int_equal(lws_system_cpd_state_get(f.cx), LWS_CPD_CAPTIVE_PORTAL);
+    assert_non_null(strstr(lws_system_cpd_reason(f.cx), uri));
+    assert_int_equal(lws_system_cpd_get_status(f.cx, &st), 0);
+    assert_int_equal(st.result, LWS_CPD_CAPTIVE_PORTAL);
+    assert_string_equal(st.portal_uri, uri);
+    assert_string_equal(st.portal_if, "wlan0");
+    assert_true(st.lost); /* reported as any loss; the state stays */
+    assert_int_not_equal(st.next_check_us, 0);
+    assert_int_equal(lws_system_get_state_manager(f.cx)->state,
+                     LWS_SYSTATE_OPERATIONAL);
+    assert_int_equal(f.calls, 1); /* no check ran for it */
+    /* the same URI again (a renewal) is no news */
+    lws__news_publish(f.cx, &n);
+    /* the re-check lets us through: OK, carrying the URI still */
+    while (f.calls < 2)
+        lws_service(f.cx, 0);
+    while (lws_system_cpd_state_get(f.cx) == LWS_CPD_UNKNOWN)
+        lws_service(f.cx, 0);
+    assert_int_equal(lws_system_cpd_get_status(f.cx, &st), 0);
+    assert_int_equal(st.result, LWS_CPD_INTERNET_OK);
+    assert_false(st.lost);
+    assert_string_equal(st.portal_uri, uri);
+    while (f.nheard < 3)
+        lws_service(f.cx, 0);
+    assert_int_equal(f.heard[1], LWS_CPD_CAPTIVE_PORTAL);
+    assert_non_null(strstr(f.heard_reason[1], uri));
+    assert_int_equal(f.heard[2], LWS_CPD_INTERNET_OK);
+    /* "unrestricted" (RFC 8910 section 2) clears it */
+    n.uri = "urn:ietf:params:capport:unrestricted";
+    lws__news_publish(f.cx, &n);
+    assert_int_equal(lws_system_cpd_get_status(f.cx, &st), 0);
+    assert_string_equal(st.portal_uri, "");
+    assert_int_equal(st.result, LWS_CPD_INTERNET_OK);
+    lws_context_destroy(f.cx);
+
+    /* before the ladder's check: that check decides, CPD_PRE_TIME passes */
+    memset(&f, 0, sizeof(f));
+    f.answers[0] = f.answers[1] = LWS_CPD_INTERNET_OK;
+    assert_non_null(op_context(&f, NULL, 0, LWS_SYSTATE_CPD_PRE_TIME));
+    n.uri = uri;
+    lws__news_publish(f.cx, &n);
+    assert_int_equal(run_until(&f, LWS_SYSTATE_CPD_PRE_TIME, 5000),
+                     LWS_SYSTATE_CPD_PRE_TIME);
+    assert_int_equal(lws_system_cpd_state_get(f.cx), LWS_CPD_INTERNET_OK);
+    assert_int_equal(f.calls, 1);
+    lws_context_destroy(f.cx);
+}
+
 static void test_cpd_state_bypass(void **state)
 {
     struct op_fix f = {.answers = {LWS_CPD_CAPTIVE_PORTAL}};
@@ -1118,6 +1190,7 @@ int main(void)
         cmocka_unit_test(test_cpd_state_deadline_releases),
         cmocka_unit_test(test_cpd_state_hold_until_ok),
         cmocka_unit_test(test_cpd_state_recovery),
+        cmocka_unit_test(test_cpd_state_portal_uri),
         cmocka_unit_test(test_cpd_state_bypass),
         cmocka_unit_test(test_cpd_state_unconfigured_passes),
         cmocka_unit_test(test_cpd_state_bad_config_fails_creation),

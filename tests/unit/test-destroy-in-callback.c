@@ -16,6 +16,8 @@
  *   DHCP:   lease_load, lease_save, dhcpc_apply and the dhcpc_cb need an
  *           Ethernet link and a DHCP server: integration/dhcpc-dnsmasq
  *           (destroy_in_ops, callback_reentry)
+ *   DHCPv6: dhcpc6_apply needs an RA and a DHCPv6 server:
+ *           integration/dhcp6-dnsmasq (apply_op_replaces_rtnetlink)
  *   ADNS:   the lookup callback                                 - here
  *           (a numeric name: answered without the network)
  */

@@ -684,6 +684,10 @@ static void test_renew_reply_extends_and_release(void **state)
     t_rx(&t, &p);
     assert_int_equal(t.c.state, LWS__D6_S_BOUND);
     assert_false(t.o.unapply);
+    /* the same lifetimes, from now: the glue applies the address again
+     * (dhcpc6_apply ADD, or rtnetlink), restarting the kernel's count */
+    assert_true(t.o.changed & LWS__D6_CH_ADDR);
+    assert_int_equal(t.c.bound_at, t.now);
     assert_int_equal(t.o.wake, t.now + S(300));
     /* stop with release: one Release to the server, the address off */
     garbage(&t);

@@ -546,7 +546,7 @@ static void cpd_destroy(struct lws_context *cx)
     if (cpd->rec) {
         lws__news_unsubscribe(&cpd->rec->news);
         lws_sul_cancel(&cpd->rec->sul_watch);
-        lws__free(cpd->rec->portal);
+        lws__cpd_portal_free(cpd);
         lws__free(cpd->rec);
     }
     lws_sul_cancel(&cpd->sul_defer);

@@ -3,7 +3,8 @@
  *
  * Captive-portal URIs from the network (RFC 8910): the URI the news carries
  * (DHCPv4 option 114, DHCPv6 option 103, RA option 37, whoever published
- * it) kept and reported; with LWS_WITH_SYS_CPD_CAPPORT_API, the RFC 8908
+ * it) kept and reported, a new one turned into a CAPTIVE_PORTAL result
+ * until a check says otherwise; with LWS_WITH_SYS_CPD_CAPPORT_API, the RFC 8908
  * Captive Portal API at that URI fetched by the probe (cpd-probe.c) on the
  * first attempt of a check at CPD_POST_TIME, and its answer turned into
  * the check's result.
@@ -20,11 +21,44 @@
 struct lws__cpd_portal {
     char uri[256];
     char iface[16];
+    struct lws__cpd *cpd;
+    lws_sorted_usec_list_t sul; /* the "portal" result, from the loop */
 #if LWS_WITH_SYS_CPD_CAPPORT_API
     struct lws__capport api;
     bool api_have;
 #endif
 };
+
+/* A new URI makes the result CAPTIVE_PORTAL, reported as a check's is
+ * (log, smd, result_cb, the watch), unless a check runs or holds a step:
+ * that check decides.  Nothing is held for it, so the ladder cannot stall
+ * on it; the re-check is the ladder's next CPD step or, after OPERATIONAL,
+ * the watch's (a non-OK result re-checks in 2 s).  From the loop: never
+ * inside the frame that published the news. */
+static void cpd_portal_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__cpd_portal *pt =
+        lws_container_of(sul, struct lws__cpd_portal, sul);
+    struct lws__cpd *cpd = pt->cpd;
+
+    if (!pt->uri[0] || cpd->core.running || cpd->op_running ||
+        cpd->held != LWS__CPD_PH_NONE ||
+        (cpd->cx->options & LWS_SERVER_OPTION_CPD_BYPASS))
+        return;
+    snprintf(cpd->reason, sizeof(cpd->reason),
+             "%s: the network names this captive portal", pt->uri);
+    cpd->result = LWS_CPD_UNKNOWN;
+    /* reported as a check's result is (lws_system_cpd_set()) */
+    cpd->apply(cpd, &(struct lws__cpd_out){.done = true,
+                                           .result = LWS_CPD_CAPTIVE_PORTAL});
+}
+
+void lws__cpd_portal_free(struct lws__cpd *cpd)
+{
+    if (cpd->rec->portal)
+        lws_sul_cancel(&cpd->rec->portal->sul);
+    lws__free(cpd->rec->portal);
+}
 
 void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n)
 {
@@ -55,7 +89,10 @@ void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n)
         }
         cpd->rec->portal = pt;
     }
+    lws_sul_cancel(&pt->sul);
     memset(pt, 0, sizeof(*pt));
+    pt->cpd = cpd;
+    lws_sul_schedule(cpd->cx, 0, &pt->sul, cpd_portal_cb, 0);
     snprintf(pt->uri, sizeof(pt->uri), "%s", uri);
     snprintf(pt->iface, sizeof(pt->iface), "%s", n->iface);
     lwsl_notice("%s: the network names a captive portal: %s", n->iface, uri);

@@ -108,6 +108,7 @@ int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason);
 /* Captive-portal URIs from the network and the RFC 8908 API
  * (cpd-portal.c). */
 void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n);
+void lws__cpd_portal_free(struct lws__cpd *cpd);
 void lws__cpd_portal_status(const struct lws__cpd *cpd,
                             struct lws_cpd_status *st);
 #if LWS_WITH_SYS_CPD_CAPPORT_API

@@ -7,9 +7,11 @@
  * stopped by the router-advertisement glue with the link state and the
  * RA's M/O flags, which also hands it its socket's datagrams.  It sends what
  * the core built to ff02::1:2, puts the IA_NA address on the interface and
- * takes it off (rtnetlink, with the lease's lifetimes, so the kernel also drops
- * it if we cannot), and publishes what it learnt on the news list and lws_smd.
- * No application callback runs from here.
+ * takes it off (the application's dhcpc6_apply op, or rtnetlink with the
+ * lease's lifetimes, so the kernel also drops it if we cannot), and
+ * publishes what it learnt on the news list and lws_smd.  The op is the one
+ * application code run from here: from a timer of its own (d6_sync()), or
+ * inside lws__dhcp6_if_free(), whose caller has forgotten @d already.
  */
 #define LWS_LOGMOD dhcp6
 #include "private-dhcp6.h"
@@ -80,45 +82,88 @@ static void d6_publish(struct lws__dhcp6_if *d)
                 in->captive[0] ? ", portal " : "", in->captive);
 }
 
-static void d6_address(struct lws__dhcp6_if *d, const struct lws__d6_out *o)
+/* Puts @l on the interface or takes it off: the application's dhcpc6_apply
+ * op, else rtnetlink. */
+static int d6_apply(struct lws__dhcp6_if *d, const lws_dhcpc6_lease_t *l,
+                    int op)
+{
+    if (d->cx->ops.dhcpc6_apply)
+        return d->cx->ops.dhcpc6_apply(d->cx, l, op);
+    return lws__dhcp6_nl_addr(l->ifindex, l->addr.sa6.sin6_addr.s6_addr,
+                              l->preferred_secs, l->valid_secs,
+                              op == LWS_DHCPC_APPLY_ADD);
+}
+
+/* Brings the interface to the core's address: a REMOVE of what is there if
+ * the core holds another or none, an ADD when the address or its lifetimes
+ * changed.  The op may remove @d (dead) or destroy the context: @d stays
+ * while it runs (busy), what changed meanwhile is done after it, and a dead
+ * @d is freed here.  @return true if @d was freed. */
+static bool d6_sync(struct lws__dhcp6_if *d)
 {
     const struct lws__d6_core *c = &d->core;
+    lws_dhcpc6_lease_t l;
     char a[48];
-    int e;
+    int op, e;
 
-    if (o->unapply && d->applied) {
-        e = lws__dhcp6_nl_addr(d->ifindex, o->old_addr, 0, 0, false);
-        if (e && e != -EADDRNOTAVAIL)
-            lwsl_warn("%s: removing the DHCPv6 address: %s", d->ifname,
-                      strerror(-e));
-        d->applied = false;
-        lws__news_publish(d->cx, &(struct lws__news){.kind = LWS__NEWS_LEASE6,
-                                                     .iface = d->ifname});
-    }
-    if (!(o->changed & LWS__D6_CH_ADDR) || !c->have_addr)
-        return;
-    inet_ntop(AF_INET6, c->addr, a, sizeof(a));
-    e = lws__dhcp6_nl_addr(d->ifindex, c->addr, c->preferred_s, c->valid_s,
-                           true);
-    if (e) {
-        lwsl_err("%s: cannot add %s/128: %s", d->ifname, a, strerror(-e));
-        return;
-    }
-    d->applied = true;
-    lwsl_notice("%s: %s/128 applied (preferred %us, valid %us)", d->ifname, a,
-                c->preferred_s, c->valid_s);
-    {
-        lws_sockaddr46 sa;
-
-        d6_sa6(&sa, c->addr);
+    while (!d->busy) {
+        if (d->applied &&
+            (!c->have_addr || memcmp(&d->ap.addr.sa6.sin6_addr, c->addr, 16))) {
+            l = d->ap;
+            op = LWS_DHCPC_APPLY_REMOVE;
+        } else if (c->have_addr && d->apply_due) {
+            memset(&l, 0, sizeof(l));
+            memcpy(l.ifname, d->ifname, sizeof(l.ifname));
+            l.ifindex = d->ifindex;
+            d6_sa6(&l.addr, c->addr);
+            l.prefix_len = 128;
+            l.preferred_secs = c->preferred_s;
+            l.valid_secs = c->valid_s;
+            l.t1_secs = c->t1_s;
+            l.t2_secs = c->t2_s;
+            d->apply_due = false;
+            op = LWS_DHCPC_APPLY_ADD;
+        } else {
+            break;
+        }
+        inet_ntop(AF_INET6, &l.addr.sa6.sin6_addr, a, sizeof(a));
+        d->busy = true;
+        e = d6_apply(d, &l, op);
+        d->busy = false;
+        if (op == LWS_DHCPC_APPLY_REMOVE) {
+            if (e && e != -EADDRNOTAVAIL)
+                lwsl_warn("%s: removing %s: %s", d->ifname, a, strerror(-e));
+            d->applied = false;
+            lws__news_publish(d->cx,
+                              &(struct lws__news){.kind = LWS__NEWS_LEASE6,
+                                                  .iface = d->ifname});
+            continue;
+        }
+        if (e) {
+            lwsl_err("%s: cannot add %s/128: %s", d->ifname, a, strerror(-e));
+            continue;
+        }
+        d->applied = true;
+        d->ap = l;
+        lwsl_notice("%s: %s/128 applied (preferred %us, valid %us)", d->ifname,
+                    a, l.preferred_secs, l.valid_secs);
         lws__news_publish(d->cx,
                           &(struct lws__news){.kind = LWS__NEWS_LEASE6,
                                               .iface = d->ifname,
-                                              .sa46 = &sa,
+                                              .sa46 = &l.addr,
                                               .n = 1,
-                                              .preferred_s = c->preferred_s,
-                                              .valid_s = c->valid_s});
+                                              .preferred_s = l.preferred_secs,
+                                              .valid_s = l.valid_secs});
     }
+    if (!d->dead || d->busy)
+        return false;
+    lws__free(d);
+    return true;
+}
+
+static void d6_apply_cb(lws_sorted_usec_list_t *sul)
+{
+    d6_sync(lws_container_of(sul, struct lws__dhcp6_if, sul_apply));
 }
 
 /* Carries out what the core asked for. */
@@ -134,7 +179,11 @@ static void d6_run(struct lws__dhcp6_if *d, const struct lws__d6_out *o)
         if (e)
             lwsl_info("%s: send: %s", d->ifname, strerror(-e));
     }
-    d6_address(d, o);
+    /* the application's op runs from the loop, never inside this */
+    if (o->unapply || (o->changed & LWS__D6_CH_ADDR)) {
+        d->apply_due = true;
+        lws_sul_schedule(d->cx, 0, &d->sul_apply, d6_apply_cb, 0);
+    }
     if (o->changed & LWS__D6_CH_INFO)
         d6_publish(d);
     if (o->changed & LWS__D6_CH_STATE)
@@ -263,8 +312,10 @@ void lws__dhcp6_if_free(struct lws__dhcp6_if *d, bool release)
     if (d->core.state != LWS__D6_S_STOPPED)
         d6_stop(d, release);
     lws_sul_cancel(&d->sul);
+    lws_sul_cancel(&d->sul_apply);
     d6_close(d);
-    lws__free(d);
+    d->dead = true;
+    d6_sync(d); /* the address off (op or rtnetlink), then freed */
 }
 
 size_t lws__dhcp6_if_dns(const struct lws__dhcp6_if *d, lws_sockaddr46 *sa,

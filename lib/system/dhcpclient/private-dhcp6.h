@@ -6,8 +6,9 @@
  * with its core, UDP socket and timer.  The RA glue tells it the link
  * state and the RA's M/O flags; what it learns goes out on the news list
  * (LWS__NEWS_DHCP6_INFO, NTP6_SERVERS, CAPTIVE_URI, LEASE6) and to
- * lws_smd, and the IA_NA address onto the interface (rtnetlink).  The
- * codec and the core (pure) are in private-dhcp6-pure.h.
+ * lws_smd, and the IA_NA address onto the interface (the application's
+ * dhcpc6_apply op, or rtnetlink).  The codec and the core (pure) are in
+ * private-dhcp6-pure.h.
  */
 #ifndef LWS_PRIVATE_DHCP6_H
 #define LWS_PRIVATE_DHCP6_H
@@ -27,7 +28,12 @@ struct lws__dhcp6_if {
     struct lws__d6_core core;
     struct lws *wsi; /* UDP port 546 */
     lws_sorted_usec_list_t sul;
-    bool applied; /* the IA_NA address is on the interface */
+    lws_sorted_usec_list_t sul_apply; /* runs d6_sync() from the loop */
+    lws_dhcpc6_lease_t ap;            /* what the last ADD put there */
+    bool applied;                     /* @ap is on the interface */
+    bool apply_due; /* the core's address or lifetimes changed */
+    bool busy;      /* the dhcpc6_apply op runs: @d must stay */
+    bool dead;      /* freed when the op returns */
 };
 
 /* The socket is made on protocol @proto of @vh with opaque @opaque: the
@@ -43,7 +49,10 @@ void lws__dhcp6_if_closed(struct lws__dhcp6_if *d);
  * restarts or stops the client (down: no Release, the lease is dropped). */
 void lws__dhcp6_if_ra(struct lws__dhcp6_if *d, int ifindex, bool up,
                       uint8_t flags);
-/* Stops (with a Release when @release and a lease is held) and frees. */
+/* Stops (with a Release when @release and a lease is held), removes the
+ * address and frees; while the dhcpc6_apply op runs on @d, it is freed
+ * when the op returns.  The caller forgets @d first: the op may call
+ * lws_dhcpc6_remove() or destroy the context from inside this. */
 void lws__dhcp6_if_free(struct lws__dhcp6_if *d, bool release);
 /* The DHCPv6 DNS servers (option 23) into @sa (up to @max).  @return how
  * many. */

@@ -22,7 +22,6 @@ struct lws__ra6_if {
     char ifname[16];
     int ifindex;  /* 0 until the interface is seen */
     bool link_up; /* with carrier */
-    bool dead;    /* removed; freed when no entry uses it */
     struct lws__ra6_core core;
     struct lws *wsi; /* the ICMPv6 socket */
     lws_sorted_usec_list_t sul;

@@ -6,8 +6,9 @@
  * ICMPv6 socket and by an rtnetlink monitor (links up and down, the global
  * addresses the kernel's SLAAC made); what the cores learn goes to the
  * resolver through the news list (RDNSS), to lws_smd, and to the public
- * status calls.  No application callback runs from here, so nothing here
- * can be destroyed from under a call.
+ * status calls.  No application callback runs from here but the DHCPv6
+ * glue's dhcpc6_apply op inside lws__dhcp6_if_free(), called last, with
+ * the interface already forgotten.
  */
 #define LWS_LOGMOD ra6
 #include "private-ra6.h"
@@ -29,8 +30,8 @@ static struct lws__ra6_if *ra6_find(struct lws__ra6 *r, const char *ifname,
     for (lws_dll2_t *p = r->ifs.head; p; p = p->next) {
         struct lws__ra6_if *ifc = lws_container_of(p, struct lws__ra6_if, list);
 
-        if (!ifc->dead && (ifname ? !strcmp(ifc->ifname, ifname)
-                                  : ifindex && ifc->ifindex == ifindex))
+        if (ifname ? !strcmp(ifc->ifname, ifname)
+                   : ifindex && ifc->ifindex == ifindex)
             return ifc;
     }
     return NULL;
@@ -367,12 +368,15 @@ static void ra6_nl_rx(struct lws__ra6 *r)
 
 static void ra6_free_if(struct lws__ra6_if *ifc, bool release)
 {
-    lws__dhcp6_if_free(ifc->d6, release);
-    ifc->d6 = NULL;
+    struct lws__dhcp6_if *d6 = ifc->d6;
+
     lws_sul_cancel(&ifc->sul);
     ra6_close_wsi(&ifc->wsi);
     lws_dll2_remove(&ifc->list);
     lws__free(ifc);
+    /* last, with @ifc gone: its dhcpc6_apply op may remove interfaces or
+     * destroy the context */
+    lws__dhcp6_if_free(d6, release);
 }
 
 /* DHCPv6 information changed on one of ours: its DNS servers join the
@@ -520,32 +524,35 @@ int lws_dhcpc6_request(struct lws_context *cx, const char *iface)
 
 int lws_dhcpc6_remove(struct lws_context *cx, const char *iface)
 {
-    struct lws__ra6 *r = ra6_get(cx);
+    struct lws__ra6 *r;
     int removed = 0;
-    lws_dll2_t *p, *next;
 
-    if (!r)
+    if (!ra6_get(cx))
         return -ENOENT;
     LWS__LOOP_ONLY(cx);
-    for (p = r->ifs.head; p; p = next) {
-        struct lws__ra6_if *ifc = lws_container_of(p, struct lws__ra6_if, list);
+    /* the dhcpc6_apply op runs inside (the REMOVE after the Release) and
+     * may destroy the context: held until we leave; rescan after each */
+    lws__api_enter(cx);
+    while (!lws__cx_gone(cx) && (r = ra6_get(cx))) {
+        struct lws__ra6_if *ifc =
+            iface ? ra6_find(r, iface, 0)
+            : r->ifs.head
+                ? lws_container_of(r->ifs.head, struct lws__ra6_if, list)
+                : NULL;
 
-        next = p->next;
-        if (iface && strcmp(iface, ifc->ifname))
-            continue;
-        /* DHCPv6 first (its Release, and the news of its information
-         * gone, which republishes the RA's servers), then the servers are
-         * taken back from the resolver */
-        lws__dhcp6_if_free(ifc->d6, true);
-        ifc->d6 = NULL;
+        if (!ifc)
+            break;
+        /* the servers are taken back from the resolver, then DHCPv6 goes
+         * (its Release and the REMOVE of its address) */
         if (ifc->ndns_pub)
             lws__news_publish(
                 cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
                                         .iface = ifc->ifname});
         ra6_publish_v6(ifc, 0);
-        ra6_free_if(ifc, false);
+        ra6_free_if(ifc, true);
         removed++;
     }
+    lws__api_leave(cx); /* may free the context */
     return removed ? 0 : -ENOENT;
 }
 
