@@ -281,11 +281,16 @@ static void dhcpc_if_kick(struct lws__dhcpc_if *ifc)
     if (ifc->d->wsi_nl && !ifc->link_up)
         return; /* the monitor tells us when it comes up */
     /* Until the monitor's first listing is read, wait (dhcpc_nl_rx kicks
-     * again): the first DISCOVER is then the last thing this process does
-     * before it sleeps.  A server on the same CPU answers only once we
-     * yield it (bench/dhcp). */
-    if (ifc->d->wsi_nl && !ifc->d->coldplug_done)
+     * again; at most 100 ms, for a listing that never ends): the first
+     * DISCOVER is then the last thing this process does before it sleeps.
+     * A server on the same CPU answers only once we yield it (bench/dhcp).
+     */
+    if (ifc->d->wsi_nl && !ifc->d->coldplug_done && !ifc->held) {
+        ifc->held = true;
+        lws_sul_schedule(ifc->d->cx, 0, &ifc->sul, dhcpc_if_sul_cb,
+                         100 * LWS_US_PER_MS);
         return;
+    }
     ifc->started = true;
     lws__dhcpc_core_start(&ifc->core, lws_now_usecs(), &o);
     (void)dhcpc_run(ifc, &o);
@@ -600,11 +605,9 @@ static int dhcpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
             dhcpc_if_rx(op, wsi);
         break;
     case LWS_CALLBACK_RAW_CLOSE:
-        if (d && wsi == d->wsi_nl) {
-            d->wsi_nl = NULL; /* lost: nobody lists the links now */
-            if (!d->coldplug_done && !lws__cx_gone(d->cx))
-                dhcpc_kick_waiting(d);
-        } else if (op) {
+        if (d && wsi == d->wsi_nl)
+            d->wsi_nl = NULL;
+        else if (op) {
             struct lws__dhcpc_if *ifc = op;
 
             if (ifc->wsi_raw == wsi)
