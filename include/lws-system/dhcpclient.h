@@ -290,7 +290,8 @@ struct lws_dhcpc_info {
  * Creates a client in INIT (or INIT-REBOOT if a lease is remembered) which
  * sends its first DISCOVER from the loop (after the configured initial
  * delay): once the link monitor's first listing of the links is read (at
- * once without a monitor), or as soon as the monitor sees @iface up.  @cb is
+ * most 100 ms; at once without a monitor), or as soon as the monitor sees
+ * @iface up.  @cb is
  * called on every change of the lease (see lws_dhcpc_event_t), never inside
  * this call.  The interface need not exist yet.
  *
