@@ -288,8 +288,10 @@ struct lws_dhcpc_info {
  * lws_dhcpc_request() - start (or keep) a DHCP client on @iface.
  *
  * Creates a client in INIT (or INIT-REBOOT if a lease is remembered) which
- * sends its first DISCOVER on the next loop iteration (after the configured
- * initial delay), or as soon as the link monitor sees @iface up.  @cb is
+ * sends its first DISCOVER from the loop (after the configured initial
+ * delay): once the link monitor's first listing of the links is read (at
+ * most 100 ms; at once without a monitor), or as soon as the monitor sees
+ * @iface up.  @cb is
  * called on every change of the lease (see lws_dhcpc_event_t), never inside
  * this call.  The interface need not exist yet.
  *

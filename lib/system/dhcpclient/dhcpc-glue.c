@@ -280,6 +280,17 @@ static void dhcpc_if_kick(struct lws__dhcpc_if *ifc)
     }
     if (ifc->d->wsi_nl && !ifc->link_up)
         return; /* the monitor tells us when it comes up */
+    /* Until the monitor's first listing is read, wait (dhcpc_nl_rx kicks
+     * again; at most 100 ms, for a listing that never ends): the first
+     * DISCOVER is then the last thing this process does before it sleeps.
+     * A server on the same CPU answers only once we yield it (bench/dhcp).
+     */
+    if (ifc->d->wsi_nl && !ifc->d->coldplug_done && !ifc->held) {
+        ifc->held = true;
+        lws_sul_schedule(ifc->d->cx, 0, &ifc->sul, dhcpc_if_sul_cb,
+                         100 * LWS_US_PER_MS);
+        return;
+    }
     ifc->started = true;
     lws__dhcpc_core_start(&ifc->core, lws_now_usecs(), &o);
     (void)dhcpc_run(ifc, &o);
@@ -341,6 +352,18 @@ static void dhcpc_on_link(void *ctx, const struct lws__dhcpc_link *l)
     (void)dhcpc_run(ifc, &o);
 }
 
+/* Starts the interfaces held back until the links were listed. */
+static void dhcpc_kick_waiting(struct lws__dhcpc *d)
+{
+    for (lws_dll2_t *p = d->ifs.head; p; p = p->next) {
+        struct lws__dhcpc_if *ifc =
+            lws_container_of(p, struct lws__dhcpc_if, list);
+
+        if (!ifc->started)
+            lws_sul_schedule(d->cx, 0, &ifc->sul, dhcpc_if_sul_cb, 0);
+    }
+}
+
 static int dhcpc_nl_rx(struct lws__dhcpc *d)
 {
     bool done = false;
@@ -357,6 +380,7 @@ static int dhcpc_nl_rx(struct lws__dhcpc *d)
         d->coldplug_done = true;
         lwsl_info("interfaces listed");
         dhcpc_maybe_redrive(d);
+        dhcpc_kick_waiting(d); /* after the redrive: see dhcpc_if_kick */
     }
     return 0;
 }

@@ -31,6 +31,7 @@ struct lws__dhcpc_if {
     bool link_up;
     bool started; /* the core runs (not STOPPED) */
     bool dead;    /* removed while its callback runs */
+    bool held;    /* its start waited for the links' first listing */
     int busy;     /* inside the user callback */
     struct lws__dhcpc_core core;
     struct lws *wsi_raw, *wsi_udp, *wsi_arp;
