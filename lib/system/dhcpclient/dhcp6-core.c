@@ -50,9 +50,26 @@ const char *lws__d6_state_name(int s)
 
 static bool d6_sending(int s)
 {
-    return s == LWS__D6_S_INFO || s == LWS__D6_S_SOLICIT ||
-           s == LWS__D6_S_REQUEST || s == LWS__D6_S_RENEW ||
-           s == LWS__D6_S_REBIND;
+    return (1u << LWS__D6_S_INFO | 1u << LWS__D6_S_SOLICIT |
+            1u << LWS__D6_S_REQUEST | 1u << LWS__D6_S_RENEW |
+            1u << LWS__D6_S_REBIND) >>
+               s &
+           1;
+}
+
+/* Keeps the server id of @m in @dst (LWS__D6_DUID_MAX), its length in
+ * *@dlen. */
+static void d6_sid(uint8_t *dst, uint8_t *dlen, const struct lws__d6_msg *m)
+{
+    memcpy(dst, m->sid, m->sid_len);
+    *dlen = m->sid_len;
+}
+
+/* Whether @m carries the server id @sid[@len]. */
+static bool d6_sid_is(const struct lws__d6_msg *m, const uint8_t *sid,
+                      uint8_t len)
+{
+    return m->sid_len == len && !memcmp(m->sid, sid, len);
 }
 
 static bool d6_stateful(int s)
@@ -75,15 +92,15 @@ static void d6_state(struct lws__d6_core *c, int s, struct lws__d6_out *o)
     }
 }
 
-/* @rt plus RAND * @rt, RAND uniform in -0.1..0.1 (0..0.1 if @up: the
- * first Solicit's, §18.2.1). */
-static lws_usec_t d6_jitter(struct lws__d6_core *c, lws_usec_t rt, bool up)
+/* @rt plus RAND * @rt (ms), RAND uniform in -0.1..0.1 (0..0.1 if @up: the
+ * first Solicit's, §18.2.1), to 10 ms; 32 bits hold twice MRT. */
+static uint32_t d6_jitter(struct lws__d6_core *c, uint32_t rt, bool up)
 {
     int32_t r = (int32_t)(c->rand(c->rand_ctx) % 2001) - 1000;
 
     if (up && r < 0)
         r = -r;
-    return rt + rt * r / 10000;
+    return (uint32_t)((int32_t)rt + (int32_t)(rt / 10) * r / 1000);
 }
 
 /* End of a lifetime of @s seconds (all ones: never). */
@@ -98,7 +115,7 @@ static void d6_begin(struct lws__d6_core *c, lws_usec_t now, int s,
 {
     c->xid = c->rand(c->rand_ctx) & 0xffffff;
     c->tx_count = 0;
-    c->rt = 0;
+    c->rt_ms = 0;
     c->next_tx = now + (lws_usec_t)delay_ms * 1000;
     c->tx_start = c->next_tx;
     if (s == LWS__D6_S_SOLICIT)
@@ -145,16 +162,17 @@ static void d6_transmit(struct lws__d6_core *c, lws_usec_t now,
     const struct d6_param *p = &d6_params[c->state];
 
     if (!c->tx_count)
-        c->rt = d6_jitter(c, D6_S(p->irt_s), c->state == LWS__D6_S_SOLICIT);
+        c->rt_ms =
+            d6_jitter(c, p->irt_s * 1000u, c->state == LWS__D6_S_SOLICIT);
     else
-        c->rt = d6_jitter(c, 2 * c->rt, false);
-    if (c->rt > D6_S(p->mrt_s))
-        c->rt = d6_jitter(c, D6_S(p->mrt_s), false);
+        c->rt_ms = d6_jitter(c, 2 * c->rt_ms, false);
+    if (c->rt_ms > p->mrt_s * 1000u)
+        c->rt_ms = d6_jitter(c, p->mrt_s * 1000u, false);
     if (!c->tx_count)
         c->tx_start = now;
     d6_build(c, now, p->type, o);
     c->tx_count++;
-    c->next_tx = now + c->rt;
+    c->next_tx = now + (lws_usec_t)c->rt_ms * 1000;
 }
 
 static void d6_unbind(struct lws__d6_core *c, struct lws__d6_out *o)
@@ -240,7 +258,7 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
                      const struct lws__d6_msg *m, struct lws__d6_out *o)
 {
     const struct lws__d6_iaaddr *a = &m->addr[0];
-    uint32_t t1 = m->t1_s, t2 = m->t2_s;
+    uint32_t t1 = m->t1_s, t2 = m->t2_s, p = a->preferred_s;
 
     if (m->status != LWS__D6_ST_NONE && m->status != LWS__D6_ST_SUCCESS) {
         /* UseMulticast: we only multicast; UnspecFail: try again.  Both
@@ -254,8 +272,7 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
         /* §18.2.10.1: the server lost our binding: Request it again */
         lwsl_warn("Reply: NoBinding: requesting again");
         c->refused++;
-        memcpy(c->adv_sid, m->sid, m->sid_len);
-        c->adv_sid_len = m->sid_len;
+        d6_sid(c->adv_sid, &c->adv_sid_len, m);
         memcpy(c->adv_addr, c->addr, 16);
         d6_begin(c, now, LWS__D6_S_REQUEST, 0, o);
         return;
@@ -276,12 +293,9 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
     /* §14.2: T1 / T2 of 0 are the client's to choose: 0.5 and 0.8 times
      * the preferred lifetime */
     if (!t1)
-        t1 = a->preferred_s == LWS__D6_INFINITE ? a->preferred_s
-                                                : a->preferred_s / 2;
+        t1 = p == LWS__D6_INFINITE ? p : p / 2;
     if (!t2)
-        t2 = a->preferred_s == LWS__D6_INFINITE
-                 ? a->preferred_s
-                 : (uint32_t)((uint64_t)a->preferred_s * 4 / 5);
+        t2 = p == LWS__D6_INFINITE ? p : (uint32_t)((uint64_t)p * 4 / 5);
     if (t1 > t2)
         t1 = t2;
     if (c->have_addr && memcmp(c->addr, a->addr, 16))
@@ -289,8 +303,7 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
     c->rapid = c->state == LWS__D6_S_SOLICIT;
     c->have_addr = true;
     memcpy(c->addr, a->addr, 16);
-    memcpy(c->sid, m->sid, m->sid_len);
-    c->sid_len = m->sid_len;
+    d6_sid(c->sid, &c->sid_len, m);
     c->preferred_s = a->preferred_s;
     c->valid_s = a->valid_s;
     c->t1_s = t1;
@@ -321,8 +334,7 @@ static void d6_advertise(struct lws__d6_core *c, lws_usec_t now,
     if (!c->have_adv || m->pref > c->adv_pref) {
         c->have_adv = true;
         c->adv_pref = m->pref;
-        memcpy(c->adv_sid, m->sid, m->sid_len);
-        c->adv_sid_len = m->sid_len;
+        d6_sid(c->adv_sid, &c->adv_sid_len, m);
         memcpy(c->adv_addr, m->addr[0].addr, 16);
     }
     /* §18.2.1: collect for the first RT, unless preference 255 */
@@ -342,10 +354,8 @@ static const char *d6_check(struct lws__d6_core *c, const struct lws__d6_msg *m)
         return "client id";
     if (!m->sid_len ||
         (c->state == LWS__D6_S_REQUEST &&
-         (m->sid_len != c->adv_sid_len ||
-          memcmp(m->sid, c->adv_sid, m->sid_len))) ||
-        (c->state == LWS__D6_S_RENEW &&
-         (m->sid_len != c->sid_len || memcmp(m->sid, c->sid, m->sid_len))))
+         !d6_sid_is(m, c->adv_sid, c->adv_sid_len)) ||
+        (c->state == LWS__D6_S_RENEW && !d6_sid_is(m, c->sid, c->sid_len)))
         return "server id";
     if (m->type == LWS__D6_ADVERTISE
             ? c->state != LWS__D6_S_SOLICIT
@@ -382,8 +392,7 @@ void lws__d6_core_rx(struct lws__d6_core *c, lws_usec_t now, const uint8_t *buf,
         if (r < D6_REFRESH_MIN)
             r = D6_REFRESH_MIN;
         c->refresh_at = d6_expiry(now, r);
-        memcpy(c->sid, m.sid, m.sid_len);
-        c->sid_len = m.sid_len;
+        d6_sid(c->sid, &c->sid_len, &m);
         d6_take_info(c, &m.info, o);
         d6_state(c, LWS__D6_S_STATELESS, o);
     }
