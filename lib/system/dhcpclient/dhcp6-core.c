@@ -270,7 +270,7 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
     if (m->ia_status == LWS__D6_ST_NO_BINDING &&
         c->state != LWS__D6_S_SOLICIT && c->state != LWS__D6_S_REQUEST) {
         /* §18.2.10.1: the server lost our binding: Request it again */
-        lwsl_warn("Reply: NoBinding: requesting again");
+        lwsl_warn("NoBinding: requesting again");
         c->refused++;
         d6_sid(c->adv_sid, &c->adv_sid_len, m);
         memcpy(c->adv_addr, c->addr, 16);
@@ -282,9 +282,8 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
          m->ia_status != LWS__D6_ST_SUCCESS) ||
         !m->naddr || !a->valid_s || (t2 && t1 > t2)) {
         /* NoAddrsAvail, NotOnLink, an address withdrawn, T1 > T2 */
-        lwsl_warn("Reply without a usable address (IA status %u, %u "
-                  "address(es)): soliciting",
-                  m->ia_status, m->naddr);
+        lwsl_warn("Reply: IA status %u, %u addresses: soliciting", m->ia_status,
+                  m->naddr);
         c->refused++;
         d6_unbind(c, o);
         d6_begin(c, now, LWS__D6_S_SOLICIT, 0, o);
@@ -327,7 +326,7 @@ static void d6_advertise(struct lws__d6_core *c, lws_usec_t now,
         (m->ia_status != LWS__D6_ST_NONE &&
          m->ia_status != LWS__D6_ST_SUCCESS)) {
         /* §18.2.9: no addresses for us there */
-        lwsl_info("Advertise without an address: ignored");
+        lwsl_info("Advertise without address ignored");
         c->refused++;
         return;
     }
@@ -346,7 +345,7 @@ static void d6_advertise(struct lws__d6_core *c, lws_usec_t now,
 static const char *d6_check(struct lws__d6_core *c, const struct lws__d6_msg *m)
 {
     if (m->type == LWS__D6_RECONFIGURE)
-        return "Reconfigure (no reconfigure key)";
+        return "Reconfigure unsupported";
     if (m->xid != c->xid)
         return "transaction id";
     if (m->cid_len != c->cfg->duid_len ||

@@ -64,18 +64,25 @@ _Static_assert(LWS__RA6_ROUTERS == 4 && LWS__RA6_RDNSS == 4 &&
 #define RA6_N     4
 #define RA6_KINDS 4
 
+#define RA6_M(f) offsetof(struct lws__ra6_msg, f)
 static const struct ra6_kind {
     uint16_t off, stride;
     uint8_t mlen, clen, cpy;
+    /* where an RA carries them (not the routers: the RA's source) */
+    uint8_t mn;
+    uint16_t mkey, mks, mlife, mls;
 } ra6_kinds[RA6_KINDS] = {
     {offsetof(struct lws__ra6_core, routers), sizeof(struct lws__ra6_timed), 16,
-     16, 16},
+     16, 16, 0, 0, 0, 0, 0},
     {offsetof(struct lws__ra6_core, rdnss), sizeof(struct lws__ra6_timed), 16,
-     16, 16},
+     16, 16, RA6_M(nrdnss), RA6_M(rdnss), 16, RA6_M(rdnss_life_s), 4},
     {offsetof(struct lws__ra6_core, dnssl), sizeof(struct lws__ra6_domain), 0,
-     0, LWS__RA6_NAME_MAX},
+     0, LWS__RA6_NAME_MAX, RA6_M(ndnssl), RA6_M(dnssl), LWS__RA6_NAME_MAX,
+     RA6_M(dnssl_life_s), 4},
     {offsetof(struct lws__ra6_core, prefixes), sizeof(struct lws__ra6_pfx), 17,
-     18, sizeof(struct lws__ra6_prefix)},
+     18, sizeof(struct lws__ra6_prefix), RA6_M(nprefix), RA6_M(prefix),
+     sizeof(struct lws__ra6_prefix), RA6_M(prefix[0].valid_s),
+     sizeof(struct lws__ra6_prefix)},
 };
 
 static uint8_t *ra6_entry(const struct lws__ra6_core *c, int k, int i)
@@ -96,8 +103,9 @@ static lws_usec_t ra6_exp(const struct lws__ra6_core *c, int k, int i)
  * kept when @exp is 0 or everything held lives longer.  @return true if
  * the set changed. */
 static bool ra6_set(struct lws__ra6_core *c, int k, const void *key,
-                    lws_usec_t exp)
+                    lws_usec_t now, uint32_t life_s)
 {
+    lws_usec_t exp = ra6_expiry(now, life_s);
     const struct ra6_kind *kd = &ra6_kinds[k];
     int slot = -1;
     uint8_t *e;
@@ -156,7 +164,7 @@ static unsigned ra6_expire(struct lws__ra6_core *c, lws_usec_t now,
         ch |= LWS__RA6_CH_CAPTIVE;
     }
     if (ch)
-        lwsl_info("lifetimes ended (changes 0x%x)", ch);
+        lwsl_info("expired: changes 0x%x", ch);
     return ch;
 }
 
@@ -231,7 +239,7 @@ void lws__ra6_core_timer(struct lws__ra6_core *c, lws_usec_t now,
         if (c->rs_sent >= c->cfg->rs_count) {
             /* RFC 4861 §6.3.7: no RA after MAX_RTR_SOLICITATIONS: no
              * router for now; unsolicited RAs still count */
-            lwsl_info("no router answered %u solicitations", c->rs_sent);
+            lwsl_info("no RA after %u RSs", c->rs_sent);
             c->state = LWS__RA6_ST_IDLE;
         } else {
             o->send_rs = true;
@@ -260,24 +268,27 @@ void lws__ra6_core_rs_failed(struct lws__ra6_core *c, lws_usec_t now,
 static unsigned ra6_take_options(struct lws__ra6_core *c, lws_usec_t now,
                                  const struct lws__ra6_msg *m)
 {
+    const uint8_t *mb = (const uint8_t *)m;
     unsigned ch = 0;
 
-    for (int i = 0; i < m->nrdnss; i++) {
-        if (!lws__ra6_addr_unicast(m->rdnss[i])) {
-            /* loopback, multicast, unspecified: never a server for us */
-            lwsl_warn("RA: RDNSS address that is not unicast ignored");
-            c->opts_refused++;
-            continue;
+    for (int k = 1; k < RA6_KINDS; k++) {
+        const struct ra6_kind *kd = &ra6_kinds[k];
+
+        for (int i = 0; i < mb[kd->mn]; i++) {
+            const uint8_t *key = mb + kd->mkey + kd->mks * i;
+            uint32_t life;
+
+            memcpy(&life, mb + kd->mlife + kd->mls * i, sizeof(life));
+            if (k == 1 && !lws__ra6_addr_unicast(key)) {
+                /* loopback, multicast, unspecified: never a server */
+                lwsl_warn("RA: non-unicast RDNSS ignored");
+                c->opts_refused++;
+                continue;
+            }
+            if (ra6_set(c, k, key, now, life))
+                ch |= 1u << k;
         }
-        if (ra6_set(c, 1, m->rdnss[i], ra6_expiry(now, m->rdnss_life_s[i])))
-            ch |= LWS__RA6_CH_RDNSS;
     }
-    for (int i = 0; i < m->ndnssl; i++)
-        if (ra6_set(c, 2, m->dnssl[i], ra6_expiry(now, m->dnssl_life_s[i])))
-            ch |= LWS__RA6_CH_DNSSL;
-    for (int i = 0; i < m->nprefix; i++)
-        if (ra6_set(c, 3, &m->prefix[i], ra6_expiry(now, m->prefix[i].valid_s)))
-            ch |= LWS__RA6_CH_PREFIXES;
     if (m->have_captive && strcmp(c->captive, m->captive)) {
         /* RFC 8910 §2: the latest URI the network gave */
         memcpy(c->captive, m->captive, sizeof(c->captive));
@@ -308,8 +319,7 @@ void lws__ra6_core_rx(struct lws__ra6_core *c, lws_usec_t now,
     /* RFC 4861 §6.1.2: hop limit 255 (nothing off-link forged it) and a
      * link-local source */
     if (hops != 255 || !lws__ra6_addr_linklocal(src)) {
-        lwsl_info("RA from %s dropped: hop limit %d or source not link-local",
-                  a, hops);
+        lwsl_info("RA from %s dropped: hops %d or not link-local", a, hops);
         c->ras_dropped++;
         goto out;
     }
@@ -319,15 +329,14 @@ void lws__ra6_core_rx(struct lws__ra6_core *c, lws_usec_t now,
         goto out;
     }
     c->ras++;
-    if (ra6_set(c, 0, src, ra6_expiry(now, m.router_life_s)))
+    if (ra6_set(c, 0, src, now, m.router_life_s))
         o->changed |= LWS__RA6_CH_ROUTERS;
     /* RFC 4861 §6.3.7: an RA from a default router ends soliciting */
     if (m.router_life_s &&
         (c->state == LWS__RA6_ST_DELAY || c->state == LWS__RA6_ST_SOLICITING))
         c->state = LWS__RA6_ST_IDLE;
     o->changed |= ra6_take_options(c, now, &m);
-    lwsl_debug("RA from %s: flags 0x%x life %us, %d prefix(es), %d DNS, "
-               "%d domain(s)",
+    lwsl_debug("RA from %s: flags 0x%x life %us, prefixes %d DNS %d domains %d",
                a, m.flags, m.router_life_s, m.nprefix, m.nrdnss, m.ndnssl);
 out:
     ra6_schedule(c, now, o);
@@ -360,8 +369,7 @@ void lws__ra6_core_addr(struct lws__ra6_core *c, lws_usec_t now,
     if (gone)
         goto out;
     if (free_slot < 0) {
-        lwsl_info("more than %d global addresses: not all reported",
-                  LWS__RA6_ADDRS);
+        lwsl_info("over %d global addresses: rest not kept", LWS__RA6_ADDRS);
         goto out;
     }
     memcpy(c->addrs[free_slot].addr, addr, 16);
