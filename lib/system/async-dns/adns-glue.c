@@ -63,6 +63,17 @@ static void adns_call(struct lws__adns *a, struct adns_waiter *w)
     lws__free(w);
 }
 
+/* The waiters ready now become this round's. */
+static void adns_take_ready(struct lws__adns *a)
+{
+    while (a->ready.head) {
+        lws_dll2_t *d = a->ready.head;
+
+        lws_dll2_remove(d);
+        lws_dll2_add_tail(d, &a->delivering);
+    }
+}
+
 static void adns_deliver_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_deliver);
@@ -70,12 +81,7 @@ static void adns_deliver_cb(lws_sorted_usec_list_t *sul)
 
     /* Only what is ready now: callbacks that query again land in the next
      * round, so a callback loop cannot starve the event loop. */
-    while (a->ready.head) {
-        lws_dll2_t *d = a->ready.head;
-
-        lws_dll2_remove(d);
-        lws_dll2_add_tail(d, &a->delivering);
-    }
+    adns_take_ready(a);
     while (a->delivering.head) {
         adns_call(
             a, lws_container_of(a->delivering.head, struct adns_waiter, list));
@@ -242,7 +248,7 @@ static void adns_question_done(struct adns_wq *wq)
     lws_usec_t grace =
         wq->qtype == LWS__ADNS_T_A
             ? ADNS_AAAA_GRACE_MS * LWS_US_PER_MS
-            : (lws_usec_t)a->try_timeout_ms * 3 / 2 * LWS_US_PER_MS;
+            : (lws_usec_t)((unsigned)a->try_timeout_ms * 3 / 2) * LWS_US_PER_MS;
 
     if (!--lk->pending) {
         adns_lookup_complete(lk);
@@ -723,12 +729,7 @@ static void adns_destroy(struct lws_context *cx)
             -ECANCELED);
     lws__adns_channels_destroy(a);
     /* Every callback still owed runs now, with -ECANCELED. */
-    while (a->ready.head) {
-        lws_dll2_t *d = a->ready.head;
-
-        lws_dll2_remove(d);
-        lws_dll2_add_tail(d, &a->delivering);
-    }
+    adns_take_ready(a);
     while (a->delivering.head) {
         struct adns_waiter *w =
             lws_container_of(a->delivering.head, struct adns_waiter, list);

@@ -110,6 +110,7 @@ void lws__adns_resolv_check(struct lws__adns *a)
 bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
                      int *status, struct lws__adns_res **res)
 {
+    static const char dotlocal[] = ".localhost";
     lws_sockaddr46 sa[LWS__ADNS_MAX_ADDRS];
     size_t ll = strlen(lc);
     int n;
@@ -134,8 +135,7 @@ bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
     if (n)
         goto out;
 #endif
-    if (strcmp(lc, "localhost") &&
-        (ll < 10 || strcmp(lc + ll - 10, ".localhost")))
+    if (strcmp(lc, dotlocal + 1) && (ll < 10 || strcmp(lc + ll - 10, dotlocal)))
         return false;
     memset(sa, 0, 2 * sizeof(sa[0]));
     sa[0].sa4.sin_family = AF_INET;
