@@ -314,8 +314,8 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
     o->changed |= LWS__D6_CH_ADDR;
     d6_take_info(c, &m->info, o);
     d6_state(c, LWS__D6_S_BOUND, o);
-    lwsl_notice("bound: preferred %us valid %us T1 %us T2 %us%s",
-                a->preferred_s, a->valid_s, t1, t2,
+    /* (the glue logs the address and its lifetimes as it applies it) */
+    lwsl_notice("bound: T1 %us T2 %us%s", t1, t2,
                 c->rapid ? " (rapid commit)" : "");
 }
 

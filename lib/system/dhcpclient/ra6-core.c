@@ -336,8 +336,8 @@ void lws__ra6_core_rx(struct lws__ra6_core *c, lws_usec_t now,
         (c->state == LWS__RA6_ST_DELAY || c->state == LWS__RA6_ST_SOLICITING))
         c->state = LWS__RA6_ST_IDLE;
     o->changed |= ra6_take_options(c, now, &m);
-    lwsl_debug("RA from %s: flags 0x%x life %us, prefixes %d DNS %d domains %d",
-               a, m.flags, m.router_life_s, m.nprefix, m.nrdnss, m.ndnssl);
+    /* (what it changed, the glue logs) */
+    lwsl_debug("RA from %s: flags 0x%x life %us", a, m.flags, m.router_life_s);
 out:
     ra6_schedule(c, now, o);
 }
