@@ -11,7 +11,7 @@
 
 /* Names are compared in lower case (RFC 4343: DNS names are ASCII
  * case-insensitive); ctype.h is locale-dependent, so fold by hand. */
-static char adns_lower(char c)
+static __attribute__((noinline)) char adns_lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
 }

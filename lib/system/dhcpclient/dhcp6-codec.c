@@ -115,8 +115,9 @@ static uint16_t d6_status(struct lws__wire *w, size_t olen)
 /* Addresses (a multiple of 16 bytes) into @dst (up to @max, counted in
  * *@n): unicast ones, or multicast ones if @mcast (RFC 5908 sub-option
  * 2). */
-static void d6_addrs(struct lws__wire *w, size_t olen, uint8_t (*dst)[16],
-                     uint8_t *n, int max, bool mcast)
+static __attribute__((noinline)) void d6_addrs(struct lws__wire *w, size_t olen,
+                                               uint8_t (*dst)[16], uint8_t *n,
+                                               int max, bool mcast)
 {
     if (olen % 16) {
         lwsl_debug("address list of %u bytes ignored", (unsigned)olen);

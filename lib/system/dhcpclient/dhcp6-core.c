@@ -59,15 +59,16 @@ static bool d6_sending(int s)
 
 /* Keeps the server id of @m in @dst (LWS__D6_DUID_MAX), its length in
  * *@dlen. */
-static void d6_sid(uint8_t *dst, uint8_t *dlen, const struct lws__d6_msg *m)
+static __attribute__((noinline)) void d6_sid(uint8_t *dst, uint8_t *dlen,
+                                             const struct lws__d6_msg *m)
 {
     memcpy(dst, m->sid, m->sid_len);
     *dlen = m->sid_len;
 }
 
 /* Whether @m carries the server id @sid[@len]. */
-static bool d6_sid_is(const struct lws__d6_msg *m, const uint8_t *sid,
-                      uint8_t len)
+static __attribute__((noinline)) bool d6_sid_is(const struct lws__d6_msg *m,
+                                                const uint8_t *sid, uint8_t len)
 {
     return m->sid_len == len && !memcmp(m->sid, sid, len);
 }
@@ -103,8 +104,10 @@ static uint32_t d6_jitter(struct lws__d6_core *c, uint32_t rt, bool up)
     return (uint32_t)((int32_t)rt + (int32_t)(rt / 10) * r / 1000);
 }
 
-/* End of a lifetime of @s seconds (all ones: never). */
-static lws_usec_t d6_expiry(lws_usec_t now, uint32_t s)
+/* End of a lifetime of @s seconds (all ones: never).  Out of line: one
+ * 64-bit multiply for its four callers. */
+static __attribute__((noinline)) lws_usec_t d6_expiry(lws_usec_t now,
+                                                      uint32_t s)
 {
     return s == LWS__D6_INFINITE ? LWS__RA6_NEVER : now + D6_S(s);
 }
@@ -341,8 +344,10 @@ static void d6_advertise(struct lws__d6_core *c, lws_usec_t now,
         d6_begin(c, now, LWS__D6_S_REQUEST, 0, o);
 }
 
-/* Why @m is not for us, or NULL. */
-static const char *d6_check(struct lws__d6_core *c, const struct lws__d6_msg *m)
+/* Why @m is not for us, or NULL.  (Kept out of line: inlined, every reason
+ * got a branch of its own to the log call.) */
+static __attribute__((noinline)) const char *
+d6_check(struct lws__d6_core *c, const struct lws__d6_msg *m)
 {
     if (m->type == LWS__D6_RECONFIGURE)
         return "Reconfigure unsupported";
