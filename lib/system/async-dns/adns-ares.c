@@ -698,12 +698,13 @@ static void adns_ares_cb(void *arg, int status, int timeouts,
 
         lwsl_info("%s: FORMERR: again without EDNS0", wq->lk->name);
         wq->no_edns = true;
-        if (fresh && !adns_wq_send(wq, fresh)) {
+        if (fresh) {
+            int r = adns_wq_send(wq, fresh);
+
             adns_chan_after(fresh);
-            return;
+            if (!r)
+                return;
         }
-        if (fresh)
-            adns_chan_after(fresh);
     }
     adns_wq_done(wq, status == ARES_SUCCESS && abuf
                          ? adns_answer_status(wq, abuf, alen)

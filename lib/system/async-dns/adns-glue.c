@@ -626,8 +626,13 @@ void lws__adns_set_clock(struct lws_context *cx, lws_usec_t (*now)(void))
 static int adns_config(struct lws__adns *a,
                        const struct lws_context_creation_info *info)
 {
-    static const struct lws_adns_info defaults;
-    const struct lws_adns_info *ai = info->adns ? info->adns : &defaults;
+    const struct lws_adns_info *ai = info->adns;
+    struct lws_adns_info defaults; /* zero: all defaults (not in rodata) */
+
+    if (!ai) {
+        memset(&defaults, 0, sizeof(defaults));
+        ai = &defaults;
+    }
 
     a->ttl_min_s = ai->ttl_min_s;
     a->ttl_max_s = ADNS_DEF(ai->ttl_max_s, 3600);
