@@ -210,9 +210,7 @@ int lws__ra6_uri(const uint8_t *p, size_t len, char *out)
     out[n] = '\0';
     return 0;
 bad:
-    lwsl_info("captive-portal URI (%u bytes) too long or bad characters: "
-              "ignored",
-              (unsigned)n);
+    lwsl_info("bad captive-portal URI (%u bytes) ignored", (unsigned)n);
     return -1;
 }
 

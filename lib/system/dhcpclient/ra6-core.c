@@ -369,7 +369,7 @@ void lws__ra6_core_addr(struct lws__ra6_core *c, lws_usec_t now,
     if (gone)
         goto out;
     if (free_slot < 0) {
-        lwsl_info("over %d global addresses: rest not kept", LWS__RA6_ADDRS);
+        lwsl_info("only %d global addresses kept", LWS__RA6_ADDRS);
         goto out;
     }
     memcpy(c->addrs[free_slot].addr, addr, 16);
