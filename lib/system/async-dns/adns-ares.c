@@ -623,7 +623,6 @@ static int adns_answer_status(struct adns_wq *wq, const uint8_t *abuf, int alen)
 /* c-ares codes never escape: this is the one conversion (STYLE §4). */
 static int adns_ares_status(const struct adns_lookup *lk, int st)
 {
-    lwsl_info("%s: c-ares: %s", lk->name, ares_strerror(st));
     switch (st) {
     case ARES_ECANCELLED:
     case ARES_EDESTRUCTION:
@@ -634,7 +633,8 @@ static int adns_ares_status(const struct adns_lookup *lk, int st)
         return LADNS_RET_NXDOMAIN;
     case ARES_ENODATA:
         return LADNS_RET_NODATA;
-    default:
+    default: /* (the ones above reach the caller as a status of their own) */
+        lwsl_info("%s: c-ares: %s", lk->name, ares_strerror(st));
         return LADNS_RET_FAILED;
     }
 }
