@@ -13,6 +13,10 @@
 
 #include <unistd.h>
 
+/* The platform's readiness bits are libuv's: nothing to convert. */
+_Static_assert(LWS__PS_IN == UV_READABLE && LWS__PS_OUT == UV_WRITABLE,
+               "readiness bits");
+
 struct lws__fdset {
     uv_poll_t poll;
     struct lws_context *cx;
@@ -33,9 +37,6 @@ static void fdset_poll_cb(uv_poll_t *h, int status, int events)
         n = lws__plat_pollset_wait(s->ps, tags, ev, 64);
         if (n <= 0)
             return;
-        for (int i = 0; i < n; i++)
-            ev[i] = ((ev[i] & LWS__PS_IN) ? UV_READABLE : 0) |
-                    ((ev[i] & LWS__PS_OUT) ? UV_WRITABLE : 0);
         s->cb(s->opaque, tags, ev, n);
     } while (n == 64 && !s->closing);
 }
@@ -68,10 +69,7 @@ struct lws__fdset *lws__fdset_new(struct lws_context *cx, lws__fdset_cb cb,
 int lws__fdset_watch(struct lws__fdset *s, int fd, int uv_events, bool added,
                      void *tag)
 {
-    int ev = ((uv_events & UV_READABLE) ? LWS__PS_IN : 0) |
-             ((uv_events & UV_WRITABLE) ? LWS__PS_OUT : 0);
-
-    return lws__plat_pollset_ctl(s->ps, fd, ev, added, tag);
+    return lws__plat_pollset_ctl(s->ps, fd, uv_events, added, tag);
 }
 
 static void fdset_closed(uv_handle_t *h)

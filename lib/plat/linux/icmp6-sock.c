@@ -47,19 +47,29 @@ int lws__ra6_icmp_open(const char *ifname)
     return fd;
 }
 
-int lws__ra6_icmp_send(int fd, int ifindex, const uint8_t *pkt, size_t len)
+/* Sends @pkt to ff02::2 (all routers) or, for DHCPv6, to ff02::1:2 port
+ * 547 (RFC 8415 §7.2: All_DHCP_Relay_Agents_and_Servers) on @ifindex. */
+static int i6_send(int fd, int ifindex, const uint8_t *pkt, size_t len,
+                   bool dhcp)
 {
     struct sockaddr_in6 to;
 
     memset(&to, 0, sizeof(to));
     to.sin6_family = AF_INET6;
-    to.sin6_addr.s6_addr[0] = 0xff; /* ff02::2, all routers */
+    to.sin6_port = dhcp ? htons(547) : 0;
+    to.sin6_addr.s6_addr[0] = 0xff;
     to.sin6_addr.s6_addr[1] = 0x02;
+    to.sin6_addr.s6_addr[13] = dhcp;
     to.sin6_addr.s6_addr[15] = 0x02;
     to.sin6_scope_id = (uint32_t)ifindex;
-    if (sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
-        return -errno;
-    return 0;
+    return sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0
+               ? -errno
+               : 0;
+}
+
+int lws__ra6_icmp_send(int fd, int ifindex, const uint8_t *pkt, size_t len)
+{
+    return i6_send(fd, ifindex, pkt, len, false);
 }
 
 int lws__ra6_icmp_recv(int fd, uint8_t *buf, size_t len, uint8_t *src,
@@ -124,22 +134,8 @@ int lws__ra6_if_info(const char *ifname, int *ifindex, bool *up, uint8_t *mac)
     return r;
 }
 
-/* The DHCPv6 client's messages (RFC 8415 §7.2: from port 546 to
- * All_DHCP_Relay_Agents_and_Servers, ff02::1:2, port 547). */
-
+/* The DHCPv6 client's messages, from port 546. */
 int lws__dhcp6_sock_send(int fd, int ifindex, const uint8_t *pkt, size_t len)
 {
-    struct sockaddr_in6 to;
-
-    memset(&to, 0, sizeof(to));
-    to.sin6_family = AF_INET6;
-    to.sin6_port = htons(547);
-    to.sin6_addr.s6_addr[0] = 0xff;
-    to.sin6_addr.s6_addr[1] = 0x02;
-    to.sin6_addr.s6_addr[13] = 1;
-    to.sin6_addr.s6_addr[15] = 2;
-    to.sin6_scope_id = (uint32_t)ifindex;
-    return sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0
-               ? -errno
-               : 0;
+    return i6_send(fd, ifindex, pkt, len, true);
 }

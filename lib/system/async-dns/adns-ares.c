@@ -615,7 +615,7 @@ static int adns_answer_status(struct adns_wq *wq, const uint8_t *abuf, int alen)
     case LWS__ADNS_RCODE_NXDOMAIN:
         return LADNS_RET_NXDOMAIN;
     default:
-        lwsl_info("%s: server answered RCODE %d", lk->name, wq->ans.rcode);
+        lwsl_info("%s: RCODE %d", lk->name, wq->ans.rcode);
         return LADNS_RET_FAILED;
     }
 }
@@ -623,7 +623,6 @@ static int adns_answer_status(struct adns_wq *wq, const uint8_t *abuf, int alen)
 /* c-ares codes never escape: this is the one conversion (STYLE §4). */
 static int adns_ares_status(const struct adns_lookup *lk, int st)
 {
-    lwsl_debug("%s: c-ares: %s", lk->name, ares_strerror(st));
     switch (st) {
     case ARES_ECANCELLED:
     case ARES_EDESTRUCTION:
@@ -634,8 +633,8 @@ static int adns_ares_status(const struct adns_lookup *lk, int st)
         return LADNS_RET_NXDOMAIN;
     case ARES_ENODATA:
         return LADNS_RET_NODATA;
-    default:
-        lwsl_info("%s: lookup failed: %s", lk->name, ares_strerror(st));
+    default: /* (the ones above reach the caller as a status of their own) */
+        lwsl_info("%s: c-ares: %s", lk->name, ares_strerror(st));
         return LADNS_RET_FAILED;
     }
 }
@@ -697,15 +696,15 @@ static void adns_ares_cb(void *arg, int status, int timeouts,
         !wq->no_edns && !a->destroying) {
         struct adns_chan *fresh = adns_chan_fresh(a);
 
-        lwsl_info("%s: FORMERR to EDNS0, asking again without it",
-                  wq->lk->name);
+        lwsl_info("%s: FORMERR: again without EDNS0", wq->lk->name);
         wq->no_edns = true;
-        if (fresh && !adns_wq_send(wq, fresh)) {
+        if (fresh) {
+            int r = adns_wq_send(wq, fresh);
+
             adns_chan_after(fresh);
-            return;
+            if (!r)
+                return;
         }
-        if (fresh)
-            adns_chan_after(fresh);
     }
     adns_wq_done(wq, status == ARES_SUCCESS && abuf
                          ? adns_answer_status(wq, abuf, alen)

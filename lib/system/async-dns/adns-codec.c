@@ -11,7 +11,7 @@
 
 /* Names are compared in lower case (RFC 4343: DNS names are ASCII
  * case-insensitive); ctype.h is locale-dependent, so fold by hand. */
-static char adns_lower(char c)
+static __attribute__((noinline)) char adns_lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
 }
@@ -53,19 +53,20 @@ int lws__adns_name_lc(const char *name, char *lc)
 int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
                           uint16_t qtype, uint16_t edns_size)
 {
+    /* RFC 1035 §4.1.1 header: ID 0 (c-ares assigns it), RD set, one
+     * question, one additional record (the OPT) with EDNS0. */
+    static const uint8_t hdr[11] = {0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0};
+    /* RFC 6891 §6.1.2: root owner, type OPT, class = UDP payload size,
+     * TTL = extended RCODE / version 0 / flags, no options. */
+    static const uint8_t opt[3] = {0, 0, LWS__ADNS_T_OPT};
     struct lws__wbuf b;
     const char *p = name_lc, *dot;
 
     if (!buf || !name_lc || !*name_lc)
         return -EINVAL;
     lws__wbuf_init(&b, buf, len);
-    /* RFC 1035 §4.1.1 header: ID 0 (c-ares assigns it), RD set. */
-    lws__wbuf_be16(&b, 0);
-    lws__wbuf_be16(&b, 0x0100);
-    lws__wbuf_be16(&b, 1);
-    lws__wbuf_be16(&b, 0);
-    lws__wbuf_be16(&b, 0);
-    lws__wbuf_be16(&b, edns_size ? 1 : 0);
+    lws__wbuf_bytes(&b, hdr, sizeof(hdr));
+    lws__wbuf_u8(&b, edns_size ? 1 : 0);
     /* RFC 1035 §4.1.2 question, uncompressed labels. */
     while (*p) {
         size_t l;
@@ -82,13 +83,9 @@ int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
     lws__wbuf_be16(&b, qtype);
     lws__wbuf_be16(&b, LWS__ADNS_C_IN);
     if (edns_size) {
-        /* RFC 6891 §6.1.2: root owner, type OPT, class = UDP payload size,
-         * TTL = extended RCODE / version 0 / flags, no options. */
-        lws__wbuf_u8(&b, 0);
-        lws__wbuf_be16(&b, LWS__ADNS_T_OPT);
+        lws__wbuf_bytes(&b, opt, sizeof(opt));
         lws__wbuf_be16(&b, edns_size);
-        lws__wbuf_be32(&b, 0);
-        lws__wbuf_be16(&b, 0);
+        lws__wbuf_zero(&b, 6);
     }
     return b.err ? -ENOSPC : (int)b.pos;
 }
@@ -401,7 +398,7 @@ int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
     return 0;
 
 bad:
-    lwsl_info("malformed answer for %s (type %u, %zu bytes) dropped",
+    lwsl_info("bad answer for %s (type %u, %zu bytes) dropped",
               name_lc ? name_lc : "?", qtype, len);
     lws__adns_answer_clear(ans);
     return -EBADMSG;

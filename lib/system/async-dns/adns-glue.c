@@ -63,6 +63,17 @@ static void adns_call(struct lws__adns *a, struct adns_waiter *w)
     lws__free(w);
 }
 
+/* The waiters ready now become this round's. */
+static void adns_take_ready(struct lws__adns *a)
+{
+    while (a->ready.head) {
+        lws_dll2_t *d = a->ready.head;
+
+        lws_dll2_remove(d);
+        lws_dll2_add_tail(d, &a->delivering);
+    }
+}
+
 static void adns_deliver_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_deliver);
@@ -70,12 +81,7 @@ static void adns_deliver_cb(lws_sorted_usec_list_t *sul)
 
     /* Only what is ready now: callbacks that query again land in the next
      * round, so a callback loop cannot starve the event loop. */
-    while (a->ready.head) {
-        lws_dll2_t *d = a->ready.head;
-
-        lws_dll2_remove(d);
-        lws_dll2_add_tail(d, &a->delivering);
-    }
+    adns_take_ready(a);
     while (a->delivering.head) {
         adns_call(
             a, lws_container_of(a->delivering.head, struct adns_waiter, list));
@@ -210,7 +216,7 @@ static void adns_deadline_cb(lws_sorted_usec_list_t *sul)
                              lk->started + a->deadline_us - now);
             return;
         }
-        lwsl_info("%s: no answer within the deadline", lk->name);
+        lwsl_info("%s: deadline passed", lk->name);
         /* The last question cancelled completes (and frees) the lookup. */
         lws__adns_lookup_abort(lk, LADNS_RET_TIMEDOUT);
         if (a->lookups.head == &lk->list)
@@ -223,9 +229,7 @@ static void adns_grace_cb(lws_sorted_usec_list_t *sul)
     struct adns_lookup *lk =
         lws_container_of(sul, struct adns_lookup, sul_grace);
 
-    lwsl_info("%s: one family unanswered after the other's grace: "
-              "delivering what arrived",
-              lk->name);
+    lwsl_info("%s: other family late: delivering one", lk->name);
     lws__adns_lookup_abort(lk, LADNS_RET_TIMEDOUT);
 }
 
@@ -244,7 +248,7 @@ static void adns_question_done(struct adns_wq *wq)
     lws_usec_t grace =
         wq->qtype == LWS__ADNS_T_A
             ? ADNS_AAAA_GRACE_MS * LWS_US_PER_MS
-            : (lws_usec_t)a->try_timeout_ms * 3 / 2 * LWS_US_PER_MS;
+            : (lws_usec_t)((unsigned)a->try_timeout_ms * 3 / 2) * LWS_US_PER_MS;
 
     if (!--lk->pending) {
         adns_lookup_complete(lk);
@@ -353,8 +357,7 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
     if (!from_queue &&
         (a->queued.count || a->lookups.count >= a->max_outstanding)) {
         if (a->queued.count >= a->max_queued) {
-            lwsl_err("query %s refused: %u lookups in flight and %u "
-                     "waiting (max_queued)",
+            lwsl_err("query %s refused: %u in flight, %u waiting (max_queued)",
                      lc, a->lookups.count, a->queued.count);
             return -EBUSY;
         }
@@ -387,7 +390,7 @@ static void adns_queue_drain(struct lws__adns *a)
         lws_dll2_remove(&w->list);
         if (lws__adns_name_lc(w->name, lc) < 0 ||
             adns_dispatch(a, w, w->name, lc, w->cls, w->flags, true)) {
-            lwsl_err("query %s: cannot start (out of memory)", lc);
+            lwsl_err("query %s: out of memory", lc);
             adns_waiter_ready(a, w, LADNS_RET_FAILED, NULL);
         }
     }
@@ -415,7 +418,7 @@ static void adns_queue_cb(lws_sorted_usec_list_t *sul)
                              w->queued_at + a->deadline_us - now);
             return;
         }
-        lwsl_info("%s: waited the whole deadline in the queue", w->name);
+        lwsl_info("%s: deadline passed in the queue", w->name);
         adns_waiter_ready(a, w, LADNS_RET_TIMEDOUT, NULL);
     }
 }
@@ -435,7 +438,7 @@ lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
     if (pq)
         *pq = NULL;
     if (!cx || tsi || !name || !cb) {
-        lwsl_err("lws_async_dns_query: bad arguments");
+        lwsl_err("query: bad arguments");
         return LADNS_RET_FAILED;
     }
     LWS__LOOP_ONLY(cx);
@@ -451,8 +454,7 @@ lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
         return LADNS_RET_FAILED;
     }
     if (a->nwaiters >= a->max_waiters) {
-        lwsl_err("query %s refused: %u callbacks pending (the cap)", lc,
-                 a->nwaiters);
+        lwsl_err("query %s refused: %u pending (max_waiters)", lc, a->nwaiters);
         return LADNS_RET_FAILED;
     }
     w = adns_waiter_new(a, name, cb, wsi, opaque);
@@ -486,8 +488,7 @@ void lws_async_dns_freeaddrinfo(const struct addrinfo **ai)
     r = lws_container_of(*ai, struct lws__adns_res, ai);
     *ai = NULL;
     if (r->magic != LWS__ADNS_RES_MAGIC || !r->refcount) {
-        lwsl_err("lws_async_dns_freeaddrinfo: not a live result (%p)",
-                 (void *)r);
+        lwsl_err("freeaddrinfo: not a live result (%p)", (void *)r);
         return;
     }
     lws__adns_res_unref(r);
@@ -625,8 +626,13 @@ void lws__adns_set_clock(struct lws_context *cx, lws_usec_t (*now)(void))
 static int adns_config(struct lws__adns *a,
                        const struct lws_context_creation_info *info)
 {
-    static const struct lws_adns_info defaults;
-    const struct lws_adns_info *ai = info->adns ? info->adns : &defaults;
+    const struct lws_adns_info *ai = info->adns;
+    struct lws_adns_info defaults; /* zero: all defaults (not in rodata) */
+
+    if (!ai) {
+        memset(&defaults, 0, sizeof(defaults));
+        ai = &defaults;
+    }
 
     a->ttl_min_s = ai->ttl_min_s;
     a->ttl_max_s = ADNS_DEF(ai->ttl_max_s, 3600);
@@ -700,7 +706,7 @@ static int adns_create(struct lws_context *cx, struct lws_vhost *vh,
     LWS__HELPER(cx, ADNS) = a;
     a->news.cb = adns_news;
     lws__news_subscribe(cx, &a->news);
-    lwsl_info("resolver ready: %d explicit server(s)", a->srv.nexplicit);
+    lwsl_info("ready, %d explicit servers", a->srv.nexplicit);
     return 0;
 }
 
@@ -728,12 +734,7 @@ static void adns_destroy(struct lws_context *cx)
             -ECANCELED);
     lws__adns_channels_destroy(a);
     /* Every callback still owed runs now, with -ECANCELED. */
-    while (a->ready.head) {
-        lws_dll2_t *d = a->ready.head;
-
-        lws_dll2_remove(d);
-        lws_dll2_add_tail(d, &a->delivering);
-    }
+    adns_take_ready(a);
     while (a->delivering.head) {
         struct adns_waiter *w =
             lws_container_of(a->delivering.head, struct adns_waiter, list);

@@ -59,7 +59,7 @@ static int adns_file_refresh(const char *path, struct lws__adns_fid *st,
         return -EIO;
     }
     if (r == ADNS_FILE_MAX)
-        lwsl_warn("%s: only the first %d bytes are used", path, ADNS_FILE_MAX);
+        lwsl_warn("%s: only %d bytes used", path, ADNS_FILE_MAX);
     lws__free(*buf);
     *buf = nb;
     *len = (size_t)r;
@@ -97,7 +97,7 @@ void lws__adns_resolv_check(struct lws__adns *a)
     a->srv.nresolv = n;
     if (!a->srv.nexplicit && !a->srv.ndhcp_total)
         a->srv.server_gen++;
-    lwsl_info("%s: %d server(s)", a->resolv_path, n);
+    lwsl_info("%s: %d servers", a->resolv_path, n);
     lws__smd_publish(a->cx, LWSSMDCL_NETWORK,
                      "{\"type\":\"dns\",\"src\":\"resolv\",\"servers\":%d}", n);
 #else
@@ -110,6 +110,7 @@ void lws__adns_resolv_check(struct lws__adns *a)
 bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
                      int *status, struct lws__adns_res **res)
 {
+    static const char dotlocal[] = ".localhost";
     lws_sockaddr46 sa[LWS__ADNS_MAX_ADDRS];
     size_t ll = strlen(lc);
     int n;
@@ -134,8 +135,7 @@ bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
     if (n)
         goto out;
 #endif
-    if (strcmp(lc, "localhost") &&
-        (ll < 10 || strcmp(lc + ll - 10, ".localhost")))
+    if (strcmp(lc, dotlocal + 1) && (ll < 10 || strcmp(lc + ll - 10, dotlocal)))
         return false;
     memset(sa, 0, 2 * sizeof(sa[0]));
     sa[0].sa4.sin_family = AF_INET;
@@ -241,6 +241,7 @@ int lws__adns_iface_servers(struct lws_context *cx, const char *iface,
                             int family, const lws_sockaddr46 *sa, size_t n)
 {
     struct lws__adns *a = cx ? LWS__HELPER(cx, ADNS) : NULL;
+    const char *src = family == AF_INET6 ? "ra6" : "dhcp";
     struct lws__adns_dhcp *d;
     int slot = -1;
 
@@ -277,12 +278,11 @@ int lws__adns_iface_servers(struct lws_context *cx, const char *iface,
         strcpy(d->iface, iface); /* length checked above */
     a->srv.ndhcp_total += d->n;
     a->srv.server_gen++;
-    lwsl_info("%s: %d %s server(s)", iface, d->n,
-              family == AF_INET6 ? "RA-learned" : "DHCP-learned");
+    lwsl_info("%s: %d servers from %s", iface, d->n, src);
     lws__smd_publish(cx, LWSSMDCL_NETWORK,
                      "{\"type\":\"dns\",\"src\":\"%s\",\"if\":\"%s\","
                      "\"servers\":%d}",
-                     family == AF_INET6 ? "ra6" : "dhcp", iface, d->n);
+                     src, iface, d->n);
     return 0;
 }
 

@@ -115,11 +115,12 @@ static uint16_t d6_status(struct lws__wire *w, size_t olen)
 /* Addresses (a multiple of 16 bytes) into @dst (up to @max, counted in
  * *@n): unicast ones, or multicast ones if @mcast (RFC 5908 sub-option
  * 2). */
-static void d6_addrs(struct lws__wire *w, size_t olen, uint8_t (*dst)[16],
-                     uint8_t *n, int max, bool mcast)
+static __attribute__((noinline)) void d6_addrs(struct lws__wire *w, size_t olen,
+                                               uint8_t (*dst)[16], uint8_t *n,
+                                               int max, bool mcast)
 {
     if (olen % 16) {
-        lwsl_debug("address list of %u bytes: ignored", (unsigned)olen);
+        lwsl_debug("address list of %u bytes ignored", (unsigned)olen);
         return;
     }
     for (size_t i = 0; i < olen / 16; i++) {
@@ -130,7 +131,7 @@ static void d6_addrs(struct lws__wire *w, size_t olen, uint8_t (*dst)[16],
         if (mcast ? a[0] == 0xff : lws__ra6_addr_unicast(a))
             memcpy(dst[(*n)++], a, 16);
         else
-            lwsl_info("server address that is not usable: ignored");
+            lwsl_info("unusable server address ignored");
     }
 }
 
@@ -146,7 +147,7 @@ static void d6_domains(struct lws__wire *w, struct lws__d6_info *in)
         r = lws__ra6_name(w, name);
 
         if (r < 0) {
-            lwsl_debug("domain list: bad name, rest ignored");
+            lwsl_debug("bad domain name: rest ignored");
             return;
         }
         if (r && in->ndomain < LWS__D6_MAX_DOMAIN)
@@ -299,7 +300,7 @@ int lws__d6_parse(const uint8_t *buf, size_t len, uint32_t iaid,
     m->xid = h & 0xffffff;
     if (w.err || (m->type != LWS__D6_ADVERTISE && m->type != LWS__D6_REPLY &&
                   m->type != LWS__D6_RECONFIGURE)) {
-        lwsl_debug("type %u is not for a client", m->type);
+        lwsl_debug("type %u: not for a client", m->type);
         return -EINVAL;
     }
     while (lws__wire_left(&w)) {

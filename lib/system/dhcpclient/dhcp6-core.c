@@ -50,9 +50,27 @@ const char *lws__d6_state_name(int s)
 
 static bool d6_sending(int s)
 {
-    return s == LWS__D6_S_INFO || s == LWS__D6_S_SOLICIT ||
-           s == LWS__D6_S_REQUEST || s == LWS__D6_S_RENEW ||
-           s == LWS__D6_S_REBIND;
+    return (1u << LWS__D6_S_INFO | 1u << LWS__D6_S_SOLICIT |
+            1u << LWS__D6_S_REQUEST | 1u << LWS__D6_S_RENEW |
+            1u << LWS__D6_S_REBIND) >>
+               s &
+           1;
+}
+
+/* Keeps the server id of @m in @dst (LWS__D6_DUID_MAX), its length in
+ * *@dlen. */
+static __attribute__((noinline)) void d6_sid(uint8_t *dst, uint8_t *dlen,
+                                             const struct lws__d6_msg *m)
+{
+    memcpy(dst, m->sid, m->sid_len);
+    *dlen = m->sid_len;
+}
+
+/* Whether @m carries the server id @sid[@len]. */
+static __attribute__((noinline)) bool d6_sid_is(const struct lws__d6_msg *m,
+                                                const uint8_t *sid, uint8_t len)
+{
+    return m->sid_len == len && !memcmp(m->sid, sid, len);
 }
 
 static bool d6_stateful(int s)
@@ -75,19 +93,21 @@ static void d6_state(struct lws__d6_core *c, int s, struct lws__d6_out *o)
     }
 }
 
-/* @rt plus RAND * @rt, RAND uniform in -0.1..0.1 (0..0.1 if @up: the
- * first Solicit's, §18.2.1). */
-static lws_usec_t d6_jitter(struct lws__d6_core *c, lws_usec_t rt, bool up)
+/* @rt plus RAND * @rt (ms), RAND uniform in -0.1..0.1 (0..0.1 if @up: the
+ * first Solicit's, §18.2.1), to 10 ms; 32 bits hold twice MRT. */
+static uint32_t d6_jitter(struct lws__d6_core *c, uint32_t rt, bool up)
 {
     int32_t r = (int32_t)(c->rand(c->rand_ctx) % 2001) - 1000;
 
     if (up && r < 0)
         r = -r;
-    return rt + rt * r / 10000;
+    return (uint32_t)((int32_t)rt + (int32_t)(rt / 10) * r / 1000);
 }
 
-/* End of a lifetime of @s seconds (all ones: never). */
-static lws_usec_t d6_expiry(lws_usec_t now, uint32_t s)
+/* End of a lifetime of @s seconds (all ones: never).  Out of line: one
+ * 64-bit multiply for its four callers. */
+static __attribute__((noinline)) lws_usec_t d6_expiry(lws_usec_t now,
+                                                      uint32_t s)
 {
     return s == LWS__D6_INFINITE ? LWS__RA6_NEVER : now + D6_S(s);
 }
@@ -98,7 +118,7 @@ static void d6_begin(struct lws__d6_core *c, lws_usec_t now, int s,
 {
     c->xid = c->rand(c->rand_ctx) & 0xffffff;
     c->tx_count = 0;
-    c->rt = 0;
+    c->rt_ms = 0;
     c->next_tx = now + (lws_usec_t)delay_ms * 1000;
     c->tx_start = c->next_tx;
     if (s == LWS__D6_S_SOLICIT)
@@ -145,16 +165,17 @@ static void d6_transmit(struct lws__d6_core *c, lws_usec_t now,
     const struct d6_param *p = &d6_params[c->state];
 
     if (!c->tx_count)
-        c->rt = d6_jitter(c, D6_S(p->irt_s), c->state == LWS__D6_S_SOLICIT);
+        c->rt_ms =
+            d6_jitter(c, p->irt_s * 1000u, c->state == LWS__D6_S_SOLICIT);
     else
-        c->rt = d6_jitter(c, 2 * c->rt, false);
-    if (c->rt > D6_S(p->mrt_s))
-        c->rt = d6_jitter(c, D6_S(p->mrt_s), false);
+        c->rt_ms = d6_jitter(c, 2 * c->rt_ms, false);
+    if (c->rt_ms > p->mrt_s * 1000u)
+        c->rt_ms = d6_jitter(c, p->mrt_s * 1000u, false);
     if (!c->tx_count)
         c->tx_start = now;
     d6_build(c, now, p->type, o);
     c->tx_count++;
-    c->next_tx = now + c->rt;
+    c->next_tx = now + (lws_usec_t)c->rt_ms * 1000;
 }
 
 static void d6_unbind(struct lws__d6_core *c, struct lws__d6_out *o)
@@ -240,7 +261,7 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
                      const struct lws__d6_msg *m, struct lws__d6_out *o)
 {
     const struct lws__d6_iaaddr *a = &m->addr[0];
-    uint32_t t1 = m->t1_s, t2 = m->t2_s;
+    uint32_t t1 = m->t1_s, t2 = m->t2_s, p = a->preferred_s;
 
     if (m->status != LWS__D6_ST_NONE && m->status != LWS__D6_ST_SUCCESS) {
         /* UseMulticast: we only multicast; UnspecFail: try again.  Both
@@ -252,10 +273,9 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
     if (m->ia_status == LWS__D6_ST_NO_BINDING &&
         c->state != LWS__D6_S_SOLICIT && c->state != LWS__D6_S_REQUEST) {
         /* §18.2.10.1: the server lost our binding: Request it again */
-        lwsl_warn("Reply: NoBinding: requesting again");
+        lwsl_warn("NoBinding: requesting again");
         c->refused++;
-        memcpy(c->adv_sid, m->sid, m->sid_len);
-        c->adv_sid_len = m->sid_len;
+        d6_sid(c->adv_sid, &c->adv_sid_len, m);
         memcpy(c->adv_addr, c->addr, 16);
         d6_begin(c, now, LWS__D6_S_REQUEST, 0, o);
         return;
@@ -265,9 +285,8 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
          m->ia_status != LWS__D6_ST_SUCCESS) ||
         !m->naddr || !a->valid_s || (t2 && t1 > t2)) {
         /* NoAddrsAvail, NotOnLink, an address withdrawn, T1 > T2 */
-        lwsl_warn("Reply without a usable address (IA status %u, %u "
-                  "address(es)): soliciting",
-                  m->ia_status, m->naddr);
+        lwsl_warn("Reply: IA status %u, %u addresses: soliciting", m->ia_status,
+                  m->naddr);
         c->refused++;
         d6_unbind(c, o);
         d6_begin(c, now, LWS__D6_S_SOLICIT, 0, o);
@@ -276,12 +295,9 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
     /* §14.2: T1 / T2 of 0 are the client's to choose: 0.5 and 0.8 times
      * the preferred lifetime */
     if (!t1)
-        t1 = a->preferred_s == LWS__D6_INFINITE ? a->preferred_s
-                                                : a->preferred_s / 2;
+        t1 = p == LWS__D6_INFINITE ? p : p / 2;
     if (!t2)
-        t2 = a->preferred_s == LWS__D6_INFINITE
-                 ? a->preferred_s
-                 : (uint32_t)((uint64_t)a->preferred_s * 4 / 5);
+        t2 = p == LWS__D6_INFINITE ? p : (uint32_t)((uint64_t)p * 4 / 5);
     if (t1 > t2)
         t1 = t2;
     if (c->have_addr && memcmp(c->addr, a->addr, 16))
@@ -289,8 +305,7 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
     c->rapid = c->state == LWS__D6_S_SOLICIT;
     c->have_addr = true;
     memcpy(c->addr, a->addr, 16);
-    memcpy(c->sid, m->sid, m->sid_len);
-    c->sid_len = m->sid_len;
+    d6_sid(c->sid, &c->sid_len, m);
     c->preferred_s = a->preferred_s;
     c->valid_s = a->valid_s;
     c->t1_s = t1;
@@ -302,8 +317,8 @@ static void d6_reply(struct lws__d6_core *c, lws_usec_t now,
     o->changed |= LWS__D6_CH_ADDR;
     d6_take_info(c, &m->info, o);
     d6_state(c, LWS__D6_S_BOUND, o);
-    lwsl_notice("bound: preferred %us valid %us T1 %us T2 %us%s",
-                a->preferred_s, a->valid_s, t1, t2,
+    /* (the glue logs the address and its lifetimes as it applies it) */
+    lwsl_notice("bound: T1 %us T2 %us%s", t1, t2,
                 c->rapid ? " (rapid commit)" : "");
 }
 
@@ -314,15 +329,14 @@ static void d6_advertise(struct lws__d6_core *c, lws_usec_t now,
         (m->ia_status != LWS__D6_ST_NONE &&
          m->ia_status != LWS__D6_ST_SUCCESS)) {
         /* §18.2.9: no addresses for us there */
-        lwsl_info("Advertise without an address: ignored");
+        lwsl_info("Advertise without address ignored");
         c->refused++;
         return;
     }
     if (!c->have_adv || m->pref > c->adv_pref) {
         c->have_adv = true;
         c->adv_pref = m->pref;
-        memcpy(c->adv_sid, m->sid, m->sid_len);
-        c->adv_sid_len = m->sid_len;
+        d6_sid(c->adv_sid, &c->adv_sid_len, m);
         memcpy(c->adv_addr, m->addr[0].addr, 16);
     }
     /* §18.2.1: collect for the first RT, unless preference 255 */
@@ -330,11 +344,13 @@ static void d6_advertise(struct lws__d6_core *c, lws_usec_t now,
         d6_begin(c, now, LWS__D6_S_REQUEST, 0, o);
 }
 
-/* Why @m is not for us, or NULL. */
-static const char *d6_check(struct lws__d6_core *c, const struct lws__d6_msg *m)
+/* Why @m is not for us, or NULL.  (Kept out of line: inlined, every reason
+ * got a branch of its own to the log call.) */
+static __attribute__((noinline)) const char *
+d6_check(struct lws__d6_core *c, const struct lws__d6_msg *m)
 {
     if (m->type == LWS__D6_RECONFIGURE)
-        return "Reconfigure (no reconfigure key)";
+        return "Reconfigure unsupported";
     if (m->xid != c->xid)
         return "transaction id";
     if (m->cid_len != c->cfg->duid_len ||
@@ -342,10 +358,8 @@ static const char *d6_check(struct lws__d6_core *c, const struct lws__d6_msg *m)
         return "client id";
     if (!m->sid_len ||
         (c->state == LWS__D6_S_REQUEST &&
-         (m->sid_len != c->adv_sid_len ||
-          memcmp(m->sid, c->adv_sid, m->sid_len))) ||
-        (c->state == LWS__D6_S_RENEW &&
-         (m->sid_len != c->sid_len || memcmp(m->sid, c->sid, m->sid_len))))
+         !d6_sid_is(m, c->adv_sid, c->adv_sid_len)) ||
+        (c->state == LWS__D6_S_RENEW && !d6_sid_is(m, c->sid, c->sid_len)))
         return "server id";
     if (m->type == LWS__D6_ADVERTISE
             ? c->state != LWS__D6_S_SOLICIT
@@ -382,8 +396,7 @@ void lws__d6_core_rx(struct lws__d6_core *c, lws_usec_t now, const uint8_t *buf,
         if (r < D6_REFRESH_MIN)
             r = D6_REFRESH_MIN;
         c->refresh_at = d6_expiry(now, r);
-        memcpy(c->sid, m.sid, m.sid_len);
-        c->sid_len = m.sid_len;
+        d6_sid(c->sid, &c->sid_len, &m);
         d6_take_info(c, &m.info, o);
         d6_state(c, LWS__D6_S_STATELESS, o);
     }

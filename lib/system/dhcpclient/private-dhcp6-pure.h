@@ -161,7 +161,7 @@ struct lws__d6_core {
     uint32_t xid;
     lws_usec_t tx_start; /* first transmission of this exchange */
     lws_usec_t next_tx;
-    lws_usec_t rt;     /* the current retransmission timeout, us */
+    uint32_t rt_ms;    /* the current retransmission timeout */
     uint32_t tx_count; /* transmissions of this exchange */
     /* the best Advertise so far */
     bool have_adv;

@@ -60,29 +60,27 @@ static void ra6_opt_prefix(struct lws__wire *w, size_t olen,
 {
     struct lws__ra6_prefix p;
 
-    if (olen != 32) {
-        lwsl_debug("prefix option: length %u", (unsigned)olen);
-        return;
-    }
+    if (olen != 32)
+        goto bad;
     p.len = lws__wire_u8(w);
     p.flags = lws__wire_u8(w) & (LWS__RA6_PF_ONLINK | LWS__RA6_PF_AUTO);
     p.valid_s = lws__wire_be32(w);
     p.preferred_s = lws__wire_be32(w);
     lws__wire_skip(w, 4);
     lws__wire_bytes(w, p.prefix, 16);
-    if (p.len > 128 || p.preferred_s > p.valid_s) {
-        /* RFC 4862 §5.5.3 c): preferred > valid is ignored */
-        lwsl_debug("prefix option: bad length or lifetimes");
-        return;
-    }
+    /* RFC 4862 §5.5.3 c): preferred > valid is ignored */
+    if (p.len > 128 || p.preferred_s > p.valid_s)
+        goto bad;
     if (lws__ra6_addr_linklocal(p.prefix))
         return; /* RFC 4862 §5.5.3 b): the link-local prefix is ignored */
     if (m->nprefix >= LWS__RA6_MSG_PREFIXES) {
-        lwsl_info("RA: more than %d prefixes, rest ignored",
-                  LWS__RA6_MSG_PREFIXES);
+        lwsl_info("RA: only %d %s kept", LWS__RA6_MSG_PREFIXES, "prefixes");
         return;
     }
     m->prefix[m->nprefix++] = p;
+    return;
+bad:
+    lwsl_debug("RA: bad %s option ignored", "prefix");
 }
 
 /* RFC 4861 §4.6.4: one unit; below the IPv6 minimum MTU it is useless. */
@@ -106,15 +104,14 @@ static void ra6_opt_rdnss(struct lws__wire *w, size_t olen,
     uint32_t life;
 
     if (olen < 24 || !((olen / 8) & 1)) {
-        lwsl_debug("RDNSS option: length %u", (unsigned)olen);
+        lwsl_debug("RA: bad %s option ignored", "RDNSS");
         return;
     }
     lws__wire_skip(w, 2);
     life = lws__wire_be32(w);
     for (size_t i = 0; i < (olen - 8) / 16; i++) {
         if (m->nrdnss >= LWS__RA6_MSG_RDNSS) {
-            lwsl_info("RA: more than %d DNS servers, rest ignored",
-                      LWS__RA6_MSG_RDNSS);
+            lwsl_info("RA: only %d %s kept", LWS__RA6_MSG_RDNSS, "RDNSS");
             return;
         }
         m->rdnss_life_s[m->nrdnss] = life;
@@ -156,47 +153,43 @@ int lws__ra6_name(struct lws__wire *w, char *out)
     return w->err ? -1 : 1;
 }
 
-/* RFC 8106 §5.2: at least 2 units; names, then zero padding. */
+/* RFC 8106 §5.2: at least 2 units; names, then zero padding.  The names
+ * go straight into @m, taken back if the option turns out broken. */
 static void ra6_opt_dnssl(struct lws__wire *w, size_t olen,
                           struct lws__ra6_msg *m)
 {
-    char names[LWS__RA6_MSG_DNSSL][LWS__RA6_NAME_MAX];
     struct lws__wire nw;
+    uint8_t n0 = m->ndnssl;
     uint32_t life;
-    int n = 0, r;
+    int r;
 
-    if (olen < 16) {
-        lwsl_debug("DNSSL option: length %u", (unsigned)olen);
-        return;
-    }
+    if (olen < 16)
+        goto bad;
     lws__wire_skip(w, 2);
     life = lws__wire_be32(w);
     lws__wire_init(&nw, lws__wire_ptr(w, olen - 8), olen - 8);
-    for (;;) {
+    while (lws__wire_left(&nw)) {
         char name[LWS__RA6_NAME_MAX];
 
-        r = lws__wire_left(&nw) ? lws__ra6_name(&nw, name) : 0;
+        r = lws__ra6_name(&nw, name);
         if (!r)
             break;
-        if (r < 0) {
-            lwsl_debug("DNSSL option: bad name, option ignored");
-            return;
-        }
-        if (n < LWS__RA6_MSG_DNSSL)
-            memcpy(names[n++], name, sizeof(name));
-        else
-            lwsl_info("DNSSL: only %d names kept", LWS__RA6_MSG_DNSSL);
+        if (r < 0)
+            goto bad;
+        if (m->ndnssl < LWS__RA6_MSG_DNSSL) {
+            m->dnssl_life_s[m->ndnssl] = life;
+            memcpy(m->dnssl[m->ndnssl++], name, sizeof(name));
+        } else
+            lwsl_info("RA: only %d %s kept", LWS__RA6_MSG_DNSSL, "DNSSL");
     }
     /* RFC 8106 §5.2: what follows the last name is zero padding */
     while (lws__wire_left(&nw))
-        if (lws__wire_u8(&nw)) {
-            lwsl_debug("DNSSL option: bad padding, option ignored");
-            return;
-        }
-    for (int i = 0; i < n && m->ndnssl < LWS__RA6_MSG_DNSSL; i++) {
-        m->dnssl_life_s[m->ndnssl] = life;
-        memcpy(m->dnssl[m->ndnssl++], names[i], LWS__RA6_NAME_MAX);
-    }
+        if (lws__wire_u8(&nw))
+            goto bad;
+    return;
+bad:
+    lwsl_debug("RA: bad %s option ignored", "DNSSL");
+    m->ndnssl = n0;
 }
 
 int lws__ra6_uri(const uint8_t *p, size_t len, char *out)
@@ -206,19 +199,19 @@ int lws__ra6_uri(const uint8_t *p, size_t len, char *out)
     while (n < len && p[n])
         n++;
     if (n >= LWS__RA6_URI_MAX) {
-        lwsl_info("captive-portal URI of %u bytes ignored", (unsigned)n);
-        return -1;
+        goto bad;
     }
     for (size_t i = 0; i < n; i++)
         /* RFC 3986 §2: printable ASCII; never '"', '\\', '<', '>' */
         if (p[i] <= 0x20 || p[i] >= 0x7f || p[i] == '"' || p[i] == '\\' ||
-            p[i] == '<' || p[i] == '>') {
-            lwsl_debug("captive-portal URI with bad characters ignored");
-            return -1;
-        }
+            p[i] == '<' || p[i] == '>')
+            goto bad;
     memcpy(out, p, n);
     out[n] = '\0';
     return 0;
+bad:
+    lwsl_info("bad captive-portal URI (%u bytes) ignored", (unsigned)n);
+    return -1;
 }
 
 /* RFC 8910 §2.3: the URI, NUL-padded to the option's length. */
@@ -240,10 +233,8 @@ int lws__ra6_parse(const uint8_t *buf, size_t len, struct lws__ra6_msg *m)
     /* RFC 4861 §6.1.2: ICMP length >= 16, code 0 (the checksum is the
      * kernel's: a raw ICMPv6 socket only delivers good ones) */
     if (len < RA6_FIXED || lws__wire_u8(&w) != LWS__RA6_TYPE_RA ||
-        lws__wire_u8(&w) != 0) {
-        lwsl_debug("not an RA (length %u)", (unsigned)len);
-        return -EINVAL;
-    }
+        lws__wire_u8(&w) != 0)
+        goto bad;
     lws__wire_skip(&w, 2);
     m->hop_limit = lws__wire_u8(&w);
     m->flags = lws__wire_u8(&w) & (LWS__RA6_F_MANAGED | LWS__RA6_F_OTHER);
@@ -286,6 +277,6 @@ int lws__ra6_parse(const uint8_t *buf, size_t len, struct lws__ra6_msg *m)
     if (!w.err)
         return 0;
 bad:
-    lwsl_debug("RA with a broken option dropped");
+    lwsl_debug("not an RA, or a broken option (%u bytes)", (unsigned)len);
     return -EINVAL;
 }

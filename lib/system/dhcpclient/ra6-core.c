@@ -43,108 +43,98 @@ static lws_usec_t ra6_expiry(lws_usec_t now, uint32_t s)
     return s ? now + (lws_usec_t)s * LWS_US_PER_SEC : 0;
 }
 
-/* Each kept entry starts with its expiry (monotonic us; 0 = free slot). */
+/* The four kinds kept with a lifetime, in struct and LWS__RA6_CH_* bit
+ * order: each entry starts with its expiry (monotonic us; 0 = free slot),
+ * then its key.  @mlen: bytes of the key that identify it (0: a name,
+ * matched without case); @clen: bytes whose change is news; @cpy: bytes
+ * kept. */
 _Static_assert(offsetof(struct lws__ra6_timed, expires) == 0, "expiry first");
 _Static_assert(offsetof(struct lws__ra6_domain, expires) == 0, "expiry first");
 _Static_assert(offsetof(struct lws__ra6_pfx, expires) == 0, "expiry first");
+_Static_assert(offsetof(struct lws__ra6_timed, addr) == 8 &&
+                   offsetof(struct lws__ra6_domain, name) == 8 &&
+                   offsetof(struct lws__ra6_pfx, p) == 8 &&
+                   offsetof(struct lws__ra6_prefix, len) == 16 &&
+                   offsetof(struct lws__ra6_prefix, flags) == 17,
+               "key after the expiry");
+_Static_assert(LWS__RA6_ROUTERS == 4 && LWS__RA6_RDNSS == 4 &&
+                   LWS__RA6_DNSSL == 4 && LWS__RA6_PREFIXES == 4 &&
+                   LWS__RA6_ADDRS == 4,
+               "four of each kind");
+#define RA6_N     4
+#define RA6_KINDS 4
 
-static lws_usec_t ra6_exp(const void *base, size_t stride, int i)
+#define RA6_M(f) offsetof(struct lws__ra6_msg, f)
+static const struct ra6_kind {
+    uint16_t off, stride;
+    uint8_t mlen, clen, cpy;
+    /* where an RA carries them (not the routers: the RA's source) */
+    uint8_t mn;
+    uint16_t mkey, mks, mlife, mls;
+} ra6_kinds[RA6_KINDS] = {
+    {offsetof(struct lws__ra6_core, routers), sizeof(struct lws__ra6_timed), 16,
+     16, 16, 0, 0, 0, 0, 0},
+    {offsetof(struct lws__ra6_core, rdnss), sizeof(struct lws__ra6_timed), 16,
+     16, 16, RA6_M(nrdnss), RA6_M(rdnss), 16, RA6_M(rdnss_life_s), 4},
+    {offsetof(struct lws__ra6_core, dnssl), sizeof(struct lws__ra6_domain), 0,
+     0, LWS__RA6_NAME_MAX, RA6_M(ndnssl), RA6_M(dnssl), LWS__RA6_NAME_MAX,
+     RA6_M(dnssl_life_s), 4},
+    {offsetof(struct lws__ra6_core, prefixes), sizeof(struct lws__ra6_pfx), 17,
+     18, sizeof(struct lws__ra6_prefix), RA6_M(nprefix), RA6_M(prefix),
+     sizeof(struct lws__ra6_prefix), RA6_M(prefix[0].valid_s),
+     sizeof(struct lws__ra6_prefix)},
+};
+
+static uint8_t *ra6_entry(const struct lws__ra6_core *c, int k, int i)
+{
+    return (uint8_t *)c + ra6_kinds[k].off + ra6_kinds[k].stride * i;
+}
+
+static lws_usec_t ra6_exp(const struct lws__ra6_core *c, int k, int i)
 {
     lws_usec_t e;
 
-    memcpy(&e, (const uint8_t *)base + stride * (size_t)i, sizeof(e));
+    memcpy(&e, ra6_entry(c, k, i), sizeof(e));
     return e;
 }
 
-typedef bool (*ra6_match_t)(const void *entry, const void *key);
-
-/* The slot of @key in @base[@n] (*@found), else the slot a new entry with
- * lifetime end @exp takes: a free one or, when full, the one that ends
- * first (RFC 8106 §5.3.1); -1 when @exp is 0 or everything held lives
- * longer. */
-static int ra6_slot(const void *base, size_t stride, int n, ra6_match_t match,
-                    const void *key, lws_usec_t exp, bool *found)
+/* Sets the lifetime end of @key (0 removes it) in kind @k: its slot, else
+ * a free one or, when full, the one that ends first (RFC 8106 §5.3.1); not
+ * kept when @exp is 0 or everything held lives longer.  @return true if
+ * the set changed. */
+static bool ra6_set(struct lws__ra6_core *c, int k, const void *key,
+                    lws_usec_t now, uint32_t life_s)
 {
-    int slot = 0;
+    lws_usec_t exp = ra6_expiry(now, life_s);
+    const struct ra6_kind *kd = &ra6_kinds[k];
+    int slot = -1;
+    uint8_t *e;
+    bool ch;
 
-    *found = false;
-    for (int i = 0; i < n; i++)
-        if (ra6_exp(base, stride, i) &&
-            match((const uint8_t *)base + stride * (size_t)i, key)) {
-            *found = true;
-            return i;
-        }
-    if (!exp)
-        return -1;
-    for (int i = 1; i < n; i++) {
-        lws_usec_t es = ra6_exp(base, stride, slot);
-        lws_usec_t ei = ra6_exp(base, stride, i);
-
-        if (es && (!ei || ei < es))
+    for (int i = 0; i < RA6_N && slot < 0; i++) {
+        e = ra6_entry(c, k, i) + 8;
+        if (ra6_exp(c, k, i) && (kd->mlen ? !memcmp(e, key, kd->mlen)
+                                          : !strcasecmp((char *)e, key)))
             slot = i;
     }
-    return ra6_exp(base, stride, slot) > exp ? -1 : slot;
-}
+    ch = slot < 0;
+    if (ch) {
+        if (!exp)
+            return false;
+        slot = 0;
+        for (int i = 1; i < RA6_N; i++) {
+            lws_usec_t es = ra6_exp(c, k, slot), ei = ra6_exp(c, k, i);
 
-static bool ra6_match_addr(const void *entry, const void *key)
-{
-    return !memcmp(((const struct lws__ra6_timed *)entry)->addr, key, 16);
-}
-
-static bool ra6_match_name(const void *entry, const void *key)
-{
-    return !strcasecmp(((const struct lws__ra6_domain *)entry)->name, key);
-}
-
-static bool ra6_match_prefix(const void *entry, const void *key)
-{
-    const struct lws__ra6_prefix *a = &((const struct lws__ra6_pfx *)entry)->p;
-    const struct lws__ra6_prefix *b = key;
-
-    return a->len == b->len && !memcmp(a->prefix, b->prefix, 16);
-}
-
-/* Sets the lifetime of @addr in @t[@n] (0 removes it).  @return true if
- * the set of addresses changed. */
-static bool ra6_timed_set(struct lws__ra6_timed *t, int n, const uint8_t *addr,
-                          lws_usec_t exp)
-{
-    bool found;
-    int i = ra6_slot(t, sizeof(*t), n, ra6_match_addr, addr, exp, &found);
-
-    if (i < 0)
-        return false;
-    memcpy(t[i].addr, addr, 16);
-    t[i].expires = exp; /* 0 frees it */
-    return !found || !exp;
-}
-
-static bool ra6_domain_set(struct lws__ra6_domain *d, const char *name,
-                           lws_usec_t exp)
-{
-    bool found;
-    int i = ra6_slot(d, sizeof(*d), LWS__RA6_DNSSL, ra6_match_name, name, exp,
-                     &found);
-
-    if (i < 0)
-        return false;
-    memcpy(d[i].name, name, LWS__RA6_NAME_MAX);
-    d[i].expires = exp;
-    return !found || !exp;
-}
-
-static bool ra6_prefix_set(struct lws__ra6_pfx *t,
-                           const struct lws__ra6_prefix *p, lws_usec_t exp)
-{
-    bool found, ch;
-    int i = ra6_slot(t, sizeof(*t), LWS__RA6_PREFIXES, ra6_match_prefix, p, exp,
-                     &found);
-
-    if (i < 0)
-        return false;
-    ch = !found || !exp || t[i].p.flags != p->flags;
-    t[i].p = *p;
-    t[i].expires = exp;
+            if (es && (!ei || ei < es))
+                slot = i;
+        }
+        if (ra6_exp(c, k, slot) > exp)
+            return false;
+    }
+    e = ra6_entry(c, k, slot);
+    ch = ch || !exp || memcmp(e + 8, key, kd->clen);
+    memcpy(e, &exp, sizeof(exp)); /* 0 frees it */
+    memcpy(e + 8, key, kd->cpy);
     return ch;
 }
 
@@ -155,21 +145,18 @@ static unsigned ra6_expire(struct lws__ra6_core *c, lws_usec_t now,
     unsigned ch = 0;
     bool had_router = lws__ra6_core_count(c, LWS__RA6_CH_ROUTERS) > 0;
 
-#define RA6_EXPIRE(arr, n, bit)                                                \
-    for (int i = 0; i < (n); i++) {                                            \
-        if (!c->arr[i].expires)                                                \
-            continue;                                                          \
-        if (c->arr[i].expires <= now) {                                        \
-            c->arr[i].expires = 0;                                             \
-            ch |= (bit);                                                       \
-        } else if (c->arr[i].expires < *next)                                  \
-            *next = c->arr[i].expires;                                         \
-    }
-    RA6_EXPIRE(routers, LWS__RA6_ROUTERS, LWS__RA6_CH_ROUTERS)
-    RA6_EXPIRE(rdnss, LWS__RA6_RDNSS, LWS__RA6_CH_RDNSS)
-    RA6_EXPIRE(dnssl, LWS__RA6_DNSSL, LWS__RA6_CH_DNSSL)
-    RA6_EXPIRE(prefixes, LWS__RA6_PREFIXES, LWS__RA6_CH_PREFIXES)
-#undef RA6_EXPIRE
+    for (int k = 0; k < RA6_KINDS; k++)
+        for (int i = 0; i < RA6_N; i++) {
+            lws_usec_t e = ra6_exp(c, k, i);
+
+            if (!e)
+                continue;
+            if (e <= now) {
+                memset(ra6_entry(c, k, i), 0, sizeof(e));
+                ch |= 1u << k;
+            } else if (e < *next)
+                *next = e;
+        }
     /* The portal URI is the network's: it goes with the last router. */
     if (had_router && c->captive[0] &&
         !lws__ra6_core_count(c, LWS__RA6_CH_ROUTERS)) {
@@ -177,7 +164,7 @@ static unsigned ra6_expire(struct lws__ra6_core *c, lws_usec_t now,
         ch |= LWS__RA6_CH_CAPTIVE;
     }
     if (ch)
-        lwsl_info("lifetimes ended (changes 0x%x)", ch);
+        lwsl_info("expired: changes 0x%x", ch);
     return ch;
 }
 
@@ -223,22 +210,19 @@ void lws__ra6_core_start(struct lws__ra6_core *c, lws_usec_t now,
 void lws__ra6_core_stop(struct lws__ra6_core *c, lws_usec_t now,
                         struct lws__ra6_out *o)
 {
-    static const unsigned kinds[] = {LWS__RA6_CH_ROUTERS, LWS__RA6_CH_RDNSS,
-                                     LWS__RA6_CH_DNSSL, LWS__RA6_CH_PREFIXES};
-
     (void)now;
     ra6_out_reset(o);
-    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-        if (lws__ra6_core_count(c, kinds[i]))
-            o->changed |= kinds[i];
+    for (int k = 0; k < RA6_KINDS; k++)
+        if (lws__ra6_core_count(c, 1u << k))
+            o->changed |= 1u << k;
     if (c->captive[0])
         o->changed |= LWS__RA6_CH_CAPTIVE;
     if (c->flags || c->mtu)
         o->changed |= LWS__RA6_CH_FLAGS;
-    memset(c->routers, 0, sizeof(c->routers));
-    memset(c->rdnss, 0, sizeof(c->rdnss));
-    memset(c->dnssl, 0, sizeof(c->dnssl));
-    memset(c->prefixes, 0, sizeof(c->prefixes));
+    /* routers, RDNSS, DNSSL and prefixes lie back to back */
+    memset(c->routers, 0,
+           offsetof(struct lws__ra6_core, addrs) -
+               offsetof(struct lws__ra6_core, routers));
     c->captive[0] = '\0';
     c->flags = 0;
     c->mtu = 0;
@@ -255,7 +239,7 @@ void lws__ra6_core_timer(struct lws__ra6_core *c, lws_usec_t now,
         if (c->rs_sent >= c->cfg->rs_count) {
             /* RFC 4861 §6.3.7: no RA after MAX_RTR_SOLICITATIONS: no
              * router for now; unsolicited RAs still count */
-            lwsl_info("no router answered %u solicitations", c->rs_sent);
+            lwsl_info("no RA after %u RSs", c->rs_sent);
             c->state = LWS__RA6_ST_IDLE;
         } else {
             o->send_rs = true;
@@ -284,27 +268,27 @@ void lws__ra6_core_rs_failed(struct lws__ra6_core *c, lws_usec_t now,
 static unsigned ra6_take_options(struct lws__ra6_core *c, lws_usec_t now,
                                  const struct lws__ra6_msg *m)
 {
+    const uint8_t *mb = (const uint8_t *)m;
     unsigned ch = 0;
 
-    for (int i = 0; i < m->nrdnss; i++) {
-        if (!lws__ra6_addr_unicast(m->rdnss[i])) {
-            /* loopback, multicast, unspecified: never a server for us */
-            lwsl_warn("RA: RDNSS address that is not unicast ignored");
-            c->opts_refused++;
-            continue;
+    for (int k = 1; k < RA6_KINDS; k++) {
+        const struct ra6_kind *kd = &ra6_kinds[k];
+
+        for (int i = 0; i < mb[kd->mn]; i++) {
+            const uint8_t *key = mb + kd->mkey + kd->mks * i;
+            uint32_t life;
+
+            memcpy(&life, mb + kd->mlife + kd->mls * i, sizeof(life));
+            if (k == 1 && !lws__ra6_addr_unicast(key)) {
+                /* loopback, multicast, unspecified: never a server */
+                lwsl_warn("RA: non-unicast RDNSS ignored");
+                c->opts_refused++;
+                continue;
+            }
+            if (ra6_set(c, k, key, now, life))
+                ch |= 1u << k;
         }
-        if (ra6_timed_set(c->rdnss, LWS__RA6_RDNSS, m->rdnss[i],
-                          ra6_expiry(now, m->rdnss_life_s[i])))
-            ch |= LWS__RA6_CH_RDNSS;
     }
-    for (int i = 0; i < m->ndnssl; i++)
-        if (ra6_domain_set(c->dnssl, m->dnssl[i],
-                           ra6_expiry(now, m->dnssl_life_s[i])))
-            ch |= LWS__RA6_CH_DNSSL;
-    for (int i = 0; i < m->nprefix; i++)
-        if (ra6_prefix_set(c->prefixes, &m->prefix[i],
-                           ra6_expiry(now, m->prefix[i].valid_s)))
-            ch |= LWS__RA6_CH_PREFIXES;
     if (m->have_captive && strcmp(c->captive, m->captive)) {
         /* RFC 8910 §2: the latest URI the network gave */
         memcpy(c->captive, m->captive, sizeof(c->captive));
@@ -326,43 +310,34 @@ void lws__ra6_core_rx(struct lws__ra6_core *c, lws_usec_t now,
                       size_t len, struct lws__ra6_out *o)
 {
     struct lws__ra6_msg m;
+    char a[48];
 
     ra6_out_reset(o);
     if (c->state == LWS__RA6_ST_STOPPED)
         goto out;
+    inet_ntop(AF_INET6, src, a, sizeof(a));
     /* RFC 4861 §6.1.2: hop limit 255 (nothing off-link forged it) and a
      * link-local source */
     if (hops != 255 || !lws__ra6_addr_linklocal(src)) {
-        char a[48];
-
-        inet_ntop(AF_INET6, src, a, sizeof(a));
-        lwsl_info("RA from %s dropped: hop limit %d or source not link-local",
-                  a, hops);
+        lwsl_info("RA from %s dropped: hops %d or not link-local", a, hops);
         c->ras_dropped++;
         goto out;
     }
     if (lws__ra6_parse(buf, len, &m)) {
-        lwsl_info("RA dropped: malformed");
+        lwsl_info("RA from %s dropped: malformed", a);
         c->ras_dropped++;
         goto out;
     }
     c->ras++;
-    if (ra6_timed_set(c->routers, LWS__RA6_ROUTERS, src,
-                      ra6_expiry(now, m.router_life_s)))
+    if (ra6_set(c, 0, src, now, m.router_life_s))
         o->changed |= LWS__RA6_CH_ROUTERS;
     /* RFC 4861 §6.3.7: an RA from a default router ends soliciting */
     if (m.router_life_s &&
         (c->state == LWS__RA6_ST_DELAY || c->state == LWS__RA6_ST_SOLICITING))
         c->state = LWS__RA6_ST_IDLE;
     o->changed |= ra6_take_options(c, now, &m);
-    if (lws__log_enabled(LLL_DEBUG)) {
-        char a[48];
-
-        inet_ntop(AF_INET6, src, a, sizeof(a));
-        lwsl_debug("RA from %s: flags 0x%x life %us, %d prefix(es), %d DNS, "
-                   "%d domain(s)",
-                   a, m.flags, m.router_life_s, m.nprefix, m.nrdnss, m.ndnssl);
-    }
+    /* (what it changed, the glue logs) */
+    lwsl_debug("RA from %s: flags 0x%x life %us", a, m.flags, m.router_life_s);
 out:
     ra6_schedule(c, now, o);
 }
@@ -394,8 +369,7 @@ void lws__ra6_core_addr(struct lws__ra6_core *c, lws_usec_t now,
     if (gone)
         goto out;
     if (free_slot < 0) {
-        lwsl_info("more than %d global addresses: not all reported",
-                  LWS__RA6_ADDRS);
+        lwsl_info("only %d global addresses kept", LWS__RA6_ADDRS);
         goto out;
     }
     memcpy(c->addrs[free_slot].addr, addr, 16);
@@ -408,31 +382,12 @@ out:
 
 int lws__ra6_core_count(const struct lws__ra6_core *c, unsigned ch)
 {
-    int n = 0;
+    int n = 0, k = __builtin_ctz(ch | 1u << 31);
 
-#define RA6_COUNT(arr, nn, f)                                                  \
-    for (int i = 0; i < (nn); i++)                                             \
-        n += !!c->arr[i].f;
-    switch (ch) {
-    case LWS__RA6_CH_ROUTERS:
-        RA6_COUNT(routers, LWS__RA6_ROUTERS, expires)
-        break;
-    case LWS__RA6_CH_RDNSS:
-        RA6_COUNT(rdnss, LWS__RA6_RDNSS, expires)
-        break;
-    case LWS__RA6_CH_DNSSL:
-        RA6_COUNT(dnssl, LWS__RA6_DNSSL, expires)
-        break;
-    case LWS__RA6_CH_PREFIXES:
-        RA6_COUNT(prefixes, LWS__RA6_PREFIXES, expires)
-        break;
-    case LWS__RA6_CH_ADDRS:
-        RA6_COUNT(addrs, LWS__RA6_ADDRS, used)
-        break;
-    default:
-        break;
-    }
-#undef RA6_COUNT
+    for (int i = 0; i < RA6_N; i++)
+        n += ch == LWS__RA6_CH_ADDRS          ? c->addrs[i].used
+             : k < RA6_KINDS && ch == 1u << k ? !!ra6_exp(c, k, i)
+                                              : 0;
     return n;
 }
 
