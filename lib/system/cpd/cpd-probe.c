@@ -98,18 +98,40 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p)
     lws__free(p);
 }
 
+/* Sets cpd->reason to "<url>: " + @fmt. */
+static void cpd_vreason(struct lws__cpd *cpd, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void cpd_vreason(struct lws__cpd *cpd, const char *fmt, va_list ap)
+{
+    size_t n = (size_t)snprintf(cpd->reason, sizeof(cpd->reason), "%s: ",
+                                cpd->url_text[cpd->cur]
+                                    ? cpd->url_text[cpd->cur]
+                                    : "captive_portal_detect_request");
+
+    if (n < sizeof(cpd->reason))
+        vsnprintf(cpd->reason + n, sizeof(cpd->reason) - n, fmt, ap);
+}
+
 void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...)
 {
     va_list ap;
-    int n = snprintf(cpd->reason, sizeof(cpd->reason), "%s: ",
-                     cpd->url_text[cpd->cur] ? cpd->url_text[cpd->cur]
-                                             : "captive_portal_detect_request");
 
-    if (n < 0 || (size_t)n >= sizeof(cpd->reason))
-        return;
     va_start(ap, fmt);
-    vsnprintf(cpd->reason + n, sizeof(cpd->reason) - (size_t)n, fmt, ap);
+    cpd_vreason(cpd, fmt, ap);
     va_end(ap);
+}
+
+/* Sets the reason's "<url>: " prefix; the text goes at the return value,
+ * *@room bytes. */
+static char *cpd_reason_tail(struct lws__cpd *cpd, size_t *room)
+{
+    size_t n;
+
+    lws__cpd_reason(cpd, "%s", "");
+    n = strlen(cpd->reason);
+    *room = sizeof(cpd->reason) - n;
+    return cpd->reason + n;
 }
 
 /* The running attempt ended; the probe is freed here. */
@@ -138,13 +160,11 @@ static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
 static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
                      bool retryable, const char *fmt, ...)
 {
-    char text[LWS__CPD_REASON_MAX];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
+    cpd_vreason(p->cpd, fmt, ap);
     va_end(ap);
-    lws__cpd_reason(p->cpd, "%s", text);
     cpd_attempt_end(p, result, retryable);
 }
 
@@ -152,27 +172,17 @@ static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
  * Reply
  */
 
-static void cpd_probe_classify(struct lws__cpd_probe *p,
-                               const struct lws__http_resp *r,
-                               const uint8_t *body, size_t body_len)
-{
-    char text[LWS__CPD_REASON_MAX];
-    bool retryable;
-    lws_cpd_result_t res;
-
-    res = lws__cpd_classify(&p->cpd->expect, r, p->rx, body, body_len,
-                            &retryable, text, sizeof(text));
-    lws__cpd_reason(p->cpd, "%s", text);
-    cpd_attempt_end(p, res, retryable);
-}
-
 /* Looks at what arrived so far; @eof: the peer closed (or the buffer is
  * full).  Returns true when the attempt ended. */
 static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
 {
+    struct lws__cpd *cpd = p->cpd;
     struct lws__http_resp r;
-    const uint8_t *body;
-    size_t blen;
+    const uint8_t *body = NULL;
+    size_t blen = 0, room;
+    bool retryable;
+    lws_cpd_result_t res;
+    char *why;
     int ret = lws__http_resp_parse(p->rx, p->rx_len, &r);
 
     if (ret == -EAGAIN) {
@@ -188,48 +198,37 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
                  strerror(-ret));
         return true;
     }
-#if LWS_WITH_SYS_CPD_CAPPORT_API
-    if (p->api) {
-        char why[LWS__CPD_REASON_MAX];
-        bool retryable;
-        lws_cpd_result_t res;
-
+    if (p->api || (cpd->expect.body && r.status == cpd->expect.status)) {
+        /* Only a clean end (TCP FIN without TLS, close_notify with it)
+         * can end a body that runs to the close; after a truncated one it
+         * is missing. */
         ret = lws__http_resp_body(&r, p->rx, p->rx_len, eof && !p->truncated,
                                   p->body, sizeof(p->body), &body, &blen);
         if (ret == -EAGAIN && !eof && p->rx_len < sizeof(p->rx))
             return false;
-        res = lws__cpd_portal_api_reply(p->cpd, &r, p->rx, ret ? NULL : body,
-                                        ret ? 0 : blen, &retryable, why,
-                                        sizeof(why));
-        lws__cpd_reason(p->cpd, "%s", why);
-        cpd_attempt_end(p, res, retryable);
-        return true;
+        if (ret && p->truncated && !p->api) {
+            cpd_fail(p, LWS_CPD_NO_INTERNET, true,
+                     "TLS closed without close_notify before the body was "
+                     "known complete (%zu bytes)",
+                     p->rx_len - r.hdr_len);
+            return true;
+        }
+        if (ret) {
+            /* truncated, malformed or too big: not the body */
+            body = NULL;
+            blen = p->api ? 0 : p->rx_len - r.hdr_len;
+        }
     }
+    why = cpd_reason_tail(cpd, &room);
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+    if (p->api)
+        res = lws__cpd_portal_api_reply(cpd, &r, p->rx, body, blen, &retryable,
+                                        why, room);
+    else
 #endif
-    if (!p->cpd->expect.body || r.status != p->cpd->expect.status) {
-        cpd_probe_classify(p, &r, NULL, 0);
-        return true;
-    }
-    /* Only a clean end (TCP FIN without TLS, close_notify with it) can end
-     * a body that runs to the close; after a truncated one it is missing. */
-    ret = lws__http_resp_body(&r, p->rx, p->rx_len, eof && !p->truncated,
-                              p->body, sizeof(p->body), &body, &blen);
-    if (ret == -EAGAIN && !eof && p->rx_len < sizeof(p->rx))
-        return false;
-    if (ret == -EAGAIN)
-        ret = -EBADMSG; /* closed (or full) before the body ended */
-    if (ret && p->truncated) {
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                 "TLS closed without close_notify before the body was known "
-                 "complete (%zu bytes)",
-                 p->rx_len - r.hdr_len);
-        return true;
-    }
-    if (ret) {
-        body = NULL; /* truncated, malformed or too big: not the body */
-        blen = p->rx_len - r.hdr_len;
-    }
-    cpd_probe_classify(p, &r, body, blen);
+        res = lws__cpd_classify(&cpd->expect, &r, p->rx, body, blen, &retryable,
+                                why, room);
+    cpd_attempt_end(p, res, retryable);
     return true;
 }
 
@@ -349,11 +348,9 @@ static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
     int ret, n = lws__cpd_race_tried(r);
 
     if (!winner) {
-        if (n > 1)
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                     "connect to %s (%d addresses tried)", why, n);
-        else
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connect to %s", why);
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true,
+                 "connect to %s (%d address%s tried)", why, n,
+                 n != 1 ? "es" : "");
         return;
     }
     p->wsi = winner;
@@ -393,20 +390,20 @@ static void cpd_probe_try(struct lws__cpd_probe *p)
  * Name resolution
  */
 
+/* Why a lookup gave no address: the resolver's n (LADNS_RET_*, -5..-1),
+ * or 1: the query was refused. */
 static const char *cpd_dns_status(int n)
 {
-    switch (n) {
-    case LADNS_RET_NXDOMAIN:
-        return "no such name";
-    case LADNS_RET_NODATA:
-        return "no address for that name";
-    case LADNS_RET_TIMEDOUT:
-        return "the resolver did not answer in time";
-    case -ECANCELED:
+    static const char *const why[] = {"lookup refused",
+                                      "resolver failure",
+                                      "the resolver did not answer in time",
+                                      "no such name",
+                                      "resolver failure",
+                                      "no address for that name"};
+
+    if (n == -ECANCELED)
         return "cancelled";
-    default:
-        return "resolver failure";
-    }
+    return why[n == 1 ? 0 : n < 0 && n >= LADNS_RET_NODATA ? -n : 1];
 }
 
 static void cpd_probe_resolved(struct lws__cpd_probe *p,
@@ -473,10 +470,8 @@ static void cpd_probe_resolve(struct lws__cpd_probe *p)
         return;
     }
     if (rc < 0) {
-        p->dns = NULL;
-        lws__free(t);
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
-                 p->url->host, "lookup refused");
+        t->status = 1; /* refused */
+        cpd_probe_resolved(p, t);
     }
 }
 
@@ -484,6 +479,7 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__cpd *cpd = lws_container_of(sul, struct lws__cpd, sul_kick);
     struct lws__cpd_probe *p;
+    const char *url;
 
     if (!cpd->core.attempt_active || cpd->probe)
         return;
@@ -499,28 +495,28 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
     p->cpd = cpd;
     p->url = &p->url_parsed;
     cpd->probe = p;
-    /* cpd_url_setup() accepted this text, so it parses again. */
-    if (lws__http_url_parse(cpd->url_text[cpd->cur], &p->url_parsed))
-        lwsl_err("url '%s' no longer parses", cpd->url_text[cpd->cur]);
-    p->tx_len = (size_t)lws__http_request_write(p->url, p->tx, sizeof(p->tx));
+    url = cpd->url_text[cpd->cur];
 #if LWS_WITH_SYS_CPD_CAPPORT_API
     {
         const char *api = lws__cpd_portal_api_url(cpd);
-        struct lws__http_url *u = &p->url_parsed;
         int n;
 
-        if (api && !lws__http_url_parse(api, u) &&
-            (n = lws__cpd_portal_request(u, p->tx, sizeof(p->tx))) > 0) {
+        if (api && !lws__http_url_parse(api, &p->url_parsed) &&
+            (n = lws__cpd_portal_request(p->url, p->tx, sizeof(p->tx))) > 0) {
             p->api = true;
             p->tx_len = (size_t)n;
-            lwsl_info("attempt %d: GET %s (captive portal API)",
-                      cpd->core.attempts, api);
-        } else if (api && lws__http_url_parse(cpd->url_text[cpd->cur], u))
-            lwsl_err("url '%s' no longer parses", cpd->url_text[cpd->cur]);
+            url = api;
+        }
     }
 #endif
-    lwsl_info("attempt %d: GET %s", cpd->core.attempts,
-              p->api ? "the API" : cpd->url_text[cpd->cur]);
+    /* cpd_url_setup() accepted this text, so it parses again. */
+    if (!p->api && lws__http_url_parse(url, &p->url_parsed))
+        lwsl_err("url '%s' no longer parses", url);
+    if (!p->api)
+        p->tx_len =
+            (size_t)lws__http_request_write(p->url, p->tx, sizeof(p->tx));
+    lwsl_info("attempt %d: GET %s%s", cpd->core.attempts, url,
+              p->api ? " (captive portal API)" : "");
     if (!lws_sa46_parse_numeric(&p->addr[0], p->url->host)) {
         p->naddr = 1;
     } else if (cpd->rec->nknown && !p->api) {
@@ -542,43 +538,24 @@ const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p)
 int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason)
 {
     struct lws__cpd_probe *p = lws_get_opaque_user_data(wsi);
+    bool closed = reason == LWS_CALLBACK_RAW_CLOSE;
 
-    switch (reason) {
-    case LWS_CALLBACK_RAW_WRITEABLE:
-        if (!p)
-            return -1;
-        if (p->stage == CPD_ST_CONNECTING)
-            lws__cpd_race_event(&p->race, wsi, false);
-        else if (p->stage == CPD_ST_TLS)
-            cpd_probe_tls_step(p);
-        else if (p->stage == CPD_ST_SENDING)
-            cpd_probe_send(p);
-        else if (p->stage == CPD_ST_RECEIVING)
-            cpd_probe_readable(p); /* TLS wanted to write while reading */
-        return 0;
-    case LWS_CALLBACK_RAW_RX:
-        if (!p)
-            return -1;
-        if (p->stage == CPD_ST_TLS)
-            cpd_probe_tls_step(p);
-        else if (p->stage == CPD_ST_SENDING)
-            cpd_probe_send(p);
-        else if (p->stage == CPD_ST_RECEIVING)
-            cpd_probe_readable(p);
-        else if (p->stage == CPD_ST_CONNECTING)
-            /* a refused connect shows as readable */
-            lws__cpd_race_event(&p->race, wsi, false);
-        return 0;
-    case LWS_CALLBACK_RAW_CLOSE:
-        if (p && p->stage == CPD_ST_CONNECTING)
-            lws__cpd_race_event(&p->race, wsi, true);
-        else if (p && p->wsi == wsi) {
+    if (!p)
+        return closed ? 0 : -1;
+    if (p->stage == CPD_ST_CONNECTING)
+        /* a refused connect shows as readable */
+        lws__cpd_race_event(&p->race, wsi, closed);
+    else if (closed) {
+        if (p->wsi == wsi) {
             p->wsi = NULL;
             cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connection closed (%s)",
                      cpd_stage_names[p->stage]);
         }
-        return 0;
-    default:
-        return 0;
-    }
+    } else if (p->stage == CPD_ST_TLS)
+        cpd_probe_tls_step(p);
+    else if (p->stage == CPD_ST_SENDING)
+        cpd_probe_send(p);
+    else if (p->stage == CPD_ST_RECEIVING)
+        cpd_probe_readable(p); /* TLS may want to write while reading */
+    return 0;
 }
