@@ -54,11 +54,6 @@ static int tls_rng(void *p, unsigned char *buf, size_t len)
                                                : MBEDTLS_ERR_SSL_INTERNAL_ERROR;
 }
 
-static void tls_strerror(int code, char *buf, size_t len)
-{
-    mbedtls_strerror(code, buf, len);
-}
-
 static int tls_load_ca(struct lws__tls_conf *c, const char *path)
 {
     char e[128];
@@ -70,7 +65,7 @@ static int tls_load_ca(struct lws__tls_conf *c, const char *path)
     }
     n = mbedtls_x509_crt_parse_file(&c->ca, path);
     if (n < 0 || !c->ca.version) {
-        tls_strerror(n, e, sizeof(e));
+        mbedtls_strerror(n, e, sizeof(e));
         lwsl_err("no usable certificate in CA bundle %s (%s)", path,
                  n < 0 ? e : "none parsed");
         return -EINVAL;
@@ -159,77 +154,21 @@ static int tls_time_cmp(const struct tm *now, const mbedtls_x509_time *t)
     return 0;
 }
 
-/* Steps over one DER element at *@p whose tag is @tag; *@len gets its
- * length.  Returns false when the element is not there or overruns @end. */
-static bool tls_der(unsigned char **p, const unsigned char *end, int tag,
-                    size_t *len)
-{
-    return !mbedtls_asn1_get_tag(p, end, len, tag);
-}
-
-/* Whether the GeneralNames in [@p, @end) hold iPAddress @ip (RFC 5280
- * §4.2.1.6: [7] IMPLICIT OCTET STRING of 4 or 16 bytes). */
-static bool tls_names_have_ip(unsigned char *p, const unsigned char *end,
-                              const uint8_t *ip, size_t ip_len)
-{
-    size_t len;
-
-    if (!tls_der(&p, end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE,
-                 &len))
-        return false;
-    end = p + len;
-    while (p < end) {
-        int tag = *p++;
-
-        if (mbedtls_asn1_get_len(&p, end, &len))
-            return false;
-        if (tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) && len == ip_len &&
-            !memcmp(p, ip, ip_len))
-            return true;
-        p += len;
-    }
-    return false;
-}
-
 /*
- * Whether @crt names the address @ip in its subjectAltName.  mbedTLS 2.28
- * keeps only dNSName and otherName entries in subject_alt_names, so the
- * extensions are walked here, with mbedTLS's bounds-checked ASN.1 reader.
+ * Whether @crt names the address @ip in its subjectAltName (RFC 5280
+ * section 4.2.1.6: iPAddress, [7] of 4 or 16 bytes).  mbedTLS 2.28 lists
+ * every entry of the extension in subject_alt_names (it only parses
+ * dNSName and otherName), with its tag.
  */
 static bool tls_crt_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip,
                            size_t ip_len)
 {
-    unsigned char *p = crt->v3_ext.p;
-    const unsigned char *end;
-    size_t len;
-
-    if (!p)
-        return false;
-    end = p + crt->v3_ext.len;
-    if (!tls_der(&p, end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE,
-                 &len))
-        return false;
-    end = p + len;
-    while (p < end) {
-        const unsigned char *ext_end;
-        mbedtls_x509_buf oid;
-        int critical;
-
-        if (!tls_der(&p, end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE,
-                     &len))
-            return false;
-        ext_end = p + len;
-        if (!tls_der(&p, ext_end, MBEDTLS_ASN1_OID, &oid.len))
-            return false;
-        oid.p = p;
-        p += oid.len;
-        (void)mbedtls_asn1_get_bool(&p, ext_end, &critical); /* optional */
-        if (!tls_der(&p, ext_end, MBEDTLS_ASN1_OCTET_STRING, &len))
-            return false;
-        if (!MBEDTLS_OID_CMP(MBEDTLS_OID_SUBJECT_ALT_NAME, &oid))
-            return tls_names_have_ip(p, p + len, ip, ip_len);
-        p = (unsigned char *)ext_end;
-    }
+    for (const mbedtls_x509_sequence *s = &crt->subject_alt_names; s;
+         s = s->next)
+        if (s->buf.tag ==
+                (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_X509_SAN_IP_ADDRESS) &&
+            s->buf.len == ip_len && !memcmp(s->buf.p, ip, ip_len))
+            return true;
     return false;
 }
 
@@ -256,6 +195,18 @@ static int tls_verify_cb(void *data, mbedtls_x509_crt *crt, int depth,
     return 0;
 }
 
+/* A failed send (@w) or recv as an mbedTLS code. */
+static int tls_io_err(struct lws__tls *t, bool w)
+{
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+        t->want_write = w;
+        return w ? MBEDTLS_ERR_SSL_WANT_WRITE : MBEDTLS_ERR_SSL_WANT_READ;
+    }
+    if (errno == ECONNRESET || (w && errno == EPIPE))
+        return MBEDTLS_ERR_NET_CONN_RESET;
+    return w ? MBEDTLS_ERR_NET_SEND_FAILED : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
 static int tls_send(void *ctx, const unsigned char *buf, size_t len)
 {
     struct lws__tls *t = ctx;
@@ -263,15 +214,7 @@ static int tls_send(void *ctx, const unsigned char *buf, size_t len)
         send(t->fd, buf, LWS__FI_OR(t->cx, "tls.tx.short", (len + 1) / 2, len),
              MSG_NOSIGNAL);
 
-    if (n >= 0)
-        return (int)n;
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-        t->want_write = true;
-        return MBEDTLS_ERR_SSL_WANT_WRITE;
-    }
-    if (errno == ECONNRESET || errno == EPIPE)
-        return MBEDTLS_ERR_NET_CONN_RESET;
-    return MBEDTLS_ERR_NET_SEND_FAILED;
+    return n >= 0 ? (int)n : tls_io_err(t, true);
 }
 
 static int tls_recv(void *ctx, unsigned char *buf, size_t len)
@@ -279,15 +222,7 @@ static int tls_recv(void *ctx, unsigned char *buf, size_t len)
     struct lws__tls *t = ctx;
     ssize_t n = recv(t->fd, buf, len, 0);
 
-    if (n >= 0)
-        return (int)n;
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-        t->want_write = false;
-        return MBEDTLS_ERR_SSL_WANT_READ;
-    }
-    if (errno == ECONNRESET)
-        return MBEDTLS_ERR_NET_CONN_RESET;
-    return MBEDTLS_ERR_NET_RECV_FAILED;
+    return n >= 0 ? (int)n : tls_io_err(t, false);
 }
 
 int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
@@ -342,31 +277,19 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
     return 0;
 }
 
-/* Turns the verification flags into "reason; reason". */
+/* Turns the verification flags into "...: reason; reason". */
 static void tls_verify_reason(struct lws__tls *t, uint32_t flags)
 {
-    char info[512];
-    int n = mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags);
+    int o = snprintf(
+        t->err, sizeof(t->err),
+        "certificate verification failed (flags 0x%x):", (unsigned int)flags);
+    /* one " reason\n" per flag: joined as " a; b" */
+    int n = mbedtls_x509_crt_verify_info(t->err + o, sizeof(t->err) - (size_t)o,
+                                         " ", flags);
 
-    if (n <= 0) {
-        snprintf(t->err, sizeof(t->err),
-                 "certificate verification failed (flags 0x%x)",
-                 (unsigned int)flags);
-        return;
-    }
-    /* One line per flag: join them as "a; b". */
-    int o =
-        snprintf(t->err, sizeof(t->err), "certificate verification failed: ");
-    for (const char *p = info; *p && o > 0 && (size_t)o < sizeof(t->err) - 3;
-         p++) {
-        if (*p != '\n')
-            t->err[o++] = *p;
-        else if (p[1]) {
-            t->err[o++] = ';';
-            t->err[o++] = ' ';
-        }
-    }
-    t->err[o > 0 && (size_t)o < sizeof(t->err) ? o : 0] = '\0';
+    for (char *p = t->err + o; n > 0 && *p; p++)
+        if (*p == '\n')
+            *p = p[1] ? ';' : '\0';
 }
 
 static int tls_map(struct lws__tls *t, int code, const char *what)
@@ -380,7 +303,6 @@ static int tls_map(struct lws__tls *t, int code, const char *what)
         lwsl_err("%s: %s", t->host, t->err);
         return -EKEYREJECTED;
     }
-    tls_strerror(code, e, sizeof(e));
     lwsl_debug("%s: %s: mbedTLS -0x%04x", t->host, what, (unsigned int)-code);
     if (code == MBEDTLS_ERR_NET_CONN_RESET ||
         code == MBEDTLS_ERR_SSL_CONN_EOF ||
@@ -388,6 +310,7 @@ static int tls_map(struct lws__tls *t, int code, const char *what)
         snprintf(t->err, sizeof(t->err), "%s: connection closed by peer", what);
         return -ECONNRESET;
     }
+    mbedtls_strerror(code, e, sizeof(e));
     snprintf(t->err, sizeof(t->err), "%s failed: %s", what, e);
     lwsl_warn("%s: %s", t->host, t->err);
     return -EPROTO;
@@ -399,21 +322,16 @@ int lws__tls_handshake(struct lws__tls *t)
         LWS__FI_OR(t->cx, "tls.handshake", MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO,
                    mbedtls_ssl_handshake(&t->ssl));
 
-    if (!n) {
-        /* VERIFY_REQUIRED already failed the handshake on any flag; this
-         * re-check keeps that promise even if the mode were ever relaxed. */
-        uint32_t flags = mbedtls_ssl_get_verify_result(&t->ssl);
-        if (flags) {
-            tls_verify_reason(t, flags);
-            lwsl_err("%s: %s", t->host, t->err);
-            return -EKEYREJECTED;
-        }
-        lwsl_info("%s: %s handshake done (%s)", t->host,
-                  mbedtls_ssl_get_version(&t->ssl),
-                  mbedtls_ssl_get_ciphersuite(&t->ssl));
-        return 0;
-    }
-    return tls_map(t, n, "handshake");
+    /* VERIFY_REQUIRED already failed the handshake on any flag; this
+     * re-check keeps that promise even if the mode were ever relaxed. */
+    if (!n && mbedtls_ssl_get_verify_result(&t->ssl))
+        n = MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
+    if (n)
+        return tls_map(t, n, "handshake");
+    lwsl_info("%s: %s handshake done (%s)", t->host,
+              mbedtls_ssl_get_version(&t->ssl),
+              mbedtls_ssl_get_ciphersuite(&t->ssl));
+    return 0;
 }
 
 ssize_t lws__tls_read(struct lws__tls *t, void *buf, size_t len)
