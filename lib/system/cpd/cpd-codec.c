@@ -220,34 +220,25 @@ static int http_line(struct lws__wire *w, size_t *ofs, size_t *n)
 static int http_status_line(const uint8_t *p, size_t n,
                             struct lws__http_resp *r)
 {
-    struct lws__wire w;
-    uint8_t d[3];
+    int st = 0;
 
-    lws__wire_init(&w, p, n);
-    if (n < 12 || !http_ieq(lws__wire_ptr(&w, 5), 5, "HTTP/"))
+    if (n < 12 || !http_ieq(p, 5, "HTTP/") || p[5] != '1' || p[6] != '.' ||
+        !http_is_digit(p[7]) || p[8] != ' ')
         return -EBADMSG;
-    if (lws__wire_u8(&w) != '1' || lws__wire_u8(&w) != '.')
-        return -EBADMSG;
-    d[0] = lws__wire_u8(&w);
-    if (!http_is_digit(d[0]) || lws__wire_u8(&w) != ' ')
-        return -EBADMSG;
-    r->minor = (uint8_t)(d[0] - '0');
-    lws__wire_bytes(&w, d, 3);
-    for (int i = 0; i < 3; i++)
-        if (!http_is_digit(d[i]))
+    r->minor = (uint8_t)(p[7] - '0');
+    for (size_t i = 9; i < 12; i++) {
+        if (!http_is_digit(p[i]))
             return -EBADMSG;
-    r->status = (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0');
-    if (r->status < 100)
-        return -EBADMSG;
-    /* Tolerate a missing SP when the reason phrase is empty. */
-    if (lws__wire_left(&w) && lws__wire_u8(&w) != ' ')
-        return -EBADMSG;
-    while (lws__wire_left(&w)) {
-        uint8_t c = lws__wire_u8(&w);
-        if (!http_is_field_char(c))
-            return -EBADMSG;
+        st = st * 10 + (p[i] - '0');
     }
-    return w.err ? -EBADMSG : 0;
+    r->status = st;
+    /* Tolerate a missing SP when the reason phrase is empty. */
+    if (st < 100 || (n > 12 && p[12] != ' '))
+        return -EBADMSG;
+    for (size_t i = 13; i < n; i++)
+        if (!http_is_field_char(p[i]))
+            return -EBADMSG;
+    return 0;
 }
 
 /* RFC 9112 §6.3 item 5: only a single decimal value is accepted. */

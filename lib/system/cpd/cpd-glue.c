@@ -68,6 +68,23 @@ static void cpd_stop(struct lws__cpd *cpd)
     lws_sul_cancel(&cpd->sul_kick);
 }
 
+/* A new check on @ph (NONE: the op) begins: the last one's result and
+ * reason go. */
+static void cpd_reset(struct lws__cpd *cpd, enum lws__cpd_phase ph)
+{
+    cpd_stop(cpd);
+    cpd->result = LWS_CPD_UNKNOWN;
+    cpd->reason[0] = '\0';
+    cpd->cur = ph;
+}
+
+/* LWS_SERVER_OPTION_CPD_BYPASS: OK without a check. */
+static void cpd_bypass(struct lws__cpd *cpd)
+{
+    cpd_reset(cpd, LWS__CPD_PH_NONE);
+    strcpy(cpd->reason, "bypassed (LWS_SERVER_OPTION_CPD_BYPASS)");
+}
+
 static void cpd_defer_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__cpd *cpd = lws_container_of(sul, struct lws__cpd, sul_defer);
@@ -111,25 +128,19 @@ static int cpd_start_probe(struct lws__cpd *cpd)
     struct lws__cpd_out out;
 
     if (ph == LWS__CPD_PH_NONE) {
-        lwsl_err("cannot start: no captive_portal_detect_request op and no "
-                 "probe URL configured");
+        lwsl_err("cannot start: no op and no probe URL");
         return -ENOENT;
     }
     if (ph == LWS__CPD_PH_POST && !lws__tls_time_valid(cpd->cx)) {
-        lwsl_err("cannot probe %s yet: TLS is refused until the system state "
-                 "reaches TIME_VALID",
-                 cpd->url_text[ph]);
+        lwsl_err("cannot probe %s before TIME_VALID (TLS)", cpd->url_text[ph]);
         return -EAGAIN;
     }
-    cpd_stop(cpd);
-    cpd->result = LWS_CPD_UNKNOWN;
-    cpd->reason[0] = '\0';
-    cpd->cur = ph;
+    cpd_reset(cpd, ph);
     cpd->rec->checks++;   /* a probe URL: configured */
     cpd->rec->nknown = 0; /* each check resolves afresh */
     lws__cpd_core_start(&cpd->core, lws_now_usecs(), &cpd->cfg, &out);
-    lwsl_info("check started: %s (up to %d attempts, deadline %u ms)",
-              cpd->url_text[ph], cpd->cfg.retries + 1, cpd->cfg.deadline_ms);
+    lwsl_info("checking %s (%d attempts, %u ms)", cpd->url_text[ph],
+              cpd->cfg.retries + 1, cpd->cfg.deadline_ms);
     cpd_apply(cpd, &out);
     return 0;
 }
@@ -140,7 +151,7 @@ int lws_system_cpd_start(struct lws_context *cx)
     int ret;
 
     if (!cx) {
-        lwsl_err("lws_system_cpd_start: NULL context");
+        lwsl_err("NULL context");
         return -EINVAL;
     }
     LWS__LOOP_ONLY(cx);
@@ -148,19 +159,13 @@ int lws_system_cpd_start(struct lws_context *cx)
     if (!cpd || lws__cx_gone(cx))
         return -EINVAL;
     if (cx->options & LWS_SERVER_OPTION_CPD_BYPASS) {
-        cpd_stop(cpd);
-        cpd->result = LWS_CPD_UNKNOWN;
-        snprintf(cpd->reason, sizeof(cpd->reason),
-                 "bypassed (LWS_SERVER_OPTION_CPD_BYPASS)");
+        cpd_bypass(cpd);
         lws_system_cpd_set(cx, LWS_CPD_INTERNET_OK);
         return 0;
     }
     if (!cx->ops.captive_portal_detect_request)
         return cpd_start_probe(cpd);
-    cpd_stop(cpd);
-    cpd->result = LWS_CPD_UNKNOWN;
-    cpd->reason[0] = '\0';
-    cpd->cur = LWS__CPD_PH_NONE;
+    cpd_reset(cpd, LWS__CPD_PH_NONE);
     cpd->op_running = true;
     cpd->rec->checks++; /* an op: configured */
     lws_sul_schedule(cx, 0, &cpd->sul_core, cpd_core_cb,
@@ -248,9 +253,7 @@ static void cpd_watch_result(struct lws__cpd *cpd)
     cpd->rec->last_result = cpd->result;
     lws__cpd_watch_result(&cpd->rec->watch, now, cpd->result, &wo);
     if (wo.lost) {
-        lwsl_warn("internet lost after OPERATIONAL (%s): the state stays, "
-                  "re-checking in %llu ms",
-                  cpd->reason,
+        lwsl_warn("internet lost (%s): re-check in %llu ms", cpd->reason,
                   (unsigned long long)((cpd->rec->watch.due_at - now) /
                                        LWS_US_PER_MS));
         lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
@@ -343,7 +346,7 @@ static void cpd_release_or_hold(struct lws__cpd *cpd)
         cpd->held = LWS__CPD_PH_NONE;
         return;
     }
-    lwsl_notice("holding %s until the check says OK: next check in %u ms",
+    lwsl_notice("holding %s until OK: next check in %u ms",
                 lws_state_name(mgr, step), cpd->recheck_ms);
     lws_sul_schedule(cpd->cx, 0, &cpd->sul_defer, cpd_defer_cb,
                      (lws_usec_t)cpd->recheck_ms * LWS_US_PER_MS);
@@ -373,7 +376,7 @@ static void cpd_notify_result(struct lws__cpd *cpd)
     if (cpd->notify_reason)
         memcpy(cpd->notify_reason, cpd->reason, sizeof(cpd->reason));
     else
-        lwsl_err("out of memory: result_cb gets no reason");
+        lwsl_err("out of memory");
     lws_sul_schedule(cpd->cx, 0, &cpd->sul_notify, cpd_notify_cb, 0);
 }
 
@@ -389,12 +392,11 @@ void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
     if (!cpd || (unsigned int)result > LWS_CPD_NO_INTERNET)
         return;
     if (result == LWS_CPD_UNKNOWN) {
-        lwsl_warn("lws_system_cpd_set: UNKNOWN is not a result, ignored");
+        lwsl_warn("UNKNOWN is no result: ignored");
         return;
     }
     if (cpd->result != LWS_CPD_UNKNOWN) {
-        lwsl_info("result %s ignored: %s was already reported",
-                  lws_cpd_result_name(result),
+        lwsl_info("%s ignored: %s came first", lws_cpd_result_name(result),
                   lws_cpd_result_name(cpd->result));
         return;
     }
@@ -457,9 +459,8 @@ static int cpd_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
         !cpd_phase_configured(cpd, ph) || cpd->passed[ph])
         return 0;
     if (cpd->cx->options & LWS_SERVER_OPTION_CPD_BYPASS) {
+        cpd_bypass(cpd);
         cpd->result = LWS_CPD_INTERNET_OK;
-        snprintf(cpd->reason, sizeof(cpd->reason),
-                 "bypassed (LWS_SERVER_OPTION_CPD_BYPASS)");
         cpd_notify_result(cpd);
         return 0;
     }
@@ -494,26 +495,26 @@ static int cpd_url_setup(struct lws__cpd *cpd, enum lws__cpd_phase ph,
     return cpd->url_text[ph] ? 0 : -ENOMEM;
 }
 
+/* A configured time, or its default. */
+static uint32_t cpd_ms(unsigned int ms, uint32_t def)
+{
+    return ms ? ms : def;
+}
+
 static int cpd_setup(struct lws__cpd *cpd, const struct lws_cpd_info *ci)
 {
     int ret;
 
     lws__cpd_core_cfg_from_info(&cpd->cfg, ci);
-    cpd->expect.status = LWS__CPD_DEF_STATUS;
-    cpd->recheck_ms = LWS__CPD_DEF_RECHECK_MS;
-    if (!ci)
-        return 0;
     cpd->flags = ci->flags;
     cpd->result_cb = ci->result_cb;
     cpd->result_user = ci->result_user;
-    if (ci->recheck_ms)
-        cpd->recheck_ms = ci->recheck_ms;
-    if (ci->expect_status) {
-        if (ci->expect_status < 100 || ci->expect_status > 999) {
-            lwsl_err("bad expect_status %d", ci->expect_status);
-            return -EINVAL;
-        }
-        cpd->expect.status = ci->expect_status;
+    cpd->recheck_ms = cpd_ms(ci->recheck_ms, LWS__CPD_DEF_RECHECK_MS);
+    cpd->expect.status =
+        ci->expect_status ? ci->expect_status : LWS__CPD_DEF_STATUS;
+    if (cpd->expect.status < 100 || cpd->expect.status > 999) {
+        lwsl_err("bad expect_status %d", ci->expect_status);
+        return -EINVAL;
     }
     if (ci->expect_body) {
         cpd->expect_body = lws__strdup(ci->expect_body);
@@ -567,52 +568,45 @@ static int cpd_init(struct lws_context *cx,
                     const struct lws_context_creation_info *info)
 {
     struct lws__cpd *cpd = lws__calloc(1, sizeof(*cpd));
+    const struct lws_cpd_info none = {0},
+                              *ci = info && info->cpd ? info->cpd : &none;
+    struct lws__cpd_rec *rec;
 
-    if (!cpd) {
-        lwsl_err("out of memory");
-        return -1;
-    }
+    if (!cpd)
+        goto oom;
     cpd->cx = cx;
     cpd->apply = cpd_apply;
     LWS__HELPER(cx, CPD) = cpd;
-    if (cpd_setup(cpd, info ? info->cpd : NULL)) {
-        cpd_destroy(cx);
-        return -1;
-    }
+    if (cpd_setup(cpd, ci))
+        goto bail;
     if (cx->ops.captive_portal_detect_request &&
         cpd->url_text[LWS__CPD_PH_POST])
-        lwsl_warn("https_url unused: the captive_portal_detect_request op "
-                  "replaces the built-in probe");
-    if (cx->ops.captive_portal_detect_request ||
-        cpd->url_text[LWS__CPD_PH_PRE] || cpd->url_text[LWS__CPD_PH_POST]) {
-        const struct lws_cpd_info *ci = info ? info->cpd : NULL;
-
-        cpd->rec = lws__calloc(1, sizeof(*cpd->rec));
-        if (!cpd->rec) {
-            lwsl_err("out of memory");
-            cpd_destroy(cx);
-            return -1;
-        }
-        cpd->rec->cpd = cpd;
-        cpd->rec->connect_ms = ci && ci->connect_timeout_ms
-                                   ? ci->connect_timeout_ms
-                                   : LWS__CPD_DEF_CONNECT_MS;
-        cpd->rec->he_head_ms = ci && ci->he_head_start_ms
-                                   ? ci->he_head_start_ms
-                                   : LWS__CPD_DEF_HE_HEAD_MS;
-        cpd->rec->he_step_ms = ci && ci->he_attempt_delay_ms
-                                   ? ci->he_attempt_delay_ms
-                                   : LWS__CPD_DEF_HE_STEP_MS;
-        lws__cpd_watch_init(&cpd->rec->watch, cpd->recheck_ms);
-        cpd->nl.name = "cpd";
-        cpd->nl.notify_cb = cpd_notify;
-        lws_state_reg_notifier(lws_system_get_state_manager(cx), &cpd->nl);
-        cpd->nl_registered = true;
-        cpd->rec->news.cb = cpd_news;
-        cpd->rec->news.opaque = cpd;
-        lws__news_subscribe(cx, &cpd->rec->news);
-    }
+        lwsl_warn("https_url unused: the op replaces the probe");
+    if (!cx->ops.captive_portal_detect_request &&
+        !cpd->url_text[LWS__CPD_PH_PRE] && !cpd->url_text[LWS__CPD_PH_POST])
+        return 0;
+    rec = cpd->rec = lws__calloc(1, sizeof(*cpd->rec));
+    if (!rec)
+        goto oom;
+    rec->cpd = cpd;
+    rec->connect_ms = cpd_ms(ci->connect_timeout_ms, LWS__CPD_DEF_CONNECT_MS);
+    rec->he_head_ms = cpd_ms(ci->he_head_start_ms, LWS__CPD_DEF_HE_HEAD_MS);
+    rec->he_step_ms = cpd_ms(ci->he_attempt_delay_ms, LWS__CPD_DEF_HE_STEP_MS);
+    lws__cpd_watch_init(&rec->watch, cpd->recheck_ms);
+    cpd->nl.name = "cpd";
+    cpd->nl.notify_cb = cpd_notify;
+    lws_state_reg_notifier(lws_system_get_state_manager(cx), &cpd->nl);
+    cpd->nl_registered = true;
+    rec->news.cb = cpd_news;
+    rec->news.opaque = cpd;
+    lws__news_subscribe(cx, &rec->news);
     return 0;
+
+oom:
+    lwsl_err("out of memory");
+bail:
+    cpd_destroy(cx);
+    return -1;
 }
 
 static int cpd_callback(struct lws *wsi, enum lws_callback_reasons reason,

@@ -280,14 +280,16 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
 /* Turns the verification flags into "...: reason; reason". */
 static void tls_verify_reason(struct lws__tls *t, uint32_t flags)
 {
-    int o = snprintf(
-        t->err, sizeof(t->err),
-        "certificate verification failed (flags 0x%x):", (unsigned int)flags);
+    size_t o = (size_t)snprintf(t->err, sizeof(t->err),
+                                "certificate verification failed:");
     /* one " reason\n" per flag: joined as " a; b" */
-    int n = mbedtls_x509_crt_verify_info(t->err + o, sizeof(t->err) - (size_t)o,
-                                         " ", flags);
+    int n = mbedtls_x509_crt_verify_info(t->err + o, sizeof(t->err) - o, " ",
+                                         flags);
 
-    for (char *p = t->err + o; n > 0 && *p; p++)
+    if (n <= 0)
+        snprintf(t->err + o, sizeof(t->err) - o, " flags 0x%x",
+                 (unsigned int)flags);
+    for (char *p = t->err + o; *p; p++)
         if (*p == '\n')
             *p = p[1] ? ';' : '\0';
 }
