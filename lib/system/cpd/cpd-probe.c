@@ -208,8 +208,7 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
             return false;
         if (ret && p->truncated && !p->api) {
             cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                     "TLS closed without close_notify before the body was "
-                     "known complete (%zu bytes)",
+                     "body cut: TLS closed without close_notify (%zu bytes)",
                      p->rx_len - r.hdr_len);
             return true;
         }
@@ -260,12 +259,8 @@ static void cpd_probe_readable(struct lws__cpd_probe *p)
                      p->tls ? lws__tls_error(p->tls) : strerror((int)-n));
             return;
         }
-        if (n == -EPIPE && p->tls) {
-            p->truncated = true; /* closed without close_notify */
-            lwsl_info("%s: closed without close_notify: a body running to "
-                      "the close is not complete",
-                      p->url->host);
-        }
+        if (n == -EPIPE && p->tls)
+            p->truncated = true; /* closed without close_notify (logged) */
         if (n <= 0)
             eof = true;
         else
@@ -364,8 +359,7 @@ static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
                                  &p->tls);
     if (ret) {
         cpd_fail(p, LWS_CPD_NO_INTERNET, ret != -EAGAIN, "TLS refused: %s",
-                 ret == -EAGAIN ? "the clock is not validated yet"
-                                : strerror(-ret));
+                 ret == -EAGAIN ? "clock not valid yet" : strerror(-ret));
         return;
     }
     p->stage = CPD_ST_TLS;
@@ -377,7 +371,7 @@ static void cpd_probe_try(struct lws__cpd_probe *p)
 {
     const struct lws__cpd_rec *rec = p->cpd->rec;
 
-    lwsl_debug("attempt %d: connecting to %d address(es) of %s port %u",
+    lwsl_debug("attempt %d: %d address(es) of %s port %u",
                p->cpd->core.attempts, p->naddr, p->url->host,
                (unsigned int)p->url->port);
     p->stage = CPD_ST_CONNECTING;

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <mbedtls/asn1.h>
 #include <mbedtls/error.h>
@@ -57,13 +56,12 @@ static int tls_rng(void *p, unsigned char *buf, size_t len)
 static int tls_load_ca(struct lws__tls_conf *c, const char *path)
 {
     char e[128];
-    int n;
+    int n = mbedtls_x509_crt_parse_file(&c->ca, path);
 
-    if (access(path, R_OK)) {
-        lwsl_err("cannot read CA bundle %s: %s", path, strerror(errno));
+    if (n == MBEDTLS_ERR_PK_FILE_IO_ERROR) {
+        lwsl_err("cannot read CA bundle %s", path);
         return -ENOENT;
     }
-    n = mbedtls_x509_crt_parse_file(&c->ca, path);
     if (n < 0 || !c->ca.version) {
         mbedtls_strerror(n, e, sizeof(e));
         lwsl_err("no usable certificate in CA bundle %s (%s)", path,
@@ -235,10 +233,7 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
     if (!conf || !host || !*host || strlen(host) >= sizeof(t->host))
         return -EINVAL;
     if (!lws__tls_time_valid(cx)) {
-        lws_state_manager_t *mgr = lws_system_get_state_manager(cx);
-        lwsl_err("refusing TLS to %s: the clock is not validated yet "
-                 "(system state %s, TLS needs TIME_VALID)",
-                 host, mgr ? lws_state_name(mgr, mgr->state) : "?");
+        lwsl_err("refusing TLS to %s before TIME_VALID", host);
         return -EAGAIN;
     }
     t = lws__calloc(1, sizeof(*t));
@@ -347,8 +342,7 @@ ssize_t lws__tls_read(struct lws__tls *t, void *buf, size_t len)
     if (!n || n == MBEDTLS_ERR_SSL_CONN_EOF) {
         /* RFC 8446 §6.1: a close without close_notify may be an attacker
          * cutting the stream; what arrived is not known to be complete. */
-        snprintf(t->err, sizeof(t->err),
-                 "connection closed without close_notify (truncated?)");
+        strcpy(t->err, "closed without close_notify (truncated?)");
         lwsl_info("%s: %s", t->host, t->err);
         return -EPIPE;
     }
