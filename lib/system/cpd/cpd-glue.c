@@ -480,15 +480,11 @@ static int cpd_url_setup(struct lws__cpd *cpd, enum lws__cpd_phase ph,
                          const char *url, bool https)
 {
     struct lws__http_url u; /* validated here, parsed again per probe */
-    int ret;
 
     if (!url)
         return 0;
-    ret = lws__http_url_parse(url, &u);
-    if (ret || u.https != https) {
-        lwsl_err("bad %s '%s': %s", https ? "https_url" : "http_url", url,
-                 ret ? strerror(-ret)
-                     : (https ? "must be https://" : "must be http://"));
+    if (lws__http_url_parse(url, &u) || u.https != https) {
+        lwsl_err("bad %s '%s'", https ? "https_url" : "http_url", url);
         return -EINVAL;
     }
     cpd->url_text[ph] = lws__strdup(url);

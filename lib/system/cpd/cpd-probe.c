@@ -51,7 +51,6 @@ struct cpd_dns_ticket {
 
 struct lws__cpd_probe {
     struct lws__cpd *cpd;
-    const struct lws__http_url *url; /* &url_parsed */
     struct lws *wsi;
     struct lws__tls *tls;
     struct cpd_dns_ticket *dns;
@@ -66,7 +65,7 @@ struct lws__cpd_probe {
     char tx[LWS__HTTP_PATH_MAX + LWS__HTTP_HOST_MAX + 256];
     uint8_t rx[CPD_RX_MAX];
     uint8_t body[CPD_BODY_MAX];
-    struct lws__http_url url_parsed; /* parsed on use: idle CPD keeps text */
+    struct lws__http_url url; /* parsed on use: idle CPD keeps text */
 };
 
 /* ------------------------------------------------------------------------
@@ -134,15 +133,14 @@ static char *cpd_reason_tail(struct lws__cpd *cpd, size_t *room)
     return cpd->reason + n;
 }
 
-/* The running attempt ended; the probe is freed here. */
-static void cpd_attempt_end(struct lws__cpd_probe *p, lws_cpd_result_t result,
+/* The running attempt (probe, if any) ended; the probe is freed here. */
+static void cpd_attempt_end(struct lws__cpd *cpd, lws_cpd_result_t result,
                             bool retryable)
 {
-    struct lws__cpd *cpd = p->cpd;
     struct lws__cpd_out out;
     uint32_t jitter;
 
-    lws__cpd_probe_free(p);
+    lws__cpd_probe_free(cpd->probe);
     jitter = lws__random_below(cpd->cx,
                                lws__cpd_backoff_ms(cpd->core.attempts) / 4 + 1);
     lws__cpd_core_attempt_done(&cpd->core, lws_now_usecs(), result, retryable,
@@ -165,7 +163,7 @@ static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
     va_start(ap, fmt);
     cpd_vreason(p->cpd, fmt, ap);
     va_end(ap);
-    cpd_attempt_end(p, result, retryable);
+    cpd_attempt_end(p->cpd, result, retryable);
 }
 
 /* ------------------------------------------------------------------------
@@ -227,22 +225,36 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
 #endif
         res = lws__cpd_classify(&cpd->expect, &r, p->rx, body, blen, &retryable,
                                 why, room);
-    cpd_attempt_end(p, res, retryable);
+    cpd_attempt_end(cpd, res, retryable);
     return true;
 }
 
-static ssize_t cpd_probe_recv(struct lws__cpd_probe *p, uint8_t *buf,
-                              size_t len)
+/* Sends (@tx) or receives over TLS, or the plain socket. */
+static ssize_t cpd_probe_io(struct lws__cpd_probe *p, bool tx, void *buf,
+                            size_t len)
 {
+    int fd;
     ssize_t n;
 
     if (!LWS_WITH_SYS_CPD_HTTP || p->tls) /* without: always TLS */
-        return lws__tls_read(p->tls, buf, len);
-    n = recv(lws_get_socket_fd(p->wsi), buf, len, 0);
+        return tx ? lws__tls_write(p->tls, buf, len)
+                  : lws__tls_read(p->tls, buf, len);
+    fd = lws_get_socket_fd(p->wsi);
+    n = tx ? send(fd, buf,
+                  LWS__FI_OR(p->cpd->cx, "cpd.tx.short", (len + 1) / 2, len),
+                  MSG_NOSIGNAL)
+           : recv(fd, buf, len, 0);
     if (n >= 0)
         return n;
     return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? -EAGAIN
                                                                        : -errno;
+}
+
+static void cpd_probe_io_fail(struct lws__cpd_probe *p, const char *what,
+                              ssize_t n)
+{
+    cpd_fail(p, LWS_CPD_NO_INTERNET, true, "%s failed: %s", what,
+             p->tls ? lws__tls_error(p->tls) : strerror((int)-n));
 }
 
 static void cpd_probe_readable(struct lws__cpd_probe *p)
@@ -250,13 +262,12 @@ static void cpd_probe_readable(struct lws__cpd_probe *p)
     bool eof = false;
 
     while (!eof && p->rx_len < sizeof(p->rx)) {
-        ssize_t n =
-            cpd_probe_recv(p, p->rx + p->rx_len, sizeof(p->rx) - p->rx_len);
+        ssize_t n = cpd_probe_io(p, false, p->rx + p->rx_len,
+                                 sizeof(p->rx) - p->rx_len);
         if (n == -EAGAIN)
             break;
         if (n < 0 && !p->rx_len) {
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "receive failed: %s",
-                     p->tls ? lws__tls_error(p->tls) : strerror((int)-n));
+            cpd_probe_io_fail(p, "receive", n);
             return;
         }
         if (n == -EPIPE && p->tls)
@@ -279,21 +290,9 @@ static void cpd_probe_readable(struct lws__cpd_probe *p)
 static void cpd_probe_send(struct lws__cpd_probe *p)
 {
     while (p->tx_sent < p->tx_len) {
-        const char *b = p->tx + p->tx_sent;
-        size_t left = p->tx_len - p->tx_sent;
-        ssize_t n;
+        ssize_t n =
+            cpd_probe_io(p, true, p->tx + p->tx_sent, p->tx_len - p->tx_sent);
 
-        if (!LWS_WITH_SYS_CPD_HTTP || p->tls)
-            n = lws__tls_write(p->tls, b, left);
-        else {
-            n = send(
-                lws_get_socket_fd(p->wsi), b,
-                LWS__FI_OR(p->cpd->cx, "cpd.tx.short", (left + 1) / 2, left),
-                MSG_NOSIGNAL);
-            if (n < 0)
-                n = (errno == EAGAIN || errno == EWOULDBLOCK) ? -EAGAIN
-                                                              : -errno;
-        }
         if (n == -EAGAIN) {
             lws__wsi_poll(p->wsi, p->tls && !lws__tls_wants_write(p->tls)
                                       ? UV_READABLE
@@ -301,8 +300,7 @@ static void cpd_probe_send(struct lws__cpd_probe *p)
             return;
         }
         if (n < 0) {
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "send failed: %s",
-                     p->tls ? lws__tls_error(p->tls) : strerror((int)-n));
+            cpd_probe_io_fail(p, "send", n);
             return;
         }
         p->tx_sent += (size_t)n;
@@ -349,14 +347,14 @@ static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
         return;
     }
     p->wsi = winner;
-    if (LWS_WITH_SYS_CPD_HTTP && !p->url->https) {
+    if (LWS_WITH_SYS_CPD_HTTP && !p->url.https) {
         p->stage = CPD_ST_SENDING;
         cpd_probe_send(p);
         return;
     }
-    ret = lws__tls_client_create(p->cpd->cx, p->cpd->tls_conf,
-                                 lws_get_socket_fd(p->wsi), p->url->host,
-                                 &p->tls);
+    ret =
+        lws__tls_client_create(p->cpd->cx, p->cpd->tls_conf,
+                               lws_get_socket_fd(p->wsi), p->url.host, &p->tls);
     if (ret) {
         cpd_fail(p, LWS_CPD_NO_INTERNET, ret != -EAGAIN, "TLS refused: %s",
                  ret == -EAGAIN ? "clock not valid yet" : strerror(-ret));
@@ -372,10 +370,10 @@ static void cpd_probe_try(struct lws__cpd_probe *p)
     const struct lws__cpd_rec *rec = p->cpd->rec;
 
     lwsl_debug("attempt %d: %d address(es) of %s port %u",
-               p->cpd->core.attempts, p->naddr, p->url->host,
-               (unsigned int)p->url->port);
+               p->cpd->core.attempts, p->naddr, p->url.host,
+               (unsigned int)p->url.port);
     p->stage = CPD_ST_CONNECTING;
-    lws__cpd_race_start(&p->race, p->cpd->cx, p->addr, p->naddr, p->url->port,
+    lws__cpd_race_start(&p->race, p->cpd->cx, p->addr, p->naddr, p->url.port,
                         rec->he_head_ms, rec->he_step_ms, rec->connect_ms, p,
                         cpd_probe_connected);
 }
@@ -411,7 +409,7 @@ static void cpd_probe_resolved(struct lws__cpd_probe *p,
     lws__free(t);
     if (!p->naddr) {
         cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
-                 p->url->host, cpd_dns_status(status));
+                 p->url.host, cpd_dns_status(status));
         return;
     }
     if (!p->api) {
@@ -456,8 +454,8 @@ static void cpd_probe_resolve(struct lws__cpd_probe *p)
     p->dns = t;
     p->stage = CPD_ST_RESOLVING;
     p->in_query = true;
-    rc = (int)lws_async_dns_query(p->cpd->cx, 0, p->url->host,
-                                  LWS_ADNS_RECORD_A, cpd_dns_cb, NULL, t);
+    rc = (int)lws_async_dns_query(p->cpd->cx, 0, p->url.host, LWS_ADNS_RECORD_A,
+                                  cpd_dns_cb, NULL, t);
     p->in_query = false;
     if (t->done) {
         cpd_probe_resolved(p, t);
@@ -479,15 +477,11 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
         return;
     p = lws__calloc(1, sizeof(*p));
     if (!p) {
-        struct lws__cpd_out out;
         lws__cpd_reason(cpd, "out of memory");
-        lws__cpd_core_attempt_done(&cpd->core, lws_now_usecs(),
-                                   LWS_CPD_NO_INTERNET, true, 0, &out);
-        cpd->apply(cpd, &out);
+        cpd_attempt_end(cpd, LWS_CPD_NO_INTERNET, true);
         return;
     }
     p->cpd = cpd;
-    p->url = &p->url_parsed;
     cpd->probe = p;
     url = cpd->url_text[cpd->cur];
 #if LWS_WITH_SYS_CPD_CAPPORT_API
@@ -495,8 +489,8 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
         const char *api = lws__cpd_portal_api_url(cpd);
         int n;
 
-        if (api && !lws__http_url_parse(api, &p->url_parsed) &&
-            (n = lws__cpd_portal_request(p->url, p->tx, sizeof(p->tx))) > 0) {
+        if (api && !lws__http_url_parse(api, &p->url) &&
+            (n = lws__cpd_portal_request(&p->url, p->tx, sizeof(p->tx))) > 0) {
             p->api = true;
             p->tx_len = (size_t)n;
             url = api;
@@ -504,14 +498,14 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
     }
 #endif
     /* cpd_url_setup() accepted this text, so it parses again. */
-    if (!p->api && lws__http_url_parse(url, &p->url_parsed))
+    if (!p->api && lws__http_url_parse(url, &p->url))
         lwsl_err("url '%s' no longer parses", url);
     if (!p->api)
         p->tx_len =
-            (size_t)lws__http_request_write(p->url, p->tx, sizeof(p->tx));
+            (size_t)lws__http_request_write(&p->url, p->tx, sizeof(p->tx));
     lwsl_info("attempt %d: GET %s%s", cpd->core.attempts, url,
               p->api ? " (captive portal API)" : "");
-    if (!lws_sa46_parse_numeric(&p->addr[0], p->url->host)) {
+    if (!lws_sa46_parse_numeric(&p->addr[0], p->url.host)) {
         p->naddr = 1;
     } else if (cpd->rec->nknown && !p->api) {
         /* A later attempt of this check: the addresses it resolved. */
