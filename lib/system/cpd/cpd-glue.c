@@ -111,36 +111,38 @@ static void cpd_app_defer_cb(lws_sorted_usec_list_t *sul)
     lws_system_cpd_start(cpd->cx);
 }
 
-static enum lws__cpd_phase cpd_pick(struct lws__cpd *cpd)
+/* A configured check begins (rec is there). */
+static void cpd_begin(struct lws__cpd *cpd, enum lws__cpd_phase ph)
 {
-    lws_state_manager_t *mgr = lws_system_get_state_manager(cpd->cx);
-    bool https = cpd->url_text[LWS__CPD_PH_POST] != NULL;
-
-    if (https && (mgr->state >= LWS_SYSTATE_TIME_VALID ||
-                  !cpd->url_text[LWS__CPD_PH_PRE]))
-        return LWS__CPD_PH_POST;
-    return cpd->url_text[LWS__CPD_PH_PRE] ? LWS__CPD_PH_PRE : LWS__CPD_PH_NONE;
+    cpd_reset(cpd, ph);
+    cpd->rec->checks++;
 }
 
 static int cpd_start_probe(struct lws__cpd *cpd)
 {
-    enum lws__cpd_phase ph = cpd_pick(cpd);
+    bool tv = lws__tls_time_valid(cpd->cx);
+    char *const *url = cpd->url_text;
+    /* HTTPS once the clock is valid, or when it is the only URL */
+    enum lws__cpd_phase ph =
+        url[LWS__CPD_PH_POST] && (tv || !url[LWS__CPD_PH_PRE])
+            ? LWS__CPD_PH_POST
+        : url[LWS__CPD_PH_PRE] ? LWS__CPD_PH_PRE
+                               : LWS__CPD_PH_NONE;
     struct lws__cpd_out out;
 
     if (ph == LWS__CPD_PH_NONE) {
         lwsl_err("cannot start: no op and no probe URL");
         return -ENOENT;
     }
-    if (ph == LWS__CPD_PH_POST && !lws__tls_time_valid(cpd->cx)) {
-        lwsl_err("cannot probe %s before TIME_VALID (TLS)", cpd->url_text[ph]);
+    if (ph == LWS__CPD_PH_POST && !tv) {
+        lwsl_err("cannot probe %s before TIME_VALID (TLS)", url[ph]);
         return -EAGAIN;
     }
-    cpd_reset(cpd, ph);
-    cpd->rec->checks++;   /* a probe URL: configured */
+    cpd_begin(cpd, ph);
     cpd->rec->nknown = 0; /* each check resolves afresh */
     lws__cpd_core_start(&cpd->core, lws_now_usecs(), &cpd->cfg, &out);
-    lwsl_info("checking %s (%d attempts, %u ms)", cpd->url_text[ph],
-              cpd->cfg.retries + 1, cpd->cfg.deadline_ms);
+    lwsl_info("checking %s (%d attempts, %u ms)", url[ph], cpd->cfg.retries + 1,
+              cpd->cfg.deadline_ms);
     cpd_apply(cpd, &out);
     return 0;
 }
@@ -165,9 +167,8 @@ int lws_system_cpd_start(struct lws_context *cx)
     }
     if (!cx->ops.captive_portal_detect_request)
         return cpd_start_probe(cpd);
-    cpd_reset(cpd, LWS__CPD_PH_NONE);
+    cpd_begin(cpd, LWS__CPD_PH_NONE);
     cpd->op_running = true;
-    cpd->rec->checks++; /* an op: configured */
     lws_sul_schedule(cx, 0, &cpd->sul_core, cpd_core_cb,
                      (lws_usec_t)cpd->cfg.deadline_ms * LWS_US_PER_MS);
     /* The op may destroy the context: held open across the call, and

@@ -54,9 +54,7 @@ struct lws__cpd_probe {
     struct lws *wsi;
     struct lws__tls *tls;
     struct cpd_dns_ticket *dns;
-    struct lws__cpd_race race;      /* connecting (Happy Eyeballs) */
-    lws_sockaddr46 addr[CPD_ADDRS]; /* resolved */
-    int naddr;
+    struct lws__cpd_race race; /* connecting (Happy Eyeballs) */
     enum cpd_stage stage;
     bool in_query;  /* inside lws_async_dns_query() */
     bool truncated; /* TLS closed without close_notify */
@@ -364,16 +362,17 @@ static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
     cpd_probe_tls_step(p);
 }
 
-/* Races the resolved addresses (Happy Eyeballs); may end the attempt. */
-static void cpd_probe_try(struct lws__cpd_probe *p)
+/* Races the @n addresses @sa (Happy Eyeballs); may end the attempt. */
+static void cpd_probe_try(struct lws__cpd_probe *p, const lws_sockaddr46 *sa,
+                          int n)
 {
     const struct lws__cpd_rec *rec = p->cpd->rec;
 
     lwsl_debug("attempt %d: %d address(es) of %s port %u",
-               p->cpd->core.attempts, p->naddr, p->url.host,
+               p->cpd->core.attempts, n, p->url.host,
                (unsigned int)p->url.port);
     p->stage = CPD_ST_CONNECTING;
-    lws__cpd_race_start(&p->race, p->cpd->cx, p->addr, p->naddr, p->url.port,
+    lws__cpd_race_start(&p->race, p->cpd->cx, sa, n, p->url.port,
                         rec->he_head_ms, rec->he_step_ms, rec->connect_ms, p,
                         cpd_probe_connected);
 }
@@ -401,23 +400,20 @@ static const char *cpd_dns_status(int n)
 static void cpd_probe_resolved(struct lws__cpd_probe *p,
                                struct cpd_dns_ticket *t)
 {
-    int status = t->status;
+    struct lws__cpd_rec *rec = p->cpd->rec;
 
-    p->naddr = t->naddr;
-    memcpy(p->addr, t->sa, sizeof(p->addr[0]) * (size_t)t->naddr);
     p->dns = NULL;
-    lws__free(t);
-    if (!p->naddr) {
+    if (!t->naddr)
         cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
-                 p->url.host, cpd_dns_status(status));
-        return;
+                 p->url.host, cpd_dns_status(t->status));
+    else {
+        if (!p->api) {
+            memcpy(rec->known, t->sa, sizeof(t->sa[0]) * (size_t)t->naddr);
+            rec->nknown = (uint8_t)t->naddr;
+        }
+        cpd_probe_try(p, t->sa, t->naddr);
     }
-    if (!p->api) {
-        memcpy(p->cpd->rec->known, p->addr,
-               sizeof(p->addr[0]) * (size_t)p->naddr);
-        p->cpd->rec->nknown = (uint8_t)p->naddr;
-    }
-    cpd_probe_try(p);
+    lws__free(t);
 }
 
 static struct lws *cpd_dns_cb(struct lws *wsi, const char *ads,
@@ -472,6 +468,7 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
     struct lws__cpd *cpd = lws_container_of(sul, struct lws__cpd, sul_kick);
     struct lws__cpd_probe *p;
     const char *url;
+    lws_sockaddr46 sa;
 
     if (!cpd->core.attempt_active || cpd->probe)
         return;
@@ -505,17 +502,13 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
             (size_t)lws__http_request_write(&p->url, p->tx, sizeof(p->tx));
     lwsl_info("attempt %d: GET %s%s", cpd->core.attempts, url,
               p->api ? " (captive portal API)" : "");
-    if (!lws_sa46_parse_numeric(&p->addr[0], p->url.host)) {
-        p->naddr = 1;
-    } else if (cpd->rec->nknown && !p->api) {
+    if (!lws_sa46_parse_numeric(&sa, p->url.host))
+        cpd_probe_try(p, &sa, 1);
+    else if (cpd->rec->nknown && !p->api)
         /* A later attempt of this check: the addresses it resolved. */
-        p->naddr = cpd->rec->nknown;
-        memcpy(p->addr, cpd->rec->known, sizeof(p->addr[0]) * (size_t)p->naddr);
-    } else {
+        cpd_probe_try(p, cpd->rec->known, cpd->rec->nknown);
+    else
         cpd_probe_resolve(p);
-        return;
-    }
-    cpd_probe_try(p);
 }
 
 const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p)
