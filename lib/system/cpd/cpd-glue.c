@@ -31,8 +31,8 @@ static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
         lws__cpd_probe_free(cpd->probe);
     }
     if (out->done) {
-        lws_sul_cancel(&cpd->sul_core);
-        lws_sul_cancel(&cpd->sul_kick);
+        /* its cpd_stop() cancels the timers (a stale one finds the core
+         * stopped) */
         lws_system_cpd_set(cx, out->result);
         return;
     }

@@ -14,6 +14,7 @@
 #include "private-cpd-tls.h"
 
 #include <stdio.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -227,7 +228,6 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
                            int fd, const char *host, struct lws__tls **out)
 {
     struct lws__tls *t;
-    lws_sockaddr46 sa;
 
     *out = NULL;
     if (!conf || !host || !*host || strlen(host) >= sizeof(t->host))
@@ -247,29 +247,27 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
         time_t sec = (time_t)(lws__tls_trusted_now(cx) / LWS_US_PER_SEC);
         gmtime_r(&sec, &t->now);
     }
-    memcpy(t->host, host, strlen(host) + 1);
+    strcpy(t->host, host);
     mbedtls_ssl_init(&t->ssl);
     if (LWS__FI_OR(cx, "tls.setup", MBEDTLS_ERR_SSL_ALLOC_FAILED,
-                   mbedtls_ssl_setup(&t->ssl, &conf->conf))) {
-        lws__tls_destroy(t);
-        return -ENOMEM;
-    }
-    if (!lws_sa46_parse_numeric(&sa, host)) {
-        /* An address: no SNI (RFC 6066 §3 forbids literals there), and the
-         * verify callback matches it against iPAddress names. */
-        t->ip_len = sa.sa4.sin_family == AF_INET ? 4 : 16;
-        memcpy(t->ip,
-               sa.sa4.sin_family == AF_INET ? (const void *)&sa.sa4.sin_addr
-                                            : (const void *)&sa.sa6.sin6_addr,
-               t->ip_len);
-    } else if (mbedtls_ssl_set_hostname(&t->ssl, t->host)) {
-        lws__tls_destroy(t);
-        return -ENOMEM;
-    }
+                   mbedtls_ssl_setup(&t->ssl, &conf->conf)))
+        goto oom;
+    /* An address: no SNI (RFC 6066 §3 forbids literals there), and the
+     * verify callback matches it against iPAddress names. */
+    if (inet_pton(AF_INET, host, t->ip) == 1)
+        t->ip_len = 4;
+    else if (inet_pton(AF_INET6, host, t->ip) == 1)
+        t->ip_len = 16;
+    else if (mbedtls_ssl_set_hostname(&t->ssl, t->host))
+        goto oom;
     mbedtls_ssl_set_bio(&t->ssl, t, tls_send, tls_recv, NULL);
     mbedtls_ssl_set_verify(&t->ssl, tls_verify_cb, t);
     *out = t;
     return 0;
+
+oom:
+    lws__tls_destroy(t);
+    return -ENOMEM;
 }
 
 /* Turns the verification flags into "...: reason; reason". */
