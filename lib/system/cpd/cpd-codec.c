@@ -128,7 +128,7 @@ static int url_authority(const uint8_t *a, size_t n, struct lws__http_url *u)
 int lws__http_url_parse(const char *url, struct lws__http_url *u)
 {
     const uint8_t *p = (const uint8_t *)url;
-    size_t n, skip, alen = 0;
+    size_t n, skip, alen;
     int ret;
 
     if (!url || !u)
@@ -148,23 +148,17 @@ int lws__http_url_parse(const char *url, struct lws__http_url *u)
     for (size_t i = skip; i < n; i++)
         if (p[i] <= 0x20 || p[i] >= 0x7f || p[i] == '#')
             return -EINVAL; /* no spaces, controls or fragments */
-    while (skip + alen < n && p[skip + alen] != '/' && p[skip + alen] != '?')
-        alen++;
-    for (size_t i = 0; i < alen; i++)
-        if (p[skip + i] == '@')
-            return -EINVAL; /* RFC 9110 §4.2.4: no userinfo */
+    alen = strcspn(url + skip, "/?");
+    if (memchr(p + skip, '@', alen))
+        return -EINVAL; /* RFC 9110 §4.2.4: no userinfo */
     ret = url_authority(p + skip, alen, u);
     if (ret)
         return ret;
     skip += alen;
-    if (skip == n)
-        return url_copy(u->path, sizeof(u->path), (const uint8_t *)"/", 1);
-    if (p[skip] == '?') {
-        /* RFC 9112 §3.2.1: an empty path is sent as "/". */
-        u->path[0] = '/';
-        return url_copy(u->path + 1, sizeof(u->path) - 1, p + skip, n - skip);
-    }
-    return url_copy(u->path, sizeof(u->path), p + skip, n - skip);
+    /* RFC 9112 §3.2.1: an empty path (nothing, or a query) is sent as "/" */
+    alen = p[skip] != '/'; /* p[n] is the NUL */
+    u->path[0] = '/';
+    return url_copy(u->path + alen, sizeof(u->path) - alen, p + skip, n - skip);
 }
 
 int lws__http_request_write(const struct lws__http_url *u, char *buf,

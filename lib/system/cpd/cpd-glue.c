@@ -334,9 +334,8 @@ int lws_system_cpd_get_status(struct lws_context *cx, struct lws_cpd_status *st)
 }
 
 /* Applies the ladder policy to a fresh result. */
-static void cpd_release_or_hold(struct lws__cpd *cpd)
+static void cpd_release_or_hold(struct lws__cpd *cpd, lws_state_manager_t *mgr)
 {
-    lws_state_manager_t *mgr = lws_system_get_state_manager(cpd->cx);
     int step = cpd->held == LWS__CPD_PH_PRE ? LWS_SYSTATE_CPD_PRE_TIME
                                             : LWS_SYSTATE_CPD_POST_TIME;
 
@@ -390,10 +389,10 @@ void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
         return;
     LWS__LOOP_ONLY(cx);
     cpd = LWS__HELPER(cx, CPD);
-    if (!cpd || (unsigned int)result > LWS_CPD_NO_INTERNET)
+    if (!cpd)
         return;
-    if (result == LWS_CPD_UNKNOWN) {
-        lwsl_warn("UNKNOWN is no result: ignored");
+    if ((unsigned int)result - 1u >= LWS_CPD_NO_INTERNET) { /* or UNKNOWN */
+        lwsl_warn("%d is no result: ignored", (int)result);
         return;
     }
     if (cpd->result != LWS_CPD_UNKNOWN) {
@@ -407,8 +406,8 @@ void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
                 cpd->reason[0] ? " - " : "", cpd->reason);
     cpd_notify_result(cpd);
     cpd_watch_result(cpd);
-    cpd_release_or_hold(cpd);
     mgr = lws_system_get_state_manager(cx);
+    cpd_release_or_hold(cpd, mgr);
     if (!lws__cx_gone(cx) && mgr->state != LWS_SYSTATE_POLICY_INVALID)
         lws_state_transition_steps(mgr, cx->target_state);
 }
