@@ -19,10 +19,18 @@
 
 static void cpd_core_cb(lws_sorted_usec_list_t *sul);
 
+/* Schedules @sul at the monotonic time @at (us; past: now). */
+static void cpd_at(struct lws__cpd *cpd, lws_sorted_usec_list_t *sul,
+                   sul_cb_t cb, lws_usec_t at)
+{
+    lws_usec_t now = lws_now_usecs();
+
+    lws_sul_schedule(cpd->cx, 0, sul, cb, at > now ? at - now : 0);
+}
+
 static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
 {
     struct lws_context *cx = cpd->cx;
-    lws_usec_t now = lws_now_usecs();
 
     if (out->abort_attempt && cpd->probe) {
         lws__cpd_reason(cpd, "no reply within the %s (%s)",
@@ -39,8 +47,7 @@ static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
     if (out->start_attempt)
         lws_sul_schedule(cx, 0, &cpd->sul_kick, lws__cpd_kick_cb, 0);
     if (out->wake_at)
-        lws_sul_schedule(cx, 0, &cpd->sul_core, cpd_core_cb,
-                         out->wake_at > now ? out->wake_at - now : 0);
+        cpd_at(cpd, &cpd->sul_core, cpd_core_cb, out->wake_at);
 }
 
 static void cpd_core_cb(lws_sorted_usec_list_t *sul)
@@ -206,14 +213,11 @@ static void cpd_watch_cb(lws_sorted_usec_list_t *sul);
 static void cpd_watch_sched(struct lws__cpd *cpd)
 {
     struct lws__cpd_rec *rec = cpd->rec;
-    lws_usec_t now = lws_now_usecs(), due = rec->watch.due_at;
 
-    if (!due) {
+    if (rec->watch.due_at)
+        cpd_at(cpd, &rec->sul_watch, cpd_watch_cb, rec->watch.due_at);
+    else
         lws_sul_cancel(&rec->sul_watch);
-        return;
-    }
-    lws_sul_schedule(cpd->cx, 0, &rec->sul_watch, cpd_watch_cb,
-                     due > now ? due - now : 0);
 }
 
 static void cpd_watch_cb(lws_sorted_usec_list_t *sul)

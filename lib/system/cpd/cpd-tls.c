@@ -289,7 +289,7 @@ static void tls_verify_reason(struct lws__tls *t, uint32_t flags)
 
 static int tls_map(struct lws__tls *t, int code, const char *what)
 {
-    char e[160];
+    size_t n;
 
     if (code == MBEDTLS_ERR_SSL_WANT_READ || code == MBEDTLS_ERR_SSL_WANT_WRITE)
         return -EAGAIN;
@@ -305,8 +305,8 @@ static int tls_map(struct lws__tls *t, int code, const char *what)
         snprintf(t->err, sizeof(t->err), "%s: connection closed by peer", what);
         return -ECONNRESET;
     }
-    mbedtls_strerror(code, e, sizeof(e));
-    snprintf(t->err, sizeof(t->err), "%s failed: %s", what, e);
+    n = (size_t)snprintf(t->err, sizeof(t->err), "%s failed: ", what);
+    mbedtls_strerror(code, t->err + n, sizeof(t->err) - n);
     lwsl_warn("%s: %s", t->host, t->err);
     return -EPROTO;
 }
