@@ -19,6 +19,21 @@
 
 static void cpd_core_cb(lws_sorted_usec_list_t *sul);
 
+/* The CPD of @cx, or NULL (no context, or CPD absent); the public entry
+ * point @fn is loop-only. */
+static struct lws__cpd *cpd_of(struct lws_context *cx, const char *fn)
+{
+    if (!cx)
+        return NULL;
+#if LWS_THREAD_CHECKS
+    lws__loop_check(cx, fn);
+#else
+    (void)fn;
+#endif
+    return LWS__HELPER(cx, CPD);
+}
+#define CPD_OF(cx) cpd_of(cx, __func__)
+
 /* Schedules @sul at the monotonic time @at (us; past: now). */
 static void cpd_at(struct lws__cpd *cpd, lws_sorted_usec_list_t *sul,
                    sul_cb_t cb, lws_usec_t at)
@@ -159,12 +174,9 @@ int lws_system_cpd_start(struct lws_context *cx)
     struct lws__cpd *cpd;
     int ret;
 
-    if (!cx) {
+    if (!cx)
         lwsl_err("NULL context");
-        return -EINVAL;
-    }
-    LWS__LOOP_ONLY(cx);
-    cpd = LWS__HELPER(cx, CPD);
+    cpd = CPD_OF(cx);
     if (!cpd || lws__cx_gone(cx))
         return -EINVAL;
     if (cx->options & LWS_SERVER_OPTION_CPD_BYPASS) {
@@ -192,12 +204,8 @@ int lws_system_cpd_start(struct lws_context *cx)
 
 void lws_system_cpd_start_defer(struct lws_context *cx, lws_usec_t defer_us)
 {
-    struct lws__cpd *cpd;
+    struct lws__cpd *cpd = CPD_OF(cx);
 
-    if (!cx)
-        return;
-    LWS__LOOP_ONLY(cx);
-    cpd = LWS__HELPER(cx, CPD);
     if (cpd && !lws__cx_gone(cx))
         lws_sul_schedule(cx, 0, &cpd->sul_app_defer, cpd_app_defer_cb,
                          defer_us < 0 ? 0 : defer_us);
@@ -318,10 +326,7 @@ int lws_system_cpd_get_status(struct lws_context *cx, struct lws_cpd_status *st)
     if (!st)
         return -EINVAL;
     memset(st, 0, sizeof(*st));
-    if (!cx)
-        return -EINVAL;
-    LWS__LOOP_ONLY(cx);
-    cpd = LWS__HELPER(cx, CPD);
+    cpd = CPD_OF(cx);
     if (!cpd || !cpd->rec)
         return -EINVAL;
     st->result = cpd->rec->last_result;
@@ -386,13 +391,9 @@ static void cpd_notify_result(struct lws__cpd *cpd)
 
 void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
 {
-    struct lws__cpd *cpd;
+    struct lws__cpd *cpd = CPD_OF(cx);
     lws_state_manager_t *mgr;
 
-    if (!cx)
-        return;
-    LWS__LOOP_ONLY(cx);
-    cpd = LWS__HELPER(cx, CPD);
     if (!cpd)
         return;
     if ((unsigned int)result - 1u >= LWS_CPD_NO_INTERNET) { /* or UNKNOWN */
@@ -418,18 +419,16 @@ void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
 
 lws_cpd_result_t lws_system_cpd_state_get(struct lws_context *cx)
 {
-    if (!cx || !LWS__HELPER(cx, CPD))
-        return LWS_CPD_UNKNOWN;
-    LWS__LOOP_ONLY(cx);
-    return ((struct lws__cpd *)LWS__HELPER(cx, CPD))->result;
+    struct lws__cpd *cpd = CPD_OF(cx);
+
+    return cpd ? cpd->result : LWS_CPD_UNKNOWN;
 }
 
 const char *lws_system_cpd_reason(struct lws_context *cx)
 {
-    if (!cx || !LWS__HELPER(cx, CPD))
-        return "";
-    LWS__LOOP_ONLY(cx);
-    return ((struct lws__cpd *)LWS__HELPER(cx, CPD))->reason;
+    struct lws__cpd *cpd = CPD_OF(cx);
+
+    return cpd ? cpd->reason : "";
 }
 
 /* ------------------------------------------------------------------------
