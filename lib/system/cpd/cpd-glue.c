@@ -19,18 +19,10 @@
 
 static void cpd_core_cb(lws_sorted_usec_list_t *sul);
 
-/* The CPD of @cx, or NULL (no context, or CPD absent); the public entry
- * point @fn is loop-only. */
+/* The CPD of @cx for the public entry point @fn (loop-only), or NULL. */
 static struct lws__cpd *cpd_of(struct lws_context *cx, const char *fn)
 {
-    if (!cx)
-        return NULL;
-#if LWS_THREAD_CHECKS
-    lws__loop_check(cx, fn);
-#else
-    (void)fn;
-#endif
-    return LWS__HELPER(cx, CPD);
+    return lws__helper_api(cx, LWS__HELPER_CPD, fn);
 }
 #define CPD_OF(cx) cpd_of(cx, __func__)
 
