@@ -303,10 +303,12 @@ static void cpd_news(struct lws_context *cx, const struct lws__news *news,
     }
     if (lws__cpd_watch_change(&cpd->rec->watch, lws_now_usecs(), ch,
                               news->iface, fp)) {
-        lwsl_info("%s: %s changed: re-check soon", news->iface,
-                  ch == LWS__CPD_CH_LINK_UP ? "link"
-                  : ch == LWS__CPD_CH_LEASE ? "lease"
-                                            : "DNS servers");
+        static const char *const what[] = {
+            [LWS__CPD_CH_LINK_UP] = "link",
+            [LWS__CPD_CH_LEASE] = "lease",
+            [LWS__CPD_CH_DNS] = "DNS servers"}; /* LINK_DOWN re-checks not */
+
+        lwsl_info("%s: %s changed: re-check soon", news->iface, what[ch]);
         cpd_watch_sched(cpd);
     }
 }
@@ -444,14 +446,17 @@ static int cpd_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
                                               : LWS__CPD_PH_NONE;
 
     (void)mgr;
-    if (target == LWS_SYSTATE_OPERATIONAL && current == target &&
-        !lws__cx_gone(cpd->cx) && !cpd->rec->watch.armed) {
-        lws__cpd_watch_arm(&cpd->rec->watch, lws_now_usecs());
-        cpd_watch_sched(cpd);
+    if (lws__cx_gone(cpd->cx))
+        return 0;
+    if (current == target) {
+        if (target == LWS_SYSTATE_OPERATIONAL && !cpd->rec->watch.armed) {
+            lws__cpd_watch_arm(&cpd->rec->watch, lws_now_usecs());
+            cpd_watch_sched(cpd);
+        }
         return 0;
     }
-    if (current == target || ph == LWS__CPD_PH_NONE || lws__cx_gone(cpd->cx) ||
-        !cpd_phase_configured(cpd, ph) || cpd->passed[ph])
+    if (ph == LWS__CPD_PH_NONE || !cpd_phase_configured(cpd, ph) ||
+        cpd->passed[ph])
         return 0;
     if (cpd->cx->options & LWS_SERVER_OPTION_CPD_BYPASS) {
         cpd_bypass(cpd);
