@@ -512,12 +512,8 @@ static int cpd_setup(struct lws__cpd *cpd, const struct lws_cpd_info *ci)
         lwsl_err("bad expect_status %d", ci->expect_status);
         return -EINVAL;
     }
-    if (ci->expect_body) {
-        cpd->expect_body = lws__strdup(ci->expect_body);
-        if (!cpd->expect_body)
-            return -ENOMEM;
-        cpd->expect.body = cpd->expect_body;
-    }
+    if (ci->expect_body && !(cpd->expect.body = lws__strdup(ci->expect_body)))
+        return -ENOMEM;
     ret = 0;
     if (LWS_WITH_SYS_CPD_HTTP)
         ret = cpd_url_setup(cpd, LWS__CPD_PH_PRE, ci->http_url, false);
@@ -540,7 +536,8 @@ static void cpd_destroy(struct lws_context *cx)
     if (!cpd)
         return;
     cpd_stop(cpd);
-    if (cpd->rec) {
+    if (cpd->rec) { /* registered with it */
+        lws_state_reg_deregister(&cpd->nl);
         lws__news_unsubscribe(&cpd->rec->news);
         lws_sul_cancel(&cpd->rec->sul_watch);
         lws__free(cpd->rec->portal);
@@ -549,12 +546,10 @@ static void cpd_destroy(struct lws_context *cx)
     lws_sul_cancel(&cpd->sul_defer);
     lws_sul_cancel(&cpd->sul_app_defer);
     lws_sul_cancel(&cpd->sul_notify);
-    if (cpd->nl_registered)
-        lws_state_reg_deregister(&cpd->nl);
     lws__tls_conf_destroy(cpd->tls_conf);
     for (int i = 0; i < LWS__CPD_PH_COUNT; i++)
         lws__free(cpd->url_text[i]);
-    lws__free(cpd->expect_body);
+    lws__free((char *)cpd->expect.body); /* our copy */
     lws__free(cpd->notify_reason);
     lws__free(cpd);
     LWS__HELPER(cx, CPD) = NULL;
@@ -592,7 +587,6 @@ static int cpd_init(struct lws_context *cx,
     cpd->nl.name = "cpd";
     cpd->nl.notify_cb = cpd_notify;
     lws_state_reg_notifier(lws_system_get_state_manager(cx), &cpd->nl);
-    cpd->nl_registered = true;
     rec->news.cb = cpd_news;
     rec->news.opaque = cpd;
     lws__news_subscribe(cx, &rec->news);
