@@ -363,7 +363,9 @@ static int http_chunk_size(const uint8_t *p, size_t n, size_t *size)
     int h;
 
     while (i < n && (h = http_hex_value(p[i])) >= 0) {
-        if (i == 15)
+        /* More hex digits than size_t holds less one (15, or 7 on 32-bit
+         * targets) would wrap: far past any body we keep anyway. */
+        if (i == 2 * sizeof(size_t) - 1)
             return -EMSGSIZE;
         v = v * 16 + (size_t)h;
         i++;
