@@ -236,7 +236,7 @@ static void cpd_watch_cb(lws_sorted_usec_list_t *sul)
     if (cpd->core.running || cpd->op_running || cpd->held != LWS__CPD_PH_NONE)
         return; /* the running check's result decides what comes next */
     lwsl_info("re-check (last result %s)",
-              rec->watch.have ? lws_cpd_result_name(rec->last_result) : "none");
+              lws_cpd_result_name(rec->last_result));
     ret = lws_system_cpd_start(cx);
     if (lws__cx_gone(cx) || !ret)
         return; /* the op destroyed the context, or the check runs */
@@ -330,8 +330,7 @@ int lws_system_cpd_get_status(struct lws_context *cx, struct lws_cpd_status *st)
     st->checks = cpd->rec->checks;
     if (cpd->rec->watch.lost)
         st->lost_since_us = cpd->rec->watch.lost_at;
-    if (cpd->rec->watch.due_at)
-        st->next_check_us = cpd->rec->watch.due_at;
+    st->next_check_us = cpd->rec->watch.due_at; /* 0: none */
     lws__cpd_portal_status(cpd, st);
     return 0;
 }
