@@ -173,8 +173,9 @@ lws_cpd_result_t lws__cpd_classify(const struct lws__cpd_expect *e,
         return LWS_CPD_CAPTIVE_PORTAL;
     }
     if (r->status >= 300 && r->status < 400) {
+        /* without a Location, ofs 0 and length 0: nothing printed */
         snprintf(reason, reason_len, "%d redirect to %.*s", r->status, loc_len,
-                 loc_len ? (const char *)buf + r->location_ofs : "");
+                 (const char *)buf + r->location_ofs);
         return LWS_CPD_CAPTIVE_PORTAL;
     }
     if (r->status == 511) {

@@ -26,7 +26,6 @@
 #include <mbedtls/x509_crt.h>
 
 struct lws__tls_conf {
-    struct lws_context *cx;
     mbedtls_ssl_config conf;
     mbedtls_x509_crt ca;
 };
@@ -84,7 +83,6 @@ int lws__tls_conf_create(struct lws_context *cx, const char *ca_path,
     c = lws__calloc(1, sizeof(*c));
     if (!c)
         return -ENOMEM;
-    c->cx = cx;
     mbedtls_ssl_config_init(&c->conf);
     mbedtls_x509_crt_init(&c->ca);
     ret = tls_load_ca(c, ca_path ? ca_path : LWS__TLS_DEFAULT_CA_BUNDLE);
