@@ -494,12 +494,13 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
         }
     }
 #endif
-    /* cpd_url_setup() accepted this text, so it parses again. */
-    if (!p->api && lws__http_url_parse(url, &p->url))
-        lwsl_err("url '%s' no longer parses", url);
-    if (!p->api)
+    if (!p->api) {
+        /* cpd_url_setup() accepted this text, so it parses again. */
+        if (lws__http_url_parse(url, &p->url))
+            lwsl_err("url '%s' no longer parses", url);
         p->tx_len =
             (size_t)lws__http_request_write(&p->url, p->tx, sizeof(p->tx));
+    }
     lwsl_info("attempt %d: GET %s%s", cpd->core.attempts, url,
               p->api ? " (captive portal API)" : "");
     if (!lws_sa46_parse_numeric(&sa, p->url.host))
