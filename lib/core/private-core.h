@@ -419,4 +419,21 @@ extern const struct lws_protocols *const lws__helper_protocols[];
  * exist only for the helpers built (lws-helper-ids.h). */
 #define LWS__HELPER(cx, id) ((cx)->helper[LWS__HELPER_##id])
 
+/* For a helper's public entry point @fn: helper @idx (LWS__HELPER_<id>) of
+ * @cx, or NULL without a context; the call is checked to be on the loop
+ * thread, as LWS__LOOP_ONLY() does.  Wrap it once per helper: inlined at
+ * every entry point it costs text. */
+static inline void *lws__helper_api(struct lws_context *cx, int idx,
+                                    const char *fn)
+{
+    if (!cx)
+        return NULL;
+#if LWS_THREAD_CHECKS
+    lws__loop_check(cx, fn);
+#else
+    (void)fn;
+#endif
+    return cx->helper[idx];
+}
+
 #endif /* LWS_PRIVATE_CORE_H */

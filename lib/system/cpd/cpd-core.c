@@ -122,6 +122,8 @@ void lws__cpd_core_attempt_done(struct lws__cpd_core *c, lws_usec_t now,
 void lws__cpd_core_timer(struct lws__cpd_core *c, lws_usec_t now,
                          struct lws__cpd_out *out)
 {
+    lws_usec_t due;
+
     memset(out, 0, sizeof(*out));
     if (!c->running)
         return;
@@ -131,21 +133,18 @@ void lws__cpd_core_timer(struct lws__cpd_core *c, lws_usec_t now,
                         out);
         return;
     }
-    if (c->attempt_active) {
-        if (now < c->attempt_end) {
-            out->wake_at = c->attempt_end;
-            return;
-        }
-        /* The attempt timed out: a transport failure, worth a retry. */
-        out->abort_attempt = true;
-        cpd_core_ended(c, now, LWS_CPD_NO_INTERNET, true, 0, out);
+    due = c->attempt_active ? c->attempt_end : c->next_attempt;
+    if (now < due) {
+        out->wake_at = due;
         return;
     }
-    if (now < c->next_attempt) {
-        out->wake_at = c->next_attempt;
+    if (!c->attempt_active) {
+        cpd_core_begin_attempt(c, now, out);
         return;
     }
-    cpd_core_begin_attempt(c, now, out);
+    /* The attempt timed out: a transport failure, worth a retry. */
+    out->abort_attempt = true;
+    cpd_core_ended(c, now, LWS_CPD_NO_INTERNET, true, 0, out);
 }
 
 void lws__cpd_core_stop(struct lws__cpd_core *c)
@@ -174,8 +173,9 @@ lws_cpd_result_t lws__cpd_classify(const struct lws__cpd_expect *e,
         return LWS_CPD_CAPTIVE_PORTAL;
     }
     if (r->status >= 300 && r->status < 400) {
+        /* without a Location, ofs 0 and length 0: nothing printed */
         snprintf(reason, reason_len, "%d redirect to %.*s", r->status, loc_len,
-                 loc_len ? (const char *)buf + r->location_ofs : "");
+                 (const char *)buf + r->location_ofs);
         return LWS_CPD_CAPTIVE_PORTAL;
     }
     if (r->status == 511) {

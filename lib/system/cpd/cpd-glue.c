@@ -19,10 +19,25 @@
 
 static void cpd_core_cb(lws_sorted_usec_list_t *sul);
 
+/* The CPD of @cx for the public entry point @fn (loop-only), or NULL. */
+static struct lws__cpd *cpd_of(struct lws_context *cx, const char *fn)
+{
+    return lws__helper_api(cx, LWS__HELPER_CPD, fn);
+}
+#define CPD_OF(cx) cpd_of(cx, __func__)
+
+/* Schedules @sul at the monotonic time @at (us; past: now). */
+static void cpd_at(struct lws__cpd *cpd, lws_sorted_usec_list_t *sul,
+                   sul_cb_t cb, lws_usec_t at)
+{
+    lws_usec_t now = lws_now_usecs();
+
+    lws_sul_schedule(cpd->cx, 0, sul, cb, at > now ? at - now : 0);
+}
+
 static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
 {
     struct lws_context *cx = cpd->cx;
-    lws_usec_t now = lws_now_usecs();
 
     if (out->abort_attempt && cpd->probe) {
         lws__cpd_reason(cpd, "no reply within the %s (%s)",
@@ -31,16 +46,15 @@ static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
         lws__cpd_probe_free(cpd->probe);
     }
     if (out->done) {
-        lws_sul_cancel(&cpd->sul_core);
-        lws_sul_cancel(&cpd->sul_kick);
+        /* its cpd_stop() cancels the timers (a stale one finds the core
+         * stopped) */
         lws_system_cpd_set(cx, out->result);
         return;
     }
     if (out->start_attempt)
         lws_sul_schedule(cx, 0, &cpd->sul_kick, lws__cpd_kick_cb, 0);
     if (out->wake_at)
-        lws_sul_schedule(cx, 0, &cpd->sul_core, cpd_core_cb,
-                         out->wake_at > now ? out->wake_at - now : 0);
+        cpd_at(cpd, &cpd->sul_core, cpd_core_cb, out->wake_at);
 }
 
 static void cpd_core_cb(lws_sorted_usec_list_t *sul)
@@ -66,6 +80,23 @@ static void cpd_stop(struct lws__cpd *cpd)
     cpd->op_running = false;
     lws_sul_cancel(&cpd->sul_core);
     lws_sul_cancel(&cpd->sul_kick);
+}
+
+/* A new check on @ph (NONE: the op) begins: the last one's result and
+ * reason go. */
+static void cpd_reset(struct lws__cpd *cpd, enum lws__cpd_phase ph)
+{
+    cpd_stop(cpd);
+    cpd->result = LWS_CPD_UNKNOWN;
+    cpd->reason[0] = '\0';
+    cpd->cur = ph;
+}
+
+/* LWS_SERVER_OPTION_CPD_BYPASS: OK without a check. */
+static void cpd_bypass(struct lws__cpd *cpd)
+{
+    cpd_reset(cpd, LWS__CPD_PH_NONE);
+    strcpy(cpd->reason, "bypassed (LWS_SERVER_OPTION_CPD_BYPASS)");
 }
 
 static void cpd_defer_cb(lws_sorted_usec_list_t *sul)
@@ -94,42 +125,38 @@ static void cpd_app_defer_cb(lws_sorted_usec_list_t *sul)
     lws_system_cpd_start(cpd->cx);
 }
 
-static enum lws__cpd_phase cpd_pick(struct lws__cpd *cpd)
+/* A configured check begins (rec is there). */
+static void cpd_begin(struct lws__cpd *cpd, enum lws__cpd_phase ph)
 {
-    lws_state_manager_t *mgr = lws_system_get_state_manager(cpd->cx);
-    bool https = cpd->url_text[LWS__CPD_PH_POST] != NULL;
-
-    if (https && (mgr->state >= LWS_SYSTATE_TIME_VALID ||
-                  !cpd->url_text[LWS__CPD_PH_PRE]))
-        return LWS__CPD_PH_POST;
-    return cpd->url_text[LWS__CPD_PH_PRE] ? LWS__CPD_PH_PRE : LWS__CPD_PH_NONE;
+    cpd_reset(cpd, ph);
+    cpd->rec->checks++;
 }
 
 static int cpd_start_probe(struct lws__cpd *cpd)
 {
-    enum lws__cpd_phase ph = cpd_pick(cpd);
+    bool tv = lws__tls_time_valid(cpd->cx);
+    char *const *url = cpd->url_text;
+    /* HTTPS once the clock is valid, or when it is the only URL */
+    enum lws__cpd_phase ph =
+        url[LWS__CPD_PH_POST] && (tv || !url[LWS__CPD_PH_PRE])
+            ? LWS__CPD_PH_POST
+        : url[LWS__CPD_PH_PRE] ? LWS__CPD_PH_PRE
+                               : LWS__CPD_PH_NONE;
     struct lws__cpd_out out;
 
     if (ph == LWS__CPD_PH_NONE) {
-        lwsl_err("cannot start: no captive_portal_detect_request op and no "
-                 "probe URL configured");
+        lwsl_err("cannot start: no op and no probe URL");
         return -ENOENT;
     }
-    if (ph == LWS__CPD_PH_POST && !lws__tls_time_valid(cpd->cx)) {
-        lwsl_err("cannot probe %s yet: TLS is refused until the system state "
-                 "reaches TIME_VALID",
-                 cpd->url_text[ph]);
+    if (ph == LWS__CPD_PH_POST && !tv) {
+        lwsl_err("cannot probe %s before TIME_VALID (TLS)", url[ph]);
         return -EAGAIN;
     }
-    cpd_stop(cpd);
-    cpd->result = LWS_CPD_UNKNOWN;
-    cpd->reason[0] = '\0';
-    cpd->cur = ph;
-    cpd->rec->checks++;   /* a probe URL: configured */
+    cpd_begin(cpd, ph);
     cpd->rec->nknown = 0; /* each check resolves afresh */
     lws__cpd_core_start(&cpd->core, lws_now_usecs(), &cpd->cfg, &out);
-    lwsl_info("check started: %s (up to %d attempts, deadline %u ms)",
-              cpd->url_text[ph], cpd->cfg.retries + 1, cpd->cfg.deadline_ms);
+    lwsl_info("checking %s (%d attempts, %u ms)", url[ph], cpd->cfg.retries + 1,
+              cpd->cfg.deadline_ms);
     cpd_apply(cpd, &out);
     return 0;
 }
@@ -139,30 +166,20 @@ int lws_system_cpd_start(struct lws_context *cx)
     struct lws__cpd *cpd;
     int ret;
 
-    if (!cx) {
-        lwsl_err("lws_system_cpd_start: NULL context");
-        return -EINVAL;
-    }
-    LWS__LOOP_ONLY(cx);
-    cpd = LWS__HELPER(cx, CPD);
+    if (!cx)
+        lwsl_err("NULL context");
+    cpd = CPD_OF(cx);
     if (!cpd || lws__cx_gone(cx))
         return -EINVAL;
     if (cx->options & LWS_SERVER_OPTION_CPD_BYPASS) {
-        cpd_stop(cpd);
-        cpd->result = LWS_CPD_UNKNOWN;
-        snprintf(cpd->reason, sizeof(cpd->reason),
-                 "bypassed (LWS_SERVER_OPTION_CPD_BYPASS)");
+        cpd_bypass(cpd);
         lws_system_cpd_set(cx, LWS_CPD_INTERNET_OK);
         return 0;
     }
     if (!cx->ops.captive_portal_detect_request)
         return cpd_start_probe(cpd);
-    cpd_stop(cpd);
-    cpd->result = LWS_CPD_UNKNOWN;
-    cpd->reason[0] = '\0';
-    cpd->cur = LWS__CPD_PH_NONE;
+    cpd_begin(cpd, LWS__CPD_PH_NONE);
     cpd->op_running = true;
-    cpd->rec->checks++; /* an op: configured */
     lws_sul_schedule(cx, 0, &cpd->sul_core, cpd_core_cb,
                      (lws_usec_t)cpd->cfg.deadline_ms * LWS_US_PER_MS);
     /* The op may destroy the context: held open across the call, and
@@ -179,12 +196,8 @@ int lws_system_cpd_start(struct lws_context *cx)
 
 void lws_system_cpd_start_defer(struct lws_context *cx, lws_usec_t defer_us)
 {
-    struct lws__cpd *cpd;
+    struct lws__cpd *cpd = CPD_OF(cx);
 
-    if (!cx)
-        return;
-    LWS__LOOP_ONLY(cx);
-    cpd = LWS__HELPER(cx, CPD);
     if (cpd && !lws__cx_gone(cx))
         lws_sul_schedule(cx, 0, &cpd->sul_app_defer, cpd_app_defer_cb,
                          defer_us < 0 ? 0 : defer_us);
@@ -200,14 +213,11 @@ static void cpd_watch_cb(lws_sorted_usec_list_t *sul);
 static void cpd_watch_sched(struct lws__cpd *cpd)
 {
     struct lws__cpd_rec *rec = cpd->rec;
-    lws_usec_t now = lws_now_usecs(), due = rec->watch.due_at;
 
-    if (!due) {
+    if (rec->watch.due_at)
+        cpd_at(cpd, &rec->sul_watch, cpd_watch_cb, rec->watch.due_at);
+    else
         lws_sul_cancel(&rec->sul_watch);
-        return;
-    }
-    lws_sul_schedule(cpd->cx, 0, &rec->sul_watch, cpd_watch_cb,
-                     due > now ? due - now : 0);
 }
 
 static void cpd_watch_cb(lws_sorted_usec_list_t *sul)
@@ -226,7 +236,7 @@ static void cpd_watch_cb(lws_sorted_usec_list_t *sul)
     if (cpd->core.running || cpd->op_running || cpd->held != LWS__CPD_PH_NONE)
         return; /* the running check's result decides what comes next */
     lwsl_info("re-check (last result %s)",
-              rec->watch.have ? lws_cpd_result_name(rec->last_result) : "none");
+              lws_cpd_result_name(rec->last_result));
     ret = lws_system_cpd_start(cx);
     if (lws__cx_gone(cx) || !ret)
         return; /* the op destroyed the context, or the check runs */
@@ -248,9 +258,7 @@ static void cpd_watch_result(struct lws__cpd *cpd)
     cpd->rec->last_result = cpd->result;
     lws__cpd_watch_result(&cpd->rec->watch, now, cpd->result, &wo);
     if (wo.lost) {
-        lwsl_warn("internet lost after OPERATIONAL (%s): the state stays, "
-                  "re-checking in %llu ms",
-                  cpd->reason,
+        lwsl_warn("internet lost (%s): re-check in %llu ms", cpd->reason,
                   (unsigned long long)((cpd->rec->watch.due_at - now) /
                                        LWS_US_PER_MS));
         lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
@@ -295,10 +303,12 @@ static void cpd_news(struct lws_context *cx, const struct lws__news *news,
     }
     if (lws__cpd_watch_change(&cpd->rec->watch, lws_now_usecs(), ch,
                               news->iface, fp)) {
-        lwsl_info("%s: %s changed: re-check soon", news->iface,
-                  ch == LWS__CPD_CH_LINK_UP ? "link"
-                  : ch == LWS__CPD_CH_LEASE ? "lease"
-                                            : "DNS servers");
+        static const char *const what[] = {
+            [LWS__CPD_CH_LINK_UP] = "link",
+            [LWS__CPD_CH_LEASE] = "lease",
+            [LWS__CPD_CH_DNS] = "DNS servers"}; /* LINK_DOWN re-checks not */
+
+        lwsl_info("%s: %s changed: re-check soon", news->iface, what[ch]);
         cpd_watch_sched(cpd);
     }
 }
@@ -310,10 +320,7 @@ int lws_system_cpd_get_status(struct lws_context *cx, struct lws_cpd_status *st)
     if (!st)
         return -EINVAL;
     memset(st, 0, sizeof(*st));
-    if (!cx)
-        return -EINVAL;
-    LWS__LOOP_ONLY(cx);
-    cpd = LWS__HELPER(cx, CPD);
+    cpd = CPD_OF(cx);
     if (!cpd || !cpd->rec)
         return -EINVAL;
     st->result = cpd->rec->last_result;
@@ -323,16 +330,14 @@ int lws_system_cpd_get_status(struct lws_context *cx, struct lws_cpd_status *st)
     st->checks = cpd->rec->checks;
     if (cpd->rec->watch.lost)
         st->lost_since_us = cpd->rec->watch.lost_at;
-    if (cpd->rec->watch.due_at)
-        st->next_check_us = cpd->rec->watch.due_at;
+    st->next_check_us = cpd->rec->watch.due_at; /* 0: none */
     lws__cpd_portal_status(cpd, st);
     return 0;
 }
 
 /* Applies the ladder policy to a fresh result. */
-static void cpd_release_or_hold(struct lws__cpd *cpd)
+static void cpd_release_or_hold(struct lws__cpd *cpd, lws_state_manager_t *mgr)
 {
-    lws_state_manager_t *mgr = lws_system_get_state_manager(cpd->cx);
     int step = cpd->held == LWS__CPD_PH_PRE ? LWS_SYSTATE_CPD_PRE_TIME
                                             : LWS_SYSTATE_CPD_POST_TIME;
 
@@ -343,7 +348,7 @@ static void cpd_release_or_hold(struct lws__cpd *cpd)
         cpd->held = LWS__CPD_PH_NONE;
         return;
     }
-    lwsl_notice("holding %s until the check says OK: next check in %u ms",
+    lwsl_notice("holding %s until OK: next check in %u ms",
                 lws_state_name(mgr, step), cpd->recheck_ms);
     lws_sul_schedule(cpd->cx, 0, &cpd->sul_defer, cpd_defer_cb,
                      (lws_usec_t)cpd->recheck_ms * LWS_US_PER_MS);
@@ -373,28 +378,23 @@ static void cpd_notify_result(struct lws__cpd *cpd)
     if (cpd->notify_reason)
         memcpy(cpd->notify_reason, cpd->reason, sizeof(cpd->reason));
     else
-        lwsl_err("out of memory: result_cb gets no reason");
+        lwsl_err("out of memory");
     lws_sul_schedule(cpd->cx, 0, &cpd->sul_notify, cpd_notify_cb, 0);
 }
 
 void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
 {
-    struct lws__cpd *cpd;
+    struct lws__cpd *cpd = CPD_OF(cx);
     lws_state_manager_t *mgr;
 
-    if (!cx)
+    if (!cpd)
         return;
-    LWS__LOOP_ONLY(cx);
-    cpd = LWS__HELPER(cx, CPD);
-    if (!cpd || (unsigned int)result > LWS_CPD_NO_INTERNET)
-        return;
-    if (result == LWS_CPD_UNKNOWN) {
-        lwsl_warn("lws_system_cpd_set: UNKNOWN is not a result, ignored");
+    if ((unsigned int)result - 1u >= LWS_CPD_NO_INTERNET) { /* or UNKNOWN */
+        lwsl_warn("%d is no result: ignored", (int)result);
         return;
     }
     if (cpd->result != LWS_CPD_UNKNOWN) {
-        lwsl_info("result %s ignored: %s was already reported",
-                  lws_cpd_result_name(result),
+        lwsl_info("%s ignored: %s came first", lws_cpd_result_name(result),
                   lws_cpd_result_name(cpd->result));
         return;
     }
@@ -404,26 +404,24 @@ void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
                 cpd->reason[0] ? " - " : "", cpd->reason);
     cpd_notify_result(cpd);
     cpd_watch_result(cpd);
-    cpd_release_or_hold(cpd);
     mgr = lws_system_get_state_manager(cx);
+    cpd_release_or_hold(cpd, mgr);
     if (!lws__cx_gone(cx) && mgr->state != LWS_SYSTATE_POLICY_INVALID)
         lws_state_transition_steps(mgr, cx->target_state);
 }
 
 lws_cpd_result_t lws_system_cpd_state_get(struct lws_context *cx)
 {
-    if (!cx || !LWS__HELPER(cx, CPD))
-        return LWS_CPD_UNKNOWN;
-    LWS__LOOP_ONLY(cx);
-    return ((struct lws__cpd *)LWS__HELPER(cx, CPD))->result;
+    struct lws__cpd *cpd = CPD_OF(cx);
+
+    return cpd ? cpd->result : LWS_CPD_UNKNOWN;
 }
 
 const char *lws_system_cpd_reason(struct lws_context *cx)
 {
-    if (!cx || !LWS__HELPER(cx, CPD))
-        return "";
-    LWS__LOOP_ONLY(cx);
-    return ((struct lws__cpd *)LWS__HELPER(cx, CPD))->reason;
+    struct lws__cpd *cpd = CPD_OF(cx);
+
+    return cpd ? cpd->reason : "";
 }
 
 /* ------------------------------------------------------------------------
@@ -447,19 +445,21 @@ static int cpd_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
                                               : LWS__CPD_PH_NONE;
 
     (void)mgr;
-    if (target == LWS_SYSTATE_OPERATIONAL && current == target &&
-        !lws__cx_gone(cpd->cx) && !cpd->rec->watch.armed) {
-        lws__cpd_watch_arm(&cpd->rec->watch, lws_now_usecs());
-        cpd_watch_sched(cpd);
+    if (lws__cx_gone(cpd->cx))
+        return 0;
+    if (current == target) {
+        if (target == LWS_SYSTATE_OPERATIONAL && !cpd->rec->watch.armed) {
+            lws__cpd_watch_arm(&cpd->rec->watch, lws_now_usecs());
+            cpd_watch_sched(cpd);
+        }
         return 0;
     }
-    if (current == target || ph == LWS__CPD_PH_NONE || lws__cx_gone(cpd->cx) ||
-        !cpd_phase_configured(cpd, ph) || cpd->passed[ph])
+    if (ph == LWS__CPD_PH_NONE || !cpd_phase_configured(cpd, ph) ||
+        cpd->passed[ph])
         return 0;
     if (cpd->cx->options & LWS_SERVER_OPTION_CPD_BYPASS) {
+        cpd_bypass(cpd);
         cpd->result = LWS_CPD_INTERNET_OK;
-        snprintf(cpd->reason, sizeof(cpd->reason),
-                 "bypassed (LWS_SERVER_OPTION_CPD_BYPASS)");
         cpd_notify_result(cpd);
         return 0;
     }
@@ -479,19 +479,21 @@ static int cpd_url_setup(struct lws__cpd *cpd, enum lws__cpd_phase ph,
                          const char *url, bool https)
 {
     struct lws__http_url u; /* validated here, parsed again per probe */
-    int ret;
 
     if (!url)
         return 0;
-    ret = lws__http_url_parse(url, &u);
-    if (ret || u.https != https) {
-        lwsl_err("bad %s '%s': %s", https ? "https_url" : "http_url", url,
-                 ret ? strerror(-ret)
-                     : (https ? "must be https://" : "must be http://"));
+    if (lws__http_url_parse(url, &u) || u.https != https) {
+        lwsl_err("bad %s '%s'", https ? "https_url" : "http_url", url);
         return -EINVAL;
     }
     cpd->url_text[ph] = lws__strdup(url);
     return cpd->url_text[ph] ? 0 : -ENOMEM;
+}
+
+/* A configured time, or its default. */
+static uint32_t cpd_ms(unsigned int ms, uint32_t def)
+{
+    return ms ? ms : def;
 }
 
 static int cpd_setup(struct lws__cpd *cpd, const struct lws_cpd_info *ci)
@@ -499,28 +501,18 @@ static int cpd_setup(struct lws__cpd *cpd, const struct lws_cpd_info *ci)
     int ret;
 
     lws__cpd_core_cfg_from_info(&cpd->cfg, ci);
-    cpd->expect.status = LWS__CPD_DEF_STATUS;
-    cpd->recheck_ms = LWS__CPD_DEF_RECHECK_MS;
-    if (!ci)
-        return 0;
     cpd->flags = ci->flags;
     cpd->result_cb = ci->result_cb;
     cpd->result_user = ci->result_user;
-    if (ci->recheck_ms)
-        cpd->recheck_ms = ci->recheck_ms;
-    if (ci->expect_status) {
-        if (ci->expect_status < 100 || ci->expect_status > 999) {
-            lwsl_err("bad expect_status %d", ci->expect_status);
-            return -EINVAL;
-        }
-        cpd->expect.status = ci->expect_status;
+    cpd->recheck_ms = cpd_ms(ci->recheck_ms, LWS__CPD_DEF_RECHECK_MS);
+    cpd->expect.status =
+        ci->expect_status ? ci->expect_status : LWS__CPD_DEF_STATUS;
+    if (cpd->expect.status < 100 || cpd->expect.status > 999) {
+        lwsl_err("bad expect_status %d", ci->expect_status);
+        return -EINVAL;
     }
-    if (ci->expect_body) {
-        cpd->expect_body = lws__strdup(ci->expect_body);
-        if (!cpd->expect_body)
-            return -ENOMEM;
-        cpd->expect.body = cpd->expect_body;
-    }
+    if (ci->expect_body && !(cpd->expect.body = lws__strdup(ci->expect_body)))
+        return -ENOMEM;
     ret = 0;
     if (LWS_WITH_SYS_CPD_HTTP)
         ret = cpd_url_setup(cpd, LWS__CPD_PH_PRE, ci->http_url, false);
@@ -543,7 +535,8 @@ static void cpd_destroy(struct lws_context *cx)
     if (!cpd)
         return;
     cpd_stop(cpd);
-    if (cpd->rec) {
+    if (cpd->rec) { /* registered with it */
+        lws_state_reg_deregister(&cpd->nl);
         lws__news_unsubscribe(&cpd->rec->news);
         lws_sul_cancel(&cpd->rec->sul_watch);
         lws__cpd_portal_free(cpd);
@@ -552,12 +545,10 @@ static void cpd_destroy(struct lws_context *cx)
     lws_sul_cancel(&cpd->sul_defer);
     lws_sul_cancel(&cpd->sul_app_defer);
     lws_sul_cancel(&cpd->sul_notify);
-    if (cpd->nl_registered)
-        lws_state_reg_deregister(&cpd->nl);
     lws__tls_conf_destroy(cpd->tls_conf);
     for (int i = 0; i < LWS__CPD_PH_COUNT; i++)
         lws__free(cpd->url_text[i]);
-    lws__free(cpd->expect_body);
+    lws__free((char *)cpd->expect.body); /* our copy */
     lws__free(cpd->notify_reason);
     lws__free(cpd);
     LWS__HELPER(cx, CPD) = NULL;
@@ -567,52 +558,44 @@ static int cpd_init(struct lws_context *cx,
                     const struct lws_context_creation_info *info)
 {
     struct lws__cpd *cpd = lws__calloc(1, sizeof(*cpd));
+    const struct lws_cpd_info none = {0},
+                              *ci = info && info->cpd ? info->cpd : &none;
+    struct lws__cpd_rec *rec;
 
-    if (!cpd) {
-        lwsl_err("out of memory");
-        return -1;
-    }
+    if (!cpd)
+        goto oom;
     cpd->cx = cx;
     cpd->apply = cpd_apply;
     LWS__HELPER(cx, CPD) = cpd;
-    if (cpd_setup(cpd, info ? info->cpd : NULL)) {
-        cpd_destroy(cx);
-        return -1;
-    }
+    if (cpd_setup(cpd, ci))
+        goto bail;
     if (cx->ops.captive_portal_detect_request &&
         cpd->url_text[LWS__CPD_PH_POST])
-        lwsl_warn("https_url unused: the captive_portal_detect_request op "
-                  "replaces the built-in probe");
-    if (cx->ops.captive_portal_detect_request ||
-        cpd->url_text[LWS__CPD_PH_PRE] || cpd->url_text[LWS__CPD_PH_POST]) {
-        const struct lws_cpd_info *ci = info ? info->cpd : NULL;
-
-        cpd->rec = lws__calloc(1, sizeof(*cpd->rec));
-        if (!cpd->rec) {
-            lwsl_err("out of memory");
-            cpd_destroy(cx);
-            return -1;
-        }
-        cpd->rec->cpd = cpd;
-        cpd->rec->connect_ms = ci && ci->connect_timeout_ms
-                                   ? ci->connect_timeout_ms
-                                   : LWS__CPD_DEF_CONNECT_MS;
-        cpd->rec->he_head_ms = ci && ci->he_head_start_ms
-                                   ? ci->he_head_start_ms
-                                   : LWS__CPD_DEF_HE_HEAD_MS;
-        cpd->rec->he_step_ms = ci && ci->he_attempt_delay_ms
-                                   ? ci->he_attempt_delay_ms
-                                   : LWS__CPD_DEF_HE_STEP_MS;
-        lws__cpd_watch_init(&cpd->rec->watch, cpd->recheck_ms);
-        cpd->nl.name = "cpd";
-        cpd->nl.notify_cb = cpd_notify;
-        lws_state_reg_notifier(lws_system_get_state_manager(cx), &cpd->nl);
-        cpd->nl_registered = true;
-        cpd->rec->news.cb = cpd_news;
-        cpd->rec->news.opaque = cpd;
-        lws__news_subscribe(cx, &cpd->rec->news);
-    }
+        lwsl_warn("https_url unused: the op replaces the probe");
+    if (!cx->ops.captive_portal_detect_request &&
+        !cpd->url_text[LWS__CPD_PH_PRE] && !cpd->url_text[LWS__CPD_PH_POST])
+        return 0;
+    rec = cpd->rec = lws__calloc(1, sizeof(*cpd->rec));
+    if (!rec)
+        goto oom;
+    rec->cpd = cpd;
+    rec->connect_ms = cpd_ms(ci->connect_timeout_ms, LWS__CPD_DEF_CONNECT_MS);
+    rec->he_head_ms = cpd_ms(ci->he_head_start_ms, LWS__CPD_DEF_HE_HEAD_MS);
+    rec->he_step_ms = cpd_ms(ci->he_attempt_delay_ms, LWS__CPD_DEF_HE_STEP_MS);
+    lws__cpd_watch_init(&rec->watch, cpd->recheck_ms);
+    cpd->nl.name = "cpd";
+    cpd->nl.notify_cb = cpd_notify;
+    lws_state_reg_notifier(lws_system_get_state_manager(cx), &cpd->nl);
+    rec->news.cb = cpd_news;
+    rec->news.opaque = cpd;
+    lws__news_subscribe(cx, &rec->news);
     return 0;
+
+oom:
+    lwsl_err("out of memory");
+bail:
+    cpd_destroy(cx);
+    return -1;
 }
 
 static int cpd_callback(struct lws *wsi, enum lws_callback_reasons reason,

@@ -51,13 +51,10 @@ struct cpd_dns_ticket {
 
 struct lws__cpd_probe {
     struct lws__cpd *cpd;
-    const struct lws__http_url *url; /* &url_parsed */
     struct lws *wsi;
     struct lws__tls *tls;
     struct cpd_dns_ticket *dns;
-    struct lws__cpd_race race;      /* connecting (Happy Eyeballs) */
-    lws_sockaddr46 addr[CPD_ADDRS]; /* resolved */
-    int naddr;
+    struct lws__cpd_race race; /* connecting (Happy Eyeballs) */
     enum cpd_stage stage;
     bool in_query;  /* inside lws_async_dns_query() */
     bool truncated; /* TLS closed without close_notify */
@@ -66,7 +63,7 @@ struct lws__cpd_probe {
     char tx[LWS__HTTP_PATH_MAX + LWS__HTTP_HOST_MAX + 256];
     uint8_t rx[CPD_RX_MAX];
     uint8_t body[CPD_BODY_MAX];
-    struct lws__http_url url_parsed; /* parsed on use: idle CPD keeps text */
+    struct lws__http_url url; /* parsed on use: idle CPD keeps text */
 };
 
 /* ------------------------------------------------------------------------
@@ -98,29 +95,50 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p)
     lws__free(p);
 }
 
+/* Sets cpd->reason to "<url>: " + @fmt. */
+static void cpd_vreason(struct lws__cpd *cpd, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void cpd_vreason(struct lws__cpd *cpd, const char *fmt, va_list ap)
+{
+    size_t n = (size_t)snprintf(cpd->reason, sizeof(cpd->reason), "%s: ",
+                                cpd->url_text[cpd->cur]
+                                    ? cpd->url_text[cpd->cur]
+                                    : "captive_portal_detect_request");
+
+    if (n < sizeof(cpd->reason))
+        vsnprintf(cpd->reason + n, sizeof(cpd->reason) - n, fmt, ap);
+}
+
 void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...)
 {
     va_list ap;
-    int n = snprintf(cpd->reason, sizeof(cpd->reason), "%s: ",
-                     cpd->url_text[cpd->cur] ? cpd->url_text[cpd->cur]
-                                             : "captive_portal_detect_request");
 
-    if (n < 0 || (size_t)n >= sizeof(cpd->reason))
-        return;
     va_start(ap, fmt);
-    vsnprintf(cpd->reason + n, sizeof(cpd->reason) - (size_t)n, fmt, ap);
+    cpd_vreason(cpd, fmt, ap);
     va_end(ap);
 }
 
-/* The running attempt ended; the probe is freed here. */
-static void cpd_attempt_end(struct lws__cpd_probe *p, lws_cpd_result_t result,
+/* Sets the reason's "<url>: " prefix; the text goes at the return value,
+ * *@room bytes. */
+static char *cpd_reason_tail(struct lws__cpd *cpd, size_t *room)
+{
+    size_t n;
+
+    lws__cpd_reason(cpd, "%s", "");
+    n = strlen(cpd->reason);
+    *room = sizeof(cpd->reason) - n;
+    return cpd->reason + n;
+}
+
+/* The running attempt (probe, if any) ended; the probe is freed here. */
+static void cpd_attempt_end(struct lws__cpd *cpd, lws_cpd_result_t result,
                             bool retryable)
 {
-    struct lws__cpd *cpd = p->cpd;
     struct lws__cpd_out out;
     uint32_t jitter;
 
-    lws__cpd_probe_free(p);
+    lws__cpd_probe_free(cpd->probe);
     jitter = lws__random_below(cpd->cx,
                                lws__cpd_backoff_ms(cpd->core.attempts) / 4 + 1);
     lws__cpd_core_attempt_done(&cpd->core, lws_now_usecs(), result, retryable,
@@ -138,41 +156,29 @@ static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
 static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
                      bool retryable, const char *fmt, ...)
 {
-    char text[LWS__CPD_REASON_MAX];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
+    cpd_vreason(p->cpd, fmt, ap);
     va_end(ap);
-    lws__cpd_reason(p->cpd, "%s", text);
-    cpd_attempt_end(p, result, retryable);
+    cpd_attempt_end(p->cpd, result, retryable);
 }
 
 /* ------------------------------------------------------------------------
  * Reply
  */
 
-static void cpd_probe_classify(struct lws__cpd_probe *p,
-                               const struct lws__http_resp *r,
-                               const uint8_t *body, size_t body_len)
-{
-    char text[LWS__CPD_REASON_MAX];
-    bool retryable;
-    lws_cpd_result_t res;
-
-    res = lws__cpd_classify(&p->cpd->expect, r, p->rx, body, body_len,
-                            &retryable, text, sizeof(text));
-    lws__cpd_reason(p->cpd, "%s", text);
-    cpd_attempt_end(p, res, retryable);
-}
-
 /* Looks at what arrived so far; @eof: the peer closed (or the buffer is
  * full).  Returns true when the attempt ended. */
 static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
 {
+    struct lws__cpd *cpd = p->cpd;
     struct lws__http_resp r;
-    const uint8_t *body;
-    size_t blen;
+    const uint8_t *body = NULL;
+    size_t blen = 0, room;
+    bool retryable;
+    lws_cpd_result_t res;
+    char *why;
     int ret = lws__http_resp_parse(p->rx, p->rx_len, &r);
 
     if (ret == -EAGAIN) {
@@ -188,63 +194,65 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
                  strerror(-ret));
         return true;
     }
-#if LWS_WITH_SYS_CPD_CAPPORT_API
-    if (p->api) {
-        char why[LWS__CPD_REASON_MAX];
-        bool retryable;
-        lws_cpd_result_t res;
-
+    if (p->api || (cpd->expect.body && r.status == cpd->expect.status)) {
+        /* Only a clean end (TCP FIN without TLS, close_notify with it)
+         * can end a body that runs to the close; after a truncated one it
+         * is missing. */
         ret = lws__http_resp_body(&r, p->rx, p->rx_len, eof && !p->truncated,
                                   p->body, sizeof(p->body), &body, &blen);
         if (ret == -EAGAIN && !eof && p->rx_len < sizeof(p->rx))
             return false;
-        res = lws__cpd_portal_api_reply(p->cpd, &r, p->rx, ret ? NULL : body,
-                                        ret ? 0 : blen, &retryable, why,
-                                        sizeof(why));
-        lws__cpd_reason(p->cpd, "%s", why);
-        cpd_attempt_end(p, res, retryable);
-        return true;
+        if (ret && p->truncated && !p->api) {
+            cpd_fail(p, LWS_CPD_NO_INTERNET, true,
+                     "body cut: TLS closed without close_notify (%zu bytes)",
+                     p->rx_len - r.hdr_len);
+            return true;
+        }
+        if (ret) {
+            /* truncated, malformed or too big: not the body */
+            body = NULL;
+            blen = p->api ? 0 : p->rx_len - r.hdr_len;
+        }
     }
+    why = cpd_reason_tail(cpd, &room);
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+    if (p->api)
+        res = lws__cpd_portal_api_reply(cpd, &r, p->rx, body, blen, &retryable,
+                                        why, room);
+    else
 #endif
-    if (!p->cpd->expect.body || r.status != p->cpd->expect.status) {
-        cpd_probe_classify(p, &r, NULL, 0);
-        return true;
-    }
-    /* Only a clean end (TCP FIN without TLS, close_notify with it) can end
-     * a body that runs to the close; after a truncated one it is missing. */
-    ret = lws__http_resp_body(&r, p->rx, p->rx_len, eof && !p->truncated,
-                              p->body, sizeof(p->body), &body, &blen);
-    if (ret == -EAGAIN && !eof && p->rx_len < sizeof(p->rx))
-        return false;
-    if (ret == -EAGAIN)
-        ret = -EBADMSG; /* closed (or full) before the body ended */
-    if (ret && p->truncated) {
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                 "TLS closed without close_notify before the body was known "
-                 "complete (%zu bytes)",
-                 p->rx_len - r.hdr_len);
-        return true;
-    }
-    if (ret) {
-        body = NULL; /* truncated, malformed or too big: not the body */
-        blen = p->rx_len - r.hdr_len;
-    }
-    cpd_probe_classify(p, &r, body, blen);
+        res = lws__cpd_classify(&cpd->expect, &r, p->rx, body, blen, &retryable,
+                                why, room);
+    cpd_attempt_end(cpd, res, retryable);
     return true;
 }
 
-static ssize_t cpd_probe_recv(struct lws__cpd_probe *p, uint8_t *buf,
-                              size_t len)
+/* Sends (@tx) or receives over TLS, or the plain socket. */
+static ssize_t cpd_probe_io(struct lws__cpd_probe *p, bool tx, void *buf,
+                            size_t len)
 {
+    int fd;
     ssize_t n;
 
     if (!LWS_WITH_SYS_CPD_HTTP || p->tls) /* without: always TLS */
-        return lws__tls_read(p->tls, buf, len);
-    n = recv(lws_get_socket_fd(p->wsi), buf, len, 0);
+        return tx ? lws__tls_write(p->tls, buf, len)
+                  : lws__tls_read(p->tls, buf, len);
+    fd = lws_get_socket_fd(p->wsi);
+    n = tx ? send(fd, buf,
+                  LWS__FI_OR(p->cpd->cx, "cpd.tx.short", (len + 1) / 2, len),
+                  MSG_NOSIGNAL)
+           : recv(fd, buf, len, 0);
     if (n >= 0)
         return n;
     return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? -EAGAIN
                                                                        : -errno;
+}
+
+static void cpd_probe_io_fail(struct lws__cpd_probe *p, const char *what,
+                              ssize_t n)
+{
+    cpd_fail(p, LWS_CPD_NO_INTERNET, true, "%s failed: %s", what,
+             p->tls ? lws__tls_error(p->tls) : strerror((int)-n));
 }
 
 static void cpd_probe_readable(struct lws__cpd_probe *p)
@@ -252,21 +260,16 @@ static void cpd_probe_readable(struct lws__cpd_probe *p)
     bool eof = false;
 
     while (!eof && p->rx_len < sizeof(p->rx)) {
-        ssize_t n =
-            cpd_probe_recv(p, p->rx + p->rx_len, sizeof(p->rx) - p->rx_len);
+        ssize_t n = cpd_probe_io(p, false, p->rx + p->rx_len,
+                                 sizeof(p->rx) - p->rx_len);
         if (n == -EAGAIN)
             break;
         if (n < 0 && !p->rx_len) {
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "receive failed: %s",
-                     p->tls ? lws__tls_error(p->tls) : strerror((int)-n));
+            cpd_probe_io_fail(p, "receive", n);
             return;
         }
-        if (n == -EPIPE && p->tls) {
-            p->truncated = true; /* closed without close_notify */
-            lwsl_info("%s: closed without close_notify: a body running to "
-                      "the close is not complete",
-                      p->url->host);
-        }
+        if (n == -EPIPE && p->tls)
+            p->truncated = true; /* closed without close_notify (logged) */
         if (n <= 0)
             eof = true;
         else
@@ -285,21 +288,9 @@ static void cpd_probe_readable(struct lws__cpd_probe *p)
 static void cpd_probe_send(struct lws__cpd_probe *p)
 {
     while (p->tx_sent < p->tx_len) {
-        const char *b = p->tx + p->tx_sent;
-        size_t left = p->tx_len - p->tx_sent;
-        ssize_t n;
+        ssize_t n =
+            cpd_probe_io(p, true, p->tx + p->tx_sent, p->tx_len - p->tx_sent);
 
-        if (!LWS_WITH_SYS_CPD_HTTP || p->tls)
-            n = lws__tls_write(p->tls, b, left);
-        else {
-            n = send(
-                lws_get_socket_fd(p->wsi), b,
-                LWS__FI_OR(p->cpd->cx, "cpd.tx.short", (left + 1) / 2, left),
-                MSG_NOSIGNAL);
-            if (n < 0)
-                n = (errno == EAGAIN || errno == EWOULDBLOCK) ? -EAGAIN
-                                                              : -errno;
-        }
         if (n == -EAGAIN) {
             lws__wsi_poll(p->wsi, p->tls && !lws__tls_wants_write(p->tls)
                                       ? UV_READABLE
@@ -307,8 +298,7 @@ static void cpd_probe_send(struct lws__cpd_probe *p)
             return;
         }
         if (n < 0) {
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "send failed: %s",
-                     p->tls ? lws__tls_error(p->tls) : strerror((int)-n));
+            cpd_probe_io_fail(p, "send", n);
             return;
         }
         p->tx_sent += (size_t)n;
@@ -349,42 +339,40 @@ static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
     int ret, n = lws__cpd_race_tried(r);
 
     if (!winner) {
-        if (n > 1)
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                     "connect to %s (%d addresses tried)", why, n);
-        else
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connect to %s", why);
+        cpd_fail(p, LWS_CPD_NO_INTERNET, true,
+                 "connect to %s (%d address%s tried)", why, n,
+                 n != 1 ? "es" : "");
         return;
     }
     p->wsi = winner;
-    if (LWS_WITH_SYS_CPD_HTTP && !p->url->https) {
+    if (LWS_WITH_SYS_CPD_HTTP && !p->url.https) {
         p->stage = CPD_ST_SENDING;
         cpd_probe_send(p);
         return;
     }
-    ret = lws__tls_client_create(p->cpd->cx, p->cpd->tls_conf,
-                                 lws_get_socket_fd(p->wsi), p->url->host,
-                                 &p->tls);
+    ret =
+        lws__tls_client_create(p->cpd->cx, p->cpd->tls_conf,
+                               lws_get_socket_fd(p->wsi), p->url.host, &p->tls);
     if (ret) {
         cpd_fail(p, LWS_CPD_NO_INTERNET, ret != -EAGAIN, "TLS refused: %s",
-                 ret == -EAGAIN ? "the clock is not validated yet"
-                                : strerror(-ret));
+                 ret == -EAGAIN ? "clock not valid yet" : strerror(-ret));
         return;
     }
     p->stage = CPD_ST_TLS;
     cpd_probe_tls_step(p);
 }
 
-/* Races the resolved addresses (Happy Eyeballs); may end the attempt. */
-static void cpd_probe_try(struct lws__cpd_probe *p)
+/* Races the @n addresses @sa (Happy Eyeballs); may end the attempt. */
+static void cpd_probe_try(struct lws__cpd_probe *p, const lws_sockaddr46 *sa,
+                          int n)
 {
     const struct lws__cpd_rec *rec = p->cpd->rec;
 
-    lwsl_debug("attempt %d: connecting to %d address(es) of %s port %u",
-               p->cpd->core.attempts, p->naddr, p->url->host,
-               (unsigned int)p->url->port);
+    lwsl_debug("attempt %d: %d address(es) of %s port %u",
+               p->cpd->core.attempts, n, p->url.host,
+               (unsigned int)p->url.port);
     p->stage = CPD_ST_CONNECTING;
-    lws__cpd_race_start(&p->race, p->cpd->cx, p->addr, p->naddr, p->url->port,
+    lws__cpd_race_start(&p->race, p->cpd->cx, sa, n, p->url.port,
                         rec->he_head_ms, rec->he_step_ms, rec->connect_ms, p,
                         cpd_probe_connected);
 }
@@ -393,42 +381,39 @@ static void cpd_probe_try(struct lws__cpd_probe *p)
  * Name resolution
  */
 
+/* Why a lookup gave no address: the resolver's n (LADNS_RET_*, -5..-1),
+ * or 1: the query was refused. */
 static const char *cpd_dns_status(int n)
 {
-    switch (n) {
-    case LADNS_RET_NXDOMAIN:
-        return "no such name";
-    case LADNS_RET_NODATA:
-        return "no address for that name";
-    case LADNS_RET_TIMEDOUT:
-        return "the resolver did not answer in time";
-    case -ECANCELED:
+    static const char *const why[] = {"lookup refused",
+                                      "resolver failure",
+                                      "the resolver did not answer in time",
+                                      "no such name",
+                                      "resolver failure",
+                                      "no address for that name"};
+
+    if (n == -ECANCELED)
         return "cancelled";
-    default:
-        return "resolver failure";
-    }
+    return why[n == 1 ? 0 : n < 0 && n >= LADNS_RET_NODATA ? -n : 1];
 }
 
 static void cpd_probe_resolved(struct lws__cpd_probe *p,
                                struct cpd_dns_ticket *t)
 {
-    int status = t->status;
+    struct lws__cpd_rec *rec = p->cpd->rec;
 
-    p->naddr = t->naddr;
-    memcpy(p->addr, t->sa, sizeof(p->addr[0]) * (size_t)t->naddr);
     p->dns = NULL;
-    lws__free(t);
-    if (!p->naddr) {
+    if (!t->naddr)
         cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
-                 p->url->host, cpd_dns_status(status));
-        return;
+                 p->url.host, cpd_dns_status(t->status));
+    else {
+        if (!p->api) {
+            memcpy(rec->known, t->sa, sizeof(t->sa[0]) * (size_t)t->naddr);
+            rec->nknown = (uint8_t)t->naddr;
+        }
+        cpd_probe_try(p, t->sa, t->naddr);
     }
-    if (!p->api) {
-        memcpy(p->cpd->rec->known, p->addr,
-               sizeof(p->addr[0]) * (size_t)p->naddr);
-        p->cpd->rec->nknown = (uint8_t)p->naddr;
-    }
-    cpd_probe_try(p);
+    lws__free(t);
 }
 
 static struct lws *cpd_dns_cb(struct lws *wsi, const char *ads,
@@ -465,18 +450,16 @@ static void cpd_probe_resolve(struct lws__cpd_probe *p)
     p->dns = t;
     p->stage = CPD_ST_RESOLVING;
     p->in_query = true;
-    rc = (int)lws_async_dns_query(p->cpd->cx, 0, p->url->host,
-                                  LWS_ADNS_RECORD_A, cpd_dns_cb, NULL, t);
+    rc = (int)lws_async_dns_query(p->cpd->cx, 0, p->url.host, LWS_ADNS_RECORD_A,
+                                  cpd_dns_cb, NULL, t);
     p->in_query = false;
     if (t->done) {
         cpd_probe_resolved(p, t);
         return;
     }
     if (rc < 0) {
-        p->dns = NULL;
-        lws__free(t);
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
-                 p->url->host, "lookup refused");
+        t->status = 1; /* refused */
+        cpd_probe_resolved(p, t);
     }
 }
 
@@ -484,54 +467,49 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__cpd *cpd = lws_container_of(sul, struct lws__cpd, sul_kick);
     struct lws__cpd_probe *p;
+    const char *url;
+    lws_sockaddr46 sa;
 
     if (!cpd->core.attempt_active || cpd->probe)
         return;
     p = lws__calloc(1, sizeof(*p));
     if (!p) {
-        struct lws__cpd_out out;
         lws__cpd_reason(cpd, "out of memory");
-        lws__cpd_core_attempt_done(&cpd->core, lws_now_usecs(),
-                                   LWS_CPD_NO_INTERNET, true, 0, &out);
-        cpd->apply(cpd, &out);
+        cpd_attempt_end(cpd, LWS_CPD_NO_INTERNET, true);
         return;
     }
     p->cpd = cpd;
-    p->url = &p->url_parsed;
     cpd->probe = p;
-    /* cpd_url_setup() accepted this text, so it parses again. */
-    if (lws__http_url_parse(cpd->url_text[cpd->cur], &p->url_parsed))
-        lwsl_err("url '%s' no longer parses", cpd->url_text[cpd->cur]);
-    p->tx_len = (size_t)lws__http_request_write(p->url, p->tx, sizeof(p->tx));
+    url = cpd->url_text[cpd->cur];
 #if LWS_WITH_SYS_CPD_CAPPORT_API
     {
         const char *api = lws__cpd_portal_api_url(cpd);
-        struct lws__http_url *u = &p->url_parsed;
         int n;
 
-        if (api && !lws__http_url_parse(api, u) &&
-            (n = lws__cpd_portal_request(u, p->tx, sizeof(p->tx))) > 0) {
+        if (api && !lws__http_url_parse(api, &p->url) &&
+            (n = lws__cpd_portal_request(&p->url, p->tx, sizeof(p->tx))) > 0) {
             p->api = true;
             p->tx_len = (size_t)n;
-            lwsl_info("attempt %d: GET %s (captive portal API)",
-                      cpd->core.attempts, api);
-        } else if (api && lws__http_url_parse(cpd->url_text[cpd->cur], u))
-            lwsl_err("url '%s' no longer parses", cpd->url_text[cpd->cur]);
+            url = api;
+        }
     }
 #endif
-    lwsl_info("attempt %d: GET %s", cpd->core.attempts,
-              p->api ? "the API" : cpd->url_text[cpd->cur]);
-    if (!lws_sa46_parse_numeric(&p->addr[0], p->url->host)) {
-        p->naddr = 1;
-    } else if (cpd->rec->nknown && !p->api) {
-        /* A later attempt of this check: the addresses it resolved. */
-        p->naddr = cpd->rec->nknown;
-        memcpy(p->addr, cpd->rec->known, sizeof(p->addr[0]) * (size_t)p->naddr);
-    } else {
-        cpd_probe_resolve(p);
-        return;
+    if (!p->api) {
+        /* cpd_url_setup() accepted this text, so it parses again. */
+        if (lws__http_url_parse(url, &p->url))
+            lwsl_err("url '%s' no longer parses", url);
+        p->tx_len =
+            (size_t)lws__http_request_write(&p->url, p->tx, sizeof(p->tx));
     }
-    cpd_probe_try(p);
+    lwsl_info("attempt %d: GET %s%s", cpd->core.attempts, url,
+              p->api ? " (captive portal API)" : "");
+    if (!lws_sa46_parse_numeric(&sa, p->url.host))
+        cpd_probe_try(p, &sa, 1);
+    else if (cpd->rec->nknown && !p->api)
+        /* A later attempt of this check: the addresses it resolved. */
+        cpd_probe_try(p, cpd->rec->known, cpd->rec->nknown);
+    else
+        cpd_probe_resolve(p);
 }
 
 const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p)
@@ -542,43 +520,24 @@ const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p)
 int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason)
 {
     struct lws__cpd_probe *p = lws_get_opaque_user_data(wsi);
+    bool closed = reason == LWS_CALLBACK_RAW_CLOSE;
 
-    switch (reason) {
-    case LWS_CALLBACK_RAW_WRITEABLE:
-        if (!p)
-            return -1;
-        if (p->stage == CPD_ST_CONNECTING)
-            lws__cpd_race_event(&p->race, wsi, false);
-        else if (p->stage == CPD_ST_TLS)
-            cpd_probe_tls_step(p);
-        else if (p->stage == CPD_ST_SENDING)
-            cpd_probe_send(p);
-        else if (p->stage == CPD_ST_RECEIVING)
-            cpd_probe_readable(p); /* TLS wanted to write while reading */
-        return 0;
-    case LWS_CALLBACK_RAW_RX:
-        if (!p)
-            return -1;
-        if (p->stage == CPD_ST_TLS)
-            cpd_probe_tls_step(p);
-        else if (p->stage == CPD_ST_SENDING)
-            cpd_probe_send(p);
-        else if (p->stage == CPD_ST_RECEIVING)
-            cpd_probe_readable(p);
-        else if (p->stage == CPD_ST_CONNECTING)
-            /* a refused connect shows as readable */
-            lws__cpd_race_event(&p->race, wsi, false);
-        return 0;
-    case LWS_CALLBACK_RAW_CLOSE:
-        if (p && p->stage == CPD_ST_CONNECTING)
-            lws__cpd_race_event(&p->race, wsi, true);
-        else if (p && p->wsi == wsi) {
+    if (!p)
+        return closed ? 0 : -1;
+    if (p->stage == CPD_ST_CONNECTING)
+        /* a refused connect shows as readable */
+        lws__cpd_race_event(&p->race, wsi, closed);
+    else if (closed) {
+        if (p->wsi == wsi) {
             p->wsi = NULL;
             cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connection closed (%s)",
                      cpd_stage_names[p->stage]);
         }
-        return 0;
-    default:
-        return 0;
-    }
+    } else if (p->stage == CPD_ST_TLS)
+        cpd_probe_tls_step(p);
+    else if (p->stage == CPD_ST_SENDING)
+        cpd_probe_send(p);
+    else if (p->stage == CPD_ST_RECEIVING)
+        cpd_probe_readable(p); /* TLS may want to write while reading */
+    return 0;
 }

@@ -14,9 +14,9 @@
 #include "private-cpd-tls.h"
 
 #include <stdio.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <mbedtls/asn1.h>
 #include <mbedtls/error.h>
@@ -26,7 +26,6 @@
 #include <mbedtls/x509_crt.h>
 
 struct lws__tls_conf {
-    struct lws_context *cx;
     mbedtls_ssl_config conf;
     mbedtls_x509_crt ca;
 };
@@ -54,23 +53,17 @@ static int tls_rng(void *p, unsigned char *buf, size_t len)
                                                : MBEDTLS_ERR_SSL_INTERNAL_ERROR;
 }
 
-static void tls_strerror(int code, char *buf, size_t len)
-{
-    mbedtls_strerror(code, buf, len);
-}
-
 static int tls_load_ca(struct lws__tls_conf *c, const char *path)
 {
     char e[128];
-    int n;
+    int n = mbedtls_x509_crt_parse_file(&c->ca, path);
 
-    if (access(path, R_OK)) {
-        lwsl_err("cannot read CA bundle %s: %s", path, strerror(errno));
+    if (n == MBEDTLS_ERR_PK_FILE_IO_ERROR) {
+        lwsl_err("cannot read CA bundle %s", path);
         return -ENOENT;
     }
-    n = mbedtls_x509_crt_parse_file(&c->ca, path);
     if (n < 0 || !c->ca.version) {
-        tls_strerror(n, e, sizeof(e));
+        mbedtls_strerror(n, e, sizeof(e));
         lwsl_err("no usable certificate in CA bundle %s (%s)", path,
                  n < 0 ? e : "none parsed");
         return -EINVAL;
@@ -90,7 +83,6 @@ int lws__tls_conf_create(struct lws_context *cx, const char *ca_path,
     c = lws__calloc(1, sizeof(*c));
     if (!c)
         return -ENOMEM;
-    c->cx = cx;
     mbedtls_ssl_config_init(&c->conf);
     mbedtls_x509_crt_init(&c->ca);
     ret = tls_load_ca(c, ca_path ? ca_path : LWS__TLS_DEFAULT_CA_BUNDLE);
@@ -159,77 +151,21 @@ static int tls_time_cmp(const struct tm *now, const mbedtls_x509_time *t)
     return 0;
 }
 
-/* Steps over one DER element at *@p whose tag is @tag; *@len gets its
- * length.  Returns false when the element is not there or overruns @end. */
-static bool tls_der(unsigned char **p, const unsigned char *end, int tag,
-                    size_t *len)
-{
-    return !mbedtls_asn1_get_tag(p, end, len, tag);
-}
-
-/* Whether the GeneralNames in [@p, @end) hold iPAddress @ip (RFC 5280
- * §4.2.1.6: [7] IMPLICIT OCTET STRING of 4 or 16 bytes). */
-static bool tls_names_have_ip(unsigned char *p, const unsigned char *end,
-                              const uint8_t *ip, size_t ip_len)
-{
-    size_t len;
-
-    if (!tls_der(&p, end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE,
-                 &len))
-        return false;
-    end = p + len;
-    while (p < end) {
-        int tag = *p++;
-
-        if (mbedtls_asn1_get_len(&p, end, &len))
-            return false;
-        if (tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) && len == ip_len &&
-            !memcmp(p, ip, ip_len))
-            return true;
-        p += len;
-    }
-    return false;
-}
-
 /*
- * Whether @crt names the address @ip in its subjectAltName.  mbedTLS 2.28
- * keeps only dNSName and otherName entries in subject_alt_names, so the
- * extensions are walked here, with mbedTLS's bounds-checked ASN.1 reader.
+ * Whether @crt names the address @ip in its subjectAltName (RFC 5280
+ * section 4.2.1.6: iPAddress, [7] of 4 or 16 bytes).  mbedTLS 2.28 lists
+ * every entry of the extension in subject_alt_names (it only parses
+ * dNSName and otherName), with its tag.
  */
 static bool tls_crt_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip,
                            size_t ip_len)
 {
-    unsigned char *p = crt->v3_ext.p;
-    const unsigned char *end;
-    size_t len;
-
-    if (!p)
-        return false;
-    end = p + crt->v3_ext.len;
-    if (!tls_der(&p, end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE,
-                 &len))
-        return false;
-    end = p + len;
-    while (p < end) {
-        const unsigned char *ext_end;
-        mbedtls_x509_buf oid;
-        int critical;
-
-        if (!tls_der(&p, end, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE,
-                     &len))
-            return false;
-        ext_end = p + len;
-        if (!tls_der(&p, ext_end, MBEDTLS_ASN1_OID, &oid.len))
-            return false;
-        oid.p = p;
-        p += oid.len;
-        (void)mbedtls_asn1_get_bool(&p, ext_end, &critical); /* optional */
-        if (!tls_der(&p, ext_end, MBEDTLS_ASN1_OCTET_STRING, &len))
-            return false;
-        if (!MBEDTLS_OID_CMP(MBEDTLS_OID_SUBJECT_ALT_NAME, &oid))
-            return tls_names_have_ip(p, p + len, ip, ip_len);
-        p = (unsigned char *)ext_end;
-    }
+    for (const mbedtls_x509_sequence *s = &crt->subject_alt_names; s;
+         s = s->next)
+        if (s->buf.tag ==
+                (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_X509_SAN_IP_ADDRESS) &&
+            s->buf.len == ip_len && !memcmp(s->buf.p, ip, ip_len))
+            return true;
     return false;
 }
 
@@ -256,6 +192,18 @@ static int tls_verify_cb(void *data, mbedtls_x509_crt *crt, int depth,
     return 0;
 }
 
+/* A failed send (@w) or recv as an mbedTLS code. */
+static int tls_io_err(struct lws__tls *t, bool w)
+{
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+        t->want_write = w;
+        return w ? MBEDTLS_ERR_SSL_WANT_WRITE : MBEDTLS_ERR_SSL_WANT_READ;
+    }
+    if (errno == ECONNRESET || (w && errno == EPIPE))
+        return MBEDTLS_ERR_NET_CONN_RESET;
+    return w ? MBEDTLS_ERR_NET_SEND_FAILED : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
 static int tls_send(void *ctx, const unsigned char *buf, size_t len)
 {
     struct lws__tls *t = ctx;
@@ -263,15 +211,7 @@ static int tls_send(void *ctx, const unsigned char *buf, size_t len)
         send(t->fd, buf, LWS__FI_OR(t->cx, "tls.tx.short", (len + 1) / 2, len),
              MSG_NOSIGNAL);
 
-    if (n >= 0)
-        return (int)n;
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-        t->want_write = true;
-        return MBEDTLS_ERR_SSL_WANT_WRITE;
-    }
-    if (errno == ECONNRESET || errno == EPIPE)
-        return MBEDTLS_ERR_NET_CONN_RESET;
-    return MBEDTLS_ERR_NET_SEND_FAILED;
+    return n >= 0 ? (int)n : tls_io_err(t, true);
 }
 
 static int tls_recv(void *ctx, unsigned char *buf, size_t len)
@@ -279,31 +219,19 @@ static int tls_recv(void *ctx, unsigned char *buf, size_t len)
     struct lws__tls *t = ctx;
     ssize_t n = recv(t->fd, buf, len, 0);
 
-    if (n >= 0)
-        return (int)n;
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-        t->want_write = false;
-        return MBEDTLS_ERR_SSL_WANT_READ;
-    }
-    if (errno == ECONNRESET)
-        return MBEDTLS_ERR_NET_CONN_RESET;
-    return MBEDTLS_ERR_NET_RECV_FAILED;
+    return n >= 0 ? (int)n : tls_io_err(t, false);
 }
 
 int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
                            int fd, const char *host, struct lws__tls **out)
 {
     struct lws__tls *t;
-    lws_sockaddr46 sa;
 
     *out = NULL;
     if (!conf || !host || !*host || strlen(host) >= sizeof(t->host))
         return -EINVAL;
     if (!lws__tls_time_valid(cx)) {
-        lws_state_manager_t *mgr = lws_system_get_state_manager(cx);
-        lwsl_err("refusing TLS to %s: the clock is not validated yet "
-                 "(system state %s, TLS needs TIME_VALID)",
-                 host, mgr ? lws_state_name(mgr, mgr->state) : "?");
+        lwsl_err("refusing TLS to %s before TIME_VALID", host);
         return -EAGAIN;
     }
     t = lws__calloc(1, sizeof(*t));
@@ -317,61 +245,49 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
         time_t sec = (time_t)(lws__tls_trusted_now(cx) / LWS_US_PER_SEC);
         gmtime_r(&sec, &t->now);
     }
-    memcpy(t->host, host, strlen(host) + 1);
+    strcpy(t->host, host);
     mbedtls_ssl_init(&t->ssl);
     if (LWS__FI_OR(cx, "tls.setup", MBEDTLS_ERR_SSL_ALLOC_FAILED,
-                   mbedtls_ssl_setup(&t->ssl, &conf->conf))) {
-        lws__tls_destroy(t);
-        return -ENOMEM;
-    }
-    if (!lws_sa46_parse_numeric(&sa, host)) {
-        /* An address: no SNI (RFC 6066 §3 forbids literals there), and the
-         * verify callback matches it against iPAddress names. */
-        t->ip_len = sa.sa4.sin_family == AF_INET ? 4 : 16;
-        memcpy(t->ip,
-               sa.sa4.sin_family == AF_INET ? (const void *)&sa.sa4.sin_addr
-                                            : (const void *)&sa.sa6.sin6_addr,
-               t->ip_len);
-    } else if (mbedtls_ssl_set_hostname(&t->ssl, t->host)) {
-        lws__tls_destroy(t);
-        return -ENOMEM;
-    }
+                   mbedtls_ssl_setup(&t->ssl, &conf->conf)))
+        goto oom;
+    /* An address: no SNI (RFC 6066 §3 forbids literals there), and the
+     * verify callback matches it against iPAddress names. */
+    if (inet_pton(AF_INET, host, t->ip) == 1)
+        t->ip_len = 4;
+    else if (inet_pton(AF_INET6, host, t->ip) == 1)
+        t->ip_len = 16;
+    else if (mbedtls_ssl_set_hostname(&t->ssl, t->host))
+        goto oom;
     mbedtls_ssl_set_bio(&t->ssl, t, tls_send, tls_recv, NULL);
     mbedtls_ssl_set_verify(&t->ssl, tls_verify_cb, t);
     *out = t;
     return 0;
+
+oom:
+    lws__tls_destroy(t);
+    return -ENOMEM;
 }
 
-/* Turns the verification flags into "reason; reason". */
+/* Turns the verification flags into "...: reason; reason". */
 static void tls_verify_reason(struct lws__tls *t, uint32_t flags)
 {
-    char info[512];
-    int n = mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags);
+    size_t o = (size_t)snprintf(t->err, sizeof(t->err),
+                                "certificate verification failed:");
+    /* one " reason\n" per flag: joined as " a; b" */
+    int n = mbedtls_x509_crt_verify_info(t->err + o, sizeof(t->err) - o, " ",
+                                         flags);
 
-    if (n <= 0) {
-        snprintf(t->err, sizeof(t->err),
-                 "certificate verification failed (flags 0x%x)",
+    if (n <= 0)
+        snprintf(t->err + o, sizeof(t->err) - o, " flags 0x%x",
                  (unsigned int)flags);
-        return;
-    }
-    /* One line per flag: join them as "a; b". */
-    int o =
-        snprintf(t->err, sizeof(t->err), "certificate verification failed: ");
-    for (const char *p = info; *p && o > 0 && (size_t)o < sizeof(t->err) - 3;
-         p++) {
-        if (*p != '\n')
-            t->err[o++] = *p;
-        else if (p[1]) {
-            t->err[o++] = ';';
-            t->err[o++] = ' ';
-        }
-    }
-    t->err[o > 0 && (size_t)o < sizeof(t->err) ? o : 0] = '\0';
+    for (char *p = t->err + o; *p; p++)
+        if (*p == '\n')
+            *p = p[1] ? ';' : '\0';
 }
 
 static int tls_map(struct lws__tls *t, int code, const char *what)
 {
-    char e[160];
+    size_t n;
 
     if (code == MBEDTLS_ERR_SSL_WANT_READ || code == MBEDTLS_ERR_SSL_WANT_WRITE)
         return -EAGAIN;
@@ -380,7 +296,6 @@ static int tls_map(struct lws__tls *t, int code, const char *what)
         lwsl_err("%s: %s", t->host, t->err);
         return -EKEYREJECTED;
     }
-    tls_strerror(code, e, sizeof(e));
     lwsl_debug("%s: %s: mbedTLS -0x%04x", t->host, what, (unsigned int)-code);
     if (code == MBEDTLS_ERR_NET_CONN_RESET ||
         code == MBEDTLS_ERR_SSL_CONN_EOF ||
@@ -388,7 +303,8 @@ static int tls_map(struct lws__tls *t, int code, const char *what)
         snprintf(t->err, sizeof(t->err), "%s: connection closed by peer", what);
         return -ECONNRESET;
     }
-    snprintf(t->err, sizeof(t->err), "%s failed: %s", what, e);
+    n = (size_t)snprintf(t->err, sizeof(t->err), "%s failed: ", what);
+    mbedtls_strerror(code, t->err + n, sizeof(t->err) - n);
     lwsl_warn("%s: %s", t->host, t->err);
     return -EPROTO;
 }
@@ -399,21 +315,16 @@ int lws__tls_handshake(struct lws__tls *t)
         LWS__FI_OR(t->cx, "tls.handshake", MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO,
                    mbedtls_ssl_handshake(&t->ssl));
 
-    if (!n) {
-        /* VERIFY_REQUIRED already failed the handshake on any flag; this
-         * re-check keeps that promise even if the mode were ever relaxed. */
-        uint32_t flags = mbedtls_ssl_get_verify_result(&t->ssl);
-        if (flags) {
-            tls_verify_reason(t, flags);
-            lwsl_err("%s: %s", t->host, t->err);
-            return -EKEYREJECTED;
-        }
-        lwsl_info("%s: %s handshake done (%s)", t->host,
-                  mbedtls_ssl_get_version(&t->ssl),
-                  mbedtls_ssl_get_ciphersuite(&t->ssl));
-        return 0;
-    }
-    return tls_map(t, n, "handshake");
+    /* VERIFY_REQUIRED already failed the handshake on any flag; this
+     * re-check keeps that promise even if the mode were ever relaxed. */
+    if (!n && mbedtls_ssl_get_verify_result(&t->ssl))
+        n = MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
+    if (n)
+        return tls_map(t, n, "handshake");
+    lwsl_info("%s: %s handshake done (%s)", t->host,
+              mbedtls_ssl_get_version(&t->ssl),
+              mbedtls_ssl_get_ciphersuite(&t->ssl));
+    return 0;
 }
 
 ssize_t lws__tls_read(struct lws__tls *t, void *buf, size_t len)
@@ -427,8 +338,7 @@ ssize_t lws__tls_read(struct lws__tls *t, void *buf, size_t len)
     if (!n || n == MBEDTLS_ERR_SSL_CONN_EOF) {
         /* RFC 8446 §6.1: a close without close_notify may be an attacker
          * cutting the stream; what arrived is not known to be complete. */
-        snprintf(t->err, sizeof(t->err),
-                 "connection closed without close_notify (truncated?)");
+        strcpy(t->err, "closed without close_notify (truncated?)");
         lwsl_info("%s: %s", t->host, t->err);
         return -EPIPE;
     }

@@ -60,13 +60,11 @@ struct lws__cpd_rec {
 /* The CPD instance of a context (LWS__HELPER(cx, CPD)). */
 struct lws__cpd {
     struct lws_context *cx;
-    lws_state_notify_link_t nl;
-    bool nl_registered;
+    lws_state_notify_link_t nl;        /* registered while rec is there */
     char *url_text[LWS__CPD_PH_COUNT]; /* [PRE] http, [POST] https; parsed
                                         * by each probe */
-    struct lws__cpd_expect expect;
-    char *expect_body;
-    struct lws__tls_conf *tls_conf; /* loaded when an https_url is set */
+    struct lws__cpd_expect expect;     /* .body: our copy */
+    struct lws__tls_conf *tls_conf;    /* loaded when an https_url is set */
     struct lws__cpd_core_cfg cfg;
     struct lws__cpd_core core;
     unsigned int flags;
