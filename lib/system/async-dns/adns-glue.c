@@ -528,14 +528,7 @@ static int adns_cancel_list(struct lws__adns *a, lws_dll2_owner_t *o,
  * NULL. */
 static struct lws__adns *adns_api(struct lws_context *cx, const char *fn)
 {
-    if (!cx)
-        return NULL;
-#if LWS_THREAD_CHECKS
-    lws__loop_check(cx, fn);
-#else
-    (void)fn;
-#endif
-    return LWS__HELPER(cx, ADNS);
+    return lws__helper_api(cx, LWS__HELPER_ADNS, fn);
 }
 
 /* Every list a waiter can be on, for one cancel call.  A lookup's waiters
