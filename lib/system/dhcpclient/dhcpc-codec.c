@@ -94,70 +94,28 @@ static uint32_t be32_at(const uint8_t *p)
            ((uint32_t)p[2] << 8) | p[3];
 }
 
-/* An option holding exactly one 32-bit value. */
-static int dhcp4_opt_u32(const struct opt_regions *rg, uint8_t code,
-                         uint32_t *v)
+/* RFC 3442: classless static routes, @n bytes at @b.  A malformed option is
+ * ignored as a whole (§5: "the client MUST ignore" routes it cannot
+ * parse). */
+static void dhcp4_opt_routes(const uint8_t *b, int n, struct lws__dhcpc_msg *m)
 {
-    uint8_t b[8];
-    int n = dhcp4_opt_get(rg, code, b, sizeof(b));
-
-    if (n == -1)
-        return 0;
-    if (n != 4) {
-        lwsl_debug("option %u: bad length", code);
-        return -EBADMSG;
-    }
-    *v = be32_at(b);
-    return 1;
-}
-
-/* An option holding a list of addresses; extras beyond @max are dropped. */
-static uint8_t dhcp4_opt_addrs(const struct opt_regions *rg, uint8_t code,
-                               uint32_t *out, size_t max)
-{
-    uint8_t b[255 * 3];
-    int n = dhcp4_opt_get(rg, code, b, sizeof(b));
-    uint8_t count = 0;
-
-    if (n <= 0 || n % 4) {
-        if (n >= 0)
-            lwsl_debug("option %u: bad length %d, ignored", code, n);
-        return 0;
-    }
-    for (int i = 0; i + 4 <= n && count < max; i += 4)
-        out[count++] = be32_at(b + i);
-    return count;
-}
-
-/* RFC 3442: classless static routes.  A malformed option is ignored as a
- * whole (§5: "the client MUST ignore" routes it cannot parse). */
-static void dhcp4_opt_routes(const struct opt_regions *rg,
-                             struct lws__dhcpc_msg *m)
-{
-    uint8_t b[255 * 3];
-    int n = dhcp4_opt_get(rg, LWS__OPT_CLASSLESS_ROUTE, b, sizeof(b));
     struct lws__wire w;
     uint8_t count = 0;
 
-    if (n <= 0)
-        return;
     lws__wire_init(&w, b, (size_t)n);
     while (lws__wire_left(&w)) {
         uint8_t plen = lws__wire_u8(&w), sig = (uint8_t)((plen + 7) / 8);
         uint8_t d[4] = {0, 0, 0, 0};
-        struct lws_dhcpc_route r;
+        struct lws_dhcpc_route r = {0};
 
         if (plen > 32 || !lws__wire_bytes(&w, d, sig))
             goto bad;
         r.prefix = plen;
-        r.dest = be32_at(d);
+        /* bits past the prefix cleared (a 0 prefix is the default) */
+        r.dest = plen ? be32_at(d) & ~(0xffffffffu >> 1 >> (plen - 1)) : 0;
         r.gw = lws__wire_be32(&w);
         if (w.err)
             goto bad;
-        if (plen && plen < 32)
-            r.dest &= ~(0xffffffffu >> plen);
-        if (!plen)
-            r.dest = 0;
         if (count < LWS_DHCPC_MAX_ROUTES)
             m->routes[count++] = r;
     }
@@ -166,47 +124,6 @@ static void dhcp4_opt_routes(const struct opt_regions *rg,
     return;
 bad:
     lwsl_debug("option 121 malformed, ignored");
-}
-
-/* Copies a text option, keeping only printable ASCII. */
-static void dhcp4_opt_text(const struct opt_regions *rg, uint8_t code,
-                           char *out, size_t cap)
-{
-    uint8_t b[255 * 3];
-    int n = dhcp4_opt_get(rg, code, b, sizeof(b));
-    size_t o = 0;
-
-    out[0] = '\0';
-    for (int i = 0; i < n && o + 1 < cap; i++)
-        if (b[i] >= 0x20 && b[i] < 0x7f)
-            out[o++] = (char)b[i];
-        else if (!b[i])
-            break;
-    out[o] = '\0';
-}
-
-/* RFC 8910 section 2.1: the URI, kept only when every byte may be in one
- * (RFC 3986 section 2: printable ASCII, never '"', '\\', '<', '>'), so
- * that it can go into logs and JSON as it is. */
-static void dhcp4_opt_uri(const struct opt_regions *rg, char *out, size_t cap)
-{
-    uint8_t b[255 * 3];
-    int n = dhcp4_opt_get(rg, LWS__OPT_CAPTIVE_PORTAL, b, sizeof(b));
-
-    out[0] = '\0';
-    if (n <= 0)
-        return;
-    if ((size_t)n >= cap) {
-        lwsl_info("captive-portal URI of %d bytes ignored", n);
-        return;
-    }
-    for (int i = 0; i < n; i++)
-        if (b[i] <= ' ' || b[i] >= 0x7f || strchr("\"\\<>", b[i])) {
-            lwsl_info("captive-portal URI ignored: byte %d is 0x%02x", i, b[i]);
-            return;
-        }
-    memcpy(out, b, (size_t)n);
-    out[n] = '\0';
 }
 
 static int dhcp4_parse_header(struct lws__wire *w, struct lws__dhcpc_msg *m)
@@ -270,56 +187,52 @@ static int dhcp4_regions(const uint8_t *pkt, size_t len, struct opt_regions *rg)
     return 0;
 }
 
-static int dhcp4_parse_scalars(const struct opt_regions *rg,
-                               struct lws__dhcpc_msg *m)
-{
-    static const struct {
-        uint8_t code;
-        uint32_t bit;
-        size_t ofs;
-    } u32s[] = {
-        {LWS__OPT_SUBNET_MASK, LWS__HAVE_MASK,
-         offsetof(struct lws__dhcpc_msg, mask)},
-        {LWS__OPT_LEASE, LWS__HAVE_LEASE,
-         offsetof(struct lws__dhcpc_msg, lease)},
-        {LWS__OPT_SERVER_ID, LWS__HAVE_SERVER_ID,
-         offsetof(struct lws__dhcpc_msg, server_id)},
-        {LWS__OPT_T1, LWS__HAVE_T1, offsetof(struct lws__dhcpc_msg, t1)},
-        {LWS__OPT_T2, LWS__HAVE_T2, offsetof(struct lws__dhcpc_msg, t2)},
-        {LWS__OPT_BROADCAST, LWS__HAVE_BROADCAST,
-         offsetof(struct lws__dhcpc_msg, broadcast)},
-    };
-    uint8_t b[4];
-    int n;
+/* How each option we use is parsed (lws__dhcpc_parse()). */
+enum {
+    K_U32,    /* one 32-bit value; any other length rejects the message */
+    K_V6ONLY, /* one 32-bit value; RFC 8925 §3.1: any other length ignored */
+    K_MTU,    /* 16 bits, at least 68 (RFC 2132 §5.1) */
+    K_RAPID,  /* empty (RFC 4039) */
+    K_ADDRS,  /* a list of addresses; extras beyond the room dropped */
+    K_TEXT,   /* text, only printable ASCII kept */
+    K_URI,    /* RFC 8910 §2.1 captive-portal URI */
+    K_ROUTES, /* RFC 3442 */
+};
 
-    for (size_t i = 0; i < sizeof(u32s) / sizeof(u32s[0]); i++) {
-        uint32_t v;
-        int r = dhcp4_opt_u32(rg, u32s[i].code, &v);
+#define MSG_OFS(f) offsetof(struct lws__dhcpc_msg, f)
 
-        if (r < 0)
-            return r; /* a mangled timer/server id: reject the message */
-        if (r) {
-            memcpy((uint8_t *)m + u32s[i].ofs, &v, sizeof(v));
-            m->have |= u32s[i].bit;
-        }
-    }
-    n = dhcp4_opt_get(rg, LWS__OPT_MTU, b, sizeof(b));
-    if (n == 2 && ((b[0] << 8) | b[1]) >= 68) {
-        m->mtu = (uint16_t)((b[0] << 8) | b[1]);
-        m->have |= LWS__HAVE_MTU;
-    }
-    if (dhcp4_opt_get(rg, LWS__OPT_RAPID_COMMIT, b, sizeof(b)) == 0)
-        m->have |= LWS__HAVE_RAPID;
-    /* RFC 8925 §3.1: any length but 4 means the option is ignored */
-    if (dhcp4_opt_get(rg, LWS__OPT_V6ONLY, b, sizeof(b)) == 4) {
-        m->v6only = be32_at(b);
-        m->have |= LWS__HAVE_V6ONLY;
-    }
-    return 0;
-}
+static const struct opt_rule {
+    uint8_t code, kind;
+    uint8_t max;     /* K_ADDRS: room; K_TEXT / K_URI: buffer size / 4 */
+    uint8_t cnt_ofs; /* K_ADDRS: offset of the count */
+    uint16_t ofs;    /* where the value goes */
+    uint16_t have;   /* LWS__HAVE_* it sets */
+} opt_rules[] = {
+    {LWS__OPT_SUBNET_MASK, K_U32, 0, 0, MSG_OFS(mask), LWS__HAVE_MASK},
+    {LWS__OPT_LEASE, K_U32, 0, 0, MSG_OFS(lease), LWS__HAVE_LEASE},
+    {LWS__OPT_SERVER_ID, K_U32, 0, 0, MSG_OFS(server_id), LWS__HAVE_SERVER_ID},
+    {LWS__OPT_T1, K_U32, 0, 0, MSG_OFS(t1), LWS__HAVE_T1},
+    {LWS__OPT_T2, K_U32, 0, 0, MSG_OFS(t2), LWS__HAVE_T2},
+    {LWS__OPT_BROADCAST, K_U32, 0, 0, MSG_OFS(broadcast), LWS__HAVE_BROADCAST},
+    {LWS__OPT_V6ONLY, K_V6ONLY, 0, 0, MSG_OFS(v6only), LWS__HAVE_V6ONLY},
+    {LWS__OPT_MTU, K_MTU, 0, 0, MSG_OFS(mtu), LWS__HAVE_MTU},
+    {LWS__OPT_RAPID_COMMIT, K_RAPID, 0, 0, 0, LWS__HAVE_RAPID},
+    {LWS__OPT_ROUTER, K_ADDRS, LWS_DHCPC_MAX_DNS, MSG_OFS(router_count),
+     MSG_OFS(router), 0},
+    {LWS__OPT_DNS, K_ADDRS, LWS_DHCPC_MAX_DNS, MSG_OFS(dns_count), MSG_OFS(dns),
+     0},
+    {LWS__OPT_NTP, K_ADDRS, LWS_DHCPC_MAX_NTP, MSG_OFS(ntp_count), MSG_OFS(ntp),
+     0},
+    {LWS__OPT_DOMAIN, K_TEXT, 64 / 4, 0, MSG_OFS(domain), 0},
+    {LWS__OPT_MESSAGE, K_TEXT, 64 / 4, 0, MSG_OFS(message), 0},
+    {LWS__OPT_CAPTIVE_PORTAL, K_URI, LWS__DHCPC_URI_MAX / 4, 0,
+     MSG_OFS(captive), 0},
+    {LWS__OPT_CLASSLESS_ROUTE, K_ROUTES, 0, 0, 0, 0},
+};
 
 int lws__dhcpc_parse(const void *buf, size_t len, struct lws__dhcpc_msg *m)
 {
+    uint8_t b[255 * 3];
     struct opt_regions rg;
     struct lws__wire w;
     uint8_t t;
@@ -337,18 +250,72 @@ int lws__dhcpc_parse(const void *buf, size_t len, struct lws__dhcpc_msg *m)
         return -EBADMSG;
     }
     m->type = t;
-    if (dhcp4_parse_scalars(&rg, m))
-        return -EBADMSG;
-    m->router_count =
-        dhcp4_opt_addrs(&rg, LWS__OPT_ROUTER, m->router, LWS_DHCPC_MAX_DNS);
-    m->dns_count =
-        dhcp4_opt_addrs(&rg, LWS__OPT_DNS, m->dns, LWS_DHCPC_MAX_DNS);
-    m->ntp_count =
-        dhcp4_opt_addrs(&rg, LWS__OPT_NTP, m->ntp, LWS_DHCPC_MAX_NTP);
-    dhcp4_opt_routes(&rg, m);
-    dhcp4_opt_text(&rg, LWS__OPT_DOMAIN, m->domain, sizeof(m->domain));
-    dhcp4_opt_text(&rg, LWS__OPT_MESSAGE, m->message, sizeof(m->message));
-    dhcp4_opt_uri(&rg, m->captive, sizeof(m->captive));
+    for (size_t i = 0; i < sizeof(opt_rules) / sizeof(opt_rules[0]); i++) {
+        const struct opt_rule *r = &opt_rules[i];
+        uint8_t *v = (uint8_t *)m + r->ofs;
+        size_t cap = (size_t)r->max * 4, o = 0;
+        int n = dhcp4_opt_get(&rg, r->code, b, sizeof(b));
+
+        if (n == -1)
+            continue; /* absent; -2 (over 765 bytes) is a bad length */
+        switch (r->kind) {
+        case K_U32:
+        case K_V6ONLY:
+            if (n != 4) {
+                lwsl_debug("option %u: bad length %d", r->code, n);
+                if (r->kind == K_U32)
+                    return -EBADMSG; /* mangled timer/server id */
+                continue;
+            }
+            memcpy(v, (uint32_t[]){be32_at(b)}, 4);
+            break;
+        case K_MTU:
+            if (n != 2 || ((b[0] << 8) | b[1]) < 68)
+                continue;
+            m->mtu = (uint16_t)((b[0] << 8) | b[1]);
+            break;
+        case K_RAPID:
+            if (n)
+                continue;
+            break;
+        case K_ADDRS:
+            if (n <= 0 || n % 4) {
+                lwsl_debug("option %u: bad length %d", r->code, n);
+                continue;
+            }
+            for (; o < r->max && (int)o * 4 < n; o++)
+                ((uint32_t *)(void *)v)[o] = be32_at(b + o * 4);
+            *((uint8_t *)m + r->cnt_ofs) = (uint8_t)o;
+            break;
+        case K_TEXT:
+            for (int k = 0; k < n && b[k] && o + 1 < cap; k++)
+                if (b[k] >= 0x20 && b[k] < 0x7f)
+                    v[o++] = b[k];
+            break;
+        case K_URI:
+            /* kept only when every byte may be in a URI (RFC 3986 §2:
+             * printable ASCII, never '"', '\\', '<', '>'), so that it can
+             * go into logs and JSON as it is */
+            if (n < 0 || (size_t)n >= cap) {
+                lwsl_info("captive-portal URI too long (%d): ignored", n);
+                continue;
+            }
+            for (int k = 0; k < n; k++)
+                if (b[k] <= ' ' || b[k] >= 0x7f || strchr("\"\\<>", b[k])) {
+                    lwsl_info("captive-portal URI ignored: byte %d is 0x%02x",
+                              k, b[k]);
+                    goto next;
+                }
+            memcpy(v, b, (size_t)n);
+            break;
+        default: /* K_ROUTES */
+            if (n > 0)
+                dhcp4_opt_routes(b, n, m);
+            break;
+        }
+        m->have |= r->have;
+    next:;
+    }
     return 0;
 }
 

@@ -39,13 +39,9 @@ static void core_set_state(struct lws__dhcpc_core *c, int s)
 
 static void out_reset(struct lws__dhcpc_out *o)
 {
-    o->unapply = o->apply = o->save = o->forget = false;
-    o->tx = LWS__DHCPC_TX_NONE;
-    o->tx_len = 0;
-    o->arp = false;
+    /* everything before the buffers: false, TX_NONE, 0 */
+    memset(o, 0, offsetof(struct lws__dhcpc_out, tx_buf));
     o->event = -1;
-    o->wake = 0;
-    o->socks = 0;
 }
 
 /* Sockets each state listens on. */
@@ -84,10 +80,10 @@ static lws_usec_t jitter(struct lws__dhcpc_core *c, uint32_t ms)
 
 /* RFC 2131 §4.1: 4, 8, 16, 32, 64 s, each +/- 1 s. */
 static lws_usec_t retx_delay(struct lws__dhcpc_core *c, int attempt,
-                             int divisor)
+                             int divisor, int max)
 {
     lws_usec_t d = (lws_usec_t)c->cfg->retx_base_ms * US_PER_MS
-                   << (attempt > 4 ? 4 : attempt);
+                   << (attempt > max ? max : attempt);
     lws_usec_t j = jitter(c, c->cfg->retx_jitter_ms / (uint32_t)divisor);
 
     d /= divisor;
@@ -107,7 +103,7 @@ static lws_usec_t acq_delay(struct lws__dhcpc_core *c, lws_usec_t now)
 
     if (!f || now - c->acq_start >=
                   (lws_usec_t)c->cfg->retx_fast_window_ms * US_PER_MS)
-        return retx_delay(c, c->attempt, 1);
+        return retx_delay(c, c->attempt, 1, 4);
     return d > US_PER_MS ? d : US_PER_MS;
 }
 
@@ -194,7 +190,7 @@ static void send_request(struct lws__dhcpc_core *c, lws_usec_t now,
     case LWS_DHCPC_STATE_INIT_REBOOT:
         t.req_ip = c->reboot_ip;
         send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
-        c->wake = now + retx_delay(c, c->attempt, 4);
+        c->wake = now + retx_delay(c, c->attempt, 4, 4);
         break;
     default:
         break;
@@ -371,10 +367,7 @@ static uint8_t lease_servers(uint32_t *out, const uint32_t *in, uint8_t n,
 
     for (uint8_t i = 0; i < n; i++) {
         if (!lease_unicast(in[i])) {
-            lwsl_warn("%s server %u.%u.%u.%u is not a unicast address: "
-                      "dropped",
-                      what, in[i] >> 24, (in[i] >> 16) & 0xff,
-                      (in[i] >> 8) & 0xff, in[i] & 0xff);
+            lwsl_warn("%s server %08x not unicast: dropped", what, in[i]);
             continue;
         }
         out[k++] = in[i];
@@ -402,13 +395,8 @@ static void lease_route_add(struct lws__dhcpc_lease *l,
                             const struct lws_dhcpc_route *r)
 {
     if (r->gw && !lease_gw_ok(l, r->gw)) {
-        lwsl_warn("router %u.%u.%u.%u unusable with %u.%u.%u.%u/%d (outside "
-                  "the subnet, broadcast, multicast or ours): route to "
-                  "%08x/%u dropped",
-                  r->gw >> 24, (r->gw >> 16) & 0xff, (r->gw >> 8) & 0xff,
-                  r->gw & 0xff, l->ip >> 24, (l->ip >> 16) & 0xff,
-                  (l->ip >> 8) & 0xff, l->ip & 0xff,
-                  lws__dhcpc_mask_to_prefix(l->mask), r->dest, r->prefix);
+        lwsl_warn("router %08x unusable with %08x/%08x: route %08x/%u dropped",
+                  r->gw, l->ip, l->mask, r->dest, r->prefix);
         return;
     }
     l->routes[l->route_count++] = *r;
@@ -441,10 +429,7 @@ static uint16_t lease_mtu(uint16_t mtu, bool ipv6)
     if (!mtu)
         return 0;
     if (mtu < 576 || (ipv6 && mtu < 1280)) {
-        lwsl_warn("interface MTU %u refused (below %u%s): the link keeps its "
-                  "own",
-                  mtu, mtu < 576 ? 576 : 1280,
-                  mtu < 576 ? "" : " while IPv6 is enabled");
+        lwsl_warn("MTU %u refused (IPv4 needs 576, IPv6 1280)", mtu);
         return 0;
     }
     return mtu;
@@ -460,8 +445,8 @@ static uint32_t lease_broadcast(const struct lws__dhcpc_lease *l,
         lws__dhcpc_mask_to_prefix(l->mask) >= 31 ? 0 : l->ip | ~l->mask;
 
     if ((m->have & LWS__HAVE_BROADCAST) && m->broadcast != bc)
-        lwsl_warn("broadcast address %08x is not that of %08x/%d: %08x used",
-                  m->broadcast, l->ip, lws__dhcpc_mask_to_prefix(l->mask), bc);
+        lwsl_warn("broadcast %08x is not that of %08x/%08x: %08x used",
+                  m->broadcast, l->ip, l->mask, bc);
     return bc;
 }
 
@@ -470,6 +455,8 @@ static uint32_t lease_broadcast(const struct lws__dhcpc_lease *l,
 static int lease_from_msg(struct lws__dhcpc_lease *l,
                           const struct lws__dhcpc_msg *m, bool ipv6)
 {
+    int p;
+
     memset(l, 0, sizeof(*l));
     if (!usable_ip(m->yiaddr) || m->yiaddr == 0xffffffffu) {
         lwsl_warn("reply offers unusable address %08x", m->yiaddr);
@@ -482,21 +469,19 @@ static int lease_from_msg(struct lws__dhcpc_lease *l,
     /* Option 54 is where REQUESTs point and renewals are unicast to
      * (RFC 2131 §4.4.5): it must be a host we may talk to, not us. */
     if (!lease_unicast(m->server_id) || m->server_id == m->yiaddr) {
-        lwsl_warn("reply's server identifier %u.%u.%u.%u is not a unicast "
-                  "address of another host: reply dropped",
-                  m->server_id >> 24, (m->server_id >> 16) & 0xff,
-                  (m->server_id >> 8) & 0xff, m->server_id & 0xff);
+        lwsl_warn("server id %08x not another host's unicast: dropped",
+                  m->server_id);
         return -EINVAL;
     }
     l->ip = m->yiaddr;
     l->server = m->server_id;
     l->lease = m->lease;
     l->mask = m->have & LWS__HAVE_MASK ? m->mask : classful_mask(l->ip);
+    p = lws__dhcpc_mask_to_prefix(l->mask);
     /* RFC 3021: a /31 has no network or broadcast address; a /32 is the
      * address alone.  Otherwise those two are never ours. */
-    if (lws__dhcpc_mask_to_prefix(l->mask) < 1 ||
-        (lws__dhcpc_mask_to_prefix(l->mask) < 31 &&
-         ((l->ip & ~l->mask) == 0 || (l->ip | l->mask) == 0xffffffffu))) {
+    if (p < 1 || (p < 31 && ((l->ip & ~l->mask) == 0 ||
+                             (l->ip | l->mask) == 0xffffffffu))) {
         lwsl_warn("address %08x unusable with mask %08x", l->ip, l->mask);
         return -EINVAL;
     }
@@ -517,15 +502,9 @@ static int lease_from_msg(struct lws__dhcpc_lease *l,
 static bool lease_differs(const struct lws__dhcpc_lease *a,
                           const struct lws__dhcpc_lease *b)
 {
-    return a->ip != b->ip || a->mask != b->mask ||
-           a->broadcast != b->broadcast || a->mtu != b->mtu ||
-           a->dns_count != b->dns_count || a->ntp_count != b->ntp_count ||
-           a->route_count != b->route_count ||
-           memcmp(a->dns, b->dns, sizeof(a->dns)) ||
-           memcmp(a->ntp, b->ntp, sizeof(a->ntp)) ||
-           memcmp(a->routes, b->routes, sizeof(a->routes)) ||
-           strcmp(a->domain, b->domain) || strcmp(a->captive, b->captive) ||
-           a->lease != b->lease || a->server != b->server;
+    /* Everything up to the timers (lease_from_msg() zeroed the rest of
+     * each string and array): not T1, T2 or rapid commit. */
+    return memcmp(a, b, offsetof(struct lws__dhcpc_lease, t1));
 }
 
 static void commit(struct lws__dhcpc_core *c, lws_usec_t now,
@@ -564,9 +543,8 @@ static void commit(struct lws__dhcpc_core *c, lws_usec_t now,
     c->nak_count = 0;
     core_set_state(c, LWS_DHCPC_STATE_BOUND);
     c->wake = l->lease == INFINITE_LEASE ? 0 : lease_at(c, l->t1_ms);
-    lwsl_info("bound %u.%u.%u.%u/%d lease %us from %08x", l->ip >> 24,
-              (l->ip >> 16) & 255, (l->ip >> 8) & 255, l->ip & 255,
-              lws__dhcpc_mask_to_prefix(l->mask), l->lease, l->server);
+    lwsl_info("bound %08x/%08x lease %us from %08x", l->ip, l->mask, l->lease,
+              l->server);
 }
 
 #if LWS_WITH_SYS_DHCP_ACD
@@ -578,6 +556,26 @@ static void send_arp(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o,
     memcpy(a.sha, c->mac, 6);
     o->arp = lws__dhcpc_arp_build(o->arp_buf, sizeof(o->arp_buf), &a) ==
              LWS__DHCPC_ARP_LEN;
+}
+
+static void timer_checking(struct lws__dhcpc_core *c, lws_usec_t now,
+                           struct lws__dhcpc_out *o)
+{
+    struct lws__dhcpc_lease l;
+
+    if (c->acd_sent < (int)c->cfg->acd_probe_count) {
+        c->acd_sent++;
+        send_arp(c, o, 0, c->offer.ip);
+        c->wake = now + (lws_usec_t)(c->acd_sent >= (int)c->cfg->acd_probe_count
+                                         ? c->cfg->acd_wait_ms
+                                         : c->cfg->acd_probe_ms) *
+                            US_PER_MS;
+        return;
+    }
+    /* RFC 5227 §2.3: announce the address we now use. */
+    send_arp(c, o, c->offer.ip, c->offer.ip);
+    l = c->offer;
+    commit(c, now, &l, o);
 }
 #endif
 
@@ -593,14 +591,9 @@ static void got_ack(struct lws__dhcpc_core *c, lws_usec_t now,
         /* RFC 5227 §2.1.1: probe before using the address.  The first
          * probe goes at once (PROBE_WAIT's random wait is 0 here). */
         c->offer = *l;
-        c->offer.rapid = l->rapid;
-        c->acd_sent = 1;
+        c->acd_sent = 0;
         core_set_state(c, LWS_DHCPC_STATE_CHECKING);
-        send_arp(c, o, 0, l->ip);
-        c->wake = now + (lws_usec_t)(c->acd_sent >= (int)c->cfg->acd_probe_count
-                                         ? c->cfg->acd_wait_ms
-                                         : c->cfg->acd_probe_ms) *
-                            US_PER_MS;
+        timer_checking(c, now, o);
         return;
     }
 #endif
@@ -618,7 +611,7 @@ static void got_nak(struct lws__dhcpc_core *c, lws_usec_t now,
     /* Restart at once the first time, then back off (RFC 2131 §3.1 step
      * 5 says restart; repeated NAKs must not make a packet storm). */
     if (c->nak_count++)
-        delay = retx_delay(c, c->nak_count - 2, 4);
+        delay = retx_delay(c, c->nak_count - 2, 4, 4);
     start_init(c, now, delay, o);
 }
 
@@ -795,25 +788,6 @@ done:
     out_finish(c, o);
 }
 
-static void timer_checking(struct lws__dhcpc_core *c, lws_usec_t now,
-                           struct lws__dhcpc_out *o)
-{
-    struct lws__dhcpc_lease l;
-
-    if (c->acd_sent < (int)c->cfg->acd_probe_count) {
-        c->acd_sent++;
-        send_arp(c, o, 0, c->offer.ip);
-        c->wake = now + (lws_usec_t)(c->acd_sent >= (int)c->cfg->acd_probe_count
-                                         ? c->cfg->acd_wait_ms
-                                         : c->cfg->acd_probe_ms) *
-                            US_PER_MS;
-        return;
-    }
-    /* RFC 5227 §2.3: announce the address we now use. */
-    send_arp(c, o, c->offer.ip, c->offer.ip);
-    l = c->offer;
-    commit(c, now, &l, o);
-}
 #endif /* LWS_WITH_SYS_DHCP_ACD */
 
 static void expire(struct lws__dhcpc_core *c, lws_usec_t now,
@@ -975,15 +949,10 @@ void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
     /* The same lease would fail the same way: back off 4, 8, ... 256 s
      * (retx_base_ms doubling, +/- jitter) rather than loop every few
      * seconds for ever. */
-    delay = ((lws_usec_t)c->cfg->retx_base_ms * US_PER_MS
-             << (c->apply_fails > 6 ? 6 : c->apply_fails)) +
-            jitter(c, c->cfg->retx_jitter_ms);
-    if (delay < US_PER_MS)
-        delay = US_PER_MS;
+    delay = retx_delay(c, c->apply_fails, 1, 6);
     if (c->apply_fails < 16)
         c->apply_fails++;
-    lwsl_warn("lease could not be applied (%d in a row): new DISCOVER in "
-              "%lld s",
+    lwsl_warn("lease not applied (%d in a row): DISCOVER in %lld s",
               c->apply_fails, (long long)(delay / (1000 * US_PER_MS)));
     start_init(c, now, delay, o);
     out_finish(c, o);

@@ -272,7 +272,7 @@ static int dhcpc_apply(struct lws__dhcpc_if *ifc, const lws_dhcpc_ifstate_t *is,
         return d->cx->ops.dhcpc_apply(d->cx, is, op);
     if (d->info.no_builtin_apply)
         return 0;
-    return lws__dhcpc_nl_apply(is, op, d->info.route_metric);
+    return lws__dhcpc_nl_apply(is, op, d->cfg.route_metric);
 }
 
 static void dhcpc_servers(struct lws__dhcpc_if *ifc,

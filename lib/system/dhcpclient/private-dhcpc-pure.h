@@ -61,7 +61,7 @@ enum {
     LWS__OPT_T2 = 59,
     LWS__OPT_CLIENT_ID = 61,
     LWS__OPT_RAPID_COMMIT = 80,
-    LWS__OPT_V6ONLY = 108, /* RFC 8925 IPv6-only preferred */
+    LWS__OPT_V6ONLY = 108,         /* RFC 8925 IPv6-only preferred */
     LWS__OPT_CAPTIVE_PORTAL = 114, /* RFC 8910 section 2.1 */
     LWS__OPT_DOMAIN_SEARCH = 119,
     LWS__OPT_CLASSLESS_ROUTE = 121,
@@ -172,6 +172,7 @@ struct lws__dhcpc_cfg {
     uint32_t acd_probe_count;
     uint32_t acd_probe_ms;
     uint32_t acd_wait_ms;
+    uint32_t route_metric; /* for the glue's built-in apply */
     bool rapid_commit;
     bool acd;
     bool v6only;            /* ask for option 108 and honour it (RFC 8925) */
@@ -181,17 +182,21 @@ struct lws__dhcpc_cfg {
 
 /* A lease as held by the core.  Host byte order. */
 struct lws__dhcpc_lease {
+    /* What a renewal compares (memcmp, up to t1): no padding. */
     uint32_t ip, mask, broadcast, server;
-    uint32_t lease, t1, t2; /* seconds, as granted (0xffffffff: infinite) */
-    uint64_t lease_ms, t1_ms, t2_ms; /* validated: 0 < t1 < t2 < lease */
+    uint32_t lease; /* seconds, as granted (0xffffffff: infinite) */
     uint16_t mtu;
-    uint8_t dns_count, ntp_count, route_count;
-    uint8_t rapid;
+    uint8_t dns_count, ntp_count;
+    uint8_t route_count, zero[3];
     uint32_t dns[LWS_DHCPC_MAX_DNS];
     uint32_t ntp[LWS_DHCPC_MAX_NTP];
     struct lws_dhcpc_route routes[LWS_DHCPC_MAX_ROUTES];
     char domain[64];
     char captive[LWS__DHCPC_URI_MAX];
+    /* Not compared. */
+    uint32_t t1, t2;                 /* seconds, as granted */
+    uint64_t lease_ms, t1_ms, t2_ms; /* validated: 0 < t1 < t2 < lease */
+    uint8_t rapid;
 };
 
 /* Transmission kinds an action can ask for. */
@@ -216,12 +221,13 @@ struct lws__dhcpc_out {
     int tx;                  /* LWS__DHCPC_TX_* */
     uint32_t tx_src, tx_dst; /* host order */
     size_t tx_len;
-    uint8_t tx_buf[LWS__DHCPC_MAX]; /* the DHCP message (no IP/UDP) */
-    bool arp;                       /* send arp_buf on the ARP socket */
-    uint8_t arp_buf[LWS__DHCPC_ARP_LEN];
+    bool arp;           /* send arp_buf on the ARP socket */
     int event;          /* lws_dhcpc_event_t, or -1 */
     lws_usec_t wake;    /* absolute time of the next on_timer, 0 = none */
     unsigned int socks; /* LWS__DHCPC_SOCK_* wanted now */
+    /* The buffers last: out_reset() clears what is before them. */
+    uint8_t tx_buf[LWS__DHCPC_MAX]; /* the DHCP message (no IP/UDP) */
+    uint8_t arp_buf[LWS__DHCPC_ARP_LEN];
 };
 
 typedef uint32_t (*lws__dhcpc_rand_t)(void *ctx);
