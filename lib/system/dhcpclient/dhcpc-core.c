@@ -37,8 +37,12 @@ static void core_set_state(struct lws__dhcpc_core *c, int s)
     c->state = s;
 }
 
-static void out_reset(struct lws__dhcpc_out *o)
+/* Every entry point: the time and the actions of this call. */
+static void core_enter(struct lws__dhcpc_core *c, lws_usec_t now,
+                       struct lws__dhcpc_out *o)
 {
+    c->now = now;
+    c->o = o;
     /* everything before the buffers: false, TX_NONE, 0 */
     memset(o, 0, offsetof(struct lws__dhcpc_out, tx_buf));
     o->event = -1;
@@ -63,8 +67,10 @@ static unsigned int core_socks(const struct lws__dhcpc_core *c)
     }
 }
 
-static void out_finish(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o)
+static void out_finish(struct lws__dhcpc_core *c)
 {
+    struct lws__dhcpc_out *o = c->o;
+
     o->wake = c->wake;
     o->socks = core_socks(c);
     if (o->event >= 0)
@@ -96,8 +102,9 @@ static lws_usec_t retx_delay(struct lws__dhcpc_core *c, int attempt,
  * network sees one packet and, at worst, 0.57 per second (0.5 on average).
  * After it, retx_delay(): RFC 2131 §4.1's 4, 8, 16, 32, 64 s, a SHOULD;
  * the latitude used is the first minute. */
-static lws_usec_t acq_delay(struct lws__dhcpc_core *c, lws_usec_t now)
+static lws_usec_t acq_delay(struct lws__dhcpc_core *c)
 {
+    lws_usec_t now = c->now;
     uint32_t f = c->cfg->retx_fast_ms;
     lws_usec_t d = (lws_usec_t)f * US_PER_MS + jitter(c, f / 4);
 
@@ -107,8 +114,10 @@ static lws_usec_t acq_delay(struct lws__dhcpc_core *c, lws_usec_t now)
     return d > US_PER_MS ? d : US_PER_MS;
 }
 
-static void new_exchange(struct lws__dhcpc_core *c, lws_usec_t now)
+static void new_exchange(struct lws__dhcpc_core *c)
 {
+    lws_usec_t now = c->now;
+
     c->xid = c->rand(c->rand_ctx);
     c->attempt = 0;
     c->exch_start = now;
@@ -121,10 +130,11 @@ static uint16_t secs_since(lws_usec_t start, lws_usec_t now)
     return (uint16_t)(s > 0xffff ? 0xffff : (s < 0 ? 0 : s));
 }
 
-static void send_msg(struct lws__dhcpc_core *c, lws_usec_t now,
-                     struct lws__dhcpc_tx *t, struct lws__dhcpc_out *o,
+static void send_msg(struct lws__dhcpc_core *c, struct lws__dhcpc_tx *t,
                      int mode, uint32_t src, uint32_t dst)
 {
+    lws_usec_t now = c->now;
+    struct lws__dhcpc_out *o = c->o;
     int n;
 
     t->xid = c->xid;
@@ -146,50 +156,51 @@ static void send_msg(struct lws__dhcpc_core *c, lws_usec_t now,
     c->last_tx = now;
 }
 
-static void send_discover(struct lws__dhcpc_core *c, lws_usec_t now,
-                          struct lws__dhcpc_out *o)
+static void send_discover(struct lws__dhcpc_core *c)
 {
+    lws_usec_t now = c->now;
     struct lws__dhcpc_tx t = {.type = LWS__DHCPC_DISCOVER};
 
     t.rapid_commit = c->cfg->rapid_commit;
     t.req_ip = c->reboot_ip; /* RFC 2131 §4.4.1: MAY suggest an address */
     core_set_state(c, LWS_DHCPC_STATE_SELECTING);
-    send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
-    c->wake = now + acq_delay(c, now);
+    send_msg(c, &t, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
+    c->wake = now + acq_delay(c);
 }
 
-static void start_init(struct lws__dhcpc_core *c, lws_usec_t now,
-                       lws_usec_t delay, struct lws__dhcpc_out *o)
+static void start_init(struct lws__dhcpc_core *c, lws_usec_t delay)
 {
+    lws_usec_t now = c->now;
+
     /* A REQUEST that went unanswered or was NAKed goes on getting the
      * same lease: the fast phase does not start again. */
     if (c->state != LWS_DHCPC_STATE_SELECTING &&
         c->state != LWS_DHCPC_STATE_REQUESTING)
         c->acq_start = now + delay;
-    new_exchange(c, now);
+    new_exchange(c);
     if (delay) {
         core_set_state(c, LWS_DHCPC_STATE_INIT);
         c->wake = now + delay;
         return;
     }
-    send_discover(c, now, o);
+    send_discover(c);
 }
 
-static void send_request(struct lws__dhcpc_core *c, lws_usec_t now,
-                         struct lws__dhcpc_out *o)
+static void send_request(struct lws__dhcpc_core *c)
 {
+    lws_usec_t now = c->now;
     struct lws__dhcpc_tx t = {.type = LWS__DHCPC_REQUEST};
 
     switch (c->state) {
     case LWS_DHCPC_STATE_REQUESTING: /* RFC 2131 §4.3.2 table 5 */
         t.req_ip = c->offer.ip;
         t.server_id = c->offer.server;
-        send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
-        c->wake = now + acq_delay(c, now);
+        send_msg(c, &t, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
+        c->wake = now + acq_delay(c);
         break;
     case LWS_DHCPC_STATE_INIT_REBOOT:
         t.req_ip = c->reboot_ip;
-        send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
+        send_msg(c, &t, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
         c->wake = now + retx_delay(c, c->attempt, 4, 4);
         break;
     default:
@@ -204,9 +215,9 @@ static lws_usec_t lease_at(const struct lws__dhcpc_core *c, uint64_t ms)
 
 /* RFC 2131 §4.4.5: retransmit at half the time remaining until @limit,
  * at least renew_min, never past @limit. */
-static lws_usec_t renew_next(const struct lws__dhcpc_core *c, lws_usec_t now,
-                             lws_usec_t limit)
+static lws_usec_t renew_next(const struct lws__dhcpc_core *c, lws_usec_t limit)
 {
+    lws_usec_t now = c->now;
     lws_usec_t half = (limit - now) / 2,
                min = (lws_usec_t)c->cfg->renew_min_ms * US_PER_MS;
 
@@ -215,8 +226,7 @@ static lws_usec_t renew_next(const struct lws__dhcpc_core *c, lws_usec_t now,
     return now + half < limit ? now + half : limit;
 }
 
-static void send_renew(struct lws__dhcpc_core *c, lws_usec_t now,
-                       struct lws__dhcpc_out *o)
+static void send_renew(struct lws__dhcpc_core *c)
 {
     struct lws__dhcpc_tx t = {.type = LWS__DHCPC_REQUEST};
     bool renewing = c->state == LWS_DHCPC_STATE_RENEWING;
@@ -224,16 +234,16 @@ static void send_renew(struct lws__dhcpc_core *c, lws_usec_t now,
     /* RFC 2131 §4.3.2: ciaddr set, no 50/54; unicast to the server while
      * RENEWING, broadcast while REBINDING. */
     t.ciaddr = c->lease.ip;
-    send_msg(c, now, &t, o,
-             renewing ? LWS__DHCPC_TX_UNICAST : LWS__DHCPC_TX_BCAST,
+    send_msg(c, &t, renewing ? LWS__DHCPC_TX_UNICAST : LWS__DHCPC_TX_BCAST,
              c->lease.ip, renewing ? c->lease.server : 0xffffffffu);
     c->wake = renew_next(
-        c, now, lease_at(c, renewing ? c->lease.t2_ms : c->lease.lease_ms));
+        c, lease_at(c, renewing ? c->lease.t2_ms : c->lease.lease_ms));
 }
 
-static void drop_lease(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o,
-                       bool forget)
+static void drop_lease(struct lws__dhcpc_core *c, bool forget)
 {
+    struct lws__dhcpc_out *o = c->o;
+
     if (c->have_lease) {
         c->old = c->lease;
         o->unapply = true;
@@ -287,26 +297,24 @@ void lws__dhcpc_core_init(struct lws__dhcpc_core *c,
 void lws__dhcpc_core_start(struct lws__dhcpc_core *c, lws_usec_t now,
                            struct lws__dhcpc_out *o)
 {
-    out_reset(o);
+    core_enter(c, now, o);
     c->nak_count = 0;
     c->apply_fails = 0;
     if (c->have_lease)
         c->reboot_ip = c->lease.ip, c->reboot_server = c->lease.server;
     if (c->reboot_ip) {
         /* RFC 2131 §3.2: verify the remembered address at once. */
-        new_exchange(c, now);
+        new_exchange(c);
         core_set_state(c, LWS_DHCPC_STATE_INIT_REBOOT);
-        send_request(c, now, o);
+        send_request(c);
     } else {
         uint32_t max = c->cfg->initial_delay_max_ms;
 
-        start_init(c, now,
-                   max ? (lws_usec_t)(c->rand(c->rand_ctx) % (max + 1)) *
-                             US_PER_MS
-                       : 0,
-                   o);
+        start_init(c, max ? (lws_usec_t)(c->rand(c->rand_ctx) % (max + 1)) *
+                                US_PER_MS
+                          : 0);
     }
-    out_finish(c, o);
+    out_finish(c);
 }
 
 static bool usable_ip(uint32_t ip)
@@ -507,9 +515,10 @@ static bool lease_differs(const struct lws__dhcpc_lease *a,
     return memcmp(a, b, offsetof(struct lws__dhcpc_lease, t1));
 }
 
-static void commit(struct lws__dhcpc_core *c, lws_usec_t now,
-                   const struct lws__dhcpc_lease *l, struct lws__dhcpc_out *o)
+static void commit(struct lws__dhcpc_core *c, const struct lws__dhcpc_lease *l)
 {
+    lws_usec_t now = c->now;
+    struct lws__dhcpc_out *o = c->o;
     int from = c->state;
 
     /* A new address, mask or route set replaces the old one as a whole
@@ -548,9 +557,9 @@ static void commit(struct lws__dhcpc_core *c, lws_usec_t now,
 }
 
 #if LWS_WITH_SYS_DHCP_ACD
-static void send_arp(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o,
-                     uint32_t spa, uint32_t tpa)
+static void send_arp(struct lws__dhcpc_core *c, uint32_t spa, uint32_t tpa)
 {
+    struct lws__dhcpc_out *o = c->o;
     struct lws__dhcpc_arp a = {.op = 1, .spa = spa, .tpa = tpa};
 
     memcpy(a.sha, c->mac, 6);
@@ -558,14 +567,14 @@ static void send_arp(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o,
              LWS__DHCPC_ARP_LEN;
 }
 
-static void timer_checking(struct lws__dhcpc_core *c, lws_usec_t now,
-                           struct lws__dhcpc_out *o)
+static void timer_checking(struct lws__dhcpc_core *c)
 {
+    lws_usec_t now = c->now;
     struct lws__dhcpc_lease l;
 
     if (c->acd_sent < (int)c->cfg->acd_probe_count) {
         c->acd_sent++;
-        send_arp(c, o, 0, c->offer.ip);
+        send_arp(c, 0, c->offer.ip);
         c->wake = now + (lws_usec_t)(c->acd_sent >= (int)c->cfg->acd_probe_count
                                          ? c->cfg->acd_wait_ms
                                          : c->cfg->acd_probe_ms) *
@@ -573,15 +582,15 @@ static void timer_checking(struct lws__dhcpc_core *c, lws_usec_t now,
         return;
     }
     /* RFC 5227 §2.3: announce the address we now use. */
-    send_arp(c, o, c->offer.ip, c->offer.ip);
+    send_arp(c, c->offer.ip, c->offer.ip);
     l = c->offer;
-    commit(c, now, &l, o);
+    commit(c, &l);
 }
 #endif
 
-static void got_ack(struct lws__dhcpc_core *c, lws_usec_t now,
-                    const struct lws__dhcpc_lease *l, struct lws__dhcpc_out *o)
+static void got_ack(struct lws__dhcpc_core *c, const struct lws__dhcpc_lease *l)
 {
+
 #if LWS_WITH_SYS_DHCP_ACD
     bool fresh = c->state == LWS_DHCPC_STATE_SELECTING ||
                  c->state == LWS_DHCPC_STATE_REQUESTING ||
@@ -593,26 +602,26 @@ static void got_ack(struct lws__dhcpc_core *c, lws_usec_t now,
         c->offer = *l;
         c->acd_sent = 0;
         core_set_state(c, LWS_DHCPC_STATE_CHECKING);
-        timer_checking(c, now, o);
+        timer_checking(c);
         return;
     }
 #endif
-    commit(c, now, l, o);
+    commit(c, l);
 }
 
-static void got_nak(struct lws__dhcpc_core *c, lws_usec_t now,
-                    const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
+static void got_nak(struct lws__dhcpc_core *c, const struct lws__dhcpc_msg *m)
 {
+    struct lws__dhcpc_out *o = c->o;
     lws_usec_t delay = 0;
 
     lwsl_notice("NAK from %08x: %s", m->server_id, m->message);
-    drop_lease(c, o, true);
+    drop_lease(c, true);
     o->event = LWS_DHCPC_EVENT_NAK;
     /* Restart at once the first time, then back off (RFC 2131 §3.1 step
      * 5 says restart; repeated NAKs must not make a packet storm). */
     if (c->nak_count++)
         delay = retx_delay(c, c->nak_count - 2, 4, 4);
-    start_init(c, now, delay, o);
+    start_init(c, delay);
 }
 
 /* Is a NAK from @server one we should believe? */
@@ -651,8 +660,7 @@ static int rx_check(const struct lws__dhcpc_core *c,
     return 0;
 }
 
-static void rx_offer(struct lws__dhcpc_core *c, lws_usec_t now,
-                     const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
+static void rx_offer(struct lws__dhcpc_core *c, const struct lws__dhcpc_msg *m)
 {
     struct lws__dhcpc_lease l;
 
@@ -661,11 +669,10 @@ static void rx_offer(struct lws__dhcpc_core *c, lws_usec_t now,
     c->offer = l;
     c->attempt = 0;
     core_set_state(c, LWS_DHCPC_STATE_REQUESTING);
-    send_request(c, now, o);
+    send_request(c);
 }
 
-static void rx_ack(struct lws__dhcpc_core *c, lws_usec_t now,
-                   const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
+static void rx_ack(struct lws__dhcpc_core *c, const struct lws__dhcpc_msg *m)
 {
     struct lws__dhcpc_lease l;
 
@@ -683,7 +690,7 @@ static void rx_ack(struct lws__dhcpc_core *c, lws_usec_t now,
     }
     if (lease_from_msg(&l, m, c->ipv6))
         return; /* keep what we have; retransmission goes on */
-    got_ack(c, now, &l, o);
+    got_ack(c, &l);
 }
 
 /* RFC 8925 §3.2: an offer (or a rapid-commit ACK, or the ACK to an
@@ -691,16 +698,18 @@ static void rx_ack(struct lws__dhcpc_core *c, lws_usec_t now,
  * no REQUEST, no address (a remembered one is dropped and forgotten),
  * IPv4 off for the option's time but at least MIN_V6ONLY_WAIT (300 s,
  * §3.4), then INIT. */
-static bool v6only(struct lws__dhcpc_core *c, lws_usec_t now,
-                   const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
+static bool v6only(struct lws__dhcpc_core *c, const struct lws__dhcpc_msg *m)
 {
+    lws_usec_t now = c->now;
+    struct lws__dhcpc_out *o = c->o;
+
     /* without working IPv6 the offer is taken as usual */
     if (!c->cfg->v6only || !c->v6_ok || !(m->have & LWS__HAVE_V6ONLY) ||
         m->type == LWS__DHCPC_NAK ||
         (c->state != LWS_DHCPC_STATE_SELECTING &&
          c->state != LWS_DHCPC_STATE_INIT_REBOOT))
         return false;
-    drop_lease(c, o, true);
+    drop_lease(c, true);
     c->v6only_secs = m->v6only < 300 ? 300 : m->v6only;
     lwsl_notice("option 108: IPv4 off for %u s", c->v6only_secs);
     core_set_state(c, LWS_DHCPC_STATE_V6ONLY_WAIT);
@@ -715,17 +724,17 @@ void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
 {
     struct lws__dhcpc_msg m;
 
-    out_reset(o);
+    core_enter(c, now, o);
     if (lws__dhcpc_parse(buf, len, &m)) {
         lwsl_info("malformed DHCP message (%zu bytes) dropped", len);
         goto done;
     }
-    if (rx_check(c, &m) || v6only(c, now, &m, o))
+    if (rx_check(c, &m) || v6only(c, &m))
         goto done;
     switch (m.type) {
     case LWS__DHCPC_OFFER:
         if (c->state == LWS_DHCPC_STATE_SELECTING)
-            rx_offer(c, now, &m, o);
+            rx_offer(c, &m);
         break;
     case LWS__DHCPC_ACK:
         if (c->state == LWS_DHCPC_STATE_SELECTING ||
@@ -733,11 +742,11 @@ void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
             c->state == LWS_DHCPC_STATE_INIT_REBOOT ||
             c->state == LWS_DHCPC_STATE_RENEWING ||
             c->state == LWS_DHCPC_STATE_REBINDING)
-            rx_ack(c, now, &m, o);
+            rx_ack(c, &m);
         break;
     case LWS__DHCPC_NAK:
         if (nak_from_our_server(c, m.server_id))
-            got_nak(c, now, &m, o);
+            got_nak(c, &m);
         else
             lwsl_warn("NAK from %08x ignored in %s", m.server_id,
                       lws__dhcpc_state_name(c->state));
@@ -746,20 +755,21 @@ void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
         break;
     }
 done:
-    out_finish(c, o);
+    out_finish(c);
 }
 
 #if LWS_WITH_SYS_DHCP_ACD
-static void decline(struct lws__dhcpc_core *c, lws_usec_t now,
-                    struct lws__dhcpc_out *o)
+static void decline(struct lws__dhcpc_core *c)
 {
+    lws_usec_t now = c->now;
+    struct lws__dhcpc_out *o = c->o;
     struct lws__dhcpc_tx t = {.type = LWS__DHCPC_DECLINE};
 
     /* RFC 2131 §4.4.1: DECLINE carries 50 and 54, then wait >= 10 s. */
     t.req_ip = c->offer.ip;
     t.server_id = c->offer.server;
     t.message = "address in use";
-    send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
+    send_msg(c, &t, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
     c->reboot_ip = c->reboot_server = 0;
     o->forget = true;
     o->event = LWS_DHCPC_EVENT_CONFLICT;
@@ -774,7 +784,7 @@ void lws__dhcpc_core_arp(struct lws__dhcpc_core *c, lws_usec_t now,
     struct lws__dhcpc_arp a;
     uint32_t ip = c->offer.ip;
 
-    out_reset(o);
+    core_enter(c, now, o);
     if (c->state != LWS_DHCPC_STATE_CHECKING ||
         lws__dhcpc_arp_parse(buf, len, &a) || !memcmp(a.sha, c->mac, 6))
         goto done;
@@ -782,53 +792,56 @@ void lws__dhcpc_core_arp(struct lws__dhcpc_core *c, lws_usec_t now,
      * sender address is ours, or a probe (sender 0) for our target. */
     if (a.spa == ip || (a.op == 1 && !a.spa && a.tpa == ip)) {
         lwsl_warn("address conflict on %08x: declining", ip);
-        decline(c, now, o);
+        decline(c);
     }
 done:
-    out_finish(c, o);
+    out_finish(c);
 }
 
 #endif /* LWS_WITH_SYS_DHCP_ACD */
 
-static void expire(struct lws__dhcpc_core *c, lws_usec_t now,
-                   struct lws__dhcpc_out *o, bool restart)
+static void expire(struct lws__dhcpc_core *c, bool restart)
 {
+    struct lws__dhcpc_out *o = c->o;
+
     lwsl_notice("lease on %08x expired", c->lease.ip);
-    drop_lease(c, o, true);
+    drop_lease(c, true);
     o->event = LWS_DHCPC_EVENT_EXPIRED;
     if (restart)
-        start_init(c, now, 0, o);
+        start_init(c, 0);
     else
         c->wake = 0;
 }
 
-static void timer_renewing(struct lws__dhcpc_core *c, lws_usec_t now,
-                           struct lws__dhcpc_out *o)
+static void timer_renewing(struct lws__dhcpc_core *c)
 {
+    lws_usec_t now = c->now;
+
     if (c->state == LWS_DHCPC_STATE_BOUND) {
-        new_exchange(c, now);
+        new_exchange(c);
         core_set_state(c, LWS_DHCPC_STATE_RENEWING);
     }
     if (c->state == LWS_DHCPC_STATE_RENEWING &&
         now >= lease_at(c, c->lease.t2_ms)) {
-        new_exchange(c, now);
+        new_exchange(c);
         core_set_state(c, LWS_DHCPC_STATE_REBINDING);
     }
     if (c->state == LWS_DHCPC_STATE_REBINDING &&
         now >= lease_at(c, c->lease.lease_ms)) {
-        expire(c, now, o, true);
+        expire(c, true);
         return;
     }
-    send_renew(c, now, o);
+    send_renew(c);
 }
 
-static void timer_retx(struct lws__dhcpc_core *c, lws_usec_t now,
-                       struct lws__dhcpc_out *o)
+static void timer_retx(struct lws__dhcpc_core *c)
 {
+    lws_usec_t now = c->now;
+
     c->attempt++;
     if (c->state == LWS_DHCPC_STATE_REQUESTING && c->attempt >= REQUEST_TRIES) {
         lwsl_info("no ACK to REQUEST: back to INIT");
-        start_init(c, now, 0, o);
+        start_init(c, 0);
         return;
     }
     if (c->state == LWS_DHCPC_STATE_INIT_REBOOT && c->attempt >= REBOOT_TRIES) {
@@ -840,22 +853,22 @@ static void timer_retx(struct lws__dhcpc_core *c, lws_usec_t now,
                           ? 0
                           : lease_at(c, c->lease.t1_ms);
             if (c->wake && c->wake <= now)
-                timer_renewing(c, now, o);
+                timer_renewing(c);
             return;
         }
-        start_init(c, now, 0, o);
+        start_init(c, 0);
         return;
     }
     if (c->state == LWS_DHCPC_STATE_SELECTING)
-        send_discover(c, now, o);
+        send_discover(c);
     else
-        send_request(c, now, o);
+        send_request(c);
 }
 
 void lws__dhcpc_core_timer(struct lws__dhcpc_core *c, lws_usec_t now,
                            struct lws__dhcpc_out *o)
 {
-    out_reset(o);
+    core_enter(c, now, o);
     if (!c->wake || now < c->wake)
         goto done; /* early or stale wake-up */
     c->wake = 0;
@@ -863,38 +876,38 @@ void lws__dhcpc_core_timer(struct lws__dhcpc_core *c, lws_usec_t now,
     case LWS_DHCPC_STATE_INIT:
     case LWS_DHCPC_STATE_DECLINED:
     case LWS_DHCPC_STATE_V6ONLY_WAIT:
-        start_init(c, now, 0, o);
+        start_init(c, 0);
         break;
     case LWS_DHCPC_STATE_SELECTING:
     case LWS_DHCPC_STATE_REQUESTING:
     case LWS_DHCPC_STATE_INIT_REBOOT:
-        timer_retx(c, now, o);
+        timer_retx(c);
         break;
 #if LWS_WITH_SYS_DHCP_ACD
     case LWS_DHCPC_STATE_CHECKING:
-        timer_checking(c, now, o);
+        timer_checking(c);
         break;
 #endif
     case LWS_DHCPC_STATE_BOUND:
     case LWS_DHCPC_STATE_RENEWING:
     case LWS_DHCPC_STATE_REBINDING:
-        timer_renewing(c, now, o);
+        timer_renewing(c);
         break;
     case LWS_DHCPC_STATE_LINK_DOWN:
         if (c->have_lease)
-            expire(c, now, o, false);
+            expire(c, false);
         break;
     default:
         break;
     }
 done:
-    out_finish(c, o);
+    out_finish(c);
 }
 
 void lws__dhcpc_core_link(struct lws__dhcpc_core *c, lws_usec_t now, bool up,
                           struct lws__dhcpc_out *o)
 {
-    out_reset(o);
+    core_enter(c, now, o);
     if (c->state == LWS_DHCPC_STATE_STOPPED)
         goto done;
     if (!up && c->state != LWS_DHCPC_STATE_LINK_DOWN) {
@@ -910,30 +923,29 @@ void lws__dhcpc_core_link(struct lws__dhcpc_core *c, lws_usec_t now, bool up,
         return;
     }
 done:
-    out_finish(c, o);
+    out_finish(c);
 }
 
 void lws__dhcpc_core_stop(struct lws__dhcpc_core *c, lws_usec_t now,
                           bool release, struct lws__dhcpc_out *o)
 {
-    out_reset(o);
+    core_enter(c, now, o);
     if (c->have_lease && release) {
         struct lws__dhcpc_tx t = {.type = LWS__DHCPC_RELEASE};
 
         /* RFC 2131 §4.4.6: unicast to the server, ciaddr and 54 set. */
-        new_exchange(c, now);
+        new_exchange(c);
         t.ciaddr = c->lease.ip;
         t.server_id = c->lease.server;
-        send_msg(c, now, &t, o, LWS__DHCPC_TX_UNICAST, c->lease.ip,
-                 c->lease.server);
+        send_msg(c, &t, LWS__DHCPC_TX_UNICAST, c->lease.ip, c->lease.server);
         o->forget = true;
         c->reboot_ip = c->reboot_server = 0;
     }
-    drop_lease(c, o, false);
+    drop_lease(c, false);
     o->event = LWS_DHCPC_EVENT_RELEASED;
     core_set_state(c, LWS_DHCPC_STATE_STOPPED);
     c->wake = 0;
-    out_finish(c, o);
+    out_finish(c);
 }
 
 void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
@@ -941,7 +953,7 @@ void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
 {
     lws_usec_t delay;
 
-    out_reset(o);
+    core_enter(c, now, o);
     c->have_lease = false; /* the glue already cleaned up what it could */
     c->reboot_ip = c->reboot_server = 0;
     o->forget = true;
@@ -954,8 +966,8 @@ void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
         c->apply_fails++;
     lwsl_warn("lease not applied (%d in a row): DISCOVER in %lld s",
               c->apply_fails, (long long)(delay / (1000 * US_PER_MS)));
-    start_init(c, now, delay, o);
-    out_finish(c, o);
+    start_init(c, delay);
+    out_finish(c);
 }
 
 bool lws__dhcpc_core_bound(const struct lws__dhcpc_core *c)

@@ -242,17 +242,19 @@ struct lws__dhcpc_core {
 
     int state; /* lws_dhcpc_state_t */
     uint32_t xid;
-    int attempt;           /* transmissions in this exchange */
-    int nak_count;         /* consecutive NAKs, for backoff */
-    bool ipv6;             /* IPv6 is enabled on the link (MTU >= 1280) */
-    bool v6_ok;            /* set by the glue: a default router and a
-                            * global IPv6 address (RFC 8925 §3.2) */
-    uint32_t v6only_secs;  /* V6ONLY_WAIT: the wait, s */
-    int apply_fails;       /* leases in a row the glue could not apply */
-    lws_usec_t exch_start; /* start of this exchange (secs field) */
-    lws_usec_t acq_start;  /* start of getting a lease (fast phase) */
-    lws_usec_t last_tx;    /* last REQUEST sent (lease start, §4.4.1) */
-    lws_usec_t wake;       /* pending timer */
+    int attempt;              /* transmissions in this exchange */
+    int nak_count;            /* consecutive NAKs, for backoff */
+    bool ipv6;                /* IPv6 is enabled on the link (MTU >= 1280) */
+    bool v6_ok;               /* set by the glue: a default router and a
+                               * global IPv6 address (RFC 8925 §3.2) */
+    uint32_t v6only_secs;     /* V6ONLY_WAIT: the wait, s */
+    int apply_fails;          /* leases in a row the glue could not apply */
+    lws_usec_t exch_start;    /* start of this exchange (secs field) */
+    lws_usec_t acq_start;     /* start of getting a lease (fast phase) */
+    lws_usec_t last_tx;       /* last REQUEST sent (lease start, §4.4.1) */
+    lws_usec_t wake;          /* pending timer */
+    lws_usec_t now;           /* of the call running */
+    struct lws__dhcpc_out *o; /* its actions */
 
     struct lws__dhcpc_lease offer; /* candidate in REQUESTING/CHECKING */
     struct lws__dhcpc_lease lease; /* current (applied if have_lease) */
