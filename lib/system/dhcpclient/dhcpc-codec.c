@@ -27,28 +27,40 @@ struct opt_regions {
     size_t pkt_len;
 };
 
-/* Walks one region: checks every option fits, the length byte included.
- * @return 0, or -EBADMSG. */
-static int dhcp4_region_check(const uint8_t *pkt, size_t ofs, size_t len)
+/* Walks one region, adding every instance of @code (RFC 3396) to @out at
+ * *@total (past @cap: only counted).  @return how many there were, or
+ * -EBADMSG if an option runs past the end of the region (the length byte
+ * included).  @code PAD only checks the region. */
+static int dhcp4_opt_walk(const uint8_t *pkt, size_t ofs, size_t len,
+                          uint8_t code, uint8_t *out, size_t cap, size_t *total)
 {
     struct lws__wire w;
+    int found = 0;
 
     lws__wire_init(&w, pkt + ofs, len);
     while (lws__wire_left(&w)) {
-        uint8_t code = lws__wire_u8(&w), olen;
+        uint8_t c = lws__wire_u8(&w), olen;
+        const uint8_t *p;
 
-        if (code == LWS__OPT_PAD)
+        if (c == LWS__OPT_PAD)
             continue;
-        if (code == LWS__OPT_END)
-            return 0;
+        if (c == LWS__OPT_END)
+            break;
         olen = lws__wire_u8(&w); /* the length byte itself must fit */
-        if (w.err || !lws__wire_skip(&w, olen)) {
-            lwsl_debug("option %u runs past the end of its field", code);
+        p = lws__wire_ptr(&w, olen);
+        if (!p) {
+            lwsl_debug("option %u runs past the end of its field", c);
             return -EBADMSG;
         }
+        if (c != code)
+            continue;
+        found++;
+        if (*total + olen <= cap && olen)
+            memcpy(out + *total, p, olen);
+        *total += olen;
     }
     /* No END option: tolerated when the last option ends exactly here. */
-    return w.err ? -EBADMSG : 0;
+    return found;
 }
 
 /* Concatenates every instance of @code (RFC 3396) into @out.
@@ -57,35 +69,12 @@ static int dhcp4_opt_get(const struct opt_regions *rg, uint8_t code,
                          uint8_t *out, size_t cap)
 {
     size_t total = 0;
-    bool found = false;
+    int found = 0;
 
-    for (int i = 0; i < rg->count; i++) {
-        struct lws__wire w;
-
-        lws__wire_init(&w, rg->pkt + rg->r[i].ofs, rg->r[i].len);
-        while (lws__wire_left(&w)) {
-            uint8_t c = lws__wire_u8(&w), olen;
-            const uint8_t *p;
-
-            if (c == LWS__OPT_PAD)
-                continue;
-            if (c == LWS__OPT_END)
-                break;
-            olen = lws__wire_u8(&w);
-            p = lws__wire_ptr(&w, olen);
-            if (!p)
-                break; /* cannot happen: regions were checked */
-            if (c != code)
-                continue;
-            found = true;
-            if (total + olen > cap)
-                return -2;
-            if (olen)
-                memcpy(out + total, p, olen);
-            total += olen;
-        }
-    }
-    return found ? (int)total : -1;
+    for (int i = 0; i < rg->count; i++)
+        found |= dhcp4_opt_walk(rg->pkt, rg->r[i].ofs, rg->r[i].len, code,
+                                out, cap, &total); /* regions were checked */
+    return !found ? -1 : total > cap ? -2 : (int)total;
 }
 
 static uint32_t be32_at(const uint8_t *p)
@@ -164,7 +153,8 @@ static int dhcp4_regions(const uint8_t *pkt, size_t len, struct opt_regions *rg)
     rg->count = 1;
     rg->r[0].ofs = LWS__DHCPC_FIXED + 4;
     rg->r[0].len = len - rg->r[0].ofs;
-    if (dhcp4_region_check(pkt, rg->r[0].ofs, rg->r[0].len))
+    if (dhcp4_opt_walk(pkt, rg->r[0].ofs, rg->r[0].len, LWS__OPT_PAD, NULL, 0,
+                       &(size_t){0}) < 0)
         return -EBADMSG;
     n = dhcp4_opt_get(rg, LWS__OPT_OVERLOAD, &ov, 1);
     if (n == -1)
@@ -182,7 +172,8 @@ static int dhcp4_regions(const uint8_t *pkt, size_t len, struct opt_regions *rg)
         rg->r[rg->count++].len = LEN_SNAME;
     }
     for (int i = 1; i < rg->count; i++)
-        if (dhcp4_region_check(pkt, rg->r[i].ofs, rg->r[i].len))
+        if (dhcp4_opt_walk(pkt, rg->r[i].ofs, rg->r[i].len, LWS__OPT_PAD, NULL,
+                           0, &(size_t){0}) < 0)
             return -EBADMSG;
     return 0;
 }

@@ -349,8 +349,8 @@ static void lease_timers(struct lws__dhcpc_lease *l,
     t2 = m->have & LWS__HAVE_T2 ? (uint64_t)m->t2 * 1000 : lm * 7 / 8;
     if (!t1 || t1 >= t2 || t2 >= lm) {
         if (m->have & (LWS__HAVE_T1 | LWS__HAVE_T2))
-            lwsl_warn("T1 %u / T2 %u inconsistent with lease %u: defaults",
-                      m->t1, m->t2, l->lease);
+            lwsl_warn("T1/T2 %u/%u bad for lease %u: defaults", m->t1, m->t2,
+                      l->lease);
         t1 = lm / 2;
         t2 = lm * 7 / 8;
     }
@@ -403,8 +403,8 @@ static void lease_route_add(struct lws__dhcpc_lease *l,
                             const struct lws_dhcpc_route *r)
 {
     if (r->gw && !lease_gw_ok(l, r->gw)) {
-        lwsl_warn("router %08x unusable with %08x/%08x: route %08x/%u dropped",
-                  r->gw, l->ip, l->mask, r->dest, r->prefix);
+        lwsl_warn("route %08x/%u via %08x unusable: dropped", r->dest,
+                  r->prefix, r->gw);
         return;
     }
     l->routes[l->route_count++] = *r;
@@ -453,8 +453,7 @@ static uint32_t lease_broadcast(const struct lws__dhcpc_lease *l,
         lws__dhcpc_mask_to_prefix(l->mask) >= 31 ? 0 : l->ip | ~l->mask;
 
     if ((m->have & LWS__HAVE_BROADCAST) && m->broadcast != bc)
-        lwsl_warn("broadcast %08x is not that of %08x/%08x: %08x used",
-                  m->broadcast, l->ip, l->mask, bc);
+        lwsl_warn("broadcast %08x wrong: %08x used", m->broadcast, bc);
     return bc;
 }
 
@@ -466,31 +465,23 @@ static int lease_from_msg(struct lws__dhcpc_lease *l,
     int p;
 
     memset(l, 0, sizeof(*l));
-    if (!usable_ip(m->yiaddr) || m->yiaddr == 0xffffffffu) {
-        lwsl_warn("reply offers unusable address %08x", m->yiaddr);
-        return -EINVAL;
-    }
-    if (!(m->have & LWS__HAVE_LEASE) || !m->lease) {
-        lwsl_warn("reply has no or a zero lease time");
-        return -EINVAL;
-    }
-    /* Option 54 is where REQUESTs point and renewals are unicast to
-     * (RFC 2131 §4.4.5): it must be a host we may talk to, not us. */
-    if (!lease_unicast(m->server_id) || m->server_id == m->yiaddr) {
-        lwsl_warn("server id %08x not another host's unicast: dropped",
-                  m->server_id);
-        return -EINVAL;
-    }
     l->ip = m->yiaddr;
     l->server = m->server_id;
-    l->lease = m->lease;
+    l->lease = m->lease; /* 0 when absent */
     l->mask = m->have & LWS__HAVE_MASK ? m->mask : classful_mask(l->ip);
     p = lws__dhcpc_mask_to_prefix(l->mask);
-    /* RFC 3021: a /31 has no network or broadcast address; a /32 is the
+    /* A unicast address (usable_ip() leaves out the limited broadcast too)
+     * and a lease time.  Option 54 is where REQUESTs point and renewals are
+     * unicast to (RFC 2131 §4.4.5): a host we may talk to, not us.
+     * RFC 3021: a /31 has no network or broadcast address; a /32 is the
      * address alone.  Otherwise those two are never ours. */
-    if (p < 1 || (p < 31 && ((l->ip & ~l->mask) == 0 ||
-                             (l->ip | l->mask) == 0xffffffffu))) {
-        lwsl_warn("address %08x unusable with mask %08x", l->ip, l->mask);
+    if (!usable_ip(l->ip) || !l->lease || !lease_unicast(l->server) ||
+        l->server == l->ip || p < 1 ||
+        (p < 31 &&
+         ((l->ip & ~l->mask) == 0 || (l->ip | l->mask) == 0xffffffffu))) {
+        lwsl_warn("reply dropped: address %08x/%08x, server %08x or lease "
+                  "%us unusable",
+                  l->ip, l->mask, l->server, l->lease);
         return -EINVAL;
     }
     /* Each field below has its rule; what fails one is dropped (logged) and
@@ -649,12 +640,12 @@ static int rx_check(const struct lws__dhcpc_core *c,
                     const struct lws__dhcpc_msg *m)
 {
     if (m->xid != c->xid || memcmp(m->chaddr, c->mac, 6)) {
-        lwsl_debug("reply not for us (xid %08x, ours %08x)", m->xid, c->xid);
+        lwsl_debug("not for us (xid %08x)", m->xid);
         return -1;
     }
     /* RFC 2131 table 3: OFFER, ACK and NAK MUST carry option 54. */
     if (!(m->have & LWS__HAVE_SERVER_ID) || !m->server_id) {
-        lwsl_warn("reply type %u without server identifier", m->type);
+        lwsl_warn("type %u without server id", m->type);
         return -1;
     }
     return 0;
@@ -678,14 +669,14 @@ static void rx_ack(struct lws__dhcpc_core *c, const struct lws__dhcpc_msg *m)
 
     if (c->state == LWS_DHCPC_STATE_SELECTING &&
         !(c->cfg->rapid_commit && (m->have & LWS__HAVE_RAPID))) {
-        lwsl_debug("ACK while SELECTING without rapid commit: ignored");
+        lwsl_debug("unasked rapid ACK ignored");
         return;
     }
     if ((c->state == LWS_DHCPC_STATE_REQUESTING &&
          m->server_id != c->offer.server) ||
         (c->state == LWS_DHCPC_STATE_RENEWING &&
          m->server_id != c->lease.server)) {
-        lwsl_warn("ACK from %08x, not the server we asked", m->server_id);
+        lwsl_warn("ACK from %08x: not asked", m->server_id);
         return;
     }
     if (lease_from_msg(&l, m, c->ipv6))
@@ -840,14 +831,14 @@ static void timer_retx(struct lws__dhcpc_core *c)
 
     c->attempt++;
     if (c->state == LWS_DHCPC_STATE_REQUESTING && c->attempt >= REQUEST_TRIES) {
-        lwsl_info("no ACK to REQUEST: back to INIT");
+        lwsl_info("REQUEST unanswered: INIT");
         start_init(c, 0);
         return;
     }
     if (c->state == LWS_DHCPC_STATE_INIT_REBOOT && c->attempt >= REBOOT_TRIES) {
         if (c->have_lease && now < lease_at(c, c->lease.lease_ms)) {
             /* RFC 2131 §3.2 step 4: no answer; keep using the lease. */
-            lwsl_info("INIT-REBOOT unanswered: keeping the lease");
+            lwsl_info("INIT-REBOOT unanswered: lease kept");
             core_set_state(c, LWS_DHCPC_STATE_BOUND);
             c->wake = c->lease.lease == INFINITE_LEASE
                           ? 0
