@@ -278,27 +278,27 @@ static int dhcpc_apply(struct lws__dhcpc_if *ifc, const lws_dhcpc_ifstate_t *is,
 static void dhcpc_servers(struct lws__dhcpc_if *ifc,
                           const lws_dhcpc_ifstate_t *is)
 {
-    struct lws__news dns = {.kind = LWS__NEWS_DNS_SERVERS,
-                            .iface = ifc->ifname,
-                            .addrs = is ? is->dns : NULL,
-                            .n = is ? is->dns_count : 0};
-    struct lws__news ntp = {.kind = LWS__NEWS_NTP_SERVERS,
-                            .iface = ifc->ifname,
-                            .addrs = is ? is->ntp : NULL,
-                            .n = is ? is->ntp_count : 0};
     uint32_t la[2] = {is ? is->ipv4 : 0, is ? is->server : 0};
-    struct lws__news lease = {.kind = LWS__NEWS_LEASE,
-                              .iface = ifc->ifname,
-                              .addrs = is ? la : NULL,
-                              .n = is ? 2 : 0};
-    struct lws__news uri = {.kind = LWS__NEWS_CAPTIVE_URI,
-                            .iface = ifc->ifname,
-                            .uri = is ? ifc->core.lease.captive : NULL};
+    struct lws__news n = {.kind = LWS__NEWS_LEASE, .iface = ifc->ifname};
 
-    lws__news_publish(ifc->d->cx, &lease);
-    lws__news_publish(ifc->d->cx, &dns);
-    lws__news_publish(ifc->d->cx, &ntp);
-    lws__news_publish(ifc->d->cx, &uri);
+    /* The lease, the DNS and NTP servers, the captive-portal URI; with
+     * @is NULL, each as gone. */
+    if (is)
+        n.addrs = la, n.n = 2;
+    lws__news_publish(ifc->d->cx, &n);
+    n.kind = LWS__NEWS_DNS_SERVERS;
+    if (is)
+        n.addrs = is->dns, n.n = is->dns_count;
+    lws__news_publish(ifc->d->cx, &n);
+    n.kind = LWS__NEWS_NTP_SERVERS;
+    if (is)
+        n.addrs = is->ntp, n.n = is->ntp_count;
+    lws__news_publish(ifc->d->cx, &n);
+    n.kind = LWS__NEWS_CAPTIVE_URI;
+    n.addrs = NULL;
+    n.n = 0;
+    n.uri = is ? ifc->core.lease.captive : NULL;
+    lws__news_publish(ifc->d->cx, &n);
 }
 
 void lws__dhcpc_persist(struct lws__dhcpc_if *ifc,
