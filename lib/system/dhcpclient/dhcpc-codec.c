@@ -24,7 +24,6 @@ struct opt_regions {
     } r[3];
     int count;
     const uint8_t *pkt;
-    size_t pkt_len;
 };
 
 /* Walks one region, adding every instance of @code (RFC 3396) to @out at
@@ -72,8 +71,8 @@ static int dhcp4_opt_get(const struct opt_regions *rg, uint8_t code,
     int found = 0;
 
     for (int i = 0; i < rg->count; i++)
-        found |= dhcp4_opt_walk(rg->pkt, rg->r[i].ofs, rg->r[i].len, code,
-                                out, cap, &total); /* regions were checked */
+        found |= dhcp4_opt_walk(rg->pkt, rg->r[i].ofs, rg->r[i].len, code, out,
+                                cap, &total); /* regions were checked */
     return !found ? -1 : total > cap ? -2 : (int)total;
 }
 
@@ -81,6 +80,18 @@ static uint32_t be32_at(const uint8_t *p)
 {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
            ((uint32_t)p[2] << 8) | p[3];
+}
+
+static void put16(uint8_t *p, unsigned int v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, v >> 16);
+    put16(p + 2, v & 0xffff);
 }
 
 /* RFC 3442: classless static routes, @n bytes at @b.  A malformed option is
@@ -115,28 +126,21 @@ bad:
     lwsl_debug("option 121 malformed, ignored");
 }
 
-static int dhcp4_parse_header(struct lws__wire *w, struct lws__dhcpc_msg *m)
+/* The fixed BOOTP header (RFC 2131 §2): a reply (op 2) over Ethernet
+ * (htype 1, hlen 6), with the magic cookie. */
+static int dhcp4_parse_header(const uint8_t *p, size_t len,
+                              struct lws__dhcpc_msg *m)
 {
-    m->op = lws__wire_u8(w);
-    m->htype = lws__wire_u8(w);
-    m->hlen = lws__wire_u8(w);
-    lws__wire_skip(w, 1); /* hops */
-    m->xid = lws__wire_be32(w);
-    lws__wire_skip(w, 4); /* secs, flags */
-    m->ciaddr = lws__wire_be32(w);
-    m->yiaddr = lws__wire_be32(w);
-    m->siaddr = lws__wire_be32(w);
-    m->giaddr = lws__wire_be32(w);
-    lws__wire_bytes(w, m->chaddr, sizeof(m->chaddr));
-    lws__wire_skip(w, LEN_SNAME + LEN_FILE);
-    if (lws__wire_be32(w) != LWS__DHCPC_COOKIE || w->err) {
+    if (len < LWS__DHCPC_FIXED + 4 ||
+        be32_at(p + LWS__DHCPC_FIXED) != LWS__DHCPC_COOKIE) {
         lwsl_debug("short message or no magic cookie");
         return -EBADMSG;
     }
-    /* RFC 2131 §2: a reply is op 2; we only speak Ethernet (htype 1,
-     * hlen 6). */
-    if (m->op != 2 || m->htype != 1 || m->hlen != 6) {
-        lwsl_debug("op/htype/hlen %u/%u/%u", m->op, m->htype, m->hlen);
+    m->xid = be32_at(p + 4);
+    m->yiaddr = be32_at(p + 16);
+    memcpy(m->chaddr, p + 28, sizeof(m->chaddr));
+    if (p[0] != 2 || p[1] != 1 || p[2] != 6) {
+        lwsl_debug("op/htype/hlen %u/%u/%u", p[0], p[1], p[2]);
         return -EBADMSG;
     }
     return 0;
@@ -149,7 +153,6 @@ static int dhcp4_regions(const uint8_t *pkt, size_t len, struct opt_regions *rg)
     int n;
 
     rg->pkt = pkt;
-    rg->pkt_len = len;
     rg->count = 1;
     rg->r[0].ofs = LWS__DHCPC_FIXED + 4;
     rg->r[0].len = len - rg->r[0].ofs;
@@ -225,14 +228,12 @@ int lws__dhcpc_parse(const void *buf, size_t len, struct lws__dhcpc_msg *m)
 {
     uint8_t b[255 * 3];
     struct opt_regions rg;
-    struct lws__wire w;
     uint8_t t;
 
     memset(m, 0, sizeof(*m));
     if (!buf)
         return -EBADMSG;
-    lws__wire_init(&w, buf, len);
-    if (dhcp4_parse_header(&w, m) ||
+    if (dhcp4_parse_header(buf, len, m) ||
         dhcp4_regions((const uint8_t *)buf, len, &rg))
         return -EBADMSG;
     if (dhcp4_opt_get(&rg, LWS__OPT_MSG_TYPE, &t, 1) != 1 || !t ||
@@ -335,22 +336,6 @@ static void dhcp4_put_u32(struct lws__wbuf *b, uint8_t code, uint32_t v)
     dhcp4_put_opt(b, code, x, 4);
 }
 
-static void dhcp4_put_header(struct lws__wbuf *b, const struct lws__dhcpc_tx *t)
-{
-    lws__wbuf_u8(b, 1); /* BOOTREQUEST */
-    lws__wbuf_u8(b, 1); /* Ethernet */
-    lws__wbuf_u8(b, 6);
-    lws__wbuf_u8(b, 0);
-    lws__wbuf_be32(b, t->xid);
-    lws__wbuf_be16(b, t->secs);
-    lws__wbuf_be16(b, 0); /* flags: we can receive unicast (raw socket) */
-    lws__wbuf_be32(b, t->ciaddr);
-    lws__wbuf_zero(b, 12); /* yiaddr, siaddr, giaddr */
-    lws__wbuf_bytes(b, t->mac, 6);
-    lws__wbuf_zero(b, 10 + LEN_SNAME + LEN_FILE);
-    lws__wbuf_be32(b, LWS__DHCPC_COOKIE);
-}
-
 int lws__dhcpc_build(void *buf, size_t len, const struct lws__dhcpc_tx *t)
 {
     /* RFC 2132 options we ask for; 121 before 3 does not matter, the
@@ -371,10 +356,24 @@ int lws__dhcpc_build(void *buf, size_t len, const struct lws__dhcpc_tx *t)
                                   LWS__OPT_CLASSLESS_ROUTE,
                                   LWS__OPT_V6ONLY};
     bool full = t->type == LWS__DHCPC_DISCOVER || t->type == LWS__DHCPC_REQUEST;
+    uint8_t *p = buf;
     struct lws__wbuf b;
 
+    /* RFC 1542 §3.3 / RFC 2131 §2: at least the 300-byte BOOTP minimum
+     * that some relays and servers still expect, zero-padded. */
+    if (len < 300)
+        return -ENOSPC;
+    memset(p, 0, 300);
+    p[0] = 1; /* BOOTREQUEST */
+    p[1] = 1; /* Ethernet */
+    p[2] = 6;
+    put32(p + 4, t->xid);
+    put16(p + 8, t->secs); /* flags 0: we can receive unicast (raw socket) */
+    put32(p + 12, t->ciaddr);
+    memcpy(p + 28, t->mac, 6);
+    put32(p + LWS__DHCPC_FIXED, LWS__DHCPC_COOKIE);
     lws__wbuf_init(&b, buf, len);
-    dhcp4_put_header(&b, t);
+    b.pos = LWS__DHCPC_FIXED + 4;
     dhcp4_put_opt(&b, LWS__OPT_MSG_TYPE, &t->type, 1);
     if (t->client_id && t->client_id_len)
         dhcp4_put_opt(&b, LWS__OPT_CLIENT_ID, t->client_id, t->client_id_len);
@@ -397,11 +396,7 @@ int lws__dhcpc_build(void *buf, size_t len, const struct lws__dhcpc_tx *t)
     if (t->message)
         dhcp4_put_opt(&b, LWS__OPT_MESSAGE, t->message, strlen(t->message));
     lws__wbuf_u8(&b, LWS__OPT_END);
-    /* RFC 1542 §3.3 / RFC 2131 §2: pad to the 300-byte BOOTP minimum that
-     * some relays and servers still expect. */
-    if (b.pos < 300)
-        lws__wbuf_zero(&b, 300 - b.pos);
-    return b.err ? -ENOSPC : (int)b.pos;
+    return b.err ? -ENOSPC : b.pos < 300 ? 300 : (int)b.pos;
 }
 
 /* RFC 1071 one's complement sum. */
@@ -433,35 +428,27 @@ static uint16_t udp_csum(const uint8_t *ip, const uint8_t *udp, size_t ulen)
 int lws__dhcpc_ip4udp_wrap(uint8_t *buf, size_t len, size_t plen, uint32_t src,
                            uint32_t dst)
 {
+    /* IPv4, 20-byte header, DSCP low delay (as other clients do), DF, TTL
+     * 64, UDP; then UDP 68 -> 67.  Lengths, addresses and checksums below. */
+    static const uint8_t hdr[LWS__DHCPC_IP4UDP_HDR] = {
+        0x45, 0x10, 0, 0, 0, 0, 0x40, 0, 64, 17, 0, 0, 0, 0,
+        0,    0,    0, 0, 0, 0, 0,    0, 0,  0,  0, 0, 0, 0};
     size_t total = LWS__DHCPC_IP4UDP_HDR + plen;
-    struct lws__wbuf b;
-    uint16_t c;
+    unsigned int c;
 
     if (total > len || total > 0xffff)
         return -EINVAL;
-    lws__wbuf_init(&b, buf, LWS__DHCPC_IP4UDP_HDR);
-    lws__wbuf_u8(&b, 0x45); /* v4, 20-byte header */
-    lws__wbuf_u8(&b, 0x10); /* DSCP: low delay, as other clients do */
-    lws__wbuf_be16(&b, (uint16_t)total);
-    lws__wbuf_be16(&b, 0);      /* id */
-    lws__wbuf_be16(&b, 0x4000); /* DF */
-    lws__wbuf_u8(&b, 64);       /* TTL */
-    lws__wbuf_u8(&b, 17);       /* UDP */
-    lws__wbuf_be16(&b, 0);      /* checksum, below */
-    lws__wbuf_be32(&b, src);
-    lws__wbuf_be32(&b, dst);
-    lws__wbuf_be16(&b, LWS__DHCPC_CLIENT_PORT);
-    lws__wbuf_be16(&b, LWS__DHCPC_SERVER_PORT);
-    lws__wbuf_be16(&b, (uint16_t)(8 + plen));
-    lws__wbuf_be16(&b, 0);
-    c = csum_fold(csum_add(0, buf, 20));
-    buf[10] = (uint8_t)(c >> 8);
-    buf[11] = (uint8_t)c;
+    memcpy(buf, hdr, sizeof(hdr));
+    put16(buf + 2, (unsigned int)total);
+    put32(buf + 12, src);
+    put32(buf + 16, dst);
+    put16(buf + 20, LWS__DHCPC_CLIENT_PORT);
+    put16(buf + 22, LWS__DHCPC_SERVER_PORT);
+    put16(buf + 24, (unsigned int)(8 + plen));
+    put16(buf + 10, csum_fold(csum_add(0, buf, 20)));
     c = udp_csum(buf, buf + 20, 8 + plen);
-    if (!c)
-        c = 0xffff; /* RFC 768: a computed zero is sent as all ones */
-    buf[26] = (uint8_t)(c >> 8);
-    buf[27] = (uint8_t)c;
+    /* RFC 768: a computed zero is sent as all ones */
+    put16(buf + 26, c ? c : 0xffff);
     return (int)total;
 }
 
@@ -506,39 +493,34 @@ int lws__dhcpc_ip4udp_unwrap(const uint8_t *pkt, size_t len, bool check_udp,
 }
 
 #if LWS_WITH_SYS_DHCP_ACD
+/* Ethernet, IPv4, 6- and 4-byte addresses */
+static const uint8_t arp_hdr[6] = {0, 1, 8, 0, 6, 4};
+
 int lws__dhcpc_arp_build(uint8_t *buf, size_t len,
                          const struct lws__dhcpc_arp *a)
 {
-    struct lws__wbuf b;
-
-    lws__wbuf_init(&b, buf, len);
-    lws__wbuf_be16(&b, 1);      /* Ethernet */
-    lws__wbuf_be16(&b, 0x0800); /* IPv4 */
-    lws__wbuf_u8(&b, 6);
-    lws__wbuf_u8(&b, 4);
-    lws__wbuf_be16(&b, a->op);
-    lws__wbuf_bytes(&b, a->sha, 6);
-    lws__wbuf_be32(&b, a->spa);
-    lws__wbuf_bytes(&b, a->tha, 6);
-    lws__wbuf_be32(&b, a->tpa);
-    return b.err ? -ENOSPC : (int)b.pos;
+    if (len < LWS__DHCPC_ARP_LEN)
+        return -ENOSPC;
+    memcpy(buf, arp_hdr, sizeof(arp_hdr));
+    put16(buf + 6, a->op);
+    memcpy(buf + 8, a->sha, 6);
+    put32(buf + 14, a->spa);
+    memcpy(buf + 18, a->tha, 6);
+    put32(buf + 24, a->tpa);
+    return LWS__DHCPC_ARP_LEN;
 }
 
 int lws__dhcpc_arp_parse(const uint8_t *buf, size_t len,
                          struct lws__dhcpc_arp *a)
 {
-    struct lws__wire w;
-
-    lws__wire_init(&w, buf, len);
-    if (lws__wire_be16(&w) != 1 || lws__wire_be16(&w) != 0x0800 ||
-        lws__wire_u8(&w) != 6 || lws__wire_u8(&w) != 4)
+    if (len < LWS__DHCPC_ARP_LEN || memcmp(buf, arp_hdr, sizeof(arp_hdr)))
         return -EBADMSG;
-    a->op = lws__wire_be16(&w);
-    lws__wire_bytes(&w, a->sha, 6);
-    a->spa = lws__wire_be32(&w);
-    lws__wire_bytes(&w, a->tha, 6);
-    a->tpa = lws__wire_be32(&w);
-    return w.err ? -EBADMSG : 0;
+    a->op = (uint16_t)(buf[6] << 8 | buf[7]);
+    memcpy(a->sha, buf + 8, 6);
+    a->spa = be32_at(buf + 14);
+    memcpy(a->tha, buf + 18, 6);
+    a->tpa = be32_at(buf + 24);
+    return 0;
 }
 #endif /* LWS_WITH_SYS_DHCP_ACD */
 

@@ -85,10 +85,9 @@ enum {
 
 /* A parsed server message.  Every value in host byte order. */
 struct lws__dhcpc_msg {
-    uint8_t op, htype, hlen;
     uint8_t type; /* option 53 */
     uint32_t xid;
-    uint32_t ciaddr, yiaddr, siaddr, giaddr;
+    uint32_t yiaddr;
     uint8_t chaddr[16];
     uint32_t have; /* LWS__HAVE_* */
     uint32_t mask, broadcast, server_id;
