@@ -986,15 +986,6 @@ bool lws__dhcpc_policy_ok(int policy, bool v4, unsigned v6)
     }
 }
 
-static void sa4(lws_sockaddr46 *sa, uint32_t ip)
-{
-    memset(sa, 0, sizeof(*sa));
-    if (!ip)
-        return;
-    sa->sa4.sin_family = AF_INET;
-    sa->sa4.sin_addr.s_addr = htonl(ip);
-}
-
 void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
                              const struct lws__dhcpc_lease *l,
                              lws_dhcpc_ifstate_t *is)
@@ -1024,12 +1015,14 @@ void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
     is->lease_start = c->lease_start;
     is->v6only_secs =
         c->state == LWS_DHCPC_STATE_V6ONLY_WAIT ? c->v6only_secs : 0;
-    sa4(&is->sa46[LWSDH_SA46_IP], l->ip);
-    for (int i = 0; i < 4; i++)
-        sa4(&is->sa46[LWSDH_SA46_DNS_SRV_1 + i],
-            i < l->dns_count ? l->dns[i] : 0);
-    sa4(&is->sa46[LWSDH_SA46_IPV4_ROUTER],
-        l->route_count ? l->routes[0].gw : 0);
-    sa4(&is->sa46[LWSDH_SA46_NTP_SERVER], l->ntp_count ? l->ntp[0] : 0);
-    sa4(&is->sa46[LWSDH_SA46_DHCP_SERVER], l->server);
+    /* A lease's unused entries are 0: absent (sin_family 0). */
+    const uint32_t sa[LWSDH_SA46_COUNT] = {
+        l->ip,     l->dns[0],       l->dns[1], l->dns[2],
+        l->dns[3], l->routes[0].gw, l->ntp[0], l->server};
+
+    for (int i = 0; i < LWSDH_SA46_COUNT; i++)
+        if (sa[i]) {
+            is->sa46[i].sa4.sin_family = AF_INET;
+            is->sa46[i].sa4.sin_addr.s_addr = htonl(sa[i]);
+        }
 }

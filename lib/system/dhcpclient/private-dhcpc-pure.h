@@ -289,7 +289,8 @@ void lws__dhcpc_core_stop(struct lws__dhcpc_core *c, lws_usec_t now,
 /* Applying the lease failed: drop it and restart. */
 void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
                                   struct lws__dhcpc_out *o);
-/* Fills the lease part of @is from the core (host order + sa46). */
+/* Fills the lease part of @is (zeroed by the caller) from the core (host
+ * order + sa46). */
 void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
                              const struct lws__dhcpc_lease *l,
                              lws_dhcpc_ifstate_t *is);
