@@ -77,41 +77,50 @@ static void out_finish(struct lws__dhcpc_core *c)
         c->last_event = o->event;
 }
 
-static lws_usec_t jitter(struct lws__dhcpc_core *c, uint32_t ms)
+/* +/- @ms, uniformly. */
+static int32_t jitter(struct lws__dhcpc_core *c, uint32_t ms)
 {
-    if (!ms)
-        return 0;
-    return ((lws_usec_t)(c->rand(c->rand_ctx) % (2 * ms + 1)) - ms) * US_PER_MS;
+    return ms ? (int32_t)(c->rand(c->rand_ctx) % (2 * ms + 1)) - (int32_t)ms
+              : 0;
 }
 
-/* RFC 2131 §4.1: 4, 8, 16, 32, 64 s, each +/- 1 s. */
-static lws_usec_t retx_delay(struct lws__dhcpc_core *c, int attempt,
-                             int divisor, int max)
+/* At least 1 ms. */
+static uint64_t ms_min1(int64_t ms)
 {
-    lws_usec_t d = (lws_usec_t)c->cfg->retx_base_ms * US_PER_MS
-                   << (attempt > max ? max : attempt);
-    lws_usec_t j = jitter(c, c->cfg->retx_jitter_ms / (uint32_t)divisor);
+    return ms > 1 ? (uint64_t)ms : 1;
+}
 
-    d /= divisor;
-    return d + j > US_PER_MS ? d + j : US_PER_MS;
+/* The next on_timer @ms from now. */
+static void wake_in(struct lws__dhcpc_core *c, uint64_t ms)
+{
+    c->wake = c->now + (lws_usec_t)ms * US_PER_MS;
+}
+
+/* RFC 2131 §4.1: 4, 8, 16, 32, 64 s (doubling up to @max times), each
+ * +/- 1 s; all of it divided by 2^@shift. */
+static uint64_t retx_ms(struct lws__dhcpc_core *c, int attempt, int shift,
+                        int max)
+{
+    return ms_min1((int64_t)((uint64_t)c->cfg->retx_base_ms
+                                 << (attempt > max ? max : attempt) >>
+                             shift) +
+                   jitter(c, c->cfg->retx_jitter_ms >> shift));
 }
 
 /* The DISCOVER / REQUEST schedule.  Fast phase, the first
  * retx_fast_window_ms (60 s) of getting a lease: every retx_fast_ms (2 s)
  * +/- a quarter, so under loss a lost packet costs ~2 s, while a healthy
  * network sees one packet and, at worst, 0.57 per second (0.5 on average).
- * After it, retx_delay(): RFC 2131 §4.1's 4, 8, 16, 32, 64 s, a SHOULD;
+ * After it, retx_ms(): RFC 2131 §4.1's 4, 8, 16, 32, 64 s, a SHOULD;
  * the latitude used is the first minute. */
-static lws_usec_t acq_delay(struct lws__dhcpc_core *c)
+static uint64_t acq_ms(struct lws__dhcpc_core *c)
 {
-    lws_usec_t now = c->now;
     uint32_t f = c->cfg->retx_fast_ms;
-    lws_usec_t d = (lws_usec_t)f * US_PER_MS + jitter(c, f / 4);
 
-    if (!f || now - c->acq_start >=
+    if (!f || c->now - c->acq_start >=
                   (lws_usec_t)c->cfg->retx_fast_window_ms * US_PER_MS)
-        return retx_delay(c, c->attempt, 1, 4);
-    return d > US_PER_MS ? d : US_PER_MS;
+        return retx_ms(c, c->attempt, 0, 4);
+    return ms_min1((int64_t)f + jitter(c, f / 4));
 }
 
 static void new_exchange(struct lws__dhcpc_core *c)
@@ -158,17 +167,17 @@ static void send_msg(struct lws__dhcpc_core *c, struct lws__dhcpc_tx *t,
 
 static void send_discover(struct lws__dhcpc_core *c)
 {
-    lws_usec_t now = c->now;
     struct lws__dhcpc_tx t = {.type = LWS__DHCPC_DISCOVER};
 
     t.rapid_commit = c->cfg->rapid_commit;
     t.req_ip = c->reboot_ip; /* RFC 2131 §4.4.1: MAY suggest an address */
     core_set_state(c, LWS_DHCPC_STATE_SELECTING);
     send_msg(c, &t, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
-    c->wake = now + acq_delay(c);
+    wake_in(c, acq_ms(c));
 }
 
-static void start_init(struct lws__dhcpc_core *c, lws_usec_t delay)
+/* INIT: DISCOVER after @delay ms. */
+static void start_init(struct lws__dhcpc_core *c, uint64_t delay)
 {
     lws_usec_t now = c->now;
 
@@ -176,11 +185,11 @@ static void start_init(struct lws__dhcpc_core *c, lws_usec_t delay)
      * same lease: the fast phase does not start again. */
     if (c->state != LWS_DHCPC_STATE_SELECTING &&
         c->state != LWS_DHCPC_STATE_REQUESTING)
-        c->acq_start = now + delay;
+        c->acq_start = now + (lws_usec_t)delay * US_PER_MS;
     new_exchange(c);
     if (delay) {
         core_set_state(c, LWS_DHCPC_STATE_INIT);
-        c->wake = now + delay;
+        wake_in(c, delay);
         return;
     }
     send_discover(c);
@@ -188,7 +197,6 @@ static void start_init(struct lws__dhcpc_core *c, lws_usec_t delay)
 
 static void send_request(struct lws__dhcpc_core *c)
 {
-    lws_usec_t now = c->now;
     struct lws__dhcpc_tx t = {.type = LWS__DHCPC_REQUEST};
 
     switch (c->state) {
@@ -196,12 +204,12 @@ static void send_request(struct lws__dhcpc_core *c)
         t.req_ip = c->offer.ip;
         t.server_id = c->offer.server;
         send_msg(c, &t, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
-        c->wake = now + acq_delay(c);
+        wake_in(c, acq_ms(c));
         break;
     case LWS_DHCPC_STATE_INIT_REBOOT:
         t.req_ip = c->reboot_ip;
         send_msg(c, &t, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
-        c->wake = now + retx_delay(c, c->attempt, 4, 4);
+        wake_in(c, retx_ms(c, c->attempt, 2, 4));
         break;
     default:
         break;
@@ -310,9 +318,7 @@ void lws__dhcpc_core_start(struct lws__dhcpc_core *c, lws_usec_t now,
     } else {
         uint32_t max = c->cfg->initial_delay_max_ms;
 
-        start_init(c, max ? (lws_usec_t)(c->rand(c->rand_ctx) % (max + 1)) *
-                                US_PER_MS
-                          : 0);
+        start_init(c, max ? c->rand(c->rand_ctx) % (max + 1) : 0);
     }
     out_finish(c);
 }
@@ -560,16 +566,14 @@ static void send_arp(struct lws__dhcpc_core *c, uint32_t spa, uint32_t tpa)
 
 static void timer_checking(struct lws__dhcpc_core *c)
 {
-    lws_usec_t now = c->now;
     struct lws__dhcpc_lease l;
 
     if (c->acd_sent < (int)c->cfg->acd_probe_count) {
         c->acd_sent++;
         send_arp(c, 0, c->offer.ip);
-        c->wake = now + (lws_usec_t)(c->acd_sent >= (int)c->cfg->acd_probe_count
-                                         ? c->cfg->acd_wait_ms
-                                         : c->cfg->acd_probe_ms) *
-                            US_PER_MS;
+        wake_in(c, c->acd_sent >= (int)c->cfg->acd_probe_count
+                       ? c->cfg->acd_wait_ms
+                       : c->cfg->acd_probe_ms);
         return;
     }
     /* RFC 5227 §2.3: announce the address we now use. */
@@ -603,7 +607,7 @@ static void got_ack(struct lws__dhcpc_core *c, const struct lws__dhcpc_lease *l)
 static void got_nak(struct lws__dhcpc_core *c, const struct lws__dhcpc_msg *m)
 {
     struct lws__dhcpc_out *o = c->o;
-    lws_usec_t delay = 0;
+    uint64_t delay = 0;
 
     lwsl_notice("NAK from %08x: %s", m->server_id, m->message);
     drop_lease(c, true);
@@ -611,7 +615,7 @@ static void got_nak(struct lws__dhcpc_core *c, const struct lws__dhcpc_msg *m)
     /* Restart at once the first time, then back off (RFC 2131 §3.1 step
      * 5 says restart; repeated NAKs must not make a packet storm). */
     if (c->nak_count++)
-        delay = retx_delay(c, c->nak_count - 2, 4, 4);
+        delay = retx_ms(c, c->nak_count - 2, 2, 4);
     start_init(c, delay);
 }
 
@@ -752,7 +756,6 @@ done:
 #if LWS_WITH_SYS_DHCP_ACD
 static void decline(struct lws__dhcpc_core *c)
 {
-    lws_usec_t now = c->now;
     struct lws__dhcpc_out *o = c->o;
     struct lws__dhcpc_tx t = {.type = LWS__DHCPC_DECLINE};
 
@@ -765,7 +768,7 @@ static void decline(struct lws__dhcpc_core *c)
     o->forget = true;
     o->event = LWS_DHCPC_EVENT_CONFLICT;
     core_set_state(c, LWS_DHCPC_STATE_DECLINED);
-    c->wake = now + (lws_usec_t)c->cfg->decline_wait_ms * US_PER_MS;
+    wake_in(c, c->cfg->decline_wait_ms);
 }
 
 void lws__dhcpc_core_arp(struct lws__dhcpc_core *c, lws_usec_t now,
@@ -942,7 +945,7 @@ void lws__dhcpc_core_stop(struct lws__dhcpc_core *c, lws_usec_t now,
 void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
                                   struct lws__dhcpc_out *o)
 {
-    lws_usec_t delay;
+    uint64_t delay;
 
     core_enter(c, now, o);
     c->have_lease = false; /* the glue already cleaned up what it could */
@@ -952,11 +955,11 @@ void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
     /* The same lease would fail the same way: back off 4, 8, ... 256 s
      * (retx_base_ms doubling, +/- jitter) rather than loop every few
      * seconds for ever. */
-    delay = retx_delay(c, c->apply_fails, 1, 6);
+    delay = retx_ms(c, c->apply_fails, 0, 6);
     if (c->apply_fails < 16)
         c->apply_fails++;
     lwsl_warn("lease not applied (%d in a row): DISCOVER in %lld s",
-              c->apply_fails, (long long)(delay / (1000 * US_PER_MS)));
+              c->apply_fails, (long long)(delay / 1000));
     start_init(c, delay);
     out_finish(c);
 }
