@@ -38,8 +38,8 @@ static void core_set_state(struct lws__dhcpc_core *c, int s)
 }
 
 /* Every entry point: the time and the actions of this call. */
-static void core_enter(struct lws__dhcpc_core *c, lws_usec_t now,
-                       struct lws__dhcpc_out *o)
+static __attribute__((noinline)) void
+core_enter(struct lws__dhcpc_core *c, lws_usec_t now, struct lws__dhcpc_out *o)
 {
     c->now = now;
     c->o = o;
@@ -91,7 +91,8 @@ static uint64_t ms_min1(int64_t ms)
 }
 
 /* The next on_timer @ms from now. */
-static void wake_in(struct lws__dhcpc_core *c, uint64_t ms)
+static __attribute__((noinline)) void wake_in(struct lws__dhcpc_core *c,
+                                              uint64_t ms)
 {
     c->wake = c->now + (lws_usec_t)ms * US_PER_MS;
 }
@@ -216,11 +217,6 @@ static void send_request(struct lws__dhcpc_core *c)
     }
 }
 
-static lws_usec_t lease_at(const struct lws__dhcpc_core *c, uint64_t ms)
-{
-    return c->lease_start + (lws_usec_t)ms * US_PER_MS;
-}
-
 /* RFC 2131 §4.4.5: retransmit at half the time remaining until @limit,
  * at least renew_min, never past @limit. */
 static lws_usec_t renew_next(const struct lws__dhcpc_core *c, lws_usec_t limit)
@@ -244,11 +240,17 @@ static void send_renew(struct lws__dhcpc_core *c)
     t.ciaddr = c->lease.ip;
     send_msg(c, &t, renewing ? LWS__DHCPC_TX_UNICAST : LWS__DHCPC_TX_BCAST,
              c->lease.ip, renewing ? c->lease.server : 0xffffffffu);
-    c->wake = renew_next(
-        c, lease_at(c, renewing ? c->lease.t2_ms : c->lease.lease_ms));
+    c->wake = renew_next(c, renewing ? c->lease_t2 : c->lease_end);
 }
 
-static void drop_lease(struct lws__dhcpc_core *c, bool forget)
+/* No lease to remember for INIT-REBOOT any more. */
+static __attribute__((noinline)) void forget(struct lws__dhcpc_core *c)
+{
+    c->reboot_ip = c->reboot_server = 0;
+    c->o->forget = true;
+}
+
+static void drop_lease(struct lws__dhcpc_core *c, bool forget_it)
 {
     struct lws__dhcpc_out *o = c->o;
 
@@ -257,10 +259,8 @@ static void drop_lease(struct lws__dhcpc_core *c, bool forget)
         o->unapply = true;
         c->have_lease = false;
     }
-    if (forget) {
-        c->reboot_ip = c->reboot_server = 0;
-        o->forget = true;
-    }
+    if (forget_it)
+        forget(c);
 }
 
 void lws__dhcpc_core_init(struct lws__dhcpc_core *c,
@@ -541,6 +541,11 @@ static void commit(struct lws__dhcpc_core *c, const struct lws__dhcpc_lease *l)
     c->have_lease = true;
     /* RFC 2131 §4.4.1: the lease runs from when the REQUEST was sent. */
     c->lease_start = c->last_tx ? c->last_tx : now;
+    c->lease_t1 = l->lease == INFINITE_LEASE
+                      ? 0 /* no renewal */
+                      : c->lease_start + (lws_usec_t)l->t1_ms * US_PER_MS;
+    c->lease_t2 = c->lease_start + (lws_usec_t)l->t2_ms * US_PER_MS;
+    c->lease_end = c->lease_start + (lws_usec_t)l->lease_ms * US_PER_MS;
     o->apply = true;
     if (c->reboot_ip != l->ip || c->reboot_server != l->server)
         o->save = true;
@@ -548,7 +553,7 @@ static void commit(struct lws__dhcpc_core *c, const struct lws__dhcpc_lease *l)
     c->reboot_server = l->server;
     c->nak_count = 0;
     core_set_state(c, LWS_DHCPC_STATE_BOUND);
-    c->wake = l->lease == INFINITE_LEASE ? 0 : lease_at(c, l->t1_ms);
+    c->wake = c->lease_t1;
     lwsl_info("bound %08x/%08x lease %us from %08x", l->ip, l->mask, l->lease,
               l->server);
 }
@@ -764,8 +769,7 @@ static void decline(struct lws__dhcpc_core *c)
     t.server_id = c->offer.server;
     t.message = "address in use";
     send_msg(c, &t, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
-    c->reboot_ip = c->reboot_server = 0;
-    o->forget = true;
+    forget(c);
     o->event = LWS_DHCPC_EVENT_CONFLICT;
     core_set_state(c, LWS_DHCPC_STATE_DECLINED);
     wake_in(c, c->cfg->decline_wait_ms);
@@ -815,13 +819,11 @@ static void timer_renewing(struct lws__dhcpc_core *c)
         new_exchange(c);
         core_set_state(c, LWS_DHCPC_STATE_RENEWING);
     }
-    if (c->state == LWS_DHCPC_STATE_RENEWING &&
-        now >= lease_at(c, c->lease.t2_ms)) {
+    if (c->state == LWS_DHCPC_STATE_RENEWING && now >= c->lease_t2) {
         new_exchange(c);
         core_set_state(c, LWS_DHCPC_STATE_REBINDING);
     }
-    if (c->state == LWS_DHCPC_STATE_REBINDING &&
-        now >= lease_at(c, c->lease.lease_ms)) {
+    if (c->state == LWS_DHCPC_STATE_REBINDING && now >= c->lease_end) {
         expire(c, true);
         return;
     }
@@ -839,13 +841,11 @@ static void timer_retx(struct lws__dhcpc_core *c)
         return;
     }
     if (c->state == LWS_DHCPC_STATE_INIT_REBOOT && c->attempt >= REBOOT_TRIES) {
-        if (c->have_lease && now < lease_at(c, c->lease.lease_ms)) {
+        if (c->have_lease && now < c->lease_end) {
             /* RFC 2131 §3.2 step 4: no answer; keep using the lease. */
             lwsl_info("INIT-REBOOT unanswered: lease kept");
             core_set_state(c, LWS_DHCPC_STATE_BOUND);
-            c->wake = c->lease.lease == INFINITE_LEASE
-                          ? 0
-                          : lease_at(c, c->lease.t1_ms);
+            c->wake = c->lease_t1;
             if (c->wake && c->wake <= now)
                 timer_renewing(c);
             return;
@@ -909,7 +909,7 @@ void lws__dhcpc_core_link(struct lws__dhcpc_core *c, lws_usec_t now, bool up,
         o->event = LWS_DHCPC_EVENT_LINK_DOWN;
         /* Paused: only the lease's own expiry still runs. */
         c->wake = c->have_lease && c->lease.lease != INFINITE_LEASE
-                      ? lease_at(c, c->lease.lease_ms)
+                      ? c->lease_end
                       : 0;
     } else if (up && c->state == LWS_DHCPC_STATE_LINK_DOWN) {
         lws__dhcpc_core_start(c, now, o);
@@ -932,8 +932,7 @@ void lws__dhcpc_core_stop(struct lws__dhcpc_core *c, lws_usec_t now,
         t.ciaddr = c->lease.ip;
         t.server_id = c->lease.server;
         send_msg(c, &t, LWS__DHCPC_TX_UNICAST, c->lease.ip, c->lease.server);
-        o->forget = true;
-        c->reboot_ip = c->reboot_server = 0;
+        forget(c);
     }
     drop_lease(c, false);
     o->event = LWS_DHCPC_EVENT_RELEASED;
@@ -949,8 +948,7 @@ void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
 
     core_enter(c, now, o);
     c->have_lease = false; /* the glue already cleaned up what it could */
-    c->reboot_ip = c->reboot_server = 0;
-    o->forget = true;
+    forget(c);
     o->event = LWS_DHCPC_EVENT_APPLY_FAILED;
     /* The same lease would fail the same way: back off 4, 8, ... 256 s
      * (retx_base_ms doubling, +/- jitter) rather than loop every few

@@ -259,7 +259,9 @@ struct lws__dhcpc_core {
     struct lws__dhcpc_lease lease; /* current (applied if have_lease) */
     struct lws__dhcpc_lease old;   /* what 'unapply' must remove */
     bool have_lease;
-    lws_usec_t lease_start;            /* monotonic */
+    lws_usec_t lease_start; /* monotonic */
+    /* the same, at T1 (0: never, an infinite lease), T2 and the end */
+    lws_usec_t lease_t1, lease_t2, lease_end;
     uint32_t reboot_ip, reboot_server; /* remembered lease */
     int acd_sent;
     int last_event;
