@@ -41,7 +41,8 @@ static struct sock_filter dhcp_code[] = {
 static struct sock_filter drop_code[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
 
 /* The link-layer address of @proto on @ifindex, to the broadcast MAC. */
-static void sock_ll(struct sockaddr_ll *ll, int ifindex, uint16_t proto)
+static __attribute__((noinline)) void sock_ll(struct sockaddr_ll *ll,
+                                              int ifindex, uint16_t proto)
 {
     memset(ll, 0, sizeof(*ll));
     ll->sll_family = AF_PACKET;

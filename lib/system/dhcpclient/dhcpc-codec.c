@@ -88,7 +88,7 @@ static void put16(uint8_t *p, unsigned int v)
     p[1] = (uint8_t)v;
 }
 
-static void put32(uint8_t *p, uint32_t v)
+static __attribute__((noinline)) void put32(uint8_t *p, uint32_t v)
 {
     put16(p, v >> 16);
     put16(p + 2, v & 0xffff);
@@ -97,7 +97,8 @@ static void put32(uint8_t *p, uint32_t v)
 /* RFC 3442: classless static routes, @n bytes at @b.  A malformed option is
  * ignored as a whole (§5: "the client MUST ignore" routes it cannot
  * parse). */
-static void dhcp4_opt_routes(const uint8_t *b, int n, struct lws__dhcpc_msg *m)
+static __attribute__((noinline)) void dhcp4_opt_routes(const uint8_t *b, int n,
+                                                       struct lws__dhcpc_msg *m)
 {
     struct lws__wire w;
     uint8_t count = 0;
@@ -409,7 +410,7 @@ static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
     return sum;
 }
 
-static uint16_t csum_fold(uint32_t sum)
+static __attribute__((noinline)) uint16_t csum_fold(uint32_t sum)
 {
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);

@@ -85,7 +85,7 @@ static int32_t jitter(struct lws__dhcpc_core *c, uint32_t ms)
 }
 
 /* At least 1 ms. */
-static uint64_t ms_min1(int64_t ms)
+static __attribute__((noinline)) uint64_t ms_min1(int64_t ms)
 {
     return ms > 1 ? (uint64_t)ms : 1;
 }
@@ -230,7 +230,7 @@ static lws_usec_t renew_next(const struct lws__dhcpc_core *c, lws_usec_t limit)
     return now + half < limit ? now + half : limit;
 }
 
-static void send_renew(struct lws__dhcpc_core *c)
+static __attribute__((noinline)) void send_renew(struct lws__dhcpc_core *c)
 {
     struct lws__dhcpc_tx t = {.type = LWS__DHCPC_REQUEST};
     bool renewing = c->state == LWS_DHCPC_STATE_RENEWING;
@@ -798,7 +798,8 @@ done:
 
 #endif /* LWS_WITH_SYS_DHCP_ACD */
 
-static void expire(struct lws__dhcpc_core *c, bool restart)
+static __attribute__((noinline)) void expire(struct lws__dhcpc_core *c,
+                                             bool restart)
 {
     struct lws__dhcpc_out *o = c->o;
 

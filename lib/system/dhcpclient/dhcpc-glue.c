@@ -34,7 +34,8 @@ const char *lws_dhcpc_event_name(int event)
     return event_names[event];
 }
 
-static struct lws__dhcpc *dhcpc_get(struct lws_context *cx)
+static __attribute__((noinline)) struct lws__dhcpc *
+dhcpc_get(struct lws_context *cx)
 {
     return cx ? (struct lws__dhcpc *)LWS__HELPER(cx, DHCPC) : NULL;
 }

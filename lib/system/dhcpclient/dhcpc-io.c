@@ -20,8 +20,10 @@
  * Lease persistence (for INIT-REBOOT across restarts)
  */
 
-static int dhcpc_lease_path(struct lws__dhcpc *d, const char *ifname, char *buf,
-                            size_t len, bool tmp)
+static __attribute__((noinline)) int dhcpc_lease_path(struct lws__dhcpc *d,
+                                                      const char *ifname,
+                                                      char *buf, size_t len,
+                                                      bool tmp)
 {
     int n = snprintf(buf, len, "%s/dhcpc-%s.lease%s", d->lease_dir, ifname,
                      tmp ? ".tmp" : "");
