@@ -48,7 +48,7 @@ static int dhcp4_opt_walk(const uint8_t *pkt, size_t ofs, size_t len,
         olen = lws__wire_u8(&w); /* the length byte itself must fit */
         p = lws__wire_ptr(&w, olen);
         if (!p) {
-            lwsl_debug("option %u runs past the end of its field", c);
+            lwsl_debug("option %u truncated", c);
             return -EBADMSG;
         }
         if (c != code)
@@ -134,7 +134,7 @@ static int dhcp4_parse_header(const uint8_t *p, size_t len,
 {
     if (len < LWS__DHCPC_FIXED + 4 ||
         be32_at(p + LWS__DHCPC_FIXED) != LWS__DHCPC_COOKIE) {
-        lwsl_debug("short message or no magic cookie");
+        lwsl_debug("short or no cookie");
         return -EBADMSG;
     }
     m->xid = be32_at(p + 4);
@@ -239,7 +239,7 @@ int lws__dhcpc_parse(const void *buf, size_t len, struct lws__dhcpc_msg *m)
         return -EBADMSG;
     if (dhcp4_opt_get(&rg, LWS__OPT_MSG_TYPE, &t, 1) != 1 || !t ||
         t > LWS__DHCPC_INFORM) {
-        lwsl_debug("missing or bad message type");
+        lwsl_debug("bad message type");
         return -EBADMSG;
     }
     m->type = t;
@@ -290,13 +290,12 @@ int lws__dhcpc_parse(const void *buf, size_t len, struct lws__dhcpc_msg *m)
              * printable ASCII, never '"', '\\', '<', '>'), so that it can
              * go into logs and JSON as it is */
             if (n < 0 || (size_t)n >= cap) {
-                lwsl_info("captive-portal URI too long (%d): ignored", n);
+                lwsl_info("URI too long (%d): ignored", n);
                 continue;
             }
             for (int k = 0; k < n; k++)
                 if (b[k] <= ' ' || b[k] >= 0x7f || strchr("\"\\<>", b[k])) {
-                    lwsl_info("captive-portal URI ignored: byte %d is 0x%02x",
-                              k, b[k]);
+                    lwsl_info("URI byte %d is 0x%02x: ignored", k, b[k]);
                     goto next;
                 }
             memcpy(v, b, (size_t)n);

@@ -156,7 +156,7 @@ static void send_msg(struct lws__dhcpc_core *c, struct lws__dhcpc_tx *t,
     t->v6only = c->cfg->v6only;
     n = lws__dhcpc_build(o->tx_buf, sizeof(o->tx_buf), t);
     if (n < 0) {
-        lwsl_err("cannot build message type %u", t->type);
+        lwsl_err("cannot build type %u", t->type);
         return;
     }
     o->tx = mode;
@@ -443,7 +443,7 @@ static uint16_t lease_mtu(uint16_t mtu, bool ipv6)
     if (!mtu)
         return 0;
     if (mtu < 576 || (ipv6 && mtu < 1280)) {
-        lwsl_warn("MTU %u refused (IPv4 needs 576, IPv6 1280)", mtu);
+        lwsl_warn("MTU %u below 576 (1280 with IPv6)", mtu);
         return 0;
     }
     return mtu;
@@ -485,9 +485,8 @@ static int lease_from_msg(struct lws__dhcpc_lease *l,
         l->server == l->ip || p < 1 ||
         (p < 31 &&
          ((l->ip & ~l->mask) == 0 || (l->ip | l->mask) == 0xffffffffu))) {
-        lwsl_warn("reply dropped: address %08x/%08x, server %08x or lease "
-                  "%us unusable",
-                  l->ip, l->mask, l->server, l->lease);
+        lwsl_warn("unusable reply: %08x/%08x server %08x lease %us", l->ip,
+                  l->mask, l->server, l->lease);
         return -EINVAL;
     }
     /* Each field below has its rule; what fails one is dropped (logged) and
@@ -726,7 +725,7 @@ void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
 
     core_enter(c, now, o);
     if (lws__dhcpc_parse(buf, len, &m)) {
-        lwsl_info("malformed DHCP message (%zu bytes) dropped", len);
+        lwsl_info("bad message dropped (%zu bytes)", len);
         goto done;
     }
     if (rx_check(c, &m) || v6only(c, &m))
@@ -957,8 +956,8 @@ void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
     delay = retx_ms(c, c->apply_fails, 0, 6);
     if (c->apply_fails < 16)
         c->apply_fails++;
-    lwsl_warn("lease not applied (%d in a row): DISCOVER in %lld s",
-              c->apply_fails, (long long)(delay / 1000));
+    lwsl_warn("apply failed %d times: DISCOVER in %llds", c->apply_fails,
+              (long long)(delay / 1000));
     start_init(c, delay);
     out_finish(c);
 }

@@ -354,7 +354,7 @@ static int dhcpc_nl_rx(struct lws__dhcpc *d)
     if (lws__cx_gone(d->cx))
         return 0;
     if (r == -ENOBUFS) {
-        lwsl_warn("link monitor overrun: listing links again");
+        lwsl_warn("link monitor overrun: relisting");
         lws__dhcpc_nl_dump_links(lws_get_socket_fd(d->wsi_nl), ++d->nl_seq);
     }
     if (done && !d->coldplug_done) {
@@ -396,7 +396,7 @@ static void dhcpc_if_rx(struct lws__dhcpc_if *ifc, struct lws *wsi)
             if (wsi == ifc->wsi_raw &&
                 lws__dhcpc_ip4udp_unwrap(buf, (size_t)n, csum_ok, &ofs, &plen,
                                          &src)) {
-                lwsl_debug("%s: bad IPv4/UDP frame dropped", ifc->ifname);
+                lwsl_debug("%s: bad IP/UDP frame", ifc->ifname);
                 continue;
             }
             lws__dhcpc_core_rx(&ifc->core, lws_now_usecs(), buf + ofs, plen,
@@ -628,7 +628,7 @@ int lws_dhcpc_request_ex(struct lws_context *cx, const lws_dhcpc_req_t *r)
     if (!d || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname) ||
         (r->af && r->af != AF_INET) || r->policy > LWS_DHCPC_POLICY_BOTH ||
         lws__cx_gone(cx)) {
-        lwsl_err("lws_dhcpc_request: bad arguments, family or context");
+        lwsl_err("lws_dhcpc_request: bad arguments");
         return 1;
     }
     LWS__LOOP_ONLY(cx);

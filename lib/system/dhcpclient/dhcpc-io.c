@@ -217,8 +217,7 @@ void lws__dhcpc_send(struct lws__dhcpc_if *ifc, const struct lws__dhcpc_out *o)
         r = dhcpc_send_unicast(ifc, o);
         if (r) {
             /* No route yet (report-only mode): same datagram, by hand. */
-            lwsl_debug("%s: unicast send failed (%s), using raw", ifc->ifname,
-                       strerror(-r));
+            lwsl_debug("%s: unicast: %s, using raw", ifc->ifname, strerror(-r));
             r = dhcpc_send_raw(ifc, o);
         }
     } else if (o->tx == LWS__DHCPC_TX_BCAST) {
