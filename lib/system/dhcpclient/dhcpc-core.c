@@ -506,9 +506,13 @@ static int lease_from_msg(struct lws__dhcpc_lease *l,
 static bool lease_differs(const struct lws__dhcpc_lease *a,
                           const struct lws__dhcpc_lease *b)
 {
-    /* Everything up to the timers (lease_from_msg() zeroed the rest of
-     * each string and array): not T1, T2 or rapid commit. */
-    return memcmp(a, b, offsetof(struct lws__dhcpc_lease, t1));
+#define LOFS(f) offsetof(struct lws__dhcpc_lease, f)
+    /* All but T1, T2 and rapid commit (lease_from_msg() zeroed the rest of
+     * each string and array, and the padding). */
+    return memcmp(a, b, LOFS(t1)) ||
+           memcmp(&a->mtu, &b->mtu, LOFS(rapid) - LOFS(mtu)) ||
+           memcmp(a->dns, b->dns,
+                  LOFS(captive) + sizeof(a->captive) - LOFS(dns));
 }
 
 static void commit(struct lws__dhcpc_core *c, const struct lws__dhcpc_lease *l)
@@ -996,23 +1000,21 @@ void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
     memcpy(is->mac, c->mac, 6);
     is->state = c->state;
     memcpy(is->domain, l->domain, sizeof(is->domain));
+    /* broadcast .. routes[]: the same members in the same order */
+    _Static_assert(offsetof(lws_dhcpc_ifstate_t, routes) -
+                           offsetof(lws_dhcpc_ifstate_t, broadcast) ==
+                       LOFS(routes) - LOFS(broadcast),
+                   "lease and ifstate blocks differ");
+    memcpy(&is->broadcast, &l->broadcast,
+           LOFS(routes) + sizeof(l->routes) - LOFS(broadcast));
     is->nums[LWSDH_IPV4_SUBNET_MASK] = is->netmask = l->mask;
-    is->nums[LWSDH_IPV4_BROADCAST] = is->broadcast = l->broadcast;
-    is->nums[LWSDH_LEASE_SECS] = is->lease_secs = l->lease;
-    is->nums[LWSDH_REBINDING_SECS] = is->t2_secs = l->t2;
-    is->nums[LWSDH_RENEWAL_SECS] = is->t1_secs = l->t1;
+    is->nums[LWSDH_IPV4_BROADCAST] = l->broadcast;
+    is->nums[LWSDH_LEASE_SECS] = l->lease;
+    is->nums[LWSDH_REBINDING_SECS] = l->t2;
+    is->nums[LWSDH_RENEWAL_SECS] = l->t1;
     is->ipv4 = l->ip;
     p = lws__dhcpc_mask_to_prefix(l->mask);
     is->prefix_len = (uint8_t)(p < 0 ? 0 : p);
-    is->server = l->server;
-    is->mtu = l->mtu;
-    is->dns_count = l->dns_count;
-    memcpy(is->dns, l->dns, sizeof(is->dns));
-    is->ntp_count = l->ntp_count;
-    memcpy(is->ntp, l->ntp, sizeof(is->ntp));
-    is->route_count = l->route_count;
-    memcpy(is->routes, l->routes, sizeof(is->routes));
-    is->rapid_commit = l->rapid;
     is->lease_start = c->lease_start;
     is->v6only_secs =
         c->state == LWS_DHCPC_STATE_V6ONLY_WAIT ? c->v6only_secs : 0;

@@ -181,21 +181,21 @@ struct lws__dhcpc_cfg {
 
 /* A lease as held by the core.  Host byte order. */
 struct lws__dhcpc_lease {
-    /* What a renewal compares (memcmp, up to t1): no padding. */
-    uint32_t ip, mask, broadcast, server;
-    uint32_t lease; /* seconds, as granted (0xffffffff: infinite) */
+    uint32_t ip, mask;
+    /* From here to routes[] the members of lws_dhcpc_ifstate_t from
+     * broadcast to routes[], in the same order (copied as one block). */
+    uint32_t broadcast, server;
+    uint32_t lease;  /* seconds, as granted (0xffffffff: infinite) */
+    uint32_t t1, t2; /* seconds, validated */
     uint16_t mtu;
-    uint8_t dns_count, ntp_count;
-    uint8_t route_count, zero[3];
+    uint8_t dns_count, ntp_count, route_count;
+    uint8_t rapid;
     uint32_t dns[LWS_DHCPC_MAX_DNS];
     uint32_t ntp[LWS_DHCPC_MAX_NTP];
     struct lws_dhcpc_route routes[LWS_DHCPC_MAX_ROUTES];
     char domain[64];
     char captive[LWS__DHCPC_URI_MAX];
-    /* Not compared. */
-    uint32_t t1, t2;                 /* seconds, as granted */
     uint64_t lease_ms, t1_ms, t2_ms; /* validated: 0 < t1 < t2 < lease */
-    uint8_t rapid;
 };
 
 /* Transmission kinds an action can ask for. */
