@@ -82,6 +82,11 @@ static uint32_t be32_at(const uint8_t *p)
            ((uint32_t)p[2] << 8) | p[3];
 }
 
+static unsigned int be16_at(const uint8_t *p)
+{
+    return (unsigned int)(p[0] << 8 | p[1]);
+}
+
 static void put16(uint8_t *p, unsigned int v)
 {
     p[0] = (uint8_t)(v >> 8);
@@ -263,9 +268,9 @@ int lws__dhcpc_parse(const void *buf, size_t len, struct lws__dhcpc_msg *m)
             memcpy(v, (uint32_t[]){be32_at(b)}, 4);
             break;
         case K_MTU:
-            if (n != 2 || ((b[0] << 8) | b[1]) < 68)
+            if (n != 2 || be16_at(b) < 68)
                 continue;
-            m->mtu = (uint16_t)((b[0] << 8) | b[1]);
+            m->mtu = (uint16_t)be16_at(b);
             break;
         case K_RAPID:
             if (n)
@@ -456,36 +461,26 @@ int lws__dhcpc_ip4udp_unwrap(const uint8_t *pkt, size_t len, bool check_udp,
                              size_t *payload_ofs, size_t *payload_len,
                              uint32_t *src)
 {
-    struct lws__wire w;
-    uint8_t vihl;
     size_t ihl, tot, ulen;
-    uint16_t frag, dport;
+    const uint8_t *u;
 
-    lws__wire_init(&w, pkt, len);
-    vihl = lws__wire_u8(&w);
-    ihl = (size_t)(vihl & 0xf) * 4;
-    lws__wire_skip(&w, 1);
-    tot = lws__wire_be16(&w);
-    lws__wire_skip(&w, 2);
-    frag = lws__wire_be16(&w);
-    lws__wire_skip(&w, 1);
-    if (w.err || (vihl >> 4) != 4 || ihl < 20 || tot < ihl + 8 || tot > len ||
-        lws__wire_u8(&w) != 17 || (frag & 0x3fff) ||
+    if (len < 20)
+        return -EBADMSG;
+    ihl = (size_t)(pkt[0] & 0xf) * 4;
+    tot = be16_at(pkt + 2);
+    /* IPv4, a whole datagram (not a fragment) of UDP, header checksum */
+    if ((pkt[0] >> 4) != 4 || ihl < 20 || tot < ihl + 8 || tot > len ||
+        pkt[9] != 17 || (be16_at(pkt + 6) & 0x3fff) ||
         csum_fold(csum_add(0, pkt, ihl)))
         return -EBADMSG;
-    lws__wire_skip(&w, 2);
-    *src = lws__wire_be32(&w);
-    if (!lws__wire_seek(&w, ihl))
-        return -EBADMSG;
-    lws__wire_skip(&w, 2);
-    dport = lws__wire_be16(&w);
-    ulen = lws__wire_be16(&w);
-    if (w.err || dport != LWS__DHCPC_CLIENT_PORT || ulen < 8 ||
+    *src = be32_at(pkt + 12);
+    u = pkt + ihl; /* the UDP header is inside tot */
+    ulen = be16_at(u + 4);
+    if (be16_at(u + 2) != LWS__DHCPC_CLIENT_PORT || ulen < 8 ||
         ulen > tot - ihl)
         return -EBADMSG;
     /* A zero UDP checksum means "none" (RFC 768). */
-    if (check_udp && (pkt[ihl + 6] || pkt[ihl + 7]) &&
-        udp_csum(pkt, pkt + ihl, ulen))
+    if (check_udp && (u[6] || u[7]) && udp_csum(pkt, u, ulen))
         return -EBADMSG;
     *payload_ofs = ihl + 8;
     *payload_len = ulen - 8;
@@ -515,7 +510,7 @@ int lws__dhcpc_arp_parse(const uint8_t *buf, size_t len,
 {
     if (len < LWS__DHCPC_ARP_LEN || memcmp(buf, arp_hdr, sizeof(arp_hdr)))
         return -EBADMSG;
-    a->op = (uint16_t)(buf[6] << 8 | buf[7]);
+    a->op = (uint16_t)be16_at(buf + 6);
     memcpy(a->sha, buf + 8, 6);
     a->spa = be32_at(buf + 14);
     memcpy(a->tha, buf + 18, 6);
