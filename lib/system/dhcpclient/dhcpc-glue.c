@@ -441,8 +441,8 @@ static void dhcpc_news(struct lws_context *cx, const struct lws__news *nw,
             offsetof(struct lws__dhcpc_cfg, f), dflt                           \
     }
 static const struct {
-    uint16_t info, cfg;
-    uint32_t def;
+    uint8_t info, cfg; /* offsets (the info's last is below 256) */
+    uint16_t def;
 } cfg_u32[] = {
     CFG_U32(retx_base_ms, 4000),      CFG_U32(retx_jitter_ms, 1000),
     CFG_U32(retx_fast_ms, 2000),      CFG_U32(retx_fast_window_ms, 60000),
@@ -451,6 +451,9 @@ static const struct {
     CFG_U32(acd_probe_ms, 1000),      CFG_U32(acd_wait_ms, 2000),
     CFG_U32(route_metric, 100),
 };
+
+_Static_assert(offsetof(struct lws_dhcpc_info, retx_fast_window_ms) < 256,
+               "cfg_u32 offsets are bytes");
 
 static void dhcpc_cfg(struct lws__dhcpc *d, const struct lws_dhcpc_info *i)
 {
@@ -464,7 +467,9 @@ static void dhcpc_cfg(struct lws__dhcpc *d, const struct lws_dhcpc_info *i)
         uint32_t v;
 
         memcpy(&v, (const uint8_t *)&d->info + cfg_u32[k].info, 4);
-        memcpy((uint8_t *)c + cfg_u32[k].cfg, v ? &v : &cfg_u32[k].def, 4);
+        if (!v)
+            v = cfg_u32[k].def;
+        memcpy((uint8_t *)c + cfg_u32[k].cfg, &v, 4);
     }
     if (c->retx_jitter_ms > c->retx_base_ms / 2)
         c->retx_jitter_ms = c->retx_base_ms / 2;
