@@ -515,6 +515,13 @@ static bool lease_differs(const struct lws__dhcpc_lease *a,
                   LOFS(captive) + sizeof(a->captive) - LOFS(dns));
 }
 
+/* @ms into the lease. */
+static __attribute__((noinline)) lws_usec_t
+lease_at(const struct lws__dhcpc_core *c, uint64_t ms)
+{
+    return c->lease_start + (lws_usec_t)ms * US_PER_MS;
+}
+
 static void commit(struct lws__dhcpc_core *c, const struct lws__dhcpc_lease *l)
 {
     lws_usec_t now = c->now;
@@ -544,11 +551,10 @@ static void commit(struct lws__dhcpc_core *c, const struct lws__dhcpc_lease *l)
     c->have_lease = true;
     /* RFC 2131 §4.4.1: the lease runs from when the REQUEST was sent. */
     c->lease_start = c->last_tx ? c->last_tx : now;
-    c->lease_t1 = l->lease == INFINITE_LEASE
-                      ? 0 /* no renewal */
-                      : c->lease_start + (lws_usec_t)l->t1_ms * US_PER_MS;
-    c->lease_t2 = c->lease_start + (lws_usec_t)l->t2_ms * US_PER_MS;
-    c->lease_end = c->lease_start + (lws_usec_t)l->lease_ms * US_PER_MS;
+    c->lease_t1 = l->lease == INFINITE_LEASE ? 0 /* no renewal */
+                                             : lease_at(c, l->t1_ms);
+    c->lease_t2 = lease_at(c, l->t2_ms);
+    c->lease_end = lease_at(c, l->lease_ms);
     o->apply = true;
     if (c->reboot_ip != l->ip || c->reboot_server != l->server)
         o->save = true;
