@@ -140,40 +140,47 @@ static uint16_t secs_since(lws_usec_t start, lws_usec_t now)
     return (uint16_t)(s > 0xffff ? 0xffff : (s < 0 ? 0 : s));
 }
 
-static void send_msg(struct lws__dhcpc_core *c, struct lws__dhcpc_tx *t,
-                     int mode, uint32_t src, uint32_t dst)
+/* Builds a message of @type with ciaddr (and IP source) @ciaddr, options
+ * 50 @req_ip and 54 @server_id (0: left out), to @dst: broadcast through
+ * the raw socket, or unicast. */
+static void send_msg(struct lws__dhcpc_core *c, uint8_t type, uint32_t ciaddr,
+                     uint32_t req_ip, uint32_t server_id, uint32_t dst)
 {
     lws_usec_t now = c->now;
     struct lws__dhcpc_out *o = c->o;
-    int n;
+    struct lws__dhcpc_tx t = {
+        .type = type,
+        .xid = c->xid,
+        .secs = secs_since(c->exch_start, now),
+        .ciaddr = ciaddr,
+        .req_ip = req_ip,
+        .server_id = server_id,
+        .mac = c->mac,
+        .client_id = c->client_id_len ? c->client_id : NULL,
+        .client_id_len = c->client_id_len,
+        .hostname = c->cfg->hostname[0] ? c->cfg->hostname : NULL,
+        .rapid_commit = c->cfg->rapid_commit, /* DISCOVER only */
+        .v6only = c->cfg->v6only,
+        /* RFC 2131 §4.4.1: a DECLINE says why */
+        .message = type == LWS__DHCPC_DECLINE ? "address in use" : NULL};
+    int n = lws__dhcpc_build(o->tx_buf, sizeof(o->tx_buf), &t);
 
-    t->xid = c->xid;
-    t->secs = secs_since(c->exch_start, now);
-    t->mac = c->mac;
-    t->client_id = c->client_id_len ? c->client_id : NULL;
-    t->client_id_len = c->client_id_len;
-    t->hostname = c->cfg->hostname[0] ? c->cfg->hostname : NULL;
-    t->v6only = c->cfg->v6only;
-    n = lws__dhcpc_build(o->tx_buf, sizeof(o->tx_buf), t);
     if (n < 0) {
-        lwsl_err("cannot build type %u", t->type);
+        lwsl_err("cannot build type %u", type);
         return;
     }
-    o->tx = mode;
+    o->tx = dst == 0xffffffffu ? LWS__DHCPC_TX_BCAST : LWS__DHCPC_TX_UNICAST;
     o->tx_len = (size_t)n;
-    o->tx_src = src;
+    o->tx_src = ciaddr;
     o->tx_dst = dst;
     c->last_tx = now;
 }
 
 static void send_discover(struct lws__dhcpc_core *c)
 {
-    struct lws__dhcpc_tx t = {.type = LWS__DHCPC_DISCOVER};
-
-    t.rapid_commit = c->cfg->rapid_commit;
-    t.req_ip = c->reboot_ip; /* RFC 2131 §4.4.1: MAY suggest an address */
     core_set_state(c, LWS_DHCPC_STATE_SELECTING);
-    send_msg(c, &t, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
+    /* RFC 2131 §4.4.1: MAY suggest an address */
+    send_msg(c, LWS__DHCPC_DISCOVER, 0, c->reboot_ip, 0, 0xffffffffu);
     wake_in(c, acq_ms(c));
 }
 
@@ -198,18 +205,14 @@ static void start_init(struct lws__dhcpc_core *c, uint64_t delay)
 
 static void send_request(struct lws__dhcpc_core *c)
 {
-    struct lws__dhcpc_tx t = {.type = LWS__DHCPC_REQUEST};
-
     switch (c->state) {
     case LWS_DHCPC_STATE_REQUESTING: /* RFC 2131 §4.3.2 table 5 */
-        t.req_ip = c->offer.ip;
-        t.server_id = c->offer.server;
-        send_msg(c, &t, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
+        send_msg(c, LWS__DHCPC_REQUEST, 0, c->offer.ip, c->offer.server,
+                 0xffffffffu);
         wake_in(c, acq_ms(c));
         break;
     case LWS_DHCPC_STATE_INIT_REBOOT:
-        t.req_ip = c->reboot_ip;
-        send_msg(c, &t, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
+        send_msg(c, LWS__DHCPC_REQUEST, 0, c->reboot_ip, 0, 0xffffffffu);
         wake_in(c, retx_ms(c, c->attempt, 2, 4));
         break;
     default:
@@ -232,14 +235,12 @@ static lws_usec_t renew_next(const struct lws__dhcpc_core *c, lws_usec_t limit)
 
 static __attribute__((noinline)) void send_renew(struct lws__dhcpc_core *c)
 {
-    struct lws__dhcpc_tx t = {.type = LWS__DHCPC_REQUEST};
     bool renewing = c->state == LWS_DHCPC_STATE_RENEWING;
 
     /* RFC 2131 §4.3.2: ciaddr set, no 50/54; unicast to the server while
      * RENEWING, broadcast while REBINDING. */
-    t.ciaddr = c->lease.ip;
-    send_msg(c, &t, renewing ? LWS__DHCPC_TX_UNICAST : LWS__DHCPC_TX_BCAST,
-             c->lease.ip, renewing ? c->lease.server : 0xffffffffu);
+    send_msg(c, LWS__DHCPC_REQUEST, c->lease.ip, 0, 0,
+             renewing ? c->lease.server : 0xffffffffu);
     c->wake = renew_next(c, renewing ? c->lease_t2 : c->lease_end);
 }
 
@@ -771,13 +772,10 @@ done:
 static void decline(struct lws__dhcpc_core *c)
 {
     struct lws__dhcpc_out *o = c->o;
-    struct lws__dhcpc_tx t = {.type = LWS__DHCPC_DECLINE};
 
     /* RFC 2131 §4.4.1: DECLINE carries 50 and 54, then wait >= 10 s. */
-    t.req_ip = c->offer.ip;
-    t.server_id = c->offer.server;
-    t.message = "address in use";
-    send_msg(c, &t, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
+    send_msg(c, LWS__DHCPC_DECLINE, 0, c->offer.ip, c->offer.server,
+             0xffffffffu);
     forget(c);
     o->event = LWS_DHCPC_EVENT_CONFLICT;
     core_set_state(c, LWS_DHCPC_STATE_DECLINED);
@@ -935,13 +933,10 @@ void lws__dhcpc_core_stop(struct lws__dhcpc_core *c, lws_usec_t now,
 {
     core_enter(c, now, o);
     if (c->have_lease && release) {
-        struct lws__dhcpc_tx t = {.type = LWS__DHCPC_RELEASE};
-
         /* RFC 2131 §4.4.6: unicast to the server, ciaddr and 54 set. */
         new_exchange(c);
-        t.ciaddr = c->lease.ip;
-        t.server_id = c->lease.server;
-        send_msg(c, &t, LWS__DHCPC_TX_UNICAST, c->lease.ip, c->lease.server);
+        send_msg(c, LWS__DHCPC_RELEASE, c->lease.ip, 0, c->lease.server,
+                 c->lease.server);
         forget(c);
     }
     drop_lease(c, false);
