@@ -672,11 +672,9 @@ static int rx_check(const struct lws__dhcpc_core *c,
 
 static void rx_offer(struct lws__dhcpc_core *c, const struct lws__dhcpc_msg *m)
 {
-    struct lws__dhcpc_lease l;
-
-    if (lease_from_msg(&l, m, c->ipv6))
+    /* While SELECTING no earlier offer matters. */
+    if (lease_from_msg(&c->offer, m, c->ipv6))
         return;
-    c->offer = l;
     c->attempt = 0;
     core_set_state(c, LWS_DHCPC_STATE_REQUESTING);
     send_request(c);

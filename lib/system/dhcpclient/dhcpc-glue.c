@@ -136,23 +136,30 @@ static void dhcpc_free_if(struct lws__dhcpc_if *ifc)
     lws__free(ifc);
 }
 
+/* The state of @ifc from lease @l; with @gone, nothing is held any more:
+ * the address is reported as gone. */
+static void dhcpc_user_state(struct lws__dhcpc_if *ifc,
+                             const struct lws__dhcpc_lease *l,
+                             lws_dhcpc_ifstate_t *is, bool gone)
+{
+    lws__dhcpc_fill(ifc, l, is);
+    if (gone) {
+        is->ipv4 = 0;
+        memset(&is->sa46[LWSDH_SA46_IP], 0, sizeof(is->sa46[0]));
+    }
+}
+
 static void dhcpc_notify_user(struct lws__dhcpc_if *ifc, int event,
                               bool dropped)
 {
     lws_dhcpc_ifstate_t is;
 
-    if (event == LWS_DHCPC_EVENT_CONFLICT) {
+    if (event == LWS_DHCPC_EVENT_CONFLICT)
         /* what was declined, for the application to see */
         lws__dhcpc_fill(ifc, &ifc->core.offer, &is);
-        goto call;
-    }
-    lws__dhcpc_fill(ifc, dropped ? &ifc->core.old : &ifc->core.lease, &is);
-    if (dropped || !ifc->core.have_lease) {
-        /* Nothing held any more: report the address as gone. */
-        is.ipv4 = 0;
-        memset(&is.sa46[LWSDH_SA46_IP], 0, sizeof(is.sa46[0]));
-    }
-call:
+    else
+        dhcpc_user_state(ifc, dropped ? &ifc->core.old : &ifc->core.lease, &is,
+                         dropped || !ifc->core.have_lease);
     is.event = event;
     lws__smd_publish(ifc->d->cx, LWSSMDCL_NETWORK,
                      "{\"type\":\"dhcp\",\"if\":\"%s\",\"event\":\"%s\","
@@ -743,11 +750,8 @@ int lws_dhcpc_get_ifstate(struct lws_context *cx, const char *iface,
     ifc = dhcpc_find(d, iface);
     if (!ifc)
         return -ENOENT;
-    lws__dhcpc_fill(ifc, &ifc->core.lease, is); /* zeros before a start */
-    if (!ifc->core.have_lease) {
-        is->ipv4 = 0;
-        memset(&is->sa46[LWSDH_SA46_IP], 0, sizeof(is->sa46[0]));
-    }
+    /* zeros before a start */
+    dhcpc_user_state(ifc, &ifc->core.lease, is, !ifc->core.have_lease);
     is->state = ifc->core.state;
     is->event = ifc->core.last_event;
     return 0;

@@ -58,8 +58,9 @@ int lws__dhcpc_lease_load(struct lws__dhcpc *d, const char *ifname,
     return w.err ? -EINVAL : 0;
 }
 
-int lws__dhcpc_lease_save(struct lws__dhcpc *d, const char *ifname,
-                          const struct lws_dhcpc_saved_lease *sl)
+__attribute__((noinline)) int
+lws__dhcpc_lease_save(struct lws__dhcpc *d, const char *ifname,
+                      const struct lws_dhcpc_saved_lease *sl)
 {
     char path[256], tpath[256];
     uint8_t b[32];
