@@ -25,17 +25,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int sock_packet_bind(int fd, int ifindex, uint16_t proto)
-{
-    struct sockaddr_ll ll;
-
-    memset(&ll, 0, sizeof(ll));
-    ll.sll_family = AF_PACKET;
-    ll.sll_protocol = htons(proto);
-    ll.sll_ifindex = ifindex;
-    return bind(fd, (struct sockaddr *)&ll, sizeof(ll)) ? -errno : 0;
-}
-
 /* On a cooked socket the filter sees the IPv4 header at offset 0: UDP, not
  * a fragment, destination port 68. */
 static struct sock_filter dhcp_code[] = {
@@ -50,6 +39,43 @@ static struct sock_filter dhcp_code[] = {
     BPF_STMT(BPF_RET | BPF_K, 0),
 };
 static struct sock_filter drop_code[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+
+/* The link-layer address of @proto on @ifindex, to the broadcast MAC. */
+static __attribute__((noinline)) void sock_ll(struct sockaddr_ll *ll,
+                                              int ifindex, uint16_t proto)
+{
+    memset(ll, 0, sizeof(*ll));
+    ll->sll_family = AF_PACKET;
+    ll->sll_protocol = htons(proto);
+    ll->sll_ifindex = ifindex;
+    ll->sll_halen = 6;
+    memset(ll->sll_addr, 0xff, 6);
+}
+
+/* A packet socket for @proto on @ifindex, with the DHCP filter (and
+ * checksum status) when @dhcp.  Protocol 0 until the filter is on, so
+ * nothing unfiltered queues.  @return fd or -errno. */
+static int sock_packet_open(int ifindex, uint16_t proto, bool dhcp)
+{
+    struct sock_fprog prog = {.len = sizeof(dhcp_code) / sizeof(dhcp_code[0]),
+                              .filter = dhcp_code};
+    struct sockaddr_ll ll;
+    int fd, r, one = 1;
+
+    fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    sock_ll(&ll, ifindex, proto);
+    if ((dhcp &&
+         (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) ||
+          setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)))) ||
+        bind(fd, (struct sockaddr *)&ll, sizeof(ll))) {
+        r = -errno;
+        close(fd);
+        return r;
+    }
+    return fd;
+}
 
 int lws__dhcpc_packet_park(int fd, bool park, bool arp)
 {
@@ -75,26 +101,7 @@ int lws__dhcpc_packet_park(int fd, bool park, bool arp)
 
 int lws__dhcpc_raw_open(int ifindex)
 {
-    struct sock_fprog prog = {.len = sizeof(dhcp_code) / sizeof(dhcp_code[0]),
-                              .filter = dhcp_code};
-    int fd, r, one = 1;
-
-    /* Protocol 0 until the filter is on, so nothing unfiltered queues. */
-    fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) ||
-        setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one))) {
-        r = -errno;
-        goto fail;
-    }
-    r = sock_packet_bind(fd, ifindex, ETH_P_IP);
-    if (r)
-        goto fail;
-    return fd;
-fail:
-    close(fd);
-    return r;
+    return sock_packet_open(ifindex, ETH_P_IP, true);
 }
 
 static int sock_packet_send(int fd, int ifindex, uint16_t proto,
@@ -102,12 +109,7 @@ static int sock_packet_send(int fd, int ifindex, uint16_t proto,
 {
     struct sockaddr_ll ll;
 
-    memset(&ll, 0, sizeof(ll));
-    ll.sll_family = AF_PACKET;
-    ll.sll_protocol = htons(proto);
-    ll.sll_ifindex = ifindex;
-    ll.sll_halen = 6;
-    memset(ll.sll_addr, 0xff, 6);
+    sock_ll(&ll, ifindex, proto);
     if (sendto(fd, pkt, len, 0, (struct sockaddr *)&ll, sizeof(ll)) < 0)
         return -errno;
     return 0;
@@ -162,6 +164,14 @@ int lws__dhcpc_raw_recv(int fd, uint8_t *buf, size_t len, bool *csum_ok)
     }
 }
 
+static void sock_in(struct sockaddr_in *sin, uint32_t ip, uint16_t port)
+{
+    memset(sin, 0, sizeof(*sin));
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(port);
+    sin->sin_addr.s_addr = htonl(ip);
+}
+
 int lws__dhcpc_udp_open(const char *ifname, uint32_t ip)
 {
     struct sockaddr_in sin;
@@ -170,10 +180,7 @@ int lws__dhcpc_udp_open(const char *ifname, uint32_t ip)
     fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -errno;
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons(LWS__DHCPC_CLIENT_PORT);
-    sin.sin_addr.s_addr = htonl(ip);
+    sock_in(&sin, ip, LWS__DHCPC_CLIENT_PORT);
     /* FREEBIND: the lease may be reported only, not on the interface. */
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
         setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) ||
@@ -191,10 +198,7 @@ int lws__dhcpc_udp_send(int fd, uint32_t dst, const uint8_t *buf, size_t len)
 {
     struct sockaddr_in sin;
 
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons(LWS__DHCPC_SERVER_PORT);
-    sin.sin_addr.s_addr = htonl(dst);
+    sock_in(&sin, dst, LWS__DHCPC_SERVER_PORT);
     if (sendto(fd, buf, len, 0, (struct sockaddr *)&sin, sizeof(sin)) < 0)
         return -errno;
     return 0;
@@ -203,18 +207,7 @@ int lws__dhcpc_udp_send(int fd, uint32_t dst, const uint8_t *buf, size_t len)
 #if LWS_WITH_SYS_DHCP_ACD
 int lws__dhcpc_arp_open(int ifindex)
 {
-    int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    htons(ETH_P_ARP)),
-        r;
-
-    if (fd < 0)
-        return -errno;
-    r = sock_packet_bind(fd, ifindex, ETH_P_ARP);
-    if (r) {
-        close(fd);
-        return r;
-    }
-    return fd;
+    return sock_packet_open(ifindex, ETH_P_ARP, false);
 }
 
 int lws__dhcpc_arp_send(int fd, int ifindex, const uint8_t *pkt, size_t len)
@@ -252,25 +245,21 @@ int lws__dhcpc_if_info(const char *ifname, int *ifindex, uint8_t *mac, bool *up)
         return -errno;
     memset(&ifr, 0, sizeof(ifr));
     memcpy(ifr.ifr_name, ifname, strlen(ifname));
-    if (ioctl(fd, SIOCGIFINDEX, &ifr)) {
-        r = -errno;
-        goto out;
-    }
+    if (ioctl(fd, SIOCGIFINDEX, &ifr))
+        goto fail;
     *ifindex = ifr.ifr_ifindex;
-    if (ioctl(fd, SIOCGIFFLAGS, &ifr)) {
-        r = -errno;
-        goto out;
-    }
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+        goto fail;
     *up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
-    if (ioctl(fd, SIOCGIFHWADDR, &ifr)) {
-        r = -errno;
-        goto out;
-    }
-    if (ifr.ifr_hwaddr.sa_family != 1 /* ARPHRD_ETHER */) {
+    if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+        goto fail;
+    if (ifr.ifr_hwaddr.sa_family != 1 /* ARPHRD_ETHER */)
         r = -EPROTONOSUPPORT;
-        goto out;
-    }
-    memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+    else
+        memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+    goto out;
+fail:
+    r = -errno;
 out:
     close(fd);
     return r;

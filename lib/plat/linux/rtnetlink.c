@@ -38,6 +38,7 @@ union nl_rxbuf {
 struct nl_req {
     struct nlmsghdr h;
     uint8_t body[512];
+    bool full; /* an attribute did not fit: not sent (-ENOSPC) */
 };
 
 static void *nl_tail(struct nl_req *r)
@@ -46,31 +47,31 @@ static void *nl_tail(struct nl_req *r)
     return (uint8_t *)r + NLMSG_ALIGN(r->h.nlmsg_len);
 }
 
-static int nl_attr(struct nl_req *r, uint16_t type, const void *v, size_t len)
+static void nl_attr(struct nl_req *r, uint16_t type, const void *v, size_t len)
 {
     struct rtattr *a = nl_tail(r);
     size_t al = RTA_LENGTH(len);
 
-    if (NLMSG_ALIGN(r->h.nlmsg_len) + RTA_ALIGN(al) > sizeof(*r))
-        return -ENOSPC;
+    if (NLMSG_ALIGN(r->h.nlmsg_len) + RTA_ALIGN(al) >
+        offsetof(struct nl_req, full)) {
+        r->full = true;
+        return;
+    }
     a->rta_type = type;
     a->rta_len = (unsigned short)al;
     if (len)
         memcpy(RTA_DATA(a), v, len);
     r->h.nlmsg_len = (uint32_t)(NLMSG_ALIGN(r->h.nlmsg_len) + RTA_ALIGN(al));
-    return 0;
 }
 
-static int nl_attr32(struct nl_req *r, uint16_t type, uint32_t v)
+static void nl_attr32(struct nl_req *r, uint16_t type, uint32_t v)
 {
-    return nl_attr(r, type, &v, sizeof(v));
+    nl_attr(r, type, &v, sizeof(v));
 }
 
-static int nl_attr_ip(struct nl_req *r, uint16_t type, uint32_t host_ip)
+static void nl_attr_ip(struct nl_req *r, uint16_t type, uint32_t host_ip)
 {
-    uint32_t be = htonl(host_ip);
-
-    return nl_attr(r, type, &be, sizeof(be));
+    nl_attr32(r, type, htonl(host_ip));
 }
 
 /* Sends one request and waits for its ack.  @return 0 or -errno. */
@@ -79,6 +80,8 @@ static int nl_talk(int fd, struct nl_req *r)
     union nl_rxbuf buf;
     ssize_t n;
 
+    if (r->full)
+        return -ENOSPC;
     r->h.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
     r->h.nlmsg_seq = 1; /* one request per fresh socket */
     if (send(fd, r, r->h.nlmsg_len, 0) < 0)
@@ -130,13 +133,12 @@ static int nl_addr(int fd, const lws_dhcpc_ifstate_t *is, bool add)
     memset(&ci, 0, sizeof(ci));
     /* The kernel drops the address itself if we die holding it. */
     ci.ifa_prefered = ci.ifa_valid = is->lease_secs;
-    e = nl_attr_ip(&r, IFA_LOCAL, is->ipv4) ||
-        nl_attr_ip(&r, IFA_ADDRESS, is->ipv4) ||
-        (add && is->broadcast &&
-         nl_attr_ip(&r, IFA_BROADCAST, is->broadcast)) ||
-        (add && nl_attr(&r, IFA_CACHEINFO, &ci, sizeof(ci)));
-    if (e)
-        return -ENOSPC;
+    nl_attr_ip(&r, IFA_LOCAL, is->ipv4);
+    nl_attr_ip(&r, IFA_ADDRESS, is->ipv4);
+    if (add && is->broadcast)
+        nl_attr_ip(&r, IFA_BROADCAST, is->broadcast);
+    if (add)
+        nl_attr(&r, IFA_CACHEINFO, &ci, sizeof(ci));
     e = nl_talk(fd, &r);
     if (!add && e == -EADDRNOTAVAIL)
         e = 0;
@@ -164,13 +166,14 @@ static int nl_route(int fd, const lws_dhcpc_ifstate_t *is,
      * answers ENETUNREACH. */
     if (rt->gw && (rt->gw & is->netmask) != (is->ipv4 & is->netmask))
         rtm->rtm_flags |= RTNH_F_ONLINK;
-    e = (rt->prefix && nl_attr_ip(&r, RTA_DST, rt->dest)) ||
-        (rt->gw && nl_attr_ip(&r, RTA_GATEWAY, rt->gw)) ||
-        nl_attr32(&r, RTA_OIF, (uint32_t)is->ifindex) ||
-        nl_attr32(&r, RTA_PRIORITY, metric) ||
-        (add && nl_attr_ip(&r, RTA_PREFSRC, is->ipv4));
-    if (e)
-        return -ENOSPC;
+    if (rt->prefix)
+        nl_attr_ip(&r, RTA_DST, rt->dest);
+    if (rt->gw)
+        nl_attr_ip(&r, RTA_GATEWAY, rt->gw);
+    nl_attr32(&r, RTA_OIF, (uint32_t)is->ifindex);
+    nl_attr32(&r, RTA_PRIORITY, metric);
+    if (add)
+        nl_attr_ip(&r, RTA_PREFSRC, is->ipv4);
     e = nl_talk(fd, &r);
     if (!add && (e == -ESRCH || e == -ENOENT))
         e = 0;
@@ -186,8 +189,7 @@ static int nl_mtu(int fd, const lws_dhcpc_ifstate_t *is)
     ifi = NLMSG_DATA(&r.h);
     ifi->ifi_family = AF_UNSPEC;
     ifi->ifi_index = is->ifindex;
-    if (nl_attr32(&r, IFLA_MTU, is->mtu))
-        return -ENOSPC;
+    nl_attr32(&r, IFLA_MTU, is->mtu);
     return nl_talk(fd, &r);
 }
 
@@ -214,30 +216,30 @@ int lws__dhcpc_nl_apply(const lws_dhcpc_ifstate_t *is, int op, uint32_t metric)
     bool add = op == LWS_DHCPC_APPLY_ADD;
     /* The kernel acks at once; the bound only guards the loop thread. */
     struct timeval tv = {.tv_sec = 1, .tv_usec = 0};
-    int fd = nl_open(0), e = 0;
+    int fd, e = 0;
 
+    if (!is->ifindex || !is->ipv4)
+        return -EINVAL;
+    fd = nl_open(0);
     if (fd < 0)
         return fd;
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    if (!is->ifindex || !is->ipv4) {
-        close(fd);
-        return -EINVAL;
-    }
     if (add) {
         e = nl_addr(fd, is, true);
         if (!e && is->mtu)
             e = nl_mtu(fd, is);
-        /* On-link routes first, so gateways behind them resolve. */
-        for (int pass = 0; pass < 2 && !e; pass++)
-            for (int i = 0; i < is->route_count && !e; i++)
-                if (!!is->routes[i].gw == !!pass)
-                    e = nl_route(fd, is, &is->routes[i], true, metric);
-    } else {
-        for (int i = 0; i < is->route_count; i++) {
-            int r = nl_route(fd, is, &is->routes[i], false, metric);
-            if (r && !e)
-                e = r;
-        }
+    }
+    /* Adding: on-link routes first, so gateways behind them resolve, and
+     * stop at the first error; removing: every route, then the address. */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < is->route_count && (!add || !e); i++)
+            if (add ? !!is->routes[i].gw == pass : !pass) {
+                int r = nl_route(fd, is, &is->routes[i], add, metric);
+
+                if (r && !e)
+                    e = r;
+            }
+    if (!add) {
         if (e)
             lwsl_debug("route removal: %s", strerror(-e));
         e = nl_addr(fd, is, false);

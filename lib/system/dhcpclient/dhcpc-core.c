@@ -37,15 +37,15 @@ static void core_set_state(struct lws__dhcpc_core *c, int s)
     c->state = s;
 }
 
-static void out_reset(struct lws__dhcpc_out *o)
+/* Every entry point: the time and the actions of this call. */
+static __attribute__((noinline)) void
+core_enter(struct lws__dhcpc_core *c, lws_usec_t now, struct lws__dhcpc_out *o)
 {
-    o->unapply = o->apply = o->save = o->forget = false;
-    o->tx = LWS__DHCPC_TX_NONE;
-    o->tx_len = 0;
-    o->arp = false;
+    c->now = now;
+    c->o = o;
+    /* everything before the buffers: false, TX_NONE, 0 */
+    memset(o, 0, offsetof(struct lws__dhcpc_out, tx_buf));
     o->event = -1;
-    o->wake = 0;
-    o->socks = 0;
 }
 
 /* Sockets each state listens on. */
@@ -67,52 +67,67 @@ static unsigned int core_socks(const struct lws__dhcpc_core *c)
     }
 }
 
-static void out_finish(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o)
+static void out_finish(struct lws__dhcpc_core *c)
 {
+    struct lws__dhcpc_out *o = c->o;
+
     o->wake = c->wake;
     o->socks = core_socks(c);
     if (o->event >= 0)
         c->last_event = o->event;
 }
 
-static lws_usec_t jitter(struct lws__dhcpc_core *c, uint32_t ms)
+/* +/- @ms, uniformly. */
+static int32_t jitter(struct lws__dhcpc_core *c, uint32_t ms)
 {
-    if (!ms)
-        return 0;
-    return ((lws_usec_t)(c->rand(c->rand_ctx) % (2 * ms + 1)) - ms) * US_PER_MS;
+    return ms ? (int32_t)(c->rand(c->rand_ctx) % (2 * ms + 1)) - (int32_t)ms
+              : 0;
 }
 
-/* RFC 2131 §4.1: 4, 8, 16, 32, 64 s, each +/- 1 s. */
-static lws_usec_t retx_delay(struct lws__dhcpc_core *c, int attempt,
-                             int divisor)
+/* At least 1 ms. */
+static __attribute__((noinline)) uint64_t ms_min1(int64_t ms)
 {
-    lws_usec_t d = (lws_usec_t)c->cfg->retx_base_ms * US_PER_MS
-                   << (attempt > 4 ? 4 : attempt);
-    lws_usec_t j = jitter(c, c->cfg->retx_jitter_ms / (uint32_t)divisor);
+    return ms > 1 ? (uint64_t)ms : 1;
+}
 
-    d /= divisor;
-    return d + j > US_PER_MS ? d + j : US_PER_MS;
+/* The next on_timer @ms from now. */
+static __attribute__((noinline)) void wake_in(struct lws__dhcpc_core *c,
+                                              uint64_t ms)
+{
+    c->wake = c->now + (lws_usec_t)ms * US_PER_MS;
+}
+
+/* RFC 2131 §4.1: 4, 8, 16, 32, 64 s (doubling up to @max times), each
+ * +/- 1 s; all of it divided by 2^@shift. */
+static uint64_t retx_ms(struct lws__dhcpc_core *c, int attempt, int shift,
+                        int max)
+{
+    return ms_min1((int64_t)((uint64_t)c->cfg->retx_base_ms
+                                 << (attempt > max ? max : attempt) >>
+                             shift) +
+                   jitter(c, c->cfg->retx_jitter_ms >> shift));
 }
 
 /* The DISCOVER / REQUEST schedule.  Fast phase, the first
  * retx_fast_window_ms (60 s) of getting a lease: every retx_fast_ms (2 s)
  * +/- a quarter, so under loss a lost packet costs ~2 s, while a healthy
  * network sees one packet and, at worst, 0.57 per second (0.5 on average).
- * After it, retx_delay(): RFC 2131 §4.1's 4, 8, 16, 32, 64 s, a SHOULD;
+ * After it, retx_ms(): RFC 2131 §4.1's 4, 8, 16, 32, 64 s, a SHOULD;
  * the latitude used is the first minute. */
-static lws_usec_t acq_delay(struct lws__dhcpc_core *c, lws_usec_t now)
+static uint64_t acq_ms(struct lws__dhcpc_core *c)
 {
     uint32_t f = c->cfg->retx_fast_ms;
-    lws_usec_t d = (lws_usec_t)f * US_PER_MS + jitter(c, f / 4);
 
-    if (!f || now - c->acq_start >=
+    if (!f || c->now - c->acq_start >=
                   (lws_usec_t)c->cfg->retx_fast_window_ms * US_PER_MS)
-        return retx_delay(c, c->attempt, 1);
-    return d > US_PER_MS ? d : US_PER_MS;
+        return retx_ms(c, c->attempt, 0, 4);
+    return ms_min1((int64_t)f + jitter(c, f / 4));
 }
 
-static void new_exchange(struct lws__dhcpc_core *c, lws_usec_t now)
+static void new_exchange(struct lws__dhcpc_core *c)
 {
+    lws_usec_t now = c->now;
+
     c->xid = c->rand(c->rand_ctx);
     c->attempt = 0;
     c->exch_start = now;
@@ -125,92 +140,91 @@ static uint16_t secs_since(lws_usec_t start, lws_usec_t now)
     return (uint16_t)(s > 0xffff ? 0xffff : (s < 0 ? 0 : s));
 }
 
-static void send_msg(struct lws__dhcpc_core *c, lws_usec_t now,
-                     struct lws__dhcpc_tx *t, struct lws__dhcpc_out *o,
-                     int mode, uint32_t src, uint32_t dst)
+/* Builds a message of @type with ciaddr (and IP source) @ciaddr, options
+ * 50 @req_ip and 54 @server_id (0: left out), to @dst: broadcast through
+ * the raw socket, or unicast. */
+static void send_msg(struct lws__dhcpc_core *c, uint8_t type, uint32_t ciaddr,
+                     uint32_t req_ip, uint32_t server_id, uint32_t dst)
 {
-    int n;
+    lws_usec_t now = c->now;
+    struct lws__dhcpc_out *o = c->o;
+    struct lws__dhcpc_tx t = {
+        .type = type,
+        .xid = c->xid,
+        .secs = secs_since(c->exch_start, now),
+        .ciaddr = ciaddr,
+        .req_ip = req_ip,
+        .server_id = server_id,
+        .mac = c->mac,
+        .client_id = c->client_id_len ? c->client_id : NULL,
+        .client_id_len = c->client_id_len,
+        .hostname = c->cfg->hostname[0] ? c->cfg->hostname : NULL,
+        .rapid_commit = c->cfg->rapid_commit, /* DISCOVER only */
+        .v6only = c->cfg->v6only,
+        /* RFC 2131 §4.4.1: a DECLINE says why */
+        .message = type == LWS__DHCPC_DECLINE ? "address in use" : NULL};
+    int n = lws__dhcpc_build(o->tx_buf, sizeof(o->tx_buf), &t);
 
-    t->xid = c->xid;
-    t->secs = secs_since(c->exch_start, now);
-    t->mac = c->mac;
-    t->client_id = c->client_id_len ? c->client_id : NULL;
-    t->client_id_len = c->client_id_len;
-    t->hostname = c->cfg->hostname[0] ? c->cfg->hostname : NULL;
-    t->v6only = c->cfg->v6only;
-    n = lws__dhcpc_build(o->tx_buf, sizeof(o->tx_buf), t);
     if (n < 0) {
-        lwsl_err("cannot build message type %u", t->type);
+        lwsl_err("cannot build type %u", type);
         return;
     }
-    o->tx = mode;
+    o->tx = dst == 0xffffffffu ? LWS__DHCPC_TX_BCAST : LWS__DHCPC_TX_UNICAST;
     o->tx_len = (size_t)n;
-    o->tx_src = src;
+    o->tx_src = ciaddr;
     o->tx_dst = dst;
     c->last_tx = now;
 }
 
-static void send_discover(struct lws__dhcpc_core *c, lws_usec_t now,
-                          struct lws__dhcpc_out *o)
+static void send_discover(struct lws__dhcpc_core *c)
 {
-    struct lws__dhcpc_tx t = {.type = LWS__DHCPC_DISCOVER};
-
-    t.rapid_commit = c->cfg->rapid_commit;
-    t.req_ip = c->reboot_ip; /* RFC 2131 §4.4.1: MAY suggest an address */
     core_set_state(c, LWS_DHCPC_STATE_SELECTING);
-    send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
-    c->wake = now + acq_delay(c, now);
+    /* RFC 2131 §4.4.1: MAY suggest an address */
+    send_msg(c, LWS__DHCPC_DISCOVER, 0, c->reboot_ip, 0, 0xffffffffu);
+    wake_in(c, acq_ms(c));
 }
 
-static void start_init(struct lws__dhcpc_core *c, lws_usec_t now,
-                       lws_usec_t delay, struct lws__dhcpc_out *o)
+/* INIT: DISCOVER after @delay ms. */
+static void start_init(struct lws__dhcpc_core *c, uint64_t delay)
 {
+    lws_usec_t now = c->now;
+
     /* A REQUEST that went unanswered or was NAKed goes on getting the
      * same lease: the fast phase does not start again. */
     if (c->state != LWS_DHCPC_STATE_SELECTING &&
         c->state != LWS_DHCPC_STATE_REQUESTING)
-        c->acq_start = now + delay;
-    new_exchange(c, now);
+        c->acq_start = now + (lws_usec_t)delay * US_PER_MS;
+    new_exchange(c);
     if (delay) {
         core_set_state(c, LWS_DHCPC_STATE_INIT);
-        c->wake = now + delay;
+        wake_in(c, delay);
         return;
     }
-    send_discover(c, now, o);
+    send_discover(c);
 }
 
-static void send_request(struct lws__dhcpc_core *c, lws_usec_t now,
-                         struct lws__dhcpc_out *o)
+static void send_request(struct lws__dhcpc_core *c)
 {
-    struct lws__dhcpc_tx t = {.type = LWS__DHCPC_REQUEST};
-
     switch (c->state) {
     case LWS_DHCPC_STATE_REQUESTING: /* RFC 2131 §4.3.2 table 5 */
-        t.req_ip = c->offer.ip;
-        t.server_id = c->offer.server;
-        send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
-        c->wake = now + acq_delay(c, now);
+        send_msg(c, LWS__DHCPC_REQUEST, 0, c->offer.ip, c->offer.server,
+                 0xffffffffu);
+        wake_in(c, acq_ms(c));
         break;
     case LWS_DHCPC_STATE_INIT_REBOOT:
-        t.req_ip = c->reboot_ip;
-        send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
-        c->wake = now + retx_delay(c, c->attempt, 4);
+        send_msg(c, LWS__DHCPC_REQUEST, 0, c->reboot_ip, 0, 0xffffffffu);
+        wake_in(c, retx_ms(c, c->attempt, 2, 4));
         break;
     default:
         break;
     }
 }
 
-static lws_usec_t lease_at(const struct lws__dhcpc_core *c, uint64_t ms)
-{
-    return c->lease_start + (lws_usec_t)ms * US_PER_MS;
-}
-
 /* RFC 2131 §4.4.5: retransmit at half the time remaining until @limit,
  * at least renew_min, never past @limit. */
-static lws_usec_t renew_next(const struct lws__dhcpc_core *c, lws_usec_t now,
-                             lws_usec_t limit)
+static lws_usec_t renew_next(const struct lws__dhcpc_core *c, lws_usec_t limit)
 {
+    lws_usec_t now = c->now;
     lws_usec_t half = (limit - now) / 2,
                min = (lws_usec_t)c->cfg->renew_min_ms * US_PER_MS;
 
@@ -219,34 +233,35 @@ static lws_usec_t renew_next(const struct lws__dhcpc_core *c, lws_usec_t now,
     return now + half < limit ? now + half : limit;
 }
 
-static void send_renew(struct lws__dhcpc_core *c, lws_usec_t now,
-                       struct lws__dhcpc_out *o)
+static __attribute__((noinline)) void send_renew(struct lws__dhcpc_core *c)
 {
-    struct lws__dhcpc_tx t = {.type = LWS__DHCPC_REQUEST};
     bool renewing = c->state == LWS_DHCPC_STATE_RENEWING;
 
     /* RFC 2131 §4.3.2: ciaddr set, no 50/54; unicast to the server while
      * RENEWING, broadcast while REBINDING. */
-    t.ciaddr = c->lease.ip;
-    send_msg(c, now, &t, o,
-             renewing ? LWS__DHCPC_TX_UNICAST : LWS__DHCPC_TX_BCAST,
-             c->lease.ip, renewing ? c->lease.server : 0xffffffffu);
-    c->wake = renew_next(
-        c, now, lease_at(c, renewing ? c->lease.t2_ms : c->lease.lease_ms));
+    send_msg(c, LWS__DHCPC_REQUEST, c->lease.ip, 0, 0,
+             renewing ? c->lease.server : 0xffffffffu);
+    c->wake = renew_next(c, renewing ? c->lease_t2 : c->lease_end);
 }
 
-static void drop_lease(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o,
-                       bool forget)
+/* No lease to remember for INIT-REBOOT any more. */
+static __attribute__((noinline)) void forget(struct lws__dhcpc_core *c)
 {
+    c->reboot_ip = c->reboot_server = 0;
+    c->o->forget = true;
+}
+
+static void drop_lease(struct lws__dhcpc_core *c, bool forget_it)
+{
+    struct lws__dhcpc_out *o = c->o;
+
     if (c->have_lease) {
         c->old = c->lease;
         o->unapply = true;
         c->have_lease = false;
     }
-    if (forget) {
-        c->reboot_ip = c->reboot_server = 0;
-        o->forget = true;
-    }
+    if (forget_it)
+        forget(c);
 }
 
 void lws__dhcpc_core_init(struct lws__dhcpc_core *c,
@@ -291,26 +306,22 @@ void lws__dhcpc_core_init(struct lws__dhcpc_core *c,
 void lws__dhcpc_core_start(struct lws__dhcpc_core *c, lws_usec_t now,
                            struct lws__dhcpc_out *o)
 {
-    out_reset(o);
+    core_enter(c, now, o);
     c->nak_count = 0;
     c->apply_fails = 0;
     if (c->have_lease)
         c->reboot_ip = c->lease.ip, c->reboot_server = c->lease.server;
     if (c->reboot_ip) {
         /* RFC 2131 §3.2: verify the remembered address at once. */
-        new_exchange(c, now);
+        new_exchange(c);
         core_set_state(c, LWS_DHCPC_STATE_INIT_REBOOT);
-        send_request(c, now, o);
+        send_request(c);
     } else {
         uint32_t max = c->cfg->initial_delay_max_ms;
 
-        start_init(c, now,
-                   max ? (lws_usec_t)(c->rand(c->rand_ctx) % (max + 1)) *
-                             US_PER_MS
-                       : 0,
-                   o);
+        start_init(c, max ? c->rand(c->rand_ctx) % (max + 1) : 0);
     }
-    out_finish(c, o);
+    out_finish(c);
 }
 
 static bool usable_ip(uint32_t ip)
@@ -345,8 +356,8 @@ static void lease_timers(struct lws__dhcpc_lease *l,
     t2 = m->have & LWS__HAVE_T2 ? (uint64_t)m->t2 * 1000 : lm * 7 / 8;
     if (!t1 || t1 >= t2 || t2 >= lm) {
         if (m->have & (LWS__HAVE_T1 | LWS__HAVE_T2))
-            lwsl_warn("T1 %u / T2 %u inconsistent with lease %u: defaults",
-                      m->t1, m->t2, l->lease);
+            lwsl_warn("T1/T2 %u/%u bad for lease %u: defaults", m->t1, m->t2,
+                      l->lease);
         t1 = lm / 2;
         t2 = lm * 7 / 8;
     }
@@ -371,10 +382,7 @@ static uint8_t lease_servers(uint32_t *out, const uint32_t *in, uint8_t n,
 
     for (uint8_t i = 0; i < n; i++) {
         if (!lease_unicast(in[i])) {
-            lwsl_warn("%s server %u.%u.%u.%u is not a unicast address: "
-                      "dropped",
-                      what, in[i] >> 24, (in[i] >> 16) & 0xff,
-                      (in[i] >> 8) & 0xff, in[i] & 0xff);
+            lwsl_warn("%s server %08x not unicast: dropped", what, in[i]);
             continue;
         }
         out[k++] = in[i];
@@ -402,13 +410,8 @@ static void lease_route_add(struct lws__dhcpc_lease *l,
                             const struct lws_dhcpc_route *r)
 {
     if (r->gw && !lease_gw_ok(l, r->gw)) {
-        lwsl_warn("router %u.%u.%u.%u unusable with %u.%u.%u.%u/%d (outside "
-                  "the subnet, broadcast, multicast or ours): route to "
-                  "%08x/%u dropped",
-                  r->gw >> 24, (r->gw >> 16) & 0xff, (r->gw >> 8) & 0xff,
-                  r->gw & 0xff, l->ip >> 24, (l->ip >> 16) & 0xff,
-                  (l->ip >> 8) & 0xff, l->ip & 0xff,
-                  lws__dhcpc_mask_to_prefix(l->mask), r->dest, r->prefix);
+        lwsl_warn("route %08x/%u via %08x unusable: dropped", r->dest,
+                  r->prefix, r->gw);
         return;
     }
     l->routes[l->route_count++] = *r;
@@ -441,10 +444,7 @@ static uint16_t lease_mtu(uint16_t mtu, bool ipv6)
     if (!mtu)
         return 0;
     if (mtu < 576 || (ipv6 && mtu < 1280)) {
-        lwsl_warn("interface MTU %u refused (below %u%s): the link keeps its "
-                  "own",
-                  mtu, mtu < 576 ? 576 : 1280,
-                  mtu < 576 ? "" : " while IPv6 is enabled");
+        lwsl_warn("MTU %u below 576 (1280 with IPv6)", mtu);
         return 0;
     }
     return mtu;
@@ -460,8 +460,7 @@ static uint32_t lease_broadcast(const struct lws__dhcpc_lease *l,
         lws__dhcpc_mask_to_prefix(l->mask) >= 31 ? 0 : l->ip | ~l->mask;
 
     if ((m->have & LWS__HAVE_BROADCAST) && m->broadcast != bc)
-        lwsl_warn("broadcast address %08x is not that of %08x/%d: %08x used",
-                  m->broadcast, l->ip, lws__dhcpc_mask_to_prefix(l->mask), bc);
+        lwsl_warn("broadcast %08x wrong: %08x used", m->broadcast, bc);
     return bc;
 }
 
@@ -470,34 +469,25 @@ static uint32_t lease_broadcast(const struct lws__dhcpc_lease *l,
 static int lease_from_msg(struct lws__dhcpc_lease *l,
                           const struct lws__dhcpc_msg *m, bool ipv6)
 {
+    int p;
+
     memset(l, 0, sizeof(*l));
-    if (!usable_ip(m->yiaddr) || m->yiaddr == 0xffffffffu) {
-        lwsl_warn("reply offers unusable address %08x", m->yiaddr);
-        return -EINVAL;
-    }
-    if (!(m->have & LWS__HAVE_LEASE) || !m->lease) {
-        lwsl_warn("reply has no or a zero lease time");
-        return -EINVAL;
-    }
-    /* Option 54 is where REQUESTs point and renewals are unicast to
-     * (RFC 2131 §4.4.5): it must be a host we may talk to, not us. */
-    if (!lease_unicast(m->server_id) || m->server_id == m->yiaddr) {
-        lwsl_warn("reply's server identifier %u.%u.%u.%u is not a unicast "
-                  "address of another host: reply dropped",
-                  m->server_id >> 24, (m->server_id >> 16) & 0xff,
-                  (m->server_id >> 8) & 0xff, m->server_id & 0xff);
-        return -EINVAL;
-    }
     l->ip = m->yiaddr;
     l->server = m->server_id;
-    l->lease = m->lease;
+    l->lease = m->lease; /* 0 when absent */
     l->mask = m->have & LWS__HAVE_MASK ? m->mask : classful_mask(l->ip);
-    /* RFC 3021: a /31 has no network or broadcast address; a /32 is the
+    p = lws__dhcpc_mask_to_prefix(l->mask);
+    /* A unicast address (usable_ip() leaves out the limited broadcast too)
+     * and a lease time.  Option 54 is where REQUESTs point and renewals are
+     * unicast to (RFC 2131 §4.4.5): a host we may talk to, not us.
+     * RFC 3021: a /31 has no network or broadcast address; a /32 is the
      * address alone.  Otherwise those two are never ours. */
-    if (lws__dhcpc_mask_to_prefix(l->mask) < 1 ||
-        (lws__dhcpc_mask_to_prefix(l->mask) < 31 &&
+    if (!usable_ip(l->ip) || !l->lease || !lease_unicast(l->server) ||
+        l->server == l->ip || p < 1 ||
+        (p < 31 &&
          ((l->ip & ~l->mask) == 0 || (l->ip | l->mask) == 0xffffffffu))) {
-        lwsl_warn("address %08x unusable with mask %08x", l->ip, l->mask);
+        lwsl_warn("unusable reply: %08x/%08x server %08x lease %us", l->ip,
+                  l->mask, l->server, l->lease);
         return -EINVAL;
     }
     /* Each field below has its rule; what fails one is dropped (logged) and
@@ -517,20 +507,26 @@ static int lease_from_msg(struct lws__dhcpc_lease *l,
 static bool lease_differs(const struct lws__dhcpc_lease *a,
                           const struct lws__dhcpc_lease *b)
 {
-    return a->ip != b->ip || a->mask != b->mask ||
-           a->broadcast != b->broadcast || a->mtu != b->mtu ||
-           a->dns_count != b->dns_count || a->ntp_count != b->ntp_count ||
-           a->route_count != b->route_count ||
-           memcmp(a->dns, b->dns, sizeof(a->dns)) ||
-           memcmp(a->ntp, b->ntp, sizeof(a->ntp)) ||
-           memcmp(a->routes, b->routes, sizeof(a->routes)) ||
-           strcmp(a->domain, b->domain) || strcmp(a->captive, b->captive) ||
-           a->lease != b->lease || a->server != b->server;
+#define LOFS(f) offsetof(struct lws__dhcpc_lease, f)
+    /* All but T1, T2 and rapid commit (lease_from_msg() zeroed the rest of
+     * each string and array, and the padding). */
+    return memcmp(a, b, LOFS(t1)) ||
+           memcmp(&a->mtu, &b->mtu, LOFS(rapid) - LOFS(mtu)) ||
+           memcmp(a->dns, b->dns,
+                  LOFS(captive) + sizeof(a->captive) - LOFS(dns));
 }
 
-static void commit(struct lws__dhcpc_core *c, lws_usec_t now,
-                   const struct lws__dhcpc_lease *l, struct lws__dhcpc_out *o)
+/* @ms into the lease. */
+static __attribute__((noinline)) lws_usec_t
+lease_at(const struct lws__dhcpc_core *c, uint64_t ms)
 {
+    return c->lease_start + (lws_usec_t)ms * US_PER_MS;
+}
+
+static void commit(struct lws__dhcpc_core *c, const struct lws__dhcpc_lease *l)
+{
+    lws_usec_t now = c->now;
+    struct lws__dhcpc_out *o = c->o;
     int from = c->state;
 
     /* A new address, mask or route set replaces the old one as a whole
@@ -556,6 +552,10 @@ static void commit(struct lws__dhcpc_core *c, lws_usec_t now,
     c->have_lease = true;
     /* RFC 2131 §4.4.1: the lease runs from when the REQUEST was sent. */
     c->lease_start = c->last_tx ? c->last_tx : now;
+    c->lease_t1 = l->lease == INFINITE_LEASE ? 0 /* no renewal */
+                                             : lease_at(c, l->t1_ms);
+    c->lease_t2 = lease_at(c, l->t2_ms);
+    c->lease_end = lease_at(c, l->lease_ms);
     o->apply = true;
     if (c->reboot_ip != l->ip || c->reboot_server != l->server)
         o->save = true;
@@ -563,27 +563,44 @@ static void commit(struct lws__dhcpc_core *c, lws_usec_t now,
     c->reboot_server = l->server;
     c->nak_count = 0;
     core_set_state(c, LWS_DHCPC_STATE_BOUND);
-    c->wake = l->lease == INFINITE_LEASE ? 0 : lease_at(c, l->t1_ms);
-    lwsl_info("bound %u.%u.%u.%u/%d lease %us from %08x", l->ip >> 24,
-              (l->ip >> 16) & 255, (l->ip >> 8) & 255, l->ip & 255,
-              lws__dhcpc_mask_to_prefix(l->mask), l->lease, l->server);
+    c->wake = c->lease_t1;
+    lwsl_info("bound %08x/%08x lease %us from %08x", l->ip, l->mask, l->lease,
+              l->server);
 }
 
 #if LWS_WITH_SYS_DHCP_ACD
-static void send_arp(struct lws__dhcpc_core *c, struct lws__dhcpc_out *o,
-                     uint32_t spa, uint32_t tpa)
+static void send_arp(struct lws__dhcpc_core *c, uint32_t spa, uint32_t tpa)
 {
+    struct lws__dhcpc_out *o = c->o;
     struct lws__dhcpc_arp a = {.op = 1, .spa = spa, .tpa = tpa};
 
     memcpy(a.sha, c->mac, 6);
     o->arp = lws__dhcpc_arp_build(o->arp_buf, sizeof(o->arp_buf), &a) ==
              LWS__DHCPC_ARP_LEN;
 }
+
+static void timer_checking(struct lws__dhcpc_core *c)
+{
+    struct lws__dhcpc_lease l;
+
+    if (c->acd_sent < (int)c->cfg->acd_probe_count) {
+        c->acd_sent++;
+        send_arp(c, 0, c->offer.ip);
+        wake_in(c, c->acd_sent >= (int)c->cfg->acd_probe_count
+                       ? c->cfg->acd_wait_ms
+                       : c->cfg->acd_probe_ms);
+        return;
+    }
+    /* RFC 5227 §2.3: announce the address we now use. */
+    send_arp(c, c->offer.ip, c->offer.ip);
+    l = c->offer;
+    commit(c, &l);
+}
 #endif
 
-static void got_ack(struct lws__dhcpc_core *c, lws_usec_t now,
-                    const struct lws__dhcpc_lease *l, struct lws__dhcpc_out *o)
+static void got_ack(struct lws__dhcpc_core *c, const struct lws__dhcpc_lease *l)
 {
+
 #if LWS_WITH_SYS_DHCP_ACD
     bool fresh = c->state == LWS_DHCPC_STATE_SELECTING ||
                  c->state == LWS_DHCPC_STATE_REQUESTING ||
@@ -593,33 +610,28 @@ static void got_ack(struct lws__dhcpc_core *c, lws_usec_t now,
         /* RFC 5227 §2.1.1: probe before using the address.  The first
          * probe goes at once (PROBE_WAIT's random wait is 0 here). */
         c->offer = *l;
-        c->offer.rapid = l->rapid;
-        c->acd_sent = 1;
+        c->acd_sent = 0;
         core_set_state(c, LWS_DHCPC_STATE_CHECKING);
-        send_arp(c, o, 0, l->ip);
-        c->wake = now + (lws_usec_t)(c->acd_sent >= (int)c->cfg->acd_probe_count
-                                         ? c->cfg->acd_wait_ms
-                                         : c->cfg->acd_probe_ms) *
-                            US_PER_MS;
+        timer_checking(c);
         return;
     }
 #endif
-    commit(c, now, l, o);
+    commit(c, l);
 }
 
-static void got_nak(struct lws__dhcpc_core *c, lws_usec_t now,
-                    const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
+static void got_nak(struct lws__dhcpc_core *c, const struct lws__dhcpc_msg *m)
 {
-    lws_usec_t delay = 0;
+    struct lws__dhcpc_out *o = c->o;
+    uint64_t delay = 0;
 
     lwsl_notice("NAK from %08x: %s", m->server_id, m->message);
-    drop_lease(c, o, true);
+    drop_lease(c, true);
     o->event = LWS_DHCPC_EVENT_NAK;
     /* Restart at once the first time, then back off (RFC 2131 §3.1 step
      * 5 says restart; repeated NAKs must not make a packet storm). */
     if (c->nak_count++)
-        delay = retx_delay(c, c->nak_count - 2, 4);
-    start_init(c, now, delay, o);
+        delay = retx_ms(c, c->nak_count - 2, 2, 4);
+    start_init(c, delay);
 }
 
 /* Is a NAK from @server one we should believe? */
@@ -647,50 +659,46 @@ static int rx_check(const struct lws__dhcpc_core *c,
                     const struct lws__dhcpc_msg *m)
 {
     if (m->xid != c->xid || memcmp(m->chaddr, c->mac, 6)) {
-        lwsl_debug("reply not for us (xid %08x, ours %08x)", m->xid, c->xid);
+        lwsl_debug("not for us (xid %08x)", m->xid);
         return -1;
     }
     /* RFC 2131 table 3: OFFER, ACK and NAK MUST carry option 54. */
     if (!(m->have & LWS__HAVE_SERVER_ID) || !m->server_id) {
-        lwsl_warn("reply type %u without server identifier", m->type);
+        lwsl_warn("type %u without server id", m->type);
         return -1;
     }
     return 0;
 }
 
-static void rx_offer(struct lws__dhcpc_core *c, lws_usec_t now,
-                     const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
+static void rx_offer(struct lws__dhcpc_core *c, const struct lws__dhcpc_msg *m)
 {
-    struct lws__dhcpc_lease l;
-
-    if (lease_from_msg(&l, m, c->ipv6))
+    /* While SELECTING no earlier offer matters. */
+    if (lease_from_msg(&c->offer, m, c->ipv6))
         return;
-    c->offer = l;
     c->attempt = 0;
     core_set_state(c, LWS_DHCPC_STATE_REQUESTING);
-    send_request(c, now, o);
+    send_request(c);
 }
 
-static void rx_ack(struct lws__dhcpc_core *c, lws_usec_t now,
-                   const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
+static void rx_ack(struct lws__dhcpc_core *c, const struct lws__dhcpc_msg *m)
 {
     struct lws__dhcpc_lease l;
 
     if (c->state == LWS_DHCPC_STATE_SELECTING &&
         !(c->cfg->rapid_commit && (m->have & LWS__HAVE_RAPID))) {
-        lwsl_debug("ACK while SELECTING without rapid commit: ignored");
+        lwsl_debug("unasked rapid ACK ignored");
         return;
     }
     if ((c->state == LWS_DHCPC_STATE_REQUESTING &&
          m->server_id != c->offer.server) ||
         (c->state == LWS_DHCPC_STATE_RENEWING &&
          m->server_id != c->lease.server)) {
-        lwsl_warn("ACK from %08x, not the server we asked", m->server_id);
+        lwsl_warn("ACK from %08x: not asked", m->server_id);
         return;
     }
     if (lease_from_msg(&l, m, c->ipv6))
         return; /* keep what we have; retransmission goes on */
-    got_ack(c, now, &l, o);
+    got_ack(c, &l);
 }
 
 /* RFC 8925 §3.2: an offer (or a rapid-commit ACK, or the ACK to an
@@ -698,16 +706,18 @@ static void rx_ack(struct lws__dhcpc_core *c, lws_usec_t now,
  * no REQUEST, no address (a remembered one is dropped and forgotten),
  * IPv4 off for the option's time but at least MIN_V6ONLY_WAIT (300 s,
  * §3.4), then INIT. */
-static bool v6only(struct lws__dhcpc_core *c, lws_usec_t now,
-                   const struct lws__dhcpc_msg *m, struct lws__dhcpc_out *o)
+static bool v6only(struct lws__dhcpc_core *c, const struct lws__dhcpc_msg *m)
 {
+    lws_usec_t now = c->now;
+    struct lws__dhcpc_out *o = c->o;
+
     /* without working IPv6 the offer is taken as usual */
     if (!c->cfg->v6only || !c->v6_ok || !(m->have & LWS__HAVE_V6ONLY) ||
         m->type == LWS__DHCPC_NAK ||
         (c->state != LWS_DHCPC_STATE_SELECTING &&
          c->state != LWS_DHCPC_STATE_INIT_REBOOT))
         return false;
-    drop_lease(c, o, true);
+    drop_lease(c, true);
     c->v6only_secs = m->v6only < 300 ? 300 : m->v6only;
     lwsl_notice("option 108: IPv4 off for %u s", c->v6only_secs);
     core_set_state(c, LWS_DHCPC_STATE_V6ONLY_WAIT);
@@ -722,17 +732,17 @@ void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
 {
     struct lws__dhcpc_msg m;
 
-    out_reset(o);
+    core_enter(c, now, o);
     if (lws__dhcpc_parse(buf, len, &m)) {
-        lwsl_info("malformed DHCP message (%zu bytes) dropped", len);
+        lwsl_info("bad message dropped (%zu bytes)", len);
         goto done;
     }
-    if (rx_check(c, &m) || v6only(c, now, &m, o))
+    if (rx_check(c, &m) || v6only(c, &m))
         goto done;
     switch (m.type) {
     case LWS__DHCPC_OFFER:
         if (c->state == LWS_DHCPC_STATE_SELECTING)
-            rx_offer(c, now, &m, o);
+            rx_offer(c, &m);
         break;
     case LWS__DHCPC_ACK:
         if (c->state == LWS_DHCPC_STATE_SELECTING ||
@@ -740,11 +750,11 @@ void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
             c->state == LWS_DHCPC_STATE_INIT_REBOOT ||
             c->state == LWS_DHCPC_STATE_RENEWING ||
             c->state == LWS_DHCPC_STATE_REBINDING)
-            rx_ack(c, now, &m, o);
+            rx_ack(c, &m);
         break;
     case LWS__DHCPC_NAK:
         if (nak_from_our_server(c, m.server_id))
-            got_nak(c, now, &m, o);
+            got_nak(c, &m);
         else
             lwsl_warn("NAK from %08x ignored in %s", m.server_id,
                       lws__dhcpc_state_name(c->state));
@@ -753,25 +763,21 @@ void lws__dhcpc_core_rx(struct lws__dhcpc_core *c, lws_usec_t now,
         break;
     }
 done:
-    out_finish(c, o);
+    out_finish(c);
 }
 
 #if LWS_WITH_SYS_DHCP_ACD
-static void decline(struct lws__dhcpc_core *c, lws_usec_t now,
-                    struct lws__dhcpc_out *o)
+static void decline(struct lws__dhcpc_core *c)
 {
-    struct lws__dhcpc_tx t = {.type = LWS__DHCPC_DECLINE};
+    struct lws__dhcpc_out *o = c->o;
 
     /* RFC 2131 §4.4.1: DECLINE carries 50 and 54, then wait >= 10 s. */
-    t.req_ip = c->offer.ip;
-    t.server_id = c->offer.server;
-    t.message = "address in use";
-    send_msg(c, now, &t, o, LWS__DHCPC_TX_BCAST, 0, 0xffffffffu);
-    c->reboot_ip = c->reboot_server = 0;
-    o->forget = true;
+    send_msg(c, LWS__DHCPC_DECLINE, 0, c->offer.ip, c->offer.server,
+             0xffffffffu);
+    forget(c);
     o->event = LWS_DHCPC_EVENT_CONFLICT;
     core_set_state(c, LWS_DHCPC_STATE_DECLINED);
-    c->wake = now + (lws_usec_t)c->cfg->decline_wait_ms * US_PER_MS;
+    wake_in(c, c->cfg->decline_wait_ms);
 }
 
 void lws__dhcpc_core_arp(struct lws__dhcpc_core *c, lws_usec_t now,
@@ -781,7 +787,7 @@ void lws__dhcpc_core_arp(struct lws__dhcpc_core *c, lws_usec_t now,
     struct lws__dhcpc_arp a;
     uint32_t ip = c->offer.ip;
 
-    out_reset(o);
+    core_enter(c, now, o);
     if (c->state != LWS_DHCPC_STATE_CHECKING ||
         lws__dhcpc_arp_parse(buf, len, &a) || !memcmp(a.sha, c->mac, 6))
         goto done;
@@ -789,99 +795,80 @@ void lws__dhcpc_core_arp(struct lws__dhcpc_core *c, lws_usec_t now,
      * sender address is ours, or a probe (sender 0) for our target. */
     if (a.spa == ip || (a.op == 1 && !a.spa && a.tpa == ip)) {
         lwsl_warn("address conflict on %08x: declining", ip);
-        decline(c, now, o);
+        decline(c);
     }
 done:
-    out_finish(c, o);
+    out_finish(c);
 }
 
-static void timer_checking(struct lws__dhcpc_core *c, lws_usec_t now,
-                           struct lws__dhcpc_out *o)
-{
-    struct lws__dhcpc_lease l;
-
-    if (c->acd_sent < (int)c->cfg->acd_probe_count) {
-        c->acd_sent++;
-        send_arp(c, o, 0, c->offer.ip);
-        c->wake = now + (lws_usec_t)(c->acd_sent >= (int)c->cfg->acd_probe_count
-                                         ? c->cfg->acd_wait_ms
-                                         : c->cfg->acd_probe_ms) *
-                            US_PER_MS;
-        return;
-    }
-    /* RFC 5227 §2.3: announce the address we now use. */
-    send_arp(c, o, c->offer.ip, c->offer.ip);
-    l = c->offer;
-    commit(c, now, &l, o);
-}
 #endif /* LWS_WITH_SYS_DHCP_ACD */
 
-static void expire(struct lws__dhcpc_core *c, lws_usec_t now,
-                   struct lws__dhcpc_out *o, bool restart)
+static __attribute__((noinline)) void expire(struct lws__dhcpc_core *c,
+                                             bool restart)
 {
+    struct lws__dhcpc_out *o = c->o;
+
     lwsl_notice("lease on %08x expired", c->lease.ip);
-    drop_lease(c, o, true);
+    drop_lease(c, true);
     o->event = LWS_DHCPC_EVENT_EXPIRED;
     if (restart)
-        start_init(c, now, 0, o);
+        start_init(c, 0);
     else
         c->wake = 0;
 }
 
-static void timer_renewing(struct lws__dhcpc_core *c, lws_usec_t now,
-                           struct lws__dhcpc_out *o)
+static void timer_renewing(struct lws__dhcpc_core *c)
 {
+    lws_usec_t now = c->now;
+
     if (c->state == LWS_DHCPC_STATE_BOUND) {
-        new_exchange(c, now);
+        new_exchange(c);
         core_set_state(c, LWS_DHCPC_STATE_RENEWING);
     }
-    if (c->state == LWS_DHCPC_STATE_RENEWING &&
-        now >= lease_at(c, c->lease.t2_ms)) {
-        new_exchange(c, now);
+    if (c->state == LWS_DHCPC_STATE_RENEWING && now >= c->lease_t2) {
+        new_exchange(c);
         core_set_state(c, LWS_DHCPC_STATE_REBINDING);
     }
-    if (c->state == LWS_DHCPC_STATE_REBINDING &&
-        now >= lease_at(c, c->lease.lease_ms)) {
-        expire(c, now, o, true);
+    if (c->state == LWS_DHCPC_STATE_REBINDING && now >= c->lease_end) {
+        expire(c, true);
         return;
     }
-    send_renew(c, now, o);
+    send_renew(c);
 }
 
-static void timer_retx(struct lws__dhcpc_core *c, lws_usec_t now,
-                       struct lws__dhcpc_out *o)
+static void timer_retx(struct lws__dhcpc_core *c)
 {
+    lws_usec_t now = c->now;
+
     c->attempt++;
     if (c->state == LWS_DHCPC_STATE_REQUESTING && c->attempt >= REQUEST_TRIES) {
-        lwsl_info("no ACK to REQUEST: back to INIT");
-        start_init(c, now, 0, o);
+        lwsl_info("REQUEST unanswered: INIT");
+        start_init(c, 0);
         return;
     }
     if (c->state == LWS_DHCPC_STATE_INIT_REBOOT && c->attempt >= REBOOT_TRIES) {
-        if (c->have_lease && now < lease_at(c, c->lease.lease_ms)) {
+        if (c->have_lease && now < c->lease_end) {
             /* RFC 2131 §3.2 step 4: no answer; keep using the lease. */
-            lwsl_info("INIT-REBOOT unanswered: keeping the lease");
+            lwsl_info("INIT-REBOOT unanswered: lease kept");
             core_set_state(c, LWS_DHCPC_STATE_BOUND);
-            c->wake = c->lease.lease == INFINITE_LEASE
-                          ? 0
-                          : lease_at(c, c->lease.t1_ms);
+            c->wake = c->lease_t1;
             if (c->wake && c->wake <= now)
-                timer_renewing(c, now, o);
+                timer_renewing(c);
             return;
         }
-        start_init(c, now, 0, o);
+        start_init(c, 0);
         return;
     }
     if (c->state == LWS_DHCPC_STATE_SELECTING)
-        send_discover(c, now, o);
+        send_discover(c);
     else
-        send_request(c, now, o);
+        send_request(c);
 }
 
 void lws__dhcpc_core_timer(struct lws__dhcpc_core *c, lws_usec_t now,
                            struct lws__dhcpc_out *o)
 {
-    out_reset(o);
+    core_enter(c, now, o);
     if (!c->wake || now < c->wake)
         goto done; /* early or stale wake-up */
     c->wake = 0;
@@ -889,38 +876,38 @@ void lws__dhcpc_core_timer(struct lws__dhcpc_core *c, lws_usec_t now,
     case LWS_DHCPC_STATE_INIT:
     case LWS_DHCPC_STATE_DECLINED:
     case LWS_DHCPC_STATE_V6ONLY_WAIT:
-        start_init(c, now, 0, o);
+        start_init(c, 0);
         break;
     case LWS_DHCPC_STATE_SELECTING:
     case LWS_DHCPC_STATE_REQUESTING:
     case LWS_DHCPC_STATE_INIT_REBOOT:
-        timer_retx(c, now, o);
+        timer_retx(c);
         break;
 #if LWS_WITH_SYS_DHCP_ACD
     case LWS_DHCPC_STATE_CHECKING:
-        timer_checking(c, now, o);
+        timer_checking(c);
         break;
 #endif
     case LWS_DHCPC_STATE_BOUND:
     case LWS_DHCPC_STATE_RENEWING:
     case LWS_DHCPC_STATE_REBINDING:
-        timer_renewing(c, now, o);
+        timer_renewing(c);
         break;
     case LWS_DHCPC_STATE_LINK_DOWN:
         if (c->have_lease)
-            expire(c, now, o, false);
+            expire(c, false);
         break;
     default:
         break;
     }
 done:
-    out_finish(c, o);
+    out_finish(c);
 }
 
 void lws__dhcpc_core_link(struct lws__dhcpc_core *c, lws_usec_t now, bool up,
                           struct lws__dhcpc_out *o)
 {
-    out_reset(o);
+    core_enter(c, now, o);
     if (c->state == LWS_DHCPC_STATE_STOPPED)
         goto done;
     if (!up && c->state != LWS_DHCPC_STATE_LINK_DOWN) {
@@ -928,7 +915,7 @@ void lws__dhcpc_core_link(struct lws__dhcpc_core *c, lws_usec_t now, bool up,
         o->event = LWS_DHCPC_EVENT_LINK_DOWN;
         /* Paused: only the lease's own expiry still runs. */
         c->wake = c->have_lease && c->lease.lease != INFINITE_LEASE
-                      ? lease_at(c, c->lease.lease_ms)
+                      ? c->lease_end
                       : 0;
     } else if (up && c->state == LWS_DHCPC_STATE_LINK_DOWN) {
         lws__dhcpc_core_start(c, now, o);
@@ -936,57 +923,46 @@ void lws__dhcpc_core_link(struct lws__dhcpc_core *c, lws_usec_t now, bool up,
         return;
     }
 done:
-    out_finish(c, o);
+    out_finish(c);
 }
 
 void lws__dhcpc_core_stop(struct lws__dhcpc_core *c, lws_usec_t now,
                           bool release, struct lws__dhcpc_out *o)
 {
-    out_reset(o);
+    core_enter(c, now, o);
     if (c->have_lease && release) {
-        struct lws__dhcpc_tx t = {.type = LWS__DHCPC_RELEASE};
-
         /* RFC 2131 §4.4.6: unicast to the server, ciaddr and 54 set. */
-        new_exchange(c, now);
-        t.ciaddr = c->lease.ip;
-        t.server_id = c->lease.server;
-        send_msg(c, now, &t, o, LWS__DHCPC_TX_UNICAST, c->lease.ip,
+        new_exchange(c);
+        send_msg(c, LWS__DHCPC_RELEASE, c->lease.ip, 0, c->lease.server,
                  c->lease.server);
-        o->forget = true;
-        c->reboot_ip = c->reboot_server = 0;
+        forget(c);
     }
-    drop_lease(c, o, false);
+    drop_lease(c, false);
     o->event = LWS_DHCPC_EVENT_RELEASED;
     core_set_state(c, LWS_DHCPC_STATE_STOPPED);
     c->wake = 0;
-    out_finish(c, o);
+    out_finish(c);
 }
 
 void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
                                   struct lws__dhcpc_out *o)
 {
-    lws_usec_t delay;
+    uint64_t delay;
 
-    out_reset(o);
+    core_enter(c, now, o);
     c->have_lease = false; /* the glue already cleaned up what it could */
-    c->reboot_ip = c->reboot_server = 0;
-    o->forget = true;
+    forget(c);
     o->event = LWS_DHCPC_EVENT_APPLY_FAILED;
     /* The same lease would fail the same way: back off 4, 8, ... 256 s
      * (retx_base_ms doubling, +/- jitter) rather than loop every few
      * seconds for ever. */
-    delay = ((lws_usec_t)c->cfg->retx_base_ms * US_PER_MS
-             << (c->apply_fails > 6 ? 6 : c->apply_fails)) +
-            jitter(c, c->cfg->retx_jitter_ms);
-    if (delay < US_PER_MS)
-        delay = US_PER_MS;
+    delay = retx_ms(c, c->apply_fails, 0, 6);
     if (c->apply_fails < 16)
         c->apply_fails++;
-    lwsl_warn("lease could not be applied (%d in a row): new DISCOVER in "
-              "%lld s",
-              c->apply_fails, (long long)(delay / (1000 * US_PER_MS)));
-    start_init(c, now, delay, o);
-    out_finish(c, o);
+    lwsl_warn("apply failed %d times: DISCOVER in %llds", c->apply_fails,
+              (long long)(delay / 1000));
+    start_init(c, delay);
+    out_finish(c);
 }
 
 bool lws__dhcpc_core_bound(const struct lws__dhcpc_core *c)
@@ -1014,15 +990,6 @@ bool lws__dhcpc_policy_ok(int policy, bool v4, unsigned v6)
     }
 }
 
-static void sa4(lws_sockaddr46 *sa, uint32_t ip)
-{
-    memset(sa, 0, sizeof(*sa));
-    if (!ip)
-        return;
-    sa->sa4.sin_family = AF_INET;
-    sa->sa4.sin_addr.s_addr = htonl(ip);
-}
-
 void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
                              const struct lws__dhcpc_lease *l,
                              lws_dhcpc_ifstate_t *is)
@@ -1032,32 +999,32 @@ void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
     memcpy(is->mac, c->mac, 6);
     is->state = c->state;
     memcpy(is->domain, l->domain, sizeof(is->domain));
+    /* broadcast .. routes[]: the same members in the same order */
+    _Static_assert(offsetof(lws_dhcpc_ifstate_t, routes) -
+                           offsetof(lws_dhcpc_ifstate_t, broadcast) ==
+                       LOFS(routes) - LOFS(broadcast),
+                   "lease and ifstate blocks differ");
+    memcpy(&is->broadcast, &l->broadcast,
+           LOFS(routes) + sizeof(l->routes) - LOFS(broadcast));
     is->nums[LWSDH_IPV4_SUBNET_MASK] = is->netmask = l->mask;
-    is->nums[LWSDH_IPV4_BROADCAST] = is->broadcast = l->broadcast;
-    is->nums[LWSDH_LEASE_SECS] = is->lease_secs = l->lease;
-    is->nums[LWSDH_REBINDING_SECS] = is->t2_secs = l->t2;
-    is->nums[LWSDH_RENEWAL_SECS] = is->t1_secs = l->t1;
+    is->nums[LWSDH_IPV4_BROADCAST] = l->broadcast;
+    is->nums[LWSDH_LEASE_SECS] = l->lease;
+    is->nums[LWSDH_REBINDING_SECS] = l->t2;
+    is->nums[LWSDH_RENEWAL_SECS] = l->t1;
     is->ipv4 = l->ip;
     p = lws__dhcpc_mask_to_prefix(l->mask);
     is->prefix_len = (uint8_t)(p < 0 ? 0 : p);
-    is->server = l->server;
-    is->mtu = l->mtu;
-    is->dns_count = l->dns_count;
-    memcpy(is->dns, l->dns, sizeof(is->dns));
-    is->ntp_count = l->ntp_count;
-    memcpy(is->ntp, l->ntp, sizeof(is->ntp));
-    is->route_count = l->route_count;
-    memcpy(is->routes, l->routes, sizeof(is->routes));
-    is->rapid_commit = l->rapid;
     is->lease_start = c->lease_start;
     is->v6only_secs =
         c->state == LWS_DHCPC_STATE_V6ONLY_WAIT ? c->v6only_secs : 0;
-    sa4(&is->sa46[LWSDH_SA46_IP], l->ip);
-    for (int i = 0; i < 4; i++)
-        sa4(&is->sa46[LWSDH_SA46_DNS_SRV_1 + i],
-            i < l->dns_count ? l->dns[i] : 0);
-    sa4(&is->sa46[LWSDH_SA46_IPV4_ROUTER],
-        l->route_count ? l->routes[0].gw : 0);
-    sa4(&is->sa46[LWSDH_SA46_NTP_SERVER], l->ntp_count ? l->ntp[0] : 0);
-    sa4(&is->sa46[LWSDH_SA46_DHCP_SERVER], l->server);
+    /* A lease's unused entries are 0: absent (sin_family 0). */
+    const uint32_t sa[LWSDH_SA46_COUNT] = {
+        l->ip,     l->dns[0],       l->dns[1], l->dns[2],
+        l->dns[3], l->routes[0].gw, l->ntp[0], l->server};
+
+    for (int i = 0; i < LWSDH_SA46_COUNT; i++)
+        if (sa[i]) {
+            is->sa46[i].sa4.sin_family = AF_INET;
+            is->sa46[i].sa4.sin_addr.s_addr = htonl(sa[i]);
+        }
 }

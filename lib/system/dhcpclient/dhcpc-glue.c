@@ -34,7 +34,8 @@ const char *lws_dhcpc_event_name(int event)
     return event_names[event];
 }
 
-static struct lws__dhcpc *dhcpc_get(struct lws_context *cx)
+static __attribute__((noinline)) struct lws__dhcpc *
+dhcpc_get(struct lws_context *cx)
 {
     return cx ? (struct lws__dhcpc *)LWS__HELPER(cx, DHCPC) : NULL;
 }
@@ -46,7 +47,7 @@ static struct lws__dhcpc_if *dhcpc_find(struct lws__dhcpc *d,
         struct lws__dhcpc_if *ifc =
             lws_container_of(p, struct lws__dhcpc_if, list);
 
-        if (!ifc->dead && !strcmp(ifc->ifname, ifname))
+        if (!ifc->dead && (!ifname || !strcmp(ifc->ifname, ifname)))
             return ifc;
     }
     return NULL;
@@ -120,14 +121,32 @@ static void dhcpc_maybe_redrive(struct lws__dhcpc *d)
         lws_sul_schedule(d->cx, 0, &d->sul_redrive, dhcpc_redrive_cb, 0);
 }
 
-static void dhcpc_free_if(struct lws__dhcpc_if *ifc)
+static void dhcpc_close_socks(struct lws__dhcpc_if *ifc)
 {
-    lws_sul_cancel(&ifc->sul);
     lws__dhcpc_close_wsi(&ifc->wsi_raw);
     lws__dhcpc_close_wsi(&ifc->wsi_udp);
     lws__dhcpc_close_wsi(&ifc->wsi_arp);
+}
+
+static void dhcpc_free_if(struct lws__dhcpc_if *ifc)
+{
+    lws_sul_cancel(&ifc->sul);
+    dhcpc_close_socks(ifc);
     lws_dll2_remove(&ifc->list);
     lws__free(ifc);
+}
+
+/* The state of @ifc from lease @l; with @gone, nothing is held any more:
+ * the address is reported as gone. */
+static void dhcpc_user_state(struct lws__dhcpc_if *ifc,
+                             const struct lws__dhcpc_lease *l,
+                             lws_dhcpc_ifstate_t *is, bool gone)
+{
+    lws__dhcpc_fill(ifc, l, is);
+    if (gone) {
+        is->ipv4 = 0;
+        memset(&is->sa46[LWSDH_SA46_IP], 0, sizeof(is->sa46[0]));
+    }
 }
 
 static void dhcpc_notify_user(struct lws__dhcpc_if *ifc, int event,
@@ -135,18 +154,12 @@ static void dhcpc_notify_user(struct lws__dhcpc_if *ifc, int event,
 {
     lws_dhcpc_ifstate_t is;
 
-    if (event == LWS_DHCPC_EVENT_CONFLICT) {
+    if (event == LWS_DHCPC_EVENT_CONFLICT)
         /* what was declined, for the application to see */
         lws__dhcpc_fill(ifc, &ifc->core.offer, &is);
-        goto call;
-    }
-    lws__dhcpc_fill(ifc, dropped ? &ifc->core.old : &ifc->core.lease, &is);
-    if (dropped || !ifc->core.have_lease) {
-        /* Nothing held any more: report the address as gone. */
-        is.ipv4 = 0;
-        memset(&is.sa46[LWSDH_SA46_IP], 0, sizeof(is.sa46[0]));
-    }
-call:
+    else
+        dhcpc_user_state(ifc, dropped ? &ifc->core.old : &ifc->core.lease, &is,
+                         dropped || !ifc->core.have_lease);
     is.event = event;
     lws__smd_publish(ifc->d->cx, LWSSMDCL_NETWORK,
                      "{\"type\":\"dhcp\",\"if\":\"%s\",\"event\":\"%s\","
@@ -229,9 +242,7 @@ static int dhcpc_if_prepare(struct lws__dhcpc_if *ifc)
     }
     if (ifc->ifindex && idx != ifc->ifindex) {
         /* the interface was re-created: sockets bound to the old one */
-        lws__dhcpc_close_wsi(&ifc->wsi_raw);
-        lws__dhcpc_close_wsi(&ifc->wsi_arp);
-        lws__dhcpc_close_wsi(&ifc->wsi_udp);
+        dhcpc_close_socks(ifc);
     }
     ifc->ifindex = idx;
     if (ifc->have_mac && !memcmp(mac, ifc->core.mac, 6))
@@ -373,7 +384,7 @@ static int dhcpc_nl_rx(struct lws__dhcpc *d)
     if (lws__cx_gone(d->cx))
         return 0;
     if (r == -ENOBUFS) {
-        lwsl_warn("link monitor overrun: listing links again");
+        lwsl_warn("link monitor overrun: relisting");
         lws__dhcpc_nl_dump_links(lws_get_socket_fd(d->wsi_nl), ++d->nl_seq);
     }
     if (done && !d->coldplug_done) {
@@ -416,7 +427,7 @@ static void dhcpc_if_rx(struct lws__dhcpc_if *ifc, struct lws *wsi)
             if (wsi == ifc->wsi_raw &&
                 lws__dhcpc_ip4udp_unwrap(buf, (size_t)n, csum_ok, &ofs, &plen,
                                          &src)) {
-                lwsl_debug("%s: bad IPv4/UDP frame dropped", ifc->ifname);
+                lwsl_debug("%s: bad IP/UDP frame", ifc->ifname);
                 continue;
             }
             lws__dhcpc_core_rx(&ifc->core, lws_now_usecs(), buf + ofs, plen,
@@ -455,6 +466,26 @@ static void dhcpc_news(struct lws_context *cx, const struct lws__news *nw,
  * Protocol
  */
 
+#define CFG_U32(f, dflt)                                                       \
+    {                                                                          \
+        offsetof(struct lws_dhcpc_info, f),                                    \
+            offsetof(struct lws__dhcpc_cfg, f), dflt                           \
+    }
+static const struct {
+    uint8_t info, cfg; /* offsets (the info's last is below 256) */
+    uint16_t def;
+} cfg_u32[] = {
+    CFG_U32(retx_base_ms, 4000),      CFG_U32(retx_jitter_ms, 1000),
+    CFG_U32(retx_fast_ms, 2000),      CFG_U32(retx_fast_window_ms, 60000),
+    CFG_U32(renew_min_ms, 60000),     CFG_U32(decline_wait_ms, 10000),
+    CFG_U32(initial_delay_max_ms, 0), CFG_U32(acd_probe_count, 3),
+    CFG_U32(acd_probe_ms, 1000),      CFG_U32(acd_wait_ms, 2000),
+    CFG_U32(route_metric, 100),
+};
+
+_Static_assert(offsetof(struct lws_dhcpc_info, retx_fast_window_ms) < 256,
+               "cfg_u32 offsets are bytes");
+
 static void dhcpc_cfg(struct lws__dhcpc *d, const struct lws_dhcpc_info *i)
 {
     struct lws__dhcpc_cfg *c = &d->cfg;
@@ -462,31 +493,25 @@ static void dhcpc_cfg(struct lws__dhcpc *d, const struct lws_dhcpc_info *i)
     if (i)
         d->info = *i;
     d->info.hostname = d->info.lease_dir = NULL;
-    c->retx_base_ms = d->info.retx_base_ms ? d->info.retx_base_ms : 4000;
-    c->retx_jitter_ms = d->info.retx_jitter_ms ? d->info.retx_jitter_ms : 1000;
+    /* Each timing from the info, or its default when 0. */
+    for (size_t k = 0; k < sizeof(cfg_u32) / sizeof(cfg_u32[0]); k++) {
+        uint32_t v;
+
+        memcpy(&v, (const uint8_t *)&d->info + cfg_u32[k].info, 4);
+        if (!v)
+            v = cfg_u32[k].def;
+        memcpy((uint8_t *)c + cfg_u32[k].cfg, &v, 4);
+    }
     if (c->retx_jitter_ms > c->retx_base_ms / 2)
         c->retx_jitter_ms = c->retx_base_ms / 2;
-    c->retx_fast_ms = d->info.retx_fast_ms ? d->info.retx_fast_ms : 2000;
     if (c->retx_fast_ms > c->retx_base_ms)
         c->retx_fast_ms = c->retx_base_ms;
-    c->retx_fast_window_ms =
-        d->info.retx_fast_window_ms ? d->info.retx_fast_window_ms : 60000;
-    c->renew_min_ms = d->info.renew_min_ms ? d->info.renew_min_ms : 60000;
-    c->decline_wait_ms =
-        d->info.decline_wait_ms ? d->info.decline_wait_ms : 10000;
-    c->initial_delay_max_ms = d->info.initial_delay_max_ms;
     c->acd = LWS_WITH_SYS_DHCP_ACD && d->info.acd;
     if (d->info.acd && !LWS_WITH_SYS_DHCP_ACD)
-        lwsl_warn("acd: conflict detection is not built in "
-                  "(LWS_WITH_SYS_DHCP_ACD): addresses are used unprobed");
-    c->acd_probe_count = d->info.acd_probe_count ? d->info.acd_probe_count : 3;
-    c->acd_probe_ms = d->info.acd_probe_ms ? d->info.acd_probe_ms : 1000;
-    c->acd_wait_ms = d->info.acd_wait_ms ? d->info.acd_wait_ms : 2000;
+        lwsl_warn("acd not built in (LWS_WITH_SYS_DHCP_ACD): no probes");
     c->rapid_commit = !d->info.no_rapid_commit;
     c->v6only = !d->info.no_ipv6_only;
     c->client_id_mode = d->info.client_id_mode;
-    if (!d->info.route_metric)
-        d->info.route_metric = 100;
     if (i && i->hostname)
         snprintf(c->hostname, sizeof(c->hostname), "%s", i->hostname);
 }
@@ -569,9 +594,7 @@ static void dhcpc_destroy(struct lws_context *cx)
 
         ifc->dead = true;
         lws_sul_cancel(&ifc->sul);
-        lws__dhcpc_close_wsi(&ifc->wsi_raw);
-        lws__dhcpc_close_wsi(&ifc->wsi_udp);
-        lws__dhcpc_close_wsi(&ifc->wsi_arp);
+        dhcpc_close_socks(ifc);
     }
     lws__dhcpc_close_wsi(&d->wsi_nl);
     lws_sul_cancel(&d->sul_redrive);
@@ -641,7 +664,7 @@ int lws_dhcpc_request_ex(struct lws_context *cx, const lws_dhcpc_req_t *r)
     if (!d || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname) ||
         (r->af && r->af != AF_INET) || r->policy > LWS_DHCPC_POLICY_BOTH ||
         lws__cx_gone(cx)) {
-        lwsl_err("lws_dhcpc_request: bad arguments, family or context");
+        lwsl_err("lws_dhcpc_request: bad arguments");
         return 1;
     }
     LWS__LOOP_ONLY(cx);
@@ -695,6 +718,7 @@ static void dhcpc_remove_one(struct lws__dhcpc_if *ifc)
 int lws_dhcpc_remove(struct lws_context *cx, const char *iface)
 {
     struct lws__dhcpc *d = dhcpc_get(cx);
+    struct lws__dhcpc_if *ifc;
     int removed = 0;
 
     if (!d)
@@ -705,19 +729,8 @@ int lws_dhcpc_remove(struct lws_context *cx, const char *iface)
     lws__api_enter(cx);
     /* Rescan after each removal: its callback may remove others (they are
      * marked dead) or destroy the context. */
-    while (!lws__cx_gone(d->cx)) {
-        struct lws__dhcpc_if *victim = NULL;
-
-        for (lws_dll2_t *p = d->ifs.head; p && !victim; p = p->next) {
-            struct lws__dhcpc_if *ifc =
-                lws_container_of(p, struct lws__dhcpc_if, list);
-
-            if (!ifc->dead && (!iface || !strcmp(iface, ifc->ifname)))
-                victim = ifc;
-        }
-        if (!victim)
-            break;
-        dhcpc_remove_one(victim);
+    while (!lws__cx_gone(d->cx) && (ifc = dhcpc_find(d, iface))) {
+        dhcpc_remove_one(ifc);
         removed++;
     }
     if (removed && !lws__cx_gone(d->cx))
@@ -761,11 +774,8 @@ int lws_dhcpc_get_ifstate(struct lws_context *cx, const char *iface,
     ifc = dhcpc_find(d, iface);
     if (!ifc)
         return -ENOENT;
-    lws__dhcpc_fill(ifc, &ifc->core.lease, is); /* zeros before a start */
-    if (!ifc->core.have_lease) {
-        is->ipv4 = 0;
-        memset(&is->sa46[LWSDH_SA46_IP], 0, sizeof(is->sa46[0]));
-    }
+    /* zeros before a start */
+    dhcpc_user_state(ifc, &ifc->core.lease, is, !ifc->core.have_lease);
     is->state = ifc->core.state;
     is->event = ifc->core.last_event;
     return 0;

@@ -20,8 +20,10 @@
  * Lease persistence (for INIT-REBOOT across restarts)
  */
 
-static int dhcpc_lease_path(struct lws__dhcpc *d, const char *ifname, char *buf,
-                            size_t len, bool tmp)
+static __attribute__((noinline)) int dhcpc_lease_path(struct lws__dhcpc *d,
+                                                      const char *ifname,
+                                                      char *buf, size_t len,
+                                                      bool tmp)
 {
     int n = snprintf(buf, len, "%s/dhcpc-%s.lease%s", d->lease_dir, ifname,
                      tmp ? ".tmp" : "");
@@ -56,8 +58,9 @@ int lws__dhcpc_lease_load(struct lws__dhcpc *d, const char *ifname,
     return w.err ? -EINVAL : 0;
 }
 
-int lws__dhcpc_lease_save(struct lws__dhcpc *d, const char *ifname,
-                          const struct lws_dhcpc_saved_lease *sl)
+__attribute__((noinline)) int
+lws__dhcpc_lease_save(struct lws__dhcpc *d, const char *ifname,
+                      const struct lws_dhcpc_saved_lease *sl)
 {
     char path[256], tpath[256];
     uint8_t b[32];
@@ -215,8 +218,7 @@ void lws__dhcpc_send(struct lws__dhcpc_if *ifc, const struct lws__dhcpc_out *o)
         r = dhcpc_send_unicast(ifc, o);
         if (r) {
             /* No route yet (report-only mode): same datagram, by hand. */
-            lwsl_debug("%s: unicast send failed (%s), using raw", ifc->ifname,
-                       strerror(-r));
+            lwsl_debug("%s: unicast: %s, using raw", ifc->ifname, strerror(-r));
             r = dhcpc_send_raw(ifc, o);
         }
     } else if (o->tx == LWS__DHCPC_TX_BCAST) {
@@ -272,33 +274,33 @@ static int dhcpc_apply(struct lws__dhcpc_if *ifc, const lws_dhcpc_ifstate_t *is,
         return d->cx->ops.dhcpc_apply(d->cx, is, op);
     if (d->info.no_builtin_apply)
         return 0;
-    return lws__dhcpc_nl_apply(is, op, d->info.route_metric);
+    return lws__dhcpc_nl_apply(is, op, d->cfg.route_metric);
 }
 
 static void dhcpc_servers(struct lws__dhcpc_if *ifc,
                           const lws_dhcpc_ifstate_t *is)
 {
-    struct lws__news dns = {.kind = LWS__NEWS_DNS_SERVERS,
-                            .iface = ifc->ifname,
-                            .addrs = is ? is->dns : NULL,
-                            .n = is ? is->dns_count : 0};
-    struct lws__news ntp = {.kind = LWS__NEWS_NTP_SERVERS,
-                            .iface = ifc->ifname,
-                            .addrs = is ? is->ntp : NULL,
-                            .n = is ? is->ntp_count : 0};
     uint32_t la[2] = {is ? is->ipv4 : 0, is ? is->server : 0};
-    struct lws__news lease = {.kind = LWS__NEWS_LEASE,
-                              .iface = ifc->ifname,
-                              .addrs = is ? la : NULL,
-                              .n = is ? 2 : 0};
-    struct lws__news uri = {.kind = LWS__NEWS_CAPTIVE_URI,
-                            .iface = ifc->ifname,
-                            .uri = is ? ifc->core.lease.captive : NULL};
+    struct lws__news n = {.kind = LWS__NEWS_LEASE, .iface = ifc->ifname};
 
-    lws__news_publish(ifc->d->cx, &lease);
-    lws__news_publish(ifc->d->cx, &dns);
-    lws__news_publish(ifc->d->cx, &ntp);
-    lws__news_publish(ifc->d->cx, &uri);
+    /* The lease, the DNS and NTP servers, the captive-portal URI; with
+     * @is NULL, each as gone. */
+    if (is)
+        n.addrs = la, n.n = 2;
+    lws__news_publish(ifc->d->cx, &n);
+    n.kind = LWS__NEWS_DNS_SERVERS;
+    if (is)
+        n.addrs = is->dns, n.n = is->dns_count;
+    lws__news_publish(ifc->d->cx, &n);
+    n.kind = LWS__NEWS_NTP_SERVERS;
+    if (is)
+        n.addrs = is->ntp, n.n = is->ntp_count;
+    lws__news_publish(ifc->d->cx, &n);
+    n.kind = LWS__NEWS_CAPTIVE_URI;
+    n.addrs = NULL;
+    n.n = 0;
+    n.uri = is ? ifc->core.lease.captive : NULL;
+    lws__news_publish(ifc->d->cx, &n);
 }
 
 void lws__dhcpc_persist(struct lws__dhcpc_if *ifc,

@@ -61,7 +61,7 @@ enum {
     LWS__OPT_T2 = 59,
     LWS__OPT_CLIENT_ID = 61,
     LWS__OPT_RAPID_COMMIT = 80,
-    LWS__OPT_V6ONLY = 108, /* RFC 8925 IPv6-only preferred */
+    LWS__OPT_V6ONLY = 108,         /* RFC 8925 IPv6-only preferred */
     LWS__OPT_CAPTIVE_PORTAL = 114, /* RFC 8910 section 2.1 */
     LWS__OPT_DOMAIN_SEARCH = 119,
     LWS__OPT_CLASSLESS_ROUTE = 121,
@@ -85,10 +85,9 @@ enum {
 
 /* A parsed server message.  Every value in host byte order. */
 struct lws__dhcpc_msg {
-    uint8_t op, htype, hlen;
     uint8_t type; /* option 53 */
     uint32_t xid;
-    uint32_t ciaddr, yiaddr, siaddr, giaddr;
+    uint32_t yiaddr;
     uint8_t chaddr[16];
     uint32_t have; /* LWS__HAVE_* */
     uint32_t mask, broadcast, server_id;
@@ -172,6 +171,7 @@ struct lws__dhcpc_cfg {
     uint32_t acd_probe_count;
     uint32_t acd_probe_ms;
     uint32_t acd_wait_ms;
+    uint32_t route_metric; /* for the glue's built-in apply */
     bool rapid_commit;
     bool acd;
     bool v6only;            /* ask for option 108 and honour it (RFC 8925) */
@@ -181,9 +181,12 @@ struct lws__dhcpc_cfg {
 
 /* A lease as held by the core.  Host byte order. */
 struct lws__dhcpc_lease {
-    uint32_t ip, mask, broadcast, server;
-    uint32_t lease, t1, t2; /* seconds, as granted (0xffffffff: infinite) */
-    uint64_t lease_ms, t1_ms, t2_ms; /* validated: 0 < t1 < t2 < lease */
+    uint32_t ip, mask;
+    /* From here to routes[] the members of lws_dhcpc_ifstate_t from
+     * broadcast to routes[], in the same order (copied as one block). */
+    uint32_t broadcast, server;
+    uint32_t lease;  /* seconds, as granted (0xffffffff: infinite) */
+    uint32_t t1, t2; /* seconds, validated */
     uint16_t mtu;
     uint8_t dns_count, ntp_count, route_count;
     uint8_t rapid;
@@ -192,6 +195,7 @@ struct lws__dhcpc_lease {
     struct lws_dhcpc_route routes[LWS_DHCPC_MAX_ROUTES];
     char domain[64];
     char captive[LWS__DHCPC_URI_MAX];
+    uint64_t lease_ms, t1_ms, t2_ms; /* validated: 0 < t1 < t2 < lease */
 };
 
 /* Transmission kinds an action can ask for. */
@@ -216,12 +220,13 @@ struct lws__dhcpc_out {
     int tx;                  /* LWS__DHCPC_TX_* */
     uint32_t tx_src, tx_dst; /* host order */
     size_t tx_len;
-    uint8_t tx_buf[LWS__DHCPC_MAX]; /* the DHCP message (no IP/UDP) */
-    bool arp;                       /* send arp_buf on the ARP socket */
-    uint8_t arp_buf[LWS__DHCPC_ARP_LEN];
+    bool arp;           /* send arp_buf on the ARP socket */
     int event;          /* lws_dhcpc_event_t, or -1 */
     lws_usec_t wake;    /* absolute time of the next on_timer, 0 = none */
     unsigned int socks; /* LWS__DHCPC_SOCK_* wanted now */
+    /* The buffers last: out_reset() clears what is before them. */
+    uint8_t tx_buf[LWS__DHCPC_MAX]; /* the DHCP message (no IP/UDP) */
+    uint8_t arp_buf[LWS__DHCPC_ARP_LEN];
 };
 
 typedef uint32_t (*lws__dhcpc_rand_t)(void *ctx);
@@ -236,23 +241,27 @@ struct lws__dhcpc_core {
 
     int state; /* lws_dhcpc_state_t */
     uint32_t xid;
-    int attempt;           /* transmissions in this exchange */
-    int nak_count;         /* consecutive NAKs, for backoff */
-    bool ipv6;             /* IPv6 is enabled on the link (MTU >= 1280) */
-    bool v6_ok;            /* set by the glue: a default router and a
-                            * global IPv6 address (RFC 8925 §3.2) */
-    uint32_t v6only_secs;  /* V6ONLY_WAIT: the wait, s */
-    int apply_fails;       /* leases in a row the glue could not apply */
-    lws_usec_t exch_start; /* start of this exchange (secs field) */
-    lws_usec_t acq_start;  /* start of getting a lease (fast phase) */
-    lws_usec_t last_tx;    /* last REQUEST sent (lease start, §4.4.1) */
-    lws_usec_t wake;       /* pending timer */
+    int attempt;              /* transmissions in this exchange */
+    int nak_count;            /* consecutive NAKs, for backoff */
+    bool ipv6;                /* IPv6 is enabled on the link (MTU >= 1280) */
+    bool v6_ok;               /* set by the glue: a default router and a
+                               * global IPv6 address (RFC 8925 §3.2) */
+    uint32_t v6only_secs;     /* V6ONLY_WAIT: the wait, s */
+    int apply_fails;          /* leases in a row the glue could not apply */
+    lws_usec_t exch_start;    /* start of this exchange (secs field) */
+    lws_usec_t acq_start;     /* start of getting a lease (fast phase) */
+    lws_usec_t last_tx;       /* last REQUEST sent (lease start, §4.4.1) */
+    lws_usec_t wake;          /* pending timer */
+    lws_usec_t now;           /* of the call running */
+    struct lws__dhcpc_out *o; /* its actions */
 
     struct lws__dhcpc_lease offer; /* candidate in REQUESTING/CHECKING */
     struct lws__dhcpc_lease lease; /* current (applied if have_lease) */
     struct lws__dhcpc_lease old;   /* what 'unapply' must remove */
     bool have_lease;
-    lws_usec_t lease_start;            /* monotonic */
+    lws_usec_t lease_start; /* monotonic */
+    /* the same, at T1 (0: never, an infinite lease), T2 and the end */
+    lws_usec_t lease_t1, lease_t2, lease_end;
     uint32_t reboot_ip, reboot_server; /* remembered lease */
     int acd_sent;
     int last_event;
@@ -282,7 +291,8 @@ void lws__dhcpc_core_stop(struct lws__dhcpc_core *c, lws_usec_t now,
 /* Applying the lease failed: drop it and restart. */
 void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
                                   struct lws__dhcpc_out *o);
-/* Fills the lease part of @is from the core (host order + sa46). */
+/* Fills the lease part of @is (zeroed by the caller) from the core (host
+ * order + sa46). */
 void lws__dhcpc_core_ifstate(const struct lws__dhcpc_core *c,
                              const struct lws__dhcpc_lease *l,
                              lws_dhcpc_ifstate_t *is);
