@@ -7,7 +7,8 @@
  * servers, default router and global address; DHCPv6: IPv6 DNS and NTP
  * servers) publishes it; helpers that care (the resolver, the SNTP client,
  * CPD) subscribe at creation and unsubscribe when
- * they go.  Neither side knows the other, and either may be compiled out.
+ * they go.  The wall clock's steps come as news too (CLOCK_STEP).  Neither side
+ * knows the other, and either may be compiled out.
  */
 #ifndef LWS_PRIVATE_NEWS_H
 #define LWS_PRIVATE_NEWS_H
@@ -42,6 +43,11 @@ enum lws__news_kind {
     LWS__NEWS_LEASE6,       /* @iface's DHCPv6 IA_NA address applied: @sa46
                              * (n 1) with @preferred_s / @valid_s (s,
                              * 0xffffffff forever); n 0: it is gone */
+    LWS__NEWS_CLOCK_STEP,   /* the wall clock was stepped (set at once, not
+                             * slewed), by anyone, this library included:
+                             * wall time read before is stale.  From the
+                             * plat's watch (lws__news_clock_watch()) or
+                             * lws_wall_clock_stepped() */
 };
 
 struct lws__news {
@@ -52,7 +58,7 @@ struct lws__news {
     const char *uri;            /* CAPTIVE_URI */
     size_t n;
     bool up;
-    uint8_t v6; /* IP6 */
+    uint8_t v6;               /* IP6 */
     const char *const *names; /* DHCP6_INFO, NTP6_SERVERS: dotted names */
     size_t nnames;
     uint32_t preferred_s, valid_s; /* LEASE6 */
@@ -70,5 +76,10 @@ void lws__news_subscribe(struct lws_context *cx, struct lws__news_observer *o);
 /* Safe when not subscribed, and from inside a news callback. */
 void lws__news_unsubscribe(struct lws__news_observer *o);
 void lws__news_publish(struct lws_context *cx, const struct lws__news *news);
+/* @on: CLOCK_STEP news is wanted.  With the plat's wall clock (no
+ * info.wall_clock: an application's source reports its own steps) the
+ * context watches the clock's steps on the loop until called with !@on
+ * (a helper's destroy).  One watcher at most (the SNTP client). */
+void lws__news_clock_watch(struct lws_context *cx, bool on);
 
 #endif

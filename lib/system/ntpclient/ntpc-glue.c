@@ -635,11 +635,35 @@ static void ntpc_dns_news(struct lws_context *cx)
     schedule_kick(n);
 }
 
+/* The wall clock was stepped: re-sync at once (a burst) unless it still
+ * agrees with the validated time (our own set_clock, or a harmless step),
+ * so our own steps never start a round of their own. */
+static void ntpc_clock_step(struct lws_context *cx)
+{
+    struct lws__ntpc *n = ntpc_get(cx);
+    int64_t d;
+
+    if (!n->running)
+        return;
+    if (n->synced) {
+        d = lws__cx_wall_usecs(cx) - true_now_us(n);
+        if (abs_us(d) < LWS_US_PER_SEC)
+            return;
+        lwsl_notice("wall clock stepped %+lld s off the validated time: "
+                    "re-sync",
+                    secs_of(d));
+    }
+    n->kick = true;
+    schedule_kick(n);
+}
+
 static void ntpc_news(struct lws_context *cx, const struct lws__news *news,
                       void *opaque)
 {
     (void)opaque;
-    if (news->kind == LWS__NEWS_NTP_SERVERS)
+    if (news->kind == LWS__NEWS_CLOCK_STEP)
+        ntpc_clock_step(cx);
+    else if (news->kind == LWS__NEWS_NTP_SERVERS)
         lws__ntpc_dhcp_servers(cx, news->iface, news->addrs, news->n);
     else if (news->kind == LWS__NEWS_NTP6_SERVERS)
         lws__ntpc_dhcp6_servers(cx, news->iface, news->sa46, news->n);
@@ -683,6 +707,7 @@ static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
     LWS__HELPER(cx, NTPC) = n;
     n->news.cb = ntpc_news;
     lws__news_subscribe(cx, &n->news);
+    lws__news_clock_watch(cx, true);
     /* Servers given by the application (or the blob, which may be set
      * after creation) start the client on the first loop iteration. */
     schedule_kick(n);
@@ -705,6 +730,7 @@ static void ntpc_destroy(struct lws_context *cx)
         lws_wsi_close(n->wsi);
     lws__time_sync_set(cx, 0, 0);
     lws__news_unsubscribe(&n->news);
+    lws__news_clock_watch(cx, false);
     LWS__HELPER(cx, NTPC) = NULL;
     ntpc_free(n);
 }
