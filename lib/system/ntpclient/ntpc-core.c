@@ -57,7 +57,7 @@ static uint32_t core_rand(struct lws__ntpc_core *c)
     return c->cfg.rand32 ? c->cfg.rand32(c->cfg.rand_opaque) : 0x5eed5eedu;
 }
 
-static void wake(struct lws__ntpc_core *c, lws_usec_t at,
+static __attribute__((noinline)) void wake(struct lws__ntpc_core *c, lws_usec_t at,
                  struct lws__ntpc_out *a)
 {
     c->deadline = at;
@@ -128,7 +128,7 @@ static int64_t abs64(int64_t v)
 }
 
 /* Doubles the poll interval, up to poll_max_s. */
-static void poll_up(struct lws__ntpc_core *c)
+static __attribute__((noinline)) void poll_up(struct lws__ntpc_core *c)
 {
     c->poll_s =
         c->poll_s > c->cfg.poll_max_s / 2 ? c->cfg.poll_max_s : c->poll_s * 2;
@@ -146,8 +146,9 @@ static void backoff(struct lws__ntpc_core *c, uint64_t min_ms, lws_usec_t now,
     wake(c, now + (lws_usec_t)w * LWS_US_PER_MS, a);
 }
 
-static void synced(struct lws__ntpc_core *c, bool adapt, lws_usec_t now,
-                   struct lws__ntpc_out *a)
+static __attribute__((noinline)) void synced(struct lws__ntpc_core *c,
+                                             bool adapt, lws_usec_t now,
+                                             struct lws__ntpc_out *a)
 {
     int64_t err;
     uint32_t j;

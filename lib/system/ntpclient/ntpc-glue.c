@@ -41,7 +41,8 @@ static __attribute__((noinline)) long long secs_of(lws_usec_t us)
     return (long long)(us / LWS_US_PER_SEC);
 }
 
-static struct lws__ntpc *ntpc_get(struct lws_context *cx)
+static __attribute__((noinline)) struct lws__ntpc *
+ntpc_get(struct lws_context *cx)
 {
     return cx ? (struct lws__ntpc *)LWS__HELPER(cx, NTPC) : NULL;
 }
@@ -124,15 +125,14 @@ static bool stamp_save(struct lws__ntpc *n)
     if (n->stamp_path) {
         r = lws__ntpc_stamp_file_save(n->stamp_path, now);
         if (r)
-            lwsl_warn("saving clock stamp to %s: %s", n->stamp_path,
-                      strerror(-r));
+            lwsl_warn("stamp to %s: %s", n->stamp_path, strerror(-r));
     }
     if (n->stamp_save) {
         r = n->stamp_save(cx, now);
         if (lws__cx_gone(cx))
             return false;
         if (r)
-            lwsl_warn("stamp_save op failed: %d", r);
+            lwsl_warn("stamp_save op: %d", r);
     }
     return true;
 }
@@ -212,14 +212,16 @@ static bool ntpc_several_sources(const struct lws__ntpc *n)
  * forward when the server is the only one.  Until then the sample is kept
  * as a candidate and the next server asked.  Returns true to apply it.
  */
-static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
+static __attribute__((noinline)) bool
+step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
     lws_usec_t mono = lws_now_usecs(), wall = lws__cx_wall_usecs(n->cx), ref;
     int64_t at = div1000(s->true_at_rx_ns) + (mono - s->mono_rx_us);
     int64_t tol =
         div1000(s->root_dist_ns) + div1000(s->delay_ns) + LWS_US_PER_SEC / 2;
     const char *verdict;
-    bool ok = false;
+    bool ok = false, same = n->have_cand &&
+                            lws__sa46_equal(&n->cand_server, &n->core.server);
     char ab[64];
 
     if (n->synced)
@@ -231,26 +233,22 @@ static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     if (!ntpc_several_sources(n)) {
         if (at > ref)
             return true; /* the only source, forward, inside the horizon */
-        verdict = "back, from the only server: refused";
-    } else if (n->have_cand &&
-               !lws__sa46_equal(&n->cand_server, &n->core.server) &&
+        verdict = "back, lone server: refused";
+    } else if (n->have_cand && !same &&
                abs_us(n->cand_base_us + mono - at) <= n->cand_tol_us + tol) {
-        verdict = "agreed by a second server: believed";
+        verdict = "a 2nd server agrees: believed";
         ok = true;
-    } else if (n->have_cand && n->cand_alone && n->n_src > 1 &&
-               n->n_addrs <= 1 && n->cand_tries >= n->n_src &&
-               lws__sa46_equal(&n->cand_server, &n->core.server) && at > ref) {
+    } else if (same && n->cand_alone && n->n_src > 1 && n->n_addrs <= 1 &&
+               n->cand_tries >= n->n_src && at > ref) {
         /* Every source, each of one address, answered from this same
          * address (an application's server that DHCP announces too): a
          * lone server, believed forward as above.  A name with several
          * addresses still needs a second one to agree. */
-        verdict = "forward, every source is this server: believed";
+        verdict = "forward, sole server: believed";
         ok = true;
     } else {
-        n->cand_alone = !n->have_cand ||
-                        (n->cand_alone &&
-                         lws__sa46_equal(&n->cand_server, &n->core.server));
-        verdict = "from one server: waiting for another to agree";
+        n->cand_alone = !n->have_cand || (n->cand_alone && same);
+        verdict = "one server: awaiting another";
         n->cand_server = n->core.server;
         n->cand_base_us = at - mono;
         n->cand_tol_us = tol;
@@ -292,8 +290,8 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
         return false; /* the set_clock op destroyed the context */
     if (r)
         lwsl_err("setting the clock failed: %d", r);
-    lwsl_notice("synced from %s: offset %lld us, delay %lld us, stratum %d, "
-                "next in %u s",
+    lwsl_notice("synced from %s: offset %lld delay %lld us, stratum %d, "
+                "poll %u s",
                 lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
                 (long long)n->st.offset_us, (long long)n->st.delay_us,
                 s->stratum, n->core.poll_s);
@@ -315,7 +313,7 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     }
     if (n->held) {
         n->held = false;
-        lwsl_info("time validated: releasing TIME_VALID");
+        lwsl_info("releasing TIME_VALID");
         lws_state_transition_steps(lws_system_get_state_manager(cx),
                                    cx->target_state);
         if (lws__cx_gone(cx))
@@ -332,7 +330,7 @@ bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_out *a)
         uint32_t s = lws__ntpc_drop(n, &n->core.server, lws_now_usecs());
         char ab[64];
 
-        lwsl_warn("server %s port %u refused us (%s): left out for %u s",
+        lwsl_warn("%s port %u: %s, left out %u s",
                   lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
                   lws__sa46_port(&n->core.server),
                   lws__ntpc_verdict_name(n->core.last_verdict), s);
@@ -353,8 +351,7 @@ bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_out *a)
         n->st.lost = 1;
         n->st.lost_since_us = lws_now_usecs();
         n->st.losses++;
-        lwsl_warn("time source lost (no answer from %s): TIME_VALID stays, "
-                  "retrying",
+        lwsl_warn("time source lost (%s silent): retrying",
                   lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)));
         lws__smd_publish(n->cx, LWSSMDCL_NETWORK,
                          "{\"type\":\"ntp\",\"state\":\"lost\"}");
@@ -386,10 +383,10 @@ static void log_refusal(int v, const lws_sockaddr46 *sa)
     if (v == LWS__NTPC_V_OK)
         return;
     /* Answers we refused are worth a warning; strays only an info line. */
-    LWS__LOGX(ans ? LLL_WARN : LLL_INFO, "%s from %s %s: %s",
-              ans ? "reply" : "datagram",
+    LWS__LOGX(ans ? LLL_WARN : LLL_INFO, "%s from %s: %s",
+              ans ? "refused reply" : "ignored datagram",
               lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
-              ans ? "refused" : "ignored", lws__ntpc_verdict_name(v));
+              lws__ntpc_verdict_name(v));
 }
 
 static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
@@ -442,7 +439,7 @@ static void kick_cb(lws_sorted_usec_list_t *sul)
         if (n->running)
             lws__ntpc_next_server(n, true);
         else if (n->held)
-            lwsl_warn("TIME_VALID is held and no NTP server is known");
+            lwsl_warn("TIME_VALID held: no server");
         return;
     }
     if (n->kick) {
@@ -476,10 +473,9 @@ static int ntpc_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
         lws__cx_wall_usecs(n->cx) >= n->floor_us)
         return 0;
     if (!n->held)
-        lwsl_notice("holding TIME_VALID until a validated sync (%s)",
-                    n->policy == LWS_NTPC_TIME_PLAUSIBLE
-                        ? "clock before the time floor"
-                        : "policy");
+        lwsl_notice("holding TIME_VALID until a sync (%s)",
+                    n->policy == LWS_NTPC_TIME_PLAUSIBLE ? "clock < floor"
+                                                         : "policy");
     n->held = true;
     n->want_pool = true;
     n->kick = true;
@@ -514,8 +510,7 @@ static int copy_servers(struct lws__ntpc *n, const char *const *servers)
 static void load_stamp(struct lws__ntpc *n, lws_usec_t t, const char *from)
 {
     if (t > n->ceil_us || t < 0) {
-        lwsl_warn("clock stamp %lld from %s is beyond the horizon: ignored",
-                  secs_of(t), from);
+        lwsl_warn("stamp %lld (%s) past horizon: ignored", secs_of(t), from);
         return;
     }
     if (t > n->floor_us)
@@ -529,8 +524,7 @@ static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
     n->floor_us = lws__ntpc_build_floor_us();
     if (ni->time_floor_s) {
         if (ni->time_floor_s < 0 || ni->time_floor_s > LWS__NTPC_TIME_MAX_S)
-            lwsl_err("time_floor_s %lld out of range: build time used",
-                     (long long)ni->time_floor_s);
+            lwsl_err("bad time_floor_s %lld", (long long)ni->time_floor_s);
         else
             n->floor_us = (lws_usec_t)ni->time_floor_s * LWS_US_PER_SEC;
     }
@@ -584,20 +578,29 @@ static int copy_info(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
     return copy_servers(n, ni->servers);
 }
 
+/* The tunables copied from the creation info as they are. */
+#define CFG_AT(s, f) (offsetof(s, f) - offsetof(s, poll_min_s))
+#define CFG_SAME(f, g)                                                         \
+    _Static_assert(CFG_AT(struct lws__ntpc_cfg, f) ==                          \
+                       CFG_AT(struct lws_ntpc_info, g),                        \
+                   "cfg layout: " #f)
+CFG_SAME(poll_max_s, poll_max_s);
+CFG_SAME(root_dist_max_ms, root_distance_max_ms);
+CFG_SAME(burst, burst);
+CFG_SAME(burst_interval_ms, burst_interval_ms);
+CFG_SAME(reply_timeout_ms, reply_timeout_ms);
+CFG_SAME(retry_min_ms, retry_min_ms);
+CFG_SAME(retry_max_ms, retry_max_ms);
+_Static_assert(offsetof(struct lws__ntpc_cfg, poll_min_s) == 0, "cfg first");
+#define CFG_COPIED (CFG_AT(struct lws_ntpc_info, retry_max_ms) + 4)
+
 static void core_setup(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
 {
     const lws_system_ops_t *ops = lws_system_get_ops(n->cx);
     struct lws__ntpc_cfg cfg;
 
     memset(&cfg, 0, sizeof(cfg));
-    cfg.poll_min_s = ni->poll_min_s;
-    cfg.poll_max_s = ni->poll_max_s;
-    cfg.root_dist_max_ms = ni->root_distance_max_ms;
-    cfg.reply_timeout_ms = ni->reply_timeout_ms;
-    cfg.retry_min_ms = ni->retry_min_ms;
-    cfg.retry_max_ms = ni->retry_max_ms;
-    cfg.burst_interval_ms = ni->burst_interval_ms;
-    cfg.burst = ni->burst;
+    memcpy(&cfg, &ni->poll_min_s, CFG_COPIED);
     cfg.clock_applied =
         (ops && ops->set_clock) || (n->flags & LWS_NTPC_FLAG_SET_CLOCK_LINUX);
     cfg.floor_ns = n->floor_us * 1000;
@@ -630,7 +633,7 @@ static void ntpc_dns_news(struct lws_context *cx)
 
     if (!n || n->synced || !n->running || n->dns_tok || n->n_addrs)
         return;
-    lwsl_info("DNS servers known: resolving again");
+    lwsl_info("DNS servers: resolving again");
     n->list_dirty = true;
     schedule_kick(n);
 }
@@ -647,11 +650,9 @@ static void ntpc_clock_step(struct lws_context *cx)
         return;
     if (n->synced) {
         d = lws__cx_wall_usecs(cx) - true_now_us(n);
-        if (abs_us(d) < LWS_US_PER_SEC)
-            return;
-        lwsl_notice("wall clock stepped %+lld s off the validated time: "
-                    "re-sync",
-                    secs_of(d));
+        if ((uint64_t)(d + LWS_US_PER_SEC) < 2 * LWS_US_PER_SEC)
+            return; /* within a second */
+        lwsl_notice("clock stepped %+lld us: re-sync", (long long)d);
     }
     n->kick = true;
     schedule_kick(n);
@@ -777,7 +778,7 @@ void lws_ntpc_trigger(struct lws_context *context)
     LWS__LOOP_ONLY(context);
     n = ntpc_get(context);
     if (!n || lws__cx_gone(context)) {
-        lwsl_err("trigger: no NTP client in this context");
+        lwsl_err("no NTP client");
         return;
     }
     lwsl_info("trigger");
@@ -836,7 +837,7 @@ static int ntpc_iface_servers(struct lws_context *cx, const char *iface,
             (family == AF_INET6 &&
              (IN6_IS_ADDR_LINKLOCAL(&sa[i].sa6.sin6_addr) ||
               IN6_IS_ADDR_UNSPECIFIED(&sa[i].sa6.sin6_addr)))) {
-            lwsl_warn("%s: NTP server %zu not usable: left out", iface, i);
+            lwsl_warn("%s: NTP server %zu unusable", iface, i);
             continue;
         }
         snprintf(nd[w].iface, sizeof(nd[0].iface), "%s", iface);
@@ -848,14 +849,13 @@ static int ntpc_iface_servers(struct lws_context *cx, const char *iface,
     if (!n->dhcp) {
         n->dhcp = lws__malloc(sizeof(nd));
         if (!n->dhcp) {
-            lwsl_err("%s: out of memory for DHCP NTP servers", iface);
+            lwsl_err("%s: no memory for NTP servers", iface);
             return -ENOMEM;
         }
     }
     memcpy(n->dhcp, nd, sizeof(nd));
     n->n_dhcp = w;
-    lwsl_info("%s: %zu %s NTP server(s) from DHCP", iface, count,
-              family == AF_INET6 ? "IPv6" : "IPv4");
+    lwsl_info("%s: %zu DHCP NTP server(s)", iface, count);
     /* RFC 2132 §8.3: a new server list means a fresh sync. */
     n->list_dirty = true;
     schedule_kick(n);
@@ -891,7 +891,7 @@ void lws__ntpc_link_changed(struct lws_context *cx, bool up)
 
     if (!n || !up || !n->running)
         return;
-    lwsl_info("link up: re-sync");
+    lwsl_info("link up: sync");
     n->kick = true;
     schedule_kick(n);
 }

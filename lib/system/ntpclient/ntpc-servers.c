@@ -76,8 +76,7 @@ static int source_add(struct lws__ntpc *n, const char *spec, uint8_t origin)
     uint16_t port;
 
     if (n->n_src >= LWS__NTPC_MAX_SOURCES) {
-        lwsl_warn("more than %d servers: '%s' ignored", LWS__NTPC_MAX_SOURCES,
-                  spec);
+        lwsl_warn("over %d servers: '%s' ignored", LWS__NTPC_MAX_SOURCES, spec);
         return -ENOSPC;
     }
     if (lws__ntpc_split_hostport(spec, host, sizeof(host), &port)) {
@@ -156,7 +155,7 @@ uint32_t lws__ntpc_drop(struct lws__ntpc *n, const lws_sockaddr46 *sa,
     if (!d && !n->dropped) {
         n->dropped = lws__calloc(LWS__NTPC_MAX_DROPPED, sizeof(*n->dropped));
         if (!n->dropped) {
-            lwsl_warn("out of memory: refusal not remembered");
+            lwsl_warn("no memory to note refusal");
             return s;
         }
     }
@@ -229,7 +228,7 @@ static bool load_next_source(struct lws__ntpc *n, bool start)
             n->stats.dns_lookups++;
             return true;
         }
-        lwsl_warn("cannot resolve '%s' (no async DNS?)", s->host);
+        lwsl_warn("cannot resolve '%s'", s->host);
     }
     return false;
 }
@@ -239,7 +238,7 @@ static void no_server(struct lws__ntpc *n)
 {
     struct lws__ntpc_out a;
 
-    lwsl_info("no usable NTP server: retrying later");
+    lwsl_info("no usable server: backing off");
     lws__ntpc_core_no_server(&n->core, lws_now_usecs(), &a);
     (void)n->act(n, &a);
 }
