@@ -15,6 +15,9 @@
 
 #define MAX_BURST 16
 
+/* A few small helpers are kept out of line (noinline): -Os would otherwise
+ * copy them, synced() above all, into each of their callers. */
+
 void lws__ntpc_core_init(struct lws__ntpc_core *c,
                          const struct lws__ntpc_cfg *cfg)
 {
@@ -57,8 +60,8 @@ static uint32_t core_rand(struct lws__ntpc_core *c)
     return c->cfg.rand32 ? c->cfg.rand32(c->cfg.rand_opaque) : 0x5eed5eedu;
 }
 
-static __attribute__((noinline)) void wake(struct lws__ntpc_core *c, lws_usec_t at,
-                 struct lws__ntpc_out *a)
+static __attribute__((noinline)) void
+wake(struct lws__ntpc_core *c, lws_usec_t at, struct lws__ntpc_out *a)
 {
     c->deadline = at;
     a->wake_at = at;

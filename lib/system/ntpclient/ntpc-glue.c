@@ -41,6 +41,7 @@ static __attribute__((noinline)) long long secs_of(lws_usec_t us)
     return (long long)(us / LWS_US_PER_SEC);
 }
 
+/* Out of line: called from many places (noinline is smaller). */
 static __attribute__((noinline)) struct lws__ntpc *
 ntpc_get(struct lws_context *cx)
 {
@@ -211,6 +212,7 @@ static bool ntpc_several_sources(const struct lws__ntpc *n)
  * two samples' error when more than one address is known, and must be
  * forward when the server is the only one.  Until then the sample is kept
  * as a candidate and the next server asked.  Returns true to apply it.
+ * Out of line: smaller than inlined into on_synced().
  */
 static __attribute__((noinline)) bool
 step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
