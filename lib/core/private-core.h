@@ -255,7 +255,6 @@ struct lws_context {
     lws_usec_t sync_wall_us, sync_mono_us;
     lws_usec_t (*wall_clock)(void); /* creation info; NULL = the plat's */
     lws_dll2_owner_t news; /* observers of cross-helper news (news.c) */
-    struct lws__clock_watch *clock_watch; /* news.c: the clock's steps */
 
 #if LWS_WITH_FI
     struct lws__fi fi; /* fault rules (fi.c) */

@@ -45,9 +45,10 @@ enum lws__news_kind {
                              * 0xffffffff forever); n 0: it is gone */
     LWS__NEWS_CLOCK_STEP,   /* the wall clock was stepped (set at once, not
                              * slewed), by anyone, this library included:
-                             * wall time read before is stale.  From the
-                             * plat's watch (lws__news_clock_watch()) or
-                             * lws_wall_clock_stepped() */
+                             * wall time read before is stale.  Told by
+                             * lws_wall_clock_stepped(): the SNTP client's
+                             * watch on the plat's clock, or the application
+                             * for a wall_clock source of its own */
 };
 
 struct lws__news {
@@ -76,10 +77,5 @@ void lws__news_subscribe(struct lws_context *cx, struct lws__news_observer *o);
 /* Safe when not subscribed, and from inside a news callback. */
 void lws__news_unsubscribe(struct lws__news_observer *o);
 void lws__news_publish(struct lws_context *cx, const struct lws__news *news);
-/* @on: CLOCK_STEP news is wanted.  With the plat's wall clock (no
- * info.wall_clock: an application's source reports its own steps) the
- * context watches the clock's steps on the loop until called with !@on
- * (a helper's destroy).  One watcher at most (the SNTP client). */
-void lws__news_clock_watch(struct lws_context *cx, bool on);
 
 #endif

@@ -28,36 +28,28 @@ lws_usec_t lws__wall_usecs(void)
 /* A CLOCK_REALTIME timer that never expires (the far future), armed with
  * TFD_TIMER_CANCEL_ON_SET: a read fails with ECANCELED once the clock has
  * been set discontinuously (clock_settime(), settimeofday(), a step by an
- * NTP daemon), never for a slew. */
-static int clock_watch_arm(int fd)
+ * NTP daemon), never for a slew.  That read also rearms the watch for the
+ * next step (the kernel notes the clock's new offset). */
+int lws__plat_clock_watch_open(void)
 {
     struct itimerspec its = {.it_value.tv_sec = (time_t)1
                                                 << (sizeof(time_t) * 8 - 2)};
-
-    return timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
-                           &its, NULL)
-               ? -errno
-               : 0;
-}
-
-int lws__plat_clock_watch_open(void)
-{
-    int fd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK), r;
+    int fd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK), e;
 
     if (fd < 0)
         return -errno;
-    r = clock_watch_arm(fd);
-    if (r)
+    if (timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its,
+                        NULL)) {
+        e = errno;
         close(fd);
-    return r ? r : fd;
+        return -e;
+    }
+    return fd;
 }
 
 bool lws__plat_clock_watch_stepped(int fd)
 {
     uint64_t ticks;
 
-    if (read(fd, &ticks, sizeof(ticks)) >= 0 || errno != ECANCELED)
-        return false;
-    (void)clock_watch_arm(fd); /* watch the next step */
-    return true;
+    return read(fd, &ticks, sizeof(ticks)) < 0 && errno == ECANCELED;
 }

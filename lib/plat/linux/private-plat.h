@@ -49,7 +49,7 @@ int lws__plat_set_clock(lws_usec_t wall_us);
  * errno.  Watch it for reading; close it when done. */
 int lws__plat_clock_watch_open(void);
 /* Reads the watch @fd: true when the clock was stepped since the last
- * read (the watch is then armed for the next step), false otherwise. */
+ * read, false otherwise. */
 bool lws__plat_clock_watch_stepped(int fd);
 
 /* Datagram sockets for lws_create_adopt_udp(): plat-sock.h (inline). */

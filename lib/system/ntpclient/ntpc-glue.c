@@ -107,7 +107,8 @@ static void ntpc_send(struct lws__ntpc *n, const struct lws__ntpc_out *a)
  * Applying a validated sample
  */
 
-static lws_usec_t true_now_us(const struct lws__ntpc *n)
+static __attribute__((noinline)) lws_usec_t
+true_now_us(const struct lws__ntpc *n)
 {
     return n->st.last_sync_wall_us +
            (lws_now_usecs() - n->st.last_sync_mono_us);
@@ -126,14 +127,14 @@ static bool stamp_save(struct lws__ntpc *n)
     if (n->stamp_path) {
         r = lws__ntpc_stamp_file_save(n->stamp_path, now);
         if (r)
-            lwsl_warn("stamp to %s: %s", n->stamp_path, strerror(-r));
+            lwsl_warn("saving stamp (%s): %d", n->stamp_path, r);
     }
     if (n->stamp_save) {
         r = n->stamp_save(cx, now);
         if (lws__cx_gone(cx))
             return false;
         if (r)
-            lwsl_warn("stamp_save op: %d", r);
+            lwsl_warn("saving stamp (%s): %d", "op", r);
     }
     return true;
 }
@@ -180,13 +181,13 @@ static void update_status(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     n->stats.syncs++;
     n->synced = true;
     if (n->st.lost) {
-        lws_usec_t gone = lws_now_usecs() - n->st.lost_since_us;
+        long long ms = div1000(lws_now_usecs() - n->st.lost_since_us);
 
-        lwsl_notice("time source back after %lld ms", (long long)div1000(gone));
+        lwsl_notice("time source back after %lld ms", ms);
         lws__smd_publish(n->cx, LWSSMDCL_NETWORK,
                          "{\"type\":\"ntp\",\"state\":\"back\","
                          "\"lost_ms\":%lld}",
-                         (long long)div1000(gone));
+                         ms);
         n->st.lost = 0;
         n->st.lost_since_us = 0;
     }
@@ -217,7 +218,7 @@ static bool ntpc_several_sources(const struct lws__ntpc *n)
 static __attribute__((noinline)) bool
 step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
-    lws_usec_t mono = lws_now_usecs(), wall = lws__cx_wall_usecs(n->cx), ref;
+    lws_usec_t mono = lws_now_usecs(), ref;
     int64_t at = div1000(s->true_at_rx_ns) + (mono - s->mono_rx_us);
     int64_t tol =
         div1000(s->root_dist_ns) + div1000(s->delay_ns) + LWS_US_PER_SEC / 2;
@@ -228,8 +229,8 @@ step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 
     if (n->synced)
         ref = true_now_us(n);
-    else
-        ref = wall >= n->floor_us ? wall : n->floor_us;
+    else if ((ref = lws__cx_wall_usecs(n->cx)) < n->floor_us)
+        ref = n->floor_us;
     if (abs_us(at - ref) <= n->max_step_us)
         goto trusted;
     if (!ntpc_several_sources(n)) {
@@ -238,7 +239,7 @@ step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
         verdict = "back, lone server: refused";
     } else if (n->have_cand && !same &&
                abs_us(n->cand_base_us + mono - at) <= n->cand_tol_us + tol) {
-        verdict = "a 2nd server agrees: believed";
+        verdict = "agreed: believed";
         ok = true;
     } else if (same && n->cand_alone && n->n_src > 1 && n->n_addrs <= 1 &&
                n->cand_tries >= n->n_src && at > ref) {
@@ -246,11 +247,11 @@ step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
          * address (an application's server that DHCP announces too): a
          * lone server, believed forward as above.  A name with several
          * addresses still needs a second one to agree. */
-        verdict = "forward, sole server: believed";
+        verdict = "sole server, forward: ok";
         ok = true;
     } else {
         n->cand_alone = !n->have_cand || (n->cand_alone && same);
-        verdict = "one server: awaiting another";
+        verdict = "awaiting a 2nd server";
         n->cand_server = n->core.server;
         n->cand_base_us = at - mono;
         n->cand_tol_us = tol;
@@ -292,8 +293,7 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
         return false; /* the set_clock op destroyed the context */
     if (r)
         lwsl_err("setting the clock failed: %d", r);
-    lwsl_notice("synced from %s: offset %lld delay %lld us, stratum %d, "
-                "poll %u s",
+    lwsl_notice("synced %s: offset %lld delay %lld us stratum %d poll %u s",
                 lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
                 (long long)n->st.offset_us, (long long)n->st.delay_us,
                 s->stratum, n->core.poll_s);
@@ -315,7 +315,6 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     }
     if (n->held) {
         n->held = false;
-        lwsl_info("releasing TIME_VALID");
         lws_state_transition_steps(lws_system_get_state_manager(cx),
                                    cx->target_state);
         if (lws__cx_gone(cx))
@@ -353,7 +352,7 @@ bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_out *a)
         n->st.lost = 1;
         n->st.lost_since_us = lws_now_usecs();
         n->st.losses++;
-        lwsl_warn("time source lost (%s silent): retrying",
+        lwsl_warn("time source lost: %s silent",
                   lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)));
         lws__smd_publish(n->cx, LWSSMDCL_NETWORK,
                          "{\"type\":\"ntp\",\"state\":\"lost\"}");
@@ -413,8 +412,7 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
         v = lws__ntpc_core_on_rx(&n->core, lws_now_usecs(),
                                  lws__cx_wall_usecs(n->cx), &from, buf,
                                  (size_t)r, &a);
-        if (v >= 0 && v < LWS__NTPC_V_COUNT)
-            n->stats.verdicts[v]++;
+        n->stats.verdicts[v]++; /* the core's verdicts are in range */
         log_refusal(v, &from);
         if (!lws__ntpc_perform(n, &a))
             return;
@@ -431,11 +429,9 @@ static void kick_cb(lws_sorted_usec_list_t *sul)
         n->list_dirty = false;
         n->kick = false;
         lws__ntpc_core_clear_server(&n->core);
-        if (n->dns_tok) {
-            /* The list it was resolving for is going away. */
-            lws__ntpc_resolve_orphan(n->dns_tok);
-            n->dns_tok = NULL;
-        }
+        /* The list a lookup was resolving for is going away. */
+        lws__ntpc_resolve_orphan(n->dns_tok); /* NULL: none */
+        n->dns_tok = NULL;
         lws__ntpc_sources_build(n);
         n->running = n->n_src > 0;
         if (n->running)
@@ -475,9 +471,7 @@ static int ntpc_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
         lws__cx_wall_usecs(n->cx) >= n->floor_us)
         return 0;
     if (!n->held)
-        lwsl_notice("holding TIME_VALID until a sync (%s)",
-                    n->policy == LWS_NTPC_TIME_PLAUSIBLE ? "clock < floor"
-                                                         : "policy");
+        lwsl_notice("holding TIME_VALID until a sync");
     n->held = true;
     n->want_pool = true;
     n->kick = true;
@@ -512,7 +506,7 @@ static int copy_servers(struct lws__ntpc *n, const char *const *servers)
 static void load_stamp(struct lws__ntpc *n, lws_usec_t t, const char *from)
 {
     if (t > n->ceil_us || t < 0) {
-        lwsl_warn("stamp %lld (%s) past horizon: ignored", secs_of(t), from);
+        lwsl_warn("stamp %lld (%s) past horizon", secs_of(t), from);
         return;
     }
     if (t > n->floor_us)
@@ -635,29 +629,33 @@ static void ntpc_dns_news(struct lws_context *cx)
 
     if (!n || n->synced || !n->running || n->dns_tok || n->n_addrs)
         return;
-    lwsl_info("DNS servers: resolving again");
-    n->list_dirty = true;
+    n->list_dirty = true; /* resolved again */
     schedule_kick(n);
 }
 
 /* The wall clock was stepped: re-sync at once (a burst) unless it still
  * agrees with the validated time (our own set_clock, or a harmless step),
  * so our own steps never start a round of their own. */
+/* A burst soon, when the client runs (a link up, a clock step). */
+static void ntpc_resync(struct lws__ntpc *n)
+{
+    if (n && n->running) {
+        n->kick = true;
+        schedule_kick(n);
+    }
+}
+
 static void ntpc_clock_step(struct lws_context *cx)
 {
     struct lws__ntpc *n = ntpc_get(cx);
-    int64_t d;
+    int64_t d = lws__cx_wall_usecs(cx) - true_now_us(n);
 
-    if (!n->running)
-        return;
     if (n->synced) {
-        d = lws__cx_wall_usecs(cx) - true_now_us(n);
         if ((uint64_t)(d + LWS_US_PER_SEC) < 2 * LWS_US_PER_SEC)
             return; /* within a second */
-        lwsl_notice("clock stepped %+lld us: re-sync", (long long)d);
+        lwsl_notice("clock stepped %+lld us", (long long)d);
     }
-    n->kick = true;
-    schedule_kick(n);
+    ntpc_resync(n);
 }
 
 static void ntpc_news(struct lws_context *cx, const struct lws__news *news,
@@ -676,6 +674,23 @@ static void ntpc_news(struct lws_context *cx, const struct lws__news *news,
               news->kind == LWS__NEWS_DNS6_SERVERS) &&
              news->n)
         ntpc_dns_news(cx);
+}
+
+/* With the plat's wall clock (no info.wall_clock: such a source reports
+ * its own steps), watch it for steps on the loop; without the watch a step
+ * is seen at the next poll. */
+static void ntpc_clock_watch(struct lws__ntpc *n)
+{
+    int fd;
+
+    if (n->cx->wall_clock)
+        return;
+    fd = lws__plat_clock_watch_open();
+    if (fd < 0)
+        lwsl_warn("no clock watch: %s", strerror(-fd));
+    else
+        n->clock_wsi =
+            lws__wsi_adopt(n->vh, NTPC_PROTO, fd, LWS__WSI_RX_NOTIFY, n);
 }
 
 static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
@@ -710,7 +725,7 @@ static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
     LWS__HELPER(cx, NTPC) = n;
     n->news.cb = ntpc_news;
     lws__news_subscribe(cx, &n->news);
-    lws__news_clock_watch(cx, true);
+    ntpc_clock_watch(n);
     /* Servers given by the application (or the blob, which may be set
      * after creation) start the client on the first loop iteration. */
     schedule_kick(n);
@@ -731,9 +746,10 @@ static void ntpc_destroy(struct lws_context *cx)
     lws__ntpc_resolve_orphan(n->dns_tok); /* NULL: none */
     if (n->wsi)
         lws_wsi_close(n->wsi);
+    if (n->clock_wsi)
+        lws_wsi_close(n->clock_wsi);
     lws__time_sync_set(cx, 0, 0);
     lws__news_unsubscribe(&n->news);
-    lws__news_clock_watch(cx, false);
     LWS__HELPER(cx, NTPC) = NULL;
     ntpc_free(n);
 }
@@ -753,7 +769,15 @@ static int ntpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
     case LWS_CALLBACK_RAW_RX:
     case LWS_CALLBACK_RAW_CLOSE:
         n = lws_get_opaque_user_data(wsi);
-        if (!n || n->wsi != wsi)
+        if (!n)
+            break;
+        if (wsi == n->clock_wsi) {
+            if (reason == LWS_CALLBACK_RAW_RX &&
+                lws__plat_clock_watch_stepped(lws_get_socket_fd(wsi)))
+                lws_wall_clock_stepped(n->cx);
+            break;
+        }
+        if (n->wsi != wsi)
             break;
         if (reason == LWS_CALLBACK_RAW_RX)
             ntpc_rx(n, wsi);
@@ -783,7 +807,6 @@ void lws_ntpc_trigger(struct lws_context *context)
         lwsl_err("no NTP client");
         return;
     }
-    lwsl_info("trigger");
     n->want_pool = true;
     n->kick = true;
     schedule_kick(n);
@@ -817,16 +840,18 @@ int lws__ntpc_get_stats(struct lws_context *cx, struct lws__ntpc_stats *st)
     return 0;
 }
 
-/* Replaces the @family servers of @iface with the @count in @sa. */
+/* Replaces the IPv6 (@v6) or IPv4 servers of @iface with the @count in
+ * @in: lws_sockaddr46 (AF_INET6), or IPv4 addresses in host order (0:
+ * none). */
 static int ntpc_iface_servers(struct lws_context *cx, const char *iface,
-                              int family, const lws_sockaddr46 *sa,
-                              size_t count)
+                              bool v6, const void *in, size_t count)
 {
     struct lws__ntpc *n = ntpc_get(cx);
     struct lws__ntpc_dhcp nd[LWS__NTPC_MAX_DHCP];
+    int family = v6 ? AF_INET6 : AF_INET;
     size_t w = 0;
 
-    if (!n || !iface || (count && !sa))
+    if (!n || !iface || (count && !in))
         return -EINVAL;
     /* The other interfaces' and family's entries, then the new ones. */
     memset(nd, 0, sizeof(nd));
@@ -835,15 +860,23 @@ static int ntpc_iface_servers(struct lws_context *cx, const char *iface,
             n->dhcp[i].sa.sa4.sin_family != family)
             nd[w++] = n->dhcp[i];
     for (size_t i = 0; i < count && w < LWS__NTPC_MAX_DHCP; i++) {
-        if (sa[i].sa4.sin_family != family ||
-            (family == AF_INET6 &&
-             (IN6_IS_ADDR_LINKLOCAL(&sa[i].sa6.sin6_addr) ||
-              IN6_IS_ADDR_UNSPECIFIED(&sa[i].sa6.sin6_addr)))) {
-            lwsl_warn("%s: NTP server %zu unusable", iface, i);
-            continue;
+        lws_sockaddr46 *sa = &nd[w].sa;
+
+        if (v6) {
+            *sa = ((const lws_sockaddr46 *)in)[i];
+            if (sa->sa4.sin_family != AF_INET6 ||
+                IN6_IS_ADDR_LINKLOCAL(&sa->sa6.sin6_addr) ||
+                IN6_IS_ADDR_UNSPECIFIED(&sa->sa6.sin6_addr)) {
+                lwsl_warn("%s: bad NTP server %zu", iface, i);
+                continue;
+            }
+        } else {
+            if (!((const uint32_t *)in)[i])
+                continue;
+            sa->sa4.sin_family = AF_INET;
+            sa->sa4.sin_addr.s_addr = htonl(((const uint32_t *)in)[i]);
         }
-        snprintf(nd[w].iface, sizeof(nd[0].iface), "%s", iface);
-        nd[w++].sa = sa[i];
+        snprintf(nd[w++].iface, sizeof(nd[0].iface), "%s", iface);
     }
     if (w == n->n_dhcp &&
         !memcmp(nd, n->dhcp ? n->dhcp : nd, w * sizeof(nd[0])))
@@ -851,13 +884,13 @@ static int ntpc_iface_servers(struct lws_context *cx, const char *iface,
     if (!n->dhcp) {
         n->dhcp = lws__malloc(sizeof(nd));
         if (!n->dhcp) {
-            lwsl_err("%s: no memory for NTP servers", iface);
+            lwsl_err("%s: out of memory", iface);
             return -ENOMEM;
         }
     }
     memcpy(n->dhcp, nd, sizeof(nd));
     n->n_dhcp = w;
-    lwsl_info("%s: %zu DHCP NTP server(s)", iface, count);
+    lwsl_info("%s: %zu NTP server(s)", iface, count);
     /* RFC 2132 §8.3: a new server list means a fresh sync. */
     n->list_dirty = true;
     schedule_kick(n);
@@ -867,33 +900,17 @@ static int ntpc_iface_servers(struct lws_context *cx, const char *iface,
 int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
                            const uint32_t *addrs, size_t count)
 {
-    lws_sockaddr46 sa[LWS__NTPC_MAX_DHCP];
-    size_t k = 0;
-
-    if (count && !addrs)
-        return -EINVAL;
-    memset(sa, 0, sizeof(sa));
-    for (size_t i = 0; i < count && k < LWS__NTPC_MAX_DHCP; i++)
-        if (addrs[i]) {
-            sa[k].sa4.sin_family = AF_INET;
-            sa[k++].sa4.sin_addr.s_addr = htonl(addrs[i]);
-        }
-    return ntpc_iface_servers(cx, iface, AF_INET, sa, k);
+    return ntpc_iface_servers(cx, iface, false, addrs, count);
 }
 
 int lws__ntpc_dhcp6_servers(struct lws_context *cx, const char *iface,
                             const lws_sockaddr46 *sa, size_t count)
 {
-    return ntpc_iface_servers(cx, iface, AF_INET6, sa, count);
+    return ntpc_iface_servers(cx, iface, true, sa, count);
 }
 
 void lws__ntpc_link_changed(struct lws_context *cx, bool up)
 {
-    struct lws__ntpc *n = ntpc_get(cx);
-
-    if (!n || !up || !n->running)
-        return;
-    lwsl_info("link up: sync");
-    n->kick = true;
-    schedule_kick(n);
+    if (up)
+        ntpc_resync(ntpc_get(cx));
 }
