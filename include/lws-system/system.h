@@ -709,9 +709,9 @@ struct lws_context_creation_info {
      *  before a sync), so a test can step it without touching the host's
      *  clock.  Timers never read it: they run on the monotonic clock.
      *  NULL = CLOCK_REALTIME, whose steps the library notices at once on
-     *  Linux (a timerfd with TFD_TIMER_CANCEL_ON_SET, watched on the loop
-     *  while the SNTP client runs).  A source of its own reports its steps
-     *  with lws_wall_clock_stepped().  Thread: called on the loop thread. */
+     *  Linux (a timerfd with TFD_TIMER_CANCEL_ON_SET that the SNTP client
+     *  watches once it has synced).  A source of one's own reports its
+     *  steps with lws_wall_clock_stepped().  Thread: loop thread. */
     lws_usec_t (*wall_clock)(void);
 };
 

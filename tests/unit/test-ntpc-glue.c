@@ -741,20 +741,38 @@ static void test_ntpc_glue_clock_step(void **state)
     ntps_stop(srv);
 }
 
-/* With the host's clock, the context watches its steps while the client
- * runs (the test may not step it: only the watch itself is checked). */
+/* With the host's clock, the client watches its steps once it has synced
+ * (the test may not step it: only the watch itself is checked). */
 static void test_ntpc_glue_clock_watch(void **state)
 {
-    struct lws_context *cx = mk(NULL, NULL);
+    struct ntps *srv = ntps_start(0);
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+    char sv[64];
+    const char *servers[] = {sv, NULL};
+    uint32_t one = 1;
     int fd = lws__plat_clock_watch_open();
 
     (void)state;
+    assert_non_null(srv);
+    snprintf(sv, sizeof(sv), "127.0.0.1:%d", ntps_port(srv));
+    base_info(&ni, servers);
+    ntps_set_mode(srv, NTPS_SILENT);
+    cx = mk(&ni, &rec_ops);
     assert_non_null(cx);
+    struct reqs_arg ra = {srv, 1};
+    assert_true(ntpc_run_until(cx, requests_at_least, &ra, 2000));
+    /* No validated time yet: nothing to watch. */
+    assert_null(((struct lws__ntpc *)LWS__HELPER(cx, NTPC))->clock_wsi);
+    ntps_set_mode(srv, NTPS_GOOD);
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 3000));
     assert_non_null(((struct lws__ntpc *)LWS__HELPER(cx, NTPC))->clock_wsi);
+    lws_context_destroy(cx);
+    assert_int_equal(lws__heap_in_use(), 0); /* the watch went with it */
+    ntps_stop(srv);
     assert_true(fd >= 0);
     assert_false(lws__plat_clock_watch_stepped(fd));
     close(fd);
-    lws_context_destroy(cx);
 }
 
 static void destroy_in_cb(struct lws_context *cx, int status,
@@ -1109,7 +1127,7 @@ int main(void)
         cmocka_unit_test_setup(test_ntpc_glue_destroy_from_sync_cb, setup),
         cmocka_unit_test(test_ntpc_glue_split_hostport),
         cmocka_unit_test_setup(test_ntpc_glue_clock_step, setup),
-        cmocka_unit_test(test_ntpc_glue_clock_watch),
+        cmocka_unit_test_setup(test_ntpc_glue_clock_watch, setup),
         cmocka_unit_test_setup(test_ntpc_glue_oom, setup),
         cmocka_unit_test_setup(test_ntpc_harden_hostile_ahead_outvoted, setup),
         cmocka_unit_test_setup(test_ntpc_harden_horizon, setup),

@@ -149,7 +149,8 @@ static void stamp_cb(lws_sorted_usec_list_t *sul)
                      (lws_usec_t)n->stamp_interval_s * LWS_US_PER_SEC);
 }
 
-static int apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
+static __attribute__((noinline)) int
+apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
     const lws_system_ops_t *ops = lws_system_get_ops(n->cx);
     /* Project the server's time to now along the monotonic clock. */
@@ -268,12 +269,32 @@ trusted:
     return true;
 }
 
+/* Once there is a validated time to keep, and with the plat's wall clock
+ * (no info.wall_clock: such a source reports its own steps), watch the
+ * clock for steps on the loop (a wsi: nothing runs until one).  Before the
+ * first sync no watch is needed: each try reads the clock afresh; without
+ * the watch a step is seen at the next poll. */
+static __attribute__((noinline)) void ntpc_clock_watch(struct lws__ntpc *n)
+{
+    int fd;
+
+    if (n->cx->wall_clock)
+        return;
+    fd = lws__plat_clock_watch_open();
+    if (fd < 0)
+        lwsl_warn("no clock watch: %s", strerror(-fd));
+    else
+        n->clock_wsi =
+            lws__wsi_adopt(n->vh, NTPC_PROTO, fd, LWS__WSI_RX_NOTIFY, n);
+}
+
 /* Returns false when the application destroyed the context meanwhile. */
 static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
     struct lws_context *cx = n->cx;
     struct lws_ntpc_status st;
     char ab[64];
+    bool first;
     int r;
 
     if (!step_trusted(n, s)) {
@@ -287,10 +308,13 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
         lws__ntpc_next_server(n, now);
         return !lws__cx_gone(cx);
     }
+    first = !n->synced;
     update_status(n, s);
     r = apply_clock(n, s);
     if (lws__cx_gone(cx))
         return false; /* the set_clock op destroyed the context */
+    if (first)        /* after our own step */
+        ntpc_clock_watch(n);
     if (r)
         lwsl_err("setting the clock failed: %d", r);
     lwsl_notice("synced %s: offset %lld delay %lld us stratum %d poll %u s",
@@ -676,23 +700,6 @@ static void ntpc_news(struct lws_context *cx, const struct lws__news *news,
         ntpc_dns_news(cx);
 }
 
-/* With the plat's wall clock (no info.wall_clock: such a source reports
- * its own steps), watch it for steps on the loop; without the watch a step
- * is seen at the next poll. */
-static void ntpc_clock_watch(struct lws__ntpc *n)
-{
-    int fd;
-
-    if (n->cx->wall_clock)
-        return;
-    fd = lws__plat_clock_watch_open();
-    if (fd < 0)
-        lwsl_warn("no clock watch: %s", strerror(-fd));
-    else
-        n->clock_wsi =
-            lws__wsi_adopt(n->vh, NTPC_PROTO, fd, LWS__WSI_RX_NOTIFY, n);
-}
-
 static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
 {
     struct lws_context *cx = lws_get_context(wsi);
@@ -725,7 +732,6 @@ static int ntpc_init(struct lws *wsi, const struct lws_context_creation_info *i)
     LWS__HELPER(cx, NTPC) = n;
     n->news.cb = ntpc_news;
     lws__news_subscribe(cx, &n->news);
-    ntpc_clock_watch(n);
     /* Servers given by the application (or the blob, which may be set
      * after creation) start the client on the first loop iteration. */
     schedule_kick(n);
