@@ -7,8 +7,8 @@
  * servers, default router and global address; DHCPv6: IPv6 DNS and NTP
  * servers) publishes it; helpers that care (the resolver, the SNTP client,
  * CPD) subscribe at creation and unsubscribe when
- * they go.  The wall clock's steps come as news too (CLOCK_STEP).  Neither side
- * knows the other, and either may be compiled out.
+ * they go.  Neither side knows the other, and either may be compiled out.
+ * The wall clock's steps come as news too (CLOCK_STEP).
  */
 #ifndef LWS_PRIVATE_NEWS_H
 #define LWS_PRIVATE_NEWS_H

@@ -22,8 +22,8 @@ int lws__plat_set_clock(lws_usec_t wall_us)
 {
     lws_usec_t off = wall_us - lws__wall_usecs();
     bool slew = off > -SLEW_MAX_US && off < SLEW_MAX_US;
-    /* Under a second either way: no whole seconds (glibc's adjtime()
-     * takes a negative tv_usec as it is). */
+    /* A slew is under half a second either way: no whole seconds (glibc's
+     * and musl's adjtime() take a negative tv_usec as it is). */
     struct timeval tv = {0, (suseconds_t)off};
     struct timespec ts = {(time_t)(wall_us / LWS_US_PER_SEC),
                           (long)(wall_us % LWS_US_PER_SEC) * 1000};

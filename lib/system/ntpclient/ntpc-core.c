@@ -16,7 +16,7 @@
 #define MAX_BURST 16
 
 /* A few small helpers are kept out of line (noinline): -Os would otherwise
- * copy them, synced() above all, into each of their callers. */
+ * copy them, synced() most of all, into each of their callers. */
 
 void lws__ntpc_core_init(struct lws__ntpc_core *c,
                          const struct lws__ntpc_cfg *cfg)

@@ -657,9 +657,6 @@ static void ntpc_dns_news(struct lws_context *cx)
     schedule_kick(n);
 }
 
-/* The wall clock was stepped: re-sync at once (a burst) unless it still
- * agrees with the validated time (our own set_clock, or a harmless step),
- * so our own steps never start a round of their own. */
 /* A burst soon, when the client runs (a link up, a clock step). */
 static void ntpc_resync(struct lws__ntpc *n)
 {
@@ -669,6 +666,11 @@ static void ntpc_resync(struct lws__ntpc *n)
     }
 }
 
+/* The wall clock was stepped: re-sync at once (a burst) unless it still
+ * agrees with the validated time (our own set_clock, or a harmless step),
+ * so our own steps never start a round of their own.  Before a sync (only
+ * an application's wall_clock source tells of steps then), a step starts a
+ * burst at once, as a trigger does. */
 static void ntpc_clock_step(struct lws_context *cx)
 {
     struct lws__ntpc *n = ntpc_get(cx);
