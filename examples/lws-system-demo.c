@@ -22,8 +22,10 @@
  * every MS ms (answered from the cache within its TTL); --ntp-poll S fixes
  * the SNTP poll interval.  --wall-clock FILE gives the library a wall clock
  * of its own for tests: this machine's plus the seconds FILE holds (a test
- * steps it by rewriting FILE), and set_clock requests are applied to it
- * (FILE rewritten) instead of only being recorded.
+ * steps it by replacing FILE), and set_clock requests are applied to it
+ * (FILE replaced) instead of only being recorded.  The demo looks at FILE
+ * every 100 ms and reports each step of half a second or more to the
+ * library (lws_wall_clock_stepped()), as such a source must.
  */
 #define _GNU_SOURCE
 #include <lws-system.h>
@@ -54,6 +56,8 @@ static struct demo {
     const char *lookup_suffix; /* --lookup-every: "<n>.<suffix>" */
     bool lookup_same;          /* --lookup-cached: the suffix itself */
     const char *wall_file;     /* --wall-clock: offset in seconds */
+    double wall_off;           /* the offset last seen */
+    uv_timer_t wall_timer;     /* looks for steps of the offset */
     int lookup_ms;
     unsigned int lookup_seq;
     uv_timer_t lookup_timer;
@@ -125,6 +129,8 @@ static void finish(int code)
         uv_timer_stop(&d.lookup_timer);
         uv_close((uv_handle_t *)&d.lookup_timer, NULL);
     }
+    if (d.wall_file)
+        uv_close((uv_handle_t *)&d.wall_timer, NULL);
     uv_close((uv_handle_t *)&d.sigint, NULL);
     uv_close((uv_handle_t *)&d.sigterm, NULL);
     lws_context_destroy(d.cx);
@@ -368,7 +374,7 @@ static int64_t realtime_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static lws_usec_t test_wall_clock(void)
+static double wall_offset(void)
 {
     FILE *f = fopen(d.wall_file, "r");
     double off = 0;
@@ -378,13 +384,35 @@ static lws_usec_t test_wall_clock(void)
             off = 0;
         fclose(f);
     }
-    return (lws_usec_t)(realtime_us() + (int64_t)(off * 1e6));
+    return off;
+}
+
+static lws_usec_t test_wall_clock(void)
+{
+    return (lws_usec_t)(realtime_us() + (int64_t)(wall_offset() * 1e6));
+}
+
+/* A clock source of its own reports its steps: the offset moved by half a
+ * second or more since the last look (every 100 ms), whoever moved it
+ * (the test, or the library through set_clock). */
+static void on_wall_tick(uv_timer_t *t)
+{
+    double off = wall_offset(), by = off - d.wall_off;
+
+    (void)t;
+    d.wall_off = off;
+    if (by > -0.5 && by < 0.5)
+        return;
+    out("clock", "wall clock stepped %+.3f s: reported", by);
+    lws_wall_clock_stepped(d.cx);
 }
 
 /* The demo never sets this machine's clock: it records the request, and
- * with --wall-clock applies it to the test's clock. */
+ * with --wall-clock applies it to the test's clock (FILE replaced at once,
+ * so that a reader never sees it half written). */
 static int record_clock(lws_usec_t us)
 {
+    char tmp[4096];
     FILE *f;
 
     if (!d.wall_file) {
@@ -395,11 +423,12 @@ static int record_clock(lws_usec_t us)
     out("clock", "set_clock(%lld.%06lld): test wall clock stepped %+.3f s",
         (long long)(us / 1000000), (long long)(us % 1000000),
         (double)(us - test_wall_clock()) / 1e6);
-    f = fopen(d.wall_file, "w");
+    snprintf(tmp, sizeof(tmp), "%s.tmp", d.wall_file);
+    f = fopen(tmp, "w");
     if (!f)
         return -1;
     fprintf(f, "%.6f\n", (double)(us - realtime_us()) / 1e6);
-    return fclose(f) ? -1 : 0;
+    return fclose(f) || rename(tmp, d.wall_file) ? -1 : 0;
 }
 
 /* ---- attach from other threads ---------------------------------------- */
@@ -672,6 +701,11 @@ int main(int argc, char **argv)
         uv_timer_init(&d.loop, &d.lookup_timer);
     else
         d.lookup_ms = 0;
+    if (d.wall_file) {
+        d.wall_off = wall_offset();
+        uv_timer_init(&d.loop, &d.wall_timer);
+        uv_timer_start(&d.wall_timer, on_wall_tick, 100, 100);
+    }
     uv_timer_init(&d.loop, &d.deadline);
     uv_timer_start(&d.deadline, on_deadline, (uint64_t)d.timeout_s * 1000, 0);
     uv_signal_init(&d.loop, &d.sigint);

@@ -719,9 +719,32 @@ struct lws_context_creation_info {
      *  SNTP client's transmit time and time floor, the TLS time check
      *  before a sync), so a test can step it without touching the host's
      *  clock.  Timers never read it: they run on the monotonic clock.
-     *  NULL = CLOCK_REALTIME.  Thread: called on the loop thread. */
+     *  NULL = CLOCK_REALTIME, whose steps the library notices at once on
+     *  Linux (a timerfd with TFD_TIMER_CANCEL_ON_SET that the SNTP client
+     *  watches once it has synced).  A source of one's own reports its
+     *  steps with lws_wall_clock_stepped().  Thread: loop thread. */
     lws_usec_t (*wall_clock)(void);
 };
+
+/**
+ * lws_wall_clock_stepped() - lws-system addition: the wall clock was
+ * stepped (set at once rather than slewed) by someone else.
+ *
+ * With CLOCK_REALTIME (no info.wall_clock) the library sees its steps by
+ * itself on Linux; an application whose info.wall_clock source steps, or
+ * that knows of a step the kernel did not report, calls this.  The SNTP
+ * client then re-syncs at once (a full burst, with its usual checks) unless
+ * the clock still agrees with its last validated time within a second
+ * (a step the library made itself through set_clock, or a harmless one):
+ * it sets the clock back through set_clock when it is applied.  Timers,
+ * DNS cache lifetimes and DHCP lease times run on the monotonic clock and
+ * do not move; TLS checks certificates against the validated time once
+ * there is one.
+ *
+ * @param[in] context  the context; NULL or one being destroyed: no-op
+ * Thread: loop thread only.
+ */
+LWS_API void lws_wall_clock_stepped(struct lws_context *context);
 
 /**
  * lws_create_context() - create a context, its "system" vhost and helpers.

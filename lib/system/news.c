@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 The lws-system authors
  *
- * The context's observer list for cross-helper news (see private-news.h).
+ * The context's observer list for cross-helper news (see private-news.h),
+ * and the wall clock's steps as news.
  */
 #include "private-news.h"
 
@@ -28,4 +29,14 @@ void lws__news_publish(struct lws_context *cx, const struct lws__news *news)
         next = d->next;
         o->cb(cx, news, o->opaque);
     }
+}
+
+void lws_wall_clock_stepped(struct lws_context *context)
+{
+    const struct lws__news step = {.kind = LWS__NEWS_CLOCK_STEP};
+
+    if (!context || lws__cx_gone(context))
+        return;
+    LWS__LOOP_ONLY(context);
+    lws__news_publish(context, &step);
 }

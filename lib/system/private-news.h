@@ -8,6 +8,7 @@
  * servers) publishes it; helpers that care (the resolver, the SNTP client,
  * CPD) subscribe at creation and unsubscribe when
  * they go.  Neither side knows the other, and either may be compiled out.
+ * The wall clock's steps come as news too (CLOCK_STEP).
  */
 #ifndef LWS_PRIVATE_NEWS_H
 #define LWS_PRIVATE_NEWS_H
@@ -42,6 +43,12 @@ enum lws__news_kind {
     LWS__NEWS_LEASE6,       /* @iface's DHCPv6 IA_NA address applied: @sa46
                              * (n 1) with @preferred_s / @valid_s (s,
                              * 0xffffffff forever); n 0: it is gone */
+    LWS__NEWS_CLOCK_STEP,   /* the wall clock was stepped (set at once, not
+                             * slewed), by anyone, this library included:
+                             * wall time read before is stale.  Told by
+                             * lws_wall_clock_stepped(): the SNTP client's
+                             * watch on the plat's clock, or the application
+                             * for a wall_clock source of its own */
 };
 
 struct lws__news {
@@ -52,7 +59,7 @@ struct lws__news {
     const char *uri;            /* CAPTIVE_URI */
     size_t n;
     bool up;
-    uint8_t v6; /* IP6 */
+    uint8_t v6;               /* IP6 */
     const char *const *names; /* DHCP6_INFO, NTP6_SERVERS: dotted names */
     size_t nnames;
     uint32_t preferred_s, valid_s; /* LEASE6 */

@@ -28,7 +28,8 @@
 #include "ntpc-server.h"
 #include "testutil.h"
 
-#define NS 1000000000ll
+#define NS   1000000000ll
+#define YEAR (365ll * 86400)
 /* A time floor ten years from now (the era maths resolves timestamps
  * within 68 years of the floor, so today is "ten years before it"). */
 static int64_t future_floor_s(void)
@@ -647,6 +648,134 @@ static void test_ntpc_glue_dns_news_resolves_again(void **state)
 }
 #endif
 
+/* Wall-clock steps (issue 12).  The test's wall clock is the host's plus
+ * step_off; its set_clock op moves step_off, as the kernel's clock would
+ * move, and the test reports each step as a source of its own must. */
+static lws_usec_t step_off;
+
+static lws_usec_t step_wall(void)
+{
+    return lws__wall_usecs() + step_off;
+}
+
+static int step_set_clock(lws_usec_t us)
+{
+    rec.calls++;
+    rec.last_us = us;
+    step_off = us - lws__wall_usecs();
+    return 0;
+}
+
+static bool kicked(struct lws_context *cx)
+{
+    struct lws__ntpc *n = LWS__HELPER(cx, NTPC);
+
+    return n->kick || n->sul_kick.list.owner;
+}
+
+/* Steps the test clock by @by_s (0: only reports the step set_clock just
+ * made) and expects a burst and a sync that sets the clock back, or (@by_s
+ * 0) nothing at all. */
+static void clock_step(struct lws_context *cx, int64_t by_s, uint32_t *syncs)
+{
+    struct lws__ntpc_stats a, b;
+    struct lws_ntpc_status s;
+    int calls = rec.calls;
+
+    step_off += by_s * LWS_US_PER_SEC;
+    assert_int_equal(lws__ntpc_get_stats(cx, &a), 0);
+    lws_wall_clock_stepped(cx);
+    if (!by_s) {
+        /* Our own step: the clock agrees with the validated time. */
+        assert_false(kicked(cx));
+        return;
+    }
+    assert_true(kicked(cx));
+    assert_int_equal(rec.calls, calls); /* never inside the call */
+    (*syncs)++;
+    /* The poll is 15 s away: a sync now is the step's. */
+    assert_true(ntpc_run_until(cx, syncs_at_least, syncs, 3000));
+    assert_int_equal(lws__ntpc_get_stats(cx, &b), 0);
+    assert_true(b.sent - a.sent >= 4); /* a full burst */
+    assert_int_equal(rec.calls, calls + 1);
+    assert_int_equal(lws_ntpc_get_status(cx, &s), 0);
+    assert_true(llabs(s.offset_us + by_s * LWS_US_PER_SEC) < 100000);
+    assert_true(llabs(step_off) < 100000); /* set back */
+}
+
+static void test_ntpc_glue_clock_step(void **state)
+{
+    static const lws_system_ops_t ops = {.set_clock = step_set_clock};
+    struct ntps *srv = ntps_start(0);
+    struct lws_context_creation_info info;
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+    char sv[64];
+    const char *servers[] = {sv, NULL};
+    uint32_t syncs = 1;
+
+    (void)state;
+    assert_non_null(srv);
+    snprintf(sv, sizeof(sv), "127.0.0.1:%d", ntps_port(srv));
+    base_info(&ni, servers);
+    ni.poll_min_s = 15;
+    step_off = 0;
+    memset(&info, 0, sizeof(info));
+    info.ntpc = &ni;
+    info.system_ops = &ops;
+    info.wall_clock = step_wall;
+    cx = lws_create_context(&info);
+    assert_non_null(cx);
+    /* the test's source reports its steps */
+    assert_null(((struct lws__ntpc *)LWS__HELPER(cx, NTPC))->clock_wsi);
+    assert_true(ntpc_run_until(cx, syncs_at_least, &syncs, 3000));
+    clock_step(cx, 0, &syncs);
+    clock_step(cx, 5 * 3600, &syncs); /* 5 h forward */
+    clock_step(cx, 0, &syncs);
+    clock_step(cx, -2 * YEAR, &syncs); /* 2 years back */
+    clock_step(cx, 0, &syncs);
+    clock_step(cx, 30 * YEAR, &syncs); /* past the horizon */
+    clock_step(cx, 0, &syncs);
+    lws_context_destroy(cx);
+    lws_wall_clock_stepped(NULL); /* a no-op */
+    ntps_stop(srv);
+}
+
+/* With the host's clock, the client watches its steps once it has synced
+ * (the test may not step it: only the watch itself is checked). */
+static void test_ntpc_glue_clock_watch(void **state)
+{
+    struct ntps *srv = ntps_start(0);
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+    char sv[64];
+    const char *servers[] = {sv, NULL};
+    uint32_t one = 1;
+    int fd = lws__plat_clock_watch_open();
+    size_t heap = lws__heap_in_use(); /* a failed test before may leak */
+
+    (void)state;
+    assert_non_null(srv);
+    snprintf(sv, sizeof(sv), "127.0.0.1:%d", ntps_port(srv));
+    base_info(&ni, servers);
+    ntps_set_mode(srv, NTPS_SILENT);
+    cx = mk(&ni, &rec_ops);
+    assert_non_null(cx);
+    struct reqs_arg ra = {srv, 1};
+    assert_true(ntpc_run_until(cx, requests_at_least, &ra, 2000));
+    /* No validated time yet: nothing to watch. */
+    assert_null(((struct lws__ntpc *)LWS__HELPER(cx, NTPC))->clock_wsi);
+    ntps_set_mode(srv, NTPS_GOOD);
+    assert_true(ntpc_run_until(cx, syncs_at_least, &one, 3000));
+    assert_non_null(((struct lws__ntpc *)LWS__HELPER(cx, NTPC))->clock_wsi);
+    lws_context_destroy(cx);
+    assert_int_equal(lws__heap_in_use(), heap); /* the watch went too */
+    ntps_stop(srv);
+    assert_true(fd >= 0);
+    assert_false(lws__plat_clock_watch_stepped(fd));
+    close(fd);
+}
+
 static void destroy_in_cb(struct lws_context *cx, int status,
                           const struct lws_ntpc_status *st, void *user)
 {
@@ -769,7 +898,6 @@ static void test_ntpc_glue_oom(void **state)
  * Hostile time (issue 10): one exchange per round, quick re-polls, the
  * stamp through the ops.
  */
-#define YEAR (365ll * 86400)
 
 static void harden_info(struct lws_ntpc_info *ni, const char *const *servers)
 {
@@ -999,6 +1127,8 @@ int main(void)
 #endif
         cmocka_unit_test_setup(test_ntpc_glue_destroy_from_sync_cb, setup),
         cmocka_unit_test(test_ntpc_glue_split_hostport),
+        cmocka_unit_test_setup(test_ntpc_glue_clock_step, setup),
+        cmocka_unit_test_setup(test_ntpc_glue_clock_watch, setup),
         cmocka_unit_test_setup(test_ntpc_glue_oom, setup),
         cmocka_unit_test_setup(test_ntpc_harden_hostile_ahead_outvoted, setup),
         cmocka_unit_test_setup(test_ntpc_harden_horizon, setup),

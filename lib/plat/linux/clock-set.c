@@ -21,25 +21,16 @@ _Static_assert(sizeof(time_t) >= 8, "time_t must be 64-bit (_TIME_BITS=64)");
 int lws__plat_set_clock(lws_usec_t wall_us)
 {
     lws_usec_t off = wall_us - lws__wall_usecs();
-    struct timespec ts;
-    struct timeval tv;
+    bool slew = off > -SLEW_MAX_US && off < SLEW_MAX_US;
+    /* A slew is under half a second either way: no whole seconds (glibc's
+     * and musl's adjtime() take a negative tv_usec as it is). */
+    struct timeval tv = {0, (suseconds_t)off};
+    struct timespec ts = {(time_t)(wall_us / LWS_US_PER_SEC),
+                          (long)(wall_us % LWS_US_PER_SEC) * 1000};
 
-    if (off > -SLEW_MAX_US && off < SLEW_MAX_US) {
-        tv.tv_sec = (time_t)(off / LWS_US_PER_SEC);
-        tv.tv_usec = (suseconds_t)(off % LWS_US_PER_SEC);
-        if (tv.tv_usec < 0) {
-            tv.tv_sec--;
-            tv.tv_usec += 1000000;
-        }
-        if (adjtime(&tv, NULL))
-            return -errno;
-        lwsl_info("clock slewed by %lld us", (long long)off);
-        return 0;
-    }
-    ts.tv_sec = (time_t)(wall_us / LWS_US_PER_SEC);
-    ts.tv_nsec = (long)(wall_us % LWS_US_PER_SEC) * 1000;
-    if (clock_settime(CLOCK_REALTIME, &ts))
+    if (slew ? adjtime(&tv, NULL) : clock_settime(CLOCK_REALTIME, &ts))
         return -errno;
-    lwsl_notice("clock stepped by %lld us", (long long)off);
+    lwsl_notice("clock %s by %lld us", slew ? "slewed" : "stepped",
+                (long long)off);
     return 0;
 }

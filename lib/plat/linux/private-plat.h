@@ -44,6 +44,13 @@ lws_usec_t lws__wall_usecs(void);
 /* Steps the clock to @wall_us, or slews it (adjtime) when it is less than
  * 0.5 s away.  0 or a negative errno. */
 int lws__plat_set_clock(lws_usec_t wall_us);
+/* A descriptor that turns readable when the wall clock is stepped (set
+ * discontinuously, by anyone: this process included), or a negative
+ * errno.  Watch it for reading; close it when done. */
+int lws__plat_clock_watch_open(void);
+/* Reads the watch @fd: true when the clock was stepped since the last
+ * read, false otherwise. */
+bool lws__plat_clock_watch_stepped(int fd);
 
 /* Datagram sockets for lws_create_adopt_udp(): plat-sock.h (inline). */
 

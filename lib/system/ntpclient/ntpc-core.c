@@ -15,6 +15,9 @@
 
 #define MAX_BURST 16
 
+/* A few small helpers are kept out of line (noinline): -Os would otherwise
+ * copy them, synced() most of all, into each of their callers. */
+
 void lws__ntpc_core_init(struct lws__ntpc_core *c,
                          const struct lws__ntpc_cfg *cfg)
 {
@@ -57,8 +60,8 @@ static uint32_t core_rand(struct lws__ntpc_core *c)
     return c->cfg.rand32 ? c->cfg.rand32(c->cfg.rand_opaque) : 0x5eed5eedu;
 }
 
-static void wake(struct lws__ntpc_core *c, lws_usec_t at,
-                 struct lws__ntpc_out *a)
+static __attribute__((noinline)) void
+wake(struct lws__ntpc_core *c, lws_usec_t at, struct lws__ntpc_out *a)
 {
     c->deadline = at;
     a->wake_at = at;
@@ -128,7 +131,7 @@ static int64_t abs64(int64_t v)
 }
 
 /* Doubles the poll interval, up to poll_max_s. */
-static void poll_up(struct lws__ntpc_core *c)
+static __attribute__((noinline)) void poll_up(struct lws__ntpc_core *c)
 {
     c->poll_s =
         c->poll_s > c->cfg.poll_max_s / 2 ? c->cfg.poll_max_s : c->poll_s * 2;
@@ -146,8 +149,9 @@ static void backoff(struct lws__ntpc_core *c, uint64_t min_ms, lws_usec_t now,
     wake(c, now + (lws_usec_t)w * LWS_US_PER_MS, a);
 }
 
-static void synced(struct lws__ntpc_core *c, bool adapt, lws_usec_t now,
-                   struct lws__ntpc_out *a)
+static __attribute__((noinline)) void synced(struct lws__ntpc_core *c,
+                                             bool adapt, lws_usec_t now,
+                                             struct lws__ntpc_out *a)
 {
     int64_t err;
     uint32_t j;

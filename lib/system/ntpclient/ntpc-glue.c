@@ -41,7 +41,9 @@ static __attribute__((noinline)) long long secs_of(lws_usec_t us)
     return (long long)(us / LWS_US_PER_SEC);
 }
 
-static struct lws__ntpc *ntpc_get(struct lws_context *cx)
+/* Out of line: called from many places (noinline is smaller). */
+static __attribute__((noinline)) struct lws__ntpc *
+ntpc_get(struct lws_context *cx)
 {
     return cx ? (struct lws__ntpc *)LWS__HELPER(cx, NTPC) : NULL;
 }
@@ -105,7 +107,8 @@ static void ntpc_send(struct lws__ntpc *n, const struct lws__ntpc_out *a)
  * Applying a validated sample
  */
 
-static lws_usec_t true_now_us(const struct lws__ntpc *n)
+static __attribute__((noinline)) lws_usec_t
+true_now_us(const struct lws__ntpc *n)
 {
     return n->st.last_sync_wall_us +
            (lws_now_usecs() - n->st.last_sync_mono_us);
@@ -124,15 +127,14 @@ static bool stamp_save(struct lws__ntpc *n)
     if (n->stamp_path) {
         r = lws__ntpc_stamp_file_save(n->stamp_path, now);
         if (r)
-            lwsl_warn("saving clock stamp to %s: %s", n->stamp_path,
-                      strerror(-r));
+            lwsl_warn("saving stamp (%s): %d", n->stamp_path, r);
     }
     if (n->stamp_save) {
         r = n->stamp_save(cx, now);
         if (lws__cx_gone(cx))
             return false;
         if (r)
-            lwsl_warn("stamp_save op failed: %d", r);
+            lwsl_warn("saving stamp (%s): %d", "op", r);
     }
     return true;
 }
@@ -147,7 +149,8 @@ static void stamp_cb(lws_sorted_usec_list_t *sul)
                      (lws_usec_t)n->stamp_interval_s * LWS_US_PER_SEC);
 }
 
-static int apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
+static __attribute__((noinline)) int
+apply_clock(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
     const lws_system_ops_t *ops = lws_system_get_ops(n->cx);
     /* Project the server's time to now along the monotonic clock. */
@@ -179,13 +182,13 @@ static void update_status(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     n->stats.syncs++;
     n->synced = true;
     if (n->st.lost) {
-        lws_usec_t gone = lws_now_usecs() - n->st.lost_since_us;
+        long long ms = div1000(lws_now_usecs() - n->st.lost_since_us);
 
-        lwsl_notice("time source back after %lld ms", (long long)div1000(gone));
+        lwsl_notice("time source back after %lld ms", ms);
         lws__smd_publish(n->cx, LWSSMDCL_NETWORK,
                          "{\"type\":\"ntp\",\"state\":\"back\","
                          "\"lost_ms\":%lld}",
-                         (long long)div1000(gone));
+                         ms);
         n->st.lost = 0;
         n->st.lost_since_us = 0;
     }
@@ -211,46 +214,45 @@ static bool ntpc_several_sources(const struct lws__ntpc *n)
  * two samples' error when more than one address is known, and must be
  * forward when the server is the only one.  Until then the sample is kept
  * as a candidate and the next server asked.  Returns true to apply it.
+ * Out of line: smaller than inlined into on_synced().
  */
-static bool step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
+static __attribute__((noinline)) bool
+step_trusted(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
-    lws_usec_t mono = lws_now_usecs(), wall = lws__cx_wall_usecs(n->cx), ref;
+    lws_usec_t mono = lws_now_usecs(), ref;
     int64_t at = div1000(s->true_at_rx_ns) + (mono - s->mono_rx_us);
     int64_t tol =
         div1000(s->root_dist_ns) + div1000(s->delay_ns) + LWS_US_PER_SEC / 2;
     const char *verdict;
-    bool ok = false;
+    bool ok = false, same = n->have_cand &&
+                            lws__sa46_equal(&n->cand_server, &n->core.server);
     char ab[64];
 
     if (n->synced)
         ref = true_now_us(n);
-    else
-        ref = wall >= n->floor_us ? wall : n->floor_us;
+    else if ((ref = lws__cx_wall_usecs(n->cx)) < n->floor_us)
+        ref = n->floor_us;
     if (abs_us(at - ref) <= n->max_step_us)
         goto trusted;
     if (!ntpc_several_sources(n)) {
         if (at > ref)
             return true; /* the only source, forward, inside the horizon */
-        verdict = "back, from the only server: refused";
-    } else if (n->have_cand &&
-               !lws__sa46_equal(&n->cand_server, &n->core.server) &&
+        verdict = "back, lone server: refused";
+    } else if (n->have_cand && !same &&
                abs_us(n->cand_base_us + mono - at) <= n->cand_tol_us + tol) {
-        verdict = "agreed by a second server: believed";
+        verdict = "agreed: believed";
         ok = true;
-    } else if (n->have_cand && n->cand_alone && n->n_src > 1 &&
-               n->n_addrs <= 1 && n->cand_tries >= n->n_src &&
-               lws__sa46_equal(&n->cand_server, &n->core.server) && at > ref) {
+    } else if (same && n->cand_alone && n->n_src > 1 && n->n_addrs <= 1 &&
+               n->cand_tries >= n->n_src && at > ref) {
         /* Every source, each of one address, answered from this same
          * address (an application's server that DHCP announces too): a
          * lone server, believed forward as above.  A name with several
          * addresses still needs a second one to agree. */
-        verdict = "forward, every source is this server: believed";
+        verdict = "sole server, forward: ok";
         ok = true;
     } else {
-        n->cand_alone = !n->have_cand ||
-                        (n->cand_alone &&
-                         lws__sa46_equal(&n->cand_server, &n->core.server));
-        verdict = "from one server: waiting for another to agree";
+        n->cand_alone = !n->have_cand || (n->cand_alone && same);
+        verdict = "awaiting a 2nd server";
         n->cand_server = n->core.server;
         n->cand_base_us = at - mono;
         n->cand_tol_us = tol;
@@ -267,12 +269,32 @@ trusted:
     return true;
 }
 
+/* Once there is a validated time to keep, and with the plat's wall clock
+ * (no info.wall_clock: such a source reports its own steps), watch the
+ * clock for steps on the loop (a wsi: nothing runs until one).  Before the
+ * first sync no watch is needed: each try reads the clock afresh; without
+ * the watch a step is seen at the next poll. */
+static __attribute__((noinline)) void ntpc_clock_watch(struct lws__ntpc *n)
+{
+    int fd;
+
+    if (n->cx->wall_clock)
+        return;
+    fd = lws__plat_clock_watch_open();
+    if (fd < 0)
+        lwsl_warn("no clock watch: %s", strerror(-fd));
+    else
+        n->clock_wsi =
+            lws__wsi_adopt(n->vh, NTPC_PROTO, fd, LWS__WSI_RX_NOTIFY, n);
+}
+
 /* Returns false when the application destroyed the context meanwhile. */
 static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
 {
     struct lws_context *cx = n->cx;
     struct lws_ntpc_status st;
     char ab[64];
+    bool first;
     int r;
 
     if (!step_trusted(n, s)) {
@@ -286,14 +308,16 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
         lws__ntpc_next_server(n, now);
         return !lws__cx_gone(cx);
     }
+    first = !n->synced;
     update_status(n, s);
     r = apply_clock(n, s);
     if (lws__cx_gone(cx))
         return false; /* the set_clock op destroyed the context */
+    if (first)        /* after our own step */
+        ntpc_clock_watch(n);
     if (r)
         lwsl_err("setting the clock failed: %d", r);
-    lwsl_notice("synced from %s: offset %lld us, delay %lld us, stratum %d, "
-                "next in %u s",
+    lwsl_notice("synced %s: offset %lld delay %lld us stratum %d poll %u s",
                 lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
                 (long long)n->st.offset_us, (long long)n->st.delay_us,
                 s->stratum, n->core.poll_s);
@@ -315,7 +339,6 @@ static bool on_synced(struct lws__ntpc *n, const struct lws__ntpc_sample *s)
     }
     if (n->held) {
         n->held = false;
-        lwsl_info("time validated: releasing TIME_VALID");
         lws_state_transition_steps(lws_system_get_state_manager(cx),
                                    cx->target_state);
         if (lws__cx_gone(cx))
@@ -332,7 +355,7 @@ bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_out *a)
         uint32_t s = lws__ntpc_drop(n, &n->core.server, lws_now_usecs());
         char ab[64];
 
-        lwsl_warn("server %s port %u refused us (%s): left out for %u s",
+        lwsl_warn("%s port %u: %s, left out %u s",
                   lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)),
                   lws__sa46_port(&n->core.server),
                   lws__ntpc_verdict_name(n->core.last_verdict), s);
@@ -353,8 +376,7 @@ bool lws__ntpc_perform(struct lws__ntpc *n, struct lws__ntpc_out *a)
         n->st.lost = 1;
         n->st.lost_since_us = lws_now_usecs();
         n->st.losses++;
-        lwsl_warn("time source lost (no answer from %s): TIME_VALID stays, "
-                  "retrying",
+        lwsl_warn("time source lost: %s silent",
                   lws__ntpc_sa46_str(&n->core.server, ab, sizeof(ab)));
         lws__smd_publish(n->cx, LWSSMDCL_NETWORK,
                          "{\"type\":\"ntp\",\"state\":\"lost\"}");
@@ -386,10 +408,10 @@ static void log_refusal(int v, const lws_sockaddr46 *sa)
     if (v == LWS__NTPC_V_OK)
         return;
     /* Answers we refused are worth a warning; strays only an info line. */
-    LWS__LOGX(ans ? LLL_WARN : LLL_INFO, "%s from %s %s: %s",
-              ans ? "reply" : "datagram",
+    LWS__LOGX(ans ? LLL_WARN : LLL_INFO, "%s from %s: %s",
+              ans ? "refused reply" : "ignored datagram",
               lws__ntpc_sa46_str(sa, ab, sizeof(ab)),
-              ans ? "refused" : "ignored", lws__ntpc_verdict_name(v));
+              lws__ntpc_verdict_name(v));
 }
 
 static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
@@ -414,8 +436,7 @@ static void ntpc_rx(struct lws__ntpc *n, struct lws *wsi)
         v = lws__ntpc_core_on_rx(&n->core, lws_now_usecs(),
                                  lws__cx_wall_usecs(n->cx), &from, buf,
                                  (size_t)r, &a);
-        if (v >= 0 && v < LWS__NTPC_V_COUNT)
-            n->stats.verdicts[v]++;
+        n->stats.verdicts[v]++; /* the core's verdicts are in range */
         log_refusal(v, &from);
         if (!lws__ntpc_perform(n, &a))
             return;
@@ -432,17 +453,15 @@ static void kick_cb(lws_sorted_usec_list_t *sul)
         n->list_dirty = false;
         n->kick = false;
         lws__ntpc_core_clear_server(&n->core);
-        if (n->dns_tok) {
-            /* The list it was resolving for is going away. */
-            lws__ntpc_resolve_orphan(n->dns_tok);
-            n->dns_tok = NULL;
-        }
+        /* The list a lookup was resolving for is going away. */
+        lws__ntpc_resolve_orphan(n->dns_tok); /* NULL: none */
+        n->dns_tok = NULL;
         lws__ntpc_sources_build(n);
         n->running = n->n_src > 0;
         if (n->running)
             lws__ntpc_next_server(n, true);
         else if (n->held)
-            lwsl_warn("TIME_VALID is held and no NTP server is known");
+            lwsl_warn("TIME_VALID held: no server");
         return;
     }
     if (n->kick) {
@@ -476,10 +495,7 @@ static int ntpc_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
         lws__cx_wall_usecs(n->cx) >= n->floor_us)
         return 0;
     if (!n->held)
-        lwsl_notice("holding TIME_VALID until a validated sync (%s)",
-                    n->policy == LWS_NTPC_TIME_PLAUSIBLE
-                        ? "clock before the time floor"
-                        : "policy");
+        lwsl_notice("holding TIME_VALID until a sync");
     n->held = true;
     n->want_pool = true;
     n->kick = true;
@@ -514,8 +530,7 @@ static int copy_servers(struct lws__ntpc *n, const char *const *servers)
 static void load_stamp(struct lws__ntpc *n, lws_usec_t t, const char *from)
 {
     if (t > n->ceil_us || t < 0) {
-        lwsl_warn("clock stamp %lld from %s is beyond the horizon: ignored",
-                  secs_of(t), from);
+        lwsl_warn("stamp %lld (%s) past horizon", secs_of(t), from);
         return;
     }
     if (t > n->floor_us)
@@ -529,8 +544,7 @@ static void load_floor(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
     n->floor_us = lws__ntpc_build_floor_us();
     if (ni->time_floor_s) {
         if (ni->time_floor_s < 0 || ni->time_floor_s > LWS__NTPC_TIME_MAX_S)
-            lwsl_err("time_floor_s %lld out of range: build time used",
-                     (long long)ni->time_floor_s);
+            lwsl_err("bad time_floor_s %lld", (long long)ni->time_floor_s);
         else
             n->floor_us = (lws_usec_t)ni->time_floor_s * LWS_US_PER_SEC;
     }
@@ -584,20 +598,29 @@ static int copy_info(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
     return copy_servers(n, ni->servers);
 }
 
+/* The tunables copied from the creation info as they are. */
+#define CFG_AT(s, f) (offsetof(s, f) - offsetof(s, poll_min_s))
+#define CFG_SAME(f, g)                                                         \
+    _Static_assert(CFG_AT(struct lws__ntpc_cfg, f) ==                          \
+                       CFG_AT(struct lws_ntpc_info, g),                        \
+                   "cfg layout: " #f)
+CFG_SAME(poll_max_s, poll_max_s);
+CFG_SAME(root_dist_max_ms, root_distance_max_ms);
+CFG_SAME(burst, burst);
+CFG_SAME(burst_interval_ms, burst_interval_ms);
+CFG_SAME(reply_timeout_ms, reply_timeout_ms);
+CFG_SAME(retry_min_ms, retry_min_ms);
+CFG_SAME(retry_max_ms, retry_max_ms);
+_Static_assert(offsetof(struct lws__ntpc_cfg, poll_min_s) == 0, "cfg first");
+#define CFG_COPIED (CFG_AT(struct lws_ntpc_info, retry_max_ms) + 4)
+
 static void core_setup(struct lws__ntpc *n, const struct lws_ntpc_info *ni)
 {
     const lws_system_ops_t *ops = lws_system_get_ops(n->cx);
     struct lws__ntpc_cfg cfg;
 
     memset(&cfg, 0, sizeof(cfg));
-    cfg.poll_min_s = ni->poll_min_s;
-    cfg.poll_max_s = ni->poll_max_s;
-    cfg.root_dist_max_ms = ni->root_distance_max_ms;
-    cfg.reply_timeout_ms = ni->reply_timeout_ms;
-    cfg.retry_min_ms = ni->retry_min_ms;
-    cfg.retry_max_ms = ni->retry_max_ms;
-    cfg.burst_interval_ms = ni->burst_interval_ms;
-    cfg.burst = ni->burst;
+    memcpy(&cfg, &ni->poll_min_s, CFG_COPIED);
     cfg.clock_applied =
         (ops && ops->set_clock) || (n->flags & LWS_NTPC_FLAG_SET_CLOCK_LINUX);
     cfg.floor_ns = n->floor_us * 1000;
@@ -630,16 +653,44 @@ static void ntpc_dns_news(struct lws_context *cx)
 
     if (!n || n->synced || !n->running || n->dns_tok || n->n_addrs)
         return;
-    lwsl_info("DNS servers known: resolving again");
-    n->list_dirty = true;
+    n->list_dirty = true; /* resolved again */
     schedule_kick(n);
+}
+
+/* A burst soon, when the client runs (a link up, a clock step). */
+static void ntpc_resync(struct lws__ntpc *n)
+{
+    if (n && n->running) {
+        n->kick = true;
+        schedule_kick(n);
+    }
+}
+
+/* The wall clock was stepped: re-sync at once (a burst) unless it still
+ * agrees with the validated time (our own set_clock, or a harmless step),
+ * so our own steps never start a round of their own.  Before a sync (only
+ * an application's wall_clock source tells of steps then), a step starts a
+ * burst at once, as a trigger does. */
+static void ntpc_clock_step(struct lws_context *cx)
+{
+    struct lws__ntpc *n = ntpc_get(cx);
+    int64_t d = lws__cx_wall_usecs(cx) - true_now_us(n);
+
+    if (n->synced) {
+        if ((uint64_t)(d + LWS_US_PER_SEC) < 2 * LWS_US_PER_SEC)
+            return; /* within a second */
+        lwsl_notice("clock stepped %+lld us", (long long)d);
+    }
+    ntpc_resync(n);
 }
 
 static void ntpc_news(struct lws_context *cx, const struct lws__news *news,
                       void *opaque)
 {
     (void)opaque;
-    if (news->kind == LWS__NEWS_NTP_SERVERS)
+    if (news->kind == LWS__NEWS_CLOCK_STEP)
+        ntpc_clock_step(cx);
+    else if (news->kind == LWS__NEWS_NTP_SERVERS)
         lws__ntpc_dhcp_servers(cx, news->iface, news->addrs, news->n);
     else if (news->kind == LWS__NEWS_NTP6_SERVERS)
         lws__ntpc_dhcp6_servers(cx, news->iface, news->sa46, news->n);
@@ -703,6 +754,8 @@ static void ntpc_destroy(struct lws_context *cx)
     lws__ntpc_resolve_orphan(n->dns_tok); /* NULL: none */
     if (n->wsi)
         lws_wsi_close(n->wsi);
+    if (n->clock_wsi)
+        lws_wsi_close(n->clock_wsi);
     lws__time_sync_set(cx, 0, 0);
     lws__news_unsubscribe(&n->news);
     LWS__HELPER(cx, NTPC) = NULL;
@@ -724,7 +777,15 @@ static int ntpc_callback(struct lws *wsi, enum lws_callback_reasons reason,
     case LWS_CALLBACK_RAW_RX:
     case LWS_CALLBACK_RAW_CLOSE:
         n = lws_get_opaque_user_data(wsi);
-        if (!n || n->wsi != wsi)
+        if (!n)
+            break;
+        if (wsi == n->clock_wsi) {
+            if (reason == LWS_CALLBACK_RAW_RX &&
+                lws__plat_clock_watch_stepped(lws_get_socket_fd(wsi)))
+                lws_wall_clock_stepped(n->cx);
+            break;
+        }
+        if (n->wsi != wsi)
             break;
         if (reason == LWS_CALLBACK_RAW_RX)
             ntpc_rx(n, wsi);
@@ -751,10 +812,9 @@ void lws_ntpc_trigger(struct lws_context *context)
     LWS__LOOP_ONLY(context);
     n = ntpc_get(context);
     if (!n || lws__cx_gone(context)) {
-        lwsl_err("trigger: no NTP client in this context");
+        lwsl_err("no NTP client");
         return;
     }
-    lwsl_info("trigger");
     n->want_pool = true;
     n->kick = true;
     schedule_kick(n);
@@ -788,16 +848,18 @@ int lws__ntpc_get_stats(struct lws_context *cx, struct lws__ntpc_stats *st)
     return 0;
 }
 
-/* Replaces the @family servers of @iface with the @count in @sa. */
+/* Replaces the IPv6 (@v6) or IPv4 servers of @iface with the @count in
+ * @in: lws_sockaddr46 (AF_INET6), or IPv4 addresses in host order (0:
+ * none). */
 static int ntpc_iface_servers(struct lws_context *cx, const char *iface,
-                              int family, const lws_sockaddr46 *sa,
-                              size_t count)
+                              bool v6, const void *in, size_t count)
 {
     struct lws__ntpc *n = ntpc_get(cx);
     struct lws__ntpc_dhcp nd[LWS__NTPC_MAX_DHCP];
+    int family = v6 ? AF_INET6 : AF_INET;
     size_t w = 0;
 
-    if (!n || !iface || (count && !sa))
+    if (!n || !iface || (count && !in))
         return -EINVAL;
     /* The other interfaces' and family's entries, then the new ones. */
     memset(nd, 0, sizeof(nd));
@@ -806,15 +868,23 @@ static int ntpc_iface_servers(struct lws_context *cx, const char *iface,
             n->dhcp[i].sa.sa4.sin_family != family)
             nd[w++] = n->dhcp[i];
     for (size_t i = 0; i < count && w < LWS__NTPC_MAX_DHCP; i++) {
-        if (sa[i].sa4.sin_family != family ||
-            (family == AF_INET6 &&
-             (IN6_IS_ADDR_LINKLOCAL(&sa[i].sa6.sin6_addr) ||
-              IN6_IS_ADDR_UNSPECIFIED(&sa[i].sa6.sin6_addr)))) {
-            lwsl_warn("%s: NTP server %zu not usable: left out", iface, i);
-            continue;
+        lws_sockaddr46 *sa = &nd[w].sa;
+
+        if (v6) {
+            *sa = ((const lws_sockaddr46 *)in)[i];
+            if (sa->sa4.sin_family != AF_INET6 ||
+                IN6_IS_ADDR_LINKLOCAL(&sa->sa6.sin6_addr) ||
+                IN6_IS_ADDR_UNSPECIFIED(&sa->sa6.sin6_addr)) {
+                lwsl_warn("%s: bad NTP server %zu", iface, i);
+                continue;
+            }
+        } else {
+            if (!((const uint32_t *)in)[i])
+                continue;
+            sa->sa4.sin_family = AF_INET;
+            sa->sa4.sin_addr.s_addr = htonl(((const uint32_t *)in)[i]);
         }
-        snprintf(nd[w].iface, sizeof(nd[0].iface), "%s", iface);
-        nd[w++].sa = sa[i];
+        snprintf(nd[w++].iface, sizeof(nd[0].iface), "%s", iface);
     }
     if (w == n->n_dhcp &&
         !memcmp(nd, n->dhcp ? n->dhcp : nd, w * sizeof(nd[0])))
@@ -822,14 +892,13 @@ static int ntpc_iface_servers(struct lws_context *cx, const char *iface,
     if (!n->dhcp) {
         n->dhcp = lws__malloc(sizeof(nd));
         if (!n->dhcp) {
-            lwsl_err("%s: out of memory for DHCP NTP servers", iface);
+            lwsl_err("%s: out of memory", iface);
             return -ENOMEM;
         }
     }
     memcpy(n->dhcp, nd, sizeof(nd));
     n->n_dhcp = w;
-    lwsl_info("%s: %zu %s NTP server(s) from DHCP", iface, count,
-              family == AF_INET6 ? "IPv6" : "IPv4");
+    lwsl_info("%s: %zu NTP server(s)", iface, count);
     /* RFC 2132 §8.3: a new server list means a fresh sync. */
     n->list_dirty = true;
     schedule_kick(n);
@@ -839,33 +908,17 @@ static int ntpc_iface_servers(struct lws_context *cx, const char *iface,
 int lws__ntpc_dhcp_servers(struct lws_context *cx, const char *iface,
                            const uint32_t *addrs, size_t count)
 {
-    lws_sockaddr46 sa[LWS__NTPC_MAX_DHCP];
-    size_t k = 0;
-
-    if (count && !addrs)
-        return -EINVAL;
-    memset(sa, 0, sizeof(sa));
-    for (size_t i = 0; i < count && k < LWS__NTPC_MAX_DHCP; i++)
-        if (addrs[i]) {
-            sa[k].sa4.sin_family = AF_INET;
-            sa[k++].sa4.sin_addr.s_addr = htonl(addrs[i]);
-        }
-    return ntpc_iface_servers(cx, iface, AF_INET, sa, k);
+    return ntpc_iface_servers(cx, iface, false, addrs, count);
 }
 
 int lws__ntpc_dhcp6_servers(struct lws_context *cx, const char *iface,
                             const lws_sockaddr46 *sa, size_t count)
 {
-    return ntpc_iface_servers(cx, iface, AF_INET6, sa, count);
+    return ntpc_iface_servers(cx, iface, true, sa, count);
 }
 
 void lws__ntpc_link_changed(struct lws_context *cx, bool up)
 {
-    struct lws__ntpc *n = ntpc_get(cx);
-
-    if (!n || !up || !n->running)
-        return;
-    lwsl_info("link up: re-sync");
-    n->kick = true;
-    schedule_kick(n);
+    if (up)
+        ntpc_resync(ntpc_get(cx));
 }

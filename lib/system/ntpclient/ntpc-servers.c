@@ -76,8 +76,7 @@ static int source_add(struct lws__ntpc *n, const char *spec, uint8_t origin)
     uint16_t port;
 
     if (n->n_src >= LWS__NTPC_MAX_SOURCES) {
-        lwsl_warn("more than %d servers: '%s' ignored", LWS__NTPC_MAX_SOURCES,
-                  spec);
+        lwsl_warn("'%s' ignored: > %d servers", spec, LWS__NTPC_MAX_SOURCES);
         return -ENOSPC;
     }
     if (lws__ntpc_split_hostport(spec, host, sizeof(host), &port)) {
@@ -127,7 +126,6 @@ void lws__ntpc_sources_build(struct lws__ntpc *n)
     if (!n->n_src && n->want_pool && !(n->flags & LWS_NTPC_FLAG_NO_POOL))
         (void)source_add(n, NTPC_POOL, LWS__NTPC_SRC_POOL);
     n->cur_src = n->n_src; /* so the next advance wraps to 0 */
-    lwsl_info("%zu server(s) known", n->n_src);
 }
 
 static struct lws__ntpc_drop *drop_find(const struct lws__ntpc *n,
@@ -156,7 +154,7 @@ uint32_t lws__ntpc_drop(struct lws__ntpc *n, const lws_sockaddr46 *sa,
     if (!d && !n->dropped) {
         n->dropped = lws__calloc(LWS__NTPC_MAX_DROPPED, sizeof(*n->dropped));
         if (!n->dropped) {
-            lwsl_warn("out of memory: refusal not remembered");
+            lwsl_warn("refusal: out of memory");
             return s;
         }
     }
@@ -229,7 +227,7 @@ static bool load_next_source(struct lws__ntpc *n, bool start)
             n->stats.dns_lookups++;
             return true;
         }
-        lwsl_warn("cannot resolve '%s' (no async DNS?)", s->host);
+        lwsl_warn("cannot resolve '%s'", s->host);
     }
     return false;
 }
@@ -239,7 +237,7 @@ static void no_server(struct lws__ntpc *n)
 {
     struct lws__ntpc_out a;
 
-    lwsl_info("no usable NTP server: retrying later");
+    lwsl_info("no usable server");
     lws__ntpc_core_no_server(&n->core, lws_now_usecs(), &a);
     (void)n->act(n, &a);
 }

@@ -145,16 +145,18 @@ int lws__ntpc_sample_compute(const struct lws__ntpc_pkt *p,
  * Sans-I/O core (ntpc-core.c)
  */
 
+/* From poll_min_s to retry_max_ms laid out as in struct lws_ntpc_info, so
+ * the glue copies them in one go. */
 struct lws__ntpc_cfg {
     uint32_t poll_min_s;        /* 0 = 32 */
     uint32_t poll_max_s;        /* 0 = 2048 */
     uint32_t root_dist_max_ms;  /* 0 = 5000 */
+    uint8_t burst;              /* 0 = 4 exchanges on first sync / trigger */
+    uint32_t burst_interval_ms; /* gap between burst exchanges, 0 = none */
     uint32_t reply_timeout_ms;  /* 0 = 1000 */
     uint32_t retry_min_ms;      /* 0 = 2000: first backoff */
     uint32_t retry_max_ms;      /* 0 = 300000: backoff cap */
-    uint32_t burst_interval_ms; /* gap between burst exchanges, 0 = none */
     uint32_t accuracy_ms;       /* 0 = 50: poll grows while error below */
-    uint8_t burst;              /* 0 = 4 exchanges on first sync / trigger */
     bool clock_applied;         /* each sync is applied to the clock */
     int64_t floor_ns;           /* earliest acceptable server time, Unix ns */
     int64_t ceil_ns;            /* latest acceptable (the horizon), 0 = none */

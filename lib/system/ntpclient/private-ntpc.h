@@ -70,6 +70,7 @@ struct lws__ntpc {
     struct lws_context *cx;
     struct lws_vhost *vh;
     struct lws *wsi;
+    struct lws *clock_wsi; /* the watch on the clock's steps, or NULL */
     int wsi_family;
     struct lws__ntpc_core core;
     lws_sorted_usec_list_t sul_core;  /* the core's wake time */
