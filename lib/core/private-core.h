@@ -82,8 +82,12 @@ long lws__fi_garble(struct lws_context *cx, const char *name, void *buf,
 struct lws__pool {
     void *take;            /* owned by the taker holding busy */
     _Atomic(void *) given; /* lock-free stack of blocks given back */
-    atomic_uint held;      /* blocks in the pool */
-    atomic_bool busy;      /* a taker owns take (never waited for) */
+    /* blocks in the pool: given_n - taken_n (both counted modulo 2^32);
+     * taken_n is written only by the taker holding busy, so a take costs
+     * no read-modify-write besides busy's */
+    atomic_uint given_n;
+    atomic_uint taken_n;
+    atomic_bool busy; /* a taker owns take (never waited for) */
     unsigned int max;
     uint32_t size;
     bool bare;    /* blocks without the allocator's header */
