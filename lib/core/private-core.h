@@ -159,10 +159,10 @@ struct lws {
     (_Alignof(max_align_t) > 16 ? _Alignof(max_align_t) : (size_t)16)
 struct lws_attach_item {
     union { /* an item is in one list at a time; read before relinking */
-        /* built-in op: the producers' queue, written once by the producer
-         * that pushes the next item (a reference to it) */
-        _Atomic(uintptr_t) push_next;
-        uintptr_t next;                    /* the waiting list */
+        /* a reference to the next item: in the producers' stack (written
+         * by the item's producer before it publishes the item), in a
+         * taken batch, in the waiting list */
+        uintptr_t next;
         struct lws_attach_item *done_next; /* run, on the way to the pool */
     };
     lws_attach_cb_t cb;
@@ -205,17 +205,10 @@ struct lws_context {
     atomic_uint attach_queued;
     unsigned int attach_max;
     struct lws__pool attach_pool; /* recycled items */
-    /* built-in op: an intrusive multi-producer, single-consumer FIFO.  A
-     * producer swaps its item in as push_tail, then links it from the
-     * item it replaced (or, if that was NULL, the queue was empty: it
-     * publishes it as push_first and wakes the loop).  The loop thread
-     * alone pops from pop_head in arrival order and swaps push_tail back
-     * to NULL when it pops the last item.  attach_stalled: the loop found
-     * an item whose successor's producer was between its two steps, and
-     * waits for that producer to wake it (seq_cst both ways). */
-    _Atomic(struct lws_attach_item *) push_tail;
-    _Atomic(uintptr_t) push_first; /* a reference */
-    atomic_bool attach_stalled;
+    /* built-in op: a lock-free stack of references (item | gate) that
+     * producers push with one compare-and-swap and the loop takes whole
+     * with one exchange, reversing it into arrival order (attach.c) */
+    _Atomic(uintptr_t) push_top;
     /* the waiting list (items whose gate was not open, and those behind
      * them once it opens), in arrival order, with a count per gate level:
      * under the application op's lock, or loop-private with the built-in
@@ -238,9 +231,6 @@ struct lws_context {
     uintptr_t *wait_cur;
     struct lws_attach_item *wait_cur_prev;
     int wait_cur_state;
-    /* built-in op, loop thread: the next item to pop (kept away from the
-     * producers' fields above, which they write on every push) */
-    uintptr_t pop_head;
 
     struct lws_system_blob blobs[LWS_SYSBLOB_TYPE_COUNT];
     struct lws__rng *rng;

@@ -3,15 +3,17 @@
  *
  * The attach queue: other threads queue callbacks to run on the loop thread
  * once the system state reaches a gate.  The built-in op is lock-free for
- * producers: an intrusive multi-producer, single-consumer FIFO (one atomic
- * exchange of the tail and one store linking the item from its predecessor),
- * which the loop thread alone pops in arrival order, one pass, no reversal.
- * An item popped runs at once when it is ready and no older ready item
- * waits; otherwise it joins the waiting list, in arrival order, which a
- * drain walks once the state has opened some waiting item's gate (a count
- * of waiting items per gate level tells, in O(levels), whether any waiting
- * item is ready).  An application that supplies its own lock (its attach op
- * wraps __lws_system_attach()) gets the same waiting list under that lock.
+ * producers: they push onto an intrusive stack with one compare-and-swap
+ * (the item's link written before it, so no producer ever waits for
+ * another, nor the loop for a producer descheduled mid-push), and the loop
+ * thread takes the whole stack with one exchange and reverses it into
+ * arrival order.  An item taken runs at once when it is ready and no older
+ * ready item waits; otherwise it joins the waiting list, in arrival order,
+ * which a drain walks once the state has opened some waiting item's gate
+ * (a count of waiting items per gate level tells, in O(levels), whether
+ * any waiting item is ready).  An application that supplies its own lock (its
+ * attach op wraps __lws_system_attach()) gets the same waiting list under that
+ * lock.
  *
  * An item is three words: its gate travels in the low bits of the reference
  * that leads to it (items are 16-byte aligned on 64-bit targets; 32-bit
@@ -19,8 +21,8 @@
  * mutex + list queue's items cost.  Items are recycled through a pool
  * (lib/core/pool.c, blocks without the allocator's header) instead of going
  * through malloc on the producer and free on the loop thread, and a
- * producer wakes the loop only when it finds the queue empty (the loop
- * empties it, or wakes itself when a drain stops with items left).
+ * producer wakes the loop only when it finds the stack empty (each take
+ * empties it: one wakeup per batch).
  * With attach_max_queued set, producers reserve a place before they push
  * (a compare-and-swap that never goes past the cap) and get -EAGAIN at
  * once when there is none; the loop gives places back as items run.
@@ -190,123 +192,64 @@ static struct lws_attach_item *wait_take(struct lws_context *cx, uint32_t ready,
     return NULL;
 }
 
-/* Producer side of the built-in queue.  The tail exchange (acq_rel) orders
- * the item's fields and its empty link before the next producer's link into
- * it; the link (or push_first) publishes the item to the loop thread.
- * @return true if the loop needs a wakeup: the queue was empty, or the loop
- * stalled on this item's link (the link and the flag are seq_cst, as are
- * the loop's flag and link reads: one side sees the other). */
+/* Producer side of the built-in queue: a lock-free stack.  The item's link
+ * is written before the compare-and-swap that publishes it (release), so
+ * the loop never finds an item whose link is still to come: a producer
+ * descheduled at any point delays nobody (its CAS fails and it retries
+ * once it runs again).  Pushes only, and takes of the whole stack, so
+ * there is no ABA problem.  @return true if the stack was empty: this
+ * producer wakes the loop (the loop empties it on each take, so each
+ * batch has one wakeup). */
 static bool push_item(struct lws_context *cx, uintptr_t r)
 {
-    struct lws_attach_item *it = ref_item(r), *prev;
+    struct lws_attach_item *it = ref_item(r);
+    uintptr_t top = atomic_load_explicit(&cx->push_top, memory_order_relaxed);
 
-    atomic_store_explicit(&it->push_next, 0, memory_order_relaxed);
-    prev = atomic_exchange_explicit(&cx->push_tail, it, memory_order_acq_rel);
-    if (!prev) {
-        atomic_store_explicit(&cx->push_first, r, memory_order_release);
-        return true;
-    }
-    atomic_store_explicit(&prev->push_next, r, memory_order_seq_cst);
-    return atomic_load_explicit(&cx->attach_stalled, memory_order_seq_cst) &&
-           atomic_exchange_explicit(&cx->attach_stalled, false,
-                                    memory_order_relaxed);
+    do
+        it->next = top;
+    while (!atomic_compare_exchange_weak_explicit(
+        &cx->push_top, &top, r, memory_order_release, memory_order_relaxed));
+    return !top;
 }
 
-/* Loop side: the link out of @it, which is not the tail any more.  Its
- * producer is between its exchange and its link for a few instructions,
- * unless it was descheduled there: then the loop stops and that producer
- * wakes it once it links. */
-static uintptr_t wait_link(struct lws_context *cx, struct lws_attach_item *it)
+/* Loop side: everything pushed so far, oldest first (a reference, linked
+ * through next), or 0.  The take empties the stack, so the next push wakes
+ * the loop again; items attached after it (by the callbacks of this batch
+ * too) wait for that wakeup. */
+static uintptr_t take_pushed(struct lws_context *cx)
 {
-    uintptr_t next;
+    uintptr_t r = atomic_exchange_explicit(&cx->push_top, 0,
+                                           memory_order_acquire),
+              fifo = 0, next;
 
-    for (int i = 0; i < 256; i++) {
-        next = atomic_load_explicit(&it->push_next, memory_order_acquire);
-        if (next)
-            return next;
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
+    while (r) { /* newest first: reverse into arrival order */
+        next = ref_item(r)->next;
+        ref_item(r)->next = fifo;
+        fifo = r;
+        r = next;
     }
-    atomic_store_explicit(&cx->attach_stalled, true, memory_order_seq_cst);
-    return atomic_load_explicit(&it->push_next, memory_order_seq_cst);
-}
-
-/* Loop side: a reference to the oldest pushed item, unlinked, or 0 (none,
- * or stalled as above). */
-static uintptr_t pop_pushed(struct lws_context *cx)
-{
-    uintptr_t r = cx->pop_head, next;
-    struct lws_attach_item *it, *expect;
-
-    if (!r) {
-        r = atomic_exchange_explicit(&cx->push_first, 0, memory_order_acquire);
-        if (!r)
-            return 0;
-    }
-    it = ref_item(r);
-    next = atomic_load_explicit(&it->push_next, memory_order_acquire);
-    if (!next) {
-        expect = it;
-        if (atomic_compare_exchange_strong_explicit(&cx->push_tail, &expect,
-                                                    NULL, memory_order_acq_rel,
-                                                    memory_order_acquire)) {
-            cx->pop_head = 0; /* empty: the next push wakes the loop */
-            return r;
-        }
-        next = wait_link(cx, it);
-        if (!next) {
-            cx->pop_head = r;
-            return 0;
-        }
-    }
-    cx->pop_head = next;
-    return r;
-}
-
-/* The last item pushed so far (a drain stops after it), or NULL. */
-static struct lws_attach_item *pushed_last(struct lws_context *cx)
-{
-    return atomic_load_explicit(&cx->push_tail, memory_order_acquire);
-}
-
-/* Loop side, after popping @it: true if it was the drain's @last item.
- * Items pushed behind it woke nobody: the loop wakes itself for them. */
-static bool pop_end(struct lws_context *cx, struct lws_attach_item *it,
-                    struct lws_attach_item *last)
-{
-    if (it != last)
-        return false;
-    if (cx->pop_head && !cx->destroying)
-        uv_async_send(&cx->wake);
-    return true;
+    return fifo;
 }
 
 void lws__attach_init(struct lws_context *cx,
                       const struct lws_context_creation_info *info)
 {
-    atomic_store_explicit(&cx->push_tail, NULL, memory_order_relaxed);
-    atomic_store_explicit(&cx->push_first, 0, memory_order_relaxed);
-    atomic_store_explicit(&cx->attach_stalled, false, memory_order_relaxed);
+    atomic_store_explicit(&cx->push_top, 0, memory_order_relaxed);
     atomic_store_explicit(&cx->attach_queued, 0, memory_order_relaxed);
-    cx->pop_head = 0;
     cx->attach_max = info->attach_max_queued;
     lws__pool_init(&cx->attach_pool, sizeof(struct lws_attach_item),
                    cx->attach_max ? cx->attach_max : ATTACH_POOL_MAX, true);
 }
 
 /* Built-in op, loop thread: what producers queued into the waiting list, in
- * arrival order, up to the last item pushed when it starts. */
+ * arrival order. */
 static void attach_pull(struct lws_context *cx)
 {
-    struct lws_attach_item *last = pushed_last(cx), *it;
-    uintptr_t r;
+    uintptr_t r = take_pushed(cx), next;
 
-    while (last && (r = pop_pushed(cx))) {
-        it = ref_item(r);
+    for (; r; r = next) {
+        next = ref_item(r)->next;
         wait_append(cx, r);
-        if (pop_end(cx, it, last))
-            break;
     }
 }
 
@@ -443,36 +386,37 @@ static void attach_run_one(struct lws_context *cx, struct lws_attach_item *it,
 /* With the context's memory: nothing runs or attaches any more. */
 void lws__attach_free_all(struct lws_context *cx)
 {
-    uintptr_t r;
+    uintptr_t r = take_pushed(cx), next;
 
-    while ((r = pop_pushed(cx)))
+    for (; r; r = next) {
+        next = ref_item(r)->next;
         lws__pool_free(&cx->attach_pool, ref_item(r));
+    }
     while (cx->wait_head)
         lws__pool_free(&cx->attach_pool, wait_unlink(cx, &cx->wait_head, NULL));
     lws__pool_fini(&cx->attach_pool);
 }
 
 /* The steady state: run what producers queued in arrival order, each item
- * at once while it is ready and no older ready item waits, up to the last
- * item pushed when the drain starts: one that attaches itself again waits
- * for the next wakeup (the loop wakes itself when it stops with items
- * left).  An item not ready, or behind a waiting ready one, waits in the
- * list, in order. */
+ * at once while it is ready and no older ready item waits: the batch the
+ * take found (one that attaches itself again waits for the next wakeup,
+ * which its push makes).  An item not ready, or behind a waiting ready
+ * one, waits in the list, in order.  A destroy from a callback leaves the
+ * rest of the batch here: discarded. */
 static void attach_run_direct(struct lws_context *cx, struct attach_done *d)
 {
-    struct lws_attach_item *last = pushed_last(cx), *it;
-    uintptr_t r;
+    uintptr_t r = take_pushed(cx), next;
 
-    while (last && (r = pop_pushed(cx))) {
-        it = ref_item(r);
+    for (; r; r = next) {
+        next = ref_item(r)->next;
+        if (next) /* its line arrives while this item's callback runs */
+            __builtin_prefetch(ref_item(next));
         if (!cx->destroying &&
             ((cx->attach_nonempty & attach_ready_mask(cx, false)) ||
              !(attach_ready_mask(cx, false) & (1u << ref_gate(r)))))
             wait_append(cx, r);
         else /* runs it, or discards it once destroy has begun */
-            attach_run_one(cx, it, d);
-        if (pop_end(cx, it, last))
-            break;
+            attach_run_one(cx, ref_item(r), d);
     }
 }
 
