@@ -42,7 +42,7 @@ void lws__pool_free(struct lws__pool *p, void *b)
 }
 
 /* Blocks in the pool now (a hint: givers count before they link). */
-static unsigned int pool_held(struct lws__pool *p)
+unsigned int lws__pool_held(struct lws__pool *p)
 {
     return atomic_load_explicit(&p->given_n, memory_order_relaxed) -
            atomic_load_explicit(&p->taken_n, memory_order_relaxed);
@@ -53,7 +53,7 @@ void *lws__pool_get(struct lws__pool *p)
     void *b = NULL;
 
     /* Acquire / release: one taker at a time owns @take and taken_n. */
-    if (pool_held(p) &&
+    if (lws__pool_held(p) &&
         !atomic_exchange_explicit(&p->busy, true, memory_order_acquire)) {
         if (!p->take) /* acquire: the givers' links and contents */
             p->take =
@@ -81,7 +81,7 @@ void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
 
     if (!head)
         return;
-    if (pool_held(p) + n > p->max) {
+    if (lws__pool_held(p) + n > p->max) {
         while (head) { /* full: back to the allocator */
             void *next = head == tail ? NULL : *(void **)head;
 
@@ -101,6 +101,31 @@ void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
 void lws__pool_put(struct lws__pool *p, void *b)
 {
     lws__pool_put_chain(p, b, b, 1);
+}
+
+void lws__pool_trim(struct lws__pool *p, unsigned int keep)
+{
+    unsigned int taken;
+    void *b;
+
+    if (lws__pool_held(p) <= keep ||
+        atomic_exchange_explicit(&p->busy, true, memory_order_acquire))
+        return; /* a taker holds the pool: the next quiet moment trims */
+    taken = atomic_load_explicit(&p->taken_n, memory_order_relaxed);
+    while (atomic_load_explicit(&p->given_n, memory_order_relaxed) - taken >
+           keep) {
+        if (!p->take)
+            p->take =
+                atomic_exchange_explicit(&p->given, NULL, memory_order_acquire);
+        b = p->take;
+        if (!b)
+            break;
+        p->take = *(void **)b;
+        lws__pool_free(p, b);
+        taken++;
+    }
+    atomic_store_explicit(&p->taken_n, taken, memory_order_relaxed);
+    atomic_store_explicit(&p->busy, false, memory_order_release);
 }
 
 void lws__pool_fini(struct lws__pool *p)

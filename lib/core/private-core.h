@@ -102,7 +102,10 @@ void lws__pool_put(struct lws__pool *p, void *b);
 void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
                          unsigned int n);
 void lws__pool_free(struct lws__pool *p, void *b); /* to the allocator */
-void lws__pool_fini(struct lws__pool *p);          /* no get/put may run */
+unsigned int lws__pool_held(struct lws__pool *p);  /* blocks in it, a hint */
+/* Frees blocks held beyond @keep (unless a taker holds the pool then). */
+void lws__pool_trim(struct lws__pool *p, unsigned int keep);
+void lws__pool_fini(struct lws__pool *p); /* no get/put may run */
 
 /* ------------------------------------------------------------------------
  * Context, vhost, wsi
@@ -209,6 +212,16 @@ struct lws_context {
      * producers push with one compare-and-swap and the loop takes whole
      * with one exchange, reversing it into arrival order (attach.c) */
     _Atomic(uintptr_t) push_top;
+    /* built-in op: the loop looks at the stack again without a wakeup
+     * (from the start of a drain to its end, and on while attach_idle
+     * runs), so a producer that finds the stack empty need not wake it
+     * (seq_cst both ways, see attach.c) */
+    atomic_bool attach_awake;
+    uv_idle_t attach_idle; /* drains again while producers keep pushing */
+    lws_sorted_usec_list_t attach_trim; /* the pool back to its idle size */
+    /* loop thread: references of a large batch, newest first (attach.c) */
+    uintptr_t *attach_batch;
+    size_t attach_batch_cap;
     /* the waiting list (items whose gate was not open, and those behind
      * them once it opens), in arrival order, with a count per gate level:
      * under the application op's lock, or loop-private with the built-in

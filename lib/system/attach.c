@@ -32,9 +32,15 @@
 
 #include <sched.h>
 #include <stdalign.h>
+#include <limits.h>
 #include <stddef.h>
 
-/* Items kept for reuse without a cap (with one, the cap). */
+/* Items kept for reuse without a cap once the queue is quiet (with one,
+ * the cap).  While a backlog drains, every item run goes back to the pool,
+ * which then holds at most the backlog's items (producers take from it
+ * before they allocate): the loop, the side a backlog waits for, frees
+ * nothing per item, and trims the pool back to this a while after it
+ * found the queue empty. */
 #define ATTACH_POOL_MAX 1024
 
 /* A reference to an item: its address, with its gate in the low bits where
@@ -193,13 +199,15 @@ static struct lws_attach_item *wait_take(struct lws_context *cx, uint32_t ready,
 }
 
 /* Producer side of the built-in queue: a lock-free stack.  The item's link
- * is written before the compare-and-swap that publishes it (release), so
- * the loop never finds an item whose link is still to come: a producer
- * descheduled at any point delays nobody (its CAS fails and it retries
- * once it runs again).  Pushes only, and takes of the whole stack, so
- * there is no ABA problem.  @return true if the stack was empty: this
- * producer wakes the loop (the loop empties it on each take, so each
- * batch has one wakeup). */
+ * is written before the compare-and-swap that publishes it, so the loop
+ * never finds an item whose link is still to come: a producer descheduled
+ * at any point delays nobody (its CAS fails and it retries once it runs
+ * again).  Pushes only, and takes of the whole stack, so there is no ABA
+ * problem.  @return true if this producer wakes the loop: it found the
+ * stack empty (each take empties it) and the loop not awake.  The push and
+ * the read of attach_awake are seq_cst, as are the loop's clearing of the
+ * flag and its last look at the stack (attach_sleep()): either the loop
+ * sees this item, or this producer sees the flag cleared. */
 static bool push_item(struct lws_context *cx, uintptr_t r)
 {
     struct lws_attach_item *it = ref_item(r);
@@ -208,37 +216,42 @@ static bool push_item(struct lws_context *cx, uintptr_t r)
     do
         it->next = top;
     while (!atomic_compare_exchange_weak_explicit(
-        &cx->push_top, &top, r, memory_order_release, memory_order_relaxed));
-    return !top;
+        &cx->push_top, &top, r, memory_order_seq_cst, memory_order_relaxed));
+    return !top &&
+           !atomic_load_explicit(&cx->attach_awake, memory_order_seq_cst);
 }
 
-/* Loop side: everything pushed so far, oldest first (a reference, linked
- * through next), or 0.  The take empties the stack, so the next push wakes
- * the loop again; items attached after it (by the callbacks of this batch
- * too) wait for that wakeup. */
-static uintptr_t take_pushed(struct lws_context *cx)
+/* Loop side: a chain taken from the stack (newest first) reversed into
+ * arrival order. */
+static uintptr_t reverse_refs(uintptr_t r)
 {
-    uintptr_t r = atomic_exchange_explicit(&cx->push_top, 0,
-                                           memory_order_acquire),
-              fifo = 0, next;
+    uintptr_t fifo = 0, next;
 
-    while (r) { /* newest first: reverse into arrival order */
+    for (; r; r = next) {
         next = ref_item(r)->next;
         ref_item(r)->next = fifo;
         fifo = r;
-        r = next;
     }
     return fifo;
+}
+
+/* Loop side: everything pushed so far, oldest first (a reference, linked
+ * through next), or 0.  The take empties the stack. */
+static uintptr_t take_pushed(struct lws_context *cx)
+{
+    return reverse_refs(
+        atomic_exchange_explicit(&cx->push_top, 0, memory_order_acquire));
 }
 
 void lws__attach_init(struct lws_context *cx,
                       const struct lws_context_creation_info *info)
 {
     atomic_store_explicit(&cx->push_top, 0, memory_order_relaxed);
+    atomic_store_explicit(&cx->attach_awake, false, memory_order_relaxed);
     atomic_store_explicit(&cx->attach_queued, 0, memory_order_relaxed);
     cx->attach_max = info->attach_max_queued;
     lws__pool_init(&cx->attach_pool, sizeof(struct lws_attach_item),
-                   cx->attach_max ? cx->attach_max : ATTACH_POOL_MAX, true);
+                   cx->attach_max ? cx->attach_max : UINT_MAX, true);
 }
 
 /* Built-in op, loop thread: what producers queued into the waiting list, in
@@ -395,28 +408,76 @@ void lws__attach_free_all(struct lws_context *cx)
     while (cx->wait_head)
         lws__pool_free(&cx->attach_pool, wait_unlink(cx, &cx->wait_head, NULL));
     lws__pool_fini(&cx->attach_pool);
+    lws__free(cx->attach_batch);
+    cx->attach_batch = NULL;
+    cx->attach_batch_cap = 0;
 }
 
-/* The steady state: run what producers queued in arrival order, each item
- * at once while it is ready and no older ready item waits: the batch the
- * take found (one that attaches itself again waits for the next wakeup,
- * which its push makes).  An item not ready, or behind a waiting ready
- * one, waits in the list, in order.  A destroy from a callback leaves the
- * rest of the batch here: discarded. */
+/* One item of the batch, in arrival order: run at once when it is ready
+ * and no older ready item waits; otherwise it waits in the list, in order. */
+static void attach_run_ref(struct lws_context *cx, uintptr_t r,
+                           struct attach_done *d)
+{
+    if (!cx->destroying &&
+        ((cx->attach_nonempty & attach_ready_mask(cx, false)) ||
+         !(attach_ready_mask(cx, false) & (1u << ref_gate(r)))))
+        wait_append(cx, r);
+    else /* runs it, or discards it once destroy has begun */
+        attach_run_one(cx, ref_item(r), d);
+}
+
+/* Room for @n references in the loop's batch array, or false. */
+static bool attach_batch_room(struct lws_context *cx, size_t n)
+{
+    size_t cap = cx->attach_batch_cap ? cx->attach_batch_cap * 2 : 256;
+    uintptr_t *b;
+
+    if (n < cx->attach_batch_cap)
+        return true;
+    if (cap > SIZE_MAX / sizeof(*b))
+        return false;
+    b = lws__realloc(cx->attach_batch, cap * sizeof(*b));
+    if (!b)
+        return false;
+    cx->attach_batch = b;
+    cx->attach_batch_cap = cap;
+    return true;
+}
+
+/* The steady state: what producers queued, the batch the take found (an
+ * item that attaches itself again waits for the next turn), in arrival
+ * order.  The walk down the stack (newest first) only reads each item's
+ * link and keeps the references, up to ATTACH_BATCH_STACK on the stack and
+ * beyond that in an array kept until the queue is quiet; the run then
+ * goes backwards through them, fetching items ahead of their turn.
+ * Without memory for the array, the older rest is reversed in place and
+ * runs first.  A destroy from a callback leaves the rest of the batch
+ * here: discarded. */
+#define ATTACH_BATCH_STACK 64
+#define ATTACH_AHEAD       8
 static void attach_run_direct(struct lws_context *cx, struct attach_done *d)
 {
-    uintptr_t r = take_pushed(cx), next;
+    uintptr_t small[ATTACH_BATCH_STACK], *refs = small, rest, next;
+    size_t n = 0;
 
-    for (; r; r = next) {
-        next = ref_item(r)->next;
-        if (next) /* its line arrives while this item's callback runs */
-            __builtin_prefetch(ref_item(next));
-        if (!cx->destroying &&
-            ((cx->attach_nonempty & attach_ready_mask(cx, false)) ||
-             !(attach_ready_mask(cx, false) & (1u << ref_gate(r)))))
-            wait_append(cx, r);
-        else /* runs it, or discards it once destroy has begun */
-            attach_run_one(cx, ref_item(r), d);
+    rest = atomic_exchange_explicit(&cx->push_top, 0, memory_order_acquire);
+    for (; rest && n < ATTACH_BATCH_STACK; rest = ref_item(rest)->next)
+        small[n++] = rest;
+    if (rest && attach_batch_room(cx, n)) {
+        memcpy(cx->attach_batch, small, sizeof(small));
+        for (; rest && attach_batch_room(cx, n); rest = ref_item(rest)->next)
+            cx->attach_batch[n++] = rest;
+        refs = cx->attach_batch;
+    }
+    if (rest) /* no memory for the whole batch: its older part first */
+        for (rest = reverse_refs(rest); rest; rest = next) {
+            next = ref_item(rest)->next;
+            attach_run_ref(cx, rest, d);
+        }
+    while (n--) {
+        if (n >= ATTACH_AHEAD)
+            __builtin_prefetch(ref_item(refs[n - ATTACH_AHEAD]));
+        attach_run_ref(cx, refs[n], d);
     }
 }
 
@@ -479,6 +540,52 @@ static void attach_drain_app(struct lws_context *cx, struct attach_done *d)
     cx->wait_cur = NULL;
 }
 
+static void attach_idle_cb(uv_idle_t *h)
+{
+    struct lws_context *cx = h->data;
+
+    if (!cx->destroying)
+        lws__attach_drain(cx);
+}
+
+/* A while after the queue was last found empty: the pool back to its idle
+ * size and the batch array freed (not at once: a burst often empties the
+ * queue for a moment, and freeing then would only allocate again). */
+#define ATTACH_TRIM_US (100 * LWS_US_PER_MS)
+static void attach_trim_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws_context *cx =
+        lws_container_of(sul, struct lws_context, attach_trim);
+
+    lws__pool_trim(&cx->attach_pool, ATTACH_POOL_MAX);
+    lws__free(cx->attach_batch);
+    cx->attach_batch = NULL;
+    cx->attach_batch_cap = 0;
+}
+
+/* Built-in op, the end of a drain: while producers keep pushing, the loop
+ * stays awake and drains again on its next turn (an idle handle: the loop
+ * polls without blocking meanwhile, and producers make no wakeup call);
+ * once a last look finds the stack empty after the flag is cleared, the
+ * next push wakes it (see push_item()). */
+static void attach_sleep(struct lws_context *cx)
+{
+    if (!atomic_load_explicit(&cx->push_top, memory_order_relaxed)) {
+        atomic_store_explicit(&cx->attach_awake, false, memory_order_seq_cst);
+        if (!atomic_load_explicit(&cx->push_top, memory_order_seq_cst)) {
+            uv_idle_stop(&cx->attach_idle);
+            if ((cx->attach_batch ||
+                 lws__pool_held(&cx->attach_pool) > ATTACH_POOL_MAX) &&
+                !cx->attach_trim.list.owner)
+                lws_sul_schedule(cx, 0, &cx->attach_trim, attach_trim_cb,
+                                 ATTACH_TRIM_US);
+            return;
+        }
+        atomic_store_explicit(&cx->attach_awake, true, memory_order_relaxed);
+    }
+    uv_idle_start(&cx->attach_idle, attach_idle_cb);
+}
+
 /* A state change inside an attach callback asks for another drain; it runs
  * after the current batch, so older ready items keep their turn. */
 void lws__attach_drain(struct lws_context *cx)
@@ -490,6 +597,8 @@ void lws__attach_drain(struct lws_context *cx)
         return;
     }
     cx->attach_draining = true;
+    if (cx->ops_attach_builtin) /* pushes from now on need no wakeup */
+        atomic_store_explicit(&cx->attach_awake, true, memory_order_relaxed);
     do {
         cx->attach_redrain = false;
         if (cx->ops_attach_builtin)
@@ -499,6 +608,8 @@ void lws__attach_drain(struct lws_context *cx)
         attach_done_flush(cx, &d);
     } while (cx->attach_redrain && !cx->destroying);
     cx->attach_draining = false;
+    if (cx->ops_attach_builtin && !cx->destroying)
+        attach_sleep(cx);
 }
 
 void lws__attach_discard_all(struct lws_context *cx)
