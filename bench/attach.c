@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -200,7 +201,16 @@ static int cmp_dbl(const void *a, const void *b)
 struct result {
     double rate;
     double p50_us, p99_us;
+    double loop_cpu_ns; /* the loop thread's CPU time per item */
 };
+
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static void bench_reset(struct bench *b)
 {
@@ -210,10 +220,12 @@ static void bench_reset(struct bench *b)
     memset(b->seen, 0, (size_t)b->items);
 }
 
-static struct result finish(struct bench *b, uint64_t t0)
+static struct result finish(struct bench *b, uint64_t t0, uint64_t c0)
 {
     struct result r;
     double secs = (double)(uv_hrtime() - t0) / 1e9;
+
+    r.loop_cpu_ns = (double)(thread_cpu_ns() - c0) / (double)b->done;
 
     qsort(b->lat, (size_t)b->done, sizeof(*b->lat), cmp_u64);
     r.rate = (double)b->done / secs;
@@ -229,7 +241,7 @@ static struct result run_lws(struct bench *b)
 {
     struct lws_context_creation_info info;
     uv_thread_t t[8];
-    uint64_t t0;
+    uint64_t t0, c0;
     struct result r;
 
     bench_reset(b);
@@ -242,11 +254,12 @@ static struct result run_lws(struct bench *b)
     while (lws_system_get_state_manager(b->cx)->state < LWS_SYSTATE_OPERATIONAL)
         lws_service(b->cx, 0);
     t0 = uv_hrtime();
+    c0 = thread_cpu_ns();
     for (int i = 0; i < b->threads; i++)
         uv_thread_create(&t[i], lws_producer, b);
     while (b->done < b->items)
         lws_service(b->cx, 0);
-    r = finish(b, t0);
+    r = finish(b, t0, c0);
     for (int i = 0; i < b->threads; i++)
         uv_thread_join(&t[i]);
     lws_context_destroy(b->cx);
@@ -256,17 +269,18 @@ static struct result run_lws(struct bench *b)
 static struct result run_base(struct bench *b)
 {
     uv_thread_t t[8];
-    uint64_t t0;
+    uint64_t t0, c0;
     struct result r;
 
     bench_reset(b);
     uv_loop_init(&b->loop);
     bq_init(&b->q, &b->loop, base_async_cb, b, b->cap);
     t0 = uv_hrtime();
+    c0 = thread_cpu_ns();
     for (int i = 0; i < b->threads; i++)
         uv_thread_create(&t[i], base_producer, b);
     uv_run(&b->loop, UV_RUN_DEFAULT);
-    r = finish(b, t0);
+    r = finish(b, t0, c0);
     for (int i = 0; i < b->threads; i++)
         uv_thread_join(&t[i]);
     uv_loop_close(&b->loop);
@@ -383,8 +397,9 @@ int main(int argc, char **argv)
                     ? (unsigned int)strtoul(getenv("LWS_BENCH_CAP"), NULL, 10)
                     : 0;
         r = lws ? run_lws(&b) : run_base(&b);
-        printf("%s: %.0f items/s p50 %.1f us p99 %.1f us\n",
-               lws ? "lws" : "base", r.rate, r.p50_us, r.p99_us);
+        printf(
+            "%s: %.0f items/s p50 %.1f us p99 %.1f us loop-cpu %.1f ns/item\n",
+            lws ? "lws" : "base", r.rate, r.p50_us, r.p99_us, r.loop_cpu_ns);
         return b.lost ? 1 : 0;
     }
     printf("bench/attach: %ld items per round, %d interleaved rounds per "

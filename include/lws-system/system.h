@@ -704,7 +704,7 @@ struct lws_context_creation_info {
      *  Beyond it the attach op (built in, or __lws_system_attach() under an
      *  application's lock) returns -EAGAIN at once, never blocking the
      *  producer, which may try again later; places come back as items run.
-     *  Bounds the memory a flood of attaches can hold (about 64 bytes an
+     *  Bounds the memory a flood of attaches can hold (about 32 bytes an
      *  item on 64-bit).  0 = unbounded (as lws). */
     unsigned int attach_max_queued;
     /** lws-system addition: faults to inject, "name[(selector)],..." (see

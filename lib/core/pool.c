@@ -24,7 +24,8 @@ void lws__pool_init(struct lws__pool *p, size_t size, unsigned int max,
 {
     p->take = NULL;
     atomic_store_explicit(&p->given, NULL, memory_order_relaxed);
-    atomic_store_explicit(&p->held, 0, memory_order_relaxed);
+    atomic_store_explicit(&p->given_n, 0, memory_order_relaxed);
+    atomic_store_explicit(&p->taken_n, 0, memory_order_relaxed);
     atomic_store_explicit(&p->busy, false, memory_order_relaxed);
     p->size = (uint32_t)(size < sizeof(void *) ? sizeof(void *) : size);
     p->max = max;
@@ -40,25 +41,35 @@ void lws__pool_free(struct lws__pool *p, void *b)
         lws__free(b);
 }
 
+/* Blocks in the pool now (a hint: givers count before they link). */
+unsigned int lws__pool_held(struct lws__pool *p)
+{
+    return atomic_load_explicit(&p->given_n, memory_order_relaxed) -
+           atomic_load_explicit(&p->taken_n, memory_order_relaxed);
+}
+
 void *lws__pool_get(struct lws__pool *p)
 {
     void *b = NULL;
 
-    /* Acquire / release: one taker at a time owns @take. */
-    if (atomic_load_explicit(&p->held, memory_order_relaxed) &&
+    /* Acquire / release: one taker at a time owns @take and taken_n. */
+    if (lws__pool_held(p) &&
         !atomic_exchange_explicit(&p->busy, true, memory_order_acquire)) {
         if (!p->take) /* acquire: the givers' links and contents */
             p->take =
                 atomic_exchange_explicit(&p->given, NULL, memory_order_acquire);
         b = p->take;
-        if (b)
+        if (b) {
             p->take = *(void **)b;
+            atomic_store_explicit(
+                &p->taken_n,
+                atomic_load_explicit(&p->taken_n, memory_order_relaxed) + 1,
+                memory_order_relaxed);
+        }
         atomic_store_explicit(&p->busy, false, memory_order_release);
     }
-    if (b) {
-        atomic_fetch_sub_explicit(&p->held, 1, memory_order_relaxed);
+    if (b)
         return b;
-    }
     return p->bare ? lws__malloc_bare(p->size, p->counted)
                    : lws__malloc(p->size);
 }
@@ -70,7 +81,7 @@ void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
 
     if (!head)
         return;
-    if (atomic_load_explicit(&p->held, memory_order_relaxed) + n > p->max) {
+    if (lws__pool_held(p) + n > p->max) {
         while (head) { /* full: back to the allocator */
             void *next = head == tail ? NULL : *(void **)head;
 
@@ -79,7 +90,7 @@ void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
         }
         return;
     }
-    atomic_fetch_add_explicit(&p->held, n, memory_order_relaxed);
+    atomic_fetch_add_explicit(&p->given_n, n, memory_order_relaxed);
     top = atomic_load_explicit(&p->given, memory_order_relaxed);
     do
         *(void **)tail = top;
@@ -90,6 +101,31 @@ void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
 void lws__pool_put(struct lws__pool *p, void *b)
 {
     lws__pool_put_chain(p, b, b, 1);
+}
+
+void lws__pool_trim(struct lws__pool *p, unsigned int keep)
+{
+    unsigned int taken;
+    void *b;
+
+    if (lws__pool_held(p) <= keep ||
+        atomic_exchange_explicit(&p->busy, true, memory_order_acquire))
+        return; /* a taker holds the pool: the next quiet moment trims */
+    taken = atomic_load_explicit(&p->taken_n, memory_order_relaxed);
+    while (atomic_load_explicit(&p->given_n, memory_order_relaxed) - taken >
+           keep) {
+        if (!p->take)
+            p->take =
+                atomic_exchange_explicit(&p->given, NULL, memory_order_acquire);
+        b = p->take;
+        if (!b)
+            break;
+        p->take = *(void **)b;
+        lws__pool_free(p, b);
+        taken++;
+    }
+    atomic_store_explicit(&p->taken_n, taken, memory_order_relaxed);
+    atomic_store_explicit(&p->busy, false, memory_order_release);
 }
 
 void lws__pool_fini(struct lws__pool *p)
@@ -106,5 +142,6 @@ void lws__pool_fini(struct lws__pool *p)
         b = p->take;
         p->take = NULL;
     }
-    atomic_store_explicit(&p->held, 0, memory_order_relaxed);
+    atomic_store_explicit(&p->given_n, 0, memory_order_relaxed);
+    atomic_store_explicit(&p->taken_n, 0, memory_order_relaxed);
 }

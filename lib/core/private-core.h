@@ -82,8 +82,12 @@ long lws__fi_garble(struct lws_context *cx, const char *name, void *buf,
 struct lws__pool {
     void *take;            /* owned by the taker holding busy */
     _Atomic(void *) given; /* lock-free stack of blocks given back */
-    atomic_uint held;      /* blocks in the pool */
-    atomic_bool busy;      /* a taker owns take (never waited for) */
+    /* blocks in the pool: given_n - taken_n (both counted modulo 2^32);
+     * taken_n is written only by the taker holding busy, so a take costs
+     * no read-modify-write besides busy's */
+    atomic_uint given_n;
+    atomic_uint taken_n;
+    atomic_bool busy; /* a taker owns take (never waited for) */
     unsigned int max;
     uint32_t size;
     bool bare;    /* blocks without the allocator's header */
@@ -98,7 +102,10 @@ void lws__pool_put(struct lws__pool *p, void *b);
 void lws__pool_put_chain(struct lws__pool *p, void *head, void *tail,
                          unsigned int n);
 void lws__pool_free(struct lws__pool *p, void *b); /* to the allocator */
-void lws__pool_fini(struct lws__pool *p);          /* no get/put may run */
+unsigned int lws__pool_held(struct lws__pool *p);  /* blocks in it, a hint */
+/* Frees blocks held beyond @keep (unless a taker holds the pool then). */
+void lws__pool_trim(struct lws__pool *p, unsigned int keep);
+void lws__pool_fini(struct lws__pool *p); /* no get/put may run */
 
 /* ------------------------------------------------------------------------
  * Context, vhost, wsi
@@ -155,10 +162,10 @@ struct lws {
     (_Alignof(max_align_t) > 16 ? _Alignof(max_align_t) : (size_t)16)
 struct lws_attach_item {
     union { /* an item is in one list at a time; read before relinking */
-        /* built-in op: the producers' queue, written once by the producer
-         * that pushes the next item (a reference to it) */
-        _Atomic(uintptr_t) push_next;
-        uintptr_t next;                    /* the waiting list */
+        /* a reference to the next item: in the producers' stack (written
+         * by the item's producer before it publishes the item), in a
+         * taken batch, in the waiting list */
+        uintptr_t next;
         struct lws_attach_item *done_next; /* run, on the way to the pool */
     };
     lws_attach_cb_t cb;
@@ -201,17 +208,20 @@ struct lws_context {
     atomic_uint attach_queued;
     unsigned int attach_max;
     struct lws__pool attach_pool; /* recycled items */
-    /* built-in op: an intrusive multi-producer, single-consumer FIFO.  A
-     * producer swaps its item in as push_tail, then links it from the
-     * item it replaced (or, if that was NULL, the queue was empty: it
-     * publishes it as push_first and wakes the loop).  The loop thread
-     * alone pops from pop_head in arrival order and swaps push_tail back
-     * to NULL when it pops the last item.  attach_stalled: the loop found
-     * an item whose successor's producer was between its two steps, and
-     * waits for that producer to wake it (seq_cst both ways). */
-    _Atomic(struct lws_attach_item *) push_tail;
-    _Atomic(uintptr_t) push_first; /* a reference */
-    atomic_bool attach_stalled;
+    /* built-in op: a lock-free stack of references (item | gate) that
+     * producers push with one compare-and-swap and the loop takes whole
+     * with one exchange, reversing it into arrival order (attach.c) */
+    _Atomic(uintptr_t) push_top;
+    /* built-in op: the loop looks at the stack again without a wakeup
+     * (from the start of a drain to its end, and on while attach_idle
+     * runs), so a producer that finds the stack empty need not wake it
+     * (seq_cst both ways, see attach.c) */
+    atomic_bool attach_awake;
+    uv_idle_t attach_idle; /* drains again while producers keep pushing */
+    lws_sorted_usec_list_t attach_trim; /* the pool back to its idle size */
+    /* loop thread: references of a large batch, newest first (attach.c) */
+    uintptr_t *attach_batch;
+    size_t attach_batch_cap;
     /* the waiting list (items whose gate was not open, and those behind
      * them once it opens), in arrival order, with a count per gate level:
      * under the application op's lock, or loop-private with the built-in
@@ -234,9 +244,6 @@ struct lws_context {
     uintptr_t *wait_cur;
     struct lws_attach_item *wait_cur_prev;
     int wait_cur_state;
-    /* built-in op, loop thread: the next item to pop (kept away from the
-     * producers' fields above, which they write on every push) */
-    uintptr_t pop_head;
 
     struct lws_system_blob blobs[LWS_SYSBLOB_TYPE_COUNT];
     struct lws__rng *rng;

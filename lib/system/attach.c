@@ -3,15 +3,17 @@
  *
  * The attach queue: other threads queue callbacks to run on the loop thread
  * once the system state reaches a gate.  The built-in op is lock-free for
- * producers: an intrusive multi-producer, single-consumer FIFO (one atomic
- * exchange of the tail and one store linking the item from its predecessor),
- * which the loop thread alone pops in arrival order, one pass, no reversal.
- * An item popped runs at once when it is ready and no older ready item
- * waits; otherwise it joins the waiting list, in arrival order, which a
- * drain walks once the state has opened some waiting item's gate (a count
- * of waiting items per gate level tells, in O(levels), whether any waiting
- * item is ready).  An application that supplies its own lock (its attach op
- * wraps __lws_system_attach()) gets the same waiting list under that lock.
+ * producers: they push onto an intrusive stack with one compare-and-swap
+ * (the item's link written before it, so no producer ever waits for
+ * another, nor the loop for a producer descheduled mid-push), and the loop
+ * thread takes the whole stack with one exchange and reverses it into
+ * arrival order.  An item taken runs at once when it is ready and no older
+ * ready item waits; otherwise it joins the waiting list, in arrival order,
+ * which a drain walks once the state has opened some waiting item's gate
+ * (a count of waiting items per gate level tells, in O(levels), whether
+ * any waiting item is ready).  An application that supplies its own lock (its
+ * attach op wraps __lws_system_attach()) gets the same waiting list under that
+ * lock.
  *
  * An item is three words: its gate travels in the low bits of the reference
  * that leads to it (items are 16-byte aligned on 64-bit targets; 32-bit
@@ -19,8 +21,8 @@
  * mutex + list queue's items cost.  Items are recycled through a pool
  * (lib/core/pool.c, blocks without the allocator's header) instead of going
  * through malloc on the producer and free on the loop thread, and a
- * producer wakes the loop only when it finds the queue empty (the loop
- * empties it, or wakes itself when a drain stops with items left).
+ * producer wakes the loop only when it finds the stack empty (each take
+ * empties it: one wakeup per batch).
  * With attach_max_queued set, producers reserve a place before they push
  * (a compare-and-swap that never goes past the cap) and get -EAGAIN at
  * once when there is none; the loop gives places back as items run.
@@ -30,9 +32,15 @@
 
 #include <sched.h>
 #include <stdalign.h>
+#include <limits.h>
 #include <stddef.h>
 
-/* Items kept for reuse without a cap (with one, the cap). */
+/* Items kept for reuse without a cap once the queue is quiet (with one,
+ * the cap).  While a backlog drains, every item run goes back to the pool,
+ * which then holds at most the backlog's items (producers take from it
+ * before they allocate): the loop, the side a backlog waits for, frees
+ * nothing per item, and trims the pool back to this a while after it
+ * found the queue empty. */
 #define ATTACH_POOL_MAX 1024
 
 /* A reference to an item: its address, with its gate in the low bits where
@@ -190,123 +198,71 @@ static struct lws_attach_item *wait_take(struct lws_context *cx, uint32_t ready,
     return NULL;
 }
 
-/* Producer side of the built-in queue.  The tail exchange (acq_rel) orders
- * the item's fields and its empty link before the next producer's link into
- * it; the link (or push_first) publishes the item to the loop thread.
- * @return true if the loop needs a wakeup: the queue was empty, or the loop
- * stalled on this item's link (the link and the flag are seq_cst, as are
- * the loop's flag and link reads: one side sees the other). */
+/* Producer side of the built-in queue: a lock-free stack.  The item's link
+ * is written before the compare-and-swap that publishes it, so the loop
+ * never finds an item whose link is still to come: a producer descheduled
+ * at any point delays nobody (its CAS fails and it retries once it runs
+ * again).  Pushes only, and takes of the whole stack, so there is no ABA
+ * problem.  @return true if this producer wakes the loop: it found the
+ * stack empty (each take empties it) and the loop not awake.  The push and
+ * the read of attach_awake are seq_cst, as are the loop's clearing of the
+ * flag and its last look at the stack (attach_sleep()): either the loop
+ * sees this item, or this producer sees the flag cleared. */
 static bool push_item(struct lws_context *cx, uintptr_t r)
 {
-    struct lws_attach_item *it = ref_item(r), *prev;
+    struct lws_attach_item *it = ref_item(r);
+    uintptr_t top = atomic_load_explicit(&cx->push_top, memory_order_relaxed);
 
-    atomic_store_explicit(&it->push_next, 0, memory_order_relaxed);
-    prev = atomic_exchange_explicit(&cx->push_tail, it, memory_order_acq_rel);
-    if (!prev) {
-        atomic_store_explicit(&cx->push_first, r, memory_order_release);
-        return true;
-    }
-    atomic_store_explicit(&prev->push_next, r, memory_order_seq_cst);
-    return atomic_load_explicit(&cx->attach_stalled, memory_order_seq_cst) &&
-           atomic_exchange_explicit(&cx->attach_stalled, false,
-                                    memory_order_relaxed);
+    do
+        it->next = top;
+    while (!atomic_compare_exchange_weak_explicit(
+        &cx->push_top, &top, r, memory_order_seq_cst, memory_order_relaxed));
+    return !top &&
+           !atomic_load_explicit(&cx->attach_awake, memory_order_seq_cst);
 }
 
-/* Loop side: the link out of @it, which is not the tail any more.  Its
- * producer is between its exchange and its link for a few instructions,
- * unless it was descheduled there: then the loop stops and that producer
- * wakes it once it links. */
-static uintptr_t wait_link(struct lws_context *cx, struct lws_attach_item *it)
+/* Loop side: a chain taken from the stack (newest first) reversed into
+ * arrival order. */
+static uintptr_t reverse_refs(uintptr_t r)
 {
-    uintptr_t next;
+    uintptr_t fifo = 0, next;
 
-    for (int i = 0; i < 256; i++) {
-        next = atomic_load_explicit(&it->push_next, memory_order_acquire);
-        if (next)
-            return next;
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
+    for (; r; r = next) {
+        next = ref_item(r)->next;
+        ref_item(r)->next = fifo;
+        fifo = r;
     }
-    atomic_store_explicit(&cx->attach_stalled, true, memory_order_seq_cst);
-    return atomic_load_explicit(&it->push_next, memory_order_seq_cst);
+    return fifo;
 }
 
-/* Loop side: a reference to the oldest pushed item, unlinked, or 0 (none,
- * or stalled as above). */
-static uintptr_t pop_pushed(struct lws_context *cx)
+/* Loop side: everything pushed so far, oldest first (a reference, linked
+ * through next), or 0.  The take empties the stack. */
+static uintptr_t take_pushed(struct lws_context *cx)
 {
-    uintptr_t r = cx->pop_head, next;
-    struct lws_attach_item *it, *expect;
-
-    if (!r) {
-        r = atomic_exchange_explicit(&cx->push_first, 0, memory_order_acquire);
-        if (!r)
-            return 0;
-    }
-    it = ref_item(r);
-    next = atomic_load_explicit(&it->push_next, memory_order_acquire);
-    if (!next) {
-        expect = it;
-        if (atomic_compare_exchange_strong_explicit(&cx->push_tail, &expect,
-                                                    NULL, memory_order_acq_rel,
-                                                    memory_order_acquire)) {
-            cx->pop_head = 0; /* empty: the next push wakes the loop */
-            return r;
-        }
-        next = wait_link(cx, it);
-        if (!next) {
-            cx->pop_head = r;
-            return 0;
-        }
-    }
-    cx->pop_head = next;
-    return r;
-}
-
-/* The last item pushed so far (a drain stops after it), or NULL. */
-static struct lws_attach_item *pushed_last(struct lws_context *cx)
-{
-    return atomic_load_explicit(&cx->push_tail, memory_order_acquire);
-}
-
-/* Loop side, after popping @it: true if it was the drain's @last item.
- * Items pushed behind it woke nobody: the loop wakes itself for them. */
-static bool pop_end(struct lws_context *cx, struct lws_attach_item *it,
-                    struct lws_attach_item *last)
-{
-    if (it != last)
-        return false;
-    if (cx->pop_head && !cx->destroying)
-        uv_async_send(&cx->wake);
-    return true;
+    return reverse_refs(
+        atomic_exchange_explicit(&cx->push_top, 0, memory_order_acquire));
 }
 
 void lws__attach_init(struct lws_context *cx,
                       const struct lws_context_creation_info *info)
 {
-    atomic_store_explicit(&cx->push_tail, NULL, memory_order_relaxed);
-    atomic_store_explicit(&cx->push_first, 0, memory_order_relaxed);
-    atomic_store_explicit(&cx->attach_stalled, false, memory_order_relaxed);
+    atomic_store_explicit(&cx->push_top, 0, memory_order_relaxed);
+    atomic_store_explicit(&cx->attach_awake, false, memory_order_relaxed);
     atomic_store_explicit(&cx->attach_queued, 0, memory_order_relaxed);
-    cx->pop_head = 0;
     cx->attach_max = info->attach_max_queued;
     lws__pool_init(&cx->attach_pool, sizeof(struct lws_attach_item),
-                   cx->attach_max ? cx->attach_max : ATTACH_POOL_MAX, true);
+                   cx->attach_max ? cx->attach_max : UINT_MAX, true);
 }
 
 /* Built-in op, loop thread: what producers queued into the waiting list, in
- * arrival order, up to the last item pushed when it starts. */
+ * arrival order. */
 static void attach_pull(struct lws_context *cx)
 {
-    struct lws_attach_item *last = pushed_last(cx), *it;
-    uintptr_t r;
+    uintptr_t r = take_pushed(cx), next;
 
-    while (last && (r = pop_pushed(cx))) {
-        it = ref_item(r);
+    for (; r; r = next) {
+        next = ref_item(r)->next;
         wait_append(cx, r);
-        if (pop_end(cx, it, last))
-            break;
     }
 }
 
@@ -443,36 +399,85 @@ static void attach_run_one(struct lws_context *cx, struct lws_attach_item *it,
 /* With the context's memory: nothing runs or attaches any more. */
 void lws__attach_free_all(struct lws_context *cx)
 {
-    uintptr_t r;
+    uintptr_t r = take_pushed(cx), next;
 
-    while ((r = pop_pushed(cx)))
+    for (; r; r = next) {
+        next = ref_item(r)->next;
         lws__pool_free(&cx->attach_pool, ref_item(r));
+    }
     while (cx->wait_head)
         lws__pool_free(&cx->attach_pool, wait_unlink(cx, &cx->wait_head, NULL));
     lws__pool_fini(&cx->attach_pool);
+    lws__free(cx->attach_batch);
+    cx->attach_batch = NULL;
+    cx->attach_batch_cap = 0;
 }
 
-/* The steady state: run what producers queued in arrival order, each item
- * at once while it is ready and no older ready item waits, up to the last
- * item pushed when the drain starts: one that attaches itself again waits
- * for the next wakeup (the loop wakes itself when it stops with items
- * left).  An item not ready, or behind a waiting ready one, waits in the
- * list, in order. */
+/* One item of the batch, in arrival order: run at once when it is ready
+ * and no older ready item waits; otherwise it waits in the list, in order. */
+static void attach_run_ref(struct lws_context *cx, uintptr_t r,
+                           struct attach_done *d)
+{
+    if (!cx->destroying &&
+        ((cx->attach_nonempty & attach_ready_mask(cx, false)) ||
+         !(attach_ready_mask(cx, false) & (1u << ref_gate(r)))))
+        wait_append(cx, r);
+    else /* runs it, or discards it once destroy has begun */
+        attach_run_one(cx, ref_item(r), d);
+}
+
+/* Room for @n references in the loop's batch array, or false. */
+static bool attach_batch_room(struct lws_context *cx, size_t n)
+{
+    size_t cap = cx->attach_batch_cap ? cx->attach_batch_cap * 2 : 256;
+    uintptr_t *b;
+
+    if (n < cx->attach_batch_cap)
+        return true;
+    if (cap > SIZE_MAX / sizeof(*b))
+        return false;
+    b = lws__realloc(cx->attach_batch, cap * sizeof(*b));
+    if (!b)
+        return false;
+    cx->attach_batch = b;
+    cx->attach_batch_cap = cap;
+    return true;
+}
+
+/* The steady state: what producers queued, the batch the take found (an
+ * item that attaches itself again waits for the next turn), in arrival
+ * order.  The walk down the stack (newest first) only reads each item's
+ * link and keeps the references, up to ATTACH_BATCH_STACK on the stack and
+ * beyond that in an array kept until the queue is quiet; the run then
+ * goes backwards through them, fetching items ahead of their turn.
+ * Without memory for the array, the older rest is reversed in place and
+ * runs first.  A destroy from a callback leaves the rest of the batch
+ * here: discarded. */
+#define ATTACH_BATCH_STACK 64
+#define ATTACH_AHEAD       8
 static void attach_run_direct(struct lws_context *cx, struct attach_done *d)
 {
-    struct lws_attach_item *last = pushed_last(cx), *it;
-    uintptr_t r;
+    uintptr_t small[ATTACH_BATCH_STACK], *refs = small, rest, next;
+    size_t n = 0;
 
-    while (last && (r = pop_pushed(cx))) {
-        it = ref_item(r);
-        if (!cx->destroying &&
-            ((cx->attach_nonempty & attach_ready_mask(cx, false)) ||
-             !(attach_ready_mask(cx, false) & (1u << ref_gate(r)))))
-            wait_append(cx, r);
-        else /* runs it, or discards it once destroy has begun */
-            attach_run_one(cx, it, d);
-        if (pop_end(cx, it, last))
-            break;
+    rest = atomic_exchange_explicit(&cx->push_top, 0, memory_order_acquire);
+    for (; rest && n < ATTACH_BATCH_STACK; rest = ref_item(rest)->next)
+        small[n++] = rest;
+    if (rest && attach_batch_room(cx, n)) {
+        memcpy(cx->attach_batch, small, sizeof(small));
+        for (; rest && attach_batch_room(cx, n); rest = ref_item(rest)->next)
+            cx->attach_batch[n++] = rest;
+        refs = cx->attach_batch;
+    }
+    if (rest) /* no memory for the whole batch: its older part first */
+        for (rest = reverse_refs(rest); rest; rest = next) {
+            next = ref_item(rest)->next;
+            attach_run_ref(cx, rest, d);
+        }
+    while (n--) {
+        if (n >= ATTACH_AHEAD)
+            __builtin_prefetch(ref_item(refs[n - ATTACH_AHEAD]));
+        attach_run_ref(cx, refs[n], d);
     }
 }
 
@@ -535,6 +540,52 @@ static void attach_drain_app(struct lws_context *cx, struct attach_done *d)
     cx->wait_cur = NULL;
 }
 
+static void attach_idle_cb(uv_idle_t *h)
+{
+    struct lws_context *cx = h->data;
+
+    if (!cx->destroying)
+        lws__attach_drain(cx);
+}
+
+/* A while after the queue was last found empty: the pool back to its idle
+ * size and the batch array freed (not at once: a burst often empties the
+ * queue for a moment, and freeing then would only allocate again). */
+#define ATTACH_TRIM_US (100 * LWS_US_PER_MS)
+static void attach_trim_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws_context *cx =
+        lws_container_of(sul, struct lws_context, attach_trim);
+
+    lws__pool_trim(&cx->attach_pool, ATTACH_POOL_MAX);
+    lws__free(cx->attach_batch);
+    cx->attach_batch = NULL;
+    cx->attach_batch_cap = 0;
+}
+
+/* Built-in op, the end of a drain: while producers keep pushing, the loop
+ * stays awake and drains again on its next turn (an idle handle: the loop
+ * polls without blocking meanwhile, and producers make no wakeup call);
+ * once a last look finds the stack empty after the flag is cleared, the
+ * next push wakes it (see push_item()). */
+static void attach_sleep(struct lws_context *cx)
+{
+    if (!atomic_load_explicit(&cx->push_top, memory_order_relaxed)) {
+        atomic_store_explicit(&cx->attach_awake, false, memory_order_seq_cst);
+        if (!atomic_load_explicit(&cx->push_top, memory_order_seq_cst)) {
+            uv_idle_stop(&cx->attach_idle);
+            if ((cx->attach_batch ||
+                 lws__pool_held(&cx->attach_pool) > ATTACH_POOL_MAX) &&
+                !cx->attach_trim.list.owner)
+                lws_sul_schedule(cx, 0, &cx->attach_trim, attach_trim_cb,
+                                 ATTACH_TRIM_US);
+            return;
+        }
+        atomic_store_explicit(&cx->attach_awake, true, memory_order_relaxed);
+    }
+    uv_idle_start(&cx->attach_idle, attach_idle_cb);
+}
+
 /* A state change inside an attach callback asks for another drain; it runs
  * after the current batch, so older ready items keep their turn. */
 void lws__attach_drain(struct lws_context *cx)
@@ -546,6 +597,8 @@ void lws__attach_drain(struct lws_context *cx)
         return;
     }
     cx->attach_draining = true;
+    if (cx->ops_attach_builtin) /* pushes from now on need no wakeup */
+        atomic_store_explicit(&cx->attach_awake, true, memory_order_relaxed);
     do {
         cx->attach_redrain = false;
         if (cx->ops_attach_builtin)
@@ -555,6 +608,8 @@ void lws__attach_drain(struct lws_context *cx)
         attach_done_flush(cx, &d);
     } while (cx->attach_redrain && !cx->destroying);
     cx->attach_draining = false;
+    if (cx->ops_attach_builtin && !cx->destroying)
+        attach_sleep(cx);
 }
 
 void lws__attach_discard_all(struct lws_context *cx)

@@ -189,6 +189,8 @@ static void context_teardown(struct lws_context *cx)
         uv_close((uv_handle_t *)&cx->sul_idle, context_handle_closed);
     if (cx->wake.data)
         uv_close((uv_handle_t *)&cx->wake, context_handle_closed);
+    if (cx->attach_idle.data)
+        uv_close((uv_handle_t *)&cx->attach_idle, context_handle_closed);
     if (cx->service_timer.data)
         uv_close((uv_handle_t *)&cx->service_timer, context_handle_closed);
     cx->finalised = true;
@@ -238,6 +240,10 @@ static int context_handles_setup(struct lws_context *cx)
     if (uv_async_init(cx->loop, &cx->wake, context_wake_cb))
         return -EIO;
     cx->wake.data = cx;
+    cx->handles_open++;
+    if (uv_idle_init(cx->loop, &cx->attach_idle))
+        return -EIO;
+    cx->attach_idle.data = cx;
     cx->handles_open++;
     if (cx->foreign)
         return 0;

@@ -8,7 +8,10 @@
  * discarded, nothing leaks); the attach_max_queued cap (producers racing for
  * the last places get exactly the cap between them and -EAGAIN at once
  * after it, places come back as items run; the same through an
- * application op).  LWS_TEST_ATTACH_ITEMS overrides the count.
+ * application op); a burst's items kept in the pool and trimmed back a
+ * while after the queue empties; a large batch whose reference array
+ * cannot be allocated runs in order all the same.
+ * LWS_TEST_ATTACH_ITEMS overrides the count.
  */
 #include "private-core.h"
 
@@ -374,6 +377,85 @@ static void test_attach_cap_app_op(void **state)
     free(r.seen);
 }
 
+/* Items attached from the loop thread, each checking it runs in order. */
+static long seq_next, seq_bad;
+static void seq_cb(struct lws_context *cx, int tsi, void *opaque)
+{
+    (void)cx, (void)tsi;
+    if ((long)(uintptr_t)opaque != seq_next++)
+        seq_bad++;
+}
+
+static void attach_seq(struct lws_context *cx, long n)
+{
+    const lws_system_ops_t *ops = lws_system_get_ops(cx);
+
+    seq_next = seq_bad = 0;
+    for (long i = 0; i < n; i++)
+        assert_int_equal(ops->attach(cx, 0, seq_cb, LWS_SYSTATE_CONTEXT_CREATED,
+                                     (void *)(uintptr_t)i, NULL),
+                         0);
+}
+
+static void service_until_run(struct lws_context *cx, long n)
+{
+    for (int i = 0; i < 1000 && seq_next < n; i++)
+        lws_service(cx, 10);
+    assert_int_equal(seq_next, n);
+    assert_int_equal(seq_bad, 0);
+}
+
+/* A burst beyond the pool's idle size: the items run go back to the pool
+ * (the loop frees nothing per item), which is trimmed back to 1024 items a
+ * while after the queue was found empty; nothing leaks. */
+static void test_attach_burst_pool_trimmed(void **state)
+{
+    const long n = 4096;
+    size_t h0, isz = sizeof(struct lws_attach_item);
+    uint64_t until;
+    struct run r;
+
+    (void)state;
+    run_setup(&r, NULL);
+    lws_service(r.cx, -1);
+    h0 = lws__heap_in_use();
+    attach_seq(r.cx, n);
+    service_until_run(r.cx, n);
+    assert_true(lws__heap_in_use() >= h0 + (size_t)n * isz);
+    until = uv_hrtime() + 10 * 1000000000ull; /* the trim is due in 100 ms */
+    while (lws__heap_in_use() > h0 + 1024 * isz && uv_hrtime() < until)
+        lws_service(r.cx, 20);
+    assert_true(lws__heap_in_use() <= h0 + 1024 * isz);
+    assert_null(r.cx->attach_batch); /* freed with the trim */
+    lws_context_destroy(r.cx);
+    assert_int_equal(lws__heap_in_use(), 0);
+    free(r.seen);
+}
+
+/* A batch larger than the loop's stack array whose reference array cannot
+ * be allocated: the batch is reversed in place and still runs in order. */
+static void test_attach_batch_array_oom(void **state)
+{
+    const long n = 300;
+    struct run r;
+
+    (void)state;
+    run_setup(&r, NULL);
+    lws_service(r.cx, -1);
+    attach_seq(r.cx, n);
+    lws__alloc_fail_nth(1); /* the drain's batch array */
+    service_until_run(r.cx, n);
+    lws__alloc_fail_nth(0);
+    assert_null(r.cx->attach_batch);
+    /* With memory, the next large batch takes the array. */
+    attach_seq(r.cx, n);
+    service_until_run(r.cx, n);
+    assert_non_null(r.cx->attach_batch);
+    lws_context_destroy(r.cx);
+    assert_int_equal(lws__heap_in_use(), 0);
+    free(r.seen);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +464,8 @@ int main(void)
         cmocka_unit_test(test_attach_destroy_guard_stress),
         cmocka_unit_test(test_attach_cap_refuses_at_once),
         cmocka_unit_test(test_attach_cap_app_op),
+        cmocka_unit_test(test_attach_burst_pool_trimmed),
+        cmocka_unit_test(test_attach_batch_array_oom),
     };
 
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
