@@ -679,7 +679,9 @@ static void test_cpd_it_every_address(void **state)
     assert_true(ms >= 250); /* the silent address's head start */
     assert_non_null(strstr(reason, "204 as expected"));
 
-    /* Only the two bad ones: the attempt fails once both were tried. */
+    /* Only the two bad ones: the silent one is not given up (a lossy
+     * link may answer late), it keeps its connects running until the
+     * attempt times out. */
     f = fopen(hosts, "w");
     assert_non_null(f);
     fprintf(f, "127.0.0.2 multi.test\n127.0.0.3 multi.test\n");
@@ -687,11 +689,11 @@ static void test_cpd_it_every_address(void **state)
     memset(&ci, 0, sizeof(ci));
     ci.http_url = u;
     ci.connect_timeout_ms = 300;
+    ci.attempt_timeout_ms = ci.deadline_ms = 1500;
     ci.retries = -1;
     assert_int_equal(check(&ci, reason, sizeof(reason)), LWS_CPD_NO_INTERNET);
     assert_non_null(
-        strstr(reason, "no answer to the connect within 300 ms (2 addresses "
-                       "tried)"));
+        strstr(reason, "no reply within the deadline (connecting)"));
     g_adns = NULL;
     close(filler);
     close(lfd);
