@@ -28,7 +28,10 @@ static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
         lws__cpd_reason(cpd, "no reply within the %s (%s)",
                         out->done ? "deadline" : "attempt timeout",
                         lws__cpd_probe_stage(cpd->probe));
-        lws__cpd_probe_free(cpd->probe);
+        if (out->done)
+            lws__cpd_probe_free(cpd->probe);
+        else
+            lws__cpd_probe_timed_out(cpd->probe);
     }
     if (out->done) {
         lws_sul_cancel(&cpd->sul_core);
@@ -63,6 +66,8 @@ static void cpd_stop(struct lws__cpd *cpd)
 {
     lws__cpd_core_stop(&cpd->core);
     lws__cpd_probe_free(cpd->probe);
+    lws__cpd_probe_free(cpd->straggler);
+    cpd->late = LWS_CPD_UNKNOWN;
     cpd->op_running = false;
     lws_sul_cancel(&cpd->sul_core);
     lws_sul_cancel(&cpd->sul_kick);

@@ -95,7 +95,20 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p)
     }
     if (p->cpd->probe == p)
         p->cpd->probe = NULL;
+    if (p->cpd->straggler == p)
+        p->cpd->straggler = NULL;
     lws__free(p);
+}
+
+void lws__cpd_probe_timed_out(struct lws__cpd_probe *p)
+{
+    struct lws__cpd *cpd = p->cpd;
+
+    lwsl_info("attempt %d timed out (%s): it keeps running beside the next",
+              cpd->core.attempts, cpd_stage_names[p->stage]);
+    lws__cpd_probe_free(cpd->straggler);
+    cpd->probe = NULL;
+    cpd->straggler = p;
 }
 
 void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...)
@@ -119,8 +132,19 @@ static void cpd_attempt_end(struct lws__cpd_probe *p, lws_cpd_result_t result,
     struct lws__cpd *cpd = p->cpd;
     struct lws__cpd_out out;
     uint32_t jitter;
+    bool late = p == cpd->straggler;
 
     lws__cpd_probe_free(p);
+    if (late) {
+        if (retryable)
+            return; /* the running attempt goes on */
+        lwsl_info("a timed-out attempt answered: %s", cpd->reason);
+        lws__cpd_probe_free(cpd->probe); /* it ends the running attempt */
+        if (!cpd->core.attempt_active) {
+            cpd->late = result; /* between attempts: the next takes it */
+            return;
+        }
+    }
     jitter = lws__random_below(cpd->cx,
                                lws__cpd_backoff_ms(cpd->core.attempts) / 4 + 1);
     lws__cpd_core_attempt_done(&cpd->core, lws_now_usecs(), result, retryable,
@@ -487,12 +511,18 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
 
     if (!cpd->core.attempt_active || cpd->probe)
         return;
-    p = lws__calloc(1, sizeof(*p));
+    p = cpd->late ? NULL : lws__calloc(1, sizeof(*p));
     if (!p) {
+        /* A timed-out attempt answered in the pause: this one's result. */
+        lws_cpd_result_t late = cpd->late;
         struct lws__cpd_out out;
-        lws__cpd_reason(cpd, "out of memory");
+
+        if (!late)
+            lws__cpd_reason(cpd, "out of memory");
+        cpd->late = LWS_CPD_UNKNOWN;
         lws__cpd_core_attempt_done(&cpd->core, lws_now_usecs(),
-                                   LWS_CPD_NO_INTERNET, true, 0, &out);
+                                   late ? late : LWS_CPD_NO_INTERNET, !late, 0,
+                                   &out);
         cpd->apply(cpd, &out);
         return;
     }
