@@ -1284,29 +1284,30 @@ static void test_cpd_it_full_ladder(void **state)
 }
 
 #if LWS_WITH_SYS_CPD_HTTP
-static int find_cpd_wsi(struct lws *wsi, const char *protocol_name, void *user)
+static int count_cpd_wsi(struct lws *wsi, const char *protocol_name, void *user)
 {
     (void)wsi;
-    if (strcmp(protocol_name, "lws-cpd"))
-        return 0;
-    *(bool *)user = true;
-    return 1;
+    *(int *)user += !strcmp(protocol_name, "lws-cpd");
+    return 0;
 }
 #endif
 
+/* Destroy with the probe's connection in flight; then with two: an attempt
+ * that timed out (unanswered, it runs on) and the next one beside it. */
 static void test_cpd_it_destroy_mid_probe(void **state)
 {
 #if !LWS_WITH_SYS_CPD_HTTP
     (void)state;
     skip(); /* LWS_WITH_SYS_CPD_HTTP is off in this build */
 #else
-    bool found = false;
-    struct lws_cpd_info ci = {0};
-    struct run r = {0};
-    char u[128];
+    static const struct {
+        unsigned int attempt_ms;
+        int wsis;
+    } c[] = {{5000, 1}, {200, 2}};
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa = {.sin_family = AF_INET};
     socklen_t sl = sizeof(sa);
+    char u[128];
 
     (void)state;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -1314,18 +1315,27 @@ static void test_cpd_it_destroy_mid_probe(void **state)
     assert_int_equal(listen(fd, 8), 0);
     assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
     url(u, sizeof(u), false, ntohs(sa.sin_port), "/generate_204");
-    ci.http_url = u;
-    ci.attempt_timeout_ms = 5000;
-    ci.deadline_ms = 10000;
-    run_start(&r, &ci, LWS_SYSTATE_OPERATIONAL);
-    /* Run until the probe's wsi exists, then destroy with it in flight. */
-    while (!lws_vhost_foreach_wsi(lws_get_vhost_by_name(r.cx, "system"),
-                                  find_cpd_wsi, &found) ||
-           !found)
-        lws_service(r.cx, 0);
-    /* The probe's connection is a wsi of protocol "lws-cpd". */
-    assert_true(found);
-    lws_context_destroy(r.cx);
+    for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+        struct lws_cpd_info ci = {0};
+        struct run r = {0};
+        long long end = lt_now_ms() + 5000LL * lt_timeout_scale();
+        int n = 0;
+
+        ci.http_url = u;
+        ci.attempt_timeout_ms = c[k].attempt_ms;
+        ci.deadline_ms = 10000;
+        run_start(&r, &ci, LWS_SYSTATE_OPERATIONAL);
+        /* Run until the wsis of protocol "lws-cpd" exist (the listener
+         * never answers), then destroy with them in flight. */
+        while (n < c[k].wsis && lt_now_ms() < end) {
+            lws_service(r.cx, 0);
+            n = 0;
+            lws_vhost_foreach_wsi(lws_get_vhost_by_name(r.cx, "system"),
+                                  count_cpd_wsi, &n);
+        }
+        assert_int_equal(n, c[k].wsis);
+        lws_context_destroy(r.cx);
+    }
     close(fd);
 #endif
 }
