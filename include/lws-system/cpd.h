@@ -48,7 +48,8 @@
  * that times out keeps running beside the next one: its answer (not its
  * failure) ends the check.  A check resolves the name in its first
  * attempt; its later attempts race the same addresses (the next check
- * asks again).
+ * asks again, except the ladder's HTTPS check right after an HTTP check
+ * that reached the same host: it races that check's addresses).
  *
  * Captive-portal URIs from the network (RFC 8910).  A URI that DHCPv4
  * option 114, DHCPv6 option 103 or an RA's option 37 names is kept (the

@@ -1236,6 +1236,84 @@ static void test_cpd_it_tls_refused_before_time_valid(void **state)
     lws_context_destroy(r.cx);
 }
 
+static void file_write(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Starts a check on a running context and runs until its result (or
+ * @secs). */
+static lws_cpd_result_t recheck(struct run *r, int secs)
+{
+    assert_int_equal(lws_system_cpd_start(r->cx), 0);
+    r->timed_out = false;
+    lws_sul_schedule(r->cx, 0, &r->sul_guard, guard_cb,
+                     (lws_usec_t)secs * LWS_US_PER_SEC);
+    while (lws_system_cpd_state_get(r->cx) == LWS_CPD_UNKNOWN && !r->timed_out)
+        lws_service(r->cx, 0);
+    lws_sul_cancel(&r->sul_guard);
+    return lws_system_cpd_state_get(r->cx);
+}
+
+/* The ladder's HTTPS check races the addresses its HTTP check reached for
+ * the same host instead of asking again: between the two the hosts file
+ * moves the name to an address nothing listens on, and the HTTPS check
+ * still reaches the server (resolving afresh, it was refused). */
+static void test_cpd_it_ladder_keeps_addresses(void **state)
+{
+#if !LWS_WITH_SYS_CPD_HTTP || !LWS_WITH_SYS_ASYNC_DNS_FILES
+    (void)state;
+    skip(); /* no plain-HTTP probe or no hosts file in this build */
+#else
+    char hosts[PATH_MAX + 16], tmp[PATH_MAX + 24], hu[128], su[128];
+    struct lws_adns_info ai = {.resolv_conf_path = ""};
+    struct lws_cpd_info ci = {0};
+    struct run r = {.hold_time = true};
+    lws_state_manager_t *mgr;
+
+    (void)state;
+    snprintf(hosts, sizeof(hosts), "%s/hosts-ladder", g_dir);
+    snprintf(tmp, sizeof(tmp), "%s/hosts-ladder.new", g_dir);
+    file_write(hosts, "127.0.0.1 localhost\n");
+    ai.hosts_path = hosts;
+    g_adns = &ai;
+    snprintf(hu, sizeof(hu), "http://localhost:%d/generate_204",
+             g_port[P_HTTP]);
+    snprintf(su, sizeof(su), "https://LOCALHOST:%d/generate_204",
+             g_port[P_NAMED]);
+    ci.http_url = hu;
+    ci.https_url = su;
+    ci.ca_bundle = g_ca;
+    ci.retries = -1;
+    run_start(&r, &ci, LWS_SYSTATE_OPERATIONAL);
+    mgr = lws_system_get_state_manager(r.cx);
+    /* Our notifier holds TIME_VALID: the HTTP check has ended. */
+    while (!lws_state_blocker(mgr, NULL) ||
+           strcmp(lws_state_blocker(mgr, NULL), "it-cpd"))
+        lws_service(r.cx, 0);
+    assert_int_equal(mgr->state, LWS_SYSTATE_CPD_PRE_TIME);
+    assert_int_equal(lws_system_cpd_state_get(r.cx), LWS_CPD_INTERNET_OK);
+    file_write(tmp, "127.0.0.3   localhost\n"); /* new inode, other size */
+    assert_int_equal(rename(tmp, hosts), 0);
+    r.hold_time = false;
+    lws_state_transition_steps(mgr, LWS_SYSTATE_OPERATIONAL);
+    assert_int_equal(run_until(&r, LWS_SYSTATE_OPERATIONAL, 30000),
+                     LWS_SYSTATE_OPERATIONAL);
+    assert_int_equal(lws_system_cpd_state_get(r.cx), LWS_CPD_INTERNET_OK);
+    assert_non_null(strstr(lws_system_cpd_reason(r.cx), "https://"));
+    /* A later check asks again: now the name leads nowhere. */
+    assert_int_equal(recheck(&r, 30), LWS_CPD_NO_INTERNET);
+    assert_non_null(strstr(lws_system_cpd_reason(r.cx), "127.0.0.3"));
+    lws_context_destroy(r.cx);
+    g_adns = NULL;
+    unlink(hosts);
+#endif
+}
+
 static void test_cpd_it_full_ladder(void **state)
 {
 #if !LWS_WITH_SYS_CPD_HTTP
@@ -1272,13 +1350,7 @@ static void test_cpd_it_full_ladder(void **state)
     assert_int_equal(r.at[post], LWS_CPD_INTERNET_OK);
     assert_non_null(strstr(lws_system_cpd_reason(r.cx), "https://"));
     /* A re-check after OPERATIONAL uses the HTTPS probe. */
-    assert_int_equal(lws_system_cpd_start(r.cx), 0);
-    r.timed_out = false;
-    lws_sul_schedule(r.cx, 0, &r.sul_guard, guard_cb, 15 * LWS_US_PER_SEC);
-    while (lws_system_cpd_state_get(r.cx) == LWS_CPD_UNKNOWN && !r.timed_out)
-        lws_service(r.cx, 0);
-    lws_sul_cancel(&r.sul_guard);
-    assert_int_equal(lws_system_cpd_state_get(r.cx), LWS_CPD_INTERNET_OK);
+    assert_int_equal(recheck(&r, 15), LWS_CPD_INTERNET_OK);
     lws_context_destroy(r.cx);
 #endif
 }
@@ -1494,6 +1566,7 @@ int main(void)
         cmocka_unit_test(test_cpd_it_destroy_mid_lookup),
         cmocka_unit_test(test_cpd_it_tls_refused_before_time_valid),
         cmocka_unit_test(test_cpd_it_full_ladder),
+        cmocka_unit_test(test_cpd_it_ladder_keeps_addresses),
         cmocka_unit_test(test_cpd_it_destroy_mid_probe),
         cmocka_unit_test(test_cpd_it_tls_close_without_notify_not_complete),
     };

@@ -9,6 +9,7 @@
  */
 #define LWS_LOGMOD cpd
 #include "private-cpd.h"
+#include "private-cpd-race.h"
 #include "private-cpd-tls.h"
 
 #include <stdio.h>
@@ -114,6 +115,7 @@ static int cpd_start_probe(struct lws__cpd *cpd)
 {
     enum lws__cpd_phase ph = cpd_pick(cpd);
     struct lws__cpd_out out;
+    bool keep;
 
     if (ph == LWS__CPD_PH_NONE) {
         lwsl_err("cannot start: no captive_portal_detect_request op and no "
@@ -126,12 +128,19 @@ static int cpd_start_probe(struct lws__cpd *cpd)
                  cpd->url_text[ph]);
         return -EAGAIN;
     }
+    /* Each check resolves afresh, but the ladder's HTTPS check right after
+     * its HTTP check reached the same host (cpd-race.c). */
+    keep = cpd->cur == LWS__CPD_PH_PRE && ph == LWS__CPD_PH_POST &&
+           cpd->result == LWS_CPD_INTERNET_OK &&
+           lws__cpd_race_same_host(cpd->url_text[LWS__CPD_PH_PRE],
+                                   cpd->url_text[ph]);
     cpd_stop(cpd);
     cpd->result = LWS_CPD_UNKNOWN;
     cpd->reason[0] = '\0';
     cpd->cur = ph;
-    cpd->rec->checks++;   /* a probe URL: configured */
-    cpd->rec->nknown = 0; /* each check resolves afresh */
+    cpd->rec->checks++; /* a probe URL: configured */
+    if (!keep)
+        cpd->rec->nknown = 0;
     lws__cpd_core_start(&cpd->core, lws_now_usecs(), &cpd->cfg, &out);
     lwsl_info("check started: %s (up to %d attempts, deadline %u ms)",
               cpd->url_text[ph], cpd->cfg.retries + 1, cpd->cfg.deadline_ms);
