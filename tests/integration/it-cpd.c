@@ -1236,6 +1236,8 @@ static void test_cpd_it_tls_refused_before_time_valid(void **state)
     lws_context_destroy(r.cx);
 }
 
+#if LWS_WITH_SYS_CPD_HTTP
+#if LWS_WITH_SYS_ASYNC_DNS_FILES
 static void file_write(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -1244,6 +1246,7 @@ static void file_write(const char *path, const char *text)
     fputs(text, f);
     fclose(f);
 }
+#endif
 
 /* Starts a check on a running context and runs until its result (or
  * @secs). */
@@ -1258,6 +1261,7 @@ static lws_cpd_result_t recheck(struct run *r, int secs)
     lws_sul_cancel(&r->sul_guard);
     return lws_system_cpd_state_get(r->cx);
 }
+#endif
 
 /* The ladder's HTTPS check races the addresses its HTTP check reached for
  * the same host instead of asking again: between the two the hosts file
