@@ -40,10 +40,16 @@
  * address has a head start (he_head_start_ms), each further one starts
  * he_attempt_delay_ms later or at once when a connect fails, the first
  * connection to complete carries the request (and the TLS handshake for
- * HTTPS), and the others are closed.  Each address but the last gives up
- * after connect_timeout_ms.  A check resolves the name in its first
+ * HTTPS), and the others are closed.  A connect unanswered for
+ * connect_timeout_ms is not given up: the next address starts beside it
+ * at once, and once every address runs, a fresh connect to the same
+ * address(es) starts every connect_timeout_ms (at most 3 more; a lost SYN
+ * is resent now, not after the kernel's 1, 2, 4 s backoff).  An attempt
+ * that times out keeps running beside the next one: its answer (not its
+ * failure) ends the check.  A check resolves the name in its first
  * attempt; its later attempts race the same addresses (the next check
- * asks again).
+ * asks again, except the ladder's HTTPS check right after an HTTP check
+ * that reached the same host: it races that check's addresses).
  *
  * Captive-portal URIs from the network (RFC 8910).  A URI that DHCPv4
  * option 114, DHCPv6 option 103 or an RA's option 37 names is kept (the
@@ -129,7 +135,8 @@ struct lws_cpd_info {
     /** The first attempt (resolve, connect, TLS, reply), ms; 0 = 2000.
      *  The second has twice this, later ones four times (a handshake slowed
      *  by a lossy link finishes instead of starting over), all within
-     *  deadline_ms. */
+     *  deadline_ms.  A timed-out attempt is not closed: it runs on beside
+     *  the next, and the first answer ends the check. */
     unsigned int attempt_timeout_ms;
     /** One whole check, all attempts included, ms; 0 = 10000. */
     unsigned int deadline_ms;
@@ -144,9 +151,10 @@ struct lws_cpd_info {
     lws_cpd_result_cb_t result_cb;
     /** Passed back to result_cb. */
     void *result_user;
-    /** One address's connect when another address of the host waits
-     *  behind it, ms; 0 = 1000 (lws-system addition).  The last address
-     *  has the rest of the attempt. */
+    /** How long a connect may go unanswered before another one starts
+     *  beside it (the next address, or once every address runs, the same
+     *  one again, at most 3 times), ms; 0 = 1000 (lws-system addition).
+     *  No connect is given up before the attempt ends. */
     unsigned int connect_timeout_ms;
     /** Happy Eyeballs v2 (RFC 8305; lws-system addition): the first
      *  address (IPv6 when the host has a usable IPv6 route, RFC 6724

@@ -6,7 +6,9 @@
  * table), the family interleaving of RFC 8305 section 4, and the race on a
  * virtual clock: the head start, the alternation with the connection
  * attempt delay, a fast failure starting the next attempt at once, every
- * attempt failing, and a black-holed IPv6 address losing to IPv4 250 ms in.
+ * attempt failing, a black-holed IPv6 address losing to IPv4 250 ms in,
+ * and the hedged connects: a connect unanswered for conn_ms keeps running
+ * while a fresh one starts beside it (bounded), none on a healthy link.
  */
 #include "private-cpd-he.h"
 
@@ -242,9 +244,9 @@ static void test_he_race_v6_blackholed(void **state)
     assert_int_equal(o.close, 1u << 0); /* the IPv6 attempt is closed */
 }
 
-/* Each attempt but the last address gives up after its connect timeout;
- * that starts the next at once. */
-static void test_he_race_connect_timeout(void **state)
+/* A connect unanswered for conn_ms brings the next address forward, but
+ * keeps running: a late answer to it still wins. */
+static void test_he_race_connect_late(void **state)
 {
     struct lws__cpd_he he;
     struct lws__cpd_he_out o;
@@ -254,29 +256,121 @@ static void test_he_race_connect_timeout(void **state)
     assert_int_equal(o.start, 0);
     assert_int_equal(o.wake_at, MS(100)); /* before the head start ends */
     lws__cpd_he_timer(&he, MS(100), &o);
-    assert_true(o.timed_out);
-    assert_int_equal(o.close, 1u << 0);
+    assert_int_equal(o.close, 0); /* address 1 starts, 0 keeps going */
     assert_int_equal(o.start, 1);
+    assert_int_equal(he.addr[1], 1);
     assert_false(o.failed);
     assert_int_equal(o.wake_at, MS(200));
     lws__cpd_he_timer(&he, MS(200), &o);
-    assert_int_equal(o.close, 1u << 1);
+    assert_int_equal(o.close, 0);
     assert_int_equal(o.start, 2);
-    /* the last address keeps trying: only the attempt's timeout ends it */
+    assert_int_equal(he.addr[2], 2);
+    /* every address runs: the next is a hedge, conn_ms later */
+    assert_int_equal(o.wake_at, MS(300));
+    /* the first connect's SYN-ACK comes at last: it wins */
+    lws__cpd_he_connected(&he, MS(250), 0, &o);
+    assert_int_equal(o.won, 0);
+    assert_int_equal(o.close, (1u << 1) | (1u << 2));
     assert_int_equal(o.wake_at, 0);
-    lws__cpd_he_failed(&he, MS(900), 2, &o);
-    assert_true(o.failed);
+    lws__cpd_he_timer(&he, MS(300), &o);
+    assert_int_equal(o.start, -1);
 
-    /* the last address fails first; the silent one before it times out */
+    /* the last address fails first; the silent one before it still runs,
+     * and gets the hedges (the failed address gets none) */
     lws__cpd_he_start(&he, MS(0), 2, 250, 250, 300, &o);
     lws__cpd_he_timer(&he, MS(250), &o);
     assert_int_equal(o.start, 1);
     lws__cpd_he_failed(&he, MS(251), 1, &o);
     assert_false(o.failed);
-    assert_int_equal(o.wake_at, MS(300));
-    lws__cpd_he_timer(&he, MS(300), &o);
-    assert_int_equal(o.close, 1u << 0);
+    assert_int_equal(o.wake_at, MS(550)); /* 300 after the latest start */
+    lws__cpd_he_timer(&he, MS(550), &o);
+    assert_int_equal(o.close, 0);
+    assert_int_equal(o.start, 2);
+    assert_int_equal(he.addr[2], 0);
+    lws__cpd_he_failed(&he, MS(600), 0, &o);
+    assert_false(o.failed);         /* its hedge still runs */
+    assert_int_equal(o.wake_at, 0); /* no live address left to hedge */
+    lws__cpd_he_failed(&he, MS(700), 2, &o);
     assert_true(o.failed);
+}
+
+/* One address on a lossy link: its SYN (or the SYN-ACK) is lost.  A fresh
+ * connect starts every conn_ms beside the running ones, up to
+ * LWS__CPD_HE_HEDGES of them; the first that connects wins, an older one
+ * as well as a newer one. */
+static void test_he_race_hedge_single_address(void **state)
+{
+    struct lws__cpd_he he;
+    struct lws__cpd_he_out o;
+    lws_usec_t t0 = MS(7000);
+    (void)state;
+
+    lws__cpd_he_start(&he, t0, 1, 250, 250, 1000, &o);
+    assert_int_equal(o.start, 0);
+    assert_int_equal(o.wake_at, t0 + MS(1000)); /* no head start: alone */
+    lws__cpd_he_timer(&he, t0 + MS(999), &o);
+    assert_int_equal(o.start, -1);
+    assert_int_equal(o.wake_at, t0 + MS(1000));
+    for (int k = 1; k <= LWS__CPD_HE_HEDGES; k++) {
+        lws__cpd_he_timer(&he, t0 + MS(1000) * k, &o);
+        assert_int_equal(o.start, k);
+        assert_int_equal(he.addr[k], 0); /* the same address again */
+        assert_int_equal(o.close, 0);    /* the older ones keep going */
+        assert_int_equal(he.running, k + 1);
+        assert_int_equal(o.wake_at, k < LWS__CPD_HE_HEDGES
+                                        ? t0 + MS(1000) * (k + 1)
+                                        : 0); /* no more hedges */
+    }
+    /* the second connect answers first: the others close */
+    lws__cpd_he_connected(&he, t0 + MS(3500), 1, &o);
+    assert_int_equal(o.won, 1);
+    assert_int_equal(o.close, 0xfu & ~(1u << 1));
+    assert_int_equal(o.wake_at, 0);
+    lws__cpd_he_connected(&he, t0 + MS(3600), 0, &o);
+    assert_int_equal(o.won, -1);
+
+    /* the original connect is answered just after the first hedge began */
+    lws__cpd_he_start(&he, t0, 1, 250, 250, 1000, &o);
+    lws__cpd_he_timer(&he, t0 + MS(1000), &o);
+    assert_int_equal(o.start, 1);
+    lws__cpd_he_connected(&he, t0 + MS(1010), 0, &o);
+    assert_int_equal(o.won, 0);
+    assert_int_equal(o.close, 1u << 1);
+}
+
+/* A healthy network: each connect answers well within conn_ms, so no
+ * hedge ever starts; a refused address gets no hedge either. */
+static void test_he_race_hedge_quiet_when_healthy(void **state)
+{
+    struct lws__cpd_he he;
+    struct lws__cpd_he_out o;
+    int started = 0;
+    (void)state;
+
+    for (int run = 0; run < 100; run++) {
+        lws_usec_t t0 = MS(10000) * run, now = t0;
+
+        lws__cpd_he_start(&he, t0, 1, 250, 250, 1000, &o);
+        started += o.start >= 0;
+        /* timers that fire early (a loop wakes for other reasons) */
+        for (int t = 0; t < 5; t++) {
+            now += MS(1) + MS(run % 7);
+            lws__cpd_he_timer(&he, now, &o);
+            started += o.start >= 0;
+        }
+        lws__cpd_he_connected(&he, now + MS(1), 0, &o);
+        assert_int_equal(o.won, 0);
+        assert_int_equal(o.close, 0);
+        lws__cpd_he_timer(&he, now + MS(5000), &o);
+        started += o.start >= 0;
+    }
+    assert_int_equal(started, 100); /* one connect per race */
+
+    lws__cpd_he_start(&he, MS(0), 1, 250, 250, 1000, &o);
+    lws__cpd_he_failed(&he, MS(2), 0, &o); /* refused */
+    assert_true(o.failed);
+    assert_int_equal(o.start, -1);
+    assert_int_equal(o.wake_at, 0);
 }
 
 int main(void)
@@ -288,7 +382,9 @@ int main(void)
         cmocka_unit_test(test_he_race_fast_failure),
         cmocka_unit_test(test_he_race_all_fail),
         cmocka_unit_test(test_he_race_v6_blackholed),
-        cmocka_unit_test(test_he_race_connect_timeout),
+        cmocka_unit_test(test_he_race_connect_late),
+        cmocka_unit_test(test_he_race_hedge_single_address),
+        cmocka_unit_test(test_he_race_hedge_quiet_when_healthy),
     };
 
     return cmocka_run_group_tests_name("cpd-he", tests, NULL, NULL);

@@ -9,6 +9,7 @@
  */
 #define LWS_LOGMOD cpd
 #include "private-cpd.h"
+#include "private-cpd-race.h"
 #include "private-cpd-tls.h"
 
 #include <stdio.h>
@@ -43,7 +44,10 @@ static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
         lws__cpd_reason(cpd, "no reply within the %s (%s)",
                         out->done ? "deadline" : "attempt timeout",
                         lws__cpd_probe_stage(cpd->probe));
-        lws__cpd_probe_free(cpd->probe);
+        if (out->done)
+            lws__cpd_probe_free(cpd->probe);
+        else
+            lws__cpd_probe_timed_out(cpd->probe);
     }
     if (out->done) {
         /* its cpd_stop() cancels the timers (a stale one finds the core
@@ -77,6 +81,8 @@ static void cpd_stop(struct lws__cpd *cpd)
 {
     lws__cpd_core_stop(&cpd->core);
     lws__cpd_probe_free(cpd->probe);
+    lws__cpd_probe_free(cpd->straggler);
+    cpd->late = LWS_CPD_UNKNOWN;
     cpd->op_running = false;
     lws_sul_cancel(&cpd->sul_core);
     lws_sul_cancel(&cpd->sul_kick);
@@ -143,6 +149,7 @@ static int cpd_start_probe(struct lws__cpd *cpd)
         : url[LWS__CPD_PH_PRE] ? LWS__CPD_PH_PRE
                                : LWS__CPD_PH_NONE;
     struct lws__cpd_out out;
+    bool keep;
 
     if (ph == LWS__CPD_PH_NONE) {
         lwsl_err("cannot start: no op and no probe URL");
@@ -152,8 +159,14 @@ static int cpd_start_probe(struct lws__cpd *cpd)
         lwsl_err("cannot probe %s before TIME_VALID (TLS)", url[ph]);
         return -EAGAIN;
     }
+    /* Each check resolves afresh, but the ladder's HTTPS check right after
+     * its HTTP check reached the same host (cpd-race.c). */
+    keep = cpd->cur == LWS__CPD_PH_PRE && ph == LWS__CPD_PH_POST &&
+           cpd->result == LWS_CPD_INTERNET_OK &&
+           lws__cpd_race_same_host(url[LWS__CPD_PH_PRE], url[ph]);
     cpd_begin(cpd, ph);
-    cpd->rec->nknown = 0; /* each check resolves afresh */
+    if (!keep)
+        cpd->rec->nknown = 0;
     lws__cpd_core_start(&cpd->core, lws_now_usecs(), &cpd->cfg, &out);
     lwsl_info("checking %s (%d attempts, %u ms)", url[ph], cpd->cfg.retries + 1,
               cpd->cfg.deadline_ms);

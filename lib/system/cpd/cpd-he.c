@@ -173,35 +173,62 @@ int lws__cpd_he_interleave(const struct lws__cpd_he_cand *c, int n,
  * The race
  */
 
-/* The attempt @k's connect timeout (0: none). */
-static lws_usec_t he_conn_end(const struct lws__cpd_he *he, int k)
+/* The live address (no connect to it failed) with the fewest connects
+ * running, the earlier in order on a tie; -1: none. */
+static int he_hedge_addr(const struct lws__cpd_he *he)
 {
-    if (!he->conn_ms || k == he->n - 1 || he->st[k] != LWS__HE_RUNNING)
+    int best = -1, best_run = 0;
+
+    for (int a = 0; a < he->n; a++) {
+        int run = 0;
+
+        if (he->dead & (1u << a))
+            continue;
+        for (int k = 0; k < he->next; k++)
+            run += he->addr[k] == a && he->st[k] == LWS__HE_RUNNING;
+        if (best < 0 || run < best_run) {
+            best = a;
+            best_run = run;
+        }
+    }
+    return best;
+}
+
+/* When the next connect is due (0: none): the next address after its
+ * delay, or sooner when the latest connect went unanswered for conn_ms;
+ * once every address runs, a hedge conn_ms after the latest start. */
+static lws_usec_t he_due(const struct lws__cpd_he *he)
+{
+    lws_usec_t late =
+        he->conn_ms ? he->last_at + (lws_usec_t)he->conn_ms * LWS_US_PER_MS : 0;
+
+    if (!he->running) /* won, or every connect failed */
         return 0;
-    return he->started[k] + (lws_usec_t)he->conn_ms * LWS_US_PER_MS;
+    if (he->next < he->n)
+        return late && late < he->next_at ? late : he->next_at;
+    if (!late || he->next >= he->n + LWS__CPD_HE_HEDGES ||
+        he->next >= LWS__CPD_HE_SLOTS || he_hedge_addr(he) < 0)
+        return 0;
+    return late;
 }
 
 static void he_out(struct lws__cpd_he *he, struct lws__cpd_he_out *out)
 {
-    lws_usec_t w = he->next < he->n ? he->next_at : 0;
-
-    for (int k = 0; k < he->n && k < LWS__CPD_HE_MAX; k++) {
-        lws_usec_t e = he_conn_end(he, k);
-
-        if (e && (!w || e < w))
-            w = e;
-    }
-    out->wake_at = w;
+    out->wake_at = he_due(he);
 }
 
-/* Starts the next attempt now, the one after it @ms later. */
+/* Starts the next connect now (an address in order, else a hedge); the
+ * address after it is due @ms later. */
 static void he_next(struct lws__cpd_he *he, lws_usec_t now, uint32_t ms,
                     struct lws__cpd_he_out *out)
 {
-    out->start = he->next;
-    he->started[he->next] = now;
-    he->st[he->next++] = LWS__HE_RUNNING;
+    int k = he->next++;
+
+    he->addr[k] = (uint8_t)(k < he->n ? k : he_hedge_addr(he));
+    out->start = k;
+    he->st[k] = LWS__HE_RUNNING;
     he->running++;
+    he->last_at = now;
     he->next_at = now + (lws_usec_t)ms * LWS_US_PER_MS;
 }
 
@@ -232,21 +259,11 @@ void lws__cpd_he_start(struct lws__cpd_he *he, lws_usec_t now, int n,
 void lws__cpd_he_timer(struct lws__cpd_he *he, lws_usec_t now,
                        struct lws__cpd_he_out *out)
 {
-    he_reset(out);
-    for (int k = 0; k < he->n && k < LWS__CPD_HE_MAX; k++) {
-        lws_usec_t e = he_conn_end(he, k);
+    lws_usec_t due = he_due(he);
 
-        if (e && now >= e) {
-            he->st[k] = LWS__HE_FAILED;
-            he->running--;
-            out->close |= 1u << k;
-            out->timed_out = true;
-        }
-    }
-    if (he->next < he->n && (out->close || (he->next_at && now >= he->next_at)))
+    he_reset(out);
+    if (due && now >= due)
         he_next(he, now, he->step_ms, out);
-    else if (out->close && !he->running && he->next >= he->n)
-        out->failed = true;
     he_out(he, out);
 }
 
@@ -254,12 +271,13 @@ void lws__cpd_he_failed(struct lws__cpd_he *he, lws_usec_t now, int i,
                         struct lws__cpd_he_out *out)
 {
     he_reset(out);
-    if (i < 0 || i >= he->n || he->st[i] != LWS__HE_RUNNING) {
+    if (i < 0 || i >= he->next || he->st[i] != LWS__HE_RUNNING) {
         he_out(he, out);
         return;
     }
     he->st[i] = LWS__HE_FAILED;
     he->running--;
+    he->dead |= 1u << he->addr[i];
     if (he->next < he->n)
         /* a failure does not wait for the delay (RFC 8305 section 5) */
         he_next(he, now, he->step_ms, out);
@@ -273,16 +291,15 @@ void lws__cpd_he_connected(struct lws__cpd_he *he, lws_usec_t now, int i,
 {
     (void)now;
     he_reset(out);
-    if (i < 0 || i >= he->n || he->st[i] != LWS__HE_RUNNING)
+    if (i < 0 || i >= he->next || he->st[i] != LWS__HE_RUNNING)
         return;
     he->st[i] = LWS__HE_WON;
     out->won = i;
-    for (int k = 0; k < he->n && k < LWS__CPD_HE_MAX; k++)
+    for (int k = 0; k < he->next; k++)
         if (he->st[k] == LWS__HE_RUNNING) {
             he->st[k] = LWS__HE_FAILED;
             out->close |= 1u << k;
         }
-    he->running = 0;
-    he->next = he->n; /* no more attempts */
+    he->running = 0; /* no more connects (he_due) */
     he->next_at = 0;
 }

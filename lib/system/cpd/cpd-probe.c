@@ -92,6 +92,8 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p)
     }
     if (p->cpd->probe == p)
         p->cpd->probe = NULL;
+    if (p->cpd->straggler == p)
+        p->cpd->straggler = NULL;
     lws__free(p);
 }
 
@@ -108,6 +110,17 @@ static void cpd_vreason(struct lws__cpd *cpd, const char *fmt, va_list ap)
 
     if (n < sizeof(cpd->reason))
         vsnprintf(cpd->reason + n, sizeof(cpd->reason) - n, fmt, ap);
+}
+
+void lws__cpd_probe_timed_out(struct lws__cpd_probe *p)
+{
+    struct lws__cpd *cpd = p->cpd;
+
+    lwsl_info("attempt %d timed out (%s): it keeps running beside the next",
+              cpd->core.attempts, cpd_stage_names[p->stage]);
+    lws__cpd_probe_free(cpd->straggler);
+    cpd->probe = NULL;
+    cpd->straggler = p;
 }
 
 void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...)
@@ -131,14 +144,28 @@ static char *cpd_reason_tail(struct lws__cpd *cpd, size_t *room)
     return cpd->reason + n;
 }
 
-/* The running attempt (probe, if any) ended; the probe is freed here. */
-static void cpd_attempt_end(struct lws__cpd *cpd, lws_cpd_result_t result,
-                            bool retryable)
+/* Probe @p (NULL: none) ended with @result: the running attempt ends, or,
+ * when @p is a timed-out attempt still running beside it (cpd->straggler),
+ * only an answer that is no retryable failure ends it.  Probes are freed
+ * here. */
+static void cpd_attempt_end(struct lws__cpd *cpd, struct lws__cpd_probe *p,
+                            lws_cpd_result_t result, bool retryable)
 {
     struct lws__cpd_out out;
     uint32_t jitter;
+    bool late = p && p == cpd->straggler;
 
-    lws__cpd_probe_free(cpd->probe);
+    if (late) {
+        lws__cpd_probe_free(p);
+        if (retryable)
+            return; /* the running attempt goes on */
+        lwsl_info("a timed-out attempt answered: %s", cpd->reason);
+    }
+    lws__cpd_probe_free(cpd->probe); /* the running attempt ends */
+    if (late && !cpd->core.attempt_active) {
+        cpd->late = result; /* between attempts: the next takes it */
+        return;
+    }
     jitter = lws__random_below(cpd->cx,
                                lws__cpd_backoff_ms(cpd->core.attempts) / 4 + 1);
     lws__cpd_core_attempt_done(&cpd->core, lws_now_usecs(), result, retryable,
@@ -161,7 +188,7 @@ static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
     va_start(ap, fmt);
     cpd_vreason(p->cpd, fmt, ap);
     va_end(ap);
-    cpd_attempt_end(p->cpd, result, retryable);
+    cpd_attempt_end(p->cpd, p, result, retryable);
 }
 
 /* ------------------------------------------------------------------------
@@ -223,7 +250,7 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
 #endif
         res = lws__cpd_classify(&cpd->expect, &r, p->rx, body, blen, &retryable,
                                 why, room);
-    cpd_attempt_end(cpd, res, retryable);
+    cpd_attempt_end(cpd, p, res, retryable);
     return true;
 }
 
@@ -472,10 +499,15 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
 
     if (!cpd->core.attempt_active || cpd->probe)
         return;
-    p = lws__calloc(1, sizeof(*p));
+    p = cpd->late ? NULL : lws__calloc(1, sizeof(*p));
     if (!p) {
-        lws__cpd_reason(cpd, "out of memory");
-        cpd_attempt_end(cpd, LWS_CPD_NO_INTERNET, true);
+        /* A timed-out attempt answered in the pause: this one's result. */
+        lws_cpd_result_t late = cpd->late;
+
+        if (!late)
+            lws__cpd_reason(cpd, "out of memory");
+        cpd->late = LWS_CPD_UNKNOWN;
+        cpd_attempt_end(cpd, NULL, late ? late : LWS_CPD_NO_INTERNET, !late);
         return;
     }
     p->cpd = cpd;

@@ -11,6 +11,7 @@
 
 #include <netinet/tcp.h>
 #include <stdio.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -44,30 +45,31 @@ static void race_close(struct lws__cpd_race *r, int i)
     r->wsi[i] = NULL;
 }
 
-/* Notes why attempt @i failed: errno @err, or 0: its connect timed out. */
+/* Notes why connect @i failed (errno @err). */
 static void race_why(struct lws__cpd_race *r, int i, int err)
 {
     char ads[64] = "?";
 
-    lws_sa46_write_numeric_address(&r->addr[i], ads, sizeof(ads));
-    if (err)
-        snprintf(r->why, sizeof(r->why), "%s: %s", ads, strerror(err));
-    else
-        snprintf(r->why, sizeof(r->why),
-                 "%s: no answer to the connect within %u ms", ads, r->conn_ms);
+    lws_sa46_write_numeric_address(&r->addr[r->he.addr[i]], ads, sizeof(ads));
+    snprintf(r->why, sizeof(r->why), "%s: %s", ads, strerror(err));
     lwsl_info("connect to %s", r->why);
 }
 
 static void race_timer_cb(lws_sorted_usec_list_t *sul);
 
-/* Opens attempt @i's socket: 0, or -1 (failed at once, reason noted). */
+/* Opens connect @i's socket: 0, or -1 (failed at once, reason noted). */
 static int race_open(struct lws__cpd_race *r, int i)
 {
     struct lws_vhost *vh = lws_get_vhost_by_name(r->cx, "system");
-    const lws_sockaddr46 *sa = &r->addr[i];
+    const lws_sockaddr46 *sa = &r->addr[r->he.addr[i]];
     int fd, one = 1;
 
-    lwsl_debug("racing address %d of %d", i + 1, r->he.n);
+    if (i < r->he.n)
+        lwsl_debug("racing address %d of %d", i + 1, r->he.n);
+    else
+        lwsl_info("no answer within %u ms: connect %d to address %d beside "
+                  "the running one(s)",
+                  r->conn_ms, i + 1, r->he.addr[i] + 1);
     fd = socket(sa->sa4.sin_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                 0);
     if (fd < 0) {
@@ -97,12 +99,9 @@ static int race_open(struct lws__cpd_race *r, int i)
 static void race_apply(struct lws__cpd_race *r, struct lws__cpd_he_out *o)
 {
     for (;;) {
-        for (int k = 0; k < LWS__CPD_HE_MAX; k++)
-            if (o->close & (1u << k)) {
-                if (o->timed_out && o->won < 0)
-                    race_why(r, k, 0);
+        for (int k = 0; k < LWS__CPD_HE_SLOTS; k++)
+            if (o->close & (1u << k))
                 race_close(r, k);
-            }
         if (o->start < 0 || !race_open(r, o->start))
             break;
         lws__cpd_he_failed(&r->he, lws_now_usecs(), o->start, o);
@@ -162,9 +161,9 @@ bool lws__cpd_race_event(struct lws__cpd_race *r, struct lws *wsi, bool closed)
     socklen_t sl = sizeof(int);
     int i = 0, err = 0;
 
-    while (i < LWS__CPD_HE_MAX && r->wsi[i] != wsi)
+    while (i < LWS__CPD_HE_SLOTS && r->wsi[i] != wsi)
         i++;
-    if (i == LWS__CPD_HE_MAX || !wsi)
+    if (i == LWS__CPD_HE_SLOTS || !wsi)
         return false;
     if (closed) {
         r->wsi[i] = NULL;           /* the wsi goes by itself */
@@ -189,6 +188,14 @@ void lws__cpd_race_stop(struct lws__cpd_race *r)
     if (!r->cx)
         return;
     lws_sul_cancel(&r->sul);
-    for (int i = 0; i < LWS__CPD_HE_MAX; i++)
+    for (int i = 0; i < LWS__CPD_HE_SLOTS; i++)
         race_close(r, i);
+}
+
+bool lws__cpd_race_same_host(const char *url_a, const char *url_b)
+{
+    struct lws__http_url a, b;
+
+    return url_a && url_b && !lws__http_url_parse(url_a, &a) &&
+           !lws__http_url_parse(url_b, &b) && !strcasecmp(a.host, b.host);
 }

@@ -43,42 +43,58 @@ void lws__cpd_rfc6724_sort(struct lws__cpd_he_cand *c, int n);
 int lws__cpd_he_interleave(const struct lws__cpd_he_cand *c, int n,
                            lws_sockaddr46 *out);
 
-/* The race core: one per connection; attempt i connects to address i of
- * the interleaved list. */
+/*
+ * The race core: one per connection.  Connect i (a slot) goes to address
+ * he->addr[i]: the first n slots to the interleaved addresses in order, the
+ * rest are hedges.  A connect unanswered for conn_ms is not given up: it
+ * keeps running (its SYN may still be answered, or its SYN-ACK be resent)
+ * while the next connect starts beside it, to the next address or, once
+ * every address runs, to the live address with the fewest connects running
+ * (a fresh socket sends its SYN at once instead of after the kernel's
+ * retransmission backoff of 1, 2, 4 s...).  At most LWS__CPD_HE_HEDGES such
+ * further connects per race; the first to connect wins.
+ */
+#define LWS__CPD_HE_HEDGES 3
+#define LWS__CPD_HE_SLOTS  (LWS__CPD_HE_MAX + LWS__CPD_HE_HEDGES)
+
 enum { LWS__HE_IDLE, LWS__HE_RUNNING, LWS__HE_FAILED, LWS__HE_WON };
 
 struct lws__cpd_he {
     uint32_t head_ms, step_ms, conn_ms;
-    lws_usec_t started[LWS__CPD_HE_MAX];
-    lws_usec_t next_at; /* the next attempt is due (0: none) */
-    int n, next, running;
-    uint8_t st[LWS__CPD_HE_MAX];
+    lws_usec_t next_at; /* the next address is due (0: none) */
+    lws_usec_t last_at; /* the latest connect started */
+    int n;              /* addresses */
+    int next;           /* connects started (slots used) */
+    int running;
+    unsigned int dead; /* bit a: a connect to address a failed */
+    uint8_t st[LWS__CPD_HE_SLOTS];
+    uint8_t addr[LWS__CPD_HE_SLOTS]; /* each slot's address */
 };
 
 struct lws__cpd_he_out {
-    int start;          /* index of an attempt to start now, or -1 */
-    int won;            /* the attempt that connected first, or -1 */
-    unsigned int close; /* bit i: close attempt i now (the losers) */
-    bool failed;        /* every attempt failed */
-    bool timed_out;     /* @close holds attempts whose connect timed out */
+    int start;          /* slot of a connect to start now, or -1 */
+    int won;            /* the slot that connected first, or -1 */
+    unsigned int close; /* bit i: close slot i now (the losers) */
+    bool failed;        /* every connect failed */
     lws_usec_t wake_at; /* call lws__cpd_he_timer() then; 0: never */
 };
 
-/* Starts the race over @n (1..LWS__CPD_HE_MAX) addresses: attempt 0 now,
- * attempt 1 after @head_ms, each further one @step_ms after the one before
- * or as soon as a running attempt fails.  Each attempt but the last address
- * fails when not connected within @conn_ms (0: never), so that a silent
- * address does not hold a socket for the whole attempt. */
+/* Starts the race over @n (1..LWS__CPD_HE_MAX) addresses: address 0 now,
+ * address 1 after @head_ms, each further one @step_ms after the one before
+ * or as soon as a running connect fails, or @conn_ms after the latest
+ * connect started if that comes first; then hedges @conn_ms apart (see
+ * above).  @conn_ms 0: no hedges, each address is tried once. */
 void lws__cpd_he_start(struct lws__cpd_he *he, lws_usec_t now, int n,
                        uint32_t head_ms, uint32_t step_ms, uint32_t conn_ms,
                        struct lws__cpd_he_out *out);
 void lws__cpd_he_timer(struct lws__cpd_he *he, lws_usec_t now,
                        struct lws__cpd_he_out *out);
-/* Attempt @i failed (refused, unreachable, socket error). */
+/* Connect @i failed (refused, unreachable, socket error): its address gets
+ * no more connects. */
 void lws__cpd_he_failed(struct lws__cpd_he *he, lws_usec_t now, int i,
                         struct lws__cpd_he_out *out);
-/* Attempt @i connected: it wins if none won before (out->won), the other
- * running attempts are to be closed. */
+/* Connect @i connected: it wins if none won before (out->won), the other
+ * running connects are to be closed. */
 void lws__cpd_he_connected(struct lws__cpd_he *he, lws_usec_t now, int i,
                            struct lws__cpd_he_out *out);
 

@@ -5,8 +5,8 @@
  * attempt.  The addresses are ordered (RFC 6724, with the source the kernel
  * picks for each) and interleaved by family, then raced by the pure core
  * (private-cpd-he.h): non-blocking sockets adopted as wsis of the CPD
- * protocol, the first connected one handed to the caller, the others
- * closed at once.
+ * protocol, further sockets beside a connect that goes unanswered, the
+ * first connected one handed to the caller, the others closed at once.
  */
 #ifndef LWS_PRIVATE_CPD_RACE_H
 #define LWS_PRIVATE_CPD_RACE_H
@@ -29,8 +29,8 @@ struct lws__cpd_race {
     lws_sorted_usec_list_t sul;
     uint32_t conn_ms;
     lws_sockaddr46 addr[LWS__CPD_HE_MAX];
-    struct lws *wsi[LWS__CPD_HE_MAX];
-    char why[128]; /* the last failure */
+    struct lws *wsi[LWS__CPD_HE_SLOTS]; /* each connect's socket */
+    char why[128];                      /* the last failure */
 };
 
 /*
@@ -50,10 +50,15 @@ bool lws__cpd_race_event(struct lws__cpd_race *r, struct lws *wsi, bool closed);
  * is not the race's any more).  Safe on a race never started. */
 void lws__cpd_race_stop(struct lws__cpd_race *r);
 
-/* Attempts started so far. */
+/* Whether two probe URLs name the same host (case-insensitive): the
+ * ladder's HTTPS check races the addresses its HTTP check just reached
+ * instead of asking DNS again over a lossy link. */
+bool lws__cpd_race_same_host(const char *url_a, const char *url_b);
+
+/* Addresses tried so far. */
 static inline int lws__cpd_race_tried(const struct lws__cpd_race *r)
 {
-    return r->he.next;
+    return r->he.next < r->he.n ? r->he.next : r->he.n;
 }
 
 #endif /* LWS_PRIVATE_CPD_RACE_H */

@@ -75,6 +75,8 @@ struct lws__cpd {
     lws_sorted_usec_list_t sul_defer;     /* ladder start / recheck */
     lws_sorted_usec_list_t sul_app_defer; /* lws_system_cpd_start_defer() */
     struct lws__cpd_probe *probe;
+    struct lws__cpd_probe *straggler; /* a timed-out attempt still running */
+    lws_cpd_result_t late;    /* its answer, between attempts (UNKNOWN: none) */
     enum lws__cpd_phase cur;  /* URL of the running check */
     enum lws__cpd_phase held; /* step we are holding, or NONE */
     bool passed[LWS__CPD_PH_COUNT];
@@ -98,6 +100,10 @@ void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...) LWS_FORMAT(2);
 void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul);
 /* Abandons a probe: closes its wsi, cancels its lookup, frees it. */
 void lws__cpd_probe_free(struct lws__cpd_probe *p);
+/* The core timed the attempt out (not the check): the probe keeps running
+ * as cpd->straggler beside the next attempt (a late answer on a lossy link
+ * is not thrown away); its answer, not its failure, ends that attempt. */
+void lws__cpd_probe_timed_out(struct lws__cpd_probe *p);
 /* What the probe is doing, for reasons ("TLS handshake"). */
 const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p);
 /* RAW_WRITEABLE / RAW_RX / RAW_CLOSE of a probe wsi. */
