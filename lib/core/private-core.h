@@ -290,6 +290,9 @@ void lws__loop_check(const struct lws_context *cx, const char *fn);
 struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name, int fd,
                            unsigned int flags, void *opaque);
 int lws__wsi_poll(struct lws *wsi, int uv_events);
+/* Closes *@pw, if any, without its owner hearing of it (no opaque: the
+ * RAW_CLOSE finds none), and sets *@pw to NULL first. */
+void lws__wsi_close_detached(struct lws **pw);
 void lws__vhost_close_all(struct lws_vhost *vh);
 
 /* descriptor sets (fdset.c): sockets watched through one loop handle.

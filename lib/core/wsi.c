@@ -317,6 +317,17 @@ void lws_wsi_close(struct lws *wsi)
     lws__api_leave(cx);
 }
 
+void lws__wsi_close_detached(struct lws **pw)
+{
+    struct lws *w = *pw;
+
+    *pw = NULL;
+    if (w) {
+        lws_set_opaque_user_data(w, NULL);
+        lws_wsi_close(w);
+    }
+}
+
 void lws__vhost_close_all(struct lws_vhost *vh)
 {
     while (vh->wsi_owner.head)

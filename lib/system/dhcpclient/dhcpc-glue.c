@@ -123,9 +123,9 @@ static void dhcpc_maybe_redrive(struct lws__dhcpc *d)
 
 static void dhcpc_close_socks(struct lws__dhcpc_if *ifc)
 {
-    lws__dhcpc_close_wsi(&ifc->wsi_raw);
-    lws__dhcpc_close_wsi(&ifc->wsi_udp);
-    lws__dhcpc_close_wsi(&ifc->wsi_arp);
+    lws__wsi_close_detached(&ifc->wsi_raw);
+    lws__wsi_close_detached(&ifc->wsi_udp);
+    lws__wsi_close_detached(&ifc->wsi_arp);
 }
 
 static void dhcpc_free_if(struct lws__dhcpc_if *ifc)
@@ -532,7 +532,7 @@ static void dhcpc_monitor_start(struct lws__dhcpc *d)
     if (!d->wsi_nl ||
         lws__dhcpc_nl_dump_links(lws_get_socket_fd(d->wsi_nl), ++d->nl_seq)) {
         lwsl_warn("no link monitor: interfaces assumed up");
-        lws__dhcpc_close_wsi(&d->wsi_nl);
+        lws__wsi_close_detached(&d->wsi_nl);
         d->coldplug_done = true;
     }
 }
@@ -596,7 +596,7 @@ static void dhcpc_destroy(struct lws_context *cx)
         lws_sul_cancel(&ifc->sul);
         dhcpc_close_socks(ifc);
     }
-    lws__dhcpc_close_wsi(&d->wsi_nl);
+    lws__wsi_close_detached(&d->wsi_nl);
     lws_sul_cancel(&d->sul_redrive);
     lws_state_reg_deregister(&d->nl);
     lws__news_unsubscribe(&d->news);
