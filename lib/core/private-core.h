@@ -290,6 +290,10 @@ void lws__loop_check(const struct lws_context *cx, const char *fn);
 struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name, int fd,
                            unsigned int flags, void *opaque);
 int lws__wsi_poll(struct lws *wsi, int uv_events);
+/* The interface @ifname's index, whether it is up with carrier, and (@mac
+ * not NULL) its 6-byte hardware address.  @return 0, 1 if that address is
+ * not Ethernet's (@mac filled all the same), or -errno. */
+int lws__if_info(const char *ifname, int *ifindex, bool *up, uint8_t *mac);
 /* Closes *@pw, if any, without its owner hearing of it (no opaque: the
  * RAW_CLOSE finds none), and sets *@pw to NULL first. */
 void lws__wsi_close_detached(struct lws **pw);

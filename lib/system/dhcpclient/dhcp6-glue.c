@@ -243,7 +243,8 @@ static int d6_open(struct lws__dhcp6_if *d)
 
     if (d->wsi)
         return 0;
-    if (lws__ra6_if_info(d->ifname, &idx, &up, mac)) {
+    /* (not Ethernet: its address all the same) */
+    if (lws__if_info(d->ifname, &idx, &up, mac) < 0) {
         lwsl_err("%s: no hardware address for a DUID", d->ifname);
         return -ENODEV;
     }

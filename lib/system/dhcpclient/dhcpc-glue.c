@@ -198,11 +198,12 @@ static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o)
         return true; /* the lease_save op destroyed the context */
     lws__dhcpc_socks(ifc, o->socks);
     lws__dhcpc_send(ifc, o);
-    if (o->wake)
+    if (o->wake) {
+        lws_usec_t now = lws_now_usecs();
+
         lws_sul_schedule(d->cx, 0, &ifc->sul, dhcpc_if_sul_cb,
-                         o->wake > lws_now_usecs() ? o->wake - lws_now_usecs()
-                                                   : 0);
-    else
+                         o->wake > now ? o->wake - now : 0);
+    } else
         lws_sul_cancel(&ifc->sul);
     if (o->event >= 0)
         dhcpc_notify_user(ifc, o->event,
@@ -233,7 +234,9 @@ static int dhcpc_if_prepare(struct lws__dhcpc_if *ifc)
 
     bool up = false;
 
-    r = lws__dhcpc_if_info(ifc->ifname, &idx, mac, &up);
+    r = lws__if_info(ifc->ifname, &idx, &up, mac);
+    if (r > 0) /* not Ethernet */
+        r = -EPROTONOSUPPORT;
     if (r)
         return r;
     if (!ifc->link_known) {
@@ -664,7 +667,7 @@ int lws_dhcpc_request_ex(struct lws_context *cx, const lws_dhcpc_req_t *r)
     if (!d || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname) ||
         (r->af && r->af != AF_INET) || r->policy > LWS_DHCPC_POLICY_BOTH ||
         lws__cx_gone(cx)) {
-        lwsl_err("lws_dhcpc_request: bad arguments");
+        lwsl_err("%s: bad arguments", __func__);
         return 1;
     }
     LWS__LOOP_ONLY(cx);
@@ -676,7 +679,7 @@ int lws_dhcpc_request_ex(struct lws_context *cx, const lws_dhcpc_req_t *r)
     }
     ifc = lws__calloc(1, sizeof(*ifc));
     if (!ifc) {
-        lwsl_err("lws_dhcpc_request: out of memory");
+        lwsl_err("%s: out of memory", __func__);
         return 1;
     }
     ifc->d = d;

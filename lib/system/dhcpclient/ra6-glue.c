@@ -233,7 +233,7 @@ static void ra6_kick(struct lws__ra6_if *ifc)
     bool up = false;
     int idx = 0;
 
-    if (lws__ra6_if_info(ifc->ifname, &idx, &up, NULL)) {
+    if (lws__if_info(ifc->ifname, &idx, &up, NULL)) {
         lwsl_info("%s: not there yet", ifc->ifname);
         if (!r->wsi_nl) /* no monitor: poll for it */
             lws_sul_schedule(r->cx, 0, &ifc->sul, ra6_sul_cb, LWS_US_PER_SEC);
