@@ -18,10 +18,6 @@
 static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul);
 static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o);
 
-#define LWS__DHCPC_EV_NAME(n) #n,
-static const char *const event_names[] = {
-    LWS_DHCPC_EVENT_LIST(LWS__DHCPC_EV_NAME)};
-
 const char *lws_dhcpc_state_name(int state)
 {
     return lws__dhcpc_state_name(state);
@@ -29,9 +25,7 @@ const char *lws_dhcpc_state_name(int state)
 
 const char *lws_dhcpc_event_name(int event)
 {
-    if (event < 0 || event >= LWS_DHCPC_EVENT_COUNT)
-        return "?";
-    return event_names[event];
+    return lws__name_at(LWS_DHCPC_EVENT_LIST(LWS__NAME_PACK), event);
 }
 
 static __attribute__((noinline)) struct lws__dhcpc *
