@@ -379,6 +379,10 @@ void lws__smd_free(struct lws_context *cx);    /* with the context memory */
  * lws_smd_msg_printf(), but never refused for a full queue. */
 int lws__smd_publish(struct lws_context *cx, lws_smd_class_t cls,
                      const char *format, ...) LWS_FORMAT(3);
+/* One notice line that is also the NETWORK message (context.c): the JSON
+ * object @format makes, up to 319 bytes (its values need no escaping). */
+void lws__smd_tell(struct lws_context *cx, const char *format, ...)
+    LWS_FORMAT(2);
 
 /* ------------------------------------------------------------------------
  * CSPRNG (random.c): mbedTLS CTR-DRBG seeded from mbedTLS entropy.

@@ -17,8 +17,6 @@
 #include "private-dhcp6.h"
 
 #include <arpa/inet.h>
-#include <stdarg.h>
-#include <stdio.h>
 
 _Static_assert(LWS__D6_S_REBIND == LWS_DHCPC6_D6_REBIND &&
                    LWS__D6_S_BOUND == LWS_DHCPC6_D6_BOUND &&
@@ -46,18 +44,6 @@ void lws__d6_sa6(lws_sockaddr46 *sa, const uint8_t *a)
     memset(sa, 0, sizeof(*sa));
     sa->sa6.sin6_family = AF_INET6;
     memcpy(&sa->sa6.sin6_addr, a, 16);
-}
-
-void lws__d6_tell(struct lws_context *cx, const char *format, ...)
-{
-    char line[LWS__RA6_URI_MAX + 64];
-    va_list ap;
-
-    va_start(ap, format);
-    vsnprintf(line, sizeof(line), format, ap);
-    va_end(ap);
-    lwsl_notice("%s", line);
-    lws__smd_publish(cx, LWSSMDCL_NETWORK, "%s", line);
 }
 
 uint32_t lws__d6_left(lws_usec_t exp, lws_usec_t now)

@@ -155,14 +155,12 @@ static void dhcpc_notify_user(struct lws__dhcpc_if *ifc, int event,
         dhcpc_user_state(ifc, dropped ? &ifc->core.old : &ifc->core.lease, &is,
                          dropped || !ifc->core.have_lease);
     is.event = event;
-    lws__smd_publish(ifc->d->cx, LWSSMDCL_NETWORK,
-                     "{\"type\":\"dhcp\",\"if\":\"%s\",\"event\":\"%s\","
-                     "\"ipv4\":\"%u.%u.%u.%u\"}",
-                     ifc->ifname, lws_dhcpc_event_name(event), is.ipv4 >> 24,
-                     (is.ipv4 >> 16) & 255, (is.ipv4 >> 8) & 255,
-                     is.ipv4 & 255);
-    lwsl_notice("%s: %s (%s)", ifc->ifname, lws_dhcpc_event_name(event),
-                lws_dhcpc_state_name(is.state));
+    lws__smd_tell(ifc->d->cx,
+                  "{\"type\":\"dhcp\",\"if\":\"%s\",\"event\":\"%s\","
+                  "\"ipv4\":\"%u.%u.%u.%u\",\"state\":\"%s\"}",
+                  ifc->ifname, lws_dhcpc_event_name(event), is.ipv4 >> 24,
+                  (is.ipv4 >> 16) & 255, (is.ipv4 >> 8) & 255, is.ipv4 & 255,
+                  lws_dhcpc_state_name(is.state));
     if (!ifc->cb)
         return;
     ifc->busy++;

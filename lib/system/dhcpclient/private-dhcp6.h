@@ -42,11 +42,6 @@ void lws__d6_sa6(lws_sockaddr46 *sa, const uint8_t *a);
 /* Seconds from @now to @exp, LWS__D6_INFINITE if @exp is LWS__RA6_NEVER. */
 uint32_t lws__d6_left(lws_usec_t exp, lws_usec_t now);
 
-/* One notice line that is also the lws_smd NETWORK message: the JSON
- * object @format makes (its values must need no escaping). */
-void lws__d6_tell(struct lws_context *cx, const char *format, ...)
-    LWS_FORMAT(2);
-
 /* The socket is made on protocol @proto of @vh with opaque @opaque: the
  * caller's callback hands its datagrams to lws__dhcp6_if_rx() and its
  * close to lws__dhcp6_if_closed(). */

@@ -122,22 +122,22 @@ static void ra6_changed(struct lws__ra6_if *ifc, unsigned ch)
         k[i] = lws__ra6_core_count(c, kinds[i]);
     ra6_publish_v6(ifc, (k[0] ? LWS_DHCPC_V6_ROUTER : 0) |
                             (k[4] ? LWS_DHCPC_V6_ADDR : 0));
-    lws__d6_tell(ifc->r->cx,
-                 "{\"type\":\"ra6\",\"if\":\"%s\",\"routers\":%d,"
-                 "\"dns\":%d,\"domains\":%d,\"prefixes\":%d,"
-                 "\"addrs\":%d,\"m\":%d,\"o\":%d,\"usable\":%d}",
-                 ifc->ifname, k[0], k[1], k[2], k[3], k[4],
-                 !!(c->flags & LWS__RA6_F_MANAGED),
-                 !!(c->flags & LWS__RA6_F_OTHER), ra6_usable(ifc));
+    lws__smd_tell(ifc->r->cx,
+                  "{\"type\":\"ra6\",\"if\":\"%s\",\"routers\":%d,"
+                  "\"dns\":%d,\"domains\":%d,\"prefixes\":%d,"
+                  "\"addrs\":%d,\"m\":%d,\"o\":%d,\"usable\":%d}",
+                  ifc->ifname, k[0], k[1], k[2], k[3], k[4],
+                  !!(c->flags & LWS__RA6_F_MANAGED),
+                  !!(c->flags & LWS__RA6_F_OTHER), ra6_usable(ifc));
     if (ch & LWS__RA6_CH_CAPTIVE) {
         lws__news_publish(ifc->r->cx,
                           &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
                                               .iface = ifc->ifname,
                                               .uri = c->captive});
         /* the codec let only URI characters through: no JSON escaping */
-        lws__d6_tell(ifc->r->cx,
-                     "{\"type\":\"ra6\",\"if\":\"%s\",\"portal\":\"%s\"}",
-                     ifc->ifname, c->captive);
+        lws__smd_tell(ifc->r->cx,
+                      "{\"type\":\"ra6\",\"if\":\"%s\",\"portal\":\"%s\"}",
+                      ifc->ifname, c->captive);
     }
 }
 
