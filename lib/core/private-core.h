@@ -297,6 +297,13 @@ void lws__loop_check(const struct lws_context *cx, const char *fn);
 struct lws *lws__wsi_adopt(struct lws_vhost *vh, const char *prot_name, int fd,
                            unsigned int flags, void *opaque);
 int lws__wsi_poll(struct lws *wsi, int uv_events);
+/* The interface @ifname's index, whether it is up with carrier, and (@mac
+ * not NULL) its 6-byte hardware address.  @return 0, 1 if that address is
+ * not Ethernet's (@mac filled all the same), or -errno. */
+int lws__if_info(const char *ifname, int *ifindex, bool *up, uint8_t *mac);
+/* Closes *@pw, if any, without its owner hearing of it (no opaque: the
+ * RAW_CLOSE finds none), and sets *@pw to NULL first. */
+void lws__wsi_close_detached(struct lws **pw);
 void lws__vhost_close_all(struct lws_vhost *vh);
 
 /* descriptor sets (fdset.c): sockets watched through one loop handle.
@@ -379,6 +386,10 @@ void lws__smd_free(struct lws_context *cx);    /* with the context memory */
  * lws_smd_msg_printf(), but never refused for a full queue. */
 int lws__smd_publish(struct lws_context *cx, lws_smd_class_t cls,
                      const char *format, ...) LWS_FORMAT(3);
+/* One notice line that is also the NETWORK message (context.c): the JSON
+ * object @format makes, up to 319 bytes (its values need no escaping). */
+void lws__smd_tell(struct lws_context *cx, const char *format, ...)
+    LWS_FORMAT(2);
 
 /* ------------------------------------------------------------------------
  * CSPRNG (random.c): mbedTLS CTR-DRBG seeded from mbedTLS entropy.

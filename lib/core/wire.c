@@ -8,6 +8,7 @@
 #include "private-wire.h"
 
 #include <arpa/inet.h>
+#include <string.h>
 
 const uint8_t *lws__wire_ptr(struct lws__wire *w, size_t n)
 {
@@ -169,4 +170,13 @@ int lws_sa46_write_numeric_address(const lws_sockaddr46 *sa46, char *buf,
     if (!inet_ntop(af, a, buf, (socklen_t)len))
         return -ENOSPC;
     return (int)strlen(buf);
+}
+
+const char *lws__name_at(const char *names, int i)
+{
+    while (i > 0 && *names) {
+        names += strlen(names) + 1;
+        i--;
+    }
+    return i < 0 || !*names ? "?" : names;
 }

@@ -10,6 +10,10 @@
 
 #include "plat-sock.h"
 
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -315,6 +319,49 @@ void lws_wsi_close(struct lws *wsi)
     close(wsi->fd);
     wsi->fd = -1;
     lws__api_leave(cx);
+}
+
+int lws__if_info(const char *ifname, int *ifindex, bool *up, uint8_t *mac)
+{
+    struct ifreq ifr;
+    int fd, r = 0;
+
+    if (strlen(ifname) >= sizeof(ifr.ifr_name))
+        return -EINVAL;
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    memset(&ifr, 0, sizeof(ifr));
+    memcpy(ifr.ifr_name, ifname, strlen(ifname));
+    if (ioctl(fd, SIOCGIFINDEX, &ifr))
+        goto fail;
+    *ifindex = ifr.ifr_ifindex;
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+        goto fail;
+    *up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+    if (mac) {
+        if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+            goto fail;
+        memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+        r = ifr.ifr_hwaddr.sa_family != 1; /* ARPHRD_ETHER */
+    }
+    goto out;
+fail:
+    r = -errno;
+out:
+    close(fd);
+    return r;
+}
+
+void lws__wsi_close_detached(struct lws **pw)
+{
+    struct lws *w = *pw;
+
+    *pw = NULL;
+    if (w) {
+        lws_set_opaque_user_data(w, NULL);
+        lws_wsi_close(w);
+    }
 }
 
 void lws__vhost_close_all(struct lws_vhost *vh)

@@ -9,6 +9,7 @@
 #define LWS_LOGMOD context
 #include "private-core.h"
 
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
@@ -454,4 +455,16 @@ const lws_system_ops_t *lws_system_get_ops(struct lws_context *cx)
 lws_state_manager_t *lws_system_get_state_manager(struct lws_context *cx)
 {
     return cx ? &cx->mgr_system : NULL;
+}
+
+void lws__smd_tell(struct lws_context *cx, const char *format, ...)
+{
+    char line[320];
+    va_list ap;
+
+    va_start(ap, format);
+    vsnprintf(line, sizeof(line), format, ap);
+    va_end(ap);
+    lwsl_notice("%s", line);
+    lws__smd_publish(cx, LWSSMDCL_NETWORK, "%s", line);
 }

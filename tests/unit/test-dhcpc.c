@@ -1282,6 +1282,16 @@ static void test_dhcpc_core_names(void **state)
     assert_string_equal(lws_dhcpc_state_name(99), "?");
     assert_string_equal(lws_dhcpc_event_name(LWS_DHCPC_EVENT_NAK), "NAK");
     assert_string_equal(lws_dhcpc_event_name(-1), "?");
+    /* the ends of the packed tables */
+    assert_string_equal(lws_dhcpc_state_name(LWS_DHCPC_STATE_STOPPED),
+                        "STOPPED");
+    assert_string_equal(lws_dhcpc_state_name(LWS_DHCPC_STATE_V6ONLY_WAIT),
+                        "V6ONLY_WAIT");
+    assert_string_equal(lws_dhcpc_state_name(LWS_DHCPC_STATE_COUNT), "?");
+    assert_string_equal(lws_dhcpc_state_name(-1), "?");
+    assert_string_equal(lws_dhcpc_event_name(LWS_DHCPC_EVENT_BOUND), "BOUND");
+    assert_string_equal(lws_dhcpc_event_name(LWS_DHCPC_EVENT_V6ONLY), "V6ONLY");
+    assert_string_equal(lws_dhcpc_event_name(LWS_DHCPC_EVENT_COUNT), "?");
 }
 
 /* ------------------------------------------------ RFC 8925, the policy */

@@ -140,6 +140,11 @@ void lws__wbuf_be32(struct lws__wbuf *b, uint32_t v);
 void lws__wbuf_bytes(struct lws__wbuf *b, const void *src, size_t n);
 void lws__wbuf_zero(struct lws__wbuf *b, size_t n);
 
+/* Name @i of @names, names packed one after the other, each with its NUL,
+ * and an empty one last ("A\0B\0" as a literal); "?" past the end. */
+#define LWS__NAME_PACK(n) #n "\0"
+const char *lws__name_at(const char *names, int i);
+
 /* Addresses (sa46.c, built with any helper).  Ports in host byte order; the
  * family decides the member (IPv6 for AF_INET6, IPv4 otherwise). */
 uint16_t lws__sa46_port(const lws_sockaddr46 *sa);

@@ -17,7 +17,6 @@
 #include <net/if.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -101,37 +100,6 @@ int lws__ra6_icmp_recv(int fd, uint8_t *buf, size_t len, uint8_t *src,
     memcpy(src, &from.sin6_addr, 16);
     /* a zero-length read would look like "nothing queued" */
     return n ? (int)n : -EAGAIN;
-}
-
-int lws__ra6_if_info(const char *ifname, int *ifindex, bool *up, uint8_t *mac)
-{
-    struct ifreq ifr;
-    int fd, r = 0;
-
-    if (strlen(ifname) >= sizeof(ifr.ifr_name))
-        return -EINVAL;
-    fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    memset(&ifr, 0, sizeof(ifr));
-    memcpy(ifr.ifr_name, ifname, strlen(ifname));
-    if (ioctl(fd, SIOCGIFINDEX, &ifr) == 0) {
-        *ifindex = ifr.ifr_ifindex;
-        if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
-            *up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
-        else
-            r = -errno;
-        if (!r && mac) {
-            if (ioctl(fd, SIOCGIFHWADDR, &ifr))
-                r = -errno;
-            else
-                memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-        }
-    } else {
-        r = -errno;
-    }
-    close(fd);
-    return r;
 }
 
 /* The DHCPv6 client's messages, from port 546. */

@@ -21,7 +21,6 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -231,36 +230,4 @@ bool lws__dhcpc_if_ipv6(const char *ifname)
         c = '0';
     close(fd);
     return c == '0';
-}
-
-int lws__dhcpc_if_info(const char *ifname, int *ifindex, uint8_t *mac, bool *up)
-{
-    struct ifreq ifr;
-    int fd, r = 0;
-
-    if (strlen(ifname) >= sizeof(ifr.ifr_name))
-        return -EINVAL;
-    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    memset(&ifr, 0, sizeof(ifr));
-    memcpy(ifr.ifr_name, ifname, strlen(ifname));
-    if (ioctl(fd, SIOCGIFINDEX, &ifr))
-        goto fail;
-    *ifindex = ifr.ifr_ifindex;
-    if (ioctl(fd, SIOCGIFFLAGS, &ifr))
-        goto fail;
-    *up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
-    if (ioctl(fd, SIOCGIFHWADDR, &ifr))
-        goto fail;
-    if (ifr.ifr_hwaddr.sa_family != 1 /* ARPHRD_ETHER */)
-        r = -EPROTONOSUPPORT;
-    else
-        memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-    goto out;
-fail:
-    r = -errno;
-out:
-    close(fd);
-    return r;
 }

@@ -83,9 +83,6 @@ int lws__dhcpc_udp_send(int fd, uint32_t dst, const uint8_t *buf, size_t len);
 /* ARP packet socket on @ifindex.  fd or -errno. */
 int lws__dhcpc_arp_open(int ifindex);
 int lws__dhcpc_arp_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
-/* Interface index, MAC and whether it is up with carrier.  0 or -errno. */
-int lws__dhcpc_if_info(const char *ifname, int *ifindex, uint8_t *mac,
-                       bool *up);
 /* True unless IPv6 is off on @ifname (disable_ipv6, or no IPv6 at all). */
 bool lws__dhcpc_if_ipv6(const char *ifname);
 
@@ -125,9 +122,6 @@ int lws__ra6_icmp_send(int fd, int ifindex, const uint8_t *pkt, size_t len);
  * @return length, 0 if none is queued, -errno. */
 int lws__ra6_icmp_recv(int fd, uint8_t *buf, size_t len, uint8_t *src,
                        int *hops);
-/* Interface index, whether it is up with carrier, and (@mac not NULL)
- * its 6-byte hardware address.  0 or -errno. */
-int lws__ra6_if_info(const char *ifname, int *ifindex, bool *up, uint8_t *mac);
 
 /* rtnetlink socket subscribed to link and IPv6 address events; fd or
  * -errno. */

@@ -39,18 +39,25 @@ static uint32_t d6_rand(void *ctx)
     return lws__random_u32(((struct lws__dhcp6_if *)ctx)->cx);
 }
 
-static void d6_sa6(lws_sockaddr46 *sa, const uint8_t *a)
+void lws__d6_sa6(lws_sockaddr46 *sa, const uint8_t *a)
 {
     memset(sa, 0, sizeof(*sa));
     sa->sa6.sin6_family = AF_INET6;
     memcpy(&sa->sa6.sin6_addr, a, 16);
 }
 
+uint32_t lws__d6_left(lws_usec_t exp, lws_usec_t now)
+{
+    if (exp == LWS__RA6_NEVER)
+        return LWS__D6_INFINITE;
+    return exp > now ? (uint32_t)((exp - now) / LWS_US_PER_SEC) : 0;
+}
+
 /* The addresses @a[@n] as sockaddr46 (@sa has room for @n). */
 static size_t d6_sa6s(lws_sockaddr46 *sa, const uint8_t (*a)[16], size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        d6_sa6(&sa[i], a[i]);
+        lws__d6_sa6(&sa[i], a[i]);
     return n;
 }
 
@@ -70,7 +77,7 @@ static void d6_publish(struct lws__dhcp6_if *d)
     n.n = 0;
     for (int i = 0; i < in->nntp; i++)
         if (in->ntp[i][0] != 0xff) /* RFC 5908 multicast: not to ask */
-            d6_sa6(&sa[n.n++], in->ntp[i]);
+            lws__d6_sa6(&sa[n.n++], in->ntp[i]);
     for (n.nnames = 0; n.nnames < in->nntp_fqdn; n.nnames++)
         names[n.nnames] = in->ntp_fqdn[n.nnames];
     lws__news_publish(d->cx, &n);
@@ -115,7 +122,7 @@ static bool d6_sync(struct lws__dhcp6_if *d)
             memset(&l, 0, sizeof(l));
             memcpy(l.ifname, d->ifname, sizeof(l.ifname));
             l.ifindex = d->ifindex;
-            d6_sa6(&l.addr, c->addr);
+            lws__d6_sa6(&l.addr, c->addr);
             l.prefix_len = 128;
             l.preferred_secs = c->preferred_s;
             l.valid_secs = c->valid_s;
@@ -214,17 +221,6 @@ static void d6_sul_cb(lws_sorted_usec_list_t *sul)
     d6_run(d, &o);
 }
 
-static void d6_close(struct lws__dhcp6_if *d)
-{
-    struct lws *w = d->wsi;
-
-    d->wsi = NULL;
-    if (w) {
-        lws_set_opaque_user_data(w, NULL);
-        lws_wsi_close(w);
-    }
-}
-
 static int d6_open(struct lws__dhcp6_if *d)
 {
     uint8_t mac[6];
@@ -233,7 +229,8 @@ static int d6_open(struct lws__dhcp6_if *d)
 
     if (d->wsi)
         return 0;
-    if (lws__ra6_if_info(d->ifname, &idx, &up, mac)) {
+    /* (not Ethernet: its address all the same) */
+    if (lws__if_info(d->ifname, &idx, &up, mac) < 0) {
         lwsl_err("%s: no hardware address for a DUID", d->ifname);
         return -ENODEV;
     }
@@ -292,7 +289,7 @@ void lws__dhcp6_if_ra(struct lws__dhcp6_if *d, int ifindex, bool up,
     if (!up || (d->ifindex && d->ifindex != ifindex)) {
         if (d->core.state != LWS__D6_S_STOPPED)
             d6_stop(d, false);
-        d6_close(d);
+        lws__wsi_close_detached(&d->wsi);
         lws_sul_cancel(&d->sul);
         d->flags = 0;
         if (!up)
@@ -313,7 +310,7 @@ void lws__dhcp6_if_free(struct lws__dhcp6_if *d, bool release)
         d6_stop(d, release);
     lws_sul_cancel(&d->sul);
     lws_sul_cancel(&d->sul_apply);
-    d6_close(d);
+    lws__wsi_close_detached(&d->wsi);
     d->dead = true;
     d6_sync(d); /* the address off (op or rtnetlink), then freed */
 }
@@ -337,14 +334,10 @@ void lws__dhcp6_if_fill(const struct lws__dhcp6_if *d, lws_dhcpc6_ifstate_t *is)
 
     is->dhcp6_state = c->state;
     if (c->have_addr) {
-        d6_sa6(&is->dhcp6_addr, c->addr);
+        lws__d6_sa6(&is->dhcp6_addr, c->addr);
         is->dhcp6_preferred_secs = c->preferred_s;
         is->dhcp6_valid_secs = c->valid_s;
-        is->dhcp6_valid_left =
-            c->valid_s == LWS__D6_INFINITE ? c->valid_s
-            : c->valid_at > now
-                ? (uint32_t)((c->valid_at - now) / LWS_US_PER_SEC)
-                : 0;
+        is->dhcp6_valid_left = lws__d6_left(c->valid_at, now);
         is->dhcp6_t1_secs = c->t1_s;
         is->dhcp6_t2_secs = c->t2_s;
         is->dhcp6_rapid_commit = c->rapid;

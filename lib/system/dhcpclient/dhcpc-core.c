@@ -18,15 +18,9 @@
 #define REQUEST_TRIES  4 /* REQUESTING retransmissions before INIT again */
 #define REBOOT_TRIES   2 /* INIT-REBOOT tries, at a quarter of the timeout */
 
-#define LWS__DHCPC_STATE_NAME(n) #n,
-static const char *const state_names[] = {
-    LWS_DHCPC_STATE_LIST(LWS__DHCPC_STATE_NAME)};
-
 const char *lws__dhcpc_state_name(int s)
 {
-    if (s < 0 || s >= LWS_DHCPC_STATE_COUNT)
-        return "?";
-    return state_names[s];
+    return lws__name_at(LWS_DHCPC_STATE_LIST(LWS__NAME_PACK), s);
 }
 
 static void core_set_state(struct lws__dhcpc_core *c, int s)

@@ -18,10 +18,6 @@
 static void dhcpc_if_sul_cb(lws_sorted_usec_list_t *sul);
 static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o);
 
-#define LWS__DHCPC_EV_NAME(n) #n,
-static const char *const event_names[] = {
-    LWS_DHCPC_EVENT_LIST(LWS__DHCPC_EV_NAME)};
-
 const char *lws_dhcpc_state_name(int state)
 {
     return lws__dhcpc_state_name(state);
@@ -29,9 +25,7 @@ const char *lws_dhcpc_state_name(int state)
 
 const char *lws_dhcpc_event_name(int event)
 {
-    if (event < 0 || event >= LWS_DHCPC_EVENT_COUNT)
-        return "?";
-    return event_names[event];
+    return lws__name_at(LWS_DHCPC_EVENT_LIST(LWS__NAME_PACK), event);
 }
 
 static __attribute__((noinline)) struct lws__dhcpc *
@@ -123,9 +117,9 @@ static void dhcpc_maybe_redrive(struct lws__dhcpc *d)
 
 static void dhcpc_close_socks(struct lws__dhcpc_if *ifc)
 {
-    lws__dhcpc_close_wsi(&ifc->wsi_raw);
-    lws__dhcpc_close_wsi(&ifc->wsi_udp);
-    lws__dhcpc_close_wsi(&ifc->wsi_arp);
+    lws__wsi_close_detached(&ifc->wsi_raw);
+    lws__wsi_close_detached(&ifc->wsi_udp);
+    lws__wsi_close_detached(&ifc->wsi_arp);
 }
 
 static void dhcpc_free_if(struct lws__dhcpc_if *ifc)
@@ -161,14 +155,12 @@ static void dhcpc_notify_user(struct lws__dhcpc_if *ifc, int event,
         dhcpc_user_state(ifc, dropped ? &ifc->core.old : &ifc->core.lease, &is,
                          dropped || !ifc->core.have_lease);
     is.event = event;
-    lws__smd_publish(ifc->d->cx, LWSSMDCL_NETWORK,
-                     "{\"type\":\"dhcp\",\"if\":\"%s\",\"event\":\"%s\","
-                     "\"ipv4\":\"%u.%u.%u.%u\"}",
-                     ifc->ifname, lws_dhcpc_event_name(event), is.ipv4 >> 24,
-                     (is.ipv4 >> 16) & 255, (is.ipv4 >> 8) & 255,
-                     is.ipv4 & 255);
-    lwsl_notice("%s: %s (%s)", ifc->ifname, lws_dhcpc_event_name(event),
-                lws_dhcpc_state_name(is.state));
+    lws__smd_tell(ifc->d->cx,
+                  "{\"type\":\"dhcp\",\"if\":\"%s\",\"event\":\"%s\","
+                  "\"ipv4\":\"%u.%u.%u.%u\",\"state\":\"%s\"}",
+                  ifc->ifname, lws_dhcpc_event_name(event), is.ipv4 >> 24,
+                  (is.ipv4 >> 16) & 255, (is.ipv4 >> 8) & 255, is.ipv4 & 255,
+                  lws_dhcpc_state_name(is.state));
     if (!ifc->cb)
         return;
     ifc->busy++;
@@ -198,11 +190,12 @@ static bool dhcpc_run(struct lws__dhcpc_if *ifc, struct lws__dhcpc_out *o)
         return true; /* the lease_save op destroyed the context */
     lws__dhcpc_socks(ifc, o->socks);
     lws__dhcpc_send(ifc, o);
-    if (o->wake)
+    if (o->wake) {
+        lws_usec_t now = lws_now_usecs();
+
         lws_sul_schedule(d->cx, 0, &ifc->sul, dhcpc_if_sul_cb,
-                         o->wake > lws_now_usecs() ? o->wake - lws_now_usecs()
-                                                   : 0);
-    else
+                         o->wake > now ? o->wake - now : 0);
+    } else
         lws_sul_cancel(&ifc->sul);
     if (o->event >= 0)
         dhcpc_notify_user(ifc, o->event,
@@ -233,7 +226,9 @@ static int dhcpc_if_prepare(struct lws__dhcpc_if *ifc)
 
     bool up = false;
 
-    r = lws__dhcpc_if_info(ifc->ifname, &idx, mac, &up);
+    r = lws__if_info(ifc->ifname, &idx, &up, mac);
+    if (r > 0) /* not Ethernet */
+        r = -EPROTONOSUPPORT;
     if (r)
         return r;
     if (!ifc->link_known) {
@@ -532,7 +527,7 @@ static void dhcpc_monitor_start(struct lws__dhcpc *d)
     if (!d->wsi_nl ||
         lws__dhcpc_nl_dump_links(lws_get_socket_fd(d->wsi_nl), ++d->nl_seq)) {
         lwsl_warn("no link monitor: interfaces assumed up");
-        lws__dhcpc_close_wsi(&d->wsi_nl);
+        lws__wsi_close_detached(&d->wsi_nl);
         d->coldplug_done = true;
     }
 }
@@ -596,7 +591,7 @@ static void dhcpc_destroy(struct lws_context *cx)
         lws_sul_cancel(&ifc->sul);
         dhcpc_close_socks(ifc);
     }
-    lws__dhcpc_close_wsi(&d->wsi_nl);
+    lws__wsi_close_detached(&d->wsi_nl);
     lws_sul_cancel(&d->sul_redrive);
     lws_state_reg_deregister(&d->nl);
     lws__news_unsubscribe(&d->news);
@@ -664,7 +659,7 @@ int lws_dhcpc_request_ex(struct lws_context *cx, const lws_dhcpc_req_t *r)
     if (!d || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname) ||
         (r->af && r->af != AF_INET) || r->policy > LWS_DHCPC_POLICY_BOTH ||
         lws__cx_gone(cx)) {
-        lwsl_err("lws_dhcpc_request: bad arguments");
+        lwsl_err("%s: bad arguments", __func__);
         return 1;
     }
     LWS__LOOP_ONLY(cx);
@@ -676,7 +671,7 @@ int lws_dhcpc_request_ex(struct lws_context *cx, const lws_dhcpc_req_t *r)
     }
     ifc = lws__calloc(1, sizeof(*ifc));
     if (!ifc) {
-        lwsl_err("lws_dhcpc_request: out of memory");
+        lwsl_err("%s: out of memory", __func__);
         return 1;
     }
     ifc->d = d;

@@ -96,17 +96,6 @@ lws__dhcpc_lease_save(struct lws__dhcpc *d, const char *ifname,
  * Sockets
  */
 
-void lws__dhcpc_close_wsi(struct lws **pw)
-{
-    struct lws *w = *pw;
-
-    *pw = NULL;
-    if (w) {
-        lws_set_opaque_user_data(w, NULL);
-        lws_wsi_close(w);
-    }
-}
-
 static struct lws *dhcpc_adopt(struct lws__dhcpc_if *ifc, int fd,
                                const char *what)
 {
@@ -149,7 +138,7 @@ static void dhcpc_packet_sock(struct lws__dhcpc_if *ifc, struct lws **pw,
     if (!*pw || want == !*parked)
         return;
     if (lws__dhcpc_packet_park(lws_get_socket_fd(*pw), !want, arp)) {
-        lws__dhcpc_close_wsi(pw); /* reopened when next wanted */
+        lws__wsi_close_detached(pw); /* reopened when next wanted */
         return;
     }
     lws__wsi_poll(*pw, want ? UV_READABLE : 0);
@@ -168,7 +157,7 @@ void lws__dhcpc_socks(struct lws__dhcpc_if *ifc, unsigned int want)
         ifc->wsi_udp = dhcpc_adopt(
             ifc, lws__dhcpc_udp_open(ifc->ifname, ifc->core.lease.ip), "udp");
     if (!(want & LWS__DHCPC_SOCK_UDP))
-        lws__dhcpc_close_wsi(&ifc->wsi_udp);
+        lws__wsi_close_detached(&ifc->wsi_udp);
 }
 
 /* Broadcast (or, as a fallback, unicast IP in a broadcast frame) through

@@ -36,6 +36,12 @@ struct lws__dhcp6_if {
     bool dead;      /* freed when the op returns */
 };
 
+/* @sa: the IPv6 address @a, no port, no scope. */
+void lws__d6_sa6(lws_sockaddr46 *sa, const uint8_t *a);
+
+/* Seconds from @now to @exp, LWS__D6_INFINITE if @exp is LWS__RA6_NEVER. */
+uint32_t lws__d6_left(lws_usec_t exp, lws_usec_t now);
+
 /* The socket is made on protocol @proto of @vh with opaque @opaque: the
  * caller's callback hands its datagrams to lws__dhcp6_if_rx() and its
  * close to lws__dhcp6_if_closed(). */

@@ -74,8 +74,6 @@ int lws__dhcpc_lease_load(struct lws__dhcpc *d, const char *ifname,
 /* @sl NULL: forget. */
 int lws__dhcpc_lease_save(struct lws__dhcpc *d, const char *ifname,
                           const struct lws_dhcpc_saved_lease *sl);
-/* Closes *@pw (if any) without its RAW_CLOSE reaching the interface. */
-void lws__dhcpc_close_wsi(struct lws **pw);
 /* Opens, parks or closes the sockets so that exactly @want listen. */
 void lws__dhcpc_socks(struct lws__dhcpc_if *ifc, unsigned int want);
 /* Sends what the core put in @o (DHCP message and/or ARP). */

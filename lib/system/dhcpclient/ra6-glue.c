@@ -42,22 +42,9 @@ static uint32_t ra6_rand(void *ctx)
     return lws__random_u32(((struct lws__ra6 *)ctx)->cx);
 }
 
-static void ra6_close_wsi(struct lws **pw)
-{
-    struct lws *w = *pw;
-
-    *pw = NULL;
-    if (w) {
-        lws_set_opaque_user_data(w, NULL);
-        lws_wsi_close(w);
-    }
-}
-
 static void ra6_sa6(lws_sockaddr46 *sa, const uint8_t *a, int ifindex)
 {
-    memset(sa, 0, sizeof(*sa));
-    sa->sa6.sin6_family = AF_INET6;
-    memcpy(&sa->sa6.sin6_addr, a, 16);
+    lws__d6_sa6(sa, a);
     if (lws__ra6_addr_linklocal(a))
         sa->sa6.sin6_scope_id = (uint32_t)ifindex;
 }
@@ -135,28 +122,22 @@ static void ra6_changed(struct lws__ra6_if *ifc, unsigned ch)
         k[i] = lws__ra6_core_count(c, kinds[i]);
     ra6_publish_v6(ifc, (k[0] ? LWS_DHCPC_V6_ROUTER : 0) |
                             (k[4] ? LWS_DHCPC_V6_ADDR : 0));
-    lwsl_notice("%s: %d router(s), %d DNS, %d domain(s), %d prefix(es), "
-                "%d address(es), M%d O%d",
-                ifc->ifname, k[0], k[1], k[2], k[3], k[4],
-                !!(c->flags & LWS__RA6_F_MANAGED),
-                !!(c->flags & LWS__RA6_F_OTHER));
-    lws__smd_publish(ifc->r->cx, LWSSMDCL_NETWORK,
-                     "{\"type\":\"ra6\",\"if\":\"%s\",\"routers\":%d,"
-                     "\"dns\":%d,\"domains\":%d,\"prefixes\":%d,"
-                     "\"addrs\":%d,\"m\":%d,\"o\":%d,\"usable\":%d}",
-                     ifc->ifname, k[0], k[1], k[2], k[3], k[4],
-                     !!(c->flags & LWS__RA6_F_MANAGED),
-                     !!(c->flags & LWS__RA6_F_OTHER), ra6_usable(ifc));
+    lws__smd_tell(ifc->r->cx,
+                  "{\"type\":\"ra6\",\"if\":\"%s\",\"routers\":%d,"
+                  "\"dns\":%d,\"domains\":%d,\"prefixes\":%d,"
+                  "\"addrs\":%d,\"m\":%d,\"o\":%d,\"usable\":%d}",
+                  ifc->ifname, k[0], k[1], k[2], k[3], k[4],
+                  !!(c->flags & LWS__RA6_F_MANAGED),
+                  !!(c->flags & LWS__RA6_F_OTHER), ra6_usable(ifc));
     if (ch & LWS__RA6_CH_CAPTIVE) {
         lws__news_publish(ifc->r->cx,
                           &(struct lws__news){.kind = LWS__NEWS_CAPTIVE_URI,
                                               .iface = ifc->ifname,
                                               .uri = c->captive});
         /* the codec let only URI characters through: no JSON escaping */
-        lwsl_notice("%s: captive-portal URI '%s'", ifc->ifname, c->captive);
-        lws__smd_publish(ifc->r->cx, LWSSMDCL_NETWORK,
-                         "{\"type\":\"ra6\",\"if\":\"%s\",\"portal\":\"%s\"}",
-                         ifc->ifname, c->captive);
+        lws__smd_tell(ifc->r->cx,
+                      "{\"type\":\"ra6\",\"if\":\"%s\",\"portal\":\"%s\"}",
+                      ifc->ifname, c->captive);
     }
 }
 
@@ -252,7 +233,7 @@ static void ra6_kick(struct lws__ra6_if *ifc)
     bool up = false;
     int idx = 0;
 
-    if (lws__ra6_if_info(ifc->ifname, &idx, &up, NULL)) {
+    if (lws__if_info(ifc->ifname, &idx, &up, NULL)) {
         lwsl_info("%s: not there yet", ifc->ifname);
         if (!r->wsi_nl) /* no monitor: poll for it */
             lws_sul_schedule(r->cx, 0, &ifc->sul, ra6_sul_cb, LWS_US_PER_SEC);
@@ -321,7 +302,7 @@ static void ra6_on_nl(void *ctx, const struct lws__ra6_nl_ev *e)
         if (e->removed || (ifc->ifindex && ifc->ifindex != e->ifindex)) {
             /* gone, or re-created: the socket is tied to the old one */
             ra6_link(ifc, false);
-            ra6_close_wsi(&ifc->wsi);
+            lws__wsi_close_detached(&ifc->wsi);
             ifc->ifindex = 0;
             if (e->removed)
                 return;
@@ -371,7 +352,7 @@ static void ra6_free_if(struct lws__ra6_if *ifc, bool release)
     struct lws__dhcp6_if *d6 = ifc->d6;
 
     lws_sul_cancel(&ifc->sul);
-    ra6_close_wsi(&ifc->wsi);
+    lws__wsi_close_detached(&ifc->wsi);
     lws_dll2_remove(&ifc->list);
     lws__free(ifc);
     /* last, with @ifc gone: its dhcpc6_apply op may remove interfaces or
@@ -424,7 +405,7 @@ static struct lws__ra6 *ra6_instance(struct lws_context *cx)
     if (!r->wsi_nl ||
         lws__ra6_nl_dump(lws_get_socket_fd(r->wsi_nl), ++r->nl_seq, false)) {
         lwsl_warn("no IPv6 monitor: links assumed up, addresses unknown");
-        ra6_close_wsi(&r->wsi_nl);
+        lws__wsi_close_detached(&r->wsi_nl);
     }
     return r;
 }
@@ -439,7 +420,7 @@ static void ra6_destroy(struct lws_context *cx)
         ra6_free_if(lws_container_of(r->ifs.head, struct lws__ra6_if, list),
                     false);
     lws__news_unsubscribe(&r->news);
-    ra6_close_wsi(&r->wsi_nl);
+    lws__wsi_close_detached(&r->wsi_nl);
     LWS__HELPER(cx, RA6) = NULL;
     lws__free(r);
 }
@@ -493,7 +474,7 @@ int lws_dhcpc6_request(struct lws_context *cx, const char *iface)
     struct lws__ra6 *r;
 
     if (!cx || !iface || !iface[0] || strlen(iface) >= sizeof(ifc->ifname)) {
-        lwsl_err("lws_dhcpc6_request: bad arguments");
+        lwsl_err("%s: bad arguments", __func__);
         return -EINVAL;
     }
     LWS__LOOP_ONLY(cx);
@@ -503,17 +484,14 @@ int lws_dhcpc6_request(struct lws_context *cx, const char *iface)
     if (r && ra6_find(r, iface, 0))
         return 0;
     ifc = r ? lws__calloc(1, sizeof(*ifc)) : NULL;
-    if (!ifc) {
-        lwsl_err("lws_dhcpc6_request: out of memory");
+    if (ifc)
+        ifc->d6 = lws__dhcp6_if_new(cx, r->vh, iface, LWS__RA6_PROTOCOL, ifc);
+    if (!ifc || !ifc->d6) {
+        lws__free(ifc);
+        lwsl_err("%s: out of memory", __func__);
         return -ENOMEM;
     }
     ifc->r = r;
-    ifc->d6 = lws__dhcp6_if_new(cx, r->vh, iface, LWS__RA6_PROTOCOL, ifc);
-    if (!ifc->d6) {
-        lws__free(ifc);
-        lwsl_err("lws_dhcpc6_request: out of memory");
-        return -ENOMEM;
-    }
     memcpy(ifc->ifname, iface, strlen(iface) + 1);
     lws__ra6_core_init(&ifc->core, &r->cfg, ra6_rand, r);
     lws_dll2_add_tail(&ifc->list, &r->ifs);
@@ -556,14 +534,6 @@ int lws_dhcpc6_remove(struct lws_context *cx, const char *iface)
     return removed ? 0 : -ENOENT;
 }
 
-/* Remaining seconds of @exp at @now (0xffffffff: never ends). */
-static uint32_t ra6_left(lws_usec_t exp, lws_usec_t now)
-{
-    if (exp == LWS__RA6_NEVER)
-        return LWS__RA6_INFINITE;
-    return exp > now ? (uint32_t)((exp - now) / LWS_US_PER_SEC) : 0;
-}
-
 static void ra6_fill(const struct lws__ra6_if *ifc, lws_dhcpc6_ifstate_t *is)
 {
     const struct lws__ra6_core *c = &ifc->core;
@@ -587,7 +557,8 @@ static void ra6_fill(const struct lws__ra6_if *ifc, lws_dhcpc6_ifstate_t *is)
                     ifc->ifindex);
     for (int i = 0; i < LWS__RA6_RDNSS; i++)
         if (c->rdnss[i].expires) {
-            is->dns_secs[is->dns_count] = ra6_left(c->rdnss[i].expires, now);
+            is->dns_secs[is->dns_count] =
+                lws__d6_left(c->rdnss[i].expires, now);
             ra6_sa6(&is->dns[is->dns_count++], c->rdnss[i].addr, ifc->ifindex);
         }
     for (int i = 0; i < LWS__RA6_DNSSL; i++)
@@ -603,7 +574,7 @@ static void ra6_fill(const struct lws__ra6_if *ifc, lws_dhcpc6_ifstate_t *is)
         p->len = c->prefixes[i].p.len;
         p->onlink = !!(c->prefixes[i].p.flags & LWS__RA6_PF_ONLINK);
         p->autoconf = !!(c->prefixes[i].p.flags & LWS__RA6_PF_AUTO);
-        p->valid_secs = ra6_left(c->prefixes[i].expires, now);
+        p->valid_secs = lws__d6_left(c->prefixes[i].expires, now);
         p->preferred_secs = c->prefixes[i].p.preferred_s;
         is->prefix_count++;
     }
