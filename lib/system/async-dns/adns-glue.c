@@ -604,6 +604,11 @@ int lws_adns_get_stats(struct lws_context *cx, struct lws_adns_stats *st)
     return 0;
 }
 
+lws_usec_t lws__adns_now(const struct lws__adns *a)
+{
+    return a->now ? a->now() : lws_now_usecs();
+}
+
 void lws__adns_set_clock(struct lws_context *cx, lws_usec_t (*now)(void))
 {
     if (cx && LWS__HELPER(cx, ADNS))

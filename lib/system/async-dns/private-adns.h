@@ -128,10 +128,8 @@ struct lws__adns {
 };
 
 /* adns-glue.c */
-static inline lws_usec_t lws__adns_now(const struct lws__adns *a)
-{
-    return a->now ? a->now() : lws_now_usecs();
-}
+/* The resolver's monotonic time (the test clock when one is set). */
+lws_usec_t lws__adns_now(const struct lws__adns *a);
 
 /* adns-servers.c */
 /* Replace the DHCP-learned DNS servers of @iface with @addrs (IPv4, host
