@@ -423,6 +423,11 @@ static void adns_queue_cb(lws_sorted_usec_list_t *sul)
     }
 }
 
+struct lws__adns *lws__adns_api(struct lws_context *cx, const char *fn)
+{
+    return lws__helper_api(cx, LWS__HELPER_ADNS, fn);
+}
+
 lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
                                              const char *name,
                                              adns_query_type_t qtype,
@@ -441,8 +446,7 @@ lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
         lwsl_err("query: bad arguments");
         return LADNS_RET_FAILED;
     }
-    LWS__LOOP_ONLY(cx);
-    a = LWS__HELPER(cx, ADNS);
+    a = lws__adns_api(cx, __func__);
     cls = adns_class_of(qtype);
     if (!a || a->destroying || cls < 0) {
         lwsl_err("query %.64s: %s", name,
@@ -524,13 +528,6 @@ static int adns_cancel_list(struct lws__adns *a, lws_dll2_owner_t *o,
     return n;
 }
 
-/* The resolver of @cx for API call @fn (checked to be on the loop), or
- * NULL. */
-static struct lws__adns *adns_api(struct lws_context *cx, const char *fn)
-{
-    return lws__helper_api(cx, LWS__HELPER_ADNS, fn);
-}
-
 /* Every list a waiter can be on, for one cancel call.  A lookup's waiters
  * first: lookups keep running without waiters (their answer still fills
  * the cache). */
@@ -552,7 +549,7 @@ static int adns_cancel(struct lws__adns *a, const struct lws_adns_q *q,
 int lws_adns_cancel(struct lws_context *cx, lws_async_dns_cb_t cb,
                     struct lws *wsi, void *opaque)
 {
-    struct lws__adns *a = adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx, __func__);
 
     return a ? adns_cancel(a, NULL, cb, wsi, opaque) : -EINVAL;
 }
@@ -561,7 +558,7 @@ int lws_adns_cancel(struct lws_context *cx, lws_async_dns_cb_t cb,
  * never dereferenced: a stale handle just matches nothing. */
 int lws_adns_q_cancel(struct lws_context *cx, struct lws_adns_q *q)
 {
-    struct lws__adns *a = adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx, __func__);
 
     if (!a)
         return -EINVAL;
@@ -570,7 +567,7 @@ int lws_adns_q_cancel(struct lws_context *cx, struct lws_adns_q *q)
 
 int lws_async_dns_server_reload(struct lws_context *cx)
 {
-    struct lws__adns *a = adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx, __func__);
 
     if (!a)
         return -EINVAL;
@@ -581,7 +578,7 @@ int lws_async_dns_server_reload(struct lws_context *cx)
 
 int lws_adns_cache_flush(struct lws_context *cx)
 {
-    struct lws__adns *a = adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx, __func__);
 
     if (!a)
         return -EINVAL;
@@ -591,7 +588,7 @@ int lws_adns_cache_flush(struct lws_context *cx)
 
 int lws_adns_get_stats(struct lws_context *cx, struct lws_adns_stats *st)
 {
-    struct lws__adns *a = adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx, __func__);
 
     if (!a || !st)
         return -EINVAL;

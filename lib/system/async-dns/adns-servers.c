@@ -30,6 +30,7 @@
 static int adns_file_refresh(const char *path, struct lws__adns_fid *st,
                              bool *seen, char **buf, size_t *len)
 {
+    struct lws__adns_fid f;
     struct stat nst;
     ssize_t r;
     size_t cap;
@@ -38,9 +39,11 @@ static int adns_file_refresh(const char *path, struct lws__adns_fid *st,
 
     if (!path || !*path || stat(path, &nst))
         return -ENOENT;
-    if (*seen && nst.st_ino == st->ino && nst.st_size == st->size &&
-        nst.st_mtim.tv_sec == st->mtim.tv_sec &&
-        nst.st_mtim.tv_nsec == st->mtim.tv_nsec)
+    memset(&f, 0, sizeof(f)); /* padding too: compared whole */
+    f.ino = nst.st_ino;
+    f.size = nst.st_size;
+    f.mtim = nst.st_mtim;
+    if (*seen && !memcmp(&f, st, sizeof(f)))
         return 0;
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -63,9 +66,7 @@ static int adns_file_refresh(const char *path, struct lws__adns_fid *st,
     lws__free(*buf);
     *buf = nb;
     *len = (size_t)r;
-    st->ino = nst.st_ino;
-    st->size = nst.st_size;
-    st->mtim = nst.st_mtim;
+    *st = f; /* (padding that differs only costs one more read) */
     *seen = true;
     return 1;
 }
@@ -205,12 +206,12 @@ int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)
 
 int lws_async_dns_server_add(struct lws_context *cx, const lws_sockaddr46 *sa46)
 {
+    struct lws__adns *a = lws__adns_api(cx, __func__);
     int r;
 
-    if (!cx || !sa46 || !LWS__HELPER(cx, ADNS))
+    if (!a || !sa46)
         return -EINVAL;
-    LWS__LOOP_ONLY(cx);
-    r = lws__adns_explicit_add(LWS__HELPER(cx, ADNS), sa46);
+    r = lws__adns_explicit_add(a, sa46);
     if (r)
         lwsl_err("server_add: %d", r);
     return r;
@@ -219,12 +220,10 @@ int lws_async_dns_server_add(struct lws_context *cx, const lws_sockaddr46 *sa46)
 void lws_async_dns_server_remove(struct lws_context *cx,
                                  const lws_sockaddr46 *sa46)
 {
-    struct lws__adns *a;
+    struct lws__adns *a = lws__adns_api(cx, __func__);
 
-    if (!cx || !sa46 || !LWS__HELPER(cx, ADNS))
+    if (!a || !sa46)
         return;
-    LWS__LOOP_ONLY(cx);
-    a = LWS__HELPER(cx, ADNS);
     for (int i = 0; i < a->srv.nexplicit; i++) {
         if (!lws__adns_core_sa_eq(&a->srv.explicit_srv[i], sa46, a->srv.port))
             continue;
