@@ -136,6 +136,18 @@ lws__adns_res_from_answers(const struct lws__adns_answer *const *ans,
  * Cache
  */
 
+void *lws__adns_named_new(size_t off, const char *name)
+{
+    size_t n = strlen(name) + 1;
+    char *p = lws__malloc(off + n);
+
+    if (p) {
+        memset(p, 0, off);
+        memcpy(p + off, name, n);
+    }
+    return p;
+}
+
 uint32_t lws__adns_hash(const char *name_lc, uint8_t cls)
 {
     uint32_t h = 2166136261u ^ cls; /* FNV-1a */
@@ -250,11 +262,9 @@ int lws__adns_cache_put(struct lws__adns_cache *c, const char *name_lc,
             c, lws_container_of(c->lru.tail, struct lws__adns_centry, lru));
         c->evictions++;
     }
-    e = lws__malloc(sizeof(*e) + nlen);
+    e = lws__adns_named_new(offsetof(struct lws__adns_centry, name), name_lc);
     if (!e)
         return -ENOMEM;
-    memset(e, 0, sizeof(*e));
-    memcpy(e->name, name_lc, nlen);
     e->hash = h;
     e->cls = cls;
     e->status = status;
