@@ -138,15 +138,10 @@ bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
 #endif
     if (strcmp(lc, dotlocal + 1) && (ll < 10 || strcmp(lc + ll - 10, dotlocal)))
         return false;
-    memset(sa, 0, 2 * sizeof(sa[0]));
-    sa[0].sa4.sin_family = AF_INET;
-    sa[0].sa4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    sa[1].sa6.sin6_family = AF_INET6;
-    sa[1].sa6.sin6_addr = in6addr_loopback;
+    lws_sa46_parse_numeric(&sa[0], "127.0.0.1");
+    lws_sa46_parse_numeric(&sa[1], "::1");
     n = 2;
-out:
-    for (int i = 0; i < n; i++) /* ports are not part of an answer */
-        lws__sa46_set_port(&sa[i], 0);
+out: /* (numeric addresses, parsed without a port) */
     *res = lws__adns_res_create(sa, n, lc);
     *status = *res ? LADNS_RET_FOUND : LADNS_RET_FAILED;
     return true;
@@ -166,14 +161,14 @@ void lws__adns_health_event(struct lws__adns *a, const lws_sockaddr46 *sa,
     if (!(ok ? lws__adns_core_server_ok(&a->srv, now, sa, rtt_us)
              : lws__adns_core_server_fail(&a->srv, now, sa)))
         return; /* no change of state: nothing to say */
+    /* (a change of state: the core holds its record) */
     h = lws__adns_core_health(&a->srv, sa);
     if (lws_sa46_write_numeric_address(sa, txt, sizeof(txt)) < 0)
         txt[0] = '\0';
+    /* (a probe is due at most LWS__ADNS_PROBE_MAX_US on: 32 bits) */
     LWS__LOGX(ok ? LLL_NOTICE : LLL_WARN, "server %s %s %d %s", txt,
               ok ? "answers again: rtt" : "failed: asked last, probed in",
-              !h   ? 0
-              : ok ? (int)h->srtt
-                   : (int)((h->probe_at - now) / LWS_US_PER_MS),
+              ok ? (int)h->srtt : (int32_t)(h->probe_at - now) / 1000,
               ok ? "us" : "ms");
 }
 
