@@ -462,20 +462,6 @@ static bool adns_next_line(const char **cur, const char *end,
     return true;
 }
 
-static bool adns_name_eq_lc(const char *tok, const char *name_lc)
-{
-    size_t n = strlen(tok);
-
-    if (n && tok[n - 1] == '.')
-        n--;
-    if (n != strlen(name_lc))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (adns_lower(tok[i]) != name_lc[i])
-            return false;
-    return true;
-}
-
 int lws__adns_hosts_find(const char *buf, size_t len, const char *name_lc,
                          lws_sockaddr46 *out, int max)
 {
@@ -495,7 +481,10 @@ int lws__adns_hosts_find(const char *buf, size_t len, const char *name_lc,
             lws_sa46_parse_numeric(&sa, addr))
             continue;
         while ((t = adns_token(&l, tok, sizeof(tok))) != 0) {
-            if (t > 0 && adns_name_eq_lc(tok, name_lc)) {
+            /* lower-cased in place; one that is no valid name cannot
+             * match a query's */
+            if (t > 0 && lws__adns_name_lc(tok, tok) >= 0 &&
+                !strcmp(tok, name_lc)) {
                 out[n++] = sa;
                 break;
             }

@@ -353,8 +353,8 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
     if (!from_queue &&
         (a->queued.count || a->lookups.count >= a->max_outstanding)) {
         if (a->queued.count >= a->max_queued) {
-            lwsl_err("query %s refused: %u in flight, %u waiting (max_queued)",
-                     lc, a->lookups.count, a->queued.count);
+            lwsl_err("query %s refused: %u waiting (max_queued)", lc,
+                     a->queued.count);
             return -EBUSY;
         }
         w->cls = cls;
