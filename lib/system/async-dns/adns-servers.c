@@ -189,11 +189,9 @@ int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)
         if (!a->srv.explicit_srv)
             return -ENOMEM;
     }
-    memset(&c, 0, sizeof(c));
-    if (sa->sa4.sin_family == AF_INET)
-        c.sa4 = sa->sa4;
-    else
-        c.sa6 = sa->sa6;
+    memset(&c, 0, sizeof(c)); /* only the family's part is copied */
+    memcpy(&c, sa,
+           sa->sa4.sin_family == AF_INET ? sizeof(c.sa4) : sizeof(c.sa6));
     a->srv.explicit_srv[a->srv.nexplicit++] = c;
     a->srv.server_gen++;
     return 0;
