@@ -419,9 +419,11 @@ static void adns_queue_cb(lws_sorted_usec_list_t *sul)
     }
 }
 
-struct lws__adns *lws__adns_api(struct lws_context *cx, const char *fn)
+struct lws__adns *lws__adns_api(struct lws_context *cx)
 {
-    return lws__helper_api(cx, LWS__HELPER_ADNS, fn);
+    /* one name for the whole API: the check's log line says which part
+     * of the library was called off the loop thread */
+    return lws__helper_api(cx, LWS__HELPER_ADNS, "lws_{async_dns,adns}_*");
 }
 
 lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
@@ -442,7 +444,7 @@ lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
         lwsl_err("query: bad arguments");
         return LADNS_RET_FAILED;
     }
-    a = lws__adns_api(cx, __func__);
+    a = lws__adns_api(cx);
     cls = adns_class_of(qtype);
     if (!a || a->destroying || cls < 0) {
         lwsl_err("query %.64s: %s", name,
@@ -545,7 +547,7 @@ static int adns_cancel(struct lws__adns *a, const struct lws_adns_q *q,
 int lws_adns_cancel(struct lws_context *cx, lws_async_dns_cb_t cb,
                     struct lws *wsi, void *opaque)
 {
-    struct lws__adns *a = lws__adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx);
 
     return a ? adns_cancel(a, NULL, cb, wsi, opaque) : -EINVAL;
 }
@@ -554,7 +556,7 @@ int lws_adns_cancel(struct lws_context *cx, lws_async_dns_cb_t cb,
  * never dereferenced: a stale handle just matches nothing. */
 int lws_adns_q_cancel(struct lws_context *cx, struct lws_adns_q *q)
 {
-    struct lws__adns *a = lws__adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx);
 
     if (!a)
         return -EINVAL;
@@ -563,7 +565,7 @@ int lws_adns_q_cancel(struct lws_context *cx, struct lws_adns_q *q)
 
 int lws_async_dns_server_reload(struct lws_context *cx)
 {
-    struct lws__adns *a = lws__adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx);
 
     if (!a)
         return -EINVAL;
@@ -574,7 +576,7 @@ int lws_async_dns_server_reload(struct lws_context *cx)
 
 int lws_adns_cache_flush(struct lws_context *cx)
 {
-    struct lws__adns *a = lws__adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx);
 
     if (!a)
         return -EINVAL;
@@ -584,7 +586,7 @@ int lws_adns_cache_flush(struct lws_context *cx)
 
 int lws_adns_get_stats(struct lws_context *cx, struct lws_adns_stats *st)
 {
-    struct lws__adns *a = lws__adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx);
 
     if (!a || !st)
         return -EINVAL;

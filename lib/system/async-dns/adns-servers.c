@@ -199,7 +199,7 @@ int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)
 
 int lws_async_dns_server_add(struct lws_context *cx, const lws_sockaddr46 *sa46)
 {
-    struct lws__adns *a = lws__adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx);
     int r;
 
     if (!a || !sa46)
@@ -213,7 +213,7 @@ int lws_async_dns_server_add(struct lws_context *cx, const lws_sockaddr46 *sa46)
 void lws_async_dns_server_remove(struct lws_context *cx,
                                  const lws_sockaddr46 *sa46)
 {
-    struct lws__adns *a = lws__adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx);
 
     if (!a || !sa46)
         return;

@@ -128,9 +128,9 @@ struct lws__adns {
 };
 
 /* adns-glue.c */
-/* The resolver of @cx for API call @fn (checked to be on the loop), or
- * NULL. */
-struct lws__adns *lws__adns_api(struct lws_context *cx, const char *fn);
+/* The resolver of @cx for a public API call (checked to be on the loop),
+ * or NULL. */
+struct lws__adns *lws__adns_api(struct lws_context *cx);
 /* The resolver's monotonic time (the test clock when one is set). */
 lws_usec_t lws__adns_now(const struct lws__adns *a);
 
