@@ -60,7 +60,7 @@ int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
      * TTL = extended RCODE / version 0 / flags, no options. */
     static const uint8_t opt[3] = {0, 0, LWS__ADNS_T_OPT};
     struct lws__wbuf b;
-    const char *p = name_lc, *dot;
+    const char *p = name_lc;
 
     if (!buf || !name_lc || !*name_lc)
         return -EINVAL;
@@ -69,15 +69,15 @@ int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
     lws__wbuf_u8(&b, edns_size ? 1 : 0);
     /* RFC 1035 §4.1.2 question, uncompressed labels. */
     while (*p) {
-        size_t l;
+        size_t l = strcspn(p, ".");
 
-        dot = strchr(p, '.');
-        l = dot ? (size_t)(dot - p) : strlen(p);
         if (!l || l > 63)
             return -EINVAL;
         lws__wbuf_u8(&b, (uint8_t)l);
         lws__wbuf_bytes(&b, p, l);
-        p += l + (dot ? 1 : 0);
+        p += l;
+        if (*p)
+            p++; /* the dot */
     }
     lws__wbuf_u8(&b, 0);
     lws__wbuf_be16(&b, qtype);
