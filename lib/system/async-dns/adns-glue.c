@@ -419,13 +419,6 @@ static void adns_queue_cb(lws_sorted_usec_list_t *sul)
     }
 }
 
-struct lws__adns *lws__adns_api(struct lws_context *cx)
-{
-    /* one name for the whole API: the check's log line says which part
-     * of the library was called off the loop thread */
-    return lws__helper_api(cx, LWS__HELPER_ADNS, "lws_{async_dns,adns}_*");
-}
-
 lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
                                              const char *name,
                                              adns_query_type_t qtype,
@@ -597,11 +590,6 @@ int lws_adns_get_stats(struct lws_context *cx, struct lws_adns_stats *st)
     st->queued = a->queued.count;
     st->servers = (uint32_t)lws__adns_core_servers(&a->srv, 0, NULL, 0, NULL);
     return 0;
-}
-
-lws_usec_t lws__adns_now(const struct lws__adns *a)
-{
-    return a->now ? a->now() : lws_now_usecs();
 }
 
 void lws__adns_set_clock(struct lws_context *cx, lws_usec_t (*now)(void))

@@ -5,7 +5,9 @@
  * explicit list and run-time changes, DHCP-learned servers per interface,
  * resolv.conf and the hosts file (both re-read when they change), numeric
  * literals and localhost.  Every change of the server list bumps a
- * generation that the c-ares channels pick up when next used.
+ * generation that the c-ares channels pick up when next used.  Also the
+ * resolver's clock and the public API's entry check: the other glue files
+ * (adns-glue.c, adns-ares.c) call down into this one, never the reverse.
  */
 #define LWS_LOGMOD adns
 #include "private-adns.h"
@@ -14,6 +16,18 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+lws_usec_t lws__adns_now(const struct lws__adns *a)
+{
+    return a->now ? a->now() : lws_now_usecs();
+}
+
+struct lws__adns *lws__adns_api(struct lws_context *cx)
+{
+    /* one name for the whole API: the check's log line says which part
+     * of the library was called off the loop thread */
+    return lws__helper_api(cx, LWS__HELPER_ADNS, "lws_{async_dns,adns}_*");
+}
 
 /* Files larger than this are read only up to it (with a warning). */
 #define ADNS_FILE_MAX (64 * 1024)
