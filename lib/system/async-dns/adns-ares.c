@@ -115,7 +115,7 @@ static int adns_bind_random(struct lws__adns *a, int fd, int domain)
             return -EIO;
 
         memset(&sa, 0, sizeof(sa));
-        sa.sa4.sin_family = domain == AF_INET ? AF_INET : AF_INET6;
+        sa.sa4.sin_family = (sa_family_t)domain; /* AF_INET or AF_INET6 */
         lws__sa46_set_port(&sa, port);
         sl = domain == AF_INET ? sizeof(sa.sa4) : sizeof(sa.sa6);
         if (!bind(fd, (struct sockaddr *)&sa, sl))
@@ -140,15 +140,15 @@ static ares_socket_t adns_asocket(int domain, int type, int protocol,
         r = adns_bind_random(chan->a, fd, domain);
         if (r) {
             lwsl_warn("no random source port: %s", strerror(-r));
-            close(fd);
-            errno = -r;
-            return ARES_SOCKET_BAD;
+            goto bail;
         }
     }
+    r = -ENOMEM;
     s = lws__calloc(1, sizeof(*s));
     if (!s) {
+    bail:
         close(fd);
-        errno = ENOMEM;
+        errno = -r;
         return ARES_SOCKET_BAD;
     }
     s->chan = chan;

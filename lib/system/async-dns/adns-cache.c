@@ -13,55 +13,68 @@
 
 #include <sys/socket.h>
 
-struct lws__adns_res *lws__adns_res_create(const lws_sockaddr46 *sa, int n,
-                                           const char *canon)
+/* A result of @nrec records with room for @n addresses and @canon (on the
+ * first record); the records are chained, the addresses still to be put
+ * in (res_put()).  @return NULL when out of memory. */
+static struct lws__adns_res *res_alloc(size_t nrec, size_t n, const char *canon)
 {
-    static const int fams[2] = {AF_INET, AF_INET6};
-    struct lws__adns_res *r;
-    lws_sockaddr46 *sas;
-    size_t clen, size, nrec;
+    size_t clen = canon ? strlen(canon) + 1 : 0;
+    size_t size = sizeof(struct lws__adns_res) +
+                  nrec * sizeof(struct addrinfo) + n * sizeof(lws_sockaddr46) +
+                  clen;
+    struct lws__adns_res *r = lws__calloc(1, size);
     char *cn;
-    int k = 0;
 
-    if (n < 0 || (!n && !canon))
-        return NULL;
-    nrec = n ? (size_t)n : 1;
-    clen = canon ? strlen(canon) + 1 : 0;
-    size = sizeof(*r) + nrec * sizeof(struct addrinfo) +
-           (size_t)n * sizeof(lws_sockaddr46) + clen;
-    r = lws__calloc(1, size);
     if (!r)
         return NULL;
     r->magic = LWS__ADNS_RES_MAGIC;
     r->refcount = 1;
     r->count = (uint32_t)nrec;
     r->bytes = (uint32_t)size;
-    sas = (lws_sockaddr46 *)&r->ai[nrec];
-    cn = (char *)&sas[n];
+    cn = (char *)((lws_sockaddr46 *)&r->ai[nrec] + n);
     if (canon)
-        memcpy(cn, canon, clen);
+        r->ai[0].ai_canonname = memcpy(cn, canon, clen);
     r->ai[0].ai_family = AF_UNSPEC;
-    for (int f = 0; f < 2; f++)
-        for (int i = 0; i < n; i++) {
-            struct addrinfo *ai = &r->ai[k];
+    for (size_t i = 0; i + 1 < nrec; i++)
+        r->ai[i].ai_next = &r->ai[i + 1];
+    return r;
+}
 
-            if (sa[i].sa4.sin_family != fams[f])
-                continue;
-            sas[k] = sa[i];
-            ai->ai_family = fams[f];
-            ai->ai_socktype = SOCK_STREAM;
-            ai->ai_addr = (struct sockaddr *)&sas[k];
-            ai->ai_addrlen = fams[f] == AF_INET ? sizeof(struct sockaddr_in)
-                                                : sizeof(struct sockaddr_in6);
-            k++;
-        }
-    if (n && k != n) { /* an entry of neither family */
+/* Puts @sa (AF_INET or AF_INET6) in record @k of @r. */
+static void res_put(struct lws__adns_res *r, int k, const lws_sockaddr46 *sa)
+{
+    lws_sockaddr46 *sas = (lws_sockaddr46 *)&r->ai[r->count];
+    struct addrinfo *ai = &r->ai[k];
+
+    sas[k] = *sa;
+    ai->ai_family = sa->sa4.sin_family;
+    ai->ai_socktype = SOCK_STREAM;
+    ai->ai_addr = (struct sockaddr *)&sas[k];
+    ai->ai_addrlen = ai->ai_family == AF_INET ? sizeof(struct sockaddr_in)
+                                              : sizeof(struct sockaddr_in6);
+}
+
+static const int fams[2] = {AF_INET, AF_INET6};
+
+struct lws__adns_res *lws__adns_res_create(const lws_sockaddr46 *sa, int n,
+                                           const char *canon)
+{
+    struct lws__adns_res *r;
+    int k = 0;
+
+    if (n < 0 || (!n && !canon))
+        return NULL;
+    r = res_alloc(n ? (size_t)n : 1, (size_t)n, canon);
+    if (!r)
+        return NULL;
+    for (int f = 0; f < 2; f++)
+        for (int i = 0; i < n; i++)
+            if (sa[i].sa4.sin_family == fams[f])
+                res_put(r, k++, &sa[i]);
+    if (k != n) { /* an entry of neither family */
         lws__free(r);
         return NULL;
     }
-    for (size_t i = 0; i + 1 < nrec; i++)
-        r->ai[i].ai_next = &r->ai[i + 1];
-    r->ai[0].ai_canonname = canon ? cn : NULL;
     return r;
 }
 
@@ -83,48 +96,57 @@ struct lws__adns_res *
 lws__adns_res_from_answers(const struct lws__adns_answer *const *ans,
                            const uint16_t *types, int count)
 {
-    lws_sockaddr46 sa_inline[2 * LWS__ADNS_MAX_ADDRS], *sa = sa_inline;
     struct lws__adns_res *r;
     const char *canon = NULL;
     size_t total = 0;
     int n = 0;
 
-    for (int i = 0; i < count && i < 2; i++)
-        total += ans[i] ? (size_t)ans[i]->naddr : 0;
-    if (total > 2 * LWS__ADNS_MAX_ADDRS &&
-        !(sa = lws__calloc(total, sizeof(*sa))))
-        return NULL;
-    if (sa == sa_inline)
-        memset(sa_inline, 0, sizeof(sa_inline));
-    for (int i = 0; i < count && i < 2; i++) {
+    if (count > 2)
+        count = 2;
+    for (int i = 0; i < count; i++) {
         if (!ans[i])
             continue;
+        total += (size_t)ans[i]->naddr;
         if (!canon || ans[i]->has_cname)
             canon = ans[i]->canon;
-        for (int j = 0; j < ans[i]->naddr; j++, n++) {
-            if (types[i] == LWS__ADNS_T_A) {
-                sa[n].sa4.sin_family = AF_INET;
-                memcpy(&sa[n].sa4.sin_addr, lws__adns_answer_addr(ans[i], j),
-                       4);
-            } else {
-                sa[n].sa6.sin6_family = AF_INET6;
-                memcpy(&sa[n].sa6.sin6_addr, lws__adns_answer_addr(ans[i], j),
-                       16);
-            }
+    }
+    if (!total)
+        return count == 1 && types[0] == LWS__ADNS_T_CNAME && ans[0] &&
+                       ans[0]->has_cname
+                   ? lws__adns_res_create(NULL, 0, ans[0]->canon)
+                   : NULL;
+    r = res_alloc(total, total, canon);
+    for (int i = 0; r && i < count; i++) { /* A then AAAA, as documented */
+        bool v4 = types[i] == LWS__ADNS_T_A;
+
+        for (int j = 0; ans[i] && j < ans[i]->naddr; j++) {
+            lws_sockaddr46 sa;
+
+            memset(&sa, 0, sizeof(sa));
+            sa.sa4.sin_family = v4 ? AF_INET : AF_INET6;
+            memcpy(v4 ? (void *)&sa.sa4.sin_addr : (void *)&sa.sa6.sin6_addr,
+                   lws__adns_answer_addr(ans[i], j), v4 ? 4 : 16);
+            res_put(r, n++, &sa);
         }
     }
-    if (!n && count == 1 && types[0] == LWS__ADNS_T_CNAME && ans[0] &&
-        ans[0]->has_cname)
-        return lws__adns_res_create(NULL, 0, ans[0]->canon);
-    r = n ? lws__adns_res_create(sa, n, canon) : NULL;
-    if (sa != sa_inline)
-        lws__free(sa);
     return r;
 }
 
 /* ------------------------------------------------------------------------
  * Cache
  */
+
+void *lws__adns_named_new(size_t off, const char *name)
+{
+    size_t n = strlen(name) + 1;
+    char *p = lws__malloc(off + n);
+
+    if (p) {
+        memset(p, 0, off);
+        memcpy(p + off, name, n);
+    }
+    return p;
+}
 
 uint32_t lws__adns_hash(const char *name_lc, uint8_t cls)
 {
@@ -240,11 +262,9 @@ int lws__adns_cache_put(struct lws__adns_cache *c, const char *name_lc,
             c, lws_container_of(c->lru.tail, struct lws__adns_centry, lru));
         c->evictions++;
     }
-    e = lws__malloc(sizeof(*e) + nlen);
+    e = lws__adns_named_new(offsetof(struct lws__adns_centry, name), name_lc);
     if (!e)
         return -ENOMEM;
-    memset(e, 0, sizeof(*e));
-    memcpy(e->name, name_lc, nlen);
     e->hash = h;
     e->cls = cls;
     e->status = status;

@@ -60,7 +60,7 @@ int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
      * TTL = extended RCODE / version 0 / flags, no options. */
     static const uint8_t opt[3] = {0, 0, LWS__ADNS_T_OPT};
     struct lws__wbuf b;
-    const char *p = name_lc, *dot;
+    const char *p = name_lc;
 
     if (!buf || !name_lc || !*name_lc)
         return -EINVAL;
@@ -69,15 +69,15 @@ int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
     lws__wbuf_u8(&b, edns_size ? 1 : 0);
     /* RFC 1035 §4.1.2 question, uncompressed labels. */
     while (*p) {
-        size_t l;
+        size_t l = strcspn(p, ".");
 
-        dot = strchr(p, '.');
-        l = dot ? (size_t)(dot - p) : strlen(p);
         if (!l || l > 63)
             return -EINVAL;
         lws__wbuf_u8(&b, (uint8_t)l);
         lws__wbuf_bytes(&b, p, l);
-        p += l + (dot ? 1 : 0);
+        p += l;
+        if (*p)
+            p++; /* the dot */
     }
     lws__wbuf_u8(&b, 0);
     lws__wbuf_be16(&b, qtype);
@@ -90,6 +90,19 @@ int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
     return b.err ? -ENOSPC : (int)b.pos;
 }
 
+/* The message being parsed and the record last read. */
+struct adns_rr {
+    const uint8_t *pkt; /* the whole message */
+    size_t len;
+    unsigned int work; /* name-read steps left for the whole message */
+    char owner[LWS__ADNS_NAME_MAX + 1];
+    uint16_t type;
+    uint16_t cls;
+    uint32_t ttl; /* seconds */
+    size_t rdpos; /* offset of RDATA in the packet */
+    uint16_t rdlen;
+};
+
 /*
  * Reads the (possibly compressed) name at *pos into @out, lower case, dotted,
  * no trailing dot ("" for the root).  RFC 1035 §4.1.4 pointers must point
@@ -100,15 +113,15 @@ int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
  * to quadratic work either).  *pos ends after the name as it sits at *pos
  * (after the first pointer, if any).
  */
-static int adns_read_name(const uint8_t *pkt, size_t len, size_t *pos,
-                          char *out, unsigned int *work)
+static int adns_read_name(struct adns_rr *rr, size_t *pos, char *out)
 {
+    unsigned int *work = &rr->work;
     struct lws__wire w;
     size_t olen = 0, floor_pos = *pos;
     unsigned int jumps = 0;
     bool jumped = false;
 
-    lws__wire_init(&w, pkt, len);
+    lws__wire_init(&w, rr->pkt, rr->len);
     if (!lws__wire_seek(&w, *pos))
         return -EBADMSG;
     for (;;) {
@@ -153,25 +166,14 @@ static int adns_read_name(const uint8_t *pkt, size_t len, size_t *pos,
     return (int)olen;
 }
 
-struct adns_rr {
-    unsigned int work; /* name-read steps left for the whole message */
-    char owner[LWS__ADNS_NAME_MAX + 1];
-    uint16_t type;
-    uint16_t cls;
-    uint32_t ttl; /* seconds */
-    size_t rdpos; /* offset of RDATA in the packet */
-    uint16_t rdlen;
-};
-
 /* RFC 1035 §4.1.3: reads one resource record at *pos. */
-static int adns_rr_read(const uint8_t *pkt, size_t len, size_t *pos,
-                        struct adns_rr *rr)
+static int adns_rr_read(struct adns_rr *rr, size_t *pos)
 {
     struct lws__wire w;
 
-    if (adns_read_name(pkt, len, pos, rr->owner, &rr->work) < 0)
+    if (adns_read_name(rr, pos, rr->owner) < 0)
         return -EBADMSG;
-    lws__wire_init(&w, pkt, len);
+    lws__wire_init(&w, rr->pkt, rr->len);
     lws__wire_seek(&w, *pos);
     rr->type = lws__wire_be16(&w);
     rr->cls = lws__wire_be16(&w);
@@ -189,21 +191,18 @@ static int adns_rr_read(const uint8_t *pkt, size_t len, size_t *pos,
 }
 
 /* Reads a name that must lie inside the RDATA of @rr. */
-static int adns_rdata_name(const uint8_t *pkt, size_t len, struct adns_rr *rr,
-                           size_t *pos, char *out)
+static int adns_rdata_name(struct adns_rr *rr, size_t *pos, char *out)
 {
-    if (adns_read_name(pkt, len, pos, out, &rr->work) < 0 ||
-        *pos > rr->rdpos + rr->rdlen)
+    if (adns_read_name(rr, pos, out) < 0 || *pos > rr->rdpos + rr->rdlen)
         return -EBADMSG;
     return 0;
 }
 
 /* Skips @count records from *pos, checking each is well formed. */
-static int adns_skip_rrs(const uint8_t *pkt, size_t len, size_t *pos,
-                         unsigned int count, struct adns_rr *rr)
+static int adns_skip_rrs(struct adns_rr *rr, size_t *pos, unsigned int count)
 {
     for (unsigned int i = 0; i < count; i++)
-        if (adns_rr_read(pkt, len, pos, rr))
+        if (adns_rr_read(rr, pos))
             return -EBADMSG;
     return 0;
 }
@@ -214,15 +213,14 @@ struct adns_sections {
 };
 
 /* RFC 1035 §4.1.1/§4.1.2: header and question checks, section offsets. */
-static int adns_parse_head(const uint8_t *pkt, size_t len, const char *name_lc,
-                           uint16_t qtype, struct adns_sections *s,
-                           struct adns_rr *rr, int *rcode)
+static int adns_parse_head(struct adns_rr *rr, const char *name_lc,
+                           uint16_t qtype, struct adns_sections *s, int *rcode)
 {
     struct lws__wire w;
     uint16_t flags, qd, ar;
     size_t pos;
 
-    lws__wire_init(&w, pkt, len);
+    lws__wire_init(&w, rr->pkt, rr->len);
     lws__wire_be16(&w); /* ID: c-ares matched it */
     flags = lws__wire_be16(&w);
     qd = lws__wire_be16(&w);
@@ -233,7 +231,7 @@ static int adns_parse_head(const uint8_t *pkt, size_t len, const char *name_lc,
         return -EBADMSG; /* short, not a response, not QUERY, not 1 qn */
     *rcode = flags & 0xf;
     pos = w.pos;
-    if (adns_read_name(pkt, len, &pos, rr->owner, &rr->work) < 0)
+    if (adns_read_name(rr, &pos, rr->owner) < 0)
         return -EBADMSG;
     lws__wire_seek(&w, pos);
     if (lws__wire_be16(&w) != qtype || lws__wire_be16(&w) != LWS__ADNS_C_IN ||
@@ -241,12 +239,11 @@ static int adns_parse_head(const uint8_t *pkt, size_t len, const char *name_lc,
         return -EBADMSG; /* an answer to some other question */
     s->an = w.pos;
     pos = w.pos;
-    if (adns_skip_rrs(pkt, len, &pos, s->nan, rr))
+    if (adns_skip_rrs(rr, &pos, s->nan))
         return -EBADMSG;
     s->ns = pos;
     /* Counts larger than the records present are malformed. */
-    if (adns_skip_rrs(pkt, len, &pos, s->nns, rr) ||
-        adns_skip_rrs(pkt, len, &pos, ar, rr))
+    if (adns_skip_rrs(rr, &pos, s->nns) || adns_skip_rrs(rr, &pos, ar))
         return -EBADMSG;
     return 0;
 }
@@ -256,27 +253,39 @@ static uint32_t adns_min_u32(uint32_t a, uint32_t b)
     return a < b ? a : b;
 }
 
+/* Reads records from *@pos (*@left of them to go) up to the next one of
+ * @type, class IN, owned by @owner (any owner if NULL), into @rr.
+ * @return 1 found, 0 none left, -EBADMSG. */
+static int adns_next_rr(struct adns_rr *rr, size_t *pos, unsigned int *left,
+                        uint16_t type, const char *owner)
+{
+    while (*left) {
+        (*left)--;
+        if (adns_rr_read(rr, pos))
+            return -EBADMSG;
+        if (rr->type == type && rr->cls == LWS__ADNS_C_IN &&
+            (!owner || !strcmp(rr->owner, owner)))
+            return 1;
+    }
+    return 0;
+}
+
 /* Finds the CNAME owned by @cur in the answer section; on success moves
  * @cur to its target and lowers *ttl. @return 1 found, 0 none, <0 bad. */
-static int adns_follow_cname(const uint8_t *pkt, size_t len,
-                             const struct adns_sections *s, char *cur,
+static int adns_follow_cname(const struct adns_sections *s, char *cur,
                              uint32_t *ttl, struct adns_rr *rr)
 {
     size_t pos = s->an, np;
+    unsigned int left = s->nan;
+    int r = adns_next_rr(rr, &pos, &left, LWS__ADNS_T_CNAME, cur);
 
-    for (unsigned int i = 0; i < s->nan; i++) {
-        if (adns_rr_read(pkt, len, &pos, rr))
-            return -EBADMSG;
-        if (rr->type != LWS__ADNS_T_CNAME || rr->cls != LWS__ADNS_C_IN ||
-            strcmp(rr->owner, cur))
-            continue;
-        np = rr->rdpos;
-        if (adns_rdata_name(pkt, len, rr, &np, cur) || !*cur)
-            return -EBADMSG;
-        *ttl = adns_min_u32(*ttl, rr->ttl);
-        return 1;
-    }
-    return 0;
+    if (r <= 0)
+        return r;
+    np = rr->rdpos;
+    if (adns_rdata_name(rr, &np, cur) || !*cur)
+        return -EBADMSG;
+    *ttl = adns_min_u32(*ttl, rr->ttl);
+    return 1;
 }
 
 void lws__adns_answer_clear(struct lws__adns_answer *ans)
@@ -287,19 +296,15 @@ void lws__adns_answer_clear(struct lws__adns_answer *ans)
 
 /* Walks the @qtype records owned by the canonical name; with @n NULL
  * copies them (room for all is there), else counts them into *@n. */
-static int adns_walk_addrs(const uint8_t *pkt, size_t len,
-                           const struct adns_sections *s, uint16_t qtype,
+static int adns_walk_addrs(const struct adns_sections *s, uint16_t qtype,
                            struct lws__adns_answer *ans, struct adns_rr *rr,
                            int *n)
 {
     size_t pos = s->an, want = qtype == LWS__ADNS_T_A ? 4 : 16;
+    unsigned int left = s->nan;
+    int r;
 
-    for (unsigned int i = 0; i < s->nan; i++) {
-        if (adns_rr_read(pkt, len, &pos, rr))
-            return -EBADMSG;
-        if (rr->type != qtype || rr->cls != LWS__ADNS_C_IN ||
-            strcmp(rr->owner, ans->canon))
-            continue;
+    while ((r = adns_next_rr(rr, &pos, &left, qtype, ans->canon)) > 0) {
         if (rr->rdlen != want)
             return -EBADMSG; /* RFC 1035 §3.4.1, RFC 3596 §2.2 */
         if (n) {
@@ -307,21 +312,20 @@ static int adns_walk_addrs(const uint8_t *pkt, size_t len,
             continue;
         }
         memcpy((uint8_t *)lws__adns_answer_addr(ans, ans->naddr++),
-               pkt + rr->rdpos, want);
+               rr->pkt + rr->rdpos, want);
         ans->ttl = adns_min_u32(ans->ttl, rr->ttl);
     }
-    return 0;
+    return r;
 }
 
 /* Collects every @qtype record owned by the canonical name, in answer
  * order: as many as the message holds (no fixed cap). */
-static int adns_collect_addrs(const uint8_t *pkt, size_t len,
-                              const struct adns_sections *s, uint16_t qtype,
+static int adns_collect_addrs(const struct adns_sections *s, uint16_t qtype,
                               struct lws__adns_answer *ans, struct adns_rr *rr)
 {
     int n = 0;
 
-    if (adns_walk_addrs(pkt, len, s, qtype, ans, rr, &n))
+    if (adns_walk_addrs(s, qtype, ans, rr, &n))
         return -EBADMSG;
     if (n > LWS__ADNS_INLINE_ADDRS) {
         ans->more = lws__malloc((size_t)(n - LWS__ADNS_INLINE_ADDRS) *
@@ -329,37 +333,32 @@ static int adns_collect_addrs(const uint8_t *pkt, size_t len,
         if (!ans->more)
             return -ENOMEM;
     }
-    return adns_walk_addrs(pkt, len, s, qtype, ans, rr, NULL);
+    return adns_walk_addrs(s, qtype, ans, rr, NULL);
 }
 
 /* RFC 2308 §5: the negative TTL is the smaller of the SOA record's TTL and
  * its MINIMUM field. */
-static int adns_find_soa(const uint8_t *pkt, size_t len,
-                         const struct adns_sections *s,
+static int adns_find_soa(const struct adns_sections *s,
                          struct lws__adns_answer *ans, struct adns_rr *rr)
 {
     size_t pos = s->ns, np;
+    unsigned int left = s->nns;
     struct lws__wire w;
     char tmp[LWS__ADNS_NAME_MAX + 1];
+    int r = adns_next_rr(rr, &pos, &left, LWS__ADNS_T_SOA, NULL);
 
-    for (unsigned int i = 0; i < s->nns; i++) {
-        if (adns_rr_read(pkt, len, &pos, rr))
-            return -EBADMSG;
-        if (rr->type != LWS__ADNS_T_SOA || rr->cls != LWS__ADNS_C_IN)
-            continue;
-        np = rr->rdpos;
-        if (adns_rdata_name(pkt, len, rr, &np, tmp) ||
-            adns_rdata_name(pkt, len, rr, &np, tmp))
-            return -EBADMSG;
-        lws__wire_init(&w, pkt, rr->rdpos + rr->rdlen);
-        lws__wire_seek(&w, np);
-        lws__wire_skip(&w, 16); /* serial refresh retry expire */
-        ans->neg_ttl = adns_min_u32(rr->ttl, lws__wire_be32(&w));
-        if (w.err)
-            return -EBADMSG;
-        ans->has_soa = true;
-        return 0;
-    }
+    if (r <= 0)
+        return r;
+    np = rr->rdpos;
+    if (adns_rdata_name(rr, &np, tmp) || adns_rdata_name(rr, &np, tmp))
+        return -EBADMSG;
+    lws__wire_init(&w, rr->pkt, rr->rdpos + rr->rdlen);
+    lws__wire_seek(&w, np);
+    lws__wire_skip(&w, 16); /* serial refresh retry expire */
+    ans->neg_ttl = adns_min_u32(rr->ttl, lws__wire_be32(&w));
+    if (w.err)
+        return -EBADMSG;
+    ans->has_soa = true;
     return 0;
 }
 
@@ -371,14 +370,16 @@ int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
     int depth, r;
 
     memset(ans, 0, sizeof(*ans));
+    rr.pkt = buf;
+    rr.len = len;
     rr.work = LWS__ADNS_MSG_WORK(len);
     if (!buf || !name_lc ||
-        adns_parse_head(buf, len, name_lc, qtype, &s, &rr, &ans->rcode))
+        adns_parse_head(&rr, name_lc, qtype, &s, &ans->rcode))
         goto bad;
     ans->ttl = UINT32_MAX;
     strcpy(ans->canon, name_lc); /* both <= LWS__ADNS_NAME_MAX + 1 */
     for (depth = 0; depth < LWS__ADNS_CNAME_DEPTH; depth++) {
-        r = adns_follow_cname(buf, len, &s, ans->canon, &ans->ttl, &rr);
+        r = adns_follow_cname(&s, ans->canon, &ans->ttl, &rr);
         if (r < 0)
             goto bad;
         if (!r)
@@ -387,11 +388,10 @@ int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
         if (qtype == LWS__ADNS_T_CNAME)
             break; /* the first link is the answer */
     }
-    if (qtype != LWS__ADNS_T_CNAME &&
-        adns_collect_addrs(buf, len, &s, qtype, ans, &rr))
+    if (qtype != LWS__ADNS_T_CNAME && adns_collect_addrs(&s, qtype, ans, &rr))
         goto bad;
     if ((qtype == LWS__ADNS_T_CNAME ? !ans->has_cname : !ans->naddr) &&
-        adns_find_soa(buf, len, &s, ans, &rr))
+        adns_find_soa(&s, ans, &rr))
         goto bad;
     if (ans->ttl == UINT32_MAX)
         ans->ttl = 0;
@@ -462,20 +462,6 @@ static bool adns_next_line(const char **cur, const char *end,
     return true;
 }
 
-static bool adns_name_eq_lc(const char *tok, const char *name_lc)
-{
-    size_t n = strlen(tok);
-
-    if (n && tok[n - 1] == '.')
-        n--;
-    if (n != strlen(name_lc))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (adns_lower(tok[i]) != name_lc[i])
-            return false;
-    return true;
-}
-
 int lws__adns_hosts_find(const char *buf, size_t len, const char *name_lc,
                          lws_sockaddr46 *out, int max)
 {
@@ -495,7 +481,10 @@ int lws__adns_hosts_find(const char *buf, size_t len, const char *name_lc,
             lws_sa46_parse_numeric(&sa, addr))
             continue;
         while ((t = adns_token(&l, tok, sizeof(tok))) != 0) {
-            if (t > 0 && adns_name_eq_lc(tok, name_lc)) {
+            /* lower-cased in place; one that is no valid name cannot
+             * match a query's */
+            if (t > 0 && lws__adns_name_lc(tok, tok) >= 0 &&
+                !strcmp(tok, name_lc)) {
                 out[n++] = sa;
                 break;
             }

@@ -236,7 +236,6 @@ bool lws__adns_core_server_fail(struct lws__adns_servers *s, lws_usec_t now,
                                 const lws_sockaddr46 *sa)
 {
     struct lws__adns_health *h = adns_health(s, sa, now, true);
-    lws_usec_t b = LWS__ADNS_PROBE_MIN_US;
     bool was_up;
 
     if (!h)
@@ -249,11 +248,15 @@ bool lws__adns_core_server_fail(struct lws__adns_servers *s, lws_usec_t now,
     h->last = now;
     if (h->fails < UINT16_MAX)
         h->fails++;
-    for (int i = 1; i < h->fails && b < LWS__ADNS_PROBE_MAX_US; i++)
-        b *= 2; /* RFC 6298 §5.5: back off */
     h->down_at = now;
-    h->probe_at =
-        now + (b < LWS__ADNS_PROBE_MAX_US ? b : LWS__ADNS_PROBE_MAX_US);
+    /* RFC 6298 §5.5: back off, doubling from the minimum (1 s << 5 is
+     * past the maximum, 30 s) */
+    _Static_assert(LWS__ADNS_PROBE_MIN_US << 5 > LWS__ADNS_PROBE_MAX_US &&
+                       LWS__ADNS_PROBE_MIN_US << 4 < LWS__ADNS_PROBE_MAX_US,
+                   "back-off steps");
+    h->probe_at = now + (h->fails > 5 ? LWS__ADNS_PROBE_MAX_US
+                                      : (uint32_t)LWS__ADNS_PROBE_MIN_US
+                                            << (h->fails - 1));
     h->due = false;
     if (was_up)
         s->server_gen++;

@@ -101,13 +101,11 @@ static struct adns_waiter *adns_waiter_new(struct lws__adns *a,
                                            lws_async_dns_cb_t cb,
                                            struct lws *wsi, void *opaque)
 {
-    size_t n = strlen(name) + 1;
-    struct adns_waiter *w = lws__malloc(sizeof(*w) + n);
+    struct adns_waiter *w =
+        lws__adns_named_new(offsetof(struct adns_waiter, name), name);
 
     if (!w)
         return NULL;
-    memset(w, 0, sizeof(*w));
-    memcpy(w->name, name, n);
     w->cb = cb;
     w->wsi = wsi;
     w->opaque = opaque;
@@ -123,10 +121,8 @@ static void adns_waiter_drop(struct lws__adns *a, struct adns_waiter *w)
 }
 
 static struct adns_lookup *adns_lookup_find(struct lws__adns *a, const char *lc,
-                                            uint8_t cls)
+                                            uint8_t cls, uint32_t h)
 {
-    uint32_t h = lws__adns_hash(lc, cls);
-
     for (lws_dll2_t *d = a->lookups.head; d; d = d->next) {
         struct adns_lookup *lk = lws_container_of(d, struct adns_lookup, list);
 
@@ -262,19 +258,17 @@ static void adns_question_done(struct adns_wq *wq)
 }
 
 static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
-                             struct adns_waiter *w)
+                             uint32_t h, struct adns_waiter *w)
 {
-    size_t n = strlen(lc) + 1;
-    struct adns_lookup *lk = lws__malloc(sizeof(*lk) + n);
+    struct adns_lookup *lk =
+        lws__adns_named_new(offsetof(struct adns_lookup, name), lc);
     int nwq;
 
     if (!lk)
         return -ENOMEM;
-    memset(lk, 0, sizeof(*lk));
-    memcpy(lk->name, lc, n);
     lk->a = a;
     lk->cls = cls;
-    lk->hash = lws__adns_hash(lc, cls);
+    lk->hash = h;
     if (cls == LWS__ADNS_CLS_CNAME) {
         lk->wq[0].qtype = LWS__ADNS_T_CNAME;
         lk->nwq = 1;
@@ -328,6 +322,7 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
     struct lws__adns_res *res;
     struct adns_lookup *lk;
     lws_sockaddr46 sa;
+    uint32_t h;
     int status;
 
     /* Only network answers are cached, so the cache comes first. */
@@ -347,7 +342,8 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
         lws__adns_res_unref(res);
         return 0;
     }
-    lk = adns_lookup_find(a, lc, cls);
+    h = lws__adns_hash(lc, cls);
+    lk = adns_lookup_find(a, lc, cls, h);
     if (lk) {
         a->st.coalesced++;
         lws_dll2_add_tail(&w->list, &lk->waiters);
@@ -357,8 +353,8 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
     if (!from_queue &&
         (a->queued.count || a->lookups.count >= a->max_outstanding)) {
         if (a->queued.count >= a->max_queued) {
-            lwsl_err("query %s refused: %u in flight, %u waiting (max_queued)",
-                     lc, a->lookups.count, a->queued.count);
+            lwsl_err("query %s refused: %u waiting (max_queued)", lc,
+                     a->queued.count);
             return -EBUSY;
         }
         w->cls = cls;
@@ -371,7 +367,7 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
         return 0;
     }
     lws__adns_resolv_check(a);
-    return adns_lookup_start(a, lc, cls, w);
+    return adns_lookup_start(a, lc, cls, h, w);
 }
 
 /* Starts waiting lookups, oldest first, while there is room on the wire.
@@ -441,8 +437,7 @@ lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
         lwsl_err("query: bad arguments");
         return LADNS_RET_FAILED;
     }
-    LWS__LOOP_ONLY(cx);
-    a = LWS__HELPER(cx, ADNS);
+    a = lws__adns_api(cx);
     cls = adns_class_of(qtype);
     if (!a || a->destroying || cls < 0) {
         lwsl_err("query %.64s: %s", name,
@@ -524,13 +519,6 @@ static int adns_cancel_list(struct lws__adns *a, lws_dll2_owner_t *o,
     return n;
 }
 
-/* The resolver of @cx for API call @fn (checked to be on the loop), or
- * NULL. */
-static struct lws__adns *adns_api(struct lws_context *cx, const char *fn)
-{
-    return lws__helper_api(cx, LWS__HELPER_ADNS, fn);
-}
-
 /* Every list a waiter can be on, for one cancel call.  A lookup's waiters
  * first: lookups keep running without waiters (their answer still fills
  * the cache). */
@@ -552,7 +540,7 @@ static int adns_cancel(struct lws__adns *a, const struct lws_adns_q *q,
 int lws_adns_cancel(struct lws_context *cx, lws_async_dns_cb_t cb,
                     struct lws *wsi, void *opaque)
 {
-    struct lws__adns *a = adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx);
 
     return a ? adns_cancel(a, NULL, cb, wsi, opaque) : -EINVAL;
 }
@@ -561,7 +549,7 @@ int lws_adns_cancel(struct lws_context *cx, lws_async_dns_cb_t cb,
  * never dereferenced: a stale handle just matches nothing. */
 int lws_adns_q_cancel(struct lws_context *cx, struct lws_adns_q *q)
 {
-    struct lws__adns *a = adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx);
 
     if (!a)
         return -EINVAL;
@@ -570,7 +558,7 @@ int lws_adns_q_cancel(struct lws_context *cx, struct lws_adns_q *q)
 
 int lws_async_dns_server_reload(struct lws_context *cx)
 {
-    struct lws__adns *a = adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx);
 
     if (!a)
         return -EINVAL;
@@ -581,7 +569,7 @@ int lws_async_dns_server_reload(struct lws_context *cx)
 
 int lws_adns_cache_flush(struct lws_context *cx)
 {
-    struct lws__adns *a = adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx);
 
     if (!a)
         return -EINVAL;
@@ -591,7 +579,7 @@ int lws_adns_cache_flush(struct lws_context *cx)
 
 int lws_adns_get_stats(struct lws_context *cx, struct lws_adns_stats *st)
 {
-    struct lws__adns *a = adns_api(cx, __func__);
+    struct lws__adns *a = lws__adns_api(cx);
 
     if (!a || !st)
         return -EINVAL;

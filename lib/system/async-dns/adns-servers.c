@@ -5,7 +5,9 @@
  * explicit list and run-time changes, DHCP-learned servers per interface,
  * resolv.conf and the hosts file (both re-read when they change), numeric
  * literals and localhost.  Every change of the server list bumps a
- * generation that the c-ares channels pick up when next used.
+ * generation that the c-ares channels pick up when next used.  Also the
+ * resolver's clock and the public API's entry check: the other glue files
+ * (adns-glue.c, adns-ares.c) call down into this one, never the reverse.
  */
 #define LWS_LOGMOD adns
 #include "private-adns.h"
@@ -14,6 +16,18 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+lws_usec_t lws__adns_now(const struct lws__adns *a)
+{
+    return a->now ? a->now() : lws_now_usecs();
+}
+
+struct lws__adns *lws__adns_api(struct lws_context *cx)
+{
+    /* one name for the whole API: the check's log line says which part
+     * of the library was called off the loop thread */
+    return lws__helper_api(cx, LWS__HELPER_ADNS, "lws_{async_dns,adns}_*");
+}
 
 /* Files larger than this are read only up to it (with a warning). */
 #define ADNS_FILE_MAX (64 * 1024)
@@ -30,6 +44,7 @@
 static int adns_file_refresh(const char *path, struct lws__adns_fid *st,
                              bool *seen, char **buf, size_t *len)
 {
+    struct lws__adns_fid f;
     struct stat nst;
     ssize_t r;
     size_t cap;
@@ -38,9 +53,11 @@ static int adns_file_refresh(const char *path, struct lws__adns_fid *st,
 
     if (!path || !*path || stat(path, &nst))
         return -ENOENT;
-    if (*seen && nst.st_ino == st->ino && nst.st_size == st->size &&
-        nst.st_mtim.tv_sec == st->mtim.tv_sec &&
-        nst.st_mtim.tv_nsec == st->mtim.tv_nsec)
+    memset(&f, 0, sizeof(f)); /* padding too: compared whole */
+    f.ino = nst.st_ino;
+    f.size = nst.st_size;
+    f.mtim = nst.st_mtim;
+    if (*seen && !memcmp(&f, st, sizeof(f)))
         return 0;
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -63,9 +80,7 @@ static int adns_file_refresh(const char *path, struct lws__adns_fid *st,
     lws__free(*buf);
     *buf = nb;
     *len = (size_t)r;
-    st->ino = nst.st_ino;
-    st->size = nst.st_size;
-    st->mtim = nst.st_mtim;
+    *st = f; /* (padding that differs only costs one more read) */
     *seen = true;
     return 1;
 }
@@ -137,15 +152,10 @@ bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
 #endif
     if (strcmp(lc, dotlocal + 1) && (ll < 10 || strcmp(lc + ll - 10, dotlocal)))
         return false;
-    memset(sa, 0, 2 * sizeof(sa[0]));
-    sa[0].sa4.sin_family = AF_INET;
-    sa[0].sa4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    sa[1].sa6.sin6_family = AF_INET6;
-    sa[1].sa6.sin6_addr = in6addr_loopback;
+    lws_sa46_parse_numeric(&sa[0], "127.0.0.1");
+    lws_sa46_parse_numeric(&sa[1], "::1");
     n = 2;
-out:
-    for (int i = 0; i < n; i++) /* ports are not part of an answer */
-        lws__sa46_set_port(&sa[i], 0);
+out: /* (numeric addresses, parsed without a port) */
     *res = lws__adns_res_create(sa, n, lc);
     *status = *res ? LADNS_RET_FOUND : LADNS_RET_FAILED;
     return true;
@@ -165,14 +175,14 @@ void lws__adns_health_event(struct lws__adns *a, const lws_sockaddr46 *sa,
     if (!(ok ? lws__adns_core_server_ok(&a->srv, now, sa, rtt_us)
              : lws__adns_core_server_fail(&a->srv, now, sa)))
         return; /* no change of state: nothing to say */
+    /* (a change of state: the core holds its record) */
     h = lws__adns_core_health(&a->srv, sa);
     if (lws_sa46_write_numeric_address(sa, txt, sizeof(txt)) < 0)
         txt[0] = '\0';
+    /* (a probe is due at most LWS__ADNS_PROBE_MAX_US on: 32 bits) */
     LWS__LOGX(ok ? LLL_NOTICE : LLL_WARN, "server %s %s %d %s", txt,
               ok ? "answers again: rtt" : "failed: asked last, probed in",
-              !h   ? 0
-              : ok ? (int)h->srtt
-                   : (int)((h->probe_at - now) / LWS_US_PER_MS),
+              ok ? (int)h->srtt : (int32_t)(h->probe_at - now) / 1000,
               ok ? "us" : "ms");
 }
 
@@ -193,11 +203,9 @@ int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)
         if (!a->srv.explicit_srv)
             return -ENOMEM;
     }
-    memset(&c, 0, sizeof(c));
-    if (sa->sa4.sin_family == AF_INET)
-        c.sa4 = sa->sa4;
-    else
-        c.sa6 = sa->sa6;
+    memset(&c, 0, sizeof(c)); /* only the family's part is copied */
+    memcpy(&c, sa,
+           sa->sa4.sin_family == AF_INET ? sizeof(c.sa4) : sizeof(c.sa6));
     a->srv.explicit_srv[a->srv.nexplicit++] = c;
     a->srv.server_gen++;
     return 0;
@@ -205,12 +213,12 @@ int lws__adns_explicit_add(struct lws__adns *a, const lws_sockaddr46 *sa)
 
 int lws_async_dns_server_add(struct lws_context *cx, const lws_sockaddr46 *sa46)
 {
+    struct lws__adns *a = lws__adns_api(cx);
     int r;
 
-    if (!cx || !sa46 || !LWS__HELPER(cx, ADNS))
+    if (!a || !sa46)
         return -EINVAL;
-    LWS__LOOP_ONLY(cx);
-    r = lws__adns_explicit_add(LWS__HELPER(cx, ADNS), sa46);
+    r = lws__adns_explicit_add(a, sa46);
     if (r)
         lwsl_err("server_add: %d", r);
     return r;
@@ -219,12 +227,10 @@ int lws_async_dns_server_add(struct lws_context *cx, const lws_sockaddr46 *sa46)
 void lws_async_dns_server_remove(struct lws_context *cx,
                                  const lws_sockaddr46 *sa46)
 {
-    struct lws__adns *a;
+    struct lws__adns *a = lws__adns_api(cx);
 
-    if (!cx || !sa46 || !LWS__HELPER(cx, ADNS))
+    if (!a || !sa46)
         return;
-    LWS__LOOP_ONLY(cx);
-    a = LWS__HELPER(cx, ADNS);
     for (int i = 0; i < a->srv.nexplicit; i++) {
         if (!lws__adns_core_sa_eq(&a->srv.explicit_srv[i], sa46, a->srv.port))
             continue;

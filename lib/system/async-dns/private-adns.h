@@ -127,13 +127,12 @@ struct lws__adns {
     bool draining; /* starting queued waiters (no recursion) */
 };
 
-/* adns-glue.c */
-static inline lws_usec_t lws__adns_now(const struct lws__adns *a)
-{
-    return a->now ? a->now() : lws_now_usecs();
-}
-
-/* adns-servers.c */
+/* adns-servers.c (the lowest of the glue's files: the others call it) */
+/* The resolver of @cx for a public API call (checked to be on the loop),
+ * or NULL. */
+struct lws__adns *lws__adns_api(struct lws_context *cx);
+/* The resolver's monotonic time (the test clock when one is set). */
+lws_usec_t lws__adns_now(const struct lws__adns *a);
 /* Replace the DHCP-learned DNS servers of @iface with @addrs (IPv4, host
  * order; n may be 0).  Fed by cross-helper news. */
 int lws__adns_dhcp_servers(struct lws_context *cx, const char *iface,
