@@ -92,7 +92,7 @@ static int nl_talk(int fd, struct nl_req *r)
 
         n = recv(fd, buf.b, sizeof(buf.b), 0);
         if (n < 0)
-            return errno == EINTR ? -EINTR : -errno;
+            return -errno;
         left = (size_t)n;
         for (h = &buf.h; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
             const struct nlmsgerr *e;

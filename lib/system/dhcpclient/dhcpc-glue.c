@@ -675,7 +675,7 @@ int lws_dhcpc_request_ex(struct lws_context *cx, const lws_dhcpc_req_t *r)
         return 1;
     }
     ifc->d = d;
-    memcpy(ifc->ifname, iface, strlen(iface) + 1);
+    strcpy(ifc->ifname, iface); /* its length was checked */
     ifc->cb = r->cb;
     ifc->opaque = r->opaque;
     ifc->policy = r->policy;
