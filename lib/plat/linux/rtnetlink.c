@@ -107,8 +107,8 @@ static int nl_talk(int fd, struct nl_req *r)
     }
 }
 
-static void nl_init(struct nl_req *r, uint16_t type, uint16_t flags,
-                    size_t body)
+static __attribute__((noinline)) void nl_init(struct nl_req *r, uint16_t type,
+                                              uint16_t flags, size_t body)
 {
     memset(r, 0, sizeof(*r));
     r->h.nlmsg_len = (uint32_t)NLMSG_LENGTH(body);

@@ -33,22 +33,20 @@ struct lws__dhcpc_if {
     bool dead;    /* removed while its callback runs */
     bool held;    /* its start waited for the links' first listing */
     int busy;     /* inside the user callback */
-    struct lws__dhcpc_core core;
     struct lws *wsi_raw, *wsi_udp, *wsi_arp;
     bool raw_parked, arp_parked; /* kept open but deaf, see park() */
     lws_sorted_usec_list_t sul;  /* core timer and deferred kick */
     dhcpc_cb_t cb;
     void *opaque;
-    uint8_t policy; /* LWS_DHCPC_POLICY_* */
-    uint8_t v6;     /* LWS_DHCPC_V6_*: IP6 and DNS6_SERVERS news */
+    uint8_t policy;              /* LWS_DHCPC_POLICY_* */
+    uint8_t v6;                  /* LWS_DHCPC_V6_*: IP6 and DNS6_SERVERS news */
+    struct lws__dhcpc_core core; /* last: the members above stay close */
 };
 
 /* The helper instance (lws_context.dhcpc). */
 struct lws__dhcpc {
     struct lws_context *cx;
     struct lws_vhost *vh;
-    struct lws__dhcpc_cfg cfg;
-    struct lws_dhcpc_info info; /* copy; strings below */
     char *lease_dir;
     lws_dll2_owner_t ifs;
     struct lws *wsi_nl;
@@ -60,6 +58,9 @@ struct lws__dhcpc {
     lws_state_notify_link_t nl;
     lws_sorted_usec_list_t sul_redrive;
     struct lws__news_observer news; /* IPv6 state of our interfaces */
+    /* last: the members above stay close */
+    struct lws__dhcpc_cfg cfg;
+    struct lws_dhcpc_info info; /* copy; strings in lease_dir, cfg */
 };
 
 /* RFC 8925's "IPv6 works": a default router and a global address. */
