@@ -85,16 +85,17 @@ enum {
 
 /* A parsed server message.  Every value in host byte order. */
 struct lws__dhcpc_msg {
+    /* small members first: short Thumb-2 offsets */
     uint8_t type; /* option 53 */
+    uint8_t router_count, dns_count, ntp_count, route_count;
+    uint16_t mtu;
     uint32_t xid;
     uint32_t yiaddr;
-    uint8_t chaddr[16];
     uint32_t have; /* LWS__HAVE_* */
     uint32_t mask, broadcast, server_id;
     uint32_t lease, t1, t2; /* seconds */
     uint32_t v6only;        /* option 108, seconds */
-    uint16_t mtu;
-    uint8_t router_count, dns_count, ntp_count, route_count;
+    uint8_t chaddr[16];
     uint32_t router[LWS_DHCPC_MAX_DNS];
     uint32_t dns[LWS_DHCPC_MAX_DNS];
     uint32_t ntp[LWS_DHCPC_MAX_NTP];
@@ -161,6 +162,10 @@ int lws__dhcpc_mask_to_prefix(uint32_t mask);
  */
 
 struct lws__dhcpc_cfg {
+    bool rapid_commit; /* the flags first: short Thumb-2 offsets */
+    bool acd;
+    bool v6only;            /* ask for option 108 and honour it (RFC 8925) */
+    uint8_t client_id_mode; /* LWS_DHCPC_CLIENTID_* */
     uint32_t retx_base_ms;
     uint32_t retx_jitter_ms;
     uint32_t retx_fast_ms;        /* 0: no fast phase */
@@ -172,11 +177,7 @@ struct lws__dhcpc_cfg {
     uint32_t acd_probe_ms;
     uint32_t acd_wait_ms;
     uint32_t route_metric; /* for the glue's built-in apply */
-    bool rapid_commit;
-    bool acd;
-    bool v6only;            /* ask for option 108 and honour it (RFC 8925) */
-    uint8_t client_id_mode; /* LWS_DHCPC_CLIENTID_* */
-    char hostname[64];      /* "" = none */
+    char hostname[64];     /* "" = none */
 };
 
 /* A lease as held by the core.  Host byte order. */
