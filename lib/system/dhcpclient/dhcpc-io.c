@@ -99,17 +99,15 @@ lws__dhcpc_lease_save(struct lws__dhcpc *d, const char *ifname,
 static struct lws *dhcpc_adopt(struct lws__dhcpc_if *ifc, int fd,
                                const char *what)
 {
-    struct lws *w;
+    struct lws *w = NULL;
 
-    if (fd < 0) {
+    if (fd >= 0 &&
+        !(w = lws__wsi_adopt(ifc->d->vh, lws__protocols_dhcpc[0].name, fd,
+                             LWS__WSI_UDP | LWS__WSI_RX_NOTIFY, ifc)))
+        fd = -ENOMEM; /* not adopted (the socket is closed) */
+    if (!w)
         lwsl_err("%s: cannot open %s socket: %s", ifc->ifname, what,
                  strerror(-fd));
-        return NULL;
-    }
-    w = lws__wsi_adopt(ifc->d->vh, LWS__DHCPC_PROTOCOL, fd,
-                       LWS__WSI_UDP | LWS__WSI_RX_NOTIFY, ifc);
-    if (!w)
-        lwsl_err("%s: cannot adopt %s socket", ifc->ifname, what);
     return w;
 }
 

@@ -17,14 +17,16 @@
  */
 
 #define LWS__DHCPC_PROTOCOL "lws-dhcp4client"
+/* Its entry (dhcpc-glue.c): the name's one copy for the other files. */
+extern const struct lws_protocols lws__protocols_dhcpc[];
 
 struct lws__dhcpc;
 
 /* One requested interface. */
 struct lws__dhcpc_if {
-    /* Flags and scalars first (short Thumb-2 offsets), the core last. */
-    lws_dll2_t list;
-    struct lws__dhcpc *d;
+    /* The name (a pointer to it is no add), flags and scalars first:
+     * short Thumb-2 offsets; the core last. */
+    char ifname[16];
     bool have_mac;
     bool link_known; /* the monitor has told us about this interface */
     bool link_up;
@@ -34,13 +36,14 @@ struct lws__dhcpc_if {
     bool raw_parked, arp_parked; /* kept open but deaf, see park() */
     uint8_t policy;              /* LWS_DHCPC_POLICY_* */
     uint8_t v6;                  /* LWS_DHCPC_V6_*: IP6 and DNS6_SERVERS news */
+    lws_dll2_t list;
+    struct lws__dhcpc *d;
     int ifindex;
     int busy; /* inside the user callback */
     struct lws *wsi_raw, *wsi_udp, *wsi_arp;
     dhcpc_cb_t cb;
     void *opaque;
     lws_sorted_usec_list_t sul; /* core timer and deferred kick */
-    char ifname[16];
     struct lws__dhcpc_core core;
 };
 
