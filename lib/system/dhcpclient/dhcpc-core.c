@@ -953,8 +953,8 @@ void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
     delay = retx_ms(c, c->apply_fails, 0, 6);
     if (c->apply_fails < 16)
         c->apply_fails++;
-    lwsl_warn("apply failed %d times: DISCOVER in %llds", c->apply_fails,
-              (long long)(delay / 1000));
+    lwsl_warn("apply failed %d times: DISCOVER in %u ms", c->apply_fails,
+              (unsigned)delay); /* 256 s and jitter at most by default */
     start_init(c, delay);
     out_finish(c);
 }
