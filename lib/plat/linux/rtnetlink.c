@@ -150,7 +150,6 @@ static int nl_route(int fd, const lws_dhcpc_ifstate_t *is,
 {
     struct rtmsg *rtm;
     struct nl_req r;
-    int e;
 
     nl_init(&r, add ? RTM_NEWROUTE : RTM_DELROUTE,
             add ? (NLM_F_CREATE | NLM_F_REPLACE) : 0, sizeof(*rtm));
@@ -174,10 +173,7 @@ static int nl_route(int fd, const lws_dhcpc_ifstate_t *is,
     nl_attr32(&r, RTA_PRIORITY, metric);
     if (add)
         nl_attr_ip(&r, RTA_PREFSRC, is->ipv4);
-    e = nl_talk(fd, &r);
-    if (!add && (e == -ESRCH || e == -ENOENT))
-        e = 0;
-    return e;
+    return nl_talk(fd, &r);
 }
 
 static int nl_mtu(int fd, const lws_dhcpc_ifstate_t *is)
@@ -240,7 +236,8 @@ int lws__dhcpc_nl_apply(const lws_dhcpc_ifstate_t *is, int op, uint32_t metric)
                     e = r;
             }
     if (!add) {
-        if (e)
+        /* gone already (with the address or the link): not worth a line */
+        if (e && e != -ESRCH && e != -ENOENT)
             lwsl_debug("route removal: %s", strerror(-e));
         e = nl_addr(fd, is, false);
     }
