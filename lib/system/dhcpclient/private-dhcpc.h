@@ -56,15 +56,14 @@ struct lws__dhcpc {
     lws_dll2_owner_t ifs;
     struct lws *wsi_nl;
     uint32_t nl_seq;
+    struct lws_dhcpc_info info; /* copy; strings in lease_dir, cfg */
+    struct lws__dhcpc_cfg cfg;
     /* Freed with the context's memory, not at teardown: a callback may
      * destroy the context under one of our frames (lws__cx_gone()). */
     struct lws__later later;
     lws_state_notify_link_t nl;
     lws_sorted_usec_list_t sul_redrive;
     struct lws__news_observer news; /* IPv6 state of our interfaces */
-    /* last: the members above stay close */
-    struct lws__dhcpc_cfg cfg;
-    struct lws_dhcpc_info info; /* copy; strings in lease_dir, cfg */
 };
 
 /* RFC 8925's "IPv6 works": a default router and a global address. */
