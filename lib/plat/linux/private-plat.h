@@ -20,6 +20,21 @@
 
 #include <lws-system.h>
 
+/* Log levels left out of the build (LWS_LOG_BUILD_MASK) compile to
+ * nothing here too. */
+#undef lwsl_info
+#undef lwsl_debug
+#define lwsl_info(...)                                                         \
+    do {                                                                       \
+        if (LWS_LOG_BUILD_MASK & LLL_INFO)                                     \
+            lws_log_printf(LLL_INFO, __VA_ARGS__);                             \
+    } while (0)
+#define lwsl_debug(...)                                                        \
+    do {                                                                       \
+        if (LWS_LOG_BUILD_MASK & LLL_DEBUG)                                    \
+            lws_log_printf(LLL_DEBUG, __VA_ARGS__);                            \
+    } while (0)
+
 /* ------------------------------------------------------------------------
  * Readiness sets (pollset.c): one kernel set of descriptors that a single
  * loop watcher polls, so a short-lived socket costs one registration and

@@ -92,7 +92,7 @@ static int nl_talk(int fd, struct nl_req *r)
 
         n = recv(fd, buf.b, sizeof(buf.b), 0);
         if (n < 0)
-            return errno == EINTR ? -EINTR : -errno;
+            return -errno;
         left = (size_t)n;
         for (h = &buf.h; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
             const struct nlmsgerr *e;
@@ -107,8 +107,8 @@ static int nl_talk(int fd, struct nl_req *r)
     }
 }
 
-static void nl_init(struct nl_req *r, uint16_t type, uint16_t flags,
-                    size_t body)
+static __attribute__((noinline)) void nl_init(struct nl_req *r, uint16_t type,
+                                              uint16_t flags, size_t body)
 {
     memset(r, 0, sizeof(*r));
     r->h.nlmsg_len = (uint32_t)NLMSG_LENGTH(body);
@@ -150,7 +150,6 @@ static int nl_route(int fd, const lws_dhcpc_ifstate_t *is,
 {
     struct rtmsg *rtm;
     struct nl_req r;
-    int e;
 
     nl_init(&r, add ? RTM_NEWROUTE : RTM_DELROUTE,
             add ? (NLM_F_CREATE | NLM_F_REPLACE) : 0, sizeof(*rtm));
@@ -174,10 +173,7 @@ static int nl_route(int fd, const lws_dhcpc_ifstate_t *is,
     nl_attr32(&r, RTA_PRIORITY, metric);
     if (add)
         nl_attr_ip(&r, RTA_PREFSRC, is->ipv4);
-    e = nl_talk(fd, &r);
-    if (!add && (e == -ESRCH || e == -ENOENT))
-        e = 0;
-    return e;
+    return nl_talk(fd, &r);
 }
 
 static int nl_mtu(int fd, const lws_dhcpc_ifstate_t *is)
@@ -240,7 +236,8 @@ int lws__dhcpc_nl_apply(const lws_dhcpc_ifstate_t *is, int op, uint32_t metric)
                     e = r;
             }
     if (!add) {
-        if (e)
+        /* gone already (with the address or the link): not worth a line */
+        if (e && e != -ESRCH && e != -ENOENT)
             lwsl_debug("route removal: %s", strerror(-e));
         e = nl_addr(fd, is, false);
     }

@@ -72,7 +72,8 @@ static void out_finish(struct lws__dhcpc_core *c)
 }
 
 /* +/- @ms, uniformly. */
-static int32_t jitter(struct lws__dhcpc_core *c, uint32_t ms)
+static __attribute__((noinline)) int32_t jitter(struct lws__dhcpc_core *c,
+                                                uint32_t ms)
 {
     return ms ? (int32_t)(c->rand(c->rand_ctx) % (2 * ms + 1)) - (int32_t)ms
               : 0;
@@ -376,7 +377,7 @@ static uint8_t lease_servers(uint32_t *out, const uint32_t *in, uint8_t n,
 
     for (uint8_t i = 0; i < n; i++) {
         if (!lease_unicast(in[i])) {
-            lwsl_warn("%s server %08x not unicast: dropped", what, in[i]);
+            lwsl_warn("%s %08x not unicast: dropped", what, in[i]);
             continue;
         }
         out[k++] = in[i];
@@ -404,8 +405,7 @@ static void lease_route_add(struct lws__dhcpc_lease *l,
                             const struct lws_dhcpc_route *r)
 {
     if (r->gw && !lease_gw_ok(l, r->gw)) {
-        lwsl_warn("route %08x/%u via %08x unusable: dropped", r->dest,
-                  r->prefix, r->gw);
+        lwsl_warn("route %08x/%u via %08x dropped", r->dest, r->prefix, r->gw);
         return;
     }
     l->routes[l->route_count++] = *r;
@@ -438,7 +438,7 @@ static uint16_t lease_mtu(uint16_t mtu, bool ipv6)
     if (!mtu)
         return 0;
     if (mtu < 576 || (ipv6 && mtu < 1280)) {
-        lwsl_warn("MTU %u below 576 (1280 with IPv6)", mtu);
+        lwsl_warn("MTU %u < 576 (IPv6: 1280)", mtu);
         return 0;
     }
     return mtu;
@@ -480,8 +480,8 @@ static int lease_from_msg(struct lws__dhcpc_lease *l,
         l->server == l->ip || p < 1 ||
         (p < 31 &&
          ((l->ip & ~l->mask) == 0 || (l->ip | l->mask) == 0xffffffffu))) {
-        lwsl_warn("unusable reply: %08x/%08x server %08x lease %us", l->ip,
-                  l->mask, l->server, l->lease);
+        lwsl_warn("unusable lease %08x/%08x from %08x, %us", l->ip, l->mask,
+                  l->server, l->lease);
         return -EINVAL;
     }
     /* Each field below has its rule; what fails one is dropped (logged) and
@@ -788,7 +788,7 @@ void lws__dhcpc_core_arp(struct lws__dhcpc_core *c, lws_usec_t now,
     /* RFC 5227 §2.1.1: a conflict is any ARP from another host whose
      * sender address is ours, or a probe (sender 0) for our target. */
     if (a.spa == ip || (a.op == 1 && !a.spa && a.tpa == ip)) {
-        lwsl_warn("address conflict on %08x: declining", ip);
+        lwsl_warn("%08x in use: declining", ip);
         decline(c);
     }
 done:
@@ -953,8 +953,8 @@ void lws__dhcpc_core_apply_failed(struct lws__dhcpc_core *c, lws_usec_t now,
     delay = retx_ms(c, c->apply_fails, 0, 6);
     if (c->apply_fails < 16)
         c->apply_fails++;
-    lwsl_warn("apply failed %d times: DISCOVER in %llds", c->apply_fails,
-              (long long)(delay / 1000));
+    lwsl_warn("apply failed %d times: DISCOVER in %u ms", c->apply_fails,
+              (unsigned)delay); /* 256 s and jitter at most by default */
     start_init(c, delay);
     out_finish(c);
 }

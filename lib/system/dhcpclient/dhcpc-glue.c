@@ -75,6 +75,13 @@ static bool dhcpc_bound_enough(struct lws__dhcpc *d)
     return d->info.wait_all ? bound == live : bound > 0;
 }
 
+/* Whether we hold the system state before @step. */
+static bool dhcpc_holds(struct lws__dhcpc *d, int step)
+{
+    return (step == LWS_SYSTATE_IFACE_COLDPLUG && !d->coldplug_done) ||
+           (step == LWS_SYSTATE_DHCP && !dhcpc_bound_enough(d));
+}
+
 static int dhcpc_notify(struct lws_state_manager *mgr,
                         struct lws_state_notify_link *link, int current,
                         int target)
@@ -82,13 +89,7 @@ static int dhcpc_notify(struct lws_state_manager *mgr,
     struct lws__dhcpc *d = lws_container_of(link, struct lws__dhcpc, nl);
 
     (void)mgr;
-    if (current == target || lws__cx_gone(d->cx))
-        return 0;
-    if (target == LWS_SYSTATE_IFACE_COLDPLUG && !d->coldplug_done)
-        return 1;
-    if (target == LWS_SYSTATE_DHCP && !dhcpc_bound_enough(d))
-        return 1;
-    return 0;
+    return current != target && !lws__cx_gone(d->cx) && dhcpc_holds(d, target);
 }
 
 static void dhcpc_redrive_cb(lws_sorted_usec_list_t *sul)
@@ -107,11 +108,9 @@ static void dhcpc_maybe_redrive(struct lws__dhcpc *d)
     int step = -1;
     const char *who = lws_state_blocker(&d->cx->mgr_system, &step);
 
-    if (!who ||
-        (step != LWS_SYSTATE_IFACE_COLDPLUG && step != LWS_SYSTATE_DHCP))
-        return;
-    if ((step == LWS_SYSTATE_IFACE_COLDPLUG && d->coldplug_done) ||
-        (step == LWS_SYSTATE_DHCP && dhcpc_bound_enough(d)))
+    if (who &&
+        (step == LWS_SYSTATE_IFACE_COLDPLUG || step == LWS_SYSTATE_DHCP) &&
+        !dhcpc_holds(d, step))
         lws_sul_schedule(d->cx, 0, &d->sul_redrive, dhcpc_redrive_cb, 0);
 }
 
@@ -675,7 +674,7 @@ int lws_dhcpc_request_ex(struct lws_context *cx, const lws_dhcpc_req_t *r)
         return 1;
     }
     ifc->d = d;
-    memcpy(ifc->ifname, iface, strlen(iface) + 1);
+    strcpy(ifc->ifname, iface); /* its length was checked */
     ifc->cb = r->cb;
     ifc->opaque = r->opaque;
     ifc->policy = r->policy;
@@ -744,13 +743,17 @@ int lws_dhcpc_status(struct lws_context *cx, lws_sockaddr46 *sa46)
     for (lws_dll2_t *p = d->ifs.head; p; p = p->next) {
         struct lws__dhcpc_if *ifc =
             lws_container_of(p, struct lws__dhcpc_if, list);
-        lws_dhcpc_ifstate_t is;
+        uint32_t dns = ifc->core.lease.dns[0];
 
         if (ifc->dead || !lws__dhcpc_core_bound(&ifc->core))
             continue;
         if (sa46) {
-            lws__dhcpc_fill(ifc, &ifc->core.lease, &is);
-            *sa46 = is.sa46[LWSDH_SA46_DNS_SRV_1];
+            /* as is.sa46[LWSDH_SA46_DNS_SRV_1] of lws_dhcpc_get_ifstate() */
+            memset(sa46, 0, sizeof(*sa46));
+            if (dns) {
+                sa46->sa4.sin_family = AF_INET;
+                sa46->sa4.sin_addr.s_addr = htonl(dns);
+            }
         }
         return 1;
     }

@@ -99,17 +99,15 @@ lws__dhcpc_lease_save(struct lws__dhcpc *d, const char *ifname,
 static struct lws *dhcpc_adopt(struct lws__dhcpc_if *ifc, int fd,
                                const char *what)
 {
-    struct lws *w;
+    struct lws *w = NULL;
 
-    if (fd < 0) {
+    if (fd >= 0 &&
+        !(w = lws__wsi_adopt(ifc->d->vh, lws__protocols_dhcpc[0].name, fd,
+                             LWS__WSI_UDP | LWS__WSI_RX_NOTIFY, ifc)))
+        fd = -ENOMEM; /* not adopted (the socket is closed) */
+    if (!w)
         lwsl_err("%s: cannot open %s socket: %s", ifc->ifname, what,
                  strerror(-fd));
-        return NULL;
-    }
-    w = lws__wsi_adopt(ifc->d->vh, LWS__DHCPC_PROTOCOL, fd,
-                       LWS__WSI_UDP | LWS__WSI_RX_NOTIFY, ifc);
-    if (!w)
-        lwsl_err("%s: cannot adopt %s socket", ifc->ifname, what);
     return w;
 }
 
@@ -269,27 +267,24 @@ static int dhcpc_apply(struct lws__dhcpc_if *ifc, const lws_dhcpc_ifstate_t *is,
 static void dhcpc_servers(struct lws__dhcpc_if *ifc,
                           const lws_dhcpc_ifstate_t *is)
 {
+    static const uint8_t kind[] = {LWS__NEWS_LEASE, LWS__NEWS_DNS_SERVERS,
+                                   LWS__NEWS_NTP_SERVERS,
+                                   LWS__NEWS_CAPTIVE_URI};
     uint32_t la[2] = {is ? is->ipv4 : 0, is ? is->server : 0};
-    struct lws__news n = {.kind = LWS__NEWS_LEASE, .iface = ifc->ifname};
 
     /* The lease, the DNS and NTP servers, the captive-portal URI; with
      * @is NULL, each as gone. */
-    if (is)
-        n.addrs = la, n.n = 2;
-    lws__news_publish(ifc->d->cx, &n);
-    n.kind = LWS__NEWS_DNS_SERVERS;
-    if (is)
-        n.addrs = is->dns, n.n = is->dns_count;
-    lws__news_publish(ifc->d->cx, &n);
-    n.kind = LWS__NEWS_NTP_SERVERS;
-    if (is)
-        n.addrs = is->ntp, n.n = is->ntp_count;
-    lws__news_publish(ifc->d->cx, &n);
-    n.kind = LWS__NEWS_CAPTIVE_URI;
-    n.addrs = NULL;
-    n.n = 0;
-    n.uri = is ? ifc->core.lease.captive : NULL;
-    lws__news_publish(ifc->d->cx, &n);
+    for (int k = 0; k < 4; k++) {
+        struct lws__news n = {.kind = kind[k], .iface = ifc->ifname};
+
+        if (is && k == 3)
+            n.uri = ifc->core.lease.captive;
+        else if (is) {
+            n.addrs = k == 0 ? la : k == 1 ? is->dns : is->ntp;
+            n.n = k == 0 ? 2 : k == 1 ? is->dns_count : is->ntp_count;
+        }
+        lws__news_publish(ifc->d->cx, &n);
+    }
 }
 
 void lws__dhcpc_persist(struct lws__dhcpc_if *ifc,

@@ -85,16 +85,17 @@ enum {
 
 /* A parsed server message.  Every value in host byte order. */
 struct lws__dhcpc_msg {
+    /* small members first: short Thumb-2 offsets */
     uint8_t type; /* option 53 */
+    uint8_t router_count, dns_count, ntp_count, route_count;
+    uint16_t mtu;
     uint32_t xid;
     uint32_t yiaddr;
-    uint8_t chaddr[16];
     uint32_t have; /* LWS__HAVE_* */
     uint32_t mask, broadcast, server_id;
     uint32_t lease, t1, t2; /* seconds */
     uint32_t v6only;        /* option 108, seconds */
-    uint16_t mtu;
-    uint8_t router_count, dns_count, ntp_count, route_count;
+    uint8_t chaddr[16];
     uint32_t router[LWS_DHCPC_MAX_DNS];
     uint32_t dns[LWS_DHCPC_MAX_DNS];
     uint32_t ntp[LWS_DHCPC_MAX_NTP];
@@ -161,6 +162,10 @@ int lws__dhcpc_mask_to_prefix(uint32_t mask);
  */
 
 struct lws__dhcpc_cfg {
+    bool rapid_commit; /* the flags first: short Thumb-2 offsets */
+    bool acd;
+    bool v6only;            /* ask for option 108 and honour it (RFC 8925) */
+    uint8_t client_id_mode; /* LWS_DHCPC_CLIENTID_* */
     uint32_t retx_base_ms;
     uint32_t retx_jitter_ms;
     uint32_t retx_fast_ms;        /* 0: no fast phase */
@@ -172,11 +177,7 @@ struct lws__dhcpc_cfg {
     uint32_t acd_probe_ms;
     uint32_t acd_wait_ms;
     uint32_t route_metric; /* for the glue's built-in apply */
-    bool rapid_commit;
-    bool acd;
-    bool v6only;            /* ask for option 108 and honour it (RFC 8925) */
-    uint8_t client_id_mode; /* LWS_DHCPC_CLIENTID_* */
-    char hostname[64];      /* "" = none */
+    char hostname[64];     /* "" = none */
 };
 
 /* A lease as held by the core.  Host byte order. */
@@ -232,39 +233,39 @@ struct lws__dhcpc_out {
 typedef uint32_t (*lws__dhcpc_rand_t)(void *ctx);
 
 struct lws__dhcpc_core {
-    const struct lws__dhcpc_cfg *cfg;
-    lws__dhcpc_rand_t rand;
-    void *rand_ctx;
-    uint8_t mac[6];
-    uint8_t client_id[32];
-    size_t client_id_len;
-
+    /* The most used members first: short offsets, short instructions. */
     int state; /* lws_dhcpc_state_t */
     uint32_t xid;
     int attempt;              /* transmissions in this exchange */
     int nak_count;            /* consecutive NAKs, for backoff */
-    bool ipv6;                /* IPv6 is enabled on the link (MTU >= 1280) */
-    bool v6_ok;               /* set by the glue: a default router and a
-                               * global IPv6 address (RFC 8925 §3.2) */
-    uint32_t v6only_secs;     /* V6ONLY_WAIT: the wait, s */
-    int apply_fails;          /* leases in a row the glue could not apply */
-    lws_usec_t exch_start;    /* start of this exchange (secs field) */
-    lws_usec_t acq_start;     /* start of getting a lease (fast phase) */
-    lws_usec_t last_tx;       /* last REQUEST sent (lease start, §4.4.1) */
-    lws_usec_t wake;          /* pending timer */
-    lws_usec_t now;           /* of the call running */
-    struct lws__dhcpc_out *o; /* its actions */
+    struct lws__dhcpc_out *o; /* the actions of the call running */
+    const struct lws__dhcpc_cfg *cfg;
+    bool ipv6;  /* IPv6 is enabled on the link (MTU >= 1280) */
+    bool v6_ok; /* set by the glue: a default router and a global
+                 * IPv6 address (RFC 8925 §3.2) */
+    bool have_lease;
+    uint32_t reboot_ip, reboot_server; /* remembered lease */
+    int acd_sent;
+    int last_event;
+    int apply_fails;      /* leases in a row the glue could not apply */
+    uint32_t v6only_secs; /* V6ONLY_WAIT: the wait, s */
+    lws__dhcpc_rand_t rand;
+    void *rand_ctx;
+    lws_usec_t now;         /* of the call running */
+    lws_usec_t wake;        /* pending timer */
+    lws_usec_t exch_start;  /* start of this exchange (secs field) */
+    lws_usec_t acq_start;   /* start of getting a lease (fast phase) */
+    lws_usec_t last_tx;     /* last REQUEST sent (lease start, §4.4.1) */
+    lws_usec_t lease_start; /* monotonic */
+    /* the same, at T1 (0: never, an infinite lease), T2 and the end */
+    lws_usec_t lease_t1, lease_t2, lease_end;
+    uint8_t mac[6];
+    uint8_t client_id[32];
+    size_t client_id_len;
 
     struct lws__dhcpc_lease offer; /* candidate in REQUESTING/CHECKING */
     struct lws__dhcpc_lease lease; /* current (applied if have_lease) */
     struct lws__dhcpc_lease old;   /* what 'unapply' must remove */
-    bool have_lease;
-    lws_usec_t lease_start; /* monotonic */
-    /* the same, at T1 (0: never, an infinite lease), T2 and the end */
-    lws_usec_t lease_t1, lease_t2, lease_end;
-    uint32_t reboot_ip, reboot_server; /* remembered lease */
-    int acd_sent;
-    int last_event;
 };
 
 void lws__dhcpc_core_init(struct lws__dhcpc_core *c,

@@ -17,43 +17,47 @@
  */
 
 #define LWS__DHCPC_PROTOCOL "lws-dhcp4client"
+/* Its entry (dhcpc-glue.c): the name's one copy for the other files. */
+extern const struct lws_protocols lws__protocols_dhcpc[];
 
 struct lws__dhcpc;
 
 /* One requested interface. */
 struct lws__dhcpc_if {
-    lws_dll2_t list;
-    struct lws__dhcpc *d;
+    /* The name (a pointer to it is no add), flags and scalars first:
+     * short Thumb-2 offsets; the core last. */
     char ifname[16];
-    int ifindex;
     bool have_mac;
     bool link_known; /* the monitor has told us about this interface */
     bool link_up;
     bool started; /* the core runs (not STOPPED) */
     bool dead;    /* removed while its callback runs */
     bool held;    /* its start waited for the links' first listing */
-    int busy;     /* inside the user callback */
-    struct lws__dhcpc_core core;
-    struct lws *wsi_raw, *wsi_udp, *wsi_arp;
     bool raw_parked, arp_parked; /* kept open but deaf, see park() */
-    lws_sorted_usec_list_t sul;  /* core timer and deferred kick */
+    uint8_t policy;              /* LWS_DHCPC_POLICY_* */
+    uint8_t v6;                  /* LWS_DHCPC_V6_*: IP6 and DNS6_SERVERS news */
+    lws_dll2_t list;
+    struct lws__dhcpc *d;
+    int ifindex;
+    int busy; /* inside the user callback */
+    struct lws *wsi_raw, *wsi_udp, *wsi_arp;
     dhcpc_cb_t cb;
     void *opaque;
-    uint8_t policy; /* LWS_DHCPC_POLICY_* */
-    uint8_t v6;     /* LWS_DHCPC_V6_*: IP6 and DNS6_SERVERS news */
+    lws_sorted_usec_list_t sul; /* core timer and deferred kick */
+    struct lws__dhcpc_core core;
 };
 
 /* The helper instance (lws_context.dhcpc). */
 struct lws__dhcpc {
     struct lws_context *cx;
     struct lws_vhost *vh;
-    struct lws__dhcpc_cfg cfg;
-    struct lws_dhcpc_info info; /* copy; strings below */
+    bool coldplug_done;
     char *lease_dir;
     lws_dll2_owner_t ifs;
     struct lws *wsi_nl;
     uint32_t nl_seq;
-    bool coldplug_done;
+    struct lws_dhcpc_info info; /* copy; strings in lease_dir, cfg */
+    struct lws__dhcpc_cfg cfg;
     /* Freed with the context's memory, not at teardown: a callback may
      * destroy the context under one of our frames (lws__cx_gone()). */
     struct lws__later later;
