@@ -180,6 +180,7 @@ struct lws_attach_item {
 struct lws__rng; /* random.c */
 
 struct lws_context {
+    lws_dll2_t reg_list; /* in context.c's registry of live contexts */
     uv_loop_t *loop;
     uv_loop_t own_loop;
     uv_thread_t loop_thread;

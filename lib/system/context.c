@@ -32,55 +32,36 @@ static atomic_uint context_reg_gen;
 static _Thread_local const struct lws_context *context_live_memo;
 static _Thread_local unsigned int context_live_memo_gen;
 
-struct context_reg_ent {
-    lws_dll2_t list;
-    const struct lws_context *cx;
-};
-
 static void context_reg_init(void)
 {
     if (uv_mutex_init(&context_reg_lock))
         abort();
 }
 
-static int context_reg_add(const struct lws_context *cx)
+static void context_reg_add(struct lws_context *cx)
 {
-    struct context_reg_ent *e = lws__calloc(1, sizeof(*e));
-
-    if (!e)
-        return -ENOMEM;
-    e->cx = cx;
     uv_once(&context_reg_once, context_reg_init);
     uv_mutex_lock(&context_reg_lock);
-    lws_dll2_add_tail(&e->list, &context_reg);
+    lws_dll2_add_tail(&cx->reg_list, &context_reg);
     uv_mutex_unlock(&context_reg_lock);
-    return 0;
 }
 
-static struct context_reg_ent *
-context_reg_find_locked(const struct lws_context *cx)
+/* Compares addresses only: @cx may be a stale pointer. */
+static bool context_reg_find_locked(const struct lws_context *cx)
 {
-    for (lws_dll2_t *d = context_reg.head; d; d = d->next) {
-        struct context_reg_ent *e =
-            lws_container_of(d, struct context_reg_ent, list);
-        if (e->cx == cx)
-            return e;
-    }
-    return NULL;
+    for (lws_dll2_t *d = context_reg.head; d; d = d->next)
+        if (lws_container_of(d, struct lws_context, reg_list) == cx)
+            return true;
+    return false;
 }
 
-static void context_reg_del(const struct lws_context *cx)
+static void context_reg_del(struct lws_context *cx)
 {
-    struct context_reg_ent *e;
-
     uv_once(&context_reg_once, context_reg_init);
     uv_mutex_lock(&context_reg_lock);
-    e = context_reg_find_locked(cx);
-    if (e)
-        lws_dll2_remove(&e->list);
+    lws_dll2_remove(&cx->reg_list);
     atomic_fetch_add_explicit(&context_reg_gen, 1, memory_order_release);
     uv_mutex_unlock(&context_reg_lock);
-    lws__free(e);
 }
 
 bool lws__context_is_live(const struct lws_context *cx)
@@ -93,7 +74,7 @@ bool lws__context_is_live(const struct lws_context *cx)
         return true;
     uv_once(&context_reg_once, context_reg_init);
     uv_mutex_lock(&context_reg_lock);
-    r = context_reg_find_locked(cx) != NULL;
+    r = context_reg_find_locked(cx);
     uv_mutex_unlock(&context_reg_lock);
     if (r) {
         context_live_memo = cx;
@@ -156,6 +137,15 @@ static void context_finish_own(struct lws_context *cx)
     context_free(cx);
 }
 
+/* The context's own uv handles, closed by teardown. */
+static const unsigned short context_handles[] = {
+    offsetof(struct lws_context, sul_timer),
+    offsetof(struct lws_context, sul_idle),
+    offsetof(struct lws_context, wake),
+    offsetof(struct lws_context, attach_idle),
+    offsetof(struct lws_context, service_timer),
+};
+
 /* Everything but freeing: state, attach, protocols, wsi, timers, handles. */
 static void context_teardown(struct lws_context *cx)
 {
@@ -184,16 +174,13 @@ static void context_teardown(struct lws_context *cx)
 
     lws__vhost_destroy(cx->vhost_system);
     lws__sul_destroy_all(cx);
-    if (cx->sul_timer.data)
-        uv_close((uv_handle_t *)&cx->sul_timer, context_handle_closed);
-    if (cx->sul_idle.data)
-        uv_close((uv_handle_t *)&cx->sul_idle, context_handle_closed);
-    if (cx->wake.data)
-        uv_close((uv_handle_t *)&cx->wake, context_handle_closed);
-    if (cx->attach_idle.data)
-        uv_close((uv_handle_t *)&cx->attach_idle, context_handle_closed);
-    if (cx->service_timer.data)
-        uv_close((uv_handle_t *)&cx->service_timer, context_handle_closed);
+    for (size_t n = 0; n < sizeof(context_handles) / sizeof(context_handles[0]);
+         n++) {
+        uv_handle_t *h = (void *)((char *)cx + context_handles[n]);
+
+        if (h->data) /* set once the handle is initialised */
+            uv_close(h, context_handle_closed);
+    }
     cx->finalised = true;
 }
 
@@ -307,13 +294,7 @@ lws_create_context(const struct lws_context_creation_info *info)
     cx->user = info->user;
     context_state_setup(cx, info);
     lws__attach_init(cx, info);
-    if (context_reg_add(cx)) {
-        lwsl_err("%s: out of memory", __func__);
-        lws__attach_free_all(cx);
-        LWS__FI_DESTROY(cx);
-        lws__free(cx);
-        return NULL;
-    }
+    context_reg_add(cx);
     if (context_loop_setup(cx, info))
         return context_setup_fail(cx, false);
     if (context_handles_setup(cx) || lws__rng_create(cx) ||
