@@ -328,18 +328,26 @@ lws_create_context(const struct lws_context_creation_info *info)
     return cx;
 }
 
+/* For the entry points that take only a context: false (logged) for NULL
+ * or a pointer that is no live context (destroyed twice?); else checks the
+ * call is on the loop thread. */
+static bool context_check_live(struct lws_context *cx, const char *fn)
+{
+    if (!lws__context_is_live(cx)) {
+        lwsl_err("%s: %p is not a live context (NULL, or destroyed?)", fn,
+                 (void *)cx);
+        return false;
+    }
+#if LWS_THREAD_CHECKS
+    lws__loop_check(cx, fn);
+#endif
+    return true;
+}
+
 void lws_context_destroy(struct lws_context *cx)
 {
-    if (!cx) {
-        lwsl_err("%s: NULL context", __func__);
+    if (!context_check_live(cx, __func__))
         return;
-    }
-    if (!lws__context_is_live(cx)) {
-        lwsl_err("%s: %p is not a live context (destroyed twice?)", __func__,
-                 (void *)cx);
-        return;
-    }
-    LWS__LOOP_ONLY(cx);
     if (cx->destroying || cx->destroy_requested) {
         lwsl_warn("%s: destroy already in progress", __func__);
         return;
@@ -384,11 +392,8 @@ static void context_service_run(struct lws_context *cx, int timeout_ms)
 
 int lws_service(struct lws_context *cx, int timeout_ms)
 {
-    if (!cx || !lws__context_is_live(cx)) {
-        lwsl_err("%s: not a live context", __func__);
+    if (!context_check_live(cx, __func__))
         return -1;
-    }
-    LWS__LOOP_ONLY(cx);
     if (cx->foreign) {
         lwsl_err("%s: the context runs on a foreign loop", __func__);
         return -1;
