@@ -180,7 +180,6 @@ struct lws_attach_item {
 struct lws__rng; /* random.c */
 
 struct lws_context {
-    lws_dll2_t reg_list; /* in context.c's registry of live contexts */
     uv_loop_t *loop;
     uv_loop_t own_loop;
     uv_thread_t loop_thread;
@@ -280,6 +279,7 @@ struct lws_context {
     /* Set by the context at creation; called by the guard (guard.c). */
     void (*guard_free)(struct lws_context *cx);   /* last handle closed */
     void (*guard_finish)(struct lws_context *cx); /* destroy at unwind */
+    lws_dll2_t reg_list; /* in context.c's registry of live contexts */
 };
 
 /* Loop-thread check for loop-only entry points (guard.c): aborts, logged,

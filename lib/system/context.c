@@ -271,6 +271,7 @@ struct lws_context *
 lws_create_context(const struct lws_context_creation_info *info)
 {
     struct lws_context *cx;
+    int r;
 
     if (!info || info->count_threads > 1) {
         lwsl_err("%s: %s", __func__,
@@ -279,7 +280,7 @@ lws_create_context(const struct lws_context_creation_info *info)
     }
     cx = lws__calloc(1, sizeof(*cx));
     if (!cx) {
-        lwsl_err("%s: out of memory", __func__);
+        lwsl_err("%s: %s", __func__, "out of memory");
         return NULL;
     }
     cx->loop_thread = uv_thread_self();
@@ -298,22 +299,18 @@ lws_create_context(const struct lws_context_creation_info *info)
     if (context_loop_setup(cx, info))
         return context_setup_fail(cx, false);
     if (context_handles_setup(cx) || lws__rng_create(cx) ||
-        lws__smd_create(cx, info)) {
-        lwsl_err("%s: setup failed", __func__);
-        return context_setup_fail(cx, true);
-    }
+        lws__smd_create(cx, info))
+        goto fail;
     /* The early peer hears the first state before any helper speaks. */
     lws__smd_publish(cx, LWSSMDCL_SYSTEM_STATE, "{\"state\":\"%s\"}",
                      lws_state_name(&cx->mgr_system, cx->mgr_system.state));
     /* Helpers call ops while they are created (stamp_load): a destroy from
      * one is only recorded here and carried out once creation is done. */
     cx->creating = true;
-    if (lws__vhost_system_create(cx, info)) {
-        cx->creating = false;
-        lwsl_err("%s: system vhost creation failed", __func__);
-        return context_setup_fail(cx, true);
-    }
+    r = lws__vhost_system_create(cx, info);
     cx->creating = false;
+    if (r)
+        goto fail; /* the vhost has logged which protocol, unless OOM */
     if (cx->destroy_requested) {
         lwsl_warn("%s: an op destroyed the context during creation", __func__);
         cx->destroy_requested = false;
@@ -326,6 +323,10 @@ lws_create_context(const struct lws_context_creation_info *info)
     lws_sul_schedule(cx, 0, &cx->sul_boot, context_boot_cb, 0);
     lwsl_info("context created (%s loop)", cx->foreign ? "foreign" : "own");
     return cx;
+
+fail:
+    lwsl_err("%s: setup failed", __func__);
+    return context_setup_fail(cx, true);
 }
 
 /* For the entry points that take only a context: false (logged) for NULL
