@@ -279,6 +279,7 @@ struct lws_context {
     /* Set by the context at creation; called by the guard (guard.c). */
     void (*guard_free)(struct lws_context *cx);   /* last handle closed */
     void (*guard_finish)(struct lws_context *cx); /* destroy at unwind */
+    lws_dll2_t reg_list; /* in context.c's registry of live contexts */
 };
 
 /* Loop-thread check for loop-only entry points (guard.c): aborts, logged,

@@ -35,11 +35,17 @@ static int vhost_proto_cb(struct lws_vhost *vh, int idx,
 int lws__vhost_system_create(struct lws_context *cx,
                              const struct lws_context_creation_info *info)
 {
+    const struct lws_protocols *l;
     struct lws_vhost *vh;
-    int total = vhost_count(info->protocols), at = 0;
+    int total = 0, at = 0, b;
 
-    for (int b = 0; lws__helper_protocols[b]; b++)
-        total += vhost_count(lws__helper_protocols[b]);
+    /* The helpers' lists, then, at their NULL end, the application's. */
+    for (b = 0;; b++) {
+        l = lws__helper_protocols[b];
+        total += vhost_count(l ? l : info->protocols);
+        if (!l)
+            break;
+    }
     vh = lws__calloc(1, sizeof(*vh));
     if (!vh)
         return -ENOMEM;
@@ -50,16 +56,21 @@ int lws__vhost_system_create(struct lws_context *cx,
     vh->protocol_priv = lws__calloc((size_t)total + 1, sizeof(void *));
     if (!vh->protocols || !vh->protocol_priv)
         return -ENOMEM;
-    for (int b = 0; lws__helper_protocols[b]; b++)
-        for (int n = 0; lws__helper_protocols[b][n].name; n++)
-            vh->protocols[at++] = lws__helper_protocols[b][n];
-    vh->n_builtin = at;
-    for (int n = 0; info->protocols && info->protocols[n].name; n++) {
-        if (!info->protocols[n].callback) {
-            lwsl_err("protocol '%s' has no callback", info->protocols[n].name);
-            return -EINVAL;
+    for (b = 0;; b++) {
+        l = lws__helper_protocols[b];
+        if (!l) {
+            vh->n_builtin = at;
+            l = info->protocols;
         }
-        vh->protocols[at++] = info->protocols[n];
+        for (int n = 0; l && l[n].name; n++) {
+            if (!l[n].callback) { /* the helpers' all have one */
+                lwsl_err("protocol '%s' has no callback", l[n].name);
+                return -EINVAL;
+            }
+            vh->protocols[at++] = l[n];
+        }
+        if (!lws__helper_protocols[b])
+            break;
     }
     /* Init in order; count only those initialised, so a failure part-way
      * destroys exactly what was set up. */

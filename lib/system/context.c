@@ -32,55 +32,36 @@ static atomic_uint context_reg_gen;
 static _Thread_local const struct lws_context *context_live_memo;
 static _Thread_local unsigned int context_live_memo_gen;
 
-struct context_reg_ent {
-    lws_dll2_t list;
-    const struct lws_context *cx;
-};
-
 static void context_reg_init(void)
 {
     if (uv_mutex_init(&context_reg_lock))
         abort();
 }
 
-static int context_reg_add(const struct lws_context *cx)
+static void context_reg_add(struct lws_context *cx)
 {
-    struct context_reg_ent *e = lws__calloc(1, sizeof(*e));
-
-    if (!e)
-        return -ENOMEM;
-    e->cx = cx;
     uv_once(&context_reg_once, context_reg_init);
     uv_mutex_lock(&context_reg_lock);
-    lws_dll2_add_tail(&e->list, &context_reg);
+    lws_dll2_add_tail(&cx->reg_list, &context_reg);
     uv_mutex_unlock(&context_reg_lock);
-    return 0;
 }
 
-static struct context_reg_ent *
-context_reg_find_locked(const struct lws_context *cx)
+/* Compares addresses only: @cx may be a stale pointer. */
+static bool context_reg_find_locked(const struct lws_context *cx)
 {
-    for (lws_dll2_t *d = context_reg.head; d; d = d->next) {
-        struct context_reg_ent *e =
-            lws_container_of(d, struct context_reg_ent, list);
-        if (e->cx == cx)
-            return e;
-    }
-    return NULL;
+    for (lws_dll2_t *d = context_reg.head; d; d = d->next)
+        if (lws_container_of(d, struct lws_context, reg_list) == cx)
+            return true;
+    return false;
 }
 
-static void context_reg_del(const struct lws_context *cx)
+static void context_reg_del(struct lws_context *cx)
 {
-    struct context_reg_ent *e;
-
     uv_once(&context_reg_once, context_reg_init);
     uv_mutex_lock(&context_reg_lock);
-    e = context_reg_find_locked(cx);
-    if (e)
-        lws_dll2_remove(&e->list);
+    lws_dll2_remove(&cx->reg_list);
     atomic_fetch_add_explicit(&context_reg_gen, 1, memory_order_release);
     uv_mutex_unlock(&context_reg_lock);
-    lws__free(e);
 }
 
 bool lws__context_is_live(const struct lws_context *cx)
@@ -93,7 +74,7 @@ bool lws__context_is_live(const struct lws_context *cx)
         return true;
     uv_once(&context_reg_once, context_reg_init);
     uv_mutex_lock(&context_reg_lock);
-    r = context_reg_find_locked(cx) != NULL;
+    r = context_reg_find_locked(cx);
     uv_mutex_unlock(&context_reg_lock);
     if (r) {
         context_live_memo = cx;
@@ -156,6 +137,15 @@ static void context_finish_own(struct lws_context *cx)
     context_free(cx);
 }
 
+/* The context's own uv handles, closed by teardown. */
+static const unsigned short context_handles[] = {
+    offsetof(struct lws_context, sul_timer),
+    offsetof(struct lws_context, sul_idle),
+    offsetof(struct lws_context, wake),
+    offsetof(struct lws_context, attach_idle),
+    offsetof(struct lws_context, service_timer),
+};
+
 /* Everything but freeing: state, attach, protocols, wsi, timers, handles. */
 static void context_teardown(struct lws_context *cx)
 {
@@ -184,16 +174,13 @@ static void context_teardown(struct lws_context *cx)
 
     lws__vhost_destroy(cx->vhost_system);
     lws__sul_destroy_all(cx);
-    if (cx->sul_timer.data)
-        uv_close((uv_handle_t *)&cx->sul_timer, context_handle_closed);
-    if (cx->sul_idle.data)
-        uv_close((uv_handle_t *)&cx->sul_idle, context_handle_closed);
-    if (cx->wake.data)
-        uv_close((uv_handle_t *)&cx->wake, context_handle_closed);
-    if (cx->attach_idle.data)
-        uv_close((uv_handle_t *)&cx->attach_idle, context_handle_closed);
-    if (cx->service_timer.data)
-        uv_close((uv_handle_t *)&cx->service_timer, context_handle_closed);
+    for (size_t n = 0; n < sizeof(context_handles) / sizeof(context_handles[0]);
+         n++) {
+        uv_handle_t *h = (void *)((char *)cx + context_handles[n]);
+
+        if (h->data) /* set once the handle is initialised */
+            uv_close(h, context_handle_closed);
+    }
     cx->finalised = true;
 }
 
@@ -284,6 +271,7 @@ struct lws_context *
 lws_create_context(const struct lws_context_creation_info *info)
 {
     struct lws_context *cx;
+    int r;
 
     if (!info || info->count_threads > 1) {
         lwsl_err("%s: %s", __func__,
@@ -292,7 +280,7 @@ lws_create_context(const struct lws_context_creation_info *info)
     }
     cx = lws__calloc(1, sizeof(*cx));
     if (!cx) {
-        lwsl_err("%s: out of memory", __func__);
+        lwsl_err("%s: %s", __func__, "out of memory");
         return NULL;
     }
     cx->loop_thread = uv_thread_self();
@@ -307,32 +295,22 @@ lws_create_context(const struct lws_context_creation_info *info)
     cx->user = info->user;
     context_state_setup(cx, info);
     lws__attach_init(cx, info);
-    if (context_reg_add(cx)) {
-        lwsl_err("%s: out of memory", __func__);
-        lws__attach_free_all(cx);
-        LWS__FI_DESTROY(cx);
-        lws__free(cx);
-        return NULL;
-    }
+    context_reg_add(cx);
     if (context_loop_setup(cx, info))
         return context_setup_fail(cx, false);
     if (context_handles_setup(cx) || lws__rng_create(cx) ||
-        lws__smd_create(cx, info)) {
-        lwsl_err("%s: setup failed", __func__);
-        return context_setup_fail(cx, true);
-    }
+        lws__smd_create(cx, info))
+        goto fail;
     /* The early peer hears the first state before any helper speaks. */
     lws__smd_publish(cx, LWSSMDCL_SYSTEM_STATE, "{\"state\":\"%s\"}",
                      lws_state_name(&cx->mgr_system, cx->mgr_system.state));
     /* Helpers call ops while they are created (stamp_load): a destroy from
      * one is only recorded here and carried out once creation is done. */
     cx->creating = true;
-    if (lws__vhost_system_create(cx, info)) {
-        cx->creating = false;
-        lwsl_err("%s: system vhost creation failed", __func__);
-        return context_setup_fail(cx, true);
-    }
+    r = lws__vhost_system_create(cx, info);
     cx->creating = false;
+    if (r)
+        goto fail; /* the vhost has logged which protocol, unless OOM */
     if (cx->destroy_requested) {
         lwsl_warn("%s: an op destroyed the context during creation", __func__);
         cx->destroy_requested = false;
@@ -345,20 +323,32 @@ lws_create_context(const struct lws_context_creation_info *info)
     lws_sul_schedule(cx, 0, &cx->sul_boot, context_boot_cb, 0);
     lwsl_info("context created (%s loop)", cx->foreign ? "foreign" : "own");
     return cx;
+
+fail:
+    lwsl_err("%s: setup failed", __func__);
+    return context_setup_fail(cx, true);
+}
+
+/* For the entry points that take only a context: false (logged) for NULL
+ * or a pointer that is no live context (destroyed twice?); else checks the
+ * call is on the loop thread. */
+static bool context_check_live(struct lws_context *cx, const char *fn)
+{
+    if (!lws__context_is_live(cx)) {
+        lwsl_err("%s: %p is not a live context (NULL, or destroyed?)", fn,
+                 (void *)cx);
+        return false;
+    }
+#if LWS_THREAD_CHECKS
+    lws__loop_check(cx, fn);
+#endif
+    return true;
 }
 
 void lws_context_destroy(struct lws_context *cx)
 {
-    if (!cx) {
-        lwsl_err("%s: NULL context", __func__);
+    if (!context_check_live(cx, __func__))
         return;
-    }
-    if (!lws__context_is_live(cx)) {
-        lwsl_err("%s: %p is not a live context (destroyed twice?)", __func__,
-                 (void *)cx);
-        return;
-    }
-    LWS__LOOP_ONLY(cx);
     if (cx->destroying || cx->destroy_requested) {
         lwsl_warn("%s: destroy already in progress", __func__);
         return;
@@ -403,11 +393,8 @@ static void context_service_run(struct lws_context *cx, int timeout_ms)
 
 int lws_service(struct lws_context *cx, int timeout_ms)
 {
-    if (!cx || !lws__context_is_live(cx)) {
-        lwsl_err("%s: not a live context", __func__);
+    if (!context_check_live(cx, __func__))
         return -1;
-    }
-    LWS__LOOP_ONLY(cx);
     if (cx->foreign) {
         lwsl_err("%s: the context runs on a foreign loop", __func__);
         return -1;

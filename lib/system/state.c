@@ -206,43 +206,40 @@ static int state_walk_unwind(lws_state_manager_t *mgr, int target, bool steps)
     return r;
 }
 
-int lws_state_transition_steps(lws_state_manager_t *mgr, int target)
+/* Both requests: checks, a deferral inside a walk (as steps up to
+ * @target), else the walk.  @fn names the public entry point. */
+static int state_request(lws_state_manager_t *mgr, int target, bool steps,
+                         const char *fn)
 {
     if (!mgr || target < 0) {
-        lwsl_err("%s: bad args", __func__);
+        lwsl_err("%s: bad args", fn);
         return -EINVAL;
     }
-    LWS__LOOP_ONLY(mgr->context);
+#if LWS_THREAD_CHECKS
+    lws__loop_check(mgr->context, fn);
+#endif
     if (mgr->busy) {
+        if (!steps)
+            lwsl_warn("%s: jump to %s requested inside a walk: deferred as "
+                      "steps",
+                      mgr->name ? mgr->name : "?", lws_state_name(mgr, target));
         if (target > mgr->redrive_target)
             mgr->redrive_target = target;
         return LWS_STATE_DEFERRED;
     }
-    if (mgr->state >= target)
+    if (steps ? mgr->state >= target : mgr->state == target)
         return LWS_STATE_REACHED;
-    return state_walk_unwind(mgr, target, true);
+    return state_walk_unwind(mgr, target, steps);
+}
+
+int lws_state_transition_steps(lws_state_manager_t *mgr, int target)
+{
+    return state_request(mgr, target, true, __func__);
 }
 
 int lws_state_transition(lws_state_manager_t *mgr, int target)
 {
-    int r;
-
-    if (!mgr || target < 0) {
-        lwsl_err("%s: bad args", __func__);
-        return -EINVAL;
-    }
-    LWS__LOOP_ONLY(mgr->context);
-    if (mgr->busy) {
-        lwsl_warn("%s: jump to %s requested inside a walk: deferred as steps",
-                  mgr->name ? mgr->name : "?", lws_state_name(mgr, target));
-        if (target > mgr->redrive_target)
-            mgr->redrive_target = target;
-        return LWS_STATE_DEFERRED;
-    }
-    if (mgr->state == target)
-        return LWS_STATE_REACHED;
-    r = state_walk_unwind(mgr, target, false);
-    return r;
+    return state_request(mgr, target, false, __func__);
 }
 
 /* Destroy's unvetoable jump; notifiers hear it, inside a walk too. */
