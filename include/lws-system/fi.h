@@ -84,6 +84,11 @@
  *                      retransmit timer sends again, a lease held is kept.
  *   dhcpc.rx.garble    a DHCP packet is truncated / garbled: it is
  *                      ignored; a lease held is kept.
+ *   dhcp6.tx           sending a DHCPv6 message or a Router Solicitation
+ *                      fails (-ENOBUFS): logged, nothing leaves; the
+ *                      message is retransmitted (a Renew's failure leads on
+ *                      to the Rebind), the RS is tried again soon; a lease
+ *                      held is kept while its lifetime lasts.
  *   tls.setup          setting up a TLS session fails: the probe fails,
  *                      logged.
  *   tls.handshake      the TLS handshake fails: the probe fails, logged.

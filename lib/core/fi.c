@@ -42,7 +42,7 @@ static const char *const fi_points[] = {
     "dhcpc.rx.garble", "tls.setup",
     "tls.handshake",   "tls.tx.short",
     "cpd.tx.short",    "adns.tx",
-    "dhcpc.tx",
+    "dhcpc.tx",        "dhcp6.tx",
 };
 
 static const char fi_alloc_name[] = "core.alloc";
