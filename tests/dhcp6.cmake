@@ -42,6 +42,9 @@ if(LWS_WITH_SYS_DHCP6)
     lws_ra6_test(integration/dhcp6-dnsmasq
       SOURCES integration/it-dhcp6-dnsmasq.c
       LABELS integration dhcp6 TIMEOUT 120)
+    if(LWS_WITH_FI) # its dhcp6.tx case
+      set_property(TEST integration/dhcp6-dnsmasq APPEND PROPERTY LABELS fi)
+    endif()
   endif()
   lws_add_valgrind_test(NAME valgrind/unit-ra6 TARGET test-unit-ra6
     LABELS dhcp6)

@@ -60,6 +60,11 @@
  *                      are kept and still answer.
  *   adns.rx.garble     a DNS reply is truncated / garbled: it is rejected
  *                      by c-ares, the query retries or times out.
+ *   adns.tx            sending a DNS query (c-ares's send through the
+ *                      library's socket functions) fails (-ENETUNREACH):
+ *                      c-ares takes the server as failed and the query
+ *                      moves on or fails (LADNS_RET_FAILED, logged);
+ *                      cached results are kept and still answer.
  *   ntpc.tx            sending an NTP request fails (-ENETUNREACH): logged
  *                      (info), nothing leaves; the reply timeout retries.
  *   ntpc.rx.garble     an NTP reply is truncated / garbled: it is refused
@@ -73,8 +78,17 @@
  *                      interface waits and retries; a lease held is kept.
  *   dhcpc.nl.open      opening the rtnetlink link monitor fails (-ENOBUFS).
  *   dhcpc.nl.apply     applying a lease with rtnetlink fails (-ENOBUFS).
+ *   dhcpc.tx           sending a DHCP packet (broadcast through the packet
+ *                      socket or unicast through UDP) fails (-ENOBUFS):
+ *                      logged ("send failed"), nothing leaves; the
+ *                      retransmit timer sends again, a lease held is kept.
  *   dhcpc.rx.garble    a DHCP packet is truncated / garbled: it is
  *                      ignored; a lease held is kept.
+ *   dhcp6.tx           sending a DHCPv6 message or a Router Solicitation
+ *                      fails (-ENOBUFS): logged, nothing leaves; the
+ *                      message is retransmitted (a Renew's failure leads on
+ *                      to the Rebind), the RS is tried again soon; a lease
+ *                      held is kept while its lifetime lasts.
  *   tls.setup          setting up a TLS session fails: the probe fails,
  *                      logged.
  *   tls.handshake      the TLS handshake fails: the probe fails, logged.

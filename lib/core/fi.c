@@ -41,7 +41,8 @@ static const char *const fi_points[] = {
     "dhcpc.nl.open",   "dhcpc.nl.apply",
     "dhcpc.rx.garble", "tls.setup",
     "tls.handshake",   "tls.tx.short",
-    "cpd.tx.short",
+    "cpd.tx.short",    "adns.tx",
+    "dhcpc.tx",        "dhcp6.tx",
 };
 
 static const char fi_alloc_name[] = "core.alloc";

@@ -20,7 +20,11 @@
  * lws_dhcpc6_remove(); a new client gets the same address without stored
  * state; the op removing its interface or destroying the context from
  * inside its ADD; an ADD again at each renewal (the test's own server, T1
- * 2 s).  Every wait polls for its condition with a deadline.
+ * 2 s).  With LWS_WITH_FI, the dhcp6.tx fault point (sends failing): the
+ * first sends lost, bound on the retries; with a lease held the Renew
+ * lost, the address stays and the Rebind renews it; the heap back to 0 and
+ * no descriptor left after destroy.  Every wait polls for its condition with a
+ * deadline.
  */
 #include "private-ra6.h"
 
@@ -45,6 +49,7 @@
 
 #include "dhcpc-harness.h"
 #include "dhcpc-netns.h"
+#include "fi-log.h"
 #include "testutil.h"
 
 #define SRV_IP6 "2001:db8:66::1"
@@ -330,10 +335,10 @@ static void hs_serve(void)
     }
     while ((n = recvfrom(hs_fd, in, sizeof(in), 0, (struct sockaddr *)&from,
                          &fl)) >= 4) {
-        const int *seq = in[0] == 1   ? sol
-                         : in[0] == 3 ? req
-                         : in[0] == 5 ? ren
-                                      : NULL;
+        const int *seq = in[0] == 1                 ? sol
+                         : in[0] == 3               ? req
+                         : in[0] == 5 || in[0] == 6 ? ren /* Renew, Rebind */
+                                                    : NULL;
         size_t cnt = in[0] == 1 ? 4 : in[0] == 3 ? 2 : 1;
 
         fl = sizeof(from);
@@ -687,6 +692,78 @@ static void test_dhcp6_apply_op_at_renewal(void **state)
     hs_short = false;
 }
 
+#if LWS_WITH_FI
+static int fi_renews0;
+
+static bool hs_fi_fired(void *arg)
+{
+    struct cli *c = arg;
+
+    hs_serve();
+    return lws_fi_fired(c->cx, "dhcp6.tx") >= 1;
+}
+
+/* Answered (Renew or Rebind) since the fault, bound again. */
+static bool hs_fi_renewed(void *arg)
+{
+    return hs_state_bound(arg) && hs_renews > fi_renews0;
+}
+
+/* dhcp6.tx, the test's own server (T1 2 s, T2 3 s, valid 8 s): the first
+ * two sends (RS, Solicit) lost: logged, sent again, bound; then the Renew
+ * lost: logged, the address stays on the interface, the Rebind (answered)
+ * renews the lease.  The heap is back to 0 and no descriptor is left. */
+static void test_dhcp6_fi_tx(void **state)
+{
+    int fds = lt_count_fds();
+    char a[INET6_ADDRSTRLEN];
+    struct cli c;
+
+    (void)state;
+    dnsmasq_stop();
+    hs_short = true;
+    hs_renews = 0;
+    assert_int_equal(hs_open(), 0);
+    fi_log_start(LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO);
+    memset(&c, 0, sizeof(c));
+    c.cx = lws_create_context(&(struct lws_context_creation_info){
+        .fi = "dhcp6.tx(1..2)", .fi_seed = 3});
+    assert_non_null(c.cx);
+    assert_int_equal(lws_dhcpc6_request(c.cx, np.if_cli), 0);
+    assert_true(dt_service_until(c.cx, hs_state_bound, &c, scaled(30000), 20));
+    assert_int_equal(lws_fi_fired(c.cx, "dhcp6.tx"), 2);
+    assert_true(fi_logged("inject dhcp6.tx"));
+    assert_true(fi_logged("No buffer space available"));
+    inet_ntop(AF_INET6, &c.is.dhcp6_addr.sa6.sin6_addr, a, sizeof(a));
+    assert_string_equal(a, "2001:db8:66::77");
+    snprintf(want_addr, sizeof(want_addr), "inet6 %s/128", a);
+    assert_true(lt_wait_for(addr_shown, (void *)1, (int)scaled(5000)));
+    /* the lease held: the next send (the Renew at T1) lost */
+    fi_log_reset();
+    fi_renews0 = hs_renews;
+    assert_int_equal(lws_fi_enable(c.cx, "dhcp6.tx(once)"), 0);
+    assert_true(dt_service_until(c.cx, hs_fi_fired, &c, scaled(10000), 20));
+    assert_true(fi_logged("send: No buffer space available"));
+    assert_int_equal(hs_renews, fi_renews0); /* nothing left */
+    assert_true(addr_shown((void *)1));
+    assert_int_equal(lws_dhcpc6_get_ifstate(c.cx, np.if_cli, &c.is), 0);
+    assert_true(c.is.dhcp6_addr.sa6.sin6_family == AF_INET6);
+    /* the rule spent: the Rebind goes out and is answered */
+    assert_true(dt_service_until(c.cx, hs_fi_renewed, &c, scaled(10000), 20));
+    assert_int_equal(lws_fi_fired(c.cx, "dhcp6.tx"), 1);
+    inet_ntop(AF_INET6, &c.is.dhcp6_addr.sa6.sin6_addr, a, sizeof(a));
+    assert_string_equal(a, "2001:db8:66::77");
+    assert_true(addr_shown((void *)1));
+    print_message("Renew lost, %d answered since, address kept\n",
+                  hs_renews - fi_renews0);
+    lws_context_destroy(c.cx);
+    assert_int_equal(lws__heap_in_use(), 0);
+    hs_close();
+    hs_short = false;
+    assert_int_equal(lt_count_fds(), fds);
+}
+#endif
+
 /* ---------------------------------------------------------------- setup */
 
 static int group_setup(void **state)
@@ -736,6 +813,9 @@ int main(void)
         cmocka_unit_test(test_dhcp6_hostile_server_refused_then_bound),
         cmocka_unit_test(test_dhcp6_apply_op_replaces_rtnetlink),
         cmocka_unit_test(test_dhcp6_apply_op_at_renewal),
+#if LWS_WITH_FI
+        cmocka_unit_test(test_dhcp6_fi_tx),
+#endif
     };
     int r = dt_main_begin(true, on_signal);
 

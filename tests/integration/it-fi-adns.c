@@ -6,6 +6,9 @@
  *   adns.channel    no c-ares channel: the lookup fails with
  *                   LADNS_RET_FAILED, logged; what the cache holds still
  *                   answers; the lookup works once the rule is removed;
+ *   adns.tx         no query can be sent: the lookup fails, logged, no
+ *                   descriptor is left; the cache still answers; the name
+ *                   resolves once the rule is removed;
  *   adns.rx.garble  garbled replies never make an answer: the lookup ends
  *                   in failure, logged, nothing false is cached, and the
  *                   same name resolves once the rule is removed;
@@ -55,17 +58,25 @@ static int group_teardown(void **state)
     return 0;
 }
 
-static struct lws_context *ctx(void)
+/* @ttl_min_s: how long the cache keeps an answer at least (dnsmasq gives
+ * its host records TTL 0). */
+static struct lws_context *ctx_ttl(uint32_t ttl_min_s)
 {
     static const char *servers[2];
     static struct lws_adns_info ai;
 
     servers[0] = srv;
     memset(&ai, 0, sizeof(ai));
+    ai.ttl_min_s = ttl_min_s;
     ai.query_deadline_ms = 1500;
     ai.try_timeout_ms = 200;
     ai.tries = 2;
     return adns_t_context(&ai, servers, NULL);
+}
+
+static struct lws_context *ctx(void)
+{
+    return ctx_ttl(0);
 }
 
 static void resolve(struct lws_context *cx, const char *name,
@@ -129,6 +140,34 @@ static void test_fi_adns_channel(void **state)
     assert_int_equal(lws_fi_disable(cx, NULL), 1);
     found(cx, failed ? "c.test" : "b.test", failed ? "10.0.0.3" : "10.0.0.2");
     end(cx);
+}
+
+static void test_fi_adns_tx(void **state)
+{
+    int fds = lt_count_fds();
+    struct lws_context *cx = ctx_ttl(60);
+    struct adns_t_res r;
+
+    (void)state;
+    assert_non_null(cx);
+    found(cx, "a.test", "10.0.0.1"); /* now in the cache */
+    assert_int_equal(lws_fi_enable(cx, "adns.tx"), 0);
+    fi_log_reset();
+    resolve(cx, "b.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FAILED);
+    assert_int_equal(r.naddr, 0);
+    assert_true(lws_fi_fired(cx, "adns.tx") >= 1);
+    assert_true(fi_logged("inject adns.tx"));
+    assert_true(fi_logged("b.test: c-ares: "));
+    print_message("sends failing: lookup failed after %u faults\n",
+                  lws_fi_fired(cx, "adns.tx"));
+    /* The cache still answers (nothing is sent for it). */
+    found(cx, "a.test", "10.0.0.1");
+    /* Removed: the same name resolves (no failure was cached). */
+    assert_int_equal(lws_fi_disable(cx, "adns.tx"), 1);
+    found(cx, "b.test", "10.0.0.2");
+    end(cx);
+    assert_int_equal(lt_count_fds(), fds); /* no descriptor left */
 }
 
 static void test_fi_adns_rx_garble(void **state)
@@ -218,6 +257,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fi_adns_channel),
+        cmocka_unit_test(test_fi_adns_tx),
         cmocka_unit_test(test_fi_adns_rx_garble),
         cmocka_unit_test(test_fi_core_fdset),
         cmocka_unit_test(test_fi_adns_alloc_random),

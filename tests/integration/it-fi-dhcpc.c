@@ -8,6 +8,11 @@
  *   dhcpc.nl.open    no link monitor: logged, interfaces assumed up, bound;
  *   dhcpc.nl.apply   applying the lease fails: APPLY_FAILED reported, the
  *                    client restarts and binds;
+ *   dhcpc.tx         sends failing: the first two DISCOVERs lost, bound on
+ *                    the retransmit; with a lease held, every renewal and
+ *                    rebinding send failing keeps the lease and the
+ *                    address, renewed once the rule is removed; no
+ *                    descriptor is left;
  *   dhcpc.rx.garble  with a lease held, every reply garbled: the lease and
  *                    the address stay; once the rule is removed the lease
  *                    is renewed;
@@ -135,40 +140,79 @@ static bool renewed_since(struct dt_cli *c, lws_usec_t since)
            is.state == LWS_DHCPC_STATE_BOUND && is.lease_start > since;
 }
 
-static lws_usec_t garble_start;
+static lws_usec_t held_start;
 
-static bool renewed_after_garble(struct dt_cli *c)
+static bool renewed_after_fault(struct dt_cli *c)
 {
-    return renewed_since(c, garble_start);
+    return renewed_since(c, held_start);
 }
 
-static void test_fi_dhcpc_rx_garble_keeps_lease(void **state)
+/* With a lease held, @rule on through renewal (T1 3 s) and rebinding until
+ * @some: @logged was logged, the lease and the address stay (nothing
+ * renewed it); once the rule is removed the lease is renewed.  No
+ * descriptor is left after destroy. */
+static void keeps_lease(const char *rule, bool (*some)(struct dt_cli *c),
+                        const char *logged)
 {
+    int fds = lt_count_fds();
     lws_dhcpc_ifstate_t is;
     struct dt_cli c;
     uint32_t ip;
 
-    (void)state;
     cli_start(&c, NULL);
     assert_true(dt_cli_run_until(&c, dt_cli_bound, 15000));
     ip = c.last.ipv4;
-    garble_start = c.last.lease_start;
-    /* Every reply garbled through renewal (T1 3 s) and rebinding. */
-    assert_int_equal(lws_fi_enable(c.cx, "dhcpc.rx.garble"), 0);
-    assert_true(dt_cli_run_until(&c, garbled_some, 15000));
-    assert_true(fi_logged("datagram cut to"));
+    held_start = c.last.lease_start;
+    assert_int_equal(lws_fi_enable(c.cx, rule), 0);
+    assert_true(dt_cli_run_until(&c, some, 15000));
+    assert_true(fi_logged(logged));
     assert_int_equal(lws_dhcpc_get_ifstate(c.cx, np.if_cli, &is), 0);
     assert_int_equal(is.ipv4, ip);
-    assert_true(is.lease_start == garble_start); /* nothing took a reply */
+    assert_true(is.lease_start == held_start);
     assert_true(lws_dhcpc_status(c.cx, NULL));
     assert_true(has_addr(ip));
-    print_message("%u replies garbled, lease kept (state %d)\n",
-                  lws_fi_fired(c.cx, "dhcpc.rx.garble"), (int)is.state);
-    /* Removed: the next reply renews it. */
+    print_message("%s: %u faults, lease kept (state %d)\n", rule,
+                  lws_fi_fired(c.cx, rule), (int)is.state);
+    /* Removed: the next exchange renews it. */
     assert_int_equal(lws_fi_disable(c.cx, NULL), 1);
-    assert_true(dt_cli_run_until(&c, renewed_after_garble, 15000));
+    assert_true(dt_cli_run_until(&c, renewed_after_fault, 15000));
     assert_int_equal(c.last.ipv4, ip);
     cli_end(&c);
+    assert_int_equal(lt_count_fds(), fds);
+}
+
+static void test_fi_dhcpc_rx_garble_keeps_lease(void **state)
+{
+    (void)state;
+    keeps_lease("dhcpc.rx.garble", garbled_some, "datagram cut to");
+}
+
+static bool tx_failed_some(struct dt_cli *c)
+{
+    return lws_fi_fired(c->cx, "dhcpc.tx") >= 3;
+}
+
+static void test_fi_dhcpc_tx_discover(void **state)
+{
+    int fds = lt_count_fds();
+    struct dt_cli c;
+
+    (void)state;
+    cli_start(&c, "dhcpc.tx(1..2)");
+    assert_true(dt_cli_run_until(&c, dt_cli_bound, 15000));
+    assert_int_equal(lws_fi_fired(c.cx, "dhcpc.tx"), 2);
+    assert_true(fi_logged("inject dhcpc.tx"));
+    assert_true(fi_logged("send failed: No buffer space available"));
+    assert_true(has_addr(c.last.ipv4));
+    cli_end(&c);
+    assert_int_equal(lt_count_fds(), fds);
+}
+
+static void test_fi_dhcpc_tx_keeps_lease(void **state)
+{
+    (void)state;
+    keeps_lease("dhcpc.tx", tx_failed_some,
+                "send failed: No buffer space available");
 }
 
 static bool alloc_fired_some(struct dt_cli *c)
@@ -253,6 +297,8 @@ int main(void)
         cmocka_unit_test(test_fi_dhcpc_pkt_open),
         cmocka_unit_test(test_fi_dhcpc_nl_open),
         cmocka_unit_test(test_fi_dhcpc_nl_apply),
+        cmocka_unit_test(test_fi_dhcpc_tx_discover),
+        cmocka_unit_test(test_fi_dhcpc_tx_keeps_lease),
         cmocka_unit_test(test_fi_dhcpc_rx_garble_keeps_lease),
         cmocka_unit_test(test_fi_dhcpc_alloc_random),
     };

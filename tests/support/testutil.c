@@ -8,6 +8,7 @@
 #include "private-core.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -275,4 +276,18 @@ int lt_free_port(bool udp)
 __attribute__((constructor)) static void lt_alloc_track_on(void)
 {
     lws__alloc_track(true);
+}
+
+int lt_count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n - 1; /* not the one reading the directory */
 }

@@ -50,6 +50,8 @@ int lt_free_port(bool udp);
 
 /* Monotonic milliseconds. */
 long long lt_now_ms(void);
+/* How many descriptors the process has open (/proc/self/fd). */
+int lt_count_fds(void);
 /* ctest timeout scale (LWS_TEST_TIMEOUT_SCALE env), >= 1. */
 int lt_timeout_scale(void);
 

@@ -14,7 +14,6 @@
 #include "testutil.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,19 +22,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-
-static int count_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    struct dirent *e;
-    int n = 0;
-
-    assert_non_null(d);
-    while ((e = readdir(d)))
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
-}
 
 static struct lws_context *cx_new(const char *fi, uint64_t seed,
                                   const struct lws_protocols *prots)
@@ -301,7 +287,7 @@ static void test_fi_alloc_at_run_time(void **state)
     struct lws_context *cx, *cx2;
     struct t_udp t;
     struct lws *w;
-    int fds0 = count_fds(), fds;
+    int fds0 = lt_count_fds(), fds;
 
     (void)state;
     memset(&t, 0, sizeof(t));
@@ -316,18 +302,18 @@ static void test_fi_alloc_at_run_time(void **state)
     assert_true(fi_logged("core.alloc is enabled by another context"));
     lws_context_destroy(cx2);
 
-    fds = count_fds();
+    fds = lt_count_fds();
     fi_log_reset();
     assert_null(udp_bind(cx, &t)); /* the wsi's memory */
     assert_true(fi_logged("inject core.alloc (time 1)"));
-    assert_int_equal(count_fds(), fds); /* the socket was closed */
-    w = udp_bind(cx, &t);               /* once: the next one works */
+    assert_int_equal(lt_count_fds(), fds); /* the socket was closed */
+    w = udp_bind(cx, &t);                  /* once: the next one works */
     assert_non_null(w);
     lws_wsi_close(w);
     lws_service(cx, -1);
     assert_int_equal(lws_fi_fired(cx, "core.alloc"), 1);
     cx_end(cx);
-    assert_int_equal(count_fds(), fds0);
+    assert_int_equal(lt_count_fds(), fds0);
     /* The owner is gone: another context may take the rule. */
     cx = cx_new("core.alloc(99999)", 1, NULL);
     assert_non_null(cx);
@@ -351,13 +337,13 @@ static void test_fi_sock_points(void **state)
     struct lws_context *cx;
     struct t_udp t;
     struct lws *w;
-    int fds0 = count_fds(), fds;
+    int fds0 = lt_count_fds(), fds;
 
     (void)state;
     memset(&t, 0, sizeof(t));
     cx = cx_new(NULL, 1, t_prots);
     assert_non_null(cx);
-    fds = count_fds();
+    fds = lt_count_fds();
     for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
         fi_log_reset();
         assert_int_equal(lws_fi_enable(cx, c[i].rule), 0);
@@ -368,7 +354,7 @@ static void test_fi_sock_points(void **state)
         assert_null(w);
         assert_true(fi_logged("inject "));
         assert_true(fi_logged(c[i].err));
-        assert_int_equal(count_fds(), fds);
+        assert_int_equal(lt_count_fds(), fds);
         assert_int_equal(lws_fi_fired(cx, c[i].rule), 1);
         /* removed: the same call works */
         assert_int_equal(lws_fi_disable(cx, c[i].rule), 1);
@@ -381,7 +367,7 @@ static void test_fi_sock_points(void **state)
         lws_service(cx, -1);
     }
     cx_end(cx);
-    assert_int_equal(count_fds(), fds0);
+    assert_int_equal(lt_count_fds(), fds0);
 }
 
 static void send_to(struct lws *w, int fd, const char *s)

@@ -234,7 +234,8 @@ static ares_ssize_t adns_asendv(ares_socket_t fd, const struct iovec *iov,
     memset(&m, 0, sizeof(m));
     m.msg_iov = (struct iovec *)(uintptr_t)iov; /* sendmsg does not write */
     m.msg_iovlen = (size_t)iovcnt;
-    return sendmsg(fd, &m, MSG_NOSIGNAL);
+    return LWS__FI_OR(((struct adns_chan *)user)->a->cx, "adns.tx",
+                      (errno = ENETUNREACH, -1), sendmsg(fd, &m, MSG_NOSIGNAL));
 }
 
 static const struct ares_socket_functions adns_sockfuncs = {

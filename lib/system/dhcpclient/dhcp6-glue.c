@@ -179,8 +179,9 @@ static void d6_run(struct lws__dhcp6_if *d, const struct lws__d6_out *o)
     lws_usec_t now = lws_now_usecs();
 
     if (o->len && d->wsi) {
-        int e = lws__dhcp6_sock_send(lws_get_socket_fd(d->wsi), d->ifindex,
-                                     o->pkt, o->len);
+        int e = LWS__FI_OR(d->cx, "dhcp6.tx", -ENOBUFS,
+                           lws__dhcp6_sock_send(lws_get_socket_fd(d->wsi),
+                                                d->ifindex, o->pkt, o->len));
 
         /* lost like a datagram: the core retransmits */
         if (e)

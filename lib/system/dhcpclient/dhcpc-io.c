@@ -176,7 +176,8 @@ static int dhcpc_send_raw(struct lws__dhcpc_if *ifc,
                                    lws__dhcpc_raw_open(ifc->ifindex));
     if (fd < 0)
         return fd;
-    r = lws__dhcpc_raw_send(fd, ifc->ifindex, pkt, (size_t)n);
+    r = LWS__FI_OR(ifc->d->cx, "dhcpc.tx", -ENOBUFS,
+                   lws__dhcpc_raw_send(fd, ifc->ifindex, pkt, (size_t)n));
     if (!ifc->wsi_raw)
         close(fd);
     return r;
@@ -191,7 +192,8 @@ static int dhcpc_send_unicast(struct lws__dhcpc_if *ifc,
 
     if (fd < 0)
         return fd;
-    r = lws__dhcpc_udp_send(fd, o->tx_dst, o->tx_buf, o->tx_len);
+    r = LWS__FI_OR(ifc->d->cx, "dhcpc.tx", -ENOBUFS,
+                   lws__dhcpc_udp_send(fd, o->tx_dst, o->tx_buf, o->tx_len));
     if (!ifc->wsi_udp)
         close(fd);
     return r;

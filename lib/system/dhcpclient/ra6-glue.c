@@ -150,8 +150,9 @@ static void ra6_run(struct lws__ra6_if *ifc, const struct lws__ra6_out *o)
     if (o->send_rs && ifc->wsi) {
         uint8_t rs[LWS__RA6_RS_LEN];
         size_t len = lws__ra6_rs_build(rs, sizeof(rs));
-        int e = lws__ra6_icmp_send(lws_get_socket_fd(ifc->wsi), ifc->ifindex,
-                                   rs, len);
+        int e = LWS__FI_OR(ifc->r->cx, "dhcp6.tx", -ENOBUFS,
+                           lws__ra6_icmp_send(lws_get_socket_fd(ifc->wsi),
+                                              ifc->ifindex, rs, len));
 
         if (e) {
             /* before DAD ends there is no source address yet: soon again
