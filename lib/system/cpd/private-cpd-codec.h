@@ -22,11 +22,11 @@
 
 /* A parsed "http://" or "https://" URL. */
 struct lws__http_url {
+    uint16_t port; /* host byte order */
+    bool https;
+    bool ipv6_literal;                 /* host was given as [v6] */
     char host[LWS__HTTP_HOST_MAX + 1]; /* without [] for IPv6 literals */
     char path[LWS__HTTP_PATH_MAX + 1]; /* starts with '/', query included */
-    uint16_t port;                     /* host byte order */
-    bool https;
-    bool ipv6_literal; /* host was given as [v6] */
 };
 
 /*
