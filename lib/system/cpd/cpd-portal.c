@@ -162,45 +162,49 @@ lws__cpd_portal_api_reply(struct lws__cpd *cpd, const struct lws__http_resp *r,
                           bool *retryable, char *why, size_t wlen)
 {
     struct lws__cpd_portal *pt = cpd->rec->portal;
+    lws_cpd_result_t res = LWS_CPD_NO_INTERNET;
     struct lws__capport c;
+    const char *what = NULL;
+    size_t n = (size_t)snprintf(why, wlen, "captive portal API %s: ", pt->uri);
     int ret;
 
+    /* every outcome is "captive portal API <uri>: " and what follows */
+    if (n >= wlen)
+        n = wlen - 1;
+    why += n;
+    wlen -= n;
     *retryable = true; /* the probe follows on the next attempt */
-    if (r->status != 200) {
-        snprintf(why, wlen, "captive portal API %s answered %d", pt->uri,
-                 r->status);
-        return LWS_CPD_NO_INTERNET;
-    }
-    if (!lws__capport_ctype_ok(rx, r->hdr_len)) {
-        snprintf(why, wlen,
-                 "captive portal API %s: not application/captive+json",
-                 pt->uri);
-        return LWS_CPD_NO_INTERNET;
-    }
-    ret = body ? lws__capport_parse(body, blen, &c) : -EBADMSG;
-    if (ret) {
-        snprintf(why, wlen, "captive portal API %s: %s", pt->uri,
-                 ret == -EMSGSIZE ? "object too big"
-                                  : "malformed or without \"captive\"");
-        return LWS_CPD_NO_INTERNET;
-    }
-    *retryable = false;
-    pt->api = c;
-    pt->api_have = true;
-    lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
-                     "{\"type\":\"cpd\",\"capport\":{\"captive\":%s,"
-                     "\"user-portal-url\":\"%s\",\"seconds-remaining\":%lld}}",
-                     c.captive ? "true" : "false", c.user_portal_url,
+    if (r->status != 200)
+        snprintf(why, wlen, "answered %d", r->status);
+    else if (!lws__capport_ctype_ok(rx, r->hdr_len))
+        what = "not application/captive+json";
+    else if ((ret = body ? lws__capport_parse(body, blen, &c) : -EBADMSG))
+        what = ret == -EMSGSIZE ? "object too big"
+                                : "malformed or without \"captive\"";
+    else {
+        *retryable = false;
+        pt->api = c;
+        pt->api_have = true;
+        lws__smd_publish(
+            cpd->cx, LWSSMDCL_NETWORK,
+            "{\"type\":\"cpd\",\"capport\":{\"captive\":%s,"
+            "\"user-portal-url\":\"%s\",\"seconds-remaining\":%lld}}",
+            c.captive ? "true" : "false", c.user_portal_url,
+            (long long)c.seconds_remaining);
+        res = LWS_CPD_INTERNET_OK;
+        what = "not captive";
+        if (c.captive) {
+            res = LWS_CPD_CAPTIVE_PORTAL;
+            snprintf(why, wlen,
+                     "captive, user-portal-url %s, "
+                     "seconds-remaining %lld",
+                     c.user_portal_url[0] ? c.user_portal_url : "-",
                      (long long)c.seconds_remaining);
-    if (!c.captive) {
-        snprintf(why, wlen, "captive portal API %s: not captive", pt->uri);
-        return LWS_CPD_INTERNET_OK;
+            what = NULL;
+        }
     }
-    snprintf(why, wlen,
-             "captive portal API %s: captive, user-portal-url %s, "
-             "seconds-remaining %lld",
-             pt->uri, c.user_portal_url[0] ? c.user_portal_url : "-",
-             (long long)c.seconds_remaining);
-    return LWS_CPD_CAPTIVE_PORTAL;
+    if (what)
+        snprintf(why, wlen, "%s", what);
+    return res;
 }
 #endif
