@@ -120,26 +120,24 @@ static uint32_t he_key(const struct lws__cpd_he_cand *c)
 
 void lws__cpd_rfc6724_sort(struct lws__cpd_he_cand *c, int n)
 {
+    struct lws__cpd_he_cand t[LWS__CPD_HE_MAX];
     uint32_t key[LWS__CPD_HE_MAX];
+    uint8_t ord[LWS__CPD_HE_MAX];
 
     if (n > LWS__CPD_HE_MAX)
         n = LWS__CPD_HE_MAX;
-    for (int i = 0; i < n; i++)
-        key[i] = he_key(&c[i]);
-    /* insertion sort: stable (rule 10), n is small */
-    for (int i = 1; i < n; i++) {
-        struct lws__cpd_he_cand t = c[i];
-        uint32_t kt = key[i];
+    /* insertion sort of the order: stable (rule 10), n is small */
+    for (int i = 0; i < n; i++) {
+        uint32_t k = key[i] = he_key(&c[i]);
         int j = i;
 
-        while (j > 0 && kt > key[j - 1]) {
-            c[j] = c[j - 1];
-            key[j] = key[j - 1];
-            j--;
-        }
-        c[j] = t;
-        key[j] = kt;
+        for (; j > 0 && k > key[ord[j - 1]]; j--)
+            ord[j] = ord[j - 1];
+        ord[j] = (uint8_t)i;
     }
+    memcpy(t, c, (size_t)n * sizeof(*c));
+    for (int i = 0; i < n; i++)
+        c[i] = t[ord[i]];
 }
 
 int lws__cpd_he_interleave(const struct lws__cpd_he_cand *c, int n,
