@@ -43,10 +43,10 @@ static const char *const cpd_stage_names[] = {"resolving", "connecting",
 /* Outlives the probe when the resolver still holds it (see cpd_dns_cb). */
 struct cpd_dns_ticket {
     struct lws__cpd_probe *probe; /* NULL once the probe gave up on it */
+    int naddr;                    /* valid entries of sa */
+    int status;                   /* the resolver's n */
+    bool done;                    /* the callback ran */
     lws_sockaddr46 sa[CPD_ADDRS];
-    int naddr;  /* valid entries of sa */
-    int status; /* the resolver's n */
-    bool done;  /* the callback ran */
 };
 
 struct lws__cpd_probe {

@@ -31,17 +31,17 @@ struct lws__tls_conf {
 };
 
 struct lws__tls {
-    mbedtls_ssl_context ssl;
     int fd;
     bool want_write; /* the last WANT_* was a write */
-    struct tm now;   /* trusted UTC time the certificates are checked at */
-    uint8_t ip[16];  /* the host as an address, when it is a literal */
     size_t ip_len;   /* 4, 16, or 0 for a host name */
-    char host[256];
-    char err[600];
 #if LWS_WITH_FI
     struct lws_context *cx; /* for the fault points */
 #endif
+    uint8_t ip[16]; /* the host as an address, when it is a literal */
+    struct tm now;  /* trusted UTC time the certificates are checked at */
+    mbedtls_ssl_context ssl;
+    char host[256];
+    char err[600];
 };
 
 /* mbedTLS's RNG callback: the context's CSPRNG. */
