@@ -93,7 +93,7 @@ void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n)
     memset(pt, 0, sizeof(*pt));
     pt->cpd = cpd;
     lws_sul_schedule(cpd->cx, 0, &pt->sul, cpd_portal_cb, 0);
-    snprintf(pt->uri, sizeof(pt->uri), "%s", uri);
+    strcpy(pt->uri, uri); /* its length was checked above */
     snprintf(pt->iface, sizeof(pt->iface), "%s", n->iface);
     lwsl_notice("%s: the network names a captive portal: %s", n->iface, uri);
     /* the news' URIs carry no character that needs escaping in JSON */
@@ -110,16 +110,22 @@ void lws__cpd_portal_status(const struct lws__cpd *cpd,
     st->seconds_remaining = -1;
     if (!pt || !pt->uri[0])
         return;
-    snprintf(st->portal_uri, sizeof(st->portal_uri), "%s", pt->uri);
-    snprintf(st->portal_if, sizeof(st->portal_if), "%s", pt->iface);
+    /* the same sizes: copied whole */
+    _Static_assert(sizeof(st->portal_uri) == sizeof(pt->uri) &&
+                       sizeof(st->portal_if) == sizeof(pt->iface),
+                   "portal sizes");
+    strcpy(st->portal_uri, pt->uri);
+    strcpy(st->portal_if, pt->iface);
 #if LWS_WITH_SYS_CPD_CAPPORT_API
     if (!pt->api_have)
         return;
     st->api = 1;
     st->captive = pt->api.captive;
     st->seconds_remaining = pt->api.seconds_remaining;
-    snprintf(st->user_portal_url, sizeof(st->user_portal_url), "%s",
-             pt->api.user_portal_url);
+    _Static_assert(sizeof(st->user_portal_url) ==
+                       sizeof(pt->api.user_portal_url),
+                   "portal URL size");
+    strcpy(st->user_portal_url, pt->api.user_portal_url);
 #endif
 }
 
