@@ -32,7 +32,7 @@ static int http_hex_value(uint8_t c)
     return -1;
 }
 
-static uint8_t http_lower(uint8_t c)
+__attribute__((noinline)) static uint8_t http_lower(uint8_t c)
 {
     return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + ('a' - 'A')) : c;
 }
@@ -254,8 +254,8 @@ static int http_content_length(const uint8_t *v, size_t n, int64_t *cl)
 }
 
 /* RFC 9112 §6.1: the final transfer coding decides the framing. */
-static void http_transfer_encoding(const uint8_t *v, size_t n,
-                                   struct lws__http_resp *r)
+__attribute__((noinline)) static void
+http_transfer_encoding(const uint8_t *v, size_t n, struct lws__http_resp *r)
 {
     size_t s = n;
 
@@ -300,7 +300,8 @@ static int http_field(const uint8_t *base, size_t ofs, size_t n,
 }
 
 /* Parses one message header at the reader's position. */
-static int http_one_header(struct lws__wire *w, struct lws__http_resp *r)
+__attribute__((noinline)) static int http_one_header(struct lws__wire *w,
+                                                     struct lws__http_resp *r)
 {
     size_t ofs, n, start = w->pos;
     bool first = true;

@@ -101,7 +101,7 @@ static void cpd_reset(struct lws__cpd *cpd, enum lws__cpd_phase ph)
 }
 
 /* LWS_SERVER_OPTION_CPD_BYPASS: OK without a check. */
-static void cpd_bypass(struct lws__cpd *cpd)
+__attribute__((noinline)) static void cpd_bypass(struct lws__cpd *cpd)
 {
     cpd_reset(cpd, LWS__CPD_PH_NONE);
     strcpy(cpd->reason, "bypassed (LWS_SERVER_OPTION_CPD_BYPASS)");

@@ -72,7 +72,7 @@ static unsigned he_cpl(const uint8_t *a, const uint8_t *b, unsigned max)
     return n;
 }
 
-static int he_pol(const uint8_t a[16])
+__attribute__((noinline)) static int he_pol(const uint8_t a[16])
 {
     static const uint8_t z[16];
     int i = 3;
@@ -95,7 +95,8 @@ static int he_pol(const uint8_t a[16])
  * 2, 5, 6, 8, then 9).  Equal precedence means the same family (no IPv6
  * class shares IPv4's 35), so rule 9 never compares across families.
  */
-static uint32_t he_key(const struct lws__cpd_he_cand *c)
+__attribute__((noinline)) static uint32_t
+he_key(const struct lws__cpd_he_cand *c)
 {
     uint8_t d[16], s[16];
     int pd, sd, ss;

@@ -285,7 +285,8 @@ static void tls_verify_reason(struct lws__tls *t, uint32_t flags)
             *p = p[1] ? ';' : '\0';
 }
 
-static int tls_map(struct lws__tls *t, int code, const char *what)
+__attribute__((noinline)) static int tls_map(struct lws__tls *t, int code,
+                                             const char *what)
 {
     size_t n;
 
