@@ -144,26 +144,21 @@ void lws__cpd_rfc6724_sort(struct lws__cpd_he_cand *c, int n)
 int lws__cpd_he_interleave(const struct lws__cpd_he_cand *c, int n,
                            lws_sockaddr46 *out)
 {
-    int fam[2] = {0, 0}, pos[2] = {0, 0}, k = 0;
+    int fam0 = 0, k = 0, p[2] = {0, 0};
 
     for (int i = 0; i < n; i++)
-        if (!fam[0] && c[i].src.sa4.sin_family)
-            fam[0] = c[i].dst.sa4.sin_family;
-    fam[1] = fam[0] == AF_INET ? AF_INET6 : AF_INET;
-    for (int f = 0; k < n; f ^= 1) {
-        int p = pos[f];
-
-        while (p < n &&
-               (!c[p].src.sa4.sin_family || c[p].dst.sa4.sin_family != fam[f]))
-            p++;
-        if (p < n) {
-            out[k++] = c[p].dst;
-            pos[f] = p + 1;
-        } else {
-            pos[f] = n;
-            if (pos[f ^ 1] >= n)
-                break;
-        }
+        if (!fam0 && c[i].src.sa4.sin_family)
+            fam0 = c[i].dst.sa4.sin_family;
+    /* f 0: the first family, 1: the other; stop once both ran out */
+    for (int f = 0, dry = 0; dry < 2; f ^= 1) {
+        while (p[f] < n && (!c[p[f]].src.sa4.sin_family ||
+                            (c[p[f]].dst.sa4.sin_family != fam0) != f))
+            p[f]++;
+        if (p[f] < n) {
+            out[k++] = c[p[f]++].dst;
+            dry = 0;
+        } else
+            dry++;
     }
     return k;
 }
