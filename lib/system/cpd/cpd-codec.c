@@ -161,8 +161,8 @@ int lws__http_url_parse(const char *url, struct lws__http_url *u)
     return url_copy(u->path + alen, sizeof(u->path) - alen, p + skip, n - skip);
 }
 
-int lws__http_request_write(const struct lws__http_url *u, char *buf,
-                            size_t len)
+int lws__http_request_write_as(const struct lws__http_url *u, char *buf,
+                               size_t len, const char *accept)
 {
     char port[8] = "";
     int n;
@@ -174,11 +174,11 @@ int lws__http_request_write(const struct lws__http_url *u, char *buf,
                  "GET %s HTTP/1.1\r\n"
                  "Host: %s%s%s%s\r\n"
                  "User-Agent: lws-system-cpd/" LWS_SYSTEM_VERSION "\r\n"
-                 "Accept: */*\r\n"
+                 "Accept: %s\r\n"
                  "Cache-Control: no-cache\r\n"
                  "Connection: close\r\n\r\n",
                  u->path, u->ipv6_literal ? "[" : "", u->host,
-                 u->ipv6_literal ? "]" : "", port);
+                 u->ipv6_literal ? "]" : "", port, accept);
     if (n < 0 || (size_t)n >= len)
         return -ENOSPC;
     return n;

@@ -148,18 +148,7 @@ const char *lws__cpd_portal_api_url(const struct lws__cpd *cpd)
 int lws__cpd_portal_request(const struct lws__http_url *u, char *buf,
                             size_t len)
 {
-    static const char any[] = "Accept: */*\r\n",
-                      api[] = "Accept: application/captive+json\r\n";
-    int n = lws__http_request_write(u, buf, len);
-    char *a = n > 0 ? strstr(buf, any) : NULL;
-    size_t grow = sizeof(api) - sizeof(any);
-
-    if (!a || (size_t)n + grow >= len)
-        return -ENOSPC;
-    memmove(a + sizeof(api) - 1, a + sizeof(any) - 1,
-            (size_t)n - (size_t)(a - buf) - (sizeof(any) - 1) + 1);
-    memcpy(a, api, sizeof(api) - 1);
-    return n + (int)grow;
+    return lws__http_request_write_as(u, buf, len, "application/captive+json");
 }
 
 lws_cpd_result_t
