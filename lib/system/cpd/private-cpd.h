@@ -59,7 +59,8 @@ struct lws__cpd_rec {
 };
 
 /* The CPD instance of a context (LWS__HELPER(cx, CPD)).  Hot scalars first
- * (short Thumb-2 load offsets), big members last. */
+ * (short Thumb-2 load offsets); the reason, used often, before the timers
+ * (reached only through their address). */
 struct lws__cpd {
     struct lws_context *cx;
     struct lws__cpd_rec *rec; /* NULL while CPD is not configured */
@@ -87,13 +88,13 @@ struct lws__cpd {
     struct lws__cpd_expect expect; /* .body: our copy */
     struct lws__cpd_core_cfg cfg;
     struct lws__cpd_core core;
+    char reason[LWS__CPD_REASON_MAX];
     lws_state_notify_link_t nl;           /* registered while rec is there */
     lws_sorted_usec_list_t sul_core;      /* core wake-up / op deadline */
     lws_sorted_usec_list_t sul_kick;      /* start an attempt */
     lws_sorted_usec_list_t sul_defer;     /* ladder start / recheck */
     lws_sorted_usec_list_t sul_app_defer; /* lws_system_cpd_start_defer() */
     lws_sorted_usec_list_t sul_notify;
-    char reason[LWS__CPD_REASON_MAX];
 };
 
 /* Sets cpd->reason to "<url>: <text>" (cpd-probe.c). */
