@@ -32,7 +32,7 @@ static int http_hex_value(uint8_t c)
     return -1;
 }
 
-static uint8_t http_lower(uint8_t c)
+__attribute__((noinline)) static uint8_t http_lower(uint8_t c)
 {
     return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + ('a' - 'A')) : c;
 }
@@ -161,8 +161,8 @@ int lws__http_url_parse(const char *url, struct lws__http_url *u)
     return url_copy(u->path + alen, sizeof(u->path) - alen, p + skip, n - skip);
 }
 
-int lws__http_request_write(const struct lws__http_url *u, char *buf,
-                            size_t len)
+int lws__http_request_write_as(const struct lws__http_url *u, char *buf,
+                               size_t len, const char *accept)
 {
     char port[8] = "";
     int n;
@@ -174,11 +174,11 @@ int lws__http_request_write(const struct lws__http_url *u, char *buf,
                  "GET %s HTTP/1.1\r\n"
                  "Host: %s%s%s%s\r\n"
                  "User-Agent: lws-system-cpd/" LWS_SYSTEM_VERSION "\r\n"
-                 "Accept: */*\r\n"
+                 "Accept: %s\r\n"
                  "Cache-Control: no-cache\r\n"
                  "Connection: close\r\n\r\n",
                  u->path, u->ipv6_literal ? "[" : "", u->host,
-                 u->ipv6_literal ? "]" : "", port);
+                 u->ipv6_literal ? "]" : "", port, accept);
     if (n < 0 || (size_t)n >= len)
         return -ENOSPC;
     return n;
@@ -254,8 +254,8 @@ static int http_content_length(const uint8_t *v, size_t n, int64_t *cl)
 }
 
 /* RFC 9112 §6.1: the final transfer coding decides the framing. */
-static void http_transfer_encoding(const uint8_t *v, size_t n,
-                                   struct lws__http_resp *r)
+__attribute__((noinline)) static void
+http_transfer_encoding(const uint8_t *v, size_t n, struct lws__http_resp *r)
 {
     size_t s = n;
 
@@ -300,7 +300,8 @@ static int http_field(const uint8_t *base, size_t ofs, size_t n,
 }
 
 /* Parses one message header at the reader's position. */
-static int http_one_header(struct lws__wire *w, struct lws__http_resp *r)
+__attribute__((noinline)) static int http_one_header(struct lws__wire *w,
+                                                     struct lws__http_resp *r)
 {
     size_t ofs, n, start = w->pos;
     bool first = true;

@@ -51,8 +51,9 @@ static lws_usec_t cpd_us(uint32_t ms)
 /* The first attempt has attempt_ms, the second twice that, the rest four
  * times: on a lossy link a handshake slowed by TCP retransmissions finishes
  * within a later attempt instead of being cut and started again. */
-static void cpd_core_begin_attempt(struct lws__cpd_core *c, lws_usec_t now,
-                                   struct lws__cpd_out *out)
+__attribute__((noinline)) static void
+cpd_core_begin_attempt(struct lws__cpd_core *c, lws_usec_t now,
+                       struct lws__cpd_out *out)
 {
     lws_usec_t d = cpd_us(c->cfg.attempt_ms)
                    << (c->attempts < 2 ? c->attempts : 2);
@@ -87,9 +88,9 @@ void lws__cpd_core_start(struct lws__cpd_core *c, lws_usec_t now,
     cpd_core_begin_attempt(c, now, out);
 }
 
-static void cpd_core_ended(struct lws__cpd_core *c, lws_usec_t now,
-                           lws_cpd_result_t result, bool retryable,
-                           uint32_t jitter_ms, struct lws__cpd_out *out)
+__attribute__((noinline)) static void
+cpd_core_ended(struct lws__cpd_core *c, lws_usec_t now, lws_cpd_result_t result,
+               bool retryable, uint32_t jitter_ms, struct lws__cpd_out *out)
 {
     lws_usec_t next;
 
@@ -221,7 +222,8 @@ uint32_t lws__cpd_recheck_ms(const struct lws__cpd_watch *w, int fails)
     return ms < w->recheck_max_ms ? ms : w->recheck_max_ms;
 }
 
-static void cpd_watch_due(struct lws__cpd_watch *w, lws_usec_t at)
+__attribute__((noinline)) static void cpd_watch_due(struct lws__cpd_watch *w,
+                                                    lws_usec_t at)
 {
     if (!w->due_at || at < w->due_at)
         w->due_at = at;

@@ -20,12 +20,14 @@
 
 static void cpd_core_cb(lws_sorted_usec_list_t *sul);
 
-/* The CPD of @cx for the public entry point @fn (loop-only), or NULL. */
-static struct lws__cpd *cpd_of(struct lws_context *cx, const char *fn)
+/* The CPD of @cx for a public entry point (loop-only), or NULL.  One name
+ * for the whole API: the check's log line says which part of the library
+ * was called off the loop thread. */
+static struct lws__cpd *cpd_of(struct lws_context *cx)
 {
-    return lws__helper_api(cx, LWS__HELPER_CPD, fn);
+    return lws__helper_api(cx, LWS__HELPER_CPD, "lws_system_cpd_*");
 }
-#define CPD_OF(cx) cpd_of(cx, __func__)
+#define CPD_OF(cx) cpd_of(cx)
 
 /* Schedules @sul at the monotonic time @at (us; past: now). */
 static void cpd_at(struct lws__cpd *cpd, lws_sorted_usec_list_t *sul,
@@ -99,7 +101,7 @@ static void cpd_reset(struct lws__cpd *cpd, enum lws__cpd_phase ph)
 }
 
 /* LWS_SERVER_OPTION_CPD_BYPASS: OK without a check. */
-static void cpd_bypass(struct lws__cpd *cpd)
+__attribute__((noinline)) static void cpd_bypass(struct lws__cpd *cpd)
 {
     cpd_reset(cpd, LWS__CPD_PH_NONE);
     strcpy(cpd->reason, "bypassed (LWS_SERVER_OPTION_CPD_BYPASS)");

@@ -72,7 +72,7 @@ static unsigned he_cpl(const uint8_t *a, const uint8_t *b, unsigned max)
     return n;
 }
 
-static int he_pol(const uint8_t a[16])
+__attribute__((noinline)) static int he_pol(const uint8_t a[16])
 {
     static const uint8_t z[16];
     int i = 3;
@@ -95,7 +95,8 @@ static int he_pol(const uint8_t a[16])
  * 2, 5, 6, 8, then 9).  Equal precedence means the same family (no IPv6
  * class shares IPv4's 35), so rule 9 never compares across families.
  */
-static uint32_t he_key(const struct lws__cpd_he_cand *c)
+__attribute__((noinline)) static uint32_t
+he_key(const struct lws__cpd_he_cand *c)
 {
     uint8_t d[16], s[16];
     int pd, sd, ss;
@@ -120,51 +121,44 @@ static uint32_t he_key(const struct lws__cpd_he_cand *c)
 
 void lws__cpd_rfc6724_sort(struct lws__cpd_he_cand *c, int n)
 {
+    struct lws__cpd_he_cand t[LWS__CPD_HE_MAX];
     uint32_t key[LWS__CPD_HE_MAX];
+    uint8_t ord[LWS__CPD_HE_MAX];
 
     if (n > LWS__CPD_HE_MAX)
         n = LWS__CPD_HE_MAX;
-    for (int i = 0; i < n; i++)
-        key[i] = he_key(&c[i]);
-    /* insertion sort: stable (rule 10), n is small */
-    for (int i = 1; i < n; i++) {
-        struct lws__cpd_he_cand t = c[i];
-        uint32_t kt = key[i];
+    /* insertion sort of the order: stable (rule 10), n is small */
+    for (int i = 0; i < n; i++) {
+        uint32_t k = key[i] = he_key(&c[i]);
         int j = i;
 
-        while (j > 0 && kt > key[j - 1]) {
-            c[j] = c[j - 1];
-            key[j] = key[j - 1];
-            j--;
-        }
-        c[j] = t;
-        key[j] = kt;
+        for (; j > 0 && k > key[ord[j - 1]]; j--)
+            ord[j] = ord[j - 1];
+        ord[j] = (uint8_t)i;
     }
+    memcpy(t, c, (size_t)n * sizeof(*c));
+    for (int i = 0; i < n; i++)
+        c[i] = t[ord[i]];
 }
 
 int lws__cpd_he_interleave(const struct lws__cpd_he_cand *c, int n,
                            lws_sockaddr46 *out)
 {
-    int fam[2] = {0, 0}, pos[2] = {0, 0}, k = 0;
+    int fam0 = 0, k = 0, p[2] = {0, 0};
 
     for (int i = 0; i < n; i++)
-        if (!fam[0] && c[i].src.sa4.sin_family)
-            fam[0] = c[i].dst.sa4.sin_family;
-    fam[1] = fam[0] == AF_INET ? AF_INET6 : AF_INET;
-    for (int f = 0; k < n; f ^= 1) {
-        int p = pos[f];
-
-        while (p < n &&
-               (!c[p].src.sa4.sin_family || c[p].dst.sa4.sin_family != fam[f]))
-            p++;
-        if (p < n) {
-            out[k++] = c[p].dst;
-            pos[f] = p + 1;
-        } else {
-            pos[f] = n;
-            if (pos[f ^ 1] >= n)
-                break;
-        }
+        if (!fam0 && c[i].src.sa4.sin_family)
+            fam0 = c[i].dst.sa4.sin_family;
+    /* f 0: the first family, 1: the other; stop once both ran out */
+    for (int f = 0, dry = 0; dry < 2; f ^= 1) {
+        while (p[f] < n && (!c[p[f]].src.sa4.sin_family ||
+                            (c[p[f]].dst.sa4.sin_family != fam0) != f))
+            p[f]++;
+        if (p[f] < n) {
+            out[k++] = c[p[f]++].dst;
+            dry = 0;
+        } else
+            dry++;
     }
     return k;
 }

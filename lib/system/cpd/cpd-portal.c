@@ -93,7 +93,7 @@ void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n)
     memset(pt, 0, sizeof(*pt));
     pt->cpd = cpd;
     lws_sul_schedule(cpd->cx, 0, &pt->sul, cpd_portal_cb, 0);
-    snprintf(pt->uri, sizeof(pt->uri), "%s", uri);
+    strcpy(pt->uri, uri); /* its length was checked above */
     snprintf(pt->iface, sizeof(pt->iface), "%s", n->iface);
     lwsl_notice("%s: the network names a captive portal: %s", n->iface, uri);
     /* the news' URIs carry no character that needs escaping in JSON */
@@ -110,16 +110,22 @@ void lws__cpd_portal_status(const struct lws__cpd *cpd,
     st->seconds_remaining = -1;
     if (!pt || !pt->uri[0])
         return;
-    snprintf(st->portal_uri, sizeof(st->portal_uri), "%s", pt->uri);
-    snprintf(st->portal_if, sizeof(st->portal_if), "%s", pt->iface);
+    /* the same sizes: copied whole */
+    _Static_assert(sizeof(st->portal_uri) == sizeof(pt->uri) &&
+                       sizeof(st->portal_if) == sizeof(pt->iface),
+                   "portal sizes");
+    strcpy(st->portal_uri, pt->uri);
+    strcpy(st->portal_if, pt->iface);
 #if LWS_WITH_SYS_CPD_CAPPORT_API
     if (!pt->api_have)
         return;
     st->api = 1;
     st->captive = pt->api.captive;
     st->seconds_remaining = pt->api.seconds_remaining;
-    snprintf(st->user_portal_url, sizeof(st->user_portal_url), "%s",
-             pt->api.user_portal_url);
+    _Static_assert(sizeof(st->user_portal_url) ==
+                       sizeof(pt->api.user_portal_url),
+                   "portal URL size");
+    strcpy(st->user_portal_url, pt->api.user_portal_url);
 #endif
 }
 
@@ -142,18 +148,7 @@ const char *lws__cpd_portal_api_url(const struct lws__cpd *cpd)
 int lws__cpd_portal_request(const struct lws__http_url *u, char *buf,
                             size_t len)
 {
-    static const char any[] = "Accept: */*\r\n",
-                      api[] = "Accept: application/captive+json\r\n";
-    int n = lws__http_request_write(u, buf, len);
-    char *a = n > 0 ? strstr(buf, any) : NULL;
-    size_t grow = sizeof(api) - sizeof(any);
-
-    if (!a || (size_t)n + grow >= len)
-        return -ENOSPC;
-    memmove(a + sizeof(api) - 1, a + sizeof(any) - 1,
-            (size_t)n - (size_t)(a - buf) - (sizeof(any) - 1) + 1);
-    memcpy(a, api, sizeof(api) - 1);
-    return n + (int)grow;
+    return lws__http_request_write_as(u, buf, len, "application/captive+json");
 }
 
 lws_cpd_result_t
@@ -162,45 +157,49 @@ lws__cpd_portal_api_reply(struct lws__cpd *cpd, const struct lws__http_resp *r,
                           bool *retryable, char *why, size_t wlen)
 {
     struct lws__cpd_portal *pt = cpd->rec->portal;
+    lws_cpd_result_t res = LWS_CPD_NO_INTERNET;
     struct lws__capport c;
+    const char *what = NULL;
+    size_t n = (size_t)snprintf(why, wlen, "captive portal API %s: ", pt->uri);
     int ret;
 
+    /* every outcome is "captive portal API <uri>: " and what follows */
+    if (n >= wlen)
+        n = wlen - 1;
+    why += n;
+    wlen -= n;
     *retryable = true; /* the probe follows on the next attempt */
-    if (r->status != 200) {
-        snprintf(why, wlen, "captive portal API %s answered %d", pt->uri,
-                 r->status);
-        return LWS_CPD_NO_INTERNET;
-    }
-    if (!lws__capport_ctype_ok(rx, r->hdr_len)) {
-        snprintf(why, wlen,
-                 "captive portal API %s: not application/captive+json",
-                 pt->uri);
-        return LWS_CPD_NO_INTERNET;
-    }
-    ret = body ? lws__capport_parse(body, blen, &c) : -EBADMSG;
-    if (ret) {
-        snprintf(why, wlen, "captive portal API %s: %s", pt->uri,
-                 ret == -EMSGSIZE ? "object too big"
-                                  : "malformed or without \"captive\"");
-        return LWS_CPD_NO_INTERNET;
-    }
-    *retryable = false;
-    pt->api = c;
-    pt->api_have = true;
-    lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
-                     "{\"type\":\"cpd\",\"capport\":{\"captive\":%s,"
-                     "\"user-portal-url\":\"%s\",\"seconds-remaining\":%lld}}",
-                     c.captive ? "true" : "false", c.user_portal_url,
+    if (r->status != 200)
+        snprintf(why, wlen, "answered %d", r->status);
+    else if (!lws__capport_ctype_ok(rx, r->hdr_len))
+        what = "not application/captive+json";
+    else if ((ret = body ? lws__capport_parse(body, blen, &c) : -EBADMSG))
+        what = ret == -EMSGSIZE ? "object too big"
+                                : "malformed or without \"captive\"";
+    else {
+        *retryable = false;
+        pt->api = c;
+        pt->api_have = true;
+        lws__smd_publish(
+            cpd->cx, LWSSMDCL_NETWORK,
+            "{\"type\":\"cpd\",\"capport\":{\"captive\":%s,"
+            "\"user-portal-url\":\"%s\",\"seconds-remaining\":%lld}}",
+            c.captive ? "true" : "false", c.user_portal_url,
+            (long long)c.seconds_remaining);
+        res = LWS_CPD_INTERNET_OK;
+        what = "not captive";
+        if (c.captive) {
+            res = LWS_CPD_CAPTIVE_PORTAL;
+            snprintf(why, wlen,
+                     "captive, user-portal-url %s, "
+                     "seconds-remaining %lld",
+                     c.user_portal_url[0] ? c.user_portal_url : "-",
                      (long long)c.seconds_remaining);
-    if (!c.captive) {
-        snprintf(why, wlen, "captive portal API %s: not captive", pt->uri);
-        return LWS_CPD_INTERNET_OK;
+            what = NULL;
+        }
     }
-    snprintf(why, wlen,
-             "captive portal API %s: captive, user-portal-url %s, "
-             "seconds-remaining %lld",
-             pt->uri, c.user_portal_url[0] ? c.user_portal_url : "-",
-             (long long)c.seconds_remaining);
-    return LWS_CPD_CAPTIVE_PORTAL;
+    if (what)
+        snprintf(why, wlen, "%s", what);
+    return res;
 }
 #endif

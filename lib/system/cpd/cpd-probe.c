@@ -43,10 +43,10 @@ static const char *const cpd_stage_names[] = {"resolving", "connecting",
 /* Outlives the probe when the resolver still holds it (see cpd_dns_cb). */
 struct cpd_dns_ticket {
     struct lws__cpd_probe *probe; /* NULL once the probe gave up on it */
+    int naddr;                    /* valid entries of sa */
+    int status;                   /* the resolver's n */
+    bool done;                    /* the callback ran */
     lws_sockaddr46 sa[CPD_ADDRS];
-    int naddr;  /* valid entries of sa */
-    int status; /* the resolver's n */
-    bool done;  /* the callback ran */
 };
 
 struct lws__cpd_probe {
@@ -54,16 +54,16 @@ struct lws__cpd_probe {
     struct lws *wsi;
     struct lws__tls *tls;
     struct cpd_dns_ticket *dns;
-    struct lws__cpd_race race; /* connecting (Happy Eyeballs) */
     enum cpd_stage stage;
     bool in_query;  /* inside lws_async_dns_query() */
     bool truncated; /* TLS closed without close_notify */
     bool api;       /* fetching the RFC 8908 API (cpd-portal.c) */
     size_t tx_len, tx_sent, rx_len;
+    struct lws__http_url url;  /* parsed on use: idle CPD keeps text */
+    struct lws__cpd_race race; /* connecting (Happy Eyeballs) */
     char tx[LWS__HTTP_PATH_MAX + LWS__HTTP_HOST_MAX + 256];
     uint8_t rx[CPD_RX_MAX];
     uint8_t body[CPD_BODY_MAX];
-    struct lws__http_url url; /* parsed on use: idle CPD keeps text */
 };
 
 /* ------------------------------------------------------------------------

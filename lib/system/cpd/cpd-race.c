@@ -22,7 +22,8 @@ static socklen_t race_sl(const lws_sockaddr46 *sa)
 
 /* The source the kernel would use for @dst (a UDP connect sends nothing),
  * or family 0 when there is no route: RFC 6724's candidate source. */
-static void race_source(const lws_sockaddr46 *dst, lws_sockaddr46 *src)
+__attribute__((noinline)) static void race_source(const lws_sockaddr46 *dst,
+                                                  lws_sockaddr46 *src)
 {
     int fd = socket(dst->sa4.sin_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     socklen_t sl = sizeof(*src);

@@ -31,17 +31,17 @@ struct lws__tls_conf {
 };
 
 struct lws__tls {
-    mbedtls_ssl_context ssl;
     int fd;
     bool want_write; /* the last WANT_* was a write */
-    struct tm now;   /* trusted UTC time the certificates are checked at */
-    uint8_t ip[16];  /* the host as an address, when it is a literal */
     size_t ip_len;   /* 4, 16, or 0 for a host name */
-    char host[256];
-    char err[600];
 #if LWS_WITH_FI
     struct lws_context *cx; /* for the fault points */
 #endif
+    uint8_t ip[16]; /* the host as an address, when it is a literal */
+    struct tm now;  /* trusted UTC time the certificates are checked at */
+    mbedtls_ssl_context ssl;
+    char host[256];
+    char err[600];
 };
 
 /* mbedTLS's RNG callback: the context's CSPRNG. */
@@ -285,7 +285,8 @@ static void tls_verify_reason(struct lws__tls *t, uint32_t flags)
             *p = p[1] ? ';' : '\0';
 }
 
-static int tls_map(struct lws__tls *t, int code, const char *what)
+__attribute__((noinline)) static int tls_map(struct lws__tls *t, int code,
+                                             const char *what)
 {
     size_t n;
 

@@ -22,11 +22,11 @@
 
 /* A parsed "http://" or "https://" URL. */
 struct lws__http_url {
+    uint16_t port; /* host byte order */
+    bool https;
+    bool ipv6_literal;                 /* host was given as [v6] */
     char host[LWS__HTTP_HOST_MAX + 1]; /* without [] for IPv6 literals */
     char path[LWS__HTTP_PATH_MAX + 1]; /* starts with '/', query included */
-    uint16_t port;                     /* host byte order */
-    bool https;
-    bool ipv6_literal; /* host was given as [v6] */
 };
 
 /*
@@ -38,12 +38,15 @@ int lws__http_url_parse(const char *url,
                         struct lws__http_url *u) LWS__MUST_CHECK;
 
 /*
- * Writes "GET path HTTP/1.1" with Host, User-Agent, Accept,
+ * Writes "GET path HTTP/1.1" with Host, User-Agent, Accept: @accept,
  * Cache-Control: no-cache and Connection: close into @buf.
  * Returns the length written, or -ENOSPC.
  */
-int lws__http_request_write(const struct lws__http_url *u, char *buf,
-                            size_t len) LWS__MUST_CHECK;
+int lws__http_request_write_as(const struct lws__http_url *u, char *buf,
+                               size_t len, const char *accept) LWS__MUST_CHECK;
+/* The probe's request: Accept: any type. */
+#define lws__http_request_write(u, buf, len)                                   \
+    lws__http_request_write_as(u, buf, len, "*/*")
 
 /* What the header parser found.  Offsets index the parsed buffer. */
 struct lws__http_resp {

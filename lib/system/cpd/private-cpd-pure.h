@@ -48,14 +48,14 @@ struct lws__cpd_out {
 };
 
 struct lws__cpd_core {
+    bool running;
+    bool attempt_active;
+    lws_cpd_result_t last; /* last attempt's classification */
+    int attempts;          /* attempts started in this check */
     struct lws__cpd_core_cfg cfg;
     lws_usec_t deadline_at;  /* whole check (monotonic us, as below) */
     lws_usec_t attempt_end;  /* running attempt times out */
     lws_usec_t next_attempt; /* next attempt due (between attempts) */
-    lws_cpd_result_t last;   /* last attempt's classification */
-    int attempts;            /* attempts started in this check */
-    bool running;
-    bool attempt_active;
 };
 
 /* Resolves zero fields of @info (may be NULL) to the defaults. */
@@ -128,12 +128,12 @@ struct lws__cpd_watch_if {
 };
 
 struct lws__cpd_watch {
-    uint32_t recheck_max_ms;
     bool armed; /* OPERATIONAL was reached: recovery is on */
     bool have;  /* a result was seen */
     bool ok;    /* the last result was INTERNET_OK */
     bool lost;  /* OK, then not OK, and not back yet */
-    int fails;  /* non-OK results in a row */
+    uint32_t recheck_max_ms;
+    int fails; /* non-OK results in a row */
     unsigned int losses;
     lws_usec_t due_at;  /* next re-check (monotonic us); 0 = none */
     lws_usec_t lost_at; /* when the loss was seen */

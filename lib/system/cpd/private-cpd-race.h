@@ -25,12 +25,12 @@ struct lws__cpd_race {
     struct lws_context *cx;
     lws__cpd_race_cb_t done;
     void *opaque; /* the racing wsis' opaque user data */
-    struct lws__cpd_he he;
-    lws_sorted_usec_list_t sul;
     uint32_t conn_ms;
-    lws_sockaddr46 addr[LWS__CPD_HE_MAX];
+    struct lws__cpd_he he;
     struct lws *wsi[LWS__CPD_HE_SLOTS]; /* each connect's socket */
-    char why[128];                      /* the last failure */
+    lws_sorted_usec_list_t sul;
+    lws_sockaddr46 addr[LWS__CPD_HE_MAX];
+    char why[128]; /* the last failure */
 };
 
 /*

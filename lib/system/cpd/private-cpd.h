@@ -42,56 +42,59 @@ struct lws__tls_conf;   /* cpd-tls.c */
 #define LWS__CPD_ADDRS 8 /* addresses of the host tried per attempt */
 
 struct lws__cpd_rec {
+    /* Hot members first (short Thumb-2 load offsets). */
     struct lws__cpd *cpd;
+    struct lws__cpd_portal *portal; /* the network's URI (cpd-portal.c) */
+    uint8_t nknown;
+    lws_cpd_result_t last_result;     /* of the last finished check */
+    unsigned int checks;              /* checks started */
+    uint32_t connect_ms;              /* per address while another waits */
+    uint32_t he_head_ms, he_step_ms;  /* Happy Eyeballs (cpd-race.c) */
     struct lws__cpd_watch watch;      /* recovery after OPERATIONAL */
     struct lws__news_observer news;   /* links, leases, DNS servers */
     lws_sorted_usec_list_t sul_watch; /* the watch's next re-check */
-    uint32_t connect_ms;              /* per address while another waits */
-    uint32_t he_head_ms, he_step_ms;  /* Happy Eyeballs (cpd-race.c) */
-    struct lws__cpd_portal *portal;   /* the network's URI (cpd-portal.c) */
-    unsigned int checks;              /* checks started */
-    lws_cpd_result_t last_result;     /* of the last finished check */
     /* The addresses the running check resolved: its later attempts race
      * them again instead of asking DNS (a lossy lookup costs seconds). */
     lws_sockaddr46 known[LWS__CPD_ADDRS];
-    uint8_t nknown;
 };
 
-/* The CPD instance of a context (LWS__HELPER(cx, CPD)). */
+/* The CPD instance of a context (LWS__HELPER(cx, CPD)).  Hot scalars first
+ * (short Thumb-2 load offsets); the reason, used often, before the timers
+ * (reached only through their address). */
 struct lws__cpd {
     struct lws_context *cx;
-    lws_state_notify_link_t nl;        /* registered while rec is there */
+    struct lws__cpd_rec *rec; /* NULL while CPD is not configured */
+    struct lws__cpd_probe *probe;
+    struct lws__cpd_probe *straggler; /* a timed-out attempt still running */
+    /* Carries out what the check core asked for: set by cpd-glue.c, called by
+     * the probe when an attempt ends. */
+    void (*apply)(struct lws__cpd *cpd, const struct lws__cpd_out *out);
+    char *notify_reason; /* LWS__CPD_REASON_MAX, allocated on first use */
+    struct lws__tls_conf *tls_conf;    /* loaded when an https_url is set */
     char *url_text[LWS__CPD_PH_COUNT]; /* [PRE] http, [POST] https; parsed
                                         * by each probe */
-    struct lws__cpd_expect expect;     /* .body: our copy */
-    struct lws__tls_conf *tls_conf;    /* loaded when an https_url is set */
-    struct lws__cpd_core_cfg cfg;
-    struct lws__cpd_core core;
+    lws_cpd_result_t result;
+    lws_cpd_result_t late;    /* its answer, between attempts (UNKNOWN: none) */
+    enum lws__cpd_phase cur;  /* URL of the running check */
+    enum lws__cpd_phase held; /* step we are holding, or NONE */
+    bool op_running;
+    bool passed[LWS__CPD_PH_COUNT];
     unsigned int flags;
     uint32_t recheck_ms;
-    struct lws__cpd_rec *rec;             /* NULL while CPD is not configured */
+    /* result_cb delivery, from a sul (never inside lws_system_cpd_set()) */
+    lws_cpd_result_cb_t result_cb;
+    void *result_user;
+    lws_cpd_result_t notify_result;
+    struct lws__cpd_expect expect; /* .body: our copy */
+    struct lws__cpd_core_cfg cfg;
+    struct lws__cpd_core core;
+    char reason[LWS__CPD_REASON_MAX];
+    lws_state_notify_link_t nl;           /* registered while rec is there */
     lws_sorted_usec_list_t sul_core;      /* core wake-up / op deadline */
     lws_sorted_usec_list_t sul_kick;      /* start an attempt */
     lws_sorted_usec_list_t sul_defer;     /* ladder start / recheck */
     lws_sorted_usec_list_t sul_app_defer; /* lws_system_cpd_start_defer() */
-    struct lws__cpd_probe *probe;
-    struct lws__cpd_probe *straggler; /* a timed-out attempt still running */
-    lws_cpd_result_t late;    /* its answer, between attempts (UNKNOWN: none) */
-    enum lws__cpd_phase cur;  /* URL of the running check */
-    enum lws__cpd_phase held; /* step we are holding, or NONE */
-    bool passed[LWS__CPD_PH_COUNT];
-    bool op_running;
-    lws_cpd_result_t result;
-    char reason[LWS__CPD_REASON_MAX];
-    /* result_cb delivery, from a sul (never inside lws_system_cpd_set()) */
-    lws_cpd_result_cb_t result_cb;
-    void *result_user;
     lws_sorted_usec_list_t sul_notify;
-    lws_cpd_result_t notify_result;
-    char *notify_reason; /* LWS__CPD_REASON_MAX, allocated on first use */
-    /* Carries out what the check core asked for: set by cpd-glue.c, called by
-     * the probe when an attempt ends. */
-    void (*apply)(struct lws__cpd *cpd, const struct lws__cpd_out *out);
 };
 
 /* Sets cpd->reason to "<url>: <text>" (cpd-probe.c). */
