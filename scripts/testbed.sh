@@ -4,7 +4,8 @@
 # chronyd (NTP) and nginx (HTTP/HTTPS captive-portal probes, certificate
 # from a CA made at run time) in the infrastructure namespace.  tb_up6
 # makes the same bed with IPv6 only: radvd (prefix + RDNSS) instead of
-# DHCP, and every server on the infrastructure's IPv6 address.  Nothing
+# DHCP, and every server on the infrastructure's IPv6 address; tb_up46
+# both on the same link (dual stack).  Nothing
 # outside the two namespaces is touched.
 
 TB_NET=10.77.0
@@ -51,8 +52,9 @@ tb_certs() {
 }
 
 # DHCP (range .FIRST-.LAST, 1 h leases) with router, DNS and NTP options,
-# and DNS for the demo's names; its pid goes to TB_PIDS[0].
-tb_dnsmasq() { # first, last
+# and DNS for the demo's names; its pid goes to TB_PIDS[0].  Further
+# arguments go to dnsmasq.
+tb_dnsmasq() { # first, last, [dnsmasq args...]
   ip netns exec "$TB_INF" dnsmasq -k --conf-file=/dev/null \
     --interface="$TB_IF_INF" --bind-interfaces --except-interface=lo \
     --no-resolv --no-hosts --log-facility="$TB_DIR/dnsmasq.log" \
@@ -63,7 +65,7 @@ tb_dnsmasq() { # first, last
     --dhcp-option=option:ntp-server,"$TB_NET.1" \
     --dhcp-rapid-commit --dhcp-authoritative --no-ping \
     --address=/portal.lws.test/"$TB_NET.1" \
-    --address=/time.lws.test/"$TB_NET.1" &
+    --address=/time.lws.test/"$TB_NET.1" "${@:3}" &
   TB_PIDS[0]=$!
 }
 
@@ -93,13 +95,16 @@ tb_ns_up() {
   tb_certs
 }
 
-# NTP: chronyd serving its local clock on ADDRESS to NETWORK; -x: never
+# NTP: chronyd serving its local clock on ADDRESS to NETWORK (and on
+# ADDRESS2 to NETWORK2, of the other family, when given); -x: never
 # touches the clock.
-tb_chronyd() { # address, network
+tb_chronyd() { # address, network, [address2, network2]
   cat > "$TB_DIR/chrony.conf" <<CONF
 local stratum 8
 allow $2
 bindaddress $1
+${3:+allow $4}
+${3:+bindaddress $3}
 port 123
 cmdport 0
 pidfile $TB_DIR/chronyd.pid
@@ -110,10 +115,10 @@ CONF
   TB_PIDS+=($!)
 }
 
-# CPD endpoints on LISTEN (nginx's form: 10.0.0.1 or [2001:db8::1]): 204
-# over HTTP and HTTPS; a portal (302) while the file $TB_DIR/flags/portal
+# CPD endpoints on LISTEN (nginx's form: 10.0.0.1 or [2001:db8::1]), and
+# on LISTEN2 when given: 204 over HTTP and HTTPS; a portal (302) while the file $TB_DIR/flags/portal
 # exists (nginx's workers, not root, must reach it).
-tb_nginx() { # listen address
+tb_nginx() { # listen address, [listen address 2]
   mkdir -p "$TB_DIR/nginx" "$TB_DIR/flags"
   chmod 711 "$TB_DIR"
   chmod 755 "$TB_DIR/flags"
@@ -132,6 +137,8 @@ http {
   server {
     listen $1:80;
     listen $1:443 ssl;
+${2:+listen $2:80;}
+${2:+listen $2:443 ssl;}
     server_name portal.lws.test;
     ssl_certificate $TB_DIR/pki/srv.pem;
     ssl_certificate_key $TB_DIR/pki/srv.key;
@@ -166,6 +173,22 @@ tb_up() {
   tb_ready "$TB_NET.1" 67
 }
 
+# radvd: the /64 for SLAAC and the infrastructure's ::1 as RDNSS.
+tb_radvd() {
+  cat > "$TB_DIR/radvd.conf" <<CONF
+interface $TB_IF_INF {
+  AdvSendAdvert on;
+  MinRtrAdvInterval 3;
+  MaxRtrAdvInterval 10;
+  prefix $TB_NET6::/64 { AdvOnLink on; AdvAutonomous on; };
+  RDNSS $TB_NET6::1 { AdvRDNSSLifetime 600; };
+};
+CONF
+  ip netns exec "$TB_INF" radvd -n -m stderr -C "$TB_DIR/radvd.conf" \
+    -p "$TB_DIR/radvd.pid" >"$TB_DIR/radvd.log" 2>&1 &
+  TB_PIDS+=($!)
+}
+
 # The IPv6-only bed: no IPv4 address on either side.  radvd advertises the
 # /64 (SLAAC) with the infrastructure as RDNSS; dnsmasq is the DNS server
 # only (its pid is TB_PIDS[0], as with tb_up), chronyd and nginx listen on
@@ -181,21 +204,27 @@ tb_up6() {
     --address=/portal.lws.test/"$TB_NET6::1" \
     --address=/time.lws.test/"$TB_NET6::1" &
   TB_PIDS[0]=$!
-  cat > "$TB_DIR/radvd.conf" <<CONF
-interface $TB_IF_INF {
-  AdvSendAdvert on;
-  MinRtrAdvInterval 3;
-  MaxRtrAdvInterval 10;
-  prefix $TB_NET6::/64 { AdvOnLink on; AdvAutonomous on; };
-  RDNSS $TB_NET6::1 { AdvRDNSSLifetime 600; };
-};
-CONF
-  ip netns exec "$TB_INF" radvd -n -m stderr -C "$TB_DIR/radvd.conf" \
-    -p "$TB_DIR/radvd.pid" >"$TB_DIR/radvd.log" 2>&1 &
-  TB_PIDS+=($!)
+  tb_radvd
   tb_chronyd "$TB_NET6::1" "$TB_NET6::/64"
   tb_nginx "[$TB_NET6::1]"
   tb_ready "[$TB_NET6::1]"
+}
+
+# The dual-stack bed: tb_up's IPv4 (DHCP from dnsmasq) and tb_up6's IPv6
+# (radvd: SLAAC prefix and RDNSS) on the same link; dnsmasq answers DNS on
+# both families with both an A and an AAAA for each name, chronyd and
+# nginx listen on both addresses.
+tb_up46() {
+  tb_ns_up
+  ip netns exec "$TB_INF" sysctl -qw net.ipv6.conf.all.forwarding=1
+  ip -n "$TB_INF" addr add "$TB_NET.1/24" dev "$TB_IF_INF"
+  ip -n "$TB_INF" -6 addr add "$TB_NET6::1/64" dev "$TB_IF_INF" nodad
+  tb_dnsmasq 100 150 --address=/portal.lws.test/"$TB_NET6::1" \
+    --address=/time.lws.test/"$TB_NET6::1"
+  tb_radvd
+  tb_chronyd "$TB_NET.1" "$TB_NET.0/24" "$TB_NET6::1" "$TB_NET6::/64"
+  tb_nginx "$TB_NET.1" "[$TB_NET6::1]"
+  tb_ready "$TB_NET.1" 67 && tb_ready "[$TB_NET6::1]"
 }
 
 # Puts the device side back to "link down, no address" between runs.
