@@ -797,6 +797,7 @@ static void test_release_decline_reply(void **state)
             assert_int_equal(t.c.state, LWS__D6_S_BOUND);
             assert_int_equal(t.o.len, 0);
             assert_false(t.o.unapply);
+            assert_int_equal(t.o.wake, t.c.t1_at); /* the timer kept */
             t_init(&t);
         }
         xid = give_back(&t, dad);

@@ -254,14 +254,14 @@ void lws__d6_core_stop(struct lws__d6_core *c, struct lws__d6_out *o)
     d6_state(c, LWS__D6_S_STOPPED, o);
 }
 
-/* The lease's address is given back: off the interface at once (§18.2.7,
- * §18.2.8), then Release or Decline (state @s) retransmitted until a
- * Reply or MRC (§15). */
+/* With @s, the lease's address is given back: off the interface at once
+ * (§18.2.7, §18.2.8), then Release or Decline (state @s) retransmitted
+ * until a Reply or MRC (§15).  0: nothing changes. */
 static void d6_give_back(struct lws__d6_core *c, lws_usec_t now, int s,
                          struct lws__d6_out *o)
 {
     d6_out_reset(o);
-    if (c->have_addr) {
+    if (s) {
         d6_unbind(c, o);
         d6_begin(c, now, s, 0, o);
         d6_transmit(c, now, o);
@@ -272,17 +272,17 @@ static void d6_give_back(struct lws__d6_core *c, lws_usec_t now, int s,
 void lws__d6_core_release(struct lws__d6_core *c, lws_usec_t now,
                           struct lws__d6_out *o)
 {
-    d6_give_back(c, now, LWS__D6_S_RELEASE, o);
+    d6_give_back(c, now, c->have_addr ? LWS__D6_S_RELEASE : 0, o);
 }
 
 void lws__d6_core_dad(struct lws__d6_core *c, lws_usec_t now,
                       const uint8_t *addr, struct lws__d6_out *o)
 {
-    if (c->have_addr && !memcmp(c->addr, addr, 16)) {
-        lwsl_warn("duplicate address detection failed: declining");
-        d6_give_back(c, now, LWS__D6_S_DECLINE, o);
-    } else
-        d6_out_reset(o);
+    int s = c->have_addr && !memcmp(c->addr, addr, 16) ? LWS__D6_S_DECLINE : 0;
+
+    if (s)
+        lwsl_warn("DAD failed: address in use, declining");
+    d6_give_back(c, now, s, o);
 }
 
 /* The end of a Request, Release or Decline exchange (a Reply, or MRC):

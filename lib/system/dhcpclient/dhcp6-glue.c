@@ -319,7 +319,6 @@ void lws__dhcp6_if_free(struct lws__dhcp6_if *d, lws_dll2_owner_t *linger)
          * Release retransmitted from @linger until done */
         lws_dll2_add_tail(&d->list, linger);
         d->linger = true;
-        lwsl_notice("%s: releasing the lease", d->ifname);
         lws__d6_core_release(&d->core, lws_now_usecs(), &o);
         d6_run(d, &o);
         lws_sul_cancel(&d->sul_apply);
