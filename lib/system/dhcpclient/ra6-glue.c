@@ -314,7 +314,7 @@ static void ra6_on_nl(void *ctx, const struct lws__ra6_nl_ev *e)
     ifc = ra6_find(r, NULL, e->ifindex);
     if (!ifc)
         return;
-    if (e->dadfailed && !e->removed)
+    if (e->dadfailed) /* (a lease's address: RTM_DELADDR, the kernel's) */
         lws__dhcp6_if_dad(ifc->d6, e->addr);
     lws__ra6_core_addr(&ifc->core, lws_now_usecs(), e->addr, e->plen,
                        e->removed || !e->usable, &o);
