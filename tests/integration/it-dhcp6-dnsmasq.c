@@ -18,13 +18,14 @@
  * unanswered: the client, already removed, sends the Release again with
  * the same transaction id until the third is answered, then stops.  With
  * the server's side of the link holding the address first, the kernel's
- * DAD fails on the client's: the client declines it and gets another.  The application's dhcpc6_apply op: it is told of
- * the address (ADD, /128, lifetimes) instead of the library putting it on
- * the interface, and of its removal at destroy and after the Release of
- * lws_dhcpc6_remove(); a new client gets the same address without stored
- * state; the op removing its interface or destroying the context from
- * inside its ADD; an ADD again at each renewal (the test's own server, T1
- * 2 s).  Every wait polls for its condition with a deadline.
+ * DAD fails on the client's: the client declines it and gets another.  The
+ * application's dhcpc6_apply op: it is told of the address (ADD, /128,
+ * lifetimes) instead of the library putting it on the interface, and of its
+ * removal at destroy and after the Release of lws_dhcpc6_remove(); a new client
+ * gets the same address without stored state; the op removing its interface or
+ * destroying the context from inside its ADD; an ADD again at each renewal (the
+ * test's own server, T1 2 s).  Every wait polls for its condition with a
+ * deadline.
  */
 #include "private-ra6.h"
 
@@ -608,7 +609,7 @@ static struct {
 } rec[16];
 static int nrec;
 /* What the op does on its first ADD: 0 nothing, 1 lws_dhcpc6_remove(),
- * 2 lws_context_destroy() */
+ * 2 lws_context_destroy(), 3 return -EADDRINUSE (DAD failed) */
 static int rec_then;
 static struct cli *rec_cli;
 
@@ -627,6 +628,10 @@ static int rec_op(struct lws_context *cx, const lws_dhcpc6_lease_t *l, int op)
         rec_then = 0;
         lws_context_destroy(cx);
         rec_cli->cx = NULL;
+    }
+    if (first_add && rec_then == 3) {
+        rec_then = 0;
+        return -EADDRINUSE;
     }
     return 0;
 }
@@ -807,6 +812,44 @@ static void test_dhcp6_apply_op_at_renewal(void **state)
     hs_short = false;
 }
 
+static bool rec_added_twice(void *arg)
+{
+    (void)arg;
+    hs_serve();
+    return rec_count(LWS_DHCPC_APPLY_ADD) >= 2;
+}
+
+/* The op reports a DAD failure (-EADDRINUSE from its first ADD): the
+ * client declines the address (the test's own server then hands out ::78)
+ * and the next ADD is of ::78, with no REMOVE of what was never applied. */
+static void test_dhcp6_apply_op_dad_declined(void **state)
+{
+    char a[INET6_ADDRSTRLEN];
+    struct cli c;
+
+    (void)state;
+    dnsmasq_stop();
+    hs_declines = 0;
+    hs_addr = "2001:db8:66::77";
+    assert_int_equal(hs_open(), 0);
+    rec_then = 3;
+    cli_create_op(&c);
+    assert_true(
+        dt_service_until(c.cx, rec_added_twice, NULL, scaled(30000), 20));
+    assert_int_equal(hs_declines, 1);
+    assert_int_equal(rec[0].op, LWS_DHCPC_APPLY_ADD);
+    inet_ntop(AF_INET6, &rec[0].l.addr.sa6.sin6_addr, a, sizeof(a));
+    assert_string_equal(a, "2001:db8:66::77");
+    assert_int_equal(rec[1].op, LWS_DHCPC_APPLY_ADD);
+    inet_ntop(AF_INET6, &rec[1].l.addr.sa6.sin6_addr, a, sizeof(a));
+    assert_string_equal(a, "2001:db8:66::78");
+    lws_context_destroy(c.cx);
+    assert_int_equal(rec[nrec - 1].op, LWS_DHCPC_APPLY_REMOVE);
+    assert_int_equal(rec_count(LWS_DHCPC_APPLY_REMOVE), 1);
+    hs_close();
+    hs_addr = "2001:db8:66::77";
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static int group_setup(void **state)
@@ -858,6 +901,7 @@ int main(void)
         cmocka_unit_test(test_dhcp6_dad_failure_declined),
         cmocka_unit_test(test_dhcp6_apply_op_replaces_rtnetlink),
         cmocka_unit_test(test_dhcp6_apply_op_at_renewal),
+        cmocka_unit_test(test_dhcp6_apply_op_dad_declined),
     };
     int r = dt_main_begin(true, on_signal);
 

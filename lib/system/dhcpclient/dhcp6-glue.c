@@ -149,7 +149,7 @@ static bool d6_sync(struct lws__dhcp6_if *d)
         }
         if (e) {
             lwsl_err("%s: cannot add %s/128: %s", d->ifname, a, strerror(-e));
-            if (e == -EADDRINUSE) /* the op's word for DAD failed */
+            if (e == -EADDRINUSE && !d->dead) /* the op's: DAD failed */
                 lws__dhcp6_if_dad(d, c->addr);
             continue;
         }
