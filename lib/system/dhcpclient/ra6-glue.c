@@ -462,11 +462,13 @@ static int ra6_callback(struct lws *wsi, enum lws_callback_reasons reason,
             ra6_rx(op);
         break;
     case LWS_CALLBACK_RAW_CLOSE:
-        if (r && op == r)
+        if (!r || !op) /* (what r owned closes detached) */
+            break;
+        if (op == r)
             r->wsi_nl = NULL;
-        else if (op && ra6_is_if(r, op))
+        else if (ra6_is_if(r, op))
             ((struct lws__ra6_if *)op)->wsi = NULL;
-        else if (op) /* a DHCPv6 socket, perhaps of a Release lingering */
+        else /* a DHCPv6 socket, perhaps of a Release lingering */
             lws__dhcp6_if_closed(op);
         break;
     default:
