@@ -403,12 +403,13 @@ LWS_API const char *lws_dhcpc_event_name(int event);
  * (with Rapid Commit) / Advertise / Request / Reply for one IA_NA, Renew
  * at T1, Rebind at T2, expiry; the address goes on the interface as a /128
  * with its lifetimes (the application's dhcpc6_apply system op, or the
- * built-in rtnetlink code; see lws_dhcpc6_lease_t) and is released and
- * removed by lws_dhcpc6_remove().  Its DNS servers join the RA's for the
- * resolver; its state changes are on lws_smd ("type":"dhcp6").  What it holds
- * is in the dhcp6_* members of lws_dhcpc6_ifstate_t. Every address here is
- * AF_INET6 in network byte order; link-local ones carry the interface index in
- * sin6_scope_id.
+ * built-in rtnetlink code; see lws_dhcpc6_lease_t), is removed and
+ * declined when duplicate address detection fails for it (then Solicit
+ * again), and is removed and released by lws_dhcpc6_remove().  Its DNS servers
+ * join the RA's for the resolver; its state changes are on lws_smd
+ * ("type":"dhcp6").  What it holds is in the dhcp6_* members of
+ * lws_dhcpc6_ifstate_t. Every address here is AF_INET6 in network byte order;
+ * link-local ones carry the interface index in sin6_scope_id.
  */
 
 #define LWS_DHCPC6_MAX_ROUTERS  4
@@ -432,6 +433,8 @@ LWS_API const char *lws_dhcpc_event_name(int event);
 #define LWS_DHCPC6_D6_BOUND     5 /**< IA_NA address held */
 #define LWS_DHCPC6_D6_RENEW     6 /**< Renew sent (after T1) */
 #define LWS_DHCPC6_D6_REBIND    7 /**< Rebind sent (after T2) */
+#define LWS_DHCPC6_D6_RELEASE   8 /**< Release sent (after remove; not seen) */
+#define LWS_DHCPC6_D6_DECLINE   9 /**< Decline sent (DAD failed) */
 
 /** A prefix from a Prefix Information option. */
 struct lws_dhcpc6_prefix {
@@ -512,15 +515,20 @@ typedef struct lws_dhcpc6_ifstate {
  * (lws_system_ops_t), the IPv6 sibling of dhcpc_apply:
  * op(cx, l, LWS_DHCPC_APPLY_ADD) when the address is bound and again at
  * each renewal or rebinding (new lifetimes), LWS_DHCPC_APPLY_REMOVE when
- * it goes (expiry, a new address, link down, lws_dhcpc6_remove() after its
- * Release, lws_context_destroy()); a REMOVE always names what the last
+ * it goes (expiry, a new address, link down, lws_dhcpc6_remove() as its
+ * Release is first sent, duplicate address detection failing,
+ * lws_context_destroy()); a REMOVE always names what the last
  * successful ADD put there.  With the op the library puts nothing on the
  * interface itself; without it the built-in rtnetlink code adds the /128
  * with these lifetimes (so the kernel drops it at valid_secs if nothing
  * else does).  A failed ADD (a negative return) is logged, not retried
  * until the next renewal; the client keeps its lease (unlike DHCPv4, it
  * does not restart: a DHCPv6 server answers on multicast, not at the
- * address).  The op runs on the loop thread, from a timer of its own,
+ * address).  An ADD returning -EADDRINUSE means duplicate
+ * address detection failed for it (the built-in code sees the kernel's
+ * IFA_F_DADFAILED itself): the client declines the address (Decline,
+ * retransmitted as RFC 8415 §18.2.8 says) and solicits again.  The op runs
+ * on the loop thread, from a timer of its own,
  * never inside a library call other than lws_dhcpc6_remove() and
  * lws_context_destroy(); it may call lws_dhcpc6_remove() or destroy the
  * context (then a REMOVE for the address it holds follows, and nothing
@@ -558,9 +566,12 @@ LWS_API int lws_dhcpc6_request(struct lws_context *context, const char *iface);
 
 /**
  * lws_dhcpc6_remove() - stop watching @iface (NULL: all).  Its DNS servers
- * are taken back from the resolver; a DHCPv6 lease is released (one
- * Release) and its address removed from the interface (the dhcpc6_apply
- * op's REMOVE runs inside this call; it may destroy the context).
+ * are taken back from the resolver; a DHCPv6 lease's address is removed
+ * from the interface (the dhcpc6_apply op's REMOVE runs inside this call;
+ * it may destroy the context) and the lease released: Release is sent now
+ * and retransmitted from the loop (1, 2, 4, 8 s, RFC 8415 §18.2.7) until a
+ * Reply or the fourth try, unless the context is destroyed first (then no
+ * more).  lws_context_destroy() itself sends no Release.
  *
  * @return 0, -ENOENT (nothing matched) or -ENOTSUP.
  * Thread: loop.

@@ -55,8 +55,9 @@ static void fz_core_check(const struct lws__d6_core *c,
 {
     FZ_CHECK(!o->wake || o->wake >= now);
     FZ_CHECK(o->len <= sizeof(o->pkt));
-    FZ_CHECK(c->state >= LWS__D6_S_STOPPED && c->state <= LWS__D6_S_REBIND);
-    FZ_CHECK(!c->have_addr || c->state >= LWS__D6_S_BOUND ||
+    FZ_CHECK(c->state >= LWS__D6_S_STOPPED && c->state <= LWS__D6_S_DECLINE);
+    FZ_CHECK(!c->have_addr || c->state == LWS__D6_S_BOUND ||
+             c->state == LWS__D6_S_RENEW || c->state == LWS__D6_S_REBIND ||
              c->state == LWS__D6_S_REQUEST || c->state == LWS__D6_S_SOLICIT);
     FZ_CHECK(c->sid_len <= LWS__D6_DUID_MAX);
 }
@@ -114,7 +115,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          * state that led to, then again after the timers */
         for (int round = 0; round < 3; round++)
             fz_feed(&c, &now, data, size, buf);
-        lws__d6_core_stop(&c, now, true, &o);
+        /* DAD failure (Decline), then the message to it; then Release
+         * and the message to that */
+        lws__d6_core_dad(&c, now, c.addr, &o);
+        fz_core_check(&c, &o, now);
+        fz_feed(&c, &now, data, size, buf);
+        lws__d6_core_release(&c, now, &o);
+        FZ_CHECK(!c.have_addr);
+        fz_feed(&c, &now, data, size, buf);
+        lws__d6_core_stop(&c, &o);
         FZ_CHECK(!c.have_addr && !c.info.ndns && o.wake == 0);
     }
     free(buf);

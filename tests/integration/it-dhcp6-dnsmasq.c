@@ -14,17 +14,21 @@
  * answer the Solicit with a wrong transaction id, broken option framing and no
  * client id before the real Advertise, and the Request with UseMulticast before
  * the real Reply (infinite lifetimes): each is dropped or refused, counted, and
- * the lease still comes.  The application's dhcpc6_apply op: it is told of
- * the address (ADD, /128, lifetimes) instead of the library putting it on
- * the interface, and of its removal at destroy and after the Release of
- * lws_dhcpc6_remove(); a new client gets the same address without stored
- * state; the op removing its interface or destroying the context from
- * inside its ADD; an ADD again at each renewal (the test's own server, T1
- * 2 s).  With LWS_WITH_FI, the dhcp6.tx fault point (sends failing): the
- * first sends lost, bound on the retries; with a lease held the Renew
- * lost, the address stays and the Rebind renews it; the heap back to 0 and
- * no descriptor left after destroy.  Every wait polls for its condition with a
- * deadline.
+ * the lease still comes.  The same server leaves the first two Releases
+ * unanswered: the client, already removed, sends the Release again with
+ * the same transaction id until the third is answered, then stops.  With
+ * the server's side of the link holding the address first, the kernel's
+ * DAD fails on the client's: the client declines it and gets another.  The
+ * application's dhcpc6_apply op: it is told of the address (ADD, /128,
+ * lifetimes) instead of the library putting it on the interface, and of its
+ * removal at destroy and after the Release of lws_dhcpc6_remove(); a new client
+ * gets the same address without stored state; the op removing its interface or
+ * destroying the context from inside its ADD; an ADD again at each renewal (the
+ * test's own server, T1 2 s).  With LWS_WITH_FI, the dhcp6.tx fault point
+ * (sends failing): the first sends lost, bound on the retries; with a lease
+ * held the Renew lost, the address stays and the Rebind renews it; the heap
+ * back to 0 and no descriptor left after destroy.  Every wait polls for its
+ * condition with a deadline.
  */
 #include "private-ra6.h"
 
@@ -164,6 +168,7 @@ static bool addr_shown(void *arg)
 }
 
 static bool smd_lease6;
+static int smd_rel;       /* 1: RELEASE seen, 2: then STOPPED */
 static int smd_dns6 = -1; /* IPv6 servers the resolver last said it took */
 
 static int smd_cb(void *opaque, lws_smd_class_t cls, lws_usec_t ts, void *buf,
@@ -173,6 +178,10 @@ static int smd_cb(void *opaque, lws_smd_class_t cls, lws_usec_t ts, void *buf,
     if (memmem(buf, len, "\"type\":\"dhcp6\"", 14) &&
         memmem(buf, len, "\"state\":\"BOUND\"", 15))
         smd_lease6 = true;
+    if (memmem(buf, len, "\"state\":\"RELEASE\"", 17))
+        smd_rel = 1;
+    if (smd_rel && memmem(buf, len, "\"state\":\"STOPPED\"", 17))
+        smd_rel = 2;
     if (memmem(buf, len, "\"src\":\"ra6\"", 11)) {
         const char *p = memmem(buf, len, "\"servers\":", 10);
 
@@ -187,6 +196,13 @@ static int smd_cb(void *opaque, lws_smd_class_t cls, lws_usec_t ts, void *buf,
 static int hs_fd = -1, hs_ra = -1;
 static long long hs_ra_last;
 static int hs_solicits, hs_requests, hs_renews;
+/* Releases seen (the first two left unanswered), one with another
+ * transaction id than the first's; Declines seen (each answered, and the
+ * address handed out changed to ::78) */
+static int hs_releases, hs_declines;
+static bool hs_rel_other_xid;
+static uint32_t hs_rel_xid;
+static const char *hs_addr = "2001:db8:66::77";
 /* the lease: T1 2 s, T2 3 s, preferred 4 s, valid 8 s (else T1 and T2 the
  * client's to choose, lifetimes infinite) */
 static bool hs_short;
@@ -293,7 +309,7 @@ static size_t hs_build(uint8_t *b, const uint8_t *req, size_t rlen,
     iabuf[13] = 5;
     iabuf[14] = 0;
     iabuf[15] = 24;
-    inet_pton(AF_INET6, "2001:db8:66::77", iabuf + 16);
+    inet_pton(AF_INET6, hs_addr, iabuf + 16);
     memset(iabuf + 32, 0xff, 8); /* preferred and valid: infinite */
     if (hs_short) {
         hs_be32(iabuf + 4, 2);
@@ -335,18 +351,31 @@ static void hs_serve(void)
     }
     while ((n = recvfrom(hs_fd, in, sizeof(in), 0, (struct sockaddr *)&from,
                          &fl)) >= 4) {
-        const int *seq = in[0] == 1                 ? sol
-                         : in[0] == 3               ? req
-                         : in[0] == 5 || in[0] == 6 ? ren /* Renew, Rebind */
-                                                    : NULL;
+        uint32_t xid = (uint32_t)(in[1] << 16 | in[2] << 8 | in[3]);
+        const int *seq = in[0] == 1                               ? sol
+                         : in[0] == 3                             ? req
+                         : in[0] == 5 || in[0] == 6 || in[0] >= 8 ? ren
+                                                                  : NULL;
         size_t cnt = in[0] == 1 ? 4 : in[0] == 3 ? 2 : 1;
 
         fl = sizeof(from);
-        if (!seq)
+        if (in[0] == 8) { /* Release: the third is answered */
+            if (!hs_releases++)
+                hs_rel_xid = xid;
+            hs_rel_other_xid |= xid != hs_rel_xid;
+            if (hs_releases < 3)
+                continue;
+        }
+        if (in[0] == 9) { /* Decline: another address from now on */
+            hs_declines++;
+            hs_addr = "2001:db8:66::78";
+        }
+        if (!seq || in[0] > 9)
             continue;
-        *(in[0] == 1   ? &hs_solicits
-          : in[0] == 3 ? &hs_requests
-                       : &hs_renews) += 1;
+        if (in[0] < 8)
+            *(in[0] == 1   ? &hs_solicits
+              : in[0] == 3 ? &hs_requests
+                           : &hs_renews) += 1;
         for (size_t i = 0; i < cnt; i++) {
             size_t len =
                 hs_build(out, in, (size_t)n, in[0] == 1 ? 2 : 7, seq[i]);
@@ -484,6 +513,104 @@ static void test_dhcp6_hostile_server_refused_then_bound(void **state)
     hs_close();
 }
 
+static bool hs_released(void *arg)
+{
+    (void)arg;
+    hs_serve();
+    return smd_rel == 2;
+}
+
+/* lws_dhcpc6_remove(): the address is off when the call returns; the
+ * Release is sent again (the same transaction id) while the test's own
+ * server ignores it, and the third, answered, ends it: the removed
+ * interface's client stops (lws_smd RELEASE, then STOPPED). */
+static void test_dhcp6_release_retransmitted(void **state)
+{
+    struct cli c;
+
+    (void)state;
+    dnsmasq_stop();
+    hs_releases = 0;
+    hs_rel_other_xid = false;
+    smd_rel = 0;
+    assert_int_equal(hs_open(), 0);
+    cli_create(&c);
+    assert_non_null(lws_smd_register(c.cx, NULL, 0, LWSSMDCL_NETWORK, smd_cb));
+    assert_true(dt_service_until(c.cx, hs_state_bound, &c, scaled(30000), 20));
+    snprintf(want_addr, sizeof(want_addr), "inet6 %s/128", hs_addr);
+    assert_true(lt_wait_for(addr_shown, (void *)1, (int)scaled(5000)));
+    assert_int_equal(lws_dhcpc6_remove(c.cx, np.if_cli), 0);
+    assert_true(addr_shown(NULL)); /* off before the Release */
+    assert_true(dt_service_until(c.cx, hs_released, NULL, scaled(30000), 20));
+    assert_int_equal(hs_releases, 3);
+    assert_false(hs_rel_other_xid);
+    lws_context_destroy(c.cx);
+    /* destroyed while the Release lingers: it ends there, nothing leaks
+     * (the sanitizer builds say) */
+    hs_releases = 0;
+    cli_create(&c);
+    assert_true(dt_service_until(c.cx, hs_state_bound, &c, scaled(30000), 20));
+    assert_int_equal(lws_dhcpc6_remove(c.cx, np.if_cli), 0);
+    lws_context_destroy(c.cx);
+    hs_close();
+}
+
+static bool hs_bound_78(void *arg)
+{
+    struct cli *c = arg;
+    char a[INET6_ADDRSTRLEN] = "";
+
+    if (!hs_state_bound(arg))
+        return false;
+    inet_ntop(AF_INET6, &c->is.dhcp6_addr.sa6.sin6_addr, a, sizeof(a));
+    return !strcmp(a, "2001:db8:66::78");
+}
+
+/* The server's side holds ::77, its own DAD done (a tentative address
+ * does not defend itself). */
+static bool srv_holds_77(void *arg)
+{
+    char out[4096];
+
+    (void)arg;
+    dt_netns_sh(np.ns_srv, out, sizeof(out), "ip -6 addr show dev %s",
+                np.if_srv);
+    return strstr(out, "2001:db8:66::77/128 scope global \n") != NULL;
+}
+
+/* Duplicate address detection: the server's side of the link holds ::77
+ * (with DAD) before the test's own server hands ::77 out; the kernel
+ * flags it DADFAILED on the client's side, the client takes it off,
+ * declines it (the server then hands out ::78) and solicits again: bound
+ * to ::78, which is on the interface, ::77 not. */
+static void test_dhcp6_dad_failure_declined(void **state)
+{
+    struct cli c;
+
+    (void)state;
+    dnsmasq_stop();
+    hs_declines = 0;
+    hs_addr = "2001:db8:66::77";
+    assert_int_equal(dt_netns_sh(np.ns_srv, NULL, 0,
+                                 "ip -6 addr add 2001:db8:66::77/128 dev %s",
+                                 np.if_srv),
+                     0);
+    assert_true(lt_wait_for(srv_holds_77, NULL, (int)scaled(5000)));
+    assert_int_equal(hs_open(), 0);
+    cli_create(&c);
+    assert_true(dt_service_until(c.cx, hs_bound_78, &c, scaled(30000), 20));
+    assert_true(hs_declines >= 1);
+    snprintf(want_addr, sizeof(want_addr), "inet6 2001:db8:66::78/128");
+    assert_true(lt_wait_for(addr_shown, (void *)1, (int)scaled(5000)));
+    snprintf(want_addr, sizeof(want_addr), "inet6 2001:db8:66::77/128");
+    assert_true(addr_shown(NULL));
+    lws_context_destroy(c.cx);
+    hs_close();
+    dt_netns_sh(np.ns_srv, NULL, 0, "ip -6 addr del 2001:db8:66::77/128 dev %s",
+                np.if_srv);
+    hs_addr = "2001:db8:66::77";
+}
+
 /* ------------------------------------------- the application's apply op */
 
 /* What the dhcpc6_apply op was told, in order. */
@@ -493,7 +620,7 @@ static struct {
 } rec[16];
 static int nrec;
 /* What the op does on its first ADD: 0 nothing, 1 lws_dhcpc6_remove(),
- * 2 lws_context_destroy() */
+ * 2 lws_context_destroy(), 3 return -EADDRINUSE (DAD failed) */
 static int rec_then;
 static struct cli *rec_cli;
 
@@ -512,6 +639,10 @@ static int rec_op(struct lws_context *cx, const lws_dhcpc6_lease_t *l, int op)
         rec_then = 0;
         lws_context_destroy(cx);
         rec_cli->cx = NULL;
+    }
+    if (first_add && rec_then == 3) {
+        rec_then = 0;
+        return -EADDRINUSE;
     }
     return 0;
 }
@@ -692,6 +823,85 @@ static void test_dhcp6_apply_op_at_renewal(void **state)
     hs_short = false;
 }
 
+static bool rec_added_twice(void *arg)
+{
+    (void)arg;
+    hs_serve();
+    return rec_count(LWS_DHCPC_APPLY_ADD) >= 2;
+}
+
+/* The op reports a DAD failure (-EADDRINUSE from its first ADD): the
+ * client declines the address (the test's own server then hands out ::78)
+ * and the next ADD is of ::78, with no REMOVE of what was never applied. */
+static void test_dhcp6_apply_op_dad_declined(void **state)
+{
+    char a[INET6_ADDRSTRLEN];
+    struct cli c;
+
+    (void)state;
+    dnsmasq_stop();
+    hs_declines = 0;
+    hs_addr = "2001:db8:66::77";
+    assert_int_equal(hs_open(), 0);
+    rec_then = 3;
+    cli_create_op(&c);
+    assert_true(
+        dt_service_until(c.cx, rec_added_twice, NULL, scaled(30000), 20));
+    assert_int_equal(hs_declines, 1);
+    assert_int_equal(rec[0].op, LWS_DHCPC_APPLY_ADD);
+    inet_ntop(AF_INET6, &rec[0].l.addr.sa6.sin6_addr, a, sizeof(a));
+    assert_string_equal(a, "2001:db8:66::77");
+    assert_int_equal(rec[1].op, LWS_DHCPC_APPLY_ADD);
+    inet_ntop(AF_INET6, &rec[1].l.addr.sa6.sin6_addr, a, sizeof(a));
+    assert_string_equal(a, "2001:db8:66::78");
+    lws_context_destroy(c.cx);
+    assert_int_equal(rec[nrec - 1].op, LWS_DHCPC_APPLY_REMOVE);
+    assert_int_equal(rec_count(LWS_DHCPC_APPLY_REMOVE), 1);
+    hs_close();
+    hs_addr = "2001:db8:66::77";
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    if (lt_mkdtemp(tmpdir, sizeof(tmpdir), "dhcp6"))
+        return -1;
+    snprintf(dns_log, sizeof(dns_log), "%s/dnsmasq.log", tmpdir);
+    if (dt_netpair_create(&np, "d6", NULL) ||
+        dt_netns_sh(np.ns_srv, NULL, 0,
+                    "sysctl -qw net.ipv6.conf.all.forwarding=1 && "
+                    "ip -6 addr add " SRV_IP6 "/64 dev %s nodad",
+                    np.if_srv))
+        return -1;
+    return dt_netns_enter(np.ns_cli, &saved_ns);
+}
+
+static void stop_all(void)
+{
+    hs_close();
+    dnsmasq_stop();
+    dt_netpair_destroy(&np);
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    dt_netns_leave(saved_ns);
+    saved_ns = -1;
+    stop_all();
+    if (!getenv("LWS_TEST_DEBUG"))
+        lt_rmtree(tmpdir);
+    return 0;
+}
+
+static void on_signal(int sig)
+{
+    stop_all();
+    dt_reraise(sig);
+}
+
 #if LWS_WITH_FI
 static int fi_renews0;
 
@@ -764,55 +974,17 @@ static void test_dhcp6_fi_tx(void **state)
 }
 #endif
 
-/* ---------------------------------------------------------------- setup */
-
-static int group_setup(void **state)
-{
-    (void)state;
-    if (lt_mkdtemp(tmpdir, sizeof(tmpdir), "dhcp6"))
-        return -1;
-    snprintf(dns_log, sizeof(dns_log), "%s/dnsmasq.log", tmpdir);
-    if (dt_netpair_create(&np, "d6", NULL) ||
-        dt_netns_sh(np.ns_srv, NULL, 0,
-                    "sysctl -qw net.ipv6.conf.all.forwarding=1 && "
-                    "ip -6 addr add " SRV_IP6 "/64 dev %s nodad",
-                    np.if_srv))
-        return -1;
-    return dt_netns_enter(np.ns_cli, &saved_ns);
-}
-
-static void stop_all(void)
-{
-    hs_close();
-    dnsmasq_stop();
-    dt_netpair_destroy(&np);
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    dt_netns_leave(saved_ns);
-    saved_ns = -1;
-    stop_all();
-    if (!getenv("LWS_TEST_DEBUG"))
-        lt_rmtree(tmpdir);
-    return 0;
-}
-
-static void on_signal(int sig)
-{
-    stop_all();
-    dt_reraise(sig);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dhcp6_stateless_gets_dns_and_domain),
         cmocka_unit_test(test_dhcp6_stateful_address_applied_and_released),
         cmocka_unit_test(test_dhcp6_hostile_server_refused_then_bound),
+        cmocka_unit_test(test_dhcp6_release_retransmitted),
+        cmocka_unit_test(test_dhcp6_dad_failure_declined),
         cmocka_unit_test(test_dhcp6_apply_op_replaces_rtnetlink),
         cmocka_unit_test(test_dhcp6_apply_op_at_renewal),
+        cmocka_unit_test(test_dhcp6_apply_op_dad_declined),
 #if LWS_WITH_FI
         cmocka_unit_test(test_dhcp6_fi_tx),
 #endif

@@ -575,7 +575,7 @@ static void test_stateless_info_and_refresh(void **state)
     assert_int_equal(t.c.state, LWS__D6_S_SOLICIT);
     /* stop forgets the information */
     garbage(&t);
-    lws__d6_core_stop(&t.c, t.now, true, &t.o);
+    lws__d6_core_stop(&t.c, &t.o);
     assert_true(t.o.changed & LWS__D6_CH_INFO);
     assert_int_equal(t.o.len, 0); /* no lease: no Release */
     assert_int_equal(t.o.wake, 0);
@@ -689,15 +689,132 @@ static void test_renew_reply_extends_and_release(void **state)
     assert_true(t.o.changed & LWS__D6_CH_ADDR);
     assert_int_equal(t.c.bound_at, t.now);
     assert_int_equal(t.o.wake, t.now + S(300));
-    /* stop with release: one Release to the server, the address off */
+    /* release: the address off at once, Release to the server with the
+     * address and no option request */
     garbage(&t);
-    lws__d6_core_stop(&t.c, t.now, true, &t.o);
+    lws__d6_core_release(&t.c, t.now, &t.o);
     assert_int_equal(sent_type(&t), LWS__D6_RELEASE);
     assert_non_null(o = find_opt(t.o.pkt, t.o.len, 2, &len));
     assert_memory_equal(o, srv_b, 10);
+    assert_non_null(o = find_opt(t.o.pkt, t.o.len, 3, &len));
+    assert_int_equal(len, 40);
+    assert_null(find_opt(t.o.pkt, t.o.len, 6, &len));
     assert_true(t.o.unapply);
-    assert_int_equal(t.c.state, LWS__D6_S_STOPPED);
-    assert_int_equal(t.o.wake, 0);
+    assert_false(t.c.have_addr);
+    assert_int_equal(t.c.state, LWS__D6_S_RELEASE);
+}
+
+/* Release or Decline (@dad) of the lease of a bound core: the first
+ * message sent, the address off.  @return its transaction id. */
+static uint32_t give_back(struct t *t, bool dad)
+{
+    uint8_t a[16];
+
+    solicit_to_bound(t, "2001:db8::c");
+    inet_pton(AF_INET6, "2001:db8::c", a);
+    garbage(t);
+    if (dad) {
+        lws__d6_core_dad(&t->c, t->now, a, &t->o);
+        assert_int_equal(sent_type(t), LWS__D6_DECLINE);
+        assert_int_equal(t->c.state, LWS__D6_S_DECLINE);
+    } else {
+        lws__d6_core_release(&t->c, t->now, &t->o);
+        assert_int_equal(sent_type(t), LWS__D6_RELEASE);
+        assert_int_equal(t->c.state, LWS__D6_S_RELEASE);
+    }
+    assert_true(t->o.unapply);
+    assert_memory_equal(t->o.old_addr, a, 16);
+    assert_false(t->c.have_addr);
+    return sent_xid(t);
+}
+
+/* The exchange ended: stopped after Release, soliciting after Decline. */
+static void given_back(const struct t *t, bool dad)
+{
+    if (dad) {
+        assert_int_equal(t->c.state, LWS__D6_S_SOLICIT);
+        assert_int_equal(sent_type(t), LWS__D6_SOLICIT);
+    } else {
+        assert_int_equal(t->c.state, LWS__D6_S_STOPPED);
+        assert_int_equal(t->o.len, 0);
+        assert_int_equal(t->o.wake, 0);
+    }
+}
+
+/* RFC 8415 §18.2.7 / §18.2.8 with §15: REL/DEC_TIMEOUT 1 s doubling with
+ * the jitter, REL/DEC_MAX_RC 4, then stopped (Release) or soliciting
+ * (Decline); the same transaction id throughout. */
+static void test_release_decline_retransmit(void **state)
+{
+    static const uint32_t rt_ms[2][4] = {{1000, 2000, 4000, 8000},
+                                         {900, 1620, 2916, 5249}};
+    struct t t;
+
+    (void)state;
+    for (int dad = 0; dad < 2; dad++)
+        for (int jit = 0; jit < 2; jit++) {
+            uint32_t xid;
+            int n = 1;
+
+            t_init(&t);
+            rnd_val = jit ? 0 : 1000; /* -10 % at every step, or none */
+            xid = give_back(&t, dad);
+            for (;;) {
+                lws_usec_t was = t.now;
+
+                assert_int_equal(t.o.wake - was, MS(rt_ms[jit][n - 1]));
+                t_wake(&t);
+                if (t.c.state != (dad ? LWS__D6_S_DECLINE : LWS__D6_S_RELEASE))
+                    break;
+                assert_int_equal(sent_type(&t),
+                                 dad ? LWS__D6_DECLINE : LWS__D6_RELEASE);
+                assert_int_equal(sent_xid(&t), xid);
+                n++;
+            }
+            assert_int_equal(n, 4);
+            given_back(&t, dad);
+        }
+}
+
+/* A Reply with the transaction id ends the exchange whatever its status;
+ * another id is dropped; DAD of another address changes nothing. */
+static void test_release_decline_reply(void **state)
+{
+    uint8_t other[16];
+    struct pkt p;
+    struct t t;
+
+    (void)state;
+    for (int dad = 0; dad < 2; dad++) {
+        uint32_t xid;
+
+        t_init(&t);
+        if (dad) {
+            solicit_to_bound(&t, "2001:db8::c");
+            inet_pton(AF_INET6, "2001:db8::99", other);
+            garbage(&t);
+            lws__d6_core_dad(&t.c, t.now, other, &t.o);
+            assert_int_equal(t.c.state, LWS__D6_S_BOUND);
+            assert_int_equal(t.o.len, 0);
+            assert_false(t.o.unapply);
+            assert_int_equal(t.o.wake, t.c.t1_at); /* the timer kept */
+            t_init(&t);
+        }
+        xid = give_back(&t, dad);
+        t.now += MS(500);
+        msg_full(&p, LWS__D6_REPLY, xid ^ 1, srv_b, NULL);
+        t_rx(&t, &p);
+        assert_int_equal(t.c.dropped, 1);
+        assert_int_equal(t.c.state,
+                         dad ? LWS__D6_S_DECLINE : LWS__D6_S_RELEASE);
+        assert_int_equal(t.o.len, 0);
+        hdr(&p, LWS__D6_REPLY, xid);
+        opt(&p, 1, our_duid, sizeof(our_duid));
+        opt(&p, 2, srv_b, 10);
+        opt_status(&p, LWS__D6_ST_NO_BINDING);
+        t_rx(&t, &p);
+        given_back(&t, dad);
+    }
 }
 
 static void test_advertise_255_and_rapid_commit(void **state)
@@ -914,6 +1031,8 @@ int main(void)
         cmocka_unit_test(test_stateless_info_and_refresh),
         cmocka_unit_test(test_stateful_renew_rebind_expire),
         cmocka_unit_test(test_renew_reply_extends_and_release),
+        cmocka_unit_test(test_release_decline_retransmit),
+        cmocka_unit_test(test_release_decline_reply),
         cmocka_unit_test(test_advertise_255_and_rapid_commit),
         cmocka_unit_test(test_request_gives_up_after_mrc),
         cmocka_unit_test(test_reply_table),

@@ -145,10 +145,11 @@ int lws__ra6_nl_open(void);
 int lws__ra6_nl_dump(int fd, uint32_t seq, bool addrs);
 /* One parsed event. */
 struct lws__ra6_nl_ev {
-    bool is_addr; /* an address event, else a link event */
-    bool removed; /* RTM_DELLINK / RTM_DELADDR */
-    bool up;      /* link: IFF_UP and carrier */
-    bool usable;  /* address: global scope, not tentative/dadfailed */
+    bool is_addr;   /* an address event, else a link event */
+    bool removed;   /* RTM_DELLINK / RTM_DELADDR */
+    bool up;        /* link: IFF_UP and carrier */
+    bool usable;    /* address: global scope, not tentative/dadfailed */
+    bool dadfailed; /* address: IFA_F_DADFAILED (a duplicate on the link) */
     int ifindex;
     char ifname[16]; /* link events */
     uint8_t addr[16];

@@ -114,6 +114,7 @@ static void nl6_addr(const struct nlmsghdr *h, struct lws__ra6_nl_ev *e)
     e->usable = have && ifa->ifa_family == AF_INET6 &&
                 ifa->ifa_scope == RT_SCOPE_UNIVERSE &&
                 !(flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED));
+    e->dadfailed = !!(flags & IFA_F_DADFAILED);
     if (!have)
         e->ifindex = 0; /* nothing to say */
 }

@@ -33,17 +33,22 @@ static const struct d6_param {
     [LWS__D6_S_REQUEST] = {LWS__D6_REQUEST, 1, 30, 10},
     [LWS__D6_S_RENEW] = {LWS__D6_RENEW, 10, 600, 0},
     [LWS__D6_S_REBIND] = {LWS__D6_REBIND, 10, 600, 0},
+    /* (no MRT: four RTs of 1, 2, 4, 8 s never reach one) */
+    [LWS__D6_S_RELEASE] = {LWS__D6_RELEASE, 1, 60, 4},
+    [LWS__D6_S_DECLINE] = {LWS__D6_DECLINE, 1, 60, 4},
 };
 
 #define D6_STATES(X)                                                           \
     X(STOPPED)                                                                 \
-    X(INFO) X(STATELESS) X(SOLICIT) X(REQUEST) X(BOUND) X(RENEW) X(REBIND)
+    X(INFO)                                                                    \
+    X(STATELESS)                                                               \
+    X(SOLICIT) X(REQUEST) X(BOUND) X(RENEW) X(REBIND) X(RELEASE) X(DECLINE)
 #define D6_NAME(n) #n,
 static const char *const d6_state_names[] = {D6_STATES(D6_NAME)};
 
 const char *lws__d6_state_name(int s)
 {
-    if (s < 0 || s > LWS__D6_S_REBIND)
+    if (s < 0 || s > LWS__D6_S_DECLINE)
         return "?";
     return d6_state_names[s];
 }
@@ -52,7 +57,8 @@ static bool d6_sending(int s)
 {
     return (1u << LWS__D6_S_INFO | 1u << LWS__D6_S_SOLICIT |
             1u << LWS__D6_S_REQUEST | 1u << LWS__D6_S_RENEW |
-            1u << LWS__D6_S_REBIND) >>
+            1u << LWS__D6_S_REBIND | 1u << LWS__D6_S_RELEASE |
+            1u << LWS__D6_S_DECLINE) >>
                s &
            1;
 }
@@ -139,7 +145,7 @@ static void d6_build(struct lws__d6_core *c, lws_usec_t now, uint8_t type,
         .ia = type != LWS__D6_INFO_REQ,
         .iaid = c->cfg->iaid,
         .rapid_commit = type == LWS__D6_SOLICIT,
-        .oro = type != LWS__D6_RELEASE,
+        .oro = type != LWS__D6_RELEASE && type != LWS__D6_DECLINE,
     };
     int n;
 
@@ -237,22 +243,57 @@ void lws__d6_core_ra(struct lws__d6_core *c, lws_usec_t now, uint8_t flags,
     d6_schedule(c, now, o);
 }
 
-void lws__d6_core_stop(struct lws__d6_core *c, lws_usec_t now, bool release,
-                       struct lws__d6_out *o)
+void lws__d6_core_stop(struct lws__d6_core *c, struct lws__d6_out *o)
 {
     d6_out_reset(o);
-    if (release && c->have_addr) {
-        c->xid = c->rand(c->rand_ctx) & 0xffffff;
-        c->tx_start = now;
-        d6_build(c, now, LWS__D6_RELEASE, o);
-        lwsl_info("releasing the lease");
-    }
     d6_unbind(c, o);
     if (c->info.ndns || c->info.ndomain || c->info.nntp || c->info.nntp_fqdn ||
         c->info.captive[0])
         o->changed |= LWS__D6_CH_INFO;
     memset(&c->info, 0, sizeof(c->info));
     d6_state(c, LWS__D6_S_STOPPED, o);
+}
+
+/* With @s, the lease's address is given back: off the interface at once
+ * (§18.2.7, §18.2.8), then Release or Decline (state @s) retransmitted
+ * until a Reply or MRC (§15).  0: nothing changes. */
+static void d6_give_back(struct lws__d6_core *c, lws_usec_t now, int s,
+                         struct lws__d6_out *o)
+{
+    d6_out_reset(o);
+    if (s) {
+        d6_unbind(c, o);
+        d6_begin(c, now, s, 0, o);
+        d6_transmit(c, now, o);
+    }
+    d6_schedule(c, now, o);
+}
+
+void lws__d6_core_release(struct lws__d6_core *c, lws_usec_t now,
+                          struct lws__d6_out *o)
+{
+    d6_give_back(c, now, c->have_addr ? LWS__D6_S_RELEASE : 0, o);
+}
+
+void lws__d6_core_dad(struct lws__d6_core *c, lws_usec_t now,
+                      const uint8_t *addr, struct lws__d6_out *o)
+{
+    int s = c->have_addr && !memcmp(c->addr, addr, 16) ? LWS__D6_S_DECLINE : 0;
+
+    if (s)
+        lwsl_warn("DAD failed: address in use, declining");
+    d6_give_back(c, now, s, o);
+}
+
+/* The end of a Request, Release or Decline exchange (a Reply, or MRC):
+ * stopped after Release, else soliciting. */
+static void d6_done(struct lws__d6_core *c, lws_usec_t now,
+                    struct lws__d6_out *o)
+{
+    if (c->state == LWS__D6_S_RELEASE)
+        d6_state(c, LWS__D6_S_STOPPED, o);
+    else
+        d6_begin(c, now, LWS__D6_S_SOLICIT, 0, o);
 }
 
 /* A Reply that may bind (to Request, Renew, Rebind, or a rapid-commit
@@ -385,6 +426,8 @@ void lws__d6_core_rx(struct lws__d6_core *c, lws_usec_t now, const uint8_t *buf,
     c->replies++;
     if (m.type == LWS__D6_ADVERTISE) {
         d6_advertise(c, now, &m, o);
+    } else if (c->state >= LWS__D6_S_RELEASE) {
+        d6_done(c, now, o); /* any status ends it (§18.2.7, §18.2.8) */
     } else if (c->state != LWS__D6_S_INFO) {
         d6_reply(c, now, &m, o);
     } else if (m.status != LWS__D6_ST_NONE && m.status != LWS__D6_ST_SUCCESS) {
@@ -433,9 +476,12 @@ void lws__d6_core_timer(struct lws__d6_core *c, lws_usec_t now,
             d6_begin(c, now, LWS__D6_S_REQUEST, 0, o);
         break;
     case LWS__D6_S_REQUEST:
+    case LWS__D6_S_RELEASE:
+    case LWS__D6_S_DECLINE:
         if (now >= c->next_tx && c->tx_count >= d6_params[c->state].mrc) {
-            lwsl_warn("no Reply to %u Requests: soliciting", c->tx_count);
-            d6_begin(c, now, LWS__D6_S_SOLICIT, 0, o);
+            lwsl_warn("no Reply to %u %s", c->tx_count,
+                      lws__d6_state_name(c->state));
+            d6_done(c, now, o);
         }
         break;
     default:

@@ -18,7 +18,8 @@
 
 #include <arpa/inet.h>
 
-_Static_assert(LWS__D6_S_REBIND == LWS_DHCPC6_D6_REBIND &&
+_Static_assert(LWS__D6_S_DECLINE == LWS_DHCPC6_D6_DECLINE &&
+                   LWS__D6_S_REBIND == LWS_DHCPC6_D6_REBIND &&
                    LWS__D6_S_BOUND == LWS_DHCPC6_D6_BOUND &&
                    LWS__D6_S_INFO == LWS_DHCPC6_D6_INFO,
                "public DHCPv6 states are the core's");
@@ -148,6 +149,8 @@ static bool d6_sync(struct lws__dhcp6_if *d)
         }
         if (e) {
             lwsl_err("%s: cannot add %s/128: %s", d->ifname, a, strerror(-e));
+            if (e == -EADDRINUSE && !d->dead) /* the op's: DAD failed */
+                lws__dhcp6_if_dad(d, c->addr);
             continue;
         }
         d->applied = true;
@@ -200,7 +203,7 @@ static void d6_run(struct lws__dhcp6_if *d, const struct lws__d6_out *o)
                          "\"addr\":%d}",
                          d->ifname, lws__d6_state_name(d->core.state),
                          d->core.have_addr);
-    if (o->wake)
+    if (o->wake || d->linger) /* (lingering: freed from the timer) */
         lws_sul_schedule(d->cx, 0, &d->sul, d6_sul_cb,
                          o->wake > now ? o->wake - now : 0);
     else
@@ -214,6 +217,10 @@ static void d6_sul_cb(lws_sorted_usec_list_t *sul)
     struct lws__dhcp6_if *d = lws_container_of(sul, struct lws__dhcp6_if, sul);
     struct lws__d6_out o;
 
+    if (d->linger && (!d->wsi || !d->core.state)) { /* Release done */
+        lws__dhcp6_if_free(d, NULL);
+        return;
+    }
     if (!d->wsi) { /* the socket could not be opened: again */
         d6_start(d);
         return;
@@ -241,14 +248,13 @@ static int d6_open(struct lws__dhcp6_if *d)
                   (uint32_t)mac[4] << 8 | mac[5];
     /* [::]:546 tied to the interface (SO_BINDTODEVICE, SO_REUSEADDR) */
     d->wsi = lws_create_adopt_udp(d->vh, "::", 546, LWS_CAUDP_BIND, d->proto,
-                                  d->ifname, NULL, d->opaque, NULL, NULL);
+                                  d->ifname, NULL, d, NULL, NULL);
     return d->wsi ? 0 : -EIO; /* logged */
 }
 
 struct lws__dhcp6_if *lws__dhcp6_if_new(struct lws_context *cx,
                                         struct lws_vhost *vh,
-                                        const char *ifname, const char *proto,
-                                        void *opaque)
+                                        const char *ifname, const char *proto)
 {
     struct lws__dhcp6_if *d = lws__calloc(1, sizeof(*d));
 
@@ -257,17 +263,16 @@ struct lws__dhcp6_if *lws__dhcp6_if_new(struct lws_context *cx,
     d->cx = cx;
     d->vh = vh;
     d->proto = proto;
-    d->opaque = opaque;
     memcpy(d->ifname, ifname, strnlen(ifname, sizeof(d->ifname) - 1));
     lws__d6_core_init(&d->core, &d->cfg, d6_rand, d);
     return d;
 }
 
-static void d6_stop(struct lws__dhcp6_if *d, bool release)
+static void d6_stop(struct lws__dhcp6_if *d)
 {
     struct lws__d6_out o;
 
-    lws__d6_core_stop(&d->core, lws_now_usecs(), release, &o);
+    lws__d6_core_stop(&d->core, &o);
     d6_run(d, &o); /* the information is forgotten: published empty */
 }
 
@@ -289,7 +294,7 @@ void lws__dhcp6_if_ra(struct lws__dhcp6_if *d, int ifindex, bool up,
     flags &= LWS__RA6_F_MANAGED | LWS__RA6_F_OTHER;
     if (!up || (d->ifindex && d->ifindex != ifindex)) {
         if (d->core.state != LWS__D6_S_STOPPED)
-            d6_stop(d, false);
+            d6_stop(d);
         lws__wsi_close_detached(&d->wsi);
         lws_sul_cancel(&d->sul);
         d->flags = 0;
@@ -303,12 +308,26 @@ void lws__dhcp6_if_ra(struct lws__dhcp6_if *d, int ifindex, bool up,
     d6_start(d);
 }
 
-void lws__dhcp6_if_free(struct lws__dhcp6_if *d, bool release)
+void lws__dhcp6_if_free(struct lws__dhcp6_if *d, lws_dll2_owner_t *linger)
 {
+    struct lws__d6_out o;
+
     if (!d)
         return;
+    lws_dll2_remove(&d->list);
+    if (linger && d->wsi && d->core.have_addr) {
+        /* the address off now (the REMOVE inside this call), the
+         * Release retransmitted from @linger until done */
+        lws_dll2_add_tail(&d->list, linger);
+        d->linger = true;
+        lws__d6_core_release(&d->core, lws_now_usecs(), &o);
+        d6_run(d, &o);
+        lws_sul_cancel(&d->sul_apply);
+        d6_sync(d);
+        return;
+    }
     if (d->core.state != LWS__D6_S_STOPPED)
-        d6_stop(d, release);
+        d6_stop(d);
     lws_sul_cancel(&d->sul);
     lws_sul_cancel(&d->sul_apply);
     lws__wsi_close_detached(&d->wsi);
@@ -363,6 +382,14 @@ void lws__dhcp6_if_rx(struct lws__dhcp6_if *d, const void *in, size_t len)
     struct lws__d6_out o;
 
     lws__d6_core_rx(&d->core, lws_now_usecs(), in, len, &o);
+    d6_run(d, &o);
+}
+
+void lws__dhcp6_if_dad(struct lws__dhcp6_if *d, const uint8_t *addr)
+{
+    struct lws__d6_out o;
+
+    lws__d6_core_dad(&d->core, lws_now_usecs(), addr, &o);
     d6_run(d, &o);
 }
 

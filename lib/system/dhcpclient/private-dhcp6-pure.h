@@ -27,6 +27,7 @@ enum {
     LWS__D6_REBIND = 6,
     LWS__D6_REPLY = 7,
     LWS__D6_RELEASE = 8,
+    LWS__D6_DECLINE = 9,
     LWS__D6_RECONFIGURE = 10,
     LWS__D6_INFO_REQ = 11,
 };
@@ -129,6 +130,8 @@ enum lws__d6_state {
     LWS__D6_S_BOUND,
     LWS__D6_S_RENEW,
     LWS__D6_S_REBIND,
+    LWS__D6_S_RELEASE, /* address given back, Release sent */
+    LWS__D6_S_DECLINE, /* address found in use, Decline sent */
 };
 
 /* lws__d6_out.changed bits */
@@ -189,11 +192,20 @@ void lws__d6_core_init(struct lws__d6_core *c, const struct lws__d6_cfg *cfg,
  * change nothing (RFC 8415 §6: they are hints). */
 void lws__d6_core_ra(struct lws__d6_core *c, lws_usec_t now, uint8_t flags,
                      struct lws__d6_out *o);
-/* Stop; with @release a held lease is released (one Release, not
- * retransmitted: the caller goes away).  The address is unapplied and the
- * information forgotten. */
-void lws__d6_core_stop(struct lws__d6_core *c, lws_usec_t now, bool release,
-                       struct lws__d6_out *o);
+/* Stop, without a Release: the address is unapplied and the information
+ * forgotten. */
+void lws__d6_core_stop(struct lws__d6_core *c, struct lws__d6_out *o);
+/* Gives a held lease back (RFC 8415 §18.2.7): the address is unapplied at
+ * once, then Release is sent and retransmitted (REL_TIMEOUT 1 s doubling,
+ * REL_MAX_RC 4) until a Reply with its transaction id (any status) or the
+ * last RT ends: then STOPPED.  Without a lease: nothing. */
+void lws__d6_core_release(struct lws__d6_core *c, lws_usec_t now,
+                          struct lws__d6_out *o);
+/* Duplicate address detection failed for @addr (16 bytes): if it is the
+ * lease's, it is unapplied and declined (§18.2.8: Decline, DEC_TIMEOUT 1 s
+ * doubling, DEC_MAX_RC 4), then Solicit starts again. */
+void lws__d6_core_dad(struct lws__d6_core *c, lws_usec_t now,
+                      const uint8_t *addr, struct lws__d6_out *o);
 void lws__d6_core_rx(struct lws__d6_core *c, lws_usec_t now, const uint8_t *buf,
                      size_t len, struct lws__d6_out *o);
 void lws__d6_core_timer(struct lws__d6_core *c, lws_usec_t now,

@@ -17,10 +17,10 @@
 #include "private-news.h"
 
 struct lws__dhcp6_if {
+    lws_dll2_t list; /* on the RA glue's list while a Release lingers */
     struct lws_context *cx;
     struct lws_vhost *vh;
     const char *proto; /* the caller's protocol, for the socket */
-    void *opaque;      /* its wsi's opaque */
     char ifname[16];
     int ifindex;
     uint8_t flags; /* the RA's M/O as last told */
@@ -34,6 +34,7 @@ struct lws__dhcp6_if {
     bool apply_due; /* the core's address or lifetimes changed */
     bool busy;      /* the dhcpc6_apply op runs: @d must stay */
     bool dead;      /* freed when the op returns */
+    bool linger;    /* removed, its Release retransmitted */
 };
 
 /* @sa: the IPv6 address @a, no port, no scope. */
@@ -42,24 +43,28 @@ void lws__d6_sa6(lws_sockaddr46 *sa, const uint8_t *a);
 /* Seconds from @now to @exp, LWS__D6_INFINITE if @exp is LWS__RA6_NEVER. */
 uint32_t lws__d6_left(lws_usec_t exp, lws_usec_t now);
 
-/* The socket is made on protocol @proto of @vh with opaque @opaque: the
- * caller's callback hands its datagrams to lws__dhcp6_if_rx() and its
- * close to lws__dhcp6_if_closed(). */
+/* The socket is made on protocol @proto of @vh with the lws__dhcp6_if as
+ * its opaque: the caller's callback hands its datagrams to
+ * lws__dhcp6_if_rx() and its close to lws__dhcp6_if_closed(). */
 struct lws__dhcp6_if *lws__dhcp6_if_new(struct lws_context *cx,
                                         struct lws_vhost *vh,
-                                        const char *ifname, const char *proto,
-                                        void *opaque);
+                                        const char *ifname, const char *proto);
 void lws__dhcp6_if_rx(struct lws__dhcp6_if *d, const void *in, size_t len);
 void lws__dhcp6_if_closed(struct lws__dhcp6_if *d);
 /* The link on @ifindex is @up (or not) with the RA's @flags: starts,
  * restarts or stops the client (down: no Release, the lease is dropped). */
 void lws__dhcp6_if_ra(struct lws__dhcp6_if *d, int ifindex, bool up,
                       uint8_t flags);
-/* Stops (with a Release when @release and a lease is held), removes the
- * address and frees; while the dhcpc6_apply op runs on @d, it is freed
- * when the op returns.  The caller forgets @d first: the op may call
+/* Stops, removes the address and frees; while the dhcpc6_apply op runs on
+ * @d, it is freed when the op returns.  With @linger and a lease held, @d
+ * instead goes on @linger and lives on (its socket and timer) while its
+ * Release is retransmitted, then frees itself; free it (NULL @linger) when
+ * @linger's owner goes.  The caller forgets @d first: the op may call
  * lws_dhcpc6_remove() or destroy the context from inside this. */
-void lws__dhcp6_if_free(struct lws__dhcp6_if *d, bool release);
+void lws__dhcp6_if_free(struct lws__dhcp6_if *d, lws_dll2_owner_t *linger);
+/* The kernel says duplicate address detection failed for @addr (16
+ * bytes): declined if it is the lease's. */
+void lws__dhcp6_if_dad(struct lws__dhcp6_if *d, const uint8_t *addr);
 /* The DHCPv6 DNS servers (option 23) into @sa (up to @max).  @return how
  * many. */
 size_t lws__dhcp6_if_dns(const struct lws__dhcp6_if *d, lws_sockaddr46 *sa,

@@ -36,7 +36,8 @@ struct lws__ra6 {
     struct lws_vhost *vh;
     struct lws__ra6_cfg cfg;
     lws_dll2_owner_t ifs;
-    struct lws *wsi_nl; /* link + IPv6 address monitor */
+    lws_dll2_owner_t releasing; /* removed DHCPv6 clients' Releases */
+    struct lws *wsi_nl;         /* link + IPv6 address monitor */
     uint32_t nl_seq;
     int dump;    /* 0: links being listed, 1: addresses, 2: done */
     bool redump; /* list the addresses again when this dump ends */

@@ -315,6 +315,8 @@ static void ra6_on_nl(void *ctx, const struct lws__ra6_nl_ev *e)
     ifc = ra6_find(r, NULL, e->ifindex);
     if (!ifc)
         return;
+    if (e->dadfailed) /* (a lease's address: RTM_DELADDR, the kernel's) */
+        lws__dhcp6_if_dad(ifc->d6, e->addr);
     lws__ra6_core_addr(&ifc->core, lws_now_usecs(), e->addr, e->plen,
                        e->removed || !e->usable, &o);
     ra6_run(ifc, &o);
@@ -348,7 +350,7 @@ static void ra6_nl_rx(struct lws__ra6 *r)
  * Protocol
  */
 
-static void ra6_free_if(struct lws__ra6_if *ifc, bool release)
+static void ra6_free_if(struct lws__ra6_if *ifc, lws_dll2_owner_t *linger)
 {
     struct lws__dhcp6_if *d6 = ifc->d6;
 
@@ -358,7 +360,7 @@ static void ra6_free_if(struct lws__ra6_if *ifc, bool release)
     lws__free(ifc);
     /* last, with @ifc gone: its dhcpc6_apply op may remove interfaces or
      * destroy the context */
-    lws__dhcp6_if_free(d6, release);
+    lws__dhcp6_if_free(d6, linger);
 }
 
 /* DHCPv6 information changed on one of ours: its DNS servers join the
@@ -419,11 +421,24 @@ static void ra6_destroy(struct lws_context *cx)
         return;
     while (r->ifs.head)
         ra6_free_if(lws_container_of(r->ifs.head, struct lws__ra6_if, list),
-                    false);
+                    NULL);
+    while (r->releasing.head) /* their first Release went */
+        lws__dhcp6_if_free(
+            lws_container_of(r->releasing.head, struct lws__dhcp6_if, list),
+            NULL);
     lws__news_unsubscribe(&r->news);
     lws__wsi_close_detached(&r->wsi_nl);
     LWS__HELPER(cx, RA6) = NULL;
     lws__free(r);
+}
+
+/* Whether @op is one of @r's interfaces (else a DHCPv6 client's). */
+static bool ra6_is_if(struct lws__ra6 *r, const void *op)
+{
+    for (struct lws_dll2 *p = r->ifs.head; p; p = p->next)
+        if (op == lws_container_of(p, struct lws__ra6_if, list))
+            return true;
+    return false;
 }
 
 static int ra6_callback(struct lws *wsi, enum lws_callback_reasons reason,
@@ -443,17 +458,19 @@ static int ra6_callback(struct lws *wsi, enum lws_callback_reasons reason,
         if (op == r)
             ra6_nl_rx(r);
         else if (in) /* the DHCPv6 socket (UDP: the datagram comes in) */
-            lws__dhcp6_if_rx(((struct lws__ra6_if *)op)->d6, in, len);
+            lws__dhcp6_if_rx(op, in, len);
         else
             ra6_rx(op);
         break;
     case LWS_CALLBACK_RAW_CLOSE:
-        if (r && op == r)
+        if (!r || !op) /* (what r owned closes detached) */
+            break;
+        if (op == r)
             r->wsi_nl = NULL;
-        else if (op && ((struct lws__ra6_if *)op)->wsi == wsi)
+        else if (ra6_is_if(r, op))
             ((struct lws__ra6_if *)op)->wsi = NULL;
-        else if (op)
-            lws__dhcp6_if_closed(((struct lws__ra6_if *)op)->d6);
+        else /* a DHCPv6 socket, perhaps of a Release lingering */
+            lws__dhcp6_if_closed(op);
         break;
     default:
         break;
@@ -486,7 +503,7 @@ int lws_dhcpc6_request(struct lws_context *cx, const char *iface)
         return 0;
     ifc = r ? lws__calloc(1, sizeof(*ifc)) : NULL;
     if (ifc)
-        ifc->d6 = lws__dhcp6_if_new(cx, r->vh, iface, LWS__RA6_PROTOCOL, ifc);
+        ifc->d6 = lws__dhcp6_if_new(cx, r->vh, iface, LWS__RA6_PROTOCOL);
     if (!ifc || !ifc->d6) {
         lws__free(ifc);
         lwsl_err("%s: out of memory", __func__);
@@ -528,7 +545,7 @@ int lws_dhcpc6_remove(struct lws_context *cx, const char *iface)
                 cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
                                         .iface = ifc->ifname});
         ra6_publish_v6(ifc, 0);
-        ra6_free_if(ifc, true);
+        ra6_free_if(ifc, &r->releasing);
         removed++;
     }
     lws__api_leave(cx); /* may free the context */
