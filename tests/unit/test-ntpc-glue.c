@@ -601,8 +601,7 @@ static void test_ntpc_glue_unresolvable_then_next(void **state)
 }
 /* A name that cannot be resolved yet (no DNS server known) is looked up
  * again as soon as DNS servers arrive on the news list, not after the
- * backoff; the news is ignored while a lookup is under way or once
- * synced. */
+ * backoff; the news is ignored once synced. */
 static void test_ntpc_glue_dns_news_resolves_again(void **state)
 {
     static const lws_sockaddr46 dns6 = {
@@ -645,6 +644,63 @@ static void test_ntpc_glue_dns_news_resolves_again(void **state)
     assert_int_equal(lws__ntpc_get_stats(cx, &sts), 0);
     assert_int_equal(sts.dns_lookups, 2);
     lws_context_destroy(cx);
+}
+#endif
+
+#if LWS_WITH_SYS_ASYNC_DNS
+/* DNS servers arriving while the name's lookup waits on a server that
+ * never answers: the lookup is dropped and asked again at once (it could
+ * use the new servers), not after the old one's timeouts and the backoff
+ * (an IPv6-only link's RDNSS servers come while the first try waits). */
+static void test_ntpc_glue_dns_news_restarts_lookup(void **state)
+{
+    static const lws_sockaddr46 dns6 = {
+        .sa6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT}};
+    const char *servers[] = {"time.lws.invalid", NULL};
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof(sa);
+    struct lws_context_creation_info info;
+    struct lws__ntpc_stats sts;
+    struct lws_adns_info ai;
+    struct lws_ntpc_info ni;
+    struct lws_context *cx;
+    char dns[64];
+    const char *dns_servers[] = {dns, NULL};
+    int dfd;
+
+    (void)state;
+    /* A DNS "server" that reads nothing and never answers. */
+    dfd = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(dfd >= 0);
+    assert_int_equal(bind(dfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(getsockname(dfd, (struct sockaddr *)&sa, &sl), 0);
+    snprintf(dns, sizeof(dns), "127.0.0.1:%d", ntohs(sa.sin_port));
+    memset(&ai, 0, sizeof(ai));
+    ai.hosts_path = "";
+    ai.resolv_conf_path = "";
+    base_info(&ni, servers);
+    memset(&info, 0, sizeof(info));
+    info.ntpc = &ni;
+    info.adns = &ai;
+    info.async_dns_servers = dns_servers;
+    info.system_ops = &rec_ops;
+    cx = lws_create_context(&info);
+    assert_non_null(cx);
+    for (int k = 0; k < 20; k++)
+        lws_service(cx, -1);
+    assert_int_equal(lws__ntpc_get_stats(cx, &sts), 0);
+    assert_int_equal(sts.dns_lookups, 1); /* waiting on the silent server */
+    lws__news_publish(cx, &(struct lws__news){.kind = LWS__NEWS_DNS6_SERVERS,
+                                              .iface = "eth9",
+                                              .sa46 = &dns6,
+                                              .n = 1});
+    for (int k = 0; k < 20; k++)
+        lws_service(cx, -1);
+    assert_int_equal(lws__ntpc_get_stats(cx, &sts), 0);
+    assert_int_equal(sts.dns_lookups, 2); /* asked again, not waited out */
+    lws_context_destroy(cx);
+    close(dfd);
 }
 #endif
 
@@ -1124,6 +1180,7 @@ int main(void)
         cmocka_unit_test_setup(test_ntpc_glue_name_through_dns, setup),
         cmocka_unit_test_setup(test_ntpc_glue_unresolvable_then_next, setup),
         cmocka_unit_test_setup(test_ntpc_glue_dns_news_resolves_again, setup),
+        cmocka_unit_test_setup(test_ntpc_glue_dns_news_restarts_lookup, setup),
 #endif
         cmocka_unit_test_setup(test_ntpc_glue_destroy_from_sync_cb, setup),
         cmocka_unit_test(test_ntpc_glue_split_hostport),

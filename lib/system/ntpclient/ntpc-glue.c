@@ -644,14 +644,15 @@ static void ntpc_free(struct lws__ntpc *n)
 }
 
 /* DNS servers arrived: a name that could not be resolved may be now.
- * Before the first sync, with no address and no lookup under way, the
- * list starts again at once instead of after the backoff (on an IPv6-only
- * link the RDNSS servers come after the first try). */
+ * Before the first sync, with no address yet, the list starts again at
+ * once instead of after the backoff (on an IPv6-only link the RDNSS
+ * servers come after the first try); a lookup under way, asked before
+ * the news, is dropped for a new one that can use the new servers. */
 static void ntpc_dns_news(struct lws_context *cx)
 {
     struct lws__ntpc *n = ntpc_get(cx);
 
-    if (!n || n->synced || !n->running || n->dns_tok || n->n_addrs)
+    if (!n || n->synced || !n->running || n->n_addrs)
         return;
     n->list_dirty = true; /* resolved again */
     schedule_kick(n);
