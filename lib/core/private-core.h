@@ -185,7 +185,6 @@ struct lws_context {
     uv_thread_t loop_thread;
     uv_timer_t sul_timer; /* drives sul_owner */
     uv_idle_t sul_idle;   /* 0-delay suls scheduled by sul callbacks */
-    bool sul_running;     /* inside a pass of sul callbacks */
     uv_async_t wake;
     uv_timer_t service_timer;   /* own loop: bounds lws_service(cx, ms > 0) */
     lws_dll2_owner_t sul_owner; /* sorted by due time */
@@ -193,10 +192,10 @@ struct lws_context {
     struct lws_vhost *vhost_system;
     lws_state_manager_t mgr_system;
     lws_sorted_usec_list_t sul_boot;
-    int target_state;
 
     lws_system_ops_t ops; /* copy; attach always set */
     bool ops_attach_builtin;
+    int target_state; /* beside the bool and the counters: no padding */
 
     /* wakeup guard: threads inside the attach op or lws_cancel_service()
      * are counted, and destroy frees nothing they use until it has set
@@ -276,6 +275,7 @@ struct lws_context {
     bool creating;          /* inside lws_create_context() */
     bool destroy_requested; /* destroyed by an op during creation */
     bool finalised;         /* handles closed, memory may be freed */
+    bool sul_running;       /* inside a pass of sul callbacks (sul.c) */
     /* Set by the context at creation; called by the guard (guard.c). */
     void (*guard_free)(struct lws_context *cx);   /* last handle closed */
     void (*guard_finish)(struct lws_context *cx); /* destroy at unwind */
