@@ -256,8 +256,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cpd_ra_option37_portal_then_probe_ok),
     };
-    int r = dt_main_begin(false, on_signal);
+    int r;
 
+#if !LWS_WITH_SYS_CPD_HTTP
+    fprintf(stderr, "LWS_WITH_SYS_CPD_HTTP is off: skipped\n");
+    return LT_SKIP;
+#endif
+    r = dt_main_begin(false, on_signal);
     if (r)
         return r;
     return cmocka_run_group_tests_name("cpd-ra37", tests, group_setup,
