@@ -533,6 +533,22 @@ static void test_ntpc_glue_name_through_dns(void **state)
     ntps_stop(srv);
 }
 
+/* A DNS "server" on loopback that reads nothing and never answers: its
+ * socket, and "127.0.0.1:port" written to @dns. */
+static int silent_dns_open(char *dns, size_t len)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof(sa);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+    snprintf(dns, len, "127.0.0.1:%d", ntohs(sa.sin_port));
+    return fd;
+}
+
 /* A name whose DNS server never answers: the lookup is still in flight when
  * DHCP changes the list (the answer must be dropped safely), and once it
  * times out the client moves on to the next server. */
@@ -549,20 +565,11 @@ static void test_ntpc_glue_unresolvable_then_next(void **state)
     char dns[64];
     const char *dns_servers[] = {dns, NULL};
     uint32_t lo = 0x7f000001, one = 1;
-    int dport, dfd;
+    int dfd;
 
     (void)state;
     assert_non_null(srv);
-    /* A DNS "server" that reads nothing and never answers. */
-    dfd = socket(AF_INET, SOCK_DGRAM, 0);
-    assert_true(dfd >= 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET,
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t sl = sizeof(sa);
-    assert_int_equal(bind(dfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(getsockname(dfd, (struct sockaddr *)&sa, &sl), 0);
-    dport = ntohs(sa.sin_port);
-    snprintf(dns, sizeof(dns), "127.0.0.1:%d", dport);
+    dfd = silent_dns_open(dns, sizeof(dns));
 
     memset(&ai, 0, sizeof(ai));
     ai.query_deadline_ms = 300;
@@ -657,9 +664,6 @@ static void test_ntpc_glue_dns_news_restarts_lookup(void **state)
     static const lws_sockaddr46 dns6 = {
         .sa6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT}};
     const char *servers[] = {"time.lws.invalid", NULL};
-    struct sockaddr_in sa = {.sin_family = AF_INET,
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t sl = sizeof(sa);
     struct lws_context_creation_info info;
     struct lws__ntpc_stats sts;
     struct lws_adns_info ai;
@@ -670,12 +674,7 @@ static void test_ntpc_glue_dns_news_restarts_lookup(void **state)
     int dfd;
 
     (void)state;
-    /* A DNS "server" that reads nothing and never answers. */
-    dfd = socket(AF_INET, SOCK_DGRAM, 0);
-    assert_true(dfd >= 0);
-    assert_int_equal(bind(dfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(getsockname(dfd, (struct sockaddr *)&sa, &sl), 0);
-    snprintf(dns, sizeof(dns), "127.0.0.1:%d", ntohs(sa.sin_port));
+    dfd = silent_dns_open(dns, sizeof(dns));
     memset(&ai, 0, sizeof(ai));
     ai.hosts_path = "";
     ai.resolv_conf_path = "";
