@@ -104,7 +104,7 @@ static void cpd_reset(struct lws__cpd *cpd, enum lws__cpd_phase ph)
 __attribute__((noinline)) static void cpd_bypass(struct lws__cpd *cpd)
 {
     cpd_reset(cpd, LWS__CPD_PH_NONE);
-    strcpy(cpd->reason, "bypassed (LWS_SERVER_OPTION_CPD_BYPASS)");
+    strcpy(cpd->reason, "bypassed (CPD_BYPASS option)");
 }
 
 static void cpd_defer_cb(lws_sorted_usec_list_t *sul)
@@ -154,7 +154,7 @@ static int cpd_start_probe(struct lws__cpd *cpd)
     bool keep;
 
     if (ph == LWS__CPD_PH_NONE) {
-        lwsl_err("cannot start: no op and no probe URL");
+        lwsl_err("no op and no probe URL");
         return -ENOENT;
     }
     if (ph == LWS__CPD_PH_POST && !tv) {
@@ -281,12 +281,10 @@ static void cpd_watch_result(struct lws__cpd *cpd)
                          "\"result\":\"%s\"}",
                          lws_cpd_result_name(cpd->result));
     } else if (wo.back) {
-        lwsl_notice("internet back after %llu ms",
-                    (unsigned long long)wo.lost_ms);
-        lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
-                         "{\"type\":\"cpd\",\"state\":\"back\","
-                         "\"lost_ms\":%llu}",
-                         (unsigned long long)wo.lost_ms);
+        /* logged as the message: the internet back after lost_ms */
+        lws__smd_tell(cpd->cx,
+                      "{\"type\":\"cpd\",\"state\":\"back\",\"lost_ms\":%llu}",
+                      (unsigned long long)wo.lost_ms);
     }
     cpd_watch_sched(cpd);
 }
@@ -498,7 +496,7 @@ static int cpd_url_setup(struct lws__cpd *cpd, enum lws__cpd_phase ph,
     if (!url)
         return 0;
     if (lws__http_url_parse(url, &u) || u.https != https) {
-        lwsl_err("bad %s '%s'", https ? "https_url" : "http_url", url);
+        lwsl_err("bad http%s_url '%s'", https ? "s" : "", url);
         return -EINVAL;
     }
     cpd->url_text[ph] = lws__strdup(url);
@@ -586,7 +584,7 @@ static int cpd_init(struct lws_context *cx,
         goto bail;
     if (cx->ops.captive_portal_detect_request &&
         cpd->url_text[LWS__CPD_PH_POST])
-        lwsl_warn("https_url unused: the op replaces the probe");
+        lwsl_warn("op set: https_url unused");
     if (!cx->ops.captive_portal_detect_request &&
         !cpd->url_text[LWS__CPD_PH_PRE] && !cpd->url_text[LWS__CPD_PH_POST])
         return 0;

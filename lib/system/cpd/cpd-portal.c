@@ -95,11 +95,10 @@ void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n)
     lws_sul_schedule(cpd->cx, 0, &pt->sul, cpd_portal_cb, 0);
     strcpy(pt->uri, uri); /* its length was checked above */
     snprintf(pt->iface, sizeof(pt->iface), "%s", n->iface);
-    lwsl_notice("%s: the network names a captive portal: %s", n->iface, uri);
-    /* the news' URIs carry no character that needs escaping in JSON */
-    lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
-                     "{\"type\":\"cpd\",\"portal\":\"%s\",\"if\":\"%s\"}", uri,
-                     n->iface);
+    /* logged as the message; the news' URIs carry no character that needs
+     * escaping in JSON */
+    lws__smd_tell(cpd->cx, "{\"type\":\"cpd\",\"portal\":\"%s\",\"if\":\"%s\"}",
+                  uri, n->iface);
 }
 
 void lws__cpd_portal_status(const struct lws__cpd *cpd,
@@ -145,10 +144,14 @@ const char *lws__cpd_portal_api_url(const struct lws__cpd *cpd)
     return pt->uri;
 }
 
+/* The API's media type, and what a reply of another type says (one
+ * string). */
+static const char not_capport[] = "not application/captive+json";
+
 int lws__cpd_portal_request(const struct lws__http_url *u, char *buf,
                             size_t len)
 {
-    return lws__http_request_write_as(u, buf, len, "application/captive+json");
+    return lws__http_request_write_as(u, buf, len, not_capport + 4);
 }
 
 lws_cpd_result_t
@@ -172,7 +175,7 @@ lws__cpd_portal_api_reply(struct lws__cpd *cpd, const struct lws__http_resp *r,
     if (r->status != 200)
         snprintf(why, wlen, "answered %d", r->status);
     else if (!lws__capport_ctype_ok(rx, r->hdr_len))
-        what = "not application/captive+json";
+        what = not_capport;
     else if ((ret = body ? lws__capport_parse(body, blen, &c) : -EBADMSG))
         what = ret == -EMSGSIZE ? "object too big"
                                 : "malformed or without \"captive\"";
