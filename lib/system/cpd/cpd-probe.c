@@ -414,10 +414,10 @@ static const char *cpd_dns_status(int n)
 {
     static const char *const why[] = {"lookup refused",
                                       "resolver failure",
-                                      "the resolver did not answer in time",
+                                      "resolver timeout",
                                       "no such name",
                                       "resolver failure",
-                                      "no address for that name"};
+                                      "no address"};
 
     if (n == -ECANCELED)
         return "cancelled";
