@@ -58,15 +58,13 @@ static int tls_load_ca(struct lws__tls_conf *c, const char *path)
     char e[128];
     int n = mbedtls_x509_crt_parse_file(&c->ca, path);
 
-    if (n == MBEDTLS_ERR_PK_FILE_IO_ERROR) {
-        lwsl_err("cannot read CA bundle %s", path);
-        return -ENOENT;
-    }
     if (n < 0 || !c->ca.version) {
         mbedtls_strerror(n, e, sizeof(e));
-        lwsl_err("no usable certificate in CA bundle %s (%s)", path,
-                 n < 0 ? e : "none parsed");
-        return -EINVAL;
+        lwsl_err("CA bundle %s: %s", path,
+                 n == MBEDTLS_ERR_PK_FILE_IO_ERROR ? "cannot read"
+                 : n < 0                           ? e
+                                                   : "no certificate");
+        return n == MBEDTLS_ERR_PK_FILE_IO_ERROR ? -ENOENT : -EINVAL;
     }
     if (n > 0)
         lwsl_info("CA bundle %s: %d certificates skipped", path, n);
@@ -298,13 +296,13 @@ __attribute__((noinline)) static int tls_map(struct lws__tls *t, int code,
         return -EKEYREJECTED;
     }
     lwsl_debug("%s: %s: mbedTLS -0x%04x", t->host, what, (unsigned int)-code);
+    n = (size_t)snprintf(t->err, sizeof(t->err), "%s failed: ", what);
     if (code == MBEDTLS_ERR_NET_CONN_RESET ||
         code == MBEDTLS_ERR_SSL_CONN_EOF ||
         code == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-        snprintf(t->err, sizeof(t->err), "%s: connection closed by peer", what);
+        strcpy(t->err + n, "connection closed by peer");
         return -ECONNRESET;
     }
-    n = (size_t)snprintf(t->err, sizeof(t->err), "%s failed: ", what);
     mbedtls_strerror(code, t->err + n, sizeof(t->err) - n);
     lwsl_warn("%s: %s", t->host, t->err);
     return -EPROTO;
