@@ -230,9 +230,9 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
         if (ret == -EAGAIN && !eof && p->rx_len < sizeof(p->rx))
             return false;
         if (ret && p->truncated && !p->api) {
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                     "body cut: TLS closed without close_notify (%zu bytes)",
-                     p->rx_len - r.hdr_len);
+            /* "body cut: TLS closed without close_notify (n bytes)" */
+            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "body cut: TLS %s (%zu bytes)",
+                     lws__tls_error(p->tls), p->rx_len - r.hdr_len);
             return true;
         }
         if (ret) {

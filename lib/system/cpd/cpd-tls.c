@@ -337,7 +337,7 @@ ssize_t lws__tls_read(struct lws__tls *t, void *buf, size_t len)
     if (!n || n == MBEDTLS_ERR_SSL_CONN_EOF) {
         /* RFC 8446 §6.1: a close without close_notify may be an attacker
          * cutting the stream; what arrived is not known to be complete. */
-        strcpy(t->err, "closed without close_notify (truncated?)");
+        strcpy(t->err, "closed without close_notify");
         lwsl_info("%s: %s", t->host, t->err);
         return -EPIPE;
     }
