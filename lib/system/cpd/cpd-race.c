@@ -70,7 +70,7 @@ static int race_open(struct lws__cpd_race *r, int i)
     else
         lwsl_info("no answer within %u ms: connect %d to address %d beside "
                   "the running one(s)",
-                  r->conn_ms, i + 1, r->he.addr[i] + 1);
+                  r->he.conn_ms, i + 1, r->he.addr[i] + 1);
     fd = socket(sa->sa4.sin_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                 0);
     if (fd < 0) {
@@ -140,7 +140,6 @@ void lws__cpd_race_start(struct lws__cpd_race *r, struct lws_context *cx,
     r->cx = cx;
     r->done = done;
     r->opaque = opaque;
-    r->conn_ms = conn_ms;
     if (n > LWS__CPD_HE_MAX)
         n = LWS__CPD_HE_MAX;
     for (int i = 0; i < n; i++) {

@@ -25,7 +25,6 @@ struct lws__cpd_race {
     struct lws_context *cx;
     lws__cpd_race_cb_t done;
     void *opaque; /* the racing wsis' opaque user data */
-    uint32_t conn_ms;
     struct lws__cpd_he he;
     struct lws *wsi[LWS__CPD_HE_SLOTS]; /* each connect's socket */
     lws_sorted_usec_list_t sul;
