@@ -129,6 +129,8 @@ void lws__cpd_portal_status(const struct lws__cpd *cpd,
 }
 
 #if LWS_WITH_SYS_CPD_CAPPORT_API
+const char lws__cpd_not_capport[] = "not application/captive+json";
+
 const char *lws__cpd_portal_api_url(const struct lws__cpd *cpd)
 {
     const struct lws__cpd_portal *pt = cpd->rec ? cpd->rec->portal : NULL;
@@ -144,15 +146,6 @@ const char *lws__cpd_portal_api_url(const struct lws__cpd *cpd)
     return pt->uri;
 }
 
-/* The API's media type, and what a reply of another type says (one
- * string). */
-static const char not_capport[] = "not application/captive+json";
-
-int lws__cpd_portal_request(const struct lws__http_url *u, char *buf,
-                            size_t len)
-{
-    return lws__http_request_write_as(u, buf, len, not_capport + 4);
-}
 
 lws_cpd_result_t
 lws__cpd_portal_api_reply(struct lws__cpd *cpd, const struct lws__http_resp *r,
@@ -175,7 +168,7 @@ lws__cpd_portal_api_reply(struct lws__cpd *cpd, const struct lws__http_resp *r,
     if (r->status != 200)
         snprintf(why, wlen, "answered %d", r->status);
     else if (!lws__capport_ctype_ok(rx, r->hdr_len))
-        what = not_capport;
+        what = lws__cpd_not_capport;
     else if ((ret = body ? lws__capport_parse(body, blen, &c) : -EBADMSG))
         what = ret == -EMSGSIZE ? "object too big"
                                 : "malformed or without \"captive\"";

@@ -494,7 +494,7 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__cpd *cpd = lws_container_of(sul, struct lws__cpd, sul_kick);
     struct lws__cpd_probe *p;
-    const char *url;
+    const char *url, *accept = "*/*";
     lws_sockaddr46 sa;
 
     if (!cpd->core.attempt_active || cpd->probe)
@@ -516,23 +516,20 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
 #if LWS_WITH_SYS_CPD_CAPPORT_API
     {
         const char *api = lws__cpd_portal_api_url(cpd);
-        int n;
 
-        if (api && !lws__http_url_parse(api, &p->url) &&
-            (n = lws__cpd_portal_request(&p->url, p->tx, sizeof(p->tx))) > 0) {
+        if (api && !lws__http_url_parse(api, &p->url)) {
             p->api = true;
-            p->tx_len = (size_t)n;
             url = api;
+            accept = LWS__CPD_CAPPORT_TYPE;
         }
     }
 #endif
-    if (!p->api) {
-        /* cpd_url_setup() accepted this text, so it parses again. */
-        if (lws__http_url_parse(url, &p->url))
-            lwsl_err("url '%s' no longer parses", url);
-        p->tx_len =
-            (size_t)lws__http_request_write(&p->url, p->tx, sizeof(p->tx));
-    }
+    /* cpd_url_setup() accepted this text, so it parses again. */
+    if (!p->api && lws__http_url_parse(url, &p->url))
+        lwsl_err("url '%s' no longer parses", url);
+    /* tx has room for the longest path and host with every field */
+    p->tx_len = (size_t)lws__http_request_write_as(&p->url, p->tx,
+                                                   sizeof(p->tx), accept);
     lwsl_info("attempt %d: GET %s%s", cpd->core.attempts, url,
               p->api ? " (captive portal API)" : "");
     if (!lws_sa46_parse_numeric(&sa, p->url.host))

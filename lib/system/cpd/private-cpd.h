@@ -121,9 +121,12 @@ void lws__cpd_portal_status(const struct lws__cpd *cpd,
 #if LWS_WITH_SYS_CPD_CAPPORT_API
 /* The API URI to fetch in this attempt instead of the probe URL, or NULL. */
 const char *lws__cpd_portal_api_url(const struct lws__cpd *cpd);
-/* The request for the API (Accept: application/captive+json). */
-int lws__cpd_portal_request(const struct lws__http_url *u, char *buf,
-                            size_t len);
+/* "not " and the API's media type: what a reply of another type says
+ * (cpd-portal.c), and from + 4 the type the request accepts. */
+extern const char lws__cpd_not_capport[];
+#define LWS__CPD_CAPPORT_TYPE (lws__cpd_not_capport + 4)
+#define lws__cpd_portal_request(u, buf, len)                                   \
+    lws__http_request_write_as(u, buf, len, LWS__CPD_CAPPORT_TYPE)
 /* The API's reply (status, header, complete body or NULL) as a result,
  * and why in @why. */
 lws_cpd_result_t
