@@ -25,11 +25,8 @@ static int http_hex_value(uint8_t c)
 {
     if (http_is_digit(c))
         return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    c |= 0x20; /* lower case, and no other byte becomes a-f */
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 __attribute__((noinline)) static uint8_t http_lower(uint8_t c)
@@ -50,15 +47,14 @@ static bool http_is_field_char(uint8_t c)
     return c == ' ' || c == '\t' || (c >= 0x21 && c != 0x7f);
 }
 
-/* Case-insensitive comparison of @n bytes at @p with the string @s. */
+/* Case-insensitive comparison of @n bytes at @p with the lower-case string
+ * @s. */
 static bool http_ieq(const uint8_t *p, size_t n, const char *s)
 {
-    if (strlen(s) != n)
-        return false;
     for (size_t i = 0; i < n; i++)
-        if (http_lower(p[i]) != http_lower((uint8_t)s[i]))
+        if (!s[i] || http_lower(p[i]) != (uint8_t)s[i])
             return false;
-    return true;
+    return !s[n];
 }
 
 /* ------------------------------------------------------------------------
@@ -135,11 +131,12 @@ int lws__http_url_parse(const char *url, struct lws__http_url *u)
         return -EINVAL;
     memset(u, 0, sizeof(*u));
     n = strlen(url);
-    if (n >= 8 && http_ieq(p, 8, "https://")) {
+    /* a shorter url differs at its NUL: nothing past it is read */
+    if (http_ieq(p, 8, "https://")) {
         u->https = true;
         u->port = 443;
         skip = 8;
-    } else if (n >= 7 && http_ieq(p, 7, "http://")) {
+    } else if (http_ieq(p, 7, "http://")) {
         u->port = 80;
         skip = 7;
     } else {
@@ -216,7 +213,7 @@ static int http_status_line(const uint8_t *p, size_t n,
 {
     int st = 0;
 
-    if (n < 12 || !http_ieq(p, 5, "HTTP/") || p[5] != '1' || p[6] != '.' ||
+    if (n < 12 || !http_ieq(p, 5, "http/") || p[5] != '1' || p[6] != '.' ||
         !http_is_digit(p[7]) || p[8] != ' ')
         return -EBADMSG;
     r->minor = (uint8_t)(p[7] - '0');
