@@ -34,11 +34,10 @@ __attribute__((noinline)) static uint8_t http_lower(uint8_t c)
     return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + ('a' - 'A')) : c;
 }
 
-/* RFC 9110 §5.6.2: token characters. */
+/* RFC 9110 §5.6.2: token characters, the visible ones but delimiters. */
 static bool http_is_tchar(uint8_t c)
 {
-    return http_is_digit(c) || http_is_alpha(c) ||
-           (c && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+    return c > 0x20 && c < 0x7f && !strchr("\"(),/:;<=>?@[\\]{}", c);
 }
 
 /* RFC 9110 §5.5: field-vchar, SP or HTAB. */
@@ -213,7 +212,7 @@ static int http_status_line(const uint8_t *p, size_t n,
 {
     int st = 0;
 
-    if (n < 12 || !http_ieq(p, 5, "http/") || p[5] != '1' || p[6] != '.' ||
+    if (n < 12 || !http_ieq(p, 7, "http/1.") ||
         !http_is_digit(p[7]) || p[8] != ' ')
         return -EBADMSG;
     r->minor = (uint8_t)(p[7] - '0');
