@@ -97,19 +97,27 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p)
     lws__free(p);
 }
 
-/* Sets cpd->reason to "<url>: " + @fmt. */
-static void cpd_vreason(struct lws__cpd *cpd, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
-
-static void cpd_vreason(struct lws__cpd *cpd, const char *fmt, va_list ap)
+/* Sets cpd->reason to "<url>: "; returns its length (cut to the
+ * buffer's). */
+static size_t cpd_reason_prefix(struct lws__cpd *cpd)
 {
     size_t n = (size_t)snprintf(cpd->reason, sizeof(cpd->reason), "%s: ",
                                 cpd->url_text[cpd->cur]
                                     ? cpd->url_text[cpd->cur]
                                     : "captive_portal_detect_request");
 
-    if (n < sizeof(cpd->reason))
-        vsnprintf(cpd->reason + n, sizeof(cpd->reason) - n, fmt, ap);
+    return n < sizeof(cpd->reason) ? n : sizeof(cpd->reason) - 1;
+}
+
+/* Sets cpd->reason to "<url>: " + @fmt. */
+static void cpd_vreason(struct lws__cpd *cpd, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void cpd_vreason(struct lws__cpd *cpd, const char *fmt, va_list ap)
+{
+    size_t n = cpd_reason_prefix(cpd);
+
+    vsnprintf(cpd->reason + n, sizeof(cpd->reason) - n, fmt, ap);
 }
 
 void lws__cpd_probe_timed_out(struct lws__cpd_probe *p)
@@ -136,10 +144,8 @@ void lws__cpd_reason(struct lws__cpd *cpd, const char *fmt, ...)
  * *@room bytes. */
 static char *cpd_reason_tail(struct lws__cpd *cpd, size_t *room)
 {
-    size_t n;
+    size_t n = cpd_reason_prefix(cpd);
 
-    lws__cpd_reason(cpd, "%s", "");
-    n = strlen(cpd->reason);
     *room = sizeof(cpd->reason) - n;
     return cpd->reason + n;
 }
@@ -367,8 +373,7 @@ static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
 
     if (!winner) {
         cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                 "connect to %s (%d address%s tried)", why, n,
-                 n != 1 ? "es" : "");
+                 "connect to %s (addresses tried: %d)", why, n);
         return;
     }
     p->wsi = winner;
