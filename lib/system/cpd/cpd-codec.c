@@ -29,7 +29,7 @@ static int http_hex_value(uint8_t c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-__attribute__((noinline)) static uint8_t http_lower(uint8_t c)
+static uint8_t http_lower(uint8_t c)
 {
     return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + ('a' - 'A')) : c;
 }
@@ -212,8 +212,8 @@ static int http_status_line(const uint8_t *p, size_t n,
 {
     int st = 0;
 
-    if (n < 12 || !http_ieq(p, 7, "http/1.") ||
-        !http_is_digit(p[7]) || p[8] != ' ')
+    if (n < 12 || !http_ieq(p, 7, "http/1.") || !http_is_digit(p[7]) ||
+        p[8] != ' ')
         return -EBADMSG;
     r->minor = (uint8_t)(p[7] - '0');
     for (size_t i = 9; i < 12; i++) {
@@ -250,8 +250,8 @@ static int http_content_length(const uint8_t *v, size_t n, int64_t *cl)
 }
 
 /* RFC 9112 §6.1: the final transfer coding decides the framing. */
-__attribute__((noinline)) static void
-http_transfer_encoding(const uint8_t *v, size_t n, struct lws__http_resp *r)
+static void http_transfer_encoding(const uint8_t *v, size_t n,
+                                   struct lws__http_resp *r)
 {
     size_t s = n;
 

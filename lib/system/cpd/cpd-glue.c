@@ -30,8 +30,9 @@ static struct lws__cpd *cpd_of(struct lws_context *cx)
 #define CPD_OF(cx) cpd_of(cx)
 
 /* Schedules @sul at the monotonic time @at (us; past: now). */
-static void cpd_at(struct lws__cpd *cpd, lws_sorted_usec_list_t *sul,
-                   sul_cb_t cb, lws_usec_t at)
+__attribute__((noinline)) static void cpd_at(struct lws__cpd *cpd,
+                                             lws_sorted_usec_list_t *sul,
+                                             sul_cb_t cb, lws_usec_t at)
 {
     lws_usec_t now = lws_now_usecs();
 

@@ -146,7 +146,6 @@ const char *lws__cpd_portal_api_url(const struct lws__cpd *cpd)
     return pt->uri;
 }
 
-
 lws_cpd_result_t
 lws__cpd_portal_api_reply(struct lws__cpd *cpd, const struct lws__http_resp *r,
                           const uint8_t *rx, const uint8_t *body, size_t blen,

@@ -113,7 +113,8 @@ static size_t cpd_reason_prefix(struct lws__cpd *cpd)
 static void cpd_vreason(struct lws__cpd *cpd, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
-static void cpd_vreason(struct lws__cpd *cpd, const char *fmt, va_list ap)
+__attribute__((noinline)) static void cpd_vreason(struct lws__cpd *cpd,
+                                                  const char *fmt, va_list ap)
 {
     size_t n = cpd_reason_prefix(cpd);
 
@@ -237,8 +238,9 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
             return false;
         if (ret && p->truncated && !p->api) {
             /* "body cut: TLS closed without close_notify (n bytes)" */
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "body cut: TLS %s (%zu bytes)",
-                     lws__tls_error(p->tls), p->rx_len - r.hdr_len);
+            cpd_fail(p, LWS_CPD_NO_INTERNET, true,
+                     "body cut: TLS %s (%zu bytes)", lws__tls_error(p->tls),
+                     p->rx_len - r.hdr_len);
             return true;
         }
         if (ret) {
@@ -417,12 +419,9 @@ static void cpd_probe_try(struct lws__cpd_probe *p, const lws_sockaddr46 *sa,
  * or 1: the query was refused. */
 static const char *cpd_dns_status(int n)
 {
-    static const char *const why[] = {"lookup refused",
-                                      "resolver failure",
-                                      "resolver timeout",
-                                      "no such name",
-                                      "resolver failure",
-                                      "no address"};
+    static const char *const why[] = {"lookup refused",   "resolver failure",
+                                      "resolver timeout", "no such name",
+                                      "resolver failure", "no address"};
 
     if (n == -ECANCELED)
         return "cancelled";
