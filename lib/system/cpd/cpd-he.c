@@ -29,16 +29,15 @@ static bool he_mapped(const uint8_t a[16])
     return !memcmp(a, pfx, 12);
 }
 
-/* Section 3.1 (IPv4: 3.2). */
-static int he_scope(const uint8_t a[16])
+/* Section 3.1 (IPv4: 3.2) of @a, whose policy entry is @pol (he_pol(): 0
+ * is ::1, 1 IPv4). */
+static int he_scope(const uint8_t a[16], int pol)
 {
-    static const uint8_t lo[16] = {[15] = 1};
-
-    if (he_mapped(a))
+    if (pol == 1)
         return (a[12] == 127 || (a[12] == 169 && a[13] == 254)) ? 2 : 14;
     if (a[0] == 0xff)
         return a[1] & 0x0f;
-    if (!memcmp(a, lo, 16) || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
+    if (!pol || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
         return 2;
     if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0)
         return 5;
@@ -99,22 +98,23 @@ __attribute__((noinline)) static uint32_t
 he_key(const struct lws__cpd_he_cand *c)
 {
     uint8_t d[16], s[16];
-    int pd, sd, ss;
+    int pd, ps, sd, ss;
     uint32_t k;
 
     he_a16(&c->dst, d);
     pd = he_pol(d);
-    sd = he_scope(d);
+    sd = he_scope(d, pd);
     k = (uint32_t)he_policy[pd].prec << 16 | (uint32_t)(15 - sd) << 8;
     if (!c->src.sa4.sin_family)
         return k; /* rule 1: no source, unusable */
     he_a16(&c->src, s);
-    ss = he_scope(s);
+    ps = he_pol(s);
+    ss = he_scope(s, ps);
     k |= 1u << 31;                   /* rule 1 */
     k |= (uint32_t)(sd == ss) << 30; /* rule 2 */
-    k |= (uint32_t)(he_policy[he_pol(s)].label == he_policy[pd].label)
-         << 29; /* rule 5 */
-    if (!he_mapped(d) && !he_mapped(s))
+    k |= (uint32_t)(he_policy[ps].label == he_policy[pd].label)
+         << 29;                /* rule 5 */
+    if (pd != 1 && ps != 1)    /* neither is IPv4 */
         k |= he_cpl(d, s, 64); /* rule 9 */
     return k;
 }
