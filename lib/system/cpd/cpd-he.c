@@ -22,13 +22,6 @@ static void he_a16(const lws_sockaddr46 *sa, uint8_t a[16])
         memcpy(a, &sa->sa6.sin6_addr, 16);
 }
 
-static bool he_mapped(const uint8_t a[16])
-{
-    static const uint8_t pfx[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
-    return !memcmp(a, pfx, 12);
-}
-
 /* Section 3.1 (IPv4: 3.2) of @a, whose policy entry is @pol (he_pol(): 0
  * is ::1, 1 IPv4). */
 static int he_scope(const uint8_t a[16], int pol)
@@ -76,10 +69,12 @@ __attribute__((noinline)) static int he_pol(const uint8_t a[16])
     static const uint8_t z[16];
     int i = 3;
 
-    if (!memcmp(a, z, 12)) /* ::1, else ::/96 */
-        return memcmp(a, z, 15) || a[15] != 1 ? 2 : 0;
-    if (he_mapped(a))
-        return 1;
+    if (!memcmp(a, z, 10)) {
+        if (a[10] == 0xff && a[11] == 0xff)
+            return 1;         /* ::ffff:0:0/96 */
+        if (!a[10] && !a[11]) /* ::1, else ::/96 */
+            return memcmp(a, z, 15) || a[15] != 1 ? 2 : 0;
+    }
     if (a[0] == 0x20 && a[1] == 0x01 && (a[2] || a[3]))
         i = 4; /* 2001:xxxx:: with xxxx != 0 is not Teredo */
     while (i < HE_NPOL - 1 &&
@@ -171,7 +166,7 @@ int lws__cpd_he_interleave(const struct lws__cpd_he_cand *c, int n,
  * running, the earlier in order on a tie; -1: none. */
 static int he_hedge_addr(const struct lws__cpd_he *he)
 {
-    int best = -1, best_run = 0;
+    int best = -1, best_run = LWS__CPD_HE_SLOTS + 1;
 
     for (int a = 0; a < he->n; a++) {
         int run = 0;
@@ -180,7 +175,7 @@ static int he_hedge_addr(const struct lws__cpd_he *he)
             continue;
         for (int k = 0; k < he->next; k++)
             run += he->addr[k] == a && he->st[k] == LWS__HE_RUNNING;
-        if (best < 0 || run < best_run) {
+        if (run < best_run) {
             best = a;
             best_run = run;
         }
@@ -265,7 +260,8 @@ void lws__cpd_he_failed(struct lws__cpd_he *he, lws_usec_t now, int i,
                         struct lws__cpd_he_out *out)
 {
     he_reset(out);
-    if (i < 0 || i >= he->next || he->st[i] != LWS__HE_RUNNING) {
+    if ((unsigned int)i >= (unsigned int)he->next ||
+        he->st[i] != LWS__HE_RUNNING) {
         he_out(he, out);
         return;
     }
@@ -285,7 +281,8 @@ void lws__cpd_he_connected(struct lws__cpd_he *he, lws_usec_t now, int i,
 {
     (void)now;
     he_reset(out);
-    if (i < 0 || i >= he->next || he->st[i] != LWS__HE_RUNNING)
+    if ((unsigned int)i >= (unsigned int)he->next ||
+        he->st[i] != LWS__HE_RUNNING)
         return;
     he->st[i] = LWS__HE_WON;
     out->won = i;
