@@ -312,7 +312,7 @@ static void cpd_probe_readable(struct lws__cpd_probe *p)
     }
     if (p->rx_len == sizeof(p->rx))
         eof = true;
-    if (!cpd_probe_evaluate(p, eof) && p->tls && lws__tls_wants_write(p->tls))
+    if (!cpd_probe_evaluate(p, eof) && lws__tls_wants_write(p->tls))
         lws__wsi_poll(p->wsi, UV_READABLE | UV_WRITABLE);
 }
 

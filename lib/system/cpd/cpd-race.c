@@ -61,7 +61,7 @@ static void race_timer_cb(lws_sorted_usec_list_t *sul);
 /* Opens connect @i's socket: 0, or -1 (failed at once, reason noted). */
 static int race_open(struct lws__cpd_race *r, int i)
 {
-    struct lws_vhost *vh = lws_get_vhost_by_name(r->cx, "system");
+    struct lws_vhost *vh = r->cx->vhost_system; /* the protocol's */
     const lws_sockaddr46 *sa = &r->addr[r->he.addr[i]];
     int fd, one = 1;
 
