@@ -418,7 +418,7 @@ void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
                 cpd->reason[0] ? " - " : "", cpd->reason);
     cpd_notify_result(cpd);
     cpd_watch_result(cpd);
-    mgr = lws_system_get_state_manager(cx);
+    mgr = &cx->mgr_system;
     cpd_release_or_hold(cpd, mgr);
     if (!lws__cx_gone(cx) && mgr->state != LWS_SYSTATE_POLICY_INVALID)
         lws_state_transition_steps(mgr, cx->target_state);
@@ -599,7 +599,7 @@ static int cpd_init(struct lws_context *cx,
     lws__cpd_watch_init(&rec->watch, cpd->recheck_ms);
     cpd->nl.name = "cpd";
     cpd->nl.notify_cb = cpd_notify;
-    lws_state_reg_notifier(lws_system_get_state_manager(cx), &cpd->nl);
+    lws_state_reg_notifier(&cx->mgr_system, &cpd->nl);
     rec->news.cb = cpd_news;
     rec->news.opaque = cpd;
     lws__news_subscribe(cx, &rec->news);
@@ -618,9 +618,9 @@ static int cpd_callback(struct lws *wsi, enum lws_callback_reasons reason,
     (void)user, (void)len;
     switch (reason) {
     case LWS_CALLBACK_PROTOCOL_INIT:
-        return cpd_init(lws_get_context(wsi), in);
+        return cpd_init(wsi->vhost->context, in);
     case LWS_CALLBACK_PROTOCOL_DESTROY:
-        cpd_destroy(lws_get_context(wsi));
+        cpd_destroy(wsi->vhost->context);
         return 0;
     case LWS_CALLBACK_RAW_WRITEABLE:
     case LWS_CALLBACK_RAW_RX:

@@ -87,7 +87,7 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p)
     lws__cpd_race_stop(&p->race);
     lws__tls_destroy(p->tls);
     if (p->wsi) {
-        lws_set_opaque_user_data(p->wsi, NULL);
+        p->wsi->opaque = NULL;
         lws_wsi_close(p->wsi);
     }
     if (p->cpd->probe == p)
@@ -272,7 +272,7 @@ static ssize_t cpd_probe_io(struct lws__cpd_probe *p, bool tx, void *buf,
     if (!LWS_WITH_SYS_CPD_HTTP || p->tls) /* without: always TLS */
         return tx ? lws__tls_write(p->tls, buf, len)
                   : lws__tls_read(p->tls, buf, len);
-    fd = lws_get_socket_fd(p->wsi);
+    fd = p->wsi->fd;
     n = tx ? send(fd, buf,
                   LWS__FI_OR(p->cpd->cx, "cpd.tx.short", (len + 1) / 2, len),
                   MSG_NOSIGNAL)
@@ -384,9 +384,8 @@ static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
         cpd_probe_send(p);
         return;
     }
-    ret =
-        lws__tls_client_create(p->cpd->cx, p->cpd->tls_conf,
-                               lws_get_socket_fd(p->wsi), p->url.host, &p->tls);
+    ret = lws__tls_client_create(p->cpd->cx, p->cpd->tls_conf, p->wsi->fd,
+                                 p->url.host, &p->tls);
     if (ret) {
         cpd_fail(p, LWS_CPD_NO_INTERNET, ret != -EAGAIN, "TLS refused: %s",
                  ret == -EAGAIN ? "clock not valid yet" : strerror(-ret));
@@ -552,7 +551,7 @@ const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p)
 
 int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason)
 {
-    struct lws__cpd_probe *p = lws_get_opaque_user_data(wsi);
+    struct lws__cpd_probe *p = wsi->opaque;
     bool closed = reason == LWS_CALLBACK_RAW_CLOSE;
 
     if (!p)

@@ -41,7 +41,7 @@ static void race_close(struct lws__cpd_race *r, int i)
 {
     if (!r->wsi[i])
         return;
-    lws_set_opaque_user_data(r->wsi[i], NULL);
+    r->wsi[i]->opaque = NULL;
     lws_wsi_close(r->wsi[i]);
     r->wsi[i] = NULL;
 }
@@ -168,9 +168,7 @@ bool lws__cpd_race_event(struct lws__cpd_race *r, struct lws *wsi, bool closed)
     if (closed) {
         r->wsi[i] = NULL;           /* the wsi goes by itself */
         race_why(r, i, ECONNRESET); /* closed while connecting */
-    } else if (getsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_ERROR, &err,
-                          &sl) ||
-               err) {
+    } else if (getsockopt(wsi->fd, SOL_SOCKET, SO_ERROR, &err, &sl) || err) {
         race_why(r, i, err ? err : errno);
         race_close(r, i);
     } else {

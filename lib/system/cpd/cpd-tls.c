@@ -118,9 +118,7 @@ void lws__tls_conf_destroy(struct lws__tls_conf *conf)
 
 bool lws__tls_time_valid(struct lws_context *cx)
 {
-    lws_state_manager_t *mgr = lws_system_get_state_manager(cx);
-
-    return mgr && mgr->state >= LWS_SYSTATE_TIME_VALID;
+    return cx && cx->mgr_system.state >= LWS_SYSTATE_TIME_VALID;
 }
 
 lws_usec_t lws__tls_trusted_now(struct lws_context *cx)
