@@ -40,7 +40,7 @@ struct lws__tls {
     uint8_t ip[16]; /* the host as an address, when it is a literal */
     struct tm now;  /* trusted UTC time the certificates are checked at */
     mbedtls_ssl_context ssl;
-    char host[256];
+    const char *host; /* the caller's, as long as the connection lives */
     char err[600];
 };
 
@@ -224,7 +224,7 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
     struct lws__tls *t;
 
     *out = NULL;
-    if (!conf || !host || !*host || strlen(host) >= sizeof(t->host))
+    if (!conf || !host || !*host || strlen(host) > 255)
         return -EINVAL;
     if (!lws__tls_time_valid(cx)) {
         lwsl_err("refusing TLS to %s before TIME_VALID", host);
@@ -241,7 +241,7 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
         time_t sec = (time_t)(lws__tls_trusted_now(cx) / LWS_US_PER_SEC);
         gmtime_r(&sec, &t->now);
     }
-    strcpy(t->host, host);
+    t->host = host;
     mbedtls_ssl_init(&t->ssl);
     if (LWS__FI_OR(cx, "tls.setup", MBEDTLS_ERR_SSL_ALLOC_FAILED,
                    mbedtls_ssl_setup(&t->ssl, &conf->conf)))

@@ -47,9 +47,11 @@ lws_usec_t lws__tls_trusted_now(struct lws_context *cx);
  * Creates a client connection on the connected non-blocking socket @fd (the
  * caller keeps owning it) that will verify @host: a name is sent as SNI and
  * matched by mbedTLS (subjectAltName dNSName, else CN); a numeric IPv4/IPv6
- * address is not sent and must equal an iPAddress subjectAltName.
- * Returns 0, -EINVAL (no host), -EAGAIN (the clock is not validated yet: the
- * connection is refused, and the reason is logged), -ENOMEM or -EPROTO.
+ * address is not sent and must equal an iPAddress subjectAltName.  @host
+ * (at most 255 bytes) is kept by reference: it must outlive the connection.
+ * Returns 0, -EINVAL (no host, or too long), -EAGAIN (the clock is not
+ * validated yet: the connection is refused, and the reason is logged), -ENOMEM
+ * or -EPROTO.
  */
 int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
                            int fd, const char *host,
