@@ -60,15 +60,16 @@ int lws__cpd_he_interleave(const struct lws__cpd_he_cand *c, int n,
 enum { LWS__HE_IDLE, LWS__HE_RUNNING, LWS__HE_FAILED, LWS__HE_WON };
 
 struct lws__cpd_he {
-    int n;    /* addresses */
-    int next; /* connects started (slots used) */
+    /* bytes first: Thumb-2's short byte loads reach offsets below 32 */
+    uint8_t st[LWS__CPD_HE_SLOTS];
+    uint8_t addr[LWS__CPD_HE_SLOTS]; /* each slot's address */
+    int n;                           /* addresses */
+    int next;                        /* connects started (slots used) */
     int running;
     unsigned int dead; /* bit a: a connect to address a failed */
     uint32_t head_ms, step_ms, conn_ms;
     lws_usec_t next_at; /* the next address is due (0: none) */
     lws_usec_t last_at; /* the latest connect started */
-    uint8_t st[LWS__CPD_HE_SLOTS];
-    uint8_t addr[LWS__CPD_HE_SLOTS]; /* each slot's address */
 };
 
 struct lws__cpd_he_out {

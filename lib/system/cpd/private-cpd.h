@@ -46,11 +46,11 @@ struct lws__cpd_rec {
     struct lws__cpd *cpd;
     struct lws__cpd_portal *portal; /* the network's URI (cpd-portal.c) */
     uint8_t nknown;
+    struct lws__cpd_watch watch;      /* recovery after OPERATIONAL */
     lws_cpd_result_t last_result;     /* of the last finished check */
     unsigned int checks;              /* checks started */
     uint32_t connect_ms;              /* per address while another waits */
     uint32_t he_head_ms, he_step_ms;  /* Happy Eyeballs (cpd-race.c) */
-    struct lws__cpd_watch watch;      /* recovery after OPERATIONAL */
     struct lws__news_observer news;   /* links, leases, DNS servers */
     lws_sorted_usec_list_t sul_watch; /* the watch's next re-check */
     /* The addresses the running check resolved: its later attempts race
@@ -62,6 +62,9 @@ struct lws__cpd_rec {
  * (short Thumb-2 load offsets); the reason, used often, before the timers
  * (reached only through their address). */
 struct lws__cpd {
+    /* bytes first: Thumb-2's short byte loads reach offsets below 32 */
+    bool op_running;
+    bool passed[LWS__CPD_PH_COUNT];
     struct lws_context *cx;
     struct lws__cpd_rec *rec; /* NULL while CPD is not configured */
     struct lws__cpd_probe *probe;
@@ -77,8 +80,6 @@ struct lws__cpd {
     lws_cpd_result_t late;    /* its answer, between attempts (UNKNOWN: none) */
     enum lws__cpd_phase cur;  /* URL of the running check */
     enum lws__cpd_phase held; /* step we are holding, or NONE */
-    bool op_running;
-    bool passed[LWS__CPD_PH_COUNT];
     unsigned int flags;
     uint32_t recheck_ms;
     /* result_cb delivery, from a sul (never inside lws_system_cpd_set()) */
