@@ -75,12 +75,12 @@ void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n)
         }
         return;
     }
-    if (pt && !strcmp(pt->uri, uri))
-        return; /* the same again (a renewal) */
     if (strlen(uri) >= sizeof(pt->uri)) {
         lwsl_warn("%s: captive-portal URI too long: ignored", n->iface);
         return;
     }
+    if (pt && !strcmp(pt->uri, uri))
+        return; /* the same again (a renewal) */
     if (!pt) {
         pt = lws__calloc(1, sizeof(*pt));
         if (!pt) {
