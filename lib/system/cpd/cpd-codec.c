@@ -163,7 +163,7 @@ int lws__http_request_write_as(const struct lws__http_url *u, char *buf,
     char port[8] = "";
     int n;
 
-    if ((u->https && u->port != 443) || (!u->https && u->port != 80))
+    if (u->port != (u->https ? 443 : 80))
         snprintf(port, sizeof(port), ":%u", (unsigned int)u->port);
     /* RFC 9112 §3.2: Host carries the authority, [] around IPv6. */
     n = snprintf(buf, len,
