@@ -1053,11 +1053,14 @@ static void test_adns_cancel_by_wsi(void **state)
     close(fd);
 }
 
-/* A burst leaves idle c-ares channels behind; later only a few are kept. */
-static void test_adns_idle_channels_trimmed(void **state)
+/* Sockets live as long as their questions: with one question per socket,
+ * five lookups to a silent server hold ten (A and AAAA each, every one on
+ * a port of its own) until their deadline, then none is left open. */
+static void test_adns_sockets_closed_after_questions(void **state)
 {
     struct lws_adns_info ai = {0};
     static struct adns_t_res r[5];
+    int fds0 = lt_count_fds();
     struct lws_context *cx;
     struct lws__adns *a;
     lws_sockaddr46 sa;
@@ -1081,16 +1084,17 @@ static void test_adns_idle_channels_trimmed(void **state)
             lws_async_dns_query(cx, 0, name, 1, adns_t_cb, NULL, &r[i]),
             LADNS_RET_CONTINUING);
     }
-    assert_int_equal(a->busy_chans.count, 10); /* A and AAAA each */
-    for (int i = 0; i < 5; i++)
+    assert_int_equal(a->socks.count, 10); /* A and AAAA each */
+    assert_null(a->cur);
+    for (int i = 0; i < 5; i++) {
         assert_true(adns_t_run_until(cx, &r[i].calls, 1, 2000));
-    assert_int_equal(a->busy_chans.count, 0);
-    assert_int_equal(a->idle_chans.count, 10);
-    assert_non_null(a->sul_trim.list.owner); /* due in 30 s */
-    lws__adns_channels_trim(a);
-    assert_int_equal(a->idle_chans.count, 4);
+        assert_int_equal(r[i].n, LADNS_RET_TIMEDOUT);
+    }
+    assert_int_equal(a->socks.count, 0);
+    assert_null(a->sul_try.list.owner);
     lws_context_destroy(cx);
     close(fd);
+    assert_int_equal(lt_count_fds(), fds0);
 }
 
 /* OOM at every allocation of the query path: each failure is a clean
@@ -1181,7 +1185,7 @@ int main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_adns_query_oom, fx_setup,
                                         fx_teardown),
-        cmocka_unit_test(test_adns_idle_channels_trimmed),
+        cmocka_unit_test(test_adns_sockets_closed_after_questions),
         cmocka_unit_test(test_adns_retries_after_try_timeout),
     };
 

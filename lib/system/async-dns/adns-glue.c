@@ -5,8 +5,8 @@
  * lws_async_dns_* API and the life cycle.  What a lookup amounts to, how
  * long it is cached and the server order are decided by the pure core
  * (adns-core.c).  Server sources, the hosts file and resolv.conf are in
- * adns-servers.c, the c-ares transport (channels, sockets as wsi, timers)
- * in adns-ares.c.
+ * adns-servers.c, the transport (UDP and TCP sockets, try timers) in
+ * adns-udp.c.
  *
  * Each lookup (name + class) asks one question per record type; concurrent
  * callers of the same name and class wait on the same lookup.  Callbacks
@@ -188,8 +188,8 @@ static void adns_lookup_complete(struct adns_lookup *lk)
         lws__adns_answer_clear(&lk->wq[i].ans);
     lws__free(lk);
     /* A place on the wire is free.  The queue moves on from the loop, not
-     * from in here: this may run inside a c-ares call on a channel that a
-     * new question must not retire under it. */
+     * from in here: this may run inside the transport's handling of a
+     * socket that a new question must not retire under it. */
     if (a->queued.head && !a->destroying &&
         (!a->sul_queue.list.owner || a->sul_queue.us > lws_now_usecs()))
         lws_sul_schedule(a->cx, 0, &a->sul_queue, adns_queue_cb, 0);
@@ -713,7 +713,7 @@ static void adns_destroy(struct lws_context *cx)
         lws__adns_lookup_abort(
             lws_container_of(a->lookups.head, struct adns_lookup, list),
             -ECANCELED);
-    lws__adns_channels_destroy(a);
+    lws__adns_transport_destroy(a);
     /* Every callback still owed runs now, with -ECANCELED. */
     adns_take_ready(a);
     while (a->delivering.head) {
