@@ -33,6 +33,7 @@ enum hmode {
     H_COUNTS_LARGER,
     H_ZERO_LEN,
     H_OTHER_PORT,
+    H_OTHER_ADDR, /* from 127.0.0.2, the server's port */
     H_NEVER,
     H_NXDOMAIN_SOA, /* not hostile: NXDOMAIN with an SOA (TTL 900, min 60) */
     H_SERVFAIL,
@@ -42,11 +43,12 @@ enum hmode {
 };
 
 static enum hmode mode;
-static int other_fd = -1;  /* a second socket, another source port */
-static int seen;           /* queries received */
-static struct lws *hwsi;   /* the scripted server */
-static struct lws *hwsi2;  /* a well-behaved second server (10.9.9.8) */
-static struct lws *rx_wsi; /* the one that received the query */
+static int other_fd = -1;      /* a second socket, another source port */
+static int other_addr_fd = -1; /* 127.0.0.2, the first server's port */
+static int seen;               /* queries received */
+static struct lws *hwsi;       /* the scripted server */
+static struct lws *hwsi2;      /* a well-behaved second server (10.9.9.8) */
+static struct lws *rx_wsi;     /* the one that received the query */
 
 static const uint8_t good_addr[4] = {10, 9, 9, 9};
 static const uint8_t evil_addr[4] = {6, 6, 6, 6};
@@ -187,6 +189,10 @@ static void hostile_rx(const uint8_t *q, size_t len)
         n = reply(r, q, qe, id, 1, evil_addr);
         send_to_peer(other_fd, r, n);
         break;
+    case H_OTHER_ADDR:
+        n = reply(r, q, qe, id, 1, evil_addr);
+        send_to_peer(other_addr_fd, r, n);
+        break;
     case H_NEVER:
         return;
     case H_NO_EDNS:
@@ -293,6 +299,18 @@ static int hsetup(void **state, uint32_t deadline_ms, uint32_t try_ms)
     add_server(h.cx, port1);
     other_fd = socket(AF_INET, SOCK_DGRAM, 0);
     assert_true(other_fd >= 0);
+    {
+        struct sockaddr_in o;
+
+        memset(&o, 0, sizeof(o));
+        o.sin_family = AF_INET;
+        o.sin_addr.s_addr = htonl(0x7f000002); /* 127.0.0.2 */
+        o.sin_port = port1;
+        other_addr_fd = socket(AF_INET, SOCK_DGRAM, 0);
+        assert_true(other_addr_fd >= 0);
+        assert_int_equal(bind(other_addr_fd, (struct sockaddr *)&o, sizeof(o)),
+                         0);
+    }
     mode = H_GOOD;
     seen = 0;
     *state = &h;
@@ -308,6 +326,13 @@ static int setup(void **state)
 static int setup_failover(void **state)
 {
     return hsetup(state, 3000, 200);
+}
+
+/* Every question on one socket: the ID is what tells them apart. */
+static int setup_reuse(void **state)
+{
+    hsetup_qps = LWS_ADNS_REUSE_FREELY;
+    return hsetup(state, 400, 2000);
 }
 
 static int setup_failover_reuse(void **state)
@@ -329,6 +354,7 @@ static int teardown(void **state)
 
     lws_context_destroy(h->cx);
     close(other_fd);
+    close(other_addr_fd);
     /* Everything the library held is back. */
     assert_int_equal(lws__heap_in_use(), h->heap0);
     return 0;
@@ -399,6 +425,13 @@ static void test_adns_hostile_zero_length(void **state)
 static void test_adns_hostile_other_port(void **state)
 {
     expect_ignored(state, H_OTHER_PORT);
+}
+
+/* The kernel drops it: the socket is connected to the server's address
+ * and port. */
+static void test_adns_hostile_other_addr(void **state)
+{
+    expect_ignored(state, H_OTHER_ADDR);
 }
 
 static void test_adns_hostile_pointer_loop(void **state)
@@ -610,6 +643,16 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_other_port, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_other_addr, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_wrong_id, setup_reuse,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_wrong_question,
+                                        setup_reuse, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_zero_length,
+                                        setup_reuse, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_other_port,
+                                        setup_reuse, teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_pointer_loop, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_label_past_end, setup,

@@ -376,6 +376,15 @@ static void test_adns_it_questions_per_socket(void **state)
     assert_true(ports >= 76);
 
     memset(&ai, 0, sizeof(ai));
+    ai.questions_per_socket = 3;
+    cx = ctx_one(&ai);
+    many_run(cx, 40, "k3");
+    lws_context_destroy(cx);
+    ports = ports_of(".k3.many.test", &most);
+    assert_true(most <= 3);
+    assert_true(ports >= 26 && ports <= 27); /* 27 sockets for 80 */
+
+    memset(&ai, 0, sizeof(ai));
     ai.questions_per_socket = 4;
     cx = ctx_one(&ai);
     many_run(cx, 40, "k4");
