@@ -123,8 +123,9 @@ static void adns_waiter_drop(struct lws__adns *a, struct adns_waiter *w)
 static struct adns_lookup *adns_lookup_find(struct lws__adns *a, const char *lc,
                                             uint8_t cls, uint32_t h)
 {
-    for (lws_dll2_t *d = a->lookups.head; d; d = d->next) {
-        struct adns_lookup *lk = lws_container_of(d, struct adns_lookup, list);
+    for (lws_dll2_t *d = a->lk_hash[h & (LWS__ADNS_LK_BUCKETS - 1)].head; d;
+         d = d->next) {
+        struct adns_lookup *lk = lws_container_of(d, struct adns_lookup, hlist);
 
         if (lk->hash == h && lk->cls == cls && !strcmp(lk->name, lc))
             return lk;
@@ -184,6 +185,7 @@ static void adns_lookup_complete(struct adns_lookup *lk)
             status, res);
     lws__adns_res_unref(res);
     lws_dll2_remove(&lk->list);
+    lws_dll2_remove(&lk->hlist);
     for (int i = 0; i < lk->nwq; i++)
         lws__adns_answer_clear(&lk->wq[i].ans);
     lws__free(lk);
@@ -279,6 +281,7 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
     }
     lws_dll2_add_tail(&w->list, &lk->waiters);
     lws_dll2_add_tail(&lk->list, &a->lookups);
+    lws_dll2_add_tail(&lk->hlist, &a->lk_hash[h & (LWS__ADNS_LK_BUCKETS - 1)]);
     lk->started = lws_now_usecs();
     if (!a->sul_deadline.list.owner)
         lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,

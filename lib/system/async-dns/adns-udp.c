@@ -383,7 +383,7 @@ static int adns_answer_status(struct adns_wq *wq, const uint8_t *abuf,
 {
     struct adns_lookup *lk = wq->lk;
 
-    lws__adns_answer_clear(&wq->ans); /* an earlier try's answer */
+    /* (a question is answered once: nothing of an earlier try to free) */
     if (lws__adns_parse_answer(abuf, alen, lk->name, wq->qtype, &wq->ans))
         return LADNS_RET_FAILED;
     switch (wq->ans.rcode) {

@@ -13,6 +13,9 @@
 
 #include <sys/stat.h>
 
+/* Buckets of the lookups in flight, by name hash (a power of two). */
+#define LWS__ADNS_LK_BUCKETS 16
+
 /* Servers a resolver may know at once (explicit, resolv.conf, DHCP). */
 #define LWS__ADNS_ORDER_MAX                                                    \
     (LWS__ADNS_MAX_SERVERS + LWS__ADNS_RESOLV_MAX +                            \
@@ -47,6 +50,7 @@ struct adns_wq {
 /* One name + class being resolved, shared by every waiter. */
 struct adns_lookup {
     lws_dll2_t list;                  /* in lws__adns.lookups */
+    lws_dll2_t hlist;                 /* in lws__adns.lk_hash[] */
     lws_dll2_owner_t waiters;         /* struct adns_waiter */
     lws_sorted_usec_list_t sul_grace; /* one family in, the other late */
     lws_usec_t started;               /* lws_now_usecs() at the start */
@@ -88,7 +92,9 @@ struct lws__adns {
     struct lws_context *cx;
     struct lws_vhost *vh;
     struct lws__adns_cache cache;
-    lws_dll2_owner_t lookups;            /* in flight, oldest first */
+    lws_dll2_owner_t lookups; /* in flight, oldest first */
+    /* the same by name hash, to join one without walking them all */
+    lws_dll2_owner_t lk_hash[LWS__ADNS_LK_BUCKETS];
     lws_sorted_usec_list_t sul_deadline; /* the oldest lookup's deadline */
     lws_dll2_owner_t queued;          /* waiters past max_outstanding, FIFO */
     lws_sorted_usec_list_t sul_queue; /* start queued ones; their deadline */
