@@ -958,11 +958,10 @@ static void test_adns_coalesce_cancel_and_caps(void **state)
     close(fd);
 }
 
-/* c-ares's retry timer comes from ares_timeout(), a struct timeval laid out
- * as c-ares was built: every unanswered try is sent again after
- * try_timeout_ms.  (With the layout wrong -- armhf, 64-bit time_t against a
- * 32-bit libc-ares2 -- the timer landed decades away: no retry was sent and
- * only the overall deadline ended the lookup.) */
+/* Every unanswered try is sent again after its try timeout (the wait
+ * doubling each pass), before the overall deadline ends the lookup.  (On
+ * armhf under c-ares, a time_t layout mismatch once put the retry timer
+ * decades away.) */
 static void test_adns_retries_after_try_timeout(void **state)
 {
     struct lws_adns_info ai = {0};
