@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <arpa/inet.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -40,6 +41,7 @@ enum hmode {
     H_REFUSED,
     H_NO_EDNS, /* an old server: FORMERR to any query with an OPT record */
     H_NO_AAAA, /* answers A, never AAAA (as when those datagrams are lost) */
+    H_TWICE,   /* answers AAAA twice (a duplicate, as after a retry) */
 };
 
 static enum hmode mode;
@@ -146,6 +148,8 @@ static void hostile_rx(const uint8_t *q, size_t len)
     if (qtype != 1 || mode == H_GOOD) {
         n = reply(r, q, qe, id, qtype == 1, qtype == 1 ? good_addr : NULL);
         send_to_peer(fd, r, n);
+        if (mode == H_TWICE)
+            send_to_peer(fd, r, n);
         return;
     }
     switch (mode) {
@@ -434,6 +438,28 @@ static void test_adns_hostile_other_addr(void **state)
     expect_ignored(state, H_OTHER_ADDR);
 }
 
+/* With every question on one socket that stays open, a duplicate reply
+ * arriving after the last question ended is read and dropped at once: left
+ * queued, it would wake the loop again and again. */
+static void test_adns_hostile_duplicate_drained(void **state)
+{
+    struct hctx *h = *state;
+    struct lws__adns *a = LWS__HELPER(h->cx, ADNS);
+    struct adns_t_res r;
+    int queued = -1;
+
+    mode = H_TWICE;
+    resolve(h->cx, "victim.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_non_null(a->cur); /* kept open for the next questions */
+    assert_int_equal(a->cur->qs.count, 0);
+    assert_int_equal(ioctl(a->cur->fd, FIONREAD, &queued), 0);
+    assert_int_equal(queued, 0);
+    mode = H_GOOD;
+    resolve(h->cx, "after.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+}
+
 static void test_adns_hostile_pointer_loop(void **state)
 {
     expect_error(state, H_PTR_LOOP, LADNS_RET_FAILED);
@@ -652,6 +678,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_adns_hostile_zero_length,
                                         setup_reuse, teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_other_port,
+                                        setup_reuse, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_duplicate_drained,
                                         setup_reuse, teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_pointer_loop, setup,
                                         teardown),

@@ -23,22 +23,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-struct adns_sock {
-    lws_dll2_t list;     /* in lws__adns.socks, or lws__adns.dead_socks */
-    lws_dll2_owner_t qs; /* struct adns_wq waiting on it */
-    struct lws__adns *a;
-    uint8_t *rx;    /* TCP: the reply being read */
-    uint32_t nsent; /* questions it carried */
-    uint32_t got;   /* TCP: bytes read, length prefix included */
-    uint16_t rxlen; /* TCP: the reply's length */
-    uint8_t hdr[2]; /* TCP: the length prefix */
-    int fd;
-    bool tcp;
-    bool asked;          /* TCP: the question went out */
-    bool dead;           /* closed, freed when the readiness batch ends */
-    lws_sockaddr46 peer; /* the server it is connected to */
-};
-
 /* The loop's time (ms steps; + 1, never 0): enough for try timeouts of at
  * least LWS__ADNS_RTO_MIN_MS and RTT estimates, and no clock read. */
 static lws_usec_t adns_loop_us(const struct lws__adns *a)
@@ -478,7 +462,9 @@ static void adns_udp_ready(struct adns_sock *s)
 {
     uint8_t buf[4096];
 
-    while (!s->dead && s->qs.count) {
+    /* Until the queue is empty: a datagram left unread (a duplicate after
+     * the last question ended) would wake the loop again and again. */
+    while (!s->dead) {
         ssize_t n = recv(s->fd, buf, sizeof(buf), 0);
 
         if (n > 0)
@@ -556,7 +542,7 @@ static void adns_fd_batch(void *opaque, void *const *tags, const int *uv_events,
     for (int i = 0; i < n; i++) {
         struct adns_sock *s = tags[i];
 
-        if (!s->dead && s->qs.count)
+        if (!s->dead) /* (a TCP socket always has its one question) */
             (s->tcp ? adns_tcp_ready : adns_udp_ready)(s);
     }
     a->in_batch = false;

@@ -28,6 +28,23 @@
 struct adns_lookup;
 struct adns_sock;
 
+/* A DNS socket of the transport (adns-udp.c). */
+struct adns_sock {
+    lws_dll2_t list;     /* in lws__adns.socks, or lws__adns.dead_socks */
+    lws_dll2_owner_t qs; /* struct adns_wq waiting on it */
+    struct lws__adns *a;
+    uint8_t *rx;    /* TCP: the reply being read */
+    uint32_t nsent; /* questions it carried */
+    uint32_t got;   /* TCP: bytes read, length prefix included */
+    uint16_t rxlen; /* TCP: the reply's length */
+    uint8_t hdr[2]; /* TCP: the length prefix */
+    int fd;
+    bool tcp;
+    bool asked;          /* TCP: the question went out */
+    bool dead;           /* closed, freed when the readiness batch ends */
+    lws_sockaddr46 peer; /* the server it is connected to */
+};
+
 /* One question (name, type) on the wire (adns-udp.c), on a UDP socket
  * shared with up to questions_per_socket - 1 others, or on TCP. */
 struct adns_wq {
