@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 The lws-system authors
  *
- * Async DNS: libwebsockets' lws_async_dns_* API on c-ares, driven by the
- * context's libuv loop.  Address lookups ask for A and AAAA together (A
+ * Async DNS: libwebsockets' lws_async_dns_* API, driven by the context's
+ * libuv loop, on a transport of the library's own (UDP; TCP after a
+ * truncated reply).  Address lookups ask for A and AAAA together (A
  * first in the result chain, every address of each answer in server
  * order); answers are kept in a TTL cache (positive and
  * RFC 2308 negative), concurrent lookups of one name share one query on the
- * wire, and every UDP query leaves from a fresh random source port.
+ * wire, and by default every UDP query leaves from a fresh random source port
+ * with a random ID; a reply counts only from the server's address and
+ * port, with that ID and that question.
  *
  * Thread rule: every function here is loop-thread only ("Thread: loop.").
  * Callbacks run on the loop thread, never inside the call that started the
@@ -119,7 +122,7 @@ struct lws_adns_info {
     /** Overall deadline of one lookup in milliseconds; 0 = 5000. */
     uint32_t query_deadline_ms;
     /** Longest wait for one server before trying the next, ms; 0 = 500
-     *  (c-ares doubles it at each pass over the list).  A server with a
+     *  (doubled at each pass over the list).  A server with a
      *  known round-trip time gets SRTT + 4 RTTVAR of it instead, at least
      *  250 ms (RFC 6298 style, per server).  Once A has addresses,
      *  AAAA gets 50 ms more (RFC 8305's resolution delay); once AAAA
@@ -160,7 +163,8 @@ struct lws_adns_info {
      *  over; 0 = 1: every question gets a fresh unpredictable source port
      *  (RFC 5452 §9.2), so a spoofer who learned one port cannot aim at
      *  the next question, and must guess 16 bits of ID and ~16 of port.
-     *  Larger values trade that for speed (c-ares's own default is one
+     *  Larger values trade that for speed, several questions then
+     *  sharing a socket, told apart by ID (c-ares's own default is one
      *  socket per server, reused until idle; later c-ares calls this
      *  UDP_MAX_QUERIES); LWS_ADNS_REUSE_FREELY never retires a socket. */
     uint32_t questions_per_socket;

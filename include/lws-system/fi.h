@@ -55,16 +55,17 @@
  * A "garble" point cuts the datagram to 1..11 bytes (below any header the
  * library parses) and flips its first byte, so it can never pass as a
  * valid message.
- *   adns.channel       creating a c-ares channel fails (ARES_ENOMEM): the
- *                      lookup fails with LADNS_RET_FAILED; cached results
- *                      are kept and still answer.
- *   adns.rx.garble     a DNS reply is truncated / garbled: it is rejected
- *                      by c-ares, the query retries or times out.
- *   adns.tx            sending a DNS query (c-ares's send through the
- *                      library's socket functions) fails (-ENETUNREACH):
- *                      c-ares takes the server as failed and the query
- *                      moves on or fails (LADNS_RET_FAILED, logged);
+ *   adns.channel       opening a socket for DNS questions fails (-EMFILE):
+ *                      the lookup fails with LADNS_RET_FAILED, logged;
  *                      cached results are kept and still answer.
+ *   adns.rx.garble     a DNS reply is truncated / garbled: it is dropped
+ *                      (no question of ours matches it), the question
+ *                      retries or times out.
+ *   adns.tx            sending a DNS query fails (-ENETUNREACH): the
+ *                      server is taken as failed and the question moves
+ *                      on to its next try at once, then fails
+ *                      (LADNS_RET_FAILED, logged); cached results are
+ *                      kept and still answer.
  *   ntpc.tx            sending an NTP request fails (-ENETUNREACH): logged
  *                      (info), nothing leaves; the reply timeout retries.
  *   ntpc.rx.garble     an NTP reply is truncated / garbled: it is refused

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <arpa/inet.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -33,20 +34,23 @@ enum hmode {
     H_COUNTS_LARGER,
     H_ZERO_LEN,
     H_OTHER_PORT,
+    H_OTHER_ADDR, /* from 127.0.0.2, the server's port */
     H_NEVER,
     H_NXDOMAIN_SOA, /* not hostile: NXDOMAIN with an SOA (TTL 900, min 60) */
     H_SERVFAIL,
     H_REFUSED,
     H_NO_EDNS, /* an old server: FORMERR to any query with an OPT record */
     H_NO_AAAA, /* answers A, never AAAA (as when those datagrams are lost) */
+    H_TWICE,   /* answers AAAA twice (a duplicate, as after a retry) */
 };
 
 static enum hmode mode;
-static int other_fd = -1;  /* a second socket, another source port */
-static int seen;           /* queries received */
-static struct lws *hwsi;   /* the scripted server */
-static struct lws *hwsi2;  /* a well-behaved second server (10.9.9.8) */
-static struct lws *rx_wsi; /* the one that received the query */
+static int other_fd = -1;      /* a second socket, another source port */
+static int other_addr_fd = -1; /* 127.0.0.2, the first server's port */
+static int seen;               /* queries received */
+static struct lws *hwsi;       /* the scripted server */
+static struct lws *hwsi2;      /* a well-behaved second server (10.9.9.8) */
+static struct lws *rx_wsi;     /* the one that received the query */
 
 static const uint8_t good_addr[4] = {10, 9, 9, 9};
 static const uint8_t evil_addr[4] = {6, 6, 6, 6};
@@ -144,6 +148,8 @@ static void hostile_rx(const uint8_t *q, size_t len)
     if (qtype != 1 || mode == H_GOOD) {
         n = reply(r, q, qe, id, qtype == 1, qtype == 1 ? good_addr : NULL);
         send_to_peer(fd, r, n);
+        if (mode == H_TWICE)
+            send_to_peer(fd, r, n);
         return;
     }
     switch (mode) {
@@ -186,6 +192,10 @@ static void hostile_rx(const uint8_t *q, size_t len)
     case H_OTHER_PORT:
         n = reply(r, q, qe, id, 1, evil_addr);
         send_to_peer(other_fd, r, n);
+        break;
+    case H_OTHER_ADDR:
+        n = reply(r, q, qe, id, 1, evil_addr);
+        send_to_peer(other_addr_fd, r, n);
         break;
     case H_NEVER:
         return;
@@ -293,6 +303,18 @@ static int hsetup(void **state, uint32_t deadline_ms, uint32_t try_ms)
     add_server(h.cx, port1);
     other_fd = socket(AF_INET, SOCK_DGRAM, 0);
     assert_true(other_fd >= 0);
+    {
+        struct sockaddr_in o;
+
+        memset(&o, 0, sizeof(o));
+        o.sin_family = AF_INET;
+        o.sin_addr.s_addr = htonl(0x7f000002); /* 127.0.0.2 */
+        o.sin_port = port1;
+        other_addr_fd = socket(AF_INET, SOCK_DGRAM, 0);
+        assert_true(other_addr_fd >= 0);
+        assert_int_equal(bind(other_addr_fd, (struct sockaddr *)&o, sizeof(o)),
+                         0);
+    }
     mode = H_GOOD;
     seen = 0;
     *state = &h;
@@ -308,6 +330,13 @@ static int setup(void **state)
 static int setup_failover(void **state)
 {
     return hsetup(state, 3000, 200);
+}
+
+/* Every question on one socket: the ID is what tells them apart. */
+static int setup_reuse(void **state)
+{
+    hsetup_qps = LWS_ADNS_REUSE_FREELY;
+    return hsetup(state, 400, 2000);
 }
 
 static int setup_failover_reuse(void **state)
@@ -329,6 +358,7 @@ static int teardown(void **state)
 
     lws_context_destroy(h->cx);
     close(other_fd);
+    close(other_addr_fd);
     /* Everything the library held is back. */
     assert_int_equal(lws__heap_in_use(), h->heap0);
     return 0;
@@ -399,6 +429,35 @@ static void test_adns_hostile_zero_length(void **state)
 static void test_adns_hostile_other_port(void **state)
 {
     expect_ignored(state, H_OTHER_PORT);
+}
+
+/* The kernel drops it: the socket is connected to the server's address
+ * and port. */
+static void test_adns_hostile_other_addr(void **state)
+{
+    expect_ignored(state, H_OTHER_ADDR);
+}
+
+/* With every question on one socket that stays open, a duplicate reply
+ * arriving after the last question ended is read and dropped at once: left
+ * queued, it would wake the loop again and again. */
+static void test_adns_hostile_duplicate_drained(void **state)
+{
+    struct hctx *h = *state;
+    struct lws__adns *a = LWS__HELPER(h->cx, ADNS);
+    struct adns_t_res r;
+    int queued = -1;
+
+    mode = H_TWICE;
+    resolve(h->cx, "victim.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_non_null(a->cur); /* kept open for the next questions */
+    assert_int_equal(a->cur->qs.count, 0);
+    assert_int_equal(ioctl(a->cur->fd, FIONREAD, &queued), 0);
+    assert_int_equal(queued, 0);
+    mode = H_GOOD;
+    resolve(h->cx, "after.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
 }
 
 static void test_adns_hostile_pointer_loop(void **state)
@@ -610,6 +669,18 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_other_port, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_other_addr, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_wrong_id, setup_reuse,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_wrong_question,
+                                        setup_reuse, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_zero_length,
+                                        setup_reuse, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_other_port,
+                                        setup_reuse, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_duplicate_drained,
+                                        setup_reuse, teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_pointer_loop, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_label_past_end, setup,

@@ -166,6 +166,42 @@ static void test_adns_build_query(void **state)
     assert_int_equal(lws__adns_build_query(buf, 10, "a.test", 1, 0), -ENOSPC);
 }
 
+/* RFC 5452 §9.1: a reply is ours only with our ID, QR set and our one
+ * question (name compared case-insensitively, type, class IN); nothing
+ * past the question is read, so a truncated reply still matches and shows
+ * its TC bit. */
+static void test_adns_reply_match(void **state)
+{
+    struct pk p;
+
+    (void)state;
+    pk_head(&p, 0x8180, 0, 0, 0);
+    pk_q(&p, "WWW.Test", 1);
+    assert_int_equal(lws__adns_reply_match(p.b, p.n, 0x1234, "www.test", 1),
+                     0x8180);
+    assert_int_equal(lws__adns_reply_match(p.b, p.n, 0x1235, "www.test", 1),
+                     -ESRCH); /* another ID */
+    assert_int_equal(lws__adns_reply_match(p.b, p.n, 0x1234, "www.test", 28),
+                     -ESRCH); /* another type */
+    assert_int_equal(lws__adns_reply_match(p.b, p.n, 0x1234, "ww.test", 1),
+                     -ESRCH); /* another name */
+    assert_int_equal(lws__adns_reply_match(p.b, p.n - 1, 0x1234, "www.test", 1),
+                     -ESRCH); /* the class cut short */
+    assert_int_equal(lws__adns_reply_match(p.b, 11, 0x1234, "www.test", 1),
+                     -ESRCH);     /* under a header */
+    pk_head(&p, 0x0100, 0, 0, 0); /* a query, not a reply */
+    pk_q(&p, "www.test", 1);
+    assert_int_equal(lws__adns_reply_match(p.b, p.n, 0x1234, "www.test", 1),
+                     -ESRCH);
+    pk_head(&p, 0x8380, 9, 0, 0); /* TC, 9 answers claimed, none present */
+    pk_q(&p, "www.test", 1);
+    assert_int_equal(lws__adns_reply_match(p.b, p.n, 0x1234, "www.test", 1),
+                     0x8380);
+    p.b[5] = 2; /* two questions */
+    assert_int_equal(lws__adns_reply_match(p.b, p.n, 0x1234, "www.test", 1),
+                     -ESRCH);
+}
+
 static void test_adns_parse_a(void **state)
 {
     struct lws__adns_answer ans;
@@ -922,11 +958,10 @@ static void test_adns_coalesce_cancel_and_caps(void **state)
     close(fd);
 }
 
-/* c-ares's retry timer comes from ares_timeout(), a struct timeval laid out
- * as c-ares was built: every unanswered try is sent again after
- * try_timeout_ms.  (With the layout wrong -- armhf, 64-bit time_t against a
- * 32-bit libc-ares2 -- the timer landed decades away: no retry was sent and
- * only the overall deadline ended the lookup.) */
+/* Every unanswered try is sent again after its try timeout (the wait
+ * doubling each pass), before the overall deadline ends the lookup.  (On
+ * armhf under c-ares, a time_t layout mismatch once put the retry timer
+ * decades away.) */
 static void test_adns_retries_after_try_timeout(void **state)
 {
     struct lws_adns_info ai = {0};
@@ -1053,11 +1088,14 @@ static void test_adns_cancel_by_wsi(void **state)
     close(fd);
 }
 
-/* A burst leaves idle c-ares channels behind; later only a few are kept. */
-static void test_adns_idle_channels_trimmed(void **state)
+/* Sockets live as long as their questions: with one question per socket,
+ * five lookups to a silent server hold ten (A and AAAA each, every one on
+ * a port of its own) until their deadline, then none is left open. */
+static void test_adns_sockets_closed_after_questions(void **state)
 {
     struct lws_adns_info ai = {0};
     static struct adns_t_res r[5];
+    int fds0 = lt_count_fds();
     struct lws_context *cx;
     struct lws__adns *a;
     lws_sockaddr46 sa;
@@ -1081,16 +1119,17 @@ static void test_adns_idle_channels_trimmed(void **state)
             lws_async_dns_query(cx, 0, name, 1, adns_t_cb, NULL, &r[i]),
             LADNS_RET_CONTINUING);
     }
-    assert_int_equal(a->busy_chans.count, 10); /* A and AAAA each */
-    for (int i = 0; i < 5; i++)
+    assert_int_equal(a->socks.count, 10); /* A and AAAA each */
+    assert_null(a->cur);
+    for (int i = 0; i < 5; i++) {
         assert_true(adns_t_run_until(cx, &r[i].calls, 1, 2000));
-    assert_int_equal(a->busy_chans.count, 0);
-    assert_int_equal(a->idle_chans.count, 10);
-    assert_non_null(a->sul_trim.list.owner); /* due in 30 s */
-    lws__adns_channels_trim(a);
-    assert_int_equal(a->idle_chans.count, 4);
+        assert_int_equal(r[i].n, LADNS_RET_TIMEDOUT);
+    }
+    assert_int_equal(a->socks.count, 0);
+    assert_null(a->sul_try.list.owner);
     lws_context_destroy(cx);
     close(fd);
+    assert_int_equal(lt_count_fds(), fds0);
 }
 
 /* OOM at every allocation of the query path: each failure is a clean
@@ -1152,6 +1191,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_adns_name_lc),
         cmocka_unit_test(test_adns_build_query),
+        cmocka_unit_test(test_adns_reply_match),
         cmocka_unit_test(test_adns_parse_a),
         cmocka_unit_test(test_adns_parse_cname_chain),
         cmocka_unit_test(test_adns_parse_negative),
@@ -1181,7 +1221,7 @@ int main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_adns_query_oom, fx_setup,
                                         fx_teardown),
-        cmocka_unit_test(test_adns_idle_channels_trimmed),
+        cmocka_unit_test(test_adns_sockets_closed_after_questions),
         cmocka_unit_test(test_adns_retries_after_try_timeout),
     };
 

@@ -53,7 +53,7 @@ int lws__adns_name_lc(const char *name, char *lc)
 int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
                           uint16_t qtype, uint16_t edns_size)
 {
-    /* RFC 1035 §4.1.1 header: ID 0 (c-ares assigns it), RD set, one
+    /* RFC 1035 §4.1.1 header: ID 0 (the transport sets it), RD set, one
      * question, one additional record (the OPT) with EDNS0. */
     static const uint8_t hdr[11] = {0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0};
     /* RFC 6891 §6.1.2: root owner, type OPT, class = UDP payload size,
@@ -212,6 +212,31 @@ struct adns_sections {
     unsigned int nan, nns; /* their record counts */
 };
 
+int lws__adns_reply_match(const uint8_t *buf, size_t len, uint16_t id,
+                          const char *name_lc, uint16_t qtype)
+{
+    struct lws__wire w;
+    struct adns_rr rr;
+    uint16_t flags;
+    size_t pos = 12;
+
+    rr.pkt = buf;
+    rr.len = len;
+    rr.work = LWS__ADNS_MSG_WORK(len);
+    lws__wire_init(&w, buf, len);
+    if (lws__wire_be16(&w) != id)
+        return -ESRCH;
+    flags = lws__wire_be16(&w);
+    if (lws__wire_be16(&w) != 1 || !(flags & 0x8000) ||
+        adns_read_name(&rr, &pos, rr.owner) < 0 || strcmp(rr.owner, name_lc))
+        return -ESRCH;
+    lws__wire_seek(&w, pos);
+    if (lws__wire_be16(&w) != qtype || lws__wire_be16(&w) != LWS__ADNS_C_IN ||
+        w.err)
+        return -ESRCH;
+    return flags;
+}
+
 /* RFC 1035 §4.1.1/§4.1.2: header and question checks, section offsets. */
 static int adns_parse_head(struct adns_rr *rr, const char *name_lc,
                            uint16_t qtype, struct adns_sections *s, int *rcode)
@@ -221,7 +246,7 @@ static int adns_parse_head(struct adns_rr *rr, const char *name_lc,
     size_t pos;
 
     lws__wire_init(&w, rr->pkt, rr->len);
-    lws__wire_be16(&w); /* ID: c-ares matched it */
+    lws__wire_be16(&w); /* ID: the transport matched it */
     flags = lws__wire_be16(&w);
     qd = lws__wire_be16(&w);
     s->nan = lws__wire_be16(&w);

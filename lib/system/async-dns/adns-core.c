@@ -5,8 +5,8 @@
  * long that is cached, and the health of each server: an RTT estimate,
  * consecutive failures, a dead server's back-off and probes, the order
  * servers are asked in and the try timeout that follows from it.  No loop, no
- * c-ares, no clock of its own: the glue (adns-glue.c, adns-servers.c,
- * adns-ares.c) passes the time, and the unit tests drive it with a virtual one.
+ * sockets, no clock of its own: the glue (adns-glue.c, adns-servers.c,
+ * adns-udp.c) passes the time, and the unit tests drive it with a virtual one.
  */
 #define LWS_LOGMOD adns
 #include "private-adns-pure.h"

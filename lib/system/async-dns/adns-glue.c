@@ -5,8 +5,8 @@
  * lws_async_dns_* API and the life cycle.  What a lookup amounts to, how
  * long it is cached and the server order are decided by the pure core
  * (adns-core.c).  Server sources, the hosts file and resolv.conf are in
- * adns-servers.c, the c-ares transport (channels, sockets as wsi, timers)
- * in adns-ares.c.
+ * adns-servers.c, the transport (UDP and TCP sockets, try timers) in
+ * adns-udp.c.
  *
  * Each lookup (name + class) asks one question per record type; concurrent
  * callers of the same name and class wait on the same lookup.  Callbacks
@@ -123,8 +123,9 @@ static void adns_waiter_drop(struct lws__adns *a, struct adns_waiter *w)
 static struct adns_lookup *adns_lookup_find(struct lws__adns *a, const char *lc,
                                             uint8_t cls, uint32_t h)
 {
-    for (lws_dll2_t *d = a->lookups.head; d; d = d->next) {
-        struct adns_lookup *lk = lws_container_of(d, struct adns_lookup, list);
+    for (lws_dll2_t *d = a->lk_hash[h & (LWS__ADNS_LK_BUCKETS - 1)].head; d;
+         d = d->next) {
+        struct adns_lookup *lk = lws_container_of(d, struct adns_lookup, hlist);
 
         if (lk->hash == h && lk->cls == cls && !strcmp(lk->name, lc))
             return lk;
@@ -184,12 +185,13 @@ static void adns_lookup_complete(struct adns_lookup *lk)
             status, res);
     lws__adns_res_unref(res);
     lws_dll2_remove(&lk->list);
+    lws_dll2_remove(&lk->hlist);
     for (int i = 0; i < lk->nwq; i++)
         lws__adns_answer_clear(&lk->wq[i].ans);
     lws__free(lk);
     /* A place on the wire is free.  The queue moves on from the loop, not
-     * from in here: this may run inside a c-ares call on a channel that a
-     * new question must not retire under it. */
+     * from in here: this may run inside the transport's handling of a
+     * socket that a new question must not retire under it. */
     if (a->queued.head && !a->destroying &&
         (!a->sul_queue.list.owner || a->sul_queue.us > lws_now_usecs()))
         lws_sul_schedule(a->cx, 0, &a->sul_queue, adns_queue_cb, 0);
@@ -279,6 +281,7 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
     }
     lws_dll2_add_tail(&w->list, &lk->waiters);
     lws_dll2_add_tail(&lk->list, &a->lookups);
+    lws_dll2_add_tail(&lk->hlist, &a->lk_hash[h & (LWS__ADNS_LK_BUCKETS - 1)]);
     lk->started = lws_now_usecs();
     if (!a->sul_deadline.list.owner)
         lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,
@@ -713,7 +716,7 @@ static void adns_destroy(struct lws_context *cx)
         lws__adns_lookup_abort(
             lws_container_of(a->lookups.head, struct adns_lookup, list),
             -ECANCELED);
-    lws__adns_channels_destroy(a);
+    lws__adns_transport_destroy(a);
     /* Every callback still owed runs now, with -ECANCELED. */
     adns_take_ready(a);
     while (a->delivering.head) {

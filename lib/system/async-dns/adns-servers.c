@@ -5,9 +5,9 @@
  * explicit list and run-time changes, DHCP-learned servers per interface,
  * resolv.conf and the hosts file (both re-read when they change), numeric
  * literals and localhost.  Every change of the server list bumps a
- * generation that the c-ares channels pick up when next used.  Also the
+ * generation that the transport picks up at its next question.  Also the
  * resolver's clock and the public API's entry check: the other glue files
- * (adns-glue.c, adns-ares.c) call down into this one, never the reverse.
+ * (adns-glue.c, adns-udp.c) call down into this one, never the reverse.
  */
 #define LWS_LOGMOD adns
 #include "private-adns.h"

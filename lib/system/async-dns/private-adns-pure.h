@@ -4,7 +4,7 @@
  * Private header of the async DNS helper: the DNS message codec (query
  * builder, answer parser), the refcounted result chain, the TTL/LRU cache,
  * the hosts and resolv.conf parsers: all pure, no I/O, only the wire header
- * included.  The resolver instance that glues them to c-ares and the loop
+ * included.  The resolver instance that glues them to the sockets and the loop
  * is in private-adns.h.
  */
 #ifndef LWS_PRIVATE_ADNS_PURE_H
@@ -89,10 +89,17 @@ void lws__adns_answer_clear(struct lws__adns_answer *ans);
 int lws__adns_name_lc(const char *name, char *lc);
 
 /* Writes a standard query (RD, one question, EDNS0 OPT with @edns_size if
- * non-zero) for @name_lc into @buf.  ID 0 (c-ares sets it).
+ * non-zero) for @name_lc into @buf.  ID 0 (the transport sets it).
  * @return length, -EINVAL or -ENOSPC. */
 int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
                           uint16_t qtype, uint16_t edns_size);
+
+/* RFC 5452 §9.1: whether @buf is a reply (QR) with ID @id to the one
+ * question (@name_lc, @qtype, IN), names compared case-insensitively.
+ * Nothing past the question is read.  @return its flags (host order: TC
+ * is 0x200, the RCODE the low 4 bits), or -ESRCH. */
+int lws__adns_reply_match(const uint8_t *buf, size_t len, uint16_t id,
+                          const char *name_lc, uint16_t qtype);
 
 /* Parses a reply to (@name_lc, @qtype): follows CNAMEs from the question
  * name, collects @qtype records (A/AAAA/CNAME), keeps the SOA minimum from
@@ -195,7 +202,7 @@ static inline uint32_t lws__adns_cache_count(const struct lws__adns_cache *c)
  * cached, and which servers are asked in which order.  No clock of its own:
  * the caller passes the time, as every helper core takes it (lws_usec_t now,
  * monotonic, after the state it works on).  Unlike the other cores it keeps
- * no protocol state between events (c-ares does, in the glue's transport),
+ * no protocol state between events (the glue's transport does),
  * so its functions return what they decide instead of filling an out
  * struct.
  */

@@ -2,7 +2,7 @@
  * Copyright (c) 2026 The lws-system authors
  *
  * Private header of the async DNS glue: the resolver instance, its lookups
- * and waiters, the server list and the c-ares transport.  The codec, the
+ * and waiters, the server list and the transport.  The codec, the
  * result chain and the cache (pure) are in private-adns-pure.h.
  */
 #ifndef LWS_PRIVATE_ADNS_H
@@ -13,22 +13,53 @@
 
 #include <sys/stat.h>
 
+/* Buckets of the lookups in flight, by name hash (a power of two). */
+#define LWS__ADNS_LK_BUCKETS 16
+
+/* Servers a resolver may know at once (explicit, resolv.conf, DHCP). */
+#define LWS__ADNS_ORDER_MAX                                                    \
+    (LWS__ADNS_MAX_SERVERS + LWS__ADNS_RESOLV_MAX +                            \
+     LWS__ADNS_DHCP_IFACES * LWS__ADNS_DHCP_PER_IFACE)
+
 /* ------------------------------------------------------------------------
- * Resolver instance (adns-glue.c: lookups, API; adns-ares.c: c-ares)
+ * Resolver instance (adns-glue.c: lookups, API; adns-udp.c: transport)
  */
 
-struct adns_chan;
 struct adns_lookup;
-struct adns_qt;
+struct adns_sock;
 
-/* One question (name, type) on the wire, on a c-ares channel shared with
- * up to questions_per_socket others. */
+/* A DNS socket of the transport (adns-udp.c). */
+struct adns_sock {
+    lws_dll2_t list;     /* in lws__adns.socks, or lws__adns.dead_socks */
+    lws_dll2_owner_t qs; /* struct adns_wq waiting on it */
+    struct lws__adns *a;
+    uint8_t *rx;    /* TCP: the reply being read */
+    uint32_t nsent; /* questions it carried */
+    uint32_t got;   /* TCP: bytes read, length prefix included */
+    uint16_t rxlen; /* TCP: the reply's length */
+    uint8_t hdr[2]; /* TCP: the length prefix */
+    int fd;
+    bool tcp;
+    bool asked;          /* TCP: the question went out */
+    bool dead;           /* closed, freed when the readiness batch ends */
+    lws_sockaddr46 peer; /* the server it is connected to */
+};
+
+/* One question (name, type) on the wire (adns-udp.c), on a UDP socket
+ * shared with up to questions_per_socket - 1 others, or on TCP. */
 struct adns_wq {
+    lws_dll2_t on; /* in its socket's questions, while on the wire */
     struct adns_lookup *lk;
-    struct adns_qt *qt; /* c-ares's handle on it, while in flight */
-    uint16_t qtype;     /* LWS__ADNS_T_* */
+    struct adns_sock *s; /* the socket its try waits on, or NULL */
+    lws_usec_t sent;     /* loop time its try went out */
+    lws_usec_t due;      /* loop time its try is over */
+    uint32_t ntry;       /* tries made before this one */
+    lws_sockaddr46 srv;  /* the server of its try (family 0: none yet) */
+    uint16_t qtype;      /* LWS__ADNS_T_* */
+    uint16_t id;         /* its try's random ID */
     bool done;
     bool no_edns; /* asked again without EDNS0 after FORMERR */
+    bool tcp;     /* truncated over UDP: over TCP from then on */
     int status;   /* LADNS_RET_* outcome of this question */
     struct lws__adns_answer ans;
 };
@@ -36,6 +67,7 @@ struct adns_wq {
 /* One name + class being resolved, shared by every waiter. */
 struct adns_lookup {
     lws_dll2_t list;                  /* in lws__adns.lookups */
+    lws_dll2_t hlist;                 /* in lws__adns.lk_hash[] */
     lws_dll2_owner_t waiters;         /* struct adns_waiter */
     lws_sorted_usec_list_t sul_grace; /* one family in, the other late */
     lws_usec_t started;               /* lws_now_usecs() at the start */
@@ -77,22 +109,24 @@ struct lws__adns {
     struct lws_context *cx;
     struct lws_vhost *vh;
     struct lws__adns_cache cache;
-    lws_dll2_owner_t lookups;            /* in flight, oldest first */
+    lws_dll2_owner_t lookups; /* in flight, oldest first */
+    /* the same by name hash, to join one without walking them all */
+    lws_dll2_owner_t lk_hash[LWS__ADNS_LK_BUCKETS];
     lws_sorted_usec_list_t sul_deadline; /* the oldest lookup's deadline */
     lws_dll2_owner_t queued;          /* waiters past max_outstanding, FIFO */
     lws_sorted_usec_list_t sul_queue; /* start queued ones; their deadline */
     lws_dll2_owner_t ready;           /* waiters to call back next round */
     lws_dll2_owner_t delivering;      /* waiters of the round running now */
     lws_sorted_usec_list_t sul_deliver;
-    lws_dll2_owner_t idle_chans;     /* c-ares channels without a question */
-    lws_sorted_usec_list_t sul_trim; /* frees idle channels after a burst */
-    lws_dll2_owner_t busy_chans;     /* taking or finishing questions */
-    struct adns_chan *cur;           /* the one taking new questions */
-    struct lws__fdset *fdset;        /* every socket of every channel */
-    lws_dll2_owner_t dead_socks;     /* closed during a readiness batch */
+    lws_dll2_owner_t socks;         /* open DNS sockets */
+    struct adns_sock *cur;          /* the UDP socket taking questions */
+    lws_sorted_usec_list_t sul_try; /* the earliest try timeout */
+    lws_usec_t try_due;             /* when sul_try fires (loop time) */
+    struct lws__fdset *fdset;       /* every DNS socket */
+    lws_dll2_owner_t dead_socks;    /* closed during a readiness batch */
     bool in_batch;
-    /* random bits for source ports, drawn from the CSPRNG 32 bytes at a
-     * time (one DRBG call costs about what a socket does) */
+    /* random bits for source ports and IDs, drawn from the CSPRNG 32
+     * bytes at a time (one DRBG call costs about what a socket does) */
     uint16_t port_rnd[16];
     int port_rnd_left;
     uint32_t qps;      /* questions_per_socket */
@@ -107,6 +141,10 @@ struct lws__adns {
 
     /* servers and their order (adns-core.c); the port is in there too */
     struct lws__adns_servers srv;
+    /* the servers in the order to ask them, as of order_gen (port set) */
+    lws_sockaddr46 order[LWS__ADNS_ORDER_MAX];
+    int norder;
+    uint32_t order_gen;
     struct lws__adns_fid resolv_st;
     bool resolv_seen;
 
@@ -118,7 +156,7 @@ struct lws__adns {
 
     lws_usec_t (*now)(void); /* test hook; NULL = lws_now_usecs */
     /* The end of one question (wq->done and wq->status set), handed to
-     * the transport (adns-ares.c) by adns-glue.c; the last one of a
+     * the transport (adns-udp.c) by adns-glue.c; the last one of a
      * lookup completes and frees it. */
     void (*question_done)(struct adns_wq *wq);
     struct lws__news_observer news; /* DHCP-learned DNS servers */
@@ -154,12 +192,15 @@ void lws__adns_resolv_check(struct lws__adns *a);
 bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
                      int *status, struct lws__adns_res **res);
 
-/* adns-ares.c */
+/* adns-udp.c */
+/* Sends question @idx of @lk (it may end, and the lookup with it, before
+ * this returns). */
 void lws__adns_wq_start(struct adns_lookup *lk, int idx);
+/* Ends every question of @lk still out with @status (the last completes
+ * and frees @lk). */
 void lws__adns_lookup_abort(struct adns_lookup *lk, int status);
-void lws__adns_channels_destroy(struct lws__adns *a);
-/* Frees idle channels beyond a few (30 s after a burst, or by tests). */
-void lws__adns_channels_trim(struct lws__adns *a);
+/* Closes every socket (lookups aborted first). */
+void lws__adns_transport_destroy(struct lws__adns *a);
 
 /* Test hook: replace the monotonic clock the cache uses (NULL restores). */
 void lws__adns_set_clock(struct lws_context *cx, lws_usec_t (*now)(void));
