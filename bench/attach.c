@@ -85,6 +85,7 @@ struct bench {
     _Atomic uint64_t t_pushed; /* when the last producer was through */
     long done;
     int lost;                  /* delivered twice / never */
+    bool aa;                   /* LWS_BENCH_AA: the baseline against itself */
     uint64_t last_cb;          /* time of the previous callback, ns */
     uint64_t gap_max, gap_sum; /* loop stalls: callback gaps over 1 ms */
     long gap_n;
@@ -453,7 +454,7 @@ static int rounds(struct bench *b, struct result *ml, struct result *ms)
             s[i] = run_base(b);
             bad |= b->lost;
         }
-        l[i] = run_lws(b);
+        l[i] = b->aa ? run_base(b) : run_lws(b);
         bad |= b->lost;
         if (!(i & 1)) {
             s[i] = run_base(b);
@@ -612,6 +613,10 @@ int main(int argc, char **argv)
                (double)b.gap_sum / 1e6, (double)b.gap_max / 1e6);
         return b.lost ? 1 : 0;
     }
+    b.aa = getenv("LWS_BENCH_AA") != NULL;
+    if (b.aa)
+        printf("LWS_BENCH_AA: the \"lws\" columns are the baseline again "
+               "(its spread against itself)\n");
     printf("bench/attach: %ld items per round, %d interleaved rounds per "
            "run (medians), %d consecutive runs\n",
            b.items, RUNS, NRUNS);
