@@ -611,7 +611,8 @@ int main(int argc, char **argv)
                lws ? "lws" : "base", r.rate, r.push_rate, r.p50_us, r.p99_us,
                r.loop_cpu_ns, r.wait_ms, r.nvcsw, r.nivcsw, b.gap_n,
                (double)b.gap_sum / 1e6, (double)b.gap_max / 1e6);
-        return b.lost ? 1 : 0;
+        bad = b.lost;
+        goto out;
     }
     b.aa = getenv("LWS_BENCH_AA") != NULL;
     if (b.aa)
@@ -624,6 +625,7 @@ int main(int argc, char **argv)
         bad |= sweep(&b, cap);
     bad |= sweep(&b, 0);
     printf("every item delivered exactly once: %s\n", bad ? "NO" : "yes");
+out:
     free(b.t_sent);
     free(b.lat);
     free(b.seen);
