@@ -33,7 +33,8 @@
  * once when behind; waiting with sched_yield(), producers may share a
  * CPU), at 50 % and 90 % of the baseline's saturation rate measured under
  * the same contract earlier in the same invocation (the median of its
- * three runs), with half the items per round.
+ * three runs), with half the items per round.  Paced latency too runs
+ * from the attach call, not from the item's due time.
  *
  * A run is RUNS interleaved rounds per producer count (medians); the bench
  * makes three consecutive runs and prints each, then per producer count the
@@ -45,6 +46,8 @@
  * it prints the loop thread's CPU time per item, its time runnable but not
  * running (schedstat), its context switches, the gaps between callbacks
  * over 1 ms, and the rate at which the producers were through.
+ * LWS_BENCH_AA=1 runs the baseline on both sides (the spread of the ratios
+ * when both sides are the same queue).
  */
 #define _GNU_SOURCE
 #include <lws-system.h>
