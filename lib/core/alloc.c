@@ -27,6 +27,7 @@ typedef union {
  * unless a test or bench turns it on. */
 static atomic_bool alloc_track;
 static atomic_size_t alloc_in_use;
+static atomic_size_t alloc_peak; /* high-water of alloc_in_use */
 static atomic_long alloc_calls;
 static atomic_long alloc_fail_at; /* value of alloc_calls that fails; 0 off */
 
@@ -51,6 +52,29 @@ long lws__alloc_count(void)
 size_t lws__heap_in_use(void)
 {
     return atomic_load_explicit(&alloc_in_use, memory_order_relaxed);
+}
+
+/* The peak since the last call; the next period starts at what is held now.
+ * An allocation racing with the reset counts in this period's peak. */
+size_t lws__heap_peak_take(void)
+{
+    return atomic_exchange_explicit(&alloc_peak, lws__heap_in_use(),
+                                    memory_order_relaxed);
+}
+
+/* Counts n more bytes held; the peak costs a load, and a CAS only when the
+ * count passes it. */
+static void heap_add(size_t n)
+{
+    size_t now = atomic_fetch_add_explicit(&alloc_in_use, n,
+                                           memory_order_relaxed) +
+                 n,
+           pk = atomic_load_explicit(&alloc_peak, memory_order_relaxed);
+
+    while (now > pk && !atomic_compare_exchange_weak_explicit(
+                           &alloc_peak, &pk, now, memory_order_relaxed,
+                           memory_order_relaxed))
+        ;
 }
 
 static bool alloc_should_fail(void)
@@ -84,7 +108,7 @@ void *lws__malloc(size_t size)
     h->h.size = size;
     h->h.counted = atomic_load_explicit(&alloc_track, memory_order_relaxed);
     if (h->h.counted)
-        atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
+        heap_add(size);
     return h + 1;
 }
 
@@ -106,7 +130,7 @@ void *lws__malloc_bare(size_t size, bool counted)
         posix_memalign(&p, LWS__BARE_ALIGN, size ? size : 1))
         return NULL;
     if (counted)
-        atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
+        heap_add(size);
     return p;
 }
 
@@ -146,7 +170,7 @@ void *lws__realloc(void *p, size_t size)
     nh->h.size = size;
     if (nh->h.counted) {
         atomic_fetch_sub_explicit(&alloc_in_use, old, memory_order_relaxed);
-        atomic_fetch_add_explicit(&alloc_in_use, size, memory_order_relaxed);
+        heap_add(size);
     }
     return nh + 1;
 }

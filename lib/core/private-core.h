@@ -27,6 +27,7 @@ void lws__alloc_track(bool on);
 void lws__alloc_fail_nth(long n); /* fail the nth allocation from now; 0 off */
 long lws__alloc_count(void);      /* allocations made since process start */
 size_t lws__heap_in_use(void);    /* bytes currently held via lws__malloc */
+size_t lws__heap_peak_take(void); /* peak since the last call; resets */
 bool lws__alloc_tracking(void);   /* is counting on now */
 /* Blocks without the size header, for pools (counted or not for good);
  * allocation failures are injected as for lws__malloc(). */

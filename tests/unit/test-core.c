@@ -1169,6 +1169,37 @@ static void test_core_oom_every_allocation_in_create(void **state)
     assert_true(failures >= 3);
 }
 
+/* The allocator's high-water mark: the peak since the last take, whatever
+ * was freed before the take; each take starts the next period at the heap
+ * held then. */
+static void test_core_heap_peak_take(void **state)
+{
+    size_t base = lws__heap_in_use();
+    void *a, *b, *c;
+
+    (void)state;
+    (void)lws__heap_peak_take();
+    a = lws__malloc(1000);
+    b = lws__malloc(500);
+    assert_non_null(a);
+    assert_non_null(b);
+    lws__free(a);
+    assert_int_equal(lws__heap_in_use(), base + 500);
+    assert_int_equal(lws__heap_peak_take(), base + 1500);
+    assert_int_equal(lws__heap_peak_take(), base + 500); /* nothing since */
+    b = lws__realloc(b, 2000); /* a growth raises the peak */
+    assert_non_null(b);
+    c = lws__malloc_bare(300, true);
+    assert_non_null(c);
+    lws__free_bare(c, 300, true);
+    lws__free(b);
+    assert_int_equal(lws__heap_peak_take(), base + 2300);
+    c = lws__malloc_bare(300, false); /* uncounted blocks do not count */
+    assert_non_null(c);
+    lws__free_bare(c, 300, false);
+    assert_int_equal(lws__heap_peak_take(), base);
+}
+
 static void test_core_idle_context_heap(void **state)
 {
     struct lws_context_creation_info info;
@@ -1311,6 +1342,7 @@ int main(void)
         cmocka_unit_test(test_core_random),
         cmocka_unit_test(test_core_bad_api_use),
         cmocka_unit_test(test_core_oom_every_allocation_in_create),
+        cmocka_unit_test(test_core_heap_peak_take),
         cmocka_unit_test(test_core_idle_context_heap),
         cmocka_unit_test(test_core_log_module_names),
 #if HAVE_HELPERS
