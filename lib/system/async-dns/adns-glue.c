@@ -123,6 +123,8 @@ static void adns_waiter_drop(struct lws__adns *a, struct adns_waiter *w)
 static struct adns_lookup *adns_lookup_find(struct lws__adns *a, const char *lc,
                                             uint8_t cls, uint32_t h)
 {
+    if (!a->lk_hash)
+        return NULL; /* no lookup went to the network yet */
     for (lws_dll2_t *d = a->lk_hash[h & (LWS__ADNS_LK_BUCKETS - 1)].head; d;
          d = d->next) {
         struct adns_lookup *lk = lws_container_of(d, struct adns_lookup, hlist);
@@ -262,10 +264,25 @@ static void adns_question_done(struct adns_wq *wq)
 static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
                              uint32_t h, struct adns_waiter *w)
 {
-    struct adns_lookup *lk =
-        lws__adns_named_new(offsetof(struct adns_lookup, name), lc);
+    struct adns_lookup *lk;
     int nwq;
 
+    /* The first lookup on the network: the buckets and the server order,
+     * one block (an idle resolver holds neither). */
+    if (!a->lk_hash) {
+        _Static_assert(LWS__ADNS_LK_BUCKETS * sizeof(*a->lk_hash) %
+                               _Alignof(lws_sockaddr46) ==
+                           0,
+                       "order[] follows the buckets aligned");
+        a->lk_hash =
+            lws__calloc(1, LWS__ADNS_LK_BUCKETS * sizeof(*a->lk_hash) +
+                               LWS__ADNS_ORDER_MAX * sizeof(*a->order));
+        if (!a->lk_hash)
+            return -ENOMEM;
+        a->order =
+            (lws_sockaddr46 *)(void *)(a->lk_hash + LWS__ADNS_LK_BUCKETS);
+    }
+    lk = lws__adns_named_new(offsetof(struct adns_lookup, name), lc);
     if (!lk)
         return -ENOMEM;
     lk->a = a;
@@ -660,6 +677,7 @@ static void adns_free(struct lws__adns *a)
     lws__free(a->srv.explicit_srv);
     lws__free(a->srv.dhcp);
     lws__free(a->srv.health);
+    lws__free(a->lk_hash); /* and order[] */
     lws__free(a);
 }
 

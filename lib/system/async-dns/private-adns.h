@@ -110,8 +110,10 @@ struct lws__adns {
     struct lws_vhost *vh;
     struct lws__adns_cache cache;
     lws_dll2_owner_t lookups; /* in flight, oldest first */
-    /* the same by name hash, to join one without walking them all */
-    lws_dll2_owner_t lk_hash[LWS__ADNS_LK_BUCKETS];
+    /* the same by name hash, to join one without walking them all
+     * ([LWS__ADNS_LK_BUCKETS]); one block with order[], made by the first
+     * lookup that needs the network, so an idle resolver holds neither */
+    lws_dll2_owner_t *lk_hash;
     lws_sorted_usec_list_t sul_deadline; /* the oldest lookup's deadline */
     lws_dll2_owner_t queued;          /* waiters past max_outstanding, FIFO */
     lws_sorted_usec_list_t sul_queue; /* start queued ones; their deadline */
@@ -141,8 +143,9 @@ struct lws__adns {
 
     /* servers and their order (adns-core.c); the port is in there too */
     struct lws__adns_servers srv;
-    /* the servers in the order to ask them, as of order_gen (port set) */
-    lws_sockaddr46 order[LWS__ADNS_ORDER_MAX];
+    /* the servers in the order to ask them, as of order_gen (port set):
+     * [LWS__ADNS_ORDER_MAX], in lk_hash's block */
+    lws_sockaddr46 *order;
     int norder;
     uint32_t order_gen;
     struct lws__adns_fid resolv_st;
