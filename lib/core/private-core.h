@@ -203,6 +203,10 @@ struct lws_context {
      * wake_closing and seen the count at zero (both seq_cst). */
     atomic_int wake_users;
     atomic_bool wake_closing;
+    /* loop thread: the most items one drain ran since the attach pool was
+     * last trimmed, what the pool keeps (attach.c; in the hole before the
+     * counter below) */
+    uint16_t attach_hw;
     /* attach items queued and not yet run or discarded, counted only with
      * a cap (attach_max_queued; 0 = none) */
     atomic_uint attach_queued;

@@ -35,12 +35,14 @@
 #include <limits.h>
 #include <stddef.h>
 
-/* Items kept for reuse without a cap once the queue is quiet (with one,
- * the cap).  While a backlog drains, every item run goes back to the pool,
- * which then holds at most the backlog's items (producers take from it
- * before they allocate): the loop, the side a backlog waits for, frees
- * nothing per item, and trims the pool back to this a while after it
- * found the queue empty. */
+/* The attach pool.  While a backlog drains, every item run goes
+ * back to the pool (producers take from it before they allocate): the
+ * loop, the side a backlog waits for, frees nothing per item.  A producer
+ * that finds the pool taken by another allocates instead, so the items in
+ * circulation creep up under contention; a while after the queue was
+ * found empty the loop trims the pool back to the most items one drain
+ * ran since the last trim (attach_hw), at most ATTACH_POOL_MAX: it keeps
+ * what the traffic needs, not what contention added. */
 #define ATTACH_POOL_MAX 1024
 
 /* A reference to an item: its address, with its gate in the low bits where
@@ -71,6 +73,7 @@ static uintptr_t ref_make(struct lws_attach_item *it, int state)
 struct attach_done {
     struct lws_attach_item *head, *tail;
     unsigned int n;
+    unsigned int total; /* given back by this drain */
 };
 
 /* A place under the cap, or -EAGAIN at once.  Never goes past the cap, so
@@ -94,6 +97,7 @@ static int attach_reserve(struct lws_context *cx)
 static void attach_done_flush(struct lws_context *cx, struct attach_done *d)
 {
     lws__pool_put_chain(&cx->attach_pool, d->head, d->tail, d->n);
+    d->total += d->n;
     if (cx->attach_max && d->n)
         atomic_fetch_sub_explicit(&cx->attach_queued, d->n,
                                   memory_order_relaxed);
@@ -557,7 +561,10 @@ static void attach_trim_cb(lws_sorted_usec_list_t *sul)
     struct lws_context *cx =
         lws_container_of(sul, struct lws_context, attach_trim);
 
-    lws__pool_trim(&cx->attach_pool, ATTACH_POOL_MAX);
+    lws__pool_trim(&cx->attach_pool, cx->attach_hw < ATTACH_POOL_MAX
+                                         ? cx->attach_hw
+                                         : ATTACH_POOL_MAX);
+    cx->attach_hw = 0;
     lws__free(cx->attach_batch);
     cx->attach_batch = NULL;
     cx->attach_batch_cap = 0;
@@ -575,7 +582,7 @@ static void attach_sleep(struct lws_context *cx)
         if (!atomic_load_explicit(&cx->push_top, memory_order_seq_cst)) {
             uv_idle_stop(&cx->attach_idle);
             if ((cx->attach_batch ||
-                 lws__pool_held(&cx->attach_pool) > ATTACH_POOL_MAX) &&
+                 lws__pool_held(&cx->attach_pool) > cx->attach_hw) &&
                 !cx->attach_trim.list.owner)
                 lws_sul_schedule(cx, 0, &cx->attach_trim, attach_trim_cb,
                                  ATTACH_TRIM_US);
@@ -607,6 +614,8 @@ void lws__attach_drain(struct lws_context *cx)
             attach_drain_app(cx, &d);
         attach_done_flush(cx, &d);
     } while (cx->attach_redrain && !cx->destroying);
+    if (d.total > cx->attach_hw)
+        cx->attach_hw = (uint16_t)(d.total < UINT16_MAX ? d.total : UINT16_MAX);
     cx->attach_draining = false;
     if (cx->ops_attach_builtin && !cx->destroying)
         attach_sleep(cx);

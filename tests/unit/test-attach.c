@@ -406,8 +406,8 @@ static void service_until_run(struct lws_context *cx, long n)
 }
 
 /* A burst beyond the pool's idle size: the items run go back to the pool
- * (the loop frees nothing per item), which is trimmed back to 1024 items a
- * while after the queue was found empty; nothing leaks. */
+ * (the loop frees nothing per item), which is trimmed back to at most 1024
+ * items a while after the queue was found empty; nothing leaks. */
 static void test_attach_burst_pool_trimmed(void **state)
 {
     const long n = 4096;
@@ -427,6 +427,38 @@ static void test_attach_burst_pool_trimmed(void **state)
         lws_service(r.cx, 20);
     assert_true(lws__heap_in_use() <= h0 + 1024 * isz);
     assert_null(r.cx->attach_batch); /* freed with the trim */
+    lws_context_destroy(r.cx);
+    assert_int_equal(lws__heap_in_use(), 0);
+    free(r.seen);
+}
+
+/* Items a producer allocated because another held the pool go back to the
+ * pool once run, so the items in circulation creep up under contention
+ * (a soak of two threads attaching 20 times a second saw the pool grow by
+ * an item every few seconds): once the queue is quiet the pool is trimmed
+ * to the most items one drain ran, not left to grow to ATTACH_POOL_MAX. */
+static void test_attach_pool_keeps_what_drains_need(void **state)
+{
+    struct lws__pool *p;
+    void *extra[40];
+    uint64_t until;
+    struct run r;
+
+    (void)state;
+    run_setup(&r, NULL);
+    lws_service(r.cx, -1);
+    p = &r.cx->attach_pool;
+    for (int i = 0; i < 40; i++) /* what contended producers allocated */
+        assert_non_null(extra[i] = lws__pool_get(p));
+    for (int i = 0; i < 40; i++)
+        lws__pool_put(p, extra[i]);
+    assert_true(lws__pool_held(p) >= 40);
+    attach_seq(r.cx, 2);
+    service_until_run(r.cx, 2);
+    until = uv_hrtime() + 10 * 1000000000ull; /* the trim is due in 100 ms */
+    while (lws__pool_held(p) > 2 && uv_hrtime() < until)
+        lws_service(r.cx, 20);
+    assert_true(lws__pool_held(p) <= 2);
     lws_context_destroy(r.cx);
     assert_int_equal(lws__heap_in_use(), 0);
     free(r.seen);
@@ -466,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_attach_cap_app_op),
         cmocka_unit_test(test_attach_burst_pool_trimmed),
         cmocka_unit_test(test_attach_batch_array_oom),
+        cmocka_unit_test(test_attach_pool_keeps_what_drains_need),
     };
 
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
