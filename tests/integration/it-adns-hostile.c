@@ -4,7 +4,8 @@
  * The resolver against a hostile DNS server living in the test's own loop
  * (a UDP socket on loopback, a protocol of the test): forged IDs, a wrong
  * question, a compression-pointer loop, a label running past the end,
- * counts larger than the records, a zero-length datagram, an answer from
+ * counts larger than the records, a zero-length datagram, one larger than
+ * the receive buffer (then TCP, a thread of the test), an answer from
  * another source port and silence.  Each is ignored or ends in a clear
  * error, good queries keep working afterwards and nothing leaks.
  */
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <arpa/inet.h>
 #include <sys/ioctl.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -42,6 +44,7 @@ enum hmode {
     H_NO_EDNS, /* an old server: FORMERR to any query with an OPT record */
     H_NO_AAAA, /* answers A, never AAAA (as when those datagrams are lost) */
     H_TWICE,   /* answers AAAA twice (a duplicate, as after a retry) */
+    H_HUGE,    /* a datagram over the receive buffer (TC clear), then TCP */
 };
 
 static enum hmode mode;
@@ -199,6 +202,15 @@ static void hostile_rx(const uint8_t *q, size_t len)
         break;
     case H_NEVER:
         return;
+    case H_HUGE: { /* 300 A records claimed and present: 4 800 bytes */
+        static uint8_t big[12 + 260 + 300 * 16];
+
+        n = reply(big, q, qe, id, 300, NULL);
+        for (int i = 0; i < 300; i++)
+            n = put_a(big, n, evil_addr);
+        send_to_peer(fd, big, n);
+        return;
+    }
     case H_NO_EDNS:
         if (q[11]) { /* ARCOUNT: the OPT record */
             n = reply(r, q, qe, id, 0, NULL);
@@ -460,6 +472,81 @@ static void test_adns_hostile_duplicate_drained(void **state)
     assert_int_equal(r.n, LADNS_RET_FOUND);
 }
 
+/* A TCP server on the first server's port (a thread of the test): reads
+ * one length-prefixed query and answers it with good_addr. */
+static int tcp_lfd = -1, tcp_queries;
+
+static bool read_full(int fd, uint8_t *p, size_t len)
+{
+    while (len) {
+        ssize_t n = recv(fd, p, len, 0);
+
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static void *tcp_server(void *arg)
+{
+    uint8_t q[600], r[600 + 2];
+    size_t len, qe, n;
+    int fd;
+
+    (void)arg;
+    while ((fd = accept(tcp_lfd, NULL, NULL)) >= 0) {
+        if (read_full(fd, q, 2) && (len = (size_t)(q[0] << 8 | q[1])) &&
+            len <= sizeof(q) && read_full(fd, q, len) && (qe = q_end(q, len))) {
+            n = reply(r + 2, q, qe, (uint16_t)(q[0] << 8 | q[1]), 1, good_addr);
+            r[0] = (uint8_t)(n >> 8);
+            r[1] = (uint8_t)n;
+            send(fd, r, n + 2, MSG_NOSIGNAL);
+            tcp_queries++;
+        }
+        close(fd);
+    }
+    return NULL;
+}
+
+/* A reply larger than the receive buffer (a server past our EDNS0 size,
+ * TC clear): what was read is not the whole message, so it is taken as
+ * truncated and the question asked again over TCP, not parsed as is. */
+static void test_adns_hostile_huge_datagram(void **state)
+{
+    struct hctx *h = *state;
+    struct sockaddr_in sin;
+    struct adns_t_res r;
+    pthread_t t;
+    int one = 1;
+
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sin.sin_port = port1;
+    tcp_lfd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(tcp_lfd >= 0);
+    setsockopt(tcp_lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    assert_int_equal(bind(tcp_lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+    assert_int_equal(listen(tcp_lfd, 4), 0);
+    tcp_queries = 0;
+    assert_int_equal(pthread_create(&t, NULL, tcp_server, NULL), 0);
+
+    mode = H_HUGE;
+    resolve(h->cx, "victim.test", &r);
+    shutdown(tcp_lfd, SHUT_RDWR); /* ends the thread's accept() */
+    pthread_join(t, NULL);
+    close(tcp_lfd);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_int_equal(r.naddr, 1);
+    assert_string_equal(r.addr[0], "10.9.9.9");
+    assert_int_equal(tcp_queries, 1);
+    mode = H_GOOD;
+    resolve(h->cx, "after.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+}
+
 static void test_adns_hostile_pointer_loop(void **state)
 {
     expect_error(state, H_PTR_LOOP, LADNS_RET_FAILED);
@@ -681,6 +768,8 @@ int main(void)
                                         setup_reuse, teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_duplicate_drained,
                                         setup_reuse, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_huge_datagram, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_pointer_loop, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_label_past_end, setup,

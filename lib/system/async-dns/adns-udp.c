@@ -465,8 +465,15 @@ static void adns_udp_ready(struct adns_sock *s)
     /* Until the queue is empty: a datagram left unread (a duplicate after
      * the last question ended) would wake the loop again and again. */
     while (!s->dead) {
-        ssize_t n = recv(s->fd, buf, sizeof(buf), 0);
+        ssize_t n = recv(s->fd, buf, sizeof(buf), MSG_TRUNC);
 
+        if (n > (ssize_t)sizeof(buf)) {
+            /* Cut by the buffer (a server past our EDNS0 size): not the
+             * whole message, so truncated (TC): asked again over TCP. */
+            lwsl_info("%zd-byte datagram: taken as truncated", n);
+            buf[2] |= 0x02;
+            n = (ssize_t)sizeof(buf);
+        }
         if (n > 0)
             adns_reply(
                 s, buf,
