@@ -682,6 +682,34 @@ static void test_adns_failover_silent(void **state)
     assert_int_equal(seen, asked + 2); /* A and AAAA */
 }
 
+/* A first server no socket can be connected to (a link-local address
+ * without its interface: connect() fails at once, EINVAL; no route and no
+ * IPv6 fail the same way) is a failed try of that server: the question goes
+ * on to the next one, as after a send error, and it is asked first no more. */
+static void test_adns_connect_fails_next_server(void **state)
+{
+    struct hctx *h = *state;
+    lws_sockaddr46 bad, good;
+    struct adns_t_res r;
+
+    memset(&good, 0, sizeof(good));
+    good.sa4.sin_family = AF_INET;
+    good.sa4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    good.sa4.sin_port = port1;
+    memset(&bad, 0, sizeof(bad));
+    bad.sa6.sin6_family = AF_INET6;
+    assert_int_equal(inet_pton(AF_INET6, "fe80::1", &bad.sa6.sin6_addr), 1);
+    bad.sa6.sin6_port = port1;
+    lws_async_dns_server_remove(h->cx, &good);
+    assert_int_equal(lws_async_dns_server_add(h->cx, &bad), 0);
+    assert_int_equal(lws_async_dns_server_add(h->cx, &good), 0);
+    resolve(h->cx, "victim.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.addr[0], "10.9.9.9");
+    resolve(h->cx, "after.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+}
+
 /* Alone, a server answering SERVFAIL ends the lookup with a failure. */
 static void test_adns_servfail_only(void **state)
 {
@@ -770,6 +798,8 @@ int main(void)
                                         setup_reuse, teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_huge_datagram, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_adns_connect_fails_next_server,
+                                        setup_failover, teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_pointer_loop, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_label_past_end, setup,

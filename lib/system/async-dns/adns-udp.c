@@ -98,7 +98,8 @@ static void adns_sock_close(struct adns_sock *s)
 static void adns_fd_batch(void *opaque, void *const *tags, const int *uv_events,
                           int n);
 
-/* A new socket connected to @sa (port set), watched; NULL (logged). */
+/* A new socket connected to @sa (port set), watched; NULL (logged, errno
+ * set). */
 static struct adns_sock *adns_sock_open(struct lws__adns *a,
                                         const lws_sockaddr46 *sa, bool tcp)
 {
@@ -107,8 +108,10 @@ static struct adns_sock *adns_sock_open(struct lws__adns *a,
 
     if (!a->fdset) {
         a->fdset = lws__fdset_new(a->cx, adns_fd_batch, a);
-        if (!a->fdset)
+        if (!a->fdset) {
+            errno = ENOMEM;
             return NULL; /* logged */
+        }
     }
     s = lws__calloc(1, sizeof(*s));
     if (!s)
@@ -137,6 +140,7 @@ static struct adns_sock *adns_sock_open(struct lws__adns *a,
         lws__free(s);
     bail:
         lwsl_warn("DNS socket: %s", strerror(-r));
+        errno = -r;
         return NULL;
     }
     s->a = a;
@@ -274,6 +278,12 @@ static void adns_try(struct adns_wq *wq, enum adns_how how, int status)
         sa = &a->order[i];
         wq->srv = *sa;
         s = adns_sock_for(a, sa, how == ADNS_FRESH || wq->tcp, wq->tcp);
+        if (!s && errno != ENOMEM && errno != EMFILE && errno != ENFILE) {
+            /* not ours but this server's (no route, a link-local address
+             * without its interface, no IPv6): a failed try of it */
+            lws__adns_health_event(a, sa, false, -1);
+            continue;
+        }
         if (!s) {
             lwsl_err("%s: cannot start a query", lk->name);
             status = LADNS_RET_FAILED;
