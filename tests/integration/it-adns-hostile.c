@@ -547,6 +547,43 @@ static void test_adns_hostile_huge_datagram(void **state)
     assert_int_equal(r.n, LADNS_RET_FOUND);
 }
 
+/* An error queued on the socket taking questions while none waits on it
+ * (here an ICMP port unreachable, as a late one for an ended question): the
+ * socket is retired and closed, not left open for the resolver's life. */
+static void test_adns_hostile_error_idle_socket(void **state)
+{
+    struct hctx *h = *state;
+    struct lws__adns *a = LWS__HELPER(h->cx, ADNS);
+    struct sockaddr_in sin;
+    socklen_t sl = sizeof(sin);
+    struct adns_t_res r;
+    int fd;
+
+    resolve(h->cx, "victim.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_non_null(a->cur);
+    assert_int_equal(a->cur->qs.count, 0);
+    assert_int_equal(a->socks.count, 1);
+    /* A port nothing listens on; a datagram to it from that socket. */
+    fd = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(fd >= 0);
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+    close(fd);
+    assert_int_equal(connect(a->cur->fd, (struct sockaddr *)&sin, sizeof(sin)),
+                     0);
+    assert_int_equal(send(a->cur->fd, "x", 1, 0), 1);
+    for (int i = 0; i < 100 && a->cur; i++)
+        lws_service(h->cx, 0);
+    assert_null(a->cur);
+    assert_int_equal(a->socks.count, 0);
+    resolve(h->cx, "after.test", &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+}
+
 static void test_adns_hostile_pointer_loop(void **state)
 {
     expect_error(state, H_PTR_LOOP, LADNS_RET_FAILED);
@@ -800,6 +837,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_connect_fails_next_server,
                                         setup_failover, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_error_idle_socket,
+                                        setup_reuse, teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_pointer_loop, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_label_past_end, setup,

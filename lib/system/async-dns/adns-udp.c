@@ -451,7 +451,8 @@ static void adns_reply(struct adns_sock *s, const uint8_t *buf, size_t len)
     adns_wq_end(wq, adns_answer_status(wq, buf, len));
 }
 
-/* Every question on @s moves on to its next try (@s failed). */
+/* Every question on @s moves on to its next try (@s failed) and @s is
+ * closed (in a readiness batch: freed once it ends). */
 static void adns_sock_fail(struct adns_sock *s)
 {
     struct lws__adns *a = s->a;
@@ -466,6 +467,8 @@ static void adns_sock_fail(struct adns_sock *s)
         adns_wq_detach(wq);
         adns_try(wq, ADNS_NEXT, LADNS_RET_FAILED);
     }
+    if (!s->dead) /* none waited on it: the last detach did not close it */
+        adns_sock_close(s);
 }
 
 static void adns_udp_ready(struct adns_sock *s)
