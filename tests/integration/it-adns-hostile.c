@@ -22,6 +22,8 @@
 #include <arpa/inet.h>
 #include <sys/ioctl.h>
 #include <pthread.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -475,6 +477,23 @@ static void test_adns_hostile_duplicate_drained(void **state)
 /* A TCP server on the first server's port (a thread of the test): reads
  * one length-prefixed query and answers it with good_addr. */
 static int tcp_lfd = -1, tcp_queries;
+/* The first connection is closed after one byte of the length; the next
+ * replies in pieces (the length split, the message in two) with bytes past
+ * the length announced. */
+static bool tcp_choppy;
+
+static void send_choppy(int fd, const uint8_t *r, size_t n)
+{
+    const size_t cut[] = {1, 2, 2 + (n - 2) / 2, n};
+    int one = 1;
+
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    for (size_t i = 0, at = 0; i < 4; at = cut[i++]) {
+        send(fd, r + at, cut[i] - at, MSG_NOSIGNAL);
+        usleep(20000); /* separate reads, most likely (not relied upon) */
+    }
+    send(fd, "junk after", 10, MSG_NOSIGNAL);
+}
 
 static bool read_full(int fd, uint8_t *p, size_t len)
 {
@@ -502,7 +521,12 @@ static void *tcp_server(void *arg)
             n = reply(r + 2, q, qe, (uint16_t)(q[0] << 8 | q[1]), 1, good_addr);
             r[0] = (uint8_t)(n >> 8);
             r[1] = (uint8_t)n;
-            send(fd, r, n + 2, MSG_NOSIGNAL);
+            if (tcp_choppy && !tcp_queries)
+                send(fd, r, 1, MSG_NOSIGNAL); /* then closed */
+            else if (tcp_choppy)
+                send_choppy(fd, r, n + 2);
+            else
+                send(fd, r, n + 2, MSG_NOSIGNAL);
             tcp_queries++;
         }
         close(fd);
@@ -513,7 +537,7 @@ static void *tcp_server(void *arg)
 /* A reply larger than the receive buffer (a server past our EDNS0 size,
  * TC clear): what was read is not the whole message, so it is taken as
  * truncated and the question asked again over TCP, not parsed as is. */
-static void test_adns_hostile_huge_datagram(void **state)
+static void huge_then_tcp(void **state, bool choppy, int queries)
 {
     struct hctx *h = *state;
     struct sockaddr_in sin;
@@ -531,6 +555,7 @@ static void test_adns_hostile_huge_datagram(void **state)
     assert_int_equal(bind(tcp_lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
     assert_int_equal(listen(tcp_lfd, 4), 0);
     tcp_queries = 0;
+    tcp_choppy = choppy;
     assert_int_equal(pthread_create(&t, NULL, tcp_server, NULL), 0);
 
     mode = H_HUGE;
@@ -541,10 +566,24 @@ static void test_adns_hostile_huge_datagram(void **state)
     assert_int_equal(r.n, LADNS_RET_FOUND);
     assert_int_equal(r.naddr, 1);
     assert_string_equal(r.addr[0], "10.9.9.9");
-    assert_int_equal(tcp_queries, 1);
+    assert_int_equal(tcp_queries, queries);
     mode = H_GOOD;
     resolve(h->cx, "after.test", &r);
     assert_int_equal(r.n, LADNS_RET_FOUND);
+}
+
+static void test_adns_hostile_huge_datagram(void **state)
+{
+    huge_then_tcp(state, false, 1);
+}
+
+/* RFC 7766 framing from a TCP server that closes the first connection
+ * early, then splits the length and the message across writes and sends
+ * more than it announced: the early close is a failed try (asked again),
+ * the pieces are put together, the extra bytes ignored. */
+static void test_adns_hostile_tcp_choppy(void **state)
+{
+    huge_then_tcp(state, true, 2);
 }
 
 /* An error queued on the socket taking questions while none waits on it
@@ -836,6 +875,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_adns_hostile_huge_datagram, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_connect_fails_next_server,
+                                        setup_failover, teardown),
+        cmocka_unit_test_setup_teardown(test_adns_hostile_tcp_choppy,
                                         setup_failover, teardown),
         cmocka_unit_test_setup_teardown(test_adns_hostile_error_idle_socket,
                                         setup_reuse, teardown),
