@@ -12,7 +12,8 @@
  * library's heap since the last sample (its allocator's high-water mark,
  * lws__heap_peak_take()): a block held for a few milliseconds (a TLS
  * session of a CPD check) counts whenever it happens, not only when a
- * 100 ms measurement falls on it.
+ * 100 ms measurement falls on it.  Beside it, "held": the heap at the
+ * sample's instant, what the library keeps between its transients.
  * Then destroys the context and exits 0.
  */
 #include "private-core.h"
@@ -89,11 +90,12 @@ static void sample_cb(lws_sorted_usec_list_t *sul)
     printf("{\"t_s\":%.1f,\"rss_kb\":%ld,\"fds\":%d,\"heap\":%zu,"
            "\"timers\":%u,\"measures\":%u,\"state\":\"%s\",\"cpd\":\"%s\","
            "\"lookups_ok\":%u,\"lookups_failed\":%u,\"attached\":%u,"
-           "\"syncs\":%u}\n",
+           "\"syncs\":%u,\"held\":%zu}\n",
            (double)(lws_now_usecs() - s.t0) / 1e6, s.max_rss, s.max_fds,
            s.max_heap, s.max_timers, s.measures, lws_state_name(m, m->state),
            lws_cpd_result_name(lws_system_cpd_state_get(s.cx)), s.lookups_ok,
-           s.lookups_failed, atomic_load(&s.attached), s.syncs);
+           s.lookups_failed, atomic_load(&s.attached), s.syncs,
+           lws__heap_in_use());
     fflush(stdout);
     s.max_rss = s.max_fds = 0;
     s.max_heap = s.max_timers = s.measures = 0;
