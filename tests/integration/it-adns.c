@@ -359,46 +359,40 @@ static int ports_of(const char *tag, int *max_per_port)
     return n;
 }
 
+/* 40 names (80 questions) with @qps questions per socket: the distinct
+ * source ports dnsmasq saw, the most questions one port carried in @most. */
+static int ports_with_qps(uint32_t qps, const char *tag, int *most)
+{
+    struct lws_adns_info ai = {.questions_per_socket = qps};
+    struct lws_context *cx = ctx_one(&ai);
+    char suffix[32];
+
+    many_run(cx, 40, tag);
+    lws_context_destroy(cx);
+    snprintf(suffix, sizeof(suffix), ".%s.many.test", tag);
+    return ports_of(suffix, most);
+}
+
 /* questions_per_socket: by default every question gets a socket (and a
  * random port) of its own; with K, no socket carries more than K. */
 static void test_adns_it_questions_per_socket(void **state)
 {
-    struct lws_adns_info ai = {0};
-    struct lws_context *cx;
     int ports, most;
 
     (void)state;
-    cx = ctx_one(&ai);
-    many_run(cx, 40, "k1");
-    lws_context_destroy(cx);
-    ports = ports_of(".k1.many.test", &most);
+    ports = ports_with_qps(0, "k1", &most);
     /* 80 questions, 80 random ports: a few may coincide by chance. */
     assert_true(ports >= 76);
 
-    memset(&ai, 0, sizeof(ai));
-    ai.questions_per_socket = 3;
-    cx = ctx_one(&ai);
-    many_run(cx, 40, "k3");
-    lws_context_destroy(cx);
-    ports = ports_of(".k3.many.test", &most);
+    ports = ports_with_qps(3, "k3", &most);
     assert_true(most <= 3);
     assert_true(ports >= 26 && ports <= 27); /* 27 sockets for 80 */
 
-    memset(&ai, 0, sizeof(ai));
-    ai.questions_per_socket = 4;
-    cx = ctx_one(&ai);
-    many_run(cx, 40, "k4");
-    lws_context_destroy(cx);
-    ports = ports_of(".k4.many.test", &most);
+    ports = ports_with_qps(4, "k4", &most);
     assert_true(most <= 4);
     assert_true(ports >= 19 && ports <= 20);
 
-    memset(&ai, 0, sizeof(ai));
-    ai.questions_per_socket = LWS_ADNS_REUSE_FREELY;
-    cx = ctx_one(&ai);
-    many_run(cx, 40, "kinf");
-    lws_context_destroy(cx);
-    ports = ports_of(".kinf.many.test", &most);
+    ports = ports_with_qps(LWS_ADNS_REUSE_FREELY, "kinf", &most);
     assert_int_equal(ports, 1);
     assert_int_equal(most, 80);
 }
