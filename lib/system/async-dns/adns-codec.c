@@ -16,6 +16,12 @@ static __attribute__((noinline)) char adns_lower(char c)
     return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
 }
 
+/* The same inline, for the reply parser's loops. */
+static inline char adns_fold(uint8_t c)
+{
+    return (char)((unsigned int)(c - 'A') < 26u ? c | 0x20 : c);
+}
+
 static bool adns_label_char_ok(uint8_t c)
 {
     /* Printable ASCII except the separator; anything else in a name we hand
@@ -55,39 +61,46 @@ int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
 {
     /* RFC 1035 §4.1.1 header: ID 0 (the transport sets it), RD set, one
      * question, one additional record (the OPT) with EDNS0. */
-    static const uint8_t hdr[11] = {0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0};
+    static const uint8_t hdr[12] = {0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1};
     /* RFC 6891 §6.1.2: root owner, type OPT, class = UDP payload size,
      * TTL = extended RCODE / version 0 / flags, no options. */
-    static const uint8_t opt[3] = {0, 0, LWS__ADNS_T_OPT};
-    struct lws__wbuf b;
-    const char *p = name_lc;
+    static const uint8_t opt[11] = {0, 0, LWS__ADNS_T_OPT};
+    uint8_t *o = buf + sizeof(hdr);
+    size_t n;
 
     if (!buf || !name_lc || !*name_lc)
         return -EINVAL;
-    lws__wbuf_init(&b, buf, len);
-    lws__wbuf_bytes(&b, hdr, sizeof(hdr));
-    lws__wbuf_u8(&b, edns_size ? 1 : 0);
+    /* the most it takes: a length byte per label, the root, type, class */
+    n = strlen(name_lc);
+    if (n + sizeof(hdr) + 2 + 4 + (edns_size ? sizeof(opt) : 0) > len)
+        return -ENOSPC;
+    memcpy(buf, hdr, sizeof(hdr));
+    buf[11] = edns_size ? 1 : 0;
     /* RFC 1035 §4.1.2 question, uncompressed labels. */
-    while (*p) {
-        size_t l = strcspn(p, ".");
+    for (const char *p = name_lc; *p;) {
+        uint8_t *lab = o++;
 
-        if (!l || l > 63)
+        while (*p && *p != '.')
+            *o++ = (uint8_t)*p++;
+        if (o == lab + 1 || o > lab + 64)
             return -EINVAL;
-        lws__wbuf_u8(&b, (uint8_t)l);
-        lws__wbuf_bytes(&b, p, l);
-        p += l;
+        *lab = (uint8_t)(o - lab - 1);
         if (*p)
             p++; /* the dot */
     }
-    lws__wbuf_u8(&b, 0);
-    lws__wbuf_be16(&b, qtype);
-    lws__wbuf_be16(&b, LWS__ADNS_C_IN);
+    o[0] = 0;
+    o[1] = (uint8_t)(qtype >> 8);
+    o[2] = (uint8_t)qtype;
+    o[3] = 0;
+    o[4] = LWS__ADNS_C_IN;
+    o += 5;
     if (edns_size) {
-        lws__wbuf_bytes(&b, opt, sizeof(opt));
-        lws__wbuf_be16(&b, edns_size);
-        lws__wbuf_zero(&b, 6);
+        memcpy(o, opt, sizeof(opt));
+        o[3] = (uint8_t)(edns_size >> 8);
+        o[4] = (uint8_t)edns_size;
+        o += sizeof(opt);
     }
-    return b.err ? -ENOSPC : (int)b.pos;
+    return (int)(o - buf);
 }
 
 /* The message being parsed and the record last read. */
@@ -95,6 +108,10 @@ struct adns_rr {
     const uint8_t *pkt; /* the whole message */
     size_t len;
     unsigned int work; /* name-read steps left for the whole message */
+    /* the question's name once checked, and the steps its read took (0
+     * before): owners pointing straight at it are not walked again */
+    const char *qname;
+    unsigned int qsteps;
     char owner[LWS__ADNS_NAME_MAX + 1];
     uint16_t type;
     uint16_t cls;
@@ -115,54 +132,65 @@ struct adns_rr {
  */
 static int adns_read_name(struct adns_rr *rr, size_t *pos, char *out)
 {
-    unsigned int *work = &rr->work;
-    struct lws__wire w;
-    size_t olen = 0, floor_pos = *pos;
+    const uint8_t *pkt = rr->pkt;
+    size_t p = *pos, olen = 0, floor_pos = *pos;
     unsigned int jumps = 0;
     bool jumped = false;
 
-    lws__wire_init(&w, rr->pkt, rr->len);
-    if (!lws__wire_seek(&w, *pos))
-        return -EBADMSG;
+    /* A pointer to the question (checked, at 12, below *pos): its name,
+     * the steps its walk would take (the pointer's and the question's). */
+    if (rr->qsteps && p > 12 && p + 1 < rr->len && pkt[p] == 0xc0 &&
+        pkt[p + 1] == 12) {
+        if (rr->work <= rr->qsteps)
+            return -EBADMSG;
+        rr->work -= rr->qsteps + 1;
+        *pos = p + 2;
+        return (int)strlen(strcpy(out, rr->qname));
+    }
+    /* (bytes read straight from the message: every index is checked
+     * against its length first) */
     for (;;) {
-        uint8_t l = lws__wire_u8(&w);
-        const uint8_t *p;
+        uint8_t l;
 
-        if (w.err || !*work)
+        if (p >= rr->len || !rr->work)
             return -EBADMSG; /* short, or the message's budget is spent */
-        (*work)--;
+        rr->work--;
+        l = pkt[p++];
         if ((l & 0xc0) == 0xc0) {
-            size_t tgt = ((size_t)(l & 0x3f) << 8) | lws__wire_u8(&w);
+            size_t tgt;
 
-            if (w.err || tgt < 12 || tgt >= floor_pos)
+            if (p >= rr->len)
+                return -EBADMSG;
+            tgt = ((size_t)(l & 0x3f) << 8) | pkt[p++];
+            if (tgt < 12 || tgt >= floor_pos)
                 return -EBADMSG; /* forward, looping or into the header */
             if (++jumps > LWS__ADNS_NAME_JUMPS)
                 return -EBADMSG; /* RFC 9267 §2: a chain only to cost us */
             if (!jumped)
-                *pos = w.pos;
+                *pos = p;
             jumped = true;
-            floor_pos = tgt;
-            lws__wire_seek(&w, tgt);
+            floor_pos = p = tgt;
             continue;
         }
         if (l & 0xc0)
             return -EBADMSG; /* RFC 6891 §5: extended label types unused */
         if (!l)
             break;
-        p = lws__wire_ptr(&w, l);
-        if (!p || olen + (olen ? 1u : 0u) + l > LWS__ADNS_NAME_MAX)
+        if (l > rr->len - p || olen + (olen ? 1u : 0u) + l > LWS__ADNS_NAME_MAX)
             return -EBADMSG;
         if (olen)
             out[olen++] = '.';
-        for (size_t i = 0; i < l; i++) {
-            if (!adns_label_char_ok(p[i]))
+        for (; l; l--) {
+            uint8_t c = pkt[p++];
+
+            if (!adns_label_char_ok(c))
                 return -EBADMSG;
-            out[olen++] = adns_lower((char)p[i]);
+            out[olen++] = adns_fold(c);
         }
     }
     out[olen] = '\0';
     if (!jumped)
-        *pos = w.pos;
+        *pos = p;
     return (int)olen;
 }
 
@@ -198,43 +226,72 @@ static int adns_rdata_name(struct adns_rr *rr, size_t *pos, char *out)
     return 0;
 }
 
-/* Skips @count records from *pos, checking each is well formed. */
+/* Skips @count records from *pos, checking each is well formed.
+ * @return how many of them are CNAMEs, or -EBADMSG. */
 static int adns_skip_rrs(struct adns_rr *rr, size_t *pos, unsigned int count)
 {
-    for (unsigned int i = 0; i < count; i++)
+    int cnames = 0;
+
+    for (unsigned int i = 0; i < count; i++) {
         if (adns_rr_read(rr, pos))
             return -EBADMSG;
-    return 0;
+        cnames += rr->type == LWS__ADNS_T_CNAME;
+    }
+    return cnames;
 }
 
 struct adns_sections {
     size_t an, ns;         /* offsets of the answer and authority */
     unsigned int nan, nns; /* their record counts */
+    int ncname;            /* CNAMEs in the answer section */
 };
+
+/* RFC 5452 §9.1: the one question (at 12) is (@name_lc, @qtype, IN).  No
+ * pointer may point below it, so its name is plain labels: compared with
+ * @name_lc (valid, lower case) in place, case folded, the verdict of
+ * reading and comparing it.  @return the steps reading the name takes
+ * (labels + 1), *pos after the question; -1 when it differs or is cut. */
+static int adns_question_is(const uint8_t *pkt, size_t len, const char *name_lc,
+                            uint16_t qtype, size_t *pos)
+{
+    size_t p = 12;
+    int steps = 1;
+
+    for (;; steps++) {
+        uint8_t l;
+
+        if (p >= len)
+            return -1;
+        l = pkt[p++];
+        if (!l)
+            break;
+        if (l > 63 || l > len - p || (steps > 1 && *name_lc++ != '.'))
+            return -1;
+        for (; l; l--) {
+            uint8_t c = pkt[p++];
+
+            if (adns_fold(c) != *name_lc++ || !adns_label_char_ok(c))
+                return -1;
+        }
+    }
+    if (*name_lc || len - p < 4 || pkt[p] != qtype >> 8 ||
+        pkt[p + 1] != (qtype & 0xff) || pkt[p + 2] ||
+        pkt[p + 3] != LWS__ADNS_C_IN)
+        return -1;
+    *pos = p + 4;
+    return steps;
+}
 
 int lws__adns_reply_match(const uint8_t *buf, size_t len, uint16_t id,
                           const char *name_lc, uint16_t qtype)
 {
-    struct lws__wire w;
-    struct adns_rr rr;
-    uint16_t flags;
-    size_t pos = 12;
+    size_t pos;
 
-    rr.pkt = buf;
-    rr.len = len;
-    rr.work = LWS__ADNS_MSG_WORK(len);
-    lws__wire_init(&w, buf, len);
-    if (lws__wire_be16(&w) != id)
+    if (len < 12 || ((buf[0] << 8) | buf[1]) != id || !(buf[2] & 0x80) ||
+        buf[4] || buf[5] != 1 ||
+        adns_question_is(buf, len, name_lc, qtype, &pos) < 0)
         return -ESRCH;
-    flags = lws__wire_be16(&w);
-    if (lws__wire_be16(&w) != 1 || !(flags & 0x8000) ||
-        adns_read_name(&rr, &pos, rr.owner) < 0 || strcmp(rr.owner, name_lc))
-        return -ESRCH;
-    lws__wire_seek(&w, pos);
-    if (lws__wire_be16(&w) != qtype || lws__wire_be16(&w) != LWS__ADNS_C_IN ||
-        w.err)
-        return -ESRCH;
-    return flags;
+    return (buf[2] << 8) | buf[3];
 }
 
 /* RFC 1035 §4.1.1/§4.1.2: header and question checks, section offsets. */
@@ -244,6 +301,7 @@ static int adns_parse_head(struct adns_rr *rr, const char *name_lc,
     struct lws__wire w;
     uint16_t flags, qd, ar;
     size_t pos;
+    int steps;
 
     lws__wire_init(&w, rr->pkt, rr->len);
     lws__wire_be16(&w); /* ID: the transport matched it */
@@ -255,20 +313,18 @@ static int adns_parse_head(struct adns_rr *rr, const char *name_lc,
     if (w.err || !(flags & 0x8000) || ((flags >> 11) & 0xf) || qd != 1)
         return -EBADMSG; /* short, not a response, not QUERY, not 1 qn */
     *rcode = flags & 0xf;
-    pos = w.pos;
-    if (adns_read_name(rr, &pos, rr->owner) < 0)
-        return -EBADMSG;
-    lws__wire_seek(&w, pos);
-    if (lws__wire_be16(&w) != qtype || lws__wire_be16(&w) != LWS__ADNS_C_IN ||
-        w.err || strcmp(rr->owner, name_lc))
-        return -EBADMSG; /* an answer to some other question */
-    s->an = w.pos;
-    pos = w.pos;
-    if (adns_skip_rrs(rr, &pos, s->nan))
-        return -EBADMSG;
+    steps = adns_question_is(rr->pkt, rr->len, name_lc, qtype, &pos);
+    if (steps < 0)
+        return -EBADMSG; /* cut short, or an answer to another question */
+    rr->work -= (unsigned int)steps; /* (the budget is above any name's) */
+    rr->qname = name_lc;
+    rr->qsteps = (unsigned int)steps;
+    s->an = pos;
+    s->ncname = adns_skip_rrs(rr, &pos, s->nan);
     s->ns = pos;
     /* Counts larger than the records present are malformed. */
-    if (adns_skip_rrs(rr, &pos, s->nns) || adns_skip_rrs(rr, &pos, ar))
+    if (s->ncname < 0 || adns_skip_rrs(rr, &pos, s->nns) < 0 ||
+        adns_skip_rrs(rr, &pos, ar) < 0)
         return -EBADMSG;
     return 0;
 }
@@ -319,46 +375,46 @@ void lws__adns_answer_clear(struct lws__adns_answer *ans)
     memset(ans, 0, sizeof(*ans));
 }
 
-/* Walks the @qtype records owned by the canonical name; with @n NULL
- * copies them (room for all is there), else counts them into *@n. */
+/* Walks the @qtype records owned by the canonical name, copying the
+ * first @room of them.  @return how many there are, or -EBADMSG. */
 static int adns_walk_addrs(const struct adns_sections *s, uint16_t qtype,
                            struct lws__adns_answer *ans, struct adns_rr *rr,
-                           int *n)
+                           int room)
 {
     size_t pos = s->an, want = qtype == LWS__ADNS_T_A ? 4 : 16;
     unsigned int left = s->nan;
-    int r;
+    int r, n = 0;
 
     while ((r = adns_next_rr(rr, &pos, &left, qtype, ans->canon)) > 0) {
         if (rr->rdlen != want)
             return -EBADMSG; /* RFC 1035 §3.4.1, RFC 3596 §2.2 */
-        if (n) {
-            (*n)++;
-            continue;
+        if (n < room) {
+            memcpy((uint8_t *)lws__adns_answer_addr(ans, n),
+                   rr->pkt + rr->rdpos, want);
+            ans->ttl = adns_min_u32(ans->ttl, rr->ttl);
         }
-        memcpy((uint8_t *)lws__adns_answer_addr(ans, ans->naddr++),
-               rr->pkt + rr->rdpos, want);
-        ans->ttl = adns_min_u32(ans->ttl, rr->ttl);
+        n++;
     }
-    return r;
+    return r < 0 ? r : n;
 }
 
 /* Collects every @qtype record owned by the canonical name, in answer
- * order: as many as the message holds (no fixed cap). */
+ * order: as many as the message holds (no fixed cap).  One walk when they
+ * fit inline; past that a second one, with room for all. */
 static int adns_collect_addrs(const struct adns_sections *s, uint16_t qtype,
                               struct lws__adns_answer *ans, struct adns_rr *rr)
 {
-    int n = 0;
+    int n = adns_walk_addrs(s, qtype, ans, rr, LWS__ADNS_INLINE_ADDRS);
 
-    if (adns_walk_addrs(s, qtype, ans, rr, &n))
-        return -EBADMSG;
     if (n > LWS__ADNS_INLINE_ADDRS) {
         ans->more = lws__malloc((size_t)(n - LWS__ADNS_INLINE_ADDRS) *
                                 sizeof(ans->more[0]));
         if (!ans->more)
             return -ENOMEM;
+        n = adns_walk_addrs(s, qtype, ans, rr, n);
     }
-    return adns_walk_addrs(s, qtype, ans, rr, NULL);
+    ans->naddr = n < 0 ? 0 : n;
+    return n < 0 ? -EBADMSG : 0;
 }
 
 /* RFC 2308 §5: the negative TTL is the smaller of the SOA record's TTL and
@@ -398,12 +454,14 @@ int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
     rr.pkt = buf;
     rr.len = len;
     rr.work = LWS__ADNS_MSG_WORK(len);
+    rr.qsteps = 0;
     if (!buf || !name_lc ||
         adns_parse_head(&rr, name_lc, qtype, &s, &ans->rcode))
         goto bad;
     ans->ttl = UINT32_MAX;
     strcpy(ans->canon, name_lc); /* both <= LWS__ADNS_NAME_MAX + 1 */
-    for (depth = 0; depth < LWS__ADNS_CNAME_DEPTH; depth++) {
+    /* (no CNAME in the answer: no chain to look for) */
+    for (depth = 0; s.ncname && depth < LWS__ADNS_CNAME_DEPTH; depth++) {
         r = adns_follow_cname(&s, ans->canon, &ans->ttl, &rr);
         if (r < 0)
             goto bad;
