@@ -372,6 +372,16 @@ static void test_adns_parse_caps_addresses(void **state)
     for (int i = 0; i < 40; i++)
         assert_int_equal(lws__adns_answer_addr(&ans, i)[3], i + 1);
     lws__adns_answer_clear(&ans);
+    /* The same once the transport matched the question (its name is not
+     * compared again); the rest of the message is checked as before. */
+    assert_int_equal(
+        lws__adns_parse_reply(p.b, p.n, "many.test", 1, &ans, true), 0);
+    assert_int_equal(ans.naddr, 40);
+    assert_int_equal(lws__adns_answer_addr(&ans, 39)[3], 40);
+    lws__adns_answer_clear(&ans);
+    assert_int_equal(
+        lws__adns_parse_reply(p.b, p.n - 1, "many.test", 1, &ans, true),
+        -EBADMSG);
 }
 
 /* Appends an unknown-type record whose RDATA is a chain of @n compression

@@ -11,12 +11,6 @@
 
 /* Names are compared in lower case (RFC 4343: DNS names are ASCII
  * case-insensitive); ctype.h is locale-dependent, so fold by hand. */
-static __attribute__((noinline)) char adns_lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
-}
-
-/* The same inline, for the reply parser's loops. */
 static inline char adns_fold(uint8_t c)
 {
     return (char)((unsigned int)(c - 'A') < 26u ? c | 0x20 : c);
@@ -48,7 +42,7 @@ int lws__adns_name_lc(const char *name, char *lc)
         } else if (!adns_label_char_ok((uint8_t)name[i]) || ++lab > 63) {
             return -EINVAL; /* RFC 1035 §2.3.4: labels are 63 octets */
         }
-        lc[i] = adns_lower(name[i]);
+        lc[i] = adns_fold((uint8_t)name[i]);
     }
     if (!lab)
         return -EINVAL;
@@ -249,8 +243,9 @@ struct adns_sections {
 /* RFC 5452 §9.1: the one question (at 12) is (@name_lc, @qtype, IN).  No
  * pointer may point below it, so its name is plain labels: compared with
  * @name_lc (valid, lower case) in place, case folded, the verdict of
- * reading and comparing it.  @return the steps reading the name takes
- * (labels + 1), *pos after the question; -1 when it differs or is cut. */
+ * reading and comparing it (@name_lc NULL: matched before, skipped).
+ * @return the steps reading the name takes (labels + 1), *pos after the
+ * question; -1 when it differs or is cut short. */
 static int adns_question_is(const uint8_t *pkt, size_t len, const char *name_lc,
                             uint16_t qtype, size_t *pos)
 {
@@ -265,7 +260,13 @@ static int adns_question_is(const uint8_t *pkt, size_t len, const char *name_lc,
         l = pkt[p++];
         if (!l)
             break;
-        if (l > 63 || l > len - p || (steps > 1 && *name_lc++ != '.'))
+        if (l > 63 || l > len - p)
+            return -1;
+        if (!name_lc) {
+            p += l;
+            continue;
+        }
+        if (steps > 1 && *name_lc++ != '.')
             return -1;
         for (; l; l--) {
             uint8_t c = pkt[p++];
@@ -274,7 +275,7 @@ static int adns_question_is(const uint8_t *pkt, size_t len, const char *name_lc,
                 return -1;
         }
     }
-    if (*name_lc || len - p < 4 || pkt[p] != qtype >> 8 ||
+    if ((name_lc && *name_lc) || len - p < 4 || pkt[p] != qtype >> 8 ||
         pkt[p + 1] != (qtype & 0xff) || pkt[p + 2] ||
         pkt[p + 3] != LWS__ADNS_C_IN)
         return -1;
@@ -296,24 +297,19 @@ int lws__adns_reply_match(const uint8_t *buf, size_t len, uint16_t id,
 
 /* RFC 1035 §4.1.1/§4.1.2: header and question checks, section offsets. */
 static int adns_parse_head(struct adns_rr *rr, const char *name_lc,
-                           uint16_t qtype, struct adns_sections *s, int *rcode)
+                           uint16_t qtype, bool matched,
+                           struct adns_sections *s, int *rcode)
 {
-    struct lws__wire w;
-    uint16_t flags, qd, ar;
+    const uint8_t *h = rr->pkt; /* (the ID: the transport matched it) */
     size_t pos;
     int steps;
 
-    lws__wire_init(&w, rr->pkt, rr->len);
-    lws__wire_be16(&w); /* ID: the transport matched it */
-    flags = lws__wire_be16(&w);
-    qd = lws__wire_be16(&w);
-    s->nan = lws__wire_be16(&w);
-    s->nns = lws__wire_be16(&w);
-    ar = lws__wire_be16(&w);
-    if (w.err || !(flags & 0x8000) || ((flags >> 11) & 0xf) || qd != 1)
+    if (rr->len < 12 || !(h[2] & 0x80) || (h[2] & 0x78) || h[4] || h[5] != 1)
         return -EBADMSG; /* short, not a response, not QUERY, not 1 qn */
-    *rcode = flags & 0xf;
-    steps = adns_question_is(rr->pkt, rr->len, name_lc, qtype, &pos);
+    *rcode = h[3] & 0xf;
+    s->nan = (unsigned int)(h[6] << 8 | h[7]);
+    s->nns = (unsigned int)(h[8] << 8 | h[9]);
+    steps = adns_question_is(h, rr->len, matched ? NULL : name_lc, qtype, &pos);
     if (steps < 0)
         return -EBADMSG; /* cut short, or an answer to another question */
     rr->work -= (unsigned int)steps; /* (the budget is above any name's) */
@@ -324,7 +320,7 @@ static int adns_parse_head(struct adns_rr *rr, const char *name_lc,
     s->ns = pos;
     /* Counts larger than the records present are malformed. */
     if (s->ncname < 0 || adns_skip_rrs(rr, &pos, s->nns) < 0 ||
-        adns_skip_rrs(rr, &pos, ar) < 0)
+        adns_skip_rrs(rr, &pos, (unsigned int)(h[10] << 8 | h[11])) < 0)
         return -EBADMSG;
     return 0;
 }
@@ -443,8 +439,9 @@ static int adns_find_soa(const struct adns_sections *s,
     return 0;
 }
 
-int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
-                           uint16_t qtype, struct lws__adns_answer *ans)
+int lws__adns_parse_reply(const uint8_t *buf, size_t len, const char *name_lc,
+                          uint16_t qtype, struct lws__adns_answer *ans,
+                          bool matched)
 {
     struct adns_sections s;
     struct adns_rr rr;
@@ -456,7 +453,7 @@ int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
     rr.work = LWS__ADNS_MSG_WORK(len);
     rr.qsteps = 0;
     if (!buf || !name_lc ||
-        adns_parse_head(&rr, name_lc, qtype, &s, &ans->rcode))
+        adns_parse_head(&rr, name_lc, qtype, matched, &s, &ans->rcode))
         goto bad;
     ans->ttl = UINT32_MAX;
     strcpy(ans->canon, name_lc); /* both <= LWS__ADNS_NAME_MAX + 1 */
@@ -485,6 +482,12 @@ bad:
               name_lc ? name_lc : "?", qtype, len);
     lws__adns_answer_clear(ans);
     return -EBADMSG;
+}
+
+int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
+                           uint16_t qtype, struct lws__adns_answer *ans)
+{
+    return lws__adns_parse_reply(buf, len, name_lc, qtype, ans, false);
 }
 
 /* ------------------------------------------------------------------------

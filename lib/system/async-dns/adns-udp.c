@@ -378,7 +378,8 @@ static int adns_answer_status(struct adns_wq *wq, const uint8_t *abuf,
     struct adns_lookup *lk = wq->lk;
 
     /* (a question is answered once: nothing of an earlier try to free) */
-    if (lws__adns_parse_answer(abuf, alen, lk->name, wq->qtype, &wq->ans))
+    if (lws__adns_parse_reply(abuf, alen, lk->name, wq->qtype, &wq->ans,
+                              true)) /* (adns_reply() matched it) */
         return LADNS_RET_FAILED;
     switch (wq->ans.rcode) {
     case LWS__ADNS_RCODE_NOERROR:

@@ -107,6 +107,11 @@ int lws__adns_reply_match(const uint8_t *buf, size_t len, uint16_t id,
  * @return 0, or -EBADMSG (logged at INFO) for any malformation. */
 int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
                            uint16_t qtype, struct lws__adns_answer *ans);
+/* The same for a reply lws__adns_reply_match() took for (@name_lc, @qtype)
+ * when @matched: its question's name is not compared again. */
+int lws__adns_parse_reply(const uint8_t *buf, size_t len, const char *name_lc,
+                          uint16_t qtype, struct lws__adns_answer *ans,
+                          bool matched);
 
 /* hosts(5): up to @max addresses listed for @name_lc, in file order.
  * @return the count (0 if none). */
