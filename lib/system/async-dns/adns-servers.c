@@ -17,9 +17,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+lws_usec_t lws__adns_loop_us(const struct lws__adns *a)
+{
+    return (lws_usec_t)(uv_now(a->cx->loop) + 1) * LWS_US_PER_MS;
+}
+
 lws_usec_t lws__adns_now(const struct lws__adns *a)
 {
-    return a->now ? a->now() : lws_now_usecs();
+    return a->now ? a->now() : lws__adns_loop_us(a);
 }
 
 struct lws__adns *lws__adns_api(struct lws_context *cx)

@@ -23,13 +23,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* The loop's time (ms steps; + 1, never 0): enough for try timeouts of at
- * least LWS__ADNS_RTO_MIN_MS and RTT estimates, and no clock read. */
-static lws_usec_t adns_loop_us(const struct lws__adns *a)
-{
-    return (lws_usec_t)(uv_now(a->cx->loop) + 1) * LWS_US_PER_MS;
-}
-
 /* 16 bits from the context's CSPRNG, drawn 32 bytes at a time (one DRBG
  * call costs about what a socket does), or -1. */
 static int adns_rnd16(struct lws__adns *a)
@@ -307,7 +300,7 @@ static void adns_try(struct adns_wq *wq, enum adns_how how, int status)
             status = LADNS_RET_FAILED;
             break;
         }
-        now = adns_loop_us(a);
+        now = lws__adns_loop_us(a);
         wq->sent = now;
         /* the server's RTO, doubled at each pass over the list */
         pass = wq->ntry / (uint32_t)n;
@@ -339,7 +332,7 @@ static void adns_try(struct adns_wq *wq, enum adns_how how, int status)
 static void adns_try_timer_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_try);
-    lws_usec_t now = adns_loop_us(a), next;
+    lws_usec_t now = lws__adns_loop_us(a), next;
 
 again: /* (a try may open or close sockets: walk again after each) */
     next = 0;
@@ -424,7 +417,7 @@ static void adns_reply(struct adns_sock *s, const uint8_t *buf, size_t len)
      * name (dnsmasq without upstreams refuses what it does not serve),
      * not a sign of its health. */
     lws__adns_health_event(a, &s->peer, rc != 2,
-                           (int32_t)(adns_loop_us(a) - wq->sent));
+                           (int32_t)(lws__adns_loop_us(a) - wq->sent));
     adns_wq_detach(wq);
     if ((flags & 0x200) && !wq->tcp) { /* TC: ask again over TCP */
         lwsl_info("%s: truncated: again over TCP", wq->lk->name);

@@ -172,7 +172,12 @@ struct lws__adns {
 /* The resolver of @cx for a public API call (checked to be on the loop),
  * or NULL. */
 struct lws__adns *lws__adns_api(struct lws_context *cx);
-/* The resolver's monotonic time (the test clock when one is set). */
+/* The loop's time (ms steps, + 1: never 0), no clock read: enough for try
+ * timeouts of at least LWS__ADNS_RTO_MIN_MS and RTT estimates. */
+lws_usec_t lws__adns_loop_us(const struct lws__adns *a);
+/* The resolver's monotonic time: the loop's (cache lifetimes, queue waits
+ * and server health need no finer one), or the test clock when one is
+ * set. */
 lws_usec_t lws__adns_now(const struct lws__adns *a);
 /* Replace the DHCP-learned DNS servers of @iface with @addrs (IPv4, host
  * order; n may be 0).  Fed by cross-helper news. */
