@@ -205,7 +205,7 @@ static void adns_lookup_complete(struct adns_lookup *lk)
 static void adns_deadline_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_deadline);
-    lws_usec_t now = lws_now_usecs();
+    lws_usec_t now = lws__adns_loop_us(a);
 
     while (a->lookups.head) {
         struct adns_lookup *lk =
@@ -257,7 +257,7 @@ static void adns_question_done(struct adns_wq *wq)
     if (wq->status != LADNS_RET_FOUND || lk->graced || a->destroying)
         return;
     lk->graced = true;
-    if (lk->started + a->deadline_us - lws_now_usecs() > grace)
+    if (lk->started + a->deadline_us - lws__adns_loop_us(a) > grace)
         lws_sul_schedule(a->cx, 0, &lk->sul_grace, adns_grace_cb, grace);
 }
 
@@ -299,7 +299,7 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
     lws_dll2_add_tail(&w->list, &lk->waiters);
     lws_dll2_add_tail(&lk->list, &a->lookups);
     lws_dll2_add_tail(&lk->hlist, &a->lk_hash[h & (LWS__ADNS_LK_BUCKETS - 1)]);
-    lk->started = lws_now_usecs();
+    lk->started = lws__adns_loop_us(a);
     if (!a->sul_deadline.list.owner)
         lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,
                          a->deadline_us);

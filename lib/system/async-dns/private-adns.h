@@ -70,7 +70,7 @@ struct adns_lookup {
     lws_dll2_t hlist;                 /* in lws__adns.lk_hash[] */
     lws_dll2_owner_t waiters;         /* struct adns_waiter */
     lws_sorted_usec_list_t sul_grace; /* one family in, the other late */
-    lws_usec_t started;               /* lws_now_usecs() at the start */
+    lws_usec_t started;               /* lws__adns_loop_us() at the start */
     struct lws__adns *a;
     struct adns_wq wq[2];
     int nwq;
