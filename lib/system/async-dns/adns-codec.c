@@ -53,23 +53,26 @@ int lws__adns_name_lc(const char *name, char *lc)
 int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
                           uint16_t qtype, uint16_t edns_size)
 {
-    /* RFC 1035 §4.1.1 header: ID 0 (the transport sets it), RD set, one
-     * question, one additional record (the OPT) with EDNS0. */
-    static const uint8_t hdr[12] = {0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1};
-    /* RFC 6891 §6.1.2: root owner, type OPT, class = UDP payload size,
-     * TTL = extended RCODE / version 0 / flags, no options. */
-    static const uint8_t opt[11] = {0, 0, LWS__ADNS_T_OPT};
-    uint8_t *o = buf + sizeof(hdr);
-    size_t n;
+    /* After the name: the root, type (set below), class IN; then RFC 6891
+     * §6.1.2's OPT: root owner, type OPT, class = UDP payload size (set
+     * below), TTL = extended RCODE / version 0 / flags, no options. */
+    static const uint8_t tail[16] = {
+        0, 0, 0, 0, LWS__ADNS_C_IN, 0, 0, LWS__ADNS_T_OPT};
+    size_t n, t = edns_size ? 16 : 5;
+    uint8_t *o = buf + 12;
 
     if (!buf || !name_lc || !*name_lc)
         return -EINVAL;
-    /* the most it takes: a length byte per label, the root, type, class */
+    /* the most it takes: a length byte per label, the root, the rest */
     n = strlen(name_lc);
-    if (n + sizeof(hdr) + 2 + 4 + (edns_size ? sizeof(opt) : 0) > len)
+    if (12 + 1 + n + t > len)
         return -ENOSPC;
-    memcpy(buf, hdr, sizeof(hdr));
-    buf[11] = edns_size ? 1 : 0;
+    /* RFC 1035 §4.1.1 header: ID 0 (the transport sets it), RD set, one
+     * question, one additional record (the OPT) with EDNS0. */
+    memset(buf, 0, 12);
+    buf[2] = 1;
+    buf[5] = 1;
+    buf[11] = t > 5;
     /* RFC 1035 §4.1.2 question, uncompressed labels. */
     for (const char *p = name_lc; *p;) {
         uint8_t *lab = o++;
@@ -82,19 +85,14 @@ int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
         if (*p)
             p++; /* the dot */
     }
-    o[0] = 0;
+    memcpy(o, tail, t);
     o[1] = (uint8_t)(qtype >> 8);
     o[2] = (uint8_t)qtype;
-    o[3] = 0;
-    o[4] = LWS__ADNS_C_IN;
-    o += 5;
     if (edns_size) {
-        memcpy(o, opt, sizeof(opt));
-        o[3] = (uint8_t)(edns_size >> 8);
-        o[4] = (uint8_t)edns_size;
-        o += sizeof(opt);
+        o[8] = (uint8_t)(edns_size >> 8);
+        o[9] = (uint8_t)edns_size;
     }
-    return (int)(o - buf);
+    return (int)(o + t - buf);
 }
 
 /* The message being parsed and the record last read. */

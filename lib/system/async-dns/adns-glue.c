@@ -90,6 +90,8 @@ static void adns_deliver_cb(lws_sorted_usec_list_t *sul)
         if (lws__cx_gone(cx))
             return;
     }
+    if (!a->lookups.count) /* idle: no socket kept for the next lookups */
+        lws__adns_transport_trim(a);
 }
 
 /* ------------------------------------------------------------------------

@@ -65,12 +65,20 @@ static int adns_bind_random(struct lws__adns *a, int fd, int domain)
     return -EADDRINUSE;
 }
 
-static void adns_sock_free(struct adns_sock *s)
+void lws__adns_transport_trim(struct lws__adns *a)
 {
-    lws__free(s->rx);
-    lws__free(s);
+    while (a->dead_socks.head) {
+        struct adns_sock *s =
+            lws_container_of(a->dead_socks.head, struct adns_sock, list);
+
+        lws_dll2_remove(&s->list);
+        lws__free(s->rx);
+        lws__free(s);
+    }
 }
 
+/* A closed socket is kept (a readiness batch may still name it) for the
+ * next one to open outside a batch, until lws__adns_transport_trim(). */
 static void adns_sock_close(struct adns_sock *s)
 {
     struct lws__adns *a = s->a;
@@ -78,14 +86,11 @@ static void adns_sock_close(struct adns_sock *s)
     if (a->cur == s)
         a->cur = NULL;
     lws_dll2_remove(&s->list);
-    close(s->fd);        /* also leaves the descriptor set */
+    close(s->fd); /* also leaves the descriptor set */
+    s->dead = true;
+    lws_dll2_add_tail(&s->list, &a->dead_socks);
     if (!a->socks.count) /* no try left to time */
         lws_sul_cancel(&a->sul_try);
-    if (a->in_batch) { /* the batch may still name it */
-        s->dead = true;
-        lws_dll2_add_tail(&s->list, &a->dead_socks);
-    } else
-        adns_sock_free(s);
 }
 
 static void adns_fd_batch(void *opaque, void *const *tags, const int *uv_events,
@@ -106,7 +111,13 @@ static struct adns_sock *adns_sock_open(struct lws__adns *a,
             return NULL; /* logged */
         }
     }
-    s = lws__calloc(1, sizeof(*s));
+    if (a->dead_socks.head && !a->in_batch) { /* one closed before */
+        s = lws_container_of(a->dead_socks.head, struct adns_sock, list);
+        lws_dll2_remove(&s->list);
+        lws__free(s->rx);
+        memset(s, 0, sizeof(*s));
+    } else
+        s = lws__calloc(1, sizeof(*s));
     if (!s)
         goto bail;
     s->fd = LWS__FI_OR(
@@ -560,12 +571,6 @@ static void adns_fd_batch(void *opaque, void *const *tags, const int *uv_events,
             (s->tcp ? adns_tcp_ready : adns_udp_ready)(s);
     }
     a->in_batch = false;
-    while (a->dead_socks.head) {
-        lws_dll2_t *d = a->dead_socks.head;
-
-        lws_dll2_remove(d);
-        adns_sock_free(lws_container_of(d, struct adns_sock, list));
-    }
 }
 
 void lws__adns_transport_destroy(struct lws__adns *a)
@@ -574,6 +579,7 @@ void lws__adns_transport_destroy(struct lws__adns *a)
     while (a->socks.head)
         adns_sock_close(
             lws_container_of(a->socks.head, struct adns_sock, list));
+    lws__adns_transport_trim(a);
     lws__fdset_destroy(a->fdset);
     a->fdset = NULL;
 }

@@ -125,7 +125,7 @@ struct lws__adns {
     lws_sorted_usec_list_t sul_try; /* the earliest try timeout */
     lws_usec_t try_due;             /* when sul_try fires (loop time) */
     struct lws__fdset *fdset;       /* every DNS socket */
-    lws_dll2_owner_t dead_socks;    /* closed during a readiness batch */
+    lws_dll2_owner_t dead_socks;    /* closed, kept for the next to open */
     bool in_batch;
     /* random bits for source ports and IDs, drawn from the CSPRNG 32
      * bytes at a time (one DRBG call costs about what a socket does) */
@@ -209,6 +209,8 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx);
 void lws__adns_lookup_abort(struct adns_lookup *lk, int status);
 /* Closes every socket (lookups aborted first). */
 void lws__adns_transport_destroy(struct lws__adns *a);
+/* Frees the closed sockets kept for reuse (not from a readiness batch). */
+void lws__adns_transport_trim(struct lws__adns *a);
 
 /* Test hook: replace the monotonic clock the cache uses (NULL restores). */
 void lws__adns_set_clock(struct lws_context *cx, lws_usec_t (*now)(void));
