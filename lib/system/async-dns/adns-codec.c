@@ -189,24 +189,23 @@ static int adns_read_name(struct adns_rr *rr, size_t *pos, char *out)
 /* RFC 1035 §4.1.3: reads one resource record at *pos. */
 static int adns_rr_read(struct adns_rr *rr, size_t *pos)
 {
-    struct lws__wire w;
+    const uint8_t *p;
 
-    if (adns_read_name(rr, pos, rr->owner) < 0)
+    /* (the name read leaves *pos within the message) */
+    if (adns_read_name(rr, pos, rr->owner) < 0 || rr->len - *pos < 10)
         return -EBADMSG;
-    lws__wire_init(&w, rr->pkt, rr->len);
-    lws__wire_seek(&w, *pos);
-    rr->type = lws__wire_be16(&w);
-    rr->cls = lws__wire_be16(&w);
-    rr->ttl = lws__wire_be32(&w);
-    rr->rdlen = lws__wire_be16(&w);
-    rr->rdpos = w.pos;
-    lws__wire_skip(&w, rr->rdlen);
-    if (w.err)
-        return -EBADMSG;
+    p = rr->pkt + *pos;
+    rr->type = (uint16_t)(p[0] << 8 | p[1]);
+    rr->cls = (uint16_t)(p[2] << 8 | p[3]);
     /* RFC 2181 §8: a TTL with the top bit set is treated as zero. */
-    if (rr->ttl & 0x80000000u)
-        rr->ttl = 0;
-    *pos = w.pos;
+    rr->ttl = p[4] & 0x80 ? 0
+                          : (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
+                                (uint32_t)p[6] << 8 | p[7];
+    rr->rdlen = (uint16_t)(p[8] << 8 | p[9]);
+    rr->rdpos = *pos + 10;
+    if (rr->len - rr->rdpos < rr->rdlen)
+        return -EBADMSG;
+    *pos = rr->rdpos + rr->rdlen;
     return 0;
 }
 
