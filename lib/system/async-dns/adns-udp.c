@@ -546,8 +546,11 @@ static void adns_tcp_ready(struct adns_sock *s)
         }
         if (s->got == s->rxlen + 2u) {
             adns_reply(s, s->rx, s->rxlen);
-            if (s->dead)
-                return; /* taken */
+            if (s->dead) { /* taken (the socket kept: not its reply) */
+                lws__free(s->rx);
+                s->rx = NULL;
+                return;
+            }
             errno = EPROTO;
             goto fail;
         }
