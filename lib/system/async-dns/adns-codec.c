@@ -266,9 +266,12 @@ static int adns_question_is(const uint8_t *pkt, size_t len, const char *name_lc,
         if (steps > 1 && *name_lc++ != '.')
             return -1;
         for (; l; l--) {
-            uint8_t c = pkt[p++];
+            /* as sent, or the upper case of a letter of it */
+            uint8_t c = pkt[p++], e = (uint8_t)*name_lc++;
 
-            if (adns_fold(c) != *name_lc++ || !adns_label_char_ok(c))
+            if ((c != e &&
+                 ((c | 0x20) != e || (unsigned int)(e - 'a') > 25u)) ||
+                !adns_label_char_ok(e))
                 return -1;
         }
     }

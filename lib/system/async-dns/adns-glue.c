@@ -269,8 +269,8 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
     struct adns_lookup *lk;
     int nwq;
 
-    /* The first lookup on the network: the buckets and the server order,
-     * one block (an idle resolver holds neither). */
+    /* The first lookup on the network: the buckets, the server order and
+     * the random bits, one block (an idle resolver holds none of them). */
     if (!a->lk_hash) {
         _Static_assert(LWS__ADNS_LK_BUCKETS * sizeof(*a->lk_hash) %
                                _Alignof(lws_sockaddr46) ==
@@ -278,11 +278,13 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
                        "order[] follows the buckets aligned");
         a->lk_hash =
             lws__calloc(1, LWS__ADNS_LK_BUCKETS * sizeof(*a->lk_hash) +
-                               LWS__ADNS_ORDER_MAX * sizeof(*a->order));
+                               LWS__ADNS_ORDER_MAX * sizeof(*a->order) +
+                               LWS__ADNS_RND * sizeof(*a->rnd));
         if (!a->lk_hash)
             return -ENOMEM;
         a->order =
             (lws_sockaddr46 *)(void *)(a->lk_hash + LWS__ADNS_LK_BUCKETS);
+        a->rnd = (uint16_t *)(void *)(a->order + LWS__ADNS_ORDER_MAX);
     }
     lk = lws__adns_named_new(offsetof(struct adns_lookup, name), lc);
     if (!lk)
@@ -679,7 +681,7 @@ static void adns_free(struct lws__adns *a)
     lws__free(a->srv.explicit_srv);
     lws__free(a->srv.dhcp);
     lws__free(a->srv.health);
-    lws__free(a->lk_hash); /* and order[] */
+    lws__free(a->lk_hash); /* and order[], rnd[] */
     lws__free(a);
 }
 

@@ -23,20 +23,20 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* 16 bits from the context's CSPRNG, drawn 32 bytes at a time (one DRBG
- * call costs about what a socket does), or -1. */
+/* 16 bits from the context's CSPRNG, drawn LWS__ADNS_RND at a time (one
+ * DRBG call costs about what a socket does), or -1. */
 static int adns_rnd16(struct lws__adns *a)
 {
     int v;
 
-    if (!a->port_rnd_left) {
-        if (lws_get_random(a->cx, a->port_rnd, sizeof(a->port_rnd)) !=
-            sizeof(a->port_rnd))
+    if (!a->rnd_left) {
+        if (lws_get_random(a->cx, a->rnd, LWS__ADNS_RND * 2) !=
+            LWS__ADNS_RND * 2)
             return -1;
-        a->port_rnd_left = (int)(sizeof(a->port_rnd) / 2);
+        a->rnd_left = LWS__ADNS_RND;
     }
-    v = a->port_rnd[--a->port_rnd_left];
-    a->port_rnd[a->port_rnd_left] = 0; /* used bits do not linger */
+    v = a->rnd[--a->rnd_left];
+    a->rnd[a->rnd_left] = 0; /* used bits do not linger */
     return v;
 }
 

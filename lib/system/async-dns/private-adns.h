@@ -16,6 +16,9 @@
 /* Buckets of the lookups in flight, by name hash (a power of two). */
 #define LWS__ADNS_LK_BUCKETS 16
 
+/* 16-bit random draws taken from the CSPRNG at once. */
+#define LWS__ADNS_RND 64
+
 /* Servers a resolver may know at once (explicit, resolv.conf, DHCP). */
 #define LWS__ADNS_ORDER_MAX                                                    \
     (LWS__ADNS_MAX_SERVERS + LWS__ADNS_RESOLV_MAX +                            \
@@ -127,10 +130,11 @@ struct lws__adns {
     struct lws__fdset *fdset;       /* every DNS socket */
     lws_dll2_owner_t dead_socks;    /* closed, kept for the next to open */
     bool in_batch;
-    /* random bits for source ports and IDs, drawn from the CSPRNG 32
-     * bytes at a time (one DRBG call costs about what a socket does) */
-    uint16_t port_rnd[16];
-    int port_rnd_left;
+    /* random bits for source ports and IDs, drawn from the CSPRNG
+     * LWS__ADNS_RND of them at a time (one DRBG call costs about what a
+     * socket does): [LWS__ADNS_RND], in lk_hash's block */
+    uint16_t *rnd;
+    int rnd_left;
     uint32_t qps;      /* questions_per_socket */
     uint32_t nwaiters; /* callbacks owed, all lists */
 
