@@ -191,7 +191,7 @@ static void adns_lookup_complete(struct adns_lookup *lk)
     lws_dll2_remove(&lk->list);
     lws_dll2_remove(&lk->hlist);
     for (int i = 0; i < lk->nwq; i++)
-        lws__adns_answer_clear(&lk->wq[i].ans);
+        lws__free(lk->wq[i].ans.more); /* (lk goes: no need to zero) */
     lws__free(lk);
     /* A place on the wire is free.  The queue moves on from the loop, not
      * from in here: this may run inside the transport's handling of a
