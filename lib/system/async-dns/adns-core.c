@@ -91,8 +91,12 @@ uint32_t lws__adns_core_cache_ttl(const struct lws__adns_qres *q, int n,
 bool lws__adns_core_sa_eq(const lws_sockaddr46 *x, const lws_sockaddr46 *y,
                           uint16_t defport)
 {
-    lws_sockaddr46 a = *x, b = *y;
+    lws_sockaddr46 a, b;
 
+    if (lws__sa46_equal(x, y)) /* (ports given and the same: no copies) */
+        return true;
+    a = *x;
+    b = *y;
     if (!lws__sa46_port(&a))
         lws__sa46_set_port(&a, defport);
     if (!lws__sa46_port(&b))
