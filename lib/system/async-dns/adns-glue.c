@@ -481,6 +481,9 @@ lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
         lwsl_err("query %s: out of memory", lc);
         return LADNS_RET_FAILED;
     }
+    /* The loop's time as of now (the resolver's clock, lws__adns_now()):
+     * the caller may have blocked since the loop last looked. */
+    uv_update_time(cx->loop);
     r = adns_dispatch(a, w, name, lc, (uint8_t)cls,
                       (unsigned int)qtype & ~(unsigned int)LWS_ADNS_QTYPE_MASK,
                       false);
