@@ -6,7 +6,7 @@
  * (Happy Eyeballs, cpd-race.c: non-blocking TCP sockets adopted as wsis of
  * protocol "lws-cpd" on the system vhost), runs TLS for https (cpd-tls.c)
  * over the winner, sends one GET and classifies the reply (cpd-codec.c,
- * cpd-core.c), or, for the RFC 8908 API, reads it (cpd-portal.c).  The
+ * cpd-core.c), or, for the RFC 8908 API, reads it (cpd-capport-fetch.c).  The
  * attempt's end goes to the check core (cpd-core.c), and what it decided to
  * cpd-glue.c through the callback cpd-glue.c set (cpd->apply).
  */
@@ -57,7 +57,7 @@ struct lws__cpd_probe {
     enum cpd_stage stage;
     bool in_query;  /* inside lws_async_dns_query() */
     bool truncated; /* TLS closed without close_notify */
-    bool api;       /* fetching the RFC 8908 API (cpd-portal.c) */
+    bool api;       /* fetching the RFC 8908 API (cpd-capport-fetch.c) */
     size_t tx_len, tx_sent, rx_len;
     struct lws__http_url url;  /* parsed on use: idle CPD keeps text */
     struct lws__cpd_race race; /* connecting (Happy Eyeballs) */
@@ -65,6 +65,8 @@ struct lws__cpd_probe {
     uint8_t rx[CPD_RX_MAX];
     uint8_t body[CPD_BODY_MAX];
 };
+/* Fetching the API (never without LWS_WITH_SYS_CPD_CAPPORT_API). */
+#define CPD_API(p) (LWS_WITH_SYS_CPD_CAPPORT_API && (p)->api)
 
 /* ------------------------------------------------------------------------
  * Probe lifetime
@@ -228,7 +230,7 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
                  strerror(-ret));
         return true;
     }
-    if (p->api || (cpd->expect.body && r.status == cpd->expect.status)) {
+    if (CPD_API(p) || (cpd->expect.body && r.status == cpd->expect.status)) {
         /* Only a clean end (TCP FIN without TLS, close_notify with it)
          * can end a body that runs to the close; after a truncated one it
          * is missing. */
@@ -236,7 +238,7 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
                                   p->body, sizeof(p->body), &body, &blen);
         if (ret == -EAGAIN && !eof && p->rx_len < sizeof(p->rx))
             return false;
-        if (ret && p->truncated && !p->api) {
+        if (ret && p->truncated && !CPD_API(p)) {
             /* "body cut: TLS closed without close_notify (n bytes)" */
             cpd_fail(p, LWS_CPD_NO_INTERNET, true,
                      "body cut: TLS %s (%zu bytes)", lws__tls_error(p->tls),
@@ -246,12 +248,12 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
         if (ret) {
             /* truncated, malformed or too big: not the body */
             body = NULL;
-            blen = p->api ? 0 : p->rx_len - r.hdr_len;
+            blen = CPD_API(p) ? 0 : p->rx_len - r.hdr_len;
         }
     }
     why = cpd_reason_tail(cpd, &room);
 #if LWS_WITH_SYS_CPD_CAPPORT_API
-    if (p->api)
+    if (CPD_API(p))
         res = lws__cpd_portal_api_reply(cpd, &r, p->rx, body, blen, &retryable,
                                         why, room);
     else
@@ -437,7 +439,7 @@ static void cpd_probe_resolved(struct lws__cpd_probe *p,
         cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
                  p->url.host, cpd_dns_status(t->status));
     else {
-        if (!p->api) {
+        if (!CPD_API(p)) {
             memcpy(rec->known, t->sa, sizeof(t->sa[0]) * (size_t)t->naddr);
             rec->nknown = (uint8_t)t->naddr;
         }
@@ -518,9 +520,9 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
     url = cpd->url_text[cpd->cur];
 #if LWS_WITH_SYS_CPD_CAPPORT_API
     {
-        const char *api = lws__cpd_portal_api_url(cpd);
+        const char *api = lws__cpd_capport_url(cpd, &p->url);
 
-        if (api && !lws__http_url_parse(api, &p->url)) {
+        if (api) {
             p->api = true;
             url = api;
             accept = LWS__CPD_CAPPORT_TYPE;
@@ -528,16 +530,16 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
     }
 #endif
     /* cpd_url_setup() accepted this text, so it parses again. */
-    if (!p->api && lws__http_url_parse(url, &p->url))
+    if (!CPD_API(p) && lws__http_url_parse(url, &p->url))
         lwsl_err("url '%s' no longer parses", url);
     /* tx has room for the longest path and host with every field */
     p->tx_len = (size_t)lws__http_request_write_as(&p->url, p->tx,
                                                    sizeof(p->tx), accept);
     lwsl_info("attempt %d: GET %s%s", cpd->core.attempts, url,
-              p->api ? " (captive portal API)" : "");
+              CPD_API(p) ? " (captive portal API)" : "");
     if (!lws_sa46_parse_numeric(&sa, p->url.host))
         cpd_probe_try(p, &sa, 1);
-    else if (cpd->rec->nknown && !p->api)
+    else if (cpd->rec->nknown && !CPD_API(p))
         /* A later attempt of this check: the addresses it resolved. */
         cpd_probe_try(p, cpd->rec->known, cpd->rec->nknown);
     else

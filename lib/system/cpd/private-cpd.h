@@ -12,6 +12,9 @@
 #include "private-cpd-he.h"
 #include "private-cpd-pure.h"
 #include "private-news.h"
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+#include "private-cpd-capport.h"
+#endif
 
 #if !LWS_WITH_SYS_ASYNC_DNS
 /* CPD resolves its probe hosts through the async resolver. */
@@ -34,7 +37,7 @@ enum lws__cpd_phase {
 };
 
 struct lws__cpd_probe;  /* cpd-probe.c */
-struct lws__cpd_portal; /* cpd-portal.c */
+struct lws__cpd_portal; /* below */
 struct lws__tls_conf;   /* cpd-tls.c */
 
 /* What a configured CPD adds: recovery after OPERATIONAL and the status
@@ -114,16 +117,32 @@ const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p);
 int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason);
 
 /* Captive-portal URIs from the network and the RFC 8908 API
- * (cpd-portal.c). */
+ * (cpd-portal.c; the API in cpd-capport-fetch.c). */
 void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n);
 void lws__cpd_portal_free(struct lws__cpd *cpd);
 void lws__cpd_portal_status(const struct lws__cpd *cpd,
                             struct lws_cpd_status *st);
+/* What the network said (allocated on the first URI). */
+struct lws__cpd_portal {
+    char uri[256];
+    char iface[16];
+    struct lws__cpd *cpd;
+    lws_sorted_usec_list_t sul; /* the "portal" result, from the loop */
 #if LWS_WITH_SYS_CPD_CAPPORT_API
-/* The API URI to fetch in this attempt instead of the probe URL, or NULL. */
-const char *lws__cpd_portal_api_url(const struct lws__cpd *cpd);
-/* "not " and the API's media type: what a reply of another type says
- * (cpd-portal.c), and from + 4 the type the request accepts. */
+    struct lws__capport api;
+    bool api_have;
+#endif
+};
+
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+/* The RFC 8908 API's fetch (cpd-capport-fetch.c, built with the option). */
+
+/* The API URI to fetch in this attempt instead of the probe URL, parsed
+ * into @u, or NULL. */
+const char *lws__cpd_capport_url(const struct lws__cpd *cpd,
+                                 struct lws__http_url *u);
+/* "not " and the API's media type: what a reply of another type says,
+ * and from + 4 the type the request accepts. */
 extern const char lws__cpd_not_capport[];
 #define LWS__CPD_CAPPORT_TYPE (lws__cpd_not_capport + 4)
 #define lws__cpd_portal_request(u, buf, len)                                   \
@@ -134,6 +153,9 @@ lws_cpd_result_t
 lws__cpd_portal_api_reply(struct lws__cpd *cpd, const struct lws__http_resp *r,
                           const uint8_t *rx, const uint8_t *body, size_t blen,
                           bool *retryable, char *why, size_t wlen);
+/* What the API said, for lws_system_cpd_get_status(). */
+void lws__cpd_capport_status(const struct lws__cpd_portal *pt,
+                             struct lws_cpd_status *st);
 #endif
 
 #endif /* LWS_PRIVATE_CPD_H */

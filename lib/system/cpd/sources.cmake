@@ -16,6 +16,8 @@ if(LWS_WITH_SYS_CPD)
   if(LWS_WITH_SYS_CPD_CAPPORT_API)
     target_sources(lws-system-pure PRIVATE
       ${CMAKE_CURRENT_LIST_DIR}/cpd-capport.c)
+    target_sources(lws-system-obj PRIVATE
+      ${CMAKE_CURRENT_LIST_DIR}/cpd-capport-fetch.c)
   endif()
   list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_cpd)
 else()
