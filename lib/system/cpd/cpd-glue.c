@@ -159,7 +159,7 @@ static int cpd_start_probe(struct lws__cpd *cpd)
         return -ENOENT;
     }
     if (ph == LWS__CPD_PH_POST && !tv) {
-        lwsl_err("cannot probe %s before TIME_VALID (TLS)", url[ph]);
+        lwsl_err("cannot probe %s before TIME_VALID", url[ph]);
         return -EAGAIN;
     }
     /* Each check resolves afresh, but the ladder's HTTPS check right after
@@ -219,6 +219,15 @@ void lws_system_cpd_start_defer(struct lws_context *cx, lws_usec_t defer_us)
                          defer_us < 0 ? 0 : defer_us);
 }
 
+/* The NETWORK message {"type":"cpd",<@state>"result":"<result>"}. */
+__attribute__((noinline)) static void cpd_smd_result(struct lws__cpd *cpd,
+                                                     const char *state)
+{
+    lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
+                     "{\"type\":\"cpd\",%s\"result\":\"%s\"}", state,
+                     lws_cpd_result_name(cpd->result));
+}
+
 /* ------------------------------------------------------------------------
  * Recovery after OPERATIONAL: the watch (cpd-core.c) says when to check
  * again; the state never moves backwards, a loss is only reported.
@@ -274,13 +283,8 @@ static void cpd_watch_result(struct lws__cpd *cpd)
     cpd->rec->last_result = cpd->result;
     lws__cpd_watch_result(&cpd->rec->watch, now, cpd->result, &wo);
     if (wo.lost) {
-        lwsl_warn("internet lost (%s): re-check in %llu ms", cpd->reason,
-                  (unsigned long long)((cpd->rec->watch.due_at - now) /
-                                       LWS_US_PER_MS));
-        lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
-                         "{\"type\":\"cpd\",\"state\":\"lost\","
-                         "\"result\":\"%s\"}",
-                         lws_cpd_result_name(cpd->result));
+        lwsl_warn("internet lost (%s)", cpd->reason);
+        cpd_smd_result(cpd, "\"state\":\"lost\",");
     } else if (wo.back) {
         /* logged as the message: the internet back after lost_ms */
         lws__smd_tell(cpd->cx,
@@ -362,7 +366,7 @@ static void cpd_release_or_hold(struct lws__cpd *cpd, lws_state_manager_t *mgr)
         cpd->held = LWS__CPD_PH_NONE;
         return;
     }
-    lwsl_notice("holding %s until OK: next check in %u ms",
+    lwsl_notice("holding %s until OK: re-check in %u ms",
                 lws_state_name(mgr, step), cpd->recheck_ms);
     lws_sul_schedule(cpd->cx, 0, &cpd->sul_defer, cpd_defer_cb,
                      (lws_usec_t)cpd->recheck_ms * LWS_US_PER_MS);
@@ -381,9 +385,7 @@ static void cpd_notify_cb(lws_sorted_usec_list_t *sul)
  * waiting is replaced: the callback hears the latest one. */
 static void cpd_notify_result(struct lws__cpd *cpd)
 {
-    lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK, /* lws's format */
-                     "{\"type\":\"cpd\",\"result\":\"%s\"}",
-                     lws_cpd_result_name(cpd->result));
+    cpd_smd_result(cpd, ""); /* lws's format */
     if (!cpd->result_cb)
         return;
     cpd->notify_result = cpd->result;

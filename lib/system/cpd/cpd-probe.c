@@ -186,18 +186,24 @@ static void cpd_attempt_end(struct lws__cpd *cpd, struct lws__cpd_probe *p,
     cpd->apply(cpd, &out);
 }
 
-static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
-                     bool retryable, const char *fmt, ...) LWS_FORMAT(4);
+/* How an attempt failed: NO_INTERNET, retryable (a transport failure);
+ * CAPTIVE_PORTAL, final; NO_INTERNET, final. */
+enum { CPD_F_NET, CPD_F_PORTAL, CPD_F_NET_FINAL };
 
-static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
-                     bool retryable, const char *fmt, ...)
+static void cpd_fail(struct lws__cpd_probe *p, int how, const char *fmt, ...)
+    LWS_FORMAT(3);
+
+static void cpd_fail(struct lws__cpd_probe *p, int how, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
     cpd_vreason(p->cpd, fmt, ap);
     va_end(ap);
-    cpd_attempt_end(p->cpd, p, result, retryable);
+    cpd_attempt_end(p->cpd, p,
+                    how == CPD_F_PORTAL ? LWS_CPD_CAPTIVE_PORTAL
+                                        : LWS_CPD_NO_INTERNET,
+                    how == CPD_F_NET);
 }
 
 /* ------------------------------------------------------------------------
@@ -220,14 +226,12 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
     if (ret == -EAGAIN) {
         if (!eof)
             return false;
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                 "connection closed before a complete reply (%zu bytes)",
+        cpd_fail(p, CPD_F_NET, "closed before a complete reply (%zu bytes)",
                  p->rx_len);
         return true;
     }
     if (ret) {
-        cpd_fail(p, LWS_CPD_CAPTIVE_PORTAL, false, "malformed HTTP reply (%s)",
-                 strerror(-ret));
+        cpd_fail(p, CPD_F_PORTAL, "malformed HTTP reply (%s)", strerror(-ret));
         return true;
     }
     if (CPD_API(p) || (cpd->expect.body && r.status == cpd->expect.status)) {
@@ -240,9 +244,8 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
             return false;
         if (ret && p->truncated && !CPD_API(p)) {
             /* "body cut: TLS closed without close_notify (n bytes)" */
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                     "body cut: TLS %s (%zu bytes)", lws__tls_error(p->tls),
-                     p->rx_len - r.hdr_len);
+            cpd_fail(p, CPD_F_NET, "body cut: TLS %s (%zu bytes)",
+                     lws__tls_error(p->tls), p->rx_len - r.hdr_len);
             return true;
         }
         if (ret) {
@@ -288,7 +291,7 @@ static ssize_t cpd_probe_io(struct lws__cpd_probe *p, bool tx, void *buf,
 static void cpd_probe_io_fail(struct lws__cpd_probe *p, const char *what,
                               ssize_t n)
 {
-    cpd_fail(p, LWS_CPD_NO_INTERNET, true, "%s failed: %s", what,
+    cpd_fail(p, CPD_F_NET, "%s failed: %s", what,
              p->tls ? lws__tls_error(p->tls) : strerror((int)-n));
 }
 
@@ -361,11 +364,10 @@ static void cpd_probe_tls_step(struct lws__cpd_probe *p)
     if (ret == -EKEYREJECTED) {
         /* Someone answers for this name but cannot prove it is the probe
          * server: an intercepting portal (or a misconfigured CA bundle). */
-        cpd_fail(p, LWS_CPD_CAPTIVE_PORTAL, false, "TLS refused: %s",
-                 lws__tls_error(p->tls));
+        cpd_fail(p, CPD_F_PORTAL, "TLS refused: %s", lws__tls_error(p->tls));
         return;
     }
-    cpd_fail(p, LWS_CPD_NO_INTERNET, true, "TLS: %s", lws__tls_error(p->tls));
+    cpd_fail(p, CPD_F_NET, "TLS: %s", lws__tls_error(p->tls));
 }
 
 /* The race ended: the first address that connected, or none. */
@@ -376,8 +378,7 @@ static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
     int ret, n = lws__cpd_race_tried(r);
 
     if (!winner) {
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                 "connect to %s (addresses tried: %d)", why, n);
+        cpd_fail(p, CPD_F_NET, "connect to %s (addresses tried: %d)", why, n);
         return;
     }
     p->wsi = winner;
@@ -389,7 +390,8 @@ static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
     ret = lws__tls_client_create(p->cpd->cx, p->cpd->tls_conf, p->wsi->fd,
                                  p->url.host, &p->tls);
     if (ret) {
-        cpd_fail(p, LWS_CPD_NO_INTERNET, ret != -EAGAIN, "TLS refused: %s",
+        cpd_fail(p, ret == -EAGAIN ? CPD_F_NET_FINAL : CPD_F_NET,
+                 "TLS refused: %s",
                  ret == -EAGAIN ? "clock not valid yet" : strerror(-ret));
         return;
     }
@@ -436,8 +438,8 @@ static void cpd_probe_resolved(struct lws__cpd_probe *p,
 
     p->dns = NULL;
     if (!t->naddr)
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
-                 p->url.host, cpd_dns_status(t->status));
+        cpd_fail(p, CPD_F_NET, "cannot resolve %s: %s", p->url.host,
+                 cpd_dns_status(t->status));
     else {
         if (!CPD_API(p)) {
             memcpy(rec->known, t->sa, sizeof(t->sa[0]) * (size_t)t->naddr);
@@ -475,7 +477,7 @@ static void cpd_probe_resolve(struct lws__cpd_probe *p)
     int rc;
 
     if (!t) {
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "out of memory");
+        cpd_fail(p, CPD_F_NET, "out of memory");
         return;
     }
     t->probe = p;
@@ -564,7 +566,7 @@ int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason)
     else if (closed) {
         if (p->wsi == wsi) {
             p->wsi = NULL;
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connection closed (%s)",
+            cpd_fail(p, CPD_F_NET, "connection closed (%s)",
                      cpd_stage_names[p->stage]);
         }
     } else if (p->stage == CPD_ST_TLS)

@@ -159,7 +159,7 @@ bool lws__cpd_race_event(struct lws__cpd_race *r, struct lws *wsi, bool closed)
 {
     struct lws__cpd_he_out o;
     socklen_t sl = sizeof(int);
-    int i = 0, err = 0;
+    int i = 0, err = 0, ev = LWS__HE_FAILED;
 
     while (i < LWS__CPD_HE_SLOTS && r->wsi[i] != wsi)
         i++;
@@ -171,12 +171,9 @@ bool lws__cpd_race_event(struct lws__cpd_race *r, struct lws *wsi, bool closed)
     } else if (getsockopt(wsi->fd, SOL_SOCKET, SO_ERROR, &err, &sl) || err) {
         race_why(r, i, err ? err : errno);
         race_close(r, i);
-    } else {
-        lws__cpd_he_connected(&r->he, lws_now_usecs(), i, &o);
-        race_apply(r, &o);
-        return true;
-    }
-    lws__cpd_he_failed(&r->he, lws_now_usecs(), i, &o);
+    } else
+        ev = LWS__HE_WON;
+    lws__cpd_he_event(&r->he, lws_now_usecs(), i, ev, &o);
     race_apply(r, &o);
     return true;
 }

@@ -68,8 +68,11 @@ struct lws__cpd {
     /* bytes first: Thumb-2's short byte loads reach offsets below 32 */
     bool op_running;
     bool passed[LWS__CPD_PH_COUNT];
+    uint8_t cur;  /* URL of the running check (enum lws__cpd_phase) */
+    uint8_t held; /* step we are holding, or NONE */
     struct lws_context *cx;
     struct lws__cpd_rec *rec; /* NULL while CPD is not configured */
+    struct lws__cpd_core core;
     struct lws__cpd_probe *probe;
     struct lws__cpd_probe *straggler; /* a timed-out attempt still running */
     /* Carries out what the check core asked for: set by cpd-glue.c, called by
@@ -81,8 +84,6 @@ struct lws__cpd {
                                         * by each probe */
     lws_cpd_result_t result;
     lws_cpd_result_t late;    /* its answer, between attempts (UNKNOWN: none) */
-    enum lws__cpd_phase cur;  /* URL of the running check */
-    enum lws__cpd_phase held; /* step we are holding, or NONE */
     unsigned int flags;
     uint32_t recheck_ms;
     /* result_cb delivery, from a sul (never inside lws_system_cpd_set()) */
@@ -91,7 +92,6 @@ struct lws__cpd {
     lws_cpd_result_t notify_result;
     struct lws__cpd_expect expect; /* .body: our copy */
     struct lws__cpd_core_cfg cfg;
-    struct lws__cpd_core core;
     char reason[LWS__CPD_REASON_MAX];
     lws_state_notify_link_t nl;           /* registered while rec is there */
     lws_sorted_usec_list_t sul_core;      /* core wake-up / op deadline */
