@@ -83,7 +83,7 @@ struct lws__cpd {
     char *url_text[LWS__CPD_PH_COUNT]; /* [PRE] http, [POST] https; parsed
                                         * by each probe */
     lws_cpd_result_t result;
-    lws_cpd_result_t late;    /* its answer, between attempts (UNKNOWN: none) */
+    lws_cpd_result_t late; /* its answer, between attempts (UNKNOWN: none) */
     unsigned int flags;
     uint32_t recheck_ms;
     /* result_cb delivery, from a sul (never inside lws_system_cpd_set()) */
