@@ -160,21 +160,21 @@ int lws__http_url_parse(const char *url, struct lws__http_url *u)
 int lws__http_request_write_as(const struct lws__http_url *u, char *buf,
                                size_t len, const char *accept)
 {
-    char port[8] = "";
+    /* a port other than the scheme's: ":" and the port, else nothing (a
+     * precision of 0 prints a 0 as nothing); [] around an IPv6 literal */
+    int p = u->port != (u->https ? 443 : 80), v6 = u->ipv6_literal;
     int n;
 
-    if (u->port != (u->https ? 443 : 80))
-        snprintf(port, sizeof(port), ":%u", (unsigned int)u->port);
     /* RFC 9112 §3.2: Host carries the authority, [] around IPv6. */
     n = snprintf(buf, len,
                  "GET %s HTTP/1.1\r\n"
-                 "Host: %s%s%s%s\r\n"
+                 "Host: %.*s%s%.*s%.*s%.*u\r\n"
                  "User-Agent: lws-system-cpd/" LWS_SYSTEM_VERSION "\r\n"
                  "Accept: %s\r\n"
                  "Cache-Control: no-cache\r\n"
                  "Connection: close\r\n\r\n",
-                 u->path, u->ipv6_literal ? "[" : "", u->host,
-                 u->ipv6_literal ? "]" : "", port, accept);
+                 u->path, v6, "[", u->host, v6, "]", p, ":", p,
+                 (unsigned int)u->port * (unsigned int)p, accept);
     if (n < 0 || (size_t)n >= len)
         return -ENOSPC;
     return n;

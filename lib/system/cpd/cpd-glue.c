@@ -105,7 +105,7 @@ static void cpd_reset(struct lws__cpd *cpd, enum lws__cpd_phase ph)
 __attribute__((noinline)) static void cpd_bypass(struct lws__cpd *cpd)
 {
     cpd_reset(cpd, LWS__CPD_PH_NONE);
-    strcpy(cpd->reason, "bypassed (CPD_BYPASS option)");
+    strcpy(cpd->reason, "bypassed (CPD_BYPASS)");
 }
 
 static void cpd_defer_cb(lws_sorted_usec_list_t *sul)

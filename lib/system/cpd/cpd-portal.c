@@ -29,7 +29,7 @@ static void cpd_portal_cb(lws_sorted_usec_list_t *sul)
         (cpd->cx->options & LWS_SERVER_OPTION_CPD_BYPASS))
         return;
     snprintf(cpd->reason, sizeof(cpd->reason),
-             "%s: the network names this captive portal", pt->uri);
+             "%s: the network's captive portal", pt->uri);
     cpd->result = LWS_CPD_UNKNOWN;
     /* reported as a check's result is (lws_system_cpd_set()) */
     cpd->apply(cpd, &(struct lws__cpd_out){.done = true,
@@ -53,13 +53,13 @@ void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n)
         uri = "";
     if (!uri[0]) { /* this interface's network names none (any more) */
         if (pt && pt->uri[0] && !strcmp(pt->iface, n->iface)) {
-            lwsl_notice("%s: no captive-portal URI any more", n->iface);
+            lwsl_notice("%s: captive-portal URI gone", n->iface);
             pt->uri[0] = '\0';
         }
         return;
     }
     if (strlen(uri) >= sizeof(pt->uri)) {
-        lwsl_warn("%s: captive-portal URI too long: ignored", n->iface);
+        lwsl_warn("%s: portal URI too long: ignored", n->iface);
         return;
     }
     if (pt && !strcmp(pt->uri, uri))

@@ -59,11 +59,9 @@ static int tls_load_ca(struct lws__tls_conf *c, const char *path)
     int n = mbedtls_x509_crt_parse_file(&c->ca, path);
 
     if (n < 0 || !c->ca.version) {
+        /* mbedTLS's reason ("PK - Read/write of file failed", ...) */
         mbedtls_strerror(n, e, sizeof(e));
-        lwsl_err("CA bundle %s: %s", path,
-                 n == MBEDTLS_ERR_PK_FILE_IO_ERROR ? "cannot read"
-                 : n < 0                           ? e
-                                                   : "no certificate");
+        lwsl_err("CA bundle %s: %s", path, n < 0 ? e : "no certificate");
         return n == MBEDTLS_ERR_PK_FILE_IO_ERROR ? -ENOENT : -EINVAL;
     }
     if (n > 0)
