@@ -9,10 +9,10 @@
  */
 #define LWS_LOGMOD cpd
 #include "private-cpd.h"
-#include "private-cpd-race.h"
 #include "private-cpd-tls.h"
 
 #include <stdio.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------------------
  * Check driving
@@ -141,6 +141,17 @@ static void cpd_begin(struct lws__cpd *cpd, enum lws__cpd_phase ph)
     cpd->rec->checks++;
 }
 
+/* Whether two probe URLs name the same host (case-insensitive): the
+ * ladder's HTTPS check races the addresses its HTTP check just reached
+ * instead of asking DNS again over a lossy link. */
+static bool cpd_same_host(const char *url_a, const char *url_b)
+{
+    struct lws__http_url a, b;
+
+    return !lws__http_url_parse(url_a, &a) && !lws__http_url_parse(url_b, &b) &&
+           !strcasecmp(a.host, b.host);
+}
+
 static int cpd_start_probe(struct lws__cpd *cpd)
 {
     bool tv = lws__tls_time_valid(cpd->cx);
@@ -163,10 +174,10 @@ static int cpd_start_probe(struct lws__cpd *cpd)
         return -EAGAIN;
     }
     /* Each check resolves afresh, but the ladder's HTTPS check right after
-     * its HTTP check reached the same host (cpd-race.c). */
+     * its HTTP check reached the same host (cpd_same_host()). */
     keep = cpd->cur == LWS__CPD_PH_PRE && ph == LWS__CPD_PH_POST &&
            cpd->result == LWS_CPD_INTERNET_OK &&
-           lws__cpd_race_same_host(url[LWS__CPD_PH_PRE], url[ph]);
+           cpd_same_host(url[LWS__CPD_PH_PRE], url[ph]);
     cpd_begin(cpd, ph);
     if (!keep)
         cpd->rec->nknown = 0;

@@ -11,7 +11,6 @@
 
 #include <netinet/tcp.h>
 #include <stdio.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -185,12 +184,4 @@ void lws__cpd_race_stop(struct lws__cpd_race *r)
     lws_sul_cancel(&r->sul);
     for (int i = 0; i < LWS__CPD_HE_SLOTS; i++)
         race_close(r, i);
-}
-
-bool lws__cpd_race_same_host(const char *url_a, const char *url_b)
-{
-    struct lws__http_url a, b;
-
-    return url_a && url_b && !lws__http_url_parse(url_a, &a) &&
-           !lws__http_url_parse(url_b, &b) && !strcasecmp(a.host, b.host);
 }

@@ -119,7 +119,10 @@ bool lws__tls_time_valid(struct lws_context *cx)
     return cx && cx->mgr_system.state >= LWS_SYSTATE_TIME_VALID;
 }
 
-lws_usec_t lws__tls_trusted_now(struct lws_context *cx)
+/* The Unix time (us) certificate validity is checked at: the time the NTP
+ * client validated, carried forward on the monotonic clock, else (no sync:
+ * TIME_VALID by plausibility or policy) the wall clock. */
+static lws_usec_t tls_trusted_now(struct lws_context *cx)
 {
     lws_usec_t wall, mono;
 
@@ -236,7 +239,7 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
     t->cx = cx;
 #endif
     {
-        time_t sec = (time_t)(lws__tls_trusted_now(cx) / LWS_US_PER_SEC);
+        time_t sec = (time_t)(tls_trusted_now(cx) / LWS_US_PER_SEC);
         gmtime_r(&sec, &t->now);
     }
     t->host = host;

@@ -49,11 +49,6 @@ bool lws__cpd_race_event(struct lws__cpd_race *r, struct lws *wsi, bool closed);
  * is not the race's any more).  Safe on a race never started. */
 void lws__cpd_race_stop(struct lws__cpd_race *r);
 
-/* Whether two probe URLs name the same host (case-insensitive): the
- * ladder's HTTPS check races the addresses its HTTP check just reached
- * instead of asking DNS again over a lossy link. */
-bool lws__cpd_race_same_host(const char *url_a, const char *url_b);
-
 /* Addresses tried so far. */
 static inline int lws__cpd_race_tried(const struct lws__cpd_race *r)
 {
