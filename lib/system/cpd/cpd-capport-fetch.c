@@ -2,7 +2,7 @@
  * Copyright (c) 2026 The lws-system authors
  *
  * The RFC 8908 Captive Portal API's fetch (LWS_WITH_SYS_CPD_CAPPORT_API):
- * the API at the URI the network named (cpd-portal.c) is fetched by the
+ * the API at the URI the network named (cpd-glue.c) is fetched by the
  * probe (cpd-probe.c) on the first attempt of a check at CPD_POST_TIME
  * instead of the probe URL, and its answer, read by cpd-capport.c, becomes
  * the check's result and the status's API part.

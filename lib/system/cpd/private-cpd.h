@@ -47,7 +47,7 @@ struct lws__tls_conf;   /* cpd-tls.c */
 struct lws__cpd_rec {
     /* Hot members first (short Thumb-2 load offsets). */
     struct lws__cpd *cpd;
-    struct lws__cpd_portal *portal; /* the network's URI (cpd-portal.c) */
+    struct lws__cpd_portal *portal; /* the network's URI (RFC 8910) */
     uint8_t nknown;
     struct lws__cpd_watch watch;      /* recovery after OPERATIONAL */
     lws_cpd_result_t last_result;     /* of the last finished check */
@@ -116,12 +116,6 @@ const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p);
 /* RAW_WRITEABLE / RAW_RX / RAW_CLOSE of a probe wsi. */
 int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason);
 
-/* Captive-portal URIs from the network and the RFC 8908 API
- * (cpd-portal.c; the API in cpd-capport-fetch.c). */
-void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n);
-void lws__cpd_portal_free(struct lws__cpd *cpd);
-void lws__cpd_portal_status(const struct lws__cpd *cpd,
-                            struct lws_cpd_status *st);
 /* What the network said (allocated on the first URI). */
 struct lws__cpd_portal {
     char uri[256];
