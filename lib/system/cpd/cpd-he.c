@@ -3,7 +3,7 @@
  *
  * Happy Eyeballs v2 (RFC 8305), pure: RFC 6724 destination ordering, the
  * family interleaving of RFC 8305 section 4 and the race of connection
- * attempts on a virtual clock (the glue is cpd-race.c).
+ * attempts on a virtual clock (the glue is cpd-probe.c).
  */
 #define LWS_LOGMOD cpd
 #include "private-cpd-he.h"

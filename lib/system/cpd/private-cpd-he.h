@@ -3,7 +3,7 @@
  *
  * Happy Eyeballs v2 (RFC 8305) for the CPD HTTP/HTTPS client, the pure part
  * (cpd-he.c): destination address ordering (RFC 6724 section 6) and the
- * connection race's decisions on a virtual clock.  The glue (cpd-race.c)
+ * connection race's decisions on a virtual clock.  The glue (cpd-probe.c)
  * finds each destination's source address, opens the sockets and carries
  * out what the race core says.
  */

@@ -53,7 +53,7 @@ struct lws__cpd_rec {
     lws_cpd_result_t last_result;     /* of the last finished check */
     unsigned int checks;              /* checks started */
     uint32_t connect_ms;              /* per address while another waits */
-    uint32_t he_head_ms, he_step_ms;  /* Happy Eyeballs (cpd-race.c) */
+    uint32_t he_head_ms, he_step_ms;  /* Happy Eyeballs (cpd-probe.c) */
     struct lws__news_observer news;   /* links, leases, DNS servers */
     lws_sorted_usec_list_t sul_watch; /* the watch's next re-check */
     /* The addresses the running check resolved: its later attempts race

@@ -10,7 +10,6 @@ if(LWS_WITH_SYS_CPD)
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/cpd-glue.c
     ${CMAKE_CURRENT_LIST_DIR}/cpd-probe.c
-    ${CMAKE_CURRENT_LIST_DIR}/cpd-race.c
     ${CMAKE_CURRENT_LIST_DIR}/cpd-tls.c)
   if(LWS_WITH_SYS_CPD_CAPPORT_API)
     target_sources(lws-system-pure PRIVATE
