@@ -38,7 +38,8 @@ struct lws__tls {
     struct lws_context *cx; /* for the fault points */
 #endif
     uint8_t ip[16]; /* the host as an address, when it is a literal */
-    struct tm now;  /* trusted UTC time the certificates are checked at */
+    int now[6];     /* trusted UTC time the certificates are checked at: year,
+                     * month (1..12), day, hour, minute, second */
     mbedtls_ssl_context ssl;
     const char *host; /* the caller's, as long as the connection lives */
     char err[600];
@@ -135,14 +136,12 @@ static lws_usec_t tls_trusted_now(struct lws_context *cx)
 }
 
 /* Orders two UTC times field by field (mbedTLS keeps full years, months
- * 1..12). */
-static int tls_time_cmp(const struct tm *now, const mbedtls_x509_time *t)
+ * 1..12, as @a does). */
+static int tls_time_cmp(const int a[6], const mbedtls_x509_time *t)
 {
-    const int a[] = {now->tm_year + 1900, now->tm_mon + 1, now->tm_mday,
-                     now->tm_hour,        now->tm_min,     now->tm_sec};
     const int b[] = {t->year, t->mon, t->day, t->hour, t->min, t->sec};
 
-    for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+    for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
         if (a[i] != b[i])
             return a[i] < b[i] ? -1 : 1;
     return 0;
@@ -182,9 +181,9 @@ static int tls_verify_cb(void *data, mbedtls_x509_crt *crt, int depth,
      * (mbedTLS had no name to check: see lws__tls_client_create()). */
     if (!depth && t->ip_len && !tls_crt_has_ip(crt, t->ip, t->ip_len))
         *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
-    if (tls_time_cmp(&t->now, &crt->valid_to) > 0)
+    if (tls_time_cmp(t->now, &crt->valid_to) > 0)
         *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
-    if (tls_time_cmp(&t->now, &crt->valid_from) < 0)
+    if (tls_time_cmp(t->now, &crt->valid_from) < 0)
         *flags |= MBEDTLS_X509_BADCERT_FUTURE;
     return 0;
 }
@@ -240,7 +239,15 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
 #endif
     {
         time_t sec = (time_t)(tls_trusted_now(cx) / LWS_US_PER_SEC);
-        gmtime_r(&sec, &t->now);
+        struct tm tm;
+
+        gmtime_r(&sec, &tm);
+        t->now[0] = tm.tm_year + 1900;
+        t->now[1] = tm.tm_mon + 1;
+        t->now[2] = tm.tm_mday;
+        t->now[3] = tm.tm_hour;
+        t->now[4] = tm.tm_min;
+        t->now[5] = tm.tm_sec;
     }
     t->host = host;
     mbedtls_ssl_init(&t->ssl);
