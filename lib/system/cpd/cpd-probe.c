@@ -380,7 +380,8 @@ static void cpd_probe_tls_step(struct lws__cpd_probe *p)
 }
 
 /* The race ended: the first address that connected, or none. */
-static void cpd_probe_connected(struct lws__cpd_probe *p, struct lws *winner)
+__attribute__((noinline)) static void
+cpd_probe_connected(struct lws__cpd_probe *p, struct lws *winner)
 {
     const struct lws__cpd_he *he = &p->race.he;
     int ret;
@@ -417,8 +418,6 @@ static void cpd_probe_connected(struct lws__cpd_probe *p, struct lws *winner)
  * The decisions (order, head start, delays, winner) are the pure core's
  * (cpd-he.c).
  */
-
-static void cpd_probe_connected(struct lws__cpd_probe *p, struct lws *winner);
 
 static socklen_t race_sl(const lws_sockaddr46 *sa)
 {
