@@ -40,6 +40,14 @@ __attribute__((noinline)) static void cpd_at(struct lws__cpd *cpd,
     lws_sul_schedule(cpd->cx, 0, sul, cb, at > now ? at - now : 0);
 }
 
+/* Schedules @sul @ms from now. */
+__attribute__((noinline)) static void cpd_in(struct lws__cpd *cpd,
+                                             lws_sorted_usec_list_t *sul,
+                                             sul_cb_t cb, uint32_t ms)
+{
+    lws_sul_schedule(cpd->cx, 0, sul, cb, (lws_usec_t)ms * LWS_US_PER_MS);
+}
+
 static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
 {
     struct lws_context *cx = cpd->cx;
@@ -60,7 +68,7 @@ static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
         return;
     }
     if (out->start_attempt)
-        lws_sul_schedule(cx, 0, &cpd->sul_kick, lws__cpd_kick_cb, 0);
+        cpd_in(cpd, &cpd->sul_kick, lws__cpd_kick_cb, 0);
     if (out->wake_at)
         cpd_at(cpd, &cpd->sul_core, cpd_core_cb, out->wake_at);
 }
@@ -208,8 +216,7 @@ int lws_system_cpd_start(struct lws_context *cx)
         return cpd_start_probe(cpd);
     cpd_begin(cpd, LWS__CPD_PH_NONE);
     cpd->op_running = true;
-    lws_sul_schedule(cx, 0, &cpd->sul_core, cpd_core_cb,
-                     (lws_usec_t)cpd->cfg.deadline_ms * LWS_US_PER_MS);
+    cpd_in(cpd, &cpd->sul_core, cpd_core_cb, cpd->cfg.deadline_ms);
     /* The op may destroy the context: held open across the call, and
      * nothing of @cpd is touched once it did. */
     lws__api_enter(cx);
@@ -376,7 +383,7 @@ static void cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n)
     lws_sul_cancel(&pt->sul);
     memset(pt, 0, sizeof(*pt));
     pt->cpd = cpd;
-    lws_sul_schedule(cpd->cx, 0, &pt->sul, cpd_portal_cb, 0);
+    cpd_in(cpd, &pt->sul, cpd_portal_cb, 0);
     strcpy(pt->uri, uri); /* its length was checked above */
     snprintf(pt->iface, sizeof(pt->iface), "%s", n->iface);
     /* logged as the message; the news' URIs carry no character that needs
@@ -478,8 +485,7 @@ static void cpd_release_or_hold(struct lws__cpd *cpd, lws_state_manager_t *mgr)
     }
     lwsl_notice("holding %s until OK: re-check in %u ms",
                 lws_state_name(mgr, step), cpd->recheck_ms);
-    lws_sul_schedule(cpd->cx, 0, &cpd->sul_defer, cpd_defer_cb,
-                     (lws_usec_t)cpd->recheck_ms * LWS_US_PER_MS);
+    cpd_in(cpd, &cpd->sul_defer, cpd_defer_cb, cpd->recheck_ms);
 }
 
 static void cpd_notify_cb(lws_sorted_usec_list_t *sul)
@@ -505,7 +511,7 @@ static void cpd_notify_result(struct lws__cpd *cpd)
         memcpy(cpd->notify_reason, cpd->reason, sizeof(cpd->reason));
     else
         lwsl_err("out of memory");
-    lws_sul_schedule(cpd->cx, 0, &cpd->sul_notify, cpd_notify_cb, 0);
+    cpd_in(cpd, &cpd->sul_notify, cpd_notify_cb, 0);
 }
 
 void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
@@ -592,7 +598,7 @@ static int cpd_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
     if (cpd->held != ph) {
         cpd->held = ph;
         /* Start from the loop, never inside the state walk. */
-        lws_sul_schedule(cpd->cx, 0, &cpd->sul_defer, cpd_defer_cb, 0);
+        cpd_in(cpd, &cpd->sul_defer, cpd_defer_cb, 0);
     }
     return 1;
 }

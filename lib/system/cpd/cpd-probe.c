@@ -527,14 +527,20 @@ static void race_apply(struct lws__cpd_probe *p, struct lws__cpd_he_out *o)
         cpd_probe_connected(p, NULL);
 }
 
-static void race_timer_cb(lws_sorted_usec_list_t *sul)
+/* Tells the race core @ev (LWS__HE_IDLE: the timer) of connect @i now and
+ * carries out what it says. */
+static void race_step(struct lws__cpd_probe *p, int i, int ev)
 {
-    struct lws__cpd_probe *p =
-        lws_container_of(sul, struct lws__cpd_probe, race.sul);
     struct lws__cpd_he_out o;
 
-    lws__cpd_he_timer(&p->race.he, lws_now_usecs(), &o);
+    lws__cpd_he_event(&p->race.he, lws_now_usecs(), i, ev, &o);
     race_apply(p, &o);
+}
+
+static void race_timer_cb(lws_sorted_usec_list_t *sul)
+{
+    race_step(lws_container_of(sul, struct lws__cpd_probe, race.sul), -1,
+              LWS__HE_IDLE);
 }
 
 /* Orders @sa (@n of them) and starts the race to the URL's port; may end
@@ -566,7 +572,6 @@ static void race_start(struct lws__cpd_probe *p, const lws_sockaddr46 *sa,
 static void race_event(struct lws__cpd_probe *p, struct lws *wsi, bool closed)
 {
     struct cpd_race *r = &p->race;
-    struct lws__cpd_he_out o;
     socklen_t sl = sizeof(int);
     int i = 0, err = 0, ev = LWS__HE_FAILED;
 
@@ -582,8 +587,7 @@ static void race_event(struct lws__cpd_probe *p, struct lws *wsi, bool closed)
         race_close(r, i);
     } else
         ev = LWS__HE_WON;
-    lws__cpd_he_event(&r->he, lws_now_usecs(), i, ev, &o);
-    race_apply(p, &o);
+    race_step(p, i, ev);
 }
 
 /* Closes every racing socket and the timer (the winner, once taken, is
