@@ -19,6 +19,11 @@
  * Check driving
  */
 
+/* The state a phase holds: CPD_PRE_TIME for PRE, CPD_POST_TIME for POST. */
+#define CPD_STEP(ph) (LWS_SYSTATE_CPD_PRE_TIME - 2 + 2 * (int)(ph))
+_Static_assert(CPD_STEP(LWS__CPD_PH_POST) == LWS_SYSTATE_CPD_POST_TIME,
+               "CPD steps two states apart");
+
 static void cpd_core_cb(lws_sorted_usec_list_t *sul);
 
 /* The CPD of @cx for a public entry point (loop-only), or NULL.  One name
@@ -473,8 +478,7 @@ int lws_system_cpd_get_status(struct lws_context *cx, struct lws_cpd_status *st)
 /* Applies the ladder policy to a fresh result. */
 static void cpd_release_or_hold(struct lws__cpd *cpd, lws_state_manager_t *mgr)
 {
-    int step = cpd->held == LWS__CPD_PH_PRE ? LWS_SYSTATE_CPD_PRE_TIME
-                                            : LWS_SYSTATE_CPD_POST_TIME;
+    int step = CPD_STEP(cpd->held);
 
     if (cpd->held == LWS__CPD_PH_NONE)
         return;
@@ -572,9 +576,10 @@ static int cpd_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
 {
     struct lws__cpd *cpd = lws_container_of(link, struct lws__cpd, nl);
     enum lws__cpd_phase ph =
-        target == LWS_SYSTATE_CPD_PRE_TIME    ? LWS__CPD_PH_PRE
-        : target == LWS_SYSTATE_CPD_POST_TIME ? LWS__CPD_PH_POST
-                                              : LWS__CPD_PH_NONE;
+        target == CPD_STEP(LWS__CPD_PH_PRE) ||
+                target == CPD_STEP(LWS__CPD_PH_POST)
+            ? (enum lws__cpd_phase)((target - CPD_STEP(0)) / 2)
+            : LWS__CPD_PH_NONE;
 
     (void)mgr;
     if (lws__cx_gone(cpd->cx))

@@ -453,8 +453,9 @@ static void race_close(struct cpd_race *r, int i)
 /* Notes why connect @i failed (errno @err). */
 static void race_why(struct cpd_race *r, int i, int err)
 {
-    char ads[64] = "?";
+    char ads[64];
 
+    ads[0] = '?', ads[1] = '\0'; /* if it cannot be written */
     lws_sa46_write_numeric_address(&r->addr[r->he.addr[i]], ads, sizeof(ads));
     snprintf(r->why, sizeof(r->why), "%s: %s", ads, strerror(err));
     lwsl_info("connect to %s", r->why);

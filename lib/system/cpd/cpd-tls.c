@@ -32,8 +32,9 @@ struct lws__tls_conf {
 
 struct lws__tls {
     int fd;
-    bool want_write; /* the last WANT_* was a write */
-    size_t ip_len;   /* 4, 16, or 0 for a host name */
+    const char *host; /* the caller's, as long as the connection lives */
+    bool want_write;  /* the last WANT_* was a write */
+    size_t ip_len;    /* 4, 16, or 0 for a host name */
 #if LWS_WITH_FI
     struct lws_context *cx; /* for the fault points */
 #endif
@@ -41,7 +42,6 @@ struct lws__tls {
     int now[6];     /* trusted UTC time the certificates are checked at: year,
                      * month (1..12), day, hour, minute, second */
     mbedtls_ssl_context ssl;
-    const char *host; /* the caller's, as long as the connection lives */
     char err[600];
 };
 
