@@ -292,26 +292,29 @@ static void tls_verify_reason(struct lws__tls *t, uint32_t flags)
 __attribute__((noinline)) static int tls_map(struct lws__tls *t, int code,
                                              const char *what)
 {
+    int ret = -EKEYREJECTED;
     size_t n;
 
     if (code == MBEDTLS_ERR_SSL_WANT_READ || code == MBEDTLS_ERR_SSL_WANT_WRITE)
         return -EAGAIN;
-    if (code == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+    if (code == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)
         tls_verify_reason(t, mbedtls_ssl_get_verify_result(&t->ssl));
-        lwsl_err("%s: %s", t->host, t->err);
-        return -EKEYREJECTED;
+    else {
+        lwsl_debug("%s: %s: mbedTLS -0x%04x", t->host, what,
+                   (unsigned int)-code);
+        n = (size_t)snprintf(t->err, sizeof(t->err), "%s failed: ", what);
+        if (code == MBEDTLS_ERR_NET_CONN_RESET ||
+            code == MBEDTLS_ERR_SSL_CONN_EOF ||
+            code == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+            strcpy(t->err + n, "connection closed by peer");
+            return -ECONNRESET;
+        }
+        mbedtls_strerror(code, t->err + n, sizeof(t->err) - n);
+        ret = -EPROTO;
     }
-    lwsl_debug("%s: %s: mbedTLS -0x%04x", t->host, what, (unsigned int)-code);
-    n = (size_t)snprintf(t->err, sizeof(t->err), "%s failed: ", what);
-    if (code == MBEDTLS_ERR_NET_CONN_RESET ||
-        code == MBEDTLS_ERR_SSL_CONN_EOF ||
-        code == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-        strcpy(t->err + n, "connection closed by peer");
-        return -ECONNRESET;
-    }
-    mbedtls_strerror(code, t->err + n, sizeof(t->err) - n);
-    lwsl_warn("%s: %s", t->host, t->err);
-    return -EPROTO;
+    /* a refused certificate, or another TLS failure */
+    lwsl_err("%s: %s", t->host, t->err);
+    return ret;
 }
 
 int lws__tls_handshake(struct lws__tls *t)
