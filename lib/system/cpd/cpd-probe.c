@@ -249,7 +249,7 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
          * is missing. */
         ret = lws__http_resp_body(&r, p->rx, p->rx_len, eof && !p->truncated,
                                   p->body, sizeof(p->body), &body, &blen);
-        if (ret == -EAGAIN && !eof && p->rx_len < sizeof(p->rx))
+        if (ret == -EAGAIN && !eof) /* (a full buffer came as eof) */
             return false;
         if (ret && p->truncated && !CPD_API(p)) {
             /* "body cut: TLS closed without close_notify (n bytes)" */
@@ -258,9 +258,10 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
             return true;
         }
         if (ret) {
-            /* truncated, malformed or too big: not the body */
+            /* truncated, malformed or too big: not the body (what came
+             * is counted in the probe's reason; the API's reads none) */
             body = NULL;
-            blen = CPD_API(p) ? 0 : p->rx_len - r.hdr_len;
+            blen = p->rx_len - r.hdr_len;
         }
     }
     why = cpd_reason_tail(cpd, &room);
