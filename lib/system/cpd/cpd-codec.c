@@ -46,6 +46,16 @@ static bool http_is_field_char(uint8_t c)
     return c == ' ' || c == '\t' || (c >= 0x21 && c != 0x7f);
 }
 
+/* -EBADMSG unless bytes @i up to @n of @p are all field characters. */
+__attribute__((noinline)) static int http_field_chars(const uint8_t *p,
+                                                      size_t i, size_t n)
+{
+    for (; i < n; i++)
+        if (!http_is_field_char(p[i]))
+            return -EBADMSG;
+    return 0;
+}
+
 /* Case-insensitive comparison of @n bytes at @p with the lower-case string
  * @s. */
 static bool http_ieq(const uint8_t *p, size_t n, const char *s)
@@ -160,21 +170,21 @@ int lws__http_url_parse(const char *url, struct lws__http_url *u)
 int lws__http_request_write_as(const struct lws__http_url *u, char *buf,
                                size_t len, const char *accept)
 {
-    char port[8] = "";
+    /* a port other than the scheme's: ":" and the port, else nothing (a
+     * precision of 0 prints a 0 as nothing); [] around an IPv6 literal */
+    int p = u->port != (u->https ? 443 : 80), v6 = u->ipv6_literal;
     int n;
 
-    if (u->port != (u->https ? 443 : 80))
-        snprintf(port, sizeof(port), ":%u", (unsigned int)u->port);
     /* RFC 9112 §3.2: Host carries the authority, [] around IPv6. */
     n = snprintf(buf, len,
                  "GET %s HTTP/1.1\r\n"
-                 "Host: %s%s%s%s\r\n"
+                 "Host: %.*s%s%.*s%.*s%.*u\r\n"
                  "User-Agent: lws-system-cpd/" LWS_SYSTEM_VERSION "\r\n"
                  "Accept: %s\r\n"
                  "Cache-Control: no-cache\r\n"
                  "Connection: close\r\n\r\n",
-                 u->path, u->ipv6_literal ? "[" : "", u->host,
-                 u->ipv6_literal ? "]" : "", port, accept);
+                 u->path, v6, "[", u->host, v6, "]", p, ":", p,
+                 (unsigned int)u->port * (unsigned int)p, accept);
     if (n < 0 || (size_t)n >= len)
         return -ENOSPC;
     return n;
@@ -225,10 +235,7 @@ static int http_status_line(const uint8_t *p, size_t n,
     /* Tolerate a missing SP when the reason phrase is empty. */
     if (st < 100 || (n > 12 && p[12] != ' '))
         return -EBADMSG;
-    for (size_t i = 13; i < n; i++)
-        if (!http_is_field_char(p[i]))
-            return -EBADMSG;
-    return 0;
+    return http_field_chars(p, 13, n);
 }
 
 /* RFC 9112 §6.3 item 5: only a single decimal value is accepted. */
@@ -277,9 +284,8 @@ static int http_field(const uint8_t *base, size_t ofs, size_t n,
         return -EBADMSG;
     vs = name + 1;
     ve = n;
-    for (size_t i = vs; i < n; i++)
-        if (!http_is_field_char(p[i]))
-            return -EBADMSG;
+    if (http_field_chars(p, vs, n))
+        return -EBADMSG;
     while (vs < ve && (p[vs] == ' ' || p[vs] == '\t'))
         vs++;
     while (ve > vs && (p[ve - 1] == ' ' || p[ve - 1] == '\t'))
@@ -367,11 +373,8 @@ static int http_chunk_size(const uint8_t *p, size_t n, size_t *size)
         v = v * 16 + (size_t)h;
         i++;
     }
-    if (!i)
+    if (!i || http_field_chars(p, i, n))
         return -EBADMSG;
-    for (; i < n; i++)
-        if (!http_is_field_char(p[i]))
-            return -EBADMSG;
     *size = v;
     return 0;
 }

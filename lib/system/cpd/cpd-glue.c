@@ -5,18 +5,24 @@
  * holds CPD_PRE_TIME / CPD_POST_TIME while a configured check runs, the
  * ladder policy applied to each result, and the driving of a check: the
  * sans-I/O core (cpd-core.c) decides when attempts start, time out and end;
- * one attempt of the built-in probe is cpd-probe.c.
+ * one attempt of the built-in probe is cpd-probe.c; the captive-portal URI
+ * the network names (RFC 8910).
  */
 #define LWS_LOGMOD cpd
 #include "private-cpd.h"
-#include "private-cpd-race.h"
 #include "private-cpd-tls.h"
 
 #include <stdio.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------------------
  * Check driving
  */
+
+/* The state a phase holds: CPD_PRE_TIME for PRE, CPD_POST_TIME for POST. */
+#define CPD_STEP(ph) (LWS_SYSTATE_CPD_PRE_TIME - 2 + 2 * (int)(ph))
+_Static_assert(CPD_STEP(LWS__CPD_PH_POST) == LWS_SYSTATE_CPD_POST_TIME,
+               "CPD steps two states apart");
 
 static void cpd_core_cb(lws_sorted_usec_list_t *sul);
 
@@ -39,6 +45,14 @@ __attribute__((noinline)) static void cpd_at(struct lws__cpd *cpd,
     lws_sul_schedule(cpd->cx, 0, sul, cb, at > now ? at - now : 0);
 }
 
+/* Schedules @sul @ms from now. */
+__attribute__((noinline)) static void cpd_in(struct lws__cpd *cpd,
+                                             lws_sorted_usec_list_t *sul,
+                                             sul_cb_t cb, uint32_t ms)
+{
+    lws_sul_schedule(cpd->cx, 0, sul, cb, (lws_usec_t)ms * LWS_US_PER_MS);
+}
+
 static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
 {
     struct lws_context *cx = cpd->cx;
@@ -59,7 +73,7 @@ static void cpd_apply(struct lws__cpd *cpd, const struct lws__cpd_out *out)
         return;
     }
     if (out->start_attempt)
-        lws_sul_schedule(cx, 0, &cpd->sul_kick, lws__cpd_kick_cb, 0);
+        cpd_in(cpd, &cpd->sul_kick, lws__cpd_kick_cb, 0);
     if (out->wake_at)
         cpd_at(cpd, &cpd->sul_core, cpd_core_cb, out->wake_at);
 }
@@ -105,7 +119,7 @@ static void cpd_reset(struct lws__cpd *cpd, enum lws__cpd_phase ph)
 __attribute__((noinline)) static void cpd_bypass(struct lws__cpd *cpd)
 {
     cpd_reset(cpd, LWS__CPD_PH_NONE);
-    strcpy(cpd->reason, "bypassed (CPD_BYPASS option)");
+    strcpy(cpd->reason, "bypassed (CPD_BYPASS)");
 }
 
 static void cpd_defer_cb(lws_sorted_usec_list_t *sul)
@@ -141,6 +155,17 @@ static void cpd_begin(struct lws__cpd *cpd, enum lws__cpd_phase ph)
     cpd->rec->checks++;
 }
 
+/* Whether two probe URLs name the same host (case-insensitive): the
+ * ladder's HTTPS check races the addresses its HTTP check just reached
+ * instead of asking DNS again over a lossy link. */
+static bool cpd_same_host(const char *url_a, const char *url_b)
+{
+    struct lws__http_url a, b;
+
+    return !lws__http_url_parse(url_a, &a) && !lws__http_url_parse(url_b, &b) &&
+           !strcasecmp(a.host, b.host);
+}
+
 static int cpd_start_probe(struct lws__cpd *cpd)
 {
     bool tv = lws__tls_time_valid(cpd->cx);
@@ -159,14 +184,14 @@ static int cpd_start_probe(struct lws__cpd *cpd)
         return -ENOENT;
     }
     if (ph == LWS__CPD_PH_POST && !tv) {
-        lwsl_err("cannot probe %s before TIME_VALID (TLS)", url[ph]);
+        lwsl_err("cannot probe %s before TIME_VALID", url[ph]);
         return -EAGAIN;
     }
     /* Each check resolves afresh, but the ladder's HTTPS check right after
-     * its HTTP check reached the same host (cpd-race.c). */
+     * its HTTP check reached the same host (cpd_same_host()). */
     keep = cpd->cur == LWS__CPD_PH_PRE && ph == LWS__CPD_PH_POST &&
            cpd->result == LWS_CPD_INTERNET_OK &&
-           lws__cpd_race_same_host(url[LWS__CPD_PH_PRE], url[ph]);
+           cpd_same_host(url[LWS__CPD_PH_PRE], url[ph]);
     cpd_begin(cpd, ph);
     if (!keep)
         cpd->rec->nknown = 0;
@@ -196,8 +221,7 @@ int lws_system_cpd_start(struct lws_context *cx)
         return cpd_start_probe(cpd);
     cpd_begin(cpd, LWS__CPD_PH_NONE);
     cpd->op_running = true;
-    lws_sul_schedule(cx, 0, &cpd->sul_core, cpd_core_cb,
-                     (lws_usec_t)cpd->cfg.deadline_ms * LWS_US_PER_MS);
+    cpd_in(cpd, &cpd->sul_core, cpd_core_cb, cpd->cfg.deadline_ms);
     /* The op may destroy the context: held open across the call, and
      * nothing of @cpd is touched once it did. */
     lws__api_enter(cx);
@@ -217,6 +241,15 @@ void lws_system_cpd_start_defer(struct lws_context *cx, lws_usec_t defer_us)
     if (cpd && !lws__cx_gone(cx))
         lws_sul_schedule(cx, 0, &cpd->sul_app_defer, cpd_app_defer_cb,
                          defer_us < 0 ? 0 : defer_us);
+}
+
+/* The NETWORK message {"type":"cpd",<@state>"result":"<result>"}. */
+__attribute__((noinline)) static void cpd_smd_result(struct lws__cpd *cpd,
+                                                     const char *state)
+{
+    lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
+                     "{\"type\":\"cpd\",%s\"result\":\"%s\"}", state,
+                     lws_cpd_result_name(cpd->result));
 }
 
 /* ------------------------------------------------------------------------
@@ -274,13 +307,8 @@ static void cpd_watch_result(struct lws__cpd *cpd)
     cpd->rec->last_result = cpd->result;
     lws__cpd_watch_result(&cpd->rec->watch, now, cpd->result, &wo);
     if (wo.lost) {
-        lwsl_warn("internet lost (%s): re-check in %llu ms", cpd->reason,
-                  (unsigned long long)((cpd->rec->watch.due_at - now) /
-                                       LWS_US_PER_MS));
-        lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK,
-                         "{\"type\":\"cpd\",\"state\":\"lost\","
-                         "\"result\":\"%s\"}",
-                         lws_cpd_result_name(cpd->result));
+        lwsl_warn("internet lost (%s)", cpd->reason);
+        cpd_smd_result(cpd, "\"state\":\"lost\",");
     } else if (wo.back) {
         /* logged as the message: the internet back after lost_ms */
         lws__smd_tell(cpd->cx,
@@ -288,6 +316,104 @@ static void cpd_watch_result(struct lws__cpd *cpd)
                       (unsigned long long)wo.lost_ms);
     }
     cpd_watch_sched(cpd);
+}
+
+/* ------------------------------------------------------------------------
+ * Captive-portal URIs from the network (RFC 8910): the URI the news carries
+ * (DHCPv4 option 114, DHCPv6 option 103, RA option 37, whoever published
+ * it) kept and reported, a new one turned into a CAPTIVE_PORTAL result
+ * until a check says otherwise (with LWS_WITH_SYS_CPD_CAPPORT_API the
+ * probe fetches the RFC 8908 API there: cpd-capport-fetch.c).
+ */
+
+/* A new URI makes the result CAPTIVE_PORTAL, reported as a check's is
+ * (log, smd, result_cb, the watch), unless a check runs or holds a step:
+ * that check decides.  Nothing is held for it, so the ladder cannot stall
+ * on it; the re-check is the ladder's next CPD step or, after OPERATIONAL,
+ * the watch's (a non-OK result re-checks in 2 s).  From the loop: never
+ * inside the frame that published the news. */
+static void cpd_portal_cb(lws_sorted_usec_list_t *sul)
+{
+    struct lws__cpd_portal *pt =
+        lws_container_of(sul, struct lws__cpd_portal, sul);
+    struct lws__cpd *cpd = pt->cpd;
+
+    if (!pt->uri[0] || cpd->core.running || cpd->op_running ||
+        cpd->held != LWS__CPD_PH_NONE ||
+        (cpd->cx->options & LWS_SERVER_OPTION_CPD_BYPASS))
+        return;
+    snprintf(cpd->reason, sizeof(cpd->reason),
+             "%s: the network's captive portal", pt->uri);
+    cpd->result = LWS_CPD_UNKNOWN;
+    /* reported as a check's result is */
+    lws_system_cpd_set(cpd->cx, LWS_CPD_CAPTIVE_PORTAL);
+}
+
+static void cpd_portal_free(struct lws__cpd *cpd)
+{
+    if (cpd->rec->portal)
+        lws_sul_cancel(&cpd->rec->portal->sul);
+    lws__free(cpd->rec->portal);
+}
+
+static void cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n)
+{
+    struct lws__cpd_portal *pt = cpd->rec->portal;
+    const char *uri = n->uri ? n->uri : "";
+
+    /* RFC 8910 section 2: this URN says there is no captive portal */
+    if (!strcmp(uri, "urn:ietf:params:capport:unrestricted"))
+        uri = "";
+    if (!uri[0]) { /* this interface's network names none (any more) */
+        if (pt && pt->uri[0] && !strcmp(pt->iface, n->iface)) {
+            lwsl_notice("%s: captive-portal URI gone", n->iface);
+            pt->uri[0] = '\0';
+        }
+        return;
+    }
+    if (strlen(uri) >= sizeof(pt->uri)) {
+        lwsl_warn("%s: portal URI too long: ignored", n->iface);
+        return;
+    }
+    if (pt && !strcmp(pt->uri, uri))
+        return; /* the same again (a renewal) */
+    if (!pt) {
+        pt = lws__calloc(1, sizeof(*pt));
+        if (!pt) {
+            lwsl_err("out of memory");
+            return;
+        }
+        cpd->rec->portal = pt;
+    }
+    lws_sul_cancel(&pt->sul);
+    memset(pt, 0, sizeof(*pt));
+    pt->cpd = cpd;
+    cpd_in(cpd, &pt->sul, cpd_portal_cb, 0);
+    strcpy(pt->uri, uri); /* its length was checked above */
+    snprintf(pt->iface, sizeof(pt->iface), "%s", n->iface);
+    /* logged as the message; the news' URIs carry no character that needs
+     * escaping in JSON */
+    lws__smd_tell(cpd->cx, "{\"type\":\"cpd\",\"portal\":\"%s\",\"if\":\"%s\"}",
+                  uri, n->iface);
+}
+
+static void cpd_portal_status(const struct lws__cpd *cpd,
+                              struct lws_cpd_status *st)
+{
+    const struct lws__cpd_portal *pt = cpd->rec->portal;
+
+    st->seconds_remaining = -1;
+    if (!pt || !pt->uri[0])
+        return;
+    /* the same sizes: copied whole */
+    _Static_assert(sizeof(st->portal_uri) == sizeof(pt->uri) &&
+                       sizeof(st->portal_if) == sizeof(pt->iface),
+                   "portal sizes");
+    strcpy(st->portal_uri, pt->uri);
+    strcpy(st->portal_if, pt->iface);
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+    lws__cpd_capport_status(pt, st);
+#endif
 }
 
 static void cpd_news(struct lws_context *cx, const struct lws__news *news,
@@ -304,7 +430,7 @@ static void cpd_news(struct lws_context *cx, const struct lws__news *news,
         ch = news->up ? LWS__CPD_CH_LINK_UP : LWS__CPD_CH_LINK_DOWN;
         break;
     case LWS__NEWS_CAPTIVE_URI:
-        lws__cpd_portal_news(cpd, news);
+        cpd_portal_news(cpd, news);
         return;
     case LWS__NEWS_LEASE:
     case LWS__NEWS_DNS_SERVERS:
@@ -345,15 +471,14 @@ int lws_system_cpd_get_status(struct lws_context *cx, struct lws_cpd_status *st)
     if (cpd->rec->watch.lost)
         st->lost_since_us = cpd->rec->watch.lost_at;
     st->next_check_us = cpd->rec->watch.due_at; /* 0: none */
-    lws__cpd_portal_status(cpd, st);
+    cpd_portal_status(cpd, st);
     return 0;
 }
 
 /* Applies the ladder policy to a fresh result. */
 static void cpd_release_or_hold(struct lws__cpd *cpd, lws_state_manager_t *mgr)
 {
-    int step = cpd->held == LWS__CPD_PH_PRE ? LWS_SYSTATE_CPD_PRE_TIME
-                                            : LWS_SYSTATE_CPD_POST_TIME;
+    int step = CPD_STEP(cpd->held);
 
     if (cpd->held == LWS__CPD_PH_NONE)
         return;
@@ -362,10 +487,9 @@ static void cpd_release_or_hold(struct lws__cpd *cpd, lws_state_manager_t *mgr)
         cpd->held = LWS__CPD_PH_NONE;
         return;
     }
-    lwsl_notice("holding %s until OK: next check in %u ms",
+    lwsl_notice("holding %s until OK: re-check in %u ms",
                 lws_state_name(mgr, step), cpd->recheck_ms);
-    lws_sul_schedule(cpd->cx, 0, &cpd->sul_defer, cpd_defer_cb,
-                     (lws_usec_t)cpd->recheck_ms * LWS_US_PER_MS);
+    cpd_in(cpd, &cpd->sul_defer, cpd_defer_cb, cpd->recheck_ms);
 }
 
 static void cpd_notify_cb(lws_sorted_usec_list_t *sul)
@@ -381,9 +505,7 @@ static void cpd_notify_cb(lws_sorted_usec_list_t *sul)
  * waiting is replaced: the callback hears the latest one. */
 static void cpd_notify_result(struct lws__cpd *cpd)
 {
-    lws__smd_publish(cpd->cx, LWSSMDCL_NETWORK, /* lws's format */
-                     "{\"type\":\"cpd\",\"result\":\"%s\"}",
-                     lws_cpd_result_name(cpd->result));
+    cpd_smd_result(cpd, ""); /* lws's format */
     if (!cpd->result_cb)
         return;
     cpd->notify_result = cpd->result;
@@ -393,7 +515,7 @@ static void cpd_notify_result(struct lws__cpd *cpd)
         memcpy(cpd->notify_reason, cpd->reason, sizeof(cpd->reason));
     else
         lwsl_err("out of memory");
-    lws_sul_schedule(cpd->cx, 0, &cpd->sul_notify, cpd_notify_cb, 0);
+    cpd_in(cpd, &cpd->sul_notify, cpd_notify_cb, 0);
 }
 
 void lws_system_cpd_set(struct lws_context *cx, lws_cpd_result_t result)
@@ -454,9 +576,10 @@ static int cpd_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
 {
     struct lws__cpd *cpd = lws_container_of(link, struct lws__cpd, nl);
     enum lws__cpd_phase ph =
-        target == LWS_SYSTATE_CPD_PRE_TIME    ? LWS__CPD_PH_PRE
-        : target == LWS_SYSTATE_CPD_POST_TIME ? LWS__CPD_PH_POST
-                                              : LWS__CPD_PH_NONE;
+        target == CPD_STEP(LWS__CPD_PH_PRE) ||
+                target == CPD_STEP(LWS__CPD_PH_POST)
+            ? (enum lws__cpd_phase)((target - CPD_STEP(0)) / 2)
+            : LWS__CPD_PH_NONE;
 
     (void)mgr;
     if (lws__cx_gone(cpd->cx))
@@ -480,7 +603,7 @@ static int cpd_notify(lws_state_manager_t *mgr, lws_state_notify_link_t *link,
     if (cpd->held != ph) {
         cpd->held = ph;
         /* Start from the loop, never inside the state walk. */
-        lws_sul_schedule(cpd->cx, 0, &cpd->sul_defer, cpd_defer_cb, 0);
+        cpd_in(cpd, &cpd->sul_defer, cpd_defer_cb, 0);
     }
     return 1;
 }
@@ -553,7 +676,7 @@ static void cpd_destroy(struct lws_context *cx)
         lws_state_reg_deregister(&cpd->nl);
         lws__news_unsubscribe(&cpd->rec->news);
         lws_sul_cancel(&cpd->rec->sul_watch);
-        lws__cpd_portal_free(cpd);
+        cpd_portal_free(cpd);
         lws__free(cpd->rec);
     }
     lws_sul_cancel(&cpd->sul_defer);

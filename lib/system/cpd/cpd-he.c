@@ -3,7 +3,7 @@
  *
  * Happy Eyeballs v2 (RFC 8305), pure: RFC 6724 destination ordering, the
  * family interleaving of RFC 8305 section 4 and the race of connection
- * attempts on a virtual clock (the glue is cpd-race.c).
+ * attempts on a virtual clock (the glue is cpd-probe.c).
  */
 #define LWS_LOGMOD cpd
 #include "private-cpd-he.h"
@@ -201,11 +201,6 @@ static lws_usec_t he_due(const struct lws__cpd_he *he)
     return late;
 }
 
-static void he_out(struct lws__cpd_he *he, struct lws__cpd_he_out *out)
-{
-    out->wake_at = he_due(he);
-}
-
 /* Starts the next connect now (an address in order, else a hedge); the
  * address after it is due @ms later. */
 static void he_next(struct lws__cpd_he *he, lws_usec_t now, uint32_t ms,
@@ -242,55 +237,40 @@ void lws__cpd_he_start(struct lws__cpd_he *he, lws_usec_t now, int n,
         return;
     }
     he_next(he, now, head_ms, out);
-    he_out(he, out);
+    out->wake_at = he_due(he);
 }
 
-void lws__cpd_he_timer(struct lws__cpd_he *he, lws_usec_t now,
+void lws__cpd_he_event(struct lws__cpd_he *he, lws_usec_t now, int i, int ev,
                        struct lws__cpd_he_out *out)
 {
     lws_usec_t due = he_due(he);
 
     he_reset(out);
-    if (due && now >= due)
-        he_next(he, now, he->step_ms, out);
-    he_out(he, out);
-}
-
-void lws__cpd_he_failed(struct lws__cpd_he *he, lws_usec_t now, int i,
-                        struct lws__cpd_he_out *out)
-{
-    he_reset(out);
-    if ((unsigned int)i >= (unsigned int)he->next ||
-        he->st[i] != LWS__HE_RUNNING) {
-        he_out(he, out);
-        return;
-    }
-    he->st[i] = LWS__HE_FAILED;
-    he->running--;
-    he->dead |= 1u << he->addr[i];
-    if (he->next < he->n)
-        /* a failure does not wait for the delay (RFC 8305 section 5) */
-        he_next(he, now, he->step_ms, out);
-    else if (!he->running)
-        out->failed = true;
-    he_out(he, out);
-}
-
-void lws__cpd_he_connected(struct lws__cpd_he *he, lws_usec_t now, int i,
-                           struct lws__cpd_he_out *out)
-{
-    (void)now;
-    he_reset(out);
-    if ((unsigned int)i >= (unsigned int)he->next ||
-        he->st[i] != LWS__HE_RUNNING)
-        return;
-    he->st[i] = LWS__HE_WON;
-    out->won = i;
-    for (int k = 0; k < he->next; k++)
-        if (he->st[k] == LWS__HE_RUNNING) {
-            he->st[k] = LWS__HE_FAILED;
-            out->close |= 1u << k;
+    if (ev == LWS__HE_IDLE) { /* the timer */
+        if (due && now >= due)
+            he_next(he, now, he->step_ms, out);
+    } else if ((unsigned int)i < (unsigned int)he->next &&
+               he->st[i] == LWS__HE_RUNNING) {
+        he->st[i] = (uint8_t)ev;
+        if (ev == LWS__HE_WON) {
+            out->won = i;
+            for (int k = 0; k < he->next; k++)
+                if (he->st[k] == LWS__HE_RUNNING) {
+                    he->st[k] = LWS__HE_FAILED;
+                    out->close |= 1u << k;
+                }
+            he->running = 0; /* no more connects (he_due) */
+            he->next_at = 0;
+        } else {
+            he->running--;
+            he->dead |= 1u << he->addr[i];
+            if (he->next < he->n)
+                /* a failure does not wait for the delay (RFC 8305
+                 * section 5) */
+                he_next(he, now, he->step_ms, out);
+            else if (!he->running)
+                out->failed = true;
         }
-    he->running = 0; /* no more connects (he_due) */
-    he->next_at = 0;
+    }
+    out->wake_at = he_due(he);
 }

@@ -3,16 +3,15 @@
  *
  * The built-in captive-portal probe: one attempt resolves the URL's host
  * through the async resolver (numeric hosts directly), races its addresses
- * (Happy Eyeballs, cpd-race.c: non-blocking TCP sockets adopted as wsis of
- * protocol "lws-cpd" on the system vhost), runs TLS for https (cpd-tls.c)
+ * (Happy Eyeballs: non-blocking TCP sockets adopted as wsis of protocol
+ * "lws-cpd" on the system vhost), runs TLS for https (cpd-tls.c)
  * over the winner, sends one GET and classifies the reply (cpd-codec.c,
- * cpd-core.c), or, for the RFC 8908 API, reads it (cpd-portal.c).  The
+ * cpd-core.c), or, for the RFC 8908 API, reads it (cpd-capport-fetch.c).  The
  * attempt's end goes to the check core (cpd-core.c), and what it decided to
  * cpd-glue.c through the callback cpd-glue.c set (cpd->apply).
  */
 #define LWS_LOGMOD cpd
 #include "private-cpd.h"
-#include "private-cpd-race.h"
 #include "private-cpd-tls.h"
 
 #include <lws-system/async-dns.h>
@@ -40,6 +39,15 @@ static const char *const cpd_stage_names[] = {"resolving", "connecting",
                                               "TLS handshake", "sending",
                                               "waiting for the reply"};
 
+/* The connection race of one attempt (see "The connection race" below). */
+struct cpd_race {
+    struct lws__cpd_he he;
+    struct lws *wsi[LWS__CPD_HE_SLOTS]; /* each connect's socket */
+    lws_sorted_usec_list_t sul;
+    lws_sockaddr46 addr[LWS__CPD_HE_MAX];
+    char why[128]; /* the last failure */
+};
+
 /* Outlives the probe when the resolver still holds it (see cpd_dns_cb). */
 struct cpd_dns_ticket {
     struct lws__cpd_probe *probe; /* NULL once the probe gave up on it */
@@ -57,14 +65,16 @@ struct lws__cpd_probe {
     enum cpd_stage stage;
     bool in_query;  /* inside lws_async_dns_query() */
     bool truncated; /* TLS closed without close_notify */
-    bool api;       /* fetching the RFC 8908 API (cpd-portal.c) */
+    bool api;       /* fetching the RFC 8908 API (cpd-capport-fetch.c) */
     size_t tx_len, tx_sent, rx_len;
-    struct lws__http_url url;  /* parsed on use: idle CPD keeps text */
-    struct lws__cpd_race race; /* connecting (Happy Eyeballs) */
+    struct lws__http_url url; /* parsed on use: idle CPD keeps text */
+    struct cpd_race race;     /* connecting (Happy Eyeballs) */
     char tx[LWS__HTTP_PATH_MAX + LWS__HTTP_HOST_MAX + 256];
     uint8_t rx[CPD_RX_MAX];
     uint8_t body[CPD_BODY_MAX];
 };
+/* Fetching the API (never without LWS_WITH_SYS_CPD_CAPPORT_API). */
+#define CPD_API(p) (LWS_WITH_SYS_CPD_CAPPORT_API && (p)->api)
 
 /* ------------------------------------------------------------------------
  * Probe lifetime
@@ -73,6 +83,7 @@ struct lws__cpd_probe {
 static struct lws *cpd_dns_cb(struct lws *wsi, const char *ads,
                               const struct addrinfo *result, int n,
                               void *opaque);
+static void race_stop(struct cpd_race *r);
 
 void lws__cpd_probe_free(struct lws__cpd_probe *p)
 {
@@ -84,7 +95,7 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p)
         p->dns->probe = NULL;
         lws_adns_cancel(p->cpd->cx, cpd_dns_cb, NULL, p->dns);
     }
-    lws__cpd_race_stop(&p->race);
+    race_stop(&p->race);
     lws__tls_destroy(p->tls);
     if (p->wsi) {
         p->wsi->opaque = NULL;
@@ -184,18 +195,24 @@ static void cpd_attempt_end(struct lws__cpd *cpd, struct lws__cpd_probe *p,
     cpd->apply(cpd, &out);
 }
 
-static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
-                     bool retryable, const char *fmt, ...) LWS_FORMAT(4);
+/* How an attempt failed: NO_INTERNET, retryable (a transport failure);
+ * CAPTIVE_PORTAL, final; NO_INTERNET, final. */
+enum { CPD_F_NET, CPD_F_PORTAL, CPD_F_NET_FINAL };
 
-static void cpd_fail(struct lws__cpd_probe *p, lws_cpd_result_t result,
-                     bool retryable, const char *fmt, ...)
+static void cpd_fail(struct lws__cpd_probe *p, int how, const char *fmt, ...)
+    LWS_FORMAT(3);
+
+static void cpd_fail(struct lws__cpd_probe *p, int how, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
     cpd_vreason(p->cpd, fmt, ap);
     va_end(ap);
-    cpd_attempt_end(p->cpd, p, result, retryable);
+    cpd_attempt_end(p->cpd, p,
+                    how == CPD_F_PORTAL ? LWS_CPD_CAPTIVE_PORTAL
+                                        : LWS_CPD_NO_INTERNET,
+                    how == CPD_F_NET);
 }
 
 /* ------------------------------------------------------------------------
@@ -218,40 +235,38 @@ static bool cpd_probe_evaluate(struct lws__cpd_probe *p, bool eof)
     if (ret == -EAGAIN) {
         if (!eof)
             return false;
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                 "connection closed before a complete reply (%zu bytes)",
+        cpd_fail(p, CPD_F_NET, "closed before a complete reply (%zu bytes)",
                  p->rx_len);
         return true;
     }
     if (ret) {
-        cpd_fail(p, LWS_CPD_CAPTIVE_PORTAL, false, "malformed HTTP reply (%s)",
-                 strerror(-ret));
+        cpd_fail(p, CPD_F_PORTAL, "malformed HTTP reply (%s)", strerror(-ret));
         return true;
     }
-    if (p->api || (cpd->expect.body && r.status == cpd->expect.status)) {
+    if (CPD_API(p) || (cpd->expect.body && r.status == cpd->expect.status)) {
         /* Only a clean end (TCP FIN without TLS, close_notify with it)
          * can end a body that runs to the close; after a truncated one it
          * is missing. */
         ret = lws__http_resp_body(&r, p->rx, p->rx_len, eof && !p->truncated,
                                   p->body, sizeof(p->body), &body, &blen);
-        if (ret == -EAGAIN && !eof && p->rx_len < sizeof(p->rx))
+        if (ret == -EAGAIN && !eof) /* (a full buffer came as eof) */
             return false;
-        if (ret && p->truncated && !p->api) {
+        if (ret && p->truncated && !CPD_API(p)) {
             /* "body cut: TLS closed without close_notify (n bytes)" */
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                     "body cut: TLS %s (%zu bytes)", lws__tls_error(p->tls),
-                     p->rx_len - r.hdr_len);
+            cpd_fail(p, CPD_F_NET, "body cut: TLS %s (%zu bytes)",
+                     lws__tls_error(p->tls), p->rx_len - r.hdr_len);
             return true;
         }
         if (ret) {
-            /* truncated, malformed or too big: not the body */
+            /* truncated, malformed or too big: not the body (what came
+             * is counted in the probe's reason; the API's reads none) */
             body = NULL;
-            blen = p->api ? 0 : p->rx_len - r.hdr_len;
+            blen = p->rx_len - r.hdr_len;
         }
     }
     why = cpd_reason_tail(cpd, &room);
 #if LWS_WITH_SYS_CPD_CAPPORT_API
-    if (p->api)
+    if (CPD_API(p))
         res = lws__cpd_portal_api_reply(cpd, &r, p->rx, body, blen, &retryable,
                                         why, room);
     else
@@ -286,7 +301,7 @@ static ssize_t cpd_probe_io(struct lws__cpd_probe *p, bool tx, void *buf,
 static void cpd_probe_io_fail(struct lws__cpd_probe *p, const char *what,
                               ssize_t n)
 {
-    cpd_fail(p, LWS_CPD_NO_INTERNET, true, "%s failed: %s", what,
+    cpd_fail(p, CPD_F_NET, "%s failed: %s", what,
              p->tls ? lws__tls_error(p->tls) : strerror((int)-n));
 }
 
@@ -359,23 +374,22 @@ static void cpd_probe_tls_step(struct lws__cpd_probe *p)
     if (ret == -EKEYREJECTED) {
         /* Someone answers for this name but cannot prove it is the probe
          * server: an intercepting portal (or a misconfigured CA bundle). */
-        cpd_fail(p, LWS_CPD_CAPTIVE_PORTAL, false, "TLS refused: %s",
-                 lws__tls_error(p->tls));
+        cpd_fail(p, CPD_F_PORTAL, "TLS refused: %s", lws__tls_error(p->tls));
         return;
     }
-    cpd_fail(p, LWS_CPD_NO_INTERNET, true, "TLS: %s", lws__tls_error(p->tls));
+    cpd_fail(p, CPD_F_NET, "TLS: %s", lws__tls_error(p->tls));
 }
 
 /* The race ended: the first address that connected, or none. */
-static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
-                                const char *why)
+__attribute__((noinline)) static void
+cpd_probe_connected(struct lws__cpd_probe *p, struct lws *winner)
 {
-    struct lws__cpd_probe *p = lws_container_of(r, struct lws__cpd_probe, race);
-    int ret, n = lws__cpd_race_tried(r);
+    const struct lws__cpd_he *he = &p->race.he;
+    int ret;
 
     if (!winner) {
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true,
-                 "connect to %s (addresses tried: %d)", why, n);
+        cpd_fail(p, CPD_F_NET, "connect to %s (addresses tried: %d)",
+                 p->race.why, he->next < he->n ? he->next : he->n);
         return;
     }
     p->wsi = winner;
@@ -387,7 +401,8 @@ static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
     ret = lws__tls_client_create(p->cpd->cx, p->cpd->tls_conf, p->wsi->fd,
                                  p->url.host, &p->tls);
     if (ret) {
-        cpd_fail(p, LWS_CPD_NO_INTERNET, ret != -EAGAIN, "TLS refused: %s",
+        cpd_fail(p, ret == -EAGAIN ? CPD_F_NET_FINAL : CPD_F_NET,
+                 "TLS refused: %s",
                  ret == -EAGAIN ? "clock not valid yet" : strerror(-ret));
         return;
     }
@@ -395,19 +410,206 @@ static void cpd_probe_connected(struct lws__cpd_race *r, struct lws *winner,
     cpd_probe_tls_step(p);
 }
 
+/* ------------------------------------------------------------------------
+ * The connection race: Happy Eyeballs v2 (RFC 8305).  The addresses are
+ * ordered (RFC 6724, with the source the kernel picks for each) and
+ * interleaved by family, then raced: non-blocking sockets adopted as wsis
+ * of the CPD protocol, further sockets beside a connect that goes
+ * unanswered, the first connected one taken, the others closed at once.
+ * The decisions (order, head start, delays, winner) are the pure core's
+ * (cpd-he.c).
+ */
+
+static socklen_t race_sl(const lws_sockaddr46 *sa)
+{
+    return sa->sa4.sin_family == AF_INET ? sizeof(sa->sa4) : sizeof(sa->sa6);
+}
+
+/* The source the kernel would use for @dst (a UDP connect sends nothing),
+ * or family 0 when there is no route: RFC 6724's candidate source. */
+__attribute__((noinline)) static void race_source(const lws_sockaddr46 *dst,
+                                                  lws_sockaddr46 *src)
+{
+    int fd = socket(dst->sa4.sin_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    socklen_t sl = sizeof(*src);
+
+    memset(src, 0, sizeof(*src));
+    if (fd < 0)
+        return;
+    if (connect(fd, (const struct sockaddr *)dst, race_sl(dst)) ||
+        getsockname(fd, (struct sockaddr *)src, &sl))
+        memset(src, 0, sizeof(*src));
+    close(fd);
+}
+
+static void race_close(struct cpd_race *r, int i)
+{
+    if (!r->wsi[i])
+        return;
+    r->wsi[i]->opaque = NULL;
+    lws_wsi_close(r->wsi[i]);
+    r->wsi[i] = NULL;
+}
+
+/* Notes why connect @i failed (errno @err). */
+static void race_why(struct cpd_race *r, int i, int err)
+{
+    char ads[64];
+
+    ads[0] = '?', ads[1] = '\0'; /* if it cannot be written */
+    lws_sa46_write_numeric_address(&r->addr[r->he.addr[i]], ads, sizeof(ads));
+    snprintf(r->why, sizeof(r->why), "%s: %s", ads, strerror(err));
+    lwsl_info("connect to %s", r->why);
+}
+
+static void race_timer_cb(lws_sorted_usec_list_t *sul);
+
+/* Opens connect @i's socket: 0, or -1 (failed at once, reason noted). */
+static int race_open(struct lws__cpd_probe *p, int i)
+{
+    struct cpd_race *r = &p->race;
+    const lws_sockaddr46 *sa = &r->addr[r->he.addr[i]];
+    int fd, one = 1;
+
+    if (i < r->he.n)
+        lwsl_debug("racing address %d of %d", i + 1, r->he.n);
+    else
+        lwsl_info("no answer within %u ms: connect %d to address %d beside "
+                  "the running one(s)",
+                  r->he.conn_ms, i + 1, r->he.addr[i] + 1);
+    fd = socket(sa->sa4.sin_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                0);
+    if (fd < 0) {
+        race_why(r, i, errno);
+        return -1;
+    }
+    /* The TLS handshake writes several small records in a row: without
+     * this, Nagle holds them for the peer's delayed ACK (~40 ms). */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (connect(fd, (const struct sockaddr *)sa, race_sl(sa)) &&
+        errno != EINPROGRESS) {
+        race_why(r, i, errno);
+        close(fd);
+        return -1;
+    }
+    /* on the system vhost, the protocol's */
+    r->wsi[i] = lws__wsi_adopt(p->cpd->cx->vhost_system, LWS__CPD_PROTOCOL, fd,
+                               LWS__WSI_RX_NOTIFY, p);
+    if (!r->wsi[i]) {
+        race_why(r, i, ENOMEM); /* cannot adopt the socket */
+        return -1;
+    }
+    lws__wsi_poll(r->wsi[i], UV_WRITABLE);
+    return 0;
+}
+
+/* Carries out what the core said; may end the race (and the attempt). */
+static void race_apply(struct lws__cpd_probe *p, struct lws__cpd_he_out *o)
+{
+    struct cpd_race *r = &p->race;
+
+    for (;;) {
+        for (int k = 0; k < LWS__CPD_HE_SLOTS; k++)
+            if (o->close & (1u << k))
+                race_close(r, k);
+        if (o->start < 0 || !race_open(p, o->start))
+            break;
+        lws__cpd_he_failed(&r->he, lws_now_usecs(), o->start, o);
+    }
+    lws_sul_cancel(&r->sul);
+    if (o->wake_at)
+        lws_sul_schedule(p->cpd->cx, 0, &r->sul, race_timer_cb,
+                         o->wake_at - lws_now_usecs());
+    if (o->won >= 0) {
+        struct lws *w = r->wsi[o->won];
+
+        r->wsi[o->won] = NULL;
+        cpd_probe_connected(p, w);
+    } else if (o->failed)
+        cpd_probe_connected(p, NULL);
+}
+
+/* Tells the race core @ev (LWS__HE_IDLE: the timer) of connect @i now and
+ * carries out what it says. */
+static void race_step(struct lws__cpd_probe *p, int i, int ev)
+{
+    struct lws__cpd_he_out o;
+
+    lws__cpd_he_event(&p->race.he, lws_now_usecs(), i, ev, &o);
+    race_apply(p, &o);
+}
+
+static void race_timer_cb(lws_sorted_usec_list_t *sul)
+{
+    race_step(lws_container_of(sul, struct lws__cpd_probe, race.sul), -1,
+              LWS__HE_IDLE);
+}
+
+/* Orders @sa (@n of them) and starts the race to the URL's port; may end
+ * the attempt (nothing usable, every socket refused at once). */
+static void race_start(struct lws__cpd_probe *p, const lws_sockaddr46 *sa,
+                       int n)
+{
+    const struct lws__cpd_rec *rec = p->cpd->rec;
+    struct cpd_race *r = &p->race;
+    struct lws__cpd_he_cand c[LWS__CPD_HE_MAX];
+    struct lws__cpd_he_out o;
+
+    if (n > LWS__CPD_HE_MAX)
+        n = LWS__CPD_HE_MAX;
+    for (int i = 0; i < n; i++) {
+        c[i].dst = sa[i];
+        lws__sa46_set_port(&c[i].dst, p->url.port);
+        race_source(&c[i].dst, &c[i].src);
+    }
+    lws__cpd_rfc6724_sort(c, n);
+    n = lws__cpd_he_interleave(c, n, r->addr);
+    snprintf(r->why, sizeof(r->why), "no route to any address");
+    lws__cpd_he_start(&r->he, lws_now_usecs(), n, rec->he_head_ms,
+                      rec->he_step_ms, rec->connect_ms, &o);
+    race_apply(p, &o);
+}
+
+/* A racing wsi became writable or readable (@closed: it closed). */
+static void race_event(struct lws__cpd_probe *p, struct lws *wsi, bool closed)
+{
+    struct cpd_race *r = &p->race;
+    socklen_t sl = sizeof(int);
+    int i = 0, err = 0, ev = LWS__HE_FAILED;
+
+    while (i < LWS__CPD_HE_SLOTS && r->wsi[i] != wsi)
+        i++;
+    if (i == LWS__CPD_HE_SLOTS || !wsi)
+        return; /* not one of the race's */
+    if (closed) {
+        r->wsi[i] = NULL;           /* the wsi goes by itself */
+        race_why(r, i, ECONNRESET); /* closed while connecting */
+    } else if (getsockopt(wsi->fd, SOL_SOCKET, SO_ERROR, &err, &sl) || err) {
+        race_why(r, i, err ? err : errno);
+        race_close(r, i);
+    } else
+        ev = LWS__HE_WON;
+    race_step(p, i, ev);
+}
+
+/* Closes every racing socket and the timer (the winner, once taken, is
+ * not the race's any more).  Safe on a race never started. */
+static void race_stop(struct cpd_race *r)
+{
+    lws_sul_cancel(&r->sul);
+    for (int i = 0; i < LWS__CPD_HE_SLOTS; i++)
+        race_close(r, i);
+}
+
 /* Races the @n addresses @sa (Happy Eyeballs); may end the attempt. */
 static void cpd_probe_try(struct lws__cpd_probe *p, const lws_sockaddr46 *sa,
                           int n)
 {
-    const struct lws__cpd_rec *rec = p->cpd->rec;
-
     lwsl_debug("attempt %d: %d address(es) of %s port %u",
                p->cpd->core.attempts, n, p->url.host,
                (unsigned int)p->url.port);
     p->stage = CPD_ST_CONNECTING;
-    lws__cpd_race_start(&p->race, p->cpd->cx, sa, n, p->url.port,
-                        rec->he_head_ms, rec->he_step_ms, rec->connect_ms, p,
-                        cpd_probe_connected);
+    race_start(p, sa, n);
 }
 
 /* ------------------------------------------------------------------------
@@ -434,10 +636,10 @@ static void cpd_probe_resolved(struct lws__cpd_probe *p,
 
     p->dns = NULL;
     if (!t->naddr)
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "cannot resolve %s: %s",
-                 p->url.host, cpd_dns_status(t->status));
+        cpd_fail(p, CPD_F_NET, "cannot resolve %s: %s", p->url.host,
+                 cpd_dns_status(t->status));
     else {
-        if (!p->api) {
+        if (!CPD_API(p)) {
             memcpy(rec->known, t->sa, sizeof(t->sa[0]) * (size_t)t->naddr);
             rec->nknown = (uint8_t)t->naddr;
         }
@@ -473,7 +675,7 @@ static void cpd_probe_resolve(struct lws__cpd_probe *p)
     int rc;
 
     if (!t) {
-        cpd_fail(p, LWS_CPD_NO_INTERNET, true, "out of memory");
+        cpd_fail(p, CPD_F_NET, "out of memory");
         return;
     }
     t->probe = p;
@@ -518,9 +720,9 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
     url = cpd->url_text[cpd->cur];
 #if LWS_WITH_SYS_CPD_CAPPORT_API
     {
-        const char *api = lws__cpd_portal_api_url(cpd);
+        const char *api = lws__cpd_capport_url(cpd, &p->url);
 
-        if (api && !lws__http_url_parse(api, &p->url)) {
+        if (api) {
             p->api = true;
             url = api;
             accept = LWS__CPD_CAPPORT_TYPE;
@@ -528,16 +730,16 @@ void lws__cpd_kick_cb(lws_sorted_usec_list_t *sul)
     }
 #endif
     /* cpd_url_setup() accepted this text, so it parses again. */
-    if (!p->api && lws__http_url_parse(url, &p->url))
+    if (!CPD_API(p) && lws__http_url_parse(url, &p->url))
         lwsl_err("url '%s' no longer parses", url);
     /* tx has room for the longest path and host with every field */
     p->tx_len = (size_t)lws__http_request_write_as(&p->url, p->tx,
                                                    sizeof(p->tx), accept);
     lwsl_info("attempt %d: GET %s%s", cpd->core.attempts, url,
-              p->api ? " (captive portal API)" : "");
+              CPD_API(p) ? " (captive portal API)" : "");
     if (!lws_sa46_parse_numeric(&sa, p->url.host))
         cpd_probe_try(p, &sa, 1);
-    else if (cpd->rec->nknown && !p->api)
+    else if (cpd->rec->nknown && !CPD_API(p))
         /* A later attempt of this check: the addresses it resolved. */
         cpd_probe_try(p, cpd->rec->known, cpd->rec->nknown);
     else
@@ -558,11 +760,11 @@ int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason)
         return closed ? 0 : -1;
     if (p->stage == CPD_ST_CONNECTING)
         /* a refused connect shows as readable */
-        lws__cpd_race_event(&p->race, wsi, closed);
+        race_event(p, wsi, closed);
     else if (closed) {
         if (p->wsi == wsi) {
             p->wsi = NULL;
-            cpd_fail(p, LWS_CPD_NO_INTERNET, true, "connection closed (%s)",
+            cpd_fail(p, CPD_F_NET, "connection closed (%s)",
                      cpd_stage_names[p->stage]);
         }
     } else if (p->stage == CPD_ST_TLS)

@@ -32,15 +32,16 @@ struct lws__tls_conf {
 
 struct lws__tls {
     int fd;
-    bool want_write; /* the last WANT_* was a write */
-    size_t ip_len;   /* 4, 16, or 0 for a host name */
+    const char *host; /* the caller's, as long as the connection lives */
+    bool want_write;  /* the last WANT_* was a write */
+    size_t ip_len;    /* 4, 16, or 0 for a host name */
 #if LWS_WITH_FI
     struct lws_context *cx; /* for the fault points */
 #endif
     uint8_t ip[16]; /* the host as an address, when it is a literal */
-    struct tm now;  /* trusted UTC time the certificates are checked at */
+    int now[6];     /* trusted UTC time the certificates are checked at: year,
+                     * month (1..12), day, hour, minute, second */
     mbedtls_ssl_context ssl;
-    const char *host; /* the caller's, as long as the connection lives */
     char err[600];
 };
 
@@ -59,11 +60,9 @@ static int tls_load_ca(struct lws__tls_conf *c, const char *path)
     int n = mbedtls_x509_crt_parse_file(&c->ca, path);
 
     if (n < 0 || !c->ca.version) {
+        /* mbedTLS's reason ("PK - Read/write of file failed", ...) */
         mbedtls_strerror(n, e, sizeof(e));
-        lwsl_err("CA bundle %s: %s", path,
-                 n == MBEDTLS_ERR_PK_FILE_IO_ERROR ? "cannot read"
-                 : n < 0                           ? e
-                                                   : "no certificate");
+        lwsl_err("CA bundle %s: %s", path, n < 0 ? e : "no certificate");
         return n == MBEDTLS_ERR_PK_FILE_IO_ERROR ? -ENOENT : -EINVAL;
     }
     if (n > 0)
@@ -121,7 +120,10 @@ bool lws__tls_time_valid(struct lws_context *cx)
     return cx && cx->mgr_system.state >= LWS_SYSTATE_TIME_VALID;
 }
 
-lws_usec_t lws__tls_trusted_now(struct lws_context *cx)
+/* The Unix time (us) certificate validity is checked at: the time the NTP
+ * client validated, carried forward on the monotonic clock, else (no sync:
+ * TIME_VALID by plausibility or policy) the wall clock. */
+static lws_usec_t tls_trusted_now(struct lws_context *cx)
 {
     lws_usec_t wall, mono;
 
@@ -134,14 +136,12 @@ lws_usec_t lws__tls_trusted_now(struct lws_context *cx)
 }
 
 /* Orders two UTC times field by field (mbedTLS keeps full years, months
- * 1..12). */
-static int tls_time_cmp(const struct tm *now, const mbedtls_x509_time *t)
+ * 1..12, as @a does). */
+static int tls_time_cmp(const int a[6], const mbedtls_x509_time *t)
 {
-    const int a[] = {now->tm_year + 1900, now->tm_mon + 1, now->tm_mday,
-                     now->tm_hour,        now->tm_min,     now->tm_sec};
     const int b[] = {t->year, t->mon, t->day, t->hour, t->min, t->sec};
 
-    for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+    for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
         if (a[i] != b[i])
             return a[i] < b[i] ? -1 : 1;
     return 0;
@@ -181,9 +181,9 @@ static int tls_verify_cb(void *data, mbedtls_x509_crt *crt, int depth,
      * (mbedTLS had no name to check: see lws__tls_client_create()). */
     if (!depth && t->ip_len && !tls_crt_has_ip(crt, t->ip, t->ip_len))
         *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
-    if (tls_time_cmp(&t->now, &crt->valid_to) > 0)
+    if (tls_time_cmp(t->now, &crt->valid_to) > 0)
         *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
-    if (tls_time_cmp(&t->now, &crt->valid_from) < 0)
+    if (tls_time_cmp(t->now, &crt->valid_from) < 0)
         *flags |= MBEDTLS_X509_BADCERT_FUTURE;
     return 0;
 }
@@ -238,8 +238,16 @@ int lws__tls_client_create(struct lws_context *cx, struct lws__tls_conf *conf,
     t->cx = cx;
 #endif
     {
-        time_t sec = (time_t)(lws__tls_trusted_now(cx) / LWS_US_PER_SEC);
-        gmtime_r(&sec, &t->now);
+        time_t sec = (time_t)(tls_trusted_now(cx) / LWS_US_PER_SEC);
+        struct tm tm;
+
+        gmtime_r(&sec, &tm);
+        t->now[0] = tm.tm_year + 1900;
+        t->now[1] = tm.tm_mon + 1;
+        t->now[2] = tm.tm_mday;
+        t->now[3] = tm.tm_hour;
+        t->now[4] = tm.tm_min;
+        t->now[5] = tm.tm_sec;
     }
     t->host = host;
     mbedtls_ssl_init(&t->ssl);
@@ -284,26 +292,29 @@ static void tls_verify_reason(struct lws__tls *t, uint32_t flags)
 __attribute__((noinline)) static int tls_map(struct lws__tls *t, int code,
                                              const char *what)
 {
+    int ret = -EKEYREJECTED;
     size_t n;
 
     if (code == MBEDTLS_ERR_SSL_WANT_READ || code == MBEDTLS_ERR_SSL_WANT_WRITE)
         return -EAGAIN;
-    if (code == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+    if (code == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)
         tls_verify_reason(t, mbedtls_ssl_get_verify_result(&t->ssl));
-        lwsl_err("%s: %s", t->host, t->err);
-        return -EKEYREJECTED;
+    else {
+        lwsl_debug("%s: %s: mbedTLS -0x%04x", t->host, what,
+                   (unsigned int)-code);
+        n = (size_t)snprintf(t->err, sizeof(t->err), "%s failed: ", what);
+        if (code == MBEDTLS_ERR_NET_CONN_RESET ||
+            code == MBEDTLS_ERR_SSL_CONN_EOF ||
+            code == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+            strcpy(t->err + n, "connection closed by peer");
+            return -ECONNRESET;
+        }
+        mbedtls_strerror(code, t->err + n, sizeof(t->err) - n);
+        ret = -EPROTO;
     }
-    lwsl_debug("%s: %s: mbedTLS -0x%04x", t->host, what, (unsigned int)-code);
-    n = (size_t)snprintf(t->err, sizeof(t->err), "%s failed: ", what);
-    if (code == MBEDTLS_ERR_NET_CONN_RESET ||
-        code == MBEDTLS_ERR_SSL_CONN_EOF ||
-        code == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-        strcpy(t->err + n, "connection closed by peer");
-        return -ECONNRESET;
-    }
-    mbedtls_strerror(code, t->err + n, sizeof(t->err) - n);
-    lwsl_warn("%s: %s", t->host, t->err);
-    return -EPROTO;
+    /* a refused certificate, or another TLS failure */
+    lwsl_err("%s: %s", t->host, t->err);
+    return ret;
 }
 
 int lws__tls_handshake(struct lws__tls *t)

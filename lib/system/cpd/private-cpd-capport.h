@@ -3,7 +3,7 @@
  *
  * RFC 8908 Captive Portal API, the pure part (cpd-capport.c): the reply's
  * media type and a small bounded JSON reader for the API's state object.
- * The glue (cpd-portal.c, cpd-probe.c) fetches it over HTTPS.
+ * The glue (cpd-capport-fetch.c, cpd-probe.c) fetches it over HTTPS.
  */
 #ifndef LWS_PRIVATE_CPD_CAPPORT_H
 #define LWS_PRIVATE_CPD_CAPPORT_H

@@ -3,7 +3,7 @@
  *
  * Happy Eyeballs v2 (RFC 8305) for the CPD HTTP/HTTPS client, the pure part
  * (cpd-he.c): destination address ordering (RFC 6724 section 6) and the
- * connection race's decisions on a virtual clock.  The glue (cpd-race.c)
+ * connection race's decisions on a virtual clock.  The glue (cpd-probe.c)
  * finds each destination's source address, opens the sockets and carries
  * out what the race core says.
  */
@@ -88,15 +88,17 @@ struct lws__cpd_he_out {
 void lws__cpd_he_start(struct lws__cpd_he *he, lws_usec_t now, int n,
                        uint32_t head_ms, uint32_t step_ms, uint32_t conn_ms,
                        struct lws__cpd_he_out *out);
-void lws__cpd_he_timer(struct lws__cpd_he *he, lws_usec_t now,
+/* @ev: LWS__HE_IDLE, the wake time asked for came; LWS__HE_FAILED, connect
+ * @i failed (refused, unreachable, socket error): its address gets no more
+ * connects; LWS__HE_WON, connect @i connected: it wins if none won before
+ * (out->won), the other running connects are to be closed. */
+void lws__cpd_he_event(struct lws__cpd_he *he, lws_usec_t now, int i, int ev,
                        struct lws__cpd_he_out *out);
-/* Connect @i failed (refused, unreachable, socket error): its address gets
- * no more connects. */
-void lws__cpd_he_failed(struct lws__cpd_he *he, lws_usec_t now, int i,
-                        struct lws__cpd_he_out *out);
-/* Connect @i connected: it wins if none won before (out->won), the other
- * running connects are to be closed. */
-void lws__cpd_he_connected(struct lws__cpd_he *he, lws_usec_t now, int i,
-                           struct lws__cpd_he_out *out);
+#define lws__cpd_he_timer(he, now, out)                                        \
+    lws__cpd_he_event(he, now, -1, LWS__HE_IDLE, out)
+#define lws__cpd_he_failed(he, now, i, out)                                    \
+    lws__cpd_he_event(he, now, i, LWS__HE_FAILED, out)
+#define lws__cpd_he_connected(he, now, i, out)                                 \
+    lws__cpd_he_event(he, now, i, LWS__HE_WON, out)
 
 #endif /* LWS_PRIVATE_CPD_HE_H */

@@ -38,11 +38,6 @@ void lws__tls_conf_destroy(struct lws__tls_conf *conf);
 /* True once the system state is at least TIME_VALID. */
 bool lws__tls_time_valid(struct lws_context *cx);
 
-/* The Unix time (us) certificate validity is checked at: the time the NTP
- * client validated, carried forward on the monotonic clock, else (no sync:
- * TIME_VALID by plausibility or policy) the wall clock. */
-lws_usec_t lws__tls_trusted_now(struct lws_context *cx);
-
 /*
  * Creates a client connection on the connected non-blocking socket @fd (the
  * caller keeps owning it) that will verify @host: a name is sent as SNI and

@@ -12,6 +12,9 @@
 #include "private-cpd-he.h"
 #include "private-cpd-pure.h"
 #include "private-news.h"
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+#include "private-cpd-capport.h"
+#endif
 
 #if !LWS_WITH_SYS_ASYNC_DNS
 /* CPD resolves its probe hosts through the async resolver. */
@@ -34,7 +37,7 @@ enum lws__cpd_phase {
 };
 
 struct lws__cpd_probe;  /* cpd-probe.c */
-struct lws__cpd_portal; /* cpd-portal.c */
+struct lws__cpd_portal; /* below */
 struct lws__tls_conf;   /* cpd-tls.c */
 
 /* What a configured CPD adds: recovery after OPERATIONAL and the status
@@ -44,13 +47,13 @@ struct lws__tls_conf;   /* cpd-tls.c */
 struct lws__cpd_rec {
     /* Hot members first (short Thumb-2 load offsets). */
     struct lws__cpd *cpd;
-    struct lws__cpd_portal *portal; /* the network's URI (cpd-portal.c) */
+    struct lws__cpd_portal *portal; /* the network's URI (RFC 8910) */
     uint8_t nknown;
     struct lws__cpd_watch watch;      /* recovery after OPERATIONAL */
     lws_cpd_result_t last_result;     /* of the last finished check */
     unsigned int checks;              /* checks started */
     uint32_t connect_ms;              /* per address while another waits */
-    uint32_t he_head_ms, he_step_ms;  /* Happy Eyeballs (cpd-race.c) */
+    uint32_t he_head_ms, he_step_ms;  /* Happy Eyeballs (cpd-probe.c) */
     struct lws__news_observer news;   /* links, leases, DNS servers */
     lws_sorted_usec_list_t sul_watch; /* the watch's next re-check */
     /* The addresses the running check resolved: its later attempts race
@@ -65,8 +68,11 @@ struct lws__cpd {
     /* bytes first: Thumb-2's short byte loads reach offsets below 32 */
     bool op_running;
     bool passed[LWS__CPD_PH_COUNT];
+    uint8_t cur;  /* URL of the running check (enum lws__cpd_phase) */
+    uint8_t held; /* step we are holding, or NONE */
     struct lws_context *cx;
     struct lws__cpd_rec *rec; /* NULL while CPD is not configured */
+    struct lws__cpd_core core;
     struct lws__cpd_probe *probe;
     struct lws__cpd_probe *straggler; /* a timed-out attempt still running */
     /* Carries out what the check core asked for: set by cpd-glue.c, called by
@@ -77,9 +83,7 @@ struct lws__cpd {
     char *url_text[LWS__CPD_PH_COUNT]; /* [PRE] http, [POST] https; parsed
                                         * by each probe */
     lws_cpd_result_t result;
-    lws_cpd_result_t late;    /* its answer, between attempts (UNKNOWN: none) */
-    enum lws__cpd_phase cur;  /* URL of the running check */
-    enum lws__cpd_phase held; /* step we are holding, or NONE */
+    lws_cpd_result_t late; /* its answer, between attempts (UNKNOWN: none) */
     unsigned int flags;
     uint32_t recheck_ms;
     /* result_cb delivery, from a sul (never inside lws_system_cpd_set()) */
@@ -88,7 +92,6 @@ struct lws__cpd {
     lws_cpd_result_t notify_result;
     struct lws__cpd_expect expect; /* .body: our copy */
     struct lws__cpd_core_cfg cfg;
-    struct lws__cpd_core core;
     char reason[LWS__CPD_REASON_MAX];
     lws_state_notify_link_t nl;           /* registered while rec is there */
     lws_sorted_usec_list_t sul_core;      /* core wake-up / op deadline */
@@ -113,17 +116,27 @@ const char *lws__cpd_probe_stage(const struct lws__cpd_probe *p);
 /* RAW_WRITEABLE / RAW_RX / RAW_CLOSE of a probe wsi. */
 int lws__cpd_probe_event(struct lws *wsi, enum lws_callback_reasons reason);
 
-/* Captive-portal URIs from the network and the RFC 8908 API
- * (cpd-portal.c). */
-void lws__cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n);
-void lws__cpd_portal_free(struct lws__cpd *cpd);
-void lws__cpd_portal_status(const struct lws__cpd *cpd,
-                            struct lws_cpd_status *st);
+/* What the network said (allocated on the first URI). */
+struct lws__cpd_portal {
+    char uri[256];
+    char iface[16];
+    struct lws__cpd *cpd;
+    lws_sorted_usec_list_t sul; /* the "portal" result, from the loop */
 #if LWS_WITH_SYS_CPD_CAPPORT_API
-/* The API URI to fetch in this attempt instead of the probe URL, or NULL. */
-const char *lws__cpd_portal_api_url(const struct lws__cpd *cpd);
-/* "not " and the API's media type: what a reply of another type says
- * (cpd-portal.c), and from + 4 the type the request accepts. */
+    struct lws__capport api;
+    bool api_have;
+#endif
+};
+
+#if LWS_WITH_SYS_CPD_CAPPORT_API
+/* The RFC 8908 API's fetch (cpd-capport-fetch.c, built with the option). */
+
+/* The API URI to fetch in this attempt instead of the probe URL, parsed
+ * into @u, or NULL. */
+const char *lws__cpd_capport_url(const struct lws__cpd *cpd,
+                                 struct lws__http_url *u);
+/* "not " and the API's media type: what a reply of another type says,
+ * and from + 4 the type the request accepts. */
 extern const char lws__cpd_not_capport[];
 #define LWS__CPD_CAPPORT_TYPE (lws__cpd_not_capport + 4)
 #define lws__cpd_portal_request(u, buf, len)                                   \
@@ -134,6 +147,9 @@ lws_cpd_result_t
 lws__cpd_portal_api_reply(struct lws__cpd *cpd, const struct lws__http_resp *r,
                           const uint8_t *rx, const uint8_t *body, size_t blen,
                           bool *retryable, char *why, size_t wlen);
+/* What the API said, for lws_system_cpd_get_status(). */
+void lws__cpd_capport_status(const struct lws__cpd_portal *pt,
+                             struct lws_cpd_status *st);
 #endif
 
 #endif /* LWS_PRIVATE_CPD_H */

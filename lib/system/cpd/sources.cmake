@@ -10,12 +10,12 @@ if(LWS_WITH_SYS_CPD)
   target_sources(lws-system-obj PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/cpd-glue.c
     ${CMAKE_CURRENT_LIST_DIR}/cpd-probe.c
-    ${CMAKE_CURRENT_LIST_DIR}/cpd-portal.c
-    ${CMAKE_CURRENT_LIST_DIR}/cpd-race.c
     ${CMAKE_CURRENT_LIST_DIR}/cpd-tls.c)
   if(LWS_WITH_SYS_CPD_CAPPORT_API)
     target_sources(lws-system-pure PRIVATE
       ${CMAKE_CURRENT_LIST_DIR}/cpd-capport.c)
+    target_sources(lws-system-obj PRIVATE
+      ${CMAKE_CURRENT_LIST_DIR}/cpd-capport-fetch.c)
   endif()
   list(APPEND LWS_HELPER_PROTOCOLS lws__protocols_cpd)
 else()
