@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <arpa/inet.h>
+#include <errno.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -41,10 +43,11 @@ static int group_setup(void **state)
         "--host-record=same.test,10.0.0.9",
         "--host-record=cached.test,10.0.0.10,600",
         "--address=/many.test/10.9.0.1",
+        "--host-record=brief.test,10.0.0.12,1",
     };
     static const char *extra2[] = {"--host-record=h1.test,10.0.0.201",
                                    "--host-record=moved.test,10.0.0.202", NULL};
-    int n = 9;
+    int n = 10;
 
     (void)state;
     if (!adns_t_can_run_dnsmasq())
@@ -626,6 +629,38 @@ static void test_adns_it_ttl_expiry(void **state)
     lws_context_destroy(cx);
 }
 
+/* The real clock: an answer with a TTL of 1 s, then the caller blocks the
+ * loop thread for longer than that (it does not service the loop, so the
+ * loop's idea of the time stays where it was) and asks again: the entry has
+ * expired by the time of the query, so dnsmasq is asked again rather than a
+ * stale answer served. */
+static void test_adns_it_ttl_after_caller_blocked(void **state)
+{
+    struct lws_adns_info ai = {0};
+    struct lws_context *cx = ctx_one(&ai);
+    struct timespec ts = {1, 200 * 1000 * 1000};
+    struct lws_adns_stats st;
+    struct adns_t_res r;
+    int c0 = adns_t_dnsmasq_count(&dm, "query[A] brief.test ");
+
+    (void)state;
+    resolve(cx, "brief.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_int_equal(lws_adns_get_stats(cx, &st), 0);
+    assert_int_equal(st.cache_entries, 1); /* cached, for 1 s */
+    /* The caller's own work, blocking: the precondition, not a wait for
+     * something (longer on a loaded machine only makes it more so). */
+    while (nanosleep(&ts, &ts) && errno == EINTR)
+        ;
+    resolve(cx, "brief.test", LWS_ADNS_RECORD_A, &r);
+    assert_int_equal(r.n, LADNS_RET_FOUND);
+    assert_string_equal(r.addr[0], "10.0.0.12");
+    assert_int_equal(adns_t_dnsmasq_count(&dm, "query[A] brief.test "), c0 + 2);
+    assert_int_equal(lws_adns_get_stats(cx, &st), 0);
+    assert_int_equal(st.cache_hits, 0);
+    lws_context_destroy(cx);
+}
+
 /* RFC 2308 §5: dnsmasq's NXDOMAIN carries no SOA, so it is not cached:
  * each lookup asks again.  (The in-process server of it-adns-hostile.c
  * shows the cached case.) */
@@ -688,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_adns_it_resolv_conf_reload),
         cmocka_unit_test(test_adns_it_dhcp_servers),
         cmocka_unit_test(test_adns_it_ttl_expiry),
+        cmocka_unit_test(test_adns_it_ttl_after_caller_blocked),
         cmocka_unit_test(test_adns_it_negative_not_cached_without_soa),
         cmocka_unit_test(test_adns_it_ipv6_server),
     };
