@@ -659,6 +659,47 @@ static int cmp_dbl(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* LWS_BENCH_DNS_ONLY: was contender @c measured? */
+static bool ran(int c)
+{
+    const char *only = getenv("LWS_BENCH_DNS_ONLY");
+
+    return !only || strchr(only, '0' + c);
+}
+
+/* One ratio of two contenders' medians, or n/a when either was skipped;
+ * @target 0: no verdict. */
+static void ratio(const char *what, const double *m, int a, int b,
+                  double target)
+{
+    if (!ran(a) || !ran(b)) {
+        printf("%s n/a", what);
+        return;
+    }
+    printf("%s %.2f", what, m[a] / m[b]);
+    if (target > 0)
+        printf(" (target >= %.2f: %s)", target,
+               m[a] / m[b] >= target ? "met" : "MISSED");
+}
+
+static void bench_verdicts(const double *med, const double *cmed,
+                           const long *drops, int nc, bool with_glibc)
+{
+    ratio("      CPU ratios: floor/default", cmed, C_FLOOR, C_OURS, 0);
+    ratio(", c-ares/reuse", cmed, C_CARES, C_OURS_REUSE, 0);
+    printf("\n      datagrams dropped at full receive buffers:");
+    for (int c = 0; c < nc; c++)
+        printf(" %ld", drops[c]);
+    printf("\n");
+    ratio("      ratios: default/floor", med, C_OURS, C_FLOOR, 0.9);
+    ratio(", reuse/c-ares", med, C_OURS_REUSE, C_CARES, 0.95);
+    if (with_glibc) {
+        ratio(", default/glibc", med, C_OURS, C_GLIBC, 1);
+        ratio(", reuse/glibc", med, C_OURS_REUSE, C_GLIBC, 0);
+    }
+    printf("\n");
+}
+
 #define ROUNDS_MAX 15
 
 static void bench_misses(int names, int rounds, bool with_glibc)
@@ -693,10 +734,9 @@ static void bench_misses(int names, int rounds, bool with_glibc)
         for (int k = 0; k < rounds; k++)
             for (int j = 0; j < nc; j++) {
                 int c = (j + k) % nc;
-                const char *only = getenv("LWS_BENCH_DNS_ONLY");
 
                 /* LWS_BENCH_DNS_ONLY="03": only contenders 0 and 3. */
-                if (only && !strchr(only, '0' + c)) {
+                if (!ran(c)) {
                     v[c][k] = cpu[c][k] = 1;
                     continue;
                 }
@@ -724,24 +764,8 @@ static void bench_misses(int names, int rounds, bool with_glibc)
             cmed[c] = cpu[c][rounds / 2];
             printf(" %.1f [%.1f-%.1f]", cmed[c], cpu[c][0], cpu[c][rounds - 1]);
         }
-        printf("\n      CPU ratios: floor/default %.2f, c-ares/reuse %.2f\n",
-               cmed[C_FLOOR] / cmed[C_OURS],
-               cmed[C_CARES] / cmed[C_OURS_REUSE]);
-        printf("      datagrams dropped at full receive buffers:");
-        for (int c = 0; c < nc; c++)
-            printf(" %ld", drops[c]);
-        printf("\n      ratios: default/floor %.2f (target >= 0.90: %s), "
-               "reuse/c-ares %.2f (target >= 0.95: %s)",
-               med[C_OURS] / med[C_FLOOR],
-               med[C_OURS] / med[C_FLOOR] >= 0.9 ? "met" : "MISSED",
-               med[C_OURS_REUSE] / med[C_CARES],
-               med[C_OURS_REUSE] / med[C_CARES] >= 0.95 ? "met" : "MISSED");
-        if (with_glibc)
-            printf(", default/glibc %.2f (target >= 1: %s), reuse/glibc %.2f",
-                   med[C_OURS] / med[C_GLIBC],
-                   med[C_OURS] >= med[C_GLIBC] ? "met" : "MISSED",
-                   med[C_OURS_REUSE] / med[C_GLIBC]);
         printf("\n");
+        bench_verdicts(med, cmed, drops, nc, with_glibc);
         fflush(stdout);
     }
 }
