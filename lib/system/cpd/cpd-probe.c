@@ -388,8 +388,8 @@ cpd_probe_connected(struct lws__cpd_probe *p, struct lws *winner)
     int ret;
 
     if (!winner) {
-        cpd_fail(p, CPD_F_NET, "connect to %s (addresses tried: %d)",
-                 p->race.why, he->next < he->n ? he->next : he->n);
+        cpd_fail(p, CPD_F_NET, "connect to %s (%d tried)", p->race.why,
+                 he->next < he->n ? he->next : he->n);
         return;
     }
     p->wsi = winner;
