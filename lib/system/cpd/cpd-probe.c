@@ -85,6 +85,17 @@ static struct lws *cpd_dns_cb(struct lws *wsi, const char *ads,
                               void *opaque);
 static void race_stop(struct cpd_race *r);
 
+/* Closes *@w (NULL: none) as the probe's no more: its events find no
+ * probe. */
+static void cpd_wsi_close(struct lws **w)
+{
+    if (!*w)
+        return;
+    (*w)->opaque = NULL;
+    lws_wsi_close(*w);
+    *w = NULL;
+}
+
 void lws__cpd_probe_free(struct lws__cpd_probe *p)
 {
     if (!p)
@@ -97,10 +108,7 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p)
     }
     race_stop(&p->race);
     lws__tls_destroy(p->tls);
-    if (p->wsi) {
-        p->wsi->opaque = NULL;
-        lws_wsi_close(p->wsi);
-    }
+    cpd_wsi_close(&p->wsi);
     if (p->cpd->probe == p)
         p->cpd->probe = NULL;
     if (p->cpd->straggler == p)
@@ -444,11 +452,7 @@ __attribute__((noinline)) static void race_source(const lws_sockaddr46 *dst,
 
 static void race_close(struct cpd_race *r, int i)
 {
-    if (!r->wsi[i])
-        return;
-    r->wsi[i]->opaque = NULL;
-    lws_wsi_close(r->wsi[i]);
-    r->wsi[i] = NULL;
+    cpd_wsi_close(&r->wsi[i]);
 }
 
 /* Notes why connect @i failed (errno @err). */
