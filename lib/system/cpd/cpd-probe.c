@@ -67,8 +67,9 @@ struct lws__cpd_probe {
     bool truncated; /* TLS closed without close_notify */
     bool api;       /* fetching the RFC 8908 API (cpd-capport-fetch.c) */
     size_t tx_len, tx_sent, rx_len;
-    struct lws__http_url url; /* parsed on use: idle CPD keeps text */
+    /* the race before the URL: read more often, at shorter offsets */
     struct cpd_race race;     /* connecting (Happy Eyeballs) */
+    struct lws__http_url url; /* parsed on use: idle CPD keeps text */
     char tx[LWS__HTTP_PATH_MAX + LWS__HTTP_HOST_MAX + 256];
     uint8_t rx[CPD_RX_MAX];
     uint8_t body[CPD_BODY_MAX];
