@@ -83,7 +83,7 @@ static bool url_is_v6_char(uint8_t c)
     return http_hex_value(c) >= 0 || c == ':' || c == '.';
 }
 
-static int url_copy(char *dst, size_t cap, const uint8_t *src, size_t n)
+static int url_copy(char *dst, size_t cap, const char *src, size_t n)
 {
     if (n >= cap)
         return -ENAMETOOLONG;
@@ -92,79 +92,66 @@ static int url_copy(char *dst, size_t cap, const uint8_t *src, size_t n)
     return 0;
 }
 
-/* RFC 3986 §3.2: authority = host [ ":" port ], userinfo refused. */
-static int url_authority(const uint8_t *a, size_t n, struct lws__http_url *u)
-{
-    size_t hlen = 0, hofs = 0, i = 0;
-
-    if (!n)
-        return -EINVAL;
-    if (a[0] == '[') {
-        while (i < n && a[i] != ']')
-            i++;
-        if (i == n || i < 2)
-            return -EINVAL;
-        hofs = 1;
-        hlen = i - 1;
-        i++;
-        u->ipv6_literal = true;
-        for (size_t k = 0; k < hlen; k++)
-            if (!url_is_v6_char(a[hofs + k]))
-                return -EINVAL;
-    } else {
-        while (i < n && a[i] != ':')
-            i++;
-        hlen = i;
-        if (!hlen)
-            return -EINVAL;
-        for (size_t k = 0; k < hlen; k++)
-            if (!url_is_host_char(a[k]))
-                return -EINVAL;
-    }
-    if (i < n) {
-        if (a[i] != ':')
-            return -EINVAL;
-        if (lws__port_parse((const char *)a + i + 1, n - i - 1, &u->port))
-            return -EINVAL;
-    }
-    return url_copy(u->host, sizeof(u->host), a + hofs, hlen);
-}
-
+/* One scan, left to right: the scheme, the authority (RFC 3986 §3.2:
+ * host [":" port]; userinfo is refused, '@' being no host character,
+ * RFC 9110 §4.2.4), then the path with its query. */
 int lws__http_url_parse(const char *url, struct lws__http_url *u)
 {
-    const uint8_t *p = (const uint8_t *)url;
-    size_t n, skip, alen;
+    const char *p = url, *h;
+    size_t hl;
     int ret;
 
     if (!url || !u)
         return -EINVAL;
     memset(u, 0, sizeof(*u));
-    n = strlen(url);
-    /* a shorter url differs at its NUL: nothing past it is read */
-    if (http_ieq(p, 8, "https://")) {
-        u->https = true;
-        u->port = 443;
-        skip = 8;
-    } else if (http_ieq(p, 7, "http://")) {
-        u->port = 80;
-        skip = 7;
-    } else {
+    /* "http" or "https" (any case), then "://"; a shorter url differs at
+     * its NUL: nothing past it is read */
+    if (!http_ieq((const uint8_t *)p, 4, "http"))
         return -EINVAL;
+    p += 4;
+    if ((*p | 0x20) == 's') {
+        u->https = true;
+        p++;
     }
-    for (size_t i = skip; i < n; i++)
-        if (p[i] <= 0x20 || p[i] >= 0x7f || p[i] == '#')
+    u->port = u->https ? 443 : 80;
+    if (strncmp(p, "://", 3))
+        return -EINVAL;
+    h = p += 3;
+    for (; *h; h++)
+        if ((uint8_t)*h <= 0x20 || (uint8_t)*h >= 0x7f || *h == '#')
             return -EINVAL; /* no spaces, controls or fragments */
-    alen = strcspn(url + skip, "/?");
-    if (memchr(p + skip, '@', alen))
-        return -EINVAL; /* RFC 9110 §4.2.4: no userinfo */
-    ret = url_authority(p + skip, alen, u);
+    h = p;
+    if (*p == '[') { /* an IPv6 literal: kept without the [] */
+        h = ++p;
+        while (url_is_v6_char((uint8_t)*p))
+            p++;
+        if (*p != ']' || p == h)
+            return -EINVAL;
+        u->ipv6_literal = true;
+        hl = (size_t)(p++ - h);
+    } else {
+        while (url_is_host_char((uint8_t)*p))
+            p++;
+        hl = (size_t)(p - h);
+        if (!hl)
+            return -EINVAL;
+    }
+    if (*p == ':') { /* the port: up to the path or the query */
+        const char *q = ++p;
+
+        p += strcspn(p, "/?");
+        if (lws__port_parse(q, (size_t)(p - q), &u->port))
+            return -EINVAL;
+    }
+    if (*p && *p != '/' && *p != '?')
+        return -EINVAL;
+    ret = url_copy(u->host, sizeof(u->host), h, hl);
     if (ret)
         return ret;
-    skip += alen;
     /* RFC 9112 §3.2.1: an empty path (nothing, or a query) is sent as "/" */
-    alen = p[skip] != '/'; /* p[n] is the NUL */
+    hl = *p != '/';
     u->path[0] = '/';
-    return url_copy(u->path + alen, sizeof(u->path) - alen, p + skip, n - skip);
+    return url_copy(u->path + hl, sizeof(u->path) - hl, p, strlen(p));
 }
 
 int lws__http_request_write_as(const struct lws__http_url *u, char *buf,
@@ -270,7 +257,9 @@ static void http_transfer_encoding(const uint8_t *v, size_t n,
     r->te_other = !r->chunked;
 }
 
-/* A field line: name ":" OWS value OWS (RFC 9112 §5). */
+/* A field line: name ":" OWS value OWS (RFC 9112 §5).  A line starting
+ * with whitespace (§5.2 obs-fold) has no name: refused, as folding is a
+ * smuggling vector and no probe server needs it. */
 static int http_field(const uint8_t *base, size_t ofs, size_t n,
                       struct lws__http_resp *r)
 {
@@ -306,25 +295,19 @@ __attribute__((noinline)) static int http_one_header(struct lws__wire *w,
                                                      struct lws__http_resp *r)
 {
     size_t ofs, n, start = w->pos;
-    bool first = true;
 
     while (!http_line(w, &ofs, &n)) {
         if (w->pos - start > LWS__HTTP_MAX_HDR_BYTES)
             return -EMSGSIZE;
-        if (first) {
+        if (ofs == start) { /* the first line */
             if (http_status_line(w->p + ofs, n, r))
                 return -EBADMSG;
-            first = false;
             continue;
         }
         if (!n) {
             r->hdr_len = w->pos;
             return 0;
         }
-        /* §5.2: obs-fold.  Refused: folding is a smuggling vector and
-         * no probe server needs it. */
-        if (w->p[ofs] == ' ' || w->p[ofs] == '\t')
-            return -EBADMSG;
         if (++r->fields > LWS__HTTP_MAX_FIELDS)
             return -EMSGSIZE;
         if (http_field(w->p, ofs, n, r))

@@ -372,7 +372,7 @@ static void cpd_portal_news(struct lws__cpd *cpd, const struct lws__news *n)
         return;
     }
     if (strlen(uri) >= sizeof(pt->uri)) {
-        lwsl_warn("%s: portal URI too long: ignored", n->iface);
+        lwsl_warn("%s: portal URI too long", n->iface);
         return;
     }
     if (pt && !strcmp(pt->uri, uri))

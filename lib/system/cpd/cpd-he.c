@@ -22,38 +22,22 @@ static void he_a16(const lws_sockaddr46 *sa, uint8_t a[16])
         memcpy(a, &sa->sa6.sin6_addr, 16);
 }
 
-/* Section 3.1 (IPv4: 3.2) of @a, whose policy entry is @pol (he_pol(): 0
- * is ::1, 1 IPv4). */
-static int he_scope(const uint8_t a[16], int pol)
-{
-    if (pol == 1)
-        return (a[12] == 127 || (a[12] == 169 && a[13] == 254)) ? 2 : 14;
-    if (a[0] == 0xff)
-        return a[1] & 0x0f;
-    if (!pol || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
-        return 2;
-    if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0)
-        return 5;
-    return 14;
-}
-
-/* The default policy table (section 2.1): precedence and label; ::1/128,
- * ::ffff:0:0/96 and ::/96 are found by he_pol() itself. */
+/* The default policy table (section 2.1), past ::1/128, ::ffff:0:0/96 and
+ * ::/96 (classes 0, 1, 2: found by he_class() itself): the first 32 bits
+ * of the address under a mask.  Each class has its own label, so labels
+ * match when classes do (rule 5). */
 static const struct {
-    uint8_t pfx[2], bits, prec, label; /* bits: of pfx that must match */
+    uint32_t pfx, mask;
 } he_policy[] = {
-    {{0}, 0, 50, 0},           /* ::1/128 */
-    {{0}, 0, 35, 4},           /* ::ffff:0:0/96 (IPv4) */
-    {{0}, 0, 1, 3},            /* ::/96 */
-    {{0x20, 0x01}, 16, 5, 5},  /* 2001::/32 (Teredo: the next 16 bits 0) */
-    {{0x20, 0x02}, 16, 30, 2}, /* 2002::/16 (6to4) */
-    {{0x3f, 0xfe}, 16, 1, 12}, /* 3ffe::/16 */
-    {{0xfe, 0xc0}, 10, 1, 11}, /* fec0::/10 */
-    {{0xfc, 0x00}, 7, 3, 13},  /* fc00::/7 (ULA) */
-    {{0x00, 0x00}, 0, 40, 1},  /* ::/0 */
-};
+    {0x20010000, 0xffffffff}, /* 3: 2001::/32 (Teredo) */
+    {0x20020000, 0xffff0000}, /* 4: 2002::/16 (6to4) */
+    {0x3ffe0000, 0xffff0000}, /* 5: 3ffe::/16 */
+    {0xfec00000, 0xffc00000}, /* 6: fec0::/10 (site-local) */
+    {0xfc000000, 0xfe000000}, /* 7: fc00::/7 (ULA) */
+};                            /* 8: ::/0 */
 
-#define HE_NPOL ((int)(sizeof(he_policy) / sizeof(he_policy[0])))
+/* Precedence of each class. */
+static const uint8_t he_prec[] = {50, 35, 1, 5, 30, 1, 1, 3, 40};
 
 static unsigned he_cpl(const uint8_t *a, const uint8_t *b, unsigned max)
 {
@@ -64,23 +48,35 @@ static unsigned he_cpl(const uint8_t *a, const uint8_t *b, unsigned max)
     return n;
 }
 
-__attribute__((noinline)) static int he_pol(const uint8_t a[16])
+/*
+ * Writes the 16 bytes of @sa to @a (IPv4 mapped) and returns its class (its
+ * policy entry, above) in bits 0-3 and its scope (section 3.1, IPv4: 3.2)
+ * in bits 4-7.
+ */
+__attribute__((noinline)) static int he_class(const lws_sockaddr46 *sa,
+                                              uint8_t a[16])
 {
-    static const uint8_t z[16];
-    int i = 3;
+    uint32_t w;
+    int i = 0, z = 0;
 
-    if (!memcmp(a, z, 10)) {
-        if (a[10] == 0xff && a[11] == 0xff)
-            return 1;         /* ::ffff:0:0/96 */
-        if (!a[10] && !a[11]) /* ::1, else ::/96 */
-            return memcmp(a, z, 15) || a[15] != 1 ? 2 : 0;
-    }
-    if (a[0] == 0x20 && a[1] == 0x01 && (a[2] || a[3]))
-        i = 4; /* 2001:xxxx:: with xxxx != 0 is not Teredo */
-    while (i < HE_NPOL - 1 &&
-           he_cpl(a, he_policy[i].pfx, he_policy[i].bits) < he_policy[i].bits)
+    he_a16(sa, a);
+    while (z < 15 && !a[z])
+        z++;                                       /* leading zero bytes */
+    if (z == 10 && a[10] == 0xff && a[11] == 0xff) /* IPv4 */
+        return 1 | (a[12] == 127 || (a[12] == 169 && a[13] == 254) ? 2 : 14)
+                       << 4;
+    if (z >= 12) /* ::1, else ::/96 */
+        return z == 15 && a[15] == 1 ? 2 << 4 : 2 | 14 << 4;
+    if (a[0] == 0xff) /* multicast: its own scope */
+        return 8 | (a[1] & 0x0f) << 4;
+    w = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 |
+        a[3];
+    while (i < 5 && (w & he_policy[i].mask) != he_policy[i].pfx)
         i++;
-    return i;
+    if (i == 3) /* site-local */
+        return 6 | 5 << 4;
+    /* link-local fe80::/10 is of ::/0 */
+    return (i + 3) | ((w & 0xffc00000) == 0xfe800000 ? 2 : 14) << 4;
 }
 
 /*
@@ -93,24 +89,18 @@ __attribute__((noinline)) static uint32_t
 he_key(const struct lws__cpd_he_cand *c)
 {
     uint8_t d[16], s[16];
-    int pd, ps, sd, ss;
-    uint32_t k;
+    int cd = he_class(&c->dst, d), cs;
+    uint32_t k = (uint32_t)he_prec[cd & 15] << 16 | (uint32_t)(15 - (cd >> 4))
+                                                        << 8;
 
-    he_a16(&c->dst, d);
-    pd = he_pol(d);
-    sd = he_scope(d, pd);
-    k = (uint32_t)he_policy[pd].prec << 16 | (uint32_t)(15 - sd) << 8;
     if (!c->src.sa4.sin_family)
         return k; /* rule 1: no source, unusable */
-    he_a16(&c->src, s);
-    ps = he_pol(s);
-    ss = he_scope(s, ps);
-    k |= 1u << 31;                   /* rule 1 */
-    k |= (uint32_t)(sd == ss) << 30; /* rule 2 */
-    k |= (uint32_t)(he_policy[ps].label == he_policy[pd].label)
-         << 29;                /* rule 5 */
-    if (pd != 1 && ps != 1)    /* neither is IPv4 */
-        k |= he_cpl(d, s, 64); /* rule 9 */
+    cs = he_class(&c->src, s);
+    k |= 1u << 31;                                 /* rule 1 */
+    k |= (uint32_t)((cd >> 4) == (cs >> 4)) << 30; /* rule 2 */
+    k |= (uint32_t)((cd & 15) == (cs & 15)) << 29; /* rule 5 */
+    if ((cd & 15) != 1 && (cs & 15) != 1)          /* neither is IPv4 */
+        k |= he_cpl(d, s, 64);                     /* rule 9 */
     return k;
 }
 
@@ -139,23 +129,30 @@ void lws__cpd_rfc6724_sort(struct lws__cpd_he_cand *c, int n)
 int lws__cpd_he_interleave(const struct lws__cpd_he_cand *c, int n,
                            lws_sockaddr46 *out)
 {
-    int fam0 = 0, k = 0, p[2] = {0, 0};
+    unsigned int used = 0;
+    int k = 0, fam = 0; /* the family of the last one out (0: none yet) */
 
-    for (int i = 0; i < n; i++)
-        if (!fam0 && c[i].src.sa4.sin_family)
-            fam0 = c[i].dst.sa4.sin_family;
-    /* f 0: the first family, 1: the other; stop once both ran out */
-    for (int f = 0, dry = 0; dry < 2; f ^= 1) {
-        while (p[f] < n && (!c[p[f]].src.sa4.sin_family ||
-                            (c[p[f]].dst.sa4.sin_family != fam0) != f))
-            p[f]++;
-        if (p[f] < n) {
-            out[k++] = c[p[f]++].dst;
-            dry = 0;
-        } else
-            dry++;
+    /* each time the first usable one left of the other family, else the
+     * first usable one left: families alternate until one runs out */
+    for (;;) {
+        int pick = -1;
+
+        for (int i = 0; i < n; i++) {
+            if (!c[i].src.sa4.sin_family || (used >> i) & 1)
+                continue;
+            if (pick < 0)
+                pick = i;
+            if (c[i].dst.sa4.sin_family != fam) {
+                pick = i;
+                break;
+            }
+        }
+        if (pick < 0)
+            return k;
+        used |= 1u << pick;
+        out[k++] = c[pick].dst;
+        fam = c[pick].dst.sa4.sin_family;
     }
-    return k;
 }
 
 /* ------------------------------------------------------------------------

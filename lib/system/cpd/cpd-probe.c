@@ -67,8 +67,9 @@ struct lws__cpd_probe {
     bool truncated; /* TLS closed without close_notify */
     bool api;       /* fetching the RFC 8908 API (cpd-capport-fetch.c) */
     size_t tx_len, tx_sent, rx_len;
-    struct lws__http_url url; /* parsed on use: idle CPD keeps text */
+    /* the race before the URL: read more often, at shorter offsets */
     struct cpd_race race;     /* connecting (Happy Eyeballs) */
+    struct lws__http_url url; /* parsed on use: idle CPD keeps text */
     char tx[LWS__HTTP_PATH_MAX + LWS__HTTP_HOST_MAX + 256];
     uint8_t rx[CPD_RX_MAX];
     uint8_t body[CPD_BODY_MAX];
@@ -85,6 +86,17 @@ static struct lws *cpd_dns_cb(struct lws *wsi, const char *ads,
                               void *opaque);
 static void race_stop(struct cpd_race *r);
 
+/* Closes *@w (NULL: none) as the probe's no more: its events find no
+ * probe. */
+static void cpd_wsi_close(struct lws **w)
+{
+    if (!*w)
+        return;
+    (*w)->opaque = NULL;
+    lws_wsi_close(*w);
+    *w = NULL;
+}
+
 void lws__cpd_probe_free(struct lws__cpd_probe *p)
 {
     if (!p)
@@ -97,10 +109,7 @@ void lws__cpd_probe_free(struct lws__cpd_probe *p)
     }
     race_stop(&p->race);
     lws__tls_destroy(p->tls);
-    if (p->wsi) {
-        p->wsi->opaque = NULL;
-        lws_wsi_close(p->wsi);
-    }
+    cpd_wsi_close(&p->wsi);
     if (p->cpd->probe == p)
         p->cpd->probe = NULL;
     if (p->cpd->straggler == p)
@@ -388,8 +397,8 @@ cpd_probe_connected(struct lws__cpd_probe *p, struct lws *winner)
     int ret;
 
     if (!winner) {
-        cpd_fail(p, CPD_F_NET, "connect to %s (addresses tried: %d)",
-                 p->race.why, he->next < he->n ? he->next : he->n);
+        cpd_fail(p, CPD_F_NET, "connect to %s (%d tried)", p->race.why,
+                 he->next < he->n ? he->next : he->n);
         return;
     }
     p->wsi = winner;
@@ -444,11 +453,7 @@ __attribute__((noinline)) static void race_source(const lws_sockaddr46 *dst,
 
 static void race_close(struct cpd_race *r, int i)
 {
-    if (!r->wsi[i])
-        return;
-    r->wsi[i]->opaque = NULL;
-    lws_wsi_close(r->wsi[i]);
-    r->wsi[i] = NULL;
+    cpd_wsi_close(&r->wsi[i]);
 }
 
 /* Notes why connect @i failed (errno @err). */
