@@ -161,9 +161,9 @@ static void adns_lookup_cache(struct adns_lookup *lk,
 
     if (!ttl)
         return;
-    r = lws__adns_cache_put(&a->cache, lk->name, lk->cls, status, res,
-                            lws__adns_now(a) +
-                                (lws_usec_t)ttl * LWS_US_PER_SEC);
+    r = lws__adns_cache_put_h(
+        &a->cache, lk->name, lk->cls, lk->hash, status, res,
+        lws__adns_now(a) + (lws_usec_t)ttl * LWS_US_PER_SEC);
     if (r)
         lwsl_debug("%s not cached: %d", lk->name, r);
 }
@@ -343,15 +343,15 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
                          unsigned int flags, bool from_queue)
 {
     struct lws__adns_centry *e = NULL;
+    uint32_t h = lws__adns_hash(lc, cls); /* (one hash for all three) */
     struct lws__adns_res *res;
     struct adns_lookup *lk;
     lws_sockaddr46 sa;
-    uint32_t h;
     int status;
 
     /* Only network answers are cached, so the cache comes first. */
     if (!(flags & LWS_ADNS_NOCACHE))
-        e = lws__adns_cache_get(&a->cache, lc, cls, lws__adns_now(a));
+        e = lws__adns_cache_get_h(&a->cache, lc, cls, h, lws__adns_now(a));
     if (e) {
         a->st.cache_hits++;
         adns_waiter_ready(a, w, e->status, e->res);
@@ -366,7 +366,6 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
         lws__adns_res_unref(res);
         return 0;
     }
-    h = lws__adns_hash(lc, cls);
     lk = adns_lookup_find(a, lc, cls, h);
     if (lk) {
         a->st.coalesced++;

@@ -187,16 +187,33 @@ int lws__adns_cache_setup(struct lws__adns_cache *c, uint32_t max_entries,
                           size_t max_bytes) LWS__MUST_CHECK;
 void lws__adns_cache_destroy(struct lws__adns_cache *c);
 void lws__adns_cache_flush(struct lws__adns_cache *c);
-/* A live entry (moved to the LRU head), or NULL; expired ones are dropped. */
-struct lws__adns_centry *lws__adns_cache_get(struct lws__adns_cache *c,
-                                             const char *name_lc, uint8_t cls,
-                                             lws_usec_t now);
+/* A live entry (moved to the LRU head), or NULL; expired ones are dropped.
+ * @h is lws__adns_hash(@name_lc, @cls) (the caller has it already). */
+struct lws__adns_centry *lws__adns_cache_get_h(struct lws__adns_cache *c,
+                                               const char *name_lc, uint8_t cls,
+                                               uint32_t h, lws_usec_t now);
 /* Stores (replacing) an entry; takes its own reference on @res.  Evicts
- * least recently used entries to stay within both limits.
+ * least recently used entries to stay within both limits.  @h as above.
  * @return 0, -ENOMEM, or -ENOSPC (one entry larger than the byte cap). */
-int lws__adns_cache_put(struct lws__adns_cache *c, const char *name_lc,
-                        uint8_t cls, int status, struct lws__adns_res *res,
-                        lws_usec_t expires);
+int lws__adns_cache_put_h(struct lws__adns_cache *c, const char *name_lc,
+                          uint8_t cls, uint32_t h, int status,
+                          struct lws__adns_res *res, lws_usec_t expires);
+/* The same, hashing @name_lc themselves. */
+static inline struct lws__adns_centry *
+lws__adns_cache_get(struct lws__adns_cache *c, const char *name_lc, uint8_t cls,
+                    lws_usec_t now)
+{
+    return lws__adns_cache_get_h(c, name_lc, cls, lws__adns_hash(name_lc, cls),
+                                 now);
+}
+static inline int lws__adns_cache_put(struct lws__adns_cache *c,
+                                      const char *name_lc, uint8_t cls,
+                                      int status, struct lws__adns_res *res,
+                                      lws_usec_t expires)
+{
+    return lws__adns_cache_put_h(c, name_lc, cls, lws__adns_hash(name_lc, cls),
+                                 status, res, expires);
+}
 static inline uint32_t lws__adns_cache_count(const struct lws__adns_cache *c)
 {
     return c->lru.count;
