@@ -104,7 +104,7 @@ static struct adns_waiter *adns_waiter_new(struct lws__adns *a,
                                            struct lws *wsi, void *opaque)
 {
     struct adns_waiter *w =
-        lws__adns_named_new(offsetof(struct adns_waiter, name), name);
+        lws__adns_named_new(offsetof(struct adns_waiter, name), name, 0);
 
     if (!w)
         return NULL;
@@ -266,6 +266,7 @@ static void adns_question_done(struct adns_wq *wq)
 static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
                              uint32_t h, struct adns_waiter *w)
 {
+    size_t ql = strlen(lc) + 29; /* (12 + name + 1 + 16) */
     struct adns_lookup *lk;
     int nwq;
 
@@ -286,9 +287,14 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
             (lws_sockaddr46 *)(void *)(a->lk_hash + LWS__ADNS_LK_BUCKETS);
         a->rnd = (uint16_t *)(void *)(a->order + LWS__ADNS_ORDER_MAX);
     }
-    lk = lws__adns_named_new(offsetof(struct adns_lookup, name), lc);
+    /* its query, built once for every try of its questions */
+    lk = lws__adns_named_new(offsetof(struct adns_lookup, name), lc, ql);
     if (!lk)
         return -ENOMEM;
+    lk->query = (uint8_t *)lk->name + ql - 28;
+    lk->qlen = (uint16_t)lws__adns_build_query(
+        (uint8_t *)lk->name + ql - 28, ql, lc, LWS__ADNS_T_A,
+        LWS__ADNS_EDNS_SIZE); /* (a valid name: it fits) */
     lk->a = a;
     lk->cls = cls;
     lk->hash = h;

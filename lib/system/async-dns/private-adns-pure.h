@@ -89,29 +89,48 @@ void lws__adns_answer_clear(struct lws__adns_answer *ans);
 int lws__adns_name_lc(const char *name, char *lc);
 
 /* Writes a standard query (RD, one question, EDNS0 OPT with @edns_size if
- * non-zero) for @name_lc into @buf.  ID 0 (the transport sets it).
+ * non-zero) for @name_lc into @buf.  ID 0 (the transport sets it).  Its
+ * question's name (wire form) is at 12, of the query's length less 16
+ * bytes (27 with EDNS0: LWS__ADNS_QNAME_LEN()).
  * @return length, -EINVAL or -ENOSPC. */
 int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
                           uint16_t qtype, uint16_t edns_size);
+#define LWS__ADNS_QNAME_LEN(qlen, edns) ((size_t)(qlen) - ((edns) ? 27 : 16))
 
 /* RFC 5452 §9.1: whether @buf is a reply (QR) with ID @id to the one
- * question (@name_lc, @qtype, IN), names compared case-insensitively.
+ * question (@qname, @qtype, IN): @qname the wire form of the name as the
+ * query carried it (lower case), its letters matched case-insensitively.
  * Nothing past the question is read.  @return its flags (host order: TC
  * is 0x200, the RCODE the low 4 bits), or -ESRCH. */
 int lws__adns_reply_match(const uint8_t *buf, size_t len, uint16_t id,
-                          const char *name_lc, uint16_t qtype);
+                          const uint8_t *qname, size_t qnlen, uint16_t qtype);
 
-/* Parses a reply to (@name_lc, @qtype): follows CNAMEs from the question
- * name, collects @qtype records (A/AAAA/CNAME), keeps the SOA minimum from
- * the authority section for negative caching.
- * @return 0, or -EBADMSG (logged at INFO) for any malformation. */
-int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
-                           uint16_t qtype, struct lws__adns_answer *ans);
-/* The same for a reply lws__adns_reply_match() took for (@name_lc, @qtype)
- * when @matched: its question's name is not compared again. */
+/* Parses a reply lws__adns_reply_match() took for (@name_lc, @qtype)
+ * (@matched; false: -EBADMSG): follows CNAMEs from the question name,
+ * collects @qtype records (A/AAAA/CNAME), keeps the SOA minimum from the
+ * authority section for negative caching.  Its question is not compared
+ * again.  @return 0, or -EBADMSG (logged at INFO) for any malformation. */
 int lws__adns_parse_reply(const uint8_t *buf, size_t len, const char *name_lc,
                           uint16_t qtype, struct lws__adns_answer *ans,
                           bool matched);
+/* The same for a reply to (@name_lc, @qtype) not matched before (its ID
+ * not checked): the question compared first.  (The transport matches
+ * replies itself: tests and fuzzers call this one, so it is not built
+ * into the library.) */
+static inline int lws__adns_parse_answer(const uint8_t *buf, size_t len,
+                                         const char *name_lc, uint16_t qtype,
+                                         struct lws__adns_answer *ans)
+{
+    uint8_t q[12 + LWS__ADNS_NAME_MAX + 2 + 4];
+    int n = lws__adns_build_query(q, sizeof(q), name_lc, qtype, 0);
+
+    return lws__adns_parse_reply(
+        buf, len, name_lc, qtype, ans,
+        n > 0 && buf && len >= 12 &&
+            lws__adns_reply_match(buf, len, (uint16_t)(buf[0] << 8 | buf[1]),
+                                  q + 12, LWS__ADNS_QNAME_LEN(n, 0),
+                                  qtype) >= 0);
+}
 
 /* hosts(5): up to @max addresses listed for @name_lc, in file order.
  * @return the count (0 if none). */
@@ -180,8 +199,8 @@ struct lws__adns_cache {
 };
 
 /* A zeroed struct of @off bytes followed by a copy of @name (its flexible
- * name[] member at @off), lws__malloc'd, or NULL. */
-void *lws__adns_named_new(size_t off, const char *name);
+ * name[] member at @off) and @extra bytes, lws__malloc'd, or NULL. */
+void *lws__adns_named_new(size_t off, const char *name, size_t extra);
 uint32_t lws__adns_hash(const char *name_lc, uint8_t cls);
 int lws__adns_cache_setup(struct lws__adns_cache *c, uint32_t max_entries,
                           size_t max_bytes) LWS__MUST_CHECK;

@@ -82,7 +82,9 @@ struct adns_lookup {
     bool graced;      /* one family answered: the other has a short while */
     uint32_t hash;
     uint8_t cls;
-    char name[]; /* lower case */
+    uint16_t qlen;        /* of query[] */
+    const uint8_t *query; /* after name[]: its query (type A, ID 0, EDNS0) */
+    char name[];          /* lower case */
 };
 
 /* One callback owed. */
