@@ -178,7 +178,6 @@ static void adns_lookup_complete(struct adns_lookup *lk)
     int n = adns_lookup_qres(lk, q);
     int status = lws__adns_core_outcome(q, n, &res);
 
-    lws_sul_cancel(&lk->sul_grace);
     if (!a->destroying)
         adns_lookup_cache(lk, q, n, status, res);
     lwsl_debug("%s: status %d, %u waiter(s)", lk->name, status,
@@ -201,38 +200,34 @@ static void adns_lookup_complete(struct adns_lookup *lk)
         lws_sul_schedule(a->cx, 0, &a->sul_queue, adns_queue_cb, 0);
 }
 
-/* Lookups start in the order of a->lookups and share one deadline length:
- * one timer, for the oldest, ends them all in turn.  (Firing early, after
- * the oldest completed, it only moves on to the next.) */
+/* One timer for every lookup's deadline and grace, set for the earliest:
+ * it ends each lookup whose time is up and is set for the next.  (Firing
+ * early, after that lookup completed, it only moves on.) */
 static void adns_deadline_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_deadline);
-    lws_usec_t now = lws__adns_loop_us(a);
+    lws_usec_t now = lws__adns_loop_us(a), next = INT64_MAX;
 
-    while (a->lookups.head) {
-        struct adns_lookup *lk =
-            lws_container_of(a->lookups.head, struct adns_lookup, list);
+    for (lws_dll2_t *d = a->lookups.head, *n; d; d = n) {
+        struct adns_lookup *lk = lws_container_of(d, struct adns_lookup, list);
 
-        if (lk->started + a->deadline_us > now) {
-            lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,
-                             lk->started + a->deadline_us - now);
-            return;
+        n = d->next; /* (an abort frees this lookup only) */
+        if (lk->due > now) {
+            if (lk->due < next)
+                next = lk->due;
+            continue;
         }
-        lwsl_info("%s: deadline passed", lk->name);
+        lwsl_info("%s: %s", lk->name,
+                  lk->graced ? "other family late: delivering one"
+                             : "deadline passed");
         /* The last question cancelled completes (and frees) the lookup. */
         lws__adns_lookup_abort(lk, LADNS_RET_TIMEDOUT);
-        if (a->lookups.head == &lk->list)
-            return; /* cannot happen: an abort always completes */
     }
-}
-
-static void adns_grace_cb(lws_sorted_usec_list_t *sul)
-{
-    struct adns_lookup *lk =
-        lws_container_of(sul, struct adns_lookup, sul_grace);
-
-    lwsl_info("%s: other family late: delivering one", lk->name);
-    lws__adns_lookup_abort(lk, LADNS_RET_TIMEDOUT);
+    if (a->lookups.count) {
+        a->deadline_due = next;
+        lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,
+                         next - now);
+    }
 }
 
 /* A question ended.  The last one completes the lookup.  When one family
@@ -251,6 +246,7 @@ static void adns_question_done(struct adns_wq *wq)
         wq->qtype == LWS__ADNS_T_A
             ? ADNS_AAAA_GRACE_MS * LWS_US_PER_MS
             : (lws_usec_t)((unsigned)a->try_timeout_ms * 3 / 2) * LWS_US_PER_MS;
+    lws_usec_t now;
 
     if (!--lk->pending) {
         adns_lookup_complete(lk);
@@ -259,8 +255,15 @@ static void adns_question_done(struct adns_wq *wq)
     if (wq->status != LADNS_RET_FOUND || lk->graced || a->destroying)
         return;
     lk->graced = true;
-    if (lk->started + a->deadline_us - lws__adns_loop_us(a) > grace)
-        lws_sul_schedule(a->cx, 0, &lk->sul_grace, adns_grace_cb, grace);
+    now = lws__adns_loop_us(a);
+    if (lk->due - now <= grace)
+        return;
+    /* (the timer is set while lookups are out: moved only when earlier) */
+    lk->due = now + grace;
+    if (a->deadline_due > lk->due) {
+        a->deadline_due = lk->due;
+        lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb, grace);
+    }
 }
 
 static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
@@ -309,10 +312,12 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
     lws_dll2_add_tail(&w->list, &lk->waiters);
     lws_dll2_add_tail(&lk->list, &a->lookups);
     lws_dll2_add_tail(&lk->hlist, &a->lk_hash[h & (LWS__ADNS_LK_BUCKETS - 1)]);
-    lk->started = lws__adns_loop_us(a);
-    if (!a->sul_deadline.list.owner)
+    lk->due = lws__adns_loop_us(a) + a->deadline_us;
+    if (!a->sul_deadline.list.owner) {
+        a->deadline_due = lk->due;
         lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,
                          a->deadline_us);
+    }
     /* Every question counts as pending before the first starts, so a
      * synchronous failure of one cannot complete the lookup early.  The
      * last start may complete (and free) it: do not touch lk after. */

@@ -69,11 +69,12 @@ struct adns_wq {
 
 /* One name + class being resolved, shared by every waiter. */
 struct adns_lookup {
-    lws_dll2_t list;                  /* in lws__adns.lookups */
-    lws_dll2_t hlist;                 /* in lws__adns.lk_hash[] */
-    lws_dll2_owner_t waiters;         /* struct adns_waiter */
-    lws_sorted_usec_list_t sul_grace; /* one family in, the other late */
-    lws_usec_t started;               /* lws__adns_loop_us() at the start */
+    lws_dll2_t list;          /* in lws__adns.lookups */
+    lws_dll2_t hlist;         /* in lws__adns.lk_hash[] */
+    lws_dll2_owner_t waiters; /* struct adns_waiter */
+    /* loop time its deadline passes, or earlier its grace (one family
+     * in, the other late) */
+    lws_usec_t due;
     struct lws__adns *a;
     struct adns_wq wq[2];
     int nwq;
@@ -119,7 +120,9 @@ struct lws__adns {
      * ([LWS__ADNS_LK_BUCKETS]); one block with order[], made by the first
      * lookup that needs the network, so an idle resolver holds neither */
     lws_dll2_owner_t *lk_hash;
-    lws_sorted_usec_list_t sul_deadline; /* the oldest lookup's deadline */
+    /* the earliest deadline or grace of a lookup, and its loop time */
+    lws_sorted_usec_list_t sul_deadline;
+    lws_usec_t deadline_due;
     lws_dll2_owner_t queued;          /* waiters past max_outstanding, FIFO */
     lws_sorted_usec_list_t sul_queue; /* start queued ones; their deadline */
     lws_dll2_owner_t ready;           /* waiters to call back next round */
