@@ -450,7 +450,9 @@ int lws__adns_parse_reply(const uint8_t *buf, size_t len, const char *name_lc,
     struct adns_rr rr;
     int depth, r;
 
-    memset(ans, 0, sizeof(*ans));
+    /* (canon[] is written below up to its NUL, or all zeroed on failure:
+     * the rest of it is never read) */
+    memset(ans, 0, offsetof(struct lws__adns_answer, canon));
     rr.pkt = buf;
     rr.len = len;
     rr.work = LWS__ADNS_MSG_WORK(len);
