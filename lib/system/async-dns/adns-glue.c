@@ -63,28 +63,16 @@ static void adns_call(struct lws__adns *a, struct adns_waiter *w)
     lws__free(w);
 }
 
-/* The waiters ready now become this round's. */
-static void adns_take_ready(struct lws__adns *a)
-{
-    while (a->ready.head) {
-        lws_dll2_t *d = a->ready.head;
-
-        lws_dll2_remove(d);
-        lws_dll2_add_tail(d, &a->delivering);
-    }
-}
-
 static void adns_deliver_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_deliver);
     struct lws_context *cx = a->cx;
 
-    /* Only what is ready now: callbacks that query again land in the next
-     * round, so a callback loop cannot starve the event loop. */
-    adns_take_ready(a);
-    while (a->delivering.head) {
-        adns_call(
-            a, lws_container_of(a->delivering.head, struct adns_waiter, list));
+    /* Only what is ready now (the first of the list: what becomes ready
+     * meanwhile is added after them): callbacks that query again land in
+     * the next round, so a callback loop cannot starve the event loop. */
+    for (uint32_t n = a->ready.count; n && a->ready.head; n--) {
+        adns_call(a, lws_container_of(a->ready.head, struct adns_waiter, list));
         /* The callback destroyed the context: the resolver went with it
          * (adns_destroy() ran the callbacks still owed). */
         if (lws__cx_gone(cx))
@@ -545,7 +533,7 @@ static int adns_cancel_list(struct lws__adns *a, lws_dll2_owner_t *o,
                      w->wsi != wsi) ||
             w->status == -ECANCELED)
             continue;
-        if (o == &a->delivering) { /* keep its place in this round */
+        if (o == &a->ready) { /* keep its place (maybe in this round) */
             w->status = -ECANCELED;
             lws__adns_res_unref(w->res);
             w->res = NULL;
@@ -562,14 +550,14 @@ static int adns_cancel_list(struct lws__adns *a, lws_dll2_owner_t *o,
 static int adns_cancel(struct lws__adns *a, const struct lws_adns_q *q,
                        lws_async_dns_cb_t cb, struct lws *wsi, void *opaque)
 {
-    lws_dll2_owner_t *lists[] = {&a->queued, &a->ready, &a->delivering};
+    lws_dll2_owner_t *lists[] = {&a->queued, &a->ready};
     int n = 0;
 
     for (lws_dll2_t *d = a->lookups.head; d; d = d->next)
         n += adns_cancel_list(
             a, &lws_container_of(d, struct adns_lookup, list)->waiters, q, cb,
             wsi, opaque);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 2; i++)
         n += adns_cancel_list(a, lists[i], q, cb, wsi, opaque);
     return n;
 }
@@ -753,10 +741,9 @@ static void adns_destroy(struct lws_context *cx)
             -ECANCELED);
     lws__adns_transport_destroy(a);
     /* Every callback still owed runs now, with -ECANCELED. */
-    adns_take_ready(a);
-    while (a->delivering.head) {
+    while (a->ready.head) {
         struct adns_waiter *w =
-            lws_container_of(a->delivering.head, struct adns_waiter, list);
+            lws_container_of(a->ready.head, struct adns_waiter, list);
 
         w->status = -ECANCELED;
         adns_call(a, w);

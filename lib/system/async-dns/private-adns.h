@@ -90,7 +90,7 @@ struct adns_lookup {
 
 /* One callback owed. */
 struct adns_waiter {
-    lws_dll2_t list; /* in a lookup, ready or delivering */
+    lws_dll2_t list; /* in a lookup, the queue or ready */
     lws_async_dns_cb_t cb;
     struct lws *wsi;
     void *opaque;
@@ -125,8 +125,7 @@ struct lws__adns {
     lws_usec_t deadline_due;
     lws_dll2_owner_t queued;          /* waiters past max_outstanding, FIFO */
     lws_sorted_usec_list_t sul_queue; /* start queued ones; their deadline */
-    lws_dll2_owner_t ready;           /* waiters to call back next round */
-    lws_dll2_owner_t delivering;      /* waiters of the round running now */
+    lws_dll2_owner_t ready;           /* waiters to call back, in order */
     lws_sorted_usec_list_t sul_deliver;
     lws_dll2_owner_t socks;         /* open DNS sockets */
     struct adns_sock *cur;          /* the UDP socket taking questions */
