@@ -136,10 +136,10 @@ lws__adns_res_from_answers(const struct lws__adns_answer *const *ans,
  * Cache
  */
 
-void *lws__adns_named_new(size_t off, const char *name, size_t extra)
+void *lws__adns_named_new(size_t off, const char *name)
 {
     size_t n = strlen(name) + 1;
-    char *p = lws__malloc(off + n + extra);
+    char *p = lws__malloc(off + n);
 
     if (p) {
         memset(p, 0, off);
@@ -261,8 +261,7 @@ int lws__adns_cache_put_h(struct lws__adns_cache *c, const char *name_lc,
             c, lws_container_of(c->lru.tail, struct lws__adns_centry, lru));
         c->evictions++;
     }
-    e = lws__adns_named_new(offsetof(struct lws__adns_centry, name), name_lc,
-                            0);
+    e = lws__adns_named_new(offsetof(struct lws__adns_centry, name), name_lc);
     if (!e)
         return -ENOMEM;
     e->hash = h;

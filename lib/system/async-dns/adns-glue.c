@@ -78,7 +78,7 @@ static void adns_deliver_cb(lws_sorted_usec_list_t *sul)
         if (lws__cx_gone(cx))
             return;
     }
-    if (!a->lookups.count) /* idle: no socket kept for the next lookups */
+    if (!a->lookups.count) /* idle: nothing kept for the next lookups */
         lws__adns_transport_trim(a);
 }
 
@@ -92,7 +92,7 @@ static struct adns_waiter *adns_waiter_new(struct lws__adns *a,
                                            struct lws *wsi, void *opaque)
 {
     struct adns_waiter *w =
-        lws__adns_named_new(offsetof(struct adns_waiter, name), name, 0);
+        lws__adns_named_new(offsetof(struct adns_waiter, name), name);
 
     if (!w)
         return NULL;
@@ -179,7 +179,8 @@ static void adns_lookup_complete(struct adns_lookup *lk)
     lws_dll2_remove(&lk->hlist);
     for (int i = 0; i < lk->nwq; i++)
         lws__free(lk->wq[i].ans.more); /* (lk goes: no need to zero) */
-    lws__free(lk);
+    lk->list.next = (lws_dll2_t *)(void *)a->spares; /* for the next one */
+    a->spares = lk;
     /* A place on the wire is free.  The queue moves on from the loop, not
      * from in here: this may run inside the transport's handling of a
      * socket that a new question must not retire under it. */
@@ -257,7 +258,8 @@ static void adns_question_done(struct adns_wq *wq)
 static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
                              uint32_t h, struct adns_waiter *w)
 {
-    size_t ql = strlen(lc) + 29; /* (12 + name + 1 + 16) */
+    /* room for the name and its query (12 + name + 1 + 16 bytes) */
+    size_t room = strlen(lc) / 32 + 1;
     struct adns_lookup *lk;
     int nwq;
 
@@ -278,13 +280,25 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
             (lws_sockaddr46 *)(void *)(a->lk_hash + LWS__ADNS_LK_BUCKETS);
         a->rnd = (uint16_t *)(void *)(a->order + LWS__ADNS_ORDER_MAX);
     }
+    /* the block of the lookup that ended last (no allocation per lookup
+     * while busy), or a new one in its place when it has not the room (so
+     * the spares never outnumber the lookups once in flight) */
+    lk = a->spares;
+    if (lk)
+        a->spares = (struct adns_lookup *)(void *)lk->list.next;
+    if (!lk || lk->room < room) {
+        lws__free(lk);
+        lk = lws__malloc(offsetof(struct adns_lookup, name) + room * 64 + 28);
+        if (!lk)
+            return -ENOMEM;
+    }
+    memset(lk, 0, offsetof(struct adns_lookup, name));
+    strcpy(lk->name, lc);
+    lk->room = (uint8_t)room;
     /* its query, built once for every try of its questions */
-    lk = lws__adns_named_new(offsetof(struct adns_lookup, name), lc, ql);
-    if (!lk)
-        return -ENOMEM;
-    lk->query = (uint8_t *)lk->name + ql - 28;
+    lk->query = (uint8_t *)lk->name + room * 32;
     lk->qlen = (uint16_t)lws__adns_build_query(
-        (uint8_t *)lk->name + ql - 28, ql, lc, LWS__ADNS_T_A,
+        (uint8_t *)lk->name + room * 32, room * 32 + 28, lc, LWS__ADNS_T_A,
         LWS__ADNS_EDNS_SIZE); /* (a valid name: it fits) */
     lk->a = a;
     lk->cls = cls;

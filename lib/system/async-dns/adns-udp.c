@@ -67,6 +67,12 @@ static int adns_bind_random(struct lws__adns *a, int fd, int domain)
 
 void lws__adns_transport_trim(struct lws__adns *a)
 {
+    while (a->spares) {
+        struct adns_lookup *lk = a->spares;
+
+        a->spares = (struct adns_lookup *)(void *)lk->list.next;
+        lws__free(lk);
+    }
     while (a->dead_socks.head) {
         struct adns_sock *s =
             lws_container_of(a->dead_socks.head, struct adns_sock, list);

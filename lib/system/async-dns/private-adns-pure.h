@@ -199,8 +199,8 @@ struct lws__adns_cache {
 };
 
 /* A zeroed struct of @off bytes followed by a copy of @name (its flexible
- * name[] member at @off) and @extra bytes, lws__malloc'd, or NULL. */
-void *lws__adns_named_new(size_t off, const char *name, size_t extra);
+ * name[] member at @off), lws__malloc'd, or NULL. */
+void *lws__adns_named_new(size_t off, const char *name);
 uint32_t lws__adns_hash(const char *name_lc, uint8_t cls);
 int lws__adns_cache_setup(struct lws__adns_cache *c, uint32_t max_entries,
                           size_t max_bytes) LWS__MUST_CHECK;

@@ -83,6 +83,7 @@ struct adns_lookup {
     bool graced;      /* one family answered: the other has a short while */
     uint32_t hash;
     uint8_t cls;
+    uint8_t room;         /* name[]: room for 32 * room - 1 characters */
     uint16_t qlen;        /* of query[] */
     const uint8_t *query; /* after name[]: its query (type A, ID 0, EDNS0) */
     char name[];          /* lower case */
@@ -116,6 +117,9 @@ struct lws__adns {
     struct lws_vhost *vh;
     struct lws__adns_cache cache;
     lws_dll2_owner_t lookups; /* in flight, oldest first */
+    /* blocks of lookups ended, kept while busy: a stack through
+     * list.next */
+    struct adns_lookup *spares;
     /* the same by name hash, to join one without walking them all
      * ([LWS__ADNS_LK_BUCKETS]); one block with order[], made by the first
      * lookup that needs the network, so an idle resolver holds neither */
@@ -217,7 +221,8 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx);
 void lws__adns_lookup_abort(struct adns_lookup *lk, int status);
 /* Closes every socket (lookups aborted first). */
 void lws__adns_transport_destroy(struct lws__adns *a);
-/* Frees the closed sockets kept for reuse (not from a readiness batch). */
+/* Frees the closed sockets and the blocks of ended lookups kept for reuse
+ * (not from a readiness batch). */
 void lws__adns_transport_trim(struct lws__adns *a);
 
 /* Test hook: replace the monotonic clock the cache uses (NULL restores). */
