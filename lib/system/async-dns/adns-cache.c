@@ -218,15 +218,15 @@ static struct lws__adns_centry *cache_find(struct lws__adns_cache *c,
     return NULL;
 }
 
-struct lws__adns_centry *lws__adns_cache_get(struct lws__adns_cache *c,
-                                             const char *name_lc, uint8_t cls,
-                                             lws_usec_t now)
+struct lws__adns_centry *lws__adns_cache_get_h(struct lws__adns_cache *c,
+                                               const char *name_lc, uint8_t cls,
+                                               uint32_t h, lws_usec_t now)
 {
     struct lws__adns_centry *e;
 
     if (!c->buckets)
         return NULL;
-    e = cache_find(c, name_lc, cls, lws__adns_hash(name_lc, cls));
+    e = cache_find(c, name_lc, cls, h);
     if (!e)
         return NULL;
     if (now >= e->expires) {
@@ -240,11 +240,10 @@ struct lws__adns_centry *lws__adns_cache_get(struct lws__adns_cache *c,
     return e;
 }
 
-int lws__adns_cache_put(struct lws__adns_cache *c, const char *name_lc,
-                        uint8_t cls, int status, struct lws__adns_res *res,
-                        lws_usec_t expires)
+int lws__adns_cache_put_h(struct lws__adns_cache *c, const char *name_lc,
+                          uint8_t cls, uint32_t h, int status,
+                          struct lws__adns_res *res, lws_usec_t expires)
 {
-    uint32_t h = lws__adns_hash(name_lc, cls);
     size_t nlen = strlen(name_lc) + 1, bytes;
     struct lws__adns_centry *e;
 

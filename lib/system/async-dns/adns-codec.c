@@ -237,14 +237,10 @@ struct adns_sections {
     int ncname;            /* CNAMEs in the answer section */
 };
 
-/* RFC 5452 §9.1: the one question (at 12) is (@name_lc, @qtype, IN).  No
- * pointer may point below it, so its name is plain labels: compared with
- * @name_lc (valid, lower case) in place, case folded, the verdict of
- * reading and comparing it (@name_lc NULL: matched before, skipped).
- * @return the steps reading the name takes (labels + 1), *pos after the
- * question; -1 when it differs or is cut short. */
-static int adns_question_is(const uint8_t *pkt, size_t len, const char *name_lc,
-                            uint16_t qtype, size_t *pos)
+/* The one question (at 12) of a message: its name is plain labels (no
+ * pointer may point below it).  @return the steps reading it takes (labels
+ * + 1), *pos after the question; -1 when it is cut short. */
+static int adns_question_is(const uint8_t *pkt, size_t len, size_t *pos)
 {
     size_t p = 12;
     int steps = 1;
@@ -259,46 +255,53 @@ static int adns_question_is(const uint8_t *pkt, size_t len, const char *name_lc,
             break;
         if (l > 63 || l > len - p)
             return -1;
-        if (!name_lc) {
-            p += l;
-            continue;
-        }
-        if (steps > 1 && *name_lc++ != '.')
-            return -1;
-        for (; l; l--) {
-            /* as sent, or the upper case of a letter of it */
-            uint8_t c = pkt[p++], e = (uint8_t)*name_lc++;
-
-            if ((c != e &&
-                 ((c | 0x20) != e || (unsigned int)(e - 'a') > 25u)) ||
-                !adns_label_char_ok(e))
-                return -1;
-        }
+        p += l;
     }
-    if ((name_lc && *name_lc) || len - p < 4 || pkt[p] != qtype >> 8 ||
-        pkt[p + 1] != (qtype & 0xff) || pkt[p + 2] ||
-        pkt[p + 3] != LWS__ADNS_C_IN)
+    if (len - p < 4)
         return -1;
     *pos = p + 4;
     return steps;
 }
 
-int lws__adns_reply_match(const uint8_t *buf, size_t len, uint16_t id,
-                          const char *name_lc, uint16_t qtype)
+/* RFC 5452 §9.1: the question of @buf is (@qname, @qtype, IN), @qname as
+ * we sent it (wire form, lower case), compared in place: the same bytes,
+ * or a letter of it in upper case. */
+static bool adns_echoes(const uint8_t *buf, size_t len, const uint8_t *qname,
+                        size_t qnlen, uint16_t qtype)
 {
-    size_t pos;
+    const uint8_t *p = buf + 12;
+    size_t lab = 0;
 
+    if (len < 12 + qnlen + 4)
+        return false;
+    if (memcmp(p, qname, qnlen))
+        for (size_t i = 0; i < qnlen; i++) {
+            uint8_t c = p[i], e = qname[i];
+
+            if (i == lab)
+                lab += 1u + e; /* a label's length: the same */
+            else if ((c | 0x20) == e && (unsigned int)(e - 'a') < 26u)
+                continue;
+            if (c != e)
+                return false;
+        }
+    p += qnlen;
+    return p[0] == qtype >> 8 && p[1] == (qtype & 0xff) && !p[2] &&
+           p[3] == LWS__ADNS_C_IN;
+}
+
+int lws__adns_reply_match(const uint8_t *buf, size_t len, uint16_t id,
+                          const uint8_t *qname, size_t qnlen, uint16_t qtype)
+{
     if (len < 12 || ((buf[0] << 8) | buf[1]) != id || !(buf[2] & 0x80) ||
-        buf[4] || buf[5] != 1 ||
-        adns_question_is(buf, len, name_lc, qtype, &pos) < 0)
+        buf[4] || buf[5] != 1 || !adns_echoes(buf, len, qname, qnlen, qtype))
         return -ESRCH;
     return (buf[2] << 8) | buf[3];
 }
 
 /* RFC 1035 §4.1.1/§4.1.2: header and question checks, section offsets. */
 static int adns_parse_head(struct adns_rr *rr, const char *name_lc,
-                           uint16_t qtype, bool matched,
-                           struct adns_sections *s, int *rcode)
+                           bool matched, struct adns_sections *s, int *rcode)
 {
     const uint8_t *h = rr->pkt; /* (the ID: the transport matched it) */
     size_t pos;
@@ -309,8 +312,8 @@ static int adns_parse_head(struct adns_rr *rr, const char *name_lc,
     *rcode = h[3] & 0xf;
     s->nan = (unsigned int)(h[6] << 8 | h[7]);
     s->nns = (unsigned int)(h[8] << 8 | h[9]);
-    steps = adns_question_is(h, rr->len, matched ? NULL : name_lc, qtype, &pos);
-    if (steps < 0)
+    steps = adns_question_is(h, rr->len, &pos);
+    if (steps < 0 || !matched)
         return -EBADMSG; /* cut short, or an answer to another question */
     rr->work -= (unsigned int)steps; /* (the budget is above any name's) */
     rr->qname = name_lc;
@@ -447,13 +450,15 @@ int lws__adns_parse_reply(const uint8_t *buf, size_t len, const char *name_lc,
     struct adns_rr rr;
     int depth, r;
 
-    memset(ans, 0, sizeof(*ans));
+    /* (canon[] is written below up to its NUL, or all zeroed on failure:
+     * the rest of it is never read) */
+    memset(ans, 0, offsetof(struct lws__adns_answer, canon));
     rr.pkt = buf;
     rr.len = len;
     rr.work = LWS__ADNS_MSG_WORK(len);
     rr.qsteps = 0;
     if (!buf || !name_lc ||
-        adns_parse_head(&rr, name_lc, qtype, matched, &s, &ans->rcode))
+        adns_parse_head(&rr, name_lc, matched, &s, &ans->rcode))
         goto bad;
     ans->ttl = UINT32_MAX;
     strcpy(ans->canon, name_lc); /* both <= LWS__ADNS_NAME_MAX + 1 */
@@ -482,12 +487,6 @@ bad:
               name_lc ? name_lc : "?", qtype, len);
     lws__adns_answer_clear(ans);
     return -EBADMSG;
-}
-
-int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
-                           uint16_t qtype, struct lws__adns_answer *ans)
-{
-    return lws__adns_parse_reply(buf, len, name_lc, qtype, ans, false);
 }
 
 /* ------------------------------------------------------------------------

@@ -121,9 +121,10 @@ static struct lws__adns_health *adns_health(struct lws__adns_servers *s,
     for (int i = 0; i < LWS__ADNS_HEALTH_MAX; i++, h++) {
         if (h->sa.sa4.sin_family && lws__adns_core_sa_eq(&h->sa, sa, s->port))
             return h;
-        if (!h->sa.sa4.sin_family ||
-            (old->sa.sa4.sin_family && h->last < old->last))
-            old = h; /* a free slot, else the least recently heard of */
+        if (old->sa.sa4.sin_family &&
+            (!h->sa.sa4.sin_family || h->last < old->last))
+            old = h; /* the first free slot, else the least recently heard
+                      * of (so the servers in use sit first) */
     }
     if (!create)
         return NULL;

@@ -63,34 +63,22 @@ static void adns_call(struct lws__adns *a, struct adns_waiter *w)
     lws__free(w);
 }
 
-/* The waiters ready now become this round's. */
-static void adns_take_ready(struct lws__adns *a)
-{
-    while (a->ready.head) {
-        lws_dll2_t *d = a->ready.head;
-
-        lws_dll2_remove(d);
-        lws_dll2_add_tail(d, &a->delivering);
-    }
-}
-
 static void adns_deliver_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_deliver);
     struct lws_context *cx = a->cx;
 
-    /* Only what is ready now: callbacks that query again land in the next
-     * round, so a callback loop cannot starve the event loop. */
-    adns_take_ready(a);
-    while (a->delivering.head) {
-        adns_call(
-            a, lws_container_of(a->delivering.head, struct adns_waiter, list));
+    /* Only what is ready now (the first of the list: what becomes ready
+     * meanwhile is added after them): callbacks that query again land in
+     * the next round, so a callback loop cannot starve the event loop. */
+    for (uint32_t n = a->ready.count; n && a->ready.head; n--) {
+        adns_call(a, lws_container_of(a->ready.head, struct adns_waiter, list));
         /* The callback destroyed the context: the resolver went with it
          * (adns_destroy() ran the callbacks still owed). */
         if (lws__cx_gone(cx))
             return;
     }
-    if (!a->lookups.count) /* idle: no socket kept for the next lookups */
+    if (!a->lookups.count) /* idle: nothing kept for the next lookups */
         lws__adns_transport_trim(a);
 }
 
@@ -161,9 +149,9 @@ static void adns_lookup_cache(struct adns_lookup *lk,
 
     if (!ttl)
         return;
-    r = lws__adns_cache_put(&a->cache, lk->name, lk->cls, status, res,
-                            lws__adns_now(a) +
-                                (lws_usec_t)ttl * LWS_US_PER_SEC);
+    r = lws__adns_cache_put_h(
+        &a->cache, lk->name, lk->cls, lk->hash, status, res,
+        lws__adns_now(a) + (lws_usec_t)ttl * LWS_US_PER_SEC);
     if (r)
         lwsl_debug("%s not cached: %d", lk->name, r);
 }
@@ -178,7 +166,6 @@ static void adns_lookup_complete(struct adns_lookup *lk)
     int n = adns_lookup_qres(lk, q);
     int status = lws__adns_core_outcome(q, n, &res);
 
-    lws_sul_cancel(&lk->sul_grace);
     if (!a->destroying)
         adns_lookup_cache(lk, q, n, status, res);
     lwsl_debug("%s: status %d, %u waiter(s)", lk->name, status,
@@ -192,7 +179,8 @@ static void adns_lookup_complete(struct adns_lookup *lk)
     lws_dll2_remove(&lk->hlist);
     for (int i = 0; i < lk->nwq; i++)
         lws__free(lk->wq[i].ans.more); /* (lk goes: no need to zero) */
-    lws__free(lk);
+    lk->list.next = (lws_dll2_t *)(void *)a->spares; /* for the next one */
+    a->spares = lk;
     /* A place on the wire is free.  The queue moves on from the loop, not
      * from in here: this may run inside the transport's handling of a
      * socket that a new question must not retire under it. */
@@ -201,38 +189,34 @@ static void adns_lookup_complete(struct adns_lookup *lk)
         lws_sul_schedule(a->cx, 0, &a->sul_queue, adns_queue_cb, 0);
 }
 
-/* Lookups start in the order of a->lookups and share one deadline length:
- * one timer, for the oldest, ends them all in turn.  (Firing early, after
- * the oldest completed, it only moves on to the next.) */
+/* One timer for every lookup's deadline and grace, set for the earliest:
+ * it ends each lookup whose time is up and is set for the next.  (Firing
+ * early, after that lookup completed, it only moves on.) */
 static void adns_deadline_cb(lws_sorted_usec_list_t *sul)
 {
     struct lws__adns *a = lws_container_of(sul, struct lws__adns, sul_deadline);
-    lws_usec_t now = lws__adns_loop_us(a);
+    lws_usec_t now = lws__adns_loop_us(a), next = INT64_MAX;
 
-    while (a->lookups.head) {
-        struct adns_lookup *lk =
-            lws_container_of(a->lookups.head, struct adns_lookup, list);
+    for (lws_dll2_t *d = a->lookups.head, *n; d; d = n) {
+        struct adns_lookup *lk = lws_container_of(d, struct adns_lookup, list);
 
-        if (lk->started + a->deadline_us > now) {
-            lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,
-                             lk->started + a->deadline_us - now);
-            return;
+        n = d->next; /* (an abort frees this lookup only) */
+        if (lk->due > now) {
+            if (lk->due < next)
+                next = lk->due;
+            continue;
         }
-        lwsl_info("%s: deadline passed", lk->name);
+        lwsl_info("%s: %s", lk->name,
+                  lk->graced ? "other family late: delivering one"
+                             : "deadline passed");
         /* The last question cancelled completes (and frees) the lookup. */
         lws__adns_lookup_abort(lk, LADNS_RET_TIMEDOUT);
-        if (a->lookups.head == &lk->list)
-            return; /* cannot happen: an abort always completes */
     }
-}
-
-static void adns_grace_cb(lws_sorted_usec_list_t *sul)
-{
-    struct adns_lookup *lk =
-        lws_container_of(sul, struct adns_lookup, sul_grace);
-
-    lwsl_info("%s: other family late: delivering one", lk->name);
-    lws__adns_lookup_abort(lk, LADNS_RET_TIMEDOUT);
+    if (a->lookups.count) {
+        a->deadline_due = next;
+        lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,
+                         next - now);
+    }
 }
 
 /* A question ended.  The last one completes the lookup.  When one family
@@ -251,6 +235,7 @@ static void adns_question_done(struct adns_wq *wq)
         wq->qtype == LWS__ADNS_T_A
             ? ADNS_AAAA_GRACE_MS * LWS_US_PER_MS
             : (lws_usec_t)((unsigned)a->try_timeout_ms * 3 / 2) * LWS_US_PER_MS;
+    lws_usec_t now;
 
     if (!--lk->pending) {
         adns_lookup_complete(lk);
@@ -259,13 +244,22 @@ static void adns_question_done(struct adns_wq *wq)
     if (wq->status != LADNS_RET_FOUND || lk->graced || a->destroying)
         return;
     lk->graced = true;
-    if (lk->started + a->deadline_us - lws__adns_loop_us(a) > grace)
-        lws_sul_schedule(a->cx, 0, &lk->sul_grace, adns_grace_cb, grace);
+    now = lws__adns_loop_us(a);
+    if (lk->due - now <= grace)
+        return;
+    /* (the timer is set while lookups are out: moved only when earlier) */
+    lk->due = now + grace;
+    if (a->deadline_due > lk->due) {
+        a->deadline_due = lk->due;
+        lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb, grace);
+    }
 }
 
 static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
                              uint32_t h, struct adns_waiter *w)
 {
+    /* room for the name and its query (12 + name + 1 + 16 bytes) */
+    size_t room = strlen(lc) / 32 + 1;
     struct adns_lookup *lk;
     int nwq;
 
@@ -286,9 +280,26 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
             (lws_sockaddr46 *)(void *)(a->lk_hash + LWS__ADNS_LK_BUCKETS);
         a->rnd = (uint16_t *)(void *)(a->order + LWS__ADNS_ORDER_MAX);
     }
-    lk = lws__adns_named_new(offsetof(struct adns_lookup, name), lc);
-    if (!lk)
-        return -ENOMEM;
+    /* the block of the lookup that ended last (no allocation per lookup
+     * while busy), or a new one in its place when it has not the room (so
+     * the spares never outnumber the lookups once in flight) */
+    lk = a->spares;
+    if (lk)
+        a->spares = (struct adns_lookup *)(void *)lk->list.next;
+    if (!lk || lk->room < room) {
+        lws__free(lk);
+        lk = lws__malloc(offsetof(struct adns_lookup, name) + room * 64 + 28);
+        if (!lk)
+            return -ENOMEM;
+    }
+    memset(lk, 0, offsetof(struct adns_lookup, name));
+    strcpy(lk->name, lc);
+    lk->room = (uint8_t)room;
+    /* its query, built once for every try of its questions */
+    lk->query = (uint8_t *)lk->name + room * 32;
+    lk->qlen = (uint16_t)lws__adns_build_query(
+        (uint8_t *)lk->name + room * 32, room * 32 + 28, lc, LWS__ADNS_T_A,
+        LWS__ADNS_EDNS_SIZE); /* (a valid name: it fits) */
     lk->a = a;
     lk->cls = cls;
     lk->hash = h;
@@ -303,10 +314,12 @@ static int adns_lookup_start(struct lws__adns *a, const char *lc, uint8_t cls,
     lws_dll2_add_tail(&w->list, &lk->waiters);
     lws_dll2_add_tail(&lk->list, &a->lookups);
     lws_dll2_add_tail(&lk->hlist, &a->lk_hash[h & (LWS__ADNS_LK_BUCKETS - 1)]);
-    lk->started = lws__adns_loop_us(a);
-    if (!a->sul_deadline.list.owner)
+    lk->due = lws__adns_loop_us(a) + a->deadline_us;
+    if (!a->sul_deadline.list.owner) {
+        a->deadline_due = lk->due;
         lws_sul_schedule(a->cx, 0, &a->sul_deadline, adns_deadline_cb,
                          a->deadline_us);
+    }
     /* Every question counts as pending before the first starts, so a
      * synchronous failure of one cannot complete the lookup early.  The
      * last start may complete (and free) it: do not touch lk after. */
@@ -343,15 +356,15 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
                          unsigned int flags, bool from_queue)
 {
     struct lws__adns_centry *e = NULL;
+    uint32_t h = lws__adns_hash(lc, cls); /* (one hash for all three) */
     struct lws__adns_res *res;
     struct adns_lookup *lk;
     lws_sockaddr46 sa;
-    uint32_t h;
     int status;
 
     /* Only network answers are cached, so the cache comes first. */
     if (!(flags & LWS_ADNS_NOCACHE))
-        e = lws__adns_cache_get(&a->cache, lc, cls, lws__adns_now(a));
+        e = lws__adns_cache_get_h(&a->cache, lc, cls, h, lws__adns_now(a));
     if (e) {
         a->st.cache_hits++;
         adns_waiter_ready(a, w, e->status, e->res);
@@ -366,7 +379,6 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
         lws__adns_res_unref(res);
         return 0;
     }
-    h = lws__adns_hash(lc, cls);
     lk = adns_lookup_find(a, lc, cls, h);
     if (lk) {
         a->st.coalesced++;
@@ -535,7 +547,7 @@ static int adns_cancel_list(struct lws__adns *a, lws_dll2_owner_t *o,
                      w->wsi != wsi) ||
             w->status == -ECANCELED)
             continue;
-        if (o == &a->delivering) { /* keep its place in this round */
+        if (o == &a->ready) { /* keep its place (maybe in this round) */
             w->status = -ECANCELED;
             lws__adns_res_unref(w->res);
             w->res = NULL;
@@ -552,14 +564,14 @@ static int adns_cancel_list(struct lws__adns *a, lws_dll2_owner_t *o,
 static int adns_cancel(struct lws__adns *a, const struct lws_adns_q *q,
                        lws_async_dns_cb_t cb, struct lws *wsi, void *opaque)
 {
-    lws_dll2_owner_t *lists[] = {&a->queued, &a->ready, &a->delivering};
+    lws_dll2_owner_t *lists[] = {&a->queued, &a->ready};
     int n = 0;
 
     for (lws_dll2_t *d = a->lookups.head; d; d = d->next)
         n += adns_cancel_list(
             a, &lws_container_of(d, struct adns_lookup, list)->waiters, q, cb,
             wsi, opaque);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 2; i++)
         n += adns_cancel_list(a, lists[i], q, cb, wsi, opaque);
     return n;
 }
@@ -743,10 +755,9 @@ static void adns_destroy(struct lws_context *cx)
             -ECANCELED);
     lws__adns_transport_destroy(a);
     /* Every callback still owed runs now, with -ECANCELED. */
-    adns_take_ready(a);
-    while (a->delivering.head) {
+    while (a->ready.head) {
         struct adns_waiter *w =
-            lws_container_of(a->delivering.head, struct adns_waiter, list);
+            lws_container_of(a->ready.head, struct adns_waiter, list);
 
         w->status = -ECANCELED;
         adns_call(a, w);

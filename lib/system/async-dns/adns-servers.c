@@ -136,7 +136,10 @@ bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
     int n;
 
     *res = NULL;
-    if (!lws_sa46_parse_numeric(&sa[0], name)) {
+    /* (a literal ends in a digit (IPv4) or has a colon (IPv6): other
+     * names are not parsed) */
+    if (((unsigned int)(lc[ll - 1] - '0') < 10u || strchr(lc, ':')) &&
+        !lws_sa46_parse_numeric(&sa[0], name)) {
         n = 1;
         goto out;
     }
@@ -155,7 +158,9 @@ bool lws__adns_local(struct lws__adns *a, const char *name, const char *lc,
     if (n)
         goto out;
 #endif
-    if (strcmp(lc, dotlocal + 1) && (ll < 10 || strcmp(lc + ll - 10, dotlocal)))
+    /* "localhost" or a name under it: one comparison of the tail */
+    if (ll < 9 || strcmp(lc + ll - 9, dotlocal + 1) ||
+        (ll > 9 && lc[ll - 10] != '.'))
         return false;
     lws_sa46_parse_numeric(&sa[0], "127.0.0.1");
     lws_sa46_parse_numeric(&sa[1], "::1");

@@ -67,6 +67,12 @@ static int adns_bind_random(struct lws__adns *a, int fd, int domain)
 
 void lws__adns_transport_trim(struct lws__adns *a)
 {
+    while (a->spares) {
+        struct adns_lookup *lk = a->spares;
+
+        a->spares = (struct adns_lookup *)(void *)lk->list.next;
+        lws__free(lk);
+    }
     while (a->dead_socks.head) {
         struct adns_sock *s =
             lws_container_of(a->dead_socks.head, struct adns_sock, list);
@@ -222,19 +228,22 @@ static void adns_wq_end(struct adns_wq *wq, int status)
 
 static void adns_try_timer_cb(lws_sorted_usec_list_t *sul);
 
-/* Writes @wq's query (with its ID) at @q + 2, its length before it (TCP's
- * prefix).  @return the query's length or -errno. */
-static int adns_query(const struct adns_wq *wq, uint8_t *q, size_t len)
+/* Writes @wq's query (its lookup's, with its type and ID; without the
+ * OPT record after a FORMERR) at @q + 2, its length before it (TCP's
+ * prefix).  @return the query's length. */
+static int adns_query(const struct adns_wq *wq, uint8_t *q)
 {
-    int n = lws__adns_build_query(q + 2, len - 2, wq->lk->name, wq->qtype,
-                                  wq->no_edns ? 0 : LWS__ADNS_EDNS_SIZE);
+    const struct adns_lookup *lk = wq->lk;
+    int n = lk->qlen - (wq->no_edns ? 11 : 0);
 
-    if (n >= 0) {
-        q[0] = (uint8_t)(n >> 8);
-        q[1] = (uint8_t)n;
-        q[2] = (uint8_t)(wq->id >> 8);
-        q[3] = (uint8_t)wq->id;
-    }
+    memcpy(q + 2, lk->query, (size_t)n);
+    q[0] = (uint8_t)(n >> 8);
+    q[1] = (uint8_t)n;
+    q[2] = (uint8_t)(wq->id >> 8);
+    q[3] = (uint8_t)wq->id;
+    q[2 + 11] = !wq->no_edns; /* ARCOUNT */
+    q[2 + lk->qlen - 15] = (uint8_t)(wq->qtype >> 8);
+    q[2 + lk->qlen - 14] = (uint8_t)wq->qtype;
     return n;
 }
 
@@ -300,7 +309,7 @@ static void adns_try(struct adns_wq *wq, enum adns_how how, int status)
                     id = 65536;
         } while (id == 65536);
         wq->id = (uint16_t)id;
-        len = id < 0 ? -EIO : adns_query(wq, q, sizeof(q));
+        len = id < 0 ? -EIO : adns_query(wq, q);
         wq->s = s;
         lws_dll2_add_tail(&wq->on, &s->qs);
         if (++s->nsent >= a->qps && a->qps != LWS_ADNS_REUSE_FREELY &&
@@ -415,9 +424,10 @@ static void adns_reply(struct adns_sock *s, const uint8_t *buf, size_t len)
             break;
         }
     }
-    flags =
-        wq ? lws__adns_reply_match(buf, len, wq->id, wq->lk->name, wq->qtype)
-           : -ESRCH;
+    flags = wq ? lws__adns_reply_match(buf, len, wq->id, wq->lk->query + 12,
+                                       LWS__ADNS_QNAME_LEN(wq->lk->qlen, 1),
+                                       wq->qtype)
+               : -ESRCH;
     if (flags < 0) {
         lwsl_info("reply to no question of ours dropped (%zu bytes)", len);
         return;
@@ -518,9 +528,8 @@ static void adns_tcp_ready(struct adns_sock *s)
     int len;
 
     if (!s->asked) {
-        len = adns_query(wq, q, sizeof(q));
-        if (len < 0 ||
-            LWS__FI_OR(s->a->cx, "adns.tx", (errno = ENETUNREACH, -1),
+        len = adns_query(wq, q);
+        if (LWS__FI_OR(s->a->cx, "adns.tx", (errno = ENETUNREACH, -1),
                        send(s->fd, q, (size_t)len + 2, MSG_NOSIGNAL)) !=
                 len + 2 ||
             lws__fdset_watch(s->a->fdset, s->fd, UV_READABLE, true, s))

@@ -89,29 +89,48 @@ void lws__adns_answer_clear(struct lws__adns_answer *ans);
 int lws__adns_name_lc(const char *name, char *lc);
 
 /* Writes a standard query (RD, one question, EDNS0 OPT with @edns_size if
- * non-zero) for @name_lc into @buf.  ID 0 (the transport sets it).
+ * non-zero) for @name_lc into @buf.  ID 0 (the transport sets it).  Its
+ * question's name (wire form) is at 12, of the query's length less 16
+ * bytes (27 with EDNS0: LWS__ADNS_QNAME_LEN()).
  * @return length, -EINVAL or -ENOSPC. */
 int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
                           uint16_t qtype, uint16_t edns_size);
+#define LWS__ADNS_QNAME_LEN(qlen, edns) ((size_t)(qlen) - ((edns) ? 27 : 16))
 
 /* RFC 5452 §9.1: whether @buf is a reply (QR) with ID @id to the one
- * question (@name_lc, @qtype, IN), names compared case-insensitively.
+ * question (@qname, @qtype, IN): @qname the wire form of the name as the
+ * query carried it (lower case), its letters matched case-insensitively.
  * Nothing past the question is read.  @return its flags (host order: TC
  * is 0x200, the RCODE the low 4 bits), or -ESRCH. */
 int lws__adns_reply_match(const uint8_t *buf, size_t len, uint16_t id,
-                          const char *name_lc, uint16_t qtype);
+                          const uint8_t *qname, size_t qnlen, uint16_t qtype);
 
-/* Parses a reply to (@name_lc, @qtype): follows CNAMEs from the question
- * name, collects @qtype records (A/AAAA/CNAME), keeps the SOA minimum from
- * the authority section for negative caching.
- * @return 0, or -EBADMSG (logged at INFO) for any malformation. */
-int lws__adns_parse_answer(const uint8_t *buf, size_t len, const char *name_lc,
-                           uint16_t qtype, struct lws__adns_answer *ans);
-/* The same for a reply lws__adns_reply_match() took for (@name_lc, @qtype)
- * when @matched: its question's name is not compared again. */
+/* Parses a reply lws__adns_reply_match() took for (@name_lc, @qtype)
+ * (@matched; false: -EBADMSG): follows CNAMEs from the question name,
+ * collects @qtype records (A/AAAA/CNAME), keeps the SOA minimum from the
+ * authority section for negative caching.  Its question is not compared
+ * again.  @return 0, or -EBADMSG (logged at INFO) for any malformation. */
 int lws__adns_parse_reply(const uint8_t *buf, size_t len, const char *name_lc,
                           uint16_t qtype, struct lws__adns_answer *ans,
                           bool matched);
+/* The same for a reply to (@name_lc, @qtype) not matched before (its ID
+ * not checked): the question compared first.  (The transport matches
+ * replies itself: tests and fuzzers call this one, so it is not built
+ * into the library.) */
+static inline int lws__adns_parse_answer(const uint8_t *buf, size_t len,
+                                         const char *name_lc, uint16_t qtype,
+                                         struct lws__adns_answer *ans)
+{
+    uint8_t q[12 + LWS__ADNS_NAME_MAX + 2 + 4];
+    int n = lws__adns_build_query(q, sizeof(q), name_lc, qtype, 0);
+
+    return lws__adns_parse_reply(
+        buf, len, name_lc, qtype, ans,
+        n > 0 && buf && len >= 12 &&
+            lws__adns_reply_match(buf, len, (uint16_t)(buf[0] << 8 | buf[1]),
+                                  q + 12, LWS__ADNS_QNAME_LEN(n, 0),
+                                  qtype) >= 0);
+}
 
 /* hosts(5): up to @max addresses listed for @name_lc, in file order.
  * @return the count (0 if none). */
@@ -187,16 +206,33 @@ int lws__adns_cache_setup(struct lws__adns_cache *c, uint32_t max_entries,
                           size_t max_bytes) LWS__MUST_CHECK;
 void lws__adns_cache_destroy(struct lws__adns_cache *c);
 void lws__adns_cache_flush(struct lws__adns_cache *c);
-/* A live entry (moved to the LRU head), or NULL; expired ones are dropped. */
-struct lws__adns_centry *lws__adns_cache_get(struct lws__adns_cache *c,
-                                             const char *name_lc, uint8_t cls,
-                                             lws_usec_t now);
+/* A live entry (moved to the LRU head), or NULL; expired ones are dropped.
+ * @h is lws__adns_hash(@name_lc, @cls) (the caller has it already). */
+struct lws__adns_centry *lws__adns_cache_get_h(struct lws__adns_cache *c,
+                                               const char *name_lc, uint8_t cls,
+                                               uint32_t h, lws_usec_t now);
 /* Stores (replacing) an entry; takes its own reference on @res.  Evicts
- * least recently used entries to stay within both limits.
+ * least recently used entries to stay within both limits.  @h as above.
  * @return 0, -ENOMEM, or -ENOSPC (one entry larger than the byte cap). */
-int lws__adns_cache_put(struct lws__adns_cache *c, const char *name_lc,
-                        uint8_t cls, int status, struct lws__adns_res *res,
-                        lws_usec_t expires);
+int lws__adns_cache_put_h(struct lws__adns_cache *c, const char *name_lc,
+                          uint8_t cls, uint32_t h, int status,
+                          struct lws__adns_res *res, lws_usec_t expires);
+/* The same, hashing @name_lc themselves. */
+static inline struct lws__adns_centry *
+lws__adns_cache_get(struct lws__adns_cache *c, const char *name_lc, uint8_t cls,
+                    lws_usec_t now)
+{
+    return lws__adns_cache_get_h(c, name_lc, cls, lws__adns_hash(name_lc, cls),
+                                 now);
+}
+static inline int lws__adns_cache_put(struct lws__adns_cache *c,
+                                      const char *name_lc, uint8_t cls,
+                                      int status, struct lws__adns_res *res,
+                                      lws_usec_t expires)
+{
+    return lws__adns_cache_put_h(c, name_lc, cls, lws__adns_hash(name_lc, cls),
+                                 status, res, expires);
+}
 static inline uint32_t lws__adns_cache_count(const struct lws__adns_cache *c)
 {
     return c->lru.count;

@@ -69,11 +69,12 @@ struct adns_wq {
 
 /* One name + class being resolved, shared by every waiter. */
 struct adns_lookup {
-    lws_dll2_t list;                  /* in lws__adns.lookups */
-    lws_dll2_t hlist;                 /* in lws__adns.lk_hash[] */
-    lws_dll2_owner_t waiters;         /* struct adns_waiter */
-    lws_sorted_usec_list_t sul_grace; /* one family in, the other late */
-    lws_usec_t started;               /* lws__adns_loop_us() at the start */
+    lws_dll2_t list;          /* in lws__adns.lookups */
+    lws_dll2_t hlist;         /* in lws__adns.lk_hash[] */
+    lws_dll2_owner_t waiters; /* struct adns_waiter */
+    /* loop time its deadline passes, or earlier its grace (one family
+     * in, the other late) */
+    lws_usec_t due;
     struct lws__adns *a;
     struct adns_wq wq[2];
     int nwq;
@@ -82,12 +83,15 @@ struct adns_lookup {
     bool graced;      /* one family answered: the other has a short while */
     uint32_t hash;
     uint8_t cls;
-    char name[]; /* lower case */
+    uint8_t room;         /* name[]: room for 32 * room - 1 characters */
+    uint16_t qlen;        /* of query[] */
+    const uint8_t *query; /* after name[]: its query (type A, ID 0, EDNS0) */
+    char name[];          /* lower case */
 };
 
 /* One callback owed. */
 struct adns_waiter {
-    lws_dll2_t list; /* in a lookup, ready or delivering */
+    lws_dll2_t list; /* in a lookup, the queue or ready */
     lws_async_dns_cb_t cb;
     struct lws *wsi;
     void *opaque;
@@ -113,15 +117,19 @@ struct lws__adns {
     struct lws_vhost *vh;
     struct lws__adns_cache cache;
     lws_dll2_owner_t lookups; /* in flight, oldest first */
+    /* blocks of lookups ended, kept while busy: a stack through
+     * list.next */
+    struct adns_lookup *spares;
     /* the same by name hash, to join one without walking them all
      * ([LWS__ADNS_LK_BUCKETS]); one block with order[], made by the first
      * lookup that needs the network, so an idle resolver holds neither */
     lws_dll2_owner_t *lk_hash;
-    lws_sorted_usec_list_t sul_deadline; /* the oldest lookup's deadline */
+    /* the earliest deadline or grace of a lookup, and its loop time */
+    lws_sorted_usec_list_t sul_deadline;
+    lws_usec_t deadline_due;
     lws_dll2_owner_t queued;          /* waiters past max_outstanding, FIFO */
     lws_sorted_usec_list_t sul_queue; /* start queued ones; their deadline */
-    lws_dll2_owner_t ready;           /* waiters to call back next round */
-    lws_dll2_owner_t delivering;      /* waiters of the round running now */
+    lws_dll2_owner_t ready;           /* waiters to call back, in order */
     lws_sorted_usec_list_t sul_deliver;
     lws_dll2_owner_t socks;         /* open DNS sockets */
     struct adns_sock *cur;          /* the UDP socket taking questions */
@@ -213,7 +221,8 @@ void lws__adns_wq_start(struct adns_lookup *lk, int idx);
 void lws__adns_lookup_abort(struct adns_lookup *lk, int status);
 /* Closes every socket (lookups aborted first). */
 void lws__adns_transport_destroy(struct lws__adns *a);
-/* Frees the closed sockets kept for reuse (not from a readiness batch). */
+/* Frees the closed sockets and the blocks of ended lookups kept for reuse
+ * (not from a readiness batch). */
 void lws__adns_transport_trim(struct lws__adns *a);
 
 /* Test hook: replace the monotonic clock the cache uses (NULL restores). */
