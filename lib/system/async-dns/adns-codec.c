@@ -303,6 +303,9 @@ int lws__adns_reply_match(const uint8_t *buf, size_t len, uint16_t id,
 static int adns_parse_head(struct adns_rr *rr, const char *name_lc,
                            bool matched, struct adns_sections *s, int *rcode)
 {
+    /* (@rr's record fields are outputs: every read writes them first; its
+     * caller sets the rest) */
+    // cppcheck-suppress ctuuninitvar
     const uint8_t *h = rr->pkt; /* (the ID: the transport matched it) */
     size_t pos;
     int steps;
