@@ -59,10 +59,11 @@ int lws__adns_build_query(uint8_t *buf, size_t len, const char *name_lc,
     static const uint8_t tail[16] = {
         0, 0, 0, 0, LWS__ADNS_C_IN, 0, 0, LWS__ADNS_T_OPT};
     size_t n, t = edns_size ? 16 : 5;
-    uint8_t *o = buf + 12;
+    uint8_t *o;
 
     if (!buf || !name_lc || !*name_lc)
         return -EINVAL;
+    o = buf + 12;
     /* the most it takes: a length byte per label, the root, the rest */
     n = strlen(name_lc);
     if (12 + 1 + n + t > len)
