@@ -389,8 +389,7 @@ static int adns_dispatch(struct lws__adns *a, struct adns_waiter *w,
     if (!from_queue &&
         (a->queued.count || a->lookups.count >= a->max_outstanding)) {
         if (a->queued.count >= a->max_queued) {
-            lwsl_err("query %s refused: %u waiting (max_queued)", lc,
-                     a->queued.count);
+            lwsl_err("%s refused: %u queued (max_queued)", lc, a->queued.count);
             return -EBUSY;
         }
         w->cls = cls;
@@ -485,7 +484,7 @@ lws_async_dns_retcode_t(lws_async_dns_query)(struct lws_context *cx, int tsi,
         return LADNS_RET_FAILED;
     }
     if (a->nwaiters >= a->max_waiters) {
-        lwsl_err("query %s refused: %u pending (max_waiters)", lc, a->nwaiters);
+        lwsl_err("%s refused: %u pending (max_waiters)", lc, a->nwaiters);
         return LADNS_RET_FAILED;
     }
     w = adns_waiter_new(a, name, cb, wsi, opaque);

@@ -84,7 +84,8 @@ void lws__adns_transport_trim(struct lws__adns *a)
 }
 
 /* A closed socket is kept (a readiness batch may still name it) for the
- * next one to open outside a batch, until lws__adns_transport_trim(). */
+ * next one to open, until lws__adns_transport_trim(): one closed in the
+ * batch running now is not reused before it ends. */
 static void adns_sock_close(struct adns_sock *s)
 {
     struct lws__adns *a = s->a;
@@ -94,6 +95,7 @@ static void adns_sock_close(struct adns_sock *s)
     lws_dll2_remove(&s->list);
     close(s->fd); /* also leaves the descriptor set */
     s->dead = true;
+    s->batch = a->batch;
     lws_dll2_add_tail(&s->list, &a->dead_socks);
     if (!a->socks.count) /* no try left to time */
         lws_sul_cancel(&a->sul_try);
@@ -117,8 +119,12 @@ static struct adns_sock *adns_sock_open(struct lws__adns *a,
             return NULL; /* logged */
         }
     }
-    if (a->dead_socks.head && !a->in_batch) { /* one closed before */
-        s = lws_container_of(a->dead_socks.head, struct adns_sock, list);
+    s = a->dead_socks.head
+            ? lws_container_of(a->dead_socks.head, struct adns_sock, list)
+            : NULL;
+    /* the oldest closed one, unless the batch running now closed it (then
+     * so did it all the others: they queue in the order they closed) */
+    if (s && (!(a->batch & 1) || s->batch != a->batch)) {
         lws_dll2_remove(&s->list);
         lws__free(s->rx);
         memset(s, 0, sizeof(*s));
@@ -575,14 +581,14 @@ static void adns_fd_batch(void *opaque, void *const *tags, const int *uv_events,
     struct lws__adns *a = opaque;
 
     (void)uv_events;
-    a->in_batch = true;
+    a->batch++;
     for (int i = 0; i < n; i++) {
         struct adns_sock *s = tags[i];
 
         if (!s->dead) /* (a TCP socket always has its one question) */
             (s->tcp ? adns_tcp_ready : adns_udp_ready)(s);
     }
-    a->in_batch = false;
+    a->batch++;
 }
 
 void lws__adns_transport_destroy(struct lws__adns *a)

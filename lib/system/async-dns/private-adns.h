@@ -44,7 +44,8 @@ struct adns_sock {
     int fd;
     bool tcp;
     bool asked;          /* TCP: the question went out */
-    bool dead;           /* closed, freed when the readiness batch ends */
+    bool dead;           /* closed, kept in lws__adns.dead_socks */
+    uint8_t batch;       /* lws__adns.batch when it closed */
     lws_sockaddr46 peer; /* the server it is connected to */
 };
 
@@ -137,7 +138,7 @@ struct lws__adns {
     lws_usec_t try_due;             /* when sul_try fires (loop time) */
     struct lws__fdset *fdset;       /* every DNS socket */
     lws_dll2_owner_t dead_socks;    /* closed, kept for the next to open */
-    bool in_batch;
+    uint8_t batch; /* odd while a readiness batch runs: 2 per batch */
     /* random bits for source ports and IDs, drawn from the CSPRNG
      * LWS__ADNS_RND of them at a time (one DRBG call costs about what a
      * socket does): [LWS__ADNS_RND], in lk_hash's block */
