@@ -814,6 +814,47 @@ static void test_adns_edns_formerr_fallback(void **state)
             assert_int_not_equal(plain_ports[i], edns_ports[j]);
 }
 
+/* Under steady load (lookups always in flight, so the resolver is never
+ * idle at a delivery round, where it frees what it kept), sockets opened
+ * inside a readiness batch (here each question's retry without EDNS0 after
+ * a FORMERR) reuse the records of sockets closed in earlier batches: the
+ * closed records kept stay bounded by the sockets in use, not by the
+ * lookups made. */
+static void test_adns_closed_sockets_bounded(void **state)
+{
+    struct hctx *h = *state;
+    struct lws__adns *a = LWS__HELPER(h->cx, ADNS);
+    static struct adns_t_res r[120];
+    unsigned int most = 0;
+    int started = 0, done = 0;
+    char name[32];
+
+    mode = H_NO_EDNS;
+    memset(r, 0, sizeof(r));
+    for (int t = 0; t < 20000 && done < 120; t++) {
+        while (started < 120 && started - done < 4) { /* 4 in flight */
+            snprintf(name, sizeof(name), "n%d.steady.test", started);
+            assert_int_equal(lws_async_dns_query(h->cx, 0, name,
+                                                 LWS_ADNS_RECORD_A, adns_t_cb,
+                                                 NULL, &r[started]),
+                             LADNS_RET_CONTINUING);
+            started++;
+        }
+        lws_service(h->cx, 0);
+        done = 0;
+        for (int i = 0; i < started; i++)
+            done += r[i].calls;
+        if (a->dead_socks.count > most)
+            most = a->dead_socks.count;
+    }
+    assert_int_equal(done, 120);
+    for (int i = 0; i < 120; i++)
+        assert_int_equal(r[i].n, LADNS_RET_FOUND);
+    /* 480 sockets opened, 240 of them inside a batch; at most 8 open at
+     * once, 16 with the retries */
+    assert_true(most <= 24);
+}
+
 /* Out of memory at every allocation of a network lookup (waiter, lookup,
  * channel, socket, wsi, result, cache entry): each failure is a refusal or
  * one callback, and nothing leaks. */
@@ -893,6 +934,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_adns_servfail_only, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_edns_formerr_fallback, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adns_closed_sockets_bounded, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adns_failover_servfail,
                                         setup_failover, teardown),
