@@ -154,7 +154,7 @@ struct lws_adns_info {
      *  flight; 0 = 1024.  They start in FIFO order as places free up (a
      *  name already in flight or cached is answered without waiting).
      *  Past this bound lws_async_dns_query() refuses (LADNS_RET_FAILED,
-     *  logged "refused: ... waiting (max_queued)").  A lookup still
+     *  logged "NAME refused: N queued (max_queued)").  A lookup still
      *  waiting after query_deadline_ms ends LADNS_RET_TIMEDOUT without
      *  going on the wire. */
     uint32_t max_queued;
